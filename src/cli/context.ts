@@ -1,0 +1,64 @@
+/**
+ * What every command gets: the resolved home, language, output, configuration, and a way to
+ * obtain the passphrase and unlock the practice (once per process).
+ */
+import { readFile } from "node:fs/promises";
+import { ExitCode, UserError } from "../errors.js";
+import { isLang, systemLang, type Lang } from "../messages/index.js";
+import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
+import { loadConfig, type Config } from "../practice/config.js";
+import { createOutput, type Output } from "./output.js";
+
+export interface GlobalOptions {
+  home?: string;
+  json?: boolean;
+  lang?: string;
+  debug?: boolean;
+}
+
+export interface CliContext {
+  readonly home: HomePaths;
+  readonly lang: Lang;
+  readonly json: boolean;
+  readonly debug: boolean;
+  readonly out: Output;
+  readonly config: Config;
+}
+
+export function createContext(options: GlobalOptions): CliContext {
+  const root = resolveHome(options.home);
+  const home = homePaths(root);
+  const config = loadConfig(root);
+  const configured = config.get("lang");
+  const lang: Lang = isLang(options.lang) ? options.lang : isLang(configured) ? configured : systemLang();
+  const json = options.json === true;
+  return { home, lang, json, debug: options.debug === true, out: createOutput(lang, json), config };
+}
+
+/**
+ * The passphrase: `--passphrase-file`, else NACHKLANG_PASSPHRASE, else an interactive prompt
+ * (asked twice when `confirm`). Never from a command-line argument.
+ */
+export async function readPassphrase(ctx: CliContext, file: string | undefined, confirm = false): Promise<string> {
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch {
+      throw new UserError(ExitCode.usage, "file.missing", { file });
+    }
+    const passphrase = text.replace(/\r?\n$/, "");
+    if (passphrase.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
+    return passphrase;
+  }
+  const fromEnv = process.env.NACHKLANG_PASSPHRASE;
+  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
+  if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "passphrase.none");
+  const { default: inquirer } = await import("inquirer");
+  const ask = async (key: "passphrase.prompt" | "passphrase.repeat") =>
+    (await inquirer.prompt<{ value: string }>([{ type: "password", name: "value", mask: "*", message: ctx.out.text(key) }])).value;
+  const first = await ask("passphrase.prompt");
+  if (first.length === 0) throw new UserError(ExitCode.usage, "passphrase.none");
+  if (confirm && (await ask("passphrase.repeat")) !== first) throw new UserError(ExitCode.usage, "passphrase.mismatch");
+  return first;
+}

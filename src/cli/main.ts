@@ -1,0 +1,65 @@
+/**
+ * Entry point: builds the commander program from the command table, runs it, and is the one
+ * top-level handler that turns errors into one line and an exit code.
+ */
+import { CommanderError } from "commander";
+import { ExitCode, isUserError } from "../errors.js";
+import { t, systemLang, isLang, type Lang } from "../messages/index.js";
+import { buildProgram } from "./program.js";
+import { runCleanups } from "./cleanup.js";
+
+function langFromArgv(argv: readonly string[]): Lang | undefined {
+  const i = argv.findIndex((a) => a === "--lang" || a.startsWith("--lang="));
+  if (i < 0) return undefined;
+  const arg = argv[i];
+  const value = arg?.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[i + 1];
+  return isLang(value) ? value : undefined;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const debug = argv.includes("--debug");
+  // A closed pipe (`nachklang --help | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+  // The language of early errors (before config is read): --lang, else the system locale.
+  let lang: Lang = langFromArgv(argv) ?? systemLang();
+  const program = buildProgram((resolved) => {
+    lang = resolved;
+  });
+  const onSignal = (signal: NodeJS.Signals) => {
+    void runCleanups().finally(() => {
+      process.stderr.write(t(lang, "cli.interrupted") + "\n");
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = report(error, lang, debug);
+  } finally {
+    await runCleanups();
+  }
+}
+
+function report(error: unknown, lang: Lang, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // commander already printed its own line for usage errors; help and version exit 0.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+    return error.exitCode === 0 ? 0 : ExitCode.usage;
+  }
+  if (isUserError(error)) {
+    process.stderr.write(t(lang, error.key, error.params) + "\n");
+    if (debug && error.cause instanceof Error && error.cause.stack) process.stderr.write(error.cause.stack + "\n");
+    return error.code;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(t(lang, "cli.internal", { message }) + "\n");
+  if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
+  return ExitCode.failure;
+}

@@ -1,0 +1,168 @@
+/**
+ * The command table. Declares every command and its options; a command's module is imported
+ * only when that command runs, so `nachklang --help` loads neither crypto nor media code.
+ */
+import { Command, Option } from "commander";
+import { createRequire } from "node:module";
+import type { Lang } from "../messages/index.js";
+import { createContext, type CliContext, type GlobalOptions } from "./context.js";
+
+type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
+type Loader = () => Promise<Record<string, unknown>>;
+
+const version = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function buildProgram(onLang: (lang: Lang) => void): Command {
+  const program = new Command("nachklang");
+
+  /** Wrap a lazily loaded command module's exported function as a commander action. */
+  const lazy =
+    (load: Loader, fn = "run") =>
+    async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const ctx = createContext(command.optsWithGlobals<GlobalOptions>());
+      onLang(ctx.lang);
+      const mod = await load();
+      const runner = mod[fn] as Runner;
+      await (runner as (ctx: CliContext, ...rest: unknown[]) => Promise<void>)(ctx, ...args.slice(0, -1));
+    };
+
+  program
+    .description("Encrypted, signed follow-ups between sessions / Verschlüsselte, signierte Nachklänge zwischen Sitzungen")
+    .version(version, "--version")
+    .option("--home <dir>", "home folder (also NACHKLANG_HOME)")
+    .option("--json", "machine-readable output")
+    .addOption(new Option("--lang <lang>", "language of messages").choices(["de", "en"]))
+    .option("--debug", "show stack traces for errors")
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  npx nachklang demo                                   try everything on built-in sample material
+  nachklang init --name "Praxis Beispiel"              create the practice (asks for a passphrase)
+  nachklang client add k042 --lang de --age-recipient age1...
+  nachklang seal board.jpg --to k042 --note "Bis bald" seal files for a client
+  nachklang open 01j....age --out ./opened             decrypt, verify, extract
+  nachklang verify 01j....age --identity key.txt       check a bundle as an auditor
+
+Passphrase: interactive prompt, --passphrase-file FILE, or NACHKLANG_PASSPHRASE (never an argument).
+Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by policy, 5 integrity.`,
+    );
+
+  program
+    .command("init")
+    .description("create the practice: keys in a passphrase-encrypted keyring")
+    .option("--name <name>", "practice name shown to clients")
+    .addOption(new Option("--lang <lang>", "default language").choices(["de", "en"]))
+    .option("--passphrase-file <file>", "read the new passphrase from a file")
+    .action(lazy(() => import("./commands/init.js")));
+
+  const keys = program.command("keys").description("the practice's public keys");
+  keys
+    .command("show")
+    .description("print the age recipient and the minisign public key")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/keys.js"), "show"));
+  keys
+    .command("export")
+    .description("write the age identity (secret, 0600) or the minisign public key to a file")
+    .option("--identity <file>", "write the age identity (AGE-SECRET-KEY-1...)")
+    .option("--minisign <file>", "write the minisign public key file")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/keys.js"), "exportKeys"));
+
+  const client = program.command("client").description("the client registry (encrypted at rest)");
+  client
+    .command("add <alias>")
+    .description("add a client under a pseudonym")
+    .option("--name <text>", "the client's name (kept encrypted)")
+    .addOption(new Option("--lang <lang>", "the client's language").choices(["de", "en"]))
+    .option("--threema <id>", "Threema ID")
+    .option("--phone <number>", "phone number in international form (+49...)")
+    .option("--email <address>", "e-mail address")
+    .option("--age-recipient <recipient>", "the client's own age recipient (age1...)")
+    .option("--channel <name>", "preferred channel")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/client.js"), "add"));
+  client
+    .command("list")
+    .description("list clients")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/client.js"), "list"));
+  client
+    .command("show <alias>")
+    .description("show one client")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/client.js"), "show"));
+  client
+    .command("remove <alias>")
+    .description("remove a client from the registry")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/client.js"), "remove"));
+
+  program
+    .command("seal <files...>")
+    .description("seal files as they are into an encrypted, signed bundle for a client")
+    .requiredOption("--to <alias>", "the client")
+    .option("--note <text>", "message text")
+    .option("--out <file>", "where to write the bundle (default: the outbox)")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/seal.js")));
+
+  program
+    .command("open <bundle>")
+    .description("decrypt, verify and extract a bundle, all or nothing")
+    .option("--out <dir>", "target folder (default: the bundle id)")
+    .option("--identity <file>", "age identity file (instead of the practice keyring)")
+    .option("--signer <file>", "minisign public key the bundle must be signed with")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/open.js"), "open"));
+
+  program
+    .command("verify <bundle>")
+    .description("check a bundle without writing anything")
+    .option("--identity <file>", "age identity file (instead of the practice keyring)")
+    .option("--signer <file>", "minisign public key the bundle must be signed with")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/open.js"), "verify"));
+
+  const channels = program.command("channels").description("configured delivery channels");
+  channels
+    .command("add <type>")
+    .description("configure a channel (folder, threema, signal, email, wire)")
+    .option("--name <name>", "channel name (default: the type)")
+    .option("--path <dir>", "folder: hand-off folder")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .allowUnknownOption(false)
+    .action(lazy(() => import("./commands/channels.js"), "add"));
+  channels
+    .command("list")
+    .description("list configured channels")
+    .action(lazy(() => import("./commands/channels.js"), "list"));
+
+  program
+    .command("demo")
+    .description("run the main job on built-in sample material, into ./nachklang-demo/")
+    .option("--out <dir>", "hand-off folder", "nachklang-demo")
+    .action(lazy(() => import("./commands/demo.js")));
+
+  program
+    .command("doctor")
+    .description("check Node, home folder, permissions, keyring and tools")
+    .action(lazy(() => import("./commands/doctor.js")));
+
+  for (const sub of program.commands) inheritSettings(sub);
+  return program;
+}
+
+function inheritSettings(command: Command): void {
+  command.exitOverride().showHelpAfterError(false);
+  for (const sub of command.commands) inheritSettings(sub);
+}
+
+export const collectOption = collect;

@@ -1,0 +1,51 @@
+import type { MessageKey, MessageParams } from "./messages/index.js";
+
+/** Exit codes, documented in the README and `nachklang --help`. */
+export const ExitCode = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  partial: 3,
+  refused: 4,
+  integrity: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An expected problem caused by the user's input, configuration or environment.
+ * The CLI prints exactly one line (the message in the user's language) and exits with `code`.
+ * The message is a catalogue key plus parameters, so libraries never choose a language.
+ */
+export class UserError extends Error {
+  readonly code: ExitCode;
+  readonly key: MessageKey;
+  readonly params: MessageParams;
+
+  constructor(code: ExitCode, key: MessageKey, params: MessageParams = {}, options?: ErrorOptions) {
+    super(`${key} ${JSON.stringify(params)}`, options);
+    this.name = "UserError";
+    this.code = code;
+    this.key = key;
+    this.params = params;
+  }
+}
+
+/** A bundle or file that fails decryption, hashing, signature or structure checks (exit 5). */
+export class IntegrityError extends UserError {
+  constructor(key: MessageKey, params: MessageParams = {}, options?: ErrorOptions) {
+    super(ExitCode.integrity, key, params, options);
+    this.name = "IntegrityError";
+  }
+}
+
+/** Refused by policy: no consent, WhatsApp, unsafe input (exit 4). */
+export class PolicyError extends UserError {
+  constructor(key: MessageKey, params: MessageParams = {}, options?: ErrorOptions) {
+    super(ExitCode.refused, key, params, options);
+    this.name = "PolicyError";
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}

@@ -1,0 +1,86 @@
+/**
+ * The home folder: one place for config, keyring, client registry, outbox, archive, ledger and
+ * caches. Folders are 0700 and files 0600; nothing in it names a client in plain text.
+ */
+import { chmod, mkdir, stat, rename, open, rm } from "node:fs/promises";
+import { homedir, platform } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { ExitCode, UserError } from "../errors.js";
+
+export interface HomePaths {
+  readonly root: string;
+  readonly keyring: string;
+  readonly clients: string;
+  readonly outbox: string;
+  readonly archive: string;
+  readonly handoff: string;
+  readonly ledger: string;
+  readonly cache: string;
+  readonly templates: string;
+}
+
+/** `--home`, else NACHKLANG_HOME, else the platform's data folder. */
+export function resolveHome(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (option) return resolve(option);
+  if (env.NACHKLANG_HOME) return resolve(env.NACHKLANG_HOME);
+  const home = homedir();
+  switch (platform()) {
+    case "darwin":
+      return join(home, "Library", "Application Support", "nachklang");
+    case "win32":
+      return join(env.APPDATA ?? join(home, "AppData", "Roaming"), "nachklang");
+    default:
+      return join(env.XDG_DATA_HOME ?? join(home, ".local", "share"), "nachklang");
+  }
+}
+
+export function homePaths(root: string): HomePaths {
+  return {
+    root,
+    keyring: join(root, "keyring.age"),
+    clients: join(root, "clients.age"),
+    outbox: join(root, "outbox"),
+    archive: join(root, "archive"),
+    handoff: join(root, "handoff"),
+    ledger: join(root, "ledger"),
+    cache: join(root, "cache"),
+    templates: join(root, "templates"),
+  };
+}
+
+/** Create a folder (and its parents) private to this user. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Write a file atomically with mode 0600: a temporary sibling, fsync, rename. A crash leaves
+ * either the old or the new content, never a half-written file.
+ */
+export async function writePrivateFile(path: string, data: Uint8Array | string, options: { exclusive?: boolean } = {}): Promise<void> {
+  await ensurePrivateDir(dirname(path));
+  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const handle = await open(tmp, "wx", 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if (options.exclusive && (await exists(path))) {
+    await rm(tmp, { force: true });
+    throw new UserError(ExitCode.usage, "file.exists", { file: path });
+  }
+  await rename(tmp, path);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    // Keyrings in tests use a low scrypt work factor (test-only setting, see docs/security.md).
+    env: { NACHKLANG_TEST_SCRYPT_LOG_N: "10" },
+  },
+});
