@@ -29,4 +29,29 @@ export const core = {
     de: "Keine Passphrase: bitte --passphrase-file DATEI oder NACHKLANG_PASSPHRASE verwenden, oder im Terminal aufrufen.",
     en: "No passphrase: use --passphrase-file FILE or NACHKLANG_PASSPHRASE, or run in a terminal.",
   },
+  "folder.ready": { de: "Übergabeordner {folder} ist beschreibbar.", en: "Hand-off folder {folder} is writable." },
+  "folder.notWritable": {
+    de: "Übergabeordner {folder} ist nicht beschreibbar; bitte Pfad und Rechte prüfen.",
+    en: "Hand-off folder {folder} is not writable; please check the path and permissions.",
+  },
+  "practice.exists": {
+    de: "Hier gibt es schon eine Praxis ({file}); nichts überschrieben.",
+    en: "A practice already exists here ({file}); nothing was overwritten.",
+  },
+  "practice.missing": {
+    de: "Keine Praxis gefunden ({file}). Bitte zuerst „nachklang init“ ausführen oder --home prüfen.",
+    en: "No practice found ({file}). Please run 'nachklang init' first or check --home.",
+  },
+  "practice.damaged": {
+    de: "{file}: der Schlüsselbund ist beschädigt. Bitte aus der Sicherung wiederherstellen.",
+    en: "{file}: the keyring is damaged. Please restore it from a backup.",
+  },
+  "passphrase.wrong": {
+    de: "Falsche Passphrase für {file}.",
+    en: "Wrong passphrase for {file}.",
+  },
+  "client.unknown": {
+    de: "Klient:in „{alias}“ ist nicht angelegt. „nachklang client list“ zeigt alle; „nachklang client add {alias}“ legt an.",
+    en: "No client '{alias}'. 'nachklang client list' shows all; 'nachklang client add {alias}' adds one.",
+  },
 } satisfies Catalogue;

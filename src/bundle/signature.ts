@@ -1,0 +1,145 @@
+/**
+ * minisign signatures (jedisct1/minisign `src/minisign.c`), prehashed (`ED`) only:
+ *   signature = Ed25519(BLAKE2b-512(message)), global signature = Ed25519(signature ‖ trusted comment).
+ * Verifiable with `minisign -V -H -p KEY.pub -m FILE -x FILE.minisig`.
+ * Runs in Node and in the browser (the offline viewer): no Node-only imports here.
+ */
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { blake2b } from "@noble/hashes/blake2.js";
+import { randomBytes } from "@noble/hashes/utils.js";
+
+export interface MinisignPublicKey {
+  /** 8 bytes, as stored in the key and signature blobs. */
+  readonly keyId: Uint8Array;
+  readonly publicKey: Uint8Array;
+}
+
+export interface MinisignSecretKey extends MinisignPublicKey {
+  /** The 32-byte Ed25519 seed. */
+  readonly seed: Uint8Array;
+}
+
+export interface VerifiedSignature {
+  readonly keyId: string;
+  readonly trustedComment: string;
+}
+
+/** Thrown by `parse*`/`verify*` for malformed or invalid input; callers map it to exit 5. */
+export class SignatureError extends Error {
+  constructor(readonly reason: "malformed" | "algorithm" | "key-mismatch" | "invalid") {
+    super(`minisign signature ${reason}`);
+    this.name = "SignatureError";
+  }
+}
+
+const te = new TextEncoder();
+
+function b64encode(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+function b64decode(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) throw new SignatureError("malformed");
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** The key id as minisign prints it: the 8 bytes read as a little-endian integer, in hex. */
+export function formatKeyId(keyId: Uint8Array): string {
+  return [...keyId]
+    .reverse()
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .toUpperCase();
+}
+
+export function generateSigningKey(): MinisignSecretKey {
+  const seed = randomBytes(32);
+  return { seed, keyId: randomBytes(8), publicKey: ed25519.getPublicKey(seed) };
+}
+
+export function signingKeyFromSeed(seed: Uint8Array, keyId: Uint8Array): MinisignSecretKey {
+  return { seed, keyId, publicKey: ed25519.getPublicKey(seed) };
+}
+
+/** The public key file as minisign writes it (`minisign.pub`). */
+export function encodePublicKey(key: MinisignPublicKey): string {
+  const blob = new Uint8Array(42);
+  blob.set(te.encode("Ed"), 0);
+  blob.set(key.keyId, 2);
+  blob.set(key.publicKey, 10);
+  return `untrusted comment: minisign public key ${formatKeyId(key.keyId)}\n${b64encode(blob)}\n`;
+}
+
+/** Parse a public key file, or its bare base64 line. */
+export function parsePublicKey(text: string): MinisignPublicKey {
+  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+  const line = lines.find((l) => !l.startsWith("untrusted comment:"));
+  if (line === undefined) throw new SignatureError("malformed");
+  const blob = b64decode(line.trim());
+  if (blob.length !== 42) throw new SignatureError("malformed");
+  if (blob[0] !== 0x45 || blob[1] !== 0x64) throw new SignatureError("algorithm"); // "Ed"
+  return { keyId: blob.slice(2, 10), publicKey: blob.slice(10, 42) };
+}
+
+/** Sign `message` prehashed (`ED`), with a trusted comment (one line, no newline). */
+export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment: string): string {
+  if (/[\r\n]/.test(trustedComment)) throw new Error("trusted comment must be one line");
+  const signature = ed25519.sign(blake2b(message), key.seed);
+  const blob = new Uint8Array(74);
+  blob.set(te.encode("ED"), 0);
+  blob.set(key.keyId, 2);
+  blob.set(signature, 10);
+  const comment = te.encode(trustedComment);
+  const global = new Uint8Array(signature.length + comment.length);
+  global.set(signature, 0);
+  global.set(comment, signature.length);
+  const globalSignature = ed25519.sign(global, key.seed);
+  return (
+    `untrusted comment: signature from nachklang secret key ${formatKeyId(key.keyId)}\n` +
+    `${b64encode(blob)}\n` +
+    `trusted comment: ${trustedComment}\n` +
+    `${b64encode(globalSignature)}\n`
+  );
+}
+
+/**
+ * Verify a prehashed minisign signature of `message` by `key`. Returns the trusted comment.
+ * Throws `SignatureError` for anything else: malformed text, legacy (non-prehashed) signatures,
+ * a different key id, or an invalid signature or global signature.
+ */
+export function verify(key: MinisignPublicKey, message: Uint8Array, signatureText: string): VerifiedSignature {
+  const lines = signatureText.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  if (lines.length !== 4) throw new SignatureError("malformed");
+  const [untrusted, sigLine, trustedLine, globalLine] = lines as [string, string, string, string];
+  if (!untrusted.startsWith("untrusted comment:") || !trustedLine.startsWith("trusted comment: ")) {
+    throw new SignatureError("malformed");
+  }
+  const blob = b64decode(sigLine.trim());
+  if (blob.length !== 74) throw new SignatureError("malformed");
+  if (blob[0] !== 0x45 || blob[1] !== 0x44) throw new SignatureError("algorithm"); // "ED"
+  if (!equalBytes(blob.slice(2, 10), key.keyId)) throw new SignatureError("key-mismatch");
+  const signature = blob.slice(10, 74);
+  const globalSignature = b64decode(globalLine.trim());
+  if (globalSignature.length !== 64) throw new SignatureError("malformed");
+  const trustedComment = trustedLine.slice("trusted comment: ".length);
+  const trustedBytes = te.encode(trustedComment);
+  if (!ed25519.verify(signature, blake2b(message), key.publicKey)) throw new SignatureError("invalid");
+  const global = new Uint8Array(64 + trustedBytes.length);
+  global.set(signature, 0);
+  global.set(trustedBytes, 64);
+  if (!ed25519.verify(globalSignature, global, key.publicKey)) throw new SignatureError("invalid");
+  return { keyId: formatKeyId(key.keyId), trustedComment };
+}

@@ -1,0 +1,66 @@
+/**
+ * The folder channel: the embedded default. Delivering copies the sealed bundle (and the
+ * passphrase viewer, when one was made) into a hand-off folder; a person hands it over.
+ * Repeating a delivery is harmless: the same bundle id gives the same file name.
+ */
+import { copyFile, rename, rm } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { z } from "zod";
+import type { ChannelType, Delivery, DeliveryResult } from "./contract.js";
+import { ensurePrivateDir, exists } from "../practice/home.js";
+
+const settings = z.object({ path: z.string().min(1).optional() }).strict();
+export type FolderSettings = z.infer<typeof settings>;
+
+async function place(source: string, folder: string): Promise<string> {
+  const target = join(folder, basename(source));
+  const partial = `${target}.partial`;
+  await copyFile(source, partial);
+  await rename(partial, target);
+  return target;
+}
+
+export const folderChannel: ChannelType<FolderSettings> = {
+  type: "folder",
+  address: "none",
+  capabilities: {
+    textLimitBytes: null,
+    images: true,
+    audio: true,
+    files: true,
+    endToEnd: true,
+    needsPhoneNumber: false,
+    automatic: false,
+  },
+  settings,
+  secrets: [],
+  describe: (s) => ({ path: s.path ?? "<home>/handoff" }),
+  create(context) {
+    const folder = resolve(context.home, context.settings.path ?? join(context.home, "handoff"));
+    return {
+      name: context.name,
+      type: "folder",
+      capabilities: folderChannel.capabilities,
+      async check() {
+        try {
+          await ensurePrivateDir(folder);
+          return { ok: true, lines: [{ key: "folder.ready", params: { folder }, ok: true }] };
+        } catch {
+          return { ok: false, lines: [{ key: "folder.notWritable", params: { folder }, ok: false }] };
+        }
+      },
+      async deliver(delivery: Delivery): Promise<DeliveryResult> {
+        try {
+          await ensurePrivateDir(folder);
+          const ids = [await place(delivery.bundlePath, folder)];
+          if (delivery.viewerPath !== undefined) ids.push(await place(delivery.viewerPath, folder));
+          return { status: "sent", ids };
+        } catch (error) {
+          const partial = join(folder, `${basename(delivery.bundlePath)}.partial`);
+          if (await exists(partial)) await rm(partial, { force: true });
+          return { status: "failed", reason: "folder.notWritable", params: { folder, reason: String(error) }, retryable: true };
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,21 @@
+/**
+ * The static registry of channel types. Adding a channel: one file under src/channels/ that
+ * exports a `ChannelType`, and one line here.
+ */
+import type { ChannelType } from "./contract.js";
+
+import { folderChannel } from "./folder.js";
+
+export const CHANNEL_TYPES = {
+  folder: folderChannel,
+} as const;
+
+export type ChannelTypeName = keyof typeof CHANNEL_TYPES;
+
+export function channelType(type: string): ChannelType<unknown> | undefined {
+  return Object.hasOwn(CHANNEL_TYPES, type) ? (CHANNEL_TYPES[type as ChannelTypeName] as ChannelType<unknown>) : undefined;
+}
+
+export function listChannelTypes(): readonly ChannelType<unknown>[] {
+  return Object.values(CHANNEL_TYPES) as ChannelType<unknown>[];
+}

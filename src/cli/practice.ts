@@ -1,0 +1,37 @@
+/**
+ * Unlocking the practice for a command: the passphrase once, the keyring once, the client
+ * registry with the practice key. Commands that need secrets call `unlockPractice`.
+ */
+import { ClientRegistry } from "../practice/clients.js";
+import { saveKeyringSecret, unlockKeyring, type Keyring } from "../practice/keyring.js";
+import { readPassphrase, type CliContext } from "./context.js";
+
+export interface Practice {
+  readonly keyring: Keyring;
+  readonly clients: ClientRegistry;
+  /** Store a secret (e.g. `channel.threema.secret`) in the keyring; undefined removes it. */
+  setSecret(name: string, value: string | undefined): Promise<void>;
+}
+
+const unlocked = new Map<string, Practice>();
+
+export async function unlockPractice(ctx: CliContext, passphraseFile?: string): Promise<Practice> {
+  const cached = unlocked.get(ctx.home.root);
+  if (cached) return cached;
+  const { ensureHomeReadable } = await import("./home-check.js");
+  await ensureHomeReadable(ctx);
+  const passphrase = await readPassphrase(ctx, passphraseFile);
+  let keyring = await unlockKeyring(ctx.home.keyring, passphrase);
+  const clients = await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
+  const practice: Practice = {
+    get keyring() {
+      return keyring;
+    },
+    clients,
+    async setSecret(name, value) {
+      keyring = await saveKeyringSecret(ctx.home.keyring, passphrase, keyring, name, value);
+    },
+  };
+  unlocked.set(ctx.home.root, practice);
+  return practice;
+}

@@ -1,0 +1,97 @@
+/**
+ * The client registry: personal health data, so the whole registry is one age file encrypted
+ * to the practice's own key. Clients are addressed by an alias (a pseudonym such as `k042`).
+ */
+import { z } from "zod";
+import { ExitCode, UserError } from "../errors.js";
+import { exists } from "./home.js";
+import { readSealedWithIdentity, writeSealedToRecipients } from "./sealed-file.js";
+
+export const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export const consentSchema = z
+  .object({
+    /** Channel type (threema, signal, email, folder, wire). */
+    channel: z.string(),
+    /** Day consent was given (YYYY-MM-DD). */
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    /** Version of the information the client was given. */
+    infoVersion: z.string(),
+    /** Day consent was withdrawn, if it was. */
+    withdrawn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  })
+  .strict();
+export type ConsentRecord = z.infer<typeof consentSchema>;
+
+export const clientSchema = z
+  .object({
+    alias: z.string().regex(ALIAS_PATTERN),
+    name: z.string().optional(),
+    lang: z.enum(["de", "en"]),
+    threema: z.string().regex(/^[0-9A-Z*][0-9A-Z]{7}$/).optional(),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
+    email: z.string().email().optional(),
+    ageRecipient: z.string().startsWith("age1").optional(),
+    /** Preferred channel name. */
+    channel: z.string().optional(),
+    /** Keys pinned per channel type and purpose, e.g. `threema` → 64 hex digits. */
+    pinnedKeys: z.record(z.string(), z.string()).default({}),
+    consents: z.array(consentSchema).default([]),
+    /** Passphrase agreed for the offline viewer. */
+    viewerPassphrase: z.string().optional(),
+    created: z.string(),
+  })
+  .strict();
+export type ClientRecord = z.infer<typeof clientSchema>;
+
+const fileSchema = z.object({ version: z.literal(1), clients: z.array(clientSchema) }).strict();
+
+export class ClientRegistry {
+  private constructor(
+    private readonly path: string,
+    private readonly recipient: string,
+    private readonly clients: Map<string, ClientRecord>,
+  ) {}
+
+  /** Load the registry with the practice identity; an absent file is an empty registry. */
+  static async load(path: string, identity: string, recipient: string): Promise<ClientRegistry> {
+    const clients = new Map<string, ClientRecord>();
+    if (await exists(path)) {
+      const data = fileSchema.parse(JSON.parse(new TextDecoder().decode(await readSealedWithIdentity(path, identity))));
+      for (const c of data.clients) clients.set(c.alias, c);
+    }
+    return new ClientRegistry(path, recipient, clients);
+  }
+
+  list(): readonly ClientRecord[] {
+    return [...this.clients.values()].sort((a, b) => a.alias.localeCompare(b.alias));
+  }
+
+  get(alias: string): ClientRecord | undefined {
+    return this.clients.get(alias);
+  }
+
+  /** The client, or a UserError (exit 2) that names the alias and how to list clients. */
+  require(alias: string): ClientRecord {
+    const c = this.clients.get(alias);
+    if (c === undefined) throw new UserError(ExitCode.usage, "client.unknown", { alias });
+    return c;
+  }
+
+  /** Add or replace a record and store the registry. */
+  async put(record: ClientRecord): Promise<void> {
+    this.clients.set(record.alias, clientSchema.parse(record));
+    await this.save();
+  }
+
+  async remove(alias: string): Promise<void> {
+    this.require(alias);
+    this.clients.delete(alias);
+    await this.save();
+  }
+
+  private async save(): Promise<void> {
+    const data = { version: 1 as const, clients: this.list() };
+    await writeSealedToRecipients(this.path, JSON.stringify(data), [this.recipient]);
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The keyring: all secret material of the practice in one passphrase-encrypted age file
+ * (scrypt): the age X25519 identity, the Ed25519 signing key (minisign), channel secrets.
+ * Unlocking is deliberately slow (scrypt); unlock once per process.
+ */
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { z } from "zod";
+import { ExitCode, UserError } from "../errors.js";
+import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
+import { exists } from "./home.js";
+import { readSealedWithPassphrase, writeSealedWithPassphrase } from "./sealed-file.js";
+
+export interface Keyring {
+  readonly ageIdentity: string;
+  readonly ageRecipient: string;
+  readonly signing: MinisignSecretKey;
+  /** minisign key id as minisign prints it (16 hex digits). */
+  readonly keyId: string;
+  /** Channel secrets by name, e.g. `channel.threema.secret`. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const unhex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
+
+const stored = z
+  .object({
+    version: z.literal(1),
+    ageIdentity: z.string().startsWith("AGE-SECRET-KEY-1"),
+    signing: z.object({ seed: z.string().regex(/^[0-9a-f]{64}$/), keyId: z.string().regex(/^[0-9a-f]{16}$/) }),
+    secrets: z.record(z.string(), z.string()),
+  })
+  .strict();
+
+async function fromStored(data: z.infer<typeof stored>): Promise<Keyring> {
+  const signing = signingKeyFromSeed(unhex(data.signing.seed), unhex(data.signing.keyId));
+  return {
+    ageIdentity: data.ageIdentity,
+    ageRecipient: await identityToRecipient(data.ageIdentity),
+    signing,
+    keyId: formatKeyId(signing.keyId),
+    secrets: data.secrets,
+  };
+}
+
+function toStored(k: Keyring): z.infer<typeof stored> {
+  return {
+    version: 1,
+    ageIdentity: k.ageIdentity,
+    signing: { seed: hex(k.signing.seed), keyId: hex(k.signing.keyId) },
+    secrets: { ...k.secrets },
+  };
+}
+
+export async function createKeyring(path: string, passphrase: string): Promise<Keyring> {
+  if (await exists(path)) throw new UserError(ExitCode.usage, "practice.exists", { file: path });
+  const ageIdentity = await generateX25519Identity();
+  const signing = generateSigningKey();
+  const keyring = await fromStored({
+    version: 1,
+    ageIdentity,
+    signing: { seed: hex(signing.seed), keyId: hex(signing.keyId) },
+    secrets: {},
+  });
+  await writeSealedWithPassphrase(path, JSON.stringify(toStored(keyring)), passphrase);
+  return keyring;
+}
+
+/** Throws UserError: no practice (exit 2), wrong passphrase or damaged keyring (exit 2). */
+export async function unlockKeyring(path: string, passphrase: string): Promise<Keyring> {
+  if (!(await exists(path))) throw new UserError(ExitCode.usage, "practice.missing", { file: path });
+  let plaintext: Uint8Array;
+  try {
+    plaintext = await readSealedWithPassphrase(path, passphrase);
+  } catch (error) {
+    throw new UserError(ExitCode.usage, "passphrase.wrong", { file: path }, { cause: error });
+  }
+  const parsed = stored.safeParse(JSON.parse(new TextDecoder().decode(plaintext)));
+  if (!parsed.success) throw new UserError(ExitCode.failure, "practice.damaged", { file: path });
+  return fromStored(parsed.data);
+}
+
+/** Store a new keyring with one secret changed (`value` undefined removes it). */
+export async function saveKeyringSecret(path: string, passphrase: string, keyring: Keyring, name: string, value: string | undefined): Promise<Keyring> {
+  const secrets = { ...keyring.secrets };
+  if (value === undefined) delete secrets[name];
+  else secrets[name] = value;
+  const next: Keyring = { ...keyring, secrets };
+  await writeSealedWithPassphrase(path, JSON.stringify(toStored(next)), passphrase);
+  return next;
+}
