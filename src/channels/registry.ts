@@ -13,9 +13,9 @@ export const CHANNEL_TYPES = {
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;
 
 export function channelType(type: string): ChannelType<unknown> | undefined {
-  return Object.hasOwn(CHANNEL_TYPES, type) ? (CHANNEL_TYPES[type as ChannelTypeName] as ChannelType<unknown>) : undefined;
+  return Object.hasOwn(CHANNEL_TYPES, type) ? (CHANNEL_TYPES[type as ChannelTypeName]) : undefined;
 }
 
 export function listChannelTypes(): readonly ChannelType<unknown>[] {
-  return Object.values(CHANNEL_TYPES) as ChannelType<unknown>[];
+  return Object.values(CHANNEL_TYPES);
 }

@@ -18,8 +18,6 @@ const unlocked = new Map<string, Practice>();
 export async function unlockPractice(ctx: CliContext, passphraseFile?: string): Promise<Practice> {
   const cached = unlocked.get(ctx.home.root);
   if (cached) return cached;
-  const { ensureHomeReadable } = await import("./home-check.js");
-  await ensureHomeReadable(ctx);
   const passphrase = await readPassphrase(ctx, passphraseFile);
   let keyring = await unlockKeyring(ctx.home.keyring, passphrase);
   const clients = await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
