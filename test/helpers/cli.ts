@@ -36,7 +36,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: env as NodeJS.ProcessEnv,
+      env: env,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";
