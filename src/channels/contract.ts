@@ -33,6 +33,9 @@ export interface FollowUpItem {
 /** A sealed follow-up, opened and verified, ready to be handed to a channel. */
 export interface OpenedFollowUp {
   readonly manifest: Manifest;
+  /** `manifest.json` exactly as signed, and its minisign signature (`manifest.json.minisig`). */
+  readonly manifestBytes: Uint8Array;
+  readonly signature: string;
   readonly items: readonly FollowUpItem[];
 }
 
@@ -113,5 +116,11 @@ export interface ChannelType<S = unknown> {
   readonly secrets: readonly string[];
   /** Settings as they may be shown: secrets masked. */
   describe(settings: S): Record<string, string>;
+  /**
+   * Turn the options of `nachklang channels add TYPE …` into settings (validated with
+   * `settings` afterwards) and secrets to read from files (secret name → file path). The CLI
+   * reads the files and stores the secrets in the keyring as `channel.<name>.<secret>`.
+   */
+  configure(options: Readonly<Record<string, unknown>>): { settings: unknown; secretFiles: Readonly<Record<string, string>> };
   create(context: ChannelContext<S>): Channel;
 }

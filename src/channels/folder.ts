@@ -35,6 +35,10 @@ export const folderChannel: ChannelType<FolderSettings> = {
   settings,
   secrets: [],
   describe: (s) => ({ path: s.path ?? "<home>/handoff" }),
+  configure: (options) => ({
+    settings: typeof options.path === "string" ? { path: resolve(options.path) } : {},
+    secretFiles: {},
+  }),
   create(context) {
     const folder = resolve(context.home, context.settings.path ?? join(context.home, "handoff"));
     return {
