@@ -220,9 +220,7 @@ export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys
     } catch (error) {
       throw new AgeError("armor", error instanceof Error ? error.message : String(error), { cause: error });
     }
-    reader = new ByteReader((async function* () {
-      yield binary;
-    })());
+    reader = new ByteReader(Readable.from([binary])[Symbol.asyncIterator]());
   }
   const header = await readHeader(reader);
   checkMacLine(header);

@@ -5,6 +5,7 @@
  * plaintext an implementation may release, even when the payload later fails.
  */
 import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
 import { inflateSync } from "node:zlib";
 import * as vectors from "cctv-age";
 import { describe, expect, it } from "vitest";
@@ -53,8 +54,10 @@ const OUTCOME: Record<AgeFailure, string> = {
   payload: "payload failure",
 };
 
-async function* pieces(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, Math.min(bytes.length, i + size));
+function pieces(bytes: Uint8Array, size: number): Readable {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, Math.min(bytes.length, i + size)));
+  return Readable.from(parts, { objectMode: true });
 }
 
 async function run(v: Vector, size: number): Promise<{ outcome: string; payload: string }> {
