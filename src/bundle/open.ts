@@ -89,6 +89,10 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink): Promis
   let total = 0;
   const extractor = tar.extract();
   extractor.on("entry", (header, stream, next) => {
+    // The entry is destroyed with the pipeline's error when decryption fails; that error reaches
+    // us through the pipeline. Without a listener here, a failure while no one reads the entry
+    // (e.g. while the staging file is being opened) would be an uncaught exception.
+    stream.on("error", () => {});
     const handle = async () => {
       const name = header.name;
       checkEntryName(name, bundle);
