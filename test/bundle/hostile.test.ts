@@ -41,7 +41,7 @@ async function tarOf(entries: readonly EntrySpec[]): Promise<Buffer> {
   for (const e of entries) {
     await new Promise<void>((resolve, reject) => {
       const done = (error?: Error | null) => (error ? reject(error) : resolve());
-      if (e.type === undefined || e.type === "file") {
+      if ("data" in e) {
         pack.entry({ name: e.name, size: e.data.length, mode: 0o644 }, e.data, done);
       } else {
         pack.entry(
