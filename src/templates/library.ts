@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { ExitCode, UserError } from "../errors.js";
 import { t, type Lang } from "../messages/index.js";
 import { parseTemplate, type ParsedFile, type Problem } from "./parse.js";
-import type { Template, TemplateKind, TemplateOrigin } from "./schema.js";
+import type { Template, TemplateOrigin } from "./schema.js";
 
 /** The built-in library; src/templates/ and dist/templates/ are both two levels below the package root. */
 export function builtinTemplatesDir(): string {
