@@ -156,6 +156,44 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("check Node, home folder, permissions, keyring and tools")
     .action(lazy(() => import("./commands/doctor.js")));
 
+  // --- templates ---
+  const templates = program.command("templates").description("homework and message templates (built-in, <home>/templates, --templates DIR)");
+  templates
+    .command("list")
+    .description("list the templates in effect")
+    .option("--kind <kind>", "only this kind (homework, exercise, impulse, onboarding, reminder, consent, message)")
+    .addOption(new Option("--lang <lang>", "only this language").choices(["de", "en"]))
+    .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
+    .action(lazy(() => import("./commands/templates.js"), "list"));
+  templates
+    .command("show <id>")
+    .description("show a template: front matter, variables and the Liquid text")
+    .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
+    .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
+    .action(lazy(() => import("./commands/templates.js"), "show"));
+  templates
+    .command("render <id>")
+    .description("fill a template and print the text")
+    .option("--var <name=value>", "a variable (repeatable)", collect)
+    .option("--vars-file <file>", "variables from a YAML or JSON file (name: value)")
+    .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
+    .option("--html", "escape values for HTML")
+    .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
+    .action(lazy(() => import("./commands/templates.js"), "render"));
+  templates
+    .command("check [dirs...]")
+    .description("check template folders (default: all templates in effect); exit 2 on any problem")
+    .addOption(new Option("--format <format>", "report format").choices(["text", "json", "junit"]))
+    .option("--templates <dir>", "another template folder (repeatable)", collect)
+    .action(lazy(() => import("./commands/templates.js"), "check"));
+  templates
+    .command("new <id>")
+    .description("write a template skeleton to <dir>/<lang>/<id>.md (default: <home>/templates)")
+    .requiredOption("--kind <kind>", "homework, exercise, impulse, onboarding, reminder, consent or message")
+    .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
+    .option("--templates <dir>", "the template folder to write into", collect)
+    .action(lazy(() => import("./commands/templates.js"), "create"));
+
   for (const sub of program.commands) inheritSettings(sub);
   return program;
 }

@@ -47,7 +47,7 @@ export function parseTemplate(file: string, text: string, root: string, origin: 
   const doc = parseDocument(yamlText, { lineCounter: counter, prettyErrors: true, uniqueKeys: true });
   const lineAt = (offset: number) => counter.linePos(offset).line + 1;
   for (const error of doc.errors) {
-    problem(lineAt(error.pos[0]), "templates.problem.yaml", { reason: error.message.split("\n")[0] ?? error.message });
+    problem(lineAt(error.pos[0]), "templates.problem.yaml", { reason: (error.message.split("\n")[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, "") });
   }
   const raw: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
   const rawObject = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
