@@ -51,8 +51,9 @@ export function parseTemplate(file: string, text: string, root: string, origin: 
   }
   const raw: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
   const rawObject = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
-  const id = typeof rawObject.id === "string" ? rawObject.id : undefined;
-  const lang = typeof rawObject.lang === "string" ? rawObject.lang : undefined;
+  // When the YAML is broken, still find id and language, so a broken override keeps overriding.
+  const id = typeof rawObject.id === "string" ? rawObject.id : /^id:[ \t]*["']?([a-z0-9-]+)["']?[ \t]*$/m.exec(yamlText)?.[1];
+  const lang = typeof rawObject.lang === "string" ? rawObject.lang : /^lang:[ \t]*["']?(de|en)["']?[ \t]*$/m.exec(yamlText)?.[1];
   if (doc.errors.length > 0) return { file, id, lang, problems };
 
   const nodeLine = (path: readonly PropertyKey[]): number => {

@@ -86,7 +86,7 @@ export function liquidEngine(lang: Lang, root: string, escape: "text" | "html" =
     extname: ".liquid",
     fs: containedFs(root),
     relativeReference: false,
-    dynamicPartials: false,
+    dynamicPartials: true,
     strictVariables: true,
     strictFilters: true,
     ownPropertyOnly: true,

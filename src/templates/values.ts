@@ -91,7 +91,7 @@ export function formatTime(lang: Lang, value: unknown): string {
   const { h, min } = asTime(value);
   const at = new Date(Date.UTC(2000, 0, 1, h, min));
   if (lang === "de") return `${new Intl.DateTimeFormat("de-DE", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" }).format(at)} Uhr`;
-  return plain(new Intl.DateTimeFormat("en-GB", { hour: "numeric", minute: "2-digit", hour12: true, timeZone: "UTC" }).format(at));
+  return plain(new Intl.DateTimeFormat("en-GB", { hour: "numeric", minute: "2-digit", hourCycle: "h12", timeZone: "UTC" }).format(at));
 }
 
 /** "3. Dezember 2026, 16:00 Uhr" / "3 December 2026, 4:00 pm" */
