@@ -157,6 +157,18 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/doctor.js")));
 
   // --- templates ---
+  // `--lang` is also a program option, which commander parses wherever it appears; these
+  // commands read it as the template language, so hand the explicit value on to them.
+  const templateAction = (fn: string) => {
+    const run = lazy(() => import("./commands/templates.js"), fn);
+    return (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const opts = args[args.length - 2] as { lang?: string };
+      const explicit = command.optsWithGlobals<{ lang?: string }>().lang;
+      if (opts.lang === undefined && explicit !== undefined) opts.lang = explicit;
+      return run(...args);
+    };
+  };
   const templates = program.command("templates").description("homework and message templates (built-in, <home>/templates, --templates DIR)");
   templates
     .command("list")
@@ -164,13 +176,13 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--kind <kind>", "only this kind (homework, exercise, impulse, onboarding, reminder, consent, message)")
     .addOption(new Option("--lang <lang>", "only this language").choices(["de", "en"]))
     .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
-    .action(lazy(() => import("./commands/templates.js"), "list"));
+    .action(templateAction("list"));
   templates
     .command("show <id>")
     .description("show a template: front matter, variables and the Liquid text")
     .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
     .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
-    .action(lazy(() => import("./commands/templates.js"), "show"));
+    .action(templateAction("show"));
   templates
     .command("render <id>")
     .description("fill a template and print the text")
@@ -179,20 +191,20 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
     .option("--html", "escape values for HTML")
     .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
-    .action(lazy(() => import("./commands/templates.js"), "render"));
+    .action(templateAction("render"));
   templates
     .command("check [dirs...]")
     .description("check template folders (default: all templates in effect); exit 2 on any problem")
     .addOption(new Option("--format <format>", "report format").choices(["text", "json", "junit"]))
     .option("--templates <dir>", "another template folder (repeatable)", collect)
-    .action(lazy(() => import("./commands/templates.js"), "check"));
+    .action(templateAction("check"));
   templates
     .command("new <id>")
     .description("write a template skeleton to <dir>/<lang>/<id>.md (default: <home>/templates)")
     .requiredOption("--kind <kind>", "homework, exercise, impulse, onboarding, reminder, consent or message")
     .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
     .option("--templates <dir>", "the template folder to write into", collect)
-    .action(lazy(() => import("./commands/templates.js"), "create"));
+    .action(templateAction("create"));
 
   for (const sub of program.commands) inheritSettings(sub);
   return program;

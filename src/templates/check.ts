@@ -136,7 +136,7 @@ export async function checkLibrary(library: TemplateLibrary, options: CheckOptio
           const p = error.params;
           const line = typeof p.line === "number" ? p.line : template.bodyLine;
           const reason = typeof p.reason === "string" ? p.reason : error.key;
-          if (!here.some((h) => h.line === line && h.params.reason === reason))
+          if (!here.some((h) => h.line === line && h.key === "templates.problem.render"))
             problem(line, "templates.problem.render", { reason }, typeof p.file === "string" ? p.file : template.file);
         }
       }
