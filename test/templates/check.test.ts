@@ -164,3 +164,19 @@ describe("templates check", () => {
     expect(report.files).toHaveLength(14);
   });
 });
+
+describe("docs/templates.md", () => {
+  it("its example template passes check and renders as documented", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { ROOT } = await import("../helpers/cli.js");
+    const { renderTemplate } = await import("../../src/templates/render.js");
+    const doc = await readFile(join(ROOT, "docs", "templates.md"), "utf8");
+    const example = /```markdown\n([\s\S]*?)```/.exec(doc)?.[1];
+    if (example === undefined) throw new Error("no example in docs/templates.md");
+    const dir = await repo({ "de/appointment-reminder.md": example.trimEnd().split("\n") });
+    const library = await loadTemplateDirs([dir]);
+    expect((await checkLibrary(library, { limits: [{ type: "threema", textLimitBytes: 3500 }] })).problems).toEqual([]);
+    const rendered = await renderTemplate(library.get("appointment-reminder", "de"), { date: "2026-12-03", time: "16:00" });
+    expect(rendered.text).toContain("3. Dezember 2026, 16:00 Uhr");
+  });
+});
