@@ -3,7 +3,7 @@
  * half-written output or staged plaintext behind — on refusal, on failure, and on Ctrl-C.
  */
 import { spawn } from "node:child_process";
-import { mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
@@ -56,6 +56,34 @@ describe("never overwrite", () => {
     oneLine(await runCli(["keys", "export", "--identity", join(work, "id.txt")], { home }), 2, /id\.txt already exists/);
     expect(await readFile(join(work, "id.txt"), "utf8")).toBe("keep");
     oneLine(await runCli(["keys", "export"], { home }), 2, /./);
+  });
+});
+
+describe("the user's folders are left as they are", () => {
+  it("keys export into the current folder does not change its mode", async () => {
+    const cwd = join(work, "shared");
+    await mkdir(cwd);
+    await chmod(cwd, 0o755);
+    const r = await runCli(["keys", "export", "--minisign", "practice.pub", "--identity", "id-here.txt"], { home, cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(cwd)).mode & 0o777).toBe(0o755);
+    expect((await stat(join(cwd, "id-here.txt"))).mode & 0o777).toBe(0o600);
+  });
+
+  it("seal --out into folders that do not exist yet creates them private", async () => {
+    const out = join(work, "new", "deeper", "b.age");
+    const r = await runCli(["seal", "a.txt", "--to", "k042", "--out", out], { home, cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(join(work, "new", "deeper"))).mode & 0o777).toBe(0o700);
+    expect((await runCli(["verify", out], { home })).code).toBe(0);
+  });
+
+  it("open or verify of a folder instead of a bundle: exit 2, one line", async () => {
+    oneLine(await runCli(["verify", work], { home }), 2, /cannot be read \(EISDIR\)/);
+    const cwd = join(work, "open-dir");
+    await mkdir(cwd);
+    oneLine(await runCli(["open", work, "--out", join(cwd, "out")], { home, cwd }), 2, /cannot be read \(EISDIR\)/);
+    expect(await readdir(cwd)).toEqual([]);
   });
 });
 
