@@ -66,7 +66,7 @@ export interface Loudness {
   readonly inputLufs: number;
   /** Integrated loudness of the output, measured only when `profile.verify`. */
   readonly outputLufs?: number;
-  /** Estimated true peak of the output in dBTP (never above the profile's ceiling). */
+  /** Estimated true peak of the output in dBTP (never above the profile's ceiling; −70 at most for silence). */
   readonly truePeak: number;
   /** The gain applied, in dB (0 for silence). */
   readonly gainDb: number;
