@@ -133,7 +133,7 @@ export function planGain(m: Pick<Measurement, "integratedLufs" | "samplePeakDb">
   // Limiting takes some loudness with the peaks (about a third of a LU per dB of limiting on speech,
   // measured on the fixtures); add it back so the integrated loudness still meets the target.
   if (over > 0) gain += AUDIO_DEFAULTS.limiterMakeUpPerDb * over;
-  if (over > 0.5) warnings.push({ key: "media.audio.limited", params: { file, db: round1(over) } });
+  if (over > 6) warnings.push({ key: "media.audio.limited", params: { file, db: round1(over) } });
   return {
     gainDb: round1(gain),
     ...(limitDb !== undefined ? { limitDb } : {}),

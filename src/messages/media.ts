@@ -74,13 +74,13 @@ export const media = {
     de: "{file} → {out} ({duration}, {kb} KB, {inputLufs} → {target} LUFS, Verstärkung {gain} dB)",
     en: "{file} → {out} ({duration}, {kb} KB, {inputLufs} → {target} LUFS, gain {gain} dB)",
   },
-  "media.plainFiles": {
-    de: "Hinweis: die Ausgabedateien sind unverschlüsselt; bitte nach der Vorschau löschen.",
-    en: "Note: the output files are not encrypted; please delete them after previewing.",
-  },
   "media.partial": {
     de: "{ok} von {total} Dateien umgewandelt; die Fehler stehen oben.",
     en: "{ok} of {total} files converted; the errors are listed above.",
+  },
+  "media.badNumber": {
+    de: "{option} erwartet eine ganze Zahl von {min} bis {max}, nicht „{value}“.",
+    en: "{option} expects a whole number from {min} to {max}, not '{value}'.",
   },
   "cache.cleared": {
     de: "Medien-Zwischenspeicher geleert ({count} Einträge entfernt).",
@@ -96,7 +96,11 @@ export const media = {
   },
   "media.doctor.ffprobe": { de: "ffprobe: {path}", en: "ffprobe: {path}" },
   "media.doctor.sharp": {
-    de: "sharp {sharp} mit libvips {vips}; HEIC lesbar: {heic}",
-    en: "sharp {sharp} with libvips {vips}; HEIC readable: {heic}",
+    de: "sharp {sharp} mit libvips {vips}",
+    en: "sharp {sharp} with libvips {vips}",
+  },
+  "media.doctor.noHeic": {
+    de: "HEIC-Fotos (iPhone) kann diese Installation nicht lesen; sie müssen als JPEG exportiert werden.",
+    en: "This installation cannot read HEIC photos (iPhone); they must be exported as JPEG.",
   },
 } satisfies Catalogue;
