@@ -116,7 +116,10 @@ export interface GainPlan {
 export function planGain(m: Pick<Measurement, "integratedLufs" | "samplePeakDb">, p: NormalisedAudioProfile, file: string): GainPlan {
   const warnings: MediaWarning[] = [];
   if (!Number.isFinite(m.integratedLufs) || !Number.isFinite(m.samplePeakDb) || m.integratedLufs <= AUDIO_DEFAULTS.silenceLufs) {
-    return { gainDb: 0, truePeak: Math.max(-70, Number.isFinite(m.samplePeakDb) ? round1(m.samplePeakDb) : -70), warnings, silent: true };
+    // No gain; a click in the silence may still need holding under the ceiling.
+    const peak = Number.isFinite(m.samplePeakDb) ? m.samplePeakDb + AUDIO_DEFAULTS.truePeakMarginDb : -70;
+    const limit = peak > p.maxTruePeakDb ? { limitDb: p.maxTruePeakDb - AUDIO_DEFAULTS.truePeakMarginDb } : {};
+    return { gainDb: 0, ...limit, truePeak: round1(Math.max(-70, Math.min(peak, p.maxTruePeakDb))), warnings, silent: true };
   }
   let gain = p.targetLufs - m.integratedLufs;
   if (gain > AUDIO_DEFAULTS.maxGainDb) {
