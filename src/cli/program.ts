@@ -219,6 +219,31 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
     .option("--templates <dir>", "the template folder to write into", collect)
     .action(templateAction("create"));
+  // --- media ---
+  const media = program
+    .command("media")
+    .description("preview and script the media processing; writes plain (unencrypted) files where you ask");
+  media
+    .command("photo <files...>")
+    .description("photos: upright, fitted, sRGB, no metadata at all; writes plain files into --out (scan.png → scan.jpg)")
+    .requiredOption("--out <dir>", "output folder for the plain (unencrypted) results")
+    .addOption(new Option("--enhance <kind>", "even out background and lighting, raise contrast").choices(["whiteboard"]))
+    .option("--max-edge <px>", "longest edge in pixels, never enlarged (default 2048)")
+    .addOption(new Option("--format <format>", "output format (default jpeg)").choices(["jpeg", "webp"]))
+    .option("--thumbnail", "also write a 512 px thumbnail (<name>.thumb.jpg)")
+    .action(lazy(() => import("./commands/media.js"), "photo"));
+  media
+    .command("audio <file>")
+    .description("audio: mono, loudness −16 LUFS, AAC .m4a or Opus .ogg, no tags; writes a plain file to --out")
+    .requiredOption("--out <file>", "output file for the plain (unencrypted) result")
+    .addOption(new Option("--format <format>", "m4a (AAC, default) or opus (.ogg); default from --out's extension").choices(["m4a", "opus"]))
+    .option("--trim-silence", "cut leading and trailing silence")
+    .action(lazy(() => import("./commands/media.js"), "audio"));
+  const cache = program.command("cache").description("the encrypted media cache");
+  cache
+    .command("clear")
+    .description("remove every cached media result")
+    .action(lazy(() => import("./commands/cache.js"), "clear"));
 
   for (const sub of program.commands) inheritSettings(sub);
   return program;

@@ -5,6 +5,7 @@
  */
 import { core } from "./core.js";
 import { templates } from "./templates.js";
+import { media } from "./media.js";
 
 export type Lang = "de" | "en";
 export const LANGS: readonly Lang[] = ["de", "en"];
@@ -16,6 +17,7 @@ export type Catalogue = Record<string, Entry>;
 export const messages = {
   ...core,
   ...templates,
+  ...media,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;
