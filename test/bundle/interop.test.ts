@@ -10,7 +10,10 @@ import { readFileSync } from "node:fs";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Readable } from "node:stream";
+import { decryptAge, encryptAge } from "../../src/bundle/age.js";
 import { parsePublicKey, verify } from "../../src/bundle/signature.js";
+import { collect } from "./keys.js";
 import { initHome, runCli, tempDir } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
 
@@ -121,6 +124,25 @@ describe.skipIf(noAge || noMinisign)("interop with the stock age and minisign CL
     expect((await readdir(out)).sort()).toEqual(["items", "manifest.json", "manifest.json.minisig"]);
   });
 
+  it("a bundle re-encrypted by the stock `age -r` (binary and armored) opens and verifies with nachklang", async () => {
+    const tarBytes = run("age", ["-d", "-i", join(dir, "identity.txt"), bundle]).stdout;
+    const recipient = execFileSync("age-keygen", ["-y", join(dir, "identity.txt")], { encoding: "utf8" }).trim();
+    for (const [label, extra] of [
+      ["binary", []],
+      ["armored", ["-a"]],
+    ] as const) {
+      const file = join(dir, `${label}-by-age.age`);
+      const enc = run("age", ["-r", recipient, ...extra, "-o", file], { input: tarBytes });
+      expect(enc.status, enc.stderr.toString()).toBe(0);
+      const verified = await runCli(["verify", file, "--signer", join(dir, "practice.pub")], { home });
+      expect(verified.code, `${label}: ${verified.stderr}`).toBe(0);
+      const out = join(dir, `${label}-opened`);
+      const opened = await runCli(["open", file, "--out", out], { home });
+      expect(opened.code, `${label}: ${opened.stderr}`).toBe(0);
+      expect((await readFile(join(out, "items", "board.bin"))).equals(inputs["board.bin"]!)).toBe(true);
+    }
+  });
+
   it("a key that is not a recipient is refused by `age` too", async () => {
     execFileSync("age-keygen", ["-o", join(dir, "stranger.key")], { stdio: "ignore" });
     const r = run("age", ["-d", "-i", join(dir, "stranger.key"), bundle]);
@@ -128,6 +150,27 @@ describe.skipIf(noAge || noMinisign)("interop with the stock age and minisign CL
     const ours = await runCli(["verify", bundle, "--identity", join(dir, "stranger.key")], { home: join(dir, "no-home") });
     expect(ours.code).toBe(5);
     expect(ours.stderr.trim()).toContain("not encrypted to this key");
+  });
+});
+
+describe.skipIf(noAge)("the stock age CLI and our streaming age, at sizes around the 64 KiB chunk", () => {
+  it.each([0, 1, 65_535, 65_536, 65_537, 131_072, 200_000])("%i bytes: age decrypts ours, we decrypt age's", async (size) => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      execFileSync("age-keygen", ["-o", join(dir, "k.txt")], { stdio: "ignore" });
+      const identity = readFileSync(join(dir, "k.txt"), "utf8").split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-1"))!;
+      const recipient = execFileSync("age-keygen", ["-y", join(dir, "k.txt")], { encoding: "utf8" }).trim();
+      const data = randomBytes(size);
+      const ours = await collect(encryptAge(Readable.from([data]), [recipient]));
+      const byAge = run("age", ["-d", "-i", join(dir, "k.txt")], { input: ours });
+      expect(byAge.status, byAge.stderr.toString()).toBe(0);
+      expect(byAge.stdout.equals(data)).toBe(true);
+      const theirs = run("age", ["-r", recipient], { input: data }).stdout;
+      const back = await collect(await decryptAge(Readable.from([theirs]), { identities: [identity] }));
+      expect(back.equals(data)).toBe(true);
+    } finally {
+      await cleanup();
+    }
   });
 });
 
