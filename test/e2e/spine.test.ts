@@ -97,6 +97,20 @@ describe("nachklang demo", () => {
     expect(await exists(home)).toBe(false);
   });
 
+  it("in German with --lang de, and the printed command works there too", async () => {
+    const cwd = join(dir, "cwd-de");
+    await mkdir(cwd);
+    const demo = await runCli(["--lang", "de", "demo"], { cwd, home: join(dir, "untouched-home") });
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/^Öffnen wie die Klientin\/der Klient:/m);
+    const words = shellWords(/(npx nachklang open .*)$/m.exec(demo.stdout)![1]!);
+    const opened = await runCli(["--lang", "de", ...words.slice(2)], { cwd, home: join(dir, "untouched-home") });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stdout).toMatch(/^Signiert von Praxis Demo/m);
+    const id = /([0-9a-z]{26})\.age/.exec(words[3]!)![1]!;
+    expect(await readdir(join(cwd, id, "items"))).toContain("hausaufgabe.md");
+  });
+
   it.skipIf(NO_AGE)("the printed `age -d … | tar -xv` command works too", async () => {
     const cwd = join(dir, "cwd");
     const stdout = (await runCli(["demo", "--out", "second"], { cwd, home: join(dir, "untouched-home") })).stdout;
