@@ -151,7 +151,12 @@ function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBu
   } catch (error) {
     throw integrity("bundle.badManifest", bundle, {}, error);
   }
-  const embedded = parsePublicKey(manifest.practice.minisignPublicKey);
+  let embedded: MinisignPublicKey;
+  try {
+    embedded = parsePublicKey(manifest.practice.minisignPublicKey);
+  } catch (error) {
+    throw integrity("bundle.badManifest", bundle, {}, error);
+  }
   const signer = options.signer ?? embedded;
   const signature = staged.signature.toString("utf8");
   let trustedComment: string;
