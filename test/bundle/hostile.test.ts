@@ -350,6 +350,23 @@ describe("signatures", () => {
     expect((await openHostile(archive)).error.key).toBe("bundle.otherSigner");
   });
 
+  it("a manifest naming a key that is not an Ed25519 minisign key is refused (with and without a signer)", async () => {
+    const { manifest } = signedManifest(practice, [item("items/a.txt", A)]);
+    const parsed = JSON.parse(manifest.toString("utf8")) as Manifest;
+    const blob = Buffer.from(parsed.practice.minisignPublicKey, "base64");
+    blob.write("XX", 0, "latin1"); // not "Ed"
+    parsed.practice.minisignPublicKey = blob.toString("base64");
+    const bytes = Buffer.from(JSON.stringify(parsed, null, 2) + "\n");
+    const archive = await tarOf([
+      { name: MANIFEST, data: bytes },
+      { name: SIGNATURE, data: Buffer.from(sign(practice.signing, bytes, trustedComment(parsed))) },
+      { name: "items/a.txt", data: A },
+    ]);
+    // Even though the signature itself is valid for the trusted signer: the manifest is malformed.
+    expect((await openHostile(archive, { keys: options.keys })).error.key).toBe("bundle.badManifest");
+    expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
+  });
+
   it("a manifest edited after signing is refused", async () => {
     const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)]);
     const edited = Buffer.from(manifest.toString("utf8").replace('"hello"', '"HELLO"'));
