@@ -421,6 +421,7 @@ describe.skipIf(missing("age"))("crafted with the stock `age -r`, through `nachk
   });
 
   it.each<[string, EntrySpec, string]>([
+    ["terminal escapes in a name", { name: "items/\u001b[2J\u001b[1;32mSigned by Praxis\u202e.txt", data: B }, "'items/?[2J?[1;32mSigned by Praxis?.txt' is not in the signed manifest"],
     ["../ path", { name: "../escape.txt", data: B }, "unsafe entry '../escape.txt'"],
     ["symlink", { name: "items/link", type: "symlink", linkname: "../escape.txt" }, "unsafe entry 'items/link'"],
     ["undeclared entry", { name: "items/extra.txt", data: B }, "'items/extra.txt' is not in the signed manifest"],
@@ -447,6 +448,7 @@ describe.skipIf(missing("age"))("crafted with the stock `age -r`, through `nachk
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toContain(line);
       expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect([...r.stderr.trimEnd()].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "\u202e")).toBe(false);
     }
     expect(await readdir(work)).toEqual([]);
     expect((await readdir(caseDir)).sort()).toEqual(["bundle.age", "work"]);
