@@ -110,17 +110,11 @@ function killAll(): void {
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  // Kill children first so nothing writes into temp folders while they are being removed. When
-  // nobody else handles the signal (a library caller without the CLI), keep its default effect.
+  // Kill children first so nothing writes into temp folders while they are being removed. Only
+  // where someone already handles the signal (the CLI): a listener would otherwise take away
+  // the signal's default effect for a library caller.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    const onSignal = () => {
-      killAll();
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.prependListener(signal, onSignal);
+    if (process.listenerCount(signal) > 0) process.prependListener(signal, killAll);
   }
   process.on("exit", killAll);
 }
