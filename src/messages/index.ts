@@ -4,6 +4,7 @@
  * merges them and formats a line in the user's language.
  */
 import { core } from "./core.js";
+import { templates } from "./templates.js";
 import { media } from "./media.js";
 
 export type Lang = "de" | "en";
@@ -15,6 +16,7 @@ export type Catalogue = Record<string, Entry>;
 
 export const messages = {
   ...core,
+  ...templates,
   ...media,
 } satisfies Catalogue;
 
