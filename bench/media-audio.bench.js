@@ -33,14 +33,18 @@ try {
   const wav = join(dir, "exercise.wav");
   const gen = spawnSync("ffmpeg", [
     "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
-    `anoisesrc=color=pink:amplitude=0.25:sample_rate=48000:duration=${minutes * 60}:seed=3`,
-    "-af", "highpass=f=120,lowpass=f=3800,tremolo=f=4:d=0.9,tremolo=f=0.3:d=0.6,volume=-12dB",
+    `anoisesrc=color=pink:amplitude=0.5:sample_rate=48000:duration=${minutes * 60}:seed=3`,
+    "-af", "highpass=f=120,lowpass=f=3800,tremolo=f=4:d=0.9,tremolo=f=0.3:d=0.6",
     "-ac", "2", "-c:a", "pcm_s16le", wav,
   ]);
   if (gen.status !== 0) throw new Error("could not generate the input");
 
-  const plainOut = join(dir, "plain.m4a");
-  const plain = measure("ffmpeg", ["-hide_banner", "-loglevel", "error", "-i", wav, "-map", "0:a:0", "-ac", "1", "-c:a", "aac", "-b:a", "64k", "-f", "mp4", plainOut]);
+  // Two plain encodes: `-ac 1` as a user would type it, and the same downmix as a filter (which
+  // is what nachklang does, and faster here). The ratio is taken against the faster one.
+  const plainArgs = (downmix) => ["-hide_banner", "-loglevel", "error", "-y", "-i", wav, "-map", "0:a:0", ...downmix, "-c:a", "aac", "-b:a", "64k", "-f", "mp4", join(dir, "plain.m4a")];
+  const plainAc = measure("ffmpeg", plainArgs(["-ac", "1"]));
+  const plainAf = measure("ffmpeg", plainArgs(["-af", "aformat=channel_layouts=mono"]));
+  const plain = plainAc.ms < plainAf.ms ? plainAc : plainAf;
 
   const script = `import { processAudio } from ${JSON.stringify(join(root, "dist", "media", "index.js"))};
 const r = await processAudio(${JSON.stringify(wav)}, ${JSON.stringify(join(dir, "ours"))}, { format: "m4a" });
@@ -57,9 +61,10 @@ console.error("RESULT " + JSON.stringify(r.loudness));`;
   const ratio = oursMs / plain.ms;
   const rss = oursRss ? Number(oursRss) / 1024 : undefined;
   console.log(`audio: ${minutes} min WAV (48 kHz stereo) → AAC-LC 64 kbit/s mono`);
-  console.log(`  plain ffmpeg encode:            ${(plain.ms / 1000).toFixed(1)} s, peak RSS ${plain.rssMb?.toFixed(0) ?? "?"} MB`);
+  console.log(`  plain ffmpeg encode (-ac 1):    ${(plainAc.ms / 1000).toFixed(1)} s, peak RSS ${plainAc.rssMb?.toFixed(0) ?? "?"} MB`);
+  console.log(`  plain ffmpeg encode (aformat):  ${(plainAf.ms / 1000).toFixed(1)} s, peak RSS ${plainAf.rssMb?.toFixed(0) ?? "?"} MB`);
   console.log(`  nachklang measure+gain+encode:  ${(oursMs / 1000).toFixed(1)} s, peak RSS ${rss?.toFixed(0) ?? "?"} MB  ${loudness ?? ""}`);
-  console.log(`  ratio: ${ratio.toFixed(2)}x the plain encode (goal ≤ 1.15x) ${ratio <= 1.15 ? "OK" : "MISSED"}`);
+  console.log(`  ratio: ${ratio.toFixed(2)}x the faster plain encode (goal ≤ 1.15x) ${ratio <= 1.15 ? "OK" : "MISSED"}`);
   if (rss !== undefined) console.log(`  peak memory: ${rss.toFixed(0)} MB (goal < 200 MB) ${rss < 200 ? "OK" : "MISSED"}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
