@@ -12,7 +12,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
-import { FfmpegFailure, ffmpegVersion, findFfmpeg, probe, runFfmpeg, stderrTail, type ProbeResult } from "./ffmpeg.js";
+import { FfmpegFailure, ffmpegBanner, findFfmpeg, isOldFfmpeg, probe, runFfmpeg, stderrTail, type ProbeResult } from "./ffmpeg.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
 import type { AudioEvents, AudioProfile, Loudness, MediaWarning, ProcessedAudio } from "./types.js";
 
@@ -164,8 +164,8 @@ let modernFfmpeg: boolean | undefined;
 /** ffmpeg 5 or newer (the bundled 2018 build is 4.1: no `framelog`, no `asoftclip`). */
 function isModernFfmpeg(): boolean {
   if (modernFfmpeg === undefined) {
-    const major = Number(/^n?(\d+)\./.exec(ffmpegVersion(findFfmpeg().ffmpegPath))?.[1] ?? "0");
-    modernFfmpeg = major >= 5;
+    const { version, year } = ffmpegBanner(findFfmpeg().ffmpegPath);
+    modernFfmpeg = !isOldFfmpeg(version, year) && (/^n?\d+\./.test(version) || (year ?? 0) >= 2022);
   }
   return modernFfmpeg;
 }

@@ -2,7 +2,7 @@
 import sharp from "sharp";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { isUserError } from "../errors.js";
-import { ffmpegVersion, findFfmpeg, useFfmpegConfig } from "./ffmpeg.js";
+import { ffmpegBanner, findFfmpeg, isOldFfmpeg, useFfmpegConfig } from "./ffmpeg.js";
 import type { FfmpegInfo } from "./types.js";
 
 /** One doctor finding, shaped like a channel `HealthReport` line. */
@@ -10,16 +10,6 @@ export interface DoctorLine {
   readonly key: MessageKey;
   readonly params?: MessageParams;
   readonly ok: boolean;
-}
-
-/** The bundled @ffmpeg-installer build is from 2018 (4.1); anything before 5 counts as old. */
-function isOld(version: string, source: FfmpegInfo["source"]): boolean {
-  const major = /^n?(\d+)\./.exec(version)?.[1];
-  if (major !== undefined) return Number(major) < 5;
-  // Static builds call themselves by date ("20181210-g0e8eb07980" or "N-…-2018…").
-  const year = /(?:^|-)(20\d\d)\d{4}/.exec(version)?.[1];
-  if (year !== undefined) return Number(year) < 2022;
-  return source === "bundled";
 }
 
 /**
@@ -32,8 +22,8 @@ export async function describeFfmpeg(config?: { ffmpegPath?: string; ffprobePath
   if (config) useFfmpegConfig(config);
   await Promise.resolve();
   const found = findFfmpeg();
-  const version = ffmpegVersion(found.ffmpegPath);
-  return { ...found, version, old: isOld(version, found.source) };
+  const { version, year } = ffmpegBanner(found.ffmpegPath);
+  return { ...found, version, old: isOldFfmpeg(version, year) || (year === undefined && found.source === "bundled") };
 }
 
 /** Doctor lines for the media pipeline: ffmpeg (which, version, old-build warning), ffprobe, sharp/libvips and HEIC. Never throws. */
