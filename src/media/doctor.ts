@@ -10,6 +10,8 @@ export interface DoctorLine {
   readonly key: MessageKey;
   readonly params?: MessageParams;
   readonly ok: boolean;
+  /** A warning rather than a failure (the old bundled ffmpeg works, but should be replaced). */
+  readonly optional?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function mediaDoctorLines(config?: { ffmpegPath?: string; ffprobePa
     const info = await describeFfmpeg(config);
     lines.push(
       info.old
-        ? { key: "media.doctor.ffmpegOld", params: { version: info.version, path: info.ffmpegPath }, ok: false }
+        ? { key: "media.doctor.ffmpegOld", params: { version: info.version, path: info.ffmpegPath }, ok: false, optional: true }
         : { key: "media.doctor.ffmpeg", params: { version: info.version, source: info.source, path: info.ffmpegPath }, ok: true },
     );
     lines.push({ key: "media.doctor.ffprobe", params: { path: info.ffprobePath }, ok: true });

@@ -118,6 +118,9 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
     const de = await runCli(["--lang", "de", "media", "audio", empty, "--out", join(dir, "leer.m4a")], { home: join(dir, "home") });
     expect(de.code).toBe(1);
     expect(oneLine(de.stderr)).toBe(`${empty}: die Datei ist leer. Bitte die Originaldatei erneut kopieren.`);
+    const en = await runCli(["--lang", "en", "media", "audio", empty, "--out", join(dir, "leer.m4a")], { home: join(dir, "home") });
+    expect(en.code).toBe(1);
+    expect(oneLine(en.stderr)).toBe(`${empty}: the file is empty. Please copy the original file again.`);
   });
 
   it("Ctrl-C during a transcode leaves nothing in the temp folder, no output, no ffmpeg running", async () => {
