@@ -57,8 +57,11 @@ export function wrap(text: string, width: number): string[] {
   for (let word of text.split(/\s+/).filter((w) => w.length > 0)) {
     while (word.length > width) {
       if (line.length > 0) lines.push(line);
-      lines.push(word.slice(0, width));
-      word = word.slice(width);
+      // Break a long word after a hyphen when one fits, else hard.
+      const hyphen = word.lastIndexOf("-", width - 1);
+      const cut = hyphen > 0 ? hyphen + 1 : width;
+      lines.push(word.slice(0, cut));
+      word = word.slice(cut);
       line = "";
     }
     if (line.length === 0) line = word;
