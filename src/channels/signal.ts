@@ -68,7 +68,7 @@ export type RpcOutcome =
   | { readonly kind: "uncertain"; readonly detail: string };
 
 /** Error codes of the connection itself: the request never left this machine. */
-const NOT_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NOT_CONNECTED = new Set(["bad port", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -77,7 +77,18 @@ function errorCode(error: unknown): string | undefined {
     if (typeof code === "string") return code;
     current = (current as { cause?: unknown }).cause;
   }
+  // fetch refuses some ports outright ("bad port") without connecting.
+  if (error instanceof Error && error.cause instanceof Error && error.cause.message === "bad port") return "bad port";
   return undefined;
+}
+
+/** A short reason for a failed request: the system error code, else the innermost message. */
+function errorText(error: unknown): string {
+  const code = errorCode(error);
+  if (code !== undefined) return code;
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(error);
 }
 
 const responseSchema = z.union([
@@ -112,14 +123,14 @@ export async function callRpc(
   } catch (error) {
     const code = errorCode(error);
     if (code !== undefined && NOT_CONNECTED.has(code)) return { kind: "unreachable", detail: code };
-    const name = error instanceof Error && error.name === "TimeoutError" ? "timeout" : (code ?? String(error));
+    const name = error instanceof Error && error.name === "TimeoutError" ? "timeout" : errorText(error);
     return { kind: "uncertain", detail: name };
   }
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
-    return { kind: "uncertain", detail: errorCode(error) ?? "answer cut off" };
+    return { kind: "uncertain", detail: errorText(error) };
   }
   if (response.status >= 400 && response.status < 500) return { kind: "rejected", detail: `HTTP ${response.status}` };
   if (response.status !== 200) return { kind: "uncertain", detail: `HTTP ${response.status}` };
@@ -294,7 +305,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
           await response.arrayBuffer();
           if (response.status !== 200) return fail("signal.protocolError", { url: base, detail: `check: HTTP ${response.status}` });
         } catch (error) {
-          return fail("signal.daemonUnreachable", { url: base, reason: errorCode(error) ?? String(error) });
+          return fail("signal.daemonUnreachable", { url: base, reason: errorText(error) });
         }
         const version = await callRpc(base, "version", undefined, 10_000);
         if (version.kind !== "result") return fail("signal.protocolError", { url: base, detail: `version: ${describeOutcome(version)}` });
@@ -331,7 +342,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
           try {
             attachments.push(dataUri(item.mime, basename(item.path), await readFile(file)));
           } catch (error) {
-            return { status: "failed", reason: "signal.unreadableItem", params: { alias, file: basename(item.path), reason: errorCode(error) ?? String(error) }, retryable: true };
+            return { status: "failed", reason: "signal.unreadableItem", params: { alias, file: basename(item.path), reason: errorText(error) }, retryable: true };
           }
         }
         const message = delivery.followUp.manifest.message;

@@ -81,7 +81,7 @@ export async function makeDelivery(options: DeliveryOptions): Promise<Delivery> 
     version: 1 as const,
     id: BUNDLE_ID,
     created: "2026-11-22T08:00:00Z",
-    practice: { name: "Praxis Test", keyId: "0123456789ABCDEF", ageRecipient: "age1test" },
+    practice: { name: "Praxis Test", keyId: "0123456789ABCDEF", minisignPublicKey: "RWQBI0VniavN7test", ageRecipient: "age1test" },
     client: "k042",
     lang: options.lang ?? "de",
     message: options.message ?? "Bis nächste Woche – hier das Bild vom Whiteboard und die Übung.",
