@@ -263,6 +263,9 @@ export function dataUri(mime: string, filename: string, data: Uint8Array): strin
   return `data:${type};filename=${encodeURIComponent(filename)};base64,${Buffer.from(data).toString("base64")}`;
 }
 
+/** The one part of a Signal delivery, as recorded in `DeliveryProgress`. */
+const PART = "message";
+
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** Build the Signal channel type with the given retry tuning (tests shorten the pauses). */
@@ -334,6 +337,9 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
       async function deliver(delivery: Delivery): Promise<DeliveryResult> {
         const { alias, address } = delivery.recipient;
         const params: MessageParams = { alias, account, url: base };
+        // Signal takes the whole follow-up in one message: once accepted, never send it again.
+        const already = delivery.progress.done.get(PART);
+        if (already !== undefined) return { status: "sent", ids: [already] };
         if (address === null || !(E164.test(address) || SIGNAL_USERNAME.test(address))) {
           return { status: "failed", reason: "signal.noAddress", params: { alias }, retryable: true };
         }
@@ -350,18 +356,21 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
         if (message.length > 0 || attachments.length === 0) sendParams.message = message;
         if (attachments.length > 0) sendParams.attachments = attachments;
 
-        let verdict: Verdict = failed("signal.daemonUnreachable", { ...params, reason: "-" }, true);
+        let last: DeliveryResult = { status: "failed", reason: "signal.daemonUnreachable", params: { ...params, reason: "-" }, retryable: true };
         for (let attempt = 1; attempt <= tuning.attempts; attempt++) {
           if (attempt > 1) await sleep(tuning.delaysMs[Math.min(attempt - 2, tuning.delaysMs.length - 1)] ?? 0);
-          const outcome = await callRpc(base, "send", sendParams, tuning.timeoutMs);
-          verdict = judge(outcome, params);
-          if (verdict.sent) return { status: "sent", ids: [String(verdict.timestamp)] };
+          const verdict = judge(await callRpc(base, "send", sendParams, tuning.timeoutMs), params);
+          if (verdict.sent) {
+            await delivery.progress.record(PART, String(verdict.timestamp));
+            return { status: "sent", ids: [String(verdict.timestamp)] };
+          }
           if (!verdict.retry) return verdict.result;
+          last = verdict.result;
         }
-        if (!verdict.sent && verdict.result.status === "failed" && verdict.result.reason === "signal.networkFailure") {
-          return { ...verdict.result, params: { ...verdict.result.params, attempts: tuning.attempts } };
+        if (last.status === "failed" && last.reason === "signal.networkFailure") {
+          return { ...last, params: { ...last.params, attempts: tuning.attempts } };
         }
-        return verdict.sent ? { status: "sent", ids: [String(verdict.timestamp)] } : verdict.result;
+        return last;
       }
 
       return { name: context.name, type: "signal", capabilities: type.capabilities, check, deliver };

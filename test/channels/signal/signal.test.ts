@@ -188,6 +188,27 @@ describe.skipIf(noTools)("signal channel: deliveries through the emulator", () =
     expectRenders(result);
   });
 
+  it("records the accepted message in the delivery progress and never sends a recorded one again", async () => {
+    const recorded: [string, string][] = [];
+    const delivery = await makeDelivery({ dir, address: CLIENT });
+    const progress = { done: new Map<string, string>(), record: (part: string, id: string) => Promise.resolve(void recorded.push([part, id])) };
+    const first = await channel(emulator.url).deliver({ ...delivery, progress });
+    expect(first.status).toBe("sent");
+    expect(recorded).toEqual([["message", first.status === "sent" ? first.ids[0] : "?"]]);
+    const again = await channel(emulator.url).deliver({ ...delivery, progress: { ...progress, done: new Map(recorded) } });
+    expect(again).toEqual(first);
+    expect(emulator.sends).toHaveLength(1);
+  });
+
+  it("records nothing when the outcome is uncertain", async () => {
+    const recorded: string[] = [];
+    emulator.answer({ drop: true });
+    const delivery = await makeDelivery({ dir, address: CLIENT });
+    const result = await channel(emulator.url).deliver({ ...delivery, progress: { done: new Map(), record: (part) => Promise.resolve(void recorded.push(part)) } });
+    expect(result).toMatchObject({ status: "failed", retryable: false });
+    expect(recorded).toEqual([]);
+  });
+
   it("retries network failures, bounded, and succeeds when the network comes back", async () => {
     emulator.answer({ type: "NETWORK_FAILURE" }, { type: "SUCCESS" });
     const result = await channel(emulator.url).deliver(await makeDelivery({ dir, address: CLIENT }));
