@@ -59,8 +59,8 @@ export const channels = {
     en: "{alias}: this number is not registered with Signal; nothing was sent. Please check the number with the client or choose another channel.",
   },
   "signal.identityChanged": {
-    de: "{alias}: die Sicherheitsnummer der Klient:in hat sich geändert; nachklang sendet nicht. Bitte die Sicherheitsnummer persönlich oder am Telefon mit der Klient:in vergleichen, dann bestätigen („signal-cli -a {account} trust -v SICHERHEITSNUMMER NUMMER“) und erneut senden.",
-    en: "{alias}: the client's safety number has changed; nachklang does not send. Please compare the safety number with the client in person or by phone, then confirm it ('signal-cli -a {account} trust -v SAFETY_NUMBER NUMBER') and send again.",
+    de: "{alias}: die Sicherheitsnummer der Klient:in hat sich geändert; nachklang sendet nicht. Bitte die Sicherheitsnummer persönlich oder am Telefon mit der Klient:in vergleichen, dann in signal-cli als geprüft bestätigen („trust“, siehe docs/channels/signal.md) und erneut senden.",
+    en: "{alias}: the client's safety number has changed; nachklang does not send. Please compare the safety number with the client in person or by phone, then mark it verified in signal-cli ('trust', see docs/channels/signal.md) and send again.",
   },
   "signal.rateLimited": {
     de: "{alias}: Signal begrenzt gerade das Senden von diesem Konto; nichts gesendet. Frühestens in {seconds} Sekunden (etwa {minutes} Minuten) erneut versuchen.",
@@ -71,12 +71,12 @@ export const channels = {
     en: "{alias}: Signal is limiting sends from this account; nothing was sent. Please try again later.",
   },
   "signal.captchaRequired": {
-    de: "{alias}: Signal verlangt ein Captcha, bevor dieses Konto wieder senden darf; nichts gesendet. Captcha unter https://signalcaptchas.org/challenge/generate.html lösen, den Link „Open Signal“ kopieren und „signal-cli -a {account} submitRateLimitChallenge --challenge {token} --captcha LINK“ ausführen, dann erneut senden. Oder {seconds} Sekunden warten.",
-    en: "{alias}: Signal asks for a captcha before this account may send again; nothing was sent. Solve it at https://signalcaptchas.org/challenge/generate.html, copy the 'Open Signal' link, run 'signal-cli -a {account} submitRateLimitChallenge --challenge {token} --captcha LINK', then send again. Or wait {seconds} seconds.",
+    de: "{alias}: Signal verlangt ein Captcha, bevor dieses Konto wieder senden darf; nichts gesendet. Captcha unter https://signalcaptchas.org/challenge/generate.html lösen, den Link „Open Signal“ kopieren und mit der Challenge {token} an signal-cli übergeben („submitRateLimitChallenge“, siehe docs/channels/signal.md), dann erneut senden. Oder {seconds} Sekunden warten.",
+    en: "{alias}: Signal asks for a captcha before this account may send again; nothing was sent. Solve it at https://signalcaptchas.org/challenge/generate.html, copy the 'Open Signal' link, submit it to signal-cli with the challenge {token} ('submitRateLimitChallenge', see docs/channels/signal.md), then send again. Or wait {seconds} seconds.",
   },
   "signal.captchaRejected": {
-    de: "{alias}: Signal hat das Captcha abgelehnt; nichts gesendet. Bitte ein neues Captcha unter https://signalcaptchas.org/challenge/generate.html lösen und mit „signal-cli -a {account} submitRateLimitChallenge“ einreichen.",
-    en: "{alias}: Signal rejected the captcha; nothing was sent. Please solve a new one at https://signalcaptchas.org/challenge/generate.html and submit it with 'signal-cli -a {account} submitRateLimitChallenge'.",
+    de: "{alias}: Signal hat das Captcha abgelehnt; nichts gesendet. Bitte ein neues Captcha unter https://signalcaptchas.org/challenge/generate.html lösen und an signal-cli übergeben („submitRateLimitChallenge“, siehe docs/channels/signal.md).",
+    en: "{alias}: Signal rejected the captcha; nothing was sent. Please solve a new one at https://signalcaptchas.org/challenge/generate.html and submit it to signal-cli ('submitRateLimitChallenge', see docs/channels/signal.md).",
   },
   "signal.networkFailure": {
     de: "{alias}: signal-cli erreichte den Signal-Server nach {attempts} Versuchen nicht; nichts zugestellt. Bitte die Internetverbindung des Rechners mit signal-cli prüfen; später erneut senden ist gefahrlos.",

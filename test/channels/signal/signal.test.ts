@@ -127,7 +127,7 @@ describe.skipIf(noTools)("signal channel: deliveries through the emulator", () =
 
   const cases: { name: string; answer: PlannedAnswer; reason: MessageKey; retryable: boolean; params?: Record<string, unknown> }[] = [
     { name: "unregistered number", answer: { type: "UNREGISTERED_FAILURE" }, reason: "signal.unregistered", retryable: true },
-    { name: "safety number changed", answer: { type: "IDENTITY_FAILURE" }, reason: "signal.identityChanged", retryable: true, params: { account: ACCOUNT } },
+    { name: "safety number changed", answer: { type: "IDENTITY_FAILURE" }, reason: "signal.identityChanged", retryable: true },
     {
       name: "rate limited with a retry time",
       answer: { type: "RATE_LIMIT_FAILURE", retryAfterSeconds: 3600 },
@@ -141,7 +141,7 @@ describe.skipIf(noTools)("signal channel: deliveries through the emulator", () =
       answer: { type: "RATE_LIMIT_FAILURE", token: "5b0c3a1e-challenge", retryAfterSeconds: 86400 },
       reason: "signal.captchaRequired",
       retryable: true,
-      params: { token: "5b0c3a1e-challenge", seconds: 86400, account: ACCOUNT },
+      params: { token: "5b0c3a1e-challenge", seconds: 86400 },
     },
     { name: "invalid pre-key", answer: { type: "INVALID_PRE_KEY_FAILURE" }, reason: "signal.invalidPreKey", retryable: true },
     { name: "-6 captcha rejected", answer: { error: -6, message: "Captcha rejected" }, reason: "signal.captchaRejected", retryable: true },
