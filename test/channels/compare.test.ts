@@ -3,11 +3,13 @@
  * requires of each channel type, and the WhatsApp refusal (exit 4, the reason in the user's
  * language).
  */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANNEL_PROFILES } from "../../src/channels/profiles.js";
 import { CRITERIA, channelDisplayName, renderComparison, wrap } from "../../src/cli/commands/channels-compare.js";
 import { LANGS, t, type Lang } from "../../src/messages/index.js";
-import { initHome, runCli, tempDir } from "../helpers/cli.js";
+import { ROOT, initHome, runCli, tempDir } from "../helpers/cli.js";
 
 interface ComparedChannel {
   type: string;
@@ -116,6 +118,14 @@ describe("channels compare", () => {
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(70);
     for (const p of CHANNEL_PROFILES) expect(lines).toContain(channelDisplayName(p.type, "en"));
     expect(lines.filter((l) => l.startsWith(t("en", "compare.phoneNumber")))).toHaveLength(CHANNEL_PROFILES.length);
+  });
+
+  it("docs/channels/overview.md has a row for every channel type and links guides that exist", async () => {
+    const overview = await readFile(join(ROOT, "docs/channels/overview.md"), "utf8");
+    for (const p of CHANNEL_PROFILES) expect(overview).toMatch(new RegExp(`^\\| (\`${p.type}\`|${channelDisplayName(p.type, "en")}) \\|`, "m"));
+    for (const [, link] of overview.matchAll(/\]\(([a-z-]+\.md)\)/g)) {
+      await expect(readFile(join(ROOT, "docs/channels", link ?? ""), "utf8")).resolves.toContain("#");
+    }
   });
 
   it("wrap() keeps every word and respects the width", () => {
