@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import { createRequire } from "node:module";
 import type { Lang } from "../messages/index.js";
-import { createContext, type CliContext, type GlobalOptions } from "./context.js";
+import type { CliContext, GlobalOptions } from "./context.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<Record<string, unknown>>;
@@ -22,6 +22,8 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     (load: Loader, fn = "run") =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
+      // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
+      const { createContext } = await import("./context.js");
       const ctx = createContext(command.optsWithGlobals<GlobalOptions>());
       onLang(ctx.lang);
       const mod = await load();
@@ -38,7 +40,8 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     .option("--debug", "show stack traces for errors")
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) })
+    // Usage errors are printed by the top-level handler, in the user's language.
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       "after",
       `
@@ -186,7 +189,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
 }
 
 function inheritSettings(command: Command): void {
-  command.exitOverride().showHelpAfterError(false);
+  command.exitOverride().showHelpAfterError(false).configureOutput({ outputError: () => undefined });
   for (const sub of command.commands) inheritSettings(sub);
 }
 
