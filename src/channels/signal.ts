@@ -210,7 +210,8 @@ function fromResults(results: SendResults, base: MessageParams): Verdict {
     case "RATE_LIMIT_FAILURE": {
       const seconds = first.retryAfterSeconds ?? undefined;
       if (typeof first.token === "string" && first.token.length > 0) {
-        return failed("signal.captchaRequired", { ...base, token: first.token, seconds: seconds ?? 0 }, true);
+        if (seconds === undefined) return failed("signal.captchaRequiredNoTime", { ...base, token: first.token }, true);
+        return failed("signal.captchaRequired", { ...base, token: first.token, seconds }, true);
       }
       if (seconds === undefined) return failed("signal.rateLimitedNoTime", base, true);
       return failed("signal.rateLimited", { ...base, seconds, minutes: Math.ceil(seconds / 60) }, true);

@@ -74,6 +74,10 @@ export const channels = {
     de: "{alias}: Signal verlangt ein Captcha, bevor dieses Konto wieder senden darf; nichts gesendet. Captcha unter https://signalcaptchas.org/challenge/generate.html lösen, den Link „Open Signal“ kopieren und mit der Challenge {token} an signal-cli übergeben („submitRateLimitChallenge“, siehe docs/channels/signal.md), dann erneut senden. Oder {seconds} Sekunden warten.",
     en: "{alias}: Signal asks for a captcha before this account may send again; nothing was sent. Solve it at https://signalcaptchas.org/challenge/generate.html, copy the 'Open Signal' link, submit it to signal-cli with the challenge {token} ('submitRateLimitChallenge', see docs/channels/signal.md), then send again. Or wait {seconds} seconds.",
   },
+  "signal.captchaRequiredNoTime": {
+    de: "{alias}: Signal verlangt ein Captcha, bevor dieses Konto wieder senden darf; nichts gesendet. Captcha unter https://signalcaptchas.org/challenge/generate.html lösen, den Link „Open Signal“ kopieren und mit der Challenge {token} an signal-cli übergeben („submitRateLimitChallenge“, siehe docs/channels/signal.md), dann erneut senden.",
+    en: "{alias}: Signal asks for a captcha before this account may send again; nothing was sent. Solve it at https://signalcaptchas.org/challenge/generate.html, copy the 'Open Signal' link, submit it to signal-cli with the challenge {token} ('submitRateLimitChallenge', see docs/channels/signal.md), then send again.",
+  },
   "signal.captchaRejected": {
     de: "{alias}: Signal hat das Captcha abgelehnt; nichts gesendet. Bitte ein neues Captcha unter https://signalcaptchas.org/challenge/generate.html lösen und an signal-cli übergeben („submitRateLimitChallenge“, siehe docs/channels/signal.md).",
     en: "{alias}: Signal rejected the captcha; nothing was sent. Please solve a new one at https://signalcaptchas.org/challenge/generate.html and submit it to signal-cli ('submitRateLimitChallenge', see docs/channels/signal.md).",

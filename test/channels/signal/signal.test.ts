@@ -143,6 +143,13 @@ describe.skipIf(noTools)("signal channel: deliveries through the emulator", () =
       retryable: true,
       params: { token: "5b0c3a1e-challenge", seconds: 86400 },
     },
+    {
+      name: "captcha required without a waiting time",
+      answer: { type: "RATE_LIMIT_FAILURE", token: "5b0c3a1e-challenge" },
+      reason: "signal.captchaRequiredNoTime",
+      retryable: true,
+      params: { token: "5b0c3a1e-challenge" },
+    },
     { name: "invalid pre-key", answer: { type: "INVALID_PRE_KEY_FAILURE" }, reason: "signal.invalidPreKey", retryable: true },
     { name: "-6 captcha rejected", answer: { error: -6, message: "Captcha rejected" }, reason: "signal.captchaRejected", retryable: true },
     { name: "-4 untrusted key without results", answer: { error: -4, message: "Untrusted" }, reason: "signal.identityChanged", retryable: true },
