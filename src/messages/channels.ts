@@ -1,16 +1,12 @@
 import type { Catalogue } from "./index.js";
 
 /**
- * Lines of the Signal and Wire channels, `channels compare` and the WhatsApp refusal.
+ * Lines of the Signal and Wire channels and `channels compare`. (The WhatsApp refusal,
+ * `channels.whatsappRefused`, lives in core.ts with the code that raises it.)
  * Delivery lines name the client by alias only, never by phone number: failure reasons may be
  * kept in the ledger, and the ledger never holds personal data.
  */
 export const channels = {
-  "channels.whatsappRefused": {
-    de: "WhatsApp ist in nachklang kein Kanal: Berufskammern und Datenschutzaufsicht raten für Gesundheitsdaten davon ab (Meta erhält Metadaten und das Adressbuch). Bitte Threema, Signal, Wire, E-Mail oder den Übergabeordner wählen; „nachklang channels compare“ zeigt die Unterschiede.",
-    en: "WhatsApp is not a channel in nachklang: professional chambers and data protection authorities advise against it for health data (Meta receives metadata and the address book). Please choose Threema, Signal, Wire, e-mail or the hand-off folder; 'nachklang channels compare' shows the differences.",
-  },
-
   // --- signal: configuration and health ---
   "signal.badAccount": {
     de: "„{account}“ ist keine Telefonnummer in internationaler Form. Bitte --account +49… angeben (die Nummer des Praxis-Telefons).",
