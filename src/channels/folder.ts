@@ -37,6 +37,11 @@ async function place(source: string, folder: string): Promise<string> {
   return target;
 }
 
+/** The hand-off folder a folder-like channel (folder, wire) writes into. */
+export function handoffFolder(home: string, settings: FolderSettings): string {
+  return resolve(home, settings.path ?? join(home, "handoff"));
+}
+
 export const folderChannel: ChannelType<FolderSettings> = {
   type: "folder",
   address: "none",
@@ -57,7 +62,7 @@ export const folderChannel: ChannelType<FolderSettings> = {
     secretFiles: {},
   }),
   create(context) {
-    const folder = resolve(context.home, context.settings.path ?? join(context.home, "handoff"));
+    const folder = handoffFolder(context.home, context.settings);
     return {
       name: context.name,
       type: "folder",

@@ -5,9 +5,13 @@
 import type { ChannelType } from "./contract.js";
 
 import { folderChannel } from "./folder.js";
+import { signalChannel } from "./signal.js";
+import { wireChannel } from "./wire.js";
 
 export const CHANNEL_TYPES = {
   folder: folderChannel,
+  signal: signalChannel,
+  wire: wireChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;

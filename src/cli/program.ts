@@ -244,6 +244,19 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("clear")
     .description("remove every cached media result")
     .action(lazy(() => import("./commands/cache.js"), "clear"));
+  // --- signal, wire, channels compare ---
+  const channelsCommand = program.commands.find((c) => c.name() === "channels");
+  if (channelsCommand !== undefined) {
+    channelsCommand.commands
+      .find((c) => c.name() === "add")
+      // signal
+      ?.option("--account <number>", "signal: the practice phone's number, as signal-cli knows it (+49...)")
+      .option("--rpc-url <url>", "signal: address of 'signal-cli daemon --http' (default http://127.0.0.1:8080)");
+    channelsCommand
+      .command("compare")
+      .description("compare channel types side by side: encryption, phone number, provider, cost, what the client needs")
+      .action(lazy(() => import("./commands/channels-compare.js"), "compare"));
+  }
 
   for (const sub of program.commands) inheritSettings(sub);
   return program;

@@ -4,6 +4,7 @@
  * merges them and formats a line in the user's language.
  */
 import { core } from "./core.js";
+import { channels } from "./channels.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 
@@ -16,6 +17,7 @@ export type Catalogue = Record<string, Entry>;
 
 export const messages = {
   ...core,
+  ...channels,
   ...templates,
   ...media,
 } satisfies Catalogue;
