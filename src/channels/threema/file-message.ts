@@ -1,0 +1,58 @@
+/**
+ * Photos and audio as Threema file messages: each file (and a photo's thumbnail) is encrypted
+ * with a fresh random key and the protocol's fixed nonces, uploaded as a blob, and described
+ * by the file message JSON.
+ */
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import type { FollowUpItem } from "../contract.js";
+import { FILE_NONCE, randomKey, secretbox, THUMBNAIL_NONCE, toHex } from "./crypto.js";
+import type { FileMessageFields } from "./message.js";
+
+/** Longest edge of the thumbnail shown in the chat before the photo is downloaded. */
+export const THUMBNAIL_EDGE = 512;
+
+export interface BlobStore {
+  uploadBlob(data: Uint8Array): Promise<string>;
+}
+
+/** A JPEG thumbnail of an already processed photo, at most 512 px on its longest edge. */
+export async function makeThumbnail(photo: Uint8Array): Promise<Uint8Array> {
+  const { default: sharp } = await import("sharp");
+  const out = await sharp(photo)
+    .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: "inside", withoutEnlargement: true })
+    .jpeg({ quality: 70 })
+    .toBuffer();
+  return new Uint8Array(out);
+}
+
+async function imageSize(photo: Uint8Array): Promise<{ w?: number; h?: number }> {
+  const { default: sharp } = await import("sharp");
+  const meta = await sharp(photo).metadata();
+  return { w: meta.width, h: meta.height };
+}
+
+/**
+ * Encrypt and upload one follow-up item and return the file message fields. Photos and audio
+ * are rendered as media (j=1, and i=1 for older apps); anything else as a plain file.
+ */
+export async function prepareFileMessage(entry: FollowUpItem, blobs: BlobStore): Promise<FileMessageFields> {
+  const { item } = entry;
+  const data = new Uint8Array(await readFile(entry.file));
+  const key = randomKey();
+  const blobId = await blobs.uploadBlob(secretbox(data, FILE_NONCE, key));
+  const media = item.kind === "photo" || item.kind === "audio";
+  const caption = item.caption !== undefined && item.caption.trim().length > 0 ? { d: item.caption } : {};
+  const base = { b: blobId, k: toHex(key), m: item.mime, n: basename(item.path), s: data.length, ...caption };
+  if (item.kind === "photo") {
+    const thumbnail = await makeThumbnail(data);
+    const t = await blobs.uploadBlob(secretbox(thumbnail, THUMBNAIL_NONCE, key));
+    const size = item.width !== undefined && item.height !== undefined ? { w: item.width, h: item.height } : await imageSize(data);
+    return { ...base, t, p: "image/jpeg", j: 1, i: 1, x: size };
+  }
+  if (item.kind === "audio") {
+    const x = item.durationSeconds !== undefined ? { x: { d: item.durationSeconds } } : {};
+    return { ...base, j: 1, i: 1, ...x };
+  }
+  return { ...base, j: media ? 1 : 0, i: 0 };
+}
