@@ -142,8 +142,19 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/channels.js"), "add"));
   channels
     .command("list")
-    .description("list configured channels")
+    .description("list configured channels and their health")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/channels.js"), "list"));
+  channels
+    .command("test <name>")
+    .description("check a channel's configuration and reachability without sending")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/channels.js"), "test"));
+  channels
+    .command("remove <name>")
+    .description("remove a configured channel and its secrets")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/channels.js"), "remove"));
 
   program
     .command("demo")
