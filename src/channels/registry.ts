@@ -5,9 +5,11 @@
 import type { ChannelType } from "./contract.js";
 
 import { folderChannel } from "./folder.js";
+import { threemaChannel } from "./threema.js";
 
 export const CHANNEL_TYPES = {
   folder: folderChannel,
+  threema: threemaChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;

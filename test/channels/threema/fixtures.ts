@@ -51,7 +51,7 @@ export function manifest(message: string, items: readonly FollowUpItem[]): Manif
     version: 1,
     id: "01jthreematest0000000000000",
     created: "2026-11-22T08:00:00Z",
-    practice: { keyId: "0123456789ABCDEF", ageRecipient: "age1test" },
+    practice: { keyId: "0123456789ABCDEF", minisignPublicKey: "A".repeat(56), ageRecipient: "age1test" },
     client: "k042",
     lang: "de",
     message,
