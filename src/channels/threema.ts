@@ -12,7 +12,7 @@ import { ExitCode, UserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { Channel, ChannelContext, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
-import { prepareFileMessage } from "./threema/file-message.js";
+import { inlineCaption, prepareFileMessage } from "./threema/file-message.js";
 import { DEFAULT_API_URL, Gateway, GatewayError, type RetryPolicy } from "./threema/gateway.js";
 import { encryptMessage, fileData, MessageType, splitText, textData, TEXT_LIMIT_BYTES } from "./threema/message.js";
 
@@ -127,6 +127,12 @@ async function deliver(gateway: Gateway, privateKey: Uint8Array, delivery: Deliv
       key: `file-${entry.item.path}`,
       send: async () => ({ type: MessageType.file, data: fileData(await prepareFileMessage(entry, gateway)) }),
     });
+    const caption = entry.item.caption;
+    if (caption !== undefined && caption.trim().length > 0 && inlineCaption(caption) === undefined) {
+      splitText(caption).forEach((text, i) =>
+        parts.push({ key: `caption-${entry.item.path}-${i + 1}`, send: () => Promise.resolve({ type: MessageType.text, data: textData(text) }) }),
+      );
+    }
   }
   const pending = parts.filter((p) => !done.has(p.key));
   const sent = new Map<string, string>();

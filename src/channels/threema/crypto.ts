@@ -95,8 +95,9 @@ export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
 }
 
 /**
- * The key fingerprint the Threema app shows for a contact: the first 16 bytes of SHA-256 of
- * the public key, as 32 hex digits (Threema Cryptography Whitepaper, "Key Fingerprints").
+ * The key fingerprint the Threema app shows (own profile and contact details): the first 16
+ * bytes of SHA-256 of the public key, as 32 hex digits (threema-ch/threema-android,
+ * FingerPrintServiceImpl.java).
  */
 export function fingerprint(publicKey: Uint8Array): string {
   return toHex(sha256(publicKey).subarray(0, 16));

@@ -12,6 +12,18 @@ import type { FileMessageFields } from "./message.js";
 /** Longest edge of the thumbnail shown in the chat before the photo is downloaded. */
 export const THUMBNAIL_EDGE = 512;
 
+/**
+ * Longest caption (UTF-8 bytes) carried inside a file message. The whole message must fit the
+ * Gateway's 4000-byte box; a longer caption is sent as text right after the file instead.
+ */
+export const CAPTION_LIMIT_BYTES = 1000;
+
+/** The caption for the file message's `d` field, or undefined when it goes as separate text. */
+export function inlineCaption(caption: string | undefined): string | undefined {
+  if (caption === undefined || caption.trim().length === 0) return undefined;
+  return Buffer.byteLength(caption.trim(), "utf8") <= CAPTION_LIMIT_BYTES ? caption.trim() : undefined;
+}
+
 export interface BlobStore {
   uploadBlob(data: Uint8Array): Promise<string>;
 }
@@ -21,6 +33,8 @@ export async function makeThumbnail(photo: Uint8Array): Promise<Uint8Array> {
   const { default: sharp } = await import("sharp");
   const out = await sharp(photo)
     .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: "inside", withoutEnlargement: true })
+    // Transparent PNGs (screenshots) get a white background instead of JPEG's default black.
+    .flatten({ background: "#ffffff" })
     .jpeg({ quality: 70 })
     .toBuffer();
   return new Uint8Array(out);
@@ -42,7 +56,8 @@ export async function prepareFileMessage(entry: FollowUpItem, blobs: BlobStore):
   const key = randomKey();
   const blobId = await blobs.uploadBlob(secretbox(data, FILE_NONCE, key));
   const media = item.kind === "photo" || item.kind === "audio";
-  const caption = item.caption !== undefined && item.caption.trim().length > 0 ? { d: item.caption } : {};
+  const inline = inlineCaption(item.caption);
+  const caption = inline === undefined ? {} : { d: inline };
   const base = { b: blobId, k: toHex(key), m: item.mime, n: basename(item.path), s: data.length, ...caption };
   if (item.kind === "photo") {
     const thumbnail = await makeThumbnail(data);

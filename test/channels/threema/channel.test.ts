@@ -96,6 +96,16 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     expect(new TextDecoder().decode(emulator.received[0]?.file?.content)).toBe("Drei gute Dinge am Tag notieren.\n");
   });
 
+  it("sends a caption too long for the file message as text right after the file", async () => {
+    const caption = "Notizen zur Übung: " + "atmen, spüren, benennen. ".repeat(80);
+    const long: FollowUpItem = { ...audio, item: { ...audio.item, caption } };
+    const result = await channelFor(emulator).deliver(delivery("", [long], CLIENT));
+    expect(result.status).toBe("sent");
+    expect(emulator.received.map((m) => m.type)).toEqual([0x17, 0x01]);
+    expect(emulator.received[0]?.file?.fields.d).toBeUndefined();
+    expect(emulator.received[1]?.text).toBe(caption.trim());
+  });
+
   it("resumes after the Gateway fails halfway without resending an accepted part", async () => {
     const text = Array.from({ length: 8 }, (_, i) => paragraph(i + 1)).join("\n\n");
     const d = delivery(text, [photo, audio], CLIENT);
