@@ -6,7 +6,8 @@
  * delivery continues with the next part and never sends one twice (the Gateway has no
  * idempotency key).
  */
-import { readFileSync } from "node:fs";
+import { constants, readFileSync } from "node:fs";
+import { access } from "node:fs/promises";
 import { z } from "zod";
 import { ExitCode, UserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
@@ -122,19 +123,30 @@ async function deliver(gateway: Gateway, privateKey: Uint8Array, delivery: Deliv
     key: `text-${i + 1}`,
     send: () => Promise.resolve({ type: MessageType.text, data: textData(text) }),
   }));
-  for (const entry of items) {
+  // Part keys are stable for a given bundle (its signed manifest fixes the order) and short
+  // enough for the ledger: text-N, file-N (the N-th item), caption-N-M.
+  for (const [index, entry] of items.entries()) {
     parts.push({
-      key: `file-${entry.item.path}`,
+      key: `file-${index + 1}`,
       send: async () => ({ type: MessageType.file, data: fileData(await prepareFileMessage(entry, gateway)) }),
     });
     const caption = entry.item.caption;
     if (caption !== undefined && caption.trim().length > 0 && inlineCaption(caption) === undefined) {
       splitText(caption).forEach((text, i) =>
-        parts.push({ key: `caption-${entry.item.path}-${i + 1}`, send: () => Promise.resolve({ type: MessageType.text, data: textData(text) }) }),
+        parts.push({ key: `caption-${index + 1}-${i + 1}`, send: () => Promise.resolve({ type: MessageType.text, data: textData(text) }) }),
       );
     }
   }
   const pending = parts.filter((p) => !done.has(p.key));
+  // Unreadable items are found before anything is sent, so a follow-up does not stop halfway.
+  for (const [index, entry] of items.entries()) {
+    if (!pending.some((p) => p.key === `file-${index + 1}`)) continue;
+    try {
+      await access(entry.file, constants.R_OK);
+    } catch (error) {
+      return failed("threema.unreadableItem", { alias, file: entry.item.path, reason: (error as NodeJS.ErrnoException).code ?? String(error) }, false);
+    }
+  }
   const sent = new Map<string, string>();
   let current = "key";
   try {
@@ -153,7 +165,8 @@ async function deliver(gateway: Gateway, privateKey: Uint8Array, delivery: Deliv
           content = await part.send();
         } catch (error) {
           if (error instanceof GatewayError) throw error;
-          return failed("threema.unreadableItem", { alias, file: part.key.replace(/^file-/, ""), reason: String(error) }, false);
+          const item = items[Number(part.key.replace(/^file-/, "")) - 1]?.item.path ?? part.key;
+          return failed("threema.unreadableItem", { alias, file: item, reason: String(error) }, false);
         }
         const message = encryptMessage(content.type, content.data, key, privateKey);
         const id = await gateway.sendE2e(threemaId, message.nonce, message.box);

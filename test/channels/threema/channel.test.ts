@@ -65,7 +65,7 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     expect(photoMessage?.fields.k).not.toBe(audioMessage?.fields.k);
     // First contact: the Gateway's key for the client is pinned.
     expect(d.pinned.threema).toBe(toHex(emulator.identities.get(CLIENT)?.publicKey ?? new Uint8Array()));
-    expect([...d.recorded.keys()]).toEqual(["text-1", "file-items/whiteboard.jpg", "file-items/exercise.ogg"]);
+    expect([...d.recorded.keys()]).toEqual(["text-1", "file-1", "file-2"]);
     // Padding is random: not every message carries the same amount.
     expect(new Set(emulator.received.map((m) => m.padding)).size).toBeGreaterThan(1);
   });
@@ -164,6 +164,13 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     expect(result).toMatchObject({ status: "failed", reason: "threema.noFileCapability", retryable: false });
     expect(emulator.received).toHaveLength(0);
     expect(emulator.blobs.size).toBe(0);
+  });
+
+  it("finds an unreadable item before sending anything", async () => {
+    const gone: FollowUpItem = { ...photo, file: join(dir, "missing.jpg") };
+    const result = await channelFor(emulator).deliver(delivery("Hallo", [gone], CLIENT));
+    expect(result).toMatchObject({ status: "failed", reason: "threema.unreadableItem", params: { file: "items/whiteboard.jpg", reason: "ENOENT" }, retryable: false });
+    expect(emulator.received).toHaveLength(0);
   });
 
   it("says when the client has no Threema ID", async () => {
