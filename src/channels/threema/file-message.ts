@@ -3,6 +3,7 @@
  * with a fresh random key and the protocol's fixed nonces, uploaded as a blob, and described
  * by the file message JSON.
  */
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FollowUpItem } from "../contract.js";
@@ -47,6 +48,25 @@ async function imageSize(photo: Uint8Array): Promise<{ w?: number; h?: number }>
 }
 
 /**
+ * The duration of an audio file when the manifest does not carry it (a bundle sealed from files
+ * as they are): asked of ffprobe, rounded to 0.1 s; undefined when ffprobe is missing or fails,
+ * in which case the message goes without duration and the app measures it when playing.
+ */
+export function probeDuration(file: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    execFile(
+      "ffprobe",
+      ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file],
+      { timeout: 30_000 },
+      (error, stdout) => {
+        const seconds = Number(String(stdout).trim());
+        resolve(error === null && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 10) / 10 : undefined);
+      },
+    );
+  });
+}
+
+/**
  * Encrypt and upload one follow-up item and return the file message fields. Photos and audio
  * are rendered as media (j=1, and i=1 for older apps); anything else as a plain file.
  */
@@ -66,7 +86,8 @@ export async function prepareFileMessage(entry: FollowUpItem, blobs: BlobStore):
     return { ...base, t, p: "image/jpeg", j: 1, i: 1, x: size };
   }
   if (item.kind === "audio") {
-    const x = item.durationSeconds !== undefined ? { x: { d: item.durationSeconds } } : {};
+    const duration = item.durationSeconds ?? (await probeDuration(entry.file));
+    const x = duration !== undefined ? { x: { d: duration } } : {};
     return { ...base, j: 1, i: 1, ...x };
   }
   return { ...base, j: media ? 1 : 0, i: 0 };

@@ -106,6 +106,15 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     expect(emulator.received[1]?.text).toBe(caption.trim());
   });
 
+  it("measures the duration when the manifest has none (a bundle sealed from files as they are)", async () => {
+    const { durationSeconds: _measured, ...rest } = audio.item;
+    const raw: FollowUpItem = { ...audio, item: rest };
+    const result = await channelFor(emulator).deliver(delivery("", [raw], CLIENT));
+    expect(result.status).toBe("sent");
+    const fields = emulator.received[0]?.file?.fields as { x?: { d?: number } } | undefined;
+    expect(fields?.x?.d).toBeCloseTo(audio.item.durationSeconds ?? 0, 0);
+  });
+
   it("resumes after the Gateway fails halfway without resending an accepted part", async () => {
     const text = Array.from({ length: 8 }, (_, i) => paragraph(i + 1)).join("\n\n");
     const d = delivery(text, [photo, audio], CLIENT);
