@@ -10,6 +10,7 @@
  * while sending is reported as possibly delivered and never repeated automatically.
  */
 import { fromHex, toHex } from "./crypto.js";
+import { BOX_LIMIT_BYTES } from "./message.js";
 
 export const DEFAULT_API_URL = "https://msgapi.threema.ch";
 
@@ -119,6 +120,8 @@ export class Gateway {
 
   /** Send one end-to-end encrypted message; returns the Gateway's message id (16 hex digits). */
   async sendE2e(to: string, nonce: Uint8Array, box: Uint8Array): Promise<string> {
+    // The Gateway would answer 413; saying so without a request costs no credit.
+    if (box.length > BOX_LIMIT_BYTES) throw new GatewayError("tooLarge", "send_e2e");
     const body = new URLSearchParams({ from: this.gatewayId, to, nonce: toHex(nonce), box: toHex(box), secret: this.secret });
     const text = await this.request("send_e2e", "/send_e2e", { method: "POST", body }, false);
     const id = text.trim().toLowerCase();

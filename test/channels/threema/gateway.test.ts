@@ -62,6 +62,12 @@ describe("Threema Gateway client", () => {
     emulator.clearFailures();
   });
 
+  it("refuses a box over 4000 bytes without asking the Gateway", async () => {
+    const sends = emulator.requests.length;
+    await expect(gateway().sendE2e("ECHOECHO", new Uint8Array(24), new Uint8Array(4001))).rejects.toMatchObject({ problem: "tooLarge" });
+    expect(emulator.requests.length).toBe(sends);
+  });
+
   it("retries send_e2e only when the request never reached the Gateway", async () => {
     const closed = await new GatewayEmulator().start();
     const url = closed.url;
