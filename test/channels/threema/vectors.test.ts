@@ -96,6 +96,21 @@ describe("Threema SDK vectors", () => {
     expect(() => parseCallback("from=x&to=x&messageId=x&date=x&nonce=x&box=x&mac=x", "x")).toThrow(/MAC/);
   });
 
+  it("accepts every callback whose MAC we compute, and rejects any change to a MAC-covered field (property)", () => {
+    const hex = (n: number) => fc.uint8Array({ minLength: n, maxLength: n }).map((b) => toHex(b));
+    const id = fc.stringMatching(/^[0-9A-Z*][0-9A-Z]{7}$/);
+    fc.assert(
+      fc.property(id, id, hex(8), fc.integer({ min: 0, max: 2 ** 40 }), hex(24), fc.uint8Array({ minLength: 1, maxLength: 200 }), fc.string({ minLength: 1 }), (from, to, messageId, date, nonce, boxBytes, secret) => {
+        const fields = { from, to, messageId, date: String(date), nonce, box: toHex(boxBytes) };
+        const body = new URLSearchParams({ ...fields, mac: callbackMac(fields, secret) }).toString();
+        expect(parseCallback(body, secret).messageId).toBe(messageId);
+        const changed = new URLSearchParams({ ...fields, date: String(date + 1), mac: callbackMac(fields, secret) }).toString();
+        expect(() => parseCallback(changed, secret)).toThrow(CallbackError);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("computes the phone and e-mail lookup hashes of the Python SDK and three4j", () => {
     // threema-ch/threema-msgapi-sdk-python, tests/test_cli.py, test_hash_valid_email / test_hash_valid_phone_number
     expect(emailHash("test@threema.ch")).toBe("1ea093239cc5f0e1b6ec81b866265b921f26dc4033025410063309f4d1a8ee2c");
