@@ -3,7 +3,6 @@
  * with a fresh random key and the protocol's fixed nonces, uploaded as a blob, and described
  * by the file message JSON.
  */
-import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FollowUpItem } from "../contract.js";
@@ -49,21 +48,19 @@ async function imageSize(photo: Uint8Array): Promise<{ w?: number; h?: number }>
 
 /**
  * The duration of an audio file when the manifest does not carry it (a bundle sealed from files
- * as they are): asked of ffprobe, rounded to 0.1 s; undefined when ffprobe is missing or fails,
- * in which case the message goes without duration and the app measures it when playing.
+ * as they are): asked of ffprobe through the media module's wrapper, rounded to 0.1 s; undefined
+ * when ffprobe is missing or fails, and the message goes without duration (the app measures it
+ * when playing).
  */
-export function probeDuration(file: string): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    execFile(
-      "ffprobe",
-      ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file],
-      { timeout: 30_000 },
-      (error, stdout) => {
-        const seconds = Number(String(stdout).trim());
-        resolve(error === null && Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 10) / 10 : undefined);
-      },
-    );
-  });
+export async function probeDuration(file: string): Promise<number | undefined> {
+  try {
+    const { probe } = await import("../../media/ffmpeg.js");
+    const info = await probe(file);
+    const seconds = Number(info.format.duration ?? info.streams.find((s) => s.codec_type === "audio")?.duration);
+    return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 10) / 10 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
