@@ -282,6 +282,7 @@ export class GatewayEmulator {
     if (j !== 0 && j !== 1 && j !== 2) return "j is not a rendering type";
     if (i !== (j === 1 ? 1 : 0)) return "i does not match j";
     if (d !== undefined && typeof d !== "string") return "d is not a caption";
+    if ((t === undefined) !== (p === undefined)) return "t and p must come together";
     const blob = this.blobs.get(b);
     if (blob === undefined) return `blob ${b} was never uploaded`;
     const key = fromHex(k);
