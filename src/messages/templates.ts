@@ -89,6 +89,30 @@ export const templates = {
   },
   "templates.problem.yaml": { de: "YAML-Fehler: {reason}", en: "YAML error: {reason}" },
   "templates.problem.field": { de: "„{field}“: {reason}", en: "'{field}': {reason}" },
+  "templates.problem.fieldMissing": { de: "„{field}“ fehlt", en: "'{field}' is missing" },
+  "templates.problem.fieldChoice": { de: "„{field}“: erlaubt sind nur {values}", en: "'{field}': must be one of {values}" },
+  "templates.problem.fieldType": { de: "„{field}“: erwartet wird {expected}", en: "'{field}': expected {expected}" },
+  "templates.problem.fieldEmpty": { de: "„{field}“ darf nicht leer sein", en: "'{field}' must not be empty" },
+  "templates.problem.fieldUnknown": {
+    de: "unbekanntes Feld „{field}“ (erlaubt: {allowed})",
+    en: "unknown field '{field}' (allowed: {allowed})",
+  },
+  "templates.problem.idForm": {
+    de: "„id“: bitte Kleinbuchstaben, Ziffern und Bindestriche (z. B. mein-impuls)",
+    en: "'id': use lower-case letters, digits and hyphens (e.g. my-impulse)",
+  },
+  "templates.problem.variableName": {
+    de: "Variablenname „{name}“: bitte Kleinbuchstaben, Ziffern und _ (z. B. first_date)",
+    en: "variable name '{name}': use lower-case letters, digits and _ (e.g. first_date)",
+  },
+  "templates.problem.enumValues": {
+    de: "Variable „{name}“: ein enum braucht eine Liste values",
+    en: "variable '{name}': an enum needs a list of values",
+  },
+  "templates.problem.valuesNotEnum": {
+    de: "Variable „{name}“: values gibt es nur bei type: enum",
+    en: "variable '{name}': values are only allowed for type: enum",
+  },
   "templates.problem.liquidSyntax": { de: "Liquid-Syntaxfehler: {reason}", en: "Liquid syntax error: {reason}" },
   "templates.problem.render": {
     de: "lässt sich mit den Beispielwerten nicht erzeugen: {reason}",

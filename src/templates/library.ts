@@ -48,7 +48,10 @@ async function isDir(path: string): Promise<boolean> {
   }
 }
 
-/** Every template file below `dir`: `*.md` except README.md, skipping hidden folders and node_modules. */
+/** Files a template repository keeps beside its templates. */
+const REPOSITORY_DOCS = new Set(["readme.md", "changelog.md", "contributing.md", "license.md"]);
+
+/** Every template file below `dir`: `*.md` except README/CHANGELOG/CONTRIBUTING/LICENSE, skipping hidden folders and node_modules. */
 export async function templateFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (folder: string, depth: number): Promise<void> => {
@@ -58,7 +61,7 @@ export async function templateFiles(dir: string): Promise<string[]> {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) await walk(path, depth + 1);
-      else if (entry.isFile() && entry.name.endsWith(".md") && entry.name.toLowerCase() !== "readme.md") found.push(path);
+      else if (entry.isFile() && entry.name.endsWith(".md") && !REPOSITORY_DOCS.has(entry.name.toLowerCase())) found.push(path);
     }
   };
   await walk(dir, 0);

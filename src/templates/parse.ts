@@ -6,6 +6,7 @@
 import { basename, dirname } from "node:path";
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { MessageKey, MessageParams } from "../messages/index.js";
+import type { z } from "zod";
 import { frontMatterSchema, type Template, type TemplateOrigin } from "./schema.js";
 
 /** One problem in a template, reported as `file:line: message`. */
@@ -69,8 +70,12 @@ export function parseTemplate(file: string, text: string, root: string, origin: 
   const result = frontMatterSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const field = issue.path.map(String).join(".") || "front matter";
-      problem(nodeLine(issue.path), "templates.problem.field", { field, reason: issue.message });
+      const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0] ?? ""] : issue.path;
+      const absent = issue.code !== "unrecognized_keys" && issue.code !== "custom" && issue.path.length > 0 && !doc.hasIn(issue.path);
+      const { key, params } = absent
+        ? { key: "templates.problem.fieldMissing" as const, params: { field: issue.path.map(String).join(".") } }
+        : describeIssue(issue);
+      problem(nodeLine(path), key, params);
     }
     return { file, id, lang, problems };
   }
@@ -111,4 +116,42 @@ function keyLineIn(doc: Document, path: readonly string[], lineAt: (offset: numb
     }
   }
   return undefined;
+}
+
+const TOP_FIELDS = "id, kind, lang, title, description, variables";
+const VARIABLE_FIELDS = "type, values, required, default, sample, description";
+
+/** A zod issue as a catalogue line, so front-matter problems read well in German and English. */
+function describeIssue(issue: z.core.$ZodIssue): { key: MessageKey; params: MessageParams } {
+  const field = issue.path.map(String).join(".") || "front matter";
+  const variable = issue.path[0] === "variables" ? String(issue.path[1] ?? "") : "";
+  switch (issue.code) {
+    case "invalid_type":
+      return /received undefined/.test(issue.message)
+        ? { key: "templates.problem.fieldMissing", params: { field } }
+        : { key: "templates.problem.fieldType", params: { field, expected: issue.expected } };
+    case "invalid_value":
+      return { key: "templates.problem.fieldChoice", params: { field, values: issue.values.map(String).join(", ") } };
+    case "too_small":
+      return { key: "templates.problem.fieldEmpty", params: { field } };
+    case "unrecognized_keys":
+      return {
+        key: "templates.problem.fieldUnknown",
+        params: { field: issue.keys.join(", "), allowed: issue.path.length === 0 ? TOP_FIELDS : VARIABLE_FIELDS },
+      };
+    case "invalid_key":
+      return { key: "templates.problem.variableName", params: { name: String(issue.path[issue.path.length - 1] ?? "") } };
+    case "invalid_format":
+      if (field === "id") return { key: "templates.problem.idForm", params: {} };
+      break;
+    case "invalid_union":
+      return { key: "templates.problem.fieldType", params: { field, expected: "text / Text" } };
+    case "custom":
+      if (issue.params?.problem === "enumValues") return { key: "templates.problem.enumValues", params: { name: variable } };
+      if (issue.params?.problem === "valuesNotEnum") return { key: "templates.problem.valuesNotEnum", params: { name: variable } };
+      break;
+    default:
+      break;
+  }
+  return { key: "templates.problem.field", params: { field, reason: issue.message } };
 }

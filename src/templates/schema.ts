@@ -29,9 +29,9 @@ const variableSchema = z
   .strict()
   .superRefine((v, ctx) => {
     if (v.type === "enum" && v.values === undefined)
-      ctx.addIssue({ code: "custom", path: ["values"], message: "an enum needs a list of values" });
+      ctx.addIssue({ code: "custom", path: ["values"], message: "an enum needs a list of values", params: { problem: "enumValues" } });
     if (v.type !== "enum" && v.values !== undefined)
-      ctx.addIssue({ code: "custom", path: ["values"], message: "values are only allowed for type enum" });
+      ctx.addIssue({ code: "custom", path: ["values"], message: "values are only allowed for type enum", params: { problem: "valuesNotEnum" } });
   });
 
 export const frontMatterSchema = z

@@ -71,15 +71,22 @@ describe("templates check", () => {
       "en/yaml.md": ["---", "id: yaml", "kind: homework", "lang: en", "title: [unclosed", "description: x", "---", "text"],
       "en/field.md": [...header("field", "en", ["  when:", "    type: datetime", "    sample: 2026-12-03"]), "text"],
       "en/none.md": ["Just text, no front matter."],
+      "en/extra.md": ["---", "id: extra", "lang: en", "title: T", "colour: blue", "description: D", "---", "text"],
       "en/open.md": ["---", "id: open", "kind: homework"],
       "en/value.md": [...header("value", "en", ["  when:", "    type: date", "    sample: 2026-02-30"]), "{{ when | long_date }}"],
     });
     const found = where(await check(dir), dir);
-    expect(found).toContain("en/field.md:9 templates.problem.field");
+    expect(found).toContain("en/field.md:9 templates.problem.fieldChoice");
+    expect(found).toContain("en/extra.md:5 templates.problem.fieldUnknown");
+    expect(found).toContain("en/extra.md:2 templates.problem.fieldMissing");
     expect(found).toContain("en/none.md:1 templates.problem.noFrontMatter");
     expect(found).toContain("en/open.md:1 templates.problem.unclosedFrontMatter");
     expect(found).toContain("en/value.md:8 templates.problem.badValue");
     expect(found.filter((f) => f.startsWith("en/yaml.md:")).every((f) => f.endsWith("templates.problem.yaml"))).toBe(true);
+    const report = await check(dir);
+    const german = problemLines(report, "de", dir);
+    expect(german).toContain("en/extra.md:5: unbekanntes Feld „colour“ (erlaubt: id, kind, lang, title, description, variables)");
+    expect(german).toContain("en/field.md:9: „variables.when.type“: erlaubt sind nur string, integer, date, time, url, enum");
     const yamlLine = Number(found.find((f) => f.startsWith("en/yaml.md:"))?.split(/[: ]/)[1]);
     expect(yamlLine).toBeGreaterThanOrEqual(5);
     expect(yamlLine).toBeLessThanOrEqual(6);

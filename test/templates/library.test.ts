@@ -1,5 +1,6 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { isUserError, type UserError } from "../../src/errors.js";
 import { consentVariables, CONSENT_CHANNELS } from "../../src/templates/consent.js";
@@ -174,6 +175,24 @@ describe("renderTemplate", () => {
     if (!template) throw new Error("not loaded");
     expect((await renderTemplate(template, { who: "<b>Kim</b> & co" })).text).toBe("Hi <b>Kim</b> & co");
     expect((await renderTemplate(template, { who: "<b>Kim</b> & co" }, { escape: "html" })).text).toBe("Hi &lt;b&gt;Kim&lt;/b&gt; &amp; co");
+  });
+
+  it("property: values are data: any text comes out verbatim, never evaluated as Liquid, and HTML-escaped when asked", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "a.md"), mini("a", "en", "[{{ who }}]"));
+    const [template] = (await loadTemplateDirs([dir])).list();
+    if (!template) throw new Error("not loaded");
+    const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
+    const piece = fc.constantFrom("{{ who }}", "{% raw %}", "{%", "}}", "<script>", "&", "\"", "'", "ä", " ", "x", "\u{1F600}");
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(piece, fc.string({ maxLength: 5 })), { maxLength: 8 }).map((parts) => parts.join("")), async (value) => {
+        const text = (await renderTemplate(template, { who: value })).text;
+        expect(text).toBe(`[${value}]`.trim().replace(/[ \t]+$/gm, ""));
+        const html = (await renderTemplate(template, { who: value }, { escape: "html" })).text;
+        expect(html).toBe(`[${escapeHtml(value)}]`.trim().replace(/[ \t]+$/gm, ""));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("allows includes inside the template folder but none outside it, also not through a link", async () => {
