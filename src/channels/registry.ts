@@ -6,10 +6,12 @@ import type { ChannelType } from "./contract.js";
 
 import { folderChannel } from "./folder.js";
 import { signalChannel } from "./signal.js";
+import { threemaChannel } from "./threema.js";
 import { wireChannel } from "./wire.js";
 
 export const CHANNEL_TYPES = {
   folder: folderChannel,
+  threema: threemaChannel,
   signal: signalChannel,
   wire: wireChannel,
 } as const;

@@ -140,6 +140,11 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("configure a channel (folder, threema, signal, email, wire)")
     .option("--name <name>", "channel name (default: the type)")
     .option("--path <dir>", "folder: hand-off folder")
+    // threema
+    .option("--gateway-id <id>", "threema: Gateway ID (*ABCDEFG, end-to-end mode)")
+    .option("--secret-file <file>", "threema: file holding the Gateway API secret")
+    .option("--private-key-file <file>", "threema: file holding the Gateway ID's private key (64 hex digits)")
+    .option("--api-url <url>", "threema: Gateway base URL (default https://msgapi.threema.ch)")
     .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));
@@ -169,6 +174,23 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("doctor")
     .description("check Node, home folder, permissions, keyring and tools")
     .action(lazy(() => import("./commands/doctor.js")));
+
+  // --- threema ---
+  const threema = program.command("threema").description("Threema Gateway: delivery receipts and key pinning");
+  threema
+    .command("receipts [file]")
+    .description("read Gateway callback payloads (one per line; '-' or nothing: stdin), check, decrypt, record receipts")
+    .option("--channel <name>", "the Threema channel", "threema")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/threema.js"), "receipts"));
+  threema
+    .command("pin <alias>")
+    .description("pin a client's Threema key: --key from the QR code, or --fingerprint compared in person")
+    .option("--key <hex>", "the client's public key (64 hex digits, from the Threema QR code)")
+    .option("--fingerprint <hex>", "the key fingerprint shown in the client's Threema app (32 hex digits)")
+    .option("--channel <name>", "the Threema channel used to fetch the key for --fingerprint", "threema")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/threema.js"), "pin"));
 
   // --- templates ---
   // `--lang` is also a program option, which commander parses wherever it appears; these

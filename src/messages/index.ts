@@ -5,6 +5,7 @@
  */
 import { core } from "./core.js";
 import { channels } from "./channels.js";
+import { threema } from "./threema.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 
@@ -18,6 +19,7 @@ export type Catalogue = Record<string, Entry>;
 export const messages = {
   ...core,
   ...channels,
+  ...threema,
   ...templates,
   ...media,
 } satisfies Catalogue;
