@@ -1,11 +1,11 @@
 /**
  * Viewer passphrases: generated ones are read aloud in the session and typed on a phone, so
- * they use one lower-case alphabet without look-alikes (no 0/o, 1/l/i, 2/z, 5/s, 8/b, 9/g/q)
- * in groups of four. Runs in Node and in the browser (the page canonicalises what is typed).
+ * they use one lower-case alphabet without look-alikes (of 0/o, 1/l/i, 2/z, 5/s, 6/8/b, 9/g/q
+ * at most one each) in groups of four. Runs in Node and in the browser (the page canonicalises what is typed).
  */
 
-/** 27 characters: a–z without i, l, o, and the digits 3, 4, 6, 7. */
-export const PASSPHRASE_ALPHABET = "abcdefghjkmnpqrstuvwxyz3467";
+/** 25 characters: a–z without b, i, l, o, q, and the digits 3, 4, 6, 7. */
+export const PASSPHRASE_ALPHABET = "acdefghjkmnprstuvwxyz3467";
 export const PASSPHRASE_GROUPS = 5;
 export const PASSPHRASE_GROUP_LENGTH = 4;
 
@@ -19,7 +19,7 @@ export function passphraseEntropyBits(
 }
 
 /**
- * A new passphrase such as `k7dm-x3pa-ruvw-c6ne-ty4h` (≈95 bits). Characters are drawn
+ * A new passphrase such as `k7dm-x3pa-ruvw-c6ne-ty4h` (≈92.9 bits). Characters are drawn
  * uniformly: random bytes at or above the largest multiple of the alphabet size are rejected.
  */
 export function generateViewerPassphrase(random: (bytes: Uint8Array) => Uint8Array = (b) => crypto.getRandomValues(b)): string {
