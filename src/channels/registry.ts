@@ -4,10 +4,12 @@
  */
 import type { ChannelType } from "./contract.js";
 
+import { emailChannel } from "./email.js";
 import { folderChannel } from "./folder.js";
 
 export const CHANNEL_TYPES = {
   folder: folderChannel,
+  email: emailChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;

@@ -84,6 +84,10 @@ export const viewer = {
     de: "SMTP-Anmeldung bei {host} als {user} abgelehnt: {reason}. Bitte Benutzer und Passwort prüfen (channels add email … --password-file DATEI).",
     en: "SMTP login at {host} as {user} refused: {reason}. Please check user and password (channels add email … --password-file FILE).",
   },
+  "email.noTls": {
+    de: "SMTP-Server {host}:{port} bietet keine sichere Verbindung ({reason}); nachklang sendet nichts unverschlüsselt. Bitte Port 465 (TLS) oder 587 (STARTTLS) verwenden.",
+    en: "SMTP server {host}:{port} offers no secure connection ({reason}); nachklang sends nothing unencrypted. Please use port 465 (TLS) or 587 (STARTTLS).",
+  },
   "email.noPassword": {
     de: "Kanal {name}: kein SMTP-Passwort im Schlüsselbund. Bitte „nachklang channels add email … --password-file DATEI“ ausführen.",
     en: "Channel {name}: no SMTP password in the keyring. Please run 'nachklang channels add email … --password-file FILE'.",

@@ -1,0 +1,47 @@
+/** A real local SMTP server (the `smtp-server` package) that keeps what it receives, parsed. */
+import type { AddressInfo, Server } from "node:net";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+
+export interface LocalSmtp {
+  readonly port: number;
+  readonly mails: ParsedMail[];
+  readonly raw: Buffer[];
+  close(): Promise<void>;
+}
+
+export const SMTP_USER = "praxis@example.org";
+export const SMTP_PASSWORD = "smtp secret 123";
+
+export async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<LocalSmtp> {
+  const mails: ParsedMail[] = [];
+  const raw: Buffer[] = [];
+  const server = new SMTPServer({
+    // No STARTTLS offered: this server is for the localhost-only plain case.
+    disabledCommands: ["STARTTLS"],
+    allowInsecureAuth: true,
+    logger: false,
+    onAuth(auth, _session, callback) {
+      if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
+      else callback(new Error("Invalid username or password"));
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        const message = Buffer.concat(chunks);
+        raw.push(message);
+        simpleParser(message)
+          .then((mail) => {
+            mails.push(mail);
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      });
+    },
+    ...options,
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = ((server as unknown as { server: Server }).server.address() as AddressInfo).port;
+  return { port, mails, raw, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
