@@ -41,7 +41,9 @@ export async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promi
     },
     ...options,
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
   const port = ((server as unknown as { server: Server }).server.address() as AddressInfo).port;
   return { port, mails, raw, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
