@@ -22,7 +22,7 @@ try {
   const item = { path: "items/homework.txt", kind: "homework", mime: "text/plain", size: text.length, sha256: createHash("sha256").update(text).digest("hex") };
   const manifest = {
     format: "nachklang-bundle", version: 1, id: "01jdz3k6q8m2v4x7c9b5n1t0aa", created: new Date().toISOString(),
-    practice: { name: "Bench", keyId: formatKeyId(key.keyId), ageRecipient: "age1bench" },
+    practice: { name: "Bench", keyId: formatKeyId(key.keyId), minisignPublicKey: encodePublicKey(key).split("\n")[1], ageRecipient: "age1bench" },
     client: "bench", lang: "en", message: "Benchmark", items: [item],
   };
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));

@@ -4,7 +4,7 @@
  */
 import { pack, type Header } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSigningKey, parsePublicKey, sign } from "../../src/bundle/signature.js";
+import { encodePublicKey, generateSigningKey, parsePublicKey, sign } from "../../src/bundle/signature.js";
 import { checkViewerArchive, ViewerRefusal, type RefusalReason } from "../../src/viewer/browser/checks.js";
 import { tempDir } from "../helpers/cli.js";
 import { makeFollowUp, type TestFollowUp } from "./fixture.js";
@@ -110,6 +110,12 @@ describe("viewer archive checks", () => {
     const bytes = new TextEncoder().encode(JSON.stringify(claims));
     const forged = [file("manifest.json", bytes), file("manifest.json.minisig", new TextEncoder().encode(sign(f.key, bytes, "x"))), ...entries.slice(2)];
     expect(await refusal(forged)).toBe("manifest");
+    // Right key id, but another public key written into the manifest.
+    const claims2 = JSON.parse(new TextDecoder().decode(f.followUp.manifestBytes)) as { practice: { minisignPublicKey: string } };
+    claims2.practice.minisignPublicKey = encodePublicKey(generateSigningKey()).split("\n")[1]!;
+    const bytes2 = new TextEncoder().encode(JSON.stringify(claims2));
+    const forged2 = [file("manifest.json", bytes2), file("manifest.json.minisig", new TextEncoder().encode(sign(f.key, bytes2, "x"))), ...entries.slice(2)];
+    expect(await refusal(forged2)).toBe("manifest");
   });
 
   it("refuses a damaged or truncated tar", async () => {

@@ -59,7 +59,12 @@ export async function makeFollowUp(dir: string, options: { lang?: "de" | "en"; m
     version: FORMAT_VERSION,
     id: "01jdz3k6q8m2v4x7c9b5n1t0aa",
     created: "2026-11-20T16:30:00.000Z",
-    practice: { name: "Praxis Test", keyId: formatKeyId(key.keyId), ageRecipient: await identityToRecipient(await generateX25519Identity()) },
+    practice: {
+      name: "Praxis Test",
+      keyId: formatKeyId(key.keyId),
+      minisignPublicKey: encodePublicKey(key).split("\n")[1]!,
+      ageRecipient: await identityToRecipient(await generateX25519Identity()),
+    },
     client: "k042",
     lang: options.lang ?? "en",
     message: options.message ?? MESSAGE,

@@ -8,7 +8,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { unpackTar } from "modern-tar";
 import { manifestSchema, type Manifest, type ManifestItem } from "../../bundle/manifest.js";
-import { formatKeyId, verify, type MinisignPublicKey } from "../../bundle/signature.js";
+import { formatKeyId, parsePublicKey, verify, type MinisignPublicKey } from "../../bundle/signature.js";
 
 export type RefusalReason = "structure" | "signature" | "manifest" | "item";
 
@@ -42,6 +42,14 @@ function hex(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += b.toString(16).padStart(2, "0");
   return s;
+}
+
+function parsePublicKeyLine(line: string): string {
+  try {
+    return hex(parsePublicKey(line).publicKey);
+  } catch {
+    return "";
+  }
 }
 
 export async function checkViewerArchive(tar: Uint8Array, key: MinisignPublicKey): Promise<CheckedFollowUp> {
@@ -79,7 +87,9 @@ export async function checkViewerArchive(tar: Uint8Array, key: MinisignPublicKey
   } catch (error) {
     throw new ViewerRefusal("manifest", String(error));
   }
-  if (manifest.practice.keyId !== formatKeyId(key.keyId)) throw new ViewerRefusal("manifest", "signed for another practice key");
+  if (manifest.practice.keyId !== formatKeyId(key.keyId) || parsePublicKeyLine(manifest.practice.minisignPublicKey) !== hex(key.publicKey)) {
+    throw new ViewerRefusal("manifest", "names another practice key");
+  }
 
   const items: CheckedItem[] = [];
   const expected = new Set([MANIFEST, SIGNATURE]);
