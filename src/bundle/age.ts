@@ -14,6 +14,8 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 const CHUNK = 64 * 1024;
+/** Read size for bundle and item files: large reads keep per-chunk stream overhead low. */
+export const READ_CHUNK = 1024 * 1024;
 const TAG = 16;
 const NONCE = 16;
 const MAX_HEADER = 1024 * 1024;

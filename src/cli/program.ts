@@ -40,7 +40,8 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     .option("--debug", "show stack traces for errors")
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) })
+    // Usage errors are printed by the top-level handler, in the user's language.
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       "after",
       `
@@ -198,7 +199,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
 }
 
 function inheritSettings(command: Command): void {
-  command.exitOverride().showHelpAfterError(false);
+  command.exitOverride().showHelpAfterError(false).configureOutput({ outputError: () => undefined });
   for (const sub of command.commands) inheritSettings(sub);
 }
 
