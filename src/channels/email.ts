@@ -39,9 +39,18 @@ export type EmailSettings = z.infer<typeof settings>;
 
 interface SmtpError {
   readonly code?: string;
+  /** The socket's own code, e.g. DEPTH_ZERO_SELF_SIGNED_CERT, when nodemailer wraps it. */
+  readonly originalCode?: string;
   readonly responseCode?: number;
   readonly command?: string;
   readonly message?: string;
+}
+
+/** Certificate and TLS handshake failures (Node's codes) under nodemailer's ESOCKET. */
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL|ERR_TLS/;
+
+function tlsFailed(e: SmtpError): boolean {
+  return TLS_FAILURE.test(e.originalCode ?? "") || TLS_FAILURE.test(e.code ?? "");
 }
 
 /** Commands after which the server may already hold the message: repeating could duplicate it. */
@@ -116,7 +125,8 @@ export const emailChannel: ChannelType<EmailSettings> = {
           return { ok: true, lines: [{ key: "email.ready", params: { host: s.host, port: s.port, security: s.security, user: s.user }, ok: true }] };
         } catch (error) {
           const e = error as SmtpError;
-          const key: MessageKey = e.code === "EAUTH" ? "email.loginRefused" : e.code === "ETLS" ? "email.noTls" : "email.unreachable";
+          const key: MessageKey =
+            e.code === "EAUTH" ? "email.loginRefused" : e.code === "ETLS" ? "email.noTls" : tlsFailed(e) ? "email.tlsFailed" : "email.unreachable";
           return { ok: false, lines: [{ key, params: { host: s.host, port: s.port, user: s.user, reason: reasonOf(e) }, ok: false }] };
         } finally {
           mailer.close();
@@ -150,6 +160,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
           const reason = reasonOf(e);
           if (e.code === "EAUTH") return failed("email.loginRefused", { host: s.host, user: s.user, reason }, false);
           if (e.code === "ETLS") return failed("email.noTls", { host: s.host, port: s.port, reason }, false);
+          if (tlsFailed(e)) return failed("email.tlsFailed", { host: s.host, port: s.port, reason }, false);
           if (e.responseCode !== undefined && e.responseCode >= 500) return failed("email.rejected", { alias: recipient.alias, reason }, false);
           // After DATA the server may have taken the mail although the answer was lost.
           const retryable = e.command === undefined ? e.code !== "ESTREAM" : !AFTER_DATA.has(e.command.toUpperCase());

@@ -88,6 +88,10 @@ export const viewer = {
     de: "SMTP-Server {host}:{port} bietet keine sichere Verbindung ({reason}); nachklang sendet nichts unverschlüsselt. Bitte Port 465 (TLS) oder 587 (STARTTLS) verwenden.",
     en: "SMTP server {host}:{port} offers no secure connection ({reason}); nachklang sends nothing unencrypted. Please use port 465 (TLS) or 587 (STARTTLS).",
   },
+  "email.tlsFailed": {
+    de: "Sichere Verbindung zu {host}:{port} fehlgeschlagen: {reason}. Bitte Hostnamen und Zertifikat des Servers prüfen; nachklang sendet nichts über ungeprüfte Verbindungen.",
+    en: "Secure connection to {host}:{port} failed: {reason}. Please check the host name and the server's certificate; nachklang sends nothing over unverified connections.",
+  },
   "email.noPassword": {
     de: "Kanal {name}: kein SMTP-Passwort im Schlüsselbund. Bitte „nachklang channels add email … --password-file DATEI“ ausführen.",
     en: "Channel {name}: no SMTP password in the keyring. Please run 'nachklang channels add email … --password-file FILE'.",

@@ -8,7 +8,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, initHome, runCli, tempDir } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
-import { SMTP_PASSWORD, SMTP_USER, startSmtp, type LocalSmtp } from "../channels/email/smtp.js";
+import { SMTP_PASSWORD, SMTP_USER, selfSignedCertificate, startSmtp, type LocalSmtp } from "../channels/email/smtp.js";
 import { launchChromium, openViewer, submitPassphrase } from "./chromium.js";
 
 const GENERATED = /([acdefghjkmnprstuvwxyz3467]{4}(?:-[acdefghjkmnprstuvwxyz3467]{4}){4})/;
@@ -139,6 +139,34 @@ describe.skipIf(missing("chromium"))("viewer and e-mail through the CLI", () => 
 
     const noPw = await runCli(["channels", "add", "email", "--name", "mail3", "--host", "127.0.0.1", "--port", "25", "--user", "u", "--from", "a@example.org"], { home });
     expect(noPw.code).toBe(2);
+  });
+
+  it("logs in over STARTTLS and over TLS when the server's certificate is trusted", async () => {
+    const { key, cert, certFile } = await selfSignedCertificate(dir);
+    const starttls = await startSmtp({ key, cert, disabledCommands: [] });
+    const implicit = await startSmtp({ key, cert, secure: true });
+    try {
+      const pw = join(dir, "smtp-password-tls");
+      await writeFile(pw, `${SMTP_PASSWORD}\n`);
+      for (const [name, server, security] of [["mail-starttls", starttls, "starttls"], ["mail-tls", implicit, "tls"]] as const) {
+        const add = await runCli(["channels", "add", "email", "--name", name, "--host", "localhost", "--port", String(server.port), "--user", SMTP_USER, "--password-file", pw, "--from", "praxis@example.org"], { home });
+        expect(add.code, add.stderr).toBe(0);
+        // Ports other than 465 to localhost default to plain; ask for TLS in the settings.
+        const file = join(home, "config.json");
+        const config = JSON.parse(await readFile(file, "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
+        config.channels[name]!.settings.security = security;
+        await writeFile(file, JSON.stringify(config));
+        const untrusted = await runCli(["channels", "test", name], { home });
+        expect(untrusted.code).toBe(1);
+        expect(untrusted.stdout, untrusted.stdout).toContain("Secure connection to localhost");
+        const trusted = await runCli(["channels", "test", name], { home, env: { NODE_EXTRA_CA_CERTS: certFile } });
+        expect(trusted.code, trusted.stdout + trusted.stderr).toBe(0);
+        expect(trusted.stdout).toContain(`(${security}), login as ${SMTP_USER} accepted`);
+      }
+    } finally {
+      await starttls.close();
+      await implicit.close();
+    }
   });
 
   it("gives the folder channel a --viewer setting", async () => {

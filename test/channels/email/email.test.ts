@@ -15,7 +15,7 @@ import { tempDir } from "../../helpers/cli.js";
 import { missing } from "../../helpers/tools.js";
 import { launchChromium, openViewer, submitPassphrase } from "../../viewer/chromium.js";
 import { HOMEWORK, MESSAGE, makeFollowUp, type TestFollowUp } from "../../viewer/fixture.js";
-import { SMTP_PASSWORD, SMTP_USER, startSmtp, type LocalSmtp } from "./smtp.js";
+import { SMTP_PASSWORD, SMTP_USER, selfSignedCertificate, startSmtp, type LocalSmtp } from "./smtp.js";
 
 function progress(): DeliveryProgress & { recorded: Map<string, string> } {
   const recorded = new Map<string, string>();
@@ -195,6 +195,24 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
       expect(strict.mails).toHaveLength(0);
     } finally {
       await strict.close();
+    }
+  });
+
+  it("verifies the server's certificate: STARTTLS and TLS with an untrusted certificate send nothing", async () => {
+    const { key, cert } = await selfSignedCertificate(dir);
+    const starttls = await startSmtp({ key, cert, disabledCommands: [] });
+    const implicit = await startSmtp({ key, cert, secure: true });
+    try {
+      const viaStarttls = await channel(starttls.port, { host: "localhost", security: "starttls" }).deliver(delivery());
+      expect(viaStarttls).toMatchObject({ status: "failed", reason: "email.tlsFailed", retryable: false });
+      expect(JSON.stringify(viaStarttls)).toContain("self-signed");
+      expect(await channel(implicit.port, { host: "localhost", security: "tls" }).deliver(delivery())).toMatchObject({ status: "failed", reason: "email.tlsFailed" });
+      expect(await channel(implicit.port, { host: "localhost", security: "tls" }).check()).toMatchObject({ ok: false, lines: [{ key: "email.tlsFailed" }] });
+      expect(starttls.mails).toHaveLength(0);
+      expect(implicit.mails).toHaveLength(0);
+    } finally {
+      await starttls.close();
+      await implicit.close();
     }
   });
 });
