@@ -30,7 +30,7 @@ export async function selfSignedCertificate(dir: string): Promise<{ key: string;
   return { key: await readFile(keyFile, "utf8"), cert: await readFile(certFile, "utf8"), certFile };
 }
 
-export async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<LocalSmtp> {
+export async function startSmtp(options: Partial<SMTPServerOptions> & { key?: string; cert?: string } = {}): Promise<LocalSmtp> {
   const mails: ParsedMail[] = [];
   const raw: Buffer[] = [];
   const server = new SMTPServer({
