@@ -4,7 +4,8 @@
  * self-contained HTML page with the decryptor that checks everything before showing anything.
  * See docs/viewer.md for the work factor and the page's security properties.
  */
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Encrypter } from "age-encryption";
 import { pack } from "tar-stream";
 import type { OpenedFollowUp } from "../channels/contract.js";
@@ -118,4 +119,26 @@ export async function buildViewer(options: BuildViewerOptions): Promise<string> 
   if (size > limit) throw new UserError(ExitCode.refused, "viewer.tooLarge", { size: mb(size), limit: mb(limit) });
   if (size > VIEWER_WARN_BYTES) options.warn?.("viewer.large", { size: mb(size) });
   return html;
+}
+
+/** The viewer's file name: like the bundle's, it never says who it is for. */
+export function viewerFileName(bundleId: string): string {
+  return `${bundleId}.html`;
+}
+
+/**
+ * Build the viewer and write it as `<bundle-id>.html` (mode 0600, never over an existing file)
+ * into `dir` — for the delivery path, which hands the path to the channel as `viewerPath`.
+ */
+export async function writeViewerFile(dir: string, options: BuildViewerOptions): Promise<string> {
+  const html = await buildViewer(options);
+  const path = join(dir, viewerFileName(options.followUp.manifest.id));
+  const handle = await open(path, "wx", 0o600);
+  try {
+    await handle.writeFile(html);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return path;
 }
