@@ -11,6 +11,7 @@ export const viewer = {
   },
   "viewer.page.label": { de: "Passphrase", en: "Passphrase" },
   "viewer.page.open": { de: "Öffnen", en: "Open" },
+  "viewer.page.show": { de: "Passphrase anzeigen", en: "Show passphrase" },
   "viewer.page.opening": { de: "Wird geöffnet … das dauert ein paar Sekunden.", en: "Opening … this takes a few seconds." },
   "viewer.page.wrong": {
     de: "Diese Passphrase passt nicht. Bitte prüfen und noch einmal versuchen.",

@@ -15,6 +15,8 @@ main{max-width:42rem;margin:0 auto;padding:1.5rem 1rem 4rem}
 h1{font-size:1.35rem;line-height:1.3;margin:0 0 1rem}
 form{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin-top:1.25rem}
 label{flex-basis:100%;font-weight:600}
+label.show{font-weight:400;color:var(--muted);font-size:.95rem;display:flex;gap:.5rem;align-items:center}
+label.show input{flex:none;width:1.1rem;height:1.1rem;margin:0;padding:0}
 input{flex:1 1 14rem;font:inherit;padding:.6rem .7rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--fg)}
 button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--bg);cursor:pointer}
 button:disabled,input:disabled{opacity:.6}
@@ -27,6 +29,7 @@ figure{margin:0 0 1.75rem;padding:1rem;background:var(--card);border-radius:.6re
 figure img{display:block;max-width:100%;height:auto;border-radius:.3rem}
 figure audio{display:block;width:100%}
 figcaption{margin-top:.5rem}
+h2{font-size:1.1rem;margin:0 0 .5rem}
 .save{display:inline-block;margin-top:.5rem;color:var(--accent);font-size:.9rem}
 `;
 

@@ -142,7 +142,11 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
       const v = await openViewer(browser, await viewerFile("de.html", await build(f)));
       try {
         expect(await v.page.getAttribute("html", "lang")).toBe("de");
-        expect(await v.page.textContent("label")).toBe("Passphrase");
+        expect(await v.page.textContent("label[for=nk-passphrase]")).toBe("Passphrase");
+        expect(await v.page.textContent("label.show")).toBe("Passphrase anzeigen");
+        expect(await v.page.getAttribute("#nk-passphrase", "type")).toBe("password");
+        await v.page.check("#nk-show");
+        expect(await v.page.getAttribute("#nk-passphrase", "type")).toBe("text");
         expect(await v.page.textContent("h1")).toContain("Eine verschlüsselte Nachricht von Praxis Test");
         expect(await submitPassphrase(v.page, "falsch")).toBe("wrong");
         expect(await v.page.textContent("#nk-status")).toContain("passt nicht");

@@ -69,7 +69,11 @@ function renderItem({ item, data }: CheckedItem): HTMLElement {
   } else if (AUDIO.test(item.mime)) {
     figure.append(el("audio", { src: url, controls: true, preload: "metadata" }));
   } else if (TEXT.test(item.mime)) {
+    // Texts (homework, impulses) carry their caption as a heading above, not below.
+    if (caption) figure.append(el("h2", { textContent: caption.textContent }));
     figure.append(el("div", { className: "text", textContent: new TextDecoder().decode(data) }));
+    figure.append(save);
+    return figure;
   }
   if (caption) figure.append(caption);
   figure.append(save);
@@ -94,7 +98,20 @@ function showForm(): void {
   input.setAttribute("autocorrect", "off");
   const status = el("p", { id: "nk-status", role: "status" });
   const button = el("button", { type: "submit", textContent: text("viewer.page.open") });
-  const form = el("form", { id: "nk-form" }, el("label", { htmlFor: "nk-passphrase", textContent: text("viewer.page.label") }), input, button, status);
+  // Long generated passphrases are easier to type on a phone when they can be seen.
+  const show = el("input", { type: "checkbox", id: "nk-show" });
+  show.addEventListener("change", () => {
+    input.type = show.checked ? "text" : "password";
+  });
+  const form = el(
+    "form",
+    { id: "nk-form" },
+    el("label", { htmlFor: "nk-passphrase", textContent: text("viewer.page.label") }),
+    input,
+    button,
+    el("label", { className: "show" }, show, text("viewer.page.show")),
+    status,
+  );
   root.replaceChildren(el("h1", { textContent: text("viewer.page.from", { practice }) }), el("p", { textContent: text("viewer.page.intro") }), form);
   document.body.dataset.state = "locked";
   input.focus();
