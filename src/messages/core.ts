@@ -221,6 +221,10 @@ export const core = {
     de: "Kein Schlüsselbund ({file}): „nachklang init“ legt die Praxis an.",
     en: "No keyring ({file}): 'nachklang init' creates the practice.",
   },
+  "doctor.channels": {
+    de: "Kanäle eingerichtet: {count} ({names}); dazu immer der Übergabeordner. „nachklang channels list“ prüft sie.",
+    en: "Channels configured: {count} ({names}); plus the built-in hand-off folder. 'nachklang channels list' checks them.",
+  },
   "doctor.tool": { de: "{tool}: {version}", en: "{tool}: {version}" },
   "doctor.noTool": {
     de: "{tool} ist nicht installiert (optional, zum Gegenprüfen mit Standardwerkzeugen).",
