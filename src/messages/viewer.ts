@@ -58,14 +58,6 @@ export const viewer = {
     en: "New viewer passphrase for {alias} (shown only now; please pass it on in person): {passphrase}",
   },
   "viewer.passphraseStored": { de: "Viewer-Passphrase für {alias} verschlüsselt gespeichert.", en: "Viewer passphrase for {alias} stored (encrypted)." },
-  "viewer.outExists": {
-    de: "{file} existiert bereits; nichts überschrieben. Bitte einen anderen Namen wählen.",
-    en: "{file} already exists; nothing was overwritten. Please choose another name.",
-  },
-  "viewer.unsupportedBundle": {
-    de: "{file}: dieser Bundle kann noch nicht geöffnet werden (Öffnen fehlt in dieser Version).",
-    en: "{file}: this bundle cannot be opened yet (opening is missing in this version).",
-  },
 
   // --- e-mail channel ---
   "email.subject": { de: "Verschlüsselte Nachricht von {practice}", en: "Encrypted message from {practice}" },

@@ -110,7 +110,8 @@ export async function buildViewer(options: BuildViewerOptions): Promise<string> 
 
   const html = renderPage({
     lang: followUp.manifest.lang,
-    practiceName: options.practiceName,
+    // Never "a message from ": fall back to the name in the manifest, then the key id.
+    practiceName: options.practiceName.trim() || followUp.manifest.practice.name?.trim() || followUp.manifest.practice.keyId,
     publicKey: options.minisignPublicKey,
     payloadBase64: Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length).toString("base64"),
     script,

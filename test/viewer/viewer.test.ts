@@ -160,6 +160,30 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
     }
   });
 
+  it("without JavaScript says what it needs, and still loads nothing", async () => {
+    const file = await viewerFile("noscript.html", await build(fixture, { practiceName: "" }));
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const requests: string[] = [];
+    context.on("request", (r) => {
+      if (!r.url().startsWith("file://")) requests.push(r.url());
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`file://${file}`);
+      expect(await page.textContent("main")).toContain("This page needs JavaScript to decrypt the message");
+      expect(requests).toEqual([]);
+    } finally {
+      await context.close();
+    }
+    // With JavaScript, an empty practice name falls back to the name in the signed manifest.
+    const v = await openViewer(browser, file);
+    try {
+      expect(await v.page.textContent("h1")).toBe("An encrypted message from Praxis Test");
+    } finally {
+      await v.close();
+    }
+  });
+
   it("escapes the practice name and message: no markup from them becomes the page's", async () => {
     const { dir: d2, cleanup: c2 } = await tempDir();
     try {
