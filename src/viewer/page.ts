@@ -20,6 +20,8 @@ label.show input{flex:none;width:1.1rem;height:1.1rem;margin:0;padding:0}
 input{flex:1 1 14rem;font:inherit;padding:.6rem .7rem;border:1px solid var(--muted);border-radius:.4rem;background:var(--card);color:var(--fg)}
 button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:.4rem;background:var(--accent);color:var(--bg);cursor:pointer}
 button:disabled,input:disabled{opacity:.6}
+#nk-progress{flex-basis:100%;width:100%;height:.5rem;accent-color:var(--accent)}
+#nk-progress[hidden]{display:none}
 #nk-status{flex-basis:100%;min-height:1.5em;margin:.25rem 0 0;color:var(--muted)}
 #nk-status.wrong,.refused{color:var(--bad);font-weight:600}
 .sender{color:var(--muted);font-size:.95rem}

@@ -1,7 +1,8 @@
 /**
  * The decryptor inside the offline viewer page. Bundled by scripts/build-viewer.js (esbuild)
  * into one inline script; the page allows it by hash and nothing else (no network at all).
- * Flow: passphrase → age scrypt decryption → checks (signature, paths, hashes) → render.
+ * Flow: passphrase → age scrypt decryption (with a progress bar) → checks (signature, paths,
+ * hashes) → render.
  * Nothing decrypted is put on the page before every check has passed.
  */
 import "./jitless.js";
@@ -9,6 +10,7 @@ import { Decrypter } from "age-encryption";
 import { parsePublicKey } from "../../bundle/signature.js";
 import { viewer } from "../../messages/viewer.js";
 import { canonicalPassphrase } from "../passphrase.js";
+import { ProgressScryptIdentity } from "./scrypt-identity.js";
 import { checkViewerArchive, type CheckedFollowUp, type CheckedItem } from "./checks.js";
 
 type Lang = "de" | "en";
@@ -97,6 +99,7 @@ function showForm(): void {
   input.setAttribute("autocapitalize", "off");
   input.setAttribute("autocorrect", "off");
   const status = el("p", { id: "nk-status", role: "status" });
+  const progress = el("progress", { id: "nk-progress", max: 1, value: 0, hidden: true });
   const button = el("button", { type: "submit", textContent: text("viewer.page.open") });
   // Long generated passphrases are easier to type on a phone when they can be seen.
   const show = el("input", { type: "checkbox", id: "nk-show" });
@@ -110,6 +113,7 @@ function showForm(): void {
     input,
     button,
     el("label", { className: "show" }, show, text("viewer.page.show")),
+    progress,
     status,
   );
   root.replaceChildren(el("h1", { textContent: text("viewer.page.from", { practice }) }), el("p", { textContent: text("viewer.page.intro") }), form);
@@ -124,7 +128,9 @@ function showForm(): void {
     status.className = "";
     status.textContent = text("viewer.page.opening");
     document.body.dataset.state = "opening";
-    // Let the browser paint the status before scrypt blocks the page for a few seconds.
+    progress.value = 0;
+    progress.hidden = false;
+    // Let the browser paint the status first; scrypt then yields now and then to show progress.
     setTimeout(() => void attempt(typed), 30);
   });
 
@@ -132,11 +138,16 @@ function showForm(): void {
     let tar: Uint8Array;
     try {
       const decrypter = new Decrypter();
-      decrypter.addPassphrase(canonicalPassphrase(typed));
+      decrypter.addIdentity(
+        new ProgressScryptIdentity(canonicalPassphrase(typed), (fraction) => {
+          progress.value = fraction;
+        }),
+      );
       tar = await decrypter.decrypt(decodeBase64(document.getElementById("nk-payload")?.textContent ?? ""));
     } catch (error) {
       // A wrong passphrase cannot unwrap the file key; anything later is damage or tampering.
       if (error instanceof Error && /no identity matched/.test(error.message)) {
+        progress.hidden = true;
         input.disabled = button.disabled = false;
         input.value = "";
         status.className = "wrong";
