@@ -4,6 +4,7 @@ import type { Catalogue } from "./index.js";
 export const viewer = {
   // --- the page (bundled into the HTML; keys under viewer.page.*) ---
   "viewer.page.title": { de: "Verschlüsselte Nachricht", en: "Encrypted message" },
+  "viewer.page.opened": { de: "Nachricht von {practice}", en: "Message from {practice}" },
   "viewer.page.from": { de: "Eine verschlüsselte Nachricht von {practice}", en: "An encrypted message from {practice}" },
   "viewer.page.intro": {
     de: "Bitte die vereinbarte Passphrase eingeben. Alles bleibt auf diesem Gerät; nichts wird irgendwohin gesendet.",

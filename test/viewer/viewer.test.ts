@@ -72,6 +72,7 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
       expect(text).toContain("Bis bald!");
       expect(text).toContain("Each evening, write down three things");
       expect(text).toContain(`From Praxis Test, signature verified (key ${fixture.followUp.manifest.practice.keyId})`);
+      expect(await v.page.textContent("h1")).toBe("Message from Praxis Test");
       expect(await v.page.locator(".message").innerText()).toBe(MESSAGE);
       expect(await v.page.locator(".homework .text").innerText()).toBe(HOMEWORK);
 

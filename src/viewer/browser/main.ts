@@ -86,7 +86,7 @@ function render(followUp: CheckedFollowUp): void {
   const { manifest } = followUp;
   const date = new Date(manifest.created).toLocaleString(lang === "de" ? "de-DE" : "en-GB", { dateStyle: "long", timeStyle: "short" });
   root.replaceChildren(
-    el("h1", { textContent: text("viewer.page.title") }),
+    el("h1", { textContent: text("viewer.page.opened", { practice }) }),
     el("p", { className: "sender", textContent: text("viewer.page.verified", { practice, keyId: followUp.keyId, date }) }),
     el("div", { className: "message", textContent: manifest.message }),
     ...followUp.items.map(renderItem),
