@@ -26,7 +26,13 @@ async function writable(folder: string): Promise<boolean> {
   }
 }
 
-const settings = z.object({ path: z.string().min(1).optional() }).strict();
+const settings = z
+  .object({
+    path: z.string().min(1).optional(),
+    /** Also write the passphrase viewer (HTML) next to the bundle (`channels add folder --viewer`). */
+    viewer: z.boolean().optional(),
+  })
+  .strict();
 export type FolderSettings = z.infer<typeof settings>;
 
 async function place(source: string, folder: string): Promise<string> {
@@ -56,9 +62,13 @@ export const folderChannel: ChannelType<FolderSettings> = {
   },
   settings,
   secrets: [],
-  describe: (s) => ({ path: s.path ?? "<home>/handoff" }),
+  wantsViewer: (s) => s.viewer === true,
+  describe: (s) => ({ path: s.path ?? "<home>/handoff", ...(s.viewer === true ? { viewer: "yes" } : {}) }),
   configure: (options) => ({
-    settings: typeof options.path === "string" ? { path: resolve(options.path) } : {},
+    settings: {
+      ...(typeof options.path === "string" ? { path: resolve(options.path) } : {}),
+      ...(options.viewer === true ? { viewer: true } : {}),
+    },
     secretFiles: {},
   }),
   create(context) {

@@ -4,6 +4,7 @@
  */
 import type { ChannelType } from "./contract.js";
 
+import { emailChannel } from "./email.js";
 import { folderChannel } from "./folder.js";
 import { signalChannel } from "./signal.js";
 import { threemaChannel } from "./threema.js";
@@ -14,6 +15,7 @@ export const CHANNEL_TYPES = {
   threema: threemaChannel,
   signal: signalChannel,
   wire: wireChannel,
+  email: emailChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;

@@ -6,6 +6,7 @@
 import { core } from "./core.js";
 import { channels } from "./channels.js";
 import { threema } from "./threema.js";
+import { viewer } from "./viewer.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 
@@ -20,6 +21,7 @@ export const messages = {
   ...core,
   ...channels,
   ...threema,
+  ...viewer,
   ...templates,
   ...media,
 } satisfies Catalogue;
