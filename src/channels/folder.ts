@@ -26,7 +26,13 @@ async function writable(folder: string): Promise<boolean> {
   }
 }
 
-const settings = z.object({ path: z.string().min(1).optional() }).strict();
+const settings = z
+  .object({
+    path: z.string().min(1).optional(),
+    /** Also write the passphrase viewer (HTML) next to the bundle (`channels add folder --viewer`). */
+    viewer: z.boolean().optional(),
+  })
+  .strict();
 export type FolderSettings = z.infer<typeof settings>;
 
 async function place(source: string, folder: string): Promise<string> {
@@ -35,6 +41,11 @@ async function place(source: string, folder: string): Promise<string> {
   await copyFile(source, partial);
   await rename(partial, target);
   return target;
+}
+
+/** The hand-off folder a folder-like channel (folder, wire) writes into. */
+export function handoffFolder(home: string, settings: FolderSettings): string {
+  return resolve(home, settings.path ?? join(home, "handoff"));
 }
 
 export const folderChannel: ChannelType<FolderSettings> = {
@@ -51,13 +62,17 @@ export const folderChannel: ChannelType<FolderSettings> = {
   },
   settings,
   secrets: [],
-  describe: (s) => ({ path: s.path ?? "<home>/handoff" }),
+  wantsViewer: (s) => s.viewer === true,
+  describe: (s) => ({ path: s.path ?? "<home>/handoff", ...(s.viewer === true ? { viewer: "yes" } : {}) }),
   configure: (options) => ({
-    settings: typeof options.path === "string" ? { path: resolve(options.path) } : {},
+    settings: {
+      ...(typeof options.path === "string" ? { path: resolve(options.path) } : {}),
+      ...(options.viewer === true ? { viewer: true } : {}),
+    },
     secretFiles: {},
   }),
   create(context) {
-    const folder = resolve(context.home, context.settings.path ?? join(context.home, "handoff"));
+    const folder = handoffFolder(context.home, context.settings);
     return {
       name: context.name,
       type: "folder",
