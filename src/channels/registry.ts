@@ -6,10 +6,16 @@ import type { ChannelType } from "./contract.js";
 
 import { emailChannel } from "./email.js";
 import { folderChannel } from "./folder.js";
+import { signalChannel } from "./signal.js";
+import { threemaChannel } from "./threema.js";
+import { wireChannel } from "./wire.js";
 
 export const CHANNEL_TYPES = {
   folder: folderChannel,
   email: emailChannel,
+  threema: threemaChannel,
+  signal: signalChannel,
+  wire: wireChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;

@@ -5,6 +5,8 @@
  */
 import { core } from "./core.js";
 import { viewer } from "./viewer.js";
+import { channels } from "./channels.js";
+import { threema } from "./threema.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 
@@ -18,6 +20,8 @@ export type Catalogue = Record<string, Entry>;
 export const messages = {
   ...core,
   ...viewer,
+  ...channels,
+  ...threema,
   ...templates,
   ...media,
 } satisfies Catalogue;
