@@ -12,10 +12,10 @@ import { wireChannel } from "./wire.js";
 
 export const CHANNEL_TYPES = {
   folder: folderChannel,
-  email: emailChannel,
   threema: threemaChannel,
   signal: signalChannel,
   wire: wireChannel,
+  email: emailChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;

@@ -140,6 +140,11 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("configure a channel (folder, threema, signal, email, wire)")
     .option("--name <name>", "channel name (default: the type)")
     .option("--path <dir>", "folder: hand-off folder")
+    // threema
+    .option("--gateway-id <id>", "threema: Gateway ID (*ABCDEFG, end-to-end mode)")
+    .option("--secret-file <file>", "threema: file holding the Gateway API secret")
+    .option("--private-key-file <file>", "threema: file holding the Gateway ID's private key (64 hex digits)")
+    .option("--api-url <url>", "threema: Gateway base URL (default https://msgapi.threema.ch)")
     // email
     .option("--host <host>", "email: SMTP server")
     .option("--port <port>", "email: SMTP port (465 TLS, 587 STARTTLS)")
@@ -147,11 +152,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--password-file <file>", "email: file with the SMTP password (kept in the keyring)")
     .option("--from <address>", "email: sender, e.g. \"Praxis Beispiel <praxis@example.org>\"")
     .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")
-    // threema
-    .option("--gateway-id <id>", "threema: Gateway ID (*ABCDEFG, end-to-end mode)")
-    .option("--secret-file <file>", "threema: file holding the Gateway API secret")
-    .option("--private-key-file <file>", "threema: file holding the Gateway ID's private key (64 hex digits)")
-    .option("--api-url <url>", "threema: Gateway base URL (default https://msgapi.threema.ch)")
     .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));
@@ -182,22 +182,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("check Node, home folder, permissions, keyring and tools")
     .action(lazy(() => import("./commands/doctor.js")));
 
-  // --- viewer ---
-  program
-    .command("viewer <bundle>")
-    .description("write the offline viewer for a bundle: one HTML file the client opens with a passphrase")
-    .requiredOption("--out <file>", "the HTML file to write")
-    .option("--passphrase-file <file>", "viewer passphrase for this follow-up (default: the client's stored one)")
-    .option("--generate-passphrase", "generate a viewer passphrase for this follow-up and show it once")
-    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
-    .action(lazy(() => import("./commands/viewer.js"), "viewer"));
-  client
-    .command("passphrase <alias>")
-    .description("store the client's viewer passphrase (encrypted): agreed in a file, or generated and shown once")
-    .option("--passphrase-file <file>", "the passphrase agreed with the client")
-    .option("--generate", "generate one (about 93 bits, five groups of four) and show it once")
-    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
-    .action(lazy(() => import("./commands/client-passphrase.js"), "passphrase"));
   // --- threema ---
   const threema = program.command("threema").description("Threema Gateway: delivery receipts and key pinning");
   threema
@@ -215,6 +199,22 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/threema.js"), "pin"));
 
+  // --- viewer ---
+  program
+    .command("viewer <bundle>")
+    .description("write the offline viewer for a bundle: one HTML file the client opens with a passphrase")
+    .requiredOption("--out <file>", "the HTML file to write")
+    .option("--passphrase-file <file>", "viewer passphrase for this follow-up (default: the client's stored one)")
+    .option("--generate-passphrase", "generate a viewer passphrase for this follow-up and show it once")
+    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/viewer.js"), "viewer"));
+  client
+    .command("passphrase <alias>")
+    .description("store the client's viewer passphrase (encrypted): agreed in a file, or generated and shown once")
+    .option("--passphrase-file <file>", "the passphrase agreed with the client")
+    .option("--generate", "generate one (about 93 bits, five groups of four) and show it once")
+    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/client-passphrase.js"), "passphrase"));
   // --- templates ---
   // `--lang` is also a program option, which commander parses wherever it appears; these
   // commands read it as the template language, so hand the explicit value on to them.

@@ -4,9 +4,9 @@
  * merges them and formats a line in the user's language.
  */
 import { core } from "./core.js";
-import { viewer } from "./viewer.js";
 import { channels } from "./channels.js";
 import { threema } from "./threema.js";
+import { viewer } from "./viewer.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 
@@ -19,9 +19,9 @@ export type Catalogue = Record<string, Entry>;
 
 export const messages = {
   ...core,
-  ...viewer,
   ...channels,
   ...threema,
+  ...viewer,
   ...templates,
   ...media,
 } satisfies Catalogue;
