@@ -10,11 +10,22 @@ import { join } from "node:path";
 
 const live = new Set<string>();
 
-export async function makePrivateTemp(prefix = "nachklang-"): Promise<string> {
+/** A new private (0700) folder under `parent` (default: the system temp folder), removed at exit. */
+export async function makePrivateTemp(prefix = "nachklang-", parent = tmpdir()): Promise<string> {
   // mkdtemp creates the folder with mode 0700.
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(parent, prefix));
   live.add(dir);
   return dir;
+}
+
+/** Remove `path` (a partial output file or folder) if the process ends before `untrackTemp`. */
+export function trackTemp(path: string): void {
+  live.add(path);
+}
+
+/** `path` is no longer temporary (it was completed or moved into place): stop tracking it. */
+export function untrackTemp(path: string): void {
+  live.delete(path);
 }
 
 export async function removeTemp(dir: string): Promise<void> {

@@ -33,6 +33,8 @@ export const manifestSchema = z
       .object({
         name: z.string().max(200).optional(),
         keyId: z.string().regex(/^[0-9A-F]{16}$/),
+        /** The minisign public key (the base64 line of minisign.pub). Self-asserted: trust comes from --signer or the practice keyring. */
+        minisignPublicKey: z.string().regex(/^[A-Za-z0-9+/]{56}$/),
         ageRecipient: z.string().startsWith("age1"),
       })
       .strict(),

@@ -54,4 +54,48 @@ export const core = {
     de: "Klient:in „{alias}“ ist nicht angelegt. „nachklang client list“ zeigt alle; „nachklang client add {alias}“ legt an.",
     en: "No client '{alias}'. 'nachklang client list' shows all; 'nachklang client add {alias}' adds one.",
   },
+  "bundle.damaged": {
+    de: "{file}: das Paket ist beschädigt oder verändert worden (Entschlüsselung fehlgeschlagen); nichts geschrieben.",
+    en: "{file}: the bundle is damaged or has been altered (decryption failed); nothing was written.",
+  },
+  "bundle.notForThisKey": {
+    de: "{file}: dieses Paket ist nicht für diesen Schlüssel verschlüsselt; bitte den richtigen Schlüssel (--identity) verwenden.",
+    en: "{file}: this bundle is not encrypted to this key; please use the right key (--identity).",
+  },
+  "bundle.unsafeEntry": {
+    de: "{file}: unzulässiger Eintrag „{entry}“ im Paket; abgelehnt, nichts geschrieben.",
+    en: "{file}: unsafe entry '{entry}' in the bundle; refused, nothing was written.",
+  },
+  "bundle.duplicateEntry": {
+    de: "{file}: der Eintrag „{entry}“ kommt doppelt vor; abgelehnt, nichts geschrieben.",
+    en: "{file}: the entry '{entry}' appears twice; refused, nothing was written.",
+  },
+  "bundle.undeclaredEntry": {
+    de: "{file}: „{entry}“ steht nicht im signierten Manifest; abgelehnt, nichts geschrieben.",
+    en: "{file}: '{entry}' is not in the signed manifest; refused, nothing was written.",
+  },
+  "bundle.tooLarge": {
+    de: "{file}: „{entry}“ überschreitet die Größengrenze; abgelehnt, nichts geschrieben.",
+    en: "{file}: '{entry}' exceeds the size limit; refused, nothing was written.",
+  },
+  "bundle.incomplete": {
+    de: "{file}: Manifest oder Signatur fehlen; abgelehnt, nichts geschrieben.",
+    en: "{file}: the manifest or its signature is missing; refused, nothing was written.",
+  },
+  "bundle.badManifest": {
+    de: "{file}: das Manifest ist ungültig; abgelehnt, nichts geschrieben.",
+    en: "{file}: the manifest is invalid; refused, nothing was written.",
+  },
+  "bundle.badSignature": {
+    de: "{file}: die Signatur ist ungültig; abgelehnt, nichts geschrieben.",
+    en: "{file}: the signature is invalid; refused, nothing was written.",
+  },
+  "bundle.otherSigner": {
+    de: "{file}: das Paket ist mit einem anderen Schlüssel signiert als erwartet; abgelehnt, nichts geschrieben.",
+    en: "{file}: the bundle is signed by a different key than expected; refused, nothing was written.",
+  },
+  "bundle.hashMismatch": {
+    de: "{file}: „{entry}“ passt nicht zur Prüfsumme im Manifest; abgelehnt, nichts geschrieben.",
+    en: "{file}: '{entry}' does not match its checksum in the manifest; refused, nothing was written.",
+  },
 } satisfies Catalogue;

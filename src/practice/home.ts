@@ -84,3 +84,13 @@ export async function writePrivateFile(path: string, data: Uint8Array | string, 
   }
   await rename(tmp, path);
 }
+
+/** Flush a written file to disk (before it is renamed into place). */
+export async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, "r+");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

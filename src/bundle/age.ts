@@ -1,0 +1,276 @@
+/**
+ * age v1 (age-encryption.org/v1) for bundles, streamed so memory stays flat whatever the size.
+ *
+ * The header — recipient stanzas, X25519 and scrypt wrapping, the header MAC, armor — comes
+ * from the reference implementation (`age-encryption`, typage). The payload STREAM
+ * (ChaCha20-Poly1305 in 64 KiB chunks, nonce = 11-byte big-endian counter ‖ last-chunk flag)
+ * runs on `node:crypto`'s RFC 8439 AEAD, which is about 25× faster here than the pure-JS one;
+ * the C2SP CCTV vectors and round-trips against typage and the `age` CLI prove them identical.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { Decrypter, Encrypter, armor, type Recipient } from "age-encryption";
+import { hkdf } from "@noble/hashes/hkdf.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+
+const CHUNK = 64 * 1024;
+const TAG = 16;
+const NONCE = 16;
+const MAX_HEADER = 1024 * 1024;
+const MAX_ARMORED = 256 * 1024 * 1024;
+const te = new TextEncoder();
+
+export type AgeFailure = "armor" | "header" | "no-match" | "hmac" | "payload";
+
+/** Decryption failed; `kind` says where (the CCTV outcome classes). Nothing after it is valid. */
+export class AgeError extends Error {
+  constructor(
+    readonly kind: AgeFailure,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "AgeError";
+  }
+}
+
+/** Who may decrypt: age identities (`AGE-SECRET-KEY-1…`) and/or passphrases. */
+export interface AgeKeys {
+  readonly identities?: readonly string[];
+  readonly passphrases?: readonly string[];
+}
+
+export interface DecryptOptions {
+  /** Treat the input as ASCII-armored; by default armor is recognised by its first line. */
+  readonly armored?: boolean;
+}
+
+function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
+  return Buffer.from(hkdf(sha256, fileKey, nonce, te.encode("payload"), 32));
+}
+
+function chunkNonce(counter: number, last: boolean): Buffer {
+  const nonce = Buffer.alloc(12);
+  // Counters beyond 2^48 chunks (16 EiB) are unreachable; the upper counter bytes stay zero.
+  nonce.writeUIntBE(counter, 5, 6);
+  nonce[11] = last ? 1 : 0;
+  return nonce;
+}
+
+/**
+ * Build the header for `recipients` and learn the file key. typage generates the file key and
+ * writes the header; a recipient that adds no stanza hands us the key. Encrypting an empty
+ * payload yields header ‖ 16-byte nonce ‖ one empty final chunk (16-byte tag): the header is
+ * everything before those 32 bytes.
+ */
+async function makeHeader(recipients: readonly string[]): Promise<{ header: Uint8Array; fileKey: Uint8Array }> {
+  if (recipients.length === 0) throw new Error("at least one recipient is required");
+  let fileKey: Uint8Array | undefined;
+  const capture: Recipient = {
+    wrapFileKey(key) {
+      fileKey = key.slice();
+      return [];
+    },
+  };
+  const encrypter = new Encrypter();
+  for (const r of recipients) encrypter.addRecipient(r);
+  encrypter.addRecipient(capture);
+  const empty = await encrypter.encrypt(new Uint8Array(0));
+  if (fileKey === undefined) throw new Error("age header: file key was not captured");
+  return { header: empty.subarray(0, empty.length - NONCE - TAG), fileKey };
+}
+
+/**
+ * Encrypt `plaintext` to age recipients (`age1…`), as a stream of the complete age file.
+ * Keeps at most about two chunks in memory.
+ */
+export function encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[]): Readable {
+  async function* generate(): AsyncGenerator<Uint8Array> {
+    const { header, fileKey } = await makeHeader(recipients);
+    yield header;
+    const nonce = randomBytes(NONCE);
+    yield nonce;
+    const key = payloadKey(fileKey, nonce);
+    fileKey.fill(0);
+    let counter = 0;
+    const seal = (data: Uint8Array, last: boolean): Buffer => {
+      const cipher = createCipheriv("chacha20-poly1305", key, chunkNonce(counter++, last), { authTagLength: TAG });
+      const body = cipher.update(data);
+      cipher.final();
+      return Buffer.concat([body, cipher.getAuthTag()]);
+    };
+    let pending: Buffer[] = [];
+    let pendingLength = 0;
+    for await (const piece of plaintext) {
+      if (piece.length === 0) continue;
+      pending.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+      pendingLength += piece.length;
+      // Only seal a chunk once more data is known to follow it: the last chunk is sealed at the end.
+      if (pendingLength > CHUNK) {
+        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLength);
+        let offset = 0;
+        while (all.length - offset > CHUNK) {
+          yield seal(all.subarray(offset, offset + CHUNK), false);
+          offset += CHUNK;
+        }
+        // Copy the remainder: the caller may reuse the buffer it handed us.
+        const rest = Buffer.from(all.subarray(offset));
+        pending = [rest];
+        pendingLength = rest.length;
+      }
+    }
+    yield seal(Buffer.concat(pending, pendingLength), true);
+  }
+  return Readable.from(generate(), { objectMode: false });
+}
+
+/** Collects bytes from an async iterator with look-ahead, for parsing the header. */
+class ByteReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private done = false;
+  constructor(private readonly source: AsyncIterator<Uint8Array>) {}
+
+  async fill(min: number): Promise<boolean> {
+    while (this.buffer.length < min && !this.done) {
+      const next = await this.source.next();
+      if (next.done) this.done = true;
+      else this.buffer = Buffer.concat([this.buffer, next.value]);
+    }
+    return this.buffer.length >= min;
+  }
+
+  peek(): Buffer {
+    return this.buffer;
+  }
+
+  take(n: number): Buffer {
+    const out = this.buffer.subarray(0, n);
+    this.buffer = this.buffer.subarray(n);
+    return out;
+  }
+
+  async *rest(): AsyncGenerator<Buffer> {
+    // Everything not yet consumed (used for armored input, which is decoded whole).
+    if (this.buffer.length > 0) yield this.take(this.buffer.length);
+    while (!this.done) {
+      const next = await this.source.next();
+      if (next.done) this.done = true;
+      else yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    }
+  }
+}
+
+const ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----";
+
+async function readHeader(reader: ByteReader): Promise<Uint8Array> {
+  // The header ends with the line "--- <MAC>\n".
+  let searchFrom = 0;
+  for (;;) {
+    const buf = reader.peek();
+    const marker = buf.indexOf("\n---", searchFrom);
+    if (marker >= 0) {
+      const end = buf.indexOf(0x0a, marker + 1);
+      if (end >= 0) return reader.take(end + 1);
+    } else {
+      searchFrom = Math.max(0, buf.length - 4);
+    }
+    if (buf.length > MAX_HEADER) throw new AgeError("header", "header too long");
+    if (!(await reader.fill(buf.length + 1))) throw new AgeError("header", "truncated header");
+  }
+}
+
+/** The MAC line must be `--- ` and 32 bytes of canonical unpadded base64; else a header failure. */
+function checkMacLine(header: Uint8Array): void {
+  const text = Buffer.from(header).toString("latin1");
+  const line = text.slice(text.lastIndexOf("\n---", text.length - 2) + 1, -1);
+  const mac = line.slice(4);
+  if (!line.startsWith("--- ") || !/^[A-Za-z0-9+/]{43}$/.test(mac) || Buffer.from(mac, "base64").toString("base64").replace(/=+$/, "") !== mac) {
+    throw new AgeError("header", "malformed header MAC line");
+  }
+}
+
+function classifyHeaderError(error: unknown): AgeError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/no identity matched/i.test(message)) return new AgeError("no-match", message, { cause: error });
+  if (/invalid header HMAC/i.test(message)) return new AgeError("hmac", message, { cause: error });
+  return new AgeError("header", message, { cause: error });
+}
+
+/**
+ * Decrypt an age file. Resolves once the header is verified (wrong key: rejects with
+ * AgeError "no-match"); the returned stream then yields only authenticated plaintext, chunk by
+ * chunk, and fails with AgeError "payload" on a damaged, truncated or extended payload.
+ * Armored input is accepted (read whole, up to 256 MiB).
+ */
+export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys, options: DecryptOptions = {}): Promise<Readable> {
+  let reader = new ByteReader(input[Symbol.asyncIterator]());
+  await reader.fill(ARMOR_BEGIN.length);
+  const armored = options.armored ?? reader.peek().subarray(0, ARMOR_BEGIN.length).toString("latin1") === ARMOR_BEGIN;
+  if (armored) {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const c of reader.rest()) {
+      total += c.length;
+      if (total > MAX_ARMORED) throw new AgeError("armor", "armored file too large");
+      chunks.push(Buffer.from(c));
+    }
+    let binary: Uint8Array;
+    try {
+      binary = armor.decode(Buffer.concat(chunks).toString("latin1"));
+    } catch (error) {
+      throw new AgeError("armor", error instanceof Error ? error.message : String(error), { cause: error });
+    }
+    reader = new ByteReader(Readable.from([binary])[Symbol.asyncIterator]());
+  }
+  const header = await readHeader(reader);
+  checkMacLine(header);
+  const decrypter = new Decrypter();
+  for (const identity of keys.identities ?? []) decrypter.addIdentity(identity);
+  for (const passphrase of keys.passphrases ?? []) decrypter.addPassphrase(passphrase);
+  let fileKey: Uint8Array;
+  try {
+    fileKey = await decrypter.decryptHeader(header);
+  } catch (error) {
+    throw classifyHeaderError(error);
+  }
+  if (!(await reader.fill(NONCE))) throw new AgeError("header", "missing payload nonce");
+  const key = payloadKey(fileKey, reader.take(NONCE));
+  fileKey.fill(0);
+  return Readable.from(decryptPayload(reader, key), { objectMode: false });
+}
+
+async function* decryptPayload(reader: ByteReader, key: Buffer): AsyncGenerator<Buffer> {
+  const SEALED = CHUNK + TAG;
+  let counter = 0;
+  const open = (sealed: Buffer, last: boolean): Buffer | null => {
+    const decipher = createDecipheriv("chacha20-poly1305", key, chunkNonce(counter, last), { authTagLength: TAG });
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
+    const body = decipher.update(sealed.subarray(0, sealed.length - TAG));
+    try {
+      decipher.final();
+    } catch {
+      return null;
+    }
+    return body;
+  };
+  // As the reference implementations do: a full chunk is tried as a middle chunk, then as the
+  // final one; a short chunk must be the final one. Every chunk is released only once it is
+  // authenticated, and anything after the final chunk is an error.
+  for (;;) {
+    const full = await reader.fill(SEALED);
+    const sealed = reader.take(full ? SEALED : reader.peek().length);
+    if (sealed.length < TAG) throw new AgeError("payload", counter === 0 ? "missing payload" : "missing final chunk");
+    let body = full ? open(sealed, false) : null;
+    const last = body === null;
+    if (last) body = open(sealed, true);
+    if (body === null) throw new AgeError("payload", `chunk ${counter} failed authentication`);
+    // The final chunk may be empty only when the whole payload is empty.
+    if (last && body.length === 0 && counter > 0) throw new AgeError("payload", "empty final chunk");
+    counter++;
+    yield body;
+    if (last) {
+      if (await reader.fill(1)) throw new AgeError("payload", "data after the final chunk");
+      return;
+    }
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Opening and verifying bundles, all or nothing: decrypt, stage into a private folder, check
+ * every path, every hash and the signature, and only then move the result into place. Nothing
+ * unauthenticated is ever released: a bundle that fails any check leaves nothing behind.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open as openFile, rename, chmod } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { Writable } from "node:stream";
+import { once } from "node:events";
+import { pipeline } from "node:stream/promises";
+import tar from "tar-stream";
+import { IntegrityError, UserError, ExitCode } from "../errors.js";
+import type { MessageKey } from "../messages/index.js";
+import type { OpenedFollowUp } from "../channels/contract.js";
+import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
+import { exists } from "../practice/home.js";
+import { AgeError, decryptAge, type AgeKeys } from "./age.js";
+import { manifestSchema, type Manifest } from "./manifest.js";
+import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
+
+export interface OpenLimits {
+  /** Largest total of all items, in bytes. */
+  readonly maxTotalBytes: number;
+  readonly maxItems: number;
+}
+
+export const DEFAULT_LIMITS: OpenLimits = { maxTotalBytes: 8 * 1024 ** 3, maxItems: 1000 };
+const MAX_MANIFEST = 1024 * 1024;
+const MAX_SIGNATURE = 4096;
+
+export interface OpenOptions {
+  readonly keys: AgeKeys;
+  /** The key the bundle must be signed with. Without it, the key named in the manifest is used and reported as unchecked. */
+  readonly signer?: MinisignPublicKey;
+  readonly limits?: OpenLimits;
+}
+
+export interface VerifiedBundle {
+  readonly manifest: Manifest;
+  readonly manifestBytes: Uint8Array;
+  readonly signature: string;
+  readonly trustedComment: string;
+  /** True when the signature was checked against a key the caller trusts (practice or --signer). */
+  readonly signerTrusted: boolean;
+}
+
+export interface OpenedBundle extends VerifiedBundle, OpenedFollowUp {
+  /** The folder holding manifest.json, manifest.json.minisig and items/. */
+  readonly dir: string;
+}
+
+const ITEM_PATH = /^items\/[^/\\\0]+$/;
+
+function integrity(key: MessageKey, file: string, extra: Record<string, string> = {}, cause?: unknown): IntegrityError {
+  return new IntegrityError(key, { file, ...extra }, cause === undefined ? undefined : { cause });
+}
+
+function checkEntryName(name: string, file: string): void {
+  const ok = name === "manifest.json" || name === "manifest.json.minisig" || (ITEM_PATH.test(name) && name !== "items/." && name !== "items/..");
+  if (!ok) throw integrity("bundle.unsafeEntry", file, { entry: name.slice(0, 200) });
+}
+
+/** Where staged entries go: a folder on disk, or nowhere (verify only hashes). */
+type Sink = (name: string) => Promise<Writable>;
+
+interface Staged {
+  readonly sizes: Map<string, number>;
+  readonly hashes: Map<string, string>;
+  manifestBytes?: Buffer;
+  signature?: Buffer;
+}
+
+async function extract(bundle: string, options: OpenOptions, sink: Sink): Promise<Staged> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  let plaintext;
+  try {
+    plaintext = await decryptAge(createReadStream(bundle), options.keys);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
+    if (error instanceof AgeError) {
+      throw integrity(error.kind === "no-match" ? "bundle.notForThisKey" : "bundle.damaged", bundle, {}, error);
+    }
+    throw error;
+  }
+  const staged: Staged = { sizes: new Map(), hashes: new Map() };
+  const seen = new Set<string>();
+  let total = 0;
+  const extractor = tar.extract();
+  extractor.on("entry", (header, stream, next) => {
+    const handle = async () => {
+      const name = header.name;
+      checkEntryName(name, bundle);
+      if (header.type !== "file") throw integrity("bundle.unsafeEntry", bundle, { entry: name });
+      const folded = name.toLowerCase();
+      if (seen.has(folded)) throw integrity("bundle.duplicateEntry", bundle, { entry: name });
+      seen.add(folded);
+      const size = header.size ?? 0;
+      if (name === "manifest.json" || name === "manifest.json.minisig") {
+        if (size > (name === "manifest.json" ? MAX_MANIFEST : MAX_SIGNATURE)) throw integrity("bundle.tooLarge", bundle, { entry: name });
+        const chunks: Buffer[] = [];
+        for await (const c of stream) chunks.push(c as Buffer);
+        const data = Buffer.concat(chunks);
+        if (name === "manifest.json") staged.manifestBytes = data;
+        else staged.signature = data;
+        return;
+      }
+      total += size;
+      if (seen.size > limits.maxItems + 2 || total > limits.maxTotalBytes) throw integrity("bundle.tooLarge", bundle, { entry: name });
+      const hash = createHash("sha256");
+      let count = 0;
+      const out = await sink(name);
+      // tar-stream's entry streams are streamx streams: iterate them rather than `pipeline`.
+      for await (const chunk of stream) {
+        const data = chunk as Buffer;
+        hash.update(data);
+        count += data.length;
+        if (!out.write(data)) await once(out, "drain");
+      }
+      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      staged.sizes.set(name, count);
+      staged.hashes.set(name, hash.digest("hex"));
+    };
+    handle().then(
+      () => next(),
+      (error: unknown) => next(error as Error),
+    );
+  });
+  try {
+    await pipeline(plaintext, extractor);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw integrity("bundle.damaged", bundle, {}, error);
+  }
+  return staged;
+}
+
+function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBundle {
+  if (staged.manifestBytes === undefined || staged.signature === undefined) throw integrity("bundle.incomplete", bundle);
+  let manifest: Manifest;
+  try {
+    manifest = manifestSchema.parse(JSON.parse(staged.manifestBytes.toString("utf8")));
+  } catch (error) {
+    throw integrity("bundle.badManifest", bundle, {}, error);
+  }
+  const embedded = parsePublicKey(manifest.practice.minisignPublicKey);
+  const signer = options.signer ?? embedded;
+  const signature = staged.signature.toString("utf8");
+  let trustedComment: string;
+  try {
+    trustedComment = verify(signer, staged.manifestBytes, signature).trustedComment;
+  } catch (error) {
+    if (error instanceof SignatureError && error.reason === "key-mismatch") throw integrity("bundle.otherSigner", bundle, {}, error);
+    throw integrity("bundle.badSignature", bundle, {}, error);
+  }
+  const declared = new Set(manifest.items.map((i) => i.path));
+  if (declared.size !== manifest.items.length) throw integrity("bundle.badManifest", bundle);
+  for (const name of staged.hashes.keys()) {
+    if (!declared.has(name)) throw integrity("bundle.undeclaredEntry", bundle, { entry: name });
+  }
+  for (const item of manifest.items) {
+    if (staged.hashes.get(item.path) !== item.sha256 || staged.sizes.get(item.path) !== item.size) {
+      throw integrity("bundle.hashMismatch", bundle, { entry: item.path });
+    }
+  }
+  return {
+    manifest,
+    manifestBytes: new Uint8Array(staged.manifestBytes),
+    signature,
+    trustedComment,
+    signerTrusted: options.signer !== undefined,
+  };
+}
+
+/** Run every check without writing anything anywhere. Throws IntegrityError (exit 5). */
+export async function verifyBundle(bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
+  const staged = await extract(bundle, options, () =>
+    Promise.resolve(
+      new Writable({
+        write(_chunk, _enc, done) {
+          done();
+        },
+      }),
+    ),
+  );
+  return check(bundle, staged, options);
+}
+
+async function stageInto(stage: string, bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
+  await mkdir(join(stage, "items"), { mode: 0o700 });
+  const staged = await extract(bundle, options, async (name) => {
+    const handle = await openFile(join(stage, name), "wx", 0o600);
+    return handle.createWriteStream();
+  });
+  const verified = check(bundle, staged, options);
+  const manifestFile = await openFile(join(stage, "manifest.json"), "wx", 0o600);
+  await manifestFile.writeFile(verified.manifestBytes);
+  await manifestFile.close();
+  const sigFile = await openFile(join(stage, "manifest.json.minisig"), "wx", 0o600);
+  await sigFile.writeFile(verified.signature);
+  await sigFile.close();
+  return verified;
+}
+
+function opened(dir: string, verified: VerifiedBundle): OpenedBundle {
+  return {
+    ...verified,
+    dir,
+    items: verified.manifest.items.map((item) => ({ item, file: join(dir, item.path) })),
+  };
+}
+
+/**
+ * Open into `target` (a folder that must not exist yet). Staging happens in a private folder
+ * beside it, which becomes `target` only after every check passed.
+ */
+export async function openBundle(bundle: string, target: string, options: OpenOptions): Promise<OpenedBundle> {
+  const destination = resolve(target);
+  if (await exists(destination)) throw new UserError(ExitCode.usage, "file.exists", { file: destination });
+  await mkdir(dirname(destination), { recursive: true });
+  const stage = await makePrivateTemp(".nachklang-open-", dirname(destination));
+  try {
+    const verified = await stageInto(stage, bundle, options);
+    await rename(stage, destination);
+    untrackTemp(stage);
+    await chmod(destination, 0o700);
+    return opened(destination, verified);
+  } catch (error) {
+    await removeTemp(stage);
+    throw error;
+  }
+}
+
+/**
+ * Open into a private temporary folder (for delivery: channels read the item files). Call
+ * `dispose` when done; the folder is also removed if the process ends first.
+ */
+export async function openBundleToTemp(bundle: string, options: OpenOptions): Promise<OpenedBundle & { dispose(): Promise<void> }> {
+  const stage = await makePrivateTemp("nachklang-open-");
+  try {
+    const verified = await stageInto(stage, bundle, options);
+    return { ...opened(stage, verified), dispose: () => removeTemp(stage) };
+  } catch (error) {
+    await removeTemp(stage);
+    throw error;
+  }
+}
