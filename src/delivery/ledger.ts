@@ -12,7 +12,7 @@
  * per-follow-up lock held for the whole delivery, so two processes cannot deliver the same
  * follow-up at once. A lock left behind by a killed process goes stale after a few seconds.
  */
-import { open, readFile, stat } from "node:fs/promises";
+import { open, readFile, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { z } from "zod";
@@ -236,7 +236,7 @@ function safeJson(line: string): unknown {
   }
 }
 
-async function cutTornTail(handle: import("node:fs/promises").FileHandle): Promise<void> {
+async function cutTornTail(handle: FileHandle): Promise<void> {
   const { size } = await handle.stat();
   if (size === 0) return;
   const last = Buffer.alloc(1);

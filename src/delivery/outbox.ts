@@ -50,7 +50,7 @@ export class Outbox {
    */
   async staging(): Promise<string> {
     await ensurePrivateDir(this.dir);
-    return makePrivateTemp(join(this.dir, ".staging-"));
+    return makePrivateTemp(".staging-", this.dir);
   }
 
   /** Move a sealed bundle into the outbox and store its (encrypted) description. */

@@ -135,7 +135,7 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
   const defaults: Fields = top.data.defaults ?? {};
   const entries: Omit<BatchEntry, "occurrence">[] = [];
   top.data.followups.forEach((raw, i) => {
-    const client = typeof raw === "object" && raw !== null && "client" in raw ? String((raw as { client: unknown }).client) : "?";
+    const client = typeof raw === "object" && raw !== null && "client" in raw ? String(raw.client) : "?";
     const where = entryLabel(i + 1, client);
     const parsed = entrySchema.safeParse(raw);
     if (!parsed.success) {
@@ -154,7 +154,7 @@ const CSV_COLUMNS = new Set(["client", "homework", "note", "channel", "photos", 
 function parseCsvFile(file: string, text: string, lineLabel: (n: number, client: string) => string): BatchFile {
   let rows: Record<string, string>[];
   try {
-    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
     throw new BatchInvalid(file, [{ where: "", key: "batch.csvSyntax", params: { line, detail: (error as Error).message } }]);
@@ -190,8 +190,8 @@ function parseCsvFile(file: string, text: string, lineLabel: (n: number, client:
 }
 
 export interface BatchLabels {
-  entry(n: number, client: string): string;
-  line(n: number, client: string): string;
+  readonly entry: (n: number, client: string) => string;
+  readonly line: (n: number, client: string) => string;
 }
 
 /** Read and parse a batch file; a BatchInvalid lists every structural problem at once. */

@@ -4,6 +4,7 @@
  * merges them and formats a line in the user's language.
  */
 import { core } from "./core.js";
+import { workflow } from "./workflow.js";
 
 export type Lang = "de" | "en";
 export const LANGS: readonly Lang[] = ["de", "en"];
@@ -14,6 +15,7 @@ export type Catalogue = Record<string, Entry>;
 
 export const messages = {
   ...core,
+  ...workflow,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;
