@@ -70,12 +70,21 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p + 1}]` : `.${String(p)}`)).join("").replace(/^\./, "");
 }
 
-function zodProblems(error: z.ZodError, where: string): LocatedProblem[] {
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function zodProblems(error: z.ZodError, where: string, data: unknown): LocatedProblem[] {
   return error.issues.map((issue): LocatedProblem => {
     const field = fieldPath(issue.path);
     const params: MessageParams = { field: field || "-" };
     if (issue.code === "unrecognized_keys") return { where, key: "batch.unknownKey", params: { field: field || "-", keys: issue.keys.join(", ") } };
-    if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) return { where, key: "batch.missingField", params };
+    if (valueAt(data, issue.path) === undefined) return { where, key: "batch.missingField", params };
     if (issue.code === "invalid_value" && field.endsWith("kind")) return { where, key: "batch.badImpulseKind", params: { ...params, kinds: "quote, link, book, music, thought" } };
     return { where, key: "batch.badField", params };
   });
@@ -129,7 +138,7 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
     );
   }
   const top = fileSchema.safeParse(doc.toJS());
-  if (!top.success) throw new BatchInvalid(file, zodProblems(top.error, ""));
+  if (!top.success) throw new BatchInvalid(file, zodProblems(top.error, "", doc.toJS()));
   const problems: LocatedProblem[] = [];
   const base = dirname(file);
   const defaults: Fields = top.data.defaults ?? {};
@@ -139,7 +148,7 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
     const where = entryLabel(i + 1, client);
     const parsed = entrySchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push(...zodProblems(parsed.error, where));
+      problems.push(...zodProblems(parsed.error, where, raw));
       return;
     }
     const { client: alias, ...fields } = parsed.data;
