@@ -14,6 +14,8 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 
 const CHUNK = 64 * 1024;
+/** Read size for bundle and item files: large reads keep per-chunk stream overhead low. */
+export const READ_CHUNK = 1024 * 1024;
 const TAG = 16;
 const NONCE = 16;
 const MAX_HEADER = 1024 * 1024;
@@ -93,33 +95,40 @@ export function encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: rea
     const key = payloadKey(fileKey, nonce);
     fileKey.fill(0);
     let counter = 0;
-    const seal = (data: Uint8Array, last: boolean): Buffer => {
+    const seal = (data: Uint8Array, last: boolean, out: Buffer[]): void => {
       const cipher = createCipheriv("chacha20-poly1305", key, chunkNonce(counter++, last), { authTagLength: TAG });
-      const body = cipher.update(data);
+      out.push(cipher.update(data));
       cipher.final();
-      return Buffer.concat([body, cipher.getAuthTag()]);
+      out.push(cipher.getAuthTag());
     };
-    let pending: Buffer[] = [];
-    let pendingLength = 0;
-    for await (const piece of plaintext) {
-      if (piece.length === 0) continue;
-      pending.push(Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
-      pendingLength += piece.length;
-      // Only seal a chunk once more data is known to follow it: the last chunk is sealed at the end.
-      if (pendingLength > CHUNK) {
-        const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingLength);
-        let offset = 0;
-        while (all.length - offset > CHUNK) {
-          yield seal(all.subarray(offset, offset + CHUNK), false);
-          offset += CHUNK;
+    // `carry` holds plaintext not yet sealed (at most one chunk). A chunk is sealed as a middle
+    // chunk only once more data is known to follow it; the last chunk is sealed at the end.
+    let carry: Buffer = Buffer.alloc(0);
+    for await (const chunk of plaintext) {
+      const piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const out: Buffer[] = [];
+      let offset = 0;
+      while (offset < piece.length) {
+        if (carry.length === CHUNK) {
+          seal(carry, false, out);
+          carry = Buffer.alloc(0);
         }
-        // Copy the remainder: the caller may reuse the buffer it handed us.
-        const rest = Buffer.from(all.subarray(offset));
-        pending = [rest];
-        pendingLength = rest.length;
+        if (carry.length === 0 && piece.length - offset > CHUNK) {
+          seal(piece.subarray(offset, offset + CHUNK), false, out);
+          offset += CHUNK;
+          continue;
+        }
+        // Copy into the carry: the caller may reuse the buffer it handed us.
+        const take = Math.min(CHUNK - carry.length, piece.length - offset);
+        carry = Buffer.concat([carry, piece.subarray(offset, offset + take)]);
+        offset += take;
       }
+      // One write per input piece rather than two per 64 KiB chunk keeps stream overhead low.
+      if (out.length > 0) yield Buffer.concat(out);
     }
-    yield seal(Buffer.concat(pending, pendingLength), true);
+    const out: Buffer[] = [];
+    seal(carry, true, out);
+    yield Buffer.concat(out);
   }
   return Readable.from(generate(), { objectMode: false });
 }
@@ -130,13 +139,22 @@ class ByteReader {
   private done = false;
   constructor(private readonly source: AsyncIterator<Uint8Array>) {}
 
+  /** Read until at least `min` bytes are buffered (or the input ends); true if they are. */
   async fill(min: number): Promise<boolean> {
-    while (this.buffer.length < min && !this.done) {
+    if (this.buffer.length >= min || this.done) return this.buffer.length >= min;
+    const parts: Uint8Array[] = [this.buffer];
+    let length = this.buffer.length;
+    while (length < min) {
       const next = await this.source.next();
-      if (next.done) this.done = true;
-      else this.buffer = Buffer.concat([this.buffer, next.value]);
+      if (next.done) {
+        this.done = true;
+        break;
+      }
+      parts.push(next.value);
+      length += next.value.length;
     }
-    return this.buffer.length >= min;
+    this.buffer = Buffer.concat(parts, length);
+    return length >= min;
   }
 
   peek(): Buffer {
@@ -255,22 +273,41 @@ async function* decryptPayload(reader: ByteReader, key: Buffer): AsyncGenerator<
   };
   // As the reference implementations do: a full chunk is tried as a middle chunk, then as the
   // final one; a short chunk must be the final one. Every chunk is released only once it is
-  // authenticated, and anything after the final chunk is an error.
+  // authenticated, and anything after the final chunk is an error. Chunks known to be followed
+  // by more data are opened in batches and released together, to keep stream overhead low.
   for (;;) {
-    const full = await reader.fill(SEALED);
-    const sealed = reader.take(full ? SEALED : reader.peek().length);
+    await reader.fill(SEALED + 1);
+    const released: Buffer[] = [];
+    while (reader.peek().length > SEALED) {
+      const sealed = reader.take(SEALED);
+      const body = open(sealed, false);
+      if (body !== null) {
+        released.push(body);
+        counter++;
+        continue;
+      }
+      const final = open(sealed, true);
+      if (final !== null) yield Buffer.concat([...released, final]);
+      throw new AgeError("payload", final === null ? `chunk ${counter} failed authentication` : "data after the final chunk");
+    }
+    if (released.length > 0) {
+      yield released.length === 1 ? released[0]! : Buffer.concat(released);
+      continue;
+    }
+    // At most one sealed chunk is left, and nothing follows it.
+    const sealed = reader.take(reader.peek().length);
     if (sealed.length < TAG) throw new AgeError("payload", counter === 0 ? "missing payload" : "missing final chunk");
-    let body = full ? open(sealed, false) : null;
-    const last = body === null;
-    if (last) body = open(sealed, true);
+    let body = sealed.length === SEALED ? open(sealed, false) : null;
+    if (body !== null) {
+      // A full middle chunk at the end of the file: the final chunk is missing.
+      yield body;
+      throw new AgeError("payload", "missing final chunk");
+    }
+    body = open(sealed, true);
     if (body === null) throw new AgeError("payload", `chunk ${counter} failed authentication`);
     // The final chunk may be empty only when the whole payload is empty.
-    if (last && body.length === 0 && counter > 0) throw new AgeError("payload", "empty final chunk");
-    counter++;
+    if (body.length === 0 && counter > 0) throw new AgeError("payload", "empty final chunk");
     yield body;
-    if (last) {
-      if (await reader.fill(1)) throw new AgeError("payload", "data after the final chunk");
-      return;
-    }
+    return;
   }
 }

@@ -16,7 +16,7 @@ import type { MessageKey } from "../messages/index.js";
 import type { OpenedFollowUp } from "../channels/contract.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
 import { exists } from "../practice/home.js";
-import { AgeError, decryptAge, type AgeKeys } from "./age.js";
+import { AgeError, decryptAge, READ_CHUNK, type AgeKeys } from "./age.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 
@@ -76,7 +76,7 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink): Promis
   const limits = options.limits ?? DEFAULT_LIMITS;
   let plaintext;
   try {
-    plaintext = await decryptAge(createReadStream(bundle), options.keys);
+    plaintext = await decryptAge(createReadStream(bundle, { highWaterMark: READ_CHUNK }), options.keys);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
     if (error instanceof AgeError) {

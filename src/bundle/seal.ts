@@ -5,14 +5,14 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { open, rename, rm, stat } from "node:fs/promises";
+import { rename, rm, stat } from "node:fs/promises";
 import { basename, extname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
-import { encryptAge } from "./age.js";
+import { encryptAge, READ_CHUNK } from "./age.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
 import { ensurePrivateDir, syncFile } from "../practice/home.js";
@@ -107,7 +107,7 @@ async function hashFile(file: string): Promise<{ sha256: string; size: number }>
   const hash = createHash("sha256");
   let size = 0;
   try {
-    for await (const chunk of createReadStream(file)) {
+    for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).length;
     }
@@ -180,7 +180,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
       // entry callback. A file that changed since it was hashed fails on the size mismatch.
       await new Promise<void>((resolve, reject) => {
         const entry = pack.entry({ name: declared.path, size: declared.size, mode: 0o644, mtime }, (e) => (e ? reject(e) : resolve()));
-        const input = createReadStream(item.file);
+        const input = createReadStream(item.file, { highWaterMark: READ_CHUNK });
         input.on("error", (e) => {
           entry.destroy(e);
           reject(e);

@@ -19,6 +19,8 @@ export interface GlobalOptions {
 export interface CliContext {
   readonly home: HomePaths;
   readonly lang: Lang;
+  /** The language given with --lang, if any (init and client add store it as a default). */
+  readonly explicitLang?: Lang;
   readonly json: boolean;
   readonly debug: boolean;
   readonly out: Output;
@@ -32,7 +34,15 @@ export function createContext(options: GlobalOptions): CliContext {
   const configured = config.get("lang");
   const lang: Lang = isLang(options.lang) ? options.lang : isLang(configured) ? configured : systemLang();
   const json = options.json === true;
-  return { home, lang, json, debug: options.debug === true, out: createOutput(lang, json), config };
+  return {
+    home,
+    lang,
+    ...(isLang(options.lang) ? { explicitLang: options.lang } : {}),
+    json,
+    debug: options.debug === true,
+    out: createOutput(lang, json),
+    config,
+  };
 }
 
 /**

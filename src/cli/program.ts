@@ -5,7 +5,7 @@
 import { Command, Option } from "commander";
 import { createRequire } from "node:module";
 import type { Lang } from "../messages/index.js";
-import { createContext, type CliContext, type GlobalOptions } from "./context.js";
+import type { CliContext, GlobalOptions } from "./context.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<Record<string, unknown>>;
@@ -22,6 +22,8 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     (load: Loader, fn = "run") =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
+      // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
+      const { createContext } = await import("./context.js");
       const ctx = createContext(command.optsWithGlobals<GlobalOptions>());
       onLang(ctx.lang);
       const mod = await load();
@@ -142,8 +144,19 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/channels.js"), "add"));
   channels
     .command("list")
-    .description("list configured channels")
+    .description("list configured channels and their health")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/channels.js"), "list"));
+  channels
+    .command("test <name>")
+    .description("check a channel's configuration and reachability without sending")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/channels.js"), "test"));
+  channels
+    .command("remove <name>")
+    .description("remove a configured channel and its secrets")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/channels.js"), "remove"));
 
   program
     .command("demo")

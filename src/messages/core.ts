@@ -98,4 +98,115 @@ export const core = {
     de: "{file}: „{entry}“ passt nicht zur Prüfsumme im Manifest; abgelehnt, nichts geschrieben.",
     en: "{file}: '{entry}' does not match its checksum in the manifest; refused, nothing was written.",
   },
+  "channels.whatsappRefused": {
+    de: "WhatsApp wird nicht unterstützt: Berufskammern und Datenschutzaufsicht raten davon ab, Gesundheitsdaten darüber auszutauschen (Metadaten und Adressbuch gehen an Meta). Bitte Threema, Signal, Wire, E-Mail mit Offline-Ansicht oder den Übergabeordner verwenden.",
+    en: "WhatsApp is not supported: professional chambers and data protection authorities advise against exchanging health data over it (metadata and the address book go to Meta). Please use Threema, Signal, Wire, e-mail with the offline viewer, or the hand-off folder.",
+  },
+  "channel.unknownType": {
+    de: "Unbekannter Kanaltyp „{type}“. „nachklang channels compare“ zeigt die verfügbaren.",
+    en: "Unknown channel type '{type}'. 'nachklang channels compare' shows the available ones.",
+  },
+  "channel.unknown": {
+    de: "Kein Kanal „{name}“ eingerichtet. „nachklang channels list“ zeigt alle.",
+    en: "No channel '{name}' is configured. 'nachklang channels list' shows them all.",
+  },
+  "channel.exists": {
+    de: "Ein Kanal „{name}“ ist schon eingerichtet; bitte --name wählen oder zuerst „nachklang channels remove {name}“.",
+    en: "A channel '{name}' is already configured; choose --name or run 'nachklang channels remove {name}' first.",
+  },
+  "channel.badSettings": {
+    de: "Kanal „{name}“: ungültige Einstellung ({problem}). Bitte mit „nachklang channels add“ neu einrichten.",
+    en: "Channel '{name}': invalid setting ({problem}). Please set it up again with 'nachklang channels add'.",
+  },
+  "channel.missingSecret": {
+    de: "Kanal „{name}“: das Geheimnis „{secret}“ fehlt im Schlüsselbund. Bitte mit „nachklang channels add“ neu einrichten.",
+    en: "Channel '{name}': the secret '{secret}' is missing from the keyring. Please set it up again with 'nachklang channels add'.",
+  },
+  "channel.added": { de: "Kanal „{name}“ ({type}) eingerichtet.", en: "Channel '{name}' ({type}) configured." },
+  "channel.removed": { de: "Kanal „{name}“ entfernt.", en: "Channel '{name}' removed." },
+  "channel.healthy": { de: "Kanal „{name}“ ist bereit.", en: "Channel '{name}' is ready." },
+  "channel.unhealthy": { de: "Kanal „{name}“ ist nicht bereit.", en: "Channel '{name}' is not ready." },
+  "practice.created": { de: "Praxis angelegt in {home}.", en: "Practice created in {home}." },
+  "keys.ageRecipient": { de: "age-Empfänger:    {recipient}", en: "age recipient:    {recipient}" },
+  "keys.minisign": { de: "minisign-Schlüssel {keyId}: {key}", en: "minisign key {keyId}: {key}" },
+  "keys.exportWhat": {
+    de: "Bitte angeben, was exportiert wird: --identity DATEI und/oder --minisign DATEI.",
+    en: "Please say what to export: --identity FILE and/or --minisign FILE.",
+  },
+  "keys.exportedIdentity": {
+    de: "Geheime age-Identität nach {file} geschrieben (nur für Sie lesbar). Sicher aufbewahren.",
+    en: "Secret age identity written to {file} (readable only by you). Keep it safe.",
+  },
+  "keys.exportedMinisign": { de: "minisign-Schlüssel nach {file} geschrieben.", en: "minisign public key written to {file}." },
+  "client.badAlias": {
+    de: "„{alias}“ ist kein gültiges Kürzel: bitte Buchstaben, Ziffern, . _ - (höchstens 64 Zeichen), z. B. k042.",
+    en: "'{alias}' is not a valid alias: use letters, digits, . _ - (at most 64 characters), e.g. k042.",
+  },
+  "client.badAgeRecipient": {
+    de: "Klient:in „{alias}“: der age-Empfänger ist ungültig (erwartet age1…).",
+    en: "Client '{alias}': the age recipient is invalid (expected age1…).",
+  },
+  "client.badField": {
+    de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“ (Telefon: +49…, Threema-ID: 8 Zeichen).",
+    en: "Client '{alias}': invalid value for '{field}' (phone: +49…, Threema ID: 8 characters).",
+  },
+  "client.exists": {
+    de: "Klient:in „{alias}“ gibt es schon; nichts geändert.",
+    en: "Client '{alias}' already exists; nothing was changed.",
+  },
+  "client.added": { de: "Klient:in „{alias}“ angelegt.", en: "Client '{alias}' added." },
+  "client.removed": { de: "Klient:in „{alias}“ entfernt.", en: "Client '{alias}' removed." },
+  "client.none": { de: "Noch keine Klient:innen angelegt.", en: "No clients yet." },
+  "seal.done": {
+    de: "Versiegelt: {file} ({items} Teile, {bytes} Bytes).",
+    en: "Sealed: {file} ({items} items, {bytes} bytes).",
+  },
+  "open.noIdentity": {
+    de: "{file}: keine age-Identität (AGE-SECRET-KEY-1…) gefunden.",
+    en: "{file}: no age identity (AGE-SECRET-KEY-1…) found.",
+  },
+  "open.badSigner": {
+    de: "{file}: kein gültiger minisign-Schlüssel.",
+    en: "{file}: not a valid minisign public key.",
+  },
+  "open.signedBy": {
+    de: "Signiert von {from} (Schlüssel {keyId}) am {created}; Signatur und alle Prüfsummen gültig.",
+    en: "Signed by {from} (key {keyId}) on {created}; signature and all checksums valid.",
+  },
+  "open.signedByUnchecked": {
+    de: "Signiert mit Schlüssel {keyId} ({from}) am {created}; Prüfsummen gültig. Der Schlüssel ist ungeprüft: mit --signer DATEI gegen den bekannten Praxisschlüssel prüfen.",
+    en: "Signed with key {keyId} ({from}) on {created}; checksums valid. The key is unchecked: pass --signer FILE to check it against the known practice key.",
+  },
+  "open.extracted": { de: "Entpackt nach {dir}.", en: "Extracted to {dir}." },
+  "open.verified": { de: "{file} ist unversehrt; nichts geschrieben.", en: "{file} is intact; nothing was written." },
+  "doctor.node": { de: "Node {version}", en: "Node {version}" },
+  "doctor.nodeOld": {
+    de: "Node {version} ist zu alt: bitte Node 20.19 oder neuer installieren.",
+    en: "Node {version} is too old: please install Node 20.19 or newer.",
+  },
+  "doctor.noHome": {
+    de: "Kein Praxisordner unter {home}: „nachklang init“ legt ihn an.",
+    en: "No practice folder at {home}: 'nachklang init' creates it.",
+  },
+  "doctor.homeOk": { de: "Praxisordner {home}: nur für Sie lesbar.", en: "Practice folder {home}: readable only by you." },
+  "doctor.homeLoose": {
+    de: "Praxisordner {home}: {count} Einträge sind für andere lesbar (z. B. {example}); bitte „chmod -R go-rwx {home}“.",
+    en: "Practice folder {home}: {count} entries are readable by others (e.g. {example}); please run 'chmod -R go-rwx {home}'.",
+  },
+  "doctor.keyring": { de: "Schlüsselbund vorhanden ({file}), verschlüsselt.", en: "Keyring present ({file}), encrypted." },
+  "doctor.noKeyring": {
+    de: "Kein Schlüsselbund ({file}): „nachklang init“ legt die Praxis an.",
+    en: "No keyring ({file}): 'nachklang init' creates the practice.",
+  },
+  "doctor.tool": { de: "{tool}: {version}", en: "{tool}: {version}" },
+  "doctor.noTool": {
+    de: "{tool} ist nicht installiert (optional, zum Gegenprüfen mit Standardwerkzeugen).",
+    en: "{tool} is not installed (optional, for checking with standard tools).",
+  },
+  "demo.done": {
+    de: "Demo fertig in {seconds} s: Nachklang mit {items} Teilen verschlüsselt, signiert und in {file} abgelegt.",
+    en: "Demo done in {seconds} s: a follow-up with {items} items encrypted, signed and delivered to {file}.",
+  },
+  "demo.openWithNachklang": { de: "Öffnen wie die Klientin/der Klient:  {command}", en: "Open it as the client would:  {command}" },
+  "demo.openWithAge": { de: "Oder mit Standardwerkzeugen:          {command}", en: "Or with standard tools:       {command}" },
 } satisfies Catalogue;

@@ -1,7 +1,98 @@
+import { readFile } from "node:fs/promises";
+import { ExitCode, UserError } from "../../errors.js";
+import type { HealthReport } from "../../channels/contract.js";
+import { configuredChannels, createChannel, loadChannelSettings, refuseWhatsApp, requireChannelType, secretKey } from "../../channels/factory.js";
 import type { CliContext } from "../context.js";
+import { unlockPractice } from "../practice.js";
 
-export async function run(_ctx: CliContext): Promise<void> {
-  await Promise.resolve();
-  throw new Error("not implemented yet");
+type Options = Record<string, unknown> & { name?: string; passphraseFile?: string };
+
+async function readSecretFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UserError(ExitCode.usage, "file.missing", { file });
+  }
+  const value = text.trim();
+  if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
+  return value;
 }
-export const show = run, exportKeys = run, add = run, list = run, remove = run, open = run, verify = run;
+
+export async function add(ctx: CliContext, type: string, opts: Options): Promise<void> {
+  refuseWhatsApp(type);
+  const channelType = requireChannelType(type);
+  const name = opts.name ?? type;
+  const channels = ctx.config.get("channels") ?? {};
+  if (Object.hasOwn(channels, name)) throw new UserError(ExitCode.usage, "channel.exists", { name });
+  const { settings, secretFiles } = channelType.configure(opts);
+  const config = { type, settings: settings as Record<string, unknown> };
+  loadChannelSettings(name, config);
+  const secrets = Object.entries(secretFiles);
+  const missing = channelType.secrets.filter((s) => secretFiles[s] === undefined);
+  if (missing.length > 0) throw new UserError(ExitCode.usage, "channel.missingSecret", { name, secret: missing.join(", ") });
+  if (secrets.length > 0) {
+    const values = await Promise.all(secrets.map(async ([secret, file]) => [secret, await readSecretFile(file)] as const));
+    const practice = await unlockPractice(ctx, opts.passphraseFile);
+    for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
+  }
+  ctx.config.set("channels", { ...channels, [name]: config });
+  ctx.out.say("channel.added", { name, type });
+  ctx.out.result({ name, type, settings: channelType.describe(settings) });
+}
+
+export async function remove(ctx: CliContext, name: string, opts: Options): Promise<void> {
+  const channels = { ...(ctx.config.get("channels") ?? {}) };
+  const config = channels[name];
+  if (config === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
+  const type = requireChannelType(config.type);
+  if (type.secrets.length > 0) {
+    const practice = await unlockPractice(ctx, opts.passphraseFile);
+    for (const secret of type.secrets) await practice.setSecret(secretKey(name, secret), undefined);
+  }
+  delete channels[name];
+  ctx.config.set("channels", channels);
+  ctx.out.say("channel.removed", { name });
+  ctx.out.result({ removed: name });
+}
+
+/** Secrets for building channels: unlock only when a channel needs them. */
+async function secretsFor(ctx: CliContext, names: readonly string[], passphraseFile?: string): Promise<Readonly<Record<string, string>> | undefined> {
+  const all = configuredChannels(ctx.config.get("channels"));
+  const needs = names.some((n) => {
+    const c = all[n];
+    return c !== undefined && requireChannelType(c.type).secrets.length > 0;
+  });
+  return needs ? (await unlockPractice(ctx, passphraseFile)).keyring.secrets : undefined;
+}
+
+function printHealth(ctx: CliContext, name: string, report: HealthReport): void {
+  ctx.out.say(report.ok ? "channel.healthy" : "channel.unhealthy", { name });
+  for (const line of report.lines) ctx.out.line(`  ${line.ok ? "✓" : "✗"} ${ctx.out.text(line.key, line.params)}`);
+}
+
+export async function list(ctx: CliContext, opts: Options): Promise<void> {
+  const all = configuredChannels(ctx.config.get("channels"));
+  const names = Object.keys(all);
+  const secrets = await secretsFor(ctx, names, opts.passphraseFile);
+  const rows = [];
+  for (const name of names) {
+    const config = all[name]!;
+    const { type, settings } = loadChannelSettings(name, config);
+    const report = await createChannel(name, { home: ctx.home.root, channels: ctx.config.get("channels"), ...(secrets ? { secrets } : {}) }).check();
+    const described = type.describe(settings);
+    ctx.out.line(`${name}\t${config.type}\t${Object.entries(described).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+    printHealth(ctx, name, report);
+    rows.push({ name, type: config.type, settings: described, ok: report.ok });
+  }
+  ctx.out.result(rows);
+}
+
+export async function test(ctx: CliContext, name: string, opts: Options): Promise<void> {
+  const secrets = await secretsFor(ctx, [name], opts.passphraseFile);
+  const channel = createChannel(name, { home: ctx.home.root, channels: ctx.config.get("channels"), ...(secrets ? { secrets } : {}) });
+  const report = await channel.check();
+  printHealth(ctx, name, report);
+  ctx.out.result({ name, ok: report.ok, lines: report.lines.map((l) => ({ ok: l.ok, text: ctx.out.text(l.key, l.params) })) });
+  if (!report.ok) process.exitCode = ExitCode.failure;
+}

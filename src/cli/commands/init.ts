@@ -1,7 +1,28 @@
-import type { CliContext } from "../context.js";
+import { ExitCode, UserError } from "../../errors.js";
+import { isLang } from "../../messages/index.js";
+import { encodePublicKey } from "../../bundle/signature.js";
+import { createKeyring } from "../../practice/keyring.js";
+import { ensurePrivateDir, exists } from "../../practice/home.js";
+import { readPassphrase, type CliContext } from "../context.js";
 
-export async function run(_ctx: CliContext): Promise<void> {
-  await Promise.resolve();
-  throw new Error("not implemented yet");
+export async function run(ctx: CliContext, opts: { name?: string; lang?: string; passphraseFile?: string }): Promise<void> {
+  if (await exists(ctx.home.keyring)) throw new UserError(ExitCode.usage, "practice.exists", { file: ctx.home.keyring });
+  await ensurePrivateDir(ctx.home.root);
+  const passphrase = await readPassphrase(ctx, opts.passphraseFile, true);
+  const keyring = await createKeyring(ctx.home.keyring, passphrase);
+  const minisignPublicKey = encodePublicKey(keyring.signing).split("\n")[1]!;
+  ctx.config.set("practice", {
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
+    ageRecipient: keyring.ageRecipient,
+    keyId: keyring.keyId,
+    minisignPublicKey,
+  });
+  // --lang is a global option: commander hands it to the program, not to the subcommand.
+  const lang = isLang(opts.lang) ? opts.lang : ctx.explicitLang;
+  if (lang !== undefined) ctx.config.set("lang", lang);
+  for (const dir of [ctx.home.outbox, ctx.home.archive, ctx.home.handoff, ctx.home.cache]) await ensurePrivateDir(dir);
+  ctx.out.say("practice.created", { home: ctx.home.root });
+  ctx.out.say("keys.ageRecipient", { recipient: keyring.ageRecipient });
+  ctx.out.say("keys.minisign", { keyId: keyring.keyId, key: minisignPublicKey });
+  ctx.out.result({ home: ctx.home.root, ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, minisignPublicKey });
 }
-export const show = run, exportKeys = run, add = run, list = run, remove = run, open = run, verify = run;

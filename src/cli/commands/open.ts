@@ -1,7 +1,86 @@
+import { readFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { openBundle, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
+import { BUNDLE_FILE } from "../../bundle/ids.js";
+import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
+import type { AgeKeys } from "../../bundle/age.js";
+import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
+import { unlockPractice } from "../practice.js";
 
-export async function run(_ctx: CliContext): Promise<void> {
-  await Promise.resolve();
-  throw new Error("not implemented yet");
+interface OpenOptions {
+  out?: string;
+  identity?: string;
+  signer?: string;
+  passphraseFile?: string;
 }
-export const show = run, exportKeys = run, add = run, list = run, remove = run, open = run, verify = run;
+
+async function readKeyFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    throw new UserError(ExitCode.usage, "file.missing", { file });
+  }
+}
+
+/** Identities from an age identity file: `AGE-SECRET-KEY-1…` lines, comments ignored. */
+async function identitiesFrom(file: string): Promise<string[]> {
+  const lines = (await readKeyFile(file)).split(/\r?\n/).map((l) => l.trim());
+  const identities = lines.filter((l) => l.startsWith("AGE-SECRET-KEY-"));
+  if (identities.length === 0) throw new UserError(ExitCode.usage, "open.noIdentity", { file });
+  return identities;
+}
+
+async function signerFrom(file: string): Promise<MinisignPublicKey> {
+  try {
+    return parsePublicKey(await readKeyFile(file));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(ExitCode.usage, "open.badSigner", { file });
+  }
+}
+
+async function keysFor(ctx: CliContext, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
+  const signer = opts.signer !== undefined ? await signerFrom(opts.signer) : undefined;
+  if (opts.identity !== undefined) {
+    return { keys: { identities: await identitiesFrom(opts.identity) }, ...(signer ? { signer } : {}) };
+  }
+  const { keyring } = await unlockPractice(ctx, opts.passphraseFile);
+  return { keys: { identities: [keyring.ageIdentity] }, signer: signer ?? keyring.signing };
+}
+
+function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?: string): void {
+  const m = verified.manifest;
+  const from = m.practice.name ?? m.practice.keyId;
+  ctx.out.say(verified.signerTrusted ? "open.signedBy" : "open.signedByUnchecked", { from, keyId: m.practice.keyId, created: m.created });
+  if (m.message.length > 0) ctx.out.line(m.message);
+  for (const item of m.items) {
+    ctx.out.line(`  ${item.path}  ${item.kind}  ${item.mime}  ${item.size} B${item.caption ? `  “${item.caption}”` : ""}`);
+  }
+  if (dir !== undefined) ctx.out.say("open.extracted", { dir });
+  else ctx.out.say("open.verified", { file: bundle });
+  ctx.out.result({
+    id: m.id,
+    created: m.created,
+    practice: m.practice,
+    signerTrusted: verified.signerTrusted,
+    client: m.client,
+    message: m.message,
+    items: m.items,
+    ...(dir !== undefined ? { dir } : {}),
+  });
+}
+
+export async function open(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {
+  const { keys, signer } = await keysFor(ctx, opts);
+  const id = BUNDLE_FILE.exec(basename(bundle))?.[1];
+  const target = resolve(opts.out ?? id ?? "nachklang-opened");
+  const opened = await openBundle(bundle, target, { keys, ...(signer ? { signer } : {}) });
+  report(ctx, bundle, opened, opened.dir);
+}
+
+export async function verify(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {
+  const { keys, signer } = await keysFor(ctx, opts);
+  const verified = await verifyBundle(bundle, { keys, ...(signer ? { signer } : {}) });
+  report(ctx, bundle, verified);
+}

@@ -1,7 +1,27 @@
+import { resolve } from "node:path";
+import { describeFile, sealBundle } from "../../bundle/seal.js";
+import { exists } from "../../practice/home.js";
+import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
+import { unlockPractice } from "../practice.js";
+import { practicePublic } from "./keys.js";
 
-export async function run(_ctx: CliContext): Promise<void> {
-  await Promise.resolve();
-  throw new Error("not implemented yet");
+export async function run(ctx: CliContext, files: string[], opts: { to: string; note?: string; out?: string; passphraseFile?: string }): Promise<void> {
+  for (const file of files) if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
+  if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
+  const practice = await unlockPractice(ctx, opts.passphraseFile);
+  const client = practice.clients.require(opts.to);
+  const { keyring } = practice;
+  const name = practicePublic(ctx).name;
+  const sealed = await sealBundle({
+    items: files.map((file) => ({ file: resolve(file), ...describeFile(file) })),
+    message: opts.note ?? "",
+    client: client.alias,
+    lang: client.lang,
+    practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
+    recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
+    ...(opts.out !== undefined ? { outFile: resolve(opts.out) } : { outDir: ctx.home.outbox }),
+  });
+  ctx.out.say("seal.done", { file: sealed.path, items: sealed.manifest.items.length, bytes: sealed.bytes });
+  ctx.out.result({ id: sealed.id, path: sealed.path, bytes: sealed.bytes, items: sealed.manifest.items });
 }
-export const show = run, exportKeys = run, add = run, list = run, remove = run, open = run, verify = run;
