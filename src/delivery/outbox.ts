@@ -118,8 +118,9 @@ export class Outbox {
     for (const name of names) {
       const path = join(this.dir, name);
       const id = /^([0-9a-z]{26})\.(age|meta\.age)$/.exec(name)?.[1];
-      const stale = name.startsWith(".staging-") || (id !== undefined && !known.has(id));
-      if (!stale) continue;
+      // Bundles without a description were put there by `nachklang seal`, not by the workflow.
+      const ours = id !== undefined && !known.has(id) && names.includes(`${id}.meta.age`);
+      if (!name.startsWith(".staging-") && !ours) continue;
       const info = await stat(path).catch(() => undefined);
       if (info === undefined || now - info.mtimeMs < olderThanMs) continue;
       await rm(path, { recursive: true, force: true });

@@ -69,7 +69,7 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   const channelName = channelNameFor(draft, client, ctx.defaultChannel);
   let channel: ResolvedChannel | undefined;
   if (isWhatsApp(channelName)) {
-    problems.push({ key: "workflow.whatsappRefused", params: { where: alias } });
+    problems.push({ key: "channels.whatsappRefused", params: {} });
     refused = true;
   } else {
     try {
@@ -81,7 +81,7 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   }
   if (client !== undefined && channel !== undefined) {
     if (isWhatsApp(channel.type)) {
-      problems.push({ key: "workflow.whatsappRefused", params: { where: alias } });
+      problems.push({ key: "channels.whatsappRefused", params: {} });
       refused = true;
     } else if (currentConsent(client, channel.type) === undefined) {
       problems.push({ key: "consent.missing", params: { alias, channel: channel.type, command: `nachklang consent record ${alias} --channel ${channel.type}` } });

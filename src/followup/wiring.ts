@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { sealBundle, describeFile } from "../bundle/seal.js";
 import { openBundleToTemp } from "../bundle/open.js";
-import { channelType } from "../channels/registry.js";
+import { configuredChannels, createChannel, loadChannelSettings } from "../channels/factory.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { Config } from "../practice/config.js";
 import type { Keyring } from "../practice/keyring.js";
@@ -53,22 +53,19 @@ export function openPort(keyring: Keyring): OpenPort {
 
 /** Configured channels by name; `folder` works without configuration (the embedded default). */
 export function channelPort(config: Config, keyring: Keyring, home: string): ChannelPort {
+  const channels = config.get("channels");
   return {
     resolve(name) {
-      if (isWhatsApp(name)) refuseWhatsApp(name);
-      const configured = config.get("channels")?.[name];
-      const typeName = configured?.type ?? (name === "folder" ? "folder" : undefined);
-      const type = typeName === undefined ? undefined : channelType(typeName);
-      if (type === undefined) throw new UserError(ExitCode.usage, "workflow.unknownChannel", { channel: name });
-      const settings = type.settings.parse(configured?.settings ?? {});
+      if (isWhatsApp(name)) refuseWhatsApp();
+      const configured = configuredChannels(channels)[name];
+      if (configured === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
+      // Validates the settings now: bad configuration fails before anything is processed.
+      const { type } = loadChannelSettings(name, configured);
       return {
         name,
         type: type.type,
         address: type.address,
-        create: () =>
-          Promise.resolve(
-            type.create({ name, settings, home, secret: (secret) => keyring.secrets[`channel.${name}.${secret}`] }),
-          ),
+        create: () => Promise.resolve(createChannel(name, { home, channels, secrets: keyring.secrets })),
       };
     },
   };

@@ -70,10 +70,6 @@ export const workflow = {
   },
 
   // --- policy ---
-  "workflow.whatsappRefused": {
-    de: "{where}: WhatsApp wird nicht verwendet. Berufskammern und Datenschutzaufsicht raten davon ab, Gesundheitsdaten über WhatsApp zu senden (Metadaten und Adressbuch gehen an Meta). Bitte Threema, Signal, E-Mail mit Offline-Ansicht oder den Übergabeordner wählen; „nachklang channels compare“ vergleicht.",
-    en: "{where}: WhatsApp is not used. Professional chambers and data protection authorities advise against sending health data over WhatsApp (metadata and the address book go to Meta). Please choose Threema, Signal, e-mail with the offline viewer, or the hand-off folder; 'nachklang channels compare' compares them.",
-  },
   "consent.missing": {
     de: "Keine gültige Einwilligung von {alias} für {channel}: nichts gesendet. Nach dem Aufklärungsgespräch erfassen mit: {command}",
     en: "No current consent from {alias} for {channel}: nothing was sent. After informing the client, record it with: {command}",
@@ -99,10 +95,6 @@ export const workflow = {
   },
 
   // --- channels and addresses ---
-  "workflow.unknownChannel": {
-    de: "Kanal „{channel}“ ist nicht eingerichtet. „nachklang channels list“ zeigt alle; „nachklang channels add TYP“ richtet einen ein.",
-    en: "No channel '{channel}'. 'nachklang channels list' shows all; 'nachklang channels add TYPE' adds one.",
-  },
   "workflow.noAddress": {
     de: "{alias} hat keine Adresse ({address}) für den Kanal {channel}; bitte mit „nachklang client add {alias} …“ ergänzen.",
     en: "{alias} has no address ({address}) for channel {channel}; please add it with 'nachklang client add {alias} …'.",

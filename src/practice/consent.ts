@@ -12,8 +12,8 @@ export function isWhatsApp(name: string): boolean {
 }
 
 /** Refuse WhatsApp with the reason (exit 4). */
-export function refuseWhatsApp(where: string): never {
-  throw new PolicyError("workflow.whatsappRefused", { where });
+export function refuseWhatsApp(): never {
+  throw new PolicyError("channels.whatsappRefused");
 }
 
 export function currentConsent(client: ClientRecord, channelType: string): ConsentRecord | undefined {
@@ -24,7 +24,7 @@ export function currentConsent(client: ClientRecord, channelType: string): Conse
 
 /** Throws PolicyError (exit 4) naming the exact command that records consent. */
 export function requireConsent(client: ClientRecord, channelType: string): ConsentRecord {
-  if (isWhatsApp(channelType)) refuseWhatsApp(client.alias);
+  if (isWhatsApp(channelType)) refuseWhatsApp();
   const consent = currentConsent(client, channelType);
   if (consent === undefined) {
     throw new PolicyError("consent.missing", {
@@ -47,7 +47,7 @@ export function checkDay(value: string): string {
 
 /** The record with a new consent appended (any earlier one for the type stays as history). */
 export function withConsent(client: ClientRecord, channelType: string, date: string, infoVersion: string): ClientRecord {
-  if (isWhatsApp(channelType)) refuseWhatsApp(client.alias);
+  if (isWhatsApp(channelType)) refuseWhatsApp();
   return { ...client, consents: [...client.consents, { channel: channelType, date: checkDay(date), infoVersion }] };
 }
 

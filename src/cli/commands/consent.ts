@@ -17,7 +17,7 @@ function today(): string {
 }
 
 export async function record(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
-  if (isWhatsApp(o.channel)) refuseWhatsApp(alias);
+  if (isWhatsApp(o.channel)) refuseWhatsApp();
   const date = checkDay(o.date ?? today());
   const practice = await unlockPractice(ctx, o.passphraseFile);
   const client = practice.clients.require(alias);

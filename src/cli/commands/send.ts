@@ -145,7 +145,7 @@ export async function sendPrepared(
 
 export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {
   // Refuse WhatsApp before asking for a passphrase or touching anything.
-  if (o.channel !== undefined && isWhatsApp(o.channel)) throw new PolicyError("workflow.whatsappRefused", { where: alias });
+  if (o.channel !== undefined && isWhatsApp(o.channel)) throw new PolicyError("channels.whatsappRefused");
   const draft = await draftFrom(alias, o);
   const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
   const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
