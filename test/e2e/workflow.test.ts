@@ -4,7 +4,7 @@
  * weekend, a daylight-saving change and holidays, batch validation, re-runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, readdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { unlockKeyring } from "../../src/practice/keyring.js";
