@@ -47,11 +47,32 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+/** commander's usage errors, in the user's language (commander itself prints nothing). */
+function usageLine(error: CommanderError, lang: Lang): string {
+  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? "";
+  switch (error.code) {
+    case "commander.unknownCommand":
+      return t(lang, "cli.unknownCommand", { command: quoted });
+    case "commander.unknownOption":
+      return t(lang, "cli.unknownOption", { option: quoted });
+    case "commander.missingArgument":
+      return t(lang, "cli.missingArgument", { argument: quoted });
+    case "commander.optionMissingArgument":
+    case "commander.missingMandatoryOptionValue":
+      return t(lang, "cli.missingOption", { option: quoted.split(" ")[0] ?? quoted });
+    case "commander.excessArguments":
+      return t(lang, "cli.excessArguments");
+    default:
+      return t(lang, "cli.usage", { message: error.message.replace(/^error: /, "") });
+  }
+}
+
 function report(error: unknown, lang: Lang, debug: boolean): number {
   if (error instanceof CommanderError) {
-    // commander already printed its own line for usage errors; help and version exit 0.
     if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
-    return error.exitCode === 0 ? 0 : ExitCode.usage;
+    if (error.exitCode === 0) return 0;
+    process.stderr.write(usageLine(error, lang) + "\n");
+    return ExitCode.usage;
   }
   if (isUserError(error)) {
     process.stderr.write(t(lang, error.key, error.params) + "\n");

@@ -40,7 +40,8 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     .option("--debug", "show stack traces for errors")
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) })
+    // Usage errors are printed by the top-level handler, in the user's language.
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       "after",
       `
@@ -169,6 +170,81 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("check Node, home folder, permissions, keyring and tools")
     .action(lazy(() => import("./commands/doctor.js")));
 
+  // --- templates ---
+  // `--lang` is also a program option, which commander parses wherever it appears; these
+  // commands read it as the template language, so hand the explicit value on to them.
+  const templateAction = (fn: string) => {
+    const run = lazy(() => import("./commands/templates.js"), fn);
+    return (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const opts = args[args.length - 2] as { lang?: string };
+      const explicit = command.optsWithGlobals<{ lang?: string }>().lang;
+      if (opts.lang === undefined && explicit !== undefined) opts.lang = explicit;
+      return run(...args);
+    };
+  };
+  const templates = program.command("templates").description("homework and message templates (built-in, <home>/templates, --templates DIR)");
+  templates
+    .command("list")
+    .description("list the templates in effect")
+    .option("--kind <kind>", "only this kind (homework, exercise, impulse, onboarding, reminder, consent, message)")
+    .addOption(new Option("--lang <lang>", "only this language").choices(["de", "en"]))
+    .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
+    .action(templateAction("list"));
+  templates
+    .command("show <id>")
+    .description("show a template: front matter, variables and the Liquid text")
+    .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
+    .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
+    .action(templateAction("show"));
+  templates
+    .command("render <id>")
+    .description("fill a template and print the text")
+    .option("--var <name=value>", "a variable (repeatable)", collect)
+    .option("--vars-file <file>", "variables from a YAML or JSON file (name: value)")
+    .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
+    .option("--html", "escape values for HTML")
+    .option("--templates <dir>", "another template folder (repeatable; later ones override)", collect)
+    .action(templateAction("render"));
+  templates
+    .command("check [dirs...]")
+    .description("check template folders (default: all templates in effect); exit 2 on any problem")
+    .addOption(new Option("--format <format>", "report format").choices(["text", "json", "junit"]))
+    .option("--templates <dir>", "another template folder (repeatable)", collect)
+    .action(templateAction("check"));
+  templates
+    .command("new <id>")
+    .description("write a template skeleton to <dir>/<lang>/<id>.md (default: <home>/templates)")
+    .requiredOption("--kind <kind>", "homework, exercise, impulse, onboarding, reminder, consent or message")
+    .addOption(new Option("--lang <lang>", "language of the template").choices(["de", "en"]))
+    .option("--templates <dir>", "the template folder to write into", collect)
+    .action(templateAction("create"));
+  // --- media ---
+  const media = program
+    .command("media")
+    .description("preview and script the media processing; writes plain (unencrypted) files where you ask");
+  media
+    .command("photo <files...>")
+    .description("photos: upright, fitted, sRGB, no metadata at all; writes plain files into --out (scan.png → scan.jpg)")
+    .requiredOption("--out <dir>", "output folder for the plain (unencrypted) results")
+    .addOption(new Option("--enhance <kind>", "even out background and lighting, raise contrast").choices(["whiteboard"]))
+    .option("--max-edge <px>", "longest edge in pixels, never enlarged (default 2048)")
+    .addOption(new Option("--format <format>", "output format (default jpeg)").choices(["jpeg", "webp"]))
+    .option("--thumbnail", "also write a 512 px thumbnail (<name>.thumb.jpg)")
+    .action(lazy(() => import("./commands/media.js"), "photo"));
+  media
+    .command("audio <file>")
+    .description("audio: mono, loudness −16 LUFS, AAC .m4a or Opus .ogg, no tags; writes a plain file to --out")
+    .requiredOption("--out <file>", "output file for the plain (unencrypted) result")
+    .addOption(new Option("--format <format>", "m4a (AAC, default) or opus (.ogg); default from --out's extension").choices(["m4a", "opus"]))
+    .option("--trim-silence", "cut leading and trailing silence")
+    .action(lazy(() => import("./commands/media.js"), "audio"));
+  const cache = program.command("cache").description("the encrypted media cache");
+  cache
+    .command("clear")
+    .description("remove every cached media result")
+    .action(lazy(() => import("./commands/cache.js"), "clear"));
+
   // --- workflow ---
   const passphrase = (c: Command) => c.option("--passphrase-file <file>", "read the passphrase from a file");
   passphrase(
@@ -255,7 +331,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
 }
 
 function inheritSettings(command: Command): void {
-  command.exitOverride().showHelpAfterError(false);
+  command.exitOverride().showHelpAfterError(false).configureOutput({ outputError: () => undefined });
   for (const sub of command.commands) inheritSettings(sub);
 }
 

@@ -6,7 +6,30 @@ export const core = {
     de: "Interner Fehler: {message}. Bitte mit --debug wiederholen und den Fehler melden.",
     en: "Internal error: {message}. Please run again with --debug and report it.",
   },
-  "cli.usage": { de: "Aufruf fehlerhaft: {message}", en: "Usage error: {message}" },
+  "cli.usage": {
+    de: "Aufruf fehlerhaft: {message}. „nachklang --help“ zeigt alle Befehle.",
+    en: "Usage error: {message}. 'nachklang --help' lists all commands.",
+  },
+  "cli.unknownCommand": {
+    de: "Unbekannter Befehl „{command}“. „nachklang --help“ zeigt alle Befehle.",
+    en: "Unknown command '{command}'. 'nachklang --help' lists all commands.",
+  },
+  "cli.unknownOption": {
+    de: "Unbekannte Option „{option}“. „nachklang BEFEHL --help“ zeigt die Optionen.",
+    en: "Unknown option '{option}'. 'nachklang COMMAND --help' shows the options.",
+  },
+  "cli.missingArgument": {
+    de: "Es fehlt die Angabe „{argument}“. „nachklang BEFEHL --help“ zeigt, was nötig ist.",
+    en: "Missing argument '{argument}'. 'nachklang COMMAND --help' shows what is needed.",
+  },
+  "cli.missingOption": {
+    de: "Die Option „{option}“ fehlt oder hat keinen Wert.",
+    en: "The option '{option}' is missing or has no value.",
+  },
+  "cli.excessArguments": {
+    de: "Zu viele Angaben. „nachklang BEFEHL --help“ zeigt den Aufruf.",
+    en: "Too many arguments. 'nachklang COMMAND --help' shows the usage.",
+  },
   "cli.interrupted": { de: "Abgebrochen.", en: "Interrupted." },
   "cli.badLang": { de: "Unbekannte Sprache „{lang}“: bitte de oder en.", en: "Unknown language '{lang}': use de or en." },
   "file.missing": {
@@ -197,6 +220,10 @@ export const core = {
   "doctor.noKeyring": {
     de: "Kein Schlüsselbund ({file}): „nachklang init“ legt die Praxis an.",
     en: "No keyring ({file}): 'nachklang init' creates the practice.",
+  },
+  "doctor.channels": {
+    de: "Kanäle eingerichtet: {count} ({names}); dazu immer der Übergabeordner. „nachklang channels list“ prüft sie.",
+    en: "Channels configured: {count} ({names}); plus the built-in hand-off folder. 'nachklang channels list' checks them.",
   },
   "doctor.tool": { de: "{tool}: {version}", en: "{tool}: {version}" },
   "doctor.noTool": {

@@ -5,6 +5,8 @@
  */
 import { core } from "./core.js";
 import { workflow } from "./workflow.js";
+import { templates } from "./templates.js";
+import { media } from "./media.js";
 
 export type Lang = "de" | "en";
 export const LANGS: readonly Lang[] = ["de", "en"];
@@ -16,6 +18,8 @@ export type Catalogue = Record<string, Entry>;
 export const messages = {
   ...core,
   ...workflow,
+  ...templates,
+  ...media,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

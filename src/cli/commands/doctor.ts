@@ -65,6 +65,13 @@ export async function run(ctx: CliContext): Promise<void> {
       params: { tool, version: version ?? "" },
     });
   }
+  const { mediaDoctorLines } = await import("../../media/index.js");
+  const ffmpegConfig = { ffmpegPath: ctx.config.get("ffmpegPath") as string | undefined, ffprobePath: ctx.config.get("ffprobePath") as string | undefined };
+  for (const line of await mediaDoctorLines(ffmpegConfig)) {
+    findings.push({ ok: line.ok, key: line.key, ...(line.params ? { params: line.params } : {}) });
+  }
+  const channels = Object.keys(ctx.config.get("channels") ?? {});
+  findings.push({ ok: true, key: "doctor.channels", params: { count: channels.length, names: channels.join(", ") || "-" } });
   for (const f of findings) ctx.out.line(`${f.ok ? "✓" : f.optional ? "–" : "✗"} ${ctx.out.text(f.key, f.params)}`);
   ctx.out.result(findings.map((f) => ({ ok: f.ok, optional: f.optional ?? false, text: ctx.out.text(f.key, f.params) })));
   if (findings.some((f) => !f.ok && !f.optional)) process.exitCode = ExitCode.failure;

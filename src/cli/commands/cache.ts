@@ -1,0 +1,15 @@
+/** `nachklang cache clear`: remove the encrypted media cache (no passphrase needed). */
+import { join } from "node:path";
+import { clearMediaCache } from "../../media/index.js";
+import type { CliContext } from "../context.js";
+
+/** Where the media cache lives under the home folder. */
+export function mediaCacheDir(ctx: CliContext): string {
+  return join(ctx.home.cache, "media");
+}
+
+export async function clear(ctx: CliContext): Promise<void> {
+  const count = await clearMediaCache(mediaCacheDir(ctx));
+  ctx.out.say("cache.cleared", { count });
+  ctx.out.result({ removed: count });
+}

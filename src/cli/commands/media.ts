@@ -1,0 +1,113 @@
+/**
+ * `nachklang media photo|audio`: run the media pipeline on files and write plain (unencrypted)
+ * results where the user asks, for previewing and scripting. No practice or passphrase needed.
+ */
+import { join } from "node:path";
+import { ExitCode, UserError, isUserError } from "../../errors.js";
+import { processAudio, processPhoto, type AudioProfile, type PhotoProfile, type ProcessedAudio, type ProcessedPhoto } from "../../media/index.js";
+import { useFfmpegConfig } from "../../media/ffmpeg.js";
+import { placeOutput } from "../../media/files.js";
+import { withPrivateTemp } from "../../temp.js";
+import type { CliContext } from "../context.js";
+
+interface PhotoOptions {
+  out: string;
+  enhance?: "whiteboard";
+  maxEdge?: string;
+  format?: "jpeg" | "webp";
+  thumbnail?: boolean;
+}
+
+interface AudioOptions {
+  out: string;
+  format?: "m4a" | "opus";
+  trimSilence?: boolean;
+}
+
+function wholeNumber(option: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UserError(ExitCode.usage, "media.badNumber", { option, value, min, max });
+  return n;
+}
+
+const kb = (bytes: number) => Math.max(1, Math.round(bytes / 1024));
+
+export async function photo(ctx: CliContext, files: string[], opts: PhotoOptions): Promise<void> {
+  const profile: PhotoProfile = {
+    ...(opts.maxEdge !== undefined ? { maxEdge: wholeNumber("--max-edge", opts.maxEdge, 16, 16384) } : {}),
+    ...(opts.format ? { format: opts.format } : {}),
+    ...(opts.enhance ? { enhance: opts.enhance } : {}),
+    ...(opts.thumbnail ? { thumbnail: true } : {}),
+  };
+  const results: ProcessedPhoto[] = [];
+  const failures: UserError[] = [];
+  for (const file of files) {
+    try {
+      const r = await processPhoto(file, opts.out, profile);
+      results.push(r);
+      ctx.out.say("media.photo.done", { file, out: r.file, width: r.width, height: r.height, kb: kb(r.bytes) });
+      if (r.thumbnail) ctx.out.say("media.photo.thumbDone", { out: r.thumbnail.file, width: r.thumbnail.width, height: r.thumbnail.height, kb: kb(r.thumbnail.bytes) });
+    } catch (error) {
+      if (!isUserError(error) || files.length === 1) throw error;
+      failures.push(error);
+      ctx.out.warn(error.key, error.params);
+    }
+  }
+  ctx.out.result({ photos: results, failed: failures.map((e) => ({ key: e.key, params: e.params, code: e.code })) });
+  if (failures.length > 0) {
+    if (results.length > 0) ctx.out.warn("media.partial", { ok: results.length, total: files.length });
+    // All failed for the same reason → that reason's code; otherwise "partial".
+    const codes = new Set(failures.map((e) => e.code));
+    process.exitCode = results.length === 0 && codes.size === 1 ? [...codes][0]! : ExitCode.partial;
+  }
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** A one-line progress bar on stderr when it is a terminal; nothing in scripts or --json. */
+function progressBar(ctx: CliContext): { onProgress(percent: number): void; done(): void } {
+  if (!ctx.out.interactive || ctx.json) return { onProgress() {}, done() {} };
+  let shown = false;
+  return {
+    onProgress(percent) {
+      const width = 30;
+      const filled = Math.round((percent / 100) * width);
+      process.stderr.write(`\r[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${String(percent).padStart(3)} %`);
+      shown = true;
+    },
+    done() {
+      if (shown) process.stderr.write("\r" + " ".repeat(40) + "\r");
+    },
+  };
+}
+
+export async function audio(ctx: CliContext, file: string, opts: AudioOptions): Promise<void> {
+  useFfmpegConfig({ ffmpegPath: ctx.config.get("ffmpegPath"), ffprobePath: ctx.config.get("ffprobePath") });
+  const format = opts.format ?? (/\.(ogg|opus|oga)$/i.test(opts.out) ? "opus" : "m4a");
+  const profile: AudioProfile = { format, ...(opts.trimSilence ? { trimSilence: true } : {}) };
+  const bar = progressBar(ctx);
+  let result: ProcessedAudio;
+  try {
+    result = await withPrivateTemp(async (tmp) => {
+      const r = await processAudio(file, join(tmp, "out"), profile, { onProgress: (p) => bar.onProgress(p) });
+      await placeOutput(r.file, opts.out);
+      return { ...r, file: opts.out };
+    }, "nachklang-media-");
+  } finally {
+    bar.done();
+  }
+  for (const w of result.warnings) ctx.out.warn(w.key, w.params);
+  ctx.out.say("media.audio.done", {
+    file,
+    out: result.file,
+    duration: formatDuration(result.durationSeconds),
+    kb: kb(result.bytes),
+    inputLufs: result.loudness.inputLufs,
+    target: -16,
+    gain: result.loudness.gainDb,
+  });
+  ctx.out.result(result);
+}

@@ -1,0 +1,140 @@
+/** `nachklang templates list|show|render|check|new`. */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ExitCode, UserError } from "../../errors.js";
+import { isLang, type Lang } from "../../messages/index.js";
+import { checkLibrary } from "../../templates/check.js";
+import { loadTemplateDirs, loadTemplateLibrary, type TemplateLibrary } from "../../templates/library.js";
+import { renderTemplate } from "../../templates/render.js";
+import { REPORT_FORMATS, problemLines, reportJson, reportJunit, displayPath, type ReportFormat } from "../../templates/report.js";
+import { TEMPLATE_ID, TEMPLATE_KINDS, type TemplateKind } from "../../templates/schema.js";
+import { templateSkeleton } from "../../templates/skeleton.js";
+import type { CliContext } from "../context.js";
+
+interface SourceOptions {
+  templates?: string[];
+}
+
+function library(ctx: CliContext, opts: SourceOptions): Promise<TemplateLibrary> {
+  return loadTemplateLibrary({ homeTemplates: ctx.home.templates, extraDirs: opts.templates ?? [] });
+}
+
+function langOption(ctx: CliContext, lang: string | undefined): Lang {
+  if (lang === undefined) return ctx.lang;
+  if (!isLang(lang)) throw new UserError(ExitCode.usage, "cli.badLang", { lang });
+  return lang;
+}
+
+export async function list(ctx: CliContext, opts: SourceOptions & { kind?: string; lang?: string }): Promise<void> {
+  if (opts.kind !== undefined && !(TEMPLATE_KINDS as readonly string[]).includes(opts.kind))
+    throw new UserError(ExitCode.usage, "templates.badKind", { kind: opts.kind, kinds: TEMPLATE_KINDS.join(", ") });
+  const lang = opts.lang === undefined ? undefined : langOption(ctx, opts.lang);
+  const templates = (await library(ctx, opts)).list({ kind: opts.kind, lang });
+  ctx.out.result(templates.map((t) => ({ id: t.id, lang: t.lang, kind: t.kind, title: t.title, description: t.description, origin: t.origin, file: t.file })));
+  if (templates.length === 0) ctx.out.say("templates.none");
+  const width = Math.max(...templates.map((t) => t.id.length), 2);
+  for (const t of templates) ctx.out.line(`${t.id.padEnd(width)}  ${t.lang}  ${t.kind.padEnd(10)}  ${t.description}${t.origin === "builtin" ? "" : `  (${t.origin})`}`);
+}
+
+export async function show(ctx: CliContext, id: string, opts: SourceOptions & { lang?: string }): Promise<void> {
+  const template = (await library(ctx, opts)).get(id, langOption(ctx, opts.lang));
+  ctx.out.result({ ...template });
+  ctx.out.line(`${template.id} (${template.lang}, ${template.kind}): ${template.title}`);
+  ctx.out.line(template.description);
+  ctx.out.line(template.file);
+  const names = Object.keys(template.variables);
+  if (names.length > 0) {
+    ctx.out.line("");
+    ctx.out.say("templates.showVariables");
+    for (const [name, v] of Object.entries(template.variables)) {
+      const type = v.type === "enum" ? `enum: ${(v.values ?? []).join("|")}` : v.type;
+      const extra = [
+        ctx.out.text(v.required ? "templates.required" : "templates.optional"),
+        v.default !== undefined ? `default ${v.default}` : undefined,
+        v.sample !== undefined ? `sample ${v.sample}` : undefined,
+      ].filter((x) => x !== undefined);
+      ctx.out.line(`  ${name} (${type}; ${extra.join("; ")})${v.description ? `: ${v.description}` : ""}`);
+    }
+  }
+  ctx.out.line("");
+  ctx.out.line(template.body.trim());
+}
+
+async function readVarsFile(file: string): Promise<Record<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UserError(ExitCode.usage, "file.missing", { file });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new UserError(ExitCode.usage, "templates.varsFile", { file, reason: (error as Error).message.split("\n")[0] ?? "" });
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new UserError(ExitCode.usage, "templates.varsFile", { file, reason: "not a mapping" });
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
+      throw new UserError(ExitCode.usage, "templates.varsFile", { file, reason: `${name}: not a single value` });
+    vars[name] = String(value);
+  }
+  return vars;
+}
+
+export async function render(
+  ctx: CliContext,
+  id: string,
+  opts: SourceOptions & { lang?: string; var?: string[]; varsFile?: string; html?: boolean },
+): Promise<void> {
+  const template = (await library(ctx, opts)).get(id, langOption(ctx, opts.lang));
+  const vars = opts.varsFile !== undefined ? await readVarsFile(opts.varsFile) : {};
+  for (const arg of opts.var ?? []) {
+    const eq = arg.indexOf("=");
+    if (eq <= 0) throw new UserError(ExitCode.usage, "templates.varSyntax", { arg });
+    vars[arg.slice(0, eq)] = arg.slice(eq + 1);
+  }
+  const rendered = await renderTemplate(template, vars, { escape: opts.html === true ? "html" : "text" });
+  ctx.out.result({ id: template.id, lang: template.lang, title: rendered.title, text: rendered.text });
+  ctx.out.line(rendered.title);
+  ctx.out.line("");
+  ctx.out.line(rendered.text);
+}
+
+export async function check(ctx: CliContext, dirs: string[], opts: SourceOptions & { format?: string }): Promise<void> {
+  const format = (opts.format ?? (ctx.json ? "json" : "text")) as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UserError(ExitCode.usage, "templates.badFormat", { format });
+  const lib = dirs.length > 0 ? await loadTemplateDirs([...dirs, ...(opts.templates ?? [])]) : await library(ctx, opts);
+  const report = await checkLibrary(lib);
+  const cwd = process.cwd();
+  if (format === "json") process.stdout.write(JSON.stringify(reportJson(report, ctx.lang, cwd), null, 2) + "\n");
+  else if (format === "junit") process.stdout.write(reportJunit(report, ctx.lang, cwd));
+  else {
+    for (const line of problemLines(report, ctx.lang, cwd)) process.stdout.write(line + "\n");
+    const count = report.files.length;
+    if (report.problems.length === 0) process.stdout.write(ctx.out.text("templates.checkOk", { count }) + "\n");
+    else process.stderr.write(ctx.out.text("templates.checkFailed", { count, problems: report.problems.length }) + "\n");
+  }
+  if (report.problems.length > 0) process.exitCode = ExitCode.usage;
+}
+
+export async function create(ctx: CliContext, id: string, opts: SourceOptions & { kind: string; lang?: string }): Promise<void> {
+  if (!TEMPLATE_ID.test(id)) throw new UserError(ExitCode.usage, "templates.badId", { id });
+  if (!(TEMPLATE_KINDS as readonly string[]).includes(opts.kind))
+    throw new UserError(ExitCode.usage, "templates.badKind", { kind: opts.kind, kinds: TEMPLATE_KINDS.join(", ") });
+  const lang = langOption(ctx, opts.lang);
+  const dir = resolve(opts.templates?.[0] ?? ctx.home.templates);
+  const file = join(dir, lang, `${id}.md`);
+  await mkdir(dirname(file), { recursive: true });
+  try {
+    await writeFile(file, templateSkeleton(id, opts.kind as TemplateKind, lang), { flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file });
+    throw error;
+  }
+  const cwd = process.cwd();
+  ctx.out.result({ file, id, lang, kind: opts.kind });
+  ctx.out.say("templates.created", { file: displayPath(file, cwd), dir: displayPath(dir, cwd) });
+}

@@ -1,0 +1,328 @@
+/**
+ * Audio through ffmpeg (only via ./ffmpeg.ts): measure first, then encode once with a gain.
+ *
+ * Why not `loudnorm`: single-pass loudnorm costs about three times the encode on these machines
+ * (REFERENCES.md). An `ebur128` pass (integrated loudness + sample peak) is about 1/10 of an
+ * AAC encode, and a `volume` gain during the encode is free. Where the gain would push peaks
+ * over the ceiling (quiet speech with sharp consonants has a high crest factor), a look-ahead
+ * `alimiter` holds them, so the target loudness is still met; without it, capping the gain by
+ * the peak would leave the fixtures' quiet exercise 4 LU short of −16 LUFS.
+ */
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { ExitCode, PolicyError, UserError } from "../errors.js";
+import { withPrivateTemp } from "../temp.js";
+import { FfmpegFailure, ffmpegVersion, findFfmpeg, probe, runFfmpeg, stderrTail, type ProbeResult } from "./ffmpeg.js";
+import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
+import type { AudioEvents, AudioProfile, Loudness, MediaWarning, ProcessedAudio } from "./types.js";
+
+export const AUDIO_DEFAULTS = {
+  format: "m4a",
+  aacKbps: 64,
+  opusKbps: 40,
+  targetLufs: -16,
+  maxTruePeakDb: -1.5,
+  maxDurationSeconds: 90 * 60,
+  silence: "warn",
+  /** Never amplify more than this: beyond it there is mostly noise to amplify. */
+  maxGainDb: 24,
+  /** Never limit peaks by more than this; beyond it the gain is reduced instead. */
+  maxLimitingDb: 12,
+  /** Loudness the limiter takes, per dB of limiting, given back as gain (measured on speech). */
+  limiterMakeUpPerDb: 0.35,
+  /** Sample peak → true peak allowance (inter-sample peaks and codec overshoot). */
+  truePeakMarginDb: 0.7,
+  /** Silence for trimming: below −50 dBFS for at least half a second. */
+  silenceThresholdDb: -50,
+  silenceMinSeconds: 0.5,
+  /** ebur128 reports −70 LUFS (its absolute gate) for digital silence. */
+  silenceLufs: -69.5,
+} as const;
+
+export type NormalisedAudioProfile = Required<AudioProfile>;
+
+/** The profile with every default filled in: what the cache key is made of. */
+export function normaliseAudioProfile(profile: AudioProfile): NormalisedAudioProfile {
+  const format = profile.format ?? AUDIO_DEFAULTS.format;
+  const bitrateKbps = profile.bitrateKbps ?? (format === "opus" ? AUDIO_DEFAULTS.opusKbps : AUDIO_DEFAULTS.aacKbps);
+  if (!Number.isInteger(bitrateKbps) || bitrateKbps < 8 || bitrateKbps > 320) throw new RangeError(`bitrateKbps must be an integer from 8 to 320, not ${bitrateKbps}`);
+  const targetLufs = profile.targetLufs ?? AUDIO_DEFAULTS.targetLufs;
+  if (!(targetLufs >= -40 && targetLufs <= -5)) throw new RangeError(`targetLufs must be from -40 to -5, not ${targetLufs}`);
+  const maxTruePeakDb = profile.maxTruePeakDb ?? AUDIO_DEFAULTS.maxTruePeakDb;
+  if (!(maxTruePeakDb >= -9 && maxTruePeakDb <= 0)) throw new RangeError(`maxTruePeakDb must be from -9 to 0, not ${maxTruePeakDb}`);
+  const maxDurationSeconds = profile.maxDurationSeconds ?? AUDIO_DEFAULTS.maxDurationSeconds;
+  if (!(maxDurationSeconds > 0)) throw new RangeError(`maxDurationSeconds must be positive, not ${maxDurationSeconds}`);
+  return {
+    format,
+    bitrateKbps,
+    targetLufs,
+    maxTruePeakDb,
+    trimSilence: profile.trimSilence ?? false,
+    maxDurationSeconds,
+    silence: profile.silence ?? AUDIO_DEFAULTS.silence,
+    verify: profile.verify ?? false,
+  };
+}
+
+export interface Measurement {
+  /** Integrated loudness of the mono downmix, LUFS. */
+  readonly integratedLufs: number;
+  /** Sample peak of the mono downmix, dBFS (−Infinity for digital silence). */
+  readonly samplePeakDb: number;
+  /** Seconds decoded. */
+  readonly durationSeconds: number;
+  /** Leading/trailing silence, when asked for. */
+  readonly silences: readonly { start: number; end?: number }[];
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Parse ebur128's summary (and silencedetect lines) from ffmpeg's stderr. */
+export function parseMeasurement(stderr: string): Omit<Measurement, "durationSeconds"> & { durationSeconds?: number } {
+  const summary = stderr.slice(stderr.lastIndexOf("Summary:"));
+  const integrated = /Integrated loudness:\s+I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary);
+  const peak = /(?:Sample|True) peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary);
+  if (!integrated || !peak) throw new Error(`ebur128 summary not found in ffmpeg output: ${stderrTail(stderr)}`);
+  const num = (s: string | undefined) => (s === undefined || s === "-inf" ? -Infinity : Number(s));
+  const silences: { start: number; end?: number }[] = [];
+  for (const m of stderr.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {
+    const value = Number(m[2]);
+    if (m[1] === "start") silences.push({ start: Math.max(0, value) });
+    else {
+      const last = silences[silences.length - 1];
+      if (last && last.end === undefined) last.end = value;
+    }
+  }
+  const times = [...stderr.matchAll(/time=(\d+):(\d+):([\d.]+)/g)];
+  const lastTime = times[times.length - 1];
+  const durationSeconds = lastTime ? Number(lastTime[1]) * 3600 + Number(lastTime[2]) * 60 + Number(lastTime[3]) : undefined;
+  return { integratedLufs: num(integrated[1]), samplePeakDb: num(peak[1]), silences, ...(durationSeconds !== undefined ? { durationSeconds } : {}) };
+}
+
+export interface GainPlan {
+  readonly gainDb: number;
+  /** Sample-peak ceiling for the limiter in dBFS, or undefined when no limiting is needed. */
+  readonly limitDb?: number;
+  readonly truePeak: number;
+  readonly warnings: readonly MediaWarning[];
+  readonly silent: boolean;
+}
+
+/**
+ * Decide the gain from a measurement. Pure, so the rules can be tested with properties:
+ * silence → 0 dB; gain ≤ maxGainDb; estimated output true peak ≤ the profile's ceiling (by the
+ * limiter, which never works harder than maxLimitingDb).
+ */
+export function planGain(m: Pick<Measurement, "integratedLufs" | "samplePeakDb">, p: NormalisedAudioProfile, file: string): GainPlan {
+  const warnings: MediaWarning[] = [];
+  if (!Number.isFinite(m.integratedLufs) || !Number.isFinite(m.samplePeakDb) || m.integratedLufs <= AUDIO_DEFAULTS.silenceLufs) {
+    // No gain; a click in the silence may still need holding under the ceiling.
+    const peak = Number.isFinite(m.samplePeakDb) ? m.samplePeakDb + AUDIO_DEFAULTS.truePeakMarginDb : -70;
+    const limit = peak > p.maxTruePeakDb ? { limitDb: p.maxTruePeakDb - AUDIO_DEFAULTS.truePeakMarginDb } : {};
+    return { gainDb: 0, ...limit, truePeak: round1(Math.max(-70, Math.min(peak, p.maxTruePeakDb))), warnings, silent: true };
+  }
+  let gain = p.targetLufs - m.integratedLufs;
+  if (gain > AUDIO_DEFAULTS.maxGainDb) {
+    gain = AUDIO_DEFAULTS.maxGainDb;
+    warnings.push({ key: "media.audio.quiet", params: { file, lufs: round1(m.integratedLufs), gain: gain } });
+  }
+  const peakEstimate = m.samplePeakDb + AUDIO_DEFAULTS.truePeakMarginDb;
+  let over = peakEstimate + gain - p.maxTruePeakDb;
+  if (over > AUDIO_DEFAULTS.maxLimitingDb) {
+    gain -= over - AUDIO_DEFAULTS.maxLimitingDb;
+    over = AUDIO_DEFAULTS.maxLimitingDb;
+  }
+  const limitDb = over > 0 ? p.maxTruePeakDb - AUDIO_DEFAULTS.truePeakMarginDb : undefined;
+  // Limiting takes some loudness with the peaks (about a third of a LU per dB of limiting on speech,
+  // measured on the fixtures); add it back so the integrated loudness still meets the target.
+  if (over > 0) gain += AUDIO_DEFAULTS.limiterMakeUpPerDb * over;
+  if (over > 6) warnings.push({ key: "media.audio.limited", params: { file, db: round1(over) } });
+  return {
+    gainDb: round1(gain),
+    ...(limitDb !== undefined ? { limitDb } : {}),
+    truePeak: round1(Math.min(peakEstimate + gain, p.maxTruePeakDb)),
+    warnings,
+    silent: false,
+  };
+}
+
+function unreadable(file: string, error: unknown): UserError {
+  const reason = error instanceof FfmpegFailure ? stderrTail(error.stderr, 1) || `exit code ${error.exitCode}` : error instanceof Error ? error.message : String(error);
+  return new UserError(ExitCode.failure, "media.audio.unreadable", { file, reason: reason.replace(/^.*?: /, "") }, { cause: error });
+}
+
+function durationOf(info: ProbeResult): number | undefined {
+  const candidates = [info.format.duration, ...info.streams.filter((s) => s.codec_type === "audio").map((s) => s.duration)];
+  for (const c of candidates) {
+    const n = typeof c === "string" ? Number(c) : c;
+    if (typeof n === "number" && Number.isFinite(n) && n > 0) return n;
+  }
+  return undefined;
+}
+
+let frameLogSupported: boolean | undefined;
+/** `ebur128=framelog=verbose` keeps per-frame lines out of stderr; ffmpeg before 4.4 lacks it. */
+function framelogOption(): string {
+  if (frameLogSupported === undefined) {
+    const major = Number(/^n?(\d+)\./.exec(ffmpegVersion(findFfmpeg().ffmpegPath))?.[1] ?? "0");
+    frameLogSupported = major >= 5;
+  }
+  return frameLogSupported ? ":framelog=verbose" : "";
+}
+
+/** One decoding pass over the first audio stream, downmixed to mono as the output will be. */
+export async function measureAudio(input: string, options: { trimSilence?: boolean; onTime?: (s: number) => void } = {}): Promise<Measurement> {
+  const filters = ["aformat=channel_layouts=mono", `ebur128=peak=sample${framelogOption()}`];
+  if (options.trimSilence) filters.push(`silencedetect=n=${AUDIO_DEFAULTS.silenceThresholdDb}dB:d=${AUDIO_DEFAULTS.silenceMinSeconds}`);
+  const stderr = await runFfmpeg({
+    input,
+    outputOptions: ["-map", "0:a:0", "-vn", "-sn", "-dn", "-af", filters.join(",")],
+    label: input,
+    ...(options.onTime ? { onTime: options.onTime } : {}),
+  });
+  const parsed = parseMeasurement(stderr);
+  return { ...parsed, durationSeconds: parsed.durationSeconds ?? 0 };
+}
+
+/** Where to cut, from silencedetect's findings: keep a little air (0.25 s) at both ends. */
+export function trimRange(silences: Measurement["silences"], duration: number): { start: number; end: number } | undefined {
+  const air = 0.25;
+  let start = 0;
+  let end = duration;
+  const first = silences[0];
+  if (first && first.start <= 0.05 && first.end !== undefined) start = Math.max(0, first.end - air);
+  const last = silences[silences.length - 1];
+  if (last && (last.end === undefined || last.end >= duration - 0.05) && last.start > start) end = Math.min(duration, last.start + air);
+  if (start <= 0 && end >= duration) return undefined;
+  if (end - start < 0.5) return undefined;
+  return { start: round1(start * 100) / 100, end: round1(end * 100) / 100 };
+}
+
+/** Encode options for the profile: first audio stream only, mono, nothing but the sound. */
+function encodeOptions(p: NormalisedAudioProfile, filters: readonly string[]): string[] {
+  const common = [
+    "-map", "0:a:0",
+    "-vn", "-sn", "-dn",
+    "-map_metadata", "-1",
+    "-map_chapters", "-1",
+    // bitexact: no "encoder=Lavf…" tag, no random stream serials; the muxers then write only
+    // generic handler names (checked in the tests with exiftool and ffprobe).
+    "-fflags", "+bitexact",
+    "-flags:a", "+bitexact",
+    "-ac", "1",
+  ];
+  common.push("-af", filters.join(","));
+  if (p.format === "opus") return [...common, "-c:a", "libopus", "-b:a", `${p.bitrateKbps}k`, "-f", "ogg"];
+  return [...common, "-c:a", "aac", "-b:a", `${p.bitrateKbps}k`, "-movflags", "+faststart", "-f", "mp4"];
+}
+
+/**
+ * Prepare one recording for sending: first audio stream only, mono, loudness measured (ebur128,
+ * cheap) and then normalised with a plain gain (plus a peak limiter only when the gain would
+ * push peaks over the ceiling) to `profile.targetLufs`, encoded as AAC-LC `.m4a` or Opus `.ogg`
+ * with no tags, chapters, cover art or video. Writes `<outDir>/<input base name>.<m4a|ogg>`.
+ * `events.onProgress` receives increasing percentages (measuring and encoding together).
+ *
+ * Throws `UserError` naming `input` for: a missing (exit 2) or empty file, unreadable audio, no
+ * audio stream, digital silence when `profile.silence === "refuse"` (exit 1), and `PolicyError`
+ * (exit 4) for a recording longer than `profile.maxDurationSeconds`. Otherwise silence is
+ * encoded without gain and reported in `warnings`. Throws `UserError(file.exists)` rather than
+ * overwrite. Temporary files live in a private temp folder removed on success, failure and
+ * Ctrl-C; no partial output is left behind. Other exceptions are bugs.
+ */
+export async function processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}): Promise<ProcessedAudio> {
+  const p = normaliseAudioProfile(profile);
+  await checkInput(input);
+  let info: ProbeResult;
+  try {
+    info = await probe(input);
+  } catch (error) {
+    throw unreadable(input, error);
+  }
+  if (!info.streams.some((s) => s.codec_type === "audio")) throw new UserError(ExitCode.failure, "media.audio.noAudio", { file: input });
+  const probed = durationOf(info);
+  if (probed !== undefined && probed > p.maxDurationSeconds) {
+    throw new PolicyError("media.audio.tooLong", { file: input, minutes: Math.ceil(probed / 60), limit: Math.round(p.maxDurationSeconds / 60) });
+  }
+
+  // Progress: measuring is about a tenth of the work, encoding the rest.
+  let reported = -1;
+  const progress = (percent: number) => {
+    const whole = Math.max(0, Math.min(100, Math.floor(percent)));
+    if (whole > reported) {
+      reported = whole;
+      events.onProgress?.(whole);
+    }
+  };
+  const total = probed ?? 0;
+  const phase = (from: number, span: number, length: number) => (seconds: number) => {
+    if (length > 0) progress(from + (span * Math.min(seconds, length)) / length);
+  };
+
+  let m: Measurement;
+  try {
+    m = await measureAudio(input, { trimSilence: p.trimSilence, onTime: phase(0, 10, total) });
+  } catch (error) {
+    throw unreadable(input, error);
+  }
+  if (m.durationSeconds > p.maxDurationSeconds) {
+    throw new PolicyError("media.audio.tooLong", { file: input, minutes: Math.ceil(m.durationSeconds / 60), limit: Math.round(p.maxDurationSeconds / 60) });
+  }
+  const plan = planGain(m, p, input);
+  const warnings = [...plan.warnings];
+  if (plan.silent) {
+    if (p.silence === "refuse") throw new UserError(ExitCode.failure, "media.audio.silenceRefused", { file: input });
+    warnings.push({ key: "media.audio.silence", params: { file: input } });
+  }
+
+  // Downmix first, exactly as measured, so gain and limiter work on the signal that is encoded.
+  const filters: string[] = ["aformat=channel_layouts=mono"];
+  const length = m.durationSeconds || total;
+  let encodedLength = length;
+  if (p.trimSilence && !plan.silent) {
+    const range = trimRange(m.silences, length);
+    if (range) {
+      filters.push(`atrim=start=${range.start}:end=${range.end}`, "asetpts=PTS-STARTPTS");
+      encodedLength = range.end - range.start;
+    }
+  } else if (p.trimSilence && plan.silent) {
+    warnings.push({ key: "media.audio.trimmedAll", params: { file: input } });
+  }
+  if (plan.gainDb !== 0) filters.push(`volume=${plan.gainDb}dB`);
+  if (plan.limitDb !== undefined) {
+    // level=false: no automatic make-up gain; latency=true: no added delay at the start.
+    filters.push(`alimiter=limit=${Math.pow(10, plan.limitDb / 20).toFixed(4)}:attack=5:release=50:level=false:latency=true`);
+  }
+
+  const ext = p.format === "opus" ? ".ogg" : ".m4a";
+  const dest = outputPath(input, outDir, ext);
+  return withPrivateTemp(async (tmp) => {
+    const encoded = join(tmp, "audio" + ext);
+    try {
+      await runFfmpeg({ input, output: encoded, outputOptions: encodeOptions(p, filters), label: input, onTime: phase(10, 90, encodedLength) });
+    } catch (error) {
+      throw unreadable(input, error);
+    }
+    let outputLufs: number | undefined;
+    if (p.verify) outputLufs = (await measureAudio(encoded)).integratedLufs;
+    const out = await probe(encoded);
+    const loudness: Loudness = {
+      inputLufs: round1(m.integratedLufs),
+      ...(outputLufs !== undefined ? { outputLufs: round1(outputLufs) } : {}),
+      truePeak: plan.truePeak,
+      gainDb: plan.gainDb,
+    };
+    const result: ProcessedAudio = {
+      file: dest,
+      mime: p.format === "opus" ? "audio/ogg" : "audio/mp4",
+      durationSeconds: Math.round((durationOf(out) ?? encodedLength) * 1000) / 1000,
+      bytes: (await stat(encoded)).size,
+      sha256: await sha256File(encoded),
+      loudness,
+      warnings,
+    };
+    await placeOutput(encoded, dest);
+    progress(100);
+    return result;
+  }, "nachklang-audio-");
+}

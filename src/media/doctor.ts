@@ -1,0 +1,63 @@
+/** What `nachklang doctor` says about the media tools. */
+import sharp from "sharp";
+import type { MessageKey, MessageParams } from "../messages/index.js";
+import { isUserError } from "../errors.js";
+import { ffmpegVersion, findFfmpeg, useFfmpegConfig } from "./ffmpeg.js";
+import type { FfmpegInfo } from "./types.js";
+
+/** One doctor finding, shaped like a channel `HealthReport` line. */
+export interface DoctorLine {
+  readonly key: MessageKey;
+  readonly params?: MessageParams;
+  readonly ok: boolean;
+}
+
+/** The bundled @ffmpeg-installer build is from 2018 (4.1); anything before 5 counts as old. */
+function isOld(version: string, source: FfmpegInfo["source"]): boolean {
+  const major = /^n?(\d+)\./.exec(version)?.[1];
+  if (major !== undefined) return Number(major) < 5;
+  // Static builds call themselves by date ("20181210-g0e8eb07980" or "N-…-2018…").
+  const year = /(?:^|-)(20\d\d)\d{4}/.exec(version)?.[1];
+  if (year !== undefined) return Number(year) < 2022;
+  return source === "bundled";
+}
+
+/**
+ * Which ffmpeg/ffprobe the pipeline uses (FFMPEG_PATH/FFPROBE_PATH, then config keys
+ * `ffmpegPath`/`ffprobePath` — passed here or earlier through `useFfmpegConfig` — then PATH,
+ * then the bundled npm builds) and ffmpeg's version. Throws `UserError(media.ffmpeg.missing)`
+ * when none is found.
+ */
+export async function describeFfmpeg(config?: { ffmpegPath?: string; ffprobePath?: string }): Promise<FfmpegInfo> {
+  if (config) useFfmpegConfig(config);
+  await Promise.resolve();
+  const found = findFfmpeg();
+  const version = ffmpegVersion(found.ffmpegPath);
+  return { ...found, version, old: isOld(version, found.source) };
+}
+
+/** Doctor lines for the media pipeline: ffmpeg (which, version, old-build warning), ffprobe, sharp/libvips and HEIC. Never throws. */
+export async function mediaDoctorLines(config?: { ffmpegPath?: string; ffprobePath?: string }): Promise<DoctorLine[]> {
+  const lines: DoctorLine[] = [];
+  try {
+    const info = await describeFfmpeg(config);
+    lines.push(
+      info.old
+        ? { key: "media.doctor.ffmpegOld", params: { version: info.version, path: info.ffmpegPath }, ok: false }
+        : { key: "media.doctor.ffmpeg", params: { version: info.version, source: info.source, path: info.ffmpegPath }, ok: true },
+    );
+    lines.push({ key: "media.doctor.ffprobe", params: { path: info.ffprobePath }, ok: true });
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    lines.push({ key: error.key, params: error.params, ok: false });
+  }
+  lines.push({ key: "media.doctor.sharp", params: { sharp: sharp.versions.sharp ?? "?", vips: sharp.versions.vips }, ok: true });
+  if (!heicReadable()) lines.push({ key: "media.doctor.noHeic", ok: true });
+  return lines;
+}
+
+/** The prebuilt libvips reads AVIF but not HEVC-coded HEIC (patents); a global libvips may. */
+function heicReadable(): boolean {
+  const heif = (sharp.format as unknown as Record<string, { input?: { fileSuffix?: string[] } } | undefined>).heif;
+  return heif?.input?.fileSuffix?.includes(".heic") === true;
+}

@@ -1,0 +1,216 @@
+/**
+ * The one module that knows fluent-ffmpeg (deprecated upstream, see docs/decisions/ffmpeg.md):
+ * finding ffmpeg/ffprobe, running them, probing files. Replacing fluent-ffmpeg later means
+ * rewriting this file only; the rest of the pipeline sees `runFfmpeg`, `probe` and `findFfmpeg`.
+ *
+ * Discovery order: FFMPEG_PATH/FFPROBE_PATH, then the config keys `ffmpegPath`/`ffprobePath`
+ * (handed in by the CLI through `useFfmpegConfig`), then the system PATH, then the builds shipped
+ * in the optional npm packages @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe.
+ */
+import { spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { createRequire } from "node:module";
+import { delimiter, join } from "node:path";
+import ffmpeg from "fluent-ffmpeg";
+import { ExitCode, UserError } from "../errors.js";
+
+export interface FfmpegPaths {
+  readonly ffmpegPath: string;
+  readonly ffprobePath: string;
+  readonly source: "env" | "config" | "path" | "bundled";
+}
+
+let configured: { ffmpegPath?: string; ffprobePath?: string } = {};
+let found: FfmpegPaths | undefined;
+
+/** Hand in the config keys `ffmpegPath`/`ffprobePath` (the CLI does this; libraries cannot read config). */
+export function useFfmpegConfig(config: { ffmpegPath?: unknown; ffprobePath?: unknown }): void {
+  configured = {
+    ...(typeof config.ffmpegPath === "string" && config.ffmpegPath !== "" ? { ffmpegPath: config.ffmpegPath } : {}),
+    ...(typeof config.ffprobePath === "string" && config.ffprobePath !== "" ? { ffprobePath: config.ffprobePath } : {}),
+  };
+  found = undefined;
+}
+
+function executable(path: string | undefined): path is string {
+  if (path === undefined || path === "") return false;
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  const exe = process.platform === "win32" ? `${name}.exe` : name;
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir === "") continue;
+    const candidate = join(dir, exe);
+    if (executable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function bundled(pkg: "@ffmpeg-installer/ffmpeg" | "@ffprobe-installer/ffprobe"): string | undefined {
+  try {
+    const { path } = createRequire(import.meta.url)(pkg) as { path: string };
+    return executable(path) ? path : undefined;
+  } catch {
+    // Optional dependency not installed for this platform.
+    return undefined;
+  }
+}
+
+/** Resolve ffmpeg and ffprobe (each by the first source that has it). Throws `media.ffmpeg.missing`. */
+export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegPaths {
+  if (found && env === process.env) return found;
+  type Source = FfmpegPaths["source"];
+  const pick = (envVar: string | undefined, conf: string | undefined, name: string, pkg: Parameters<typeof bundled>[0]): [string, Source] | undefined => {
+    if (executable(envVar)) return [envVar, "env"];
+    if (executable(conf)) return [conf, "config"];
+    const p = onPath(name, env);
+    if (p) return [p, "path"];
+    const b = bundled(pkg);
+    return b ? [b, "bundled"] : undefined;
+  };
+  const f = pick(env.FFMPEG_PATH, configured.ffmpegPath, "ffmpeg", "@ffmpeg-installer/ffmpeg");
+  const p = pick(env.FFPROBE_PATH, configured.ffprobePath, "ffprobe", "@ffprobe-installer/ffprobe");
+  if (!f || !p) throw new UserError(ExitCode.usage, "media.ffmpeg.missing");
+  const result: FfmpegPaths = { ffmpegPath: f[0], ffprobePath: p[0], source: f[1] };
+  if (env === process.env) found = result;
+  return result;
+}
+
+/** ffmpeg's version string ("5.1.9-0+deb12u1", or "N-…"/a date for static builds). */
+export function ffmpegVersion(path: string): string {
+  const r = spawnSync(path, ["-hide_banner", "-version"], { encoding: "utf8" });
+  const m = /ffmpeg version (\S+)/.exec(r.stdout ?? "");
+  return m?.[1] ?? "unknown";
+}
+
+/** The last lines of stderr, without progress noise: enough to say what went wrong. */
+export function stderrTail(stderr: string, lines = 3): string {
+  return stderr
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("size=") && !/^frame=|^\[.*\] *$/.test(l))
+    .slice(-lines)
+    .join(" | ")
+    .slice(0, 400);
+}
+
+/** Commands still running, killed when the process exits or is interrupted. */
+const running = new Set<ffmpeg.FfmpegCommand>();
+let hooked = false;
+function killAll(): void {
+  for (const command of running) command.kill("SIGKILL");
+  running.clear();
+}
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  // Kill children first so nothing writes into temp folders while they are being removed. When
+  // nobody else handles the signal (a library caller without the CLI), keep its default effect.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const onSignal = () => {
+      killAll();
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.prependListener(signal, onSignal);
+  }
+  process.on("exit", killAll);
+}
+
+export interface FfmpegJob {
+  readonly input: string;
+  readonly inputOptions?: readonly string[];
+  readonly outputOptions: readonly string[];
+  /** Output file; undefined discards the output (measuring passes). */
+  readonly output?: string;
+  /** Called with the position reached, in seconds of input. */
+  readonly onTime?: (seconds: number) => void;
+  /** The file to name in error messages. */
+  readonly label: string;
+}
+
+/** Raised when ffmpeg exits non-zero; the pipeline maps it to a `UserError` naming the file. */
+export class FfmpegFailure extends Error {
+  constructor(
+    readonly tool: "ffmpeg" | "ffprobe",
+    readonly exitCode: number | string,
+    readonly stderr: string,
+  ) {
+    super(`${tool} failed with exit code ${exitCode}: ${stderrTail(stderr)}`);
+    this.name = "FfmpegFailure";
+  }
+}
+
+function timemarkSeconds(mark: string): number {
+  const parts = mark.split(":").map(Number);
+  return parts.reduce((acc, n) => acc * 60 + (Number.isFinite(n) ? n : 0), 0);
+}
+
+/** Run ffmpeg once; resolves with its complete stderr (summaries of measuring filters live there). */
+export function runFfmpeg(job: FfmpegJob): Promise<string> {
+  const { ffmpegPath } = findFfmpeg();
+  hookExit();
+  return new Promise((resolve, reject) => {
+    const command = ffmpeg({ source: job.input, stdoutLines: 0 }).setFfmpegPath(ffmpegPath);
+    command.inputOptions(["-hide_banner", ...(job.inputOptions ?? [])]);
+    command.outputOptions([...job.outputOptions]);
+    command.output(job.output ?? nullSink());
+    if (job.output === undefined) command.outputOptions(["-f", "null"]);
+    if (job.onTime) {
+      const onTime = job.onTime;
+      command.on("progress", (p: { timemark?: string }) => {
+        if (typeof p.timemark === "string") onTime(timemarkSeconds(p.timemark));
+      });
+    }
+    command.on("end", (_stdout: string | null, stderr: string | null) => {
+      running.delete(command);
+      resolve(stderr ?? "");
+    });
+    command.on("error", (error: Error, _stdout: string | null, stderr: string | null) => {
+      running.delete(command);
+      const m = /ffmpeg exited with code (\d+)|killed with signal (\w+)/.exec(error.message);
+      reject(new FfmpegFailure("ffmpeg", m?.[1] ?? m?.[2] ?? "?", stderr ?? error.message));
+    });
+    running.add(command);
+    command.run();
+  });
+}
+
+function nullSink(): string {
+  return process.platform === "win32" ? "NUL" : "/dev/null";
+}
+
+export interface ProbeStream {
+  readonly index: number;
+  readonly codec_type?: string;
+  readonly codec_name?: string;
+  readonly channels?: number;
+  readonly sample_rate?: number | string;
+  readonly duration?: number | string;
+  readonly tags?: Record<string, string | number>;
+}
+export interface ProbeResult {
+  readonly streams: readonly ProbeStream[];
+  readonly format: { readonly duration?: number | string; readonly format_name?: string; readonly tags?: Record<string, string | number> };
+  readonly chapters: readonly unknown[];
+}
+
+/** ffprobe a file (format, streams, chapters). Rejects with `FfmpegFailure` when ffprobe cannot read it. */
+export function probe(file: string): Promise<ProbeResult> {
+  const { ffprobePath } = findFfmpeg();
+  return new Promise((resolve, reject) => {
+    const command = ffmpeg().setFfprobePath(ffprobePath);
+    command.input(file).ffprobe(["-show_chapters"], (error: Error | null, data: ProbeResult | undefined) => {
+      if (error || !data) reject(new FfmpegFailure("ffprobe", /code (\d+)/.exec(error?.message ?? "")?.[1] ?? "?", error?.message ?? ""));
+      else resolve(data);
+    });
+  });
+}

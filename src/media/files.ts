@@ -1,0 +1,74 @@
+/** Input checks, hashing and moving finished outputs into place (never half-written). */
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { ExitCode, UserError } from "../errors.js";
+
+/** The input must exist, be a file and not be empty; returns its size. */
+export async function checkInput(file: string): Promise<number> {
+  let size: number;
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new UserError(ExitCode.usage, "file.missing", { file });
+    size = s.size;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
+  }
+  if (size === 0) throw new UserError(ExitCode.failure, "media.empty", { file });
+  return size;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** `<outDir>/<input base name><ext>`, absolute (`scan.png` → `scan.jpg`). */
+export function outputPath(input: string, outDir: string, ext: string): string {
+  return resolve(outDir, basename(input, extname(input)) + ext);
+}
+
+/**
+ * Move a finished file from the private temp folder to `dest` without ever showing a partial
+ * file there and without overwriting: a hard link (atomic, fails if `dest` exists) or, across
+ * file systems, a copy to a hidden sibling and a link from it.
+ */
+export async function placeOutput(finished: string, dest: string): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true });
+  try {
+    await link(finished, dest);
+    await rm(finished, { force: true });
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: dest });
+    if (code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: dirname(dest) });
+    if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP") throw error;
+  }
+  const part = join(dirname(dest), `.${randomBytes(6).toString("hex")}.part`);
+  try {
+    await copyFile(finished, part);
+    try {
+      await link(part, dest);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: dest });
+      // No hard links on this file system: check, then rename (small race, no partial file).
+      if (await exists(dest)) throw new UserError(ExitCode.usage, "file.exists", { file: dest });
+      await rename(part, dest);
+    }
+  } finally {
+    await rm(part, { force: true });
+  }
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

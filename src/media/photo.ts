@@ -1,0 +1,156 @@
+/**
+ * Photos through sharp (libvips): upright, fitted, sRGB, JPEG/WebP, no metadata at all.
+ * sharp writes no metadata unless asked to (`keepMetadata`/`withMetadata` are never called here),
+ * which also drops the ICC profile after converting to sRGB; the tests read outputs back with
+ * exiftool to prove it.
+ */
+import { open, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import sharp, { type Sharp } from "sharp";
+import { ExitCode, PolicyError, UserError } from "../errors.js";
+import { withPrivateTemp } from "../temp.js";
+import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
+import type { PhotoProfile, ProcessedImage, ProcessedPhoto } from "./types.js";
+
+export const PHOTO_DEFAULTS = { maxEdge: 2048, format: "jpeg", jpegQuality: 82, webpQuality: 80, maxPixels: 100_000_000, thumbnailEdge: 512 } as const;
+
+/** The profile with every default filled in: what the cache key is made of. */
+export function normalisePhotoProfile(profile: PhotoProfile): Required<Omit<PhotoProfile, "enhance">> & { enhance: "whiteboard" | "none" } {
+  const format = profile.format ?? PHOTO_DEFAULTS.format;
+  const maxEdge = profile.maxEdge ?? PHOTO_DEFAULTS.maxEdge;
+  if (!Number.isInteger(maxEdge) || maxEdge < 16 || maxEdge > 16384) throw new RangeError(`maxEdge must be an integer from 16 to 16384, not ${maxEdge}`);
+  const quality = profile.quality ?? (format === "webp" ? PHOTO_DEFAULTS.webpQuality : PHOTO_DEFAULTS.jpegQuality);
+  if (!Number.isInteger(quality) || quality < 1 || quality > 100) throw new RangeError(`quality must be an integer from 1 to 100, not ${quality}`);
+  return {
+    maxEdge,
+    format,
+    quality,
+    enhance: profile.enhance ?? "none",
+    thumbnail: profile.thumbnail ?? false,
+    maxPixels: profile.maxPixels ?? PHOTO_DEFAULTS.maxPixels,
+  };
+}
+
+/** Does the file start like an ISO-BMFF HEIC/HEIF image (iPhone photos)? */
+async function looksLikeHeic(file: string): Promise<boolean> {
+  const handle = await open(file, "r");
+  try {
+    const head = Buffer.alloc(12);
+    await handle.read(head, 0, 12, 0);
+    if (head.toString("latin1", 4, 8) !== "ftyp") return false;
+    return ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"].includes(head.toString("latin1", 8, 12));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Turn a sharp/libvips failure into one line naming the file. */
+async function photoError(file: string, error: unknown): Promise<UserError> {
+  const message = error instanceof Error ? error.message : String(error);
+  if (await looksLikeHeic(file).catch(() => false)) return new UserError(ExitCode.failure, "media.photo.heic", { file }, { cause: error });
+  if (/unsupported image format/i.test(message)) return new UserError(ExitCode.failure, "media.photo.notImage", { file }, { cause: error });
+  const reason = message.replace(/^Vips\w*: /, "").split("\n")[0]?.trim() ?? message;
+  return new UserError(ExitCode.failure, "media.photo.damaged", { file, reason }, { cause: error });
+}
+
+/**
+ * Prepare one photo for sending: upright (EXIF orientation), fitted inside `profile.maxEdge`
+ * (never enlarged), sRGB, JPEG or WebP, with no metadata at all. Writes
+ * `<outDir>/<input base name>.<jpg|webp>` (and `<base>.thumb.jpg` when `profile.thumbnail`).
+ *
+ * Throws `UserError` naming `input` for: a missing (exit 2) or empty file, a file that is not
+ * an image, a truncated/damaged image, HEIC the installed sharp cannot decode (saying how to
+ * export JPEG) — exit 1 — and `PolicyError` (exit 4) for more pixels than `profile.maxPixels`,
+ * refused from the header before decoding. Throws `UserError(file.exists)` rather than
+ * overwrite an existing output. On any failure no output file is left behind. Other
+ * exceptions (RangeError for an invalid profile) are bugs in the caller.
+ */
+export async function processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto> {
+  const p = normalisePhotoProfile(profile);
+  await checkInput(input);
+  // Read the header only: refuse pixel bombs before any decoding.
+  let width: number, height: number;
+  try {
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
+    width = meta.width;
+    height = meta.height;
+  } catch (error) {
+    throw await photoError(input, error);
+  }
+  if (width * height > p.maxPixels) {
+    throw new PolicyError("media.photo.tooManyPixels", {
+      file: input,
+      megapixels: Math.round((width * height) / 1e6),
+      limit: Math.round(p.maxPixels / 1e6),
+    });
+  }
+  const ext = p.format === "webp" ? ".webp" : ".jpg";
+  const dest = outputPath(input, outDir, ext);
+  const thumbDest = outputPath(input, outDir, ".thumb.jpg");
+  return withPrivateTemp(async (tmp) => {
+    const main = join(tmp, "photo" + ext);
+    try {
+      let image = sharp(input, { limitInputPixels: p.maxPixels, failOn: "truncated" })
+        .autoOrient()
+        .resize({ width: p.maxEdge, height: p.maxEdge, fit: "inside", withoutEnlargement: true });
+      if (p.enhance === "whiteboard") image = await enhanceWhiteboard(image);
+      image = image.toColourspace("srgb");
+      image = p.format === "webp" ? image.webp({ quality: p.quality }) : image.jpeg({ quality: p.quality, progressive: true });
+      await image.toFile(main);
+    } catch (error) {
+      throw await photoError(input, error);
+    }
+    const result = await describeImage(main, p.format === "webp" ? "image/webp" : "image/jpeg", dest);
+    let thumbnail: ProcessedImage | undefined;
+    if (p.thumbnail) {
+      const thumb = join(tmp, "thumb.jpg");
+      await sharp(main)
+        .resize({ width: PHOTO_DEFAULTS.thumbnailEdge, height: PHOTO_DEFAULTS.thumbnailEdge, fit: "inside", withoutEnlargement: true })
+        .jpeg({ quality: 75 })
+        .toFile(thumb);
+      thumbnail = await describeImage(thumb, "image/jpeg", thumbDest);
+      await placeOutput(thumb, thumbDest);
+    }
+    try {
+      await placeOutput(main, dest);
+    } catch (error) {
+      if (thumbnail) await rm(thumbDest, { force: true });
+      throw error;
+    }
+    return thumbnail ? { ...result, thumbnail } : result;
+  }, "nachklang-photo-");
+}
+
+async function describeImage(file: string, mime: ProcessedImage["mime"], finalPath: string): Promise<ProcessedImage> {
+  const meta = await sharp(file).metadata();
+  return { file: finalPath, mime, width: meta.width, height: meta.height, bytes: (await stat(file)).size, sha256: await sha256File(file) };
+}
+
+/**
+ * Whiteboard enhancement: estimate the board's background (lighting, shadows, colour cast) from
+ * a small copy through a median and a blur — strokes are thin, so at 1/16 scale the median
+ * removes them — then divide the photo by it (flat field: the board turns evenly white), stretch the
+ * contrast and sharpen the strokes. Colours of markers survive (the division is per channel).
+ */
+async function enhanceWhiteboard(image: Sharp): Promise<Sharp> {
+  const { data, info } = await image.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: info.channels };
+  const smallW = Math.max(8, Math.round(info.width / 16));
+  const smallH = Math.max(8, Math.round(info.height / 16));
+  // Background estimate, inverted: colour-dodge computes base / (1 - top) = base / background.
+  // (Two pipelines: sharp applies only one resize per pipeline.)
+  const small = await sharp(data, { raw }).resize(smallW, smallH, { fit: "fill" }).median(7).blur(2).raw().toBuffer({ resolveWithObject: true });
+  const background = await sharp(small.data, { raw: { width: small.info.width, height: small.info.height, channels: small.info.channels } })
+    .resize(info.width, info.height, { fit: "fill", kernel: "linear" })
+    .negate()
+    .raw()
+    .toBuffer();
+  const flat = await sharp(data, { raw })
+    .composite([{ input: background, raw, blend: "colour-dodge" }])
+    .removeAlpha() // composite adds an alpha channel
+    .raw()
+    .toBuffer();
+  // Clean up: a small median removes sensor grain, `linear` maps everything above ~88 % grey
+  // to white (the board) and darkens ink, `sharpen` restores edges softened by the phone.
+  return sharp(flat, { raw }).median(3).linear(1.3, -44).sharpen({ sigma: 1 });
+}

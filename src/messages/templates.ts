@@ -1,0 +1,149 @@
+import type { Catalogue } from "./index.js";
+
+/** Lines of the template library: loading, rendering, `templates check|list|show|render|new`. */
+export const templates = {
+  "templates.unknown": {
+    de: "Vorlage „{id}“ gibt es nicht. „nachklang templates list“ zeigt alle Vorlagen.",
+    en: "No template '{id}'. 'nachklang templates list' shows all templates.",
+  },
+  "templates.otherLang": {
+    de: "Vorlage „{id}“ gibt es nicht auf {lang}, nur auf {available}. Bitte --lang {available} verwenden oder die Vorlage übersetzen.",
+    en: "Template '{id}' does not exist in {lang}, only in {available}. Use --lang {available} or translate the template.",
+  },
+  "templates.broken": {
+    de: "Vorlage „{id}“ ({lang}) ist fehlerhaft: {problem}. „nachklang templates check“ zeigt alle Fehler.",
+    en: "Template '{id}' ({lang}) is broken: {problem}. 'nachklang templates check' shows every problem.",
+  },
+  "templates.varUnknown": {
+    de: "Vorlage „{id}“ kennt keine Variable „{name}“. Bekannt sind: {known}.",
+    en: "Template '{id}' has no variable '{name}'. Known variables: {known}.",
+  },
+  "templates.varMissing": {
+    de: "Vorlage „{id}“ braucht die Variable „{name}“: bitte --var {name}=… angeben.",
+    en: "Template '{id}' needs the variable '{name}': please give --var {name}=….",
+  },
+  "templates.varInvalid": {
+    de: "Vorlage „{id}“, Variable „{name}“: „{value}“ ist kein gültiger Wert ({expected}).",
+    en: "Template '{id}', variable '{name}': '{value}' is not a valid value ({expected}).",
+  },
+  "templates.varSyntax": {
+    de: "„{arg}“: bitte als name=wert angeben.",
+    en: "'{arg}': please write it as name=value.",
+  },
+  "templates.varsFile": {
+    de: "{file}: keine gültige Variablendatei ({reason}). Erwartet wird YAML oder JSON mit name: wert.",
+    en: "{file}: not a valid variables file ({reason}). Expected YAML or JSON with name: value.",
+  },
+  "templates.renderFailed": {
+    de: "Vorlage „{id}“ ({file}:{line}): {reason}",
+    en: "Template '{id}' ({file}:{line}): {reason}",
+  },
+  "templates.tooLarge": {
+    de: "Vorlage „{id}“ ergibt {bytes} Bytes Text; erlaubt sind höchstens {max}.",
+    en: "Template '{id}' renders to {bytes} bytes of text; at most {max} are allowed.",
+  },
+  "templates.unknownChannel": {
+    de: "Kanaltyp „{channel}“ ist unbekannt. Bekannt sind: {known}.",
+    en: "Unknown channel type '{channel}'. Known types: {known}.",
+  },
+  "templates.badId": {
+    de: "„{id}“ ist keine gültige Vorlagen-ID: bitte Kleinbuchstaben, Ziffern und Bindestriche (z. B. mein-impuls).",
+    en: "'{id}' is not a valid template id: use lower-case letters, digits and hyphens (e.g. my-impulse).",
+  },
+  "templates.badKind": {
+    de: "Unbekannte Art „{kind}“: bitte eine von {kinds}.",
+    en: "Unknown kind '{kind}': use one of {kinds}.",
+  },
+  "templates.badFormat": {
+    de: "Unbekanntes Format „{format}“: bitte text, json oder junit.",
+    en: "Unknown format '{format}': use text, json or junit.",
+  },
+  "templates.dirMissing": {
+    de: "{dir}: Vorlagenordner nicht gefunden. Bitte den Pfad prüfen.",
+    en: "{dir}: template folder not found. Please check the path.",
+  },
+  "templates.none": { de: "Keine Vorlagen gefunden.", en: "No templates found." },
+  "templates.created": {
+    de: "Vorlage angelegt: {file}. Prüfen mit „nachklang templates check {dir}“.",
+    en: "Template created: {file}. Check it with 'nachklang templates check {dir}'.",
+  },
+  "templates.checkOk": {
+    de: "{count} Vorlagen geprüft, keine Probleme.",
+    en: "{count} templates checked, no problems.",
+  },
+  "templates.checkFailed": {
+    de: "{count} Vorlagen geprüft, {problems} Probleme.",
+    en: "{count} templates checked, {problems} problems.",
+  },
+  "templates.showVariables": { de: "Variablen:", en: "Variables:" },
+  "templates.required": { de: "Pflicht", en: "required" },
+  "templates.optional": { de: "optional", en: "optional" },
+  // Problems found by `templates check` (printed as `file:line: message`).
+  "templates.problem.noFrontMatter": {
+    de: "keine Kopfdaten: die Datei muss mit einer Zeile „---“ und YAML beginnen",
+    en: "no front matter: the file must start with a line '---' and YAML",
+  },
+  "templates.problem.unclosedFrontMatter": {
+    de: "die Kopfdaten werden nicht mit einer Zeile „---“ abgeschlossen",
+    en: "the front matter is not closed by a line '---'",
+  },
+  "templates.problem.yaml": { de: "YAML-Fehler: {reason}", en: "YAML error: {reason}" },
+  "templates.problem.field": { de: "„{field}“: {reason}", en: "'{field}': {reason}" },
+  "templates.problem.fieldMissing": { de: "„{field}“ fehlt", en: "'{field}' is missing" },
+  "templates.problem.fieldChoice": { de: "„{field}“: erlaubt sind nur {values}", en: "'{field}': must be one of {values}" },
+  "templates.problem.fieldType": { de: "„{field}“: erwartet wird {expected}", en: "'{field}': expected {expected}" },
+  "templates.problem.fieldEmpty": { de: "„{field}“ darf nicht leer sein", en: "'{field}' must not be empty" },
+  "templates.problem.fieldUnknown": {
+    de: "unbekanntes Feld „{field}“ (erlaubt: {allowed})",
+    en: "unknown field '{field}' (allowed: {allowed})",
+  },
+  "templates.problem.idForm": {
+    de: "„id“: bitte Kleinbuchstaben, Ziffern und Bindestriche (z. B. mein-impuls)",
+    en: "'id': use lower-case letters, digits and hyphens (e.g. my-impulse)",
+  },
+  "templates.problem.variableName": {
+    de: "Variablenname „{name}“: bitte Kleinbuchstaben, Ziffern und _ (z. B. first_date)",
+    en: "variable name '{name}': use lower-case letters, digits and _ (e.g. first_date)",
+  },
+  "templates.problem.enumValues": {
+    de: "Variable „{name}“: ein enum braucht eine Liste values",
+    en: "variable '{name}': an enum needs a list of values",
+  },
+  "templates.problem.valuesNotEnum": {
+    de: "Variable „{name}“: values gibt es nur bei type: enum",
+    en: "variable '{name}': values are only allowed for type: enum",
+  },
+  "templates.problem.liquidSyntax": { de: "Liquid-Syntaxfehler: {reason}", en: "Liquid syntax error: {reason}" },
+  "templates.problem.render": {
+    de: "lässt sich mit den Beispielwerten nicht erzeugen: {reason}",
+    en: "does not render with its samples: {reason}",
+  },
+  "templates.problem.unknownVariable": {
+    de: "unbekannte Variable „{name}“: bitte unter variables deklarieren oder den Namen prüfen",
+    en: "unknown variable '{name}': declare it under variables or check the name",
+  },
+  "templates.problem.noSample": {
+    de: "Pflichtvariable „{name}“ hat weder sample noch default",
+    en: "required variable '{name}' has neither a sample nor a default",
+  },
+  "templates.problem.badValue": {
+    de: "Variable „{name}“: {field} „{value}“ ist kein gültiger Wert ({expected})",
+    en: "variable '{name}': {field} '{value}' is not a valid value ({expected})",
+  },
+  "templates.problem.langMismatch": {
+    de: "Vorlage „{id}“ hat auf {lang} andere Variablen als auf {other} ({other} in {otherFile}): {difference}",
+    en: "template '{id}' has other variables in {lang} than in {other} ({other} in {otherFile}): {difference}",
+  },
+  "templates.problem.tooLong": {
+    de: "mit den Beispielwerten {bytes} Bytes lang; {channel} erlaubt höchstens {limit} Bytes",
+    en: "{bytes} bytes long with its samples; {channel} allows at most {limit} bytes",
+  },
+  "templates.problem.duplicate": {
+    de: "Vorlage „{id}“ ({lang}) gibt es hier zweimal (auch in {otherFile})",
+    en: "template '{id}' ({lang}) appears twice here (also in {otherFile})",
+  },
+  "templates.problem.folderLang": {
+    de: "lang ist „{lang}“, die Datei liegt aber im Ordner „{folder}“",
+    en: "lang is '{lang}' but the file is in the folder '{folder}'",
+  },
+} satisfies Catalogue;

@@ -1,0 +1,49 @@
+/**
+ * Consent templates are filled from what a channel type declares about itself
+ * (src/channels/profiles.ts): provider, where it is based, end-to-end encryption, phone
+ * number, address book, metadata. This turns one profile into template variables.
+ */
+import { CHANNEL_PROFILES, channelProfile, type ChannelProfile } from "../channels/profiles.js";
+import { ExitCode, UserError } from "../errors.js";
+import type { Lang } from "../messages/index.js";
+import type { Template } from "./schema.js";
+
+const NAMES: Record<ChannelProfile["type"], Record<Lang, string>> = {
+  threema: { de: "Threema", en: "Threema" },
+  signal: { de: "Signal", en: "Signal" },
+  wire: { de: "Wire", en: "Wire" },
+  email: { de: "E-Mail", en: "e-mail" },
+  folder: { de: "persönliche Übergabe (Datei)", en: "hand-over in person (file)" },
+  whatsapp: { de: "WhatsApp", en: "WhatsApp" },
+};
+
+/** Channel types a consent text may be written for (WhatsApp is not a channel). */
+export const CONSENT_CHANNELS = CHANNEL_PROFILES.filter((p) => p.type !== "whatsapp").map((p) => p.type);
+
+/**
+ * The variables a consent template can use, for one channel type, in one language:
+ * `channel`, `channel_name`, `provider`, `based_in`, `end_to_end` (yes|no|viewer),
+ * `phone_number` (yes|no), `address_book`, `metadata`, `client_installs`, `client_cost`,
+ * `automatic` (yes|no). When `template` is given, only the variables it declares are returned.
+ * Throws a UserError for an unknown channel type.
+ */
+export function consentVariables(channel: string, lang: Lang, template?: Template): Record<string, string> {
+  const profile = channelProfile(channel);
+  if (!profile || profile.type === "whatsapp")
+    throw new UserError(ExitCode.usage, "templates.unknownChannel", { channel, known: CONSENT_CHANNELS.join(", ") });
+  const all: Record<string, string> = {
+    channel: profile.type,
+    channel_name: NAMES[profile.type][lang],
+    provider: profile.provider[lang],
+    based_in: profile.basedIn[lang],
+    end_to_end: profile.endToEnd === "viewer" ? "viewer" : profile.endToEnd ? "yes" : "no",
+    phone_number: profile.phoneNumberRequired ? "yes" : "no",
+    address_book: profile.readsAddressBook[lang],
+    metadata: profile.metadata[lang],
+    client_installs: profile.clientInstalls[lang],
+    client_cost: profile.clientCost[lang],
+    automatic: profile.automatic ? "yes" : "no",
+  };
+  if (!template) return all;
+  return Object.fromEntries(Object.entries(all).filter(([name]) => Object.hasOwn(template.variables, name)));
+}

@@ -1,0 +1,136 @@
+/**
+ * Where templates come from: the built-in library (templates/ in the package), then
+ * `<home>/templates/`, then each `--templates DIR`. A later source overrides an earlier one
+ * by id and language.
+ */
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ExitCode, UserError } from "../errors.js";
+import { t, type Lang } from "../messages/index.js";
+import { parseTemplate, type ParsedFile, type Problem } from "./parse.js";
+import type { Template, TemplateOrigin } from "./schema.js";
+
+/** The built-in library; src/templates/ and dist/templates/ are both two levels below the package root. */
+export function builtinTemplatesDir(): string {
+  return fileURLToPath(new URL("../../templates/", import.meta.url)).replace(/[\\/]$/, "");
+}
+
+export interface TemplateSource {
+  readonly dir: string;
+  readonly origin: TemplateOrigin;
+}
+
+export interface TemplateFilter {
+  readonly kind?: string;
+  readonly lang?: string;
+}
+
+export interface TemplateLibrary {
+  readonly sources: readonly TemplateSource[];
+  /** Every file read, in source order, with its problems (overridden files included). */
+  readonly files: readonly ParsedFile[];
+  /** The templates in effect (after overriding), sorted by id, then language. */
+  list(filter?: TemplateFilter): Template[];
+  /**
+   * The template `id` in `lang`. Throws a UserError naming the id (and how to list templates)
+   * when there is none, when it exists only in the other language, or when the file in effect
+   * is broken.
+   */
+  get(id: string, lang: Lang): Template;
+}
+
+async function isDir(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Files a template repository keeps beside its templates. */
+const REPOSITORY_DOCS = new Set(["readme.md", "changelog.md", "contributing.md", "license.md"]);
+
+/** Every template file below `dir`: `*.md` except README/CHANGELOG/CONTRIBUTING/LICENSE, skipping hidden folders and node_modules. */
+export async function templateFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (folder: string, depth: number): Promise<void> => {
+    if (depth > 8) return;
+    const entries = await readdir(folder, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(path, depth + 1);
+      else if (entry.isFile() && entry.name.endsWith(".md") && !REPOSITORY_DOCS.has(entry.name.toLowerCase())) found.push(path);
+    }
+  };
+  await walk(dir, 0);
+  return found.sort();
+}
+
+export async function readTemplateFiles(source: TemplateSource): Promise<ParsedFile[]> {
+  const root = resolve(source.dir);
+  const files = await templateFiles(root);
+  return Promise.all(files.map(async (file) => parseTemplate(file, await readFile(file, "utf8"), root, source.origin)));
+}
+
+/** The sources in order: built-ins, the home templates if that folder exists, then each extra folder (which must exist). */
+export async function templateSources(options: { homeTemplates?: string; extraDirs?: readonly string[]; builtin?: boolean }): Promise<TemplateSource[]> {
+  const sources: TemplateSource[] = [];
+  if (options.builtin !== false) sources.push({ dir: builtinTemplatesDir(), origin: "builtin" });
+  if (options.homeTemplates !== undefined && (await isDir(options.homeTemplates))) sources.push({ dir: resolve(options.homeTemplates), origin: "home" });
+  for (const dir of options.extraDirs ?? []) {
+    if (!(await isDir(dir))) throw new UserError(ExitCode.usage, "templates.dirMissing", { dir });
+    sources.push({ dir: resolve(dir), origin: "dir" });
+  }
+  return sources;
+}
+
+class Library implements TemplateLibrary {
+  private readonly effective = new Map<string, ParsedFile>();
+
+  constructor(
+    readonly sources: readonly TemplateSource[],
+    readonly files: readonly ParsedFile[],
+  ) {
+    for (const file of files) {
+      if (file.id !== undefined && (file.lang === "de" || file.lang === "en")) this.effective.set(`${file.id}\0${file.lang}`, file);
+    }
+  }
+
+  list(filter: TemplateFilter = {}): Template[] {
+    return [...this.effective.values()]
+      .flatMap((f) => (f.template && f.problems.length === 0 ? [f.template] : []))
+      .filter((tpl) => (filter.kind === undefined || tpl.kind === filter.kind) && (filter.lang === undefined || tpl.lang === filter.lang))
+      .sort((a, b) => a.id.localeCompare(b.id) || a.lang.localeCompare(b.lang));
+  }
+
+  get(id: string, lang: Lang): Template {
+    const entry = this.effective.get(`${id}\0${lang}`);
+    if (!entry) {
+      const other: Lang = lang === "de" ? "en" : "de";
+      if (this.effective.has(`${id}\0${other}`)) throw new UserError(ExitCode.usage, "templates.otherLang", { id, lang, available: other });
+      throw new UserError(ExitCode.usage, "templates.unknown", { id });
+    }
+    const first: Problem | undefined = entry.problems[0];
+    if (first || !entry.template) {
+      const problem = first ? `${first.file}:${first.line}: ${t(lang, first.key, first.params)}` : entry.file;
+      throw new UserError(ExitCode.usage, "templates.broken", { id, lang, problem });
+    }
+    return entry.template;
+  }
+}
+
+/** Load the library from its sources. Broken files do not stop loading; `get` reports them. */
+export async function loadTemplateLibrary(options: { homeTemplates?: string; extraDirs?: string[] } = {}): Promise<TemplateLibrary> {
+  const sources = await templateSources(options);
+  const files = (await Promise.all(sources.map(readTemplateFiles))).flat();
+  return new Library(sources, files);
+}
+
+/** A library from explicit folders only (no built-ins, no home), as `templates check DIR…` sees it. */
+export async function loadTemplateDirs(dirs: readonly string[]): Promise<TemplateLibrary> {
+  const sources = await templateSources({ extraDirs: dirs, builtin: false });
+  const files = (await Promise.all(sources.map(readTemplateFiles))).flat();
+  return new Library(sources, files);
+}

@@ -1,0 +1,189 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { t } from "../../src/messages/index.js";
+import { checkLibrary, registryLimits, type CheckReport } from "../../src/templates/check.js";
+import { loadTemplateDirs, loadTemplateLibrary } from "../../src/templates/library.js";
+import { problemLines, reportJunit } from "../../src/templates/report.js";
+import { templateSkeleton } from "../../src/templates/skeleton.js";
+import { tempDir } from "../helpers/cli.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+/** Write files (path → lines) into a fresh folder; returns the folder. */
+async function repo(files: Record<string, string[]>): Promise<string> {
+  const { dir, cleanup } = await tempDir("nachklang-check-");
+  cleanups.push(cleanup);
+  for (const [path, lines] of Object.entries(files)) {
+    await mkdir(join(dir, path, ".."), { recursive: true });
+    await writeFile(join(dir, path), lines.join("\n") + "\n");
+  }
+  return dir;
+}
+
+const header = (id: string, lang: string, variables: string[] = []) => [
+  "---", // 1
+  `id: ${id}`, // 2
+  "kind: homework", // 3
+  `lang: ${lang}`, // 4
+  "title: Title", // 5
+  "description: Description", // 6
+  ...(variables.length > 0 ? ["variables:", ...variables] : []), // 7…
+  "---",
+];
+
+async function check(dir: string, limits = registryLimits()): Promise<CheckReport> {
+  return checkLibrary(await loadTemplateDirs([dir]), { limits });
+}
+
+/** The problems as `relative/file:line key` for easy assertions. */
+function where(report: CheckReport, dir: string): string[] {
+  return report.problems.map((p) => `${p.file.slice(dir.length + 1)}:${p.line} ${p.key}`);
+}
+
+describe("templates check", () => {
+  it("finds nothing wrong in the built-in library, also against Threema's 3500-byte limit", async () => {
+    const report = await checkLibrary(await loadTemplateLibrary(), { limits: [...registryLimits(), { type: "threema", textLimitBytes: 3500 }] });
+    expect(report.problems).toEqual([]);
+    expect(report.files).toHaveLength(48);
+  });
+
+  it("reports an unknown variable with the line it is used on", async () => {
+    const dir = await repo({
+      "en/a.md": [...header("a", "en", ["  name:", "    type: string", "    sample: Kim"]), "Hello {{ name }},", "", "see you {{ nmae }}."],
+    });
+    // Front matter is lines 1–11; the body starts on 12, `nmae` is on 14.
+    expect(where(await check(dir), dir)).toEqual(["en/a.md:14 templates.problem.unknownVariable"]);
+  });
+
+  it("reports a required variable without sample or default at the variable's line", async () => {
+    const dir = await repo({
+      "en/a.md": [...header("a", "en", ["  name:", "    type: string", "  topic:", "    type: string", "    required: true"]), "{{ topic }} {{ name }}"],
+    });
+    expect(where(await check(dir), dir)).toEqual(["en/a.md:10 templates.problem.noSample"]);
+  });
+
+  it("reports broken front matter: bad YAML, a wrong field, no front matter, no closing line", async () => {
+    const dir = await repo({
+      "en/yaml.md": ["---", "id: yaml", "kind: homework", "lang: en", "title: [unclosed", "description: x", "---", "text"],
+      "en/field.md": [...header("field", "en", ["  when:", "    type: datetime", "    sample: 2026-12-03"]), "text"],
+      "en/none.md": ["Just text, no front matter."],
+      "en/extra.md": ["---", "id: extra", "lang: en", "title: T", "colour: blue", "description: D", "---", "text"],
+      "en/open.md": ["---", "id: open", "kind: homework"],
+      "en/value.md": [...header("value", "en", ["  when:", "    type: date", "    sample: 2026-02-30"]), "{{ when | long_date }}"],
+    });
+    const found = where(await check(dir), dir);
+    expect(found).toContain("en/field.md:9 templates.problem.fieldChoice");
+    expect(found).toContain("en/extra.md:5 templates.problem.fieldUnknown");
+    expect(found).toContain("en/extra.md:2 templates.problem.fieldMissing");
+    expect(found).toContain("en/none.md:1 templates.problem.noFrontMatter");
+    expect(found).toContain("en/open.md:1 templates.problem.unclosedFrontMatter");
+    expect(found).toContain("en/value.md:8 templates.problem.badValue");
+    expect(found.filter((f) => f.startsWith("en/yaml.md:")).every((f) => f.endsWith("templates.problem.yaml"))).toBe(true);
+    const report = await check(dir);
+    const german = problemLines(report, "de", dir);
+    expect(german).toContain("en/extra.md:5: unbekanntes Feld „colour“ (erlaubt: id, kind, lang, title, description, variables)");
+    expect(german).toContain("en/field.md:9: „variables.when.type“: erlaubt sind nur string, integer, date, time, url, enum");
+    const yamlLine = Number(found.find((f) => f.startsWith("en/yaml.md:"))?.split(/[: ]/)[1]);
+    expect(yamlLine).toBeGreaterThanOrEqual(5);
+    expect(yamlLine).toBeLessThanOrEqual(6);
+  });
+
+  it("reports a Liquid syntax error with its line", async () => {
+    const dir = await repo({
+      "en/a.md": [...header("a", "en"), "line one", "{% if %}", "nothing", "{% endif %}"],
+      "en/b.md": [...header("b", "en"), "ok", "ok", "{{ 'x' | no_such_filter }}"],
+    });
+    // Body of a starts on line 8: `{% if %}` is on 9; the unknown filter in b is on 10.
+    expect(where(await check(dir), dir)).toEqual(["en/a.md:9 templates.problem.liquidSyntax", "en/b.md:10 templates.problem.liquidSyntax"]);
+  });
+
+  it("reports a German/English variable mismatch in both files, at `variables:`", async () => {
+    const dir = await repo({
+      "de/a.md": [...header("a", "de", ["  name:", "    type: string", "  days:", "    type: integer", "    default: 7"]), "{{ name }} {{ days }}"],
+      "en/a.md": [...header("a", "en", ["  name:", "    type: string", "  days:", "    type: string", "    default: seven"]), "{{ name }} {{ days }}"],
+    });
+    const report = await check(dir);
+    expect(where(report, dir)).toEqual(["de/a.md:7 templates.problem.langMismatch", "en/a.md:7 templates.problem.langMismatch"]);
+    expect(t("en", report.problems[0]!.key, report.problems[0]!.params)).toContain("days: integer ≠ string");
+  });
+
+  it("reports a text too long for Threema (3500 bytes) with the byte count", async () => {
+    // 1200 × "ä " is 3600 bytes but only 2400 characters: the limit is in bytes.
+    const dir = await repo({ "de/long.md": [...header("long", "de"), "ä ".repeat(1200)] });
+    const report = await check(dir, [{ type: "threema", textLimitBytes: 3500 }]);
+    expect(where(report, dir)).toEqual(["de/long.md:8 templates.problem.tooLong"]);
+    expect(report.problems[0]?.params).toMatchObject({ channel: "threema", limit: 3500 });
+    expect(Number(report.problems[0]?.params.bytes)).toBeGreaterThan(3500);
+    // Without a limit for the channel, the same text is fine.
+    expect((await check(dir, [])).problems).toEqual([]);
+  });
+
+  it("reports every problem of every file in one run, sorted, as file:line: message", async () => {
+    const dir = await repo({
+      "en/a.md": [...header("a", "en"), "{{ x }}", "{{ y }}"],
+      "en/b.md": ["no front matter"],
+      "en/c.md": [...header("c", "en"), "{% for %}"],
+    });
+    const report = await check(dir);
+    const lines = problemLines(report, "en", dir);
+    expect(lines).toEqual([
+      "en/a.md:8: unknown variable 'x': declare it under variables or check the name",
+      "en/a.md:9: unknown variable 'y': declare it under variables or check the name",
+      "en/b.md:1: no front matter: the file must start with a line '---' and YAML",
+      expect.stringMatching(/^en\/c\.md:8: Liquid syntax error: /),
+    ]);
+    expect(problemLines(report, "de", dir)[0]).toBe("en/a.md:8: unbekannte Variable „x“: bitte unter variables deklarieren oder den Namen prüfen");
+    const junit = reportJunit(report, "en", dir);
+    expect(junit).toContain('<testsuite name="templates" tests="3" failures="3" errors="0">');
+    expect(junit.match(/<failure /g)).toHaveLength(4);
+    expect(junit).toContain("unknown variable &apos;x&apos;");
+  });
+
+  it("renders with samples and reports what only fails at render time, with the line", async () => {
+    const dir = await repo({
+      "en/a.md": [...header("a", "en", ["  when:", "    type: string", "    sample: tomorrow"]), "ok", "{{ when | long_date }}"],
+    });
+    expect(where(await check(dir), dir)).toEqual(["en/a.md:13 templates.problem.render"]);
+  });
+
+  it("reports a duplicate id and language within one folder and a file in the wrong language folder", async () => {
+    const dir = await repo({
+      "en/a.md": [...header("a", "en"), "one"],
+      "en/other.md": [...header("a", "en"), "two"],
+      "de/b.md": [...header("b", "en"), "three"],
+    });
+    const found = where(await check(dir), dir);
+    expect(found).toContain("en/other.md:1 templates.problem.duplicate");
+    expect(found).toContain("de/b.md:4 templates.problem.folderLang");
+  });
+
+  it("passes every skeleton `templates new` writes, for every kind and language", async () => {
+    const files: Record<string, string[]> = {};
+    for (const kind of ["homework", "exercise", "impulse", "onboarding", "reminder", "consent", "message"] as const)
+      for (const lang of ["de", "en"] as const) files[`${lang}/my-${kind}.md`] = templateSkeleton(`my-${kind}`, kind, lang).split("\n");
+    const dir = await repo(files);
+    const report = await check(dir, [{ type: "threema", textLimitBytes: 3500 }]);
+    expect(report.problems).toEqual([]);
+    expect(report.files).toHaveLength(14);
+  });
+});
+
+describe("docs/templates.md", () => {
+  it("its example template passes check and renders as documented", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { ROOT } = await import("../helpers/cli.js");
+    const { renderTemplate } = await import("../../src/templates/render.js");
+    const doc = await readFile(join(ROOT, "docs", "templates.md"), "utf8");
+    const example = /```markdown\n([\s\S]*?)```/.exec(doc)?.[1];
+    if (example === undefined) throw new Error("no example in docs/templates.md");
+    const dir = await repo({ "de/appointment-reminder.md": example.trimEnd().split("\n") });
+    const library = await loadTemplateDirs([dir]);
+    expect((await checkLibrary(library, { limits: [{ type: "threema", textLimitBytes: 3500 }] })).problems).toEqual([]);
+    const rendered = await renderTemplate(library.get("appointment-reminder", "de"), { date: "2026-12-03", time: "16:00" });
+    expect(rendered.text).toContain("3. Dezember 2026, 16:00 Uhr");
+  });
+});

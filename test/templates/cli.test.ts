@@ -1,0 +1,127 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../helpers/cli.js";
+
+let dir: string;
+let home: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir("nachklang-tpl-cli-"));
+  home = join(dir, "home");
+});
+afterAll(() => cleanup());
+
+describe("nachklang templates (real CLI)", () => {
+  it("lists the built-in templates, filtered by kind and language, also as JSON", async () => {
+    const all = await runCli(["templates", "list", "--json"], { home });
+    expect(all.code).toBe(0);
+    const entries = JSON.parse(all.stdout) as { id: string; lang: string; kind: string; origin: string }[];
+    expect(entries).toHaveLength(48);
+    const homework = JSON.parse((await runCli(["templates", "list", "--kind", "homework", "--json"], { home })).stdout) as typeof entries;
+    expect(homework).toHaveLength(20);
+    expect(new Set(homework.map((e) => e.kind))).toEqual(new Set(["homework"]));
+    const de = await runCli(["templates", "list", "--lang", "de"], { home });
+    expect(de.stdout.trim().split("\n")).toHaveLength(24);
+    expect(de.stdout).toMatch(/^appointment-reminder\s+de\s+reminder/m);
+    const bad = await runCli(["templates", "list", "--kind", "poem"], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Unknown kind 'poem'");
+  });
+
+  it("shows a template with its variables", async () => {
+    const result = await runCli(["templates", "show", "appointment-reminder", "--lang", "en"], { home });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Variables:");
+    expect(result.stdout).toMatch(/date \(date; required; sample 2026-12-03\)/);
+    expect(result.stdout).toMatch(/calendar \(enum: yes\|no; optional; default no\)/);
+  });
+
+  it("renders with --var and --vars-file, formatting the date in the template's language", async () => {
+    const vars = join(dir, "vars.yaml");
+    await writeFile(vars, "date: 2026-12-03\ntime: '16:00'\nname: Kim\n");
+    const de = await runCli(["templates", "render", "appointment-reminder", "--lang", "de", "--vars-file", vars, "--var", "name=Robin"], { home });
+    expect(de.code).toBe(0);
+    expect(de.stdout).toContain("Hallo Robin,");
+    expect(de.stdout).toContain("Donnerstag, 3. Dezember 2026, 16:00 Uhr");
+    const en = await runCli(["--json", "templates", "render", "appointment-reminder", "--lang", "en", "--var", "date=2026-12-03", "--var", "time=16:00"], { home });
+    expect(JSON.parse(en.stdout)).toMatchObject({ id: "appointment-reminder", lang: "en", title: "Reminder: our appointment on 3 December 2026" });
+    const consent = await runCli(["templates", "render", "consent-info", "--lang", "en", "--var", "channel=threema"], { home });
+    expect(consent.code).toBe(0);
+    expect(consent.stdout).toContain("Threema GmbH (Switzerland)");
+  });
+
+  it("says in one line which variable is missing or unknown, exit 2, no stack trace", async () => {
+    const missing = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--var", "date=2026-12-03"], { home });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe("Template 'appointment-reminder' needs the variable 'time': please give --var time=….");
+    const unknown = await runCli(["templates", "render", "values", "--lang", "en", "--var", "colour=blue"], { home });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("has no variable 'colour'");
+    const noId = await runCli(["templates", "show", "nope"], { home });
+    expect(noId.code).toBe(2);
+    expect(noId.stderr.trim()).toBe("No template 'nope'. 'nachklang templates list' shows all templates.");
+    expect(missing.stderr + unknown.stderr + noId.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("checks the built-ins (exit 0) and a broken repository (exit 2, every problem as file:line)", async () => {
+    const ok = await runCli(["templates", "check"], { home });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("48 templates checked, no problems.");
+
+    const repo = join(dir, "repo");
+    await mkdir(join(repo, "en"), { recursive: true });
+    await writeFile(join(repo, "README.md"), "# My templates\n");
+    await writeFile(join(repo, "en", "a.md"), "---\nid: a\nkind: impulse\nlang: en\ntitle: A\ndescription: A\n---\nHello {{ who }}\n{% if %}\n");
+    await writeFile(join(repo, "en", "b.md"), "---\nid: b\nkind: impulse\nlang: en\ntitle: B\ndescription: B\n---\nHi {{ nobody }}\n");
+    const text = await runCli(["templates", "check", "."], { home, cwd: repo });
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain("en/a.md:9: Liquid syntax error");
+    expect(text.stdout).toContain("en/b.md:8: unknown variable 'nobody'");
+    expect(text.stderr).toContain("2 templates checked, 2 problems.");
+
+    const json = await runCli(["templates", "check", repo, "--format", "json"], { home, cwd: repo });
+    expect(json.code).toBe(2);
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; problems: { file: string; line: number; code: string }[] };
+    expect(parsed.ok).toBe(false);
+    expect(parsed.problems.map((p) => `${p.file}:${p.line}`)).toEqual(["en/a.md:9", "en/b.md:8"]);
+
+    const junit = await runCli(["templates", "check", repo, "--format", "junit"], { home, cwd: repo });
+    expect(junit.code).toBe(2);
+    expect(junit.stdout).toMatch(/^<\?xml/);
+    expect(junit.stdout).toContain('failures="2"');
+  });
+
+  it("writes a skeleton with `new` that passes check, and never overwrites", async () => {
+    const repo = join(dir, "fresh");
+    const created = await runCli(["templates", "new", "evening-walk", "--kind", "homework", "--lang", "de", "--templates", repo], { home });
+    expect(created.code).toBe(0);
+    const file = join(repo, "de", "evening-walk.md");
+    expect(await readFile(file, "utf8")).toMatch(/^---\nid: evening-walk\nkind: homework\nlang: de\n/);
+    const check = await runCli(["templates", "check", repo], { home });
+    expect(check.code).toBe(0);
+    const again = await runCli(["templates", "new", "evening-walk", "--kind", "homework", "--lang", "de", "--templates", repo], { home });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("existiert bereits");
+    const badId = await runCli(["templates", "new", "Evening Walk", "--kind", "homework"], { home });
+    expect(badId.code).toBe(2);
+  });
+
+  it("uses <home>/templates and --templates, later overriding earlier", async () => {
+    const made = await runCli(["templates", "new", "values", "--kind", "homework", "--lang", "en"], { home });
+    expect(made.code).toBe(0);
+    const fromHome = JSON.parse((await runCli(["templates", "list", "--lang", "en", "--json"], { home })).stdout) as { id: string; origin: string }[];
+    expect(fromHome.find((e) => e.id === "values")?.origin).toBe("home");
+    const rendered = await runCli(["templates", "render", "values", "--lang", "en"], { home });
+    expect(rendered.stdout).toContain("your text goes here");
+    const extra = join(dir, "extra");
+    await mkdir(join(extra, "en"), { recursive: true });
+    await writeFile(join(extra, "en", "values.md"), "---\nid: values\nkind: homework\nlang: en\ntitle: Mine\ndescription: Mine\n---\nFROM EXTRA\n");
+    const overridden = await runCli(["templates", "render", "values", "--lang", "en", "--templates", extra], { home });
+    expect(overridden.stdout).toBe("Mine\n\nFROM EXTRA\n");
+    const missingDir = await runCli(["templates", "list", "--templates", join(dir, "nope")], { home });
+    expect(missingDir.code).toBe(2);
+    expect(missingDir.stderr).toContain("template folder not found");
+  });
+});

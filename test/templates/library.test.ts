@@ -1,0 +1,275 @@
+import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterEach, describe, expect, it } from "vitest";
+import { isUserError, type UserError } from "../../src/errors.js";
+import { consentVariables, CONSENT_CHANNELS } from "../../src/templates/consent.js";
+import { loadTemplateLibrary, loadTemplateDirs, type TemplateLibrary } from "../../src/templates/library.js";
+import { renderTemplate } from "../../src/templates/render.js";
+import type { Template } from "../../src/templates/schema.js";
+import { tempDir } from "../helpers/cli.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+async function scratch(): Promise<string> {
+  const { dir, cleanup } = await tempDir("nachklang-tpl-");
+  cleanups.push(cleanup);
+  return dir;
+}
+
+function samples(template: Template, onlyRequired = false): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(template.variables)) {
+    const value = onlyRequired && !spec.required ? undefined : (spec.sample ?? spec.default);
+    if (value !== undefined) vars[name] = value;
+  }
+  return vars;
+}
+
+async function userError(promise: Promise<unknown> | (() => unknown)): Promise<UserError> {
+  try {
+    await (typeof promise === "function" ? promise() : promise);
+  } catch (error) {
+    if (isUserError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a UserError");
+}
+
+const ISSUE_IDS = [
+  "resource-diary", "three-good-things", "miracle-question", "scaling-question", "noticing-exceptions", "prediction-task",
+  "as-if-day", "letter-to-future-self", "wheel-of-life", "values",
+  "safe-place", "progressive-muscle-relaxation", "breathing-body-scan",
+  "welcome", "messenger-ground-rules", "consent-info", "consent-text", "appointment-reminder",
+  "impulse-quote", "impulse-book", "impulse-music", "impulse-link", "impulse-video", "video-session-link",
+];
+
+const mini = (id: string, lang: string, body: string, extra = "") => `---
+id: ${id}
+kind: message
+lang: ${lang}
+title: T
+description: D
+variables:
+  who:
+    type: string
+    sample: Kim
+${extra}---
+${body}
+`;
+
+describe("the built-in library", () => {
+  let lib: TemplateLibrary;
+
+  it("has every template the issue lists, in German and English", async () => {
+    lib = await loadTemplateLibrary();
+    const ids = (lang: string) => lib.list({ lang }).map((t) => t.id).sort();
+    expect(ids("de")).toEqual([...ISSUE_IDS].sort());
+    expect(ids("en")).toEqual([...ISSUE_IDS].sort());
+    expect(lib.files.every((f) => f.problems.length === 0)).toBe(true);
+  });
+
+  it("has the same variables (names, types, required) in both languages", async () => {
+    lib = await loadTemplateLibrary();
+    for (const id of ISSUE_IDS) {
+      const shape = (t: Template) => Object.entries(t.variables).map(([n, v]) => [n, v.type, v.values ?? [], v.required]);
+      expect(shape(lib.get(id, "de")), id).toEqual(shape(lib.get(id, "en")));
+    }
+  });
+
+  it("renders every template in both languages with all samples and with only the required ones", async () => {
+    lib = await loadTemplateLibrary();
+    for (const template of lib.list()) {
+      for (const onlyRequired of [false, true]) {
+        const rendered = await renderTemplate(template, samples(template, onlyRequired));
+        expect(rendered.title.length, template.file).toBeGreaterThan(0);
+        expect(rendered.text.length, template.file).toBeGreaterThan(100);
+        expect(rendered.text, template.file).not.toMatch(/\{\{|\{%|\n\n\n/);
+        expect(Buffer.byteLength(`${rendered.title}\n\n${rendered.text}`), template.file).toBeLessThanOrEqual(3500);
+      }
+    }
+  });
+
+  it("keeps a voluntary tone in every homework, exercise and impulse", async () => {
+    lib = await loadTemplateLibrary();
+    for (const template of lib.list().filter((t) => ["homework", "exercise", "impulse"].includes(t.kind) && t.id !== "video-session-link")) {
+      const word = template.lang === "de" ? /freiwillig|wenn Sie mögen|falls Sie mögen|Angebot|Anregung|wenn Ihnen danach|wenn Sie Lust|wenn es für Sie passt|was für Sie passt/i : /voluntary|if you like|if it fits|offer|if you feel like/i;
+      expect(template.body, template.file).toMatch(word);
+    }
+  });
+
+  it("gives the crisis numbers exactly, and in English says they are German numbers", async () => {
+    lib = await loadTemplateLibrary();
+    for (const lang of ["de", "en"] as const) {
+      const template = lib.get("messenger-ground-rules", lang);
+      const { text, title } = await renderTemplate(template, { channel_name: "Signal", hours: lang === "de" ? "Mo bis Mi, 8 bis 12 Uhr" : "Mon to Wed, 8 am to 12 noon" });
+      expect(title).toContain("Signal");
+      for (const number of ["0800 111 0 111", "0800 111 0 222", "116 117", "112"]) expect(text).toContain(number);
+      expect(text).toContain(lang === "de" ? "Mo bis Mi, 8 bis 12 Uhr" : "Mon to Wed, 8 am to 12 noon");
+      if (lang === "en") expect(text).toMatch(/German numbers.*local/s);
+      // Read receipts follow the variable.
+      const on = await renderTemplate(template, { channel_name: "Signal", hours: "x", read_receipts: "on" });
+      expect(on.text).toMatch(lang === "de" ? /eingeschaltet/ : /switched on/);
+      expect(text).toMatch(lang === "de" ? /ausgeschaltet/ : /switched off/);
+    }
+  });
+
+  it("formats the reminder's date and time in the template's language", async () => {
+    lib = await loadTemplateLibrary();
+    const de = await renderTemplate(lib.get("appointment-reminder", "de"), { date: "2026-12-03", time: "16:00", calendar: "yes" });
+    const en = await renderTemplate(lib.get("appointment-reminder", "en"), { date: "2026-12-03", time: "16:00" });
+    expect(de.title).toBe("Erinnerung an unseren Termin am 3. Dezember 2026");
+    expect(de.text).toContain("Donnerstag, 3. Dezember 2026, 16:00 Uhr");
+    expect(de.text).toContain("Kalendereintrag");
+    expect(en.text).toContain("Thursday, 3 December 2026, 4:00 pm");
+    expect(en.text).not.toContain("calendar entry");
+    const welcome = await renderTemplate(lib.get("welcome", "de"), { first_date: "2026-12-03", first_time: "16:00" });
+    expect(welcome.text).toContain("3. Dezember 2026, 16:00 Uhr");
+  });
+
+  it("fills consent templates from the channel type's declared properties", async () => {
+    lib = await loadTemplateLibrary();
+    const signal = await renderTemplate(lib.get("consent-info", "en"), { channel: "signal" });
+    expect(signal.title).toContain("Signal");
+    expect(signal.text).toContain("Signal Technology Foundation");
+    expect(signal.text).toContain("need a phone number");
+    const threema = await renderTemplate(lib.get("consent-info", "de"), { channel: "threema" });
+    expect(threema.text).toContain("Threema GmbH (Schweiz)");
+    expect(threema.text).toContain("Eine Telefonnummer ist nicht nötig");
+    const email = await renderTemplate(lib.get("consent-text", "de"), { channel: "email" });
+    expect(email.text).toContain("Passphrase");
+    for (const channel of CONSENT_CHANNELS) {
+      for (const lang of ["de", "en"] as const) await renderTemplate(lib.get("consent-info", lang), { channel });
+    }
+    const error = await userError(() => consentVariables("whatsapp", "de"));
+    expect(error.key).toBe("templates.unknownChannel");
+  });
+});
+
+describe("renderTemplate", () => {
+  it("names the template and the variable when one is unknown, missing or invalid", async () => {
+    const lib = await loadTemplateLibrary();
+    const reminder = lib.get("appointment-reminder", "en");
+    const unknown = await userError(renderTemplate(reminder, { date: "2026-12-03", time: "16:00", colour: "blue" }));
+    expect(unknown.key).toBe("templates.varUnknown");
+    expect(unknown.params).toMatchObject({ id: "appointment-reminder", name: "colour" });
+    const missing = await userError(renderTemplate(reminder, { date: "2026-12-03" }));
+    expect(missing).toMatchObject({ key: "templates.varMissing", params: { id: "appointment-reminder", name: "time" } });
+    const invalid = await userError(renderTemplate(reminder, { date: "3rd of December", time: "16:00" }));
+    expect(invalid).toMatchObject({ key: "templates.varInvalid", params: { id: "appointment-reminder", name: "date" } });
+  });
+
+  it("get() names the id and how to list templates", async () => {
+    const lib = await loadTemplateLibrary();
+    const error = await userError(() => lib.get("no-such-template", "de"));
+    expect(error.key).toBe("templates.unknown");
+    expect(error.params).toEqual({ id: "no-such-template" });
+  });
+
+  it("escapes values for HTML only when asked", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "a.md"), mini("a", "en", "Hi {{ who }}"));
+    const [template] = (await loadTemplateDirs([dir])).list();
+    if (!template) throw new Error("not loaded");
+    expect((await renderTemplate(template, { who: "<b>Kim</b> & co" })).text).toBe("Hi <b>Kim</b> & co");
+    expect((await renderTemplate(template, { who: "<b>Kim</b> & co" }, { escape: "html" })).text).toBe("Hi &lt;b&gt;Kim&lt;/b&gt; &amp; co");
+  });
+
+  it("property: values are data: any text comes out verbatim, never evaluated as Liquid, and HTML-escaped when asked", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "a.md"), mini("a", "en", "[{{ who }}]"));
+    const [template] = (await loadTemplateDirs([dir])).list();
+    if (!template) throw new Error("not loaded");
+    const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
+    const piece = fc.constantFrom("{{ who }}", "{% raw %}", "{%", "}}", "<script>", "&", "\"", "'", "ä", " ", "x", "\u{1F600}");
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(piece, fc.string({ maxLength: 5 })), { maxLength: 8 }).map((parts) => parts.join("")), async (value) => {
+        const text = (await renderTemplate(template, { who: value })).text;
+        expect(text).toBe(`[${value}]`.trim().replace(/[ \t]+$/gm, ""));
+        const html = (await renderTemplate(template, { who: value }, { escape: "html" })).text;
+        expect(html).toBe(`[${escapeHtml(value)}]`.trim().replace(/[ \t]+$/gm, ""));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("allows includes inside the template folder but none outside it, also not through a link", async () => {
+    const root = await scratch();
+    const dir = join(root, "repo");
+    await mkdir(join(dir, "parts"), { recursive: true });
+    await writeFile(join(root, "secret.liquid"), "SECRET");
+    await writeFile(join(dir, "parts", "footer.liquid"), "Bye {{ who }}");
+    await symlink(join(root, "secret.liquid"), join(dir, "parts", "link.liquid"));
+    await writeFile(join(dir, "ok.md"), mini("ok", "en", `Hi\n{% include "parts/footer" %}`));
+    await writeFile(join(dir, "up.md"), mini("up", "en", `{% include "../secret" %}`));
+    await writeFile(join(dir, "abs.md"), mini("abs", "en", `{% include "${join(root, "secret")}" %}`));
+    await writeFile(join(dir, "link.md"), mini("link", "en", `{% include "parts/link" %}`));
+    const lib = await loadTemplateDirs([dir]);
+    expect((await renderTemplate(lib.get("ok", "en"), { who: "Kim" })).text).toBe("Hi\nBye Kim");
+    for (const id of ["up", "abs", "link"]) {
+      const error = await userError(renderTemplate(lib.get(id, "en"), {}));
+      expect(error.key, id).toBe("templates.renderFailed");
+      expect(JSON.stringify(error.params)).not.toContain("SECRET");
+    }
+  });
+
+  it("stops runaway templates: time, loop count and output size are bounded", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "loop.md"), mini("loop", "en", "{% for i in (1..100000000) %}{% for j in (1..100000000) %}x{% endfor %}{% endfor %}"));
+    await writeFile(join(dir, "big.md"), mini("big", "en", "{% for i in (1..20000) %}0123456789{% endfor %}"));
+    const lib = await loadTemplateDirs([dir]);
+    const started = Date.now();
+    const loop = await userError(renderTemplate(lib.get("loop", "en"), {}));
+    expect(loop.key).toBe("templates.renderFailed");
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const big = await userError(renderTemplate(lib.get("big", "en"), {}, { maxBytes: 100_000 }));
+    expect(big).toMatchObject({ key: "templates.tooLarge", params: { id: "big", bytes: 200_001, max: 100_000 } });
+  });
+});
+
+describe("template sources", () => {
+  it("lets <home>/templates override a built-in, and --templates override both, by id and language", async () => {
+    const root = await scratch();
+    const home = join(root, "home-templates");
+    const extra = join(root, "extra");
+    await mkdir(join(home, "de"), { recursive: true });
+    await mkdir(join(extra, "de"), { recursive: true });
+    const reminder = (marker: string) => `---
+id: appointment-reminder
+kind: reminder
+lang: de
+title: Termin
+description: Eigene Erinnerung
+variables:
+  date:
+    type: date
+    required: true
+    sample: 2026-12-03
+---
+${marker} {{ date | long_date }}
+`;
+    await writeFile(join(home, "de", "appointment-reminder.md"), reminder("HOME"));
+    const homeOnly = await loadTemplateLibrary({ homeTemplates: home });
+    expect((await renderTemplate(homeOnly.get("appointment-reminder", "de"), { date: "2026-12-03" })).text).toBe("HOME 3. Dezember 2026");
+    expect(homeOnly.get("appointment-reminder", "de").origin).toBe("home");
+    // English still comes from the built-ins.
+    expect(homeOnly.get("appointment-reminder", "en").origin).toBe("builtin");
+    await writeFile(join(extra, "de", "appointment-reminder.md"), reminder("EXTRA"));
+    const both = await loadTemplateLibrary({ homeTemplates: home, extraDirs: [extra] });
+    expect((await renderTemplate(both.get("appointment-reminder", "de"), { date: "2026-12-03" })).text).toBe("EXTRA 3. Dezember 2026");
+    // A missing home folder is fine; a missing --templates folder is a usage error.
+    await loadTemplateLibrary({ homeTemplates: join(root, "nope") });
+    expect((await userError(loadTemplateLibrary({ extraDirs: [join(root, "nope")] }))).key).toBe("templates.dirMissing");
+  });
+
+  it("a broken override is reported when used, not silently replaced by the built-in", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "values.md"), "---\nid: values\nkind: homework\nlang: en\ntitle: [broken\n---\nx\n");
+    const lib = await loadTemplateLibrary({ extraDirs: [dir] });
+    const error = await userError(() => lib.get("values", "en"));
+    expect(error.key).toBe("templates.broken");
+    expect(String(error.params.problem)).toContain(`${join(dir, "values.md")}:`);
+  });
+});
