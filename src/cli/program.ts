@@ -277,7 +277,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
       .description("send many follow-ups from a YAML or CSV file (docs/batch.md)")
       .option("--dry-run", "check and process everything; store and send nothing")
       .option("--concurrency <n>", "follow-ups processed at once", "2")
-      .option("--now", "send now, even outside contact hours"),
+      .option("--now", "send now, even outside contact hours")
+      .option("--no-cache", "process each follow-up's media afresh (no shared processing, no media cache)"),
   ).action(lazy(() => import("./commands/batch.js")));
   passphrase(program.command("status [alias]").description("follow-ups with state and times")).action(
     lazy(() => import("./commands/status.js"), "status"),

@@ -2,6 +2,7 @@
  * Shared by the workflow commands (send, new, batch, status, history, outbox, consent):
  * unlocking and building the workflow, and the few ways they format things for people.
  */
+import { join } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
 import { formatLocal } from "../delivery/hours.js";
 import type { FollowUpState } from "../delivery/ledger.js";
@@ -24,12 +25,20 @@ export async function openCliWorkflow(
 ): Promise<CliWorkflow> {
   const now = clockFromEnv();
   const practice = await unlockPractice(ctx, passphraseFile);
+  const { MediaCache } = await import("../media/index.js");
+  const { mediaPipeline } = await import("../followup/media.js");
+  const { homeworkLibrary } = await import("../followup/homework.js");
+  const { loadTemplateLibrary } = await import("../templates/index.js");
+  const keyring = practice.keyring;
+  const cache = extra.cacheMedia === false ? undefined : new MediaCache({ dir: join(ctx.home.cache, "media"), recipient: keyring.ageRecipient, identity: keyring.ageIdentity });
   const wf = openWorkflow({
     home: ctx.home,
     config: ctx.config,
-    keyring: practice.keyring,
+    keyring,
     clients: practice.clients,
     now,
+    media: mediaPipeline({ ...(cache === undefined ? {} : { cache }), onWarning: (w) => ctx.out.warn(w.key, w.params) }),
+    homework: homeworkLibrary(() => loadTemplateLibrary({ homeTemplates: ctx.home.templates })),
     ...(extra.onStage === undefined ? {} : { onStage: extra.onStage }),
   });
   return { practice, wf };

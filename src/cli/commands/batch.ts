@@ -22,6 +22,8 @@ interface BatchOptions {
   dryRun?: boolean;
   concurrency?: string;
   now?: boolean;
+  /** False with --no-cache. */
+  cache?: boolean;
   passphraseFile?: string;
 }
 
@@ -107,6 +109,7 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
 
   let tick: (s: Stage) => void = () => undefined;
   const { wf } = await openCliWorkflow(ctx, o.passphraseFile, {
+    cacheMedia: o.cache !== false,
     onStage: (stage, state) => {
       if (state === "done") tick(stage);
     },
@@ -128,7 +131,7 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
   }
 
   const shareDir = await makePrivateTemp("nachklang-batch-");
-  const env: Workflow = { ...wf, prepare: { ...wf.prepare, media: sharedMedia(wf.prepare.media, shareDir) } };
+  const env: Workflow = o.cache === false ? wf : { ...wf, prepare: { ...wf.prepare, media: sharedMedia(wf.prepare.media, shareDir) } };
   const timing = o.now === true ? { immediate: true } : {};
   const totals: Record<Stage, number> = {
     photos: valid.filter((v) => v.entry.draft.photos.length > 0).length,
