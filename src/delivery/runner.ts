@@ -23,6 +23,13 @@ import type { Outbox } from "./outbox.js";
 /** Channel types on which delivering the same bundle twice cannot duplicate anything. */
 export const REPEAT_HARMLESS: ReadonlySet<string> = new Set(["folder"]);
 
+/**
+ * Channel types that hand over the sealed bundle file itself and never read the item files:
+ * they get the fully verified manifest without extracting the items (which would write every
+ * item to a temporary folder for nothing).
+ */
+export const BUNDLE_ONLY: ReadonlySet<string> = new Set(["folder"]);
+
 export type DeliveryOutcome =
   | { readonly status: "sent"; readonly ids: readonly string[]; readonly repeated: boolean }
   | { readonly status: "failed"; readonly reason: MessageKey; readonly params: MessageParams; readonly retryable: boolean }
@@ -100,7 +107,9 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     },
   };
 
-  const opened = await env.open.open(env.outbox.bundlePath(bundleId));
+  const opened = BUNDLE_ONLY.has(channel.resolved.type)
+    ? { followUp: await env.open.verify(env.outbox.bundlePath(bundleId)), dispose: () => Promise.resolve() }
+    : await env.open.open(env.outbox.bundlePath(bundleId));
   try {
     await ledger.append({ fu: key, ev: "sending", attempt: state.attempts + 1, pid: process.pid }, env.now());
     const result = await channel.instance.deliver({

@@ -62,6 +62,12 @@ export interface SealPort {
 export interface OpenPort {
   /** Open and verify a sealed bundle; `dispose` removes the plaintext. */
   open(bundlePath: string): Promise<{ followUp: OpenedFollowUp; dispose(): Promise<void> }>;
+  /**
+   * Check a sealed bundle completely (decrypt, every hash, the signature) without extracting
+   * it: the follow-up carries the signed manifest and no item files. For channels that hand
+   * over the sealed bundle itself.
+   */
+  verify(bundlePath: string): Promise<OpenedFollowUp>;
 }
 
 export interface ResolvedChannel {

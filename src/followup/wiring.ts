@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { sealBundle, describeFile } from "../bundle/seal.js";
-import { openBundleToTemp } from "../bundle/open.js";
+import { openBundleToTemp, verifyBundle } from "../bundle/open.js";
 import { configuredChannels, createChannel, loadChannelSettings } from "../channels/factory.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { Config } from "../practice/config.js";
@@ -47,6 +47,10 @@ export function openPort(keyring: Keyring): OpenPort {
     async open(bundlePath) {
       const opened = await openBundleToTemp(bundlePath, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
       return { followUp: opened, dispose: () => opened.dispose() };
+    },
+    async verify(bundlePath) {
+      const v = await verifyBundle(bundlePath, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
+      return { manifest: v.manifest, manifestBytes: v.manifestBytes, signature: v.signature, items: [] };
     },
   };
 }
