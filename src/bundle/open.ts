@@ -78,7 +78,10 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink): Promis
   try {
     plaintext = await decryptAge(createReadStream(bundle, { highWaterMark: READ_CHUNK }), options.keys);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
+    // A folder or a file we may not read (EISDIR, EACCES): the user's input, not a bug.
+    if (typeof code === "string" && !(error instanceof AgeError)) throw new UserError(ExitCode.usage, "file.unreadable", { file: bundle, reason: code }, { cause: error });
     if (error instanceof AgeError) {
       throw integrity(error.kind === "no-match" ? "bundle.notForThisKey" : "bundle.damaged", bundle, {}, error);
     }
@@ -89,6 +92,10 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink): Promis
   let total = 0;
   const extractor = tar.extract();
   extractor.on("entry", (header, stream, next) => {
+    // The entry is destroyed with the pipeline's error when decryption fails; that error reaches
+    // us through the pipeline. Without a listener here, a failure while no one reads the entry
+    // (e.g. while the staging file is being opened) would be an uncaught exception.
+    stream.on("error", () => {});
     const handle = async () => {
       const name = header.name;
       checkEntryName(name, bundle);

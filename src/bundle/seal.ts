@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { rename, rm, stat } from "node:fs/promises";
-import { basename, extname, join } from "node:path";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { ExitCode, UserError } from "../errors.js";
@@ -166,6 +166,8 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
 
   const path = request.outFile ?? join(request.outDir ?? ".", `${id}.age`);
   if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");
+  // An exact --out path: create missing folders (0700), but leave an existing one's mode alone.
+  else await mkdir(dirname(request.outFile), { recursive: true, mode: 0o700 });
   const partial = `${path}.partial`;
   const pack = tar.pack();
   const mtime = now;

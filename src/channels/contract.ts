@@ -114,6 +114,12 @@ export interface ChannelType<S = unknown> {
   readonly settings: z.ZodType<S>;
   /** Names of secrets this channel keeps in the keyring (never in the config file). */
   readonly secrets: readonly string[];
+  /**
+   * Whether a delivery through this channel must carry the passphrase viewer
+   * (`Delivery.viewerPath`): always for e-mail, for the folder channel when `viewer: true`.
+   * Absent means never.
+   */
+  wantsViewer?(settings: S): boolean;
   /** Settings as they may be shown: secrets masked. */
   describe(settings: S): Record<string, string>;
   /**

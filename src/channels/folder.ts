@@ -3,13 +3,36 @@
  * passphrase viewer, when one was made) into a hand-off folder; a person hands it over.
  * Repeating a delivery is harmless: the same bundle id gives the same file name.
  */
-import { copyFile, rename, rm } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
+import { constants } from "node:fs";
+import { access, copyFile, mkdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import type { ChannelType, Delivery, DeliveryResult } from "./contract.js";
-import { ensurePrivateDir, exists } from "../practice/home.js";
+import { exists } from "../practice/home.js";
 
-const settings = z.object({ path: z.string().min(1).optional() }).strict();
+/** Can we write into `folder` (or create it)? Looks only: changes nothing on disk. */
+async function writable(folder: string): Promise<boolean> {
+  let path = folder;
+  while (!(await exists(path))) {
+    const parent = dirname(path);
+    if (parent === path) return false;
+    path = parent;
+  }
+  try {
+    await access(path, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const settings = z
+  .object({
+    path: z.string().min(1).optional(),
+    /** Also write the passphrase viewer (HTML) next to the bundle (`channels add folder --viewer`). */
+    viewer: z.boolean().optional(),
+  })
+  .strict();
 export type FolderSettings = z.infer<typeof settings>;
 
 async function place(source: string, folder: string): Promise<string> {
@@ -18,6 +41,11 @@ async function place(source: string, folder: string): Promise<string> {
   await copyFile(source, partial);
   await rename(partial, target);
   return target;
+}
+
+/** The hand-off folder a folder-like channel (folder, wire) writes into. */
+export function handoffFolder(home: string, settings: FolderSettings): string {
+  return resolve(home, settings.path ?? join(home, "handoff"));
 }
 
 export const folderChannel: ChannelType<FolderSettings> = {
@@ -34,28 +62,31 @@ export const folderChannel: ChannelType<FolderSettings> = {
   },
   settings,
   secrets: [],
-  describe: (s) => ({ path: s.path ?? "<home>/handoff" }),
+  wantsViewer: (s) => s.viewer === true,
+  describe: (s) => ({ path: s.path ?? "<home>/handoff", ...(s.viewer === true ? { viewer: "yes" } : {}) }),
   configure: (options) => ({
-    settings: typeof options.path === "string" ? { path: resolve(options.path) } : {},
+    settings: {
+      ...(typeof options.path === "string" ? { path: resolve(options.path) } : {}),
+      ...(options.viewer === true ? { viewer: true } : {}),
+    },
     secretFiles: {},
   }),
   create(context) {
-    const folder = resolve(context.home, context.settings.path ?? join(context.home, "handoff"));
+    const folder = handoffFolder(context.home, context.settings);
     return {
       name: context.name,
       type: "folder",
       capabilities: folderChannel.capabilities,
       async check() {
-        try {
-          await ensurePrivateDir(folder);
-          return { ok: true, lines: [{ key: "folder.ready", params: { folder }, ok: true }] };
-        } catch {
-          return { ok: false, lines: [{ key: "folder.notWritable", params: { folder }, ok: false }] };
-        }
+        // A check changes nothing: it neither creates the folder nor changes its mode.
+        return (await writable(folder))
+          ? { ok: true, lines: [{ key: "folder.ready", params: { folder }, ok: true }] }
+          : { ok: false, lines: [{ key: "folder.notWritable", params: { folder }, ok: false }] };
       },
       async deliver(delivery: Delivery): Promise<DeliveryResult> {
         try {
-          await ensurePrivateDir(folder);
+          // Missing folders are created 0700; an existing hand-off folder keeps its mode.
+          await mkdir(folder, { recursive: true, mode: 0o700 });
           const ids = [await place(delivery.bundlePath, folder)];
           if (delivery.viewerPath !== undefined) ids.push(await place(delivery.viewerPath, folder));
           return { status: "sent", ids };

@@ -4,10 +4,18 @@
  */
 import type { ChannelType } from "./contract.js";
 
+import { emailChannel } from "./email.js";
 import { folderChannel } from "./folder.js";
+import { signalChannel } from "./signal.js";
+import { threemaChannel } from "./threema.js";
+import { wireChannel } from "./wire.js";
 
 export const CHANNEL_TYPES = {
   folder: folderChannel,
+  threema: threemaChannel,
+  signal: signalChannel,
+  wire: wireChannel,
+  email: emailChannel,
 } as const;
 
 export type ChannelTypeName = keyof typeof CHANNEL_TYPES;

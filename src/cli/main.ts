@@ -30,14 +30,19 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram((resolved) => {
     lang = resolved;
   });
+  // `on`, not `once`: conf's atomic writer (when-exit) re-raises the signal from its own handler;
+  // with no listener of ours left, node would die before the clean-up ran. Repeats are ignored.
+  let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
     void runCleanups().finally(() => {
       process.stderr.write(t(lang, "cli.interrupted") + "\n");
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     await program.parseAsync(argv);
   } catch (error) {

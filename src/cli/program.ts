@@ -140,6 +140,18 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("configure a channel (folder, threema, signal, email, wire)")
     .option("--name <name>", "channel name (default: the type)")
     .option("--path <dir>", "folder: hand-off folder")
+    // threema
+    .option("--gateway-id <id>", "threema: Gateway ID (*ABCDEFG, end-to-end mode)")
+    .option("--secret-file <file>", "threema: file holding the Gateway API secret")
+    .option("--private-key-file <file>", "threema: file holding the Gateway ID's private key (64 hex digits)")
+    .option("--api-url <url>", "threema: Gateway base URL (default https://msgapi.threema.ch)")
+    // email
+    .option("--host <host>", "email: SMTP server")
+    .option("--port <port>", "email: SMTP port (465 TLS, 587 STARTTLS)")
+    .option("--user <user>", "email: SMTP login")
+    .option("--password-file <file>", "email: file with the SMTP password (kept in the keyring)")
+    .option("--from <address>", "email: sender, e.g. \"Praxis Beispiel <praxis@example.org>\"")
+    .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")
     .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));
@@ -170,6 +182,39 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("check Node, home folder, permissions, keyring and tools")
     .action(lazy(() => import("./commands/doctor.js")));
 
+  // --- threema ---
+  const threema = program.command("threema").description("Threema Gateway: delivery receipts and key pinning");
+  threema
+    .command("receipts [file]")
+    .description("read Gateway callback payloads (one per line; '-' or nothing: stdin), check, decrypt, record receipts")
+    .option("--channel <name>", "the Threema channel", "threema")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/threema.js"), "receipts"));
+  threema
+    .command("pin <alias>")
+    .description("pin a client's Threema key: --key from the QR code, or --fingerprint compared in person")
+    .option("--key <hex>", "the client's public key (64 hex digits, from the Threema QR code)")
+    .option("--fingerprint <hex>", "the key fingerprint shown in the client's Threema app (32 hex digits)")
+    .option("--channel <name>", "the Threema channel used to fetch the key for --fingerprint", "threema")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/threema.js"), "pin"));
+
+  // --- viewer ---
+  program
+    .command("viewer <bundle>")
+    .description("write the offline viewer for a bundle: one HTML file the client opens with a passphrase")
+    .requiredOption("--out <file>", "the HTML file to write")
+    .option("--passphrase-file <file>", "viewer passphrase for this follow-up (default: the client's stored one)")
+    .option("--generate-passphrase", "generate a viewer passphrase for this follow-up and show it once")
+    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/viewer.js"), "viewer"));
+  client
+    .command("passphrase <alias>")
+    .description("store the client's viewer passphrase (encrypted): agreed in a file, or generated and shown once")
+    .option("--passphrase-file <file>", "the passphrase agreed with the client")
+    .option("--generate", "generate one (about 93 bits, five groups of four) and show it once")
+    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
+    .action(lazy(() => import("./commands/client-passphrase.js"), "passphrase"));
   // --- templates ---
   // `--lang` is also a program option, which commander parses wherever it appears; these
   // commands read it as the template language, so hand the explicit value on to them.
@@ -244,6 +289,19 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("clear")
     .description("remove every cached media result")
     .action(lazy(() => import("./commands/cache.js"), "clear"));
+  // --- signal, wire, channels compare ---
+  const channelsCommand = program.commands.find((c) => c.name() === "channels");
+  if (channelsCommand !== undefined) {
+    channelsCommand.commands
+      .find((c) => c.name() === "add")
+      // signal
+      ?.option("--account <number>", "signal: the practice phone's number, as signal-cli knows it (+49...)")
+      .option("--rpc-url <url>", "signal: address of 'signal-cli daemon --http' (default http://127.0.0.1:8080)");
+    channelsCommand
+      .command("compare")
+      .description("compare channel types side by side: encryption, phone number, provider, cost, what the client needs")
+      .action(lazy(() => import("./commands/channels-compare.js"), "compare"));
+  }
 
   // --- workflow ---
   const passphrase = (c: Command) => c.option("--passphrase-file <file>", "read the passphrase from a file");

@@ -4,15 +4,15 @@
  * Why not `loudnorm`: single-pass loudnorm costs about three times the encode on these machines
  * (REFERENCES.md). An `ebur128` pass (integrated loudness + sample peak) is about 1/10 of an
  * AAC encode, and a `volume` gain during the encode is free. Where the gain would push peaks
- * over the ceiling (quiet speech with sharp consonants has a high crest factor), a look-ahead
- * `alimiter` holds them, so the target loudness is still met; without it, capping the gain by
+ * over the ceiling (quiet speech with sharp consonants has a high crest factor), a soft clipper
+ * holds them, so the target loudness is still met; without it, capping the gain by
  * the peak would leave the fixtures' quiet exercise 4 LU short of −16 LUFS.
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
-import { FfmpegFailure, ffmpegVersion, findFfmpeg, probe, runFfmpeg, stderrTail, type ProbeResult } from "./ffmpeg.js";
+import { FfmpegFailure, ffmpegBanner, findFfmpeg, isOldFfmpeg, probe, runFfmpeg, stderrTail, type ProbeResult } from "./ffmpeg.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
 import type { AudioEvents, AudioProfile, Loudness, MediaWarning, ProcessedAudio } from "./types.js";
 
@@ -29,9 +29,9 @@ export const AUDIO_DEFAULTS = {
   /** Never limit peaks by more than this; beyond it the gain is reduced instead. */
   maxLimitingDb: 12,
   /** Loudness the limiter takes, per dB of limiting, given back as gain (measured on speech). */
-  limiterMakeUpPerDb: 0.35,
+  limiterMakeUpPerDb: 0.1,
   /** Sample peak → true peak allowance (inter-sample peaks and codec overshoot). */
-  truePeakMarginDb: 0.7,
+  truePeakMarginDb: 1.0,
   /** Silence for trimming: below −50 dBFS for at least half a second. */
   silenceThresholdDb: -50,
   silenceMinSeconds: 0.5,
@@ -133,7 +133,7 @@ export function planGain(m: Pick<Measurement, "integratedLufs" | "samplePeakDb">
     over = AUDIO_DEFAULTS.maxLimitingDb;
   }
   const limitDb = over > 0 ? p.maxTruePeakDb - AUDIO_DEFAULTS.truePeakMarginDb : undefined;
-  // Limiting takes some loudness with the peaks (about a third of a LU per dB of limiting on speech,
+  // Limiting takes some loudness with the peaks (about 0.1 LU per dB of soft clipping on speech,
   // measured on the fixtures); add it back so the integrated loudness still meets the target.
   if (over > 0) gain += AUDIO_DEFAULTS.limiterMakeUpPerDb * over;
   if (over > 6) warnings.push({ key: "media.audio.limited", params: { file, db: round1(over) } });
@@ -160,14 +160,30 @@ function durationOf(info: ProbeResult): number | undefined {
   return undefined;
 }
 
-let frameLogSupported: boolean | undefined;
-/** `ebur128=framelog=verbose` keeps per-frame lines out of stderr; ffmpeg before 4.4 lacks it. */
-function framelogOption(): string {
-  if (frameLogSupported === undefined) {
-    const major = Number(/^n?(\d+)\./.exec(ffmpegVersion(findFfmpeg().ffmpegPath))?.[1] ?? "0");
-    frameLogSupported = major >= 5;
+let modernFfmpeg: boolean | undefined;
+/** ffmpeg 5 or newer (the bundled 2018 build is 4.1: no `framelog`, no `asoftclip`). */
+function isModernFfmpeg(): boolean {
+  if (modernFfmpeg === undefined) {
+    const { version, year } = ffmpegBanner(findFfmpeg().ffmpegPath);
+    modernFfmpeg = !isOldFfmpeg(version, year) && (/^n?\d+\./.test(version) || (year ?? 0) >= 2022);
   }
-  return frameLogSupported ? ":framelog=verbose" : "";
+  return modernFfmpeg;
+}
+
+/** `ebur128=framelog=verbose` keeps per-frame lines out of stderr. */
+function framelogOption(): string {
+  return isModernFfmpeg() ? ":framelog=verbose" : "";
+}
+
+/**
+ * Hold peaks at `limitDb` dBFS. A quintic soft clipper is memoryless and costs next to nothing
+ * per sample; a look-ahead limiter (`alimiter`) sounds cleaner on hard transients but costs
+ * about 40 % of the AAC encode here (bench/media-audio.bench.js), which would break the
+ * "normalisation nearly free" budget. Old ffmpeg builds without `asoftclip` get `alimiter`.
+ */
+function peakLimiter(limitDb: number): string {
+  const linear = Math.pow(10, limitDb / 20).toFixed(4);
+  return isModernFfmpeg() ? `asoftclip=type=quintic:threshold=${linear}` : `alimiter=limit=${linear}:level=0`;
 }
 
 /** One decoding pass over the first audio stream, downmixed to mono as the output will be. */
@@ -289,10 +305,7 @@ export async function processAudio(input: string, outDir: string, profile: Audio
     warnings.push({ key: "media.audio.trimmedAll", params: { file: input } });
   }
   if (plan.gainDb !== 0) filters.push(`volume=${plan.gainDb}dB`);
-  if (plan.limitDb !== undefined) {
-    // level=false: no automatic make-up gain; latency=true: no added delay at the start.
-    filters.push(`alimiter=limit=${Math.pow(10, plan.limitDb / 20).toFixed(4)}:attack=5:release=50:level=false:latency=true`);
-  }
+  if (plan.limitDb !== undefined) filters.push(peakLimiter(plan.limitDb));
 
   const ext = p.format === "opus" ? ".ogg" : ".m4a";
   const dest = outputPath(input, outDir, ext);

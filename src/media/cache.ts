@@ -240,6 +240,11 @@ function withoutFiles(result: Record<string, unknown>): Record<string, unknown> 
   return rest;
 }
 
+/** Where the media cache lives under the home's cache folder (`HomePaths.cache`). */
+export function mediaCacheDir(cacheRoot: string): string {
+  return join(cacheRoot, "media");
+}
+
 /** Remove every cache entry in `dir` (no keys needed); returns how many were removed. */
 export async function clearMediaCache(dir: string): Promise<number> {
   let names: string[];

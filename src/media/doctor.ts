@@ -2,7 +2,7 @@
 import sharp from "sharp";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { isUserError } from "../errors.js";
-import { ffmpegVersion, findFfmpeg, useFfmpegConfig } from "./ffmpeg.js";
+import { ffmpegBanner, findFfmpeg, isOldFfmpeg, useFfmpegConfig } from "./ffmpeg.js";
 import type { FfmpegInfo } from "./types.js";
 
 /** One doctor finding, shaped like a channel `HealthReport` line. */
@@ -10,16 +10,8 @@ export interface DoctorLine {
   readonly key: MessageKey;
   readonly params?: MessageParams;
   readonly ok: boolean;
-}
-
-/** The bundled @ffmpeg-installer build is from 2018 (4.1); anything before 5 counts as old. */
-function isOld(version: string, source: FfmpegInfo["source"]): boolean {
-  const major = /^n?(\d+)\./.exec(version)?.[1];
-  if (major !== undefined) return Number(major) < 5;
-  // Static builds call themselves by date ("20181210-g0e8eb07980" or "N-…-2018…").
-  const year = /(?:^|-)(20\d\d)\d{4}/.exec(version)?.[1];
-  if (year !== undefined) return Number(year) < 2022;
-  return source === "bundled";
+  /** A warning rather than a failure (the old bundled ffmpeg works, but should be replaced). */
+  readonly optional?: boolean;
 }
 
 /**
@@ -32,8 +24,8 @@ export async function describeFfmpeg(config?: { ffmpegPath?: string; ffprobePath
   if (config) useFfmpegConfig(config);
   await Promise.resolve();
   const found = findFfmpeg();
-  const version = ffmpegVersion(found.ffmpegPath);
-  return { ...found, version, old: isOld(version, found.source) };
+  const { version, year } = ffmpegBanner(found.ffmpegPath);
+  return { ...found, version, old: isOldFfmpeg(version, year) || (year === undefined && found.source === "bundled") };
 }
 
 /** Doctor lines for the media pipeline: ffmpeg (which, version, old-build warning), ffprobe, sharp/libvips and HEIC. Never throws. */
@@ -43,7 +35,7 @@ export async function mediaDoctorLines(config?: { ffmpegPath?: string; ffprobePa
     const info = await describeFfmpeg(config);
     lines.push(
       info.old
-        ? { key: "media.doctor.ffmpegOld", params: { version: info.version, path: info.ffmpegPath }, ok: false }
+        ? { key: "media.doctor.ffmpegOld", params: { version: info.version, path: info.ffmpegPath }, ok: false, optional: true }
         : { key: "media.doctor.ffmpeg", params: { version: info.version, source: info.source, path: info.ffmpegPath }, ok: true },
     );
     lines.push({ key: "media.doctor.ffprobe", params: { path: info.ffprobePath }, ok: true });

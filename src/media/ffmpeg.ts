@@ -82,11 +82,29 @@ export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegPaths {
   return result;
 }
 
-/** ffmpeg's version string ("5.1.9-0+deb12u1", or "N-…"/a date for static builds). */
-export function ffmpegVersion(path: string): string {
+const banners = new Map<string, { version: string; year: number | undefined }>();
+
+/** ffmpeg's version string ("5.1.9-0+deb12u1", or "N-47683-g…-static" for static builds) and its copyright year. */
+export function ffmpegBanner(path: string): { version: string; year: number | undefined } {
+  const known = banners.get(path);
+  if (known) return known;
   const r = spawnSync(path, ["-hide_banner", "-version"], { encoding: "utf8" });
-  const m = /ffmpeg version (\S+)/.exec(r.stdout ?? "");
-  return m?.[1] ?? "unknown";
+  const out = r.stdout ?? "";
+  const year = /Copyright \(c\) \d{4}-(\d{4})/.exec(out)?.[1];
+  const banner = { version: /ffmpeg version (\S+)/.exec(out)?.[1] ?? "unknown", year: year ? Number(year) : undefined };
+  banners.set(path, banner);
+  return banner;
+}
+
+/** The bundled @ffmpeg-installer build is from 2018 (4.1); anything before 5 or built before 2022 counts as old. */
+export function isOldFfmpeg(version: string, year: number | undefined): boolean {
+  const major = /^n?(\d+)\./.exec(version)?.[1];
+  if (major !== undefined) return Number(major) < 5;
+  return year !== undefined && year < 2022;
+}
+
+export function ffmpegVersion(path: string): string {
+  return ffmpegBanner(path).version;
 }
 
 /** The last lines of stderr, without progress noise: enough to say what went wrong. */
@@ -110,17 +128,11 @@ function killAll(): void {
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  // Kill children first so nothing writes into temp folders while they are being removed. When
-  // nobody else handles the signal (a library caller without the CLI), keep its default effect.
+  // Kill children first so nothing writes into temp folders while they are being removed. Only
+  // where someone already handles the signal (the CLI): a listener would otherwise take away
+  // the signal's default effect for a library caller.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    const onSignal = () => {
-      killAll();
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.prependListener(signal, onSignal);
+    if (process.listenerCount(signal) > 0) process.prependListener(signal, killAll);
   }
   process.on("exit", killAll);
 }

@@ -15,5 +15,6 @@ export type {
 } from "./types.js";
 export { processPhoto } from "./photo.js";
 export { processAudio } from "./audio.js";
-export { MediaCache, clearMediaCache, type MediaCacheOptions } from "./cache.js";
+export { MediaCache, clearMediaCache, mediaCacheDir, type MediaCacheOptions } from "./cache.js";
+export { useFfmpegConfig } from "./ffmpeg.js";
 export { describeFfmpeg, mediaDoctorLines, type DoctorLine } from "./doctor.js";

@@ -95,7 +95,8 @@ export async function processPhoto(input: string, outDir: string, profile: Photo
         .resize({ width: p.maxEdge, height: p.maxEdge, fit: "inside", withoutEnlargement: true });
       if (p.enhance === "whiteboard") image = await enhanceWhiteboard(image);
       image = image.toColourspace("srgb");
-      image = p.format === "webp" ? image.webp({ quality: p.quality }) : image.jpeg({ quality: p.quality, progressive: true });
+      // JPEG has no transparency: put transparent screenshots on white, not on black.
+      image = p.format === "webp" ? image.webp({ quality: p.quality }) : image.flatten({ background: "#ffffff" }).jpeg({ quality: p.quality, progressive: true });
       await image.toFile(main);
     } catch (error) {
       throw await photoError(input, error);

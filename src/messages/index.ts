@@ -4,6 +4,9 @@
  * merges them and formats a line in the user's language.
  */
 import { core } from "./core.js";
+import { channels } from "./channels.js";
+import { threema } from "./threema.js";
+import { viewer } from "./viewer.js";
 import { workflow } from "./workflow.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
@@ -17,6 +20,9 @@ export type Catalogue = Record<string, Entry>;
 
 export const messages = {
   ...core,
+  ...channels,
+  ...threema,
+  ...viewer,
   ...workflow,
   ...templates,
   ...media,

@@ -69,7 +69,9 @@ export async function exists(path: string): Promise<boolean> {
  * either the old or the new content, never a half-written file.
  */
 export async function writePrivateFile(path: string, data: Uint8Array | string, options: { exclusive?: boolean } = {}): Promise<void> {
-  await ensurePrivateDir(dirname(path));
+  // Missing folders are created 0700; an existing folder keeps its mode (it may be the user's
+  // current folder, e.g. for `keys export --minisign practice.pub`).
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   const handle = await open(tmp, "wx", 0o600);
   try {

@@ -75,7 +75,13 @@ export async function unlockKeyring(path: string, passphrase: string): Promise<K
   } catch (error) {
     throw new UserError(ExitCode.usage, "passphrase.wrong", { file: path }, { cause: error });
   }
-  const parsed = stored.safeParse(JSON.parse(new TextDecoder().decode(plaintext)));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(plaintext));
+  } catch {
+    json = undefined;
+  }
+  const parsed = stored.safeParse(json);
   if (!parsed.success) throw new UserError(ExitCode.failure, "practice.damaged", { file: path });
   return fromStored(parsed.data);
 }

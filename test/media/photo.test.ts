@@ -85,6 +85,14 @@ describe("processPhoto on the fixtures", () => {
     expect((await sharp(r.file).metadata()).format).toBe("webp");
   });
 
+  it("a transparent PNG becomes JPEG on white, not black", async () => {
+    const png = join(dir, "transparent.png");
+    await sharp({ create: { width: 200, height: 100, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toFile(png);
+    const r = await processPhoto(png, join(dir, "alpha"));
+    const { channels } = await sharp(r.file).stats();
+    expect(channels.map((c) => Math.round(c.mean))).toEqual([255, 255, 255]);
+  });
+
   it("tiny.jpg: never enlarged", async () => {
     const r = await processPhoto(fixture("tiny.jpg"), join(dir, "d"), { maxEdge: 4096, thumbnail: true });
     expect([r.width, r.height]).toEqual([320, 240]);

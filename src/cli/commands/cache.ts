@@ -1,11 +1,10 @@
 /** `nachklang cache clear`: remove the encrypted media cache (no passphrase needed). */
-import { join } from "node:path";
-import { clearMediaCache } from "../../media/index.js";
+import { clearMediaCache, mediaCacheDir as cacheDirOf } from "../../media/index.js";
 import type { CliContext } from "../context.js";
 
 /** Where the media cache lives under the home folder. */
 export function mediaCacheDir(ctx: CliContext): string {
-  return join(ctx.home.cache, "media");
+  return cacheDirOf(ctx.home.cache);
 }
 
 export async function clear(ctx: CliContext): Promise<void> {

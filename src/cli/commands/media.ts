@@ -4,8 +4,7 @@
  */
 import { join } from "node:path";
 import { ExitCode, UserError, isUserError } from "../../errors.js";
-import { processAudio, processPhoto, type AudioProfile, type PhotoProfile, type ProcessedAudio, type ProcessedPhoto } from "../../media/index.js";
-import { useFfmpegConfig } from "../../media/ffmpeg.js";
+import { processAudio, processPhoto, useFfmpegConfig, type AudioProfile, type PhotoProfile, type ProcessedAudio, type ProcessedPhoto } from "../../media/index.js";
 import { placeOutput } from "../../media/files.js";
 import { withPrivateTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";

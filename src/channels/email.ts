@@ -1,0 +1,175 @@
+/**
+ * The e-mail channel: SMTP through nodemailer. E-mail is not confidential, so the mail carries
+ * no content: a neutral line in the client's language and the passphrase viewer attached
+ * (`delivery.viewerPath`). TLS (port 465) or STARTTLS is required; a plain connection is
+ * allowed only to this machine (localhost, 127.0.0.1, ::1).
+ */
+import nodemailer from "nodemailer";
+import { z } from "zod";
+import type { Channel, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import { t, type MessageKey, type MessageParams } from "../messages/index.js";
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+
+export const SECURITY = ["tls", "starttls", "none"] as const;
+export type Security = (typeof SECURITY)[number];
+
+/** Implicit TLS on 465; STARTTLS (required) elsewhere; plain only where nothing leaves the machine. */
+export function defaultSecurity(host: string, port: number): Security {
+  if (port === 465) return "tls";
+  return LOCAL_HOSTS.has(host.toLowerCase()) ? "none" : "starttls";
+}
+
+const settings = z
+  .object({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    user: z.string().min(1),
+    /** Sender address, optionally with a display name: `Praxis Beispiel <praxis@example.org>`. */
+    from: z.string().min(3),
+    security: z.enum(SECURITY),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.security === "none" && !LOCAL_HOSTS.has(s.host.toLowerCase())) {
+      ctx.addIssue({ code: "custom", path: ["security"], message: t("en", "email.insecure", { host: s.host }) });
+    }
+  });
+export type EmailSettings = z.infer<typeof settings>;
+
+interface SmtpError {
+  readonly code?: string;
+  /** The socket's own code, e.g. DEPTH_ZERO_SELF_SIGNED_CERT, when nodemailer wraps it. */
+  readonly originalCode?: string;
+  readonly responseCode?: number;
+  readonly command?: string;
+  readonly message?: string;
+}
+
+/** Certificate and TLS handshake failures (Node's codes) under nodemailer's ESOCKET. */
+const TLS_FAILURE = /CERT|SELF_SIGNED|UNABLE_TO_|ERR_SSL|ERR_TLS/;
+
+function tlsFailed(e: SmtpError): boolean {
+  return TLS_FAILURE.test(e.originalCode ?? "") || TLS_FAILURE.test(e.code ?? "");
+}
+
+/** Commands after which the server may already hold the message: repeating could duplicate it. */
+const AFTER_DATA = new Set(["DATA", "BDAT", "MESSAGE"]);
+
+function reasonOf(error: SmtpError): string {
+  const text = (error.message ?? error.code ?? "unknown error").replace(/\s+/g, " ").trim();
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+function attachmentName(delivery: Delivery): string {
+  const day = delivery.followUp.manifest.created.slice(0, 10);
+  return `${delivery.recipient.lang === "de" ? "Nachricht" : "Message"}-${day}.html`;
+}
+
+function domainOf(from: string): string {
+  const address = /<([^>]+)>/.exec(from)?.[1] ?? from;
+  return address.slice(address.lastIndexOf("@") + 1).trim() || "localhost";
+}
+
+export const emailChannel: ChannelType<EmailSettings> = {
+  type: "email",
+  address: "email",
+  capabilities: {
+    textLimitBytes: null,
+    images: true,
+    audio: true,
+    files: true,
+    // The content travels only inside the passphrase viewer; the mail itself says nothing.
+    endToEnd: true,
+    needsPhoneNumber: false,
+    automatic: true,
+  },
+  settings,
+  secrets: ["password"],
+  wantsViewer: () => true,
+  describe: (s) => ({ host: s.host, port: String(s.port), security: s.security, user: s.user, from: s.from, password: "(keyring)" }),
+  configure(options) {
+    const host = typeof options.host === "string" ? options.host : "";
+    const port = typeof options.port === "string" || typeof options.port === "number" ? Number(options.port) : 587;
+    const secretFiles: Record<string, string> = typeof options.passwordFile === "string" ? { password: options.passwordFile } : {};
+    return {
+      settings: { host, port, user: options.user, from: options.from, security: defaultSecurity(host, port) },
+      secretFiles,
+    };
+  },
+  create(context): Channel {
+    const s = context.settings;
+    const transport = (password: string) =>
+      nodemailer.createTransport({
+        host: s.host,
+        port: s.port,
+        secure: s.security === "tls",
+        requireTLS: s.security === "starttls",
+        ignoreTLS: s.security === "none",
+        auth: { user: s.user, pass: password },
+        connectionTimeout: 20_000,
+        greetingTimeout: 20_000,
+        socketTimeout: 60_000,
+      });
+    const failed = (reason: MessageKey, params: MessageParams, retryable: boolean): DeliveryResult => ({ status: "failed", reason, params, retryable });
+    return {
+      name: context.name,
+      type: "email",
+      capabilities: emailChannel.capabilities,
+      async check(): Promise<HealthReport> {
+        const password = context.secret("password");
+        if (password === undefined) return { ok: false, lines: [{ key: "email.noPassword", params: { name: context.name }, ok: false }] };
+        const mailer = transport(password);
+        try {
+          await mailer.verify();
+          return { ok: true, lines: [{ key: "email.ready", params: { host: s.host, port: s.port, security: s.security, user: s.user }, ok: true }] };
+        } catch (error) {
+          const e = error as SmtpError;
+          const key: MessageKey =
+            e.code === "EAUTH" ? "email.loginRefused" : e.code === "ETLS" ? "email.noTls" : tlsFailed(e) ? "email.tlsFailed" : "email.unreachable";
+          return { ok: false, lines: [{ key, params: { host: s.host, port: s.port, user: s.user, reason: reasonOf(e) }, ok: false }] };
+        } finally {
+          mailer.close();
+        }
+      },
+      async deliver(delivery: Delivery): Promise<DeliveryResult> {
+        const { recipient } = delivery;
+        const already = delivery.progress.done.get("mail");
+        if (already !== undefined) return { status: "sent", ids: [already] };
+        if (recipient.address === null) return failed("email.noAddress", { alias: recipient.alias }, false);
+        if (delivery.viewerPath === undefined) return failed("email.noViewer", { alias: recipient.alias }, true);
+        const password = context.secret("password");
+        if (password === undefined) return failed("email.noPassword", { name: context.name }, true);
+        const practice = delivery.followUp.manifest.practice.name ?? s.from.replace(/\s*<[^>]*>\s*/, "").trim();
+        const file = attachmentName(delivery);
+        const mailer = transport(password);
+        try {
+          const info = (await mailer.sendMail({
+            from: s.from,
+            to: recipient.address,
+            subject: t(recipient.lang, "email.subject", { practice }),
+            text: t(recipient.lang, "email.body", { practice, file }),
+            messageId: `<${delivery.bundleId}@${domainOf(s.from)}>`,
+            attachments: [{ filename: file, path: delivery.viewerPath, contentType: "text/html; charset=utf-8" }],
+          })) as { messageId?: string };
+          const id = info.messageId ?? `<${delivery.bundleId}>`;
+          await delivery.progress.record("mail", id);
+          return { status: "sent", ids: [id] };
+        } catch (error) {
+          const e = error as SmtpError;
+          const reason = reasonOf(e);
+          if (e.code === "EAUTH") return failed("email.loginRefused", { host: s.host, user: s.user, reason }, false);
+          if (e.code === "ETLS") return failed("email.noTls", { host: s.host, port: s.port, reason }, false);
+          if (tlsFailed(e)) return failed("email.tlsFailed", { host: s.host, port: s.port, reason }, false);
+          if (e.responseCode !== undefined && e.responseCode >= 500) return failed("email.rejected", { alias: recipient.alias, reason }, false);
+          // After DATA the server may have taken the mail although the answer was lost.
+          const retryable = e.command === undefined ? e.code !== "ESTREAM" : !AFTER_DATA.has(e.command.toUpperCase());
+          return failed("email.failed", { alias: recipient.alias, reason }, retryable);
+        } finally {
+          mailer.close();
+        }
+      },
+    };
+  },
+};
+

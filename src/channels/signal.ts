@@ -1,0 +1,413 @@
+/**
+ * The Signal channel. Signal has no official sending API; nachklang talks to signal-cli, linked
+ * as a secondary device of the practice phone and running `signal-cli daemon --http HOST:PORT`,
+ * through its JSON-RPC 2.0 endpoint `POST /api/v1/rpc` (and `GET /api/v1/check` for health).
+ *
+ * Facts used here (AsamK/signal-cli, man/signal-cli-jsonrpc.5.adoc, man/signal-cli.1.adoc and
+ * the JSON-RPC handler): `send` takes `recipient` (array of E.164 numbers or `u:username`),
+ * `message` and `attachments` (`data:MIME;filename=NAME;base64,DATA`, parameter values URL
+ * encoded) and, in multi-account mode, `account`. It answers `{timestamp, results}` where each
+ * result has a `type` (SUCCESS, NETWORK_FAILURE, UNREGISTERED_FAILURE, IDENTITY_FAILURE,
+ * RATE_LIMIT_FAILURE, INVALID_PRE_KEY_FAILURE), `retryAfterSeconds` for rate limits and a
+ * challenge `token` when a captcha is required. When no recipient succeeded, signal-cli answers
+ * with a JSON-RPC error instead (-4 only untrusted identities, -5 only rate limits, -1 otherwise)
+ * whose `data.response` carries the same `{timestamp, results}`. Further codes: -3 I/O error,
+ * -6 captcha rejected, -32603 internal error (also thrown for I/O failures while sending).
+ */
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { z } from "zod";
+import type { Channel, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import { ExitCode, UserError } from "../errors.js";
+import type { MessageKey, MessageParams } from "../messages/index.js";
+
+/** E.164: a plus, a non-zero digit, at most 15 digits in all. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
+/** A Signal username as signal-cli takes it in `recipient`: `u:` and `nickname.discriminator`. */
+export const SIGNAL_USERNAME = /^u:[A-Za-z0-9_]{3,32}\.\d{2,10}$/;
+
+export const DEFAULT_RPC_URL = "http://127.0.0.1:8080";
+
+const settings = z
+  .object({
+    /** The practice phone's number, the account signal-cli is linked to. */
+    account: z.string().regex(E164),
+    /** Base address of `signal-cli daemon --http`, without the `/api/v1/...` path. */
+    rpcUrl: z.url({ protocol: /^https?$/ }),
+  })
+  .strict();
+export type SignalSettings = z.infer<typeof settings>;
+
+/** How hard to try. Only failures where nothing can have reached the client are retried. */
+export interface SignalTuning {
+  /** Attempts in all for one delivery (network failures and an unreachable daemon only). */
+  readonly attempts: number;
+  /** Pause before attempt n+1, in milliseconds (the last value repeats). */
+  readonly delaysMs: readonly number[];
+  /** How long to wait for the daemon's answer to `send` (uploads can take a while). */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_SIGNAL_TUNING: SignalTuning = { attempts: 3, delaysMs: [2_000, 10_000], timeoutMs: 180_000 };
+
+/** Strip a trailing slash or an `/api/v1/rpc` path so settings hold the daemon's base address. */
+export function normaliseRpcUrl(url: string): string {
+  return url.replace(/\/+$/, "").replace(/\/api\/v1\/rpc$/, "");
+}
+
+// --- JSON-RPC over HTTP ---
+
+export type RpcOutcome =
+  | { readonly kind: "result"; readonly result: unknown }
+  | { readonly kind: "error"; readonly code: number; readonly message: string; readonly data: unknown }
+  /** The request cannot have reached signal-cli (connection refused, unknown host). */
+  | { readonly kind: "unreachable"; readonly detail: string }
+  /** The request was rejected by the HTTP layer before signal-cli ran anything (4xx). */
+  | { readonly kind: "rejected"; readonly detail: string }
+  /** The request may have been acted on, but no usable answer came back. */
+  | { readonly kind: "uncertain"; readonly detail: string };
+
+/** Error codes of the connection itself: the request never left this machine. */
+const NOT_CONNECTED = new Set(["bad port", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  // fetch refuses some ports outright ("bad port") without connecting.
+  if (error instanceof Error && error.cause instanceof Error && error.cause.message === "bad port") return "bad port";
+  return undefined;
+}
+
+/** A short reason for a failed request: the system error code, else the innermost message. */
+function errorText(error: unknown): string {
+  const code = errorCode(error);
+  if (code !== undefined) return code;
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(error);
+}
+
+const responseSchema = z.union([
+  z.object({ jsonrpc: z.literal("2.0"), id: z.union([z.string(), z.number(), z.null()]), result: z.unknown() }).strict(),
+  z
+    .object({
+      jsonrpc: z.literal("2.0"),
+      id: z.union([z.string(), z.number(), z.null()]),
+      error: z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() }),
+    })
+    .strict(),
+]);
+
+let requestCounter = 0;
+
+export async function callRpc(
+  baseUrl: string,
+  method: string,
+  params: Record<string, unknown> | undefined,
+  timeoutMs: number,
+): Promise<RpcOutcome> {
+  const id = `nachklang-${process.pid}-${++requestCounter}`;
+  const body = JSON.stringify(params === undefined ? { jsonrpc: "2.0", method, id } : { jsonrpc: "2.0", method, params, id });
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/api/v1/rpc`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const code = errorCode(error);
+    if (code !== undefined && NOT_CONNECTED.has(code)) return { kind: "unreachable", detail: code };
+    const name = error instanceof Error && error.name === "TimeoutError" ? "timeout" : errorText(error);
+    return { kind: "uncertain", detail: name };
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    return { kind: "uncertain", detail: errorText(error) };
+  }
+  if (response.status >= 400 && response.status < 500) return { kind: "rejected", detail: `HTTP ${response.status}` };
+  if (response.status !== 200) return { kind: "uncertain", detail: `HTTP ${response.status}` };
+  let parsed: z.infer<typeof responseSchema>;
+  try {
+    parsed = responseSchema.parse(JSON.parse(text));
+  } catch {
+    return { kind: "uncertain", detail: "not a JSON-RPC 2.0 answer" };
+  }
+  if ("error" in parsed) {
+    // Errors about the request itself may carry a null id (JSON-RPC 2.0, section 5).
+    if (parsed.id !== id && parsed.id !== null) return { kind: "uncertain", detail: "answer to another request" };
+    return { kind: "error", code: parsed.error.code, message: parsed.error.message, data: parsed.error.data };
+  }
+  if (parsed.id !== id) return { kind: "uncertain", detail: "answer to another request" };
+  return { kind: "result", result: parsed.result };
+}
+
+// --- send results ---
+
+const RESULT_TYPES = [
+  "SUCCESS",
+  "NETWORK_FAILURE",
+  "UNREGISTERED_FAILURE",
+  "IDENTITY_FAILURE",
+  "RATE_LIMIT_FAILURE",
+  "INVALID_PRE_KEY_FAILURE",
+] as const;
+
+const sendResultSchema = z.object({
+  timestamp: z.number().int(),
+  results: z.array(
+    z.object({
+      recipientAddress: z.unknown().optional(),
+      groupId: z.string().optional(),
+      type: z.enum(RESULT_TYPES),
+      token: z.string().nullish(),
+      retryAfterSeconds: z.number().nullish(),
+    }),
+  ),
+});
+type SendResults = z.infer<typeof sendResultSchema>;
+
+/** What one `send` call came to. `retry` marks the only outcomes that are retried in place. */
+type Verdict = { readonly sent: true; readonly timestamp: number } | { readonly sent: false; readonly result: DeliveryResult; readonly retry: boolean };
+
+function failed(reason: MessageKey, params: MessageParams, retryable: boolean, retry = false): Verdict {
+  return { sent: false, result: { status: "failed", reason, params, retryable }, retry };
+}
+
+/**
+ * Hide phone numbers and usernames in text that signal-cli wrote (its messages quote the
+ * recipient): failure reasons may end up in the ledger, which never holds personal data.
+ */
+export function scrub(text: string): string {
+  return text
+    .replace(/u:[A-Za-z0-9_]+\.\d+/g, "u:…")
+    .replace(/\+?\d[\d ()/-]{5,}\d/g, "…")
+    .slice(0, 200);
+}
+
+function fromResults(results: SendResults, base: MessageParams): Verdict {
+  if (results.results.some((r) => r.type === "SUCCESS")) return { sent: true, timestamp: results.timestamp };
+  const first = results.results[0];
+  if (first === undefined) return failed("signal.uncertain", { ...base, detail: "no result for the recipient" }, false);
+  switch (first.type) {
+    case "NETWORK_FAILURE":
+      // signal-cli could not hand the message to the Signal server; Signal's own apps retry
+      // these too. Nothing reached the client, so trying again cannot duplicate anything.
+      return failed("signal.networkFailure", base, true, true);
+    case "UNREGISTERED_FAILURE":
+      return failed("signal.unregistered", base, true);
+    case "IDENTITY_FAILURE":
+      return failed("signal.identityChanged", base, true);
+    case "INVALID_PRE_KEY_FAILURE":
+      return failed("signal.invalidPreKey", base, true);
+    case "RATE_LIMIT_FAILURE": {
+      const seconds = first.retryAfterSeconds ?? undefined;
+      if (typeof first.token === "string" && first.token.length > 0) {
+        if (seconds === undefined) return failed("signal.captchaRequiredNoTime", { ...base, token: first.token }, true);
+        return failed("signal.captchaRequired", { ...base, token: first.token, seconds }, true);
+      }
+      if (seconds === undefined) return failed("signal.rateLimitedNoTime", base, true);
+      return failed("signal.rateLimited", { ...base, seconds, minutes: Math.ceil(seconds / 60) }, true);
+    }
+    default:
+      return failed("signal.uncertain", { ...base, detail: first.type }, false);
+  }
+}
+
+function fromError(error: Extract<RpcOutcome, { kind: "error" }>, base: MessageParams): Verdict {
+  const response = (error.data as { response?: unknown } | null | undefined)?.response;
+  const results = sendResultSchema.safeParse(response);
+  if (results.success && results.data.results.length > 0) return fromResults(results.data, base);
+  const detail = scrub(error.message);
+  switch (error.code) {
+    case -4:
+      return failed("signal.identityChanged", base, true);
+    case -5:
+      return failed("signal.rateLimitedNoTime", base, true);
+    case -6:
+      return failed("signal.captchaRejected", base, true);
+    case -1:
+      // Thrown before anything was sent: bad number, not registered, group problems.
+      if (/not registered/i.test(error.message)) return failed("signal.unregistered", base, true);
+      return failed("signal.refused", { ...base, detail }, true);
+    case -32602:
+      if (/account/i.test(error.message)) return failed("signal.accountMissing", base, true);
+      return failed("signal.protocolError", { ...base, detail }, true);
+    case -32700:
+    case -32600:
+    case -32601:
+      // The request was refused before any command ran.
+      return failed("signal.protocolError", { ...base, detail }, true);
+    case -32603:
+      // Also thrown for I/O failures in the middle of sending; only the missing-prekey case is
+      // known to happen before anything left signal-cli.
+      if (/no prekeys available/i.test(error.message)) return failed("signal.invalidPreKey", base, true);
+      return failed("signal.uncertain", { ...base, detail }, false);
+    default:
+      return failed("signal.uncertain", { ...base, detail: `${error.code}: ${detail}` }, false);
+  }
+}
+
+// --- attachments ---
+
+/** An attachment as signal-cli takes it: `data:MIME;filename=NAME;base64,DATA` (RFC 2397). */
+export function dataUri(mime: string, filename: string, data: Uint8Array): string {
+  // Parameters after the MIME type would be read as data URI parameters: keep only type/subtype.
+  const type = mime.split(";")[0]?.trim() ?? "application/octet-stream";
+  return `data:${type};filename=${encodeURIComponent(filename)};base64,${Buffer.from(data).toString("base64")}`;
+}
+
+/** The one part of a Signal delivery, as recorded in `DeliveryProgress`. */
+const PART = "message";
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+/** Build the Signal channel type with the given retry tuning (tests shorten the pauses). */
+export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNING): ChannelType<SignalSettings> {
+  const type: ChannelType<SignalSettings> = {
+    type: "signal",
+    address: "phone",
+    capabilities: {
+      // signal-cli sends text over 2000 bytes as a long-text attachment; Signal apps show up to
+      // 64 KiB of it.
+      textLimitBytes: 64 * 1024,
+      images: true,
+      audio: true,
+      files: true,
+      endToEnd: true,
+      needsPhoneNumber: true,
+      automatic: true,
+    },
+    settings,
+    secrets: [],
+    describe: (s) => ({ account: s.account, rpcUrl: s.rpcUrl }),
+    configure(options) {
+      if (typeof options.account !== "string" || options.account.length === 0) throw new UserError(ExitCode.usage, "signal.accountRequired");
+      const account = options.account.replace(/[\s()/-]/g, "");
+      if (!E164.test(account)) throw new UserError(ExitCode.usage, "signal.badAccount", { account: options.account });
+      const raw = typeof options.rpcUrl === "string" ? options.rpcUrl : DEFAULT_RPC_URL;
+      const rpcUrl = normaliseRpcUrl(raw);
+      if (!settings.shape.rpcUrl.safeParse(rpcUrl).success) throw new UserError(ExitCode.usage, "signal.badRpcUrl", { url: raw });
+      return { settings: { account, rpcUrl }, secretFiles: {} };
+    },
+    create(context): Channel {
+      const { account, rpcUrl } = context.settings;
+      const base = normaliseRpcUrl(rpcUrl);
+
+      async function check(): Promise<HealthReport> {
+        const lines: HealthReport["lines"][number][] = [];
+        const fail = (key: MessageKey, params: MessageParams): HealthReport => ({ ok: false, lines: [...lines, { key, params, ok: false }] });
+        try {
+          const response = await fetch(`${base}/api/v1/check`, { signal: AbortSignal.timeout(10_000) });
+          await response.arrayBuffer();
+          if (response.status !== 200) return fail("signal.protocolError", { url: base, detail: `check: HTTP ${response.status}` });
+        } catch (error) {
+          return fail("signal.daemonUnreachable", { url: base, reason: errorText(error) });
+        }
+        const version = await callRpc(base, "version", undefined, 10_000);
+        if (version.kind !== "result") return fail("signal.protocolError", { url: base, detail: `version: ${describeOutcome(version)}` });
+        const v = (version.result as { version?: unknown } | null)?.version;
+        lines.push({ key: "signal.daemonUp", params: { version: typeof v === "string" ? v : "?", url: base }, ok: true });
+
+        const accounts = await callRpc(base, "listAccounts", undefined, 10_000);
+        if (accounts.kind === "result") {
+          const list = z.array(z.object({ number: z.string().nullish() }).loose()).safeParse(accounts.result);
+          if (!list.success) return fail("signal.protocolError", { url: base, detail: "listAccounts" });
+          if (!list.data.some((a) => a.number === account)) return fail("signal.accountMissing", { url: base, account });
+          lines.push({ key: "signal.accountLinked", params: { account }, ok: true });
+          return { ok: true, lines };
+        }
+        if (accounts.kind === "error" && accounts.code === -32601) {
+          // Started with `-a ACCOUNT`: listAccounts exists only in multi-account mode. A harmless
+          // account command shows the account works, though not which number it is.
+          const devices = await callRpc(base, "listDevices", undefined, 10_000);
+          if (devices.kind !== "result") return fail("signal.protocolError", { url: base, detail: `listDevices: ${describeOutcome(devices)}` });
+          lines.push({ key: "signal.singleAccount", params: { account }, ok: true });
+          return { ok: true, lines };
+        }
+        return fail("signal.protocolError", { url: base, detail: `listAccounts: ${describeOutcome(accounts)}` });
+      }
+
+      async function deliver(delivery: Delivery): Promise<DeliveryResult> {
+        const { alias, address } = delivery.recipient;
+        const params: MessageParams = { alias, account, url: base };
+        // Signal takes the whole follow-up in one message: once accepted, never send it again.
+        const already = delivery.progress.done.get(PART);
+        if (already !== undefined) return { status: "sent", ids: [already] };
+        if (address === null || !(E164.test(address) || SIGNAL_USERNAME.test(address))) {
+          return { status: "failed", reason: "signal.noAddress", params: { alias }, retryable: true };
+        }
+        const attachments: string[] = [];
+        for (const { item, file } of delivery.followUp.items) {
+          try {
+            attachments.push(dataUri(item.mime, basename(item.path), await readFile(file)));
+          } catch (error) {
+            return { status: "failed", reason: "signal.unreadableItem", params: { alias, file: basename(item.path), reason: errorText(error) }, retryable: true };
+          }
+        }
+        const message = delivery.followUp.manifest.message;
+        const sendParams: Record<string, unknown> = { account, recipient: [address] };
+        if (message.length > 0 || attachments.length === 0) sendParams.message = message;
+        if (attachments.length > 0) sendParams.attachments = attachments;
+
+        let last: DeliveryResult = { status: "failed", reason: "signal.daemonUnreachable", params: { ...params, reason: "-" }, retryable: true };
+        for (let attempt = 1; attempt <= tuning.attempts; attempt++) {
+          if (attempt > 1) await sleep(tuning.delaysMs[Math.min(attempt - 2, tuning.delaysMs.length - 1)] ?? 0);
+          const verdict = judge(await callRpc(base, "send", sendParams, tuning.timeoutMs), params);
+          if (verdict.sent) {
+            await delivery.progress.record(PART, String(verdict.timestamp));
+            return { status: "sent", ids: [String(verdict.timestamp)] };
+          }
+          if (!verdict.retry) return verdict.result;
+          last = verdict.result;
+        }
+        if (last.status === "failed" && last.reason === "signal.networkFailure") {
+          return { ...last, params: { ...last.params, attempts: tuning.attempts } };
+        }
+        return last;
+      }
+
+      return { name: context.name, type: "signal", capabilities: type.capabilities, check, deliver };
+    },
+  };
+  return type;
+}
+
+function describeOutcome(outcome: RpcOutcome): string {
+  switch (outcome.kind) {
+    case "result":
+      return "ok";
+    case "error":
+      return `${outcome.code}: ${scrub(outcome.message)}`;
+    default:
+      return outcome.detail;
+  }
+}
+
+function judge(outcome: RpcOutcome, params: MessageParams): Verdict {
+  switch (outcome.kind) {
+    case "result": {
+      const results = sendResultSchema.safeParse(outcome.result);
+      // The daemon answered but not in the documented shape: it may well have sent.
+      if (!results.success) return failed("signal.uncertain", { ...params, detail: "unexpected send result" }, false);
+      return fromResults(results.data, params);
+    }
+    case "error":
+      return fromError(outcome, params);
+    case "unreachable":
+      return failed("signal.daemonUnreachable", { ...params, reason: outcome.detail }, true, true);
+    case "rejected":
+      return failed("signal.protocolError", { ...params, detail: outcome.detail }, true);
+    case "uncertain":
+      return failed("signal.uncertain", { ...params, detail: outcome.detail }, false);
+  }
+}
+
+export const signalChannel: ChannelType<SignalSettings> = makeSignalChannelType();

@@ -1,0 +1,31 @@
+/**
+ * `nachklang client passphrase ALIAS --generate | --passphrase-file FILE`: the passphrase for the
+ * client's offline viewers, kept in the (encrypted) client record. A generated one is shown once.
+ */
+import { ExitCode, UserError } from "../../errors.js";
+import { canonicalPassphrase, generateViewerPassphrase, passphraseEntropyBits } from "../../viewer/passphrase.js";
+import type { CliContext } from "../context.js";
+import { unlockPractice } from "../practice.js";
+import { readViewerPassphrase } from "./viewer.js";
+
+interface PassphraseOptions {
+  passphraseFile?: string;
+  generate?: boolean;
+  keyringPassphraseFile?: string;
+}
+
+export async function passphrase(ctx: CliContext, alias: string, opts: PassphraseOptions): Promise<void> {
+  if ((opts.passphraseFile !== undefined) === (opts.generate === true)) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
+  const agreed = opts.passphraseFile !== undefined ? await readViewerPassphrase(ctx, opts.passphraseFile) : undefined;
+  const practice = await unlockPractice(ctx, opts.keyringPassphraseFile);
+  const record = practice.clients.require(alias);
+  const value = agreed ?? generateViewerPassphrase();
+  await practice.clients.put({ ...record, viewerPassphrase: canonicalPassphrase(value) });
+  if (agreed === undefined) {
+    ctx.out.say("viewer.passphraseGenerated", { alias, passphrase: value });
+    ctx.out.result({ alias, passphrase: value, bits: Math.floor(passphraseEntropyBits()) });
+  } else {
+    ctx.out.say("viewer.passphraseStored", { alias });
+    ctx.out.result({ alias, stored: true });
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * `nachklang viewer BUNDLE --out FILE.html`: open a bundle with the practice keyring and write
+ * the offline viewer for its client, sealed with the client's stored viewer passphrase (or one
+ * given or generated for this follow-up).
+ */
+import { randomBytes } from "node:crypto";
+import { link, open, rm } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { openBundleToTemp } from "../../bundle/open.js";
+import { encodePublicKey } from "../../bundle/signature.js";
+import { ExitCode, UserError } from "../../errors.js";
+import { buildViewer, viewerLimitBytes } from "../../viewer/build.js";
+import { canonicalPassphrase, generateViewerPassphrase } from "../../viewer/passphrase.js";
+import { readPassphrase, type CliContext } from "../context.js";
+import { unlockPractice } from "../practice.js";
+
+export const MIN_PASSPHRASE_LENGTH = 10;
+
+interface ViewerOptions {
+  out: string;
+  passphraseFile?: string;
+  generatePassphrase?: boolean;
+  keyringPassphraseFile?: string;
+}
+
+/** An agreed passphrase from a file: not empty, not short. */
+export async function readViewerPassphrase(ctx: CliContext, file: string): Promise<string> {
+  const passphrase = canonicalPassphrase(await readPassphrase(ctx, file));
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "viewer.passphraseShort", { file, min: MIN_PASSPHRASE_LENGTH });
+  return passphrase;
+}
+
+/** Write `data` to `path` only if nothing is there: a private temp file, then a hard link. */
+async function writeNew(path: string, data: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(tmp, "wx", 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path });
+    throw error;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOptions): Promise<void> {
+  if (opts.passphraseFile !== undefined && opts.generatePassphrase === true) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
+  const out = resolve(opts.out);
+  const given = opts.passphraseFile !== undefined ? await readViewerPassphrase(ctx, opts.passphraseFile) : undefined;
+  const practice = await unlockPractice(ctx, opts.keyringPassphraseFile);
+  const { keyring } = practice;
+  const opened = await openBundleToTemp(bundle, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
+  try {
+    const alias = opened.manifest.client;
+    const generated = opts.generatePassphrase === true ? generateViewerPassphrase() : undefined;
+    const passphrase = given ?? generated ?? practice.clients.require(alias).viewerPassphrase;
+    if (passphrase === undefined) throw new UserError(ExitCode.usage, "viewer.noPassphrase", { alias });
+    const html = await buildViewer({
+      followUp: opened,
+      practiceName: ctx.config.get("practice")?.name ?? opened.manifest.practice.name ?? "",
+      minisignPublicKey: encodePublicKey(keyring.signing),
+      passphrase,
+      limitBytes: viewerLimitBytes(ctx.config.get("viewerLimitMB")),
+      warn: (key, params) => ctx.out.warn(key, params),
+    });
+    await writeNew(out, html);
+    const size = (Buffer.byteLength(html) / (1024 * 1024)).toFixed(1);
+    ctx.out.say("viewer.written", { alias, file: out, size });
+    if (generated !== undefined) ctx.out.say("viewer.passphraseGenerated", { alias, passphrase: generated });
+    ctx.out.result({ alias, file: out, bytes: Buffer.byteLength(html), ...(generated !== undefined ? { passphrase: generated } : {}) });
+  } finally {
+    await opened.dispose();
+  }
+}

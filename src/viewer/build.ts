@@ -1,0 +1,145 @@
+/**
+ * Building the offline viewer: the opened follow-up (signed manifest bytes, signature, items)
+ * as a new POSIX tar, sealed with age to a passphrase (scrypt recipient), inside one
+ * self-contained HTML page with the decryptor that checks everything before showing anything.
+ * See docs/viewer.md for the work factor and the page's security properties.
+ */
+import { open, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Encrypter } from "age-encryption";
+import { pack } from "tar-stream";
+import type { OpenedFollowUp } from "../channels/contract.js";
+import { ExitCode, UserError } from "../errors.js";
+import type { MessageKey, MessageParams } from "../messages/index.js";
+import { canonicalPassphrase } from "./passphrase.js";
+import { renderPage } from "./page.js";
+
+/**
+ * scrypt work factor (log2 N) of viewer pages: chosen so that a mid-range phone opens a page in
+ * about 3 seconds; measured in Chromium, see docs/viewer.md.
+ */
+export const VIEWER_SCRYPT_LOG_N = 17;
+/** Above this size (of the HTML file) the practitioner is warned: many mail providers refuse it. */
+export const VIEWER_WARN_BYTES = 20 * 1024 * 1024;
+/** Default refusal limit; the config key `viewerLimitMB` overrides it. */
+export const VIEWER_DEFAULT_LIMIT_MB = 60;
+
+const DECRYPTOR = new URL("../../dist/viewer/decryptor.js", import.meta.url);
+
+export interface BuildViewerOptions {
+  readonly followUp: OpenedFollowUp;
+  readonly practiceName: string;
+  /** The practice's minisign public key file text (`minisign.pub`). */
+  readonly minisignPublicKey: string;
+  readonly passphrase: string;
+  /** scrypt work factor; default VIEWER_SCRYPT_LOG_N (tests: NACHKLANG_TEST_SCRYPT_LOG_N). */
+  readonly scryptLogN?: number;
+  /** Refuse (UserError, exit 4) when the page would be larger; default 60 MB. */
+  readonly limitBytes?: number;
+  /** Told when the page is larger than VIEWER_WARN_BYTES. */
+  readonly warn?: (key: MessageKey, params: MessageParams) => void;
+}
+
+/** The work factor for viewers: the test-only variable lowers it, as for the keyring. */
+export function viewerScryptLogN(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.NACHKLANG_TEST_SCRYPT_LOG_N;
+  if (raw === undefined || raw === "") return VIEWER_SCRYPT_LOG_N;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new Error("NACHKLANG_TEST_SCRYPT_LOG_N must be an integer from 1 to 20");
+  return n;
+}
+
+/** The refusal limit in bytes from the config value `viewerLimitMB` (a positive number). */
+export function viewerLimitBytes(configured: unknown): number {
+  const mb = typeof configured === "number" && Number.isFinite(configured) && configured > 0 ? configured : VIEWER_DEFAULT_LIMIT_MB;
+  return Math.floor(mb * 1024 * 1024);
+}
+
+const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+
+async function tarOf(entries: readonly { name: string; data: Uint8Array }[], mtime: Date): Promise<Uint8Array> {
+  const archive = pack();
+  const chunks: Buffer[] = [];
+  archive.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
+  const done = new Promise<void>((resolve, reject) => {
+    archive.on("end", resolve);
+    archive.on("error", reject);
+  });
+  for (const { name, data } of entries) {
+    await new Promise<void>((resolve, reject) => {
+      archive.entry({ name, size: data.length, mode: 0o644, mtime, type: "file" }, Buffer.from(data.buffer, data.byteOffset, data.length), (error) =>
+        error ? reject(error) : resolve(),
+      );
+    });
+  }
+  archive.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** Size of the finished page for a tar of `tarBytes`: age overhead, base64 with line breaks. */
+function estimatePageBytes(tarBytes: number, scriptBytes: number): number {
+  const age = 300 + 16 + tarBytes + 16 * Math.ceil(tarBytes / 65536 + 1);
+  const b64 = Math.ceil(age / 3) * 4;
+  return b64 + Math.ceil(b64 / 76) + scriptBytes + 8 * 1024;
+}
+
+/** Build the viewer page for one opened follow-up. Returns the HTML text. */
+export async function buildViewer(options: BuildViewerOptions): Promise<string> {
+  const { followUp } = options;
+  const script = await readFile(DECRYPTOR, "utf8").catch((error: unknown) => {
+    throw new Error(`the viewer's decryptor is not built (${DECRYPTOR.pathname}); run npm run build`, { cause: error });
+  });
+  const entries: { name: string; data: Uint8Array }[] = [
+    { name: "manifest.json", data: followUp.manifestBytes },
+    { name: "manifest.json.minisig", data: new TextEncoder().encode(followUp.signature) },
+  ];
+  let tarBytes = 1024 + 2 * 512 + followUp.manifestBytes.length + followUp.signature.length + 1024;
+  for (const { item } of followUp.items) tarBytes += 512 + Math.ceil(item.size / 512) * 512;
+  const estimate = estimatePageBytes(tarBytes, script.length);
+  const limit = options.limitBytes ?? viewerLimitBytes(undefined);
+  if (estimate > limit) throw new UserError(ExitCode.refused, "viewer.tooLarge", { size: mb(estimate), limit: mb(limit) });
+
+  for (const { item, file } of followUp.items) entries.push({ name: item.path, data: await readFile(file) });
+  const tar = await tarOf(entries, new Date(followUp.manifest.created));
+
+  const encrypter = new Encrypter();
+  encrypter.setPassphrase(canonicalPassphrase(options.passphrase));
+  encrypter.setScryptWorkFactor(options.scryptLogN ?? viewerScryptLogN());
+  const sealed = await encrypter.encrypt(tar);
+
+  const html = renderPage({
+    lang: followUp.manifest.lang,
+    // Never "a message from ": fall back to the name in the manifest, then the key id.
+    practiceName: options.practiceName.trim() || followUp.manifest.practice.name?.trim() || followUp.manifest.practice.keyId,
+    publicKey: options.minisignPublicKey,
+    payloadBase64: Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length).toString("base64"),
+    script,
+  });
+  const size = Buffer.byteLength(html, "utf8");
+  if (size > limit) throw new UserError(ExitCode.refused, "viewer.tooLarge", { size: mb(size), limit: mb(limit) });
+  if (size > VIEWER_WARN_BYTES) options.warn?.("viewer.large", { size: mb(size) });
+  return html;
+}
+
+/** The viewer's file name: like the bundle's, it never says who it is for. */
+export function viewerFileName(bundleId: string): string {
+  return `${bundleId}.html`;
+}
+
+/**
+ * Build the viewer and write it as `<bundle-id>.html` (mode 0600, never over an existing file)
+ * into `dir` — for the delivery path, which hands the path to the channel as `viewerPath`.
+ */
+export async function writeViewerFile(dir: string, options: BuildViewerOptions): Promise<string> {
+  const html = await buildViewer(options);
+  const path = join(dir, viewerFileName(options.followUp.manifest.id));
+  const handle = await open(path, "wx", 0o600);
+  try {
+    await handle.writeFile(html);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return path;
+}

@@ -1,0 +1,437 @@
+/**
+ * Hostile payloads: tars crafted here (with tar-stream, headers we control, or raw header bytes)
+ * and encrypted to the practice key, as anyone who knows the public age recipient could. Each is
+ * refused with an IntegrityError (exit 5 through the CLI), and nothing is written inside the
+ * target, beside it, or where a `../` or absolute path or a link would have pointed.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import tar from "tar-stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { IntegrityError } from "../../src/errors.js";
+import { openBundle, verifyBundle, type OpenOptions } from "../../src/bundle/open.js";
+import { FORMAT_VERSION, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
+import { encodePublicKey, sign } from "../../src/bundle/signature.js";
+import { trustedComment } from "../../src/bundle/seal.js";
+import { newBundleId } from "../../src/bundle/ids.js";
+import { unlockKeyring } from "../../src/practice/keyring.js";
+import { initHome, PASSPHRASE, runCli } from "../helpers/cli.js";
+import { missing } from "../helpers/tools.js";
+import { collect, encryptBytes, listTree, newPractice, type TestPractice } from "./keys.js";
+
+type EntrySpec =
+  | { readonly name: string; readonly data: Buffer; readonly type?: "file" }
+  | {
+      readonly name: string;
+      readonly type: "symlink" | "link" | "directory" | "character-device" | "block-device" | "fifo";
+      readonly linkname?: string;
+      readonly devmajor?: number;
+      readonly devminor?: number;
+    };
+
+const MANIFEST = "manifest.json";
+const SIGNATURE = "manifest.json.minisig";
+
+async function tarOf(entries: readonly EntrySpec[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const bytes = collect(pack as unknown as AsyncIterable<Uint8Array>);
+  for (const e of entries) {
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: Error | null) => (error ? reject(error) : resolve());
+      if ("data" in e) {
+        pack.entry({ name: e.name, size: e.data.length, mode: 0o644 }, e.data, done);
+      } else {
+        pack.entry(
+          {
+            name: e.name,
+            type: e.type,
+            mode: 0o644,
+            ...(e.linkname !== undefined ? { linkname: e.linkname } : {}),
+            ...(e.devmajor !== undefined ? { devmajor: e.devmajor, devminor: e.devminor ?? 0 } : {}),
+          },
+          done,
+        );
+      }
+    });
+  }
+  pack.finalize();
+  return bytes;
+}
+
+/** Walk the 512-byte header blocks of a ustar archive: [offset, name, size]. */
+function headers(archive: Buffer): [number, string, number][] {
+  const out: [number, string, number][] = [];
+  for (let off = 0; off + 512 <= archive.length; ) {
+    const block = archive.subarray(off, off + 512);
+    if (block.every((b) => b === 0)) break;
+    const name = block.subarray(0, 100).toString("utf8").replace(/\0.*$/s, "");
+    const size = parseInt(block.subarray(124, 136).toString("ascii").replace(/\0.*$/s, "").trim() || "0", 8);
+    out.push([off, name, size]);
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
+/** Rewrite an entry's size field (octal) and its header checksum. */
+function setDeclaredSize(archive: Buffer, offset: number, size: number): void {
+  const block = archive.subarray(offset, offset + 512);
+  block.write(size.toString(8).padStart(11, "0") + "\0", 124, "ascii");
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of block) sum += b;
+  block.write(sum.toString(8).padStart(6, "0") + "\0 ", 148, "ascii");
+}
+
+const sha = (data: Buffer) => createHash("sha256").update(data).digest("hex");
+
+function item(path: string, data: Buffer, overrides: Partial<ManifestItem> = {}): ManifestItem {
+  return { path, kind: "file", mime: "application/octet-stream", size: data.length, sha256: sha(data), ...overrides };
+}
+
+/** A manifest declaring `items`, signed by `signer` (default: the practice). */
+function signedManifest(practice: TestPractice, items: readonly ManifestItem[], signer: TestPractice = practice): { manifest: Buffer; signature: Buffer } {
+  const manifest: Manifest = {
+    format: "nachklang-bundle",
+    version: FORMAT_VERSION,
+    id: newBundleId(),
+    created: new Date().toISOString(),
+    practice: {
+      name: "Praxis Test",
+      keyId: signer.keyId,
+      minisignPublicKey: encodePublicKey(signer.signing).split("\n")[1]!,
+      ageRecipient: practice.recipient,
+    },
+    client: "k042",
+    lang: "en",
+    message: "hello",
+    items: [...items],
+  };
+  const bytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n");
+  return { manifest: bytes, signature: Buffer.from(sign(signer.signing, bytes, trustedComment(manifest))) };
+}
+
+const A = Buffer.from("first item\n");
+const B = Buffer.from("second item\n");
+
+let root: string;
+let practice: TestPractice;
+let other: TestPractice;
+let options: OpenOptions;
+let absoluteTarget: string;
+
+/** A tar with a correctly signed manifest for `declared`, then `entries`. */
+function signedTar(declared: readonly ManifestItem[], entries: readonly EntrySpec[], signer?: TestPractice): Promise<Buffer> {
+  const { manifest, signature } = signedManifest(practice, declared, signer);
+  return tarOf([
+    { name: MANIFEST, data: manifest },
+    { name: SIGNATURE, data: signature },
+    ...entries,
+  ]);
+}
+
+interface Outcome {
+  readonly error: IntegrityError;
+  readonly tree: string[];
+}
+
+/** Encrypt `archive` to the practice, open it into <case>/work/out, and report what is on disk afterwards. */
+async function openHostile(archive: Buffer, opts: OpenOptions = options): Promise<Outcome> {
+  const caseDir = await mkdtemp(join(root, "case-"));
+  const bundle = join(root, `${randomBytes(6).toString("hex")}.age`);
+  await writeFile(bundle, await encryptBytes(archive, [practice.recipient]));
+  const work = join(caseDir, "work");
+  await mkdir(work);
+  let caught: unknown;
+  try {
+    await openBundle(bundle, join(work, "out"), opts);
+  } catch (error) {
+    caught = error;
+  }
+  await expect(verifyBundle(bundle, opts)).rejects.toBeInstanceOf(IntegrityError);
+  expect(caught).toBeInstanceOf(IntegrityError);
+  const tree = await listTree(caseDir);
+  // Nothing inside the target (it does not exist), nothing beside it, nothing above it.
+  expect(tree).toEqual(["work"]);
+  await expect(stat(absoluteTarget)).rejects.toThrow();
+  await rm(bundle);
+  return { error: caught as IntegrityError, tree };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "nachklang-hostile-"));
+  practice = await newPractice();
+  other = await newPractice();
+  options = { keys: { identities: [practice.identity] }, signer: practice.signing };
+  absoluteTarget = join(tmpdir(), `nachklang-hostile-escape-${randomBytes(6).toString("hex")}`);
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+  await rm(absoluteTarget, { force: true });
+});
+
+describe("the control case", () => {
+  it("a well-formed crafted tar opens", async () => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }]);
+    const bundle = join(root, "good.age");
+    await writeFile(bundle, await encryptBytes(archive, [practice.recipient]));
+    const opened = await openBundle(bundle, join(root, "good-out"), options);
+    expect(await readFile(join(opened.dir, "items", "a.txt"))).toEqual(A);
+  });
+});
+
+describe("unsafe paths", () => {
+  it.each([
+    ["../ at the top", "../escape.txt"],
+    ["../ inside items", "items/../../escape.txt"],
+    ["items/..", "items/.."],
+    ["items/.", "items/."],
+    ["a nested folder", "items/sub/x.txt"],
+    ["a backslash path", "items\\..\\..\\escape.txt"],
+    ["./ prefix", "./items/a.txt"],
+    ["an unknown top-level file", "escape.txt"],
+  ])("%s (%s) is refused", async (_label, name) => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }, { name, data: B }]);
+    const { error } = await openHostile(archive);
+    expect(error.key).toBe("bundle.unsafeEntry");
+  });
+
+  it("an absolute path is refused and nothing appears there", async () => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }, { name: absoluteTarget, data: B }]);
+    const { error } = await openHostile(archive);
+    expect(error.key).toBe("bundle.unsafeEntry");
+  });
+
+  it("a long ../ path carried in a pax header is refused", async () => {
+    const name = `../${"x".repeat(300)}/escape.txt`;
+    const archive = await signedTar([item("items/a.txt", A)], [{ name, data: B }]);
+    expect(archive.includes(Buffer.from("path="))).toBe(true);
+    const { error } = await openHostile(archive);
+    expect(error.key).toBe("bundle.unsafeEntry");
+  });
+
+  it("a ../ entry placed before the manifest is refused", async () => {
+    const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)]);
+    const archive = await tarOf([
+      { name: "../escape.txt", data: B },
+      { name: MANIFEST, data: manifest },
+      { name: SIGNATURE, data: signature },
+      { name: "items/a.txt", data: A },
+    ]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.unsafeEntry");
+  });
+});
+
+describe("links, devices, folders", () => {
+  it.each<[string, EntrySpec]>([
+    ["a symlink out of the target", { name: "items/link", type: "symlink", linkname: "../../escape.txt" }],
+    ["an absolute symlink", { name: "items/link", type: "symlink", linkname: "/etc/passwd" }],
+    ["a hard link", { name: "items/hard", type: "link", linkname: "/etc/passwd" }],
+    ["a hard link to the manifest", { name: "items/hard", type: "link", linkname: MANIFEST }],
+    ["a character device", { name: "items/null", type: "character-device", devmajor: 1, devminor: 3 }],
+    ["a block device", { name: "items/disk", type: "block-device", devmajor: 8, devminor: 0 }],
+    ["a fifo", { name: "items/fifo", type: "fifo" }],
+    ["a directory", { name: "items/sub", type: "directory" }],
+    ["the items directory itself", { name: "items/", type: "directory" }],
+  ])("%s is refused", async (_label, entry) => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }, entry]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.unsafeEntry");
+  });
+
+  it("a symlink followed by a file of the same name (write through the link) is refused", async () => {
+    const archive = await signedTar(
+      [item("items/link", A)],
+      [
+        { name: "items/link", type: "symlink", linkname: "../../escape.txt" },
+        { name: "items/link", data: A },
+      ],
+    );
+    expect((await openHostile(archive)).error.key).toBe("bundle.unsafeEntry");
+  });
+});
+
+describe("duplicates", () => {
+  it.each([
+    ["the same item twice", "items/a.txt", "items/a.txt"],
+    ["names that differ only in case", "items/a.txt", "items/A.txt"],
+    ["the manifest twice", MANIFEST, MANIFEST],
+    ["the signature twice", SIGNATURE, SIGNATURE],
+  ])("%s is refused", async (_label, first, second) => {
+    const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)]);
+    const data = (name: string, fallback: Buffer) => (name === MANIFEST ? manifest : name === SIGNATURE ? signature : fallback);
+    const base: EntrySpec[] = [
+      { name: MANIFEST, data: manifest },
+      { name: SIGNATURE, data: signature },
+    ];
+    const entries: EntrySpec[] = first.startsWith("items/")
+      ? [...base, { name: first, data: A }, { name: second, data: B }]
+      : [...base, { name: "items/a.txt", data: A }, { name: second, data: data(second, B) }];
+    const archive = await tarOf(entries);
+    expect((await openHostile(archive)).error.key).toBe("bundle.duplicateEntry");
+  });
+});
+
+describe("the manifest and the tar disagree", () => {
+  it("an entry that is not in the manifest is refused", async () => {
+    const archive = await signedTar(
+      [item("items/a.txt", A)],
+      [
+        { name: "items/a.txt", data: A },
+        { name: "items/extra.txt", data: B },
+      ],
+    );
+    expect((await openHostile(archive)).error.key).toBe("bundle.undeclaredEntry");
+  });
+
+  it("a manifest item missing from the tar is refused", async () => {
+    const archive = await signedTar([item("items/a.txt", A), item("items/b.txt", B)], [{ name: "items/a.txt", data: A }]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.hashMismatch");
+  });
+
+  it("a wrong sha256 is refused", async () => {
+    const archive = await signedTar([item("items/a.txt", A, { sha256: sha(B) })], [{ name: "items/a.txt", data: A }]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.hashMismatch");
+  });
+
+  it("a wrong size with the right hash is refused", async () => {
+    const archive = await signedTar([item("items/a.txt", A, { size: A.length + 1 })], [{ name: "items/a.txt", data: A }]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.hashMismatch");
+  });
+
+  it("an item swapped for another one's bytes is refused", async () => {
+    const archive = await signedTar(
+      [item("items/a.txt", A), item("items/b.txt", B)],
+      [
+        { name: "items/a.txt", data: B },
+        { name: "items/b.txt", data: A },
+      ],
+    );
+    expect((await openHostile(archive)).error.key).toBe("bundle.hashMismatch");
+  });
+});
+
+describe("declared sizes", () => {
+  it("a header claiming more bytes than follow (archive ends inside the entry) is refused", async () => {
+    const big = randomBytes(3000);
+    const archive = await signedTar([item("items/a.bin", big)], [{ name: "items/a.bin", data: big }]);
+    const [offset, , size] = headers(archive).find(([, name]) => name === "items/a.bin")!;
+    setDeclaredSize(archive, offset, size + 100_000);
+    const cut = archive.subarray(0, offset + 512 + Math.ceil(size / 512) * 512);
+    expect((await openHostile(Buffer.from(cut))).error).toBeInstanceOf(IntegrityError);
+  });
+
+  it("a header claiming more bytes than follow (the end-of-archive blocks are swallowed) is refused", async () => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }]);
+    const [offset] = headers(archive).find(([, name]) => name === "items/a.txt")!;
+    setDeclaredSize(archive, offset, 4096);
+    expect((await openHostile(archive)).error).toBeInstanceOf(IntegrityError);
+  });
+
+  it("a manifest larger than its limit is refused before it is read", async () => {
+    const huge = Buffer.alloc(2 * 1024 * 1024, 0x20);
+    const archive = await tarOf([{ name: MANIFEST, data: huge }]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.tooLarge");
+  });
+
+  it("items beyond the size limit are refused", async () => {
+    const big = randomBytes(10_000);
+    const archive = await signedTar([item("items/a.bin", big)], [{ name: "items/a.bin", data: big }]);
+    const limited = { ...options, limits: { maxTotalBytes: 5_000, maxItems: 10 } };
+    expect((await openHostile(archive, limited)).error.key).toBe("bundle.tooLarge");
+  });
+});
+
+describe("signatures", () => {
+  it("a manifest signed by another key is refused", async () => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }], other);
+    expect((await openHostile(archive)).error.key).toBe("bundle.otherSigner");
+  });
+
+  it("a manifest edited after signing is refused", async () => {
+    const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)]);
+    const edited = Buffer.from(manifest.toString("utf8").replace('"hello"', '"HELLO"'));
+    const archive = await tarOf([
+      { name: MANIFEST, data: edited },
+      { name: SIGNATURE, data: signature },
+      { name: "items/a.txt", data: A },
+    ]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.badSignature");
+  });
+
+  it("a missing signature is refused", async () => {
+    const { manifest } = signedManifest(practice, [item("items/a.txt", A)]);
+    const archive = await tarOf([
+      { name: MANIFEST, data: manifest },
+      { name: "items/a.txt", data: A },
+    ]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.incomplete");
+  });
+
+  it("a missing manifest, an empty tar and bytes that are not a tar are refused", async () => {
+    expect((await openHostile(await tarOf([{ name: "items/a.txt", data: A }]))).error.key).toBe("bundle.incomplete");
+    expect((await openHostile(await tarOf([]))).error.key).toBe("bundle.incomplete");
+    expect((await openHostile(randomBytes(4096))).error).toBeInstanceOf(IntegrityError);
+  });
+
+  it("a manifest that is not JSON, or not the schema, is refused", async () => {
+    for (const text of ["not json", JSON.stringify({ format: "nachklang-bundle" })]) {
+      const manifest = Buffer.from(text);
+      const signature = Buffer.from(sign(practice.signing, manifest, "timestamp:0"));
+      const archive = await tarOf([
+        { name: MANIFEST, data: manifest },
+        { name: SIGNATURE, data: signature },
+      ]);
+      expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
+    }
+  });
+});
+
+describe.skipIf(missing("age"))("crafted with the stock `age -r`, through `nachklang open`", () => {
+  let home: string;
+  let cleanup: () => Promise<void>;
+  let cliPractice: TestPractice;
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome("Praxis Hostile"));
+    const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+    cliPractice = { identity: keyring.ageIdentity, recipient: keyring.ageRecipient, signing: keyring.signing, keyId: keyring.keyId };
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it.each<[string, EntrySpec, string]>([
+    ["../ path", { name: "../escape.txt", data: B }, "unsafe entry '../escape.txt'"],
+    ["symlink", { name: "items/link", type: "symlink", linkname: "../escape.txt" }, "unsafe entry 'items/link'"],
+    ["undeclared entry", { name: "items/extra.txt", data: B }, "'items/extra.txt' is not in the signed manifest"],
+  ])("%s: exit 5, one line, nothing written", async (_label, entry, line) => {
+    const { manifest, signature } = signedManifest(cliPractice, [item("items/a.txt", A)]);
+    const archive = await tarOf([
+      { name: MANIFEST, data: manifest },
+      { name: SIGNATURE, data: signature },
+      { name: "items/a.txt", data: A },
+      entry,
+    ]);
+    const caseDir = await mkdtemp(join(root, "cli-"));
+    const work = join(caseDir, "work");
+    await mkdir(work);
+    const bundle = join(caseDir, "bundle.age");
+    const age = spawnSync("age", ["-r", cliPractice.recipient, "-o", bundle], { input: archive });
+    expect(age.status, age.stderr.toString()).toBe(0);
+    for (const args of [
+      ["open", bundle, "--out", join(work, "out")],
+      ["verify", bundle],
+    ]) {
+      const r = await runCli(args, { home, cwd: work });
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(line);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    }
+    expect(await readdir(work)).toEqual([]);
+    expect((await readdir(caseDir)).sort()).toEqual(["bundle.age", "work"]);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * `channels add/list/test/remove` with the built-in folder channel, through the real CLI, and the
+ * folder channel's delivery: a check changes nothing on disk, delivery places the bundle whole,
+ * and a hand-off folder that already exists keeps its mode.
+ */
+import { chmod, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChannel } from "../../src/channels/factory.js";
+import { initHome, runCli } from "../helpers/cli.js";
+
+let home: string;
+let cleanup: () => Promise<void>;
+let work: string;
+
+beforeAll(async () => {
+  ({ home, cleanup } = await initHome());
+  work = join(home, "..", "work");
+  await mkdir(work);
+});
+afterAll(async () => {
+  await cleanup();
+});
+
+describe("channels through the CLI", () => {
+  it("add, list, test and remove a folder channel; checks change nothing on disk", async () => {
+    const usb = join(work, "usb");
+    await mkdir(usb);
+    await chmod(usb, 0o755);
+    const later = join(work, "not-yet", "there");
+    expect((await runCli(["channels", "add", "folder", "--name", "usb", "--path", usb], { home })).code).toBe(0);
+    expect((await runCli(["channels", "add", "folder", "--name", "later", "--path", later], { home })).code).toBe(0);
+
+    const list = await runCli(["channels", "list"], { home });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^folder\tfolder\tpath=<home>\/handoff$/m);
+    expect(list.stdout).toContain(`usb\tfolder\tpath=${usb}`);
+    expect(list.stdout).toMatch(/Channel 'later' is ready\./);
+    const test = await runCli(["channels", "test", "later"], { home });
+    expect(test.code, test.stdout).toBe(0);
+
+    expect((await stat(usb)).mode & 0o777).toBe(0o755);
+    await expect(stat(join(work, "not-yet"))).rejects.toThrow();
+
+    const json = await runCli(["--json", "channels", "list"], { home });
+    expect((JSON.parse(json.stdout) as { name: string }[]).map((c) => c.name)).toEqual(["folder", "usb", "later"]);
+
+    expect((await runCli(["channels", "remove", "later"], { home })).code).toBe(0);
+    expect((await runCli(["channels", "list"], { home })).stdout).not.toContain("later");
+  });
+
+  it("refuses a duplicate name, an unknown channel and an unknown type (exit 2, one line)", async () => {
+    await runCli(["channels", "add", "folder", "--name", "dup", "--path", join(work, "dup")], { home });
+    for (const [args, pattern] of [
+      [["channels", "add", "folder", "--name", "dup", "--path", join(work, "dup2")], /A channel 'dup' is already configured/],
+      [["channels", "test", "nope"], /No channel 'nope' is configured/],
+      [["channels", "remove", "nope"], /No channel 'nope' is configured/],
+      [["channels", "add", "carrier-pigeon"], /Unknown channel type 'carrier-pigeon'/],
+    ] as const) {
+      const r = await runCli([...args], { home });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(pattern);
+    }
+  });
+});
+
+describe("folder channel delivery", () => {
+  it("places the bundle whole, leaves no .partial, keeps an existing folder's mode, creates a missing one 0700", async () => {
+    const bundle = join(work, "01abcdefghjkmnpqrstvwxyz01.age");
+    await writeFile(bundle, "sealed bytes");
+    const shared = join(work, "shared-handoff");
+    await mkdir(shared);
+    await chmod(shared, 0o750);
+    const fresh = join(work, "fresh", "handoff");
+    for (const folder of [shared, fresh]) {
+      const channel = createChannel("f", { home, channels: { f: { type: "folder", settings: { path: folder } } } });
+      const result = await channel.deliver({
+        bundleId: "01abcdefghjkmnpqrstvwxyz01",
+        bundlePath: bundle,
+        followUp: { manifest: undefined as never, manifestBytes: new Uint8Array(), items: [] },
+        recipient: { alias: "k042", lang: "en", address: null, pinnedKeys: {}, pinKey: () => Promise.resolve() },
+        progress: { done: new Map(), record: () => Promise.resolve() },
+      } as unknown as Parameters<typeof channel.deliver>[0]);
+      expect(result.status).toBe("sent");
+      expect(await readdir(folder)).toEqual(["01abcdefghjkmnpqrstvwxyz01.age"]);
+      expect(await readFile(join(folder, "01abcdefghjkmnpqrstvwxyz01.age"), "utf8")).toBe("sealed bytes");
+    }
+    expect((await stat(shared)).mode & 0o777).toBe(0o750);
+    expect((await stat(fresh)).mode & 0o777).toBe(0o700);
+  });
+});

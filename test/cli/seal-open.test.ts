@@ -1,0 +1,203 @@
+/**
+ * `seal`, `open`, `verify` and `keys export` through the real CLI: never overwrite, never leave
+ * half-written output or staged plaintext behind — on refusal, on failure, and on Ctrl-C.
+ */
+import { spawn } from "node:child_process";
+import { chmod, mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
+
+let home: string;
+let cleanup: () => Promise<void>;
+let work: string;
+let bundle: string;
+
+function oneLine(r: CliResult, code: number, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(code);
+  expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect(r.stderr.trimEnd()).toMatch(pattern);
+}
+
+beforeAll(async () => {
+  ({ home, cleanup } = await initHome());
+  work = join(home, "..", "work");
+  await mkdir(work);
+  expect((await runCli(["client", "add", "k042"], { home })).code).toBe(0);
+  await writeFile(join(work, "a.txt"), "hello\n");
+  const sealed = await runCli(["--json", "seal", "a.txt", "--to", "k042"], { home, cwd: work });
+  expect(sealed.code, sealed.stderr).toBe(0);
+  bundle = (JSON.parse(sealed.stdout) as { path: string }).path;
+});
+
+afterAll(async () => {
+  await cleanup();
+});
+
+describe("never overwrite", () => {
+  it("open into an existing folder: exit 2, the folder untouched", async () => {
+    const out = join(work, "existing");
+    await mkdir(out);
+    await writeFile(join(out, "mine.txt"), "keep");
+    oneLine(await runCli(["open", bundle, "--out", out], { home }), 2, /already exists; nothing was overwritten/);
+    expect(await readdir(out)).toEqual(["mine.txt"]);
+    expect((await readdir(work)).filter((n) => n.startsWith(".nachklang-open-"))).toEqual([]);
+  });
+
+  it("seal --out onto an existing file: exit 2, the file untouched", async () => {
+    await writeFile(join(work, "taken.age"), "keep");
+    oneLine(await runCli(["seal", "a.txt", "--to", "k042", "--out", "taken.age"], { home, cwd: work }), 2, /taken\.age already exists/);
+    expect(await readFile(join(work, "taken.age"), "utf8")).toBe("keep");
+  });
+
+  it("keys export onto existing files: exit 2, the files untouched", async () => {
+    await writeFile(join(work, "id.txt"), "keep");
+    oneLine(await runCli(["keys", "export", "--identity", join(work, "id.txt")], { home }), 2, /id\.txt already exists/);
+    expect(await readFile(join(work, "id.txt"), "utf8")).toBe("keep");
+    oneLine(await runCli(["keys", "export"], { home }), 2, /./);
+  });
+});
+
+describe("the user's folders are left as they are", () => {
+  it("keys export into the current folder does not change its mode", async () => {
+    const cwd = join(work, "shared");
+    await mkdir(cwd);
+    await chmod(cwd, 0o755);
+    const r = await runCli(["keys", "export", "--minisign", "practice.pub", "--identity", "id-here.txt"], { home, cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(cwd)).mode & 0o777).toBe(0o755);
+    expect((await stat(join(cwd, "id-here.txt"))).mode & 0o777).toBe(0o600);
+  });
+
+  it("seal --out into folders that do not exist yet creates them private", async () => {
+    const out = join(work, "new", "deeper", "b.age");
+    const r = await runCli(["seal", "a.txt", "--to", "k042", "--out", out], { home, cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await stat(join(work, "new", "deeper"))).mode & 0o777).toBe(0o700);
+    expect((await runCli(["verify", out], { home })).code).toBe(0);
+  });
+
+  it("open or verify of a folder instead of a bundle: exit 2, one line", async () => {
+    oneLine(await runCli(["verify", work], { home }), 2, /cannot be read \(EISDIR\)/);
+    const cwd = join(work, "open-dir");
+    await mkdir(cwd);
+    oneLine(await runCli(["open", work, "--out", join(cwd, "out")], { home, cwd }), 2, /cannot be read \(EISDIR\)/);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});
+
+describe("opening", () => {
+  it("opens into a folder named by the bundle id by default, 0700, files 0600", async () => {
+    const cwd = join(work, "default");
+    await mkdir(cwd);
+    const r = await runCli(["open", bundle], { home, cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const id = /([0-9a-z]{26})\.age$/.exec(bundle)![1]!;
+    expect(await readdir(cwd)).toEqual([id]);
+    expect((await stat(join(cwd, id))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(cwd, id, "items", "a.txt"))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(cwd, id, "items", "a.txt"), "utf8")).toBe("hello\n");
+  });
+
+  it("verify writes nothing and says so", async () => {
+    const cwd = join(work, "verify");
+    await mkdir(cwd);
+    const r = await runCli(["verify", bundle], { home, cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/is intact; nothing was written\.$/m);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it("--json gives the manifest facts", async () => {
+    const r = await runCli(["--json", "verify", bundle], { home });
+    const result = JSON.parse(r.stdout) as { signerTrusted: boolean; client: string; items: { path: string }[] };
+    expect(result.signerTrusted).toBe(true);
+    expect(result.client).toBe("k042");
+    expect(result.items.map((i) => i.path)).toEqual(["items/a.txt"]);
+  });
+
+  it("without --signer, an identity-file open says the key is unchecked", async () => {
+    await runCli(["keys", "export", "--identity", join(work, "practice-id.txt")], { home });
+    const r = await runCli(["verify", bundle, "--identity", join(work, "practice-id.txt")], { home: join(work, "no-home") });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/The key is unchecked: pass --signer FILE/);
+  });
+
+  it("a bad --signer file or an identity file without a key: exit 2", async () => {
+    await writeFile(join(work, "bad.pub"), "untrusted comment: nothing\nnot base64!\n");
+    oneLine(await runCli(["verify", bundle, "--signer", join(work, "bad.pub")], { home }), 2, /bad\.pub: not a valid minisign public key/);
+    await writeFile(join(work, "nokey.txt"), "# just a comment\n");
+    oneLine(await runCli(["verify", bundle, "--identity", join(work, "nokey.txt")], { home }), 2, /nokey\.txt: no age identity/);
+  });
+
+  it("a folder given to seal is refused with one line", async () => {
+    await mkdir(join(work, "a-folder"), { recursive: true });
+    const r = await runCli(["seal", "a-folder", "--to", "k042"], { home, cwd: work });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain("a-folder");
+  });
+});
+
+/** Start the CLI, wait until `ready()` holds, send SIGINT, and resolve with the exit code. */
+function interrupt(args: string[], cwd: string, ready: () => Promise<boolean>): Promise<{ code: number | null; stderr: string; interrupted: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let interrupted = false;
+    let finished = false;
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      finished = true;
+      resolve({ code, stderr, interrupted });
+    });
+    const poll = async () => {
+      while (!finished) {
+        if (await ready()) {
+          interrupted = true;
+          child.kill("SIGINT");
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    void poll();
+  });
+}
+
+describe("Ctrl-C leaves nothing behind", () => {
+  let big: string;
+
+  beforeAll(async () => {
+    big = join(work, "big.bin");
+    await writeFile(big, "");
+    await truncate(big, 400 * 1024 * 1024); // sparse: quick to make, slow enough to interrupt
+  });
+
+  it("while sealing: no partial bundle in the outbox", async () => {
+    const outbox = join(home, "outbox");
+    const before = await readdir(outbox);
+    const r = await interrupt(["seal", big, "--to", "k042"], work, async () => (await readdir(outbox)).some((n) => n.endsWith(".partial")));
+    expect(r.interrupted, "finished before it could be interrupted").toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stderr.trim()).toBe("Interrupted.");
+    expect(await readdir(outbox)).toEqual(before);
+  });
+
+  it("while opening: no staging folder and no target", async () => {
+    const sealed = await runCli(["--json", "seal", big, "--to", "k042", "--out", join(work, "big.age")], { home });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const cwd = join(work, "interrupted-open");
+    await mkdir(cwd);
+    const r = await interrupt(["open", join(work, "big.age"), "--out", join(cwd, "out")], cwd, async () => (await readdir(cwd)).some((n) => n.startsWith(".nachklang-open-")));
+    expect(r.interrupted, "finished before it could be interrupted").toBe(true);
+    expect(r.code).toBe(130);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});

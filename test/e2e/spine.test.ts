@@ -1,0 +1,371 @@
+/**
+ * The spine end to end, through the real `bin/nachklang.js` (built by `npm test`): the demo and
+ * the exact command it prints, every quick-start command of the README in order, bad input
+ * (one clear line, the documented exit code, no stack trace), `--help`, and what is left at rest
+ * in the home folder afterwards.
+ */
+import { spawnSync } from "node:child_process";
+import { copyFile, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, PASSPHRASE, ROOT, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { hasCommand } from "../helpers/tools.js";
+
+const NO_AGE = !hasCommand("age");
+const NO_MINISIGN = !hasCommand("minisign");
+if (NO_AGE || NO_MINISIGN) console.warn("SKIPPED: parts of the e2e spine test need 'age' and 'minisign' (.ci/run installs them).");
+
+/** One clear line on stderr, nothing on stdout, no stack trace, the given exit code. */
+function expectOneLine(r: CliResult, code: number, pattern: RegExp): void {
+  expect(r.code, r.stderr).toBe(code);
+  expect(r.stdout).toBe("");
+  expect(r.stderr.endsWith("\n")).toBe(true);
+  expect(r.stderr.trimEnd().split("\n"), r.stderr).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  expect(r.stderr).not.toMatch(/Error:|internal error/i);
+  expect(r.stderr.trimEnd()).toMatch(pattern);
+}
+
+/** Every file and folder below `dir`, absolute. */
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    out.push(path);
+    if (entry.isDirectory()) out.push(...(await walk(path)));
+  }
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Split a README command line like a shell would (double quotes only). */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  for (let m = re.exec(line); m !== null; m = re.exec(line)) words.push(m[1] ?? m[2]!);
+  return words;
+}
+
+describe("nachklang demo", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir("nachklang-e2e-demo-"));
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it("runs on embedded defaults in under 60 s, prints the bundle and the command to open it, which works", async () => {
+    const cwd = join(dir, "cwd");
+    const tmp = join(dir, "tmp");
+    const home = join(dir, "untouched-home");
+    await mkdir(cwd);
+    await mkdir(tmp);
+    const started = Date.now();
+    const demo = await runCli(["demo"], { cwd, home, env: { NACHKLANG_PASSPHRASE: undefined, TMPDIR: tmp } });
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stderr).toBe("");
+
+    const bundle = /(nachklang-demo\/[0-9a-z]{26}\.age)/.exec(demo.stdout)?.[1];
+    expect(bundle, demo.stdout).toBeDefined();
+    expect(await exists(join(cwd, bundle!))).toBe(true);
+    const command = /(npx nachklang open .*)$/m.exec(demo.stdout)?.[1];
+    expect(command, demo.stdout).toBeDefined();
+    const words = shellWords(command!);
+    expect(words.slice(0, 3)).toEqual(["npx", "nachklang", "open"]);
+
+    // The demo needs no practice: it leaves the home alone and its temporary plaintext is gone.
+    expect(await exists(home)).toBe(false);
+    expect(await readdir(tmp)).toEqual([]);
+    expect((await readdir(join(cwd, "nachklang-demo"))).every((f) => /^[0-9a-z]{26}(\.age|-client-key\.txt|-practice\.pub)$/.test(f))).toBe(true);
+
+    // Run exactly the printed command (npx nachklang = the bin), as a client would: no practice, no passphrase.
+    const opened = await runCli(words.slice(2), { cwd, home, env: { NACHKLANG_PASSPHRASE: undefined } });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stdout).toMatch(/^Signed by .* \(key [0-9A-F]{16}\) on .*; signature and all checksums valid\.$/m);
+    const id = /([0-9a-z]{26})\.age$/.exec(bundle!)![1]!;
+    expect((await readdir(join(cwd, id, "items"))).length).toBeGreaterThan(0);
+    expect(await exists(home)).toBe(false);
+  });
+
+  it("in German with --lang de, and the printed command works there too", async () => {
+    const cwd = join(dir, "cwd-de");
+    await mkdir(cwd);
+    const demo = await runCli(["--lang", "de", "demo"], { cwd, home: join(dir, "untouched-home") });
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/^Öffnen wie die Klientin\/der Klient:/m);
+    const words = shellWords(/(npx nachklang open .*)$/m.exec(demo.stdout)![1]!);
+    const opened = await runCli(["--lang", "de", ...words.slice(2)], { cwd, home: join(dir, "untouched-home") });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stdout).toMatch(/^Signiert von Praxis Demo/m);
+    const id = /([0-9a-z]{26})\.age/.exec(words[3]!)![1]!;
+    expect(await readdir(join(cwd, id, "items"))).toContain("hausaufgabe.md");
+  });
+
+  it.skipIf(NO_AGE)("the printed `age -d … | tar -xv` command works too", async () => {
+    const cwd = join(dir, "cwd");
+    const stdout = (await runCli(["demo", "--out", "second"], { cwd, home: join(dir, "untouched-home") })).stdout;
+    const command = /(age -d -i .* \| tar -xv)$/m.exec(stdout)?.[1];
+    expect(command, stdout).toBeDefined();
+    const out = join(dir, "age-out");
+    await mkdir(out);
+    const r = spawnSync("sh", ["-c", command!.replace(/(\S+\.txt|\S+\.age)/g, (p) => resolve(cwd, p))], { cwd: out });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(["items", "manifest.json", "manifest.json.minisig"]);
+  });
+});
+
+describe("the README quick start, command by command", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let home: string;
+  let cwd: string;
+  let bundleId = "";
+  let commands: string[][] = [];
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir("nachklang-e2e-readme-"));
+    home = join(dir, "home");
+    cwd = join(dir, "cwd");
+    await mkdir(cwd);
+    const readme = await readFile(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Quick start"));
+    const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    commands = block
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith("npx nachklang "))
+      .map(shellWords);
+    await copyFile(join(FIXTURES, "whiteboard.jpg"), join(cwd, "whiteboard.jpg"));
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it("has the commands the spine promises", () => {
+    const names = commands.map((c) => c.slice(2, 4).join(" "));
+    for (const expected of ["init --name", "client add", "seal whiteboard.jpg", "open <bundle-id>.age", "keys export"]) {
+      expect(names.some((n) => n.startsWith(expected.split(" ")[0]!))).toBe(true);
+      expect(commands.some((c) => c.slice(2).join(" ").startsWith(expected)), expected).toBe(true);
+    }
+  });
+
+  it("every command runs as written (placeholders filled in) and succeeds", async () => {
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    for (const words of commands) {
+      const args = words.slice(2).map((w) => w.replace("~/.local/share/nachklang", home).replace("<bundle-id>", bundleId));
+      // The README opens "<bundle-id>.age" from the current folder: put the sealed bundle there.
+      for (const a of args) {
+        if (/^[0-9a-z]{26}\.age$/.test(a) && !(await exists(join(cwd, a)))) await copyFile(join(home, "outbox", a), join(cwd, a));
+      }
+      const r = await runCli(args, { home, cwd });
+      expect(r.code, `${words.join(" ")}\n${r.stderr}`).toBe(0);
+      expect(r.stderr, words.join(" ")).toBe("");
+      if (args[0] === "seal") {
+        bundleId = /([0-9a-z]{26})\.age/.exec(r.stdout)?.[1] ?? "";
+        expect(bundleId, r.stdout).not.toBe("");
+      }
+      if (args[0] === "open") expect(r.stdout).toMatch(/^Signiert von Praxis Beispiel \(Schlüssel [0-9A-F]{16}\)/m);
+    }
+    // What the commands left: the opened items equal the input, the exported files are private.
+    expect(await readFile(join(cwd, "geoeffnet", "items", "whiteboard.jpg"))).toEqual(await readFile(join(cwd, "whiteboard.jpg")));
+    expect((await stat(join(cwd, "practice-identity.txt"))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(cwd, "practice-identity.txt"), "utf8")).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]+$/m);
+    expect(await readFile(join(cwd, "practice.pub"), "utf8")).toMatch(/^untrusted comment: minisign public key [0-9A-F]{16}\nRW[A-Za-z0-9+/]{54}\n$/);
+    expect(await exists(join(cwd, bundleId, "manifest.json"))).toBe(true);
+  });
+
+  it.skipIf(NO_AGE || NO_MINISIGN)("the README's age | tar and minisign -V -H lines work on that bundle", () => {
+    const extracted = join(dir, "by-age");
+    spawnSync("mkdir", [extracted]);
+    const age = spawnSync("sh", ["-c", `age -d -i ${join(cwd, "practice-identity.txt")} ${join(cwd, `${bundleId}.age`)} | tar -x`], { cwd: extracted });
+    expect(age.status, age.stderr.toString()).toBe(0);
+    const v = spawnSync("minisign", ["-V", "-H", "-p", join(cwd, "practice.pub"), "-m", "manifest.json", "-x", "manifest.json.minisig"], { cwd: extracted });
+    expect(v.status, v.stderr.toString()).toBe(0);
+  });
+
+  it("the other spine commands succeed too: keys show, client list/show/remove, channels add/list, doctor", async () => {
+    const keys = await runCli(["keys", "show"], { home });
+    expect(keys.code).toBe(0);
+    expect(keys.stdout).toMatch(/age1[0-9a-z]{58}/);
+    expect((await runCli(["client", "list"], { home })).stdout).toMatch(/^k042\tde\tthreema$/m);
+    const show = await runCli(["--json", "client", "show", "k042"], { home });
+    expect(JSON.parse(show.stdout)).toMatchObject({ alias: "k042", threema: "ABCD1234", lang: "de" });
+    expect((await runCli(["channels", "add", "folder", "--name", "usb", "--path", join(dir, "usb")], { home })).code).toBe(0);
+    const list = await runCli(["channels", "list"], { home });
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/^usb\tfolder\t/m);
+    const doctor = await runCli(["doctor"], { home });
+    expect(doctor.code, doctor.stdout).toBe(0);
+    expect((await runCli(["client", "add", "k077"], { home })).code).toBe(0);
+    expect((await runCli(["client", "remove", "k077"], { home })).code).toBe(0);
+    expect((await runCli(["client", "list"], { home })).stdout).not.toContain("k077");
+  });
+});
+
+describe("at rest: nothing in the home names the client or carries content", () => {
+  let home: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome("Praxis Ruhe"));
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it("after client add, seal and open, no file under the home contains alias, name, phone, e-mail, Threema ID or message", async () => {
+    const client = {
+      alias: "zr9q",
+      name: "Roswitha Quellenberg",
+      phone: "+4917612345678",
+      email: "roswitha.quellenberg@example.net",
+      threema: "QX7TZ3PA",
+    };
+    const message = "Die Atemübung zwischen den Terminen";
+    const content = "Vertraulicher Inhalt der Hausaufgabe Nr. 7";
+    const add = await runCli(
+      ["client", "add", client.alias, "--name", client.name, "--phone", client.phone, "--email", client.email, "--threema", client.threema, "--lang", "de"],
+      { home },
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const work = join(home, "..", "work");
+    await mkdir(work);
+    await writeFile(join(work, "hausaufgabe.txt"), content);
+    const sealed = await runCli(["seal", join(work, "hausaufgabe.txt"), "--to", client.alias, "--note", message], { home });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const bundle = /(\/\S+\.age)/.exec(sealed.stdout)![1]!;
+    expect((await runCli(["open", bundle, "--out", join(work, "opened")], { home })).code).toBe(0);
+    expect((await runCli(["verify", bundle], { home })).code).toBe(0);
+
+    const entries = await walk(home);
+    expect(entries.length).toBeGreaterThan(3);
+    const needles = [client.alias, client.name, "Quellenberg", client.phone, client.phone.slice(3), client.email, client.threema, message, "Atemübung", content, "hausaufgabe"];
+    for (const path of entries) {
+      const info = await stat(path);
+      // Folders 0700, files 0600.
+      expect(info.mode & 0o777, path).toBe(info.isDirectory() ? 0o700 : 0o600);
+      for (const needle of needles) expect(path.toLowerCase().includes(needle.toLowerCase()), `${path} names ${needle}`).toBe(false);
+      if (!info.isFile()) continue;
+      const bytes = await readFile(path);
+      const text = bytes.toString("latin1").toLowerCase();
+      for (const needle of needles) {
+        expect(bytes.includes(Buffer.from(needle, "utf8")), `${path} contains ${needle}`).toBe(false);
+        expect(text.includes(Buffer.from(needle.toLowerCase(), "utf8").toString("latin1")), `${path} contains ${needle}`).toBe(false);
+      }
+    }
+  });
+});
+
+describe("bad input: one clear line, the documented exit code, no stack trace", () => {
+  let home: string;
+  let cleanup: () => Promise<void>;
+  let file: string;
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome());
+    expect((await runCli(["client", "add", "k042"], { home })).code).toBe(0);
+    file = join(home, "..", "note.txt");
+    await writeFile(file, "hello");
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  it("wrong passphrase: exit 2 (env and --passphrase-file)", async () => {
+    expectOneLine(await runCli(["client", "list"], { home, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Wrong passphrase for .*keyring\.age\.$/);
+    const pf = join(home, "..", "pass.txt");
+    await writeFile(pf, "also wrong\n");
+    expectOneLine(await runCli(["seal", file, "--to", "k042", "--passphrase-file", pf], { home, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, /^Wrong passphrase/);
+    expectOneLine(await runCli(["--lang", "de", "client", "list"], { home, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Falsche Passphrase für /);
+  });
+
+  it("no passphrase and no terminal: exit 2", async () => {
+    expectOneLine(await runCli(["client", "list"], { home, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, /^No passphrase: use --passphrase-file FILE or NACHKLANG_PASSPHRASE/);
+  });
+
+  it("missing keyring: exit 2, and nothing is created", async () => {
+    const { dir, cleanup: done } = await tempDir();
+    const empty = join(dir, "no-practice");
+    for (const args of [["client", "list"], ["seal", file, "--to", "k042"], ["keys", "show"], ["keys", "export", "--identity", join(dir, "id.txt")]]) {
+      expectOneLine(await runCli(args, { home: empty }), 2, /^No practice found \(.*keyring\.age\)\. Please run 'nachklang init' first/);
+    }
+    expect(await exists(empty)).toBe(false);
+    expect(await exists(join(dir, "id.txt"))).toBe(false);
+    await done();
+  });
+
+  it("unknown alias: exit 2, naming it", async () => {
+    expectOneLine(await runCli(["seal", file, "--to", "k999"], { home }), 2, /^No client 'k999'\. 'nachklang client list' shows all/);
+    expectOneLine(await runCli(["client", "show", "k999"], { home }), 2, /'k999'/);
+    expectOneLine(await runCli(["--lang", "de", "client", "remove", "k999"], { home }), 2, /^Klient:in „k999“ ist nicht angelegt/);
+  });
+
+  it("missing file: exit 2, naming it, and nothing sealed", async () => {
+    const before = await readdir(join(home, "outbox"));
+    expectOneLine(await runCli(["seal", "does-not-exist.jpg", "--to", "k042"], { home }), 2, /^does-not-exist\.jpg: file not found\. Please check the path\.$/);
+    expectOneLine(await runCli(["seal", file, "missing-too.m4a", "--to", "k042"], { home }), 2, /^missing-too\.m4a: file not found/);
+    expect(await readdir(join(home, "outbox"))).toEqual(before);
+    expectOneLine(await runCli(["open", "nope.age"], { home }), 2, /^nope\.age: file not found/);
+    expectOneLine(await runCli(["verify", "nope.age", "--identity", "nokey.txt"], { home }), 2, /^nokey\.txt: file not found/);
+  });
+
+  it("`channels add whatsapp`: exit 4, in English and in German", async () => {
+    expectOneLine(await runCli(["channels", "add", "whatsapp"], { home }), 4, /^WhatsApp is not supported: .*Threema, Signal/);
+    expectOneLine(await runCli(["--lang", "de", "channels", "add", "whatsapp"], { home }), 4, /^WhatsApp wird nicht unterstützt: .*Threema, Signal/);
+    expectOneLine(await runCli(["channels", "add", "WhatsApp", "--lang", "de"], { home }), 4, /^WhatsApp wird nicht unterstützt/);
+  });
+
+  it("an unknown command, an unknown option, a missing argument: exit 2", async () => {
+    expectOneLine(await runCli(["frobnicate"], { home }), 2, /^Unknown command 'frobnicate'\. 'nachklang --help' lists all commands\.$/);
+    expectOneLine(await runCli(["--lang", "de", "frobnicate"], { home }), 2, /^Unbekannter Befehl „frobnicate“/);
+    expectOneLine(await runCli(["seal", file, "--to", "k042", "--bogus"], { home }), 2, /--bogus/);
+    expectOneLine(await runCli(["seal", file], { home }), 2, /--to/);
+  });
+
+  it("init over an existing practice: exit 2, nothing overwritten", async () => {
+    const before = await readFile(join(home, "keyring.age"));
+    expectOneLine(await runCli(["init"], { home }), 2, /^A practice already exists here/);
+    expect(await readFile(join(home, "keyring.age"))).toEqual(before);
+  });
+});
+
+describe("--help and --version", () => {
+  it("--help lists every spine command, examples and exit codes, and exits 0", async () => {
+    const r = await runCli(["--help"]);
+    expect(r.code).toBe(0);
+    for (const command of ["init", "keys", "client", "seal", "open", "verify", "channels", "demo", "doctor"]) {
+      expect(r.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+    }
+    expect(r.stdout).toContain("Examples:");
+    expect(r.stdout).toContain("npx nachklang demo");
+    expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 failure, 2 usage\/configuration, 3 partial, 4 refused by policy, 5 integrity/);
+  });
+
+  it("a command's --help lists its options", async () => {
+    const r = await runCli(["seal", "--help"]);
+    expect(r.code).toBe(0);
+    for (const option of ["--to", "--note", "--out", "--passphrase-file"]) expect(r.stdout).toContain(option);
+  });
+
+  it("--version prints the package version", async () => {
+    const { version } = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const r = await runCli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
+  });
+
+  it("secrets are never options with values", async () => {
+    const r = await runCli(["init", "--passphrase", PASSPHRASE]);
+    expect(r.code).toBe(2);
+  });
+});

@@ -1,0 +1,110 @@
+/** The encrypted, content-addressed media cache: miss, hit, keys, damage, clearing, interop with `age`. */
+import { execFileSync } from "node:child_process";
+import { readFile, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { generateIdentity, identityToRecipient } from "age-encryption";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MediaCache, clearMediaCache } from "../../src/media/index.js";
+import { FIXTURES, tempDir } from "../helpers/cli.js";
+import { missing } from "../helpers/tools.js";
+
+const fixture = (name: string) => join(FIXTURES, name);
+let dir: string;
+let cleanup: () => Promise<void>;
+let identity: string;
+let recipient: string;
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir("nachklang-cache-"));
+  identity = await generateIdentity();
+  recipient = await identityToRecipient(identity);
+});
+afterAll(() => cleanup());
+
+const entries = async (d: string) => (await readdir(d)).filter((n) => n.endsWith(".age")).sort();
+
+describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
+  it("transcodes once: the second request is a hit with identical bytes, much faster", async () => {
+    const cacheDir = join(dir, "c1");
+    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    let t = performance.now();
+    const miss = await cache.processAudio(fixture("exercise.mp3"), join(dir, "out1"));
+    const missMs = performance.now() - t;
+    t = performance.now();
+    const progress: number[] = [];
+    const hit = await cache.processAudio(fixture("exercise.mp3"), join(dir, "out2"), {}, { onProgress: (p) => progress.push(p) });
+    const hitMs = performance.now() - t;
+    expect([miss.cached, hit.cached]).toEqual([false, true]);
+    expect(hit.file).toBe(join(dir, "out2", "exercise.m4a"));
+    expect(await readFile(hit.file)).toEqual(await readFile(miss.file));
+    const { file: _a, cached: _b, ...missFacts } = miss;
+    const { file: _c, cached: _d, ...hitFacts } = hit;
+    expect(hitFacts).toEqual(missFacts);
+    expect(progress).toEqual([100]);
+    expect(hitMs).toBeLessThan(missMs / 3);
+  });
+
+  it("names entries by keyed hash only and encrypts them (age v1, readable by the stock age CLI)", async () => {
+    const cacheDir = join(dir, "c2");
+    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    const r = await cache.processPhoto(fixture("flipchart.png"), join(dir, "out3"), { thumbnail: true });
+    const [name, ...rest] = await entries(cacheDir);
+    expect(rest).toEqual([]);
+    expect(name).toMatch(/^[0-9a-f]{64}\.age$/);
+    const raw = await readFile(join(cacheDir, name!));
+    expect(raw.subarray(0, 21).toString()).toBe("age-encryption.org/v1");
+    // Neither the output's JPEG bytes nor its facts are visible at rest.
+    expect(raw.includes(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
+    expect(raw.includes(r.sha256)).toBe(false);
+    // Another practice's key yields another name for the same input: names do not reveal inputs.
+    const other = await generateIdentity();
+    const foreign = new MediaCache({ dir: cacheDir, recipient: await identityToRecipient(other), identity: other });
+    expect(await foreign.entryPath(fixture("flipchart.png"), "photo", {})).not.toBe(await cache.entryPath(fixture("flipchart.png"), "photo", {}));
+    const hit = await cache.processPhoto(fixture("flipchart.png"), join(dir, "out4"), { thumbnail: true });
+    expect(hit.cached).toBe(true);
+    expect(hit.thumbnail?.file).toBe(join(dir, "out4", "flipchart.thumb.jpg"));
+    expect(await readFile(hit.thumbnail!.file)).toEqual(await readFile(r.thumbnail!.file));
+    if (!missing("age")) {
+      const keyFile = join(dir, "key.txt");
+      await writeFile(keyFile, identity + "\n", { mode: 0o600 });
+      const plain = execFileSync("age", ["-d", "-i", keyFile, join(cacheDir, name!)]);
+      const headerLength = plain.readUInt32BE(0);
+      expect(JSON.parse(plain.subarray(4, 4 + headerLength).toString())).toMatchObject({ format: "nachklang-media-cache/1", kind: "photo" });
+    }
+  });
+
+  it("keys on the profile: another profile is a miss, the same one a hit", async () => {
+    const cacheDir = join(dir, "c3");
+    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    expect((await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o5"), {})).cached).toBe(false);
+    expect((await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o6"), { format: "webp" })).cached).toBe(false);
+    // Defaults spelled out are the same profile.
+    expect((await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o7"), { maxEdge: 2048, format: "jpeg", quality: 82 })).cached).toBe(true);
+    expect(await entries(cacheDir)).toHaveLength(2);
+  });
+
+  it("treats a damaged or foreign entry as a miss and replaces it", async () => {
+    const cacheDir = join(dir, "c4");
+    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o8"));
+    const [name] = await entries(cacheDir);
+    const path = join(cacheDir, name!);
+    const raw = await readFile(path);
+    raw[raw.length - 5]! ^= 1;
+    await writeFile(path, raw);
+    const again = await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o9"));
+    expect(again.cached).toBe(false);
+    expect((await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o10"))).cached).toBe(true);
+    // Bad input is refused the same way as without the cache.
+    await expect(cache.processPhoto(fixture("pixel-bomb.png"), join(dir, "o11"))).rejects.toMatchObject({ key: "media.photo.tooManyPixels" });
+  });
+
+  it("clear removes every entry and nothing else", async () => {
+    const cacheDir = join(dir, "c1");
+    await writeFile(join(cacheDir, "README"), "keep");
+    const before = (await entries(cacheDir)).length;
+    expect(before).toBeGreaterThan(0);
+    expect(await clearMediaCache(cacheDir)).toBe(before);
+    expect(await readdir(cacheDir)).toEqual(["README"]);
+    expect(await clearMediaCache(join(dir, "absent"))).toBe(0);
+  });
+});

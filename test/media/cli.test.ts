@@ -1,0 +1,175 @@
+/** `nachklang media photo|audio` and `cache clear` through the real CLI, including Ctrl-C. */
+import { execFileSync, spawn } from "node:child_process";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, FIXTURES, ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { missing } from "../helpers/tools.js";
+
+const fixture = (name: string) => join(FIXTURES, name);
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ dir, cleanup } = await tempDir("nachklang-media-cli-")));
+afterAll(() => cleanup());
+
+/** One line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split("\n");
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0]!;
+}
+
+describe("media photo", () => {
+  it("writes <base>.jpg per input into --out and says so", async () => {
+    const out = join(dir, "photos");
+    const r = await runCli(["media", "photo", fixture("flipchart.png"), fixture("tiny.jpg"), "--out", out, "--max-edge", "1024", "--thumbnail"], { home: join(dir, "home") });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(["flipchart.jpg", "flipchart.thumb.jpg", "tiny.jpg", "tiny.thumb.jpg"]);
+    expect(r.stdout).toContain(`${join(out, "flipchart.jpg")} (1024×768`);
+  });
+
+  it("--json prints the results as JSON", async () => {
+    const out = join(dir, "photos-json");
+    const r = await runCli(["--json", "media", "photo", fixture("tiny.jpg"), "--out", out, "--format", "webp"], { home: join(dir, "home") });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { photos: { file: string; width: number; mime: string }[] };
+    expect(json.photos[0]).toMatchObject({ file: join(out, "tiny.webp"), width: 320, mime: "image/webp" });
+  });
+
+  const bad = [
+    ["corrupt.jpg", 1, /corrupt\.jpg: the image is damaged or incomplete/],
+    ["not-an-image.jpg", 1, /not-an-image\.jpg: this is not an image/],
+    ["pixel-bomb.png", 4, /pixel-bomb\.png: 900 megapixels exceed the limit of 100/],
+  ] as const;
+  for (const [name, code, message] of bad) {
+    it(`${name}: exit ${code}, one line naming the file, nothing written`, async () => {
+      const out = join(dir, `bad-${name}`);
+      const r = await runCli(["media", "photo", fixture(name), "--out", out], { home: join(dir, "home") });
+      expect(r.code).toBe(code);
+      expect(oneLine(r.stderr)).toMatch(message);
+      expect(await readdir(out).catch(() => [])).toEqual([]);
+    });
+  }
+
+  it("a batch with one bad file: the good ones written, the bad one named, exit 3 (partial)", async () => {
+    const out = join(dir, "batch");
+    const r = await runCli(["--lang", "de", "media", "photo", fixture("tiny.jpg"), fixture("corrupt.jpg"), "--out", out], { home: join(dir, "home") });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/corrupt\.jpg: das Bild ist beschädigt oder unvollständig/);
+    expect(r.stderr).toMatch(/1 von 2 Dateien umgewandelt/);
+    expect(await readdir(out)).toEqual(["tiny.jpg"]);
+  });
+
+  it("a bad --max-edge is a usage error (exit 2)", async () => {
+    const r = await runCli(["media", "photo", fixture("tiny.jpg"), "--out", dir, "--max-edge", "0"], { home: join(dir, "home") });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/--max-edge expects a whole number from 16 to 16384, not '0'/);
+  });
+
+  it("--help says the outputs are plain files", async () => {
+    const r = await runCli(["media", "photo", "--help"]);
+    expect(r.stdout).toMatch(/plain \(unencrypted\)/);
+  });
+});
+
+describe.skipIf(missing("ffmpeg"))("media audio", () => {
+  it("writes --out, mono AAC by default, Opus from the .ogg extension", async () => {
+    const m4a = join(dir, "a", "exercise.m4a");
+    const ogg = join(dir, "a", "exercise.ogg");
+    await mkdir(join(dir, "a"));
+    const r1 = await runCli(["media", "audio", fixture("exercise.mp3"), "--out", m4a], { home: join(dir, "home") });
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r1.stdout).toMatch(/exercise\.mp3 → .*exercise\.m4a \(0:\d\d, \d+ KB, -29\.4 → -16 LUFS/);
+    const r2 = await runCli(["media", "audio", fixture("exercise.mp3"), "--out", ogg, "--trim-silence"], { home: join(dir, "home") });
+    expect(r2.code, r2.stderr).toBe(0);
+    const codec = (f: string) => execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,channels", "-of", "csv=p=0", f], { encoding: "utf8" }).trim();
+    expect(codec(m4a)).toBe("aac,1");
+    expect(codec(ogg)).toBe("opus,1");
+    const again = await runCli(["media", "audio", fixture("exercise.mp3"), "--out", m4a], { home: join(dir, "home") });
+    expect(again.code).toBe(2);
+    expect(oneLine(again.stderr)).toMatch(/exercise\.m4a already exists; nothing was overwritten/);
+  });
+
+  it("silence.wav: converted with a warning, no gain", async () => {
+    const r = await runCli(["media", "audio", fixture("silence.wav"), "--out", join(dir, "silence.m4a")], { home: join(dir, "home") });
+    expect(r.code).toBe(0);
+    expect(oneLine(r.stderr)).toMatch(/silence\.wav: the recording is silent \(digital silence\); it was converted without any gain/);
+    expect(r.stdout).toMatch(/gain 0 dB/);
+  });
+
+  const bad = [
+    ["corrupt.wav", 1, /corrupt\.wav: not readable audio \(.+\)\. Please export the recording again/],
+    ["whiteboard.jpg", 1, /whiteboard\.jpg: the file has no audio stream/],
+  ] as const;
+  for (const [name, code, message] of bad) {
+    it(`${name}: exit ${code}, one line naming the file, nothing written`, async () => {
+      const out = join(dir, `bad-${name}.m4a`);
+      const r = await runCli(["media", "audio", fixture(name), "--out", out], { home: join(dir, "home") });
+      expect(r.code).toBe(code);
+      expect(oneLine(r.stderr)).toMatch(message);
+      expect((await readdir(dir)).includes(`bad-${name}.m4a`)).toBe(false);
+    });
+  }
+
+  it("an empty file: exit 1 in German and English", async () => {
+    const empty = join(dir, "leer.wav");
+    await writeFile(empty, "");
+    const de = await runCli(["--lang", "de", "media", "audio", empty, "--out", join(dir, "leer.m4a")], { home: join(dir, "home") });
+    expect(de.code).toBe(1);
+    expect(oneLine(de.stderr)).toBe(`${empty}: die Datei ist leer. Bitte die Originaldatei erneut kopieren.`);
+    const en = await runCli(["--lang", "en", "media", "audio", empty, "--out", join(dir, "leer.m4a")], { home: join(dir, "home") });
+    expect(en.code).toBe(1);
+    expect(oneLine(en.stderr)).toBe(`${empty}: the file is empty. Please copy the original file again.`);
+  });
+
+  it("Ctrl-C during a transcode leaves nothing in the temp folder, no output, no ffmpeg running", async () => {
+    const tmp = join(dir, "tmp");
+    await mkdir(tmp);
+    const long = join(dir, "long.wav");
+    // 20 minutes of a calm tone sequence, 22.05 kHz mono: long enough to interrupt mid-encode.
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=220:beep_factor=2:sample_rate=22050:duration=1200", "-c:a", "pcm_s16le", long]);
+    const out = join(dir, "long.m4a");
+    const child = spawn(process.execPath, [BIN, "media", "audio", long, "--out", out], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: tmp, NACHKLANG_HOME: join(dir, "home"), LANG: "en_US.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // Wait until the encode is writing into the private temp folder.
+    const started = Date.now();
+    let encoding = false;
+    while (!encoding && Date.now() - started < 60_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      for (const d of await readdir(tmp)) {
+        const inner = await readdir(join(tmp, d)).catch(() => [] as string[]);
+        if (inner.includes("audio.m4a")) encoding = true;
+      }
+    }
+    expect(encoding, "the encode never started").toBe(true);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/Interrupted\./);
+    expect(await readdir(tmp)).toEqual([]);
+    expect((await readdir(dir)).includes("long.m4a")).toBe(false);
+    // No ffmpeg left working on our input.
+    const procs = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" });
+    expect(procs.split("\n").filter((l) => l.includes(long) && l.includes("ffmpeg"))).toEqual([]);
+  });
+});
+
+describe("cache clear", () => {
+  it("empties the media cache folder of the home", async () => {
+    const home = join(dir, "home-cache");
+    const cache = join(home, "cache", "media");
+    await mkdir(cache, { recursive: true });
+    await writeFile(join(cache, "a".repeat(64) + ".age"), "x");
+    await writeFile(join(cache, "b".repeat(64) + ".age"), "x");
+    const r = await runCli(["cache", "clear"], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Media cache cleared \(2 entries removed\)/);
+    expect(await readdir(cache)).toEqual([]);
+  });
+});

@@ -1,0 +1,94 @@
+/** ffmpeg discovery order, the doctor's lines, and the bundled (old) build as a working fallback. */
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findFfmpeg, isOldFfmpeg, stderrTail, useFfmpegConfig } from "../../src/media/ffmpeg.js";
+import { mediaDoctorLines } from "../../src/media/index.js";
+import { FIXTURES, runCli, tempDir } from "../helpers/cli.js";
+import { hasCommand } from "../helpers/tools.js";
+import { ebur128, ffprobe } from "./inspect.js";
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let fakeBin: string;
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir("nachklang-ffmpeg-"));
+  fakeBin = join(dir, "bin");
+  await mkdir(fakeBin);
+  for (const name of ["ffmpeg", "ffprobe", "my-ffmpeg", "my-ffprobe"]) {
+    await writeFile(join(fakeBin, name), "#!/bin/sh\nexit 0\n");
+    await chmod(join(fakeBin, name), 0o755);
+  }
+});
+afterAll(() => {
+  useFfmpegConfig({});
+  return cleanup();
+});
+
+const bundled = (() => {
+  try {
+    const req = createRequire(import.meta.url);
+    return { ffmpeg: (req("@ffmpeg-installer/ffmpeg") as { path: string }).path, ffprobe: (req("@ffprobe-installer/ffprobe") as { path: string }).path };
+  } catch {
+    return undefined;
+  }
+})();
+
+describe("finding ffmpeg", () => {
+  it("takes FFMPEG_PATH/FFPROBE_PATH first, then config, then PATH, then the bundled build", () => {
+    const env = { PATH: fakeBin };
+    useFfmpegConfig({ ffmpegPath: join(fakeBin, "my-ffmpeg"), ffprobePath: join(fakeBin, "my-ffprobe") });
+    expect(findFfmpeg({ ...env, FFMPEG_PATH: join(fakeBin, "ffmpeg"), FFPROBE_PATH: join(fakeBin, "ffprobe") })).toEqual({
+      ffmpegPath: join(fakeBin, "ffmpeg"),
+      ffprobePath: join(fakeBin, "ffprobe"),
+      source: "env",
+    });
+    expect(findFfmpeg(env)).toEqual({ ffmpegPath: join(fakeBin, "my-ffmpeg"), ffprobePath: join(fakeBin, "my-ffprobe"), source: "config" });
+    useFfmpegConfig({});
+    expect(findFfmpeg(env)).toEqual({ ffmpegPath: join(fakeBin, "ffmpeg"), ffprobePath: join(fakeBin, "ffprobe"), source: "path" });
+    // A variable pointing nowhere is skipped rather than trusted.
+    expect(findFfmpeg({ ...env, FFMPEG_PATH: join(dir, "absent") }).source).toBe("path");
+    if (bundled) expect(findFfmpeg({ PATH: join(dir, "empty") })).toEqual({ ffmpegPath: bundled.ffmpeg, ffprobePath: bundled.ffprobe, source: "bundled" });
+  });
+
+  it("tells old builds from current ones", () => {
+    expect(isOldFfmpeg("5.1.9-0+deb12u1", 2026)).toBe(false);
+    expect(isOldFfmpeg("4.1.3", 2019)).toBe(true);
+    expect(isOldFfmpeg("N-47683-g0e8eb07980-static", 2018)).toBe(true);
+    expect(isOldFfmpeg("N-110000-gabcdef-static", 2024)).toBe(false);
+  });
+
+  it("keeps the meaningful tail of stderr, without progress lines", () => {
+    expect(stderrTail("Input #0\nsize=  10kB time=00:00:01\nfoo.wav: Invalid data found when processing input\n")).toBe(
+      "Input #0 | foo.wav: Invalid data found when processing input",
+    );
+  });
+
+  it.skipIf(!hasCommand("ffmpeg"))("doctor lines name the binary, its version and source", async () => {
+    const lines = await mediaDoctorLines();
+    expect(lines[0]).toMatchObject({ key: "media.doctor.ffmpeg", ok: true, params: { source: "path" } });
+    expect(lines.map((l) => l.key)).toEqual(expect.arrayContaining(["media.doctor.ffprobe", "media.doctor.sharp"]));
+  });
+});
+
+describe.skipIf(!bundled || !hasCommand("ffprobe"))("the bundled 2018 build as the fallback", () => {
+  it("doctor warns that it is old", async () => {
+    const lines = await mediaDoctorLines({ ffmpegPath: bundled!.ffmpeg, ffprobePath: bundled!.ffprobe });
+    useFfmpegConfig({});
+    expect(lines[0]).toMatchObject({ key: "media.doctor.ffmpegOld", ok: false, params: { path: bundled!.ffmpeg } });
+    expect(lines[1]).toMatchObject({ key: "media.doctor.ffprobe", params: { path: bundled!.ffprobe } });
+  });
+
+  it("processes audio end to end (alimiter instead of asoftclip), to the same standard", async () => {
+    const env = { FFMPEG_PATH: bundled!.ffmpeg, FFPROBE_PATH: bundled!.ffprobe };
+    const out = join(dir, "bundled.m4a");
+    const r = await runCli(["media", "audio", join(FIXTURES, "exercise.mp3"), "--out", out], { home: join(dir, "home"), env });
+    expect(r.code, r.stderr).toBe(0);
+    const probe = ffprobe(out);
+    expect(probe.streams).toHaveLength(1);
+    expect(probe.streams[0]?.channels).toBe(1);
+    expect(JSON.stringify(probe)).not.toMatch(/Anna|Muster|Praxis|Lavf/);
+    expect(Math.abs(ebur128(out).lufs + 16)).toBeLessThanOrEqual(1);
+  });
+});
