@@ -15,7 +15,8 @@ import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { addressOf } from "../followup/validate.js";
-import type { ChannelPort, OpenPort } from "../followup/ports.js";
+import type { ChannelPort, OpenPort, ViewerPort } from "../followup/ports.js";
+import { makePrivateTemp, removeTemp } from "../temp.js";
 import type { Clock } from "./clock.js";
 import type { FollowUpState, Ledger } from "./ledger.js";
 import type { Outbox } from "./outbox.js";
@@ -30,6 +31,9 @@ export const REPEAT_HARMLESS: ReadonlySet<string> = new Set(["folder"]);
  */
 export const BUNDLE_ONLY: ReadonlySet<string> = new Set(["folder"]);
 
+/** Channel types that carry no content themselves, only the passphrase viewer (e-mail). */
+export const NEEDS_VIEWER: ReadonlySet<string> = new Set(["email"]);
+
 export type DeliveryOutcome =
   | { readonly status: "sent"; readonly ids: readonly string[]; readonly repeated: boolean }
   | { readonly status: "failed"; readonly reason: MessageKey; readonly params: MessageParams; readonly retryable: boolean }
@@ -41,6 +45,7 @@ export interface DeliveryEnv {
   readonly outbox: Outbox;
   readonly open: OpenPort;
   readonly channels: ChannelPort;
+  readonly viewer?: ViewerPort;
   readonly client: (alias: string) => ClientRecord | undefined;
   readonly pinKey: (alias: string, name: string, value: string) => Promise<void>;
   readonly now: Clock;
@@ -107,10 +112,19 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     },
   };
 
+  const needsViewer = NEEDS_VIEWER.has(channel.resolved.type);
+  if (needsViewer && (client.viewerPassphrase === undefined || env.viewer === undefined)) {
+    return record(env, key, failure("viewer.noPassphrase", { alias: client.alias }, true));
+  }
   const opened = BUNDLE_ONLY.has(channel.resolved.type)
     ? { followUp: await env.open.verify(env.outbox.bundlePath(bundleId)), dispose: () => Promise.resolve() }
     : await env.open.open(env.outbox.bundlePath(bundleId));
+  const viewerDir = needsViewer ? await makePrivateTemp("nachklang-viewer-") : undefined;
   try {
+    const viewerPath =
+      viewerDir !== undefined && env.viewer !== undefined && client.viewerPassphrase !== undefined
+        ? await env.viewer.write(opened.followUp, client.viewerPassphrase, viewerDir)
+        : undefined;
     await ledger.append({ fu: key, ev: "sending", attempt: state.attempts + 1, pid: process.pid }, env.now());
     const result = await channel.instance.deliver({
       bundleId,
@@ -118,6 +132,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
       followUp: opened.followUp,
       recipient,
       progress,
+      ...(viewerPath === undefined ? {} : { viewerPath }),
     });
     if (result.status === "sent") {
       await ledger.append({ fu: key, ev: "sent", ids: [...result.ids] }, env.now());
@@ -127,6 +142,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     return await record(env, key, failure(result.reason, result.params ?? {}, result.retryable));
   } finally {
     await opened.dispose();
+    if (viewerDir !== undefined) await removeTemp(viewerDir);
   }
 }
 

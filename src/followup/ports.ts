@@ -70,6 +70,12 @@ export interface OpenPort {
   verify(bundlePath: string): Promise<OpenedFollowUp>;
 }
 
+/** The passphrase-protected offline viewer, for channels that cannot carry content (e-mail). */
+export interface ViewerPort {
+  /** Write `<bundle-id>.html` into `dir` and return its path. */
+  write(followUp: OpenedFollowUp, passphrase: string, dir: string): Promise<string>;
+}
+
 export interface ResolvedChannel {
   readonly name: string;
   readonly type: string;

@@ -11,7 +11,8 @@ import { ExitCode, UserError } from "../errors.js";
 import type { Config } from "../practice/config.js";
 import type { Keyring } from "../practice/keyring.js";
 import { isWhatsApp, refuseWhatsApp } from "../practice/consent.js";
-import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort } from "./ports.js";
+import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort, ViewerPort } from "./ports.js";
+import { encodePublicKey } from "../bundle/signature.js";
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");
@@ -51,6 +52,21 @@ export function openPort(keyring: Keyring): OpenPort {
     async verify(bundlePath) {
       const v = await verifyBundle(bundlePath, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
       return { manifest: v.manifest, manifestBytes: v.manifestBytes, signature: v.signature, items: [] };
+    },
+  };
+}
+
+export function viewerPort(keyring: Keyring, practiceName: string | undefined, config: Config): ViewerPort {
+  return {
+    async write(followUp, passphrase, dir) {
+      const { writeViewerFile, viewerLimitBytes } = await import("../viewer/build.js");
+      return writeViewerFile(dir, {
+        followUp,
+        practiceName: practiceName ?? "",
+        minisignPublicKey: encodePublicKey(keyring.signing),
+        passphrase,
+        limitBytes: viewerLimitBytes(config.get("viewerLimitMB")),
+      });
     },
   };
 }

@@ -16,7 +16,7 @@ import type { DeliveryEnv } from "../delivery/runner.js";
 import type { PrepareEnv } from "./pipeline.js";
 import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort, Stage } from "./ports.js";
 import type { ValidationContext } from "./validate.js";
-import { channelPort, noHomework, openPort, sealPort, unprocessedMedia } from "./wiring.js";
+import { channelPort, noHomework, openPort, sealPort, unprocessedMedia, viewerPort } from "./wiring.js";
 
 export interface WorkflowOptions {
   readonly home: HomePaths;
@@ -100,6 +100,7 @@ export function openWorkflow(o: WorkflowOptions): Workflow {
       outbox,
       open: o.open ?? openPort(o.keyring),
       channels,
+      viewer: viewerPort(o.keyring, name, o.config),
       client,
       async pinKey(alias, keyName, value) {
         const record = o.clients.require(alias);

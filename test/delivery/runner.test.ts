@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readdir, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Channel, Delivery, DeliveryResult } from "../../src/channels/contract.js";
 import { folderChannel } from "../../src/channels/folder.js";
@@ -56,7 +57,12 @@ function testChannel(): Channel {
 
 function channels(base: ChannelPort): ChannelPort {
   return {
-    resolve: (name) => (name === "relay" ? { name, type: "relay", address: "none", create: () => Promise.resolve(testChannel()) } : base.resolve(name)),
+    resolve: (name) =>
+      name === "relay"
+        ? { name, type: "relay", address: "none", create: () => Promise.resolve(testChannel()) }
+        : name === "mail"
+          ? { name, type: "email", address: "none", create: () => Promise.resolve({ ...testChannel(), type: "email", deliver: (d: Delivery) => { parts.calls.push(d); return Promise.resolve({ status: "sent" as const, ids: [readFileSync(d.viewerPath!, "utf8").slice(0, 15)] }); } }) }
+          : base.resolve(name),
   };
 }
 
@@ -88,7 +94,7 @@ beforeEach(async () => {
   keyring = await createKeyring(home.keyring, "pass");
   clients = await ClientRegistry.load(home.clients, keyring.ageIdentity, keyring.ageRecipient);
   const record: ClientRecord = { alias: "k001", lang: "de", pinnedKeys: {}, consents: [], created: NOW.toISOString() };
-  await clients.put(withConsent(withConsent(record, "folder", "2026-11-01", "1"), "relay", "2026-11-01", "1"));
+  await clients.put(withConsent(withConsent(withConsent(record, "folder", "2026-11-01", "1"), "relay", "2026-11-01", "1"), "email", "2026-11-01", "1"));
   parts = { calls: [], failAfterFirst: false };
 });
 afterEach(() => cleanup());
@@ -155,5 +161,17 @@ describe("pipeline and delivery runner", () => {
     await clients.put(withConsentWithdrawn(clients.require("k001"), "folder", "2026-11-23"));
     expect(await deliverFollowUp(key, wf.delivery)).toMatchObject({ status: "failed", reason: "consent.missing", retryable: true });
     await expect(readdir(home.handoff)).rejects.toThrow();
+  });
+
+  it("builds the passphrase viewer for e-mail, and refuses without an agreed passphrase", async () => {
+    const wf = workflow();
+    const key = "b" + "f".repeat(31);
+    await prepare(wf, await valid(wf, "mail"), key);
+    expect(await deliverFollowUp(key, wf.delivery)).toMatchObject({ status: "failed", reason: "viewer.noPassphrase", retryable: true });
+    await clients.put({ ...clients.require("k001"), viewerPassphrase: "acde-fghj-kmnp-rstu-vwxy" });
+    const sent = await deliverFollowUp(key, wf.delivery);
+    expect(sent).toMatchObject({ status: "sent", ids: ["<!DOCTYPE html>"] });
+    // The viewer was written into a private temporary folder that is gone now.
+    expect(existsSync(parts.calls[0]!.viewerPath!)).toBe(false);
   });
 });
