@@ -303,6 +303,88 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
       .action(lazy(() => import("./commands/channels-compare.js"), "compare"));
   }
 
+  // --- workflow ---
+  const passphrase = (c: Command) => c.option("--passphrase-file <file>", "read the passphrase from a file");
+  passphrase(
+    program
+      .command("send <alias>")
+      .description("compose, seal and send one follow-up (queued outside contact hours)")
+      .option("--photo <file[:caption]>", "a photo (repeatable)", collect)
+      .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
+      .option("--homework <id>", "a homework template, rendered in the client's language")
+      .option("--var <name=value>", "a template variable (repeatable)", collect)
+      .option("--impulse <kind:text>", "an impulse: quote, link, book, music, thought (repeatable)", collect)
+      .option("--note <text>", "a personal note")
+      .option("--note-file <file>", "read the note from a file")
+      .option("--appointment <time>", 'next appointment, e.g. "2026-12-03 16:00" (adds a calendar item)')
+      .option("--channel <name>", "channel (default: the client's, else folder)")
+      .option("--now", "send now, even outside contact hours")
+      .option("--at <time>", 'plan a time, e.g. "2026-12-01 09:30"')
+      .option("--dry-run", "process everything and show what would be sent; store and send nothing")
+      .option("--yes", "do not ask for confirmation"),
+  ).action(lazy(() => import("./commands/send.js")));
+  passphrase(
+    program
+      .command("new")
+      .description("put a follow-up together interactively (wizard)")
+      .option("--now", "send now, even outside contact hours"),
+  ).action(lazy(() => import("./commands/new.js")));
+  passphrase(
+    program
+      .command("batch <file>")
+      .description("send many follow-ups from a YAML or CSV file (docs/batch.md)")
+      .option("--dry-run", "check and process everything; store and send nothing")
+      .option("--concurrency <n>", "follow-ups processed at once", "2")
+      .option("--now", "send now, even outside contact hours")
+      .option("--no-cache", "process each follow-up's media afresh (no shared processing, no media cache)"),
+  ).action(lazy(() => import("./commands/batch.js")));
+  passphrase(program.command("status [alias]").description("follow-ups with state and times")).action(
+    lazy(() => import("./commands/status.js"), "status"),
+  );
+  passphrase(program.command("history <alias>").description("what a client has received, newest first")).action(
+    lazy(() => import("./commands/status.js"), "history"),
+  );
+  const hours = program.command("hours").description("contact hours: follow-ups go out only then");
+  hours
+    .command("set <spec>")
+    .description('set weekly hours, e.g. "mo-fr 09:00-18:00; sa 10:00-12:00"')
+    .option("--tz <zone>", "time zone (IANA, e.g. Europe/Berlin; default: the system's)")
+    .action(lazy(() => import("./commands/hours.js"), "set"));
+  hours
+    .command("off [ranges...]")
+    .description("days off, e.g. 2026-12-23..2027-01-06 or 2026-12-24")
+    .option("--clear", "remove the days off set before")
+    .action(lazy(() => import("./commands/hours.js"), "off"));
+  hours.command("show").description("show contact hours and the next opening").action(lazy(() => import("./commands/hours.js"), "show"));
+  const outbox = program.command("outbox").description("follow-ups waiting for contact hours");
+  passphrase(outbox.command("list").description("list waiting follow-ups")).action(lazy(() => import("./commands/outbox.js"), "list"));
+  passphrase(outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")).action(
+    lazy(() => import("./commands/outbox.js"), "flush"),
+  );
+  passphrase(outbox.command("cancel <id>").description("withdraw and delete a waiting follow-up")).action(
+    lazy(() => import("./commands/outbox.js"), "cancel"),
+  );
+  passphrase(outbox.command("retry <id>").description("deliver an uncertain or failed follow-up again at the next flush")).action(
+    lazy(() => import("./commands/outbox.js"), "retry"),
+  );
+  const consent = program.command("consent").description("consent per channel type (nothing is sent without it)");
+  passphrase(
+    consent
+      .command("record <alias>")
+      .description("record consent for a channel type")
+      .requiredOption("--channel <type>", "channel type: threema, signal, email, folder, wire")
+      .option("--date <yyyy-mm-dd>", "day consent was given (default: today)")
+      .option("--info-version <v>", "version of the information given", "1"),
+  ).action(lazy(() => import("./commands/consent.js"), "record"));
+  passphrase(
+    consent
+      .command("withdraw <alias>")
+      .description("record that consent was withdrawn")
+      .requiredOption("--channel <type>", "channel type")
+      .option("--date <yyyy-mm-dd>", "day of withdrawal (default: today)"),
+  ).action(lazy(() => import("./commands/consent.js"), "withdraw"));
+  passphrase(consent.command("show <alias>").description("consents of a client")).action(lazy(() => import("./commands/consent.js"), "show"));
+
   for (const sub of program.commands) inheritSettings(sub);
   return program;
 }

@@ -7,6 +7,7 @@ import { core } from "./core.js";
 import { channels } from "./channels.js";
 import { threema } from "./threema.js";
 import { viewer } from "./viewer.js";
+import { workflow } from "./workflow.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 
@@ -22,6 +23,7 @@ export const messages = {
   ...channels,
   ...threema,
   ...viewer,
+  ...workflow,
   ...templates,
   ...media,
 } satisfies Catalogue;

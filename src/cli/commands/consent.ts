@@ -1,0 +1,52 @@
+/** `nachklang consent record|withdraw|show ALIAS`: consent per channel type, in the encrypted client record. */
+import { DateTime } from "luxon";
+import { clockFromEnv } from "../../delivery/clock.js";
+import { checkDay, isWhatsApp, refuseWhatsApp, withConsent, withConsentWithdrawn } from "../../practice/consent.js";
+import type { CliContext } from "../context.js";
+import { unlockPractice } from "../practice.js";
+
+interface ConsentOptions {
+  channel: string;
+  date?: string;
+  infoVersion?: string;
+  passphraseFile?: string;
+}
+
+function today(): string {
+  return DateTime.fromJSDate(clockFromEnv()()).toISODate() ?? "";
+}
+
+export async function record(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
+  if (isWhatsApp(o.channel)) refuseWhatsApp();
+  const date = checkDay(o.date ?? today());
+  const practice = await unlockPractice(ctx, o.passphraseFile);
+  const client = practice.clients.require(alias);
+  const version = o.infoVersion ?? "1";
+  await practice.clients.put(withConsent(client, o.channel, date, version));
+  ctx.out.say("consent.recorded", { alias, channel: o.channel, date, version });
+  ctx.out.result({ alias, channel: o.channel, date, infoVersion: version });
+}
+
+export async function withdraw(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
+  const date = checkDay(o.date ?? today());
+  const practice = await unlockPractice(ctx, o.passphraseFile);
+  const client = practice.clients.require(alias);
+  await practice.clients.put(withConsentWithdrawn(client, o.channel, date));
+  ctx.out.say("consent.withdrawn", { alias, channel: o.channel, date });
+  ctx.out.result({ alias, channel: o.channel, withdrawn: date });
+}
+
+export async function show(ctx: CliContext, alias: string, o: { passphraseFile?: string }): Promise<void> {
+  const practice = await unlockPractice(ctx, o.passphraseFile);
+  const client = practice.clients.require(alias);
+  if (client.consents.length === 0) ctx.out.say("consent.showNone", { alias });
+  for (const c of client.consents) {
+    ctx.out.say("consent.showLine", {
+      channel: c.channel,
+      date: c.date,
+      version: c.infoVersion,
+      withdrawn: c.withdrawn === undefined ? "" : ctx.out.text("consent.showWithdrawn", { date: c.withdrawn }),
+    });
+  }
+  ctx.out.result({ alias, consents: client.consents });
+}

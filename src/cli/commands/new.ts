@@ -1,0 +1,162 @@
+/**
+ * `nachklang new`: the wizard. Choose the client (type to search), add photos and audio (paths
+ * checked as they are typed), choose a homework template in the client's language and fill its
+ * variables, add impulses and a note (editor), see a preview, confirm. Nothing is stored before
+ * the confirmation, so Ctrl-C at any step leaves nothing behind.
+ */
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { ExitCode, UserError } from "../../errors.js";
+import { IMPULSE_KINDS, type FollowUpDraft, type Impulse, type MediaInput } from "../../followup/draft.js";
+import { parseAppointment } from "../../followup/compose.js";
+import { previewFollowUp } from "../../followup/pipeline.js";
+import type { MessageKey } from "../../messages/index.js";
+import type { CliContext } from "../context.js";
+import { formatSize, openCliWorkflow } from "../workflow.js";
+import { checkDraft, printItems, sendPrepared } from "./send.js";
+
+const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+
+function interrupted(error: unknown): boolean {
+  return error instanceof Error && (error.name === "ExitPromptError" || error.name === "AbortPromptError");
+}
+
+export async function run(ctx: CliContext, o: { now?: boolean; passphraseFile?: string }): Promise<void> {
+  try {
+    await wizard(ctx, o);
+  } catch (error) {
+    if (!interrupted(error)) throw error;
+    // Nothing was stored yet; temporary files are removed by the CLI's clean-up.
+    ctx.out.warn("cli.interrupted");
+    process.exitCode = 130;
+  }
+}
+
+async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: string }): Promise<void> {
+  if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "send.needsYes");
+  const { default: inquirer } = await import("inquirer");
+  const { practice, wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const clients = practice.clients.list();
+  if (clients.length === 0) throw new UserError(ExitCode.usage, "new.noClients");
+  const text = (key: MessageKey, params?: Record<string, string | number>) => ctx.out.text(key, params);
+
+  const { alias } = await inquirer.prompt<{ alias: string }>([
+    {
+      type: "search",
+      name: "alias",
+      message: text("new.client"),
+      source: (term: string | undefined) =>
+        clients
+          .filter((c) => term === undefined || c.alias.toLowerCase().includes(term.toLowerCase()))
+          .map((c) => ({ value: c.alias, name: `${c.alias} (${c.lang}${c.channel ? `, ${c.channel}` : ""})` })),
+    },
+  ]);
+  const client = practice.clients.require(alias);
+
+  const media = async (key: "new.photo" | "new.audio"): Promise<MediaInput[]> => {
+    const list: MediaInput[] = [];
+    for (;;) {
+      const { path } = await inquirer.prompt<{ path: string }>([
+        {
+          type: "input",
+          name: "path",
+          message: text(key),
+          validate: (value: string) => value.trim() === "" || isFile(resolve(value.trim())) || text("new.notAFile", { file: value.trim() }),
+        },
+      ]);
+      if (path.trim() === "") return list;
+      const { caption } = await inquirer.prompt<{ caption: string }>([{ type: "input", name: "caption", message: text("new.caption") }]);
+      list.push(caption.trim() === "" ? { path: resolve(path.trim()) } : { path: resolve(path.trim()), caption: caption.trim() });
+    }
+  };
+  const photos = await media("new.photo");
+  const audio = await media("new.audio");
+
+  const templates = await wf.homework.list(client.lang);
+  let homework: FollowUpDraft["homework"];
+  if (templates.length > 0) {
+    const { id } = await inquirer.prompt<{ id: string }>([
+      {
+        type: "select",
+        name: "id",
+        message: text("new.homework"),
+        choices: [{ value: "", name: text("new.noHomework") }, ...templates.map((t) => ({ value: t.id, name: `${t.title} (${t.id})` }))],
+      },
+    ]);
+    const template = templates.find((t) => t.id === id);
+    if (template !== undefined) {
+      const vars: Record<string, string> = {};
+      for (const v of template.variables) {
+        const { value } = await inquirer.prompt<{ value: string }>([
+          {
+            type: "input",
+            name: "value",
+            message: text("new.var", { name: v.name, description: v.description ? ` – ${v.description}` : "" }),
+            validate: (value: string) => !v.required || value.trim() !== "",
+          },
+        ]);
+        if (value.trim() !== "") vars[v.name] = value.trim();
+      }
+      homework = { id: template.id, vars };
+    }
+  }
+
+  const impulses: Impulse[] = [];
+  for (;;) {
+    const { kind } = await inquirer.prompt<{ kind: string }>([
+      {
+        type: "select",
+        name: "kind",
+        message: text("new.impulseKind"),
+        choices: [{ value: "", name: text("new.impulseDone") }, ...IMPULSE_KINDS.map((k) => ({ value: k, name: text(`followup.impulse.${k}` as MessageKey) }))],
+      },
+    ]);
+    if (kind === "") break;
+    const { value } = await inquirer.prompt<{ value: string }>([{ type: "input", name: "value", message: text("new.impulseText"), validate: (v: string) => v.trim() !== "" }]);
+    impulses.push({ kind: kind as Impulse["kind"], text: value.trim() });
+  }
+
+  let note: string | undefined;
+  const { wantNote } = await inquirer.prompt<{ wantNote: boolean }>([{ type: "confirm", name: "wantNote", default: true, message: text("new.addNote") }]);
+  if (wantNote) {
+    const { value } = await inquirer.prompt<{ value: string }>([{ type: "editor", name: "value", message: text("new.note") }]);
+    if (value.trim() !== "") note = value.trim();
+  }
+  const { appointment } = await inquirer.prompt<{ appointment: string }>([
+    {
+      type: "input",
+      name: "appointment",
+      message: text("new.appointment"),
+      validate: (v: string) => v.trim() === "" || parseAppointment(v, wf.tz) !== null || text("workflow.badAppointment", { value: v }),
+    },
+  ]);
+
+  const draft: FollowUpDraft = {
+    client: alias,
+    photos,
+    audio,
+    impulses,
+    ...(homework === undefined ? {} : { homework }),
+    ...(note === undefined ? {} : { note }),
+    ...(appointment.trim() === "" ? {} : { appointment: appointment.trim() }),
+  };
+  if (photos.length + audio.length + impulses.length === 0 && !homework && !note && !draft.appointment) {
+    throw new UserError(ExitCode.usage, "workflow.nothingToSend", { alias });
+  }
+  const valid = await checkDraft(ctx, wf, draft);
+  if (valid === undefined) return;
+
+  const preview = await previewFollowUp(valid, wf.prepare);
+  ctx.out.say("new.preview");
+  ctx.out.line(preview.composed.message);
+  ctx.out.say("send.dryRunItems", { count: preview.items.length, size: formatSize(preview.bundleBytes) });
+  printItems(ctx, preview.items);
+  const { ok } = await inquirer.prompt<{ ok: boolean }>([
+    { type: "confirm", name: "ok", default: true, message: text("send.confirm", { alias, channel: valid.channel.name }) },
+  ]);
+  if (!ok) {
+    ctx.out.say("send.aborted");
+    return;
+  }
+  await sendPrepared(ctx, wf, valid, "new", o.now === true ? { immediate: true } : {});
+}

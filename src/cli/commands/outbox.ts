@@ -1,0 +1,116 @@
+/** `nachklang outbox list|flush|cancel|retry`: follow-ups waiting for contact hours. */
+import { ExitCode, UserError } from "../../errors.js";
+import type { FollowUpState } from "../../delivery/ledger.js";
+import { deliverFollowUp } from "../../delivery/runner.js";
+import type { Workflow } from "../../followup/workflow.js";
+import type { CliContext } from "../context.js";
+import { openCliWorkflow, stateText, whenText } from "../workflow.js";
+import { describeState } from "./status.js";
+
+const WAITING: ReadonlySet<FollowUpState["state"]> = new Set(["sealed", "queued", "sending", "failed", "uncertain"]);
+
+async function waiting(wf: Workflow): Promise<FollowUpState[]> {
+  const states = [...(await wf.ledger.states()).values()];
+  const out: FollowUpState[] = [];
+  for (const s of states) {
+    if (!WAITING.has(s.state) || s.bundle === undefined) continue;
+    if (!(await wf.outbox.has(s.bundle))) continue;
+    out.push(s);
+  }
+  return out.sort((a, b) => (a.due ?? a.created).localeCompare(b.due ?? b.created));
+}
+
+/** Find a follow-up by bundle id or key (a unique prefix of at least 6 characters will do). */
+async function find(wf: Workflow, id: string): Promise<FollowUpState> {
+  const matches = [...(await wf.ledger.states()).values()].filter(
+    (s) => s.bundle === id || s.key === id || (id.length >= 6 && (s.bundle?.startsWith(id) === true || s.key.startsWith(id))),
+  );
+  const only = matches[0];
+  if (matches.length !== 1 || only === undefined) throw new UserError(ExitCode.usage, "outbox.unknownId", { id });
+  return only;
+}
+
+export async function list(ctx: CliContext, o: { passphraseFile?: string }): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const items = await waiting(wf);
+  if (items.length === 0) ctx.out.say("outbox.empty");
+  for (const s of items) {
+    ctx.out.say("outbox.line", {
+      id: s.bundle ?? s.key,
+      alias: wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient"),
+      channel: s.channel ?? "-",
+      state: stateText(ctx, s.state),
+      when: s.due === undefined ? "-" : whenText(ctx, wf, new Date(s.due)),
+    });
+  }
+  ctx.out.result(items.map((s) => describeState(wf, s)));
+}
+
+export async function flush(ctx: CliContext, o: { passphraseFile?: string }): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const now = wf.now();
+  const all = await waiting(wf);
+  // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
+  const due = all.filter(
+    (s) => s.state !== "uncertain" && !(s.state === "failed" && s.retryable === false) && (s.due === undefined || Date.parse(s.due) <= now.getTime()),
+  );
+  // Leftovers of killed processes (bundles the ledger never recorded) older than an hour.
+  const known = new Set([...(await wf.ledger.states()).values()].flatMap((s) => (s.bundle === undefined ? [] : [s.bundle])));
+  await wf.outbox.sweep(known, 60 * 60 * 1000);
+  if (due.length === 0) {
+    ctx.out.say("outbox.flushNothing", { waiting: all.length });
+    ctx.out.result({ delivered: [], failed: [], waiting: all.length });
+    return;
+  }
+  const results: Record<string, unknown>[] = [];
+  let failed = 0;
+  for (const s of due) {
+    const alias = wf.aliasOf(s.client) ?? "?";
+    const id = s.bundle ?? s.key;
+    const outcome = await deliverFollowUp(s.key, wf.delivery).catch((error: unknown) => {
+      if (error instanceof UserError) return { status: "failed" as const, reason: error.key, params: error.params, retryable: true };
+      throw error;
+    });
+    if (outcome.status === "sent") ctx.out.say("batch.lineSent", { alias, channel: s.channel ?? "-", id });
+    else if (outcome.status === "failed") {
+      failed++;
+      ctx.out.warn("batch.lineFailed", { alias, problem: ctx.out.text(outcome.reason, outcome.params) });
+    } else if (outcome.status === "uncertain") {
+      failed++;
+      ctx.out.warn("batch.lineUncertain", { alias, id });
+    } else ctx.out.say("batch.lineAlready", { alias, id, state: stateText(ctx, outcome.state) });
+    results.push({ id, client: alias, status: outcome.status });
+  }
+  ctx.out.result({ results, waiting: all.length - due.length });
+  if (failed > 0) process.exitCode = failed === due.length ? ExitCode.failure : ExitCode.partial;
+}
+
+export async function cancel(ctx: CliContext, id: string, o: { passphraseFile?: string }): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const target = await find(wf, id);
+  const release = await wf.ledger.claim(target.key);
+  try {
+    const now = await wf.ledger.state(target.key);
+    if (now === undefined || now.state === "sent" || now.state === "cancelled" || now.state === "sending") {
+      throw new UserError(ExitCode.usage, "outbox.notCancellable", { id, state: stateText(ctx, now?.state ?? "cancelled") });
+    }
+    await wf.ledger.append({ fu: target.key, ev: "cancelled" }, wf.now());
+    if (target.bundle !== undefined) await wf.outbox.remove(target.bundle);
+  } finally {
+    await release();
+  }
+  ctx.out.say("outbox.cancelled", { id: target.bundle ?? target.key });
+  ctx.out.result({ id: target.bundle ?? null, key: target.key, state: "cancelled" });
+}
+
+/** Release an uncertain (or failed) follow-up so that the next flush delivers it again. */
+export async function retry(ctx: CliContext, id: string, o: { passphraseFile?: string }): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const target = await find(wf, id);
+  if (target.state !== "uncertain" && target.state !== "failed") {
+    throw new UserError(ExitCode.usage, "outbox.notUncertain", { id, state: stateText(ctx, target.state) });
+  }
+  await wf.ledger.append({ fu: target.key, ev: "released" }, wf.now());
+  ctx.out.say("outbox.released", { id: target.bundle ?? target.key });
+  ctx.out.result({ id: target.bundle ?? null, key: target.key, state: "queued" });
+}

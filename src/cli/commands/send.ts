@@ -1,0 +1,186 @@
+/** `nachklang send ALIAS …`: compose, seal, queue and (inside contact hours) deliver one follow-up. */
+import { existsSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { ExitCode, PolicyError, UserError } from "../../errors.js";
+import { parseLocalTime } from "../../delivery/hours.js";
+import { deliverClaimed, type DeliveryOutcome } from "../../delivery/runner.js";
+import { splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../../followup/draft.js";
+import { singleFollowUpKey } from "../../followup/keys.js";
+import { dueTime, prepareClaimed, previewFollowUp, type ItemSummary, type Prepared } from "../../followup/pipeline.js";
+import { validateDraft, type ValidDraft } from "../../followup/validate.js";
+import type { Workflow } from "../../followup/workflow.js";
+import { isWhatsApp } from "../../practice/consent.js";
+import type { CliContext } from "../context.js";
+import { formatSize, openCliWorkflow, reportProblems, whenText } from "../workflow.js";
+
+export interface SendOptions {
+  photo?: string[];
+  audio?: string[];
+  homework?: string;
+  var?: string[];
+  impulse?: string[];
+  note?: string;
+  noteFile?: string;
+  appointment?: string;
+  channel?: string;
+  now?: boolean;
+  at?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  passphraseFile?: string;
+}
+
+const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+
+async function draftFrom(alias: string, o: SendOptions): Promise<FollowUpDraft> {
+  if (o.note !== undefined && o.noteFile !== undefined) throw new UserError(ExitCode.usage, "workflow.noteTwice");
+  let note = o.note;
+  if (o.noteFile !== undefined) {
+    try {
+      note = await readFile(o.noteFile, "utf8");
+    } catch {
+      throw new UserError(ExitCode.usage, "file.missing", { file: o.noteFile });
+    }
+  }
+  const impulses: Impulse[] = (o.impulse ?? []).map((text) => {
+    const parsed = splitImpulseArg(text);
+    if (parsed === null) throw new UserError(ExitCode.usage, "workflow.badImpulse", { value: text });
+    return parsed;
+  });
+  const vars: Record<string, string> = {};
+  for (const v of o.var ?? []) {
+    const pair = splitVarArg(v);
+    if (pair === null) throw new UserError(ExitCode.usage, "workflow.badVar", { value: v });
+    vars[pair[0]] = pair[1];
+  }
+  if (o.homework === undefined && Object.keys(vars).length > 0) throw new UserError(ExitCode.usage, "workflow.varWithoutHomework");
+  const draft: FollowUpDraft = {
+    client: alias,
+    ...(o.channel === undefined ? {} : { channel: o.channel }),
+    photos: (o.photo ?? []).map((p) => splitMediaArg(p, isFile)),
+    audio: (o.audio ?? []).map((p) => splitMediaArg(p, isFile)),
+    ...(o.homework === undefined ? {} : { homework: { id: o.homework, vars } }),
+    impulses,
+    ...(note === undefined ? {} : { note }),
+    ...(o.appointment === undefined ? {} : { appointment: o.appointment }),
+  };
+  const empty = draft.photos.length + draft.audio.length + impulses.length === 0 && !draft.homework && !note?.trim() && !draft.appointment;
+  if (empty) throw new UserError(ExitCode.usage, "workflow.nothingToSend", { alias });
+  return draft;
+}
+
+/** Check the draft; prints every problem and returns undefined when there are any. */
+export async function checkDraft(ctx: CliContext, wf: Workflow, draft: FollowUpDraft): Promise<ValidDraft | undefined> {
+  const validation = await validateDraft(draft, wf.validation);
+  if (validation.valid !== undefined) return validation.valid;
+  if (validation.problems.length === 1 && validation.problems[0] !== undefined) {
+    const only = validation.problems[0];
+    throw validation.refused ? new PolicyError(only.key, only.params) : new UserError(ExitCode.usage, only.key, only.params);
+  }
+  reportProblems(ctx, validation.problems, validation.refused, { key: "workflow.problems", params: { count: validation.problems.length } });
+  return undefined;
+}
+
+export function printItems(ctx: CliContext, items: readonly ItemSummary[]): void {
+  for (const i of items) {
+    ctx.out.say("send.item", { kind: i.kind, name: i.name, size: formatSize(i.size), caption: i.caption ? ` – ${i.caption}` : "" });
+  }
+}
+
+export async function confirmSend(ctx: CliContext, alias: string, channel: string): Promise<boolean> {
+  if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "send.needsYes");
+  const { default: inquirer } = await import("inquirer");
+  const answer = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: true, message: ctx.out.text("send.confirm", { alias, channel }) }]);
+  return answer.ok;
+}
+
+/** Prepare and, when due, deliver one follow-up under its lock; prints the summary. */
+export async function sendPrepared(
+  ctx: CliContext,
+  wf: Workflow,
+  valid: ValidDraft,
+  origin: "send" | "new",
+  timing: { immediate?: boolean; at?: Date },
+): Promise<{ prepared: Prepared; outcome: DeliveryOutcome | undefined }> {
+  const key = singleFollowUpKey();
+  const release = await wf.ledger.claim(key);
+  let prepared: Prepared;
+  let outcome: DeliveryOutcome | undefined;
+  try {
+    prepared = await prepareClaimed(valid, key, origin, timing, wf.prepare);
+    if (prepared.due.getTime() <= wf.now().getTime()) outcome = await deliverClaimed(key, wf.delivery);
+  } finally {
+    await release();
+  }
+  const alias = valid.client.alias;
+  const channel = valid.channel.name;
+  const base = { alias, channel, id: prepared.bundleId, count: prepared.items.length, size: formatSize(prepared.bytes) };
+  if (outcome === undefined) {
+    ctx.out.say("send.summaryQueued", { ...base, when: whenText(ctx, wf, prepared.due) });
+  } else if (outcome.status === "sent") {
+    ctx.out.say("send.summarySent", base);
+  } else if (outcome.status === "failed") {
+    ctx.out.warn("send.summaryFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
+    process.exitCode = outcome.reason === "consent.missing" ? ExitCode.refused : ExitCode.failure;
+  } else {
+    ctx.out.warn("send.summaryUncertain", base);
+    process.exitCode = ExitCode.failure;
+  }
+  printItems(ctx, prepared.items);
+  ctx.out.result({
+    ok: outcome === undefined || outcome.status === "sent",
+    id: prepared.bundleId,
+    key,
+    client: alias,
+    channel,
+    state: outcome === undefined ? "queued" : outcome.status,
+    due: prepared.due.toISOString(),
+    items: prepared.items,
+    bytes: prepared.bytes,
+    ...(outcome?.status === "sent" ? { ids: outcome.ids } : {}),
+    ...(outcome?.status === "failed" ? { reason: outcome.reason, text: ctx.out.text(outcome.reason, outcome.params) } : {}),
+  });
+  return { prepared, outcome };
+}
+
+export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {
+  // Refuse WhatsApp before asking for a passphrase or touching anything.
+  if (o.channel !== undefined && isWhatsApp(o.channel)) throw new PolicyError("channels.whatsappRefused");
+  const draft = await draftFrom(alias, o);
+  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
+  const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
+  const valid = await checkDraft(ctx, wf, draft);
+  if (valid === undefined) return;
+  const due = dueTime(wf.now(), wf.hours, timing);
+  const dueNow = due.getTime() <= wf.now().getTime();
+
+  if (o.dryRun === true) {
+    const preview = await previewFollowUp(valid, wf.prepare);
+    const when = dueNow ? ctx.out.text("send.whenNow") : whenText(ctx, wf, due);
+    ctx.out.say("send.dryRunHeader", { alias, channel: valid.channel.name, when });
+    ctx.out.say("send.dryRunMessage");
+    ctx.out.line(preview.composed.message);
+    ctx.out.say("send.dryRunItems", { count: preview.items.length, size: formatSize(preview.bundleBytes) });
+    printItems(ctx, preview.items);
+    ctx.out.result({
+      dryRun: true,
+      client: alias,
+      channel: valid.channel.name,
+      channelType: valid.channel.type,
+      due: due.toISOString(),
+      message: preview.composed.message,
+      items: preview.items,
+      bundleBytes: preview.bundleBytes,
+    });
+    return;
+  }
+  if (o.yes !== true) {
+    if (ctx.json) throw new UserError(ExitCode.usage, "send.needsYes");
+    if (!(await confirmSend(ctx, alias, valid.channel.name))) {
+      ctx.out.say("send.aborted");
+      return;
+    }
+  }
+  await sendPrepared(ctx, wf, valid, "send", timing);
+}

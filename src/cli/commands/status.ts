@@ -1,0 +1,75 @@
+/** `nachklang status [ALIAS]` and `nachklang history ALIAS`: what the ledger knows. */
+import type { FollowUpState } from "../../delivery/ledger.js";
+import type { Workflow } from "../../followup/workflow.js";
+import type { CliContext } from "../context.js";
+import { formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
+
+export function describeState(wf: Workflow, s: FollowUpState) {
+  return {
+    id: s.bundle ?? null,
+    key: s.key,
+    client: wf.aliasOf(s.client) ?? null,
+    channel: s.channel ?? null,
+    state: s.state,
+    created: s.created,
+    updated: s.updated,
+    due: s.due ?? null,
+    sent: s.sentAt ?? null,
+    items: s.items ?? null,
+    bytes: s.bytes ?? null,
+    attempts: s.attempts,
+    reason: s.reason ?? null,
+  };
+}
+
+export async function status(ctx: CliContext, alias: string | undefined, o: { passphraseFile?: string }): Promise<void> {
+  const { practice, wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  if (alias !== undefined) practice.clients.require(alias);
+  const read = await wf.ledger.read();
+  if (read.tornTail) ctx.out.warn("ledger.torn");
+  const { foldLedger } = await import("../../delivery/ledger.js");
+  const tag = alias === undefined ? undefined : wf.tagger(alias);
+  const states = [...foldLedger(read.events).values()]
+    .filter((s) => tag === undefined || s.client === tag)
+    .sort((a, b) => a.created.localeCompare(b.created));
+  if (states.length === 0) ctx.out.say("status.none");
+  for (const s of states) {
+    const detail =
+      s.state === "queued" && s.due !== undefined
+        ? ` → ${whenText(ctx, wf, new Date(s.due))}`
+        : s.state === "sent" && s.sentAt !== undefined
+          ? ` ${whenText(ctx, wf, new Date(s.sentAt))}`
+          : s.state === "failed" && s.reason !== undefined
+            ? ` (${s.reason})`
+            : "";
+    ctx.out.say("status.line", {
+      created: whenText(ctx, wf, new Date(s.created)),
+      id: s.bundle ?? s.key,
+      alias: wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient"),
+      channel: s.channel ?? "-",
+      state: stateText(ctx, s.state),
+      detail,
+    });
+  }
+  ctx.out.result(states.map((s) => describeState(wf, s)));
+}
+
+export async function history(ctx: CliContext, alias: string, o: { passphraseFile?: string }): Promise<void> {
+  const { practice, wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  practice.clients.require(alias);
+  const tag = wf.tagger(alias);
+  const sent = [...(await wf.ledger.states()).values()]
+    .filter((s) => s.client === tag && s.state === "sent")
+    .sort((a, b) => (b.sentAt ?? "").localeCompare(a.sentAt ?? ""));
+  if (sent.length === 0) ctx.out.say("history.none", { alias });
+  for (const s of sent) {
+    ctx.out.say("history.line", {
+      when: whenText(ctx, wf, new Date(s.sentAt ?? s.updated)),
+      channel: s.channel ?? "-",
+      items: s.items ?? 0,
+      size: formatSize(s.bytes ?? 0),
+      id: s.bundle ?? s.key,
+    });
+  }
+  ctx.out.result(sent.map((s) => describeState(wf, s)));
+}

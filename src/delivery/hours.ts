@@ -1,0 +1,197 @@
+/**
+ * Contact hours: when follow-ups may go out. Weekly windows in the practice's time zone
+ * (`mo-fr 09:00-18:00; sa 10:00-12:00`), plus days off (holidays, ranges of local dates).
+ * Local-time arithmetic goes through luxon (IANA zones via Intl), so daylight-saving changes
+ * move the UTC instant of "09:00" as they should.
+ */
+import { DateTime, IANAZone } from "luxon";
+import { ExitCode, UserError } from "../errors.js";
+
+/** A weekly window: ISO weekdays (1 = Monday … 7 = Sunday), minutes after local midnight [from, to). */
+export interface Window {
+  readonly days: readonly number[];
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Days off as local dates, both ends included (`YYYY-MM-DD`). */
+export interface DaysOff {
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface ContactHours {
+  /** The text as the practitioner wrote it, normalised. */
+  readonly spec: string;
+  readonly tz: string;
+  readonly windows: readonly Window[];
+  readonly off: readonly DaysOff[];
+}
+
+/** How contact hours are kept in the config (no secrets, no client data). */
+export interface StoredHours {
+  readonly spec: string;
+  readonly tz: string;
+  readonly off: readonly DaysOff[];
+}
+
+const DAY_NAMES: Readonly<Record<string, number>> = {
+  mo: 1, tu: 2, di: 2, we: 3, mi: 3, th: 4, do: 4, fr: 5, sa: 6, su: 7, so: 7,
+};
+const DAY_LABEL = ["", "mo", "tu", "we", "th", "fr", "sa", "su"] as const;
+
+function bad(spec: string, part: string): UserError {
+  return new UserError(ExitCode.usage, "hours.badSpec", { spec, part });
+}
+
+function parseDays(spec: string, text: string): number[] {
+  const days = new Set<number>();
+  for (const piece of text.split(",")) {
+    const range = piece.trim().toLowerCase().split("-");
+    const start = DAY_NAMES[range[0] ?? ""];
+    const end = DAY_NAMES[range[range.length - 1] ?? ""];
+    if (start === undefined || end === undefined || range.length > 2) throw bad(spec, piece);
+    // A range may wrap around the week end (sa-mo).
+    for (let d = start, n = 0; n < 7; d = (d % 7) + 1, n++) {
+      days.add(d);
+      if (d === end) break;
+    }
+  }
+  return [...days].sort((a, b) => a - b);
+}
+
+function parseClock(spec: string, text: string, allow24: boolean): number {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!m) throw bad(spec, text);
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (min > 59 || h > 24 || (h === 24 && (min !== 0 || !allow24))) throw bad(spec, text);
+  return h * 60 + min;
+}
+
+function clockText(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+export function checkZone(tz: string): string {
+  if (!IANAZone.isValidZone(tz)) throw new UserError(ExitCode.usage, "hours.badZone", { tz });
+  return tz;
+}
+
+/** Parse `mo-fr 09:00-18:00; sa 10:00-12:00` (German day names too: di, mi, do, so). */
+export function parseWindows(spec: string): Window[] {
+  const windows: Window[] = [];
+  const groups = spec.split(";").map((g) => g.trim()).filter((g) => g.length > 0);
+  if (groups.length === 0) throw bad(spec, spec);
+  for (const group of groups) {
+    const [dayText, ...times] = group.split(/\s+/);
+    if (dayText === undefined || times.length === 0) throw bad(spec, group);
+    const days = parseDays(spec, dayText);
+    for (const time of times.flatMap((t) => t.split(",")).filter((t) => t.length > 0)) {
+      const [a, b, extra] = time.split("-");
+      if (a === undefined || b === undefined || extra !== undefined) throw bad(spec, time);
+      const from = parseClock(spec, a, false);
+      const to = parseClock(spec, b, true);
+      if (to <= from) throw bad(spec, time);
+      windows.push({ days, from, to });
+    }
+  }
+  return windows;
+}
+
+export function formatWindows(windows: readonly Window[]): string {
+  return windows
+    .map((w) => {
+      const days = w.days;
+      const contiguous = days.length > 1 && days.every((d, i) => i === 0 || d === (days[i - 1] ?? 0) + 1);
+      const dayText = contiguous ? `${DAY_LABEL[days[0] ?? 1]}-${DAY_LABEL[days[days.length - 1] ?? 1]}` : days.map((d) => DAY_LABEL[d]).join(",");
+      return `${dayText} ${clockText(w.from)}-${clockText(w.to)}`;
+    })
+    .join("; ");
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkDate(text: string, original: string): string {
+  if (!DATE.test(text) || !DateTime.fromISO(text).isValid) throw new UserError(ExitCode.usage, "hours.badOff", { value: original });
+  return text;
+}
+
+/** `2026-12-23..2027-01-06` or one day `2026-12-24`. */
+export function parseDaysOff(text: string): DaysOff {
+  const [a, b, extra] = text.trim().split("..");
+  if (a === undefined || extra !== undefined) throw new UserError(ExitCode.usage, "hours.badOff", { value: text });
+  const from = checkDate(a, text);
+  const to = checkDate(b ?? a, text);
+  if (to < from) throw new UserError(ExitCode.usage, "hours.badOff", { value: text });
+  return { from, to };
+}
+
+export function contactHours(stored: StoredHours): ContactHours {
+  return { spec: stored.spec, tz: checkZone(stored.tz), windows: parseWindows(stored.spec), off: stored.off };
+}
+
+function isDayOff(hours: ContactHours, local: DateTime): boolean {
+  const day = local.toISODate() ?? "";
+  return hours.off.some((o) => o.from <= day && day <= o.to);
+}
+
+/** Is `instant` inside contact hours? No contact hours configured means always. */
+export function isOpen(hours: ContactHours | undefined, instant: Date): boolean {
+  if (hours === undefined) return true;
+  const local = DateTime.fromJSDate(instant, { zone: hours.tz });
+  if (isDayOff(hours, local)) return false;
+  const minute = local.hour * 60 + local.minute + local.second / 60;
+  return hours.windows.some((w) => w.days.includes(local.weekday) && w.from <= minute && minute < w.to);
+}
+
+/**
+ * The first instant at or after `instant` inside contact hours: `instant` itself when open,
+ * else the start of the next window. A window starting at a local time skipped by a
+ * daylight-saving change starts at the first valid instant after it. Null when no window
+ * opens within the next 400 days (everything is a day off).
+ */
+export function nextOpening(hours: ContactHours | undefined, instant: Date): Date | null {
+  if (hours === undefined || isOpen(hours, instant)) return instant;
+  const start = DateTime.fromJSDate(instant, { zone: hours.tz }).startOf("day");
+  for (let d = 0; d <= 400; d++) {
+    const day = start.plus({ days: d });
+    if (isDayOff(hours, day)) continue;
+    const starts = hours.windows
+      .filter((w) => w.days.includes(day.weekday))
+      .map((w) => w.from)
+      .sort((a, b) => a - b);
+    for (const from of starts) {
+      const candidate = DateTime.fromObject(
+        { year: day.year, month: day.month, day: day.day, hour: Math.floor(from / 60), minute: from % 60 },
+        { zone: hours.tz },
+      );
+      if (candidate.toMillis() >= instant.getTime()) return candidate.toJSDate();
+    }
+  }
+  return null;
+}
+
+/** A local time for people: `Mo 2026-11-30 09:00 (Europe/Berlin)`. */
+export function formatLocal(instant: Date, tz: string, lang: "de" | "en"): string {
+  const local = DateTime.fromJSDate(instant, { zone: tz }).setLocale(lang === "de" ? "de-DE" : "en-GB");
+  return `${local.toFormat("ccc yyyy-MM-dd HH:mm")} (${tz})`;
+}
+
+/**
+ * Parse a time the practitioner types (`2026-12-03 16:00`, `2026-12-03T16:00`, or ISO with an
+ * offset) in the practice's time zone.
+ */
+export function parseLocalTime(text: string, tz: string): Date {
+  const trimmed = text.trim();
+  const withOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
+  const dt = withOffset
+    ? DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true })
+    : DateTime.fromISO(trimmed.replace(" ", "T"), { zone: tz });
+  if (!dt.isValid || !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(trimmed)) throw new UserError(ExitCode.usage, "time.bad", { value: text });
+  return dt.toJSDate();
+}
+
+export function systemZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}

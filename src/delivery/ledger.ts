@@ -1,0 +1,269 @@
+/**
+ * The ledger: an append-only record of what happened to each follow-up, one JSON object per
+ * line, each line fsync'd before the step it records is taken as done. It holds ids, hashes,
+ * times and states — never names, never content, never aliases (clients appear only as a
+ * keyed hash, see client-tag.ts).
+ *
+ * Crash safety: a process killed mid-write leaves at most one torn last line. Readers ignore
+ * it; the next writer cuts it off (under the append lock) before appending, so the file is
+ * always a sequence of whole lines.
+ *
+ * Concurrency: appends take a short lock (proper-lockfile); delivering a follow-up takes a
+ * per-follow-up lock held for the whole delivery, so two processes cannot deliver the same
+ * follow-up at once. A lock left behind by a killed process goes stale after a few seconds.
+ */
+import { open, readFile, stat, type FileHandle } from "node:fs/promises";
+import { join } from "node:path";
+import lockfile from "proper-lockfile";
+import { z } from "zod";
+import { ExitCode, UserError } from "../errors.js";
+import { ensurePrivateDir } from "../practice/home.js";
+
+export const FOLLOWUP_KEY = /^[0-9a-z]{16,64}$/;
+
+const base = { v: z.literal(1), at: z.iso.datetime({ offset: true }), fu: z.string().regex(FOLLOWUP_KEY) };
+
+export const ledgerEventSchema = z.discriminatedUnion("ev", [
+  z.object({
+    ...base,
+    ev: z.literal("sealed"),
+    bundle: z.string().regex(/^[0-9a-z]{26}$/),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** Keyed hash of the client alias (client-tag.ts), never the alias. */
+    client: z.string().regex(/^[0-9a-f]{32}$/),
+    channel: z.string(),
+    channelType: z.string(),
+    items: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative(),
+    /** Where the follow-up came from: a single send, the wizard, or a batch entry. */
+    origin: z.enum(["send", "new", "batch"]),
+  }).strict(),
+  z.object({ ...base, ev: z.literal("queued"), due: z.iso.datetime({ offset: true }) }).strict(),
+  z.object({ ...base, ev: z.literal("sending"), attempt: z.number().int().positive(), pid: z.number().int() }).strict(),
+  z.object({ ...base, ev: z.literal("part"), part: z.string().max(200), id: z.string().max(500) }).strict(),
+  z.object({ ...base, ev: z.literal("sent"), ids: z.array(z.string().max(500)) }).strict(),
+  z.object({ ...base, ev: z.literal("failed"), reason: z.string().max(200), retryable: z.boolean() }).strict(),
+  z.object({ ...base, ev: z.literal("uncertain") }).strict(),
+  z.object({ ...base, ev: z.literal("released") }).strict(),
+  z.object({ ...base, ev: z.literal("cancelled") }).strict(),
+]);
+export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type NewLedgerEvent = DistributiveOmit<LedgerEvent, "v" | "at">;
+
+export type FollowUpStateName = "sealed" | "queued" | "sending" | "sent" | "failed" | "uncertain" | "cancelled";
+
+export interface FollowUpState {
+  readonly key: string;
+  state: FollowUpStateName;
+  bundle?: string;
+  sha256?: string;
+  client?: string;
+  channel?: string;
+  channelType?: string;
+  items?: number;
+  bytes?: number;
+  origin?: "send" | "new" | "batch";
+  created: string;
+  updated: string;
+  due?: string;
+  attempts: number;
+  parts: Map<string, string>;
+  ids: string[];
+  reason?: string;
+  retryable?: boolean;
+  sentAt?: string;
+}
+
+/** Fold events into one state per follow-up, in ledger order. */
+export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUpState> {
+  const states = new Map<string, FollowUpState>();
+  for (const e of events) {
+    let s = states.get(e.fu);
+    if (s === undefined) {
+      s = { key: e.fu, state: "sealed", created: e.at, updated: e.at, attempts: 0, parts: new Map(), ids: [] };
+      states.set(e.fu, s);
+    }
+    s.updated = e.at;
+    switch (e.ev) {
+      case "sealed":
+        Object.assign(s, {
+          state: "sealed", bundle: e.bundle, sha256: e.sha256, client: e.client, channel: e.channel,
+          channelType: e.channelType, items: e.items, bytes: e.bytes, origin: e.origin, created: e.at,
+        });
+        s.parts = new Map();
+        s.ids = [];
+        break;
+      case "queued":
+        s.state = "queued";
+        s.due = e.due;
+        break;
+      case "sending":
+        s.state = "sending";
+        s.attempts = Math.max(s.attempts, e.attempt);
+        break;
+      case "part":
+        s.parts.set(e.part, e.id);
+        break;
+      case "sent":
+        s.state = "sent";
+        s.ids = [...e.ids];
+        s.sentAt = e.at;
+        break;
+      case "failed":
+        s.state = "failed";
+        s.reason = e.reason;
+        s.retryable = e.retryable;
+        break;
+      case "uncertain":
+        s.state = "uncertain";
+        break;
+      case "released":
+        // The practitioner checked an uncertain delivery and asked for it to go out again.
+        s.state = "queued";
+        break;
+      case "cancelled":
+        s.state = "cancelled";
+        break;
+    }
+  }
+  return states;
+}
+
+export interface LedgerRead {
+  readonly events: LedgerEvent[];
+  /** A torn last line (a write interrupted by a crash) was ignored. */
+  readonly tornTail: boolean;
+  /** Lines that are not valid events (damage beyond a torn tail). */
+  readonly damaged: number;
+}
+
+const APPEND_LOCK = { stale: 5000, realpath: false, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 } } as const;
+
+export class Ledger {
+  readonly file: string;
+  private readonly locks: string;
+
+  constructor(readonly dir: string) {
+    this.file = join(dir, "events.jsonl");
+    this.locks = join(dir, "locks");
+  }
+
+  async read(): Promise<LedgerRead> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], tornTail: false, damaged: 0 };
+      throw error;
+    }
+    const lines = text.split("\n");
+    const last = lines.pop() ?? "";
+    const tornTail = last.length > 0;
+    const events: LedgerEvent[] = [];
+    let damaged = 0;
+    for (const line of lines) {
+      if (line.length === 0) continue;
+      const parsed = safeJson(line);
+      const event = ledgerEventSchema.safeParse(parsed);
+      if (event.success) events.push(event.data);
+      else damaged++;
+    }
+    return { events, tornTail, damaged };
+  }
+
+  async states(): Promise<Map<string, FollowUpState>> {
+    return foldLedger((await this.read()).events);
+  }
+
+  async state(key: string): Promise<FollowUpState | undefined> {
+    return (await this.states()).get(key);
+  }
+
+  /** Append one event and fsync it. Returns when the event is on disk. */
+  async append(event: NewLedgerEvent, now: Date = new Date()): Promise<void> {
+    const full = ledgerEventSchema.parse({ v: 1, at: now.toISOString(), ...event });
+    const line = Buffer.from(JSON.stringify(full) + "\n", "utf8");
+    await ensurePrivateDir(this.dir);
+    const release = await lockfile.lock(this.file, { ...APPEND_LOCK, lockfilePath: join(this.dir, "events.lock") });
+    try {
+      const handle = await open(this.file, "a+", 0o600);
+      try {
+        await cutTornTail(handle);
+        await handle.write(line);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } finally {
+      await release();
+    }
+  }
+
+  /**
+   * Take the delivery lock of one follow-up. Waits for a lock left by a killed process to go
+   * stale; a lock held by a live process for longer gives a UserError (the follow-up is being
+   * delivered elsewhere right now).
+   */
+  async claim(key: string): Promise<() => Promise<void>> {
+    await ensurePrivateDir(this.locks);
+    let compromised = false;
+    try {
+      const release = await lockfile.lock(join(this.locks, key), {
+        stale: 6000,
+        realpath: false,
+        lockfilePath: join(this.locks, `${key}.lock`),
+        retries: { retries: 40, minTimeout: 250, maxTimeout: 250, factor: 1 },
+        onCompromised: () => {
+          compromised = true;
+        },
+      });
+      return async () => {
+        if (!compromised) await release();
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ELOCKED") throw new UserError(ExitCode.failure, "ledger.busy", { id: key });
+      throw error;
+    }
+  }
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+async function cutTornTail(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return;
+  // Find the last newline; everything after it is a torn write from a crash.
+  const chunk = 64 * 1024;
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk);
+    const buf = Buffer.alloc(end - start);
+    await handle.read(buf, 0, buf.length, start);
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      await handle.truncate(start + nl + 1);
+      return;
+    }
+    end = start;
+  }
+  await handle.truncate(0);
+}
+
+export async function ledgerExists(dir: string): Promise<boolean> {
+  try {
+    await stat(join(dir, "events.jsonl"));
+    return true;
+  } catch {
+    return false;
+  }
+}

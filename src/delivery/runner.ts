@@ -1,0 +1,152 @@
+/**
+ * Delivering one queued follow-up: take its lock, look at its state in the ledger, check
+ * consent again, open the sealed bundle, hand it to the channel with a `DeliveryProgress`
+ * backed by the ledger, record the result.
+ *
+ * A ledger that says `sending` for a follow-up whose lock we now hold means a process died
+ * mid-delivery: whether the client received it is unknown. On channels where repeating is
+ * harmless (the folder channel: same bundle id, same file) it is delivered again; on all
+ * others it is marked `uncertain`, reported, and left for the practitioner to check
+ * (`nachklang outbox retry ID` releases it).
+ */
+import type { DeliveryProgress, DeliveryRecipient } from "../channels/contract.js";
+import { isUserError } from "../errors.js";
+import type { MessageKey, MessageParams } from "../messages/index.js";
+import type { ClientRecord } from "../practice/clients.js";
+import { currentConsent } from "../practice/consent.js";
+import { addressOf } from "../followup/validate.js";
+import type { ChannelPort, OpenPort, ViewerPort } from "../followup/ports.js";
+import { makePrivateTemp, removeTemp } from "../temp.js";
+import type { Clock } from "./clock.js";
+import type { FollowUpState, Ledger } from "./ledger.js";
+import type { Outbox } from "./outbox.js";
+
+/** Channel types on which delivering the same bundle twice cannot duplicate anything. */
+export const REPEAT_HARMLESS: ReadonlySet<string> = new Set(["folder"]);
+
+/**
+ * Channel types that hand over the sealed bundle file itself and never read the item files:
+ * they get the fully verified manifest without extracting the items (which would write every
+ * item to a temporary folder for nothing).
+ */
+export const BUNDLE_ONLY: ReadonlySet<string> = new Set(["folder"]);
+
+/** Channel types that carry no content themselves, only the passphrase viewer (e-mail). */
+export const NEEDS_VIEWER: ReadonlySet<string> = new Set(["email"]);
+
+export type DeliveryOutcome =
+  | { readonly status: "sent"; readonly ids: readonly string[]; readonly repeated: boolean }
+  | { readonly status: "failed"; readonly reason: MessageKey; readonly params: MessageParams; readonly retryable: boolean }
+  | { readonly status: "uncertain" }
+  | { readonly status: "skipped"; readonly state: FollowUpState["state"] };
+
+export interface DeliveryEnv {
+  readonly ledger: Ledger;
+  readonly outbox: Outbox;
+  readonly open: OpenPort;
+  readonly channels: ChannelPort;
+  readonly viewer?: ViewerPort;
+  readonly client: (alias: string) => ClientRecord | undefined;
+  readonly pinKey: (alias: string, name: string, value: string) => Promise<void>;
+  readonly now: Clock;
+}
+
+/** Deliver under the follow-up's lock (see `deliverClaimed` for a caller that holds it). */
+export async function deliverFollowUp(key: string, env: DeliveryEnv): Promise<DeliveryOutcome> {
+  const release = await env.ledger.claim(key);
+  try {
+    return await deliverClaimed(key, env);
+  } finally {
+    await release();
+  }
+}
+
+function failure(reason: MessageKey, params: MessageParams, retryable: boolean): DeliveryOutcome {
+  return { status: "failed", reason, params, retryable };
+}
+
+/** The caller holds `ledger.claim(key)`. */
+export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<DeliveryOutcome> {
+  const { ledger } = env;
+  const state = await ledger.state(key);
+  if (state === undefined || state.bundle === undefined) return failure("ledger.unknownFollowUp", { id: key }, false);
+  const bundleId = state.bundle;
+  if (state.state === "sent" || state.state === "cancelled" || state.state === "uncertain") return { status: "skipped", state: state.state };
+  if (state.state === "failed" && state.retryable === false) return { status: "skipped", state: state.state };
+  const interrupted = state.state === "sending";
+  const channelType = state.channelType ?? "";
+  if (interrupted && !REPEAT_HARMLESS.has(channelType)) {
+    await ledger.append({ fu: key, ev: "uncertain" }, env.now());
+    return { status: "uncertain" };
+  }
+
+  const meta = await env.outbox.meta(bundleId);
+  if (meta === undefined || !(await env.outbox.has(bundleId))) return failure("outbox.missingBundle", { id: bundleId }, false);
+  const client = env.client(meta.alias);
+  if (client === undefined) return record(env, key, failure("client.unknown", { alias: meta.alias }, true));
+  let channel;
+  try {
+    const resolved = env.channels.resolve(meta.channel);
+    if (currentConsent(client, resolved.type) === undefined) {
+      return record(env, key, failure("consent.missing", { alias: client.alias, channel: resolved.type, command: `nachklang consent record ${client.alias} --channel ${resolved.type}` }, true));
+    }
+    channel = { resolved, instance: await resolved.create() };
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    return record(env, key, failure(error.key, error.params, true));
+  }
+
+  const recipient: DeliveryRecipient = {
+    alias: client.alias,
+    lang: client.lang,
+    address: addressOf(client, channel.resolved.address),
+    pinnedKeys: client.pinnedKeys,
+    pinKey: (name, value) => env.pinKey(client.alias, name, value),
+  };
+  const done = new Map(state.parts);
+  const progress: DeliveryProgress = {
+    done,
+    async record(part, messageId) {
+      await ledger.append({ fu: key, ev: "part", part, id: messageId }, env.now());
+      done.set(part, messageId);
+    },
+  };
+
+  const needsViewer = NEEDS_VIEWER.has(channel.resolved.type);
+  if (needsViewer && (client.viewerPassphrase === undefined || env.viewer === undefined)) {
+    return record(env, key, failure("viewer.noPassphrase", { alias: client.alias }, true));
+  }
+  const opened = BUNDLE_ONLY.has(channel.resolved.type)
+    ? { followUp: await env.open.verify(env.outbox.bundlePath(bundleId)), dispose: () => Promise.resolve() }
+    : await env.open.open(env.outbox.bundlePath(bundleId));
+  const viewerDir = needsViewer ? await makePrivateTemp("nachklang-viewer-") : undefined;
+  try {
+    const viewerPath =
+      viewerDir !== undefined && env.viewer !== undefined && client.viewerPassphrase !== undefined
+        ? await env.viewer.write(opened.followUp, client.viewerPassphrase, viewerDir)
+        : undefined;
+    await ledger.append({ fu: key, ev: "sending", attempt: state.attempts + 1, pid: process.pid }, env.now());
+    const result = await channel.instance.deliver({
+      bundleId,
+      bundlePath: env.outbox.bundlePath(bundleId),
+      followUp: opened.followUp,
+      recipient,
+      progress,
+      ...(viewerPath === undefined ? {} : { viewerPath }),
+    });
+    if (result.status === "sent") {
+      await ledger.append({ fu: key, ev: "sent", ids: [...result.ids] }, env.now());
+      await env.outbox.archive(bundleId);
+      return { status: "sent", ids: result.ids, repeated: interrupted };
+    }
+    return await record(env, key, failure(result.reason, result.params ?? {}, result.retryable));
+  } finally {
+    await opened.dispose();
+    if (viewerDir !== undefined) await removeTemp(viewerDir);
+  }
+}
+
+async function record(env: DeliveryEnv, key: string, outcome: DeliveryOutcome): Promise<DeliveryOutcome> {
+  if (outcome.status === "failed") await env.ledger.append({ fu: key, ev: "failed", reason: outcome.reason, retryable: outcome.retryable }, env.now());
+  return outcome;
+}

@@ -1,0 +1,219 @@
+/**
+ * Batch files (YAML or CSV, see docs/batch.md): parsing and the structural checks. Every
+ * problem is collected, never only the first; the semantic checks (clients, files, templates,
+ * consent) follow in validate.ts, also before anything is processed.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, extname, isAbsolute, resolve } from "node:path";
+import { parse as parseCsv } from "csv-parse/sync";
+import { parseDocument, LineCounter } from "yaml";
+import { z } from "zod";
+import { ExitCode, UserError } from "../errors.js";
+import type { MessageParams } from "../messages/index.js";
+import { homeworkSchema, impulseSchema, type FollowUpDraft, type MediaInput } from "./draft.js";
+import type { Problem } from "./ports.js";
+
+const media = z.union([z.string().min(1), z.object({ path: z.string().min(1), caption: z.string().max(2000).optional() }).strict()]);
+const homework = z.union([z.string().min(1).transform((id) => ({ id, vars: {} })), homeworkSchema]);
+
+const common = {
+  channel: z.string().min(1).optional(),
+  photos: z.array(media).optional(),
+  audio: z.array(media).optional(),
+  homework: homework.optional(),
+  note: z.string().max(100_000).optional(),
+  impulses: z.array(impulseSchema).optional(),
+  appointment: z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 16).replace("T", " "))]).optional(),
+};
+const defaultsSchema = z.object(common).strict();
+const entrySchema = z.object({ client: z.union([z.string().min(1), z.number().transform(String)]), ...common }).strict();
+const fileSchema = z
+  .object({
+    /** A label that makes the same file a new run (sends identical content again). */
+    run: z.union([z.string().min(1), z.number().transform(String)]).optional(),
+    defaults: defaultsSchema.optional(),
+    followups: z.array(z.unknown()).min(1),
+  })
+  .strict();
+
+/** One entry of a batch, after defaults, with paths resolved against the batch file's folder. */
+export interface BatchEntry {
+  /** 1-based position in the file. */
+  readonly index: number;
+  /** Where it is, for messages: the entry number in YAML, the line in CSV. */
+  readonly where: string;
+  readonly draft: FollowUpDraft;
+  /** 0 for the client's first entry, 1 for the second, … */
+  readonly occurrence: number;
+}
+
+export interface BatchFile {
+  readonly file: string;
+  readonly format: "yaml" | "csv";
+  readonly run?: string;
+  readonly entries: readonly BatchEntry[];
+}
+
+export interface LocatedProblem extends Problem {
+  /** `entry 3 (k003)`, `line 4 (k003)`, or empty for the whole file. */
+  readonly where: string;
+}
+
+export class BatchInvalid extends Error {
+  constructor(readonly file: string, readonly problems: readonly LocatedProblem[]) {
+    super(`${file}: ${problems.length} problem(s)`);
+    this.name = "BatchInvalid";
+  }
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === "number" ? `[${p + 1}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const p of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function zodProblems(error: z.ZodError, where: string, data: unknown): LocatedProblem[] {
+  return error.issues.map((issue): LocatedProblem => {
+    const field = fieldPath(issue.path);
+    const params: MessageParams = { field: field || "-" };
+    if (issue.code === "unrecognized_keys") return { where, key: "batch.unknownKey", params: { field: field || "-", keys: issue.keys.join(", ") } };
+    if (valueAt(data, issue.path) === undefined) return { where, key: "batch.missingField", params };
+    if (issue.code === "invalid_value" && field.endsWith("kind")) return { where, key: "batch.badImpulseKind", params: { ...params, kinds: "quote, link, book, music, thought" } };
+    return { where, key: "batch.badField", params };
+  });
+}
+
+function mediaList(list: readonly (string | { path: string; caption?: string | undefined })[] | undefined, base: string): MediaInput[] {
+  return (list ?? []).map((m) => {
+    const path = typeof m === "string" ? m : m.path;
+    const caption = typeof m === "string" ? undefined : m.caption;
+    const full = isAbsolute(path) ? path : resolve(base, path);
+    return caption === undefined ? { path: full } : { path: full, caption };
+  });
+}
+
+type Fields = z.infer<typeof defaultsSchema>;
+
+function toDraft(client: string, entry: Fields, defaults: Fields, base: string): FollowUpDraft {
+  const pick = <K extends keyof Fields>(key: K): Fields[K] => (entry[key] !== undefined ? entry[key] : defaults[key]);
+  const channel = pick("channel");
+  const hw = pick("homework");
+  const note = pick("note");
+  const appointment = pick("appointment");
+  return {
+    client,
+    ...(channel === undefined ? {} : { channel }),
+    photos: mediaList(pick("photos"), base),
+    audio: mediaList(pick("audio"), base),
+    ...(hw === undefined ? {} : { homework: hw }),
+    impulses: pick("impulses") ?? [],
+    ...(note === undefined ? {} : { note }),
+    ...(appointment === undefined ? {} : { appointment }),
+  };
+}
+
+function withOccurrences(entries: Omit<BatchEntry, "occurrence">[]): BatchEntry[] {
+  const seen = new Map<string, number>();
+  return entries.map((e) => {
+    const n = seen.get(e.draft.client) ?? 0;
+    seen.set(e.draft.client, n + 1);
+    return { ...e, occurrence: n };
+  });
+}
+
+function parseYaml(file: string, text: string, entryLabel: (n: number, client: string) => string): BatchFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new BatchInvalid(
+      file,
+      doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: e.linePos?.[0].line ?? 0, detail: e.message.split("\n")[0] ?? "" } })),
+    );
+  }
+  const top = fileSchema.safeParse(doc.toJS());
+  if (!top.success) throw new BatchInvalid(file, zodProblems(top.error, "", doc.toJS()));
+  const problems: LocatedProblem[] = [];
+  const base = dirname(file);
+  const defaults: Fields = top.data.defaults ?? {};
+  const entries: Omit<BatchEntry, "occurrence">[] = [];
+  top.data.followups.forEach((raw, i) => {
+    const client = typeof raw === "object" && raw !== null && "client" in raw ? String(raw.client) : "?";
+    const where = entryLabel(i + 1, client);
+    const parsed = entrySchema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(...zodProblems(parsed.error, where, raw));
+      return;
+    }
+    const { client: alias, ...fields } = parsed.data;
+    entries.push({ index: i + 1, where, draft: toDraft(alias, fields, defaults, base) });
+  });
+  if (problems.length > 0) throw new BatchInvalid(file, problems);
+  return { file, format: "yaml", ...(top.data.run === undefined ? {} : { run: top.data.run }), entries: withOccurrences(entries) };
+}
+
+const CSV_COLUMNS = new Set(["client", "homework", "note", "channel", "photos", "audio", "appointment"]);
+
+function parseCsvFile(file: string, text: string, lineLabel: (n: number, client: string) => string): BatchFile {
+  let rows: Record<string, string>[];
+  try {
+    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 0;
+    throw new BatchInvalid(file, [{ where: "", key: "batch.csvSyntax", params: { line, detail: (error as Error).message } }]);
+  }
+  const problems: LocatedProblem[] = [];
+  const header = rows[0] === undefined ? [] : Object.keys(rows[0]);
+  if (!header.includes("client")) problems.push({ where: "", key: "batch.csvNoClient", params: {} });
+  const unknown = header.filter((h) => !CSV_COLUMNS.has(h) && !/^var\.[A-Za-z_][A-Za-z0-9_]*$/.test(h));
+  if (unknown.length > 0) problems.push({ where: "", key: "batch.csvUnknownColumns", params: { columns: unknown.join(", ") } });
+  if (rows.length === 0) problems.push({ where: "", key: "batch.empty", params: {} });
+  if (problems.length > 0) throw new BatchInvalid(file, problems);
+  const base = dirname(file);
+  const split = (v: string | undefined) => (v ?? "").split(";").map((s) => s.trim()).filter((s) => s.length > 0);
+  const entries = rows.map((row, i): Omit<BatchEntry, "occurrence"> => {
+    const client = row.client ?? "";
+    const where = lineLabel(i + 2, client);
+    if (client === "") problems.push({ where, key: "batch.missingField", params: { field: "client" } });
+    const vars: Record<string, string> = {};
+    for (const [k, v] of Object.entries(row)) if (k.startsWith("var.") && v !== "") vars[k.slice(4)] = v;
+    if (!row.homework && Object.keys(vars).length > 0) problems.push({ where, key: "batch.varsWithoutHomework", params: {} });
+    const fields: Fields = {
+      ...(row.channel ? { channel: row.channel } : {}),
+      ...(row.note ? { note: row.note } : {}),
+      ...(row.homework ? { homework: { id: row.homework, vars } } : {}),
+      ...(row.appointment ? { appointment: row.appointment } : {}),
+      photos: split(row.photos),
+      audio: split(row.audio),
+    };
+    return { index: i + 1, where, draft: toDraft(client, fields, {}, base) };
+  });
+  if (problems.length > 0) throw new BatchInvalid(file, problems);
+  return { file, format: "csv", entries: withOccurrences(entries) };
+}
+
+export interface BatchLabels {
+  readonly entry: (n: number, client: string) => string;
+  readonly line: (n: number, client: string) => string;
+}
+
+/** Read and parse a batch file; a BatchInvalid lists every structural problem at once. */
+export async function readBatchFile(path: string, labels: BatchLabels): Promise<BatchFile> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UserError(ExitCode.usage, "file.missing", { file: path });
+  }
+  const ext = extname(file).toLowerCase();
+  if (ext === ".csv") return parseCsvFile(file, text, labels.line);
+  if (ext === ".yaml" || ext === ".yml") return parseYaml(file, text, labels.entry);
+  throw new UserError(ExitCode.usage, "batch.badExtension", { file: path });
+}

@@ -1,0 +1,141 @@
+/**
+ * Composing a follow-up: process the media, render the homework, write the appointment item,
+ * and put the message text together in the client's language (greeting, note, what is
+ * attached, impulses, appointment, closing).
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { DateTime } from "luxon";
+import { t, type Lang, type MessageKey } from "../messages/index.js";
+import type { ClientRecord } from "../practice/clients.js";
+import { appointmentIcs } from "./ics.js";
+import type { FollowUpDraft, Impulse } from "./draft.js";
+import type { HomeworkPort, MediaPort, PreparedItem, Stage } from "./ports.js";
+
+export interface ComposeContext {
+  readonly client: ClientRecord;
+  readonly channelType: string;
+  readonly practiceName?: string;
+  readonly tz: string;
+  readonly now: Date;
+  readonly media: MediaPort;
+  readonly homework: HomeworkPort;
+  /** Called when a stage starts and ends, for progress bars. */
+  readonly onStage?: (stage: Stage, state: "start" | "done") => void;
+  /** Length of an appointment in minutes. */
+  readonly appointmentMinutes?: number;
+}
+
+export interface ComposedFollowUp {
+  readonly lang: Lang;
+  readonly message: string;
+  readonly items: readonly PreparedItem[];
+}
+
+const IMPULSE_LABEL: Readonly<Record<Impulse["kind"], MessageKey>> = {
+  quote: "followup.impulse.quote",
+  link: "followup.impulse.link",
+  book: "followup.impulse.book",
+  music: "followup.impulse.music",
+  thought: "followup.impulse.thought",
+};
+
+/** Parse the appointment text in the practice's time zone; null when it is not a valid time. */
+export function parseAppointment(text: string, tz: string): Date | null {
+  const dt = DateTime.fromFormat(text.trim().replace("T", " "), "yyyy-MM-dd HH:mm", { zone: tz });
+  return dt.isValid ? dt.toJSDate() : null;
+}
+
+export function formatAppointment(start: Date, tz: string, lang: Lang): string {
+  const local = DateTime.fromJSDate(start, { zone: tz }).setLocale(lang === "de" ? "de-DE" : "en-GB");
+  return lang === "de" ? local.toFormat("cccc, d. MMMM yyyy, HH:mm 'Uhr'") : local.toFormat("cccc d MMMM yyyy, HH:mm");
+}
+
+export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext, outDir: string): Promise<ComposedFollowUp> {
+  const lang = ctx.client.lang;
+  const items: PreparedItem[] = [];
+  const stage = async <T>(name: Stage, work: () => Promise<T>): Promise<T> => {
+    ctx.onStage?.(name, "start");
+    const result = await work();
+    ctx.onStage?.(name, "done");
+    return result;
+  };
+
+  if (draft.photos.length > 0) {
+    await stage("photos", async () => {
+      for (const photo of draft.photos) items.push(await ctx.media.photo(photo, outDir, ctx.channelType));
+    });
+  }
+  if (draft.audio.length > 0) {
+    await stage("audio", async () => {
+      for (const audio of draft.audio) items.push(await ctx.media.audio(audio, outDir, ctx.channelType));
+    });
+  }
+  let homeworkTitle: string | undefined;
+  if (draft.homework !== undefined) {
+    const choice = draft.homework;
+    const rendered = await stage("homework", () => ctx.homework.render(choice.id, lang, choice.vars, outDir));
+    homeworkTitle = rendered.title;
+    items.push(...rendered.items);
+  }
+  let appointmentLine: string | undefined;
+  if (draft.appointment !== undefined) {
+    const start = parseAppointment(draft.appointment, ctx.tz);
+    if (start === null) throw new Error(`appointment not validated: ${draft.appointment}`);
+    const file = join(outDir, lang === "de" ? "termin.ics" : "appointment.ics");
+    const summary = ctx.practiceName ? t(lang, "followup.appointment.summaryAt", { practice: ctx.practiceName }) : t(lang, "followup.appointment.summary");
+    await writeFile(
+      file,
+      appointmentIcs({ start, minutes: ctx.appointmentMinutes ?? 50, summary, uid: `${start.getTime().toString(36)}-${Math.random().toString(36).slice(2)}@nachklang` }, ctx.now),
+      { mode: 0o600 },
+    );
+    items.push({ file, kind: "appointment", mime: "text/calendar; charset=utf-8", caption: summary });
+    appointmentLine = t(lang, "followup.appointment.line", { when: formatAppointment(start, ctx.tz, lang) });
+  }
+
+  const message = composeMessage({
+    lang,
+    ...(ctx.client.name === undefined ? {} : { name: ctx.client.name }),
+    ...(draft.note === undefined ? {} : { note: draft.note }),
+    photos: draft.photos.length,
+    audio: draft.audio.length,
+    ...(homeworkTitle === undefined ? {} : { homework: homeworkTitle }),
+    impulses: draft.impulses,
+    ...(appointmentLine === undefined ? {} : { appointment: appointmentLine }),
+    ...(ctx.practiceName === undefined ? {} : { practice: ctx.practiceName }),
+  });
+  return { lang, message, items };
+}
+
+export interface MessageParts {
+  readonly lang: Lang;
+  readonly name?: string;
+  readonly note?: string;
+  readonly photos: number;
+  readonly audio: number;
+  readonly homework?: string;
+  readonly impulses: readonly Impulse[];
+  readonly appointment?: string;
+  readonly practice?: string;
+}
+
+/** The message text: paragraphs separated by blank lines, no trailing spaces. */
+export function composeMessage(p: MessageParts): string {
+  const { lang } = p;
+  const paragraphs: string[] = [];
+  paragraphs.push(p.name ? t(lang, "followup.greeting.named", { name: p.name }) : t(lang, "followup.greeting"));
+  if (p.note !== undefined && p.note.trim().length > 0) paragraphs.push(p.note.trim());
+  const attached: string[] = [];
+  if (p.photos > 0) attached.push(t(lang, p.photos === 1 ? "followup.attached.photo" : "followup.attached.photos", { count: p.photos }));
+  if (p.audio > 0) attached.push(t(lang, p.audio === 1 ? "followup.attached.audio" : "followup.attached.audios", { count: p.audio }));
+  if (attached.length > 0) paragraphs.push(t(lang, "followup.attached", { list: attached.join(t(lang, "followup.and")) }));
+  if (p.homework !== undefined) paragraphs.push(t(lang, "followup.homework", { title: p.homework }));
+  if (p.impulses.length > 0) {
+    paragraphs.push(
+      [t(lang, "followup.impulses"), ...p.impulses.map((i) => `– ${t(lang, IMPULSE_LABEL[i.kind])}: ${i.text.trim()}`)].join("\n"),
+    );
+  }
+  if (p.appointment !== undefined) paragraphs.push(p.appointment);
+  paragraphs.push(p.practice ? `${t(lang, "followup.closing")}\n${p.practice}` : t(lang, "followup.closing"));
+  return paragraphs.join("\n\n");
+}

@@ -1,0 +1,57 @@
+/**
+ * What a follow-up is made of, before anything is processed: the inputs of `send`, of the
+ * wizard, or of one batch entry after defaults.
+ */
+import { z } from "zod";
+
+export const IMPULSE_KINDS = ["quote", "link", "book", "music", "thought"] as const;
+export type ImpulseKind = (typeof IMPULSE_KINDS)[number];
+
+export const mediaInputSchema = z.object({ path: z.string().min(1), caption: z.string().max(2000).optional() }).strict();
+export type MediaInput = z.infer<typeof mediaInputSchema>;
+
+export const impulseSchema = z.object({ kind: z.enum(IMPULSE_KINDS), text: z.string().min(1).max(4000) }).strict();
+export type Impulse = z.infer<typeof impulseSchema>;
+
+export const homeworkSchema = z
+  .object({ id: z.string().min(1).max(200), vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}) })
+  .strict();
+export type HomeworkChoice = z.infer<typeof homeworkSchema>;
+
+export interface FollowUpDraft {
+  readonly client: string;
+  readonly channel?: string;
+  readonly photos: readonly MediaInput[];
+  readonly audio: readonly MediaInput[];
+  readonly homework?: HomeworkChoice;
+  readonly impulses: readonly Impulse[];
+  readonly note?: string;
+  /** As typed (`2026-12-03 16:00`), read in the practice's time zone. */
+  readonly appointment?: string;
+}
+
+/** `FILE[:caption]`: the whole text when such a file exists, else split at the first colon. */
+export function splitMediaArg(arg: string, fileExists: (path: string) => boolean): MediaInput {
+  if (fileExists(arg)) return { path: arg };
+  const i = arg.indexOf(":");
+  if (i <= 0) return { path: arg };
+  const caption = arg.slice(i + 1).trim();
+  return caption.length > 0 ? { path: arg.slice(0, i), caption } : { path: arg.slice(0, i) };
+}
+
+/** `KIND:TEXT` for `--impulse`. Returns null when the kind is not one of IMPULSE_KINDS. */
+export function splitImpulseArg(arg: string): Impulse | null {
+  const i = arg.indexOf(":");
+  if (i <= 0) return null;
+  const kind = arg.slice(0, i).trim().toLowerCase();
+  const text = arg.slice(i + 1).trim();
+  const parsed = impulseSchema.safeParse({ kind, text });
+  return parsed.success ? parsed.data : null;
+}
+
+/** `name=value` for `--var`. */
+export function splitVarArg(arg: string): [string, string] | null {
+  const i = arg.indexOf("=");
+  if (i <= 0) return null;
+  return [arg.slice(0, i).trim(), arg.slice(i + 1)];
+}

@@ -1,0 +1,67 @@
+/**
+ * The template library behind the workflow's HomeworkPort: checking a choice (every problem:
+ * unknown template, unknown variable, missing required variable, invalid value) and rendering
+ * it in the client's language into a text item.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { isUserError } from "../errors.js";
+import type { Lang } from "../messages/index.js";
+import { renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
+import type { HomeworkPort, Problem } from "./ports.js";
+
+const LISTED_KINDS = new Set(["homework", "exercise"]);
+
+export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkPort {
+  let library: Promise<TemplateLibrary> | undefined;
+  const lib = () => (library ??= load());
+  const get = async (id: string, lang: Lang): Promise<Template> => (await lib()).get(id, lang);
+  return {
+    async check(id, lang, vars) {
+      let template: Template;
+      try {
+        template = await get(id, lang);
+      } catch (error) {
+        if (isUserError(error)) return [{ key: error.key, params: error.params }];
+        throw error;
+      }
+      const problems: Problem[] = [];
+      const known = Object.keys(template.variables);
+      for (const name of Object.keys(vars)) {
+        if (!known.includes(name)) problems.push({ key: "templates.varUnknown", params: { id, name, known: known.join(", ") || "-" } });
+      }
+      for (const [name, spec] of Object.entries(template.variables)) {
+        if (spec.required && spec.default === undefined && vars[name] === undefined) problems.push({ key: "templates.varMissing", params: { id, name } });
+      }
+      if (problems.length > 0) return problems;
+      try {
+        await renderTemplate(template, { ...vars });
+      } catch (error) {
+        if (isUserError(error)) return [{ key: error.key, params: error.params }];
+        throw error;
+      }
+      return [];
+    },
+    async render(id, lang, vars, outDir) {
+      const template = await get(id, lang);
+      const rendered = await renderTemplate(template, { ...vars });
+      const file = join(outDir, `${id}.txt`);
+      await writeFile(file, `${rendered.title}\n\n${rendered.text.trim()}\n`, { mode: 0o600 });
+      return { title: rendered.title, items: [{ file, kind: "homework", mime: "text/plain; charset=utf-8", caption: rendered.title }] };
+    },
+    async list(lang) {
+      return (await lib())
+        .list({ lang })
+        .filter((t) => LISTED_KINDS.has(t.kind))
+        .map((t) => ({
+          id: t.id,
+          title: t.title,
+          variables: Object.entries(t.variables).map(([name, spec]) => ({
+            name,
+            required: spec.required && spec.default === undefined,
+            ...(spec.description === undefined ? {} : { description: spec.description }),
+          })),
+        }));
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Checking a follow-up before anything is processed: the client exists, the channel exists and
+ * is not WhatsApp, the client has an address for it and current consent, every file exists,
+ * the homework template and its variables are known, the appointment is a time.
+ */
+import { stat } from "node:fs/promises";
+import type { AddressKind } from "../channels/contract.js";
+import { isUserError } from "../errors.js";
+import type { ClientRecord } from "../practice/clients.js";
+import { currentConsent, isWhatsApp } from "../practice/consent.js";
+import { parseAppointment } from "./compose.js";
+import type { FollowUpDraft } from "./draft.js";
+import type { ChannelPort, HomeworkPort, Problem, ResolvedChannel } from "./ports.js";
+
+export interface ValidationContext {
+  readonly client: (alias: string) => ClientRecord | undefined;
+  readonly channels: ChannelPort;
+  readonly homework: HomeworkPort;
+  readonly tz: string;
+  /** The channel used when neither the follow-up nor the client names one. */
+  readonly defaultChannel: string;
+}
+
+export interface ValidDraft {
+  readonly draft: FollowUpDraft;
+  readonly client: ClientRecord;
+  readonly channel: ResolvedChannel;
+}
+
+export interface Validation {
+  readonly valid?: ValidDraft;
+  readonly problems: readonly Problem[];
+  /** A problem is a refusal by policy (WhatsApp, no consent): exit 4 rather than 2. */
+  readonly refused: boolean;
+}
+
+export function addressOf(client: ClientRecord, kind: AddressKind): string | null {
+  switch (kind) {
+    case "threema":
+      return client.threema ?? null;
+    case "phone":
+      return client.phone ?? null;
+    case "email":
+      return client.email ?? null;
+    case "none":
+      return null;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export function channelNameFor(draft: FollowUpDraft, client: ClientRecord | undefined, fallback: string): string {
+  return draft.channel ?? client?.channel ?? fallback;
+}
+
+export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext): Promise<Validation> {
+  const problems: Problem[] = [];
+  let refused = false;
+  const alias = draft.client;
+  const client = ctx.client(alias);
+  if (client === undefined) problems.push({ key: "client.unknown", params: { alias } });
+
+  const channelName = channelNameFor(draft, client, ctx.defaultChannel);
+  let channel: ResolvedChannel | undefined;
+  if (isWhatsApp(channelName)) {
+    problems.push({ key: "channels.whatsappRefused", params: {} });
+    refused = true;
+  } else {
+    try {
+      channel = ctx.channels.resolve(channelName);
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      problems.push({ key: error.key, params: error.params });
+    }
+  }
+  if (client !== undefined && channel !== undefined) {
+    if (isWhatsApp(channel.type)) {
+      problems.push({ key: "channels.whatsappRefused", params: {} });
+      refused = true;
+    } else if (currentConsent(client, channel.type) === undefined) {
+      problems.push({ key: "consent.missing", params: { alias, channel: channel.type, command: `nachklang consent record ${alias} --channel ${channel.type}` } });
+      refused = true;
+    }
+    if (channel.address !== "none" && addressOf(client, channel.address) === null) {
+      problems.push({ key: "workflow.noAddress", params: { alias, channel: channel.name, address: channel.address } });
+    }
+  }
+  for (const m of [...draft.photos, ...draft.audio]) {
+    if (!(await isFile(m.path))) problems.push({ key: "file.missing", params: { file: m.path } });
+  }
+  if (draft.homework !== undefined && client !== undefined) {
+    problems.push(...(await ctx.homework.check(draft.homework.id, client.lang, draft.homework.vars)));
+  }
+  if (draft.appointment !== undefined && parseAppointment(draft.appointment, ctx.tz) === null) {
+    problems.push({ key: "workflow.badAppointment", params: { value: draft.appointment } });
+  }
+  const valid = problems.length === 0 && client !== undefined && channel !== undefined ? { draft, client, channel } : undefined;
+  return { ...(valid === undefined ? {} : { valid }), problems, refused };
+}

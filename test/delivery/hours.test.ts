@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { contactHours, formatWindows, isOpen, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
+import { UserError } from "../../src/errors.js";
+
+const berlin = contactHours({ spec: "mo-fr 09:00-18:00", tz: "Europe/Berlin", off: [] });
+
+describe("contact hours", () => {
+  it("parses day ranges, lists, German day names and several windows", () => {
+    expect(parseWindows("mo-fr 09:00-18:00")).toEqual([{ days: [1, 2, 3, 4, 5], from: 540, to: 1080 }]);
+    expect(parseWindows("di,do 08:30-12:00 14:00-16:00; sa 10:00-12:00")).toEqual([
+      { days: [2, 4], from: 510, to: 720 },
+      { days: [2, 4], from: 840, to: 960 },
+      { days: [6], from: 600, to: 720 },
+    ]);
+    expect(parseWindows("sa-mo 10:00-24:00")[0]?.days).toEqual([1, 6, 7]);
+    expect(formatWindows(parseWindows("Mo-Fr 9:00-18:00"))).toBe("mo-fr 09:00-18:00");
+  });
+
+  it("rejects what it cannot read, naming the part", () => {
+    for (const bad of ["", "mo-fr", "xx 09:00-10:00", "mo 10:00-09:00", "mo 09:60-10:00", "mo 24:00-24:00", "mo 9-10"]) {
+      expect(() => parseWindows(bad), bad).toThrow(UserError);
+    }
+    expect(() => contactHours({ spec: "mo 09:00-10:00", tz: "Mars/Olympus", off: [] })).toThrow(UserError);
+  });
+
+  it("knows when it is open, in local time", () => {
+    // Monday 2026-11-23 08:30 UTC = 09:30 CET.
+    expect(isOpen(berlin, new Date("2026-11-23T08:30:00Z"))).toBe(true);
+    expect(isOpen(berlin, new Date("2026-11-23T07:59:00Z"))).toBe(false);
+    expect(isOpen(berlin, new Date("2026-11-23T17:00:00Z"))).toBe(false); // 18:00 local: end excluded
+    expect(isOpen(berlin, new Date("2026-11-28T10:00:00Z"))).toBe(false); // Saturday
+    expect(isOpen(undefined, new Date("2026-11-28T03:00:00Z"))).toBe(true);
+  });
+
+  it("waits over the weekend to Monday 09:00 local", () => {
+    const next = nextOpening(berlin, new Date("2026-11-27T19:00:00Z")); // Friday 20:00 CET
+    expect(next?.toISOString()).toBe("2026-11-30T08:00:00.000Z");
+  });
+
+  it("follows the daylight-saving change (Berlin: 2026-10-25 back to CET, 2026-03-29 to CEST)", () => {
+    // Saturday 24 Oct 2026, CEST (UTC+2); Monday 26 Oct is CET (UTC+1): 09:00 local = 08:00Z.
+    expect(nextOpening(berlin, new Date("2026-10-24T10:00:00Z"))?.toISOString()).toBe("2026-10-26T08:00:00.000Z");
+    // Saturday 28 Mar 2026 CET; Monday 30 Mar is CEST: 09:00 local = 07:00Z.
+    expect(nextOpening(berlin, new Date("2026-03-28T10:00:00Z"))?.toISOString()).toBe("2026-03-30T07:00:00.000Z");
+  });
+
+  it("starts a window that begins in the skipped hour at the first valid instant", () => {
+    const night = contactHours({ spec: "so 02:30-04:00", tz: "Europe/Berlin", off: [] });
+    // 29 Mar 2026 02:00 CET jumps to 03:00 CEST (01:00Z); 02:30 local does not exist.
+    const next = nextOpening(night, new Date("2026-03-28T12:00:00Z"));
+    expect(next).not.toBeNull();
+    expect(isOpen(night, next!)).toBe(true);
+    expect(next!.getTime()).toBeGreaterThanOrEqual(Date.parse("2026-03-29T01:00:00Z"));
+    expect(next!.getTime()).toBeLessThanOrEqual(Date.parse("2026-03-29T01:30:00Z"));
+  });
+
+  it("skips days off (holidays), both ends included", () => {
+    const hours = contactHours({ spec: "mo-fr 09:00-18:00", tz: "Europe/Berlin", off: [parseDaysOff("2026-12-23..2027-01-06")] });
+    expect(isOpen(hours, new Date("2026-12-23T10:00:00Z"))).toBe(false);
+    expect(nextOpening(hours, new Date("2026-12-22T18:00:00Z"))?.toISOString()).toBe("2027-01-07T08:00:00.000Z");
+    expect(parseDaysOff("2026-12-24")).toEqual({ from: "2026-12-24", to: "2026-12-24" });
+    expect(() => parseDaysOff("2026-12-24..2026-12-01")).toThrow(UserError);
+    expect(() => parseDaysOff("2026-02-30")).toThrow(UserError);
+  });
+
+  it("returns null when nothing ever opens", () => {
+    const hours = contactHours({ spec: "mo 09:00-10:00", tz: "UTC", off: [{ from: "2026-01-01", to: "2030-01-01" }] });
+    expect(nextOpening(hours, new Date("2026-06-01T00:00:00Z"))).toBeNull();
+  });
+
+  it("reads typed times in the practice's zone", () => {
+    expect(parseLocalTime("2026-12-03 16:00", "Europe/Berlin").toISOString()).toBe("2026-12-03T15:00:00.000Z");
+    expect(parseLocalTime("2026-07-03T16:00", "Europe/Berlin").toISOString()).toBe("2026-07-03T14:00:00.000Z");
+    expect(parseLocalTime("2026-07-03T16:00:00Z", "Europe/Berlin").toISOString()).toBe("2026-07-03T16:00:00.000Z");
+    expect(() => parseLocalTime("tomorrow", "UTC")).toThrow(UserError);
+  });
+
+  it("property: the next opening is open, not before the instant, and nothing between is open", () => {
+    const zones = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"];
+    const specs = ["mo-fr 09:00-18:00", "mo,mi,fr 08:00-12:00 13:00-17:30", "sa-so 10:00-11:00", "di 23:00-24:00", "mo-su 02:00-03:30"];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.constantFrom(...specs),
+        fc.integer({ min: Date.parse("2026-01-01T00:00:00Z"), max: Date.parse("2028-12-31T00:00:00Z") }),
+        (tz, spec, t) => {
+          const hours = contactHours({ spec, tz, off: [] });
+          const instant = new Date(t);
+          const next = nextOpening(hours, instant);
+          expect(next).not.toBeNull();
+          expect(next!.getTime()).toBeGreaterThanOrEqual(t);
+          expect(isOpen(hours, next!)).toBe(true);
+          // Sample the gap: no earlier open minute (coarse: every 15 minutes).
+          for (let m = t; m < next!.getTime() - 60_000; m += 15 * 60_000) expect(isOpen(hours, new Date(m))).toBe(false);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * Crash safety: a batch of 20 follow-ups killed with SIGKILL at random moments, then run again.
+ * Afterwards every follow-up exists exactly once in the hand-off folder and the ledger agrees.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { cp, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { foldLedger, Ledger } from "../../src/delivery/ledger.js";
+import { verifyBundle } from "../../src/bundle/open.js";
+import { unlockKeyring } from "../../src/practice/keyring.js";
+import { BIN, FIXTURES, PASSPHRASE, ROOT, initHome, runCli, tempDir } from "../helpers/cli.js";
+
+const CLIENTS = Array.from({ length: 20 }, (_, i) => `k${String(i + 1).padStart(3, "0")}`);
+const TRIALS = Number(process.env.NACHKLANG_CRASH_TRIALS ?? 10);
+
+let template: string;
+let cleanups: (() => Promise<void>)[] = [];
+let scratch: string;
+
+function env(home: string): NodeJS.ProcessEnv {
+  return { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8" };
+}
+
+/** Run the batch; kill it with SIGKILL after `killAfterMs` (if given). Resolves with the exit code or signal. */
+function runBatch(home: string, file: string, killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [BIN, "batch", file], { cwd: ROOT, env: env(home), stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("close", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (code !== null && code !== 0) console.error(stderr);
+      resolve({ code, signal, ms: Date.now() - started });
+    });
+  });
+}
+
+beforeAll(async () => {
+  const init = await initHome();
+  template = init.home;
+  cleanups.push(init.cleanup);
+  const t = await tempDir();
+  scratch = t.dir;
+  cleanups.push(t.cleanup);
+  for (const alias of CLIENTS) {
+    const add = await runCli(["client", "add", alias, "--lang", "de"], { home: template });
+    expect(add.code, add.stderr).toBe(0);
+    const consent = await runCli(["consent", "record", alias, "--channel", "folder"], { home: template });
+    expect(consent.code, consent.stderr).toBe(0);
+  }
+  await cp(join(FIXTURES, "tiny.jpg"), join(template, "board.jpg"));
+  await writeFile(
+    join(template, "batch.yaml"),
+    ["defaults:", "  photos: [board.jpg]", "followups:", ...CLIENTS.flatMap((c) => [`  - client: ${c}`, `    note: "Nachklang für ${c}"`])].join("\n") + "\n",
+  );
+}, 600_000);
+afterAll(async () => {
+  for (const c of cleanups) await c();
+  cleanups = [];
+});
+
+async function check(home: string): Promise<void> {
+  const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+  const files = (await readdir(join(home, "handoff"))).filter((f) => !f.endsWith(".partial"));
+  const notes = await Promise.all(
+    files.map(async (f) => (await verifyBundle(join(home, "handoff", f), { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing })).manifest.message.split("\n\n")[1]),
+  );
+  // Every follow-up exactly once at the destination.
+  expect(notes.sort()).toEqual(CLIENTS.map((c) => `Nachklang für ${c}`).sort());
+  // The ledger agrees: 20 follow-ups, all sent, each with the bundle that is in the folder.
+  const read = await new Ledger(join(home, "ledger")).read();
+  expect(read.damaged).toBe(0);
+  const states = [...foldLedger(read.events).values()];
+  expect(states).toHaveLength(20);
+  expect(states.every((s) => s.state === "sent")).toBe(true);
+  expect(states.map((s) => `${s.bundle}.age`).sort()).toEqual(files.sort());
+}
+
+describe("crash safety", () => {
+  it(`a batch of 20 killed with SIGKILL at random moments (${TRIALS} trials) is delivered exactly once after a re-run`, async () => {
+    // Calibrate: how long does an uninterrupted run take here?
+    const calibration = join(scratch, "calibration");
+    await cp(template, calibration, { recursive: true });
+    const full = await runBatch(calibration, join(calibration, "batch.yaml"));
+    expect(full.code).toBe(0);
+    await check(calibration);
+    let killed = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const home = join(scratch, `trial-${trial}`);
+      await cp(template, home, { recursive: true });
+      // Kill between 5 % and 95 % of a full run; once in a while twice in a row.
+      for (let k = 0; k < (trial % 3 === 0 ? 2 : 1); k++) {
+        const at = Math.round(full.ms * (0.05 + 0.9 * Math.random()));
+        const r = await runBatch(home, join(home, "batch.yaml"), at);
+        if (r.signal === "SIGKILL") killed++;
+      }
+      const rerun = await runBatch(home, join(home, "batch.yaml"));
+      expect(rerun.code, `trial ${trial}`).toBe(0);
+      await check(home);
+      // A third run sends nothing.
+      const third = await runBatch(home, join(home, "batch.yaml"));
+      expect(third.code).toBe(0);
+      await check(home);
+    }
+    expect(killed).toBeGreaterThanOrEqual(TRIALS);
+  }, 1_200_000);
+});

@@ -1,0 +1,114 @@
+/**
+ * The wizard (`nachklang new`) driven through a real pseudo-terminal (util-linux `script`),
+ * with the keyboard alone: a complete follow-up, and Ctrl-C leaving nothing behind.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hasCommand } from "../helpers/tools.js";
+import { BIN, FIXTURES, PASSPHRASE, ROOT, initHome, runCli } from "../helpers/cli.js";
+
+let home: string;
+let cleanup: () => Promise<void>;
+
+class Terminal {
+  private output = "";
+  private readonly child: ChildProcessWithoutNullStreams;
+  readonly done: Promise<number>;
+  constructor(args: string[], extraEnv: Record<string, string> = {}) {
+    const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(" ");
+    this.child = spawn("script", ["-qfec", command, "/dev/null"], {
+      cwd: ROOT,
+      env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8", TERM: "xterm", EDITOR: "true", VISUAL: "true", ...extraEnv },
+    });
+    this.child.stdout.on("data", (d: Buffer) => (this.output += d.toString()));
+    this.child.stderr.on("data", (d: Buffer) => (this.output += d.toString()));
+    this.done = new Promise((resolve) => this.child.on("close", (code) => resolve(code ?? -1)));
+  }
+  get text(): string {
+    return this.output;
+  }
+  /** Wait until `pattern` appears after everything seen so far, then type `keys`. */
+  async expect(pattern: string | RegExp, keys?: string): Promise<void> {
+    const from = this.consumed;
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const rest = this.output.slice(from);
+      const i = typeof pattern === "string" ? rest.indexOf(pattern) : rest.search(pattern);
+      if (i >= 0) {
+        this.consumed = from + i + 1;
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(pattern)}; output:\n${this.output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    if (keys !== undefined) this.child.stdin.write(keys);
+  }
+  private consumed = 0;
+}
+
+const ENTER = "\r";
+const DOWN = "\x1b[B";
+
+beforeAll(async () => {
+  ({ home, cleanup } = await initHome());
+  for (const args of [
+    ["client", "add", "k001", "--lang", "de"],
+    ["client", "add", "k777", "--lang", "en"],
+    ["consent", "record", "k777", "--channel", "folder"],
+  ]) {
+    const r = await runCli(args, { home });
+    expect(r.code, r.stderr).toBe(0);
+  }
+});
+afterAll(() => cleanup());
+
+describe.skipIf(!hasCommand("script"))("the wizard", () => {
+  it("puts a follow-up together with the keyboard alone and sends it", async () => {
+    const t = new Terminal(["new", "--lang", "en"]);
+    await t.expect("For whom?", "k77");
+    await t.expect("k777", ENTER);
+    await t.expect("Photo (path", "/no/such/file.jpg" + ENTER);
+    await t.expect("Not a file: /no/such/file.jpg", "\x15" + join(FIXTURES, "tiny.jpg") + ENTER);
+    await t.expect("Caption", "Whiteboard" + ENTER);
+    await t.expect("Photo (path", ENTER);
+    await t.expect("Audio (path", ENTER);
+    await t.expect("Homework", ENTER); // "(none)"
+    await t.expect("Add an impulse?", DOWN);
+    await t.expect("Quote", ENTER);
+    await t.expect("Text", "The path is made by walking." + ENTER);
+    await t.expect("Add an impulse?", ENTER);
+    await t.expect("Write a personal note?", "n" + ENTER);
+    await t.expect("Next appointment", ENTER);
+    await t.expect("Preview:");
+    await t.expect("Send to k777 via folder?", ENTER);
+    expect(await t.done).toBe(0);
+    expect(t.text).toMatch(/Follow-up for k777 delivered via folder/);
+    expect(t.text).toContain("Quote: The path is made by walking.");
+    expect((await readdir(join(home, "handoff"))).filter((f) => f.endsWith(".age"))).toHaveLength(1);
+  }, 120_000);
+
+  it("Ctrl-C at a step leaves nothing behind", async () => {
+    const handoffBefore = existsSync(join(home, "handoff")) ? (await readdir(join(home, "handoff"))).length : 0;
+    const ledgerBefore = existsSync(join(home, "ledger", "events.jsonl"));
+    // A private TMPDIR for this run, so other processes' temporary folders do not count.
+    const tmp = await mkdtemp(join(tmpdir(), "wizard-tmp-"));
+    const t = new Terminal(["new", "--lang", "en"], { TMPDIR: tmp });
+    await t.expect("For whom?", "k777");
+    await t.expect("k777", ENTER);
+    await t.expect("Photo (path", join(FIXTURES, "tiny.jpg") + ENTER);
+    await t.expect("Caption", "\x03");
+    const code = await t.done;
+    expect(code).not.toBe(0);
+    expect(t.text).toContain("Interrupted.");
+    expect(await readdir(join(home, "outbox"))).toEqual([]);
+    expect((await readdir(join(home, "handoff"))).length).toBe(handoffBefore);
+    expect(existsSync(join(home, "ledger", "events.jsonl"))).toBe(ledgerBefore);
+    expect(await readdir(tmp)).toEqual([]);
+    await rm(tmp, { recursive: true, force: true });
+  }, 60_000);
+});
