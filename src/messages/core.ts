@@ -231,8 +231,12 @@ export const core = {
     en: "{tool} is not installed (optional, for checking with standard tools).",
   },
   "demo.done": {
-    de: "Demo fertig in {seconds} s: Nachklang mit {items} Teilen verschlüsselt, signiert und in {file} abgelegt.",
-    en: "Demo done in {seconds} s: a follow-up with {items} items encrypted, signed and delivered to {file}.",
+    de: "Demo fertig in {seconds} s: der Nachklang liegt verschlüsselt und signiert in {file}.",
+    en: "Demo done in {seconds} s: the follow-up is encrypted, signed and delivered to {file}.",
+  },
+  "demo.failed": {
+    de: "Die Demo konnte den Nachklang nicht zustellen; bitte mit --debug wiederholen und melden.",
+    en: "The demo could not deliver the follow-up; please run again with --debug and report it.",
   },
   "demo.openWithNachklang": { de: "Öffnen wie die Klientin/der Klient:  {command}", en: "Open it as the client would:  {command}" },
   "demo.openWithAge": { de: "Oder mit Standardwerkzeugen:          {command}", en: "Or with standard tools:       {command}" },

@@ -108,7 +108,9 @@ describe("nachklang demo", () => {
     expect(opened.code, opened.stderr).toBe(0);
     expect(opened.stdout).toMatch(/^Signiert von Praxis Demo/m);
     const id = /([0-9a-z]{26})\.age/.exec(words[3]!)![1]!;
-    expect(await readdir(join(cwd, id, "items"))).toContain("hausaufgabe.md");
+    // The demo's follow-up: the processed photo and audio exercise and the German homework text.
+    expect((await readdir(join(cwd, id, "items"))).sort()).toEqual(["exercise.m4a", "resource-diary.txt", "whiteboard.jpg"]);
+    expect(await readFile(join(cwd, id, "items", "resource-diary.txt"), "utf8")).toMatch(/freiwillig/i);
   });
 
   it.skipIf(NO_AGE)("the printed `age -d … | tar -xv` command works too", async () => {

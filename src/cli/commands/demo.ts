@@ -1,33 +1,46 @@
 /**
- * The main job on embedded defaults: a throwaway practice in a temporary home, a demo client
- * with its own age key, a follow-up from the bundled sample material, delivered through the
- * folder channel. No prompts, no network. The practice home is removed afterwards; what stays
- * in the demo folder is the sealed bundle and the demo client's key to open it.
+ * The main job on embedded defaults. A throwaway practice in a private temporary home (random
+ * passphrase, never shown), a demo client with its own age key and consent for the hand-off
+ * folder, and one follow-up from the bundled sample material — a whiteboard photo (with GPS and
+ * author metadata that the pipeline removes), a short audio exercise, a homework text from the
+ * template library and a note — composed, sealed and delivered by the same code as
+ * `nachklang send`, through the folder channel into the demo folder. No prompts, no network.
+ * What stays: the sealed bundle and the demo client's key and the practice's public key to open it.
  */
 import { randomBytes } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { encodePublicKey } from "../../bundle/signature.js";
-import { openBundleToTemp } from "../../bundle/open.js";
-import { sealBundle, type SealItem } from "../../bundle/seal.js";
-import { createChannel } from "../../channels/factory.js";
 import { ExitCode, UserError } from "../../errors.js";
 import type { Lang } from "../../messages/index.js";
+import { ClientRegistry } from "../../practice/clients.js";
+import { withConsent } from "../../practice/consent.js";
 import { ensurePrivateDir, homePaths, writePrivateFile } from "../../practice/home.js";
 import { createKeyring } from "../../practice/keyring.js";
 import { withPrivateTemp } from "../../temp.js";
-import type { CliContext } from "../context.js";
+import { createContext, type CliContext } from "../context.js";
 
-const MESSAGE: Record<Lang, string> = {
-  de: "Guten Tag,\n\nschön, dass Sie heute da waren. Anbei das Foto vom Whiteboard und eine kleine Anregung für die Zeit bis zum nächsten Mal – ganz freiwillig.\n\nHerzliche Grüße\nPraxis Demo",
-  en: "Hello,\n\nthank you for coming today. Attached is the photo of the whiteboard and a small suggestion for the time until we meet again – entirely voluntary.\n\nWarm regards\nDemo practice",
+const ASSETS = fileURLToPath(new URL("../../../assets/demo/", import.meta.url));
+
+const NOTE: Record<Lang, string> = {
+  de: "Schön, dass Sie heute da waren. Anbei das Foto vom Whiteboard, die Übung zum Anhören und eine kleine Anregung für die Zeit bis zum nächsten Mal.",
+  en: "Thank you for coming today. Attached are the photo of the whiteboard, the exercise to listen to, and a small suggestion for the time until we meet again.",
+};
+const CAPTIONS: Record<Lang, { photo: string; audio: string }> = {
+  de: { photo: "Unsere Ressourcen-Landkarte", audio: "Übung: sicherer Ort" },
+  en: { photo: "Our map of resources", audio: "Exercise: safe place" },
 };
 
-const HOMEWORK: Record<Lang, string> = {
-  de: "# Ressourcen-Tagebuch\n\nWenn es für Sie passt: Notieren Sie an den nächsten sieben Abenden eine Sache, die Ihnen heute gutgetan hat, und was Sie selbst dazu beigetragen haben.\n",
-  en: "# Resource diary\n\nIf it fits for you: on the next seven evenings, note one thing that did you good today, and what you yourself contributed to it.\n",
-};
+async function bundlesIn(dir: string): Promise<Set<string>> {
+  try {
+    return new Set((await readdir(dir)).filter((f) => BUNDLE_FILE.test(f)));
+  } catch {
+    return new Set();
+  }
+}
 
 export async function run(ctx: CliContext, opts: { out: string }): Promise<void> {
   const started = Date.now();
@@ -38,52 +51,65 @@ export async function run(ctx: CliContext, opts: { out: string }): Promise<void>
     throw new UserError(ExitCode.failure, "folder.notWritable", { folder: out, reason: String(error) }, { cause: error });
   }
   const lang = ctx.lang;
+  const before = await bundlesIn(out);
   const result = await withPrivateTemp(async (tmp) => {
     const home = homePaths(join(tmp, "home"));
     await ensurePrivateDir(home.root);
-    // A throwaway practice: the passphrase is random and never shown.
-    const keyring = await createKeyring(home.keyring, randomBytes(24).toString("base64"));
-    const clientIdentity = await generateX25519Identity();
-    const clientRecipient = await identityToRecipient(clientIdentity);
-
-    const homework = join(tmp, lang === "de" ? "hausaufgabe.md" : "homework.md");
-    await writeFile(homework, HOMEWORK[lang], { mode: 0o600 });
-    const items: SealItem[] = [{ file: homework, kind: "homework", mime: "text/markdown; charset=utf-8" }];
-
-    const sealed = await sealBundle({
-      items,
-      message: MESSAGE[lang],
-      client: "demo",
-      lang,
-      practice: { name: lang === "de" ? "Praxis Demo" : "Demo practice", ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
-      recipients: [clientRecipient],
-      outDir: home.outbox,
+    const passphrase = randomBytes(24).toString("base64");
+    const passphraseFile = join(tmp, "passphrase");
+    await writeFile(passphraseFile, passphrase, { mode: 0o600 });
+    const keyring = await createKeyring(home.keyring, passphrase);
+    const inner = createContext({ home: home.root, lang, json: ctx.json });
+    // In --json mode the demo prints one result of its own, not send's.
+    const demoCtx: CliContext = ctx.json ? { ...inner, out: { ...inner.out, result: () => undefined } } : inner;
+    demoCtx.config.set("practice", {
+      name: lang === "de" ? "Praxis Demo" : "Demo practice",
+      ageRecipient: keyring.ageRecipient,
+      keyId: keyring.keyId,
+      minisignPublicKey: encodePublicKey(keyring.signing).split("\n")[1]!,
     });
+    demoCtx.config.set("lang", lang);
+    demoCtx.config.set("channels", { demo: { type: "folder", settings: { path: out } } });
 
-    // Deliver through the folder channel, as `send` would.
-    const channel = createChannel("demo", { home: home.root, channels: { demo: { type: "folder", settings: { path: out } } } });
-    const opened = await openBundleToTemp(sealed.path, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
-    try {
-      const delivered = await channel.deliver({
-        bundleId: sealed.id,
-        bundlePath: sealed.path,
-        followUp: opened,
-        recipient: { alias: "demo", lang, address: null, pinnedKeys: {}, pinKey: () => Promise.resolve() },
-        progress: { done: new Map(), record: () => Promise.resolve() },
-      });
-      if (delivered.status === "failed") throw new UserError(ExitCode.failure, delivered.reason, delivered.params ?? {});
-    } finally {
-      await opened.dispose();
-    }
+    const clientIdentity = await generateX25519Identity();
+    const clients = await ClientRegistry.load(home.clients, keyring.ageIdentity, keyring.ageRecipient);
+    const today = new Date().toISOString().slice(0, 10);
+    await clients.put(
+      withConsent(
+        { alias: "demo", lang, ageRecipient: await identityToRecipient(clientIdentity), channel: "demo", pinnedKeys: {}, consents: [], created: new Date().toISOString() },
+        "folder",
+        today,
+        "demo",
+      ),
+    );
 
-    const keyFile = join(out, `${sealed.id}-client-key.txt`);
-    const pubFile = join(out, `${sealed.id}-practice.pub`);
+    // The same path as `nachklang send demo --photo … --audio … --homework … --now --yes`.
+    const send = await import("./send.js");
+    await send.run(demoCtx, "demo", {
+      photo: [`${join(ASSETS, "whiteboard.jpg")}:${CAPTIONS[lang].photo}`],
+      audio: [`${join(ASSETS, "exercise.wav")}:${CAPTIONS[lang].audio}`],
+      homework: "resource-diary",
+      var: ["days=7"],
+      note: NOTE[lang],
+      channel: "demo",
+      now: true,
+      yes: true,
+      passphraseFile,
+    });
+    if (process.exitCode !== undefined && process.exitCode !== 0) throw new UserError(ExitCode.failure, "demo.failed");
+
+    const created = [...(await bundlesIn(out))].filter((f) => !before.has(f));
+    const bundleFile = created[0];
+    if (created.length !== 1 || bundleFile === undefined) throw new UserError(ExitCode.failure, "demo.failed");
+    const id = BUNDLE_FILE.exec(bundleFile)![1]!;
+    const keyFile = join(out, `${id}-client-key.txt`);
+    const pubFile = join(out, `${id}-practice.pub`);
     await writePrivateFile(keyFile, `# demo client identity (age); for trying nachklang only\n${clientIdentity}\n`);
     await writePrivateFile(pubFile, encodePublicKey(keyring.signing));
-    return { id: sealed.id, bundle: join(out, `${sealed.id}.age`), keyFile, pubFile, items: sealed.manifest.items };
-  });
+    return { id, bundle: join(out, bundleFile), keyFile, pubFile };
+  }, "nachklang-demo-");
   const rel = (p: string) => relative(process.cwd(), p) || p;
-  ctx.out.say("demo.done", { file: rel(result.bundle), items: result.items.length, seconds: ((Date.now() - started) / 1000).toFixed(1) });
+  ctx.out.say("demo.done", { file: rel(result.bundle), seconds: ((Date.now() - started) / 1000).toFixed(1) });
   ctx.out.say("demo.openWithNachklang", { command: `npx nachklang open ${rel(result.bundle)} --identity ${rel(result.keyFile)} --signer ${rel(result.pubFile)}` });
   ctx.out.say("demo.openWithAge", { command: `age -d -i ${rel(result.keyFile)} ${rel(result.bundle)} | tar -xv` });
   ctx.out.result(result);

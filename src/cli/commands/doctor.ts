@@ -68,7 +68,7 @@ export async function run(ctx: CliContext): Promise<void> {
   const { mediaDoctorLines } = await import("../../media/index.js");
   const ffmpegConfig = { ffmpegPath: ctx.config.get("ffmpegPath") as string | undefined, ffprobePath: ctx.config.get("ffprobePath") as string | undefined };
   for (const line of await mediaDoctorLines(ffmpegConfig)) {
-    findings.push({ ok: line.ok, key: line.key, ...(line.params ? { params: line.params } : {}) });
+    findings.push({ ok: line.ok, ...(line.optional ? { optional: true } : {}), key: line.key, ...(line.params ? { params: line.params } : {}) });
   }
   const channels = Object.keys(ctx.config.get("channels") ?? {});
   findings.push({ ok: true, key: "doctor.channels", params: { count: channels.length, names: channels.join(", ") || "-" } });
