@@ -53,8 +53,14 @@ export interface OpenedBundle extends VerifiedBundle, OpenedFollowUp {
 
 const ITEM_PATH = /^items\/[^/\\\0]+$/;
 
+/** Text from an untrusted bundle (entry names), safe for a terminal: control and bidi characters as '?'. */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, "?").slice(0, 200);
+}
+
 function integrity(key: MessageKey, file: string, extra: Record<string, string> = {}, cause?: unknown): IntegrityError {
-  return new IntegrityError(key, { file, ...extra }, cause === undefined ? undefined : { cause });
+  const safe = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, printable(v)]));
+  return new IntegrityError(key, { file, ...safe }, cause === undefined ? undefined : { cause });
 }
 
 function checkEntryName(name: string, file: string): void {
@@ -151,7 +157,12 @@ function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBu
   } catch (error) {
     throw integrity("bundle.badManifest", bundle, {}, error);
   }
-  const embedded = parsePublicKey(manifest.practice.minisignPublicKey);
+  let embedded: MinisignPublicKey;
+  try {
+    embedded = parsePublicKey(manifest.practice.minisignPublicKey);
+  } catch (error) {
+    throw integrity("bundle.badManifest", bundle, {}, error);
+  }
   const signer = options.signer ?? embedded;
   const signature = staged.signature.toString("utf8");
   let trustedComment: string;

@@ -350,6 +350,23 @@ describe("signatures", () => {
     expect((await openHostile(archive)).error.key).toBe("bundle.otherSigner");
   });
 
+  it("a manifest naming a key that is not an Ed25519 minisign key is refused (with and without a signer)", async () => {
+    const { manifest } = signedManifest(practice, [item("items/a.txt", A)]);
+    const parsed = JSON.parse(manifest.toString("utf8")) as Manifest;
+    const blob = Buffer.from(parsed.practice.minisignPublicKey, "base64");
+    blob.write("XX", 0, "latin1"); // not "Ed"
+    parsed.practice.minisignPublicKey = blob.toString("base64");
+    const bytes = Buffer.from(JSON.stringify(parsed, null, 2) + "\n");
+    const archive = await tarOf([
+      { name: MANIFEST, data: bytes },
+      { name: SIGNATURE, data: Buffer.from(sign(practice.signing, bytes, trustedComment(parsed))) },
+      { name: "items/a.txt", data: A },
+    ]);
+    // Even though the signature itself is valid for the trusted signer: the manifest is malformed.
+    expect((await openHostile(archive, { keys: options.keys })).error.key).toBe("bundle.badManifest");
+    expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
+  });
+
   it("a manifest edited after signing is refused", async () => {
     const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)]);
     const edited = Buffer.from(manifest.toString("utf8").replace('"hello"', '"HELLO"'));
@@ -404,6 +421,7 @@ describe.skipIf(missing("age"))("crafted with the stock `age -r`, through `nachk
   });
 
   it.each<[string, EntrySpec, string]>([
+    ["terminal escapes in a name", { name: "items/\u001b[2J\u001b[1;32mSigned by Praxis\u202e.txt", data: B }, "'items/?[2J?[1;32mSigned by Praxis?.txt' is not in the signed manifest"],
     ["../ path", { name: "../escape.txt", data: B }, "unsafe entry '../escape.txt'"],
     ["symlink", { name: "items/link", type: "symlink", linkname: "../escape.txt" }, "unsafe entry 'items/link'"],
     ["undeclared entry", { name: "items/extra.txt", data: B }, "'items/extra.txt' is not in the signed manifest"],
@@ -430,6 +448,7 @@ describe.skipIf(missing("age"))("crafted with the stock `age -r`, through `nachk
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toContain(line);
       expect(r.stderr).not.toMatch(/^\s+at /m);
+      expect([...r.stderr.trimEnd()].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "\u202e")).toBe(false);
     }
     expect(await readdir(work)).toEqual([]);
     expect((await readdir(caseDir)).sort()).toEqual(["bundle.age", "work"]);

@@ -6,6 +6,9 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { sealBundle } from "../../src/bundle/seal.js";
+import { formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
 import { BIN, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
 
 let home: string;
@@ -122,6 +125,26 @@ describe("opening", () => {
     const r = await runCli(["verify", bundle, "--identity", join(work, "practice-id.txt")], { home: join(work, "no-home") });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/The key is unchecked: pass --signer FILE/);
+  });
+
+  it("text from an unchecked signer is shown without terminal escapes or bidi controls", async () => {
+    const identity = await generateX25519Identity();
+    await writeFile(join(work, "client.key"), `${identity}\n`);
+    await writeFile(join(work, "esc.txt"), "x");
+    const stranger = generateSigningKey();
+    const sealed = await sealBundle({
+      items: [{ file: join(work, "esc.txt"), kind: "file", mime: "text/plain", caption: "cap\u001b]0;title\u0007" }],
+      message: "Line one\n\u001b[2J\u001b[1;32mSigned by your practice\u202e\tend",
+      client: "k042",
+      lang: "en",
+      practice: { name: "Evil\u001b[0m", ageRecipient: await identityToRecipient(identity), keyId: formatKeyId(stranger.keyId), signing: stranger },
+      outDir: join(work, "esc"),
+    });
+    const r = await runCli(["verify", sealed.path, "--identity", join(work, "client.key")], { home: join(work, "no-home") });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/The key is unchecked/);
+    expect(r.stdout).toContain("Line one\n?[2J?[1;32mSigned by your practice?\tend");
+    expect([...r.stdout].some((c) => (c.charCodeAt(0) < 0x20 && c !== "\n" && c !== "\t") || c === "\u202e")).toBe(false);
   });
 
   it("a bad --signer file or an identity file without a key: exit 2", async () => {

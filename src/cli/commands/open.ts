@@ -49,13 +49,18 @@ async function keysFor(ctx: CliContext, opts: OpenOptions): Promise<{ keys: AgeK
   return { keys: { identities: [keyring.ageIdentity] }, signer: signer ?? keyring.signing };
 }
 
+/** Manifest text for the terminal: without --signer it may come from anyone, so no escapes or bidi controls. */
+function printable(text: string): string {
+  return text.replace(/(?![\n\t])\p{Cc}|[\u202a-\u202e\u2066-\u2069]/gu, "?");
+}
+
 function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?: string): void {
   const m = verified.manifest;
-  const from = m.practice.name ?? m.practice.keyId;
+  const from = printable(m.practice.name ?? m.practice.keyId);
   ctx.out.say(verified.signerTrusted ? "open.signedBy" : "open.signedByUnchecked", { from, keyId: m.practice.keyId, created: m.created });
-  if (m.message.length > 0) ctx.out.line(m.message);
+  if (m.message.length > 0) ctx.out.line(printable(m.message));
   for (const item of m.items) {
-    ctx.out.line(`  ${item.path}  ${item.kind}  ${item.mime}  ${item.size} B${item.caption ? `  “${item.caption}”` : ""}`);
+    ctx.out.line(printable(`  ${item.path}  ${item.kind}  ${item.mime}  ${item.size} B${item.caption ? `  “${item.caption}”` : ""}`));
   }
   if (dir !== undefined) ctx.out.say("open.extracted", { dir });
   else ctx.out.say("open.verified", { file: bundle });
