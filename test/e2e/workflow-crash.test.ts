@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { cp, readdir, writeFile } from "node:fs/promises";
+import { cp, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { foldLedger, Ledger } from "../../src/delivery/ledger.js";
 import { verifyBundle } from "../../src/bundle/open.js";
@@ -90,13 +90,21 @@ describe("crash safety", () => {
     let killed = 0;
     for (let trial = 0; trial < TRIALS; trial++) {
       const home = join(scratch, `trial-${trial}`);
-      await cp(template, home, { recursive: true });
-      // Kill between 5 % and 95 % of a full run; once in a while twice in a row.
-      for (let k = 0; k < (trial % 3 === 0 ? 2 : 1); k++) {
-        const at = Math.round(full.ms * (0.05 + 0.9 * Math.random()));
+      // Kill between 5 % and 95 % of a full run. The machine's speed varies: a run that finished
+      // before its kill moment is started afresh with an earlier moment, so every trial is killed.
+      let at = Math.round(full.ms * (0.05 + 0.9 * Math.random()));
+      for (let attempt = 0; attempt < 6; attempt++) {
+        await rm(home, { recursive: true, force: true });
+        await cp(template, home, { recursive: true });
         const r = await runBatch(home, join(home, "batch.yaml"), at);
-        if (r.signal === "SIGKILL") killed++;
+        if (r.signal === "SIGKILL") {
+          killed++;
+          break;
+        }
+        at = Math.round(at * 0.6);
       }
+      // Once in a while a second kill while finishing the interrupted run.
+      if (trial % 3 === 0) await runBatch(home, join(home, "batch.yaml"), Math.round(full.ms * Math.random() * 0.5));
       const rerun = await runBatch(home, join(home, "batch.yaml"));
       expect(rerun.code, `trial ${trial}`).toBe(0);
       await check(home);
