@@ -46,6 +46,8 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
   z.object({ ...base, ev: z.literal("uncertain") }).strict(),
   z.object({ ...base, ev: z.literal("released") }).strict(),
   z.object({ ...base, ev: z.literal("cancelled") }).strict(),
+  /** A delivery receipt from the channel (Threema): `id` is the channel's message id. */
+  z.object({ ...base, ev: z.literal("receipt"), id: z.string().max(500), status: z.enum(["delivered", "read"]) }).strict(),
 ]);
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -73,6 +75,8 @@ export interface FollowUpState {
   reason?: string;
   retryable?: boolean;
   sentAt?: string;
+  /** The furthest the channel reported for any part: delivered, then read. */
+  receipt?: "delivered" | "read";
 }
 
 /** Fold events into one state per follow-up, in ledger order. */
@@ -124,6 +128,9 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
         break;
       case "cancelled":
         s.state = "cancelled";
+        break;
+      case "receipt":
+        if (s.receipt !== "read") s.receipt = e.status;
         break;
     }
   }
@@ -178,6 +185,14 @@ export class Ledger {
 
   async state(key: string): Promise<FollowUpState | undefined> {
     return (await this.states()).get(key);
+  }
+
+  /** The follow-up one of whose parts the channel accepted under `messageId`, if any. */
+  async byMessageId(messageId: string): Promise<FollowUpState | undefined> {
+    for (const s of (await this.states()).values()) {
+      if (s.ids.includes(messageId) || [...s.parts.values()].includes(messageId)) return s;
+    }
+    return undefined;
   }
 
   /** Append one event and fsync it. Returns when the event is on disk. */

@@ -146,8 +146,8 @@ export const threema = {
     de: "{recorded} Empfangsbestätigung(en) verarbeitet, {skipped} Zeile(n) übersprungen.",
     en: "{recorded} receipt(s) processed, {skipped} line(s) skipped.",
   },
-  "threema.receipt.noLedger": {
-    de: "Hinweis: das Protokoll (Ledger) ist noch nicht verfügbar; die Bestätigungen wurden nur angezeigt.",
-    en: "Note: the ledger is not available yet; the receipts were only shown.",
+  "threema.receipt.unknownMessages": {
+    de: "Hinweis: {count} Bestätigungen gehören zu keiner Nachricht im Protokoll (Ledger) dieser Praxis; sie wurden nur angezeigt.",
+    en: "Note: {count} receipts belong to no message in this practice's ledger; they were only shown.",
   },
 } satisfies Catalogue;

@@ -235,6 +235,8 @@ export const workflow = {
   "status.state.failed": { de: "fehlgeschlagen", en: "failed" },
   "status.state.uncertain": { de: "unklar", en: "uncertain" },
   "status.state.cancelled": { de: "zurückgezogen", en: "cancelled" },
+  "status.receipt.delivered": { de: "empfangen", en: "delivered" },
+  "status.receipt.read": { de: "gelesen", en: "read" },
   "status.unknownClient": { de: "(unbekannt)", en: "(unknown)" },
   "history.none": { de: "{alias} hat noch nichts erhalten.", en: "{alias} has not received anything yet." },
   "history.line": { de: "{when}  {channel}  {items} Teil(e), {size}  Id {id}", en: "{when}  {channel}  {items} item(s), {size}  id {id}" },

@@ -19,6 +19,7 @@ export function describeState(wf: Workflow, s: FollowUpState) {
     bytes: s.bytes ?? null,
     attempts: s.attempts,
     reason: s.reason ?? null,
+    receipt: s.receipt ?? null,
   };
 }
 
@@ -47,7 +48,7 @@ export async function status(ctx: CliContext, alias: string | undefined, o: { pa
       id: s.bundle ?? s.key,
       alias: wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient"),
       channel: s.channel ?? "-",
-      state: stateText(ctx, s.state),
+      state: s.receipt === undefined ? stateText(ctx, s.state) : `${stateText(ctx, s.state)}, ${ctx.out.text(`status.receipt.${s.receipt}`)}`,
       detail,
     });
   }

@@ -9,6 +9,7 @@ import { PIN_NAME, readPrivateKeyText, type ThreemaSettings } from "../../channe
 import { fingerprint, parsePublicKey, toHex } from "../../channels/threema/crypto.js";
 import { Gateway, GatewayError } from "../../channels/threema/gateway.js";
 import { processReceipts, type ReceiptOutcome, type ReceiptState } from "../../channels/threema/receipts.js";
+import { Ledger } from "../../delivery/ledger.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice, type Practice } from "../practice.js";
 import { gatewayFailure } from "../../channels/threema.js";
@@ -58,11 +59,20 @@ async function readInput(file: string | undefined): Promise<string> {
 }
 
 /**
- * Where receipts are recorded. The ledger (src/delivery/ledger.ts) is not in main yet; until it
- * is, receipts are checked, decoded and reported, and nothing is stored.
+ * Receipts go into the ledger as `receipt` events of the follow-up whose part the Gateway
+ * accepted under that message id; ids the ledger does not know are counted, not stored.
  */
-function recorder(): { record: (messageId: string, status: ReceiptState) => Promise<void>; stored: boolean } {
-  return { record: () => Promise.resolve(), stored: false };
+function recorder(ctx: CliContext): { record: (messageId: string, status: ReceiptState) => Promise<void>; unknown: () => number } {
+  const ledger = new Ledger(ctx.home.ledger);
+  let unknown = 0;
+  return {
+    async record(messageId, status) {
+      const followUp = await ledger.byMessageId(messageId);
+      if (followUp === undefined) unknown++;
+      else await ledger.append({ ev: "receipt", fu: followUp.key, id: messageId, status });
+    },
+    unknown: () => unknown,
+  };
 }
 
 export async function receipts(ctx: CliContext, file: string | undefined, opts: ChannelOptions): Promise<void> {
@@ -71,7 +81,7 @@ export async function receipts(ctx: CliContext, file: string | undefined, opts: 
   const access = threemaAccess(ctx, practice, opts.channel ?? "threema");
   const clients = practice.clients.list();
   const aliasOf = (threemaId: string) => clients.find((c) => c.threema === threemaId)?.alias;
-  const sink = recorder();
+  const sink = recorder(ctx);
   const outcomes = await processReceipts(text, {
     gatewayId: access.settings.gatewayId,
     secret: access.secret,
@@ -85,14 +95,14 @@ export async function receipts(ctx: CliContext, file: string | undefined, opts: 
     record: sink.record,
   });
   report(ctx, outcomes, aliasOf);
-  if (!sink.stored && outcomes.some((o) => o.ok)) ctx.out.warn("threema.receipt.noLedger");
+  if (sink.unknown() > 0) ctx.out.warn("threema.receipt.unknownMessages", { count: sink.unknown() });
   const recorded = outcomes.filter((o) => o.ok).length;
   ctx.out.say("threema.receipt.summary", { recorded, skipped: outcomes.length - recorded });
   ctx.out.result({
     receipts: outcomes.map((o) =>
       o.ok ? { line: o.line, alias: aliasOf(o.from) ?? null, status: o.status, messageIds: o.messageIds } : { line: o.line, skipped: o.problem },
     ),
-    stored: sink.stored,
+    unknownMessageIds: sink.unknown(),
   });
   if (outcomes.some((o) => !o.ok)) process.exitCode = recorded > 0 ? ExitCode.partial : ExitCode.failure;
 }

@@ -6,7 +6,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callbackMac } from "../../../src/channels/threema/callback.js";
 import { toHex } from "../../../src/channels/threema/crypto.js";
+import { encodeDeliveryReceipt, encryptMessage, MessageType } from "../../../src/channels/threema/message.js";
 import { FIXTURES, initHome, ROOT, runCli, writeText } from "../../helpers/cli.js";
 import { missing } from "../../helpers/tools.js";
 import { GatewayEmulator, makeIdentity } from "./emulator.js";
@@ -15,6 +17,7 @@ const hasSend = existsSync(join(ROOT, "src", "cli", "commands", "send.ts"));
 if (!hasSend) console.warn("SKIPPED: 'nachklang send' is not in this build yet; the Threema end-to-end send test did not run.");
 
 const CLIENT = "ECHOECHO";
+const identities = new Map<string, ReturnType<typeof makeIdentity>>();
 
 describe.skipIf(!hasSend || missing("ffmpeg") || missing("ffprobe"))("nachklang send through Threema", () => {
   let home: string;
@@ -24,7 +27,8 @@ describe.skipIf(!hasSend || missing("ffmpeg") || missing("ffprobe"))("nachklang 
   beforeAll(async () => {
     ({ home, cleanup } = await initHome());
     emulator = await new GatewayEmulator().start();
-    emulator.addIdentity(makeIdentity(CLIENT));
+    identities.set(CLIENT, makeIdentity(CLIENT));
+    emulator.addIdentity(identities.get(CLIENT)!);
     const secretFile = await writeText(join(home, "..", "secret.txt"), `${emulator.secret}\n`);
     const keyFile = await writeText(join(home, "..", "key.txt"), `private:${toHex(emulator.gateway.privateKey)}\n`);
     for (const args of [
@@ -55,6 +59,27 @@ describe.skipIf(!hasSend || missing("ffmpeg") || missing("ffprobe"))("nachklang 
     const photo = emulator.received.find((m) => m.file?.imageSize !== undefined)?.file;
     expect(photo?.fields).toMatchObject({ d: "Tafelbild", j: 1 });
     expect(emulator.received.some((m) => m.file?.audio !== undefined)).toBe(true);
+  });
+
+  it("records delivery receipts for the sent messages in the ledger, and status shows them", async () => {
+    const client = identities.get(CLIENT)!;
+    const ids = emulator.received.map((m) => m.messageId);
+    const callback = (status: "received" | "read", messageIds: string[]) => {
+      const message = encryptMessage(MessageType.deliveryReceipt, encodeDeliveryReceipt({ status, messageIds }), emulator.gateway.publicKey, client.privateKey);
+      const fields = { from: CLIENT, to: emulator.gatewayId, messageId: "0123456789abcdef", date: "1763800000", nonce: toHex(message.nonce), box: toHex(message.box) };
+      return new URLSearchParams({ ...fields, mac: callbackMac(fields, emulator.secret) }).toString();
+    };
+    const before = JSON.parse((await runCli(["--json", "status", "k042"], { home })).stdout) as { receipt: string | null }[];
+    expect(before.map((s) => s.receipt)).toEqual([null]);
+
+    const file = await writeText(join(home, "..", "callbacks.txt"), [callback("received", ids), callback("read", ids.slice(0, 1)), callback("read", ["ffffffffffffffff"])].join("\n"));
+    const result = await runCli(["threema", "receipts", file], { home });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("1 receipts belong to no message");
+
+    const after = JSON.parse((await runCli(["--json", "status", "k042"], { home })).stdout) as { receipt: string | null }[];
+    expect(after.map((s) => s.receipt)).toEqual(["read"]);
+    expect((await runCli(["status", "k042"], { home })).stdout).toMatch(/sent, read/);
   });
 
   it("refuses the next delivery when the client's key has changed", async () => {
