@@ -31,8 +31,6 @@ export const REPEAT_HARMLESS: ReadonlySet<string> = new Set(["folder"]);
  */
 export const BUNDLE_ONLY: ReadonlySet<string> = new Set(["folder"]);
 
-/** Channel types that carry no content themselves, only the passphrase viewer (e-mail). */
-export const NEEDS_VIEWER: ReadonlySet<string> = new Set(["email"]);
 
 export type DeliveryOutcome =
   | { readonly status: "sent"; readonly ids: readonly string[]; readonly repeated: boolean }
@@ -112,11 +110,12 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     },
   };
 
-  const needsViewer = NEEDS_VIEWER.has(channel.resolved.type);
+  // E-mail always carries the viewer; the folder channel when configured with --viewer.
+  const needsViewer = channel.resolved.wantsViewer === true;
   if (needsViewer && (client.viewerPassphrase === undefined || env.viewer === undefined)) {
     return record(env, key, failure("viewer.noPassphrase", { alias: client.alias }, true));
   }
-  const opened = BUNDLE_ONLY.has(channel.resolved.type)
+  const opened = BUNDLE_ONLY.has(channel.resolved.type) && !needsViewer
     ? { followUp: await env.open.verify(env.outbox.bundlePath(bundleId)), dispose: () => Promise.resolve() }
     : await env.open.open(env.outbox.bundlePath(bundleId));
   const viewerDir = needsViewer ? await makePrivateTemp("nachklang-viewer-") : undefined;

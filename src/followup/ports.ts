@@ -80,6 +80,8 @@ export interface ResolvedChannel {
   readonly name: string;
   readonly type: string;
   readonly address: AddressKind;
+  /** The channel's type asks for the passphrase viewer with these settings (e-mail; folder --viewer). */
+  readonly wantsViewer?: boolean;
   create(): Promise<Channel>;
 }
 

@@ -80,11 +80,12 @@ export function channelPort(config: Config, keyring: Keyring, home: string): Cha
       const configured = configuredChannels(channels)[name];
       if (configured === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
       // Validates the settings now: bad configuration fails before anything is processed.
-      const { type } = loadChannelSettings(name, configured);
+      const { type, settings } = loadChannelSettings(name, configured);
       return {
         name,
         type: type.type,
         address: type.address,
+        wantsViewer: type.wantsViewer?.(settings) ?? false,
         create: () => Promise.resolve(createChannel(name, { home, channels, secrets: keyring.secrets })),
       };
     },

@@ -61,7 +61,7 @@ function channels(base: ChannelPort): ChannelPort {
       name === "relay"
         ? { name, type: "relay", address: "none", create: () => Promise.resolve(testChannel()) }
         : name === "mail"
-          ? { name, type: "email", address: "none", create: () => Promise.resolve({ ...testChannel(), type: "email", deliver: (d: Delivery) => { parts.calls.push(d); return Promise.resolve({ status: "sent" as const, ids: [readFileSync(d.viewerPath!, "utf8").slice(0, 15)] }); } }) }
+          ? { name, type: "email", address: "none", wantsViewer: true, create: () => Promise.resolve({ ...testChannel(), type: "email", deliver: (d: Delivery) => { parts.calls.push(d); return Promise.resolve({ status: "sent" as const, ids: [readFileSync(d.viewerPath!, "utf8").slice(0, 15)] }); } }) }
           : base.resolve(name),
   };
 }

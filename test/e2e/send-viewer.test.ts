@@ -1,0 +1,45 @@
+/**
+ * `send` through a folder channel configured with `--viewer`: the hand-off folder receives the
+ * sealed bundle and, next to it, the passphrase viewer built from the client's stored passphrase.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURES, initHome, runCli, writeText } from "../helpers/cli.js";
+
+describe("send with a folder channel that writes the viewer", () => {
+  let home: string;
+  let cleanup: () => Promise<void>;
+  let folder: string;
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome());
+    folder = join(home, "..", "mappe");
+    const passphrase = await writeText(join(home, "..", "viewer-pass.txt"), "kaffee-tasse-wolke-42\n");
+    for (const args of [
+      ["channels", "add", "folder", "--name", "mappe", "--path", folder, "--viewer"],
+      ["client", "add", "quokka42", "--lang", "de"],
+      ["client", "passphrase", "quokka42", "--passphrase-file", passphrase],
+      ["consent", "record", "quokka42", "--channel", "folder"],
+    ]) {
+      const result = await runCli(args, { home });
+      if (result.code !== 0) throw new Error(`${args.join(" ")}: ${result.stderr}`);
+    }
+  });
+  afterAll(() => cleanup());
+
+  it("puts <id>.age and <id>.html into the folder; the page carries no plain message text", async () => {
+    const note = "Ein Gedanke für die Woche, nur für Sie.";
+    const sent = await runCli(["send", "quokka42", "--note", note, "--photo", join(FIXTURES, "tiny.jpg"), "--channel", "mappe", "--now", "--yes"], { home });
+    expect(sent.code, sent.stderr).toBe(0);
+    const files = (await readdir(folder)).sort();
+    expect(files).toHaveLength(2);
+    const [bundle, page] = [files.find((f) => f.endsWith(".age")), files.find((f) => f.endsWith(".html"))];
+    expect(bundle).toMatch(/^[0-9a-z]{26}\.age$/);
+    expect(page).toBe(bundle!.replace(/\.age$/, ".html"));
+    const html = await readFile(join(folder, page!), "utf8");
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toContain(note);
+    expect(html).not.toContain("quokka42");
+  });
+});
