@@ -59,7 +59,7 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("nachklang send throug
     try {
       expect(await submitPassphrase(viewer.page, VIEWER_PASSPHRASE)).toBe("open");
       expect(await viewer.page.textContent("body")).toContain(NOTE);
-      const widths = await viewer.page.$$eval("img", (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth));
+      const widths = await viewer.page.$$eval("img", (imgs) => imgs.map((i) => (i).naturalWidth));
       expect(widths.length).toBeGreaterThan(0);
       expect(widths.every((w) => w > 0)).toBe(true);
       expect(viewer.requests).toEqual([]);
