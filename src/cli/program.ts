@@ -321,7 +321,9 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
       .option("--now", "send now, even outside contact hours")
       .option("--at <time>", 'plan a time, e.g. "2026-12-01 09:30"')
       .option("--dry-run", "process everything and show what would be sent; store and send nothing")
-      .option("--yes", "do not ask for confirmation"),
+      .option("--yes", "do not ask for confirmation")
+      .option("--viewer", "also make the passphrase viewer (HTML) for this follow-up (folder, wire, e-mail hand it over)")
+      .option("--viewer-passphrase-file <file>", "the viewer passphrase for this follow-up only (default: the client's stored one)"),
   ).action(lazy(() => import("./commands/send.js")));
   passphrase(
     program

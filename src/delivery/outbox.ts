@@ -20,6 +20,8 @@ export const outboxMetaSchema = z
     channel: z.string(),
     origin: z.enum(["send", "new", "batch"]),
     created: z.string(),
+    /** `send --viewer`: make the passphrase viewer for this follow-up, with this passphrase if given. */
+    viewer: z.object({ passphrase: z.string().optional() }).strict().optional(),
   })
   .strict();
 export type OutboxMeta = z.infer<typeof outboxMetaSchema>;

@@ -110,9 +110,11 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     },
   };
 
-  // E-mail always carries the viewer; the folder channel when configured with --viewer.
-  const needsViewer = channel.resolved.wantsViewer === true;
-  if (needsViewer && (client.viewerPassphrase === undefined || env.viewer === undefined)) {
+  // E-mail always carries the viewer; the folder channel when configured with --viewer; any
+  // follow-up sent with `send --viewer` (with its own passphrase, if one was given).
+  const needsViewer = channel.resolved.wantsViewer === true || meta.viewer !== undefined;
+  const viewerPassphrase = meta.viewer?.passphrase ?? client.viewerPassphrase;
+  if (needsViewer && (viewerPassphrase === undefined || env.viewer === undefined)) {
     return record(env, key, failure("viewer.noPassphrase", { alias: client.alias }, true));
   }
   const opened = BUNDLE_ONLY.has(channel.resolved.type) && !needsViewer
@@ -121,8 +123,8 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   const viewerDir = needsViewer ? await makePrivateTemp("nachklang-viewer-") : undefined;
   try {
     const viewerPath =
-      viewerDir !== undefined && env.viewer !== undefined && client.viewerPassphrase !== undefined
-        ? await env.viewer.write(opened.followUp, client.viewerPassphrase, viewerDir)
+      viewerDir !== undefined && env.viewer !== undefined && viewerPassphrase !== undefined
+        ? await env.viewer.write(opened.followUp, viewerPassphrase, viewerDir)
         : undefined;
     await ledger.append({ fu: key, ev: "sending", attempt: state.attempts + 1, pid: process.pid }, env.now());
     const result = await channel.instance.deliver({

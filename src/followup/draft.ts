@@ -28,6 +28,8 @@ export interface FollowUpDraft {
   readonly note?: string;
   /** As typed (`2026-12-03 16:00`), read in the practice's time zone. */
   readonly appointment?: string;
+  /** Also make the passphrase viewer for this follow-up (`send --viewer`); `passphrase` overrides the client's stored one. */
+  readonly viewer?: { readonly passphrase?: string };
 }
 
 /** `FILE[:caption]`: the whole text when such a file exists, else split at the first colon. */

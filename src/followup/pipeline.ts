@@ -140,6 +140,7 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
       channel: valid.channel.name,
       origin,
       created: env.now().toISOString(),
+      ...(valid.draft.viewer === undefined ? {} : { viewer: valid.draft.viewer }),
     });
     await ledger.append(
       {

@@ -87,6 +87,9 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
       problems.push({ key: "consent.missing", params: { alias, channel: channel.type, command: `nachklang consent record ${alias} --channel ${channel.type}` } });
       refused = true;
     }
+    if ((draft.viewer !== undefined || channel.wantsViewer === true) && (draft.viewer?.passphrase ?? client.viewerPassphrase) === undefined) {
+      problems.push({ key: "viewer.noPassphrase", params: { alias } });
+    }
     if (channel.address !== "none" && addressOf(client, channel.address) === null) {
       problems.push({ key: "workflow.noAddress", params: { alias, channel: channel.name, address: channel.address } });
     }

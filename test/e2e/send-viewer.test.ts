@@ -42,4 +42,27 @@ describe("send with a folder channel that writes the viewer", () => {
     expect(html).not.toContain(note);
     expect(html).not.toContain("quokka42");
   });
+
+  it("send --viewer --viewer-passphrase-file makes the viewer for one follow-up on a plain folder channel", async () => {
+    const plain = join(home, "..", "plain");
+    expect((await runCli(["channels", "add", "folder", "--name", "plain", "--path", plain], { home })).code).toBe(0);
+    const once = await writeText(join(home, "..", "once.txt"), "nur-dieses-eine-mal-9\n");
+    const sent = await runCli(["send", "quokka42", "--note", "Nur mit Ansicht.", "--channel", "plain", "--viewer", "--viewer-passphrase-file", once, "--now", "--yes"], { home });
+    expect(sent.code, sent.stderr).toBe(0);
+    const files = (await readdir(plain)).sort();
+    expect(files.map((f) => f.replace(/^[0-9a-z]{26}/, "ID"))).toEqual(["ID.age", "ID.html"]);
+
+    // Without --viewer the same folder gets the bundle only.
+    const again = await runCli(["send", "quokka42", "--note", "Ohne Ansicht.", "--channel", "plain", "--now", "--yes"], { home });
+    expect(again.code, again.stderr).toBe(0);
+    expect((await readdir(plain)).filter((f) => f.endsWith(".html"))).toHaveLength(1);
+  });
+
+  it("refuses --viewer for a client without a viewer passphrase, naming the client", async () => {
+    expect((await runCli(["client", "add", "nopass1", "--lang", "en"], { home })).code).toBe(0);
+    expect((await runCli(["consent", "record", "nopass1", "--channel", "folder"], { home })).code).toBe(0);
+    const result = await runCli(["send", "nopass1", "--note", "x", "--channel", "folder", "--viewer", "--now", "--yes"], { home });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("No viewer passphrase is stored for nopass1");
+  });
 });

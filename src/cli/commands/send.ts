@@ -28,11 +28,13 @@ export interface SendOptions {
   dryRun?: boolean;
   yes?: boolean;
   passphraseFile?: string;
+  viewer?: boolean;
+  viewerPassphraseFile?: string;
 }
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 
-async function draftFrom(alias: string, o: SendOptions): Promise<FollowUpDraft> {
+async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promise<FollowUpDraft> {
   if (o.note !== undefined && o.noteFile !== undefined) throw new UserError(ExitCode.usage, "workflow.noteTwice");
   let note = o.note;
   if (o.noteFile !== undefined) {
@@ -63,10 +65,23 @@ async function draftFrom(alias: string, o: SendOptions): Promise<FollowUpDraft> 
     impulses,
     ...(note === undefined ? {} : { note }),
     ...(o.appointment === undefined ? {} : { appointment: o.appointment }),
+    ...(await viewerChoice(ctx, o)),
   };
   const empty = draft.photos.length + draft.audio.length + impulses.length === 0 && !draft.homework && !note?.trim() && !draft.appointment;
   if (empty) throw new UserError(ExitCode.usage, "workflow.nothingToSend", { alias });
   return draft;
+}
+
+/**
+ * `--viewer` makes the passphrase viewer for this follow-up; `--viewer-passphrase-file` sets its
+ * passphrase for this follow-up only (else the client's stored one). `--passphrase-file` stays
+ * the keyring passphrase, as in every command.
+ */
+async function viewerChoice(ctx: CliContext, o: SendOptions): Promise<Pick<FollowUpDraft, "viewer">> {
+  if (o.viewer !== true && o.viewerPassphraseFile === undefined) return {};
+  if (o.viewerPassphraseFile === undefined) return { viewer: {} };
+  const { readViewerPassphrase } = await import("./viewer.js");
+  return { viewer: { passphrase: await readViewerPassphrase(ctx, o.viewerPassphraseFile) } };
 }
 
 /** Check the draft; prints every problem and returns undefined when there are any. */
@@ -146,7 +161,7 @@ export async function sendPrepared(
 export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {
   // Refuse WhatsApp before asking for a passphrase or touching anything.
   if (o.channel !== undefined && isWhatsApp(o.channel)) throw new PolicyError("channels.whatsappRefused");
-  const draft = await draftFrom(alias, o);
+  const draft = await draftFrom(ctx, alias, o);
   const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
   const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
   const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
