@@ -4,6 +4,7 @@ import { createReadStream } from "node:fs";
 import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
+import { exists } from "../practice/home.js";
 
 /** The input must exist, be a file and not be empty; returns its size. */
 export async function checkInput(file: string): Promise<number> {
@@ -64,11 +65,3 @@ export async function placeOutput(finished: string, dest: string): Promise<void>
   }
 }
 
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}

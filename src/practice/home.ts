@@ -2,7 +2,7 @@
  * The home folder: one place for config, keyring, client registry, outbox, archive, ledger and
  * caches. Folders are 0700 and files 0600; nothing in it names a client in plain text.
  */
-import { chmod, mkdir, stat, rename, open, rm } from "node:fs/promises";
+import { chmod, mkdir, stat, rename, open, rm, link } from "node:fs/promises";
 import { homedir, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -65,8 +65,9 @@ export async function exists(path: string): Promise<boolean> {
 }
 
 /**
- * Write a file atomically with mode 0600: a temporary sibling, fsync, rename. A crash leaves
- * either the old or the new content, never a half-written file.
+ * Write a file atomically with mode 0600: a temporary sibling, fsync, then rename — or, with
+ * `exclusive`, a hard link, which fails atomically when something is already there (no race
+ * between checking and writing). A crash leaves the old or the new content, never half a file.
  */
 export async function writePrivateFile(path: string, data: Uint8Array | string, options: { exclusive?: boolean } = {}): Promise<void> {
   // Missing folders are created 0700; an existing folder keeps its mode (it may be the user's
@@ -80,11 +81,18 @@ export async function writePrivateFile(path: string, data: Uint8Array | string, 
   } finally {
     await handle.close();
   }
-  if (options.exclusive && (await exists(path))) {
-    await rm(tmp, { force: true });
-    throw new UserError(ExitCode.usage, "file.exists", { file: path });
+  if (!options.exclusive) {
+    await rename(tmp, path);
+    return;
   }
-  await rename(tmp, path);
+  try {
+    await link(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path });
+    throw error;
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
 
 /** Flush a written file to disk (before it is renamed into place). */

@@ -3,14 +3,13 @@
  * the offline viewer for its client, sealed with the client's stored viewer passphrase (or one
  * given or generated for this follow-up).
  */
-import { randomBytes } from "node:crypto";
-import { link, open, rm } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { openBundleToTemp } from "../../bundle/open.js";
 import { encodePublicKey } from "../../bundle/signature.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { buildViewer, viewerLimitBytes } from "../../viewer/build.js";
 import { canonicalPassphrase, generateViewerPassphrase } from "../../viewer/passphrase.js";
+import { writePrivateFile } from "../../practice/home.js";
 import { readPassphrase, type CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 
@@ -28,26 +27,6 @@ export async function readViewerPassphrase(ctx: CliContext, file: string): Promi
   const passphrase = canonicalPassphrase(await readPassphrase(ctx, file));
   if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "viewer.passphraseShort", { file, min: MIN_PASSPHRASE_LENGTH });
   return passphrase;
-}
-
-/** Write `data` to `path` only if nothing is there: a private temp file, then a hard link. */
-async function writeNew(path: string, data: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(tmp, "wx", 0o600);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await link(tmp, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path });
-    throw error;
-  } finally {
-    await rm(tmp, { force: true });
-  }
 }
 
 export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOptions): Promise<void> {
@@ -70,7 +49,7 @@ export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOption
       limitBytes: viewerLimitBytes(ctx.config.get("viewerLimitMB")),
       warn: (key, params) => ctx.out.warn(key, params),
     });
-    await writeNew(out, html);
+    await writePrivateFile(out, html, { exclusive: true });
     const size = (Buffer.byteLength(html) / (1024 * 1024)).toFixed(1);
     ctx.out.say("viewer.written", { alias, file: out, size });
     if (generated !== undefined) ctx.out.say("viewer.passphraseGenerated", { alias, passphrase: generated });
