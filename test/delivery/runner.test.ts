@@ -166,7 +166,14 @@ describe("pipeline and delivery runner", () => {
   it("builds the passphrase viewer for e-mail, and refuses without an agreed passphrase", async () => {
     const wf = workflow();
     const key = "b" + "f".repeat(31);
+    // Checked before anything is processed ...
+    const refused = await validateDraft({ client: "k001", channel: "mail", photos: [], audio: [], impulses: [], note: "x" }, wf.validation);
+    expect(refused.problems).toEqual([{ key: "viewer.noPassphrase", params: { alias: "k001" } }]);
+    // ... and again at delivery: the passphrase may have been removed while the follow-up waited.
+    await clients.put({ ...clients.require("k001"), viewerPassphrase: "acde-fghj-kmnp-rstu-vwxy" });
     await prepare(wf, await valid(wf, "mail"), key);
+    const { viewerPassphrase: _removed, ...withoutPassphrase } = clients.require("k001");
+    await clients.put(withoutPassphrase);
     expect(await deliverFollowUp(key, wf.delivery)).toMatchObject({ status: "failed", reason: "viewer.noPassphrase", retryable: true });
     await clients.put({ ...clients.require("k001"), viewerPassphrase: "acde-fghj-kmnp-rstu-vwxy" });
     const sent = await deliverFollowUp(key, wf.delivery);
