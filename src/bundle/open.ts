@@ -209,7 +209,7 @@ async function stageInto(stage: string, bundle: string, options: OpenOptions): P
   await mkdir(join(stage, "items"), { mode: 0o700 });
   const staged = await extract(bundle, options, async (name) => {
     const handle = await openFile(join(stage, name), "wx", 0o600);
-    return handle.createWriteStream();
+    return handle.createWriteStream({ highWaterMark: READ_CHUNK });
   });
   const verified = check(bundle, staged, options);
   const manifestFile = await openFile(join(stage, "manifest.json"), "wx", 0o600);

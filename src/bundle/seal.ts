@@ -193,7 +193,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     pack.finalize();
   };
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
-  const output = createWriteStream(partial, { flags: "wx", mode: 0o600 });
+  const output = createWriteStream(partial, { flags: "wx", mode: 0o600, highWaterMark: READ_CHUNK });
   trackTemp(partial);
   try {
     const writing = writeEntries().catch((error: unknown) => {
