@@ -3,7 +3,8 @@
  * the unlocked keyring under `channel.<name>.<secret>`. The folder channel is always there as
  * the embedded default, even when nothing is configured.
  */
-import { ExitCode, PolicyError, UserError } from "../errors.js";
+import { ExitCode, UserError } from "../errors.js";
+import { isWhatsApp, refuseWhatsApp as refuseWhatsAppPolicy } from "../practice/consent.js";
 import type { ChannelConfig } from "../practice/config.js";
 import type { Channel, ChannelType } from "./contract.js";
 import { channelType } from "./registry.js";
@@ -14,9 +15,9 @@ export function secretKey(channelName: string, secret: string): string {
   return `channel.${channelName}.${secret}`;
 }
 
-/** WhatsApp is never a channel: refused with the reason (exit 4). */
+/** WhatsApp is never a channel: refused with the reason (exit 4), recognised as consent does. */
 export function refuseWhatsApp(type: string): void {
-  if (type.trim().toLowerCase() === "whatsapp") throw new PolicyError("channels.whatsappRefused");
+  if (isWhatsApp(type)) refuseWhatsAppPolicy();
 }
 
 /** The channel type for a type name, or a usage error listing the known types. */

@@ -6,7 +6,7 @@ import { CommanderError } from "commander";
 import { ExitCode, isUserError } from "../errors.js";
 import { t, systemLang, isLang, type Lang } from "../messages/index.js";
 import { buildProgram } from "./program.js";
-import { runCleanups } from "./cleanup.js";
+import { runCleanups } from "../temp.js";
 
 function langFromArgv(argv: readonly string[]): Lang | undefined {
   const i = argv.findIndex((a) => a === "--lang" || a.startsWith("--lang="));
