@@ -4,16 +4,16 @@
  * The header — recipient stanzas, X25519 and scrypt wrapping, the header MAC, armor — comes
  * from the reference implementation (`age-encryption`, typage). The payload STREAM
  * (ChaCha20-Poly1305 in 64 KiB chunks, nonce = 11-byte big-endian counter ‖ last-chunk flag)
- * runs on `node:crypto`'s RFC 8439 AEAD, which is about 25× faster here than the pure-JS one;
- * the C2SP CCTV vectors and round-trips against typage and the `age` CLI prove them identical.
+ * (payload.ts) runs on `node:crypto`'s RFC 8439 AEAD, about 25× faster here than the pure-JS
+ * one; the C2SP CCTV vectors and round-trips against typage and the `age` CLI prove them identical.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { Decrypter, Encrypter, armor, type Recipient } from "age-encryption";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { PayloadError, payloadCodec, type CodecMode } from "./payload.js";
 
-const CHUNK = 64 * 1024;
 /** Read size for bundle and item files: large reads keep per-chunk stream overhead low. */
 export const READ_CHUNK = 1024 * 1024;
 const TAG = 16;
@@ -51,13 +51,6 @@ function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
   return Buffer.from(hkdf(sha256, fileKey, nonce, te.encode("payload"), 32));
 }
 
-function chunkNonce(counter: number, last: boolean): Buffer {
-  const nonce = Buffer.alloc(12);
-  // Counters beyond 2^48 chunks (16 EiB) are unreachable; the upper counter bytes stay zero.
-  nonce.writeUIntBE(counter, 5, 6);
-  nonce[11] = last ? 1 : 0;
-  return nonce;
-}
 
 /**
  * Build the header for `recipients` and learn the file key. typage generates the file key and
@@ -84,7 +77,7 @@ async function makeHeader(recipients: readonly string[]): Promise<{ header: Uint
 
 /**
  * Encrypt `plaintext` to age recipients (`age1…`), as a stream of the complete age file.
- * Keeps at most about two chunks in memory.
+ * Memory stays at a few MiB whatever the size.
  */
 export function encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[]): Readable {
   async function* generate(): AsyncGenerator<Uint8Array> {
@@ -94,41 +87,8 @@ export function encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: rea
     yield nonce;
     const key = payloadKey(fileKey, nonce);
     fileKey.fill(0);
-    let counter = 0;
-    const seal = (data: Uint8Array, last: boolean, out: Buffer[]): void => {
-      const cipher = createCipheriv("chacha20-poly1305", key, chunkNonce(counter++, last), { authTagLength: TAG });
-      out.push(cipher.update(data));
-      cipher.final();
-      out.push(cipher.getAuthTag());
-    };
-    // `carry` holds plaintext not yet sealed (at most one chunk). A chunk is sealed as a middle
-    // chunk only once more data is known to follow it; the last chunk is sealed at the end.
-    let carry: Buffer = Buffer.alloc(0);
-    for await (const chunk of plaintext) {
-      const piece = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const out: Buffer[] = [];
-      let offset = 0;
-      while (offset < piece.length) {
-        if (carry.length === CHUNK) {
-          seal(carry, false, out);
-          carry = Buffer.alloc(0);
-        }
-        if (carry.length === 0 && piece.length - offset > CHUNK) {
-          seal(piece.subarray(offset, offset + CHUNK), false, out);
-          offset += CHUNK;
-          continue;
-        }
-        // Copy into the carry: the caller may reuse the buffer it handed us.
-        const take = Math.min(CHUNK - carry.length, piece.length - offset);
-        carry = Buffer.concat([carry, piece.subarray(offset, offset + take)]);
-        offset += take;
-      }
-      // One write per input piece rather than two per 64 KiB chunk keeps stream overhead low.
-      if (out.length > 0) yield Buffer.concat(out);
-    }
-    const out: Buffer[] = [];
-    seal(carry, true, out);
-    yield Buffer.concat(out);
+    yield* runPayload("seal", key, plaintext);
+    key.fill(0);
   }
   return Readable.from(generate(), { objectMode: false });
 }
@@ -254,60 +214,28 @@ export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys
   if (!(await reader.fill(NONCE))) throw new AgeError("header", "missing payload nonce");
   const key = payloadKey(fileKey, reader.take(NONCE));
   fileKey.fill(0);
-  return Readable.from(decryptPayload(reader, key), { objectMode: false });
+  return Readable.from(openPayload(reader, key), { objectMode: false });
 }
 
-async function* decryptPayload(reader: ByteReader, key: Buffer): AsyncGenerator<Buffer> {
-  const SEALED = CHUNK + TAG;
-  let counter = 0;
-  const open = (sealed: Buffer, last: boolean): Buffer | null => {
-    const decipher = createDecipheriv("chacha20-poly1305", key, chunkNonce(counter, last), { authTagLength: TAG });
-    decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
-    const body = decipher.update(sealed.subarray(0, sealed.length - TAG));
-    try {
-      decipher.final();
-    } catch {
-      return null;
-    }
-    return body;
-  };
-  // As the reference implementations do: a full chunk is tried as a middle chunk, then as the
-  // final one; a short chunk must be the final one. Every chunk is released only once it is
-  // authenticated, and anything after the final chunk is an error. Chunks known to be followed
-  // by more data are opened in batches and released together, to keep stream overhead low.
-  for (;;) {
-    await reader.fill(SEALED + 1);
-    const released: Buffer[] = [];
-    while (reader.peek().length > SEALED) {
-      const sealed = reader.take(SEALED);
-      const body = open(sealed, false);
-      if (body !== null) {
-        released.push(body);
-        counter++;
-        continue;
-      }
-      const final = open(sealed, true);
-      if (final !== null) yield Buffer.concat([...released, final]);
-      throw new AgeError("payload", final === null ? `chunk ${counter} failed authentication` : "data after the final chunk");
-    }
-    if (released.length > 0) {
-      yield released.length === 1 ? released[0]! : Buffer.concat(released);
-      continue;
-    }
-    // At most one sealed chunk is left, and nothing follows it.
-    const sealed = reader.take(reader.peek().length);
-    if (sealed.length < TAG) throw new AgeError("payload", counter === 0 ? "missing payload" : "missing final chunk");
-    let body = sealed.length === SEALED ? open(sealed, false) : null;
-    if (body !== null) {
-      // A full middle chunk at the end of the file: the final chunk is missing.
-      yield body;
-      throw new AgeError("payload", "missing final chunk");
-    }
-    body = open(sealed, true);
-    if (body === null) throw new AgeError("payload", `chunk ${counter} failed authentication`);
-    // The final chunk may be empty only when the whole payload is empty.
-    if (body.length === 0 && counter > 0) throw new AgeError("payload", "empty final chunk");
-    yield body;
-    return;
+/** The payload STREAM over an async source; output is released as soon as it is ready. */
+async function* runPayload(mode: CodecMode, key: Uint8Array, source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
+  const codec = payloadCodec(mode, key);
+  for await (const piece of source) {
+    const out = codec.push(piece);
+    if (out.length > 0) yield out;
+  }
+  yield codec.finish();
+}
+
+async function* openPayload(reader: ByteReader, key: Buffer): AsyncGenerator<Buffer> {
+  try {
+    yield* runPayload("open", key, reader.rest());
+    key.fill(0);
+  } catch (error) {
+    if (!(error instanceof PayloadError)) throw error;
+    // As the reference implementations do, plaintext authenticated before the damage is
+    // released; bundle opening is all-or-nothing anyway and discards everything on an error.
+    if (error.released.length > 0) yield error.released;
+    throw new AgeError("payload", error.message, { cause: error });
   }
 }

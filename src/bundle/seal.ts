@@ -1,13 +1,12 @@
 /**
  * Sealing: items and a message become one bundle file `<bundle-id>.age` — an age v1 file whose
  * plaintext is a POSIX tar of `manifest.json`, its minisign signature and `items/…`
- * (docs/bundle-format.md). Streams end to end; the output appears atomically or not at all.
+ * (docs/bundle-format.md). Streams end to end, reading each input once; the output appears
+ * atomically or not at all.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open as openFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
@@ -15,7 +14,7 @@ import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { encryptAge, READ_CHUNK } from "./age.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { ensurePrivateDir, syncFile } from "../practice/home.js";
+import { ensurePrivateDir } from "../practice/home.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -103,18 +102,93 @@ function uniqueNames(items: readonly SealItem[]): string[] {
   });
 }
 
-async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash("sha256");
-  let size = 0;
+function unreadable(file: string, error: unknown): UserError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
+  return new UserError(ExitCode.usage, "file.unreadable", { file, reason: code ?? String(error) }, { cause: error });
+}
+
+/** A file changed while it was being sealed (its size no longer matches). */
+function changed(file: string): UserError {
+  return new UserError(ExitCode.usage, "file.changed", { file });
+}
+
+/**
+ * Write one input file into a tar entry of its size, hashing exactly the bytes sealed: one
+ * reading pass, whatever the file's size.
+ */
+async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date): Promise<{ sha256: string; size: number }> {
+  let handle;
+  let size: number;
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
+    handle = await openFile(file, "r");
+    const info = await handle.stat();
+    if (!info.isFile()) throw new UserError(ExitCode.usage, "file.notRegular", { file });
+    size = info.size;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
-    throw new UserError(ExitCode.usage, "file.unreadable", { file, reason: code ?? String(error) }, { cause: error });
+    await handle?.close();
+    throw error instanceof UserError ? error : unreadable(file, error);
+  }
+  const hash = createHash("sha256");
+  try {
+    // tar-stream's streams are streamx streams, which node's `pipeline` cannot await: use the
+    // entry's callback. Sizes are checked here, before tar-stream would see a mismatch.
+    let entry!: ReturnType<tar.Pack["entry"]>;
+    const finished = new Promise<void>((resolve, reject) => {
+      entry = pack.entry({ name, size, mode: 0o644, mtime }, (error) => (error ? reject(error) : resolve()));
+    });
+    finished.catch(() => {});
+    let total = 0;
+    const read = (): Promise<{ buffer: Buffer; bytesRead: number }> =>
+      handle.read(Buffer.allocUnsafeSlow(READ_CHUNK), 0, READ_CHUNK, null).then(
+        ({ buffer, bytesRead }) => ({ buffer, bytesRead }),
+        (error: unknown) => {
+          throw unreadable(file, error);
+        },
+      );
+    // One read ahead: the next chunk comes from the disk while this one is hashed and packed.
+    let next = read();
+    for (;;) {
+      let result;
+      try {
+        result = await next;
+      } catch (error) {
+        entry.destroy();
+        throw error;
+      }
+      const { buffer, bytesRead } = result;
+      if (bytesRead === 0) break;
+      next = read();
+      next.catch(() => {});
+      total += bytesRead;
+      if (total > size) {
+        entry.destroy();
+        throw changed(file);
+      }
+      const data = buffer.subarray(0, bytesRead);
+      hash.update(data);
+      if (!entry.write(data)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            entry.off("drain", done);
+            entry.off("close", done);
+            resolve();
+          };
+          entry.on("drain", done);
+          entry.on("close", done);
+        });
+      }
+      // The output failed (the pack was destroyed): stop reading.
+      if (entry.destroyed) throw new Error("bundle output closed");
+    }
+    if (total !== size) {
+      entry.destroy();
+      throw changed(file);
+    }
+    entry.end(undefined);
+    await finished;
+  } finally {
+    await handle.close();
   }
   return { sha256: hash.digest("hex"), size };
 }
@@ -129,23 +203,13 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   const now = request.now ?? new Date();
   const id = newBundleId(now);
   const names = uniqueNames(request.items);
-  const manifestItems: ManifestItem[] = [];
-  for (const [i, item] of request.items.entries()) {
-    const { sha256, size } = await hashFile(item.file);
-    manifestItems.push({
-      path: `items/${names[i]!}`,
-      kind: item.kind,
-      mime: item.mime,
-      size,
-      sha256,
-      ...(item.caption !== undefined ? { caption: item.caption } : {}),
-      ...(item.durationSeconds !== undefined ? { durationSeconds: item.durationSeconds } : {}),
-      ...(item.width !== undefined ? { width: item.width } : {}),
-      ...(item.height !== undefined ? { height: item.height } : {}),
-    });
-  }
-  const publicKeyLine = encodePublicKey(request.practice.signing).split("\n")[1]!;
-  const manifest = manifestSchema.parse({
+  const path = request.outFile ?? join(request.outDir ?? ".", `${id}.age`);
+  if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");
+  // An exact --out path: create missing folders (0700), but leave an existing one's mode alone.
+  else await mkdir(dirname(request.outFile), { recursive: true, mode: 0o700 });
+  const partial = `${path}.partial`;
+  // Everything but the items is checked before any input is read.
+  const skeleton = manifestSchema.parse({
     format: "nachklang-bundle",
     version: FORMAT_VERSION,
     id,
@@ -153,62 +217,86 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     practice: {
       ...(request.practice.name !== undefined ? { name: request.practice.name } : {}),
       keyId: request.practice.keyId,
-      minisignPublicKey: publicKeyLine,
+      minisignPublicKey: encodePublicKey(request.practice.signing).split("\n")[1]!,
       ageRecipient: request.practice.ageRecipient,
     },
     client: request.client,
     lang: request.lang,
     message: request.message,
-    items: manifestItems,
+    items: [],
   } satisfies Manifest);
-  const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n", "utf8");
-  const signature = Buffer.from(sign(request.practice.signing, manifestBytes, trustedComment(manifest)), "utf8");
-
-  const path = request.outFile ?? join(request.outDir ?? ".", `${id}.age`);
-  if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");
-  // An exact --out path: create missing folders (0700), but leave an existing one's mode alone.
-  else await mkdir(dirname(request.outFile), { recursive: true, mode: 0o700 });
-  const partial = `${path}.partial`;
   const pack = tar.pack();
   const mtime = now;
-  const writeEntries = async () => {
+  let manifest: Manifest | undefined;
+
+  // The items first, hashed as they are packed; then the manifest naming their hashes and its
+  // signature (docs/bundle-format.md: readers do not depend on the order). One reading pass.
+  const writeEntries = async (): Promise<void> => {
+    const manifestItems: ManifestItem[] = [];
+    for (const [i, item] of request.items.entries()) {
+      const path = `items/${names[i]!}`;
+      const { sha256, size } = await packFile(pack, item.file, path, mtime);
+      manifestItems.push({
+        path,
+        kind: item.kind,
+        mime: item.mime,
+        size,
+        sha256,
+        ...(item.caption !== undefined ? { caption: item.caption } : {}),
+        ...(item.durationSeconds !== undefined ? { durationSeconds: item.durationSeconds } : {}),
+        ...(item.width !== undefined ? { width: item.width } : {}),
+        ...(item.height !== undefined ? { height: item.height } : {}),
+      });
+    }
+    manifest = manifestSchema.parse({ ...skeleton, items: manifestItems } satisfies Manifest);
+    const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n", "utf8");
+    const signature = Buffer.from(sign(request.practice.signing, manifestBytes, trustedComment(manifest)), "utf8");
     const small = (name: string, data: Buffer) =>
       new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime }, data, (e) => (e ? reject(e) : resolve())));
     await small("manifest.json", manifestBytes);
     await small("manifest.json.minisig", signature);
-    for (const [i, item] of request.items.entries()) {
-      const declared = manifestItems[i]!;
-      // tar-stream's streams are streamx streams, which node's `pipeline` cannot await: use the
-      // entry callback. A file that changed since it was hashed fails on the size mismatch.
-      await new Promise<void>((resolve, reject) => {
-        const entry = pack.entry({ name: declared.path, size: declared.size, mode: 0o644, mtime }, (e) => (e ? reject(e) : resolve()));
-        const input = createReadStream(item.file, { highWaterMark: READ_CHUNK });
-        input.on("error", (e) => {
-          entry.destroy(e);
-          reject(e);
-        });
-        input.pipe(entry);
-      });
-    }
     pack.finalize();
   };
+
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
-  const output = createWriteStream(partial, { flags: "wx", mode: 0o600, highWaterMark: READ_CHUNK });
+  let output: FileHandle | undefined = await openFile(partial, "wx", 0o600);
   trackTemp(partial);
   try {
     const writing = writeEntries().catch((error: unknown) => {
       pack.destroy(error as Error);
       throw error;
     });
-    await Promise.all([writing, pipeline(encryptAge(pack as unknown as AsyncIterable<Uint8Array>, recipients), output)]);
-    await syncFile(partial);
+    const sealing = writeAll(output, encryptAge(pack as unknown as AsyncIterable<Uint8Array>, recipients)).catch((error: unknown) => {
+      pack.destroy(error as Error);
+      throw error;
+    });
+    // When reading an input fails, the output fails too (the pack is destroyed): report the cause.
+    const [read, sealed] = await Promise.allSettled([writing, sealing]);
+    if (read.status === "rejected") throw read.reason;
+    if (sealed.status === "rejected") throw sealed.reason;
+    await output.sync();
+    await output.close();
+    output = undefined;
     await rename(partial, path);
   } catch (error) {
-    output.destroy();
+    await output?.close().catch(() => {});
     await rm(partial, { force: true });
     throw error;
   } finally {
     untrackTemp(partial);
   }
-  return { id, path, manifest, bytes: (await stat(path)).size };
+  return { id, path, manifest: manifest!, bytes: (await stat(path)).size };
+}
+
+/** Write a stream to a file, with a few chunks written (at their own positions) while the next are prepared. */
+async function writeAll(output: FileHandle, source: AsyncIterable<Uint8Array>): Promise<void> {
+  const writing = new Set<Promise<unknown>>();
+  let position = 0;
+  for await (const chunk of source) {
+    while (writing.size >= 4) await Promise.race(writing);
+    const write = output.write(chunk, 0, chunk.byteLength, position).finally(() => writing.delete(write));
+    writing.add(write);
+    position += chunk.byteLength;
+  }
+  await Promise.all(writing);
 }

@@ -40,6 +40,14 @@ export const core = {
     de: "{file}: nicht lesbar ({reason}).",
     en: "{file}: cannot be read ({reason}).",
   },
+  "file.changed": {
+    de: "{file} hat sich während des Versiegelns geändert; nichts geschrieben. Bitte erneut versuchen, wenn die Datei fertig ist.",
+    en: "{file} changed while it was being sealed; nothing was written. Please try again once the file is complete.",
+  },
+  "file.notRegular": {
+    de: "{file}: keine gewöhnliche Datei (Ordner, Gerät oder Pipe); nur Dateien können versiegelt werden.",
+    en: "{file}: not a regular file (a folder, device or pipe); only files can be sealed.",
+  },
   "file.exists": {
     de: "{file} existiert bereits; nichts überschrieben. Bitte einen anderen Namen wählen.",
     en: "{file} already exists; nothing was overwritten. Please choose another name.",

@@ -74,12 +74,13 @@ describe.skipIf(noAge || noMinisign)("interop with the stock age and minisign CL
     expect(decrypted.status, decrypted.stderr.toString()).toBe(0);
     const listing = run("tar", ["-t"], { input: decrypted.stdout });
     expect(listing.status).toBe(0);
+    // The writer's order (docs/bundle-format.md): the items as given, then the manifest and its signature.
     expect(listing.stdout.toString().trim().split("\n")).toEqual([
-      "manifest.json",
-      "manifest.json.minisig",
       "items/notes.txt",
       "items/board.bin",
       "items/empty.txt",
+      "manifest.json",
+      "manifest.json.minisig",
     ]);
     const out = join(dir, "age-extracted");
     await mkdir(out);

@@ -205,7 +205,7 @@ describe("agreement with typage (age-encryption)", () => {
     });
     extract.end(theirs);
     await finished;
-    expect(names).toEqual(["manifest.json", "manifest.json.minisig", "items/big.bin", "items/note.txt"]);
+    expect(names).toEqual(["items/big.bin", "items/note.txt", "manifest.json", "manifest.json.minisig"]);
     expect(contents.get("items/big.bin")!.equals(big)).toBe(true);
   });
 });

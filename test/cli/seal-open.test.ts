@@ -3,7 +3,7 @@
  * half-written output or staged plaintext behind — on refusal, on failure, and on Ctrl-C.
  */
 import { spawn } from "node:child_process";
-import { chmod, mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
@@ -154,12 +154,35 @@ describe("opening", () => {
     oneLine(await runCli(["verify", bundle, "--identity", join(work, "nokey.txt")], { home }), 2, /nokey\.txt: no age identity/);
   });
 
-  it("a folder given to seal is refused with one line", async () => {
+  it("a folder given to seal is refused with one line, and nothing is written", async () => {
     await mkdir(join(work, "a-folder"), { recursive: true });
-    const r = await runCli(["seal", "a-folder", "--to", "k042"], { home, cwd: work });
-    expect(r.code).toBe(2);
-    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-    expect(r.stderr).toContain("a-folder");
+    const r = await runCli(["seal", "a.txt", "a-folder", "--to", "k042", "--out", "folder.age"], { home, cwd: work });
+    oneLine(r, 2, /a-folder: not a regular file/);
+    expect((await readdir(work)).filter((n) => n.startsWith("folder.age"))).toEqual([]);
+  });
+
+  it("a file that changes while it is sealed is refused, and nothing is written", async () => {
+    // The item is hashed while it is sealed, in one pass; bytes appended meanwhile no longer match
+    // the size taken at the start, and the half-written bundle is removed.
+    const file = join(work, "growing.bin");
+    await writeFile(file, Buffer.alloc(48 * 1024 * 1024, 7));
+    const signing = generateSigningKey();
+    const identity = await generateX25519Identity();
+    const growing = setInterval(() => void appendFile(file, "more"), 1);
+    try {
+      const sealing = sealBundle({
+        items: [{ file, kind: "file", mime: "application/octet-stream" }],
+        message: "",
+        client: "k042",
+        lang: "en",
+        practice: { ageRecipient: await identityToRecipient(identity), keyId: formatKeyId(signing.keyId), signing },
+        outFile: join(work, "changed", "b.age"),
+      });
+      await expect(sealing).rejects.toMatchObject({ key: "file.changed", params: { file } });
+    } finally {
+      clearInterval(growing);
+    }
+    expect(await readdir(join(work, "changed"))).toEqual([]);
   });
 });
 

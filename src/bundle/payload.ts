@@ -1,0 +1,140 @@
+/**
+ * The age payload STREAM (age-encryption.org/v1): ChaCha20-Poly1305 over 64 KiB chunks, nonce =
+ * 11-byte big-endian chunk counter ‖ last-chunk flag, each chunk followed by its 16-byte tag.
+ *
+ * A synchronous state machine over `node:crypto`'s RFC 8439 AEAD: bytes in, bytes out, with at
+ * most one chunk held back. Opening releases only authenticated plaintext.
+ */
+import { createCipheriv, createDecipheriv } from "node:crypto";
+
+export interface Codec {
+  /** Feed bytes; returns what can be released now (possibly empty). The input may be reused afterwards. */
+  push(data: Uint8Array): Buffer;
+  /** No more input: returns the rest. */
+  finish(): Buffer;
+}
+
+export type CodecMode = "seal" | "open";
+
+/**
+ * A damaged, truncated or extended payload. Like the reference implementations, plaintext
+ * authenticated before the damage is `released` first; all-or-nothing callers discard it.
+ */
+export class PayloadError extends Error {
+  override readonly name = "PayloadError";
+  constructor(
+    message: string,
+    readonly released: Buffer = Buffer.alloc(0),
+  ) {
+    super(message);
+  }
+}
+
+const CHUNK = 64 * 1024;
+const TAG = 16;
+const SEALED = CHUNK + TAG;
+
+function nonceFor(counter: number, last: boolean): Buffer {
+  const nonce = Buffer.alloc(12);
+  // Counters beyond 2^48 chunks (16 EiB) are unreachable; the upper counter bytes stay zero.
+  nonce.writeUIntBE(counter, 5, 6);
+  nonce[11] = last ? 1 : 0;
+  return nonce;
+}
+
+/** Seal (encrypt) or open (decrypt and authenticate) a payload with the derived payload key. */
+export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
+  const failure = (message: string, released?: Buffer): PayloadError => new PayloadError(message, released);
+  // A view, not a copy: the caller wipes the key when the stream is done.
+  const key = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.byteLength);
+  let counter = 0;
+  const unit = mode === "seal" ? CHUNK : SEALED;
+  const outUnit = mode === "seal" ? SEALED : CHUNK;
+  // The bytes not yet processed: at most one unit. A unit is processed as a middle chunk only
+  // once more data is known to follow it; the last one waits for `finish`.
+  const carry = Buffer.alloc(unit);
+  let carried = 0;
+
+  const seal = (data: Uint8Array, last: boolean, out: Buffer, at: number): number => {
+    const cipher = createCipheriv("chacha20-poly1305", key, nonceFor(counter, last), { authTagLength: TAG });
+    let n = cipher.update(data).copy(out, at);
+    cipher.final();
+    n += cipher.getAuthTag().copy(out, at + n);
+    counter++;
+    return n;
+  };
+  /** Plaintext of a sealed chunk, or null when it does not authenticate as `last`. */
+  const open = (sealed: Uint8Array, last: boolean): Buffer | null => {
+    const decipher = createDecipheriv("chacha20-poly1305", key, nonceFor(counter, last), { authTagLength: TAG });
+    decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
+    const body = decipher.update(sealed.subarray(0, sealed.length - TAG));
+    try {
+      decipher.final();
+    } catch {
+      return null;
+    }
+    return body;
+  };
+  const middle = (data: Uint8Array, out: Buffer, at: number): number => {
+    if (mode === "seal") return seal(data, false, out, at);
+    // As the reference implementations do: a full chunk is tried as a middle chunk, then as
+    // the final one; a final chunk with data after it is an error.
+    const body = open(data, false);
+    if (body !== null) {
+      counter++;
+      return body.copy(out, at);
+    }
+    const final = open(data, true);
+    if (final !== null) throw failure("data after the final chunk", final);
+    throw failure(`chunk ${counter} failed authentication`);
+  };
+
+  return {
+    push(data) {
+      const total = carried + data.length;
+      const units = total > 0 ? Math.floor((total - 1) / unit) : 0;
+      if (units === 0) {
+        carry.set(data, carried);
+        carried = total;
+        return Buffer.alloc(0);
+      }
+      const out = Buffer.allocUnsafe(units * outUnit);
+      let written = 0;
+      let offset = 0;
+      if (carried > 0) {
+        offset = unit - carried;
+        carry.set(data.subarray(0, offset), carried);
+        written += middle(carry, out, written);
+      }
+      const done = units - (carried > 0 ? 1 : 0);
+      try {
+        for (let i = 0; i < done; i++, offset += unit) written += middle(data.subarray(offset, offset + unit), out, written);
+      } catch (error) {
+        if (!(error instanceof PayloadError)) throw error;
+        throw failure(error.message, Buffer.concat([out.subarray(0, written), error.released]));
+      }
+      carry.set(data.subarray(offset), 0);
+      carried = data.length - offset;
+      return written === out.length ? out : out.subarray(0, written);
+    },
+    finish() {
+      const rest = carry.subarray(0, carried);
+      carried = 0;
+      if (mode === "seal") {
+        const out = Buffer.allocUnsafe(rest.length + TAG);
+        seal(rest, true, out, 0);
+        return out;
+      }
+      if (rest.length < TAG) throw failure(counter === 0 ? "missing payload" : "missing final chunk");
+      // A full middle chunk at the end of the file: the final chunk is missing.
+      const whole = rest.length === SEALED ? open(rest, false) : null;
+      if (whole !== null) throw failure("missing final chunk", whole);
+      const body = open(rest, true);
+      if (body === null) throw failure(`chunk ${counter} failed authentication`);
+      // The final chunk may be empty only when the whole payload is empty.
+      if (body.length === 0 && counter > 0) throw failure("empty final chunk");
+      counter++;
+      return body;
+    },
+  };
+}
