@@ -7,15 +7,13 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open as openFile, rename, chmod } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { Writable } from "node:stream";
-import { once } from "node:events";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 import { IntegrityError, UserError, ExitCode } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
 import type { OpenedFollowUp } from "../channels/contract.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
-import { exists } from "../practice/home.js";
+import { exists, writeFully } from "../practice/home.js";
 import { AgeError, decryptAge, READ_CHUNK, type AgeKeys } from "./age.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
@@ -68,8 +66,14 @@ function checkEntryName(name: string, file: string): void {
   if (!ok) throw integrity("bundle.unsafeEntry", file, { entry: name.slice(0, 200) });
 }
 
-/** Where staged entries go: a folder on disk, or nowhere (verify only hashes). */
-type Sink = (name: string) => Promise<Writable>;
+/** An entry's destination: a staging file, or nothing (verify only hashes). */
+interface EntryOutput {
+  write(data: Buffer): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where staged entries go: a folder on disk, or nowhere. */
+type Sink = (name: string) => Promise<EntryOutput>;
 
 interface Staged {
   readonly sizes: Map<string, number>;
@@ -124,14 +128,21 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink): Promis
       const hash = createHash("sha256");
       let count = 0;
       const out = await sink(name);
-      // tar-stream's entry streams are streamx streams: iterate them rather than `pipeline`.
-      for await (const chunk of stream) {
-        const data = chunk as Buffer;
-        hash.update(data);
-        count += data.length;
-        if (!out.write(data)) await once(out, "drain");
+      try {
+        // tar-stream's entry streams are streamx streams: iterate them rather than `pipeline`.
+        // One write is under way while the next chunk is decrypted and hashed.
+        let writing = Promise.resolve();
+        for await (const chunk of stream) {
+          const data = chunk as Buffer;
+          hash.update(data);
+          count += data.length;
+          await writing;
+          writing = out.write(data);
+        }
+        await writing;
+      } finally {
+        await out.close();
       }
-      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
       staged.sizes.set(name, count);
       staged.hashes.set(name, hash.digest("hex"));
     };
@@ -193,15 +204,8 @@ function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBu
 
 /** Run every check without writing anything anywhere. Throws IntegrityError (exit 5). */
 export async function verifyBundle(bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
-  const staged = await extract(bundle, options, () =>
-    Promise.resolve(
-      new Writable({
-        write(_chunk, _enc, done) {
-          done();
-        },
-      }),
-    ),
-  );
+  const nowhere: EntryOutput = { write: () => Promise.resolve(), close: () => Promise.resolve() };
+  const staged = await extract(bundle, options, () => Promise.resolve(nowhere));
   return check(bundle, staged, options);
 }
 
@@ -209,7 +213,10 @@ async function stageInto(stage: string, bundle: string, options: OpenOptions): P
   await mkdir(join(stage, "items"), { mode: 0o700 });
   const staged = await extract(bundle, options, async (name) => {
     const handle = await openFile(join(stage, name), "wx", 0o600);
-    return handle.createWriteStream({ highWaterMark: READ_CHUNK });
+    return {
+      write: (data) => writeFully(handle, data),
+      close: () => handle.close(),
+    };
   });
   const verified = check(bundle, staged, options);
   const manifestFile = await openFile(join(stage, "manifest.json"), "wx", 0o600);

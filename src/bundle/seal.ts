@@ -14,7 +14,7 @@ import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { encryptAge, READ_CHUNK } from "./age.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { ensurePrivateDir } from "../practice/home.js";
+import { ensurePrivateDir, writeFully } from "../practice/home.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -294,7 +294,7 @@ async function writeAll(output: FileHandle, source: AsyncIterable<Uint8Array>): 
   let position = 0;
   for await (const chunk of source) {
     while (writing.size >= 4) await Promise.race(writing);
-    const write = output.write(chunk, 0, chunk.byteLength, position).finally(() => writing.delete(write));
+    const write = writeFully(output, chunk, position).finally(() => writing.delete(write));
     writing.add(write);
     position += chunk.byteLength;
   }

@@ -2,7 +2,7 @@
  * The home folder: one place for config, keyring, client registry, outbox, archive, ledger and
  * caches. Folders are 0700 and files 0600; nothing in it names a client in plain text.
  */
-import { chmod, mkdir, stat, rename, open, rm, link } from "node:fs/promises";
+import { chmod, mkdir, stat, rename, open, rm, link, type FileHandle } from "node:fs/promises";
 import { homedir, platform } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -102,5 +102,18 @@ export async function syncFile(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Write all of `data` at `position` (default: the handle's current position), however many
+ * calls it takes: a single write may be partial.
+ */
+export async function writeFully(handle: FileHandle, data: Uint8Array, position?: number): Promise<void> {
+  let offset = 0;
+  while (offset < data.byteLength) {
+    const at = position === undefined ? null : position + offset;
+    const { bytesWritten } = await handle.write(data, offset, data.byteLength - offset, at);
+    offset += bytesWritten;
   }
 }
