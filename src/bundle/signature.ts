@@ -8,6 +8,10 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 
+// A command signs or verifies a handful of times: a small precomputed table for the base point
+// (window 4) is built in a fraction of the time of noble's default and is as fast for that.
+ed25519.Point.BASE.precompute(4);
+
 export interface MinisignPublicKey {
   /** 8 bytes, as stored in the key and signature blobs. */
   readonly keyId: Uint8Array;

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { ExitCode, UserError } from "../errors.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
-import { loadConfig, type Config } from "../practice/config.js";
+import { loadConfig, readSettings, type Config, type ConfigSchema } from "../practice/config.js";
 import { createOutput, type Output } from "./output.js";
 
 export interface GlobalOptions {
@@ -24,14 +24,18 @@ export interface CliContext {
   readonly json: boolean;
   readonly debug: boolean;
   readonly out: Output;
+  /** The configuration store (conf), loaded on first use. */
   readonly config: Config;
+  /** The stored settings for reading only: from `config` once it is loaded, else read directly. */
+  readonly settings: Readonly<ConfigSchema>;
 }
 
 export function createContext(options: GlobalOptions): CliContext {
   const root = resolveHome(options.home);
   const home = homePaths(root);
-  const config = loadConfig(root);
-  const configured = config.get("lang");
+  const stored = readSettings(root);
+  let config: Config | undefined;
+  const configured = stored.lang;
   const lang: Lang = isLang(options.lang) ? options.lang : isLang(configured) ? configured : systemLang();
   const json = options.json === true;
   return {
@@ -41,7 +45,12 @@ export function createContext(options: GlobalOptions): CliContext {
     json,
     debug: options.debug === true,
     out: createOutput(lang, json),
-    config,
+    get config() {
+      return (config ??= loadConfig(root));
+    },
+    get settings() {
+      return config?.store ?? stored;
+    },
   };
 }
 

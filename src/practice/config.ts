@@ -2,9 +2,10 @@
  * Configuration (no secrets, no client data): practice public details, language, channels,
  * contact hours. Stored with `conf` as `<home>/config.json`, mode 0600.
  */
-import { existsSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Conf from "conf";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type Conf from "conf";
 
 export interface ChannelConfig {
   readonly type: string;
@@ -20,24 +21,60 @@ export interface ConfigSchema {
 
 export type Config = Conf<ConfigSchema>;
 
-/**
- * `conf` creates its folder (mode 0755) whenever it reads a missing file. Reading must leave no
- * trace (a client opening a bundle, `doctor` on a fresh machine); writing creates the home 0700.
- */
-class HomeConf extends Conf<ConfigSchema> {
-  override get store(): ConfigSchema {
-    if (!existsSync(this.path)) return {};
-    return super.store;
-  }
+/** Where `loadConfig` keeps the settings (conf's file: `<cwd>/<configName>.json`). */
+function configFile(home: string): string {
+  return join(home, "config.json");
+}
 
-  override set store(value: ConfigSchema) {
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    super.store = value;
+/**
+ * The stored settings, read without loading `conf`: conf brings its schema validator (ajv), which
+ * costs about a fifth of a second at every start. Commands that only read (the language, the
+ * practice's public details) use this; everything else goes through `loadConfig`. A file that is
+ * not valid JSON is left to conf, which reports it.
+ */
+export function readSettings(home: string): ConfigSchema {
+  let text: string;
+  try {
+    text = readFileSync(configFile(home), "utf8");
+  } catch {
+    return {};
   }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as ConfigSchema;
+  } catch {
+    // fall through: conf reports it
+  }
+  return loadConfig(home).store;
+}
+
+/** conf is loaded on first use (see readSettings); Node 20.19+ requires ES modules synchronously. */
+let HomeConf: (new (options: ConstructorParameters<typeof Conf<ConfigSchema>>[0]) => Conf<ConfigSchema>) | undefined;
+
+function homeConfClass(): NonNullable<typeof HomeConf> {
+  if (HomeConf !== undefined) return HomeConf;
+  const { default: ConfClass } = createRequire(import.meta.url)("conf") as { default: typeof Conf };
+  /**
+   * `conf` creates its folder (mode 0755) whenever it reads a missing file. Reading must leave no
+   * trace (a client opening a bundle, `doctor` on a fresh machine); writing creates the home 0700.
+   */
+  HomeConf = class extends ConfClass<ConfigSchema> {
+    override get store(): ConfigSchema {
+      if (!existsSync(this.path)) return {};
+      return super.store;
+    }
+
+    override set store(value: ConfigSchema) {
+      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      super.store = value;
+    }
+  };
+  return HomeConf;
 }
 
 export function loadConfig(home: string): Config {
-  return new HomeConf({
+  const ConfClass = homeConfClass();
+  return new ConfClass({
     cwd: home,
     configName: "config",
     projectName: "nachklang",

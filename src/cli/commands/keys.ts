@@ -5,7 +5,7 @@ import { unlockPractice } from "../practice.js";
 
 /** The practice's public details from the config (no passphrase needed). */
 export function practicePublic(ctx: CliContext): { name?: string; ageRecipient: string; keyId: string; minisignPublicKey: string } {
-  const practice = ctx.config.get("practice");
+  const practice = ctx.settings.practice;
   if (practice === undefined) throw new UserError(ExitCode.usage, "practice.missing", { file: ctx.home.keyring });
   return practice;
 }
