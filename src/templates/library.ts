@@ -5,15 +5,15 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ExitCode, UserError } from "../errors.js";
 import { t, type Lang } from "../messages/index.js";
 import { parseTemplate, type ParsedFile, type Problem } from "./parse.js";
 import type { Template, TemplateOrigin } from "./schema.js";
+import { packagePath } from "../package-root.js";
 
-/** The built-in library; src/templates/ and dist/templates/ are both two levels below the package root. */
+/** The built-in library, shipped in the package's templates/. */
 export function builtinTemplatesDir(): string {
-  return fileURLToPath(new URL("../../templates/", import.meta.url)).replace(/[\\/]$/, "");
+  return packagePath("templates");
 }
 
 export interface TemplateSource {

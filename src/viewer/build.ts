@@ -13,6 +13,7 @@ import { ExitCode, UserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { canonicalPassphrase } from "./passphrase.js";
 import { renderPage } from "./page.js";
+import { packagePath } from "../package-root.js";
 
 /**
  * scrypt work factor (log2 N) of viewer pages: chosen so that a mid-range phone opens a page in
@@ -24,7 +25,7 @@ export const VIEWER_WARN_BYTES = 20 * 1024 * 1024;
 /** Default refusal limit; the config key `viewerLimitMB` overrides it. */
 export const VIEWER_DEFAULT_LIMIT_MB = 60;
 
-const DECRYPTOR = new URL("../../dist/viewer/decryptor.js", import.meta.url);
+const DECRYPTOR = packagePath("dist", "viewer", "decryptor.js");
 
 export interface BuildViewerOptions {
   readonly followUp: OpenedFollowUp;
@@ -88,7 +89,7 @@ function estimatePageBytes(tarBytes: number, scriptBytes: number): number {
 export async function buildViewer(options: BuildViewerOptions): Promise<string> {
   const { followUp } = options;
   const script = await readFile(DECRYPTOR, "utf8").catch((error: unknown) => {
-    throw new Error(`the viewer's decryptor is not built (${DECRYPTOR.pathname}); run npm run build`, { cause: error });
+    throw new Error(`the viewer's decryptor is not built (${DECRYPTOR}); run npm run build`, { cause: error });
   });
   const entries: { name: string; data: Uint8Array }[] = [
     { name: "manifest.json", data: followUp.manifestBytes },

@@ -10,7 +10,6 @@
 import { randomBytes } from "node:crypto";
 import { readdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { encodePublicKey } from "../../bundle/signature.js";
@@ -22,8 +21,9 @@ import { ensurePrivateDir, homePaths, writePrivateFile } from "../../practice/ho
 import { createKeyring } from "../../practice/keyring.js";
 import { withPrivateTemp } from "../../temp.js";
 import { createContext, type CliContext } from "../context.js";
+import { packagePath } from "../../package-root.js";
 
-const ASSETS = fileURLToPath(new URL("../../../assets/demo/", import.meta.url));
+const ASSETS = packagePath("assets", "demo");
 
 const NOTE: Record<Lang, string> = {
   de: "Schön, dass Sie heute da waren. Anbei das Foto vom Whiteboard, die Übung zum Anhören und eine kleine Anregung für die Zeit bis zum nächsten Mal.",
