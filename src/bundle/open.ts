@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open as openFile, rename, chmod } from "node:fs/promises";
+import { mkdir, open as openFile, rename, chmod, statfs } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
@@ -22,9 +22,15 @@ export interface OpenLimits {
   /** Largest total of all items, in bytes. */
   readonly maxTotalBytes: number;
   readonly maxItems: number;
+  /**
+   * Free space that opening must leave on the target's file system (default 256 MiB). Items
+   * are staged before the signature can be checked (it comes last), so anyone who knows the
+   * public age recipient could otherwise fill the disk up to `maxTotalBytes` before refusal.
+   */
+  readonly reserveBytes?: number;
 }
 
-export const DEFAULT_LIMITS: OpenLimits = { maxTotalBytes: 8 * 1024 ** 3, maxItems: 1000 };
+export const DEFAULT_LIMITS: OpenLimits = { maxTotalBytes: 8 * 1024 ** 3, maxItems: 1000, reserveBytes: 256 * 1024 ** 2 };
 const MAX_MANIFEST = 1024 * 1024;
 const MAX_SIGNATURE = 4096;
 
@@ -82,7 +88,8 @@ interface Staged {
   signature?: Buffer;
 }
 
-async function extract(bundle: string, options: OpenOptions, sink: Sink): Promise<Staged> {
+/** `room`: bytes the staged items may take, if they are written anywhere. */
+async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: number): Promise<Staged> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   let plaintext;
   try {
@@ -125,6 +132,8 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink): Promis
       }
       total += size;
       if (seen.size > limits.maxItems + 2 || total > limits.maxTotalBytes) throw integrity("bundle.tooLarge", bundle, { entry: name });
+      // Declared sizes are checked before a byte is written: a bundle that does not fit is refused.
+      if (room !== undefined && total > room) throw new UserError(ExitCode.failure, "bundle.noSpace", { file: bundle, mb: Math.ceil(total / 1024 ** 2) });
       const hash = createHash("sha256");
       let count = 0;
       const out = await sink(name);
@@ -211,13 +220,15 @@ export async function verifyBundle(bundle: string, options: OpenOptions): Promis
 
 async function stageInto(stage: string, bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
   await mkdir(join(stage, "items"), { mode: 0o700 });
+  const { bavail, bsize } = await statfs(stage);
+  const room = bavail * bsize - ((options.limits ?? DEFAULT_LIMITS).reserveBytes ?? DEFAULT_LIMITS.reserveBytes!);
   const staged = await extract(bundle, options, async (name) => {
     const handle = await openFile(join(stage, name), "wx", 0o600);
     return {
       write: (data) => writeFully(handle, data),
       close: () => handle.close(),
     };
-  });
+  }, room);
   const verified = check(bundle, staged, options);
   const manifestFile = await openFile(join(stage, "manifest.json"), "wx", 0o600);
   await manifestFile.writeFile(verified.manifestBytes);

@@ -109,6 +109,10 @@ export const core = {
     de: "{file}: „{entry}“ überschreitet die Größengrenze; abgelehnt, nichts geschrieben.",
     en: "{file}: '{entry}' exceeds the size limit; refused, nothing was written.",
   },
+  "bundle.noSpace": {
+    de: "{file}: die Inhalte brauchen mindestens {mb} MB, so viel ist hier nicht frei; nichts geschrieben. Bitte Platz schaffen oder mit --out woanders öffnen.",
+    en: "{file}: the contents need at least {mb} MB, more than is free here; nothing was written. Please free some space or open elsewhere with --out.",
+  },
   "bundle.incomplete": {
     de: "{file}: Manifest oder Signatur fehlen; abgelehnt, nichts geschrieben.",
     en: "{file}: the manifest or its signature is missing; refused, nothing was written.",

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IntegrityError } from "../../src/errors.js";
-import { openBundle, verifyBundle, type OpenOptions } from "../../src/bundle/open.js";
+import { DEFAULT_LIMITS, openBundle, verifyBundle, type OpenOptions } from "../../src/bundle/open.js";
 import { FORMAT_VERSION, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
 import { encodePublicKey, sign } from "../../src/bundle/signature.js";
 import { trustedComment } from "../../src/bundle/seal.js";
@@ -341,6 +341,24 @@ describe("declared sizes", () => {
     const archive = await signedTar([item("items/a.bin", big)], [{ name: "items/a.bin", data: big }]);
     const limited = { ...options, limits: { maxTotalBytes: 5_000, maxItems: 10 } };
     expect((await openHostile(archive, limited)).error.key).toBe("bundle.tooLarge");
+  });
+
+  it("a bundle that would not leave the reserve free is refused before anything is written", async () => {
+    // Items are staged before the signature (at the end) can be checked: declared sizes are held
+    // against the free space first. Here the reserve is more than any disk has, so even a valid
+    // bundle is refused.
+    const data = randomBytes(10_000);
+    const archive = await signedTar([item("items/a.bin", data)], [{ name: "items/a.bin", data }]);
+    const bundle = join(root, `${randomBytes(6).toString("hex")}.age`);
+    await writeFile(bundle, await encryptBytes(archive, [practice.recipient]));
+    const caseDir = await mkdtemp(join(root, "case-"));
+    const tight = { ...options, limits: { ...DEFAULT_LIMITS, reserveBytes: 2 ** 53 } };
+    await expect(openBundle(bundle, join(caseDir, "out"), tight)).rejects.toMatchObject({ key: "bundle.noSpace", code: 1 });
+    expect(await listTree(caseDir)).toEqual([]);
+    // Verifying writes nothing, so it is not limited by free space; with the default reserve it opens.
+    await expect(verifyBundle(bundle, tight)).resolves.toBeDefined();
+    await openBundle(bundle, join(caseDir, "out"), options);
+    expect((await readFile(join(caseDir, "out", "items", "a.bin"))).equals(data)).toBe(true);
   });
 });
 
