@@ -1,10 +1,21 @@
 /**
- * Small encrypted files at rest (keyring, client registry, cache entries): age v1 through the
- * reference implementation, written atomically with mode 0600.
+ * Small encrypted files at rest (keyring, client registry, cache entries): age v1, written by the
+ * reference implementation atomically with mode 0600, read by the bundle code's decrypter (the
+ * same conformance-tested path). Neither goes through typage's byte-array API, which loads the
+ * fetch stack just to collect a stream (about 20 ms at every start).
  */
 import { readFile } from "node:fs/promises";
-import { Decrypter, Encrypter } from "age-encryption";
+import { Readable } from "node:stream";
+import { Encrypter } from "age-encryption";
+import { decryptAge, encryptWhole, type AgeKeys } from "../bundle/age.js";
 import { writePrivateFile } from "./home.js";
+
+async function decryptFile(path: string, keys: AgeKeys): Promise<Uint8Array> {
+  const plaintext = await decryptAge(Readable.from([await readFile(path)]), keys);
+  const parts: Buffer[] = [];
+  for await (const part of plaintext) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
 
 /** scrypt work factor for the keyring: 18 as age's default; tests may lower it (test-only). */
 export function scryptLogN(env: NodeJS.ProcessEnv = process.env): number {
@@ -18,25 +29,21 @@ export function scryptLogN(env: NodeJS.ProcessEnv = process.env): number {
 export async function writeSealedToRecipients(path: string, plaintext: Uint8Array | string, recipients: readonly string[]): Promise<void> {
   const e = new Encrypter();
   for (const r of recipients) e.addRecipient(r);
-  await writePrivateFile(path, await e.encrypt(plaintext));
+  await writePrivateFile(path, await encryptWhole(e, typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext));
 }
 
 export async function readSealedWithIdentity(path: string, identity: string): Promise<Uint8Array> {
-  const d = new Decrypter();
-  d.addIdentity(identity);
-  return d.decrypt(await readFile(path));
+  return decryptFile(path, { identities: [identity] });
 }
 
 export async function writeSealedWithPassphrase(path: string, plaintext: Uint8Array | string, passphrase: string): Promise<void> {
   const e = new Encrypter();
   e.setPassphrase(passphrase);
   e.setScryptWorkFactor(scryptLogN());
-  await writePrivateFile(path, await e.encrypt(plaintext));
+  await writePrivateFile(path, await encryptWhole(e, typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext));
 }
 
 /** Throws when the passphrase is wrong or the file is damaged. */
 export async function readSealedWithPassphrase(path: string, passphrase: string): Promise<Uint8Array> {
-  const d = new Decrypter();
-  d.addPassphrase(passphrase);
-  return d.decrypt(await readFile(path));
+  return decryptFile(path, { passphrases: [passphrase] });
 }
