@@ -128,7 +128,8 @@ class ByteReader {
         this.done = true;
         break;
       }
-      parts.push(next.value);
+      // Copied: a source may reuse a piece's memory once the next one is asked for.
+      parts.push(Buffer.from(next.value));
       length += next.value.length;
     }
     this.buffer = Buffer.concat(parts, length);
@@ -196,7 +197,8 @@ function classifyHeaderError(error: unknown): AgeError {
  * Decrypt an age file. Resolves once the header is verified (wrong key: rejects with
  * AgeError "no-match"); the returned stream then yields only authenticated plaintext, chunk by
  * chunk, and fails with AgeError "payload" on a damaged, truncated or extended payload.
- * Armored input is accepted (read whole, up to 256 MiB).
+ * Armored input is accepted (read whole, up to 256 MiB). Each input piece is used up before the
+ * next is asked for, so a source may reuse its buffers.
  */
 export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys, options: DecryptOptions = {}): Promise<Readable> {
   let reader = new ByteReader(input[Symbol.asyncIterator]());

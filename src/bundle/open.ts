@@ -4,7 +4,6 @@
  * unauthenticated is ever released: a bundle that fails any check leaves nothing behind.
  */
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { mkdir, open as openFile, rename, chmod, statfs } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -88,12 +87,35 @@ interface Staged {
   signature?: Buffer;
 }
 
+/**
+ * The bundle file in READ_CHUNK pieces, read into two buffers in turn (the next read runs while
+ * the current piece is decrypted). Each piece is valid until the next one is asked for, which is
+ * how decryptAge consumes its input.
+ */
+async function* readChunks(path: string): AsyncGenerator<Buffer> {
+  const handle = await openFile(path, "r");
+  try {
+    const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+    let turn = 0;
+    let next = handle.read(buffers[0]!, 0, READ_CHUNK, null);
+    for (;;) {
+      const { bytesRead, buffer } = await next;
+      if (bytesRead === 0) return;
+      turn ^= 1;
+      next = handle.read(buffers[turn]!, 0, READ_CHUNK, null);
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** `room`: bytes the staged items may take, if they are written anywhere. */
 async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: number): Promise<Staged> {
   const limits = options.limits ?? DEFAULT_LIMITS;
   let plaintext;
   try {
-    plaintext = await decryptAge(createReadStream(bundle, { highWaterMark: READ_CHUNK }), options.keys);
+    plaintext = await decryptAge(readChunks(bundle), options.keys);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
