@@ -103,6 +103,8 @@ async function* readChunks(path: string): AsyncGenerator<Buffer> {
       if (bytesRead === 0) return;
       turn ^= 1;
       next = handle.read(buffers[turn]!, 0, READ_CHUNK, null);
+      // If the reader stops here, this read's failure must not become an unhandled rejection.
+      next.catch(() => {});
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
@@ -169,6 +171,9 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
           count += data.length;
           await writing;
           writing = out.write(data);
+          // Handled here so that a failure cannot go unnoticed while the next chunk is hashed;
+          // it is thrown by the `await` above or below.
+          writing.catch(() => {});
         }
         await writing;
       } finally {

@@ -270,10 +270,12 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
       pack.destroy(error as Error);
       throw error;
     });
-    // When reading an input fails, the output fails too (the pack is destroyed): report the cause.
+    // A failure on one side ends the other (the pack is destroyed): report the cause — the
+    // input's problem (one line for the user), else the output's, else the input side's.
     const [read, sealed] = await Promise.allSettled([writing, sealing]);
-    if (read.status === "rejected") throw read.reason;
+    if (read.status === "rejected" && read.reason instanceof UserError) throw read.reason;
     if (sealed.status === "rejected") throw sealed.reason;
+    if (read.status === "rejected") throw read.reason;
     await output.sync();
     await output.close();
     output = undefined;
@@ -288,15 +290,27 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   return { id, path, manifest: manifest!, bytes: (await stat(path)).size };
 }
 
-/** Write a stream to a file, with a few chunks written (at their own positions) while the next are prepared. */
-async function writeAll(output: FileHandle, source: AsyncIterable<Uint8Array>): Promise<void> {
-  const writing = new Set<Promise<unknown>>();
+/**
+ * Write a stream to a file, with a few chunks written (each at its own position) while the next
+ * are prepared. The first failed write ends it and is thrown; none is ever lost.
+ */
+export async function writeAll(output: FileHandle, source: AsyncIterable<Uint8Array>): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   let position = 0;
   for await (const chunk of source) {
-    while (writing.size >= 4) await Promise.race(writing);
-    const write = writeFully(output, chunk, position).finally(() => writing.delete(write));
-    writing.add(write);
+    while (inFlight.size >= 4) await Promise.race(inFlight);
+    if (failure !== undefined) break;
+    const write: Promise<void> = writeFully(output, chunk, position).then(
+      () => void inFlight.delete(write),
+      (error: unknown) => {
+        inFlight.delete(write);
+        failure ??= { error };
+      },
+    );
+    inFlight.add(write);
     position += chunk.byteLength;
   }
-  await Promise.all(writing);
+  await Promise.all(inFlight);
+  if (failure !== undefined) throw failure.error;
 }
