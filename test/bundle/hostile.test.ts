@@ -330,6 +330,20 @@ describe("declared sizes", () => {
     expect((await openHostile(archive)).error).toBeInstanceOf(IntegrityError);
   });
 
+  it("an oversized pax header is refused, not buffered", async () => {
+    // pax and GNU long-name headers are held in memory by the tar reader; tar-stream refuses
+    // those over 4 MiB, so a crafted header cannot make opening take gigabytes of memory.
+    const pack = tar.pack();
+    const bytes = collect(pack as unknown as AsyncIterable<Uint8Array>);
+    await new Promise<void>((resolve, reject) =>
+      pack.entry({ name: "items/a.txt", size: A.length, mode: 0o644, pax: { comment: "x".repeat(5 * 1024 * 1024) } }, A, (e) => (e ? reject(e) : resolve())),
+    );
+    pack.finalize();
+    const archive = await bytes;
+    expect(archive.length).toBeGreaterThan(5 * 1024 * 1024);
+    expect((await openHostile(archive)).error.key).toBe("bundle.damaged");
+  });
+
   it("a manifest larger than its limit is refused before it is read", async () => {
     const huge = Buffer.alloc(2 * 1024 * 1024, 0x20);
     const archive = await tarOf([{ name: MANIFEST, data: huge }]);
