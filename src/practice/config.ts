@@ -28,7 +28,7 @@ function configFile(home: string): string {
 
 /**
  * The stored settings, read without loading `conf`: conf brings its schema validator (ajv), which
- * costs about a fifth of a second at every start. Commands that only read (the language, the
+ * costs about 70 ms at every start. Commands that only read (the language, the
  * practice's public details) use this; everything else goes through `loadConfig`. A file that is
  * not valid JSON is left to conf, which reports it.
  */
@@ -48,7 +48,7 @@ export function readSettings(home: string): ConfigSchema {
   return loadConfig(home).store;
 }
 
-/** conf is loaded on first use (see readSettings); Node 20.19+ requires ES modules synchronously. */
+/** conf is loaded on first use (see readSettings), with `require`: Node 20.19+ can require ES modules. */
 let HomeConf: (new (options: ConstructorParameters<typeof Conf<ConfigSchema>>[0]) => Conf<ConfigSchema>) | undefined;
 
 function homeConfClass(): NonNullable<typeof HomeConf> {

@@ -10,6 +10,8 @@ import { Encrypter } from "age-encryption";
 import { decryptAge, encryptWhole, type AgeKeys } from "../bundle/age.js";
 import { writePrivateFile } from "./home.js";
 
+const bytes = (plaintext: Uint8Array | string): Uint8Array => (typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext);
+
 async function decryptFile(path: string, keys: AgeKeys): Promise<Uint8Array> {
   const plaintext = await decryptAge(Readable.from([await readFile(path)]), keys);
   const parts: Buffer[] = [];
@@ -29,7 +31,7 @@ export function scryptLogN(env: NodeJS.ProcessEnv = process.env): number {
 export async function writeSealedToRecipients(path: string, plaintext: Uint8Array | string, recipients: readonly string[]): Promise<void> {
   const e = new Encrypter();
   for (const r of recipients) e.addRecipient(r);
-  await writePrivateFile(path, await encryptWhole(e, typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext));
+  await writePrivateFile(path, await encryptWhole(e, bytes(plaintext)));
 }
 
 export async function readSealedWithIdentity(path: string, identity: string): Promise<Uint8Array> {
@@ -40,7 +42,7 @@ export async function writeSealedWithPassphrase(path: string, plaintext: Uint8Ar
   const e = new Encrypter();
   e.setPassphrase(passphrase);
   e.setScryptWorkFactor(scryptLogN());
-  await writePrivateFile(path, await encryptWhole(e, typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext));
+  await writePrivateFile(path, await encryptWhole(e, bytes(plaintext)));
 }
 
 /** Throws when the passphrase is wrong or the file is damaged. */
