@@ -3,8 +3,8 @@
  *
  * The header — recipient stanzas, X25519 and scrypt wrapping, the header MAC, armor — comes
  * from the reference implementation (`age-encryption`, typage). The payload STREAM
- * (ChaCha20-Poly1305 in 64 KiB chunks, nonce = 11-byte big-endian counter ‖ last-chunk flag)
- * (payload.ts) runs on `node:crypto`'s RFC 8439 AEAD, about 25× faster here than the pure-JS
+ * (ChaCha20-Poly1305 in 64 KiB chunks, nonce = 11-byte big-endian counter ‖ last-chunk flag,
+ * in payload.ts) runs on `node:crypto`'s RFC 8439 AEAD, about 25× faster here than the pure-JS
  * one; the C2SP CCTV vectors and round-trips against typage and the `age` CLI prove them identical.
  */
 import { randomBytes } from "node:crypto";
@@ -50,7 +50,6 @@ export interface DecryptOptions {
 function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
   return Buffer.from(hkdf(sha256, fileKey, nonce, te.encode("payload"), 32));
 }
-
 
 /**
  * typage's `Encrypter.encrypt` on bytes, read from its stream form: for byte arrays typage
@@ -106,7 +105,6 @@ export function encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: rea
     const key = payloadKey(fileKey, nonce);
     fileKey.fill(0);
     yield* runPayload("seal", key, plaintext);
-    key.fill(0);
   }
   return Readable.from(generate(), { objectMode: false });
 }
@@ -237,20 +235,26 @@ export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys
   return Readable.from(openPayload(reader, key), { objectMode: false });
 }
 
-/** The payload STREAM over an async source; output is released as soon as it is ready. */
+/**
+ * The payload STREAM over an async source; output is released as soon as it is ready. The
+ * payload key is wiped when the stream ends, however it ends.
+ */
 async function* runPayload(mode: CodecMode, key: Uint8Array, source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  const codec = payloadCodec(mode, key);
-  for await (const piece of source) {
-    const out = codec.push(piece);
-    if (out.length > 0) yield out;
+  try {
+    const codec = payloadCodec(mode, key);
+    for await (const piece of source) {
+      const out = codec.push(piece);
+      if (out.length > 0) yield out;
+    }
+    yield codec.finish();
+  } finally {
+    key.fill(0);
   }
-  yield codec.finish();
 }
 
 async function* openPayload(reader: ByteReader, key: Buffer): AsyncGenerator<Buffer> {
   try {
     yield* runPayload("open", key, reader.rest());
-    key.fill(0);
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     // As the reference implementations do, plaintext authenticated before the damage is

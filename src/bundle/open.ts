@@ -8,7 +8,7 @@ import { mkdir, open as openFile, rename, chmod, statfs } from "node:fs/promises
 import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
-import { IntegrityError, UserError, ExitCode } from "../errors.js";
+import { IntegrityError, UserError, ExitCode, unreadableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
 import type { OpenedFollowUp } from "../channels/contract.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
@@ -119,14 +119,11 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
   try {
     plaintext = await decryptAge(readChunks(bundle), options.keys);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
-    // A folder or a file we may not read (EISDIR, EACCES): the user's input, not a bug.
-    if (typeof code === "string" && !(error instanceof AgeError)) throw new UserError(ExitCode.usage, "file.unreadable", { file: bundle, reason: code }, { cause: error });
     if (error instanceof AgeError) {
       throw integrity(error.kind === "no-match" ? "bundle.notForThisKey" : "bundle.damaged", bundle, {}, error);
     }
-    throw error;
+    // A missing file, a folder or a file we may not read: the user's input, not a bug.
+    throw unreadableFile(bundle, error) ?? error;
   }
   const staged: Staged = { sizes: new Map(), hashes: new Map() };
   const seen = new Set<string>();

@@ -44,7 +44,6 @@ function nonceFor(counter: number, last: boolean): Buffer {
 
 /** Seal (encrypt) or open (decrypt and authenticate) a payload with the derived payload key. */
 export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
-  const failure = (message: string, released?: Buffer): PayloadError => new PayloadError(message, released);
   // A view, not a copy: the caller wipes the key when the stream is done.
   const key = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.byteLength);
   let counter = 0;
@@ -85,8 +84,8 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
       return body.copy(out, at);
     }
     const final = open(data, true);
-    if (final !== null) throw failure("data after the final chunk", final);
-    throw failure(`chunk ${counter} failed authentication`);
+    if (final !== null) throw new PayloadError("data after the final chunk", final);
+    throw new PayloadError(`chunk ${counter} failed authentication`);
   };
 
   return {
@@ -111,7 +110,7 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
         for (let i = 0; i < done; i++, offset += unit) written += middle(data.subarray(offset, offset + unit), out, written);
       } catch (error) {
         if (!(error instanceof PayloadError)) throw error;
-        throw failure(error.message, Buffer.concat([out.subarray(0, written), error.released]));
+        throw new PayloadError(error.message, Buffer.concat([out.subarray(0, written), error.released]));
       }
       carry.set(data.subarray(offset), 0);
       carried = data.length - offset;
@@ -125,14 +124,14 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
         seal(rest, true, out, 0);
         return out;
       }
-      if (rest.length < TAG) throw failure(counter === 0 ? "missing payload" : "missing final chunk");
+      if (rest.length < TAG) throw new PayloadError(counter === 0 ? "missing payload" : "missing final chunk");
       // A full middle chunk at the end of the file: the final chunk is missing.
       const whole = rest.length === SEALED ? open(rest, false) : null;
-      if (whole !== null) throw failure("missing final chunk", whole);
+      if (whole !== null) throw new PayloadError("missing final chunk", whole);
       const body = open(rest, true);
-      if (body === null) throw failure(`chunk ${counter} failed authentication`);
+      if (body === null) throw new PayloadError(`chunk ${counter} failed authentication`);
       // The final chunk may be empty only when the whole payload is empty.
-      if (body.length === 0 && counter > 0) throw failure("empty final chunk");
+      if (body.length === 0 && counter > 0) throw new PayloadError("empty final chunk");
       counter++;
       return body;
     },

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, open as openFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import tar from "tar-stream";
-import { ExitCode, UserError } from "../errors.js";
+import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { encryptAge, READ_CHUNK } from "./age.js";
@@ -103,9 +103,7 @@ function uniqueNames(items: readonly SealItem[]): string[] {
 }
 
 function unreadable(file: string, error: unknown): UserError {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
-  return new UserError(ExitCode.usage, "file.unreadable", { file, reason: code ?? String(error) }, { cause: error });
+  return unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.unreadable", { file, reason: String(error) }, { cause: error });
 }
 
 /** A file changed while it was being sealed (its size no longer matches). */
@@ -139,13 +137,10 @@ async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date)
     });
     finished.catch(() => {});
     let total = 0;
-    const read = (): Promise<{ buffer: Buffer; bytesRead: number }> =>
-      handle.read(Buffer.allocUnsafeSlow(READ_CHUNK), 0, READ_CHUNK, null).then(
-        ({ buffer, bytesRead }) => ({ buffer, bytesRead }),
-        (error: unknown) => {
-          throw unreadable(file, error);
-        },
-      );
+    const read = () =>
+      handle.read(Buffer.allocUnsafeSlow(READ_CHUNK), 0, READ_CHUNK, null).catch((error: unknown) => {
+        throw unreadable(file, error);
+      });
     // One read ahead: the next chunk comes from the disk while this one is hashed and packed.
     let next = read();
     for (;;) {
