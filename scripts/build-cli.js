@@ -12,7 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist", "cli-bundle");
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: join(root, "src", "cli", "main.ts") },
+  // The payload worker is a second entry: the worker thread of sealing loads it by path.
+  entryPoints: { main: join(root, "src", "cli", "main.ts"), "payload-worker": join(root, "src", "bundle", "payload-worker.ts") },
   outdir,
   bundle: true,
   splitting: true,

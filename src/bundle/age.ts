@@ -93,17 +93,26 @@ async function makeHeader(recipients: readonly string[]): Promise<{ header: Uint
 }
 
 /**
+ * The start of a new age file for `recipients`: the header and payload nonce (`prefix`, the
+ * file's first bytes) and the payload key the STREAM that follows is sealed with. The caller
+ * wipes the key when done.
+ */
+export async function beginAge(recipients: readonly string[]): Promise<{ prefix: Buffer; key: Buffer }> {
+  const { header, fileKey } = await makeHeader(recipients);
+  const nonce = randomBytes(NONCE);
+  const key = payloadKey(fileKey, nonce);
+  fileKey.fill(0);
+  return { prefix: Buffer.concat([header, nonce]), key };
+}
+
+/**
  * Encrypt `plaintext` to age recipients (`age1…`), as a stream of the complete age file.
  * Memory stays at a few MiB whatever the size.
  */
 export function encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[]): Readable {
   async function* generate(): AsyncGenerator<Uint8Array> {
-    const { header, fileKey } = await makeHeader(recipients);
-    yield header;
-    const nonce = randomBytes(NONCE);
-    yield nonce;
-    const key = payloadKey(fileKey, nonce);
-    fileKey.fill(0);
+    const { prefix, key } = await beginAge(recipients);
+    yield prefix;
     yield* runPayload("seal", key, plaintext);
   }
   return Readable.from(generate(), { objectMode: false });

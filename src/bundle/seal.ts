@@ -11,10 +11,11 @@ import tar from "tar-stream";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
-import { encryptAge, READ_CHUNK } from "./age.js";
+import { READ_CHUNK } from "./age.js";
+import { BufferPool, sealToFile } from "./sealer.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { ensurePrivateDir, writeFully } from "../practice/home.js";
+import { ensurePrivateDir } from "../practice/home.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -111,11 +112,14 @@ function changed(file: string): UserError {
   return new UserError(ExitCode.usage, "file.changed", { file });
 }
 
+/** Read buffers: enough for the reads ahead, the pack's queue and the pieces being sealed. */
+const POOL_BUFFERS = 8;
+
 /**
  * Write one input file into a tar entry of its size, hashing exactly the bytes sealed: one
- * reading pass, whatever the file's size.
+ * reading pass, whatever the file's size. Reads go into the pool's buffers.
  */
-async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date): Promise<{ sha256: string; size: number }> {
+async function packFile(pack: tar.Pack, pool: BufferPool, file: string, name: string, mtime: Date): Promise<{ sha256: string; size: number }> {
   let handle;
   let size: number;
   try {
@@ -137,10 +141,12 @@ async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date)
     });
     finished.catch(() => {});
     let total = 0;
-    const read = () =>
-      handle.read(Buffer.allocUnsafeSlow(READ_CHUNK), 0, READ_CHUNK, null).catch((error: unknown) => {
+    const read = async () => {
+      const buffer = await pool.acquire();
+      return handle.read(buffer, 0, buffer.length, null).catch((error: unknown) => {
         throw unreadable(file, error);
       });
+    };
     // One read ahead: the next chunk comes from the disk while this one is hashed and packed.
     let next = read();
     for (;;) {
@@ -221,6 +227,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     items: [],
   } satisfies Manifest);
   const pack = tar.pack();
+  const pool = new BufferPool(POOL_BUFFERS, READ_CHUNK);
   const mtime = now;
   let manifest: Manifest | undefined;
 
@@ -230,7 +237,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     const manifestItems: ManifestItem[] = [];
     for (const [i, item] of request.items.entries()) {
       const path = `items/${names[i]!}`;
-      const { sha256, size } = await packFile(pack, item.file, path, mtime);
+      const { sha256, size } = await packFile(pack, pool, item.file, path, mtime);
       manifestItems.push({
         path,
         kind: item.kind,
@@ -261,7 +268,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
       pack.destroy(error as Error);
       throw error;
     });
-    const sealing = writeAll(output, encryptAge(pack as unknown as AsyncIterable<Uint8Array>, recipients)).catch((error: unknown) => {
+    const sealing = sealToFile(pack as unknown as AsyncIterable<Uint8Array>, recipients, output, pool).catch((error: unknown) => {
       pack.destroy(error as Error);
       throw error;
     });
@@ -283,29 +290,4 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     untrackTemp(partial);
   }
   return { id, path, manifest: manifest!, bytes: (await stat(path)).size };
-}
-
-/**
- * Write a stream to a file, with a few chunks written (each at its own position) while the next
- * are prepared. The first failed write ends it and is thrown; none is ever lost.
- */
-export async function writeAll(output: FileHandle, source: AsyncIterable<Uint8Array>): Promise<void> {
-  const inFlight = new Set<Promise<void>>();
-  let failure: { error: unknown } | undefined;
-  let position = 0;
-  for await (const chunk of source) {
-    while (inFlight.size >= 4) await Promise.race(inFlight);
-    if (failure !== undefined) break;
-    const write: Promise<void> = writeFully(output, chunk, position).then(
-      () => void inFlight.delete(write),
-      (error: unknown) => {
-        inFlight.delete(write);
-        failure ??= { error };
-      },
-    );
-    inFlight.add(write);
-    position += chunk.byteLength;
-  }
-  await Promise.all(inFlight);
-  if (failure !== undefined) throw failure.error;
 }

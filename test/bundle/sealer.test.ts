@@ -1,0 +1,129 @@
+/**
+ * Sealing on two threads (src/bundle/sealer.ts with the built payload worker): the file is a
+ * valid age file of exactly the plaintext whatever the piece sizes and whichever pieces are the
+ * pool's; the pool bounds what is under way; a failing write and a failing producer each end the
+ * whole job with their own error, and nobody waits forever.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decryptAge } from "../../src/bundle/age.js";
+import { BufferPool, sealToFile } from "../../src/bundle/sealer.js";
+import { collect, newPractice, type TestPractice } from "./keys.js";
+
+let dir: string;
+let practice: TestPractice;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "nachklang-sealer-"));
+  practice = await newPractice();
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Pieces of `data`: where `pooled` says so, copied into a buffer from the pool (as reads are). */
+async function* piecesOf(data: Buffer, sizes: readonly number[], pooled: readonly boolean[], pool: BufferPool): AsyncGenerator<Uint8Array> {
+  let offset = 0;
+  for (let i = 0; offset < data.length; i++) {
+    const size = Math.min(sizes[i % sizes.length]!, pool.size, data.length - offset);
+    if (pooled[i % pooled.length]) {
+      const buffer = await pool.acquire();
+      data.copy(buffer, 0, offset, offset + size);
+      yield buffer.subarray(0, size);
+    } else {
+      yield Buffer.from(data.subarray(offset, offset + size));
+    }
+    offset += size;
+  }
+}
+
+describe("BufferPool", () => {
+  it("lends each buffer once, waits while all are out, and fails waiters when closed", async () => {
+    const pool = new BufferPool(2, 16);
+    const a = await pool.acquire();
+    const b = await pool.acquire();
+    expect(a.buffer).not.toBe(b.buffer);
+    expect(pool.owns(a.subarray(0, 3))).toBe(true);
+    expect(pool.owns(a.subarray(1))).toBe(false);
+    expect(pool.owns(Buffer.alloc(16))).toBe(false);
+    let third: Buffer | undefined;
+    const waiting = pool.acquire().then((buffer) => (third = buffer));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(third).toBeUndefined();
+    pool.release(a.buffer as ArrayBuffer);
+    await waiting;
+    expect(third!.buffer).toBe(a.buffer);
+    const stuck = pool.acquire();
+    pool.close(new Error("gone"));
+    await expect(stuck).rejects.toThrow("gone");
+    await expect(pool.acquire()).rejects.toThrow("gone");
+  });
+});
+
+describe("sealToFile", () => {
+  it("writes an age file of exactly the plaintext, whatever the pieces", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 600_000 }),
+        fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+        async (length, sizes, pooled) => {
+          const data = randomBytes(length);
+          const pool = new BufferPool(3, 150_000);
+          const path = join(dir, "out.age");
+          const output = await open(path, "w");
+          try {
+            await sealToFile(piecesOf(data, sizes, pooled, pool), [practice.recipient], output, pool);
+          } finally {
+            await output.close();
+          }
+          const opened = await collect(await decryptAge(Readable.from([await readFile(path)]), { identities: [practice.identity] }));
+          expect(opened.equals(data)).toBe(true);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("fails with the write's error when the disk is full, and stops the producer", async () => {
+    const pool = new BufferPool(2, 65_536);
+    const real = await open(join(dir, "prefix.age"), "w");
+    const full = await open("/dev/full", "w");
+    // The header goes to a real file; the worker's writes hit a full device.
+    const output = { fd: full.fd, write: real.write.bind(real) } as unknown as typeof real;
+    let produced = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      for (;;) {
+        const buffer = await pool.acquire();
+        produced++;
+        yield buffer;
+      }
+    }
+    try {
+      await expect(sealToFile(endless(), [practice.recipient], output, pool)).rejects.toMatchObject({ code: "ENOSPC" });
+      await expect(pool.acquire()).rejects.toMatchObject({ code: "ENOSPC" });
+      expect(produced).toBeLessThan(10);
+    } finally {
+      await full.close();
+      await real.close();
+    }
+  });
+
+  it("fails with the producer's error and ends the worker", async () => {
+    const pool = new BufferPool(2, 65_536);
+    const output = await open(join(dir, "broken.age"), "w");
+    async function* broken(): AsyncGenerator<Uint8Array> {
+      yield await pool.acquire();
+      throw new Error("input went away");
+    }
+    try {
+      await expect(sealToFile(broken(), [practice.recipient], output, pool)).rejects.toThrow("input went away");
+    } finally {
+      await output.close();
+    }
+  });
+});
