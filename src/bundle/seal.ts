@@ -114,6 +114,14 @@ function changed(file: string): UserError {
 
 /** Read buffers: enough for the reads ahead, the pack's queue and the pieces being sealed. */
 const POOL_BUFFERS = 8;
+/** Bundles from this size are sealed on a second thread; below, starting it costs more than it saves. */
+const WORKER_FROM_BYTES = 8 * 1024 * 1024;
+
+/** The items' total size as the file system reports it now (a missing file counts 0: packing reports it). */
+async function roughTotal(items: readonly SealItem[]): Promise<number> {
+  const sizes = await Promise.all(items.map((item) => stat(item.file).then((info) => info.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
 
 /**
  * Write one input file into a tar entry of its size, hashing exactly the bytes sealed: one
@@ -261,6 +269,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   };
 
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
+  const inThread = (await roughTotal(request.items)) < WORKER_FROM_BYTES;
   let output: FileHandle | undefined = await openFile(partial, "wx", 0o600);
   trackTemp(partial);
   try {
@@ -268,7 +277,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
       pack.destroy(error as Error);
       throw error;
     });
-    const sealing = sealToFile(pack as unknown as AsyncIterable<Uint8Array>, recipients, output, pool).catch((error: unknown) => {
+    const sealing = sealToFile(pack as unknown as AsyncIterable<Uint8Array>, recipients, output, pool, { inThread }).catch((error: unknown) => {
       pack.destroy(error as Error);
       throw error;
     });

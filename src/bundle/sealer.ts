@@ -1,12 +1,13 @@
 /**
- * Sealing a plaintext stream into an age file on two threads: the main thread produces the
- * plaintext (reads and hashes the items, frames the tar), a worker (payload-worker.ts) seals the
- * payload STREAM and writes it. Items are read into a small pool of buffers that are handed to
+ * Sealing a plaintext stream into an age file, for large bundles on two threads: the main thread
+ * produces the plaintext (reads and hashes the items, frames the tar), a worker
+ * (payload-worker.ts) seals the payload STREAM and writes it. Items are read into a small pool of buffers that are handed to
  * the worker and come back, so memory stays at a few MiB and nothing is allocated per read.
  */
 import type { FileHandle } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { beginAge } from "./age.js";
+import { payloadCodec } from "./payload.js";
 import type { FromWorker, ToWorker } from "./payload-worker.js";
 import { writeFully } from "../practice/home.js";
 import { packagePath } from "../package-root.js";
@@ -53,12 +54,47 @@ export class BufferPool {
 }
 
 /**
- * Write the age file of `plaintext` for `recipients` into `output`, from its start. Pieces that
- * are the pool's buffers are handed to the worker and return to the pool once sealed; others are
- * copied. If the worker fails (a failed write, say), the pool is closed, so the producer stops
- * too, and the worker's error is thrown.
+ * Write the age file of `plaintext` for `recipients` into `output`, from its start. On a worker
+ * thread unless `inThread` (for small plaintexts, where starting a thread costs more than it
+ * saves). Pieces that are the pool's buffers go back to the pool once sealed. If either side
+ * fails, the pool is closed, so a producer waiting for a buffer stops too; the worker's error
+ * wins, as everything after it is a consequence.
  */
-export async function sealToFile(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[], output: FileHandle, pool: BufferPool): Promise<void> {
+export async function sealToFile(
+  plaintext: AsyncIterable<Uint8Array>,
+  recipients: readonly string[],
+  output: FileHandle,
+  pool: BufferPool,
+  { inThread = false }: { inThread?: boolean } = {},
+): Promise<void> {
+  return inThread ? sealHere(plaintext, recipients, output, pool) : sealOnWorker(plaintext, recipients, output, pool);
+}
+
+async function sealHere(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[], output: FileHandle, pool: BufferPool): Promise<void> {
+  const { prefix, key } = await beginAge(recipients);
+  try {
+    const codec = payloadCodec("seal", key);
+    await writeFully(output, prefix, 0);
+    let position = prefix.length;
+    const write = async (sealed: Uint8Array) => {
+      await writeFully(output, sealed, position);
+      position += sealed.byteLength;
+    };
+    for await (const piece of plaintext) {
+      const sealed = codec.push(piece);
+      if (pool.owns(piece)) pool.release(piece.buffer as ArrayBuffer);
+      await write(sealed);
+    }
+    await write(codec.finish());
+  } catch (error) {
+    pool.close(error);
+    throw error;
+  } finally {
+    key.fill(0);
+  }
+}
+
+async function sealOnWorker(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[], output: FileHandle, pool: BufferPool): Promise<void> {
   const worker = new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
   const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   let settled = false;

@@ -5,15 +5,16 @@
  * whole job with their own error, and nobody waits forever.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtemp, open, readFile, rm } from "node:fs/promises";
+import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptAge } from "../../src/bundle/age.js";
+import { openBundle } from "../../src/bundle/open.js";
 import { BufferPool, sealToFile } from "../../src/bundle/sealer.js";
-import { collect, newPractice, type TestPractice } from "./keys.js";
+import { collect, newPractice, seal, type TestPractice } from "./keys.js";
 
 let dir: string;
 let practice: TestPractice;
@@ -65,7 +66,7 @@ describe("BufferPool", () => {
 });
 
 describe("sealToFile", () => {
-  it("writes an age file of exactly the plaintext, whatever the pieces", async () => {
+  it.each([false, true])("writes an age file of exactly the plaintext, whatever the pieces (in thread: %s)", async (inThread) => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 600_000 }),
@@ -77,7 +78,7 @@ describe("sealToFile", () => {
           const path = join(dir, "out.age");
           const output = await open(path, "w");
           try {
-            await sealToFile(piecesOf(data, sizes, pooled, pool), [practice.recipient], output, pool);
+            await sealToFile(piecesOf(data, sizes, pooled, pool), [practice.recipient], output, pool, { inThread });
           } finally {
             await output.close();
           }
@@ -113,7 +114,7 @@ describe("sealToFile", () => {
     }
   });
 
-  it("fails with the producer's error and ends the worker", async () => {
+  it.each([false, true])("fails with the producer's error and ends the worker (in thread: %s)", async (inThread) => {
     const pool = new BufferPool(2, 65_536);
     const output = await open(join(dir, "broken.age"), "w");
     async function* broken(): AsyncGenerator<Uint8Array> {
@@ -121,9 +122,26 @@ describe("sealToFile", () => {
       throw new Error("input went away");
     }
     try {
-      await expect(sealToFile(broken(), [practice.recipient], output, pool)).rejects.toThrow("input went away");
+      await expect(sealToFile(broken(), [practice.recipient], output, pool, { inThread })).rejects.toThrow("input went away");
     } finally {
       await output.close();
     }
+  });
+});
+
+describe("sealBundle above the worker threshold", () => {
+  it("seals several large and small items on the worker, and they open byte for byte", async () => {
+    // 9 MiB + 3 MiB + 1 byte: the total crosses 8 MiB, and pieces straddle the items.
+    const sizes = [9 * 1024 * 1024 + 17, 3 * 1024 * 1024, 1];
+    const files = sizes.map((size, i) => ({ path: join(dir, `big-${i}.bin`), data: randomBytes(size) }));
+    for (const f of files) await writeFile(f.path, f.data);
+    const sealed = await seal(
+      practice,
+      files.map((f) => ({ file: f.path, kind: "file" as const, mime: "application/octet-stream" })),
+      join(dir, "sealed"),
+    );
+    const opened = await openBundle(sealed.path, join(dir, "opened"), { keys: { identities: [practice.identity] }, signer: practice.signing });
+    expect(opened.items).toHaveLength(files.length);
+    for (const [i, { file }] of opened.items.entries()) expect((await readFile(file)).equals(files[i]!.data)).toBe(true);
   });
 });

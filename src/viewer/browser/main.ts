@@ -10,7 +10,8 @@ import { Decrypter } from "age-encryption";
 import { parsePublicKey } from "../../bundle/signature.js";
 import { viewer } from "../../messages/viewer.js";
 import { canonicalPassphrase } from "../passphrase.js";
-import { ProgressScryptIdentity } from "./scrypt-identity.js";
+import { scryptAsync } from "@noble/hashes/scrypt.js";
+import { ScryptIdentity } from "../../bundle/scrypt-identity.js";
 import { checkViewerArchive, type CheckedFollowUp, type CheckedItem } from "./checks.js";
 
 type Lang = "de" | "en";
@@ -139,9 +140,18 @@ function showForm(): void {
     try {
       const decrypter = new Decrypter();
       decrypter.addIdentity(
-        new ProgressScryptIdentity(canonicalPassphrase(typed), (fraction) => {
-          progress.value = fraction;
-        }),
+        // noble's scryptAsync yields now and then: the page stays responsive and shows progress.
+        new ScryptIdentity(canonicalPassphrase(typed), (passphrase, salt, logN) =>
+          scryptAsync(passphrase, salt, {
+            N: 2 ** logN,
+            r: 8,
+            p: 1,
+            dkLen: 32,
+            onProgress: (fraction) => {
+              progress.value = fraction;
+            },
+          }),
+        ),
       );
       tar = await decrypter.decrypt(decodeBase64(document.getElementById("nk-payload")?.textContent ?? ""));
     } catch (error) {
