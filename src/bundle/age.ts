@@ -47,6 +47,11 @@ export interface AgeKeys {
 export interface DecryptOptions {
   /** Treat the input as ASCII-armored; by default armor is recognised by its first line. */
   readonly armored?: boolean;
+  /**
+   * Opens the payload STREAM: the sealed pieces and the payload key in, authenticated plaintext
+   * out, PayloadError on damage (payload-thread.ts's `openOnWorker`). Default: in this thread.
+   */
+  readonly openPayload?: (sealed: AsyncIterable<Buffer>, key: Buffer) => AsyncIterable<Buffer>;
 }
 
 /** age's scrypt on `node:crypto` (libuv's pool): 128·r·N bytes of memory, allowed explicitly. */
@@ -249,7 +254,8 @@ export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys
   if (!(await reader.fill(NONCE))) throw new AgeError("header", "missing payload nonce");
   const key = payloadKey(fileKey, reader.take(NONCE));
   fileKey.fill(0);
-  return Readable.from(openPayload(reader, key), { objectMode: false });
+  const opened = options.openPayload?.(reader.rest(), key) ?? runPayload("open", key, reader.rest());
+  return Readable.from(payloadErrors(opened), { objectMode: false });
 }
 
 /**
@@ -269,9 +275,10 @@ async function* runPayload(mode: CodecMode, key: Uint8Array, source: AsyncIterab
   }
 }
 
-async function* openPayload(reader: ByteReader, key: Buffer): AsyncGenerator<Buffer> {
+/** A damaged payload as an AgeError "payload", after what was authenticated before the damage. */
+async function* payloadErrors(opened: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   try {
-    yield* runPayload("open", key, reader.rest());
+    yield* opened;
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     // As the reference implementations do, plaintext authenticated before the damage is

@@ -4,7 +4,7 @@
  * unauthenticated is ever released: a bundle that fails any check leaves nothing behind.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open as openFile, rename, chmod, statfs } from "node:fs/promises";
+import { mkdir, open as openFile, rename, chmod, stat, statfs } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
@@ -15,6 +15,7 @@ import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
 import { exists, writeFully } from "../practice/home.js";
 import { AgeError, decryptAge, READ_CHUNK, type AgeKeys } from "./age.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
+import { openOnWorker } from "./payload-thread.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 
 export interface OpenLimits {
@@ -87,10 +88,12 @@ interface Staged {
   signature?: Buffer;
 }
 
+/** Bundles from this size are decrypted on a second thread; below, starting it costs more than it saves. */
+const WORKER_FROM_BYTES = 8 * 1024 * 1024;
 /**
  * The bundle file in READ_CHUNK pieces, read into two buffers in turn (the next read runs while
  * the current piece is decrypted). Each piece is valid until the next one is asked for, which is
- * how decryptAge consumes its input.
+ * how decryptAge and openOnWorker consume their input.
  */
 async function* readChunks(path: string): AsyncGenerator<Buffer> {
   const handle = await openFile(path, "r");
@@ -117,7 +120,8 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
   const limits = options.limits ?? DEFAULT_LIMITS;
   let plaintext;
   try {
-    plaintext = await decryptAge(readChunks(bundle), options.keys);
+    const onWorker = (await stat(bundle)).size >= WORKER_FROM_BYTES;
+    plaintext = await decryptAge(readChunks(bundle), options.keys, onWorker ? { openPayload: openOnWorker } : {});
   } catch (error) {
     if (error instanceof AgeError) {
       throw integrity(error.kind === "no-match" ? "bundle.notForThisKey" : "bundle.damaged", bundle, {}, error);

@@ -10,6 +10,8 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 export interface Codec {
   /** Feed bytes; returns what can be released now (possibly empty). The input may be reused afterwards. */
   push(data: Uint8Array): Buffer;
+  /** As `push`, but the output in the pieces it was made in (one or two per chunk), without copying them together. */
+  pushPieces(data: Uint8Array): Buffer[];
   /** No more input: returns the rest. */
   finish(): Buffer;
 }
@@ -48,19 +50,18 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
   const key = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.byteLength);
   let counter = 0;
   const unit = mode === "seal" ? CHUNK : SEALED;
-  const outUnit = mode === "seal" ? SEALED : CHUNK;
-  // The bytes not yet processed: at most one unit. A unit is processed as a middle chunk only
+    // The bytes not yet processed: at most one unit. A unit is processed as a middle chunk only
   // once more data is known to follow it; the last one waits for `finish`.
   const carry = Buffer.alloc(unit);
   let carried = 0;
 
-  const seal = (data: Uint8Array, last: boolean, out: Buffer, at: number): number => {
+  /** The sealed chunk as its ciphertext and its tag. */
+  const seal = (data: Uint8Array, last: boolean): [Buffer, Buffer] => {
     const cipher = createCipheriv("chacha20-poly1305", key, nonceFor(counter, last), { authTagLength: TAG });
-    let n = cipher.update(data).copy(out, at);
+    const body = cipher.update(data);
     cipher.final();
-    n += cipher.getAuthTag().copy(out, at + n);
     counter++;
-    return n;
+    return [body, cipher.getAuthTag()];
   };
   /** Plaintext of a sealed chunk, or null when it does not authenticate as `last`. */
   const open = (sealed: Uint8Array, last: boolean): Buffer | null => {
@@ -74,56 +75,61 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
     }
     return body;
   };
-  const middle = (data: Uint8Array, out: Buffer, at: number): number => {
-    if (mode === "seal") return seal(data, false, out, at);
+  const middle = (data: Uint8Array, into: Buffer[]): void => {
+    if (mode === "seal") {
+      into.push(...seal(data, false));
+      return;
+    }
     // As the reference implementations do: a full chunk is tried as a middle chunk, then as
     // the final one; a final chunk with data after it is an error.
     const body = open(data, false);
     if (body !== null) {
       counter++;
-      return body.copy(out, at);
+      into.push(body);
+      return;
     }
     const final = open(data, true);
     if (final !== null) throw new PayloadError("data after the final chunk", final);
     throw new PayloadError(`chunk ${counter} failed authentication`);
   };
 
-  return {
-    push(data) {
-      const total = carried + data.length;
-      const units = total > 0 ? Math.floor((total - 1) / unit) : 0;
-      if (units === 0) {
-        carry.set(data, carried);
-        carried = total;
-        return Buffer.alloc(0);
-      }
-      const out = Buffer.allocUnsafe(units * outUnit);
-      let written = 0;
-      let offset = 0;
+  const pushPieces = (data: Uint8Array): Buffer[] => {
+    const pieces: Buffer[] = [];
+    const total = carried + data.length;
+    const units = total > 0 ? Math.floor((total - 1) / unit) : 0;
+    if (units === 0) {
+      carry.set(data, carried);
+      carried = total;
+      return pieces;
+    }
+    let offset = 0;
+    try {
       if (carried > 0) {
         offset = unit - carried;
         carry.set(data.subarray(0, offset), carried);
-        written += middle(carry, out, written);
+        middle(carry, pieces);
       }
       const done = units - (carried > 0 ? 1 : 0);
-      try {
-        for (let i = 0; i < done; i++, offset += unit) written += middle(data.subarray(offset, offset + unit), out, written);
-      } catch (error) {
-        if (!(error instanceof PayloadError)) throw error;
-        throw new PayloadError(error.message, Buffer.concat([out.subarray(0, written), error.released]));
-      }
-      carry.set(data.subarray(offset), 0);
-      carried = data.length - offset;
-      return written === out.length ? out : out.subarray(0, written);
+      for (let i = 0; i < done; i++, offset += unit) middle(data.subarray(offset, offset + unit), pieces);
+    } catch (error) {
+      if (!(error instanceof PayloadError)) throw error;
+      throw new PayloadError(error.message, Buffer.concat([...pieces, error.released]));
+    }
+    carry.set(data.subarray(offset), 0);
+    carried = data.length - offset;
+    return pieces;
+  };
+
+  return {
+    pushPieces,
+    push(data) {
+      const pieces = pushPieces(data);
+      return pieces.length === 0 ? Buffer.alloc(0) : Buffer.concat(pieces);
     },
     finish() {
       const rest = carry.subarray(0, carried);
       carried = 0;
-      if (mode === "seal") {
-        const out = Buffer.allocUnsafe(rest.length + TAG);
-        seal(rest, true, out, 0);
-        return out;
-      }
+      if (mode === "seal") return Buffer.concat(seal(rest, true));
       if (rest.length < TAG) throw new PayloadError(counter === 0 ? "missing payload" : "missing final chunk");
       // A full middle chunk at the end of the file: the final chunk is missing.
       const whole = rest.length === SEALED ? open(rest, false) : null;

@@ -12,7 +12,7 @@ import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { READ_CHUNK } from "./age.js";
-import { BufferPool, sealToFile } from "./sealer.js";
+import { BufferPool, sealToFile } from "./payload-thread.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
 import { ensurePrivateDir } from "../practice/home.js";

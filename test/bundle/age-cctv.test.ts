@@ -1,7 +1,8 @@
 /**
  * Every C2SP CCTV age test vector (npm `cctv-age`, from C2SP/CCTV `age/testdata/`) through the
  * decrypt path bundles use (src/bundle/age.ts), whole, in 1 KiB pieces and byte by byte, as
- * typage's testkit does. Each vector states the expected outcome and the SHA-256 of all the
+ * typage's testkit does, and with the payload opened on the worker thread that large bundles use
+ * (src/bundle/payload-thread.ts), in 1 KiB pieces. Each vector states the expected outcome and the SHA-256 of all the
  * plaintext an implementation may release, even when the payload later fails.
  */
 import { createHash } from "node:crypto";
@@ -10,6 +11,7 @@ import { inflateSync } from "node:zlib";
 import * as vectors from "cctv-age";
 import { describe, expect, it } from "vitest";
 import { AgeError, decryptAge, type AgeFailure } from "../../src/bundle/age.js";
+import { openOnWorker } from "../../src/bundle/payload-thread.js";
 
 interface Vector {
   readonly name: string;
@@ -60,10 +62,10 @@ function pieces(bytes: Uint8Array, size: number): Readable {
   return Readable.from(parts, { objectMode: true });
 }
 
-async function run(v: Vector, size: number): Promise<{ outcome: string; payload: string }> {
+async function run(v: Vector, size: number, onWorker = false): Promise<{ outcome: string; payload: string }> {
   const hash = createHash("sha256");
   try {
-    const out = await decryptAge(pieces(v.file, size), { identities: v.identities, passphrases: v.passphrases }, { armored: v.armored });
+    const out = await decryptAge(pieces(v.file, size), { identities: v.identities, passphrases: v.passphrases }, { armored: v.armored, ...(onWorker ? { openPayload: openOnWorker } : {}) });
     for await (const chunk of out) hash.update(chunk as Buffer);
     return { outcome: "success", payload: hash.digest("hex") };
   } catch (error) {
@@ -79,16 +81,17 @@ describe("C2SP CCTV age vectors", () => {
     expect(all.length).toBe(143);
   });
   for (const mode of [
-    ["whole", 1 << 30],
-    ["1 KiB pieces", 1024],
-    ["byte by byte", 1],
+    ["whole", 1 << 30, false],
+    ["1 KiB pieces", 1024, false],
+    ["byte by byte", 1, false],
+    ["on the worker, 1 KiB pieces", 1024, true],
   ] as const) {
     describe(mode[0], () => {
       for (const v of all) {
         it(`${v.name}: ${v.expect}`, async () => {
           // Byte by byte is slow for the few vectors with large payloads; 7 bytes still splits every boundary differently.
           const size = mode[1] === 1 && v.file.length > 100_000 ? 7 : mode[1];
-          const result = await run(v, size);
+          const result = await run(v, size, mode[2]);
           expect(result.outcome).toBe(v.expect);
           if (v.payload !== undefined && (v.expect === "success" || v.expect === "payload failure")) {
             expect(result.payload).toBe(v.payload);

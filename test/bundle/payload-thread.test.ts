@@ -1,8 +1,10 @@
 /**
- * Sealing on two threads (src/bundle/sealer.ts with the built payload worker): the file is a
- * valid age file of exactly the plaintext whatever the piece sizes and whichever pieces are the
- * pool's; the pool bounds what is under way; a failing write and a failing producer each end the
- * whole job with their own error, and nobody waits forever.
+ * The payload on a second thread (src/bundle/payload-thread.ts with the built payload worker).
+ * Sealing: the file is a valid age file of exactly the plaintext whatever the piece sizes and
+ * whichever pieces are the pool's; the pool bounds what is under way; a failing write and a
+ * failing producer each end the whole job with their own error, and nobody waits forever.
+ * Opening: the plaintext comes back byte for byte whatever the piece sizes, and a reader that
+ * stops early stops the worker. (Damaged payloads: every CCTV vector, in age-cctv.test.ts.)
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
@@ -11,10 +13,10 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decryptAge } from "../../src/bundle/age.js";
+import { decryptAge, encryptAge } from "../../src/bundle/age.js";
 import { openBundle } from "../../src/bundle/open.js";
-import { BufferPool, sealToFile } from "../../src/bundle/sealer.js";
-import { collect, newPractice, seal, type TestPractice } from "./keys.js";
+import { BufferPool, openOnWorker, sealToFile } from "../../src/bundle/payload-thread.js";
+import { collect, encryptBytes, newPractice, seal, type TestPractice } from "./keys.js";
 
 let dir: string;
 let practice: TestPractice;
@@ -143,5 +145,48 @@ describe("sealBundle above the worker threshold", () => {
     const opened = await openBundle(sealed.path, join(dir, "opened"), { keys: { identities: [practice.identity] }, signer: practice.signing });
     expect(opened.items).toHaveLength(files.length);
     for (const [i, { file }] of opened.items.entries()) expect((await readFile(file)).equals(files[i]!.data)).toBe(true);
+  });
+});
+
+/** `data` in pieces of the given sizes (cycled). */
+function split(data: Buffer, sizes: readonly number[]): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let offset = 0, i = 0; offset < data.length; i++) {
+    const size = sizes[i % sizes.length]!;
+    pieces.push(data.subarray(offset, offset + size));
+    offset += size;
+  }
+  return pieces;
+}
+
+describe("openOnWorker", () => {
+  it("gives back exactly the plaintext, whatever the pieces (larger and smaller than its buffers)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 3_000_000 }),
+        fc.array(fc.integer({ min: 1, max: 2_500_000 }), { minLength: 1, maxLength: 4 }),
+        async (length, sizes) => {
+          const data = randomBytes(length);
+          const sealed = await encryptBytes(data, [practice.recipient]);
+          const opened = await collect(
+            await decryptAge(Readable.from(split(sealed, sizes)), { identities: [practice.identity] }, { openPayload: openOnWorker }),
+          );
+          expect(opened.equals(data)).toBe(true);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it("stops the worker when the reader stops early", async () => {
+    const data = randomBytes(20 * 1024 * 1024);
+    const sealed = await collect(encryptAge(Readable.from(split(data, [1 << 20])), [practice.recipient]));
+    const opened = await decryptAge(Readable.from(split(sealed, [1 << 20])), { identities: [practice.identity] }, { openPayload: openOnWorker });
+    let first: Buffer | undefined;
+    for await (const piece of opened) {
+      first = piece as Buffer;
+      break;
+    }
+    expect(first!.equals(data.subarray(0, first!.length))).toBe(true);
   });
 });
