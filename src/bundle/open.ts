@@ -17,6 +17,7 @@ import { AgeError, decryptAge, READ_CHUNK, type AgeKeys } from "./age.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
 import { openOnWorker } from "./payload-thread.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
+import { nodeEd25519 } from "./ed25519-node.js";
 
 export interface OpenLimits {
   /** Largest total of all items, in bytes. */
@@ -215,7 +216,7 @@ function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBu
   const signature = staged.signature.toString("utf8");
   let trustedComment: string;
   try {
-    trustedComment = verify(signer, staged.manifestBytes, signature).trustedComment;
+    trustedComment = verify(signer, staged.manifestBytes, signature, nodeEd25519).trustedComment;
   } catch (error) {
     if (error instanceof SignatureError && error.reason === "key-mismatch") throw integrity("bundle.otherSigner", bundle, {}, error);
     throw integrity("bundle.badSignature", bundle, {}, error);

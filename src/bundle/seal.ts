@@ -11,6 +11,7 @@ import tar from "tar-stream";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
+import { nodeEd25519 } from "./ed25519-node.js";
 import { READ_CHUNK } from "./age.js";
 import { BufferPool, sealToFile } from "./payload-thread.js";
 import { newBundleId } from "./ids.js";
@@ -260,7 +261,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     }
     manifest = manifestSchema.parse({ ...skeleton, items: manifestItems } satisfies Manifest);
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n", "utf8");
-    const signature = Buffer.from(sign(request.practice.signing, manifestBytes, trustedComment(manifest)), "utf8");
+    const signature = Buffer.from(sign(request.practice.signing, manifestBytes, trustedComment(manifest), nodeEd25519), "utf8");
     const small = (name: string, data: Buffer) =>
       new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime }, data, (e) => (e ? reject(e) : resolve())));
     await small("manifest.json", manifestBytes);

@@ -8,9 +8,30 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 
-// A command signs or verifies a handful of times: a small precomputed table for the base point
-// (window 4) is built in a fraction of the time of noble's default and is as fast for that.
-ed25519.Point.BASE.precompute(4);
+/**
+ * The Ed25519 (RFC 8032) operations minisign needs. noble's by default (here and in the viewer
+ * page); the CLI passes node:crypto's (ed25519-node.ts), which signs identically (Ed25519 is
+ * deterministic) at a fraction of noble's start-up cost.
+ */
+export interface Ed25519 {
+  getPublicKey(seed: Uint8Array): Uint8Array;
+  sign(message: Uint8Array, seed: Uint8Array): Uint8Array;
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+let tableBuilt = false;
+/** noble's, with a small base-point table (window 4) built on first use: a page verifies a handful of times. */
+function noble(): typeof ed25519 {
+  if (!tableBuilt) ed25519.Point.BASE.precompute(4);
+  tableBuilt = true;
+  return ed25519;
+}
+
+export const nobleEd25519: Ed25519 = {
+  getPublicKey: (seed) => noble().getPublicKey(seed),
+  sign: (message, seed) => noble().sign(message, seed),
+  verify: (signature, message, publicKey) => noble().verify(signature, message, publicKey),
+};
 
 export interface MinisignPublicKey {
   /** 8 bytes, as stored in the key and signature blobs. */
@@ -68,13 +89,13 @@ export function formatKeyId(keyId: Uint8Array): string {
     .toUpperCase();
 }
 
-export function generateSigningKey(): MinisignSecretKey {
+export function generateSigningKey(ed: Ed25519 = nobleEd25519): MinisignSecretKey {
   const seed = randomBytes(32);
-  return { seed, keyId: randomBytes(8), publicKey: ed25519.getPublicKey(seed) };
+  return { seed, keyId: randomBytes(8), publicKey: ed.getPublicKey(seed) };
 }
 
-export function signingKeyFromSeed(seed: Uint8Array, keyId: Uint8Array): MinisignSecretKey {
-  return { seed, keyId, publicKey: ed25519.getPublicKey(seed) };
+export function signingKeyFromSeed(seed: Uint8Array, keyId: Uint8Array, ed: Ed25519 = nobleEd25519): MinisignSecretKey {
+  return { seed, keyId, publicKey: ed.getPublicKey(seed) };
 }
 
 /** The public key file as minisign writes it (`minisign.pub`). */
@@ -98,9 +119,9 @@ export function parsePublicKey(text: string): MinisignPublicKey {
 }
 
 /** Sign `message` prehashed (`ED`), with a trusted comment (one line, no newline). */
-export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment: string): string {
+export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment: string, ed: Ed25519 = nobleEd25519): string {
   if (/[\r\n]/.test(trustedComment)) throw new Error("trusted comment must be one line");
-  const signature = ed25519.sign(blake2b(message), key.seed);
+  const signature = ed.sign(blake2b(message), key.seed);
   const blob = new Uint8Array(74);
   blob.set(te.encode("ED"), 0);
   blob.set(key.keyId, 2);
@@ -109,7 +130,7 @@ export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment
   const global = new Uint8Array(signature.length + comment.length);
   global.set(signature, 0);
   global.set(comment, signature.length);
-  const globalSignature = ed25519.sign(global, key.seed);
+  const globalSignature = ed.sign(global, key.seed);
   return (
     `untrusted comment: signature from nachklang secret key ${formatKeyId(key.keyId)}\n` +
     `${b64encode(blob)}\n` +
@@ -123,7 +144,7 @@ export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment
  * Throws `SignatureError` for anything else: malformed text, legacy (non-prehashed) signatures,
  * a different key id, or an invalid signature or global signature.
  */
-export function verify(key: MinisignPublicKey, message: Uint8Array, signatureText: string): VerifiedSignature {
+export function verify(key: MinisignPublicKey, message: Uint8Array, signatureText: string, ed: Ed25519 = nobleEd25519): VerifiedSignature {
   const lines = signatureText.split("\n");
   if (lines.at(-1) === "") lines.pop();
   if (lines.length !== 4) throw new SignatureError("malformed");
@@ -140,10 +161,10 @@ export function verify(key: MinisignPublicKey, message: Uint8Array, signatureTex
   if (globalSignature.length !== 64) throw new SignatureError("malformed");
   const trustedComment = trustedLine.slice("trusted comment: ".length);
   const trustedBytes = te.encode(trustedComment);
-  if (!ed25519.verify(signature, blake2b(message), key.publicKey)) throw new SignatureError("invalid");
+  if (!ed.verify(signature, blake2b(message), key.publicKey)) throw new SignatureError("invalid");
   const global = new Uint8Array(64 + trustedBytes.length);
   global.set(signature, 0);
   global.set(trustedBytes, 64);
-  if (!ed25519.verify(globalSignature, global, key.publicKey)) throw new SignatureError("invalid");
+  if (!ed.verify(globalSignature, global, key.publicKey)) throw new SignatureError("invalid");
   return { keyId: formatKeyId(key.keyId), trustedComment };
 }

@@ -4,9 +4,10 @@
  * Unlocking is deliberately slow (scrypt); unlock once per process.
  */
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
+import { nodeEd25519 } from "../bundle/ed25519-node.js";
 import { exists } from "./home.js";
 import { readSealedWithPassphrase, writeSealedWithPassphrase } from "./sealed-file.js";
 
@@ -33,7 +34,7 @@ const stored = z
   .strict();
 
 async function fromStored(data: z.infer<typeof stored>): Promise<Keyring> {
-  const signing = signingKeyFromSeed(unhex(data.signing.seed), unhex(data.signing.keyId));
+  const signing = signingKeyFromSeed(unhex(data.signing.seed), unhex(data.signing.keyId), nodeEd25519);
   return {
     ageIdentity: data.ageIdentity,
     ageRecipient: await identityToRecipient(data.ageIdentity),
@@ -55,7 +56,7 @@ function toStored(k: Keyring): z.infer<typeof stored> {
 export async function createKeyring(path: string, passphrase: string): Promise<Keyring> {
   if (await exists(path)) throw new UserError(ExitCode.usage, "practice.exists", { file: path });
   const ageIdentity = await generateX25519Identity();
-  const signing = generateSigningKey();
+  const signing = generateSigningKey(nodeEd25519);
   const keyring = await fromStored({
     version: 1,
     ageIdentity,
