@@ -20,6 +20,14 @@ export default tseslint.config(
     },
   },
   {
+    // zod's values come from src/zod.ts, which turns its JIT off before any schema is built.
+    files: ["src/**/*.ts"],
+    ignores: ["src/zod.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { paths: [{ name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true }] }],
+    },
+  },
+  {
     // Only the CLI layer talks to the terminal; tests, benchmarks and the shim may print.
     files: ["src/cli/**", "test/**", "bench/**", "bin/**", "eslint.config.js"],
     rules: { "no-console": "off" },

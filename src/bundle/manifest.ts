@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod.js";
 
 /** The bundle format version this code writes and reads (docs/bundle-format.md). */
 export const FORMAT_VERSION = 1;

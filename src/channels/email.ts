@@ -5,7 +5,7 @@
  * allowed only to this machine (localhost, 127.0.0.1, ::1).
  */
 import nodemailer from "nodemailer";
-import { z } from "zod";
+import { z } from "../zod.js";
 import type { Channel, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
 

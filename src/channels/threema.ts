@@ -8,7 +8,7 @@
  */
 import { constants, readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { Channel, ChannelContext, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";

@@ -15,7 +15,7 @@
 import { open, readFile, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { ensurePrivateDir } from "../practice/home.js";
 

@@ -6,7 +6,7 @@
  */
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
+import { z } from "../zod.js";
 import { ensurePrivateDir, exists } from "../practice/home.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "../practice/sealed-file.js";
 import { makePrivateTemp } from "../temp.js";

@@ -2,7 +2,7 @@
  * The client registry: personal health data, so the whole registry is one age file encrypted
  * to the practice's own key. Clients are addressed by an alias (a pseudonym such as `k042`).
  */
-import { z } from "zod";
+import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { exists } from "./home.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "./sealed-file.js";

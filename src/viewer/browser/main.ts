@@ -5,7 +5,6 @@
  * hashes) → render.
  * Nothing decrypted is put on the page before every check has passed.
  */
-import "./jitless.js";
 import { Decrypter } from "age-encryption";
 import { parsePublicKey } from "../../bundle/signature.js";
 import { viewer } from "../../messages/viewer.js";
