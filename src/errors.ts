@@ -41,6 +41,18 @@ export function unreadableFile(file: string, error: unknown): UserError | undefi
   return new UserError(ExitCode.usage, "file.unreadable", { file, reason: code }, { cause: error });
 }
 
+/**
+ * A file or folder that could not be written, as one line naming it: a full disk (exit 1), or a
+ * place that cannot hold it — not a folder, no permission, read-only (exit 2). Undefined for
+ * errors that do not come from the file system.
+ */
+export function unwritableFile(file: string, error: unknown): UserError | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return undefined;
+  if (code === "ENOSPC" || code === "EDQUOT") return new UserError(ExitCode.failure, "file.noSpace", { file }, { cause: error });
+  return new UserError(ExitCode.usage, "file.unwritable", { file, reason: code }, { cause: error });
+}
+
 /** A bundle or file that fails decryption, hashing, signature or structure checks (exit 5). */
 export class IntegrityError extends UserError {
   constructor(key: MessageKey, params: MessageParams = {}, options?: ErrorOptions) {

@@ -8,7 +8,7 @@ import { mkdir, open as openFile, rename, chmod, stat, statfs } from "node:fs/pr
 import { dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
-import { IntegrityError, UserError, ExitCode, unreadableFile } from "../errors.js";
+import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
 import type { OpenedFollowUp } from "../channels/contract.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
@@ -134,6 +134,8 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
   const seen = new Set<string>();
   let total = 0;
   const extractor = tar.extract();
+  let entryFailure: { error: unknown } | undefined;
+  let pending: Promise<void> | undefined;
   extractor.on("entry", (header, stream, next) => {
     // The entry is destroyed with the pipeline's error when decryption fails; that error reaches
     // us through the pipeline. Without a listener here, a failure while no one reads the entry
@@ -184,16 +186,24 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
       staged.sizes.set(name, count);
       staged.hashes.set(name, hash.digest("hex"));
     };
-    handle().then(
+    pending = handle();
+    pending.then(
       () => next(),
-      (error: unknown) => next(error as Error),
+      (error: unknown) => {
+        entryFailure ??= { error };
+        next(error as Error);
+      },
     );
   });
   try {
     await pipeline(plaintext, extractor);
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw integrity("bundle.damaged", bundle, {}, error);
+    // An entry's own failure (a refused entry, a full disk) is the cause; the pipeline may only
+    // report that the extractor closed early, before the entry's handler has finished.
+    await pending?.catch(() => {});
+    const cause = entryFailure?.error ?? error;
+    if (cause instanceof UserError) throw cause;
+    throw integrity("bundle.damaged", bundle, {}, cause);
   }
   return staged;
 }
@@ -247,14 +257,22 @@ export async function verifyBundle(bundle: string, options: OpenOptions): Promis
   return check(bundle, staged, options);
 }
 
-async function stageInto(stage: string, bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
+/** `where`: the place the user knows the output by, named if writing fails. */
+async function stageInto(stage: string, bundle: string, options: OpenOptions, where: string): Promise<VerifiedBundle> {
+  // A failed write is the output's problem (one line naming `where`), never damage of the bundle.
+  const outputError = (error: unknown) => unwritableFile(where, error) ?? error;
   await mkdir(join(stage, "items"), { mode: 0o700 });
   const { bavail, bsize } = await statfs(stage);
   const room = bavail * bsize - ((options.limits ?? DEFAULT_LIMITS).reserveBytes ?? DEFAULT_LIMITS.reserveBytes!);
   const staged = await extract(bundle, options, async (name) => {
-    const handle = await openFile(join(stage, name), "wx", 0o600);
+    const handle = await openFile(join(stage, name), "wx", 0o600).catch((error: unknown) => {
+      throw outputError(error);
+    });
     return {
-      write: (data) => writeFully(handle, data),
+      write: (data) =>
+        writeFully(handle, data).catch((error: unknown) => {
+          throw outputError(error);
+        }),
       close: () => handle.close(),
     };
   }, room);
@@ -283,17 +301,23 @@ function opened(dir: string, verified: VerifiedBundle): OpenedBundle {
 export async function openBundle(bundle: string, target: string, options: OpenOptions): Promise<OpenedBundle> {
   const destination = resolve(target);
   if (await exists(destination)) throw new UserError(ExitCode.usage, "file.exists", { file: destination });
-  await mkdir(dirname(destination), { recursive: true });
-  const stage = await makePrivateTemp(".nachklang-open-", dirname(destination));
+  const outputError = (error: unknown) => (error instanceof UserError ? error : (unwritableFile(destination, error) ?? error));
+  let stage: string;
   try {
-    const verified = await stageInto(stage, bundle, options);
+    await mkdir(dirname(destination), { recursive: true });
+    stage = await makePrivateTemp(".nachklang-open-", dirname(destination));
+  } catch (error) {
+    throw outputError(error);
+  }
+  try {
+    const verified = await stageInto(stage, bundle, options, destination);
     await rename(stage, destination);
     untrackTemp(stage);
     await chmod(destination, 0o700);
     return opened(destination, verified);
   } catch (error) {
     await removeTemp(stage);
-    throw error;
+    throw outputError(error);
   }
 }
 
@@ -304,7 +328,7 @@ export async function openBundle(bundle: string, target: string, options: OpenOp
 export async function openBundleToTemp(bundle: string, options: OpenOptions): Promise<OpenedBundle & { dispose(): Promise<void> }> {
   const stage = await makePrivateTemp("nachklang-open-");
   try {
-    const verified = await stageInto(stage, bundle, options);
+    const verified = await stageInto(stage, bundle, options, stage);
     return { ...opened(stage, verified), dispose: () => removeTemp(stage) };
   } catch (error) {
     await removeTemp(stage);

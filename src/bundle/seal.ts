@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, open as openFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import tar from "tar-stream";
-import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { ExitCode, UserError, unreadableFile, unwritableFile } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
@@ -214,10 +214,9 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   const id = newBundleId(now);
   const names = uniqueNames(request.items);
   const path = request.outFile ?? join(request.outDir ?? ".", `${id}.age`);
-  if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");
-  // An exact --out path: create missing folders (0700), but leave an existing one's mode alone.
-  else await mkdir(dirname(request.outFile), { recursive: true, mode: 0o700 });
   const partial = `${path}.partial`;
+  // The output's problems (not a folder, no permission, a full disk) are one line naming it.
+  const outputError = (error: unknown) => (error instanceof UserError ? error : (unwritableFile(path, error) ?? error));
   // Everything but the items is checked before any input is read.
   const skeleton = manifestSchema.parse({
     format: "nachklang-bundle",
@@ -271,7 +270,15 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
 
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
   const inThread = (await roughTotal(request.items)) < WORKER_FROM_BYTES;
-  let output: FileHandle | undefined = await openFile(partial, "wx", 0o600);
+  let output: FileHandle | undefined;
+  try {
+    if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");
+    // An exact --out path: create missing folders (0700), but leave an existing one's mode alone.
+    else await mkdir(dirname(request.outFile), { recursive: true, mode: 0o700 });
+    output = await openFile(partial, "wx", 0o600);
+  } catch (error) {
+    throw outputError(error);
+  }
   trackTemp(partial);
   try {
     const writing = writeEntries().catch((error: unknown) => {
@@ -295,7 +302,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   } catch (error) {
     await output?.close().catch(() => {});
     await rm(partial, { force: true });
-    throw error;
+    throw outputError(error);
   } finally {
     untrackTemp(partial);
   }

@@ -40,6 +40,14 @@ export const core = {
     de: "{file}: nicht lesbar ({reason}).",
     en: "{file}: cannot be read ({reason}).",
   },
+  "file.unwritable": {
+    de: "{file}: kann hier nicht geschrieben werden ({reason}); nichts geschrieben. Bitte Pfad und Rechte prüfen oder mit --out einen anderen Ort wählen.",
+    en: "{file}: cannot be written there ({reason}); nothing was written. Please check the path and permissions, or choose another place with --out.",
+  },
+  "file.noSpace": {
+    de: "{file}: der Datenträger ist voll; nichts geschrieben. Bitte Platz schaffen oder mit --out einen anderen Ort wählen.",
+    en: "{file}: the disk is full; nothing was written. Please free some space or choose another place with --out.",
+  },
   "file.changed": {
     de: "{file} hat sich während des Versiegelns geändert; nichts geschrieben. Bitte erneut versuchen, wenn die Datei fertig ist.",
     en: "{file} changed while it was being sealed; nothing was written. Please try again once the file is complete.",

@@ -2,12 +2,14 @@
  * `seal`, `open`, `verify` and `keys export` through the real CLI: never overwrite, never leave
  * half-written output or staged plaintext behind — on refusal, on failure, and on Ctrl-C.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { appendFile, chmod, mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { sealBundle } from "../../src/bundle/seal.js";
+import { DEFAULT_LIMITS, openBundle } from "../../src/bundle/open.js";
 import { formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
 import { BIN, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
 
@@ -216,6 +218,52 @@ function interrupt(args: string[], cwd: string, ready: () => Promise<boolean>): 
     void poll();
   });
 }
+
+describe("output that cannot be written", () => {
+  it("seal or open into a place that is not a folder: exit 2, one line naming it", async () => {
+    oneLine(await runCli(["seal", "a.txt", "--to", "k042", "--out", "/dev/full/x.age"], { home, cwd: work }), 2, /^\/dev\/full\/x\.age: cannot be written there \(E[A-Z]+\); nothing was written/);
+    oneLine(await runCli(["--lang", "de", "open", bundle, "--out", "/dev/full/x"], { home }), 2, /^\/dev\/full\/x: kann hier nicht geschrieben werden/);
+  });
+
+  // A full disk needs a small file system: a 2 MiB tmpfs, which only root may mount.
+  let small: string;
+  let mounted = false;
+  beforeAll(async () => {
+    small = join(work, "small");
+    await mkdir(small, { recursive: true });
+    mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", small]).status === 0;
+    if (!mounted) console.warn("SKIPPED: full-disk tests (mounting a 2 MiB tmpfs needs root)");
+  });
+  afterAll(() => {
+    if (mounted) spawnSync("umount", [small]);
+  });
+
+  // 3 MiB are sealed in this thread; 9 MiB on the worker thread, whose writes fail there.
+  it.for([3, 9])("seal of %i MiB onto a full disk: exit 1, one line, no partial file", async (mib, context) => {
+    if (!mounted) return context.skip();
+    await writeFile(join(work, `big-${mib}.bin`), randomBytes(mib * 1024 * 1024));
+    const out = join(small, `big-${mib}.age`);
+    oneLine(await runCli(["seal", `big-${mib}.bin`, "--to", "k042", "--out", out], { home, cwd: work }), 1, /big-\d\.age: the disk is full; nothing was written/);
+    expect(await readdir(small)).toEqual([]);
+  });
+
+  it("open onto a full disk past the free-space check: the disk is full (exit 1), not a damaged bundle", async (context) => {
+    if (!mounted) return context.skip();
+    await writeFile(join(work, "three.bin"), randomBytes(3 * 1024 * 1024));
+    expect((await runCli(["seal", "three.bin", "--to", "k042", "--out", "three.age"], { home, cwd: work })).code).toBe(0);
+    expect((await runCli(["keys", "export", "--identity", join(work, "full-id.txt")], { home })).code).toBe(0);
+    const identity = (await readFile(join(work, "full-id.txt"), "utf8")).match(/AGE-SECRET-KEY-1\S+/)![0];
+    // A negative reserve lets the 3 MiB past the check into 2 MiB: the staging writes fail.
+    const limits = { ...DEFAULT_LIMITS, reserveBytes: -16 * 1024 * 1024 };
+    const target = join(small, "opened");
+    await expect(openBundle(join(work, "three.age"), target, { keys: { identities: [identity] }, limits })).rejects.toMatchObject({
+      key: "file.noSpace",
+      code: 1,
+      params: { file: target },
+    });
+    expect(await readdir(small)).toEqual([]);
+  });
+});
 
 describe("Ctrl-C leaves nothing behind", () => {
   let big: string;
