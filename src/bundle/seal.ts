@@ -48,6 +48,12 @@ export interface SealRequest {
   /** Folder to write `<bundle-id>.age` into, or an exact file path with `outFile`. */
   readonly outDir?: string;
   readonly outFile?: string;
+  /**
+   * Flush the bundle to the disk before it appears under its name (default). `seal --out FILE`
+   * turns this off, as `age -o` and other file tools do: that file is the user's, not a queued
+   * delivery; after a crash it could be damaged, and opening would refuse it (exit 5).
+   */
+  readonly durable?: boolean;
   readonly now?: Date;
 }
 
@@ -295,7 +301,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     if (read.status === "rejected" && read.reason instanceof UserError) throw read.reason;
     if (sealed.status === "rejected") throw sealed.reason;
     if (read.status === "rejected") throw read.reason;
-    await output.sync();
+    if (request.durable ?? true) await output.sync();
     await output.close();
     output = undefined;
     await rename(partial, path);

@@ -20,7 +20,8 @@ export async function run(ctx: CliContext, files: string[], opts: { to: string; 
     lang: client.lang,
     practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
     recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
-    ...(opts.out !== undefined ? { outFile: resolve(opts.out) } : { outDir: ctx.home.outbox }),
+    // An exact file is the user's, written like `age -o` writes; the outbox is flushed to disk.
+    ...(opts.out !== undefined ? { outFile: resolve(opts.out), durable: false } : { outDir: ctx.home.outbox }),
   });
   ctx.out.say("seal.done", { file: sealed.path, items: sealed.manifest.items.length, bytes: sealed.bytes });
   ctx.out.result({ id: sealed.id, path: sealed.path, bytes: sealed.bytes, items: sealed.manifest.items });
