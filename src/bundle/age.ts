@@ -168,12 +168,22 @@ class ByteReader {
 
   async *rest(): AsyncGenerator<Buffer> {
     // Everything not yet consumed (used for armored input, which is decoded whole).
-    if (this.buffer.length > 0) yield this.take(this.buffer.length);
-    while (!this.done) {
-      const next = await this.source.next();
-      if (next.done) this.done = true;
-      else yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    try {
+      if (this.buffer.length > 0) yield this.take(this.buffer.length);
+      while (!this.done) {
+        const next = await this.source.next();
+        if (next.done) this.done = true;
+        else yield Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      }
+    } finally {
+      await this.close();
     }
+  }
+
+  /** Stop reading: the source is told (a file source closes its file), whether or not it was read to the end. */
+  async close(): Promise<void> {
+    this.done = true;
+    await this.source.return?.();
   }
 }
 
@@ -221,7 +231,18 @@ function classifyHeaderError(error: unknown): AgeError {
  * next is asked for, so a source may reuse its buffers.
  */
 export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys, options: DecryptOptions = {}): Promise<Readable> {
-  let reader = new ByteReader(input[Symbol.asyncIterator]());
+  const reader = new ByteReader(input[Symbol.asyncIterator]());
+  try {
+    return await decryptFrom(reader, keys, options);
+  } catch (error) {
+    // Refused before the payload: the source is closed here (a file source closes its file).
+    await reader.close();
+    throw error;
+  }
+}
+
+async function decryptFrom(source: ByteReader, keys: AgeKeys, options: DecryptOptions): Promise<Readable> {
+  let reader = source;
   await reader.fill(ARMOR_BEGIN.length);
   const armored = options.armored ?? reader.peek().subarray(0, ARMOR_BEGIN.length).toString("latin1") === ARMOR_BEGIN;
   if (armored) {
@@ -254,6 +275,7 @@ export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys
   if (!(await reader.fill(NONCE))) throw new AgeError("header", "missing payload nonce");
   const key = payloadKey(fileKey, reader.take(NONCE));
   fileKey.fill(0);
+  // The payload reads the rest; when it ends, however it ends, the source is closed.
   const opened = options.openPayload?.(reader.rest(), key) ?? runPayload("open", key, reader.rest());
   return Readable.from(payloadErrors(opened), { objectMode: false });
 }

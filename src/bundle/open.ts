@@ -15,7 +15,7 @@ import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
 import { exists, writeFully } from "../practice/home.js";
 import { AgeError, decryptAge, READ_CHUNK, type AgeKeys } from "./age.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
-import { openOnWorker } from "./payload-thread.js";
+import { openOnWorker, PayloadThreadError } from "./payload-thread.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 
@@ -202,7 +202,8 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
     // report that the extractor closed early, before the entry's handler has finished.
     await pending?.catch(() => {});
     const cause = entryFailure?.error ?? error;
-    if (cause instanceof UserError) throw cause;
+    // A refusal is the user's one line; a failed worker is a fault here, not a damaged bundle.
+    if (cause instanceof UserError || cause instanceof PayloadThreadError) throw cause;
     throw integrity("bundle.damaged", bundle, {}, cause);
   }
   return staged;

@@ -96,6 +96,14 @@ async function sealHere(plaintext: AsyncIterable<Uint8Array>, recipients: readon
   }
 }
 
+/**
+ * The worker failed other than on a damaged payload: it could not start, stopped early, or
+ * reported an error of its own (with the system's `code` of a failed write, if that was it).
+ */
+export class PayloadThreadError extends Error {
+  override readonly name = "PayloadThreadError";
+}
+
 function startWorker(): Worker {
   return new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
 }
@@ -107,10 +115,10 @@ function postPiece(worker: Worker, pool: BufferPool, piece: Uint8Array): void {
   worker.postMessage({ type: "data", buffer, length: piece.byteLength, pooled } satisfies ToWorker, [buffer]);
 }
 
-/** The worker's error as it was thrown there: a PayloadError with its released plaintext, or an Error with its code. */
+/** The worker's error: a damaged payload as PayloadError with its released plaintext, anything else as PayloadThreadError with its code. */
 function workerError(message: Extract<FromWorker, { type: "error" }>): Error {
   if (message.payload !== undefined) return new PayloadError(message.message, Buffer.from(message.payload.released));
-  return Object.assign(new Error(message.message), message.code !== undefined ? { code: message.code } : {});
+  return Object.assign(new PayloadThreadError(message.message), message.code !== undefined ? { code: message.code } : {});
 }
 
 async function sealOnWorker(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[], output: FileHandle, pool: BufferPool): Promise<void> {
@@ -138,8 +146,8 @@ async function sealOnWorker(plaintext: AsyncIterable<Uint8Array>, recipients: re
     else if (message.type === "done") finish();
     else if (message.type === "error") stop(workerError(message));
   });
-  worker.on("error", stop);
-  worker.on("exit", (code) => stop(new Error(`the payload worker stopped early (exit code ${code})`)));
+  worker.on("error", (error) => stop(new PayloadThreadError(error.message, { cause: error })));
+  worker.on("exit", (code) => stop(new PayloadThreadError(`the payload worker stopped early (exit code ${code})`)));
   try {
     const { prefix, key } = await beginAge(recipients);
     try {
@@ -170,8 +178,9 @@ const OPEN_BUFFERS = 4;
 /**
  * Open (decrypt and authenticate) a payload on the worker: yields the plaintext as it is
  * released; a damaged payload ends with PayloadError, after the plaintext authenticated before
- * it. The `sealed` pieces are copied into a pool of buffers of its own (so a piece may be reused
- * once the next is asked for); a buffer comes back once its plaintext has been taken, so the pool
+ * it. The `sealed` pieces are copied into a pool of buffers of its own, gathered into whole
+ * buffers (so a piece may be reused once the next is asked for); a buffer comes back once its
+ * plaintext has been taken, so the pool
  * bounds what is under way. `key` is wiped once handed over. However this ends, the worker is
  * stopped.
  */
@@ -193,8 +202,8 @@ export async function* openOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint
     inbox.push(message);
     notify();
   });
-  worker.on("error", fail);
-  worker.on("exit", (code) => fail(new Error(`the payload worker stopped early (exit code ${code})`)));
+  worker.on("error", (error) => fail(new PayloadThreadError(error.message, { cause: error })));
+  worker.on("exit", (code) => fail(new PayloadThreadError(`the payload worker stopped early (exit code ${code})`)));
   let stopped = false;
   try {
     try {
@@ -202,17 +211,27 @@ export async function* openOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint
     } finally {
       key.fill(0);
     }
+    // Pieces are gathered into whole buffers (small pieces would cost a message each).
     const feeding = (async () => {
+      let current: Buffer | undefined;
+      let filled = 0;
+      const flush = () => {
+        if (current !== undefined && filled > 0) postPiece(worker, pool, current.subarray(0, filled));
+        current = undefined;
+        filled = 0;
+      };
       for await (const piece of sealed) {
         for (let offset = 0; offset < piece.byteLength && !stopped; ) {
-          const buffer = await pool.acquire();
-          const length = Math.min(buffer.length, piece.byteLength - offset);
-          buffer.set(piece.subarray(offset, offset + length));
+          current ??= await pool.acquire();
+          const length = Math.min(current.length - filled, piece.byteLength - offset);
+          current.set(piece.subarray(offset, offset + length), filled);
+          filled += length;
           offset += length;
-          postPiece(worker, pool, buffer.subarray(0, length));
+          if (filled === current.length) flush();
         }
         if (stopped) return;
       }
+      flush();
       worker.postMessage({ type: "end" } satisfies ToWorker);
     })();
     feeding.catch(fail);

@@ -15,7 +15,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptAge, encryptAge } from "../../src/bundle/age.js";
 import { openBundle } from "../../src/bundle/open.js";
-import { BufferPool, openOnWorker, sealToFile } from "../../src/bundle/payload-thread.js";
+import { BufferPool, openOnWorker, PayloadThreadError, sealToFile } from "../../src/bundle/payload-thread.js";
+import { PayloadError } from "../../src/bundle/payload.js";
 import { collect, encryptBytes, newPractice, seal, type TestPractice } from "./keys.js";
 
 let dir: string;
@@ -176,6 +177,15 @@ describe("openOnWorker", () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it("reports a fault of the worker as such, not as a damaged payload", async () => {
+    const sealed = await encryptBytes(randomBytes(1000), [practice.recipient]);
+    // A key of the wrong length: the worker's cipher refuses it.
+    const opened = openOnWorker(Readable.from([sealed.subarray(sealed.length - 1016)]), new Uint8Array(31));
+    const error = await collect(opened).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayloadThreadError);
+    expect(error).not.toBeInstanceOf(PayloadError);
   });
 
   it("stops the worker when the reader stops early", async () => {

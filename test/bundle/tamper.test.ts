@@ -1,8 +1,8 @@
 /**
  * Tampering: a bundle with any byte flipped, truncated at or between STREAM chunk boundaries,
  * extended, with an edited header, for another key, or signed by another practice is refused
- * (IntegrityError, exit 5) and nothing is written: the target folder does not exist afterwards
- * and no staging folder is left beside it.
+ * (IntegrityError, exit 5) and nothing is written: the target folder does not exist afterwards,
+ * no staging folder is left beside it, and the bundle file is not left open.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
@@ -40,10 +40,19 @@ async function writeBundle(bytes: Uint8Array): Promise<string> {
   return file;
 }
 
-/** Open must fail with an IntegrityError and leave the parent folder exactly as it was (empty). */
+/** Files this process has open now (a refused bundle must not leave its file open until GC). */
+async function openFiles(): Promise<number> {
+  return (await readdir("/proc/self/fd")).length;
+}
+
+/**
+ * Open must fail with an IntegrityError, leave the parent folder exactly as it was (empty), and
+ * leave no file open.
+ */
 async function expectRefused(bytes: Uint8Array, opts: OpenOptions = options): Promise<IntegrityError> {
   const file = await writeBundle(bytes);
   const parent = await mkdtemp(join(root, "parent-"));
+  const filesBefore = await openFiles();
   let caught: unknown;
   try {
     await openBundle(file, join(parent, "out"), opts);
@@ -53,6 +62,7 @@ async function expectRefused(bytes: Uint8Array, opts: OpenOptions = options): Pr
   expect(caught).toBeInstanceOf(IntegrityError);
   expect(await readdir(parent)).toEqual([]);
   await expect(verifyBundle(file, opts)).rejects.toBeInstanceOf(IntegrityError);
+  expect(await openFiles()).toBe(filesBefore);
   await rm(parent, { recursive: true });
   await rm(file);
   return caught as IntegrityError;
