@@ -173,7 +173,11 @@ async function packFile(pack: tar.Pack, pool: BufferPool, file: string, name: st
         throw error;
       }
       const { buffer, bytesRead } = result;
-      if (bytesRead === 0) break;
+      if (bytesRead === 0) {
+        // The end of the file: this buffer carries nothing and goes straight back to the pool.
+        pool.release(buffer.buffer as ArrayBuffer);
+        break;
+      }
       next = read();
       next.catch(() => {});
       total += bytesRead;

@@ -132,6 +132,26 @@ describe("sealToFile", () => {
   });
 });
 
+describe("sealBundle with many items", () => {
+  // Each item ends with a read that finds nothing; its buffer must go back to the pool, or the
+  // pool (eight buffers) runs dry after eight items and sealing waits forever.
+  it.each([
+    ["in this thread", 20, 1000],
+    ["on the worker", 12, 1_100_000],
+  ])("seals more items than the pool has buffers (%s)", async (_how, count, size) => {
+    const files = Array.from({ length: count }, (_, i) => ({ path: join(dir, `many-${size}-${i}.bin`), data: randomBytes(size) }));
+    for (const f of files) await writeFile(f.path, f.data);
+    const sealed = await seal(
+      practice,
+      files.map((f) => ({ file: f.path, kind: "file" as const, mime: "application/octet-stream" })),
+      join(dir, `sealed-many-${size}`),
+    );
+    const opened = await openBundle(sealed.path, join(dir, `opened-many-${size}`), { keys: { identities: [practice.identity] }, signer: practice.signing });
+    expect(opened.items).toHaveLength(count);
+    for (const [i, { file }] of opened.items.entries()) expect((await readFile(file)).equals(files[i]!.data)).toBe(true);
+  }, 30_000);
+});
+
 describe("sealBundle above the worker threshold", () => {
   it("seals several large and small items on the worker, and they open byte for byte", async () => {
     // 9 MiB + 3 MiB + 1 byte: the total crosses 8 MiB, and pieces straddle the items.
