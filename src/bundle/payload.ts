@@ -50,7 +50,7 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
   const key = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, keyBytes.byteLength);
   let counter = 0;
   const unit = mode === "seal" ? CHUNK : SEALED;
-    // The bytes not yet processed: at most one unit. A unit is processed as a middle chunk only
+  // The bytes not yet processed: at most one unit. A unit is processed as a middle chunk only
   // once more data is known to follow it; the last one waits for `finish`.
   const carry = Buffer.alloc(unit);
   let carried = 0;
