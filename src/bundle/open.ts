@@ -15,7 +15,7 @@ import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
 import { exists, writeFully } from "../practice/home.js";
 import { AgeError, decryptAge, READ_CHUNK, type AgeKeys } from "./age.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
-import { openOnWorker, PayloadThreadError } from "./payload-thread.js";
+import { openOnWorker, PayloadThreadError, WORKER_FROM_BYTES } from "./payload-thread.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 
@@ -89,8 +89,6 @@ interface Staged {
   signature?: Buffer;
 }
 
-/** Bundles from this size are decrypted on a second thread; below, starting it costs more than it saves. */
-const WORKER_FROM_BYTES = 8 * 1024 * 1024;
 /**
  * The bundle file in READ_CHUNK pieces, read into two buffers in turn (the next read runs while
  * the current piece is decrypted). Each piece is valid until the next one is asked for, which is

@@ -13,7 +13,7 @@ import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 import { READ_CHUNK } from "./age.js";
-import { BufferPool, sealToFile } from "./payload-thread.js";
+import { BufferPool, sealToFile, WORKER_FROM_BYTES } from "./payload-thread.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
 import { ensurePrivateDir } from "../practice/home.js";
@@ -121,8 +121,6 @@ function changed(file: string): UserError {
 
 /** Read buffers: enough for the reads ahead, the pack's queue and the pieces being sealed. */
 const POOL_BUFFERS = 8;
-/** Bundles from this size are sealed on a second thread; below, starting it costs more than it saves. */
-const WORKER_FROM_BYTES = 8 * 1024 * 1024;
 
 /** The items' total size as the file system reports it now (a missing file counts 0: packing reports it). */
 async function roughTotal(items: readonly SealItem[]): Promise<number> {
