@@ -7,16 +7,22 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-let root: string | undefined;
+interface PackageManifest {
+  readonly name?: unknown;
+  readonly version: string;
+}
 
-export function packageRoot(): string {
-  if (root !== undefined) return root;
+let found: { root: string; manifest: PackageManifest } | undefined;
+
+function findPackage(): { root: string; manifest: PackageManifest } {
+  if (found !== undefined) return found;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: unknown }).name === "nachklang") {
-      root = dir;
-      return dir;
+    const file = join(dir, "package.json");
+    const manifest = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PackageManifest) : undefined;
+    if (manifest?.name === "nachklang") {
+      found = { root: dir, manifest };
+      return found;
     }
     const parent = dirname(dir);
     if (parent === dir) throw new Error("nachklang's package.json was not found above " + fileURLToPath(import.meta.url));
@@ -24,7 +30,12 @@ export function packageRoot(): string {
   }
 }
 
+/** nachklang's package.json, as read while finding the root. */
+export function packageManifest(): PackageManifest {
+  return findPackage().manifest;
+}
+
 /** A path inside the installed package. */
 export function packagePath(...parts: string[]): string {
-  return join(packageRoot(), ...parts);
+  return join(findPackage().root, ...parts);
 }

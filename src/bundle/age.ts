@@ -3,13 +3,15 @@
  *
  * The header — recipient stanzas, X25519 and scrypt wrapping, the header MAC, armor — comes
  * from the reference implementation (`age-encryption`, typage); only the scrypt stanza is
- * unwrapped by scrypt-identity.ts, with `node:crypto`'s scrypt instead of the pure-JS one. The payload STREAM
- * (ChaCha20-Poly1305 in 64 KiB chunks, nonce = 11-byte big-endian counter ‖ last-chunk flag,
- * in payload.ts) runs on `node:crypto`'s RFC 8439 AEAD, about 25× faster here than the pure-JS
- * one; the C2SP CCTV vectors and round-trips against typage and the `age` CLI prove them identical.
+ * unwrapped by scrypt-identity.ts, with `node:crypto`'s scrypt instead of the pure-JS one.
+ * The payload STREAM (ChaCha20-Poly1305 in 64 KiB chunks, nonce = 11-byte big-endian counter ‖
+ * last-chunk flag, in payload.ts) runs on `node:crypto`'s RFC 8439 AEAD, about 25× faster here
+ * than the pure-JS one; the C2SP CCTV vectors and round-trips against typage and the `age` CLI
+ * prove them identical.
  */
 import { randomBytes, scrypt } from "node:crypto";
 import { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { Decrypter, Encrypter, armor, type Recipient } from "age-encryption";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -76,10 +78,8 @@ export async function encryptWhole(encrypter: Encrypter, plaintext: Uint8Array):
       controller.close();
     },
   });
-  const reader = ((await encrypter.encrypt(source)) as ReadableStream<Uint8Array>).getReader();
-  const parts: Uint8Array[] = [];
-  for (let next = await reader.read(); !next.done; next = await reader.read()) parts.push(next.value);
-  return Buffer.concat(parts);
+  // Node's web streams are async iterable; the DOM typings typage uses do not say so.
+  return buffer((await encrypter.encrypt(source)) as unknown as AsyncIterable<Uint8Array>);
 }
 
 /**

@@ -110,8 +110,12 @@ export class PayloadThreadError extends Error {
   override readonly name = "PayloadThreadError";
 }
 
-function startWorker(): Worker {
-  return new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
+/** The worker, with `fail` called if it cannot start or stops before it is terminated. */
+function startWorker(fail: (error: PayloadThreadError) => void): Worker {
+  const worker = new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
+  worker.on("error", (error) => fail(new PayloadThreadError(error.message, { cause: error })));
+  worker.on("exit", (code) => fail(new PayloadThreadError(`the payload worker stopped early (exit code ${code})`)));
+  return worker;
 }
 
 /** Hand `piece` to the worker: one of the pool's buffers is transferred, anything else copied. */
@@ -128,7 +132,6 @@ function workerError(message: Extract<FromWorker, { type: "error" }>): Error {
 }
 
 async function sealOnWorker(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[], output: FileHandle, pool: BufferPool): Promise<void> {
-  const worker = startWorker();
   let settled = false;
   let workerFailure: Error | undefined;
   let finish!: () => void;
@@ -147,13 +150,12 @@ async function sealOnWorker(plaintext: AsyncIterable<Uint8Array>, recipients: re
     };
   });
   outcome.catch(() => {});
+  const worker = startWorker(stop);
   worker.on("message", (message: FromWorker) => {
     if (message.type === "free") pool.release(message.buffer);
     else if (message.type === "done") finish();
     else if (message.type === "error") stop(workerError(message));
   });
-  worker.on("error", (error) => stop(new PayloadThreadError(error.message, { cause: error })));
-  worker.on("exit", (code) => stop(new PayloadThreadError(`the payload worker stopped early (exit code ${code})`)));
   try {
     const { prefix, key } = await beginAge(recipients);
     try {
@@ -192,7 +194,6 @@ const OPEN_BUFFERS = 4;
  */
 export async function* openOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint8Array): AsyncGenerator<Buffer> {
   const pool = new BufferPool(OPEN_BUFFERS, READ_CHUNK);
-  const worker = startWorker();
   const inbox: FromWorker[] = [];
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
@@ -204,12 +205,11 @@ export async function* openOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint
     failure ??= { error };
     notify();
   };
+  const worker = startWorker(fail);
   worker.on("message", (message: FromWorker) => {
     inbox.push(message);
     notify();
   });
-  worker.on("error", (error) => fail(new PayloadThreadError(error.message, { cause: error })));
-  worker.on("exit", (code) => fail(new PayloadThreadError(`the payload worker stopped early (exit code ${code})`)));
   let stopped = false;
   try {
     try {

@@ -3,15 +3,14 @@
  * only when that command runs, so `nachklang --help` loads neither crypto nor media code.
  */
 import { Command, Option } from "commander";
-import { createRequire } from "node:module";
 import type { Lang } from "../messages/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
-import { packagePath } from "../package-root.js";
+import { packageManifest } from "../package-root.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<Record<string, unknown>>;
 
-const version = (createRequire(import.meta.url)(packagePath("package.json")) as { version: string }).version;
+const version = packageManifest().version;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

@@ -6,6 +6,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
 import { Encrypter } from "age-encryption";
 import { decryptAge, encryptWhole, type AgeKeys } from "../bundle/age.js";
 import { writePrivateFile } from "./home.js";
@@ -13,10 +14,7 @@ import { writePrivateFile } from "./home.js";
 const bytes = (plaintext: Uint8Array | string): Uint8Array => (typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext);
 
 async function decryptFile(path: string, keys: AgeKeys): Promise<Uint8Array> {
-  const plaintext = await decryptAge(Readable.from([await readFile(path)]), keys);
-  const parts: Buffer[] = [];
-  for await (const part of plaintext) parts.push(part as Buffer);
-  return Buffer.concat(parts);
+  return buffer(await decryptAge(Readable.from([await readFile(path)]), keys));
 }
 
 /** scrypt work factor for the keyring: 18 as age's default; tests may lower it (test-only). */
