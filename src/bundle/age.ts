@@ -49,11 +49,14 @@ export interface AgeKeys {
 export interface DecryptOptions {
   /** Treat the input as ASCII-armored; by default armor is recognised by its first line. */
   readonly armored?: boolean;
-  /**
-   * Opens the payload STREAM: the sealed pieces and the payload key in, authenticated plaintext
-   * out, PayloadError on damage (payload-thread.ts's `openOnWorker`). Default: in this thread.
-   */
-  readonly openPayload?: (sealed: AsyncIterable<Buffer>, key: Buffer) => AsyncIterable<Buffer>;
+}
+
+/** A verified header: the payload key and the sealed payload STREAM that follows it. */
+export interface OpenedHeader {
+  /** Wipe it once the payload is done with. */
+  readonly key: Buffer;
+  /** The rest of the input; however reading it ends, the source is closed. */
+  readonly payload: AsyncGenerator<Buffer>;
 }
 
 /** age's scrypt on `node:crypto` (libuv's pool): 128·r·N bytes of memory, allowed explicitly. */
@@ -231,9 +234,18 @@ function classifyHeaderError(error: unknown): AgeError {
  * next is asked for, so a source may reuse its buffers.
  */
 export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys, options: DecryptOptions = {}): Promise<Readable> {
+  const { key, payload } = await decryptHeader(input, keys, options);
+  return Readable.from(payloadErrors(runPayload("open", key, payload)), { objectMode: false });
+}
+
+/**
+ * Verify an age file's header and derive its payload key, for a caller that opens the payload
+ * STREAM itself (payload-thread.ts, on the worker). Rejects as `decryptAge` does.
+ */
+export async function decryptHeader(input: AsyncIterable<Uint8Array>, keys: AgeKeys, options: DecryptOptions = {}): Promise<OpenedHeader> {
   const reader = new ByteReader(input[Symbol.asyncIterator]());
   try {
-    return await decryptFrom(reader, keys, options);
+    return await headerFrom(reader, keys, options);
   } catch (error) {
     // Refused before the payload: the source is closed here (a file source closes its file).
     await reader.close();
@@ -241,7 +253,7 @@ export async function decryptAge(input: AsyncIterable<Uint8Array>, keys: AgeKeys
   }
 }
 
-async function decryptFrom(source: ByteReader, keys: AgeKeys, options: DecryptOptions): Promise<Readable> {
+async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOptions): Promise<OpenedHeader> {
   let reader = source;
   await reader.fill(ARMOR_BEGIN.length);
   const armored = options.armored ?? reader.peek().subarray(0, ARMOR_BEGIN.length).toString("latin1") === ARMOR_BEGIN;
@@ -275,9 +287,7 @@ async function decryptFrom(source: ByteReader, keys: AgeKeys, options: DecryptOp
   if (!(await reader.fill(NONCE))) throw new AgeError("header", "missing payload nonce");
   const key = payloadKey(fileKey, reader.take(NONCE));
   fileKey.fill(0);
-  // The payload reads the rest; when it ends, however it ends, the source is closed.
-  const opened = options.openPayload?.(reader.rest(), key) ?? runPayload("open", key, reader.rest());
-  return Readable.from(payloadErrors(opened), { objectMode: false });
+  return { key, payload: reader.rest() };
 }
 
 /**

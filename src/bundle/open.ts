@@ -3,19 +3,17 @@
  * every path, every hash and the signature, and only then move the result into place. Nothing
  * unauthenticated is ever released: a bundle that fails any check leaves nothing behind.
  */
-import { createHash } from "node:crypto";
 import { mkdir, open as openFile, rename, chmod, stat, statfs } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
-import tar from "tar-stream";
 import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
 import type { OpenedFollowUp } from "../channels/contract.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
-import { exists, writeFully } from "../practice/home.js";
-import { AgeError, decryptAge, READ_CHUNK, type AgeKeys } from "./age.js";
+import { exists, writevFully } from "../practice/home.js";
+import { AgeError, decryptAge, decryptHeader, READ_CHUNK, type AgeKeys } from "./age.js";
+import { readEntries, type EntryEvent } from "./entries.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
-import { openOnWorker, PayloadThreadError, WORKER_FROM_BYTES } from "./payload-thread.js";
+import { entriesOnWorker, PayloadThreadError, WORKER_FROM_BYTES } from "./payload-thread.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 
@@ -40,6 +38,8 @@ export interface OpenOptions {
   /** The key the bundle must be signed with. Without it, the key named in the manifest is used and reported as unchecked. */
   readonly signer?: MinisignPublicKey;
   readonly limits?: OpenLimits;
+  /** Decrypt and read the tar on the payload worker; by default for bundles from WORKER_FROM_BYTES. */
+  readonly onWorker?: boolean;
 }
 
 export interface VerifiedBundle {
@@ -75,7 +75,8 @@ function checkEntryName(name: string, file: string): void {
 
 /** An entry's destination: a staging file, or nothing (verify only hashes). */
 interface EntryOutput {
-  write(data: Buffer): Promise<void>;
+  /** The next pieces, in order. */
+  write(pieces: readonly Buffer[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,7 +93,7 @@ interface Staged {
 /**
  * The bundle file in READ_CHUNK pieces, read into two buffers in turn (the next read runs while
  * the current piece is decrypted). Each piece is valid until the next one is asked for, which is
- * how decryptAge and openOnWorker consume their input.
+ * how decryptAge and entriesOnWorker consume their input.
  */
 async function* readChunks(path: string): AsyncGenerator<Buffer> {
   const handle = await openFile(path, "r");
@@ -114,13 +115,14 @@ async function* readChunks(path: string): AsyncGenerator<Buffer> {
   }
 }
 
-/** `room`: bytes the staged items may take, if they are written anywhere. */
-async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: number): Promise<Staged> {
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  let plaintext;
+/** The bundle's entries, read in this thread or (large bundles) on the payload worker. */
+async function entriesOf(bundle: string, options: OpenOptions): Promise<AsyncIterable<EntryEvent>> {
   try {
-    const onWorker = (await stat(bundle)).size >= WORKER_FROM_BYTES;
-    plaintext = await decryptAge(readChunks(bundle), options.keys, onWorker ? { openPayload: openOnWorker } : {});
+    if (options.onWorker ?? (await stat(bundle)).size >= WORKER_FROM_BYTES) {
+      const { key, payload } = await decryptHeader(readChunks(bundle), options.keys);
+      return entriesOnWorker(payload, key);
+    }
+    return readEntries(await decryptAge(readChunks(bundle), options.keys));
   } catch (error) {
     if (error instanceof AgeError) {
       throw integrity(error.kind === "no-match" ? "bundle.notForThisKey" : "bundle.damaged", bundle, {}, error);
@@ -128,81 +130,62 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
     // A missing file, a folder or a file we may not read: the user's input, not a bug.
     throw unreadableFile(bundle, error) ?? error;
   }
+}
+
+/** The entry being read: the manifest and its signature are kept, items go to the sink. */
+type Current = { readonly name: string; readonly kept: Buffer[] } | { readonly name: string; readonly out: EntryOutput };
+
+/** `room`: bytes the staged items may take, if they are written anywhere. */
+async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: number): Promise<Staged> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const events = await entriesOf(bundle, options);
   const staged: Staged = { sizes: new Map(), hashes: new Map() };
   const seen = new Set<string>();
   let total = 0;
-  const extractor = tar.extract();
-  let entryFailure: { error: unknown } | undefined;
-  let pending: Promise<void> | undefined;
-  extractor.on("entry", (header, stream, next) => {
-    // The entry is destroyed with the pipeline's error when decryption fails; that error reaches
-    // us through the pipeline. Without a listener here, a failure while no one reads the entry
-    // (e.g. while the staging file is being opened) would be an uncaught exception.
-    stream.on("error", () => {});
-    const handle = async () => {
-      const name = header.name;
-      checkEntryName(name, bundle);
-      if (header.type !== "file") throw integrity("bundle.unsafeEntry", bundle, { entry: name });
-      const folded = name.toLowerCase();
-      if (seen.has(folded)) throw integrity("bundle.duplicateEntry", bundle, { entry: name });
-      seen.add(folded);
-      const size = header.size ?? 0;
-      if (name === "manifest.json" || name === "manifest.json.minisig") {
-        if (size > (name === "manifest.json" ? MAX_MANIFEST : MAX_SIGNATURE)) throw integrity("bundle.tooLarge", bundle, { entry: name });
-        const chunks: Buffer[] = [];
-        for await (const c of stream) chunks.push(c as Buffer);
-        const data = Buffer.concat(chunks);
-        if (name === "manifest.json") staged.manifestBytes = data;
-        else staged.signature = data;
-        return;
-      }
-      total += size;
-      if (seen.size > limits.maxItems + 2 || total > limits.maxTotalBytes) throw integrity("bundle.tooLarge", bundle, { entry: name });
-      // Declared sizes are checked before a byte is written: a bundle that does not fit is refused.
-      if (room !== undefined && total > room) throw new UserError(ExitCode.failure, "bundle.noSpace", { file: bundle, mb: Math.ceil(total / 1024 ** 2) });
-      const hash = createHash("sha256");
-      let count = 0;
-      const out = await sink(name);
-      try {
-        // tar-stream's entry streams are streamx streams: iterate them rather than `pipeline`.
-        // One write is under way while the next chunk is decrypted and hashed.
-        let writing = Promise.resolve();
-        for await (const chunk of stream) {
-          const data = chunk as Buffer;
-          hash.update(data);
-          count += data.length;
-          await writing;
-          writing = out.write(data);
-          // Handled here so that a failure cannot go unnoticed while the next chunk is hashed;
-          // it is thrown by the `await` above or below.
-          writing.catch(() => {});
-        }
-        await writing;
-      } finally {
-        await out.close();
-      }
-      staged.sizes.set(name, count);
-      staged.hashes.set(name, hash.digest("hex"));
-    };
-    pending = handle();
-    pending.then(
-      () => next(),
-      (error: unknown) => {
-        entryFailure ??= { error };
-        next(error as Error);
-      },
-    );
-  });
+  /** Checked before a byte of it is written: the name, the type, the declared size. */
+  const begin = async (name: string, kind: string, size: number): Promise<Current> => {
+    checkEntryName(name, bundle);
+    if (kind !== "file") throw integrity("bundle.unsafeEntry", bundle, { entry: name });
+    const folded = name.toLowerCase();
+    if (seen.has(folded)) throw integrity("bundle.duplicateEntry", bundle, { entry: name });
+    seen.add(folded);
+    if (name === "manifest.json" || name === "manifest.json.minisig") {
+      if (size > (name === "manifest.json" ? MAX_MANIFEST : MAX_SIGNATURE)) throw integrity("bundle.tooLarge", bundle, { entry: name });
+      return { name, kept: [] };
+    }
+    total += size;
+    if (seen.size > limits.maxItems + 2 || total > limits.maxTotalBytes) throw integrity("bundle.tooLarge", bundle, { entry: name });
+    // A bundle that does not fit is refused before a byte is written.
+    if (room !== undefined && total > room) throw new UserError(ExitCode.failure, "bundle.noSpace", { file: bundle, mb: Math.ceil(total / 1024 ** 2) });
+    return { name, out: await sink(name) };
+  };
+  let current: Current | undefined;
   try {
-    await pipeline(plaintext, extractor);
+    for await (const event of events) {
+      if (event.type === "entry") current = await begin(event.name, event.kind, event.size);
+      else if (event.type === "data") {
+        if ("kept" in current!) current.kept.push(...event.pieces);
+        else await current!.out.write(event.pieces);
+      } else {
+        const entry = current!;
+        current = undefined;
+        if ("kept" in entry) {
+          const data = Buffer.concat(entry.kept);
+          if (entry.name === "manifest.json") staged.manifestBytes = data;
+          else staged.signature = data;
+        } else {
+          await entry.out.close();
+          staged.sizes.set(entry.name, event.size);
+          staged.hashes.set(entry.name, event.sha256);
+        }
+      }
+    }
   } catch (error) {
-    // An entry's own failure (a refused entry, a full disk) is the cause; the pipeline may only
-    // report that the extractor closed early, before the entry's handler has finished.
-    await pending?.catch(() => {});
-    const cause = entryFailure?.error ?? error;
     // A refusal is the user's one line; a failed worker is a fault here, not a damaged bundle.
-    if (cause instanceof UserError || cause instanceof PayloadThreadError) throw cause;
-    throw integrity("bundle.damaged", bundle, {}, cause);
+    if (error instanceof UserError || error instanceof PayloadThreadError) throw error;
+    throw integrity("bundle.damaged", bundle, {}, error);
+  } finally {
+    if (current !== undefined && "out" in current) await current.out.close();
   }
   return staged;
 }
@@ -268,8 +251,8 @@ async function stageInto(stage: string, bundle: string, options: OpenOptions, wh
       throw outputError(error);
     });
     return {
-      write: (data) =>
-        writeFully(handle, data).catch((error: unknown) => {
+      write: (pieces) =>
+        writevFully(handle, pieces).catch((error: unknown) => {
           throw outputError(error);
         }),
       close: () => handle.close(),

@@ -1,15 +1,16 @@
 /**
  * The payload STREAM of large bundles on a second thread (payload-worker.ts). Sealing: the main
  * thread produces the plaintext (reads and hashes the items, frames the tar), the worker seals
- * and writes it. Opening: the main thread reads the bundle and the worker hands back the
- * authenticated plaintext, which the main thread unpacks, hashes and stages. Input is read into
- * a small pool of buffers that are handed to the worker and come back, so memory stays at a few
- * MiB and nothing is allocated per read.
+ * and writes it; the items are read into a small pool of buffers that are handed to the worker
+ * and come back, so memory stays at a few MiB and nothing is allocated per read. Opening: the
+ * main thread reads and authenticates the bundle, the worker reads the tar and hashes each
+ * entry, and hands back the entries, which the main thread checks and stages.
  */
 import type { FileHandle } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { beginAge, READ_CHUNK } from "./age.js";
-import { PayloadError, payloadCodec } from "./payload.js";
+import { ownBuffer, payloadCodec } from "./payload.js";
+import { EntryError, type EntryEvent } from "./entries.js";
 import type { FromWorker, ToWorker } from "./payload-worker.js";
 import { writeFully } from "../practice/home.js";
 import { packagePath } from "../package-root.js";
@@ -125,9 +126,9 @@ function postPiece(worker: Worker, pool: BufferPool, piece: Uint8Array): void {
   worker.postMessage({ type: "data", buffer, length: piece.byteLength, pooled } satisfies ToWorker, [buffer]);
 }
 
-/** The worker's error: a damaged payload as PayloadError with its released plaintext, anything else as PayloadThreadError with its code. */
+/** The worker's error: a malformed tar as EntryError, anything else as PayloadThreadError with its code. */
 function workerError(message: Extract<FromWorker, { type: "error" }>): Error {
-  if (message.payload !== undefined) return new PayloadError(message.message, Buffer.from(message.payload.released));
+  if (message.damaged === true) return new EntryError(message.message);
   return Object.assign(new PayloadThreadError(message.message), message.code !== undefined ? { code: message.code } : {});
 }
 
@@ -180,23 +181,24 @@ async function sealOnWorker(plaintext: AsyncIterable<Uint8Array>, recipients: re
   }
 }
 
-/** Buffers for opening: pieces being decrypted and plaintext not yet taken. */
-const OPEN_BUFFERS = 4;
+/** Plaintext sent to the worker and not yet taken by its tar reader: enough to keep both threads busy. */
+const OPEN_AHEAD = 4 * READ_CHUNK;
 
 /**
- * Open (decrypt and authenticate) a payload on the worker: yields the plaintext as it is
- * released; a damaged payload ends with PayloadError, after the plaintext authenticated before
- * it. The `sealed` pieces are copied into a pool of buffers of its own, gathered into whole
- * buffers (so a piece may be reused once the next is asked for); a buffer comes back once its
- * plaintext has been taken, so the pool
- * bounds what is under way. `key` is wiped once handed over. However this ends, the worker is
- * stopped.
+ * Open (decrypt and authenticate) a payload here and read the tar in it on the worker: yields
+ * its entries (entries.ts) as they are read; ends with PayloadError on a damaged payload (as
+ * soon as it is found, whatever the worker has still to report) or EntryError on a malformed
+ * tar. Authenticated plaintext
+ * is handed to the worker as `node:crypto` made it (no copy), and no more than OPEN_AHEAD of it
+ * is under way, so memory stays flat. Each piece of `sealed` is used up before the next is
+ * asked for. `key` is wiped when the payload is done. However this ends, the worker is stopped
+ * and `sealed` is closed.
  */
-export async function* openOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint8Array): AsyncGenerator<Buffer> {
-  const pool = new BufferPool(OPEN_BUFFERS, READ_CHUNK);
+export async function* entriesOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint8Array): AsyncGenerator<EntryEvent> {
   const inbox: FromWorker[] = [];
   let failure: { error: unknown } | undefined;
   let wake: (() => void) | undefined;
+  let unblock: (() => void) | undefined;
   const notify = () => {
     wake?.();
     wake = undefined;
@@ -210,55 +212,53 @@ export async function* openOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint
     inbox.push(message);
     notify();
   });
+  worker.postMessage({ type: "start", mode: "entries" } satisfies ToWorker);
+  let ahead = 0;
   let stopped = false;
-  try {
+  const feeding = (async () => {
     try {
-      worker.postMessage({ type: "start", mode: "open", key } satisfies ToWorker);
+      const codec = payloadCodec("open", key);
+      const send = async (pieces: Buffer[]) => {
+        const buffers = pieces.filter((piece) => piece.byteLength > 0).map(ownBuffer);
+        if (buffers.length === 0) return;
+        for (const buffer of buffers) ahead += buffer.byteLength;
+        worker.postMessage({ type: "plaintext", pieces: buffers } satisfies ToWorker, buffers);
+        while (ahead > OPEN_AHEAD && !stopped) await new Promise<void>((resolve) => (unblock = resolve));
+      };
+      for await (const piece of sealed) {
+        await send(codec.pushPieces(piece));
+        if (stopped) return;
+      }
+      await send([codec.finish()]);
+      worker.postMessage({ type: "end" } satisfies ToWorker);
     } finally {
       key.fill(0);
     }
-    // Pieces are gathered into whole buffers (small pieces would cost a message each).
-    const feeding = (async () => {
-      let current: Buffer | undefined;
-      let filled = 0;
-      const flush = () => {
-        if (current !== undefined && filled > 0) postPiece(worker, pool, current.subarray(0, filled));
-        current = undefined;
-        filled = 0;
-      };
-      for await (const piece of sealed) {
-        for (let offset = 0; offset < piece.byteLength && !stopped; ) {
-          current ??= await pool.acquire();
-          const length = Math.min(current.length - filled, piece.byteLength - offset);
-          current.set(piece.subarray(offset, offset + length), filled);
-          filled += length;
-          offset += length;
-          if (filled === current.length) flush();
-        }
-        if (stopped) return;
-      }
-      flush();
-      worker.postMessage({ type: "end" } satisfies ToWorker);
-    })();
-    feeding.catch(fail);
+  })();
+  feeding.catch(fail);
+  try {
     for (;;) {
       while (inbox.length === 0 && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
       const message = inbox.shift();
       if (message === undefined) throw failure!.error;
-      if (message.type === "output") {
-        // One piece per message for the tar reader and the staging writes (each costs a round
-        // of promises there): one copy here, measured cheaper than 16 pieces per MiB downstream.
-        const plaintext = Buffer.concat(message.pieces.map((piece) => new Uint8Array(piece)));
-        if (plaintext.length > 0) yield plaintext;
-        if (message.input !== undefined) pool.release(message.input);
-      } else if (message.type === "free") pool.release(message.buffer);
-      else if (message.type === "done") return;
-      else throw workerError(message);
+      if (message.type === "entries") {
+        for (const event of message.events) yield event.type === "data" ? { type: "data", pieces: event.pieces.map((piece) => Buffer.from(piece)) } : event;
+        // Taken and (by the caller) used up: the reader may go on.
+        ahead -= message.read;
+        unblock?.();
+        unblock = undefined;
+      } else if (message.type === "done") return;
+      else if (message.type === "error") {
+        // A damaged payload found here is the cause of whatever the tar reader made of it.
+        if (failure !== undefined) throw failure.error;
+        throw workerError(message);
+      }
     }
   } finally {
     stopped = true;
-    // The feeder may be waiting for a buffer that is not coming back.
-    pool.close(new Error("the payload was read"));
+    unblock?.();
     await worker.terminate();
+    // The reader stops at its next piece (or its wait above), and closes `sealed`.
+    await feeding.catch(() => {});
   }
 }

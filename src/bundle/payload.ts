@@ -143,3 +143,9 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
     },
   };
 }
+
+/** `bytes` as a buffer of its own, to hand to another thread: a whole buffer as it is, a view of a larger one copied. */
+export function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
+  return whole ? bytes.buffer : new Uint8Array(bytes).buffer;
+}

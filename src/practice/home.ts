@@ -117,3 +117,28 @@ export async function writeFully(handle: FileHandle, data: Uint8Array, position?
     offset += bytesWritten;
   }
 }
+
+/** What is left of `pieces` once their first `written` bytes are written. */
+export function unwritten(pieces: readonly Uint8Array[], written: number): Uint8Array[] {
+  const left = [...pieces];
+  while (written > 0 && left.length > 0) {
+    const first = left[0]!;
+    if (written >= first.byteLength) {
+      written -= first.byteLength;
+      left.shift();
+    } else {
+      left[0] = first.subarray(written);
+      written = 0;
+    }
+  }
+  return left.filter((piece) => piece.byteLength > 0);
+}
+
+/** Write all of `pieces`, in order, at the file's position: one `writev` for all, more only if it falls short. */
+export async function writevFully(handle: FileHandle, pieces: readonly Uint8Array[]): Promise<void> {
+  let left = unwritten(pieces, 0);
+  while (left.length > 0) {
+    const { bytesWritten } = await handle.writev(left);
+    left = unwritten(left, bytesWritten);
+  }
+}

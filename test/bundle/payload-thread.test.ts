@@ -3,8 +3,10 @@
  * Sealing: the file is a valid age file of exactly the plaintext whatever the piece sizes and
  * whichever pieces are the pool's; the pool bounds what is under way; a failing write and a
  * failing producer each end the whole job with their own error, and nobody waits forever.
- * Opening: the plaintext comes back byte for byte whatever the piece sizes, and a reader that
- * stops early stops the worker. (Damaged payloads: every CCTV vector, in age-cctv.test.ts.)
+ * Opening: the worker reads the tar exactly as this thread does (the same entries, bytes and
+ * digests) whatever the piece sizes; a damaged payload and a malformed tar end it with their own
+ * errors; a reader that stops early stops the worker and closes the input. (Every CCTV vector's
+ * outcome through this path: age-cctv.test.ts.)
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
@@ -13,9 +15,11 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decryptAge, encryptAge } from "../../src/bundle/age.js";
+import tar from "tar-stream";
+import { decryptAge, decryptHeader, encryptAge } from "../../src/bundle/age.js";
+import { EntryError, readEntries, type EntryEvent } from "../../src/bundle/entries.js";
 import { openBundle } from "../../src/bundle/open.js";
-import { BufferPool, openOnWorker, PayloadThreadError, sealToFile } from "../../src/bundle/payload-thread.js";
+import { BufferPool, entriesOnWorker, PayloadThreadError, sealToFile } from "../../src/bundle/payload-thread.js";
 import { PayloadError } from "../../src/bundle/payload.js";
 import { collect, encryptBytes, newPractice, seal, type TestPractice } from "./keys.js";
 
@@ -180,43 +184,99 @@ function split(data: Buffer, sizes: readonly number[]): Buffer[] {
   return pieces;
 }
 
-describe("openOnWorker", () => {
-  it("gives back exactly the plaintext, whatever the pieces (larger and smaller than its buffers)", async () => {
+/** A tar of the given entries, as tar-stream writes it. */
+async function tarOf(entries: readonly { name: string; data: Buffer }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const bytes = collect(pack as unknown as AsyncIterable<Uint8Array>);
+  for (const e of entries) {
+    await new Promise<void>((resolve, reject) => pack.entry({ name: e.name, size: e.data.length }, e.data, (error) => (error ? reject(error) : resolve())));
+  }
+  pack.finalize();
+  return bytes;
+}
+
+/** Events with each entry's data joined, comparable whatever the pieces were. */
+async function summary(events: AsyncIterable<EntryEvent>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  let data: Buffer[] = [];
+  for await (const event of events) {
+    if (event.type === "data") data.push(...event.pieces);
+    else if (event.type === "entry") out.push(event);
+    else {
+      out.push({ ...event, data: Buffer.concat(data).toString("hex") });
+      data = [];
+    }
+  }
+  return out;
+}
+
+/** The payload of `sealed` opened here and read on the worker. */
+async function* onWorker(sealed: Buffer, sizes: readonly number[]): AsyncGenerator<EntryEvent> {
+  const { key, payload } = await decryptHeader(Readable.from(split(sealed, sizes)), { identities: [practice.identity] });
+  yield* entriesOnWorker(payload, key);
+}
+
+describe("entriesOnWorker", () => {
+  it("reads the same entries, bytes and digests as this thread, whatever the pieces", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 0, max: 3_000_000 }),
+        fc.array(fc.integer({ min: 0, max: 1_500_000 }), { minLength: 1, maxLength: 4 }),
         fc.array(fc.integer({ min: 1, max: 2_500_000 }), { minLength: 1, maxLength: 4 }),
-        async (length, sizes) => {
-          const data = randomBytes(length);
-          const sealed = await encryptBytes(data, [practice.recipient]);
-          const opened = await collect(
-            await decryptAge(Readable.from(split(sealed, sizes)), { identities: [practice.identity] }, { openPayload: openOnWorker }),
-          );
-          expect(opened.equals(data)).toBe(true);
+        async (lengths, sizes) => {
+          const entries = lengths.map((length, i) => ({ name: `items/${i}.bin`, data: randomBytes(length) }));
+          const sealed = await encryptBytes(await tarOf(entries), [practice.recipient]);
+          const here = await summary(readEntries(await decryptAge(Readable.from([sealed]), { identities: [practice.identity] })));
+          const there = await summary(onWorker(sealed, sizes));
+          expect(there).toEqual(here);
+          expect(there.filter((e) => (e as EntryEvent).type === "end").map((e) => (e as { data: string }).data)).toEqual(entries.map((e) => e.data.toString("hex")));
         },
       ),
-      { numRuns: 15 },
+      { numRuns: 12 },
     );
   });
 
-  it("reports a fault of the worker as such, not as a damaged payload", async () => {
-    const sealed = await encryptBytes(randomBytes(1000), [practice.recipient]);
-    // A key of the wrong length: the worker's cipher refuses it.
-    const opened = openOnWorker(Readable.from([sealed.subarray(sealed.length - 1016)]), new Uint8Array(31));
-    const error = await collect(opened).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PayloadThreadError);
-    expect(error).not.toBeInstanceOf(PayloadError);
+  it("ends a damaged payload with PayloadError, and never completes the entry it damaged", async () => {
+    const big = randomBytes(3 * 1024 * 1024);
+    const sealed = await encryptBytes(await tarOf([{ name: "items/big.bin", data: big }]), [practice.recipient]);
+    const damaged = Buffer.from(sealed);
+    damaged[damaged.length - 200_000]! ^= 1;
+    const seen: EntryEvent[] = [];
+    const error = await (async () => {
+      for await (const event of onWorker(damaged, [1 << 20])) seen.push(event);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayloadError);
+    expect(seen.some((e) => e.type === "end")).toBe(false);
   });
 
-  it("stops the worker when the reader stops early", async () => {
+  it("ends plaintext that is not a tar with EntryError, not as a fault of the worker", async () => {
+    const sealed = await encryptBytes(randomBytes(100_000), [practice.recipient]);
+    const error = await collect(onWorker(sealed, [4096]) as AsyncIterable<never>).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EntryError);
+    expect(error).not.toBeInstanceOf(PayloadThreadError);
+  });
+
+  it("stops the worker and closes the input when the reader stops early", async () => {
     const data = randomBytes(20 * 1024 * 1024);
-    const sealed = await collect(encryptAge(Readable.from(split(data, [1 << 20])), [practice.recipient]));
-    const opened = await decryptAge(Readable.from(split(sealed, [1 << 20])), { identities: [practice.identity] }, { openPayload: openOnWorker });
+    const sealed = await collect(encryptAge(Readable.from([await tarOf([{ name: "items/a.bin", data }])]), [practice.recipient]));
+    let closed = false;
+    async function* input(): AsyncGenerator<Buffer> {
+      try {
+        for (const piece of split(sealed, [1 << 20])) yield await Promise.resolve(piece);
+      } finally {
+        closed = true;
+      }
+    }
+    const { key, payload } = await decryptHeader(input(), { identities: [practice.identity] });
     let first: Buffer | undefined;
-    for await (const piece of opened) {
-      first = piece as Buffer;
-      break;
+    for await (const event of entriesOnWorker(payload, key)) {
+      if (event.type === "data") {
+        first = event.pieces[0];
+        break;
+      }
     }
     expect(first!.equals(data.subarray(0, first!.length))).toBe(true);
+    // Closed by the time the reader's loop has ended, not later.
+    expect(closed).toBe(true);
+    expect(key.every((byte) => byte === 0)).toBe(true);
   });
 });

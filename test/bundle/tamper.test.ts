@@ -168,6 +168,36 @@ describe("appended bytes", () => {
   });
 });
 
+describe("on the payload worker (as bundles from 8 MiB are opened)", () => {
+  const worker = (): OpenOptions => ({ ...options, onWorker: true });
+
+  it("opens the untouched bundle", async () => {
+    const file = await writeBundle(original);
+    const parent = await mkdtemp(join(root, "parent-"));
+    const opened = await openBundle(file, join(parent, "out"), worker());
+    expect(opened.manifest.items).toHaveLength(3);
+  });
+
+  it("refuses a flipped bit anywhere in the payload", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: headerLength, max: original.length - 1 }), fc.integer({ min: 1, max: 255 }), async (at, mask) => {
+        const bytes = Buffer.from(original);
+        bytes[at]! ^= mask;
+        await expectRefused(bytes, worker());
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("refuses truncation at every chunk boundary and bytes appended after the final chunk", async () => {
+    const start = headerLength + 16;
+    for (let boundary = start; boundary < original.length; boundary += SEALED_CHUNK) {
+      for (const d of [-1, 0, 16]) if (boundary + d < original.length) await expectRefused(original.subarray(0, boundary + d), worker());
+    }
+    await expectRefused(Buffer.concat([original, randomBytes(17)]), worker());
+  });
+});
+
 describe("edited headers", () => {
   const header = () => original.subarray(0, headerLength).toString("latin1");
   const withHeader = (text: string) => Buffer.concat([Buffer.from(text, "latin1"), original.subarray(headerLength)]);
