@@ -115,10 +115,18 @@ async function* readChunks(path: string): AsyncGenerator<Buffer> {
   }
 }
 
+/** Whether opening `bundle` reads it on the payload worker: by its size (false if it cannot be read: opening reports that). */
+export async function opensOnWorker(bundle: string): Promise<boolean> {
+  return stat(bundle).then(
+    (info) => info.size >= WORKER_FROM_BYTES,
+    () => false,
+  );
+}
+
 /** The bundle's entries, read in this thread or (large bundles) on the payload worker. */
 async function entriesOf(bundle: string, options: OpenOptions): Promise<AsyncIterable<EntryEvent>> {
   try {
-    if (options.onWorker ?? (await stat(bundle)).size >= WORKER_FROM_BYTES) {
+    if (options.onWorker ?? (await opensOnWorker(bundle))) {
       const { key, payload } = await decryptHeader(readChunks(bundle), options.keys);
       return entriesOnWorker(payload, key);
     }

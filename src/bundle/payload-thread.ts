@@ -111,9 +111,33 @@ export class PayloadThreadError extends Error {
   override readonly name = "PayloadThreadError";
 }
 
-/** The worker, with `fail` called if it cannot start or stops before it is terminated. */
+const newWorker = () => new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
+
+/** A worker started ahead of its job (`prepareWorker`); `down` once it failed or stopped before being taken. */
+let spare: { readonly worker: Worker; down: boolean } | undefined;
+
+/**
+ * Start the payload worker now, for a job that will need it (a large seal or open): its start-up
+ * (a new isolate and its modules, 30–110 ms here) then overlaps the caller's own (unlocking the
+ * keyring, reading the header) instead of holding up the payload. Until the job takes it, it
+ * does not keep the process alive; if it fails meanwhile, the job starts another and reports
+ * that one's failure.
+ */
+export function prepareWorker(): void {
+  if (spare !== undefined) return;
+  const prepared = { worker: newWorker(), down: false };
+  prepared.worker.unref();
+  prepared.worker.once("error", () => (prepared.down = true));
+  prepared.worker.once("exit", () => (prepared.down = true));
+  spare = prepared;
+}
+
+/** The worker (the prepared one, if it is still up), with `fail` called if it cannot start or stops before it is terminated. */
 function startWorker(fail: (error: PayloadThreadError) => void): Worker {
-  const worker = new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
+  const prepared = spare;
+  spare = undefined;
+  const worker = prepared !== undefined && !prepared.down ? prepared.worker : newWorker();
+  worker.ref();
   worker.on("error", (error) => fail(new PayloadThreadError(error.message, { cause: error })));
   worker.on("exit", (code) => fail(new PayloadThreadError(`the payload worker stopped early (exit code ${code})`)));
   return worker;

@@ -122,10 +122,13 @@ function changed(file: string): UserError {
 /** Read buffers: enough for the reads ahead, the pack's queue and the pieces being sealed. */
 const POOL_BUFFERS = 8;
 
-/** The items' total size as the file system reports it now (a missing file counts 0: packing reports it). */
-async function roughTotal(items: readonly SealItem[]): Promise<number> {
-  const sizes = await Promise.all(items.map((item) => stat(item.file).then((info) => info.size, () => 0)));
-  return sizes.reduce((a, b) => a + b, 0);
+/**
+ * Whether sealing `files` runs the payload on the worker: by their total size as the file system
+ * reports it now (a missing file counts 0: packing reports it).
+ */
+export async function sealsOnWorker(files: readonly string[]): Promise<boolean> {
+  const sizes = await Promise.all(files.map((file) => stat(file).then((info) => info.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0) >= WORKER_FROM_BYTES;
 }
 
 /**
@@ -277,7 +280,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   };
 
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
-  const inThread = (await roughTotal(request.items)) < WORKER_FROM_BYTES;
+  const inThread = !(await sealsOnWorker(request.items.map((item) => item.file)));
   let output: FileHandle | undefined;
   try {
     if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");

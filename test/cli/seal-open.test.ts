@@ -284,6 +284,20 @@ describe("Ctrl-C leaves nothing behind", () => {
     expect(await readdir(outbox)).toEqual(before);
   });
 
+  it("large input refused before its payload: the worker started ahead does not keep the command running", async () => {
+    // seal and open start the payload worker for large input while the keyring is unlocked; a
+    // wrong passphrase ends the command before the worker is used, and it must end at once.
+    const started = Date.now();
+    oneLine(await runCli(["seal", big, "--to", "k042"], { home, cwd: work, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Wrong passphrase/);
+    const sealed = join(work, "big-refused.age");
+    expect((await runCli(["seal", big, "--to", "k042", "--out", sealed], { home })).code).toBe(0);
+    oneLine(await runCli(["verify", sealed], { home, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Wrong passphrase/);
+    oneLine(await runCli(["open", sealed, "--out", join(work, "never")], { home, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Wrong passphrase/);
+    // Four commands, one of which seals 400 MiB: seconds, not the test's time-out.
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await expect(stat(join(work, "never"))).rejects.toThrow();
+  }, 60_000);
+
   it("while opening: no staging folder and no target", async () => {
     const sealed = await runCli(["--json", "seal", big, "--to", "k042", "--out", join(work, "big.age")], { home });
     expect(sealed.code, sealed.stderr).toBe(0);

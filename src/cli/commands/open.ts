@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { openBundle, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
+import { openBundle, opensOnWorker, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
+import { prepareWorker } from "../../bundle/payload-thread.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
 import type { AgeKeys } from "../../bundle/age.js";
@@ -40,7 +41,9 @@ async function signerFrom(file: string): Promise<MinisignPublicKey> {
   }
 }
 
-async function keysFor(ctx: CliContext, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
+/** The keys `bundle` is opened with; a large bundle's payload worker starts while they are unlocked. */
+async function keysFor(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
+  if (await opensOnWorker(bundle)) prepareWorker();
   const signer = opts.signer !== undefined ? await signerFrom(opts.signer) : undefined;
   if (opts.identity !== undefined) {
     return { keys: { identities: await identitiesFrom(opts.identity) }, ...(signer ? { signer } : {}) };
@@ -77,7 +80,7 @@ function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?:
 }
 
 export async function open(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {
-  const { keys, signer } = await keysFor(ctx, opts);
+  const { keys, signer } = await keysFor(ctx, bundle, opts);
   const id = BUNDLE_FILE.exec(basename(bundle))?.[1];
   const target = resolve(opts.out ?? id ?? "nachklang-opened");
   const opened = await openBundle(bundle, target, { keys, ...(signer ? { signer } : {}) });
@@ -85,7 +88,7 @@ export async function open(ctx: CliContext, bundle: string, opts: OpenOptions): 
 }
 
 export async function verify(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {
-  const { keys, signer } = await keysFor(ctx, opts);
+  const { keys, signer } = await keysFor(ctx, bundle, opts);
   const verified = await verifyBundle(bundle, { keys, ...(signer ? { signer } : {}) });
   report(ctx, bundle, verified);
 }
