@@ -212,11 +212,10 @@ const OPEN_AHEAD = 4 * READ_CHUNK;
  * Open (decrypt and authenticate) a payload here and read the tar in it on the worker: yields
  * its entries (entries.ts) as they are read; ends with PayloadError on a damaged payload (as
  * soon as it is found, whatever the worker has still to report) or EntryError on a malformed
- * tar. Authenticated plaintext
- * is handed to the worker as `node:crypto` made it (no copy), and no more than OPEN_AHEAD of it
- * is under way, so memory stays flat. Each piece of `sealed` is used up before the next is
- * asked for. `key` is wiped when the payload is done. However this ends, the worker is stopped
- * and `sealed` is closed.
+ * tar. Authenticated plaintext is handed to the worker as `node:crypto` made it (no copy), and
+ * no more than OPEN_AHEAD of it is under way, so memory stays flat. Each piece of `sealed` is
+ * used up before the next is asked for. `key` is wiped when the payload is done. However this
+ * ends, the worker is stopped and `sealed` is closed.
  */
 export async function* entriesOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint8Array): AsyncGenerator<EntryEvent> {
   const inbox: FromWorker[] = [];
