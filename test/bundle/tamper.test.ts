@@ -331,6 +331,20 @@ describe("through the CLI: exit 5, one line, nothing written", () => {
     }
   });
 
+  it("a large bundle (opened on the payload worker) with a flipped byte or cut short", async () => {
+    await writeFile(join(work, "large.bin"), randomBytes(9 * 1024 * 1024));
+    const ok = await runCli(["--json", "seal", "large.bin", "--to", "k042", "--out", "large.age"], { home, cwd: work });
+    expect(ok.code, ok.stderr).toBe(0);
+    const large = await readFile(join(work, "large.age"));
+    const start = headerEnd(large) + 16;
+    for (const at of [start + 5 * SEALED_CHUNK + 77, large.length - 20]) {
+      const bytes = Buffer.from(large);
+      bytes[at]! ^= 0x01;
+      await refusedByCli(bytes, [], /damaged or has been altered/);
+    }
+    await refusedByCli(large.subarray(0, start + 100 * SEALED_CHUNK), [], /damaged/);
+  }, 30_000);
+
   it("truncated at a chunk boundary", async () => {
     const start = headerEnd(bundle) + 16;
     await refusedByCli(bundle.subarray(0, start + 2 * SEALED_CHUNK), [], /damaged/);
