@@ -12,6 +12,7 @@ import { createHash, createHmac } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
+import { buffer as collectBytes } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
 import sharp from "sharp";
 import { decryptAge, encryptAge } from "../bundle/age.js";
@@ -138,10 +139,9 @@ export class MediaCache {
       yield json;
       for (const f of files) for await (const chunk of createReadStream(f.path)) yield chunk as Buffer;
     }
-    const encrypted: Buffer[] = [];
-    for await (const chunk of encryptAge(plaintext(), [this.#recipient])) encrypted.push(chunk as Buffer);
+    const encrypted = await collectBytes(encryptAge(plaintext(), [this.#recipient]));
     await ensurePrivateDir(this.dir);
-    await writePrivateFile(entry, Buffer.concat(encrypted));
+    await writePrivateFile(entry, encrypted);
   }
 
   /** Decrypt an entry into place; undefined on a miss (absent, damaged, other key, wrong kind). */

@@ -3,6 +3,7 @@
  * `nachklang threema pin ALIAS --key HEX | --fingerprint HEX`: pin a client's Threema key.
  */
 import { readFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
 import { ExitCode, UserError } from "../../errors.js";
 import { configuredChannels, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { PIN_NAME, readPrivateKeyText, type ThreemaSettings } from "../../channels/threema.js";
@@ -46,11 +47,7 @@ function gatewayError(error: unknown, alias: string): never {
 }
 
 async function readInput(file: string | undefined): Promise<string> {
-  if (file === undefined || file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  }
+  if (file === undefined || file === "-") return text(process.stdin);
   try {
     return await readFile(file, "utf8");
   } catch {
