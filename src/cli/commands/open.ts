@@ -41,9 +41,7 @@ async function signerFrom(file: string): Promise<MinisignPublicKey> {
   }
 }
 
-/** The keys `bundle` is opened with; a large bundle's payload worker starts while they are unlocked. */
-async function keysFor(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
-  if (await opensOnWorker(bundle)) prepareWorker();
+async function keysFor(ctx: CliContext, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
   const signer = opts.signer !== undefined ? await signerFrom(opts.signer) : undefined;
   if (opts.identity !== undefined) {
     return { keys: { identities: await identitiesFrom(opts.identity) }, ...(signer ? { signer } : {}) };
@@ -79,16 +77,22 @@ function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?:
   });
 }
 
+/** Where `bundle` is read, decided once; a large bundle's payload worker starts while the keys are unlocked. */
+async function prepare(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey; onWorker: boolean }> {
+  const onWorker = await opensOnWorker(bundle);
+  if (onWorker) prepareWorker();
+  return { ...(await keysFor(ctx, opts)), onWorker };
+}
+
 export async function open(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {
-  const { keys, signer } = await keysFor(ctx, bundle, opts);
+  const options = await prepare(ctx, bundle, opts);
   const id = BUNDLE_FILE.exec(basename(bundle))?.[1];
   const target = resolve(opts.out ?? id ?? "nachklang-opened");
-  const opened = await openBundle(bundle, target, { keys, ...(signer ? { signer } : {}) });
+  const opened = await openBundle(bundle, target, options);
   report(ctx, bundle, opened, opened.dir);
 }
 
 export async function verify(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {
-  const { keys, signer } = await keysFor(ctx, bundle, opts);
-  const verified = await verifyBundle(bundle, { keys, ...(signer ? { signer } : {}) });
+  const verified = await verifyBundle(bundle, await prepare(ctx, bundle, opts));
   report(ctx, bundle, verified);
 }
