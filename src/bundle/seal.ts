@@ -54,6 +54,8 @@ export interface SealRequest {
    * delivery; after a crash it could be damaged, and opening would refuse it (exit 5).
    */
   readonly durable?: boolean;
+  /** Seal the payload on the worker thread; by default when the items total WORKER_FROM_BYTES or more. */
+  readonly onWorker?: boolean;
   readonly now?: Date;
 }
 
@@ -280,7 +282,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   };
 
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
-  const inThread = !(await sealsOnWorker(request.items.map((item) => item.file)));
+  const inThread = !(request.onWorker ?? (await sealsOnWorker(request.items.map((item) => item.file))));
   let output: FileHandle | undefined;
   try {
     if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");

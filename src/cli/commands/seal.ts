@@ -10,8 +10,9 @@ import { practicePublic } from "./keys.js";
 export async function run(ctx: CliContext, files: string[], opts: { to: string; note?: string; out?: string; passphraseFile?: string }): Promise<void> {
   for (const file of files) if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
-  // The payload worker starts while the keyring is unlocked.
-  if (await sealsOnWorker(files)) prepareWorker();
+  // Decided once; a large payload's worker starts while the keyring is unlocked.
+  const onWorker = await sealsOnWorker(files);
+  if (onWorker) prepareWorker();
   const practice = await unlockPractice(ctx, opts.passphraseFile);
   const client = practice.clients.require(opts.to);
   const { keyring } = practice;
@@ -23,6 +24,7 @@ export async function run(ctx: CliContext, files: string[], opts: { to: string; 
     lang: client.lang,
     practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
     recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
+    onWorker,
     // An exact file is the user's, written like `age -o` writes; the outbox is flushed to disk.
     ...(opts.out !== undefined ? { outFile: resolve(opts.out), durable: false } : { outDir: ctx.home.outbox }),
   });
