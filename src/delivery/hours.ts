@@ -146,10 +146,38 @@ export function isOpen(hours: ContactHours | undefined, instant: Date): boolean 
 }
 
 /**
+ * The instants at which the zone's clocks show `minutes` after midnight on `day`, earliest
+ * first: one on most days; two where that time repeats as the clocks go back (luxon alone
+ * would give only the later); where it is skipped as they go forward, the instant they jump
+ * past it.
+ */
+function instantsShowing(day: DateTime, minutes: number, tz: string): number[] {
+  const fields = { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 };
+  // The wall-clock time as if it were UTC, and what the zone's clocks show at an instant, likewise.
+  const wall = DateTime.fromObject(fields, { zone: "utc" }).toMillis();
+  const shown = (at: number) => at + DateTime.fromMillis(at, { zone: tz }).offset * 60_000;
+  const approx = DateTime.fromObject(fields, { zone: tz }).toMillis();
+  // A time repeats or is skipped only where the offset changes: the offsets a day either side.
+  const offsets = [-1, 0, 1].map((d) => DateTime.fromMillis(approx + d * 86_400_000, { zone: tz }).offset);
+  const exact = [...new Set(offsets.map((o) => wall - o * 60_000))].filter((at) => shown(at) === wall).sort((a, b) => a - b);
+  if (exact.length > 0) return exact;
+  // Skipped: the first instant whose clocks show a later time lies between the two offsets' readings.
+  let before = wall - Math.max(...offsets) * 60_000;
+  let after = approx;
+  while (after - before > 1) {
+    const mid = before + Math.floor((after - before) / 2);
+    if (shown(mid) >= wall) after = mid;
+    else before = mid;
+  }
+  return [after];
+}
+
+/**
  * The first instant at or after `instant` inside contact hours: `instant` itself when open,
  * else the start of the next window. A window starting at a local time skipped by a
- * daylight-saving change starts at the first valid instant after it. Null when no window
- * opens within the next 400 days (everything is a day off).
+ * daylight-saving change starts when the clocks jump past it; one starting at a local time that
+ * repeats as they go back starts at its first occurrence. Null when no window opens within the
+ * next 400 days (everything is a day off).
  */
 export function nextOpening(hours: ContactHours | undefined, instant: Date): Date | null {
   if (hours === undefined || isOpen(hours, instant)) return instant;
@@ -157,17 +185,12 @@ export function nextOpening(hours: ContactHours | undefined, instant: Date): Dat
   for (let d = 0; d <= 400; d++) {
     const day = start.plus({ days: d });
     if (isDayOff(hours, day)) continue;
-    const starts = hours.windows
+    const opens = hours.windows
       .filter((w) => w.days.includes(day.weekday))
-      .map((w) => w.from)
+      .flatMap((w) => instantsShowing(day, w.from, hours.tz))
+      .filter((at) => at >= instant.getTime())
       .sort((a, b) => a - b);
-    for (const from of starts) {
-      const candidate = DateTime.fromObject(
-        { year: day.year, month: day.month, day: day.day, hour: Math.floor(from / 60), minute: from % 60 },
-        { zone: hours.tz },
-      );
-      if (candidate.toMillis() >= instant.getTime()) return candidate.toJSDate();
-    }
+    if (opens.length > 0) return new Date(opens[0]!);
   }
   return null;
 }

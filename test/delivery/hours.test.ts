@@ -49,10 +49,20 @@ describe("contact hours", () => {
     const night = contactHours({ spec: "so 02:30-04:00", tz: "Europe/Berlin", off: [] });
     // 29 Mar 2026 02:00 CET jumps to 03:00 CEST (01:00Z); 02:30 local does not exist.
     const next = nextOpening(night, new Date("2026-03-28T12:00:00Z"));
-    expect(next).not.toBeNull();
+    expect(next?.toISOString()).toBe("2026-03-29T01:00:00.000Z");
     expect(isOpen(night, next!)).toBe(true);
-    expect(next!.getTime()).toBeGreaterThanOrEqual(Date.parse("2026-03-29T01:00:00Z"));
-    expect(next!.getTime()).toBeLessThanOrEqual(Date.parse("2026-03-29T01:30:00Z"));
+    expect(isOpen(night, new Date(next!.getTime() - 1))).toBe(false);
+  });
+
+  it("starts a window that begins in the repeated hour at its first occurrence", () => {
+    // 31 Oct 2027 03:00 CEST goes back to 02:00 CET (01:00Z): 02:00 local is both 00:00Z and 01:00Z.
+    const night = contactHours({ spec: "mo-su 02:00-03:30", tz: "Europe/Berlin", off: [] });
+    expect(nextOpening(night, new Date("2027-10-30T01:30:00Z"))?.toISOString()).toBe("2027-10-31T00:00:00.000Z");
+    // New York, 7 Nov 2027 02:00 EDT goes back to 01:00 EST (06:00Z): 01:30 EDT (05:30Z) comes first.
+    const ny = contactHours({ spec: "mo-su 01:00-01:10 01:30-01:40", tz: "America/New_York", off: [] });
+    expect(nextOpening(ny, new Date("2027-11-07T05:15:00Z"))?.toISOString()).toBe("2027-11-07T05:30:00.000Z");
+    // After the first occurrence has passed, the repeat is the next opening.
+    expect(nextOpening(ny, new Date("2027-11-07T05:45:00Z"))?.toISOString()).toBe("2027-11-07T06:00:00.000Z");
   });
 
   it("skips days off (holidays), both ends included", () => {
@@ -78,7 +88,16 @@ describe("contact hours", () => {
 
   it("property: the next opening is open, not before the instant, and nothing between is open", () => {
     const zones = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"];
-    const specs = ["mo-fr 09:00-18:00", "mo,mi,fr 08:00-12:00 13:00-17:30", "sa-so 10:00-11:00", "di 23:00-24:00", "mo-su 02:00-03:30"];
+    // The night windows cross daylight-saving changes (skipped and repeated hours) in every zone listed.
+    const specs = [
+      "mo-fr 09:00-18:00",
+      "mo,mi,fr 08:00-12:00 13:00-17:30",
+      "sa-so 10:00-11:00",
+      "di 23:00-24:00",
+      "mo-su 02:00-03:30",
+      "mo-su 02:30-04:00",
+      "mo-su 01:00-01:10 01:30-01:40",
+    ];
     fc.assert(
       fc.property(
         fc.constantFrom(...zones),
