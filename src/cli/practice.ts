@@ -15,6 +15,17 @@ export interface Practice {
 
 const unlocked = new Map<string, Practice>();
 
+/**
+ * The keyring alone, for commands that need no client (opening a bundle, exporting the
+ * identity): the client registry stays encrypted. Within one run, an unlocked practice's
+ * keyring is reused.
+ */
+export async function unlockKeyringOnly(ctx: CliContext, passphraseFile?: string): Promise<Keyring> {
+  const cached = unlocked.get(ctx.home.root);
+  if (cached) return cached.keyring;
+  return unlockKeyring(ctx.home.keyring, await readPassphrase(ctx, passphraseFile));
+}
+
 export async function unlockPractice(ctx: CliContext, passphraseFile?: string): Promise<Practice> {
   const cached = unlocked.get(ctx.home.root);
   if (cached) return cached;

@@ -105,6 +105,23 @@ describe("opening", () => {
     expect(await readFile(join(cwd, id, "items", "a.txt"), "utf8")).toBe("hello\n");
   });
 
+  it("needs only the keyring: opens even when the client registry cannot be read", async () => {
+    const { home: other, cleanup: done } = await initHome("Praxis Schlüssel");
+    try {
+      expect((await runCli(["client", "add", "k1"], { home: other })).code).toBe(0);
+      const sealed = await runCli(["--json", "seal", join(work, "a.txt"), "--to", "k1"], { home: other });
+      expect(sealed.code, sealed.stderr).toBe(0);
+      await writeFile(join(other, "clients.age"), "not an age file");
+      expect((await runCli(["client", "list"], { home: other })).code).not.toBe(0);
+      const out = join(work, "keyring-only");
+      const r = await runCli(["open", (JSON.parse(sealed.stdout) as { path: string }).path, "--out", out], { home: other });
+      expect(r.code, r.stderr).toBe(0);
+      expect(await readFile(join(out, "items", "a.txt"), "utf8")).toBe("hello\n");
+    } finally {
+      await done();
+    }
+  });
+
   it("verify writes nothing and says so", async () => {
     const cwd = join(work, "verify");
     await mkdir(cwd);

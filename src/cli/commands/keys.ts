@@ -1,7 +1,7 @@
 import { writePrivateFile } from "../../practice/home.js";
 import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
-import { unlockPractice } from "../practice.js";
+import { unlockKeyringOnly } from "../practice.js";
 
 /** The practice's public details from the config (no passphrase needed). */
 export function practicePublic(ctx: CliContext): { name?: string; ageRecipient: string; keyId: string; minisignPublicKey: string } {
@@ -32,7 +32,7 @@ export async function exportKeys(ctx: CliContext, opts: { identity?: string; min
     ctx.out.say("keys.exportedMinisign", { file: opts.minisign });
   }
   if (opts.identity !== undefined) {
-    const { keyring } = await unlockPractice(ctx, opts.passphraseFile);
+    const keyring = await unlockKeyringOnly(ctx, opts.passphraseFile);
     const text = `# nachklang practice identity (age X25519); keep it secret\n# public key: ${keyring.ageRecipient}\n${keyring.ageIdentity}\n`;
     await writePrivateFile(opts.identity, text, { exclusive: true });
     written.push(opts.identity);

@@ -7,7 +7,7 @@ import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.j
 import type { AgeKeys } from "../../bundle/age.js";
 import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
-import { unlockPractice } from "../practice.js";
+import { unlockKeyringOnly } from "../practice.js";
 
 interface OpenOptions {
   out?: string;
@@ -46,7 +46,7 @@ async function keysFor(ctx: CliContext, opts: OpenOptions): Promise<{ keys: AgeK
   if (opts.identity !== undefined) {
     return { keys: { identities: await identitiesFrom(opts.identity) }, ...(signer ? { signer } : {}) };
   }
-  const { keyring } = await unlockPractice(ctx, opts.passphraseFile);
+  const keyring = await unlockKeyringOnly(ctx, opts.passphraseFile);
   return { keys: { identities: [keyring.ageIdentity] }, signer: signer ?? keyring.signing };
 }
 
