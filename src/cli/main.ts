@@ -4,7 +4,7 @@
  */
 import { CommanderError } from "commander";
 import { ExitCode, isUserError } from "../errors.js";
-import { t, systemLang, isLang, type Lang } from "../messages/index.js";
+import { systemLang, isLang, type Lang } from "../lang.js";
 import { buildProgram } from "./program.js";
 import { runCleanups } from "../temp.js";
 
@@ -36,7 +36,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
-    void runCleanups().finally(() => {
+    void runCleanups().finally(async () => {
+      const { t } = await catalogue();
       process.stderr.write(t(lang, "cli.interrupted") + "\n");
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
@@ -46,14 +47,18 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = report(error, lang, debug);
+    process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, (await catalogue()).t);
   } finally {
     await runCleanups();
   }
 }
 
+/** The message catalogue, loaded only when there is a line to print (not for `--help`). */
+const catalogue = () => import("../messages/index.js");
+type Translate = Awaited<ReturnType<typeof catalogue>>["t"];
+
 /** commander's usage errors, in the user's language (commander itself prints nothing). */
-function usageLine(error: CommanderError, lang: Lang): string {
+function usageLine(error: CommanderError, lang: Lang, t: Translate): string {
   const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? "";
   switch (error.code) {
     case "commander.unknownCommand":
@@ -72,11 +77,15 @@ function usageLine(error: CommanderError, lang: Lang): string {
   }
 }
 
-function report(error: unknown, lang: Lang, debug: boolean): number {
+/** Help or the version was printed: commander ends the run, and nothing is wrong. */
+function finishedByCommander(error: unknown): boolean {
+  if (!(error instanceof CommanderError)) return false;
+  return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" || error.exitCode === 0;
+}
+
+function report(error: unknown, lang: Lang, debug: boolean, t: Translate): number {
   if (error instanceof CommanderError) {
-    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
-    if (error.exitCode === 0) return 0;
-    process.stderr.write(usageLine(error, lang) + "\n");
+    process.stderr.write(usageLine(error, lang, t) + "\n");
     return ExitCode.usage;
   }
   if (isUserError(error)) {

@@ -11,8 +11,8 @@ import { workflow } from "./workflow.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 
-export type Lang = "de" | "en";
-export const LANGS: readonly Lang[] = ["de", "en"];
+export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
+import type { Lang } from "../lang.js";
 
 /** A catalogue entry: the same line in both languages, with `{name}` placeholders. */
 export type Entry = { readonly de: string; readonly en: string };
@@ -30,22 +30,6 @@ export const messages = {
 
 export type MessageKey = keyof typeof messages;
 export type MessageParams = Record<string, string | number>;
-
-export function isLang(value: unknown): value is Lang {
-  return value === "de" || value === "en";
-}
-
-/** `de*` → German, anything else → English. */
-export function langFromLocale(locale: string | undefined): Lang {
-  return locale !== undefined && /^de([_.-]|$)/i.test(locale) ? "de" : "en";
-}
-
-/** The system locale as the environment states it (LC_ALL, LC_MESSAGES, LANG), else Intl's. */
-export function systemLang(env: NodeJS.ProcessEnv = process.env): Lang {
-  const fromEnv = env.LC_ALL || env.LC_MESSAGES || env.LANG;
-  if (fromEnv && fromEnv !== "C" && fromEnv !== "POSIX") return langFromLocale(fromEnv);
-  return langFromLocale(Intl.DateTimeFormat().resolvedOptions().locale);
-}
 
 export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
   const entry: Entry = messages[key];
