@@ -10,7 +10,7 @@ import { pipeline } from "node:stream/promises";
 import tar from "tar-stream";
 
 export type EntryEvent =
-  /** A new entry; `kind` is tar-stream's type name ("file", "symlink", "directory", …). */
+  /** A new entry; `kind` is tar-stream's type name ("file", "symlink", "directory", …), "unknown" for a type it does not know. */
   | { readonly type: "entry"; readonly name: string; readonly kind: string; readonly size: number }
   /** The next bytes of the current entry, in order. */
   | { readonly type: "data"; readonly pieces: Buffer[] }
@@ -47,7 +47,7 @@ export async function* readEntries(plaintext: AsyncIterable<Uint8Array>): AsyncG
     // tar-stream's streams are streamx streams: iterate them rather than `pipeline` them.
     for await (const entry of extractor) {
       const { name, type, size } = entry.header;
-      yield { type: "entry", name, kind: type ?? "file", size: size ?? 0 };
+      yield { type: "entry", name, kind: type ?? "unknown", size: size ?? 0 };
       const hash = createHash("sha256");
       let count = 0;
       for await (const chunk of entry) {

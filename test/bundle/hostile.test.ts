@@ -77,8 +77,13 @@ function headers(archive: Buffer): [number, string, number][] {
 
 /** Rewrite an entry's size field (octal) and its header checksum. */
 function setDeclaredSize(archive: Buffer, offset: number, size: number): void {
+  rewriteHeader(archive, offset, (block) => block.write(size.toString(8).padStart(11, "0") + "\0", 124, "ascii"));
+}
+
+/** Edit an entry's header block and recompute its checksum. */
+function rewriteHeader(archive: Buffer, offset: number, edit: (block: Buffer) => void): void {
   const block = archive.subarray(offset, offset + 512);
-  block.write(size.toString(8).padStart(11, "0") + "\0", 124, "ascii");
+  edit(block);
   block.fill(0x20, 148, 156);
   let sum = 0;
   for (const b of block) sum += b;
@@ -248,6 +253,16 @@ describe("links, devices, folders", () => {
     ["the items directory itself", { name: "items/", type: "directory" }],
   ])("%s is refused", async (_label, entry) => {
     const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }, entry]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.unsafeEntry");
+  });
+
+  it("an entry of a type tar does not define (typeflag '9') is refused, not taken for a file", async () => {
+    const archive = await signedTar([item("items/a.txt", A), item("items/b.txt", B)], [
+      { name: "items/a.txt", data: A },
+      { name: "items/b.txt", data: B },
+    ]);
+    const [offset] = headers(archive).find(([, name]) => name === "items/b.txt")!;
+    rewriteHeader(archive, offset, (block) => block.write("9", 156, "ascii"));
     expect((await openHostile(archive)).error.key).toBe("bundle.unsafeEntry");
   });
 
