@@ -15,7 +15,7 @@ import { buffer } from "node:stream/consumers";
 import { Decrypter, Encrypter, armor, type Recipient } from "age-encryption";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { PayloadError, payloadCodec, type CodecMode } from "./payload.js";
+import { PayloadError, runCodec, type CodecMode } from "./payload.js";
 import { ScryptIdentity, type DeriveKey } from "./scrypt-identity.js";
 
 /** Read size for bundle and item files: large reads keep per-chunk stream overhead low. */
@@ -295,15 +295,9 @@ async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOpt
  * payload key is wiped when the stream ends, however it ends.
  */
 async function* runPayload(mode: CodecMode, key: Uint8Array, source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  try {
-    const codec = payloadCodec(mode, key);
-    for await (const piece of source) {
-      const out = codec.push(piece);
-      if (out.length > 0) yield out;
-    }
-    yield codec.finish();
-  } finally {
-    key.fill(0);
+  for await (const pieces of runCodec(mode, key, source)) {
+    const out = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    if (out.length > 0) yield out;
   }
 }
 

@@ -9,7 +9,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { beginAge, READ_CHUNK } from "./age.js";
-import { ownBuffer, payloadCodec } from "./payload.js";
+import { ownBuffer, payloadCodec, runCodec } from "./payload.js";
 import { EntryError, type EntryEvent } from "./entries.js";
 import type { FromWorker, ToWorker } from "./payload-worker.js";
 import { writeFully } from "../practice/home.js";
@@ -239,24 +239,17 @@ export async function* entriesOnWorker(sealed: AsyncIterable<Uint8Array>, key: U
   let ahead = 0;
   let stopped = false;
   const feeding = (async () => {
-    try {
-      const codec = payloadCodec("open", key);
-      const send = async (pieces: Buffer[]) => {
-        const buffers = pieces.filter((piece) => piece.byteLength > 0).map(ownBuffer);
-        if (buffers.length === 0) return;
+    // runCodec wipes the key and closes `sealed` however this ends.
+    for await (const pieces of runCodec("open", key, sealed)) {
+      const buffers = pieces.filter((piece) => piece.byteLength > 0).map(ownBuffer);
+      if (buffers.length > 0) {
         for (const buffer of buffers) ahead += buffer.byteLength;
         worker.postMessage({ type: "plaintext", pieces: buffers } satisfies ToWorker, buffers);
         while (ahead > OPEN_AHEAD && !stopped) await new Promise<void>((resolve) => (unblock = resolve));
-      };
-      for await (const piece of sealed) {
-        await send(codec.pushPieces(piece));
-        if (stopped) return;
       }
-      await send([codec.finish()]);
-      worker.postMessage({ type: "end" } satisfies ToWorker);
-    } finally {
-      key.fill(0);
+      if (stopped) return;
     }
+    worker.postMessage({ type: "end" } satisfies ToWorker);
   })();
   feeding.catch(fail);
   try {

@@ -144,6 +144,21 @@ export function payloadCodec(mode: CodecMode, keyBytes: Uint8Array): Codec {
   };
 }
 
+/**
+ * The payload STREAM over an async source: for each piece of `source`, what the codec released
+ * from it (pieces as made, possibly none), then the rest. The key is wiped when the stream ends,
+ * however it ends; stopping early stops reading `source`.
+ */
+export async function* runCodec(mode: CodecMode, key: Uint8Array, source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
+  try {
+    const codec = payloadCodec(mode, key);
+    for await (const piece of source) yield codec.pushPieces(piece);
+    yield [codec.finish()];
+  } finally {
+    key.fill(0);
+  }
+}
+
 /** `bytes` as a buffer of its own, to hand to another thread: a whole buffer as it is, a view of a larger one copied. */
 export function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   const whole = bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength;
