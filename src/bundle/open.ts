@@ -13,7 +13,7 @@ import { exists, writevFully } from "../practice/home.js";
 import { AgeError, decryptAge, decryptHeader, READ_CHUNK, type AgeKeys } from "./age.js";
 import { readEntries, type EntryEvent } from "./entries.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
-import { entriesOnWorker, PayloadThreadError, WORKER_FROM_BYTES } from "./payload-thread.js";
+import { entriesOnWorker, PayloadThreadError, WORKER_FROM_BYTES, type EntryTarget } from "./payload-thread.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 
@@ -78,6 +78,10 @@ interface EntryOutput {
   /** The next pieces, in order. */
   write(pieces: readonly Buffer[]): Promise<void>;
   close(): Promise<void>;
+  /** The open file behind `write`: the payload worker may write the entry's data to it itself, until `close`. */
+  readonly fd?: number;
+  /** `write` keeps nothing: the payload worker need not send the data at all. */
+  readonly discards?: boolean;
 }
 
 /** Where staged entries go: a folder on disk, or nowhere. */
@@ -123,14 +127,23 @@ export async function opensOnWorker(bundle: string): Promise<boolean> {
   );
 }
 
-/** The bundle's entries, read in this thread or (large bundles) on the payload worker. */
-async function entriesOf(bundle: string, options: OpenOptions): Promise<AsyncIterable<EntryEvent>> {
+/**
+ * The bundle's entries, read in this thread, or (large bundles) on the payload worker: then
+ * `place` must say after each entry event where its data goes, and the worker writes it there.
+ */
+interface Entries {
+  readonly events: AsyncIterable<EntryEvent>;
+  readonly place?: (target: EntryTarget) => void;
+}
+
+async function entriesOf(bundle: string, options: OpenOptions): Promise<Entries> {
   try {
     if (options.onWorker ?? (await opensOnWorker(bundle))) {
       const { key, payload } = await decryptHeader(readChunks(bundle), options.keys);
-      return entriesOnWorker(payload, key);
+      const events = entriesOnWorker(payload, key, true);
+      return { events, place: (target) => events.place(target) };
     }
-    return readEntries(await decryptAge(readChunks(bundle), options.keys));
+    return { events: readEntries(await decryptAge(readChunks(bundle), options.keys)) };
   } catch (error) {
     if (error instanceof AgeError) {
       throw integrity(error.kind === "no-match" ? "bundle.notForThisKey" : "bundle.damaged", bundle, {}, error);
@@ -146,7 +159,7 @@ type Current = { readonly name: string; readonly kept: Buffer[] } | { readonly n
 /** `room`: bytes the staged items may take, if they are written anywhere. */
 async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: number): Promise<Staged> {
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const events = await entriesOf(bundle, options);
+  const { events, place } = await entriesOf(bundle, options);
   const staged: Staged = { sizes: new Map(), hashes: new Map() };
   const seen = new Set<string>();
   let total = 0;
@@ -170,8 +183,11 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
   let current: Current | undefined;
   try {
     for await (const event of events) {
-      if (event.type === "entry") current = await begin(event.name, event.kind, event.size);
-      else if (event.type === "data") {
+      if (event.type === "entry") {
+        current = await begin(event.name, event.kind, event.size);
+        // On the worker: staged items are written there, directly into the file opened here.
+        place?.("kept" in current ? "back" : current.out.fd !== undefined ? { fd: current.out.fd } : current.out.discards === true ? "drop" : "back");
+      } else if (event.type === "data") {
         if ("kept" in current!) current.kept.push(...event.pieces);
         else await current!.out.write(event.pieces);
       } else {
@@ -242,7 +258,7 @@ function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBu
 
 /** Run every check without writing anything anywhere. Throws IntegrityError (exit 5). */
 export async function verifyBundle(bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
-  const nowhere: EntryOutput = { write: () => Promise.resolve(), close: () => Promise.resolve() };
+  const nowhere: EntryOutput = { write: () => Promise.resolve(), close: () => Promise.resolve(), discards: true };
   const staged = await extract(bundle, options, () => Promise.resolve(nowhere));
   return check(bundle, staged, options);
 }
@@ -254,18 +270,27 @@ async function stageInto(stage: string, bundle: string, options: OpenOptions, wh
   await mkdir(join(stage, "items"), { mode: 0o700 });
   const { bavail, bsize } = await statfs(stage);
   const room = bavail * bsize - ((options.limits ?? DEFAULT_LIMITS).reserveBytes ?? DEFAULT_LIMITS.reserveBytes!);
-  const staged = await extract(bundle, options, async (name) => {
-    const handle = await openFile(join(stage, name), "wx", 0o600).catch((error: unknown) => {
-      throw outputError(error);
-    });
-    return {
-      write: (pieces) =>
-        writevFully(handle, pieces).catch((error: unknown) => {
-          throw outputError(error);
-        }),
-      close: () => handle.close(),
-    };
-  }, room);
+  const staged = await extract(
+    bundle,
+    options,
+    async (name) => {
+      const handle = await openFile(join(stage, name), "wx", 0o600).catch((error: unknown) => {
+        throw outputError(error);
+      });
+      return {
+        write: (pieces) =>
+          writevFully(handle, pieces).catch((error: unknown) => {
+            throw outputError(error);
+          }),
+        close: () => handle.close(),
+        fd: handle.fd,
+      };
+    },
+    room,
+  ).catch((error: unknown) => {
+    // The payload worker failed with a system error: in opening, it only writes staged items.
+    throw error instanceof PayloadThreadError ? outputError(error) : error;
+  });
   const verified = check(bundle, staged, options);
   const manifestFile = await openFile(join(stage, "manifest.json"), "wx", 0o600);
   await manifestFile.writeFile(verified.manifestBytes);

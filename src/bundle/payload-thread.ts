@@ -11,7 +11,9 @@ import { Worker } from "node:worker_threads";
 import { beginAge, READ_CHUNK } from "./age.js";
 import { ownBuffer, payloadCodec, runCodec } from "./payload.js";
 import { EntryError, type EntryEvent } from "./entries.js";
-import type { FromWorker, ToWorker } from "./payload-worker.js";
+import type { EntryTarget, FromWorker, ToWorker } from "./payload-worker.js";
+
+export type { EntryTarget };
 import { writeFully } from "../practice/home.js";
 import { packagePath } from "../package-root.js";
 
@@ -216,65 +218,99 @@ const OPEN_AHEAD = 4 * READ_CHUNK;
  * no more than OPEN_AHEAD of it is under way, so memory stays flat. Each piece of `sealed` is
  * used up before the next is asked for. `key` is wiped when the payload is done. However this
  * ends, the worker is stopped and `sealed` is closed.
+ *
+ * `placing`: after each entry event the caller says with `place` where that entry's data goes
+ * (EntryTarget), before asking for the next event; the worker writes it there itself, and only
+ * data sent "back" comes as data events. A file given as `{ fd }` may be closed once the entry's
+ * end event came (or the iteration ended): the worker writes to it only in between.
  */
-export async function* entriesOnWorker(sealed: AsyncIterable<Uint8Array>, key: Uint8Array): AsyncGenerator<EntryEvent> {
-  const inbox: FromWorker[] = [];
-  let failure: { error: unknown } | undefined;
-  let wake: (() => void) | undefined;
-  let unblock: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  const fail = (error: unknown) => {
-    failure ??= { error };
-    notify();
-  };
-  const worker = startWorker(fail);
-  worker.on("message", (message: FromWorker) => {
-    inbox.push(message);
-    notify();
-  });
-  worker.postMessage({ type: "start", mode: "entries" } satisfies ToWorker);
-  let ahead = 0;
-  let stopped = false;
-  const feeding = (async () => {
-    // runCodec wipes the key and closes `sealed` however this ends.
-    for await (const pieces of runCodec("open", key, sealed)) {
-      const buffers = pieces.filter((piece) => piece.byteLength > 0).map(ownBuffer);
-      if (buffers.length > 0) {
-        for (const buffer of buffers) ahead += buffer.byteLength;
-        worker.postMessage({ type: "plaintext", pieces: buffers } satisfies ToWorker, buffers);
-        while (ahead > OPEN_AHEAD && !stopped) await new Promise<void>((resolve) => (unblock = resolve));
+export function entriesOnWorker(
+  sealed: AsyncIterable<Uint8Array>,
+  key: Uint8Array,
+  placing = false,
+): AsyncGenerator<EntryEvent> & { place(target: EntryTarget): void } {
+  let worker: Worker | undefined;
+  /** An entry event was yielded (placing) and its target not yet given. */
+  let unplaced = false;
+
+  async function* events(): AsyncGenerator<EntryEvent> {
+    const inbox: FromWorker[] = [];
+    let failure: { error: unknown } | undefined;
+    let wake: (() => void) | undefined;
+    let unblock: (() => void) | undefined;
+    const notify = () => {
+      wake?.();
+      wake = undefined;
+    };
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      notify();
+    };
+    const started = startWorker(fail);
+    worker = started;
+    started.on("message", (message: FromWorker) => {
+      inbox.push(message);
+      notify();
+    });
+    started.postMessage({ type: "start", mode: "entries", placing } satisfies ToWorker);
+    let ahead = 0;
+    let stopped = false;
+    const feeding = (async () => {
+      // runCodec wipes the key and closes `sealed` however this ends.
+      for await (const pieces of runCodec("open", key, sealed)) {
+        const buffers = pieces.filter((piece) => piece.byteLength > 0).map(ownBuffer);
+        if (buffers.length > 0) {
+          for (const buffer of buffers) ahead += buffer.byteLength;
+          started.postMessage({ type: "plaintext", pieces: buffers } satisfies ToWorker, buffers);
+          while (ahead > OPEN_AHEAD && !stopped) await new Promise<void>((resolve) => (unblock = resolve));
+        }
+        if (stopped) return;
       }
-      if (stopped) return;
-    }
-    worker.postMessage({ type: "end" } satisfies ToWorker);
-  })();
-  feeding.catch(fail);
-  try {
-    for (;;) {
-      while (inbox.length === 0 && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
-      const message = inbox.shift();
-      if (message === undefined) throw failure!.error;
-      if (message.type === "entries") {
-        for (const event of message.events) yield event.type === "data" ? { type: "data", pieces: event.pieces.map((piece) => Buffer.from(piece)) } : event;
-        // Taken and (by the caller) used up: the reader may go on.
-        ahead -= message.read;
-        unblock?.();
-        unblock = undefined;
-      } else if (message.type === "done") return;
-      else if (message.type === "error") {
-        // A damaged payload found here is the cause of whatever the tar reader made of it.
-        if (failure !== undefined) throw failure.error;
-        throw workerError(message);
+      started.postMessage({ type: "end" } satisfies ToWorker);
+    })();
+    feeding.catch(fail);
+    try {
+      for (;;) {
+        while (inbox.length === 0 && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
+        const message = inbox.shift();
+        if (message === undefined) throw failure!.error;
+        if (message.type === "entries") {
+          for (const event of message.events) {
+            if (event.type === "data") yield { type: "data", pieces: event.pieces.map((piece) => Buffer.from(piece)) };
+            else if (event.type === "entry" && placing) {
+              unplaced = true;
+              yield event;
+              // The worker waits for the target: without it, this would wait forever.
+              if (unplaced) throw new Error("entriesOnWorker: an entry was not placed");
+            } else yield event;
+          }
+          // Taken and (by the caller) used up: the reader may go on.
+          ahead -= message.read;
+          unblock?.();
+          unblock = undefined;
+        } else if (message.type === "done") return;
+        else if (message.type === "error") {
+          // A damaged payload found here is the cause of whatever the tar reader made of it.
+          if (failure !== undefined) throw failure.error;
+          throw workerError(message);
+        }
       }
+    } finally {
+      stopped = true;
+      unplaced = false;
+      unblock?.();
+      // Stopped before anything else happens: after this, no file given to it is written.
+      await started.terminate();
+      // The reader stops at its next piece (or its wait above), and closes `sealed`.
+      await feeding.catch(() => {});
     }
-  } finally {
-    stopped = true;
-    unblock?.();
-    await worker.terminate();
-    // The reader stops at its next piece (or its wait above), and closes `sealed`.
-    await feeding.catch(() => {});
   }
+
+  return Object.assign(events(), {
+    place(target: EntryTarget): void {
+      if (!unplaced || worker === undefined) throw new Error("entriesOnWorker: no entry is waiting for a target");
+      unplaced = false;
+      worker.postMessage({ type: "target", target } satisfies ToWorker);
+    },
+  });
 }

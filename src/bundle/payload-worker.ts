@@ -3,7 +3,9 @@
  * run side by side. Sealing: runs the payload STREAM (payload.ts) over the plaintext the main
  * thread sends and writes the sealed bytes straight to the bundle file. Opening: reads the tar
  * in the plaintext the main thread decrypted and hashes each entry (entries.ts), and sends the
- * entries back for the main thread to check and stage. Built as its own entry of the CLI bundle
+ * entries back for the main thread to check; when placing, it waits after each entry's header
+ * for the main thread's word where its data goes (a staging file the main thread opened, back,
+ * or nowhere) and writes it there itself. Built as its own entry of the CLI bundle
  * (scripts/build-cli.js); the main thread finds it with `packagePath`.
  */
 import { writevSync } from "node:fs";
@@ -19,12 +21,21 @@ import { unwritten } from "../practice/home.js";
 export type ToWorker =
   /** The sealed bytes are written to `output.fd` from `output.position`. */
   | { readonly type: "start"; readonly mode: "seal"; readonly key: Uint8Array; readonly output: { readonly fd: number; readonly position: number } }
-  | { readonly type: "start"; readonly mode: "entries" }
+  /** `placing`: after each entry's header, wait for a "target" before going on. */
+  | { readonly type: "start"; readonly mode: "entries"; readonly placing: boolean }
+  /** Where the data of the entry just read goes (placing only). */
+  | { readonly type: "target"; readonly target: EntryTarget }
   /** Plaintext to seal; `buffer` is handed over (transferred); a pooled one comes back (`free`). */
   | { readonly type: "data"; readonly buffer: ArrayBuffer; readonly length: number; readonly pooled: boolean }
   /** Authenticated plaintext to read entries from, handed over. */
   | { readonly type: "plaintext"; readonly pieces: ArrayBuffer[] }
   | { readonly type: "end" };
+
+/**
+ * Where an entry's data goes: written here to `fd` (a file the main thread opened for it and
+ * closes after the entry's end), sent back as data events, or dropped (only its digest counts).
+ */
+export type EntryTarget = { readonly fd: number } | "back" | "drop";
 
 /** An entry event as it crosses threads: data pieces as buffers of their own. */
 export type WireEvent = Exclude<EntryEvent, { type: "data" }> | { readonly type: "data"; readonly pieces: ArrayBuffer[] };
@@ -49,19 +60,29 @@ function writeAt(fd: number, pieces: readonly Uint8Array[], position: number): v
 
 type Plaintext = Extract<ToWorker, { type: "plaintext" | "end" }>;
 
+/** Opening: the least an entry's data is written in at once, but for its end. */
+const WRITE_BATCH = 1024 * 1024;
+
 /**
  * Opening: read the entries of the plaintext as it arrives and send them back, one message per
  * plaintext message, with how much of it was taken (the main thread sends no more than a few
- * MiB ahead of that).
+ * MiB ahead of that). When placing, each entry's header goes out at once and the reader waits
+ * for its target: no byte of an entry is written before the main thread has checked its name,
+ * type and size and opened its file.
  */
 class EntryReader {
   readonly #inputs: Plaintext[] = [];
   #wake: (() => void) | undefined;
+  #targets: EntryTarget[] = [];
+  #targetWake: (() => void) | undefined;
   #events: WireEvent[] = [];
   #transfer: ArrayBuffer[] = [];
   #read = 0;
 
-  constructor(private readonly port: NonNullable<typeof parentPort>) {}
+  constructor(
+    private readonly port: NonNullable<typeof parentPort>,
+    private readonly placing: boolean,
+  ) {}
 
   receive(input: Plaintext): void {
     this.#inputs.push(input);
@@ -69,18 +90,55 @@ class EntryReader {
     this.#wake = undefined;
   }
 
+  place(target: EntryTarget): void {
+    this.#targets.push(target);
+    this.#targetWake?.();
+    this.#targetWake = undefined;
+  }
+
   async run(): Promise<void> {
-    for await (const event of readEntries(this.#plaintext())) this.#add(event);
+    let target: EntryTarget = "back";
+    /** Data for `target.fd` not yet written, and where it goes. */
+    let batch: Uint8Array[] = [];
+    let batched = 0;
+    let position = 0;
+    const write = () => {
+      if (batched === 0 || typeof target !== "object") return;
+      // Synchronous, like sealing's writes: this thread has nothing else to do meanwhile.
+      writeAt(target.fd, batch, position);
+      position += batched;
+      batch = [];
+      batched = 0;
+    };
+    for await (const event of readEntries(this.#plaintext())) {
+      if (event.type === "entry") {
+        this.#events.push(event);
+        if (!this.placing) continue;
+        this.#flush();
+        while (this.#targets.length === 0) await new Promise<void>((resolve) => (this.#targetWake = resolve));
+        target = this.#targets.shift()!;
+        position = 0;
+      } else if (event.type === "end") {
+        // Every byte is in the file before the main thread hears the end (and may close it).
+        write();
+        this.#events.push(event);
+      } else if (target === "back") this.#back(event.pieces);
+      else if (target !== "drop") {
+        // The tar reader's pieces are small: one write per WRITE_BATCH (measured: 256 MiB
+        // opened in 0.51 s instead of 0.70 s with a write per piece).
+        for (const piece of event.pieces) {
+          batch.push(piece);
+          batched += piece.byteLength;
+        }
+        if (batched >= WRITE_BATCH) write();
+      }
+    }
     this.#flush();
   }
 
-  #add(event: EntryEvent): void {
-    if (event.type !== "data") {
-      this.#events.push(event);
-      return;
-    }
+  #back(data: readonly Uint8Array[]): void {
     // Each piece is handed back: a whole buffer without a copy, and nothing left here to collect.
-    const pieces = event.pieces.map(ownBuffer);
+    const pieces = data.map(ownBuffer);
     this.#transfer.push(...pieces);
     const last = this.#events.at(-1);
     if (last?.type === "data") last.pieces.push(...pieces);
@@ -145,8 +203,10 @@ if (parentPort !== null) {
     if (failed) return;
     try {
       if (message.type === "start" && message.mode === "entries") {
-        reader = new EntryReader(port);
+        reader = new EntryReader(port, message.placing);
         reader.run().then(() => !failed && done(), fail);
+      } else if (message.type === "target") {
+        reader?.place(message.target);
       } else if (message.type === "start") {
         key = message.key;
         codec = payloadCodec("seal", key);

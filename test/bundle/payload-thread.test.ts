@@ -216,6 +216,99 @@ async function* onWorker(sealed: Buffer, sizes: readonly number[]): AsyncGenerat
   yield* entriesOnWorker(payload, key);
 }
 
+describe("entriesOnWorker, placing (as openBundle uses it)", () => {
+  type Choice = "file" | "back" | "drop";
+
+  /** Reads `sealed` on the worker, placing entry i as `choices[i]`; returns what came back and what the files hold. */
+  async function placed(sealed: Buffer, sizes: readonly number[], choices: readonly Choice[], work: string) {
+    const { key, payload } = await decryptHeader(Readable.from(split(sealed, sizes)), { identities: [practice.identity] });
+    const events = entriesOnWorker(payload, key, true);
+    const out: unknown[] = [];
+    let back: Buffer[] = [];
+    let file: Awaited<ReturnType<typeof open>> | undefined;
+    let i = 0;
+    for await (const event of events) {
+      if (event.type === "entry") {
+        out.push(event);
+        const choice = choices[i % choices.length]!;
+        if (choice === "file") {
+          file = await open(join(work, `${i}.bin`), "wx", 0o600);
+          events.place({ fd: file.fd });
+        } else events.place(choice);
+        i++;
+      } else if (event.type === "data") back.push(...event.pieces);
+      else {
+        // The worker wrote everything before it reported the end: the file may be closed now.
+        await file?.close();
+        file = undefined;
+        out.push({ ...event, back: Buffer.concat(back).toString("hex") });
+        back = [];
+      }
+    }
+    return out;
+  }
+
+  it("writes each entry to its file, sends back or drops its data as told, with the same digests as this thread", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 2_500_000 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 2_500_000 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.constantFrom<Choice>("file", "back", "drop"), { minLength: 1, maxLength: 4 }),
+        async (lengths, sizes, choices) => {
+          const work = await mkdtemp(join(dir, "placed-"));
+          const entries = lengths.map((length, i) => ({ name: `items/${i}.bin`, data: randomBytes(length) }));
+          const sealed = await encryptBytes(await tarOf(entries), [practice.recipient]);
+          const here = await summary(readEntries(await decryptAge(Readable.from([sealed]), { identities: [practice.identity] })));
+          const there = await placed(sealed, sizes, choices, work);
+          const ends = (events: unknown[]) => events.filter((e) => (e as EntryEvent).type === "end").map((e) => ({ ...(e as object), back: undefined, data: undefined }));
+          expect(there.filter((e) => (e as EntryEvent).type === "entry")).toEqual(here.filter((e) => (e as EntryEvent).type === "entry"));
+          expect(ends(there)).toEqual(ends(here));
+          for (const [i, entry] of entries.entries()) {
+            const choice = choices[i % choices.length]!;
+            const came = (there.filter((e) => (e as EntryEvent).type === "end")[i] as { back: string }).back;
+            expect(came).toBe(choice === "back" ? entry.data.toString("hex") : "");
+            if (choice === "file") expect((await readFile(join(work, `${i}.bin`))).equals(entry.data)).toBe(true);
+          }
+          await rm(work, { recursive: true });
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it("refuses to go on past an entry that was not placed, and stops the worker", async () => {
+    const sealed = await encryptBytes(await tarOf([{ name: "items/a.bin", data: randomBytes(1000) }]), [practice.recipient]);
+    const { key, payload } = await decryptHeader(Readable.from([sealed]), { identities: [practice.identity] });
+    const events = entriesOnWorker(payload, key, true);
+    const seen: EntryEvent[] = [];
+    const error = await (async () => {
+      for await (const event of events) seen.push(event);
+    })().catch((e: unknown) => e);
+    expect(seen.map((e) => e.type)).toEqual(["entry"]);
+    expect(String(error)).toMatch(/not placed/);
+    expect(() => events.place("drop")).toThrow(/no entry is waiting/);
+    expect(key.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it("ends with the worker's write error and its system code when the file cannot be written", async () => {
+    const sealed = await encryptBytes(await tarOf([{ name: "items/a.bin", data: randomBytes(3 * 1024 * 1024) }]), [practice.recipient]);
+    const path = join(dir, "read-only.bin");
+    await writeFile(path, "");
+    const readOnly = await open(path, "r");
+    try {
+      const { key, payload } = await decryptHeader(Readable.from(split(sealed, [1 << 20])), { identities: [practice.identity] });
+      const events = entriesOnWorker(payload, key, true);
+      const error = await (async () => {
+        for await (const event of events) if (event.type === "entry") events.place({ fd: readOnly.fd });
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PayloadThreadError);
+      expect((error as NodeJS.ErrnoException).code).toBe("EBADF");
+    } finally {
+      await readOnly.close();
+    }
+  });
+});
+
 describe("entriesOnWorker", () => {
   it("reads the same entries, bytes and digests as this thread, whatever the pieces", async () => {
     await fc.assert(

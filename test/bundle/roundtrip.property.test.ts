@@ -77,9 +77,9 @@ afterAll(async () => {
 });
 
 describe("seal → open", () => {
-  it("any set of files round-trips byte for byte, under unique, safe names", async () => {
+  it("any set of files round-trips byte for byte, under unique, safe names (opened in this thread or on the payload worker)", async () => {
     await fc.assert(
-      fc.asyncProperty(fileSet, fc.string({ maxLength: 200 }), async (files, message) => {
+      fc.asyncProperty(fileSet, fc.string({ maxLength: 200 }), fc.boolean(), async (files, message, onWorker) => {
         const dir = join(root, `r${run++}`);
         const inputs = join(dir, "in");
         await mkdir(inputs, { recursive: true });
@@ -91,7 +91,7 @@ describe("seal → open", () => {
           join(dir, "sealed"),
           message,
         );
-        const opened = await openBundle(sealed.path, join(dir, "out"), { keys: { identities: [practice.identity] }, signer: practice.signing });
+        const opened = await openBundle(sealed.path, join(dir, "out"), { keys: { identities: [practice.identity] }, signer: practice.signing, onWorker });
         expect(opened.manifest.message).toBe(message);
         expect(opened.items).toHaveLength(files.length);
         const seen = new Set<string>();
