@@ -3,7 +3,7 @@
  * every path, every hash and the signature, and only then move the result into place. Nothing
  * unauthenticated is ever released: a bundle that fails any check leaves nothing behind.
  */
-import { mkdir, open as openFile, rename, chmod, stat, statfs } from "node:fs/promises";
+import { mkdir, open as openFile, rename, chmod, statfs } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
@@ -13,7 +13,8 @@ import { exists, writevFully } from "../practice/home.js";
 import { AgeError, decryptAge, decryptHeader, READ_CHUNK, type AgeKeys } from "./age.js";
 import { readEntries, type EntryEvent } from "./entries.js";
 import { manifestSchema, type Manifest } from "./manifest.js";
-import { entriesOnWorker, PayloadThreadError, WORKER_FROM_BYTES, type EntryTarget } from "./payload-thread.js";
+import { entriesOnWorker, PayloadThreadError, type EntryTarget } from "./payload-thread.js";
+import { reachesWorkerSize } from "./worker-spare.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 
@@ -121,10 +122,7 @@ async function* readChunks(path: string): AsyncGenerator<Buffer> {
 
 /** Whether opening `bundle` reads it on the payload worker: by its size (false if it cannot be read: opening reports that). */
 export async function opensOnWorker(bundle: string): Promise<boolean> {
-  return stat(bundle).then(
-    (info) => info.size >= WORKER_FROM_BYTES,
-    () => false,
-  );
+  return reachesWorkerSize([bundle]);
 }
 
 /**

@@ -7,7 +7,7 @@
  * entry, and hands back the entries, which the main thread checks and stages.
  */
 import type { FileHandle } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { beginAge, READ_CHUNK } from "./age.js";
 import { ownBuffer, payloadCodec, runCodec } from "./payload.js";
 import { EntryError, type EntryEvent } from "./entries.js";
@@ -15,13 +15,9 @@ import type { EntryTarget, FromWorker, ToWorker } from "./payload-worker.js";
 
 export type { EntryTarget };
 import { writeFully } from "../practice/home.js";
-import { packagePath } from "../package-root.js";
+import { takeWorker } from "./worker-spare.js";
 
-/**
- * Bundles (sealing: the items' total) from this size go through the worker; below, starting it
- * costs more than it saves (1-byte seal 0.52–0.63 s with it, 0.41–0.46 s without, here).
- */
-export const WORKER_FROM_BYTES = 8 * 1024 * 1024;
+export { prepareWorker, WORKER_FROM_BYTES } from "./worker-spare.js";
 
 /** A fixed set of equal buffers, lent out and given back; `acquire` waits while all are out. */
 export class BufferPool {
@@ -113,33 +109,9 @@ export class PayloadThreadError extends Error {
   override readonly name = "PayloadThreadError";
 }
 
-const newWorker = () => new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
-
-/** A worker started ahead of its job (`prepareWorker`); `down` once it failed or stopped before being taken. */
-let spare: { readonly worker: Worker; down: boolean } | undefined;
-
-/**
- * Start the payload worker now, for a job that will need it (a large seal or open): its start-up
- * (a new isolate and its modules, 30–110 ms here) then overlaps the caller's own (unlocking the
- * keyring, reading the header) instead of holding up the payload. Until the job takes it, it
- * does not keep the process alive; if it fails meanwhile, the job starts another and reports
- * that one's failure.
- */
-export function prepareWorker(): void {
-  if (spare !== undefined) return;
-  const prepared = { worker: newWorker(), down: false };
-  prepared.worker.unref();
-  prepared.worker.once("error", () => (prepared.down = true));
-  prepared.worker.once("exit", () => (prepared.down = true));
-  spare = prepared;
-}
-
 /** The worker (the prepared one, if it is still up), with `fail` called if it cannot start or stops before it is terminated. */
 function startWorker(fail: (error: PayloadThreadError) => void): Worker {
-  const prepared = spare;
-  spare = undefined;
-  const worker = prepared !== undefined && !prepared.down ? prepared.worker : newWorker();
-  worker.ref();
+  const worker = takeWorker();
   worker.on("error", (error) => fail(new PayloadThreadError(error.message, { cause: error })));
   worker.on("exit", (code) => fail(new PayloadThreadError(`the payload worker stopped early (exit code ${code})`)));
   return worker;

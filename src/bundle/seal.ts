@@ -13,7 +13,8 @@ import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 import { READ_CHUNK } from "./age.js";
-import { BufferPool, sealToFile, WORKER_FROM_BYTES } from "./payload-thread.js";
+import { BufferPool, sealToFile } from "./payload-thread.js";
+import { reachesWorkerSize } from "./worker-spare.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
 import { ensurePrivateDir } from "../practice/home.js";
@@ -129,8 +130,7 @@ const POOL_BUFFERS = 8;
  * reports it now (a missing file counts 0: packing reports it).
  */
 export async function sealsOnWorker(files: readonly string[]): Promise<boolean> {
-  const sizes = await Promise.all(files.map((file) => stat(file).then((info) => info.size, () => 0)));
-  return sizes.reduce((a, b) => a + b, 0) >= WORKER_FROM_BYTES;
+  return reachesWorkerSize(files);
 }
 
 /**

@@ -21,6 +21,7 @@ import { EntryError, readEntries, type EntryEvent } from "../../src/bundle/entri
 import { openBundle } from "../../src/bundle/open.js";
 import { BufferPool, entriesOnWorker, PayloadThreadError, sealToFile } from "../../src/bundle/payload-thread.js";
 import { PayloadError } from "../../src/bundle/payload.js";
+import { reachesWorkerSize, WORKER_FROM_BYTES } from "../../src/bundle/worker-spare.js";
 import { collect, encryptBytes, newPractice, seal, type TestPractice } from "./keys.js";
 
 let dir: string;
@@ -48,6 +49,17 @@ async function* piecesOf(data: Buffer, sizes: readonly number[], pooled: readonl
     offset += size;
   }
 }
+
+describe("reachesWorkerSize", () => {
+  it("adds up the files' sizes against WORKER_FROM_BYTES, counting a file it cannot read as nothing", async () => {
+    const half = join(dir, "half.bin");
+    await writeFile(half, Buffer.alloc(WORKER_FROM_BYTES / 2));
+    expect(await reachesWorkerSize([half])).toBe(false);
+    expect(await reachesWorkerSize([half, half])).toBe(true);
+    expect(await reachesWorkerSize([half, join(dir, "missing.bin")])).toBe(false);
+    expect(await reachesWorkerSize([])).toBe(false);
+  });
+});
 
 describe("BufferPool", () => {
   it("lends each buffer once, waits while all are out, and fails waiters when closed", async () => {
