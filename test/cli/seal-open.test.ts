@@ -272,13 +272,16 @@ describe("output that cannot be written", () => {
     const identity = (await readFile(join(work, "full-id.txt"), "utf8")).match(/AGE-SECRET-KEY-1\S+/)![0];
     // A negative reserve lets the 3 MiB past the check into 2 MiB: the staging writes fail.
     const limits = { ...DEFAULT_LIMITS, reserveBytes: -16 * 1024 * 1024 };
-    const target = join(small, "opened");
-    await expect(openBundle(join(work, "three.age"), target, { keys: { identities: [identity] }, limits })).rejects.toMatchObject({
-      key: "file.noSpace",
-      code: 1,
-      params: { file: target },
-    });
-    expect(await readdir(small)).toEqual([]);
+    // In this thread, and on the payload worker (which writes the staged items itself there).
+    for (const onWorker of [false, true]) {
+      const target = join(small, "opened");
+      await expect(openBundle(join(work, "three.age"), target, { keys: { identities: [identity] }, limits, onWorker })).rejects.toMatchObject({
+        key: "file.noSpace",
+        code: 1,
+        params: { file: target },
+      });
+      expect(await readdir(small)).toEqual([]);
+    }
   });
 });
 
