@@ -4,6 +4,7 @@
 // tsc still compiles src/ to dist/ (benchmarks and tests import single modules from there).
 // Run by `npm run build` after tsc.
 import { build } from "esbuild";
+import { spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,22 +29,63 @@ const zodEnglishOnly = {
 };
 const outdir = join(root, "dist", "cli-bundle");
 await rm(outdir, { recursive: true, force: true });
-await build({
-  // The payload worker is a second entry: the worker thread of sealing loads it by path.
-  entryPoints: { main: join(root, "src", "cli", "main.ts"), "payload-worker": join(root, "src", "bundle", "payload-worker.ts") },
-  outdir,
+const shared = {
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20.19",
-  sourcemap: true,
   // Native or self-locating packages stay in node_modules: sharp (libvips), the ffmpeg
   // wrappers and binaries, and conf (required on first use, see src/practice/config.ts).
   external: ["sharp", "fluent-ffmpeg", "@ffmpeg-installer/*", "@ffprobe-installer/*", "conf", "playwright-core"],
-  // CommonJS dependencies inside ES module chunks need a `require`.
-  banner: { js: 'import { createRequire as __nachklangRequire } from "node:module"; const require = __nachklangRequire(import.meta.url);' },
   legalComments: "linked",
   logLevel: "warning",
   plugins: [zodEnglishOnly],
+};
+await build({
+  // The payload worker is a second entry: the worker thread of sealing loads it by path.
+  entryPoints: { main: join(root, "src", "cli", "main.ts"), "payload-worker": join(root, "src", "bundle", "payload-worker.ts") },
+  ...shared,
+  outdir,
+  splitting: true,
+  format: "esm",
+  sourcemap: true,
+  // CommonJS dependencies inside ES module chunks need a `require`.
+  banner: { js: 'import { createRequire as __nachklangRequire } from "node:module"; const require = __nachklangRequire(import.meta.url);' },
 });
+
+// The fast start of seal, open and verify (src/cli/fast-start.ts): the same program as one
+// CommonJS file, which Node 20 can compile with V8's code cache; then the cache, made by
+// loading those commands' modules once in a plain `node` (V8 refuses a cache made under other
+// flags).
+const fastDir = join(root, "dist", "cli-fast");
+// Only those three commands run from it (bin/nachklang.js): the command table's other commands
+// are left out (about two thirds of the file, read at every start). Should one be called
+// anyway, it says so instead of running.
+const fastOnly = {
+  name: "fast-commands-only",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) =>
+      args.importer.endsWith(join("src", "cli", "program.ts")) && !/\/(seal|open)\.js$/.test(args.path)
+        ? { path: args.path, namespace: "fast-commands-only" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "fast-commands-only" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not in the fast start (dist/cli-fast): run it through dist/cli-bundle`)});`,
+      loader: "js",
+    }));
+  },
+};
+await rm(fastDir, { recursive: true, force: true });
+await build({
+  ...shared,
+  entryPoints: [join(root, "src", "cli", "main.ts")],
+  outfile: join(fastDir, "cli.cjs"),
+  format: "cjs",
+  plugins: [zodEnglishOnly, fastOnly],
+  define: { "import.meta.url": "__nachklangUrl" },
+  banner: { js: 'var __nachklangUrl = require("node:url").pathToFileURL(__filename).href;' },
+});
+const made = spawnSync(process.execPath, ["--input-type=module", "-e", 'const { makeCodeCache } = await import("./dist/cli/fast-start.js"); await makeCodeCache();'], {
+  cwd: root,
+  stdio: ["ignore", "ignore", "inherit"],
+});
+if (made.status !== 0) throw new Error("making the code cache of the fast start failed");

@@ -20,6 +20,8 @@ export interface CliOptions {
   readonly cwd?: string;
   readonly env?: Record<string, string | undefined>;
   readonly input?: string;
+  /** Another copy of bin/nachklang.js to run (default: this checkout's). */
+  readonly bin?: string;
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
@@ -34,7 +36,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   };
   if (options.home !== undefined) env.NACHKLANG_HOME = options.home;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: env,
       stdio: ["pipe", "pipe", "pipe"],
