@@ -1,6 +1,6 @@
 /**
  * Fast start for `seal`, `open` and `verify`, whose start-up counts against every payload:
- * the whole CLI as one CommonJS file (dist/cli-fast/cli.cjs, built from the same sources as
+ * the whole CLI as one CommonJS module (dist/cli-fast/cli.js, built from the same sources as
  * the split build by scripts/build-cli.js) compiled with V8's code cache (cli.cache, made at
  * build time by loading the commands' modules once). Node 20 has no code cache for ES modules;
  * compiling the modules these commands load is about a third of their own start-up here.
@@ -22,7 +22,8 @@ interface FastCli {
   warmUp(): Promise<void>;
 }
 
-const source = () => packagePath("dist", "cli-fast", "cli.cjs");
+/** One function expression, as Node wraps a CommonJS module, in plain ASCII (scripts/build-cli.js). */
+const source = () => packagePath("dist", "cli-fast", "cli.js");
 const cacheFile = () => packagePath("dist", "cli-fast", "cli.cache");
 
 /** The CLI's CommonJS build, compiled with the code cache if there is one V8 accepts. */
@@ -36,8 +37,8 @@ export function loadFastCli(useCache = true): { cli: FastCli; script: Script } {
       // No cache (not built yet): compiled as usual.
     }
   }
-  // The same wrapper as Node's own CommonJS loader.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`, {
+  // ASCII: read as Latin-1, V8 keeps it as a one-byte string.
+  const script = new Script(readFileSync(file, "latin1"), {
     filename: file,
     ...(cachedData !== undefined ? { cachedData } : {}),
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

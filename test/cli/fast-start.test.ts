@@ -40,7 +40,7 @@ describe("fast start", () => {
   it("the shim sends seal, open and verify (after global options) to it, and nothing else", async () => {
     const root = await copyPackage("marked");
     // In place of the single-file build: a program that only says it ran.
-    await writeFile(join(root, "dist", "cli-fast", "cli.cjs"), 'exports.main = async () => { process.stdout.write("fast start\\n"); };');
+    await writeFile(join(root, "dist", "cli-fast", "cli.js"), '(function (exports) { exports.main = async () => { process.stdout.write("fast start\\n"); }; })');
     const bin = join(root, "bin", "nachklang.js");
     const run = (...args: string[]) => runCli(args, { home: home.home, env: {}, cwd: work.dir, bin });
     for (const args of [["seal", "note.txt", "--to", "k042"], ["--home", home.home, "--lang", "de", "open", "x.age"], ["--json", "verify", "x.age"]]) {
