@@ -14,7 +14,7 @@ import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 import { READ_CHUNK } from "./age.js";
 import { BufferPool, sealToFile } from "./payload-thread.js";
-import { reachesWorkerSize } from "./worker-spare.js";
+import { reachesWorkerSize, totalSize, WORKER_FROM_BYTES } from "./worker-spare.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
 import { ensurePrivateDir } from "../practice/home.js";
@@ -247,8 +247,12 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     message: request.message,
     items: [],
   } satisfies Manifest);
+  const total = await totalSize(request.items.map((item) => item.file));
+  const inThread = !(request.onWorker ?? total >= WORKER_FROM_BYTES);
   const pack = tar.pack();
-  const pool = new BufferPool(POOL_BUFFERS, READ_CHUNK);
+  // No more buffers than the input can fill, and the one read ahead: a small seal does not set
+  // aside 8 MiB (which made V8 run a full garbage collection for a one-byte file).
+  const pool = new BufferPool(Math.min(POOL_BUFFERS, 2 + Math.ceil(total / READ_CHUNK)), READ_CHUNK);
   const mtime = now;
   let manifest: Manifest | undefined;
 
@@ -282,7 +286,6 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   };
 
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
-  const inThread = !(request.onWorker ?? (await sealsOnWorker(request.items.map((item) => item.file))));
   let output: FileHandle | undefined;
   try {
     if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");

@@ -13,10 +13,15 @@ import { packagePath } from "../package-root.js";
  */
 export const WORKER_FROM_BYTES = 8 * 1024 * 1024;
 
-/** Whether `files` together reach WORKER_FROM_BYTES (a file that cannot be read counts nothing: its command reports it). */
-export async function reachesWorkerSize(files: readonly string[]): Promise<boolean> {
+/** The sizes of `files` added up, as the file system reports them now (a file that cannot be read counts nothing: its command reports it). */
+export async function totalSize(files: readonly string[]): Promise<number> {
   const sizes = await Promise.all(files.map((file) => stat(file).then((info) => info.size, () => 0)));
-  return sizes.reduce((a, b) => a + b, 0) >= WORKER_FROM_BYTES;
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+/** Whether `files` together reach WORKER_FROM_BYTES. */
+export async function reachesWorkerSize(files: readonly string[]): Promise<boolean> {
+  return (await totalSize(files)) >= WORKER_FROM_BYTES;
 }
 
 const newWorker = () => new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
