@@ -11,9 +11,12 @@
  * the flags and the source): the CLI is then compiled as usual, only slower. Rebuild
  * (`npm run build`) after changing Node to get the speed back.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { Script, constants } from "node:vm";
 import { packagePath } from "../package-root.js";
 
@@ -58,10 +61,38 @@ export async function start(argv: readonly string[]): Promise<void> {
   await loadFastCli().cli.main(argv);
 }
 
-/** Build time: load the fast commands' modules once and keep what V8 compiled for them. */
+/**
+ * Build time: load the fast commands' modules, run each command once on a throwaway practice
+ * (so that what they run is compiled too: about 8 ms more of a small `seal` here), and keep
+ * what V8 compiled. Should the practice not come about, the cache holds the modules alone.
+ */
 export async function makeCodeCache(): Promise<number> {
   const { cli, script } = loadFastCli(false);
   await cli.warmUp();
+  const dir = mkdtempSync(join(tmpdir(), "nachklang-cache-"));
+  try {
+    // The split build makes the practice (init and client are not in the fast build); a random
+    // passphrase and the tests' low scrypt work factor: nothing here is ever used again.
+    const env = { ...process.env, NACHKLANG_HOME: join(dir, "home"), NACHKLANG_PASSPHRASE: randomBytes(16).toString("hex"), NACHKLANG_TEST_SCRYPT_LOG_N: "10" };
+    const bin = packagePath("bin", "nachklang.js");
+    const made = [["init", "--name", "Cache"], ["client", "add", "c1", "--lang", "en"]].every(
+      (args) => spawnSync(process.execPath, [bin, ...args], { env, stdio: "ignore" }).status === 0,
+    );
+    if (made) {
+      writeFileSync(join(dir, "note.txt"), "nachklang");
+      Object.assign(process.env, env);
+      for (const args of [
+        ["seal", join(dir, "note.txt"), "--to", "c1", "--out", join(dir, "note.age")],
+        ["verify", join(dir, "note.age")],
+        ["open", join(dir, "note.age"), "--out", join(dir, "opened")],
+      ]) {
+        await cli.main(["node", "nachklang", ...args]);
+      }
+      process.exitCode = 0;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const data = script.createCachedData();
   writeFileSync(cacheFile(), data, { mode: 0o644 });
   return data.length;

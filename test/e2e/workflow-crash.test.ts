@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { cp, readdir, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { foldLedger, Ledger } from "../../src/delivery/ledger.js";
 import { verifyBundle } from "../../src/bundle/open.js";
@@ -18,8 +18,9 @@ let template: string;
 let cleanups: (() => Promise<void>)[] = [];
 let scratch: string;
 
+/** The batches' temporary folders go into the scratch folder: a process killed with SIGKILL cannot remove its own. */
 function env(home: string): NodeJS.ProcessEnv {
-  return { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8" };
+  return { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8", TMPDIR: join(scratch, "tmp") };
 }
 
 /** Run the batch; kill it with SIGKILL after `killAfterMs` (if given). Resolves with the exit code or signal. */
@@ -45,6 +46,7 @@ beforeAll(async () => {
   const t = await tempDir();
   scratch = t.dir;
   cleanups.push(t.cleanup);
+  await mkdir(join(scratch, "tmp"));
   for (const alias of CLIENTS) {
     const add = await runCli(["client", "add", alias, "--lang", "de"], { home: template });
     expect(add.code, add.stderr).toBe(0);
