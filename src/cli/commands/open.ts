@@ -6,6 +6,7 @@ import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
 import type { AgeKeys } from "../../bundle/age.js";
 import { ExitCode, UserError } from "../../errors.js";
+import { exists } from "../../practice/home.js";
 import type { CliContext } from "../context.js";
 import { unlockKeyringOnly } from "../practice.js";
 
@@ -79,6 +80,8 @@ function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?:
 
 /** Where `bundle` is read, decided once; a large bundle's payload worker starts while the keys are unlocked. */
 async function prepare(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey; onWorker: boolean }> {
+  // A bundle that is not there is named before any passphrase is asked for (as `seal` does).
+  if (!(await exists(bundle))) throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
   const onWorker = await opensOnWorker(bundle);
   if (onWorker) prepareWorker();
   return { ...(await keysFor(ctx, opts)), onWorker };
