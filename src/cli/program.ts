@@ -26,9 +26,12 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     (load: Loader, fn = "run", ahead?: (...args: never[]) => readonly string[]) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
+      // Only a head start: should it fail, the command starts the worker itself and reports that.
       const warming =
         ahead !== undefined
-          ? import("../bundle/worker-spare.js").then(({ prepareWorkerFor }) => prepareWorkerFor((ahead as (...a: unknown[]) => readonly string[])(...args)))
+          ? import("../bundle/worker-spare.js")
+              .then(({ prepareWorkerFor }) => prepareWorkerFor((ahead as (...a: unknown[]) => readonly string[])(...args)))
+              .catch(() => undefined)
           : undefined;
       // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
       const { createContext } = await import("./context.js");
