@@ -53,9 +53,9 @@ await build({
 });
 
 // The fast start of seal, open and verify (src/cli/fast-start.ts): the same program as one
-// CommonJS module, which Node 20 can compile with V8's code cache; then the cache, made by
-// loading those commands' modules once in a plain `node` (V8 refuses a cache made under other
-// flags).
+// CommonJS module, which Node 20 can compile with V8's code cache; then the cache, made in a
+// plain `node` (V8 refuses a cache made under other flags) by loading those commands' modules
+// and running each once on a throwaway practice (makeCodeCache).
 const fastDir = join(root, "dist", "cli-fast");
 // Only those three commands run from it (bin/nachklang.js): the command table's other commands
 // are left out (about two thirds of the file, read at every start). Should one be called
