@@ -12,12 +12,10 @@ import { beginAge, READ_CHUNK } from "./age.js";
 import { ownBuffer, payloadCodec, runCodec } from "./payload.js";
 import { EntryError, type EntryEvent } from "./entries.js";
 import type { EntryTarget, FromWorker, ToWorker } from "./payload-worker.js";
-
-export type { EntryTarget };
 import { writeFully } from "../practice/home.js";
 import { takeWorker } from "./worker-spare.js";
 
-export { prepareWorker, WORKER_FROM_BYTES } from "./worker-spare.js";
+export type { EntryTarget };
 
 /** A fixed set of equal buffers, lent out and given back; `acquire` waits while all are out. */
 export class BufferPool {

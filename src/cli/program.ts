@@ -20,7 +20,7 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
   /**
    * Wrap a lazily loaded command module's exported function as a commander action. `ahead`
    * names the files of a command that may need the payload worker: for large ones it is
-   * started before the command's modules load (the command decides again, and takes it).
+   * started here, before the command's modules load, and the command's payload takes it.
    */
   const lazy =
     (load: Loader, fn = "run", ahead?: (...args: never[]) => readonly string[]) =>

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { openBundle, opensOnWorker, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
-import { prepareWorker } from "../../bundle/payload-thread.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
 import type { AgeKeys } from "../../bundle/age.js";
@@ -78,12 +77,11 @@ function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?:
   });
 }
 
-/** Where `bundle` is read, decided once; a large bundle's payload worker starts while the keys are unlocked. */
+/** Where `bundle` is read, decided once (for a large bundle the command table has already started the worker). */
 async function prepare(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey; onWorker: boolean }> {
   // A bundle that is not there is named before any passphrase is asked for (as `seal` does).
   if (!(await exists(bundle))) throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
   const onWorker = await opensOnWorker(bundle);
-  if (onWorker) prepareWorker();
   return { ...(await keysFor(ctx, opts)), onWorker };
 }
 

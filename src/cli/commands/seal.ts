@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { describeFile, sealBundle, sealsOnWorker } from "../../bundle/seal.js";
-import { prepareWorker } from "../../bundle/payload-thread.js";
 import { exists } from "../../practice/home.js";
 import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
@@ -10,9 +9,8 @@ import { practicePublic } from "./keys.js";
 export async function run(ctx: CliContext, files: string[], opts: { to: string; note?: string; out?: string; passphraseFile?: string }): Promise<void> {
   for (const file of files) if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
-  // Decided once; a large payload's worker starts while the keyring is unlocked.
+  // Decided once (for large input the command table has already started the worker).
   const onWorker = await sealsOnWorker(files);
-  if (onWorker) prepareWorker();
   const practice = await unlockPractice(ctx, opts.passphraseFile);
   const client = practice.clients.require(opts.to);
   const { keyring } = practice;
