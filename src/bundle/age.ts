@@ -66,7 +66,10 @@ export const nativeScrypt: DeriveKey = (passphrase, salt, logN) =>
   );
 
 function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
-  return Buffer.from(hkdf(sha256, fileKey, nonce, te.encode("payload"), 32));
+  // A view of hkdf's own array, not a copy into Node's shared buffer pool: wiping it wipes the
+  // only copy, and handing it to a worker sends these 32 bytes and nothing else.
+  const key = hkdf(sha256, fileKey, nonce, te.encode("payload"), 32);
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
 }
 
 /**

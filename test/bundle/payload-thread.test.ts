@@ -16,7 +16,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import tar from "tar-stream";
-import { decryptAge, decryptHeader, encryptAge } from "../../src/bundle/age.js";
+import { beginAge, decryptAge, decryptHeader, encryptAge } from "../../src/bundle/age.js";
 import { EntryError, readEntries, type EntryEvent } from "../../src/bundle/entries.js";
 import { openBundle } from "../../src/bundle/open.js";
 import { BufferPool, entriesOnWorker, PayloadThreadError, sealToFile } from "../../src/bundle/payload-thread.js";
@@ -81,6 +81,19 @@ describe("BufferPool", () => {
     pool.close(new Error("gone"));
     await expect(stuck).rejects.toThrow("gone");
     await expect(pool.acquire()).rejects.toThrow("gone");
+  });
+});
+
+describe("beginAge", () => {
+  it("makes the payload key a buffer of its own, so that wiping it wipes it and the worker is sent nothing else", async () => {
+    // Buffer.from(bytes) would put small keys into Node's shared 8 KiB pool; a worker is then
+    // sent the whole pool, whatever else is in it.
+    const keys = await Promise.all([1, 2, 3].map(() => beginAge([practice.recipient])));
+    for (const { key } of keys) {
+      expect(key.byteLength).toBe(32);
+      expect(key.buffer.byteLength).toBe(32);
+    }
+    expect(new Set(keys.map(({ key }) => key.toString("hex"))).size).toBe(3);
   });
 });
 
