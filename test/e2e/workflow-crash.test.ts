@@ -18,7 +18,10 @@ let template: string;
 let cleanups: (() => Promise<void>)[] = [];
 let scratch: string;
 
-/** The batches' temporary folders go into the scratch folder: a process killed with SIGKILL cannot remove its own. */
+/**
+ * The batches' temporary folders go into the scratch folder: a process killed with SIGKILL
+ * cannot remove its own; the next run must (src/temp.ts), and the test checks that it did.
+ */
 function env(home: string): NodeJS.ProcessEnv {
   return { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8", TMPDIR: join(scratch, "tmp") };
 }
@@ -114,6 +117,10 @@ describe("crash safety", () => {
       const third = await runBatch(home, join(home, "batch.yaml"));
       expect(third.code).toBe(0);
       await check(home);
+      // No plaintext left behind: the runs after a kill removed what the killed ones left in the
+      // temporary folder and in the outbox's staging.
+      expect(await readdir(join(scratch, "tmp")), `trial ${trial}`).toEqual([]);
+      expect((await readdir(join(home, "outbox"))).filter((n) => n.startsWith(".staging-")), `trial ${trial}`).toEqual([]);
     }
     expect(killed).toBeGreaterThanOrEqual(TRIALS);
   }, 1_200_000);
