@@ -14,8 +14,8 @@
 import type { Script as ScriptType } from "node:vm";
 
 // Builtins through process.getBuiltinModule rather than `import`: an ES module gets a module
-// facade made for each builtin it imports, about 12 ms of CPU time at every start of these
-// commands here (hyperfine, 60 runs each; the CLI itself requires them without facades).
+// facade made for each builtin it imports, about 15 ms of CPU time at every start of these
+// commands here (docs/decisions/fast-start.md); the CLI itself requires them without facades.
 const { readFileSync } = process.getBuiltinModule("node:fs");
 const { createRequire } = process.getBuiltinModule("node:module");
 const path = process.getBuiltinModule("node:path");
