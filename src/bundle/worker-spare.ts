@@ -1,17 +1,15 @@
 /**
  * The payload worker's thread, started ahead of its job. A light module (no crypto, no tar): the
  * command table loads it before a large `seal`, `open` or `verify` loads its own modules, so
- * that the worker's start-up (a new isolate and its modules) overlaps the command's.
+ * that the worker's start-up (a new isolate and its modules) overlaps the command's. The fast
+ * start of those commands starts it earlier still, before the CLI loads (worker-ahead.ts).
  */
 import { stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { packagePath } from "../package-root.js";
+import { handedOver, prepared, WORKER_FROM_BYTES, type PreparedWorker } from "./worker-ahead.js";
 
-/**
- * Bundles (sealing: the items' total) from this size go through the worker; below, starting it
- * costs more than it saves (1-byte seal 0.52–0.63 s with it, 0.41–0.46 s without, here).
- */
-export const WORKER_FROM_BYTES = 8 * 1024 * 1024;
+export { WORKER_FROM_BYTES };
 
 /** The sizes of `files` added up, as the file system reports them now (a file that cannot be read counts nothing: its command reports it). */
 export async function totalSize(files: readonly string[]): Promise<number> {
@@ -26,30 +24,25 @@ export async function reachesWorkerSize(files: readonly string[]): Promise<boole
 
 const newWorker = () => new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
 
-/** A worker started ahead of its job (`prepareWorker`); `down` once it failed or stopped before being taken. */
-let spare: { readonly worker: Worker; down: boolean } | undefined;
+/** The worker started ahead of its job (`prepareWorker`). */
+let spare: PreparedWorker | undefined;
 
 /**
  * Start the payload worker now, for a job that will need it (a large seal or open): its start-up
  * (30–110 ms here) then overlaps the caller's own (loading the command, unlocking the keyring,
  * reading the header) instead of holding up the payload. Until the job takes it, it does not
  * keep the process alive; if it fails meanwhile, the job starts another and reports that one's
- * failure.
+ * failure. A worker the fast start already made (worker-ahead.ts) is taken instead.
  */
 export function prepareWorker(): void {
-  if (spare !== undefined) return;
-  const prepared = { worker: newWorker(), down: false };
-  prepared.worker.unref();
-  prepared.worker.once("error", () => (prepared.down = true));
-  prepared.worker.once("exit", () => (prepared.down = true));
-  spare = prepared;
+  spare ??= handedOver() ?? prepared(newWorker());
 }
 
 /** The prepared worker if it is still up, else a new one; kept alive (ref'd) from now on. */
 export function takeWorker(): Worker {
-  const prepared = spare;
+  const ahead = spare ?? handedOver();
   spare = undefined;
-  const worker = prepared !== undefined && !prepared.down ? prepared.worker : newWorker();
+  const worker = ahead !== undefined && !ahead.down ? ahead.worker : newWorker();
   worker.ref();
   return worker;
 }

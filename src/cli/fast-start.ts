@@ -12,11 +12,12 @@
  * (`npm run build`) after changing Node to get the speed back.
  */
 import type { Script as ScriptType } from "node:vm";
+import { prepared, WORKER_FROM_BYTES, type PreparedWorker } from "../bundle/worker-ahead.js";
 
 // Builtins through process.getBuiltinModule rather than `import`: an ES module gets a module
 // facade made for each builtin it imports, about 15 ms of CPU time at every start of these
 // commands here (docs/decisions/fast-start.md); the CLI itself requires them without facades.
-const { readFileSync } = process.getBuiltinModule("node:fs");
+const { readFileSync, statSync } = process.getBuiltinModule("node:fs");
 const { createRequire } = process.getBuiltinModule("node:module");
 const path = process.getBuiltinModule("node:path");
 const { fileURLToPath } = process.getBuiltinModule("node:url");
@@ -25,13 +26,14 @@ const { Script, constants } = process.getBuiltinModule("node:vm");
 interface FastCli {
   main(argv: readonly string[]): Promise<void>;
   warmUp(): Promise<void>;
+  handOver(worker: PreparedWorker): void;
 }
 
-/** A file of the fast build. This module is src/cli/ (tests) or dist/cli/: the package is two folders up. */
-const built = (name: string) => fileURLToPath(new URL(`../../dist/cli-fast/${name}`, import.meta.url));
+/** A file of the build. This module is src/cli/ (tests) or dist/cli/: the package is two folders up. */
+const built = (name: string) => fileURLToPath(new URL(`../../dist/${name}`, import.meta.url));
 /** One function expression, as Node wraps a CommonJS module, in plain ASCII (scripts/build-cli.js). */
-const source = () => built("cli.js");
-const cacheFile = () => built("cli.cache");
+const source = () => built("cli-fast/cli.js");
+const cacheFile = () => built("cli-fast/cli.cache");
 
 /** The CLI's CommonJS build, compiled with the code cache if there is one V8 accepts. */
 export function loadFastCli(useCache = true): { cli: FastCli; script: ScriptType } {
@@ -61,8 +63,34 @@ export function codeCacheUsed(): boolean {
   return script.cachedDataRejected === false;
 }
 
+/**
+ * The payload worker (the file worker-spare.ts starts), started now if an argument names a
+ * file of WORKER_FROM_BYTES or more: the bundle a large `open` or `verify` reads, or an item of
+ * a large `seal`. Its start-up (30–110 ms here) then runs beside loading the CLI rather than
+ * after it; starting it with the command's arguments parsed was often too late, and the payload
+ * waited for it. Arguments are not parsed here, only looked at: an option's value that happens
+ * to name a large file starts a worker that is not used (it does not keep the process alive).
+ */
+export function workerAhead(args: readonly string[]): PreparedWorker | undefined {
+  const large = args.some((arg) => {
+    if (arg.startsWith("-")) return false;
+    try {
+      const info = statSync(arg, { throwIfNoEntry: false });
+      return info !== undefined && info.isFile() && info.size >= WORKER_FROM_BYTES;
+    } catch {
+      return false;
+    }
+  });
+  if (!large) return undefined;
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
+  return prepared(new Worker(built("cli-bundle/payload-worker.js")));
+}
+
 export async function start(argv: readonly string[]): Promise<void> {
-  await loadFastCli().cli.main(argv);
+  const worker = workerAhead(argv.slice(2));
+  const { cli } = loadFastCli();
+  if (worker !== undefined) cli.handOver(worker);
+  await cli.main(argv);
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * The fast start of `seal`, `open` and `verify` (src/cli/fast-start.ts): the shim sends exactly
- * those commands to the single-file build, V8 takes the code cache the build made, and a cache
- * V8 refuses (damaged, or from another Node) only costs speed.
+ * those commands to the single-file build, which is handed the payload worker when an argument
+ * names a large file; V8 takes the code cache the build made, and a cache V8 refuses (damaged,
+ * or from another Node) only costs speed.
  */
-import { cp, mkdir, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WORKER_FROM_BYTES } from "../../src/bundle/worker-ahead.js";
 import { codeCacheUsed } from "../../src/cli/fast-start.js";
 import { initHome, ROOT, runCli, tempDir } from "../helpers/cli.js";
 
@@ -39,12 +41,22 @@ describe("fast start", () => {
 
   it("the shim sends seal, open and verify (after global options) to it, and nothing else", async () => {
     const root = await copyPackage("marked");
-    // In place of the single-file build: a program that only says it ran.
-    await writeFile(join(root, "dist", "cli-fast", "cli.js"), '(function (exports) { exports.main = async () => { process.stdout.write("fast start\\n"); }; })');
+    // In place of the single-file build: a program that only says it ran, and whether the
+    // payload worker was started ahead and handed over (it stops it at once).
+    await writeFile(
+      join(root, "dist", "cli-fast", "cli.js"),
+      '(function (exports) { exports.main = async () => { process.stdout.write("fast start\\n"); }; exports.handOver = (ahead) => { process.stdout.write("worker handed over\\n"); void ahead.worker.terminate(); }; })',
+    );
     const bin = join(root, "bin", "nachklang.js");
     const run = (...args: string[]) => runCli(args, { home: home.home, env: {}, cwd: work.dir, bin });
     for (const args of [["seal", "note.txt", "--to", "k042"], ["--home", home.home, "--lang", "de", "open", "x.age"], ["--json", "verify", "x.age"]]) {
       expect((await run(...args)).stdout, args.join(" ")).toBe("fast start\n");
+    }
+    // A file large enough for the payload worker: started before the CLI loads, and handed over.
+    await writeFile(join(work.dir, "large.bin"), "");
+    await truncate(join(work.dir, "large.bin"), WORKER_FROM_BYTES);
+    for (const args of [["seal", "note.txt", "large.bin", "--to", "k042"], ["--json", "verify", "large.bin"]]) {
+      expect((await run(...args)).stdout, args.join(" ")).toBe("worker handed over\nfast start\n");
     }
     for (const args of [["client", "list"], ["--home", home.home, "keys", "show"], ["--help"]]) {
       const result = await run(...args);
