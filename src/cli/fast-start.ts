@@ -82,8 +82,13 @@ export function workerAhead(args: readonly string[]): PreparedWorker | undefined
     }
   });
   if (!large) return undefined;
-  const { Worker } = process.getBuiltinModule("node:worker_threads");
-  return prepared(new Worker(built("cli-bundle/payload-worker.js")));
+  try {
+    const { Worker } = process.getBuiltinModule("node:worker_threads");
+    return prepared(new Worker(built("cli-bundle/payload-worker.js")));
+  } catch {
+    // Only a head start: the command starts the worker itself, and reports if that fails.
+    return undefined;
+  }
 }
 
 export async function start(argv: readonly string[]): Promise<void> {
