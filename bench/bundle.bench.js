@@ -1,7 +1,8 @@
 // Seal/open throughput and peak memory against the stock `age` CLI on the same file, and
 // `nachklang --help` start-up against `node -e 0`. Prints ratios from one run.
 //
-// Size: BENCH_MB (default 256); BENCH_RUNS (default 3) runs of each, interleaved, medians shown.
+// Size: BENCH_MB (default 256); BENCH_RUNS (default 5: single runs here vary by 20 % and more)
+// runs of each, interleaved, medians shown.
 // Before every timed run the page cache of the input is warmed and dirty pages are flushed
 // (`sync`), so that neither tool pays for the other's write-back; these machines' disks are noisy.
 // The keyring uses the test-only low scrypt work factor so the figures measure bundle
@@ -22,7 +23,7 @@ import { measure, hasCommand, median, fmt } from "./lib.js";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = join(root, "bin", "nachklang.js");
 const mb = Number(process.env.BENCH_MB ?? 256);
-const runs = Number(process.env.BENCH_RUNS ?? 3);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
 
 if (!hasCommand("age")) {
   console.log("SKIPPED: the age CLI is not installed (apt-get install age)");
