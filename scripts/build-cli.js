@@ -27,6 +27,21 @@ const zodEnglishOnly = {
     }));
   },
 };
+// commander requires child_process at load, only to run executable subcommands (nachklang has
+// none); loading it also loads net, dgram and more, about 4 ms of every start (`--help`
+// included). Required on first use instead.
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, name) => require("node:child_process")[name] });',
+      loader: "js",
+    }));
+  },
+};
 const outdir = join(root, "dist", "cli-bundle");
 await rm(outdir, { recursive: true, force: true });
 const shared = {
@@ -38,7 +53,7 @@ const shared = {
   external: ["sharp", "fluent-ffmpeg", "@ffmpeg-installer/*", "@ffprobe-installer/*", "conf", "playwright-core"],
   legalComments: "linked",
   logLevel: "warning",
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, lazyChildProcess],
 };
 await build({
   // The payload worker is a second entry: the worker thread of sealing loads it by path.
@@ -84,7 +99,7 @@ await build({
   entryPoints: [join(root, "src", "cli", "main.ts")],
   outfile: fastFile,
   format: "cjs",
-  plugins: [zodEnglishOnly, fastOnly],
+  plugins: [zodEnglishOnly, lazyChildProcess, fastOnly],
   minifyWhitespace: true,
   charset: "ascii",
   define: { "import.meta.url": "__nachklangUrl" },

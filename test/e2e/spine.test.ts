@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, PASSPHRASE, ROOT, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { BIN, FIXTURES, PASSPHRASE, ROOT, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
 import { hasCommand } from "../helpers/tools.js";
 
 const NO_AGE = !hasCommand("age");
@@ -353,6 +353,28 @@ describe("--help and --version", () => {
     expect(r.stdout).toContain("Examples:");
     expect(r.stdout).toContain("npx nachklang demo");
     expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 failure, 2 usage\/configuration, 3 partial, 4 refused by policy, 5 integrity/);
+  });
+
+  it("--help loads only the command table: no crypto, no threads, no media, nothing that spawns processes", async () => {
+    const work = await tempDir("nachklang-help-");
+    try {
+      // Node's own modules the process loaded besides its start-up, printed at exit.
+      const preload = join(work.dir, "loaded.cjs");
+      await writeFile(
+        preload,
+        'const before = new Set(process.moduleLoadList); process.on("exit", () => process.stderr.write("\\nLOADED " + process.moduleLoadList.filter((m) => !before.has(m)).join(",") + "\\n"));',
+      );
+      const r = spawnSync(process.execPath, ["--require", preload, BIN, "--help"], { encoding: "utf8" });
+      expect(r.status).toBe(0);
+      const loaded = (/LOADED (.*)/.exec(r.stderr)?.[1] ?? "").split(",");
+      // The list is real: the loader of the command table's ES modules is in it.
+      expect(loaded).toContain("NativeModule internal/modules/esm/loader");
+      for (const name of ["crypto", "worker_threads", "child_process", "zlib", "http", "https"]) {
+        expect(loaded, name).not.toContain(`NativeModule ${name}`);
+      }
+    } finally {
+      await work.cleanup();
+    }
   });
 
   it("a command's --help lists its options", async () => {
