@@ -96,7 +96,7 @@ await rm(fastDir, { recursive: true, force: true });
 const fastFile = join(fastDir, "cli.js");
 await build({
   ...shared,
-  entryPoints: [join(root, "src", "cli", "main.ts")],
+  entryPoints: [join(root, "src", "cli", "fast-main.ts")],
   outfile: fastFile,
   format: "cjs",
   plugins: [zodEnglishOnly, lazyChildProcess, fastOnly],

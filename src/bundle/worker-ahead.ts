@@ -1,7 +1,7 @@
 /**
- * The payload worker started ahead of its job, as small as can be: no imports, so that the fast
- * start (src/cli/fast-start.ts) can use it before anything else loads. worker-spare.ts holds the
- * rest (starting, taking).
+ * The payload worker started ahead of its job, as small as can be (nothing imported at run
+ * time), so that the fast start (src/cli/fast-start.ts) can use it before anything else loads.
+ * worker-spare.ts holds the rest (starting, taking).
  */
 import type { Worker } from "node:worker_threads";
 

@@ -8,9 +8,6 @@ import { systemLang, isLang, type Lang } from "../lang.js";
 import { buildProgram } from "./program.js";
 import { runCleanups } from "../temp.js";
 
-// For the fast start (fast-start.ts), which may start the payload worker before this loads.
-export { handOver } from "../bundle/worker-ahead.js";
-
 function langFromArgv(argv: readonly string[]): Lang | undefined {
   const i = argv.findIndex((a) => a === "--lang" || a.startsWith("--lang="));
   if (i < 0) return undefined;

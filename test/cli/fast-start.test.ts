@@ -8,7 +8,7 @@ import { cp, mkdir, symlink, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WORKER_FROM_BYTES } from "../../src/bundle/worker-ahead.js";
-import { codeCacheUsed } from "../../src/cli/fast-start.js";
+import { codeCacheUsed, loadFastCli } from "../../src/cli/fast-start.js";
 import { initHome, ROOT, runCli, tempDir } from "../helpers/cli.js";
 
 let work: { dir: string; cleanup: () => Promise<void> };
@@ -37,6 +37,12 @@ afterAll(async () => {
 describe("fast start", () => {
   it("V8 takes the code cache the build made", () => {
     expect(codeCacheUsed()).toBe(true);
+  });
+
+  it("the single-file build takes a worker handed over (its entry is fast-main.ts)", () => {
+    const { cli } = loadFastCli();
+    expect(typeof cli.handOver).toBe("function");
+    expect(typeof cli.main).toBe("function");
   });
 
   it("the shim sends seal, open and verify (after global options) to it, and nothing else", async () => {
