@@ -355,7 +355,7 @@ describe("--help and --version", () => {
     expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 failure, 2 usage\/configuration, 3 partial, 4 refused by policy, 5 integrity/);
   });
 
-  it("--help loads only the command table: no crypto, no threads, no media, nothing that spawns processes", async () => {
+  it("--help loads only the command table: no crypto, no threads, no compression or HTTP, nothing that spawns processes", async () => {
     const work = await tempDir("nachklang-help-");
     try {
       // Node's own modules the process loaded besides its start-up, printed at exit.
