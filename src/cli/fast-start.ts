@@ -64,24 +64,26 @@ export function codeCacheUsed(): boolean {
 }
 
 /**
- * The payload worker (the file worker-spare.ts starts), started now if an argument names a
- * file of WORKER_FROM_BYTES or more: the bundle a large `open` or `verify` reads, or an item of
- * a large `seal`. Its start-up (30–110 ms here) then runs beside loading the CLI rather than
- * after it; starting it with the command's arguments parsed was often too late, and the payload
- * waited for it. Arguments are not parsed here, only looked at: an option's value that happens
- * to name a large file starts a worker that is not used (it does not keep the process alive).
+ * The payload worker (the file worker-spare.ts starts), started now if the files the arguments
+ * name come to WORKER_FROM_BYTES or more, as the commands decide it: the bundle of a large
+ * `open` or `verify`, the items of a large `seal`. Its start-up (30–110 ms here) then runs
+ * beside loading the CLI rather than after it; starting it with the command's arguments parsed
+ * was often too late, and the payload waited for it. Arguments are not parsed here, only looked
+ * at: an option's value that names a file counts too, and should that start a worker the
+ * command does not use, the worker does not keep the process alive.
  */
 export function workerAhead(args: readonly string[]): PreparedWorker | undefined {
-  const large = args.some((arg) => {
-    if (arg.startsWith("-")) return false;
+  let total = 0;
+  for (const arg of args) {
+    if (arg.startsWith("-")) continue;
     try {
       const info = statSync(arg, { throwIfNoEntry: false });
-      return info !== undefined && info.isFile() && info.size >= WORKER_FROM_BYTES;
+      if (info?.isFile() === true) total += info.size;
     } catch {
-      return false;
+      // Not a path (a NUL in it, say): the command reports what it makes of it.
     }
-  });
-  if (!large) return undefined;
+  }
+  if (total < WORKER_FROM_BYTES) return undefined;
   try {
     const { Worker } = process.getBuiltinModule("node:worker_threads");
     return prepared(new Worker(built("cli-bundle/payload-worker.js")));

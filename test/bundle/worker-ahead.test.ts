@@ -1,8 +1,9 @@
 /**
  * The payload worker started ahead (src/bundle/worker-ahead.ts, src/bundle/worker-spare.ts, and
- * the fast start's `workerAhead`): it is started only when an argument names a file large enough
- * to need it, it is the payload worker, a worker handed over by the fast start is the one the
- * job takes (a second one is stopped), and one that stopped before being taken is replaced.
+ * the fast start's `workerAhead`): it is started only when the files the arguments name are
+ * large enough together to need it, it is the payload worker, a worker handed over by the fast
+ * start is the one the job takes (a second one is stopped), and one that stopped before being
+ * taken is replaced.
  */
 import { mkdir, mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -42,13 +43,19 @@ async function isPayloadWorker(worker: Worker): Promise<boolean> {
 }
 
 describe("workerAhead (the fast start)", () => {
-  it("starts nothing for small files, folders, missing paths, options and their values", () => {
+  it("starts nothing for files below WORKER_FROM_BYTES together, folders, missing paths, options and their values", () => {
     expect(workerAhead(["seal", small, "--to", "k042"])).toBeUndefined();
     expect(workerAhead(["--home", dir, "open", join(dir, "folder")])).toBeUndefined();
     expect(workerAhead(["verify", join(dir, "missing.age"), "--identity", small])).toBeUndefined();
     expect(workerAhead([`--out=${large}`, "seal", small])).toBeUndefined();
     expect(workerAhead(["seal", "bad\0name"])).toBeUndefined();
     expect(workerAhead([])).toBeUndefined();
+  });
+
+  it("starts the payload worker when the files named come to WORKER_FROM_BYTES or more, as a seal's items count", async () => {
+    const two = workerAhead(["seal", small, "--note", "x", small, "--to", "k042"]);
+    expect(two).toBeDefined();
+    await two!.worker.terminate();
   });
 
   it("starts the payload worker when any argument names a file of WORKER_FROM_BYTES or more, not keeping the process alive", async () => {
