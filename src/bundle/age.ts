@@ -1,9 +1,11 @@
 /**
  * age v1 (age-encryption.org/v1) for bundles, streamed so memory stays flat whatever the size.
  *
- * The header — recipient stanzas, X25519 and scrypt wrapping, the header MAC, armor — comes
- * from the reference implementation (`age-encryption`, typage); only the scrypt stanza is
- * unwrapped by scrypt-identity.ts, with `node:crypto`'s scrypt instead of the pure-JS one.
+ * The header for X25519 recipients and identities and for passphrases (all nachklang makes and
+ * holds) is age-header.ts, on `node:crypto`; the scrypt stanza is unwrapped by
+ * scrypt-identity.ts, with `node:crypto`'s scrypt. Other recipient and identity types (hybrid
+ * post-quantum, tag) and ASCII armor are left to the reference implementation (`age-encryption`,
+ * typage), loaded only when such a key or file comes along.
  * The payload STREAM (ChaCha20-Poly1305 in 64 KiB chunks, nonce = 11-byte big-endian counter ‖
  * last-chunk flag, in payload.ts) runs on `node:crypto`'s RFC 8439 AEAD, about 25× faster here
  * than the pure-JS one; the C2SP CCTV vectors and round-trips against typage and the `age` CLI
@@ -12,11 +14,12 @@
 import { randomBytes, scrypt } from "node:crypto";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { Decrypter, Encrypter, armor, type Recipient } from "age-encryption";
+import type { Encrypter, Recipient } from "age-encryption";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { PayloadError, runCodec, type CodecMode } from "./payload.js";
+import { PayloadError, payloadCodec, runCodec, type CodecMode } from "./payload.js";
 import { ScryptIdentity, type DeriveKey } from "./scrypt-identity.js";
+import { X25519Identity, encodeHeader, isX25519Identity, isX25519Recipient, parseHeader, unwrapHeader, wrapForPassphrase, wrapForX25519, type HeaderIdentity } from "./age-header.js";
 
 /** Read size for bundle and item files: large reads keep per-chunk stream overhead low. */
 export const READ_CHUNK = 1024 * 1024;
@@ -59,10 +62,13 @@ export interface OpenedHeader {
   readonly payload: AsyncGenerator<Buffer>;
 }
 
-/** age's scrypt on `node:crypto` (libuv's pool): 128·r·N bytes of memory, allowed explicitly. */
+/**
+ * age's scrypt on `node:crypto` (libuv's pool), with the memory it needs allowed explicitly:
+ * OpenSSL counts 128·r·(N + p + 2) bytes (r = 8, p = 1).
+ */
 export const nativeScrypt: DeriveKey = (passphrase, salt, logN) =>
   new Promise((resolve, reject) =>
-    scrypt(passphrase, salt, 32, { N: 2 ** logN, r: 8, p: 1, maxmem: 129 * 8 * 2 ** logN }, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(passphrase, salt, 32, { N: 2 ** logN, r: 8, p: 1, maxmem: 128 * 8 * (2 ** logN + 3) }, (error, key) => (error ? reject(error) : resolve(key))),
   );
 
 function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
@@ -77,7 +83,7 @@ function payloadKey(fileKey: Uint8Array, nonce: Uint8Array): Buffer {
  * collects the result through `Response`, which loads Node's whole fetch stack (about 20 ms at
  * every start). The output is the same.
  */
-export async function encryptWhole(encrypter: Encrypter, plaintext: Uint8Array): Promise<Uint8Array> {
+async function encryptWhole(encrypter: Encrypter, plaintext: Uint8Array): Promise<Uint8Array> {
   const source = new ReadableStream<Uint8Array>({
     start(controller) {
       if (plaintext.length > 0) controller.enqueue(plaintext);
@@ -96,6 +102,12 @@ export async function encryptWhole(encrypter: Encrypter, plaintext: Uint8Array):
  */
 async function makeHeader(recipients: readonly string[]): Promise<{ header: Uint8Array; fileKey: Uint8Array }> {
   if (recipients.length === 0) throw new Error("at least one recipient is required");
+  if (recipients.every(isX25519Recipient)) {
+    const fileKey = randomBytes(16);
+    return { header: encodeHeader(recipients.map((r) => wrapForX25519(fileKey, r)), fileKey), fileKey };
+  }
+  // A recipient type of typage's alone (hybrid post-quantum, tag): its header, all recipients in it.
+  const { Encrypter } = await import("age-encryption");
   let fileKey: Uint8Array | undefined;
   const capture: Recipient = {
     wrapFileKey(key) {
@@ -122,6 +134,32 @@ export async function beginAge(recipients: readonly string[]): Promise<{ prefix:
   const key = payloadKey(fileKey, nonce);
   fileKey.fill(0);
   return { prefix: Buffer.concat([header, nonce]), key };
+}
+
+/** The complete age file of `plaintext` after `prefix` (header and nonce), sealed under `key`, which is wiped. */
+function sealWhole(prefix: Buffer, key: Buffer, plaintext: Uint8Array): Buffer {
+  try {
+    const codec = payloadCodec("seal", key);
+    return Buffer.concat([prefix, codec.push(plaintext), codec.finish()]);
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** Encrypt bytes to age recipients (`age1…`): the complete age file. */
+export async function encryptBytes(plaintext: Uint8Array, recipients: readonly string[]): Promise<Buffer> {
+  const { prefix, key } = await beginAge(recipients);
+  return sealWhole(prefix, key, plaintext);
+}
+
+/** Encrypt bytes to a passphrase (age's scrypt recipient, work factor 2^logN): the complete age file. */
+export async function encryptBytesWithPassphrase(plaintext: Uint8Array, passphrase: string, logN: number): Promise<Buffer> {
+  const fileKey = randomBytes(16);
+  const header = encodeHeader([await wrapForPassphrase(fileKey, passphrase, logN, nativeScrypt)], fileKey);
+  const nonce = randomBytes(NONCE);
+  const key = payloadKey(fileKey, nonce);
+  fileKey.fill(0);
+  return sealWhole(Buffer.concat([header, nonce]), key, plaintext);
 }
 
 /**
@@ -269,6 +307,7 @@ async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOpt
       chunks.push(Buffer.from(c));
     }
     let binary: Uint8Array;
+    const { armor } = await import("age-encryption");
     try {
       binary = armor.decode(Buffer.concat(chunks).toString("latin1"));
     } catch (error) {
@@ -278,12 +317,9 @@ async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOpt
   }
   const header = await readHeader(reader);
   checkMacLine(header);
-  const decrypter = new Decrypter();
-  for (const identity of keys.identities ?? []) decrypter.addIdentity(identity);
-  for (const passphrase of keys.passphrases ?? []) decrypter.addIdentity(new ScryptIdentity(passphrase, nativeScrypt));
   let fileKey: Uint8Array;
   try {
-    fileKey = await decrypter.decryptHeader(header);
+    fileKey = await unwrapFileKey(header, keys);
   } catch (error) {
     throw classifyHeaderError(error);
   }
@@ -291,6 +327,22 @@ async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOpt
   const key = payloadKey(fileKey, reader.take(NONCE));
   fileKey.fill(0);
   return { key, payload: reader.rest() };
+}
+
+/** The file key of a complete header, for X25519 identities and passphrases here, for other identity types by typage. */
+async function unwrapFileKey(header: Uint8Array, keys: AgeKeys): Promise<Uint8Array> {
+  const identities = keys.identities ?? [];
+  if (identities.every(isX25519Identity)) {
+    const parsed = parseHeader(header);
+    const all: HeaderIdentity[] = identities.map((i) => new X25519Identity(i));
+    for (const passphrase of keys.passphrases ?? []) all.push(new ScryptIdentity(passphrase, nativeScrypt));
+    return unwrapHeader(parsed, all);
+  }
+  const { Decrypter } = await import("age-encryption");
+  const decrypter = new Decrypter();
+  for (const identity of identities) decrypter.addIdentity(identity);
+  for (const passphrase of keys.passphrases ?? []) decrypter.addIdentity(new ScryptIdentity(passphrase, nativeScrypt));
+  return decrypter.decryptHeader(header);
 }
 
 /**

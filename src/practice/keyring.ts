@@ -3,11 +3,11 @@
  * (scrypt): the age X25519 identity, the Ed25519 signing key (minisign), channel secrets.
  * Unlocking is deliberately slow (scrypt); unlock once per process.
  */
-import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
+import { generateX25519Identity, x25519Recipient } from "../bundle/age-header.js";
 import { exists } from "./home.js";
 import { readSealedWithPassphrase, writeSealedWithPassphrase } from "./sealed-file.js";
 
@@ -33,11 +33,11 @@ const stored = z
   })
   .strict();
 
-async function fromStored(data: z.infer<typeof stored>): Promise<Keyring> {
+function fromStored(data: z.infer<typeof stored>): Keyring {
   const signing = signingKeyFromSeed(unhex(data.signing.seed), unhex(data.signing.keyId), nodeEd25519);
   return {
     ageIdentity: data.ageIdentity,
-    ageRecipient: await identityToRecipient(data.ageIdentity),
+    ageRecipient: x25519Recipient(data.ageIdentity),
     signing,
     keyId: formatKeyId(signing.keyId),
     secrets: data.secrets,
@@ -55,9 +55,9 @@ function toStored(k: Keyring): z.infer<typeof stored> {
 
 export async function createKeyring(path: string, passphrase: string): Promise<Keyring> {
   if (await exists(path)) throw new UserError(ExitCode.usage, "practice.exists", { file: path });
-  const ageIdentity = await generateX25519Identity();
+  const ageIdentity = generateX25519Identity();
   const signing = generateSigningKey(nodeEd25519);
-  const keyring = await fromStored({
+  const keyring = fromStored({
     version: 1,
     ageIdentity,
     signing: { seed: hex(signing.seed), keyId: hex(signing.keyId) },
@@ -84,7 +84,12 @@ export async function unlockKeyring(path: string, passphrase: string): Promise<K
   }
   const parsed = stored.safeParse(json);
   if (!parsed.success) throw new UserError(ExitCode.failure, "practice.damaged", { file: path });
-  return fromStored(parsed.data);
+  try {
+    return fromStored(parsed.data);
+  } catch (error) {
+    // A stored key that is no key (the schema checks the shape, not the Bech32 checksum).
+    throw new UserError(ExitCode.failure, "practice.damaged", { file: path }, { cause: error });
+  }
 }
 
 /** Store a new keyring with one secret changed (`value` undefined removes it). */

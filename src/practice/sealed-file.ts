@@ -1,14 +1,12 @@
 /**
- * Small encrypted files at rest (keyring, client registry, cache entries): age v1, written by the
- * reference implementation atomically with mode 0600, read by the bundle code's decrypter (the
- * same conformance-tested path). Neither goes through typage's byte-array API, which loads the
- * fetch stack just to collect a stream (about 20 ms at every start).
+ * Small encrypted files at rest (keyring, client registry, cache entries): age v1 through the
+ * bundle code's age (src/bundle/age.ts, the same conformance-tested path both ways), written
+ * atomically with mode 0600.
  */
 import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { Encrypter } from "age-encryption";
-import { decryptAge, encryptWhole, type AgeKeys } from "../bundle/age.js";
+import { decryptAge, encryptBytes, encryptBytesWithPassphrase, type AgeKeys } from "../bundle/age.js";
 import { writePrivateFile } from "./home.js";
 
 const bytes = (plaintext: Uint8Array | string): Uint8Array => (typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext);
@@ -27,9 +25,7 @@ export function scryptLogN(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 export async function writeSealedToRecipients(path: string, plaintext: Uint8Array | string, recipients: readonly string[]): Promise<void> {
-  const e = new Encrypter();
-  for (const r of recipients) e.addRecipient(r);
-  await writePrivateFile(path, await encryptWhole(e, bytes(plaintext)));
+  await writePrivateFile(path, await encryptBytes(bytes(plaintext), recipients));
 }
 
 export async function readSealedWithIdentity(path: string, identity: string): Promise<Uint8Array> {
@@ -37,10 +33,7 @@ export async function readSealedWithIdentity(path: string, identity: string): Pr
 }
 
 export async function writeSealedWithPassphrase(path: string, plaintext: Uint8Array | string, passphrase: string): Promise<void> {
-  const e = new Encrypter();
-  e.setPassphrase(passphrase);
-  e.setScryptWorkFactor(scryptLogN());
-  await writePrivateFile(path, await encryptWhole(e, bytes(plaintext)));
+  await writePrivateFile(path, await encryptBytesWithPassphrase(bytes(plaintext), passphrase, scryptLogN()));
 }
 
 /** Throws when the passphrase is wrong or the file is damaged. */

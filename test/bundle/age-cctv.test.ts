@@ -1,7 +1,8 @@
 /**
  * Every C2SP CCTV age test vector (npm `cctv-age`, from C2SP/CCTV `age/testdata/`) through the
- * decrypt path bundles use (src/bundle/age.ts), whole, in 1 KiB pieces and byte by byte, as
- * typage's testkit does. Each vector states the expected outcome and the SHA-256 of all the
+ * decrypt path bundles use (src/bundle/age.ts: its own header code, age-header.ts, for X25519
+ * identities and passphrases, typage for the 19 hybrid post-quantum vectors), whole, in 1 KiB
+ * pieces and byte by byte, as typage's testkit does. Each vector states the expected outcome and the SHA-256 of all the
  * plaintext an implementation may release, even when the payload later fails. Large bundles
  * open the payload in src/bundle/payload-thread.ts (`entriesOnWorker`, which reads the tar on
  * the worker): every vector goes through that path too, which must refuse exactly the payloads

@@ -67,6 +67,8 @@ describe("keyring", () => {
     for (const [name, content] of [
       ["json", JSON.stringify({ version: 1, hello: "world" })],
       ["text", "not json at all"],
+      // The right shape, but the identity's Bech32 checksum is broken.
+      ["key", JSON.stringify({ version: 1, ageIdentity: "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ", signing: { seed: "00".repeat(32), keyId: "00".repeat(8) }, secrets: {} })],
     ] as const) {
       const path = join(root, `damaged-${name}`, "keyring.age");
       await writeSealedWithPassphrase(path, content, PASSPHRASE);
