@@ -59,12 +59,16 @@ export async function sweepStale(parent: string): Promise<number> {
   return removed;
 }
 
+/** `sweepStale(parent)`, once per process and place. */
+export async function sweepStaleOnce(parent: string): Promise<void> {
+  if (swept.has(parent)) return;
+  swept.add(parent);
+  await sweepStale(parent);
+}
+
 /** A new private (0700) folder under `parent` (default: the system temp folder), removed at exit. */
 export async function makePrivateTemp(prefix = "nachklang-", parent = tmpdir()): Promise<string> {
-  if (!swept.has(parent)) {
-    swept.add(parent);
-    await sweepStale(parent);
-  }
+  await sweepStaleOnce(parent);
   // mkdtemp creates the folder with mode 0700.
   const dir = await mkdtemp(join(parent, `${prefix}pid${process.pid}-`));
   live.add(dir);

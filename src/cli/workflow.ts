@@ -12,6 +12,7 @@ import { openWorkflow, type Workflow } from "../followup/workflow.js";
 import type { Problem, Stage } from "../followup/ports.js";
 import type { CliContext } from "./context.js";
 import { unlockPractice, type Practice } from "./practice.js";
+import { sweepStaleOnce } from "../temp.js";
 
 export interface CliWorkflow {
   readonly practice: Practice;
@@ -25,6 +26,10 @@ export async function openCliWorkflow(
 ): Promise<CliWorkflow> {
   const now = clockFromEnv();
   const practice = await unlockPractice(ctx, passphraseFile);
+  // A run killed while it staged a follow-up leaves its staging folder (plaintext) in the
+  // outbox. The next run that stages removes it anyway; one that finds everything already
+  // staged would not, so every workflow command sweeps here.
+  await sweepStaleOnce(ctx.home.outbox);
   const { MediaCache } = await import("../media/index.js");
   const { mediaPipeline } = await import("../followup/media.js");
   const { homeworkLibrary } = await import("../followup/homework.js");

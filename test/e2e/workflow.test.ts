@@ -4,7 +4,8 @@
  * weekend, a daylight-saving change and holidays, batch validation, re-runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cp, readdir, readFile, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { unlockKeyring } from "../../src/practice/keyring.js";
@@ -286,5 +287,23 @@ followups:
     expect(r.stdout).toContain("2 follow-ups: 1 delivered, 0 in the outbox, 0 done before, 1 failed, 0 uncertain.");
     const listed = JSON.parse((await ok(["--json", "outbox", "list"], home)).stdout) as { client: string; state: string }[];
     expect(listed).toMatchObject([{ client: "k002", state: "failed" }]);
+  });
+});
+
+describe("after a killed run", () => {
+  it("a workflow command that stages nothing still removes the staging folder a dead process left in the outbox", async () => {
+    const home = await freshHome();
+    // The id of a process that has ended, and a staging folder named as that process names it.
+    const dead = Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
+    const outbox = join(home, "outbox");
+    await mkdir(outbox, { recursive: true, mode: 0o700 });
+    const staging = join(outbox, `.staging-pid${dead}-Ab12Cd`);
+    await mkdir(staging, { mode: 0o700 });
+    await writeFile(join(staging, "board.jpg"), "plaintext of a follow-up");
+    // A running process's folder stays: it may still be working in it.
+    const alive = join(outbox, `.staging-pid${process.pid}-Ef34Gh`);
+    await mkdir(alive, { mode: 0o700 });
+    await ok(["status"], home);
+    expect(await ls(outbox)).toEqual([`.staging-pid${process.pid}-Ef34Gh`]);
   });
 });
