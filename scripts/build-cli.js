@@ -56,8 +56,7 @@ const shared = {
   plugins: [zodEnglishOnly, lazyChildProcess],
 };
 await build({
-  // The payload worker is a second entry: the worker thread of sealing loads it by path.
-  entryPoints: { main: join(root, "src", "cli", "main.ts"), "payload-worker": join(root, "src", "bundle", "payload-worker.ts") },
+  entryPoints: { main: join(root, "src", "cli", "main.ts") },
   ...shared,
   outdir,
   splitting: true,
@@ -65,6 +64,19 @@ await build({
   sourcemap: true,
   // CommonJS dependencies inside ES module chunks need a `require`.
   banner: { js: 'import { createRequire as __nachklangRequire } from "node:module"; const require = __nachklangRequire(import.meta.url);' },
+});
+
+// The payload worker (src/bundle/payload-worker.ts), which large seals, opens and verifies load
+// by path on their second thread: one CommonJS file of its own. A worker that loads ES modules
+// starts Node's ES module loader and reads each shared chunk; this file is up about 10 ms
+// sooner, and the worker's start-up is on the path of a large seal (docs/decisions/payload-thread.md).
+await build({
+  ...shared,
+  entryPoints: [join(root, "src", "bundle", "payload-worker.ts")],
+  outfile: join(outdir, "payload-worker.cjs"),
+  format: "cjs",
+  minifyWhitespace: true,
+  sourcemap: true,
 });
 
 // The fast start of seal, open and verify (src/cli/fast-start.ts): the same program as one

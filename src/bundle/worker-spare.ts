@@ -22,7 +22,7 @@ export async function reachesWorkerSize(files: readonly string[]): Promise<boole
   return (await totalSize(files)) >= WORKER_FROM_BYTES;
 }
 
-const newWorker = () => new Worker(packagePath("dist", "cli-bundle", "payload-worker.js"));
+const newWorker = () => new Worker(packagePath("dist", "cli-bundle", "payload-worker.cjs"));
 
 /** The worker started ahead of its job (`prepareWorker`). */
 let spare: PreparedWorker | undefined;

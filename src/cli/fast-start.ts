@@ -86,7 +86,7 @@ export function workerAhead(args: readonly string[]): PreparedWorker | undefined
   if (total < WORKER_FROM_BYTES) return undefined;
   try {
     const { Worker } = process.getBuiltinModule("node:worker_threads");
-    return prepared(new Worker(built("cli-bundle/payload-worker.js")));
+    return prepared(new Worker(built("cli-bundle/payload-worker.cjs")));
   } catch {
     // Only a head start: the command starts the worker itself, and reports if that fails.
     return undefined;
