@@ -4,34 +4,19 @@
  * Verifiable with `minisign -V -H -p KEY.pub -m FILE -x FILE.minisig`.
  * Runs in Node and in the browser (the offline viewer): no Node-only imports here.
  */
-import { ed25519 } from "@noble/curves/ed25519.js";
 import { blake2b } from "@noble/hashes/blake2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 
 /**
- * The Ed25519 (RFC 8032) operations minisign needs. noble's by default (here and in the viewer
- * page); the CLI passes node:crypto's (ed25519-node.ts), which signs identically (Ed25519 is
- * deterministic) at a fraction of noble's start-up cost.
+ * The Ed25519 (RFC 8032) operations minisign needs, chosen by the caller: node:crypto's in the CLI
+ * (ed25519-node.ts), noble's in the viewer page (ed25519-noble.ts). Ed25519 is deterministic, so
+ * both sign identically.
  */
 export interface Ed25519 {
   getPublicKey(seed: Uint8Array): Uint8Array;
   sign(message: Uint8Array, seed: Uint8Array): Uint8Array;
   verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
 }
-
-let tableBuilt = false;
-/** noble's, with a small base-point table (window 4) built on first use: a page verifies a handful of times. */
-function noble(): typeof ed25519 {
-  if (!tableBuilt) ed25519.Point.BASE.precompute(4);
-  tableBuilt = true;
-  return ed25519;
-}
-
-export const nobleEd25519: Ed25519 = {
-  getPublicKey: (seed) => noble().getPublicKey(seed),
-  sign: (message, seed) => noble().sign(message, seed),
-  verify: (signature, message, publicKey) => noble().verify(signature, message, publicKey),
-};
 
 export interface MinisignPublicKey {
   /** 8 bytes, as stored in the key and signature blobs. */
@@ -89,12 +74,12 @@ export function formatKeyId(keyId: Uint8Array): string {
     .toUpperCase();
 }
 
-export function generateSigningKey(ed: Ed25519 = nobleEd25519): MinisignSecretKey {
+export function generateSigningKey(ed: Ed25519): MinisignSecretKey {
   const seed = randomBytes(32);
   return { seed, keyId: randomBytes(8), publicKey: ed.getPublicKey(seed) };
 }
 
-export function signingKeyFromSeed(seed: Uint8Array, keyId: Uint8Array, ed: Ed25519 = nobleEd25519): MinisignSecretKey {
+export function signingKeyFromSeed(seed: Uint8Array, keyId: Uint8Array, ed: Ed25519): MinisignSecretKey {
   return { seed, keyId, publicKey: ed.getPublicKey(seed) };
 }
 
@@ -119,7 +104,7 @@ export function parsePublicKey(text: string): MinisignPublicKey {
 }
 
 /** Sign `message` prehashed (`ED`), with a trusted comment (one line, no newline). */
-export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment: string, ed: Ed25519 = nobleEd25519): string {
+export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment: string, ed: Ed25519): string {
   if (/[\r\n]/.test(trustedComment)) throw new Error("trusted comment must be one line");
   const signature = ed.sign(blake2b(message), key.seed);
   const blob = new Uint8Array(74);
@@ -144,7 +129,7 @@ export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment
  * Throws `SignatureError` for anything else: malformed text, legacy (non-prehashed) signatures,
  * a different key id, or an invalid signature or global signature.
  */
-export function verify(key: MinisignPublicKey, message: Uint8Array, signatureText: string, ed: Ed25519 = nobleEd25519): VerifiedSignature {
+export function verify(key: MinisignPublicKey, message: Uint8Array, signatureText: string, ed: Ed25519): VerifiedSignature {
   const lines = signatureText.split("\n");
   if (lines.at(-1) === "") lines.pop();
   if (lines.length !== 4) throw new SignatureError("malformed");

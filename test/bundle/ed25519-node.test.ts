@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
-import { nobleEd25519 } from "../../src/bundle/signature.js";
+import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 
 const hex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 const RFC8032 = [

@@ -15,6 +15,7 @@ import { IntegrityError } from "../../src/errors.js";
 import { DEFAULT_LIMITS, openBundle, verifyBundle, type OpenOptions } from "../../src/bundle/open.js";
 import { FORMAT_VERSION, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
 import { encodePublicKey, sign } from "../../src/bundle/signature.js";
+import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { trustedComment } from "../../src/bundle/seal.js";
 import { newBundleId } from "../../src/bundle/ids.js";
 import { unlockKeyring } from "../../src/practice/keyring.js";
@@ -115,7 +116,7 @@ function signedManifest(practice: TestPractice, items: readonly ManifestItem[], 
     items: [...items],
   };
   const bytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n");
-  return { manifest: bytes, signature: Buffer.from(sign(signer.signing, bytes, trustedComment(manifest))) };
+  return { manifest: bytes, signature: Buffer.from(sign(signer.signing, bytes, trustedComment(manifest), nobleEd25519)) };
 }
 
 const A = Buffer.from("first item\n");
@@ -416,7 +417,7 @@ describe("signatures", () => {
     const bytes = Buffer.from(JSON.stringify(parsed, null, 2) + "\n");
     const archive = await tarOf([
       { name: MANIFEST, data: bytes },
-      { name: SIGNATURE, data: Buffer.from(sign(practice.signing, bytes, trustedComment(parsed))) },
+      { name: SIGNATURE, data: Buffer.from(sign(practice.signing, bytes, trustedComment(parsed), nobleEd25519)) },
       { name: "items/a.txt", data: A },
     ]);
     // Even though the signature itself is valid for the trusted signer: the manifest is malformed.
@@ -453,7 +454,7 @@ describe("signatures", () => {
   it("a manifest that is not JSON, or not the schema, is refused", async () => {
     for (const text of ["not json", JSON.stringify({ format: "nachklang-bundle" })]) {
       const manifest = Buffer.from(text);
-      const signature = Buffer.from(sign(practice.signing, manifest, "timestamp:0"));
+      const signature = Buffer.from(sign(practice.signing, manifest, "timestamp:0", nobleEd25519));
       const archive = await tarOf([
         { name: MANIFEST, data: manifest },
         { name: SIGNATURE, data: signature },

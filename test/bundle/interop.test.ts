@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
 import { decryptAge, encryptAge } from "../../src/bundle/age.js";
 import { parsePublicKey, verify } from "../../src/bundle/signature.js";
+import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { collect } from "./keys.js";
 import { initHome, runCli, tempDir } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
@@ -199,17 +200,17 @@ describe.skipIf(noMinisign)("signatures made by the minisign CLI verify with src
     expect(s.status, s.stderr.toString()).toBe(0);
     const key = parsePublicKey(await readFile(join(dir, "k.pub"), "utf8"));
     const signature = await readFile(`${file}.minisig`, "utf8");
-    expect(verify(key, message, signature).trustedComment).toBe("timestamp:1\tfile:test");
+    expect(verify(key, message, signature, nobleEd25519).trustedComment).toBe("timestamp:1\tfile:test");
 
     const tampered = Buffer.concat([message, Buffer.from("x")]);
-    expect(() => verify(key, tampered, signature)).toThrow(/invalid/);
+    expect(() => verify(key, tampered, signature, nobleEd25519)).toThrow(/invalid/);
     if (message.length > 0) {
       const flipped = Buffer.from(message);
       flipped[flipped.length >> 1]! ^= 0x01;
-      expect(() => verify(key, flipped, signature)).toThrow(/invalid/);
+      expect(() => verify(key, flipped, signature, nobleEd25519)).toThrow(/invalid/);
     }
     // The trusted comment is covered by the global signature.
-    expect(() => verify(key, message, signature.replace("timestamp:1", "timestamp:2"))).toThrow(/invalid/);
+    expect(() => verify(key, message, signature.replace("timestamp:1", "timestamp:2"), nobleEd25519)).toThrow(/invalid/);
   });
 
   it("refuses a legacy (non-prehashed) minisign signature", async () => {
@@ -218,7 +219,7 @@ describe.skipIf(noMinisign)("signatures made by the minisign CLI verify with src
     const s = run("minisign", ["-S", "-l", "-s", join(dir, "k.key"), "-m", file]);
     expect(s.status, s.stderr.toString()).toBe(0);
     const key = parsePublicKey(await readFile(join(dir, "k.pub"), "utf8"));
-    expect(() => verify(key, Buffer.from("legacy\n"), readFileSync(`${file}.minisig`, "utf8"))).toThrow(/algorithm/);
+    expect(() => verify(key, Buffer.from("legacy\n"), readFileSync(`${file}.minisig`, "utf8"), nobleEd25519)).toThrow(/algorithm/);
   });
 });
 

@@ -4,6 +4,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { formatKeyId, generateSigningKey, type MinisignSecretKey } from "../../src/bundle/signature.js";
+import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { encryptAge } from "../../src/bundle/age.js";
 import { sealBundle, type SealItem, type SealedBundle } from "../../src/bundle/seal.js";
 
@@ -16,7 +17,7 @@ export interface TestPractice {
 
 export async function newPractice(): Promise<TestPractice> {
   const identity = await generateX25519Identity();
-  const signing = generateSigningKey();
+  const signing = generateSigningKey(nobleEd25519);
   return { identity, recipient: await identityToRecipient(identity), signing, keyId: formatKeyId(signing.keyId) };
 }
 

@@ -11,6 +11,7 @@ import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { sealBundle } from "../../src/bundle/seal.js";
 import { DEFAULT_LIMITS, openBundle } from "../../src/bundle/open.js";
 import { formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
+import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
 import { BIN, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
 
 let home: string;
@@ -150,7 +151,7 @@ describe("opening", () => {
     const identity = await generateX25519Identity();
     await writeFile(join(work, "client.key"), `${identity}\n`);
     await writeFile(join(work, "esc.txt"), "x");
-    const stranger = generateSigningKey();
+    const stranger = generateSigningKey(nodeEd25519);
     const sealed = await sealBundle({
       items: [{ file: join(work, "esc.txt"), kind: "file", mime: "text/plain", caption: "cap\u001b]0;title\u0007" }],
       message: "Line one\n\u001b[2J\u001b[1;32mSigned by your practice\u202e\tend",
@@ -185,7 +186,7 @@ describe("opening", () => {
     // the size taken at the start, and the half-written bundle is removed.
     const file = join(work, "growing.bin");
     await writeFile(file, Buffer.alloc(48 * 1024 * 1024, 7));
-    const signing = generateSigningKey();
+    const signing = generateSigningKey(nodeEd25519);
     const identity = await generateX25519Identity();
     const growing = setInterval(() => void appendFile(file, "more"), 1);
     try {

@@ -5,6 +5,7 @@
 import { pack, type Header } from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePublicKey, generateSigningKey, parsePublicKey, sign } from "../../src/bundle/signature.js";
+import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { checkViewerArchive, ViewerRefusal, type RefusalReason } from "../../src/viewer/browser/checks.js";
 import { tempDir } from "../helpers/cli.js";
 import { makeFollowUp, type TestFollowUp } from "./fixture.js";
@@ -102,19 +103,19 @@ describe("viewer archive checks", () => {
   it("refuses a changed manifest, another signer, and a manifest naming another key", async () => {
     const m = new TextEncoder().encode(new TextDecoder().decode(f.followUp.manifestBytes).replace("Bis bald", "Bis gleich"));
     expect(await refusal(entries.map((e) => (e.header.name === "manifest.json" ? file("manifest.json", m) : e)))).toBe("signature");
-    const other = generateSigningKey();
+    const other = generateSigningKey(nobleEd25519);
     expect(await refusal(entries, other)).toBe("signature");
     // Signed by the right key, but the manifest claims another practice key id.
     const claims = JSON.parse(new TextDecoder().decode(f.followUp.manifestBytes)) as { practice: { keyId: string } };
     claims.practice.keyId = "0000000000000000";
     const bytes = new TextEncoder().encode(JSON.stringify(claims));
-    const forged = [file("manifest.json", bytes), file("manifest.json.minisig", new TextEncoder().encode(sign(f.key, bytes, "x"))), ...entries.slice(2)];
+    const forged = [file("manifest.json", bytes), file("manifest.json.minisig", new TextEncoder().encode(sign(f.key, bytes, "x", nobleEd25519))), ...entries.slice(2)];
     expect(await refusal(forged)).toBe("manifest");
     // Right key id, but another public key written into the manifest.
     const claims2 = JSON.parse(new TextDecoder().decode(f.followUp.manifestBytes)) as { practice: { minisignPublicKey: string } };
-    claims2.practice.minisignPublicKey = encodePublicKey(generateSigningKey()).split("\n")[1]!;
+    claims2.practice.minisignPublicKey = encodePublicKey(generateSigningKey(nobleEd25519)).split("\n")[1]!;
     const bytes2 = new TextEncoder().encode(JSON.stringify(claims2));
-    const forged2 = [file("manifest.json", bytes2), file("manifest.json.minisig", new TextEncoder().encode(sign(f.key, bytes2, "x"))), ...entries.slice(2)];
+    const forged2 = [file("manifest.json", bytes2), file("manifest.json.minisig", new TextEncoder().encode(sign(f.key, bytes2, "x", nobleEd25519))), ...entries.slice(2)];
     expect(await refusal(forged2)).toBe("manifest");
   });
 

@@ -13,6 +13,7 @@ import sharp from "sharp";
 import type { OpenedFollowUp } from "../../src/channels/contract.js";
 import { FORMAT_VERSION, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
 import { encodePublicKey, formatKeyId, generateSigningKey, sign, type MinisignSecretKey } from "../../src/bundle/signature.js";
+import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 
 const run = promisify(execFile);
 
@@ -46,7 +47,7 @@ async function audio(dir: string, name: string, codec: string[]): Promise<Uint8A
 }
 
 export async function makeFollowUp(dir: string, options: { lang?: "de" | "en"; message?: string; key?: MinisignSecretKey } = {}): Promise<TestFollowUp> {
-  const key = options.key ?? generateSigningKey();
+  const key = options.key ?? generateSigningKey(nobleEd25519);
   const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg().toBuffer();
   const items = [
     await makeItem(dir, "flipchart.jpg", "photo", "image/jpeg", jpeg, "Flipchart"),
@@ -71,6 +72,6 @@ export async function makeFollowUp(dir: string, options: { lang?: "de" | "en"; m
     items: items.map((i) => i.item),
   };
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
-  const signature = sign(key, manifestBytes, `timestamp:1795000000\tfile:manifest.json`);
+  const signature = sign(key, manifestBytes, `timestamp:1795000000\tfile:manifest.json`, nobleEd25519);
   return { followUp: { manifest, manifestBytes, signature, items }, key, publicKey: encodePublicKey(key) };
 }

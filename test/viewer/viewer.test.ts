@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePublicKey, generateSigningKey } from "../../src/bundle/signature.js";
+import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { buildViewer } from "../../src/viewer/build.js";
 import { generateViewerPassphrase } from "../../src/viewer/passphrase.js";
 import { tempDir } from "../helpers/cli.js";
@@ -132,7 +133,7 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
   });
 
   it("refuses a follow-up signed by another key than the embedded practice key", async () => {
-    const other = encodePublicKey(generateSigningKey());
+    const other = encodePublicKey(generateSigningKey(nobleEd25519));
     await expectRefused(await viewerFile("signer.html", await build(fixture, { minisignPublicKey: other })));
   });
 

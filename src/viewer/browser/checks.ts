@@ -9,6 +9,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { unpackTar } from "modern-tar";
 import { manifestSchema, type Manifest, type ManifestItem } from "../../bundle/manifest.js";
 import { formatKeyId, parsePublicKey, verify, type MinisignPublicKey } from "../../bundle/signature.js";
+import { nobleEd25519 } from "../../bundle/ed25519-noble.js";
 
 export type RefusalReason = "structure" | "signature" | "manifest" | "item";
 
@@ -76,7 +77,7 @@ export async function checkViewerArchive(tar: Uint8Array, key: MinisignPublicKey
   // The signature covers the exact bytes; nothing is parsed before it verifies.
   let keyId: string;
   try {
-    keyId = verify(key, manifestBytes, new TextDecoder("utf-8", { fatal: true }).decode(signature)).keyId;
+    keyId = verify(key, manifestBytes, new TextDecoder("utf-8", { fatal: true }).decode(signature), nobleEd25519).keyId;
   } catch (error) {
     throw new ViewerRefusal("signature", String(error));
   }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBundleToTemp } from "../../../src/bundle/open.js";
 import { sealBundle } from "../../../src/bundle/seal.js";
 import { formatKeyId, generateSigningKey } from "../../../src/bundle/signature.js";
+import { nodeEd25519 } from "../../../src/bundle/ed25519-node.js";
 import { signalChannel } from "../../../src/channels/signal.js";
 import { processAudio, processPhoto } from "../../../src/media/index.js";
 import { FIXTURES, tempDir } from "../../helpers/cli.js";
@@ -40,7 +41,7 @@ describe.skipIf(missing("ffmpeg") || missing("ffprobe") || missing("exiftool"))(
 
   it("delivers the opened bundle's message and items unchanged", async () => {
     const identity = await generateIdentity();
-    const signing = generateSigningKey();
+    const signing = generateSigningKey(nodeEd25519);
     const sealed = await sealBundle({
       items: [
         { file: media.photoJpeg, kind: "photo", mime: "image/jpeg", caption: "Whiteboard" },
