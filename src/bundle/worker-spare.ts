@@ -5,7 +5,8 @@
  * start of those commands starts it earlier still, before the CLI loads (worker-ahead.ts).
  */
 import { stat } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
+import type * as WorkerThreads from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { packagePath } from "../package-root.js";
 import { handedOver, prepared, WORKER_FROM_BYTES, type PreparedWorker } from "./worker-ahead.js";
 
@@ -22,7 +23,11 @@ export async function reachesWorkerSize(files: readonly string[]): Promise<boole
   return (await totalSize(files)) >= WORKER_FROM_BYTES;
 }
 
-const newWorker = () => new Worker(packagePath("dist", "cli-bundle", "payload-worker.cjs"));
+// worker_threads is loaded only when a worker is made: small jobs never need it (about 1.5 ms).
+const newWorker = (): Worker => {
+  const threads: typeof WorkerThreads = process.getBuiltinModule("node:worker_threads");
+  return new threads.Worker(packagePath("dist", "cli-bundle", "payload-worker.cjs"));
+};
 
 /** The worker started ahead of its job (`prepareWorker`). */
 let spare: PreparedWorker | undefined;
