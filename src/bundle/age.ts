@@ -295,6 +295,8 @@ export async function decryptHeader(input: AsyncIterable<Uint8Array>, keys: AgeK
 }
 
 async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOptions): Promise<OpenedHeader> {
+  // Before reading: a key that is no key is the caller's mistake, not a damaged file.
+  const unwrap = await unwrapperFor(keys);
   let reader = source;
   await reader.fill(ARMOR_BEGIN.length);
   const armored = options.armored ?? reader.peek().subarray(0, ARMOR_BEGIN.length).toString("latin1") === ARMOR_BEGIN;
@@ -319,7 +321,7 @@ async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOpt
   checkMacLine(header);
   let fileKey: Uint8Array;
   try {
-    fileKey = await unwrapFileKey(header, keys);
+    fileKey = await unwrap(header);
   } catch (error) {
     throw classifyHeaderError(error);
   }
@@ -329,20 +331,32 @@ async function headerFrom(source: ByteReader, keys: AgeKeys, options: DecryptOpt
   return { key, payload: reader.rest() };
 }
 
-/** The file key of a complete header, for X25519 identities and passphrases here, for other identity types by typage. */
-async function unwrapFileKey(header: Uint8Array, keys: AgeKeys): Promise<Uint8Array> {
+/**
+ * What finds the file key in a complete header: X25519 identities and passphrases here, other
+ * identity types by typage. Throws (a plain Error) for an identity that is not a valid one.
+ */
+async function unwrapperFor(keys: AgeKeys): Promise<(header: Uint8Array) => Promise<Uint8Array>> {
   const identities = keys.identities ?? [];
+  const passphrases = (keys.passphrases ?? []).map((p) => new ScryptIdentity(p, nativeScrypt));
   if (identities.every(isX25519Identity)) {
-    const parsed = parseHeader(header);
-    const all: HeaderIdentity[] = identities.map((i) => new X25519Identity(i));
-    for (const passphrase of keys.passphrases ?? []) all.push(new ScryptIdentity(passphrase, nativeScrypt));
-    return unwrapHeader(parsed, all);
+    const all: HeaderIdentity[] = [...identities.map((i) => new X25519Identity(i)), ...passphrases];
+    return (header) => unwrapHeader(parseHeader(header), all);
   }
   const { Decrypter } = await import("age-encryption");
   const decrypter = new Decrypter();
   for (const identity of identities) decrypter.addIdentity(identity);
-  for (const passphrase of keys.passphrases ?? []) decrypter.addIdentity(new ScryptIdentity(passphrase, nativeScrypt));
-  return decrypter.decryptHeader(header);
+  for (const passphrase of passphrases) decrypter.addIdentity(passphrase);
+  return (header) => decrypter.decryptHeader(header);
+}
+
+/** Whether `identity` is an age identity this code can use (X25519, or a type typage knows). */
+export async function isValidIdentity(identity: string): Promise<boolean> {
+  try {
+    await unwrapperFor({ identities: [identity] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -208,6 +208,10 @@ export const core = {
     de: "{file}: keine age-Identität (AGE-SECRET-KEY-1…) gefunden.",
     en: "{file}: no age identity (AGE-SECRET-KEY-1…) found.",
   },
+  "open.badIdentity": {
+    de: "{file}: Zeile {line} ist keine gültige age-Identität (AGE-SECRET-KEY-…); bitte die Datei prüfen.",
+    en: "{file}: line {line} is not a valid age identity (AGE-SECRET-KEY-…); please check the file.",
+  },
   "open.badSigner": {
     de: "{file}: kein gültiger minisign-Schlüssel.",
     en: "{file}: not a valid minisign public key.",

@@ -172,6 +172,17 @@ describe("opening", () => {
     oneLine(await runCli(["verify", bundle, "--signer", join(work, "bad.pub")], { home }), 2, /bad\.pub: not a valid minisign public key/);
     await writeFile(join(work, "nokey.txt"), "# just a comment\n");
     oneLine(await runCli(["verify", bundle, "--identity", join(work, "nokey.txt")], { home }), 2, /nokey\.txt: no age identity/);
+    // A key line whose checksum is broken (one character changed) is the file's fault, not the bundle's: exit 2, naming the line.
+    const good = await generateX25519Identity();
+    const broken = good.slice(0, -1) + (good.endsWith("Q") ? "P" : "Q");
+    for (const [name, text, line] of [
+      ["broken.key", `# created: today\n${broken}\n`, 2],
+      ["broken-second.key", `${good}\n${broken}\n`, 2],
+      ["broken-pq.key", "AGE-SECRET-KEY-PQ-1QQQQ\n", 1],
+    ] as const) {
+      await writeFile(join(work, name), text);
+      oneLine(await runCli(["verify", bundle, "--identity", join(work, name)], { home }), 2, new RegExp(`${name.replace(".", "\\.")}: line ${line} is not a valid age identity`));
+    }
   });
 
   it("a folder given to seal is refused with one line, and nothing is written", async () => {

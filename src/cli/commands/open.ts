@@ -3,7 +3,7 @@ import { basename, resolve } from "node:path";
 import { openBundle, opensOnWorker, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
-import type { AgeKeys } from "../../bundle/age.js";
+import { isValidIdentity, type AgeKeys } from "../../bundle/age.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { exists } from "../../practice/home.js";
 import type { CliContext } from "../context.js";
@@ -24,10 +24,15 @@ async function readKeyFile(file: string): Promise<string> {
   }
 }
 
-/** Identities from an age identity file: `AGE-SECRET-KEY-1…` lines, comments ignored. */
+/** Identities from an age identity file: `AGE-SECRET-KEY-…` lines, comments ignored; a damaged one is named by its line. */
 async function identitiesFrom(file: string): Promise<string[]> {
   const lines = (await readKeyFile(file)).split(/\r?\n/).map((l) => l.trim());
-  const identities = lines.filter((l) => l.startsWith("AGE-SECRET-KEY-"));
+  const identities: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (!line.startsWith("AGE-SECRET-KEY-")) continue;
+    if (!(await isValidIdentity(line))) throw new UserError(ExitCode.usage, "open.badIdentity", { file, line: i + 1 });
+    identities.push(line);
+  }
   if (identities.length === 0) throw new UserError(ExitCode.usage, "open.noIdentity", { file });
   return identities;
 }
