@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import { chromium } from "playwright-core";
 import { buildViewer } from "../dist/viewer/build.js";
 import { encodePublicKey, formatKeyId, generateSigningKey, sign } from "../dist/bundle/signature.js";
+import { nodeEd25519 } from "../dist/bundle/ed25519-node.js";
 
 if (!existsSync("/usr/bin/chromium")) {
   console.log("SKIPPED: /usr/bin/chromium is not installed (.ci/run installs it).");
@@ -20,7 +21,7 @@ const factors = (process.env.NACHKLANG_BENCH_VIEWER_LOGN ?? "15,16,17,18").split
 const runs = 3;
 const dir = await mkdtemp(join(tmpdir(), "nachklang-bench-"));
 try {
-  const key = generateSigningKey();
+  const key = generateSigningKey(nodeEd25519);
   const text = new TextEncoder().encode("A short homework text.\n");
   const file = join(dir, "homework.txt");
   await writeFile(file, text);
@@ -31,7 +32,7 @@ try {
     client: "bench", lang: "en", message: "Benchmark", items: [item],
   };
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest));
-  const followUp = { manifest, manifestBytes, signature: sign(key, manifestBytes, "bench"), items: [{ item, file }] };
+  const followUp = { manifest, manifestBytes, signature: sign(key, manifestBytes, "bench", nodeEd25519), items: [{ item, file }] };
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
