@@ -377,6 +377,39 @@ describe("--help and --version", () => {
     }
   });
 
+  it("a small seal and its open load no web streams, no WebCrypto and no worker threads (the age header is node:crypto's)", async () => {
+    const { home, cleanup: done } = await initHome();
+    const work = await tempDir("nachklang-small-");
+    try {
+      expect((await runCli(["client", "add", "k042"], { home })).code).toBe(0);
+      const file = join(work.dir, "note.txt");
+      await writeFile(file, "x");
+      const preload = join(work.dir, "loaded.cjs");
+      await writeFile(
+        preload,
+        'const before = new Set(process.moduleLoadList); process.on("exit", () => process.stderr.write("\\nLOADED " + process.moduleLoadList.filter((m) => !before.has(m)).join(",") + "\\n"));',
+      );
+      const env = { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10" };
+      const bundle = join(work.dir, "small.age");
+      for (const args of [
+        ["seal", file, "--to", "k042", "--out", bundle],
+        ["open", bundle, "--out", join(work.dir, "opened")],
+      ]) {
+        const r = spawnSync(process.execPath, ["--require", preload, BIN, ...args], { encoding: "utf8", env });
+        expect(r.status, r.stderr).toBe(0);
+        const loaded = (/LOADED (.*)/.exec(r.stderr)?.[1] ?? "").split(",");
+        // The list is real: the command did its cryptography with node:crypto.
+        expect(loaded, args[0]).toContain("NativeModule crypto");
+        for (const name of ["internal/webstreams/readablestream", "internal/crypto/webcrypto", "worker_threads"]) {
+          expect(loaded, `${args[0]}: ${name}`).not.toContain(`NativeModule ${name}`);
+        }
+      }
+    } finally {
+      await work.cleanup();
+      await done();
+    }
+  });
+
   it("a command's --help lists its options", async () => {
     const r = await runCli(["seal", "--help"]);
     expect(r.code).toBe(0);
