@@ -95,8 +95,9 @@ async function encryptWhole(encrypter: Encrypter, plaintext: Uint8Array): Promis
 }
 
 /**
- * Build the header for `recipients` and learn the file key. typage generates the file key and
- * writes the header; a recipient that adds no stanza hands us the key. Encrypting an empty
+ * Build the header for `recipients` and learn the file key. For X25519 recipients age-header.ts
+ * does both. Otherwise typage generates the file key and writes the header; a recipient that
+ * adds no stanza hands us the key. Encrypting an empty
  * payload yields header ‖ 16-byte nonce ‖ one empty final chunk (16-byte tag): the header is
  * everything before those 32 bytes.
  */
@@ -130,6 +131,11 @@ async function makeHeader(recipients: readonly string[]): Promise<{ header: Uint
  */
 export async function beginAge(recipients: readonly string[]): Promise<{ prefix: Buffer; key: Buffer }> {
   const { header, fileKey } = await makeHeader(recipients);
+  return afterHeader(header, fileKey);
+}
+
+/** A fresh payload nonce after `header`, and the payload key from the file key, which is wiped. */
+function afterHeader(header: Uint8Array, fileKey: Uint8Array): { prefix: Buffer; key: Buffer } {
   const nonce = randomBytes(NONCE);
   const key = payloadKey(fileKey, nonce);
   fileKey.fill(0);
@@ -156,10 +162,8 @@ export async function encryptBytes(plaintext: Uint8Array, recipients: readonly s
 export async function encryptBytesWithPassphrase(plaintext: Uint8Array, passphrase: string, logN: number): Promise<Buffer> {
   const fileKey = randomBytes(16);
   const header = encodeHeader([await wrapForPassphrase(fileKey, passphrase, logN, nativeScrypt)], fileKey);
-  const nonce = randomBytes(NONCE);
-  const key = payloadKey(fileKey, nonce);
-  fileKey.fill(0);
-  return sealWhole(Buffer.concat([header, nonce]), key, plaintext);
+  const { prefix, key } = afterHeader(header, fileKey);
+  return sealWhole(prefix, key, plaintext);
 }
 
 /**
