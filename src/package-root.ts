@@ -1,7 +1,7 @@
 /**
  * Files that ship with the package (templates, demo assets, the viewer's decryptor, package.json),
- * found from wherever the running code lives: src/ under the tests, dist/ compiled, or the bundled
- * CLI (dist/cli-bundle/). The package root is the nearest folder above with nachklang's package.json.
+ * found from wherever the running code lives: src/ under the tests, dist/ compiled. The package
+ * root is the nearest folder above with nachklang's package.json.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

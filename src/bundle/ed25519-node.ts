@@ -1,9 +1,9 @@
 /**
  * Ed25519 (RFC 8032) on node:crypto (OpenSSL) for the CLI's minisign signatures. Ed25519 is
  * deterministic, so these are the very signatures noble makes (a property test holds them
- * equal; the RFC's vectors and minisign itself check both), without noble's base-point tables
- * and JavaScript scalar multiplications: about 70 ms of every `seal` here. Keys are imported as
- * the fixed DER prefixes of PKCS #8 and SPKI for Ed25519 (RFC 8410) followed by the raw 32 bytes.
+ * equal; the RFC's vectors and minisign itself check both); OpenSSL spares every `seal`
+ * noble's base-point tables. Keys are imported as the fixed DER prefixes of PKCS #8 and SPKI
+ * for Ed25519 (RFC 8410) followed by the raw 32 bytes.
  */
 import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import type { Ed25519 } from "./signature.js";

@@ -1,9 +1,7 @@
 /**
  * Reading a bundle's tar: each entry's header, its data, and the SHA-256 and length of exactly
- * the bytes it carried. Runs wherever the plaintext is: in this thread for small bundles, on
- * the payload worker for large ones (payload-thread.ts), so that hashing shares the work with
- * decryption there while the main thread checks and stages. Nothing here judges an entry: the
- * caller (open.ts) checks names, types and sizes before it writes a byte.
+ * the bytes it carried. Nothing here judges an entry: the caller (open.ts) checks names, types
+ * and sizes before it writes a byte.
  */
 import { createHash } from "node:crypto";
 import { pipeline } from "node:stream/promises";
@@ -13,7 +11,7 @@ export type EntryEvent =
   /** A new entry; `kind` is tar-stream's type name ("file", "symlink", "directory", …), "unknown" for a type it does not know. */
   | { readonly type: "entry"; readonly name: string; readonly kind: string; readonly size: number }
   /** The next bytes of the current entry, in order. */
-  | { readonly type: "data"; readonly pieces: Buffer[] }
+  | { readonly type: "data"; readonly data: Buffer }
   /** The current entry is complete: the digest and length of all its data. */
   | { readonly type: "end"; readonly sha256: string; readonly size: number };
 
@@ -54,7 +52,7 @@ export async function* readEntries(plaintext: AsyncIterable<Uint8Array>): AsyncG
         const data = chunk as Buffer;
         hash.update(data);
         count += data.length;
-        yield { type: "data", pieces: [data] };
+        yield { type: "data", data };
       }
       yield { type: "end", sha256: hash.digest("hex"), size: count };
     }

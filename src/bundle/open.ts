@@ -3,20 +3,33 @@
  * every path, every hash and the signature, and only then move the result into place. Nothing
  * unauthenticated is ever released: a bundle that fails any check leaves nothing behind.
  */
-import { mkdir, open as openFile, rename, chmod, statfs } from "node:fs/promises";
+import { mkdir, open as openFile, rename, chmod, statfs, type FileHandle } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { AgeError, decryptAge, type AgeKeys } from "../age/index.js";
 import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
-import type { OpenedFollowUp } from "../channels/contract.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
-import { exists, writevFully } from "../practice/home.js";
-import { AgeError, decryptAge, decryptHeader, READ_CHUNK, type AgeKeys } from "./age.js";
-import { readEntries, type EntryEvent } from "./entries.js";
-import { manifestSchema, type Manifest } from "./manifest.js";
-import { entriesOnWorker, PayloadThreadError, type EntryTarget } from "./payload-thread.js";
-import { reachesWorkerSize } from "./worker-spare.js";
+import { exists } from "../files.js";
+import { readEntries } from "./entries.js";
+import { manifestSchema, type Manifest, type ManifestItem } from "./manifest.js";
 import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
+
+/** A processed item of an opened follow-up, on disk in a private temporary folder. */
+export interface FollowUpItem {
+  readonly item: ManifestItem;
+  readonly file: string;
+}
+
+/** A sealed follow-up, opened and verified: what channels and the viewer are handed. */
+export interface OpenedFollowUp {
+  readonly manifest: Manifest;
+  /** `manifest.json` exactly as signed, and its minisign signature (`manifest.json.minisig`). */
+  readonly manifestBytes: Uint8Array;
+  readonly signature: string;
+  /** The item files; empty when the bundle was only verified, not extracted. */
+  readonly items: readonly FollowUpItem[];
+}
 
 export interface OpenLimits {
   /** Largest total of all items, in bytes. */
@@ -39,8 +52,6 @@ export interface OpenOptions {
   /** The key the bundle must be signed with. Without it, the key named in the manifest is used and reported as unchecked. */
   readonly signer?: MinisignPublicKey;
   readonly limits?: OpenLimits;
-  /** Decrypt and read the tar on the payload worker; by default for bundles from WORKER_FROM_BYTES. */
-  readonly onWorker?: boolean;
 }
 
 export interface VerifiedBundle {
@@ -76,13 +87,8 @@ function checkEntryName(name: string, file: string): void {
 
 /** An entry's destination: a staging file, or nothing (verify only hashes). */
 interface EntryOutput {
-  /** The next pieces, in order. */
-  write(pieces: readonly Buffer[]): Promise<void>;
+  write(data: Buffer): Promise<void>;
   close(): Promise<void>;
-  /** The open file behind `write`: the payload worker may write the entry's data to it itself, until `close`. */
-  readonly fd?: number;
-  /** `write` keeps nothing: the payload worker need not send the data at all. */
-  readonly discards?: boolean;
 }
 
 /** Where staged entries go: a folder on disk, or nowhere. */
@@ -95,24 +101,15 @@ interface Staged {
   signature?: Buffer;
 }
 
-/**
- * The bundle file in READ_CHUNK pieces, read into two buffers in turn (the next read runs while
- * the current piece is decrypted). Each piece is valid until the next one is asked for, which is
- * how decryptAge and entriesOnWorker consume their input.
- */
-async function* readChunks(path: string): AsyncGenerator<Buffer> {
-  const handle = await openFile(path, "r");
+/** Read size for bundle files: large reads keep per-piece stream overhead low. */
+const READ_CHUNK = 1024 * 1024;
+
+/** The file in READ_CHUNK pieces; it is closed however reading ends, before the caller goes on. */
+async function* readChunks(handle: FileHandle): AsyncGenerator<Buffer> {
   try {
-    const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
-    let turn = 0;
-    let next = handle.read(buffers[0]!, 0, READ_CHUNK, null);
     for (;;) {
-      const { bytesRead, buffer } = await next;
+      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(READ_CHUNK), 0, READ_CHUNK, null);
       if (bytesRead === 0) return;
-      turn ^= 1;
-      next = handle.read(buffers[turn]!, 0, READ_CHUNK, null);
-      // If the reader stops here, this read's failure must not become an unhandled rejection.
-      next.catch(() => {});
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
@@ -120,28 +117,15 @@ async function* readChunks(path: string): AsyncGenerator<Buffer> {
   }
 }
 
-/** Whether opening `bundle` reads it on the payload worker: by its size (false if it cannot be read: opening reports that). */
-export async function opensOnWorker(bundle: string): Promise<boolean> {
-  return reachesWorkerSize([bundle]);
-}
-
-/**
- * The bundle's entries, read in this thread, or (large bundles) on the payload worker: then
- * `place` must say after each entry event where its data goes, and the worker writes it there.
- */
-interface Entries {
-  readonly events: AsyncIterable<EntryEvent>;
-  readonly place?: (target: EntryTarget) => void;
-}
-
-async function entriesOf(bundle: string, options: OpenOptions): Promise<Entries> {
+async function plaintextOf(bundle: string, options: OpenOptions): Promise<AsyncIterable<Buffer>> {
   try {
-    if (options.onWorker ?? (await opensOnWorker(bundle))) {
-      const { key, payload } = await decryptHeader(readChunks(bundle), options.keys);
-      const events = entriesOnWorker(payload, key, true);
-      return { events, place: (target) => events.place(target) };
-    }
-    return { events: readEntries(await decryptAge(readChunks(bundle), options.keys)) };
+    // Opened first, so that a missing or unreadable bundle is named as such.
+    const handle = await openFile(bundle, "r");
+    // Closed by readChunks once it has started; if decryption is refused before, here.
+    return await decryptAge(readChunks(handle), options.keys).catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
   } catch (error) {
     if (error instanceof AgeError) {
       throw integrity(error.kind === "no-match" ? "bundle.notForThisKey" : "bundle.damaged", bundle, {}, error);
@@ -157,7 +141,7 @@ type Current = { readonly name: string; readonly kept: Buffer[] } | { readonly n
 /** `room`: bytes the staged items may take, if they are written anywhere. */
 async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: number): Promise<Staged> {
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const { events, place } = await entriesOf(bundle, options);
+  const events = readEntries(await plaintextOf(bundle, options));
   const staged: Staged = { sizes: new Map(), hashes: new Map() };
   const seen = new Set<string>();
   let total = 0;
@@ -183,11 +167,9 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
     for await (const event of events) {
       if (event.type === "entry") {
         current = await begin(event.name, event.kind, event.size);
-        // On the worker: staged items are written there, directly into the file opened here.
-        place?.("kept" in current ? "back" : current.out.fd !== undefined ? { fd: current.out.fd } : current.out.discards === true ? "drop" : "back");
       } else if (event.type === "data") {
-        if ("kept" in current!) current.kept.push(...event.pieces);
-        else await current!.out.write(event.pieces);
+        if ("kept" in current!) current.kept.push(event.data);
+        else await current!.out.write(event.data);
       } else {
         const entry = current!;
         current = undefined;
@@ -203,8 +185,8 @@ async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: 
       }
     }
   } catch (error) {
-    // A refusal is the user's one line; a failed worker is a fault here, not a damaged bundle.
-    if (error instanceof UserError || error instanceof PayloadThreadError) throw error;
+    // A refusal is the user's one line.
+    if (error instanceof UserError) throw error;
     throw integrity("bundle.damaged", bundle, {}, error);
   } finally {
     if (current !== undefined && "out" in current) await current.out.close();
@@ -256,7 +238,7 @@ function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBu
 
 /** Run every check without writing anything anywhere. Throws IntegrityError (exit 5). */
 export async function verifyBundle(bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
-  const nowhere: EntryOutput = { write: () => Promise.resolve(), close: () => Promise.resolve(), discards: true };
+  const nowhere: EntryOutput = { write: () => Promise.resolve(), close: () => Promise.resolve() };
   const staged = await extract(bundle, options, () => Promise.resolve(nowhere));
   return check(bundle, staged, options);
 }
@@ -276,19 +258,15 @@ async function stageInto(stage: string, bundle: string, options: OpenOptions, wh
         throw outputError(error);
       });
       return {
-        write: (pieces) =>
-          writevFully(handle, pieces).catch((error: unknown) => {
+        write: (data) =>
+          writeAll(handle, data).catch((error: unknown) => {
             throw outputError(error);
           }),
         close: () => handle.close(),
-        fd: handle.fd,
       };
     },
     room,
-  ).catch((error: unknown) => {
-    // The payload worker failed with a system error: in opening, it only writes staged items.
-    throw error instanceof PayloadThreadError ? outputError(error) : error;
-  });
+  );
   const verified = check(bundle, staged, options);
   const manifestFile = await openFile(join(stage, "manifest.json"), "wx", 0o600);
   await manifestFile.writeFile(verified.manifestBytes);
@@ -297,6 +275,11 @@ async function stageInto(stage: string, bundle: string, options: OpenOptions, wh
   await sigFile.writeFile(verified.signature);
   await sigFile.close();
   return verified;
+}
+
+/** All of `data`, however many writes it takes. */
+async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < data.length; ) offset += (await handle.write(data, offset)).bytesWritten;
 }
 
 function opened(dir: string, verified: VerifiedBundle): OpenedBundle {

@@ -5,19 +5,17 @@
  * atomically or not at all.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open as openFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { mkdir, open as openFile, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import tar from "tar-stream";
+import { encryptAge } from "../age/index.js";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
-import { READ_CHUNK } from "./age.js";
-import { BufferPool, sealToFile } from "./payload-thread.js";
-import { reachesWorkerSize, totalSize, WORKER_FROM_BYTES } from "./worker-spare.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { ensurePrivateDir } from "../practice/home.js";
+import { ensurePrivateDir } from "../files.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -55,8 +53,6 @@ export interface SealRequest {
    * delivery; after a crash it could be damaged, and opening would refuse it (exit 5).
    */
   readonly durable?: boolean;
-  /** Seal the payload on the worker thread; by default when the items total WORKER_FROM_BYTES or more. */
-  readonly onWorker?: boolean;
   readonly now?: Date;
 }
 
@@ -65,7 +61,12 @@ export interface SealedBundle {
   readonly path: string;
   readonly manifest: Manifest;
   readonly bytes: number;
+  /** SHA-256 of the bundle file, taken as it was written. */
+  readonly sha256: string;
 }
+
+/** Read size for item files: large reads keep per-piece stream overhead low. */
+const READ_CHUNK = 1024 * 1024;
 
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   ".jpg": "image/jpeg",
@@ -122,22 +123,11 @@ function changed(file: string): UserError {
   return new UserError(ExitCode.usage, "file.changed", { file });
 }
 
-/** Read buffers: enough for the reads ahead, the pack's queue and the pieces being sealed. */
-const POOL_BUFFERS = 8;
-
-/**
- * Whether sealing `files` runs the payload on the worker: by their total size as the file system
- * reports it now (a missing file counts 0: packing reports it).
- */
-export async function sealsOnWorker(files: readonly string[]): Promise<boolean> {
-  return reachesWorkerSize(files);
-}
-
 /**
  * Write one input file into a tar entry of its size, hashing exactly the bytes sealed: one
- * reading pass, whatever the file's size. Reads go into the pool's buffers.
+ * reading pass, whatever the file's size.
  */
-async function packFile(pack: tar.Pack, pool: BufferPool, file: string, name: string, mtime: Date): Promise<{ sha256: string; size: number }> {
+async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date): Promise<{ sha256: string; size: number }> {
   let handle;
   let size: number;
   try {
@@ -150,59 +140,28 @@ async function packFile(pack: tar.Pack, pool: BufferPool, file: string, name: st
     throw error instanceof UserError ? error : unreadable(file, error);
   }
   const hash = createHash("sha256");
+  // tar-stream's streams are streamx streams, which node's `pipeline` cannot await: use the
+  // entry's callback. Sizes are checked here, before tar-stream would see a mismatch.
+  let entry!: ReturnType<tar.Pack["entry"]>;
+  const finished = new Promise<void>((resolve, reject) => {
+    entry = pack.entry({ name, size, mode: 0o644, mtime }, (error) => (error ? reject(error) : resolve()));
+  });
+  finished.catch(() => {});
   try {
-    // tar-stream's streams are streamx streams, which node's `pipeline` cannot await: use the
-    // entry's callback. Sizes are checked here, before tar-stream would see a mismatch.
-    let entry!: ReturnType<tar.Pack["entry"]>;
-    const finished = new Promise<void>((resolve, reject) => {
-      entry = pack.entry({ name, size, mode: 0o644, mtime }, (error) => (error ? reject(error) : resolve()));
-    });
-    finished.catch(() => {});
     let total = 0;
-    const read = async () => {
-      const buffer = await pool.acquire();
-      return handle.read(buffer, 0, buffer.length, null).catch((error: unknown) => {
-        throw unreadable(file, error);
-      });
-    };
-    // One read ahead: the next chunk comes from the disk while this one is hashed and packed.
-    let next = read();
-    for (;;) {
-      let result;
-      try {
-        result = await next;
-      } catch (error) {
-        entry.destroy();
-        throw error;
+    const reading = handle.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false });
+    try {
+      for await (const chunk of reading as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        if (total > size) throw changed(file);
+        hash.update(chunk);
+        if (!entry.write(chunk)) await drained(entry);
+        // The output failed (the pack was destroyed): stop reading.
+        if (entry.destroyed) throw new Error("bundle output closed");
       }
-      const { buffer, bytesRead } = result;
-      if (bytesRead === 0) {
-        // The end of the file: this buffer carries nothing and goes straight back to the pool.
-        pool.release(buffer.buffer as ArrayBuffer);
-        break;
-      }
-      next = read();
-      next.catch(() => {});
-      total += bytesRead;
-      if (total > size) {
-        entry.destroy();
-        throw changed(file);
-      }
-      const data = buffer.subarray(0, bytesRead);
-      hash.update(data);
-      if (!entry.write(data)) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            entry.off("drain", done);
-            entry.off("close", done);
-            resolve();
-          };
-          entry.on("drain", done);
-          entry.on("close", done);
-        });
-      }
-      // The output failed (the pack was destroyed): stop reading.
-      if (entry.destroyed) throw new Error("bundle output closed");
+    } catch (error) {
+      entry.destroy();
+      throw error instanceof UserError || (error instanceof Error && error.message === "bundle output closed") ? error : unreadable(file, error);
     }
     if (total !== size) {
       entry.destroy();
@@ -214,6 +173,37 @@ async function packFile(pack: tar.Pack, pool: BufferPool, file: string, name: st
     await handle.close();
   }
   return { sha256: hash.digest("hex"), size };
+}
+
+/** All of `pieces`, in order, at the file's position: a single write may fall short. */
+async function writeAll(file: FileHandle, pieces: Buffer[]): Promise<void> {
+  let left = pieces;
+  while (left.length > 0) {
+    let { bytesWritten } = await file.writev(left);
+    while (bytesWritten > 0 && left.length > 0) {
+      const first = left[0]!;
+      if (bytesWritten >= first.length) {
+        bytesWritten -= first.length;
+        left = left.slice(1);
+      } else {
+        left = [first.subarray(bytesWritten), ...left.slice(1)];
+        bytesWritten = 0;
+      }
+    }
+  }
+}
+
+/** Until a tar entry wants more (or is gone). */
+function drained(entry: ReturnType<tar.Pack["entry"]>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      entry.off("drain", done);
+      entry.off("close", done);
+      resolve();
+    };
+    entry.on("drain", done);
+    entry.on("close", done);
+  });
 }
 
 export function trustedComment(manifest: Manifest): string {
@@ -247,22 +237,17 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     message: request.message,
     items: [],
   } satisfies Manifest);
-  const total = await totalSize(request.items.map((item) => item.file));
-  const inThread = !(request.onWorker ?? total >= WORKER_FROM_BYTES);
   const pack = tar.pack();
-  // No more buffers than the input can fill, and the one read ahead: a small seal does not set
-  // aside 8 MiB (which made V8 run a full garbage collection for a one-byte file).
-  const pool = new BufferPool(Math.min(POOL_BUFFERS, 2 + Math.ceil(total / READ_CHUNK)), READ_CHUNK);
   const mtime = now;
   let manifest: Manifest | undefined;
 
   // The items first, hashed as they are packed; then the manifest naming their hashes and its
-  // signature (docs/bundle-format.md: readers do not depend on the order). One reading pass.
+  // signature (docs/bundle-format.md). One reading pass.
   const writeEntries = async (): Promise<void> => {
     const manifestItems: ManifestItem[] = [];
     for (const [i, item] of request.items.entries()) {
       const path = `items/${names[i]!}`;
-      const { sha256, size } = await packFile(pack, pool, item.file, path, mtime);
+      const { sha256, size } = await packFile(pack, item.file, path, mtime);
       manifestItems.push({
         path,
         kind: item.kind,
@@ -287,6 +272,8 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
 
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
   let output: FileHandle | undefined;
+  let sha256 = "";
+  let bytes = 0;
   try {
     if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");
     // An exact --out path: create missing folders (0700), but leave an existing one's mode alone.
@@ -301,7 +288,27 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
       pack.destroy(error as Error);
       throw error;
     });
-    const sealing = sealToFile(pack as unknown as AsyncIterable<Uint8Array>, recipients, output, pool, { inThread }).catch((error: unknown) => {
+    const file = output;
+    const sealing = (async () => {
+      const hash = createHash("sha256");
+      // Written in batches of about READ_CHUNK: the payload comes in 64 KiB chunks and their tags.
+      let batch: Buffer[] = [];
+      let batched = 0;
+      const flush = async () => {
+        await writeAll(file, batch);
+        batch = [];
+        batched = 0;
+      };
+      for await (const piece of encryptAge(pack as unknown as AsyncIterable<Uint8Array>, recipients)) {
+        hash.update(piece);
+        bytes += piece.length;
+        batch.push(piece);
+        batched += piece.length;
+        if (batched >= READ_CHUNK) await flush();
+      }
+      await flush();
+      return hash.digest("hex");
+    })().catch((error: unknown) => {
       pack.destroy(error as Error);
       throw error;
     });
@@ -315,6 +322,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     await output.close();
     output = undefined;
     await rename(partial, path);
+    if (sealed.status === "fulfilled") sha256 = sealed.value;
   } catch (error) {
     await output?.close().catch(() => {});
     await rm(partial, { force: true });
@@ -322,5 +330,5 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   } finally {
     untrackTemp(partial);
   }
-  return { id, path, manifest: manifest!, bytes: (await stat(path)).size };
+  return { id, path, manifest: manifest!, bytes, sha256 };
 }

@@ -1,42 +1,42 @@
 /**
  * The channel contract. One file per channel type under src/channels/, each exporting a
- * `ChannelType`; src/channels/registry.ts lists them statically. The core checks a follow-up
- * against `capabilities` before it asks a channel to deliver.
+ * `ChannelType` that declares, once, what delivery and the comparison need to know about it;
+ * src/channels/registry.ts lists them statically.
  */
 import type { z } from "zod";
-import type { Manifest, ManifestItem } from "../bundle/manifest.js";
-import type { MessageKey, MessageParams } from "../messages/index.js";
+import type { OpenedFollowUp } from "../bundle/open.js";
+import type { Lang, MessageKey, MessageParams } from "../messages/index.js";
 
-export interface ChannelCapabilities {
-  /** Longest text one message may carry, in UTF-8 bytes; null when unlimited. */
-  readonly textLimitBytes: number | null;
-  readonly images: boolean;
-  readonly audio: boolean;
-  readonly files: boolean;
-  /** Content is end-to-end encrypted between the practice and the client. */
-  readonly endToEnd: boolean;
-  /** The channel needs the client's (and the practice's) phone number. */
-  readonly needsPhoneNumber: boolean;
-  /** nachklang can deliver without a person handing it over. */
-  readonly automatic: boolean;
-}
+export type { OpenedFollowUp } from "../bundle/open.js";
 
 /** Which client address a channel type delivers to. */
 export type AddressKind = "threema" | "phone" | "email" | "none";
 
-/** A processed item of an opened follow-up, on disk in a private temporary folder. */
-export interface FollowUpItem {
-  readonly item: ManifestItem;
-  readonly file: string;
-}
+type Text = Readonly<Record<Lang, string>>;
 
-/** A sealed follow-up, opened and verified, ready to be handed to a channel. */
-export interface OpenedFollowUp {
-  readonly manifest: Manifest;
-  /** `manifest.json` exactly as signed, and its minisign signature (`manifest.json.minisig`). */
-  readonly manifestBytes: Uint8Array;
-  readonly signature: string;
-  readonly items: readonly FollowUpItem[];
+/**
+ * What practitioners weigh when they choose a channel, in both languages: `nachklang channels
+ * compare` and the consent information texts are made from it.
+ */
+export interface ChannelProfile {
+  readonly type: "threema" | "signal" | "wire" | "email" | "folder" | "whatsapp";
+  /** Its name in a table or a list. */
+  readonly label: Text;
+  /** How a sentence of the consent information names it ("… über {inSentence} …"). */
+  readonly inSentence: Text;
+  /** Content is end-to-end encrypted between practice and client; "viewer": only inside the passphrase viewer. */
+  readonly endToEnd: boolean | "viewer";
+  readonly phoneNumberRequired: boolean;
+  readonly readsAddressBook: Text;
+  readonly provider: Text;
+  readonly basedIn: Text;
+  readonly clientCost: Text;
+  readonly clientInstalls: Text;
+  /** nachklang can send without a person handing it over. */
+  readonly automatic: boolean;
+  /** What the provider still learns even with end-to-end encryption. */
+  readonly metadata: Text;
+  readonly recommended: boolean;
 }
 
 /** The client as a channel sees it: only what addressing needs, never the client's name. */
@@ -90,7 +90,6 @@ export interface HealthReport {
 export interface Channel {
   readonly name: string;
   readonly type: string;
-  readonly capabilities: ChannelCapabilities;
   /** Check configuration and reachability without sending anything to a client. */
   check(): Promise<HealthReport>;
   /** Deliver one opened follow-up to one client. Expected failures are values, not exceptions. */
@@ -108,8 +107,21 @@ export interface ChannelContext<S> {
 
 export interface ChannelType<S = unknown> {
   readonly type: string;
-  readonly capabilities: ChannelCapabilities;
   readonly address: AddressKind;
+  /** Longest text one message may carry, in UTF-8 bytes; null when unlimited (templates are checked against it). */
+  readonly textLimitBytes: number | null;
+  /**
+   * Delivering the same follow-up again cannot give the client anything twice (the same file
+   * names in the same place): a delivery interrupted by a crash is simply repeated. Otherwise
+   * it is marked uncertain for the practitioner to check.
+   */
+  readonly repeatHarmless: boolean;
+  /**
+   * The channel hands over the sealed bundle file (and the viewer, when there is one) and never
+   * reads the item files: the follow-up is verified for it, not extracted.
+   */
+  readonly handsOverBundle: boolean;
+  readonly profile: ChannelProfile;
   /** Validates settings when the configuration is loaded: bad configuration fails early. */
   readonly settings: z.ZodType<S>;
   /** Names of secrets this channel keeps in the keyring (never in the config file). */

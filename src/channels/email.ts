@@ -6,7 +6,7 @@
  */
 import nodemailer from "nodemailer";
 import { z } from "../zod.js";
-import type { Channel, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -71,19 +71,35 @@ function domainOf(from: string): string {
   return address.slice(address.lastIndexOf("@") + 1).trim() || "localhost";
 }
 
+/** What practitioners weigh when they choose e-mail (channels compare, consent texts). */
+const profile: ChannelProfile = {
+  type: "email",
+  label: { de: "E-Mail", en: "E-mail" },
+  inSentence: { de: "E-Mail", en: "e-mail" },
+  endToEnd: "viewer",
+  phoneNumberRequired: false,
+  readsAddressBook: { de: "nein", en: "no" },
+  provider: { de: "der E-Mail-Anbieter der Praxis und der Klient:in", en: "the practice's and the client's mail providers" },
+  basedIn: { de: "je nach Anbieter", en: "depends on the providers" },
+  clientCost: { de: "kostenlos", en: "free" },
+  clientInstalls: { de: "nichts: ein Browser öffnet die Datei offline", en: "nothing: a browser opens the file offline" },
+  automatic: true,
+  metadata: {
+    de: "E-Mail ist für sich nicht vertraulich: Absender, Empfänger, Zeit und Betreff sind für die Anbieter sichtbar; der Inhalt reist nur passphrasegeschützt im Anhang",
+    en: "E-mail is not confidential by itself: sender, recipient, time and subject are visible to the providers; content travels only passphrase-protected in the attachment",
+  },
+  recommended: true,
+};
+
 export const emailChannel: ChannelType<EmailSettings> = {
   type: "email",
   address: "email",
-  capabilities: {
-    textLimitBytes: null,
-    images: true,
-    audio: true,
-    files: true,
-    // The content travels only inside the passphrase viewer; the mail itself says nothing.
-    endToEnd: true,
-    needsPhoneNumber: false,
-    automatic: true,
-  },
+  textLimitBytes: null,
+  // A second mail is a second mail.
+  repeatHarmless: false,
+  // The viewer is made from the items, so they are extracted.
+  handsOverBundle: false,
+  profile,
   settings,
   secrets: ["password"],
   wantsViewer: () => true,
@@ -115,7 +131,6 @@ export const emailChannel: ChannelType<EmailSettings> = {
     return {
       name: context.name,
       type: "email",
-      capabilities: emailChannel.capabilities,
       async check(): Promise<HealthReport> {
         const password = context.secret("password");
         if (password === undefined) return { ok: false, lines: [{ key: "email.noPassword", params: { name: context.name }, ok: false }] };

@@ -4,28 +4,14 @@
  * the embedded default, even when nothing is configured.
  */
 import { ExitCode, UserError } from "../errors.js";
-import { isWhatsApp, refuseWhatsApp as refuseWhatsAppPolicy } from "../practice/consent.js";
 import type { ChannelConfig } from "../practice/config.js";
 import type { Channel, ChannelType } from "./contract.js";
-import { channelType } from "./registry.js";
+import { requireChannelType } from "./registry.js";
 
 export const DEFAULT_CHANNEL = "folder";
 
 export function secretKey(channelName: string, secret: string): string {
   return `channel.${channelName}.${secret}`;
-}
-
-/** WhatsApp is never a channel: refused with the reason (exit 4), recognised as consent does. */
-export function refuseWhatsApp(type: string): void {
-  if (isWhatsApp(type)) refuseWhatsAppPolicy();
-}
-
-/** The channel type for a type name, or a usage error listing the known types. */
-export function requireChannelType(type: string): ChannelType<unknown> {
-  refuseWhatsApp(type);
-  const found = channelType(type);
-  if (found === undefined) throw new UserError(ExitCode.usage, "channel.unknownType", { type });
-  return found;
 }
 
 /** The configured channels plus the embedded default folder channel. */

@@ -7,8 +7,8 @@ import { constants } from "node:fs";
 import { access, copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { z } from "../zod.js";
-import type { ChannelType, Delivery, DeliveryResult } from "./contract.js";
-import { exists } from "../practice/home.js";
+import type { ChannelProfile, ChannelType, Delivery, DeliveryResult } from "./contract.js";
+import { exists } from "../files.js";
 
 /** Can we write into `folder` (or create it)? Looks only: changes nothing on disk. */
 async function writable(folder: string): Promise<boolean> {
@@ -48,18 +48,31 @@ export function handoffFolder(home: string, settings: FolderSettings): string {
   return resolve(home, settings.path ?? join(home, "handoff"));
 }
 
+/** What practitioners weigh when they choose the hand-off folder (channels compare, consent texts). */
+const profile: ChannelProfile = {
+  type: "folder",
+  label: { de: "Ordner", en: "Folder" },
+  inSentence: { de: "persönliche Übergabe (Datei)", en: "hand-over in person (file)" },
+  endToEnd: "viewer",
+  phoneNumberRequired: false,
+  readsAddressBook: { de: "nein", en: "no" },
+  provider: { de: "keiner: Übergabe von Hand", en: "none: handed over by hand" },
+  basedIn: { de: "in der Praxis", en: "in the practice" },
+  clientCost: { de: "kostenlos", en: "free" },
+  clientInstalls: { de: "age oder ein Browser (Offline-Ansicht)", en: "age or a browser (offline viewer)" },
+  automatic: false,
+  metadata: { de: "keine, außer beim gewählten Übergabeweg", en: "none, except on the route chosen for the hand-off" },
+  recommended: true,
+};
+
 export const folderChannel: ChannelType<FolderSettings> = {
   type: "folder",
   address: "none",
-  capabilities: {
-    textLimitBytes: null,
-    images: true,
-    audio: true,
-    files: true,
-    endToEnd: true,
-    needsPhoneNumber: false,
-    automatic: false,
-  },
+  textLimitBytes: null,
+  // The same bundle id gives the same file name: delivering again replaces it with itself.
+  repeatHarmless: true,
+  handsOverBundle: true,
+  profile,
   settings,
   secrets: [],
   wantsViewer: (s) => s.viewer === true,
@@ -76,7 +89,6 @@ export const folderChannel: ChannelType<FolderSettings> = {
     return {
       name: context.name,
       type: "folder",
-      capabilities: folderChannel.capabilities,
       async check() {
         // A check changes nothing: it neither creates the folder nor changes its mode.
         return (await writable(folder))

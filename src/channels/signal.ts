@@ -17,7 +17,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { z } from "../zod.js";
-import type { Channel, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 
@@ -269,22 +269,41 @@ const PART = "message";
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
+/** What practitioners weigh when they choose Signal (channels compare, consent texts). */
+const profile: ChannelProfile = {
+  type: "signal",
+  label: { de: "Signal", en: "Signal" },
+  inSentence: { de: "Signal", en: "Signal" },
+  endToEnd: true,
+  phoneNumberRequired: true,
+  readsAddressBook: {
+    de: "nur wenn erlaubt, zur Kontaktsuche (Nummern werden in einer geschützten Enklave abgeglichen)",
+    en: "only if allowed, for contact discovery (numbers are matched inside a protected enclave)",
+  },
+  provider: { de: "Signal Technology Foundation, eine gemeinnützige Stiftung", en: "Signal Technology Foundation, a non-profit foundation" },
+  basedIn: { de: "USA", en: "USA" },
+  clientCost: { de: "kostenlos", en: "free" },
+  clientInstalls: { de: "Signal-App", en: "Signal app" },
+  automatic: true,
+  metadata: {
+    de: "Signal kennt die Telefonnummern beider Seiten, wann ein Konto angelegt wurde und wann es zuletzt verbunden war; wer wem schreibt, verbirgt Signal weitgehend („Sealed Sender“)",
+    en: "Signal knows both phone numbers, when an account was created and when it last connected; it largely hides who writes to whom ('sealed sender')",
+  },
+  recommended: true,
+};
+
 /** Build the Signal channel type with the given retry tuning (tests shorten the pauses). */
 export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNING): ChannelType<SignalSettings> {
   const type: ChannelType<SignalSettings> = {
     type: "signal",
     address: "phone",
-    capabilities: {
-      // signal-cli sends text over 2000 bytes as a long-text attachment; Signal apps show up to
-      // 64 KiB of it.
-      textLimitBytes: 64 * 1024,
-      images: true,
-      audio: true,
-      files: true,
-      endToEnd: true,
-      needsPhoneNumber: true,
-      automatic: true,
-    },
+    // signal-cli sends text over 2000 bytes as a long-text attachment; Signal apps show up to
+    // 64 KiB of it.
+    textLimitBytes: 64 * 1024,
+    // A message in flight when the process died may have gone out.
+    repeatHarmless: false,
+    handsOverBundle: false,
+    profile,
     settings,
     secrets: [],
     describe: (s) => ({ account: s.account, rpcUrl: s.rpcUrl }),
@@ -374,7 +393,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
         return last;
       }
 
-      return { name: context.name, type: "signal", capabilities: type.capabilities, check, deliver };
+      return { name: context.name, type: "signal", check, deliver };
     },
   };
   return type;

@@ -11,7 +11,7 @@ import { access } from "node:fs/promises";
 import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
-import type { Channel, ChannelContext, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
 import { inlineCaption, prepareFileMessage } from "./threema/file-message.js";
 import { DEFAULT_API_URL, Gateway, GatewayError, type RetryPolicy } from "./threema/gateway.js";
@@ -203,18 +203,35 @@ async function check(gateway: Gateway, privateKey: Uint8Array): Promise<HealthRe
   }
 }
 
+/** What practitioners weigh when they choose Threema (channels compare, consent texts). */
+const profile: ChannelProfile = {
+  type: "threema",
+  label: { de: "Threema", en: "Threema" },
+  inSentence: { de: "Threema", en: "Threema" },
+  endToEnd: true,
+  phoneNumberRequired: false,
+  readsAddressBook: { de: "nur wenn erlaubt (optional)", en: "only if allowed (optional)" },
+  provider: { de: "Threema GmbH", en: "Threema GmbH" },
+  basedIn: { de: "Schweiz", en: "Switzerland" },
+  clientCost: { de: "einmaliger App-Preis", en: "one-time app price" },
+  clientInstalls: { de: "Threema-App", en: "Threema app" },
+  automatic: true,
+  metadata: {
+    de: "Threema sieht, dass die Praxis-ID und die Threema-ID der Klientin/des Klienten Nachrichten austauschen, wann und wie groß",
+    en: "Threema sees that the practice's ID and the client's Threema ID exchange messages, when, and how large",
+  },
+  recommended: true,
+};
+
 export const threemaChannel: ChannelType<ThreemaSettings> = {
   type: "threema",
   address: "threema",
-  capabilities: {
-    textLimitBytes: TEXT_LIMIT_BYTES,
-    images: true,
-    audio: true,
-    files: true,
-    endToEnd: true,
-    needsPhoneNumber: false,
-    automatic: true,
-  },
+  textLimitBytes: TEXT_LIMIT_BYTES,
+  // Parts already accepted are never sent twice (the ledger's parts), but one in flight when the
+  // process died may have gone out.
+  repeatHarmless: false,
+  handsOverBundle: false,
+  profile,
   settings,
   secrets: ["secret", "privateKey"],
   describe: (s) => ({ gatewayId: s.gatewayId, apiUrl: s.apiUrl, secret: "********", privateKey: "********" }),
@@ -252,7 +269,6 @@ export function createThreemaChannel(context: ChannelContext<ThreemaSettings>, t
   return {
     name: context.name,
     type: "threema",
-    capabilities: threemaChannel.capabilities,
     async check() {
       if (gateway === undefined || privateKey === undefined) return { ok: false, lines: [{ ...missing, ok: false }] };
       return check(gateway, privateKey);

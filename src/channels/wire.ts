@@ -7,10 +7,10 @@
  * neither the client nor anything of the follow-up's content.
  */
 import { basename, join } from "node:path";
-import type { ChannelType, Delivery, DeliveryResult } from "./contract.js";
+import type { ChannelProfile, ChannelType, Delivery, DeliveryResult } from "./contract.js";
 import { folderChannel, handoffFolder, type FolderSettings } from "./folder.js";
 import { t, type Lang } from "../messages/index.js";
-import { writePrivateFile } from "../practice/home.js";
+import { writePrivateFile } from "../files.js";
 
 /** The instructions text for one delivery: what to attach and a neutral message to send. */
 export function wireInstructions(lang: Lang, attach: string, viewer: boolean): string {
@@ -18,10 +18,34 @@ export function wireInstructions(lang: Lang, attach: string, viewer: boolean): s
   return t(lang, "wire.instructionsBody", { attach, suggestion });
 }
 
+/** What practitioners weigh when they choose Wire (channels compare, consent texts). */
+const profile: ChannelProfile = {
+  type: "wire",
+  label: { de: "Wire", en: "Wire" },
+  inSentence: { de: "Wire", en: "Wire" },
+  endToEnd: true,
+  phoneNumberRequired: false,
+  readsAddressBook: { de: "nur wenn erlaubt (optional)", en: "only if allowed (optional)" },
+  provider: { de: "Wire Swiss GmbH", en: "Wire Swiss GmbH" },
+  basedIn: { de: "Schweiz; Server in Deutschland und Irland", en: "Switzerland; servers in Germany and Ireland" },
+  clientCost: { de: "kostenlos", en: "free" },
+  clientInstalls: { de: "Wire-App (Telefonnummer oder E-Mail)", en: "Wire app (phone number or e-mail)" },
+  automatic: false,
+  metadata: {
+    de: "Wire sieht, welche Konten miteinander schreiben und wann",
+    en: "Wire sees which accounts write to each other and when",
+  },
+  recommended: true,
+};
+
 export const wireChannel: ChannelType<FolderSettings> = {
   type: "wire",
   address: "none",
-  capabilities: { ...folderChannel.capabilities, automatic: false },
+  textLimitBytes: null,
+  // The folder channel's files and the instructions, under the same names each time.
+  repeatHarmless: true,
+  handsOverBundle: true,
+  profile,
   settings: folderChannel.settings,
   secrets: [],
   describe: (s) => folderChannel.describe(s),
@@ -32,7 +56,6 @@ export const wireChannel: ChannelType<FolderSettings> = {
     return {
       name: context.name,
       type: "wire",
-      capabilities: wireChannel.capabilities,
       check: () => handOff.check(),
       async deliver(delivery: Delivery): Promise<DeliveryResult> {
         const placed = await handOff.deliver(delivery);

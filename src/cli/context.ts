@@ -7,6 +7,7 @@ import { ExitCode, UserError } from "../errors.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
 import { loadConfig, readSettings, type Config, type ConfigSchema } from "../practice/config.js";
+import { canonicalPassphrase } from "../viewer/passphrase.js";
 import { createOutput, type Output } from "./output.js";
 
 export interface GlobalOptions {
@@ -80,4 +81,14 @@ export async function readPassphrase(ctx: CliContext, file: string | undefined, 
   if (first.length === 0) throw new UserError(ExitCode.usage, "passphrase.none");
   if (confirm && (await ask("passphrase.repeat")) !== first) throw new UserError(ExitCode.usage, "passphrase.mismatch");
   return first;
+}
+
+/** The shortest viewer passphrase agreed in a file. */
+export const MIN_PASSPHRASE_LENGTH = 10;
+
+/** An agreed passphrase from a file: not empty, not short. */
+export async function readViewerPassphrase(ctx: CliContext, file: string): Promise<string> {
+  const passphrase = canonicalPassphrase(await readPassphrase(ctx, file));
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "viewer.passphraseShort", { file, min: MIN_PASSPHRASE_LENGTH });
+  return passphrase;
 }

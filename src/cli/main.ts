@@ -53,14 +53,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-/**
- * Load (without running) what `seal`, `open` and `verify` load: the build runs this once to
- * make the code cache of the fast start (fast-start.ts).
- */
-export async function warmUp(): Promise<void> {
-  await Promise.all([import("./context.js"), import("./commands/seal.js"), import("./commands/open.js"), catalogue()]);
-}
-
 /** The message catalogue, loaded only when there is a line to print (not for `--help`). */
 const catalogue = () => import("../messages/index.js");
 type Translate = Awaited<ReturnType<typeof catalogue>>["t"];

@@ -2,6 +2,7 @@
  * Unlocking the practice for a command: the passphrase once, the keyring once, the client
  * registry with the practice key. Commands that need secrets call `unlockPractice`.
  */
+import { ExitCode, UserError } from "../errors.js";
 import { ClientRegistry } from "../practice/clients.js";
 import { saveKeyringSecret, unlockKeyring, type Keyring } from "../practice/keyring.js";
 import { readPassphrase, type CliContext } from "./context.js";
@@ -43,4 +44,15 @@ export async function unlockPractice(ctx: CliContext, passphraseFile?: string): 
   };
   unlocked.set(ctx.home.root, practice);
   return practice;
+}
+
+/** The practice's public details from the config (no passphrase needed). */
+export function practicePublic(ctx: CliContext): { name?: string; ageRecipient: string; keyId: string; minisignPublicKey: string } {
+  const practice = ctx.settings.practice;
+  if (practice === undefined) throw new UserError(ExitCode.usage, "practice.missing", { file: ctx.home.keyring });
+  return practice;
+}
+
+export function minisignPublicKeyFile(keyId: string, line: string): string {
+  return `untrusted comment: minisign public key ${keyId}\n${line}\n`;
 }

@@ -17,28 +17,16 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function buildProgram(onLang: (lang: Lang) => void): Command {
   const program = new Command("nachklang");
 
-  /**
-   * Wrap a lazily loaded command module's exported function as a commander action. `ahead`
-   * names the files of a command that may need the payload worker: for large ones it is
-   * started here, before the command's modules load, and the command's payload takes it.
-   */
+  /** Wrap a lazily loaded command module's exported function as a commander action. */
   const lazy =
-    (load: Loader, fn = "run", ahead?: (...args: never[]) => readonly string[]) =>
+    (load: Loader, fn = "run") =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
-      // Only a head start: should it fail, the command starts the worker itself and reports that.
-      const warming =
-        ahead !== undefined
-          ? import("../bundle/worker-spare.js")
-              .then(({ prepareWorkerFor }) => prepareWorkerFor((ahead as (...a: unknown[]) => readonly string[])(...args)))
-              .catch(() => undefined)
-          : undefined;
       // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
       const { createContext } = await import("./context.js");
       const ctx = createContext(command.optsWithGlobals<GlobalOptions>());
       onLang(ctx.lang);
       const mod = await load();
-      await warming;
       const runner = mod[fn] as Runner;
       await (runner as (ctx: CliContext, ...rest: unknown[]) => Promise<void>)(ctx, ...args.slice(0, -1));
     };
@@ -127,7 +115,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--note <text>", "message text")
     .option("--out <file>", "where to write the bundle (default: the outbox)")
     .option("--passphrase-file <file>", "read the passphrase from a file")
-    .action(lazy(() => import("./commands/seal.js"), "run", (files: string[]) => files));
+    .action(lazy(() => import("./commands/seal.js")));
 
   program
     .command("open <bundle>")
@@ -136,7 +124,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--identity <file>", "age identity file (instead of the practice keyring)")
     .option("--signer <file>", "minisign public key the bundle must be signed with")
     .option("--passphrase-file <file>", "read the passphrase from a file")
-    .action(lazy(() => import("./commands/open.js"), "open", (bundle: string) => [bundle]));
+    .action(lazy(() => import("./commands/open.js"), "open"));
 
   program
     .command("verify <bundle>")
@@ -144,7 +132,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--identity <file>", "age identity file (instead of the practice keyring)")
     .option("--signer <file>", "minisign public key the bundle must be signed with")
     .option("--passphrase-file <file>", "read the passphrase from a file")
-    .action(lazy(() => import("./commands/open.js"), "verify", (bundle: string) => [bundle]));
+    .action(lazy(() => import("./commands/open.js"), "verify"));
 
   const channels = program.command("channels").description("configured delivery channels");
   channels

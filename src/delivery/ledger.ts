@@ -17,7 +17,7 @@ import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
-import { ensurePrivateDir } from "../practice/home.js";
+import { ensurePrivateDir } from "../files.js";
 
 export const FOLLOWUP_KEY = /^[0-9a-z]{16,64}$/;
 

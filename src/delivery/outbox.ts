@@ -7,7 +7,7 @@
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "../zod.js";
-import { ensurePrivateDir, exists } from "../practice/home.js";
+import { ensurePrivateDir, exists } from "../files.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "../practice/sealed-file.js";
 import { makePrivateTemp } from "../temp.js";
 

@@ -4,7 +4,8 @@
  * may pass their own.
  */
 import type { ItemKind } from "../bundle/manifest.js";
-import type { Channel, OpenedFollowUp, AddressKind } from "../channels/contract.js";
+import type { OpenedFollowUp } from "../bundle/open.js";
+import type { Channel, AddressKind } from "../channels/contract.js";
 import type { ClientRecord } from "../practice/clients.js";
 import type { Lang, MessageKey, MessageParams } from "../messages/index.js";
 import type { MediaInput } from "./draft.js";
@@ -82,6 +83,10 @@ export interface ResolvedChannel {
   readonly address: AddressKind;
   /** The channel's type asks for the passphrase viewer with these settings (e-mail; folder --viewer). */
   readonly wantsViewer?: boolean;
+  /** Delivering the same follow-up again gives the client nothing twice (the type's `repeatHarmless`). */
+  readonly repeatHarmless: boolean;
+  /** The channel hands over the sealed bundle and never reads the items (the type's `handsOverBundle`). */
+  readonly handsOverBundle: boolean;
   create(): Promise<Channel>;
 }
 

@@ -2,23 +2,15 @@
  * The real modules behind the workflow's ports: the bundle (seal/open with the practice keys),
  * the configured channels, the media pipeline and the template library.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { sealBundle, describeFile } from "../bundle/seal.js";
 import { openBundleToTemp, verifyBundle } from "../bundle/open.js";
 import { configuredChannels, createChannel, loadChannelSettings } from "../channels/factory.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { Config } from "../practice/config.js";
 import type { Keyring } from "../practice/keyring.js";
-import { isWhatsApp, refuseWhatsApp } from "../practice/consent.js";
+import { isWhatsApp, refuseWhatsApp } from "../channels/whatsapp.js";
 import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort, ViewerPort } from "./ports.js";
 import { encodePublicKey } from "../bundle/signature.js";
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
 
 export function sealPort(keyring: Keyring, practiceName: string | undefined, now: () => Date): SealPort {
   return {
@@ -38,7 +30,7 @@ export function sealPort(keyring: Keyring, practiceName: string | undefined, now
         outDir,
         now: now(),
       });
-      return { bundleId: sealed.id, path: sealed.path, size: sealed.bytes, sha256: await sha256File(sealed.path) };
+      return { bundleId: sealed.id, path: sealed.path, size: sealed.bytes, sha256: sealed.sha256 };
     },
   };
 }
@@ -86,6 +78,8 @@ export function channelPort(config: Config, keyring: Keyring, home: string): Cha
         type: type.type,
         address: type.address,
         wantsViewer: type.wantsViewer?.(settings) ?? false,
+        repeatHarmless: type.repeatHarmless,
+        handsOverBundle: type.handsOverBundle,
         create: () => Promise.resolve(createChannel(name, { home, channels, secrets: keyring.secrets })),
       };
     },

@@ -12,7 +12,7 @@ import type { Clock } from "../delivery/clock.js";
 import { contactHours, type ContactHours, type StoredHours, systemZone } from "../delivery/hours.js";
 import { Ledger } from "../delivery/ledger.js";
 import { Outbox } from "../delivery/outbox.js";
-import type { DeliveryEnv } from "../delivery/runner.js";
+import type { DeliveryEnv } from "./deliver.js";
 import type { PrepareEnv } from "./pipeline.js";
 import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort, Stage } from "./ports.js";
 import type { ValidationContext } from "./validate.js";

@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
-import { exists } from "../practice/home.js";
+import { exists } from "../files.js";
 
 /** The input must exist, be a file and not be empty; returns its size. */
 export async function checkInput(file: string): Promise<number> {

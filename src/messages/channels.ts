@@ -123,8 +123,6 @@ export const channels = {
     en: "Channels compared",
   },
   "compare.criterion": { de: "Kriterium", en: "Criterion" },
-  "compare.typeEmail": { de: "E-Mail", en: "E-mail" },
-  "compare.typeFolder": { de: "Ordner", en: "Folder" },
   "compare.endToEnd": { de: "Ende-zu-Ende verschlüsselt", en: "End-to-end encrypted" },
   "compare.phoneNumber": { de: "Telefonnummer nötig", en: "Phone number required" },
   "compare.addressBook": { de: "Liest das Adressbuch", en: "Reads the address book" },

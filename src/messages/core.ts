@@ -146,8 +146,8 @@ export const core = {
     en: "WhatsApp is not supported: professional chambers and data protection authorities advise against exchanging health data over it (metadata and the address book go to Meta). Please use Threema, Signal, Wire, e-mail with the offline viewer, or the hand-off folder.",
   },
   "channel.unknownType": {
-    de: "Unbekannter Kanaltyp „{type}“. „nachklang channels compare“ zeigt die verfügbaren.",
-    en: "Unknown channel type '{type}'. 'nachklang channels compare' shows the available ones.",
+    de: "Unbekannter Kanaltyp „{type}“; möglich sind: {known}. „nachklang channels compare“ vergleicht sie.",
+    en: "Unknown channel type '{type}'; the types are: {known}. 'nachklang channels compare' compares them.",
   },
   "channel.unknown": {
     de: "Kein Kanal „{name}“ eingerichtet. „nachklang channels list“ zeigt alle.",

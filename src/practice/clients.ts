@@ -4,7 +4,7 @@
  */
 import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
-import { exists } from "./home.js";
+import { exists } from "../files.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "./sealed-file.js";
 
 export const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

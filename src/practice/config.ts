@@ -27,10 +27,10 @@ function configFile(home: string): string {
 }
 
 /**
- * The stored settings, read without loading `conf`: conf brings its schema validator (ajv), which
- * costs about 70 ms at every start. Commands that only read (the language, the
- * practice's public details) use this; everything else goes through `loadConfig`. A file that is
- * not valid JSON is left to conf, which reports it.
+ * The stored settings, read without loading `conf`: conf brings its schema validator (ajv),
+ * which every start would pay for. Commands that only read (the language, the practice's public
+ * details) use this; everything else goes through `loadConfig`. A file that is not valid JSON is
+ * left to conf, which reports it.
  */
 export function readSettings(home: string): ConfigSchema {
   let text: string;

@@ -7,8 +7,8 @@ import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
-import { generateX25519Identity, x25519Recipient } from "../bundle/age-header.js";
-import { exists } from "./home.js";
+import { generateIdentity, identityToRecipient } from "../age/index.js";
+import { exists } from "../files.js";
 import { readSealedWithPassphrase, writeSealedWithPassphrase } from "./sealed-file.js";
 
 export interface Keyring {
@@ -33,11 +33,11 @@ const stored = z
   })
   .strict();
 
-function fromStored(data: z.infer<typeof stored>): Keyring {
+async function fromStored(data: z.infer<typeof stored>): Promise<Keyring> {
   const signing = signingKeyFromSeed(unhex(data.signing.seed), unhex(data.signing.keyId), nodeEd25519);
   return {
     ageIdentity: data.ageIdentity,
-    ageRecipient: x25519Recipient(data.ageIdentity),
+    ageRecipient: await identityToRecipient(data.ageIdentity),
     signing,
     keyId: formatKeyId(signing.keyId),
     secrets: data.secrets,
@@ -55,9 +55,9 @@ function toStored(k: Keyring): z.infer<typeof stored> {
 
 export async function createKeyring(path: string, passphrase: string): Promise<Keyring> {
   if (await exists(path)) throw new UserError(ExitCode.usage, "practice.exists", { file: path });
-  const ageIdentity = generateX25519Identity();
+  const ageIdentity = generateIdentity();
   const signing = generateSigningKey(nodeEd25519);
-  const keyring = fromStored({
+  const keyring = await fromStored({
     version: 1,
     ageIdentity,
     signing: { seed: hex(signing.seed), keyId: hex(signing.keyId) },
@@ -85,7 +85,7 @@ export async function unlockKeyring(path: string, passphrase: string): Promise<K
   const parsed = stored.safeParse(json);
   if (!parsed.success) throw new UserError(ExitCode.failure, "practice.damaged", { file: path });
   try {
-    return fromStored(parsed.data);
+    return await fromStored(parsed.data);
   } catch (error) {
     // A stored key that is no key (the schema checks the shape, not the Bech32 checksum).
     throw new UserError(ExitCode.failure, "practice.damaged", { file: path }, { cause: error });

@@ -1,18 +1,15 @@
 /**
- * Small encrypted files at rest (keyring, client registry, cache entries): age v1 through the
- * bundle code's age (src/bundle/age.ts, the same conformance-tested path both ways), written
- * atomically with mode 0600.
+ * Small encrypted files at rest (keyring, client registry, outbox records): age v1 through the
+ * age door (src/age/), written atomically with mode 0600.
  */
 import { readFile } from "node:fs/promises";
-import { Readable } from "node:stream";
-import { buffer } from "node:stream/consumers";
-import { decryptAge, encryptBytes, encryptBytesWithPassphrase, type AgeKeys } from "../bundle/age.js";
-import { writePrivateFile } from "./home.js";
+import { decryptBytes, encryptBytes, encryptWithPassphrase, type AgeKeys } from "../age/index.js";
+import { writePrivateFile } from "../files.js";
 
 const bytes = (plaintext: Uint8Array | string): Uint8Array => (typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext);
 
 async function decryptFile(path: string, keys: AgeKeys): Promise<Uint8Array> {
-  return buffer(await decryptAge(Readable.from([await readFile(path)]), keys));
+  return decryptBytes(await readFile(path), keys);
 }
 
 /** scrypt work factor for the keyring: 18 as age's default; tests may lower it (test-only). */
@@ -33,7 +30,7 @@ export async function readSealedWithIdentity(path: string, identity: string): Pr
 }
 
 export async function writeSealedWithPassphrase(path: string, plaintext: Uint8Array | string, passphrase: string): Promise<void> {
-  await writePrivateFile(path, await encryptBytesWithPassphrase(bytes(plaintext), passphrase, scryptLogN()));
+  await writePrivateFile(path, await encryptWithPassphrase(bytes(plaintext), passphrase, scryptLogN()));
 }
 
 /** Throws when the passphrase is wrong or the file is damaged. */

@@ -22,7 +22,7 @@ export interface ChannelLimit {
 
 /** The limits every registered channel type declares (types without a limit are left out). */
 export function registryLimits(): ChannelLimit[] {
-  return listChannelTypes().flatMap((c) => (c.capabilities.textLimitBytes === null ? [] : [{ type: c.type, textLimitBytes: c.capabilities.textLimitBytes }]));
+  return listChannelTypes().flatMap((c) => (c.textLimitBytes === null ? [] : [{ type: c.type, textLimitBytes: c.textLimitBytes }]));
 }
 
 export interface CheckReport {

@@ -1,24 +1,16 @@
 /**
- * Consent templates are filled from what a channel type declares about itself
- * (src/channels/profiles.ts): provider, where it is based, end-to-end encryption, phone
- * number, address book, metadata. This turns one profile into template variables.
+ * Consent templates are filled from what a channel type declares about itself (its
+ * `profile`): provider, where it is based, end-to-end encryption, phone number, address book,
+ * metadata. This turns one profile into template variables.
  */
-import { CHANNEL_PROFILES, channelProfile, type ChannelProfile } from "../channels/profiles.js";
+import type { ChannelProfile } from "../channels/contract.js";
+import { CHANNEL_TYPES, channelType } from "../channels/registry.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import type { Template } from "./schema.js";
 
-const NAMES: Record<ChannelProfile["type"], Record<Lang, string>> = {
-  threema: { de: "Threema", en: "Threema" },
-  signal: { de: "Signal", en: "Signal" },
-  wire: { de: "Wire", en: "Wire" },
-  email: { de: "E-Mail", en: "e-mail" },
-  folder: { de: "persönliche Übergabe (Datei)", en: "hand-over in person (file)" },
-  whatsapp: { de: "WhatsApp", en: "WhatsApp" },
-};
-
 /** Channel types a consent text may be written for (WhatsApp is not a channel). */
-export const CONSENT_CHANNELS = CHANNEL_PROFILES.filter((p) => p.type !== "whatsapp").map((p) => p.type);
+export const CONSENT_CHANNELS: readonly ChannelProfile["type"][] = Object.values(CHANNEL_TYPES).map((t) => t.profile.type);
 
 /**
  * The variables a consent template can use, for one channel type, in one language:
@@ -28,12 +20,12 @@ export const CONSENT_CHANNELS = CHANNEL_PROFILES.filter((p) => p.type !== "whats
  * Throws a UserError for an unknown channel type.
  */
 export function consentVariables(channel: string, lang: Lang, template?: Template): Record<string, string> {
-  const profile = channelProfile(channel);
-  if (!profile || profile.type === "whatsapp")
+  const profile = channelType(channel)?.profile;
+  if (profile === undefined)
     throw new UserError(ExitCode.usage, "templates.unknownChannel", { channel, known: CONSENT_CHANNELS.join(", ") });
   const all: Record<string, string> = {
     channel: profile.type,
-    channel_name: NAMES[profile.type][lang],
+    channel_name: profile.inSentence[lang],
     provider: profile.provider[lang],
     based_in: profile.basedIn[lang],
     end_to_end: profile.endToEnd === "viewer" ? "viewer" : profile.endToEnd ? "yes" : "no",

@@ -6,9 +6,9 @@
  */
 import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Encrypter } from "age-encryption";
 import { pack } from "tar-stream";
-import type { OpenedFollowUp } from "../channels/contract.js";
+import { encryptWithPassphrase } from "../age/index.js";
+import type { OpenedFollowUp } from "../bundle/open.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { canonicalPassphrase } from "./passphrase.js";
@@ -104,10 +104,7 @@ export async function buildViewer(options: BuildViewerOptions): Promise<string> 
   for (const { item, file } of followUp.items) entries.push({ name: item.path, data: await readFile(file) });
   const tar = await tarOf(entries, new Date(followUp.manifest.created));
 
-  const encrypter = new Encrypter();
-  encrypter.setPassphrase(canonicalPassphrase(options.passphrase));
-  encrypter.setScryptWorkFactor(options.scryptLogN ?? viewerScryptLogN());
-  const sealed = await encrypter.encrypt(tar);
+  const sealed = await encryptWithPassphrase(tar, canonicalPassphrase(options.passphrase), options.scryptLogN ?? viewerScryptLogN());
 
   const html = renderPage({
     lang: followUp.manifest.lang,

@@ -11,7 +11,7 @@ import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Readable } from "node:stream";
-import { decryptAge, encryptAge } from "../../src/bundle/age.js";
+import { decryptAge, encryptAge } from "../../src/age/index.js";
 import { parsePublicKey, verify } from "../../src/bundle/signature.js";
 import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { collect } from "./keys.js";

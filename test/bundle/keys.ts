@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { formatKeyId, generateSigningKey, type MinisignSecretKey } from "../../src/bundle/signature.js";
 import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
-import { encryptAge } from "../../src/bundle/age.js";
+import { encryptAge } from "../../src/age/index.js";
 import { sealBundle, type SealItem, type SealedBundle } from "../../src/bundle/seal.js";
 
 export interface TestPractice {

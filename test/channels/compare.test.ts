@@ -6,8 +6,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHANNEL_PROFILES } from "../../src/channels/profiles.js";
-import { CRITERIA, channelDisplayName, renderComparison, wrap } from "../../src/cli/commands/channels-compare.js";
+import { channelProfiles } from "../../src/channels/registry.js";
+import { CRITERIA, renderComparison, wrap } from "../../src/cli/commands/channels-compare.js";
+
+const CHANNEL_PROFILES = channelProfiles();
 import { LANGS, t, type Lang } from "../../src/messages/index.js";
 import { ROOT, initHome, runCli, tempDir } from "../helpers/cli.js";
 
@@ -46,7 +48,7 @@ describe("channels compare", () => {
     // The header row names every channel type, in order, as columns.
     const header = lines.find((l) => l.startsWith(t(lang, "compare.criterion")));
     const columns = header?.split("│").map((c) => c.trim());
-    expect(columns).toEqual([t(lang, "compare.criterion"), ...CHANNEL_PROFILES.map((p) => channelDisplayName(p.type, lang))]);
+    expect(columns).toEqual([t(lang, "compare.criterion"), ...CHANNEL_PROFILES.map((p) => p.label[lang])]);
     // Every criterion starts a row; every cell of that row holds that channel's value.
     for (const criterion of CRITERIA) {
       const label = t(lang, criterion.key);
@@ -116,13 +118,13 @@ describe("channels compare", () => {
   it("a narrow terminal gets one block per channel instead of columns", () => {
     const lines = renderComparison("en", 70);
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(70);
-    for (const p of CHANNEL_PROFILES) expect(lines).toContain(channelDisplayName(p.type, "en"));
+    for (const p of CHANNEL_PROFILES) expect(lines).toContain(p.label.en);
     expect(lines.filter((l) => l.startsWith(t("en", "compare.phoneNumber")))).toHaveLength(CHANNEL_PROFILES.length);
   });
 
   it("docs/channels/overview.md has a row for every channel type and links guides that exist", async () => {
     const overview = await readFile(join(ROOT, "docs/channels/overview.md"), "utf8");
-    for (const p of CHANNEL_PROFILES) expect(overview).toMatch(new RegExp(`^\\| (\`${p.type}\`|${channelDisplayName(p.type, "en")}) \\|`, "m"));
+    for (const p of CHANNEL_PROFILES) expect(overview).toMatch(new RegExp(`^\\| (\`${p.type}\`|${p.label.en}) \\|`, "m"));
     for (const [, link] of overview.matchAll(/\]\(([a-z-]+\.md)\)/g)) {
       await expect(readFile(join(ROOT, "docs/channels", link ?? ""), "utf8")).resolves.toContain("#");
     }

@@ -267,7 +267,7 @@ describe("output that cannot be written", () => {
     if (mounted) spawnSync("umount", [small]);
   });
 
-  // 3 MiB are sealed in this thread; 9 MiB on the worker thread, whose writes fail there.
+  // A small and a larger seal (the larger one fails mid-payload).
   it.for([3, 9])("seal of %i MiB onto a full disk: exit 1, one line, no partial file", async (mib, context) => {
     if (!mounted) return context.skip();
     await writeFile(join(work, `big-${mib}.bin`), randomBytes(mib * 1024 * 1024));
@@ -284,16 +284,13 @@ describe("output that cannot be written", () => {
     const identity = (await readFile(join(work, "full-id.txt"), "utf8")).match(/AGE-SECRET-KEY-1\S+/)![0];
     // A negative reserve lets the 3 MiB past the check into 2 MiB: the staging writes fail.
     const limits = { ...DEFAULT_LIMITS, reserveBytes: -16 * 1024 * 1024 };
-    // In this thread, and on the payload worker (which writes the staged items itself there).
-    for (const onWorker of [false, true]) {
-      const target = join(small, "opened");
-      await expect(openBundle(join(work, "three.age"), target, { keys: { identities: [identity] }, limits, onWorker })).rejects.toMatchObject({
-        key: "file.noSpace",
-        code: 1,
-        params: { file: target },
-      });
-      expect(await readdir(small)).toEqual([]);
-    }
+    const target = join(small, "opened");
+    await expect(openBundle(join(work, "three.age"), target, { keys: { identities: [identity] }, limits })).rejects.toMatchObject({
+      key: "file.noSpace",
+      code: 1,
+      params: { file: target },
+    });
+    expect(await readdir(small)).toEqual([]);
   });
 });
 
@@ -316,9 +313,7 @@ describe("Ctrl-C leaves nothing behind", () => {
     expect(await readdir(outbox)).toEqual(before);
   });
 
-  it("large input refused before its payload: the worker started ahead does not keep the command running", async () => {
-    // seal and open start the payload worker for large input while the keyring is unlocked; a
-    // wrong passphrase ends the command before the worker is used, and it must end at once.
+  it("large input refused before its payload: a wrong passphrase ends the command at once", async () => {
     const started = Date.now();
     oneLine(await runCli(["seal", big, "--to", "k042"], { home, cwd: work, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Wrong passphrase/);
     const sealed = join(work, "big-refused.age");

@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import type { FollowUpItem } from "../contract.js";
+import type { FollowUpItem } from "../../bundle/open.js";
 import { FILE_NONCE, randomKey, secretbox, THUMBNAIL_NONCE, toHex } from "./crypto.js";
 import type { FileMessageFields } from "./message.js";
 

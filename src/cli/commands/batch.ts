@@ -5,14 +5,14 @@
  */
 import { ExitCode, UserError, isUserError } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
-import { deliverClaimed, type DeliveryOutcome } from "../../delivery/runner.js";
+import { deliverClaimed, type DeliveryOutcome } from "../../followup/deliver.js";
 import { BatchInvalid, readBatchFile, type BatchEntry, type BatchFile } from "../../followup/batch.js";
 import { batchFollowUpKey } from "../../followup/keys.js";
 import { prepareClaimed, previewFollowUp, dueTime } from "../../followup/pipeline.js";
 import type { Stage } from "../../followup/ports.js";
 import { sharedMedia } from "../../followup/shared-media.js";
 import { validateDraft, type ValidDraft } from "../../followup/validate.js";
-import { sha256File } from "../../followup/wiring.js";
+import { sha256File } from "../../media/files.js";
 import type { Workflow } from "../../followup/workflow.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";

@@ -1,8 +1,9 @@
 /**
  * `nachklang channels compare`: every channel type side by side on what practitioners weigh
- * (src/channels/profiles.ts), in the user's language; `--json` for the same facts as data.
+ * (each channel type's `profile`), in the user's language; `--json` for the same facts as data.
  */
-import { CHANNEL_PROFILES, type ChannelProfile } from "../../channels/profiles.js";
+import type { ChannelProfile } from "../../channels/contract.js";
+import { channelProfiles } from "../../channels/registry.js";
 import type { Lang, MessageKey } from "../../messages/index.js";
 import { t } from "../../messages/index.js";
 import type { CliContext } from "../context.js";
@@ -33,23 +34,6 @@ export const CRITERIA: readonly Criterion[] = [
   { key: "compare.recommended", field: "recommended", value: (p, lang) => yesNo(p.recommended, lang) },
 ];
 
-export function channelDisplayName(type: ChannelProfile["type"], lang: Lang): string {
-  switch (type) {
-    case "threema":
-      return "Threema";
-    case "signal":
-      return "Signal";
-    case "wire":
-      return "Wire";
-    case "email":
-      return t(lang, "compare.typeEmail");
-    case "folder":
-      return t(lang, "compare.typeFolder");
-    case "whatsapp":
-      return "WhatsApp";
-  }
-}
-
 /** Greedy word wrap; words longer than the width are cut. */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
@@ -79,7 +63,7 @@ const pad = (text: string, width: number) => text + " ".repeat(Math.max(0, width
 
 /** The comparison as text lines: columns side by side when `width` allows, else one block per channel. */
 export function renderComparison(lang: Lang, width: number): string[] {
-  const profiles = CHANNEL_PROFILES;
+  const profiles = channelProfiles();
   const labels = CRITERIA.map((c) => t(lang, c.key));
   const labelWidth = Math.min(26, Math.max(...labels.map((l) => l.length)));
   const gap = " │ ";
@@ -92,7 +76,7 @@ export function renderComparison(lang: Lang, width: number): string[] {
         out.push(cells.map((c, j) => pad(c[i] ?? "", j === 0 ? labelWidth : columnWidth)).join(gap).trimEnd());
       }
     };
-    row([wrap(t(lang, "compare.criterion"), labelWidth), ...profiles.map((p) => [channelDisplayName(p.type, lang)])]);
+    row([wrap(t(lang, "compare.criterion"), labelWidth), ...profiles.map((p) => [p.label[lang]])]);
     out.push(["─".repeat(labelWidth), ...profiles.map(() => "─".repeat(columnWidth))].join("─┼─"));
     CRITERIA.forEach((criterion, index) => {
       row([wrap(labels[index] ?? "", labelWidth), ...profiles.map((p) => wrap(criterion.value(p, lang), columnWidth))]);
@@ -100,7 +84,7 @@ export function renderComparison(lang: Lang, width: number): string[] {
   } else {
     const textWidth = Math.max(20, width - labelWidth - 2);
     for (const p of profiles) {
-      out.push(channelDisplayName(p.type, lang), "─".repeat(Math.min(width, 40)));
+      out.push(p.label[lang], "─".repeat(Math.min(width, 40)));
       CRITERIA.forEach((criterion, index) => {
         wrap(criterion.value(p, lang), textWidth).forEach((line, i) => out.push(`${pad(i === 0 ? (labels[index] ?? "") : "", labelWidth)}  ${line}`));
       });
@@ -115,9 +99,9 @@ export function renderComparison(lang: Lang, width: number): string[] {
 export function comparisonData(lang: Lang) {
   return {
     lang,
-    channels: CHANNEL_PROFILES.map((p) => ({
+    channels: channelProfiles().map((p) => ({
       type: p.type,
-      name: channelDisplayName(p.type, lang),
+      name: p.label[lang],
       offered: p.recommended,
       endToEnd: p.endToEnd,
       phoneNumberRequired: p.phoneNumberRequired,

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { ExitCode, UserError } from "../../errors.js";
 import type { HealthReport } from "../../channels/contract.js";
-import { configuredChannels, createChannel, loadChannelSettings, refuseWhatsApp, requireChannelType, secretKey } from "../../channels/factory.js";
+import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
+import { requireChannelType } from "../../channels/registry.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 
@@ -20,7 +21,6 @@ async function readSecretFile(file: string): Promise<string> {
 }
 
 export async function add(ctx: CliContext, type: string, opts: Options): Promise<void> {
-  refuseWhatsApp(type);
   const channelType = requireChannelType(type);
   const name = opts.name ?? type;
   const channels = ctx.config.get("channels") ?? {};

@@ -4,9 +4,8 @@
  */
 import { ExitCode, UserError } from "../../errors.js";
 import { canonicalPassphrase, generateViewerPassphrase, passphraseEntropyBits } from "../../viewer/passphrase.js";
-import type { CliContext } from "../context.js";
+import { readViewerPassphrase, type CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
-import { readViewerPassphrase } from "./viewer.js";
 
 interface PassphraseOptions {
   passphraseFile?: string;

@@ -1,4 +1,4 @@
-import { Encrypter } from "age-encryption";
+import { isValidRecipient } from "../../age/index.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, clientSchema, type ClientRecord } from "../../practice/clients.js";
@@ -16,18 +16,9 @@ interface AddOptions {
   passphraseFile?: string;
 }
 
-function validAgeRecipient(recipient: string): boolean {
-  try {
-    new Encrypter().addRecipient(recipient);
-    return recipient.startsWith("age1");
-  } catch {
-    return false;
-  }
-}
-
 export async function add(ctx: CliContext, alias: string, opts: AddOptions): Promise<void> {
   if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
-  if (opts.ageRecipient !== undefined && !validAgeRecipient(opts.ageRecipient)) {
+  if (opts.ageRecipient !== undefined && !(await isValidRecipient(opts.ageRecipient))) {
     throw new UserError(ExitCode.usage, "client.badAgeRecipient", { alias });
   }
   const practice = await unlockPractice(ctx, opts.passphraseFile);

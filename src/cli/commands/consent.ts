@@ -1,7 +1,8 @@
 /** `nachklang consent record|withdraw|show ALIAS`: consent per channel type, in the encrypted client record. */
 import { DateTime } from "luxon";
 import { clockFromEnv } from "../../delivery/clock.js";
-import { checkDay, isWhatsApp, refuseWhatsApp, withConsent, withConsentWithdrawn } from "../../practice/consent.js";
+import { requireChannelType } from "../../channels/registry.js";
+import { checkDay, withConsent, withConsentWithdrawn } from "../../practice/consent.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 
@@ -17,7 +18,7 @@ function today(): string {
 }
 
 export async function record(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
-  if (isWhatsApp(o.channel)) refuseWhatsApp();
+  requireChannelType(o.channel);
   const date = checkDay(o.date ?? today());
   const practice = await unlockPractice(ctx, o.passphraseFile);
   const client = practice.clients.require(alias);

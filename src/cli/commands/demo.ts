@@ -10,14 +10,15 @@
 import { randomBytes } from "node:crypto";
 import { readdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { generateIdentity, identityToRecipient } from "../../age/index.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { encodePublicKey } from "../../bundle/signature.js";
 import { ExitCode, UserError } from "../../errors.js";
 import type { Lang } from "../../messages/index.js";
 import { ClientRegistry } from "../../practice/clients.js";
 import { withConsent } from "../../practice/consent.js";
-import { ensurePrivateDir, homePaths, writePrivateFile } from "../../practice/home.js";
+import { homePaths } from "../../practice/home.js";
+import { ensurePrivateDir, writePrivateFile } from "../../files.js";
 import { createKeyring } from "../../practice/keyring.js";
 import { withPrivateTemp } from "../../temp.js";
 import { createContext, type CliContext } from "../context.js";
@@ -71,7 +72,7 @@ export async function run(ctx: CliContext, opts: { out: string }): Promise<void>
     demoCtx.config.set("lang", lang);
     demoCtx.config.set("channels", { demo: { type: "folder", settings: { path: out } } });
 
-    const clientIdentity = await generateX25519Identity();
+    const clientIdentity = generateIdentity();
     const clients = await ClientRegistry.load(home.clients, keyring.ageIdentity, keyring.ageRecipient);
     const today = new Date().toISOString().slice(0, 10);
     await clients.put(

@@ -3,7 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
-import { exists } from "../../practice/home.js";
+import { exists } from "../../files.js";
 import type { CliContext } from "../context.js";
 
 interface Finding {

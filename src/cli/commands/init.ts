@@ -2,7 +2,7 @@ import { ExitCode, UserError } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { encodePublicKey } from "../../bundle/signature.js";
 import { createKeyring } from "../../practice/keyring.js";
-import { ensurePrivateDir, exists } from "../../practice/home.js";
+import { ensurePrivateDir, exists } from "../../files.js";
 import { readPassphrase, type CliContext } from "../context.js";
 
 export async function run(ctx: CliContext, opts: { name?: string; lang?: string; passphraseFile?: string }): Promise<void> {

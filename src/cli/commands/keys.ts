@@ -1,18 +1,7 @@
-import { writePrivateFile } from "../../practice/home.js";
+import { writePrivateFile } from "../../files.js";
 import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
-import { unlockKeyringOnly } from "../practice.js";
-
-/** The practice's public details from the config (no passphrase needed). */
-export function practicePublic(ctx: CliContext): { name?: string; ageRecipient: string; keyId: string; minisignPublicKey: string } {
-  const practice = ctx.settings.practice;
-  if (practice === undefined) throw new UserError(ExitCode.usage, "practice.missing", { file: ctx.home.keyring });
-  return practice;
-}
-
-export function minisignPublicKeyFile(keyId: string, line: string): string {
-  return `untrusted comment: minisign public key ${keyId}\n${line}\n`;
-}
+import { minisignPublicKeyFile, practicePublic, unlockKeyringOnly } from "../practice.js";
 
 export async function show(ctx: CliContext): Promise<void> {
   await Promise.resolve();

@@ -12,8 +12,7 @@ import { parseAppointment } from "../../followup/compose.js";
 import { previewFollowUp } from "../../followup/pipeline.js";
 import type { MessageKey } from "../../messages/index.js";
 import type { CliContext } from "../context.js";
-import { formatSize, openCliWorkflow } from "../workflow.js";
-import { checkDraft, printItems, sendPrepared } from "./send.js";
+import { checkDraft, formatSize, openCliWorkflow, printItems, sendPrepared } from "../workflow.js";
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 

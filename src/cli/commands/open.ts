@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { openBundle, opensOnWorker, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
+import { openBundle, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
-import { isValidIdentity, type AgeKeys } from "../../bundle/age.js";
+import { isValidIdentity, type AgeKeys } from "../../age/index.js";
 import { ExitCode, UserError } from "../../errors.js";
-import { exists } from "../../practice/home.js";
+import { exists } from "../../files.js";
 import type { CliContext } from "../context.js";
 import { unlockKeyringOnly } from "../practice.js";
 
@@ -82,12 +82,10 @@ function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?:
   });
 }
 
-/** Where `bundle` is read, decided once (for a large bundle the command table has already started the worker). */
-async function prepare(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey; onWorker: boolean }> {
+async function prepare(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
   // A bundle that is not there is named before any passphrase is asked for (as `seal` does).
   if (!(await exists(bundle))) throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
-  const onWorker = await opensOnWorker(bundle);
-  return { ...(await keysFor(ctx, opts)), onWorker };
+  return keysFor(ctx, opts);
 }
 
 export async function open(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {

@@ -1,11 +1,10 @@
 /** `nachklang outbox list|flush|cancel|retry`: follow-ups waiting for contact hours. */
 import { ExitCode, UserError } from "../../errors.js";
 import type { FollowUpState } from "../../delivery/ledger.js";
-import { deliverFollowUp } from "../../delivery/runner.js";
+import { deliverFollowUp } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
-import { openCliWorkflow, stateText, whenText } from "../workflow.js";
-import { describeState } from "./status.js";
+import { describeState, openCliWorkflow, stateText, whenText } from "../workflow.js";
 
 const WAITING: ReadonlySet<FollowUpState["state"]> = new Set(["sealed", "queued", "sending", "failed", "uncertain"]);
 

@@ -1,16 +1,13 @@
 import { resolve } from "node:path";
-import { describeFile, sealBundle, sealsOnWorker } from "../../bundle/seal.js";
-import { exists } from "../../practice/home.js";
+import { describeFile, sealBundle } from "../../bundle/seal.js";
+import { exists } from "../../files.js";
 import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
-import { unlockPractice } from "../practice.js";
-import { practicePublic } from "./keys.js";
+import { practicePublic, unlockPractice } from "../practice.js";
 
 export async function run(ctx: CliContext, files: string[], opts: { to: string; note?: string; out?: string; passphraseFile?: string }): Promise<void> {
   for (const file of files) if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
-  // Decided once (for large input the command table has already started the worker).
-  const onWorker = await sealsOnWorker(files);
   const practice = await unlockPractice(ctx, opts.passphraseFile);
   const client = practice.clients.require(opts.to);
   const { keyring } = practice;
@@ -22,7 +19,6 @@ export async function run(ctx: CliContext, files: string[], opts: { to: string; 
     lang: client.lang,
     practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
     recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
-    onWorker,
     // An exact file is the user's, written like `age -o` writes; the outbox is flushed to disk.
     ...(opts.out !== undefined ? { outFile: resolve(opts.out), durable: false } : { outDir: ctx.home.outbox }),
   });

@@ -3,15 +3,11 @@ import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { ExitCode, PolicyError, UserError } from "../../errors.js";
 import { parseLocalTime } from "../../delivery/hours.js";
-import { deliverClaimed, type DeliveryOutcome } from "../../delivery/runner.js";
 import { splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../../followup/draft.js";
-import { singleFollowUpKey } from "../../followup/keys.js";
-import { dueTime, prepareClaimed, previewFollowUp, type ItemSummary, type Prepared } from "../../followup/pipeline.js";
-import { validateDraft, type ValidDraft } from "../../followup/validate.js";
-import type { Workflow } from "../../followup/workflow.js";
-import { isWhatsApp } from "../../practice/consent.js";
-import type { CliContext } from "../context.js";
-import { formatSize, openCliWorkflow, reportProblems, whenText } from "../workflow.js";
+import { dueTime, previewFollowUp } from "../../followup/pipeline.js";
+import { isWhatsApp } from "../../channels/whatsapp.js";
+import { readViewerPassphrase, type CliContext } from "../context.js";
+import { checkDraft, confirmSend, formatSize, openCliWorkflow, printItems, sendPrepared, whenText } from "../workflow.js";
 
 export interface SendOptions {
   photo?: string[];
@@ -80,82 +76,7 @@ async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promis
 async function viewerChoice(ctx: CliContext, o: SendOptions): Promise<Pick<FollowUpDraft, "viewer">> {
   if (o.viewer !== true && o.viewerPassphraseFile === undefined) return {};
   if (o.viewerPassphraseFile === undefined) return { viewer: {} };
-  const { readViewerPassphrase } = await import("./viewer.js");
   return { viewer: { passphrase: await readViewerPassphrase(ctx, o.viewerPassphraseFile) } };
-}
-
-/** Check the draft; prints every problem and returns undefined when there are any. */
-export async function checkDraft(ctx: CliContext, wf: Workflow, draft: FollowUpDraft): Promise<ValidDraft | undefined> {
-  const validation = await validateDraft(draft, wf.validation);
-  if (validation.valid !== undefined) return validation.valid;
-  if (validation.problems.length === 1 && validation.problems[0] !== undefined) {
-    const only = validation.problems[0];
-    throw validation.refused ? new PolicyError(only.key, only.params) : new UserError(ExitCode.usage, only.key, only.params);
-  }
-  reportProblems(ctx, validation.problems, validation.refused, { key: "workflow.problems", params: { count: validation.problems.length } });
-  return undefined;
-}
-
-export function printItems(ctx: CliContext, items: readonly ItemSummary[]): void {
-  for (const i of items) {
-    ctx.out.say("send.item", { kind: i.kind, name: i.name, size: formatSize(i.size), caption: i.caption ? ` – ${i.caption}` : "" });
-  }
-}
-
-export async function confirmSend(ctx: CliContext, alias: string, channel: string): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "send.needsYes");
-  const { default: inquirer } = await import("inquirer");
-  const answer = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: true, message: ctx.out.text("send.confirm", { alias, channel }) }]);
-  return answer.ok;
-}
-
-/** Prepare and, when due, deliver one follow-up under its lock; prints the summary. */
-export async function sendPrepared(
-  ctx: CliContext,
-  wf: Workflow,
-  valid: ValidDraft,
-  origin: "send" | "new",
-  timing: { immediate?: boolean; at?: Date },
-): Promise<{ prepared: Prepared; outcome: DeliveryOutcome | undefined }> {
-  const key = singleFollowUpKey();
-  const release = await wf.ledger.claim(key);
-  let prepared: Prepared;
-  let outcome: DeliveryOutcome | undefined;
-  try {
-    prepared = await prepareClaimed(valid, key, origin, timing, wf.prepare);
-    if (prepared.due.getTime() <= wf.now().getTime()) outcome = await deliverClaimed(key, wf.delivery);
-  } finally {
-    await release();
-  }
-  const alias = valid.client.alias;
-  const channel = valid.channel.name;
-  const base = { alias, channel, id: prepared.bundleId, count: prepared.items.length, size: formatSize(prepared.bytes) };
-  if (outcome === undefined) {
-    ctx.out.say("send.summaryQueued", { ...base, when: whenText(ctx, wf, prepared.due) });
-  } else if (outcome.status === "sent") {
-    ctx.out.say("send.summarySent", base);
-  } else if (outcome.status === "failed") {
-    ctx.out.warn("send.summaryFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
-    process.exitCode = outcome.reason === "consent.missing" ? ExitCode.refused : ExitCode.failure;
-  } else {
-    ctx.out.warn("send.summaryUncertain", base);
-    process.exitCode = ExitCode.failure;
-  }
-  printItems(ctx, prepared.items);
-  ctx.out.result({
-    ok: outcome === undefined || outcome.status === "sent",
-    id: prepared.bundleId,
-    key,
-    client: alias,
-    channel,
-    state: outcome === undefined ? "queued" : outcome.status,
-    due: prepared.due.toISOString(),
-    items: prepared.items,
-    bytes: prepared.bytes,
-    ...(outcome?.status === "sent" ? { ids: outcome.ids } : {}),
-    ...(outcome?.status === "failed" ? { reason: outcome.reason, text: ctx.out.text(outcome.reason, outcome.params) } : {}),
-  });
-  return { prepared, outcome };
 }
 
 export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {

@@ -1,27 +1,6 @@
 /** `nachklang status [ALIAS]` and `nachklang history ALIAS`: what the ledger knows. */
-import type { FollowUpState } from "../../delivery/ledger.js";
-import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
-import { formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
-
-export function describeState(wf: Workflow, s: FollowUpState) {
-  return {
-    id: s.bundle ?? null,
-    key: s.key,
-    client: wf.aliasOf(s.client) ?? null,
-    channel: s.channel ?? null,
-    state: s.state,
-    created: s.created,
-    updated: s.updated,
-    due: s.due ?? null,
-    sent: s.sentAt ?? null,
-    items: s.items ?? null,
-    bytes: s.bytes ?? null,
-    attempts: s.attempts,
-    reason: s.reason ?? null,
-    receipt: s.receipt ?? null,
-  };
-}
+import { describeState, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
 
 export async function status(ctx: CliContext, alias: string | undefined, o: { passphraseFile?: string }): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx, o.passphraseFile);

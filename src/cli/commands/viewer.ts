@@ -8,25 +8,16 @@ import { openBundleToTemp } from "../../bundle/open.js";
 import { encodePublicKey } from "../../bundle/signature.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { buildViewer, viewerLimitBytes } from "../../viewer/build.js";
-import { canonicalPassphrase, generateViewerPassphrase } from "../../viewer/passphrase.js";
-import { writePrivateFile } from "../../practice/home.js";
-import { readPassphrase, type CliContext } from "../context.js";
+import { generateViewerPassphrase } from "../../viewer/passphrase.js";
+import { writePrivateFile } from "../../files.js";
+import { readViewerPassphrase, type CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
-
-export const MIN_PASSPHRASE_LENGTH = 10;
 
 interface ViewerOptions {
   out: string;
   passphraseFile?: string;
   generatePassphrase?: boolean;
   keyringPassphraseFile?: string;
-}
-
-/** An agreed passphrase from a file: not empty, not short. */
-export async function readViewerPassphrase(ctx: CliContext, file: string): Promise<string> {
-  const passphrase = canonicalPassphrase(await readPassphrase(ctx, file));
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "viewer.passphraseShort", { file, min: MIN_PASSPHRASE_LENGTH });
-  return passphrase;
 }
 
 export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOptions): Promise<void> {

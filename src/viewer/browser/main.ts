@@ -5,12 +5,10 @@
  * hashes) → render.
  * Nothing decrypted is put on the page before every check has passed.
  */
-import { Decrypter } from "age-encryption";
+import { decryptWithPassphrase, WebAgeError } from "../../age/web.js";
 import { parsePublicKey } from "../../bundle/signature.js";
 import { viewer } from "../../messages/viewer.js";
 import { canonicalPassphrase } from "../passphrase.js";
-import { scryptAsync } from "@noble/hashes/scrypt.js";
-import { ScryptIdentity } from "../../bundle/scrypt-identity.js";
 import { checkViewerArchive, type CheckedFollowUp, type CheckedItem } from "./checks.js";
 
 type Lang = "de" | "en";
@@ -137,25 +135,12 @@ function showForm(): void {
   async function attempt(typed: string): Promise<void> {
     let tar: Uint8Array;
     try {
-      const decrypter = new Decrypter();
-      decrypter.addIdentity(
-        // noble's scryptAsync yields now and then: the page stays responsive and shows progress.
-        new ScryptIdentity(canonicalPassphrase(typed), (passphrase, salt, logN) =>
-          scryptAsync(passphrase, salt, {
-            N: 2 ** logN,
-            r: 8,
-            p: 1,
-            dkLen: 32,
-            onProgress: (fraction) => {
-              progress.value = fraction;
-            },
-          }),
-        ),
-      );
-      tar = await decrypter.decrypt(decodeBase64(document.getElementById("nk-payload")?.textContent ?? ""));
+      // noble's scrypt yields now and then: the page stays responsive and shows progress.
+      tar = await decryptWithPassphrase(decodeBase64(document.getElementById("nk-payload")?.textContent ?? ""), canonicalPassphrase(typed), (fraction) => {
+        progress.value = fraction;
+      });
     } catch (error) {
-      // A wrong passphrase cannot unwrap the file key; anything later is damage or tampering.
-      if (error instanceof Error && /no identity matched/.test(error.message)) {
+      if (error instanceof WebAgeError && error.kind === "wrong-passphrase") {
         progress.hidden = true;
         input.disabled = button.disabled = false;
         input.value = "";

@@ -9,7 +9,8 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import sharp from "sharp";
-import type { Delivery, DeliveryRecipient, FollowUpItem } from "../../../src/channels/contract.js";
+import type { Delivery, DeliveryRecipient } from "../../../src/channels/contract.js";
+import type { FollowUpItem } from "../../../src/bundle/open.js";
 import type { ItemKind, ManifestItem } from "../../../src/bundle/manifest.js";
 import { FIXTURES } from "../../helpers/cli.js";
 

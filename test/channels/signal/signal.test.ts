@@ -309,7 +309,8 @@ describe("signal channel: configuration", () => {
   it("is registered, with a phone address and no secrets", () => {
     expect(signal?.address).toBe("phone");
     expect(signal?.secrets).toEqual([]);
-    expect(signal?.capabilities).toMatchObject({ endToEnd: true, needsPhoneNumber: true, automatic: true });
+    expect(signal?.profile).toMatchObject({ endToEnd: true, phoneNumberRequired: true, automatic: true });
+    expect(signal).toMatchObject({ repeatHarmless: false, handsOverBundle: false });
   });
 
   it("configure() validates and normalises the options", () => {

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readFile } from "node:fs/promises";
-import type { FollowUpItem } from "../../../src/channels/contract.js";
+import type { FollowUpItem } from "../../../src/bundle/open.js";
 import { fingerprint, LOW_ORDER_POINTS, fromHex, toHex } from "../../../src/channels/threema/crypto.js";
 import { threemaChannel } from "../../../src/channels/threema.js";
 import { t, type MessageKey } from "../../../src/messages/index.js";

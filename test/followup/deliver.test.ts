@@ -7,11 +7,10 @@ import { readdir, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Channel, Delivery, DeliveryResult } from "../../src/channels/contract.js";
-import { folderChannel } from "../../src/channels/folder.js";
 import { ClientRegistry, type ClientRecord } from "../../src/practice/clients.js";
 import { createKeyring, type Keyring } from "../../src/practice/keyring.js";
 import { homePaths, type HomePaths } from "../../src/practice/home.js";
-import { deliverFollowUp } from "../../src/delivery/runner.js";
+import { deliverFollowUp } from "../../src/followup/deliver.js";
 import { prepareClaimed } from "../../src/followup/pipeline.js";
 import type { ChannelPort } from "../../src/followup/ports.js";
 import { validateDraft, type ValidDraft } from "../../src/followup/validate.js";
@@ -34,7 +33,6 @@ function testChannel(): Channel {
   return {
     name: "relay",
     type: "relay",
-    capabilities: { ...folderChannel.capabilities, automatic: true },
     check: () => Promise.resolve({ ok: true, lines: [] }),
     async deliver(d: Delivery): Promise<DeliveryResult> {
       parts.calls.push(d);
@@ -59,9 +57,9 @@ function channels(base: ChannelPort): ChannelPort {
   return {
     resolve: (name) =>
       name === "relay"
-        ? { name, type: "relay", address: "none", create: () => Promise.resolve(testChannel()) }
+        ? { name, type: "relay", address: "none", repeatHarmless: false, handsOverBundle: false, create: () => Promise.resolve(testChannel()) }
         : name === "mail"
-          ? { name, type: "email", address: "none", wantsViewer: true, create: () => Promise.resolve({ ...testChannel(), type: "email", deliver: (d: Delivery) => { parts.calls.push(d); return Promise.resolve({ status: "sent" as const, ids: [readFileSync(d.viewerPath!, "utf8").slice(0, 15)] }); } }) }
+          ? { name, type: "email", address: "none", wantsViewer: true, repeatHarmless: false, handsOverBundle: false, create: () => Promise.resolve({ ...testChannel(), type: "email", deliver: (d: Delivery) => { parts.calls.push(d); return Promise.resolve({ status: "sent" as const, ids: [readFileSync(d.viewerPath!, "utf8").slice(0, 15)] }); } }) }
           : base.resolve(name),
   };
 }

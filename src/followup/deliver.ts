@@ -4,32 +4,22 @@
  * backed by the ledger, record the result.
  *
  * A ledger that says `sending` for a follow-up whose lock we now hold means a process died
- * mid-delivery: whether the client received it is unknown. On channels where repeating is
- * harmless (the folder channel: same bundle id, same file) it is delivered again; on all
+ * mid-delivery: whether the client received it is unknown. On channel types that declare
+ * repeating harmless (folder, wire: same bundle id, same files) it is delivered again; on all
  * others it is marked `uncertain`, reported, and left for the practitioner to check
  * (`nachklang outbox retry ID` releases it).
  */
 import type { DeliveryProgress, DeliveryRecipient } from "../channels/contract.js";
+import type { Clock } from "../delivery/clock.js";
+import type { FollowUpState, Ledger } from "../delivery/ledger.js";
+import type { Outbox } from "../delivery/outbox.js";
 import { isUserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
-import { addressOf } from "../followup/validate.js";
-import type { ChannelPort, OpenPort, ViewerPort } from "../followup/ports.js";
 import { makePrivateTemp, removeTemp } from "../temp.js";
-import type { Clock } from "./clock.js";
-import type { FollowUpState, Ledger } from "./ledger.js";
-import type { Outbox } from "./outbox.js";
-
-/** Channel types on which delivering the same bundle twice cannot duplicate anything. */
-export const REPEAT_HARMLESS: ReadonlySet<string> = new Set(["folder"]);
-
-/**
- * Channel types that hand over the sealed bundle file itself and never read the item files:
- * they get the fully verified manifest without extracting the items (which would write every
- * item to a temporary folder for nothing).
- */
-export const BUNDLE_ONLY: ReadonlySet<string> = new Set(["folder"]);
+import type { ChannelPort, OpenPort, ViewerPort } from "./ports.js";
+import { addressOf } from "./validate.js";
 
 
 export type DeliveryOutcome =
@@ -72,13 +62,11 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   if (state.state === "sent" || state.state === "cancelled" || state.state === "uncertain") return { status: "skipped", state: state.state };
   if (state.state === "failed" && state.retryable === false) return { status: "skipped", state: state.state };
   const interrupted = state.state === "sending";
-  const channelType = state.channelType ?? "";
-  if (interrupted && !REPEAT_HARMLESS.has(channelType)) {
+  const meta = await env.outbox.meta(bundleId);
+  if (interrupted && !repeatsHarmlessly(env.channels, meta?.channel, state.channelType)) {
     await ledger.append({ fu: key, ev: "uncertain" }, env.now());
     return { status: "uncertain" };
   }
-
-  const meta = await env.outbox.meta(bundleId);
   if (meta === undefined || !(await env.outbox.has(bundleId))) return failure("outbox.missingBundle", { id: bundleId }, false);
   const client = env.client(meta.alias);
   if (client === undefined) return record(env, key, failure("client.unknown", { alias: meta.alias }, true));
@@ -117,7 +105,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   if (needsViewer && (viewerPassphrase === undefined || env.viewer === undefined)) {
     return record(env, key, failure("viewer.noPassphrase", { alias: client.alias }, true));
   }
-  const opened = BUNDLE_ONLY.has(channel.resolved.type) && !needsViewer
+  const opened = channel.resolved.handsOverBundle && !needsViewer
     ? { followUp: await env.open.verify(env.outbox.bundlePath(bundleId)), dispose: () => Promise.resolve() }
     : await env.open.open(env.outbox.bundlePath(bundleId));
   const viewerDir = needsViewer ? await makePrivateTemp("nachklang-viewer-") : undefined;
@@ -144,6 +132,17 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   } finally {
     await opened.dispose();
     if (viewerDir !== undefined) await removeTemp(viewerDir);
+  }
+}
+
+/** Whether the interrupted delivery may simply be repeated: the channel it went to is still of the type it was, and that type says so. */
+function repeatsHarmlessly(channels: ChannelPort, name: string | undefined, typeWhenSent: string | undefined): boolean {
+  if (name === undefined) return false;
+  try {
+    const resolved = channels.resolve(name);
+    return resolved.type === typeWhenSent && resolved.repeatHarmless;
+  } catch {
+    return false;
   }
 }
 

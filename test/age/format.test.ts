@@ -1,24 +1,23 @@
 /**
- * nachklang's own age header (src/bundle/age-header.ts) against the reference: every C2SP CCTV
- * vector for X25519 identities and passphrases straight through its parser and unwrapping (the
- * full decrypt path runs them in age-cctv.test.ts); typage opens what it writes and it opens
- * what typage writes, for any plaintext and one to three recipients; its recipients are
- * typage's; malformed stanzas are refused as the reference refuses them; and the recipient
- * types it leaves to typage (hybrid post-quantum) still seal and open through src/bundle/age.ts.
+ * The age door's own header and recipients (src/age/format.ts, recipients.ts) against the
+ * reference: every C2SP CCTV vector for X25519 identities and passphrases straight through its
+ * parser and unwrapping (the full decrypt path runs them in cctv.test.ts); typage opens what it
+ * writes and it opens what typage writes, for any plaintext and one to three recipients; its
+ * recipients are typage's; malformed stanzas are refused as the reference refuses them; and the
+ * recipient types it leaves to typage (hybrid post-quantum) still seal and open through the door.
  */
-import { Readable } from "node:stream";
-import { buffer } from "node:stream/consumers";
 import { inflateSync } from "node:zlib";
 import * as vectors from "cctv-age";
 import fc from "fast-check";
 import { Decrypter, Encrypter, armor, generateHybridIdentity, generateX25519Identity as typageIdentity, identityToRecipient } from "age-encryption";
 import { bech32 } from "@scure/base";
 import { describe, expect, it } from "vitest";
-import { AgeError, decryptAge, encryptBytes, encryptBytesWithPassphrase, nativeScrypt } from "../../src/bundle/age.js";
-import { X25519Identity, encodeHeader, generateX25519Identity, parseHeader, unwrapHeader, wrapForX25519, x25519Recipient, type HeaderIdentity, type Stanza } from "../../src/bundle/age-header.js";
-import { ScryptIdentity } from "../../src/bundle/scrypt-identity.js";
+import { AgeError, decryptBytes, encryptBytes, encryptWithPassphrase, identityToRecipient as ourRecipient } from "../../src/age/index.js";
+import { encodeHeader, parseHeader, unwrapHeader, type Identity, type Stanza } from "../../src/age/format.js";
+import { ScryptIdentity, X25519Identity, generateX25519Identity, wrapForX25519 } from "../../src/age/recipients.js";
 
-const open = async (file: Uint8Array, keys: { identities?: string[]; passphrases?: string[] }): Promise<Buffer> => buffer(await decryptAge(Readable.from([file]), keys));
+const open = (file: Uint8Array, keys: { identities?: string[]; passphrases?: string[] }): Promise<Buffer> => decryptBytes(file, keys);
+const x25519Recipient = (identity: string): string => new X25519Identity(identity).recipient;
 const typageOpen = async (file: Uint8Array, key: string, passphrase = false): Promise<Uint8Array> => {
   const d = new Decrypter();
   if (passphrase) d.addPassphrase(key);
@@ -39,7 +38,7 @@ function outcome(error: unknown): string {
   return "header failure";
 }
 
-describe("CCTV vectors through age-header.ts alone (X25519 identities and passphrases)", () => {
+describe("CCTV vectors through format.ts and recipients.ts alone (X25519 identities and passphrases)", () => {
   const cases = Object.entries(vectors as Record<string, Uint8Array>).flatMap(([name, bytes]) => {
     const raw = Buffer.from(bytes);
     const split = raw.indexOf("\n\n");
@@ -60,21 +59,21 @@ describe("CCTV vectors through age-header.ts alone (X25519 identities and passph
       let result: string;
       let file: Uint8Array = v.file;
       try {
-        // Armor is typage's (age.ts decodes it with typage too).
+        // Armor is decoded by typage here (the door's streaming decoder runs in cctv.test.ts).
         if (v.armored) file = armor.decode(Buffer.from(v.file).toString("latin1"));
       } catch {
         expect("armor failure").toBe(v.expect);
         return;
       }
       try {
-        // The header is everything up to the newline after the first "\n---" (as age.ts cuts it).
+        // The header is everything up to the newline after the first "\n---" (as format.ts cuts it).
         const marker = Buffer.from(file).indexOf("\n---");
         const end = marker < 0 ? -1 : file.indexOf(0x0a, marker + 1);
-        // No header end, or no 16-byte payload nonce after it: age.ts refuses the header.
+        // No header end, or no 16-byte payload nonce after it: the door refuses the header.
         if (end < 0 || file.length < end + 1 + 16) throw new Error("truncated header");
         const parsed = parseHeader(file.subarray(0, end + 1));
-        const identities: HeaderIdentity[] = v.identities.map((i) => new X25519Identity(i));
-        for (const p of v.passphrases) identities.push(new ScryptIdentity(p, nativeScrypt));
+        const identities: Identity[] = v.identities.map((i) => new X25519Identity(i));
+        for (const p of v.passphrases) identities.push(new ScryptIdentity(p));
         await unwrapHeader(parsed, identities);
         result = "header opened";
       } catch (error) {
@@ -110,7 +109,7 @@ describe("against typage, the reference implementation", () => {
   it("passphrase files: typage opens ours and refuses a wrong passphrase; so does this code", async () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 5_000 }), fc.string({ minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 4 }), async (plaintext, passphrase, logN) => {
-        const ours = await encryptBytesWithPassphrase(plaintext, passphrase, logN);
+        const ours = await encryptWithPassphrase(plaintext, passphrase, logN);
         expect(Buffer.from(await typageOpen(ours, passphrase, true)).equals(plaintext)).toBe(true);
         await expect(typageOpen(ours, `${passphrase}x`, true)).rejects.toThrow();
         await expect(open(ours, { passphrases: [`${passphrase}x`] })).rejects.toMatchObject({ kind: "no-match" });
@@ -132,6 +131,7 @@ describe("against typage, the reference implementation", () => {
     const fresh = generateX25519Identity();
     expect(fresh).toMatch(/^AGE-SECRET-KEY-1[0-9A-Z]{58}$/);
     expect(x25519Recipient(fresh)).toBe(await identityToRecipient(fresh));
+    expect(await ourRecipient(fresh)).toBe(await identityToRecipient(fresh));
   });
 
   it("refuses identity and recipient strings the reference refuses", async () => {
@@ -159,7 +159,7 @@ describe("header encoding", () => {
         const parsed = parseHeader(header);
         expect(parsed.stanzas.map((s) => ({ args: s.args, body: Buffer.from(s.body) }))).toEqual(stanzas.map((s) => ({ args: s.args, body: Buffer.from(s.body) })));
         // An identity that knows the file key: the MAC must check out under it.
-        const knows: HeaderIdentity = { unwrapFileKey: () => new Uint8Array(fileKey) };
+        const knows: Identity = { unwrapFileKey: () => new Uint8Array(fileKey) };
         expect(Buffer.from(await unwrapHeader(parsed, [knows])).equals(fileKey)).toBe(true);
         const changed = Buffer.from(header);
         const i = at % changed.length;
@@ -216,7 +216,7 @@ describe("malformed X25519 stanzas (with a valid MAC) are header failures, not '
 });
 
 describe("recipient types left to typage", () => {
-  it("a hybrid post-quantum recipient, alone or beside an X25519 one, seals and opens through age.ts", async () => {
+  it("a hybrid post-quantum recipient, alone or beside an X25519 one, seals and opens through the door", async () => {
     const pq = await generateHybridIdentity();
     const x = await typageIdentity();
     const plaintext = Buffer.from("Nachklang – post-quantum");

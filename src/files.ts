@@ -1,0 +1,54 @@
+/**
+ * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
+ * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
+ */
+import { chmod, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import { ExitCode, UserError } from "./errors.js";
+
+/** Create a folder (and its parents) private to this user. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Write a file atomically with mode 0600: a temporary sibling, fsync, then rename — or, with
+ * `exclusive`, a hard link, which fails atomically when something is already there (no race
+ * between checking and writing). A crash leaves the old or the new content, never half a file.
+ */
+export async function writePrivateFile(path: string, data: Uint8Array | string, options: { exclusive?: boolean } = {}): Promise<void> {
+  // Missing folders are created 0700; an existing folder keeps its mode (it may be the user's
+  // current folder, e.g. for `keys export --minisign practice.pub`).
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const handle = await open(tmp, "wx", 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if (!options.exclusive) {
+    await rename(tmp, path);
+    return;
+  }
+  try {
+    await link(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path });
+    throw error;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
