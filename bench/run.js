@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs every benchmark (bench/*.bench.js), or those named on the command line, one after another.
 // Benchmarks print ratios against reference tools measured in the same run.
 import { readdirSync } from "node:fs";

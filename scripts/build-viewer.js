@@ -1,3 +1,4 @@
+// @ts-check
 // Bundles the offline viewer's decryptor (src/viewer/browser/main.ts, with age-encryption,
 // noble, modern-tar and the message catalogue) into one script that src/viewer/build.ts
 // inlines into each viewer page. Run by `npm run build` after tsc.
