@@ -15,7 +15,7 @@ import { prepareClaimed } from "../../src/followup/pipeline.js";
 import type { ChannelPort } from "../../src/followup/ports.js";
 import { validateDraft, type ValidDraft } from "../../src/followup/validate.js";
 import { openWorkflow, type Workflow } from "../../src/followup/workflow.js";
-import { noHomework } from "../../src/followup/wiring.js";
+import { noHomework, openPort } from "../../src/followup/wiring.js";
 import { withConsent, withConsentWithdrawn } from "../../src/practice/consent.js";
 import { loadConfig } from "../../src/practice/config.js";
 import { tempDir } from "../helpers/cli.js";
@@ -135,6 +135,26 @@ describe("pipeline and delivery runner", () => {
     await wf.ledger.append({ fu: relayKey, ev: "released" });
     expect(await deliverFollowUp(relayKey, wf.delivery)).toMatchObject({ status: "sent" });
     expect(parts.calls).toHaveLength(1);
+  });
+
+  it("repeats an interrupted wire delivery too (same files, same names) and never extracts the items for it", async () => {
+    const config = loadConfig(home.root);
+    config.set("channels", { wire: { type: "wire", settings: { path: join(dir, "wire-handoff") } } });
+    await clients.put(withConsent(clients.require("k001"), "wire", "2026-11-01", "1"));
+    const real = openPort(keyring);
+    const opened: string[] = [];
+    const open = {
+      open: (path: string) => (opened.push(`open ${path}`), real.open(path)),
+      verify: (path: string) => (opened.push(`verify ${path}`), real.verify(path)),
+    };
+    const wf = openWorkflow({ home, config, keyring, clients, now: () => NOW, homework: noHomework, open });
+    const key = "b" + "9".repeat(31);
+    const f = await prepare(wf, await valid(wf, "wire"), key);
+    await wf.ledger.append({ fu: key, ev: "sending", attempt: 1, pid: 1 });
+    expect(await deliverFollowUp(key, wf.delivery)).toMatchObject({ status: "sent", repeated: true });
+    expect((await readdir(join(dir, "wire-handoff"))).sort()).toEqual([`${f.bundleId}.age`, `${f.bundleId}.wire.txt`]);
+    // Verified (every hash and the signature), not extracted.
+    expect(opened).toEqual([`verify ${join(home.outbox, `${f.bundleId}.age`)}`]);
   });
 
   it("resumes a multi-part delivery from the ledger: accepted parts are never sent again", async () => {
