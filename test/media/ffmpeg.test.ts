@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFfmpeg, isOldFfmpeg, stderrTail, useFfmpegConfig } from "../../src/media/ffmpeg.js";
 import { mediaDoctorLines } from "../../src/media/index.js";
 import { FIXTURES, runCli, tempDir } from "../helpers/cli.js";
-import { hasCommand } from "../helpers/tools.js";
+import { hasCommand, missingFixture } from "../helpers/tools.js";
 import { ebur128, ffprobe } from "./inspect.js";
 
 let dir: string;
@@ -72,7 +72,7 @@ describe("finding ffmpeg", () => {
   });
 });
 
-describe.skipIf(!bundled || !hasCommand("ffprobe"))("the bundled 2018 build as the fallback", () => {
+describe.skipIf(!bundled || !hasCommand("ffprobe") || missingFixture("exercise.mp3"))("the bundled 2018 build as the fallback", () => {
   it("doctor warns that it is old", async () => {
     const lines = await mediaDoctorLines({ ffmpegPath: bundled!.ffmpeg, ffprobePath: bundled!.ffprobe });
     useFfmpegConfig({});

@@ -7,13 +7,13 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES, initHome, runCli, tempDir } from "../helpers/cli.js";
-import { missing } from "../helpers/tools.js";
+import { missing, missingFixture } from "../helpers/tools.js";
 import { SMTP_PASSWORD, SMTP_USER, selfSignedCertificate, startSmtp, type LocalSmtp } from "../channels/email/smtp.js";
 import { launchChromium, openViewer, submitPassphrase } from "./chromium.js";
 
 const GENERATED = /([acdefghjkmnprstuvwxyz3467]{4}(?:-[acdefghjkmnprstuvwxyz3467]{4}){4})/;
 
-describe.skipIf(missing("chromium"))("viewer and e-mail through the CLI", () => {
+describe.skipIf(missing("chromium") || missingFixture("tiny.jpg", "exercise.mp3"))("viewer and e-mail through the CLI", () => {
   let home: string;
   let cleanupHome: () => Promise<void>;
   let dir: string;
