@@ -9,6 +9,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     // Keyrings in tests use a low scrypt work factor (test-only setting, see docs/security.md).
-    env: { NACHKLANG_TEST_SCRYPT_LOG_N: "10" },
+    env: { NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10" },
   },
 });

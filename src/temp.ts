@@ -25,7 +25,7 @@ const TEMP_NAME = /^(?:\.staging-|\.?nachklang-(?:[a-z]+-)*)pid(\d+)-[A-Za-z0-9]
 const swept = new Set<string>();
 
 /** Whether process `pid` exists (EPERM: it does, as another user's). */
-function running(pid: number): boolean {
+export function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -201,6 +201,19 @@ export async function decryptBytes(file: Uint8Array, keys: AgeKeys): Promise<Buf
   return Buffer.concat(out);
 }
 
+/** Whether `file` begins with a well-formed age header (stanzas and MAC line; the MAC itself needs the key). */
+export function hasAgeHeader(file: Uint8Array): boolean {
+  const buffer = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
+  const end = buffer.indexOf(0x0a, buffer.indexOf("\n---") + 1);
+  if (end < 0) return false;
+  try {
+    parseHeader(buffer.subarray(0, end + 1));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The scrypt work factor of a passphrase-sealed age file, or undefined when it is not one (or not age). */
 export function passphraseWorkFactor(file: Uint8Array): number | undefined {
   const buffer = Buffer.from(file.buffer, file.byteOffset, file.byteLength);

@@ -1,18 +1,22 @@
 /**
- * Opening and verifying bundles, all or nothing: decrypt, stage into a private folder, check
- * every path, every hash and the signature, and only then move the result into place. Nothing
- * unauthenticated is ever released: a bundle that fails any check leaves nothing behind.
+ * Opening and verifying bundles (docs/bundle-format.md, "Opening"): decrypt; read the manifest
+ * and its signature, the first two entries, and verify them against the signer the caller
+ * trusts before a single item byte is written; then check every item against the signed
+ * manifest while it streams (name, declared size, hash at its end), refusing at the first
+ * mismatch; only when everything passed, move the staged folder into place. A bundle that
+ * fails any check leaves nothing behind.
  */
 import { mkdir, open as openFile, rename, chmod, statfs, type FileHandle } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { AgeError, decryptAge, type AgeKeys } from "../age/index.js";
 import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
 import { exists } from "../files.js";
-import { readEntries } from "./entries.js";
-import { manifestSchema, type Manifest, type ManifestItem } from "./manifest.js";
-import { parsePublicKey, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
+import { EntryError, readEntries, type EntryEvent } from "./entries.js";
+import { FORMAT_VERSION, isItemPath, manifestSchema, recipientFingerprint, type Manifest, type ManifestItem } from "./manifest.js";
+import { formatKeyId, parsePublicKey, sameKey, signerFingerprint, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 
 /** A processed item of an opened follow-up, on disk in a private temporary folder. */
@@ -36,9 +40,9 @@ export interface OpenLimits {
   readonly maxTotalBytes: number;
   readonly maxItems: number;
   /**
-   * Free space that opening must leave on the target's file system (default 256 MiB). Items
-   * are staged before the signature can be checked (it comes last), so anyone who knows the
-   * public age recipient could otherwise fill the disk up to `maxTotalBytes` before refusal.
+   * Free space that opening must leave on the target's file system (default 256 MiB), checked
+   * against the total the signed manifest declares before anything is staged: a validly signed
+   * bundle that would fill the disk is refused (exit 1) instead.
    */
   readonly reserveBytes?: number;
 }
@@ -46,12 +50,37 @@ export interface OpenLimits {
 export const DEFAULT_LIMITS: OpenLimits = { maxTotalBytes: 8 * 1024 ** 3, maxItems: 1000, reserveBytes: 256 * 1024 ** 2 };
 const MAX_MANIFEST = 1024 * 1024;
 const MAX_SIGNATURE = 4096;
+const MANIFEST = "manifest.json";
+const SIGNATURE = "manifest.json.minisig";
+
+/**
+ * The signer a bundle must be signed by: its public key, or the fingerprint of its key
+ * (signerFingerprint: 64 hex digits), which is checked against the key the manifest names
+ * before that key verifies the signature.
+ */
+export type TrustedSigner = MinisignPublicKey | { readonly fingerprint: string };
 
 export interface OpenOptions {
   readonly keys: AgeKeys;
-  /** The key the bundle must be signed with. Without it, the key named in the manifest is used and reported as unchecked. */
-  readonly signer?: MinisignPublicKey;
+  /** Required: whom the bundle must be signed by. Nothing the bundle says about itself is trusted before this key verified it. */
+  readonly signer: TrustedSigner;
+  /** The `age1…` recipients of the identities in `keys`: the result says whether the bundle was sealed for one of them. */
+  readonly openers?: readonly string[];
   readonly limits?: OpenLimits;
+  /**
+   * Called before a staging folder is made beside the target, with the folder it is made in (a
+   * place a later run must know to remove what a killed run left there). Returns what to call
+   * once the staging folder is gone or has become the target.
+   */
+  readonly registerStaging?: (parent: string) => Promise<() => Promise<void>>;
+}
+
+/** The key that verified a bundle, as it may be shown: nothing of it comes from unsigned data. */
+export interface VerifyingKey {
+  /** The minisign key id, as minisign prints it. */
+  readonly keyId: string;
+  /** signerFingerprint of the key. */
+  readonly fingerprint: string;
 }
 
 export interface VerifiedBundle {
@@ -59,8 +88,13 @@ export interface VerifiedBundle {
   readonly manifestBytes: Uint8Array;
   readonly signature: string;
   readonly trustedComment: string;
-  /** True when the signature was checked against a key the caller trusts (practice or --signer). */
-  readonly signerTrusted: boolean;
+  readonly signer: VerifyingKey;
+  /**
+   * Whether one of `openers` is among the recipients the signed manifest lists ("opener"), or
+   * none is ("forwarded": someone who could decrypt it encrypted it again for this key);
+   * "unknown" without `openers`.
+   */
+  readonly sealedFor: "opener" | "forwarded" | "unknown";
 }
 
 export interface OpenedBundle extends VerifiedBundle, OpenedFollowUp {
@@ -68,21 +102,14 @@ export interface OpenedBundle extends VerifiedBundle, OpenedFollowUp {
   readonly dir: string;
 }
 
-const ITEM_PATH = /^items\/[^/\\\0]+$/;
-
-/** Text from an untrusted bundle (entry names), safe for a terminal: control and bidi characters as '?'. */
+/** Text from an untrusted bundle (entry names), safe for a terminal: control and format characters as '?'. */
 function printable(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}]/gu, "?").slice(0, 200);
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "?").slice(0, 200);
 }
 
-function integrity(key: MessageKey, file: string, extra: Record<string, string> = {}, cause?: unknown): IntegrityError {
-  const safe = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, printable(v)]));
+function integrity(key: MessageKey, file: string, extra: Record<string, string | number> = {}, cause?: unknown): IntegrityError {
+  const safe = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === "string" ? printable(v) : v]));
   return new IntegrityError(key, { file, ...safe }, cause === undefined ? undefined : { cause });
-}
-
-function checkEntryName(name: string, file: string): void {
-  const ok = name === "manifest.json" || name === "manifest.json.minisig" || (ITEM_PATH.test(name) && name !== "items/." && name !== "items/..");
-  if (!ok) throw integrity("bundle.unsafeEntry", file, { entry: name.slice(0, 200) });
 }
 
 /** An entry's destination: a staging file, or nothing (verify only hashes). */
@@ -91,14 +118,9 @@ interface EntryOutput {
   close(): Promise<void>;
 }
 
-/** Where staged entries go: a folder on disk, or nowhere. */
-type Sink = (name: string) => Promise<EntryOutput>;
-
-interface Staged {
-  readonly sizes: Map<string, number>;
-  readonly hashes: Map<string, string>;
-  manifestBytes?: Buffer;
-  signature?: Buffer;
+/** Where item entries go, made once the manifest is verified: a folder on disk, or nowhere. */
+interface Sink {
+  item(name: string): Promise<EntryOutput>;
 }
 
 /** Read size for bundle files: large reads keep per-piece stream overhead low. */
@@ -135,125 +157,177 @@ async function plaintextOf(bundle: string, options: OpenOptions): Promise<AsyncI
   }
 }
 
-/** The entry being read: the manifest and its signature are kept, items go to the sink. */
-type Current = { readonly name: string; readonly kept: Buffer[] } | { readonly name: string; readonly out: EntryOutput };
+/** The entries, one event at a time; undefined once the archive has ended. */
+type Next = () => Promise<EntryEvent | undefined>;
 
-/** `room`: bytes the staged items may take, if they are written anywhere. */
-async function extract(bundle: string, options: OpenOptions, sink: Sink, room?: number): Promise<Staged> {
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  const events = readEntries(await plaintextOf(bundle, options));
-  const staged: Staged = { sizes: new Map(), hashes: new Map() };
-  const seen = new Set<string>();
-  let total = 0;
-  /** Checked before a byte of it is written: the name, the type, the declared size. */
-  const begin = async (name: string, kind: string, size: number): Promise<Current> => {
-    checkEntryName(name, bundle);
-    if (kind !== "file") throw integrity("bundle.unsafeEntry", bundle, { entry: name });
-    const folded = name.toLowerCase();
-    if (seen.has(folded)) throw integrity("bundle.duplicateEntry", bundle, { entry: name });
-    seen.add(folded);
-    if (name === "manifest.json" || name === "manifest.json.minisig") {
-      if (size > (name === "manifest.json" ? MAX_MANIFEST : MAX_SIGNATURE)) throw integrity("bundle.tooLarge", bundle, { entry: name });
-      return { name, kept: [] };
-    }
-    total += size;
-    if (seen.size > limits.maxItems + 2 || total > limits.maxTotalBytes) throw integrity("bundle.tooLarge", bundle, { entry: name });
-    // A bundle that does not fit is refused before a byte is written.
-    if (room !== undefined && total > room) throw new UserError(ExitCode.failure, "bundle.noSpace", { file: bundle, mb: Math.ceil(total / 1024 ** 2) });
-    return { name, out: await sink(name) };
-  };
-  let current: Current | undefined;
-  try {
-    for await (const event of events) {
-      if (event.type === "entry") {
-        current = await begin(event.name, event.kind, event.size);
-      } else if (event.type === "data") {
-        if ("kept" in current!) current.kept.push(event.data);
-        else await current!.out.write(event.data);
-      } else {
-        const entry = current!;
-        current = undefined;
-        if ("kept" in entry) {
-          const data = Buffer.concat(entry.kept);
-          if (entry.name === "manifest.json") staged.manifestBytes = data;
-          else staged.signature = data;
-        } else {
-          await entry.out.close();
-          staged.sizes.set(entry.name, event.size);
-          staged.hashes.set(entry.name, event.sha256);
-        }
-      }
-    }
-  } catch (error) {
-    // A refusal is the user's one line.
-    if (error instanceof UserError) throw error;
-    throw integrity("bundle.damaged", bundle, {}, error);
-  } finally {
-    if (current !== undefined && "out" in current) await current.out.close();
+/** Extended tar headers: never written by nachklang, never applied when reading (entries.ts). */
+const EXTENDED = new Set(["pax-header", "pax-global-header", "gnu-long-path", "gnu-long-link-path"]);
+
+/** The whole of a small entry (manifest or signature), which must come now, under its name and limit. */
+async function smallEntry(next: Next, bundle: string, expected: string, max: number): Promise<Buffer> {
+  const head = await next();
+  if (head === undefined) throw integrity("bundle.incomplete", bundle);
+  if (head.type !== "entry") throw new Error("entry expected");
+  if (EXTENDED.has(head.kind)) throw integrity("bundle.extendedHeader", bundle, { entry: head.name });
+  if (head.name !== expected) {
+    // Format 1 put the items first; a bundle of it cannot be checked before writing.
+    if (expected === MANIFEST && head.name.startsWith("items/")) throw integrity("bundle.formatOne", bundle);
+    if (head.name === MANIFEST || head.name === SIGNATURE) throw integrity("bundle.notFirst", bundle);
+    throw integrity(expected === MANIFEST ? "bundle.notFirst" : "bundle.incomplete", bundle, { entry: head.name });
   }
-  return staged;
+  if (head.kind !== "file") throw integrity("bundle.unsafeEntry", bundle, { entry: head.name });
+  if (head.size > max) throw integrity("bundle.tooLarge", bundle, { entry: head.name });
+  const data: Buffer[] = [];
+  for (let event = await next(); event?.type !== "end"; event = await next()) {
+    if (event?.type !== "data") throw new Error("data expected");
+    data.push(event.data);
+  }
+  return Buffer.concat(data);
 }
 
-function check(bundle: string, staged: Staged, options: OpenOptions): VerifiedBundle {
-  if (staged.manifestBytes === undefined || staged.signature === undefined) throw integrity("bundle.incomplete", bundle);
-  let manifest: Manifest;
+/** The manifest's claimed key, read before anything is verified: only to compare its fingerprint. */
+function claimedKey(bundle: string, manifestBytes: Buffer): MinisignPublicKey {
   try {
-    manifest = manifestSchema.parse(JSON.parse(staged.manifestBytes.toString("utf8")));
+    const parsed = JSON.parse(manifestBytes.toString("utf8")) as { practice?: { minisignPublicKey?: unknown } };
+    const line = parsed.practice?.minisignPublicKey;
+    if (typeof line !== "string") throw new Error("no key");
+    return parsePublicKey(line);
   } catch (error) {
     throw integrity("bundle.badManifest", bundle, {}, error);
   }
-  let embedded: MinisignPublicKey;
-  try {
-    embedded = parsePublicKey(manifest.practice.minisignPublicKey);
-  } catch (error) {
-    throw integrity("bundle.badManifest", bundle, {}, error);
+}
+
+/** Verify the signature with the trusted signer, then parse the manifest and check its claims against that key. */
+function verifyManifest(bundle: string, manifestBytes: Buffer, signatureBytes: Buffer, options: OpenOptions): Omit<VerifiedBundle, "sealedFor"> {
+  let key: MinisignPublicKey;
+  if ("fingerprint" in options.signer) {
+    key = claimedKey(bundle, manifestBytes);
+    if (signerFingerprint(key) !== options.signer.fingerprint) throw integrity("bundle.otherSigner", bundle);
+  } else {
+    key = options.signer;
   }
-  const signer = options.signer ?? embedded;
-  const signature = staged.signature.toString("utf8");
+  const signature = signatureBytes.toString("utf8");
   let trustedComment: string;
   try {
-    trustedComment = verify(signer, staged.manifestBytes, signature, nodeEd25519).trustedComment;
+    trustedComment = verify(key, manifestBytes, signature, nodeEd25519).trustedComment;
   } catch (error) {
     if (error instanceof SignatureError && error.reason === "key-mismatch") throw integrity("bundle.otherSigner", bundle, {}, error);
     throw integrity("bundle.badSignature", bundle, {}, error);
   }
-  const declared = new Set(manifest.items.map((i) => i.path));
-  if (declared.size !== manifest.items.length) throw integrity("bundle.badManifest", bundle);
-  for (const name of staged.hashes.keys()) {
-    if (!declared.has(name)) throw integrity("bundle.undeclaredEntry", bundle, { entry: name });
+  // Signed by the trusted key: from here on the manifest says what the signer said.
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(manifestBytes));
+  } catch (error) {
+    throw integrity("bundle.badManifest", bundle, {}, error);
   }
-  for (const item of manifest.items) {
-    if (staged.hashes.get(item.path) !== item.sha256 || staged.sizes.get(item.path) !== item.size) {
-      throw integrity("bundle.hashMismatch", bundle, { entry: item.path });
-    }
+  const version = (json as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version < FORMAT_VERSION) throw integrity("bundle.formatOne", bundle);
+  if (typeof version === "number" && version > FORMAT_VERSION) throw integrity("bundle.newerFormat", bundle, { version });
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) throw integrity("bundle.badManifest", bundle, {}, parsed.error);
+  const manifest = parsed.data;
+  let claimed: MinisignPublicKey;
+  try {
+    claimed = parsePublicKey(manifest.practice.minisignPublicKey);
+  } catch (error) {
+    throw integrity("bundle.badManifest", bundle, {}, error);
   }
+  if (manifest.practice.keyId !== formatKeyId(key.keyId) || !sameKey(claimed, key)) throw integrity("bundle.keyClaimMismatch", bundle);
+  const folded = new Set(manifest.items.map((i) => i.path.toLowerCase()));
+  if (folded.size !== manifest.items.length) throw integrity("bundle.badManifest", bundle);
   return {
     manifest,
-    manifestBytes: new Uint8Array(staged.manifestBytes),
+    manifestBytes: new Uint8Array(manifestBytes),
     signature,
     trustedComment,
-    signerTrusted: options.signer !== undefined,
+    signer: { keyId: formatKeyId(key.keyId), fingerprint: signerFingerprint(key) },
   };
+}
+
+function sealedFor(manifest: Manifest, openers: readonly string[] | undefined): VerifiedBundle["sealedFor"] {
+  if (openers === undefined) return "unknown";
+  const listed = new Set(manifest.recipients);
+  return openers.some((r) => listed.has(recipientFingerprint(r))) ? "opener" : "forwarded";
+}
+
+/**
+ * Read and check a bundle. `sinkFor` is called once the manifest and signature are verified
+ * and within the limits, and gives where the items go.
+ */
+async function readBundle(bundle: string, options: OpenOptions, sinkFor: (verified: VerifiedBundle) => Promise<Sink>): Promise<VerifiedBundle> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const events = readEntries(await plaintextOf(bundle, options));
+  const next: Next = async () => {
+    const step = await events.next();
+    return step.done === true ? undefined : step.value;
+  };
+  let current: { readonly item: ManifestItem; readonly out: EntryOutput } | undefined;
+  try {
+    const manifestBytes = await smallEntry(next, bundle, MANIFEST, MAX_MANIFEST);
+    const signatureBytes = await smallEntry(next, bundle, SIGNATURE, MAX_SIGNATURE);
+    const checked = verifyManifest(bundle, manifestBytes, signatureBytes, options);
+    const verified: VerifiedBundle = { ...checked, sealedFor: sealedFor(checked.manifest, options.openers) };
+    const { items } = verified.manifest;
+    const total = items.reduce((sum, item) => sum + item.size, 0);
+    if (items.length > limits.maxItems || total > limits.maxTotalBytes) {
+      throw integrity("bundle.totalTooLarge", bundle, { mb: Math.ceil(total / 1024 ** 2), items: items.length });
+    }
+    const declared = new Map(items.map((item) => [item.path, item]));
+    const seen = new Set<string>();
+    const sink = await sinkFor(verified);
+    for (let event = await next(); event !== undefined; event = await next()) {
+      if (event.type === "entry") {
+        // Checked before a byte of it is written: the name, the type, the declared size.
+        const { name } = event;
+        if (EXTENDED.has(event.kind)) throw integrity("bundle.extendedHeader", bundle, { entry: name });
+        if (name === MANIFEST || name === SIGNATURE) throw integrity("bundle.duplicateEntry", bundle, { entry: name });
+        if (!isItemPath(name) || event.kind !== "file") throw integrity("bundle.unsafeEntry", bundle, { entry: name });
+        if (seen.has(name.toLowerCase())) throw integrity("bundle.duplicateEntry", bundle, { entry: name });
+        seen.add(name.toLowerCase());
+        const item = declared.get(name);
+        if (item === undefined) throw integrity("bundle.undeclaredEntry", bundle, { entry: name });
+        if (event.size !== item.size) throw integrity("bundle.hashMismatch", bundle, { entry: name });
+        current = { item, out: await sink.item(name) };
+      } else if (event.type === "data") {
+        await current!.out.write(event.data);
+      } else {
+        const { item, out } = current!;
+        current = undefined;
+        await out.close();
+        if (event.sha256 !== item.sha256 || event.size !== item.size) throw integrity("bundle.hashMismatch", bundle, { entry: item.path });
+      }
+    }
+    const missing = items.find((item) => !seen.has(item.path.toLowerCase()));
+    if (missing !== undefined) throw integrity("bundle.missingEntry", bundle, { entry: missing.path });
+    return verified;
+  } catch (error) {
+    // A refusal (or the output's problem) is the user's one line.
+    if (error instanceof UserError) throw error;
+    if (error instanceof EntryError) {
+      throw integrity(error.fault === "trailing" ? "bundle.trailingData" : "bundle.notABundle", bundle, {}, error);
+    }
+    if (error instanceof AgeError) throw integrity("bundle.damaged", bundle, {}, error);
+    throw error;
+  } finally {
+    if (current !== undefined) await current.out.close();
+    // Stops reading the bundle (and closes it) when a check refused it early.
+    await events.return(undefined);
+  }
 }
 
 /** Run every check without writing anything anywhere. Throws IntegrityError (exit 5). */
 export async function verifyBundle(bundle: string, options: OpenOptions): Promise<VerifiedBundle> {
   const nowhere: EntryOutput = { write: () => Promise.resolve(), close: () => Promise.resolve() };
-  const staged = await extract(bundle, options, () => Promise.resolve(nowhere));
-  return check(bundle, staged, options);
+  return readBundle(bundle, options, () => Promise.resolve({ item: () => Promise.resolve(nowhere) }));
 }
 
-/** `where`: the place the user knows the output by, named if writing fails. */
-async function stageInto(stage: string, bundle: string, options: OpenOptions, where: string): Promise<VerifiedBundle> {
+/** Files written into a staging folder, mode 0600; a failed write names `where`. */
+function stagingSink(stage: string, where: string): Sink {
   // A failed write is the output's problem (one line naming `where`), never damage of the bundle.
   const outputError = (error: unknown) => unwritableFile(where, error) ?? error;
-  await mkdir(join(stage, "items"), { mode: 0o700 });
-  const { bavail, bsize } = await statfs(stage);
-  const room = bavail * bsize - ((options.limits ?? DEFAULT_LIMITS).reserveBytes ?? DEFAULT_LIMITS.reserveBytes!);
-  const staged = await extract(
-    bundle,
-    options,
-    async (name) => {
+  return {
+    async item(name) {
       const handle = await openFile(join(stage, name), "wx", 0o600).catch((error: unknown) => {
         throw outputError(error);
       });
@@ -265,16 +339,30 @@ async function stageInto(stage: string, bundle: string, options: OpenOptions, wh
         close: () => handle.close(),
       };
     },
-    room,
-  );
-  const verified = check(bundle, staged, options);
-  const manifestFile = await openFile(join(stage, "manifest.json"), "wx", 0o600);
-  await manifestFile.writeFile(verified.manifestBytes);
-  await manifestFile.close();
-  const sigFile = await openFile(join(stage, "manifest.json.minisig"), "wx", 0o600);
-  await sigFile.writeFile(verified.signature);
-  await sigFile.close();
-  return verified;
+  };
+}
+
+/** Refuse (exit 1) a verified bundle whose items would not leave the reserve free in `dir`. */
+async function checkRoom(bundle: string, dir: string, verified: VerifiedBundle, options: OpenOptions): Promise<void> {
+  const total = verified.manifest.items.reduce((sum, item) => sum + item.size, 0);
+  const reserve = (options.limits ?? DEFAULT_LIMITS).reserveBytes ?? DEFAULT_LIMITS.reserveBytes!;
+  const { bavail, bsize } = await statfs(dir);
+  if (total > bavail * bsize - reserve) throw new UserError(ExitCode.failure, "bundle.noSpace", { file: bundle, mb: Math.ceil(total / 1024 ** 2) });
+}
+
+/** Write the verified manifest and signature beside the staged items. */
+async function stageManifest(stage: string, verified: VerifiedBundle): Promise<void> {
+  for (const [name, data] of [
+    [MANIFEST, verified.manifestBytes],
+    [SIGNATURE, verified.signature],
+  ] as const) {
+    const handle = await openFile(join(stage, name), "wx", 0o600);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+  }
 }
 
 /** All of `data`, however many writes it takes. */
@@ -291,29 +379,41 @@ function opened(dir: string, verified: VerifiedBundle): OpenedBundle {
 }
 
 /**
- * Open into `target` (a folder that must not exist yet). Staging happens in a private folder
- * beside it, which becomes `target` only after every check passed.
+ * Open into `target` (a folder that must not exist yet). Once the manifest is verified, a
+ * private staging folder is made beside the target; it becomes `target` only after every
+ * check passed. A bundle refused before that leaves not even the staging folder.
  */
 export async function openBundle(bundle: string, target: string, options: OpenOptions): Promise<OpenedBundle> {
   const destination = resolve(target);
   if (await exists(destination)) throw new UserError(ExitCode.usage, "file.exists", { file: destination });
+  const parent = dirname(destination);
   const outputError = (error: unknown) => (error instanceof UserError ? error : (unwritableFile(destination, error) ?? error));
-  let stage: string;
+  let stage: string | undefined;
+  let unregister: (() => Promise<void>) | undefined;
   try {
-    await mkdir(dirname(destination), { recursive: true });
-    stage = await makePrivateTemp(".nachklang-open-", dirname(destination));
-  } catch (error) {
-    throw outputError(error);
-  }
-  try {
-    const verified = await stageInto(stage, bundle, options, destination);
-    await rename(stage, destination);
-    untrackTemp(stage);
+    const verified = await readBundle(bundle, options, async (verified) => {
+      try {
+        await mkdir(parent, { recursive: true });
+        await checkRoom(bundle, parent, verified, options);
+        unregister = await options.registerStaging?.(parent);
+        stage = await makePrivateTemp(".nachklang-open-", parent);
+        await mkdir(join(stage, "items"), { mode: 0o700 });
+      } catch (error) {
+        throw outputError(error);
+      }
+      return stagingSink(stage, destination);
+    });
+    await stageManifest(stage!, verified);
+    await rename(stage!, destination);
+    untrackTemp(stage!);
+    stage = undefined;
     await chmod(destination, 0o700);
     return opened(destination, verified);
   } catch (error) {
-    await removeTemp(stage);
     throw outputError(error);
+  } finally {
+    if (stage !== undefined) await removeTemp(stage);
+    await unregister?.();
   }
 }
 
@@ -322,12 +422,19 @@ export async function openBundle(bundle: string, target: string, options: OpenOp
  * `dispose` when done; the folder is also removed if the process ends first.
  */
 export async function openBundleToTemp(bundle: string, options: OpenOptions): Promise<OpenedBundle & { dispose(): Promise<void> }> {
-  const stage = await makePrivateTemp("nachklang-open-");
+  let stage: string | undefined;
   try {
-    const verified = await stageInto(stage, bundle, options, stage);
-    return { ...opened(stage, verified), dispose: () => removeTemp(stage) };
+    const verified = await readBundle(bundle, options, async (verified) => {
+      await checkRoom(bundle, tmpdir(), verified, options);
+      stage = await makePrivateTemp("nachklang-open-");
+      await mkdir(join(stage, "items"), { mode: 0o700 });
+      return stagingSink(stage, stage);
+    });
+    await stageManifest(stage!, verified);
+    const dir = stage!;
+    return { ...opened(dir, verified), dispose: () => removeTemp(dir) };
   } catch (error) {
-    await removeTemp(stage);
+    if (stage !== undefined) await removeTemp(stage);
     throw error;
   }
 }

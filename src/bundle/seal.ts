@@ -1,7 +1,9 @@
 /**
  * Sealing: items and a message become one bundle file `<bundle-id>.age` — an age v1 file whose
- * plaintext is a POSIX tar of `manifest.json`, its minisign signature and `items/…`
- * (docs/bundle-format.md). Streams end to end, reading each input once; the output appears
+ * plaintext is a POSIX tar of `manifest.json`, its minisign signature and `items/…`, in that
+ * order (docs/bundle-format.md), so that a reader checks the signature before it writes an item.
+ * Each input is therefore read twice: hashed for the manifest, then packed and hashed again —
+ * an input that changed in between is refused. Streams end to end; the output appears
  * atomically or not at all.
  */
 import { createHash } from "node:crypto";
@@ -14,7 +16,7 @@ import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 import { newBundleId } from "./ids.js";
-import { FORMAT_VERSION, manifestSchema, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
+import { FORMAT_VERSION, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
 import { ensurePrivateDir } from "../files.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
@@ -94,11 +96,22 @@ export function describeFile(file: string): { mime: string; kind: ItemKind } {
   return { mime, kind };
 }
 
-/** A name that is safe on every file system and inside the tar: letters, digits, `._-`. */
+/** Room left in a name for the `-<n>` that makes it unique. */
+const SAFE_NAME_LENGTH = MAX_ITEM_NAME - 8;
+
+/**
+ * A name in the documented set (manifest.ts `isItemName`): letters, digits, `._-`, not starting
+ * with `.` or `-`, not ending with `.`, not a device name Windows reserves, short enough.
+ */
 export function safeItemName(name: string): string {
   const base = basename(name).normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-  const cleaned = base.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "").slice(-120);
-  return cleaned.length > 0 ? cleaned : "item";
+  const cleaned = base
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .slice(-SAFE_NAME_LENGTH)
+    .replace(/^[.-]+/, "")
+    .replace(/\.+$/, "");
+  if (cleaned.length === 0) return "item";
+  return /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?$/i.test(cleaned) ? `item-${cleaned}`.slice(0, SAFE_NAME_LENGTH) : cleaned;
 }
 
 function uniqueNames(items: readonly SealItem[]): string[] {
@@ -118,26 +131,53 @@ function unreadable(file: string, error: unknown): UserError {
   return unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.unreadable", { file, reason: String(error) }, { cause: error });
 }
 
-/** A file changed while it was being sealed (its size no longer matches). */
+/** A file changed while it was being sealed (its size or content no longer matches the manifest). */
 function changed(file: string): UserError {
   return new UserError(ExitCode.usage, "file.changed", { file });
 }
 
-/**
- * Write one input file into a tar entry of its size, hashing exactly the bytes sealed: one
- * reading pass, whatever the file's size.
- */
-async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date): Promise<{ sha256: string; size: number }> {
-  let handle;
-  let size: number;
+/** An input file, opened and checked to be a regular file. */
+async function openInput(file: string): Promise<{ handle: FileHandle; size: number }> {
+  let handle: FileHandle | undefined;
   try {
     handle = await openFile(file, "r");
     const info = await handle.stat();
     if (!info.isFile()) throw new UserError(ExitCode.usage, "file.notRegular", { file });
-    size = info.size;
+    return { handle, size: info.size };
   } catch (error) {
     await handle?.close();
     throw error instanceof UserError ? error : unreadable(file, error);
+  }
+}
+
+/** The size and SHA-256 of an input file, for the manifest (the first reading pass). */
+async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const { handle, size } = await openInput(file);
+  const hash = createHash("sha256");
+  let total = 0;
+  try {
+    for await (const chunk of handle.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false }) as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      hash.update(chunk);
+    }
+  } catch (error) {
+    throw unreadable(file, error);
+  } finally {
+    await handle.close();
+  }
+  if (total !== size) throw changed(file);
+  return { sha256: hash.digest("hex"), size };
+}
+
+/**
+ * Write one input file into a tar entry of the size the manifest names, hashing the bytes
+ * packed: an input whose size or content is no longer what the manifest says is refused.
+ */
+async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date, expected: { sha256: string; size: number }): Promise<void> {
+  const { handle, size } = await openInput(file);
+  if (size !== expected.size) {
+    await handle.close();
+    throw changed(file);
   }
   const hash = createHash("sha256");
   // tar-stream's streams are streamx streams, which node's `pipeline` cannot await: use the
@@ -163,7 +203,7 @@ async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date)
       entry.destroy();
       throw error instanceof UserError || (error instanceof Error && error.message === "bundle output closed") ? error : unreadable(file, error);
     }
-    if (total !== size) {
+    if (total !== size || hash.digest("hex") !== expected.sha256) {
       entry.destroy();
       throw changed(file);
     }
@@ -172,7 +212,6 @@ async function packFile(pack: tar.Pack, file: string, name: string, mtime: Date)
   } finally {
     await handle.close();
   }
-  return { sha256: hash.digest("hex"), size };
 }
 
 /** All of `pieces`, in order, at the file's position: a single write may fall short. */
@@ -220,6 +259,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   const partial = `${path}.partial`;
   // The output's problems (not a folder, no permission, a full disk) are one line naming it.
   const outputError = (error: unknown) => (error instanceof UserError ? error : (unwritableFile(path, error) ?? error));
+  const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
   // Everything but the items is checked before any input is read.
   const skeleton = manifestSchema.parse({
     format: "nachklang-bundle",
@@ -232,6 +272,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
       minisignPublicKey: encodePublicKey(request.practice.signing).split("\n")[1]!,
       ageRecipient: request.practice.ageRecipient,
     },
+    recipients: [...new Set(recipients.map(recipientFingerprint))],
     client: request.client,
     lang: request.lang,
     message: request.message,
@@ -241,13 +282,13 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   const mtime = now;
   let manifest: Manifest | undefined;
 
-  // The items first, hashed as they are packed; then the manifest naming their hashes and its
-  // signature (docs/bundle-format.md). One reading pass.
+  // The manifest and its signature first, then the items (docs/bundle-format.md): the inputs are
+  // hashed for the manifest, then packed and hashed again.
   const writeEntries = async (): Promise<void> => {
     const manifestItems: ManifestItem[] = [];
     for (const [i, item] of request.items.entries()) {
       const path = `items/${names[i]!}`;
-      const { sha256, size } = await packFile(pack, item.file, path, mtime);
+      const { sha256, size } = await hashFile(item.file);
       manifestItems.push({
         path,
         kind: item.kind,
@@ -267,10 +308,10 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
       new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime }, data, (e) => (e ? reject(e) : resolve())));
     await small("manifest.json", manifestBytes);
     await small("manifest.json.minisig", signature);
+    for (const [i, item] of request.items.entries()) await packFile(pack, item.file, manifestItems[i]!.path, mtime, manifestItems[i]!);
     pack.finalize();
   };
 
-  const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
   let output: FileHandle | undefined;
   let sha256 = "";
   let bytes = 0;

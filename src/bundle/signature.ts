@@ -5,6 +5,7 @@
  * Runs in Node and in the browser (the offline viewer): no Node-only imports here.
  */
 import { blake2b } from "@noble/hashes/blake2.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { randomBytes } from "@noble/hashes/utils.js";
 
 /**
@@ -72,6 +73,37 @@ export function formatKeyId(keyId: Uint8Array): string {
     .map((b) => b.toString(16).padStart(2, "0"))
     .join("")
     .toUpperCase();
+}
+
+/**
+ * The signer fingerprint (docs/bundle-format.md, "Trust"): SHA-256 of the 32-byte Ed25519 public
+ * key, 64 lower-case hex digits. Unlike the 8-byte key id, which anyone may copy into a key of
+ * their own, it names the key itself: a client keeps it from the consent information sheet and
+ * gives it to `open --signer-fingerprint`.
+ */
+export function signerFingerprint(key: MinisignPublicKey): string {
+  let s = "";
+  for (const b of sha256(key.publicKey)) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+/** A fingerprint for people: upper-case, in 16 groups of four (`A1B2 C3D4 …`). */
+export function formatFingerprint(fingerprint: string): string {
+  return (fingerprint.toUpperCase().match(/.{1,4}/g) ?? []).join(" ");
+}
+
+/**
+ * A fingerprint as people type or paste it: any case, with or without spaces, colons, dashes
+ * or underscores between the digits. Returns the 64 lower-case hex digits, or undefined.
+ */
+export function parseFingerprint(text: string): string | undefined {
+  const digits = text.replace(/[\s:_-]+/g, "").toLowerCase();
+  return /^[0-9a-f]{64}$/.test(digits) ? digits : undefined;
+}
+
+/** Whether two public keys are the same key (id and Ed25519 key). */
+export function sameKey(a: MinisignPublicKey, b: MinisignPublicKey): boolean {
+  return equalBytes(a.keyId, b.keyId) && equalBytes(a.publicKey, b.publicKey);
 }
 
 export function generateSigningKey(ed: Ed25519): MinisignSecretKey {

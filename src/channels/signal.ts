@@ -19,6 +19,7 @@ import { basename } from "node:path";
 import { z } from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
+import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 
 /** E.164: a plus, a non-zero digit, at most 15 digits in all. */
@@ -33,7 +34,7 @@ const settings = z
     /** The practice phone's number, the account signal-cli is linked to. */
     account: z.string().regex(E164),
     /** Base address of `signal-cli daemon --http`, without the `/api/v1/...` path. */
-    rpcUrl: z.url({ protocol: /^https?$/ }),
+    rpcUrl: z.url({ protocol: /^https?$/ }).refine(isSafeServiceUrl, UNSAFE_URL),
   })
   .strict();
 export type SignalSettings = z.infer<typeof settings>;
@@ -313,7 +314,8 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
       if (!E164.test(account)) throw new UserError(ExitCode.usage, "signal.badAccount", { account: options.account });
       const raw = typeof options.rpcUrl === "string" ? options.rpcUrl : DEFAULT_RPC_URL;
       const rpcUrl = normaliseRpcUrl(raw);
-      if (!settings.shape.rpcUrl.safeParse(rpcUrl).success) throw new UserError(ExitCode.usage, "signal.badRpcUrl", { url: raw });
+      if (!z.url({ protocol: /^https?$/ }).safeParse(rpcUrl).success) throw new UserError(ExitCode.usage, "signal.badRpcUrl", { url: raw });
+      if (!isSafeServiceUrl(rpcUrl)) throw new UserError(ExitCode.usage, "channel.insecureUrl", { url: raw, channel: "signal-cli" });
       return { settings: { account, rpcUrl }, secretFiles: {} };
     },
     create(context): Channel {

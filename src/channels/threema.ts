@@ -10,6 +10,7 @@ import { constants, readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
+import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
@@ -22,7 +23,7 @@ const GATEWAY_ID = /^\*[0-9A-Z]{7}$/;
 const settings = z
   .object({
     gatewayId: z.string().regex(GATEWAY_ID),
-    apiUrl: z.url({ protocol: /^https?$/ }).default(DEFAULT_API_URL),
+    apiUrl: z.url({ protocol: /^https?$/ }).refine(isSafeServiceUrl, UNSAFE_URL).default(DEFAULT_API_URL),
   })
   .strict();
 export type ThreemaSettings = z.infer<typeof settings>;
@@ -249,6 +250,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
     readPrivateKeyText(keyText, privateKeyFile);
     const apiUrl = typeof options.apiUrl === "string" ? options.apiUrl : DEFAULT_API_URL;
     if (!z.url({ protocol: /^https?$/ }).safeParse(apiUrl).success) throw new UserError(ExitCode.usage, "threema.config.badApiUrl", { url: apiUrl });
+    if (!isSafeServiceUrl(apiUrl)) throw new UserError(ExitCode.usage, "channel.insecureUrl", { url: apiUrl, channel: "Threema Gateway" });
     return { settings: { gatewayId, apiUrl }, secretFiles: { secret: secretFile, privateKey: privateKeyFile } };
   },
   create(context) {

@@ -3,11 +3,13 @@
  * obtain the passphrase and unlock the practice (once per process).
  */
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { ExitCode, UserError } from "../errors.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
 import { loadConfig, readSettings, type Config, type ConfigSchema } from "../practice/config.js";
 import { canonicalPassphrase } from "../viewer/passphrase.js";
+import { sweepStaleOnce } from "../temp.js";
 import { createOutput, type Output } from "./output.js";
 
 export interface GlobalOptions {
@@ -29,12 +31,22 @@ export interface CliContext {
   readonly config: Config;
   /** The stored settings for reading only: from `config` once it is loaded, else read directly. */
   readonly settings: Readonly<ConfigSchema>;
+  /** A damaged `config.json` (exit 5), which `config` and `settings` throw when used; `doctor` reports it. */
+  readonly configDamage?: UserError;
 }
 
 export function createContext(options: GlobalOptions): CliContext {
   const root = resolveHome(options.home);
   const home = homePaths(root);
-  const stored = readSettings(root);
+  // A damaged config.json is reported where it is used, so that `doctor` can still run.
+  let stored: ConfigSchema = {};
+  let configDamage: UserError | undefined;
+  try {
+    stored = readSettings(root);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    configDamage = error;
+  }
   let config: Config | undefined;
   const configured = stored.lang;
   const lang: Lang = isLang(options.lang) ? options.lang : isLang(configured) ? configured : systemLang();
@@ -46,13 +58,27 @@ export function createContext(options: GlobalOptions): CliContext {
     json,
     debug: options.debug === true,
     out: createOutput(lang, json),
+    ...(configDamage === undefined ? {} : { configDamage }),
     get config() {
+      if (configDamage !== undefined) throw configDamage;
       return (config ??= loadConfig(root));
     },
     get settings() {
+      if (configDamage !== undefined) throw configDamage;
       return config?.store ?? stored;
     },
   };
+}
+
+/**
+ * Remove what runs killed before they finished left in the places every command can sweep:
+ * the system temp folder and the outbox (temp.ts: only our own folders of processes no longer
+ * running). Places beside an `open` target are listed in the home and swept once the practice
+ * key is at hand (practice.ts).
+ */
+export async function sweepLeftovers(ctx: CliContext): Promise<void> {
+  await sweepStaleOnce(tmpdir());
+  await sweepStaleOnce(ctx.home.outbox);
 }
 
 /**

@@ -17,6 +17,9 @@ function langFromArgv(argv: readonly string[]): Lang | undefined {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // Everything this process and its children (ffmpeg) create is private to the user, whatever
+  // the caller's umask: temporary plaintext is 0600 inside 0700 folders from its first byte.
+  process.umask(0o077);
   const debug = argv.includes("--debug");
   // A closed pipe (`nachklang --help | head`) is not an error.
   for (const stream of [process.stdout, process.stderr]) {

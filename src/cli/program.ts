@@ -23,9 +23,10 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
-      const { createContext } = await import("./context.js");
+      const { createContext, sweepLeftovers } = await import("./context.js");
       const ctx = createContext(command.optsWithGlobals<GlobalOptions>());
       onLang(ctx.lang);
+      await sweepLeftovers(ctx);
       const mod = await load();
       const runner = mod[fn] as Runner;
       await (runner as (ctx: CliContext, ...rest: unknown[]) => Promise<void>)(ctx, ...args.slice(0, -1));
@@ -51,7 +52,7 @@ Examples:
   nachklang client add k042 --lang de --age-recipient age1...
   nachklang seal board.jpg --to k042 --note "Bis bald" seal files for a client
   nachklang open 01j....age --out ./opened             decrypt, verify, extract
-  nachklang verify 01j....age --identity key.txt       check a bundle as an auditor
+  nachklang verify 01j....age --identity key.txt --signer practice.pub   check a bundle as an auditor
 
 Passphrase: interactive prompt, --passphrase-file FILE, or NACHKLANG_PASSPHRASE (never an argument).
 Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by policy, 5 integrity.`,
@@ -68,7 +69,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   const keys = program.command("keys").description("the practice's public keys");
   keys
     .command("show")
-    .description("print the age recipient and the minisign public key")
+    .description("print the age recipient, the minisign public key and its fingerprint")
     .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/keys.js"), "show"));
   keys
@@ -78,6 +79,12 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--minisign <file>", "write the minisign public key file")
     .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/keys.js"), "exportKeys"));
+
+  keys
+    .command("strengthen")
+    .description("encrypt the keyring again at the default scrypt work factor (18)")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/keys.js"), "strengthen"));
 
   const client = program.command("client").description("the client registry (encrypted at rest)");
   client
@@ -122,7 +129,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("decrypt, verify and extract a bundle, all or nothing")
     .option("--out <dir>", "target folder (default: the bundle id)")
     .option("--identity <file>", "age identity file (instead of the practice keyring)")
-    .option("--signer <file>", "minisign public key the bundle must be signed with")
+    .option("--signer <file>", "the practice's minisign public key (needed with --identity)")
+    .option("--signer-fingerprint <hex>", "or the fingerprint of that key, as 'keys show' prints it")
     .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/open.js"), "open"));
 
@@ -130,7 +138,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("verify <bundle>")
     .description("check a bundle without writing anything")
     .option("--identity <file>", "age identity file (instead of the practice keyring)")
-    .option("--signer <file>", "minisign public key the bundle must be signed with")
+    .option("--signer <file>", "the practice's minisign public key (needed with --identity)")
+    .option("--signer-fingerprint <hex>", "or the fingerprint of that key, as 'keys show' prints it")
     .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/open.js"), "verify"));
 
@@ -179,7 +188,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
 
   program
     .command("doctor")
-    .description("check Node, home folder, permissions, keyring and tools")
+    .description("check Node, home folder, permissions, keyring, client registry, ledger and tools")
+    .option("--passphrase-file <file>", "also check the keyring and client registry with the passphrase (also NACHKLANG_PASSPHRASE)")
     .action(lazy(() => import("./commands/doctor.js")));
 
   // --- threema ---

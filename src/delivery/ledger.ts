@@ -141,8 +141,6 @@ export interface LedgerRead {
   readonly events: LedgerEvent[];
   /** A torn last line (a write interrupted by a crash) was ignored. */
   readonly tornTail: boolean;
-  /** Lines that are not valid events (damage beyond a torn tail). */
-  readonly damaged: number;
 }
 
 const APPEND_LOCK = { stale: 5000, realpath: false, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 } } as const;
@@ -156,27 +154,30 @@ export class Ledger {
     this.locks = join(dir, "locks");
   }
 
+  /**
+   * Every event, in order. A torn last line (a crash mid-write) is skipped; any other line that
+   * is not a valid event is damage — what the ledger says can no longer be trusted to decide
+   * what was sent, so it is a UserError (exit 5) naming the file and the line.
+   */
   async read(): Promise<LedgerRead> {
     let text: string;
     try {
       text = await readFile(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], tornTail: false, damaged: 0 };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], tornTail: false };
       throw error;
     }
     const lines = text.split("\n");
     const last = lines.pop() ?? "";
     const tornTail = last.length > 0;
     const events: LedgerEvent[] = [];
-    let damaged = 0;
-    for (const line of lines) {
+    for (const [i, line] of lines.entries()) {
       if (line.length === 0) continue;
-      const parsed = safeJson(line);
-      const event = ledgerEventSchema.safeParse(parsed);
-      if (event.success) events.push(event.data);
-      else damaged++;
+      const event = ledgerEventSchema.safeParse(safeJson(line));
+      if (!event.success) throw new UserError(ExitCode.integrity, "ledger.damaged", { file: this.file, line: i + 1 });
+      events.push(event.data);
     }
-    return { events, tornTail, damaged };
+    return { events, tornTail };
   }
 
   async states(): Promise<Map<string, FollowUpState>> {

@@ -48,13 +48,12 @@ export function openPort(keyring: Keyring): OpenPort {
   };
 }
 
-export function viewerPort(keyring: Keyring, practiceName: string | undefined, config: Config): ViewerPort {
+export function viewerPort(keyring: Keyring, config: Config): ViewerPort {
   return {
     async write(followUp, passphrase, dir) {
       const { writeViewerFile, viewerLimitBytes } = await import("../viewer/build.js");
       return writeViewerFile(dir, {
         followUp,
-        practiceName: practiceName ?? "",
         minisignPublicKey: encodePublicKey(keyring.signing),
         passphrase,
         limitBytes: viewerLimitBytes(config.get("viewerLimitMB")),

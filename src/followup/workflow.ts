@@ -100,7 +100,7 @@ export function openWorkflow(o: WorkflowOptions): Workflow {
       outbox,
       open: o.open ?? openPort(o.keyring),
       channels,
-      viewer: viewerPort(o.keyring, name, o.config),
+      viewer: viewerPort(o.keyring, o.config),
       client,
       async pinKey(alias, keyName, value) {
         const record = o.clients.require(alias);

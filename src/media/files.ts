@@ -1,7 +1,7 @@
 /** Input checks, hashing and moving finished outputs into place (never half-written). */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
 import { exists } from "../files.js";
@@ -38,6 +38,9 @@ export function outputPath(input: string, outDir: string, ext: string): string {
  * file systems, a copy to a hidden sibling and a link from it.
  */
 export async function placeOutput(finished: string, dest: string): Promise<void> {
+  // Encoders create files with the process umask (ffmpeg: often 0644): the result is processed
+  // health data, readable only by the user wherever it goes.
+  await chmod(finished, 0o600);
   await mkdir(dirname(dest), { recursive: true });
   try {
     await link(finished, dest);

@@ -82,12 +82,12 @@ export const core = {
     en: "No practice found ({file}). Please run 'nachklang init' first or check --home.",
   },
   "practice.damaged": {
-    de: "{file}: der Schlüsselbund ist beschädigt. Bitte aus der Sicherung wiederherstellen.",
-    en: "{file}: the keyring is damaged. Please restore it from a backup.",
+    de: "{file}: der Schlüsselbund ist beschädigt (Prüfung fehlgeschlagen). Bitte aus der Sicherung wiederherstellen.",
+    en: "{file}: the keyring is damaged (it fails its integrity check). Please restore it from a backup.",
   },
   "passphrase.wrong": {
-    de: "Falsche Passphrase für {file}.",
-    en: "Wrong passphrase for {file}.",
+    de: "Falsche Passphrase für {file}, oder der Schlüsselbund ist beschädigt. Bitte erneut versuchen; stimmt die Passphrase, den Schlüsselbund aus der Sicherung wiederherstellen.",
+    en: "Wrong passphrase for {file}, or the keyring is damaged. Please try again; if the passphrase is right, restore the keyring from a backup.",
   },
   "client.unknown": {
     de: "Klient:in „{alias}“ ist nicht angelegt. „nachklang client list“ zeigt alle; „nachklang client add {alias}“ legt an.",
@@ -217,12 +217,8 @@ export const core = {
     en: "{file}: not a valid minisign public key.",
   },
   "open.signedBy": {
-    de: "Signiert von {from} (Schlüssel {keyId}) am {created}; Signatur und alle Prüfsummen gültig.",
-    en: "Signed by {from} (key {keyId}) on {created}; signature and all checksums valid.",
-  },
-  "open.signedByUnchecked": {
-    de: "Signiert mit Schlüssel {keyId} ({from}) am {created}; Prüfsummen gültig. Der Schlüssel ist ungeprüft: mit --signer DATEI gegen den bekannten Praxisschlüssel prüfen.",
-    en: "Signed with key {keyId} ({from}) on {created}; checksums valid. The key is unchecked: pass --signer FILE to check it against the known practice key.",
+    de: "Signiert von {from} mit Schlüssel {keyId} (Fingerabdruck {fingerprint}) am {created}; Signatur und alle Prüfsummen gültig.",
+    en: "Signed by {from} with key {keyId} (fingerprint {fingerprint}) on {created}; signature and all checksums valid.",
   },
   "open.extracted": { de: "Entpackt nach {dir}.", en: "Extracted to {dir}." },
   "open.verified": { de: "{file} ist unversehrt; nichts geschrieben.", en: "{file} is intact; nothing was written." },
@@ -240,7 +236,6 @@ export const core = {
     de: "Praxisordner {home}: {count} Einträge sind für andere lesbar (z. B. {example}); bitte „chmod -R go-rwx {home}“.",
     en: "Practice folder {home}: {count} entries are readable by others (e.g. {example}); please run 'chmod -R go-rwx {home}'.",
   },
-  "doctor.keyring": { de: "Schlüsselbund vorhanden ({file}), verschlüsselt.", en: "Keyring present ({file}), encrypted." },
   "doctor.noKeyring": {
     de: "Kein Schlüsselbund ({file}): „nachklang init“ legt die Praxis an.",
     en: "No keyring ({file}): 'nachklang init' creates the practice.",

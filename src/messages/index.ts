@@ -10,6 +10,7 @@ import { viewer } from "./viewer.js";
 import { workflow } from "./workflow.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
+import { trust } from "./trust.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -26,6 +27,7 @@ export const messages = {
   ...workflow,
   ...templates,
   ...media,
+  ...trust,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -5,7 +5,12 @@ export const viewer = {
   // --- the page (bundled into the HTML; keys under viewer.page.*) ---
   "viewer.page.title": { de: "Verschlüsselte Nachricht", en: "Encrypted message" },
   "viewer.page.opened": { de: "Nachricht von {practice}", en: "Message from {practice}" },
-  "viewer.page.from": { de: "Eine verschlüsselte Nachricht von {practice}", en: "An encrypted message from {practice}" },
+  "viewer.page.openedUnnamed": { de: "Ihre Nachricht", en: "Your message" },
+  "viewer.page.from": { de: "Eine verschlüsselte Nachricht", en: "An encrypted message" },
+  "viewer.page.fingerprint": {
+    de: "Signiert mit dem Schlüssel mit dem Fingerabdruck {fingerprint} – vergleichen Sie ihn mit dem auf Ihrer Datenschutz-Information.",
+    en: "Signed with the key whose fingerprint is {fingerprint} – compare it with the one on your consent information.",
+  },
   "viewer.page.intro": {
     de: "Bitte die vereinbarte Passphrase eingeben. Alles bleibt auf diesem Gerät; nichts wird irgendwohin gesendet.",
     en: "Please enter the passphrase you agreed on. Everything stays on this device; nothing is sent anywhere.",
@@ -19,12 +24,16 @@ export const viewer = {
     en: "This passphrase does not fit. Please check it and try again.",
   },
   "viewer.page.refused": {
-    de: "Diese Datei wurde nach dem Versand verändert oder ist beschädigt; deshalb wird nichts angezeigt. Bitte {practice} um eine neue Zusendung bitten.",
-    en: "This file was changed or damaged after it was sent, so nothing is shown. Please ask {practice} to send it again.",
+    de: "Diese Datei wurde nach dem Versand verändert oder ist beschädigt; deshalb wird nichts angezeigt. Bitte die Praxis um eine neue Zusendung bitten.",
+    en: "This file was changed or damaged after it was sent, so nothing is shown. Please ask the practice to send it again.",
   },
   "viewer.page.verified": {
-    de: "Von {practice}, Unterschrift geprüft (Schlüssel {keyId}), {date}",
-    en: "From {practice}, signature verified (key {keyId}), {date}",
+    de: "Von {practice}, Unterschrift geprüft (Schlüssel {keyId}, Fingerabdruck {fingerprint}), {date}",
+    en: "From {practice}, signature verified (key {keyId}, fingerprint {fingerprint}), {date}",
+  },
+  "viewer.page.verifiedUnnamed": {
+    de: "Unterschrift geprüft (Schlüssel {keyId}, Fingerabdruck {fingerprint}), {date}",
+    en: "Signature verified (key {keyId}, fingerprint {fingerprint}), {date}",
   },
   "viewer.page.save": { de: "{name} speichern", en: "Save {name}" },
   "viewer.page.noscript": {

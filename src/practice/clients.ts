@@ -3,7 +3,7 @@
  * to the practice's own key. Clients are addressed by an alias (a pseudonym such as `k042`).
  */
 import { z } from "../zod.js";
-import { ExitCode, UserError } from "../errors.js";
+import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import { exists } from "../files.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "./sealed-file.js";
 
@@ -53,11 +53,21 @@ export class ClientRegistry {
     private readonly clients: Map<string, ClientRecord>,
   ) {}
 
-  /** Load the registry with the practice identity; an absent file is an empty registry. */
+  /**
+   * Load the registry with the practice identity; an absent file is an empty registry. A file
+   * that does not decrypt with the practice key or is not a registry is damaged: a UserError
+   * (exit 5) naming it.
+   */
   static async load(path: string, identity: string, recipient: string): Promise<ClientRegistry> {
     const clients = new Map<string, ClientRecord>();
     if (await exists(path)) {
-      const data = fileSchema.parse(JSON.parse(new TextDecoder().decode(await readSealedWithIdentity(path, identity))));
+      let data: z.infer<typeof fileSchema>;
+      try {
+        const text = new TextDecoder("utf-8", { fatal: true }).decode(await readSealedWithIdentity(path, identity));
+        data = fileSchema.parse(JSON.parse(text));
+      } catch (error) {
+        throw unreadableFile(path, error) ?? new UserError(ExitCode.integrity, "clients.damaged", { file: path }, { cause: error });
+      }
       for (const c of data.clients) clients.set(c.alias, c);
     }
     return new ClientRegistry(path, recipient, clients);

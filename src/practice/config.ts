@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type Conf from "conf";
+import { ExitCode, UserError, unreadableFile } from "../errors.js";
 
 export interface ChannelConfig {
   readonly type: string;
@@ -29,23 +30,54 @@ function configFile(home: string): string {
 /**
  * The stored settings, read without loading `conf`: conf brings its schema validator (ajv),
  * which every start would pay for. Commands that only read (the language, the practice's public
- * details) use this; everything else goes through `loadConfig`. A file that is not valid JSON is
- * left to conf, which reports it.
+ * details) use this; everything else goes through `loadConfig`. A file that is not a JSON object
+ * with the expected shape of the values nachklang relies on is damaged: a UserError (exit 5)
+ * naming it.
  */
 export function readSettings(home: string): ConfigSchema {
+  const file = configFile(home);
   let text: string;
   try {
-    text = readFileSync(configFile(home), "utf8");
-  } catch {
-    return {};
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw unreadableFile(file, error) ?? error;
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) return parsed as ConfigSchema;
-  } catch {
-    // fall through: conf reports it
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw damaged(file, error instanceof Error ? error.message : "not JSON", error);
   }
-  return loadConfig(home).store;
+  const problem = shapeProblem(parsed);
+  if (problem !== undefined) throw damaged(file, problem);
+  return parsed as ConfigSchema;
+}
+
+function damaged(file: string, reason: string, cause?: unknown): UserError {
+  return new UserError(ExitCode.integrity, "config.damaged", { file, reason: reason.slice(0, 120) }, cause === undefined ? undefined : { cause });
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** What is wrong with the shape of the values every command relies on, if anything. */
+function shapeProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return "not a JSON object";
+  if (value.lang !== undefined && value.lang !== "de" && value.lang !== "en") return "lang";
+  const practice = value.practice;
+  if (practice !== undefined) {
+    if (!isObject(practice)) return "practice";
+    for (const key of ["ageRecipient", "keyId", "minisignPublicKey"]) if (typeof practice[key] !== "string") return `practice.${key}`;
+    if (practice.name !== undefined && typeof practice.name !== "string") return "practice.name";
+  }
+  const channels = value.channels;
+  if (channels !== undefined) {
+    if (!isObject(channels)) return "channels";
+    for (const [name, channel] of Object.entries(channels)) {
+      if (!isObject(channel) || typeof channel.type !== "string" || !isObject(channel.settings)) return `channels.${name}`;
+    }
+  }
+  return undefined;
 }
 
 /** conf is loaded on first use (see readSettings), with `require`: Node 20.19+ can require ES modules. */

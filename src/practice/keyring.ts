@@ -7,9 +7,9 @@ import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
-import { generateIdentity, identityToRecipient } from "../age/index.js";
+import { AgeError, generateIdentity, identityToRecipient } from "../age/index.js";
 import { exists } from "../files.js";
-import { readSealedWithPassphrase, writeSealedWithPassphrase } from "./sealed-file.js";
+import { readSealedWithPassphrase, sealedWorkFactor, writeSealedWithPassphrase } from "./sealed-file.js";
 
 export interface Keyring {
   readonly ageIdentity: string;
@@ -67,29 +67,45 @@ export async function createKeyring(path: string, passphrase: string): Promise<K
   return keyring;
 }
 
-/** Throws UserError: no practice (exit 2), wrong passphrase or damaged keyring (exit 2). */
+/**
+ * Throws UserError: no practice (exit 2); a passphrase that unwraps nothing — wrong, or the
+ * stanza holding the key damaged, which age cannot tell apart — (exit 2); a keyring that
+ * unwraps but fails its header MAC, a payload chunk or its own format is damaged (exit 5).
+ */
 export async function unlockKeyring(path: string, passphrase: string): Promise<Keyring> {
   if (!(await exists(path))) throw new UserError(ExitCode.usage, "practice.missing", { file: path });
   let plaintext: Uint8Array;
   try {
     plaintext = await readSealedWithPassphrase(path, passphrase);
   } catch (error) {
-    throw new UserError(ExitCode.usage, "passphrase.wrong", { file: path }, { cause: error });
+    if (error instanceof AgeError && error.kind === "no-match") throw new UserError(ExitCode.usage, "passphrase.wrong", { file: path }, { cause: error });
+    if (error instanceof AgeError) throw new UserError(ExitCode.integrity, "practice.damaged", { file: path }, { cause: error });
+    throw error;
   }
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(plaintext));
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
   } catch {
     json = undefined;
   }
   const parsed = stored.safeParse(json);
-  if (!parsed.success) throw new UserError(ExitCode.failure, "practice.damaged", { file: path });
+  if (!parsed.success) throw new UserError(ExitCode.integrity, "practice.damaged", { file: path });
   try {
     return await fromStored(parsed.data);
   } catch (error) {
     // A stored key that is no key (the schema checks the shape, not the Bech32 checksum).
-    throw new UserError(ExitCode.failure, "practice.damaged", { file: path }, { cause: error });
+    throw new UserError(ExitCode.integrity, "practice.damaged", { file: path }, { cause: error });
   }
+}
+
+/** The keyring's scrypt work factor (read from its header, no passphrase needed), or undefined when it is no passphrase-sealed age file. */
+export async function keyringWorkFactor(path: string): Promise<number | undefined> {
+  return sealedWorkFactor(path);
+}
+
+/** Store the keyring again, at work factor `logN` (default: the current setting). */
+export async function saveKeyring(path: string, passphrase: string, keyring: Keyring, logN?: number): Promise<void> {
+  await writeSealedWithPassphrase(path, JSON.stringify(toStored(keyring)), passphrase, logN);
 }
 
 /** Store a new keyring with one secret changed (`value` undefined removes it). */

@@ -14,6 +14,7 @@ import type { MessageKey, MessageParams } from "../messages/index.js";
 import { canonicalPassphrase } from "./passphrase.js";
 import { renderPage } from "./page.js";
 import { packagePath } from "../package-root.js";
+import { testScryptLogN } from "../practice/sealed-file.js";
 
 /**
  * scrypt work factor (log2 N) of viewer pages: chosen so that a mid-range phone opens a page in
@@ -29,11 +30,10 @@ const DECRYPTOR = packagePath("dist", "viewer", "decryptor.js");
 
 export interface BuildViewerOptions {
   readonly followUp: OpenedFollowUp;
-  readonly practiceName: string;
   /** The practice's minisign public key file text (`minisign.pub`). */
   readonly minisignPublicKey: string;
   readonly passphrase: string;
-  /** scrypt work factor; default VIEWER_SCRYPT_LOG_N (tests: NACHKLANG_TEST_SCRYPT_LOG_N). */
+  /** scrypt work factor; default VIEWER_SCRYPT_LOG_N (tests: NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N). */
   readonly scryptLogN?: number;
   /** Refuse (UserError, exit 4) when the page would be larger; default 60 MB. */
   readonly limitBytes?: number;
@@ -43,11 +43,7 @@ export interface BuildViewerOptions {
 
 /** The work factor for viewers: the test-only variable lowers it, as for the keyring. */
 export function viewerScryptLogN(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.NACHKLANG_TEST_SCRYPT_LOG_N;
-  if (raw === undefined || raw === "") return VIEWER_SCRYPT_LOG_N;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 20) throw new Error("NACHKLANG_TEST_SCRYPT_LOG_N must be an integer from 1 to 20");
-  return n;
+  return testScryptLogN(env) ?? VIEWER_SCRYPT_LOG_N;
 }
 
 /** The refusal limit in bytes from the config value `viewerLimitMB` (a positive number). */
@@ -108,8 +104,6 @@ export async function buildViewer(options: BuildViewerOptions): Promise<string> 
 
   const html = renderPage({
     lang: followUp.manifest.lang,
-    // Never "a message from ": fall back to the name in the manifest, then the key id.
-    practiceName: options.practiceName.trim() || followUp.manifest.practice.name?.trim() || followUp.manifest.practice.keyId,
     publicKey: options.minisignPublicKey,
     payloadBase64: Buffer.from(sealed.buffer, sealed.byteOffset, sealed.length).toString("base64"),
     script,

@@ -50,7 +50,6 @@ function scriptSafeJson(value: unknown): string {
 
 export interface PageParts {
   readonly lang: Lang;
-  readonly practiceName: string;
   /** minisign public key file text. */
   readonly publicKey: string;
   /** The age file (scrypt recipient), base64. */
@@ -74,7 +73,8 @@ export function contentSecurityPolicy(script: string, style: string): string {
 export function renderPage(parts: PageParts): string {
   if (/<\/script|<!--/i.test(parts.script)) throw new Error("decryptor bundle contains </script or <!--");
   const { lang } = parts;
-  const config = scriptSafeJson({ lang, practice: parts.practiceName, publicKey: parts.publicKey });
+  // No name here: the page names the sender only from the signed manifest, once it verified.
+  const config = scriptSafeJson({ lang, publicKey: parts.publicKey });
   return (
     `<!DOCTYPE html>\n<html lang="${lang}">\n<head>\n<meta charset="utf-8">\n` +
     `<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(parts.script, STYLE)}">\n` +

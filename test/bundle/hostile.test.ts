@@ -13,8 +13,8 @@ import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IntegrityError } from "../../src/errors.js";
 import { DEFAULT_LIMITS, openBundle, verifyBundle, type OpenOptions } from "../../src/bundle/open.js";
-import { FORMAT_VERSION, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
-import { encodePublicKey, sign } from "../../src/bundle/signature.js";
+import { FORMAT_VERSION, recipientFingerprint, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
+import { encodePublicKey, sign, signerFingerprint } from "../../src/bundle/signature.js";
 import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { trustedComment } from "../../src/bundle/seal.js";
 import { newBundleId } from "../../src/bundle/ids.js";
@@ -97,8 +97,13 @@ function item(path: string, data: Buffer, overrides: Partial<ManifestItem> = {})
   return { path, kind: "file", mime: "application/octet-stream", size: data.length, sha256: sha(data), ...overrides };
 }
 
-/** A manifest declaring `items`, signed by `signer` (default: the practice). */
-function signedManifest(practice: TestPractice, items: readonly ManifestItem[], signer: TestPractice = practice): { manifest: Buffer; signature: Buffer } {
+/** A manifest declaring `items`, signed by `signer` (default: the practice); `edit` may change it before it is signed. */
+function signedManifest(
+  practice: TestPractice,
+  items: readonly ManifestItem[],
+  signer: TestPractice = practice,
+  edit: (manifest: Partial<Record<keyof Manifest, unknown>>) => void = () => {},
+): { manifest: Buffer; signature: Buffer } {
   const manifest: Manifest = {
     format: "nachklang-bundle",
     version: FORMAT_VERSION,
@@ -110,11 +115,13 @@ function signedManifest(practice: TestPractice, items: readonly ManifestItem[], 
       minisignPublicKey: encodePublicKey(signer.signing).split("\n")[1]!,
       ageRecipient: practice.recipient,
     },
+    recipients: [recipientFingerprint(practice.recipient)],
     client: "k042",
     lang: "en",
     message: "hello",
     items: [...items],
   };
+  edit(manifest);
   const bytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n");
   return { manifest: bytes, signature: Buffer.from(sign(signer.signing, bytes, trustedComment(manifest), nobleEd25519)) };
 }
@@ -216,7 +223,7 @@ describe("unsafe paths", () => {
     const archive = await signedTar([item("items/a.txt", A)], [{ name, data: B }]);
     expect(archive.includes(Buffer.from("path="))).toBe(true);
     const { error } = await openHostile(archive);
-    expect(error.key).toBe("bundle.unsafeEntry");
+    expect(error.key).toBe("bundle.extendedHeader");
   });
 
   it("a ../ entry placed before the manifest is refused", async () => {
@@ -227,7 +234,7 @@ describe("unsafe paths", () => {
       { name: SIGNATURE, data: signature },
       { name: "items/a.txt", data: A },
     ]);
-    expect((await openHostile(archive)).error.key).toBe("bundle.unsafeEntry");
+    expect((await openHostile(archive)).error.key).toBe("bundle.notFirst");
   });
 });
 
@@ -304,7 +311,7 @@ describe("the manifest and the tar disagree", () => {
 
   it("a manifest item missing from the tar is refused", async () => {
     const archive = await signedTar([item("items/a.txt", A), item("items/b.txt", B)], [{ name: "items/a.txt", data: A }]);
-    expect((await openHostile(archive)).error.key).toBe("bundle.hashMismatch");
+    expect((await openHostile(archive)).error.key).toBe("bundle.missingEntry");
   });
 
   it("a wrong sha256 is refused", async () => {
@@ -357,7 +364,7 @@ describe("declared sizes", () => {
     pack.finalize();
     const archive = await bytes;
     expect(archive.length).toBeGreaterThan(5 * 1024 * 1024);
-    expect((await openHostile(archive)).error.key).toBe("bundle.damaged");
+    expect((await openHostile(archive)).error.key).toBe("bundle.extendedHeader");
   });
 
   it("a manifest larger than its limit is refused before it is read", async () => {
@@ -370,13 +377,13 @@ describe("declared sizes", () => {
     const big = randomBytes(10_000);
     const archive = await signedTar([item("items/a.bin", big)], [{ name: "items/a.bin", data: big }]);
     const limited = { ...options, limits: { maxTotalBytes: 5_000, maxItems: 10 } };
-    expect((await openHostile(archive, limited)).error.key).toBe("bundle.tooLarge");
+    expect((await openHostile(archive, limited)).error.key).toBe("bundle.totalTooLarge");
   });
 
   it("a bundle that would not leave the reserve free is refused before anything is written", async () => {
-    // Items are staged before the signature (at the end) can be checked: declared sizes are held
-    // against the free space first. Here the reserve is more than any disk has, so even a valid
-    // bundle is refused.
+    // A validly signed bundle can still be too large for the disk: the signed total is held
+    // against the free space before anything is staged. Here the reserve is more than any disk
+    // has, so even a valid bundle is refused.
     const data = randomBytes(10_000);
     const archive = await signedTar([item("items/a.bin", data)], [{ name: "items/a.bin", data }]);
     const bundle = join(root, `${randomBytes(6).toString("hex")}.age`);
@@ -411,7 +418,7 @@ describe("signatures", () => {
       { name: "items/a.txt", data: A },
     ]);
     // Even though the signature itself is valid for the trusted signer: the manifest is malformed.
-    expect((await openHostile(archive, { keys: options.keys })).error.key).toBe("bundle.badManifest");
+    expect((await openHostile(archive, { keys: options.keys, signer: { fingerprint: signerFingerprint(practice.signing) } })).error.key).toBe("bundle.badManifest");
     expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
   });
 
@@ -436,9 +443,10 @@ describe("signatures", () => {
   });
 
   it("a missing manifest, an empty tar and bytes that are not a tar are refused", async () => {
-    expect((await openHostile(await tarOf([{ name: "items/a.txt", data: A }]))).error.key).toBe("bundle.incomplete");
+    expect((await openHostile(await tarOf([{ name: "items/a.txt", data: A }]))).error.key).toBe("bundle.formatOne");
+    expect((await openHostile(await tarOf([{ name: "other.txt", data: A }]))).error.key).toBe("bundle.notFirst");
     expect((await openHostile(await tarOf([]))).error.key).toBe("bundle.incomplete");
-    expect((await openHostile(randomBytes(4096))).error).toBeInstanceOf(IntegrityError);
+    expect((await openHostile(randomBytes(4096))).error.key).toBe("bundle.notABundle");
   });
 
   it("a manifest that is not JSON, or not the schema, is refused", async () => {
@@ -451,6 +459,227 @@ describe("signatures", () => {
       ]);
       expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
     }
+  });
+});
+
+/**
+ * `archive` with entry `placeholder`'s name field set to the raw UTF-8 bytes of `name` (up to
+ * 100 bytes): tar-stream would put a name with control or non-ASCII characters into a pax header.
+ */
+function withRawName(archive: Buffer, placeholder: string, name: string): Buffer {
+  const copy = Buffer.from(archive);
+  const [offset] = headers(copy).find(([, n]) => n === placeholder)!;
+  rewriteHeader(copy, offset, (block) => {
+    block.fill(0, 0, 100);
+    Buffer.from(name, "utf8").copy(block, 0, 0, 100);
+  });
+  return copy;
+}
+
+/** `archive` with entry `name`'s header rewritten to type flag `flag`. */
+function withTypeflag(archive: Buffer, name: string, flag: string): Buffer {
+  const copy = Buffer.from(archive);
+  const [offset] = headers(copy).find(([, n]) => n === name)!;
+  rewriteHeader(copy, offset, (block) => block.write(flag, 156, "ascii"));
+  return copy;
+}
+
+describe("the tar is read as GNU tar reads it, or refused", () => {
+  it("a pax global header (which GNU tar applies to every later entry) is refused", async () => {
+    const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)]);
+    const plain = await tarOf([
+      { name: MANIFEST, data: manifest },
+      { name: SIGNATURE, data: signature },
+      { name: "pax_global_header", data: Buffer.from("18 comment=hello\n") },
+      { name: "items/a.txt", data: A },
+    ]);
+    const archive = withTypeflag(plain, "pax_global_header", "g");
+    expect((await openHostile(archive)).error.key).toBe("bundle.extendedHeader");
+    // Also as the very first entry, before the manifest.
+    const first = withTypeflag(await tarOf([{ name: "pax_global_header", data: Buffer.from("18 comment=hello\n") }, { name: MANIFEST, data: manifest }]), "pax_global_header", "g");
+    expect((await openHostile(first)).error.key).toBe("bundle.extendedHeader");
+  });
+
+  it("an item after the end-of-archive marker (which GNU tar never extracts) is refused, even when the manifest declares it", async () => {
+    const good = await signedTar([item("items/a.txt", A), item("items/b.txt", B)], [{ name: "items/a.txt", data: A }]);
+    const hidden = await tarOf([{ name: "items/b.txt", data: B }]);
+    expect((await openHostile(Buffer.concat([good, hidden]))).error.key).toBe("bundle.trailingData");
+  });
+
+  it("anything but zeros after the end-of-archive marker, or after a lone zero block, is refused; zero padding is not", async () => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }]);
+    expect((await openHostile(Buffer.concat([archive, Buffer.from("x")]))).error.key).toBe("bundle.trailingData");
+    // A lone zero block, then an entry: tar-stream read on, GNU tar stops.
+    const lone = Buffer.concat([archive.subarray(0, archive.length - 512), Buffer.from(await tarOf([{ name: "items/b.txt", data: B }]))]);
+    expect((await openHostile(lone)).error.key).toBe("bundle.trailingData");
+    // Padding to a tar record (10 KiB) is what tar writes: it opens.
+    const padded = Buffer.concat([archive, Buffer.alloc(10240 - (archive.length % 10240))]);
+    const bundle = join(root, "padded.age");
+    await writeFile(bundle, await encryptBytes(padded, [practice.recipient]));
+    await expect(verifyBundle(bundle, options)).resolves.toMatchObject({ manifest: { items: [{ path: "items/a.txt" }] } });
+  });
+
+  it("a header with a wrong checksum, a GNU (non-POSIX) header or a base-256 size is not a bundle", async () => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }]);
+    const [offset] = headers(archive).find(([, name]) => name === "items/a.txt")!;
+    const checksum = Buffer.from(archive);
+    checksum[offset + 10]! ^= 1;
+    expect((await openHostile(checksum)).error.key).toBe("bundle.notABundle");
+    const gnu = Buffer.from(archive);
+    rewriteHeader(gnu, offset, (block) => block.write("ustar  \0", 257, "latin1"));
+    expect((await openHostile(gnu)).error.key).toBe("bundle.notABundle");
+    const base256 = Buffer.from(archive);
+    rewriteHeader(base256, offset, (block) => {
+      block.fill(0, 124, 136);
+      block[124] = 0x80;
+      block[135] = A.length;
+    });
+    expect((await openHostile(base256)).error.key).toBe("bundle.notABundle");
+  });
+
+  it("a tar that ends without its end-of-archive marker is not a bundle", async () => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }]);
+    expect((await openHostile(archive.subarray(0, archive.length - 1024))).error.key).toBe("bundle.notABundle");
+  });
+});
+
+describe("order: manifest and signature first, checked before anything is written", () => {
+  it("a format-1 bundle (items first, manifest and signature last) is refused as sealed by an earlier nachklang", async () => {
+    const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)], practice, (m) => {
+      m.version = 1;
+      delete m.recipients;
+    });
+    const archive = await tarOf([
+      { name: "items/a.txt", data: A },
+      { name: MANIFEST, data: manifest },
+      { name: SIGNATURE, data: signature },
+    ]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.formatOne");
+    // A version-1 manifest in front is refused the same way, after its signature was checked.
+    const inFront = await tarOf([
+      { name: MANIFEST, data: manifest },
+      { name: SIGNATURE, data: signature },
+      { name: "items/a.txt", data: A },
+    ]);
+    expect((await openHostile(inFront)).error.key).toBe("bundle.formatOne");
+  });
+
+  it("a manifest from a newer format is refused, saying to update", async () => {
+    const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)], practice, (m) => {
+      m.version = 3;
+    });
+    const error = (await openHostile(await tarOf([{ name: MANIFEST, data: manifest }, { name: SIGNATURE, data: signature }, { name: "items/a.txt", data: A }]))).error;
+    expect(error.key).toBe("bundle.newerFormat");
+    expect(error.params.version).toBe(3);
+  });
+
+  it("a wrong item is refused at its end, before the next one is read", async () => {
+    // The bad first item is followed by bytes that are no tar at all: the hash mismatch is what is reported.
+    const forged = Buffer.from("first itex\n"); // A's size, another hash
+    const archive = await signedTar([item("items/a.txt", A), item("items/b.txt", B)], [{ name: "items/a.txt", data: forged }]);
+    const broken = Buffer.concat([archive.subarray(0, archive.length - 1024), randomBytes(2048)]);
+    expect((await openHostile(broken)).error.key).toBe("bundle.hashMismatch");
+  });
+});
+
+describe("item names outside the documented set", () => {
+  it.each([
+    ["a Windows device name", "items/CON"],
+    ["a device name with an extension", "items/nul.txt"],
+    ["a colon (NTFS streams)", "items/a:b"],
+    ["a newline", "items/a\nb.txt"],
+    ["a bidi override", "items/gpj.\u202eexe"],
+    ["a leading dot", "items/.hidden"],
+    ["a trailing dot", "items/name."],
+    ["a space", "items/a b.txt"],
+    ["a non-ASCII letter", "items/müller.txt"],
+    ["an over-long name", `items/${"n".repeat(95)}`],
+  ])("%s (%j) in a signed manifest is refused, nothing staged", async (_label, path) => {
+    const archive = await signedTar([item(path, A)], [{ name: path, data: A }]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
+  });
+
+  it.each([
+    ["a Windows device name", "items/CON"],
+    ["a colon", "items/a:b"],
+    ["a newline", "items/a\nb.txt"],
+    ["a bidi override", "items/gpj.\u202eexe"],
+  ])("%s (%j) as an entry is refused as unsafe", async (_label, name) => {
+    const archive = await signedTar([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }, { name: "items/placeholder", data: B }]);
+    expect((await openHostile(withRawName(archive, "items/placeholder", name))).error.key).toBe("bundle.unsafeEntry");
+  });
+});
+
+describe("hostile bundles through the CLI: exit 5, one line, nothing written, never a usage error", () => {
+  let home: string;
+  let cleanup: () => Promise<void>;
+  let cliPractice: TestPractice;
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome("Praxis Hostile CLI"));
+    const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+    cliPractice = { identity: keyring.ageIdentity, recipient: keyring.ageRecipient, signing: keyring.signing, keyId: keyring.keyId };
+  });
+  afterAll(async () => {
+    await cleanup();
+  });
+
+  async function refused(archive: Buffer, line: RegExp): Promise<void> {
+    const caseDir = await mkdtemp(join(root, "cli5-"));
+    const work = join(caseDir, "work");
+    await mkdir(work);
+    const bundle = join(caseDir, "bundle.age");
+    await writeFile(bundle, await encryptBytes(archive, [cliPractice.recipient]));
+    for (const args of [
+      ["open", bundle, "--out", join(work, "out")],
+      ["verify", bundle],
+    ]) {
+      const r = await runCli(args, { home, cwd: work });
+      expect(r.code, r.stderr).toBe(5);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(line);
+      expect(r.stderr).not.toContain(join(work, "out"));
+    }
+    expect(await readdir(work)).toEqual([]);
+  }
+
+  const tarFor = (declared: readonly ManifestItem[], entries: readonly EntrySpec[]) => {
+    const { manifest, signature } = signedManifest(cliPractice, declared);
+    return tarOf([{ name: MANIFEST, data: manifest }, { name: SIGNATURE, data: signature }, ...entries]);
+  };
+
+  it("an over-long item name (300 characters, in a pax header) is an integrity refusal, not the output path's fault", async () => {
+    const path = `items/${"x".repeat(300)}.txt`;
+    await refused(await tarFor([item(path, A)], [{ name: path, data: A }]), /the manifest is invalid/);
+    await refused(await tarFor([item("items/a.txt", A)], [{ name: "items/a.txt", data: A }, { name: path, data: B }]), /tar extended header/);
+  });
+
+  it("CON, a:b and a newline in signed names are refused", async () => {
+    for (const path of ["items/CON", "items/a:b", "items/two\nlines"]) {
+      await refused(await tarFor([item(path, A)], [{ name: path, data: A }]), /the manifest is invalid/);
+    }
+  });
+
+  it("bytes that decrypt but are no tar: 'not a valid bundle', not 'decryption failed'", async () => {
+    await refused(randomBytes(5000), /decrypted correctly, but the content is not a valid nachklang bundle/);
+  });
+
+  it("a pax global header and an item after the end-of-archive marker", async () => {
+    const plain = await tarFor([item("items/a.txt", A)], [{ name: "pax_global_header", data: Buffer.from("18 comment=hello\n") }, { name: "items/a.txt", data: A }]);
+    await refused(withTypeflag(plain, "pax_global_header", "g"), /tar extended header/);
+    const good = await tarFor([item("items/a.txt", A), item("items/b.txt", B)], [{ name: "items/a.txt", data: A }]);
+    await refused(Buffer.concat([good, await tarOf([{ name: "items/b.txt", data: B }])]), /more data after the end of the bundle/);
+  });
+
+  it("a format-1 bundle says it was sealed by an earlier nachklang and must be sent again", async () => {
+    const { manifest, signature } = signedManifest(cliPractice, [item("items/a.txt", A)], cliPractice, (m) => {
+      m.version = 1;
+      delete m.recipients;
+    });
+    await refused(
+      await tarOf([{ name: "items/a.txt", data: A }, { name: MANIFEST, data: manifest }, { name: SIGNATURE, data: signature }]),
+      /sealed by an earlier nachklang .* send it again/,
+    );
   });
 });
 
@@ -468,19 +697,21 @@ describe.skipIf(missing("age"))("crafted with the stock `age -r`, through `nachk
     await cleanup();
   });
 
-  it.each<[string, EntrySpec, string]>([
-    ["terminal escapes in a name", { name: "items/\u001b[2J\u001b[1;32mSigned by Praxis\u202e.txt", data: B }, "'items/?[2J?[1;32mSigned by Praxis?.txt' is not in the signed manifest"],
+  it.each<[string, EntrySpec, string, string?]>([
+    // The name's bytes go straight into the ustar name field (tar-stream would use a pax header).
+    ["terminal escapes in a name", { name: "items/placeholder", data: B }, "unsafe entry 'items/?[2J?[1;32mSigned by Praxis?.txt'", "items/\u001b[2J\u001b[1;32mSigned by Praxis\u202e.txt"],
     ["../ path", { name: "../escape.txt", data: B }, "unsafe entry '../escape.txt'"],
     ["symlink", { name: "items/link", type: "symlink", linkname: "../escape.txt" }, "unsafe entry 'items/link'"],
     ["undeclared entry", { name: "items/extra.txt", data: B }, "'items/extra.txt' is not in the signed manifest"],
-  ])("%s: exit 5, one line, nothing written", async (_label, entry, line) => {
+  ])("%s: exit 5, one line, nothing written", async (_label, entry, line, rawName) => {
     const { manifest, signature } = signedManifest(cliPractice, [item("items/a.txt", A)]);
-    const archive = await tarOf([
+    const packed = await tarOf([
       { name: MANIFEST, data: manifest },
       { name: SIGNATURE, data: signature },
       { name: "items/a.txt", data: A },
       entry,
     ]);
+    const archive = rawName === undefined ? packed : withRawName(packed, entry.name, rawName);
     const caseDir = await mkdtemp(join(root, "cli-"));
     const work = join(caseDir, "work");
     await mkdir(work);

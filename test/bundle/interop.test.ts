@@ -75,13 +75,13 @@ describe.skipIf(noAge || noMinisign)("interop with the stock age and minisign CL
     expect(decrypted.status, decrypted.stderr.toString()).toBe(0);
     const listing = run("tar", ["-t"], { input: decrypted.stdout });
     expect(listing.status).toBe(0);
-    // The writer's order (docs/bundle-format.md): the items as given, then the manifest and its signature.
+    // The order (docs/bundle-format.md, version 2): the manifest and its signature, then the items as given.
     expect(listing.stdout.toString().trim().split("\n")).toEqual([
+      "manifest.json",
+      "manifest.json.minisig",
       "items/notes.txt",
       "items/board.bin",
       "items/empty.txt",
-      "manifest.json",
-      "manifest.json.minisig",
     ]);
     const out = join(dir, "age-extracted");
     await mkdir(out);
@@ -119,7 +119,10 @@ describe.skipIf(noAge || noMinisign)("interop with the stock age and minisign CL
       env: { NACHKLANG_PASSPHRASE: undefined },
     });
     expect(opened.code, opened.stderr).toBe(0);
-    expect(opened.stdout).toMatch(/^Signed by Praxis Interop \(key [0-9A-F]{16}\) on \d{4}-\d\d-\d\dT.*signature and all checksums valid\.$/m);
+    const { keyId, fingerprint } = JSON.parse((await runCli(["--json", "keys", "show"], { home })).stdout) as { keyId: string; fingerprint: string };
+    const grouped = fingerprint.toUpperCase().replace(/(.{4})(?!$)/g, "$1 ");
+    expect(opened.stdout).toContain(`Signed by Praxis Interop with key ${keyId} (fingerprint ${grouped}) on `);
+    expect(opened.stdout).toMatch(/signature and all checksums valid\.\nSealed for this key\.\n/);
     for (const [name, data] of Object.entries(inputs)) {
       expect((await readFile(join(out, "items", name))).equals(data), name).toBe(true);
     }
@@ -149,9 +152,27 @@ describe.skipIf(noAge || noMinisign)("interop with the stock age and minisign CL
     execFileSync("age-keygen", ["-o", join(dir, "stranger.key")], { stdio: "ignore" });
     const r = run("age", ["-d", "-i", join(dir, "stranger.key"), bundle]);
     expect(r.status).not.toBe(0);
-    const ours = await runCli(["verify", bundle, "--identity", join(dir, "stranger.key")], { home: join(dir, "no-home") });
+    const ours = await runCli(["verify", bundle, "--identity", join(dir, "stranger.key"), "--signer", join(dir, "practice.pub")], { home: join(dir, "no-home") });
     expect(ours.code).toBe(5);
     expect(ours.stderr.trim()).toContain("not encrypted to this key");
+  });
+
+  it("the signer by its fingerprint, typed any way; a bundle re-encrypted for someone else says it was forwarded", async () => {
+    const { fingerprint } = JSON.parse((await runCli(["--json", "keys", "show"], { home })).stdout) as { fingerprint: string };
+    const typed = fingerprint.toUpperCase().replace(/(.{2})(?!$)/g, "$1:");
+    const verified = await runCli(["verify", bundle, "--identity", join(dir, "client.key"), "--signer-fingerprint", typed], { home: join(dir, "no-home") });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toContain("Sealed for this key.");
+    // The client forwards it: decrypts and encrypts the same tar again for a stranger.
+    const tarBytes = run("age", ["-d", "-i", join(dir, "client.key"), bundle]).stdout;
+    const stranger = execFileSync("age-keygen", ["-y", join(dir, "stranger.key")], { encoding: "utf8" }).trim();
+    const forwarded = join(dir, "forwarded.age");
+    expect(run("age", ["-r", stranger, "-o", forwarded], { input: tarBytes }).status).toBe(0);
+    const seen = await runCli(["--json", "verify", forwarded, "--identity", join(dir, "stranger.key"), "--signer-fingerprint", fingerprint], { home: join(dir, "no-home") });
+    expect(seen.code, seen.stderr).toBe(0);
+    expect((JSON.parse(seen.stdout) as { sealedFor: string }).sealedFor).toBe("forwarded");
+    const text = await runCli(["verify", forwarded, "--identity", join(dir, "stranger.key"), "--signer-fingerprint", fingerprint], { home: join(dir, "no-home") });
+    expect(text.stdout).toContain("Forwarded: this bundle was not sealed for this key");
   });
 });
 

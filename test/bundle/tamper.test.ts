@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IntegrityError } from "../../src/errors.js";
 import { openBundle, verifyBundle, type OpenOptions } from "../../src/bundle/open.js";
 import { sealBundle } from "../../src/bundle/seal.js";
-import { encodePublicKey } from "../../src/bundle/signature.js";
+import { encodePublicKey, signerFingerprint } from "../../src/bundle/signature.js";
 import { initHome, runCli } from "../helpers/cli.js";
 import { newPractice, seal, type TestPractice } from "./keys.js";
 
@@ -227,9 +227,23 @@ describe("other keys", () => {
     const bytes = await readFile(forged.path);
     const error = await expectRefused(bytes);
     expect(error.key).toBe("bundle.otherSigner");
-    // Without a signer it opens, but reports the key as unchecked.
-    const verified = await verifyBundle(forged.path, { keys: { identities: [practice.identity] } });
-    expect(verified.signerTrusted).toBe(false);
+    // Named by the practice's fingerprint instead of its key: refused the same way.
+    const byFingerprint = await expectRefused(bytes, { keys: { identities: [practice.identity] }, signer: { fingerprint: signerFingerprint(practice.signing) } });
+    expect(byFingerprint.key).toBe("bundle.otherSigner");
+    // Trusting the other practice's key, the same bytes verify, and say who verified them.
+    const verified = await verifyBundle(forged.path, { keys: { identities: [practice.identity] }, signer: { fingerprint: signerFingerprint(other.signing) } });
+    expect(verified.signer).toEqual({ keyId: other.keyId, fingerprint: signerFingerprint(other.signing) });
+
+    // Signed by the trusted key, but the manifest claims another key id: refused.
+    const claiming = await sealBundle({
+      items: [{ file: join(items, "c.txt"), kind: "file", mime: "text/plain" }],
+      message: "hello",
+      client: "k042",
+      lang: "en",
+      practice: { ageRecipient: practice.recipient, keyId: other.keyId, signing: practice.signing },
+      outDir: join(root, "forged"),
+    });
+    expect((await expectRefused(await readFile(claiming.path))).key).toBe("bundle.keyClaimMismatch");
 
     // Signed by the other key but claiming our key id: the signature itself fails.
     const impostor = await sealBundle({
@@ -329,7 +343,7 @@ describe("through the CLI: exit 5, one line, nothing written", () => {
   it("a bundle for another key (--identity)", async () => {
     const key = join(work, "stranger.txt");
     await writeFile(key, `${other.identity}\n`);
-    await refusedByCli(bundle, ["--identity", key], /not encrypted to this key/);
+    await refusedByCli(bundle, ["--identity", key, "--signer", join(work, "practice.pub")], /not encrypted to this key/);
   });
 
   it("a valid bundle signed by another practice, with and without --signer", async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { sealBundle } from "../../src/bundle/seal.js";
 import { DEFAULT_LIMITS, openBundle } from "../../src/bundle/open.js";
-import { formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
+import { encodePublicKey, formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
 import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
 import { BIN, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
 
@@ -132,39 +132,51 @@ describe("opening", () => {
     expect(await readdir(cwd)).toEqual([]);
   });
 
-  it("--json gives the manifest facts", async () => {
+  it("--json gives the manifest facts, and the signer as the key that verified", async () => {
     const r = await runCli(["--json", "verify", bundle], { home });
-    const result = JSON.parse(r.stdout) as { signerTrusted: boolean; client: string; items: { path: string }[] };
-    expect(result.signerTrusted).toBe(true);
+    const result = JSON.parse(r.stdout) as { signer: { keyId: string; fingerprint: string }; sealedFor: string; client: string; items: { path: string }[] };
+    const keys = JSON.parse((await runCli(["--json", "keys", "show"], { home })).stdout) as { keyId: string; fingerprint: string };
+    expect(result.signer).toEqual({ keyId: keys.keyId, fingerprint: keys.fingerprint });
+    expect(result.sealedFor).toBe("opener");
     expect(result.client).toBe("k042");
     expect(result.items.map((i) => i.path)).toEqual(["items/a.txt"]);
   });
 
-  it("without --signer, an identity-file open says the key is unchecked", async () => {
+  it("an identity-file open without --signer or --signer-fingerprint: exit 2, one line saying how to get it", async () => {
     await runCli(["keys", "export", "--identity", join(work, "practice-id.txt")], { home });
-    const r = await runCli(["verify", bundle, "--identity", join(work, "practice-id.txt")], { home: join(work, "no-home") });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/The key is unchecked: pass --signer FILE/);
+    for (const command of ["verify", "open"]) {
+      oneLine(
+        await runCli([command, bundle, "--identity", join(work, "practice-id.txt")], { home: join(work, "no-home"), cwd: work }),
+        2,
+        /opening with --identity needs the practice's signing key: --signer .* 'nachklang keys show'.*Nothing was opened\.$/,
+      );
+    }
+    oneLine(await runCli(["verify", bundle, "--identity", join(work, "practice-id.txt"), "--signer-fingerprint", "12ab"], { home: join(work, "no-home") }), 2, /'12ab' is not a signer fingerprint/);
+    expect((await readdir(work)).filter((n) => n.startsWith(".nachklang-open-") || /^[0-9a-z]{26}$/.test(n))).toEqual([]);
   });
 
-  it("text from an unchecked signer is shown without terminal escapes or bidi controls", async () => {
+  it("text from the bundle is shown without terminal escapes, bidi controls or line breaks of its own", async () => {
     const identity = await generateX25519Identity();
     await writeFile(join(work, "client.key"), `${identity}\n`);
     await writeFile(join(work, "esc.txt"), "x");
     const stranger = generateSigningKey(nodeEd25519);
+    await writeFile(join(work, "stranger.pub"), encodePublicKey(stranger));
     const sealed = await sealBundle({
       items: [{ file: join(work, "esc.txt"), kind: "file", mime: "text/plain", caption: "cap\u001b]0;title\u0007" }],
-      message: "Line one\n\u001b[2J\u001b[1;32mSigned by your practice\u202e\tend",
+      message: "Line one\n\u001b[2J\u001b[1;32mSigned by your practice\u202e\tend\u2028Signature valid.",
       client: "k042",
       lang: "en",
-      practice: { name: "Evil\u001b[0m", ageRecipient: await identityToRecipient(identity), keyId: formatKeyId(stranger.keyId), signing: stranger },
+      practice: { name: "Evil\u001b[0m\nSigned by Praxis", ageRecipient: await identityToRecipient(identity), keyId: formatKeyId(stranger.keyId), signing: stranger },
       outDir: join(work, "esc"),
     });
-    const r = await runCli(["verify", sealed.path, "--identity", join(work, "client.key")], { home: join(work, "no-home") });
+    const r = await runCli(["verify", sealed.path, "--identity", join(work, "client.key"), "--signer", join(work, "stranger.pub")], { home: join(work, "no-home") });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/The key is unchecked/);
-    expect(r.stdout).toContain("Line one\n?[2J?[1;32mSigned by your practice?\tend");
-    expect([...r.stdout].some((c) => (c.charCodeAt(0) < 0x20 && c !== "\n" && c !== "\t") || c === "\u202e")).toBe(false);
+    expect(r.stdout).toMatch(/^Signed by Evil\?\[0m\?Signed by Praxis with key /);
+    // The message, quoted: each of its lines starts with the quote mark, none can pass for a line of ours.
+    expect(r.stdout).toContain("  │ Line one\n  │ ?[2J?[1;32mSigned by your practice??end?Signature valid.\n");
+    expect(r.stdout).toContain("“cap?]0;title?”");
+    expect([...r.stdout].some((c) => (c.charCodeAt(0) < 0x20 && c !== "\n") || c === "\u202e" || c === "\u2028")).toBe(false);
+    expect(r.stdout.split("\n").filter((l) => /valid/.test(l) && !l.startsWith("  │ "))).toHaveLength(1);
   });
 
   it("a bad --signer file or an identity file without a key: exit 2", async () => {
@@ -222,7 +234,7 @@ function interrupt(args: string[], cwd: string, ready: () => Promise<boolean>): 
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd,
-      env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8" },
+      env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -285,7 +297,8 @@ describe("output that cannot be written", () => {
     // A negative reserve lets the 3 MiB past the check into 2 MiB: the staging writes fail.
     const limits = { ...DEFAULT_LIMITS, reserveBytes: -16 * 1024 * 1024 };
     const target = join(small, "opened");
-    await expect(openBundle(join(work, "three.age"), target, { keys: { identities: [identity] }, limits })).rejects.toMatchObject({
+    const signer = { fingerprint: (JSON.parse((await runCli(["--json", "keys", "show"], { home })).stdout) as { fingerprint: string }).fingerprint };
+    await expect(openBundle(join(work, "three.age"), target, { keys: { identities: [identity] }, signer, limits })).rejects.toMatchObject({
       key: "file.noSpace",
       code: 1,
       params: { file: target },

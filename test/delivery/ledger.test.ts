@@ -58,7 +58,7 @@ describe("ledger", () => {
     expect((await ledger.state(KEY))?.state).toBe("sealed");
     await ledger.append({ fu: KEY, ev: "queued", due: "2026-11-23T09:00:00.000Z" });
     const repaired = await ledger.read();
-    expect(repaired).toMatchObject({ tornTail: false, damaged: 0 });
+    expect(repaired).toMatchObject({ tornTail: false });
     expect(repaired.events.map((e) => e.ev)).toEqual(["sealed", "queued"]);
   });
 
@@ -79,13 +79,23 @@ describe("ledger", () => {
           await writeFile(join(dir, "copy", "events.jsonl"), full.subarray(0, cut));
         });
         const read = await copy.read();
-        expect(read.damaged).toBe(0);
         expect(read.events.map((e) => e.ev)).toEqual(evs.slice(0, read.events.length));
         const wholeLines = full.subarray(0, cut).toString().split("\n").length - 1;
         expect(read.events).toHaveLength(wholeLines);
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("a damaged line that is not the torn tail is refused, naming the file and the line (exit 5)", async () => {
+    const ledger = new Ledger(join(dir, "ledger"));
+    await ledger.append(sealed(KEY));
+    await ledger.append({ fu: KEY, ev: "queued", due: "2026-11-23T09:00:00.000Z" });
+    const text = await readFile(ledger.file, "utf8");
+    // One flipped character in the first line: still JSON-ish, no longer an event.
+    await writeFile(ledger.file, text.replace('"ev":"sealed"', '"ev":"sealeD"'));
+    await expect(ledger.read()).rejects.toMatchObject({ key: "ledger.damaged", code: 5, params: { file: ledger.file, line: 1 } });
+    await expect(ledger.states()).rejects.toMatchObject({ key: "ledger.damaged" });
   });
 
   it("folds failed, uncertain, released and cancelled", () => {
@@ -113,7 +123,7 @@ describe("ledger", () => {
     const ids = ["b" + "1".repeat(31), "b" + "2".repeat(31), "b" + "3".repeat(31), "b" + "4".repeat(31)];
     expect(await Promise.all(ids.map(run))).toEqual([0, 0, 0, 0]);
     const read = await new Ledger(ledgerDir).read();
-    expect(read).toMatchObject({ tornTail: false, damaged: 0 });
+    expect(read).toMatchObject({ tornTail: false });
     expect(read.events).toHaveLength(100);
     for (const id of ids) expect(read.events.filter((e) => e.fu === id).map((e) => (e as { part: string }).part)).toEqual(Array.from({ length: 25 }, (_, i) => "p" + i));
   });

@@ -91,7 +91,8 @@ describe("nachklang demo", () => {
     // Run exactly the printed command (npx nachklang = the bin), as a client would: no practice, no passphrase.
     const opened = await runCli(words.slice(2), { cwd, home, env: { NACHKLANG_PASSPHRASE: undefined } });
     expect(opened.code, opened.stderr).toBe(0);
-    expect(opened.stdout).toMatch(/^Signed by .* \(key [0-9A-F]{16}\) on .*; signature and all checksums valid\.$/m);
+    expect(opened.stdout).toMatch(/^Signed by .* with key [0-9A-F]{16} \(fingerprint ([0-9A-F]{4} ){15}[0-9A-F]{4}\) on .*; signature and all checksums valid\.$/m);
+    expect(opened.stdout).toContain("Sealed for this key.");
     const id = /([0-9a-z]{26})\.age$/.exec(bundle!)![1]!;
     expect((await readdir(join(cwd, id, "items"))).length).toBeGreaterThan(0);
     expect(await exists(home)).toBe(false);
@@ -284,7 +285,7 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
   });
 
   it("wrong passphrase: exit 2 (env and --passphrase-file)", async () => {
-    expectOneLine(await runCli(["client", "list"], { home, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Wrong passphrase for .*keyring\.age\.$/);
+    expectOneLine(await runCli(["client", "list"], { home, env: { NACHKLANG_PASSPHRASE: "wrong" } }), 2, /^Wrong passphrase for .*keyring\.age, or the keyring is damaged\./);
     const pf = join(home, "..", "pass.txt");
     await writeFile(pf, "also wrong\n");
     expectOneLine(await runCli(["seal", file, "--to", "k042", "--passphrase-file", pf], { home, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, /^Wrong passphrase/);
@@ -390,7 +391,7 @@ describe("--help and --version", () => {
         preload,
         'const before = new Set(process.moduleLoadList); process.on("exit", () => process.stderr.write("\\nLOADED " + process.moduleLoadList.filter((m) => !before.has(m)).join(",") + "\\n"));',
       );
-      const env = { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10" };
+      const env = { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10" };
       const bundle = join(work.dir, "small.age");
       for (const args of [
         ["seal", file, "--to", "k042", "--out", bundle],

@@ -22,7 +22,7 @@ class Terminal {
     const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(" ");
     this.child = spawn("script", ["-qfec", command, "/dev/null"], {
       cwd: ROOT,
-      env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8", TERM: "xterm", EDITOR: "true", VISUAL: "true", ...extraEnv },
+      env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8", TERM: "xterm", EDITOR: "true", VISUAL: "true", ...extraEnv },
     });
     this.child.stdout.on("data", (d: Buffer) => (this.output += d.toString()));
     this.child.stderr.on("data", (d: Buffer) => (this.output += d.toString()));

@@ -29,7 +29,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   const env: Record<string, string | undefined> = {
     ...process.env,
     NACHKLANG_PASSPHRASE: PASSPHRASE,
-    NACHKLANG_TEST_SCRYPT_LOG_N: "10",
+    NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10",
     LANG: "en_US.UTF-8",
     LC_ALL: undefined,
     LC_MESSAGES: undefined,

@@ -31,9 +31,17 @@ describe("readSettings", () => {
     expect(readSettings(dir).lang).toBe("de");
   });
 
-  it("reports a broken file as conf does", async () => {
-    await writeFile(join(dir, "config.json"), "{not json");
-    expect(() => loadConfig(dir).store).toThrow(SyntaxError);
-    expect(() => readSettings(dir)).toThrow(SyntaxError);
+  it("reports a broken file as damaged (exit 5), naming it", async () => {
+    const file = join(dir, "config.json");
+    for (const text of ["{not json", '{"lang":"de","practice":{"name":"Pra', "[]", '{"practice":{"ageRecipient":5}}', '{"channels":{"x":{"type":"folder"}}}']) {
+      await writeFile(file, text);
+      let caught: unknown;
+      try {
+        readSettings(dir);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, text).toMatchObject({ key: "config.damaged", code: 5, params: { file } });
+    }
   });
 });

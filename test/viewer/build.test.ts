@@ -18,7 +18,7 @@ describe.skipIf(missing("ffmpeg"))("building the viewer", () => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let f: TestFollowUp;
-  const options = () => ({ followUp: f.followUp, practiceName: "Praxis Test", minisignPublicKey: f.publicKey, passphrase: "Sommer am See 2026", scryptLogN: 10 });
+  const options = () => ({ followUp: f.followUp, minisignPublicKey: f.publicKey, passphrase: "Sommer am See 2026", scryptLogN: 10 });
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
@@ -66,8 +66,8 @@ describe.skipIf(missing("ffmpeg"))("building the viewer", () => {
   it("uses work factor 17 unless the test-only variable lowers it", () => {
     expect(VIEWER_SCRYPT_LOG_N).toBe(17);
     expect(viewerScryptLogN({})).toBe(17);
-    expect(viewerScryptLogN({ NACHKLANG_TEST_SCRYPT_LOG_N: "10" })).toBe(10);
-    expect(() => viewerScryptLogN({ NACHKLANG_TEST_SCRYPT_LOG_N: "30" })).toThrow();
+    expect(viewerScryptLogN({ NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10" })).toBe(10);
+    expect(() => viewerScryptLogN({ NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "30" })).toThrow();
   });
 
   it("writes <bundle-id>.html, private, never over another file", async () => {

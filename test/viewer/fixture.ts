@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import sharp from "sharp";
 import type { OpenedFollowUp } from "../../src/channels/contract.js";
-import { FORMAT_VERSION, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
+import { FORMAT_VERSION, recipientFingerprint, type Manifest, type ManifestItem } from "../../src/bundle/manifest.js";
 import { encodePublicKey, formatKeyId, generateSigningKey, sign, type MinisignSecretKey } from "../../src/bundle/signature.js";
 import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 
@@ -46,7 +46,7 @@ async function audio(dir: string, name: string, codec: string[]): Promise<Uint8A
   return readFile(out);
 }
 
-export async function makeFollowUp(dir: string, options: { lang?: "de" | "en"; message?: string; key?: MinisignSecretKey } = {}): Promise<TestFollowUp> {
+export async function makeFollowUp(dir: string, options: { lang?: "de" | "en"; message?: string; key?: MinisignSecretKey; name?: string } = {}): Promise<TestFollowUp> {
   const key = options.key ?? generateSigningKey(nobleEd25519);
   const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg().toBuffer();
   const items = [
@@ -55,17 +55,19 @@ export async function makeFollowUp(dir: string, options: { lang?: "de" | "en"; m
     await makeItem(dir, "breathing.m4a", "audio", "audio/mp4", await audio(dir, "breathing.m4a", ["-c:a", "aac", "-b:a", "48k"])),
     await makeItem(dir, "homework.md", "homework", "text/markdown", new TextEncoder().encode(HOMEWORK), "Homework"),
   ];
+  const ageRecipient = await identityToRecipient(await generateX25519Identity());
   const manifest: Manifest = {
     format: "nachklang-bundle",
     version: FORMAT_VERSION,
     id: "01jdz3k6q8m2v4x7c9b5n1t0aa",
     created: "2026-11-20T16:30:00.000Z",
     practice: {
-      name: "Praxis Test",
+      name: options.name ?? "Praxis Test",
       keyId: formatKeyId(key.keyId),
       minisignPublicKey: encodePublicKey(key).split("\n")[1]!,
-      ageRecipient: await identityToRecipient(await generateX25519Identity()),
+      ageRecipient,
     },
+    recipients: [recipientFingerprint(ageRecipient)],
     client: "k042",
     lang: options.lang ?? "en",
     message: options.message ?? MESSAGE,

@@ -27,7 +27,7 @@ describe.skipIf(missing("ffmpeg"))("folder channel with --viewer", () => {
     await mkdir(stage);
     const bundlePath = join(stage, `${id}.age`);
     await writeFile(bundlePath, "sealed bundle bytes");
-    const viewerPath = await writeViewerFile(stage, { followUp: f.followUp, practiceName: "Praxis Test", minisignPublicKey: f.publicKey, passphrase: "Sommer am See 2026", scryptLogN: 10 });
+    const viewerPath = await writeViewerFile(stage, { followUp: f.followUp, minisignPublicKey: f.publicKey, passphrase: "Sommer am See 2026", scryptLogN: 10 });
     const channel = folderChannel.create({ name: "hand", settings, home: dir, secret: () => undefined });
     const result = await channel.deliver({
       bundleId: id,

@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodePublicKey, generateSigningKey } from "../../src/bundle/signature.js";
+import { encodePublicKey, formatFingerprint, generateSigningKey, signerFingerprint } from "../../src/bundle/signature.js";
 import { nobleEd25519 } from "../../src/bundle/ed25519-noble.js";
 import { buildViewer } from "../../src/viewer/build.js";
 import { generateViewerPassphrase } from "../../src/viewer/passphrase.js";
@@ -32,7 +32,7 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
   }
 
   const build = (f: TestFollowUp, extra: Partial<Parameters<typeof buildViewer>[0]> = {}) =>
-    buildViewer({ followUp: f.followUp, practiceName: "Praxis Test", minisignPublicKey: f.publicKey, passphrase, scryptLogN: 10, ...extra });
+    buildViewer({ followUp: f.followUp, minisignPublicKey: f.publicKey, passphrase, scryptLogN: 10, ...extra });
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
@@ -62,7 +62,9 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
     expect(html).not.toContain("Bis bald");
     const v = await openViewer(browser, file);
     try {
-      expect(await v.page.textContent("h1")).toContain("Praxis Test");
+      // Before anything is verified: no name, only the fingerprint of the key that must verify.
+      expect(await v.page.textContent("h1")).toBe("An encrypted message");
+      expect(await v.page.textContent("main")).toContain(formatFingerprint(signerFingerprint(fixture.key)));
       // Wrong first: a friendly message, and the form stays for another try.
       expect(await submitPassphrase(v.page, "wrong passphrase")).toBe("wrong");
       expect(await v.page.textContent("#nk-status")).toContain("does not fit");
@@ -72,7 +74,9 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
       const text = (await v.page.textContent("main")) ?? "";
       expect(text).toContain("Bis bald!");
       expect(text).toContain("Each evening, write down three things");
-      expect(text).toContain(`From Praxis Test, signature verified (key ${fixture.followUp.manifest.practice.keyId})`);
+      expect(text).toContain(
+        `From Praxis Test, signature verified (key ${fixture.followUp.manifest.practice.keyId}, fingerprint ${formatFingerprint(signerFingerprint(fixture.key))})`,
+      );
       expect(await v.page.textContent("h1")).toBe("Message from Praxis Test");
       expect(await v.page.locator(".message").innerText()).toBe(MESSAGE);
       expect(await v.page.locator(".homework .text").innerText()).toBe(HOMEWORK);
@@ -149,7 +153,7 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
         expect(await v.page.getAttribute("#nk-passphrase", "type")).toBe("password");
         await v.page.check("#nk-show");
         expect(await v.page.getAttribute("#nk-passphrase", "type")).toBe("text");
-        expect(await v.page.textContent("h1")).toContain("Eine verschlüsselte Nachricht von Praxis Test");
+        expect(await v.page.textContent("h1")).toBe("Eine verschlüsselte Nachricht");
         expect(await submitPassphrase(v.page, "falsch")).toBe("wrong");
         expect(await v.page.textContent("#nk-status")).toContain("passt nicht");
         expect(await submitPassphrase(v.page, passphrase)).toBe("open");
@@ -163,7 +167,7 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
   });
 
   it("without JavaScript says what it needs, and still loads nothing", async () => {
-    const file = await viewerFile("noscript.html", await build(fixture, { practiceName: "" }));
+    const file = await viewerFile("noscript.html", await build(fixture));
     const context = await browser.newContext({ javaScriptEnabled: false });
     const requests: string[] = [];
     context.on("request", (r) => {
@@ -177,12 +181,37 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
     } finally {
       await context.close();
     }
-    // With JavaScript, an empty practice name falls back to the name in the signed manifest.
-    const v = await openViewer(browser, file);
+  });
+
+  it("names the sender only from the signed manifest: a name put into the page's settings is never shown", async () => {
+    const { dir: d2, cleanup: c2 } = await tempDir();
     try {
-      expect(await v.page.textContent("h1")).toBe("An encrypted message from Praxis Test");
+      const f = await makeFollowUp(d2, { name: "Praxis Signiert" });
+      const html = await build(f);
+      // The settings block is outside the signature and the CSP hashes: anyone can edit it.
+      const forged = html.replace('<script type="application/json" id="nk-config">{', '<script type="application/json" id="nk-config">{"practice":"Praxis Gefälscht",');
+      expect(forged).not.toBe(html);
+      const v = await openViewer(browser, await viewerFile("unsigned-name.html", forged));
+      try {
+        expect(await v.page.textContent("main")).not.toContain("Gefälscht");
+        expect(await submitPassphrase(v.page, passphrase)).toBe("open");
+        expect(await v.page.textContent("h1")).toBe("Message from Praxis Signiert");
+        expect(await v.page.textContent("main")).not.toContain("Gefälscht");
+      } finally {
+        await v.close();
+      }
+      // Without a signed name, the page says nothing about who sent it but the verified key.
+      const unnamed = await makeFollowUp(d2, { name: "" });
+      const v2 = await openViewer(browser, await viewerFile("unnamed.html", await build(unnamed)));
+      try {
+        expect(await submitPassphrase(v2.page, passphrase)).toBe("open");
+        expect(await v2.page.textContent("h1")).toBe("Your message");
+        expect(await v2.page.textContent(".sender")).toContain(`Signature verified (key ${unnamed.followUp.manifest.practice.keyId}`);
+      } finally {
+        await v2.close();
+      }
     } finally {
-      await v.close();
+      await c2();
     }
   });
 
@@ -190,11 +219,11 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
     const { dir: d2, cleanup: c2 } = await tempDir();
     try {
       const evil = '</script><img src=x onerror="alert(1)"><b>bold</b>';
-      const f = await makeFollowUp(d2, { message: evil });
-      const v = await openViewer(browser, await viewerFile("evil.html", await build(f, { practiceName: evil })));
+      const f = await makeFollowUp(d2, { message: evil, name: evil.slice(0, 200) });
+      const v = await openViewer(browser, await viewerFile("evil.html", await build(f)));
       try {
-        expect(await v.page.textContent("h1")).toContain(evil);
         expect(await submitPassphrase(v.page, passphrase)).toBe("open");
+        expect(await v.page.textContent("h1")).toContain(evil);
         expect(await v.page.locator(".message").innerText()).toBe(evil);
         expect(await v.page.locator("b").count()).toBe(0);
         expect(v.requests.filter((u) => !u.startsWith("blob:"))).toEqual([]);

@@ -1,14 +1,28 @@
 import { writePrivateFile } from "../../files.js";
 import { ExitCode, UserError } from "../../errors.js";
-import type { CliContext } from "../context.js";
+import { formatFingerprint, parsePublicKey, signerFingerprint } from "../../bundle/signature.js";
+import { saveKeyring } from "../../practice/keyring.js";
+import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
+import { readPassphrase, type CliContext } from "../context.js";
 import { minisignPublicKeyFile, practicePublic, unlockKeyringOnly } from "../practice.js";
 
 export async function show(ctx: CliContext): Promise<void> {
   await Promise.resolve();
   const p = practicePublic(ctx);
+  const fingerprint = signerFingerprint(parsePublicKey(p.minisignPublicKey));
   ctx.out.say("keys.ageRecipient", { recipient: p.ageRecipient });
   ctx.out.say("keys.minisign", { keyId: p.keyId, key: p.minisignPublicKey });
-  ctx.out.result({ ageRecipient: p.ageRecipient, keyId: p.keyId, minisignPublicKey: p.minisignPublicKey });
+  ctx.out.say("keys.fingerprint", { fingerprint: formatFingerprint(fingerprint) });
+  ctx.out.result({ ageRecipient: p.ageRecipient, keyId: p.keyId, minisignPublicKey: p.minisignPublicKey, fingerprint });
+}
+
+/** Encrypt the keyring again at the default work factor, whatever the test-only setting says. */
+export async function strengthen(ctx: CliContext, opts: { passphraseFile?: string }): Promise<void> {
+  const passphrase = await readPassphrase(ctx, opts.passphraseFile);
+  const keyring = await unlockKeyringOnly(ctx, undefined, passphrase);
+  await saveKeyring(ctx.home.keyring, passphrase, keyring, DEFAULT_SCRYPT_LOG_N);
+  ctx.out.say("keys.strengthened", { file: ctx.home.keyring, logN: DEFAULT_SCRYPT_LOG_N });
+  ctx.out.result({ file: ctx.home.keyring, logN: DEFAULT_SCRYPT_LOG_N });
 }
 
 export async function exportKeys(ctx: CliContext, opts: { identity?: string; minisign?: string; passphraseFile?: string }): Promise<void> {

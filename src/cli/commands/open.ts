@@ -1,18 +1,20 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { openBundle, verifyBundle, type VerifiedBundle } from "../../bundle/open.js";
+import { openBundle, verifyBundle, type OpenOptions as BundleOptions, type TrustedSigner, type VerifiedBundle } from "../../bundle/open.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
-import { parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
-import { isValidIdentity, type AgeKeys } from "../../age/index.js";
+import { formatFingerprint, parseFingerprint, parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
+import { identityToRecipient, isValidIdentity } from "../../age/index.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { exists } from "../../files.js";
 import type { CliContext } from "../context.js";
-import { unlockKeyringOnly } from "../practice.js";
+import { printable } from "../output.js";
+import { stagingRegistrar, unlockKeyringOnly } from "../practice.js";
 
 interface OpenOptions {
   out?: string;
   identity?: string;
   signer?: string;
+  signerFingerprint?: string;
   passphraseFile?: string;
 }
 
@@ -46,27 +48,45 @@ async function signerFrom(file: string): Promise<MinisignPublicKey> {
   }
 }
 
-async function keysFor(ctx: CliContext, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
-  const signer = opts.signer !== undefined ? await signerFrom(opts.signer) : undefined;
-  if (opts.identity !== undefined) {
-    return { keys: { identities: await identitiesFrom(opts.identity) }, ...(signer ? { signer } : {}) };
-  }
-  const keyring = await unlockKeyringOnly(ctx, opts.passphraseFile);
-  return { keys: { identities: [keyring.ageIdentity] }, signer: signer ?? keyring.signing };
+/** The signer named on the command line (--signer FILE or --signer-fingerprint HEX), if any. */
+async function namedSigner(opts: OpenOptions): Promise<TrustedSigner | undefined> {
+  if (opts.signer !== undefined && opts.signerFingerprint !== undefined) throw new UserError(ExitCode.usage, "open.signerChoice");
+  if (opts.signer !== undefined) return signerFrom(opts.signer);
+  if (opts.signerFingerprint === undefined) return undefined;
+  const fingerprint = parseFingerprint(opts.signerFingerprint);
+  if (fingerprint === undefined) throw new UserError(ExitCode.usage, "open.badFingerprint", { value: printable(opts.signerFingerprint) });
+  return { fingerprint };
 }
 
-/** Manifest text for the terminal: without --signer it may come from anyone, so no escapes or bidi controls. */
-function printable(text: string): string {
-  return text.replace(/(?![\n\t])\p{Cc}|[\u202a-\u202e\u2066-\u2069]/gu, "?");
+/**
+ * Keys and the trusted signer. With the practice keyring the signer is the practice key (unless
+ * another is named); with --identity, whoever opens must name the signer: the bundle's own
+ * claim about who signed it proves nothing (docs/bundle-format.md, "Trust").
+ */
+async function keysFor(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<BundleOptions> {
+  const named = await namedSigner(opts);
+  if (opts.identity !== undefined) {
+    const identities = await identitiesFrom(opts.identity);
+    if (named === undefined) throw new UserError(ExitCode.usage, "open.needSigner", { file: bundle });
+    return { keys: { identities }, signer: named, openers: await Promise.all(identities.map(identityToRecipient)) };
+  }
+  const keyring = await unlockKeyringOnly(ctx, opts.passphraseFile);
+  return { keys: { identities: [keyring.ageIdentity] }, signer: named ?? keyring.signing, openers: [keyring.ageRecipient] };
 }
 
 function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?: string): void {
   const m = verified.manifest;
-  const from = printable(m.practice.name ?? m.practice.keyId);
-  ctx.out.say(verified.signerTrusted ? "open.signedBy" : "open.signedByUnchecked", { from, keyId: m.practice.keyId, created: m.created });
-  if (m.message.length > 0) ctx.out.line(printable(m.message));
+  const signer = { keyId: verified.signer.keyId, fingerprint: formatFingerprint(verified.signer.fingerprint), created: m.created };
+  // The name is the signed manifest's, shown only now that the trusted key verified it.
+  const name = m.practice.name?.trim();
+  if (name !== undefined && name.length > 0) ctx.out.say("open.signedBy", { from: printable(name), ...signer });
+  else ctx.out.say("open.signedByKey", signer);
+  if (verified.sealedFor === "opener") ctx.out.say("open.sealedForOpener");
+  else if (verified.sealedFor === "forwarded") ctx.out.say("open.forwarded");
+  // The message, quoted line by line: no line of it can pass for one of ours.
+  if (m.message.length > 0) for (const line of m.message.split(/\r?\n/)) ctx.out.line(`  │ ${printable(line)}`);
   for (const item of m.items) {
-    ctx.out.line(printable(`  ${item.path}  ${item.kind}  ${item.mime}  ${item.size} B${item.caption ? `  “${item.caption}”` : ""}`));
+    ctx.out.line(`  ${item.path}  ${printable(item.kind)}  ${printable(item.mime)}  ${item.size} B${item.caption ? `  “${printable(item.caption)}”` : ""}`);
   }
   if (dir !== undefined) ctx.out.say("open.extracted", { dir });
   else ctx.out.say("open.verified", { file: bundle });
@@ -74,7 +94,9 @@ function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?:
     id: m.id,
     created: m.created,
     practice: m.practice,
-    signerTrusted: verified.signerTrusted,
+    signer: verified.signer,
+    sealedFor: verified.sealedFor,
+    recipients: m.recipients,
     client: m.client,
     message: m.message,
     items: m.items,
@@ -82,17 +104,18 @@ function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?:
   });
 }
 
-async function prepare(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<{ keys: AgeKeys; signer?: MinisignPublicKey }> {
+async function prepare(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<BundleOptions> {
   // A bundle that is not there is named before any passphrase is asked for (as `seal` does).
   if (!(await exists(bundle))) throw new UserError(ExitCode.usage, "file.missing", { file: bundle });
-  return keysFor(ctx, opts);
+  return keysFor(ctx, bundle, opts);
 }
 
 export async function open(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<void> {
   const options = await prepare(ctx, bundle, opts);
   const id = BUNDLE_FILE.exec(basename(bundle))?.[1];
   const target = resolve(opts.out ?? id ?? "nachklang-opened");
-  const opened = await openBundle(bundle, target, options);
+  const registerStaging = stagingRegistrar(ctx);
+  const opened = await openBundle(bundle, target, { ...options, ...(registerStaging ? { registerStaging } : {}) });
   report(ctx, bundle, opened, opened.dir);
 }
 

@@ -47,6 +47,10 @@ export async function list(ctx: CliContext, o: { passphraseFile?: string }): Pro
 
 export async function flush(ctx: CliContext, o: { passphraseFile?: string }): Promise<void> {
   const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  // Bad configuration fails when it is loaded, before anything is delivered: e.g. an older
+  // config whose channel sends over plain http to another host (exit 2).
+  const { loadChannelSettings } = await import("../../channels/factory.js");
+  for (const [name, channel] of Object.entries(ctx.settings.channels ?? {})) loadChannelSettings(name, channel);
   const now = wf.now();
   const all = await waiting(wf);
   // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.

@@ -30,16 +30,40 @@ export interface SendOptions {
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 
+/** The largest note: more than a messenger carries in a few messages (Threema: 3500 bytes each) is no note. */
+const MAX_NOTE_BYTES = 64 * 1024;
+
+const noteTooLarge = (file: string, bytes: number) =>
+  new UserError(ExitCode.usage, "send.noteTooLarge", { file, kb: Math.ceil(bytes / 1024), max: MAX_NOTE_BYTES / 1024 });
+
+/** A note file: plain UTF-8 text of at most MAX_NOTE_BYTES, checked before anything is read whole. */
+async function readNoteFile(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_NOTE_BYTES) throw noteTooLarge(file, size);
+    bytes = await readFile(file);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(ExitCode.usage, "file.missing", { file });
+  }
+  if (bytes.length > MAX_NOTE_BYTES) throw noteTooLarge(file, bytes.length);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(ExitCode.usage, "send.noteNotText", { file });
+  }
+  // Valid UTF-8 can still be binary (NUL bytes, escapes): text has no control characters but tab and line breaks.
+  if (/[^\P{Cc}\t\n\r]/u.test(text)) throw new UserError(ExitCode.usage, "send.noteNotText", { file });
+  return text.replace(/^\uFEFF/, "");
+}
+
 async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promise<FollowUpDraft> {
   if (o.note !== undefined && o.noteFile !== undefined) throw new UserError(ExitCode.usage, "workflow.noteTwice");
   let note = o.note;
-  if (o.noteFile !== undefined) {
-    try {
-      note = await readFile(o.noteFile, "utf8");
-    } catch {
-      throw new UserError(ExitCode.usage, "file.missing", { file: o.noteFile });
-    }
-  }
+  if (o.noteFile !== undefined) note = await readNoteFile(o.noteFile);
+  else if (note !== undefined && Buffer.byteLength(note) > MAX_NOTE_BYTES) throw noteTooLarge("--note", Buffer.byteLength(note));
   const impulses: Impulse[] = (o.impulse ?? []).map((text) => {
     const parsed = splitImpulseArg(text);
     if (parsed === null) throw new UserError(ExitCode.usage, "workflow.badImpulse", { value: text });

@@ -7,6 +7,7 @@ import { isLang, type Lang } from "../../messages/index.js";
 import { checkLibrary } from "../../templates/check.js";
 import { loadTemplateDirs, loadTemplateLibrary, type TemplateLibrary } from "../../templates/library.js";
 import { renderTemplate } from "../../templates/render.js";
+import { formatFingerprint, parsePublicKey, signerFingerprint } from "../../bundle/signature.js";
 import { REPORT_FORMATS, problemLines, reportJson, reportJunit, displayPath, type ReportFormat } from "../../templates/report.js";
 import { TEMPLATE_ID, TEMPLATE_KINDS, type TemplateKind } from "../../templates/schema.js";
 import { templateSkeleton } from "../../templates/skeleton.js";
@@ -95,6 +96,11 @@ export async function render(
     const eq = arg.indexOf("=");
     if (eq <= 0) throw new UserError(ExitCode.usage, "templates.varSyntax", { arg });
     vars[arg.slice(0, eq)] = arg.slice(eq + 1);
+  }
+  // The consent information carries the practice's signer fingerprint, for clients to keep (docs/bundle-format.md, "Trust").
+  const practice = ctx.settings.practice;
+  if (Object.hasOwn(template.variables, "signer_fingerprint") && vars.signer_fingerprint === undefined && practice !== undefined) {
+    vars.signer_fingerprint = formatFingerprint(signerFingerprint(parsePublicKey(practice.minisignPublicKey)));
   }
   const rendered = await renderTemplate(template, vars, { escape: opts.html === true ? "html" : "text" });
   ctx.out.result({ id: template.id, lang: template.lang, title: rendered.title, text: rendered.text });

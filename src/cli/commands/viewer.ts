@@ -34,7 +34,6 @@ export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOption
     if (passphrase === undefined) throw new UserError(ExitCode.usage, "viewer.noPassphrase", { alias });
     const html = await buildViewer({
       followUp: opened,
-      practiceName: ctx.config.get("practice")?.name ?? opened.manifest.practice.name ?? "",
       minisignPublicKey: encodePublicKey(keyring.signing),
       passphrase,
       limitBytes: viewerLimitBytes(ctx.config.get("viewerLimitMB")),

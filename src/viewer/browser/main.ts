@@ -6,7 +6,7 @@
  * Nothing decrypted is put on the page before every check has passed.
  */
 import { decryptWithPassphrase, WebAgeError } from "../../age/web.js";
-import { parsePublicKey } from "../../bundle/signature.js";
+import { formatFingerprint, parsePublicKey, signerFingerprint } from "../../bundle/signature.js";
 import { viewer } from "../../messages/viewer.js";
 import { canonicalPassphrase } from "../passphrase.js";
 import { checkViewerArchive, type CheckedFollowUp, type CheckedItem } from "./checks.js";
@@ -14,9 +14,9 @@ import { checkViewerArchive, type CheckedFollowUp, type CheckedItem } from "./ch
 type Lang = "de" | "en";
 type PageKey = keyof typeof viewer & `viewer.page.${string}`;
 
+/** The page settings. Unsigned (anyone can edit them): nothing shown about the sender comes from here but the key that must verify. */
 interface PageConfig {
   readonly lang: Lang;
-  readonly practice: string;
   readonly publicKey: string;
 }
 
@@ -43,10 +43,18 @@ function decodeBase64(b64: string): Uint8Array {
 }
 
 const root = document.getElementById("nk")!;
-const practice = config.practice;
+
+/** The fingerprint of the key that must verify the follow-up, for the client to compare with the one on the consent information. */
+function keyFingerprint(): string {
+  try {
+    return formatFingerprint(signerFingerprint(parsePublicKey(config.publicKey)));
+  } catch {
+    return "?";
+  }
+}
 
 function showRefusal(): void {
-  root.replaceChildren(el("h1", { textContent: text("viewer.page.title") }), el("p", { className: "refused", role: "alert", textContent: text("viewer.page.refused", { practice }) }));
+  root.replaceChildren(el("h1", { textContent: text("viewer.page.title") }), el("p", { className: "refused", role: "alert", textContent: text("viewer.page.refused") }));
   document.body.dataset.state = "refused";
 }
 
@@ -83,9 +91,12 @@ function renderItem({ item, data }: CheckedItem): HTMLElement {
 function render(followUp: CheckedFollowUp): void {
   const { manifest } = followUp;
   const date = new Date(manifest.created).toLocaleString(lang === "de" ? "de-DE" : "en-GB", { dateStyle: "long", timeStyle: "short" });
+  // The sender's name as the signed manifest gives it: verified, unlike anything else in the page.
+  const practice = manifest.practice.name?.trim() ?? "";
+  const signer = { keyId: followUp.keyId, fingerprint: keyFingerprint(), date };
   root.replaceChildren(
-    el("h1", { textContent: text("viewer.page.opened", { practice }) }),
-    el("p", { className: "sender", textContent: text("viewer.page.verified", { practice, keyId: followUp.keyId, date }) }),
+    el("h1", { textContent: practice.length > 0 ? text("viewer.page.opened", { practice }) : text("viewer.page.openedUnnamed") }),
+    el("p", { className: "sender", textContent: practice.length > 0 ? text("viewer.page.verified", { practice, ...signer }) : text("viewer.page.verifiedUnnamed", signer) }),
     el("div", { className: "message", textContent: manifest.message }),
     ...followUp.items.map(renderItem),
   );
@@ -114,7 +125,12 @@ function showForm(): void {
     progress,
     status,
   );
-  root.replaceChildren(el("h1", { textContent: text("viewer.page.from", { practice }) }), el("p", { textContent: text("viewer.page.intro") }), form);
+  root.replaceChildren(
+    el("h1", { textContent: text("viewer.page.from") }),
+    el("p", { textContent: text("viewer.page.intro") }),
+    el("p", { className: "sender", textContent: text("viewer.page.fingerprint", { fingerprint: keyFingerprint() }) }),
+    form,
+  );
   document.body.dataset.state = "locked";
   input.focus();
 

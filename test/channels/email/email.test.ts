@@ -87,7 +87,7 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
     ({ dir, cleanup } = await tempDir());
     fixture = await makeFollowUp(dir);
     viewerPath = join(dir, "viewer.html");
-    await writeFile(viewerPath, await buildViewer({ followUp: fixture.followUp, practiceName: "Praxis Test", minisignPublicKey: fixture.publicKey, passphrase, scryptLogN: 10 }));
+    await writeFile(viewerPath, await buildViewer({ followUp: fixture.followUp, minisignPublicKey: fixture.publicKey, passphrase, scryptLogN: 10 }));
     smtp = await startSmtp();
     browser = await launchChromium();
   });

@@ -79,10 +79,11 @@ export async function makeDelivery(options: DeliveryOptions): Promise<Delivery> 
   const items = options.items ?? [];
   const manifest = {
     format: "nachklang-bundle" as const,
-    version: 1 as const,
+    version: 2 as const,
     id: BUNDLE_ID,
     created: "2026-11-22T08:00:00Z",
     practice: { name: "Praxis Test", keyId: "0123456789ABCDEF", minisignPublicKey: "RWQBI0VniavN7test", ageRecipient: "age1test" },
+    recipients: ["0".repeat(64)],
     client: "k042",
     lang: options.lang ?? "de",
     message: options.message ?? "Bis nächste Woche – hier das Bild vom Whiteboard und die Übung.",

@@ -49,10 +49,11 @@ export async function textFile(dir: string, name: string, text: string): Promise
 export function manifest(message: string, items: readonly FollowUpItem[]): Manifest {
   return {
     format: "nachklang-bundle",
-    version: 1,
+    version: 2,
     id: "01jthreematest0000000000000",
     created: "2026-11-22T08:00:00Z",
     practice: { keyId: "0123456789ABCDEF", minisignPublicKey: "A".repeat(56), ageRecipient: "age1test" },
+    recipients: ["0".repeat(64)],
     client: "k042",
     lang: "de",
     message,

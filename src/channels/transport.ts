@@ -1,0 +1,27 @@
+/**
+ * Where a channel may send to over HTTP: `https`, or plain `http` only to this machine (a
+ * loopback address: 127.0.0.0/8, ::1, localhost), where nothing crosses a network. Follow-ups,
+ * and with the Threema Gateway the API secret, would otherwise travel in clear text. Checked
+ * when a channel is added and again whenever its configuration is loaded (older configs).
+ */
+
+/** Whether `hostname` (as `URL` gives it) names this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Whether `url` is an address a channel may send to (see above). */
+export function isSafeServiceUrl(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.username !== "" || parsed.password !== "") return false;
+  return parsed.protocol === "https:" || (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname));
+}
+
+/** The zod message for a URL that fails `isSafeServiceUrl`. */
+export const UNSAFE_URL = "must be https (plain http only to this machine: localhost, 127.0.0.1, ::1)";

@@ -1,0 +1,135 @@
+import type { Catalogue } from "./index.js";
+
+/** Lines of trust: opening and verifying bundles, the signer, damaged home files, weak keyrings, transport. */
+export const trust = {
+  "bundle.formatOne": {
+    de: "{file}: dieses Paket wurde von einer früheren nachklang-Version versiegelt (Format 1: Inhalte vor der Signatur) und kann nicht geprüft werden, bevor etwas geschrieben wird; abgelehnt, nichts geschrieben. Bitte die Praxis, es neu zu senden.",
+    en: "{file}: this bundle was sealed by an earlier nachklang (format 1: contents before the signature) and cannot be checked before anything is written; refused, nothing was written. Please ask the practice to send it again.",
+  },
+  "bundle.newerFormat": {
+    de: "{file}: dieses Paket hat Format {version} einer neueren nachklang-Version; bitte nachklang aktualisieren. Nichts geschrieben.",
+    en: "{file}: this bundle uses format {version} of a newer nachklang; please update nachklang. Nothing was written.",
+  },
+  "bundle.notFirst": {
+    de: "{file}: das Paket beginnt nicht mit Manifest und Signatur; abgelehnt, nichts geschrieben.",
+    en: "{file}: the bundle does not begin with its manifest and signature; refused, nothing was written.",
+  },
+  "bundle.keyClaimMismatch": {
+    de: "{file}: das Manifest nennt einen anderen Signaturschlüssel als den, der es signiert hat; abgelehnt, nichts geschrieben.",
+    en: "{file}: the manifest names a different signing key than the one that signed it; refused, nothing was written.",
+  },
+  "bundle.totalTooLarge": {
+    de: "{file}: das signierte Manifest nennt {items} Teile mit zusammen {mb} MB, mehr als nachklang öffnet; abgelehnt, nichts geschrieben.",
+    en: "{file}: the signed manifest declares {items} items with {mb} MB in all, more than nachklang opens; refused, nothing was written.",
+  },
+  "bundle.missingEntry": {
+    de: "{file}: „{entry}“ steht im signierten Manifest, fehlt aber im Paket; abgelehnt, nichts geschrieben.",
+    en: "{file}: '{entry}' is listed in the signed manifest but missing from the bundle; refused, nothing was written.",
+  },
+  "bundle.notABundle": {
+    de: "{file}: richtig entschlüsselt, aber der Inhalt ist kein gültiges nachklang-Paket (fehlerhaftes tar); abgelehnt, nichts geschrieben.",
+    en: "{file}: decrypted correctly, but the content is not a valid nachklang bundle (a broken tar); refused, nothing was written.",
+  },
+  "bundle.trailingData": {
+    de: "{file}: nach dem Ende des Pakets folgen weitere Daten; abgelehnt, nichts geschrieben.",
+    en: "{file}: there is more data after the end of the bundle; refused, nothing was written.",
+  },
+  "bundle.extendedHeader": {
+    de: "{file}: das Paket enthält einen erweiterten tar-Kopf („{entry}“), den nachklang weder schreibt noch liest; abgelehnt, nichts geschrieben.",
+    en: "{file}: the bundle contains a tar extended header ('{entry}'), which nachklang neither writes nor reads; refused, nothing was written.",
+  },
+  "open.needSigner": {
+    de: "{file}: zum Öffnen mit --identity bitte den Signaturschlüssel der Praxis angeben: --signer praxis.pub oder --signer-fingerprint XXXX … (die Praxis zeigt ihn mit „nachklang keys show“; er steht auf der Datenschutz-Information). Nichts geöffnet.",
+    en: "{file}: opening with --identity needs the practice's signing key: --signer practice.pub or --signer-fingerprint XXXX … (the practice shows it with 'nachklang keys show'; it is on the consent information). Nothing was opened.",
+  },
+  "open.badFingerprint": {
+    de: "„{value}“ ist kein Fingerabdruck eines Signaturschlüssels: 64 Hex-Ziffern, wie „nachklang keys show“ sie zeigt.",
+    en: "'{value}' is not a signer fingerprint: 64 hex digits, as 'nachklang keys show' prints them.",
+  },
+  "open.signerChoice": {
+    de: "Bitte nur eines angeben: --signer oder --signer-fingerprint.",
+    en: "Please give only one of --signer and --signer-fingerprint.",
+  },
+  "open.signedByKey": {
+    de: "Signiert mit Schlüssel {keyId} (Fingerabdruck {fingerprint}) am {created}; Signatur und alle Prüfsummen gültig.",
+    en: "Signed with key {keyId} (fingerprint {fingerprint}) on {created}; signature and all checksums valid.",
+  },
+  "open.sealedForOpener": {
+    de: "Für diesen Schlüssel versiegelt.",
+    en: "Sealed for this key.",
+  },
+  "open.forwarded": {
+    de: "Weitergeleitet: das Paket wurde nicht für diesen Schlüssel versiegelt; jemand, der es öffnen konnte, hat es neu verschlüsselt. Die Signatur ist trotzdem die der Praxis.",
+    en: "Forwarded: this bundle was not sealed for this key; someone who could open it encrypted it again. The signature is still the practice's.",
+  },
+  "keys.fingerprint": {
+    de: "Fingerabdruck:    {fingerprint}",
+    en: "Fingerprint:      {fingerprint}",
+  },
+  "keys.strengthened": {
+    de: "{file}: der Schlüsselbund ist jetzt mit Arbeitsfaktor {logN} geschützt.",
+    en: "{file}: the keyring is now protected with work factor {logN}.",
+  },
+  "keyring.weak": {
+    de: "Warnung: {file} ist nur mit Arbeitsfaktor {logN} geschützt (Standard 18); wer die Datei kopiert, kann die Passphrase viel schneller raten. „nachklang keys strengthen“ behebt das.",
+    en: "Warning: {file} is protected with work factor {logN} only (default 18); whoever copies it can guess the passphrase much faster. 'nachklang keys strengthen' fixes it.",
+  },
+  "clients.damaged": {
+    de: "{file}: die Klientenliste ist beschädigt (Prüfung fehlgeschlagen). Bitte aus der Sicherung wiederherstellen; nichts geändert.",
+    en: "{file}: the client registry is damaged (it fails its integrity check). Please restore it from a backup; nothing was changed.",
+  },
+  "config.damaged": {
+    de: "{file}: die Konfiguration ist beschädigt ({reason}). Bitte aus der Sicherung wiederherstellen oder das JSON von Hand reparieren; nichts geändert.",
+    en: "{file}: the configuration is damaged ({reason}). Please restore it from a backup or repair the JSON by hand; nothing was changed.",
+  },
+  "ledger.damaged": {
+    de: "{file}: Zeile {line} des Protokolls ist beschädigt. Bitte das Protokoll aus der Sicherung wiederherstellen; nichts gesendet oder geändert.",
+    en: "{file}: line {line} of the ledger is damaged. Please restore the ledger from a backup; nothing was sent or changed.",
+  },
+  "send.noteTooLarge": {
+    de: "{file}: die Notiz ist {kb} KiB groß; erlaubt sind höchstens {max} KiB (mehr tragen Messenger nicht). Bitte kürzen.",
+    en: "{file}: the note is {kb} KiB; a note may be at most {max} KiB (messengers carry no more). Please shorten it.",
+  },
+  "send.noteNotText": {
+    de: "{file}: keine Textdatei (kein gültiger UTF-8-Text); --note-file nimmt die Notiz als reinen Text.",
+    en: "{file}: not a text file (not valid UTF-8 text); --note-file takes the note as plain text.",
+  },
+  "channel.insecureUrl": {
+    de: "„{url}“: {channel} ist nur über https erreichbar (http nur auf diesem Rechner: localhost, 127.0.0.1, ::1); sonst gingen Nachklänge und Zugangsdaten unverschlüsselt über das Netz.",
+    en: "'{url}': {channel} must be reached over https (http only on this machine: localhost, 127.0.0.1, ::1); otherwise follow-ups and credentials would cross the network unencrypted.",
+  },
+  "doctor.keyringStrong": {
+    de: "Schlüsselbund {file}: verschlüsselt, Arbeitsfaktor {logN}.",
+    en: "Keyring {file}: encrypted, work factor {logN}.",
+  },
+  "doctor.keyringWeak": {
+    de: "Schlüsselbund {file}: Arbeitsfaktor {logN} liegt unter dem Standard 18; „nachklang keys strengthen“ behebt das.",
+    en: "Keyring {file}: work factor {logN} is below the default 18; 'nachklang keys strengthen' fixes it.",
+  },
+  "doctor.keyringUnreadable": {
+    de: "Schlüsselbund {file}: keine mit Passphrase verschlüsselte age-Datei; bitte aus der Sicherung wiederherstellen.",
+    en: "Keyring {file}: not a passphrase-encrypted age file; please restore it from a backup.",
+  },
+  "doctor.keyringUnlocked": {
+    de: "Schlüsselbund {file}: mit der Passphrase geöffnet und unversehrt.",
+    en: "Keyring {file}: opened with the passphrase and intact.",
+  },
+  "doctor.clientsOk": {
+    de: "Klientenliste {file}: unversehrt.",
+    en: "Client registry {file}: intact.",
+  },
+  "doctor.clientsHeader": {
+    de: "Klientenliste {file}: verschlüsselt (ohne Passphrase nur der Kopf geprüft).",
+    en: "Client registry {file}: encrypted (without a passphrase only its header was checked).",
+  },
+  "doctor.configOk": { de: "Konfiguration {file}: lesbar.", en: "Configuration {file}: readable." },
+  "doctor.ledgerOk": {
+    de: "Protokoll {file}: {count} Einträge, alle lesbar.",
+    en: "Ledger {file}: {count} entries, all readable.",
+  },
+  "doctor.damaged": { de: "{line}", en: "{line}" },
+  "doctor.stagingListed": {
+    de: "{count} Zwischenablage(n) abgebrochener Läufe sind vermerkt; der nächste Befehl, der die Praxis entsperrt, räumt sie auf.",
+    en: "{count} staging place(s) of interrupted runs are listed; the next command that unlocks the practice removes what is left there.",
+  },
+} satisfies Catalogue;
