@@ -174,6 +174,14 @@ export async function identityToRecipient(identity: string): Promise<string> {
   return (await reference()).identityToRecipient(identity);
 }
 
+/**
+ * A new hybrid post-quantum identity (`AGE-SECRET-KEY-PQ-1…`, ML-KEM-768 + X25519; recipient
+ * `age1pq1…`), as the reference makes it. Stock age reads it from version 1.3 on.
+ */
+export async function generateHybridIdentity(): Promise<string> {
+  return (await reference()).generateHybridIdentity();
+}
+
 /** Whether `recipient` is one age can seal to (checked as the reference checks it). */
 export async function isValidRecipient(recipient: string): Promise<boolean> {
   if (!recipient.startsWith("age1")) return false;

@@ -64,6 +64,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--name <name>", "practice name shown to clients")
     .addOption(new Option("--lang <lang>", "default language").choices(["de", "en"]))
     .option("--passphrase-file <file>", "read the new passphrase from a file")
+    .option("--post-quantum", "a hybrid post-quantum age key (age1pq1...); stock age reads it from 1.3 on, Debian's 1.1.1 cannot")
     .action(lazy(() => import("./commands/init.js")));
 
   const keys = program.command("keys").description("the practice's public keys");

@@ -7,7 +7,7 @@ import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
-import { AgeError, generateIdentity, identityToRecipient } from "../age/index.js";
+import { AgeError, generateHybridIdentity, generateIdentity, identityToRecipient } from "../age/index.js";
 import { exists } from "../files.js";
 import { readSealedWithPassphrase, sealedWorkFactor, writeSealedWithPassphrase } from "./sealed-file.js";
 
@@ -27,7 +27,8 @@ const unhex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 const stored = z
   .object({
     version: z.literal(1),
-    ageIdentity: z.string().startsWith("AGE-SECRET-KEY-1"),
+    /** X25519 (`AGE-SECRET-KEY-1…`) or, with `init --post-quantum`, hybrid (`AGE-SECRET-KEY-PQ-1…`). */
+    ageIdentity: z.string().regex(/^AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+$/),
     signing: z.object({ seed: z.string().regex(/^[0-9a-f]{64}$/), keyId: z.string().regex(/^[0-9a-f]{16}$/) }),
     secrets: z.record(z.string(), z.string()),
   })
@@ -53,9 +54,10 @@ function toStored(k: Keyring): z.infer<typeof stored> {
   };
 }
 
-export async function createKeyring(path: string, passphrase: string): Promise<Keyring> {
+/** A new keyring; `postQuantum`: a hybrid post-quantum age identity instead of X25519. */
+export async function createKeyring(path: string, passphrase: string, options: { postQuantum?: boolean } = {}): Promise<Keyring> {
   if (await exists(path)) throw new UserError(ExitCode.usage, "practice.exists", { file: path });
-  const ageIdentity = generateIdentity();
+  const ageIdentity = options.postQuantum === true ? await generateHybridIdentity() : generateIdentity();
   const signing = generateSigningKey(nodeEd25519);
   const keyring = await fromStored({
     version: 1,

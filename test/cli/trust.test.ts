@@ -462,3 +462,30 @@ describe("send --note-file", () => {
     expect((await runCli(["send", "k042", "--note-file", note, "--yes"], { home })).code).toBe(0);
   });
 });
+
+describe("init --post-quantum", () => {
+  it("makes a hybrid (ML-KEM-768 + X25519) practice key that seals, opens and verifies, also from an exported identity file", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const home = join(dir, "home");
+      expect((await runCli(["init", "--post-quantum", "--name", "Praxis PQ"], { home })).code).toBe(0);
+      const { ageRecipient, fingerprint } = JSON.parse((await ok(["--json", "keys", "show"], home)).stdout) as { ageRecipient: string; fingerprint: string };
+      expect(ageRecipient).toMatch(/^age1pq1/);
+      await ok(["client", "add", "k042", "--age-recipient", clientRecipient], home);
+      const bundle = join(dir, "pq.age");
+      await ok(["seal", join(scratch, "board.txt"), "--to", "k042", "--out", bundle], home);
+      expect((await readFile(bundle)).toString("latin1")).toMatch(/^-> mlkem768x25519 /m);
+      await ok(["open", bundle, "--out", join(dir, "opened")], home);
+      expect(await readFile(join(dir, "opened", "items", "board.txt"), "utf8")).toBe("Unser Bild von heute\n");
+      await ok(["keys", "export", "--identity", join(dir, "pq-identity.txt")], home);
+      expect(await readFile(join(dir, "pq-identity.txt"), "utf8")).toMatch(/^AGE-SECRET-KEY-PQ-1/m);
+      for (const identity of [join(dir, "pq-identity.txt"), clientKey]) {
+        const verified = await runCli(["verify", bundle, "--identity", identity, "--signer-fingerprint", fingerprint], { home: join(dir, "nobody") });
+        expect(verified.code, verified.stderr).toBe(0);
+        expect(verified.stdout).toContain("Sealed for this key.");
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});
