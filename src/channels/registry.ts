@@ -42,6 +42,27 @@ export function requireChannelType(type: string): ChannelType<unknown> {
   return found;
 }
 
+/**
+ * A channel *name* as configuration and sending use it (a client's preferred channel,
+ * `send --channel`, a batch entry): WhatsApp in any spelling is refused with the reason (exit
+ * 4); the name of a configured channel or of a channel type is accepted (a type may be
+ * configured later); anything else is a usage error naming both lists (exit 2).
+ */
+export function requireChannelName(name: string, configured: readonly string[]): void {
+  if (isWhatsApp(name)) refuseWhatsApp();
+  if (configured.includes(name) || channelType(name) !== undefined) return;
+  throw new UserError(ExitCode.usage, "channel.unknownName", { name, configured: configured.join(", ") || "-", types: Object.keys(CHANNEL_TYPES).join(", ") });
+}
+
+/**
+ * The name of a channel about to be configured: never WhatsApp (exit 4), and never another
+ * type's name (a `folder` channel called `threema` would mislead every later check; exit 2).
+ */
+export function requireNewChannelName(name: string, type: string): void {
+  if (isWhatsApp(name)) refuseWhatsApp();
+  if (name !== type && channelType(name) !== undefined) throw new UserError(ExitCode.usage, "channel.nameIsOtherType", { name, type });
+}
+
 /** Every profile for the comparison, in the order practitioners read them: messengers first, WhatsApp last. */
 export function channelProfiles(): readonly ChannelProfile[] {
   const order = ["threema", "signal", "wire", "email", "folder"] as const;

@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { styleText } from "node:util";
 import { ExitCode, UserError } from "../errors.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
@@ -14,6 +15,7 @@ import { createOutput, type Output } from "./output.js";
 
 export interface GlobalOptions {
   home?: string;
+  passphraseFile?: string;
   json?: boolean;
   lang?: string;
   debug?: boolean;
@@ -26,6 +28,8 @@ export interface CliContext {
   readonly explicitLang?: Lang;
   readonly json: boolean;
   readonly debug: boolean;
+  /** `--passphrase-file`: the keyring passphrase, in every command. */
+  readonly passphraseFile?: string;
   readonly out: Output;
   /** The configuration store (conf), loaded on first use. */
   readonly config: Config;
@@ -57,6 +61,7 @@ export function createContext(options: GlobalOptions): CliContext {
     ...(isLang(options.lang) ? { explicitLang: options.lang } : {}),
     json,
     debug: options.debug === true,
+    ...(options.passphraseFile === undefined ? {} : { passphraseFile: options.passphraseFile }),
     out: createOutput(lang, json),
     ...(configDamage === undefined ? {} : { configDamage }),
     get config() {
@@ -81,28 +86,32 @@ export async function sweepLeftovers(ctx: CliContext): Promise<void> {
   await sweepStaleOnce(ctx.home.outbox);
 }
 
-/**
- * The passphrase: `--passphrase-file`, else NACHKLANG_PASSPHRASE, else an interactive prompt
- * (asked twice when `confirm`). Never from a command-line argument.
- */
-export async function readPassphrase(ctx: CliContext, file: string | undefined, confirm = false): Promise<string> {
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch {
-      throw new UserError(ExitCode.usage, "file.missing", { file });
-    }
-    const passphrase = text.replace(/\r?\n$/, "");
-    if (passphrase.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
-    return passphrase;
+/** A passphrase from a file: its first line ending removed, never empty. */
+async function readPassphraseFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UserError(ExitCode.usage, "file.missing", { file });
   }
+  const passphrase = text.replace(/\r?\n$/, "");
+  if (passphrase.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
+  return passphrase;
+}
+
+/**
+ * The keyring passphrase: `--passphrase-file` (a global option: the keyring's in every
+ * command), else NACHKLANG_PASSPHRASE, else an interactive prompt (asked twice when
+ * `confirm`). Never from a command-line argument.
+ */
+export async function readKeyringPassphrase(ctx: CliContext, confirm = false): Promise<string> {
+  if (ctx.passphraseFile !== undefined) return readPassphraseFile(ctx.passphraseFile);
   const fromEnv = process.env.NACHKLANG_PASSPHRASE;
   if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
   if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "passphrase.none");
   const { default: inquirer } = await import("inquirer");
   const ask = async (key: "passphrase.prompt" | "passphrase.repeat") =>
-    (await inquirer.prompt<{ value: string }>([{ type: "password", name: "value", mask: "*", message: ctx.out.text(key) }])).value;
+    (await inquirer.prompt<{ value: string }>([{ type: "password", name: "value", mask: "*", message: ctx.out.text(key), theme: promptTheme(ctx) }])).value;
   const first = await ask("passphrase.prompt");
   if (first.length === 0) throw new UserError(ExitCode.usage, "passphrase.none");
   if (confirm && (await ask("passphrase.repeat")) !== first) throw new UserError(ExitCode.usage, "passphrase.mismatch");
@@ -112,9 +121,30 @@ export async function readPassphrase(ctx: CliContext, file: string | undefined, 
 /** The shortest viewer passphrase agreed in a file. */
 export const MIN_PASSPHRASE_LENGTH = 10;
 
-/** An agreed passphrase from a file: not empty, not short. */
-export async function readViewerPassphrase(ctx: CliContext, file: string): Promise<string> {
-  const passphrase = canonicalPassphrase(await readPassphrase(ctx, file));
+/**
+ * A client's viewer passphrase agreed in a file (`--viewer-passphrase-file`, in every command
+ * that takes one): not empty, not short, canonical.
+ */
+export async function readViewerPassphrase(file: string): Promise<string> {
+  const passphrase = canonicalPassphrase(await readPassphraseFile(file));
   if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "viewer.passphraseShort", { file, min: MIN_PASSPHRASE_LENGTH });
   return passphrase;
+}
+
+/**
+ * inquirer's own words (hints, help lines, errors) in the practitioner's language, where its
+ * themes allow it; the wizard replaces the rest (validation messages, "no results").
+ */
+export function promptTheme(ctx: CliContext) {
+  const text = ctx.out.text.bind(ctx.out);
+  const actions: Record<string, string> = { navigate: text("prompt.navigate"), select: text("prompt.select") };
+  return {
+    keywords: { yes: text("prompt.yes"), no: text("prompt.no"), error: () => text("prompt.yesNo") },
+    style: {
+      keysHelpTip: (keys: [string, string][]) =>
+        keys.map(([key, action]) => `${styleText("bold", key)} ${styleText("dim", actions[action] ?? action)}`).join(styleText("dim", " • ")),
+      waitingMessage: () => text("prompt.editor"),
+      loadingMessage: () => text("prompt.checking"),
+    },
+  };
 }

@@ -2,18 +2,22 @@
  * Unlocking the practice for a command: the passphrase once, the keyring once, the client
  * registry with the practice key. Commands that need secrets call `unlockPractice`.
  */
-import { ExitCode, UserError, unwritableFile } from "../errors.js";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { ExitCode, PolicyError, UserError, unwritableFile } from "../errors.js";
 import { ClientRegistry } from "../practice/clients.js";
 import { keyringWorkFactor, saveKeyringSecret, unlockKeyring, type Keyring } from "../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N, testScryptLogN } from "../practice/sealed-file.js";
 import { listStagingPlace, stagingListDir, sweepListedPlaces } from "../practice/staging.js";
-import { readPassphrase, type CliContext } from "./context.js";
+import { canonicalPassphrase } from "../viewer/passphrase.js";
+import { readKeyringPassphrase, type CliContext } from "./context.js";
 
 export interface Practice {
   readonly keyring: Keyring;
   readonly clients: ClientRegistry;
   /** Store a secret (e.g. `channel.threema.secret`) in the keyring; undefined removes it. */
   setSecret(name: string, value: string | undefined): Promise<void>;
+  /** Whether a (canonical) viewer passphrase is the keyring's passphrase. */
+  isKeyringPassphrase(candidate: string): boolean;
 }
 
 const unlocked = new Map<string, Practice>();
@@ -23,10 +27,10 @@ const unlocked = new Map<string, Practice>();
  * identity): the client registry stays encrypted. Within one run, an unlocked practice's
  * keyring is reused.
  */
-export async function unlockKeyringOnly(ctx: CliContext, passphraseFile?: string, passphrase?: string): Promise<Keyring> {
+export async function unlockKeyringOnly(ctx: CliContext, passphrase?: string): Promise<Keyring> {
   const cached = unlocked.get(ctx.home.root);
   if (cached) return cached.keyring;
-  const keyring = await unlockKeyring(ctx.home.keyring, passphrase ?? (await readPassphrase(ctx, passphraseFile)));
+  const keyring = await unlockKeyring(ctx.home.keyring, passphrase ?? (await readKeyringPassphrase(ctx)));
   await afterUnlock(ctx, keyring);
   return keyring;
 }
@@ -64,10 +68,10 @@ export function stagingRegistrar(ctx: CliContext): ((parent: string) => Promise<
     });
 }
 
-export async function unlockPractice(ctx: CliContext, passphraseFile?: string): Promise<Practice> {
+export async function unlockPractice(ctx: CliContext): Promise<Practice> {
   const cached = unlocked.get(ctx.home.root);
   if (cached) return cached;
-  const passphrase = await readPassphrase(ctx, passphraseFile);
+  const passphrase = await readKeyringPassphrase(ctx);
   let keyring = await unlockKeyring(ctx.home.keyring, passphrase);
   await afterUnlock(ctx, keyring);
   const clients = await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
@@ -79,9 +83,25 @@ export async function unlockPractice(ctx: CliContext, passphraseFile?: string): 
     async setSecret(name, value) {
       keyring = await saveKeyringSecret(ctx.home.keyring, passphrase, keyring, name, value);
     },
+    isKeyringPassphrase(candidate) {
+      return [passphrase, canonicalPassphrase(passphrase)].some((p) => sameText(p, candidate));
+    },
   };
   unlocked.set(ctx.home.root, practice);
   return practice;
+}
+
+function sameText(a: string, b: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+/**
+ * Refuse (exit 4) a viewer passphrase that is the keyring passphrase: whoever opens the viewer
+ * would hold the key to every record of the practice.
+ */
+export function refuseKeyringPassphraseAsViewer(practice: Practice, viewerPassphrase: string, file: string): void {
+  if (practice.isKeyringPassphrase(viewerPassphrase)) throw new PolicyError("viewer.passphraseIsKeyring", { file });
 }
 
 /** The practice's public details from the config (no passphrase needed). */

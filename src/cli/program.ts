@@ -17,14 +17,25 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function buildProgram(onLang: (lang: Lang) => void): Command {
   const program = new Command("nachklang");
 
-  /** Wrap a lazily loaded command module's exported function as a commander action. */
+  /**
+   * Wrap a lazily loaded command module's exported function as a commander action. With
+   * `contentLang`, the command reads `--lang` as the language of what it makes (the client's,
+   * a template's, a homework's): commander hands `--lang` to the program wherever it appears,
+   * so it is passed on to the command here, and the practitioner's messages stay in the
+   * practice's language.
+   */
   const lazy =
-    (load: Loader, fn = "run") =>
+    (load: Loader, fn = "run", { contentLang = false } = {}) =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      if (contentLang) {
+        const opts = args[args.length - 2] as { lang?: string };
+        opts.lang ??= globals.lang;
+      }
       // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
       const { createContext, sweepLeftovers } = await import("./context.js");
-      const ctx = createContext(command.optsWithGlobals<GlobalOptions>());
+      const ctx = createContext(contentLang ? { ...globals, lang: undefined } : globals);
       onLang(ctx.lang);
       await sweepLeftovers(ctx);
       const mod = await load();
@@ -35,9 +46,12 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
   program
     .description("Encrypted, signed follow-ups between sessions / Verschlüsselte, signierte Nachklänge zwischen Sitzungen")
     .version(version, "--version")
+    // Every command's --help lists the options below too (--passphrase-file above all).
+    .configureHelp({ showGlobalOptions: true })
     .option("--home <dir>", "home folder (also NACHKLANG_HOME)")
+    .option("--passphrase-file <file>", "read the keyring passphrase from a file (also NACHKLANG_PASSPHRASE; never an argument)")
     .option("--json", "machine-readable output")
-    .addOption(new Option("--lang <lang>", "language of messages").choices(["de", "en"]))
+    .addOption(new Option("--lang <lang>", "language of messages (client add, send, templates: the language of the content)").choices(["de", "en"]))
     .option("--debug", "show stack traces for errors")
     .showHelpAfterError(false)
     .exitOverride()
@@ -63,7 +77,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("create the practice: keys in a passphrase-encrypted keyring")
     .option("--name <name>", "practice name shown to clients")
     .addOption(new Option("--lang <lang>", "default language").choices(["de", "en"]))
-    .option("--passphrase-file <file>", "read the new passphrase from a file")
     .option("--post-quantum", "a hybrid post-quantum age key (age1pq1...); stock age reads it from 1.3 on, Debian's 1.1.1 cannot")
     .action(lazy(() => import("./commands/init.js")));
 
@@ -71,20 +84,17 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   keys
     .command("show")
     .description("print the age recipient, the minisign public key and its fingerprint")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/keys.js"), "show"));
   keys
     .command("export")
     .description("write the age identity (secret, 0600) or the minisign public key to a file")
     .option("--identity <file>", "write the age identity (AGE-SECRET-KEY-1...)")
     .option("--minisign <file>", "write the minisign public key file")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/keys.js"), "exportKeys"));
 
   keys
     .command("strengthen")
     .description("encrypt the keyring again at the default scrypt work factor (18)")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/keys.js"), "strengthen"));
 
   const client = program.command("client").description("the client registry (encrypted at rest)");
@@ -98,31 +108,28 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--email <address>", "e-mail address")
     .option("--age-recipient <recipient>", "the client's own age recipient (age1...)")
     .option("--channel <name>", "preferred channel")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
-    .action(lazy(() => import("./commands/client.js"), "add"));
+    .action(lazy(() => import("./commands/client.js"), "add", { contentLang: true }));
   client
     .command("list")
     .description("list clients")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/client.js"), "list"));
   client
     .command("show <alias>")
     .description("show one client")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/client.js"), "show"));
   client
     .command("remove <alias>")
-    .description("remove a client from the registry")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .description("remove a client from the registry (refused while follow-ups wait for them)")
+    .option("--force", "cancel the client's waiting follow-ups and remove the client")
     .action(lazy(() => import("./commands/client.js"), "remove"));
 
   program
     .command("seal <files...>")
-    .description("seal files as they are into an encrypted, signed bundle for a client")
+    .description("seal files into an encrypted, signed bundle for a client (photos and audio prepared as send does)")
     .requiredOption("--to <alias>", "the client")
     .option("--note <text>", "message text")
-    .option("--out <file>", "where to write the bundle (default: the outbox)")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .option("--out <file>", "where to write the bundle (default: <bundle-id>.age in the current folder)")
+    .option("--raw", "seal photos and audio as they are (metadata included)")
     .action(lazy(() => import("./commands/seal.js")));
 
   program
@@ -132,7 +139,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--identity <file>", "age identity file (instead of the practice keyring)")
     .option("--signer <file>", "the practice's minisign public key (needed with --identity)")
     .option("--signer-fingerprint <hex>", "or the fingerprint of that key, as 'keys show' prints it")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/open.js"), "open"));
 
   program
@@ -141,7 +147,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--identity <file>", "age identity file (instead of the practice keyring)")
     .option("--signer <file>", "the practice's minisign public key (needed with --identity)")
     .option("--signer-fingerprint <hex>", "or the fingerprint of that key, as 'keys show' prints it")
-    .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/open.js"), "verify"));
 
   const channels = program.command("channels").description("configured delivery channels");
@@ -162,23 +167,19 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--password-file <file>", "email: file with the SMTP password (kept in the keyring)")
     .option("--from <address>", "email: sender, e.g. \"Praxis Beispiel <praxis@example.org>\"")
     .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")
-    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));
   channels
     .command("list")
     .description("list configured channels and their health")
-    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/channels.js"), "list"));
   channels
     .command("test <name>")
     .description("check a channel's configuration and reachability without sending")
-    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/channels.js"), "test"));
   channels
     .command("remove <name>")
     .description("remove a configured channel and its secrets")
-    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/channels.js"), "remove"));
 
   program
@@ -190,7 +191,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   program
     .command("doctor")
     .description("check Node, home folder, permissions, keyring, client registry, ledger and tools")
-    .option("--passphrase-file <file>", "also check the keyring and client registry with the passphrase (also NACHKLANG_PASSPHRASE)")
     .action(lazy(() => import("./commands/doctor.js")));
 
   // --- threema ---
@@ -199,7 +199,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("receipts [file]")
     .description("read Gateway callback payloads (one per line; '-' or nothing: stdin), check, decrypt, record receipts")
     .option("--channel <name>", "the Threema channel", "threema")
-    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/threema.js"), "receipts"));
   threema
     .command("pin <alias>")
@@ -207,7 +206,6 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--key <hex>", "the client's public key (64 hex digits, from the Threema QR code)")
     .option("--fingerprint <hex>", "the key fingerprint shown in the client's Threema app (32 hex digits)")
     .option("--channel <name>", "the Threema channel used to fetch the key for --fingerprint", "threema")
-    .option("--passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/threema.js"), "pin"));
 
   // --- viewer ---
@@ -215,30 +213,18 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("viewer <bundle>")
     .description("write the offline viewer for a bundle: one HTML file the client opens with a passphrase")
     .requiredOption("--out <file>", "the HTML file to write")
-    .option("--passphrase-file <file>", "viewer passphrase for this follow-up (default: the client's stored one)")
+    .option("--viewer-passphrase-file <file>", "viewer passphrase for this follow-up (default: the client's stored one)")
     .option("--generate-passphrase", "generate a viewer passphrase for this follow-up and show it once")
-    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/viewer.js"), "viewer"));
   client
     .command("passphrase <alias>")
     .description("store the client's viewer passphrase (encrypted): agreed in a file, or generated and shown once")
-    .option("--passphrase-file <file>", "the passphrase agreed with the client")
+    .option("--viewer-passphrase-file <file>", "the viewer passphrase agreed with the client")
     .option("--generate", "generate one (about 93 bits, five groups of four) and show it once")
-    .option("--keyring-passphrase-file <file>", "read the keyring passphrase from a file")
     .action(lazy(() => import("./commands/client-passphrase.js"), "passphrase"));
   // --- templates ---
-  // `--lang` is also a program option, which commander parses wherever it appears; these
-  // commands read it as the template language, so hand the explicit value on to them.
-  const templateAction = (fn: string) => {
-    const run = lazy(() => import("./commands/templates.js"), fn);
-    return (...args: unknown[]) => {
-      const command = args[args.length - 1] as Command;
-      const opts = args[args.length - 2] as { lang?: string };
-      const explicit = command.optsWithGlobals<{ lang?: string }>().lang;
-      if (opts.lang === undefined && explicit !== undefined) opts.lang = explicit;
-      return run(...args);
-    };
-  };
+  // --lang names the template language in these commands.
+  const templateAction = (fn: string) => lazy(() => import("./commands/templates.js"), fn, { contentLang: true });
   const templates = program.command("templates").description("homework and message templates (built-in, <home>/templates, --templates DIR)");
   templates
     .command("list")
@@ -264,8 +250,9 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(templateAction("render"));
   templates
     .command("check [dirs...]")
-    .description("check template folders (default: all templates in effect); exit 2 on any problem")
+    .description("check template folders (default: all templates in effect), each template in de and en; exit 2 on any problem")
     .addOption(new Option("--format <format>", "report format").choices(["text", "json", "junit"]))
+    .addOption(new Option("--lang <lang>", "the practice writes only this language: require templates in it alone").choices(["de", "en"]))
     .option("--templates <dir>", "another template folder (repeatable)", collect)
     .action(templateAction("check"));
   templates
@@ -315,48 +302,43 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   }
 
   // --- workflow ---
-  const passphrase = (c: Command) => c.option("--passphrase-file <file>", "read the passphrase from a file");
-  passphrase(
-    program
-      .command("send <alias>")
-      .description("compose, seal and send one follow-up (queued outside contact hours)")
-      .option("--photo <file[:caption]>", "a photo (repeatable)", collect)
-      .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
-      .option("--homework <id>", "a homework template, rendered in the client's language")
-      .option("--var <name=value>", "a template variable (repeatable)", collect)
-      .option("--impulse <kind:text>", "an impulse: quote, link, book, music, thought (repeatable)", collect)
-      .option("--note <text>", "a personal note")
-      .option("--note-file <file>", "read the note from a file")
-      .option("--appointment <time>", 'next appointment, e.g. "2026-12-03 16:00" (adds a calendar item)')
-      .option("--channel <name>", "channel (default: the client's, else folder)")
-      .option("--now", "send now, even outside contact hours")
-      .option("--at <time>", 'plan a time, e.g. "2026-12-01 09:30"')
-      .option("--dry-run", "process everything and show what would be sent; store and send nothing")
-      .option("--yes", "do not ask for confirmation")
-      .option("--viewer", "also make the passphrase viewer (HTML) for this follow-up (folder, wire, e-mail hand it over)")
-      .option("--viewer-passphrase-file <file>", "the viewer passphrase for this follow-up only (default: the client's stored one)"),
-  ).action(lazy(() => import("./commands/send.js")));
-  passphrase(
-    program
-      .command("new")
-      .description("put a follow-up together interactively (wizard)")
-      .option("--now", "send now, even outside contact hours"),
-  ).action(lazy(() => import("./commands/new.js")));
-  passphrase(
-    program
-      .command("batch <file>")
-      .description("send many follow-ups from a YAML or CSV file (docs/batch.md)")
-      .option("--dry-run", "check and process everything; store and send nothing")
-      .option("--concurrency <n>", "follow-ups processed at once", "2")
-      .option("--now", "send now, even outside contact hours")
-      .option("--no-cache", "process each follow-up's media afresh (no shared processing, no media cache)"),
-  ).action(lazy(() => import("./commands/batch.js")));
-  passphrase(program.command("status [alias]").description("follow-ups with state and times")).action(
-    lazy(() => import("./commands/status.js"), "status"),
-  );
-  passphrase(program.command("history <alias>").description("what a client has received, newest first")).action(
-    lazy(() => import("./commands/status.js"), "history"),
-  );
+  program
+    .command("send <alias>")
+    .description("compose, seal and send one follow-up (queued outside contact hours)")
+    .option("--photo <file[:caption]>", "a photo (repeatable)", collect)
+    .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
+    .option("--homework <id>", "a homework template, rendered in the client's language (or --lang)")
+    .addOption(new Option("--lang <lang>", "the homework's language, when it is not the client's").choices(["de", "en"]))
+    .option("--var <name=value>", "a template variable (repeatable)", collect)
+    .option("--impulse <kind:text>", "an impulse: quote, link, book, music, thought (repeatable)", collect)
+    .option("--note <text>", "a personal note")
+    .option("--note-file <file>", "read the note from a file")
+    .option("--appointment <time>", 'next appointment, e.g. "2026-12-03 16:00" (adds a calendar item)')
+    .option("--channel <name>", "channel (default: the client's, else folder)")
+    .option("--now", "send now, even outside contact hours")
+    .option("--at <time>", 'plan a time, e.g. "2026-12-01 09:30"')
+    .option("--dry-run", "process everything and show what would be sent; store and send nothing")
+    .option("--yes", "do not ask for confirmation")
+    .option("--viewer", "also make the passphrase viewer (HTML) for this follow-up (folder, wire, e-mail hand it over)")
+    .option("--viewer-passphrase-file <file>", "the viewer passphrase for this follow-up only (default: the client's stored one)")
+    .action(lazy(() => import("./commands/send.js"), "run", { contentLang: true }));
+  program
+    .command("new")
+    .description("put a follow-up together interactively (wizard)")
+    .option("--now", "send now, even outside contact hours")
+    .action(lazy(() => import("./commands/new.js")));
+  program
+    .command("batch <file>")
+    .description("send many follow-ups from a YAML or CSV file (docs/batch.md)")
+    .option("--dry-run", "check and process everything; store and send nothing")
+    .option("--concurrency <n>", "follow-ups processed at once", "2")
+    .option("--now", "send now, even outside contact hours")
+    .option("--no-cache", "process each follow-up's media afresh (no shared processing, no media cache)")
+    .action(lazy(() => import("./commands/batch.js")));
+  program.command("status [alias]").description("follow-ups with state and times")
+    .action(lazy(() => import("./commands/status.js"), "status"));
+  program.command("history <alias>").description("what a client has received, newest first")
+    .action(lazy(() => import("./commands/status.js"), "history"));
   const hours = program.command("hours").description("contact hours: follow-ups go out only then");
   hours
     .command("set <spec>")
@@ -370,33 +352,28 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/hours.js"), "off"));
   hours.command("show").description("show contact hours and the next opening").action(lazy(() => import("./commands/hours.js"), "show"));
   const outbox = program.command("outbox").description("follow-ups waiting for contact hours");
-  passphrase(outbox.command("list").description("list waiting follow-ups")).action(lazy(() => import("./commands/outbox.js"), "list"));
-  passphrase(outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")).action(
-    lazy(() => import("./commands/outbox.js"), "flush"),
-  );
-  passphrase(outbox.command("cancel <id>").description("withdraw and delete a waiting follow-up")).action(
-    lazy(() => import("./commands/outbox.js"), "cancel"),
-  );
-  passphrase(outbox.command("retry <id>").description("deliver an uncertain or failed follow-up again at the next flush")).action(
-    lazy(() => import("./commands/outbox.js"), "retry"),
-  );
+  outbox.command("list").description("list waiting follow-ups").action(lazy(() => import("./commands/outbox.js"), "list"));
+  outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")
+    .action(lazy(() => import("./commands/outbox.js"), "flush"));
+  outbox.command("cancel <id>").description("withdraw and delete a waiting follow-up")
+    .action(lazy(() => import("./commands/outbox.js"), "cancel"));
+  outbox.command("retry <id>").description("deliver an uncertain or failed follow-up again at the next flush")
+    .action(lazy(() => import("./commands/outbox.js"), "retry"));
   const consent = program.command("consent").description("consent per channel type (nothing is sent without it)");
-  passphrase(
-    consent
-      .command("record <alias>")
-      .description("record consent for a channel type")
-      .requiredOption("--channel <type>", "channel type: threema, signal, email, folder, wire")
-      .option("--date <yyyy-mm-dd>", "day consent was given (default: today)")
-      .option("--info-version <v>", "version of the information given", "1"),
-  ).action(lazy(() => import("./commands/consent.js"), "record"));
-  passphrase(
-    consent
-      .command("withdraw <alias>")
-      .description("record that consent was withdrawn")
-      .requiredOption("--channel <type>", "channel type")
-      .option("--date <yyyy-mm-dd>", "day of withdrawal (default: today)"),
-  ).action(lazy(() => import("./commands/consent.js"), "withdraw"));
-  passphrase(consent.command("show <alias>").description("consents of a client")).action(lazy(() => import("./commands/consent.js"), "show"));
+  consent
+    .command("record <alias>")
+    .description("record consent for a channel type")
+    .requiredOption("--channel <type>", "channel type: threema, signal, email, folder, wire")
+    .option("--date <yyyy-mm-dd>", "day consent was given (default: today)")
+    .option("--info-version <v>", "version of the information given", "1")
+    .action(lazy(() => import("./commands/consent.js"), "record"));
+  consent
+    .command("withdraw <alias>")
+    .description("record that consent was withdrawn")
+    .requiredOption("--channel <type>", "channel type")
+    .option("--date <yyyy-mm-dd>", "day of withdrawal (default: today)")
+    .action(lazy(() => import("./commands/consent.js"), "withdraw"));
+  consent.command("show <alias>").description("consents of a client").action(lazy(() => import("./commands/consent.js"), "show"));
 
   for (const sub of program.commands) inheritSettings(sub);
   return program;

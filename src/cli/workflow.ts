@@ -17,7 +17,7 @@ import { validateDraft, type ValidDraft } from "../followup/validate.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { openWorkflow, type Workflow } from "../followup/workflow.js";
 import type { Problem, Stage } from "../followup/ports.js";
-import type { CliContext } from "./context.js";
+import { promptTheme, type CliContext } from "./context.js";
 import { unlockPractice, type Practice } from "./practice.js";
 import { sweepStaleOnce } from "../temp.js";
 
@@ -28,11 +28,10 @@ export interface CliWorkflow {
 
 export async function openCliWorkflow(
   ctx: CliContext,
-  passphraseFile: string | undefined,
   extra: { onStage?: (stage: Stage, state: "start" | "done") => void; cacheMedia?: boolean } = {},
 ): Promise<CliWorkflow> {
   const now = clockFromEnv();
-  const practice = await unlockPractice(ctx, passphraseFile);
+  const practice = await unlockPractice(ctx);
   // A run killed while it staged a follow-up leaves its staging folder (plaintext) in the
   // outbox. The next run that stages removes it anyway; one that finds everything already
   // staged would not, so every workflow command sweeps here.
@@ -127,8 +126,13 @@ export function printItems(ctx: CliContext, items: readonly ItemSummary[]): void
 export async function confirmSend(ctx: CliContext, alias: string, channel: string): Promise<boolean> {
   if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "send.needsYes");
   const { default: inquirer } = await import("inquirer");
-  const answer = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: true, message: ctx.out.text("send.confirm", { alias, channel }) }]);
+  const answer = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: true, message: ctx.out.text("send.confirm", { alias, channel }), theme: promptTheme(ctx) }]);
   return answer.ok;
+}
+
+/** A delivery that failed because policy forbids it (consent missing or withdrawn, WhatsApp): exit 4, not 1. */
+export function refusedByPolicy(outcome: DeliveryOutcome): boolean {
+  return outcome.status === "failed" && (outcome.reason === "consent.missing" || outcome.reason === "channels.whatsappRefused");
 }
 
 /** Prepare and, when due, deliver one follow-up under its lock; prints the summary. */
@@ -158,7 +162,7 @@ export async function sendPrepared(
     ctx.out.say("send.summarySent", base);
   } else if (outcome.status === "failed") {
     ctx.out.warn("send.summaryFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
-    process.exitCode = outcome.reason === "consent.missing" ? ExitCode.refused : ExitCode.failure;
+    process.exitCode = refusedByPolicy(outcome) ? ExitCode.refused : ExitCode.failure;
   } else {
     ctx.out.warn("send.summaryUncertain", base);
     process.exitCode = ExitCode.failure;
@@ -178,6 +182,38 @@ export async function sendPrepared(
     ...(outcome?.status === "failed" ? { reason: outcome.reason, text: ctx.out.text(outcome.reason, outcome.params) } : {}),
   });
   return { prepared, outcome };
+}
+
+const WAITING: ReadonlySet<FollowUpState["state"]> = new Set(["sealed", "queued", "sending", "failed", "uncertain"]);
+
+/** Follow-ups whose bundle still waits in the outbox, the soonest due first. */
+export async function waitingFollowUps(wf: Workflow): Promise<FollowUpState[]> {
+  const states = [...(await wf.ledger.states()).values()];
+  const out: FollowUpState[] = [];
+  for (const s of states) {
+    if (!WAITING.has(s.state) || s.bundle === undefined) continue;
+    if (!(await wf.outbox.has(s.bundle))) continue;
+    out.push(s);
+  }
+  return out.sort((a, b) => (a.due ?? a.created).localeCompare(b.due ?? b.created));
+}
+
+/**
+ * Cancel a waiting follow-up under its lock: `cancelled` in the ledger, the bundle deleted.
+ * One that was sent, cancelled or is being delivered right now is a usage error naming `id`.
+ */
+export async function cancelWaiting(ctx: CliContext, wf: Workflow, target: FollowUpState, id: string): Promise<void> {
+  const release = await wf.ledger.claim(target.key);
+  try {
+    const now = await wf.ledger.state(target.key);
+    if (now === undefined || now.state === "sent" || now.state === "cancelled" || now.state === "sending") {
+      throw new UserError(ExitCode.usage, "outbox.notCancellable", { id, state: stateText(ctx, now?.state ?? "cancelled") });
+    }
+    await wf.ledger.append({ fu: target.key, ev: "cancelled" }, wf.now());
+    if (target.bundle !== undefined) await wf.outbox.remove(target.bundle);
+  } finally {
+    await release();
+  }
 }
 
 /** A follow-up's state as `--json` reports it. */

@@ -9,7 +9,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { parseDocument, LineCounter } from "yaml";
 import { z } from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
-import type { MessageParams } from "../messages/index.js";
+import { isLang, type MessageParams } from "../messages/index.js";
 import { homeworkSchema, impulseSchema, type FollowUpDraft, type MediaInput } from "./draft.js";
 import type { Problem } from "./ports.js";
 
@@ -158,7 +158,7 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
   return { file, format: "yaml", ...(top.data.run === undefined ? {} : { run: top.data.run }), entries: withOccurrences(entries) };
 }
 
-const CSV_COLUMNS = new Set(["client", "homework", "note", "channel", "photos", "audio", "appointment"]);
+const CSV_COLUMNS = new Set(["client", "homework", "homework.lang", "note", "channel", "photos", "audio", "appointment"]);
 
 function parseCsvFile(file: string, text: string, lineLabel: (n: number, client: string) => string): BatchFile {
   let rows: Record<string, string>[];
@@ -184,10 +184,12 @@ function parseCsvFile(file: string, text: string, lineLabel: (n: number, client:
     const vars: Record<string, string> = {};
     for (const [k, v] of Object.entries(row)) if (k.startsWith("var.") && v !== "") vars[k.slice(4)] = v;
     if (!row.homework && Object.keys(vars).length > 0) problems.push({ where, key: "batch.varsWithoutHomework", params: {} });
+    const homeworkLang = row["homework.lang"] ?? "";
+    if (homeworkLang !== "" && !isLang(homeworkLang)) problems.push({ where, key: "batch.badField", params: { field: "homework.lang" } });
     const fields: Fields = {
       ...(row.channel ? { channel: row.channel } : {}),
       ...(row.note ? { note: row.note } : {}),
-      ...(row.homework ? { homework: { id: row.homework, vars } } : {}),
+      ...(row.homework ? { homework: { id: row.homework, vars, ...(isLang(homeworkLang) ? { lang: homeworkLang } : {}) } } : {}),
       ...(row.appointment ? { appointment: row.appointment } : {}),
       photos: split(row.photos),
       audio: split(row.audio),

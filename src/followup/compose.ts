@@ -74,7 +74,7 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
   let homeworkTitle: string | undefined;
   if (draft.homework !== undefined) {
     const choice = draft.homework;
-    const rendered = await stage("homework", () => ctx.homework.render(choice.id, lang, choice.vars, outDir));
+    const rendered = await stage("homework", () => ctx.homework.render(choice.id, choice.lang ?? lang, choice.vars, outDir));
     homeworkTitle = rendered.title;
     items.push(...rendered.items);
   }

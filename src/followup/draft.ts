@@ -14,7 +14,12 @@ export const impulseSchema = z.object({ kind: z.enum(IMPULSE_KINDS), text: z.str
 export type Impulse = z.infer<typeof impulseSchema>;
 
 export const homeworkSchema = z
-  .object({ id: z.string().min(1).max(200), vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}) })
+  .object({
+    id: z.string().min(1).max(200),
+    vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+    /** The template's language, when it is not the client's (`send --lang`, batch `lang:`). */
+    lang: z.enum(["de", "en"]).optional(),
+  })
   .strict();
 export type HomeworkChoice = z.infer<typeof homeworkSchema>;
 

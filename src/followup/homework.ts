@@ -22,8 +22,10 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
       try {
         template = await get(id, lang);
       } catch (error) {
-        if (isUserError(error)) return [{ key: error.key, params: error.params }];
-        throw error;
+        if (!isUserError(error)) throw error;
+        // The library's advice (--lang) is for the templates commands; say how a follow-up picks one.
+        if (error.key === "templates.otherLang") return [{ key: "workflow.homeworkOtherLang", params: error.params }];
+        return [{ key: error.key, params: error.params }];
       }
       const problems: Problem[] = [];
       const known = Object.keys(template.variables);

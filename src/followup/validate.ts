@@ -1,11 +1,12 @@
 /**
  * Checking a follow-up before anything is processed: the client exists, the channel exists and
- * is not WhatsApp, the client has an address for it and current consent, every file exists,
+ * is not WhatsApp, the client has an address for it and current consent, the client can open
+ * what the channel hands over, every file exists,
  * the homework template and its variables are known, the appointment is a time.
  */
 import { stat } from "node:fs/promises";
 import type { AddressKind } from "../channels/contract.js";
-import { isUserError } from "../errors.js";
+import { ExitCode, isUserError } from "../errors.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
@@ -69,16 +70,13 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
 
   const channelName = channelNameFor(draft, client, ctx.defaultChannel);
   let channel: ResolvedChannel | undefined;
-  if (isWhatsApp(channelName)) {
-    problems.push({ key: "channels.whatsappRefused", params: {} });
-    refused = true;
-  } else {
-    try {
-      channel = ctx.channels.resolve(channelName);
-    } catch (error) {
-      if (!isUserError(error)) throw error;
-      problems.push({ key: error.key, params: error.params });
-    }
+  try {
+    channel = ctx.channels.resolve(channelName);
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    problems.push({ key: error.key, params: error.params });
+    // WhatsApp, in any spelling, is refused by policy.
+    if (error.code === ExitCode.refused) refused = true;
   }
   if (client !== undefined && channel !== undefined) {
     if (isWhatsApp(channel.type)) {
@@ -88,8 +86,15 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
       problems.push({ key: "consent.missing", params: { alias, channel: channel.type, command: `nachklang consent record ${alias} --channel ${channel.type}` } });
       refused = true;
     }
-    if ((draft.viewer !== undefined || channel.wantsViewer === true) && (draft.viewer?.passphrase ?? client.viewerPassphrase) === undefined) {
+    const viewer = draft.viewer !== undefined || channel.wantsViewer === true;
+    if (viewer && (draft.viewer?.passphrase ?? client.viewerPassphrase) === undefined) {
       problems.push({ key: "viewer.noPassphrase", params: { alias } });
+    }
+    // A channel that hands over the sealed bundle (folder, wire) reaches a client who can open
+    // it only with their own age key or through the viewer; anything else would be "delivered"
+    // and never read. A configuration problem with a named fix (exit 2), not a policy refusal.
+    if (channel.handsOverBundle && !viewer && client.ageRecipient === undefined) {
+      problems.push({ key: "workflow.unopenable", params: { alias, channel: channel.name } });
     }
     if (channel.address !== "none" && addressOf(client, channel.address) === null) {
       problems.push({ key: "workflow.noAddress", params: { alias, channel: channel.name, address: channel.address } });
@@ -99,7 +104,7 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     if (!(await isFile(m.path))) problems.push({ key: "file.missing", params: { file: m.path } });
   }
   if (draft.homework !== undefined && client !== undefined) {
-    problems.push(...(await ctx.homework.check(draft.homework.id, client.lang, draft.homework.vars)));
+    problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars)));
   }
   if (draft.appointment !== undefined && parseAppointment(draft.appointment, ctx.tz) === null) {
     problems.push({ key: "workflow.badAppointment", params: { value: draft.appointment } });

@@ -5,10 +5,10 @@
 import { sealBundle, describeFile } from "../bundle/seal.js";
 import { openBundleToTemp, verifyBundle } from "../bundle/open.js";
 import { configuredChannels, createChannel, loadChannelSettings } from "../channels/factory.js";
+import { requireChannelName } from "../channels/registry.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { Config } from "../practice/config.js";
 import type { Keyring } from "../practice/keyring.js";
-import { isWhatsApp, refuseWhatsApp } from "../channels/whatsapp.js";
 import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort, ViewerPort } from "./ports.js";
 import { encodePublicKey } from "../bundle/signature.js";
 
@@ -67,8 +67,9 @@ export function channelPort(config: Config, keyring: Keyring, home: string): Cha
   const channels = config.get("channels");
   return {
     resolve(name) {
-      if (isWhatsApp(name)) refuseWhatsApp();
-      const configured = configuredChannels(channels)[name];
+      const all = configuredChannels(channels);
+      requireChannelName(name, Object.keys(all));
+      const configured = all[name];
       if (configured === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
       // Validates the settings now: bad configuration fails before anything is processed.
       const { type, settings } = loadChannelSettings(name, configured);

@@ -65,8 +65,8 @@ export const core = {
   "passphrase.mismatch": { de: "Die Passphrasen stimmen nicht überein; nichts angelegt.", en: "The passphrases do not match; nothing was created." },
   "passphrase.empty": { de: "{file}: die Passphrase-Datei ist leer.", en: "{file}: the passphrase file is empty." },
   "passphrase.none": {
-    de: "Keine Passphrase: bitte --passphrase-file DATEI oder NACHKLANG_PASSPHRASE verwenden, oder im Terminal aufrufen.",
-    en: "No passphrase: use --passphrase-file FILE or NACHKLANG_PASSPHRASE, or run in a terminal.",
+    de: "Keine Passphrase für den Schlüsselbund: bitte --passphrase-file DATEI oder NACHKLANG_PASSPHRASE verwenden, oder im Terminal aufrufen.",
+    en: "No passphrase for the keyring: use --passphrase-file FILE or NACHKLANG_PASSPHRASE, or run in a terminal.",
   },
   "folder.ready": { de: "Übergabeordner {folder} ist beschreibbar.", en: "Hand-off folder {folder} is writable." },
   "folder.notWritable": {
@@ -200,10 +200,6 @@ export const core = {
   "client.added": { de: "Klient:in „{alias}“ angelegt.", en: "Client '{alias}' added." },
   "client.removed": { de: "Klient:in „{alias}“ entfernt.", en: "Client '{alias}' removed." },
   "client.none": { de: "Noch keine Klient:innen angelegt.", en: "No clients yet." },
-  "seal.done": {
-    de: "Versiegelt: {file} ({items} Teile, {bytes} Bytes).",
-    en: "Sealed: {file} ({items} items, {bytes} bytes).",
-  },
   "open.noIdentity": {
     de: "{file}: keine age-Identität (AGE-SECRET-KEY-1…) gefunden.",
     en: "{file}: no age identity (AGE-SECRET-KEY-1…) found.",

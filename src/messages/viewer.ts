@@ -52,12 +52,12 @@ export const viewer = {
     en: "The viewer would be {size} MB, above the limit of {limit} MB (setting viewerLimitMB). Please send it through a messenger channel, or with fewer or smaller items.",
   },
   "viewer.noPassphrase": {
-    de: "Für {alias} ist keine Viewer-Passphrase hinterlegt. Bitte „nachklang client passphrase {alias} --generate“ oder --passphrase-file DATEI verwenden.",
-    en: "No viewer passphrase is stored for {alias}. Please run 'nachklang client passphrase {alias} --generate' or use --passphrase-file FILE.",
+    de: "Für {alias} ist keine Viewer-Passphrase hinterlegt. Bitte „nachklang client passphrase {alias} --generate“ ausführen oder --viewer-passphrase-file DATEI verwenden.",
+    en: "No viewer passphrase is stored for {alias}. Please run 'nachklang client passphrase {alias} --generate' or use --viewer-passphrase-file FILE.",
   },
   "viewer.passphraseChoice": {
-    de: "Bitte entweder --passphrase-file DATEI oder --generate angeben, nicht beides.",
-    en: "Please give either --passphrase-file FILE or --generate, not both.",
+    de: "Bitte genau eines angeben: --viewer-passphrase-file DATEI oder --generate.",
+    en: "Please give exactly one of --viewer-passphrase-file FILE and --generate.",
   },
   "viewer.passphraseShort": {
     de: "{file}: die Passphrase ist zu kurz (mindestens {min} Zeichen). Sicherer: --generate.",

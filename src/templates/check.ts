@@ -2,12 +2,13 @@
  * `templates check`: everything a practitioner's CI needs to know about a template folder.
  * Validates the front matter, parses and statically analyses the Liquid, renders every
  * template with its samples in strict mode, compares variables across languages, and measures
- * the result against every channel type's text limit. Collects all problems, never stops at the first.
+ * the result against every channel type's text limit, and finds templates missing in one of the
+ * practice's languages. Collects all problems, never stops at the first.
  */
 import { dirname, relative } from "node:path";
 import { listChannelTypes } from "../channels/registry.js";
 import { isUserError } from "../errors.js";
-import type { MessageParams } from "../messages/index.js";
+import { LANGS, type Lang, type MessageParams } from "../messages/index.js";
 import type { TemplateLibrary } from "./library.js";
 import type { Problem } from "./parse.js";
 import { liquidEngine, liquidProblem, renderTemplate, type RenderedTemplate } from "./render.js";
@@ -35,6 +36,11 @@ export interface CheckReport {
 export interface CheckOptions {
   /** Text limits to check against; defaults to the channel registry's. */
   readonly limits?: readonly ChannelLimit[];
+  /**
+   * The languages every template must exist in: the practice's (default: every language a
+   * client can have, since a follow-up is rendered in the client's).
+   */
+  readonly langs?: readonly Lang[];
 }
 
 /** The bytes a rendered template occupies in one message: title, blank line, text. */
@@ -155,9 +161,14 @@ export async function checkLibrary(library: TemplateLibrary, options: CheckOptio
   for (const parsed of effectiveFiles(library)) {
     if (parsed.template) byId.set(parsed.template.id, [...(byId.get(parsed.template.id) ?? []), parsed.template]);
   }
+  const langs = options.langs ?? LANGS;
   for (const group of byId.values()) {
     const [first, ...rest] = group;
     if (!first) continue;
+    const have = group.map((t) => t.lang);
+    for (const lang of langs.filter((l) => !have.includes(l))) {
+      problems.push({ file: first.file, line: 1, key: "templates.problem.missingLang", params: { id: first.id, lang, have: have.join(", ") } });
+    }
     for (const other of rest) {
       const difference = variableDifference(first, other);
       if (difference === undefined) continue;

@@ -110,7 +110,7 @@ describe("opening", () => {
     const { home: other, cleanup: done } = await initHome("Praxis Schlüssel");
     try {
       expect((await runCli(["client", "add", "k1"], { home: other })).code).toBe(0);
-      const sealed = await runCli(["--json", "seal", join(work, "a.txt"), "--to", "k1"], { home: other });
+      const sealed = await runCli(["--json", "seal", join(work, "a.txt"), "--to", "k1"], { home: other, cwd: work });
       expect(sealed.code, sealed.stderr).toBe(0);
       await writeFile(join(other, "clients.age"), "not an age file");
       expect((await runCli(["client", "list"], { home: other })).code).not.toBe(0);
@@ -316,14 +316,14 @@ describe("Ctrl-C leaves nothing behind", () => {
     await truncate(big, 400 * 1024 * 1024); // sparse: quick to make, slow enough to interrupt
   });
 
-  it("while sealing: no partial bundle in the outbox", async () => {
-    const outbox = join(home, "outbox");
-    const before = await readdir(outbox);
-    const r = await interrupt(["seal", big, "--to", "k042"], work, async () => (await readdir(outbox)).some((n) => n.endsWith(".partial")));
+  it("while sealing: no partial bundle in the folder it writes to (the current one), nothing in the outbox", async () => {
+    const before = await readdir(work);
+    const r = await interrupt(["seal", big, "--to", "k042"], work, async () => (await readdir(work)).some((n) => n.endsWith(".partial")));
     expect(r.interrupted, "finished before it could be interrupted").toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr.trim()).toBe("Interrupted.");
-    expect(await readdir(outbox)).toEqual(before);
+    expect(await readdir(work)).toEqual(before);
+    expect(await readdir(join(home, "outbox"))).toEqual([]);
   });
 
   it("large input refused before its payload: a wrong passphrase ends the command at once", async () => {

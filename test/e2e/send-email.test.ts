@@ -30,7 +30,7 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("nachklang send throug
     for (const args of [
       ["channels", "add", "email", "--host", "127.0.0.1", "--port", String(smtp.port), "--user", SMTP_USER, "--password-file", passwordFile, "--from", `Praxis Test <${SMTP_USER}>`],
       ["client", "add", "wren5", "--lang", "de", "--email", "klient@example.org", "--channel", "email"],
-      ["client", "passphrase", "wren5", "--passphrase-file", viewerFile],
+      ["client", "passphrase", "wren5", "--viewer-passphrase-file", viewerFile],
       ["consent", "record", "wren5", "--channel", "email"],
     ]) {
       const result = await runCli(args, { home });

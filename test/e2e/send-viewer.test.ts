@@ -5,6 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { FIXTURES, initHome, runCli, writeText } from "../helpers/cli.js";
 
 describe("send with a folder channel that writes the viewer", () => {
@@ -19,7 +20,7 @@ describe("send with a folder channel that writes the viewer", () => {
     for (const args of [
       ["channels", "add", "folder", "--name", "mappe", "--path", folder, "--viewer"],
       ["client", "add", "quokka42", "--lang", "de"],
-      ["client", "passphrase", "quokka42", "--passphrase-file", passphrase],
+      ["client", "passphrase", "quokka42", "--viewer-passphrase-file", passphrase],
       ["consent", "record", "quokka42", "--channel", "folder"],
     ]) {
       const result = await runCli(args, { home });
@@ -52,10 +53,23 @@ describe("send with a folder channel that writes the viewer", () => {
     const files = (await readdir(plain)).sort();
     expect(files.map((f) => f.replace(/^[0-9a-z]{26}/, "ID"))).toEqual(["ID.age", "ID.html"]);
 
-    // Without --viewer the same folder gets the bundle only.
-    const again = await runCli(["send", "quokka42", "--note", "Ohne Ansicht.", "--channel", "plain", "--now", "--yes"], { home });
-    expect(again.code, again.stderr).toBe(0);
-    expect((await readdir(plain)).filter((f) => f.endsWith(".html"))).toHaveLength(1);
+    // Without --viewer quokka42 (no age key of their own) could not open what the folder gets:
+    // refused before anything is processed, the fixes named.
+    const refused = await runCli(["send", "quokka42", "--note", "Ohne Ansicht.", "--channel", "plain", "--now", "--yes"], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe(
+      "quokka42 could not open the follow-up sent via 'plain': the client has no age key and there is no offline viewer. Please use --viewer (passphrase from 'nachklang client passphrase quokka42 --generate'), set the channel up with --viewer, or add the client with their age key (--age-recipient).",
+    );
+    expect(await readdir(plain)).toHaveLength(2);
+    expect(await readdir(join(home, "outbox"))).toEqual([]);
+
+    // A client with an age key of their own gets the bundle alone.
+    const recipient = await identityToRecipient(generateIdentity());
+    expect((await runCli(["client", "add", "wombat7", "--lang", "de", "--age-recipient", recipient], { home })).code).toBe(0);
+    expect((await runCli(["consent", "record", "wombat7", "--channel", "folder"], { home })).code).toBe(0);
+    const keyed = await runCli(["send", "wombat7", "--note", "Ohne Ansicht.", "--channel", "plain", "--now", "--yes"], { home });
+    expect(keyed.code, keyed.stderr).toBe(0);
+    expect((await readdir(plain)).map((f) => f.replace(/^[0-9a-z]{26}/, "ID")).sort()).toEqual(["ID.age", "ID.age", "ID.html"]);
   });
 
   it("refuses --viewer for a client without a viewer passphrase, naming the client", async () => {

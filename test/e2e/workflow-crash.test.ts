@@ -3,6 +3,7 @@
  * Afterwards every follow-up exists exactly once in the hand-off folder and the ledger agrees.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { spawn } from "node:child_process";
 import { cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -51,7 +52,8 @@ beforeAll(async () => {
   cleanups.push(t.cleanup);
   await mkdir(join(scratch, "tmp"));
   for (const alias of CLIENTS) {
-    const add = await runCli(["client", "add", alias, "--lang", "de"], { home: template });
+    // An age key of their own: the folder channel hands over the sealed bundle.
+    const add = await runCli(["client", "add", alias, "--lang", "de", "--age-recipient", await identityToRecipient(generateIdentity())], { home: template });
     expect(add.code, add.stderr).toBe(0);
     const consent = await runCli(["consent", "record", alias, "--channel", "folder"], { home: template });
     expect(consent.code, consent.stderr).toBe(0);

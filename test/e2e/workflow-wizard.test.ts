@@ -3,6 +3,7 @@
  * with the keyboard alone: a complete follow-up, and Ctrl-C leaving nothing behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
@@ -58,7 +59,8 @@ beforeAll(async () => {
   ({ home, cleanup } = await initHome());
   for (const args of [
     ["client", "add", "k001", "--lang", "de"],
-    ["client", "add", "k777", "--lang", "en"],
+    // An age key of their own: the folder channel hands over the sealed bundle.
+    ["client", "add", "k777", "--lang", "en", "--age-recipient", await identityToRecipient(generateIdentity())],
     ["consent", "record", "k777", "--channel", "folder"],
   ]) {
     const r = await runCli(args, { home });
@@ -90,6 +92,26 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     expect(t.text).toMatch(/Follow-up for k777 delivered via folder/);
     expect(t.text).toContain("Quote: The path is made by walking.");
     expect((await readdir(join(home, "handoff"))).filter((f) => f.endsWith(".age"))).toHaveLength(1);
+  }, 120_000);
+
+  it("speaks the practice's language throughout, inquirer's hints included, whatever the client's", async () => {
+    const t = new Terminal(["new", "--lang", "de"]);
+    await t.expect("Für wen?", "zzz");
+    await t.expect("keine Treffer", "\x15k77");
+    await t.expect("k777", ENTER);
+    await t.expect("Foto (Pfad", ENTER);
+    // Any existing file passes the path check; the wizard is interrupted before anything is processed.
+    await t.expect("Audio (Pfad", join(ROOT, "package.json") + ENTER);
+    await t.expect("Titel der Aufnahme (optional)", ENTER);
+    await t.expect("Audio (Pfad", ENTER);
+    await t.expect("übernehmen", ENTER); // the homework list's help line; "(keine)"
+    await t.expect("Impuls hinzufügen?", ENTER);
+    await t.expect("(J/n)", "j" + ENTER);
+    await t.expect("Eingabetaste öffnet den Editor.", ENTER);
+    await t.expect("Nächster Termin", "\x03");
+    expect(await t.done).not.toBe(0);
+    expect(t.text).toContain("Abgebrochen.");
+    for (const english of ["Press", "enter", "Y/n", "navigate", "select", "No results", "Caption", "Bildunterschrift"]) expect(t.text).not.toContain(english);
   }, 120_000);
 
   it("Ctrl-C at a step leaves nothing behind", async () => {

@@ -4,6 +4,7 @@
  * weekend, a daylight-saving change and holidays, batch validation, re-runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { spawnSync } from "node:child_process";
 import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -51,8 +52,9 @@ beforeAll(async () => {
   template = init.home;
   cleanupTemplate = init.cleanup;
   ({ dir: scratch, cleanup: cleanupScratch } = await tempDir());
-  await ok(["client", "add", "k001", "--lang", "de"], template);
-  await ok(["client", "add", "k002", "--lang", "en"], template);
+  // Age keys of their own: the folder channel hands over the sealed bundle.
+  await ok(["client", "add", "k001", "--lang", "de", "--age-recipient", await identityToRecipient(generateIdentity())], template);
+  await ok(["client", "add", "k002", "--lang", "en", "--age-recipient", await identityToRecipient(generateIdentity())], template);
   await ok(["consent", "record", "k001", "--channel", "folder", "--date", "2026-11-01"], template);
 });
 afterAll(async () => {

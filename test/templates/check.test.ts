@@ -35,8 +35,9 @@ const header = (id: string, lang: string, variables: string[] = []) => [
   "---",
 ];
 
+/** Check one folder; these repositories are in one language (the languages are checked below). */
 async function check(dir: string, limits = registryLimits()): Promise<CheckReport> {
-  return checkLibrary(await loadTemplateDirs([dir]), { limits });
+  return checkLibrary(await loadTemplateDirs([dir]), { limits, langs: [] });
 }
 
 /** The problems as `relative/file:line key` for easy assertions. */
@@ -172,6 +173,32 @@ describe("templates check", () => {
   });
 });
 
+describe("templates check: every language of the practice", () => {
+  it("reports a template that exists in one language only, at its file; --lang narrows the languages", async () => {
+    const dir = await repo({
+      "en/evening-note.md": [...header("evening-note", "en"), "Good evening."],
+      "de/a.md": [...header("a", "de"), "Hallo."],
+      "en/a.md": [...header("a", "en"), "Hello."],
+    });
+    const library = await loadTemplateDirs([dir]);
+    const report = await checkLibrary(library);
+    expect(where(report, dir)).toEqual(["en/evening-note.md:1 templates.problem.missingLang"]);
+    expect(report.problems[0]?.params).toEqual({ id: "evening-note", lang: "de", have: "en" });
+    expect(problemLines(report, "de", dir)[0]).toBe(
+      "en/evening-note.md:1: Vorlage „evening-note“ gibt es auf en, aber nicht auf de; Klient:innen mit Sprache de bekommen sie nicht (übersetzen, oder „templates check --lang en“, wenn die Praxis nur en schreibt)",
+    );
+    expect((await checkLibrary(library, { langs: ["en"] })).problems).toEqual([]);
+    expect(where(await checkLibrary(library, { langs: ["de"] }), dir)).toEqual(["en/evening-note.md:1 templates.problem.missingLang"]);
+  });
+
+  it("looks at the templates in effect: a home template in one language beside a built-in in the other is complete", async () => {
+    const home = await repo({ "de/values.md": [...header("values", "de"), "Meine Werte."], "de/only-here.md": [...header("only-here", "de"), "Nur hier."] });
+    const report = await checkLibrary(await loadTemplateLibrary({ homeTemplates: home }));
+    const missingLang = report.problems.filter((p) => p.key === "templates.problem.missingLang");
+    expect(missingLang.map((p) => [p.params.id, p.params.lang])).toEqual([["only-here", "en"]]);
+  });
+});
+
 describe("docs/templates.md", () => {
   it("its example template passes check and renders as documented", async () => {
     const { readFile } = await import("node:fs/promises");
@@ -182,7 +209,8 @@ describe("docs/templates.md", () => {
     if (example === undefined) throw new Error("no example in docs/templates.md");
     const dir = await repo({ "de/appointment-reminder.md": example.trimEnd().split("\n") });
     const library = await loadTemplateDirs([dir]);
-    expect((await checkLibrary(library, { limits: [{ type: "threema", textLimitBytes: 3500 }] })).problems).toEqual([]);
+    // The example is the German half of a pair: checked for German alone.
+    expect((await checkLibrary(library, { limits: [{ type: "threema", textLimitBytes: 3500 }], langs: ["de"] })).problems).toEqual([]);
     const rendered = await renderTemplate(library.get("appointment-reminder", "de"), { date: "2026-12-03", time: "16:00" });
     expect(rendered.text).toContain("3. Dezember 2026, 16:00 Uhr");
   });

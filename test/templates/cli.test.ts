@@ -75,35 +75,42 @@ describe("nachklang templates (real CLI)", () => {
     await writeFile(join(repo, "README.md"), "# My templates\n");
     await writeFile(join(repo, "en", "a.md"), "---\nid: a\nkind: impulse\nlang: en\ntitle: A\ndescription: A\n---\nHello {{ who }}\n{% if %}\n");
     await writeFile(join(repo, "en", "b.md"), "---\nid: b\nkind: impulse\nlang: en\ntitle: B\ndescription: B\n---\nHi {{ nobody }}\n");
-    const text = await runCli(["templates", "check", "."], { home, cwd: repo });
+    // An English-only repository: checked for English (the languages are checked below).
+    const text = await runCli(["templates", "check", ".", "--lang", "en"], { home, cwd: repo });
     expect(text.code).toBe(2);
     expect(text.stdout).toContain("en/a.md:9: Liquid syntax error");
     expect(text.stdout).toContain("en/b.md:8: unknown variable 'nobody'");
     expect(text.stderr).toContain("2 templates checked, 2 problems.");
 
-    const json = await runCli(["templates", "check", repo, "--format", "json"], { home, cwd: repo });
+    const json = await runCli(["templates", "check", repo, "--format", "json", "--lang", "en"], { home, cwd: repo });
     expect(json.code).toBe(2);
     const parsed = JSON.parse(json.stdout) as { ok: boolean; problems: { file: string; line: number; code: string }[] };
     expect(parsed.ok).toBe(false);
     expect(parsed.problems.map((p) => `${p.file}:${p.line}`)).toEqual(["en/a.md:9", "en/b.md:8"]);
 
-    const junit = await runCli(["templates", "check", repo, "--format", "junit"], { home, cwd: repo });
+    const junit = await runCli(["templates", "check", repo, "--format", "junit", "--lang", "en"], { home, cwd: repo });
     expect(junit.code).toBe(2);
     expect(junit.stdout).toMatch(/^<\?xml/);
     expect(junit.stdout).toContain('failures="2"');
   });
 
-  it("writes a skeleton with `new` that passes check, and never overwrites", async () => {
+  it("writes a skeleton with `new` that passes check once it exists in both languages, and never overwrites", async () => {
     const repo = join(dir, "fresh");
     const created = await runCli(["templates", "new", "evening-walk", "--kind", "homework", "--lang", "de", "--templates", repo], { home });
     expect(created.code).toBe(0);
     const file = join(repo, "de", "evening-walk.md");
     expect(await readFile(file, "utf8")).toMatch(/^---\nid: evening-walk\nkind: homework\nlang: de\n/);
+    const half = await runCli(["templates", "check", repo], { home });
+    expect(half.code).toBe(2);
+    expect(half.stdout).toContain("de/evening-walk.md:1: template 'evening-walk' exists in de but not in en");
+    expect((await runCli(["templates", "check", repo, "--lang", "de"], { home })).code).toBe(0);
+    expect((await runCli(["templates", "new", "evening-walk", "--kind", "homework", "--lang", "en", "--templates", repo], { home })).code).toBe(0);
     const check = await runCli(["templates", "check", repo], { home });
-    expect(check.code).toBe(0);
+    expect(check.code, check.stdout).toBe(0);
     const again = await runCli(["templates", "new", "evening-walk", "--kind", "homework", "--lang", "de", "--templates", repo], { home });
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("existiert bereits");
+    // --lang names the template's language; the message is in the practice's (English here).
+    expect(again.stderr).toContain("already exists");
     const badId = await runCli(["templates", "new", "Evening Walk", "--kind", "homework"], { home });
     expect(badId.code).toBe(2);
   });

@@ -39,13 +39,13 @@ describe.skipIf(missing("chromium") || missingFixture("tiny.jpg", "exercise.mp3"
     await cleanupHome?.();
   });
 
-  it("asks for exactly one of --generate and --passphrase-file", async () => {
+  it("asks for exactly one of --generate and --viewer-passphrase-file", async () => {
     const none = await runCli(["client", "passphrase", "k042"], { home });
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain("either --passphrase-file FILE or --generate");
+    expect(none.stderr).toContain("exactly one of --viewer-passphrase-file FILE and --generate");
     const short = join(dir, "short.txt");
     await writeFile(short, "kurz\n");
-    const r = await runCli(["client", "passphrase", "k042", "--passphrase-file", short], { home });
+    const r = await runCli(["client", "passphrase", "k042", "--viewer-passphrase-file", short], { home });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("too short");
     expect((await runCli(["client", "passphrase", "nobody", "--generate"], { home })).code).toBe(2);
@@ -96,7 +96,7 @@ describe.skipIf(missing("chromium") || missingFixture("tiny.jpg", "exercise.mp3"
     const file = join(dir, "agreed.txt");
     await writeFile(file, "Sommer am See 2026\n");
     const out = join(dir, "agreed.html");
-    const r = await runCli(["viewer", bundle, "--out", out, "--passphrase-file", file], { home });
+    const r = await runCli(["viewer", bundle, "--out", out, "--viewer-passphrase-file", file], { home });
     expect(r.code, r.stderr).toBe(0);
     const v = await openViewer(browser, out);
     try {

@@ -24,7 +24,6 @@ interface BatchOptions {
   now?: boolean;
   /** False with --no-cache. */
   cache?: boolean;
-  passphraseFile?: string;
 }
 
 type EntryResult =
@@ -108,7 +107,7 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
   }
 
   let tick: (s: Stage) => void = () => undefined;
-  const { wf } = await openCliWorkflow(ctx, o.passphraseFile, {
+  const { wf } = await openCliWorkflow(ctx, {
     cacheMedia: o.cache !== false,
     onStage: (stage, state) => {
       if (state === "done") tick(stage);

@@ -2,11 +2,11 @@ import { readFile } from "node:fs/promises";
 import { ExitCode, UserError } from "../../errors.js";
 import type { HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
-import { requireChannelType } from "../../channels/registry.js";
+import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 
-type Options = Record<string, unknown> & { name?: string; passphraseFile?: string };
+type Options = Record<string, unknown> & { name?: string };
 
 async function readSecretFile(file: string): Promise<string> {
   let text: string;
@@ -23,6 +23,7 @@ async function readSecretFile(file: string): Promise<string> {
 export async function add(ctx: CliContext, type: string, opts: Options): Promise<void> {
   const channelType = requireChannelType(type);
   const name = opts.name ?? type;
+  requireNewChannelName(name, type);
   const channels = ctx.config.get("channels") ?? {};
   if (Object.hasOwn(channels, name)) throw new UserError(ExitCode.usage, "channel.exists", { name });
   const { settings, secretFiles } = channelType.configure(opts);
@@ -33,7 +34,7 @@ export async function add(ctx: CliContext, type: string, opts: Options): Promise
   if (missing.length > 0) throw new UserError(ExitCode.usage, "channel.missingSecret", { name, secret: missing.join(", ") });
   if (secrets.length > 0) {
     const values = await Promise.all(secrets.map(async ([secret, file]) => [secret, await readSecretFile(file)] as const));
-    const practice = await unlockPractice(ctx, opts.passphraseFile);
+    const practice = await unlockPractice(ctx);
     for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
   }
   ctx.config.set("channels", { ...channels, [name]: config });
@@ -41,13 +42,13 @@ export async function add(ctx: CliContext, type: string, opts: Options): Promise
   ctx.out.result({ name, type, settings: channelType.describe(settings) });
 }
 
-export async function remove(ctx: CliContext, name: string, opts: Options): Promise<void> {
+export async function remove(ctx: CliContext, name: string): Promise<void> {
   const channels = { ...(ctx.config.get("channels") ?? {}) };
   const config = channels[name];
   if (config === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
   const type = requireChannelType(config.type);
   if (type.secrets.length > 0) {
-    const practice = await unlockPractice(ctx, opts.passphraseFile);
+    const practice = await unlockPractice(ctx);
     for (const secret of type.secrets) await practice.setSecret(secretKey(name, secret), undefined);
   }
   delete channels[name];
@@ -57,13 +58,13 @@ export async function remove(ctx: CliContext, name: string, opts: Options): Prom
 }
 
 /** Secrets for building channels: unlock only when a channel needs them. */
-async function secretsFor(ctx: CliContext, names: readonly string[], passphraseFile?: string): Promise<Readonly<Record<string, string>> | undefined> {
+async function secretsFor(ctx: CliContext, names: readonly string[]): Promise<Readonly<Record<string, string>> | undefined> {
   const all = configuredChannels(ctx.config.get("channels"));
   const needs = names.some((n) => {
     const c = all[n];
     return c !== undefined && requireChannelType(c.type).secrets.length > 0;
   });
-  return needs ? (await unlockPractice(ctx, passphraseFile)).keyring.secrets : undefined;
+  return needs ? (await unlockPractice(ctx)).keyring.secrets : undefined;
 }
 
 function printHealth(ctx: CliContext, name: string, report: HealthReport): void {
@@ -71,10 +72,10 @@ function printHealth(ctx: CliContext, name: string, report: HealthReport): void 
   for (const line of report.lines) ctx.out.line(`  ${line.ok ? "✓" : "✗"} ${ctx.out.text(line.key, line.params)}`);
 }
 
-export async function list(ctx: CliContext, opts: Options): Promise<void> {
+export async function list(ctx: CliContext): Promise<void> {
   const all = configuredChannels(ctx.config.get("channels"));
   const names = Object.keys(all);
-  const secrets = await secretsFor(ctx, names, opts.passphraseFile);
+  const secrets = await secretsFor(ctx, names);
   const rows = [];
   for (const name of names) {
     const config = all[name]!;
@@ -88,8 +89,8 @@ export async function list(ctx: CliContext, opts: Options): Promise<void> {
   ctx.out.result(rows);
 }
 
-export async function test(ctx: CliContext, name: string, opts: Options): Promise<void> {
-  const secrets = await secretsFor(ctx, [name], opts.passphraseFile);
+export async function test(ctx: CliContext, name: string): Promise<void> {
+  const secrets = await secretsFor(ctx, [name]);
   const channel = createChannel(name, { home: ctx.home.root, channels: ctx.config.get("channels"), ...(secrets ? { secrets } : {}) });
   const report = await channel.check();
   printHealth(ctx, name, report);

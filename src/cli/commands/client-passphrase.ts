@@ -1,22 +1,23 @@
 /**
- * `nachklang client passphrase ALIAS --generate | --passphrase-file FILE`: the passphrase for the
- * client's offline viewers, kept in the (encrypted) client record. A generated one is shown once.
+ * `nachklang client passphrase ALIAS --generate | --viewer-passphrase-file FILE`: the passphrase
+ * for the client's offline viewers, kept in the (encrypted) client record. A generated one is
+ * shown once. The keyring passphrase is never accepted as a client's viewer passphrase.
  */
 import { ExitCode, UserError } from "../../errors.js";
 import { canonicalPassphrase, generateViewerPassphrase, passphraseEntropyBits } from "../../viewer/passphrase.js";
 import { readViewerPassphrase, type CliContext } from "../context.js";
-import { unlockPractice } from "../practice.js";
+import { refuseKeyringPassphraseAsViewer, unlockPractice } from "../practice.js";
 
 interface PassphraseOptions {
-  passphraseFile?: string;
+  viewerPassphraseFile?: string;
   generate?: boolean;
-  keyringPassphraseFile?: string;
 }
 
 export async function passphrase(ctx: CliContext, alias: string, opts: PassphraseOptions): Promise<void> {
-  if ((opts.passphraseFile !== undefined) === (opts.generate === true)) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
-  const agreed = opts.passphraseFile !== undefined ? await readViewerPassphrase(ctx, opts.passphraseFile) : undefined;
-  const practice = await unlockPractice(ctx, opts.keyringPassphraseFile);
+  if ((opts.viewerPassphraseFile !== undefined) === (opts.generate === true)) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
+  const agreed = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile) : undefined;
+  const practice = await unlockPractice(ctx);
+  if (agreed !== undefined && opts.viewerPassphraseFile !== undefined) refuseKeyringPassphraseAsViewer(practice, agreed, opts.viewerPassphraseFile);
   const record = practice.clients.require(alias);
   const value = agreed ?? generateViewerPassphrase();
   await practice.clients.put({ ...record, viewerPassphrase: canonicalPassphrase(value) });

@@ -1,9 +1,12 @@
 import { isValidRecipient } from "../../age/index.js";
+import { configuredChannels } from "../../channels/factory.js";
+import { requireChannelName } from "../../channels/registry.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, clientSchema, type ClientRecord } from "../../practice/clients.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
+import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
 
 interface AddOptions {
   name?: string;
@@ -13,7 +16,6 @@ interface AddOptions {
   email?: string;
   ageRecipient?: string;
   channel?: string;
-  passphraseFile?: string;
 }
 
 export async function add(ctx: CliContext, alias: string, opts: AddOptions): Promise<void> {
@@ -21,13 +23,15 @@ export async function add(ctx: CliContext, alias: string, opts: AddOptions): Pro
   if (opts.ageRecipient !== undefined && !(await isValidRecipient(opts.ageRecipient))) {
     throw new UserError(ExitCode.usage, "client.badAgeRecipient", { alias });
   }
-  const practice = await unlockPractice(ctx, opts.passphraseFile);
+  // The same check as at send time, so that a channel that can never work is refused now.
+  if (opts.channel !== undefined) requireChannelName(opts.channel, Object.keys(configuredChannels(ctx.settings.channels)));
+  const practice = await unlockPractice(ctx);
   if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
   const configured = ctx.config.get("lang");
   const record = {
     alias,
-    // --lang is a global option: commander hands it to the program, not to the subcommand.
-    lang: isLang(opts.lang) ? opts.lang : (ctx.explicitLang ?? (isLang(configured) ? configured : ctx.lang)),
+    // --lang here is the client's language (program.ts hands it over); default: the practice's.
+    lang: isLang(opts.lang) ? opts.lang : isLang(configured) ? configured : ctx.lang,
     ...(opts.name !== undefined ? { name: opts.name } : {}),
     ...(opts.threema !== undefined ? { threema: opts.threema.toUpperCase() } : {}),
     ...(opts.phone !== undefined ? { phone: opts.phone.replace(/[\s/-]/g, "") } : {}),
@@ -61,8 +65,8 @@ function summary(c: ClientRecord): Record<string, unknown> {
   };
 }
 
-export async function list(ctx: CliContext, opts: { passphraseFile?: string }): Promise<void> {
-  const practice = await unlockPractice(ctx, opts.passphraseFile);
+export async function list(ctx: CliContext): Promise<void> {
+  const practice = await unlockPractice(ctx);
   const clients = practice.clients.list();
   if (clients.length === 0) ctx.out.say("client.none");
   for (const c of clients) {
@@ -72,8 +76,8 @@ export async function list(ctx: CliContext, opts: { passphraseFile?: string }): 
   ctx.out.result(clients.map(summary));
 }
 
-export async function show(ctx: CliContext, alias: string, opts: { passphraseFile?: string }): Promise<void> {
-  const practice = await unlockPractice(ctx, opts.passphraseFile);
+export async function show(ctx: CliContext, alias: string): Promise<void> {
+  const practice = await unlockPractice(ctx);
   const c = practice.clients.require(alias);
   const fields: [string, string | undefined][] = [
     ["alias", c.alias],
@@ -92,9 +96,20 @@ export async function show(ctx: CliContext, alias: string, opts: { passphraseFil
   ctx.out.result({ ...summary(c), name: c.name ?? null, consents: c.consents });
 }
 
-export async function remove(ctx: CliContext, alias: string, opts: { passphraseFile?: string }): Promise<void> {
-  const practice = await unlockPractice(ctx, opts.passphraseFile);
+/**
+ * Remove a client. Follow-ups still waiting for them would fail at every later flush (their
+ * client is gone): without `--force` the removal is refused (exit 2); with it they are
+ * cancelled in the ledger and deleted from the outbox first.
+ */
+export async function remove(ctx: CliContext, alias: string, opts: { force?: boolean }): Promise<void> {
+  const { practice, wf } = await openCliWorkflow(ctx);
+  practice.clients.require(alias);
+  const tag = wf.tagger(alias);
+  const waiting = (await waitingFollowUps(wf)).filter((s) => s.client === tag);
+  if (waiting.length > 0 && opts.force !== true) throw new UserError(ExitCode.usage, "client.hasWaiting", { alias, count: waiting.length });
+  for (const s of waiting) await cancelWaiting(ctx, wf, s, s.bundle ?? s.key);
   await practice.clients.remove(alias);
-  ctx.out.say("client.removed", { alias });
-  ctx.out.result({ removed: alias });
+  if (waiting.length > 0) ctx.out.say("client.removedCancelled", { alias, count: waiting.length });
+  else ctx.out.say("client.removed", { alias });
+  ctx.out.result({ removed: alias, cancelled: waiting.map((s) => s.bundle ?? s.key) });
 }

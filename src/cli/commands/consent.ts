@@ -10,7 +10,6 @@ interface ConsentOptions {
   channel: string;
   date?: string;
   infoVersion?: string;
-  passphraseFile?: string;
 }
 
 function today(): string {
@@ -20,7 +19,7 @@ function today(): string {
 export async function record(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
   requireChannelType(o.channel);
   const date = checkDay(o.date ?? today());
-  const practice = await unlockPractice(ctx, o.passphraseFile);
+  const practice = await unlockPractice(ctx);
   const client = practice.clients.require(alias);
   const version = o.infoVersion ?? "1";
   await practice.clients.put(withConsent(client, o.channel, date, version));
@@ -29,16 +28,18 @@ export async function record(ctx: CliContext, alias: string, o: ConsentOptions):
 }
 
 export async function withdraw(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
+  // A misspelt type would withdraw nothing while the practitioner believes it withdrawn.
+  requireChannelType(o.channel);
   const date = checkDay(o.date ?? today());
-  const practice = await unlockPractice(ctx, o.passphraseFile);
+  const practice = await unlockPractice(ctx);
   const client = practice.clients.require(alias);
   await practice.clients.put(withConsentWithdrawn(client, o.channel, date));
   ctx.out.say("consent.withdrawn", { alias, channel: o.channel, date });
   ctx.out.result({ alias, channel: o.channel, withdrawn: date });
 }
 
-export async function show(ctx: CliContext, alias: string, o: { passphraseFile?: string }): Promise<void> {
-  const practice = await unlockPractice(ctx, o.passphraseFile);
+export async function show(ctx: CliContext, alias: string): Promise<void> {
+  const practice = await unlockPractice(ctx);
   const client = practice.clients.require(alias);
   if (client.consents.length === 0) ctx.out.say("consent.showNone", { alias });
   for (const c of client.consents) {

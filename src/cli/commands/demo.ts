@@ -60,7 +60,7 @@ export async function run(ctx: CliContext, opts: { out: string }): Promise<void>
     const passphraseFile = join(tmp, "passphrase");
     await writeFile(passphraseFile, passphrase, { mode: 0o600 });
     const keyring = await createKeyring(home.keyring, passphrase);
-    const inner = createContext({ home: home.root, lang, json: ctx.json });
+    const inner = createContext({ home: home.root, lang, json: ctx.json, passphraseFile });
     // In --json mode the demo prints one result of its own, not send's.
     const demoCtx: CliContext = ctx.json ? { ...inner, out: { ...inner.out, result: () => undefined } } : inner;
     demoCtx.config.set("practice", {
@@ -95,7 +95,6 @@ export async function run(ctx: CliContext, opts: { out: string }): Promise<void>
       channel: "demo",
       now: true,
       yes: true,
-      passphraseFile,
     });
     if (process.exitCode !== undefined && process.exitCode !== 0) throw new UserError(ExitCode.failure, "demo.failed");
 

@@ -10,7 +10,7 @@ import { ClientRegistry } from "../../practice/clients.js";
 import { keyringWorkFactor, type Keyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
 import { countAbandonedPlaces, stagingListDir } from "../../practice/staging.js";
-import { readPassphrase, type CliContext } from "../context.js";
+import { readKeyringPassphrase, type CliContext } from "../context.js";
 import { unlockKeyringOnly } from "../practice.js";
 
 interface Finding {
@@ -56,7 +56,7 @@ function damage(ctx: CliContext, error: unknown): Finding {
  * --passphrase-file or NACHKLANG_PASSPHRASE also its integrity), client registry, ledger. Never
  * prompts: without a passphrase the encrypted files are checked as far as their headers go.
  */
-async function homeFileFindings(ctx: CliContext, passphraseFile: string | undefined): Promise<Finding[]> {
+async function homeFileFindings(ctx: CliContext): Promise<Finding[]> {
   const findings: Finding[] = [];
   const configFile = join(ctx.home.root, "config.json");
   if (ctx.configDamage !== undefined) findings.push(damage(ctx, ctx.configDamage));
@@ -73,11 +73,11 @@ async function homeFileFindings(ctx: CliContext, passphraseFile: string | undefi
   else if (logN < DEFAULT_SCRYPT_LOG_N) findings.push({ ok: false, key: "doctor.keyringWeak", params: { file, logN } });
   else findings.push({ ok: true, key: "doctor.keyringStrong", params: { file, logN } });
 
-  const passphrase = passphraseFile !== undefined || (process.env.NACHKLANG_PASSPHRASE ?? "") !== "" ? await readPassphrase(ctx, passphraseFile) : undefined;
+  const passphrase = ctx.passphraseFile !== undefined || (process.env.NACHKLANG_PASSPHRASE ?? "") !== "" ? await readKeyringPassphrase(ctx) : undefined;
   let keyring: Keyring | undefined;
   if (passphrase !== undefined && logN !== undefined) {
     try {
-      keyring = await unlockKeyringOnly(ctx, undefined, passphrase);
+      keyring = await unlockKeyringOnly(ctx, passphrase);
       findings.push({ ok: true, key: "doctor.keyringUnlocked", params: { file } });
     } catch (error) {
       findings.push(damage(ctx, error));
@@ -111,7 +111,7 @@ async function homeFileFindings(ctx: CliContext, passphraseFile: string | undefi
   return findings;
 }
 
-export async function run(ctx: CliContext, opts: { passphraseFile?: string } = {}): Promise<void> {
+export async function run(ctx: CliContext): Promise<void> {
   const findings: Finding[] = [nodeFinding()];
   const root = ctx.home.root;
   if (!(await exists(root))) {
@@ -123,7 +123,7 @@ export async function run(ctx: CliContext, opts: { passphraseFile?: string } = {
         ? { ok: true, key: "doctor.homeOk", params: { home: root } }
         : { ok: false, key: "doctor.homeLoose", params: { home: root, count: loose.length, example: loose[0]! } },
     );
-    findings.push(...(await homeFileFindings(ctx, opts.passphraseFile)));
+    findings.push(...(await homeFileFindings(ctx)));
   }
   for (const [tool, args] of [
     ["age", ["--version"]],

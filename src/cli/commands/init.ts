@@ -3,12 +3,12 @@ import { isLang } from "../../messages/index.js";
 import { encodePublicKey } from "../../bundle/signature.js";
 import { createKeyring } from "../../practice/keyring.js";
 import { ensurePrivateDir, exists } from "../../files.js";
-import { readPassphrase, type CliContext } from "../context.js";
+import { readKeyringPassphrase, type CliContext } from "../context.js";
 
-export async function run(ctx: CliContext, opts: { name?: string; lang?: string; passphraseFile?: string; postQuantum?: boolean }): Promise<void> {
+export async function run(ctx: CliContext, opts: { name?: string; lang?: string; postQuantum?: boolean }): Promise<void> {
   if (await exists(ctx.home.keyring)) throw new UserError(ExitCode.usage, "practice.exists", { file: ctx.home.keyring });
   await ensurePrivateDir(ctx.home.root);
-  const passphrase = await readPassphrase(ctx, opts.passphraseFile, true);
+  const passphrase = await readKeyringPassphrase(ctx, true);
   const keyring = await createKeyring(ctx.home.keyring, passphrase, { postQuantum: opts.postQuantum === true });
   const minisignPublicKey = encodePublicKey(keyring.signing).split("\n")[1]!;
   ctx.config.set("practice", {

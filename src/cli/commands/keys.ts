@@ -3,7 +3,7 @@ import { ExitCode, UserError } from "../../errors.js";
 import { formatFingerprint, parsePublicKey, signerFingerprint } from "../../bundle/signature.js";
 import { saveKeyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
-import { readPassphrase, type CliContext } from "../context.js";
+import { readKeyringPassphrase, type CliContext } from "../context.js";
 import { minisignPublicKeyFile, practicePublic, unlockKeyringOnly } from "../practice.js";
 
 export async function show(ctx: CliContext): Promise<void> {
@@ -17,15 +17,15 @@ export async function show(ctx: CliContext): Promise<void> {
 }
 
 /** Encrypt the keyring again at the default work factor, whatever the test-only setting says. */
-export async function strengthen(ctx: CliContext, opts: { passphraseFile?: string }): Promise<void> {
-  const passphrase = await readPassphrase(ctx, opts.passphraseFile);
-  const keyring = await unlockKeyringOnly(ctx, undefined, passphrase);
+export async function strengthen(ctx: CliContext): Promise<void> {
+  const passphrase = await readKeyringPassphrase(ctx);
+  const keyring = await unlockKeyringOnly(ctx, passphrase);
   await saveKeyring(ctx.home.keyring, passphrase, keyring, DEFAULT_SCRYPT_LOG_N);
   ctx.out.say("keys.strengthened", { file: ctx.home.keyring, logN: DEFAULT_SCRYPT_LOG_N });
   ctx.out.result({ file: ctx.home.keyring, logN: DEFAULT_SCRYPT_LOG_N });
 }
 
-export async function exportKeys(ctx: CliContext, opts: { identity?: string; minisign?: string; passphraseFile?: string }): Promise<void> {
+export async function exportKeys(ctx: CliContext, opts: { identity?: string; minisign?: string }): Promise<void> {
   if (opts.identity === undefined && opts.minisign === undefined) throw new UserError(ExitCode.usage, "keys.exportWhat");
   const written: string[] = [];
   if (opts.minisign !== undefined) {
@@ -35,7 +35,7 @@ export async function exportKeys(ctx: CliContext, opts: { identity?: string; min
     ctx.out.say("keys.exportedMinisign", { file: opts.minisign });
   }
   if (opts.identity !== undefined) {
-    const keyring = await unlockKeyringOnly(ctx, opts.passphraseFile);
+    const keyring = await unlockKeyringOnly(ctx);
     const text = `# nachklang practice identity (age X25519); keep it secret\n# public key: ${keyring.ageRecipient}\n${keyring.ageIdentity}\n`;
     await writePrivateFile(opts.identity, text, { exclusive: true });
     written.push(opts.identity);

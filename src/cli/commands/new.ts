@@ -11,7 +11,7 @@ import { IMPULSE_KINDS, type FollowUpDraft, type Impulse, type MediaInput } from
 import { parseAppointment } from "../../followup/compose.js";
 import { previewFollowUp } from "../../followup/pipeline.js";
 import type { MessageKey } from "../../messages/index.js";
-import type { CliContext } from "../context.js";
+import { promptTheme, type CliContext } from "../context.js";
 import { checkDraft, formatSize, openCliWorkflow, printItems, sendPrepared } from "../workflow.js";
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
@@ -20,7 +20,7 @@ function interrupted(error: unknown): boolean {
   return error instanceof Error && (error.name === "ExitPromptError" || error.name === "AbortPromptError");
 }
 
-export async function run(ctx: CliContext, o: { now?: boolean; passphraseFile?: string }): Promise<void> {
+export async function run(ctx: CliContext, o: { now?: boolean }): Promise<void> {
   try {
     await wizard(ctx, o);
   } catch (error) {
@@ -31,28 +31,35 @@ export async function run(ctx: CliContext, o: { now?: boolean; passphraseFile?: 
   }
 }
 
-async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: string }): Promise<void> {
+async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
   if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "send.needsYes");
   const { default: inquirer } = await import("inquirer");
-  const { practice, wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const { practice, wf } = await openCliWorkflow(ctx);
   const clients = practice.clients.list();
   if (clients.length === 0) throw new UserError(ExitCode.usage, "new.noClients");
   const text = (key: MessageKey, params?: Record<string, string | number>) => ctx.out.text(key, params);
+  // Every prompt in the practice's language: inquirer's own hints through its theme, the rest
+  // (validation messages, "no results") replaced here.
+  const theme = promptTheme(ctx);
 
   const { alias } = await inquirer.prompt<{ alias: string }>([
     {
       type: "search",
       name: "alias",
       message: text("new.client"),
-      source: (term: string | undefined) =>
-        clients
+      theme,
+      source: (term: string | undefined) => {
+        const found = clients
           .filter((c) => term === undefined || c.alias.toLowerCase().includes(term.toLowerCase()))
-          .map((c) => ({ value: c.alias, name: `${c.alias} (${c.lang}${c.channel ? `, ${c.channel}` : ""})` })),
+          .map((c) => ({ value: c.alias, name: `${c.alias} (${c.lang}${c.channel ? `, ${c.channel}` : ""})` }));
+        // inquirer's own "No results found" cannot be translated: show a line that cannot be chosen.
+        return found.length > 0 ? found : [{ value: "", name: "…", disabled: text("new.noMatch") }];
+      },
     },
   ]);
   const client = practice.clients.require(alias);
 
-  const media = async (key: "new.photo" | "new.audio"): Promise<MediaInput[]> => {
+  const media = async (key: "new.photo" | "new.audio", captionKey: "new.caption" | "new.audioCaption"): Promise<MediaInput[]> => {
     const list: MediaInput[] = [];
     for (;;) {
       const { path } = await inquirer.prompt<{ path: string }>([
@@ -60,16 +67,17 @@ async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: stri
           type: "input",
           name: "path",
           message: text(key),
+          theme,
           validate: (value: string) => value.trim() === "" || isFile(resolve(value.trim())) || text("new.notAFile", { file: value.trim() }),
         },
       ]);
       if (path.trim() === "") return list;
-      const { caption } = await inquirer.prompt<{ caption: string }>([{ type: "input", name: "caption", message: text("new.caption") }]);
+      const { caption } = await inquirer.prompt<{ caption: string }>([{ type: "input", name: "caption", message: text(captionKey), theme }]);
       list.push(caption.trim() === "" ? { path: resolve(path.trim()) } : { path: resolve(path.trim()), caption: caption.trim() });
     }
   };
-  const photos = await media("new.photo");
-  const audio = await media("new.audio");
+  const photos = await media("new.photo", "new.caption");
+  const audio = await media("new.audio", "new.audioCaption");
 
   const templates = await wf.homework.list(client.lang);
   let homework: FollowUpDraft["homework"];
@@ -79,6 +87,7 @@ async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: stri
         type: "select",
         name: "id",
         message: text("new.homework"),
+        theme,
         choices: [{ value: "", name: text("new.noHomework") }, ...templates.map((t) => ({ value: t.id, name: `${t.title} (${t.id})` }))],
       },
     ]);
@@ -91,7 +100,8 @@ async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: stri
             type: "input",
             name: "value",
             message: text("new.var", { name: v.name, description: v.description ? ` – ${v.description}` : "" }),
-            validate: (value: string) => !v.required || value.trim() !== "",
+            theme,
+            validate: (value: string) => !v.required || value.trim() !== "" || text("new.required"),
           },
         ]);
         if (value.trim() !== "") vars[v.name] = value.trim();
@@ -107,18 +117,19 @@ async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: stri
         type: "select",
         name: "kind",
         message: text("new.impulseKind"),
+        theme,
         choices: [{ value: "", name: text("new.impulseDone") }, ...IMPULSE_KINDS.map((k) => ({ value: k, name: text(`followup.impulse.${k}` as MessageKey) }))],
       },
     ]);
     if (kind === "") break;
-    const { value } = await inquirer.prompt<{ value: string }>([{ type: "input", name: "value", message: text("new.impulseText"), validate: (v: string) => v.trim() !== "" }]);
+    const { value } = await inquirer.prompt<{ value: string }>([{ type: "input", name: "value", message: text("new.impulseText"), theme, validate: (v: string) => v.trim() !== "" || text("new.required") }]);
     impulses.push({ kind: kind as Impulse["kind"], text: value.trim() });
   }
 
   let note: string | undefined;
-  const { wantNote } = await inquirer.prompt<{ wantNote: boolean }>([{ type: "confirm", name: "wantNote", default: true, message: text("new.addNote") }]);
+  const { wantNote } = await inquirer.prompt<{ wantNote: boolean }>([{ type: "confirm", name: "wantNote", default: true, message: text("new.addNote"), theme }]);
   if (wantNote) {
-    const { value } = await inquirer.prompt<{ value: string }>([{ type: "editor", name: "value", message: text("new.note") }]);
+    const { value } = await inquirer.prompt<{ value: string }>([{ type: "editor", name: "value", message: text("new.note"), theme }]);
     if (value.trim() !== "") note = value.trim();
   }
   const { appointment } = await inquirer.prompt<{ appointment: string }>([
@@ -126,6 +137,7 @@ async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: stri
       type: "input",
       name: "appointment",
       message: text("new.appointment"),
+      theme,
       validate: (v: string) => v.trim() === "" || parseAppointment(v, wf.tz) !== null || text("workflow.badAppointment", { value: v }),
     },
   ]);
@@ -151,7 +163,7 @@ async function wizard(ctx: CliContext, o: { now?: boolean; passphraseFile?: stri
   ctx.out.say("send.dryRunItems", { count: preview.items.length, size: formatSize(preview.bundleBytes) });
   printItems(ctx, preview.items);
   const { ok } = await inquirer.prompt<{ ok: boolean }>([
-    { type: "confirm", name: "ok", default: true, message: text("send.confirm", { alias, channel: valid.channel.name }) },
+    { type: "confirm", name: "ok", default: true, message: text("send.confirm", { alias, channel: valid.channel.name }), theme },
   ]);
   if (!ok) {
     ctx.out.say("send.aborted");

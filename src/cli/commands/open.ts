@@ -15,7 +15,6 @@ interface OpenOptions {
   identity?: string;
   signer?: string;
   signerFingerprint?: string;
-  passphraseFile?: string;
 }
 
 async function readKeyFile(file: string): Promise<string> {
@@ -70,7 +69,7 @@ async function keysFor(ctx: CliContext, bundle: string, opts: OpenOptions): Prom
     if (named === undefined) throw new UserError(ExitCode.usage, "open.needSigner", { file: bundle });
     return { keys: { identities }, signer: named, openers: await Promise.all(identities.map(identityToRecipient)) };
   }
-  const keyring = await unlockKeyringOnly(ctx, opts.passphraseFile);
+  const keyring = await unlockKeyringOnly(ctx);
   return { keys: { identities: [keyring.ageIdentity] }, signer: named ?? keyring.signing, openers: [keyring.ageRecipient] };
 }
 

@@ -4,20 +4,7 @@ import type { FollowUpState } from "../../delivery/ledger.js";
 import { deliverFollowUp } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
-import { describeState, openCliWorkflow, stateText, whenText } from "../workflow.js";
-
-const WAITING: ReadonlySet<FollowUpState["state"]> = new Set(["sealed", "queued", "sending", "failed", "uncertain"]);
-
-async function waiting(wf: Workflow): Promise<FollowUpState[]> {
-  const states = [...(await wf.ledger.states()).values()];
-  const out: FollowUpState[] = [];
-  for (const s of states) {
-    if (!WAITING.has(s.state) || s.bundle === undefined) continue;
-    if (!(await wf.outbox.has(s.bundle))) continue;
-    out.push(s);
-  }
-  return out.sort((a, b) => (a.due ?? a.created).localeCompare(b.due ?? b.created));
-}
+import { cancelWaiting, describeState, openCliWorkflow, refusedByPolicy, stateText, waitingFollowUps, whenText } from "../workflow.js";
 
 /** Find a follow-up by bundle id or key (a unique prefix of at least 6 characters will do). */
 async function find(wf: Workflow, id: string): Promise<FollowUpState> {
@@ -29,9 +16,9 @@ async function find(wf: Workflow, id: string): Promise<FollowUpState> {
   return only;
 }
 
-export async function list(ctx: CliContext, o: { passphraseFile?: string }): Promise<void> {
-  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
-  const items = await waiting(wf);
+export async function list(ctx: CliContext): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx);
+  const items = await waitingFollowUps(wf);
   if (items.length === 0) ctx.out.say("outbox.empty");
   for (const s of items) {
     ctx.out.say("outbox.line", {
@@ -45,14 +32,14 @@ export async function list(ctx: CliContext, o: { passphraseFile?: string }): Pro
   ctx.out.result(items.map((s) => describeState(wf, s)));
 }
 
-export async function flush(ctx: CliContext, o: { passphraseFile?: string }): Promise<void> {
-  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+export async function flush(ctx: CliContext): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx);
   // Bad configuration fails when it is loaded, before anything is delivered: e.g. an older
   // config whose channel sends over plain http to another host (exit 2).
   const { loadChannelSettings } = await import("../../channels/factory.js");
   for (const [name, channel] of Object.entries(ctx.settings.channels ?? {})) loadChannelSettings(name, channel);
   const now = wf.now();
-  const all = await waiting(wf);
+  const all = await waitingFollowUps(wf);
   // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
   const due = all.filter(
     (s) => s.state !== "uncertain" && !(s.state === "failed" && s.retryable === false) && (s.due === undefined || Date.parse(s.due) <= now.getTime()),
@@ -67,6 +54,8 @@ export async function flush(ctx: CliContext, o: { passphraseFile?: string }): Pr
   }
   const results: Record<string, unknown>[] = [];
   let failed = 0;
+  let refused = 0;
+  let sent = 0;
   for (const s of due) {
     const alias = wf.aliasOf(s.client) ?? "?";
     const id = s.bundle ?? s.key;
@@ -74,9 +63,12 @@ export async function flush(ctx: CliContext, o: { passphraseFile?: string }): Pr
       if (error instanceof UserError) return { status: "failed" as const, reason: error.key, params: error.params, retryable: true };
       throw error;
     });
-    if (outcome.status === "sent") ctx.out.say("batch.lineSent", { alias, channel: s.channel ?? "-", id });
-    else if (outcome.status === "failed") {
+    if (outcome.status === "sent") {
+      sent++;
+      ctx.out.say("batch.lineSent", { alias, channel: s.channel ?? "-", id });
+    } else if (outcome.status === "failed") {
       failed++;
+      if (refusedByPolicy(outcome)) refused++;
       ctx.out.warn("batch.lineFailed", { alias, problem: ctx.out.text(outcome.reason, outcome.params) });
     } else if (outcome.status === "uncertain") {
       failed++;
@@ -85,30 +77,24 @@ export async function flush(ctx: CliContext, o: { passphraseFile?: string }): Pr
     results.push({ id, client: alias, status: outcome.status });
   }
   ctx.out.result({ results, waiting: all.length - due.length });
-  if (failed > 0) process.exitCode = failed === due.length ? ExitCode.failure : ExitCode.partial;
+  // As documented (docs/workflow.md): 3 when some went out and others did not; when none went
+  // out, 4 if every failure was a refusal by policy (consent withdrawn meanwhile), else 1.
+  if (failed === 0) return;
+  if (sent > 0) process.exitCode = ExitCode.partial;
+  else process.exitCode = refused === failed ? ExitCode.refused : ExitCode.failure;
 }
 
-export async function cancel(ctx: CliContext, id: string, o: { passphraseFile?: string }): Promise<void> {
-  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+export async function cancel(ctx: CliContext, id: string): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx);
   const target = await find(wf, id);
-  const release = await wf.ledger.claim(target.key);
-  try {
-    const now = await wf.ledger.state(target.key);
-    if (now === undefined || now.state === "sent" || now.state === "cancelled" || now.state === "sending") {
-      throw new UserError(ExitCode.usage, "outbox.notCancellable", { id, state: stateText(ctx, now?.state ?? "cancelled") });
-    }
-    await wf.ledger.append({ fu: target.key, ev: "cancelled" }, wf.now());
-    if (target.bundle !== undefined) await wf.outbox.remove(target.bundle);
-  } finally {
-    await release();
-  }
+  await cancelWaiting(ctx, wf, target, id);
   ctx.out.say("outbox.cancelled", { id: target.bundle ?? target.key });
   ctx.out.result({ id: target.bundle ?? null, key: target.key, state: "cancelled" });
 }
 
 /** Release an uncertain (or failed) follow-up so that the next flush delivers it again. */
-export async function retry(ctx: CliContext, id: string, o: { passphraseFile?: string }): Promise<void> {
-  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+export async function retry(ctx: CliContext, id: string): Promise<void> {
+  const { wf } = await openCliWorkflow(ctx);
   const target = await find(wf, id);
   if (target.state !== "uncertain" && target.state !== "failed") {
     throw new UserError(ExitCode.usage, "outbox.notUncertain", { id, state: stateText(ctx, target.state) });

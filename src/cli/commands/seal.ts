@@ -1,27 +1,68 @@
-import { resolve } from "node:path";
-import { describeFile, sealBundle } from "../../bundle/seal.js";
+/**
+ * `nachklang seal FILE… --to ALIAS`: seal files for a client into one bundle. Photos and audio
+ * go through the same preparation as `send` (upright, resized, no metadata; loudness-normalised
+ * audio) unless `--raw`; other files are sealed as they are. The bundle is the user's file:
+ * `--out FILE`, else `<bundle-id>.age` in the current folder, never the outbox (which holds
+ * only what it delivers).
+ */
+import { relative, resolve } from "node:path";
+import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { exists } from "../../files.js";
 import { ExitCode, UserError } from "../../errors.js";
+import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
 import { practicePublic, unlockPractice } from "../practice.js";
 
-export async function run(ctx: CliContext, files: string[], opts: { to: string; note?: string; out?: string; passphraseFile?: string }): Promise<void> {
+interface SealOptions {
+  to: string;
+  note?: string;
+  out?: string;
+  raw?: boolean;
+}
+
+export async function run(ctx: CliContext, files: string[], opts: SealOptions): Promise<void> {
   for (const file of files) if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
-  const practice = await unlockPractice(ctx, opts.passphraseFile);
+  const practice = await unlockPractice(ctx);
   const client = practice.clients.require(opts.to);
   const { keyring } = practice;
   const name = practicePublic(ctx).name;
-  const sealed = await sealBundle({
-    items: files.map((file) => ({ file: resolve(file), ...describeFile(file) })),
-    message: opts.note ?? "",
-    client: client.alias,
-    lang: client.lang,
-    practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
-    recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
-    // An exact file is the user's, written like `age -o` writes; the outbox is flushed to disk.
-    ...(opts.out !== undefined ? { outFile: resolve(opts.out), durable: false } : { outDir: ctx.home.outbox }),
-  });
-  ctx.out.say("seal.done", { file: sealed.path, items: sealed.manifest.items.length, bytes: sealed.bytes });
-  ctx.out.result({ id: sealed.id, path: sealed.path, bytes: sealed.bytes, items: sealed.manifest.items });
+  const work = opts.raw === true ? undefined : await makePrivateTemp("nachklang-seal-");
+  try {
+    const items = work === undefined ? files.map(asIs) : await prepared(ctx, files, work);
+    const sealed = await sealBundle({
+      items,
+      message: opts.note ?? "",
+      client: client.alias,
+      lang: client.lang,
+      practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
+      recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
+      // The file is the user's, written like `age -o` writes (not flushed like a queued delivery).
+      ...(opts.out !== undefined ? { outFile: resolve(opts.out) } : { outDir: process.cwd() }),
+      durable: false,
+    });
+    ctx.out.say("seal.written", { file: relative(process.cwd(), sealed.path) || sealed.path, items: sealed.manifest.items.length, bytes: sealed.bytes });
+    ctx.out.result({ id: sealed.id, path: sealed.path, bytes: sealed.bytes, items: sealed.manifest.items });
+  } finally {
+    if (work !== undefined) await removeTemp(work);
+  }
+}
+
+function asIs(file: string): SealItem {
+  return { file: resolve(file), ...describeFile(file) };
+}
+
+/** Photos and audio as `send` prepares them (the same pipeline); other files as they are. */
+async function prepared(ctx: CliContext, files: readonly string[], work: string): Promise<SealItem[]> {
+  const { mediaPipeline } = await import("../../followup/media.js");
+  const media = mediaPipeline({ onWarning: (w) => ctx.out.warn(w.key, w.params) });
+  const items: SealItem[] = [];
+  for (const file of files) {
+    const { kind } = describeFile(file);
+    const input = { path: resolve(file) };
+    if (kind === "photo") items.push(await media.photo(input, work, "folder"));
+    else if (kind === "audio") items.push(await media.audio(input, work, "folder"));
+    else items.push(asIs(file));
+  }
+  return items;
 }

@@ -1,12 +1,15 @@
 /** `nachklang send ALIAS …`: compose, seal, queue and (inside contact hours) deliver one follow-up. */
 import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { ExitCode, PolicyError, UserError } from "../../errors.js";
+import { ExitCode, UserError } from "../../errors.js";
 import { parseLocalTime } from "../../delivery/hours.js";
 import { splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../../followup/draft.js";
 import { dueTime, previewFollowUp } from "../../followup/pipeline.js";
-import { isWhatsApp } from "../../channels/whatsapp.js";
+import { configuredChannels } from "../../channels/factory.js";
+import { requireChannelName } from "../../channels/registry.js";
+import { isLang } from "../../messages/index.js";
 import { readViewerPassphrase, type CliContext } from "../context.js";
+import { refuseKeyringPassphraseAsViewer } from "../practice.js";
 import { checkDraft, confirmSend, formatSize, openCliWorkflow, printItems, sendPrepared, whenText } from "../workflow.js";
 
 export interface SendOptions {
@@ -23,9 +26,10 @@ export interface SendOptions {
   at?: string;
   dryRun?: boolean;
   yes?: boolean;
-  passphraseFile?: string;
   viewer?: boolean;
   viewerPassphraseFile?: string;
+  /** The homework's language, when it is not the client's (`--lang`). */
+  lang?: string;
 }
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
@@ -81,11 +85,11 @@ async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promis
     ...(o.channel === undefined ? {} : { channel: o.channel }),
     photos: (o.photo ?? []).map((p) => splitMediaArg(p, isFile)),
     audio: (o.audio ?? []).map((p) => splitMediaArg(p, isFile)),
-    ...(o.homework === undefined ? {} : { homework: { id: o.homework, vars } }),
+    ...(o.homework === undefined ? {} : { homework: { id: o.homework, vars, ...(isLang(o.lang) ? { lang: o.lang } : {}) } }),
     impulses,
     ...(note === undefined ? {} : { note }),
     ...(o.appointment === undefined ? {} : { appointment: o.appointment }),
-    ...(await viewerChoice(ctx, o)),
+    ...(await viewerChoice(o)),
   };
   const empty = draft.photos.length + draft.audio.length + impulses.length === 0 && !draft.homework && !note?.trim() && !draft.appointment;
   if (empty) throw new UserError(ExitCode.usage, "workflow.nothingToSend", { alias });
@@ -97,17 +101,19 @@ async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promis
  * passphrase for this follow-up only (else the client's stored one). `--passphrase-file` stays
  * the keyring passphrase, as in every command.
  */
-async function viewerChoice(ctx: CliContext, o: SendOptions): Promise<Pick<FollowUpDraft, "viewer">> {
+async function viewerChoice(o: SendOptions): Promise<Pick<FollowUpDraft, "viewer">> {
   if (o.viewer !== true && o.viewerPassphraseFile === undefined) return {};
   if (o.viewerPassphraseFile === undefined) return { viewer: {} };
-  return { viewer: { passphrase: await readViewerPassphrase(ctx, o.viewerPassphraseFile) } };
+  return { viewer: { passphrase: await readViewerPassphrase(o.viewerPassphraseFile) } };
 }
 
 export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {
-  // Refuse WhatsApp before asking for a passphrase or touching anything.
-  if (o.channel !== undefined && isWhatsApp(o.channel)) throw new PolicyError("channels.whatsappRefused");
+  // Refuse WhatsApp and unknown channels before asking for a passphrase or touching anything.
+  if (o.channel !== undefined) requireChannelName(o.channel, Object.keys(configuredChannels(ctx.settings.channels)));
   const draft = await draftFrom(ctx, alias, o);
-  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const { practice, wf } = await openCliWorkflow(ctx);
+  const viewerPassphrase = draft.viewer?.passphrase;
+  if (viewerPassphrase !== undefined && o.viewerPassphraseFile !== undefined) refuseKeyringPassphraseAsViewer(practice, viewerPassphrase, o.viewerPassphraseFile);
   const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
   const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
   const valid = await checkDraft(ctx, wf, draft);

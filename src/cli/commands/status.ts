@@ -2,8 +2,8 @@
 import type { CliContext } from "../context.js";
 import { describeState, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
 
-export async function status(ctx: CliContext, alias: string | undefined, o: { passphraseFile?: string }): Promise<void> {
-  const { practice, wf } = await openCliWorkflow(ctx, o.passphraseFile);
+export async function status(ctx: CliContext, alias: string | undefined): Promise<void> {
+  const { practice, wf } = await openCliWorkflow(ctx);
   if (alias !== undefined) practice.clients.require(alias);
   const read = await wf.ledger.read();
   if (read.tornTail) ctx.out.warn("ledger.torn");
@@ -34,8 +34,8 @@ export async function status(ctx: CliContext, alias: string | undefined, o: { pa
   ctx.out.result(states.map((s) => describeState(wf, s)));
 }
 
-export async function history(ctx: CliContext, alias: string, o: { passphraseFile?: string }): Promise<void> {
-  const { practice, wf } = await openCliWorkflow(ctx, o.passphraseFile);
+export async function history(ctx: CliContext, alias: string): Promise<void> {
+  const { practice, wf } = await openCliWorkflow(ctx);
   practice.clients.require(alias);
   const tag = wf.tagger(alias);
   const sent = [...(await wf.ledger.states()).values()]

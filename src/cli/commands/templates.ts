@@ -109,11 +109,11 @@ export async function render(
   ctx.out.line(rendered.text);
 }
 
-export async function check(ctx: CliContext, dirs: string[], opts: SourceOptions & { format?: string }): Promise<void> {
+export async function check(ctx: CliContext, dirs: string[], opts: SourceOptions & { format?: string; lang?: string }): Promise<void> {
   const format = (opts.format ?? (ctx.json ? "json" : "text")) as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) throw new UserError(ExitCode.usage, "templates.badFormat", { format });
   const lib = dirs.length > 0 ? await loadTemplateDirs([...dirs, ...(opts.templates ?? [])]) : await library(ctx, opts);
-  const report = await checkLibrary(lib);
+  const report = await checkLibrary(lib, opts.lang === undefined ? {} : { langs: [langOption(ctx, opts.lang)] });
   const cwd = process.cwd();
   if (format === "json") process.stdout.write(JSON.stringify(reportJson(report, ctx.lang, cwd), null, 2) + "\n");
   else if (format === "junit") process.stdout.write(reportJunit(report, ctx.lang, cwd));

@@ -17,7 +17,6 @@ import { gatewayFailure } from "../../channels/threema.js";
 
 interface ChannelOptions {
   channel?: string;
-  passphraseFile?: string;
 }
 
 interface ThreemaAccess {
@@ -74,7 +73,7 @@ function recorder(ctx: CliContext): { record: (messageId: string, status: Receip
 
 export async function receipts(ctx: CliContext, file: string | undefined, opts: ChannelOptions): Promise<void> {
   const text = await readInput(file);
-  const practice = await unlockPractice(ctx, opts.passphraseFile);
+  const practice = await unlockPractice(ctx);
   const access = threemaAccess(ctx, practice, opts.channel ?? "threema");
   const clients = practice.clients.list();
   const aliasOf = (threemaId: string) => clients.find((c) => c.threema === threemaId)?.alias;
@@ -137,7 +136,7 @@ interface PinOptions extends ChannelOptions {
 
 export async function pin(ctx: CliContext, alias: string, opts: PinOptions): Promise<void> {
   if ((opts.key === undefined) === (opts.fingerprint === undefined)) throw new UserError(ExitCode.usage, "threema.pin.usage");
-  const practice = await unlockPractice(ctx, opts.passphraseFile);
+  const practice = await unlockPractice(ctx);
   const client = practice.clients.require(alias);
   if (client.threema === undefined) throw new UserError(ExitCode.usage, "threema.noAddress", { alias });
   let key: Uint8Array;

@@ -11,20 +11,20 @@ import { buildViewer, viewerLimitBytes } from "../../viewer/build.js";
 import { generateViewerPassphrase } from "../../viewer/passphrase.js";
 import { writePrivateFile } from "../../files.js";
 import { readViewerPassphrase, type CliContext } from "../context.js";
-import { unlockPractice } from "../practice.js";
+import { refuseKeyringPassphraseAsViewer, unlockPractice } from "../practice.js";
 
 interface ViewerOptions {
   out: string;
-  passphraseFile?: string;
+  viewerPassphraseFile?: string;
   generatePassphrase?: boolean;
-  keyringPassphraseFile?: string;
 }
 
 export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOptions): Promise<void> {
-  if (opts.passphraseFile !== undefined && opts.generatePassphrase === true) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
+  if (opts.viewerPassphraseFile !== undefined && opts.generatePassphrase === true) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
   const out = resolve(opts.out);
-  const given = opts.passphraseFile !== undefined ? await readViewerPassphrase(ctx, opts.passphraseFile) : undefined;
-  const practice = await unlockPractice(ctx, opts.keyringPassphraseFile);
+  const given = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile) : undefined;
+  const practice = await unlockPractice(ctx);
+  if (given !== undefined && opts.viewerPassphraseFile !== undefined) refuseKeyringPassphraseAsViewer(practice, given, opts.viewerPassphraseFile);
   const { keyring } = practice;
   const opened = await openBundleToTemp(bundle, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
   try {

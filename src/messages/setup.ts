@@ -1,0 +1,54 @@
+import type { Catalogue } from "./index.js";
+
+/**
+ * Lines of the first hour: configuration checked when it is made, passphrase options, a
+ * client removed with follow-ups waiting, seal, and the words of the interactive prompts.
+ */
+export const setup = {
+  "viewer.passphraseIsKeyring": {
+    de: "{file}: das ist die Passphrase des Schlüsselbunds; sie wird nie als Viewer-Passphrase verwendet (wer den Viewer öffnet, hätte den Schlüssel zu allen Unterlagen der Praxis). Bitte eine andere vereinbaren oder --generate verwenden.",
+    en: "{file}: this is the keyring's passphrase; it is never used as a viewer passphrase (whoever opens the viewer would hold the key to every record of the practice). Please agree on another one or use --generate.",
+  },
+  "channel.unknownName": {
+    de: "„{name}“ ist weder ein eingerichteter Kanal ({configured}) noch ein Kanaltyp ({types}). „nachklang channels list“ zeigt die Kanäle.",
+    en: "'{name}' is neither a configured channel ({configured}) nor a channel type ({types}). 'nachklang channels list' shows the channels.",
+  },
+  "channel.nameIsOtherType": {
+    de: "Der Name „{name}“ ist der Kanaltyp {name}; ein {type}-Kanal braucht einen anderen Namen (--name).",
+    en: "The name '{name}' is the channel type {name}; a {type} channel needs another name (--name).",
+  },
+  "client.hasWaiting": {
+    de: "Für „{alias}“ warten noch {count} Nachklang/Nachklänge im Postausgang; nichts entfernt. Erst „nachklang outbox list“ prüfen, oder mit --force entfernen (die wartenden werden dann storniert).",
+    en: "{count} follow-up(s) for '{alias}' are still waiting in the outbox; nothing was removed. Check 'nachklang outbox list' first, or remove with --force (the waiting ones are then cancelled).",
+  },
+  "client.removedCancelled": {
+    de: "Klient:in „{alias}“ entfernt; {count} wartende(r) Nachklang/Nachklänge storniert.",
+    en: "Client '{alias}' removed; {count} waiting follow-up(s) cancelled.",
+  },
+  "workflow.unopenable": {
+    de: "{alias} könnte den Nachklang über „{channel}“ nicht öffnen: es gibt keinen age-Schlüssel der Klient:in und keine Offline-Ansicht. Bitte --viewer verwenden (Passphrase mit „nachklang client passphrase {alias} --generate“), den Kanal mit --viewer einrichten, oder die Klient:in mit ihrem age-Schlüssel anlegen (--age-recipient).",
+    en: "{alias} could not open the follow-up sent via '{channel}': the client has no age key and there is no offline viewer. Please use --viewer (passphrase from 'nachklang client passphrase {alias} --generate'), set the channel up with --viewer, or add the client with their age key (--age-recipient).",
+  },
+  "workflow.homeworkOtherLang": {
+    de: "Vorlage „{id}“ gibt es nicht auf {lang}, nur auf {available}. Auf {available} senden: „send … --lang {available}“ (Stapeldatei: homework: { id: {id}, lang: {available} }), oder die Vorlage übersetzen.",
+    en: "Template '{id}' does not exist in {lang}, only in {available}. To send it in {available}: 'send … --lang {available}' (batch file: homework: { id: {id}, lang: {available} }), or translate the template.",
+  },
+  "templates.problem.missingLang": {
+    de: "Vorlage „{id}“ gibt es auf {have}, aber nicht auf {lang}; Klient:innen mit Sprache {lang} bekommen sie nicht (übersetzen, oder „templates check --lang {have}“, wenn die Praxis nur {have} schreibt)",
+    en: "template '{id}' exists in {have} but not in {lang}; clients whose language is {lang} cannot get it (translate it, or 'templates check --lang {have}' if the practice writes only {have})",
+  },
+  "seal.written": {
+    de: "Versiegelt: {file} ({items} Teile, {bytes} Bytes). Die Datei liegt hier, nicht im Postausgang; „nachklang verify {file}“ prüft sie.",
+    en: "Sealed: {file} ({items} items, {bytes} bytes). The file is here, not in the outbox; 'nachklang verify {file}' checks it.",
+  },
+  "new.audioCaption": { de: "Titel der Aufnahme (optional)", en: "Title of the recording (optional)" },
+  "new.noMatch": { de: "keine Treffer", en: "no match" },
+  "new.required": { de: "Bitte einen Wert eingeben.", en: "Please enter a value." },
+  "prompt.yes": { de: "Ja", en: "Yes" },
+  "prompt.no": { de: "Nein", en: "No" },
+  "prompt.yesNo": { de: "Bitte mit „j“ (ja) oder „n“ (nein) antworten.", en: "Please answer 'y' (yes) or 'n' (no)." },
+  "prompt.navigate": { de: "auswählen", en: "navigate" },
+  "prompt.select": { de: "übernehmen", en: "select" },
+  "prompt.editor": { de: "Eingabetaste öffnet den Editor.", en: "Press Enter to open your editor." },
+  "prompt.checking": { de: "Wird geprüft …", en: "Checking …" },
+} satisfies Catalogue;
