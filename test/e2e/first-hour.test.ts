@@ -222,10 +222,14 @@ describe("exit codes of outbox flush, as documented", () => {
     expect(refusedAll.stderr.trim().split("\n").sort().map((l) => l.slice(0, 5))).toEqual(["k011:", "k012:"]);
   });
 
-  it("1 when nothing went out and a failure was not a refusal (a hand-off folder that cannot be made)", async () => {
+  it("1 when nothing went out and a failure was not a refusal (a hand-off folder that cannot be made); send's 1 too", async () => {
     await writeFile(join(work, "not-a-folder"), "x");
     await ok(["channels", "add", "folder", "--name", "kaputt", "--path", join(work, "not-a-folder", "sub")]);
     await client("k013");
+    // send: 1 when the delivery failed.
+    const now = await cli(["send", "k013", "--note", "Sofort.", "--channel", "kaputt", "--now", "--yes"]);
+    expect(now.code, now.stderr).toBe(1);
+    expect(now.stderr).toMatch(/^Nachklang für k013 .*not-a-folder/m);
     await ok(["send", "k013", "--note", "Bis bald.", "--channel", "kaputt", "--at", at, "--yes"]);
     // k011 and k012 are still refused: one failure of another kind makes it 1, not 4.
     const failed = await cli(["outbox", "flush"], due);
