@@ -42,6 +42,12 @@ async function copyOfPractice(): Promise<string> {
   return home;
 }
 
+/** The practice's language set to German (as `init --lang de` would), for its messages. */
+async function speakGerman(home: string): Promise<void> {
+  const file = join(home, "config.json");
+  await writeFile(file, JSON.stringify({ ...(JSON.parse(await readFile(file, "utf8")) as object), lang: "de" }));
+}
+
 async function fingerprintOf(home: string): Promise<string> {
   return (JSON.parse((await ok(["--json", "keys", "show"], home)).stdout) as { fingerprint: string }).fingerprint;
 }
@@ -397,13 +403,15 @@ describe("damaged home files: one line naming the file and what to do, with the 
     const home = await copyOfPractice();
     await flip(join(home, "clients.age"), -20);
     oneLine(await runCli(["client", "list"], { home }), 5, /clients\.age: the client registry is damaged .*Please restore it from a backup; nothing was changed\./);
-    oneLine(await runCli(["--lang", "de", "send", "k042", "--note", "x", "--yes"], { home }), 5, /clients\.age: die Klientenliste ist beschädigt/);
-    const doctor = await runCli(["doctor"], { home });
+    // In send, --lang names the homework's language; the messages follow the practice's.
+    await speakGerman(home);
+    oneLine(await runCli(["send", "k042", "--note", "x", "--yes"], { home }), 5, /clients\.age: die Klientenliste ist beschädigt/);
+    const doctor = await runCli(["--lang", "en", "doctor"], { home });
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/^✗ .*clients\.age: the client registry is damaged/m);
     // Without a passphrase doctor still sees a clients.age that is no age file at all.
     await writeFile(join(home, "clients.age"), "garbage\n");
-    const blind = await runCli(["doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
+    const blind = await runCli(["--lang", "en", "doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
     expect(blind.stdout).toMatch(/^✗ .*clients\.age: the client registry is damaged/m);
   });
 
@@ -454,7 +462,8 @@ describe("send --note-file", () => {
     oneLine(await runCli(["send", "k042", "--note-file", binary, "--yes"], { home }), 2, /photo-as-note\.txt: not a text file/);
     const nul = join(scratch, "nul-note.txt");
     await writeFile(nul, "Hallo\u0000Welt");
-    oneLine(await runCli(["--lang", "de", "send", "k042", "--note-file", nul, "--yes"], { home }), 2, /nul-note\.txt: keine Textdatei/);
+    await speakGerman(home);
+    oneLine(await runCli(["send", "k042", "--note-file", nul, "--yes"], { home }), 2, /nul-note\.txt: keine Textdatei/);
     expect(await readdir(join(home, "ledger")).catch(() => [])).toEqual([]);
     // A real note file still goes out.
     const note = join(scratch, "note.txt");
