@@ -1,52 +1,104 @@
 /**
- * Unlocking the practice for a command: the passphrase once, the keyring once, the client
- * registry with the practice key. Commands that need secrets call `unlockPractice`.
+ * How a command obtains the practice: its keys from the agent when one runs for this home
+ * (`nachklang unlock`), else from the keyring with the passphrase (prompt, --passphrase-file,
+ * NACHKLANG_PASSPHRASE) — once per process either way; then the client registry and, when a
+ * channel needs them, the channel secrets, both read through those keys.
  */
 import { ExitCode, UserError, unwritableFile } from "../errors.js";
+import type { Identity } from "../age/index.js";
+import type { AgentLookup } from "../agent/client.js";
+import { agentPaths, checkSocketPath, inspectAgentPlace, type AgentPaths } from "../agent/paths.js";
 import { ClientRegistry } from "../practice/clients.js";
-import { keyringWorkFactor, saveKeyringSecret, unlockKeyring, type Keyring } from "../practice/keyring.js";
+import type { Keyring } from "../practice/keyring.js";
+import type { PracticeKeys } from "../practice/keys.js";
+import type { ChannelSecrets } from "../practice/secrets.js";
 import { DEFAULT_SCRYPT_LOG_N, testScryptLogN } from "../practice/sealed-file.js";
 import { listStagingPlace, stagingListDir, sweepListedPlaces } from "../practice/staging.js";
+import { exists } from "../files.js";
 import { readPassphrase, type CliContext } from "./context.js";
 
 export interface Practice {
-  readonly keyring: Keyring;
+  readonly keys: PracticeKeys;
   readonly clients: ClientRegistry;
-  /** Store a secret (e.g. `channel.threema.secret`) in the keyring; undefined removes it. */
+  /** The channel secrets (`secrets.age`), read on first use. */
+  secrets(): Promise<ChannelSecrets>;
+  /** Store a secret (e.g. `channel.threema.secret`); undefined removes it. */
   setSecret(name: string, value: string | undefined): Promise<void>;
 }
 
-const unlocked = new Map<string, Practice>();
+const lookups = new Map<string, Promise<AgentLookup>>();
+const keysOf = new Map<string, Promise<PracticeKeys>>();
+const practices = new Map<string, Promise<Practice>>();
+
+export function agentPlace(ctx: CliContext): AgentPaths {
+  return agentPaths(ctx.home.root);
+}
 
 /**
- * The keyring alone, for commands that need no client (opening a bundle, exporting the
- * identity): the client registry stays encrypted. Within one run, an unlocked practice's
- * keyring is reused.
+ * The home's agent, if one runs (asked once per process); a dead agent's socket is removed and
+ * reported (stderr). The agent's client code loads only when there is a socket to talk to.
  */
-export async function unlockKeyringOnly(ctx: CliContext, passphraseFile?: string, passphrase?: string): Promise<Keyring> {
-  const cached = unlocked.get(ctx.home.root);
-  if (cached) return cached.keyring;
-  const keyring = await unlockKeyring(ctx.home.keyring, passphrase ?? (await readPassphrase(ctx, passphraseFile)));
-  await afterUnlock(ctx, keyring);
+export function lookupAgent(ctx: CliContext): Promise<AgentLookup> {
+  const root = ctx.home.root;
+  let found = lookups.get(root);
+  if (found === undefined) {
+    found = findHomeAgent(ctx);
+    lookups.set(root, found);
+    found.catch(() => lookups.delete(root));
+  }
+  return found;
+}
+
+async function findHomeAgent(ctx: CliContext): Promise<AgentLookup> {
+  const paths = agentPlace(ctx);
+  if ((await inspectAgentPlace(paths)) === "none") return { state: "absent" };
+  checkSocketPath(paths);
+  const { findAgent } = await import("../agent/client.js");
+  const found = await findAgent(ctx.home.root, paths);
+  if (found.state === "stale") ctx.out.warn("agent.stale", { socket: found.socket });
+  return found;
+}
+
+/**
+ * The keyring unlocked in this process with the passphrase (`passphrase`, else --passphrase-file,
+ * NACHKLANG_PASSPHRASE or the prompt), never through the agent: for `unlock` itself, for
+ * `keys export --identity` (the one command that hands a private key out, to a file the user
+ * names), `keys strengthen` and `doctor`'s integrity check. Without a passphrase source and
+ * without a terminal: exit 2, "locked", at once. A damaged keyring is exit 5 (keyring.ts).
+ */
+export async function unlockKeyringHere(ctx: CliContext, passphraseFile?: string, given?: string): Promise<Keyring> {
+  if (!(await exists(ctx.home.keyring))) throw new UserError(ExitCode.usage, "practice.missing", { file: ctx.home.keyring });
+  let passphrase: string;
+  try {
+    passphrase = given ?? (await readPassphrase(ctx, passphraseFile));
+  } catch (error) {
+    if (error instanceof UserError && error.key === "passphrase.none") throw new UserError(ExitCode.usage, "agent.locked");
+    throw error;
+  }
+  const { unlockKeyring } = await import("../practice/keyring.js");
+  const keyring = await unlockKeyring(ctx.home.keyring, passphrase);
+  await afterUnlock(ctx, keyring.ageIdentity);
   return keyring;
 }
 
 const checked = new Set<string>();
 
 /**
- * What every command that reads the keyring does once: warn when the keyring is weaker than
- * the default work factor (not while the test-only variable is set: tests make such keyrings
+ * What every command that obtains the practice's keys does once, from the keyring or from the
+ * agent alike: warn when the keyring is weaker than the default work factor (its header says
+ * so without the passphrase; not while the test-only variable is set: tests make such keyrings
  * on purpose and would drown in the warning), and sweep the staging places that runs killed
  * before they finished listed (reading the list needs the practice key).
  */
-async function afterUnlock(ctx: CliContext, keyring: Keyring): Promise<void> {
+async function afterUnlock(ctx: CliContext, identity: string | Identity): Promise<void> {
   if (checked.has(ctx.home.root)) return;
   checked.add(ctx.home.root);
   if (testScryptLogN() === undefined) {
-    const logN = await keyringWorkFactor(ctx.home.keyring);
+    const { keyringWorkFactor } = await import("../practice/keyring.js");
+    const logN = await keyringWorkFactor(ctx.home.keyring).catch(() => undefined);
     if (logN !== undefined && logN < DEFAULT_SCRYPT_LOG_N) ctx.out.warn("keyring.weak", { file: ctx.home.keyring, logN });
   }
-  await sweepListedPlaces(stagingListDir(ctx.home.root), { identities: [keyring.ageIdentity] });
+  await sweepListedPlaces(stagingListDir(ctx.home.root), { identities: [identity] });
 }
 
 /**
@@ -64,24 +116,83 @@ export function stagingRegistrar(ctx: CliContext): ((parent: string) => Promise<
     });
 }
 
-export async function unlockPractice(ctx: CliContext, passphraseFile?: string): Promise<Practice> {
-  const cached = unlocked.get(ctx.home.root);
-  if (cached) return cached;
-  const passphrase = await readPassphrase(ctx, passphraseFile);
-  let keyring = await unlockKeyring(ctx.home.keyring, passphrase);
-  await afterUnlock(ctx, keyring);
-  const clients = await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
-  const practice: Practice = {
-    get keyring() {
-      return keyring;
-    },
+/** The practice's keys: the agent's when one runs for this home, else the keyring's (passphrase). */
+export function practiceKeys(ctx: CliContext, passphraseFile?: string): Promise<PracticeKeys> {
+  const root = ctx.home.root;
+  let keys = keysOf.get(root);
+  if (keys === undefined) {
+    keys = obtainKeys(ctx, passphraseFile);
+    keysOf.set(root, keys);
+    keys.catch(() => keysOf.delete(root));
+  }
+  return keys;
+}
+
+async function obtainKeys(ctx: CliContext, passphraseFile: string | undefined): Promise<PracticeKeys> {
+  const found = await lookupAgent(ctx);
+  if (found.state === "running") {
+    await afterUnlock(ctx, found.keys.identity);
+    return found.keys;
+  }
+  const keyring = await unlockKeyringHere(ctx, passphraseFile);
+  const { KeyringKeys } = await import("../practice/keyring-keys.js");
+  return new KeyringKeys(keyring);
+}
+
+export function unlockPractice(ctx: CliContext, passphraseFile?: string): Promise<Practice> {
+  const root = ctx.home.root;
+  let practice = practices.get(root);
+  if (practice === undefined) {
+    practice = openPractice(ctx, passphraseFile);
+    practices.set(root, practice);
+    practice.catch(() => practices.delete(root));
+  }
+  return practice;
+}
+
+async function openPractice(ctx: CliContext, passphraseFile: string | undefined): Promise<Practice> {
+  const keys = await practiceKeys(ctx, passphraseFile);
+  const clients = await ClientRegistry.load(ctx.home.clients, keys.identity, keys.ageRecipient);
+  let secrets: Promise<Record<string, string>> | undefined;
+  const store = () => import("../practice/secrets.js");
+  return {
+    keys,
     clients,
+    secrets() {
+      secrets ??= store().then((s) => s.readChannelSecrets(ctx.home.secrets, keys.identity));
+      return secrets;
+    },
     async setSecret(name, value) {
-      keyring = await saveKeyringSecret(ctx.home.keyring, passphrase, keyring, name, value);
+      const stored = await (await store()).setChannelSecret(ctx.home.secrets, keys.ageRecipient, keys.identity, name, value);
+      secrets = Promise.resolve({ ...stored });
     },
   };
-  unlocked.set(ctx.home.root, practice);
-  return practice;
+}
+
+/** Whether the practice is unlocked (an agent holds its keys), and until when. */
+export type AgentState =
+  | { readonly unlocked: false }
+  | { readonly unlocked: true; readonly until: Date; readonly idleUntil: Date; readonly idleMinutes: number; readonly pid: number };
+
+export async function agentState(ctx: CliContext): Promise<AgentState> {
+  const found = await lookupAgent(ctx);
+  if (found.state !== "running") return { unlocked: false };
+  const { hello } = found.keys;
+  return { unlocked: true, until: new Date(hello.until), idleUntil: new Date(hello.idleUntil), idleMinutes: hello.idleMinutes, pid: hello.pid };
+}
+
+/** A time for people in the practice's zone (the contact hours' zone, else the system's). */
+export async function practiceTime(ctx: CliContext, at: Date): Promise<string> {
+  const { formatLocal, systemZone } = await import("../delivery/hours.js");
+  const stored = ctx.settings.hours as { tz?: unknown } | undefined;
+  const tz = typeof stored?.tz === "string" ? stored.tz : systemZone();
+  return formatLocal(at, tz, ctx.lang);
+}
+
+/** The line saying whether the practice is unlocked, and until when. */
+export async function agentStateText(ctx: CliContext, state: AgentState): Promise<string> {
+  if (!state.unlocked) return ctx.out.text("agent.stateLocked");
+  return ctx.out.text("agent.stateUnlocked", { until: await practiceTime(ctx, state.until), idle: await practiceTime(ctx, state.idleUntil), pid: state.pid });
 }
 
 /** The practice's public details from the config (no passphrase needed). */

@@ -74,7 +74,7 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     refused = true;
   } else {
     try {
-      channel = ctx.channels.resolve(channelName);
+      channel = await ctx.channels.resolve(channelName);
     } catch (error) {
       if (!isUserError(error)) throw error;
       problems.push({ key: error.key, params: error.params });

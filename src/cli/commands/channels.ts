@@ -63,7 +63,7 @@ async function secretsFor(ctx: CliContext, names: readonly string[], passphraseF
     const c = all[n];
     return c !== undefined && requireChannelType(c.type).secrets.length > 0;
   });
-  return needs ? (await unlockPractice(ctx, passphraseFile)).keyring.secrets : undefined;
+  return needs ? (await unlockPractice(ctx, passphraseFile)).secrets() : undefined;
 }
 
 function printHealth(ctx: CliContext, name: string, report: HealthReport): void {

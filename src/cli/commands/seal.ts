@@ -10,14 +10,14 @@ export async function run(ctx: CliContext, files: string[], opts: { to: string; 
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
   const practice = await unlockPractice(ctx, opts.passphraseFile);
   const client = practice.clients.require(opts.to);
-  const { keyring } = practice;
+  const { keys } = practice;
   const name = practicePublic(ctx).name;
   const sealed = await sealBundle({
     items: files.map((file) => ({ file: resolve(file), ...describeFile(file) })),
     message: opts.note ?? "",
     client: client.alias,
     lang: client.lang,
-    practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
+    practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keys.ageRecipient, keyId: keys.keyId, signing: keys.signer },
     recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
     // An exact file is the user's, written like `age -o` writes; the outbox is flushed to disk.
     ...(opts.out !== undefined ? { outFile: resolve(opts.out), durable: false } : { outDir: ctx.home.outbox }),
