@@ -39,7 +39,7 @@ export class KeyringKeys implements PracticeKeys {
     this.signer = {
       keyId: Uint8Array.from(keyId),
       publicKey: Uint8Array.from(publicKey),
-      signPrehashed: (hash, comment) => Promise.resolve(this.signPrehashed(hash, comment)),
+      signPrehashed: (hash, comment) => settled(() => this.signPrehashed(hash, comment)),
     };
   }
 
@@ -49,7 +49,7 @@ export class KeyringKeys implements PracticeKeys {
   }
 
   keyedHashes(purpose: KeyedHashPurpose, messages: readonly Uint8Array[]): Promise<Uint8Array[]> {
-    return Promise.resolve(this.keyedHashesNow(purpose, messages));
+    return settled(() => this.keyedHashesNow(purpose, messages));
   }
 
   keyedHashesNow(purpose: KeyedHashPurpose, messages: readonly Uint8Array[]): Uint8Array[] {
@@ -69,5 +69,14 @@ export class KeyringKeys implements PracticeKeys {
 
   #alive(): void {
     if (this.#wiped) throw new Error("the practice keys were wiped");
+  }
+}
+
+/** `work()`'s result as a promise; what it throws, as a rejection (as the agent's client would). */
+function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
