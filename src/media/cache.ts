@@ -14,16 +14,15 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { buffer as collectBytes } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
-import sharp from "sharp";
 import { decryptAge, encryptAge } from "../age/index.js";
 import type { PracticeKeys } from "../practice/keys.js";
 import { UserError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../files.js";
 import { withPrivateTemp } from "../temp.js";
 import { normaliseAudioProfile, processAudio } from "./audio.js";
-import { ffmpegVersion, findFfmpeg } from "./ffmpeg.js";
+import { ffmpegVersionLater, findFfmpeg } from "./ffmpeg.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
-import { normalisePhotoProfile, processPhoto } from "./photo.js";
+import { loadSharp, normalisePhotoProfile, processPhoto } from "./photo.js";
 import type { AudioEvents, AudioProfile, PhotoProfile, ProcessedAudio, ProcessedImage, ProcessedPhoto } from "./types.js";
 
 const FORMAT = "nachklang-media-cache/1";
@@ -50,10 +49,10 @@ interface EntryHeader {
   readonly files: readonly StoredFile[];
 }
 
-let toolVersionCache: { photo?: string; audio?: string } = {};
-function toolVersions(kind: "photo" | "audio"): string {
-  if (kind === "photo") return (toolVersionCache.photo ??= `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips}`);
-  return (toolVersionCache.audio ??= `ffmpeg ${ffmpegVersion(findFfmpeg().ffmpegPath)}`);
+let toolVersionCache: { photo?: Promise<string>; audio?: Promise<string> } = {};
+function toolVersions(kind: "photo" | "audio"): Promise<string> {
+  if (kind === "photo") return (toolVersionCache.photo ??= loadSharp().then((sharp) => `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips}`));
+  return (toolVersionCache.audio ??= ffmpegVersionLater(findFfmpeg().ffmpegPath).then((v) => `ffmpeg ${v}`));
 }
 /** For tests: forget the remembered tool versions (as after an upgrade). */
 export function resetToolVersions(): void {
@@ -80,8 +79,9 @@ export class MediaCache {
 
   /** The entry path for an input under a profile (the key as described above). */
   async entryPath(input: string, kind: "photo" | "audio", normalisedProfile: object): Promise<string> {
-    const inputHash = await sha256File(input);
-    const material = JSON.stringify([FORMAT, kind, inputHash, normalisedProfile, toolVersions(kind)]);
+    // ffmpeg is asked for its version while the input is hashed.
+    const [tools, inputHash] = await Promise.all([toolVersions(kind), sha256File(input)]);
+    const material = JSON.stringify([FORMAT, kind, inputHash, normalisedProfile, tools]);
     const [name] = await this.#keys.keyedHashes("media-cache-name", [new TextEncoder().encode(material)]);
     return join(this.dir, Buffer.from(name!).toString("hex") + ".age");
   }
