@@ -129,8 +129,9 @@ export class AgentKeys implements PracticeKeys {
   }
 
   async #unwrap(stanzas: Stanza[]): Promise<Uint8Array | null> {
-    // Only X25519 stanzas can be the practice's; a file without one needs no question.
-    const mine = stanzas.filter((s) => s.args[0] === "X25519");
+    // A passphrase's stanza is never the practice's (X25519, or hybrid post-quantum); a file
+    // with nothing else needs no question.
+    const mine = stanzas.filter((s) => s.args[0] !== "scrypt");
     if (mine.length === 0) return null;
     const reply = await this.connection.request({ op: "unwrap", stanzas: mine.map((s) => ({ args: s.args, body: b64(s.body) })) });
     return reply.fileKey === null ? null : new Uint8Array(bytes(reply, "fileKey", 16));

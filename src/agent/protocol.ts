@@ -2,7 +2,7 @@
  * What clients and the agent say to each other over the socket: one JSON object per line, bytes
  * in base64. Every request carries an `id` that its answer repeats; a connection may have many
  * requests open at once. Nothing in a request can make the agent give out a private key: it
- * unwraps file keys from X25519 stanzas, signs prehashes, computes keyed hashes, describes
+ * unwraps file keys from X25519 (or hybrid post-quantum) stanzas, signs prehashes, computes keyed hashes, describes
  * itself, and locks.
  *
  *   → {"id":1,"op":"hello"}
@@ -62,7 +62,7 @@ export type ErrorCode = "bad-request" | "invalid-stanza" | "locked" | "internal"
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const isBase64 = (v: unknown, max: number): v is string => typeof v === "string" && v.length <= max && BASE64.test(v);
-const isStringArray = (v: unknown, max: number): v is string[] => Array.isArray(v) && v.length <= max && v.every((s) => typeof s === "string" && s.length <= 1024);
+const isStringArray = (v: unknown, max: number): v is string[] => Array.isArray(v) && v.length <= max && v.every((s) => typeof s === "string" && s.length <= 4096);
 
 /** A request line, checked field by field; undefined for anything else. */
 export function parseRequest(line: string): Request | undefined {

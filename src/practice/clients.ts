@@ -65,6 +65,8 @@ export class ClientRegistry {
         const text = new TextDecoder("utf-8", { fatal: true }).decode(await readSealedWithIdentity(path, identity));
         data = fileSchema.parse(JSON.parse(text));
       } catch (error) {
+        // An agent that locked or vanished mid-command says so itself: that is no damage.
+        if (error instanceof UserError) throw error;
         throw unreadableFile(path, error) ?? new UserError(ExitCode.integrity, "clients.damaged", { file: path }, { cause: error });
       }
       for (const c of data.clients) clients.set(c.alias, c);

@@ -3,7 +3,7 @@
  * and what the agent itself holds to answer its clients.
  */
 import { createHmac } from "node:crypto";
-import { X25519Identity, type Identity } from "../age/index.js";
+import { identityObject, type Identity } from "../age/index.js";
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
 import { signPrehashed, type MinisignSigner, type PrehashedSignature } from "../bundle/signature.js";
 import type { Keyring } from "./keyring.js";
@@ -28,11 +28,13 @@ export class KeyringKeys implements PracticeKeys {
     this.keyId = keyring.keyId;
     this.#seed = Uint8Array.from(keyring.signing.seed);
     for (const purpose of KEYED_HASH_PURPOSES) this.#hashKeys.set(purpose, keyedHashKey(purpose, keyring.ageIdentity));
-    const x25519 = new X25519Identity(keyring.ageIdentity);
+    // X25519 or hybrid post-quantum (`init --post-quantum`): the age door knows which.
+    const held = identityObject(keyring.ageIdentity);
+    held.catch(() => undefined);
     this.identity = {
       unwrapFileKey: (stanzas) => {
         this.#alive();
-        return x25519.unwrapFileKey(stanzas);
+        return held.then((identity) => identity.unwrapFileKey(stanzas));
       },
     };
     const { keyId, publicKey } = keyring.signing;
@@ -59,7 +61,7 @@ export class KeyringKeys implements PracticeKeys {
     return messages.map((m) => createHmac("sha256", key).update(m).digest());
   }
 
-  /** Overwrite the seed and the hash keys; the X25519 key (a node:crypto key object) goes with the process. */
+  /** Overwrite the seed and the hash keys; the age key (inside its identity object) goes with the process. */
   wipe(): void {
     this.#wiped = true;
     this.#seed.fill(0);

@@ -140,7 +140,7 @@ describe("nachklang unlock / lock", () => {
     const home = await freshHome();
     const r = await unlock(home, [], { ...HOME_MODE, NACHKLANG_PASSPHRASE: "not the passphrase" });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^Wrong passphrase for .*keyring\.age\.$/);
+    expect(r.stderr.trim()).toMatch(/^Wrong passphrase for .*keyring\.age, or the keyring is damaged\. Please try again; if the passphrase is right, restore the keyring from a backup\.$/);
     expect(r.pid).toBeUndefined();
     expect(existsSync(agentPaths(home, {}).socket)).toBe(false);
     expect((await runCli(["status"], { home, env: NONE })).code).toBe(2);
@@ -219,11 +219,11 @@ describe("nachklang unlock / lock", () => {
   it("cron without an agent and without a passphrase: exit 2 at once, with one line, no scrypt", async () => {
     // A keyring at the real work factor, so that an unlock would take its second.
     const dir = join(scratch, `real-${n++}`);
-    const real = await runCli(["init", "--name", "Praxis"], { home: dir, env: { NACHKLANG_TEST_SCRYPT_LOG_N: undefined } });
+    const real = await runCli(["init", "--name", "Praxis"], { home: dir, env: { NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: undefined } });
     expect(real.code, real.stderr).toBe(0);
     const timed = async (env: Record<string, string | undefined>) => {
       const t = performance.now();
-      const r = await runCli(["outbox", "flush"], { home: dir, env: { ...env, NACHKLANG_TEST_SCRYPT_LOG_N: undefined } });
+      const r = await runCli(["outbox", "flush"], { home: dir, env: { ...env, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: undefined } });
       return { r, ms: performance.now() - t };
     };
     const cron = await timed(NONE);
@@ -288,5 +288,52 @@ describe("nachklang unlock / lock", () => {
       expect(r.code, bad.join(" ")).toBe(2);
       expect(r.stderr.trim(), bad.join(" ")).toMatch(/is not a duration|at most 24 hours/);
     }
+  });
+
+  it("with the keys in the agent, a weak keyring still gets its warning and killed runs' staging places are still swept", async () => {
+    const home = await freshHome();
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    // The test keyring is stored at the test work factor: weak once the test variable is gone.
+    const real = { ...NONE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: undefined };
+    const listed = await runCli(["client", "list"], { home, env: real });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain("k1");
+    expect(listed.stderr.trim()).toMatch(/^Warning: .*keyring\.age is protected with work factor \d+ only \(default 18\)/);
+    // While the test variable is set (as in every other test here): no warning.
+    expect((await ok(["client", "list"], home)).stderr).not.toMatch(/work factor/);
+
+    // A staging place listed by a run that is gone: the next command with the agent's keys sweeps it.
+    const { listStagingPlace, stagingListDir } = await import("../../src/practice/staging.js");
+    const place = join(scratch, `place-${n}`);
+    const leftover = join(place, ".staging-pid999999999-Ab12Cd");
+    await mkdir(leftover, { recursive: true, mode: 0o700 });
+    await chmod(leftover, 0o700);
+    await writeFile(join(leftover, "plaintext.txt"), "left by a killed run");
+    const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+    await listStagingPlace(stagingListDir(home), keyring.ageRecipient, place);
+    // Listed under this (test) process's pid: renamed to a pid that runs no more.
+    const [entry] = await readdir(stagingListDir(home));
+    const { rename } = await import("node:fs/promises");
+    await rename(join(stagingListDir(home), entry!), join(stagingListDir(home), entry!.replace(/^pid\d+-/, "pid999999999-")));
+    await ok(["client", "list"], home);
+    expect(await readdir(stagingListDir(home))).toEqual([]);
+    expect(existsSync(leftover)).toBe(false);
+  });
+
+  it("a post-quantum practice (init --post-quantum) works through the agent: unwrap of hybrid stanzas, signing, opening", async () => {
+    const home = join(scratch, `pq${n++}`);
+    expect((await runCli(["init", "--post-quantum", "--name", "Praxis PQ", "--lang", "en"], { home })).code).toBe(0);
+    await ok(["client", "add", "k1", "--lang", "de"], home, {});
+    await ok(["consent", "record", "k1", "--channel", "folder"], home, {});
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    expect((await ok(["client", "list"], home)).stdout).toContain("k1");
+    const sent = await ok(["--json", "send", "k1", "--note", "Hallo, post-quantum", "--now", "--yes"], home);
+    const id = (JSON.parse(sent.stdout) as { id: string }).id;
+    const opened = await ok(["open", join(home, "handoff", `${id}.age`), "--out", join(scratch, `opened-pq-${n}`)], home);
+    expect(opened.stdout).toMatch(/^Signed by /m);
+    await ok(["lock"], home);
+    expect(await gone(u.pid!)).toBe(true);
   });
 });

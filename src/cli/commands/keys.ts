@@ -36,7 +36,7 @@ export async function exportKeys(ctx: CliContext, opts: { identity?: string; min
   }
   if (opts.identity !== undefined) {
     const keyring = await unlockKeyringHere(ctx, opts.passphraseFile);
-    const text = `# nachklang practice identity (age X25519); keep it secret\n# public key: ${keyring.ageRecipient}\n${keyring.ageIdentity}\n`;
+    const text = `# nachklang practice identity (age); keep it secret\n# public key: ${keyring.ageRecipient}\n${keyring.ageIdentity}\n`;
     await writePrivateFile(opts.identity, text, { exclusive: true });
     written.push(opts.identity);
     ctx.out.say("keys.exportedIdentity", { file: opts.identity });
