@@ -3,10 +3,11 @@
  * compiles a fast parser with `new Function`. A command or the viewer page parses each schema
  * once or a few times, so compiling costs more than it saves, and the viewer page's
  * Content-Security-Policy forbids eval (it would report a violation).
- * Import `z` from here, never from "zod" directly, so that the setting precedes every schema.
+ * Import as `import * as z from "../zod.js"`, never from "zod" directly, so that the setting
+ * precedes every schema and the bundle keeps only the parts of zod that are used.
  */
-import { z } from "zod";
+import { config } from "zod";
 
-z.config({ jitless: true });
+config({ jitless: true });
 
-export { z };
+export * from "zod";

@@ -25,7 +25,7 @@ import { randomBytes } from "./primitives.js";
 import { newPayload, NONCE_SIZE, PayloadError, payloadKey, runPayload } from "./stream.js";
 
 export type { Identity, Stanza } from "./format.js";
-export { generateHybridIdentity, generateX25519Identity as generateIdentity, identityToRecipient, isValidRecipient } from "./recipients.js";
+export { generateHybridIdentity, generateX25519Identity as generateIdentity, identityObject, identityToRecipient, isValidRecipient, X25519Identity } from "./recipients.js";
 
 /** Where decryption failed: the outcome classes of the C2SP CCTV vectors. */
 export type AgeFailure = "armor" | "header" | "no-match" | "hmac" | "payload";

@@ -168,6 +168,22 @@ export async function wrapForForeign(recipients: readonly string[]): Promise<{ f
   return { fileKey, stanzas: header.stanzas };
 }
 
+/**
+ * An identity object for any identity string this door can use: X25519 here; another type
+ * (hybrid post-quantum) as typage's own object, which its decrypter builds from the string
+ * (typage exports no constructor for it). For holders of a key that answer stanza by stanza:
+ * the keys of an unlocked keyring, and the agent. Throws for a string that is no identity.
+ */
+export async function identityObject(identity: string): Promise<Identity> {
+  if (isX25519Identity(identity)) return new X25519Identity(identity);
+  const { Decrypter } = await reference();
+  const decrypter = new Decrypter();
+  decrypter.addIdentity(identity);
+  const held = (decrypter as unknown as { identities?: readonly Partial<Identity>[] }).identities?.[0];
+  if (typeof held?.unwrapFileKey !== "function") throw new Error("age: this identity type cannot be held by itself");
+  return held as Identity;
+}
+
 /** The recipient (`age1…`) of an identity: X25519 here, post-quantum through typage. Throws for anything else. */
 export async function identityToRecipient(identity: string): Promise<string> {
   if (isX25519Identity(identity)) return new X25519Identity(identity).recipient;

@@ -1,6 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 // Also bundled into the offline viewer's page: no Node-only imports here.
 

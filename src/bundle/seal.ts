@@ -13,7 +13,7 @@ import tar from "tar-stream";
 import { encryptAge } from "../age/index.js";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "../errors.js";
 import type { Lang } from "../messages/index.js";
-import { encodePublicKey, sign, type MinisignSecretKey } from "./signature.js";
+import { encodePublicKey, sign, signWith, type MinisignSecretKey, type MinisignSigner } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
@@ -42,7 +42,8 @@ export interface SealRequest {
     readonly name?: string;
     readonly ageRecipient: string;
     readonly keyId: string;
-    readonly signing: MinisignSecretKey;
+    /** The signing key held here, or a signer that holds it elsewhere (the agent). */
+    readonly signing: MinisignSecretKey | MinisignSigner;
   };
   /** Further age recipients besides the practice (the client's own `age1…`, if any). */
   readonly recipients?: readonly string[];
@@ -303,7 +304,9 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     }
     manifest = manifestSchema.parse({ ...skeleton, items: manifestItems } satisfies Manifest);
     const manifestBytes = Buffer.from(JSON.stringify(manifest, null, 2) + "\n", "utf8");
-    const signature = Buffer.from(sign(request.practice.signing, manifestBytes, trustedComment(manifest), nodeEd25519), "utf8");
+    const signing = request.practice.signing;
+    const comment = trustedComment(manifest);
+    const signature = Buffer.from("seed" in signing ? sign(signing, manifestBytes, comment, nodeEd25519) : await signWith(signing, manifestBytes, comment), "utf8");
     const small = (name: string, data: Buffer) =>
       new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o644, mtime }, data, (e) => (e ? reject(e) : resolve())));
     await small("manifest.json", manifestBytes);

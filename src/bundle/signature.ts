@@ -135,25 +135,66 @@ export function parsePublicKey(text: string): MinisignPublicKey {
   return { keyId: blob.slice(2, 10), publicKey: blob.slice(10, 42) };
 }
 
-/** Sign `message` prehashed (`ED`), with a trusted comment (one line, no newline). */
-export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment: string, ed: Ed25519): string {
+/** minisign's two Ed25519 signatures: over the prehash, and over that signature ‖ the trusted comment. */
+export interface PrehashedSignature {
+  readonly signature: Uint8Array;
+  readonly globalSignature: Uint8Array;
+}
+
+/**
+ * Who signs a manifest: the public key, and the two signatures for a prehash. The practice's
+ * keys give one whose secret stays where it is held (the agent, or the keyring in this process).
+ */
+export interface MinisignSigner extends MinisignPublicKey {
+  signPrehashed(prehash: Uint8Array, trustedComment: string): Promise<PrehashedSignature>;
+}
+
+/** The prehash minisign signs (`ED`): BLAKE2b-512 of the message. */
+export function prehash(message: Uint8Array): Uint8Array {
+  return blake2b(message);
+}
+
+function checkComment(trustedComment: string): void {
   if (/[\r\n]/.test(trustedComment)) throw new Error("trusted comment must be one line");
-  const signature = ed.sign(blake2b(message), key.seed);
-  const blob = new Uint8Array(74);
-  blob.set(te.encode("ED"), 0);
-  blob.set(key.keyId, 2);
-  blob.set(signature, 10);
+}
+
+/** The two signatures for a prehash (64 bytes) with a trusted comment (one line, no newline). */
+export function signPrehashed(seed: Uint8Array, hash: Uint8Array, trustedComment: string, ed: Ed25519): PrehashedSignature {
+  checkComment(trustedComment);
+  if (hash.length !== 64) throw new Error("a minisign prehash is 64 bytes");
+  const signature = ed.sign(hash, seed);
   const comment = te.encode(trustedComment);
   const global = new Uint8Array(signature.length + comment.length);
   global.set(signature, 0);
   global.set(comment, signature.length);
-  const globalSignature = ed.sign(global, key.seed);
+  return { signature, globalSignature: ed.sign(global, seed) };
+}
+
+/** The signature file as minisign writes it (`.minisig`), from the two signatures. */
+export function encodeSignature(keyId: Uint8Array, parts: PrehashedSignature, trustedComment: string): string {
+  checkComment(trustedComment);
+  if (parts.signature.length !== 64 || parts.globalSignature.length !== 64) throw new Error("an Ed25519 signature is 64 bytes");
+  const blob = new Uint8Array(74);
+  blob.set(te.encode("ED"), 0);
+  blob.set(keyId, 2);
+  blob.set(parts.signature, 10);
   return (
-    `untrusted comment: signature from nachklang secret key ${formatKeyId(key.keyId)}\n` +
+    `untrusted comment: signature from nachklang secret key ${formatKeyId(keyId)}\n` +
     `${b64encode(blob)}\n` +
     `trusted comment: ${trustedComment}\n` +
-    `${b64encode(globalSignature)}\n`
+    `${b64encode(parts.globalSignature)}\n`
   );
+}
+
+/** Sign `message` prehashed (`ED`), with a trusted comment (one line, no newline). */
+export function sign(key: MinisignSecretKey, message: Uint8Array, trustedComment: string, ed: Ed25519): string {
+  return encodeSignature(key.keyId, signPrehashed(key.seed, prehash(message), trustedComment, ed), trustedComment);
+}
+
+/** Sign with `signer`, wherever its secret is held. */
+export async function signWith(signer: MinisignSigner, message: Uint8Array, trustedComment: string): Promise<string> {
+  checkComment(trustedComment);
+  return encodeSignature(signer.keyId, await signer.signPrehashed(prehash(message), trustedComment), trustedComment);
 }
 
 /**

@@ -4,8 +4,7 @@
  * (`delivery.viewerPath`). TLS (port 465) or STARTTLS is required; a plain connection is
  * allowed only to this machine (localhost, 127.0.0.1, ::1).
  */
-import nodemailer from "nodemailer";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
 
@@ -115,8 +114,9 @@ export const emailChannel: ChannelType<EmailSettings> = {
   },
   create(context): Channel {
     const s = context.settings;
-    const transport = (password: string) =>
-      nodemailer.createTransport({
+    // nodemailer (and Node's TLS, DNS and HTTP with it) loads only when a mail is checked or sent.
+    const transport = async (password: string) =>
+      (await import("nodemailer")).default.createTransport({
         host: s.host,
         port: s.port,
         secure: s.security === "tls",
@@ -134,7 +134,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
       async check(): Promise<HealthReport> {
         const password = context.secret("password");
         if (password === undefined) return { ok: false, lines: [{ key: "email.noPassword", params: { name: context.name }, ok: false }] };
-        const mailer = transport(password);
+        const mailer = await transport(password);
         try {
           await mailer.verify();
           return { ok: true, lines: [{ key: "email.ready", params: { host: s.host, port: s.port, security: s.security, user: s.user }, ok: true }] };
@@ -157,7 +157,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
         if (password === undefined) return failed("email.noPassword", { name: context.name }, true);
         const practice = delivery.followUp.manifest.practice.name ?? s.from.replace(/\s*<[^>]*>\s*/, "").trim();
         const file = attachmentName(delivery);
-        const mailer = transport(password);
+        const mailer = await transport(password);
         try {
           const info = (await mailer.sendMail({
             from: s.from,

@@ -6,7 +6,7 @@
 import { constants } from "node:fs";
 import { access, copyFile, mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { ChannelProfile, ChannelType, Delivery, DeliveryResult } from "./contract.js";
 import { exists } from "../files.js";
 

@@ -16,7 +16,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";

@@ -8,7 +8,7 @@
  */
 import { constants, readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";

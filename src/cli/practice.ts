@@ -1,56 +1,111 @@
 /**
- * Unlocking the practice for a command: the passphrase once, the keyring once, the client
- * registry with the practice key. Commands that need secrets call `unlockPractice`.
+ * How a command obtains the practice: its keys from the agent when one runs for this home
+ * (`nachklang unlock`), else from the keyring with the passphrase (prompt, --passphrase-file,
+ * NACHKLANG_PASSPHRASE) — once per process either way; then the client registry and, when a
+ * channel needs them, the channel secrets, both read through those keys.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ExitCode, PolicyError, UserError, unwritableFile } from "../errors.js";
+import type { Identity } from "../age/index.js";
+import type { AgentLookup } from "../agent/client.js";
+import { agentPaths, checkSocketPath, inspectAgentPlace, type AgentPaths } from "../agent/paths.js";
 import { ClientRegistry } from "../practice/clients.js";
-import { keyringWorkFactor, saveKeyringSecret, unlockKeyring, type Keyring } from "../practice/keyring.js";
+import type { Keyring } from "../practice/keyring.js";
+import type { PracticeKeys } from "../practice/keys.js";
+import type { ChannelSecrets } from "../practice/secrets.js";
 import { DEFAULT_SCRYPT_LOG_N, testScryptLogN } from "../practice/sealed-file.js";
 import { listStagingPlace, stagingListDir, sweepListedPlaces } from "../practice/staging.js";
+import { exists } from "../files.js";
 import { canonicalPassphrase } from "../viewer/passphrase.js";
 import { readKeyringPassphrase, type CliContext } from "./context.js";
 
 export interface Practice {
-  readonly keyring: Keyring;
+  readonly keys: PracticeKeys;
   readonly clients: ClientRegistry;
-  /** Store a secret (e.g. `channel.threema.secret`) in the keyring; undefined removes it. */
+  /** The channel secrets (`secrets.age`), read on first use. */
+  secrets(): Promise<ChannelSecrets>;
+  /** Store a secret (e.g. `channel.threema.secret`); undefined removes it. */
   setSecret(name: string, value: string | undefined): Promise<void>;
   /** Whether a (canonical) viewer passphrase is the keyring's passphrase. */
-  isKeyringPassphrase(candidate: string): boolean;
+  isKeyringPassphrase(candidate: string): Promise<boolean>;
 }
 
-const unlocked = new Map<string, Practice>();
+const lookups = new Map<string, Promise<AgentLookup>>();
+const keysOf = new Map<string, Promise<PracticeKeys>>();
+const practices = new Map<string, Promise<Practice>>();
+/** The passphrase that unlocked a home's keyring in this process (none when the agent holds the keys). */
+const passphrases = new Map<string, string>();
+
+export function agentPlace(ctx: CliContext): AgentPaths {
+  return agentPaths(ctx.home.root);
+}
 
 /**
- * The keyring alone, for commands that need no client (opening a bundle, exporting the
- * identity): the client registry stays encrypted. Within one run, an unlocked practice's
- * keyring is reused.
+ * The home's agent, if one runs (asked once per process); a dead agent's socket is removed and
+ * reported (stderr). The agent's client code loads only when there is a socket to talk to.
  */
-export async function unlockKeyringOnly(ctx: CliContext, passphrase?: string): Promise<Keyring> {
-  const cached = unlocked.get(ctx.home.root);
-  if (cached) return cached.keyring;
-  const keyring = await unlockKeyring(ctx.home.keyring, passphrase ?? (await readKeyringPassphrase(ctx)));
-  await afterUnlock(ctx, keyring);
+export function lookupAgent(ctx: CliContext): Promise<AgentLookup> {
+  const root = ctx.home.root;
+  let found = lookups.get(root);
+  if (found === undefined) {
+    found = findHomeAgent(ctx);
+    lookups.set(root, found);
+    found.catch(() => lookups.delete(root));
+  }
+  return found;
+}
+
+async function findHomeAgent(ctx: CliContext): Promise<AgentLookup> {
+  const paths = agentPlace(ctx);
+  if ((await inspectAgentPlace(paths)) === "none") return { state: "absent" };
+  checkSocketPath(paths);
+  const { findAgent } = await import("../agent/client.js");
+  const found = await findAgent(ctx.home.root, paths);
+  if (found.state === "stale") ctx.out.warn("agent.stale", { socket: found.socket });
+  return found;
+}
+
+/**
+ * The keyring unlocked in this process with the passphrase (`passphrase`, else --passphrase-file,
+ * NACHKLANG_PASSPHRASE or the prompt), never through the agent: for `unlock` itself, for
+ * `keys export --identity` (the one command that hands a private key out, to a file the user
+ * names), `keys strengthen` and `doctor`'s integrity check. Without a passphrase source and
+ * without a terminal: exit 2, "locked", at once. A damaged keyring is exit 5 (keyring.ts).
+ */
+export async function unlockKeyringHere(ctx: CliContext, given?: string): Promise<Keyring> {
+  if (!(await exists(ctx.home.keyring))) throw new UserError(ExitCode.usage, "practice.missing", { file: ctx.home.keyring });
+  let passphrase: string;
+  try {
+    passphrase = given ?? (await readKeyringPassphrase(ctx));
+  } catch (error) {
+    if (error instanceof UserError && error.key === "passphrase.none") throw new UserError(ExitCode.usage, "agent.locked");
+    throw error;
+  }
+  const { unlockKeyring } = await import("../practice/keyring.js");
+  const keyring = await unlockKeyring(ctx.home.keyring, passphrase);
+  passphrases.set(ctx.home.root, passphrase);
+  await afterUnlock(ctx, keyring.ageIdentity);
   return keyring;
 }
 
 const checked = new Set<string>();
 
 /**
- * What every command that reads the keyring does once: warn when the keyring is weaker than
- * the default work factor (not while the test-only variable is set: tests make such keyrings
+ * What every command that obtains the practice's keys does once, from the keyring or from the
+ * agent alike: warn when the keyring is weaker than the default work factor (its header says
+ * so without the passphrase; not while the test-only variable is set: tests make such keyrings
  * on purpose and would drown in the warning), and sweep the staging places that runs killed
  * before they finished listed (reading the list needs the practice key).
  */
-async function afterUnlock(ctx: CliContext, keyring: Keyring): Promise<void> {
+async function afterUnlock(ctx: CliContext, identity: string | Identity): Promise<void> {
   if (checked.has(ctx.home.root)) return;
   checked.add(ctx.home.root);
   if (testScryptLogN() === undefined) {
-    const logN = await keyringWorkFactor(ctx.home.keyring);
+    const { keyringWorkFactor } = await import("../practice/keyring.js");
+    const logN = await keyringWorkFactor(ctx.home.keyring).catch(() => undefined);
     if (logN !== undefined && logN < DEFAULT_SCRYPT_LOG_N) ctx.out.warn("keyring.weak", { file: ctx.home.keyring, logN });
   }
-  await sweepListedPlaces(stagingListDir(ctx.home.root), { identities: [keyring.ageIdentity] });
+  await sweepListedPlaces(stagingListDir(ctx.home.root), { identities: [identity] });
 }
 
 /**
@@ -68,27 +123,78 @@ export function stagingRegistrar(ctx: CliContext): ((parent: string) => Promise<
     });
 }
 
-export async function unlockPractice(ctx: CliContext): Promise<Practice> {
-  const cached = unlocked.get(ctx.home.root);
-  if (cached) return cached;
-  const passphrase = await readKeyringPassphrase(ctx);
-  let keyring = await unlockKeyring(ctx.home.keyring, passphrase);
-  await afterUnlock(ctx, keyring);
-  const clients = await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
-  const practice: Practice = {
-    get keyring() {
-      return keyring;
-    },
-    clients,
-    async setSecret(name, value) {
-      keyring = await saveKeyringSecret(ctx.home.keyring, passphrase, keyring, name, value);
-    },
-    isKeyringPassphrase(candidate) {
-      return [passphrase, canonicalPassphrase(passphrase)].some((p) => sameText(p, candidate));
-    },
-  };
-  unlocked.set(ctx.home.root, practice);
+/** The practice's keys: the agent's when one runs for this home, else the keyring's (passphrase). */
+export function practiceKeys(ctx: CliContext): Promise<PracticeKeys> {
+  const root = ctx.home.root;
+  let keys = keysOf.get(root);
+  if (keys === undefined) {
+    keys = obtainKeys(ctx);
+    keysOf.set(root, keys);
+    keys.catch(() => keysOf.delete(root));
+  }
+  return keys;
+}
+
+async function obtainKeys(ctx: CliContext): Promise<PracticeKeys> {
+  const found = await lookupAgent(ctx);
+  if (found.state === "running") {
+    await afterUnlock(ctx, found.keys.identity);
+    return found.keys;
+  }
+  const keyring = await unlockKeyringHere(ctx);
+  const { KeyringKeys } = await import("../practice/keyring-keys.js");
+  return new KeyringKeys(keyring);
+}
+
+export function unlockPractice(ctx: CliContext): Promise<Practice> {
+  const root = ctx.home.root;
+  let practice = practices.get(root);
+  if (practice === undefined) {
+    practice = openPractice(ctx);
+    practices.set(root, practice);
+    practice.catch(() => practices.delete(root));
+  }
   return practice;
+}
+
+async function openPractice(ctx: CliContext): Promise<Practice> {
+  const keys = await practiceKeys(ctx);
+  const clients = await ClientRegistry.load(ctx.home.clients, keys.identity, keys.ageRecipient);
+  let secrets: Promise<Record<string, string>> | undefined;
+  const store = () => import("../practice/secrets.js");
+  return {
+    keys,
+    clients,
+    secrets() {
+      secrets ??= store().then((s) => s.readChannelSecrets(ctx.home.secrets, keys.identity));
+      return secrets;
+    },
+    async setSecret(name, value) {
+      const stored = await (await store()).setChannelSecret(ctx.home.secrets, keys.ageRecipient, keys.identity, name, value);
+      secrets = Promise.resolve({ ...stored });
+    },
+    isKeyringPassphrase: (candidate) => opensKeyring(ctx, candidate),
+  };
+}
+
+/**
+ * Whether a candidate passphrase (as typed, or canonical) unwraps the keyring. With the agent
+ * the passphrase is not in this process, so the keyring itself is asked (one scrypt; only
+ * commands that agree a viewer passphrase ask).
+ */
+async function opensKeyring(ctx: CliContext, candidate: string): Promise<boolean> {
+  const known = passphrases.get(ctx.home.root);
+  if (known !== undefined) return [known, canonicalPassphrase(known)].some((p) => sameText(p, candidate));
+  const { unlockKeyring } = await import("../practice/keyring.js");
+  for (const passphrase of new Set([candidate, canonicalPassphrase(candidate)])) {
+    try {
+      await unlockKeyring(ctx.home.keyring, passphrase);
+      return true;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+    }
+  }
+  return false;
 }
 
 function sameText(a: string, b: string): boolean {
@@ -100,8 +206,34 @@ function sameText(a: string, b: string): boolean {
  * Refuse (exit 4) a viewer passphrase that is the keyring passphrase: whoever opens the viewer
  * would hold the key to every record of the practice.
  */
-export function refuseKeyringPassphraseAsViewer(practice: Practice, viewerPassphrase: string, file: string): void {
-  if (practice.isKeyringPassphrase(viewerPassphrase)) throw new PolicyError("viewer.passphraseIsKeyring", { file });
+export async function refuseKeyringPassphraseAsViewer(practice: Practice, viewerPassphrase: string, file: string): Promise<void> {
+  if (await practice.isKeyringPassphrase(viewerPassphrase)) throw new PolicyError("viewer.passphraseIsKeyring", { file });
+}
+
+/** Whether the practice is unlocked (an agent holds its keys), and until when. */
+export type AgentState =
+  | { readonly unlocked: false }
+  | { readonly unlocked: true; readonly until: Date; readonly idleUntil: Date; readonly idleMinutes: number; readonly pid: number };
+
+export async function agentState(ctx: CliContext): Promise<AgentState> {
+  const found = await lookupAgent(ctx);
+  if (found.state !== "running") return { unlocked: false };
+  const { hello } = found.keys;
+  return { unlocked: true, until: new Date(hello.until), idleUntil: new Date(hello.idleUntil), idleMinutes: hello.idleMinutes, pid: hello.pid };
+}
+
+/** A time for people in the practice's zone (the contact hours' zone, else the system's). */
+export async function practiceTime(ctx: CliContext, at: Date): Promise<string> {
+  const { formatLocal, systemZone } = await import("../delivery/hours.js");
+  const stored = ctx.settings.hours as { tz?: unknown } | undefined;
+  const tz = typeof stored?.tz === "string" ? stored.tz : systemZone();
+  return formatLocal(at, tz, ctx.lang);
+}
+
+/** The line saying whether the practice is unlocked, and until when. */
+export async function agentStateText(ctx: CliContext, state: AgentState): Promise<string> {
+  if (!state.unlocked) return ctx.out.text("agent.stateLocked");
+  return ctx.out.text("agent.stateUnlocked", { until: await practiceTime(ctx, state.until), idle: await practiceTime(ctx, state.idleUntil), pid: state.pid });
 }
 
 /** The practice's public details from the config (no passphrase needed). */

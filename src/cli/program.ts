@@ -80,6 +80,18 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--post-quantum", "a hybrid post-quantum age key (age1pq1...); stock age reads it from 1.3 on, Debian's 1.1.1 cannot")
     .action(lazy(() => import("./commands/init.js")));
 
+  // --- agent (docs/agent.md) ---
+  program
+    .command("unlock")
+    .description("unlock the practice for the working day: an agent holds the keys, commands need no passphrase")
+    .option("--for <duration>", "how long, e.g. 30m or 8h (default: until the end of today's contact hours, else 8h)")
+    .option("--idle <duration>", "lock after this long without use (default 60m, config agentIdleMinutes)")
+    .action(lazy(() => import("./commands/agent.js"), "unlock"));
+  program
+    .command("lock")
+    .description("lock now: the agent wipes the keys it held and stops")
+    .action(lazy(() => import("./commands/agent.js"), "lock"));
+
   const keys = program.command("keys").description("the practice's public keys");
   keys
     .command("show")

@@ -9,11 +9,10 @@ import { clockFromEnv } from "../delivery/clock.js";
 import { formatLocal } from "../delivery/hours.js";
 import type { FollowUpState } from "../delivery/ledger.js";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
-import { deliverClaimed, type DeliveryOutcome } from "../followup/deliver.js";
+import type { DeliveryOutcome } from "../followup/deliver.js";
 import type { FollowUpDraft } from "../followup/draft.js";
-import { singleFollowUpKey } from "../followup/keys.js";
-import { prepareClaimed, type ItemSummary, type Prepared } from "../followup/pipeline.js";
-import { validateDraft, type ValidDraft } from "../followup/validate.js";
+import type { ItemSummary, Prepared } from "../followup/pipeline.js";
+import type { ValidDraft } from "../followup/validate.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { openWorkflow, type Workflow } from "../followup/workflow.js";
 import type { Problem, Stage } from "../followup/ports.js";
@@ -36,23 +35,24 @@ export async function openCliWorkflow(
   // outbox. The next run that stages removes it anyway; one that finds everything already
   // staged would not, so every workflow command sweeps here.
   await sweepStaleOnce(ctx.home.outbox);
-  const keyring = practice.keyring;
+  const keys = practice.keys;
   // sharp, ffmpeg and the template library load only when a follow-up is composed (not for
   // status, outbox or consent).
   const media = once(async () => {
     const [{ MediaCache }, { mediaPipeline }] = await Promise.all([import("../media/index.js"), import("../followup/media.js")]);
-    const cache = extra.cacheMedia === false ? undefined : new MediaCache({ dir: join(ctx.home.cache, "media"), recipient: keyring.ageRecipient, identity: keyring.ageIdentity });
+    const cache = extra.cacheMedia === false ? undefined : new MediaCache({ dir: join(ctx.home.cache, "media"), keys });
     return mediaPipeline({ ...(cache === undefined ? {} : { cache }), onWarning: (w) => ctx.out.warn(w.key, w.params) });
   });
   const homework = once(async () => {
     const [{ homeworkLibrary }, { loadTemplateLibrary }] = await Promise.all([import("../followup/homework.js"), import("../templates/index.js")]);
     return homeworkLibrary(() => loadTemplateLibrary({ homeTemplates: ctx.home.templates }));
   });
-  const wf = openWorkflow({
+  const wf = await openWorkflow({
     home: ctx.home,
-    config: ctx.config,
-    keyring,
+    settings: ctx.settings,
+    keys,
     clients: practice.clients,
+    secrets: () => practice.secrets(),
     now,
     media: {
       photo: async (...args) => (await media()).photo(...args),
@@ -107,6 +107,8 @@ export function reportProblems(ctx: CliContext, problems: readonly LocatedProble
 
 /** Check the draft; prints every problem and returns undefined when there are any. */
 export async function checkDraft(ctx: CliContext, wf: Workflow, draft: FollowUpDraft): Promise<ValidDraft | undefined> {
+  // Loaded here: status, history and the outbox commands never check a draft.
+  const { validateDraft } = await import("../followup/validate.js");
   const validation = await validateDraft(draft, wf.validation);
   if (validation.valid !== undefined) return validation.valid;
   if (validation.problems.length === 1 && validation.problems[0] !== undefined) {
@@ -143,6 +145,11 @@ export async function sendPrepared(
   origin: "send" | "new",
   timing: { immediate?: boolean; at?: Date },
 ): Promise<{ prepared: Prepared; outcome: DeliveryOutcome | undefined }> {
+  const [{ singleFollowUpKey }, { prepareClaimed }, { deliverClaimed }] = await Promise.all([
+    import("../followup/keys.js"),
+    import("../followup/pipeline.js"),
+    import("../followup/deliver.js"),
+  ]);
   const key = singleFollowUpKey();
   const release = await wf.ledger.claim(key);
   let prepared: Prepared;

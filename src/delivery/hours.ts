@@ -173,6 +173,23 @@ function instantsShowing(day: DateTime, minutes: number, tz: string): number[] {
 }
 
 /**
+ * When today's contact hours end: the end of the last of today's windows (in the practice's
+ * zone) that ends after `instant`. Null without contact hours, on a day off, on a day without a
+ * window, and once today's last window has ended.
+ */
+export function closingToday(hours: ContactHours | undefined, instant: Date): Date | null {
+  if (hours === undefined) return null;
+  const local = DateTime.fromJSDate(instant, { zone: hours.tz });
+  if (isDayOff(hours, local)) return null;
+  const day = local.startOf("day");
+  const ends = hours.windows
+    .filter((w) => w.days.includes(local.weekday))
+    .flatMap((w) => (w.to === 24 * 60 ? instantsShowing(day.plus({ days: 1 }), 0, hours.tz) : instantsShowing(day, w.to, hours.tz)))
+    .filter((at) => at > instant.getTime());
+  return ends.length > 0 ? new Date(Math.max(...ends)) : null;
+}
+
+/**
  * The first instant at or after `instant` inside contact hours: `instant` itself when open,
  * else the start of the next window. A window starting at a local time skipped by a
  * daylight-saving change starts when the clocks jump past it; one starting at a local time that

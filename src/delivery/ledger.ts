@@ -14,40 +14,42 @@
  */
 import { open, readFile, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import lockfile from "proper-lockfile";
-import { z } from "../zod.js";
+import type lockfileModule from "proper-lockfile";
+import * as z from "../zod-mini.js";
 import { ExitCode, UserError } from "../errors.js";
 import { ensurePrivateDir } from "../files.js";
 
 export const FOLLOWUP_KEY = /^[0-9a-z]{16,64}$/;
 
-const base = { v: z.literal(1), at: z.iso.datetime({ offset: true }), fu: z.string().regex(FOLLOWUP_KEY) };
+const base = { v: z.literal(1), at: z.iso.datetime({ offset: true }), fu: z.string().check(z.regex(FOLLOWUP_KEY)) };
+const upTo = (n: number) => z.string().check(z.maxLength(n));
+const count = () => z.int().check(z.nonnegative());
 
 export const ledgerEventSchema = z.discriminatedUnion("ev", [
-  z.object({
+  z.strictObject({
     ...base,
     ev: z.literal("sealed"),
-    bundle: z.string().regex(/^[0-9a-z]{26}$/),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    bundle: z.string().check(z.regex(/^[0-9a-z]{26}$/)),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
     /** Keyed hash of the client alias (client-tag.ts), never the alias. */
-    client: z.string().regex(/^[0-9a-f]{32}$/),
+    client: z.string().check(z.regex(/^[0-9a-f]{32}$/)),
     channel: z.string(),
     channelType: z.string(),
-    items: z.number().int().nonnegative(),
-    bytes: z.number().int().nonnegative(),
+    items: count(),
+    bytes: count(),
     /** Where the follow-up came from: a single send, the wizard, or a batch entry. */
     origin: z.enum(["send", "new", "batch"]),
-  }).strict(),
-  z.object({ ...base, ev: z.literal("queued"), due: z.iso.datetime({ offset: true }) }).strict(),
-  z.object({ ...base, ev: z.literal("sending"), attempt: z.number().int().positive(), pid: z.number().int() }).strict(),
-  z.object({ ...base, ev: z.literal("part"), part: z.string().max(200), id: z.string().max(500) }).strict(),
-  z.object({ ...base, ev: z.literal("sent"), ids: z.array(z.string().max(500)) }).strict(),
-  z.object({ ...base, ev: z.literal("failed"), reason: z.string().max(200), retryable: z.boolean() }).strict(),
-  z.object({ ...base, ev: z.literal("uncertain") }).strict(),
-  z.object({ ...base, ev: z.literal("released") }).strict(),
-  z.object({ ...base, ev: z.literal("cancelled") }).strict(),
+  }),
+  z.strictObject({ ...base, ev: z.literal("queued"), due: z.iso.datetime({ offset: true }) }),
+  z.strictObject({ ...base, ev: z.literal("sending"), attempt: z.int().check(z.positive()), pid: z.int() }),
+  z.strictObject({ ...base, ev: z.literal("part"), part: upTo(200), id: upTo(500) }),
+  z.strictObject({ ...base, ev: z.literal("sent"), ids: z.array(upTo(500)) }),
+  z.strictObject({ ...base, ev: z.literal("failed"), reason: upTo(200), retryable: z.boolean() }),
+  z.strictObject({ ...base, ev: z.literal("uncertain") }),
+  z.strictObject({ ...base, ev: z.literal("released") }),
+  z.strictObject({ ...base, ev: z.literal("cancelled") }),
   /** A delivery receipt from the channel (Threema): `id` is the channel's message id. */
-  z.object({ ...base, ev: z.literal("receipt"), id: z.string().max(500), status: z.enum(["delivered", "read"]) }).strict(),
+  z.strictObject({ ...base, ev: z.literal("receipt"), id: upTo(500), status: z.enum(["delivered", "read"]) }),
 ]);
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -143,6 +145,12 @@ export interface LedgerRead {
   readonly tornTail: boolean;
 }
 
+/** proper-lockfile, loaded by the first writer: reading the ledger takes no lock. */
+let lockfileLoaded: Promise<typeof lockfileModule> | undefined;
+const lockfile = async (): Promise<typeof lockfileModule> =>
+  // A CommonJS module: its exports are `default` wherever it is loaded from (Node or the bundle).
+  (lockfileLoaded ??= import("proper-lockfile").then((m) => (m as { default?: typeof lockfileModule }).default ?? m));
+
 const APPEND_LOCK = { stale: 5000, realpath: false, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 } } as const;
 
 export class Ledger {
@@ -201,7 +209,7 @@ export class Ledger {
     const full = ledgerEventSchema.parse({ v: 1, at: now.toISOString(), ...event });
     const line = Buffer.from(JSON.stringify(full) + "\n", "utf8");
     await ensurePrivateDir(this.dir);
-    const release = await lockfile.lock(this.file, { ...APPEND_LOCK, lockfilePath: join(this.dir, "events.lock") });
+    const release = await (await lockfile()).lock(this.file, { ...APPEND_LOCK, lockfilePath: join(this.dir, "events.lock") });
     try {
       const handle = await open(this.file, "a+", 0o600);
       try {
@@ -225,7 +233,7 @@ export class Ledger {
     await ensurePrivateDir(this.locks);
     let compromised = false;
     try {
-      const release = await lockfile.lock(join(this.locks, key), {
+      const release = await (await lockfile()).lock(join(this.locks, key), {
         stale: 6000,
         realpath: false,
         lockfilePath: join(this.locks, `${key}.lock`),

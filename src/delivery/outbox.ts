@@ -6,24 +6,23 @@
  */
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "../zod.js";
+import * as z from "../zod-mini.js";
 import { ensurePrivateDir, exists } from "../files.js";
+import type { Identity } from "../age/index.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "../practice/sealed-file.js";
 import { makePrivateTemp } from "../temp.js";
 
-export const outboxMetaSchema = z
-  .object({
-    v: z.literal(1),
-    key: z.string(),
-    bundle: z.string().regex(/^[0-9a-z]{26}$/),
-    alias: z.string(),
-    channel: z.string(),
-    origin: z.enum(["send", "new", "batch"]),
-    created: z.string(),
-    /** `send --viewer`: make the passphrase viewer for this follow-up, with this passphrase if given. */
-    viewer: z.object({ passphrase: z.string().optional() }).strict().optional(),
-  })
-  .strict();
+export const outboxMetaSchema = z.strictObject({
+  v: z.literal(1),
+  key: z.string(),
+  bundle: z.string().check(z.regex(/^[0-9a-z]{26}$/)),
+  alias: z.string(),
+  channel: z.string(),
+  origin: z.enum(["send", "new", "batch"]),
+  created: z.string(),
+  /** `send --viewer`: make the passphrase viewer for this follow-up, with this passphrase if given. */
+  viewer: z.optional(z.strictObject({ passphrase: z.optional(z.string()) })),
+});
 export type OutboxMeta = z.infer<typeof outboxMetaSchema>;
 
 export class Outbox {
@@ -31,7 +30,7 @@ export class Outbox {
     readonly dir: string,
     readonly archiveDir: string,
     private readonly recipient: string,
-    private readonly identity: string,
+    private readonly identity: string | Identity,
   ) {}
 
   bundlePath(bundleId: string): string {

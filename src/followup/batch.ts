@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, extname, isAbsolute, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseDocument, LineCounter } from "yaml";
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isLang, type MessageParams } from "../messages/index.js";
 import { homeworkSchema, impulseSchema, type FollowUpDraft, type MediaInput } from "./draft.js";

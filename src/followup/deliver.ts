@@ -63,7 +63,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   if (state.state === "failed" && state.retryable === false) return { status: "skipped", state: state.state };
   const interrupted = state.state === "sending";
   const meta = await env.outbox.meta(bundleId);
-  if (interrupted && !repeatsHarmlessly(env.channels, meta?.channel, state.channelType)) {
+  if (interrupted && !(await repeatsHarmlessly(env.channels, meta?.channel, state.channelType))) {
     await ledger.append({ fu: key, ev: "uncertain" }, env.now());
     return { status: "uncertain" };
   }
@@ -72,7 +72,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   if (client === undefined) return record(env, key, failure("client.unknown", { alias: meta.alias }, true));
   let channel;
   try {
-    const resolved = env.channels.resolve(meta.channel);
+    const resolved = await env.channels.resolve(meta.channel);
     if (currentConsent(client, resolved.type) === undefined) {
       return record(env, key, failure("consent.missing", { alias: client.alias, channel: resolved.type, command: `nachklang consent record ${client.alias} --channel ${resolved.type}` }, true));
     }
@@ -136,10 +136,10 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
 }
 
 /** Whether the interrupted delivery may simply be repeated: the channel it went to is still of the type it was, and that type says so. */
-function repeatsHarmlessly(channels: ChannelPort, name: string | undefined, typeWhenSent: string | undefined): boolean {
+async function repeatsHarmlessly(channels: ChannelPort, name: string | undefined, typeWhenSent: string | undefined): Promise<boolean> {
   if (name === undefined) return false;
   try {
-    const resolved = channels.resolve(name);
+    const resolved = await channels.resolve(name);
     return resolved.type === typeWhenSent && resolved.repeatHarmless;
   } catch {
     return false;

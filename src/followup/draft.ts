@@ -2,7 +2,7 @@
  * What a follow-up is made of, before anything is processed: the inputs of `send`, of the
  * wizard, or of one batch entry after defaults.
  */
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 
 export const IMPULSE_KINDS = ["quote", "link", "book", "music", "thought"] as const;
 export type ImpulseKind = (typeof IMPULSE_KINDS)[number];

@@ -82,7 +82,10 @@ function composeContext(valid: ValidDraft, env: PrepareEnv) {
   return {
     client: valid.client,
     channelType: valid.channel.type,
-    tz: env.tz,
+    // Read when an appointment needs it, not before (workflow.ts: the zone starts ICU).
+    get tz() {
+      return env.tz;
+    },
     now: env.now(),
     media: env.media,
     homework: env.homework,
@@ -148,7 +151,7 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
         ev: "sealed",
         bundle: sealed.bundleId,
         sha256: sealed.sha256,
-        client: env.tagger(valid.client.alias),
+        client: await env.tagger(valid.client.alias),
         channel: valid.channel.name,
         channelType: valid.channel.type,
         items: items.length,

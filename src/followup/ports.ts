@@ -91,6 +91,9 @@ export interface ResolvedChannel {
 }
 
 export interface ChannelPort {
-  /** Resolve a channel name (or a bare type such as `folder`); a UserError when unknown. */
-  resolve(name: string): ResolvedChannel;
+  /**
+   * Resolve a channel name (or a bare type such as `folder`); a UserError when unknown. May
+   * answer later: the real port loads the channel modules only when a channel is first asked for.
+   */
+  resolve(name: string): ResolvedChannel | Promise<ResolvedChannel>;
 }

@@ -71,7 +71,7 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   const channelName = channelNameFor(draft, client, ctx.defaultChannel);
   let channel: ResolvedChannel | undefined;
   try {
-    channel = ctx.channels.resolve(channelName);
+    channel = await ctx.channels.resolve(channelName);
   } catch (error) {
     if (!isUserError(error)) throw error;
     problems.push({ key: error.key, params: error.params });

@@ -1,20 +1,19 @@
 /**
  * The real modules behind the workflow's ports: the bundle (seal/open with the practice keys),
- * the configured channels, the media pipeline and the template library.
+ * the configured channels, the media pipeline and the template library. Each port loads its
+ * modules when it is first used, so commands that only read the ledger (status, history,
+ * outbox list) load no bundle, channel or media code.
  */
-import { sealBundle, describeFile } from "../bundle/seal.js";
-import { openBundleToTemp, verifyBundle } from "../bundle/open.js";
-import { configuredChannels, createChannel, loadChannelSettings } from "../channels/factory.js";
-import { requireChannelName } from "../channels/registry.js";
 import { ExitCode, UserError } from "../errors.js";
-import type { Config } from "../practice/config.js";
-import type { Keyring } from "../practice/keyring.js";
+import type { ConfigSchema } from "../practice/config.js";
+import type { PracticeKeys } from "../practice/keys.js";
+import type { ChannelSecrets } from "../practice/secrets.js";
 import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort, ViewerPort } from "./ports.js";
-import { encodePublicKey } from "../bundle/signature.js";
 
-export function sealPort(keyring: Keyring, practiceName: string | undefined, now: () => Date): SealPort {
+export function sealPort(keys: PracticeKeys, practiceName: string | undefined, now: () => Date): SealPort {
   return {
     async seal({ client, message, items, outDir }) {
+      const { sealBundle } = await import("../bundle/seal.js");
       const sealed = await sealBundle({
         items,
         message,
@@ -22,9 +21,9 @@ export function sealPort(keyring: Keyring, practiceName: string | undefined, now
         lang: client.lang,
         practice: {
           ...(practiceName === undefined ? {} : { name: practiceName }),
-          ageRecipient: keyring.ageRecipient,
-          keyId: keyring.keyId,
-          signing: keyring.signing,
+          ageRecipient: keys.ageRecipient,
+          keyId: keys.keyId,
+          signing: keys.signer,
         },
         recipients: client.ageRecipient === undefined ? [] : [client.ageRecipient],
         outDir,
@@ -35,38 +34,44 @@ export function sealPort(keyring: Keyring, practiceName: string | undefined, now
   };
 }
 
-export function openPort(keyring: Keyring): OpenPort {
+export function openPort(keys: PracticeKeys): OpenPort {
   return {
     async open(bundlePath) {
-      const opened = await openBundleToTemp(bundlePath, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
+      const { openBundleToTemp } = await import("../bundle/open.js");
+      const opened = await openBundleToTemp(bundlePath, { keys: { identities: [keys.identity] }, signer: keys.signer });
       return { followUp: opened, dispose: () => opened.dispose() };
     },
     async verify(bundlePath) {
-      const v = await verifyBundle(bundlePath, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
+      const { verifyBundle } = await import("../bundle/open.js");
+      const v = await verifyBundle(bundlePath, { keys: { identities: [keys.identity] }, signer: keys.signer });
       return { manifest: v.manifest, manifestBytes: v.manifestBytes, signature: v.signature, items: [] };
     },
   };
 }
 
-export function viewerPort(keyring: Keyring, config: Config): ViewerPort {
+export function viewerPort(keys: PracticeKeys, settings: Readonly<ConfigSchema>): ViewerPort {
   return {
     async write(followUp, passphrase, dir) {
-      const { writeViewerFile, viewerLimitBytes } = await import("../viewer/build.js");
+      const [{ writeViewerFile, viewerLimitBytes }, { encodePublicKey }] = await Promise.all([import("../viewer/build.js"), import("../bundle/signature.js")]);
       return writeViewerFile(dir, {
         followUp,
-        minisignPublicKey: encodePublicKey(keyring.signing),
+        minisignPublicKey: encodePublicKey(keys.signer),
         passphrase,
-        limitBytes: viewerLimitBytes(config.get("viewerLimitMB")),
+        limitBytes: viewerLimitBytes(settings.viewerLimitMB),
       });
     },
   };
 }
 
 /** Configured channels by name; `folder` works without configuration (the embedded default). */
-export function channelPort(config: Config, keyring: Keyring, home: string): ChannelPort {
-  const channels = config.get("channels");
+export function channelPort(settings: Readonly<ConfigSchema>, secrets: () => Promise<ChannelSecrets>, home: string): ChannelPort {
+  const channels = settings.channels;
   return {
-    resolve(name) {
+    async resolve(name) {
+      const [{ requireChannelName }, { configuredChannels, createChannel, loadChannelSettings }] = await Promise.all([
+        import("../channels/registry.js"),
+        import("../channels/factory.js"),
+      ]);
       const all = configuredChannels(channels);
       requireChannelName(name, Object.keys(all));
       const configured = all[name];
@@ -80,7 +85,8 @@ export function channelPort(config: Config, keyring: Keyring, home: string): Cha
         wantsViewer: type.wantsViewer?.(settings) ?? false,
         repeatHarmless: type.repeatHarmless,
         handsOverBundle: type.handsOverBundle,
-        create: () => Promise.resolve(createChannel(name, { home, channels, secrets: keyring.secrets })),
+        // Secrets are read only for a channel that has some (the folder channel has none).
+        create: async () => createChannel(name, { home, channels, ...(type.secrets.length > 0 ? { secrets: await secrets() } : {}) }),
       };
     },
   };
@@ -91,13 +97,15 @@ export function channelPort(config: Config, keyring: Keyring, home: string): Cha
  * the real pipeline; kept for tests that do not need sharp or ffmpeg).
  */
 export const unprocessedMedia: MediaPort = {
-  photo(input) {
+  async photo(input) {
+    const { describeFile } = await import("../bundle/seal.js");
     const { mime } = describeFile(input.path);
-    return Promise.resolve({ file: input.path, kind: "photo", mime, ...(input.caption === undefined ? {} : { caption: input.caption }) });
+    return { file: input.path, kind: "photo", mime, ...(input.caption === undefined ? {} : { caption: input.caption }) };
   },
-  audio(input) {
+  async audio(input) {
+    const { describeFile } = await import("../bundle/seal.js");
     const { mime } = describeFile(input.path);
-    return Promise.resolve({ file: input.path, kind: "audio", mime, ...(input.caption === undefined ? {} : { caption: input.caption }) });
+    return { file: input.path, kind: "audio", mime, ...(input.caption === undefined ? {} : { caption: input.caption }) };
   },
 };
 

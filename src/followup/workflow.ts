@@ -1,13 +1,14 @@
 /**
- * Everything a workflow command needs, built once per process from the unlocked practice:
+ * Everything a workflow command needs, built once per process from the practice's keys:
  * ledger, outbox, contact hours, the ports, and the environments for checking, preparing and
  * delivering follow-ups.
  */
 import type { HomePaths } from "../practice/home.js";
-import type { Config } from "../practice/config.js";
-import type { Keyring } from "../practice/keyring.js";
+import type { ConfigSchema } from "../practice/config.js";
+import type { PracticeKeys } from "../practice/keys.js";
 import type { ClientRecord, ClientRegistry } from "../practice/clients.js";
-import { clientTagger, type ClientTagger } from "../delivery/client-tag.js";
+import type { ChannelSecrets } from "../practice/secrets.js";
+import { clientTagger, clientTags, type ClientTagger } from "../delivery/client-tag.js";
 import type { Clock } from "../delivery/clock.js";
 import { contactHours, type ContactHours, type StoredHours, systemZone } from "../delivery/hours.js";
 import { Ledger } from "../delivery/ledger.js";
@@ -20,9 +21,12 @@ import { channelPort, noHomework, openPort, sealPort, unprocessedMedia, viewerPo
 
 export interface WorkflowOptions {
   readonly home: HomePaths;
-  readonly config: Config;
-  readonly keyring: Keyring;
+  /** The stored settings (read only: the workflow never writes the configuration). */
+  readonly settings: Readonly<ConfigSchema>;
+  readonly keys: PracticeKeys;
   readonly clients: ClientRegistry;
+  /** Channel secrets, read when a channel that needs them is built (from `secrets.age`). */
+  readonly secrets: () => Promise<ChannelSecrets>;
   readonly now: Clock;
   readonly media?: MediaPort;
   readonly homework?: HomeworkPort;
@@ -49,47 +53,65 @@ export interface Workflow {
   aliasOf(tag: string | undefined): string | undefined;
 }
 
-export function storedHours(config: Config): StoredHours | undefined {
-  const raw = config.get("hours") as StoredHours | undefined;
+export function storedHours(settings: Readonly<ConfigSchema>): StoredHours | undefined {
+  const raw = settings.hours as StoredHours | undefined;
   return raw !== undefined && typeof raw.spec === "string" ? raw : undefined;
 }
 
-export function practiceName(config: Config): string | undefined {
-  return config.get("practice")?.name;
+export function practiceName(settings: Readonly<ConfigSchema>): string | undefined {
+  return settings.practice?.name;
 }
 
-export function openWorkflow(o: WorkflowOptions): Workflow {
-  const stored = storedHours(o.config);
+export async function openWorkflow(o: WorkflowOptions): Promise<Workflow> {
+  const stored = storedHours(o.settings);
   const hours = stored === undefined ? undefined : contactHours(stored);
-  const tz = hours?.tz ?? systemZone();
-  const tagger = clientTagger(o.keyring.ageIdentity);
+  // The system's zone is asked for only when a time is shown or read: that starts ICU's time
+  // zone and calendar data, which a follow-up sent now, without contact hours, never needs.
+  let zone: string | undefined;
+  const tz = (): string => (zone ??= hours?.tz ?? systemZone());
+  // Every client's tag in one request (the agent answers them at once), for `aliasOf`.
+  const aliases = o.clients.list().map((c) => c.alias);
+  const tagList = await clientTags(o.keys, aliases);
+  const byAlias = new Map(aliases.map((alias, i) => [alias, tagList[i]!]));
+  const tags = new Map(aliases.map((alias, i) => [tagList[i]!, alias]));
+  const tagger = clientTagger(o.keys, byAlias);
   const ledger = new Ledger(o.home.ledger);
-  const outbox = new Outbox(o.home.outbox, o.home.archive, o.keyring.ageRecipient, o.keyring.ageIdentity);
-  const channels = o.channels ?? channelPort(o.config, o.keyring, o.home.root);
+  const outbox = new Outbox(o.home.outbox, o.home.archive, o.keys.ageRecipient, o.keys.identity);
+  const channels = o.channels ?? channelPort(o.settings, o.secrets, o.home.root);
   const homework = o.homework ?? noHomework;
-  const name = practiceName(o.config);
+  const name = practiceName(o.settings);
   const client = (alias: string): ClientRecord | undefined => o.clients.get(alias);
-  const tags = new Map<string, string>();
-  for (const c of o.clients.list()) tags.set(tagger(c.alias), c.alias);
   return {
     ledger,
     outbox,
     hours,
-    tz,
+    get tz() {
+      return tz();
+    },
     tagger,
     channels,
     homework,
     now: o.now,
     aliasOf: (tag) => (tag === undefined ? undefined : tags.get(tag)),
-    validation: { client, channels, homework, tz, defaultChannel: "folder" },
+    validation: {
+      client,
+      channels,
+      homework,
+      get tz() {
+        return tz();
+      },
+      defaultChannel: "folder",
+    },
     prepare: {
       ledger,
       outbox,
-      seal: o.seal ?? sealPort(o.keyring, name, o.now),
+      seal: o.seal ?? sealPort(o.keys, name, o.now),
       media: o.media ?? unprocessedMedia,
       homework,
       tagger,
-      tz,
+      get tz() {
+        return tz();
+      },
       ...(hours === undefined ? {} : { hours }),
       ...(name === undefined ? {} : { practiceName: name }),
       now: o.now,
@@ -98,9 +120,9 @@ export function openWorkflow(o: WorkflowOptions): Workflow {
     delivery: {
       ledger,
       outbox,
-      open: o.open ?? openPort(o.keyring),
+      open: o.open ?? openPort(o.keys),
       channels,
-      viewer: viewerPort(o.keyring, o.config),
+      viewer: viewerPort(o.keys, o.settings),
       client,
       async pinKey(alias, keyName, value) {
         const record = o.clients.require(alias);

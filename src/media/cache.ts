@@ -5,24 +5,24 @@
  * Entry file: `<dir>/<64 hex>.age`, an age v1 file to the practice recipient whose plaintext is
  * `u32 BE header length ‖ header JSON ‖ file bytes…`. The header holds the result facts (with
  * file names relative) and each file's role and size. The name is HMAC-SHA-256 under a key
- * derived from the practice identity, over SHA-256(input) ‖ profile ‖ tool versions: without
- * the identity nobody can tell which input a name belongs to, even holding the input.
+ * derived from the practice identity (practice/keys.ts, purpose `media-cache-name`), over
+ * SHA-256(input) ‖ profile ‖ tool versions: without the identity nobody can tell which input a
+ * name belongs to, even holding the input. The practice's keys compute it where they are held.
  */
-import { createHash, createHmac } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { readdir, rm, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { buffer as collectBytes } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
-import sharp from "sharp";
 import { decryptAge, encryptAge } from "../age/index.js";
+import type { PracticeKeys } from "../practice/keys.js";
 import { UserError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../files.js";
 import { withPrivateTemp } from "../temp.js";
 import { normaliseAudioProfile, processAudio } from "./audio.js";
-import { ffmpegVersion, findFfmpeg } from "./ffmpeg.js";
+import { ffmpegVersionLater, findFfmpeg } from "./ffmpeg.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
-import { normalisePhotoProfile, processPhoto } from "./photo.js";
+import { loadSharp, normalisePhotoProfile, processPhoto } from "./photo.js";
 import type { AudioEvents, AudioProfile, PhotoProfile, ProcessedAudio, ProcessedImage, ProcessedPhoto } from "./types.js";
 
 const FORMAT = "nachklang-media-cache/1";
@@ -31,10 +31,8 @@ const ENTRY = /^[0-9a-f]{64}\.age$/;
 export interface MediaCacheOptions {
   /** Cache folder, e.g. `<home>/cache/media` (created 0700). */
   readonly dir: string;
-  /** The practice's age recipient (`age1…`): entries are encrypted to it at rest. */
-  readonly recipient: string;
-  /** The practice's age identity (`AGE-SECRET-KEY-1…`): decrypts entries and keys the file names. */
-  readonly identity: string;
+  /** The practice's keys: entries are sealed to its recipient, opened with its identity, named by its keyed hash. */
+  readonly keys: Pick<PracticeKeys, "ageRecipient" | "identity" | "keyedHashes">;
 }
 
 interface StoredFile {
@@ -51,10 +49,10 @@ interface EntryHeader {
   readonly files: readonly StoredFile[];
 }
 
-let toolVersionCache: { photo?: string; audio?: string } = {};
-function toolVersions(kind: "photo" | "audio"): string {
-  if (kind === "photo") return (toolVersionCache.photo ??= `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips}`);
-  return (toolVersionCache.audio ??= `ffmpeg ${ffmpegVersion(findFfmpeg().ffmpegPath)}`);
+let toolVersionCache: { photo?: Promise<string>; audio?: Promise<string> } = {};
+function toolVersions(kind: "photo" | "audio"): Promise<string> {
+  if (kind === "photo") return (toolVersionCache.photo ??= loadSharp().then((sharp) => `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips}`));
+  return (toolVersionCache.audio ??= ffmpegVersionLater(findFfmpeg().ffmpegPath).then((v) => `ffmpeg ${v}`));
 }
 /** For tests: forget the remembered tool versions (as after an upgrade). */
 export function resetToolVersions(): void {
@@ -72,22 +70,20 @@ export function resetToolVersions(): void {
  */
 export class MediaCache {
   readonly dir: string;
-  readonly #recipient: string;
-  readonly #identity: string;
-  readonly #nameKey: Buffer;
+  readonly #keys: MediaCacheOptions["keys"];
 
   constructor(options: MediaCacheOptions) {
     this.dir = options.dir;
-    this.#recipient = options.recipient;
-    this.#identity = options.identity;
-    this.#nameKey = createHash("sha256").update(`${FORMAT} names\0`).update(options.identity).digest();
+    this.#keys = options.keys;
   }
 
   /** The entry path for an input under a profile (the key as described above). */
   async entryPath(input: string, kind: "photo" | "audio", normalisedProfile: object): Promise<string> {
-    const inputHash = await sha256File(input);
-    const material = JSON.stringify([FORMAT, kind, inputHash, normalisedProfile, toolVersions(kind)]);
-    return join(this.dir, createHmac("sha256", this.#nameKey).update(material).digest("hex") + ".age");
+    // ffmpeg is asked for its version while the input is hashed.
+    const [tools, inputHash] = await Promise.all([toolVersions(kind), sha256File(input)]);
+    const material = JSON.stringify([FORMAT, kind, inputHash, normalisedProfile, tools]);
+    const [name] = await this.#keys.keyedHashes("media-cache-name", [new TextEncoder().encode(material)]);
+    return join(this.dir, Buffer.from(name!).toString("hex") + ".age");
   }
 
   async processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto & { cached: boolean }> {
@@ -139,7 +135,7 @@ export class MediaCache {
       yield json;
       for (const f of files) for await (const chunk of createReadStream(f.path)) yield chunk as Buffer;
     }
-    const encrypted = await collectBytes(encryptAge(plaintext(), [this.#recipient]));
+    const encrypted = await collectBytes(encryptAge(plaintext(), [this.#keys.ageRecipient]));
     await ensurePrivateDir(this.dir);
     await writePrivateFile(entry, encrypted);
   }
@@ -153,7 +149,7 @@ export class MediaCache {
     }
     try {
       return await withPrivateTemp(async (tmp) => {
-        const plain = await decryptAge(createReadStream(entry), { identities: [this.#identity] });
+        const plain = await decryptAge(createReadStream(entry), { identities: [this.#keys.identity] });
         const reader = plain[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
         let buffer: Buffer = Buffer.alloc(0);
         const need = async (n: number) => {

@@ -1,8 +1,9 @@
 /** What `nachklang doctor` says about the media tools. */
-import sharp from "sharp";
+import type sharpModule from "sharp";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { isUserError } from "../errors.js";
 import { ffmpegBanner, findFfmpeg, isOldFfmpeg, useFfmpegConfig } from "./ffmpeg.js";
+import { loadSharp } from "./photo.js";
 import type { FfmpegInfo } from "./types.js";
 
 /** One doctor finding, shaped like a channel `HealthReport` line. */
@@ -43,13 +44,14 @@ export async function mediaDoctorLines(config?: { ffmpegPath?: string; ffprobePa
     if (!isUserError(error)) throw error;
     lines.push({ key: error.key, params: error.params, ok: false });
   }
+  const sharp = await loadSharp();
   lines.push({ key: "media.doctor.sharp", params: { sharp: sharp.versions.sharp ?? "?", vips: sharp.versions.vips }, ok: true });
-  if (!heicReadable()) lines.push({ key: "media.doctor.noHeic", ok: true });
+  if (!heicReadable(sharp)) lines.push({ key: "media.doctor.noHeic", ok: true });
   return lines;
 }
 
 /** The prebuilt libvips reads AVIF but not HEVC-coded HEIC (patents); a global libvips may. */
-function heicReadable(): boolean {
+function heicReadable(sharp: typeof sharpModule): boolean {
   const heif = (sharp.format as unknown as Record<string, { input?: { fileSuffix?: string[] } } | undefined>).heif;
   return heif?.input?.fileSuffix?.includes(".heic") === true;
 }

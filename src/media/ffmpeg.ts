@@ -7,7 +7,7 @@
  * (handed in by the CLI through `useFfmpegConfig`), then the system PATH, then the builds shipped
  * in the optional npm packages @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe.
  */
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
@@ -89,11 +89,14 @@ export function ffmpegBanner(path: string): { version: string; year: number | un
   const known = banners.get(path);
   if (known) return known;
   const r = spawnSync(path, ["-hide_banner", "-version"], { encoding: "utf8" });
-  const out = r.stdout ?? "";
-  const year = /Copyright \(c\) \d{4}-(\d{4})/.exec(out)?.[1];
-  const banner = { version: /ffmpeg version (\S+)/.exec(out)?.[1] ?? "unknown", year: year ? Number(year) : undefined };
+  const banner = parseBanner(r.stdout ?? "");
   banners.set(path, banner);
   return banner;
+}
+
+function parseBanner(out: string): { version: string; year: number | undefined } {
+  const year = /Copyright \(c\) \d{4}-(\d{4})/.exec(out)?.[1];
+  return { version: /ffmpeg version (\S+)/.exec(out)?.[1] ?? "unknown", year: year ? Number(year) : undefined };
 }
 
 /** The bundled @ffmpeg-installer build is from 2018 (4.1); anything before 5 or built before 2022 counts as old. */
@@ -105,6 +108,22 @@ export function isOldFfmpeg(version: string, year: number | undefined): boolean 
 
 export function ffmpegVersion(path: string): string {
   return ffmpegBanner(path).version;
+}
+
+/**
+ * The same version string, without blocking: `ffmpeg -version` runs while the caller does other
+ * work (the media cache hashes the input meanwhile).
+ */
+export function ffmpegVersionLater(path: string): Promise<string> {
+  const known = banners.get(path);
+  if (known) return Promise.resolve(known.version);
+  return new Promise((resolve) =>
+    execFile(path, ["-hide_banner", "-version"], { encoding: "utf8" }, (_error, stdout) => {
+      const banner = parseBanner(stdout);
+      banners.set(path, banner);
+      resolve(banner.version);
+    }),
+  );
 }
 
 /** The last lines of stderr, without progress noise: enough to say what went wrong. */

@@ -1,7 +1,6 @@
 /** Input checks, hashing and moving finished outputs into place (never half-written). */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { chmod, copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
 import { exists } from "../files.js";
@@ -22,8 +21,20 @@ export async function checkInput(file: string): Promise<number> {
 }
 
 export async function sha256File(file: string): Promise<string> {
+  // One buffer, read into again and again: a stream's fresh 64 KiB pieces cost more than the
+  // hashing itself on a long recording (the media cache hashes every input it is asked for).
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
   return hash.digest("hex");
 }
 

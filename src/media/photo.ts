@@ -6,11 +6,16 @@
  */
 import { open, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import sharp, { type Sharp } from "sharp";
+import type sharpModule from "sharp";
+import type { Sharp } from "sharp";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
 import type { PhotoProfile, ProcessedImage, ProcessedPhoto } from "./types.js";
+
+/** sharp (and libvips with it) loads with the first photo: a command that processes none never loads it. */
+let sharpLoaded: Promise<typeof sharpModule> | undefined;
+export const loadSharp = (): Promise<typeof sharpModule> => (sharpLoaded ??= import("sharp").then((m) => m.default));
 
 export const PHOTO_DEFAULTS = { maxEdge: 2048, format: "jpeg", jpegQuality: 82, webpQuality: 80, maxPixels: 100_000_000, thumbnailEdge: 512 } as const;
 
@@ -66,6 +71,7 @@ async function photoError(file: string, error: unknown): Promise<UserError> {
  * exceptions (RangeError for an invalid profile) are bugs in the caller.
  */
 export async function processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto> {
+  const sharp = await loadSharp();
   const p = normalisePhotoProfile(profile);
   await checkInput(input);
   // Read the header only: refuse pixel bombs before any decoding.
@@ -123,6 +129,7 @@ export async function processPhoto(input: string, outDir: string, profile: Photo
 }
 
 async function describeImage(file: string, mime: ProcessedImage["mime"], finalPath: string): Promise<ProcessedImage> {
+  const sharp = await loadSharp();
   const meta = await sharp(file).metadata();
   return { file: finalPath, mime, width: meta.width, height: meta.height, bytes: (await stat(file)).size, sha256: await sha256File(file) };
 }
@@ -134,6 +141,7 @@ async function describeImage(file: string, mime: ProcessedImage["mime"], finalPa
  * contrast and sharpen the strokes. Colours of markers survive (the division is per channel).
  */
 async function enhanceWhiteboard(image: Sharp): Promise<Sharp> {
+  const sharp = await loadSharp();
   const { data, info } = await image.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const raw = { width: info.width, height: info.height, channels: info.channels };
   const smallW = Math.max(8, Math.round(info.width / 16));

@@ -12,6 +12,7 @@ import { templates } from "./templates.js";
 import { media } from "./media.js";
 import { trust } from "./trust.js";
 import { setup } from "./setup.js";
+import { agent } from "./agent.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -30,6 +31,7 @@ export const messages = {
   ...media,
   ...trust,
   ...setup,
+  ...agent,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -2,49 +2,48 @@
  * The client registry: personal health data, so the whole registry is one age file encrypted
  * to the practice's own key. Clients are addressed by an alias (a pseudonym such as `k042`).
  */
-import { z } from "../zod.js";
+import * as z from "../zod-mini.js";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import { exists } from "../files.js";
+import type { Identity } from "../age/index.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "./sealed-file.js";
 
 export const ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const consentSchema = z
-  .object({
-    /** Channel type (threema, signal, email, folder, wire). */
-    channel: z.string(),
-    /** Day consent was given (YYYY-MM-DD). */
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-    /** Version of the information the client was given. */
-    infoVersion: z.string(),
-    /** Day consent was withdrawn, if it was. */
-    withdrawn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  })
-  .strict();
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const consentSchema = z.strictObject({
+  /** Channel type (threema, signal, email, folder, wire). */
+  channel: z.string(),
+  /** Day consent was given (YYYY-MM-DD). */
+  date: z.string().check(z.regex(DAY)),
+  /** Version of the information the client was given. */
+  infoVersion: z.string(),
+  /** Day consent was withdrawn, if it was. */
+  withdrawn: z.optional(z.string().check(z.regex(DAY))),
+});
 export type ConsentRecord = z.infer<typeof consentSchema>;
 
-export const clientSchema = z
-  .object({
-    alias: z.string().regex(ALIAS_PATTERN),
-    name: z.string().optional(),
-    lang: z.enum(["de", "en"]),
-    threema: z.string().regex(/^[0-9A-Z*][0-9A-Z]{7}$/).optional(),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/).optional(),
-    email: z.string().email().optional(),
-    ageRecipient: z.string().startsWith("age1").optional(),
-    /** Preferred channel name. */
-    channel: z.string().optional(),
-    /** Keys pinned per channel type and purpose, e.g. `threema` → 64 hex digits. */
-    pinnedKeys: z.record(z.string(), z.string()).default({}),
-    consents: z.array(consentSchema).default([]),
-    /** Passphrase agreed for the offline viewer. */
-    viewerPassphrase: z.string().optional(),
-    created: z.string(),
-  })
-  .strict();
+export const clientSchema = z.strictObject({
+  alias: z.string().check(z.regex(ALIAS_PATTERN)),
+  name: z.optional(z.string()),
+  lang: z.enum(["de", "en"]),
+  threema: z.optional(z.string().check(z.regex(/^[0-9A-Z*][0-9A-Z]{7}$/))),
+  phone: z.optional(z.string().check(z.regex(/^\+[1-9]\d{6,14}$/))),
+  email: z.optional(z.email()),
+  ageRecipient: z.optional(z.string().check(z.startsWith("age1"))),
+  /** Preferred channel name. */
+  channel: z.optional(z.string()),
+  /** Keys pinned per channel type and purpose, e.g. `threema` → 64 hex digits. */
+  pinnedKeys: z._default(z.record(z.string(), z.string()), {}),
+  consents: z._default(z.array(consentSchema), []),
+  /** Passphrase agreed for the offline viewer. */
+  viewerPassphrase: z.optional(z.string()),
+  created: z.string(),
+});
 export type ClientRecord = z.infer<typeof clientSchema>;
 
-const fileSchema = z.object({ version: z.literal(1), clients: z.array(clientSchema) }).strict();
+const fileSchema = z.strictObject({ version: z.literal(1), clients: z.array(clientSchema) });
 
 export class ClientRegistry {
   private constructor(
@@ -54,11 +53,11 @@ export class ClientRegistry {
   ) {}
 
   /**
-   * Load the registry with the practice identity; an absent file is an empty registry. A file
-   * that does not decrypt with the practice key or is not a registry is damaged: a UserError
-   * (exit 5) naming it.
+   * Load the registry with the practice identity (the keyring's, or the agent's); an absent file
+   * is an empty registry. A file that does not decrypt with the practice key or is not a
+   * registry is damaged: a UserError (exit 5) naming it.
    */
-  static async load(path: string, identity: string, recipient: string): Promise<ClientRegistry> {
+  static async load(path: string, identity: string | Identity, recipient: string): Promise<ClientRegistry> {
     const clients = new Map<string, ClientRecord>();
     if (await exists(path)) {
       let data: z.infer<typeof fileSchema>;
@@ -66,6 +65,8 @@ export class ClientRegistry {
         const text = new TextDecoder("utf-8", { fatal: true }).decode(await readSealedWithIdentity(path, identity));
         data = fileSchema.parse(JSON.parse(text));
       } catch (error) {
+        // An agent that locked or vanished mid-command says so itself: that is no damage.
+        if (error instanceof UserError) throw error;
         throw unreadableFile(path, error) ?? new UserError(ExitCode.integrity, "clients.damaged", { file: path }, { cause: error });
       }
       for (const c of data.clients) clients.set(c.alias, c);

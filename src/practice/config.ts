@@ -17,6 +17,8 @@ export interface ConfigSchema {
   lang?: "de" | "en";
   practice?: { name?: string; ageRecipient: string; keyId: string; minisignPublicKey: string };
   channels?: Record<string, ChannelConfig>;
+  /** Minutes without use after which the agent locks (default 60; docs/agent.md). */
+  agentIdleMinutes?: number;
   [key: string]: unknown;
 }
 

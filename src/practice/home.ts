@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 export interface HomePaths {
   readonly root: string;
   readonly keyring: string;
+  /** Channel secrets, sealed to the practice (practice/secrets.ts). */
+  readonly secrets: string;
   readonly clients: string;
   readonly outbox: string;
   readonly archive: string;
@@ -36,6 +38,7 @@ export function homePaths(root: string): HomePaths {
   return {
     root,
     keyring: join(root, "keyring.age"),
+    secrets: join(root, "secrets.age"),
     clients: join(root, "clients.age"),
     outbox: join(root, "outbox"),
     archive: join(root, "archive"),

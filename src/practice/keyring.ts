@@ -1,15 +1,19 @@
 /**
- * The keyring: all secret material of the practice in one passphrase-encrypted age file
- * (scrypt): the age X25519 identity, the Ed25519 signing key (minisign), channel secrets.
- * Unlocking is deliberately slow (scrypt); unlock once per process.
+ * The keyring: the practice's two private keys in one passphrase-encrypted age file (scrypt):
+ * the age X25519 identity and the Ed25519 signing key (minisign). Unlocking is deliberately slow
+ * (scrypt); unlock once per process, or once a day with the agent (src/agent/). Channel secrets
+ * live beside it in `secrets.age` (secrets.ts), so the keyring is written only when it is made
+ * (and when a version-1 keyring, which still held them, is migrated on its next unlock).
  */
-import { z } from "../zod.js";
+import { dirname, join } from "node:path";
+import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
 import { AgeError, generateHybridIdentity, generateIdentity, identityToRecipient } from "../age/index.js";
 import { exists } from "../files.js";
 import { readSealedWithPassphrase, sealedWorkFactor, writeSealedWithPassphrase } from "./sealed-file.js";
+import { mergeChannelSecrets } from "./secrets.js";
 
 export interface Keyring {
   readonly ageIdentity: string;
@@ -17,41 +21,39 @@ export interface Keyring {
   readonly signing: MinisignSecretKey;
   /** minisign key id as minisign prints it (16 hex digits). */
   readonly keyId: string;
-  /** Channel secrets by name, e.g. `channel.threema.secret`. */
-  readonly secrets: Readonly<Record<string, string>>;
 }
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 const unhex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 
-const stored = z
-  .object({
-    version: z.literal(1),
-    /** X25519 (`AGE-SECRET-KEY-1…`) or, with `init --post-quantum`, hybrid (`AGE-SECRET-KEY-PQ-1…`). */
-    ageIdentity: z.string().regex(/^AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+$/),
-    signing: z.object({ seed: z.string().regex(/^[0-9a-f]{64}$/), keyId: z.string().regex(/^[0-9a-f]{16}$/) }),
-    secrets: z.record(z.string(), z.string()),
-  })
-  .strict();
+const keys = {
+  /** X25519 (`AGE-SECRET-KEY-1…`) or, with `init --post-quantum`, hybrid (`AGE-SECRET-KEY-PQ-1…`). */
+  ageIdentity: z.string().regex(/^AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+$/),
+  signing: z.object({ seed: z.string().regex(/^[0-9a-f]{64}$/), keyId: z.string().regex(/^[0-9a-f]{16}$/) }),
+};
+const stored = z.union([
+  z.object({ version: z.literal(2), ...keys }).strict(),
+  /** Version 1 also held the channel secrets; it is migrated on its next unlock. */
+  z.object({ version: z.literal(1), ...keys, secrets: z.record(z.string(), z.string()) }).strict(),
+]);
+type Stored = z.infer<typeof stored>;
 
-async function fromStored(data: z.infer<typeof stored>): Promise<Keyring> {
+/** The channel secrets file beside a keyring (`<home>/secrets.age`). */
+export const secretsBeside = (keyringPath: string): string => join(dirname(keyringPath), "secrets.age");
+
+/** The keys of a stored keyring; `toStored` is its inverse (and its bytes are the agent's input). */
+export async function fromStored(data: { ageIdentity: string; signing: { seed: string; keyId: string } }): Promise<Keyring> {
   const signing = signingKeyFromSeed(unhex(data.signing.seed), unhex(data.signing.keyId), nodeEd25519);
   return {
     ageIdentity: data.ageIdentity,
     ageRecipient: await identityToRecipient(data.ageIdentity),
     signing,
     keyId: formatKeyId(signing.keyId),
-    secrets: data.secrets,
   };
 }
 
-function toStored(k: Keyring): z.infer<typeof stored> {
-  return {
-    version: 1,
-    ageIdentity: k.ageIdentity,
-    signing: { seed: hex(k.signing.seed), keyId: hex(k.signing.keyId) },
-    secrets: { ...k.secrets },
-  };
+export function toStored(k: Keyring): { version: 2; ageIdentity: string; signing: { seed: string; keyId: string } } {
+  return { version: 2, ageIdentity: k.ageIdentity, signing: { seed: hex(k.signing.seed), keyId: hex(k.signing.keyId) } };
 }
 
 /** A new keyring; `postQuantum`: a hybrid post-quantum age identity instead of X25519. */
@@ -59,12 +61,7 @@ export async function createKeyring(path: string, passphrase: string, options: {
   if (await exists(path)) throw new UserError(ExitCode.usage, "practice.exists", { file: path });
   const ageIdentity = options.postQuantum === true ? await generateHybridIdentity() : generateIdentity();
   const signing = generateSigningKey(nodeEd25519);
-  const keyring = await fromStored({
-    version: 1,
-    ageIdentity,
-    signing: { seed: hex(signing.seed), keyId: hex(signing.keyId) },
-    secrets: {},
-  });
+  const keyring = await fromStored({ ageIdentity, signing: { seed: hex(signing.seed), keyId: hex(signing.keyId) } });
   await writeSealedWithPassphrase(path, JSON.stringify(toStored(keyring)), passphrase);
   return keyring;
 }
@@ -73,6 +70,8 @@ export async function createKeyring(path: string, passphrase: string, options: {
  * Throws UserError: no practice (exit 2); a passphrase that unwraps nothing — wrong, or the
  * stanza holding the key damaged, which age cannot tell apart — (exit 2); a keyring that
  * unwraps but fails its header MAC, a payload chunk or its own format is damaged (exit 5).
+ * A version-1 keyring is migrated here: its channel secrets move to `secrets.age` (sealed to
+ * the practice; secrets already there win), then the keyring is stored again without them.
  */
 export async function unlockKeyring(path: string, passphrase: string): Promise<Keyring> {
   if (!(await exists(path))) throw new UserError(ExitCode.usage, "practice.missing", { file: path });
@@ -92,12 +91,15 @@ export async function unlockKeyring(path: string, passphrase: string): Promise<K
   }
   const parsed = stored.safeParse(json);
   if (!parsed.success) throw new UserError(ExitCode.integrity, "practice.damaged", { file: path });
+  let keyring: Keyring;
   try {
-    return await fromStored(parsed.data);
+    keyring = await fromStored(parsed.data);
   } catch (error) {
     // A stored key that is no key (the schema checks the shape, not the Bech32 checksum).
     throw new UserError(ExitCode.integrity, "practice.damaged", { file: path }, { cause: error });
   }
+  if (parsed.data.version === 1) await migrate(path, passphrase, keyring, parsed.data);
+  return keyring;
 }
 
 /** The keyring's scrypt work factor (read from its header, no passphrase needed), or undefined when it is no passphrase-sealed age file. */
@@ -110,12 +112,9 @@ export async function saveKeyring(path: string, passphrase: string, keyring: Key
   await writeSealedWithPassphrase(path, JSON.stringify(toStored(keyring)), passphrase, logN);
 }
 
-/** Store a new keyring with one secret changed (`value` undefined removes it). */
-export async function saveKeyringSecret(path: string, passphrase: string, keyring: Keyring, name: string, value: string | undefined): Promise<Keyring> {
-  const secrets = { ...keyring.secrets };
-  if (value === undefined) delete secrets[name];
-  else secrets[name] = value;
-  const next: Keyring = { ...keyring, secrets };
-  await writeSealedWithPassphrase(path, JSON.stringify(toStored(next)), passphrase);
-  return next;
+async function migrate(path: string, passphrase: string, keyring: Keyring, old: Extract<Stored, { version: 1 }>): Promise<void> {
+  // Secrets first: a crash between the two writes leaves a version-1 keyring, migrated again next time.
+  if (Object.keys(old.secrets).length > 0) await mergeChannelSecrets(secretsBeside(path), keyring.ageRecipient, keyring.ageIdentity, old.secrets);
+  // At the work factor it had: the migration must not strengthen or weaken it behind the user's back.
+  await writeSealedWithPassphrase(path, JSON.stringify(toStored(keyring)), passphrase, await sealedWorkFactor(path));
 }

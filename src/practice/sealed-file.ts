@@ -3,7 +3,7 @@
  * age door (src/age/), written atomically with mode 0600.
  */
 import { readFile } from "node:fs/promises";
-import { decryptBytes, encryptBytes, encryptWithPassphrase, passphraseWorkFactor, type AgeKeys } from "../age/index.js";
+import { decryptBytes, encryptBytes, encryptWithPassphrase, passphraseWorkFactor, type AgeKeys, type Identity } from "../age/index.js";
 import { writePrivateFile } from "../files.js";
 
 const bytes = (plaintext: Uint8Array | string): Uint8Array => (typeof plaintext === "string" ? new TextEncoder().encode(plaintext) : plaintext);
@@ -40,7 +40,8 @@ export async function writeSealedToRecipients(path: string, plaintext: Uint8Arra
   await writePrivateFile(path, await encryptBytes(bytes(plaintext), recipients));
 }
 
-export async function readSealedWithIdentity(path: string, identity: string): Promise<Uint8Array> {
+/** Opened with the practice identity: its string, or an object such as `PracticeKeys.identity` (the agent). */
+export async function readSealedWithIdentity(path: string, identity: string | Identity): Promise<Uint8Array> {
   return decryptFile(path, { identities: [identity] });
 }
 

@@ -2,7 +2,7 @@
  * The template format: YAML front matter (validated here) above a Liquid body. A template is
  * data, not code; everything a template can ask for is declared under `variables`.
  */
-import { z } from "../zod.js";
+import * as z from "../zod.js";
 import type { Lang } from "../messages/index.js";
 
 export const TEMPLATE_KINDS = ["homework", "exercise", "impulse", "onboarding", "reminder", "consent", "message"] as const;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { Ledger, foldLedger, type LedgerEvent } from "../../src/delivery/ledger.js";
 import { clientTagger } from "../../src/delivery/client-tag.js";
+import { keysFor } from "../helpers/keys.js";
 import { ROOT, tempDir } from "../helpers/cli.js";
 
 const BUNDLE = "01jabcdefghjkmnpqrstvwxyz0";
@@ -39,7 +40,7 @@ describe("ledger", () => {
 
   it("holds no names and no content: only ids, hashes, times, states", async () => {
     const ledger = new Ledger(join(dir, "ledger"));
-    const tag = clientTagger("AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ")("k042");
+    const tag = await clientTagger(await keysFor())("k042");
     await ledger.append({ ...sealed(KEY), client: tag });
     const text = await readFile(ledger.file, "utf8");
     expect(text).not.toContain("k042");

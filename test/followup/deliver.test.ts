@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Channel, Delivery, DeliveryResult } from "../../src/channels/contract.js";
 import { ClientRegistry, type ClientRecord } from "../../src/practice/clients.js";
 import { createKeyring, type Keyring } from "../../src/practice/keyring.js";
+import { KeyringKeys } from "../../src/practice/keyring-keys.js";
 import { homePaths, type HomePaths } from "../../src/practice/home.js";
 import { deliverFollowUp } from "../../src/followup/deliver.js";
 import { prepareClaimed } from "../../src/followup/pipeline.js";
@@ -64,9 +65,13 @@ function channels(base: ChannelPort): ChannelPort {
   };
 }
 
-function workflow(): Workflow {
-  const plain = openWorkflow({ home, config: loadConfig(home.root), keyring, clients, now: () => NOW, homework: noHomework });
-  return openWorkflow({ home, config: loadConfig(home.root), keyring, clients, now: () => NOW, homework: noHomework, channels: channels(plain.channels) });
+const noSecrets = () => Promise.resolve({});
+
+async function workflow(): Promise<Workflow> {
+  const keys = new KeyringKeys(keyring);
+  const base = { home, settings: loadConfig(home.root).store, keys, clients, secrets: noSecrets, now: () => NOW, homework: noHomework };
+  const plain = await openWorkflow(base);
+  return openWorkflow({ ...base, channels: channels(plain.channels) });
 }
 
 async function valid(wf: Workflow, channel: string, note = "Bis bald"): Promise<ValidDraft> {
@@ -99,7 +104,7 @@ afterEach(() => cleanup());
 
 describe("pipeline and delivery runner", () => {
   it("seals into the outbox, delivers into the hand-off folder, archives, and never composes twice", async () => {
-    const wf = workflow();
+    const wf = await workflow();
     const v = await valid(wf, "folder");
     const key = "b" + "a".repeat(31);
     const first = await prepare(wf, v, key);
@@ -117,7 +122,7 @@ describe("pipeline and delivery runner", () => {
   });
 
   it("repeats an interrupted folder delivery (harmless) but marks others uncertain without sending", async () => {
-    const wf = workflow();
+    const wf = await workflow();
     const folderKey = "b" + "b".repeat(31);
     const relayKey = "b" + "c".repeat(31);
     const f = await prepare(wf, await valid(wf, "folder"), folderKey);
@@ -141,13 +146,13 @@ describe("pipeline and delivery runner", () => {
     const config = loadConfig(home.root);
     config.set("channels", { wire: { type: "wire", settings: { path: join(dir, "wire-handoff") } } });
     await clients.put(withConsent(clients.require("k001"), "wire", "2026-11-01", "1"));
-    const real = openPort(keyring);
+    const real = openPort(new KeyringKeys(keyring));
     const opened: string[] = [];
     const open = {
       open: (path: string) => (opened.push(`open ${path}`), real.open(path)),
       verify: (path: string) => (opened.push(`verify ${path}`), real.verify(path)),
     };
-    const wf = openWorkflow({ home, config, keyring, clients, now: () => NOW, homework: noHomework, open });
+    const wf = await openWorkflow({ home, settings: config.store, keys: new KeyringKeys(keyring), clients, secrets: noSecrets, now: () => NOW, homework: noHomework, open });
     const key = "b" + "9".repeat(31);
     const f = await prepare(wf, await valid(wf, "wire"), key);
     await wf.ledger.append({ fu: key, ev: "sending", attempt: 1, pid: 1 });
@@ -158,7 +163,7 @@ describe("pipeline and delivery runner", () => {
   });
 
   it("resumes a multi-part delivery from the ledger: accepted parts are never sent again", async () => {
-    const wf = workflow();
+    const wf = await workflow();
     const key = "b" + "d".repeat(31);
     await prepare(wf, await valid(wf, "relay"), key);
     parts.failAfterFirst = true;
@@ -173,7 +178,7 @@ describe("pipeline and delivery runner", () => {
   });
 
   it("does not deliver after consent was withdrawn while the follow-up waited", async () => {
-    const wf = workflow();
+    const wf = await workflow();
     const key = "b" + "e".repeat(31);
     await prepare(wf, await valid(wf, "folder"), key);
     await clients.put(withConsentWithdrawn(clients.require("k001"), "folder", "2026-11-23"));
@@ -182,7 +187,7 @@ describe("pipeline and delivery runner", () => {
   });
 
   it("builds the passphrase viewer for e-mail, and refuses without an agreed passphrase", async () => {
-    const wf = workflow();
+    const wf = await workflow();
     const key = "b" + "f".repeat(31);
     // Checked before anything is processed ...
     const refused = await validateDraft({ client: "k001", channel: "mail", photos: [], audio: [], impulses: [], note: "x" }, wf.validation);

@@ -2,21 +2,23 @@
 import { execFileSync } from "node:child_process";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { generateIdentity, identityToRecipient } from "age-encryption";
+import { generateIdentity } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaCache, clearMediaCache } from "../../src/media/index.js";
 import { FIXTURES, tempDir } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
+import { keysFor } from "../helpers/keys.js";
+import type { KeyringKeys } from "../../src/practice/keyring-keys.js";
 
 const fixture = (name: string) => join(FIXTURES, name);
 let dir: string;
 let cleanup: () => Promise<void>;
 let identity: string;
-let recipient: string;
+let keys: KeyringKeys;
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir("nachklang-cache-"));
   identity = await generateIdentity();
-  recipient = await identityToRecipient(identity);
+  keys = await keysFor(identity);
 });
 afterAll(() => cleanup());
 
@@ -25,7 +27,7 @@ const entries = async (d: string) => (await readdir(d)).filter((n) => n.endsWith
 describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
   it("transcodes once: the second request is a hit with identical bytes, much faster", async () => {
     const cacheDir = join(dir, "c1");
-    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    const cache = new MediaCache({ dir: cacheDir, keys });
     let t = performance.now();
     const miss = await cache.processAudio(fixture("exercise.mp3"), join(dir, "out1"));
     const missMs = performance.now() - t;
@@ -45,7 +47,7 @@ describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
 
   it("names entries by keyed hash only and encrypts them (age v1, readable by the stock age CLI)", async () => {
     const cacheDir = join(dir, "c2");
-    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    const cache = new MediaCache({ dir: cacheDir, keys });
     const r = await cache.processPhoto(fixture("flipchart.png"), join(dir, "out3"), { thumbnail: true });
     const [name, ...rest] = await entries(cacheDir);
     expect(rest).toEqual([]);
@@ -57,7 +59,7 @@ describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
     expect(raw.includes(r.sha256)).toBe(false);
     // Another practice's key yields another name for the same input: names do not reveal inputs.
     const other = await generateIdentity();
-    const foreign = new MediaCache({ dir: cacheDir, recipient: await identityToRecipient(other), identity: other });
+    const foreign = new MediaCache({ dir: cacheDir, keys: await keysFor(other) });
     expect(await foreign.entryPath(fixture("flipchart.png"), "photo", {})).not.toBe(await cache.entryPath(fixture("flipchart.png"), "photo", {}));
     const hit = await cache.processPhoto(fixture("flipchart.png"), join(dir, "out4"), { thumbnail: true });
     expect(hit.cached).toBe(true);
@@ -74,7 +76,7 @@ describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
 
   it("keys on the profile: another profile is a miss, the same one a hit", async () => {
     const cacheDir = join(dir, "c3");
-    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    const cache = new MediaCache({ dir: cacheDir, keys });
     expect((await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o5"), {})).cached).toBe(false);
     expect((await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o6"), { format: "webp" })).cached).toBe(false);
     // Defaults spelled out are the same profile.
@@ -84,7 +86,7 @@ describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
 
   it("treats a damaged or foreign entry as a miss and replaces it", async () => {
     const cacheDir = join(dir, "c4");
-    const cache = new MediaCache({ dir: cacheDir, recipient, identity });
+    const cache = new MediaCache({ dir: cacheDir, keys });
     await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o8"));
     const [name] = await entries(cacheDir);
     const path = join(cacheDir, name!);

@@ -1,7 +1,8 @@
 /**
- * The keyring: a passphrase-encrypted age file (scrypt) holding the age identity, the minisign
- * signing key and channel secrets. Wrong passphrases are refused, nothing secret is readable in
- * the file, and it is written 0600 in a 0700 folder.
+ * The keyring: a passphrase-encrypted age file (scrypt) holding the age identity and the minisign
+ * signing key; channel secrets live beside it in secrets.age, sealed to the practice. Wrong
+ * passphrases are refused, nothing secret is readable in either file, both are written 0600 in a
+ * 0700 folder, and a version-1 keyring (which held the secrets) is migrated on its next unlock.
  */
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,8 +10,9 @@ import { join } from "node:path";
 import { Decrypter } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
-import { createKeyring, saveKeyringSecret, unlockKeyring } from "../../src/practice/keyring.js";
-import { writeSealedWithPassphrase } from "../../src/practice/sealed-file.js";
+import { createKeyring, secretsBeside, unlockKeyring } from "../../src/practice/keyring.js";
+import { readSealedWithPassphrase, writeSealedWithPassphrase } from "../../src/practice/sealed-file.js";
+import { readChannelSecrets, setChannelSecret, writeChannelSecrets } from "../../src/practice/secrets.js";
 
 const PASSPHRASE = "Lindenblüte im Juni 42";
 let root: string;
@@ -37,7 +39,10 @@ describe("keyring", () => {
     expect(unlocked.keyId).toBe(created.keyId);
     expect(hex(unlocked.signing.seed)).toBe(hex(created.signing.seed));
     expect(hex(unlocked.signing.publicKey)).toBe(hex(created.signing.publicKey));
-    expect(unlocked.secrets).toEqual({});
+    // It holds the two keys and nothing else.
+    const stored = JSON.parse(new TextDecoder().decode(await readSealedWithPassphrase(path, PASSPHRASE))) as Record<string, unknown>;
+    expect(Object.keys(stored).sort()).toEqual(["ageIdentity", "signing", "version"]);
+    expect(stored.version).toBe(2);
   });
 
   it("rejects a wrong passphrase (exit 2, names the file) and an empty one", async () => {
@@ -88,41 +93,79 @@ describe("keyring", () => {
 
   it("holds no secret in plain text: not the identity, the seed, the passphrase or a channel secret", async () => {
     const path = join(root, "e", "keyring.age");
-    let keyring = await createKeyring(path, PASSPHRASE);
+    const keyring = await createKeyring(path, PASSPHRASE);
     const secret = "threema-api-secret-Zx81";
-    keyring = await saveKeyringSecret(path, PASSPHRASE, keyring, "channel.threema.secret", secret);
-    const bytes = await readFile(path);
-    const text = bytes.toString("latin1");
-    expect(text.startsWith("age-encryption.org/v1\n-> scrypt ")).toBe(true);
-    for (const needle of [
-      keyring.ageIdentity,
-      keyring.ageIdentity.slice(16, 40),
-      hex(keyring.signing.seed),
-      Buffer.from(keyring.signing.seed).toString("base64"),
-      PASSPHRASE,
-      secret,
-      "channel.threema",
-      "AGE-SECRET-KEY",
-    ]) {
-      expect(bytes.includes(Buffer.from(needle)), needle).toBe(false);
+    const before = await readFile(path);
+    await setChannelSecret(secretsBeside(path), keyring.ageRecipient, keyring.ageIdentity, "channel.threema.secret", secret);
+    // Storing a secret leaves the keyring alone (it needs no passphrase).
+    expect((await readFile(path)).equals(before)).toBe(true);
+    for (const file of [path, secretsBeside(path)]) {
+      const bytes = await readFile(file);
+      for (const needle of [
+        keyring.ageIdentity,
+        keyring.ageIdentity.slice(16, 40),
+        hex(keyring.signing.seed),
+        Buffer.from(keyring.signing.seed).toString("base64"),
+        PASSPHRASE,
+        secret,
+        "channel.threema",
+        "AGE-SECRET-KEY",
+      ]) {
+        expect(bytes.includes(Buffer.from(needle)), `${file}: ${needle}`).toBe(false);
+      }
     }
-    // The file is an ordinary age file: typage opens it with the passphrase.
+    // Both are ordinary age files: typage opens the keyring with the passphrase, the secrets with the identity.
     const d = new Decrypter();
     d.addPassphrase(PASSPHRASE);
-    expect(await d.decrypt(bytes, "text")).toContain(secret);
+    expect(await d.decrypt(before, "text")).toContain(keyring.ageIdentity);
+    const s = new Decrypter();
+    s.addIdentity(keyring.ageIdentity);
+    expect(await s.decrypt(await readFile(secretsBeside(path)), "text")).toContain(secret);
   });
 
-  it("stores, replaces and removes channel secrets", async () => {
+  it("stores, replaces and removes channel secrets in secrets.age", async () => {
     const path = join(root, "f", "keyring.age");
-    let keyring = await createKeyring(path, PASSPHRASE);
-    keyring = await saveKeyringSecret(path, PASSPHRASE, keyring, "channel.signal.password", "one");
-    keyring = await saveKeyringSecret(path, PASSPHRASE, keyring, "channel.email.password", "two");
-    keyring = await saveKeyringSecret(path, PASSPHRASE, keyring, "channel.signal.password", "three");
-    expect((await unlockKeyring(path, PASSPHRASE)).secrets).toEqual({ "channel.signal.password": "three", "channel.email.password": "two" });
-    keyring = await saveKeyringSecret(path, PASSPHRASE, keyring, "channel.signal.password", undefined);
+    const keyring = await createKeyring(path, PASSPHRASE);
+    const file = secretsBeside(path);
+    expect(await readChannelSecrets(file, keyring.ageIdentity)).toEqual({});
+    const set = (name: string, value: string | undefined) => setChannelSecret(file, keyring.ageRecipient, keyring.ageIdentity, name, value);
+    await set("channel.signal.password", "one");
+    await set("channel.email.password", "two");
+    await set("channel.signal.password", "three");
+    expect(await readChannelSecrets(file, keyring.ageIdentity)).toEqual({ "channel.signal.password": "three", "channel.email.password": "two" });
+    await set("channel.signal.password", undefined);
+    expect(await readChannelSecrets(file, keyring.ageIdentity)).toEqual({ "channel.email.password": "two" });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    // Another practice's identity cannot read them: a damaged-file error, not the secrets.
+    const other = await createKeyring(join(root, "f2", "keyring.age"), PASSPHRASE);
+    await expect(readChannelSecrets(file, other.ageIdentity)).rejects.toMatchObject({ key: "secrets.damaged" });
+  });
+
+  it("migrates a version-1 keyring on its next unlock: its secrets move to secrets.age, stored ones win", async () => {
+    const path = join(root, "v1", "keyring.age");
+    const made = await createKeyring(path, PASSPHRASE);
+    const v1 = {
+      version: 1,
+      ageIdentity: made.ageIdentity,
+      signing: { seed: hex(made.signing.seed), keyId: hex(made.signing.keyId) },
+      secrets: { "channel.threema.secret": "old-secret", "channel.email.password": "mail-pass" },
+    };
+    await writeSealedWithPassphrase(path, JSON.stringify(v1), PASSPHRASE);
+    // One secret was already stored in secrets.age (e.g. by a newer version before a restore).
+    await writeChannelSecrets(secretsBeside(path), made.ageRecipient, { "channel.threema.secret": "newer-secret" });
     const unlocked = await unlockKeyring(path, PASSPHRASE);
-    expect(unlocked.secrets).toEqual({ "channel.email.password": "two" });
-    expect(unlocked.ageIdentity).toBe(keyring.ageIdentity);
+    expect(unlocked.ageIdentity).toBe(made.ageIdentity);
+    expect(await readChannelSecrets(secretsBeside(path), made.ageIdentity)).toEqual({
+      "channel.threema.secret": "newer-secret",
+      "channel.email.password": "mail-pass",
+    });
+    const stored = JSON.parse(new TextDecoder().decode(await readSealedWithPassphrase(path, PASSPHRASE))) as Record<string, unknown>;
+    expect(stored).toEqual({ version: 2, ageIdentity: made.ageIdentity, signing: v1.signing });
+    expect((await readFile(path)).includes(Buffer.from("mail-pass"))).toBe(false);
+    // The next unlock finds version 2 and writes nothing.
+    const before = await readFile(path);
+    await unlockKeyring(path, PASSPHRASE);
+    expect((await readFile(path)).equals(before)).toBe(true);
   });
 
   it("is written 0600 in a 0700 folder, with no temporary file left beside it", async () => {

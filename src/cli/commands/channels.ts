@@ -64,7 +64,7 @@ async function secretsFor(ctx: CliContext, names: readonly string[]): Promise<Re
     const c = all[n];
     return c !== undefined && requireChannelType(c.type).secrets.length > 0;
   });
-  return needs ? (await unlockPractice(ctx)).keyring.secrets : undefined;
+  return needs ? (await unlockPractice(ctx)).secrets() : undefined;
 }
 
 function printHealth(ctx: CliContext, name: string, report: HealthReport): void {

@@ -17,7 +17,7 @@ export async function passphrase(ctx: CliContext, alias: string, opts: Passphras
   if ((opts.viewerPassphraseFile !== undefined) === (opts.generate === true)) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
   const agreed = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile) : undefined;
   const practice = await unlockPractice(ctx);
-  if (agreed !== undefined && opts.viewerPassphraseFile !== undefined) refuseKeyringPassphraseAsViewer(practice, agreed, opts.viewerPassphraseFile);
+  if (agreed !== undefined && opts.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, agreed, opts.viewerPassphraseFile);
   const record = practice.clients.require(alias);
   const value = agreed ?? generateViewerPassphrase();
   await practice.clients.put({ ...record, viewerPassphrase: canonicalPassphrase(value) });

@@ -104,7 +104,7 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
 export async function remove(ctx: CliContext, alias: string, opts: { force?: boolean }): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
   practice.clients.require(alias);
-  const tag = wf.tagger(alias);
+  const tag = await wf.tagger(alias);
   const waiting = (await waitingFollowUps(wf)).filter((s) => s.client === tag);
   if (waiting.length > 0 && opts.force !== true) throw new UserError(ExitCode.usage, "client.hasWaiting", { alias, count: waiting.length });
   for (const s of waiting) await cancelWaiting(ctx, wf, s, s.bundle ?? s.key);

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { hasAgeHeader } from "../../age/index.js";
 import { Ledger } from "../../delivery/ledger.js";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, isUserError, UserError } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
 import { exists } from "../../files.js";
 import { ClientRegistry } from "../../practice/clients.js";
@@ -11,7 +11,7 @@ import { keyringWorkFactor, type Keyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
 import { countAbandonedPlaces, stagingListDir } from "../../practice/staging.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
-import { unlockKeyringOnly } from "../practice.js";
+import { agentState, practiceKeys, practiceTime, unlockKeyringHere, type AgentState } from "../practice.js";
 
 interface Finding {
   readonly ok: boolean;
@@ -37,6 +37,19 @@ async function loosePermissions(dir: string): Promise<string[]> {
   };
   await visit(dir);
   return loose;
+}
+
+/** Whether an agent holds the keys (`nachklang unlock`), and until when; an unsafe agent folder fails. */
+async function agentFinding(ctx: CliContext): Promise<{ finding: Finding; state?: AgentState }> {
+  try {
+    const state = await agentState(ctx);
+    if (!state.unlocked) return { finding: { ok: true, key: "agent.stateLocked" }, state };
+    const params = { until: await practiceTime(ctx, state.until), idle: await practiceTime(ctx, state.idleUntil), pid: state.pid };
+    return { finding: { ok: true, key: "agent.stateUnlocked", params }, state };
+  } catch (error) {
+    if (isUserError(error)) return { finding: { ok: false, key: error.key, params: error.params } };
+    throw error;
+  }
 }
 
 function toolVersion(command: string, args: string[]): string | undefined {
@@ -72,21 +85,26 @@ async function homeFileFindings(ctx: CliContext): Promise<Finding[]> {
   if (logN === undefined) findings.push({ ok: false, key: "doctor.keyringUnreadable", params: { file } });
   else if (logN < DEFAULT_SCRYPT_LOG_N) findings.push({ ok: false, key: "doctor.keyringWeak", params: { file, logN } });
   else findings.push({ ok: true, key: "doctor.keyringStrong", params: { file, logN } });
+  const agent = await agentFinding(ctx);
+  findings.push(agent.finding);
 
   const passphrase = ctx.passphraseFile !== undefined || (process.env.NACHKLANG_PASSPHRASE ?? "") !== "" ? await readKeyringPassphrase(ctx) : undefined;
   let keyring: Keyring | undefined;
   if (passphrase !== undefined && logN !== undefined) {
     try {
-      keyring = await unlockKeyringOnly(ctx, passphrase);
+      keyring = await unlockKeyringHere(ctx, passphrase);
       findings.push({ ok: true, key: "doctor.keyringUnlocked", params: { file } });
     } catch (error) {
       findings.push(damage(ctx, error));
     }
   }
   if (await exists(ctx.home.clients)) {
-    if (keyring !== undefined) {
+    // With the passphrase, or through the agent's keys when it holds them (no passphrase needed).
+    const keys = keyring === undefined && agent.state?.unlocked === true ? await practiceKeys(ctx) : undefined;
+    if (keyring !== undefined || keys !== undefined) {
       try {
-        await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
+        if (keyring !== undefined) await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
+        else if (keys !== undefined) await ClientRegistry.load(ctx.home.clients, keys.identity, keys.ageRecipient);
         findings.push({ ok: true, key: "doctor.clientsOk", params: { file: ctx.home.clients } });
       } catch (error) {
         findings.push(damage(ctx, error));

@@ -16,7 +16,7 @@ const rangeText = (o: DaysOff) => (o.from === o.to ? o.from : `${o.from}..${o.to
 export async function set(ctx: CliContext, spec: string, o: { tz?: string }): Promise<void> {
   await Promise.resolve();
   const windows = parseWindows(spec);
-  const previous = storedHours(ctx.config);
+  const previous = storedHours(ctx.settings);
   const tz = checkZone(o.tz ?? previous?.tz ?? systemZone());
   const hours: StoredHours = { spec: formatWindows(windows), tz, off: previous?.off ?? [] };
   save(ctx, hours);
@@ -26,7 +26,7 @@ export async function set(ctx: CliContext, spec: string, o: { tz?: string }): Pr
 
 export async function off(ctx: CliContext, ranges: string[], o: { clear?: boolean }): Promise<void> {
   await Promise.resolve();
-  const previous = storedHours(ctx.config) ?? { spec: "mo-su 00:00-24:00", tz: systemZone(), off: [] };
+  const previous = storedHours(ctx.settings) ?? { spec: "mo-su 00:00-24:00", tz: systemZone(), off: [] };
   const added = ranges.map(parseDaysOff);
   const all = o.clear === true ? added : [...previous.off, ...added];
   const unique = [...new Map(all.map((r) => [rangeText(r), r])).values()].sort((a, b) => a.from.localeCompare(b.from));
@@ -38,7 +38,7 @@ export async function off(ctx: CliContext, ranges: string[], o: { clear?: boolea
 
 export async function show(ctx: CliContext): Promise<void> {
   await Promise.resolve();
-  const stored = storedHours(ctx.config);
+  const stored = storedHours(ctx.settings);
   const now = clockFromEnv()();
   if (stored === undefined) {
     ctx.out.say("hours.none");

@@ -4,7 +4,7 @@ import { formatFingerprint, parsePublicKey, signerFingerprint } from "../../bund
 import { saveKeyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
-import { minisignPublicKeyFile, practicePublic, unlockKeyringOnly } from "../practice.js";
+import { minisignPublicKeyFile, practicePublic, unlockKeyringHere } from "../practice.js";
 
 export async function show(ctx: CliContext): Promise<void> {
   await Promise.resolve();
@@ -19,7 +19,7 @@ export async function show(ctx: CliContext): Promise<void> {
 /** Encrypt the keyring again at the default work factor, whatever the test-only setting says. */
 export async function strengthen(ctx: CliContext): Promise<void> {
   const passphrase = await readKeyringPassphrase(ctx);
-  const keyring = await unlockKeyringOnly(ctx, passphrase);
+  const keyring = await unlockKeyringHere(ctx, passphrase);
   await saveKeyring(ctx.home.keyring, passphrase, keyring, DEFAULT_SCRYPT_LOG_N);
   ctx.out.say("keys.strengthened", { file: ctx.home.keyring, logN: DEFAULT_SCRYPT_LOG_N });
   ctx.out.result({ file: ctx.home.keyring, logN: DEFAULT_SCRYPT_LOG_N });
@@ -35,8 +35,8 @@ export async function exportKeys(ctx: CliContext, opts: { identity?: string; min
     ctx.out.say("keys.exportedMinisign", { file: opts.minisign });
   }
   if (opts.identity !== undefined) {
-    const keyring = await unlockKeyringOnly(ctx);
-    const text = `# nachklang practice identity (age X25519); keep it secret\n# public key: ${keyring.ageRecipient}\n${keyring.ageIdentity}\n`;
+    const keyring = await unlockKeyringHere(ctx);
+    const text = `# nachklang practice identity (age); keep it secret\n# public key: ${keyring.ageRecipient}\n${keyring.ageIdentity}\n`;
     await writePrivateFile(opts.identity, text, { exclusive: true });
     written.push(opts.identity);
     ctx.out.say("keys.exportedIdentity", { file: opts.identity });

@@ -8,7 +8,7 @@ import { ExitCode, UserError } from "../../errors.js";
 import { exists } from "../../files.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../output.js";
-import { stagingRegistrar, unlockKeyringOnly } from "../practice.js";
+import { practiceKeys, stagingRegistrar } from "../practice.js";
 
 interface OpenOptions {
   out?: string;
@@ -58,9 +58,10 @@ async function namedSigner(opts: OpenOptions): Promise<TrustedSigner | undefined
 }
 
 /**
- * Keys and the trusted signer. With the practice keyring the signer is the practice key (unless
- * another is named); with --identity, whoever opens must name the signer: the bundle's own
- * claim about who signed it proves nothing (docs/bundle-format.md, "Trust").
+ * Keys and the trusted signer. With the practice's keys (the agent's, or the keyring's) the
+ * signer is the practice key (unless another is named); with --identity, whoever opens must
+ * name the signer: the bundle's own claim about who signed it proves nothing
+ * (docs/bundle-format.md, "Trust").
  */
 async function keysFor(ctx: CliContext, bundle: string, opts: OpenOptions): Promise<BundleOptions> {
   const named = await namedSigner(opts);
@@ -69,8 +70,8 @@ async function keysFor(ctx: CliContext, bundle: string, opts: OpenOptions): Prom
     if (named === undefined) throw new UserError(ExitCode.usage, "open.needSigner", { file: bundle });
     return { keys: { identities }, signer: named, openers: await Promise.all(identities.map(identityToRecipient)) };
   }
-  const keyring = await unlockKeyringOnly(ctx);
-  return { keys: { identities: [keyring.ageIdentity] }, signer: named ?? keyring.signing, openers: [keyring.ageRecipient] };
+  const keys = await practiceKeys(ctx);
+  return { keys: { identities: [keys.identity] }, signer: named ?? keys.signer, openers: [keys.ageRecipient] };
 }
 
 function report(ctx: CliContext, bundle: string, verified: VerifiedBundle, dir?: string): void {

@@ -25,7 +25,7 @@ export async function run(ctx: CliContext, files: string[], opts: SealOptions): 
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
   const practice = await unlockPractice(ctx);
   const client = practice.clients.require(opts.to);
-  const { keyring } = practice;
+  const { keys } = practice;
   const name = practicePublic(ctx).name;
   const work = opts.raw === true ? undefined : await makePrivateTemp("nachklang-seal-");
   try {
@@ -35,7 +35,7 @@ export async function run(ctx: CliContext, files: string[], opts: SealOptions): 
       message: opts.note ?? "",
       client: client.alias,
       lang: client.lang,
-      practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, signing: keyring.signing },
+      practice: { ...(name !== undefined ? { name } : {}), ageRecipient: keys.ageRecipient, keyId: keys.keyId, signing: keys.signer },
       recipients: client.ageRecipient !== undefined ? [client.ageRecipient] : [],
       // The file is the user's, written like `age -o` writes (not flushed like a queued delivery).
       ...(opts.out !== undefined ? { outFile: resolve(opts.out) } : { outDir: process.cwd() }),

@@ -113,7 +113,7 @@ export async function run(ctx: CliContext, alias: string, o: SendOptions): Promi
   const draft = await draftFrom(ctx, alias, o);
   const { practice, wf } = await openCliWorkflow(ctx);
   const viewerPassphrase = draft.viewer?.passphrase;
-  if (viewerPassphrase !== undefined && o.viewerPassphraseFile !== undefined) refuseKeyringPassphraseAsViewer(practice, viewerPassphrase, o.viewerPassphraseFile);
+  if (viewerPassphrase !== undefined && o.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, viewerPassphrase, o.viewerPassphraseFile);
   const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
   const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
   const valid = await checkDraft(ctx, wf, draft);

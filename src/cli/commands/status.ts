@@ -1,14 +1,17 @@
 /** `nachklang status [ALIAS]` and `nachklang history ALIAS`: what the ledger knows. */
 import type { CliContext } from "../context.js";
+import { agentState, agentStateText } from "../practice.js";
 import { describeState, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
 
 export async function status(ctx: CliContext, alias: string | undefined): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
   if (alias !== undefined) practice.clients.require(alias);
+  // The first line: whether commands need the passphrase now, and until when they do not.
+  ctx.out.line(await agentStateText(ctx, await agentState(ctx)));
   const read = await wf.ledger.read();
   if (read.tornTail) ctx.out.warn("ledger.torn");
   const { foldLedger } = await import("../../delivery/ledger.js");
-  const tag = alias === undefined ? undefined : wf.tagger(alias);
+  const tag = alias === undefined ? undefined : await wf.tagger(alias);
   const states = [...foldLedger(read.events).values()]
     .filter((s) => tag === undefined || s.client === tag)
     .sort((a, b) => a.created.localeCompare(b.created));
@@ -37,7 +40,7 @@ export async function status(ctx: CliContext, alias: string | undefined): Promis
 export async function history(ctx: CliContext, alias: string): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
   practice.clients.require(alias);
-  const tag = wf.tagger(alias);
+  const tag = await wf.tagger(alias);
   const sent = [...(await wf.ledger.states()).values()]
     .filter((s) => s.client === tag && s.state === "sent")
     .sort((a, b) => (b.sentAt ?? "").localeCompare(a.sentAt ?? ""));

@@ -26,12 +26,13 @@ interface ThreemaAccess {
   readonly gateway: Gateway;
 }
 
-function threemaAccess(ctx: CliContext, practice: Practice, name: string): ThreemaAccess {
+async function threemaAccess(ctx: CliContext, practice: Practice, name: string): Promise<ThreemaAccess> {
   const config = configuredChannels(ctx.config.get("channels"))[name];
   if (config === undefined || config.type !== "threema") throw new UserError(ExitCode.usage, "threema.channel.unknown", { channel: name });
   const settings = loadChannelSettings(name, config).settings as ThreemaSettings;
-  const secret = practice.keyring.secrets[secretKey(name, "secret")];
-  const keyText = practice.keyring.secrets[secretKey(name, "privateKey")];
+  const secrets = await practice.secrets();
+  const secret = secrets[secretKey(name, "secret")];
+  const keyText = secrets[secretKey(name, "privateKey")];
   if (secret === undefined || keyText === undefined) throw new UserError(ExitCode.usage, "threema.secretMissing", { channel: name });
   const privateKey = readPrivateKeyText(keyText, secretKey(name, "privateKey"));
   return { settings, secret, privateKey, gateway: new Gateway({ apiUrl: settings.apiUrl, gatewayId: settings.gatewayId, secret }) };
@@ -74,7 +75,7 @@ function recorder(ctx: CliContext): { record: (messageId: string, status: Receip
 export async function receipts(ctx: CliContext, file: string | undefined, opts: ChannelOptions): Promise<void> {
   const text = await readInput(file);
   const practice = await unlockPractice(ctx);
-  const access = threemaAccess(ctx, practice, opts.channel ?? "threema");
+  const access = await threemaAccess(ctx, practice, opts.channel ?? "threema");
   const clients = practice.clients.list();
   const aliasOf = (threemaId: string) => clients.find((c) => c.threema === threemaId)?.alias;
   const sink = recorder(ctx);
@@ -149,7 +150,7 @@ export async function pin(ctx: CliContext, alias: string, opts: PinOptions): Pro
   } else {
     const wanted = (opts.fingerprint ?? "").replace(/[\s:]/g, "").toLowerCase();
     if (!/^[0-9a-f]{32}$/.test(wanted)) throw new UserError(ExitCode.usage, "threema.pin.usage");
-    const access = threemaAccess(ctx, practice, opts.channel ?? "threema");
+    const access = await threemaAccess(ctx, practice, opts.channel ?? "threema");
     let fetched: string;
     try {
       fetched = await access.gateway.publicKey(client.threema);

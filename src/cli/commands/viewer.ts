@@ -24,9 +24,9 @@ export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOption
   const out = resolve(opts.out);
   const given = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile) : undefined;
   const practice = await unlockPractice(ctx);
-  if (given !== undefined && opts.viewerPassphraseFile !== undefined) refuseKeyringPassphraseAsViewer(practice, given, opts.viewerPassphraseFile);
-  const { keyring } = practice;
-  const opened = await openBundleToTemp(bundle, { keys: { identities: [keyring.ageIdentity] }, signer: keyring.signing });
+  if (given !== undefined && opts.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, given, opts.viewerPassphraseFile);
+  const { keys } = practice;
+  const opened = await openBundleToTemp(bundle, { keys: { identities: [keys.identity] }, signer: keys.signer });
   try {
     const alias = opened.manifest.client;
     const generated = opts.generatePassphrase === true ? generateViewerPassphrase() : undefined;
@@ -34,7 +34,7 @@ export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOption
     if (passphrase === undefined) throw new UserError(ExitCode.usage, "viewer.noPassphrase", { alias });
     const html = await buildViewer({
       followUp: opened,
-      minisignPublicKey: encodePublicKey(keyring.signing),
+      minisignPublicKey: encodePublicKey(keys.signer),
       passphrase,
       limitBytes: viewerLimitBytes(ctx.config.get("viewerLimitMB")),
       warn: (key, params) => ctx.out.warn(key, params),

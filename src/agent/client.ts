@@ -1,0 +1,244 @@
+/**
+ * A command's side of the socket: finding the home's agent, and `AgentKeys`, the practice's keys
+ * as the agent holds them (the `PracticeKeys` interface, so the rest of the code does not care).
+ * Nothing here ever sees a private key: the agent unwraps, signs and hashes on request.
+ */
+import { rm } from "node:fs/promises";
+import { connect, type Socket } from "node:net";
+import type { Identity, Stanza } from "../age/index.js";
+import type { MinisignSigner, PrehashedSignature } from "../bundle/signature.js";
+import { ExitCode, UserError } from "../errors.js";
+import type { KeyedHashPurpose, PracticeKeys } from "../practice/keys.js";
+import { inspectAgentPlace, type AgentPaths } from "./paths.js";
+import { b64, LineReader, MAX_HASH_MESSAGES, PROTOCOL_VERSION, unb64, type Hello } from "./protocol.js";
+
+/** How long a request may go unanswered before the agent counts as hung. */
+const ANSWER_TIMEOUT_MS = 15_000;
+
+interface Pending {
+  readonly resolve: (reply: Record<string, unknown>) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** One connection to the agent. The process may exit while it is open and nothing is asked. */
+class Connection {
+  #next = 1;
+  readonly #pending = new Map<number, Pending>();
+  #closed: Error | undefined;
+  readonly #ended: Promise<void>;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly path: string,
+  ) {
+    const lines = new LineReader();
+    socket.on("data", (chunk: Buffer) => {
+      const complete = lines.push(chunk);
+      if (complete === undefined) return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: path }));
+      for (const line of complete) this.#receive(line);
+    });
+    socket.on("error", () => this.#fail(gone()));
+    this.#ended = new Promise((resolve) =>
+      socket.on("close", () => {
+        this.#fail(gone());
+        resolve();
+      }),
+    );
+    socket.unref();
+  }
+
+  request(message: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.#closed !== undefined) return Promise.reject(this.#closed);
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.path })), ANSWER_TIMEOUT_MS);
+      this.#pending.set(id, { resolve, reject, timer });
+      // Kept alive only while an answer is awaited.
+      if (this.#pending.size === 1) this.socket.ref();
+      this.socket.write(JSON.stringify({ id, ...message }) + "\n");
+    });
+  }
+
+  close(): void {
+    this.socket.end();
+    this.socket.unref();
+  }
+
+  /** Wait (keeping the process alive) until the agent hangs up. */
+  async ended(): Promise<void> {
+    this.socket.ref();
+    await this.#ended;
+  }
+
+  #receive(line: string): void {
+    let reply: Record<string, unknown>;
+    try {
+      reply = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.path }));
+    }
+    const pending = typeof reply.id === "number" ? this.#pending.get(reply.id) : undefined;
+    if (pending === undefined) return;
+    this.#pending.delete(reply.id as number);
+    clearTimeout(pending.timer);
+    if (this.#pending.size === 0) this.socket.unref();
+    if (reply.ok === true) pending.resolve(reply);
+    else if (reply.error === "invalid-stanza") pending.reject(new Error("invalid X25519 stanza"));
+    else if (reply.error === "locked") pending.reject(gone());
+    else pending.reject(new Error(`the agent refused a request (${String(reply.error)})`));
+  }
+
+  #fail(error: Error): void {
+    if (this.#closed === undefined) this.#closed = error;
+    for (const [id, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+      this.#pending.delete(id);
+    }
+    this.socket.destroy();
+  }
+}
+
+const gone = () => new UserError(ExitCode.usage, "agent.gone");
+
+function bytes(reply: Record<string, unknown>, field: string, length?: number): Buffer {
+  const value = reply[field];
+  const decoded = typeof value === "string" ? unb64(value) : undefined;
+  if (decoded === undefined || (length !== undefined && decoded.length !== length)) throw new Error(`the agent's answer lacks ${field}`);
+  return decoded;
+}
+
+/** The practice's keys as the agent holds them. */
+export class AgentKeys implements PracticeKeys {
+  readonly holder = "agent" as const;
+  readonly ageRecipient: string;
+  readonly keyId: string;
+  readonly identity: Identity;
+  readonly signer: MinisignSigner;
+
+  constructor(
+    private readonly connection: Connection,
+    readonly hello: Hello,
+  ) {
+    this.ageRecipient = hello.recipient;
+    this.keyId = hello.keyId;
+    this.identity = { unwrapFileKey: (stanzas) => this.#unwrap(stanzas) };
+    const sign = (prehash: Uint8Array, comment: string) => this.#sign(prehash, comment);
+    this.signer = { keyId: unb64(hello.signingKeyId), publicKey: unb64(hello.publicKey), signPrehashed: sign };
+  }
+
+  async #unwrap(stanzas: Stanza[]): Promise<Uint8Array | null> {
+    // A passphrase's stanza is never the practice's (X25519, or hybrid post-quantum); a file
+    // with nothing else needs no question.
+    const mine = stanzas.filter((s) => s.args[0] !== "scrypt");
+    if (mine.length === 0) return null;
+    const reply = await this.connection.request({ op: "unwrap", stanzas: mine.map((s) => ({ args: s.args, body: b64(s.body) })) });
+    return reply.fileKey === null ? null : new Uint8Array(bytes(reply, "fileKey", 16));
+  }
+
+  async #sign(prehash: Uint8Array, comment: string): Promise<PrehashedSignature> {
+    const reply = await this.connection.request({ op: "sign", prehash: b64(prehash), comment });
+    return { signature: bytes(reply, "signature", 64), globalSignature: bytes(reply, "globalSignature", 64) };
+  }
+
+  async keyedHashes(purpose: KeyedHashPurpose, messages: readonly Uint8Array[]): Promise<Uint8Array[]> {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < messages.length; i += MAX_HASH_MESSAGES) {
+      const part = messages.slice(i, i + MAX_HASH_MESSAGES);
+      const reply = await this.connection.request({ op: "hash", purpose, messages: part.map(b64) });
+      const hashes = reply.hashes;
+      if (!Array.isArray(hashes) || hashes.length !== part.length) throw new Error("the agent's answer lacks hashes");
+      for (const h of hashes) out.push(new Uint8Array(unb64(String(h))));
+    }
+    return out;
+  }
+
+  /** Ask the agent to lock; resolves once it has wiped its keys, removed its socket and hung up. */
+  async lock(): Promise<void> {
+    await this.connection.request({ op: "lock" });
+    await this.connection.ended();
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+}
+
+export type AgentLookup =
+  | { readonly state: "running"; readonly keys: AgentKeys }
+  | { readonly state: "absent" }
+  /** A socket nobody listens on (its agent was killed): it was removed. */
+  | { readonly state: "stale"; readonly socket: string };
+
+function open(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(socket);
+    });
+    socket.once("error", reject);
+  });
+}
+
+/**
+ * The home's agent, if one runs. A socket nobody answers on is removed (state "stale"); an
+ * agent for another home or of another protocol version is an error (exit 2), as is a place
+ * that is not safe (paths.ts).
+ */
+export async function findAgent(home: string, paths: AgentPaths): Promise<AgentLookup> {
+  if ((await inspectAgentPlace(paths)) === "none") return { state: "absent" };
+  let socket: Socket;
+  try {
+    socket = await open(paths.socket);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ECONNREFUSED" || code === "ENOENT") {
+      await rm(paths.socket, { force: true });
+      return code === "ENOENT" ? { state: "absent" } : { state: "stale", socket: paths.socket };
+    }
+    throw error;
+  }
+  const connection = new Connection(socket, paths.socket);
+  let reply: Record<string, unknown>;
+  try {
+    reply = await connection.request({ op: "hello" });
+  } catch (error) {
+    // It locked between our connecting and asking: as good as absent.
+    if (error instanceof UserError && error.key === "agent.gone") return { state: "absent" };
+    throw error;
+  }
+  const hello = reply.hello as Hello | undefined;
+  if (hello === undefined || hello.version !== PROTOCOL_VERSION) {
+    connection.close();
+    throw new UserError(ExitCode.usage, "agent.mismatch");
+  }
+  if (hello.home !== home) {
+    connection.close();
+    throw new UserError(ExitCode.usage, "agent.otherHome", { home: hello.home, socket: paths.socket });
+  }
+  return { state: "running", keys: new AgentKeys(connection, hello) };
+}
+
+/**
+ * Tell the home's agent to lock. Resolves with what was found: "locked" (it confirmed and is
+ * gone), "absent", or "stale" (a dead agent's socket, removed).
+ */
+export async function lockAgent(home: string, paths: AgentPaths): Promise<"locked" | "absent" | "stale"> {
+  let found: AgentLookup;
+  try {
+    found = await findAgent(home, paths);
+  } catch (error) {
+    // An agent of another version still locks when asked.
+    if (!(error instanceof UserError && error.key === "agent.mismatch")) throw error;
+    const socket = await open(paths.socket);
+    const connection = new Connection(socket, paths.socket);
+    await connection.request({ op: "lock" });
+    await connection.ended();
+    return "locked";
+  }
+  if (found.state !== "running") return found.state;
+  await found.keys.lock();
+  return "locked";
+}

@@ -1,0 +1,38 @@
+/**
+ * How long an agent holds the keys: until the end of today's contact hours by default (the
+ * working day), else 8 hours; `unlock --for 30m` etc. for another span, at most a day. It locks
+ * earlier after an idle time (default 60 minutes; `unlock --idle`, config `agentIdleMinutes`).
+ */
+import { ExitCode, UserError } from "../errors.js";
+import { closingToday, type ContactHours } from "../delivery/hours.js";
+
+export const DEFAULT_HOURS = 8;
+export const MAX_HOURS = 24;
+export const DEFAULT_IDLE_MINUTES = 60;
+
+/** `30m`, `8h`, `1h30m`, `90s`, `45min` as milliseconds; UserError (exit 2) for anything else. */
+export function parseDuration(text: string): number {
+  const m = /^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$/i.exec(text);
+  const [h, min, s] = [m?.[1], m?.[2], m?.[3]];
+  if (m === null || (h === undefined && min === undefined && s === undefined)) throw new UserError(ExitCode.usage, "agent.badDuration", { value: text });
+  const ms = (Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(s ?? 0)) * 1000;
+  if (ms <= 0) throw new UserError(ExitCode.usage, "agent.badDuration", { value: text });
+  return ms;
+}
+
+/** When an agent started at `now` locks at the latest: `--for`, else the end of today's contact hours, else 8 hours. */
+export function lifetimeEnd(now: Date, hours: ContactHours | undefined, forText?: string): Date {
+  if (forText !== undefined) {
+    const ms = parseDuration(forText);
+    if (ms > MAX_HOURS * 3600_000) throw new UserError(ExitCode.usage, "agent.tooLong", { value: forText, max: MAX_HOURS });
+    return new Date(now.getTime() + ms);
+  }
+  return closingToday(hours, now) ?? new Date(now.getTime() + DEFAULT_HOURS * 3600_000);
+}
+
+/** The idle time: `--idle`, else the config's `agentIdleMinutes`, else 60 minutes. */
+export function idleTime(idleText: string | undefined, configuredMinutes: unknown): number {
+  if (idleText !== undefined) return parseDuration(idleText);
+  if (typeof configuredMinutes === "number" && Number.isFinite(configuredMinutes) && configuredMinutes > 0) return configuredMinutes * 60_000;
+  return DEFAULT_IDLE_MINUTES * 60_000;
+}

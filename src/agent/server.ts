@@ -1,0 +1,222 @@
+/**
+ * The agent's side of the socket: it holds an unlocked keyring's keys (`KeyringKeys`) and
+ * answers requests (protocol.ts) until it locks — at the end of its lifetime, after an idle
+ * time without use, on `lock`, or when told by its process (signals). Locking wipes the keys,
+ * closes every connection and removes the socket.
+ *
+ * Times come from a `Clock` (delivery/clock.ts), so lifetime and idle time can be tested
+ * without waiting: the agent re-checks them on a timer and before each request.
+ */
+import { chmod, link, rm, stat } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
+import type { Stanza } from "../age/index.js";
+import type { Clock } from "../delivery/clock.js";
+import type { KeyringKeys } from "../practice/keyring-keys.js";
+import { b64, LineReader, parseRequest, PROTOCOL_VERSION, unb64, type ErrorCode, type Hello, type Request } from "./protocol.js";
+
+export type LockReason = "lifetime" | "idle" | "lock" | "signal" | "socket";
+
+export interface AgentOptions {
+  /** Where to listen (inside a folder only the user can open). */
+  readonly socket: string;
+  /** The home whose keys these are (told to clients, who check it). */
+  readonly home: string;
+  readonly keys: KeyringKeys;
+  /** Lock at this time at the latest. */
+  readonly until: Date;
+  /** Lock after this long without a request that uses the keys. */
+  readonly idleMs: number;
+  readonly clock: Clock;
+}
+
+export interface RunningAgent {
+  /** Resolves once the agent has locked, with why. */
+  readonly locked: Promise<LockReason>;
+  /** Check lifetime and idle time now (the timer does this too). */
+  check(): Promise<void>;
+  lock(reason: LockReason): Promise<void>;
+}
+
+/** The most connections served at once; more wait in the kernel's queue. */
+const MAX_CONNECTIONS = 32;
+/** How often the timer looks at the clock and the socket at the latest. */
+const CHECK_EVERY_MS = 30_000;
+
+class AgentError extends Error {
+  constructor(readonly code: ErrorCode) {
+    super(code);
+  }
+}
+
+/**
+ * Start serving. The socket appears under its name only once it accepts connections (it is
+ * bound under a temporary name and linked into place), so a client never finds a socket that
+ * refuses; if something is already there, this rejects (EEXIST) and nothing is left behind.
+ */
+export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
+  let lastUse = o.clock().getTime();
+  let isLocked = false;
+  let timer: NodeJS.Timeout | undefined;
+  let resolveLocked: (reason: LockReason) => void = () => undefined;
+  const locked = new Promise<LockReason>((resolve) => (resolveLocked = resolve));
+  const connections = new Set<Socket>();
+
+  const hello = (): Hello => ({
+    version: PROTOCOL_VERSION,
+    pid: process.pid,
+    home: o.home,
+    recipient: o.keys.ageRecipient,
+    keyId: o.keys.keyId,
+    signingKeyId: b64(o.keys.signer.keyId),
+    publicKey: b64(o.keys.signer.publicKey),
+    until: o.until.toISOString(),
+    idleUntil: new Date(Math.min(lastUse + o.idleMs, o.until.getTime())).toISOString(),
+    idleMinutes: Math.round(o.idleMs / 60_000),
+  });
+
+  const answer = async (request: Request): Promise<Record<string, unknown>> => {
+    switch (request.op) {
+      case "hello":
+        return { hello: hello() };
+      case "lock":
+        return {};
+      case "unwrap": {
+        const stanzas: Stanza[] = request.stanzas.map((s) => ({ args: s.args, body: unb64(s.body) }));
+        let fileKey: Uint8Array | null;
+        try {
+          fileKey = await o.keys.identity.unwrapFileKey(stanzas);
+        } catch {
+          throw new AgentError("invalid-stanza");
+        }
+        lastUse = o.clock().getTime();
+        const reply = { fileKey: fileKey === null ? null : b64(fileKey) };
+        fileKey?.fill(0);
+        return reply;
+      }
+      case "sign": {
+        const prehash = unb64(request.prehash);
+        if (prehash.length !== 64 || /[\r\n]/.test(request.comment)) throw new AgentError("bad-request");
+        const { signature, globalSignature } = o.keys.signPrehashed(prehash, request.comment);
+        lastUse = o.clock().getTime();
+        return { signature: b64(signature), globalSignature: b64(globalSignature) };
+      }
+      case "hash": {
+        const hashes = o.keys.keyedHashesNow(request.purpose, request.messages.map(unb64));
+        lastUse = o.clock().getTime();
+        return { hashes: hashes.map(b64) };
+      }
+    }
+  };
+
+  const serve = (socket: Socket) => {
+    connections.add(socket);
+    socket.on("close", () => connections.delete(socket));
+    socket.on("error", () => socket.destroy());
+    const lines = new LineReader();
+    socket.on("data", (chunk: Buffer) => {
+      const complete = lines.push(chunk);
+      if (complete === undefined) {
+        socket.destroy();
+        return;
+      }
+      for (const line of complete) {
+        const request = parseRequest(line);
+        if (request === undefined) {
+          // Garbage: one refusal, and this connection is done. The agent itself carries on.
+          socket.end(JSON.stringify({ ok: false, error: "bad-request" }) + "\n");
+          return;
+        }
+        void respond(socket, request);
+      }
+    });
+  };
+
+  const respond = async (socket: Socket, request: Request): Promise<void> => {
+    let reply: Record<string, unknown>;
+    await check();
+    if (isLocked) reply = { id: request.id, ok: false, error: "locked" };
+    else {
+      try {
+        reply = { id: request.id, ok: true, ...(await answer(request)) };
+      } catch (error) {
+        reply = { id: request.id, ok: false, error: error instanceof AgentError ? error.code : "internal" };
+      }
+    }
+    if (!socket.destroyed) socket.write(JSON.stringify(reply) + "\n");
+    if (request.op === "lock" && !isLocked) await lock("lock");
+  };
+
+  const server: Server = createServer({ pauseOnConnect: false }, serve);
+  server.maxConnections = MAX_CONNECTIONS;
+  const bound = `${o.socket}.${process.pid}.tmp`;
+  await rm(bound, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(bound, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  let inode: number;
+  try {
+    await chmod(bound, 0o600);
+    await link(bound, o.socket);
+    inode = (await stat(o.socket)).ino;
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await rm(bound, { force: true });
+    throw error;
+  }
+  await rm(bound, { force: true });
+
+  async function lock(reason: LockReason): Promise<void> {
+    if (isLocked) return;
+    isLocked = true;
+    if (timer !== undefined) clearTimeout(timer);
+    o.keys.wipe();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // The socket goes first, so a client that saw its connection close finds no socket either.
+    // Only our own socket: never one that replaced it.
+    try {
+      if ((await stat(o.socket)).ino === inode) await rm(o.socket, { force: true });
+    } catch {
+      // already gone
+    }
+    for (const socket of connections) socket.end();
+    setTimeout(() => {
+      for (const socket of connections) socket.destroy();
+    }, 1000).unref();
+    await closed;
+    resolveLocked(reason);
+  }
+
+  async function check(): Promise<void> {
+    if (isLocked) return;
+    const now = o.clock().getTime();
+    if (now >= o.until.getTime()) return lock("lifetime");
+    if (now - lastUse >= o.idleMs) return lock("idle");
+    // A socket removed or replaced by someone else: nobody can reach this agent any more.
+    let same = false;
+    try {
+      same = (await stat(o.socket)).ino === inode;
+    } catch {
+      same = false;
+    }
+    if (!same) return lock("socket");
+  }
+
+  const schedule = () => {
+    if (isLocked) return;
+    const now = o.clock().getTime();
+    const next = Math.min(o.until.getTime(), lastUse + o.idleMs) - now;
+    timer = setTimeout(
+      () => {
+        void check().then(schedule);
+      },
+      Math.max(1000, Math.min(next, CHECK_EVERY_MS)),
+    );
+  };
+  schedule();
+
+  return { locked, check, lock };
+}

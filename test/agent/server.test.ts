@@ -1,0 +1,204 @@
+/**
+ * The agent in this process (serveAgent) with a test clock, and its client (findAgent,
+ * AgentKeys) over a real Unix socket: what it answers equals what the keys answer here; idle
+ * time and lifetime lock it without waiting; garbage, oversized lines and concurrent clients
+ * leave it serving; locking wipes the keys and removes the socket.
+ */
+import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { findAgent, type AgentKeys } from "../../src/agent/client.js";
+import { agentPaths, type AgentPaths } from "../../src/agent/paths.js";
+import { serveAgent, type RunningAgent } from "../../src/agent/server.js";
+import { decryptBytes, encryptBytes } from "../../src/age/index.js";
+import { prehash, signWith, verify } from "../../src/bundle/signature.js";
+import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
+import { KeyringKeys } from "../../src/practice/keyring-keys.js";
+import { keyringFor, keysFor } from "../helpers/keys.js";
+import { tempDir } from "../helpers/cli.js";
+
+const MINUTE = 60_000;
+const START = Date.parse("2026-12-01T08:00:00Z");
+
+let dir: string;
+let cleanup: () => Promise<void>;
+let home: string;
+let paths: AgentPaths;
+let held: KeyringKeys;
+let mirror: KeyringKeys;
+let now: number;
+let agent: RunningAgent | undefined;
+const clients: AgentKeys[] = [];
+
+async function start(options: { idleMinutes?: number; lifetimeMinutes?: number } = {}): Promise<RunningAgent> {
+  agent = await serveAgent({
+    socket: paths.socket,
+    home,
+    keys: held,
+    until: new Date(START + (options.lifetimeMinutes ?? 8 * 60) * MINUTE),
+    idleMs: (options.idleMinutes ?? 60) * MINUTE,
+    clock: () => new Date(now),
+  });
+  return agent;
+}
+
+async function client(): Promise<AgentKeys> {
+  const found = await findAgent(home, paths);
+  if (found.state !== "running") throw new Error(`no agent: ${found.state}`);
+  clients.push(found.keys);
+  return found.keys;
+}
+
+/**
+ * Send raw bytes; resolve with the agent's first line, or with what it said before it closed (or
+ * reset) the connection, and whether it did.
+ */
+function raw(bytes: string | Buffer): Promise<{ answer: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect(paths.socket);
+    let answer = "";
+    socket.on("data", (d) => {
+      answer += d.toString();
+      // Whether the agent hangs up after its first line shows on the next event loop turns.
+      if (answer.includes("\n")) setTimeout(() => (socket.destroy(), resolve({ answer: answer.trim(), closed: socket.readableEnded })), 50);
+    });
+    socket.on("error", () => undefined);
+    socket.on("close", () => resolve({ answer: answer.trim(), closed: true }));
+    socket.write(bytes);
+  });
+}
+
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir("nachklang-agent-"));
+  home = join(dir, "home");
+  paths = agentPaths(home, {});
+  await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+  // The agent holds one copy of the keys; the test compares with another.
+  const keyring = await keyringFor();
+  held = new KeyringKeys(keyring);
+  mirror = new KeyringKeys(keyring);
+  now = START;
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await agent?.lock("lock");
+  agent = undefined;
+  await cleanup();
+});
+
+describe("the agent (in this process, test clock)", () => {
+  it("answers as the keys do: file keys, keyed hashes; a foreign file gets null; signatures verify", async () => {
+    await start();
+    const keys = await client();
+    expect(keys.holder).toBe("agent");
+    expect(keys.ageRecipient).toBe(held.ageRecipient);
+    expect(keys.keyId).toBe(held.keyId);
+    const sealed = await encryptBytes(Buffer.from("Hallo"), [held.ageRecipient]);
+    expect((await decryptBytes(sealed, { identities: [keys.identity] })).toString()).toBe("Hallo");
+    const foreign = await encryptBytes(Buffer.from("x"), [(await keysFor()).ageRecipient]);
+    await expect(decryptBytes(foreign, { identities: [keys.identity] })).rejects.toMatchObject({ kind: "no-match" });
+    const messages = ["k001", "k002", ""].map((a) => new TextEncoder().encode(a));
+    for (const purpose of ["ledger-client-tag", "media-cache-name"] as const) {
+      const viaAgent = (await keys.keyedHashes(purpose, messages)).map((h) => Buffer.from(h).toString("hex"));
+      const here = (await mirror.keyedHashes(purpose, messages)).map((h) => Buffer.from(h).toString("hex"));
+      expect(viaAgent).toEqual(here);
+    }
+    const manifest = new TextEncoder().encode('{"format":"nachklang-bundle"}\n');
+    const text = await signWith(keys.signer, manifest, "timestamp:1 file:manifest.json");
+    expect(verify(keys.signer, manifest, text, nodeEd25519).trustedComment).toBe("timestamp:1 file:manifest.json");
+    // Ed25519 is deterministic: the agent's signature is the keys' own.
+    expect(Buffer.from((await keys.signer.signPrehashed(prehash(manifest), "c")).signature)).toEqual(Buffer.from(mirror.signPrehashed(prehash(manifest), "c").signature));
+  });
+
+  it("locks after the idle time without use; use keeps it open, a mere hello does not", async () => {
+    const running = await start({ idleMinutes: 60 });
+    const keys = await client();
+    const tag = () => keys.keyedHashes("ledger-client-tag", [new Uint8Array(1)]);
+    now += 50 * MINUTE;
+    await tag();
+    now += 50 * MINUTE; // 100 minutes after start, 50 after the last use
+    await running.check();
+    await tag();
+    now += 59 * MINUTE;
+    await client(); // hello only
+    now += 2 * MINUTE;
+    await running.check();
+    expect(await running.locked).toBe("idle");
+    await expect(stat(paths.socket)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(() => held.signPrehashed(new Uint8Array(64), "x")).toThrow(/wiped/);
+    await expect(tag()).rejects.toMatchObject({ key: "agent.gone" });
+    expect((await findAgent(home, paths)).state).toBe("absent");
+  });
+
+  it("locks at the end of its lifetime however busy it is, and refuses a request that comes after", async () => {
+    const running = await start({ lifetimeMinutes: 30, idleMinutes: 60 });
+    const keys = await client();
+    now += 29 * MINUTE;
+    await keys.keyedHashes("ledger-client-tag", [new Uint8Array(1)]);
+    now += 2 * MINUTE;
+    // No timer has fired yet: the request itself finds the lifetime over.
+    await expect(keys.keyedHashes("ledger-client-tag", [new Uint8Array(1)])).rejects.toMatchObject({ key: "agent.gone" });
+    expect(await running.locked).toBe("lifetime");
+  });
+
+  it("answers garbage with one refusal, closes that connection, and serves the next client", async () => {
+    await start();
+    for (const garbage of ["hello\n", "{}\n", '{"id":1,"op":"exec","cmd":"id"}\n', '{"id":2,"op":"sign","prehash":"!!","comment":"x"}\n', "\u0000\u00ff\n"]) {
+      const { answer, closed } = await raw(garbage);
+      expect(JSON.parse(answer), garbage).toEqual({ ok: false, error: "bad-request" });
+      expect(closed, garbage).toBe(true);
+    }
+    // A line longer than any request: the connection is dropped without an answer.
+    expect(await raw(Buffer.alloc(2 * 1024 * 1024, 0x61))).toEqual({ answer: "", closed: true });
+    // A well-formed request with a prehash of the wrong length is refused, not signed.
+    expect(JSON.parse((await raw('{"id":3,"op":"sign","prehash":"AAAA","comment":"x"}\n')).answer)).toEqual({ id: 3, ok: false, error: "bad-request" });
+    const keys = await client();
+    expect(await keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
+  });
+
+  it("serves two clients at once, requests interleaved", async () => {
+    await start();
+    const [a, b] = [await client(), await client()];
+    const aliases = Array.from({ length: 40 }, (_, i) => new TextEncoder().encode(`k${i}`));
+    const expected = (await mirror.keyedHashes("ledger-client-tag", aliases)).map((h) => Buffer.from(h).toString("hex"));
+    const answers = await Promise.all(aliases.map((m, i) => (i % 2 === 0 ? a : b).keyedHashes("ledger-client-tag", [m])));
+    expect(answers.map(([h]) => Buffer.from(h!).toString("hex"))).toEqual(expected);
+  });
+
+  it("locks when asked: the socket is gone once the client sees the connection close", async () => {
+    const running = await start();
+    const keys = await client();
+    await keys.lock();
+    await expect(stat(paths.socket)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await running.locked).toBe("lock");
+    expect(() => held.keyedHashesNow("ledger-client-tag", [])).toThrow(/wiped/);
+  });
+
+  it("listens with a socket only the user can use, and never takes over another agent's socket", async () => {
+    await start();
+    expect((await stat(paths.socket)).mode & 0o777).toBe(0o600);
+    const second = serveAgent({ socket: paths.socket, home, keys: mirror, until: new Date(START + MINUTE * 60), idleMs: MINUTE, clock: () => new Date(now) });
+    await expect(second).rejects.toMatchObject({ code: "EEXIST" });
+    // The first still serves.
+    expect((await client()).ageRecipient).toBe(held.ageRecipient);
+  });
+
+  it("a socket nobody listens on is removed and reported as stale; an unsafe folder is refused", async () => {
+    const running = await start();
+    // Simulate a killed agent: its socket stays behind, nobody listens.
+    const { link } = await import("node:fs/promises");
+    await link(paths.socket, `${paths.socket}.keep`);
+    await running.lock("signal");
+    agent = undefined;
+    await link(`${paths.socket}.keep`, paths.socket);
+    expect(await findAgent(home, paths)).toEqual({ state: "stale", socket: paths.socket });
+    await expect(stat(paths.socket)).rejects.toMatchObject({ code: "ENOENT" });
+    await chmod(paths.dir, 0o755);
+    await writeFile(join(paths.dir, "agent.sock"), "");
+    await expect(findAgent(home, paths)).rejects.toMatchObject({ key: "agent.unsafe", params: { path: paths.dir } });
+    await chmod(paths.dir, 0o700);
+    await expect(findAgent(home, paths)).rejects.toMatchObject({ key: "agent.unsafe", params: { path: paths.socket } });
+  });
+});

@@ -1,0 +1,339 @@
+/**
+ * The agent end to end through the real `bin/nachklang`: unlock once, then commands need no
+ * passphrase; lock, and they do again. Wrong passphrases, killed agents, cron without an agent,
+ * the socket's folder and modes, what the agent's process shows of itself, concurrent commands,
+ * garbage on the socket, lifetimes. Every agent a test starts is killed after it.
+ */
+import { existsSync } from "node:fs";
+import { chmod, cp, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { agentPaths } from "../../src/agent/paths.js";
+import { unlockKeyring } from "../../src/practice/keyring.js";
+import { readChannelSecrets } from "../../src/practice/secrets.js";
+import { PASSPHRASE, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
+
+/** No passphrase anywhere, and the agent's folder in the home unless a test says otherwise. */
+const NONE = { NACHKLANG_PASSPHRASE: undefined, XDG_RUNTIME_DIR: undefined };
+const HOME_MODE = { XDG_RUNTIME_DIR: undefined };
+
+let template: string;
+let cleanupTemplate: () => Promise<void>;
+let scratch: string;
+let cleanupScratch: () => Promise<void>;
+let n = 0;
+const started = new Set<number>();
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
+}
+
+/** A fresh practice with client k1 (folder consent), copied from a template made once. */
+async function freshHome(): Promise<string> {
+  const home = join(scratch, `h${n++}`);
+  await cp(template, home, { recursive: true });
+  return home;
+}
+
+async function unlock(home: string, args: string[] = [], env: Record<string, string | undefined> = HOME_MODE): Promise<CliResult & { pid?: number }> {
+  const r = await runCli(["--json", "unlock", ...args], { home, env });
+  const pid = r.code === 0 ? (JSON.parse(r.stdout) as { pid?: number }).pid : undefined;
+  if (pid !== undefined) started.add(pid);
+  return { ...r, ...(pid === undefined ? {} : { pid }) };
+}
+
+const ok = async (args: string[], home: string, env: Record<string, string | undefined> = NONE): Promise<CliResult> => {
+  const r = await runCli(args, { home, env });
+  if (r.code !== 0) throw new Error(`${args.join(" ")} → ${r.code}\n${r.stdout}\n${r.stderr}`);
+  return r;
+};
+
+const LOCKED = /^Locked: run 'nachklang unlock' \(or give the passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE\)\.$/;
+
+beforeAll(async () => {
+  ({ dir: scratch, cleanup: cleanupScratch } = await tempDir("nachklang-agent-e2e-"));
+  const made = await initHome();
+  template = made.home;
+  cleanupTemplate = made.cleanup;
+  await ok(["client", "add", "k1", "--lang", "de"], template, {});
+  await ok(["consent", "record", "k1", "--channel", "folder"], template, {});
+});
+
+afterEach(() => {
+  // Never leave an agent running, whatever a test did.
+  for (const pid of started) if (alive(pid)) process.kill(pid, "SIGKILL");
+  started.clear();
+});
+
+afterAll(async () => {
+  await cleanupTemplate();
+  await cleanupScratch();
+});
+
+describe("nachklang unlock / lock", () => {
+  it("unlock once: commands work without a passphrase; lock: they need it again", async () => {
+    const home = await freshHome();
+    const keyringBefore = await readFile(join(home, "keyring.age"));
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    expect(JSON.parse(u.stdout)).toMatchObject({ unlocked: true, idleMinutes: 60 });
+    expect(u.pid).toBeGreaterThan(0);
+
+    expect((await ok(["client", "list"], home)).stdout).toContain("k1");
+    const sent = await ok(["--json", "send", "k1", "--note", "Hallo aus dem Agenten", "--now", "--yes"], home);
+    const id = (JSON.parse(sent.stdout) as { id: string }).id;
+    const bundle = join(home, "handoff", `${id}.age`);
+    expect(existsSync(bundle)).toBe(true);
+    // Opened and its signature checked through the agent: it unwraps and the public key is its own.
+    const opened = await ok(["open", bundle, "--out", join(scratch, `opened-${n}`)], home);
+    expect(opened.stdout).toMatch(/^Signed by /m);
+    const status = await ok(["status", "k1"], home);
+    expect(status.stdout.split("\n")[0]).toMatch(/^Unlocked until .* \(agent \d+; locked without use from .*\)\.$/);
+    expect(status.stdout).toContain(id);
+    // doctor may fail on a missing tool here; its line about the agent is what matters.
+    expect((await runCli(["doctor"], { home, env: NONE })).stdout).toMatch(/^✓ Unlocked until .* \(agent \d+; /m);
+
+    // A channel secret is stored without the passphrase: sealed to the practice, keyring untouched.
+    const pw = join(scratch, `pw-${n}`);
+    await writeFile(pw, "smtp-password-7\n");
+    await ok(["channels", "add", "email", "--name", "mail", "--host", "127.0.0.1", "--port", "2525", "--user", "u", "--from", "Praxis <p@example.org>", "--password-file", pw], home);
+    expect((await readFile(join(home, "keyring.age"))).equals(keyringBefore)).toBe(true);
+    const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+    expect(await readChannelSecrets(join(home, "secrets.age"), keyring.ageIdentity)).toEqual({ "channel.mail.password": "smtp-password-7" });
+
+    const lock = await ok(["lock"], home);
+    expect(lock.stdout.trim()).toBe("Locked: the agent wiped its keys and stopped.");
+    expect(await gone(u.pid!)).toBe(true);
+    expect(existsSync(agentPaths(home, {}).socket)).toBe(false);
+
+    const locked = await runCli(["client", "list"], { home, env: NONE });
+    expect(locked.code).toBe(2);
+    expect(locked.stderr.trim()).toMatch(LOCKED);
+    expect((await ok(["client", "list"], home, HOME_MODE)).stdout).toContain("k1");
+    expect((await ok(["lock"], home)).stdout.trim()).toBe("Not unlocked: no agent is running.");
+  });
+
+  it("a second unlock says so and asks for nothing; SIGTERM locks the agent", async () => {
+    const home = await freshHome();
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    const again = await runCli(["unlock"], { home, env: NONE });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(new RegExp(`^Already unlocked until .* \\(agent ${u.pid}\\)\\. For another span: 'nachklang lock', then 'nachklang unlock' again\\.$`, "m"));
+    process.kill(u.pid!, "SIGTERM");
+    expect(await gone(u.pid!)).toBe(true);
+    expect(existsSync(agentPaths(home, {}).socket)).toBe(false);
+  });
+
+  it("wrong passphrase at unlock: exit 2, one line, and no agent", async () => {
+    const home = await freshHome();
+    const r = await unlock(home, [], { ...HOME_MODE, NACHKLANG_PASSPHRASE: "not the passphrase" });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^Wrong passphrase for .*keyring\.age, or the keyring is damaged\. Please try again; if the passphrase is right, restore the keyring from a backup\.$/);
+    expect(r.pid).toBeUndefined();
+    expect(existsSync(agentPaths(home, {}).socket)).toBe(false);
+    expect((await runCli(["status"], { home, env: NONE })).code).toBe(2);
+  });
+
+  it("a SIGKILLed agent: the next command cleans its socket, says so, and unlocks as before (or exits 2 in cron)", async () => {
+    const home = await freshHome();
+    const socket = agentPaths(home, {}).socket;
+    const first = await unlock(home);
+    process.kill(first.pid!, "SIGKILL");
+    expect(await gone(first.pid!)).toBe(true);
+    expect(existsSync(socket)).toBe(true);
+    const withPassphrase = await ok(["client", "list"], home, HOME_MODE);
+    expect(withPassphrase.stdout).toContain("k1");
+    expect(withPassphrase.stderr).toContain(`The agent of an earlier unlock is no longer running; its socket ${socket} was removed.`);
+    expect(existsSync(socket)).toBe(false);
+
+    const second = await unlock(home);
+    process.kill(second.pid!, "SIGKILL");
+    expect(await gone(second.pid!)).toBe(true);
+    const cron = await runCli(["outbox", "flush"], { home, env: NONE });
+    expect(cron.code).toBe(2);
+    expect(cron.stderr.trim().split("\n")).toEqual([`The agent of an earlier unlock is no longer running; its socket ${socket} was removed.`, expect.stringMatching(LOCKED)]);
+    expect(existsSync(socket)).toBe(false);
+  });
+
+  it("folder 0700 and socket 0600, in the home or under XDG_RUNTIME_DIR (one folder per home)", async () => {
+    const home = await freshHome();
+    const inHome = agentPaths(home, {});
+    expect(inHome.dir).toBe(join(home, "agent"));
+    const u = await unlock(home);
+    expect((await stat(inHome.dir)).mode & 0o777).toBe(0o700);
+    const sock = await stat(inHome.socket);
+    expect(sock.isSocket()).toBe(true);
+    expect(sock.mode & 0o777).toBe(0o600);
+    await ok(["lock"], home);
+    expect(await gone(u.pid!)).toBe(true);
+
+    const runtime = join(scratch, `run-${n}`);
+    await mkdir(runtime, { mode: 0o700 });
+    const env = { XDG_RUNTIME_DIR: runtime };
+    const r = await unlock(home, [], env);
+    expect(r.code, r.stderr).toBe(0);
+    const there = agentPaths(home, env);
+    expect(there.dir).toMatch(new RegExp(`^${runtime}/nachklang-[0-9a-f]{16}$`));
+    expect((await stat(there.dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(there.socket)).mode & 0o777).toBe(0o600);
+    expect(await readdir(inHome.dir)).toEqual([]);
+    expect((await ok(["client", "list"], home, { ...NONE, ...env })).stdout).toContain("k1");
+    // Another home gets another folder.
+    expect(agentPaths(`${home}-other`, env).dir).not.toBe(there.dir);
+    // A folder others can open is not trusted (and not removed).
+    await chmod(there.dir, 0o755);
+    const unsafe = await runCli(["client", "list"], { home, env: { ...NONE, ...env } });
+    expect(unsafe.code).toBe(2);
+    expect(unsafe.stderr.trim()).toMatch(new RegExp(`^${there.dir}: not safe for the agent`));
+  });
+
+  it("the agent's command line and environment carry no secret", async () => {
+    const home = await freshHome();
+    const u = await unlock(home, [], { ...HOME_MODE, NACHKLANG_NOW: "2026-11-30T10:00:00+01:00", SOME_TOKEN: "x" });
+    expect(u.code, u.stderr).toBe(0);
+    const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+    const cmdline = await readFile(`/proc/${u.pid}/cmdline`);
+    const environ = await readFile(`/proc/${u.pid}/environ`);
+    for (const [name, bytes] of [["cmdline", cmdline], ["environ", environ]] as const) {
+      for (const secret of [PASSPHRASE, keyring.ageIdentity, "AGE-SECRET-KEY", Buffer.from(keyring.signing.seed).toString("hex"), "NACHKLANG_PASSPHRASE"]) {
+        expect(bytes.includes(Buffer.from(secret)), `${name}: ${secret}`).toBe(false);
+      }
+    }
+    // Only what it needs: the path and the test clock.
+    expect(environ.toString().split("\0").filter(Boolean).map((e) => e.split("=")[0]).sort()).toEqual(["NACHKLANG_NOW", "PATH"]);
+    expect(cmdline.toString()).toMatch(/^nachklang-agent/);
+  });
+
+  it("cron without an agent and without a passphrase: exit 2 at once, with one line, no scrypt", async () => {
+    // A keyring at the real work factor, so that an unlock would take its second.
+    const dir = join(scratch, `real-${n++}`);
+    const real = await runCli(["init", "--name", "Praxis"], { home: dir, env: { NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: undefined } });
+    expect(real.code, real.stderr).toBe(0);
+    const timed = async (env: Record<string, string | undefined>) => {
+      const t = performance.now();
+      const r = await runCli(["outbox", "flush"], { home: dir, env: { ...env, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: undefined } });
+      return { r, ms: performance.now() - t };
+    };
+    const cron = await timed(NONE);
+    expect(cron.r.code).toBe(2);
+    expect(cron.r.stderr.trim()).toMatch(LOCKED);
+    expect(cron.r.stdout).toBe("");
+    // The same command that does unlock the keyring (scrypt at 2^18) takes longer.
+    const unlocked = await timed(HOME_MODE);
+    expect(unlocked.r.code, unlocked.r.stderr).toBe(0);
+    expect(cron.ms).toBeLessThan(unlocked.ms);
+  });
+
+  it("two commands at once through one agent both work", async () => {
+    const home = await freshHome();
+    expect((await unlock(home)).code).toBe(0);
+    const [a, b, s] = await Promise.all([
+      runCli(["--json", "send", "k1", "--note", "Eins", "--now", "--yes"], { home, env: NONE }),
+      runCli(["--json", "send", "k1", "--note", "Zwei", "--now", "--yes"], { home, env: NONE }),
+      runCli(["status", "k1"], { home, env: NONE }),
+    ]);
+    for (const r of [a, b, s]) expect(r.code, r.stderr).toBe(0);
+    const ids = [a, b].map((r) => (JSON.parse(r.stdout) as { id: string }).id);
+    expect(new Set(ids).size).toBe(2);
+    const handoff = await readdir(join(home, "handoff"));
+    for (const id of ids) expect(handoff).toContain(`${id}.age`);
+    const after = await ok(["status", "k1"], home);
+    for (const id of ids) expect(after.stdout).toMatch(new RegExp(`${id} .* sent`));
+  });
+
+  it("garbage on the socket gets nothing useful, and the agent carries on", async () => {
+    const home = await freshHome();
+    const u = await unlock(home);
+    const socket = agentPaths(home, {}).socket;
+    const answer = await new Promise<string>((resolve) => {
+      const s = connect(socket);
+      let text = "";
+      s.on("data", (d) => (text += d.toString()));
+      s.on("error", () => undefined);
+      s.on("close", () => resolve(text));
+      s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n{"id":1,"op":"export"}\n');
+    });
+    expect(JSON.parse(answer.trim())).toEqual({ ok: false, error: "bad-request" });
+    expect(alive(u.pid!)).toBe(true);
+    expect((await ok(["client", "list"], home)).stdout).toContain("k1");
+  });
+
+  it("--for sets the lifetime; by default it ends with today's contact hours; bad durations are refused before the passphrase", async () => {
+    const home = await freshHome();
+    const monday = { ...HOME_MODE, NACHKLANG_NOW: "2026-11-30T10:00:00+01:00" };
+    const short = await unlock(home, ["--for", "30m", "--idle", "10m"], monday);
+    expect(short.code, short.stderr).toBe(0);
+    expect(JSON.parse(short.stdout)).toMatchObject({ until: "2026-11-30T09:30:00.000Z", idleMinutes: 10 });
+    await ok(["lock"], home);
+    await ok(["hours", "set", "mo-fr 09:00-18:00", "--tz", "Europe/Berlin"], home);
+    const day = await unlock(home, [], monday);
+    expect(JSON.parse(day.stdout)).toMatchObject({ until: "2026-11-30T17:00:00.000Z", idleMinutes: 60 });
+    const status = await ok(["status"], home, { ...NONE, NACHKLANG_NOW: monday.NACHKLANG_NOW });
+    expect(status.stdout.split("\n")[0]).toMatch(/^Unlocked until Mon 2026-11-30 18:00 \(Europe\/Berlin\)/);
+    await ok(["lock"], home);
+    for (const bad of [["--for", "soon"], ["--for", "2d"], ["--idle", "0m"], ["--for", "25h"]]) {
+      const r = await runCli(["unlock", ...bad], { home, env: { ...NONE } });
+      expect(r.code, bad.join(" ")).toBe(2);
+      expect(r.stderr.trim(), bad.join(" ")).toMatch(/is not a duration|at most 24 hours/);
+    }
+  });
+
+  it("with the keys in the agent, a weak keyring still gets its warning and killed runs' staging places are still swept", async () => {
+    const home = await freshHome();
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    // The test keyring is stored at the test work factor: weak once the test variable is gone.
+    const real = { ...NONE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: undefined };
+    const listed = await runCli(["client", "list"], { home, env: real });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain("k1");
+    expect(listed.stderr.trim()).toMatch(/^Warning: .*keyring\.age is protected with work factor \d+ only \(default 18\)/);
+    // While the test variable is set (as in every other test here): no warning.
+    expect((await ok(["client", "list"], home)).stderr).not.toMatch(/work factor/);
+
+    // A staging place listed by a run that is gone: the next command with the agent's keys sweeps it.
+    const { listStagingPlace, stagingListDir } = await import("../../src/practice/staging.js");
+    const place = join(scratch, `place-${n}`);
+    const leftover = join(place, ".staging-pid999999999-Ab12Cd");
+    await mkdir(leftover, { recursive: true, mode: 0o700 });
+    await chmod(leftover, 0o700);
+    await writeFile(join(leftover, "plaintext.txt"), "left by a killed run");
+    const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+    await listStagingPlace(stagingListDir(home), keyring.ageRecipient, place);
+    // Listed under this (test) process's pid: renamed to a pid that runs no more.
+    const [entry] = await readdir(stagingListDir(home));
+    const { rename } = await import("node:fs/promises");
+    await rename(join(stagingListDir(home), entry!), join(stagingListDir(home), entry!.replace(/^pid\d+-/, "pid999999999-")));
+    await ok(["client", "list"], home);
+    expect(await readdir(stagingListDir(home))).toEqual([]);
+    expect(existsSync(leftover)).toBe(false);
+  });
+
+  it("a post-quantum practice (init --post-quantum) works through the agent: unwrap of hybrid stanzas, signing, opening", async () => {
+    const home = join(scratch, `pq${n++}`);
+    expect((await runCli(["init", "--post-quantum", "--name", "Praxis PQ", "--lang", "en"], { home })).code).toBe(0);
+    await ok(["client", "add", "k1", "--lang", "de"], home, {});
+    await ok(["consent", "record", "k1", "--channel", "folder"], home, {});
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    expect((await ok(["client", "list"], home)).stdout).toContain("k1");
+    const sent = await ok(["--json", "send", "k1", "--note", "Hallo, post-quantum", "--now", "--yes"], home);
+    const id = (JSON.parse(sent.stdout) as { id: string }).id;
+    const opened = await ok(["open", join(home, "handoff", `${id}.age`), "--out", join(scratch, `opened-pq-${n}`)], home);
+    expect(opened.stdout).toMatch(/^Signed by /m);
+    await ok(["lock"], home);
+    expect(await gone(u.pid!)).toBe(true);
+  });
+});
