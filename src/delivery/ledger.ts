@@ -36,7 +36,7 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
     items: z.number().int().nonnegative(),
     bytes: z.number().int().nonnegative(),
     /** Where the follow-up came from: a single send, the wizard, or a batch entry. */
-    origin: z.enum(["send", "new", "batch"]),
+    origin: z.enum(["send", "new", "batch", "reply"]),
   }).strict(),
   z.object({ ...base, ev: z.literal("queued"), due: z.iso.datetime({ offset: true }) }).strict(),
   z.object({ ...base, ev: z.literal("sending"), attempt: z.number().int().positive(), pid: z.number().int() }).strict(),
@@ -48,10 +48,53 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
   z.object({ ...base, ev: z.literal("cancelled") }).strict(),
   /** A delivery receipt from the channel (Threema): `id` is the channel's message id. */
   z.object({ ...base, ev: z.literal("receipt"), id: z.string().max(500), status: z.enum(["delivered", "read"]) }).strict(),
+  ...inboxEvents(),
 ]);
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
+/** Events about clients' messages (src/inbox/): no `fu`, they belong to no follow-up. */
+export type InboxEvent = Extract<LedgerEvent, { ev: (typeof INBOX_EVENTS)[number] }>;
+export type FollowUpEvent = Exclude<LedgerEvent, InboxEvent>;
+
+export function isInboxEvent(event: LedgerEvent): event is InboxEvent {
+  return (INBOX_EVENTS as readonly string[]).includes(event.ev);
+}
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewLedgerEvent = DistributiveOmit<LedgerEvent, "v" | "at">;
+
+export const INBOX_EVENTS = ["received", "refused", "read", "readReceipt", "replied", "away"] as const;
+
+/**
+ * The inbox's events. `msg` is an inbox id (a hash, src/inbox/store.ts), `client` the keyed tag
+ * of the alias; what a client wrote is never here, only that and when.
+ */
+function inboxEvents() {
+  const at = z.iso.datetime({ offset: true });
+  const inbox = { v: z.literal(1), at };
+  const msg = z.string().regex(/^[0-9a-f]{32}$/);
+  const client = z.string().regex(/^[0-9a-f]{32}$/);
+  return [
+    /** A client's message was decoded and stored; `away`: the off-period it arrived in, when a notice may be due. */
+    z.object({ ...inbox, ev: z.literal("received"), msg, client, channel: z.string(), channelType: z.string(), arrived: at, files: z.number().int().nonnegative(), away: z.string().max(40).optional() }).strict(),
+    /** An envelope that failed its checks (wrong MAC, not decryptable, malformed): removed unread. */
+    z.object({ ...inbox, ev: z.literal("refused"), msg, channel: z.string(), reason: z.string().max(40) }).strict(),
+    z.object({ ...inbox, ev: z.literal("read"), msg, client }).strict(),
+    /** The read receipt for messages just read: sent, failed, or not sent because receipts are off. */
+    z.object({ ...inbox, ev: z.literal("readReceipt"), client, channel: z.string(), msgs: z.array(msg), state: z.enum(["sent", "failed", "off"]), reason: z.string().max(200).optional() }).strict(),
+    /** A follow-up answering a client's messages. */
+    z.object({ ...inbox, ev: z.literal("replied"), client, fu: z.string().regex(FOLLOWUP_KEY), msgs: z.array(msg) }).strict(),
+    /** The away notice of one off-period: `sending` before it goes out, then sent, failed or skipped (why). */
+    z.object({
+      ...inbox,
+      ev: z.literal("away"),
+      client,
+      channel: z.string(),
+      period: z.string().max(40),
+      state: z.enum(["sending", "sent", "failed", "skipped"]),
+      reason: z.string().max(200).optional(),
+      retryable: z.boolean().optional(),
+    }).strict(),
+  ] as const;
+}
 
 export type FollowUpStateName = "sealed" | "queued" | "sending" | "sent" | "failed" | "uncertain" | "cancelled";
 
@@ -65,7 +108,7 @@ export interface FollowUpState {
   channelType?: string;
   items?: number;
   bytes?: number;
-  origin?: "send" | "new" | "batch";
+  origin?: "send" | "new" | "batch" | "reply";
   created: string;
   updated: string;
   due?: string;
@@ -83,6 +126,7 @@ export interface FollowUpState {
 export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUpState> {
   const states = new Map<string, FollowUpState>();
   for (const e of events) {
+    if (isInboxEvent(e)) continue;
     let s = states.get(e.fu);
     if (s === undefined) {
       s = { key: e.fu, state: "sealed", created: e.at, updated: e.at, attempts: 0, parts: new Map(), ids: [] };

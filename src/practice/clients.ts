@@ -39,6 +39,8 @@ export const clientSchema = z
     consents: z.array(consentSchema).default([]),
     /** Passphrase agreed for the offline viewer. */
     viewerPassphrase: z.string().optional(),
+    /** false: no read receipts to this client when the practice reads their messages (inbox). */
+    readReceipts: z.boolean().optional(),
     created: z.string(),
   })
   .strict();

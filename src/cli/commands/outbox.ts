@@ -4,7 +4,7 @@ import type { FollowUpState } from "../../delivery/ledger.js";
 import { deliverFollowUp } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
-import { describeState, openCliWorkflow, stateText, whenText } from "../workflow.js";
+import { describeState, openCliWorkflow, openInbox, processInbox, stateText, whenText } from "../workflow.js";
 
 const WAITING: ReadonlySet<FollowUpState["state"]> = new Set(["sealed", "queued", "sending", "failed", "uncertain"]);
 
@@ -46,11 +46,15 @@ export async function list(ctx: CliContext, o: { passphraseFile?: string }): Pro
 }
 
 export async function flush(ctx: CliContext, o: { passphraseFile?: string }): Promise<void> {
-  const { wf } = await openCliWorkflow(ctx, o.passphraseFile);
+  const cw = await openCliWorkflow(ctx, o.passphraseFile);
+  const { wf } = cw;
   // Bad configuration fails when it is loaded, before anything is delivered: e.g. an older
   // config whose channel sends over plain http to another host (exit 2).
   const { loadChannelSettings } = await import("../../channels/factory.js");
   for (const [name, channel] of Object.entries(ctx.settings.channels ?? {})) loadChannelSettings(name, channel);
+  // A command that holds the keys: what arrived while the practice was locked is decoded, and
+  // away notices that waited for the keys go out.
+  await processInbox(ctx, await openInbox(ctx, cw));
   const now = wf.now();
   const all = await waiting(wf);
   // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
