@@ -4,7 +4,7 @@
  * POSTs the callbacks with their MAC to a running `nachklang inbox serve`. Then `inbox`,
  * `inbox read` and the read receipt, which the emulator decrypts and checks.
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,6 +116,21 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     expect(json.filter((e) => e.kind === "message").map((e) => e.read)).toEqual([expect.any(String), expect.any(String)]);
   });
 
+  it("answers through the normal follow-up path: queued for contact hours, recorded as the reply", async () => {
+    const reply = await cli(["inbox", "reply", "k042", "--note", "Danke für das Bild, wir schauen es uns am Donnerstag an.", "--yes"]);
+    expect(reply.code, reply.stderr).toBe(0);
+    expect(reply.stdout).toMatch(/Follow-up for k042 is in the outbox .* goes out Mon 2026-12-07 09:00 \(Europe\/Berlin\) via threema/);
+    expect(reply.stdout).toContain("Recorded as the answer to 2 message(s) from k042.");
+    expect(emulator.received.filter((m) => m.type === 0x01)).toEqual([]);
+    const flush = await cli(["outbox", "flush"], { NACHKLANG_NOW: "2026-12-07T09:30:00+01:00" });
+    expect(flush.code, flush.stderr).toBe(0);
+    expect(emulator.violations).toEqual([]);
+    expect(emulator.received.filter((m) => m.type === 0x01).map((m) => m.text)).toEqual([expect.stringContaining("wir schauen es uns am Donnerstag an")]);
+    const status = await cli(["status", "k042"], { NACHKLANG_NOW: "2026-12-07T09:31:00+01:00" });
+    expect(status.stdout).toMatch(/← k042 {2}threema {2}read Sat 2026-12-05 11:00 \(Europe\/Berlin\), answered Sat 2026-12-05 11:00/);
+    expect(status.stdout).toMatch(/k042 {2}threema {2}sent/);
+  });
+
   it("ignores a replayed messageId, also after the message was read", async () => {
     const before = serve.stderr();
     expect(await emulator.post(serve.url, posted[0]!)).toBe(200);
@@ -161,8 +176,23 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     }
   });
 
+  it("sends the away notice through Threema once for the weekend, when switched on", async () => {
+    expect((await cli(["hours", "away-notice", "on"])).code).toBe(0);
+    const texts = () => emulator.received.filter((m) => m.type === 0x01 && m.text?.includes("0800 111 0 111") === true);
+    expect(await emulator.post(serve.url, emulator.clientText(client, "Sind Sie am Wochenende erreichbar?"))).toBe(200);
+    const list = await cli(["inbox"], { NACHKLANG_NOW: "2026-12-05T11:30:00+01:00" });
+    expect(list.stdout).toContain("Away notice sent to k042 via threema.");
+    expect(emulator.violations).toEqual([]);
+    expect(texts()).toHaveLength(1);
+    expect(texts()[0]?.to).toBe(CLIENT);
+    expect(texts()[0]?.text).toContain("Montag, 7. Dezember 2026 ab 09:00 Uhr");
+    expect(await emulator.post(serve.url, emulator.clientText(client, "Noch eine Frage."))).toBe(200);
+    await cli(["inbox"], { NACHKLANG_NOW: "2026-12-05T12:00:00+01:00" });
+    expect(texts()).toHaveLength(1);
+    expect((await cli(["hours", "away-notice", "off"])).code).toBe(0);
+  });
+
   it("keeps nothing in plain text under the home folder", async () => {
-    await mkdir(join(home, "..", "check"), { recursive: true });
-    expect(await plaintextHits(home, [TEXT, SECRET_TEXT, NAME, CLIENT, FILE_NAME, "Seite 3"])).toEqual([]);
+    expect(await plaintextHits(home, [TEXT, SECRET_TEXT, NAME, CLIENT, FILE_NAME, "Seite 3", "Sind Sie am Wochenende erreichbar?", "wir schauen es uns am Donnerstag an"])).toEqual([]);
   });
 });
