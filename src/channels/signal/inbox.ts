@@ -27,6 +27,9 @@ export interface SignalInboxDeps {
 /** How long `receive` waits for messages that are on their way (signal-cli's own default is 3 s). */
 const RECEIVE_WAIT_SECONDS = 2;
 const RECEIVE_TIMEOUT_MS = 120_000;
+/** Messages asked for per `receive`, and how many rounds one fetch makes at most. */
+const BATCH = 20;
+const MAX_ROUNDS = 50;
 
 const attachmentSchema = z.looseObject({
   contentType: z.string().nullish(),
@@ -108,6 +111,35 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
     return { ...base, size: bytes.length, data: bytes.toString("base64") };
   }
 
+  /** Keep each direct message (with its attachments) before looking at the next. */
+  async function storeAll(items: readonly unknown[], store: (nativeId: string, envelope: Uint8Array) => Promise<"stored" | "duplicate">, limits: InboxLimits) {
+    const counts = { stored: 0, duplicates: 0, ignored: 0, malformed: 0 };
+    for (const raw of items) {
+      const item = itemSchema.safeParse(raw);
+      if (!item.success) {
+        counts.malformed++;
+        continue;
+      }
+      const envelope = item.data.envelope;
+      if (envelope === undefined || item.data.exception !== undefined || !isDirectMessage(envelope)) {
+        counts.ignored++;
+        continue;
+      }
+      const sender = senderOf(envelope);
+      if (sender === undefined) {
+        counts.ignored++;
+        continue;
+      }
+      const attachments = [];
+      for (const a of envelope.dataMessage?.attachments ?? []) attachments.push(await attachment(envelope, a, limits));
+      const record: Stored = { v: 1, envelope, attachments };
+      const result = await store(`${sender}:${envelope.timestamp}`, new TextEncoder().encode(JSON.stringify(record)));
+      if (result === "stored") counts.stored++;
+      else counts.duplicates++;
+    }
+    return counts;
+  }
+
   async function deliverParams(to: DeliveryRecipient, method: string, params: Record<string, unknown>): Promise<DeliveryResult> {
     const outcome = await deps.call(method, { account, ...params }, RECEIVE_TIMEOUT_MS);
     const verdict = deps.judge(outcome, { alias: to.alias, account, url: deps.base });
@@ -116,37 +148,23 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
 
   return {
     async pull(store, limits): Promise<PullResult> {
-      const outcome = await deps.call("receive", { account, timeout: RECEIVE_WAIT_SECONDS }, RECEIVE_TIMEOUT_MS);
-      if (outcome.kind === "unreachable") return { ok: false, stored: 0, reason: "signal.daemonUnreachable", params: { url: deps.base, reason: outcome.detail } };
-      if (outcome.kind === "error") return { ok: false, stored: 0, reason: "inbox.fetch.refused", params: { url: deps.base, detail: `${outcome.code}: ${outcome.message}`.slice(0, 200) } };
-      if (outcome.kind !== "result") return { ok: false, stored: 0, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: outcome.detail } };
-      if (!Array.isArray(outcome.result)) return { ok: false, stored: 0, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: "receive did not answer a list" } };
       let stored = 0;
       let duplicates = 0;
       let ignored = 0;
       let malformed = 0;
-      for (const raw of outcome.result) {
-        const item = itemSchema.safeParse(raw);
-        if (!item.success) {
-          malformed++;
-          continue;
-        }
-        const envelope = item.data.envelope;
-        if (envelope === undefined || item.data.exception !== undefined || !isDirectMessage(envelope)) {
-          ignored++;
-          continue;
-        }
-        const sender = senderOf(envelope);
-        if (sender === undefined) {
-          ignored++;
-          continue;
-        }
-        const attachments = [];
-        for (const a of envelope.dataMessage?.attachments ?? []) attachments.push(await attachment(envelope, a, limits));
-        const record: Stored = { v: 1, envelope, attachments };
-        const result = await store(`${sender}:${envelope.timestamp}`, new TextEncoder().encode(JSON.stringify(record)));
-        if (result === "stored") stored++;
-        else duplicates++;
+      // In batches, so that a long absence does not put every waiting attachment in memory at once.
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const outcome = await deps.call("receive", { account, timeout: RECEIVE_WAIT_SECONDS, maxMessages: BATCH }, RECEIVE_TIMEOUT_MS);
+        if (outcome.kind === "unreachable") return { ok: false, stored, reason: "signal.daemonUnreachable", params: { url: deps.base, reason: outcome.detail } };
+        if (outcome.kind === "error") return { ok: false, stored, reason: "inbox.fetch.refused", params: { url: deps.base, detail: `${outcome.code}: ${outcome.message}`.slice(0, 200) } };
+        if (outcome.kind !== "result") return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: outcome.detail } };
+        if (!Array.isArray(outcome.result)) return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: "receive did not answer a list" } };
+        const counts = await storeAll(outcome.result, store, limits);
+        stored += counts.stored;
+        duplicates += counts.duplicates;
+        ignored += counts.ignored;
+        malformed += counts.malformed;
+        if (outcome.result.length < BATCH) break;
       }
       if (malformed > 0) return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: `${malformed} entries not understood` } };
       return { ok: true, stored, duplicates, ignored };

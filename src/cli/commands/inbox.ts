@@ -4,12 +4,13 @@
  * one client's messages and then sends the read receipt, `reply` answers with a follow-up,
  * `receipts on|off` sets whether read receipts go out.
  */
+import { statfs } from "node:fs/promises";
 import { isIP } from "node:net";
 import { configuredChannels, createChannel, loadChannelSettings } from "../../channels/factory.js";
 import type { ThreemaSettings } from "../../channels/threema.js";
 import { clockFromEnv } from "../../delivery/clock.js";
 import { parseLocalTime } from "../../delivery/hours.js";
-import { ExitCode, PolicyError, UserError } from "../../errors.js";
+import { ExitCode, PolicyError, UserError, unwritableFile } from "../../errors.js";
 import { isWhatsApp } from "../../channels/whatsapp.js";
 import type { StoredMessage } from "../../inbox/store.js";
 import type { CliContext } from "../context.js";
@@ -262,10 +263,18 @@ export async function fetchMessages(ctx: CliContext, o: { channel?: string }): P
   await store.prepare();
   const now = clockFromEnv();
   const fileBytes = Math.round((inboxConfig(ctx).maxFileMB ?? DEFAULT_FILE_MB) * 1024 * 1024);
-  const result = await channel.inbox.pull(
-    (nativeId, envelope) => store.put(envelopeId(channel.type, nativeId), { channel: name, channelType: channel.type, received: now().toISOString(), body: envelope }),
-    { fileBytes },
-  );
+  // signal-cli forgets what it handed out: never ask for messages there is no room to keep.
+  const space = await statfs(store.paths.incoming);
+  if (space.bavail * space.bsize < 2 * fileBytes) throw new UserError(ExitCode.failure, "file.noSpace", { file: store.paths.incoming });
+  let result;
+  try {
+    result = await channel.inbox.pull(
+      (nativeId, envelope) => store.put(envelopeId(channel.type, nativeId), { channel: name, channelType: channel.type, received: now().toISOString(), body: envelope }),
+      { fileBytes },
+    );
+  } catch (error) {
+    throw unwritableFile(store.paths.incoming, error) ?? error;
+  }
   if (!result.ok) {
     if (result.stored > 0) ctx.out.say("inbox.fetch.stored", { count: result.stored, channel: name });
     ctx.out.result({ ok: false, stored: result.stored, reason: result.reason, text: ctx.out.text(result.reason, result.params) });
