@@ -22,7 +22,6 @@ import { currentConsent } from "../practice/consent.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { dueNotices, offPeriod } from "./away.js";
 import { aliasOfTag, recipientOf, type InboxEnv } from "./env.js";
-import { foldInbox } from "./state.js";
 import type { StoredEnvelope, StoredMessage } from "./store.js";
 import { addressOf } from "../followup/validate.js";
 
@@ -297,9 +296,4 @@ async function sendNotices(env: InboxEnv): Promise<NoticeOutcome[]> {
     }
   }
   return outcomes;
-}
-
-/** The inbox's messages as the ledger has them (for listing). */
-export async function inboxStates(env: Pick<InboxEnv, "ledger">) {
-  return foldInbox((await env.ledger.read()).events);
 }
