@@ -183,6 +183,14 @@ export const inbox = {
     de: "signal-cli unter {url} hat unverständlich geantwortet ({detail}). Bereits Abgelegtes bleibt erhalten; bitte signal-cli-Version und --receive-mode=manual prüfen.",
     en: "signal-cli at {url} answered something nachklang does not understand ({detail}). What was already stored stays; please check the signal-cli version and --receive-mode=manual.",
   },
+  "inbox.fetch.notAList": {
+    de: "signal-cli unter {url} hat unverständlich geantwortet (keine Liste von Nachrichten). Bereits Abgelegtes bleibt erhalten; bitte signal-cli-Version und --receive-mode=manual prüfen.",
+    en: "signal-cli at {url} answered something nachklang does not understand (not a list of messages). What was already stored stays; please check the signal-cli version and --receive-mode=manual.",
+  },
+  "inbox.fetch.entriesNotUnderstood": {
+    de: "signal-cli unter {url} hat unverständlich geantwortet ({count} Einträge nicht lesbar, nicht abgelegt). Das Übrige ist abgelegt; bitte die signal-cli-Version prüfen.",
+    en: "signal-cli at {url} answered something nachklang does not understand ({count} entries unreadable, not stored). The rest is stored; please check the signal-cli version.",
+  },
   "inbox.fetch.refused": {
     de: "signal-cli unter {url} hat das Abholen abgelehnt ({detail}). Läuft der Daemon mit --receive-mode=manual?",
     en: "signal-cli at {url} refused to receive ({detail}). Is the daemon running with --receive-mode=manual?",

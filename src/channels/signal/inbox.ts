@@ -158,7 +158,7 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
         if (outcome.kind === "unreachable") return { ok: false, stored, reason: "signal.daemonUnreachable", params: { url: deps.base, reason: outcome.detail } };
         if (outcome.kind === "error") return { ok: false, stored, reason: "inbox.fetch.refused", params: { url: deps.base, detail: `${outcome.code}: ${outcome.message}`.slice(0, 200) } };
         if (outcome.kind !== "result") return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: outcome.detail } };
-        if (!Array.isArray(outcome.result)) return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: "receive did not answer a list" } };
+        if (!Array.isArray(outcome.result)) return { ok: false, stored, reason: "inbox.fetch.notAList", params: { url: deps.base } };
         const counts = await storeAll(outcome.result, store, limits);
         stored += counts.stored;
         duplicates += counts.duplicates;
@@ -166,7 +166,7 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
         malformed += counts.malformed;
         if (outcome.result.length < BATCH) break;
       }
-      if (malformed > 0) return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: `${malformed} entries not understood` } };
+      if (malformed > 0) return { ok: false, stored, reason: "inbox.fetch.entriesNotUnderstood", params: { url: deps.base, count: malformed } };
       return { ok: true, stored, duplicates, ignored };
     },
 
