@@ -73,6 +73,28 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     expect(emulator.calls).not.toContain("sendReceipt");
   });
 
+  it("speaks German when asked: the list, and one German line for bad input with its exit code", async () => {
+    const de = (args: string[]) => cli(["--lang", "de", ...args], at("07", "10:06"));
+    const listed = await de(["inbox"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain("k9: 1 ungelesen seit");
+    expect(listed.stdout).toContain("1 Datei(en) (signal)");
+    expect(listed.stdout).not.toContain(TEXT);
+    for (const [args, pattern] of [
+      [["inbox", "receipts", "vielleicht"], /„vielleicht“: bitte „on“ oder „off“ angeben\./],
+      [["hours", "away-notice", "manchmal"], /„manchmal“: bitte „on“ oder „off“ angeben\./],
+      [["inbox", "serve"], /Kein Threema-Kanal „threema“\./],
+      [["inbox", "fetch", "--channel", "nirgends"], /Kein Kanal „nirgends“ eingerichtet\./],
+    ] as const) {
+      const bad = await de([...args]);
+      expect(bad.code, `${args.join(" ")}: ${bad.stderr}`).toBe(2);
+      expect(bad.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(bad.stderr, args.join(" ")).toMatch(pattern);
+      expect(bad.stderr).not.toMatch(/\bat .+\.js:\d+/);
+    }
+    expect(emulator.receipts).toEqual([]);
+  });
+
   it("shows it when read, then sends one read receipt naming the message's timestamp", async () => {
     const out = join(home, "..", "k9-files");
     const result = await cli(["inbox", "read", "k9", "--out", out], at("07", "10:10"));
