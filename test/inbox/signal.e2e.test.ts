@@ -5,7 +5,8 @@
  * out. Then the away notice, on the test clock: once per off-period, never inside contact hours,
  * sent late by a command holding the keys while the off-period lasts, dropped after it.
  */
-import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -135,6 +136,40 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     const read = await cli(["inbox", "read", "k9"], at("07", "11:03"));
     expect(read.stdout).toContain("Trotz allem angekommen.");
     expect(emulator.violations).toEqual([]);
+  });
+
+  it("takes attachments within the size limit and lists a larger one as not taken, without fetching it", async () => {
+    const configFile = join(home, "config.json");
+    const original = await readFile(configFile, "utf8");
+    const config = JSON.parse(original) as Record<string, unknown>;
+    // 0.01 MB: the small photo fits, 20 KiB of document does not.
+    await writeFile(configFile, JSON.stringify({ ...config, inbox: { ...(config.inbox as object), maxFileMB: 0.01 } }));
+    try {
+      const big = randomBytes(20 * 1024);
+      emulator.clientMessage(PHONE, {
+        text: "Zwei Dateien.",
+        attachments: [
+          { mime: "image/jpeg", filename: "klein.jpg", data: photo },
+          { mime: "application/pdf", filename: "gross.pdf", data: big },
+        ],
+        serverReceivedTimestamp: ms(at("07", "11:10")),
+      });
+      const callsBefore = emulator.calls.filter((c) => c === "getAttachment").length;
+      const fetched = await runCli(["inbox", "fetch"], { home, env: { NACHKLANG_NOW: at("07", "11:11"), NACHKLANG_PASSPHRASE: undefined } });
+      expect(fetched.code, fetched.stderr).toBe(0);
+      // Only the small one was asked for: the large one's declared size is over the limit.
+      expect(emulator.calls.filter((c) => c === "getAttachment").length - callsBefore).toBe(1);
+      const out = join(home, "..", "k9-limit");
+      const read = await cli(["inbox", "read", "k9", "--out", out], at("07", "11:12"));
+      expect(read.code, read.stderr).toBe(0);
+      expect(read.stdout).toContain("Zwei Dateien.");
+      expect(read.stdout).toMatch(/File gross\.pdf \(20\.0 KiB\) not taken: larger than the limit/);
+      expect(await readFile(join(out, "klein.jpg"))).toEqual(photo);
+      await expect(readFile(join(out, "gross.pdf"))).rejects.toThrow();
+      expect(await plaintextHits(home, ["Zwei Dateien.", "gross.pdf", "klein.jpg"])).toEqual([]);
+    } finally {
+      await writeFile(configFile, original);
+    }
   });
 
   it("sends the away notice once per off-period, never inside contact hours", async () => {
