@@ -2,7 +2,7 @@
 // The build: esbuild bundles the command-line program into dist/ (docs/decisions/start-up.md).
 // Entries: dist/cli/main.js (bin/nachklang.js loads it), dist/agent/main.js (the agent process
 // that `nachklang unlock` starts), and two modules that tests load by path in a child process
-// (dist/delivery/ledger.js, dist/temp.js). Everything they load on demand (each command, the
+// (dist/delivery/ledger.js, dist/temp.js), and the Threema crypto the inbox benchmark uses. Everything they load on demand (each command, the
 // channels, media, templates) becomes a chunk under dist/chunks/, loaded only when used.
 // Type checking is `npm run typecheck` (tsc); tsc emits nothing. Run by `npm run build`.
 import { build } from "esbuild";
@@ -37,6 +37,9 @@ await build({
     "agent/main": join(root, "src", "agent", "main.ts"),
     "delivery/ledger": join(root, "src", "delivery", "ledger.ts"),
     temp: join(root, "src", "temp.ts"),
+    // The inbox benchmark builds Gateway callbacks with the same crypto the server checks.
+    "channels/threema/crypto": join(root, "src", "channels", "threema", "crypto.ts"),
+    "channels/threema/callback": join(root, "src", "channels", "threema", "callback.ts"),
   },
   outdir: dist,
   chunkNames: "chunks/[name]-[hash]",

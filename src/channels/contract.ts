@@ -94,6 +94,88 @@ export interface Channel {
   check(): Promise<HealthReport>;
   /** Deliver one opened follow-up to one client. Expected failures are values, not exceptions. */
   deliver(delivery: Delivery): Promise<DeliveryResult>;
+  /** Receiving clients' replies (src/inbox/); absent for channels that cannot receive. */
+  readonly inbox?: ChannelInbox;
+}
+
+/** A file a client sent (a Threema blob, a Signal attachment), decrypted. */
+export interface ReceivedFile {
+  readonly name: string;
+  readonly mime: string;
+  readonly data: Uint8Array;
+  readonly caption?: string;
+}
+
+/** A file the message named but that was not taken: larger than the limit, or no longer at the service. */
+export interface SkippedFile {
+  readonly name: string;
+  readonly size?: number;
+  readonly reason: "tooLarge" | "unavailable";
+}
+
+/** Why an envelope is refused for good (one log line, no content, never shown). */
+export type EnvelopeProblem = "mac" | "format" | "wrongGateway" | "decrypt";
+
+/**
+ * One stored envelope as its channel decoded it. `retry`: something needed to decode it was not
+ * reachable (the Gateway, signal-cli); it stays stored and is tried again by the next command.
+ * `unknownSender`: no client in the registry has this address; it stays until one does.
+ */
+export type OpenedEnvelope =
+  | {
+      readonly kind: "message";
+      /** The sender's address on this channel (Threema ID, phone number). */
+      readonly from: string;
+      /** The channel's ids of the message, as a read receipt names them. */
+      readonly ids: readonly string[];
+      /** When the service received it, when the channel says so (else: when nachklang stored it). */
+      readonly arrivedAt?: Date;
+      readonly text?: string;
+      readonly files: readonly ReceivedFile[];
+      readonly skipped: readonly SkippedFile[];
+      /** A message of a kind nachklang does not show (location, poll, …): its type. */
+      readonly unsupported?: string;
+    }
+  | { readonly kind: "receipt"; readonly from: string; readonly status: "delivered" | "read"; readonly messageIds: readonly string[] }
+  | { readonly kind: "refused"; readonly problem: EnvelopeProblem }
+  | { readonly kind: "unknownSender" }
+  | { readonly kind: "ignored" }
+  | { readonly kind: "retry"; readonly reason: MessageKey; readonly params: MessageParams };
+
+/** Clients by their address on the channel, as the inbox knows them (from the client registry). */
+export interface SenderDirectory {
+  find(address: string): DeliveryRecipient | undefined;
+}
+
+export interface InboxLimits {
+  /** Largest file taken from a message, in bytes; larger ones are listed as skipped. */
+  readonly fileBytes: number;
+}
+
+/** What `pull` achieved: how many envelopes it stored, or the one line why it stopped. */
+export type PullResult =
+  | { readonly ok: true; readonly stored: number; readonly duplicates: number; readonly ignored: number }
+  | { readonly ok: false; readonly stored: number; readonly reason: MessageKey; readonly params: MessageParams };
+
+/**
+ * Receiving on a channel. Envelopes are what arrived, exactly as the service delivered it (the
+ * inbox seals them at once, before anything is decrypted); `open` checks and decrypts one when
+ * the practice is unlocked. Expected failures are values, not exceptions.
+ */
+export interface ChannelInbox {
+  /** Check, decrypt and decode one stored envelope (and fetch the files it refers to). */
+  open(envelope: Uint8Array, senders: SenderDirectory, limits: InboxLimits): Promise<OpenedEnvelope>;
+  /** Tell the client that these messages (channel ids) were read. */
+  sendReadReceipt(to: DeliveryRecipient, ids: readonly string[]): Promise<DeliveryResult>;
+  /** A short text outside any follow-up (the away notice). */
+  sendText(to: DeliveryRecipient, text: string): Promise<DeliveryResult>;
+  /**
+   * Pull channels (Signal): fetch what waits at the service and hand each envelope to `store`,
+   * which keeps it durably, before the next; `nativeId` identifies it at the service.
+   */
+  pull?(store: (nativeId: string, envelope: Uint8Array) => Promise<"stored" | "duplicate">, limits: InboxLimits): Promise<PullResult>;
+  /** Push channels (Threema): whether a callback body carries the right MAC (needs the channel's secret). */
+  verifyCallback?(body: string): boolean;
 }
 
 /** What a channel needs to be built: settings from the config, secrets from the unlocked keyring. */

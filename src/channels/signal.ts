@@ -21,6 +21,7 @@ import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, He
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
+import { createSignalInbox } from "./signal/inbox.js";
 
 /** E.164: a plus, a non-zero digit, at most 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
@@ -395,7 +396,8 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
         return last;
       }
 
-      return { name: context.name, type: "signal", check, deliver };
+      const inbox = createSignalInbox({ base, account, call: (method, params, timeoutMs) => callRpc(base, method, params, timeoutMs), judge });
+      return { name: context.name, type: "signal", check, deliver, inbox };
     },
   };
   return type;

@@ -12,9 +12,10 @@ import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
-import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryRecipient, DeliveryResult, HealthReport } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
 import { inlineCaption, prepareFileMessage } from "./threema/file-message.js";
+import { createThreemaInbox } from "./threema/inbox.js";
 import { DEFAULT_API_URL, Gateway, GatewayError, type RetryPolicy } from "./threema/gateway.js";
 import { encryptMessage, fileData, MessageType, splitText, textData, TEXT_LIMIT_BYTES } from "./threema/message.js";
 
@@ -82,8 +83,8 @@ function option(options: Readonly<Record<string, unknown>>, name: string, flag: 
  * Make sure the recipient's key is the pinned one. First contact: fetch from the Gateway and
  * pin. Later: a different key refuses the delivery (someone may be in between).
  */
-async function recipientKey(gateway: Gateway, delivery: Delivery, threemaId: string): Promise<Uint8Array | DeliveryResult> {
-  const { alias } = delivery.recipient;
+async function recipientKey(gateway: Gateway, recipient: DeliveryRecipient, threemaId: string): Promise<Uint8Array | DeliveryResult> {
+  const { alias } = recipient;
   const fetched = await gateway.publicKey(threemaId);
   let key: Uint8Array;
   try {
@@ -91,9 +92,9 @@ async function recipientKey(gateway: Gateway, delivery: Delivery, threemaId: str
   } catch {
     return failed("threema.badKey", { alias }, false);
   }
-  const pinned = delivery.recipient.pinnedKeys[PIN_NAME];
+  const pinned = recipient.pinnedKeys[PIN_NAME];
   if (pinned === undefined) {
-    await delivery.recipient.pinKey(PIN_NAME, toHex(key));
+    await recipient.pinKey(PIN_NAME, toHex(key));
     return key;
   }
   if (pinned.toLowerCase() !== toHex(key)) {
@@ -152,7 +153,7 @@ async function deliver(gateway: Gateway, privateKey: Uint8Array, delivery: Deliv
   let current = "key";
   try {
     if (pending.length > 0) {
-      const key = await recipientKey(gateway, delivery, threemaId);
+      const key = await recipientKey(gateway, delivery.recipient, threemaId);
       if (!(key instanceof Uint8Array)) return key;
       if (pending.some((p) => p.key.startsWith("file-"))) {
         current = "capabilities";
@@ -268,9 +269,21 @@ export function createThreemaChannel(context: ChannelContext<ThreemaSettings>, t
       ? undefined
       : new Gateway({ apiUrl: context.settings.apiUrl, gatewayId: context.settings.gatewayId, secret, ...(tuning.retry ? { retry: tuning.retry } : {}) });
   const missing = { key: "threema.secretMissing" as const, params: { channel: context.name } };
+  const inbox =
+    gateway === undefined || privateKey === undefined || secret === undefined
+      ? undefined
+      : createThreemaInbox({
+          gatewayId: context.settings.gatewayId,
+          secret,
+          privateKey,
+          gateway,
+          recipientKey: (recipient, threemaId) => recipientKey(gateway, recipient, threemaId),
+          failure: gatewayFailure,
+        });
   return {
     name: context.name,
     type: "threema",
+    ...(inbox === undefined ? {} : { inbox }),
     async check() {
       if (gateway === undefined || privateKey === undefined) return { ok: false, lines: [{ ...missing, ok: false }] };
       return check(gateway, privateKey);

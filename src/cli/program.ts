@@ -387,6 +387,56 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/consent.js"), "withdraw"));
   consent.command("show <alias>").description("consents of a client").action(lazy(() => import("./commands/consent.js"), "show"));
 
+  hours
+    .command("away-notice <state>")
+    .description("on|off: one automatic notice per off-period to clients who write outside contact hours (template away-notice)")
+    .action(lazy(() => import("./commands/hours.js"), "awayNotice"));
+
+  // --- inbox ---
+  const inbox = program.command("inbox").description("clients' replies: stored sealed on arrival, read when there is time");
+  inbox
+    .command("list", { isDefault: true })
+    .description("who wrote: per client, how many messages wait and since when (no content)")
+    .option("--names", "also show the clients' names")
+    .action(lazy(() => import("./commands/inbox.js"), "list"));
+  inbox
+    .command("read <alias>")
+    .description("show a client's waiting messages, mark them read, then send the read receipt")
+    .option("--out <dir>", "write the files the client sent into this folder (plain)")
+    .action(lazy(() => import("./commands/inbox.js"), "read"));
+  inbox
+    .command("reply <alias>")
+    .description("answer with a follow-up (consent, contact hours, outbox, ledger as for send)")
+    .option("--note <text>", "a personal note")
+    .option("--note-file <file>", "read the note from a file")
+    .option("--homework <id>", "a homework template, rendered in the client's language")
+    .option("--var <name=value>", "a template variable (repeatable)", collect)
+    .option("--photo <file[:caption]>", "a photo (repeatable)", collect)
+    .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
+    .option("--impulse <kind:text>", "an impulse: quote, link, book, music, thought (repeatable)", collect)
+    .option("--channel <name>", "channel (default: the one the client's latest message came through)")
+    .option("--now", "send now, even outside contact hours")
+    .option("--at <time>", 'plan a time, e.g. "2026-12-01 09:30"')
+    .option("--yes", "do not ask for confirmation")
+    .action(lazy(() => import("./commands/inbox.js"), "reply"));
+  inbox
+    .command("receipts <state> [alias]")
+    .description("on|off: read receipts for the practice, or for one client")
+    .action(lazy(() => import("./commands/inbox.js"), "receipts"));
+  inbox
+    .command("serve")
+    .description("the Threema Gateway callback endpoint: stores each message sealed, runs while the practice is locked")
+    .option("--listen <host:port>", "address to listen on (default 127.0.0.1:8470; TLS ends at the proxy in front)")
+    .option("--path <path>", "URL path the Gateway posts to (default /threema)")
+    .option("--channel <name>", "the Threema channel", "threema")
+    .option("--check-mac", "unlock once at start and refuse callbacks with a wrong MAC at the door")
+    .action(lazy(() => import("./commands/inbox.js"), "serve"));
+  inbox
+    .command("fetch")
+    .description("fetch waiting messages from signal-cli (daemon with --receive-mode=manual), store them sealed")
+    .option("--channel <name>", "the Signal channel (default: the first configured)")
+    .action(lazy(() => import("./commands/inbox.js"), "fetchMessages"));
+
   for (const sub of program.commands) inheritSettings(sub);
   return program;
 }

@@ -4,21 +4,26 @@
  * ways they format things for people. Commands share code through here, never by importing
  * each other.
  */
+import { existsSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
 import { formatLocal } from "../delivery/hours.js";
 import type { FollowUpState } from "../delivery/ledger.js";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
-import type { FollowUpDraft } from "../followup/draft.js";
+import { splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared } from "../followup/pipeline.js";
 import type { ValidDraft } from "../followup/validate.js";
-import type { MessageKey, MessageParams } from "../messages/index.js";
-import { openWorkflow, type Workflow } from "../followup/workflow.js";
+import { isLang, type MessageKey, type MessageParams } from "../messages/index.js";
+import { openWorkflow, practiceName, type Workflow } from "../followup/workflow.js";
 import type { Problem, Stage } from "../followup/ports.js";
 import { promptTheme, type CliContext } from "./context.js";
 import { unlockPractice, type Practice } from "./practice.js";
 import { sweepStaleOnce } from "../temp.js";
+import type { InboxEnv } from "../inbox/env.js";
+import type { IngestReport } from "../inbox/ingest.js";
+import type { ClientRecord } from "../practice/clients.js";
 
 export interface CliWorkflow {
   readonly practice: Practice;
@@ -66,6 +71,85 @@ export async function openCliWorkflow(
     ...(extra.onStage === undefined ? {} : { onStage: extra.onStage }),
   });
   return { practice, wf };
+}
+
+/** What a follow-up carries, as `send` and `inbox reply` take it from their options. */
+export interface ContentOptions {
+  photo?: string[];
+  audio?: string[];
+  homework?: string;
+  var?: string[];
+  impulse?: string[];
+  note?: string;
+  noteFile?: string;
+  appointment?: string;
+  channel?: string;
+  /** The homework's language, when it is not the client's (`--lang`). */
+  lang?: string;
+}
+
+const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+
+/** The largest note: more than a messenger carries in a few messages (Threema: 3500 bytes each) is no note. */
+const MAX_NOTE_BYTES = 64 * 1024;
+
+const noteTooLarge = (file: string, bytes: number) =>
+  new UserError(ExitCode.usage, "send.noteTooLarge", { file, kb: Math.ceil(bytes / 1024), max: MAX_NOTE_BYTES / 1024 });
+
+/** A note file: plain UTF-8 text of at most MAX_NOTE_BYTES, checked before anything is read whole. */
+async function readNoteFile(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_NOTE_BYTES) throw noteTooLarge(file, size);
+    bytes = await readFile(file);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(ExitCode.usage, "file.missing", { file });
+  }
+  if (bytes.length > MAX_NOTE_BYTES) throw noteTooLarge(file, bytes.length);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(ExitCode.usage, "send.noteNotText", { file });
+  }
+  // Valid UTF-8 can still be binary (NUL bytes, escapes): text has no control characters but tab and line breaks.
+  if (/[^\P{Cc}\t\n\r]/u.test(text)) throw new UserError(ExitCode.usage, "send.noteNotText", { file });
+  return text.replace(/^\uFEFF/, "");
+}
+
+/** The draft of a follow-up for `alias` from the content options; a UserError for bad or empty ones. */
+export async function draftFromOptions(alias: string, o: ContentOptions): Promise<FollowUpDraft> {
+  if (o.note !== undefined && o.noteFile !== undefined) throw new UserError(ExitCode.usage, "workflow.noteTwice");
+  let note = o.note;
+  if (o.noteFile !== undefined) note = await readNoteFile(o.noteFile);
+  else if (note !== undefined && Buffer.byteLength(note) > MAX_NOTE_BYTES) throw noteTooLarge("--note", Buffer.byteLength(note));
+  const impulses: Impulse[] = (o.impulse ?? []).map((text) => {
+    const parsed = splitImpulseArg(text);
+    if (parsed === null) throw new UserError(ExitCode.usage, "workflow.badImpulse", { value: text });
+    return parsed;
+  });
+  const vars: Record<string, string> = {};
+  for (const v of o.var ?? []) {
+    const pair = splitVarArg(v);
+    if (pair === null) throw new UserError(ExitCode.usage, "workflow.badVar", { value: v });
+    vars[pair[0]] = pair[1];
+  }
+  if (o.homework === undefined && Object.keys(vars).length > 0) throw new UserError(ExitCode.usage, "workflow.varWithoutHomework");
+  const draft: FollowUpDraft = {
+    client: alias,
+    ...(o.channel === undefined ? {} : { channel: o.channel }),
+    photos: (o.photo ?? []).map((p) => splitMediaArg(p, isFile)),
+    audio: (o.audio ?? []).map((p) => splitMediaArg(p, isFile)),
+    ...(o.homework === undefined ? {} : { homework: { id: o.homework, vars, ...(isLang(o.lang) ? { lang: o.lang } : {}) } }),
+    impulses,
+    ...(note === undefined ? {} : { note }),
+    ...(o.appointment === undefined ? {} : { appointment: o.appointment }),
+  };
+  const empty = draft.photos.length + draft.audio.length + impulses.length === 0 && !draft.homework && !note?.trim() && !draft.appointment;
+  if (empty) throw new UserError(ExitCode.usage, "workflow.nothingToSend", { alias });
+  return draft;
 }
 
 /** `make`, run on the first call only; later calls get the same promise. */
@@ -142,7 +226,7 @@ export async function sendPrepared(
   ctx: CliContext,
   wf: Workflow,
   valid: ValidDraft,
-  origin: "send" | "new",
+  origin: "send" | "new" | "reply",
   timing: { immediate?: boolean; at?: Date },
 ): Promise<{ prepared: Prepared; outcome: DeliveryOutcome | undefined }> {
   const [{ singleFollowUpKey }, { prepareClaimed }, { deliverClaimed }] = await Promise.all([
@@ -241,4 +325,89 @@ export function describeState(wf: Workflow, s: FollowUpState) {
     reason: s.reason ?? null,
     receipt: s.receipt ?? null,
   };
+}
+
+// --- the inbox (clients' replies) ---
+
+/** The inbox settings in the config (no secrets): away notice, read receipts, file size limit. */
+export interface InboxConfig {
+  awayNotice?: boolean;
+  readReceipts?: boolean;
+  maxFileMB?: number;
+}
+
+export function inboxConfig(ctx: CliContext): InboxConfig {
+  const raw = ctx.settings.inbox;
+  if (typeof raw !== "object" || raw === null) return {};
+  const { awayNotice, readReceipts, maxFileMB } = raw as Record<string, unknown>;
+  return {
+    ...(typeof awayNotice === "boolean" ? { awayNotice } : {}),
+    ...(typeof readReceipts === "boolean" ? { readReceipts } : {}),
+    ...(typeof maxFileMB === "number" && maxFileMB > 0 ? { maxFileMB } : {}),
+  };
+}
+
+export function setInboxConfig(ctx: CliContext, change: InboxConfig): InboxConfig {
+  const next = { ...inboxConfig(ctx), ...change };
+  ctx.config.set("inbox", next);
+  return next;
+}
+
+/** The inbox of an unlocked practice, wired to the workflow's ledger, clients and channels. */
+export async function openInbox(ctx: CliContext, cw: CliWorkflow): Promise<InboxEnv> {
+  const [{ InboxStore }, { DEFAULT_FILE_MB }] = await Promise.all([import("../inbox/store.js"), import("../inbox/env.js")]);
+  const { practice, wf } = cw;
+  const settings = inboxConfig(ctx);
+  const { keys } = practice;
+  return {
+    store: new InboxStore(ctx.home.root, keys.ageRecipient),
+    keys: { identities: [keys.identity] },
+    ledger: wf.ledger,
+    tagger: wf.tagger,
+    clients: practice.clients,
+    pinKey: wf.delivery.pinKey,
+    channels: wf.channels,
+    hours: wf.hours,
+    tz: wf.tz,
+    settings: {
+      awayNotice: settings.awayNotice === true,
+      readReceipts: settings.readReceipts !== false,
+      fileBytes: Math.round((settings.maxFileMB ?? DEFAULT_FILE_MB) * 1024 * 1024),
+    },
+    awayText: (client, reopens) => awayNoticeText(ctx, wf, client, reopens),
+    now: wf.now,
+  };
+}
+
+/** The `away-notice` template in the client's language, with when contact hours open again. */
+async function awayNoticeText(ctx: CliContext, wf: Workflow, client: ClientRecord, reopens: Date | null): Promise<string> {
+  const [{ loadTemplateLibrary, renderTemplate }, { DateTime }] = await Promise.all([import("../templates/index.js"), import("luxon")]);
+  const library = await loadTemplateLibrary({ homeTemplates: ctx.home.templates });
+  const template = library.get("away-notice", client.lang);
+  const local = reopens === null ? undefined : DateTime.fromJSDate(reopens, { zone: wf.tz });
+  const name = practiceName(ctx.settings);
+  const rendered = await renderTemplate(template, {
+    ...(local === undefined ? {} : { reopen_date: local.toISODate() ?? "", reopen_time: local.toFormat("HH:mm") }),
+    ...(name === undefined ? {} : { practice_name: name }),
+  });
+  return rendered.text.trim();
+}
+
+/**
+ * Decode what arrived and send the away notices that are due: every command that holds the
+ * keys and deals with the inbox or the outbox runs this. Prints one line per problem.
+ */
+export async function processInbox(ctx: CliContext, env: InboxEnv): Promise<IngestReport> {
+  const { ingest } = await import("../inbox/ingest.js");
+  const report = await ingest(env);
+  if (report.busy) ctx.out.warn("inbox.busy");
+  for (const r of report.refused) ctx.out.warn("inbox.refused", { channel: r.channel, problem: ctx.out.text(`inbox.problem.${r.problem}`) });
+  if (report.unknownSenders > 0) ctx.out.warn("inbox.unknownSenders", { count: report.unknownSenders });
+  for (const p of report.postponed) ctx.out.warn("inbox.postponed", { channel: p.channel, problem: ctx.out.text(p.reason, p.params) });
+  for (const n of report.notices) {
+    if (n.state === "sent") ctx.out.say("inbox.away.sent", { alias: n.alias, channel: n.channel });
+    else if (n.state === "failed") ctx.out.warn("inbox.away.failed", { alias: n.alias, channel: n.channel, problem: ctx.out.text(n.reason, n.params) });
+    else ctx.out.warn(`inbox.away.skipped.${n.why}`, { alias: n.alias, channel: n.channel });
+  }
+  return report;
 }

@@ -38,7 +38,7 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
     items: count(),
     bytes: count(),
     /** Where the follow-up came from: a single send, the wizard, or a batch entry. */
-    origin: z.enum(["send", "new", "batch"]),
+    origin: z.enum(["send", "new", "batch", "reply"]),
   }),
   z.strictObject({ ...base, ev: z.literal("queued"), due: z.iso.datetime({ offset: true }) }),
   z.strictObject({ ...base, ev: z.literal("sending"), attempt: z.int().check(z.positive()), pid: z.int() }),
@@ -50,10 +50,54 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
   z.strictObject({ ...base, ev: z.literal("cancelled") }),
   /** A delivery receipt from the channel (Threema): `id` is the channel's message id. */
   z.strictObject({ ...base, ev: z.literal("receipt"), id: upTo(500), status: z.enum(["delivered", "read"]) }),
+  ...inboxEvents(),
 ]);
 export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
+/** Events about clients' messages (src/inbox/): no `fu`, they belong to no follow-up. */
+export type InboxEvent = Extract<LedgerEvent, { ev: (typeof INBOX_EVENTS)[number] }>;
+export type FollowUpEvent = Exclude<LedgerEvent, InboxEvent>;
+
+export function isInboxEvent(event: LedgerEvent): event is InboxEvent {
+  return (INBOX_EVENTS as readonly string[]).includes(event.ev);
+}
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewLedgerEvent = DistributiveOmit<LedgerEvent, "v" | "at">;
+
+export const INBOX_EVENTS = ["received", "refused", "read", "readReceipt", "replied", "away"] as const;
+
+/**
+ * The inbox's events. `msg` is an inbox id (a hash, src/inbox/store.ts), `client` the keyed tag
+ * of the alias; what a client wrote is never here, only that and when.
+ */
+function inboxEvents() {
+  const at = z.iso.datetime({ offset: true });
+  const inbox = { v: z.literal(1), at };
+  const hex32 = () => z.string().check(z.regex(/^[0-9a-f]{32}$/));
+  const msg = hex32();
+  const client = hex32();
+  return [
+    /** A client's message was decoded and stored; `away`: the off-period it arrived in, when a notice may be due. */
+    z.strictObject({ ...inbox, ev: z.literal("received"), msg, client, channel: z.string(), channelType: z.string(), arrived: at, files: z.int().check(z.nonnegative()), away: z.optional(upTo(40)) }),
+    /** An envelope that failed its checks (wrong MAC, not decryptable, malformed): removed unread. */
+    z.strictObject({ ...inbox, ev: z.literal("refused"), msg, channel: z.string(), reason: upTo(40) }),
+    z.strictObject({ ...inbox, ev: z.literal("read"), msg, client }),
+    /** The read receipt for messages just read: sent, failed, or not sent because receipts are off. */
+    z.strictObject({ ...inbox, ev: z.literal("readReceipt"), client, channel: z.string(), msgs: z.array(msg), state: z.enum(["sent", "failed", "off"]), reason: z.optional(upTo(200)) }),
+    /** A follow-up answering a client's messages. */
+    z.strictObject({ ...inbox, ev: z.literal("replied"), client, fu: z.string().check(z.regex(FOLLOWUP_KEY)), msgs: z.array(msg) }),
+    /** The away notice of one off-period: `sending` before it goes out, then sent, failed or skipped (why). */
+    z.strictObject({
+      ...inbox,
+      ev: z.literal("away"),
+      client,
+      channel: z.string(),
+      period: upTo(40),
+      state: z.enum(["sending", "sent", "failed", "skipped"]),
+      reason: z.optional(upTo(200)),
+      retryable: z.optional(z.boolean()),
+    }),
+  ] as const;
+}
 
 export type FollowUpStateName = "sealed" | "queued" | "sending" | "sent" | "failed" | "uncertain" | "cancelled";
 
@@ -67,7 +111,7 @@ export interface FollowUpState {
   channelType?: string;
   items?: number;
   bytes?: number;
-  origin?: "send" | "new" | "batch";
+  origin?: "send" | "new" | "batch" | "reply";
   created: string;
   updated: string;
   due?: string;
@@ -85,6 +129,7 @@ export interface FollowUpState {
 export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUpState> {
   const states = new Map<string, FollowUpState>();
   for (const e of events) {
+    if (isInboxEvent(e)) continue;
     let s = states.get(e.fu);
     if (s === undefined) {
       s = { key: e.fu, state: "sealed", created: e.at, updated: e.at, attempts: 0, parts: new Map(), ids: [] };

@@ -18,7 +18,7 @@ export const outboxMetaSchema = z.strictObject({
   bundle: z.string().check(z.regex(/^[0-9a-z]{26}$/)),
   alias: z.string(),
   channel: z.string(),
-  origin: z.enum(["send", "new", "batch"]),
+  origin: z.enum(["send", "new", "batch", "reply"]),
   created: z.string(),
   /** `send --viewer`: make the passphrase viewer for this follow-up, with this passphrase if given. */
   viewer: z.optional(z.strictObject({ passphrase: z.optional(z.string()) })),

@@ -113,7 +113,7 @@ export async function previewFollowUp(valid: ValidDraft, env: PrepareEnv): Promi
 }
 
 /** Compose, seal and queue one follow-up. The caller holds `ledger.claim(key)`. */
-export async function prepareClaimed(valid: ValidDraft, key: string, origin: "send" | "new" | "batch", timing: Timing, env: PrepareEnv): Promise<Prepared> {
+export async function prepareClaimed(valid: ValidDraft, key: string, origin: "send" | "new" | "batch" | "reply", timing: Timing, env: PrepareEnv): Promise<Prepared> {
   const { ledger, outbox } = env;
   const known = await ledger.state(key);
   if (known?.bundle !== undefined && (await outbox.locate(known.bundle)) !== undefined) {

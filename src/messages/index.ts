@@ -13,6 +13,7 @@ import { media } from "./media.js";
 import { trust } from "./trust.js";
 import { setup } from "./setup.js";
 import { agent } from "./agent.js";
+import { inbox } from "./inbox.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -32,6 +33,7 @@ export const messages = {
   ...trust,
   ...setup,
   ...agent,
+  ...inbox,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -39,6 +39,8 @@ export const clientSchema = z.strictObject({
   consents: z._default(z.array(consentSchema), []),
   /** Passphrase agreed for the offline viewer. */
   viewerPassphrase: z.optional(z.string()),
+  /** false: no read receipts to this client when the practice reads their messages (inbox). */
+  readReceipts: z.optional(z.boolean()),
   created: z.string(),
 });
 export type ClientRecord = z.infer<typeof clientSchema>;

@@ -126,7 +126,7 @@ describe("ledger", () => {
     const read = await new Ledger(ledgerDir).read();
     expect(read).toMatchObject({ tornTail: false });
     expect(read.events).toHaveLength(100);
-    for (const id of ids) expect(read.events.filter((e) => e.fu === id).map((e) => (e as { part: string }).part)).toEqual(Array.from({ length: 25 }, (_, i) => "p" + i));
+    for (const id of ids) expect(read.events.filter((e) => "fu" in e && e.fu === id).map((e) => (e as { part: string }).part)).toEqual(Array.from({ length: 25 }, (_, i) => "p" + i));
   });
 
   it("lets only one process hold a follow-up's delivery lock", async () => {

@@ -18,12 +18,12 @@ describe("nachklang templates (real CLI)", () => {
     const all = await runCli(["templates", "list", "--json"], { home });
     expect(all.code).toBe(0);
     const entries = JSON.parse(all.stdout) as { id: string; lang: string; kind: string; origin: string }[];
-    expect(entries).toHaveLength(48);
+    expect(entries).toHaveLength(50);
     const homework = JSON.parse((await runCli(["templates", "list", "--kind", "homework", "--json"], { home })).stdout) as typeof entries;
     expect(homework).toHaveLength(20);
     expect(new Set(homework.map((e) => e.kind))).toEqual(new Set(["homework"]));
     const de = await runCli(["templates", "list", "--lang", "de"], { home });
-    expect(de.stdout.trim().split("\n")).toHaveLength(24);
+    expect(de.stdout.trim().split("\n")).toHaveLength(25);
     expect(de.stdout).toMatch(/^appointment-reminder\s+de\s+reminder/m);
     const bad = await runCli(["templates", "list", "--kind", "poem"], { home });
     expect(bad.code).toBe(2);
@@ -68,7 +68,7 @@ describe("nachklang templates (real CLI)", () => {
   it("checks the built-ins (exit 0) and a broken repository (exit 2, every problem as file:line)", async () => {
     const ok = await runCli(["templates", "check"], { home });
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain("48 templates checked, no problems.");
+    expect(ok.stdout).toContain("50 templates checked, no problems.");
 
     const repo = join(dir, "repo");
     await mkdir(join(repo, "en"), { recursive: true });

@@ -44,6 +44,7 @@ const ISSUE_IDS = [
   "safe-place", "progressive-muscle-relaxation", "breathing-body-scan",
   "welcome", "messenger-ground-rules", "consent-info", "consent-text", "appointment-reminder",
   "impulse-quote", "impulse-book", "impulse-music", "impulse-link", "impulse-video", "video-session-link",
+  "away-notice",
 ];
 
 const mini = (id: string, lang: string, body: string, extra = "") => `---

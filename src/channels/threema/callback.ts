@@ -75,6 +75,51 @@ export function parseCallback(body: string, secret: string): IncomingMessage {
   };
 }
 
+/** A Threema ID: eight characters, digits and capitals (Gateway IDs start with `*`). */
+export const THREEMA_ID = /^[0-9A-Z*][0-9A-Z]{7}$/;
+
+export interface CallbackForm {
+  readonly from: string;
+  readonly to: string;
+  /** 16 hex digits, lower case. */
+  readonly messageId: string;
+  readonly body: string;
+}
+
+/**
+ * The shape of one callback without its MAC, which needs the API secret: every field there,
+ * IDs, message id, date, nonce and box well-formed. What `inbox serve` can check while the
+ * practice is locked.
+ */
+export function readCallbackForm(body: string): { ok: true; form: CallbackForm } | { ok: false; problem: "fields" | "format" } {
+  const form = new URLSearchParams(body.trim());
+  const values: Record<string, string> = {};
+  for (const name of [...MAC_FIELDS, "mac"]) {
+    const value = form.get(name);
+    if (value === null || value.length === 0) return { ok: false, problem: "fields" };
+    values[name] = value;
+  }
+  const { from = "", to = "", messageId = "", date = "", nonce = "", box = "", mac = "" } = values;
+  const wellFormed =
+    THREEMA_ID.test(from) &&
+    THREEMA_ID.test(to) &&
+    /^[0-9a-fA-F]{16}$/.test(messageId) &&
+    /^\d{1,12}$/.test(date) &&
+    /^[0-9a-fA-F]{48}$/.test(nonce) &&
+    /^(?:[0-9a-fA-F]{2})+$/.test(box) &&
+    /^[0-9a-fA-F]{64}$/.test(mac);
+  if (!wellFormed) return { ok: false, problem: "format" };
+  return { ok: true, form: { from, to, messageId: messageId.toLowerCase(), body } };
+}
+
+/** Whether the callback's MAC is right for this API secret (compared in constant time). */
+export function callbackMacMatches(body: string, secret: string): boolean {
+  const form = new URLSearchParams(body.trim());
+  const fields = Object.fromEntries(MAC_FIELDS.map((name) => [name, form.get(name) ?? ""])) as Record<(typeof MAC_FIELDS)[number], string>;
+  const mac = (form.get("mac") ?? "").toLowerCase();
+  return /^[0-9a-f]{64}$/.test(mac) && timingSafeEqual(Buffer.from(mac), Buffer.from(callbackMac(fields, secret)));
+}
+
 export type IncomingContent =
   | { readonly kind: "receipt"; readonly receipt: DeliveryReceipt }
   | { readonly kind: "other"; readonly type: number };

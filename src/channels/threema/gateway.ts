@@ -146,9 +146,30 @@ export class Gateway {
     return id;
   }
 
-  async downloadBlob(blobId: string): Promise<Uint8Array> {
+  /**
+   * Download an (encrypted) blob. One larger than `maxBytes` is refused with problem "tooLarge"
+   * as soon as that is known, without reading the rest.
+   */
+  async downloadBlob(blobId: string, maxBytes = Number.POSITIVE_INFINITY): Promise<Uint8Array> {
     fromHex(blobId, 16);
-    return this.requestBytes("blobs", `/blobs/${blobId}?${this.auth()}`);
+    const response = await this.fetchWithRetry("blobs", `/blobs/${blobId}?${this.auth()}`, () => ({ method: "GET" }), true);
+    const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (declared > maxBytes) {
+      await response.body?.cancel();
+      throw new GatewayError("tooLarge", "blobs");
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const reader = response.body?.getReader();
+    for (let next = await reader?.read(); reader !== undefined && next !== undefined && !next.done; next = await reader.read()) {
+      total += next.value.length;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new GatewayError("tooLarge", "blobs");
+      }
+      chunks.push(next.value);
+    }
+    return new Uint8Array(Buffer.concat(chunks));
   }
 
   private auth(): string {
@@ -157,11 +178,6 @@ export class Gateway {
 
   private get(endpoint: string, path: string): Promise<string> {
     return this.request(endpoint, `${path}?${this.auth()}`, { method: "GET" }, true);
-  }
-
-  private async requestBytes(endpoint: string, path: string): Promise<Uint8Array> {
-    const response = await this.fetchWithRetry(endpoint, path, () => ({ method: "GET" }), true);
-    return new Uint8Array(await response.arrayBuffer());
   }
 
   private async request(endpoint: string, path: string, init: RequestInit | (() => RequestInit), idempotent: boolean): Promise<string> {

@@ -5,7 +5,9 @@ import {
   type DaysOff, type StoredHours,
 } from "../../delivery/hours.js";
 import { storedHours } from "../../followup/workflow.js";
+import { ExitCode, UserError } from "../../errors.js";
 import type { CliContext } from "../context.js";
+import { inboxConfig, setInboxConfig } from "../workflow.js";
 
 function save(ctx: CliContext, hours: StoredHours): void {
   ctx.config.set("hours", { spec: hours.spec, tz: hours.tz, off: hours.off.map((o) => ({ ...o })) });
@@ -54,5 +56,18 @@ export async function show(ctx: CliContext): Promise<void> {
   if (open) ctx.out.say("hours.openNow", { now: nowText });
   else if (next === null) ctx.out.say("hours.neverOpen");
   else ctx.out.say("hours.nextOpening", { now: nowText, next: formatLocal(next, hours.tz, ctx.lang) });
-  ctx.out.result({ spec: hours.spec, tz: hours.tz, off: hours.off, open, next: next?.toISOString() ?? null });
+  const awayNotice = inboxConfig(ctx).awayNotice === true;
+  ctx.out.say(awayNotice ? "hours.awayNoticeOn" : "hours.awayNoticeOff");
+  ctx.out.result({ spec: hours.spec, tz: hours.tz, off: hours.off, open, next: next?.toISOString() ?? null, awayNotice });
+}
+
+/** `hours away-notice on|off`: the automatic notice to clients who write outside contact hours. */
+export async function awayNotice(ctx: CliContext, state: string): Promise<void> {
+  await Promise.resolve();
+  if (state !== "on" && state !== "off") throw new UserError(ExitCode.usage, "inbox.onOff", { value: state });
+  const on = state === "on";
+  setInboxConfig(ctx, { awayNotice: on });
+  ctx.out.say(on ? "hours.awayNoticeOn" : "hours.awayNoticeOff");
+  if (on && storedHours(ctx.settings) === undefined) ctx.out.warn("hours.awayNoticeNoHours");
+  ctx.out.result({ awayNotice: on, hours: storedHours(ctx.settings) !== undefined });
 }

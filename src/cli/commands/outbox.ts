@@ -4,7 +4,7 @@ import type { FollowUpState } from "../../delivery/ledger.js";
 import { deliverFollowUp } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
-import { cancelWaiting, describeState, openCliWorkflow, refusedByPolicy, stateText, waitingFollowUps, whenText } from "../workflow.js";
+import { cancelWaiting, describeState, openCliWorkflow, openInbox, processInbox, refusedByPolicy, stateText, waitingFollowUps, whenText } from "../workflow.js";
 
 /** Find a follow-up by bundle id or key (a unique prefix of at least 6 characters will do). */
 async function find(wf: Workflow, id: string): Promise<FollowUpState> {
@@ -33,11 +33,15 @@ export async function list(ctx: CliContext): Promise<void> {
 }
 
 export async function flush(ctx: CliContext): Promise<void> {
-  const { wf } = await openCliWorkflow(ctx);
+  const cw = await openCliWorkflow(ctx);
+  const { wf } = cw;
   // Bad configuration fails when it is loaded, before anything is delivered: e.g. an older
   // config whose channel sends over plain http to another host (exit 2).
   const { loadChannelSettings } = await import("../../channels/factory.js");
   for (const [name, channel] of Object.entries(ctx.settings.channels ?? {})) loadChannelSettings(name, channel);
+  // A command that holds the keys: what arrived while the practice was locked is decoded, and
+  // away notices that waited for the keys go out.
+  await processInbox(ctx, await openInbox(ctx, cw));
   const now = wf.now();
   const all = await waitingFollowUps(wf);
   // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.

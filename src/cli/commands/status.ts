@@ -1,4 +1,6 @@
 /** `nachklang status [ALIAS]` and `nachklang history ALIAS`: what the ledger knows. */
+import type { Workflow } from "../../followup/workflow.js";
+import type { MessageState } from "../../inbox/state.js";
 import type { CliContext } from "../context.js";
 import { agentState, agentStateText } from "../practice.js";
 import { describeState, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
@@ -15,7 +17,9 @@ export async function status(ctx: CliContext, alias: string | undefined): Promis
   const states = [...foldLedger(read.events).values()]
     .filter((s) => tag === undefined || s.client === tag)
     .sort((a, b) => a.created.localeCompare(b.created));
-  if (states.length === 0) ctx.out.say("status.none");
+  const { foldInbox } = await import("../../inbox/state.js");
+  const messages = [...foldInbox(read.events).values()].filter((m) => tag === undefined || m.client === tag);
+  if (states.length === 0 && messages.length === 0) ctx.out.say("status.none");
   for (const s of states) {
     const detail =
       s.state === "queued" && s.due !== undefined
@@ -34,25 +38,61 @@ export async function status(ctx: CliContext, alias: string | undefined): Promis
       detail,
     });
   }
-  ctx.out.result(states.map((s) => describeState(wf, s)));
+  for (const m of messages) ctx.out.say("status.messageLine", messageLine(ctx, wf, m));
+  ctx.out.result([...states.map((s) => describeState(wf, s)), ...messages.map((m) => describeMessage(wf, m))]);
+}
+
+/** A client's message in `status` and `history`: when it arrived, and when it was read and answered. */
+function messageLine(ctx: CliContext, wf: Workflow, m: MessageState) {
+  const read = m.read === undefined ? ctx.out.text("status.message.unread") : ctx.out.text("status.message.read", { when: whenText(ctx, wf, new Date(m.read)) });
+  const replied = m.replied === undefined ? "" : ctx.out.text("status.message.replied", { when: whenText(ctx, wf, new Date(m.replied.at)) });
+  return {
+    when: whenText(ctx, wf, new Date(m.arrived)),
+    alias: wf.aliasOf(m.client) ?? ctx.out.text("status.unknownClient"),
+    channel: m.channel,
+    files: m.files > 0 ? ctx.out.text("status.message.files", { count: m.files }) : "",
+    state: `${read}${replied}`,
+  };
+}
+
+function describeMessage(wf: Workflow, m: MessageState) {
+  return {
+    kind: "message",
+    id: m.id,
+    client: wf.aliasOf(m.client) ?? null,
+    channel: m.channel,
+    arrived: m.arrived,
+    received: m.received,
+    files: m.files,
+    read: m.read ?? null,
+    replied: m.replied?.at ?? null,
+    reply: m.replied?.fu ?? null,
+  };
 }
 
 export async function history(ctx: CliContext, alias: string): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
   practice.clients.require(alias);
   const tag = await wf.tagger(alias);
-  const sent = [...(await wf.ledger.states()).values()]
+  const { events } = await wf.ledger.read();
+  const { foldLedger } = await import("../../delivery/ledger.js");
+  const { foldInbox } = await import("../../inbox/state.js");
+  const sent = [...foldLedger(events).values()]
     .filter((s) => s.client === tag && s.state === "sent")
     .sort((a, b) => (b.sentAt ?? "").localeCompare(a.sentAt ?? ""));
-  if (sent.length === 0) ctx.out.say("history.none", { alias });
-  for (const s of sent) {
-    ctx.out.say("history.line", {
+  const messages = [...foldInbox(events).values()].filter((m) => m.client === tag);
+  if (sent.length === 0 && messages.length === 0) ctx.out.say("history.none", { alias });
+  // Newest first, follow-ups and the client's messages interleaved.
+  const lines = [
+    ...sent.map((s) => ({ at: s.sentAt ?? s.updated, print: () => ctx.out.say("history.line", {
       when: whenText(ctx, wf, new Date(s.sentAt ?? s.updated)),
       channel: s.channel ?? "-",
       items: s.items ?? 0,
       size: formatSize(s.bytes ?? 0),
       id: s.bundle ?? s.key,
-    });
-  }
-  ctx.out.result(sent.map((s) => describeState(wf, s)));
+    }) })),
+    ...messages.map((m) => ({ at: m.arrived, print: () => ctx.out.say("history.messageLine", messageLine(ctx, wf, m)) })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
+  for (const line of lines) line.print();
+  ctx.out.result([...sent.map((s) => describeState(wf, s)), ...messages.map((m) => describeMessage(wf, m))]);
 }

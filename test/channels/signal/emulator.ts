@@ -26,6 +26,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { randomUUID } from "node:crypto";
 import sharp, { type Metadata } from "sharp";
 
 const run = promisify(execFile);
@@ -59,6 +60,25 @@ export interface ReceivedSend {
   readonly recipient: readonly string[];
   readonly message: string | undefined;
   readonly attachments: readonly ReceivedAttachment[];
+}
+
+/** A message a client sends to the practice's account (the receiving side). */
+export interface IncomingSignal {
+  readonly text?: string;
+  readonly attachments?: readonly { readonly mime: string; readonly filename: string; readonly data: Buffer }[];
+  /** When the Signal server received it (default: its own clock). */
+  readonly serverReceivedTimestamp?: number;
+  /** The client's profile name, as signal-cli reports it in `sourceName`. */
+  readonly sourceName?: string;
+  /** Sent in a group rather than directly. */
+  readonly group?: boolean;
+}
+
+/** A read receipt the practice sent, as checked by the emulator. */
+export interface SentReceipt {
+  readonly recipient: string;
+  readonly targetTimestamps: readonly number[];
+  readonly type: string;
 }
 
 export interface EmulatorOptions {
@@ -99,6 +119,15 @@ export class SignalCliEmulator {
   /** Every JSON-RPC method called, in order. */
   readonly calls: string[] = [];
   private readonly plan: PlannedAnswer[] = [];
+  /** What `receive` hands out next: envelopes of messages clients sent (manual receive mode). */
+  private readonly waiting: unknown[] = [];
+  /** Answers `receive` gives instead of the waiting envelopes (to test malformed answers). */
+  private readonly receivePlan: unknown[] = [];
+  /** Attachments signal-cli has downloaded, by id: who sent each, and its bytes. */
+  private readonly attachmentFiles = new Map<string, { sender: string; data: Buffer }>();
+  /** Message timestamps handed out by `receive`, per sender: what a receipt may name. */
+  readonly delivered = new Map<string, number[]>();
+  readonly receipts: SentReceipt[] = [];
   private readonly sockets = new Set<Socket>();
   private timestamp = 1_700_000_000_000;
 
@@ -131,6 +160,74 @@ export class SignalCliEmulator {
   answer(...answers: PlannedAnswer[]): this {
     this.plan.push(...answers);
     return this;
+  }
+
+  // --- the receiving side ---
+
+  /**
+   * A message from `from` (E.164) to the practice, queued for the next `receive` as signal-cli
+   * reports it (JsonMessageEnvelope, JsonDataMessage, JsonAttachment). Returns its timestamp.
+   */
+  clientMessage(from: string, message: IncomingSignal): number {
+    const timestamp = ++this.timestamp;
+    const attachments = (message.attachments ?? []).map((a) => {
+      const id = `${randomUUID().replace(/-/g, "").slice(0, 20)}.${a.filename.split(".").pop() ?? "bin"}`;
+      this.attachmentFiles.set(id, { sender: from, data: a.data });
+      return { contentType: a.mime, filename: a.filename, id, size: a.data.length, width: null, height: null, caption: null, uploadTimestamp: timestamp };
+    });
+    this.waiting.push({
+      account: this.options.accounts?.[0] ?? null,
+      envelope: {
+        source: from,
+        sourceNumber: from,
+        sourceUuid: "7ccae375-cd51-4c82-8b1e-7be3280aa485",
+        sourceName: message.sourceName ?? null,
+        sourceDevice: 1,
+        timestamp,
+        serverReceivedTimestamp: message.serverReceivedTimestamp ?? Date.now(),
+        serverDeliveredTimestamp: Date.now(),
+        dataMessage: {
+          timestamp,
+          message: message.text ?? null,
+          expiresInSeconds: 0,
+          viewOnce: false,
+          ...(attachments.length === 0 ? {} : { attachments }),
+          ...(message.group === true ? { groupInfo: { groupId: "Z3JvdXA=", groupName: "g", revision: 1, type: "DELIVER" } } : {}),
+        },
+      },
+    });
+    return timestamp;
+  }
+
+  /** Something else signal-cli may hand out: a typing message from `from`. */
+  clientTyping(from: string): void {
+    this.waiting.push({ account: null, envelope: { source: from, sourceNumber: from, timestamp: ++this.timestamp, typingMessage: { action: "STARTED", timestamp: this.timestamp } } });
+  }
+
+  /** The next `receive` answers exactly `result` (a malformed answer). */
+  answerReceive(result: unknown): this {
+    this.receivePlan.push(result);
+    return this;
+  }
+
+  /** Take the waiting envelopes out as `receive` would hand them out (to build answers around them). */
+  takeWaiting(): unknown[] {
+    return this.waiting.splice(0).map((item) => {
+      this.markDelivered(item);
+      return item;
+    });
+  }
+
+  private markDelivered(item: unknown): void {
+    const envelope = (item as { envelope?: { sourceNumber?: string; timestamp?: number; dataMessage?: unknown } }).envelope;
+    if (envelope?.dataMessage !== undefined && envelope.sourceNumber !== undefined && envelope.timestamp !== undefined) {
+      this.delivered.set(envelope.sourceNumber, [...(this.delivered.get(envelope.sourceNumber) ?? []), envelope.timestamp]);
+    }
+  }
+
+  /** Envelopes still waiting for `receive`. */
+  get waitingCount(): number {
+    return this.waiting.length;
   }
 
   async stop(): Promise<void> {
@@ -183,6 +280,12 @@ export class SignalCliEmulator {
         return reply([{ id: 1, name: null, createdTimestamp: 1, lastSeenTimestamp: 2 }]);
       case "send":
         return this.send(params, req, res, reply, error);
+      case "receive":
+        return this.receive(params, reply, error);
+      case "getAttachment":
+        return this.getAttachment(params, reply, error);
+      case "sendReceipt":
+        return this.sendReceipt(params, reply, error);
       default:
         return error(-32601, "Method not implemented");
     }
@@ -244,6 +347,75 @@ export class SignalCliEmulator {
     const message =
       code === -4 ? "Failed to send message due to untrusted identities" : code === -5 ? "Failed to send message due to rate limiting" : "Failed to send message";
     return error(code, message, { response });
+  }
+
+  private checkAccount(params: Record<string, unknown> | undefined): string | undefined {
+    const account = params?.account;
+    if (this.options.singleAccount === true) return undefined;
+    if (typeof account !== "string" || !(this.options.accounts ?? []).includes(account)) return "Specified account does not exist";
+    return undefined;
+  }
+
+  private receive(params: Record<string, unknown> | undefined, reply: (result: unknown) => void, error: (code: number, message: string) => void): void {
+    for (const key of Object.keys(params ?? {})) {
+      // --send-read-receipts would tell every client "read" on arrival: exactly what must not happen.
+      if (!["account", "timeout", "maxMessages"].includes(key)) {
+        this.violations.push(`receive: unexpected param ${key}`);
+        return error(-32602, `unexpected param ${key}`);
+      }
+    }
+    const wrongAccount = this.checkAccount(params);
+    if (wrongAccount !== undefined) return error(-32602, wrongAccount);
+    if (this.receivePlan.length > 0) return reply(this.receivePlan.shift());
+    const max = typeof params?.maxMessages === "number" && params.maxMessages >= 0 ? params.maxMessages : Number.POSITIVE_INFINITY;
+    const handed = this.waiting.splice(0, Math.min(max, this.waiting.length));
+    for (const item of handed) this.markDelivered(item);
+    return reply(handed);
+  }
+
+  private getAttachment(params: Record<string, unknown> | undefined, reply: (result: unknown) => void, error: (code: number, message: string) => void): void {
+    const wrongAccount = this.checkAccount(params);
+    if (wrongAccount !== undefined) return error(-32602, wrongAccount);
+    const id = params?.id;
+    const recipient = params?.recipient;
+    const file = typeof id === "string" ? this.attachmentFiles.get(id) : undefined;
+    if (file === undefined) return error(-1, `Could not find attachment with ID: ${String(id)}`);
+    if (recipient !== file.sender) {
+      this.violations.push(`getAttachment: recipient ${String(recipient)} did not send attachment ${String(id)}`);
+      return error(-1, "wrong recipient");
+    }
+    return reply({ data: file.data.toString("base64") });
+  }
+
+  private sendReceipt(params: Record<string, unknown> | undefined, reply: (result: unknown) => void, error: (code: number, message: string) => void): void {
+    for (const key of Object.keys(params ?? {})) {
+      if (!["account", "recipient", "targetTimestamp", "type"].includes(key)) {
+        this.violations.push(`sendReceipt: unexpected param ${key}`);
+        return error(-32602, `unexpected param ${key}`);
+      }
+    }
+    const wrongAccount = this.checkAccount(params);
+    if (wrongAccount !== undefined) return error(-32602, wrongAccount);
+    const recipient = params?.recipient;
+    const raw = params?.targetTimestamp;
+    const timestamps = Array.isArray(raw) ? raw : [raw];
+    const type = params?.type ?? "read";
+    const problem =
+      typeof recipient !== "string" || !E164.test(recipient)
+        ? "sendReceipt: recipient must be one E.164 number"
+        : !timestamps.every((t) => typeof t === "number" && Number.isInteger(t)) || timestamps.length === 0
+          ? "sendReceipt: targetTimestamp must be integers"
+          : type !== "read" && type !== "viewed"
+            ? `sendReceipt: unknown receipt type ${JSON.stringify(type)}`
+            : timestamps.some((t) => !(this.delivered.get(recipient) ?? []).includes(t as number))
+              ? "sendReceipt: names a message this sender never sent"
+              : undefined;
+    if (problem !== undefined) {
+      this.violations.push(problem);
+      return error(-32602, problem);
+    }
+    this.receipts.push({ recipient: recipient as string, targetTimestamps: timestamps as number[], type: type as string });
+    return reply({ timestamp: ++this.timestamp, results: [{ recipientAddress: { uuid: null, number: recipient, username: null }, type: "SUCCESS" }] });
   }
 
   private async checkSend(params: Record<string, unknown> | undefined): Promise<ReceivedSend> {

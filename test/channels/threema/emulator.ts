@@ -19,7 +19,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import sharp from "sharp";
-import { FILE_NONCE, openBox, openSecretbox, publicKeyOf, THUMBNAIL_NONCE, toHex, fromHex } from "../../../src/channels/threema/crypto.js";
+import { box, FILE_NONCE, openBox, openSecretbox, publicKeyOf, secretbox, THUMBNAIL_NONCE, toHex, fromHex } from "../../../src/channels/threema/crypto.js";
+import { callbackMac } from "../../../src/channels/threema/callback.js";
+const MessageType = { text: 0x01, file: 0x17 } as const;
 import { phoneHash, emailHash } from "../../../src/channels/threema/lookup.js";
 
 const run = promisify(execFile);
@@ -56,6 +58,23 @@ export interface ReceivedMessage {
   readonly padding: number;
   readonly text?: string;
   readonly file?: ReceivedFile;
+  /** A delivery receipt (0x80), decrypted with the recipient's key and checked. */
+  readonly receipt?: { readonly status: "received" | "read" | "acknowledged" | "declined"; readonly messageIds: readonly string[] };
+}
+
+/** A message from a client's app as the Gateway POSTs it to the callback URL. */
+export interface CallbackPost {
+  readonly messageId: string;
+  readonly fields: Readonly<Record<string, string>>;
+  /** The form body, exactly as the Gateway sends it. */
+  readonly body: string;
+}
+
+export interface ClientFile {
+  readonly data: Uint8Array;
+  readonly mime: string;
+  readonly name: string;
+  readonly caption?: string;
 }
 
 export type Endpoint = "send_e2e" | "upload_blob" | "blobs" | "pubkeys" | "capabilities" | "credits" | "lookup";
@@ -86,6 +105,9 @@ export class GatewayEmulator {
   private server: Server | undefined;
   private port = 0;
 
+  /** Messages clients sent to the Gateway ID (the receiving side), by message id: who sent it. */
+  readonly fromClients = new Map<string, string>();
+
   constructor(options: { gatewayId?: string; secret?: string; gatewayPrivateKey?: Uint8Array } = {}) {
     this.gatewayId = options.gatewayId ?? "*NACHKLG";
     this.secret = options.secret ?? "emulator-secret";
@@ -108,6 +130,65 @@ export class GatewayEmulator {
 
   clearFailures(): void {
     this.failures = [];
+  }
+
+  // --- the receiving side: messages from clients' apps, as the Gateway forwards them ---
+
+  /**
+   * A message of `type` from the client `from` to the Gateway ID: padded and boxed with the
+   * client's private key to the Gateway ID's public key, with a fresh message id and the MAC
+   * over the fields (key: the API secret, or `secret` to forge a wrong one).
+   */
+  callbackFor(from: Identity, type: number, data: Uint8Array, options: { messageId?: string; date?: number; secret?: string; nickname?: string } = {}): CallbackPost {
+    const messageId = options.messageId ?? randomBytes(8).toString("hex");
+    // Padded as the Threema apps do (PKCS#7 style, 1–255 bytes, at least 32 with the data),
+    // written out here rather than with nachklang's own pad(), so a bug there cannot hide.
+    const padding = Math.max(1 + (randomBytes(1)[0] ?? 0) % 255, 32 - data.length);
+    const plain = new Uint8Array(1 + data.length + padding);
+    plain[0] = type;
+    plain.set(data, 1);
+    plain.fill(padding, 1 + data.length);
+    const nonce = new Uint8Array(randomBytes(24));
+    const fields: Record<string, string> = {
+      from: from.id,
+      to: this.gatewayId,
+      messageId,
+      date: String(options.date ?? Math.floor(Date.now() / 1000)),
+      nonce: toHex(nonce),
+      box: toHex(box(plain, nonce, this.gateway.publicKey, from.privateKey)),
+    };
+    const mac = callbackMac(fields as Parameters<typeof callbackMac>[0], options.secret ?? this.secret);
+    const form = new URLSearchParams({ ...fields, ...(options.nickname === undefined ? {} : { nickname: options.nickname }), mac });
+    this.fromClients.set(messageId, from.id);
+    return { messageId, fields: { ...fields, mac }, body: form.toString() };
+  }
+
+  /** A text message (0x01) from a client. */
+  clientText(from: Identity, text: string, options: { messageId?: string; date?: number; secret?: string } = {}): CallbackPost {
+    return this.callbackFor(from, MessageType.text, new TextEncoder().encode(text), options);
+  }
+
+  /**
+   * A file message (0x17) from a client: the file encrypted with a random key and the file
+   * nonce, "uploaded" as a blob the Gateway serves at /blobs/{id}, and described in the JSON.
+   */
+  clientFile(from: Identity, file: ClientFile, options: { messageId?: string; date?: number } = {}): CallbackPost {
+    const key = new Uint8Array(randomBytes(32));
+    const blobId = randomBytes(16).toString("hex");
+    this.blobs.set(blobId, secretbox(file.data, FILE_NONCE, key));
+    const fields = { b: blobId, k: toHex(key), m: file.mime, n: file.name, s: file.data.length, j: 0, i: 0, ...(file.caption === undefined ? {} : { d: file.caption }) };
+    return this.callbackFor(from, MessageType.file, new TextEncoder().encode(JSON.stringify(fields)), options);
+  }
+
+  /** POST a callback to the practice's endpoint as the Gateway does; resolves with the status. */
+  async post(url: string, callback: CallbackPost | string): Promise<number> {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: typeof callback === "string" ? callback : callback.body,
+    });
+    await response.arrayBuffer();
+    return response.status;
   }
 
   async start(): Promise<this> {
@@ -260,6 +341,18 @@ export class GatewayEmulator {
     if (type === 0x17) {
       const file = await this.checkFile(data);
       return typeof file === "string" ? file : { ...base, file };
+    }
+    if (type === 0x80) {
+      const statuses = { 1: "received", 2: "read", 3: "acknowledged", 4: "declined" } as const;
+      const status = statuses[data[0] as 1 | 2 | 3 | 4];
+      if (status === undefined) return `unknown receipt status ${data[0]}`;
+      if (data.length < 9 || (data.length - 1) % 8 !== 0) return `receipt of ${data.length} bytes is not a status and 8-byte ids`;
+      const messageIds: string[] = [];
+      for (let i = 1; i < data.length; i += 8) messageIds.push(Buffer.from(data.subarray(i, i + 8)).toString("hex"));
+      for (const id of messageIds) {
+        if (this.fromClients.get(id) !== recipient.id) return `receipt names message ${id}, which ${recipient.id} never sent`;
+      }
+      return { ...base, receipt: { status, messageIds } };
     }
     return `unexpected message type 0x${type.toString(16)}`;
   }

@@ -1,0 +1,299 @@
+/**
+ * Turning stored envelopes into messages, with the practice unlocked: each envelope is opened
+ * by the channel it came through (MAC, decryption, sender, files), the decoded message and its
+ * files are sealed into the inbox, the ledger records that it was received (client tag, time,
+ * no content), and the envelope is emptied to a tombstone. Delivery receipts for follow-ups
+ * land in the ledger as `threema receipts` would record them. Then the away notices that are
+ * due go out.
+ *
+ * Crash safety: the order is message → ledger → tombstone, and an envelope the ledger already
+ * knows is only emptied, so a run killed at any point neither loses a message nor records it
+ * twice. Runs of several processes take turns (a lock on the inbox folder).
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import lockfile from "proper-lockfile";
+import type { Channel, EnvelopeProblem, ReceivedFile, SenderDirectory, SkippedFile } from "../channels/contract.js";
+import { isUserError } from "../errors.js";
+import { exists } from "../files.js";
+import type { MessageKey, MessageParams } from "../messages/index.js";
+import type { ResolvedChannel } from "../followup/ports.js";
+import { currentConsent } from "../practice/consent.js";
+import type { ClientRecord } from "../practice/clients.js";
+import { dueNotices, offPeriod } from "./away.js";
+import { aliasOfTag, recipientOf, type InboxEnv } from "./env.js";
+import type { StoredEnvelope, StoredMessage } from "./store.js";
+import { addressOf } from "../followup/validate.js";
+
+export interface Received {
+  readonly id: string;
+  readonly alias: string;
+  readonly channel: string;
+}
+
+export interface Refused {
+  readonly channel: string;
+  readonly problem: EnvelopeProblem | "damaged";
+}
+
+export interface Postponed {
+  readonly channel: string;
+  readonly reason: MessageKey;
+  readonly params: MessageParams;
+}
+
+export type NoticeOutcome =
+  | { readonly alias: string; readonly channel: string; readonly state: "sent" }
+  | { readonly alias: string; readonly channel: string; readonly state: "failed"; readonly reason: MessageKey; readonly params: MessageParams }
+  | { readonly alias: string; readonly channel: string; readonly state: "skipped"; readonly why: "consent" | "address" | "channel" };
+
+export interface IngestReport {
+  readonly received: readonly Received[];
+  /** Delivery receipts for follow-ups recorded in the ledger. */
+  readonly receipts: number;
+  readonly refused: readonly Refused[];
+  /** Envelopes from senders who are not in the client registry (kept until they are). */
+  readonly unknownSenders: number;
+  /** Envelopes that could not be decoded now and wait for the next run. */
+  readonly postponed: readonly Postponed[];
+  readonly notices: readonly NoticeOutcome[];
+  /** Another process was decoding the inbox; nothing was done here. */
+  readonly busy: boolean;
+}
+
+const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+
+/** The clients with an address on this channel, found by that address. */
+function senderDirectory(env: InboxEnv, channel: ResolvedChannel): SenderDirectory {
+  return {
+    find(address) {
+      const client = env.clients.list().find((c) => addressOf(c, channel.address) === address);
+      return client === undefined ? undefined : recipientOf(env, client, channel);
+    },
+  };
+}
+
+interface Opened {
+  readonly resolved: ResolvedChannel;
+  readonly channel: Channel;
+}
+
+/** Decode every waiting envelope, then send the away notices that are due. */
+export async function ingest(env: InboxEnv): Promise<IngestReport> {
+  // A practice that never received anything has no inbox folder, and gets none from this.
+  if (!(await exists(env.store.paths.incoming))) return { received: [], receipts: 0, refused: [], unknownSenders: 0, postponed: [], notices: [], busy: false };
+  await env.store.prepare();
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(env.store.paths.root, {
+      lockfilePath: join(env.store.paths.root, "ingest.lock"),
+      realpath: false,
+      stale: 30_000,
+      retries: { retries: 20, minTimeout: 100, maxTimeout: 500, factor: 1.5 },
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOCKED") return { received: [], receipts: 0, refused: [], unknownSenders: 0, postponed: [], notices: [], busy: true };
+    throw error;
+  }
+  try {
+    const report = await decodeAll(env);
+    return { ...report, notices: await sendNotices(env), busy: false };
+  } finally {
+    await release();
+  }
+}
+
+async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | "busy">> {
+  const received: Received[] = [];
+  const refused: Refused[] = [];
+  const postponed: Postponed[] = [];
+  let receipts = 0;
+  let unknownSenders = 0;
+  const pending = await env.store.pending();
+  if (pending.length === 0) return { received, receipts, refused, unknownSenders, postponed };
+  const known = new Set<string>();
+  for (const e of (await env.ledger.read()).events) if (e.ev === "received" || e.ev === "refused") known.add(e.msg);
+  const channels = new Map<string, Opened | Postponed>();
+  const channelFor = async (name: string): Promise<Opened | Postponed> => {
+    const cached = channels.get(name);
+    if (cached !== undefined) return cached;
+    let result: Opened | Postponed;
+    try {
+      const resolved = await env.channels.resolve(name);
+      result = { resolved, channel: await resolved.create() };
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      result = { channel: name, reason: error.key, params: error.params };
+    }
+    channels.set(name, result);
+    return result;
+  };
+
+  for (const id of pending) {
+    if (known.has(id)) {
+      // Recorded by a run that was killed before it emptied the envelope.
+      await env.store.tombstone(id);
+      continue;
+    }
+    let envelope: StoredEnvelope;
+    try {
+      envelope = await env.store.readEnvelope(id, env.keys);
+    } catch {
+      // Not sealed to this practice's key, or damaged: nothing can ever be read from it.
+      await env.ledger.append({ ev: "refused", msg: id, channel: "-", reason: "damaged" }, env.now());
+      await env.store.tombstone(id);
+      refused.push({ channel: "-", problem: "damaged" });
+      continue;
+    }
+    const opened = await channelFor(envelope.channel);
+    if (!("resolved" in opened)) {
+      postponed.push(opened);
+      continue;
+    }
+    const inbox = opened.channel.inbox;
+    if (inbox === undefined) {
+      postponed.push({ channel: envelope.channel, reason: "inbox.channelCannotReceive", params: { channel: envelope.channel } });
+      continue;
+    }
+    const result = await inbox.open(new Uint8Array(Buffer.from(envelope.body, "base64")), senderDirectory(env, opened.resolved), { fileBytes: env.settings.fileBytes });
+    switch (result.kind) {
+      case "message": {
+        const client = env.clients.list().find((c) => addressOf(c, opened.resolved.address) === result.from);
+        if (client === undefined) {
+          unknownSenders++;
+          break;
+        }
+        const arrived = result.arrivedAt ?? new Date(envelope.received);
+        await keepMessage(env, id, envelope, opened.resolved, client, result.ids, arrived, result);
+        const away = env.settings.awayNotice ? offPeriod(env.hours, arrived) : undefined;
+        await env.ledger.append(
+          {
+            ev: "received",
+            msg: id,
+            client: await env.tagger(client.alias),
+            channel: envelope.channel,
+            channelType: opened.resolved.type,
+            arrived: arrived.toISOString(),
+            files: result.files.length,
+            ...(away === undefined ? {} : { away }),
+          },
+          env.now(),
+        );
+        await env.store.tombstone(id);
+        received.push({ id, alias: client.alias, channel: envelope.channel });
+        break;
+      }
+      case "receipt": {
+        for (const messageId of result.messageIds) {
+          const followUp = await env.ledger.byMessageId(messageId);
+          if (followUp === undefined) continue;
+          await env.ledger.append({ ev: "receipt", fu: followUp.key, id: messageId, status: result.status }, env.now());
+          receipts++;
+        }
+        // Recording a receipt twice (a run killed before the tombstone) changes nothing.
+        await env.store.tombstone(id);
+        break;
+      }
+      case "refused":
+        await env.ledger.append({ ev: "refused", msg: id, channel: envelope.channel, reason: result.problem }, env.now());
+        await env.store.tombstone(id);
+        refused.push({ channel: envelope.channel, problem: result.problem });
+        break;
+      case "ignored":
+        await env.store.tombstone(id);
+        break;
+      case "unknownSender":
+        unknownSenders++;
+        break;
+      case "retry":
+        postponed.push({ channel: envelope.channel, reason: result.reason, params: result.params });
+        break;
+    }
+  }
+  return { received, receipts, refused, unknownSenders, postponed };
+}
+
+async function keepMessage(
+  env: InboxEnv,
+  id: string,
+  envelope: StoredEnvelope,
+  channel: ResolvedChannel,
+  client: ClientRecord,
+  ids: readonly string[],
+  arrived: Date,
+  content: { readonly text?: string; readonly files: readonly ReceivedFile[]; readonly skipped: readonly SkippedFile[]; readonly unsupported?: string },
+): Promise<void> {
+  const message: StoredMessage = {
+    v: 1,
+    id,
+    channel: envelope.channel,
+    channelType: channel.type,
+    from: addressOf(client, channel.address) ?? "",
+    alias: client.alias,
+    ids: [...ids],
+    arrived: arrived.toISOString(),
+    ...(content.text === undefined ? {} : { text: content.text }),
+    files: content.files.map((f) => ({ name: f.name, mime: f.mime, size: f.data.length, sha256: sha256(f.data), ...(f.caption === undefined ? {} : { caption: f.caption }) })),
+    skipped: content.skipped.map((f) => ({ ...f })),
+    ...(content.unsupported === undefined ? {} : { unsupported: content.unsupported }),
+  };
+  await env.store.putMessage(
+    message,
+    content.files.map((f) => f.data),
+  );
+}
+
+/** Send the away notices that are due now (at most one per client and off-period). */
+async function sendNotices(env: InboxEnv): Promise<NoticeOutcome[]> {
+  if (!env.settings.awayNotice) return [];
+  const now = env.now();
+  const due = dueNotices((await env.ledger.read()).events, env.hours, now);
+  const outcomes: NoticeOutcome[] = [];
+  for (const notice of due) {
+    const alias = await aliasOfTag(env, notice.client);
+    const client = alias === undefined ? undefined : env.clients.get(alias);
+    const skip = async (why: "consent" | "address" | "channel", reason: string) => {
+      await env.ledger.append({ ev: "away", client: notice.client, channel: notice.channel, period: notice.period, state: "skipped", reason }, env.now());
+      outcomes.push({ alias: alias ?? "?", channel: notice.channel, state: "skipped", why });
+    };
+    if (client === undefined) {
+      await skip("address", "client");
+      continue;
+    }
+    let resolved: ResolvedChannel;
+    let channel: Channel;
+    try {
+      resolved = await env.channels.resolve(notice.channel);
+      channel = await resolved.create();
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      await skip("channel", error.key);
+      continue;
+    }
+    // Nothing goes to a client through a channel they have not (or no longer) agreed to.
+    if (currentConsent(client, resolved.type) === undefined) {
+      await skip("consent", "consent");
+      continue;
+    }
+    const recipient = recipientOf(env, client, resolved);
+    if (recipient.address === null || channel.inbox === undefined) {
+      await skip("address", "address");
+      continue;
+    }
+    const reopens = notice.period === "never" ? null : new Date(notice.period);
+    const text = await env.awayText(client, reopens);
+    await env.ledger.append({ ev: "away", client: notice.client, channel: notice.channel, period: notice.period, state: "sending" }, env.now());
+    const result = await channel.inbox.sendText(recipient, text);
+    if (result.status === "sent") {
+      await env.ledger.append({ ev: "away", client: notice.client, channel: notice.channel, period: notice.period, state: "sent" }, env.now());
+      outcomes.push({ alias: client.alias, channel: notice.channel, state: "sent" });
+    } else {
+      await env.ledger.append(
+        { ev: "away", client: notice.client, channel: notice.channel, period: notice.period, state: "failed", reason: result.reason, retryable: result.retryable },
+        env.now(),
+      );
+      outcomes.push({ alias: client.alias, channel: notice.channel, state: "failed", reason: result.reason, params: result.params ?? {} });
+    }
+  }
+  return outcomes;
+}

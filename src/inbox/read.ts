@@ -1,0 +1,155 @@
+/**
+ * Reading a client's messages when there is time: open the sealed messages, hand them to the
+ * caller to show (and to write files where asked), record each as read in the ledger, and only
+ * then send the read receipt — unless receipts are off for the practice or this client, or the
+ * client has no current consent for that channel. A receipt therefore never says more than
+ * happened: the practitioner has seen the message.
+ */
+import { constants } from "node:fs";
+import { mkdir, open } from "node:fs/promises";
+import { join } from "node:path";
+import type { Channel } from "../channels/contract.js";
+import { isUserError } from "../errors.js";
+import type { ResolvedChannel } from "../followup/ports.js";
+import type { MessageKey, MessageParams } from "../messages/index.js";
+import { currentConsent } from "../practice/consent.js";
+import type { ClientRecord } from "../practice/clients.js";
+import { recipientOf, type InboxEnv } from "./env.js";
+import { foldInbox, unread, type MessageState } from "./state.js";
+import type { StoredMessage } from "./store.js";
+
+export type ReceiptOutcome =
+  | { readonly channel: string; readonly state: "sent"; readonly count: number }
+  | { readonly channel: string; readonly state: "off"; readonly why: "practice" | "client" | "consent" }
+  | { readonly channel: string; readonly state: "failed"; readonly reason: MessageKey; readonly params: MessageParams };
+
+export interface ReadResult {
+  readonly messages: readonly StoredMessage[];
+  readonly receipts: readonly ReceiptOutcome[];
+}
+
+/**
+ * Read `client`'s waiting messages: `show` gets them (oldest first) and must have shown them
+ * when it returns; then they are marked read and the receipts sent. When `show` throws, nothing
+ * is marked and no receipt goes out.
+ */
+export async function readMessages(env: InboxEnv, client: ClientRecord, show: (messages: readonly StoredMessage[]) => Promise<void>): Promise<ReadResult> {
+  const tag = await env.tagger(client.alias);
+  const waiting = unread(foldInbox((await env.ledger.read()).events), tag);
+  const messages: StoredMessage[] = [];
+  for (const state of waiting) messages.push(await env.store.readMessage(state.id, env.keys));
+  await show(messages);
+  for (const m of messages) await env.ledger.append({ ev: "read", msg: m.id, client: tag }, env.now());
+  return { messages, receipts: await sendReceipts(env, client, messages) };
+}
+
+async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: readonly StoredMessage[]): Promise<ReceiptOutcome[]> {
+  const tag = await env.tagger(client.alias);
+  const byChannel = new Map<string, StoredMessage[]>();
+  for (const m of messages) byChannel.set(m.channel, [...(byChannel.get(m.channel) ?? []), m]);
+  const outcomes: ReceiptOutcome[] = [];
+  for (const [name, list] of byChannel) {
+    const msgs = list.map((m) => m.id);
+    const off = async (why: "practice" | "client" | "consent") => {
+      await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs, state: "off", reason: why }, env.now());
+      outcomes.push({ channel: name, state: "off", why });
+    };
+    if (!env.settings.readReceipts) {
+      await off("practice");
+      continue;
+    }
+    if (client.readReceipts === false) {
+      await off("client");
+      continue;
+    }
+    let resolved: ResolvedChannel;
+    let channel: Channel;
+    try {
+      resolved = await env.channels.resolve(name);
+      channel = await resolved.create();
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs, state: "failed", reason: error.key }, env.now());
+      outcomes.push({ channel: name, state: "failed", reason: error.key, params: error.params });
+      continue;
+    }
+    if (currentConsent(client, resolved.type) === undefined) {
+      await off("consent");
+      continue;
+    }
+    if (channel.inbox === undefined) {
+      await off("practice");
+      continue;
+    }
+    const result = await channel.inbox.sendReadReceipt(recipientOf(env, client, resolved), list.flatMap((m) => m.ids));
+    if (result.status === "sent") {
+      await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs, state: "sent" }, env.now());
+      outcomes.push({ channel: name, state: "sent", count: list.length });
+    } else {
+      await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs, state: "failed", reason: result.reason }, env.now());
+      outcomes.push({ channel: name, state: "failed", reason: result.reason, params: result.params ?? {} });
+    }
+  }
+  return outcomes;
+}
+
+/**
+ * A file name a client chose, made safe to create in a folder: no path, no control characters,
+ * no leading dot, at most 120 characters; "file" when nothing is left.
+ */
+export function safeFileName(name: string): string {
+  const base = (name.split(/[/\\]/).pop() ?? "")
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/^[.\s]+/, "")
+    .trim();
+  const limited = [...base].slice(0, 120).join("");
+  return limited.length === 0 ? "file" : limited;
+}
+
+/**
+ * Write a message's files into `dir` (created 0700 when missing), each 0600 and never over an
+ * existing file (a number is added instead). Returns the paths written. The files are plain:
+ * the practitioner asked for them there.
+ */
+export async function writeMessageFiles(env: InboxEnv, message: StoredMessage, dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const written: string[] = [];
+  for (const [n, file] of message.files.entries()) {
+    const data = await env.store.readFileContent(message.id, n, env.keys);
+    const name = safeFileName(file.name);
+    const dot = name.lastIndexOf(".");
+    const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ""];
+    for (let attempt = 1; ; attempt++) {
+      const path = join(dir, attempt === 1 ? name : `${stem}-${attempt}${ext}`);
+      let handle;
+      try {
+        handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST" && attempt < 1000) continue;
+        throw error;
+      }
+      try {
+        await handle.writeFile(data);
+      } finally {
+        await handle.close();
+      }
+      written.push(path);
+      break;
+    }
+  }
+  return written;
+}
+
+/** The client's messages read and not yet answered: what a reply answers. */
+export async function answeredBy(env: Pick<InboxEnv, "ledger">, clientTag: string): Promise<MessageState[]> {
+  const states = foldInbox((await env.ledger.read()).events);
+  return [...states.values()].filter((s) => s.client === clientTag && s.read !== undefined && s.replied === undefined);
+}
+
+/** Record that follow-up `fu` answers the client's read messages. */
+export async function recordReply(env: Pick<InboxEnv, "ledger" | "now">, clientTag: string, fu: string): Promise<number> {
+  const answered = await answeredBy(env, clientTag);
+  await env.ledger.append({ ev: "replied", client: clientTag, fu, msgs: answered.map((s) => s.id) }, env.now());
+  return answered.length;
+}

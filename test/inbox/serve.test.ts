@@ -1,0 +1,123 @@
+/**
+ * The callback endpoint in-process, with a real store in a temporary home: what it answers for
+ * each kind of bad input, that it stores exactly the body (sealed), once, and that its log
+ * never carries content or the sender.
+ */
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { decryptBytes, generateIdentity, identityToRecipient } from "../../src/age/index.js";
+import { callbackMacMatches } from "../../src/channels/threema/callback.js";
+import { createCallbackServer, type ServeEvent } from "../../src/inbox/serve.js";
+import { envelopeSchema, InboxStore } from "../../src/inbox/store.js";
+import { tempDir } from "../helpers/cli.js";
+import { GatewayEmulator, makeIdentity } from "../channels/threema/emulator.js";
+
+const TEXT = "Heute war ein guter Tag.";
+
+describe("the Threema callback endpoint", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let identity: string;
+  let emulator: GatewayEmulator;
+  const client = makeIdentity("ABCD1234");
+  const servers: Server[] = [];
+  const events: ServeEvent[] = [];
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    identity = generateIdentity();
+    emulator = new GatewayEmulator();
+  });
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await new Promise((resolve) => s.close(resolve));
+  });
+  afterAll(() => cleanup());
+
+  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number } = {}): Promise<{ url: string; store: InboxStore }> {
+    const store = options.store ?? new InboxStore(home, await identityToRecipient(identity));
+    await store.prepare();
+    const server = createCallbackServer({
+      store,
+      channel: "threema",
+      gatewayId: emulator.gatewayId,
+      path: "/threema",
+      now: () => new Date("2026-12-05T10:00:00Z"),
+      log: (e) => events.push(e),
+      ...(options.verify === true ? { verify: (body: string) => callbackMacMatches(body, emulator.secret) } : {}),
+      ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/threema`, store };
+  }
+
+  const post = async (url: string, body: string, type = "application/x-www-form-urlencoded") =>
+    (await fetch(url, { method: "POST", headers: { "content-type": type }, body })).status;
+
+  it("stores the callback body exactly, sealed to the practice, and a repeat once", async () => {
+    const { url, store } = await start(join(dir, "a"));
+    const callback = emulator.clientText(client, TEXT);
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(url, callback.body)));
+    expect(results).toEqual(Array(8).fill(200));
+    const files = await readdir(store.paths.incoming);
+    expect(files).toHaveLength(1);
+    const sealed = await readFile(join(store.paths.incoming, files[0]!));
+    expect(sealed.includes(Buffer.from(TEXT))).toBe(false);
+    expect(sealed.includes(Buffer.from(client.id))).toBe(false);
+    const envelope = envelopeSchema.parse(JSON.parse((await decryptBytes(sealed, { identities: [identity] })).toString("utf8")));
+    expect(Buffer.from(envelope.body, "base64").toString("utf8")).toBe(callback.body);
+    expect(envelope).toMatchObject({ channel: "threema", channelType: "threema", received: "2026-12-05T10:00:00.000Z" });
+    expect(events.filter((e) => e.kind === "duplicate")).toHaveLength(7);
+  });
+
+  it("refuses what is not a well-formed callback to our Gateway ID, storing nothing", async () => {
+    const { url, store } = await start(join(dir, "b"), { bodyLimit: 4096 });
+    const good = emulator.clientText(client, TEXT);
+    events.length = 0;
+    expect((await fetch(url, { method: "GET" })).status).toBe(405);
+    expect(await post(url.replace("/threema", "/other"), good.body)).toBe(404);
+    expect(await post(url, JSON.stringify(good.fields), "application/json")).toBe(415);
+    expect(await post(url, good.body.replace(/&box=[0-9a-f]+/, ""))).toBe(400);
+    expect(await post(url, good.body.replace(/messageId=[0-9a-f]+/, "messageId=xyz"))).toBe(400);
+    expect(await post(url, good.body.replace(/to=[^&]+/, "to=*ELSEWHR"))).toBe(400);
+    expect(await post(url, `${good.body}&x=${"0".repeat(5000)}`)).toBe(413);
+    // Without a secret the MAC cannot be checked here: a wrong one is stored (and refused when read).
+    expect(await post(url, emulator.clientText(client, TEXT, { secret: "forged" }).body)).toBe(200);
+    expect(await readdir(store.paths.incoming)).toHaveLength(1);
+    expect(events.map((e) => (e.kind === "refused" ? `${e.status} ${e.reason}` : e.kind))).toEqual(["415 type", "400 fields", "400 format", "400 wrongGateway", "413 tooLarge"]);
+    expect(JSON.stringify(events)).not.toContain(client.id);
+  });
+
+  it("refuses a wrong MAC at the door when it holds the secret", async () => {
+    const { url, store } = await start(join(dir, "c"), { verify: true });
+    events.length = 0;
+    expect(await post(url, emulator.clientText(client, TEXT, { secret: "forged" }).body)).toBe(401);
+    expect(await readdir(store.paths.incoming)).toEqual([]);
+    expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(200);
+    expect(events).toEqual([{ kind: "refused", status: 401, reason: "mac" }]);
+  });
+
+  it("answers 503 when the disk is full, so the Gateway tries again, and keeps serving", async () => {
+    const recipient = await identityToRecipient(identity);
+    let full = true;
+    class FullDisk extends InboxStore {
+      override put(...args: Parameters<InboxStore["put"]>): ReturnType<InboxStore["put"]> {
+        if (!full) return super.put(...args);
+        const error = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+        return Promise.reject(error);
+      }
+    }
+    const home = join(dir, "d");
+    const { url, store } = await start(home, { store: new FullDisk(home, recipient) });
+    events.length = 0;
+    const callback = emulator.clientText(client, TEXT);
+    expect(await post(url, callback.body)).toBe(503);
+    expect(events).toEqual([{ kind: "storeFailed", status: 503, reason: "noSpace", code: "ENOSPC" }]);
+    full = false;
+    expect(await post(url, callback.body)).toBe(200);
+    expect(await readdir(store.paths.incoming)).toHaveLength(1);
+  });
+});

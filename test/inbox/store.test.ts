@@ -1,0 +1,122 @@
+/** The sealed inbox store, and writing a client's files where the practitioner asks. */
+import fc from "fast-check";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
+import type { InboxEnv } from "../../src/inbox/env.js";
+import { safeFileName, writeMessageFiles } from "../../src/inbox/read.js";
+import { envelopeId, InboxStore, type StoredMessage } from "../../src/inbox/store.js";
+import { parseListen } from "../../src/cli/commands/inbox.js";
+import { tempDir } from "../helpers/cli.js";
+
+describe("the inbox store", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let identity: string;
+  let store: InboxStore;
+  const envelope = (text: string) => ({ channel: "threema", channelType: "threema", received: "2026-12-05T10:00:00.000Z", body: new TextEncoder().encode(text) });
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    identity = generateIdentity();
+    store = new InboxStore(join(dir, "home"), await identityToRecipient(identity));
+    await store.prepare();
+  });
+  afterAll(() => cleanup());
+
+  it("names envelopes by channel type and service id only, stably", () => {
+    expect(envelopeId("threema", "*NACHKLG:0011223344556677")).toBe(envelopeId("threema", "*NACHKLG:0011223344556677"));
+    expect(envelopeId("threema", "a")).not.toBe(envelopeId("signal", "a"));
+    expect(envelopeId("threema", "a")).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("stores one of many concurrent puts of the same id, and keeps a replay out after the tombstone", async () => {
+    const id = envelopeId("threema", "race");
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => store.put(id, envelope(`copy ${i}`))));
+    expect(results.filter((r) => r === "stored")).toHaveLength(1);
+    expect(await store.pending()).toEqual([id]);
+    const kept = await store.readEnvelope(id, { identities: [identity] });
+    expect(Buffer.from(kept.body, "base64").toString()).toMatch(/^copy \d+$/);
+    await store.tombstone(id);
+    expect(await store.pending()).toEqual([]);
+    expect(await store.put(id, envelope("replay"))).toBe("duplicate");
+    expect((await readFile(store.envelopePath(id))).length).toBe(0);
+    expect(await readdir(store.paths.tmp)).toEqual([]);
+  });
+
+  it("removes temporary files of processes that are gone, and only those", async () => {
+    await writeFile(join(store.paths.tmp, "999999999-0123456789ab.tmp"), "left by a killed process");
+    await writeFile(join(store.paths.tmp, `${process.pid}-0123456789ab.tmp`), "being written right now");
+    await writeFile(join(store.paths.tmp, "notes.txt"), "not ours");
+    await store.prepare();
+    expect((await readdir(store.paths.tmp)).sort()).toEqual([`${process.pid}-0123456789ab.tmp`, "notes.txt"].sort());
+  });
+});
+
+describe("a client's files, written where asked", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ dir, cleanup } = await tempDir()));
+  afterAll(() => cleanup());
+
+  it("get names without paths, control characters or a leading dot", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (name) => {
+        const safe = safeFileName(name);
+        expect(safe.length).toBeGreaterThan(0);
+        // eslint-disable-next-line no-control-regex
+        expect(safe).not.toMatch(/[/\\\u0000-\u001f\u007f]/);
+        expect(safe.startsWith(".")).toBe(false);
+        expect([...safe].length).toBeLessThanOrEqual(120);
+      }),
+    );
+    expect(safeFileName("../../.bashrc")).toBe("bashrc");
+    expect(safeFileName("C:\\Users\\x\\foto.jpg")).toBe("foto.jpg");
+    expect(safeFileName("\u001b[31mrot.txt")).toBe("[31mrot.txt");
+    expect(safeFileName("..")).toBe("file");
+  });
+
+  it("never overwrite a file or write through a link", async () => {
+    const identity = generateIdentity();
+    const store = new InboxStore(join(dir, "home"), await identityToRecipient(identity));
+    await store.prepare();
+    const message: StoredMessage = {
+      v: 1,
+      id: "a".repeat(32),
+      channel: "signal",
+      channelType: "signal",
+      from: "+4915112345678",
+      alias: "k9",
+      ids: ["1"],
+      arrived: "2026-12-05T10:00:00.000Z",
+      files: [
+        { name: "bild.jpg", mime: "image/jpeg", size: 3, sha256: "-" },
+        { name: "bild.jpg", mime: "image/jpeg", size: 3, sha256: "-" },
+      ],
+      skipped: [],
+    };
+    await store.putMessage(message, [new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6])]);
+    const out = join(dir, "out");
+    await mkdir(out);
+    await writeFile(join(out, "bild.jpg"), "mine");
+    await writeFile(join(dir, "target"), "do not touch");
+    await symlink(join(dir, "target"), join(out, "bild-2.jpg"));
+    const env = { store, keys: { identities: [identity] } } as unknown as InboxEnv;
+    const written = await writeMessageFiles(env, message, out);
+    expect(written).toEqual([join(out, "bild-3.jpg"), join(out, "bild-4.jpg")]);
+    expect(await readFile(join(out, "bild.jpg"), "utf8")).toBe("mine");
+    expect(await readFile(join(dir, "target"), "utf8")).toBe("do not touch");
+    expect([...(await readFile(join(out, "bild-3.jpg")))]).toEqual([1, 2, 3]);
+    expect([...(await readFile(join(out, "bild-4.jpg")))]).toEqual([4, 5, 6]);
+  });
+});
+
+describe("inbox serve --listen", () => {
+  it("takes HOST:PORT, [IPv6]:PORT and :PORT (loopback), and nothing else", () => {
+    expect(parseListen("127.0.0.1:8470")).toEqual({ host: "127.0.0.1", port: 8470 });
+    expect(parseListen("[::1]:8470")).toEqual({ host: "::1", port: 8470 });
+    expect(parseListen(":9000")).toEqual({ host: "127.0.0.1", port: 9000 });
+    for (const bad of ["8470", "host", "127.0.0.1:99999", "127.0.0.1:", "[::1]"]) expect(() => parseListen(bad), bad).toThrow();
+  });
+});
