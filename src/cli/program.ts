@@ -98,6 +98,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--email <address>", "e-mail address")
     .option("--age-recipient <recipient>", "the client's own age recipient (age1...)")
     .option("--channel <name>", "preferred channel")
+    .addOption(new Option("--billing <profile>", "billing profile for contact time (default: the practice's)").choices(["goae", "hourly", "none"]))
     .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/client.js"), "add"));
   client
@@ -397,6 +398,60 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
       .option("--date <yyyy-mm-dd>", "day of withdrawal (default: today)"),
   ).action(lazy(() => import("./commands/consent.js"), "withdraw"));
   passphrase(consent.command("show <alias>").description("consents of a client")).action(lazy(() => import("./commands/consent.js"), "show"));
+
+  // --- records: contact time, billing (docs/records.md) ---
+  const time = program.command("time").description("contact time between sessions, and the billing report");
+  passphrase(
+    time
+      .command("log <alias> <duration>")
+      .description("log contact time, e.g. 15m or 1h30m")
+      .option("--kind <kind>", "messenger, email, phone, followup or other", "other")
+      .option("--on <yyyy-mm-dd>", "day of the contact (default: today)")
+      .option("--note-file <file>", "a note (kept encrypted)"),
+  ).action(lazy(() => import("./commands/time.js"), "log"));
+  passphrase(
+    time
+      .command("list [alias]")
+      .description("contact time entries")
+      .option("--month <yyyy-mm>", "one month")
+      .option("--from <yyyy-mm-dd>", "first day")
+      .option("--to <yyyy-mm-dd>", "last day")
+      .option("--notes", "show the notes (decrypted)"),
+  ).action(lazy(() => import("./commands/time.js"), "list"));
+  passphrase(
+    time
+      .command("edit <id>")
+      .description("correct an entry (manual or automatic)")
+      .option("--duration <duration>", "new duration, e.g. 20m")
+      .option("--kind <kind>", "messenger, email, phone, followup or other")
+      .option("--on <yyyy-mm-dd>", "another day")
+      .option("--note-file <file>", "replace the note")
+      .option("--no-note", "remove the note"),
+  ).action(lazy(() => import("./commands/time.js"), "edit"));
+  passphrase(time.command("remove <id>").description("remove an entry")).action(lazy(() => import("./commands/time.js"), "remove"));
+  time
+    .command("auto <state>")
+    .description("log contact time automatically from the wizard and replies: on or off")
+    .action(lazy(() => import("./commands/time.js"), "auto"));
+  passphrase(
+    time
+      .command("report")
+      .description("billing report of a month: one line per entry, a sum per client (names clients unless --pseudonyms)")
+      .requiredOption("--month <yyyy-mm>", "the month")
+      .addOption(new Option("--format <format>", "csv, json or md (default: from --out, else csv)").choices(["csv", "json", "md"]))
+      .option("--out <file>", "write to this file (0600; never replaces one)")
+      .option("--pseudonyms", "aliases instead of names"),
+  ).action(lazy(() => import("./commands/time.js"), "report"));
+  const billing = program.command("billing").description("billing defaults for contact time");
+  billing
+    .command("set")
+    .description("set the practice defaults")
+    .addOption(new Option("--profile <profile>", "default profile for clients without their own").choices(["goae", "hourly", "none"]))
+    .option("--hourly <eur>", "rate per hour in euros, e.g. 90 or 92.50")
+    .option("--round <step>", "hourly rounding: each started 1m, 5m, 10m or 15m")
+    .option("--goae-factor <factor>", "GOÄ factor, 1.0 to 3.5 (default 2.3)")
+    .action(lazy(() => import("./commands/billing.js"), "set"));
+  billing.command("show").description("show the billing defaults").action(lazy(() => import("./commands/billing.js"), "showSettings"));
 
   for (const sub of program.commands) inheritSettings(sub);
   return program;

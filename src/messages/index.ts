@@ -11,6 +11,7 @@ import { workflow } from "./workflow.js";
 import { templates } from "./templates.js";
 import { media } from "./media.js";
 import { trust } from "./trust.js";
+import { records } from "./records.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -28,6 +29,7 @@ export const messages = {
   ...templates,
   ...media,
   ...trust,
+  ...records,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -39,6 +39,10 @@ export const clientSchema = z
     consents: z.array(consentSchema).default([]),
     /** Passphrase agreed for the offline viewer. */
     viewerPassphrase: z.string().optional(),
+    /** Billing profile for contact time; absent: the practice default (`billing set --profile`). */
+    billing: z.enum(["hourly", "goae", "none"]).optional(),
+    /** Day the client asked to be forgotten (GDPR Art. 17): contact details were deleted then. */
+    forgotten: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     created: z.string(),
   })
   .strict();

@@ -13,6 +13,7 @@ interface AddOptions {
   email?: string;
   ageRecipient?: string;
   channel?: string;
+  billing?: string;
   passphraseFile?: string;
 }
 
@@ -34,6 +35,7 @@ export async function add(ctx: CliContext, alias: string, opts: AddOptions): Pro
     ...(opts.email !== undefined ? { email: opts.email.trim() } : {}),
     ...(opts.ageRecipient !== undefined ? { ageRecipient: opts.ageRecipient } : {}),
     ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
+    ...(opts.billing !== undefined ? { billing: opts.billing } : {}),
     pinnedKeys: {},
     consents: [],
     created: new Date().toISOString(),
@@ -86,6 +88,7 @@ export async function show(ctx: CliContext, alias: string, opts: { passphraseFil
     ["age", c.ageRecipient],
   ];
   for (const [k, v] of fields) if (v !== undefined) ctx.out.line(`${k.padEnd(8)} ${v}`);
+  if (c.billing !== undefined) ctx.out.line(`${"billing".padEnd(8)} ${c.billing}`);
   for (const consent of c.consents) {
     ctx.out.line(`consent  ${consent.channel} ${consent.date} (${consent.infoVersion})${consent.withdrawn ? ` withdrawn ${consent.withdrawn}` : ""}`);
   }

@@ -1,0 +1,69 @@
+/**
+ * Shared by the records commands (time, billing, records, client export/forget, backup): the
+ * unlocked practice with its workflow (ledger, outbox, client tags, time zone, clock) and the
+ * contact-time store.
+ */
+import { readFile } from "node:fs/promises";
+import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { ContactTime, MAX_NOTE_BYTES } from "../records/time.js";
+import { formatMinutes } from "../records/duration.js";
+import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
+import type { CliContext } from "./context.js";
+import { openCliWorkflow, type CliWorkflow } from "./workflow.js";
+
+export interface CliRecords extends CliWorkflow {
+  readonly time: ContactTime;
+  readonly settings: RecordsSettings;
+  /** Today in the practice's time zone (YYYY-MM-DD), by the clock (NACHKLANG_NOW in tests). */
+  today(): string;
+}
+
+function contactTime(ctx: CliContext, opened: CliWorkflow): ContactTime {
+  const { keyring } = opened.practice;
+  return new ContactTime(ctx.home.records, keyring.ageRecipient, { identities: [keyring.ageIdentity] });
+}
+
+/**
+ * An automatic entry for the time spent composing a follow-up (the wizard), unless the
+ * practice switched that off (`time auto off`). Whole minutes, rounded up: one minute at least.
+ */
+export async function logComposingTime(ctx: CliContext, opened: CliWorkflow, alias: string, elapsedMs: number): Promise<void> {
+  if (!recordsSettings(ctx.settings.records).autoTime) return;
+  const minutes = Math.min(24 * 60, Math.max(1, Math.ceil(elapsedMs / 60_000)));
+  const entry = await contactTime(ctx, opened).log(
+    { client: opened.wf.tagger(alias), day: dayIn(opened.wf.now(), opened.wf.tz), minutes, kind: "followup", source: "wizard" },
+    opened.wf.now(),
+  );
+  ctx.out.say("time.autoLogged", { id: entry.id, alias, duration: formatMinutes(minutes) });
+}
+
+export async function openRecords(ctx: CliContext, passphraseFile: string | undefined): Promise<CliRecords> {
+  const opened = await openCliWorkflow(ctx, passphraseFile);
+  return {
+    ...opened,
+    time: contactTime(ctx, opened),
+    settings: recordsSettings(ctx.settings.records),
+    today: () => dayIn(opened.wf.now(), opened.wf.tz),
+  };
+}
+
+/** A contact note from a file: UTF-8 text, at most 64 KiB, not empty. */
+export async function readNoteFile(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  }
+  if (bytes.length > MAX_NOTE_BYTES) throw new UserError(ExitCode.usage, "time.noteTooLarge", { file, max: MAX_NOTE_BYTES / 1024 });
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(ExitCode.usage, "time.noteNotText", { file });
+  }
+  if (text.includes("\0")) throw new UserError(ExitCode.usage, "time.noteNotText", { file });
+  const note = text.trim();
+  if (note.length === 0) throw new UserError(ExitCode.usage, "time.noteEmpty", { file });
+  return note;
+}

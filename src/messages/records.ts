@@ -1,0 +1,90 @@
+import type { Catalogue } from "./index.js";
+
+/**
+ * Lines of the records: contact time, billing, history exports, retention and purge, a client's
+ * rights (export, forget), backup and the recovery key.
+ */
+export const records = {
+  // --- contact time ---
+  "time.badDuration": {
+    de: "„{value}“ ist keine Dauer; bitte z. B. 15m, 1h oder 1h30m (höchstens 24h).",
+    en: "'{value}' is not a duration; use e.g. 15m, 1h or 1h30m (at most 24h).",
+  },
+  "time.badKind": { de: "Unbekannte Art „{value}“; möglich: {kinds}.", en: "Unknown kind '{value}'; use one of: {kinds}." },
+  "time.badMonth": { de: "„{value}“ ist kein Monat; bitte JJJJ-MM, z. B. 2026-11.", en: "'{value}' is not a month; use YYYY-MM, e.g. 2026-11." },
+  "time.futureDay": { de: "{value} liegt in der Zukunft; Kontaktzeit wird erst danach erfasst.", en: "{value} lies in the future; log contact time once it has happened." },
+  "time.monthOrRange": { de: "Bitte entweder --month oder --from/--to angeben, nicht beides.", en: "Give either --month or --from/--to, not both." },
+  "time.noteTooLarge": {
+    de: "{file}: die Notiz ist größer als {max} KiB; bitte kürzen.",
+    en: "{file}: the note is larger than {max} KiB; please shorten it.",
+  },
+  "time.noteNotText": { de: "{file}: das ist kein Text (UTF-8); bitte eine Textdatei angeben.", en: "{file}: this is not text (UTF-8); give a text file." },
+  "time.noteEmpty": { de: "{file}: die Notiz ist leer.", en: "{file}: the note is empty." },
+  "time.noteOrNoNote": { de: "Bitte entweder --note-file oder --no-note angeben.", en: "Give either --note-file or --no-note." },
+  "time.nothingToEdit": {
+    de: "Nichts zu ändern an {id}: bitte --duration, --kind, --on, --note-file oder --no-note angeben.",
+    en: "Nothing to change in {id}: give --duration, --kind, --on, --note-file or --no-note.",
+  },
+  "time.unknownEntry": {
+    de: "Kein Eintrag „{id}“; die Einträge zeigt „nachklang time list“.",
+    en: "No entry '{id}'; 'nachklang time list' shows the entries.",
+  },
+  "time.logged": { de: "Erfasst {id}: {alias}, {day}, {duration} ({kind}).", en: "Logged {id}: {alias}, {day}, {duration} ({kind})." },
+  "time.edited": { de: "Geändert {id}: {alias}, {day}, {duration} ({kind}).", en: "Changed {id}: {alias}, {day}, {duration} ({kind})." },
+  "time.removed": { de: "Entfernt {id}: {alias}, {day}, {duration}.", en: "Removed {id}: {alias}, {day}, {duration}." },
+  "time.autoLogged": {
+    de: "Kontaktzeit erfasst: {duration} für {alias} ({id}); ändern mit „nachklang time edit {id}“.",
+    en: "Contact time logged: {duration} for {alias} ({id}); change it with 'nachklang time edit {id}'.",
+  },
+  "time.none": { de: "Keine Kontaktzeit erfasst.", en: "No contact time logged." },
+  "time.line": { de: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}", en: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}" },
+  "time.total": { de: "{count} Einträge, zusammen {duration}.", en: "{count} entries, {duration} in all." },
+  "time.hasNote": { de: "[Notiz]", en: "[note]" },
+  "time.kind.messenger": { de: "Messenger", en: "messenger" },
+  "time.kind.email": { de: "E-Mail", en: "e-mail" },
+  "time.kind.phone": { de: "Telefon", en: "phone" },
+  "time.kind.followup": { de: "Nachklang", en: "follow-up" },
+  "time.kind.other": { de: "Sonstiges", en: "other" },
+  "time.source.manual": { de: "von Hand", en: "manual" },
+  "time.source.wizard": { de: "automatisch, Assistent", en: "automatic, wizard" },
+  "time.source.inbox": { de: "automatisch, Antwort", en: "automatic, reply" },
+  "time.badAuto": { de: "Bitte „on“ oder „off“, nicht „{value}“.", en: "Use 'on' or 'off', not '{value}'." },
+  "time.autoOn": {
+    de: "Kontaktzeit wird automatisch erfasst (Assistent, Antworten).",
+    en: "Contact time is logged automatically (wizard, replies).",
+  },
+  "time.autoOff": { de: "Kontaktzeit wird nicht mehr automatisch erfasst.", en: "Contact time is no longer logged automatically." },
+  "time.badFormat": { de: "Unbekanntes Format „{value}“; möglich: csv, json, md.", en: "Unknown format '{value}'; use csv, json or md." },
+  "time.reportTitle": { de: "Kontaktzeit {month}", en: "Contact time {month}" },
+  "time.reportNamesFile": {
+    de: "Achtung: {file} nennt Klient:innen mit Namen (Gesundheitsdaten). Nur für die Abrechnung; sicher aufbewahren, danach löschen (oder --pseudonyms).",
+    en: "Note: {file} names clients (health data). For invoicing only; keep it safe and delete it afterwards (or use --pseudonyms).",
+  },
+  "time.reportFile": { de: "Bericht {file} (nur für Sie lesbar, 0600).", en: "Report {file} (readable by you only, 0600)." },
+  "time.reportNamesStdout": {
+    de: "Achtung: dieser Bericht nennt Klient:innen mit Namen (Gesundheitsdaten); --pseudonyms zeigt nur Kürzel.",
+    en: "Note: this report names clients (health data); --pseudonyms shows aliases only.",
+  },
+  "time.reportWritten": { de: "{count} Einträge, Summe {total} € → {file}", en: "{count} entries, total {total} EUR → {file}" },
+
+  // --- billing ---
+  "billing.badAmount": { de: "„{value}“ ist kein Betrag; bitte z. B. 90 oder 92,50.", en: "'{value}' is not an amount; use e.g. 90 or 92.50." },
+  "billing.badFactor": {
+    de: "„{value}“ ist kein GOÄ-Steigerungsfaktor; bitte 1,0 bis 3,5 (Regelsatz 2,3).",
+    en: "'{value}' is not a GOÄ factor; use 1.0 to 3.5 (standard 2.3).",
+  },
+  "billing.badRounding": { de: "Takt „{value}“: bitte 1m, 5m, 10m oder 15m.", en: "Rounding '{value}': use 1m, 5m, 10m or 15m." },
+  "billing.badProfile": { de: "Unbekanntes Abrechnungsprofil „{value}“; möglich: goae, hourly, none.", en: "Unknown billing profile '{value}'; use goae, hourly or none." },
+  "billing.noRate": {
+    de: "Kein Stundensatz festgelegt; bitte „nachklang billing set --hourly 90“.",
+    en: "No hourly rate set; run 'nachklang billing set --hourly 90'.",
+  },
+  "billing.settings": {
+    de: "Abrechnung: Standardprofil {profile}, Stundensatz {hourly} €, Takt {round} min, GOÄ-Faktor {factor}.",
+    en: "Billing: default profile {profile}, hourly rate {hourly} EUR, rounding {round} min, GOÄ factor {factor}.",
+  },
+
+  // --- history, ranges ---
+  "records.badRange": { de: "Der Zeitraum {from} bis {to} ist leer (Anfang nach Ende).", en: "The range {from} to {to} is empty (start after end)." },
+  "records.badSpan": { de: "„{value}“ ist keine Dauer; bitte z. B. {example}.", en: "'{value}' is not a span; use e.g. {example}." },
+} satisfies Catalogue;
