@@ -355,7 +355,14 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   passphrase(program.command("status [alias]").description("follow-ups with state and times")).action(
     lazy(() => import("./commands/status.js"), "status"),
   );
-  passphrase(program.command("history <alias>").description("what a client has received, newest first")).action(
+  passphrase(
+    program
+      .command("history <alias>")
+      .description("what a client has received, newest first")
+      .option("--from <yyyy-mm-dd>", "first day")
+      .option("--to <yyyy-mm-dd>", "last day")
+      .addOption(new Option("--format <format>", "text, csv or json (for records)").choices(["text", "csv", "json"])),
+  ).action(
     lazy(() => import("./commands/status.js"), "history"),
   );
   const hours = program.command("hours").description("contact hours: follow-ups go out only then");
@@ -452,6 +459,28 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--goae-factor <factor>", "GOÄ factor, 1.0 to 3.5 (default 2.3)")
     .action(lazy(() => import("./commands/billing.js"), "set"));
   billing.command("show").description("show the billing defaults").action(lazy(() => import("./commands/billing.js"), "showSettings"));
+
+  const records = program.command("records").description("retention, deletion and the ledger's purge records (docs/records.md)");
+  records
+    .command("retention [action] [span]")
+    .description("show the retention, or change it: set 10y (after each client's last contact)")
+    .action(lazy(() => import("./commands/records.js"), "retention"));
+  passphrase(
+    records
+      .command("purge")
+      .description("delete every record of clients whose retention has ended; prints what went")
+      .option("--dry-run", "only say what would be deleted"),
+  ).action(lazy(() => import("./commands/records.js"), "purge"));
+  records
+    .command("prune <what>")
+    .description("handoff: remove hand-over copies older than --older-than that the archive still holds")
+    .option("--older-than <span>", "age, e.g. 30d", "30d")
+    .option("--dry-run", "only say what would be removed")
+    .action(lazy(() => import("./commands/records.js"), "prune"));
+  records
+    .command("verify")
+    .description("check the ledger against its signed purge records (exit 5 when it does not match)")
+    .action(lazy(() => import("./commands/records.js"), "verifyRecords"));
 
   for (const sub of program.commands) inheritSettings(sub);
   return program;

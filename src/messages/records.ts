@@ -87,4 +87,82 @@ export const records = {
   // --- history, ranges ---
   "records.badRange": { de: "Der Zeitraum {from} bis {to} ist leer (Anfang nach Ende).", en: "The range {from} to {to} is empty (start after end)." },
   "records.badSpan": { de: "„{value}“ ist keine Dauer; bitte z. B. {example}.", en: "'{value}' is not a span; use e.g. {example}." },
+
+  // --- retention, purge, prune, verify ---
+  "records.retentionUsage": { de: "Aufruf: nachklang records retention [set 10y]", en: "Usage: nachklang records retention [set 10y]" },
+  "records.retentionShort": {
+    de: "Hinweis: {span} ist kürzer als die zehn Jahre nach §630f Abs. 3 BGB; bitte prüfen, ob das für Ihre Praxis gilt.",
+    en: "Note: {span} is shorter than the ten years of §630f para. 3 BGB; check that this applies to your practice.",
+  },
+  "records.retention": {
+    de: "Aufbewahrung: {span} nach dem letzten Kontakt (Standard {standard}).",
+    en: "Retention: {span} after the last contact (standard {standard}).",
+  },
+  "records.removedClient": { de: "(entfernt, {tag}…)", en: "(removed, {tag}…)" },
+  "records.purgeNothing": { de: "Keine Aufbewahrungsfrist ({span}) ist abgelaufen; nichts gelöscht.", en: "No retention period ({span}) has ended; nothing deleted." },
+  "records.purgeLine": {
+    de: "Gelöscht {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} Nachklänge, {files} Dateien ({size}), {time} Zeiteinträge, {lines} Ledger-Zeilen.",
+    en: "Deleted {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
+  },
+  "records.purgeWouldLine": {
+    de: "Würde löschen {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} Nachklänge, {files} Dateien ({size}), {time} Zeiteinträge, {lines} Ledger-Zeilen.",
+    en: "Would delete {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
+  },
+  "records.purgeTotal": {
+    de: "{clients} Klient:innen gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge.",
+    en: "{clients} clients deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries.",
+  },
+  "records.purgeWouldTotal": {
+    de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge würden gelöscht. Löschen: nachklang records purge",
+    en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries would be deleted. To delete: nachklang records purge",
+  },
+  "records.purgeKept": { de: "{count} Klient:innen bleiben (Frist läuft noch).", en: "{count} clients kept (retention not over)." },
+  "records.pruneWhat": { de: "„{value}“: nur „handoff“ kann geleert werden.", en: "'{value}': only 'handoff' can be pruned." },
+  "records.pruned": {
+    de: "{count} Übergabe-Kopien älter als {span} entfernt ({size}); das Archiv behält die Nachklänge.",
+    en: "{count} hand-over copies older than {span} removed ({size}); the archive keeps the follow-ups.",
+  },
+  "records.pruneWould": {
+    de: "Probelauf: {count} Übergabe-Kopien älter als {span} ({size}) würden entfernt.",
+    en: "Dry run: {count} hand-over copies older than {span} ({size}) would be removed.",
+  },
+  "records.verified": {
+    de: "Ledger geprüft: {lines} Zeilen, {purges} signierte Löschnachweise, alles stimmig.",
+    en: "Ledger verified: {lines} lines, {purges} signed purge records, all consistent.",
+  },
+  "ledger.verify.signature": {
+    de: "{file}: Löschnachweis {detail} ist nicht von dieser Praxis signiert oder beschädigt; bitte aus dem Backup wiederherstellen.",
+    en: "{file}: purge record {detail} is not signed by this practice or is damaged; restore it from a backup.",
+  },
+  "ledger.verify.chain": {
+    de: "{file}: Löschnachweis {detail} passt nicht zum vorigen (ein Nachweis fehlt); bitte aus dem Backup wiederherstellen.",
+    en: "{file}: purge record {detail} does not follow the one before (a record is missing); restore it from a backup.",
+  },
+  "ledger.verify.prefix": {
+    de: "{file}: das Ledger wurde nach der Löschung vom {detail} außerhalb von nachklang verändert; bitte aus dem Backup wiederherstellen.",
+    en: "{file}: the ledger was changed outside nachklang after the purge of {detail}; restore it from a backup.",
+  },
+  "ledger.verify.interrupted": {
+    de: "{file}: die Löschung vom {detail} wurde unterbrochen; bitte „nachklang records purge“ erneut ausführen.",
+    en: "{file}: the purge of {detail} was interrupted; run 'nachklang records purge' again.",
+  },
+  "ledger.verify.damaged": {
+    de: "{file}: Zeile {detail} des Ledgers ist kein gültiger Eintrag; bitte aus dem Backup wiederherstellen.",
+    en: "{file}: line {detail} of the ledger is not a valid event; restore it from a backup.",
+  },
+
+  // --- doctor: what each folder holds ---
+  "doctor.folder": { de: "{name}: {files} Dateien, {size} – {holds}", en: "{name}: {files} files, {size} – {holds}" },
+  "doctor.holds.outbox": { de: "versiegelte Nachklänge, die auf Kontaktzeiten warten", en: "sealed follow-ups waiting for contact hours" },
+  "doctor.holds.archive": {
+    de: "versandte Nachklänge (Aufbewahrung; „records purge“ löscht nach Fristende)",
+    en: "follow-ups sent (record keeping; 'records purge' deletes them when retention ends)",
+  },
+  "doctor.holds.handoff": {
+    de: "Übergabe-Kopien zum Weitergeben („records prune handoff“ leert sie)",
+    en: "copies for hand-over ('records prune handoff' empties them)",
+  },
+  "doctor.holds.ledger": { de: "Ledger: Ereignisse ohne Namen und Inhalte", en: "ledger: events without names or content" },
+  "doctor.holds.records": { de: "Kontaktzeit (verschlüsselte Notizen)", en: "contact time (notes encrypted)" },
+  "doctor.holds.cache": { de: "verschlüsselter Medien-Cache („cache clear“ leert ihn)", en: "encrypted media cache ('cache clear' empties it)" },
 } satisfies Catalogue;

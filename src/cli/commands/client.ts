@@ -2,6 +2,7 @@ import { isValidRecipient } from "../../age/index.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, clientSchema, type ClientRecord } from "../../practice/clients.js";
+import { clockFromEnv } from "../../delivery/clock.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 
@@ -38,7 +39,8 @@ export async function add(ctx: CliContext, alias: string, opts: AddOptions): Pro
     ...(opts.billing !== undefined ? { billing: opts.billing } : {}),
     pinnedKeys: {},
     consents: [],
-    created: new Date().toISOString(),
+    // The test clock too: retention counts from a client's first and last days.
+    created: clockFromEnv()().toISOString(),
   };
   const parsed = clientSchema.safeParse(record);
   if (!parsed.success) {
