@@ -460,6 +460,20 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/billing.js"), "set"));
   billing.command("show").description("show the billing defaults").action(lazy(() => import("./commands/billing.js"), "showSettings"));
 
+  passphrase(
+    client
+      .command("export <alias>")
+      .description("everything stored about a client (GDPR Art. 15/20), sealed to the client's age key or as an offline viewer")
+      .requiredOption("--out <file>", "the file to write (never replaces one)")
+      .option("--viewer", "an offline viewer (HTML) with the client's viewer passphrase instead of an age file")
+      .option("--viewer-passphrase-file <file>", "the viewer passphrase for this export (default: the client's stored one)"),
+  ).action(lazy(() => import("./commands/client-rights.js"), "exportClient"));
+  passphrase(
+    client
+      .command("forget <alias>")
+      .description("erase a client's contact details and waiting follow-ups (GDPR Art. 17); keeps what must be kept")
+      .option("--yes", "do not ask for confirmation"),
+  ).action(lazy(() => import("./commands/client-rights.js"), "forget"));
   const records = program.command("records").description("retention, deletion and the ledger's purge records (docs/records.md)");
   records
     .command("retention [action] [span]")

@@ -165,4 +165,53 @@ export const records = {
   "doctor.holds.ledger": { de: "Ledger: Ereignisse ohne Namen und Inhalte", en: "ledger: events without names or content" },
   "doctor.holds.records": { de: "Kontaktzeit (verschlüsselte Notizen)", en: "contact time (notes encrypted)" },
   "doctor.holds.cache": { de: "verschlüsselter Medien-Cache („cache clear“ leert ihn)", en: "encrypted media cache ('cache clear' empties it)" },
+
+  // --- a client's rights: export (Art. 15/20), forget (Art. 17) ---
+  "export.noKey": {
+    de: "„{alias}“ hat weder einen age-Schlüssel noch eine Passphrase für die Offline-Ansicht; bitte „nachklang client passphrase {alias} --generate“ oder --viewer-passphrase-file.",
+    en: "'{alias}' has neither an age key nor a viewer passphrase; run 'nachklang client passphrase {alias} --generate' or give --viewer-passphrase-file.",
+  },
+  "export.written": {
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; sealed to the client's age key (opens with age -d -i KEY | tar x).",
+  },
+  "export.writtenViewer": {
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; Offline-Ansicht mit der vereinbarten Passphrase.",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; offline viewer with the agreed passphrase.",
+  },
+  "export.missing": {
+    de: "{count} Nachklänge sind nicht mehr gespeichert (storniert oder gelöscht) und nur im Verlauf (followups.json) enthalten.",
+    en: "{count} follow-ups are no longer stored (cancelled or purged) and appear only in the history (followups.json).",
+  },
+  "export.readme": {
+    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
+    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
+  },
+  "forget.needsYes": {
+    de: "„client forget {alias}“ löscht Kontaktdaten endgültig; ohne Terminal bitte mit --yes bestätigen.",
+    en: "'client forget {alias}' deletes contact details for good; without a terminal, confirm with --yes.",
+  },
+  "forget.confirm": {
+    de: "Kontaktdaten und wartende Nachklänge von {alias} endgültig löschen?",
+    en: "Delete {alias}'s contact details and waiting follow-ups for good?",
+  },
+  "forget.deleted": {
+    de: "Gelöscht für {alias}: {fields}; {queued} wartende Nachklänge; {copies} Übergabe-Kopien. Alle Einwilligungen sind widerrufen: es wird nichts mehr gesendet.",
+    en: "Deleted for {alias}: {fields}; {queued} waiting follow-ups; {copies} hand-over copies. Every consent is withdrawn: nothing will be sent any more.",
+  },
+  "forget.kept": {
+    de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} versandte Nachklänge im Archiv; Ledger; {time} Zeiteinträge – bis {until}.",
+    en: "Kept (record-keeping duty, §630f BGB; sealed, untouched): the entry with alias, name, language and consent history; {followUps} follow-ups sent, in the archive; the ledger; {time} time entries – until {until}.",
+  },
+  "forget.after": {
+    de: "Danach löscht „nachklang records purge“ auch diese.",
+    en: "After that, 'nachklang records purge' deletes these too.",
+  },
+  "forget.field.threema": { de: "Threema-ID", en: "Threema ID" },
+  "forget.field.phone": { de: "Telefonnummer", en: "phone number" },
+  "forget.field.email": { de: "E-Mail-Adresse", en: "e-mail address" },
+  "forget.field.ageRecipient": { de: "age-Schlüssel", en: "age key" },
+  "forget.field.channel": { de: "bevorzugter Kanal", en: "preferred channel" },
+  "forget.field.viewerPassphrase": { de: "Passphrase der Offline-Ansicht", en: "viewer passphrase" },
+  "forget.field.pinnedKeys": { de: "gepinnte Schlüssel", en: "pinned keys" },
 } satisfies Catalogue;
