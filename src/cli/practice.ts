@@ -78,6 +78,12 @@ export async function unlockPractice(ctx: CliContext, passphraseFile?: string): 
     clients,
     async setSecret(name, value) {
       keyring = await saveKeyringSecret(ctx.home.keyring, passphrase, keyring, name, value);
+      // The recovery key's copy of the keyring follows every change (docs/records.md).
+      const recovery = (ctx.config.get("recovery") as { recipient?: unknown } | undefined)?.recipient;
+      if (typeof recovery === "string") {
+        const { writeRecoveryCopy } = await import("../records/recovery.js");
+        await writeRecoveryCopy(ctx.home.root, keyring, recovery);
+      }
     },
   };
   unlocked.set(ctx.home.root, practice);

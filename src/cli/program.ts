@@ -65,6 +65,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .addOption(new Option("--lang <lang>", "default language").choices(["de", "en"]))
     .option("--passphrase-file <file>", "read the new passphrase from a file")
     .option("--post-quantum", "a hybrid post-quantum age key (age1pq1...); stock age reads it from 1.3 on, Debian's 1.1.1 cannot")
+    .option("--recovery-key <file>", "write a recovery key to this file (for scripts; otherwise offered at a terminal)")
+    .option("--no-recovery-key", "make no recovery key now (add one later: keys recovery)")
     .action(lazy(() => import("./commands/init.js")));
 
   const keys = program.command("keys").description("the practice's public keys");
@@ -86,6 +88,14 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("encrypt the keyring again at the default scrypt work factor (18)")
     .option("--passphrase-file <file>", "read the passphrase from a file")
     .action(lazy(() => import("./commands/keys.js"), "strengthen"));
+
+  keys
+    .command("recovery")
+    .description("make a recovery key for this practice: the keyring and backups are sealed to it too")
+    .option("--out <file>", "write it to this file (0600) instead of showing it once")
+    .option("--replace", "replace the existing recovery key")
+    .option("--passphrase-file <file>", "read the passphrase from a file")
+    .action(lazy(() => import("./commands/backup.js"), "recovery"));
 
   const client = program.command("client").description("the client registry (encrypted at rest)");
   client
@@ -474,6 +484,17 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
       .description("erase a client's contact details and waiting follow-ups (GDPR Art. 17); keeps what must be kept")
       .option("--yes", "do not ask for confirmation"),
   ).action(lazy(() => import("./commands/client-rights.js"), "forget"));
+  program
+    .command("backup")
+    .description("one sealed file of the whole home (to the practice key and the recovery key); needs no passphrase")
+    .requiredOption("--out <file>", "the backup file (outside the home; never replaces one)")
+    .action(lazy(() => import("./commands/backup.js"), "backup"));
+  program
+    .command("restore <file>")
+    .description("restore a backup into a new home (--home DIR), with the passphrase or --recovery-key")
+    .option("--recovery-key <file>", "the recovery key file; the keyring then takes a new passphrase")
+    .option("--passphrase-file <file>", "the passphrase (with --recovery-key: the new one) from a file")
+    .action(lazy(() => import("./commands/backup.js"), "restore"));
   const records = program.command("records").description("retention, deletion and the ledger's purge records (docs/records.md)");
   records
     .command("retention [action] [span]")

@@ -4,12 +4,45 @@
  * contact-time store.
  */
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { clockFromEnv } from "../delivery/clock.js";
+import { writePrivateFile } from "../files.js";
+import type { Keyring } from "../practice/keyring.js";
+import { newRecoveryKey, recoveryCopyPath, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import { ContactTime, MAX_NOTE_BYTES } from "../records/time.js";
 import { formatMinutes } from "../records/duration.js";
 import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
 import type { CliContext } from "./context.js";
 import { openCliWorkflow, type CliWorkflow } from "./workflow.js";
+
+export interface RecoverySetting {
+  recipient: string;
+  created: string;
+}
+
+export function recoverySetting(value: unknown): RecoverySetting | undefined {
+  const v = value as Partial<RecoverySetting> | undefined;
+  return typeof v?.recipient === "string" && v.recipient.startsWith("age1") ? { recipient: v.recipient, created: String(v.created ?? "") } : undefined;
+}
+
+/** Make a recovery key: the file, the keyring's copy sealed to it, the public part in the config. */
+export async function makeRecoveryKey(ctx: CliContext, keyring: Keyring, out: string | undefined): Promise<void> {
+  const key = await newRecoveryKey();
+  const created = clockFromEnv()().toISOString();
+  const text = recoveryKeyText(key, ctx.settings.practice?.name ?? keyring.keyId, created.slice(0, 10));
+  if (out !== undefined) {
+    await writePrivateFile(resolve(out), text, { exclusive: true });
+    ctx.out.say("recovery.written", { file: resolve(out) });
+  } else {
+    ctx.out.say("recovery.shown");
+    // Shown once, on the terminal only (never in --json output or a log).
+    process.stdout.write(`\n    ${key.identity}\n\n`);
+  }
+  await writeRecoveryCopy(ctx.home.root, keyring, key.recipient);
+  ctx.config.set("recovery", { recipient: key.recipient, created } satisfies RecoverySetting);
+  ctx.out.say("recovery.sealed", { file: recoveryCopyPath(ctx.home.root) });
+}
 
 export interface CliRecords extends CliWorkflow {
   readonly time: ContactTime;

@@ -214,4 +214,76 @@ export const records = {
   "forget.field.channel": { de: "bevorzugter Kanal", en: "preferred channel" },
   "forget.field.viewerPassphrase": { de: "Passphrase der Offline-Ansicht", en: "viewer passphrase" },
   "forget.field.pinnedKeys": { de: "gepinnte Schlüssel", en: "pinned keys" },
+
+  // --- backup, restore, recovery key ---
+  "recovery.badKeyFile": {
+    de: "{file}: darin steht kein age-Schlüssel (AGE-SECRET-KEY-1…); bitte die Datei mit dem Wiederherstellungsschlüssel angeben.",
+    en: "{file}: holds no age key (AGE-SECRET-KEY-1…); give the file with the recovery key.",
+  },
+  "recovery.copyUnopenable": {
+    de: "{file}: die Kopie des Schlüsselbunds öffnet sich mit diesem Wiederherstellungsschlüssel nicht; bitte den richtigen Schlüssel angeben.",
+    en: "{file}: the keyring copy does not open with this recovery key; give the right key.",
+  },
+  "recovery.exists": {
+    de: "Diese Praxis hat schon einen Wiederherstellungsschlüssel ({recipient}); einen neuen mit --replace (der alte öffnet dann nur noch ältere Backups).",
+    en: "This practice has a recovery key already ({recipient}); make a new one with --replace (the old one then opens older backups only).",
+  },
+  "recovery.none": {
+    de: "Kein Wiederherstellungsschlüssel: eine vergessene Passphrase wäre nicht zu ersetzen. Anlegen: nachklang keys recovery --out DATEI",
+    en: "No recovery key: a forgotten passphrase could not be replaced. Make one: nachklang keys recovery --out FILE",
+  },
+  "recovery.offer": {
+    de: "Jetzt einen Wiederherstellungsschlüssel anlegen (empfohlen; zum Aufbewahren auf Papier)?",
+    en: "Make a recovery key now (recommended; to keep on paper)?",
+  },
+  "recovery.shown": {
+    de: "Wiederherstellungsschlüssel – jetzt abschreiben oder ausdrucken, er wird nicht noch einmal gezeigt, und sicher verwahren (nicht auf diesem Rechner):",
+    en: "Recovery key – write it down or print it now, it is not shown again, and keep it safe (not on this computer):",
+  },
+  "recovery.written": {
+    de: "Wiederherstellungsschlüssel in {file} (0600); bitte ausdrucken oder auf einen Datenträger außerhalb dieses Rechners bringen und hier löschen.",
+    en: "Recovery key written to {file} (0600); print it or move it off this computer, then delete it here.",
+  },
+  "recovery.sealed": {
+    de: "Schlüsselbund zusätzlich für den Wiederherstellungsschlüssel versiegelt ({file}); Backups werden auch für ihn versiegelt.",
+    en: "Keyring sealed to the recovery key as well ({file}); backups are sealed to it too.",
+  },
+  "recovery.needsOut": {
+    de: "Ohne Terminal bitte --out DATEI angeben: der Wiederherstellungsschlüssel wird nur auf einem Terminal angezeigt.",
+    en: "Without a terminal, give --out FILE: the recovery key is only ever shown on a terminal.",
+  },
+  "backup.notBackup": { de: "{file} ist kein nachklang-Backup (keine age-Datei).", en: "{file} is not a nachklang backup (not an age file)." },
+  "backup.foreign": {
+    de: "{file} ist nicht für diese Praxis oder diesen Schlüssel versiegelt; nichts wiederhergestellt.",
+    en: "{file} is not sealed to this practice or this key; nothing was restored.",
+  },
+  "backup.damaged": {
+    de: "{file} ist beschädigt ({detail}); nichts wiederhergestellt. Bitte ein anderes Backup verwenden.",
+    en: "{file} is damaged ({detail}); nothing was restored. Use another backup.",
+  },
+  "backup.noCarrier": {
+    de: "{file} enthält keinen Schlüsselbund für die Passphrase; bitte mit --recovery-key DATEI wiederherstellen.",
+    en: "{file} carries no keyring for the passphrase; restore it with --recovery-key FILE.",
+  },
+  "backup.insideHome": {
+    de: "Das Backup darf nicht im Praxisordner liegen ({file}); bitte einen Ort außerhalb wählen, am besten einen anderen Datenträger.",
+    en: "The backup must not be inside the practice folder ({file}); choose a place outside it, preferably another disk.",
+  },
+  "backup.written": {
+    de: "Backup {file}: {files} Dateien ({bytes}), verschlüsselt {size}; öffnet mit der Passphrase{recovery}.",
+    en: "Backup {file}: {files} files ({bytes}), {size} sealed; opens with the passphrase{recovery}.",
+  },
+  "backup.andRecovery": { de: " oder dem Wiederherstellungsschlüssel", en: " or the recovery key" },
+  "restore.homeExists": {
+    de: "{home} existiert schon und ist nicht leer; die Wiederherstellung überschreibt nichts. Bitte einen neuen Ordner mit --home angeben.",
+    en: "{home} exists and is not empty; restoring never overwrites. Give a new folder with --home.",
+  },
+  "restore.done": {
+    de: "Wiederhergestellt nach {home}: {files} Dateien ({bytes}), Praxisschlüssel {keyId}, Backup vom {created}.",
+    en: "Restored into {home}: {files} files ({bytes}), practice key {keyId}, backup of {created}.",
+  },
+  "restore.newPassphrase": {
+    de: "Der Schlüsselbund ist mit dem Wiederherstellungsschlüssel geöffnet und unter der neuen Passphrase gespeichert.",
+    en: "The keyring was opened with the recovery key and stored under the new passphrase.",
+  },
 } satisfies Catalogue;
