@@ -34,7 +34,7 @@ export async function run(
     const { default: inquirer } = await import("inquirer");
     const { ok } = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: true, message: ctx.out.text("recovery.offer") }]);
     if (ok) await makeRecoveryKey(ctx, keyring, undefined);
-    else ctx.out.warn("recovery.none");
-  } else ctx.out.warn("recovery.none");
+    else ctx.out.say("recovery.none");
+  } else ctx.out.say("recovery.none");
   ctx.out.result({ home: ctx.home.root, ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, minisignPublicKey });
 }
