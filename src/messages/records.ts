@@ -153,6 +153,10 @@ export const records = {
 
   // --- doctor: what each folder holds ---
   "doctor.folder": { de: "{name}: {files} Dateien, {size} – {holds}", en: "{name}: {files} files, {size} – {holds}" },
+  "doctor.recovery": {
+    de: "Wiederherstellungsschlüssel vorhanden ({recipient}); Schlüsselbund und Backups sind auch für ihn versiegelt.",
+    en: "Recovery key set ({recipient}); the keyring and backups are sealed to it too.",
+  },
   "doctor.holds.outbox": { de: "versiegelte Nachklänge, die auf Kontaktzeiten warten", en: "sealed follow-ups waiting for contact hours" },
   "doctor.holds.archive": {
     de: "versandte Nachklänge (Aufbewahrung; „records purge“ löscht nach Fristende)",

@@ -54,7 +54,9 @@ async function folderFindings(ctx: CliContext): Promise<Finding[]> {
   for (const dir of handoffFolders(ctx.home.root, ctx.settings.channels)) {
     if (dir !== ctx.home.handoff) folders.push([dir, dir, "doctor.holds.handoff"]);
   }
-  const findings: Finding[] = [];
+  const recovery = (ctx.settings.recovery as { recipient?: unknown } | undefined)?.recipient;
+  const findings: Finding[] =
+    typeof recovery === "string" ? [{ ok: true, key: "doctor.recovery", params: { recipient: recovery } }] : [{ ok: false, optional: true, key: "recovery.none" }];
   for (const [name, dir, holds] of folders) {
     const usage = await folderUsage(dir);
     findings.push({ ok: true, key: "doctor.folder", params: { name, files: usage.files, size: formatSize(usage.bytes), holds: ctx.out.text(holds) } });
