@@ -68,7 +68,6 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
     try {
       const html = await buildViewer({
         followUp: opened,
-        practiceName: name ?? "",
         minisignPublicKey: encodePublicKey(keyring.signing),
         passphrase: passphrase!,
         limitBytes: viewerLimitBytes(ctx.settings.viewerLimitMB),
