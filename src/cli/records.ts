@@ -28,7 +28,7 @@ export function recoverySetting(value: unknown): RecoverySetting | undefined {
 
 /** Make a recovery key: the file, the keyring's copy sealed to it, the public part in the config. */
 export async function makeRecoveryKey(ctx: CliContext, keyring: Keyring, out: string | undefined): Promise<void> {
-  const key = await newRecoveryKey();
+  const key = await newRecoveryKey(keyring.ageIdentity);
   const created = clockFromEnv()().toISOString();
   const text = recoveryKeyText(key, ctx.settings.practice?.name ?? keyring.keyId, created.slice(0, 10));
   if (out !== undefined) {

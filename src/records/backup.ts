@@ -40,12 +40,17 @@ const manifestSchema = z
   .strict();
 export type BackupManifest = z.infer<typeof manifestSchema>;
 
-/** What a backup leaves out: caches (made again), locks, staging folders and partial files of running processes. */
+/**
+ * What a backup leaves out: caches (made again), locks, staging folders and partial files of
+ * running processes, and the staging list (its entries name places on this machine, for the
+ * processes running here: restored elsewhere they would send a sweep to folders of another disk).
+ */
 function excluded(rel: string): boolean {
   const parts = rel.split(sep);
   const name = parts[parts.length - 1] ?? "";
   return (
     parts[0] === "cache" ||
+    parts[0] === "staging" ||
     parts.some((p) => p.endsWith(".lock") || p === "locks" || p.startsWith(".staging-") || p.startsWith(".nachklang-") || p === "agent") ||
     name.endsWith(".tmp") ||
     name.endsWith(".partial") ||

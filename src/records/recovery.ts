@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { decryptBytes, generateIdentity, identityToRecipient, isValidIdentity } from "../age/index.js";
+import { decryptBytes, generateHybridIdentity, generateIdentity, identityToRecipient, isValidIdentity } from "../age/index.js";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import { writeSealedToRecipients } from "../practice/sealed-file.js";
 import { keyringFromStored, serializeKeyring, type Keyring } from "../practice/keyring.js";
@@ -24,8 +24,13 @@ export interface RecoveryKey {
   readonly recipient: string;
 }
 
-export async function newRecoveryKey(): Promise<RecoveryKey> {
-  const identity = generateIdentity();
+/**
+ * A new recovery key of the practice key's kind: hybrid post-quantum for a practice made with
+ * `init --post-quantum` (an X25519 recovery key beside it would let a future quantum attacker
+ * open every backup and the keyring copy, undoing the choice), X25519 otherwise.
+ */
+export async function newRecoveryKey(practiceIdentity: string): Promise<RecoveryKey> {
+  const identity = practiceIdentity.startsWith("AGE-SECRET-KEY-PQ-1") ? await generateHybridIdentity() : generateIdentity();
   return { identity, recipient: await identityToRecipient(identity) };
 }
 
@@ -50,7 +55,7 @@ export async function readRecoveryKey(file: string): Promise<string> {
   const line = text
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .find((l) => l.startsWith("AGE-SECRET-KEY-1"));
+    .find((l) => l.startsWith("AGE-SECRET-KEY-1") || l.startsWith("AGE-SECRET-KEY-PQ-1"));
   if (line === undefined || !(await isValidIdentity(line))) throw new UserError(ExitCode.usage, "recovery.badKeyFile", { file });
   return line;
 }

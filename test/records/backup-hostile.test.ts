@@ -205,6 +205,40 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
   });
 });
 
+describe("a post-quantum practice", () => {
+  it("gets a post-quantum recovery key, and its backup restores with it", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const home = join(dir, "home");
+      const key = join(dir, "recovery.txt");
+      const init = await runCli(["init", "--post-quantum", "--lang", "en", "--recovery-key", key], { home, env: NOW });
+      expect(init.code, init.stderr).toBe(0);
+      const text = await readFile(key, "utf8");
+      expect(text).toMatch(/^AGE-SECRET-KEY-PQ-1[0-9A-Z]+$/m);
+      expect(text).toMatch(/^# public key: age1pq1[0-9a-z]+$/m);
+      // Every stanza of the keyring copy and of the backup is post-quantum (no X25519 beside it).
+      const backup = join(dir, "b.age");
+      expect((await runCli(["backup", "--out", backup], { home, env: NOW })).code).toBe(0);
+      for (const file of [join(home, "keyring.recovery.age"), backup]) {
+        const header = (await readFile(file)).subarray(0, 8000).toString("latin1");
+        expect(header, file).not.toMatch(/^-> X25519 /m);
+        expect(header, file).toMatch(/^-> mlkem768x25519 /m);
+      }
+      const restored = join(dir, "restored");
+      const r = await runCli(["restore", backup, "--recovery-key", key], { home: restored, env: { ...NOW, ...NEW_PASSPHRASE } });
+      expect(r.code, r.stderr).toBe(0);
+      const show = async (at: string, env: Record<string, string> = {}) => {
+        const out = await runCli(["--json", "keys", "show"], { home: at, env: { ...NOW, ...env } });
+        expect(out.code, out.stderr).toBe(0);
+        return JSON.parse(out.stdout) as unknown;
+      };
+      expect(await show(restored, NEW_PASSPHRASE)).toEqual(await show(home));
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
 describe("backup and restore as properties (library)", () => {
   const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,7}$/).filter((n) => !["cache", "locks", "agent"].includes(n));
   const tree = fc.uniqueArray(fc.record({ path: fc.array(name, { minLength: 1, maxLength: 3 }), data: fc.uint8Array({ maxLength: 3000 }) }), {
