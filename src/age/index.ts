@@ -54,11 +54,17 @@ export interface DecryptOptions {
 }
 
 /** The header and payload nonce for `recipients`, and the payload key (the caller wipes it). */
-async function begin(recipients: readonly string[]): Promise<{ prefix: Buffer; key: Buffer }> {
+async function begin(recipients: readonly string[], carried: readonly Stanza[] = []): Promise<{ prefix: Buffer; key: Buffer }> {
   if (recipients.length === 0) throw new Error("age: at least one recipient is required");
   const foreign = recipients.filter((r) => !isX25519Recipient(r));
   const { fileKey, stanzas } = foreign.length > 0 ? await wrapForForeign(foreign) : { fileKey: randomBytes(16), stanzas: [] as Stanza[] };
   for (const r of recipients.filter(isX25519Recipient)) stanzas.push(wrapForX25519(fileKey, r));
+  for (const c of carried) {
+    if (c.args.length === 0 || ["X25519", "scrypt"].includes(c.args[0]!) || c.args.some((a) => !/^[\x21-\x7e]+$/.test(a))) {
+      throw new Error("age: a carried stanza needs a type of its own");
+    }
+    stanzas.push(c);
+  }
   return afterHeader(encodeHeader(stanzas, fileKey), fileKey);
 }
 
@@ -67,12 +73,22 @@ function afterHeader(header: Buffer, fileKey: Uint8Array): { prefix: Buffer; key
   return { prefix: Buffer.concat([header, nonce]), key };
 }
 
+export interface EncryptOptions {
+  /**
+   * Stanzas of a type of their own, carried in the header beside the recipients' (a backup
+   * carries the passphrase-sealed keyring this way). They give nobody the file key; every age
+   * implementation skips stanza types it does not know (C2SP age.md; the reference adds random
+   * "grease" stanzas to keep it so).
+   */
+  readonly carried?: readonly Stanza[];
+}
+
 /**
  * `plaintext` sealed to age recipients (`age1…`): the complete age file, piece by piece. The
  * recipients are checked before the first piece; a bad one rejects the first `next()`.
  */
-export async function* encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[]): AsyncGenerator<Buffer> {
-  const { prefix, key } = await begin(recipients);
+export async function* encryptAge(plaintext: AsyncIterable<Uint8Array>, recipients: readonly string[], options: EncryptOptions = {}): AsyncGenerator<Buffer> {
+  const { prefix, key } = await begin(recipients, options.carried);
   yield prefix;
   yield* runPayload("seal", key, plaintext);
 }
@@ -211,6 +227,23 @@ export function hasAgeHeader(file: Uint8Array): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * The stanzas of an age file's header, read from its first bytes (the header must be complete
+ * in them), or undefined when they do not begin with a valid age header. Checks the header's
+ * form, not its MAC: nothing here is trusted before the file key is found.
+ */
+export function headerStanzas(start: Uint8Array): Stanza[] | undefined {
+  const buffer = Buffer.from(start.buffer, start.byteOffset, start.byteLength);
+  const marker = buffer.indexOf("\n---");
+  const end = marker < 0 ? -1 : buffer.indexOf(0x0a, marker + 1);
+  if (end < 0) return undefined;
+  try {
+    return parseHeader(buffer.subarray(0, end + 1)).stanzas;
+  } catch {
+    return undefined;
   }
 }
 

@@ -78,6 +78,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--name <name>", "practice name shown to clients")
     .addOption(new Option("--lang <lang>", "default language").choices(["de", "en"]))
     .option("--post-quantum", "a hybrid post-quantum age key (age1pq1...); stock age reads it from 1.3 on, Debian's 1.1.1 cannot")
+    .option("--recovery-key <file>", "write a recovery key to this file (for scripts; otherwise offered at a terminal)")
+    .option("--no-recovery-key", "make no recovery key now (add one later: keys recovery)")
     .action(lazy(() => import("./commands/init.js")));
 
   // --- agent (docs/agent.md) ---
@@ -109,6 +111,13 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("encrypt the keyring again at the default scrypt work factor (18)")
     .action(lazy(() => import("./commands/keys.js"), "strengthen"));
 
+  keys
+    .command("recovery")
+    .description("make a recovery key for this practice: the keyring and backups are sealed to it too")
+    .option("--out <file>", "write it to this file (0600) instead of showing it once")
+    .option("--replace", "replace the existing recovery key")
+    .action(lazy(() => import("./commands/backup.js"), "recovery"));
+
   const client = program.command("client").description("the client registry (encrypted at rest)");
   client
     .command("add <alias>")
@@ -120,6 +129,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--email <address>", "e-mail address")
     .option("--age-recipient <recipient>", "the client's own age recipient (age1...)")
     .option("--channel <name>", "preferred channel")
+    .addOption(new Option("--billing <profile>", "billing profile for contact time (default: the practice's)").choices(["goae", "hourly", "none"]))
     .action(lazy(() => import("./commands/client.js"), "add", { contentLang: true }));
   client
     .command("list")
@@ -349,7 +359,12 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/batch.js")));
   program.command("status [alias]").description("follow-ups with state and times")
     .action(lazy(() => import("./commands/status.js"), "status"));
-  program.command("history <alias>").description("what a client has received, newest first")
+  program
+    .command("history <alias>")
+    .description("what a client has received, newest first")
+    .option("--from <yyyy-mm-dd>", "first day")
+    .option("--to <yyyy-mm-dd>", "last day")
+    .addOption(new Option("--format <format>", "text, csv or json (for records)").choices(["text", "csv", "json"]))
     .action(lazy(() => import("./commands/status.js"), "history"));
   const hours = program.command("hours").description("contact hours: follow-ups go out only then");
   hours
@@ -436,6 +451,99 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("fetch waiting messages from signal-cli (daemon with --receive-mode=manual), store them sealed")
     .option("--channel <name>", "the Signal channel (default: the first configured)")
     .action(lazy(() => import("./commands/inbox.js"), "fetchMessages"));
+
+  // --- records: contact time, billing (docs/records.md) ---
+  const time = program.command("time").description("contact time between sessions, and the billing report");
+  time
+    .command("log <alias> <duration>")
+    .description("log contact time, e.g. 15m or 1h30m")
+    .option("--kind <kind>", "messenger, email, phone, followup or other", "other")
+    .option("--on <yyyy-mm-dd>", "day of the contact (default: today)")
+    .option("--note-file <file>", "a note (kept encrypted)")
+    .action(lazy(() => import("./commands/time.js"), "log"));
+  time
+    .command("list [alias]")
+    .description("contact time entries")
+    .option("--month <yyyy-mm>", "one month")
+    .option("--from <yyyy-mm-dd>", "first day")
+    .option("--to <yyyy-mm-dd>", "last day")
+    .option("--notes", "show the notes (decrypted)")
+    .action(lazy(() => import("./commands/time.js"), "list"));
+  time
+    .command("edit <id>")
+    .description("correct an entry (manual or automatic)")
+    .option("--duration <duration>", "new duration, e.g. 20m")
+    .option("--kind <kind>", "messenger, email, phone, followup or other")
+    .option("--on <yyyy-mm-dd>", "another day")
+    .option("--note-file <file>", "replace the note")
+    .option("--no-note", "remove the note")
+    .action(lazy(() => import("./commands/time.js"), "edit"));
+  time.command("remove <id>").description("remove an entry").action(lazy(() => import("./commands/time.js"), "remove"));
+  time
+    .command("auto <state>")
+    .description("log contact time automatically from the wizard and replies: on or off")
+    .action(lazy(() => import("./commands/time.js"), "auto"));
+  time
+    .command("report")
+    .description("billing report of a month: one line per entry, a sum per client (names clients unless --pseudonyms)")
+    .requiredOption("--month <yyyy-mm>", "the month")
+    .addOption(new Option("--format <format>", "csv, json or md (default: from --out, else csv)").choices(["csv", "json", "md"]))
+    .option("--out <file>", "write to this file (0600; never replaces one)")
+    .option("--pseudonyms", "aliases instead of names")
+    .action(lazy(() => import("./commands/time.js"), "report"));
+  const billing = program.command("billing").description("billing defaults for contact time");
+  billing
+    .command("set")
+    .description("set the practice defaults")
+    .addOption(new Option("--profile <profile>", "default profile for clients without their own").choices(["goae", "hourly", "none"]))
+    .option("--hourly <eur>", "rate per hour in euros, e.g. 90 or 92.50")
+    .option("--round <step>", "hourly rounding: each started 1m, 5m, 10m or 15m")
+    .option("--goae-factor <factor>", "GOÄ factor, 1.0 to 3.5 (default 2.3)")
+    .action(lazy(() => import("./commands/billing.js"), "set"));
+  billing.command("show").description("show the billing defaults").action(lazy(() => import("./commands/billing.js"), "showSettings"));
+
+  client
+    .command("export <alias>")
+    .description("everything stored about a client (GDPR Art. 15/20), sealed to the client's age key or as an offline viewer")
+    .requiredOption("--out <file>", "the file to write (never replaces one)")
+    .option("--viewer", "an offline viewer (HTML) with the client's viewer passphrase instead of an age file")
+    .option("--viewer-passphrase-file <file>", "the viewer passphrase for this export (default: the client's stored one)")
+    .action(lazy(() => import("./commands/client-rights.js"), "exportClient"));
+  client
+    .command("forget <alias>")
+    .description("erase a client's contact details and waiting follow-ups (GDPR Art. 17); keeps what must be kept")
+    .option("--yes", "do not ask for confirmation")
+    .action(lazy(() => import("./commands/client-rights.js"), "forget"));
+  program
+    .command("backup")
+    .description("one sealed file of the whole home (to the practice key and the recovery key); needs no passphrase")
+    .requiredOption("--out <file>", "the backup file (outside the home; never replaces one)")
+    .action(lazy(() => import("./commands/backup.js"), "backup"));
+  program
+    .command("restore <file>")
+    .description("restore a backup into a new home (--home DIR), with the passphrase or --recovery-key")
+    .option("--recovery-key <file>", "the recovery key file; the keyring then takes a new passphrase")
+    .action(lazy(() => import("./commands/backup.js"), "restore"));
+  const records = program.command("records").description("retention, deletion and the ledger's purge records (docs/records.md)");
+  records
+    .command("retention [action] [span]")
+    .description("show the retention, or change it: set 10y (after each client's last contact)")
+    .action(lazy(() => import("./commands/records.js"), "retention"));
+  records
+    .command("purge")
+    .description("delete every record of clients whose retention has ended; prints what went")
+    .option("--dry-run", "only say what would be deleted")
+    .action(lazy(() => import("./commands/records.js"), "purge"));
+  records
+    .command("prune <what>")
+    .description("handoff: remove hand-over copies older than --older-than that the archive still holds")
+    .option("--older-than <span>", "age, e.g. 30d", "30d")
+    .option("--dry-run", "only say what would be removed")
+    .action(lazy(() => import("./commands/records.js"), "prune"));
+  records
+    .command("verify")
+    .description("check the ledger against its signed purge records (exit 5 when it does not match)")
+    .action(lazy(() => import("./commands/records.js"), "verifyRecords"));
 
   for (const sub of program.commands) inheritSettings(sub);
   return program;

@@ -14,6 +14,7 @@ import { trust } from "./trust.js";
 import { setup } from "./setup.js";
 import { agent } from "./agent.js";
 import { inbox } from "./inbox.js";
+import { records } from "./records.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -34,6 +35,7 @@ export const messages = {
   ...setup,
   ...agent,
   ...inbox,
+  ...records,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

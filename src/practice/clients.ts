@@ -41,6 +41,10 @@ export const clientSchema = z.strictObject({
   viewerPassphrase: z.optional(z.string()),
   /** false: no read receipts to this client when the practice reads their messages (inbox). */
   readReceipts: z.optional(z.boolean()),
+  /** Billing profile for contact time; absent: the practice default (`billing set --profile`). */
+  billing: z.optional(z.enum(["hourly", "goae", "none"])),
+  /** Day the client asked to be forgotten (GDPR Art. 17): contact details were deleted then. */
+  forgotten: z.optional(z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/))),
   created: z.string(),
 });
 export type ClientRecord = z.infer<typeof clientSchema>;

@@ -17,6 +17,8 @@ export interface HomePaths {
   readonly ledger: string;
   readonly cache: string;
   readonly templates: string;
+  /** Contact time and the records' own files (records/time.jsonl). */
+  readonly records: string;
 }
 
 /** `--home`, else NACHKLANG_HOME, else the platform's data folder. */
@@ -46,5 +48,6 @@ export function homePaths(root: string): HomePaths {
     ledger: join(root, "ledger"),
     cache: join(root, "cache"),
     templates: join(root, "templates"),
+    records: join(root, "records"),
   };
 }

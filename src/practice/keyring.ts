@@ -112,6 +112,36 @@ export async function saveKeyring(path: string, passphrase: string, keyring: Key
   await writeSealedWithPassphrase(path, JSON.stringify(toStored(keyring)), passphrase, logN);
 }
 
+/**
+ * The keyring's stored form (JSON), for sealing a second copy to the recovery key
+ * (`keyring.recovery.age`, see src/records/recovery.ts). Secret: never written in plain text.
+ */
+export function serializeKeyring(k: Keyring): string {
+  return JSON.stringify(toStored(k));
+}
+
+/** A keyring from its stored form (a recovered copy); damaged (exit 5) naming `file` when it is none, as unlockKeyring. */
+export async function keyringFromStored(plaintext: Uint8Array, file: string): Promise<Keyring> {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
+  } catch {
+    json = undefined;
+  }
+  const parsed = stored.safeParse(json);
+  if (!parsed.success) throw new UserError(ExitCode.integrity, "practice.damaged", { file });
+  try {
+    return await fromStored(parsed.data);
+  } catch (error) {
+    throw new UserError(ExitCode.integrity, "practice.damaged", { file }, { cause: error });
+  }
+}
+
+/** Store the keyring under a (new) passphrase: a recovered keyring takes one. */
+export async function storeKeyring(path: string, k: Keyring, passphrase: string): Promise<void> {
+  await saveKeyring(path, passphrase, k);
+}
+
 async function migrate(path: string, passphrase: string, keyring: Keyring, old: Extract<Stored, { version: 1 }>): Promise<void> {
   // Secrets first: a crash between the two writes leaves a version-1 keyring, migrated again next time.
   if (Object.keys(old.secrets).length > 0) await mergeChannelSecrets(secretsBeside(path), keyring.ageRecipient, keyring.ageIdentity, old.secrets);

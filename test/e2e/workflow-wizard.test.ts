@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hasCommand } from "../helpers/tools.js";
@@ -92,6 +92,12 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     expect(t.text).toMatch(/Follow-up for k777 delivered via folder/);
     expect(t.text).toContain("Quote: The path is made by walking.");
     expect((await readdir(join(home, "handoff"))).filter((f) => f.endsWith(".age"))).toHaveLength(1);
+    // Composing was contact time: one automatic entry, which can be corrected.
+    expect(t.text).toMatch(/Contact time logged: \d+m for k777/);
+    const listed = await runCli(["--json", "time", "list", "k777"], { home });
+    const entries = (JSON.parse(listed.stdout) as { entries: { id: string; kind: string; source: string; minutes: number }[] }).entries;
+    expect(entries).toEqual([expect.objectContaining({ kind: "followup", source: "wizard", minutes: 1 })]);
+    expect((await runCli(["time", "edit", entries[0]!.id, "--duration", "12m"], { home })).code).toBe(0);
   }, 120_000);
 
   it("speaks the practice's language throughout, inquirer's hints included, whatever the client's", async () => {
@@ -130,6 +136,8 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     expect(await readdir(join(home, "outbox"))).toEqual([]);
     expect((await readdir(join(home, "handoff"))).length).toBe(handoffBefore);
     expect(existsSync(join(home, "ledger", "events.jsonl"))).toBe(ledgerBefore);
+    // Nothing stored, so no contact time either (only the first test's entry).
+    expect((await readFile(join(home, "records", "time.jsonl"), "utf8")).trim().split("\n")).toHaveLength(2);
     expect(await readdir(tmp)).toEqual([]);
     await rm(tmp, { recursive: true, force: true });
   }, 60_000);

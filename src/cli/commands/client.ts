@@ -4,6 +4,7 @@ import { requireChannelName } from "../../channels/registry.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, clientSchema, type ClientRecord } from "../../practice/clients.js";
+import { clockFromEnv } from "../../delivery/clock.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
@@ -16,6 +17,7 @@ interface AddOptions {
   email?: string;
   ageRecipient?: string;
   channel?: string;
+  billing?: string;
 }
 
 export async function add(ctx: CliContext, alias: string, opts: AddOptions): Promise<void> {
@@ -38,9 +40,11 @@ export async function add(ctx: CliContext, alias: string, opts: AddOptions): Pro
     ...(opts.email !== undefined ? { email: opts.email.trim() } : {}),
     ...(opts.ageRecipient !== undefined ? { ageRecipient: opts.ageRecipient } : {}),
     ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
+    ...(opts.billing !== undefined ? { billing: opts.billing } : {}),
     pinnedKeys: {},
     consents: [],
-    created: new Date().toISOString(),
+    // The test clock too: retention counts from a client's first and last days.
+    created: clockFromEnv()().toISOString(),
   };
   const parsed = clientSchema.safeParse(record);
   if (!parsed.success) {
@@ -90,6 +94,7 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
     ["age", c.ageRecipient],
   ];
   for (const [k, v] of fields) if (v !== undefined) ctx.out.line(`${k.padEnd(8)} ${v}`);
+  if (c.billing !== undefined) ctx.out.line(`${"billing".padEnd(8)} ${c.billing}`);
   for (const consent of c.consents) {
     ctx.out.line(`consent  ${consent.channel} ${consent.date} (${consent.infoVersion})${consent.withdrawn ? ` withdrawn ${consent.withdrawn}` : ""}`);
   }

@@ -52,6 +52,31 @@ async function agentFinding(ctx: CliContext): Promise<{ finding: Finding; state?
   }
 }
 
+/** What each folder of the home holds, and its size (docs/records.md describes each). */
+async function folderFindings(ctx: CliContext): Promise<Finding[]> {
+  const { folderUsage, handoffFolders } = await import("../../records/storage.js");
+  const { formatSize } = await import("../workflow.js");
+  const folders: [string, string, MessageKey][] = [
+    ["outbox", ctx.home.outbox, "doctor.holds.outbox"],
+    ["archive", ctx.home.archive, "doctor.holds.archive"],
+    ["handoff", ctx.home.handoff, "doctor.holds.handoff"],
+    ["ledger", ctx.home.ledger, "doctor.holds.ledger"],
+    ["records", ctx.home.records, "doctor.holds.records"],
+    ["cache", ctx.home.cache, "doctor.holds.cache"],
+  ];
+  for (const dir of handoffFolders(ctx.home.root, ctx.settings.channels)) {
+    if (dir !== ctx.home.handoff) folders.push([dir, dir, "doctor.holds.handoff"]);
+  }
+  const recovery = (ctx.settings.recovery as { recipient?: unknown } | undefined)?.recipient;
+  const findings: Finding[] =
+    typeof recovery === "string" ? [{ ok: true, key: "doctor.recovery", params: { recipient: recovery } }] : [{ ok: false, optional: true, key: "recovery.none" }];
+  for (const [name, dir, holds] of folders) {
+    const usage = await folderUsage(dir);
+    findings.push({ ok: true, key: "doctor.folder", params: { name, files: usage.files, size: formatSize(usage.bytes), holds: ctx.out.text(holds) } });
+  }
+  return findings;
+}
+
 function toolVersion(command: string, args: string[]): string | undefined {
   const r = spawnSync(command, args, { encoding: "utf8" });
   if (r.error || r.status !== 0) return undefined;
@@ -142,6 +167,7 @@ export async function run(ctx: CliContext): Promise<void> {
         : { ok: false, key: "doctor.homeLoose", params: { home: root, count: loose.length, example: loose[0]! } },
     );
     findings.push(...(await homeFileFindings(ctx)));
+    findings.push(...(await folderFindings(ctx)));
   }
   for (const [tool, args] of [
     ["age", ["--version"]],

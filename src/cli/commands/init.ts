@@ -5,7 +5,10 @@ import { createKeyring } from "../../practice/keyring.js";
 import { ensurePrivateDir, exists } from "../../files.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
 
-export async function run(ctx: CliContext, opts: { name?: string; lang?: string; postQuantum?: boolean }): Promise<void> {
+export async function run(
+  ctx: CliContext,
+  opts: { name?: string; lang?: string; postQuantum?: boolean; recoveryKey?: string | false },
+): Promise<void> {
   if (await exists(ctx.home.keyring)) throw new UserError(ExitCode.usage, "practice.exists", { file: ctx.home.keyring });
   await ensurePrivateDir(ctx.home.root);
   const passphrase = await readKeyringPassphrase(ctx, true);
@@ -24,5 +27,14 @@ export async function run(ctx: CliContext, opts: { name?: string; lang?: string;
   ctx.out.say("practice.created", { home: ctx.home.root });
   ctx.out.say("keys.ageRecipient", { recipient: keyring.ageRecipient });
   ctx.out.say("keys.minisign", { keyId: keyring.keyId, key: minisignPublicKey });
+  // The recovery key (docs/records.md): written to a file for scripts, offered at a terminal.
+  const { makeRecoveryKey } = await import("../records.js");
+  if (typeof opts.recoveryKey === "string") await makeRecoveryKey(ctx, keyring, opts.recoveryKey);
+  else if (opts.recoveryKey !== false && process.stdin.isTTY && process.stdout.isTTY && !ctx.json) {
+    const { default: inquirer } = await import("inquirer");
+    const { ok } = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: true, message: ctx.out.text("recovery.offer") }]);
+    if (ok) await makeRecoveryKey(ctx, keyring, undefined);
+    else ctx.out.say("recovery.none");
+  } else ctx.out.say("recovery.none");
   ctx.out.result({ home: ctx.home.root, ageRecipient: keyring.ageRecipient, keyId: keyring.keyId, minisignPublicKey });
 }

@@ -13,6 +13,7 @@ import { previewFollowUp } from "../../followup/pipeline.js";
 import type { MessageKey } from "../../messages/index.js";
 import { promptTheme, type CliContext } from "../context.js";
 import { checkDraft, formatSize, openCliWorkflow, printItems, sendPrepared } from "../workflow.js";
+import { logComposingTime } from "../records.js";
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 
@@ -35,6 +36,8 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
   if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "send.needsYes");
   const { default: inquirer } = await import("inquirer");
   const { practice, wf } = await openCliWorkflow(ctx);
+  // Composing is contact time: measured from here to the stored follow-up (time.ts, docs/records.md).
+  const started = performance.now();
   const clients = practice.clients.list();
   if (clients.length === 0) throw new UserError(ExitCode.usage, "new.noClients");
   const text = (key: MessageKey, params?: Record<string, string | number>) => ctx.out.text(key, params);
@@ -170,4 +173,5 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
     return;
   }
   await sendPrepared(ctx, wf, valid, "new", o.now === true ? { immediate: true } : {});
+  await logComposingTime(ctx, { practice, wf }, alias, performance.now() - started);
 }

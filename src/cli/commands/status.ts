@@ -1,6 +1,9 @@
 /** `nachklang status [ALIAS]` and `nachklang history ALIAS`: what the ledger knows. */
 import type { Workflow } from "../../followup/workflow.js";
 import type { MessageState } from "../../inbox/state.js";
+import { ExitCode, UserError } from "../../errors.js";
+import { checkDay } from "../../practice/consent.js";
+import { dayIn } from "../../records/settings.js";
 import type { CliContext } from "../context.js";
 import { agentState, agentStateText } from "../practice.js";
 import { describeState, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
@@ -70,17 +73,48 @@ function describeMessage(wf: Workflow, m: MessageState) {
   };
 }
 
-export async function history(ctx: CliContext, alias: string): Promise<void> {
+interface HistoryOptions {
+  from?: string;
+  to?: string;
+  format?: string;
+}
+
+/** A CSV field, quoted when it needs to be (history rows hold ids, times and channel names). */
+const csvField = (value: string | number) => (/[",\r\n]/.test(String(value)) ? `"${String(value).replace(/"/g, '""')}"` : String(value));
+
+export async function history(ctx: CliContext, alias: string, o: HistoryOptions): Promise<void> {
+  const format = o.format ?? "text";
+  if (!["text", "csv", "json"].includes(format)) throw new UserError(ExitCode.usage, "time.badFormat", { value: format });
+  const from = o.from === undefined ? undefined : checkDay(o.from);
+  const to = o.to === undefined ? undefined : checkDay(o.to);
+  if (from !== undefined && to !== undefined && from > to) throw new UserError(ExitCode.usage, "records.badRange", { from, to });
   const { practice, wf } = await openCliWorkflow(ctx);
   practice.clients.require(alias);
   const tag = await wf.tagger(alias);
+  // The range is in days of the practice's time zone, both ends included.
+  const inRange = (at: string) => {
+    const day = dayIn(new Date(at), wf.tz);
+    return (from === undefined || day >= from) && (to === undefined || day <= to);
+  };
   const { events } = await wf.ledger.read();
   const { foldLedger } = await import("../../delivery/ledger.js");
   const { foldInbox } = await import("../../inbox/state.js");
   const sent = [...foldLedger(events).values()]
-    .filter((s) => s.client === tag && s.state === "sent")
+    .filter((s) => s.client === tag && s.state === "sent" && inRange(s.sentAt ?? s.updated))
     .sort((a, b) => (b.sentAt ?? "").localeCompare(a.sentAt ?? ""));
-  const messages = [...foldInbox(events).values()].filter((m) => m.client === tag);
+  if (format === "json") {
+    process.stdout.write(JSON.stringify(sent.map((s) => describeState(wf, s)), null, 2) + "\n");
+    return;
+  }
+  if (format === "csv") {
+    const rows: (string | number)[][] = [["sent", "client", "channel", "channel_type", "items", "bytes", "bundle", "receipt", "followup"]];
+    for (const s of sent) {
+      rows.push([s.sentAt ?? s.updated, alias, s.channel ?? "", s.channelType ?? "", s.items ?? 0, s.bytes ?? 0, s.bundle ?? "", s.receipt ?? "", s.key]);
+    }
+    process.stdout.write(rows.map((r) => r.map(csvField).join(",")).join("\r\n") + "\r\n");
+    return;
+  }
+  const messages = [...foldInbox(events).values()].filter((m) => m.client === tag && inRange(m.arrived));
   if (sent.length === 0 && messages.length === 0) ctx.out.say("history.none", { alias });
   // Newest first, follow-ups and the client's messages interleaved.
   const lines = [

@@ -1,0 +1,155 @@
+/**
+ * `nachklang client export ALIAS --out FILE` (GDPR Art. 15/20) and `nachklang client forget
+ * ALIAS` (Art. 17): a client's copy of everything stored about them, and erasure of what no
+ * duty to keep covers.
+ */
+import { rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { ExitCode, UserError } from "../../errors.js";
+import { exists, writePrivateFile } from "../../files.js";
+import { t } from "../../messages/index.js";
+import { addSpan } from "../../records/duration.js";
+import { forgottenRecord, sealClientExport, type ClientExport } from "../../records/client-rights.js";
+import { handoffNames, retentionOf } from "../../records/retention.js";
+import { handoffFolders } from "../../records/storage.js";
+import type { TimeEntry } from "../../records/time.js";
+import { withPrivateTemp } from "../../temp.js";
+import type { CliContext } from "../context.js";
+import { readViewerPassphrase } from "../context.js";
+import { openRecords } from "../records.js";
+import { formatSize } from "../workflow.js";
+
+interface ExportOptions {
+  out: string;
+  viewer?: boolean;
+  viewerPassphraseFile?: string;
+}
+
+export async function exportClient(ctx: CliContext, alias: string, o: ExportOptions): Promise<void> {
+  const out = resolve(o.out);
+  if (await exists(out)) throw new UserError(ExitCode.usage, "file.exists", { file: out });
+  const viewerPassphrase = o.viewerPassphraseFile === undefined ? undefined : await readViewerPassphrase(o.viewerPassphraseFile);
+  const r = await openRecords(ctx);
+  const client = r.practice.clients.require(alias);
+  const asViewer = o.viewer === true || viewerPassphrase !== undefined || client.ageRecipient === undefined;
+  const passphrase = viewerPassphrase ?? client.viewerPassphrase;
+  if (asViewer && passphrase === undefined) throw new UserError(ExitCode.usage, "export.noKey", { alias });
+  const tag = await r.wf.tagger(alias);
+  const followUps = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag).sort((a, b) => a.created.localeCompare(b.created));
+  const time: (TimeEntry & { noteText?: string })[] = [];
+  for (const e of (await r.time.entries()).filter((x) => x.client === tag).sort((a, b) => a.day.localeCompare(b.day))) {
+    const noteText = await r.time.note(e);
+    time.push({ ...e, ...(noteText === undefined ? {} : { noteText }) });
+  }
+  const { keys } = r.practice;
+  const name = ctx.settings.practice?.name;
+  const lang = client.lang;
+  const made = await withPrivateTemp(async (work) => {
+    const source = {
+      client,
+      followUps,
+      locate: (id: string) => r.wf.outbox.locate(id),
+      time,
+      keys: { identities: [keys.identity] },
+      practice: { ...(name === undefined ? {} : { name }), ageRecipient: keys.ageRecipient, keyId: keys.keyId, signing: keys.signer },
+      readme: (counts: { followUps: number; missing: number; time: number }) =>
+        t(lang, "export.readme", { practice: name ?? keys.keyId, alias, date: r.today(), followUps: counts.followUps, missing: counts.missing, time: counts.time }),
+      now: r.wf.now(),
+    };
+    if (!asViewer) return sealClientExport(source, work, [client.ageRecipient!], out);
+    // The viewer: the export sealed for the practice alone, opened and verified, then put into
+    // one HTML page under the client's viewer passphrase.
+    const sealed = await sealClientExport(source, work, [], join(work, "export.age"));
+    const { openBundleToTemp } = await import("../../bundle/open.js");
+    const { buildViewer, viewerLimitBytes } = await import("../../viewer/build.js");
+    const { encodePublicKey } = await import("../../bundle/signature.js");
+    const opened = await openBundleToTemp(sealed.path, { keys: { identities: [keys.identity] }, signer: keys.signer });
+    try {
+      const html = await buildViewer({
+        followUp: opened,
+        minisignPublicKey: encodePublicKey(keys.signer),
+        passphrase: passphrase!,
+        limitBytes: viewerLimitBytes(ctx.settings.viewerLimitMB),
+        warn: (key, params) => ctx.out.warn(key, params),
+      });
+      await writePrivateFile(out, html, { exclusive: true });
+      return { ...sealed, path: out, bytes: Buffer.byteLength(html) } satisfies ClientExport;
+    } finally {
+      await opened.dispose();
+    }
+  });
+  ctx.out.say(asViewer ? "export.writtenViewer" : "export.written", {
+    alias,
+    file: out,
+    followUps: made.followUps,
+    time: made.timeEntries,
+    size: formatSize(made.bytes),
+  });
+  if (made.missing > 0) ctx.out.warn("export.missing", { count: made.missing });
+  ctx.out.result({ file: out, kind: asViewer ? "viewer" : "age", bundle: made.bundleId, followUps: made.followUps, missing: made.missing, timeEntries: made.timeEntries, bytes: made.bytes });
+}
+
+export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean }): Promise<void> {
+  const r = await openRecords(ctx);
+  const client = r.practice.clients.require(alias);
+  if (o.yes !== true) {
+    if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "forget.needsYes", { alias });
+    const { default: inquirer } = await import("inquirer");
+    const { ok } = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: false, message: ctx.out.text("forget.confirm", { alias }) }]);
+    if (!ok) return;
+  }
+  const tag = await r.wf.tagger(alias);
+  const today = r.today();
+  const states = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag);
+
+  // Queued follow-ups: cancelled in the ledger and deleted, as `outbox cancel` does.
+  let queued = 0;
+  for (const s of states) {
+    if (s.state === "sent" || s.state === "cancelled" || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
+    const release = await r.wf.ledger.claim(s.key);
+    try {
+      await r.wf.ledger.append({ fu: s.key, ev: "cancelled" }, r.wf.now());
+      await r.wf.outbox.remove(s.bundle);
+      queued++;
+    } finally {
+      await release();
+    }
+  }
+  // Hand-over copies: the archive keeps the record; the copies were only for handing over.
+  let copies = 0;
+  for (const dir of handoffFolders(ctx.home.root, ctx.settings.channels)) {
+    for (const s of states) {
+      if (s.bundle === undefined) continue;
+      for (const name of handoffNames(s.bundle)) {
+        const path = join(dir, name);
+        if (await exists(path)) {
+          await rm(path, { force: true });
+          copies++;
+        }
+      }
+    }
+  }
+  const { record, deleted } = forgottenRecord(client, today);
+  await r.practice.clients.put(record);
+
+  const read = await r.wf.ledger.read();
+  const time = (await r.time.entries()).filter((e) => e.client === tag);
+  const retention = retentionOf({
+    clients: [record], tags: new Map([[record.alias, await r.wf.tagger(record.alias)]]), events: read.events, time, retention: r.settings.retention, tz: r.wf.tz, today,
+  })[0];
+  const archived = states.filter((s) => s.state === "sent").length;
+  const fields = deleted.map((f) => ctx.out.text(`forget.field.${f}` as Parameters<typeof ctx.out.text>[0]));
+  ctx.out.say("forget.deleted", { alias, fields: fields.join(", ") || "–", queued, copies });
+  ctx.out.say("forget.kept", {
+    followUps: archived,
+    time: time.length,
+    until: retention?.keepUntil ?? addSpan(today, r.settings.retention),
+  });
+  ctx.out.say("forget.after", { until: retention?.keepUntil ?? addSpan(today, r.settings.retention) });
+  ctx.out.result({
+    alias,
+    deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies },
+    kept: { registryEntry: ["alias", "name", "lang", "consents", "billing"], followUps: archived, ledger: true, timeEntries: time.length },
+    keepUntil: retention?.keepUntil ?? null,
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * `nachklang time log|list|edit|remove|report|auto`: contact time between sessions, and the
+ * monthly billing report built from it.
+ */
+import { resolve } from "node:path";
+import { ExitCode, UserError } from "../../errors.js";
+import { writePrivateFile } from "../../files.js";
+import { checkDay } from "../../practice/consent.js";
+import { billingSettings, formatCents } from "../../records/billing.js";
+import { formatMinutes, parseContactMinutes } from "../../records/duration.js";
+import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
+import { entriesBetween, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
+import type { CliContext } from "../context.js";
+import { openRecords, readNoteFile, type CliRecords } from "../records.js";
+
+function kindOf(value: string | undefined, fallback: TimeKind): TimeKind {
+  if (value === undefined) return fallback;
+  if (!(TIME_KINDS as readonly string[]).includes(value)) throw new UserError(ExitCode.usage, "time.badKind", { value, kinds: TIME_KINDS.join(", ") });
+  return value as TimeKind;
+}
+
+/** A day given by the user: a real date, not after today. */
+function pastDay(r: CliRecords, value: string): string {
+  const day = checkDay(value);
+  if (day > r.today()) throw new UserError(ExitCode.usage, "time.futureDay", { value });
+  return day;
+}
+
+function describe(r: CliRecords, e: TimeEntry) {
+  return { id: e.id, client: r.wf.aliasOf(e.client) ?? null, day: e.day, minutes: e.minutes, kind: e.kind, source: e.source, note: e.note !== undefined, created: e.created, updated: e.updated };
+}
+
+export async function log(ctx: CliContext, alias: string, duration: string, o: { kind?: string; on?: string; noteFile?: string }): Promise<void> {
+  const minutes = parseContactMinutes(duration);
+  const kind = kindOf(o.kind, "other");
+  const note = o.noteFile === undefined ? undefined : await readNoteFile(o.noteFile);
+  const r = await openRecords(ctx);
+  r.practice.clients.require(alias);
+  const day = o.on === undefined ? r.today() : pastDay(r, o.on);
+  const entry = await r.time.log({ client: await r.wf.tagger(alias), day, minutes, kind, source: "manual", ...(note === undefined ? {} : { note }) }, r.wf.now());
+  ctx.out.say("time.logged", { id: entry.id, alias, day, duration: formatMinutes(minutes), kind });
+  ctx.out.result(describe(r, entry));
+}
+
+interface ListOptions {
+  month?: string;
+  from?: string;
+  to?: string;
+  notes?: boolean;
+}
+
+function rangeOf(o: { month?: string; from?: string; to?: string }): { from?: string; to?: string } {
+  if (o.month !== undefined && (o.from !== undefined || o.to !== undefined)) throw new UserError(ExitCode.usage, "time.monthOrRange");
+  if (o.month !== undefined) return monthRange(o.month);
+  const from = o.from === undefined ? undefined : checkDay(o.from);
+  const to = o.to === undefined ? undefined : checkDay(o.to);
+  if (from !== undefined && to !== undefined && from > to) throw new UserError(ExitCode.usage, "records.badRange", { from, to });
+  return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+}
+
+export async function list(ctx: CliContext, alias: string | undefined, o: ListOptions): Promise<void> {
+  const range = rangeOf(o);
+  const r = await openRecords(ctx);
+  const tag = alias === undefined ? undefined : (r.practice.clients.require(alias), await r.wf.tagger(alias));
+  const entries = entriesBetween(await r.time.entries(), range.from, range.to)
+    .filter((e) => tag === undefined || e.client === tag)
+    .sort((a, b) => a.day.localeCompare(b.day) || a.created.localeCompare(b.created));
+  if (entries.length === 0) ctx.out.say("time.none");
+  const notes = new Map<string, string>();
+  for (const e of entries) {
+    const note = o.notes === true ? await r.time.note(e) : undefined;
+    if (note !== undefined) notes.set(e.id, note);
+    ctx.out.say("time.line", {
+      id: e.id,
+      day: e.day,
+      alias: r.wf.aliasOf(e.client) ?? "?",
+      duration: formatMinutes(e.minutes).padStart(6),
+      kind: ctx.out.text(`time.kind.${e.kind}`),
+      source: e.source === "manual" ? "" : ` (${ctx.out.text(`time.source.${e.source}`)})`,
+      note: e.note === undefined ? "" : note === undefined ? ` ${ctx.out.text("time.hasNote")}` : `\n    ${note.replace(/\n/g, "\n    ")}`,
+    });
+  }
+  const total = entries.reduce((t, e) => t + e.minutes, 0);
+  if (entries.length > 0) ctx.out.say("time.total", { count: entries.length, duration: formatMinutes(total) });
+  ctx.out.result({ entries: entries.map((e) => ({ ...describe(r, e), ...(notes.has(e.id) ? { noteText: notes.get(e.id) } : {}) })), minutes: total });
+}
+
+interface EditOptions {
+  duration?: string;
+  kind?: string;
+  on?: string;
+  noteFile?: string;
+  note?: boolean;
+}
+
+export async function edit(ctx: CliContext, id: string, o: EditOptions): Promise<void> {
+  const minutes = o.duration === undefined ? undefined : parseContactMinutes(o.duration);
+  const kind = o.kind === undefined ? undefined : kindOf(o.kind, "other");
+  if (o.noteFile !== undefined && o.note === false) throw new UserError(ExitCode.usage, "time.noteOrNoNote");
+  const note = o.noteFile === undefined ? (o.note === false ? null : undefined) : await readNoteFile(o.noteFile);
+  if (minutes === undefined && kind === undefined && o.on === undefined && note === undefined) throw new UserError(ExitCode.usage, "time.nothingToEdit", { id });
+  const r = await openRecords(ctx);
+  const day = o.on === undefined ? undefined : pastDay(r, o.on);
+  const entry = await r.time.edit(
+    id,
+    { ...(minutes === undefined ? {} : { minutes }), ...(kind === undefined ? {} : { kind }), ...(day === undefined ? {} : { day }), ...(note === undefined ? {} : { note }) },
+    r.wf.now(),
+  );
+  ctx.out.say("time.edited", { id: entry.id, alias: r.wf.aliasOf(entry.client) ?? "?", day: entry.day, duration: formatMinutes(entry.minutes), kind: entry.kind });
+  ctx.out.result(describe(r, entry));
+}
+
+export async function remove(ctx: CliContext, id: string): Promise<void> {
+  const r = await openRecords(ctx);
+  const entry = await r.time.remove(id, r.wf.now());
+  ctx.out.say("time.removed", { id: entry.id, alias: r.wf.aliasOf(entry.client) ?? "?", day: entry.day, duration: formatMinutes(entry.minutes) });
+  ctx.out.result({ removed: entry.id });
+}
+
+export function auto(ctx: CliContext, state: string): Promise<void> {
+  if (state !== "on" && state !== "off") throw new UserError(ExitCode.usage, "time.badAuto", { value: state });
+  const records = (ctx.config.get("records") as Record<string, unknown> | undefined) ?? {};
+  ctx.config.set("records", { ...records, autoTime: state === "on" });
+  ctx.out.say(state === "on" ? "time.autoOn" : "time.autoOff");
+  ctx.out.result({ autoTime: state === "on" });
+  return Promise.resolve();
+}
+
+const FORMATS = ["csv", "json", "md"] as const;
+type ReportFormat = (typeof FORMATS)[number];
+
+function formatOf(format: string | undefined, out: string | undefined): ReportFormat {
+  if (format !== undefined) {
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UserError(ExitCode.usage, "time.badFormat", { value: format });
+    return format as ReportFormat;
+  }
+  const ext = out?.toLowerCase().match(/\.(csv|json|md)$/)?.[1];
+  return (ext as ReportFormat | undefined) ?? "csv";
+}
+
+export async function report(ctx: CliContext, o: { month: string; format?: string; out?: string; pseudonyms?: boolean }): Promise<void> {
+  const range = monthRange(o.month);
+  const format = formatOf(o.format, o.out);
+  const r = await openRecords(ctx);
+  const settings = billingSettings(ctx.settings.billing);
+  const clients = new Map<string, ReportClient>();
+  for (const c of r.practice.clients.list()) {
+    clients.set(await r.wf.tagger(c.alias), { alias: c.alias, ...(c.name === undefined ? {} : { name: c.name }), ...(c.billing === undefined ? {} : { billing: c.billing }) });
+  }
+  const built = buildReport(await r.time.entries(), clients, settings, range, o.pseudonyms === true);
+  const text =
+    format === "csv" ? reportCsv(built) : format === "json" ? reportJson(built) : reportMarkdown(built, ctx.out.text("time.reportTitle", { month: o.month }));
+  const names = o.pseudonyms !== true && built.lines.some((l) => l.client !== l.alias);
+  if (o.out !== undefined) {
+    const file = resolve(o.out);
+    // Written once, 0600: a report names clients, so an old one is never silently replaced.
+    await writePrivateFile(file, text, { exclusive: true });
+    ctx.out.warn(names ? "time.reportNamesFile" : "time.reportFile", { file });
+    ctx.out.say("time.reportWritten", { file, count: built.lines.length, total: formatCents(built.totalCents) });
+  } else {
+    if (names) ctx.out.warn("time.reportNamesStdout");
+    if (ctx.json) ctx.out.result(JSON.parse(reportJson(built)));
+    else process.stdout.write(text);
+    return;
+  }
+  ctx.out.result({ file: resolve(o.out), format, entries: built.lines.length, totalCents: built.totalCents, total: formatCents(built.totalCents) });
+}

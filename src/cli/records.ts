@@ -1,0 +1,102 @@
+/**
+ * Shared by the records commands (time, billing, records, client export/forget, backup): the
+ * unlocked practice with its workflow (ledger, outbox, client tags, time zone, clock) and the
+ * contact-time store.
+ */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { clockFromEnv } from "../delivery/clock.js";
+import { writePrivateFile } from "../files.js";
+import type { Keyring } from "../practice/keyring.js";
+import { newRecoveryKey, recoveryCopyPath, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
+import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { ContactTime, MAX_NOTE_BYTES } from "../records/time.js";
+import { formatMinutes } from "../records/duration.js";
+import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
+import type { CliContext } from "./context.js";
+import { openCliWorkflow, type CliWorkflow } from "./workflow.js";
+
+export interface RecoverySetting {
+  recipient: string;
+  created: string;
+}
+
+export function recoverySetting(value: unknown): RecoverySetting | undefined {
+  const v = value as Partial<RecoverySetting> | undefined;
+  return typeof v?.recipient === "string" && v.recipient.startsWith("age1") ? { recipient: v.recipient, created: String(v.created ?? "") } : undefined;
+}
+
+/** Make a recovery key: the file, the keyring's copy sealed to it, the public part in the config. */
+export async function makeRecoveryKey(ctx: CliContext, keyring: Keyring, out: string | undefined): Promise<void> {
+  const key = await newRecoveryKey(keyring.ageIdentity);
+  const created = clockFromEnv()().toISOString();
+  const text = recoveryKeyText(key, ctx.settings.practice?.name ?? keyring.keyId, created.slice(0, 10));
+  if (out !== undefined) {
+    await writePrivateFile(resolve(out), text, { exclusive: true });
+    ctx.out.say("recovery.written", { file: resolve(out) });
+  } else {
+    ctx.out.say("recovery.shown");
+    // Shown once, on the terminal only (never in --json output or a log).
+    process.stdout.write(`\n    ${key.identity}\n\n`);
+  }
+  await writeRecoveryCopy(ctx.home.root, keyring, key.recipient);
+  ctx.config.set("recovery", { recipient: key.recipient, created } satisfies RecoverySetting);
+  ctx.out.say("recovery.sealed", { file: recoveryCopyPath(ctx.home.root) });
+}
+
+export interface CliRecords extends CliWorkflow {
+  readonly time: ContactTime;
+  readonly settings: RecordsSettings;
+  /** Today in the practice's time zone (YYYY-MM-DD), by the clock (NACHKLANG_NOW in tests). */
+  today(): string;
+}
+
+function contactTime(ctx: CliContext, opened: CliWorkflow): ContactTime {
+  const { keys } = opened.practice;
+  return new ContactTime(ctx.home.records, keys.ageRecipient, { identities: [keys.identity] });
+}
+
+/**
+ * An automatic entry for the time spent composing a follow-up (the wizard), unless the
+ * practice switched that off (`time auto off`). Whole minutes, rounded up: one minute at least.
+ */
+export async function logComposingTime(ctx: CliContext, opened: CliWorkflow, alias: string, elapsedMs: number): Promise<void> {
+  if (!recordsSettings(ctx.settings.records).autoTime) return;
+  const minutes = Math.min(24 * 60, Math.max(1, Math.ceil(elapsedMs / 60_000)));
+  const entry = await contactTime(ctx, opened).log(
+    { client: await opened.wf.tagger(alias), day: dayIn(opened.wf.now(), opened.wf.tz), minutes, kind: "followup", source: "wizard" },
+    opened.wf.now(),
+  );
+  ctx.out.say("time.autoLogged", { id: entry.id, alias, duration: formatMinutes(minutes) });
+}
+
+export async function openRecords(ctx: CliContext): Promise<CliRecords> {
+  const opened = await openCliWorkflow(ctx);
+  return {
+    ...opened,
+    time: contactTime(ctx, opened),
+    settings: recordsSettings(ctx.settings.records),
+    today: () => dayIn(opened.wf.now(), opened.wf.tz),
+  };
+}
+
+/** A contact note from a file: UTF-8 text, at most 64 KiB, not empty. */
+export async function readNoteFile(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  }
+  if (bytes.length > MAX_NOTE_BYTES) throw new UserError(ExitCode.usage, "time.noteTooLarge", { file, max: MAX_NOTE_BYTES / 1024 });
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(ExitCode.usage, "time.noteNotText", { file });
+  }
+  if (text.includes("\0")) throw new UserError(ExitCode.usage, "time.noteNotText", { file });
+  const note = text.trim();
+  if (note.length === 0) throw new UserError(ExitCode.usage, "time.noteEmpty", { file });
+  return note;
+}

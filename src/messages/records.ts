@@ -1,0 +1,293 @@
+import type { Catalogue } from "./index.js";
+
+/**
+ * Lines of the records: contact time, billing, history exports, retention and purge, a client's
+ * rights (export, forget), backup and the recovery key.
+ */
+export const records = {
+  // --- contact time ---
+  "time.badDuration": {
+    de: "„{value}“ ist keine Dauer; bitte z. B. 15m, 1h oder 1h30m (höchstens 24h).",
+    en: "'{value}' is not a duration; use e.g. 15m, 1h or 1h30m (at most 24h).",
+  },
+  "time.badKind": { de: "Unbekannte Art „{value}“; möglich: {kinds}.", en: "Unknown kind '{value}'; use one of: {kinds}." },
+  "time.badMonth": { de: "„{value}“ ist kein Monat; bitte JJJJ-MM, z. B. 2026-11.", en: "'{value}' is not a month; use YYYY-MM, e.g. 2026-11." },
+  "time.futureDay": { de: "{value} liegt in der Zukunft; Kontaktzeit wird erst danach erfasst.", en: "{value} lies in the future; log contact time once it has happened." },
+  "time.monthOrRange": { de: "Bitte entweder --month oder --from/--to angeben, nicht beides.", en: "Give either --month or --from/--to, not both." },
+  "time.noteTooLarge": {
+    de: "{file}: die Notiz ist größer als {max} KiB; bitte kürzen.",
+    en: "{file}: the note is larger than {max} KiB; please shorten it.",
+  },
+  "time.noteNotText": { de: "{file}: das ist kein Text (UTF-8); bitte eine Textdatei angeben.", en: "{file}: this is not text (UTF-8); give a text file." },
+  "time.noteEmpty": { de: "{file}: die Notiz ist leer.", en: "{file}: the note is empty." },
+  "time.noteOrNoNote": { de: "Bitte entweder --note-file oder --no-note angeben.", en: "Give either --note-file or --no-note." },
+  "time.nothingToEdit": {
+    de: "Nichts zu ändern an {id}: bitte --duration, --kind, --on, --note-file oder --no-note angeben.",
+    en: "Nothing to change in {id}: give --duration, --kind, --on, --note-file or --no-note.",
+  },
+  "time.unknownEntry": {
+    de: "Kein Eintrag „{id}“; die Einträge zeigt „nachklang time list“.",
+    en: "No entry '{id}'; 'nachklang time list' shows the entries.",
+  },
+  "time.logged": { de: "Erfasst {id}: {alias}, {day}, {duration} ({kind}).", en: "Logged {id}: {alias}, {day}, {duration} ({kind})." },
+  "time.edited": { de: "Geändert {id}: {alias}, {day}, {duration} ({kind}).", en: "Changed {id}: {alias}, {day}, {duration} ({kind})." },
+  "time.removed": { de: "Entfernt {id}: {alias}, {day}, {duration}.", en: "Removed {id}: {alias}, {day}, {duration}." },
+  "time.autoLogged": {
+    de: "Kontaktzeit erfasst: {duration} für {alias} ({id}); ändern mit „nachklang time edit {id}“.",
+    en: "Contact time logged: {duration} for {alias} ({id}); change it with 'nachklang time edit {id}'.",
+  },
+  "time.none": { de: "Keine Kontaktzeit erfasst.", en: "No contact time logged." },
+  "time.line": { de: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}", en: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}" },
+  "time.total": { de: "{count} Einträge, zusammen {duration}.", en: "{count} entries, {duration} in all." },
+  "time.hasNote": { de: "[Notiz]", en: "[note]" },
+  "time.kind.messenger": { de: "Messenger", en: "messenger" },
+  "time.kind.email": { de: "E-Mail", en: "e-mail" },
+  "time.kind.phone": { de: "Telefon", en: "phone" },
+  "time.kind.followup": { de: "Nachklang", en: "follow-up" },
+  "time.kind.other": { de: "Sonstiges", en: "other" },
+  "time.source.manual": { de: "von Hand", en: "manual" },
+  "time.source.wizard": { de: "automatisch, Assistent", en: "automatic, wizard" },
+  "time.source.inbox": { de: "automatisch, Antwort", en: "automatic, reply" },
+  "time.badAuto": { de: "Bitte „on“ oder „off“, nicht „{value}“.", en: "Use 'on' or 'off', not '{value}'." },
+  "time.autoOn": {
+    de: "Kontaktzeit wird automatisch erfasst (Assistent, Antworten).",
+    en: "Contact time is logged automatically (wizard, replies).",
+  },
+  "time.autoOff": { de: "Kontaktzeit wird nicht mehr automatisch erfasst.", en: "Contact time is no longer logged automatically." },
+  "time.badFormat": { de: "Unbekanntes Format „{value}“; möglich: csv, json, md.", en: "Unknown format '{value}'; use csv, json or md." },
+  "time.reportTitle": { de: "Kontaktzeit {month}", en: "Contact time {month}" },
+  "time.reportNamesFile": {
+    de: "Achtung: {file} nennt Klient:innen mit Namen (Gesundheitsdaten). Nur für die Abrechnung; sicher aufbewahren, danach löschen (oder --pseudonyms).",
+    en: "Note: {file} names clients (health data). For invoicing only; keep it safe and delete it afterwards (or use --pseudonyms).",
+  },
+  "time.reportFile": { de: "Bericht {file} (nur für Sie lesbar, 0600).", en: "Report {file} (readable by you only, 0600)." },
+  "time.reportNamesStdout": {
+    de: "Achtung: dieser Bericht nennt Klient:innen mit Namen (Gesundheitsdaten); --pseudonyms zeigt nur Kürzel.",
+    en: "Note: this report names clients (health data); --pseudonyms shows aliases only.",
+  },
+  "time.reportWritten": { de: "{count} Einträge, Summe {total} € → {file}", en: "{count} entries, total {total} EUR → {file}" },
+
+  // --- billing ---
+  "billing.badAmount": { de: "„{value}“ ist kein Betrag; bitte z. B. 90 oder 92,50.", en: "'{value}' is not an amount; use e.g. 90 or 92.50." },
+  "billing.badFactor": {
+    de: "„{value}“ ist kein GOÄ-Steigerungsfaktor; bitte 1,0 bis 3,5 (Regelsatz 2,3).",
+    en: "'{value}' is not a GOÄ factor; use 1.0 to 3.5 (standard 2.3).",
+  },
+  "billing.badRounding": { de: "Takt „{value}“: bitte 1m, 5m, 10m oder 15m.", en: "Rounding '{value}': use 1m, 5m, 10m or 15m." },
+  "billing.badProfile": { de: "Unbekanntes Abrechnungsprofil „{value}“; möglich: goae, hourly, none.", en: "Unknown billing profile '{value}'; use goae, hourly or none." },
+  "billing.noRate": {
+    de: "Kein Stundensatz festgelegt; bitte „nachklang billing set --hourly 90“.",
+    en: "No hourly rate set; run 'nachklang billing set --hourly 90'.",
+  },
+  "billing.settings": {
+    de: "Abrechnung: Standardprofil {profile}, Stundensatz {hourly} €, Takt {round} min, GOÄ-Faktor {factor}.",
+    en: "Billing: default profile {profile}, hourly rate {hourly} EUR, rounding {round} min, GOÄ factor {factor}.",
+  },
+
+  // --- history, ranges ---
+  "records.badRange": { de: "Der Zeitraum {from} bis {to} ist leer (Anfang nach Ende).", en: "The range {from} to {to} is empty (start after end)." },
+  "records.badSpan": { de: "„{value}“ ist keine Dauer; bitte z. B. {example}.", en: "'{value}' is not a span; use e.g. {example}." },
+
+  // --- retention, purge, prune, verify ---
+  "records.retentionUsage": { de: "Aufruf: nachklang records retention [set 10y]", en: "Usage: nachklang records retention [set 10y]" },
+  "records.retentionShort": {
+    de: "Hinweis: {span} ist kürzer als die zehn Jahre nach §630f Abs. 3 BGB; bitte prüfen, ob das für Ihre Praxis gilt.",
+    en: "Note: {span} is shorter than the ten years of §630f para. 3 BGB; check that this applies to your practice.",
+  },
+  "records.retention": {
+    de: "Aufbewahrung: {span} nach dem letzten Kontakt (Standard {standard}).",
+    en: "Retention: {span} after the last contact (standard {standard}).",
+  },
+  "records.removedClient": { de: "(entfernt, {tag}…)", en: "(removed, {tag}…)" },
+  "records.purgeNothing": { de: "Keine Aufbewahrungsfrist ({span}) ist abgelaufen; nichts gelöscht.", en: "No retention period ({span}) has ended; nothing deleted." },
+  "records.purgeLine": {
+    de: "Gelöscht {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} Nachklänge, {files} Dateien ({size}), {time} Zeiteinträge, {lines} Ledger-Zeilen.",
+    en: "Deleted {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
+  },
+  "records.purgeWouldLine": {
+    de: "Würde löschen {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} Nachklänge, {files} Dateien ({size}), {time} Zeiteinträge, {lines} Ledger-Zeilen.",
+    en: "Would delete {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
+  },
+  "records.purgeTotal": {
+    de: "{clients} Klient:innen gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge.",
+    en: "{clients} clients deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries.",
+  },
+  "records.purgeWouldTotal": {
+    de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge würden gelöscht. Löschen: nachklang records purge",
+    en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries would be deleted. To delete: nachklang records purge",
+  },
+  "records.purgeKept": { de: "{count} Klient:innen bleiben (Frist läuft noch).", en: "{count} clients kept (retention not over)." },
+  "records.pruneWhat": { de: "„{value}“: nur „handoff“ kann geleert werden.", en: "'{value}': only 'handoff' can be pruned." },
+  "records.pruned": {
+    de: "{count} Übergabe-Kopien älter als {span} entfernt ({size}); das Archiv behält die Nachklänge.",
+    en: "{count} hand-over copies older than {span} removed ({size}); the archive keeps the follow-ups.",
+  },
+  "records.pruneWould": {
+    de: "Probelauf: {count} Übergabe-Kopien älter als {span} ({size}) würden entfernt.",
+    en: "Dry run: {count} hand-over copies older than {span} ({size}) would be removed.",
+  },
+  "records.verified": {
+    de: "Ledger geprüft: {lines} Zeilen, {purges} signierte Löschnachweise, alles stimmig.",
+    en: "Ledger verified: {lines} lines, {purges} signed purge records, all consistent.",
+  },
+  "ledger.verify.signature": {
+    de: "{file}: Löschnachweis {detail} ist nicht von dieser Praxis signiert oder beschädigt; bitte aus dem Backup wiederherstellen.",
+    en: "{file}: purge record {detail} is not signed by this practice or is damaged; restore it from a backup.",
+  },
+  "ledger.verify.chain": {
+    de: "{file}: Löschnachweis {detail} passt nicht zum vorigen (ein Nachweis fehlt); bitte aus dem Backup wiederherstellen.",
+    en: "{file}: purge record {detail} does not follow the one before (a record is missing); restore it from a backup.",
+  },
+  "ledger.verify.prefix": {
+    de: "{file}: das Ledger wurde nach der Löschung vom {detail} außerhalb von nachklang verändert; bitte aus dem Backup wiederherstellen.",
+    en: "{file}: the ledger was changed outside nachklang after the purge of {detail}; restore it from a backup.",
+  },
+  "ledger.verify.interrupted": {
+    de: "{file}: die Löschung vom {detail} wurde unterbrochen; bitte „nachklang records purge“ erneut ausführen.",
+    en: "{file}: the purge of {detail} was interrupted; run 'nachklang records purge' again.",
+  },
+  "ledger.verify.damaged": {
+    de: "{file}: Zeile {detail} des Ledgers ist kein gültiger Eintrag; bitte aus dem Backup wiederherstellen.",
+    en: "{file}: line {detail} of the ledger is not a valid event; restore it from a backup.",
+  },
+
+  // --- doctor: what each folder holds ---
+  "doctor.folder": { de: "{name}: {files} Dateien, {size} – {holds}", en: "{name}: {files} files, {size} – {holds}" },
+  "doctor.recovery": {
+    de: "Wiederherstellungsschlüssel vorhanden ({recipient}); Schlüsselbund und Backups sind auch für ihn versiegelt.",
+    en: "Recovery key set ({recipient}); the keyring and backups are sealed to it too.",
+  },
+  "doctor.holds.outbox": { de: "versiegelte Nachklänge, die auf Kontaktzeiten warten", en: "sealed follow-ups waiting for contact hours" },
+  "doctor.holds.archive": {
+    de: "versandte Nachklänge (Aufbewahrung; „records purge“ löscht nach Fristende)",
+    en: "follow-ups sent (record keeping; 'records purge' deletes them when retention ends)",
+  },
+  "doctor.holds.handoff": {
+    de: "Übergabe-Kopien zum Weitergeben („records prune handoff“ leert sie)",
+    en: "copies for hand-over ('records prune handoff' empties them)",
+  },
+  "doctor.holds.ledger": { de: "Ledger: Ereignisse ohne Namen und Inhalte", en: "ledger: events without names or content" },
+  "doctor.holds.records": { de: "Kontaktzeit (verschlüsselte Notizen)", en: "contact time (notes encrypted)" },
+  "doctor.holds.cache": { de: "verschlüsselter Medien-Cache („cache clear“ leert ihn)", en: "encrypted media cache ('cache clear' empties it)" },
+
+  // --- a client's rights: export (Art. 15/20), forget (Art. 17) ---
+  "export.noKey": {
+    de: "„{alias}“ hat weder einen age-Schlüssel noch eine Passphrase für die Offline-Ansicht; bitte „nachklang client passphrase {alias} --generate“ oder --viewer-passphrase-file.",
+    en: "'{alias}' has neither an age key nor a viewer passphrase; run 'nachklang client passphrase {alias} --generate' or give --viewer-passphrase-file.",
+  },
+  "export.written": {
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; sealed to the client's age key (opens with age -d -i KEY | tar x).",
+  },
+  "export.writtenViewer": {
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; Offline-Ansicht mit der vereinbarten Passphrase.",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; offline viewer with the agreed passphrase.",
+  },
+  "export.missing": {
+    de: "{count} Nachklänge sind nicht mehr gespeichert (storniert oder gelöscht) und nur im Verlauf (followups.json) enthalten.",
+    en: "{count} follow-ups are no longer stored (cancelled or purged) and appear only in the history (followups.json).",
+  },
+  "export.readme": {
+    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
+    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
+  },
+  "forget.needsYes": {
+    de: "„client forget {alias}“ löscht Kontaktdaten endgültig; ohne Terminal bitte mit --yes bestätigen.",
+    en: "'client forget {alias}' deletes contact details for good; without a terminal, confirm with --yes.",
+  },
+  "forget.confirm": {
+    de: "Kontaktdaten und wartende Nachklänge von {alias} endgültig löschen?",
+    en: "Delete {alias}'s contact details and waiting follow-ups for good?",
+  },
+  "forget.deleted": {
+    de: "Gelöscht für {alias}: {fields}; {queued} wartende Nachklänge; {copies} Übergabe-Kopien. Alle Einwilligungen sind widerrufen: es wird nichts mehr gesendet.",
+    en: "Deleted for {alias}: {fields}; {queued} waiting follow-ups; {copies} hand-over copies. Every consent is withdrawn: nothing will be sent any more.",
+  },
+  "forget.kept": {
+    de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} versandte Nachklänge im Archiv; Ledger; {time} Zeiteinträge – bis {until}.",
+    en: "Kept (record-keeping duty, §630f BGB; sealed, untouched): the entry with alias, name, language and consent history; {followUps} follow-ups sent, in the archive; the ledger; {time} time entries – until {until}.",
+  },
+  "forget.after": {
+    de: "Danach löscht „nachklang records purge“ auch diese.",
+    en: "After that, 'nachklang records purge' deletes these too.",
+  },
+  "forget.field.threema": { de: "Threema-ID", en: "Threema ID" },
+  "forget.field.phone": { de: "Telefonnummer", en: "phone number" },
+  "forget.field.email": { de: "E-Mail-Adresse", en: "e-mail address" },
+  "forget.field.ageRecipient": { de: "age-Schlüssel", en: "age key" },
+  "forget.field.channel": { de: "bevorzugter Kanal", en: "preferred channel" },
+  "forget.field.viewerPassphrase": { de: "Passphrase der Offline-Ansicht", en: "viewer passphrase" },
+  "forget.field.pinnedKeys": { de: "gepinnte Schlüssel", en: "pinned keys" },
+
+  // --- backup, restore, recovery key ---
+  "recovery.badKeyFile": {
+    de: "{file}: darin steht kein age-Schlüssel (AGE-SECRET-KEY-1…); bitte die Datei mit dem Wiederherstellungsschlüssel angeben.",
+    en: "{file}: holds no age key (AGE-SECRET-KEY-1…); give the file with the recovery key.",
+  },
+  "recovery.copyUnopenable": {
+    de: "{file}: die Kopie des Schlüsselbunds öffnet sich mit diesem Wiederherstellungsschlüssel nicht; bitte den richtigen Schlüssel angeben.",
+    en: "{file}: the keyring copy does not open with this recovery key; give the right key.",
+  },
+  "recovery.exists": {
+    de: "Diese Praxis hat schon einen Wiederherstellungsschlüssel ({recipient}); einen neuen mit --replace (der alte öffnet dann nur noch ältere Backups).",
+    en: "This practice has a recovery key already ({recipient}); make a new one with --replace (the old one then opens older backups only).",
+  },
+  "recovery.none": {
+    de: "Kein Wiederherstellungsschlüssel: eine vergessene Passphrase wäre nicht zu ersetzen. Anlegen: nachklang keys recovery --out DATEI",
+    en: "No recovery key: a forgotten passphrase could not be replaced. Make one: nachklang keys recovery --out FILE",
+  },
+  "recovery.offer": {
+    de: "Jetzt einen Wiederherstellungsschlüssel anlegen (empfohlen; zum Aufbewahren auf Papier)?",
+    en: "Make a recovery key now (recommended; to keep on paper)?",
+  },
+  "recovery.shown": {
+    de: "Wiederherstellungsschlüssel – jetzt abschreiben oder ausdrucken, er wird nicht noch einmal gezeigt, und sicher verwahren (nicht auf diesem Rechner):",
+    en: "Recovery key – write it down or print it now, it is not shown again, and keep it safe (not on this computer):",
+  },
+  "recovery.written": {
+    de: "Wiederherstellungsschlüssel in {file} (0600); bitte ausdrucken oder auf einen Datenträger außerhalb dieses Rechners bringen und hier löschen.",
+    en: "Recovery key written to {file} (0600); print it or move it off this computer, then delete it here.",
+  },
+  "recovery.sealed": {
+    de: "Schlüsselbund zusätzlich für den Wiederherstellungsschlüssel versiegelt ({file}); Backups werden auch für ihn versiegelt.",
+    en: "Keyring sealed to the recovery key as well ({file}); backups are sealed to it too.",
+  },
+  "recovery.needsOut": {
+    de: "Ohne Terminal bitte --out DATEI angeben: der Wiederherstellungsschlüssel wird nur auf einem Terminal angezeigt.",
+    en: "Without a terminal, give --out FILE: the recovery key is only ever shown on a terminal.",
+  },
+  "backup.notBackup": { de: "{file} ist kein nachklang-Backup (keine age-Datei).", en: "{file} is not a nachklang backup (not an age file)." },
+  "backup.foreign": {
+    de: "{file} ist nicht für diese Praxis oder diesen Schlüssel versiegelt; nichts wiederhergestellt.",
+    en: "{file} is not sealed to this practice or this key; nothing was restored.",
+  },
+  "backup.damaged": {
+    de: "{file} ist beschädigt ({detail}); nichts wiederhergestellt. Bitte ein anderes Backup verwenden.",
+    en: "{file} is damaged ({detail}); nothing was restored. Use another backup.",
+  },
+  "backup.noCarrier": {
+    de: "{file} enthält keinen Schlüsselbund für die Passphrase; bitte mit --recovery-key DATEI wiederherstellen.",
+    en: "{file} carries no keyring for the passphrase; restore it with --recovery-key FILE.",
+  },
+  "backup.insideHome": {
+    de: "Das Backup darf nicht im Praxisordner liegen ({file}); bitte einen Ort außerhalb wählen, am besten einen anderen Datenträger.",
+    en: "The backup must not be inside the practice folder ({file}); choose a place outside it, preferably another disk.",
+  },
+  "backup.written": {
+    de: "Backup {file}: {files} Dateien ({bytes}), verschlüsselt {size}; öffnet mit der Passphrase{recovery}.",
+    en: "Backup {file}: {files} files ({bytes}), {size} sealed; opens with the passphrase{recovery}.",
+  },
+  "backup.andRecovery": { de: " oder dem Wiederherstellungsschlüssel", en: " or the recovery key" },
+  "restore.homeExists": {
+    de: "{home} existiert schon und ist nicht leer; die Wiederherstellung überschreibt nichts. Bitte einen neuen Ordner mit --home angeben.",
+    en: "{home} exists and is not empty; restoring never overwrites. Give a new folder with --home.",
+  },
+  "restore.done": {
+    de: "Wiederhergestellt nach {home}: {files} Dateien ({bytes}), Praxisschlüssel {keyId}, Backup vom {created}.",
+    en: "Restored into {home}: {files} files ({bytes}), practice key {keyId}, backup of {created}.",
+  },
+  "restore.newPassphrase": {
+    de: "Der Schlüsselbund ist mit dem Wiederherstellungsschlüssel geöffnet und unter der neuen Passphrase gespeichert.",
+    en: "The keyring was opened with the recovery key and stored under the new passphrase.",
+  },
+} satisfies Catalogue;

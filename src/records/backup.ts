@@ -1,0 +1,289 @@
+/**
+ * Backups: the whole home as one age file, sealed to the practice's own key and to the recovery
+ * key, with the passphrase-sealed keyring carried in the header as a stanza of its own type
+ * (`-> nachklang-keyring`). So one file restores on a new machine either way:
+ *
+ * - with the passphrase: the carried keyring opens with it, and its practice identity opens the
+ *   backup (the stanza gives nobody the file key; stock age skips it);
+ * - with the recovery key: it opens the backup directly (`age -d -i recovery.txt backup.age |
+ *   tar t` works with stock age), and then the keyring's recovery copy.
+ *
+ * The plaintext is a POSIX tar of the home's files (no cache, locks or staging leftovers), then
+ * `nachklang-backup.json` listing every file with its size and SHA-256. Restoring stages into a
+ * private folder beside the target, checks every name, size and hash against that list, and
+ * only then moves the folder into place: a damaged backup restores nothing.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { link, lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import tar from "tar-stream";
+import { AgeError, decryptAge, encryptAge, headerStanzas, type AgeKeys } from "../age/index.js";
+import { readEntries } from "../bundle/entries.js";
+import { ExitCode, IntegrityError, UserError, unreadableFile, unwritableFile } from "../errors.js";
+import { z } from "../zod.js";
+import { makePrivateTemp, removeTemp, trackTemp, untrackTemp } from "../temp.js";
+
+export const CARRIER_TYPE = "nachklang-keyring";
+const MANIFEST = "nachklang-backup.json";
+/** Files up to this size are read whole before packing: a file appended to meanwhile (the ledger) goes in as one consistent snapshot. */
+const SNAPSHOT_LIMIT = 16 * 1024 * 1024;
+
+const manifestSchema = z
+  .object({
+    format: z.literal("nachklang-backup"),
+    version: z.literal(1),
+    created: z.iso.datetime({ offset: true }),
+    keyId: z.string(),
+    files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict()),
+  })
+  .strict();
+export type BackupManifest = z.infer<typeof manifestSchema>;
+
+/**
+ * What a backup leaves out: caches (made again), locks, staging folders and partial files of
+ * running processes, and the staging list (its entries name places on this machine, for the
+ * processes running here: restored elsewhere they would send a sweep to folders of another disk).
+ */
+function excluded(rel: string): boolean {
+  const parts = rel.split(sep);
+  const name = parts[parts.length - 1] ?? "";
+  return (
+    parts[0] === "cache" ||
+    parts[0] === "staging" ||
+    parts.some((p) => p.endsWith(".lock") || p === "locks" || p.startsWith(".staging-") || p.startsWith(".nachklang-") || p === "agent") ||
+    name.endsWith(".tmp") ||
+    name.endsWith(".partial") ||
+    name.endsWith(".purge")
+  );
+}
+
+/** The home's files to back up, as paths relative to `root`, sorted. Links and special files are left out. */
+export async function backupFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (dir: string) => {
+    for (const name of (await readdir(dir)).sort()) {
+      const path = join(dir, name);
+      const rel = relative(root, path);
+      if (excluded(rel)) continue;
+      const info = await lstat(path);
+      if (info.isDirectory()) await visit(path);
+      else if (info.isFile()) out.push(rel);
+    }
+  };
+  await visit(root);
+  return out;
+}
+
+async function addEntry(pack: tar.Pack, name: string, path: string, mtime: Date): Promise<{ size: number; sha256: string }> {
+  const info = await lstat(path);
+  const hash = createHash("sha256");
+  if (info.size <= SNAPSHOT_LIMIT) {
+    const data = await readFile(path);
+    hash.update(data);
+    await new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o600, mtime }, data, (error) => (error ? reject(error) : resolve())));
+    return { size: data.length, sha256: hash.digest("hex") };
+  }
+  // Large files are bundles, which never change once written: streamed.
+  await new Promise<void>((resolve, reject) => {
+    const entry = pack.entry({ name, size: info.size, mode: 0o600, mtime }, (error) => (error ? reject(error) : resolve()));
+    const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
+    stream.on("data", (chunk) => {
+      hash.update(chunk as Buffer);
+      if (!entry.write(chunk)) {
+        stream.pause();
+        entry.once("drain", () => stream.resume());
+      }
+    });
+    stream.on("end", () => entry.end(undefined));
+    stream.on("error", (error) => {
+      entry.destroy(error);
+      reject(error);
+    });
+  });
+  return { size: info.size, sha256: hash.digest("hex") };
+}
+
+export interface BackupRequest {
+  readonly root: string;
+  readonly out: string;
+  /** The practice's own recipient, and the recovery key's when there is one. */
+  readonly recipients: readonly string[];
+  /** The keyring file's bytes (passphrase-sealed), carried in the header. */
+  readonly keyring: Uint8Array;
+  readonly keyId: string;
+  readonly now: Date;
+}
+
+export interface BackupResult {
+  readonly files: number;
+  /** Bytes of the files backed up. */
+  readonly bytes: number;
+  /** Size of the backup file. */
+  readonly size: number;
+}
+
+/** Write the backup to `out` (refused if it exists); it appears whole or not at all. */
+export async function writeBackup(req: BackupRequest): Promise<BackupResult> {
+  const files = await backupFiles(req.root);
+  const pack = tar.pack();
+  const listed: BackupManifest["files"] = [];
+  const packing = (async () => {
+    for (const rel of files) {
+      const entry = await addEntry(pack, rel.split(sep).join("/"), join(req.root, rel), req.now);
+      listed.push({ path: rel.split(sep).join("/"), ...entry });
+    }
+    const manifest: BackupManifest = { format: "nachklang-backup", version: 1, created: req.now.toISOString(), keyId: req.keyId, files: listed };
+    const data = Buffer.from(JSON.stringify(manifest, null, 1));
+    await new Promise<void>((resolve, reject) => pack.entry({ name: MANIFEST, size: data.length, mode: 0o600, mtime: req.now }, data, (e) => (e ? reject(e) : resolve())));
+    pack.finalize();
+  })();
+  packing.catch((error: unknown) => pack.destroy(error as Error));
+  const partial = `${req.out}.${process.pid}.partial`;
+  trackTemp(partial);
+  let size = 0;
+  try {
+    await mkdir(dirname(req.out), { recursive: true, mode: 0o700 });
+    const handle = await open(partial, "wx", 0o600);
+    try {
+      for await (const piece of encryptAge(pack as AsyncIterable<Uint8Array>, req.recipients, { carried: [{ args: [CARRIER_TYPE, "v1"], body: req.keyring }] })) {
+        await handle.write(piece);
+        size += piece.length;
+      }
+      await packing;
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await link(partial, req.out);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: req.out });
+      throw error;
+    }
+  } catch (error) {
+    throw error instanceof UserError ? error : (unwritableFile(req.out, error) ?? error);
+  } finally {
+    await rm(partial, { force: true });
+    untrackTemp(partial);
+  }
+  return { files: listed.length, bytes: listed.reduce((t, f) => t + f.size, 0), size };
+}
+
+/** The keyring carried in a backup's header, or undefined when the file is no nachklang backup (exit 5 for the caller). */
+export async function carriedKeyring(file: string): Promise<Uint8Array | undefined> {
+  let start: Buffer;
+  try {
+    const handle = await open(file, "r");
+    try {
+      const buffer = Buffer.alloc(1024 * 1024);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      start = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  }
+  const stanzas = headerStanzas(start);
+  if (stanzas === undefined) throw new IntegrityError("backup.notBackup", { file });
+  return stanzas.find((s) => s.args[0] === CARRIER_TYPE)?.body;
+}
+
+const SAFE_PART = /^[A-Za-z0-9._-]+$/;
+
+function checkName(name: string, file: string): void {
+  const parts = name.split("/");
+  if (name.length > 1000 || parts.some((p) => !SAFE_PART.test(p) || p === "." || p === "..")) {
+    throw new IntegrityError("backup.damaged", { file, detail: name.slice(0, 100).replace(/[^\x20-\x7e]/g, "?") });
+  }
+}
+
+export interface StagedRestore {
+  /** A private folder beside the target holding the restored home. */
+  readonly stage: string;
+  readonly manifest: BackupManifest;
+  discard(): Promise<void>;
+}
+
+/**
+ * Decrypt and unpack the backup into a private folder beside `target`, checking every file
+ * against the list at its end. Exit 5 for a foreign backup (the key opens nothing), a damaged
+ * one, or one whose contents do not match its list; nothing is left behind then.
+ */
+export async function stageRestore(file: string, keys: AgeKeys, target: string): Promise<StagedRestore> {
+  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  const stage = await makePrivateTemp(".nachklang-restore-", dirname(target));
+  try {
+    let plaintext: AsyncIterable<Uint8Array>;
+    try {
+      plaintext = await decryptAge(createReadStream(file, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Uint8Array>, keys);
+    } catch (error) {
+      if (error instanceof AgeError) throw new IntegrityError(error.kind === "no-match" ? "backup.foreign" : "backup.damaged", { file, detail: error.kind }, { cause: error });
+      throw unreadableFile(file, error) ?? error;
+    }
+    const seen = new Map<string, { size: number; sha256: string }>();
+    let manifestText: Buffer | undefined;
+    let current: { name: string; handle?: Awaited<ReturnType<typeof open>>; kept?: Buffer[] } | undefined;
+    try {
+      for await (const event of readEntries(plaintext)) {
+        if (event.type === "entry") {
+          if (manifestText !== undefined) throw new IntegrityError("backup.damaged", { file, detail: "after list" });
+          if (event.kind !== "file") throw new IntegrityError("backup.damaged", { file, detail: event.name.slice(0, 100) });
+          checkName(event.name, file);
+          if (seen.has(event.name) || event.name === current?.name) throw new IntegrityError("backup.damaged", { file, detail: event.name });
+          if (event.name === MANIFEST) current = { name: event.name, kept: [] };
+          else {
+            const path = join(stage, ...event.name.split("/"));
+            await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+            current = { name: event.name, handle: await open(path, "wx", 0o600) };
+          }
+        } else if (event.type === "data") {
+          if (current?.kept !== undefined) {
+            current.kept.push(event.data);
+            if (current.kept.reduce((t, b) => t + b.length, 0) > 64 * 1024 * 1024) throw new IntegrityError("backup.damaged", { file, detail: MANIFEST });
+          } else if (current?.handle !== undefined) {
+            for (let offset = 0; offset < event.data.length; ) offset += (await current.handle.write(event.data, offset)).bytesWritten;
+          }
+        } else if (current !== undefined) {
+          if (current.kept !== undefined) manifestText = Buffer.concat(current.kept);
+          else {
+            await current.handle?.close();
+            seen.set(current.name, { size: event.size, sha256: event.sha256 });
+          }
+          current = undefined;
+        }
+      }
+    } catch (error) {
+      await current?.handle?.close();
+      if (error instanceof UserError) throw error;
+      if (error instanceof AgeError) throw new IntegrityError("backup.damaged", { file, detail: error.kind }, { cause: error });
+      throw unwritableFile(target, error) ?? new IntegrityError("backup.damaged", { file, detail: "tar" }, { cause: error });
+    }
+    let manifest: BackupManifest;
+    try {
+      manifest = manifestSchema.parse(JSON.parse((manifestText ?? Buffer.alloc(0)).toString("utf8")));
+    } catch (error) {
+      throw new IntegrityError("backup.damaged", { file, detail: MANIFEST }, { cause: error });
+    }
+    const listed = new Map(manifest.files.map((f) => [f.path, f]));
+    const wrong = [...seen].find(([path, got]) => listed.get(path)?.sha256 !== got.sha256 || listed.get(path)?.size !== got.size)?.[0];
+    if (wrong !== undefined || listed.size !== seen.size) throw new IntegrityError("backup.damaged", { file, detail: wrong ?? "count" });
+    return { stage, manifest, discard: () => removeTemp(stage) };
+  } catch (error) {
+    await removeTemp(stage);
+    throw error;
+  }
+}
+
+/** Move a staged restore into place: `target` must not exist, or be an empty folder. */
+export async function commitRestore(staged: StagedRestore, target: string): Promise<void> {
+  try {
+    await rename(staged.stage, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR") throw new UserError(ExitCode.usage, "restore.homeExists", { home: target });
+    throw unwritableFile(target, error) ?? error;
+  }
+  untrackTemp(staged.stage);
+}

@@ -1,0 +1,104 @@
+/**
+ * An append-only file of JSON lines, like the ledger: each line fsync'd before it counts,
+ * appends under a short lock, a torn last line (a crash mid-write) ignored when read and cut
+ * off before the next append. Unlike the ledger it can be rewritten as a whole — only by the
+ * retention purge and by `client forget`, which write the new file beside the old one and
+ * rename it into place, under the same lock.
+ */
+import { open, readFile, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import lockfile from "proper-lockfile";
+import { ensurePrivateDir, writePrivateFile } from "../files.js";
+
+const LOCK = { stale: 5000, realpath: false, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 } } as const;
+
+export interface JournalLines {
+  /** Every whole line, parsed, in file order (lines that are no JSON are `undefined`). */
+  readonly values: unknown[];
+  /** The raw whole lines, without their newline. */
+  readonly lines: string[];
+  readonly tornTail: boolean;
+}
+
+export class Journal {
+  constructor(readonly file: string) {}
+
+  private get lockPath(): string {
+    return join(dirname(this.file), `${basename(this.file)}.lock`);
+  }
+
+  async read(): Promise<JournalLines> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { values: [], lines: [], tornTail: false };
+      throw error;
+    }
+    const lines = text.split("\n");
+    const last = lines.pop() ?? "";
+    const whole = lines.filter((l) => l.length > 0);
+    return { lines: whole, values: whole.map(safeJson), tornTail: last.length > 0 };
+  }
+
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    await ensurePrivateDir(dirname(this.file));
+    const release = await lockfile.lock(this.file, { ...LOCK, lockfilePath: this.lockPath });
+    try {
+      return await work();
+    } finally {
+      await release();
+    }
+  }
+
+  /** Append lines and fsync them; returns when they are on disk. */
+  async append(values: readonly unknown[]): Promise<void> {
+    if (values.length === 0) return;
+    const data = Buffer.from(values.map((v) => JSON.stringify(v) + "\n").join(""), "utf8");
+    await this.locked(async () => {
+      const handle = await open(this.file, "a+", 0o600);
+      try {
+        await cutTornTail(handle);
+        await handle.write(data);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    });
+  }
+
+  /**
+   * Replace the file with the lines `keep` accepts (raw line and its parsed value), atomically.
+   * Returns the lines removed, in order.
+   */
+  async rewrite(keep: (value: unknown, line: string) => boolean): Promise<string[]> {
+    return this.locked(async () => {
+      const { lines, values } = await this.read();
+      const kept: string[] = [];
+      const removed: string[] = [];
+      lines.forEach((line, i) => (keep(values[i], line) ? kept : removed).push(line));
+      if (removed.length > 0) await writePrivateFile(this.file, kept.map((l) => l + "\n").join(""));
+      return removed;
+    });
+  }
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+async function cutTornTail(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return;
+  // Lines are small: the whole file fits in memory (the ledger handles the large case).
+  const all = Buffer.alloc(size);
+  await handle.read(all, 0, size, 0);
+  await handle.truncate(all.lastIndexOf(0x0a) + 1);
+}

@@ -1,0 +1,237 @@
+/**
+ * Retention: records are kept for a span (default ten years, §630f para. 3 BGB) after a
+ * client's last contact, then deleted. The last contact is the latest day on which anything
+ * happened with the client: a follow-up sealed or sent (or any later event of it), contact time,
+ * a consent given or withdrawn, the day the client was added. A client removed from the registry
+ * still has records (ledger, archive, time): those are found by the client tag alone and purged
+ * on the same rule.
+ *
+ * `planPurge` only looks; `executePurge` deletes what the plan names: bundles in the outbox, the
+ * archive and the hand-off folders (and viewer pages beside them), time entries, ledger lines
+ * (compacted with a signed purge record, ledger-purge.ts), and the registry entry. Nothing of a
+ * client whose retention has not ended is touched.
+ */
+import { rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { LedgerEvent } from "../delivery/ledger.js";
+import type { ClientRecord } from "../practice/clients.js";
+import { addSpan, type Span } from "./duration.js";
+import { purgeLedger, type LedgerSigner, type PurgeSummary } from "./ledger-purge.js";
+import { dayIn } from "./settings.js";
+import type { ContactTime, TimeEntry } from "./time.js";
+
+export interface ClientRetention {
+  readonly tag: string;
+  /** Undefined for a client no longer in the registry. */
+  readonly alias?: string;
+  readonly lastContact: string;
+  readonly keepUntil: string;
+  readonly expired: boolean;
+  /** Ledger follow-up keys and bundle ids of the client. */
+  readonly followUps: ReadonlySet<string>;
+  readonly bundles: ReadonlySet<string>;
+  readonly timeEntries: number;
+  readonly ledgerLines: number;
+}
+
+export interface RetentionInput {
+  readonly clients: readonly ClientRecord[];
+  /** Each client's keyed tag (the workflow's tagger, asked beforehand: it may ask the agent). */
+  readonly tags: ReadonlyMap<string, string>;
+  readonly events: readonly LedgerEvent[];
+  readonly time: readonly TimeEntry[];
+  /** Further days of contact per client tag (e.g. messages received). */
+  readonly activity?: ReadonlyMap<string, readonly string[]>;
+  readonly retention: Span;
+  readonly tz: string;
+  /** Today in the practice's time zone (YYYY-MM-DD). */
+  readonly today: string;
+}
+
+/** Every client (in the registry or only in the records) with its last contact and whether its retention has ended. */
+export function retentionOf(input: RetentionInput): ClientRetention[] {
+  const days = new Map<string, string[]>();
+  const add = (tag: string, day: string) => {
+    const list = days.get(tag);
+    if (list === undefined) days.set(tag, [day]);
+    else list.push(day);
+  };
+  const aliases = new Map<string, string>();
+  for (const c of input.clients) {
+    const tag = input.tags.get(c.alias);
+    if (tag === undefined) continue;
+    aliases.set(tag, c.alias);
+    add(tag, dayIn(new Date(c.created), input.tz));
+    for (const consent of c.consents) {
+      add(tag, consent.date);
+      if (consent.withdrawn !== undefined) add(tag, consent.withdrawn);
+    }
+  }
+  // Follow-ups belong to the client their `sealed` event names; later events count for it too.
+  const owner = new Map<string, string>();
+  const bundles = new Map<string, Set<string>>();
+  const followUps = new Map<string, Set<string>>();
+  const lines = new Map<string, number>();
+  for (const e of input.events) {
+    // The inbox's events name the client only; a follow-up's, its key.
+    const fu = "fu" in e ? e.fu : undefined;
+    if (e.ev === "sealed") {
+      owner.set(e.fu, e.client);
+      const b = bundles.get(e.client) ?? new Set<string>();
+      b.add(e.bundle);
+      bundles.set(e.client, b);
+    }
+    const tag = (fu === undefined ? undefined : owner.get(fu)) ?? (e as { client?: string }).client;
+    if (tag === undefined) continue;
+    if (fu !== undefined) {
+      const f = followUps.get(tag) ?? new Set<string>();
+      f.add(fu);
+      followUps.set(tag, f);
+    }
+    lines.set(tag, (lines.get(tag) ?? 0) + 1);
+    add(tag, dayIn(new Date(e.at), input.tz));
+  }
+  const timeCount = new Map<string, number>();
+  for (const t of input.time) {
+    add(t.client, t.day);
+    timeCount.set(t.client, (timeCount.get(t.client) ?? 0) + 1);
+  }
+  for (const [tag, list] of input.activity ?? []) for (const day of list) add(tag, day);
+  const out: ClientRetention[] = [];
+  for (const [tag, list] of days) {
+    const lastContact = list.reduce((a, b) => (b > a ? b : a));
+    const keepUntil = addSpan(lastContact, input.retention);
+    const alias = aliases.get(tag);
+    out.push({
+      tag,
+      ...(alias === undefined ? {} : { alias }),
+      lastContact,
+      keepUntil,
+      expired: input.today > keepUntil,
+      followUps: followUps.get(tag) ?? new Set(),
+      bundles: bundles.get(tag) ?? new Set(),
+      timeEntries: timeCount.get(tag) ?? 0,
+      ledgerLines: lines.get(tag) ?? 0,
+    });
+  }
+  // Clients in the registry by alias, then those known only by their tag.
+  const key = (c: ClientRetention) => (c.alias === undefined ? `1${c.tag}` : `0${c.alias}`);
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+export interface PurgePlaces {
+  readonly outbox: string;
+  readonly archive: string;
+  /** The hand-off folders: the home's and every configured folder-like channel's. */
+  readonly handoff: readonly string[];
+}
+
+export interface StoredFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly place: "outbox" | "archive" | "handoff";
+}
+
+/** What a hand-over of one bundle leaves in a hand-off folder: the bundle, its viewer page, Wire's instructions. */
+export function handoffNames(bundleId: string): string[] {
+  return [`${bundleId}.age`, `${bundleId}.html`, `${bundleId}.wire.txt`];
+}
+
+/** The files a client's bundles occupy: bundle, outbox description, hand-off copy and viewer page. */
+export async function bundleFiles(bundles: ReadonlySet<string>, places: PurgePlaces): Promise<StoredFile[]> {
+  const candidates: { path: string; place: StoredFile["place"] }[] = [];
+  for (const id of bundles) {
+    candidates.push({ path: join(places.outbox, `${id}.age`), place: "outbox" }, { path: join(places.outbox, `${id}.meta.age`), place: "outbox" });
+    candidates.push({ path: join(places.archive, `${id}.age`), place: "archive" });
+    for (const dir of places.handoff) for (const name of handoffNames(id)) candidates.push({ path: join(dir, name), place: "handoff" });
+  }
+  const found: StoredFile[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    if (seen.has(c.path)) continue;
+    seen.add(c.path);
+    const info = await stat(c.path).catch(() => undefined);
+    if (info?.isFile()) found.push({ ...c, bytes: info.size });
+  }
+  return found;
+}
+
+/** Something else that holds records per client tag (the inbox), purged with the rest. */
+export interface TaggedStore {
+  readonly name: string;
+  purge(tags: ReadonlySet<string>, dryRun: boolean): Promise<{ items: number; bytes: number }>;
+}
+
+export interface PurgeEnv {
+  readonly places: PurgePlaces;
+  readonly ledgerDir: string;
+  readonly time: ContactTime;
+  readonly signer: LedgerSigner;
+  readonly removeClient: (alias: string) => Promise<void>;
+  readonly stores?: readonly TaggedStore[];
+  readonly now: Date;
+}
+
+export interface PurgedClient {
+  readonly client: ClientRetention;
+  readonly files: readonly StoredFile[];
+  readonly bytes: number;
+}
+
+export interface PurgeOutcome {
+  readonly clients: readonly PurgedClient[];
+  readonly ledgerLines: number;
+  readonly timeEntries: number;
+  readonly storeItems: Readonly<Record<string, number>>;
+  readonly bytes: number;
+  readonly summary?: PurgeSummary;
+}
+
+/**
+ * Delete the records of the expired clients (or, with `dryRun`, only say what would go). Files
+ * first, then time entries and other stores, then the ledger (one compaction for all), then the
+ * registry entries: a crash part-way leaves the ledger and registry naming what is left to do,
+ * and running the purge again finishes it.
+ */
+export async function executePurge(expired: readonly ClientRetention[], env: PurgeEnv, dryRun: boolean): Promise<PurgeOutcome> {
+  const clients: PurgedClient[] = [];
+  for (const client of expired) {
+    const files = await bundleFiles(client.bundles, env.places);
+    clients.push({ client, files, bytes: files.reduce((t, f) => t + f.bytes, 0) });
+  }
+  const tags = new Set(expired.map((c) => c.tag));
+  const storeItems: Record<string, number> = {};
+  let storeBytes = 0;
+  if (dryRun) {
+    for (const store of env.stores ?? []) {
+      const r = await store.purge(tags, true);
+      storeItems[store.name] = r.items;
+      storeBytes += r.bytes;
+    }
+    return {
+      clients,
+      ledgerLines: expired.reduce((t, c) => t + c.ledgerLines, 0),
+      timeEntries: expired.reduce((t, c) => t + c.timeEntries, 0),
+      storeItems,
+      bytes: clients.reduce((t, c) => t + c.bytes, 0) + storeBytes,
+    };
+  }
+  for (const c of clients) for (const f of c.files) await rm(f.path, { force: true });
+  const time = await env.time.purge(tags);
+  for (const store of env.stores ?? []) {
+    const r = await store.purge(tags, false);
+    storeItems[store.name] = r.items;
+    storeBytes += r.bytes;
+  }
+  const followUps = new Set(expired.flatMap((c) => [...c.followUps]));
+  const ledger = await purgeLedger(env.ledgerDir, followUps, tags, env.signer, env.now);
+  for (const c of expired) if (c.alias !== undefined) await env.removeClient(c.alias);
+  return {
+    clients,
+    ledgerLines: ledger.removedLines,
+    timeEntries: time.entries,
+    storeItems,
+    bytes: clients.reduce((t, c) => t + c.bytes, 0) + storeBytes,
+    ...(ledger.summary === undefined ? {} : { summary: ledger.summary }),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The records settings in the config (no secrets, nothing about clients): how long records are
+ * kept after a client's last contact, and whether the wizard and the inbox log contact time
+ * by themselves.
+ */
+import { z } from "../zod.js";
+import { parseSpan, type Span } from "./duration.js";
+
+export const DEFAULT_RETENTION = "10y";
+
+const stored = z
+  .object({
+    retention: z.string().optional(),
+    autoTime: z.boolean().optional(),
+  })
+  .passthrough();
+
+export interface RecordsSettings {
+  /** Kept this long after a client's last contact (§630f para. 3 BGB: ten years). */
+  readonly retention: Span;
+  readonly autoTime: boolean;
+}
+
+/** The settings from the config value `records` (absent or unreadable parts: the defaults). */
+export function recordsSettings(value: unknown): RecordsSettings {
+  const parsed = stored.safeParse(value ?? {});
+  const data = parsed.success ? parsed.data : {};
+  let retention: Span;
+  try {
+    retention = parseSpan(data.retention ?? DEFAULT_RETENTION, ["y", "m"]);
+  } catch {
+    retention = parseSpan(DEFAULT_RETENTION);
+  }
+  return { retention, autoTime: data.autoTime ?? true };
+}
+
+/** The day (YYYY-MM-DD) an instant falls on in a time zone. */
+export function dayIn(instant: Date, tz: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(instant);
+}

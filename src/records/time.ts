@@ -1,0 +1,226 @@
+/**
+ * Contact time between sessions: entries per client, manual (`time log`) or automatic (composing
+ * a follow-up in the wizard, answering a client's messages). Stored like the ledger, as JSON
+ * lines in `<home>/records/time.jsonl`: the client only as its keyed tag (client-tag.ts), the
+ * day, the minutes, the kind — never a name; a note is sealed to the practice's own age
+ * recipient and kept as base64 of the age file. Corrections are events too (`edited`,
+ * `removed`), so the file is only ever appended to, except by the retention purge.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { decryptBytes, encryptBytes, type AgeKeys } from "../age/index.js";
+import { ExitCode, UserError } from "../errors.js";
+import { z } from "../zod.js";
+import { Journal } from "./journal.js";
+
+export const TIME_KINDS = ["messenger", "email", "phone", "followup", "other"] as const;
+export type TimeKind = (typeof TIME_KINDS)[number];
+export const TIME_SOURCES = ["manual", "wizard", "inbox"] as const;
+export type TimeSource = (typeof TIME_SOURCES)[number];
+
+/** A contact note: plain text, at most 64 KiB. */
+export const MAX_NOTE_BYTES = 64 * 1024;
+
+const ENTRY_ID = /^[0-9a-z]{8}$/;
+const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const TAG = z.string().regex(/^[0-9a-f]{32}$/);
+const SEALED = z.string().regex(/^[A-Za-z0-9+/]+=*$/).max(200_000);
+const base = { v: z.literal(1), at: z.iso.datetime({ offset: true }), id: z.string().regex(ENTRY_ID) };
+
+export const timeEventSchema = z.discriminatedUnion("ev", [
+  z.object({
+    ...base,
+    ev: z.literal("logged"),
+    client: TAG,
+    day: DAY,
+    minutes: z.number().int().positive().max(24 * 60),
+    kind: z.enum(TIME_KINDS),
+    source: z.enum(TIME_SOURCES),
+    note: SEALED.optional(),
+  }).strict(),
+  z.object({
+    ...base,
+    ev: z.literal("edited"),
+    day: DAY.optional(),
+    minutes: z.number().int().positive().max(24 * 60).optional(),
+    kind: z.enum(TIME_KINDS).optional(),
+    note: SEALED.optional(),
+    noteRemoved: z.literal(true).optional(),
+  }).strict(),
+  z.object({ ...base, ev: z.literal("removed") }).strict(),
+]);
+export type TimeEvent = z.infer<typeof timeEventSchema>;
+
+export interface TimeEntry {
+  readonly id: string;
+  /** The client's keyed tag. */
+  readonly client: string;
+  readonly day: string;
+  readonly minutes: number;
+  readonly kind: TimeKind;
+  readonly source: TimeSource;
+  /** The sealed note (base64 of an age file), if any. */
+  readonly note?: string;
+  readonly created: string;
+  readonly updated: string;
+}
+
+export interface NewTimeEntry {
+  readonly client: string;
+  readonly day: string;
+  readonly minutes: number;
+  readonly kind: TimeKind;
+  readonly source: TimeSource;
+  readonly note?: string;
+}
+
+export interface TimeChanges {
+  readonly day?: string;
+  readonly minutes?: number;
+  readonly kind?: TimeKind;
+  /** A new note; `null` removes the note. */
+  readonly note?: string | null;
+}
+
+/** Fold the events into the entries that stand, in the order they were logged. */
+export function foldTime(events: readonly TimeEvent[]): TimeEntry[] {
+  const entries = new Map<string, TimeEntry>();
+  for (const e of events) {
+    if (e.ev === "logged") {
+      entries.set(e.id, {
+        id: e.id, client: e.client, day: e.day, minutes: e.minutes, kind: e.kind, source: e.source,
+        ...(e.note === undefined ? {} : { note: e.note }), created: e.at, updated: e.at,
+      });
+      continue;
+    }
+    const entry = entries.get(e.id);
+    if (entry === undefined) continue;
+    if (e.ev === "removed") {
+      entries.delete(e.id);
+      continue;
+    }
+    const { note: _old, ...rest } = entry;
+    const note = e.noteRemoved ? undefined : (e.note ?? entry.note);
+    entries.set(e.id, {
+      ...rest,
+      ...(e.day === undefined ? {} : { day: e.day }),
+      ...(e.minutes === undefined ? {} : { minutes: e.minutes }),
+      ...(e.kind === undefined ? {} : { kind: e.kind }),
+      ...(note === undefined ? {} : { note }),
+      updated: e.at,
+    });
+  }
+  return [...entries.values()];
+}
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+function newEntryId(): string {
+  return [...randomBytes(8)].map((b) => ALPHABET[b & 31]).join("");
+}
+
+export class ContactTime {
+  readonly journal: Journal;
+
+  /** `dir`: `<home>/records`. Notes are sealed to `recipient` and opened with `keys`. */
+  constructor(
+    dir: string,
+    private readonly recipient: string,
+    private readonly keys: AgeKeys,
+  ) {
+    this.journal = new Journal(join(dir, "time.jsonl"));
+  }
+
+  /** Events that are valid, and how many lines were not. */
+  async events(): Promise<{ events: TimeEvent[]; damaged: number }> {
+    const { values } = await this.journal.read();
+    const events: TimeEvent[] = [];
+    let damaged = 0;
+    for (const v of values) {
+      const parsed = timeEventSchema.safeParse(v);
+      if (parsed.success) events.push(parsed.data);
+      else damaged++;
+    }
+    return { events, damaged };
+  }
+
+  async entries(): Promise<TimeEntry[]> {
+    return foldTime((await this.events()).events);
+  }
+
+  /** The entry, or exit 2 naming the id and how to list entries. */
+  async require(id: string): Promise<TimeEntry> {
+    const entry = (await this.entries()).find((e) => e.id === id.toLowerCase());
+    if (entry === undefined) throw new UserError(ExitCode.usage, "time.unknownEntry", { id });
+    return entry;
+  }
+
+  private async seal(note: string): Promise<string> {
+    return Buffer.from(await encryptBytes(new TextEncoder().encode(note), [this.recipient])).toString("base64");
+  }
+
+  /** The note of an entry, decrypted in memory. */
+  async note(entry: TimeEntry): Promise<string | undefined> {
+    if (entry.note === undefined) return undefined;
+    return new TextDecoder().decode(await decryptBytes(Buffer.from(entry.note, "base64"), this.keys));
+  }
+
+  async log(entry: NewTimeEntry, now: Date): Promise<TimeEntry> {
+    const existing = new Set((await this.entries()).map((e) => e.id));
+    let id = newEntryId();
+    while (existing.has(id)) id = newEntryId();
+    const event = timeEventSchema.parse({
+      v: 1, at: now.toISOString(), ev: "logged", id,
+      client: entry.client, day: entry.day, minutes: entry.minutes, kind: entry.kind, source: entry.source,
+      ...(entry.note === undefined ? {} : { note: await this.seal(entry.note) }),
+    });
+    await this.journal.append([event]);
+    return foldTime([event])[0]!;
+  }
+
+  async edit(id: string, changes: TimeChanges, now: Date): Promise<TimeEntry> {
+    const entry = await this.require(id);
+    const event = timeEventSchema.parse({
+      v: 1, at: now.toISOString(), ev: "edited", id: entry.id,
+      ...(changes.day === undefined ? {} : { day: changes.day }),
+      ...(changes.minutes === undefined ? {} : { minutes: changes.minutes }),
+      ...(changes.kind === undefined ? {} : { kind: changes.kind }),
+      ...(changes.note === null ? { noteRemoved: true } : changes.note === undefined ? {} : { note: await this.seal(changes.note) }),
+    });
+    await this.journal.append([event]);
+    return foldTime([...(await this.events()).events]).find((e) => e.id === entry.id)!;
+  }
+
+  async remove(id: string, now: Date): Promise<TimeEntry> {
+    const entry = await this.require(id);
+    await this.journal.append([{ v: 1, at: now.toISOString(), ev: "removed", id: entry.id }]);
+    return entry;
+  }
+
+  /**
+   * Remove every line about these clients (the retention purge): their `logged` lines and the
+   * corrections of those entries. Returns how many entries went.
+   */
+  async purge(clients: ReadonlySet<string>): Promise<{ entries: number; lines: number }> {
+    const ids = new Set((await this.events()).events.filter((e) => e.ev === "logged" && clients.has(e.client)).map((e) => e.id));
+    if (ids.size === 0) return { entries: 0, lines: 0 };
+    const removed = await this.journal.rewrite((value) => {
+      const id = (value as { id?: unknown } | undefined)?.id;
+      return !(typeof id === "string" && ids.has(id));
+    });
+    return { entries: ids.size, lines: removed.length };
+  }
+}
+
+/** Entries whose day lies in [from, to] (YYYY-MM-DD, both inclusive). */
+export function entriesBetween(entries: readonly TimeEntry[], from: string | undefined, to: string | undefined): TimeEntry[] {
+  return entries.filter((e) => (from === undefined || e.day >= from) && (to === undefined || e.day <= to));
+}
+
+/** The first and last day of a month `YYYY-MM` (exit 2 for anything else). */
+export function monthRange(month: string): { from: string; to: string } {
+  const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (m === null) throw new UserError(ExitCode.usage, "time.badMonth", { value: month });
+  const last = new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate();
+  return { from: `${month}-01`, to: `${month}-${String(last).padStart(2, "0")}` };
+}

@@ -1,0 +1,312 @@
+/**
+ * Backups that were not written by `nachklang backup`, or not left as written:
+ *
+ * - interop: a backup taken apart with stock `age` and sealed again with stock `age` to the
+ *   recovery key restores with the recovery key (the format is plain age + tar + a list); without
+ *   the carried keyring, the passphrase path says to use the recovery key;
+ * - all or nothing: backups whose tar disagrees with its list (a changed, extra, missing or
+ *   duplicated file, no list, a file after the list, a truncated tar) or that try to write
+ *   elsewhere (`../`, absolute names, links) are exit 5 with one line, and leave no target,
+ *   no staging folder and nothing outside;
+ * - as properties, on the library: any tree of files comes back byte for byte; any truncation
+ *   or flipped byte of the backup file restores nothing.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import fc from "fast-check";
+import tar from "tar-stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
+import { ExitCode, UserError } from "../../src/errors.js";
+import { commitRestore, stageRestore, writeBackup } from "../../src/records/backup.js";
+import { runCli, tempDir } from "../helpers/cli.js";
+import { filesUnder, plaintextFinds } from "../helpers/home.js";
+import { missing } from "../helpers/tools.js";
+
+const NOW = { NACHKLANG_NOW: "2026-12-02T10:00:00+01:00" };
+const NEW_PASSPHRASE = { NACHKLANG_PASSPHRASE: "a new passphrase after the old one was lost" };
+
+interface Entry {
+  readonly name: string;
+  readonly data: Buffer;
+  readonly type?: "file" | "symlink" | "directory";
+  readonly linkname?: string;
+}
+
+/** The entries of a tar, in order (files only carry data). */
+async function untar(data: Buffer): Promise<Entry[]> {
+  const out: Entry[] = [];
+  const extract = tar.extract();
+  const done = (async () => {
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      out.push({ name: entry.header.name, data: Buffer.concat(chunks) });
+    }
+  })();
+  extract.end(data);
+  await done;
+  return out;
+}
+
+async function packTar(entries: readonly Entry[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const collected = (async () => {
+    for await (const chunk of pack) chunks.push(chunk as Buffer);
+  })();
+  for (const e of entries) {
+    await new Promise<void>((resolve, reject) => {
+      const header =
+        e.type === "symlink"
+          ? { name: e.name, type: "symlink" as const, linkname: e.linkname ?? "/etc/passwd" }
+          : e.type === "directory"
+            ? { name: e.name, type: "directory" as const }
+            : { name: e.name, size: e.data.length, mode: 0o600 };
+      const done = (error?: Error | null) => (error ? reject(error) : resolve());
+      pack.entry(header, e.type === undefined || e.type === "file" ? e.data : Buffer.alloc(0), done);
+    });
+  }
+  pack.finalize();
+  await collected;
+  return Buffer.concat(chunks);
+}
+
+describe.skipIf(missing("age"))("backups made or changed outside nachklang", () => {
+  let work: string;
+  let home: string;
+  let cleanup: () => Promise<void>;
+  let recoveryFile: string;
+  let recipient: string;
+  let original: Entry[];
+  let bundleId: string;
+
+  const ok = async (args: string[], env: Record<string, string> = {}, at = home) => {
+    const r = await runCli(args, { home: at, env: { ...NOW, ...env } });
+    expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
+
+  /** Seal `plain` (a tar) with the stock age CLI to the recovery key. */
+  const sealWithAge = (name: string, plain: Buffer): string => {
+    const file = join(work, name);
+    const r = spawnSync("age", ["-r", recipient, "-o", file], { input: plain });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    return file;
+  };
+
+  beforeAll(async () => {
+    const made = await tempDir();
+    work = made.dir;
+    cleanup = made.cleanup;
+    home = join(work, "home");
+    recoveryFile = join(work, "recovery.txt");
+    const init = await runCli(["init", "--name", "Praxis Interop", "--lang", "en", "--recovery-key", recoveryFile], { home });
+    expect(init.code, init.stderr).toBe(0);
+    await ok(["client", "add", "k1", "--name", "Berta Sommer", "--email", "berta@example.org"]);
+    await ok(["consent", "record", "k1", "--channel", "folder"]);
+    bundleId = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Gewitterwolke", "--now", "--yes"])) as { id: string }).id;
+    await ok(["backup", "--out", join(work, "made.age")]);
+    const keygen = spawnSync("age-keygen", ["-y", recoveryFile], { encoding: "utf8" });
+    expect(keygen.status, keygen.stderr).toBe(0);
+    recipient = keygen.stdout.trim();
+    expect(recipient).toMatch(/^age1[a-z0-9]+$/);
+    const plain = spawnSync("age", ["-d", "-i", recoveryFile, join(work, "made.age")]);
+    expect(plain.status, plain.stderr.toString()).toBe(0);
+    original = await untar(plain.stdout);
+    expect(original.at(-1)?.name).toBe("nachklang-backup.json");
+  });
+  afterAll(() => cleanup());
+
+  /** Exit 5, one line matching `pattern`, and nothing restored or left behind anywhere in `work`. */
+  const refused = async (file: string, pattern: RegExp) => {
+    const before = await filesUnder(work);
+    const target = join(work, "targets", `t-${file.split("/").at(-1)!}`);
+    const r = await runCli(["restore", file, "--recovery-key", recoveryFile], { home: target, env: { ...NOW, ...NEW_PASSPHRASE } });
+    expect(r.code, `${file}: ${r.stderr}`).toBe(5);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(target)).toBe(false);
+    expect(await filesUnder(work)).toEqual(before);
+    if (existsSync(join(work, "targets"))) expect(await readdir(join(work, "targets"))).toEqual([]);
+  };
+
+  it("a backup sealed again by stock age restores with the recovery key; the passphrase path points to it", async () => {
+    const file = sealWithAge("resealed.age", await packTar(original));
+    const target = join(work, "from-age");
+    const noKey = await runCli(["restore", file], { home: target, env: NOW });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/carries no keyring for the passphrase; restore it with --recovery-key FILE/);
+    expect(existsSync(target)).toBe(false);
+
+    await ok(["restore", file, "--recovery-key", recoveryFile], NEW_PASSPHRASE, target);
+    const status = async (at: string, env: Record<string, string> = {}) => JSON.parse(await ok(["--json", "status"], env, at)) as unknown;
+    expect(await status(target, NEW_PASSPHRASE)).toEqual(await status(home));
+    await ok(["open", join(target, "archive", `${bundleId}.age`), "--out", join(work, "opened")], NEW_PASSPHRASE, target);
+    expect(await readFile(join(work, "opened", "manifest.json"), "utf8")).toMatch(/"items"/);
+    expect(await plaintextFinds(target, ["Berta", "Sommer", "Gewitterwolke"])).toEqual([]);
+  });
+
+  it("restores nothing from a backup whose tar disagrees with its list, or that writes elsewhere", async () => {
+    const files = original.slice(0, -1);
+    const list = original.at(-1)!;
+    const clients = files.findIndex((e) => e.name === "clients.age");
+    expect(clients).toBeGreaterThanOrEqual(0);
+    const changed = files.map((e, i) => (i === clients ? { ...e, data: Buffer.from(e.data.map((b, j) => (j === 40 ? b ^ 1 : b))) } : e));
+    const whole = await packTar(original);
+    const cases: [string, Entry[] | Buffer, RegExp][] = [
+      ["changed.age", [...changed, list], /is damaged \(clients\.age\)/],
+      ["extra.age", [...files, { name: "outbox/extra.age", data: randomBytes(32) }, list], /is damaged/],
+      ["missing.age", [...files.filter((e) => e.name !== "clients.age"), list], /is damaged/],
+      ["twice.age", [...files, files[clients]!, list], /is damaged/],
+      ["nolist.age", files, /is damaged \(nachklang-backup\.json\)/],
+      ["after-list.age", [...original, { name: "late.txt", data: Buffer.from("late") }], /is damaged \(after list\)/],
+      ["list-twice.age", [...original, list], /is damaged/],
+      ["dotdot.age", [{ name: "../escaped.txt", data: Buffer.from("out") }, ...original], /is damaged/],
+      ["absolute.age", [{ name: join(work, "absolute.txt"), data: Buffer.from("out") }, ...original], /is damaged/],
+      ["symlink.age", [{ name: "archive/link", data: Buffer.alloc(0), type: "symlink", linkname: join(work, "linked.txt") }, ...original], /is damaged/],
+      ["directory.age", [{ name: "archive", data: Buffer.alloc(0), type: "directory" }, ...original], /is damaged/],
+      ["list-not-json.age", [...files, { name: list.name, data: Buffer.from("{ not json") }], /is damaged \(nachklang-backup\.json\)/],
+      ["cut.age", whole.subarray(0, Math.floor(whole.length / 2)), /is damaged/],
+      ["not-tar.age", randomBytes(4096), /is damaged/],
+    ];
+    for (const [name, content, pattern] of cases) {
+      const file = sealWithAge(name, Buffer.isBuffer(content) ? content : await packTar(content));
+      await refused(file, pattern);
+    }
+    for (const outside of ["escaped.txt", "absolute.txt", "linked.txt"]) {
+      expect(existsSync(join(work, outside))).toBe(false);
+      expect(existsSync(join(work, "targets", outside))).toBe(false);
+    }
+  });
+
+  it("restores into an empty folder, and never into a file or a folder with anything in it", async () => {
+    const empty = join(work, "empty-home");
+    await mkdir(empty);
+    await ok(["restore", join(work, "made.age")], {}, empty);
+    expect(await readdir(empty)).toContain("keyring.age");
+    const asFile = join(work, "a-file");
+    await writeFile(asFile, "x");
+    const hidden = join(work, "hidden-only");
+    await mkdir(hidden);
+    await writeFile(join(hidden, ".keep"), "");
+    for (const target of [asFile, hidden]) {
+      const r = await runCli(["restore", join(work, "made.age")], { home: target, env: NOW });
+      expect(r.code, target).toBe(2);
+      expect(r.stderr).toMatch(/exists and is not empty; restoring never overwrites/);
+    }
+    expect(await readFile(asFile, "utf8")).toBe("x");
+    expect(await readdir(hidden)).toEqual([".keep"]);
+    expect((await filesUnder(work)).filter((f) => f.includes(".nachklang-restore-"))).toEqual([]);
+  });
+});
+
+describe("a post-quantum practice", () => {
+  it("gets a post-quantum recovery key, and its backup restores with it", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const home = join(dir, "home");
+      const key = join(dir, "recovery.txt");
+      const init = await runCli(["init", "--post-quantum", "--lang", "en", "--recovery-key", key], { home, env: NOW });
+      expect(init.code, init.stderr).toBe(0);
+      const text = await readFile(key, "utf8");
+      expect(text).toMatch(/^AGE-SECRET-KEY-PQ-1[0-9A-Z]+$/m);
+      expect(text).toMatch(/^# public key: age1pq1[0-9a-z]+$/m);
+      // Every stanza of the keyring copy and of the backup is post-quantum (no X25519 beside it).
+      const backup = join(dir, "b.age");
+      expect((await runCli(["backup", "--out", backup], { home, env: NOW })).code).toBe(0);
+      for (const file of [join(home, "keyring.recovery.age"), backup]) {
+        const header = (await readFile(file)).subarray(0, 8000).toString("latin1");
+        expect(header, file).not.toMatch(/^-> X25519 /m);
+        expect(header, file).toMatch(/^-> mlkem768x25519 /m);
+      }
+      const restored = join(dir, "restored");
+      const r = await runCli(["restore", backup, "--recovery-key", key], { home: restored, env: { ...NOW, ...NEW_PASSPHRASE } });
+      expect(r.code, r.stderr).toBe(0);
+      const show = async (at: string, env: Record<string, string> = {}) => {
+        const out = await runCli(["--json", "keys", "show"], { home: at, env: { ...NOW, ...env } });
+        expect(out.code, out.stderr).toBe(0);
+        return JSON.parse(out.stdout) as unknown;
+      };
+      expect(await show(restored, NEW_PASSPHRASE)).toEqual(await show(home));
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe("backup and restore as properties (library)", () => {
+  const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,7}$/).filter((n) => !["cache", "locks", "agent"].includes(n));
+  const tree = fc.uniqueArray(fc.record({ path: fc.array(name, { minLength: 1, maxLength: 3 }), data: fc.uint8Array({ maxLength: 3000 }) }), {
+    minLength: 1,
+    maxLength: 12,
+    selector: (f) => f.path[0]!,
+  });
+
+  async function setup(files: { path: string[]; data: Uint8Array }[]) {
+    const { dir, cleanup } = await tempDir("nachklang-backup-prop-");
+    const root = join(dir, "home");
+    for (const f of files) {
+      const path = join(root, ...f.path);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, f.data);
+    }
+    const identity = generateIdentity();
+    const out = join(dir, "b.age");
+    await writeBackup({ root, out, recipients: [await identityToRecipient(identity)], keyring: randomBytes(64), keyId: "0123456789ABCDEF", now: new Date("2026-12-02T09:00:00Z") });
+    return { dir, cleanup, out, identity };
+  }
+
+  it("gives back any tree of files byte for byte", async () => {
+    await fc.assert(
+      fc.asyncProperty(tree, async (files) => {
+        const { dir, cleanup, out, identity } = await setup(files);
+        try {
+          const target = join(dir, "restored");
+          const staged = await stageRestore(out, { identities: [identity] }, target);
+          await commitRestore(staged, target);
+          expect(staged.manifest.files.map((f) => f.path).sort()).toEqual(files.map((f) => f.path.join("/")).sort());
+          for (const f of files) expect(new Uint8Array(await readFile(join(target, ...f.path)))).toEqual(f.data);
+          expect(await filesUnder(target)).toHaveLength(files.length);
+        } finally {
+          await cleanup();
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it("restores nothing from a truncated backup or one with any byte changed (exit 5)", async () => {
+    await fc.assert(
+      fc.asyncProperty(tree, fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), fc.boolean(), fc.integer({ min: 1, max: 255 }), async (files, at, cut, xor) => {
+        const { dir, cleanup, out, identity } = await setup(files);
+        try {
+          const size = (await stat(out)).size;
+          const offset = Math.floor(at * size);
+          if (cut) await truncate(out, offset);
+          else {
+            const bytes = await readFile(out);
+            bytes[offset]! ^= xor;
+            await writeFile(out, bytes);
+          }
+          const target = join(dir, "restored");
+          const error = await stageRestore(out, { identities: [identity] }, target).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(UserError);
+          expect((error as UserError).code).toBe(ExitCode.integrity);
+          expect(existsSync(target)).toBe(false);
+          expect((await readdir(dir)).sort()).toEqual(["b.age", "home"]);
+        } finally {
+          await cleanup();
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * A client's rights through the real CLI: the export (GDPR Art. 15/20) opens with the stock
+ * `age` CLI and the client's own key and holds exactly what is stored — registry entry, consent
+ * history, every follow-up with its items as sent, the contact time with notes — with a manifest
+ * the practice signed; `client forget` (Art. 17) deletes contact details and waiting follow-ups
+ * and leaves every kept record untouched.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
+import { FIXTURES, initHome, runCli } from "../helpers/cli.js";
+import { plaintextFinds } from "../helpers/home.js";
+import { missing } from "../helpers/tools.js";
+
+let home: string;
+let work: string;
+let cleanup: () => Promise<void>;
+let clientKey: string;
+const NOW = { NACHKLANG_NOW: "2026-12-02T10:00:00+01:00" };
+const NOTE = "Telefonat über die Panikattacken im Bus";
+const MESSAGE = "Schön, dass Sie heute da waren, Frau Keller.";
+const sent: string[] = [];
+let queued: string;
+
+async function ok(args: string[]): Promise<string> {
+  const r = await runCli(args, { home, env: NOW });
+  expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  ({ home, cleanup } = await initHome());
+  work = join(home, "..", "work");
+  await mkdir(work);
+  const identity = generateIdentity();
+  clientKey = join(work, "client.key");
+  await writeFile(clientKey, `${identity}\n`, { mode: 0o600 });
+  await ok(["client", "add", "k1", "--name", "Anna Keller", "--email", "anna.keller@example.org", "--age-recipient", await identityToRecipient(identity)]);
+  await ok(["consent", "record", "k1", "--channel", "folder", "--date", "2026-11-20"]);
+  await ok(["client", "add", "k2", "--name", "Bernd Roth"]);
+  await ok(["consent", "record", "k2", "--channel", "folder"]);
+  for (const args of [
+    ["k1", "--note", MESSAGE, "--photo", `${join(FIXTURES, "tiny.jpg")}:Tafel`, "--now"],
+    ["k1", "--note", "Zweiter Nachklang", "--now"],
+  ]) sent.push((JSON.parse(await ok(["--json", "send", ...args, "--yes"])) as { id: string }).id);
+  await ok(["hours", "set", "mo-fr 09:00-10:00", "--tz", "Europe/Berlin"]);
+  queued = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Wartet noch", "--at", "2026-12-09 09:30", "--yes"])) as { id: string }).id;
+  await ok(["send", "k2", "--note", "Für Bernd", "--now", "--yes"]);
+  const noteFile = join(work, "note.txt");
+  await writeFile(noteFile, NOTE);
+  await ok(["time", "log", "k1", "25m", "--kind", "phone", "--note-file", noteFile, "--on", "2026-12-01"]);
+  await ok(["time", "log", "k2", "10m"]);
+});
+afterAll(() => cleanup());
+
+describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
+  it("opens with stock age and the client's key and holds everything stored about the client", async () => {
+    const out = join(work, "export.age");
+    await ok(["client", "export", "k1", "--out", out]);
+    const dir = join(work, "opened");
+    await mkdir(dir);
+    const age = spawnSync("sh", ["-c", `age -d -i '${clientKey}' '${out}' | tar -x -C '${dir}'`], { encoding: "utf8" });
+    expect(age.status, age.stderr).toBe(0);
+    const items = (await readdir(join(dir, "items"))).sort();
+    const id = (i: number) => `followup-2026-12-02-${sent[i]!}`;
+    expect(items).toEqual(
+      [
+        "README.txt",
+        "client.json",
+        "consents.json",
+        "contact-time.json",
+        "followups.json",
+        `${id(0)}-message.txt`,
+        `${id(0)}-tiny.jpg`,
+        `${id(1)}-message.txt`,
+        `followup-2026-12-02-${queued}-message.txt`,
+      ].sort(),
+    );
+    const read = (name: string) => readFile(join(dir, "items", name), "utf8");
+    const record = JSON.parse(await read("client.json")) as { name: string; email: string };
+    expect([record.name, record.email]).toEqual(["Anna Keller", "anna.keller@example.org"]);
+    expect(JSON.parse(await read("consents.json"))).toEqual([{ channel: "folder", date: "2026-11-20", infoVersion: "1" }]);
+    expect(await read(`${id(0)}-message.txt`)).toContain(MESSAGE);
+    const time = JSON.parse(await read("contact-time.json")) as { minutes: number; note: string }[];
+    expect(time).toEqual([expect.objectContaining({ day: "2026-12-01", minutes: 25, kind: "phone", note: NOTE })]);
+    const history = JSON.parse(await read("followups.json")) as { bundle: string; state: string }[];
+    expect(history.map((h) => [h.bundle, h.state])).toEqual([
+      [sent[0], "sent"],
+      [sent[1], "sent"],
+      [queued, "queued"],
+    ]);
+    // Nothing of another client.
+    for (const name of items) expect(await read(name)).not.toMatch(/Bernd|Für Bernd/);
+    // The photo as it was sent: the same bytes as in the archived bundle's manifest.
+    const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as { items: { path: string; sha256: string }[] };
+    const photo = manifest.items.find((i) => i.path.endsWith("tiny.jpg"))!;
+    expect(createHash("sha256").update(await readFile(join(dir, photo.path))).digest("hex")).toBe(photo.sha256);
+    // The manifest is the practice's: minisign verifies it with the practice's public key.
+    const pub = join(work, "practice.pub");
+    await ok(["keys", "export", "--minisign", pub]);
+    const verify = spawnSync("minisign", ["-V", "-H", "-p", pub, "-m", join(dir, "manifest.json"), "-x", join(dir, "manifest.json.minisig")], { encoding: "utf8" });
+    expect(verify.status, verify.stderr).toBe(0);
+    // A key that is not the client's opens nothing.
+    const stranger = join(work, "stranger.key");
+    await writeFile(stranger, `${generateIdentity()}\n`);
+    expect(spawnSync("age", ["-d", "-i", stranger, out]).status).not.toBe(0);
+  });
+
+  it("as an offline viewer for a client without an age key", async () => {
+    const passphraseFile = join(work, "viewer.txt");
+    await writeFile(passphraseFile, "wolke-apfel-tisch-garten-17");
+    const out = join(work, "export-k2.html");
+    await ok(["client", "export", "k2", "--out", out, "--viewer-passphrase-file", passphraseFile]);
+    const html = await readFile(out, "utf8");
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).not.toContain("Bernd");
+    expect(html).not.toContain("Für Bernd");
+    // Without a key or passphrase: one line, exit 2.
+    const r = await runCli(["client", "export", "k2", "--out", join(work, "x.html")], { home, env: NOW });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/neither an age key nor a viewer passphrase/);
+  });
+});
+
+describe("client forget", () => {
+  it("deletes contact details and waiting follow-ups, and keeps the records", async () => {
+    const ledgerBefore = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
+    const timeBefore = await readFile(join(home, "records", "time.jsonl"), "utf8");
+    const archiveBefore = (await readdir(join(home, "archive"))).sort();
+
+    const noTty = await runCli(["client", "forget", "k1"], { home, env: NOW });
+    expect(noTty.code).toBe(2);
+    const r = await runCli(["client", "forget", "k1", "--yes"], { home, env: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Deleted for k1: e-mail address, age key; 1 waiting follow-ups; 2 hand-over copies/);
+    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; the ledger; 1 time entries – until 2036-12-02/);
+
+    // Kept: archive, ledger lines (plus one "cancelled"), time entries, the entry with name and consents.
+    expect((await readdir(join(home, "archive"))).sort()).toEqual(archiveBefore);
+    for (const b of sent) expect((await runCli(["verify", join(home, "archive", `${b}.age`)], { home })).code).toBe(0);
+    const ledgerAfter = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
+    expect(ledgerAfter.slice(0, ledgerBefore.length)).toEqual(ledgerBefore);
+    expect(ledgerAfter.slice(ledgerBefore.length).map((l) => (JSON.parse(l) as { ev: string }).ev)).toEqual(["cancelled"]);
+    expect(await readFile(join(home, "records", "time.jsonl"), "utf8")).toBe(timeBefore);
+    const shown = JSON.parse(await ok(["--json", "client", "show", "k1"])) as Record<string, unknown>;
+    expect(shown).toMatchObject({ alias: "k1", name: "Anna Keller", email: null, ageRecipient: null });
+    expect((shown.consents as { withdrawn?: string }[]).every((c) => c.withdrawn !== undefined)).toBe(true);
+
+    // Deleted: the waiting follow-up and the hand-over copies; k2's copy stays.
+    expect(await readdir(join(home, "outbox"))).toEqual([]);
+    expect((await readdir(join(home, "handoff"))).filter((f) => sent.some((b) => f.startsWith(b)))).toEqual([]);
+    expect((await readdir(join(home, "handoff"))).filter((f) => f.endsWith(".age"))).toHaveLength(1);
+    // Nothing goes to k1 any more (no consent), and k2 is untouched.
+    expect((await runCli(["send", "k1", "--note", "x", "--now", "--yes"], { home, env: NOW })).code).toBe(4);
+    expect((JSON.parse(await ok(["--json", "time", "list", "k2"])) as { entries: unknown[] }).entries).toHaveLength(1);
+    // And the home names nobody, in any file.
+    expect(await plaintextFinds(home, ["Anna", "Keller", "anna.keller", "Bernd", "Panikattacken", "Schön, dass"])).toEqual([]);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * Retention through the real CLI with the test clock: eleven years on, `records purge` deletes
+ * exactly the clients whose ten years have passed (bundles in archive and hand-off folder, time
+ * entries, ledger lines, registry entry, and a client already removed from the registry), leaves
+ * every other client untouched, and the ledger still verifies against its signed purge record.
+ * Also: history as CSV/JSON in a date range, hand-off pruning, and doctor's folder sizes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { initHome, runCli } from "../helpers/cli.js";
+import { filesUnder, plaintextFinds } from "../helpers/home.js";
+
+let home: string;
+let cleanup: () => Promise<void>;
+
+const at = (now: string) => ({ NACHKLANG_NOW: now });
+async function ok(args: string[], now: string): Promise<string> {
+  const r = await runCli(args, { home, env: at(now) });
+  expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+async function send(alias: string, note: string, now: string): Promise<string> {
+  const out = await ok(["--json", "send", alias, "--note", note, "--now", "--yes"], now);
+  return (JSON.parse(out) as { id: string }).id;
+}
+const bundlesIn = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".age")).sort();
+
+const Y2026 = "2026-12-02T10:00:00+01:00";
+const Y2028 = "2028-06-01T10:00:00+02:00";
+const ELEVEN_YEARS_ON = "2037-12-10T10:00:00+01:00";
+const bundles: Record<string, string[]> = {};
+
+beforeAll(async () => {
+  ({ home, cleanup } = await initHome());
+  for (const alias of ["k1", "k2", "k3", "k4"]) {
+    await ok(["client", "add", alias, "--name", `Name-${alias}-Zyx`], Y2026);
+    await ok(["consent", "record", alias, "--channel", "folder", "--date", "2026-12-01"], Y2026);
+  }
+  for (const alias of ["k1", "k2", "k4"]) bundles[alias] = [await send(alias, `Inhalt für ${alias} Qwv`, Y2026)];
+  await ok(["time", "log", "k1", "20m", "--on", "2026-12-02"], Y2026);
+  // k2: a later contact (2028), so ten years have not passed by 2037.
+  await ok(["time", "log", "k2", "15m", "--on", "2028-05-30"], Y2028);
+  bundles.k2!.push(await send("k2", "Später Qwv", Y2028));
+  // k3: consent renewed in 2030 (a contact), no follow-up at all.
+  await ok(["consent", "record", "k3", "--channel", "folder", "--date", "2030-01-10"], "2030-01-10T10:00:00+01:00");
+  // k4 leaves the registry; its records stay, known only by its tag.
+  await ok(["client", "remove", "k4"], Y2026);
+});
+afterAll(() => cleanup());
+
+describe("retention", () => {
+  it("history gives a client's follow-ups in a range as CSV and JSON", async () => {
+    const csv = await ok(["history", "k2", "--from", "2028-01-01", "--to", "2028-12-31", "--format", "csv"], Y2028);
+    const rows = csv.trim().split("\r\n");
+    expect(rows[0]).toBe("sent,client,channel,channel_type,items,bytes,bundle,receipt,followup");
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain(bundles.k2![1]);
+    const json = JSON.parse(await ok(["history", "k2", "--format", "json"], Y2028)) as { id: string }[];
+    expect(json.map((s) => s.id).sort()).toEqual([...bundles.k2!].sort());
+    expect(JSON.parse(await ok(["history", "k2", "--to", "2026-12-01", "--format", "json"], Y2028))).toEqual([]);
+    expect((await runCli(["history", "k2", "--from", "2028-02-01", "--to", "2028-01-01"], { home })).code).toBe(2);
+  });
+
+  it("a dry run eleven years on names exactly the expired clients and changes nothing", async () => {
+    const before = await filesUnder(home);
+    const out = JSON.parse(await ok(["--json", "records", "purge", "--dry-run"], ELEVEN_YEARS_ON)) as {
+      removed: { client: string | null; followUps: number; timeEntries: number }[];
+      kept: { client: string | null; keepUntil: string }[];
+    };
+    expect(out.removed.map((c) => c.client)).toEqual(["k1", null]);
+    expect(out.removed.map((c) => c.followUps)).toEqual([1, 1]);
+    expect(out.kept).toEqual([
+      { client: "k2", lastContact: "2028-06-01", keepUntil: "2038-06-01" },
+      { client: "k3", lastContact: "2030-01-10", keepUntil: "2040-01-10" },
+    ]);
+    expect(await filesUnder(home)).toEqual(before);
+  });
+
+  it("purges exactly the expired clients, and the ledger still verifies", async () => {
+    const ledgerBefore = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
+    const r = await runCli(["records", "purge"], { home, env: at(ELEVEN_YEARS_ON) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Deleted k1: last contact 2026-12-02, kept until 2036-12-02; 1 follow-ups, 2 files/);
+    expect(r.stdout).toMatch(/Deleted \(removed, [0-9a-f]{8}…\)/);
+    expect(r.stdout).toMatch(/2 clients kept/);
+
+    // Bundles: k1's and k4's gone from archive and hand-off folder, k2's all there.
+    const archive = await bundlesIn(join(home, "archive"));
+    const handoff = await bundlesIn(join(home, "handoff"));
+    expect(archive).toEqual(bundles.k2!.map((b) => `${b}.age`).sort());
+    expect(handoff).toEqual(bundles.k2!.map((b) => `${b}.age`).sort());
+
+    // Registry, time, ledger: k2 and k3 as before.
+    const listed = JSON.parse(await ok(["--json", "client", "list"], ELEVEN_YEARS_ON)) as { alias: string }[];
+    expect(listed.map((c) => c.alias)).toEqual(["k2", "k3"]);
+    const time = JSON.parse(await ok(["--json", "time", "list"], ELEVEN_YEARS_ON)) as { entries: { client: string }[] };
+    expect(time.entries.map((e) => e.client)).toEqual(["k2"]);
+    const status = JSON.parse(await ok(["--json", "status"], ELEVEN_YEARS_ON)) as { id: string; client: string; state: string }[];
+    expect(status.map((s) => [s.client, s.state])).toEqual([
+      ["k2", "sent"],
+      ["k2", "sent"],
+    ]);
+    const ledgerAfter = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
+    // Every kept line is unchanged and in order; the removed ones are exactly k1's and k4's.
+    expect(ledgerAfter).toEqual(ledgerBefore.filter((l) => ledgerAfter.includes(l)));
+    const removedBundles = ledgerBefore.filter((l) => !ledgerAfter.includes(l)).flatMap((l) => /"bundle":"(\w+)"/.exec(l)?.[1] ?? []);
+    expect(removedBundles.sort()).toEqual([bundles.k1![0], bundles.k4![0]].sort());
+    // The kept bundles still open.
+    for (const b of bundles.k2!) {
+      const opened = await runCli(["verify", join(home, "archive", `${b}.age`)], { home });
+      expect(opened.code, opened.stderr).toBe(0);
+    }
+
+    const verified = await runCli(["records", "verify"], { home });
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(verified.stdout).toMatch(/1 signed purge records/);
+    // A purge record is signed by the practice: minisign can check it with the practice key.
+    const record = JSON.parse((await readFile(join(home, "ledger", "purges.jsonl"), "utf8")).trim()) as { summary: string };
+    const summary = JSON.parse(record.summary) as { removed: { lines: number; clients: string[] } };
+    expect(summary.removed.lines).toBe(ledgerBefore.length - ledgerAfter.length);
+    expect(summary.removed.clients).toHaveLength(2);
+
+    // Nothing more to do: a second purge removes nothing.
+    expect((await ok(["records", "purge"], ELEVEN_YEARS_ON))).toMatch(/nothing deleted/);
+    // And nothing about anyone in plain text in the home.
+    expect(await plaintextFinds(home, ["Zyx", "Qwv", "Inhalt", "Name-k"])).toEqual([]);
+  });
+
+  it("finds a ledger changed behind its back (exit 5, one line)", async () => {
+    const file = join(home, "ledger", "events.jsonl");
+    const text = await readFile(file, "utf8");
+    const lines = text.trim().split("\n");
+    await writeFile(file, [lines[0], ...lines.slice(2)].join("\n") + "\n");
+    const r = await runCli(["records", "verify"], { home });
+    expect(r.code).toBe(5);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/changed outside nachklang/);
+    await writeFile(file, text);
+    expect((await runCli(["records", "verify"], { home })).code).toBe(0);
+  });
+
+  it("prunes hand-over copies the archive holds, and doctor shows the folders", async () => {
+    const handoff = join(home, "handoff");
+    const [oldOne, newOne] = bundles.k2!;
+    // File times are the real clock's, so this runs on the real clock too.
+    const old = new Date(Date.now() - 60 * 24 * 60 * 60 * 1000);
+    await utimes(join(handoff, `${oldOne}.age`), old, old);
+    await writeFile(join(handoff, "notes-of-mine.txt"), "mine");
+    await utimes(join(handoff, "notes-of-mine.txt"), old, old);
+    const r = await runCli(["records", "prune", "handoff", "--older-than", "30d"], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^1 hand-over copies older than 30d removed/);
+    expect((await readdir(handoff)).sort()).toEqual([`${newOne}.age`, "notes-of-mine.txt"].sort());
+    expect(await bundlesIn(join(home, "archive"))).toHaveLength(2);
+
+    const doctor = await runCli(["doctor"], { home });
+    expect(doctor.stdout).toMatch(/archive: 2 files, [\d.]+ KiB – follow-ups sent/);
+    expect(doctor.stdout).toMatch(/handoff: 2 files/);
+    expect(doctor.stdout).toMatch(/ledger: 2 files/);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * Contact time through the real CLI: log, correct, remove, and the month's billing report with
+ * exact amounts for the hourly profile (with the practice's rounding) and the GOÄ profile;
+ * nothing about a client in plain text in the home, only in the report file asked for.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { initHome, runCli } from "../helpers/cli.js";
+import { plaintextFinds } from "../helpers/home.js";
+
+let home: string;
+let cleanup: () => Promise<void>;
+const NOW = { NACHKLANG_NOW: "2026-12-02T10:00:00+01:00" };
+const run = (args: string[]) => runCli(args, { home, env: NOW });
+const NOTE = "Sprach über Schlafprobleme und den Streit mit der Schwester";
+
+async function ok(args: string[]): Promise<string> {
+  const r = await run(args);
+  expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+beforeAll(async () => {
+  ({ home, cleanup } = await initHome());
+  await ok(["client", "add", "k1", "--name", "Anna Keller", "--billing", "goae"]);
+  await ok(["client", "add", "k2", "--name", "Bernd Größe-Özdemir", "--billing", "hourly"]);
+  await ok(["client", "add", "k3", "--name", "Carla Nowak"]);
+  await ok(["billing", "set", "--hourly", "92.50", "--round", "15m", "--profile", "none"]);
+});
+afterAll(() => cleanup());
+
+describe("contact time", () => {
+  it("logs, corrects and removes entries, and bills the month exactly", async () => {
+    const noteFile = join(home, "..", "note.txt");
+    await writeFile(noteFile, NOTE);
+    const logged: Record<string, string> = {};
+    for (const [name, args] of [
+      ["a", ["k1", "9m", "--kind", "phone", "--on", "2026-11-03"]],
+      ["b", ["k1", "10m", "--kind", "messenger", "--on", "2026-11-04", "--note-file", noteFile]],
+      ["c", ["k2", "1h1m", "--kind", "email", "--on", "2026-11-05"]],
+      ["d", ["k2", "16m", "--on", "2026-11-06"]],
+      ["e", ["k3", "30m", "--on", "2026-11-07"]],
+      ["f", ["k1", "40m", "--on", "2026-10-31"]],
+      ["g", ["k2", "5m", "--on", "2026-11-08"]],
+    ] as const) {
+      const r = await run(["--json", "time", "log", ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      logged[name] = (JSON.parse(r.stdout) as { id: string }).id;
+    }
+    // A correction and a removal: d becomes 31 minutes, g goes.
+    await ok(["time", "edit", logged.d!, "--duration", "31m"]);
+    await ok(["time", "remove", logged.g!]);
+    expect((await run(["time", "remove", logged.g!])).code).toBe(2);
+
+    const out = join(home, "..", "2026-11.csv");
+    const r = await run(["time", "report", "--month", "2026-11", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/names clients/);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    const rows = (await readFile(out, "utf8")).trim().split("\r\n").map((l) => l.split(","));
+    const cells = rows.map((row) => [row[0], row[2], row[8], row[9]]);
+    expect(cells).toEqual([
+      ["type", "client", "item", "amount_eur"],
+      // GOÄ: 9 minutes → no. 1 (10.72), 10 minutes → no. 3 (20.11).
+      ["entry", "Anna Keller", "GOÄ 1", "10.72"],
+      ["entry", "Anna Keller", "GOÄ 3", "20.11"],
+      // Hourly 92.50 per started 15 minutes: 61 → 75 min = 115.625 → 115.63; 31 → 45 min = 69.375 → 69.38.
+      ["entry", "Bernd Größe-Özdemir", "hourly", "115.63"],
+      ["entry", "Bernd Größe-Özdemir", "hourly", "69.38"],
+      // The practice default (none): documented, not billed.
+      ["entry", "Carla Nowak", "", "0.00"],
+      ["sum", "Anna Keller", "2", "30.83"],
+      ["sum", "Bernd Größe-Özdemir", "2", "185.01"],
+      ["sum", "Carla Nowak", "1", "0.00"],
+      ["total", "", "5", "215.84"],
+    ]);
+    // Never replaced silently.
+    expect((await run(["time", "report", "--month", "2026-11", "--out", out])).code).toBe(2);
+
+    const json = await run(["time", "report", "--month", "2026-11", "--format", "json", "--pseudonyms"]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { total: { cents: number }; clients: { client: string }[] };
+    expect(report.total.cents).toBe(21584);
+    expect(report.clients.map((c) => c.client)).toEqual(["k1", "k2", "k3"]);
+    expect(json.stderr).toBe("");
+
+    const listed = JSON.parse((await run(["--json", "time", "list", "k1", "--month", "2026-11", "--notes"])).stdout) as {
+      entries: { id: string; noteText?: string }[];
+      minutes: number;
+    };
+    expect(listed.minutes).toBe(19);
+    expect(listed.entries.find((e) => e.id === logged.b)?.noteText).toBe(NOTE);
+
+    // The home holds tags and sealed notes, never a name or the note.
+    expect(await plaintextFinds(home, ["Anna", "Keller", "Größe", "Nowak", "Schlafprobleme", "Schwester", "k1", "k2"])).toEqual([]);
+  });
+
+  it("refuses what cannot be right with one line and exit 2", async () => {
+    const refusals: string[][] = [];
+    for (const args of [
+      ["time", "log", "k1", "0m"],
+      ["time", "log", "k1", "25h"],
+      ["time", "log", "k1", "1.5h"],
+      ["time", "log", "k1", "15m", "--on", "2026-12-03"],
+      ["time", "log", "k1", "15m", "--on", "2026-02-30"],
+      ["time", "log", "k1", "15m", "--kind", "dinner"],
+      ["time", "log", "nobody", "15m"],
+      ["time", "report", "--month", "2026-13"],
+      ["time", "edit", "zzzzzzzz", "--duration", "5m"],
+      ["time", "list", "--month", "2026-11", "--from", "2026-11-01"],
+      ["billing", "set", "--goae-factor", "4"],
+      ["billing", "set", "--round", "7m"],
+    ]) refusals.push(args);
+    const results = await Promise.all(refusals.map((args) => run(args)));
+    for (const [i, r] of results.entries()) {
+      const args = refusals[i]!;
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/at .*\.js/);
+    }
+  });
+});
