@@ -11,6 +11,7 @@ import { keyringWorkFactor, type Keyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
 import { countAbandonedPlaces, stagingListDir } from "../../practice/staging.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
+import type { ConfigSchema } from "../../practice/config.js";
 import { agentState, practiceKeys, practiceTime, unlockKeyringHere, type AgentState } from "../practice.js";
 
 interface Finding {
@@ -64,10 +65,12 @@ async function folderFindings(ctx: CliContext): Promise<Finding[]> {
     ["records", ctx.home.records, "doctor.holds.records"],
     ["cache", ctx.home.cache, "doctor.holds.cache"],
   ];
-  for (const dir of handoffFolders(ctx.home.root, ctx.settings.channels)) {
+  // A damaged config.json is its own finding (homeFileFindings); the folders are still counted.
+  const settings: Readonly<ConfigSchema> = ctx.configDamage === undefined ? ctx.settings : {};
+  for (const dir of handoffFolders(ctx.home.root, settings.channels)) {
     if (dir !== ctx.home.handoff) folders.push([dir, dir, "doctor.holds.handoff"]);
   }
-  const recovery = (ctx.settings.recovery as { recipient?: unknown } | undefined)?.recipient;
+  const recovery = (settings.recovery as { recipient?: unknown } | undefined)?.recipient;
   const findings: Finding[] =
     typeof recovery === "string" ? [{ ok: true, key: "doctor.recovery", params: { recipient: recovery } }] : [{ ok: false, optional: true, key: "recovery.none" }];
   for (const [name, dir, holds] of folders) {
