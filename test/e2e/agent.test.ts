@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { chmod, cp, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { agentPaths } from "../../src/agent/paths.js";
 import { unlockKeyring } from "../../src/practice/keyring.js";
@@ -66,7 +67,7 @@ beforeAll(async () => {
   const made = await initHome();
   template = made.home;
   cleanupTemplate = made.cleanup;
-  await ok(["client", "add", "k1", "--lang", "de"], template, {});
+  await ok(["client", "add", "k1", "--lang", "de", "--age-recipient", await identityToRecipient(generateIdentity())], template, {});
   await ok(["consent", "record", "k1", "--channel", "folder"], template, {});
 });
 
@@ -324,7 +325,7 @@ describe("nachklang unlock / lock", () => {
   it("a post-quantum practice (init --post-quantum) works through the agent: unwrap of hybrid stanzas, signing, opening", async () => {
     const home = join(scratch, `pq${n++}`);
     expect((await runCli(["init", "--post-quantum", "--name", "Praxis PQ", "--lang", "en"], { home })).code).toBe(0);
-    await ok(["client", "add", "k1", "--lang", "de"], home, {});
+    await ok(["client", "add", "k1", "--lang", "de", "--age-recipient", await identityToRecipient(generateIdentity())], home, {});
     await ok(["consent", "record", "k1", "--channel", "folder"], home, {});
     const u = await unlock(home);
     expect(u.code, u.stderr).toBe(0);

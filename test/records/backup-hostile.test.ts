@@ -106,7 +106,7 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     recoveryFile = join(work, "recovery.txt");
     const init = await runCli(["init", "--name", "Praxis Interop", "--lang", "en", "--recovery-key", recoveryFile], { home });
     expect(init.code, init.stderr).toBe(0);
-    await ok(["client", "add", "k1", "--name", "Berta Sommer", "--email", "berta@example.org"]);
+    await ok(["client", "add", "k1", "--name", "Berta Sommer", "--email", "berta@example.org", "--age-recipient", await identityToRecipient(generateIdentity())]);
     await ok(["consent", "record", "k1", "--channel", "folder"]);
     bundleId = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Gewitterwolke", "--now", "--yes"])) as { id: string }).id;
     await ok(["backup", "--out", join(work, "made.age")]);

@@ -5,6 +5,7 @@
  * restore nothing; restore never overwrites a home; nothing names a client in plain text in any
  * home or in the backup.
  */
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const init = await runCli(["init", "--name", "Praxis Test", "--lang", "en", "--recovery-key", join(work, "recovery.txt")], { home });
   expect(init.code, init.stderr).toBe(0);
   expect(init.stdout).toMatch(/Recovery key written to/);
-  await ok(["client", "add", "k1", "--name", "Anna Keller", "--email", "anna@example.org"]);
+  await ok(["client", "add", "k1", "--name", "Anna Keller", "--email", "anna@example.org", "--age-recipient", await identityToRecipient(generateIdentity())]);
   await ok(["consent", "record", "k1", "--channel", "folder"]);
   for (const args of [
     ["--note", "Schön, dass Sie da waren", "--photo", join(FIXTURES, "tiny.jpg")],

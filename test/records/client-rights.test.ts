@@ -48,7 +48,10 @@ beforeAll(async () => {
   ]) sent.push((JSON.parse(await ok(["--json", "send", ...args, "--yes"])) as { id: string }).id);
   await ok(["hours", "set", "mo-fr 09:00-10:00", "--tz", "Europe/Berlin"]);
   queued = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Wartet noch", "--at", "2026-12-09 09:30", "--yes"])) as { id: string }).id;
-  await ok(["send", "k2", "--note", "Für Bernd", "--now", "--yes"]);
+  // k2 has no age key: what reaches them is the offline viewer, under a passphrase agreed for this follow-up.
+  const sendViewer = join(work, "send-viewer.txt");
+  await writeFile(sendViewer, "Bernd-Passphrase-2026\n", { mode: 0o600 });
+  await ok(["send", "k2", "--note", "Für Bernd", "--viewer-passphrase-file", sendViewer, "--now", "--yes"]);
   const noteFile = join(work, "note.txt");
   await writeFile(noteFile, NOTE);
   await ok(["time", "log", "k1", "25m", "--kind", "phone", "--note-file", noteFile, "--on", "2026-12-01"]);

@@ -5,6 +5,7 @@
  * every other client untouched, and the ledger still verifies against its signed purge record.
  * Also: history as CSV/JSON in a date range, hand-off pruning, and doctor's folder sizes.
  */
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -34,7 +35,7 @@ const bundles: Record<string, string[]> = {};
 beforeAll(async () => {
   ({ home, cleanup } = await initHome());
   for (const alias of ["k1", "k2", "k3", "k4"]) {
-    await ok(["client", "add", alias, "--name", `Name-${alias}-Zyx`], Y2026);
+    await ok(["client", "add", alias, "--name", `Name-${alias}-Zyx`, "--age-recipient", await identityToRecipient(generateIdentity())], Y2026);
     await ok(["consent", "record", alias, "--channel", "folder", "--date", "2026-12-01"], Y2026);
   }
   for (const alias of ["k1", "k2", "k4"]) bundles[alias] = [await send(alias, `Inhalt für ${alias} Qwv`, Y2026)];
