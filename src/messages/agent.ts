@@ -3,8 +3,8 @@ import type { Catalogue } from "./index.js";
 /** Lines of the agent (`unlock`, `lock`) and of how commands find the practice's keys. */
 export const agent = {
   "agent.locked": {
-    de: "Gesperrt: bitte „nachklang unlock“ ausführen (oder die Passphrase mit --passphrase-file DATEI oder NACHKLANG_PASSPHRASE angeben).",
-    en: "Locked: run 'nachklang unlock' (or give the passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE).",
+    de: "Gesperrt: bitte „nachklang unlock“ ausführen (oder die Passphrase des Schlüsselbunds mit --passphrase-file DATEI oder NACHKLANG_PASSPHRASE angeben).",
+    en: "Locked: run 'nachklang unlock' (or give the keyring passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE).",
   },
   "agent.unlocked": {
     de: "Entsperrt bis {until}; nach {idle} Minuten ohne Nutzung wieder gesperrt. „nachklang lock“ sperrt sofort.",

@@ -25,9 +25,9 @@ describe("passphrase options", () => {
     expect(own).toEqual([]);
   });
 
-  it("every other passphrase file is a client's viewer passphrase, named --viewer-passphrase-file, in viewer, client passphrase and send", () => {
+  it("every other passphrase file is a client's viewer passphrase, named --viewer-passphrase-file, in viewer, client passphrase, client export and send", () => {
     const files = commands.flatMap(({ path, command }) => longFlags(command).filter((f) => f.includes("passphrase-file")).map((f) => `${path} ${f}`));
-    expect(files.sort()).toEqual(["client passphrase --viewer-passphrase-file", "send --viewer-passphrase-file", "viewer --viewer-passphrase-file"]);
+    expect(files.sort()).toEqual(["client export --viewer-passphrase-file", "client passphrase --viewer-passphrase-file", "send --viewer-passphrase-file", "viewer --viewer-passphrase-file"]);
   });
 
   it("every command's help lists the global --passphrase-file", () => {

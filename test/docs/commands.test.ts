@@ -232,6 +232,7 @@ describe.skipIf(missing("ffmpeg"))("every documented command line runs", () => {
       child.on("error", fail);
       child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
       // What a person would type where a line reads from the terminal: the keyring passphrase.
+      child.stdin.on("error", () => undefined); // a line that never reads its input
       child.stdin.end(`${PASSPHRASE}\n`);
     });
   }
@@ -303,6 +304,7 @@ describe.skipIf(missing("ffmpeg"))("every documented command line runs", () => {
         const id = /outbox cancel <bundle-id>/.test(text) ? await this.waiting() : /outbox retry <bundle-id>/.test(text) ? await this.failed() : await this.bundle();
         text = text.replaceAll("<bundle-id>", id);
       }
+      if (text.includes("<time-id>")) text = text.replaceAll("<time-id>", await this.timeEntry());
       const left = /<[a-z0-9][a-z0-9 -]*>/.exec(text);
       if (left !== null) throw new Error(`${this.name}:${command.line}: no value for the placeholder ${left[0]}`);
       for (const file of filesNamedIn(text)) await this.generate(resolve(this.home, file.replace(/^~\//, `${this.home}/`)));
@@ -333,6 +335,15 @@ describe.skipIf(missing("ffmpeg"))("every documented command line runs", () => {
         file = await newest();
       }
       return file!.replace(/\.age$/, "");
+    }
+
+    /** The newest contact-time entry of the page's first client; one is logged when there is none. */
+    private async timeEntry(): Promise<string> {
+      const alias = await this.anyClient();
+      const listed = JSON.parse((await this.ok(`nachklang --json time list ${alias}`)).stdout) as { entries: { id: string }[] };
+      const newest = listed.entries.at(-1)?.id;
+      if (newest !== undefined) return newest;
+      return (JSON.parse((await this.ok(`nachklang --json time log ${alias} 10m --kind phone`)).stdout) as { id: string }).id;
     }
 
     /** A client of the page's own, or one added for the placeholder when the page names none. */

@@ -60,7 +60,7 @@ const ok = async (args: string[], home: string, env: Record<string, string | und
   return r;
 };
 
-const LOCKED = /^Locked: run 'nachklang unlock' \(or give the passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE\)\.$/;
+const LOCKED = /^Locked: run 'nachklang unlock' \(or give the keyring passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE\)\.$/;
 
 beforeAll(async () => {
   ({ dir: scratch, cleanup: cleanupScratch } = await tempDir("nachklang-agent-e2e-"));

@@ -60,11 +60,11 @@ describe("one meaning per passphrase flag", () => {
     const noEnv = { NACHKLANG_PASSPHRASE: undefined };
     expect((await cli(["client", "list", "--passphrase-file", keyringFile], noEnv)).stdout).toMatch(/^k030\tde\t/m);
     expect((await cli(["--passphrase-file", keyringFile, "client", "show", "k030"], noEnv)).code).toBe(0);
-    // Without any source the line names the keyring and the flag that gives its passphrase.
+    // Without any source (and no agent) the line names the keyring and the flag that gives its passphrase.
     refused(
       await cli(["client", "list"], noEnv),
       2,
-      "Keine Passphrase für den Schlüsselbund: bitte --passphrase-file DATEI oder NACHKLANG_PASSPHRASE verwenden, oder im Terminal aufrufen.",
+      "Gesperrt: bitte „nachklang unlock“ ausführen (oder die Passphrase des Schlüsselbunds mit --passphrase-file DATEI oder NACHKLANG_PASSPHRASE angeben).",
     );
   });
 

@@ -301,7 +301,7 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
   });
 
   it("no passphrase and no terminal: exit 2", async () => {
-    expectOneLine(await runCli(["client", "list"], { home, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, /^Locked: run .nachklang unlock. \(or give the passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE\)\.$/);
+    expectOneLine(await runCli(["client", "list"], { home, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, /^Locked: run .nachklang unlock. \(or give the keyring passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE\)\.$/);
   });
 
   it("missing keyring: exit 2, and nothing is created", async () => {

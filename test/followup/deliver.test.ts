@@ -20,6 +20,7 @@ import { noHomework, openPort } from "../../src/followup/wiring.js";
 import { withConsent, withConsentWithdrawn } from "../../src/practice/consent.js";
 import { loadConfig } from "../../src/practice/config.js";
 import { tempDir } from "../helpers/cli.js";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -96,7 +97,9 @@ beforeEach(async () => {
   home = homePaths(join(dir, "home"));
   keyring = await createKeyring(home.keyring, "pass");
   clients = await ClientRegistry.load(home.clients, keyring.ageIdentity, keyring.ageRecipient);
-  const record: ClientRecord = { alias: "k001", lang: "de", pinnedKeys: {}, consents: [], created: NOW.toISOString() };
+  // The folder and wire channels hand over the sealed bundle: the client opens it with an age key of their own.
+  const ageRecipient = await identityToRecipient(generateIdentity());
+  const record: ClientRecord = { alias: "k001", lang: "de", ageRecipient, pinnedKeys: {}, consents: [], created: NOW.toISOString() };
   await clients.put(withConsent(withConsent(withConsent(record, "folder", "2026-11-01", "1"), "relay", "2026-11-01", "1"), "email", "2026-11-01", "1"));
   parts = { calls: [], failAfterFirst: false };
 });

@@ -77,9 +77,11 @@ describe.skipIf(missing("chromium") || missingFixture("tiny.jpg", "exercise.mp3"
 
     const v = await openViewer(browser, out);
     try {
-      expect(await v.page.textContent("h1")).toContain("Praxis Beispiel");
+      // Before opening, the page names nobody (its settings are unsigned); after, the signed manifest's sender.
+      expect(await v.page.textContent("h1")).not.toContain("Praxis Beispiel");
       expect(await submitPassphrase(v.page, "falsch falsch")).toBe("wrong");
       expect(await submitPassphrase(v.page, passphrase)).toBe("open");
+      expect(await v.page.textContent("h1")).toContain("Praxis Beispiel");
       expect(await v.page.locator(".message").innerText()).toBe("Bis bald, schöne Woche!");
       await v.page.waitForFunction(() => Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0));
       expect(await v.page.locator("img").count()).toBe(1);
