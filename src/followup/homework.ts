@@ -10,7 +10,8 @@ import type { Lang } from "../messages/index.js";
 import { renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
 import type { HomeworkPort, Problem } from "./ports.js";
 
-const LISTED_KINDS = new Set(["homework", "exercise"]);
+/** What the wizard offers: texts that go to one client as (part of) a follow-up. */
+const LISTED_KINDS = new Set(["homework", "exercise", "impulse", "reminder", "onboarding"]);
 
 export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkPort {
   let library: Promise<TemplateLibrary> | undefined;
@@ -49,7 +50,7 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
       const rendered = await renderTemplate(template, { ...vars });
       const file = join(outDir, `${id}.txt`);
       await writeFile(file, `${rendered.title}\n\n${rendered.text.trim()}\n`, { mode: 0o600 });
-      return { title: rendered.title, items: [{ file, kind: "homework", mime: "text/plain; charset=utf-8", caption: rendered.title }] };
+      return { title: rendered.title, kind: template.kind, items: [{ file, kind: "homework", mime: "text/plain; charset=utf-8", caption: rendered.title }] };
     },
     async list(lang) {
       return (await lib())
@@ -58,6 +59,7 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
         .map((t) => ({
           id: t.id,
           title: t.title,
+          kind: t.kind,
           variables: Object.entries(t.variables).map(([name, spec]) => ({
             name,
             required: spec.required && spec.default === undefined,

@@ -38,6 +38,8 @@ export interface MediaPort {
 
 export interface RenderedHomework {
   readonly title: string;
+  /** The template's front-matter kind (homework, exercise, impulse, onboarding, reminder, …). */
+  readonly kind?: string;
   readonly items: readonly PreparedItem[];
 }
 
@@ -46,7 +48,7 @@ export interface HomeworkPort {
   check(id: string, lang: Lang, vars: Readonly<Record<string, string>>): Promise<readonly Problem[]>;
   render(id: string, lang: Lang, vars: Readonly<Record<string, string>>, outDir: string): Promise<RenderedHomework>;
   /** Templates in a language, for the wizard. */
-  list(lang: Lang): Promise<readonly { id: string; title: string; variables: readonly { name: string; required: boolean; description?: string }[] }[]>;
+  list(lang: Lang): Promise<readonly { id: string; title: string; kind?: string; variables: readonly { name: string; required: boolean; description?: string }[] }[]>;
 }
 
 export interface SealedBundle {

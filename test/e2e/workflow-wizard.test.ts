@@ -74,6 +74,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     const t = new Terminal(["new", "--lang", "en"]);
     await t.expect("For whom?", "k77");
     await t.expect("k777", ENTER);
+    await t.expect("What kind of follow-up?", ENTER); // homework
     await t.expect("Photo (path", "/no/such/file.jpg" + ENTER);
     await t.expect("Not a file: /no/such/file.jpg", "\x15" + join(FIXTURES, "tiny.jpg") + ENTER);
     await t.expect("Caption", "Whiteboard" + ENTER);
@@ -105,6 +106,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     await t.expect("Für wen?", "zzz");
     await t.expect("keine Treffer", "\x15k77");
     await t.expect("k777", ENTER);
+    await t.expect("Was für ein Nachklang?", ENTER);
     await t.expect("Foto (Pfad", ENTER);
     // Any existing file passes the path check; the wizard is interrupted before anything is processed.
     await t.expect("Audio (Pfad", join(ROOT, "package.json") + ENTER);
@@ -128,6 +130,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     const t = new Terminal(["new", "--lang", "en"], { TMPDIR: tmp });
     await t.expect("For whom?", "k777");
     await t.expect("k777", ENTER);
+    await t.expect("What kind of follow-up?", ENTER);
     await t.expect("Photo (path", join(FIXTURES, "tiny.jpg") + ENTER);
     await t.expect("Caption", "\x03");
     const code = await t.done;
