@@ -10,7 +10,7 @@ import { t, type Lang, type MessageKey } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { appointmentIcs } from "./ics.js";
 import { greetingFor, startsWithGreeting, type Salutation } from "./greeting.js";
-import { kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse } from "./draft.js";
+import { appointmentVars, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse } from "./draft.js";
 import type { HomeworkPort, MediaPort, PreparedItem, Stage } from "./ports.js";
 
 export interface ComposeContext {
@@ -77,7 +77,7 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
   let kind: FollowUpKind = draft.kind ?? "homework";
   if (draft.homework !== undefined) {
     const choice = draft.homework;
-    const rendered = await stage("homework", () => ctx.homework.render(choice.id, choice.lang ?? lang, choice.vars, outDir));
+    const rendered = await stage("homework", () => ctx.homework.render(choice.id, choice.lang ?? lang, choice.vars, outDir, appointmentVars(draft.appointment)));
     homeworkTitle = rendered.title;
     if (draft.kind === undefined && rendered.kind !== undefined) kind = kindOfTemplate(rendered.kind, choice.id);
     items.push(...rendered.items);

@@ -84,3 +84,12 @@ export function splitVarArg(arg: string): [string, string] | null {
   if (i <= 0) return null;
   return [arg.slice(0, i).trim(), arg.slice(i + 1)];
 }
+
+/**
+ * Template variables an appointment fills when the template declares them and they are not
+ * given: `date` (YYYY-MM-DD) and `time` (HH:MM), as in the built-in `appointment-reminder`.
+ */
+export function appointmentVars(appointment: string | undefined): Record<string, string> {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$/.exec(appointment?.trim() ?? "");
+  return m === null ? {} : { date: m[1] ?? "", time: m[2] ?? "" };
+}

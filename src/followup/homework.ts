@@ -17,8 +17,14 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
   let library: Promise<TemplateLibrary> | undefined;
   const lib = () => (library ??= load());
   const get = async (id: string, lang: Lang): Promise<Template> => (await lib()).get(id, lang);
+  /** `vars` with the defaults the template declares and `vars` leaves out. */
+  const filled = (template: Template, vars: Readonly<Record<string, string>>, defaults: Readonly<Record<string, string>> = {}): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(defaults)) if (template.variables[name] !== undefined) out[name] = value;
+    return { ...out, ...vars };
+  };
   return {
-    async check(id, lang, vars) {
+    async check(id, lang, given, defaults) {
       let template: Template;
       try {
         template = await get(id, lang);
@@ -28,6 +34,7 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
         if (error.key === "templates.otherLang") return [{ key: "workflow.homeworkOtherLang", params: error.params }];
         return [{ key: error.key, params: error.params }];
       }
+      const vars = filled(template, given, defaults);
       const problems: Problem[] = [];
       const known = Object.keys(template.variables);
       for (const name of Object.keys(vars)) {
@@ -45,9 +52,9 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
       }
       return [];
     },
-    async render(id, lang, vars, outDir) {
+    async render(id, lang, vars, outDir, defaults) {
       const template = await get(id, lang);
-      const rendered = await renderTemplate(template, { ...vars });
+      const rendered = await renderTemplate(template, filled(template, vars, defaults));
       const file = join(outDir, `${id}.txt`);
       await writeFile(file, `${rendered.title}\n\n${rendered.text.trim()}\n`, { mode: 0o600 });
       return { title: rendered.title, kind: template.kind, items: [{ file, kind: "homework", mime: "text/plain; charset=utf-8", caption: rendered.title }] };

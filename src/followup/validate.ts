@@ -12,7 +12,7 @@ import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
 import { parseAppointment } from "./compose.js";
-import type { FollowUpDraft } from "./draft.js";
+import { appointmentVars, type FollowUpDraft } from "./draft.js";
 import type { ChannelPort, HomeworkPort, Problem, ResolvedChannel } from "./ports.js";
 
 export interface ValidationContext {
@@ -107,7 +107,7 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     if (!(await isFile(m.path))) problems.push({ key: "file.missing", params: { file: m.path } });
   }
   if (draft.homework !== undefined && client !== undefined) {
-    problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars)));
+    problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars, appointmentVars(draft.appointment))));
   }
   if (draft.kind === "reminder" && draft.appointment === undefined) problems.push({ key: "kind.reminderNeedsAppointment", params: { alias } });
   if (draft.appointment !== undefined) {

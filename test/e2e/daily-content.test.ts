@@ -189,6 +189,15 @@ describe("each kind framed as what it is", () => {
     ]);
     expect(r.message).not.toMatch(/Anregung|freiwillig/);
     expect(r.items).toEqual([expect.objectContaining({ kind: "appointment", name: "termin.ics", mime: "text/calendar; charset=utf-8" })]);
+    // The reminder template takes its date and time from the appointment.
+    const templated = JSON.parse((await ok(["--json", "send", "kd", "--homework", "appointment-reminder", "--appointment", "2027-03-04 16:00", "--dry-run"])).stdout) as {
+      message: string;
+      items: { kind: string }[];
+    };
+    expect(templated.message).toContain("Eine kurze Erinnerung an unseren nächsten Termin.");
+    expect(templated.message).toMatch(/^Alles Weitere zum Termin: Erinnerung an unseren Termin am 4\. März 2027$/m);
+    expect(templated.items.map((i) => i.kind).sort()).toEqual(["appointment", "homework"]);
+    expect(templated.message).not.toMatch(/Anregung|freiwillig/);
     const missing = await cli(["send", "kd", "--kind", "reminder", "--note", "Bis Donnerstag", "--dry-run"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe('A reminder to kd needs the appointment: --appointment "YYYY-MM-DD HH:MM" (in a batch: appointment:).');
