@@ -110,6 +110,20 @@ describe("dates", () => {
     expect(await message("d1", ["--appointment", "2027-03-04 16:00"])).toContain("Donnerstag, 4. März 2027, 16:00 Uhr");
   });
 
+  it("refuses a past appointment in a batch before anything is processed, naming the entry", async () => {
+    const work = await tempDir();
+    try {
+      const file = join(work.dir, "past.yaml");
+      await writeFile(file, 'followups:\n  - client: d1\n    note: Bis bald\n  - client: d2\n    appointment: "2027-01-15 10:00"\n');
+      const r = await cli(["batch", file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/entry 2 \(d2\).*The appointment '2027-01-15 10:00' lies in the past/);
+      expect(JSON.parse((await ok(["--json", "status"])).stdout)).toEqual([]);
+    } finally {
+      await work.cleanup();
+    }
+  });
+
   it("refuses --at in the past (exit 2) instead of sending now", async () => {
     const r = await cli(["send", "d2", "--note", "Later", "--at", "2027-03-01 09:59", "--yes"]);
     expect(r.code).toBe(2);

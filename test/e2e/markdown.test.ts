@@ -1,7 +1,7 @@
 /**
  * Markdown in a note and in a template, through the real CLI: the offline viewer (headless
- * Chromium) shows it as HTML, raw HTML as text; the Threema Gateway emulator receives Threema's
- * own markup (`*bold*`, `_italic_`).
+ * Chromium) shows it as HTML, raw HTML as text; the Threema Gateway and signal-cli emulators
+ * receive the messengers' markup (`*bold*`, `_italic_`).
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { toHex } from "../../src/channels/threema/crypto.js";
 import { initHome, runCli, writeText } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
 import { GatewayEmulator, makeIdentity } from "../channels/threema/emulator.js";
+import { SignalCliEmulator } from "../channels/signal/emulator.js";
 import { launchChromium, openViewer, submitPassphrase } from "../viewer/chromium.js";
 
 const NOTE = "Schön, dass **Sie** da waren. _Bis bald_ und <b>roh</b>.\n\n- erstens\n- zweitens";
@@ -100,5 +101,30 @@ describe("Markdown to Threema", () => {
     expect(text.startsWith("Dear Sam,\n\n")).toBe(true);
     expect(text).toContain("Schön, dass *Sie* da waren. _Bis bald_ und <b>roh</b>.\n\n- erstens\n- zweitens");
     expect(text).not.toContain("**");
+  });
+});
+
+describe("Markdown to Signal", () => {
+  let emulator: SignalCliEmulator;
+  const ACCOUNT = "+4930123456";
+
+  beforeAll(async () => {
+    emulator = await SignalCliEmulator.start({ accounts: [ACCOUNT], version: "0.14.6" });
+    await ok(["channels", "add", "signal", "--account", ACCOUNT, "--rpc-url", `${emulator.url}/api/v1/rpc`]);
+    await ok(["client", "add", "k3", "--lang", "de", "--phone", "+4915112345678", "--channel", "signal", "--name", "Jonas Berg", "--title", "Herr", "--salutation", "formal"]);
+    await ok(["consent", "record", "k3", "--channel", "signal"]);
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  it("receives *bold* and _italic_ in the message", async () => {
+    await ok(["send", "k3", "--note", NOTE, "--channel", "signal", "--now", "--yes"]);
+    expect(emulator.violations).toEqual([]);
+    expect(emulator.sends).toHaveLength(1);
+    const message = emulator.sends[0]!.message ?? "";
+    expect(message.startsWith("Guten Tag Herr Berg,\n\n")).toBe(true);
+    expect(message).toContain("Schön, dass *Sie* da waren. _Bis bald_ und <b>roh</b>.\n\n- erstens\n- zweitens");
+    expect(message).not.toContain("**");
   });
 });
