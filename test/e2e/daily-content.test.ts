@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { initHome, runCli, tempDir } from "../helpers/cli.js";
+import { plaintextFinds } from "../helpers/home.js";
 
 let home: string;
 let cleanup: () => Promise<void>;
@@ -70,6 +71,8 @@ describe("the greeting per client", () => {
   it("keeps the salutation in the client record (client show --json)", async () => {
     const shown = JSON.parse((await ok(["--json", "client", "show", "fde"])).stdout) as Record<string, unknown>;
     expect(shown).toMatchObject({ salutation: "formal", title: "Frau", name: "Anna Keller" });
+    // Names and forms of address live in the encrypted registry only.
+    expect(await plaintextFinds(home, ["Keller", "Größe-Özdemir", "Jonas", "informal"])).toEqual([]);
   });
 
   it("never greets a note twice that greets by itself", async () => {
