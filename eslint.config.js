@@ -32,6 +32,24 @@ export default tseslint.config(
             { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
             { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
             { name: "age-encryption", message: "age goes through its one door, src/age/." },
+            { name: "markdown-it", message: "Markdown goes through its one door, src/markdown/." },
+          ],
+          patterns: [{ group: ["markdown-it/*"], message: "Markdown goes through its one door, src/markdown/." }],
+        },
+      ],
+    },
+  },
+  {
+    // The one door to Markdown: the same rules, with markdown-it allowed.
+    files: ["src/markdown/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
+            { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
+            { name: "age-encryption", message: "age goes through its one door, src/age/." },
           ],
         },
       ],

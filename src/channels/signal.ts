@@ -14,6 +14,7 @@
  * whose `data.response` carries the same `{timestamp, results}`. Further codes: -3 I/O error,
  * -6 captcha rejected, -32603 internal error (also thrown for I/O failures while sending).
  */
+import { markdownToMessenger } from "../markdown/index.js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import * as z from "../zod.js";
@@ -374,7 +375,8 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
             return { status: "failed", reason: "signal.unreadableItem", params: { alias, file: basename(item.path), reason: errorText(error) }, retryable: true };
           }
         }
-        const message = delivery.followUp.manifest.message;
+        // Markdown in the message (notes, templates) in the markup Signal's users know: *bold*, _italic_.
+        const message = markdownToMessenger(delivery.followUp.manifest.message);
         const sendParams: Record<string, unknown> = { account, recipient: [address] };
         if (message.length > 0 || attachments.length === 0) sendParams.message = message;
         if (attachments.length > 0) sendParams.attachments = attachments;

@@ -6,6 +6,7 @@
  * delivery continues with the next part and never sends one twice (the Gateway has no
  * idempotency key).
  */
+import { markdownToMessenger } from "../markdown/index.js";
 import { constants, readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import * as z from "../zod.js";
@@ -121,7 +122,8 @@ async function deliver(gateway: Gateway, privateKey: Uint8Array, delivery: Deliv
   const done = delivery.progress.done;
   const { manifest, items } = delivery.followUp;
 
-  const parts: Part[] = splitText(manifest.message).map((text, i) => ({
+  // Markdown in the message (notes, templates) in Threema's own markup: *bold*, _italic_.
+  const parts: Part[] = splitText(markdownToMessenger(manifest.message)).map((text, i) => ({
     key: `text-${i + 1}`,
     send: () => Promise.resolve({ type: MessageType.text, data: textData(text) }),
   }));

@@ -6,6 +6,7 @@ import { Command, Option } from "commander";
 import type { Lang } from "../messages/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { packageManifest } from "../package-root.js";
+import { addressOptions } from "./client-options.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<Record<string, unknown>>;
@@ -119,7 +120,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/backup.js"), "recovery"));
 
   const client = program.command("client").description("the client registry (encrypted at rest)");
-  client
+  const clientAdd = client
     .command("add <alias>")
     .description("add a client under a pseudonym")
     .option("--name <text>", "the client's name (kept encrypted)")
@@ -129,8 +130,9 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--email <address>", "e-mail address")
     .option("--age-recipient <recipient>", "the client's own age recipient (age1...)")
     .option("--channel <name>", "preferred channel")
-    .addOption(new Option("--billing <profile>", "billing profile for contact time (default: the practice's)").choices(["goae", "hourly", "none"]))
-    .action(lazy(() => import("./commands/client.js"), "add", { contentLang: true }));
+    .addOption(new Option("--billing <profile>", "billing profile for contact time (default: the practice's)").choices(["goae", "hourly", "none"]));
+  for (const option of addressOptions()) clientAdd.addOption(option);
+  clientAdd.action(lazy(() => import("./commands/client.js"), "add", { contentLang: true }));
   client
     .command("list")
     .description("list clients")
@@ -332,13 +334,23 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--homework <id>", "a homework template, rendered in the client's language (or --lang)")
     .addOption(new Option("--lang <lang>", "the homework's language, when it is not the client's").choices(["de", "en"]))
     .option("--var <name=value>", "a template variable (repeatable)", collect)
-    .option("--impulse <kind:text>", "an impulse: quote, link, book, music, thought (repeatable)", collect)
-    .option("--note <text>", "a personal note")
+    .option("--impulse <kind:text>", "an impulse: quote, link, book, music, video, thought (repeatable)", collect)
+    .option("--note <text>", "a personal note (Markdown: **bold**, _italic_, lists, links)")
     .option("--note-file <file>", "read the note from a file")
-    .option("--appointment <time>", 'next appointment, e.g. "2026-12-03 16:00" (adds a calendar item)')
+    .option("--appointment <time>", 'next appointment, e.g. "2027-12-02 16:00" (adds a calendar item)')
+    .addOption(
+      new Option("--kind <kind>", "what the follow-up is, which frames its message (default: the template's kind, else homework)").choices([
+        "homework",
+        "exercise",
+        "impulse",
+        "reminder",
+        "welcome",
+        "ground-rules",
+      ]),
+    )
     .option("--channel <name>", "channel (default: the client's, else folder)")
     .option("--now", "send now, even outside contact hours")
-    .option("--at <time>", 'plan a time, e.g. "2026-12-01 09:30"')
+    .option("--at <time>", 'plan a time, e.g. "2027-12-01 09:30" (more than a year ahead: asks, or --yes)')
     .option("--dry-run", "process everything and show what would be sent; store and send nothing")
     .option("--yes", "do not ask for confirmation")
     .option("--viewer", "also make the passphrase viewer (HTML) for this follow-up (folder, wire, e-mail hand it over)")
@@ -428,10 +440,10 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--var <name=value>", "a template variable (repeatable)", collect)
     .option("--photo <file[:caption]>", "a photo (repeatable)", collect)
     .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
-    .option("--impulse <kind:text>", "an impulse: quote, link, book, music, thought (repeatable)", collect)
+    .option("--impulse <kind:text>", "an impulse: quote, link, book, music, video, thought (repeatable)", collect)
     .option("--channel <name>", "channel (default: the one the client's latest message came through)")
     .option("--now", "send now, even outside contact hours")
-    .option("--at <time>", 'plan a time, e.g. "2026-12-01 09:30"')
+    .option("--at <time>", 'plan a time, e.g. "2027-12-01 09:30" (more than a year ahead: asks, or --yes)')
     .option("--yes", "do not ask for confirmation")
     .action(lazy(() => import("./commands/inbox.js"), "reply"));
   inbox

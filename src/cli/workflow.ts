@@ -8,11 +8,11 @@ import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
-import { formatLocal } from "../delivery/hours.js";
+import { formatLocal, parseLocalTime } from "../delivery/hours.js";
 import type { FollowUpState } from "../delivery/ledger.js";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
-import { splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
+import { FOLLOWUP_KINDS, isFollowUpKind, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared } from "../followup/pipeline.js";
 import type { ValidDraft } from "../followup/validate.js";
 import { isLang, type MessageKey, type MessageParams } from "../messages/index.js";
@@ -75,6 +75,8 @@ export async function openCliWorkflow(
 
 /** What a follow-up carries, as `send` and `inbox reply` take it from their options. */
 export interface ContentOptions {
+  /** What the follow-up is (FOLLOWUP_KINDS); absent: the template's kind, else homework. */
+  kind?: string;
   photo?: string[];
   audio?: string[];
   homework?: string;
@@ -122,6 +124,7 @@ async function readNoteFile(file: string): Promise<string> {
 /** The draft of a follow-up for `alias` from the content options; a UserError for bad or empty ones. */
 export async function draftFromOptions(alias: string, o: ContentOptions): Promise<FollowUpDraft> {
   if (o.note !== undefined && o.noteFile !== undefined) throw new UserError(ExitCode.usage, "workflow.noteTwice");
+  if (o.kind !== undefined && !isFollowUpKind(o.kind)) throw new UserError(ExitCode.usage, "kind.bad", { value: o.kind, kinds: FOLLOWUP_KINDS.join(", ") });
   let note = o.note;
   if (o.noteFile !== undefined) note = await readNoteFile(o.noteFile);
   else if (note !== undefined && Buffer.byteLength(note) > MAX_NOTE_BYTES) throw noteTooLarge("--note", Buffer.byteLength(note));
@@ -139,6 +142,7 @@ export async function draftFromOptions(alias: string, o: ContentOptions): Promis
   if (o.homework === undefined && Object.keys(vars).length > 0) throw new UserError(ExitCode.usage, "workflow.varWithoutHomework");
   const draft: FollowUpDraft = {
     client: alias,
+    ...(isFollowUpKind(o.kind) ? { kind: o.kind } : {}),
     ...(o.channel === undefined ? {} : { channel: o.channel }),
     photos: (o.photo ?? []).map((p) => splitMediaArg(p, isFile)),
     audio: (o.audio ?? []).map((p) => splitMediaArg(p, isFile)),
@@ -150,6 +154,26 @@ export async function draftFromOptions(alias: string, o: ContentOptions): Promis
   const empty = draft.photos.length + draft.audio.length + impulses.length === 0 && !draft.homework && !note?.trim() && !draft.appointment;
   if (empty) throw new UserError(ExitCode.usage, "workflow.nothingToSend", { alias });
   return draft;
+}
+
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * The planned time of `--at`, read in the practice's zone: one in the past is a usage error
+ * (exit 2) naming it; one more than a year ahead is asked about at a terminal and needs `yes`
+ * in scripts (exit 2 without it). Returns undefined when the user declines.
+ */
+export async function plannedTime(ctx: CliContext, wf: Workflow, text: string, yes: boolean): Promise<Date | undefined> {
+  const at = parseLocalTime(text, wf.tz);
+  const now = wf.now().getTime();
+  if (at.getTime() < now) throw new UserError(ExitCode.usage, "date.atPast", { value: text });
+  if (at.getTime() - now <= YEAR_MS || yes) return at;
+  if (!process.stdin.isTTY || ctx.json) throw new UserError(ExitCode.usage, "date.atFar", { value: text });
+  const { default: inquirer } = await import("inquirer");
+  const answer = await inquirer.prompt<{ ok: boolean }>([
+    { type: "confirm", name: "ok", default: false, message: ctx.out.text("date.atFarConfirm", { when: whenText(ctx, wf, at) }), theme: promptTheme(ctx) },
+  ]);
+  return answer.ok ? at : undefined;
 }
 
 /** `make`, run on the first call only; later calls get the same promise. */

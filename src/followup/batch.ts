@@ -10,13 +10,14 @@ import { parseDocument, LineCounter } from "yaml";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isLang, type MessageParams } from "../messages/index.js";
-import { homeworkSchema, impulseSchema, type FollowUpDraft, type MediaInput } from "./draft.js";
+import { FOLLOWUP_KINDS, IMPULSE_KINDS, homeworkSchema, impulseSchema, isFollowUpKind, type FollowUpDraft, type MediaInput } from "./draft.js";
 import type { Problem } from "./ports.js";
 
 const media = z.union([z.string().min(1), z.object({ path: z.string().min(1), caption: z.string().max(2000).optional() }).strict()]);
 const homework = z.union([z.string().min(1).transform((id) => ({ id, vars: {} })), homeworkSchema]);
 
 const common = {
+  kind: z.enum(FOLLOWUP_KINDS).optional(),
   channel: z.string().min(1).optional(),
   photos: z.array(media).optional(),
   audio: z.array(media).optional(),
@@ -85,7 +86,8 @@ function zodProblems(error: z.ZodError, where: string, data: unknown): LocatedPr
     const params: MessageParams = { field: field || "-" };
     if (issue.code === "unrecognized_keys") return { where, key: "batch.unknownKey", params: { field: field || "-", keys: issue.keys.join(", ") } };
     if (valueAt(data, issue.path) === undefined) return { where, key: "batch.missingField", params };
-    if (issue.code === "invalid_value" && field.endsWith("kind")) return { where, key: "batch.badImpulseKind", params: { ...params, kinds: "quote, link, book, music, thought" } };
+    if (issue.code === "invalid_value" && field === "kind") return { where, key: "kind.bad", params: { value: String(valueAt(data, issue.path)), kinds: FOLLOWUP_KINDS.join(", ") } };
+    if (issue.code === "invalid_value" && field.endsWith("kind")) return { where, key: "batch.badImpulseKind", params: { ...params, kinds: IMPULSE_KINDS.join(", ") } };
     return { where, key: "batch.badField", params };
   });
 }
@@ -103,12 +105,14 @@ type Fields = z.infer<typeof defaultsSchema>;
 
 function toDraft(client: string, entry: Fields, defaults: Fields, base: string): FollowUpDraft {
   const pick = <K extends keyof Fields>(key: K): Fields[K] => (entry[key] !== undefined ? entry[key] : defaults[key]);
+  const kind = pick("kind");
   const channel = pick("channel");
   const hw = pick("homework");
   const note = pick("note");
   const appointment = pick("appointment");
   return {
     client,
+    ...(kind === undefined ? {} : { kind }),
     ...(channel === undefined ? {} : { channel }),
     photos: mediaList(pick("photos"), base),
     audio: mediaList(pick("audio"), base),
@@ -158,7 +162,7 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
   return { file, format: "yaml", ...(top.data.run === undefined ? {} : { run: top.data.run }), entries: withOccurrences(entries) };
 }
 
-const CSV_COLUMNS = new Set(["client", "homework", "homework.lang", "note", "channel", "photos", "audio", "appointment"]);
+const CSV_COLUMNS = new Set(["client", "kind", "homework", "homework.lang", "note", "channel", "photos", "audio", "appointment"]);
 
 function parseCsvFile(file: string, text: string, lineLabel: (n: number, client: string) => string): BatchFile {
   let rows: Record<string, string>[];
@@ -186,7 +190,10 @@ function parseCsvFile(file: string, text: string, lineLabel: (n: number, client:
     if (!row.homework && Object.keys(vars).length > 0) problems.push({ where, key: "batch.varsWithoutHomework", params: {} });
     const homeworkLang = row["homework.lang"] ?? "";
     if (homeworkLang !== "" && !isLang(homeworkLang)) problems.push({ where, key: "batch.badField", params: { field: "homework.lang" } });
+    const kind = row.kind ?? "";
+    if (kind !== "" && !isFollowUpKind(kind)) problems.push({ where, key: "kind.bad", params: { value: kind, kinds: FOLLOWUP_KINDS.join(", ") } });
     const fields: Fields = {
+      ...(isFollowUpKind(kind) ? { kind } : {}),
       ...(row.channel ? { channel: row.channel } : {}),
       ...(row.note ? { note: row.note } : {}),
       ...(row.homework ? { homework: { id: row.homework, vars, ...(isLang(homeworkLang) ? { lang: homeworkLang } : {}) } } : {}),

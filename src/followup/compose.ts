@@ -9,7 +9,8 @@ import { DateTime } from "luxon";
 import { t, type Lang, type MessageKey } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { appointmentIcs } from "./ics.js";
-import type { FollowUpDraft, Impulse } from "./draft.js";
+import { greetingFor, startsWithGreeting, type Salutation } from "./greeting.js";
+import { appointmentVars, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse } from "./draft.js";
 import type { HomeworkPort, MediaPort, PreparedItem, Stage } from "./ports.js";
 
 export interface ComposeContext {
@@ -37,6 +38,7 @@ const IMPULSE_LABEL: Readonly<Record<Impulse["kind"], MessageKey>> = {
   link: "followup.impulse.link",
   book: "followup.impulse.book",
   music: "followup.impulse.music",
+  video: "followup.impulse.video",
   thought: "followup.impulse.thought",
 };
 
@@ -72,10 +74,12 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
     });
   }
   let homeworkTitle: string | undefined;
+  let kind: FollowUpKind = draft.kind ?? "homework";
   if (draft.homework !== undefined) {
     const choice = draft.homework;
-    const rendered = await stage("homework", () => ctx.homework.render(choice.id, choice.lang ?? lang, choice.vars, outDir));
+    const rendered = await stage("homework", () => ctx.homework.render(choice.id, choice.lang ?? lang, choice.vars, outDir, appointmentVars(draft.appointment)));
     homeworkTitle = rendered.title;
+    if (draft.kind === undefined && rendered.kind !== undefined) kind = kindOfTemplate(rendered.kind, choice.id);
     items.push(...rendered.items);
   }
   let appointmentLine: string | undefined;
@@ -90,12 +94,14 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
       { mode: 0o600 },
     );
     items.push({ file, kind: "appointment", mime: "text/calendar; charset=utf-8", caption: summary });
-    appointmentLine = t(lang, "followup.appointment.line", { when: formatAppointment(start, ctx.tz, lang) });
+    appointmentLine = t(lang, kind === "reminder" ? "kind.reminder.appointment" : "followup.appointment.line", { when: formatAppointment(start, ctx.tz, lang) });
   }
 
   const message = composeMessage({
     lang,
+    kind,
     ...(ctx.client.name === undefined ? {} : { name: ctx.client.name }),
+    ...addressOf(ctx.client),
     ...(draft.note === undefined ? {} : { note: draft.note }),
     photos: draft.photos.length,
     audio: draft.audio.length,
@@ -107,9 +113,25 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
   return { lang, message, items };
 }
 
+/** The greeting fields of a client record, only those it has. */
+function addressOf(c: ClientRecord): Pick<MessageParts, "salutation" | "title" | "givenName" | "familyName"> {
+  return {
+    ...(c.salutation === undefined ? {} : { salutation: c.salutation }),
+    ...(c.title === undefined ? {} : { title: c.title }),
+    ...(c.givenName === undefined ? {} : { givenName: c.givenName }),
+    ...(c.familyName === undefined ? {} : { familyName: c.familyName }),
+  };
+}
+
 export interface MessageParts {
   readonly lang: Lang;
+  /** Absent: homework, framed as before. */
+  readonly kind?: FollowUpKind;
   readonly name?: string;
+  readonly salutation?: Salutation;
+  readonly title?: string;
+  readonly givenName?: string;
+  readonly familyName?: string;
   readonly note?: string;
   readonly photos: number;
   readonly audio: number;
@@ -119,17 +141,40 @@ export interface MessageParts {
   readonly practice?: string;
 }
 
+const INTRO: Readonly<Record<FollowUpKind, MessageKey | undefined>> = {
+  homework: undefined,
+  exercise: "kind.intro.exercise",
+  impulse: "kind.intro.impulse",
+  reminder: "kind.intro.reminder",
+  welcome: "kind.intro.welcome",
+  "ground-rules": "kind.intro.ground-rules",
+};
+
+const TEMPLATE_LINE: Readonly<Record<FollowUpKind, MessageKey>> = {
+  homework: "followup.homework",
+  exercise: "kind.template.exercise",
+  impulse: "kind.template.impulse",
+  reminder: "kind.template.reminder",
+  welcome: "kind.template.welcome",
+  "ground-rules": "kind.template.ground-rules",
+};
+
 /** The message text: paragraphs separated by blank lines, no trailing spaces. */
 export function composeMessage(p: MessageParts): string {
   const { lang } = p;
   const paragraphs: string[] = [];
-  paragraphs.push(p.name ? t(lang, "followup.greeting.named", { name: p.name }) : t(lang, "followup.greeting"));
+  // A note that greets by itself ("Liebe Anna, …") is not greeted a second time.
+  const greeting = startsWithGreeting(p.note) ? null : greetingFor(p);
+  if (greeting !== null) paragraphs.push(greeting);
+  const kind = p.kind ?? "homework";
+  const intro = INTRO[kind];
+  if (intro !== undefined) paragraphs.push(t(lang, intro));
   if (p.note !== undefined && p.note.trim().length > 0) paragraphs.push(p.note.trim());
   const attached: string[] = [];
   if (p.photos > 0) attached.push(t(lang, p.photos === 1 ? "followup.attached.photo" : "followup.attached.photos", { count: p.photos }));
   if (p.audio > 0) attached.push(t(lang, p.audio === 1 ? "followup.attached.audio" : "followup.attached.audios", { count: p.audio }));
   if (attached.length > 0) paragraphs.push(t(lang, "followup.attached", { list: attached.join(t(lang, "followup.and")) }));
-  if (p.homework !== undefined) paragraphs.push(t(lang, "followup.homework", { title: p.homework }));
+  if (p.homework !== undefined) paragraphs.push(t(lang, TEMPLATE_LINE[kind], { title: p.homework }));
   if (p.impulses.length > 0) {
     paragraphs.push(
       [t(lang, "followup.impulses"), ...p.impulses.map((i) => `– ${t(lang, IMPULSE_LABEL[i.kind])}: ${i.text.trim()}`)].join("\n"),

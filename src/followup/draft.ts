@@ -4,8 +4,28 @@
  */
 import * as z from "../zod.js";
 
-export const IMPULSE_KINDS = ["quote", "link", "book", "music", "thought"] as const;
+export const IMPULSE_KINDS = ["quote", "link", "book", "music", "video", "thought"] as const;
 export type ImpulseKind = (typeof IMPULSE_KINDS)[number];
+
+/**
+ * What a follow-up is, which decides how its message frames it (compose.ts): its own intro
+ * line, how a rendered template is introduced, and for a reminder how the appointment is put.
+ */
+export const FOLLOWUP_KINDS = ["homework", "exercise", "impulse", "reminder", "welcome", "ground-rules"] as const;
+export type FollowUpKind = (typeof FOLLOWUP_KINDS)[number];
+
+export function isFollowUpKind(value: unknown): value is FollowUpKind {
+  return typeof value === "string" && (FOLLOWUP_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * The kind a template implies when none is given: its own front-matter kind, with onboarding
+ * texts as welcome, or ground rules when the template's id ends in `ground-rules`.
+ */
+export function kindOfTemplate(templateKind: string, id: string): FollowUpKind {
+  if (templateKind === "onboarding") return id.endsWith("ground-rules") ? "ground-rules" : "welcome";
+  return isFollowUpKind(templateKind) ? templateKind : "homework";
+}
 
 export const mediaInputSchema = z.object({ path: z.string().min(1), caption: z.string().max(2000).optional() }).strict();
 export type MediaInput = z.infer<typeof mediaInputSchema>;
@@ -25,6 +45,8 @@ export type HomeworkChoice = z.infer<typeof homeworkSchema>;
 
 export interface FollowUpDraft {
   readonly client: string;
+  /** Absent: the template's kind (kindOfTemplate), else homework. */
+  readonly kind?: FollowUpKind;
   readonly channel?: string;
   readonly photos: readonly MediaInput[];
   readonly audio: readonly MediaInput[];
@@ -61,4 +83,13 @@ export function splitVarArg(arg: string): [string, string] | null {
   const i = arg.indexOf("=");
   if (i <= 0) return null;
   return [arg.slice(0, i).trim(), arg.slice(i + 1)];
+}
+
+/**
+ * Template variables an appointment fills when the template declares them and they are not
+ * given: `date` (YYYY-MM-DD) and `time` (HH:MM), as in the built-in `appointment-reminder`.
+ */
+export function appointmentVars(appointment: string | undefined): Record<string, string> {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})$/.exec(appointment?.trim() ?? "");
+  return m === null ? {} : { date: m[1] ?? "", time: m[2] ?? "" };
 }

@@ -10,14 +10,21 @@ import type { Lang } from "../messages/index.js";
 import { renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
 import type { HomeworkPort, Problem } from "./ports.js";
 
-const LISTED_KINDS = new Set(["homework", "exercise"]);
+/** What the wizard offers: texts that go to one client as (part of) a follow-up. */
+const LISTED_KINDS = new Set(["homework", "exercise", "impulse", "reminder", "onboarding"]);
 
 export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkPort {
   let library: Promise<TemplateLibrary> | undefined;
   const lib = () => (library ??= load());
   const get = async (id: string, lang: Lang): Promise<Template> => (await lib()).get(id, lang);
+  /** `vars` with the defaults the template declares and `vars` leaves out. */
+  const filled = (template: Template, vars: Readonly<Record<string, string>>, defaults: Readonly<Record<string, string>> = {}): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(defaults)) if (template.variables[name] !== undefined) out[name] = value;
+    return { ...out, ...vars };
+  };
   return {
-    async check(id, lang, vars) {
+    async check(id, lang, given, defaults) {
       let template: Template;
       try {
         template = await get(id, lang);
@@ -27,6 +34,7 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
         if (error.key === "templates.otherLang") return [{ key: "workflow.homeworkOtherLang", params: error.params }];
         return [{ key: error.key, params: error.params }];
       }
+      const vars = filled(template, given, defaults);
       const problems: Problem[] = [];
       const known = Object.keys(template.variables);
       for (const name of Object.keys(vars)) {
@@ -44,12 +52,12 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
       }
       return [];
     },
-    async render(id, lang, vars, outDir) {
+    async render(id, lang, vars, outDir, defaults) {
       const template = await get(id, lang);
-      const rendered = await renderTemplate(template, { ...vars });
+      const rendered = await renderTemplate(template, filled(template, vars, defaults));
       const file = join(outDir, `${id}.txt`);
       await writeFile(file, `${rendered.title}\n\n${rendered.text.trim()}\n`, { mode: 0o600 });
-      return { title: rendered.title, items: [{ file, kind: "homework", mime: "text/plain; charset=utf-8", caption: rendered.title }] };
+      return { title: rendered.title, kind: template.kind, items: [{ file, kind: "homework", mime: "text/plain; charset=utf-8", caption: rendered.title }] };
     },
     async list(lang) {
       return (await lib())
@@ -58,6 +66,7 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
         .map((t) => ({
           id: t.id,
           title: t.title,
+          kind: t.kind,
           variables: Object.entries(t.variables).map(([name, spec]) => ({
             name,
             required: spec.required && spec.default === undefined,

@@ -38,15 +38,21 @@ export interface MediaPort {
 
 export interface RenderedHomework {
   readonly title: string;
+  /** The template's front-matter kind (homework, exercise, impulse, onboarding, reminder, …). */
+  readonly kind?: string;
   readonly items: readonly PreparedItem[];
 }
 
 export interface HomeworkPort {
   /** Every problem with this choice: unknown template, unknown or missing variable. */
-  check(id: string, lang: Lang, vars: Readonly<Record<string, string>>): Promise<readonly Problem[]>;
-  render(id: string, lang: Lang, vars: Readonly<Record<string, string>>, outDir: string): Promise<RenderedHomework>;
+  check(id: string, lang: Lang, vars: Readonly<Record<string, string>>, defaults?: Readonly<Record<string, string>>): Promise<readonly Problem[]>;
+  /**
+   * `defaults` fill variables the template declares and `vars` leaves out (the appointment's
+   * `date` and `time` for a reminder); variables the template does not declare are ignored there.
+   */
+  render(id: string, lang: Lang, vars: Readonly<Record<string, string>>, outDir: string, defaults?: Readonly<Record<string, string>>): Promise<RenderedHomework>;
   /** Templates in a language, for the wizard. */
-  list(lang: Lang): Promise<readonly { id: string; title: string; variables: readonly { name: string; required: boolean; description?: string }[] }[]>;
+  list(lang: Lang): Promise<readonly { id: string; title: string; kind?: string; variables: readonly { name: string; required: boolean; description?: string }[] }[]>;
 }
 
 export interface SealedBundle {

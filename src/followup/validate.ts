@@ -7,11 +7,12 @@
 import { stat } from "node:fs/promises";
 import type { AddressKind } from "../channels/contract.js";
 import { ExitCode, isUserError } from "../errors.js";
+import type { Clock } from "../delivery/clock.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
 import { parseAppointment } from "./compose.js";
-import type { FollowUpDraft } from "./draft.js";
+import { appointmentVars, type FollowUpDraft } from "./draft.js";
 import type { ChannelPort, HomeworkPort, Problem, ResolvedChannel } from "./ports.js";
 
 export interface ValidationContext {
@@ -21,6 +22,8 @@ export interface ValidationContext {
   readonly tz: string;
   /** The channel used when neither the follow-up nor the client names one. */
   readonly defaultChannel: string;
+  /** The clock an appointment must lie after; absent: appointments are not checked against it. */
+  readonly now?: Clock;
 }
 
 export interface ValidDraft {
@@ -104,10 +107,13 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     if (!(await isFile(m.path))) problems.push({ key: "file.missing", params: { file: m.path } });
   }
   if (draft.homework !== undefined && client !== undefined) {
-    problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars)));
+    problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars, appointmentVars(draft.appointment))));
   }
-  if (draft.appointment !== undefined && parseAppointment(draft.appointment, ctx.tz) === null) {
-    problems.push({ key: "workflow.badAppointment", params: { value: draft.appointment } });
+  if (draft.kind === "reminder" && draft.appointment === undefined) problems.push({ key: "kind.reminderNeedsAppointment", params: { alias } });
+  if (draft.appointment !== undefined) {
+    const start = parseAppointment(draft.appointment, ctx.tz);
+    if (start === null) problems.push({ key: "workflow.badAppointment", params: { value: draft.appointment } });
+    else if (ctx.now !== undefined && start.getTime() <= ctx.now().getTime()) problems.push({ key: "date.appointmentPast", params: { value: draft.appointment } });
   }
   const valid = problems.length === 0 && client !== undefined && channel !== undefined ? { draft, client, channel } : undefined;
   return { ...(valid === undefined ? {} : { valid }), problems, refused };

@@ -101,6 +101,7 @@ export async function openWorkflow(o: WorkflowOptions): Promise<Workflow> {
         return tz();
       },
       defaultChannel: "folder",
+      now: o.now,
     },
     prepare: {
       ledger,

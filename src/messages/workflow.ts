@@ -108,8 +108,8 @@ export const workflow = {
     en: "No homework template '{id}'; 'nachklang templates list' shows all.",
   },
   "workflow.badImpulse": {
-    de: "Impuls „{value}“: bitte ART:TEXT mit ART = quote, link, book, music oder thought.",
-    en: "Impulse '{value}': use KIND:TEXT with KIND one of quote, link, book, music, thought.",
+    de: "Impuls „{value}“: bitte ART:TEXT mit ART = quote, link, book, music, video oder thought.",
+    en: "Impulse '{value}': use KIND:TEXT with KIND one of quote, link, book, music, video, thought.",
   },
   "workflow.badVar": { de: "--var „{value}“: bitte NAME=WERT.", en: "--var '{value}': use NAME=VALUE." },
   "workflow.varWithoutHomework": { de: "--var braucht --homework ID.", en: "--var needs --homework ID." },

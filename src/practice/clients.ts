@@ -27,6 +27,14 @@ export type ConsentRecord = z.infer<typeof consentSchema>;
 export const clientSchema = z.strictObject({
   alias: z.string().check(z.regex(ALIAS_PATTERN)),
   name: z.optional(z.string()),
+  /** How follow-ups greet the client (src/followup/greeting.ts); absent: "Hallo {name},". */
+  salutation: z.optional(z.enum(["formal", "informal", "none"])),
+  /** Form of address for a formal greeting, free text ("Frau", "Herr", "Dr.", "Ms"). */
+  title: z.optional(z.string().check(z.minLength(1), z.maxLength(60))),
+  /** For an informal greeting; absent: the first word of `name`. */
+  givenName: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  /** For a formal greeting; absent: the last word of `name`. */
+  familyName: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   lang: z.enum(["de", "en"]),
   threema: z.optional(z.string().check(z.regex(/^[0-9A-Z*][0-9A-Z]{7}$/))),
   phone: z.optional(z.string().check(z.regex(/^\+[1-9]\d{6,14}$/))),

@@ -25,8 +25,12 @@ button:disabled,input:disabled{opacity:.6}
 #nk-status{flex-basis:100%;min-height:1.5em;margin:.25rem 0 0;color:var(--muted)}
 #nk-status.wrong,.refused{color:var(--bad);font-weight:600}
 .sender{color:var(--muted);font-size:.95rem}
-.message,.text{white-space:pre-wrap;overflow-wrap:anywhere}
-.message{margin:1.25rem 0 2rem;font-size:1.05rem}
+.text{white-space:pre-wrap;overflow-wrap:anywhere}
+.text.markdown,.message{white-space:normal}
+.message{margin:1.25rem 0 2rem;font-size:1.05rem;overflow-wrap:anywhere}
+.message p,.markdown p,.message ul,.markdown ul,.message ol,.markdown ol{margin:0 0 .9em}
+.message blockquote,.markdown blockquote{margin:0 0 .9em;padding-left:.8rem;border-left:3px solid var(--muted)}
+.message a,.markdown a{color:var(--accent)}
 figure{margin:0 0 1.75rem;padding:1rem;background:var(--card);border-radius:.6rem}
 figure img{display:block;max-width:100%;height:auto;border-radius:.3rem}
 figure audio{display:block;width:100%}

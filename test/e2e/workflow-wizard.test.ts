@@ -74,6 +74,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     const t = new Terminal(["new", "--lang", "en"]);
     await t.expect("For whom?", "k77");
     await t.expect("k777", ENTER);
+    await t.expect("What kind of follow-up?", ENTER); // homework
     await t.expect("Photo (path", "/no/such/file.jpg" + ENTER);
     await t.expect("Not a file: /no/such/file.jpg", "\x15" + join(FIXTURES, "tiny.jpg") + ENTER);
     await t.expect("Caption", "Whiteboard" + ENTER);
@@ -105,6 +106,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     await t.expect("Für wen?", "zzz");
     await t.expect("keine Treffer", "\x15k77");
     await t.expect("k777", ENTER);
+    await t.expect("Was für ein Nachklang?", ENTER);
     await t.expect("Foto (Pfad", ENTER);
     // Any existing file passes the path check; the wizard is interrupted before anything is processed.
     await t.expect("Audio (Pfad", join(ROOT, "package.json") + ENTER);
@@ -128,6 +130,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     const t = new Terminal(["new", "--lang", "en"], { TMPDIR: tmp });
     await t.expect("For whom?", "k777");
     await t.expect("k777", ENTER);
+    await t.expect("What kind of follow-up?", ENTER);
     await t.expect("Photo (path", join(FIXTURES, "tiny.jpg") + ENTER);
     await t.expect("Caption", "\x03");
     const code = await t.done;
@@ -141,4 +144,27 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     expect(await readdir(tmp)).toEqual([]);
     await rm(tmp, { recursive: true, force: true });
   }, 60_000);
+  it("asks for the kind first, and frames a reminder as one: the appointment required, in the future", async () => {
+    const t = new Terminal(["new", "--lang", "en"]);
+    await t.expect("For whom?", "k777");
+    await t.expect("k777", ENTER);
+    await t.expect("What kind of follow-up?", DOWN + DOWN + DOWN);
+    await t.expect("Appointment reminder", ENTER);
+    await t.expect("Photo (path", ENTER);
+    await t.expect("Audio (path", ENTER);
+    await t.expect("Text from the library", ENTER); // "(none)"
+    await t.expect("Add an impulse?", ENTER);
+    await t.expect("Write a personal note?", "n" + ENTER);
+    await t.expect("Next appointment", ENTER);
+    await t.expect("A reminder to k777 needs the appointment", "2020-01-01 10:00" + ENTER);
+    await t.expect("lies in the past", "\x15" + "2027-12-02 16:00" + ENTER);
+    await t.expect("Preview:");
+    await t.expect("Send to k777 via folder?", ENTER);
+    expect(await t.done).toBe(0);
+    const preview = t.text.slice(t.text.indexOf("Preview:"));
+    expect(preview).toContain("A short reminder of our next appointment.");
+    expect(preview).toContain("We will meet on Thursday 2 December 2027, 16:00. The calendar entry is attached.");
+    expect(preview).not.toContain("voluntary");
+    expect(t.text).toMatch(/Follow-up for k777 delivered via folder/);
+  }, 120_000);
 });

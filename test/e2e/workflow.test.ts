@@ -66,7 +66,7 @@ describe("send", () => {
   it("delivers at once without contact hours, records the ledger, shows status and history", async () => {
     const home = await freshHome();
     const r = await ok(
-      ["send", "k001", "--photo", `${join(FIXTURES, "tiny.jpg")}:Tafel`, "--note", "Schön, dass Sie da waren.", "--impulse", "book:Momo", "--appointment", "2026-12-03 16:00", "--yes"],
+      ["send", "k001", "--photo", `${join(FIXTURES, "tiny.jpg")}:Tafel`, "--note", "Schön, dass Sie da waren.", "--impulse", "book:Momo", "--appointment", "2027-12-02 16:00", "--yes"],
       home,
     );
     expect(r.stdout).toMatch(/delivered via folder: 2 item\(s\)/);
@@ -74,7 +74,7 @@ describe("send", () => {
     expect(opened?.client).toBe("k001");
     expect(opened?.message).toContain("Schön, dass Sie da waren.");
     expect(opened?.message).toContain("– Buch: Momo");
-    expect(opened?.message).toContain("Unser nächster Termin: Donnerstag, 3. Dezember 2026");
+    expect(opened?.message).toContain("Unser nächster Termin: Donnerstag, 2. Dezember 2027");
     const ledger = await readFile(join(home, "ledger", "events.jsonl"), "utf8");
     expect(ledger.trim().split("\n").map((l) => (JSON.parse(l) as { ev: string }).ev)).toEqual(["sealed", "queued", "sending", "sent"]);
     expect(ledger).not.toContain("k001");

@@ -47,7 +47,7 @@ beforeAll(async () => {
     ["k1", "--note", "Zweiter Nachklang", "--now"],
   ]) sent.push((JSON.parse(await ok(["--json", "send", ...args, "--yes"])) as { id: string }).id);
   await ok(["hours", "set", "mo-fr 09:00-10:00", "--tz", "Europe/Berlin"]);
-  queued = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Wartet noch", "--at", "2026-12-09 09:30", "--yes"])) as { id: string }).id;
+  queued = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Wartet noch", "--at", "2027-12-09 09:30", "--yes"])) as { id: string }).id;
   // k2 has no age key: what reaches them is the offline viewer, under a passphrase agreed for this follow-up.
   const sendViewer = join(work, "send-viewer.txt");
   await writeFile(sendViewer, "Bernd-Passphrase-2026\n", { mode: 0o600 });

@@ -79,7 +79,9 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
       );
       expect(await v.page.textContent("h1")).toBe("Message from Praxis Test");
       expect(await v.page.locator(".message").innerText()).toBe(MESSAGE);
-      expect(await v.page.locator(".homework .text").innerText()).toBe(HOMEWORK);
+      // The homework (a template's text) is Markdown: its heading shows as a heading.
+      expect(await v.page.locator(".homework .text h1").innerText()).toBe("Three good things");
+      expect(await v.page.locator(".homework .text").innerText()).toBe(HOMEWORK.replace(/^# /, ""));
 
       expect(await v.page.locator("img").count()).toBe(1);
       await v.page.waitForFunction(() => Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0));

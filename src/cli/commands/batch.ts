@@ -71,6 +71,8 @@ async function entryKey(batch: BatchFile, entry: BatchEntry, hashes: Map<string,
   const content = {
     photos: await Promise.all(d.photos.map(async (m) => ({ sha256: await hash(m.path), caption: m.caption }))),
     audio: await Promise.all(d.audio.map(async (m) => ({ sha256: await hash(m.path), caption: m.caption }))),
+    // Only when given, so that the keys of batches written before kinds existed stay the same.
+    ...(d.kind === undefined ? {} : { kind: d.kind }),
     homework: d.homework,
     impulses: d.impulses,
     note: d.note,

@@ -6,10 +6,11 @@ import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, clientSchema, type ClientRecord } from "../../practice/clients.js";
 import { clockFromEnv } from "../../delivery/clock.js";
 import type { CliContext } from "../context.js";
+import { addressFields, type AddressOptions } from "../client-options.js";
 import { unlockPractice } from "../practice.js";
 import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
 
-interface AddOptions {
+interface AddOptions extends AddressOptions {
   name?: string;
   lang?: string;
   threema?: string;
@@ -41,6 +42,7 @@ export async function add(ctx: CliContext, alias: string, opts: AddOptions): Pro
     ...(opts.ageRecipient !== undefined ? { ageRecipient: opts.ageRecipient } : {}),
     ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
     ...(opts.billing !== undefined ? { billing: opts.billing } : {}),
+    ...addressFields(opts),
     pinnedKeys: {},
     consents: [],
     // The test clock too: retention counts from a client's first and last days.
@@ -92,13 +94,23 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
     ["phone", c.phone],
     ["email", c.email],
     ["age", c.ageRecipient],
+    ["greeting", c.salutation],
+    ["title", c.title],
   ];
   for (const [k, v] of fields) if (v !== undefined) ctx.out.line(`${k.padEnd(8)} ${v}`);
   if (c.billing !== undefined) ctx.out.line(`${"billing".padEnd(8)} ${c.billing}`);
   for (const consent of c.consents) {
     ctx.out.line(`consent  ${consent.channel} ${consent.date} (${consent.infoVersion})${consent.withdrawn ? ` withdrawn ${consent.withdrawn}` : ""}`);
   }
-  ctx.out.result({ ...summary(c), name: c.name ?? null, consents: c.consents });
+  ctx.out.result({
+    ...summary(c),
+    name: c.name ?? null,
+    salutation: c.salutation ?? null,
+    title: c.title ?? null,
+    givenName: c.givenName ?? null,
+    familyName: c.familyName ?? null,
+    consents: c.consents,
+  });
 }
 
 /**

@@ -9,7 +9,6 @@ import { isIP } from "node:net";
 import { configuredChannels, createChannel, loadChannelSettings } from "../../channels/factory.js";
 import type { ThreemaSettings } from "../../channels/threema.js";
 import { clockFromEnv } from "../../delivery/clock.js";
-import { parseLocalTime } from "../../delivery/hours.js";
 import { ExitCode, PolicyError, UserError, unwritableFile } from "../../errors.js";
 import { isWhatsApp } from "../../channels/whatsapp.js";
 import type { StoredMessage } from "../../inbox/store.js";
@@ -23,6 +22,7 @@ import {
   inboxConfig,
   openCliWorkflow,
   openInbox,
+  plannedTime,
   processInbox,
   sendPrepared,
   setInboxConfig,
@@ -130,7 +130,11 @@ export async function reply(ctx: CliContext, alias: string, o: ReplyOptions): Pr
   const channel = o.channel ?? latest?.channel;
   const draft = await draftFromOptions(alias, { ...o, ...(channel === undefined ? {} : { channel }) });
   const { wf } = cw;
-  const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
+  const at = o.at === undefined ? undefined : await plannedTime(ctx, wf, o.at, o.yes === true);
+  if (o.at !== undefined && at === undefined) {
+    ctx.out.say("send.aborted");
+    return;
+  }
   const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
   const valid = await checkDraft(ctx, wf, draft);
   if (valid === undefined) return;

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { ExitCode, UserError } from "../../errors.js";
-import { IMPULSE_KINDS, type FollowUpDraft, type Impulse, type MediaInput } from "../../followup/draft.js";
+import { FOLLOWUP_KINDS, IMPULSE_KINDS, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse, type MediaInput } from "../../followup/draft.js";
 import { parseAppointment } from "../../followup/compose.js";
 import { previewFollowUp } from "../../followup/pipeline.js";
 import type { MessageKey } from "../../messages/index.js";
@@ -61,6 +61,15 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
     },
   ]);
   const client = practice.clients.require(alias);
+  const { kind } = await inquirer.prompt<{ kind: FollowUpKind }>([
+    {
+      type: "select",
+      name: "kind",
+      message: text("new.kind"),
+      theme,
+      choices: FOLLOWUP_KINDS.map((k) => ({ value: k, name: text(`kind.label.${k}` as MessageKey) })),
+    },
+  ]);
 
   const media = async (key: "new.photo" | "new.audio", captionKey: "new.caption" | "new.audioCaption"): Promise<MediaInput[]> => {
     const list: MediaInput[] = [];
@@ -82,14 +91,15 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
   const photos = await media("new.photo", "new.caption");
   const audio = await media("new.audio", "new.audioCaption");
 
-  const templates = await wf.homework.list(client.lang);
+  // The templates of this kind only (onboarding texts are welcome or ground rules by their id).
+  const templates = (await wf.homework.list(client.lang)).filter((t) => kindOfTemplate(t.kind ?? "homework", t.id) === kind);
   let homework: FollowUpDraft["homework"];
   if (templates.length > 0) {
     const { id } = await inquirer.prompt<{ id: string }>([
       {
         type: "select",
         name: "id",
-        message: text("new.homework"),
+        message: text(kind === "homework" ? "new.homework" : "new.template"),
         theme,
         choices: [{ value: "", name: text("new.noHomework") }, ...templates.map((t) => ({ value: t.id, name: `${t.title} (${t.id})` }))],
       },
@@ -141,12 +151,18 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
       name: "appointment",
       message: text("new.appointment"),
       theme,
-      validate: (v: string) => v.trim() === "" || parseAppointment(v, wf.tz) !== null || text("workflow.badAppointment", { value: v }),
+      validate: (v: string) => {
+        if (v.trim() === "") return kind !== "reminder" || text("kind.reminderNeedsAppointment", { alias });
+        const start = parseAppointment(v, wf.tz);
+        if (start === null) return text("workflow.badAppointment", { value: v });
+        return start.getTime() > wf.now().getTime() || text("date.appointmentPast", { value: v.trim() });
+      },
     },
   ]);
 
   const draft: FollowUpDraft = {
     client: alias,
+    kind,
     photos,
     audio,
     impulses,

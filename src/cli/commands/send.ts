@@ -1,13 +1,12 @@
 /** `nachklang send ALIAS …`: compose, seal, queue and (inside contact hours) deliver one follow-up. */
 import { ExitCode, UserError } from "../../errors.js";
-import { parseLocalTime } from "../../delivery/hours.js";
 import type { FollowUpDraft } from "../../followup/draft.js";
 import { dueTime, previewFollowUp } from "../../followup/pipeline.js";
 import { configuredChannels } from "../../channels/factory.js";
 import { requireChannelName } from "../../channels/registry.js";
 import { readViewerPassphrase, type CliContext } from "../context.js";
 import { refuseKeyringPassphraseAsViewer } from "../practice.js";
-import { checkDraft, confirmSend, draftFromOptions, formatSize, openCliWorkflow, printItems, sendPrepared, whenText, type ContentOptions } from "../workflow.js";
+import { checkDraft, confirmSend, draftFromOptions, formatSize, openCliWorkflow, plannedTime, printItems, sendPrepared, whenText, type ContentOptions } from "../workflow.js";
 
 export interface SendOptions extends ContentOptions {
   now?: boolean;
@@ -42,7 +41,11 @@ export async function run(ctx: CliContext, alias: string, o: SendOptions): Promi
   const { practice, wf } = await openCliWorkflow(ctx);
   const viewerPassphrase = draft.viewer?.passphrase;
   if (viewerPassphrase !== undefined && o.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, viewerPassphrase, o.viewerPassphraseFile);
-  const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
+  const at = o.at === undefined ? undefined : await plannedTime(ctx, wf, o.at, o.yes === true);
+  if (o.at !== undefined && at === undefined) {
+    ctx.out.say("send.aborted");
+    return;
+  }
   const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
   const valid = await checkDraft(ctx, wf, draft);
   if (valid === undefined) return;

@@ -10,6 +10,7 @@ import { formatFingerprint, parsePublicKey, signerFingerprint } from "../../bund
 import { viewer } from "../../messages/viewer.js";
 import { canonicalPassphrase } from "../passphrase.js";
 import { checkViewerArchive, type CheckedFollowUp, type CheckedItem } from "./checks.js";
+import { markdownToHtml } from "../../markdown/index.js";
 
 type Lang = "de" | "en";
 type PageKey = keyof typeof viewer & `viewer.page.${string}`;
@@ -58,6 +59,16 @@ function showRefusal(): void {
   document.body.dataset.state = "refused";
 }
 
+/**
+ * Markdown (the message, texts from templates) as HTML. markdownToHtml never passes raw HTML
+ * through (it is escaped), and the page's CSP runs no inline script or handler either way.
+ */
+function markdownBlock(className: string, markdown: string): HTMLElement {
+  const block = el("div", { className });
+  block.innerHTML = markdownToHtml(markdown);
+  return block;
+}
+
 function fileName(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
 }
@@ -79,7 +90,10 @@ function renderItem({ item, data }: CheckedItem): HTMLElement {
   } else if (TEXT.test(item.mime)) {
     // Texts (homework, impulses) carry their caption as a heading above, not below.
     if (caption) figure.append(el("h2", { textContent: caption.textContent }));
-    figure.append(el("div", { className: "text", textContent: new TextDecoder().decode(data) }));
+    // Homework and other texts from templates are Markdown (so is a text/markdown item); other text stays as it is.
+    const body = new TextDecoder().decode(data);
+    if (item.kind === "homework" || item.mime.startsWith("text/markdown")) figure.append(markdownBlock("text markdown", body));
+    else figure.append(el("div", { className: "text", textContent: body }));
     figure.append(save);
     return figure;
   }
@@ -97,7 +111,7 @@ function render(followUp: CheckedFollowUp): void {
   root.replaceChildren(
     el("h1", { textContent: practice.length > 0 ? text("viewer.page.opened", { practice }) : text("viewer.page.openedUnnamed") }),
     el("p", { className: "sender", textContent: practice.length > 0 ? text("viewer.page.verified", { practice, ...signer }) : text("viewer.page.verifiedUnnamed", signer) }),
-    el("div", { className: "message", textContent: manifest.message }),
+    markdownBlock("message", manifest.message),
     ...followUp.items.map(renderItem),
   );
   document.body.dataset.state = "open";
