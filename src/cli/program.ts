@@ -14,6 +14,13 @@ const version = packageManifest().version;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** A fresh option like `option` (same flags, description, choices), for a second command. */
+function copyOption(option: Option): Option {
+  const copy = new Option(option.flags, option.description);
+  if (option.argChoices !== undefined) copy.choices(option.argChoices);
+  return copy;
+}
+
 export function buildProgram(onLang: (lang: Lang) => void): Command {
   const program = new Command("nachklang");
 
@@ -119,7 +126,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/backup.js"), "recovery"));
 
   const client = program.command("client").description("the client registry (encrypted at rest)");
-  client
+  const clientAdd = client
     .command("add <alias>")
     .description("add a client under a pseudonym")
     .option("--name <text>", "the client's name (kept encrypted)")
@@ -144,6 +151,14 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("remove a client from the registry (refused while follow-ups wait for them)")
     .option("--force", "cancel the client's waiting follow-ups and remove the client")
     .action(lazy(() => import("./commands/client.js"), "remove"));
+  // Every option of `client add` can be edited: copied at the end of this function, so an
+  // option added to `client add` anywhere here needs nothing more.
+  const clientEdit = client
+    .command("edit <alias>")
+    .description("change a client's details; what is not given stays (waiting follow-ups are checked again)");
+  clientEdit
+    .option("--unset <field>", "remove an optional field (e.g. phone, age-recipient; repeatable)", collect)
+    .action(lazy(() => import("./commands/client.js"), "edit", { contentLang: true }));
 
   program
     .command("seal <files...>")
@@ -191,6 +206,11 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));
+  // Every option of `channels add` (copied at the end of this function); secrets not given are kept.
+  const channelsEdit = channels
+    .command("edit <name>")
+    .description("change a configured channel's settings; secrets are kept unless a new file is given");
+  channelsEdit.action(lazy(() => import("./commands/channels.js"), "edit"));
   channels
     .command("list")
     .description("list configured channels and their health")
@@ -546,6 +566,11 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/records.js"), "verifyRecords"));
 
   for (const sub of program.commands) inheritSettings(sub);
+  for (const option of clientAdd.options) clientEdit.addOption(copyOption(option));
+  const channelsAdd = channels.commands.find((c) => c.name() === "add");
+  for (const option of channelsAdd?.options ?? []) if (option.long !== "--name") channelsEdit.addOption(copyOption(option));
+  // After --viewer: declared first, --no-viewer would make the viewer the default.
+  channelsEdit.option("--no-viewer", "folder: no longer write the passphrase viewer");
   return program;
 }
 

@@ -1,59 +1,73 @@
-import { isValidRecipient } from "../../age/index.js";
-import { configuredChannels } from "../../channels/factory.js";
-import { requireChannelName } from "../../channels/registry.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
-import { ALIAS_PATTERN, clientSchema, type ClientRecord } from "../../practice/clients.js";
+import { ALIAS_PATTERN, type ClientRecord } from "../../practice/clients.js";
 import { clockFromEnv } from "../../delivery/clock.js";
+import { PIN_NAME } from "../../channels/threema.js";
 import type { CliContext } from "../context.js";
+import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, optionName, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
+import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
 
-interface AddOptions {
-  name?: string;
-  lang?: string;
-  threema?: string;
-  phone?: string;
-  email?: string;
-  ageRecipient?: string;
-  channel?: string;
-  billing?: string;
-}
+/** Options of `client add` (program.ts declares them; `client edit` copies every one). */
+type ClientOptions = Readonly<Record<string, unknown>>;
 
-export async function add(ctx: CliContext, alias: string, opts: AddOptions): Promise<void> {
-  if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
-  if (opts.ageRecipient !== undefined && !(await isValidRecipient(opts.ageRecipient))) {
-    throw new UserError(ExitCode.usage, "client.badAgeRecipient", { alias });
-  }
-  // The same check as at send time, so that a channel that can never work is refused now.
-  if (opts.channel !== undefined) requireChannelName(opts.channel, Object.keys(configuredChannels(ctx.settings.channels)));
-  const practice = await unlockPractice(ctx);
-  if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
+/** A new client's record from the fields given; the language defaults to the practice's. */
+function newRecord(ctx: CliContext, alias: string, fields: Partial<ClientRecord>): ClientRecord {
   const configured = ctx.config.get("lang");
-  const record = {
+  return checkedRecord(alias, {
+    ...fields,
     alias,
     // --lang here is the client's language (program.ts hands it over); default: the practice's.
-    lang: isLang(opts.lang) ? opts.lang : isLang(configured) ? configured : ctx.lang,
-    ...(opts.name !== undefined ? { name: opts.name } : {}),
-    ...(opts.threema !== undefined ? { threema: opts.threema.toUpperCase() } : {}),
-    ...(opts.phone !== undefined ? { phone: opts.phone.replace(/[\s/-]/g, "") } : {}),
-    ...(opts.email !== undefined ? { email: opts.email.trim() } : {}),
-    ...(opts.ageRecipient !== undefined ? { ageRecipient: opts.ageRecipient } : {}),
-    ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
-    ...(opts.billing !== undefined ? { billing: opts.billing } : {}),
+    // A language given but not de/en (a CSV cell) is refused by the schema, not replaced.
+    lang: fields.lang ?? (isLang(configured) ? configured : ctx.lang),
     pinnedKeys: {},
     consents: [],
     // The test clock too: retention counts from a client's first and last days.
     created: clockFromEnv()().toISOString(),
-  };
-  const parsed = clientSchema.safeParse(record);
-  if (!parsed.success) {
-    const field = String(parsed.error.issues[0]?.path[0] ?? "?");
-    throw new UserError(ExitCode.usage, "client.badField", { alias, field });
-  }
-  await practice.clients.put(parsed.data);
+  });
+}
+
+export async function add(ctx: CliContext, alias: string, opts: ClientOptions): Promise<void> {
+  if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
+  const fields = await fieldsFromOptions(ctx, alias, opts);
+  const practice = await unlockPractice(ctx);
+  if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
+  const record = newRecord(ctx, alias, fields);
+  await practice.clients.put(record);
   ctx.out.say("client.added", { alias });
-  ctx.out.result({ alias, lang: parsed.data.lang });
+  ctx.out.result({ alias, lang: record.lang });
+}
+
+/**
+ * Change any field `client add` sets; fields not given stay. `--unset FIELD` removes an optional
+ * one. Afterwards the follow-ups waiting for this client are checked against the change and
+ * every affected one is named with what to do (nothing is rewritten).
+ */
+export async function edit(ctx: CliContext, alias: string, opts: ClientOptions & { unset?: string[] }): Promise<void> {
+  const unset = (opts.unset ?? []).flatMap((u) => u.split(",")).map(fieldName).filter((u) => u !== "");
+  const removable = unsettableFields();
+  const wrong = unset.find((u) => !removable.includes(u));
+  if (wrong !== undefined) throw new UserError(ExitCode.usage, "client.cannotUnset", { alias, field: optionName(wrong), fields: removable.map(optionName).join(", ") });
+  const fields = await fieldsFromOptions(ctx, alias, opts);
+  if (Object.keys(fields).length === 0 && unset.length === 0) throw new UserError(ExitCode.usage, "client.nothingToEdit", { alias });
+  const practice = await unlockPractice(ctx);
+  const before = practice.clients.require(alias);
+  if (before.forgotten !== undefined) throw new UserError(ExitCode.usage, "client.forgottenEdit", { alias, date: before.forgotten });
+  const after = editedRecord(before, fields, unset);
+  const asText = (r: ClientRecord, k: string) => JSON.stringify((r as Record<string, unknown>)[k]);
+  const changed = [...new Set([...Object.keys(fields), ...unset])].filter((k) => asText(before, k) !== asText(after, k));
+  if (changed.length === 0) {
+    ctx.out.say("client.editSame", { alias });
+    ctx.out.result({ alias, changed, threemaPinDropped: false, queued: [] });
+    return;
+  }
+  await practice.clients.put(after);
+  ctx.out.say("client.edited", { alias, fields: changed.map(optionName).join(", ") });
+  const pinDropped = before.pinnedKeys[PIN_NAME] !== undefined && after.pinnedKeys[PIN_NAME] === undefined;
+  if (pinDropped) ctx.out.say("client.threemaPinDropped", { alias });
+  const findings = await recheckAfterEdit(ctx, (m) => m.alias === alias, { ageKeyChanged: before.ageRecipient !== after.ageRecipient });
+  ctx.out.result({ alias, changed, threemaPinDropped: pinDropped, queued: findingsJson(ctx, findings) });
 }
 
 function summary(c: ClientRecord): Record<string, unknown> {
