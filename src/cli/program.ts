@@ -139,13 +139,18 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .addOption(new Option("--billing <profile>", "billing profile for contact time (default: the practice's)").choices(["goae", "hourly", "none"]))
     .action(lazy(() => import("./commands/client.js"), "add", { contentLang: true }));
   client
-    .command("list")
-    .description("list clients")
+    .command("list [term]")
+    .description("list clients; with a term, those whose alias or name contains it")
+    .option("--names", "show the clients' names (decrypted for the listing only)")
     .action(lazy(() => import("./commands/client.js"), "list"));
   client
     .command("show <alias>")
     .description("show one client")
     .action(lazy(() => import("./commands/client.js"), "show"));
+  client
+    .command("import <file>")
+    .description("add clients from a CSV file (columns: alias and client add's options; consent, consent-date, consent-info); all rows or none")
+    .action(lazy(() => import("./commands/client.js"), "importClients"));
   client
     .command("remove <alias>")
     .description("remove a client from the registry (refused while follow-ups wait for them)")

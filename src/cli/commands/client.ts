@@ -1,10 +1,17 @@
-import { ExitCode, UserError } from "../../errors.js";
+import { readFile } from "node:fs/promises";
+import { parse as parseCsv } from "csv-parse/sync";
+import { DateTime } from "luxon";
+import { requireChannelType } from "../../channels/registry.js";
+import { ExitCode, UserError, isUserError, unreadableFile } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, type ClientRecord } from "../../practice/clients.js";
+import { clientMatches } from "../../practice/client-search.js";
+import { checkDay, withConsent } from "../../practice/consent.js";
 import { clockFromEnv } from "../../delivery/clock.js";
 import { PIN_NAME } from "../../channels/threema.js";
 import type { CliContext } from "../context.js";
-import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, optionName, unsettableFields } from "../client-fields.js";
+import { printable } from "../output.js";
+import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
@@ -70,6 +77,77 @@ export async function edit(ctx: CliContext, alias: string, opts: ClientOptions &
   ctx.out.result({ alias, changed, threemaPinDropped: pinDropped, queued: findingsJson(ctx, findings) });
 }
 
+/** Columns of `client import` besides the options of `client add`: consent per channel type. */
+const CONSENT_COLUMNS = ["consent", "consentDate", "consentInfo"] as const;
+
+function today(): string {
+  return DateTime.fromJSDate(clockFromEnv()()).toISODate() ?? "";
+}
+
+/**
+ * `client import FILE.csv`: a header row with `alias` and the option names of `client add`
+ * (`age-recipient` or `ageRecipient`), optionally `consent` (channel types separated by spaces
+ * or `;`), `consent-date` and `consent-info`. Every row is checked before any is written; one
+ * bad row writes nothing and names its line. One unlock, one write of the registry.
+ */
+export async function importClients(ctx: CliContext, file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  }
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    rows = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 0;
+    throw new UserError(ExitCode.usage, "client.importSyntax", { file, line, detail: (error as Error).message });
+  }
+  if (rows.length === 0) throw new UserError(ExitCode.usage, "client.importEmpty", { file });
+  const columns = Object.keys(rows[0]!.record);
+  const known = (c: string) => c === "alias" || isOptionField(c) || (CONSENT_COLUMNS as readonly string[]).includes(c);
+  const unknown = columns.filter((c) => !known(fieldName(c)));
+  const knownList = [...unsettableFields().map(optionName), "lang", "consent", "consent-date", "consent-info"].join(", ");
+  if (unknown.length > 0) throw new UserError(ExitCode.usage, "client.importColumns", { file, columns: unknown.join(", "), known: knownList });
+  if (!columns.map(fieldName).includes("alias")) throw new UserError(ExitCode.usage, "client.importNoAlias", { file });
+
+  const records: ClientRecord[] = [];
+  const firstRow = new Map<string, number>();
+  const rowOf = new Map<string, number>();
+  for (const { record: raw, info } of rows) {
+    const row = info.lines;
+    const cells: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (v !== "") cells[fieldName(k)] = v;
+    try {
+      const { alias = "", consent, consentDate, consentInfo, ...options } = cells;
+      if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
+      const first = firstRow.get(alias);
+      if (first !== undefined) throw new UserError(ExitCode.usage, "client.importTwice", { alias, first });
+      firstRow.set(alias, row);
+      let record = newRecord(ctx, alias, await fieldsFromOptions(ctx, alias, options));
+      for (const type of (consent ?? "").split(/[\s;,]+/).filter((t) => t !== "")) {
+        requireChannelType(type);
+        record = withConsent(record, type, checkDay(consentDate ?? today()), consentInfo ?? "1");
+      }
+      records.push(record);
+      rowOf.set(alias, row);
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      throw new UserError(error.code, "client.importRow", { file, row, problem: ctx.out.text(error.key, error.params) }, { cause: error });
+    }
+  }
+  const practice = await unlockPractice(ctx);
+  for (const r of records) {
+    if (practice.clients.get(r.alias) !== undefined) {
+      throw new UserError(ExitCode.usage, "client.importRow", { file, row: rowOf.get(r.alias) ?? 0, problem: ctx.out.text("client.exists", { alias: r.alias }) });
+    }
+  }
+  await practice.clients.putAll(records);
+  ctx.out.say("client.imported", { count: records.length, file });
+  ctx.out.result({ file, added: records.map((r) => r.alias) });
+}
+
 function summary(c: ClientRecord): Record<string, unknown> {
   return {
     alias: c.alias,
@@ -83,15 +161,23 @@ function summary(c: ClientRecord): Record<string, unknown> {
   };
 }
 
-export async function list(ctx: CliContext): Promise<void> {
+/**
+ * The clients, optionally only those whose alias or name contains `term` (case, accents and
+ * umlaut spellings ignored). `--names` shows display names: decrypted in memory for this
+ * listing, never written anywhere.
+ */
+export async function list(ctx: CliContext, term: string | undefined, opts: { names?: boolean } = {}): Promise<void> {
   const practice = await unlockPractice(ctx);
-  const clients = practice.clients.list();
-  if (clients.length === 0) ctx.out.say("client.none");
+  const all = practice.clients.list();
+  const clients = all.filter((c) => clientMatches(c, term));
+  if (all.length === 0) ctx.out.say("client.none");
+  else if (clients.length === 0) ctx.out.say("client.noMatch", { term: term ?? "" });
+  const names = opts.names === true;
   for (const c of clients) {
     const reach = [c.threema && "threema", c.phone && "phone", c.email && "email", c.ageRecipient && "age"].filter(Boolean).join(", ");
-    ctx.out.line(`${c.alias}\t${c.lang}\t${reach || "-"}`);
+    ctx.out.line([c.alias, ...(names ? [printable(c.name ?? "-")] : []), c.lang, reach || "-"].join("\t"));
   }
-  ctx.out.result(clients.map(summary));
+  ctx.out.result(clients.map((c) => (names ? { ...summary(c), name: c.name ?? null } : summary(c))));
 }
 
 export async function show(ctx: CliContext, alias: string): Promise<void> {
