@@ -8,7 +8,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initHome, runCli, writeText } from "../helpers/cli.js";
+import { toHex } from "../../src/channels/threema/crypto.js";
 import { SMTP_PASSWORD, SMTP_USER, startSmtp, type LocalSmtp } from "../channels/email/smtp.js";
+import { GatewayEmulator } from "../channels/threema/emulator.js";
 
 let home: string;
 let cleanup: () => Promise<void>;
@@ -124,5 +126,42 @@ describe("channels edit", () => {
     const offResult = JSON.parse(off.stdout) as { settings: Record<string, string>; queued: { id: string; blocked: boolean }[] };
     expect(offResult.settings.viewer).toBeUndefined();
     expect(offResult.queued).toEqual([expect.objectContaining({ id: queued.id, blocked: false })]);
+  });
+});
+
+describe("channels edit threema", () => {
+  let emulator: GatewayEmulator;
+  beforeAll(async () => {
+    emulator = await new GatewayEmulator().start();
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+
+  it("moves the Gateway URL and keeps both secrets; refuses plain http to a remote host and a bad key file", async () => {
+    const secretFile = await writeText(join(home, "..", "threema-secret.txt"), `${emulator.secret}\n`);
+    const keyFile = await writeText(join(home, "..", "threema-key.txt"), `private:${toHex(emulator.gateway.privateKey)}\n`);
+    // Nothing listens there: as if the Gateway address had been mistyped.
+    await ok(["channels", "add", "threema", "--gateway-id", emulator.gatewayId, "--secret-file", secretFile, "--private-key-file", keyFile, "--api-url", "http://127.0.0.1:1/"]);
+    expect((await runCli(["channels", "test", "threema"], { home })).code).not.toBe(0);
+
+    const insecure = await runCli(["channels", "edit", "threema", "--api-url", "http://gateway.example.org/"], { home });
+    expect(insecure.code).toBe(2);
+    expect(insecure.stderr).toContain("gateway.example.org");
+    const badKey = await writeText(join(home, "..", "bad-key.txt"), "private:zz\n");
+    const refused = await runCli(["channels", "edit", "threema", "--private-key-file", badKey, "--api-url", emulator.url], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("not a Threema private key");
+
+    const moved = await runCli(["channels", "edit", "threema", "--api-url", emulator.url], { home });
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stdout).toContain("Channel 'threema' (threema) changed: apiUrl.");
+    expect(moved.stdout).toContain("Kept in the keyring unchanged: secret, privateKey.");
+    const test = await runCli(["channels", "test", "threema"], { home });
+    expect(test.code, test.stdout + test.stderr).toBe(0);
+    expect(test.stdout).toContain(`Threema Gateway ${emulator.gatewayId}: credentials valid`);
+    const config = await readFile(join(home, "config.json"), "utf8");
+    expect(config).not.toContain(emulator.secret);
+    expect(config).not.toContain(toHex(emulator.gateway.privateKey));
   });
 });

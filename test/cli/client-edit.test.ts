@@ -128,6 +128,19 @@ describe("client edit", () => {
     expect(JSON.parse(unset.stdout)).toMatchObject({ changed: ["ageRecipient"], queued: [{ id: other.id, blocked: true, problem: "recheck.ageKeyChanged" }] });
   });
 
+  it("names a waiting follow-up whose client can no longer be reached on its channel", async () => {
+    await ok(["channels", "add", "signal", "--account", "+4915112345678", "--rpc-url", "http://127.0.0.1:8080"]);
+    await ok(["client", "add", "k030", "--lang", "de", "--phone", "+49 170 2222222", "--channel", "signal", "--age-recipient", await identityToRecipient(generateIdentity())]);
+    await ok(["consent", "record", "k030", "--channel", "signal"]);
+    const queued = JSON.parse(await ok(["--json", "send", "k030", "--note", "Bis bald", "--at", "2027-03-01 09:30", "--yes"])) as { id: string };
+    const r = await runCli(["client", "edit", "k030", "--unset", "phone"], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Waiting in the outbox for this: 1; of these no longer deliverable as queued: 1.");
+    expect(r.stdout).toContain(`${queued.id}  'k030' no longer has an address (phone) for 'signal'; please add it (nachklang client edit k030), reroute (nachklang outbox reroute ${queued.id} --channel NAME) or cancel it (nachklang outbox cancel ${queued.id}).`);
+    const back = await runCli(["--json", "client", "edit", "k030", "--phone", "+49 170 2222222"], { home });
+    expect(JSON.parse(back.stdout)).toMatchObject({ queued: [{ id: queued.id, blocked: false, problem: null }] });
+  });
+
   it("writes no name anywhere in plain text", async () => {
     const files = (await readdir(home, { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
     expect(files.length).toBeGreaterThan(3);
