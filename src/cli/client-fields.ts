@@ -38,6 +38,17 @@ export function optionName(field: string): string {
   return field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
+/** Fields that only say how to reach a client or bill them: a follow-up's text is never made from them. */
+const OUTSIDE_TEXT: ReadonlySet<string> = new Set(["threema", "phone", "email", "ageRecipient", "channel", "billing"]);
+
+/**
+ * Of the changed fields, those a follow-up's text may be made from (language, name, and any
+ * field not known to be outside the text, such as a greeting): queued follow-ups keep the old.
+ */
+export function textFields(changed: readonly string[]): string[] {
+  return changed.filter((f) => !OUTSIDE_TEXT.has(f));
+}
+
 /** Fields that `client edit --unset` may remove: the optional ones an option sets. */
 export function unsettableFields(): string[] {
   const shape = clientSchema.def.shape as Record<string, { def?: { type?: string } }>;

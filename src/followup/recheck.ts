@@ -30,6 +30,11 @@ export interface RecheckFinding {
 export interface RecheckChange {
   /** The client's age recipient changed: bundles sealed to the old one are not for the new key. */
   readonly ageKeyChanged?: boolean;
+  /**
+   * Client fields changed that a follow-up's text may be made from (language, name, greeting):
+   * sealed follow-ups keep what they were written with.
+   */
+  readonly contentFields?: readonly string[];
 }
 
 /**
@@ -74,6 +79,10 @@ export async function recheckQueued(
     }
     if (change.ageKeyChanged === true && resolved.handsOverBundle && !needsViewer) {
       blocked("recheck.ageKeyChanged", {});
+      continue;
+    }
+    if (change.contentFields !== undefined && change.contentFields.length > 0) {
+      findings.push({ ...base, problem: { key: "recheck.writtenBefore", params: { id, alias: meta.alias, channel: meta.channel, fields: change.contentFields.join(", ") } }, blocked: false });
       continue;
     }
     if (client.channel !== undefined && client.channel !== meta.channel) {

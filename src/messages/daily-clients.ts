@@ -72,6 +72,10 @@ export const dailyClients = {
     de: "geht wie geplant über „{channel}“, „{alias}“ bevorzugt jetzt „{preferred}“; zum Wechseln: nachklang outbox reroute {id} --channel {preferred}",
     en: "goes out as queued through '{channel}', while '{alias}' now prefers '{preferred}'; to switch: nachklang outbox reroute {id} --channel {preferred}",
   },
+  "recheck.writtenBefore": {
+    de: "geht wie geplant über „{channel}“, wurde aber vor der Änderung ({fields}) geschrieben und bleibt so; für die neuen Angaben: stornieren (nachklang outbox cancel {id}) und neu senden.",
+    en: "goes out as queued through '{channel}', but was written before the change ({fields}) and stays as written; to use the new details: cancel it (nachklang outbox cancel {id}) and send it again.",
+  },
   // --- client import ---
   "client.imported": { de: "{count} Klient:innen aus {file} angelegt.", en: "{count} clients added from {file}." },
   "client.importEmpty": {

@@ -118,6 +118,12 @@ describe("client edit", () => {
       queued: [{ id: queued.id, client: "k020", channel: "folder", blocked: true, problem: "recheck.ageKeyChanged" }],
     });
 
+    const renamed = await runCli(["client", "edit", "k020", "--name", "Anna Neu", "--lang", "en"], { home });
+    expect(renamed.code, renamed.stderr).toBe(0);
+    expect(renamed.stdout).toContain(
+      `${queued.id}  goes out as queued through 'folder', but was written before the change (name, lang) and stays as written; to use the new details: cancel it (nachklang outbox cancel ${queued.id}) and send it again.`,
+    );
+
     // Nothing about the queue is rewritten: the bundle still waits, as queued.
     const list = await ok(["outbox", "list"]);
     expect(list).toContain(queued.id);

@@ -11,7 +11,7 @@ import { clockFromEnv } from "../../delivery/clock.js";
 import { PIN_NAME } from "../../channels/threema.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../output.js";
-import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, unsettableFields } from "../client-fields.js";
+import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, textFields, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
@@ -73,7 +73,10 @@ export async function edit(ctx: CliContext, alias: string, opts: ClientOptions &
   ctx.out.say("client.edited", { alias, fields: changed.map(optionName).join(", ") });
   const pinDropped = before.pinnedKeys[PIN_NAME] !== undefined && after.pinnedKeys[PIN_NAME] === undefined;
   if (pinDropped) ctx.out.say("client.threemaPinDropped", { alias });
-  const findings = await recheckAfterEdit(ctx, (m) => m.alias === alias, { ageKeyChanged: before.ageRecipient !== after.ageRecipient });
+  const findings = await recheckAfterEdit(ctx, (m) => m.alias === alias, {
+    ageKeyChanged: before.ageRecipient !== after.ageRecipient,
+    contentFields: textFields(changed).map(optionName),
+  });
   ctx.out.result({ alias, changed, threemaPinDropped: pinDropped, queued: findingsJson(ctx, findings) });
 }
 
