@@ -4,10 +4,11 @@
  * real local SMTP server (which checks the password); a replaced password is read from a file;
  * the checks of `channels add` refuse a bad change and nothing is stored.
  */
+import { spawnSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initHome, runCli, writeText } from "../helpers/cli.js";
+import { BIN, PASSPHRASE, initHome, runCli, writeText } from "../helpers/cli.js";
 import { toHex } from "../../src/channels/threema/crypto.js";
 import { SMTP_PASSWORD, SMTP_USER, startSmtp, type LocalSmtp } from "../channels/email/smtp.js";
 import { GatewayEmulator } from "../channels/threema/emulator.js";
@@ -73,6 +74,17 @@ describe("channels edit", () => {
     await ok(["channels", "edit", "email", "--password-file", right]);
     await ok(["send", "wren5", "--note", "Zwei", "--now", "--yes"]);
     expect(smtp.mails).toHaveLength(2);
+    // Piped from a password manager: the same file option, never an argument.
+    await ok(["channels", "edit", "email", "--password-file", wrong]);
+    // Through a shell pipe, as a practitioner types it (Node's own stdin pipes are sockets, which /dev/stdin cannot open).
+    const piped = spawnSync("sh", ["-c", `printf '%s\\n' "$SMTP_SECRET" | "${process.execPath}" "${BIN}" channels edit email --password-file /dev/stdin`], {
+      env: { ...process.env, SMTP_SECRET: SMTP_PASSWORD, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8" },
+      encoding: "utf8",
+    });
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stdout).toContain("changed: password");
+    await ok(["send", "wren5", "--note", "Drei", "--now", "--yes"]);
+    expect(smtp.mails).toHaveLength(3);
   });
 
   it("refuses what channels add refuses, and stores nothing", async () => {
@@ -93,6 +105,10 @@ describe("channels edit", () => {
     const badPort = await runCli(["channels", "edit", "email", "--port", "99999"], { home });
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toMatch(/email.*port/i);
+
+    const folderAsSecret = await runCli(["channels", "edit", "email", "--password-file", home], { home });
+    expect(folderAsSecret.code).toBe(2);
+    expect(folderAsSecret.stderr.trim()).toBe(`${home}: cannot be read (EISDIR).`);
 
     const unknown = await runCli(["channels", "edit", "nosuch", "--path", "/tmp"], { home });
     expect(unknown.code).toBe(2);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, unreadableFile } from "../../errors.js";
 import type { HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
@@ -13,8 +13,9 @@ async function readSecretFile(file: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file });
+  } catch (error) {
+    // Missing, a folder, no permission, a socket: each named as what it is.
+    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
   }
   const value = text.trim();
   if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
