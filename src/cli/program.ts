@@ -576,6 +576,12 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   for (const option of channelsAdd?.options ?? []) if (option.long !== "--name") channelsEdit.addOption(copyOption(option));
   // After --viewer: declared first, --no-viewer would make the viewer the default.
   channelsEdit.option("--no-viewer", "folder: no longer write the passphrase viewer");
+  // An edit changes only what was typed: a default (commander gives a lone --no-x one) changes nothing.
+  for (const edit of [clientEdit, channelsEdit]) {
+    edit.hook("preAction", (command) => {
+      for (const key of Object.keys(command.opts())) if (command.getOptionValueSource(key) === "default") command.setOptionValue(key, undefined);
+    });
+  }
   return program;
 }
 

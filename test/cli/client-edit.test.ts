@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { ClientRegistry } from "../../src/practice/clients.js";
 import { unlockKeyring } from "../../src/practice/keyring.js";
+import { buildProgram } from "../../src/cli/program.js";
 import { PASSPHRASE, initHome, runCli } from "../helpers/cli.js";
 
 let home: string;
@@ -151,5 +152,28 @@ describe("client edit", () => {
     const files = (await readdir(home, { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
     expect(files.length).toBeGreaterThan(3);
     for (const file of files) expect((await readFile(file)).includes("Keller"), file).toBe(false);
+  });
+});
+
+describe("client edit's options", () => {
+  it("are every option of client add, and only what was typed reaches the edit (no defaults)", async () => {
+    const program = buildProgram(() => undefined);
+    const client = program.commands.find((c) => c.name() === "client")!;
+    const add = client.commands.find((c) => c.name() === "add")!;
+    const edit = client.commands.find((c) => c.name() === "edit")!;
+    const longs = (c: typeof add) => c.options.map((o) => o.long);
+    expect(longs(add).length).toBeGreaterThan(5);
+    for (const flag of longs(add)) expect(longs(edit)).toContain(flag);
+    // A lone --no-x option gets the default true from commander; an edit must not store it.
+    edit.option("--no-read-receipts", "test only");
+    let seen: Record<string, unknown> | undefined;
+    edit.action((_alias: string, opts: Record<string, unknown>) => {
+      seen = opts;
+    });
+    await program.parseAsync(["client", "edit", "k1", "--name", "X"], { from: "user" });
+    expect(seen).toMatchObject({ name: "X" });
+    expect(seen?.readReceipts).toBeUndefined();
+    await program.parseAsync(["client", "edit", "k1", "--no-read-receipts"], { from: "user" });
+    expect(seen?.readReceipts).toBe(false);
   });
 });
