@@ -97,6 +97,19 @@ describe("client import", () => {
   });
 });
 
+describe("client import from a spreadsheet in German settings", () => {
+  it("reads semicolon-separated rows with a byte order mark", async () => {
+    const file = await writeText(join(home, "..", "excel.csv"), "\uFEFFalias;name;lang;consent\r\nk201;Karl Jäger;de;folder email\r\nk202;\"Lena Brandt; geb. Roth\";en;\r\n");
+    const r = await runCli(["--json", "client", "import", file], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ file, added: ["k201", "k202"] });
+    const shown = JSON.parse((await runCli(["--json", "client", "show", "k202"], { home })).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ name: "Lena Brandt; geb. Roth", lang: "en", consents: [] });
+    const karl = JSON.parse((await runCli(["--json", "client", "show", "k201"], { home })).stdout) as { consents: { channel: string }[] };
+    expect(karl.consents.map((c) => c.channel)).toEqual(["folder", "email"]);
+  });
+});
+
 describe("finding clients by name", () => {
   it("matches alias or name, ignoring case and umlaut spelling; names only with --names", async () => {
     for (const term of ["größe", "GROESSE", "grosse", "Özdemir", "ozdemir"]) {

@@ -89,6 +89,7 @@ function today(): string {
 
 /**
  * `client import FILE.csv`: a header row with `alias` and the option names of `client add`
+ * (comma- or, as spreadsheets in German settings save them, semicolon-separated)
  * (`age-recipient` or `ageRecipient`), optionally `consent` (channel types separated by spaces
  * or `;`), `consent-date` and `consent-info`. Every row is checked before any is written; one
  * bad row writes nothing and names its line. One unlock, one write of the registry.
@@ -102,7 +103,10 @@ export async function importClients(ctx: CliContext, file: string): Promise<void
   }
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    rows = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true });
+    // Spreadsheets in German settings save CSV with semicolons: a header without commas says so.
+    const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+    const delimiter = header.includes(";") && !header.includes(",") ? ";" : ",";
+    rows = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, delimiter });
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
     throw new UserError(ExitCode.usage, "client.importSyntax", { file, line, detail: (error as Error).message });
