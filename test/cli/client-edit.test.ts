@@ -148,6 +148,15 @@ describe("client edit", () => {
     expect(JSON.parse(back.stdout)).toMatchObject({ queued: [{ id: queued.id, blocked: false, problem: null }] });
   });
 
+  it("refuses to give a forgotten client contact details again", async () => {
+    await ok(["client", "add", "k040", "--email", "k040@example.org"]);
+    await ok(["client", "forget", "k040", "--yes"]);
+    const r = await runCli(["client", "edit", "k040", "--email", "again@example.org"], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^'k040' was forgotten on \d{4}-\d{2}-\d{2} \(GDPR Art\. 17\); nothing was changed\./);
+    expect((await show("k040")).email).toBeNull();
+  });
+
   it("writes no name anywhere in plain text", async () => {
     const files = (await readdir(home, { recursive: true, withFileTypes: true })).filter((f) => f.isFile()).map((f) => join(f.parentPath, f.name));
     expect(files.length).toBeGreaterThan(3);
