@@ -220,7 +220,9 @@ export interface ChannelType<S = unknown> {
    * Turn the options of `nachklang channels add TYPE …` into settings (validated with
    * `settings` afterwards) and secrets to read from files (secret name → file path). The CLI
    * reads the files and stores the secrets in the keyring as `channel.<name>.<secret>`.
+   * With `current` (`nachklang channels edit`): options not given keep the current settings,
+   * the same checks apply to the result, and secrets without a file are kept as stored.
    */
-  configure(options: Readonly<Record<string, unknown>>): { settings: unknown; secretFiles: Readonly<Record<string, string>> };
+  configure(options: Readonly<Record<string, unknown>>, current?: S): { settings: unknown; secretFiles: Readonly<Record<string, string>> };
   create(context: ChannelContext<S>): Channel;
 }

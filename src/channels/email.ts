@@ -103,12 +103,21 @@ export const emailChannel: ChannelType<EmailSettings> = {
   secrets: ["password"],
   wantsViewer: () => true,
   describe: (s) => ({ host: s.host, port: String(s.port), security: s.security, user: s.user, from: s.from, password: "(keyring)" }),
-  configure(options) {
-    const host = typeof options.host === "string" ? options.host : "";
-    const port = typeof options.port === "string" || typeof options.port === "number" ? Number(options.port) : 587;
+  configure(options, current) {
+    const host = typeof options.host === "string" ? options.host : (current?.host ?? "");
+    const port = typeof options.port === "string" || typeof options.port === "number" ? Number(options.port) : (current?.port ?? 587);
     const secretFiles: Record<string, string> = typeof options.passwordFile === "string" ? { password: options.passwordFile } : {};
+    // A new server or port gets the security that fits it; an unchanged one keeps its own.
+    const moved = current === undefined || host !== current.host || port !== current.port;
     return {
-      settings: { host, port, user: options.user, from: options.from, security: defaultSecurity(host, port) },
+      settings: {
+        ...(current === undefined ? {} : current),
+        host,
+        port,
+        user: options.user ?? current?.user,
+        from: options.from ?? current?.from,
+        security: moved ? defaultSecurity(host, port) : current.security,
+      },
       secretFiles,
     };
   },

@@ -77,13 +77,11 @@ export const folderChannel: ChannelType<FolderSettings> = {
   secrets: [],
   wantsViewer: (s) => s.viewer === true,
   describe: (s) => ({ path: s.path ?? "<home>/handoff", ...(s.viewer === true ? { viewer: "yes" } : {}) }),
-  configure: (options) => ({
-    settings: {
-      ...(typeof options.path === "string" ? { path: resolve(options.path) } : {}),
-      ...(options.viewer === true ? { viewer: true } : {}),
-    },
-    secretFiles: {},
-  }),
+  configure(options, current) {
+    const path = typeof options.path === "string" ? resolve(options.path) : current?.path;
+    const viewer = typeof options.viewer === "boolean" ? options.viewer : current?.viewer;
+    return { settings: { ...(path === undefined ? {} : { path }), ...(viewer === true ? { viewer: true } : {}) }, secretFiles: {} };
+  },
   create(context) {
     const folder = handoffFolder(context.home, context.settings);
     return {

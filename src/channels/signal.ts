@@ -310,11 +310,12 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
     settings,
     secrets: [],
     describe: (s) => ({ account: s.account, rpcUrl: s.rpcUrl }),
-    configure(options) {
-      if (typeof options.account !== "string" || options.account.length === 0) throw new UserError(ExitCode.usage, "signal.accountRequired");
-      const account = options.account.replace(/[\s()/-]/g, "");
-      if (!E164.test(account)) throw new UserError(ExitCode.usage, "signal.badAccount", { account: options.account });
-      const raw = typeof options.rpcUrl === "string" ? options.rpcUrl : DEFAULT_RPC_URL;
+    configure(options, current) {
+      const given = typeof options.account === "string" ? options.account : current?.account;
+      if (given === undefined || given.length === 0) throw new UserError(ExitCode.usage, "signal.accountRequired");
+      const account = given.replace(/[\s()/-]/g, "");
+      if (!E164.test(account)) throw new UserError(ExitCode.usage, "signal.badAccount", { account: given });
+      const raw = typeof options.rpcUrl === "string" ? options.rpcUrl : (current?.rpcUrl ?? DEFAULT_RPC_URL);
       const rpcUrl = normaliseRpcUrl(raw);
       if (!z.url({ protocol: /^https?$/ }).safeParse(rpcUrl).success) throw new UserError(ExitCode.usage, "signal.badRpcUrl", { url: raw });
       if (!isSafeServiceUrl(rpcUrl)) throw new UserError(ExitCode.usage, "channel.insecureUrl", { url: raw, channel: "signal-cli" });

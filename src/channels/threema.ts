@@ -239,22 +239,28 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
   settings,
   secrets: ["secret", "privateKey"],
   describe: (s) => ({ gatewayId: s.gatewayId, apiUrl: s.apiUrl, secret: "********", privateKey: "********" }),
-  configure(options) {
-    const gatewayId = option(options, "gatewayId", "--gateway-id");
+  configure(options, current) {
+    // Editing: what is not given stays, and so do the stored secrets.
+    const kept = (name: string, flag: string, value: string | undefined): string | undefined =>
+      current !== undefined && options[name] === undefined ? value : option(options, name, flag);
+    const gatewayId = kept("gatewayId", "--gateway-id", current?.gatewayId) ?? "";
     if (!GATEWAY_ID.test(gatewayId)) throw new UserError(ExitCode.usage, "threema.config.badGatewayId", { gatewayId });
-    const secretFile = option(options, "secretFile", "--secret-file");
-    const privateKeyFile = option(options, "privateKeyFile", "--private-key-file");
-    let keyText: string;
-    try {
-      keyText = readFileSync(privateKeyFile, "utf8");
-    } catch {
-      throw new UserError(ExitCode.usage, "file.missing", { file: privateKeyFile });
+    const secretFile = kept("secretFile", "--secret-file", undefined);
+    const privateKeyFile = kept("privateKeyFile", "--private-key-file", undefined);
+    if (privateKeyFile !== undefined) {
+      let keyText: string;
+      try {
+        keyText = readFileSync(privateKeyFile, "utf8");
+      } catch {
+        throw new UserError(ExitCode.usage, "file.missing", { file: privateKeyFile });
+      }
+      readPrivateKeyText(keyText, privateKeyFile);
     }
-    readPrivateKeyText(keyText, privateKeyFile);
-    const apiUrl = typeof options.apiUrl === "string" ? options.apiUrl : DEFAULT_API_URL;
+    const apiUrl = typeof options.apiUrl === "string" ? options.apiUrl : (current?.apiUrl ?? DEFAULT_API_URL);
     if (!z.url({ protocol: /^https?$/ }).safeParse(apiUrl).success) throw new UserError(ExitCode.usage, "threema.config.badApiUrl", { url: apiUrl });
     if (!isSafeServiceUrl(apiUrl)) throw new UserError(ExitCode.usage, "channel.insecureUrl", { url: apiUrl, channel: "Threema Gateway" });
-    return { settings: { gatewayId, apiUrl }, secretFiles: { secret: secretFile, privateKey: privateKeyFile } };
+    const secretFiles = { ...(secretFile === undefined ? {} : { secret: secretFile }), ...(privateKeyFile === undefined ? {} : { privateKey: privateKeyFile }) };
+    return { settings: { gatewayId, apiUrl }, secretFiles };
   },
   create(context) {
     return createThreemaChannel(context);

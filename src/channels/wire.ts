@@ -49,7 +49,7 @@ export const wireChannel: ChannelType<FolderSettings> = {
   settings: folderChannel.settings,
   secrets: [],
   describe: (s) => folderChannel.describe(s),
-  configure: (options) => folderChannel.configure(options),
+  configure: (options, current) => folderChannel.configure(options, current),
   create(context) {
     const folder = handoffFolder(context.home, context.settings);
     const handOff = folderChannel.create(context);

@@ -1,16 +1,9 @@
 /**
  * The options that say how follow-ups address a client, shared by `client add` and `client edit`
- * (declared once here, read once here). Kept free of heavy imports: program.ts loads it at
+ * (declared once here; client-fields.ts turns them into fields like every other option). Kept free of heavy imports: program.ts loads it at
  * start-up.
  */
 import { Option } from "commander";
-
-export interface AddressOptions {
-  salutation?: string;
-  title?: string;
-  givenName?: string;
-  familyName?: string;
-}
 
 /** The commander options, in the order `--help` shows them. */
 export function addressOptions(): Option[] {
@@ -20,19 +13,4 @@ export function addressOptions(): Option[] {
     new Option("--given-name <text>", "given name for an informal greeting (default: first word of --name)"),
     new Option("--family-name <text>", "family name for a formal greeting (default: last word of --name)"),
   ];
-}
-
-/** The client-record fields for the options given (trimmed; absent options add nothing). */
-export function addressFields(o: AddressOptions): Partial<Record<"salutation" | "title" | "givenName" | "familyName", string>> {
-  const text = (v: string | undefined) => (v === undefined ? undefined : v.trim());
-  const out: Partial<Record<"salutation" | "title" | "givenName" | "familyName", string>> = {};
-  const s = text(o.salutation);
-  if (s !== undefined) out.salutation = s;
-  const title = text(o.title);
-  if (title !== undefined) out.title = title;
-  const given = text(o.givenName);
-  if (given !== undefined) out.givenName = given;
-  const family = text(o.familyName);
-  if (family !== undefined) out.familyName = family;
-  return out;
 }

@@ -15,6 +15,13 @@ const version = packageManifest().version;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** A fresh option like `option` (same flags, description, choices), for a second command. */
+function copyOption(option: Option): Option {
+  const copy = new Option(option.flags, option.description);
+  if (option.argChoices !== undefined) copy.choices(option.argChoices);
+  return copy;
+}
+
 export function buildProgram(onLang: (lang: Lang) => void): Command {
   const program = new Command("nachklang");
 
@@ -134,18 +141,31 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   for (const option of addressOptions()) clientAdd.addOption(option);
   clientAdd.action(lazy(() => import("./commands/client.js"), "add", { contentLang: true }));
   client
-    .command("list")
-    .description("list clients")
+    .command("list [term]")
+    .description("list clients; with a term, those whose alias or name contains it")
+    .option("--names", "show the clients' names (decrypted for the listing only)")
     .action(lazy(() => import("./commands/client.js"), "list"));
   client
     .command("show <alias>")
     .description("show one client")
     .action(lazy(() => import("./commands/client.js"), "show"));
   client
+    .command("import <file>")
+    .description("add clients from a CSV file (columns: alias and client add's options; consent, consent-date, consent-info); all rows or none")
+    .action(lazy(() => import("./commands/client.js"), "importClients"));
+  client
     .command("remove <alias>")
     .description("remove a client from the registry (refused while follow-ups wait for them)")
     .option("--force", "cancel the client's waiting follow-ups and remove the client")
     .action(lazy(() => import("./commands/client.js"), "remove"));
+  // Every option of `client add` can be edited: copied at the end of this function, so an
+  // option added to `client add` anywhere here needs nothing more.
+  const clientEdit = client
+    .command("edit <alias>")
+    .description("change a client's details; what is not given stays (waiting follow-ups are checked again)");
+  clientEdit
+    .option("--unset <field>", "remove an optional field (e.g. phone, age-recipient; repeatable)", collect)
+    .action(lazy(() => import("./commands/client.js"), "edit", { contentLang: true }));
 
   program
     .command("seal <files...>")
@@ -193,6 +213,11 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));
+  // Every option of `channels add` (copied at the end of this function); secrets not given are kept.
+  const channelsEdit = channels
+    .command("edit <name>")
+    .description("change a configured channel's settings; secrets are kept unless a new file is given");
+  channelsEdit.action(lazy(() => import("./commands/channels.js"), "edit"));
   channels
     .command("list")
     .description("list configured channels and their health")
@@ -558,6 +583,17 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/records.js"), "verifyRecords"));
 
   for (const sub of program.commands) inheritSettings(sub);
+  for (const option of clientAdd.options) clientEdit.addOption(copyOption(option));
+  const channelsAdd = channels.commands.find((c) => c.name() === "add");
+  for (const option of channelsAdd?.options ?? []) if (option.long !== "--name") channelsEdit.addOption(copyOption(option));
+  // After --viewer: declared first, --no-viewer would make the viewer the default.
+  channelsEdit.option("--no-viewer", "folder: no longer write the passphrase viewer");
+  // An edit changes only what was typed: a default (commander gives a lone --no-x one) changes nothing.
+  for (const edit of [clientEdit, channelsEdit]) {
+    edit.hook("preAction", (command) => {
+      for (const key of Object.keys(command.opts())) if (command.getOptionValueSource(key) === "default") command.setOptionValue(key, undefined);
+    });
+  }
   return program;
 }
 

@@ -16,6 +16,7 @@ import { agent } from "./agent.js";
 import { inbox } from "./inbox.js";
 import { records } from "./records.js";
 import { dailyContent } from "./daily-content.js";
+import { dailyClients } from "./daily-clients.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -38,6 +39,7 @@ export const messages = {
   ...inbox,
   ...records,
   ...dailyContent,
+  ...dailyClients,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -109,6 +109,13 @@ export class ClientRegistry {
     await this.save();
   }
 
+  /** Add or replace several records and store the registry once (all or nothing: each is checked first). */
+  async putAll(records: readonly ClientRecord[]): Promise<void> {
+    const checked = records.map((r) => clientSchema.parse(r));
+    for (const r of checked) this.clients.set(r.alias, r);
+    await this.save();
+  }
+
   async remove(alias: string): Promise<void> {
     this.require(alias);
     this.clients.delete(alias);

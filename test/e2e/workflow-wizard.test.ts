@@ -62,6 +62,8 @@ beforeAll(async () => {
     // An age key of their own: the folder channel hands over the sealed bundle.
     ["client", "add", "k777", "--lang", "en", "--age-recipient", await identityToRecipient(generateIdentity())],
     ["consent", "record", "k777", "--channel", "folder"],
+    // Found by name in the search (issue 24): the name is decrypted in memory only.
+    ["client", "add", "k888", "--lang", "de", "--name", "Anna Größe-Keller"],
   ]) {
     const r = await runCli(args, { home });
     expect(r.code, r.stderr).toBe(0);
@@ -121,6 +123,16 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     expect(t.text).toContain("Abgebrochen.");
     for (const english of ["Press", "enter", "Y/n", "navigate", "select", "No results", "Caption", "Bildunterschrift"]) expect(t.text).not.toContain(english);
   }, 120_000);
+
+  it("finds a client by name, umlauts written out or not", async () => {
+    const t = new Terminal(["new", "--lang", "en"]);
+    await t.expect("For whom?", "groesse");
+    await t.expect("k888 – Anna Größe-Keller (de)", "\x15" + "KELLER");
+    await t.expect("k888 – Anna Größe-Keller (de)", ENTER);
+    await t.expect("Photo (path", "\x03");
+    expect(await t.done).not.toBe(0);
+    expect(t.text).toContain("Interrupted.");
+  }, 60_000);
 
   it("Ctrl-C at a step leaves nothing behind", async () => {
     const handoffBefore = existsSync(join(home, "handoff")) ? (await readdir(join(home, "handoff"))).length : 0;

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, unreadableFile } from "../../errors.js";
 import type { HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
+import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 
 type Options = Record<string, unknown> & { name?: string };
 
@@ -12,8 +13,9 @@ async function readSecretFile(file: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file });
+  } catch (error) {
+    // Missing, a folder, no permission, a socket: each named as what it is.
+    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
   }
   const value = text.trim();
   if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
@@ -40,6 +42,45 @@ export async function add(ctx: CliContext, type: string, opts: Options): Promise
   ctx.config.set("channels", { ...channels, [name]: config });
   ctx.out.say("channel.added", { name, type });
   ctx.out.result({ name, type, settings: channelType.describe(settings) });
+}
+
+/**
+ * Change a configured channel (or the embedded folder channel): options not given keep their
+ * settings, secrets not given stay in the keyring, and the result passes the same checks as
+ * `channels add`. Nothing is stored when a check fails. Afterwards the follow-ups waiting for
+ * this channel are checked against the change and every affected one is named.
+ */
+export async function edit(ctx: CliContext, name: string, opts: Options): Promise<void> {
+  const channels = ctx.config.get("channels") ?? {};
+  const before = configuredChannels(channels)[name];
+  if (before === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
+  const { type: channelType, settings: current } = loadChannelSettings(name, before);
+  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  if (Object.keys(given).length === 0) throw new UserError(ExitCode.usage, "channel.nothingToEdit", { name });
+  const { settings, secretFiles } = channelType.configure(given, current);
+  const config = { type: before.type, settings: settings as Record<string, unknown> };
+  const { settings: after } = loadChannelSettings(name, config);
+  const shown = (s: unknown) => channelType.describe(s);
+  const describedBefore = shown(current);
+  const describedAfter = shown(after);
+  const changed = Object.keys({ ...describedBefore, ...describedAfter }).filter((k) => describedBefore[k] !== describedAfter[k]);
+  const replaced = Object.keys(secretFiles);
+  // An option this type does not know (e.g. --host for a folder) changes nothing: say so rather than pretend.
+  if (changed.length === 0 && replaced.length === 0) {
+    const option = Object.keys(given).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
+    throw new UserError(ExitCode.usage, "channel.optionNotForType", { option, name, type: before.type });
+  }
+  if (replaced.length > 0) {
+    const values = await Promise.all(Object.entries(secretFiles).map(async ([secret, file]) => [secret, await readSecretFile(file)] as const));
+    const practice = await unlockPractice(ctx);
+    for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
+  }
+  ctx.config.set("channels", { ...channels, [name]: config });
+  ctx.out.say("channel.edited", { name, type: before.type, fields: [...changed, ...replaced.filter((r) => !changed.includes(r))].join(", ") });
+  const kept = channelType.secrets.filter((s) => !replaced.includes(s));
+  if (kept.length > 0) ctx.out.say("channel.secretsKept", { secrets: kept.join(", ") });
+  const findings = await recheckAfterEdit(ctx, (m) => m.channel === name);
+  ctx.out.result({ name, type: before.type, settings: describedAfter, changed, secretsReplaced: replaced, secretsKept: kept, queued: findingsJson(ctx, findings) });
 }
 
 export async function remove(ctx: CliContext, name: string): Promise<void> {

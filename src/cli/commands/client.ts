@@ -1,61 +1,158 @@
-import { isValidRecipient } from "../../age/index.js";
-import { configuredChannels } from "../../channels/factory.js";
-import { requireChannelName } from "../../channels/registry.js";
-import { ExitCode, UserError } from "../../errors.js";
+import { readFile } from "node:fs/promises";
+import { parse as parseCsv } from "csv-parse/sync";
+import { DateTime } from "luxon";
+import { requireChannelType } from "../../channels/registry.js";
+import { ExitCode, UserError, isUserError, unreadableFile } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
-import { ALIAS_PATTERN, clientSchema, type ClientRecord } from "../../practice/clients.js";
+import { ALIAS_PATTERN, type ClientRecord } from "../../practice/clients.js";
+import { clientMatches } from "../../practice/client-search.js";
+import { checkDay, withConsent } from "../../practice/consent.js";
 import { clockFromEnv } from "../../delivery/clock.js";
+import { PIN_NAME } from "../../channels/threema.js";
 import type { CliContext } from "../context.js";
-import { addressFields, type AddressOptions } from "../client-options.js";
+import { printable } from "../output.js";
+import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, textFields, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
+import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
 
-interface AddOptions extends AddressOptions {
-  name?: string;
-  lang?: string;
-  threema?: string;
-  phone?: string;
-  email?: string;
-  ageRecipient?: string;
-  channel?: string;
-  billing?: string;
-}
+/** Options of `client add` (program.ts declares them; `client edit` copies every one). */
+type ClientOptions = Readonly<Record<string, unknown>>;
 
-export async function add(ctx: CliContext, alias: string, opts: AddOptions): Promise<void> {
-  if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
-  if (opts.ageRecipient !== undefined && !(await isValidRecipient(opts.ageRecipient))) {
-    throw new UserError(ExitCode.usage, "client.badAgeRecipient", { alias });
-  }
-  // The same check as at send time, so that a channel that can never work is refused now.
-  if (opts.channel !== undefined) requireChannelName(opts.channel, Object.keys(configuredChannels(ctx.settings.channels)));
-  const practice = await unlockPractice(ctx);
-  if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
+/** A new client's record from the fields given; the language defaults to the practice's. */
+function newRecord(ctx: CliContext, alias: string, fields: Partial<ClientRecord>): ClientRecord {
   const configured = ctx.config.get("lang");
-  const record = {
+  return checkedRecord(alias, {
+    ...fields,
     alias,
     // --lang here is the client's language (program.ts hands it over); default: the practice's.
-    lang: isLang(opts.lang) ? opts.lang : isLang(configured) ? configured : ctx.lang,
-    ...(opts.name !== undefined ? { name: opts.name } : {}),
-    ...(opts.threema !== undefined ? { threema: opts.threema.toUpperCase() } : {}),
-    ...(opts.phone !== undefined ? { phone: opts.phone.replace(/[\s/-]/g, "") } : {}),
-    ...(opts.email !== undefined ? { email: opts.email.trim() } : {}),
-    ...(opts.ageRecipient !== undefined ? { ageRecipient: opts.ageRecipient } : {}),
-    ...(opts.channel !== undefined ? { channel: opts.channel } : {}),
-    ...(opts.billing !== undefined ? { billing: opts.billing } : {}),
-    ...addressFields(opts),
+    // A language given but not de/en (a CSV cell) is refused by the schema, not replaced.
+    lang: fields.lang ?? (isLang(configured) ? configured : ctx.lang),
     pinnedKeys: {},
     consents: [],
     // The test clock too: retention counts from a client's first and last days.
     created: clockFromEnv()().toISOString(),
-  };
-  const parsed = clientSchema.safeParse(record);
-  if (!parsed.success) {
-    const field = String(parsed.error.issues[0]?.path[0] ?? "?");
-    throw new UserError(ExitCode.usage, "client.badField", { alias, field });
-  }
-  await practice.clients.put(parsed.data);
+  });
+}
+
+export async function add(ctx: CliContext, alias: string, opts: ClientOptions): Promise<void> {
+  if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
+  const fields = await fieldsFromOptions(ctx, alias, opts);
+  const practice = await unlockPractice(ctx);
+  if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
+  const record = newRecord(ctx, alias, fields);
+  await practice.clients.put(record);
   ctx.out.say("client.added", { alias });
-  ctx.out.result({ alias, lang: parsed.data.lang });
+  ctx.out.result({ alias, lang: record.lang });
+}
+
+/**
+ * Change any field `client add` sets; fields not given stay. `--unset FIELD` removes an optional
+ * one. Afterwards the follow-ups waiting for this client are checked against the change and
+ * every affected one is named with what to do (nothing is rewritten).
+ */
+export async function edit(ctx: CliContext, alias: string, opts: ClientOptions & { unset?: string[] }): Promise<void> {
+  const unset = (opts.unset ?? []).flatMap((u) => u.split(",")).map(fieldName).filter((u) => u !== "");
+  const removable = unsettableFields();
+  const wrong = unset.find((u) => !removable.includes(u));
+  if (wrong !== undefined) throw new UserError(ExitCode.usage, "client.cannotUnset", { alias, field: optionName(wrong), fields: removable.map(optionName).join(", ") });
+  const fields = await fieldsFromOptions(ctx, alias, opts);
+  if (Object.keys(fields).length === 0 && unset.length === 0) throw new UserError(ExitCode.usage, "client.nothingToEdit", { alias });
+  const practice = await unlockPractice(ctx);
+  const before = practice.clients.require(alias);
+  if (before.forgotten !== undefined) throw new UserError(ExitCode.usage, "client.forgottenEdit", { alias, date: before.forgotten });
+  const after = editedRecord(before, fields, unset);
+  const asText = (r: ClientRecord, k: string) => JSON.stringify((r as Record<string, unknown>)[k]);
+  const changed = [...new Set([...Object.keys(fields), ...unset])].filter((k) => asText(before, k) !== asText(after, k));
+  if (changed.length === 0) {
+    ctx.out.say("client.editSame", { alias });
+    ctx.out.result({ alias, changed, threemaPinDropped: false, queued: [] });
+    return;
+  }
+  await practice.clients.put(after);
+  ctx.out.say("client.edited", { alias, fields: changed.map(optionName).join(", ") });
+  const pinDropped = before.pinnedKeys[PIN_NAME] !== undefined && after.pinnedKeys[PIN_NAME] === undefined;
+  if (pinDropped) ctx.out.say("client.threemaPinDropped", { alias });
+  const findings = await recheckAfterEdit(ctx, (m) => m.alias === alias, {
+    ageKeyChanged: before.ageRecipient !== after.ageRecipient,
+    contentFields: textFields(changed).map(optionName),
+  });
+  ctx.out.result({ alias, changed, threemaPinDropped: pinDropped, queued: findingsJson(ctx, findings) });
+}
+
+/** Columns of `client import` besides the options of `client add`: consent per channel type. */
+const CONSENT_COLUMNS = ["consent", "consentDate", "consentInfo"] as const;
+
+function today(): string {
+  return DateTime.fromJSDate(clockFromEnv()()).toISODate() ?? "";
+}
+
+/**
+ * `client import FILE.csv`: a header row with `alias` and the option names of `client add`
+ * (comma- or, as spreadsheets in German settings save them, semicolon-separated)
+ * (`age-recipient` or `ageRecipient`), optionally `consent` (channel types separated by spaces
+ * or `;`), `consent-date` and `consent-info`. Every row is checked before any is written; one
+ * bad row writes nothing and names its line. One unlock, one write of the registry.
+ */
+export async function importClients(ctx: CliContext, file: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  }
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    // Spreadsheets in German settings save CSV with semicolons: a header without commas says so.
+    const header = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+    const delimiter = header.includes(";") && !header.includes(",") ? ";" : ",";
+    rows = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, delimiter });
+  } catch (error) {
+    const line = (error as { lines?: number }).lines ?? 0;
+    throw new UserError(ExitCode.usage, "client.importSyntax", { file, line, detail: (error as Error).message });
+  }
+  if (rows.length === 0) throw new UserError(ExitCode.usage, "client.importEmpty", { file });
+  const columns = Object.keys(rows[0]!.record);
+  const known = (c: string) => c === "alias" || isOptionField(c) || (CONSENT_COLUMNS as readonly string[]).includes(c);
+  const unknown = columns.filter((c) => !known(fieldName(c)));
+  const knownList = [...unsettableFields().map(optionName), "lang", "consent", "consent-date", "consent-info"].join(", ");
+  if (unknown.length > 0) throw new UserError(ExitCode.usage, "client.importColumns", { file, columns: unknown.join(", "), known: knownList });
+  if (!columns.map(fieldName).includes("alias")) throw new UserError(ExitCode.usage, "client.importNoAlias", { file });
+
+  const records: ClientRecord[] = [];
+  const firstRow = new Map<string, number>();
+  const rowOf = new Map<string, number>();
+  for (const { record: raw, info } of rows) {
+    const row = info.lines;
+    const cells: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (v !== "") cells[fieldName(k)] = v;
+    try {
+      const { alias = "", consent, consentDate, consentInfo, ...options } = cells;
+      if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
+      const first = firstRow.get(alias);
+      if (first !== undefined) throw new UserError(ExitCode.usage, "client.importTwice", { alias, first });
+      firstRow.set(alias, row);
+      let record = newRecord(ctx, alias, await fieldsFromOptions(ctx, alias, options));
+      for (const type of (consent ?? "").split(/[\s;,]+/).filter((t) => t !== "")) {
+        requireChannelType(type);
+        record = withConsent(record, type, checkDay(consentDate ?? today()), consentInfo ?? "1");
+      }
+      records.push(record);
+      rowOf.set(alias, row);
+    } catch (error) {
+      if (!isUserError(error)) throw error;
+      throw new UserError(error.code, "client.importRow", { file, row, problem: ctx.out.text(error.key, error.params) }, { cause: error });
+    }
+  }
+  const practice = await unlockPractice(ctx);
+  for (const r of records) {
+    if (practice.clients.get(r.alias) !== undefined) {
+      throw new UserError(ExitCode.usage, "client.importRow", { file, row: rowOf.get(r.alias) ?? 0, problem: ctx.out.text("client.exists", { alias: r.alias }) });
+    }
+  }
+  await practice.clients.putAll(records);
+  ctx.out.say("client.imported", { count: records.length, file });
+  ctx.out.result({ file, added: records.map((r) => r.alias) });
 }
 
 function summary(c: ClientRecord): Record<string, unknown> {
@@ -71,15 +168,23 @@ function summary(c: ClientRecord): Record<string, unknown> {
   };
 }
 
-export async function list(ctx: CliContext): Promise<void> {
+/**
+ * The clients, optionally only those whose alias or name contains `term` (case, accents and
+ * umlaut spellings ignored). `--names` shows display names: decrypted in memory for this
+ * listing, never written anywhere.
+ */
+export async function list(ctx: CliContext, term: string | undefined, opts: { names?: boolean } = {}): Promise<void> {
   const practice = await unlockPractice(ctx);
-  const clients = practice.clients.list();
-  if (clients.length === 0) ctx.out.say("client.none");
+  const all = practice.clients.list();
+  const clients = all.filter((c) => clientMatches(c, term));
+  if (all.length === 0) ctx.out.say("client.none");
+  else if (clients.length === 0) ctx.out.say("client.noMatch", { term: term ?? "" });
+  const names = opts.names === true;
   for (const c of clients) {
     const reach = [c.threema && "threema", c.phone && "phone", c.email && "email", c.ageRecipient && "age"].filter(Boolean).join(", ");
-    ctx.out.line(`${c.alias}\t${c.lang}\t${reach || "-"}`);
+    ctx.out.line([c.alias, ...(names ? [printable(c.name ?? "-")] : []), c.lang, reach || "-"].join("\t"));
   }
-  ctx.out.result(clients.map(summary));
+  ctx.out.result(clients.map((c) => (names ? { ...summary(c), name: c.name ?? null } : summary(c))));
 }
 
 export async function show(ctx: CliContext, alias: string): Promise<void> {
@@ -94,23 +199,13 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
     ["phone", c.phone],
     ["email", c.email],
     ["age", c.ageRecipient],
-    ["greeting", c.salutation],
-    ["title", c.title],
   ];
   for (const [k, v] of fields) if (v !== undefined) ctx.out.line(`${k.padEnd(8)} ${v}`);
   if (c.billing !== undefined) ctx.out.line(`${"billing".padEnd(8)} ${c.billing}`);
   for (const consent of c.consents) {
     ctx.out.line(`consent  ${consent.channel} ${consent.date} (${consent.infoVersion})${consent.withdrawn ? ` withdrawn ${consent.withdrawn}` : ""}`);
   }
-  ctx.out.result({
-    ...summary(c),
-    name: c.name ?? null,
-    salutation: c.salutation ?? null,
-    title: c.title ?? null,
-    givenName: c.givenName ?? null,
-    familyName: c.familyName ?? null,
-    consents: c.consents,
-  });
+  ctx.out.result({ ...summary(c), name: c.name ?? null, consents: c.consents });
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `nachklang new`: the wizard. Choose the client (type to search), add photos and audio (paths
+ * `nachklang new`: the wizard. Choose the client (search: alias or name), add photos and audio (paths
  * checked as they are typed), choose a homework template in the client's language and fill its
  * variables, add impulses and a note (editor), see a preview, confirm. Nothing is stored before
  * the confirmation, so Ctrl-C at any step leaves nothing behind.
@@ -11,7 +11,9 @@ import { FOLLOWUP_KINDS, IMPULSE_KINDS, kindOfTemplate, type FollowUpDraft, type
 import { parseAppointment } from "../../followup/compose.js";
 import { previewFollowUp } from "../../followup/pipeline.js";
 import type { MessageKey } from "../../messages/index.js";
+import { clientMatches } from "../../practice/client-search.js";
 import { promptTheme, type CliContext } from "../context.js";
+import { printable } from "../output.js";
 import { checkDraft, formatSize, openCliWorkflow, printItems, sendPrepared } from "../workflow.js";
 import { logComposingTime } from "../records.js";
 
@@ -53,8 +55,9 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
       theme,
       source: (term: string | undefined) => {
         const found = clients
-          .filter((c) => term === undefined || c.alias.toLowerCase().includes(term.toLowerCase()))
-          .map((c) => ({ value: c.alias, name: `${c.alias} (${c.lang}${c.channel ? `, ${c.channel}` : ""})` }));
+          // By alias or display name (decrypted in memory, shown only here on the practitioner's screen).
+          .filter((c) => clientMatches(c, term))
+          .map((c) => ({ value: c.alias, name: `${c.alias}${c.name ? ` – ${printable(c.name)}` : ""} (${c.lang}${c.channel ? `, ${c.channel}` : ""})` }));
         // inquirer's own "No results found" cannot be translated: show a line that cannot be chosen.
         return found.length > 0 ? found : [{ value: "", name: "…", disabled: text("new.noMatch") }];
       },
