@@ -199,13 +199,23 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
     ["phone", c.phone],
     ["email", c.email],
     ["age", c.ageRecipient],
+    ["greeting", c.salutation],
+    ["title", c.title],
   ];
   for (const [k, v] of fields) if (v !== undefined) ctx.out.line(`${k.padEnd(8)} ${v}`);
   if (c.billing !== undefined) ctx.out.line(`${"billing".padEnd(8)} ${c.billing}`);
   for (const consent of c.consents) {
     ctx.out.line(`consent  ${consent.channel} ${consent.date} (${consent.infoVersion})${consent.withdrawn ? ` withdrawn ${consent.withdrawn}` : ""}`);
   }
-  ctx.out.result({ ...summary(c), name: c.name ?? null, consents: c.consents });
+  ctx.out.result({
+    ...summary(c),
+    name: c.name ?? null,
+    salutation: c.salutation ?? null,
+    title: c.title ?? null,
+    givenName: c.givenName ?? null,
+    familyName: c.familyName ?? null,
+    consents: c.consents,
+  });
 }
 
 /**
