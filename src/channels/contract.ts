@@ -79,6 +79,12 @@ export type DeliveryResult =
       readonly params?: MessageParams;
       /** True when sending again cannot duplicate anything the client already received. */
       readonly retryable: boolean;
+      /**
+       * Waiting cannot heal it (the recipient is unknown to the service, their key changed):
+       * `outbox flush` stops trying until the practitioner reroutes, releases or cancels it.
+       * Absent means it may heal by itself (network, rate limit, credits).
+       */
+      readonly permanent?: boolean;
     };
 
 export interface HealthReport {

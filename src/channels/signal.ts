@@ -179,8 +179,11 @@ type SendResults = z.infer<typeof sendResultSchema>;
 /** What one `send` call came to. `retry` marks the only outcomes that are retried in place. */
 type Verdict = { readonly sent: true; readonly timestamp: number } | { readonly sent: false; readonly result: DeliveryResult; readonly retry: boolean };
 
+/** Failures that waiting cannot heal: the number is not on Signal, the safety number changed. */
+const PERMANENT: ReadonlySet<MessageKey> = new Set(["signal.unregistered", "signal.identityChanged"]);
+
 function failed(reason: MessageKey, params: MessageParams, retryable: boolean, retry = false): Verdict {
-  return { sent: false, result: { status: "failed", reason, params, retryable }, retry };
+  return { sent: false, result: { status: "failed", reason, params, retryable, ...(PERMANENT.has(reason) ? { permanent: true } : {}) }, retry };
 }
 
 /**

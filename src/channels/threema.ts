@@ -37,7 +37,16 @@ export interface ThreemaTuning {
   readonly retry?: RetryPolicy;
 }
 
-const failed = (reason: MessageKey, params: MessageParams, retryable: boolean): DeliveryResult => ({ status: "failed", reason, params, retryable });
+/** Failures that waiting cannot heal: no such Threema ID, a key that changed or is unusable, no file messages. */
+const PERMANENT: ReadonlySet<MessageKey> = new Set(["threema.gateway.notFound", "threema.keyMismatch", "threema.badKey", "threema.noFileCapability", "threema.noAddress"]);
+
+const failed = (reason: MessageKey, params: MessageParams, retryable: boolean): DeliveryResult => ({
+  status: "failed",
+  reason,
+  params,
+  retryable,
+  ...(PERMANENT.has(reason) ? { permanent: true } : {}),
+});
 
 /** One catalogue line per Gateway answer (400/401/402/404/413/500, other status, network). */
 export function gatewayFailure(error: GatewayError, alias: string, part: string): DeliveryResult {

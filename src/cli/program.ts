@@ -382,10 +382,13 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   outbox.command("list").description("list waiting follow-ups").action(lazy(() => import("./commands/outbox.js"), "list"));
   outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")
     .action(lazy(() => import("./commands/outbox.js"), "flush"));
-  outbox.command("cancel <id>").description("withdraw and delete a waiting follow-up")
+  outbox.command("cancel [id]").description("withdraw and delete a waiting or failed follow-up")
     .action(lazy(() => import("./commands/outbox.js"), "cancel"));
   outbox.command("retry <id>").description("deliver an uncertain or failed follow-up again at the next flush")
     .action(lazy(() => import("./commands/outbox.js"), "retry"));
+  outbox.command("reroute <id>").description("send the same sealed follow-up through another channel the client consented to")
+    .requiredOption("--channel <name>", "the channel to use instead")
+    .action(lazy(() => import("./commands/outbox.js"), "reroute"));
   const consent = program.command("consent").description("consent per channel type (nothing is sent without it)");
   consent
     .command("record <alias>")

@@ -15,7 +15,7 @@ import type { DeliveryOutcome } from "../followup/deliver.js";
 import { splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared } from "../followup/pipeline.js";
 import type { ValidDraft } from "../followup/validate.js";
-import { isLang, type MessageKey, type MessageParams } from "../messages/index.js";
+import { isLang, messages, type MessageKey, type MessageParams } from "../messages/index.js";
 import { openWorkflow, practiceName, type Workflow } from "../followup/workflow.js";
 import type { Problem, Stage } from "../followup/ports.js";
 import { promptTheme, type CliContext } from "./context.js";
@@ -172,6 +172,18 @@ export function stateText(ctx: CliContext, state: FollowUpState["state"]): strin
   return ctx.out.text(`status.state.${state}` as MessageKey);
 }
 
+/**
+ * Why a follow-up failed, from what the ledger keeps: the catalogue key (never names), filled
+ * with what is known here (the alias from its tag, the channel); other details show as "…".
+ */
+export function failureText(ctx: CliContext, wf: Workflow, s: FollowUpState): string | undefined {
+  if (s.reason === undefined) return undefined;
+  if (!Object.hasOwn(messages, s.reason)) return s.reason;
+  const alias = wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient");
+  const text = ctx.out.text(s.reason as MessageKey, { alias, channel: s.channelType ?? s.channel ?? "-", name: s.channel ?? "-" });
+  return text.replace(/\{\w+\}/g, "…");
+}
+
 export interface LocatedProblemLike extends Problem {
   readonly where?: string;
 }
@@ -253,6 +265,7 @@ export async function sendPrepared(
     ctx.out.say("send.summarySent", base);
   } else if (outcome.status === "failed") {
     ctx.out.warn("send.summaryFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
+    if (outcome.permanent === true || !outcome.retryable) ctx.out.warn("outbox.failedForGood", { id: prepared.bundleId });
     process.exitCode = refusedByPolicy(outcome) ? ExitCode.refused : ExitCode.failure;
   } else {
     ctx.out.warn("send.summaryUncertain", base);
@@ -323,6 +336,8 @@ export function describeState(wf: Workflow, s: FollowUpState) {
     bytes: s.bytes ?? null,
     attempts: s.attempts,
     reason: s.reason ?? null,
+    /** Failed for good: not tried again until rerouted, retried or cancelled. */
+    stopped: s.state === "failed" && (s.retryable === false || s.permanent === true),
     receipt: s.receipt ?? null,
   };
 }

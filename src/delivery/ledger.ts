@@ -44,7 +44,10 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
   z.strictObject({ ...base, ev: z.literal("sending"), attempt: z.int().check(z.positive()), pid: z.int() }),
   z.strictObject({ ...base, ev: z.literal("part"), part: upTo(200), id: upTo(500) }),
   z.strictObject({ ...base, ev: z.literal("sent"), ids: z.array(upTo(500)) }),
-  z.strictObject({ ...base, ev: z.literal("failed"), reason: upTo(200), retryable: z.boolean() }),
+  /** `permanent`: waiting cannot heal it; flush stops trying (see FollowUpState.permanent). */
+  z.strictObject({ ...base, ev: z.literal("failed"), reason: upTo(200), retryable: z.boolean(), permanent: z.optional(z.boolean()) }),
+  /** `outbox reroute`: the same sealed bundle goes out through another channel; earlier parts no longer count. */
+  z.strictObject({ ...base, ev: z.literal("rerouted"), channel: z.string(), channelType: z.string() }),
   z.strictObject({ ...base, ev: z.literal("uncertain") }),
   z.strictObject({ ...base, ev: z.literal("released") }),
   z.strictObject({ ...base, ev: z.literal("cancelled") }),
@@ -120,6 +123,8 @@ export interface FollowUpState {
   ids: string[];
   reason?: string;
   retryable?: boolean;
+  /** The last failure cannot heal by waiting: not retried until rerouted, released or cancelled. */
+  permanent?: boolean;
   sentAt?: string;
   /** The furthest the channel reported for any part: delivered, then read. */
   receipt?: "delivered" | "read";
@@ -165,6 +170,16 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
         s.state = "failed";
         s.reason = e.reason;
         s.retryable = e.retryable;
+        s.permanent = e.permanent === true;
+        break;
+      case "rerouted":
+        s.state = "queued";
+        s.channel = e.channel;
+        s.channelType = e.channelType;
+        s.parts = new Map();
+        delete s.reason;
+        delete s.retryable;
+        delete s.permanent;
         break;
       case "uncertain":
         s.state = "uncertain";
@@ -172,6 +187,7 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
       case "released":
         // The practitioner checked an uncertain delivery and asked for it to go out again.
         s.state = "queued";
+        delete s.permanent;
         break;
       case "cancelled":
         s.state = "cancelled";

@@ -15,6 +15,7 @@ import { setup } from "./setup.js";
 import { agent } from "./agent.js";
 import { inbox } from "./inbox.js";
 import { records } from "./records.js";
+import { dailyDelivery } from "./daily-delivery.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -36,6 +37,7 @@ export const messages = {
   ...agent,
   ...inbox,
   ...records,
+  ...dailyDelivery,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;
