@@ -17,7 +17,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import * as z from "../zod.js";
-import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
@@ -297,6 +297,17 @@ const profile: ChannelProfile = {
   recommended: true,
 };
 
+/** Signal's attachment limit (100 MiB per file). */
+const ATTACHMENT_LIMIT_BYTES = 100 * 1024 * 1024;
+
+/** One message with every item attached; refused when an item is larger than Signal takes. */
+function signalPlan(shape: FollowUpShape, { alias }: PlanTarget): DeliveryPlan {
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const big = shape.items.find((i) => i.size > ATTACHMENT_LIMIT_BYTES);
+  const refuse = big === undefined ? {} : { refuse: { key: "signal.attachmentTooLarge" as const, params: { alias, file: big.name, size: mb(big.size), limit: mb(ATTACHMENT_LIMIT_BYTES) } } };
+  return { messages: 1, ...refuse };
+}
+
 /** Build the Signal channel type with the given retry tuning (tests shorten the pauses). */
 export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNING): ChannelType<SignalSettings> {
   const type: ChannelType<SignalSettings> = {
@@ -311,6 +322,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
     profile,
     settings,
     secrets: [],
+    plan: (_settings, shape, to) => signalPlan(shape, to),
     describe: (s) => ({ account: s.account, rpcUrl: s.rpcUrl }),
     configure(options) {
       if (typeof options.account !== "string" || options.account.length === 0) throw new UserError(ExitCode.usage, "signal.accountRequired");

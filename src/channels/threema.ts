@@ -12,7 +12,7 @@ import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
-import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryRecipient, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryRecipient, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
 import { inlineCaption, prepareFileMessage } from "./threema/file-message.js";
 import { createThreemaInbox } from "./threema/inbox.js";
@@ -234,6 +234,23 @@ const profile: ChannelProfile = {
   recommended: true,
 };
 
+/** From this many messages on, `send` says what a follow-up costs before it goes out. */
+export const MANY_MESSAGES = 4;
+
+/**
+ * The messages a follow-up becomes, exactly as `deliver` sends it: the text in parts, one file
+ * message per item, long captions as text after their file. The Gateway charges one credit per
+ * end-to-end message.
+ */
+export function threemaPlan(shape: FollowUpShape, { alias }: PlanTarget): DeliveryPlan {
+  let messages = splitText(shape.message).length + shape.items.length;
+  for (const { caption } of shape.items) {
+    if (caption !== undefined && caption.trim().length > 0 && inlineCaption(caption) === undefined) messages += splitText(caption).length;
+  }
+  const credits = messages;
+  return { messages, credits, ...(messages >= MANY_MESSAGES ? { warn: { key: "threema.manyMessages", params: { alias, messages, credits } } } : {}) };
+}
+
 export const threemaChannel: ChannelType<ThreemaSettings> = {
   type: "threema",
   address: "threema",
@@ -245,6 +262,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
   profile,
   settings,
   secrets: ["secret", "privateKey"],
+  plan: (_settings, shape, to) => threemaPlan(shape, to),
   describe: (s) => ({ gatewayId: s.gatewayId, apiUrl: s.apiUrl, secret: "********", privateKey: "********" }),
   configure(options) {
     const gatewayId = option(options, "gatewayId", "--gateway-id");

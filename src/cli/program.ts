@@ -188,6 +188,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--user <user>", "email: SMTP login")
     .option("--password-file <file>", "email: file with the SMTP password (kept in the keyring)")
     .option("--from <address>", "email: sender, e.g. \"Praxis Beispiel <praxis@example.org>\"")
+    .option("--max-attachment-mb <mb>", "email: largest attachment (the viewer) in MB, default 10; larger follow-ups are refused before sending")
     .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));

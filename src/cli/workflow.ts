@@ -14,6 +14,7 @@ import { ExitCode, PolicyError, UserError } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import { splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared } from "../followup/pipeline.js";
+import type { DeliveryPlan } from "../channels/contract.js";
 import type { ValidDraft } from "../followup/validate.js";
 import { isLang, messages, type MessageKey, type MessageParams } from "../messages/index.js";
 import { openWorkflow, practiceName, type Workflow } from "../followup/workflow.js";
@@ -215,6 +216,31 @@ export async function checkDraft(ctx: CliContext, wf: Workflow, draft: FollowUpD
   return undefined;
 }
 
+/**
+ * What the follow-up becomes on its channel: messages and credits, the attachment against its
+ * limit, and the channel's warning. A refusal is the caller's to report (it decides the exit).
+ */
+export function printPlan(ctx: CliContext, channel: string, plan: DeliveryPlan): void {
+  if (plan.credits !== undefined) ctx.out.say("plan.messages", { channel, messages: plan.messages ?? 1, credits: plan.credits });
+  if (plan.attachment !== undefined) {
+    const mb = (bytes: number) => (Math.ceil((bytes / 1024 / 1024) * 10) / 10).toFixed(1);
+    ctx.out.say("plan.attachment", { channel, size: mb(plan.attachment.bytes), limit: mb(plan.attachment.limitBytes) });
+  }
+  if (plan.warn !== undefined) ctx.out.warn(plan.warn.key, plan.warn.params);
+}
+
+/** A plan as `--json` reports it. */
+export function describePlan(plan: DeliveryPlan) {
+  return {
+    messages: plan.messages ?? null,
+    credits: plan.credits ?? null,
+    attachmentBytes: plan.attachment?.bytes ?? null,
+    attachmentLimitBytes: plan.attachment?.limitBytes ?? null,
+    refused: plan.refuse?.key ?? null,
+    warning: plan.warn?.key ?? null,
+  };
+}
+
 export function printItems(ctx: CliContext, items: readonly ItemSummary[]): void {
   for (const i of items) {
     ctx.out.say("send.item", { kind: i.kind, name: i.name, size: formatSize(i.size), caption: i.caption ? ` – ${i.caption}` : "" });
@@ -252,6 +278,8 @@ export async function sendPrepared(
   let outcome: DeliveryOutcome | undefined;
   try {
     prepared = await prepareClaimed(valid, key, origin, timing, wf.prepare);
+    // Said before anything goes out: e.g. how many Threema messages (and credits) this becomes.
+    if (prepared.plan.warn !== undefined) ctx.out.warn(prepared.plan.warn.key, prepared.plan.warn.params);
     if (prepared.due.getTime() <= wf.now().getTime()) outcome = await deliverClaimed(key, wf.delivery);
   } finally {
     await release();
@@ -282,6 +310,7 @@ export async function sendPrepared(
     due: prepared.due.toISOString(),
     items: prepared.items,
     bytes: prepared.bytes,
+    plan: describePlan(prepared.plan),
     ...(outcome?.status === "sent" ? { ids: outcome.ids } : {}),
     ...(outcome?.status === "failed" ? { reason: outcome.reason, text: ctx.out.text(outcome.reason, outcome.params) } : {}),
   });

@@ -30,4 +30,20 @@ export const dailyDelivery = {
     de: "Bitte angeben, was zurückgezogen wird: „nachklang outbox cancel ID“ oder „nachklang outbox cancel --series ID“.",
     en: "Please say what to cancel: 'nachklang outbox cancel ID' or 'nachklang outbox cancel --series ID'.",
   },
+
+  // --- size before sending ---
+  "email.tooLarge": {
+    de: "{alias}: der E-Mail-Anhang (Viewer) wäre etwa {size} MB groß, mehr als die {limit} MB, die Kanal {channel} erlaubt; nichts gesendet. Bitte weniger oder kleinere Fotos, kürzere Audios oder einen anderen Kanal wählen (z. B. --channel folder), oder die Grenze anheben, wenn die Mail-Anbieter es zulassen (--max-attachment-mb).",
+    en: "{alias}: the e-mail attachment (viewer) would be about {size} MB, more than the {limit} MB channel {channel} allows; nothing was sent. Please send fewer or smaller photos, shorter audio, or use another channel (e.g. --channel folder), or raise the limit if the mail providers accept it (--max-attachment-mb).",
+  },
+  "threema.manyMessages": {
+    de: "{alias}: über Threema wird dieser Nachklang zu {messages} Nachrichten ({credits} Credits). Eine kürzere Notiz, weniger Teile oder ein anderer Kanal (z. B. E-Mail mit Viewer) bringen ihn in einer.",
+    en: "{alias}: through Threema this follow-up becomes {messages} messages ({credits} credits). A shorter note, fewer items, or another channel (e.g. e-mail with the viewer) carries it in one.",
+  },
+  "signal.attachmentTooLarge": {
+    de: "{alias}: {file} ist {size} MB groß; Signal nimmt Anhänge bis {limit} MB. Bitte kürzen oder einen anderen Kanal wählen (z. B. --channel folder).",
+    en: "{alias}: {file} is {size} MB; Signal takes attachments up to {limit} MB. Please shorten it or use another channel (e.g. --channel folder).",
+  },
+  "plan.messages": { de: "Über {channel}: Nachrichten: {messages}, Credits: {credits}.", en: "Through {channel}: messages: {messages}, credits: {credits}." },
+  "plan.attachment": { de: "Über {channel}: Anhang etwa {size} MB (Grenze {limit} MB).", en: "Through {channel}: attachment about {size} MB (limit {limit} MB)." },
 } satisfies Catalogue;

@@ -16,7 +16,7 @@ import { sha256File } from "../../media/files.js";
 import type { Workflow } from "../../followup/workflow.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
-import { formatSize, openCliWorkflow, reportProblems, stateText, whenText, type LocatedProblemLike } from "../workflow.js";
+import { describePlan, formatSize, openCliWorkflow, printPlan, reportProblems, stateText, whenText, type LocatedProblemLike } from "../workflow.js";
 
 interface BatchOptions {
   dryRun?: boolean;
@@ -150,7 +150,20 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
           const preview = await previewFollowUp(v, env.prepare);
           const bytes = preview.bundleBytes;
           ctx.out.say("batch.lineDry", { alias: entry.draft.client, count: preview.items.length, size: formatSize(bytes), channel: v.channel.name });
-          out.push({ client: entry.draft.client, channel: v.channel.name, due: due.toISOString(), message: preview.composed.message, items: preview.items, bundleBytes: bytes });
+          printPlan(ctx, v.channel.name, preview.plan);
+          if (preview.plan.refuse !== undefined) {
+            ctx.out.warn(preview.plan.refuse.key, preview.plan.refuse.params);
+            process.exitCode = ExitCode.usage;
+          }
+          out.push({
+            client: entry.draft.client,
+            channel: v.channel.name,
+            due: due.toISOString(),
+            message: preview.composed.message,
+            items: preview.items,
+            bundleBytes: bytes,
+            plan: describePlan(preview.plan),
+          });
         }
       } finally {
         bar.stop();

@@ -7,7 +7,19 @@ import { configuredChannels } from "../../channels/factory.js";
 import { requireChannelName } from "../../channels/registry.js";
 import { readViewerPassphrase, type CliContext } from "../context.js";
 import { refuseKeyringPassphraseAsViewer } from "../practice.js";
-import { checkDraft, confirmSend, draftFromOptions, formatSize, openCliWorkflow, printItems, sendPrepared, whenText, type ContentOptions } from "../workflow.js";
+import {
+  checkDraft,
+  confirmSend,
+  describePlan,
+  draftFromOptions,
+  formatSize,
+  openCliWorkflow,
+  printItems,
+  printPlan,
+  sendPrepared,
+  whenText,
+  type ContentOptions,
+} from "../workflow.js";
 
 export interface SendOptions extends ContentOptions {
   now?: boolean;
@@ -57,6 +69,12 @@ export async function run(ctx: CliContext, alias: string, o: SendOptions): Promi
     ctx.out.line(preview.composed.message);
     ctx.out.say("send.dryRunItems", { count: preview.items.length, size: formatSize(preview.bundleBytes) });
     printItems(ctx, preview.items);
+    printPlan(ctx, valid.channel.name, preview.plan);
+    // Over the channel's limits: said here with what to do, and the exit code `send` would give.
+    if (preview.plan.refuse !== undefined) {
+      ctx.out.warn(preview.plan.refuse.key, preview.plan.refuse.params);
+      process.exitCode = ExitCode.usage;
+    }
     ctx.out.result({
       dryRun: true,
       client: alias,
@@ -66,6 +84,7 @@ export async function run(ctx: CliContext, alias: string, o: SendOptions): Promi
       message: preview.composed.message,
       items: preview.items,
       bundleBytes: preview.bundleBytes,
+      plan: describePlan(preview.plan),
     });
     return;
   }
