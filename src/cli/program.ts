@@ -344,6 +344,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--yes", "do not ask for confirmation")
     .option("--viewer", "also make the passphrase viewer (HTML) for this follow-up (folder, wire, e-mail hand it over)")
     .option("--viewer-passphrase-file <file>", "the viewer passphrase for this follow-up only (default: the client's stored one)")
+    .option("--series <file>", "several follow-ups at planned times from a YAML file (docs/workflow.md)")
     .action(lazy(() => import("./commands/send.js"), "run", { contentLang: true }));
   program
     .command("new")
@@ -384,6 +385,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")
     .action(lazy(() => import("./commands/outbox.js"), "flush"));
   outbox.command("cancel [id]").description("withdraw and delete a waiting or failed follow-up")
+    .option("--series <id>", "withdraw every follow-up of this series that has not gone out")
     .action(lazy(() => import("./commands/outbox.js"), "cancel"));
   outbox.command("retry <id>").description("deliver an uncertain or failed follow-up again at the next flush")
     .action(lazy(() => import("./commands/outbox.js"), "retry"));

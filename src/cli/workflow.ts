@@ -367,6 +367,8 @@ export function describeState(wf: Workflow, s: FollowUpState) {
     reason: s.reason ?? null,
     /** Failed for good: not tried again until rerouted, retried or cancelled. */
     stopped: s.state === "failed" && (s.retryable === false || s.permanent === true),
+    series: s.series?.id ?? null,
+    step: s.series?.step ?? null,
     receipt: s.receipt ?? null,
   };
 }

@@ -51,6 +51,8 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
   z.strictObject({ ...base, ev: z.literal("uncertain") }),
   z.strictObject({ ...base, ev: z.literal("released") }),
   z.strictObject({ ...base, ev: z.literal("cancelled") }),
+  /** The follow-up is step `step` of `of` in a series (`send --series`), cancelable as a whole. */
+  z.strictObject({ ...base, ev: z.literal("series"), series: z.string().check(z.regex(/^[0-9a-z]{12}$/)), step: z.int().check(z.positive()), of: z.int().check(z.positive()) }),
   /** A delivery receipt from the channel (Threema): `id` is the channel's message id. */
   z.strictObject({ ...base, ev: z.literal("receipt"), id: upTo(500), status: z.enum(["delivered", "read"]) }),
   ...inboxEvents(),
@@ -126,6 +128,8 @@ export interface FollowUpState {
   /** The last failure cannot heal by waiting: not retried until rerouted, released or cancelled. */
   permanent?: boolean;
   sentAt?: string;
+  /** A series' id and this follow-up's step in it (`send --series`). */
+  series?: { readonly id: string; readonly step: number; readonly of: number };
   /** The furthest the channel reported for any part: delivered, then read. */
   receipt?: "delivered" | "read";
 }
@@ -191,6 +195,9 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
         break;
       case "cancelled":
         s.state = "cancelled";
+        break;
+      case "series":
+        s.series = { id: e.series, step: e.step, of: e.of };
         break;
       case "receipt":
         if (s.receipt !== "read") s.receipt = e.status;

@@ -16,7 +16,8 @@ import type { Problem } from "./ports.js";
 const media = z.union([z.string().min(1), z.object({ path: z.string().min(1), caption: z.string().max(2000).optional() }).strict()]);
 const homework = z.union([z.string().min(1).transform((id) => ({ id, vars: {} })), homeworkSchema]);
 
-const common = {
+/** The content fields of a batch entry (also a series step's, src/followup/series.ts). */
+export const entryFields = {
   channel: z.string().min(1).optional(),
   photos: z.array(media).optional(),
   audio: z.array(media).optional(),
@@ -25,8 +26,8 @@ const common = {
   impulses: z.array(impulseSchema).optional(),
   appointment: z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 16).replace("T", " "))]).optional(),
 };
-const defaultsSchema = z.object(common).strict();
-const entrySchema = z.object({ client: z.union([z.string().min(1), z.number().transform(String)]), ...common }).strict();
+const defaultsSchema = z.object(entryFields).strict();
+const entrySchema = z.object({ client: z.union([z.string().min(1), z.number().transform(String)]), ...entryFields }).strict();
 const fileSchema = z
   .object({
     /** A label that makes the same file a new run (sends identical content again). */
@@ -79,7 +80,7 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function zodProblems(error: z.ZodError, where: string, data: unknown): LocatedProblem[] {
+export function zodProblems(error: z.ZodError, where: string, data: unknown): LocatedProblem[] {
   return error.issues.map((issue): LocatedProblem => {
     const field = fieldPath(issue.path);
     const params: MessageParams = { field: field || "-" };
@@ -99,9 +100,11 @@ function mediaList(list: readonly (string | { path: string; caption?: string | u
   });
 }
 
-type Fields = z.infer<typeof defaultsSchema>;
+export type EntryFields = z.infer<typeof defaultsSchema>;
+type Fields = EntryFields;
 
-function toDraft(client: string, entry: Fields, defaults: Fields, base: string): FollowUpDraft {
+/** An entry's draft: its fields over the defaults, paths resolved against `base`. */
+export function toDraft(client: string, entry: Fields, defaults: Fields, base: string): FollowUpDraft {
   const pick = <K extends keyof Fields>(key: K): Fields[K] => (entry[key] !== undefined ? entry[key] : defaults[key]);
   const channel = pick("channel");
   const hw = pick("homework");

@@ -46,4 +46,38 @@ export const dailyDelivery = {
   },
   "plan.messages": { de: "Über {channel}: Nachrichten: {messages}, Credits: {credits}.", en: "Through {channel}: messages: {messages}, credits: {credits}." },
   "plan.attachment": { de: "Über {channel}: Anhang etwa {size} MB (Grenze {limit} MB).", en: "Through {channel}: attachment about {size} MB (limit {limit} MB)." },
+
+  // --- series ---
+  "series.oneTime": {
+    de: "bitte genau eine Zeit angeben: at (z. B. 2027-03-09 16:00), after (z. B. 3d nach jetzt) oder before (z. B. 1d vor dem Termin)",
+    en: "give exactly one time: at (e.g. 2027-03-09 16:00), after (e.g. 3d from now) or before (e.g. 1d before the appointment)",
+  },
+  "series.beforeWithoutAppointment": {
+    de: "before: braucht den Termin der Serie (appointment: oben in der Datei)",
+    en: "before: needs the series' appointment (appointment: at the top of the file)",
+  },
+  "series.pastTime": { de: "die geplante Zeit {when} liegt in der Vergangenheit; bitte später planen", en: "the planned time {when} lies in the past; please plan it later" },
+  "series.withContent": {
+    de: "--series nimmt den Inhalt aus der Datei; bitte --note, --photo, --audio, --homework, --impulse, --appointment und --at weglassen (oder als Schritt in die Datei schreiben).",
+    en: "--series takes the content from the file; please leave out --note, --photo, --audio, --homework, --impulse, --appointment and --at (or write them as a step in the file).",
+  },
+  "series.dryLine": { de: "Schritt {n}/{of}: {when}, {count} Teil(e), {size}, über {channel}", en: "Step {n}/{of}: {when}, {count} item(s), {size}, through {channel}" },
+  "series.header": {
+    de: "Serie {series} für {alias}: {of} Nachklänge. Alle noch wartenden zurückziehen mit: nachklang outbox cancel --series {series}",
+    en: "Series {series} for {alias}: {of} follow-ups. Cancel every one still waiting with: nachklang outbox cancel --series {series}",
+  },
+  "series.stepSent": { de: "  {n}/{of} {id} über {channel} zugestellt", en: "  {n}/{of} {id} delivered through {channel}" },
+  "series.stepQueued": { de: "  {n}/{of} {id} wartet, fällig {when}", en: "  {n}/{of} {id} queued, due {when}" },
+  "series.stepFailed": { de: "  {n}/{of} {id} FEHLGESCHLAGEN {problem}", en: "  {n}/{of} {id} FAILED {problem}" },
+  "series.rolledBack": {
+    de: "Serie: Schritt {n} ließ sich nicht vorbereiten; die schon versiegelten Schritte wurden zurückgezogen, nichts wurde gesendet.",
+    en: "Series: step {n} could not be prepared; the steps already sealed were withdrawn, nothing was sent.",
+  },
+  "series.unknown": { de: "Keine Serie „{series}“ im Protokoll; siehe „nachklang outbox list“.", en: "No series '{series}' in the ledger; see 'nachklang outbox list'." },
+  "series.cancelled": {
+    de: "Serie {series}: {cancelled} zurückgezogen, {kept} schon zugestellt, zurückgezogen oder gerade unterwegs.",
+    en: "Series {series}: {cancelled} cancelled, {kept} already delivered, cancelled or under way.",
+  },
+  "series.cancelTwice": { de: "Bitte entweder eine ID oder --series angeben, nicht beides.", en: "Give either an ID or --series, not both." },
+  "outbox.seriesTag": { de: "    Serie {series}, Schritt {n}/{of}", en: "    series {series}, step {n}/{of}" },
 } satisfies Catalogue;

@@ -40,6 +40,7 @@ export async function list(ctx: CliContext): Promise<void> {
       state: stateText(ctx, s.state),
       when: s.due === undefined ? "-" : whenText(ctx, wf, new Date(s.due)),
     });
+    if (s.series !== undefined) ctx.out.say("outbox.seriesTag", { series: s.series.id, n: s.series.step, of: s.series.of });
     const reason = s.state === "failed" ? failureText(ctx, wf, s) : undefined;
     if (reason !== undefined) ctx.out.say("outbox.failedReason", { reason });
     if (stopped(s)) ctx.out.say("outbox.failedForGood", { id: s.bundle ?? s.key });
@@ -104,8 +105,15 @@ export async function flush(ctx: CliContext): Promise<void> {
   else process.exitCode = refused === failed ? ExitCode.refused : ExitCode.failure;
 }
 
-export async function cancel(ctx: CliContext, id: string | undefined): Promise<void> {
-  if (id === undefined) throw new UserError(ExitCode.usage, "outbox.cancelNeedsId");
+export async function cancel(ctx: CliContext, id: string | undefined, o: { series?: string } = {}): Promise<void> {
+  if (id !== undefined && o.series !== undefined) throw new UserError(ExitCode.usage, "series.cancelTwice");
+  if (id === undefined && o.series === undefined) throw new UserError(ExitCode.usage, "outbox.cancelNeedsId");
+  if (o.series !== undefined) {
+    const [{ wf }, { cancelSeries }] = await Promise.all([openCliWorkflow(ctx), import("../series.js")]);
+    await cancelSeries(ctx, wf, o.series);
+    return;
+  }
+  if (id === undefined) return;
   const { wf } = await openCliWorkflow(ctx);
   const target = await find(wf, id);
   await cancelWaiting(ctx, wf, target, id);

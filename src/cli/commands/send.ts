@@ -30,6 +30,8 @@ export interface SendOptions extends ContentOptions {
   viewerPassphraseFile?: string;
   /** The homework's language, when it is not the client's (`--lang`). */
   lang?: string;
+  /** A series file: several follow-ups at planned times (src/cli/series.ts). */
+  series?: string;
 }
 
 async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promise<FollowUpDraft> {
@@ -50,6 +52,14 @@ async function viewerChoice(o: SendOptions): Promise<Pick<FollowUpDraft, "viewer
 export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {
   // Refuse WhatsApp and unknown channels before asking for a passphrase or touching anything.
   if (o.channel !== undefined) requireChannelName(o.channel, Object.keys(configuredChannels(ctx.settings.channels)));
+  if (o.series !== undefined) {
+    const content = [o.note, o.noteFile, o.homework, o.appointment, o.at, o.viewerPassphraseFile].some((v) => v !== undefined) ||
+      [o.photo, o.audio, o.impulse, o.var].some((v) => v !== undefined && v.length > 0) || o.viewer === true;
+    if (content) throw new UserError(ExitCode.usage, "series.withContent");
+    const { sendSeries } = await import("../series.js");
+    await sendSeries(ctx, alias, o.series, o);
+    return;
+  }
   const draft = await draftFrom(ctx, alias, o);
   const { practice, wf } = await openCliWorkflow(ctx);
   const viewerPassphrase = draft.viewer?.passphrase;
