@@ -326,8 +326,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
 
   // --- workflow ---
   program
-    .command("send <alias>")
-    .description("compose, seal and send one follow-up (queued outside contact hours)")
+    .command("send [alias]")
+    .description("compose, seal and send one follow-up (queued outside contact hours); --group: one to each member")
     .option("--photo <file[:caption]>", "a photo (repeatable)", collect)
     .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
     .option("--homework <id>", "a homework template, rendered in the client's language (or --lang)")
@@ -345,6 +345,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--viewer", "also make the passphrase viewer (HTML) for this follow-up (folder, wire, e-mail hand it over)")
     .option("--viewer-passphrase-file <file>", "the viewer passphrase for this follow-up only (default: the client's stored one)")
     .option("--series <file>", "several follow-ups at planned times from a YAML file (docs/workflow.md)")
+    .option("--group <name>", "one follow-up to each member of a group, each sealed separately, through the member's channel")
     .action(lazy(() => import("./commands/send.js"), "run", { contentLang: true }));
   program
     .command("new")
@@ -380,6 +381,14 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--clear", "remove the days off set before")
     .action(lazy(() => import("./commands/hours.js"), "off"));
   hours.command("show").description("show contact hours and the next opening").action(lazy(() => import("./commands/hours.js"), "show"));
+  const group = program.command("group").description("named groups of clients (send --group NAME)");
+  group.command("add <name> <aliases...>").description("create a group or add clients to it")
+    .action(lazy(() => import("./commands/group.js"), "add"));
+  group.command("list").description("list groups and their members")
+    .action(lazy(() => import("./commands/group.js"), "list"));
+  group.command("remove <name> [aliases...]").description("remove a group, or only the clients named")
+    .action(lazy(() => import("./commands/group.js"), "remove"));
+
   const outbox = program.command("outbox").description("follow-ups waiting for contact hours");
   outbox.command("list").description("list waiting follow-ups").action(lazy(() => import("./commands/outbox.js"), "list"));
   outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")

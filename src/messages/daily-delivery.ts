@@ -80,4 +80,29 @@ export const dailyDelivery = {
   },
   "series.cancelTwice": { de: "Bitte entweder eine ID oder --series angeben, nicht beides.", en: "Give either an ID or --series, not both." },
   "outbox.seriesTag": { de: "    Serie {series}, Schritt {n}/{of}", en: "    series {series}, step {n}/{of}" },
+
+  // --- groups ---
+  "group.badName": {
+    de: "„{name}“ taugt nicht als Gruppenname: bitte Buchstaben, Ziffern, Punkt, Binde- und Unterstrich, höchstens 40 Zeichen, und keine Klientennamen.",
+    en: "'{name}' is not a usable group name: use letters, digits, dot, dash and underscore, at most 40 characters, and no client names.",
+  },
+  "group.unknown": { de: "Keine Gruppe „{name}“; vorhandene zeigt „nachklang group list“.", en: "No group '{name}'; 'nachklang group list' shows the groups." },
+  "group.damaged": { de: "{file} ist beschädigt; bitte aus der Sicherung holen oder löschen und die Gruppen neu anlegen.", en: "{file} is damaged; please restore it from a backup, or delete it and create the groups again." },
+  "group.saved": { de: "Gruppe {name}: {members}", en: "Group {name}: {members}" },
+  "group.line": { de: "{name}: {members}", en: "{name}: {members}" },
+  "group.none": { de: "Noch keine Gruppen; anlegen mit „nachklang group add NAME ALIAS…“.", en: "No groups yet; create one with 'nachklang group add NAME ALIAS…'." },
+  "group.removed": { de: "Gruppe {name} gelöscht (die Klient:innen bleiben).", en: "Group {name} removed (the clients stay)." },
+  "group.membersRemoved": { de: "Aus Gruppe {name} entfernt: {removed}.", en: "Removed from group {name}: {removed}." },
+  "group.notMember": { de: "{alias} gehört nicht zu Gruppe {name}.", en: "{alias} is not in group {name}." },
+  "group.goneMember": { de: "(entfernte:r Klient:in)", en: "(removed client)" },
+  "group.memberGone": {
+    de: "Gruppe {name} enthält eine:n gelöschte:n Klient:in; bitte „nachklang group remove {name}“ und neu anlegen.",
+    en: "Group {name} holds a client who was removed; please run 'nachklang group remove {name}' and create it again.",
+  },
+  "group.aliasOrGroup": { de: "Bitte entweder ALIAS oder --group NAME angeben.", en: "Please give either ALIAS or --group NAME." },
+  "group.sharedPassphrase": {
+    de: "--viewer-passphrase-file gilt für eine Klient:in; für eine Gruppe nutzt jede ihre eigene gespeicherte Viewer-Passphrase (--viewer).",
+    en: "--viewer-passphrase-file is for one client; for a group each member's own stored viewer passphrase is used (--viewer).",
+  },
+  "group.header": { de: "Gruppe {name}: {count} Nachklänge, jeder einzeln versiegelt.", en: "Group {name}: {count} follow-ups, each sealed separately." },
 } satisfies Catalogue;

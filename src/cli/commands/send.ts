@@ -32,6 +32,8 @@ export interface SendOptions extends ContentOptions {
   lang?: string;
   /** A series file: several follow-ups at planned times (src/cli/series.ts). */
   series?: string;
+  /** A group: one follow-up to each member (src/cli/groups.ts). */
+  group?: string;
 }
 
 async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promise<FollowUpDraft> {
@@ -49,9 +51,17 @@ async function viewerChoice(o: SendOptions): Promise<Pick<FollowUpDraft, "viewer
   return { viewer: { passphrase: await readViewerPassphrase(o.viewerPassphraseFile) } };
 }
 
-export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {
+export async function run(ctx: CliContext, aliasArg: string | undefined, o: SendOptions): Promise<void> {
   // Refuse WhatsApp and unknown channels before asking for a passphrase or touching anything.
   if (o.channel !== undefined) requireChannelName(o.channel, Object.keys(configuredChannels(ctx.settings.channels)));
+  if ((aliasArg === undefined) === (o.group === undefined)) throw new UserError(ExitCode.usage, "group.aliasOrGroup");
+  if (o.group !== undefined) {
+    if (o.series !== undefined) throw new UserError(ExitCode.usage, "group.aliasOrGroup");
+    const { sendGroup } = await import("../groups.js");
+    await sendGroup(ctx, o.group, o);
+    return;
+  }
+  const alias = aliasArg ?? "";
   if (o.series !== undefined) {
     const content = [o.note, o.noteFile, o.homework, o.appointment, o.at, o.viewerPassphraseFile].some((v) => v !== undefined) ||
       [o.photo, o.audio, o.impulse, o.var].some((v) => v !== undefined && v.length > 0) || o.viewer === true;
