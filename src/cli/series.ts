@@ -64,7 +64,7 @@ export async function sendSeries(ctx: CliContext, alias: string, path: string, o
     const v = await validateDraft(draft, wf.validation);
     refused ||= v.refused;
     problems.push(...v.problems.map((p) => ({ ...p, where: step.where })));
-    const time = plannedTime(step, series, now, wf.tz);
+    const time = plannedTime(step.time, series.appointment, now, wf.tz);
     if (time.problem !== undefined) {
       const params = { ...time.problem.params };
       if (params.when !== undefined) params.when = whenText(ctx, wf, new Date(params.when));

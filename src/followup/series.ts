@@ -11,20 +11,12 @@ import { parseDocument, LineCounter } from "yaml";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { parseLocalTime } from "../delivery/hours.js";
-import { BatchInvalid, entryFields, toDraft, zodProblems, type EntryFields, type LocatedProblem } from "./batch.js";
+import { BatchInvalid, dateText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
 import { parseAppointment } from "./compose.js";
 import type { FollowUpDraft } from "./draft.js";
 
-/** `0`, `now`, or a number with m (minutes), h (hours), d (days) or w (weeks): `3d`, `90m`. */
-const DURATION = /^(\d{1,4})\s*(m|h|d|w)$/;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+export type { StepTime } from "./batch.js";
 
-const duration = z.union([z.number().int().min(0).max(0), z.string().trim().regex(/^(0|now|\d{1,4}\s*[mhdw])$/)]);
-const dateText = z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 16).replace("T", " "))]);
-
-const stepSchema = z
-  .object({ ...entryFields, at: dateText.optional(), after: duration.optional(), before: duration.optional() })
-  .strict();
 const fileSchema = z
   .object({
     /** The appointment the series leads to: what `before:` counts back from. */
@@ -33,9 +25,6 @@ const fileSchema = z
     series: z.array(z.unknown()).min(1).max(20),
   })
   .strict();
-
-/** When a step goes out, as written. */
-export type StepTime = { readonly at: string } | { readonly afterMs: number } | { readonly beforeMs: number };
 
 export interface SeriesStep {
   /** 1-based position in the file. */
@@ -49,17 +38,6 @@ export interface SeriesFile {
   readonly file: string;
   readonly appointment?: string;
   readonly steps: readonly SeriesStep[];
-}
-
-export function durationMs(value: string | number): number {
-  if (value === 0 || value === "0" || value === "now") return 0;
-  const m = DURATION.exec(String(value).trim());
-  if (m === null) return Number.NaN;
-  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
-}
-
-function hasContent(f: EntryFields): boolean {
-  return (f.photos?.length ?? 0) + (f.audio?.length ?? 0) + (f.impulses?.length ?? 0) > 0 || f.homework !== undefined || (f.note?.trim() ?? "") !== "" || f.appointment !== undefined;
 }
 
 /**
@@ -97,12 +75,8 @@ export async function readSeriesFile(path: string, client: string, label: (n: nu
       return;
     }
     const { at, after, before, ...fields } = parsed.data;
-    const times = [at, after, before].filter((t) => t !== undefined).length;
-    if (times !== 1) problems.push({ where, key: "series.oneTime", params: {} });
-    if (!hasContent(fields)) problems.push({ where, key: "workflow.nothingToSend", params: { alias: client } });
-    if (before !== undefined && top.data.appointment === undefined) problems.push({ where, key: "series.beforeWithoutAppointment", params: {} });
-    const time: StepTime = at !== undefined ? { at } : before !== undefined ? { beforeMs: durationMs(before) } : { afterMs: durationMs(after ?? 0) };
-    steps.push({ index: i + 1, where, draft: toDraft(client, fields, defaults, base), time });
+    problems.push(...stepProblems(parsed.data, fields, top.data.appointment, client, where));
+    steps.push({ index: i + 1, where, draft: toDraft(client, fields, defaults, base), time: stepTime({ at, after, before }) });
   });
   if (problems.length > 0) throw new BatchInvalid(path, problems);
   return { file, ...(top.data.appointment === undefined ? {} : { appointment: top.data.appointment }), steps };
@@ -114,25 +88,25 @@ export async function readSeriesFile(path: string, client: string, label: (n: nu
  * past.
  */
 export function plannedTime(
-  step: SeriesStep,
-  series: SeriesFile,
+  time: StepTime,
+  appointmentText: string | undefined,
   now: Date,
   tz: string,
 ): { at?: Date; problem?: { key: "series.pastTime" | "workflow.badAppointment" | "time.bad"; params: Record<string, string> } } {
   let at: Date;
-  if ("at" in step.time) {
+  if ("at" in time) {
     try {
-      at = parseLocalTime(step.time.at, tz);
+      at = parseLocalTime(time.at, tz);
     } catch {
-      return { problem: { key: "time.bad", params: { value: step.time.at } } };
+      return { problem: { key: "time.bad", params: { value: time.at } } };
     }
-  } else if ("beforeMs" in step.time) {
-    const appointment = series.appointment === undefined ? null : parseAppointment(series.appointment, tz);
-    if (appointment === null) return { problem: { key: "workflow.badAppointment", params: { value: series.appointment ?? "-" } } };
-    at = new Date(appointment.getTime() - step.time.beforeMs);
+  } else if ("beforeMs" in time) {
+    const appointment = appointmentText === undefined ? null : parseAppointment(appointmentText, tz);
+    if (appointment === null) return { problem: { key: "workflow.badAppointment", params: { value: appointmentText ?? "-" } } };
+    at = new Date(appointment.getTime() - time.beforeMs);
   } else {
-    if (step.time.afterMs === 0) return {};
-    at = new Date(now.getTime() + step.time.afterMs);
+    if (time.afterMs === 0) return {};
+    at = new Date(now.getTime() + time.afterMs);
   }
   if (at.getTime() < now.getTime()) return { problem: { key: "series.pastTime", params: { when: at.toISOString() } } };
   return { at };

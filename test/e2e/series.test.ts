@@ -153,4 +153,48 @@ describe("send --series", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No series 'ffffffffffff'/);
   });
+
+  it("takes a series: block in a batch file, next to plain entries; a re-run sends nothing twice", async () => {
+    const batch = await writeText(
+      join(home, "..", "week.yaml"),
+      `followups:
+  - client: k7
+    note: "A plain entry."
+  - client: k7
+    appointment: "2027-04-14 10:00"
+    series:
+      - after: 0
+        note: "Exercise: the body scan, once a day."
+      - before: 2d
+        impulses: [{ kind: book, text: "Jon Kabat-Zinn: Full Catastrophe Living" }]
+`,
+    );
+    const now = "2027-04-01T10:00:00+02:00";
+    const run = await cli(["batch", batch, "--json"], now);
+    expect(run.code, run.stderr).toBe(0);
+    const handoff = join(home, "handoff");
+    const before = await ls(handoff);
+    const status = async (when: string) =>
+      (JSON.parse((await cli(["status", "k7", "--json"], when)).stdout) as { id: string; state: string; series: string | null; step: number | null; due: string | null }[]).filter(
+        (s) => s.due !== null && s.due >= "2027-04-01",
+      );
+    const states = await status(now);
+    const steps = states.filter((s) => s.series !== null).sort((a, b) => a.step! - b.step!);
+    expect(steps.map((s) => [s.step, s.state])).toEqual([
+      [1, "sent"],
+      [2, "queued"],
+    ]);
+    expect(steps[0]!.series).toBe(steps[1]!.series);
+    expect(steps[1]!.due).toBe("2027-04-12T08:00:00.000Z");
+    expect(states.filter((s) => s.series === null).map((s) => s.state)).toEqual(["sent"]);
+
+    const again = await cli(["batch", batch], now);
+    expect(again.code, again.stderr).toBe(0);
+    expect(await ls(handoff)).toEqual(before);
+
+    await cli(["outbox", "flush"], "2027-04-12T09:59:00+02:00");
+    expect(await ls(handoff)).toEqual(before);
+    await cli(["outbox", "flush"], "2027-04-12T10:00:00+02:00");
+    expect(await ls(handoff)).toEqual([...before, `${steps[1]!.id}.age`].sort());
+  });
 });
