@@ -48,7 +48,7 @@ export const DEFAULT_MAX_ATTACHMENT_MB = 10;
 const VIEWER_PAGE_BYTES = 320 * 1024;
 
 const MB = 1024 * 1024;
-const mb = (bytes: number) => (Math.ceil((bytes / MB) * 10) / 10).toFixed(1);
+const mb = (bytes: number) => (Math.ceil(Math.round((bytes / MB) * 1000) / 100) / 10).toFixed(1);
 
 export function maxAttachmentBytes(s: EmailSettings): number {
   return Math.round((s.maxAttachmentMB ?? DEFAULT_MAX_ATTACHMENT_MB) * MB);

@@ -223,7 +223,7 @@ export async function checkDraft(ctx: CliContext, wf: Workflow, draft: FollowUpD
 export function printPlan(ctx: CliContext, channel: string, plan: DeliveryPlan): void {
   if (plan.credits !== undefined) ctx.out.say("plan.messages", { channel, messages: plan.messages ?? 1, credits: plan.credits });
   if (plan.attachment !== undefined) {
-    const mb = (bytes: number) => (Math.ceil((bytes / 1024 / 1024) * 10) / 10).toFixed(1);
+    const mb = (bytes: number) => (Math.ceil(Math.round((bytes / 1024 / 1024) * 1000) / 100) / 10).toFixed(1);
     ctx.out.say("plan.attachment", { channel, size: mb(plan.attachment.bytes), limit: mb(plan.attachment.limitBytes) });
   }
   if (plan.warn !== undefined) ctx.out.warn(plan.warn.key, plan.warn.params);

@@ -3,7 +3,7 @@
  * over the channel's attachment limit is refused before anything reaches the local SMTP server
  * or the outbox; a long note to Threema shows its message count and credits in --dry-run.
  */
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toHex } from "../../src/channels/threema/crypto.js";
@@ -81,8 +81,42 @@ describe.skipIf(missing("ffmpeg"))("e-mail attachment limit", () => {
     expect(connections).toBe(before.connections);
     expect(smtp.mails).toHaveLength(before.mails);
     expect(await ls(join(home, "outbox"))).toEqual(before.outbox);
-    const status = JSON.parse((await runCli(["status", "wren5", "--json"], { home })).stdout) as { state: string }[];
-    expect(status.filter((s) => s.state !== undefined && "state" in s)).toHaveLength(1);
+    const status = JSON.parse((await runCli(["status", "wren5", "--json"], { home })).stdout) as { state?: string }[];
+    expect(status.filter((s) => s.state !== undefined)).toHaveLength(1);
+  });
+
+  it("refuses to reroute a follow-up too large for e-mail, and measures again before mailing one sealed under a higher limit", async () => {
+    const before = { connections, mails: smtp.mails.length };
+    const consent = await runCli(["consent", "record", "wren5", "--channel", "folder"], { home });
+    expect(consent.code, consent.stderr).toBe(0);
+    // Sealed for the folder channel (with the viewer), planned for later.
+    const queued = await runCli(
+      ["send", "wren5", "--channel", "folder", "--viewer", "--photo", join(FIXTURES, "whiteboard.jpg"), "--at", "2027-06-01 10:00", "--yes", "--json"],
+      { home },
+    );
+    expect(queued.code, queued.stderr).toBe(0);
+    const id = (JSON.parse(queued.stdout) as { id: string }).id;
+    const reroute = await runCli(["outbox", "reroute", id, "--channel", "email"], { home });
+    expect(reroute.code).toBe(2);
+    expect(reroute.stderr).toMatch(/more than the 0\.4 MB channel email allows/);
+    const listed = JSON.parse((await runCli(["outbox", "list", "--json"], { home })).stdout) as { id: string; channel: string }[];
+    expect(listed.find((s) => s.id === id)?.channel).toBe("folder");
+
+    // A short note queued for e-mail under 0.4 MB; then the limit is lowered in the configuration.
+    const note = await runCli(["send", "wren5", "--note", "Until next week.", "--at", "2027-06-01 10:00", "--yes", "--json"], { home });
+    expect(note.code, note.stderr).toBe(0);
+    const noteId = (JSON.parse(note.stdout) as { id: string }).id;
+    const configFile = join(home, "config.json");
+    const config = JSON.parse(await readFile(configFile, "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
+    config.channels.email!.settings.maxAttachmentMB = 0.1;
+    await writeFile(configFile, JSON.stringify(config));
+
+    const flush = await runCli(["outbox", "flush"], { home, env: { NACHKLANG_NOW: "2027-06-02T10:00:00+02:00" } });
+    expect(flush.stderr).toMatch(/wren5: the e-mail attachment \(viewer\) would be about 0\.\d MB, more than the 0\.1 MB/);
+    expect(connections).toBe(before.connections);
+    expect(smtp.mails).toHaveLength(before.mails);
+    const after = JSON.parse((await runCli(["outbox", "list", "--json"], { home })).stdout) as { id: string; state: string; stopped: boolean; reason: string }[];
+    expect(after.find((s) => s.id === noteId)).toMatchObject({ state: "failed", stopped: true, reason: "email.tooLarge" });
   });
 });
 

@@ -162,6 +162,9 @@ export async function reroute(ctx: CliContext, id: string, o: { channel: string 
     reportProblems(ctx, route.problems, route.refused, { key: "workflow.problems", params: { count: route.problems.length } });
     return;
   }
+  // The sealed size against the new channel's limits (e-mail's attachment), before anything changes.
+  const refusal = channel.plan?.({ message: "", items: [], bundleBytes: target.bytes ?? 0 }, client.alias).refuse;
+  if (refusal !== undefined) throw new UserError(ExitCode.usage, refusal.key, refusal.params);
 
   const release = await wf.ledger.claim(target.key);
   let outcome;

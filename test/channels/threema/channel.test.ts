@@ -201,6 +201,8 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
       const result = await channelFor(emulator).deliver(delivery("Hallo", [], CLIENT));
       expect(result).toMatchObject({ status: "failed", reason: key, retryable });
       if (result.status !== "failed") throw new Error("expected a failure");
+      // An ID that does not exist will not come to exist by waiting: flush stops trying it.
+      expect(result.permanent === true).toBe(status === 404);
       const en = t("en", result.reason, result.params);
       const de = t("de", result.reason, result.params);
       expect(en).toMatch(english);
