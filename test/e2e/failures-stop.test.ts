@@ -111,4 +111,28 @@ describe("failures that stop, reroute and cancel", () => {
     expect(noId.code).toBe(2);
     expect(noId.stderr).toMatch(/Please say what to cancel/);
   });
+
+  it("consent withdrawn while it waited: refused once (exit 4), then not tried again until retried after new consent", async () => {
+    const later = { home, env: { NACHKLANG_NOW: "2027-05-03T12:00:00+02:00" } };
+    const queued = await runCli(["send", "k9", "--channel", "folder", "--note", "Für Montag.", "--at", "2027-05-03 09:00", "--yes", "--json"], { home });
+    expect(queued.code, queued.stderr).toBe(0);
+    const id = (JSON.parse(queued.stdout) as { id: string }).id;
+    const withdraw = await runCli(["consent", "withdraw", "k9", "--channel", "folder"], { home });
+    expect(withdraw.code, withdraw.stderr).toBe(0);
+
+    const first = await runCli(["outbox", "flush"], later);
+    expect(first.code, first.stderr).toBe(4);
+    expect(first.stderr).toMatch(/No current consent from k9 for folder/);
+    const second = await runCli(["outbox", "flush"], later);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/Not tried again \(failed for good\): 1/);
+    expect(await ls(join(home, "handoff"))).not.toContain(`${id}.age`);
+
+    expect((await runCli(["consent", "record", "k9", "--channel", "folder"], { home })).code).toBe(0);
+    const retry = await runCli(["outbox", "retry", id], { home });
+    expect(retry.code, retry.stderr).toBe(0);
+    const third = await runCli(["outbox", "flush"], later);
+    expect(third.code, third.stderr).toBe(0);
+    expect(await ls(join(home, "handoff"))).toContain(`${id}.age`);
+  });
 });
