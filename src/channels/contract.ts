@@ -79,7 +79,44 @@ export type DeliveryResult =
       readonly params?: MessageParams;
       /** True when sending again cannot duplicate anything the client already received. */
       readonly retryable: boolean;
+      /**
+       * Waiting cannot heal it (the recipient is unknown to the service, their key changed):
+       * `outbox flush` stops trying until the practitioner reroutes, releases or cancels it.
+       * Absent means it may heal by itself (network, rate limit, credits).
+       */
+      readonly permanent?: boolean;
     };
+
+/** A follow-up as a channel sizes it before anything is stored or sent. */
+export interface FollowUpShape {
+  /** The message text, as composed. */
+  readonly message: string;
+  /** The items in their processed form. */
+  readonly items: readonly { readonly name: string; readonly size: number; readonly caption?: string }[];
+  /** The sealed bundle, in bytes. */
+  readonly bundleBytes: number;
+}
+
+/**
+ * What a follow-up becomes on a channel, declared by the channel (`ChannelType.plan`): how many
+ * messages, what it costs, the attachment it makes against its limit, and whether it cannot go
+ * out like this (`refuse`: one line that says what to do). `warn`: it can, but the practitioner
+ * should know first (many messages).
+ */
+export interface DeliveryPlan {
+  readonly messages?: number;
+  /** Credits the service charges (Threema Gateway: one per end-to-end message). */
+  readonly credits?: number;
+  readonly attachment?: { readonly bytes: number; readonly limitBytes: number };
+  readonly refuse?: { readonly key: MessageKey; readonly params: MessageParams };
+  readonly warn?: { readonly key: MessageKey; readonly params: MessageParams };
+}
+
+/** Whom a plan is for: the client's alias and the configured channel's name (for its lines). */
+export interface PlanTarget {
+  readonly alias: string;
+  readonly channel: string;
+}
 
 export interface HealthReport {
   readonly ok: boolean;
@@ -214,6 +251,12 @@ export interface ChannelType<S = unknown> {
    * Absent means never.
    */
   wantsViewer?(settings: S): boolean;
+  /**
+   * Size a follow-up for this channel before it is sealed into the outbox (`send`, `batch`,
+   * `--dry-run`). Absent: the channel has no limits worth checking ahead (folder, wire).
+   * `to` names the client and the channel in the lines it returns.
+   */
+  plan?(settings: S, shape: FollowUpShape, to: PlanTarget): DeliveryPlan;
   /** Settings as they may be shown: secrets masked. */
   describe(settings: S): Record<string, string>;
   /**

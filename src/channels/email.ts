@@ -4,8 +4,9 @@
  * (`delivery.viewerPath`). TLS (port 465) or STARTTLS is required; a plain connection is
  * allowed only to this machine (localhost, 127.0.0.1, ::1).
  */
+import { stat } from "node:fs/promises";
 import * as z from "../zod.js";
-import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -27,6 +28,8 @@ const settings = z
     /** Sender address, optionally with a display name: `Praxis Beispiel <praxis@example.org>`. */
     from: z.string().min(3),
     security: z.enum(SECURITY),
+    /** Largest attachment (the viewer) in MB; `channels add email --max-attachment-mb N`. Default 10. */
+    maxAttachmentMB: z.number().positive().max(1000).optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -35,6 +38,37 @@ const settings = z
     }
   });
 export type EmailSettings = z.infer<typeof settings>;
+
+/**
+ * Default largest attachment. Many providers refuse mails of 20–25 MB, and the attachment grows
+ * by a third in the mail (base64): 10 MB attached is about 14 MB on the way.
+ */
+export const DEFAULT_MAX_ATTACHMENT_MB = 10;
+/** The viewer page around the payload: its decryptor script and markup (about 250 KB), with room. */
+const VIEWER_PAGE_BYTES = 320 * 1024;
+
+const MB = 1024 * 1024;
+const mb = (bytes: number) => (Math.ceil(Math.round((bytes / MB) * 1000) / 100) / 10).toFixed(1);
+
+export function maxAttachmentBytes(s: EmailSettings): number {
+  return Math.round((s.maxAttachmentMB ?? DEFAULT_MAX_ATTACHMENT_MB) * MB);
+}
+
+/** The viewer made from a bundle of `bundleBytes`: the payload base64 with line breaks, plus the page. */
+export function viewerBytesFor(bundleBytes: number): number {
+  const b64 = Math.ceil(bundleBytes / 3) * 4;
+  return b64 + Math.ceil(b64 / 76) + VIEWER_PAGE_BYTES;
+}
+
+function tooLarge(s: EmailSettings, channel: string, alias: string, bytes: number) {
+  return { key: "email.tooLarge" as const, params: { alias, channel, size: mb(bytes), limit: mb(maxAttachmentBytes(s)) } };
+}
+
+function plan(s: EmailSettings, shape: FollowUpShape, { alias, channel }: PlanTarget): DeliveryPlan {
+  const bytes = viewerBytesFor(shape.bundleBytes);
+  const limitBytes = maxAttachmentBytes(s);
+  return { messages: 1, attachment: { bytes, limitBytes }, ...(bytes > limitBytes ? { refuse: tooLarge(s, channel, alias, bytes) } : {}) };
+}
 
 interface SmtpError {
   readonly code?: string;
@@ -102,13 +136,23 @@ export const emailChannel: ChannelType<EmailSettings> = {
   settings,
   secrets: ["password"],
   wantsViewer: () => true,
-  describe: (s) => ({ host: s.host, port: String(s.port), security: s.security, user: s.user, from: s.from, password: "(keyring)" }),
+  plan,
+  describe: (s) => ({
+    host: s.host,
+    port: String(s.port),
+    security: s.security,
+    user: s.user,
+    from: s.from,
+    password: "(keyring)",
+    maxAttachment: `${s.maxAttachmentMB ?? DEFAULT_MAX_ATTACHMENT_MB} MB`,
+  }),
   configure(options, current) {
     const host = typeof options.host === "string" ? options.host : (current?.host ?? "");
     const port = typeof options.port === "string" || typeof options.port === "number" ? Number(options.port) : (current?.port ?? 587);
     const secretFiles: Record<string, string> = typeof options.passwordFile === "string" ? { password: options.passwordFile } : {};
     // A new server or port gets the security that fits it; an unchanged one keeps its own.
     const moved = current === undefined || host !== current.host || port !== current.port;
+    const max = options.maxAttachmentMb;
     return {
       settings: {
         ...(current === undefined ? {} : current),
@@ -117,6 +161,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
         user: options.user ?? current?.user,
         from: options.from ?? current?.from,
         security: moved ? defaultSecurity(host, port) : current.security,
+        ...(max === undefined ? {} : { maxAttachmentMB: typeof max === "string" ? Number(max) : max }),
       },
       secretFiles,
     };
@@ -162,6 +207,12 @@ export const emailChannel: ChannelType<EmailSettings> = {
         if (already !== undefined) return { status: "sent", ids: [already] };
         if (recipient.address === null) return failed("email.noAddress", { alias: recipient.alias }, false);
         if (delivery.viewerPath === undefined) return failed("email.noViewer", { alias: recipient.alias }, true);
+        // Checked again here, exactly: a follow-up sealed before the limit was lowered, or rerouted here.
+        const attached = (await stat(delivery.viewerPath)).size;
+        if (attached > maxAttachmentBytes(s)) {
+          const refusal = tooLarge(s, context.name, recipient.alias, attached);
+          return { status: "failed", reason: refusal.key, params: refusal.params, retryable: true, permanent: true };
+        }
         const password = context.secret("password");
         if (password === undefined) return failed("email.noPassword", { name: context.name }, true);
         const practice = delivery.followUp.manifest.practice.name ?? s.from.replace(/\s*<[^>]*>\s*/, "").trim();

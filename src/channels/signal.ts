@@ -18,7 +18,7 @@ import { markdownToMessenger } from "../markdown/index.js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import * as z from "../zod.js";
-import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
@@ -180,8 +180,11 @@ type SendResults = z.infer<typeof sendResultSchema>;
 /** What one `send` call came to. `retry` marks the only outcomes that are retried in place. */
 type Verdict = { readonly sent: true; readonly timestamp: number } | { readonly sent: false; readonly result: DeliveryResult; readonly retry: boolean };
 
+/** Failures that waiting cannot heal: the number is not on Signal, the safety number changed. */
+const PERMANENT: ReadonlySet<MessageKey> = new Set(["signal.unregistered", "signal.identityChanged"]);
+
 function failed(reason: MessageKey, params: MessageParams, retryable: boolean, retry = false): Verdict {
-  return { sent: false, result: { status: "failed", reason, params, retryable }, retry };
+  return { sent: false, result: { status: "failed", reason, params, retryable, ...(PERMANENT.has(reason) ? { permanent: true } : {}) }, retry };
 }
 
 /**
@@ -295,6 +298,17 @@ const profile: ChannelProfile = {
   recommended: true,
 };
 
+/** Signal's attachment limit (100 MiB per file). */
+const ATTACHMENT_LIMIT_BYTES = 100 * 1024 * 1024;
+
+/** One message with every item attached; refused when an item is larger than Signal takes. */
+function signalPlan(shape: FollowUpShape, { alias }: PlanTarget): DeliveryPlan {
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  const big = shape.items.find((i) => i.size > ATTACHMENT_LIMIT_BYTES);
+  const refuse = big === undefined ? {} : { refuse: { key: "signal.attachmentTooLarge" as const, params: { alias, file: big.name, size: mb(big.size), limit: mb(ATTACHMENT_LIMIT_BYTES) } } };
+  return { messages: 1, ...refuse };
+}
+
 /** Build the Signal channel type with the given retry tuning (tests shorten the pauses). */
 export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNING): ChannelType<SignalSettings> {
   const type: ChannelType<SignalSettings> = {
@@ -309,6 +323,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
     profile,
     settings,
     secrets: [],
+    plan: (_settings, shape, to) => signalPlan(shape, to),
     describe: (s) => ({ account: s.account, rpcUrl: s.rpcUrl }),
     configure(options, current) {
       const given = typeof options.account === "string" ? options.account : current?.account;

@@ -13,7 +13,7 @@ import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
-import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryRecipient, DeliveryResult, HealthReport } from "./contract.js";
+import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryRecipient, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
 import { inlineCaption, prepareFileMessage } from "./threema/file-message.js";
 import { createThreemaInbox } from "./threema/inbox.js";
@@ -38,7 +38,16 @@ export interface ThreemaTuning {
   readonly retry?: RetryPolicy;
 }
 
-const failed = (reason: MessageKey, params: MessageParams, retryable: boolean): DeliveryResult => ({ status: "failed", reason, params, retryable });
+/** Failures that waiting cannot heal: no such Threema ID, a key that changed or is unusable, no file messages. */
+const PERMANENT: ReadonlySet<MessageKey> = new Set(["threema.gateway.notFound", "threema.keyMismatch", "threema.badKey", "threema.noFileCapability", "threema.noAddress"]);
+
+const failed = (reason: MessageKey, params: MessageParams, retryable: boolean): DeliveryResult => ({
+  status: "failed",
+  reason,
+  params,
+  retryable,
+  ...(PERMANENT.has(reason) ? { permanent: true } : {}),
+});
 
 /** One catalogue line per Gateway answer (400/401/402/404/413/500, other status, network). */
 export function gatewayFailure(error: GatewayError, alias: string, part: string): DeliveryResult {
@@ -227,6 +236,23 @@ const profile: ChannelProfile = {
   recommended: true,
 };
 
+/** From this many messages on, `send` says what a follow-up costs before it goes out. */
+export const MANY_MESSAGES = 4;
+
+/**
+ * The messages a follow-up becomes, exactly as `deliver` sends it: the text in parts, one file
+ * message per item, long captions as text after their file. The Gateway charges one credit per
+ * end-to-end message.
+ */
+export function threemaPlan(shape: FollowUpShape, { alias }: PlanTarget): DeliveryPlan {
+  let messages = splitText(shape.message).length + shape.items.length;
+  for (const { caption } of shape.items) {
+    if (caption !== undefined && caption.trim().length > 0 && inlineCaption(caption) === undefined) messages += splitText(caption).length;
+  }
+  const credits = messages;
+  return { messages, credits, ...(messages >= MANY_MESSAGES ? { warn: { key: "threema.manyMessages", params: { alias, messages, credits } } } : {}) };
+}
+
 export const threemaChannel: ChannelType<ThreemaSettings> = {
   type: "threema",
   address: "threema",
@@ -238,6 +264,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
   profile,
   settings,
   secrets: ["secret", "privateKey"],
+  plan: (_settings, shape, to) => threemaPlan(shape, to),
   describe: (s) => ({ gatewayId: s.gatewayId, apiUrl: s.apiUrl, secret: "********", privateKey: "********" }),
   configure(options, current) {
     // Editing: what is not given stays, and so do the stored secrets.

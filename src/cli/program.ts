@@ -210,6 +210,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--user <user>", "email: SMTP login")
     .option("--password-file <file>", "email: file with the SMTP password (kept in the keyring)")
     .option("--from <address>", "email: sender, e.g. \"Praxis Beispiel <praxis@example.org>\"")
+    .option("--max-attachment-mb <mb>", "email: largest attachment (the viewer) in MB, default 10; larger follow-ups are refused before sending")
     .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")
     .allowUnknownOption(false)
     .action(lazy(() => import("./commands/channels.js"), "add"));
@@ -352,8 +353,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
 
   // --- workflow ---
   program
-    .command("send <alias>")
-    .description("compose, seal and send one follow-up (queued outside contact hours)")
+    .command("send [alias]")
+    .description("compose, seal and send one follow-up (queued outside contact hours); --group: one to each member")
     .option("--photo <file[:caption]>", "a photo (repeatable)", collect)
     .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
     .option("--homework <id>", "a homework template, rendered in the client's language (or --lang)")
@@ -380,6 +381,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--yes", "do not ask for confirmation")
     .option("--viewer", "also make the passphrase viewer (HTML) for this follow-up (folder, wire, e-mail hand it over)")
     .option("--viewer-passphrase-file <file>", "the viewer passphrase for this follow-up only (default: the client's stored one)")
+    .option("--series <file>", "several follow-ups at planned times from a YAML file (docs/workflow.md)")
+    .option("--group <name>", "one follow-up to each member of a group, each sealed separately, through the member's channel")
     .action(lazy(() => import("./commands/send.js"), "run", { contentLang: true }));
   program
     .command("new")
@@ -415,14 +418,26 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--clear", "remove the days off set before")
     .action(lazy(() => import("./commands/hours.js"), "off"));
   hours.command("show").description("show contact hours and the next opening").action(lazy(() => import("./commands/hours.js"), "show"));
+  const group = program.command("group").description("named groups of clients (send --group NAME)");
+  group.command("add <name> <aliases...>").description("create a group or add clients to it")
+    .action(lazy(() => import("./commands/group.js"), "add"));
+  group.command("list").description("list groups and their members")
+    .action(lazy(() => import("./commands/group.js"), "list"));
+  group.command("remove <name> [aliases...]").description("remove a group, or only the clients named")
+    .action(lazy(() => import("./commands/group.js"), "remove"));
+
   const outbox = program.command("outbox").description("follow-ups waiting for contact hours");
   outbox.command("list").description("list waiting follow-ups").action(lazy(() => import("./commands/outbox.js"), "list"));
   outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")
     .action(lazy(() => import("./commands/outbox.js"), "flush"));
-  outbox.command("cancel <id>").description("withdraw and delete a waiting follow-up")
+  outbox.command("cancel [id]").description("withdraw and delete a waiting or failed follow-up")
+    .option("--series <id>", "withdraw every follow-up of this series that has not gone out")
     .action(lazy(() => import("./commands/outbox.js"), "cancel"));
   outbox.command("retry <id>").description("deliver an uncertain or failed follow-up again at the next flush")
     .action(lazy(() => import("./commands/outbox.js"), "retry"));
+  outbox.command("reroute <id>").description("send the same sealed follow-up through another channel the client consented to")
+    .requiredOption("--channel <name>", "the channel to use instead")
+    .action(lazy(() => import("./commands/outbox.js"), "reroute"));
   const consent = program.command("consent").description("consent per channel type (nothing is sent without it)");
   consent
     .command("record <alias>")

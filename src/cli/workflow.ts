@@ -14,8 +14,9 @@ import { ExitCode, PolicyError, UserError } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import { FOLLOWUP_KINDS, isFollowUpKind, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared } from "../followup/pipeline.js";
+import type { DeliveryPlan } from "../channels/contract.js";
 import type { ValidDraft } from "../followup/validate.js";
-import { isLang, type MessageKey, type MessageParams } from "../messages/index.js";
+import { isLang, messages, type MessageKey, type MessageParams } from "../messages/index.js";
 import { openWorkflow, practiceName, type Workflow } from "../followup/workflow.js";
 import type { Problem, Stage } from "../followup/ports.js";
 import { promptTheme, type CliContext } from "./context.js";
@@ -196,6 +197,18 @@ export function stateText(ctx: CliContext, state: FollowUpState["state"]): strin
   return ctx.out.text(`status.state.${state}` as MessageKey);
 }
 
+/**
+ * Why a follow-up failed, from what the ledger keeps: the catalogue key (never names), filled
+ * with what is known here (the alias from its tag, the channel); other details show as "…".
+ */
+export function failureText(ctx: CliContext, wf: Workflow, s: FollowUpState): string | undefined {
+  if (s.reason === undefined) return undefined;
+  if (!Object.hasOwn(messages, s.reason)) return s.reason;
+  const alias = wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient");
+  const text = ctx.out.text(s.reason as MessageKey, { alias, channel: s.channelType ?? s.channel ?? "-", name: s.channel ?? "-" });
+  return text.replace(/\{\w+\}/g, "…");
+}
+
 export interface LocatedProblemLike extends Problem {
   readonly where?: string;
 }
@@ -225,6 +238,31 @@ export async function checkDraft(ctx: CliContext, wf: Workflow, draft: FollowUpD
   }
   reportProblems(ctx, validation.problems, validation.refused, { key: "workflow.problems", params: { count: validation.problems.length } });
   return undefined;
+}
+
+/**
+ * What the follow-up becomes on its channel: messages and credits, the attachment against its
+ * limit, and the channel's warning. A refusal is the caller's to report (it decides the exit).
+ */
+export function printPlan(ctx: CliContext, channel: string, plan: DeliveryPlan): void {
+  if (plan.credits !== undefined) ctx.out.say("plan.messages", { channel, messages: plan.messages ?? 1, credits: plan.credits });
+  if (plan.attachment !== undefined) {
+    const mb = (bytes: number) => (Math.ceil(Math.round((bytes / 1024 / 1024) * 1000) / 100) / 10).toFixed(1);
+    ctx.out.say("plan.attachment", { channel, size: mb(plan.attachment.bytes), limit: mb(plan.attachment.limitBytes) });
+  }
+  if (plan.warn !== undefined) ctx.out.warn(plan.warn.key, plan.warn.params);
+}
+
+/** A plan as `--json` reports it. */
+export function describePlan(plan: DeliveryPlan) {
+  return {
+    messages: plan.messages ?? null,
+    credits: plan.credits ?? null,
+    attachmentBytes: plan.attachment?.bytes ?? null,
+    attachmentLimitBytes: plan.attachment?.limitBytes ?? null,
+    refused: plan.refuse?.key ?? null,
+    warning: plan.warn?.key ?? null,
+  };
 }
 
 export function printItems(ctx: CliContext, items: readonly ItemSummary[]): void {
@@ -264,6 +302,8 @@ export async function sendPrepared(
   let outcome: DeliveryOutcome | undefined;
   try {
     prepared = await prepareClaimed(valid, key, origin, timing, wf.prepare);
+    // Said before anything goes out: e.g. how many Threema messages (and credits) this becomes.
+    if (prepared.plan.warn !== undefined) ctx.out.warn(prepared.plan.warn.key, prepared.plan.warn.params);
     if (prepared.due.getTime() <= wf.now().getTime()) outcome = await deliverClaimed(key, wf.delivery);
   } finally {
     await release();
@@ -277,6 +317,7 @@ export async function sendPrepared(
     ctx.out.say("send.summarySent", base);
   } else if (outcome.status === "failed") {
     ctx.out.warn("send.summaryFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
+    if (outcome.permanent === true || !outcome.retryable) ctx.out.warn("outbox.failedForGood", { id: prepared.bundleId });
     process.exitCode = refusedByPolicy(outcome) ? ExitCode.refused : ExitCode.failure;
   } else {
     ctx.out.warn("send.summaryUncertain", base);
@@ -293,6 +334,7 @@ export async function sendPrepared(
     due: prepared.due.toISOString(),
     items: prepared.items,
     bytes: prepared.bytes,
+    plan: describePlan(prepared.plan),
     ...(outcome?.status === "sent" ? { ids: outcome.ids } : {}),
     ...(outcome?.status === "failed" ? { reason: outcome.reason, text: ctx.out.text(outcome.reason, outcome.params) } : {}),
   });
@@ -347,6 +389,10 @@ export function describeState(wf: Workflow, s: FollowUpState) {
     bytes: s.bytes ?? null,
     attempts: s.attempts,
     reason: s.reason ?? null,
+    /** Failed for good: not tried again until rerouted, retried or cancelled. */
+    stopped: s.state === "failed" && (s.retryable === false || s.permanent === true),
+    series: s.series?.id ?? null,
+    step: s.series?.step ?? null,
     receipt: s.receipt ?? null,
   };
 }

@@ -44,10 +44,15 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
   z.strictObject({ ...base, ev: z.literal("sending"), attempt: z.int().check(z.positive()), pid: z.int() }),
   z.strictObject({ ...base, ev: z.literal("part"), part: upTo(200), id: upTo(500) }),
   z.strictObject({ ...base, ev: z.literal("sent"), ids: z.array(upTo(500)) }),
-  z.strictObject({ ...base, ev: z.literal("failed"), reason: upTo(200), retryable: z.boolean() }),
+  /** `permanent`: waiting cannot heal it; flush stops trying (see FollowUpState.permanent). */
+  z.strictObject({ ...base, ev: z.literal("failed"), reason: upTo(200), retryable: z.boolean(), permanent: z.optional(z.boolean()) }),
+  /** `outbox reroute`: the same sealed bundle goes out through another channel; earlier parts no longer count. */
+  z.strictObject({ ...base, ev: z.literal("rerouted"), channel: z.string(), channelType: z.string() }),
   z.strictObject({ ...base, ev: z.literal("uncertain") }),
   z.strictObject({ ...base, ev: z.literal("released") }),
   z.strictObject({ ...base, ev: z.literal("cancelled") }),
+  /** The follow-up is step `step` of `of` in a series (`send --series`), cancelable as a whole. */
+  z.strictObject({ ...base, ev: z.literal("series"), series: z.string().check(z.regex(/^[0-9a-z]{12}$/)), step: z.int().check(z.positive()), of: z.int().check(z.positive()) }),
   /** A delivery receipt from the channel (Threema): `id` is the channel's message id. */
   z.strictObject({ ...base, ev: z.literal("receipt"), id: upTo(500), status: z.enum(["delivered", "read"]) }),
   ...inboxEvents(),
@@ -120,7 +125,11 @@ export interface FollowUpState {
   ids: string[];
   reason?: string;
   retryable?: boolean;
+  /** The last failure cannot heal by waiting: not retried until rerouted, released or cancelled. */
+  permanent?: boolean;
   sentAt?: string;
+  /** A series' id and this follow-up's step in it (`send --series`). */
+  series?: { readonly id: string; readonly step: number; readonly of: number };
   /** The furthest the channel reported for any part: delivered, then read. */
   receipt?: "delivered" | "read";
 }
@@ -165,6 +174,16 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
         s.state = "failed";
         s.reason = e.reason;
         s.retryable = e.retryable;
+        s.permanent = e.permanent === true;
+        break;
+      case "rerouted":
+        s.state = "queued";
+        s.channel = e.channel;
+        s.channelType = e.channelType;
+        s.parts = new Map();
+        delete s.reason;
+        delete s.retryable;
+        delete s.permanent;
         break;
       case "uncertain":
         s.state = "uncertain";
@@ -172,9 +191,13 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
       case "released":
         // The practitioner checked an uncertain delivery and asked for it to go out again.
         s.state = "queued";
+        delete s.permanent;
         break;
       case "cancelled":
         s.state = "cancelled";
+        break;
+      case "series":
+        s.series = { id: e.series, step: e.step, of: e.of };
         break;
       case "receipt":
         if (s.receipt !== "read") s.receipt = e.status;

@@ -63,6 +63,11 @@ export class Outbox {
     return target;
   }
 
+  /** Replace a waiting bundle's description (`outbox reroute`: another channel). Atomic. */
+  async updateMeta(meta: OutboxMeta): Promise<void> {
+    await writeSealedToRecipients(this.metaPath(meta.bundle), JSON.stringify(outboxMetaSchema.parse(meta)), [this.recipient]);
+  }
+
   async has(bundleId: string): Promise<boolean> {
     return exists(this.bundlePath(bundleId));
   }

@@ -16,7 +16,8 @@ import type { Problem } from "./ports.js";
 const media = z.union([z.string().min(1), z.object({ path: z.string().min(1), caption: z.string().max(2000).optional() }).strict()]);
 const homework = z.union([z.string().min(1).transform((id) => ({ id, vars: {} })), homeworkSchema]);
 
-const common = {
+/** The content fields of a batch entry (also a series step's, src/followup/series.ts). */
+export const entryFields = {
   kind: z.enum(FOLLOWUP_KINDS).optional(),
   channel: z.string().min(1).optional(),
   photos: z.array(media).optional(),
@@ -26,8 +27,60 @@ const common = {
   impulses: z.array(impulseSchema).optional(),
   appointment: z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 16).replace("T", " "))]).optional(),
 };
-const defaultsSchema = z.object(common).strict();
-const entrySchema = z.object({ client: z.union([z.string().min(1), z.number().transform(String)]), ...common }).strict();
+const defaultsSchema = z.object(entryFields).strict();
+
+// --- series steps (also `send --series`, src/followup/series.ts) ---
+
+/** `0`, `now`, or a number with m (minutes), h (hours), d (days) or w (weeks): `3d`, `90m`. */
+const DURATION = /^(\d{1,4})\s*(m|h|d|w)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+const duration = z.union([z.number().int().min(0).max(0), z.string().trim().regex(/^(0|now|\d{1,4}\s*[mhdw])$/)]);
+/** A local time as typed; YAML reads an unquoted `2027-03-10 16:00` as a date. */
+export const dateText = z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 16).replace("T", " "))]);
+
+/** One step of a series: an entry's content and one time (`at`, `after` or `before`). */
+export const seriesStepSchema = z.object({ ...entryFields, at: dateText.optional(), after: duration.optional(), before: duration.optional() }).strict();
+type StepFields = z.infer<typeof seriesStepSchema>;
+
+/** When a step goes out, as written. */
+export type StepTime = { readonly at: string } | { readonly afterMs: number } | { readonly beforeMs: number };
+
+export function durationMs(value: string | number): number {
+  if (value === 0 || value === "0" || value === "now") return 0;
+  const m = DURATION.exec(String(value).trim());
+  if (m === null) return Number.NaN;
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}
+
+export function stepTime(t: Pick<StepFields, "at" | "after" | "before">): StepTime {
+  if (t.at !== undefined) return { at: t.at };
+  if (t.before !== undefined) return { beforeMs: durationMs(t.before) };
+  return { afterMs: durationMs(t.after ?? 0) };
+}
+
+function hasContent(f: EntryFields): boolean {
+  return (f.photos?.length ?? 0) + (f.audio?.length ?? 0) + (f.impulses?.length ?? 0) > 0 || f.homework !== undefined || (f.note?.trim() ?? "") !== "" || f.appointment !== undefined;
+}
+
+/** A step's own problems: not exactly one time, no content, `before:` without the series' appointment. */
+export function stepProblems(step: StepFields, fields: EntryFields, appointment: string | undefined, client: string, where: string): LocatedProblem[] {
+  const problems: LocatedProblem[] = [];
+  if ([step.at, step.after, step.before].filter((t) => t !== undefined).length !== 1) problems.push({ where, key: "series.oneTime", params: {} });
+  if (!hasContent(fields)) problems.push({ where, key: "workflow.nothingToSend", params: { alias: client } });
+  if (step.before !== undefined && appointment === undefined) problems.push({ where, key: "series.beforeWithoutAppointment", params: {} });
+  return problems;
+}
+
+/** A batch entry that is a series: one client, its steps, and the appointment `before:` counts back from. */
+const seriesEntrySchema = z
+  .object({
+    client: z.union([z.string().min(1), z.number().transform(String)]),
+    channel: z.string().min(1).optional(),
+    appointment: dateText.optional(),
+    series: z.array(z.unknown()).min(1).max(20),
+  })
+  .strict();
+const entrySchema = z.object({ client: z.union([z.string().min(1), z.number().transform(String)]), ...entryFields }).strict();
 const fileSchema = z
   .object({
     /** A label that makes the same file a new run (sends identical content again). */
@@ -46,6 +99,8 @@ export interface BatchEntry {
   readonly draft: FollowUpDraft;
   /** 0 for the client's first entry, 1 for the second, … */
   readonly occurrence: number;
+  /** A step of a `series:` entry: its position, and when it is planned. */
+  readonly series?: { readonly entry: number; readonly step: number; readonly of: number; readonly time: StepTime; readonly appointment?: string };
 }
 
 export interface BatchFile {
@@ -80,7 +135,7 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-function zodProblems(error: z.ZodError, where: string, data: unknown): LocatedProblem[] {
+export function zodProblems(error: z.ZodError, where: string, data: unknown): LocatedProblem[] {
   return error.issues.map((issue): LocatedProblem => {
     const field = fieldPath(issue.path);
     const params: MessageParams = { field: field || "-" };
@@ -101,9 +156,11 @@ function mediaList(list: readonly (string | { path: string; caption?: string | u
   });
 }
 
-type Fields = z.infer<typeof defaultsSchema>;
+export type EntryFields = z.infer<typeof defaultsSchema>;
+type Fields = EntryFields;
 
-function toDraft(client: string, entry: Fields, defaults: Fields, base: string): FollowUpDraft {
+/** An entry's draft: its fields over the defaults, paths resolved against `base`. */
+export function toDraft(client: string, entry: Fields, defaults: Fields, base: string): FollowUpDraft {
   const pick = <K extends keyof Fields>(key: K): Fields[K] => (entry[key] !== undefined ? entry[key] : defaults[key]);
   const kind = pick("kind");
   const channel = pick("channel");
@@ -150,6 +207,10 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
   top.data.followups.forEach((raw, i) => {
     const client = typeof raw === "object" && raw !== null && "client" in raw ? String(raw.client) : "?";
     const where = entryLabel(i + 1, client);
+    if (typeof raw === "object" && raw !== null && "series" in raw) {
+      entries.push(...seriesEntries(raw, i + 1, where, defaults, base, problems));
+      return;
+    }
     const parsed = entrySchema.safeParse(raw);
     if (!parsed.success) {
       problems.push(...zodProblems(parsed.error, where, raw));
@@ -160,6 +221,35 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
   });
   if (problems.length > 0) throw new BatchInvalid(file, problems);
   return { file, format: "yaml", ...(top.data.run === undefined ? {} : { run: top.data.run }), entries: withOccurrences(entries) };
+}
+
+/** The follow-ups of a `series:` entry, one per step; the batch's defaults give only the channel. */
+function seriesEntries(raw: object, index: number, where: string, defaults: Fields, base: string, problems: LocatedProblem[]): Omit<BatchEntry, "occurrence">[] {
+  const parsed = seriesEntrySchema.safeParse(raw);
+  if (!parsed.success) {
+    problems.push(...zodProblems(parsed.error, where, raw));
+    return [];
+  }
+  const { client, appointment, series } = parsed.data;
+  const channel = parsed.data.channel ?? defaults.channel;
+  const out: Omit<BatchEntry, "occurrence">[] = [];
+  series.forEach((rawStep, j) => {
+    const at = `${where}, series.${j + 1}`;
+    const step = seriesStepSchema.safeParse(rawStep);
+    if (!step.success) {
+      problems.push(...zodProblems(step.error, at, rawStep));
+      return;
+    }
+    const { at: atTime, after, before, ...fields } = step.data;
+    problems.push(...stepProblems(step.data, fields, appointment, client, at));
+    out.push({
+      index,
+      where: at,
+      draft: toDraft(client, fields, channel === undefined ? {} : { channel }, base),
+      series: { entry: index, step: j + 1, of: series.length, time: stepTime({ at: atTime, after, before }), ...(appointment === undefined ? {} : { appointment }) },
+    });
+  });
+  return out;
 }
 
 const CSV_COLUMNS = new Set(["client", "kind", "homework", "homework.lang", "note", "channel", "photos", "audio", "appointment"]);

@@ -24,7 +24,7 @@ import { addressOf } from "./validate.js";
 
 export type DeliveryOutcome =
   | { readonly status: "sent"; readonly ids: readonly string[]; readonly repeated: boolean }
-  | { readonly status: "failed"; readonly reason: MessageKey; readonly params: MessageParams; readonly retryable: boolean }
+  | { readonly status: "failed"; readonly reason: MessageKey; readonly params: MessageParams; readonly retryable: boolean; readonly permanent?: boolean }
   | { readonly status: "uncertain" }
   | { readonly status: "skipped"; readonly state: FollowUpState["state"] };
 
@@ -49,8 +49,17 @@ export async function deliverFollowUp(key: string, env: DeliveryEnv): Promise<De
   }
 }
 
-function failure(reason: MessageKey, params: MessageParams, retryable: boolean): DeliveryOutcome {
-  return { status: "failed", reason, params, retryable };
+function failure(reason: MessageKey, params: MessageParams, retryable: boolean, permanent = false): DeliveryOutcome {
+  return { status: "failed", reason, params, retryable, ...(permanent ? { permanent: true } : {}) };
+}
+
+/**
+ * A failure `outbox flush` no longer retries: repeating could duplicate what the client got
+ * (`retryable: false`), or waiting cannot heal it (`permanent`: unknown recipient, key changed,
+ * consent withdrawn). It waits for the practitioner: `outbox reroute`, `retry` or `cancel`.
+ */
+export function stopped(state: Pick<FollowUpState, "state" | "retryable" | "permanent">): boolean {
+  return state.state === "failed" && (state.retryable === false || state.permanent === true);
 }
 
 /** The caller holds `ledger.claim(key)`. */
@@ -60,7 +69,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   if (state === undefined || state.bundle === undefined) return failure("ledger.unknownFollowUp", { id: key }, false);
   const bundleId = state.bundle;
   if (state.state === "sent" || state.state === "cancelled" || state.state === "uncertain") return { status: "skipped", state: state.state };
-  if (state.state === "failed" && state.retryable === false) return { status: "skipped", state: state.state };
+  if (stopped(state)) return { status: "skipped", state: state.state };
   const interrupted = state.state === "sending";
   const meta = await env.outbox.meta(bundleId);
   if (interrupted && !(await repeatsHarmlessly(env.channels, meta?.channel, state.channelType))) {
@@ -74,7 +83,8 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   try {
     const resolved = await env.channels.resolve(meta.channel);
     if (currentConsent(client, resolved.type) === undefined) {
-      return record(env, key, failure("consent.missing", { alias: client.alias, channel: resolved.type, command: `nachklang consent record ${client.alias} --channel ${resolved.type}` }, true));
+      // Consent withdrawn since sealing: waiting does not bring it back (permanent).
+      return record(env, key, failure("consent.missing", { alias: client.alias, channel: resolved.type, command: `nachklang consent record ${client.alias} --channel ${resolved.type}` }, true, true));
     }
     channel = { resolved, instance: await resolved.create() };
   } catch (error) {
@@ -128,7 +138,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
       await env.outbox.archive(bundleId);
       return { status: "sent", ids: result.ids, repeated: interrupted };
     }
-    return await record(env, key, failure(result.reason, result.params ?? {}, result.retryable));
+    return await record(env, key, failure(result.reason, result.params ?? {}, result.retryable, result.permanent === true));
   } finally {
     await opened.dispose();
     if (viewerDir !== undefined) await removeTemp(viewerDir);
@@ -147,6 +157,8 @@ async function repeatsHarmlessly(channels: ChannelPort, name: string | undefined
 }
 
 async function record(env: DeliveryEnv, key: string, outcome: DeliveryOutcome): Promise<DeliveryOutcome> {
-  if (outcome.status === "failed") await env.ledger.append({ fu: key, ev: "failed", reason: outcome.reason, retryable: outcome.retryable }, env.now());
+  if (outcome.status === "failed") {
+    await env.ledger.append({ fu: key, ev: "failed", reason: outcome.reason, retryable: outcome.retryable, ...(outcome.permanent === true ? { permanent: true } : {}) }, env.now());
+  }
   return outcome;
 }

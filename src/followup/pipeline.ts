@@ -13,6 +13,7 @@ import type { FollowUpState, Ledger } from "../delivery/ledger.js";
 import type { Outbox } from "../delivery/outbox.js";
 import { removeTemp, withPrivateTemp } from "../temp.js";
 import { composeFollowUp, type ComposedFollowUp } from "./compose.js";
+import type { DeliveryPlan } from "../channels/contract.js";
 import type { HomeworkPort, MediaPort, PreparedItem, SealPort, Stage } from "./ports.js";
 import type { ValidDraft } from "./validate.js";
 
@@ -47,6 +48,8 @@ export interface Prepared {
   readonly state: FollowUpState["state"];
   readonly items: readonly ItemSummary[];
   readonly bytes: number;
+  /** What the follow-up becomes on its channel (messages, credits, attachment size). */
+  readonly plan: DeliveryPlan;
 }
 
 export interface Timing {
@@ -98,6 +101,18 @@ export interface Preview {
   readonly composed: ComposedFollowUp;
   readonly items: readonly ItemSummary[];
   readonly bundleBytes: number;
+  /** Its channel's plan; `plan.refuse` says it cannot go out like this. */
+  readonly plan: DeliveryPlan;
+}
+
+/** The channel's plan for a composed and sealed follow-up (an empty plan when it declares none). */
+export function planFor(valid: ValidDraft, message: string, items: readonly ItemSummary[], bundleBytes: number): DeliveryPlan {
+  return valid.channel.plan?.({ message, items, bundleBytes }, valid.client.alias) ?? {};
+}
+
+/** A plan that refuses, as the error `send` and `batch` stop with: nothing is stored or sent. */
+function refusal(plan: DeliveryPlan): UserError | undefined {
+  return plan.refuse === undefined ? undefined : new UserError(ExitCode.usage, plan.refuse.key, plan.refuse.params);
 }
 
 /** Everything `--dry-run` shows: composed and sealed in a private temp folder, then removed. */
@@ -108,7 +123,7 @@ export async function previewFollowUp(valid: ValidDraft, env: PrepareEnv): Promi
     env.onStage?.("seal", "start");
     const sealed = await withPrivateTemp((out) => env.seal.seal({ client: valid.client, message: composed.message, items: composed.items, outDir: out }));
     env.onStage?.("seal", "done");
-    return { composed, items, bundleBytes: sealed.size };
+    return { composed, items, bundleBytes: sealed.size, plan: planFor(valid, composed.message, items, sealed.size) };
   });
 }
 
@@ -122,19 +137,22 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
       due = dueTime(env.now(), env.hours, timing);
       await ledger.append({ fu: key, ev: "queued", due: due.toISOString() }, env.now());
     }
-    return { key, bundleId: known.bundle, due, fresh: false, state: known.state === "sealed" ? "queued" : known.state, items: [], bytes: known.bytes ?? 0 };
+    return { key, bundleId: known.bundle, due, fresh: false, state: known.state === "sealed" ? "queued" : known.state, items: [], bytes: known.bytes ?? 0, plan: {} };
   }
 
   const staging = await outbox.staging();
   try {
-    const { sealed, items } = await withPrivateTemp(async (dir) => {
+    const { sealed, items, plan } = await withPrivateTemp(async (dir) => {
       const composed = await composeFollowUp(valid.draft, composeContext(valid, env), dir);
       const summary = await summarise(composed.items);
       env.onStage?.("seal", "start");
       const result = await env.seal.seal({ client: valid.client, message: composed.message, items: composed.items, outDir: staging });
       env.onStage?.("seal", "done");
-      return { sealed: result, items: summary };
+      return { sealed: result, items: summary, plan: planFor(valid, composed.message, summary, result.size) };
     });
+    // Over the channel's limits: refused before it enters the outbox (the staging folder goes).
+    const refused = refusal(plan);
+    if (refused !== undefined) throw refused;
     await outbox.add(sealed.path, {
       v: 1,
       key,
@@ -162,7 +180,7 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
     );
     const due = dueTime(env.now(), env.hours, timing);
     await ledger.append({ fu: key, ev: "queued", due: due.toISOString() }, env.now());
-    return { key, bundleId: sealed.bundleId, due, fresh: true, state: "queued", items, bytes: sealed.size };
+    return { key, bundleId: sealed.bundleId, due, fresh: true, state: "queued", items, bytes: sealed.size, plan };
   } finally {
     await removeTemp(staging);
   }

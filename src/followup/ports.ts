@@ -5,7 +5,7 @@
  */
 import type { ItemKind } from "../bundle/manifest.js";
 import type { OpenedFollowUp } from "../bundle/open.js";
-import type { Channel, AddressKind } from "../channels/contract.js";
+import type { Channel, AddressKind, DeliveryPlan, FollowUpShape } from "../channels/contract.js";
 import type { ClientRecord } from "../practice/clients.js";
 import type { Lang, MessageKey, MessageParams } from "../messages/index.js";
 import type { MediaInput } from "./draft.js";
@@ -93,6 +93,8 @@ export interface ResolvedChannel {
   readonly repeatHarmless: boolean;
   /** The channel hands over the sealed bundle and never reads the items (the type's `handsOverBundle`). */
   readonly handsOverBundle: boolean;
+  /** The channel type's `plan` with this channel's settings; absent when the type declares none. */
+  readonly plan?: (shape: FollowUpShape, alias: string) => DeliveryPlan;
   create(): Promise<Channel>;
 }
 

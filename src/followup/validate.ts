@@ -82,26 +82,9 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     if (error.code === ExitCode.refused) refused = true;
   }
   if (client !== undefined && channel !== undefined) {
-    if (isWhatsApp(channel.type)) {
-      problems.push({ key: "channels.whatsappRefused", params: {} });
-      refused = true;
-    } else if (currentConsent(client, channel.type) === undefined) {
-      problems.push({ key: "consent.missing", params: { alias, channel: channel.type, command: `nachklang consent record ${alias} --channel ${channel.type}` } });
-      refused = true;
-    }
-    const viewer = draft.viewer !== undefined || channel.wantsViewer === true;
-    if (viewer && (draft.viewer?.passphrase ?? client.viewerPassphrase) === undefined) {
-      problems.push({ key: "viewer.noPassphrase", params: { alias } });
-    }
-    // A channel that hands over the sealed bundle (folder, wire) reaches a client who can open
-    // it only with their own age key or through the viewer; anything else would be "delivered"
-    // and never read. A configuration problem with a named fix (exit 2), not a policy refusal.
-    if (channel.handsOverBundle && !viewer && client.ageRecipient === undefined) {
-      problems.push({ key: "workflow.unopenable", params: { alias, channel: channel.name } });
-    }
-    if (channel.address !== "none" && addressOf(client, channel.address) === null) {
-      problems.push({ key: "workflow.noAddress", params: { alias, channel: channel.name, address: channel.address } });
-    }
+    const route = routeProblems(client, channel, draft.viewer);
+    problems.push(...route.problems);
+    if (route.refused) refused = true;
   }
   for (const m of [...draft.photos, ...draft.audio]) {
     if (!(await isFile(m.path))) problems.push({ key: "file.missing", params: { file: m.path } });
@@ -117,4 +100,36 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   }
   const valid = problems.length === 0 && client !== undefined && channel !== undefined ? { draft, client, channel } : undefined;
   return { ...(valid === undefined ? {} : { valid }), problems, refused };
+}
+
+/**
+ * Whether `channel` may carry a follow-up to `client`: not WhatsApp, current consent for its
+ * type, an address for it, and something the client can open (their age key or the viewer).
+ * `refused`: a problem is a refusal by policy (exit 4), not a usage error.
+ */
+export function routeProblems(client: ClientRecord, channel: ResolvedChannel, draftViewer: FollowUpDraft["viewer"]): { problems: Problem[]; refused: boolean } {
+  const problems: Problem[] = [];
+  let refused = false;
+  const alias = client.alias;
+  if (isWhatsApp(channel.type)) {
+    problems.push({ key: "channels.whatsappRefused", params: {} });
+    refused = true;
+  } else if (currentConsent(client, channel.type) === undefined) {
+    problems.push({ key: "consent.missing", params: { alias, channel: channel.type, command: `nachklang consent record ${alias} --channel ${channel.type}` } });
+    refused = true;
+  }
+  const viewer = draftViewer !== undefined || channel.wantsViewer === true;
+  if (viewer && (draftViewer?.passphrase ?? client.viewerPassphrase) === undefined) {
+    problems.push({ key: "viewer.noPassphrase", params: { alias } });
+  }
+  // A channel that hands over the sealed bundle (folder, wire) reaches a client who can open
+  // it only with their own age key or through the viewer; anything else would be "delivered"
+  // and never read. A configuration problem with a named fix (exit 2), not a policy refusal.
+  if (channel.handsOverBundle && !viewer && client.ageRecipient === undefined) {
+    problems.push({ key: "workflow.unopenable", params: { alias, channel: channel.name } });
+  }
+  if (channel.address !== "none" && addressOf(client, channel.address) === null) {
+    problems.push({ key: "workflow.noAddress", params: { alias, channel: channel.name, address: channel.address } });
+  }
+  return { problems, refused };
 }

@@ -5,6 +5,7 @@
  * outbox list) load no bundle, channel or media code.
  */
 import { ExitCode, UserError } from "../errors.js";
+import type { FollowUpShape } from "../channels/contract.js";
 import type { ConfigSchema } from "../practice/config.js";
 import type { PracticeKeys } from "../practice/keys.js";
 import type { ChannelSecrets } from "../practice/secrets.js";
@@ -85,6 +86,7 @@ export function channelPort(settings: Readonly<ConfigSchema>, secrets: () => Pro
         wantsViewer: type.wantsViewer?.(settings) ?? false,
         repeatHarmless: type.repeatHarmless,
         handsOverBundle: type.handsOverBundle,
+        ...(type.plan === undefined ? {} : { plan: (shape: FollowUpShape, alias: string) => type.plan?.(settings, shape, { alias, channel: name }) ?? {} }),
         // Secrets are read only for a channel that has some (the folder channel has none).
         create: async () => createChannel(name, { home, channels, ...(type.secrets.length > 0 ? { secrets: await secrets() } : {}) }),
       };

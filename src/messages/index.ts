@@ -17,6 +17,7 @@ import { inbox } from "./inbox.js";
 import { records } from "./records.js";
 import { dailyContent } from "./daily-content.js";
 import { dailyClients } from "./daily-clients.js";
+import { dailyDelivery } from "./daily-delivery.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -40,6 +41,7 @@ export const messages = {
   ...records,
   ...dailyContent,
   ...dailyClients,
+  ...dailyDelivery,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -3,12 +3,14 @@
  * and every problem reported at once; then each follow-up is composed, sealed, queued and (in
  * contact hours) delivered, each under its stable key so that a re-run sends nothing twice.
  */
+import { createHash } from "node:crypto";
 import { ExitCode, UserError, isUserError } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
 import { deliverClaimed, type DeliveryOutcome } from "../../followup/deliver.js";
 import { BatchInvalid, readBatchFile, type BatchEntry, type BatchFile } from "../../followup/batch.js";
 import { batchFollowUpKey } from "../../followup/keys.js";
-import { prepareClaimed, previewFollowUp, dueTime } from "../../followup/pipeline.js";
+import { prepareClaimed, previewFollowUp, dueTime, type Timing } from "../../followup/pipeline.js";
+import { plannedTime } from "../../followup/series.js";
 import type { Stage } from "../../followup/ports.js";
 import { sharedMedia } from "../../followup/shared-media.js";
 import { validateDraft, type ValidDraft } from "../../followup/validate.js";
@@ -16,7 +18,7 @@ import { sha256File } from "../../media/files.js";
 import type { Workflow } from "../../followup/workflow.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
-import { formatSize, openCliWorkflow, reportProblems, stateText, whenText, type LocatedProblemLike } from "../workflow.js";
+import { describePlan, formatSize, openCliWorkflow, printPlan, reportProblems, stateText, whenText, type LocatedProblemLike } from "../workflow.js";
 
 interface BatchOptions {
   dryRun?: boolean;
@@ -120,12 +122,25 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
   const problems: LocatedProblemLike[] = [];
   let refused = false;
   const valid: { entry: BatchEntry; valid: ValidDraft }[] = [];
+  const timing: Timing = o.now === true ? { immediate: true } : {};
+  // A series step's planned time (`at`, `after`, `before` the appointment); others go as they are.
+  const timings = new Map<BatchEntry, Timing>();
   for (const entry of batch.entries) {
     const v = await validateDraft(entry.draft, wf.validation);
     refused ||= v.refused;
     problems.push(...v.problems.map((p) => ({ ...p, where: entry.where })));
+    if (entry.series !== undefined) {
+      const planned = plannedTime(entry.series.time, entry.series.appointment, wf.now(), wf.tz);
+      if (planned.problem !== undefined) {
+        const params = { ...planned.problem.params };
+        if (params.when !== undefined) params.when = whenText(ctx, wf, new Date(params.when));
+        problems.push({ key: planned.problem.key, params, where: entry.where });
+      }
+      if (planned.at !== undefined) timings.set(entry, { ...timing, at: planned.at });
+    }
     if (v.valid !== undefined) valid.push({ entry, valid: v.valid });
   }
+  const timingOf = (entry: BatchEntry): Timing => timings.get(entry) ?? timing;
   if (problems.length > 0) {
     reportProblems(ctx, problems, refused, { key: "batch.invalid", params: { file, count: problems.length } });
     return;
@@ -133,7 +148,6 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
 
   const shareDir = await makePrivateTemp("nachklang-batch-");
   const env: Workflow = o.cache === false ? wf : { ...wf, prepare: { ...wf.prepare, media: sharedMedia(wf.prepare.media, shareDir) } };
-  const timing = o.now === true ? { immediate: true } : {};
   const totals: Record<Stage, number> = {
     photos: valid.filter((v) => v.entry.draft.photos.length > 0).length,
     audio: valid.filter((v) => v.entry.draft.audio.length > 0).length,
@@ -145,14 +159,27 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
     if (o.dryRun === true) {
       const bar = await progress(ctx, totals);
       tick = bar.tick;
-      const due = dueTime(wf.now(), wf.hours, timing);
       const out: unknown[] = [];
       try {
         for (const { entry, valid: v } of valid) {
+          const due = dueTime(wf.now(), wf.hours, timingOf(entry));
           const preview = await previewFollowUp(v, env.prepare);
           const bytes = preview.bundleBytes;
           ctx.out.say("batch.lineDry", { alias: entry.draft.client, count: preview.items.length, size: formatSize(bytes), channel: v.channel.name });
-          out.push({ client: entry.draft.client, channel: v.channel.name, due: due.toISOString(), message: preview.composed.message, items: preview.items, bundleBytes: bytes });
+          printPlan(ctx, v.channel.name, preview.plan);
+          if (preview.plan.refuse !== undefined) {
+            ctx.out.warn(preview.plan.refuse.key, preview.plan.refuse.params);
+            process.exitCode = ExitCode.usage;
+          }
+          out.push({
+            client: entry.draft.client,
+            channel: v.channel.name,
+            due: due.toISOString(),
+            message: preview.composed.message,
+            items: preview.items,
+            bundleBytes: bytes,
+            plan: describePlan(preview.plan),
+          });
         }
       } finally {
         bar.stop();
@@ -170,7 +197,8 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
     const results = new Map<BatchEntry, EntryResult>();
     try {
       await pool(keyed, concurrency, async ({ entry, valid: v, key }) => {
-        results.set(entry, await runEntry(env, v, key, timing));
+        const series = entry.series === undefined ? undefined : { id: seriesIdOf(batch, entry.series.entry), step: entry.series.step, of: entry.series.of };
+        results.set(entry, await runEntry(env, v, key, timingOf(entry), series));
         tick("deliver");
       });
     } finally {
@@ -182,7 +210,12 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
   }
 }
 
-async function runEntry(wf: Workflow, v: ValidDraft, key: string, timing: { immediate?: boolean }): Promise<EntryResult> {
+/** A series entry's id: stable for the file, its run label and the entry's position (a re-run finds the same). */
+function seriesIdOf(batch: BatchFile, entry: number): string {
+  return createHash("sha256").update(JSON.stringify(["nachklang batch series v1", batch.file, batch.run ?? null, entry])).digest("hex").slice(0, 12);
+}
+
+async function runEntry(wf: Workflow, v: ValidDraft, key: string, timing: Timing, series?: { id: string; step: number; of: number }): Promise<EntryResult> {
   try {
     const release = await wf.ledger.claim(key);
     try {
@@ -190,6 +223,7 @@ async function runEntry(wf: Workflow, v: ValidDraft, key: string, timing: { imme
       if (known?.state === "sent" || known?.state === "cancelled") return { kind: "already", id: known.bundle ?? key, state: known.state };
       if (known?.state === "uncertain") return { kind: "uncertain", id: known.bundle ?? key };
       const prepared = await prepareClaimed(v, key, "batch", timing, wf.prepare);
+      if (series !== undefined && prepared.fresh) await wf.ledger.append({ fu: key, ev: "series", series: series.id, step: series.step, of: series.of }, wf.now());
       if (prepared.due.getTime() > wf.now().getTime()) return { kind: "queued", id: prepared.bundleId, due: prepared.due };
       const outcome: DeliveryOutcome = await deliverClaimed(key, wf.delivery);
       switch (outcome.status) {

@@ -1,10 +1,22 @@
-/** `nachklang outbox list|flush|cancel|retry`: follow-ups waiting for contact hours. */
-import { ExitCode, UserError } from "../../errors.js";
+/** `nachklang outbox list|flush|cancel|retry|reroute`: follow-ups waiting for contact hours. */
+import { ExitCode, PolicyError, UserError } from "../../errors.js";
 import type { FollowUpState } from "../../delivery/ledger.js";
-import { deliverFollowUp } from "../../followup/deliver.js";
+import { deliverClaimed, deliverFollowUp, stopped } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
-import { cancelWaiting, describeState, openCliWorkflow, openInbox, processInbox, refusedByPolicy, stateText, waitingFollowUps, whenText } from "../workflow.js";
+import {
+  cancelWaiting,
+  describeState,
+  failureText,
+  openCliWorkflow,
+  openInbox,
+  processInbox,
+  refusedByPolicy,
+  reportProblems,
+  stateText,
+  waitingFollowUps,
+  whenText,
+} from "../workflow.js";
 
 /** Find a follow-up by bundle id or key (a unique prefix of at least 6 characters will do). */
 async function find(wf: Workflow, id: string): Promise<FollowUpState> {
@@ -28,6 +40,10 @@ export async function list(ctx: CliContext): Promise<void> {
       state: stateText(ctx, s.state),
       when: s.due === undefined ? "-" : whenText(ctx, wf, new Date(s.due)),
     });
+    if (s.series !== undefined) ctx.out.say("outbox.seriesTag", { series: s.series.id, n: s.series.step, of: s.series.of });
+    const reason = s.state === "failed" ? failureText(ctx, wf, s) : undefined;
+    if (reason !== undefined) ctx.out.say("outbox.failedReason", { reason });
+    if (stopped(s)) ctx.out.say("outbox.failedForGood", { id: s.bundle ?? s.key });
   }
   ctx.out.result(items.map((s) => describeState(wf, s)));
 }
@@ -45,15 +61,16 @@ export async function flush(ctx: CliContext): Promise<void> {
   const now = wf.now();
   const all = await waitingFollowUps(wf);
   // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
-  const due = all.filter(
-    (s) => s.state !== "uncertain" && !(s.state === "failed" && s.retryable === false) && (s.due === undefined || Date.parse(s.due) <= now.getTime()),
-  );
+  const due = all.filter((s) => s.state !== "uncertain" && !stopped(s) && (s.due === undefined || Date.parse(s.due) <= now.getTime()));
+  // Failed for good: not tried again (no exit 1 at every flush), but said once per flush.
+  const waitingForYou = all.filter((s) => stopped(s)).length;
+  if (waitingForYou > 0) ctx.out.warn("outbox.stoppedWaiting", { count: waitingForYou });
   // Leftovers of killed processes (bundles the ledger never recorded) older than an hour.
   const known = new Set([...(await wf.ledger.states()).values()].flatMap((s) => (s.bundle === undefined ? [] : [s.bundle])));
   await wf.outbox.sweep(known, 60 * 60 * 1000);
   if (due.length === 0) {
     ctx.out.say("outbox.flushNothing", { waiting: all.length });
-    ctx.out.result({ delivered: [], failed: [], waiting: all.length });
+    ctx.out.result({ delivered: [], failed: [], waiting: all.length, stopped: waitingForYou });
     return;
   }
   const results: Record<string, unknown>[] = [];
@@ -80,7 +97,7 @@ export async function flush(ctx: CliContext): Promise<void> {
     } else ctx.out.say("batch.lineAlready", { alias, id, state: stateText(ctx, outcome.state) });
     results.push({ id, client: alias, status: outcome.status });
   }
-  ctx.out.result({ results, waiting: all.length - due.length });
+  ctx.out.result({ results, waiting: all.length - due.length, stopped: waitingForYou });
   // As documented (docs/workflow.md): 3 when some went out and others did not; when none went
   // out, 4 if every failure was a refusal by policy (consent withdrawn meanwhile), else 1.
   if (failed === 0) return;
@@ -88,7 +105,15 @@ export async function flush(ctx: CliContext): Promise<void> {
   else process.exitCode = refused === failed ? ExitCode.refused : ExitCode.failure;
 }
 
-export async function cancel(ctx: CliContext, id: string): Promise<void> {
+export async function cancel(ctx: CliContext, id: string | undefined, o: { series?: string } = {}): Promise<void> {
+  if (id !== undefined && o.series !== undefined) throw new UserError(ExitCode.usage, "series.cancelTwice");
+  if (id === undefined && o.series === undefined) throw new UserError(ExitCode.usage, "outbox.cancelNeedsId");
+  if (o.series !== undefined) {
+    const [{ wf }, { cancelSeries }] = await Promise.all([openCliWorkflow(ctx), import("../series.js")]);
+    await cancelSeries(ctx, wf, o.series);
+    return;
+  }
+  if (id === undefined) return;
   const { wf } = await openCliWorkflow(ctx);
   const target = await find(wf, id);
   await cancelWaiting(ctx, wf, target, id);
@@ -106,4 +131,75 @@ export async function retry(ctx: CliContext, id: string): Promise<void> {
   await wf.ledger.append({ fu: target.key, ev: "released" }, wf.now());
   ctx.out.say("outbox.released", { id: target.bundle ?? target.key });
   ctx.out.result({ id: target.bundle ?? null, key: target.key, state: "queued" });
+}
+
+const REROUTABLE: ReadonlySet<FollowUpState["state"]> = new Set(["sealed", "queued", "failed"]);
+
+/**
+ * `outbox reroute ID --channel NAME`: the same sealed bundle (same id) goes out through another
+ * channel the client consented to. Delivered at once when it is due (a failed one always is),
+ * else it waits for its time. Unknown channel: exit 2; no consent for it: exit 4.
+ */
+export async function reroute(ctx: CliContext, id: string, o: { channel: string }): Promise<void> {
+  const { practice, wf } = await openCliWorkflow(ctx);
+  const target = await find(wf, id);
+  const shown = target.bundle ?? target.key;
+  if (!REROUTABLE.has(target.state) || target.bundle === undefined) {
+    throw new UserError(ExitCode.usage, "outbox.notReroutable", { id: shown, state: stateText(ctx, target.state) });
+  }
+  const meta = await wf.outbox.meta(target.bundle);
+  if (meta === undefined || !(await wf.outbox.has(target.bundle))) throw new UserError(ExitCode.usage, "outbox.rerouteNoRecord", { id: shown });
+  // Unknown channel or WhatsApp: the resolver's own line (exit 2, or 4 for WhatsApp).
+  const channel = await wf.channels.resolve(o.channel);
+  const client = practice.clients.require(meta.alias);
+  const { routeProblems } = await import("../../followup/validate.js");
+  const route = routeProblems(client, channel, meta.viewer);
+  const only = route.problems[0];
+  if (route.problems.length === 1 && only !== undefined) {
+    throw route.refused ? new PolicyError(only.key, only.params) : new UserError(ExitCode.usage, only.key, only.params);
+  }
+  if (route.problems.length > 1) {
+    reportProblems(ctx, route.problems, route.refused, { key: "workflow.problems", params: { count: route.problems.length } });
+    return;
+  }
+  // The sealed size against the new channel's limits (e-mail's attachment), before anything changes.
+  const refusal = channel.plan?.({ message: "", items: [], bundleBytes: target.bytes ?? 0 }, client.alias).refuse;
+  if (refusal !== undefined) throw new UserError(ExitCode.usage, refusal.key, refusal.params);
+
+  const release = await wf.ledger.claim(target.key);
+  let outcome;
+  let due: Date | undefined;
+  try {
+    const now = await wf.ledger.state(target.key);
+    if (now === undefined || !REROUTABLE.has(now.state)) {
+      throw new UserError(ExitCode.usage, "outbox.notReroutable", { id: shown, state: stateText(ctx, now?.state ?? "cancelled") });
+    }
+    await wf.outbox.updateMeta({ ...meta, channel: channel.name });
+    await wf.ledger.append({ fu: target.key, ev: "rerouted", channel: channel.name, channelType: channel.type }, wf.now());
+    due = now.due === undefined ? undefined : new Date(now.due);
+    if (due === undefined || due.getTime() <= wf.now().getTime()) outcome = await deliverClaimed(target.key, wf.delivery);
+  } finally {
+    await release();
+  }
+  const base = { id: shown, alias: client.alias, channel: channel.name };
+  if (outcome === undefined) {
+    ctx.out.say("outbox.reroutedQueued", { ...base, when: due === undefined ? "-" : whenText(ctx, wf, due) });
+  } else if (outcome.status === "sent") {
+    ctx.out.say("outbox.reroutedSent", base);
+  } else if (outcome.status === "failed") {
+    ctx.out.warn("outbox.reroutedFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
+    process.exitCode = refusedByPolicy(outcome) ? ExitCode.refused : ExitCode.failure;
+  } else if (outcome.status === "uncertain") {
+    ctx.out.warn("batch.lineUncertain", { alias: client.alias, id: shown });
+    process.exitCode = ExitCode.failure;
+  }
+  ctx.out.result({
+    id: target.bundle,
+    key: target.key,
+    client: client.alias,
+    channel: channel.name,
+    state: outcome === undefined ? "queued" : outcome.status,
+    ...(outcome?.status === "sent" ? { ids: outcome.ids } : {}),
+    ...(outcome?.status === "failed" ? { reason: outcome.reason, text: ctx.out.text(outcome.reason, outcome.params) } : {}),
+  });
 }

@@ -6,7 +6,20 @@ import { configuredChannels } from "../../channels/factory.js";
 import { requireChannelName } from "../../channels/registry.js";
 import { readViewerPassphrase, type CliContext } from "../context.js";
 import { refuseKeyringPassphraseAsViewer } from "../practice.js";
-import { checkDraft, confirmSend, draftFromOptions, formatSize, openCliWorkflow, plannedTime, printItems, sendPrepared, whenText, type ContentOptions } from "../workflow.js";
+import {
+  checkDraft,
+  confirmSend,
+  describePlan,
+  draftFromOptions,
+  formatSize,
+  openCliWorkflow,
+  plannedTime,
+  printItems,
+  printPlan,
+  sendPrepared,
+  whenText,
+  type ContentOptions,
+} from "../workflow.js";
 
 export interface SendOptions extends ContentOptions {
   now?: boolean;
@@ -17,6 +30,10 @@ export interface SendOptions extends ContentOptions {
   viewerPassphraseFile?: string;
   /** The homework's language, when it is not the client's (`--lang`). */
   lang?: string;
+  /** A series file: several follow-ups at planned times (src/cli/series.ts). */
+  series?: string;
+  /** A group: one follow-up to each member (src/cli/groups.ts). */
+  group?: string;
 }
 
 async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promise<FollowUpDraft> {
@@ -34,9 +51,25 @@ async function viewerChoice(o: SendOptions): Promise<Pick<FollowUpDraft, "viewer
   return { viewer: { passphrase: await readViewerPassphrase(o.viewerPassphraseFile) } };
 }
 
-export async function run(ctx: CliContext, alias: string, o: SendOptions): Promise<void> {
+export async function run(ctx: CliContext, aliasArg: string | undefined, o: SendOptions): Promise<void> {
   // Refuse WhatsApp and unknown channels before asking for a passphrase or touching anything.
   if (o.channel !== undefined) requireChannelName(o.channel, Object.keys(configuredChannels(ctx.settings.channels)));
+  if ((aliasArg === undefined) === (o.group === undefined)) throw new UserError(ExitCode.usage, "group.aliasOrGroup");
+  if (o.group !== undefined) {
+    if (o.series !== undefined) throw new UserError(ExitCode.usage, "group.aliasOrGroup");
+    const { sendGroup } = await import("../groups.js");
+    await sendGroup(ctx, o.group, o);
+    return;
+  }
+  const alias = aliasArg ?? "";
+  if (o.series !== undefined) {
+    const content = [o.note, o.noteFile, o.homework, o.appointment, o.at, o.viewerPassphraseFile].some((v) => v !== undefined) ||
+      [o.photo, o.audio, o.impulse, o.var].some((v) => v !== undefined && v.length > 0) || o.viewer === true;
+    if (content) throw new UserError(ExitCode.usage, "series.withContent");
+    const { sendSeries } = await import("../series.js");
+    await sendSeries(ctx, alias, o.series, o);
+    return;
+  }
   const draft = await draftFrom(ctx, alias, o);
   const { practice, wf } = await openCliWorkflow(ctx);
   const viewerPassphrase = draft.viewer?.passphrase;
@@ -60,6 +93,12 @@ export async function run(ctx: CliContext, alias: string, o: SendOptions): Promi
     ctx.out.line(preview.composed.message);
     ctx.out.say("send.dryRunItems", { count: preview.items.length, size: formatSize(preview.bundleBytes) });
     printItems(ctx, preview.items);
+    printPlan(ctx, valid.channel.name, preview.plan);
+    // Over the channel's limits: said here with what to do, and the exit code `send` would give.
+    if (preview.plan.refuse !== undefined) {
+      ctx.out.warn(preview.plan.refuse.key, preview.plan.refuse.params);
+      process.exitCode = ExitCode.usage;
+    }
     ctx.out.result({
       dryRun: true,
       client: alias,
@@ -69,6 +108,7 @@ export async function run(ctx: CliContext, alias: string, o: SendOptions): Promi
       message: preview.composed.message,
       items: preview.items,
       bundleBytes: preview.bundleBytes,
+      plan: describePlan(preview.plan),
     });
     return;
   }

@@ -6,7 +6,7 @@ import { checkDay } from "../../practice/consent.js";
 import { dayIn } from "../../records/settings.js";
 import type { CliContext } from "../context.js";
 import { agentState, agentStateText } from "../practice.js";
-import { describeState, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
+import { describeState, failureText, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
 
 export async function status(ctx: CliContext, alias: string | undefined): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
@@ -30,7 +30,7 @@ export async function status(ctx: CliContext, alias: string | undefined): Promis
         : s.state === "sent" && s.sentAt !== undefined
           ? ` ${whenText(ctx, wf, new Date(s.sentAt))}`
           : s.state === "failed" && s.reason !== undefined
-            ? ` (${s.reason})`
+            ? ` (${failureText(ctx, wf, s) ?? s.reason})`
             : "";
     ctx.out.say("status.line", {
       created: whenText(ctx, wf, new Date(s.created)),

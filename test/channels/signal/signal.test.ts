@@ -190,6 +190,8 @@ describe.skipIf(noTools)("signal channel: deliveries through the emulator", () =
     emulator.answer(answer);
     const result = await channel(emulator.url).deliver(await makeDelivery({ dir, address: CLIENT }));
     expect(result).toMatchObject({ status: "failed", reason, retryable });
+    // Only what waiting cannot heal stops `outbox flush` from trying again.
+    expect((result as { permanent?: boolean }).permanent === true).toBe(reason === "signal.unregistered" || reason === "signal.identityChanged");
     if (params !== undefined) expect((result as { params: unknown }).params).toMatchObject(params);
     expect(emulator.sends).toHaveLength(1);
     expectRenders(result);

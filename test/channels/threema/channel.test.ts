@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { readFile } from "node:fs/promises";
 import type { FollowUpItem } from "../../../src/bundle/open.js";
 import { fingerprint, LOW_ORDER_POINTS, fromHex, toHex } from "../../../src/channels/threema/crypto.js";
-import { threemaChannel } from "../../../src/channels/threema.js";
+import { threemaChannel, threemaPlan } from "../../../src/channels/threema.js";
 import { t, type MessageKey } from "../../../src/messages/index.js";
 import { UserError } from "../../../src/errors.js";
 import { missing } from "../../helpers/tools.js";
@@ -104,6 +104,26 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     expect(emulator.received.map((m) => m.type)).toEqual([0x17, 0x01]);
     expect(emulator.received[0]?.file?.fields.d).toBeUndefined();
     expect(emulator.received[1]?.text).toBe(caption.trim());
+  });
+
+  it("plans exactly the messages it sends: text parts, one per item, long captions after their file", async () => {
+    const caption = "Notizen zur Übung: " + "atmen, spüren, benennen. ".repeat(300);
+    const cases: [string, FollowUpItem[]][] = [
+      ["Kurz.", []],
+      [[1, 2, 3, 4, 5, 6].map(paragraph).join("\n\n"), [photo]],
+      ["", [{ ...audio, item: { ...audio.item, caption } }, { ...photo, item: { ...photo.item, caption: "Tafelbild" } }]],
+    ];
+    for (const [message, items] of cases) {
+      emulator.received.length = 0;
+      const plan = threemaPlan(
+        { message, items: items.map((i) => ({ name: i.item.path, size: i.item.size, ...(i.item.caption === undefined ? {} : { caption: i.item.caption }) })), bundleBytes: 0 },
+        { alias: "k042", channel: "threema" },
+      );
+      expect((await channelFor(emulator).deliver(delivery(message, items, CLIENT))).status).toBe("sent");
+      expect(plan.messages).toBe(emulator.received.length);
+      expect(plan.credits).toBe(plan.messages);
+      expect(plan.warn === undefined).toBe(plan.messages! < 4);
+    }
   });
 
   it("measures the duration when the manifest has none (a bundle sealed from files as they are)", async () => {
@@ -201,6 +221,8 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
       const result = await channelFor(emulator).deliver(delivery("Hallo", [], CLIENT));
       expect(result).toMatchObject({ status: "failed", reason: key, retryable });
       if (result.status !== "failed") throw new Error("expected a failure");
+      // An ID that does not exist will not come to exist by waiting: flush stops trying it.
+      expect(result.permanent === true).toBe(status === 404);
       const en = t("en", result.reason, result.params);
       const de = t("de", result.reason, result.params);
       expect(en).toMatch(english);

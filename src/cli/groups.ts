@@ -1,0 +1,155 @@
+/**
+ * Client groups in the CLI: finding a group's members (their tags matched against the clients'
+ * tags, computed with the practice keys) and `send --group NAME …`: one follow-up per member,
+ * each sealed separately to that member's keys and sent through the member's own channel.
+ *
+ * A group send is all or nothing at the check: when any member cannot receive it (no consent
+ * for their channel, no address, nothing they can open), nothing is sealed for anyone and every
+ * such member is named; the practitioner fixes it or removes the member from the group.
+ */
+import { ExitCode, UserError } from "../errors.js";
+import { parseLocalTime } from "../delivery/hours.js";
+import type { DeliveryOutcome } from "../followup/deliver.js";
+import type { ValidDraft } from "../followup/validate.js";
+import type { Workflow } from "../followup/workflow.js";
+import { GROUP_NAME, readGroups } from "../practice/groups.js";
+import type { CliContext } from "./context.js";
+import {
+  confirmSend,
+  describePlan,
+  draftFromOptions,
+  formatSize,
+  openCliWorkflow,
+  printPlan,
+  refusedByPolicy,
+  reportProblems,
+  whenText,
+  type ContentOptions,
+  type LocatedProblemLike,
+} from "./workflow.js";
+
+export function requireGroupName(name: string): void {
+  if (!GROUP_NAME.test(name)) throw new UserError(ExitCode.usage, "group.badName", { name });
+}
+
+/** The members' aliases of group `name` (in the order they were added); undefined for a removed client. */
+export async function groupMembers(ctx: CliContext, wf: Workflow, name: string): Promise<(string | undefined)[]> {
+  const groups = await readGroups(ctx.home.root);
+  const tags = groups[name];
+  if (tags === undefined) throw new UserError(ExitCode.usage, "group.unknown", { name });
+  return tags.map((tag) => wf.aliasOf(tag));
+}
+
+export interface GroupSendOptions extends ContentOptions {
+  now?: boolean;
+  at?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  viewer?: boolean;
+  viewerPassphraseFile?: string;
+}
+
+export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptions): Promise<void> {
+  requireGroupName(name);
+  if (o.viewerPassphraseFile !== undefined) throw new UserError(ExitCode.usage, "group.sharedPassphrase");
+  // The group must exist before the passphrase is asked for.
+  if ((await readGroups(ctx.home.root))[name] === undefined) throw new UserError(ExitCode.usage, "group.unknown", { name });
+  const { wf } = await openCliWorkflow(ctx);
+  const members = await groupMembers(ctx, wf, name);
+  if (members.some((m) => m === undefined)) throw new UserError(ExitCode.usage, "group.memberGone", { name });
+  const aliases = members.filter((m): m is string => m !== undefined);
+
+  // 1. Every member's follow-up checked before any is processed.
+  const { validateDraft } = await import("../followup/validate.js");
+  const problems: LocatedProblemLike[] = [];
+  let refused = false;
+  const valid: ValidDraft[] = [];
+  for (const alias of aliases) {
+    const draft = { ...(await draftFromOptions(alias, o)), ...(o.viewer === true ? { viewer: {} } : {}) };
+    const v = await validateDraft(draft, wf.validation);
+    refused ||= v.refused;
+    problems.push(...v.problems.map((p) => ({ ...p, where: alias })));
+    if (v.valid !== undefined) valid.push(v.valid);
+  }
+  if (problems.length > 0) {
+    reportProblems(ctx, problems, refused, { key: "workflow.problems", params: { count: problems.length } });
+    return;
+  }
+  const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
+  const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
+  const [{ dueTime, prepareClaimed, previewFollowUp }, { singleFollowUpKey }, { deliverClaimed }] = await Promise.all([
+    import("../followup/pipeline.js"),
+    import("../followup/keys.js"),
+    import("../followup/deliver.js"),
+  ]);
+
+  if (o.dryRun === true) {
+    const out: unknown[] = [];
+    for (const v of valid) {
+      const preview = await previewFollowUp(v, wf.prepare);
+      ctx.out.say("batch.lineDry", { alias: v.client.alias, count: preview.items.length, size: formatSize(preview.bundleBytes), channel: v.channel.name });
+      printPlan(ctx, v.channel.name, preview.plan);
+      if (preview.plan.refuse !== undefined) {
+        ctx.out.warn(preview.plan.refuse.key, preview.plan.refuse.params);
+        process.exitCode = ExitCode.usage;
+      }
+      out.push({ client: v.client.alias, channel: v.channel.name, due: dueTime(wf.now(), wf.hours, timing).toISOString(), items: preview.items, plan: describePlan(preview.plan) });
+    }
+    ctx.out.result({ dryRun: true, group: name, followups: out });
+    return;
+  }
+  if (o.yes !== true) {
+    if (ctx.json) throw new UserError(ExitCode.usage, "send.needsYes");
+    if (!(await confirmSend(ctx, name, [...new Set(valid.map((v) => v.channel.name))].join(", ")))) {
+      ctx.out.say("send.aborted");
+      return;
+    }
+  }
+
+  // 2. One follow-up per member, sealed to that member, through that member's channel.
+  ctx.out.say("group.header", { name, count: valid.length });
+  const results: Record<string, unknown>[] = [];
+  let sent = 0;
+  let failed = 0;
+  let refusals = 0;
+  for (const v of valid) {
+    const alias = v.client.alias;
+    const key = singleFollowUpKey();
+    let outcome: DeliveryOutcome | undefined;
+    let id: string | undefined;
+    let due: Date | undefined;
+    try {
+      const release = await wf.ledger.claim(key);
+      try {
+        const prepared = await prepareClaimed(v, key, "send", timing, wf.prepare);
+        id = prepared.bundleId;
+        due = prepared.due;
+        if (prepared.plan.warn !== undefined) ctx.out.warn(prepared.plan.warn.key, prepared.plan.warn.params);
+        if (prepared.due.getTime() <= wf.now().getTime()) outcome = await deliverClaimed(key, wf.delivery);
+      } finally {
+        await release();
+      }
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      outcome = { status: "failed", reason: error.key, params: error.params, retryable: true };
+    }
+    if (outcome === undefined) ctx.out.say("batch.lineQueued", { alias, id: id ?? "-", when: due === undefined ? "-" : whenText(ctx, wf, due) });
+    else if (outcome.status === "sent") {
+      sent++;
+      ctx.out.say("batch.lineSent", { alias, channel: v.channel.name, id: id ?? "-" });
+    } else if (outcome.status === "failed") {
+      failed++;
+      if (refusedByPolicy(outcome)) refusals++;
+      ctx.out.warn("batch.lineFailed", { alias, problem: ctx.out.text(outcome.reason, outcome.params) });
+    } else if (outcome.status === "uncertain") {
+      failed++;
+      ctx.out.warn("batch.lineUncertain", { alias, id: id ?? "-" });
+    }
+    results.push({ client: alias, channel: v.channel.name, id: id ?? null, key, state: outcome === undefined ? "queued" : outcome.status });
+  }
+  ctx.out.result({ group: name, followups: results });
+  // As for a batch: 3 when some went out and others did not.
+  if (failed === 0) return;
+  if (sent > 0) process.exitCode = ExitCode.partial;
+  else process.exitCode = refusals === failed ? ExitCode.refused : ExitCode.failure;
+}

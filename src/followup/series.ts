@@ -1,0 +1,113 @@
+/**
+ * Series files (docs/workflow.md, "A series of follow-ups"): one client, several follow-ups at
+ * planned times. Each step takes the content fields of a batch entry (note, photos, audio,
+ * homework, impulses, appointment, channel) and one time: `at` (a local time), `after` (a
+ * duration from now) or `before` (a duration before the series' appointment). Every problem is
+ * collected before anything is processed, as for a batch.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { parseDocument, LineCounter } from "yaml";
+import * as z from "../zod.js";
+import { ExitCode, UserError } from "../errors.js";
+import { parseLocalTime } from "../delivery/hours.js";
+import { BatchInvalid, dateText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
+import { parseAppointment } from "./compose.js";
+import type { FollowUpDraft } from "./draft.js";
+
+export type { StepTime } from "./batch.js";
+
+const fileSchema = z
+  .object({
+    /** The appointment the series leads to: what `before:` counts back from. */
+    appointment: dateText.optional(),
+    channel: z.string().min(1).optional(),
+    series: z.array(z.unknown()).min(1).max(20),
+  })
+  .strict();
+
+export interface SeriesStep {
+  /** 1-based position in the file. */
+  readonly index: number;
+  readonly where: string;
+  readonly draft: FollowUpDraft;
+  readonly time: StepTime;
+}
+
+export interface SeriesFile {
+  readonly file: string;
+  readonly appointment?: string;
+  readonly steps: readonly SeriesStep[];
+}
+
+/**
+ * Read a series file for `client`. A BatchInvalid lists every structural problem at once: YAML
+ * errors, unknown keys, a step without content, a step with no time or more than one.
+ */
+export async function readSeriesFile(path: string, client: string, label: (n: number, client: string) => string): Promise<SeriesFile> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new UserError(ExitCode.usage, "file.missing", { file: path });
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new BatchInvalid(
+      path,
+      doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: e.linePos?.[0].line ?? 0, detail: e.message.split("\n")[0] ?? "" } })),
+    );
+  }
+  const data: unknown = doc.toJS();
+  const top = fileSchema.safeParse(data);
+  if (!top.success) throw new BatchInvalid(path, zodProblems(top.error, "", data));
+  const base = dirname(file);
+  const defaults: EntryFields = top.data.channel === undefined ? {} : { channel: top.data.channel };
+  const problems: LocatedProblem[] = [];
+  const steps: SeriesStep[] = [];
+  top.data.series.forEach((raw, i) => {
+    const where = label(i + 1, client);
+    const parsed = stepSchema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(...zodProblems(parsed.error, where, raw));
+      return;
+    }
+    const { at, after, before, ...fields } = parsed.data;
+    problems.push(...stepProblems(parsed.data, fields, top.data.appointment, client, where));
+    steps.push({ index: i + 1, where, draft: toDraft(client, fields, defaults, base), time: stepTime({ at, after, before }) });
+  });
+  if (problems.length > 0) throw new BatchInvalid(path, problems);
+  return { file, ...(top.data.appointment === undefined ? {} : { appointment: top.data.appointment }), steps };
+}
+
+/**
+ * When a step is planned: `undefined` for "now" (`after: 0`: the next contact hour, as a plain
+ * send), else the instant. A UserError-like problem when the time cannot be read or lies in the
+ * past.
+ */
+export function plannedTime(
+  time: StepTime,
+  appointmentText: string | undefined,
+  now: Date,
+  tz: string,
+): { at?: Date; problem?: { key: "series.pastTime" | "workflow.badAppointment" | "time.bad"; params: Record<string, string> } } {
+  let at: Date;
+  if ("at" in time) {
+    try {
+      at = parseLocalTime(time.at, tz);
+    } catch {
+      return { problem: { key: "time.bad", params: { value: time.at } } };
+    }
+  } else if ("beforeMs" in time) {
+    const appointment = appointmentText === undefined ? null : parseAppointment(appointmentText, tz);
+    if (appointment === null) return { problem: { key: "workflow.badAppointment", params: { value: appointmentText ?? "-" } } };
+    at = new Date(appointment.getTime() - time.beforeMs);
+  } else {
+    if (time.afterMs === 0) return {};
+    at = new Date(now.getTime() + time.afterMs);
+  }
+  if (at.getTime() < now.getTime()) return { problem: { key: "series.pastTime", params: { when: at.toISOString() } } };
+  return { at };
+}

@@ -1,0 +1,108 @@
+import type { Catalogue } from "./index.js";
+
+/**
+ * Lines of daily delivery work (issue 24): failures that stop, rerouting and cancelling,
+ * channel size limits, series of follow-ups and client groups.
+ */
+export const dailyDelivery = {
+  // --- failures that stop ---
+  "outbox.stoppedWaiting": {
+    de: "Nicht erneut versucht (dauerhaft fehlgeschlagen): {count}. Siehe „nachklang outbox list“; dann „nachklang outbox reroute ID --channel NAME“, „outbox retry ID“ oder „outbox cancel ID“.",
+    en: "Not tried again (failed for good): {count}. See 'nachklang outbox list'; then 'nachklang outbox reroute ID --channel NAME', 'outbox retry ID' or 'outbox cancel ID'.",
+  },
+  "outbox.failedReason": { de: "    Grund: {reason}", en: "    reason: {reason}" },
+  "outbox.failedForGood": {
+    de: "    wird nicht erneut versucht: „nachklang outbox reroute {id} --channel NAME“ (anderer Kanal mit Einwilligung), „outbox retry {id}“ oder „outbox cancel {id}“.",
+    en: "    not tried again: 'nachklang outbox reroute {id} --channel NAME' (another consented channel), 'outbox retry {id}' or 'outbox cancel {id}'.",
+  },
+  "outbox.notReroutable": {
+    de: "{id} ist {state}; umleiten lässt sich nur ein wartender oder fehlgeschlagener Nachklang.",
+    en: "{id} is {state}; only a waiting or failed follow-up can be rerouted.",
+  },
+  "outbox.rerouteNoRecord": {
+    de: "{id}: zu diesem Nachklang fehlt die Beschreibung im Postausgang; bitte „nachklang outbox cancel {id}“ und neu senden.",
+    en: "{id}: the outbox holds no description of this follow-up; please run 'nachklang outbox cancel {id}' and send it again.",
+  },
+  "outbox.reroutedSent": { de: "{id} an {alias} über {channel} zugestellt (derselbe versiegelte Nachklang).", en: "{id} delivered to {alias} through {channel} (the same sealed follow-up)." },
+  "outbox.reroutedQueued": { de: "{id} geht an {alias} nun über {channel}, fällig {when}.", en: "{id} now goes to {alias} through {channel}, due {when}." },
+  "outbox.reroutedFailed": { de: "{id} über {channel}: FEHLGESCHLAGEN {problem}", en: "{id} through {channel}: FAILED {problem}" },
+  "outbox.cancelNeedsId": {
+    de: "Bitte angeben, was zurückgezogen wird: „nachklang outbox cancel ID“ oder „nachklang outbox cancel --series ID“.",
+    en: "Please say what to cancel: 'nachklang outbox cancel ID' or 'nachklang outbox cancel --series ID'.",
+  },
+
+  // --- size before sending ---
+  "email.tooLarge": {
+    de: "{alias}: der E-Mail-Anhang (Viewer) wäre etwa {size} MB groß, mehr als die {limit} MB, die Kanal {channel} erlaubt; nichts gesendet. Bitte weniger oder kleinere Fotos, kürzere Audios oder einen anderen Kanal wählen (z. B. --channel folder), oder die Grenze anheben, wenn die Mail-Anbieter es zulassen (--max-attachment-mb).",
+    en: "{alias}: the e-mail attachment (viewer) would be about {size} MB, more than the {limit} MB channel {channel} allows; nothing was sent. Please send fewer or smaller photos, shorter audio, or use another channel (e.g. --channel folder), or raise the limit if the mail providers accept it (--max-attachment-mb).",
+  },
+  "threema.manyMessages": {
+    de: "{alias}: über Threema wird dieser Nachklang zu {messages} Nachrichten ({credits} Credits). Eine kürzere Notiz, weniger Teile oder ein anderer Kanal (z. B. E-Mail mit Viewer) bringen ihn in einer.",
+    en: "{alias}: through Threema this follow-up becomes {messages} messages ({credits} credits). A shorter note, fewer items, or another channel (e.g. e-mail with the viewer) carries it in one.",
+  },
+  "signal.attachmentTooLarge": {
+    de: "{alias}: {file} ist {size} MB groß; Signal nimmt Anhänge bis {limit} MB. Bitte kürzen oder einen anderen Kanal wählen (z. B. --channel folder).",
+    en: "{alias}: {file} is {size} MB; Signal takes attachments up to {limit} MB. Please shorten it or use another channel (e.g. --channel folder).",
+  },
+  "plan.messages": { de: "Über {channel}: Nachrichten: {messages}, Credits: {credits}.", en: "Through {channel}: messages: {messages}, credits: {credits}." },
+  "plan.attachment": { de: "Über {channel}: Anhang etwa {size} MB (Grenze {limit} MB).", en: "Through {channel}: attachment about {size} MB (limit {limit} MB)." },
+
+  // --- series ---
+  "series.oneTime": {
+    de: "bitte genau eine Zeit angeben: at (z. B. 2027-03-09 16:00), after (z. B. 3d nach jetzt) oder before (z. B. 1d vor dem Termin)",
+    en: "give exactly one time: at (e.g. 2027-03-09 16:00), after (e.g. 3d from now) or before (e.g. 1d before the appointment)",
+  },
+  "series.beforeWithoutAppointment": {
+    de: "before: braucht den Termin der Serie (appointment: oben in der Datei)",
+    en: "before: needs the series' appointment (appointment: at the top of the file)",
+  },
+  "series.pastTime": { de: "die geplante Zeit {when} liegt in der Vergangenheit; bitte später planen", en: "the planned time {when} lies in the past; please plan it later" },
+  "series.withContent": {
+    de: "--series nimmt den Inhalt aus der Datei; bitte --note, --photo, --audio, --homework, --impulse, --appointment und --at weglassen (oder als Schritt in die Datei schreiben).",
+    en: "--series takes the content from the file; please leave out --note, --photo, --audio, --homework, --impulse, --appointment and --at (or write them as a step in the file).",
+  },
+  "series.dryLine": { de: "Schritt {n}/{of}: {when}, {count} Teil(e), {size}, über {channel}", en: "Step {n}/{of}: {when}, {count} item(s), {size}, through {channel}" },
+  "series.header": {
+    de: "Serie {series} für {alias}: {of} Nachklänge. Alle noch wartenden zurückziehen mit: nachklang outbox cancel --series {series}",
+    en: "Series {series} for {alias}: {of} follow-ups. Cancel every one still waiting with: nachklang outbox cancel --series {series}",
+  },
+  "series.stepSent": { de: "  {n}/{of} {id} über {channel} zugestellt", en: "  {n}/{of} {id} delivered through {channel}" },
+  "series.stepQueued": { de: "  {n}/{of} {id} wartet, fällig {when}", en: "  {n}/{of} {id} queued, due {when}" },
+  "series.stepFailed": { de: "  {n}/{of} {id} FEHLGESCHLAGEN {problem}", en: "  {n}/{of} {id} FAILED {problem}" },
+  "series.rolledBack": {
+    de: "Serie: Schritt {n} ließ sich nicht vorbereiten; die schon versiegelten Schritte wurden zurückgezogen, nichts wurde gesendet.",
+    en: "Series: step {n} could not be prepared; the steps already sealed were withdrawn, nothing was sent.",
+  },
+  "series.unknown": { de: "Keine Serie „{series}“ im Protokoll; siehe „nachklang outbox list“.", en: "No series '{series}' in the ledger; see 'nachklang outbox list'." },
+  "series.cancelled": {
+    de: "Serie {series}: {cancelled} zurückgezogen, {kept} schon zugestellt, zurückgezogen oder gerade unterwegs.",
+    en: "Series {series}: {cancelled} cancelled, {kept} already delivered, cancelled or under way.",
+  },
+  "series.cancelTwice": { de: "Bitte entweder eine ID oder --series angeben, nicht beides.", en: "Give either an ID or --series, not both." },
+  "outbox.seriesTag": { de: "    Serie {series}, Schritt {n}/{of}", en: "    series {series}, step {n}/{of}" },
+
+  // --- groups ---
+  "group.badName": {
+    de: "„{name}“ taugt nicht als Gruppenname: bitte Buchstaben, Ziffern, Punkt, Binde- und Unterstrich, höchstens 40 Zeichen, und keine Klientennamen.",
+    en: "'{name}' is not a usable group name: use letters, digits, dot, dash and underscore, at most 40 characters, and no client names.",
+  },
+  "group.unknown": { de: "Keine Gruppe „{name}“; vorhandene zeigt „nachklang group list“.", en: "No group '{name}'; 'nachklang group list' shows the groups." },
+  "group.damaged": { de: "{file} ist beschädigt; bitte aus der Sicherung holen oder löschen und die Gruppen neu anlegen.", en: "{file} is damaged; please restore it from a backup, or delete it and create the groups again." },
+  "group.saved": { de: "Gruppe {name}: {members}", en: "Group {name}: {members}" },
+  "group.line": { de: "{name}: {members}", en: "{name}: {members}" },
+  "group.none": { de: "Noch keine Gruppen; anlegen mit „nachklang group add NAME ALIAS…“.", en: "No groups yet; create one with 'nachklang group add NAME ALIAS…'." },
+  "group.removed": { de: "Gruppe {name} gelöscht (die Klient:innen bleiben).", en: "Group {name} removed (the clients stay)." },
+  "group.membersRemoved": { de: "Aus Gruppe {name} entfernt: {removed}.", en: "Removed from group {name}: {removed}." },
+  "group.notMember": { de: "{alias} gehört nicht zu Gruppe {name}.", en: "{alias} is not in group {name}." },
+  "group.goneMember": { de: "(entfernte:r Klient:in)", en: "(removed client)" },
+  "group.memberGone": {
+    de: "Gruppe {name} enthält eine:n gelöschte:n Klient:in; bitte „nachklang group remove {name}“ und neu anlegen.",
+    en: "Group {name} holds a client who was removed; please run 'nachklang group remove {name}' and create it again.",
+  },
+  "group.aliasOrGroup": { de: "Bitte entweder ALIAS oder --group NAME angeben.", en: "Please give either ALIAS or --group NAME." },
+  "group.sharedPassphrase": {
+    de: "--viewer-passphrase-file gilt für eine Klient:in; für eine Gruppe nutzt jede ihre eigene gespeicherte Viewer-Passphrase (--viewer).",
+    en: "--viewer-passphrase-file is for one client; for a group each member's own stored viewer passphrase is used (--viewer).",
+  },
+  "group.header": { de: "Gruppe {name}: {count} Nachklänge, jeder einzeln versiegelt.", en: "Group {name}: {count} follow-ups, each sealed separately." },
+} satisfies Catalogue;

@@ -1,0 +1,178 @@
+/**
+ * Size before sending (issue 24), through the real CLI: an e-mail follow-up whose viewer would be
+ * over the channel's attachment limit is refused before anything reaches the local SMTP server
+ * or the outbox; a long note to Threema shows its message count and credits in --dry-run.
+ */
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toHex } from "../../src/channels/threema/crypto.js";
+import { TEXT_LIMIT_BYTES } from "../../src/channels/threema/message.js";
+import { FIXTURES, initHome, runCli, writeText } from "../helpers/cli.js";
+import { missing } from "../helpers/tools.js";
+import { SMTP_PASSWORD, SMTP_USER, startSmtp, type LocalSmtp } from "../channels/email/smtp.js";
+import { GatewayEmulator, makeIdentity } from "../channels/threema/emulator.js";
+
+const ls = (dir: string) => readdir(dir).catch(() => [] as string[]);
+
+async function setUp(home: string, commands: string[][]): Promise<void> {
+  for (const args of commands) {
+    const result = await runCli(args, { home });
+    if (result.code !== 0) throw new Error(`${args.join(" ")}: ${result.stderr}`);
+  }
+}
+
+describe.skipIf(missing("ffmpeg"))("e-mail attachment limit", () => {
+  let smtp: LocalSmtp;
+  let connections = 0;
+  let home: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    smtp = await startSmtp({
+      onConnect(_session, callback) {
+        connections++;
+        callback();
+      },
+    });
+    ({ home, cleanup } = await initHome());
+    const passwordFile = await writeText(join(home, "..", "smtp-password.txt"), `${SMTP_PASSWORD}\n`);
+    const viewerFile = await writeText(join(home, "..", "viewer.txt"), "tulpe-regen-fenster-17\n");
+    await setUp(home, [
+      // 0.4 MB: the viewer of a short note fits (its page is about 0.3 MB), one with a photo does not.
+      ["channels", "add", "email", "--host", "127.0.0.1", "--port", String(smtp.port), "--user", SMTP_USER, "--password-file", passwordFile, "--from", `Praxis Test <${SMTP_USER}>`, "--max-attachment-mb", "0.4"],
+      ["client", "add", "wren5", "--lang", "en", "--email", "klient@example.org", "--channel", "email"],
+      ["client", "passphrase", "wren5", "--viewer-passphrase-file", viewerFile],
+      ["consent", "record", "wren5", "--channel", "email"],
+    ]);
+  });
+  afterAll(async () => {
+    await smtp.close();
+    await cleanup();
+  });
+
+  it("sends a follow-up under the limit, with an estimate no smaller than the attachment", async () => {
+    const sent = await runCli(["send", "wren5", "--note", "A quiet thought for the week.", "--now", "--yes", "--json"], { home });
+    expect(sent.code, sent.stderr).toBe(0);
+    const result = JSON.parse(sent.stdout) as { plan: { attachmentBytes: number; attachmentLimitBytes: number } };
+    expect(result.plan.attachmentLimitBytes).toBe(Math.round(0.4 * 1024 * 1024));
+    expect(smtp.mails).toHaveLength(1);
+    const attached = smtp.mails[0]!.attachments[0]!.size;
+    expect(result.plan.attachmentBytes).toBeGreaterThanOrEqual(attached);
+    expect(result.plan.attachmentBytes - attached).toBeLessThan(200 * 1024);
+  });
+
+  it("refuses one over the limit in --dry-run and in send, before anything reaches the SMTP server or the outbox", async () => {
+    const before = { connections, mails: smtp.mails.length, outbox: await ls(join(home, "outbox")) };
+    const photo = `${join(FIXTURES, "whiteboard.jpg")}:Board`;
+
+    const dry = await runCli(["send", "wren5", "--note", "The board from today.", "--photo", photo, "--now", "--dry-run"], { home });
+    expect(dry.code, dry.stderr).toBe(2);
+    expect(dry.stdout).toMatch(/Through email: attachment about \d+\.\d MB \(limit 0\.4 MB\)/);
+    expect(dry.stderr).toMatch(/wren5: the e-mail attachment \(viewer\) would be about \d+\.\d MB, more than the 0\.4 MB channel email allows; nothing was sent/);
+    expect(dry.stderr).toMatch(/--channel folder/);
+
+    const send = await runCli(["send", "wren5", "--note", "The board from today.", "--photo", photo, "--now", "--yes"], { home });
+    expect(send.code, send.stderr).toBe(2);
+    expect(send.stderr.trim().split("\n")).toHaveLength(1);
+    expect(send.stderr).toMatch(/more than the 0\.4 MB channel email allows/);
+    expect(send.stderr).not.toMatch(/\bat\b.*\.(js|ts):\d+/);
+
+    expect(connections).toBe(before.connections);
+    expect(smtp.mails).toHaveLength(before.mails);
+    expect(await ls(join(home, "outbox"))).toEqual(before.outbox);
+    const status = JSON.parse((await runCli(["status", "wren5", "--json"], { home })).stdout) as { state?: string }[];
+    expect(status.filter((s) => s.state !== undefined)).toHaveLength(1);
+  });
+
+  it("refuses to reroute a follow-up too large for e-mail, and measures again before mailing one sealed under a higher limit", async () => {
+    const before = { connections, mails: smtp.mails.length };
+    const consent = await runCli(["consent", "record", "wren5", "--channel", "folder"], { home });
+    expect(consent.code, consent.stderr).toBe(0);
+    // Sealed for the folder channel (with the viewer), planned for later.
+    const queued = await runCli(
+      ["send", "wren5", "--channel", "folder", "--viewer", "--photo", join(FIXTURES, "whiteboard.jpg"), "--at", "2027-06-01 10:00", "--yes", "--json"],
+      { home },
+    );
+    expect(queued.code, queued.stderr).toBe(0);
+    const id = (JSON.parse(queued.stdout) as { id: string }).id;
+    const reroute = await runCli(["outbox", "reroute", id, "--channel", "email"], { home });
+    expect(reroute.code).toBe(2);
+    expect(reroute.stderr).toMatch(/more than the 0\.4 MB channel email allows/);
+    const listed = JSON.parse((await runCli(["outbox", "list", "--json"], { home })).stdout) as { id: string; channel: string }[];
+    expect(listed.find((s) => s.id === id)?.channel).toBe("folder");
+
+    // A short note queued for e-mail under 0.4 MB; then the limit is lowered in the configuration.
+    const note = await runCli(["send", "wren5", "--note", "Until next week.", "--at", "2027-06-01 10:00", "--yes", "--json"], { home });
+    expect(note.code, note.stderr).toBe(0);
+    const noteId = (JSON.parse(note.stdout) as { id: string }).id;
+    const configFile = join(home, "config.json");
+    const config = JSON.parse(await readFile(configFile, "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
+    config.channels.email!.settings.maxAttachmentMB = 0.1;
+    await writeFile(configFile, JSON.stringify(config));
+
+    const flush = await runCli(["outbox", "flush"], { home, env: { NACHKLANG_NOW: "2027-06-02T10:00:00+02:00" } });
+    expect(flush.stderr).toMatch(/wren5: the e-mail attachment \(viewer\) would be about 0\.\d MB, more than the 0\.1 MB/);
+    expect(connections).toBe(before.connections);
+    expect(smtp.mails).toHaveLength(before.mails);
+    const after = JSON.parse((await runCli(["outbox", "list", "--json"], { home })).stdout) as { id: string; state: string; stopped: boolean; reason: string }[];
+    expect(after.find((s) => s.id === noteId)).toMatchObject({ state: "failed", stopped: true, reason: "email.tooLarge" });
+  });
+});
+
+describe.skipIf(missing("ffmpeg"))("Threema message count and credits", () => {
+  const CLIENT = "ECHOECHO";
+  let emulator: GatewayEmulator;
+  let home: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome());
+    emulator = await new GatewayEmulator().start();
+    emulator.addIdentity(makeIdentity(CLIENT));
+    const secretFile = await writeText(join(home, "..", "secret.txt"), `${emulator.secret}\n`);
+    const keyFile = await writeText(join(home, "..", "key.txt"), `private:${toHex(emulator.gateway.privateKey)}\n`);
+    await setUp(home, [
+      ["channels", "add", "threema", "--gateway-id", emulator.gatewayId, "--secret-file", secretFile, "--private-key-file", keyFile, "--api-url", emulator.url],
+      ["client", "add", "k042", "--lang", "en", "--threema", CLIENT, "--channel", "threema"],
+      ["consent", "record", "k042", "--channel", "threema"],
+    ]);
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    await cleanup();
+  });
+
+  it("shows how many messages and credits a long note becomes, and sends nothing", async () => {
+    // About 26 KB in paragraphs: more than seven Threema text messages of 3500 bytes.
+    const paragraph = "Take a few minutes each evening to notice what went well today, however small. ".repeat(8);
+    const note = Array.from({ length: 40 }, () => paragraph.trim()).join("\n\n");
+    expect(Buffer.byteLength(note)).toBeGreaterThan(25_000);
+    const noteFile = await writeText(join(home, "..", "note.txt"), note);
+    const minimum = Math.ceil(Buffer.byteLength(note) / TEXT_LIMIT_BYTES);
+
+    const dry = await runCli(["send", "k042", "--note-file", noteFile, "--photo", join(FIXTURES, "whiteboard.jpg"), "--now", "--dry-run", "--json"], { home });
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = (JSON.parse(dry.stdout) as { plan: { messages: number; credits: number } }).plan;
+    // The text parts plus one file message for the photo; one credit each.
+    expect(plan.messages).toBeGreaterThanOrEqual(minimum + 1);
+    expect(plan.messages).toBeLessThanOrEqual(minimum + 3);
+    expect(plan.credits).toBe(plan.messages);
+    expect(dry.stderr).toContain(`k042: through Threema this follow-up becomes ${plan.messages} messages (${plan.credits} credits)`);
+
+    const text = await runCli(["send", "k042", "--note-file", noteFile, "--now", "--dry-run"], { home });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Through threema: messages: ${plan.messages - 1}, credits: ${plan.messages - 1}.`);
+    expect(emulator.received).toEqual([]);
+  });
+
+  it("sends exactly as many messages as the plan said", async () => {
+    const note = Array.from({ length: 3 }, (_, i) => `Paragraph ${i}: ${"x ".repeat(1500)}`).join("\n\n");
+    const noteFile = await writeText(join(home, "..", "note2.txt"), note);
+    const dry = JSON.parse((await runCli(["send", "k042", "--note-file", noteFile, "--now", "--dry-run", "--json"], { home })).stdout) as { plan: { messages: number } };
+    const sent = await runCli(["send", "k042", "--note-file", noteFile, "--now", "--yes"], { home });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(emulator.received).toHaveLength(dry.plan.messages);
+    expect(dry.plan.messages).toBeGreaterThan(1);
+  });
+});
