@@ -4,7 +4,9 @@
  * (`delivery.viewerPath`). TLS (port 465) or STARTTLS is required; a plain connection is
  * allowed only to this machine (localhost, 127.0.0.1, ::1).
  */
+import { statSync } from "node:fs";
 import { stat } from "node:fs/promises";
+import { packagePath } from "../package-root.js";
 import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
@@ -44,8 +46,23 @@ export type EmailSettings = z.infer<typeof settings>;
  * by a third in the mail (base64): 10 MB attached is about 14 MB on the way.
  */
 export const DEFAULT_MAX_ATTACHMENT_MB = 10;
-/** The viewer page around the payload: its decryptor script and markup (about 250 KB), with room. */
-const VIEWER_PAGE_BYTES = 320 * 1024;
+/** Markup, styles and settings of the viewer page around its decryptor script, with room. */
+const VIEWER_MARKUP_BYTES = 16 * 1024;
+let viewerPageBytes: number | undefined;
+
+/** The viewer page around the payload: the built decryptor script (as it is now, not as it once was) and its markup. */
+function viewerPage(): number {
+  if (viewerPageBytes === undefined) {
+    let script: number;
+    try {
+      script = statSync(packagePath("dist", "viewer", "decryptor.js")).size;
+    } catch {
+      script = 512 * 1024; // no build: the estimate errs on the large side
+    }
+    viewerPageBytes = script + VIEWER_MARKUP_BYTES;
+  }
+  return viewerPageBytes;
+}
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => (Math.ceil(Math.round((bytes / MB) * 1000) / 100) / 10).toFixed(1);
@@ -57,7 +74,7 @@ export function maxAttachmentBytes(s: EmailSettings): number {
 /** The viewer made from a bundle of `bundleBytes`: the payload base64 with line breaks, plus the page. */
 export function viewerBytesFor(bundleBytes: number): number {
   const b64 = Math.ceil(bundleBytes / 3) * 4;
-  return b64 + Math.ceil(b64 / 76) + VIEWER_PAGE_BYTES;
+  return b64 + Math.ceil(b64 / 76) + viewerPage();
 }
 
 function tooLarge(s: EmailSettings, channel: string, alias: string, bytes: number) {

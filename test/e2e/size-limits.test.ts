@@ -39,8 +39,8 @@ describe.skipIf(missing("ffmpeg"))("e-mail attachment limit", () => {
     const passwordFile = await writeText(join(home, "..", "smtp-password.txt"), `${SMTP_PASSWORD}\n`);
     const viewerFile = await writeText(join(home, "..", "viewer.txt"), "tulpe-regen-fenster-17\n");
     await setUp(home, [
-      // 0.4 MB: the viewer of a short note fits (its page is about 0.3 MB), one with a photo does not.
-      ["channels", "add", "email", "--host", "127.0.0.1", "--port", String(smtp.port), "--user", SMTP_USER, "--password-file", passwordFile, "--from", `Praxis Test <${SMTP_USER}>`, "--max-attachment-mb", "0.4"],
+      // 0.6 MB: the viewer of a short note fits (its page is about 0.45 MB), one with a photo does not.
+      ["channels", "add", "email", "--host", "127.0.0.1", "--port", String(smtp.port), "--user", SMTP_USER, "--password-file", passwordFile, "--from", `Praxis Test <${SMTP_USER}>`, "--max-attachment-mb", "0.6"],
       ["client", "add", "wren5", "--lang", "en", "--email", "klient@example.org", "--channel", "email"],
       ["client", "passphrase", "wren5", "--viewer-passphrase-file", viewerFile],
       ["consent", "record", "wren5", "--channel", "email"],
@@ -55,7 +55,7 @@ describe.skipIf(missing("ffmpeg"))("e-mail attachment limit", () => {
     const sent = await runCli(["send", "wren5", "--note", "A quiet thought for the week.", "--now", "--yes", "--json"], { home });
     expect(sent.code, sent.stderr).toBe(0);
     const result = JSON.parse(sent.stdout) as { plan: { attachmentBytes: number; attachmentLimitBytes: number } };
-    expect(result.plan.attachmentLimitBytes).toBe(Math.round(0.4 * 1024 * 1024));
+    expect(result.plan.attachmentLimitBytes).toBe(Math.round(0.6 * 1024 * 1024));
     expect(smtp.mails).toHaveLength(1);
     const attached = smtp.mails[0]!.attachments[0]!.size;
     expect(result.plan.attachmentBytes).toBeGreaterThanOrEqual(attached);
@@ -68,14 +68,14 @@ describe.skipIf(missing("ffmpeg"))("e-mail attachment limit", () => {
 
     const dry = await runCli(["send", "wren5", "--note", "The board from today.", "--photo", photo, "--now", "--dry-run"], { home });
     expect(dry.code, dry.stderr).toBe(2);
-    expect(dry.stdout).toMatch(/Through email: attachment about \d+\.\d MB \(limit 0\.4 MB\)/);
-    expect(dry.stderr).toMatch(/wren5: the e-mail attachment \(viewer\) would be about \d+\.\d MB, more than the 0\.4 MB channel email allows; nothing was sent/);
+    expect(dry.stdout).toMatch(/Through email: attachment about \d+\.\d MB \(limit 0\.6 MB\)/);
+    expect(dry.stderr).toMatch(/wren5: the e-mail attachment \(viewer\) would be about \d+\.\d MB, more than the 0\.6 MB channel email allows; nothing was sent/);
     expect(dry.stderr).toMatch(/--channel folder/);
 
     const send = await runCli(["send", "wren5", "--note", "The board from today.", "--photo", photo, "--now", "--yes"], { home });
     expect(send.code, send.stderr).toBe(2);
     expect(send.stderr.trim().split("\n")).toHaveLength(1);
-    expect(send.stderr).toMatch(/more than the 0\.4 MB channel email allows/);
+    expect(send.stderr).toMatch(/more than the 0\.6 MB channel email allows/);
     expect(send.stderr).not.toMatch(/\bat\b.*\.(js|ts):\d+/);
 
     expect(connections).toBe(before.connections);
@@ -98,11 +98,11 @@ describe.skipIf(missing("ffmpeg"))("e-mail attachment limit", () => {
     const id = (JSON.parse(queued.stdout) as { id: string }).id;
     const reroute = await runCli(["outbox", "reroute", id, "--channel", "email"], { home });
     expect(reroute.code).toBe(2);
-    expect(reroute.stderr).toMatch(/more than the 0\.4 MB channel email allows/);
+    expect(reroute.stderr).toMatch(/more than the 0\.6 MB channel email allows/);
     const listed = JSON.parse((await runCli(["outbox", "list", "--json"], { home })).stdout) as { id: string; channel: string }[];
     expect(listed.find((s) => s.id === id)?.channel).toBe("folder");
 
-    // A short note queued for e-mail under 0.4 MB; then the limit is lowered in the configuration.
+    // A short note queued for e-mail under 0.6 MB; then the limit is lowered in the configuration.
     const note = await runCli(["send", "wren5", "--note", "Until next week.", "--at", "2027-06-01 10:00", "--yes", "--json"], { home });
     expect(note.code, note.stderr).toBe(0);
     const noteId = (JSON.parse(note.stdout) as { id: string }).id;
