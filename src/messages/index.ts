@@ -15,6 +15,7 @@ import { setup } from "./setup.js";
 import { agent } from "./agent.js";
 import { inbox } from "./inbox.js";
 import { records } from "./records.js";
+import { dailyMedia } from "./daily-media.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
@@ -36,6 +37,7 @@ export const messages = {
   ...agent,
   ...inbox,
   ...records,
+  ...dailyMedia,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,132 @@
+/**
+ * HEIC (iPhone) photos through the real CLI: decoded by heic-decode (WebAssembly), turned upright,
+ * every tag gone, JPEG out — by `media photo` and inside a sealed bundle from `seal`.
+ */
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT, initHome, runCli } from "../helpers/cli.js";
+import { hasCommand } from "../helpers/tools.js";
+import { exifOrientation, hasTransformBox, isHeicHeader } from "../../src/media/heic.js";
+import { exiftool } from "./inspect.js";
+
+/** Stored 320×200 (left red, right blue), EXIF Orientation 6, GPS, Artist: see test/fixtures/README.md. */
+const HEIC = join(ROOT, "test", "fixtures", "gps-rotated.heic");
+
+let home: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => ({ home, cleanup } = await initHome()));
+afterAll(() => cleanup());
+
+/** Upright means 200×320 with red on top and blue below; clean means no metadata at all. */
+async function expectCleanUprightJpeg(file: string): Promise<void> {
+  const meta = await sharp(file).metadata();
+  expect(meta.format).toBe("jpeg");
+  expect([meta.width, meta.height]).toEqual([200, 320]);
+  expect(meta.exif).toBeUndefined();
+  expect(meta.xmp).toBeUndefined();
+  expect(meta.orientation).toBeUndefined();
+  // stats() describes a pipeline's input: cut the region out first.
+  const colour = async (top: number) => {
+    const region = await sharp(file).extract({ left: 50, top, width: 100, height: 60 }).png().toBuffer();
+    return (await sharp(region).stats()).channels.map((c) => Math.round(c.mean));
+  };
+  const [r1, , b1] = await colour(40);
+  const [r2, , b2] = await colour(220);
+  expect(r1).toBeGreaterThan(150);
+  expect(b1).toBeLessThan(90);
+  expect(b2).toBeGreaterThan(150);
+  expect(r2).toBeLessThan(90);
+  if (hasCommand("exiftool")) {
+    const tags = JSON.stringify(exiftool(file));
+    expect(tags).not.toMatch(/GPS|Artist|Dr\. Example|Orientation/);
+  }
+}
+
+describe("HEIC photos", () => {
+  it("the fixture really is a rotated HEIC with GPS (so the test below can fail)", async () => {
+    const meta = await sharp(HEIC).metadata();
+    expect(meta.compression).toBe("hevc");
+    expect([meta.width, meta.height]).toEqual([320, 200]);
+    expect(exifOrientation(meta.exif)).toBe(6);
+    expect(meta.exif?.includes(Buffer.from("Dr. Example"))).toBe(true);
+  });
+
+  it("media photo: a clean upright JPEG", async () => {
+    const out = join(home, "..", "photos");
+    const r = await runCli(["media", "photo", HEIC, "--out", out], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${join(out, "gps-rotated.jpg")} (200×320`);
+    expect(await readdir(out)).toEqual(["gps-rotated.jpg"]);
+    await expectCleanUprightJpeg(join(out, "gps-rotated.jpg"));
+  });
+
+  it("seal: the bundle holds a clean upright JPEG", async () => {
+    const work = join(home, "..", "seal");
+    expect((await runCli(["client", "add", "k042"], { home })).code).toBe(0);
+    const sealed = await runCli(["--json", "seal", HEIC, "--to", "k042", "--out", join(work, "b.age")], { home });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const { items } = JSON.parse(sealed.stdout) as { items: { path: string; mime: string }[] };
+    expect(items.map((i) => i.mime)).toEqual(["image/jpeg"]);
+    const opened = await runCli(["open", join(work, "b.age"), "--out", join(work, "open")], { home });
+    expect(opened.code, opened.stderr).toBe(0);
+    await expectCleanUprightJpeg(join(work, "open", items[0]!.path));
+  });
+
+  it("a truncated HEIC: exit 1, one line saying it is damaged, nothing written", async () => {
+    const out = join(home, "..", "bad");
+    const { writeFile, readFile } = await import("node:fs/promises");
+    const cut = join(home, "..", "cut.heic");
+    await writeFile(cut, (await readFile(HEIC)).subarray(0, 700));
+    const r = await runCli(["media", "photo", cut, "--out", out], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/cut\.heic: the image is damaged or incomplete/);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+});
+
+describe("HEIC container reading", () => {
+  const box = (type: string, payload: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.from(type, "latin1"), payload]).fill(0, 0, 0);
+  const sized = (b: Buffer) => (b.writeUInt32BE(b.length, 0), b);
+  const file = (props: string[]) =>
+    Buffer.concat([
+      sized(box("ftyp", Buffer.from("heic\0\0\0\0mif1heic", "latin1"))),
+      sized(box("meta", Buffer.concat([Buffer.alloc(4), sized(box("iprp", sized(box("ipco", Buffer.concat(props.map((p) => sized(box(p, Buffer.alloc(1))))))))) ]))),
+    ]);
+
+  it("finds irot/imir in meta › iprp › ipco, and nothing elsewhere", () => {
+    expect(isHeicHeader(file([]))).toBe(true);
+    expect(hasTransformBox(file(["ispe", "irot"]))).toBe(true);
+    expect(hasTransformBox(file(["imir"]))).toBe(true);
+    expect(hasTransformBox(file(["ispe", "colr"]))).toBe(false);
+    expect(hasTransformBox(Buffer.concat([file(["ispe"]), sized(box("irot", Buffer.alloc(1)))]))).toBe(false);
+    expect(hasTransformBox(file(["irot"]).subarray(0, 30))).toBe(false);
+  });
+
+  it("reads EXIF Orientation in both byte orders, with and without the Exif prefix", () => {
+    const ifd = (le: boolean, value: number) => {
+      const b = Buffer.alloc(26);
+      b.write(le ? "II" : "MM", 0, "latin1");
+      const u16 = (v: number, at: number) => (le ? b.writeUInt16LE(v, at) : b.writeUInt16BE(v, at));
+      const u32 = (v: number, at: number) => (le ? b.writeUInt32LE(v, at) : b.writeUInt32BE(v, at));
+      u16(42, 2);
+      u32(8, 4);
+      u16(1, 8);
+      u16(0x0112, 10);
+      u16(3, 12);
+      u32(1, 14);
+      u16(value, 18);
+      return b;
+    };
+    for (const value of [1, 3, 6, 8]) {
+      expect(exifOrientation(ifd(true, value))).toBe(value);
+      expect(exifOrientation(ifd(false, value))).toBe(value);
+      expect(exifOrientation(Buffer.concat([Buffer.from("Exif\0\0", "latin1"), ifd(true, value)]))).toBe(value);
+    }
+    expect(exifOrientation(ifd(true, 9))).toBe(1);
+    expect(exifOrientation(undefined)).toBe(1);
+    expect(exifOrientation(Buffer.from("nonsense"))).toBe(1);
+  });
+});
