@@ -103,7 +103,7 @@ async function uprightImage(input: string, heic: { exif: Buffer | undefined; has
 export async function processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto> {
   const sharp = await loadSharp();
   const p = normalisePhotoProfile(profile);
-  await checkInput(input);
+  await checkInput(input, "photo");
   // Read the header only: refuse pixel bombs before any decoding.
   let width: number, height: number;
   let heic: { exif: Buffer | undefined; hasAlpha: boolean } | undefined;

@@ -1,0 +1,66 @@
+/**
+ * Issue 24's small things through the real CLI: a folder named as a folder, `--json` errors as
+ * JSON, batch lines and summary on one stream, plural forms, `hours` in the user's words.
+ */
+import { mkdir, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
+import { FIXTURES, initHome, runCli } from "../helpers/cli.js";
+
+let home: string;
+let cleanup: () => Promise<void>;
+let work: string;
+
+beforeAll(async () => {
+  ({ home, cleanup } = await initHome());
+  work = join(home, "..", "work");
+  await mkdir(join(work, "Fotos vom Flipchart"), { recursive: true });
+  const add = await runCli(["client", "add", "k001", "--lang", "de", "--age-recipient", await identityToRecipient(generateIdentity())], { home });
+  expect(add.code, add.stderr).toBe(0);
+  const consent = await runCli(["consent", "record", "k001", "--channel", "folder", "--date", "2026-11-01"], { home });
+  expect(consent.code, consent.stderr).toBe(0);
+});
+afterAll(() => cleanup());
+
+/** Exactly one line on stderr, no stack trace; returns it. */
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split("\n");
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  return lines[0]!;
+}
+
+describe("a folder given as a photo or audio", () => {
+  it("media photo / media audio: exit 2, named as a folder, nothing written", async () => {
+    const folder = join(work, "Fotos vom Flipchart");
+    const out = join(work, "out");
+    const photo = await runCli(["media", "photo", folder, "--out", out], { home });
+    expect(photo.code).toBe(2);
+    expect(oneLine(photo.stderr)).toBe(`${folder} is a folder, not a photo. Please name the photos in it (e.g. ${folder}/*.jpg).`);
+    const audio = await runCli(["--lang", "de", "media", "audio", folder, "--out", join(out, "a.m4a")], { home });
+    expect(audio.code).toBe(2);
+    expect(oneLine(audio.stderr)).toBe(`${folder} ist ein Ordner, keine Aufnahme. Bitte die Audiodatei darin angeben.`);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
+  it("send --photo FOLDER: the problem names the folder, nothing sent", async () => {
+    const folder = join(work, "Fotos vom Flipchart");
+    const r = await runCli(["send", "k001", "--photo", folder, "--note", "Bis bald", "--yes"], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${folder} is a folder, not a photo.`);
+    expect(r.stderr).not.toMatch(/file not found/);
+    expect(await readdir(join(home, "handoff")).catch(() => [])).toEqual([]);
+  });
+
+  it("seal FOLDER: exit 2, named as a folder", async () => {
+    const r = await runCli(["seal", "Fotos vom Flipchart", "--to", "k001"], { home, cwd: work });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toBe("Fotos vom Flipchart is a folder, not a file. Please name the files in it.");
+  });
+
+  it("a real photo next to it still works (the check is not a blanket refusal)", async () => {
+    const r = await runCli(["media", "photo", join(FIXTURES, "tiny.jpg"), "--out", join(work, "ok")], { home });
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
