@@ -64,3 +64,34 @@ describe("a folder given as a photo or audio", () => {
     expect(r.code, r.stderr).toBe(0);
   });
 });
+
+describe("--json errors", () => {
+  it("a user error: JSON on stdout with key, message and exit code; the same line on stderr", async () => {
+    const folder = join(work, "Fotos vom Flipchart");
+    const r = await runCli(["--json", "--lang", "de", "media", "photo", folder, "--out", join(work, "j")], { home });
+    expect(r.code).toBe(2);
+    const message = `${folder} ist ein Ordner, kein Foto. Bitte die Fotos darin einzeln angeben (z. B. ${folder}/*.jpg).`;
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: "media.photo.isFolder", message, exitCode: 2 } });
+    expect(oneLine(r.stderr)).toBe(message);
+  });
+
+  it("a refusal keeps its own exit code (4) in the JSON", async () => {
+    const r = await runCli(["--json", "channels", "add", "whatsapp"], { home });
+    expect(r.code).toBe(4);
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; exitCode: number; message: string } };
+    expect(error).toMatchObject({ code: "channels.whatsappRefused", exitCode: 4 });
+    expect(error.message).toBe(oneLine(r.stderr));
+  });
+
+  it("a usage error from the command line parser is JSON too", async () => {
+    const r = await runCli(["--json", "media", "photo", "--no-such-option"], { home });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: "usage", exitCode: 2 } });
+  });
+
+  it("without --json stdout stays empty", async () => {
+    const r = await runCli(["media", "photo", join(work, "Fotos vom Flipchart"), "--out", join(work, "j")], { home });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+  });
+});
