@@ -284,9 +284,14 @@ followups:
     await writeFile(file, "followups:\n  - client: k001\n    note: fine\n  - client: k002\n    note: stuck\n    channel: broken\n");
     const r = await runCli(["batch", file], { home });
     expect(r.code).toBe(3);
-    expect(r.stdout).toMatch(/k001: delivered via folder/);
-    expect(r.stderr).toMatch(/k002: FAILED Hand-off folder \/dev\/null\/handoff is not writable/);
-    expect(r.stdout).toContain("2 follow-ups: 1 delivered, 0 in the outbox, 0 done before, 1 failed, 0 uncertain.");
+    // Report lines and summary on one stream (stdout), in order; stderr has progress only.
+    const report = r.stdout.trimEnd().split("\n");
+    expect(report).toEqual([
+      expect.stringMatching(/^k001: delivered via folder/),
+      expect.stringMatching(/^k002: FAILED Hand-off folder \/dev\/null\/handoff is not writable/),
+      "2 follow-ups: 1 delivered, 0 in the outbox, 0 done before, 1 failed, 0 uncertain.",
+    ]);
+    expect(r.stderr).not.toMatch(/k002|FAILED/);
     const listed = JSON.parse((await ok(["--json", "outbox", "list"], home)).stdout) as { client: string; state: string }[];
     expect(listed).toMatchObject([{ client: "k002", state: "failed" }]);
   });
