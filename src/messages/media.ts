@@ -71,16 +71,16 @@ export const media = {
     en: "{file} → {out} ({duration}, {kb} KB, {inputLufs} → {target} LUFS, gain {gain} dB)",
   },
   "media.partial": {
-    de: "{ok} von {total} Dateien umgewandelt; die Fehler stehen oben.",
-    en: "{ok} of {total} files converted; the errors are listed above.",
+    de: "{ok} von {total} {total:Datei|Dateien} umgewandelt; die Fehler stehen oben.",
+    en: "{ok} of {total} {total:file|files} converted; the errors are listed above.",
   },
   "media.badNumber": {
     de: "{option} erwartet eine ganze Zahl von {min} bis {max}, nicht „{value}“.",
     en: "{option} expects a whole number from {min} to {max}, not '{value}'.",
   },
   "cache.cleared": {
-    de: "Medien-Zwischenspeicher geleert ({count} Einträge entfernt).",
-    en: "Media cache cleared ({count} entries removed).",
+    de: "Medien-Zwischenspeicher geleert ({count} {count:Eintrag|Einträge} entfernt).",
+    en: "Media cache cleared ({count} {count:entry|entries} removed).",
   },
   "media.doctor.ffmpeg": {
     de: "ffmpeg {version} ({source}): {path}",

@@ -95,3 +95,18 @@ describe("--json errors", () => {
     expect(r.stdout).toBe("");
   });
 });
+
+describe("plural forms", () => {
+  it("send says '1 item' and '0 items', not 'item(s)' (German: test/messages.test.ts)", async () => {
+    const one = await runCli(["send", "k001", "--photo", join(FIXTURES, "tiny.jpg"), "--note", "Bis bald", "--now", "--yes"], { home });
+    expect(one.code, one.stderr).toBe(0);
+    const none = await runCli(["send", "k001", "--note", "Nur ein Gruß", "--now", "--yes"], { home });
+    expect(none.code, none.stderr).toBe(0);
+    expect(`${one.stdout}${none.stdout}`, `${one.stdout}${none.stdout}`).not.toContain("(s)");
+    const parts = [one.stdout, none.stdout].map((out) => /(\d+) (items?),/.exec(out)?.slice(1, 3));
+    expect(parts, `${one.stdout}${none.stdout}`).toEqual([
+      ["1", "item"],
+      ["0", "items"],
+    ]);
+  });
+});

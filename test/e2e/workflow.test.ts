@@ -224,7 +224,7 @@ followups:
     const r = await runCli(["batch", file], { home });
     expect(r.code).toBe(4); // a missing consent is a refusal by policy
     const lines = r.stderr.trim().split("\n");
-    expect(lines[0]).toMatch(/week\.yaml: 5 problem\(s\); nothing was processed or sent:/);
+    expect(lines[0]).toMatch(/week\.yaml: 5 problems; nothing was processed or sent:/);
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(/entry 1 \(k001\): .*missing\/board\.jpg: file not found/),
       expect.stringMatching(/entry 2 \(k999\): No client 'k999'/),
