@@ -110,3 +110,26 @@ describe("plural forms", () => {
     ]);
   });
 });
+
+describe("hours in the user's words", () => {
+  it("a German 'mo-do 9-18 Uhr' is accepted and echoed with German day names; English shows mo-th", async () => {
+    const de = await runCli(["--lang", "de", "hours", "set", "mo-do 9–18 Uhr", "--tz", "Europe/Berlin"], { home });
+    expect(de.code, de.stderr).toBe(0);
+    expect(de.stdout.trim()).toBe("Kontaktzeiten: mo-do 09:00-18:00 (Europe/Berlin).");
+    const showDe = await runCli(["--lang", "de", "hours", "show"], { home });
+    expect(showDe.stdout).toContain("Kontaktzeiten: mo-do 09:00-18:00 (Europe/Berlin)");
+    const showEn = await runCli(["--lang", "en", "hours", "show"], { home });
+    expect(showEn.stdout).toContain("Contact hours: mo-th 09:00-18:00 (Europe/Berlin)");
+    const json = await runCli(["--json", "hours", "show"], { home });
+    expect((JSON.parse(json.stdout) as { spec: string }).spec).toBe("mo-th 09:00-18:00");
+    // Back to no restriction for the other tests in this file.
+    const open = await runCli(["hours", "set", "mo-su 00:00-24:00"], { home });
+    expect(open.code, open.stderr).toBe(0);
+  });
+
+  it("what it still cannot read: exit 2, one line naming the part", async () => {
+    const r = await runCli(["--lang", "de", "hours", "set", "mo-do 18-9 Uhr"], { home });
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^Kontaktzeiten „mo-do 18-9 Uhr“: „18-9“ nicht verstanden/);
+  });
+});
