@@ -2,13 +2,14 @@
  * HEIC (iPhone) photos through the real CLI: decoded by heic-decode (WebAssembly), turned upright,
  * every tag gone, JPEG out — by `media photo` and inside a sealed bundle from `seal`.
  */
-import { readdir } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, initHome, runCli } from "../helpers/cli.js";
 import { hasCommand } from "../helpers/tools.js";
 import { exifOrientation, hasTransformBox, isHeicHeader } from "../../src/media/heic.js";
+import { processPhoto } from "../../src/media/photo.js";
 import { exiftool } from "./inspect.js";
 
 /** Stored 320×200 (left red, right blue), EXIF Orientation 6, GPS, Artist: see test/fixtures/README.md. */
@@ -76,7 +77,6 @@ describe("HEIC photos", () => {
 
   it("a truncated HEIC: exit 1, one line saying it is damaged, nothing written", async () => {
     const out = join(home, "..", "bad");
-    const { writeFile, readFile } = await import("node:fs/promises");
     const cut = join(home, "..", "cut.heic");
     await writeFile(cut, (await readFile(HEIC)).subarray(0, 700));
     const r = await runCli(["media", "photo", cut, "--out", out], { home });
@@ -84,6 +84,45 @@ describe("HEIC photos", () => {
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/cut\.heic: the image is damaged or incomplete/);
     expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+});
+
+describe("every EXIF orientation (1–8) turns a HEIC as sharp turns a JPEG", () => {
+  const QUADRANTS = join(ROOT, "test", "fixtures", "quadrants.heic");
+  /** The colour class (r, g, b, w) at the centre of each quadrant: top left, top right, bottom left, bottom right. */
+  async function layout(file: string | Buffer): Promise<string> {
+    const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+    const at = (fx: number, fy: number) => {
+      const i = (Math.floor(info.height * fy) * info.width + Math.floor(info.width * fx)) * info.channels;
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+      return r > 180 && g > 180 && b > 180 ? "w" : r > 150 ? "r" : g > 150 ? "g" : b > 150 ? "b" : "?";
+    };
+    return `${info.width}x${info.height} ${at(0.25, 0.25)}${at(0.75, 0.25)}${at(0.25, 0.75)}${at(0.75, 0.75)}`;
+  }
+
+  it("matches for 1–8", async () => {
+    const original = await readFile(QUADRANTS);
+    // The Orientation entry of the big-endian IFD0: tag 0x0112, type SHORT, count 1, value.
+    const entry = original.indexOf(Buffer.from([0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1, 0, 1]));
+    expect(entry).toBeGreaterThan(0);
+    const dir = join(home, "..", "orientations");
+    const upright = await processPhoto(QUADRANTS, join(dir, "1"));
+    expect(await layout(upright.file)).toBe("320x200 rgbw");
+    const stored = await sharp(upright.file).raw().toBuffer({ resolveWithObject: true });
+    const seen = new Set<string>();
+    for (let o = 1; o <= 8; o++) {
+      const patched = Buffer.from(original);
+      patched[entry + 9] = o;
+      const heic = join(dir, `o${o}.heic`);
+      await writeFile(heic, patched);
+      const ours = await processPhoto(heic, join(dir, `out${o}`));
+      const jpeg = await sharp(stored.data, { raw: stored.info }).jpeg().withMetadata({ orientation: o }).toBuffer();
+      const expected = await sharp(jpeg).autoOrient().png().toBuffer();
+      const got = await layout(ours.file);
+      expect(got, `orientation ${o}`).toBe(await layout(expected));
+      seen.add(got);
+    }
+    expect(seen.size).toBe(8); // eight different results: the test tells every case apart
   });
 });
 
