@@ -75,6 +75,27 @@ describe("HEIC photos", () => {
     await expectCleanUprightJpeg(join(work, "open", items[0]!.path));
   });
 
+  it("seal takes .heif (and upper-case .HEIC) as photos too", async () => {
+    const work = join(home, "..", "seal-heif");
+    const { mkdir, copyFile } = await import("node:fs/promises");
+    await mkdir(work, { recursive: true });
+    await copyFile(HEIC, join(work, "IMG_0002.heif"));
+    await copyFile(HEIC, join(work, "IMG_0003.HEIC"));
+    const sealed = await runCli(["--json", "seal", "IMG_0002.heif", "IMG_0003.HEIC", "--to", "k042", "--out", "c.age"], { home, cwd: work });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const { items } = JSON.parse(sealed.stdout) as { items: { path: string; mime: string; width?: number; height?: number }[] };
+    expect(items.map((i) => [i.mime, i.width, i.height])).toEqual([
+      ["image/jpeg", 200, 320],
+      ["image/jpeg", 200, 320],
+    ]);
+  });
+
+  it("doctor says HEIC photos are readable and names the decoder", async () => {
+    const r = await runCli(["doctor"], { home });
+    expect(r.stdout).toMatch(/HEIC\/HEIF photos \(iPhone\): readable with heic-decode \d+\.\d+\.\d+ \(libheif as WebAssembly\)/);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/cannot read HEIC/);
+  });
+
   it("a truncated HEIC: exit 1, one line saying it is damaged, nothing written", async () => {
     const out = join(home, "..", "bad");
     const cut = join(home, "..", "cut.heic");
