@@ -11,7 +11,7 @@ import { ROOT } from "./helpers/cli.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 /** The numbers a line chooses plural forms by (`{name:one|other}`). */
-const plurals = (text: string) => [...text.matchAll(/\{(\w+):[^{}]*\}/g)].map((m) => m[1]).sort();
+const plurals = (text: string) => [...new Set([...text.matchAll(/\{(\w+):[^{}]*\}/g)].map((m) => m[1]))].sort();
 
 describe("message catalogue", () => {
   it("has both languages with the same placeholders for every line", () => {
