@@ -89,6 +89,15 @@ describe("--json errors", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: "usage", exitCode: 2 } });
   });
 
+  it("several problems at once: the same error object, with the list beside it", async () => {
+    const folder = join(work, "Fotos vom Flipchart");
+    const r = await runCli(["--json", "send", "k001", "--photo", folder, "--photo", join(work, "nope.jpg"), "--note", "x", "--yes"], { home });
+    expect(r.code).toBe(2);
+    const json = JSON.parse(r.stdout) as { error: { code: string; message: string; exitCode: number }; problems: { key: string }[] };
+    expect(json.error).toEqual({ code: "workflow.problems", message: "2 problems, nothing was processed or sent:", exitCode: 2 });
+    expect(json.problems.map((p) => p.key)).toEqual(["media.photo.isFolder", "file.missing"]);
+  });
+
   it("without --json stdout stays empty", async () => {
     const r = await runCli(["media", "photo", join(work, "Fotos vom Flipchart"), "--out", join(work, "j")], { home });
     expect(r.code).toBe(2);
