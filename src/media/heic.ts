@@ -9,6 +9,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { deflateSync } from "node:zlib";
 
 /** Decoded pixels, upright as far as the container says, plus the EXIF orientation still to apply (1 = none). */
 export interface HeicPixels {
@@ -116,4 +117,32 @@ export async function heicDecoderStatus(): Promise<{ ok: true; version: string }
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
   }
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * The PNG with `icc` embedded as its colour profile (an `iCCP` chunk right after `IHDR`), so that
+ * sharp converts the decoded pixels from the photo's own colour space (an iPhone's Display P3) to
+ * sRGB, as it does for a JPEG with a profile. sharp cannot tag raw pixels with a profile itself.
+ */
+export function pngWithProfile(png: Buffer, icc: Buffer): Buffer {
+  const ihdrEnd = 8 + 12 + png.readUInt32BE(8); // signature, then IHDR: length, type, data, CRC
+  const data = Buffer.concat([Buffer.from("icc\0\0", "latin1"), deflateSync(icc)]); // name, NUL, method 0
+  const typed = Buffer.concat([Buffer.from("iCCP", "latin1"), data]);
+  const chunk = Buffer.alloc(typed.length + 8);
+  chunk.writeUInt32BE(data.length, 0);
+  typed.copy(chunk, 4);
+  chunk.writeUInt32BE(crc32(typed), typed.length + 4);
+  return Buffer.concat([png.subarray(0, ihdrEnd), chunk, png.subarray(ihdrEnd)]);
 }

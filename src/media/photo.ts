@@ -11,7 +11,7 @@ import type { Sharp } from "sharp";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
-import { decodeHeic, isHeicHeader } from "./heic.js";
+import { decodeHeic, isHeicHeader, pngWithProfile } from "./heic.js";
 import type { PhotoProfile, ProcessedImage, ProcessedPhoto } from "./types.js";
 
 /** sharp (and libvips with it) loads with the first photo: a command that processes none never loads it. */
@@ -69,18 +69,31 @@ const UPRIGHT: Record<number, { flop?: boolean; flip?: boolean; rotate?: number 
   8: { rotate: 270 },
 };
 
+/** What sharp's header read tells about a HEIC that decoding must know. */
+interface HeicFacts {
+  readonly exif: Buffer | undefined;
+  readonly icc: Buffer | undefined;
+  readonly hasAlpha: boolean;
+}
+
 /**
  * The start of the pipeline for one input: sharp on the file (EXIF orientation applied), or for
  * HEIC/HEIF the pixels decoded by heic-decode (WebAssembly; the prebuilt libvips has no HEVC
  * decoder), turned upright. Raw pixels carry no metadata, so GPS and author are gone either way.
  */
-async function uprightImage(input: string, heic: { exif: Buffer | undefined; hasAlpha: boolean } | undefined, maxPixels: number): Promise<Sharp> {
+async function uprightImage(input: string, heic: HeicFacts | undefined, maxPixels: number): Promise<Sharp> {
   const sharp = await loadSharp();
   if (!heic) return sharp(input, { limitInputPixels: maxPixels, failOn: "truncated" }).autoOrient();
   const pixels = await decodeHeic(input, heic.exif);
   const turn = UPRIGHT[pixels.orientation] ?? {};
   let image = sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: 4 }, limitInputPixels: maxPixels });
   if (!heic.hasAlpha) image = image.removeAlpha();
+  if (heic.icc) {
+    // The pixels are in the photo's colour space (iPhones: Display P3): carry its profile into
+    // the pipeline (a PNG, stored uncompressed) so the conversion to sRGB uses it.
+    const png = await image.png({ compressionLevel: 0 }).toBuffer();
+    image = sharp(pngWithProfile(png, heic.icc), { limitInputPixels: maxPixels });
+  }
   if (turn.flop) image = image.flop();
   if (turn.flip) image = image.flip();
   if (turn.rotate) image = image.rotate(turn.rotate);
@@ -106,12 +119,12 @@ export async function processPhoto(input: string, outDir: string, profile: Photo
   await checkInput(input, "photo");
   // Read the header only: refuse pixel bombs before any decoding.
   let width: number, height: number;
-  let heic: { exif: Buffer | undefined; hasAlpha: boolean } | undefined;
+  let heic: HeicFacts | undefined;
   try {
     const meta = await sharp(input, { limitInputPixels: false }).metadata();
     width = meta.width;
     height = meta.height;
-    if (await looksLikeHeic(input)) heic = { exif: meta.exif, hasAlpha: meta.hasAlpha };
+    if (await looksLikeHeic(input)) heic = { exif: meta.exif, icc: meta.icc, hasAlpha: meta.hasAlpha };
   } catch (error) {
     throw photoError(input, error);
   }

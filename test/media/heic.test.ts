@@ -96,6 +96,21 @@ describe("HEIC photos", () => {
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/cannot read HEIC/);
   });
 
+  it("a Display P3 photo (as iPhones store colour) comes out in sRGB with the same colours", async () => {
+    const P3 = join(ROOT, "test", "fixtures", "p3.heic");
+    expect((await sharp(P3).metadata()).icc?.length).toBeGreaterThan(0);
+    const out = join(home, "..", "p3");
+    const r = await runCli(["media", "photo", P3, "--out", out], { home });
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(out, "p3.jpg");
+    expect((await sharp(file).metadata()).icc).toBeUndefined();
+    const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+    const px = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    const near = (got: number[], want: number[]) => got.every((v, i) => Math.abs(v - want[i]!) <= 6);
+    expect(near(px(10, 20), [200, 40, 40]), String(px(10, 20))).toBe(true);
+    expect(near(px(50, 20), [40, 160, 60]), String(px(50, 20))).toBe(true);
+  });
+
   it("a truncated HEIC: exit 1, one line saying it is damaged, nothing written", async () => {
     const out = join(home, "..", "bad");
     const cut = join(home, "..", "cut.heic");
