@@ -21,9 +21,10 @@ export default tseslint.config(
   },
   {
     // zod's values come from src/zod.ts (or src/zod-mini.ts), which turn its JIT off before any
-    // schema is built. The age format has one door, src/age/: nothing else reads or writes it.
+    // schema is built. The age format has one door, src/age/: nothing else reads or writes it;
+    // Markdown has one, src/markdown/; HEIC decoding has one, src/media/heic.ts.
     files: ["src/**/*.ts"],
-    ignores: ["src/zod.ts", "src/zod-mini.ts", "src/age/**"],
+    ignores: ["src/zod.ts", "src/zod-mini.ts", "src/age/**", "src/media/heic.ts"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
@@ -33,6 +34,7 @@ export default tseslint.config(
             { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
             { name: "age-encryption", message: "age goes through its one door, src/age/." },
             { name: "markdown-it", message: "Markdown goes through its one door, src/markdown/." },
+            { name: "heic-decode", message: "HEIC decoding goes through its one door, src/media/heic.ts." },
           ],
           patterns: [{ group: ["markdown-it/*"], message: "Markdown goes through its one door, src/markdown/." }],
         },
@@ -50,6 +52,24 @@ export default tseslint.config(
             { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
             { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
             { name: "age-encryption", message: "age goes through its one door, src/age/." },
+            { name: "heic-decode", message: "HEIC decoding goes through its one door, src/media/heic.ts." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // heic-decode's one door keeps the other doors.
+    files: ["src/media/heic.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
+            { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
+            { name: "age-encryption", message: "age goes through its one door, src/age/." },
+            { name: "markdown-it", message: "Markdown goes through its one door, src/markdown/." },
           ],
         },
       ],

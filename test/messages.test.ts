@@ -6,10 +6,12 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { messages, type Catalogue } from "../src/messages/index.js";
+import { messages, t, type Catalogue, type MessageKey } from "../src/messages/index.js";
 import { ROOT } from "./helpers/cli.js";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+/** The numbers a line chooses plural forms by (`{name:one|other}`). */
+const plurals = (text: string) => [...new Set([...text.matchAll(/\{(\w+):[^{}]*\}/g)].map((m) => m[1]))].sort();
 
 describe("message catalogue", () => {
   it("has both languages with the same placeholders for every line", () => {
@@ -17,7 +19,31 @@ describe("message catalogue", () => {
       expect(entry.de.trim(), key).not.toBe("");
       expect(entry.en.trim(), key).not.toBe("");
       expect(placeholders(entry.de), key).toEqual(placeholders(entry.en));
+      expect(plurals(entry.de), key).toEqual(plurals(entry.en));
+      // A plural choice has exactly two forms, and its number is also printed or named.
+      for (const text of [entry.de, entry.en]) {
+        for (const m of text.matchAll(/\{(\w+):([^{}]*)\}/g)) expect(m[2]!.split("|"), `${key}: ${m[0]}`).toHaveLength(2);
+      }
     }
+  });
+
+  it("chooses singular and plural forms by Intl.PluralRules", () => {
+    const cases: [MessageKey, Record<string, number | string>, "de" | "en", RegExp][] = [
+      ["workflow.problems", { count: 1 }, "de", /^1 Problem, nichts/],
+      ["workflow.problems", { count: 2 }, "de", /^2 Probleme, nichts/],
+      ["workflow.problems", { count: 0 }, "en", /^0 problems, nothing/],
+      ["workflow.problems", { count: 1 }, "en", /^1 problem, nothing/],
+      ["templates.checkFailed", { count: 1, problems: 1 }, "de", /^1 Vorlage geprüft, 1 Problem\.$/],
+      ["templates.checkFailed", { count: 3, problems: 1 }, "en", /^3 templates checked, 1 problem\.$/],
+      ["templates.checkFailed", { count: 1, problems: 0 }, "en", /^1 template checked, 0 problems\.$/],
+      ["media.partial", { ok: 1, total: 1 }, "en", /^1 of 1 file converted/],
+      ["media.partial", { ok: 0, total: 2 }, "de", /^0 von 2 Dateien umgewandelt/],
+      ["cache.cleared", { count: "1" }, "en", /\(1 entry removed\)/],
+      ["cache.cleared", { count: 1.5 }, "en", /\(1.5 entries removed\)/],
+    ];
+    for (const [key, params, lang, expected] of cases) expect(t(lang, key, params), `${key} ${JSON.stringify(params)} ${lang}`).toMatch(expected);
+    // Without the number the choice is left as written (a missing parameter shows, as {name} does).
+    expect(t("en", "cache.cleared")).toContain("{count:entry|entries}");
   });
 
   it("defines every key in exactly one area file, and merges every area file", async () => {

@@ -78,6 +78,7 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   ".webp": "image/webp",
   ".gif": "image/gif",
   ".heic": "image/heic",
+  ".heif": "image/heif",
   ".m4a": "audio/mp4",
   ".mp3": "audio/mpeg",
   ".ogg": "audio/ogg",

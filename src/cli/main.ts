@@ -16,11 +16,18 @@ function langFromArgv(argv: readonly string[]): Lang | undefined {
   return isLang(value) ? value : undefined;
 }
 
+/** Was `--json` given (before any `--`)? Then errors are JSON on stdout too. */
+function jsonFromArgv(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   // Everything this process and its children (ffmpeg) create is private to the user, whatever
   // the caller's umask: temporary plaintext is 0600 inside 0700 folders from its first byte.
   process.umask(0o077);
   const debug = argv.includes("--debug");
+  const json = jsonFromArgv(argv);
   // A closed pipe (`nachklang --help | head`) is not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
@@ -50,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, (await catalogue()).t);
+    process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, json, (await catalogue()).t);
   } finally {
     await runCleanups();
   }
@@ -86,18 +93,25 @@ function finishedByCommander(error: unknown): boolean {
   return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" || error.exitCode === 0;
 }
 
-function report(error: unknown, lang: Lang, debug: boolean, t: Translate): number {
-  if (error instanceof CommanderError) {
-    process.stderr.write(usageLine(error, lang, t) + "\n");
-    return ExitCode.usage;
-  }
+/**
+ * Print the error and return its exit code: one line on stderr; with `--json` also
+ * `{"error":{"code","message","exitCode"}}` on stdout, so a script reading stdout always gets
+ * JSON (code: the catalogue key, "usage" for commander's errors, "internal" for bugs).
+ */
+function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Translate): number {
+  const print = (code: string, message: string, exitCode: number): number => {
+    process.stderr.write(message + "\n");
+    if (json) process.stdout.write(JSON.stringify({ error: { code, message, exitCode } }) + "\n");
+    return exitCode;
+  };
+  if (error instanceof CommanderError) return print("usage", usageLine(error, lang, t), ExitCode.usage);
   if (isUserError(error)) {
-    process.stderr.write(t(lang, error.key, error.params) + "\n");
+    const exitCode = print(error.key, t(lang, error.key, error.params), error.code);
     if (debug && error.cause instanceof Error && error.cause.stack) process.stderr.write(error.cause.stack + "\n");
-    return error.code;
+    return exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(t(lang, "cli.internal", { message }) + "\n");
+  const exitCode = print("internal", t(lang, "cli.internal", { message }), ExitCode.failure);
   if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
-  return ExitCode.failure;
+  return exitCode;
 }

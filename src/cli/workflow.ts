@@ -219,11 +219,14 @@ export function reportProblems(ctx: CliContext, problems: readonly LocatedProble
   for (const p of problems) {
     ctx.out.warn("workflow.problemLine", { where: p.where ? `${p.where}: ` : "", problem: ctx.out.text(p.key, p.params) });
   }
+  const exitCode = refused ? ExitCode.refused : ExitCode.usage;
   ctx.out.result({
     ok: false,
+    // Shaped like every other --json error (src/cli/main.ts), with the list beside it.
+    error: { code: header.key, message: ctx.out.text(header.key, header.params), exitCode },
     problems: problems.map((p) => ({ where: p.where ?? null, key: p.key, params: p.params, text: ctx.out.text(p.key, p.params) })),
   });
-  process.exitCode = refused ? ExitCode.refused : ExitCode.usage;
+  process.exitCode = exitCode;
 }
 
 /** Check the draft; prints every problem and returns undefined when there are any. */

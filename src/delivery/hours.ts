@@ -38,7 +38,12 @@ export interface StoredHours {
 const DAY_NAMES: Readonly<Record<string, number>> = {
   mo: 1, tu: 2, di: 2, we: 3, mi: 3, th: 4, do: 4, fr: 5, sa: 6, su: 7, so: 7,
 };
-const DAY_LABEL = ["", "mo", "tu", "we", "th", "fr", "sa", "su"] as const;
+const DAY_LABEL = {
+  en: ["", "mo", "tu", "we", "th", "fr", "sa", "su"],
+  de: ["", "mo", "di", "mi", "do", "fr", "sa", "so"],
+} as const;
+/** Days assumed when a window names none ("9-18 Uhr"): the working week, echoed back so it shows. */
+const WORKING_WEEK = [1, 2, 3, 4, 5];
 
 function bad(spec: string, part: string): UserError {
   return new UserError(ExitCode.usage, "hours.badSpec", { spec, part });
@@ -60,11 +65,12 @@ function parseDays(spec: string, text: string): number[] {
   return [...days].sort((a, b) => a - b);
 }
 
+/** `9`, `09`, `9:30`, `9.30` → minutes after midnight. */
 function parseClock(spec: string, text: string, allow24: boolean): number {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text);
+  const m = /^(\d{1,2})(?:[:.](\d{2}))?$/.exec(text);
   if (!m) throw bad(spec, text);
   const h = Number(m[1]);
-  const min = Number(m[2]);
+  const min = Number(m[2] ?? "0");
   if (min > 59 || h > 24 || (h === 24 && (min !== 0 || !allow24))) throw bad(spec, text);
   return h * 60 + min;
 }
@@ -78,15 +84,34 @@ export function checkZone(tz: string): string {
   return tz;
 }
 
-/** Parse `mo-fr 09:00-18:00; sa 10:00-12:00` (German day names too: di, mi, do, so). */
+/**
+ * The forms people write, made plain: dashes (– —) and spaces around them become "-", and "Uhr"
+ * or "h" after a number goes ("mo–do 9 – 18 Uhr" → "mo-do 9-18").
+ */
+function plainGroup(group: string): string {
+  return group
+    .replace(/[\u2010-\u2015\u2212]/g, "-")
+    .replace(/\s*-\s*/g, "-")
+    .replace(/(\d)\s*(?:uhr|h)(?![\p{L}])\.?/giu, "$1")
+    .trim();
+}
+
+/**
+ * Parse `mo-fr 09:00-18:00; sa 10:00-12:00` (German day names too: di, mi, do, so). Times may be
+ * written `9-18`, `9:30-12`, `9.30-12`, with "Uhr" or "h", with en dashes; a group without day
+ * names (`9-18 Uhr`) means Monday to Friday.
+ */
 export function parseWindows(spec: string): Window[] {
   const windows: Window[] = [];
-  const groups = spec.split(";").map((g) => g.trim()).filter((g) => g.length > 0);
+  const groups = spec.split(";").map(plainGroup).filter((g) => g.length > 0);
   if (groups.length === 0) throw bad(spec, spec);
   for (const group of groups) {
-    const [dayText, ...times] = group.split(/\s+/);
-    if (dayText === undefined || times.length === 0) throw bad(spec, group);
-    const days = parseDays(spec, dayText);
+    const words = group.split(/\s+/);
+    const timeFirst = /^\d/.test(words[0] ?? "");
+    const dayText = timeFirst ? undefined : words[0];
+    const times = timeFirst ? words : words.slice(1);
+    if (times.length === 0) throw bad(spec, group);
+    const days = dayText === undefined ? WORKING_WEEK : parseDays(spec, dayText);
     for (const time of times.flatMap((t) => t.split(",")).filter((t) => t.length > 0)) {
       const [a, b, extra] = time.split("-");
       if (a === undefined || b === undefined || extra !== undefined) throw bad(spec, time);
@@ -99,12 +124,14 @@ export function parseWindows(spec: string): Window[] {
   return windows;
 }
 
-export function formatWindows(windows: readonly Window[]): string {
+/** The windows as text with the day names of `lang` (`mo-do 09:00-18:00`); parseWindows reads both. */
+export function formatWindows(windows: readonly Window[], lang: "de" | "en" = "en"): string {
+  const label = DAY_LABEL[lang];
   return windows
     .map((w) => {
       const days = w.days;
       const contiguous = days.length > 1 && days.every((d, i) => i === 0 || d === (days[i - 1] ?? 0) + 1);
-      const dayText = contiguous ? `${DAY_LABEL[days[0] ?? 1]}-${DAY_LABEL[days[days.length - 1] ?? 1]}` : days.map((d) => DAY_LABEL[d]).join(",");
+      const dayText = contiguous ? `${label[days[0] ?? 1]}-${label[days[days.length - 1] ?? 1]}` : days.map((d) => label[d]).join(",");
       return `${dayText} ${clockText(w.from)}-${clockText(w.to)}`;
     })
     .join("; ");

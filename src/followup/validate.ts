@@ -52,11 +52,13 @@ export function addressOf(client: ClientRecord, kind: AddressKind): string | nul
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+/** What is at `path`: a file, a folder, or nothing readable. */
+async function entryKind(path: string): Promise<"file" | "folder" | "missing"> {
   try {
-    return (await stat(path)).isFile();
+    const s = await stat(path);
+    return s.isFile() ? "file" : s.isDirectory() ? "folder" : "missing";
   } catch {
-    return false;
+    return "missing";
   }
 }
 
@@ -86,8 +88,14 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     problems.push(...route.problems);
     if (route.refused) refused = true;
   }
-  for (const m of [...draft.photos, ...draft.audio]) {
-    if (!(await isFile(m.path))) problems.push({ key: "file.missing", params: { file: m.path } });
+  for (const [list, folderKey] of [
+    [draft.photos, "media.photo.isFolder"],
+    [draft.audio, "media.audio.isFolder"],
+  ] as const) {
+    for (const m of list) {
+      const found = await entryKind(m.path);
+      if (found !== "file") problems.push({ key: found === "folder" ? folderKey : "file.missing", params: { file: m.path } });
+    }
   }
   if (draft.homework !== undefined && client !== undefined) {
     problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars, appointmentVars(draft.appointment))));

@@ -248,7 +248,7 @@ function encodeOptions(p: NormalisedAudioProfile, filters: readonly string[]): s
  */
 export async function processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}): Promise<ProcessedAudio> {
   const p = normaliseAudioProfile(profile);
-  await checkInput(input);
+  await checkInput(input, "audio");
   let info: ProbeResult;
   try {
     info = await probe(input);

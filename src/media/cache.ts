@@ -88,7 +88,7 @@ export class MediaCache {
 
   async processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto & { cached: boolean }> {
     const normalised = normalisePhotoProfile(profile);
-    await checkInput(input);
+    await checkInput(input, "photo");
     const entry = await this.entryPath(input, "photo", normalised);
     const hit = await this.#restore(entry, "photo", input, outDir);
     if (hit) return { ...(hit as unknown as ProcessedPhoto), cached: true };
@@ -103,7 +103,7 @@ export class MediaCache {
 
   async processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}): Promise<ProcessedAudio & { cached: boolean }> {
     const normalised = normaliseAudioProfile(profile);
-    await checkInput(input);
+    await checkInput(input, "audio");
     const entry = await this.entryPath(input, "audio", normalised);
     const hit = await this.#restore(entry, "audio", input, outDir);
     if (hit) {

@@ -1,8 +1,8 @@
 /** What `nachklang doctor` says about the media tools. */
-import type sharpModule from "sharp";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { isUserError } from "../errors.js";
 import { ffmpegBanner, findFfmpeg, isOldFfmpeg, useFfmpegConfig } from "./ffmpeg.js";
+import { heicDecoderStatus } from "./heic.js";
 import { loadSharp } from "./photo.js";
 import type { FfmpegInfo } from "./types.js";
 
@@ -29,7 +29,7 @@ export async function describeFfmpeg(config?: { ffmpegPath?: string; ffprobePath
   return { ...found, version, old: isOldFfmpeg(version, year) || (year === undefined && found.source === "bundled") };
 }
 
-/** Doctor lines for the media pipeline: ffmpeg (which, version, old-build warning), ffprobe, sharp/libvips and HEIC. Never throws. */
+/** Doctor lines for the media pipeline: ffmpeg (which, version, old-build warning), ffprobe, sharp/libvips and the HEIC decoder. Never throws. */
 export async function mediaDoctorLines(config?: { ffmpegPath?: string; ffprobePath?: string }): Promise<DoctorLine[]> {
   const lines: DoctorLine[] = [];
   try {
@@ -46,12 +46,7 @@ export async function mediaDoctorLines(config?: { ffmpegPath?: string; ffprobePa
   }
   const sharp = await loadSharp();
   lines.push({ key: "media.doctor.sharp", params: { sharp: sharp.versions.sharp ?? "?", vips: sharp.versions.vips }, ok: true });
-  if (!heicReadable(sharp)) lines.push({ key: "media.doctor.noHeic", ok: true });
+  const heic = await heicDecoderStatus();
+  lines.push(heic.ok ? { key: "media.doctor.heic", params: { version: heic.version }, ok: true } : { key: "media.doctor.heicBroken", params: { reason: heic.reason }, ok: false });
   return lines;
-}
-
-/** The prebuilt libvips reads AVIF but not HEVC-coded HEIC (patents); a global libvips may. */
-function heicReadable(sharp: typeof sharpModule): boolean {
-  const heif = (sharp.format as unknown as Record<string, { input?: { fileSuffix?: string[] } } | undefined>).heif;
-  return heif?.input?.fileSuffix?.includes(".heic") === true;
 }

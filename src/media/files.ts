@@ -5,11 +5,15 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
 import { exists } from "../files.js";
 
-/** The input must exist, be a file and not be empty; returns its size. */
-export async function checkInput(file: string): Promise<number> {
+/**
+ * The input must exist, be a file and not be empty; returns its size. A folder is named as one
+ * (`media.photo.isFolder`/`media.audio.isFolder`, exit 2), not as a missing file.
+ */
+export async function checkInput(file: string, kind: "photo" | "audio"): Promise<number> {
   let size: number;
   try {
     const s = await stat(file);
+    if (s.isDirectory()) throw new UserError(ExitCode.usage, kind === "photo" ? "media.photo.isFolder" : "media.audio.isFolder", { file });
     if (!s.isFile()) throw new UserError(ExitCode.usage, "file.missing", { file });
     size = s.size;
   } catch (error) {

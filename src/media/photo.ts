@@ -11,6 +11,7 @@ import type { Sharp } from "sharp";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
+import { decodeHeic, isHeicHeader, pngWithProfile } from "./heic.js";
 import type { PhotoProfile, ProcessedImage, ProcessedPhoto } from "./types.js";
 
 /** sharp (and libvips with it) loads with the first photo: a command that processes none never loads it. */
@@ -42,20 +43,61 @@ async function looksLikeHeic(file: string): Promise<boolean> {
   try {
     const head = Buffer.alloc(12);
     await handle.read(head, 0, 12, 0);
-    if (head.toString("latin1", 4, 8) !== "ftyp") return false;
-    return ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"].includes(head.toString("latin1", 8, 12));
+    return isHeicHeader(head);
   } finally {
     await handle.close();
   }
 }
 
-/** Turn a sharp/libvips failure into one line naming the file. */
-async function photoError(file: string, error: unknown): Promise<UserError> {
+/** Turn a sharp/libvips (or HEIC decoder) failure into one line naming the file. */
+function photoError(file: string, error: unknown): UserError {
   const message = error instanceof Error ? error.message : String(error);
-  if (await looksLikeHeic(file).catch(() => false)) return new UserError(ExitCode.failure, "media.photo.heic", { file }, { cause: error });
   if (/unsupported image format/i.test(message)) return new UserError(ExitCode.failure, "media.photo.notImage", { file }, { cause: error });
   const reason = message.replace(/^Vips\w*: /, "").split("\n")[0]?.trim() ?? message;
   return new UserError(ExitCode.failure, "media.photo.damaged", { file, reason }, { cause: error });
+}
+
+/** EXIF orientation (1–8) → the mirror and turn that make raw pixels upright (sharp mirrors before it rotates). */
+const UPRIGHT: Record<number, { flop?: boolean; flip?: boolean; rotate?: number }> = {
+  1: {},
+  2: { flop: true },
+  3: { rotate: 180 },
+  4: { flip: true },
+  5: { flop: true, rotate: 270 },
+  6: { rotate: 90 },
+  7: { flop: true, rotate: 90 },
+  8: { rotate: 270 },
+};
+
+/** What sharp's header read tells about a HEIC that decoding must know. */
+interface HeicFacts {
+  readonly exif: Buffer | undefined;
+  readonly icc: Buffer | undefined;
+  readonly hasAlpha: boolean;
+}
+
+/**
+ * The start of the pipeline for one input: sharp on the file (EXIF orientation applied), or for
+ * HEIC/HEIF the pixels decoded by heic-decode (WebAssembly; the prebuilt libvips has no HEVC
+ * decoder), turned upright. Raw pixels carry no metadata, so GPS and author are gone either way.
+ */
+async function uprightImage(input: string, heic: HeicFacts | undefined, maxPixels: number): Promise<Sharp> {
+  const sharp = await loadSharp();
+  if (!heic) return sharp(input, { limitInputPixels: maxPixels, failOn: "truncated" }).autoOrient();
+  const pixels = await decodeHeic(input, heic.exif);
+  const turn = UPRIGHT[pixels.orientation] ?? {};
+  let image = sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: 4 }, limitInputPixels: maxPixels });
+  if (!heic.hasAlpha) image = image.removeAlpha();
+  if (heic.icc) {
+    // The pixels are in the photo's colour space (iPhones: Display P3): carry its profile into
+    // the pipeline (a PNG, stored uncompressed) so the conversion to sRGB uses it.
+    const png = await image.png({ compressionLevel: 0 }).toBuffer();
+    image = sharp(pngWithProfile(png, heic.icc), { limitInputPixels: maxPixels });
+  }
+  if (turn.flop) image = image.flop();
+  if (turn.flip) image = image.flip();
+  if (turn.rotate) image = image.rotate(turn.rotate);
+  return image;
 }
 
 /**
@@ -63,9 +105,10 @@ async function photoError(file: string, error: unknown): Promise<UserError> {
  * (never enlarged), sRGB, JPEG or WebP, with no metadata at all. Writes
  * `<outDir>/<input base name>.<jpg|webp>` (and `<base>.thumb.jpg` when `profile.thumbnail`).
  *
- * Throws `UserError` naming `input` for: a missing (exit 2) or empty file, a file that is not
- * an image, a truncated/damaged image, HEIC the installed sharp cannot decode (saying how to
- * export JPEG) — exit 1 — and `PolicyError` (exit 4) for more pixels than `profile.maxPixels`,
+ * HEIC/HEIF (iPhone) photos are decoded by heic-decode (WebAssembly) and go the same way.
+ *
+ * Throws `UserError` naming `input` for: a missing (exit 2) or empty file, a folder (exit 2),
+ * a file that is not an image, a truncated/damaged image (HEIC too) — exit 1 — and `PolicyError` (exit 4) for more pixels than `profile.maxPixels`,
  * refused from the header before decoding. Throws `UserError(file.exists)` rather than
  * overwrite an existing output. On any failure no output file is left behind. Other
  * exceptions (RangeError for an invalid profile) are bugs in the caller.
@@ -73,15 +116,17 @@ async function photoError(file: string, error: unknown): Promise<UserError> {
 export async function processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto> {
   const sharp = await loadSharp();
   const p = normalisePhotoProfile(profile);
-  await checkInput(input);
+  await checkInput(input, "photo");
   // Read the header only: refuse pixel bombs before any decoding.
   let width: number, height: number;
+  let heic: HeicFacts | undefined;
   try {
     const meta = await sharp(input, { limitInputPixels: false }).metadata();
     width = meta.width;
     height = meta.height;
+    if (await looksLikeHeic(input)) heic = { exif: meta.exif, icc: meta.icc, hasAlpha: meta.hasAlpha };
   } catch (error) {
-    throw await photoError(input, error);
+    throw photoError(input, error);
   }
   if (width * height > p.maxPixels) {
     throw new PolicyError("media.photo.tooManyPixels", {
@@ -96,16 +141,14 @@ export async function processPhoto(input: string, outDir: string, profile: Photo
   return withPrivateTemp(async (tmp) => {
     const main = join(tmp, "photo" + ext);
     try {
-      let image = sharp(input, { limitInputPixels: p.maxPixels, failOn: "truncated" })
-        .autoOrient()
-        .resize({ width: p.maxEdge, height: p.maxEdge, fit: "inside", withoutEnlargement: true });
+      let image = (await uprightImage(input, heic, p.maxPixels)).resize({ width: p.maxEdge, height: p.maxEdge, fit: "inside", withoutEnlargement: true });
       if (p.enhance === "whiteboard") image = await enhanceWhiteboard(image);
       image = image.toColourspace("srgb");
       // JPEG has no transparency: put transparent screenshots on white, not on black.
       image = p.format === "webp" ? image.webp({ quality: p.quality }) : image.flatten({ background: "#ffffff" }).jpeg({ quality: p.quality, progressive: true });
       await image.toFile(main);
     } catch (error) {
-      throw await photoError(input, error);
+      throw photoError(input, error);
     }
     const result = await describeImage(main, p.format === "webp" ? "image/webp" : "image/jpeg", dest);
     let thumbnail: ProcessedImage | undefined;

@@ -9,8 +9,8 @@ export const inbox = {
     en: "{alias}: {count} unread since {since} ({channels})",
   },
   "inbox.lineFiles": {
-    de: "{alias}: {count} ungelesen seit {since}, {files} Datei(en) ({channels})",
-    en: "{alias}: {count} unread since {since}, {files} file(s) ({channels})",
+    de: "{alias}: {count} ungelesen seit {since}, {files} {files:Datei|Dateien} ({channels})",
+    en: "{alias}: {count} unread since {since}, {files} {files:file|files} ({channels})",
   },
   "inbox.busy": {
     de: "Ein anderer nachklang-Aufruf verarbeitet gerade den Posteingang; neue Nachrichten erscheinen beim nächsten Aufruf.",
@@ -29,8 +29,8 @@ export const inbox = {
     en: "the stored file is damaged or not sealed to this practice's key",
   },
   "inbox.unknownSenders": {
-    de: "{count} Nachricht(en) von Absender:innen, die nicht im Klient:innen-Verzeichnis stehen, warten versiegelt. Mit „nachklang client add ALIAS --threema ID“ oder „--phone NUMMER“ anlegen, dann erscheinen sie.",
-    en: "{count} message(s) from senders who are not in the client registry wait, sealed. Add them with 'nachklang client add ALIAS --threema ID' or '--phone NUMBER' and they will show.",
+    de: "{count} {count:Nachricht|Nachrichten} von Absender:innen, die nicht im Klient:innen-Verzeichnis stehen, {count:wartet|warten} versiegelt. Mit „nachklang client add ALIAS --threema ID“ oder „--phone NUMMER“ anlegen, dann erscheinen sie.",
+    en: "{count} {count:message|messages} from senders who are not in the client registry {count:waits|wait}, sealed. Add them with 'nachklang client add ALIAS --threema ID' or '--phone NUMBER' and they will show.",
   },
   "inbox.postponed": {
     de: "Eine Nachricht über „{channel}“ bleibt versiegelt liegen und wird beim nächsten Aufruf erneut versucht: {problem}",
@@ -79,7 +79,7 @@ export const inbox = {
     en: "The messages are marked read, but the read receipt to {alias} via {channel} did not go out: {problem}",
   },
   // --- reply ---
-  "inbox.reply.answers": { de: "Als Antwort auf {count} Nachricht(en) von {alias} vermerkt.", en: "Recorded as the answer to {count} message(s) from {alias}." },
+  "inbox.reply.answers": { de: "Als Antwort auf {count} {count:Nachricht|Nachrichten} von {alias} vermerkt.", en: "Recorded as the answer to {count} {count:message|messages} from {alias}." },
   // --- receipts on|off ---
   "inbox.onOff": { de: "„{value}“: bitte „on“ oder „off“ angeben.", en: "'{value}': please give 'on' or 'off'." },
   "inbox.receipts.practiceOn": {
@@ -169,7 +169,7 @@ export const inbox = {
     en: "{time} callback not stored ({status}): {code}. The Gateway will try again later.",
   },
   // --- fetch ---
-  "inbox.fetch.stored": { de: "{count} Nachricht(en) über {channel} versiegelt abgelegt.", en: "{count} message(s) via {channel} stored, sealed." },
+  "inbox.fetch.stored": { de: "{count} {count:Nachricht|Nachrichten} über {channel} versiegelt abgelegt.", en: "{count} {count:message|messages} via {channel} stored, sealed." },
   "inbox.fetch.nothing": { de: "Über {channel} ist nichts Neues da.", en: "Nothing new via {channel}." },
   "inbox.fetch.noSignal": {
     de: "Kein Signal-Kanal eingerichtet. Einrichten: nachklang channels add signal --account +49… --rpc-url http://127.0.0.1:8080",
@@ -201,7 +201,7 @@ export const inbox = {
     en: "{when}  ← {alias}  {channel}{files}  {state}",
   },
   "history.messageLine": { de: "{when}  ← {channel}{files}  {state}", en: "{when}  ← {channel}{files}  {state}" },
-  "status.message.files": { de: ", {count} Datei(en)", en: ", {count} file(s)" },
+  "status.message.files": { de: ", {count} {count:Datei|Dateien}", en: ", {count} {count:file|files}" },
   "status.message.unread": { de: "ungelesen", en: "unread" },
   "status.message.read": { de: "gelesen {when}", en: "read {when}" },
   "status.message.replied": { de: ", beantwortet {when}", en: ", answered {when}" },

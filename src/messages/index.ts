@@ -18,11 +18,16 @@ import { records } from "./records.js";
 import { dailyContent } from "./daily-content.js";
 import { dailyClients } from "./daily-clients.js";
 import { dailyDelivery } from "./daily-delivery.js";
+import { dailyMedia } from "./daily-media.js";
 
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
 
-/** A catalogue entry: the same line in both languages, with `{name}` placeholders. */
+/**
+ * A catalogue entry: the same line in both languages, with `{name}` placeholders and plural
+ * choices `{name:one|other}` (the form for the number in `name`, chosen by the language's
+ * `Intl.PluralRules`: "{count} {count:Teil|Teile}" → "1 Teil", "0 Teile").
+ */
 export type Entry = { readonly de: string; readonly en: string };
 export type Catalogue = Record<string, Entry>;
 
@@ -42,15 +47,33 @@ export const messages = {
   ...dailyContent,
   ...dailyClients,
   ...dailyDelivery,
+  ...dailyMedia,
 } satisfies Catalogue;
 
 export type MessageKey = keyof typeof messages;
 export type MessageParams = Record<string, string | number>;
 
+const PLURAL = /\{(\w+):([^{}|]*)\|([^{}|]*)\}/g;
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/** The plural category ("one" or "other": all German and English have) of `value` in `lang`. */
+export function pluralOf(lang: Lang, value: number): "one" | "other" {
+  let rules = pluralRules.get(lang);
+  if (rules === undefined) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
+  return rules.select(value) === "one" ? "one" : "other";
+}
+
 export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
   const entry: Entry = messages[key];
-  return entry[lang].replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    return value === undefined ? whole : String(value);
-  });
+  return entry[lang]
+    .replace(PLURAL, (whole, name: string, one: string, other: string) => {
+      const value = params[name];
+      if (value === undefined) return whole;
+      const n = typeof value === "number" ? value : Number(value);
+      return Number.isFinite(n) && pluralOf(lang, n) === "one" ? one : other;
+    })
+    .replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      return value === undefined ? whole : String(value);
+    });
 }

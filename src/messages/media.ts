@@ -7,8 +7,8 @@ export const media = {
     en: "{file}: the file is empty. Please copy the original file again.",
   },
   "media.photo.notImage": {
-    de: "{file}: das ist kein Bild (JPEG, PNG, WebP, TIFF, GIF, AVIF). Bitte ein Foto oder einen Scan wählen.",
-    en: "{file}: this is not an image (JPEG, PNG, WebP, TIFF, GIF, AVIF). Please choose a photo or scan.",
+    de: "{file}: das ist kein Bild (JPEG, PNG, WebP, TIFF, GIF, AVIF, HEIC). Bitte ein Foto oder einen Scan wählen.",
+    en: "{file}: this is not an image (JPEG, PNG, WebP, TIFF, GIF, AVIF, HEIC). Please choose a photo or scan.",
   },
   "media.photo.damaged": {
     de: "{file}: das Bild ist beschädigt oder unvollständig ({reason}). Bitte die Originaldatei erneut kopieren.",
@@ -17,10 +17,6 @@ export const media = {
   "media.photo.tooManyPixels": {
     de: "{file}: {megapixels} Megapixel sind mehr als die erlaubten {limit}; nicht geöffnet. Bitte das Bild vorher verkleinern.",
     en: "{file}: {megapixels} megapixels exceed the limit of {limit}; not opened. Please scale the image down first.",
-  },
-  "media.photo.heic": {
-    de: "{file}: HEIC-Fotos kann diese Installation nicht lesen. Auf dem iPhone unter Einstellungen › Kamera › Formate „Maximale Kompatibilität“ wählen oder das Foto als JPEG exportieren (Fotos › Teilen › Optionen).",
-    en: "{file}: this installation cannot read HEIC photos. On the iPhone choose Settings › Camera › Formats › Most Compatible, or export the photo as JPEG (Photos › Share › Options).",
   },
   "media.audio.unreadable": {
     de: "{file}: keine lesbare Audiodatei ({reason}). Bitte die Aufnahme erneut exportieren (z. B. als WAV, M4A oder MP3).",
@@ -75,16 +71,16 @@ export const media = {
     en: "{file} → {out} ({duration}, {kb} KB, {inputLufs} → {target} LUFS, gain {gain} dB)",
   },
   "media.partial": {
-    de: "{ok} von {total} Dateien umgewandelt; die Fehler stehen oben.",
-    en: "{ok} of {total} files converted; the errors are listed above.",
+    de: "{ok} von {total} {total:Datei|Dateien} umgewandelt; die Fehler stehen oben.",
+    en: "{ok} of {total} {total:file|files} converted; the errors are listed above.",
   },
   "media.badNumber": {
     de: "{option} erwartet eine ganze Zahl von {min} bis {max}, nicht „{value}“.",
     en: "{option} expects a whole number from {min} to {max}, not '{value}'.",
   },
   "cache.cleared": {
-    de: "Medien-Zwischenspeicher geleert ({count} Einträge entfernt).",
-    en: "Media cache cleared ({count} entries removed).",
+    de: "Medien-Zwischenspeicher geleert ({count} {count:Eintrag|Einträge} entfernt).",
+    en: "Media cache cleared ({count} {count:entry|entries} removed).",
   },
   "media.doctor.ffmpeg": {
     de: "ffmpeg {version} ({source}): {path}",
@@ -98,9 +94,5 @@ export const media = {
   "media.doctor.sharp": {
     de: "sharp {sharp} mit libvips {vips}",
     en: "sharp {sharp} with libvips {vips}",
-  },
-  "media.doctor.noHeic": {
-    de: "HEIC-Fotos (iPhone) kann diese Installation nicht lesen; sie müssen als JPEG exportiert werden.",
-    en: "This installation cannot read HEIC photos (iPhone); they must be exported as JPEG.",
   },
 } satisfies Catalogue;

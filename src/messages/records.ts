@@ -38,7 +38,7 @@ export const records = {
   },
   "time.none": { de: "Keine Kontaktzeit erfasst.", en: "No contact time logged." },
   "time.line": { de: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}", en: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}" },
-  "time.total": { de: "{count} Einträge, zusammen {duration}.", en: "{count} entries, {duration} in all." },
+  "time.total": { de: "{count} {count:Eintrag|Einträge}, zusammen {duration}.", en: "{count} {count:entry|entries}, {duration} in all." },
   "time.hasNote": { de: "[Notiz]", en: "[note]" },
   "time.kind.messenger": { de: "Messenger", en: "messenger" },
   "time.kind.email": { de: "E-Mail", en: "e-mail" },
@@ -65,7 +65,7 @@ export const records = {
     de: "Achtung: dieser Bericht nennt Klient:innen mit Namen (Gesundheitsdaten); --pseudonyms zeigt nur Kürzel.",
     en: "Note: this report names clients (health data); --pseudonyms shows aliases only.",
   },
-  "time.reportWritten": { de: "{count} Einträge, Summe {total} € → {file}", en: "{count} entries, total {total} EUR → {file}" },
+  "time.reportWritten": { de: "{count} {count:Eintrag|Einträge}, Summe {total} € → {file}", en: "{count} {count:entry|entries}, total {total} EUR → {file}" },
 
   // --- billing ---
   "billing.badAmount": { de: "„{value}“ ist kein Betrag; bitte z. B. 90 oder 92,50.", en: "'{value}' is not an amount; use e.g. 90 or 92.50." },
@@ -116,15 +116,15 @@ export const records = {
     de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge würden gelöscht. Löschen: nachklang records purge",
     en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries would be deleted. To delete: nachklang records purge",
   },
-  "records.purgeKept": { de: "{count} Klient:innen bleiben (Frist läuft noch).", en: "{count} clients kept (retention not over)." },
+  "records.purgeKept": { de: "{count} {count:Klient:in bleibt|Klient:innen bleiben} (Frist läuft noch).", en: "{count} {count:client|clients} kept (retention not over)." },
   "records.pruneWhat": { de: "„{value}“: nur „handoff“ kann geleert werden.", en: "'{value}': only 'handoff' can be pruned." },
   "records.pruned": {
-    de: "{count} Übergabe-Kopien älter als {span} entfernt ({size}); das Archiv behält die Nachklänge.",
-    en: "{count} hand-over copies older than {span} removed ({size}); the archive keeps the follow-ups.",
+    de: "{count} {count:Übergabe-Kopie|Übergabe-Kopien} älter als {span} entfernt ({size}); das Archiv behält die Nachklänge.",
+    en: "{count} hand-over {count:copy|copies} older than {span} removed ({size}); the archive keeps the follow-ups.",
   },
   "records.pruneWould": {
-    de: "Probelauf: {count} Übergabe-Kopien älter als {span} ({size}) würden entfernt.",
-    en: "Dry run: {count} hand-over copies older than {span} ({size}) would be removed.",
+    de: "Probelauf: {count} {count:Übergabe-Kopie|Übergabe-Kopien} älter als {span} ({size}) {count:würde|würden} entfernt.",
+    en: "Dry run: {count} hand-over {count:copy|copies} older than {span} ({size}) would be removed.",
   },
   "records.verified": {
     de: "Ledger geprüft: {lines} Zeilen, {purges} signierte Löschnachweise, alles stimmig.",
@@ -200,8 +200,8 @@ export const records = {
     en: "Delete {alias}'s contact details and waiting follow-ups for good?",
   },
   "forget.deleted": {
-    de: "Gelöscht für {alias}: {fields}; {queued} wartende Nachklänge; {copies} Übergabe-Kopien. Alle Einwilligungen sind widerrufen: es wird nichts mehr gesendet.",
-    en: "Deleted for {alias}: {fields}; {queued} waiting follow-ups; {copies} hand-over copies. Every consent is withdrawn: nothing will be sent any more.",
+    de: "Gelöscht für {alias}: {fields}; {queued} {queued:wartender Nachklang|wartende Nachklänge}; {copies} {copies:Übergabe-Kopie|Übergabe-Kopien}. Alle Einwilligungen sind widerrufen: es wird nichts mehr gesendet.",
+    en: "Deleted for {alias}: {fields}; {queued} waiting {queued:follow-up|follow-ups}; {copies} hand-over {copies:copy|copies}. Every consent is withdrawn: nothing will be sent any more.",
   },
   "forget.kept": {
     de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} versandte Nachklänge im Archiv; Ledger; {time} Zeiteinträge – bis {until}.",

@@ -18,12 +18,12 @@ export const setup = {
     en: "The name '{name}' is the channel type {name}; a {type} channel needs another name (--name).",
   },
   "client.hasWaiting": {
-    de: "Für „{alias}“ warten noch {count} Nachklang/Nachklänge im Postausgang; nichts entfernt. Erst „nachklang outbox list“ prüfen, oder mit --force entfernen (die wartenden werden dann storniert).",
-    en: "{count} follow-up(s) for '{alias}' are still waiting in the outbox; nothing was removed. Check 'nachklang outbox list' first, or remove with --force (the waiting ones are then cancelled).",
+    de: "Für „{alias}“ {count:wartet|warten} noch {count} {count:Nachklang|Nachklänge} im Postausgang; nichts entfernt. Erst „nachklang outbox list“ prüfen, oder mit --force entfernen (die wartenden werden dann storniert).",
+    en: "{count} {count:follow-up|follow-ups} for '{alias}' {count:is|are} still waiting in the outbox; nothing was removed. Check 'nachklang outbox list' first, or remove with --force (the waiting ones are then cancelled).",
   },
   "client.removedCancelled": {
-    de: "Klient:in „{alias}“ entfernt; {count} wartende(r) Nachklang/Nachklänge storniert.",
-    en: "Client '{alias}' removed; {count} waiting follow-up(s) cancelled.",
+    de: "Klient:in „{alias}“ entfernt; {count} {count:wartender Nachklang|wartende Nachklänge} storniert.",
+    en: "Client '{alias}' removed; {count} waiting {count:follow-up|follow-ups} cancelled.",
   },
   "workflow.unopenable": {
     de: "{alias} könnte den Nachklang über „{channel}“ nicht öffnen: es gibt keinen age-Schlüssel der Klient:in und keine Offline-Ansicht. Bitte --viewer verwenden (Passphrase mit „nachklang client passphrase {alias} --generate“), den Kanal mit --viewer einrichten, oder die Klient:in mit ihrem age-Schlüssel anlegen (--age-recipient).",

@@ -68,12 +68,12 @@ export const templates = {
     en: "Template created: {file}. Check it with 'nachklang templates check {dir}'.",
   },
   "templates.checkOk": {
-    de: "{count} Vorlagen geprüft, keine Probleme.",
-    en: "{count} templates checked, no problems.",
+    de: "{count} {count:Vorlage|Vorlagen} geprüft, keine Probleme.",
+    en: "{count} {count:template|templates} checked, no problems.",
   },
   "templates.checkFailed": {
-    de: "{count} Vorlagen geprüft, {problems} Probleme.",
-    en: "{count} templates checked, {problems} problems.",
+    de: "{count} {count:Vorlage|Vorlagen} geprüft, {problems} {problems:Problem|Probleme}.",
+    en: "{count} {count:template|templates} checked, {problems} {problems:problem|problems}.",
   },
   "templates.showVariables": { de: "Variablen:", en: "Variables:" },
   "templates.required": { de: "Pflicht", en: "required" },

@@ -119,8 +119,8 @@ export const threema = {
     en: "No Threema channel '{channel}'. Please run 'nachklang channels add threema …' first.",
   },
   "threema.receipt.recorded": {
-    de: "Empfangsbestätigung von {alias}: {status} für {count} Nachricht(en).",
-    en: "Receipt from {alias}: {status} for {count} message(s).",
+    de: "Empfangsbestätigung von {alias}: {status} für {count} {count:Nachricht|Nachrichten}.",
+    en: "Receipt from {alias}: {status} for {count} {count:message|messages}.",
   },
   "threema.receipt.badMac": {
     de: "Zeile {line}: MAC falsch; nicht vom Threema Gateway oder falsches API-Secret. Übersprungen.",
@@ -143,8 +143,8 @@ export const threema = {
     en: "Line {line}: addressed to another Gateway ID. Skipped.",
   },
   "threema.receipt.summary": {
-    de: "{recorded} Empfangsbestätigung(en) verarbeitet, {skipped} Zeile(n) übersprungen.",
-    en: "{recorded} receipt(s) processed, {skipped} line(s) skipped.",
+    de: "{recorded} {recorded:Empfangsbestätigung|Empfangsbestätigungen} verarbeitet, {skipped} {skipped:Zeile|Zeilen} übersprungen.",
+    en: "{recorded} {recorded:receipt|receipts} processed, {skipped} {skipped:line|lines} skipped.",
   },
   "threema.receipt.unknownMessages": {
     de: "Hinweis: {count} Bestätigungen gehören zu keiner Nachricht im Protokoll (Ledger) dieser Praxis; sie wurden nur angezeigt.",

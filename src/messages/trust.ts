@@ -124,12 +124,12 @@ export const trust = {
   },
   "doctor.configOk": { de: "Konfiguration {file}: lesbar.", en: "Configuration {file}: readable." },
   "doctor.ledgerOk": {
-    de: "Protokoll {file}: {count} Einträge, alle lesbar.",
-    en: "Ledger {file}: {count} entries, all readable.",
+    de: "Protokoll {file}: {count} {count:Eintrag|Einträge}, alle lesbar.",
+    en: "Ledger {file}: {count} {count:entry|entries}, all readable.",
   },
   "doctor.damaged": { de: "{line}", en: "{line}" },
   "doctor.stagingListed": {
-    de: "{count} Zwischenablage(n) abgebrochener Läufe sind vermerkt; der nächste Befehl, der die Praxis entsperrt, räumt sie auf.",
-    en: "{count} staging place(s) of interrupted runs are listed; the next command that unlocks the practice removes what is left there.",
+    de: "{count} {count:Zwischenablage|Zwischenablagen} abgebrochener Läufe {count:ist|sind} vermerkt; der nächste Befehl, der die Praxis entsperrt, räumt sie auf.",
+    en: "{count} {count:staging place|staging places} of interrupted runs {count:is|are} listed; the next command that unlocks the practice removes what is left there.",
   },
 } satisfies Catalogue;

@@ -119,8 +119,8 @@ export const workflow = {
     en: "Nothing to send to {alias}: give at least a photo, audio, homework, impulse, note or appointment.",
   },
   "workflow.problems": {
-    de: "{count} Problem(e), nichts wurde verarbeitet oder gesendet:",
-    en: "{count} problem(s), nothing was processed or sent:",
+    de: "{count} {count:Problem|Probleme}, nichts wurde verarbeitet oder gesendet:",
+    en: "{count} {count:problem|problems}, nothing was processed or sent:",
   },
   "workflow.problemLine": { de: "  {where}{problem}", en: "  {where}{problem}" },
   "workflow.processFailed": { de: "{alias}: {problem}", en: "{alias}: {problem}" },
@@ -128,12 +128,12 @@ export const workflow = {
   // --- summaries ---
   "send.item": { de: "  {kind} {name} ({size}){caption}", en: "  {kind} {name} ({size}){caption}" },
   "send.summarySent": {
-    de: "Nachklang für {alias} über {channel} zugestellt: {count} Teil(e), {size}. Id {id}.",
-    en: "Follow-up for {alias} delivered via {channel}: {count} item(s), {size}. Id {id}.",
+    de: "Nachklang für {alias} über {channel} zugestellt: {count} {count:Teil|Teile}, {size}. Id {id}.",
+    en: "Follow-up for {alias} delivered via {channel}: {count} {count:item|items}, {size}. Id {id}.",
   },
   "send.summaryQueued": {
-    de: "Nachklang für {alias} liegt im Postausgang ({count} Teil(e), {size}) und geht am {when} über {channel} hinaus. Id {id}. Zustellen: nachklang outbox flush (z. B. per cron).",
-    en: "Follow-up for {alias} is in the outbox ({count} item(s), {size}) and goes out {when} via {channel}. Id {id}. To deliver: nachklang outbox flush (e.g. from cron).",
+    de: "Nachklang für {alias} liegt im Postausgang ({count} {count:Teil|Teile}, {size}) und geht am {when} über {channel} hinaus. Id {id}. Zustellen: nachklang outbox flush (z. B. per cron).",
+    en: "Follow-up for {alias} is in the outbox ({count} {count:item|items}, {size}) and goes out {when} via {channel}. Id {id}. To deliver: nachklang outbox flush (e.g. from cron).",
   },
   "send.summaryFailed": {
     de: "Nachklang für {alias} über {channel} nicht zugestellt: {problem} Er bleibt im Postausgang (Id {id}).",
@@ -175,8 +175,8 @@ export const workflow = {
   "batch.varsWithoutHomework": { de: "var.-Spalten ohne homework", en: "var. columns without homework" },
   "batch.badExtension": { de: "{file}: bitte eine .yaml-, .yml- oder .csv-Datei.", en: "{file}: please use a .yaml, .yml or .csv file." },
   "batch.invalid": {
-    de: "{file}: {count} Problem(e); nichts wurde verarbeitet oder gesendet:",
-    en: "{file}: {count} problem(s); nothing was processed or sent:",
+    de: "{file}: {count} {count:Problem|Probleme}; nichts wurde verarbeitet oder gesendet:",
+    en: "{file}: {count} {count:problem|problems}; nothing was processed or sent:",
   },
   "batch.lineSent": { de: "{alias}: zugestellt über {channel} (Id {id})", en: "{alias}: delivered via {channel} (id {id})" },
   "batch.lineQueued": { de: "{alias}: im Postausgang bis {when} (Id {id})", en: "{alias}: in the outbox until {when} (id {id})" },
@@ -186,10 +186,10 @@ export const workflow = {
     de: "{alias}: UNKLAR, Zustellung unterbrochen (Id {id}); prüfen, dann nachklang outbox retry {id}",
     en: "{alias}: UNCERTAIN, delivery interrupted (id {id}); check, then nachklang outbox retry {id}",
   },
-  "batch.lineDry": { de: "{alias}: {count} Teil(e), {size} über {channel}", en: "{alias}: {count} item(s), {size} via {channel}" },
+  "batch.lineDry": { de: "{alias}: {count} {count:Teil|Teile}, {size} über {channel}", en: "{alias}: {count} {count:item|items}, {size} via {channel}" },
   "batch.summary": {
-    de: "{total} Nachklänge: {sent} zugestellt, {queued} im Postausgang, {already} schon erledigt, {failed} fehlgeschlagen, {uncertain} unklar.",
-    en: "{total} follow-ups: {sent} delivered, {queued} in the outbox, {already} done before, {failed} failed, {uncertain} uncertain.",
+    de: "{total} {total:Nachklang|Nachklänge}: {sent} zugestellt, {queued} im Postausgang, {already} schon erledigt, {failed} fehlgeschlagen, {uncertain} unklar.",
+    en: "{total} {total:follow-up|follow-ups}: {sent} delivered, {queued} in the outbox, {already} done before, {failed} failed, {uncertain} uncertain.",
   },
   "batch.stage": { de: "{stage}: {done}/{total}", en: "{stage}: {done}/{total}" },
   "batch.stage.photos": { de: "Fotos", en: "photos" },
@@ -239,7 +239,7 @@ export const workflow = {
   "status.receipt.read": { de: "gelesen", en: "read" },
   "status.unknownClient": { de: "(unbekannt)", en: "(unknown)" },
   "history.none": { de: "{alias} hat noch nichts erhalten.", en: "{alias} has not received anything yet." },
-  "history.line": { de: "{when}  {channel}  {items} Teil(e), {size}  Id {id}", en: "{when}  {channel}  {items} item(s), {size}  id {id}" },
+  "history.line": { de: "{when}  {channel}  {items} {items:Teil|Teile}, {size}  Id {id}", en: "{when}  {channel}  {items} {items:item|items}, {size}  id {id}" },
 
   // --- the wizard ---
   "new.client": { de: "Für wen? (tippen zum Suchen)", en: "For whom? (type to search)" },

@@ -200,7 +200,7 @@ describe("opening", () => {
   it("a folder given to seal is refused with one line, and nothing is written", async () => {
     await mkdir(join(work, "a-folder"), { recursive: true });
     const r = await runCli(["seal", "a.txt", "a-folder", "--to", "k042", "--out", "folder.age"], { home, cwd: work });
-    oneLine(r, 2, /a-folder: not a regular file/);
+    oneLine(r, 2, /^a-folder is a folder, not a file\. Please name the files in it\.$/);
     expect((await readdir(work)).filter((n) => n.startsWith("folder.age"))).toEqual([]);
   });
 

@@ -303,7 +303,7 @@ describe("plaintext left by killed runs is swept by the next command", () => {
     expect(listed).toHaveLength(1);
     expect((await readFile(join(home, "staging", listed[0]!))).includes("Mueller")).toBe(false);
     const doctor = await runCli(["doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
-    expect(doctor.stdout).toContain("1 staging place(s) of interrupted runs are listed");
+    expect(doctor.stdout).toContain("1 staging place of interrupted runs is listed");
 
     const status = await runCli(["status"], { home });
     expect(status.code, status.stderr).toBe(0);

@@ -17,8 +17,40 @@ describe("contact hours", () => {
     expect(formatWindows(parseWindows("Mo-Fr 9:00-18:00"))).toBe("mo-fr 09:00-18:00");
   });
 
+  it("reads the forms people write: hours alone, Uhr, h, en dashes, dots, spaces around dashes", () => {
+    const table: [string, string][] = [
+      ["mo-fr 9-18 Uhr", "mo-fr 09:00-18:00"],
+      ["mo–do 9–18 Uhr", "mo-th 09:00-18:00"],
+      ["Mo - Do 9 - 18 Uhr", "mo-th 09:00-18:00"],
+      ["mo-fr 09:00-18:00", "mo-fr 09:00-18:00"],
+      ["9-18 Uhr", "mo-fr 09:00-18:00"],
+      ["9–18", "mo-fr 09:00-18:00"],
+      ["di 8.30-12 Uhr 14-16h; sa 10-12", "tu 08:30-12:00; tu 14:00-16:00; sa 10:00-12:00"],
+      ["mo-fr 9:30-17:45 uhr", "mo-fr 09:30-17:45"],
+    ];
+    for (const [input, stored] of table) expect(formatWindows(parseWindows(input)), input).toBe(stored);
+  });
+
+  it("echoes day names in the user's language and reads both back (property)", () => {
+    expect(formatWindows(parseWindows("mo-do 09:00-18:00"), "de")).toBe("mo-do 09:00-18:00");
+    expect(formatWindows(parseWindows("mo-do 09:00-18:00"), "en")).toBe("mo-th 09:00-18:00");
+    expect(formatWindows(parseWindows("di,mi,so 10-12"), "de")).toBe("di,mi,so 10:00-12:00");
+    const window = fc
+      .record({
+        days: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }).map((d) => d.sort((a, b) => a - b)),
+        from: fc.integer({ min: 0, max: 23 * 60 + 58 }),
+        length: fc.integer({ min: 1, max: 24 * 60 }),
+      })
+      .map(({ days, from, length }) => ({ days, from, to: Math.min(from + length, 24 * 60) }));
+    fc.assert(
+      fc.property(fc.array(window, { minLength: 1, maxLength: 4 }), fc.constantFrom("de" as const, "en" as const), (windows, lang) => {
+        expect(parseWindows(formatWindows(windows, lang))).toEqual(windows);
+      }),
+    );
+  });
+
   it("rejects what it cannot read, naming the part", () => {
-    for (const bad of ["", "mo-fr", "xx 09:00-10:00", "mo 10:00-09:00", "mo 09:60-10:00", "mo 24:00-24:00", "mo 9-10"]) {
+    for (const bad of ["", "mo-fr", "xx 09:00-10:00", "mo 10:00-09:00", "mo 09:60-10:00", "mo 24:00-24:00", "mo 9-25", "mo 18-9 Uhr", "9-18 Uhrzeit", "mo 9:5-10", "mo-fr Uhr"]) {
       expect(() => parseWindows(bad), bad).toThrow(UserError);
     }
     expect(() => contactHours({ spec: "mo 09:00-10:00", tz: "Mars/Olympus", off: [] })).toThrow(UserError);

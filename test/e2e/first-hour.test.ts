@@ -185,7 +185,7 @@ describe("removing a client whose follow-ups wait", () => {
     refused(
       await cli(["client", "remove", "k020"]),
       2,
-      "Für „k020“ warten noch 1 Nachklang/Nachklänge im Postausgang; nichts entfernt. Erst „nachklang outbox list“ prüfen, oder mit --force entfernen (die wartenden werden dann storniert).",
+      "Für „k020“ wartet noch 1 Nachklang im Postausgang; nichts entfernt. Erst „nachklang outbox list“ prüfen, oder mit --force entfernen (die wartenden werden dann storniert).",
     );
     expect((await ok(["client", "list"])).stdout).toMatch(/^k020\t/m);
     const removed = await ok(["--json", "client", "remove", "k020", "--force"]);

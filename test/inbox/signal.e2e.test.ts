@@ -57,7 +57,7 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     // No passphrase: fetching runs while the practice is locked (e.g. from cron).
     const result = await runCli(["inbox", "fetch"], { home, env: { NACHKLANG_NOW: at("07", "10:01"), NACHKLANG_PASSPHRASE: undefined } });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain("1 message(s) via signal stored, sealed.");
+    expect(result.stdout).toContain("1 message via signal stored, sealed.");
     expect(emulator.waitingCount).toBe(0);
     expect(emulator.delivered.get(PHONE)).toContain(sent);
     expect(await pendingEnvelopes(home)).toBe(1);
@@ -67,7 +67,7 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
   it("lists it without content and sends no receipt before reading", async () => {
     const result = await cli(["inbox"], at("07", "10:05"));
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain("k9: 1 unread since Mon 2026-12-07 10:00 (Europe/Berlin), 1 file(s) (signal)");
+    expect(result.stdout).toContain("k9: 1 unread since Mon 2026-12-07 10:00 (Europe/Berlin), 1 file (signal)");
     expect(result.stdout).not.toContain(TEXT);
     expect(result.stdout).not.toContain(NAME);
     expect(emulator.receipts).toEqual([]);
@@ -79,7 +79,7 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     const listed = await de(["inbox"]);
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toContain("k9: 1 ungelesen seit");
-    expect(listed.stdout).toContain("1 Datei(en) (signal)");
+    expect(listed.stdout).toContain("1 Datei (signal)");
     expect(listed.stdout).not.toContain(TEXT);
     for (const [args, pattern] of [
       [["inbox", "receipts", "vielleicht"], /„vielleicht“: bitte „on“ oder „off“ angeben\./],
@@ -131,7 +131,7 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     emulator.answerReceive([...emulator.takeWaiting(), "garbage", { envelope: { timestamp: "yesterday" } }]);
     const partly = await cli(["inbox", "fetch"], at("07", "11:02"));
     expect(partly.code).toBe(1);
-    expect(partly.stdout).toContain("1 message(s) via signal stored");
+    expect(partly.stdout).toContain("1 message via signal stored");
     expect(partly.stderr.trim().split("\n")).toHaveLength(1);
     const read = await cli(["inbox", "read", "k9"], at("07", "11:03"));
     expect(read.stdout).toContain("Trotz allem angekommen.");

@@ -69,7 +69,7 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
   it("lists the count per client without content or names, and sends no receipt before reading", async () => {
     const result = await cli(["inbox"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/k042: 2 unread since Sat 2026-12-05 11:00 \(Europe\/Berlin\), 1 file\(s\) \(threema\)/);
+    expect(result.stdout).toMatch(/k042: 2 unread since Sat 2026-12-05 11:00 \(Europe\/Berlin\), 1 file \(threema\)/);
     for (const secret of [TEXT, FILE_NAME, NAME, "Seite 3"]) expect(result.stdout + result.stderr).not.toContain(secret);
     const named = await cli(["inbox", "--names"]);
     expect(named.stdout).toContain(`k042 (${NAME})`);
@@ -109,7 +109,7 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
   it("shows received and read with times in status and history", async () => {
     const status = await cli(["status", "k042"]);
     expect(status.stdout).toMatch(/Sat 2026-12-05 11:00 \(Europe\/Berlin\) {2}← k042 {2}threema {2}read Sat 2026-12-05 11:00/);
-    expect(status.stdout).toMatch(/threema, 1 file\(s\) {2}read/);
+    expect(status.stdout).toMatch(/threema, 1 file {2}read/);
     const history = await cli(["history", "k042"]);
     expect(history.stdout.split("\n").filter((l) => l.includes("←"))).toHaveLength(2);
     const json = JSON.parse((await cli(["--json", "history", "k042"])).stdout) as { kind?: string; read: string | null }[];
@@ -120,7 +120,7 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     const reply = await cli(["inbox", "reply", "k042", "--note", "Danke für das Bild, wir schauen es uns am Donnerstag an.", "--yes"]);
     expect(reply.code, reply.stderr).toBe(0);
     expect(reply.stdout).toMatch(/Follow-up for k042 is in the outbox .* goes out Mon 2026-12-07 09:00 \(Europe\/Berlin\) via threema/);
-    expect(reply.stdout).toContain("Recorded as the answer to 2 message(s) from k042.");
+    expect(reply.stdout).toContain("Recorded as the answer to 2 messages from k042.");
     expect(emulator.received.filter((m) => m.type === 0x01)).toEqual([]);
     const flush = await cli(["outbox", "flush"], { NACHKLANG_NOW: "2026-12-07T09:30:00+01:00" });
     expect(flush.code, flush.stderr).toBe(0);

@@ -124,14 +124,14 @@ describe("processPhoto on the fixtures", () => {
     const empty = join(dir, "empty.jpg");
     await writeFile(empty, "");
     const heic = join(dir, "photo.heic");
-    // An ISO-BMFF header of an iPhone HEIC: ftyp box, brand "heic" (the rest is missing).
+    // An ISO-BMFF header of an iPhone HEIC: ftyp box, brand "heic" (the rest is missing): damaged.
     await writeFile(heic, Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from("ftypheic\0\0\0\0mif1heic", "latin1"), Buffer.alloc(64)]));
     const cases = [
       [fixture("corrupt.jpg"), 1, "media.photo.damaged"],
       [fixture("not-an-image.jpg"), 1, "media.photo.notImage"],
       [fixture("pixel-bomb.png"), 4, "media.photo.tooManyPixels"],
       [empty, 1, "media.empty"],
-      [heic, 1, "media.photo.heic"],
+      [heic, 1, "media.photo.damaged"],
       [join(dir, "nope.jpg"), 2, "file.missing"],
     ] as const;
     for (const [file, code, key] of cases) {

@@ -138,7 +138,7 @@ describe("client forget", () => {
     expect(noTty.code).toBe(2);
     const r = await runCli(["client", "forget", "k1", "--yes"], { home, env: NOW });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Deleted for k1: e-mail address, age key; 1 waiting follow-ups; 2 hand-over copies/);
+    expect(r.stdout).toMatch(/Deleted for k1: e-mail address, age key; 1 waiting follow-up; 2 hand-over copies/);
     expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; the ledger; 1 time entries – until 2036-12-02/);
 
     // Kept: archive, ledger lines (plus one "cancelled"), time entries, the entry with name and consents.

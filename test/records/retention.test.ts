@@ -151,7 +151,7 @@ describe("retention", () => {
     await utimes(join(handoff, "notes-of-mine.txt"), old, old);
     const r = await runCli(["records", "prune", "handoff", "--older-than", "30d"], { home });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^1 hand-over copies older than 30d removed/);
+    expect(r.stdout).toMatch(/^1 hand-over copy older than 30d removed/);
     expect((await readdir(handoff)).sort()).toEqual([`${newOne}.age`, "notes-of-mine.txt"].sort());
     expect(await bundlesIn(join(home, "archive"))).toHaveLength(2);
 

@@ -245,6 +245,10 @@ async function runEntry(wf: Workflow, v: ValidDraft, key: string, timing: Timing
   }
 }
 
+/**
+ * One line per follow-up, then the summary, all on stdout (one stream, in order, so
+ * `nachklang batch week.yaml > report.txt` keeps the whole report); progress stays on stderr.
+ */
 function report(ctx: CliContext, wf: Workflow, rows: { entry: BatchEntry; channel: string; key: string; result: EntryResult | undefined }[]): void {
   const count = { sent: 0, queued: 0, already: 0, failed: 0, uncertain: 0 };
   const json: unknown[] = [];
@@ -263,10 +267,10 @@ function report(ctx: CliContext, wf: Workflow, rows: { entry: BatchEntry; channe
         ctx.out.say("batch.lineAlready", { alias, id: r.id, state: stateText(ctx, r.state as "sent") });
         break;
       case "failed":
-        ctx.out.warn("batch.lineFailed", { alias, problem: ctx.out.text(r.reason, r.params) });
+        ctx.out.say("batch.lineFailed", { alias, problem: ctx.out.text(r.reason, r.params) });
         break;
       case "uncertain":
-        ctx.out.warn("batch.lineUncertain", { alias, id: r.id });
+        ctx.out.say("batch.lineUncertain", { alias, id: r.id });
         break;
     }
     json.push({

@@ -22,7 +22,8 @@ export async function set(ctx: CliContext, spec: string, o: { tz?: string }): Pr
   const tz = checkZone(o.tz ?? previous?.tz ?? systemZone());
   const hours: StoredHours = { spec: formatWindows(windows), tz, off: previous?.off ?? [] };
   save(ctx, hours);
-  ctx.out.say("hours.saved", { spec: hours.spec, tz });
+  // Stored with English day names (both are read back); echoed in the user's language.
+  ctx.out.say("hours.saved", { spec: formatWindows(windows, ctx.lang), tz });
   ctx.out.result({ spec: hours.spec, tz, off: hours.off });
 }
 
@@ -50,7 +51,7 @@ export async function show(ctx: CliContext): Promise<void> {
   const hours = contactHours(stored);
   const open = isOpen(hours, now);
   const next = nextOpening(hours, now);
-  ctx.out.say("hours.show", { spec: hours.spec, tz: hours.tz });
+  ctx.out.say("hours.show", { spec: formatWindows(hours.windows, ctx.lang), tz: hours.tz });
   if (hours.off.length > 0) ctx.out.say("hours.showOff", { ranges: hours.off.map(rangeText).join(", ") });
   const nowText = formatLocal(now, hours.tz, ctx.lang);
   if (open) ctx.out.say("hours.openNow", { now: nowText });

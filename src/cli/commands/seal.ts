@@ -5,6 +5,7 @@
  * `--out FILE`, else `<bundle-id>.age` in the current folder, never the outbox (which holds
  * only what it delivers).
  */
+import { stat } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { exists } from "../../files.js";
@@ -21,7 +22,10 @@ interface SealOptions {
 }
 
 export async function run(ctx: CliContext, files: string[], opts: SealOptions): Promise<void> {
-  for (const file of files) if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
+  for (const file of files) {
+    if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
+    if ((await stat(file)).isDirectory()) throw new UserError(ExitCode.usage, "file.isFolder", { file });
+  }
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
   const practice = await unlockPractice(ctx);
   const client = practice.clients.require(opts.to);

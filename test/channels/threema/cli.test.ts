@@ -101,6 +101,6 @@ describe("threema through the CLI", () => {
     // The same from stdin, in German.
     const stdin = await runCli(["--lang", "de", "threema", "receipts", "-"], { home, input: lines[0] });
     expect(stdin.code).toBe(0);
-    expect(stdin.stdout).toContain("Empfangsbestätigung von k042: delivered für 2 Nachricht(en).");
+    expect(stdin.stdout).toContain("Empfangsbestätigung von k042: delivered für 2 Nachrichten.");
   });
 });
