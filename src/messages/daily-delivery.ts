@@ -61,7 +61,7 @@ export const dailyDelivery = {
     de: "--series nimmt den Inhalt aus der Datei; bitte --note, --photo, --audio, --homework, --impulse, --appointment und --at weglassen (oder als Schritt in die Datei schreiben).",
     en: "--series takes the content from the file; please leave out --note, --photo, --audio, --homework, --impulse, --appointment and --at (or write them as a step in the file).",
   },
-  "series.dryLine": { de: "Schritt {n}/{of}: {when}, {count:Teil|Teile}, {size}, über {channel}", en: "Step {n}/{of}: {when}, {count:item|items}, {size}, through {channel}" },
+  "series.dryLine": { de: "Schritt {n}/{of}: {when}, {count} {count:Teil|Teile}, {size}, über {channel}", en: "Step {n}/{of}: {when}, {count} {count:item|items}, {size}, through {channel}" },
   "series.header": {
     de: "Serie {series} für {alias}: {of} Nachklänge. Alle noch wartenden zurückziehen mit: nachklang outbox cancel --series {series}",
     en: "Series {series} for {alias}: {of} follow-ups. Cancel every one still waiting with: nachklang outbox cancel --series {series}",
