@@ -103,7 +103,7 @@ describe("send --series", () => {
     );
     const form = await cli(["send", "k7", "--series", shapeless, "--yes"], "2027-03-01T10:00:00+01:00");
     expect(form.code).toBe(2);
-    expect(form.stderr).toMatch(/2 problem\(s\); nothing was processed or sent/);
+    expect(form.stderr).toMatch(/2 problems; nothing was processed or sent/);
     expect(form.stderr).toMatch(/entry 2 \(k7\): give exactly one time/);
     expect(form.stderr).toMatch(/entry 3 \(k7\): Nothing to send/i);
 
@@ -120,7 +120,7 @@ describe("send --series", () => {
     );
     const times = await cli(["send", "k7", "--series", late, "--yes"], "2027-03-01T10:00:00+01:00");
     expect(times.code).toBe(2);
-    expect(times.stderr).toMatch(/2 problem\(s\); nothing was processed or sent/);
+    expect(times.stderr).toMatch(/2 problems; nothing was processed or sent/);
     expect(times.stderr).toMatch(/entry 2 \(k7\): the planned time .*2027.* lies in the past/);
     expect(times.stderr).toMatch(/entry 3 \(k7\): .*does-not-exist\.jpg/);
     expect(await ls(join(home, "outbox"))).toEqual(before);
