@@ -3,6 +3,20 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
 
+const MARKDOWN_DOOR = "Markdown goes through its one door, src/markdown/.";
+
+/** Libraries that enter the code through one door each; a door's own files leave out its library. */
+const DOORS = [
+  { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
+  { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
+  { name: "age-encryption", message: "age goes through its one door, src/age/." },
+  { name: "markdown-it", message: MARKDOWN_DOOR },
+  { name: "heic-decode", message: "HEIC decoding goes through its one door, src/media/heic.ts." },
+];
+
+/** @param {string} [own] the library a door's own files may import */
+const doorsExcept = (own) => DOORS.filter((d) => d.name !== own);
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "nachklang-demo/", "bench/out/", "**/*.d.ts"] },
   js.configs.recommended,
@@ -25,60 +39,22 @@ export default tseslint.config(
     // Markdown has one, src/markdown/; HEIC decoding has one, src/media/heic.ts.
     files: ["src/**/*.ts"],
     ignores: ["src/zod.ts", "src/zod-mini.ts", "src/age/**", "src/media/heic.ts"],
-    rules: {
-      "@typescript-eslint/no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
-            { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
-            { name: "age-encryption", message: "age goes through its one door, src/age/." },
-            { name: "markdown-it", message: "Markdown goes through its one door, src/markdown/." },
-            { name: "heic-decode", message: "HEIC decoding goes through its one door, src/media/heic.ts." },
-          ],
-          patterns: [{ group: ["markdown-it/*"], message: "Markdown goes through its one door, src/markdown/." }],
-        },
-      ],
-    },
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { paths: doorsExcept(), patterns: [{ group: ["markdown-it/*"], message: MARKDOWN_DOOR }] }] },
   },
   {
     // The one door to Markdown: the same rules, with markdown-it allowed.
     files: ["src/markdown/**/*.ts"],
-    rules: {
-      "@typescript-eslint/no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
-            { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
-            { name: "age-encryption", message: "age goes through its one door, src/age/." },
-            { name: "heic-decode", message: "HEIC decoding goes through its one door, src/media/heic.ts." },
-          ],
-        },
-      ],
-    },
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { paths: doorsExcept("markdown-it") }] },
   },
   {
     // heic-decode's one door keeps the other doors.
     files: ["src/media/heic.ts"],
-    rules: {
-      "@typescript-eslint/no-restricted-imports": [
-        "error",
-        {
-          paths: [
-            { name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true },
-            { name: "zod/mini", message: "Import from src/zod-mini.ts (zod without its JIT).", allowTypeImports: true },
-            { name: "age-encryption", message: "age goes through its one door, src/age/." },
-            { name: "markdown-it", message: "Markdown goes through its one door, src/markdown/." },
-          ],
-        },
-      ],
-    },
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { paths: doorsExcept("heic-decode") }] },
   },
   {
     files: ["src/age/**/*.ts"],
     rules: {
-      "@typescript-eslint/no-restricted-imports": ["error", { paths: [{ name: "zod", message: "Import z from src/zod.ts (zod without its JIT).", allowTypeImports: true }] }],
+      "@typescript-eslint/no-restricted-imports": ["error", { paths: DOORS.filter((d) => d.name === "zod") }],
     },
   },
   {

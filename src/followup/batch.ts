@@ -302,15 +302,19 @@ export interface BatchLabels {
   readonly line: (n: number, client: string) => string;
 }
 
-/** Read and parse a batch file; a BatchInvalid lists every structural problem at once. */
-export async function readBatchFile(path: string, labels: BatchLabels): Promise<BatchFile> {
-  const file = resolve(path);
-  let text: string;
+/** The text of a batch or series file; one that cannot be read is `file.missing` naming it as given. */
+export async function readInputText(path: string): Promise<string> {
   try {
-    text = await readFile(file, "utf8");
+    return await readFile(resolve(path), "utf8");
   } catch {
     throw new UserError(ExitCode.usage, "file.missing", { file: path });
   }
+}
+
+/** Read and parse a batch file; a BatchInvalid lists every structural problem at once. */
+export async function readBatchFile(path: string, labels: BatchLabels): Promise<BatchFile> {
+  const file = resolve(path);
+  const text = await readInputText(path);
   const ext = extname(file).toLowerCase();
   if (ext === ".csv") return parseCsvFile(file, text, labels.line);
   if (ext === ".yaml" || ext === ".yml") return parseYaml(file, text, labels.entry);

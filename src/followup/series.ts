@@ -5,13 +5,11 @@
  * duration from now) or `before` (a duration before the series' appointment). Every problem is
  * collected before anything is processed, as for a batch.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { parseDocument, LineCounter } from "yaml";
 import * as z from "../zod.js";
-import { ExitCode, UserError } from "../errors.js";
 import { parseLocalTime } from "../delivery/hours.js";
-import { BatchInvalid, dateText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
+import { BatchInvalid, dateText, readInputText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
 import { parseAppointment } from "./compose.js";
 import type { FollowUpDraft } from "./draft.js";
 
@@ -46,12 +44,7 @@ export interface SeriesFile {
  */
 export async function readSeriesFile(path: string, client: string, label: (n: number, client: string) => string): Promise<SeriesFile> {
   const file = resolve(path);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file: path });
-  }
+  const text = await readInputText(path);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
