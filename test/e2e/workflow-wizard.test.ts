@@ -129,6 +129,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     await t.expect("For whom?", "groesse");
     await t.expect("k888 – Anna Größe-Keller (de)", "\x15" + "KELLER");
     await t.expect("k888 – Anna Größe-Keller (de)", ENTER);
+    await t.expect("What kind of follow-up?", ENTER);
     await t.expect("Photo (path", "\x03");
     expect(await t.done).not.toBe(0);
     expect(t.text).toContain("Interrupted.");
