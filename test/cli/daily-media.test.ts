@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { FIXTURES, initHome, runCli } from "../helpers/cli.js";
+import { oneLine } from "../helpers/lines.js";
 
 let home: string;
 let cleanup: () => Promise<void>;
@@ -22,14 +23,6 @@ beforeAll(async () => {
   expect(consent.code, consent.stderr).toBe(0);
 });
 afterAll(() => cleanup());
-
-/** Exactly one line on stderr, no stack trace; returns it. */
-function oneLine(stderr: string): string {
-  const lines = stderr.trimEnd().split("\n");
-  expect(lines, stderr).toHaveLength(1);
-  expect(stderr).not.toMatch(/\n\s+at /);
-  return lines[0]!;
-}
 
 describe("a folder given as a photo or audio", () => {
   it("media photo / media audio: exit 2, named as a folder, nothing written", async () => {

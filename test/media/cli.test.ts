@@ -4,6 +4,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, FIXTURES, ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { oneLine } from "../helpers/lines.js";
 import { missing } from "../helpers/tools.js";
 
 const fixture = (name: string) => join(FIXTURES, name);
@@ -11,14 +12,6 @@ let dir: string;
 let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir, cleanup } = await tempDir("nachklang-media-cli-")));
 afterAll(() => cleanup());
-
-/** One line on stderr, no stack trace. */
-function oneLine(stderr: string): string {
-  const lines = stderr.trimEnd().split("\n");
-  expect(lines, stderr).toHaveLength(1);
-  expect(stderr).not.toMatch(/\n\s+at /);
-  return lines[0]!;
-}
 
 describe("media photo", () => {
   it("writes <base>.jpg per input into --out and says so", async () => {
