@@ -4,8 +4,8 @@
  * Signal: `*bold*`, `_italic_`, `~strike~`), and to plain text. Raw HTML is never passed
  * through (`html: false`: it is shown as text), images are not rendered (a remote image would
  * tell its server that the message was opened), and only links with an explicit scheme
- * (`https://…`, `mailto:…`) are made clickable; markdown-it's own check refuses `javascript:`,
- * `vbscript:`, `file:` and `data:` links.
+ * (`http://…`, `https://…`, `mailto:…`) are made clickable; every other scheme
+ * (`javascript:`, `data:`, `file:`, an app's own scheme) and a relative address stay text.
  */
 import MarkdownIt from "markdown-it";
 import type Token from "markdown-it/lib/token.mjs";
@@ -17,6 +17,10 @@ function markdown(): MarkdownIt {
   const md = new MarkdownIt("default", { html: false, linkify: true, breaks: true, typographer: false });
   md.disable(["image"]);
   md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+  // Only web and mail addresses become links. markdown-it's own check refuses a few dangerous
+  // schemes but lets any other through (`<ms-settings:>`, `<a-:>` as an autolink); a link with
+  // another scheme or none is left as text.
+  md.validateLink = (url) => /^(?:https?:\/\/|mailto:)/i.test(url.trim());
   // A link leaves the (offline) viewer in a new tab, and tells the target nothing about it.
   md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
     const token = tokens[idx];

@@ -37,6 +37,16 @@ describe("Markdown through its one door", () => {
     expect(html).toContain("&lt;a href=");
   });
 
+  it("links web and mail addresses only: another scheme or a relative address stays text", () => {
+    // Found by the property below: markdown-it's own check let `<A-:>` through as a link.
+    for (const source of ["<A-:>", "<ms-settings:privacy>", "[x](tel:+491234)", "[x](notes.html)", "[x](//evil.example)", "<file:///etc/passwd>"]) {
+      expect(markdownToHtml(source), source).not.toMatch(/<a /);
+    }
+    expect(markdownToHtml("[Buch](https://buch.example/a) <mailto:praxis@example.org> http://alt.example")).toMatch(
+      /href="https:\/\/buch\.example\/a".*href="mailto:praxis@example\.org".*href="http:\/\/alt\.example"/s,
+    );
+  });
+
   it("gives messengers their own markup, and plain text none", () => {
     const messenger = markdownToMessenger(NOTE);
     expect(messenger).toBe(
