@@ -29,6 +29,24 @@ const lazyChildProcess = {
   },
 };
 
+// zod re-exports its error messages in some 40 languages as one namespace (`locales`), which the
+// bundle keeps whole (≈300 KB parsed by every command). nachklang writes its own messages and never
+// reads zod's translations, so that namespace is reduced to the English one zod configures itself.
+/** @type {import("esbuild").Plugin} */
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-english-only" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-english-only" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 // The viewer's decryptor (dist/viewer/decryptor.js) is built afterwards by build-viewer.js.
 await rm(dist, { recursive: true, force: true });
 await build({
@@ -58,7 +76,7 @@ await build({
   sourcemap: true,
   legalComments: "linked",
   logLevel: "warning",
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, zodEnglishOnly],
   // CommonJS dependencies inside ES module chunks need a `require`.
   banner: { js: 'import { createRequire as __nachklangRequire } from "node:module"; const require = __nachklangRequire(import.meta.url);' },
 });

@@ -14,7 +14,6 @@
  * whose `data.response` carries the same `{timestamp, results}`. Further codes: -3 I/O error,
  * -6 captcha rejected, -32603 internal error (also thrown for I/O failures while sending).
  */
-import { markdownToMessenger } from "../markdown/index.js";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import * as z from "../zod.js";
@@ -392,6 +391,8 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
           }
         }
         // Markdown in the message (notes, templates) in the markup Signal's users know: *bold*, _italic_.
+        // (Loaded here, not at the top: every command that merely names a channel loads this file.)
+        const { markdownToMessenger } = await import("../markdown/index.js");
         const message = markdownToMessenger(delivery.followUp.manifest.message);
         const sendParams: Record<string, unknown> = { account, recipient: [address] };
         if (message.length > 0 || attachments.length === 0) sendParams.message = message;

@@ -6,7 +6,6 @@
  * delivery continues with the next part and never sends one twice (the Gateway has no
  * idempotency key).
  */
-import { markdownToMessenger } from "../markdown/index.js";
 import { constants, readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import * as z from "../zod.js";
@@ -132,6 +131,8 @@ async function deliver(gateway: Gateway, privateKey: Uint8Array, delivery: Deliv
   const { manifest, items } = delivery.followUp;
 
   // Markdown in the message (notes, templates) in Threema's own markup: *bold*, _italic_.
+  // (Loaded here, not at the top: every command that merely names a channel loads this file.)
+  const { markdownToMessenger } = await import("../markdown/index.js");
   const parts: Part[] = splitText(markdownToMessenger(manifest.message)).map((text, i) => ({
     key: `text-${i + 1}`,
     send: () => Promise.resolve({ type: MessageType.text, data: textData(text) }),
