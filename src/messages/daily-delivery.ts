@@ -95,9 +95,26 @@ export const dailyDelivery = {
   "group.membersRemoved": { de: "Aus Gruppe {name} entfernt: {removed}.", en: "Removed from group {name}: {removed}." },
   "group.notMember": { de: "{alias} gehört nicht zu Gruppe {name}.", en: "{alias} is not in group {name}." },
   "group.goneMember": { de: "(entfernte:r Klient:in)", en: "(removed client)" },
-  "group.memberGone": {
-    de: "Gruppe {name} enthält eine:n gelöschte:n Klient:in; bitte „nachklang group remove {name}“ und neu anlegen.",
-    en: "Group {name} holds a client who was removed; please run 'nachklang group remove {name}' and create it again.",
+  "group.noMembers": { de: "(keine Mitglieder)", en: "(no members)" },
+  "group.empty": {
+    de: "Gruppe {name} hat keine Mitglieder; hinzufügen mit „nachklang group add {name} ALIAS…“.",
+    en: "Group {name} has no members; add some with 'nachklang group add {name} ALIAS…'.",
+  },
+  "group.forgotten": {
+    de: "„{alias}“ wurde am {date} gelöscht (Art. 17 DSGVO) und kommt in keine Gruppe mehr; nichts geändert.",
+    en: "'{alias}' was forgotten on {date} (GDPR Art. 17) and cannot join a group; nothing was changed.",
+  },
+  "group.clientLeft": {
+    de: "{alias} gehört nicht mehr zu {count:Gruppe|den Gruppen} {groups}.",
+    en: "{alias} is no longer in {count:group|groups} {groups}.",
+  },
+  "group.departed": {
+    de: "Gruppe {name}: {members} {count:wurde|wurden} entfernt oder gelöscht und {count:ist|sind} jetzt aus der Gruppe genommen; an {count:dieses Mitglied|diese Mitglieder} geht nichts.",
+    en: "Group {name}: {members} {count:was|were} removed or forgotten and {count:is|are} now taken out of the group; nothing goes to them.",
+  },
+  "group.departedDry": {
+    de: "Gruppe {name}: {members} {count:wurde|wurden} entfernt oder gelöscht; an {count:dieses Mitglied|diese Mitglieder} ginge nichts, und beim Senden {count:wird es|werden sie} aus der Gruppe genommen.",
+    en: "Group {name}: {members} {count:was|were} removed or forgotten; nothing would go to them, and sending takes them out of the group.",
   },
   "group.aliasOrGroup": { de: "Bitte entweder ALIAS oder --group NAME angeben.", en: "Please give either ALIAS or --group NAME." },
   "group.sharedPassphrase": {
