@@ -144,6 +144,8 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
   let sent = 0;
   let failed = 0;
   let refusals = 0;
+  // Refused before anything was stored (a channel's limit, too few credits): a usage error.
+  let unstored = 0;
   for (const v of valid) {
     const alias = v.client.alias;
     const key = singleFollowUpKey();
@@ -163,6 +165,7 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
       }
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
+      if (id === undefined && error.code === ExitCode.usage) unstored++;
       outcome = { status: "failed", reason: error.key, params: error.params, retryable: true };
     }
     if (outcome === undefined) ctx.out.say("batch.lineQueued", { alias, id: id ?? "-", when: due === undefined ? "-" : whenText(ctx, wf, due) });
@@ -180,8 +183,10 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
     results.push({ client: alias, channel: v.channel.name, id: id ?? null, key, state: outcome === undefined ? "queued" : outcome.status });
   }
   ctx.out.result({ group: name, followups: results });
-  // As for a batch: 3 when some went out and others did not.
+  // As for a batch: 3 when some went out and others did not; 2 when every one was refused
+  // before anything was stored.
   if (failed === 0) return;
   if (sent > 0) process.exitCode = ExitCode.partial;
+  else if (unstored === results.length) process.exitCode = ExitCode.usage;
   else process.exitCode = refusals === failed ? ExitCode.refused : ExitCode.failure;
 }

@@ -45,6 +45,22 @@ export const dailyDelivery = {
     en: "{alias}: {file} is {size} MB; Signal takes attachments up to {limit} MB. Please shorten it or use another channel (e.g. --channel folder).",
   },
   "plan.messages": { de: "Über {channel}: Nachrichten: {messages}, Credits: {credits}.", en: "Through {channel}: messages: {messages}, credits: {credits}." },
+  "plan.balance": {
+    de: "Über {channel}: noch {balance} {balance:Credit|Credits} beim Threema Gateway.",
+    en: "Through {channel}: {balance} {balance:credit|credits} left at the Threema Gateway.",
+  },
+  "threema.tooFewCredits": {
+    de: "{alias}: dieser Nachklang braucht {needed} Threema-Credits, Kanal {channel} hat beim Gateway noch {available}; nichts gespeichert oder gesendet. Bitte Credits auf gateway.threema.ch kaufen und erneut senden, oder einen anderen Kanal wählen (--channel).",
+    en: "{alias}: this follow-up needs {needed} Threema credits, but channel {channel} has {available} left at the Gateway; nothing was stored or sent. Please buy credits at gateway.threema.ch and send again, or choose another channel (--channel).",
+  },
+  "threema.tooFewCreditsRun": {
+    de: "{alias}: dieser Nachklang braucht {needed} Threema-Credits, und dieser Lauf hat schon {planned} verplant; Kanal {channel} hat beim Gateway noch {available}, darum wurde er weder gespeichert noch gesendet. Bitte Credits auf gateway.threema.ch kaufen und ihn erneut senden, oder einen anderen Kanal wählen (--channel).",
+    en: "{alias}: this follow-up needs {needed} Threema credits and this run has already planned {planned}, but channel {channel} has {available} left at the Gateway; it was neither stored nor sent. Please buy credits at gateway.threema.ch and send it again, or choose another channel (--channel).",
+  },
+  "threema.balanceUnknown": {
+    de: "Kanal {channel}: die Credits beim Threema Gateway ließen sich nicht abfragen ({reason}); es wird ohne diese Prüfung gesendet.",
+    en: "Channel {channel}: could not ask the Threema Gateway for the credits left ({reason}); sending without that check.",
+  },
   "plan.attachment": { de: "Über {channel}: Anhang etwa {size} MB (Grenze {limit} MB).", en: "Through {channel}: attachment about {size} MB (limit {limit} MB)." },
 
   // --- series ---
