@@ -91,8 +91,8 @@ export type DeliveryResult =
 export interface FollowUpShape {
   /** The message text, as composed. */
   readonly message: string;
-  /** The items in their processed form. */
-  readonly items: readonly { readonly name: string; readonly size: number; readonly caption?: string }[];
+  /** The items in their processed form; `kind` as in the manifest (a photo also uploads a thumbnail to Threema). */
+  readonly items: readonly { readonly name: string; readonly size: number; readonly caption?: string; readonly kind?: string }[];
   /** The sealed bundle, in bytes. */
   readonly bundleBytes: number;
 }
@@ -105,8 +105,14 @@ export interface FollowUpShape {
  */
 export interface DeliveryPlan {
   readonly messages?: number;
-  /** Credits the service charges (Threema Gateway: one per end-to-end message). */
+  /** Credits the service charges (Threema Gateway: one per end-to-end message and one per blob upload). */
   readonly credits?: number;
+  /**
+   * Credits left at the service when the run began (`Channel.balance`, asked once per run); set
+   * by the workflow, not by the channel, and absent when the channel keeps none or it could not
+   * be asked. A plan whose run needs more is refused (`refuse`).
+   */
+  readonly balance?: number;
   readonly attachment?: { readonly bytes: number; readonly limitBytes: number };
   readonly refuse?: { readonly key: MessageKey; readonly params: MessageParams };
   readonly warn?: { readonly key: MessageKey; readonly params: MessageParams };
@@ -124,11 +130,24 @@ export interface HealthReport {
   readonly lines: readonly { key: MessageKey; params?: MessageParams; ok: boolean }[];
 }
 
+/** What a prepaid service says is left: a known number of credits, or why it could not be asked. */
+export type Balance =
+  | { readonly status: "known"; readonly credits: number }
+  | { readonly status: "unknown"; readonly reason: MessageKey; readonly params?: MessageParams };
+
 export interface Channel {
   readonly name: string;
   readonly type: string;
   /** Check configuration and reachability without sending anything to a client. */
   check(): Promise<HealthReport>;
+  /**
+   * Prepaid channels (Threema Gateway): the credits left, asked once, quickly (one request, no
+   * retries, a short timeout), so that `send` can refuse a run the balance does not cover before
+   * anything is stored. Never throws for the service's answers: an unreachable service, wrong
+   * credentials or missing secrets are `unknown` with the line that says why. Absent for
+   * channels that charge nothing.
+   */
+  balance?(): Promise<Balance>;
   /** Deliver one opened follow-up to one client. Expected failures are values, not exceptions. */
   deliver(delivery: Delivery): Promise<DeliveryResult>;
   /** Receiving clients' replies (src/inbox/); absent for channels that cannot receive. */

@@ -12,7 +12,7 @@ import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
-import type { Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryRecipient, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
+import type { Balance, Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryRecipient, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
 import { inlineCaption, prepareFileMessage } from "./threema/file-message.js";
 import { createThreemaInbox } from "./threema/inbox.js";
@@ -35,6 +35,7 @@ export const PIN_NAME = "threema";
 /** Retry policy used by deliveries; tests may shorten it through `create`'s context. */
 export interface ThreemaTuning {
   readonly retry?: RetryPolicy;
+  readonly balanceTimeoutMs?: number;
 }
 
 /** Failures that waiting cannot heal: no such Threema ID, a key that changed or is unusable, no file messages. */
@@ -243,15 +244,32 @@ export const MANY_MESSAGES = 4;
 /**
  * The messages a follow-up becomes, exactly as `deliver` sends it: the text in parts, one file
  * message per item, long captions as text after their file. The Gateway charges one credit per
- * end-to-end message.
+ * end-to-end message and one per blob upload (the official SDKs say so, e.g. dbrgn/threema-gateway
+ * `E2eApi::blob_upload`): each item's file, and a photo's thumbnail.
  */
 export function threemaPlan(shape: FollowUpShape, { alias }: PlanTarget): DeliveryPlan {
   let messages = splitText(shape.message).length + shape.items.length;
   for (const { caption } of shape.items) {
     if (caption !== undefined && caption.trim().length > 0 && inlineCaption(caption) === undefined) messages += splitText(caption).length;
   }
-  const credits = messages;
+  const uploads = shape.items.length + shape.items.filter((i) => i.kind === "photo").length;
+  const credits = messages + uploads;
   return { messages, credits, ...(messages >= MANY_MESSAGES ? { warn: { key: "threema.manyMessages", params: { alias, messages, credits } } } : {}) };
+}
+
+/** How long `balance()` waits for the Gateway: `send` must not hang on it. */
+export const BALANCE_TIMEOUT_MS = 10_000;
+
+/** The Gateway's credits, asked once (no retries: a refusal or a warning comes quickly). */
+async function balance(gateway: Gateway): Promise<Balance> {
+  try {
+    return { status: "known", credits: await gateway.credits() };
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    const result = gatewayFailure(error, gateway.gatewayId, "credits");
+    if (result.status === "sent") throw error;
+    return { status: "unknown", reason: result.reason, ...(result.params === undefined ? {} : { params: result.params }) };
+  }
 }
 
 export const threemaChannel: ChannelType<ThreemaSettings> = {
@@ -300,10 +318,9 @@ export function createThreemaChannel(context: ChannelContext<ThreemaSettings>, t
   const secret = context.secret("secret")?.trim();
   const keyText = context.secret("privateKey");
   const privateKey = keyText === undefined ? undefined : readPrivateKeyText(keyText, `channel.${context.name}.privateKey`);
-  const gateway =
-    secret === undefined || secret.length === 0
-      ? undefined
-      : new Gateway({ apiUrl: context.settings.apiUrl, gatewayId: context.settings.gatewayId, secret, ...(tuning.retry ? { retry: tuning.retry } : {}) });
+  const gatewayOptions = secret === undefined || secret.length === 0 ? undefined : { apiUrl: context.settings.apiUrl, gatewayId: context.settings.gatewayId, secret };
+  const gateway = gatewayOptions === undefined ? undefined : new Gateway({ ...gatewayOptions, ...(tuning.retry ? { retry: tuning.retry } : {}) });
+  const quick = gatewayOptions === undefined ? undefined : new Gateway({ ...gatewayOptions, retry: { attempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, timeoutMs: tuning.balanceTimeoutMs ?? BALANCE_TIMEOUT_MS });
   const missing = { key: "threema.secretMissing" as const, params: { channel: context.name } };
   const inbox =
     gateway === undefined || privateKey === undefined || secret === undefined
@@ -327,6 +344,10 @@ export function createThreemaChannel(context: ChannelContext<ThreemaSettings>, t
     async deliver(delivery) {
       if (gateway === undefined || privateKey === undefined) return failed(missing.key, missing.params, true);
       return deliver(gateway, privateKey, delivery);
+    },
+    async balance() {
+      if (quick === undefined) return { status: "unknown", reason: missing.key, params: missing.params };
+      return balance(quick);
     },
   };
 }

@@ -5,15 +5,18 @@
  *
  * A group send is all or nothing at the check: when any member cannot receive it (no consent
  * for their channel, no address, nothing they can open), nothing is sealed for anyone and every
- * such member is named; the practitioner fixes it or removes the member from the group.
+ * such member is named; the practitioner fixes it or removes the member from the group. Members
+ * whose client is gone (removed or forgotten) are not such members: nothing can reach them any
+ * more, so they are taken out of the group with a warning and the rest is sent.
  */
 import { ExitCode, UserError } from "../errors.js";
 import { parseLocalTime } from "../delivery/hours.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import type { ValidDraft } from "../followup/validate.js";
 import type { Workflow } from "../followup/workflow.js";
-import { GROUP_NAME, readGroups } from "../practice/groups.js";
+import { GROUP_NAME, readGroups, writeGroups } from "../practice/groups.js";
 import type { CliContext } from "./context.js";
+import type { Practice } from "./practice.js";
 import {
   confirmSend,
   describePlan,
@@ -40,6 +43,36 @@ export async function groupMembers(ctx: CliContext, wf: Workflow, name: string):
   return tags.map((tag) => wf.aliasOf(tag));
 }
 
+/** Members as `group list` and `group add` show them: aliases, "(removed client)", or "(no members)". */
+export function memberList(ctx: CliContext, members: readonly (string | undefined)[]): string {
+  if (members.length === 0) return ctx.out.text("group.noMembers");
+  return members.map((m) => m ?? ctx.out.text("group.goneMember")).join(", ");
+}
+
+/**
+ * The aliases of the members who can still receive something, in the order they were added.
+ * Members removed from the registry or forgotten while still listed (groups written before
+ * `client remove` and `client forget` took clients out of their groups) get nothing: they are
+ * named in one warning and, unless `dryRun`, taken out of this group, so that a client added
+ * later under a reused alias does not inherit the place.
+ */
+async function reachableMembers(ctx: CliContext, practice: Practice, wf: Workflow, name: string, dryRun: boolean): Promise<string[]> {
+  const groups = await readGroups(ctx.home.root);
+  const tags = groups[name];
+  if (tags === undefined) throw new UserError(ExitCode.usage, "group.unknown", { name });
+  const departed = (tag: string) => {
+    const alias = wf.aliasOf(tag);
+    return alias === undefined || practice.clients.get(alias)?.forgotten !== undefined;
+  };
+  const gone = tags.filter(departed);
+  if (gone.length > 0) {
+    const members = gone.map((tag) => wf.aliasOf(tag) ?? ctx.out.text("group.goneMember")).join(", ");
+    if (!dryRun) await writeGroups(ctx.home.root, { ...groups, [name]: tags.filter((tag) => !departed(tag)) });
+    ctx.out.warn(dryRun ? "group.departedDry" : "group.departed", { name, members, count: gone.length });
+  }
+  return tags.filter((tag) => !departed(tag)).map((tag) => wf.aliasOf(tag)!);
+}
+
 export interface GroupSendOptions extends ContentOptions {
   now?: boolean;
   at?: string;
@@ -54,10 +87,9 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
   if (o.viewerPassphraseFile !== undefined) throw new UserError(ExitCode.usage, "group.sharedPassphrase");
   // The group must exist before the passphrase is asked for.
   if ((await readGroups(ctx.home.root))[name] === undefined) throw new UserError(ExitCode.usage, "group.unknown", { name });
-  const { wf } = await openCliWorkflow(ctx);
-  const members = await groupMembers(ctx, wf, name);
-  if (members.some((m) => m === undefined)) throw new UserError(ExitCode.usage, "group.memberGone", { name });
-  const aliases = members.filter((m): m is string => m !== undefined);
+  const { practice, wf } = await openCliWorkflow(ctx);
+  const aliases = await reachableMembers(ctx, practice, wf, name, o.dryRun === true);
+  if (aliases.length === 0) throw new UserError(ExitCode.usage, "group.empty", { name });
 
   // 1. Every member's follow-up checked before any is processed.
   const { validateDraft } = await import("../followup/validate.js");
@@ -112,6 +144,8 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
   let sent = 0;
   let failed = 0;
   let refusals = 0;
+  // Refused before anything was stored (a channel's limit, too few credits): a usage error.
+  let unstored = 0;
   for (const v of valid) {
     const alias = v.client.alias;
     const key = singleFollowUpKey();
@@ -131,6 +165,7 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
       }
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
+      if (id === undefined && error.code === ExitCode.usage) unstored++;
       outcome = { status: "failed", reason: error.key, params: error.params, retryable: true };
     }
     if (outcome === undefined) ctx.out.say("batch.lineQueued", { alias, id: id ?? "-", when: due === undefined ? "-" : whenText(ctx, wf, due) });
@@ -148,8 +183,10 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
     results.push({ client: alias, channel: v.channel.name, id: id ?? null, key, state: outcome === undefined ? "queued" : outcome.status });
   }
   ctx.out.result({ group: name, followups: results });
-  // As for a batch: 3 when some went out and others did not.
+  // As for a batch: 3 when some went out and others did not; 2 when every one was refused
+  // before anything was stored.
   if (failed === 0) return;
   if (sent > 0) process.exitCode = ExitCode.partial;
+  else if (unstored === results.length) process.exitCode = ExitCode.usage;
   else process.exitCode = refusals === failed ? ExitCode.refused : ExitCode.failure;
 }

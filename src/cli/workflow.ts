@@ -70,6 +70,7 @@ export async function openCliWorkflow(
       list: async (...args) => (await homework()).list(...args),
     },
     ...(extra.onStage === undefined ? {} : { onStage: extra.onStage }),
+    onBalanceUnknown: (channel, reason, params) => ctx.out.warn("threema.balanceUnknown", { channel, reason: ctx.out.text(reason, params) }),
   });
   return { practice, wf };
 }
@@ -244,11 +245,13 @@ export async function checkDraft(ctx: CliContext, wf: Workflow, draft: FollowUpD
 }
 
 /**
- * What the follow-up becomes on its channel: messages and credits, the attachment against its
- * limit, and the channel's warning. A refusal is the caller's to report (it decides the exit).
+ * What the follow-up becomes on its channel: messages and credits (and the credits left, for a
+ * prepaid channel), the attachment against its limit, and the channel's warning. A refusal is
+ * the caller's to report (it decides the exit).
  */
 export function printPlan(ctx: CliContext, channel: string, plan: DeliveryPlan): void {
   if (plan.credits !== undefined) ctx.out.say("plan.messages", { channel, messages: plan.messages ?? 1, credits: plan.credits });
+  if (plan.balance !== undefined) ctx.out.say("plan.balance", { channel, balance: plan.balance });
   if (plan.attachment !== undefined) {
     const mb = (bytes: number) => (Math.ceil(Math.round((bytes / 1024 / 1024) * 1000) / 100) / 10).toFixed(1);
     ctx.out.say("plan.attachment", { channel, size: mb(plan.attachment.bytes), limit: mb(plan.attachment.limitBytes) });
@@ -261,6 +264,7 @@ export function describePlan(plan: DeliveryPlan) {
   return {
     messages: plan.messages ?? null,
     credits: plan.credits ?? null,
+    balance: plan.balance ?? null,
     attachmentBytes: plan.attachment?.bytes ?? null,
     attachmentLimitBytes: plan.attachment?.limitBytes ?? null,
     refused: plan.refuse?.key ?? null,

@@ -14,6 +14,7 @@ import type { Outbox } from "../delivery/outbox.js";
 import { removeTemp, withPrivateTemp } from "../temp.js";
 import { composeFollowUp, type ComposedFollowUp } from "./compose.js";
 import type { DeliveryPlan } from "../channels/contract.js";
+import type { CreditBudget } from "./credits.js";
 import type { HomeworkPort, MediaPort, PreparedItem, SealPort, Stage } from "./ports.js";
 import type { ValidDraft } from "./validate.js";
 
@@ -29,6 +30,8 @@ export interface PrepareEnv {
   readonly practiceName?: string;
   readonly now: Clock;
   readonly onStage?: (stage: Stage, state: "start" | "done") => void;
+  /** The run's prepaid credits (src/followup/credits.ts); without it balances are not checked. */
+  readonly credits?: CreditBudget;
 }
 
 export interface ItemSummary {
@@ -105,9 +108,13 @@ export interface Preview {
   readonly plan: DeliveryPlan;
 }
 
-/** The channel's plan for a composed and sealed follow-up (an empty plan when it declares none). */
-export function planFor(valid: ValidDraft, message: string, items: readonly ItemSummary[], bundleBytes: number): DeliveryPlan {
-  return valid.channel.plan?.({ message, items, bundleBytes }, valid.client.alias) ?? {};
+/**
+ * The channel's plan for a composed and sealed follow-up (an empty plan when it declares none),
+ * checked against the run's credits on that channel when the channel keeps a balance.
+ */
+export async function planFor(valid: ValidDraft, message: string, items: readonly ItemSummary[], bundleBytes: number, env: PrepareEnv): Promise<DeliveryPlan> {
+  const plan = valid.channel.plan?.({ message, items, bundleBytes }, valid.client.alias) ?? {};
+  return env.credits === undefined ? plan : env.credits.check(valid.channel, valid.client.alias, plan);
 }
 
 /** A plan that refuses, as the error `send` and `batch` stop with: nothing is stored or sent. */
@@ -123,7 +130,7 @@ export async function previewFollowUp(valid: ValidDraft, env: PrepareEnv): Promi
     env.onStage?.("seal", "start");
     const sealed = await withPrivateTemp((out) => env.seal.seal({ client: valid.client, message: composed.message, items: composed.items, outDir: out }));
     env.onStage?.("seal", "done");
-    return { composed, items, bundleBytes: sealed.size, plan: planFor(valid, composed.message, items, sealed.size) };
+    return { composed, items, bundleBytes: sealed.size, plan: await planFor(valid, composed.message, items, sealed.size, env) };
   });
 }
 
@@ -148,9 +155,9 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
       env.onStage?.("seal", "start");
       const result = await env.seal.seal({ client: valid.client, message: composed.message, items: composed.items, outDir: staging });
       env.onStage?.("seal", "done");
-      return { sealed: result, items: summary, plan: planFor(valid, composed.message, summary, result.size) };
+      return { sealed: result, items: summary, plan: await planFor(valid, composed.message, summary, result.size, env) };
     });
-    // Over the channel's limits: refused before it enters the outbox (the staging folder goes).
+    // Over the channel's limits or the credits left: refused before it enters the outbox (the staging folder goes).
     const refused = refusal(plan);
     if (refused !== undefined) throw refused;
     await outbox.add(sealed.path, {

@@ -13,6 +13,7 @@ import type { Clock } from "../delivery/clock.js";
 import { contactHours, type ContactHours, type StoredHours, systemZone } from "../delivery/hours.js";
 import { Ledger } from "../delivery/ledger.js";
 import { Outbox } from "../delivery/outbox.js";
+import { creditBudget, type BalanceUnknown } from "./credits.js";
 import type { DeliveryEnv } from "./deliver.js";
 import type { PrepareEnv } from "./pipeline.js";
 import type { ChannelPort, HomeworkPort, MediaPort, OpenPort, SealPort, Stage } from "./ports.js";
@@ -34,6 +35,8 @@ export interface WorkflowOptions {
   readonly seal?: SealPort;
   readonly open?: OpenPort;
   readonly onStage?: (stage: Stage, state: "start" | "done") => void;
+  /** A prepaid channel's balance could not be asked: said once per channel, and the run goes on. */
+  readonly onBalanceUnknown?: BalanceUnknown;
 }
 
 export interface Workflow {
@@ -117,6 +120,7 @@ export async function openWorkflow(o: WorkflowOptions): Promise<Workflow> {
       ...(name === undefined ? {} : { practiceName: name }),
       now: o.now,
       ...(o.onStage === undefined ? {} : { onStage: o.onStage }),
+      credits: creditBudget(o.onBalanceUnknown ?? (() => undefined)),
     },
     delivery: {
       ledger,

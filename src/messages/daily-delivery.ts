@@ -45,6 +45,22 @@ export const dailyDelivery = {
     en: "{alias}: {file} is {size} MB; Signal takes attachments up to {limit} MB. Please shorten it or use another channel (e.g. --channel folder).",
   },
   "plan.messages": { de: "Über {channel}: Nachrichten: {messages}, Credits: {credits}.", en: "Through {channel}: messages: {messages}, credits: {credits}." },
+  "plan.balance": {
+    de: "Über {channel}: noch {balance} {balance:Credit|Credits} beim Threema Gateway.",
+    en: "Through {channel}: {balance} {balance:credit|credits} left at the Threema Gateway.",
+  },
+  "threema.tooFewCredits": {
+    de: "{alias}: dieser Nachklang braucht {needed} Threema-Credits, Kanal {channel} hat beim Gateway noch {available}; nichts gespeichert oder gesendet. Bitte Credits auf gateway.threema.ch kaufen und erneut senden, oder einen anderen Kanal wählen (--channel).",
+    en: "{alias}: this follow-up needs {needed} Threema credits, but channel {channel} has {available} left at the Gateway; nothing was stored or sent. Please buy credits at gateway.threema.ch and send again, or choose another channel (--channel).",
+  },
+  "threema.tooFewCreditsRun": {
+    de: "{alias}: dieser Nachklang braucht {needed} Threema-Credits, und dieser Lauf hat schon {planned} verplant; Kanal {channel} hat beim Gateway noch {available}, darum wurde er weder gespeichert noch gesendet. Bitte Credits auf gateway.threema.ch kaufen und ihn erneut senden, oder einen anderen Kanal wählen (--channel).",
+    en: "{alias}: this follow-up needs {needed} Threema credits and this run has already planned {planned}, but channel {channel} has {available} left at the Gateway; it was neither stored nor sent. Please buy credits at gateway.threema.ch and send it again, or choose another channel (--channel).",
+  },
+  "threema.balanceUnknown": {
+    de: "Kanal {channel}: die Credits beim Threema Gateway ließen sich nicht abfragen ({reason}); es wird ohne diese Prüfung gesendet.",
+    en: "Channel {channel}: could not ask the Threema Gateway for the credits left ({reason}); sending without that check.",
+  },
   "plan.attachment": { de: "Über {channel}: Anhang etwa {size} MB (Grenze {limit} MB).", en: "Through {channel}: attachment about {size} MB (limit {limit} MB)." },
 
   // --- series ---
@@ -95,9 +111,26 @@ export const dailyDelivery = {
   "group.membersRemoved": { de: "Aus Gruppe {name} entfernt: {removed}.", en: "Removed from group {name}: {removed}." },
   "group.notMember": { de: "{alias} gehört nicht zu Gruppe {name}.", en: "{alias} is not in group {name}." },
   "group.goneMember": { de: "(entfernte:r Klient:in)", en: "(removed client)" },
-  "group.memberGone": {
-    de: "Gruppe {name} enthält eine:n gelöschte:n Klient:in; bitte „nachklang group remove {name}“ und neu anlegen.",
-    en: "Group {name} holds a client who was removed; please run 'nachklang group remove {name}' and create it again.",
+  "group.noMembers": { de: "(keine Mitglieder)", en: "(no members)" },
+  "group.empty": {
+    de: "Gruppe {name} hat keine Mitglieder; hinzufügen mit „nachklang group add {name} ALIAS…“.",
+    en: "Group {name} has no members; add some with 'nachklang group add {name} ALIAS…'.",
+  },
+  "group.forgotten": {
+    de: "„{alias}“ wurde am {date} gelöscht (Art. 17 DSGVO) und kommt in keine Gruppe mehr; nichts geändert.",
+    en: "'{alias}' was forgotten on {date} (GDPR Art. 17) and cannot join a group; nothing was changed.",
+  },
+  "group.clientLeft": {
+    de: "{alias} gehört nicht mehr zu {count:Gruppe|den Gruppen} {groups}.",
+    en: "{alias} is no longer in {count:group|groups} {groups}.",
+  },
+  "group.departed": {
+    de: "Gruppe {name}: {members} {count:wurde|wurden} entfernt oder gelöscht und {count:ist|sind} jetzt aus der Gruppe genommen; an {count:dieses Mitglied|diese Mitglieder} geht nichts.",
+    en: "Group {name}: {members} {count:was|were} removed or forgotten and {count:is|are} now taken out of the group; nothing goes to them.",
+  },
+  "group.departedDry": {
+    de: "Gruppe {name}: {members} {count:wurde|wurden} entfernt oder gelöscht; an {count:dieses Mitglied|diese Mitglieder} ginge nichts, und beim Senden {count:wird es|werden sie} aus der Gruppe genommen.",
+    en: "Group {name}: {members} {count:was|were} removed or forgotten; nothing would go to them, and sending takes them out of the group.",
   },
   "group.aliasOrGroup": { de: "Bitte entweder ALIAS oder --group NAME angeben.", en: "Please give either ALIAS or --group NAME." },
   "group.sharedPassphrase": {

@@ -3,6 +3,9 @@
  * (src/delivery/client-tag.ts, a keyed hash of the alias), so the file at rest names nobody.
  * Members are found again by computing the tags of the clients in the encrypted registry, which
  * needs the practice's keys. One JSON file in the home folder, 0600, written atomically.
+ *
+ * A client who is removed or forgotten leaves every group (`removeFromGroups`); a group that
+ * loses its last member this way stays, empty, until it is removed.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -49,4 +52,18 @@ export async function readGroups(root: string): Promise<Groups> {
 export async function writeGroups(root: string, groups: Groups): Promise<void> {
   const sorted = Object.fromEntries(Object.entries(groups).sort(([a], [b]) => a.localeCompare(b)));
   await writePrivateFile(groupsFile(root), JSON.stringify(groupsSchema.parse({ v: 1, groups: sorted }), null, 2) + "\n");
+}
+
+/**
+ * Take the clients with these tags out of every group (`client remove`, `client forget`). Groups
+ * left without members stay. Returns the names of the groups that lost a member, sorted; the
+ * file is written only when one did.
+ */
+export async function removeFromGroups(root: string, tags: readonly string[]): Promise<string[]> {
+  const groups = await readGroups(root);
+  const left = Object.keys(groups).filter((name) => groups[name]!.some((tag) => tags.includes(tag)));
+  if (left.length === 0) return [];
+  const kept = Object.fromEntries(Object.entries(groups).map(([name, members]) => [name, members.filter((tag) => !tags.includes(tag))]));
+  await writeGroups(root, kept);
+  return left.sort((a, b) => a.localeCompare(b));
 }

@@ -2,13 +2,16 @@
  * Client groups (issue 24) through the real CLI: `group add` stores no alias in plain text;
  * `send --group` makes one bundle per member, each sealed to that member's key and handed to the
  * member's own channel; a member who cannot receive it stops the whole send before anything is
- * sealed.
+ * sealed. Removing, forgetting or purging a client takes them out of every group.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptBytes, generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { initHome, runCli } from "../helpers/cli.js";
+
+const memberCounts = async (home: string) =>
+  Object.fromEntries(Object.entries((JSON.parse(await readFile(join(home, "groups.json"), "utf8")) as { groups: Record<string, string[]> }).groups).map(([n, m]) => [n, m.length]));
 
 const ages = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".age")).sort();
 
@@ -26,15 +29,16 @@ describe("groups", () => {
   let usb: string;
   let cleanup: () => Promise<void>;
   const identities: Record<string, string> = {};
+  const ok = async (args: string[]) => {
+    const result = await runCli(args, { home });
+    if (result.code !== 0) throw new Error(`${args.join(" ")}: ${result.stderr}`);
+    return result;
+  };
 
   beforeAll(async () => {
     ({ home, cleanup } = await initHome());
     usb = join(home, "..", "usb");
     for (const alias of ["kiwi", "kork", "kalk", "kuh"]) identities[alias] = generateIdentity();
-    const ok = async (args: string[]) => {
-      const result = await runCli(args, { home });
-      if (result.code !== 0) throw new Error(`${args.join(" ")}: ${result.stderr}`);
-    };
     await ok(["channels", "add", "folder", "--name", "usb", "--path", usb]);
     await ok(["client", "add", "kiwi", "--lang", "de", "--age-recipient", await identityToRecipient(identities.kiwi!)]);
     await ok(["client", "add", "kork", "--lang", "en", "--age-recipient", await identityToRecipient(identities.kork!)]);
@@ -114,6 +118,92 @@ describe("groups", () => {
       const result = await runCli(args, { home });
       expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    }
+  });
+
+  it("client remove and client forget take the client out of every group; an emptied group stays, shown as having no members", async () => {
+    await ok(["client", "add", "kern", "--lang", "de"]);
+    await ok(["client", "add", "kamm", "--lang", "de"]);
+    await ok(["group", "add", "solo", "kern"]);
+    await ok(["group", "add", "duo", "kern", "kamm"]);
+
+    const removed = await runCli(["client", "remove", "kern"], { home });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toBe("Client 'kern' removed.\nkern is no longer in groups duo, solo.\n");
+    expect(await memberCounts(home)).toMatchObject({ duo: 1, solo: 0 });
+    const list = await runCli(["group", "list"], { home });
+    expect(list.stdout).toContain("duo: kamm\n");
+    expect(list.stdout).toContain("solo: (no members)\n");
+    expect((await runCli(["group", "list", "--lang", "de"], { home })).stdout).toContain("solo: (keine Mitglieder)\n");
+    const empty = await runCli(["send", "--group", "solo", "--note", "Hallo", "--now", "--yes"], { home });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe("Group solo has no members; add some with 'nachklang group add solo ALIAS…'.\n");
+
+    const forgot = await runCli(["client", "forget", "kamm", "--yes", "--lang", "de"], { home });
+    expect(forgot.code, forgot.stderr).toBe(0);
+    expect(forgot.stdout).toContain("\nkamm gehört nicht mehr zu Gruppe duo.\n");
+    expect(await memberCounts(home)).toMatchObject({ duo: 0, solo: 0 });
+
+    // A forgotten client cannot be put back into a group.
+    const again = await runCli(["group", "add", "duo", "kamm"], { home });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^'kamm' was forgotten on \d{4}-\d{2}-\d{2} \(GDPR Art\. 17\) and cannot join a group; nothing was changed\.\n$/);
+    expect(await memberCounts(home)).toMatchObject({ duo: 0 });
+  });
+
+  it("--json of client remove and client forget lists the groups left", async () => {
+    await ok(["client", "add", "kahn"]);
+    await ok(["client", "add", "kinn"]);
+    await ok(["group", "add", "kurs", "kahn", "kinn"]);
+    const removed = await runCli(["client", "remove", "kahn", "--json"], { home });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ removed: "kahn", groups: ["kurs"] });
+    const forgot = await runCli(["client", "forget", "kinn", "--yes", "--json"], { home });
+    expect(forgot.code, forgot.stderr).toBe(0);
+    expect(JSON.parse(forgot.stdout)).toMatchObject({ deleted: { groups: ["kurs"] } });
+    expect(await memberCounts(home)).toMatchObject({ kurs: 0 });
+  });
+
+  it("old group data that still lists a removed or forgotten member: send --group names them, takes them out and sends to the rest", async () => {
+    await ok(["client", "add", "kegel"]);
+    await ok(["client", "add", "kelch"]);
+    await ok(["group", "add", "alt", "kiwi", "kegel", "kelch"]);
+    // Groups written before removal took clients out: the old file, put back after both left.
+    const old = await readFile(join(home, "groups.json"), "utf8");
+    await ok(["client", "remove", "kegel"]);
+    await ok(["client", "forget", "kelch", "--yes"]);
+    await writeFile(join(home, "groups.json"), old);
+    expect((await runCli(["group", "list"], { home })).stdout).toContain("alt: kiwi, (removed client), kelch\n");
+
+    const dry = await runCli(["send", "--group", "alt", "--note", "Bis bald.", "--now", "--dry-run"], { home });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain("Group alt: (removed client), kelch were removed or forgotten; nothing would go to them, and sending takes them out of the group.");
+    expect(await memberCounts(home)).toMatchObject({ alt: 3 });
+
+    const sent = await runCli(["send", "--group", "alt", "--note", "Bis bald.", "--now", "--yes", "--json"], { home });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stderr).toBe("Group alt: (removed client), kelch were removed or forgotten and are now taken out of the group; nothing goes to them.\n");
+    expect((JSON.parse(sent.stdout) as { followups: { client: string; state: string }[] }).followups).toEqual([expect.objectContaining({ client: "kiwi", state: "sent" })]);
+    expect(await memberCounts(home)).toMatchObject({ alt: 1 });
+    expect((await runCli(["group", "list"], { home })).stdout).toContain("alt: kiwi\n");
+  });
+});
+
+describe("groups and the retention purge", () => {
+  it("a purged client leaves their groups; the group stays", async () => {
+    const { home, cleanup } = await initHome();
+    try {
+      for (const args of [["client", "add", "kauz"], ["group", "add", "rest", "kauz"], ["records", "retention", "set", "1m"]]) {
+        const r = await runCli(args, { home });
+        expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+      }
+      const later = { NACHKLANG_NOW: "2099-01-01T10:00:00Z" };
+      const purged = await runCli(["records", "purge"], { home, env: later });
+      expect(purged.code, purged.stderr).toBe(0);
+      expect(await memberCounts(home)).toEqual({ rest: 0 });
+      expect((await runCli(["group", "list"], { home, env: later })).stdout).toContain("rest: (no members)\n");
+    } finally {
+      await cleanup();
     }
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Size before sending (issue 24), through the real CLI: an e-mail follow-up whose viewer would be
  * over the channel's attachment limit is refused before anything reaches the local SMTP server
- * or the outbox; a long note to Threema shows its message count and credits in --dry-run.
+ * or the outbox; a long note to Threema shows its message count and credits in --dry-run, and a
+ * send (or a group's run) that needs more credits than the Gateway emulator has is refused
+ * before anything is stored.
  */
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -153,16 +155,17 @@ describe.skipIf(missing("ffmpeg"))("Threema message count and credits", () => {
 
     const dry = await runCli(["send", "k042", "--note-file", noteFile, "--photo", join(FIXTURES, "whiteboard.jpg"), "--now", "--dry-run", "--json"], { home });
     expect(dry.code, dry.stderr).toBe(0);
-    const plan = (JSON.parse(dry.stdout) as { plan: { messages: number; credits: number } }).plan;
-    // The text parts plus one file message for the photo; one credit each.
+    const plan = (JSON.parse(dry.stdout) as { plan: { messages: number; credits: number; balance: number } }).plan;
+    // The text parts plus one file message for the photo, one credit each, and two uploads (photo, thumbnail).
     expect(plan.messages).toBeGreaterThanOrEqual(minimum + 1);
     expect(plan.messages).toBeLessThanOrEqual(minimum + 3);
-    expect(plan.credits).toBe(plan.messages);
+    expect(plan.credits).toBe(plan.messages + 2);
+    expect(plan.balance).toBe(100);
     expect(dry.stderr).toContain(`k042: through Threema this follow-up becomes ${plan.messages} messages (${plan.credits} credits)`);
 
     const text = await runCli(["send", "k042", "--note-file", noteFile, "--now", "--dry-run"], { home });
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain(`Through threema: messages: ${plan.messages - 1}, credits: ${plan.messages - 1}.`);
+    expect(text.stdout).toContain(`Through threema: messages: ${plan.messages - 1}, credits: ${plan.messages - 1}.\nThrough threema: 100 credits left at the Threema Gateway.\n`);
     expect(emulator.received).toEqual([]);
   });
 
@@ -174,5 +177,98 @@ describe.skipIf(missing("ffmpeg"))("Threema message count and credits", () => {
     expect(sent.code, sent.stderr).toBe(0);
     expect(emulator.received).toHaveLength(dry.plan.messages);
     expect(dry.plan.messages).toBeGreaterThan(1);
+  });
+});
+
+describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balance", () => {
+  let emulator: GatewayEmulator;
+  let home: string;
+  let cleanup: () => Promise<void>;
+  const photo = () => join(FIXTURES, "whiteboard.jpg");
+  const stored = async () => ({ outbox: await ls(join(home, "outbox")), received: emulator.received.length, status: (await runCli(["status", "--json"], { home })).stdout });
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome());
+    emulator = await new GatewayEmulator({ credits: 3 }).start();
+    for (const id of ["ECHOECHO", "FOXTROT1"]) emulator.addIdentity(makeIdentity(id));
+    const secretFile = await writeText(join(home, "..", "secret.txt"), `${emulator.secret}\n`);
+    const keyFile = await writeText(join(home, "..", "key.txt"), `private:${toHex(emulator.gateway.privateKey)}\n`);
+    await setUp(home, [
+      ["channels", "add", "threema", "--gateway-id", emulator.gatewayId, "--secret-file", secretFile, "--private-key-file", keyFile, "--api-url", emulator.url],
+      ["client", "add", "k042", "--lang", "en", "--threema", "ECHOECHO", "--channel", "threema"],
+      ["client", "add", "k043", "--lang", "en", "--threema", "FOXTROT1", "--channel", "threema"],
+      ["consent", "record", "k042", "--channel", "threema"],
+      ["consent", "record", "k043", "--channel", "threema"],
+      ["group", "add", "pair", "k042", "k043"],
+    ]);
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    await cleanup();
+  });
+
+  it("refuses a send that needs more credits than are left, in --dry-run and in send, before anything is stored or sent", async () => {
+    // A note and a photo: two messages and two uploads (the photo and its thumbnail) = 4 credits; 3 are left.
+    emulator.credits = 3;
+    const before = await stored();
+    const dry = await runCli(["send", "k042", "--note", "The board from today.", "--photo", photo(), "--now", "--dry-run", "--json"], { home });
+    expect(dry.code).toBe(2);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ plan: { credits: 4, balance: 3, refused: "threema.tooFewCredits" } });
+    const dryText = await runCli(["send", "k042", "--note", "The board from today.", "--photo", photo(), "--now", "--dry-run"], { home });
+    expect(dryText.code).toBe(2);
+    expect(dryText.stdout).toContain("Through threema: 3 credits left at the Threema Gateway.\n");
+
+    const send = await runCli(["send", "k042", "--note", "The board from today.", "--photo", photo(), "--now", "--yes"], { home });
+    expect(send.code).toBe(2);
+    expect(send.stderr).toBe(
+      "k042: this follow-up needs 4 Threema credits, but channel threema has 3 left at the Gateway; nothing was stored or sent. Please buy credits at gateway.threema.ch and send again, or choose another channel (--channel).\n",
+    );
+    expect(await stored()).toEqual(before);
+    expect(emulator.credits).toBe(3);
+
+    // What fits goes: the note alone is one credit.
+    const note = await runCli(["send", "k042", "--note", "Until next week.", "--now", "--yes", "--json"], { home });
+    expect(note.code, note.stderr).toBe(0);
+    expect(JSON.parse(note.stdout)).toMatchObject({ state: "sent", plan: { credits: 1, balance: 3 } });
+    expect(emulator.credits).toBe(2);
+  });
+
+  it("checks a group's run as a whole: the second member's follow-up no longer fits and is refused, named, before it is stored", async () => {
+    // A note and a photo are 4 credits for each member; 6 are left: the first fits, 4 + 4 does not.
+    emulator.credits = 6;
+    const received = emulator.received.length;
+    const dry = await runCli(["send", "--group", "pair", "--note", "Thank you.", "--photo", photo(), "--now", "--dry-run", "--json"], { home });
+    expect(dry.code).toBe(2);
+    const planned = (JSON.parse(dry.stdout) as { followups: { client: string; plan: { credits: number; balance: number; refused: string | null } }[] }).followups;
+    expect(planned.map((f) => [f.client, f.plan.credits, f.plan.balance, f.plan.refused])).toEqual([
+      ["k042", 4, 6, null],
+      ["k043", 4, 6, "threema.tooFewCreditsRun"],
+    ]);
+    expect(emulator.received).toHaveLength(received);
+
+    const sent = await runCli(["send", "--group", "pair", "--note", "Thank you.", "--photo", photo(), "--now", "--yes", "--json"], { home });
+    expect(sent.code).toBe(3);
+    const result = JSON.parse(sent.stdout) as { followups: { client: string; state: string; id: string | null }[] };
+    expect(result.followups.map((f) => [f.client, f.state])).toEqual([
+      ["k042", "sent"],
+      ["k043", "failed"],
+    ]);
+    expect(result.followups[1]?.id).toBeNull();
+    expect(sent.stderr).toContain(
+      "k043: this follow-up needs 4 Threema credits and this run has already planned 4, but channel threema has 6 left at the Gateway; it was neither stored nor sent.",
+    );
+    expect(emulator.credits).toBe(2);
+    expect(emulator.received.filter((m) => m.to === "FOXTROT1")).toEqual([]);
+  });
+
+  it("when the balance cannot be asked, says so once and sends anyway", async () => {
+    emulator.credits = 10;
+    emulator.fail({ endpoint: "credits", answer: 500, remaining: 1 });
+    const sent = await runCli(["send", "k042", "--note", "See you.", "--now", "--yes", "--json"], { home });
+    emulator.clearFailures();
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(sent.stderr).toMatch(/^Channel threema: could not ask the Threema Gateway for the credits left \(Threema Gateway: temporary server error \(500\)\.[^\n]*\); sending without that check\.\n$/);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ state: "sent", plan: { credits: 1, balance: null } });
+    expect(emulator.credits).toBe(9);
   });
 });

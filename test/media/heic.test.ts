@@ -8,7 +8,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, initHome, runCli } from "../helpers/cli.js";
 import { hasCommand } from "../helpers/tools.js";
-import { exifOrientation, hasTransformBox, isHeicHeader } from "../../src/media/heic.js";
+import { decodeHeic, exifOrientation, hasTransformBox, isHeicHeader } from "../../src/media/heic.js";
 import { processPhoto } from "../../src/media/photo.js";
 import { exiftool } from "./inspect.js";
 
@@ -120,6 +120,40 @@ describe("HEIC photos", () => {
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/cut\.heic: the image is damaged or incomplete/);
     expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+});
+
+describe("a HEIC turned by its container (irot) whose EXIF says the same, as iPhones write them", () => {
+  /** gps-rotated.heic with an `irot` (270° anticlockwise, what EXIF 6 says) spliced in: test/fixtures/README.md. */
+  const IROT = join(ROOT, "test", "fixtures", "irot-exif6.heic");
+
+  it("the fixture carries both, and heic-decode applies the irot itself (so EXIF must not be applied again)", async () => {
+    const exif = (await sharp(IROT).metadata()).exif;
+    expect(hasTransformBox(await readFile(IROT))).toBe(true);
+    expect(exifOrientation(exif)).toBe(6);
+    const pixels = await decodeHeic(IROT, exif);
+    expect([pixels.width, pixels.height, pixels.orientation]).toEqual([200, 320, 1]);
+  });
+
+  it("media photo: upright exactly once (200×320, red on top), not turned a second time by EXIF", async () => {
+    const out = join(home, "..", "irot");
+    const r = await runCli(["media", "photo", IROT, "--out", out], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${join(out, "irot-exif6.jpg")} (200×320`);
+    await expectCleanUprightJpeg(join(out, "irot-exif6.jpg"));
+  });
+
+  it("the container's turn wins over an EXIF orientation that says something else", async () => {
+    const patched = await readFile(IROT);
+    // The Orientation entry of the little-endian IFD0: tag 0x0112, type SHORT, count 1, value 6.
+    const entry = patched.indexOf(Buffer.from([0x12, 0x01, 0x03, 0x00, 1, 0, 0, 0, 6, 0]));
+    expect(entry).toBeGreaterThan(0);
+    patched[entry + 8] = 3; // "turn 180°": applied on top of the irot it would put blue on top
+    const file = join(home, "..", "irot-exif3.heic");
+    await writeFile(file, patched);
+    expect(exifOrientation((await sharp(file).metadata()).exif)).toBe(3);
+    const ours = await processPhoto(file, join(home, "..", "irot-exif3"));
+    await expectCleanUprightJpeg(ours.file);
   });
 });
 

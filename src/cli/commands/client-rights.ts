@@ -11,6 +11,7 @@ import { t } from "../../messages/index.js";
 import { addSpan } from "../../records/duration.js";
 import { forgottenRecord, sealClientExport, type ClientExport } from "../../records/client-rights.js";
 import { handoffNames, retentionOf } from "../../records/retention.js";
+import { removeFromGroups } from "../../practice/groups.js";
 import { handoffFolders } from "../../records/storage.js";
 import type { TimeEntry } from "../../records/time.js";
 import { withPrivateTemp } from "../../temp.js";
@@ -101,6 +102,9 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   const tag = await r.wf.tagger(alias);
   const today = r.today();
   const states = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag);
+  // Out of every group first: nothing can be sent to a forgotten client, and a damaged groups
+  // file stops here, before anything was deleted.
+  const groups = await removeFromGroups(ctx.home.root, [tag]);
 
   // Queued follow-ups: cancelled in the ledger and deleted, as `outbox cancel` does.
   let queued = 0;
@@ -145,10 +149,11 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     time: time.length,
     until: retention?.keepUntil ?? addSpan(today, r.settings.retention),
   });
+  if (groups.length > 0) ctx.out.say("group.clientLeft", { alias, count: groups.length, groups: groups.join(", ") });
   ctx.out.say("forget.after", { until: retention?.keepUntil ?? addSpan(today, r.settings.retention) });
   ctx.out.result({
     alias,
-    deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies },
+    deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies, groups },
     kept: { registryEntry: ["alias", "name", "lang", "consents", "billing"], followUps: archived, ledger: true, timeEntries: time.length },
     keepUntil: retention?.keepUntil ?? null,
   });

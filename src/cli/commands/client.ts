@@ -6,6 +6,7 @@ import { ExitCode, UserError, isUserError, unreadableFile } from "../../errors.j
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, type ClientRecord } from "../../practice/clients.js";
 import { clientMatches } from "../../practice/client-search.js";
+import { removeFromGroups } from "../../practice/groups.js";
 import { checkDay, withConsent } from "../../practice/consent.js";
 import { clockFromEnv } from "../../delivery/clock.js";
 import { PIN_NAME } from "../../channels/threema.js";
@@ -221,7 +222,8 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
 /**
  * Remove a client. Follow-ups still waiting for them would fail at every later flush (their
  * client is gone): without `--force` the removal is refused (exit 2); with it they are
- * cancelled in the ledger and deleted from the outbox first.
+ * cancelled in the ledger and deleted from the outbox first. The client leaves every group
+ * before the registry entry goes (a damaged groups file stops the removal before anything changed).
  */
 export async function remove(ctx: CliContext, alias: string, opts: { force?: boolean }): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
@@ -229,9 +231,11 @@ export async function remove(ctx: CliContext, alias: string, opts: { force?: boo
   const tag = await wf.tagger(alias);
   const waiting = (await waitingFollowUps(wf)).filter((s) => s.client === tag);
   if (waiting.length > 0 && opts.force !== true) throw new UserError(ExitCode.usage, "client.hasWaiting", { alias, count: waiting.length });
+  const groups = await removeFromGroups(ctx.home.root, [tag]);
   for (const s of waiting) await cancelWaiting(ctx, wf, s, s.bundle ?? s.key);
   await practice.clients.remove(alias);
   if (waiting.length > 0) ctx.out.say("client.removedCancelled", { alias, count: waiting.length });
   else ctx.out.say("client.removed", { alias });
-  ctx.out.result({ removed: alias, cancelled: waiting.map((s) => s.bundle ?? s.key) });
+  if (groups.length > 0) ctx.out.say("group.clientLeft", { alias, count: groups.length, groups: groups.join(", ") });
+  ctx.out.result({ removed: alias, cancelled: waiting.map((s) => s.bundle ?? s.key), groups });
 }

@@ -2,14 +2,17 @@
 import { ExitCode, UserError } from "../../errors.js";
 import { readGroups, writeGroups } from "../../practice/groups.js";
 import type { CliContext } from "../context.js";
-import { groupMembers, requireGroupName } from "../groups.js";
+import { groupMembers, memberList, requireGroupName } from "../groups.js";
 import { openCliWorkflow } from "../workflow.js";
 
 /** `group add NAME ALIAS…`: create the group, or add members to it. */
 export async function add(ctx: CliContext, name: string, aliases: string[]): Promise<void> {
   requireGroupName(name);
   const { practice, wf } = await openCliWorkflow(ctx);
-  for (const alias of aliases) practice.clients.require(alias);
+  for (const alias of aliases) {
+    const { forgotten } = practice.clients.require(alias);
+    if (forgotten !== undefined) throw new UserError(ExitCode.usage, "group.forgotten", { alias, date: forgotten });
+  }
   const groups = await readGroups(ctx.home.root);
   const tags = groups[name] ?? [];
   for (const alias of aliases) {
@@ -18,8 +21,7 @@ export async function add(ctx: CliContext, name: string, aliases: string[]): Pro
   }
   await writeGroups(ctx.home.root, { ...groups, [name]: tags });
   const members = await groupMembers(ctx, wf, name);
-  const shown = members.map((m) => m ?? ctx.out.text("group.goneMember"));
-  ctx.out.say("group.saved", { name, members: shown.join(", ") });
+  ctx.out.say("group.saved", { name, members: memberList(ctx, members) });
   ctx.out.result({ name, members: members.map((m) => m ?? null) });
 }
 
@@ -36,7 +38,7 @@ export async function list(ctx: CliContext): Promise<void> {
   const out: { name: string; members: (string | null)[] }[] = [];
   for (const name of names) {
     const members = await groupMembers(ctx, wf, name);
-    ctx.out.say("group.line", { name, members: members.map((m) => m ?? ctx.out.text("group.goneMember")).join(", ") });
+    ctx.out.say("group.line", { name, members: memberList(ctx, members) });
     out.push({ name, members: members.map((m) => m ?? null) });
   }
   ctx.out.result(out);

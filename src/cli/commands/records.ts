@@ -11,6 +11,7 @@ import { verifyLedger, type LedgerSigner, type LedgerVerifier } from "../../reco
 import { executePurge, retentionOf, type ClientRetention } from "../../records/retention.js";
 import { handoffFolders, pruneHandoff } from "../../records/storage.js";
 import { DEFAULT_RETENTION, recordsSettings } from "../../records/settings.js";
+import { removeFromGroups } from "../../practice/groups.js";
 import type { CliContext } from "../context.js";
 import { minisignPublicKeyFile, practicePublic } from "../practice.js";
 import { openRecords, type CliRecords } from "../records.js";
@@ -73,6 +74,8 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
       time: r.time,
       signer: signer(r),
       removeClient: (alias) => r.practice.clients.remove(alias),
+      // Purged clients leave their groups too (groups name members by tag only).
+      stores: [{ name: "groups", purge: async (tags, dry) => ({ items: dry ? 0 : (await removeFromGroups(ctx.home.root, [...tags])).length, bytes: 0 }) }],
       now: r.wf.now(),
     },
     dryRun,

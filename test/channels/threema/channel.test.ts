@@ -2,6 +2,8 @@
  * The Threema channel against the local Gateway emulator, which decrypts and checks every
  * message, blob and thumbnail it receives (test/channels/threema/emulator.ts).
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +11,7 @@ import { join } from "node:path";
 import { readFile } from "node:fs/promises";
 import type { FollowUpItem } from "../../../src/bundle/open.js";
 import { fingerprint, LOW_ORDER_POINTS, fromHex, toHex } from "../../../src/channels/threema/crypto.js";
-import { threemaChannel, threemaPlan } from "../../../src/channels/threema.js";
+import { createThreemaChannel, threemaChannel, threemaPlan } from "../../../src/channels/threema.js";
 import { t, type MessageKey } from "../../../src/messages/index.js";
 import { UserError } from "../../../src/errors.js";
 import { missing } from "../../helpers/tools.js";
@@ -106,7 +108,7 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     expect(emulator.received[1]?.text).toBe(caption.trim());
   });
 
-  it("plans exactly the messages it sends: text parts, one per item, long captions after their file", async () => {
+  it("plans exactly the messages it sends and the credits the Gateway takes: text parts, one per item, long captions after their file, one credit per message and per upload", async () => {
     const caption = "Notizen zur Übung: " + "atmen, spüren, benennen. ".repeat(300);
     const cases: [string, FollowUpItem[]][] = [
       ["Kurz.", []],
@@ -115,13 +117,16 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     ];
     for (const [message, items] of cases) {
       emulator.received.length = 0;
+      const before = emulator.credits;
       const plan = threemaPlan(
-        { message, items: items.map((i) => ({ name: i.item.path, size: i.item.size, ...(i.item.caption === undefined ? {} : { caption: i.item.caption }) })), bundleBytes: 0 },
+        { message, items: items.map((i) => ({ name: i.item.path, size: i.item.size, kind: i.item.kind, ...(i.item.caption === undefined ? {} : { caption: i.item.caption }) })), bundleBytes: 0 },
         { alias: "k042", channel: "threema" },
       );
       expect((await channelFor(emulator).deliver(delivery(message, items, CLIENT))).status).toBe("sent");
       expect(plan.messages).toBe(emulator.received.length);
-      expect(plan.credits).toBe(plan.messages);
+      // The emulator charges as the Gateway does: a message or a blob upload, one credit each.
+      expect(plan.credits).toBe(before - emulator.credits);
+      expect(plan.credits).toBe(plan.messages! + items.length + items.filter((i) => i.item.kind === "photo").length);
       expect(plan.warn === undefined).toBe(plan.messages! < 4);
     }
   });
@@ -300,6 +305,37 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     const channel = threemaChannel.create({ name: "praxis", home: "/x", settings: { gatewayId: "*NACHKLG", apiUrl: emulator.url }, secret: () => undefined });
     expect(await channel.check()).toMatchObject({ ok: false, lines: [{ key: "threema.secretMissing", params: { channel: "praxis" } }] });
     expect(await channel.deliver(delivery("Hallo", [], CLIENT))).toMatchObject({ status: "failed", reason: "threema.secretMissing" });
+    expect(await channel.balance?.()).toEqual({ status: "unknown", reason: "threema.secretMissing", params: { channel: "praxis" } });
+  });
+
+  it("balance() asks /credits once: the credits left, or why not (no retries, a timeout)", async () => {
+    emulator.credits = 7;
+    expect(await channelFor(emulator).balance?.()).toEqual({ status: "known", credits: 7 });
+    // What a delivery takes comes off the balance: the text message, the photo and its thumbnail.
+    expect((await channelFor(emulator).deliver(delivery("Hallo", [photo], CLIENT))).status).toBe("sent");
+    expect(await channelFor(emulator).balance?.()).toEqual({ status: "known", credits: 3 });
+
+    expect(await channelFor(emulator, "not-the-secret").balance?.()).toMatchObject({ status: "unknown", reason: "threema.gateway.auth" });
+    emulator.requests.length = 0;
+    emulator.fail({ endpoint: "credits", answer: 500 });
+    expect(await channelFor(emulator).balance?.()).toMatchObject({ status: "unknown", reason: "threema.gateway.server" });
+    expect(emulator.requests.filter((r) => r.endpoint === "credits")).toHaveLength(1); // deliveries retry 500 three times
+
+    // A Gateway that never answers: given up after the timeout, not after the fetch default.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const channel = createThreemaChannel(
+        { name: "threema", home: "/x", settings: { gatewayId: emulator.gatewayId, apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }, secret: (name) => (name === "secret" ? emulator.secret : undefined) },
+        { balanceTimeoutMs: 300 },
+      );
+      const started = Date.now();
+      expect(await channel.balance?.()).toMatchObject({ status: "unknown", reason: "threema.gateway.network" });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
 

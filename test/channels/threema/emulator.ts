@@ -8,7 +8,9 @@
  * type byte and the padding are checked, file message JSON fields are validated, every blob is
  * decrypted with the message's key and must be a valid image (sharp) or audio file (ffprobe),
  * and a photo's thumbnail must be a JPEG of at most 512 px. A message that fails a check is
- * answered with 400 and listed in `violations`, so a test sees it.
+ * answered with 400 and listed in `violations`, so a test sees it. It charges as the Gateway
+ * does: one credit per accepted message and per accepted blob upload (option `credits`, 100 by
+ * default), and answers 402 to both when none are left.
  */
 import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -98,7 +100,8 @@ export class GatewayEmulator {
   readonly received: ReceivedMessage[] = [];
   readonly violations: string[] = [];
   readonly requests: { endpoint: string; status: number | "drop" }[] = [];
-  credits = 100;
+  /** Credits left: every accepted message and every accepted blob upload takes one; at 0 both answer 402. */
+  credits: number;
   /** Public keys the directory hands out instead of the real one (a key-change scenario). */
   readonly publishedKeys = new Map<string, Uint8Array>();
   private failures: Failure[] = [];
@@ -108,7 +111,8 @@ export class GatewayEmulator {
   /** Messages clients sent to the Gateway ID (the receiving side), by message id: who sent it. */
   readonly fromClients = new Map<string, string>();
 
-  constructor(options: { gatewayId?: string; secret?: string; gatewayPrivateKey?: Uint8Array } = {}) {
+  constructor(options: { gatewayId?: string; secret?: string; gatewayPrivateKey?: Uint8Array; credits?: number } = {}) {
+    this.credits = options.credits ?? 100;
     this.gatewayId = options.gatewayId ?? "*NACHKLG";
     this.secret = options.secret ?? "emulator-secret";
     this.gateway = makeIdentity(this.gatewayId, {}, options.gatewayPrivateKey);
@@ -275,6 +279,7 @@ export class GatewayEmulator {
       if (data.length > 50 * 2 ** 20) return answer(413);
       const id = randomBytes(16).toString("hex");
       this.blobs.set(id, data);
+      this.credits--;
       return answer(200, id);
     }
     if (req.method !== "GET") return answer(405);
