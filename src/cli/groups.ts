@@ -73,6 +73,7 @@ async function reachableMembers(ctx: CliContext, practice: Practice, wf: Workflo
   return tags.filter((tag) => !departed(tag)).map((tag) => wf.aliasOf(tag)!);
 }
 
+/** What `send --group` takes: when and how the follow-ups go, and their content (a part of `send`'s options). */
 export interface GroupSendOptions extends ContentOptions {
   now?: boolean;
   at?: string;

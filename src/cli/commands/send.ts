@@ -5,6 +5,7 @@ import { dueTime, previewFollowUp } from "../../followup/pipeline.js";
 import { configuredChannels } from "../../channels/factory.js";
 import { requireChannelName } from "../../channels/registry.js";
 import { readViewerPassphrase, type CliContext } from "../context.js";
+import type { GroupSendOptions } from "../groups.js";
 import { refuseKeyringPassphraseAsViewer } from "../practice.js";
 import {
   checkDraft,
@@ -18,16 +19,10 @@ import {
   printPlan,
   sendPrepared,
   whenText,
-  type ContentOptions,
 } from "../workflow.js";
 
-export interface SendOptions extends ContentOptions {
-  now?: boolean;
-  at?: string;
-  dryRun?: boolean;
-  yes?: boolean;
-  viewer?: boolean;
-  viewerPassphraseFile?: string;
+/** `send`'s options: a group's (when, how, the content) and what only a single send has. */
+export interface SendOptions extends GroupSendOptions {
   /** The homework's language, when it is not the client's (`--lang`). */
   lang?: string;
   /** A series file: several follow-ups at planned times (src/cli/series.ts). */
