@@ -9,7 +9,7 @@
 import { cpSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
-import { BIN, fmt, measure, nachklang, practice, speechLikeWav, workDir } from "./lib.js";
+import { BIN, clientRecipient, fmt, measure, nachklang, practice, speechLikeWav, workDir } from "./lib.js";
 
 const CLIENTS = Number(process.env.NACHKLANG_BENCH_CLIENTS ?? 30);
 const AUDIO_SECONDS = Number(process.env.NACHKLANG_BENCH_AUDIO_SECONDS ?? 600);
@@ -29,12 +29,12 @@ try {
     await (String(name).endsWith(".png") ? image.png() : image.jpeg({ quality: 90 })).toFile(join(work, String(name)));
   }
 
-  // A practice with CLIENTS clients who consented to the folder channel.
+  // A practice with CLIENTS clients who have age keys and consented to the folder channel.
   const template = join(work, "template-home");
   const { env } = practice(template);
   const aliases = Array.from({ length: CLIENTS }, (_, i) => `k${String(i + 1).padStart(3, "0")}`);
   for (const a of aliases) {
-    nachklang(["client", "add", a, "--lang", "de"], { env });
+    nachklang(["client", "add", a, "--lang", "de", "--age-recipient", clientRecipient()], { env });
     nachklang(["consent", "record", a, "--channel", "folder"], { env });
   }
   const batchFile = join(work, "batch.yaml");

@@ -82,7 +82,8 @@ export function nachklang(args, options = {}) {
 
 /**
  * A new practice in `home` with the real keyring work factor (the test-only variables are
- * removed from the environment), a client `b1` with consent for the folder channel, and the
+ * removed from the environment), a client `b1` with an age key of their own and consent for the
+ * folder channel (without either key or viewer `send` refuses the folder channel), and the
  * practice identity exported to `<home>.identity.txt`.
  * @param {string} home
  * @returns {{ env: NodeJS.ProcessEnv, identityFile: string, recipient: string }}
@@ -92,13 +93,25 @@ export function practice(home) {
   const env = { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, LANG: "en_US.UTF-8" };
   for (const name of Object.keys(env)) if (name.includes("TEST_SCRYPT")) delete env[name];
   nachklang(["init", "--name", "Praxis Bench", "--lang", "de"], { env });
-  nachklang(["client", "add", "b1", "--lang", "de"], { env });
+  nachklang(["client", "add", "b1", "--lang", "de", "--age-recipient", clientRecipient()], { env });
   nachklang(["consent", "record", "b1", "--channel", "folder"], { env });
   const identityFile = `${home}.identity.txt`;
   nachklang(["keys", "export", "--identity", identityFile], { env });
   const recipient = /public key: (age1\S+)/.exec(readFileSync(identityFile, "utf8"))?.[1];
   if (recipient === undefined) throw new Error("no recipient in the exported identity");
   return { env, identityFile, recipient };
+}
+
+/**
+ * The public key of a fresh age identity, as a client who opens follow-ups with `age` has one
+ * (`age-keygen`, installed with age).
+ * @returns {string}
+ */
+export function clientRecipient() {
+  const r = spawnSync("age-keygen", [], { encoding: "utf8" });
+  const recipient = /public key: (age1\S+)/.exec(`${r.stdout}${r.stderr}`)?.[1];
+  if (r.status !== 0 || recipient === undefined) throw new Error("age-keygen is needed for a client's key (it comes with age)");
+  return recipient;
 }
 
 /**
