@@ -109,12 +109,16 @@ export const records = {
     en: "Would delete {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
   },
   "records.purgeTotal": {
-    de: "{clients} Klient:innen gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge.",
-    en: "{clients} clients deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries.",
+    de: "{clients} Klient:innen gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge, {messages} empfangene Nachrichten.",
+    en: "{clients} clients deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries, {messages} messages received.",
+  },
+  "records.purgeInboxPending": {
+    de: "{count} empfangene Nachrichten sind noch nicht entschlüsselt; records purge ordnet sie zuerst zu (sie zählen als Kontakt).",
+    en: "{count} messages received are not decoded yet; records purge assigns them first (they count as contact).",
   },
   "records.purgeWouldTotal": {
-    de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge würden gelöscht. Löschen: nachklang records purge",
-    en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries would be deleted. To delete: nachklang records purge",
+    de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge, {messages} empfangene Nachrichten würden gelöscht. Löschen: nachklang records purge",
+    en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries, {messages} messages received would be deleted. To delete: nachklang records purge",
   },
   "records.purgeKept": { de: "{count} {count:Klient:in bleibt|Klient:innen bleiben} (Frist läuft noch).", en: "{count} {count:client|clients} kept (retention not over)." },
   "records.pruneWhat": { de: "„{value}“: nur „handoff“ kann geleert werden.", en: "'{value}': only 'handoff' can be pruned." },
