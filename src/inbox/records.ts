@@ -1,17 +1,19 @@
 /**
- * The inbox's part in a client's records: which stored messages are whose, and deleting them
- * when retention ends.
+ * The inbox's part in a client's records: which stored messages are whose, deleting them when
+ * retention ends, and opening them for the client's copy of their data.
  *
  * Whose a message is: the ledger's `received` event names the client's keyed tag next to the
  * message id (state.ts `foldInbox`, the same fold `inbox` and `inbox read` use), so nothing has
  * to be decrypted to find a client's messages, and a client already removed from the registry
  * is found by the tag alone.
  */
-import { readdir, rm, stat } from "node:fs/promises";
+import { readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { AgeKeys } from "../age/index.js";
 import type { LedgerEvent } from "../delivery/ledger.js";
+import { safeFileName } from "./read.js";
 import { foldInbox, type MessageState } from "./state.js";
-import type { InboxStore } from "./store.js";
+import type { InboxStore, StoredMessage } from "./store.js";
 
 /** The messages received from these clients (by tag), oldest first. */
 export function messagesOf(events: readonly LedgerEvent[], tags: ReadonlySet<string>): MessageState[] {
@@ -57,4 +59,33 @@ export async function purgeMessages(store: InboxStore, events: readonly LedgerEv
     if (found) items++;
   }
   return { items, bytes };
+}
+
+/** A client's message as it goes into their export: the message and its files, decrypted into `dir`. */
+export interface ExportedMessage {
+  readonly message: StoredMessage;
+  readonly state: MessageState;
+  readonly files: readonly { readonly path: string; readonly name: string; readonly mime: string }[];
+}
+
+/**
+ * Open a client's stored messages into `dir` (a private temporary folder the caller removes), for
+ * the client's copy of their data. A message no longer stored (purged) is left out.
+ */
+export async function exportMessages(store: InboxStore, keys: AgeKeys, states: readonly MessageState[], dir: string): Promise<ExportedMessage[]> {
+  const out: ExportedMessage[] = [];
+  for (const state of states) {
+    if ((await sizeOf(join(store.paths.messages, `${state.id}.age`))) === undefined) continue;
+    const message = await store.readMessage(state.id, keys);
+    const files: { path: string; name: string; mime: string }[] = [];
+    for (const [n, file] of message.files.entries()) {
+      // Unique by day, message and position; the client's own name (shortened) after that.
+      const name = `message-${message.arrived.slice(0, 10)}-${message.id.slice(0, 8)}-${n + 1}-${[...safeFileName(file.name)].slice(-40).join("")}`;
+      const path = join(dir, `inbox-${message.id}-${n}`);
+      await writeFile(path, await store.readFileContent(message.id, n, keys), { mode: 0o600 });
+      files.push({ path, name, mime: file.mime.length > 0 && file.mime.length <= 200 ? file.mime : "application/octet-stream" });
+    }
+    out.push({ message, state, files });
+  }
+  return out;
 }

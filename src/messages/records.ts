@@ -180,20 +180,20 @@ export const records = {
     en: "'{alias}' has neither an age key nor a viewer passphrase; run 'nachklang client passphrase {alias} --generate' or give --viewer-passphrase-file.",
   },
   "export.written": {
-    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
-    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; sealed to the client's age key (opens with age -d -i KEY | tar x).",
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {messages} empfangene Nachrichten, {time} Zeiteinträge; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {messages} messages received, {time} time entries; sealed to the client's age key (opens with age -d -i KEY | tar x).",
   },
   "export.writtenViewer": {
-    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; Offline-Ansicht mit der vereinbarten Passphrase.",
-    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; offline viewer with the agreed passphrase.",
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {messages} empfangene Nachrichten, {time} Zeiteinträge; Offline-Ansicht mit der vereinbarten Passphrase.",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {messages} messages received, {time} time entries; offline viewer with the agreed passphrase.",
   },
   "export.missing": {
     de: "{count} Nachklänge sind nicht mehr gespeichert (storniert oder gelöscht) und nur im Verlauf (followups.json) enthalten.",
     en: "{count} follow-ups are no longer stored (cancelled or purged) and appear only in the history (followups.json).",
   },
   "export.readme": {
-    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
-    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
+    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- messages.json, message-…: {messages} Nachrichten, die Sie der Praxis geschrieben haben, mit Dateien\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
+    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- messages.json, message-…: {messages} messages you sent to the practice, with their files\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
   },
   "forget.needsYes": {
     de: "„client forget {alias}“ löscht Kontaktdaten endgültig; ohne Terminal bitte mit --yes bestätigen.",
