@@ -126,7 +126,7 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     ]);
     expect(await readFile(join(dir, "items", received[0]!))).toEqual(diaryPage);
     expect(messages[0]!.files[0]!.sha256).toBe(createHash("sha256").update(diaryPage).digest("hex"));
-    expect(await read("README.txt")).toMatch(/1 messages you sent to the practice/);
+    expect(await read("README.txt")).toMatch(/1 message you sent to the practice/);
     // Nothing of another client.
     for (const name of items) expect(await read(name)).not.toMatch(/Bernd|Für Bernd/);
     // The photo as it was sent: the same bytes as in the archived bundle's manifest.
@@ -171,9 +171,10 @@ describe("client forget", () => {
     const r = await runCli(["client", "forget", "k1", "--yes"], { home, env: NOW });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Deleted for k1: phone number, e-mail address, age key; 1 waiting follow-up; 2 hand-over copies/);
-    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; the ledger; 1 time entries – until 2036-12-02/);
+    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; 1 message received; the ledger; 1 time entries – until 2036-12-02/);
 
-    // Kept: archive, ledger lines (plus one "cancelled"), time entries, the entry with name and consents.
+    // Kept: archive, ledger lines (plus one "cancelled"), time entries, messages received, the entry with name and consents.
+    expect(await readdir(join(home, "inbox", "messages"))).toHaveLength(1);
     expect((await readdir(join(home, "archive"))).sort()).toEqual(archiveBefore);
     for (const b of sent) expect((await runCli(["verify", join(home, "archive", `${b}.age`)], { home })).code).toBe(0);
     const ledgerAfter = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");

@@ -147,10 +147,12 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     clients: [record], tags: new Map([[record.alias, await r.wf.tagger(record.alias)]]), events: read.events, time, retention: r.settings.retention, tz: r.wf.tz, today,
   })[0];
   const archived = states.filter((s) => s.state === "sent").length;
+  const received = messagesOf(read.events, new Set([tag])).length;
   const fields = deleted.map((f) => ctx.out.text(`forget.field.${f}` as Parameters<typeof ctx.out.text>[0]));
   ctx.out.say("forget.deleted", { alias, fields: fields.join(", ") || "–", queued, copies });
   ctx.out.say("forget.kept", {
     followUps: archived,
+    messages: received,
     time: time.length,
     until: retention?.keepUntil ?? addSpan(today, r.settings.retention),
   });
@@ -159,7 +161,7 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   ctx.out.result({
     alias,
     deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies, groups },
-    kept: { registryEntry: ["alias", "name", "lang", "consents", "billing"], followUps: archived, ledger: true, timeEntries: time.length },
+    kept: { registryEntry: ["alias", "name", "lang", "consents", "billing"], followUps: archived, messagesReceived: received, ledger: true, timeEntries: time.length },
     keepUntil: retention?.keepUntil ?? null,
   });
 }
