@@ -10,7 +10,7 @@ import { writePrivateFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
 import { newRecoveryKey, recoveryCopyPath, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
-import { ContactTime, MAX_NOTE_BYTES } from "../records/time.js";
+import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, type TimeKind, type TimeSource } from "../records/time.js";
 import { formatMinutes } from "../records/duration.js";
 import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
 import type { CliContext } from "./context.js";
@@ -56,18 +56,25 @@ function contactTime(ctx: CliContext, opened: CliWorkflow): ContactTime {
   return new ContactTime(ctx.home.records, keys.ageRecipient, { identities: [keys.identity] });
 }
 
-/**
- * An automatic entry for the time spent composing a follow-up (the wizard), unless the
- * practice switched that off (`time auto off`). Whole minutes, rounded up: one minute at least.
- */
-export async function logComposingTime(ctx: CliContext, opened: CliWorkflow, alias: string, elapsedMs: number): Promise<void> {
+/** An automatic entry of contact time, unless the practice switched those off (`time auto off`). */
+async function logAutomatic(ctx: CliContext, opened: CliWorkflow, alias: string, minutes: number, kind: TimeKind, source: TimeSource): Promise<void> {
   if (!recordsSettings(ctx.settings.records).autoTime) return;
-  const minutes = Math.min(24 * 60, Math.max(1, Math.ceil(elapsedMs / 60_000)));
-  const entry = await contactTime(ctx, opened).log(
-    { client: await opened.wf.tagger(alias), day: dayIn(opened.wf.now(), opened.wf.tz), minutes, kind: "followup", source: "wizard" },
-    opened.wf.now(),
-  );
+  const entry = await contactTime(ctx, opened).log({ client: await opened.wf.tagger(alias), day: dayIn(opened.wf.now(), opened.wf.tz), minutes, kind, source }, opened.wf.now());
   ctx.out.say("time.autoLogged", { id: entry.id, alias, duration: formatMinutes(minutes) });
+}
+
+/** The time spent composing a follow-up in the wizard: whole minutes, rounded up, one at least. */
+export function logComposingTime(ctx: CliContext, opened: CliWorkflow, alias: string, elapsedMs: number): Promise<void> {
+  return logAutomatic(ctx, opened, alias, Math.min(24 * 60, Math.max(1, Math.ceil(elapsedMs / 60_000))), "followup", "wizard");
+}
+
+/**
+ * The time spent answering a client's messages (`inbox reply`): from when the answered messages
+ * were last read to now (records/time.ts `answeringMinutes`: nothing when that is not one sitting).
+ */
+export async function logAnsweringTime(ctx: CliContext, opened: CliWorkflow, alias: string, readAt: readonly string[]): Promise<void> {
+  const minutes = answeringMinutes(readAt, opened.wf.now());
+  if (minutes !== undefined) await logAutomatic(ctx, opened, alias, minutes, "messenger", "inbox");
 }
 
 export async function openRecords(ctx: CliContext): Promise<CliRecords> {

@@ -147,9 +147,9 @@ export async function answeredBy(env: Pick<InboxEnv, "ledger">, clientTag: strin
   return [...states.values()].filter((s) => s.client === clientTag && s.read !== undefined && s.replied === undefined);
 }
 
-/** Record that follow-up `fu` answers the client's read messages. */
-export async function recordReply(env: Pick<InboxEnv, "ledger" | "now">, clientTag: string, fu: string): Promise<number> {
+/** Record that follow-up `fu` answers the client's read messages; returns those messages. */
+export async function recordReply(env: Pick<InboxEnv, "ledger" | "now">, clientTag: string, fu: string): Promise<MessageState[]> {
   const answered = await answeredBy(env, clientTag);
   await env.ledger.append({ ev: "replied", client: clientTag, fu, msgs: answered.map((s) => s.id) }, env.now());
-  return answered.length;
+  return answered;
 }

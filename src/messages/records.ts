@@ -109,12 +109,16 @@ export const records = {
     en: "Would delete {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
   },
   "records.purgeTotal": {
-    de: "{clients} Klient:innen gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge.",
-    en: "{clients} clients deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries.",
+    de: "{clients} Klient:innen gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten}.",
+    en: "{clients} clients deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries, {messages} {messages:message|messages} received.",
+  },
+  "records.purgeInboxPending": {
+    de: "{count} empfangene {count:Nachricht ist|Nachrichten sind} noch nicht entschlüsselt; records purge ordnet sie zuerst zu (sie zählen als Kontakt).",
+    en: "{count} {count:message|messages} received {count:is|are} not decoded yet; records purge assigns them first (they count as contact).",
   },
   "records.purgeWouldTotal": {
-    de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge würden gelöscht. Löschen: nachklang records purge",
-    en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries would be deleted. To delete: nachklang records purge",
+    de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten} würden gelöscht. Löschen: nachklang records purge",
+    en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries, {messages} {messages:message|messages} received would be deleted. To delete: nachklang records purge",
   },
   "records.purgeKept": { de: "{count} {count:Klient:in bleibt|Klient:innen bleiben} (Frist läuft noch).", en: "{count} {count:client|clients} kept (retention not over)." },
   "records.pruneWhat": { de: "„{value}“: nur „handoff“ kann geleert werden.", en: "'{value}': only 'handoff' can be pruned." },
@@ -176,20 +180,20 @@ export const records = {
     en: "'{alias}' has neither an age key nor a viewer passphrase; run 'nachklang client passphrase {alias} --generate' or give --viewer-passphrase-file.",
   },
   "export.written": {
-    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
-    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; sealed to the client's age key (opens with age -d -i KEY | tar x).",
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {messages} empfangene {messages:Nachricht|Nachrichten}, {time} Zeiteinträge; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {messages} {messages:message|messages} received, {time} time entries; sealed to the client's age key (opens with age -d -i KEY | tar x).",
   },
   "export.writtenViewer": {
-    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {time} Zeiteinträge; Offline-Ansicht mit der vereinbarten Passphrase.",
-    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {time} time entries; offline viewer with the agreed passphrase.",
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {messages} empfangene {messages:Nachricht|Nachrichten}, {time} Zeiteinträge; Offline-Ansicht mit der vereinbarten Passphrase.",
+    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {messages} {messages:message|messages} received, {time} time entries; offline viewer with the agreed passphrase.",
   },
   "export.missing": {
     de: "{count} Nachklänge sind nicht mehr gespeichert (storniert oder gelöscht) und nur im Verlauf (followups.json) enthalten.",
     en: "{count} follow-ups are no longer stored (cancelled or purged) and appear only in the history (followups.json).",
   },
   "export.readme": {
-    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
-    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
+    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- messages.json, message-…: {messages} {messages:Nachricht|Nachrichten}, die Sie der Praxis geschrieben haben, mit Dateien\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
+    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- messages.json, message-…: {messages} {messages:message|messages} you sent to the practice, with their files\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
   },
   "forget.needsYes": {
     de: "„client forget {alias}“ löscht Kontaktdaten endgültig; ohne Terminal bitte mit --yes bestätigen.",
@@ -204,8 +208,8 @@ export const records = {
     en: "Deleted for {alias}: {fields}; {queued} waiting {queued:follow-up|follow-ups}; {copies} hand-over {copies:copy|copies}. Every consent is withdrawn: nothing will be sent any more.",
   },
   "forget.kept": {
-    de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} versandte Nachklänge im Archiv; Ledger; {time} Zeiteinträge – bis {until}.",
-    en: "Kept (record-keeping duty, §630f BGB; sealed, untouched): the entry with alias, name, language and consent history; {followUps} follow-ups sent, in the archive; the ledger; {time} time entries – until {until}.",
+    de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} versandte Nachklänge im Archiv; {messages} empfangene {messages:Nachricht|Nachrichten}; Ledger; {time} Zeiteinträge – bis {until}.",
+    en: "Kept (record-keeping duty, §630f BGB; sealed, untouched): the entry with alias, name, language and consent history; {followUps} follow-ups sent, in the archive; {messages} {messages:message|messages} received; the ledger; {time} time entries – until {until}.",
   },
   "forget.after": {
     de: "Danach löscht „nachklang records purge“ auch diese.",

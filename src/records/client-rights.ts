@@ -7,15 +7,17 @@
  * age key (it opens with the stock `age` CLI and `tar`) and to the practice's, signed by the
  * practice. Its items: the registry entry, the consent history, the ledger's record of every
  * follow-up, each follow-up's message and items as sent (opened from the archive or outbox and
- * verified), the contact-time entries with their notes, and a README in the client's language.
+ * verified), the messages the client sent (text and files, as stored in the inbox), the
+ * contact-time entries with their notes, and a README in the client's language.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openBundleToTemp } from "../bundle/open.js";
-import { sealBundle, type SealItem } from "../bundle/seal.js";
+import { safeItemName, sealBundle, type SealItem } from "../bundle/seal.js";
 import type { MinisignSecretKey, MinisignSigner } from "../bundle/signature.js";
 import type { FollowUpState } from "../delivery/ledger.js";
 import type { AgeKeys } from "../age/index.js";
+import type { ExportedMessage } from "../inbox/records.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { formatMinutes } from "./duration.js";
 import type { TimeEntry } from "./time.js";
@@ -27,12 +29,19 @@ export interface ExportSource {
   /** Where a bundle is now (outbox or archive), if it is still stored. */
   readonly locate: (bundleId: string) => Promise<string | undefined>;
   readonly time: readonly (TimeEntry & { readonly noteText?: string })[];
-  /** Further stored items about the client (messages received), as files to include. */
-  readonly extra?: readonly SealItem[];
+  /** The messages received from the client, opened from the inbox, oldest first. */
+  readonly messages: readonly ExportedMessage[];
   readonly keys: AgeKeys;
   readonly practice: { readonly name?: string; readonly ageRecipient: string; readonly keyId: string; readonly signing: MinisignSecretKey | MinisignSigner };
-  readonly readme: (counts: { followUps: number; missing: number; time: number }) => string;
+  readonly readme: (counts: ExportCounts) => string;
   readonly now: Date;
+}
+
+export interface ExportCounts {
+  readonly followUps: number;
+  readonly missing: number;
+  readonly time: number;
+  readonly messages: number;
 }
 
 export interface ClientExport {
@@ -43,6 +52,7 @@ export interface ClientExport {
   /** Follow-ups the ledger knows whose bundle is no longer stored (purged or cancelled). */
   readonly missing: number;
   readonly timeEntries: number;
+  readonly messages: number;
   readonly items: number;
 }
 
@@ -52,6 +62,22 @@ const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 export function exportedRecord(c: ClientRecord): Record<string, unknown> {
   const { viewerPassphrase, ...rest } = c;
   return { ...rest, ...(viewerPassphrase === undefined ? {} : { viewerPassphrase: "(set; not included)" }) };
+}
+
+/** A message as `messages.json` describes it; its files are added to `items` under the names it gives. */
+function exportedMessage(m: ExportedMessage, items: SealItem[]): Record<string, unknown> {
+  const { message, state } = m;
+  const files = message.files.map((f, n) => {
+    const stored = m.files[n];
+    if (stored === undefined) return { name: f.name, mime: f.mime, size: f.size, sha256: f.sha256, caption: f.caption ?? null, file: null };
+    const name = safeItemName(stored.name);
+    items.push({ file: stored.path, name, kind: "file", mime: stored.mime, ...(f.caption === undefined ? {} : { caption: f.caption }) });
+    return { name: f.name, mime: f.mime, size: f.size, sha256: f.sha256, caption: f.caption ?? null, file: name };
+  });
+  return {
+    arrived: message.arrived, channel: message.channel, channelType: message.channelType, read: state.read ?? null, answered: state.replied?.at ?? null,
+    text: message.text ?? null, files, notTaken: message.skipped, unsupported: message.unsupported ?? null,
+  };
 }
 
 /**
@@ -111,8 +137,8 @@ export async function sealClientExport(src: ExportSource, workDir: string, recip
         });
       }
     }
-    items.push(...(src.extra ?? []));
-    const readme = src.readme({ followUps: included, missing, time: src.time.length });
+    await file("messages.json", json(src.messages.map((m) => exportedMessage(m, items))));
+    const readme = src.readme({ followUps: included, missing, time: src.time.length, messages: src.messages.length });
     await file("README.txt", readme, "text/plain; charset=utf-8");
     const sealed = await sealBundle({
       items,
@@ -124,7 +150,9 @@ export async function sealClientExport(src: ExportSource, workDir: string, recip
       outFile,
       now: src.now,
     });
-    return { bundleId: sealed.id, path: sealed.path, bytes: sealed.bytes, followUps: included, missing, timeEntries: src.time.length, items: items.length };
+    return {
+      bundleId: sealed.id, path: sealed.path, bytes: sealed.bytes, followUps: included, missing, timeEntries: src.time.length, messages: src.messages.length, items: items.length,
+    };
   } finally {
     for (const o of opened) await o.dispose();
   }

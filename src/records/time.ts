@@ -113,6 +113,23 @@ export function foldTime(events: readonly TimeEvent[]): TimeEntry[] {
   return [...entries.values()];
 }
 
+/** The longest span from reading a client's messages to the reply that still counts as one sitting. */
+export const ANSWERING_LIMIT_MINUTES = 120;
+
+/**
+ * The contact time of answering a client's messages: from when the messages it answers were last
+ * read (`inbox read`) to the reply, whole minutes rounded up, one at least. Undefined when none of
+ * them was read, or when more than ANSWERING_LIMIT_MINUTES lie between: that is no longer one
+ * sitting (read in the morning, answered in the afternoon), and only the practitioner knows the
+ * time it took (`time log`).
+ */
+export function answeringMinutes(readAt: readonly string[], repliedAt: Date): number | undefined {
+  if (readAt.length === 0) return undefined;
+  const start = Math.max(...readAt.map((at) => Date.parse(at)));
+  const minutes = Math.max(1, Math.ceil((repliedAt.getTime() - start) / 60_000));
+  return minutes > ANSWERING_LIMIT_MINUTES ? undefined : minutes;
+}
+
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 function newEntryId(): string {

@@ -1,7 +1,8 @@
 /**
  * A client's rights through the real CLI: the export (GDPR Art. 15/20) opens with the stock
  * `age` CLI and the client's own key and holds exactly what is stored — registry entry, consent
- * history, every follow-up with its items as sent, the contact time with notes — with a manifest
+ * history, every follow-up with its items as sent, the messages the client sent (text and files,
+ * received through the signal-cli emulator), the contact time with notes — with a manifest
  * the practice signed; `client forget` (Art. 17) deletes contact details and waiting follow-ups
  * and leaves every kept record untouched.
  */
@@ -14,6 +15,7 @@ import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { FIXTURES, initHome, runCli } from "../helpers/cli.js";
 import { plaintextFinds } from "../helpers/home.js";
 import { missing } from "../helpers/tools.js";
+import { SignalCliEmulator } from "../channels/signal/emulator.js";
 
 let home: string;
 let work: string;
@@ -24,6 +26,11 @@ const NOTE = "Telefonat über die Panikattacken im Bus";
 const MESSAGE = "Schön, dass Sie heute da waren, Frau Keller.";
 const sent: string[] = [];
 let queued: string;
+let emulator: SignalCliEmulator;
+let diaryPage: Buffer;
+const ACCOUNT = "+4930123456";
+const PHONE = "+4915112345678";
+const REPLY = "Ich habe die Übung jeden Abend gemacht, Seite anbei.";
 
 async function ok(args: string[]): Promise<string> {
   const r = await runCli(args, { home, env: NOW });
@@ -32,14 +39,22 @@ async function ok(args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
+  emulator = await SignalCliEmulator.start({ accounts: [ACCOUNT] });
   ({ home, cleanup } = await initHome());
   work = join(home, "..", "work");
   await mkdir(work);
   const identity = generateIdentity();
   clientKey = join(work, "client.key");
   await writeFile(clientKey, `${identity}\n`, { mode: 0o600 });
-  await ok(["client", "add", "k1", "--name", "Anna Keller", "--email", "anna.keller@example.org", "--age-recipient", await identityToRecipient(identity)]);
+  await ok(["channels", "add", "signal", "--account", ACCOUNT, "--rpc-url", emulator.url]);
+  await ok(["client", "add", "k1", "--name", "Anna Keller", "--email", "anna.keller@example.org", "--phone", PHONE, "--age-recipient", await identityToRecipient(identity)]);
   await ok(["consent", "record", "k1", "--channel", "folder", "--date", "2026-11-20"]);
+  await ok(["consent", "record", "k1", "--channel", "signal", "--date", "2026-11-20"]);
+  // k1 writes back: a text and a photo of a diary page, taken in and read.
+  diaryPage = await readFile(join(FIXTURES, "tiny.jpg"));
+  emulator.clientMessage(PHONE, { text: REPLY, attachments: [{ mime: "image/jpeg", filename: "Tagebuch Seite 3.jpg", data: diaryPage }], serverReceivedTimestamp: Date.parse("2026-12-02T09:30:00+01:00") });
+  await ok(["inbox", "fetch"]);
+  await ok(["inbox", "read", "k1"]);
   await ok(["client", "add", "k2", "--name", "Bernd Roth"]);
   await ok(["consent", "record", "k2", "--channel", "folder"]);
   for (const args of [
@@ -57,7 +72,10 @@ beforeAll(async () => {
   await ok(["time", "log", "k1", "25m", "--kind", "phone", "--note-file", noteFile, "--on", "2026-12-01"]);
   await ok(["time", "log", "k2", "10m"]);
 });
-afterAll(() => cleanup());
+afterAll(async () => {
+  await emulator.stop();
+  await cleanup();
+});
 
 describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
   it("opens with stock age and the client's key and holds everything stored about the client", async () => {
@@ -69,13 +87,16 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     expect(age.status, age.stderr).toBe(0);
     const items = (await readdir(join(dir, "items"))).sort();
     const id = (i: number) => `followup-2026-12-02-${sent[i]!}`;
-    expect(items).toEqual(
+    const received = items.filter((name) => name.startsWith("message-"));
+    expect(received).toEqual([expect.stringMatching(/^message-2026-12-02-[0-9a-f]{8}-1-Tagebuch-Seite-3\.jpg$/)]);
+    expect(items.filter((name) => !received.includes(name))).toEqual(
       [
         "README.txt",
         "client.json",
         "consents.json",
         "contact-time.json",
         "followups.json",
+        "messages.json",
         `${id(0)}-message.txt`,
         `${id(0)}-tiny.jpg`,
         `${id(1)}-message.txt`,
@@ -85,7 +106,10 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     const read = (name: string) => readFile(join(dir, "items", name), "utf8");
     const record = JSON.parse(await read("client.json")) as { name: string; email: string };
     expect([record.name, record.email]).toEqual(["Anna Keller", "anna.keller@example.org"]);
-    expect(JSON.parse(await read("consents.json"))).toEqual([{ channel: "folder", date: "2026-11-20", infoVersion: "1" }]);
+    expect(JSON.parse(await read("consents.json"))).toEqual([
+      { channel: "folder", date: "2026-11-20", infoVersion: "1" },
+      { channel: "signal", date: "2026-11-20", infoVersion: "1" },
+    ]);
     expect(await read(`${id(0)}-message.txt`)).toContain(MESSAGE);
     const time = JSON.parse(await read("contact-time.json")) as { minutes: number; note: string }[];
     expect(time).toEqual([expect.objectContaining({ day: "2026-12-01", minutes: 25, kind: "phone", note: NOTE })]);
@@ -95,6 +119,14 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
       [sent[1], "sent"],
       [queued, "queued"],
     ]);
+    // The message k1 sent: its text, when it arrived and was read, and the photo byte for byte.
+    const messages = JSON.parse(await read("messages.json")) as { text: string; arrived: string; read: string | null; channel: string; files: { name: string; file: string; sha256: string }[] }[];
+    expect(messages).toEqual([
+      expect.objectContaining({ text: REPLY, arrived: "2026-12-02T08:30:00.000Z", read: "2026-12-02T09:00:00.000Z", channel: "signal", files: [expect.objectContaining({ name: "Tagebuch Seite 3.jpg", file: received[0] })] }),
+    ]);
+    expect(await readFile(join(dir, "items", received[0]!))).toEqual(diaryPage);
+    expect(messages[0]!.files[0]!.sha256).toBe(createHash("sha256").update(diaryPage).digest("hex"));
+    expect(await read("README.txt")).toMatch(/1 message you sent to the practice/);
     // Nothing of another client.
     for (const name of items) expect(await read(name)).not.toMatch(/Bernd|Für Bernd/);
     // The photo as it was sent: the same bytes as in the archived bundle's manifest.
@@ -138,10 +170,11 @@ describe("client forget", () => {
     expect(noTty.code).toBe(2);
     const r = await runCli(["client", "forget", "k1", "--yes"], { home, env: NOW });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Deleted for k1: e-mail address, age key; 1 waiting follow-up; 2 hand-over copies/);
-    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; the ledger; 1 time entries – until 2036-12-02/);
+    expect(r.stdout).toMatch(/Deleted for k1: phone number, e-mail address, age key; 1 waiting follow-up; 2 hand-over copies/);
+    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; 1 message received; the ledger; 1 time entries – until 2036-12-02/);
 
-    // Kept: archive, ledger lines (plus one "cancelled"), time entries, the entry with name and consents.
+    // Kept: archive, ledger lines (plus one "cancelled"), time entries, messages received, the entry with name and consents.
+    expect(await readdir(join(home, "inbox", "messages"))).toHaveLength(1);
     expect((await readdir(join(home, "archive"))).sort()).toEqual(archiveBefore);
     for (const b of sent) expect((await runCli(["verify", join(home, "archive", `${b}.age`)], { home })).code).toBe(0);
     const ledgerAfter = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
@@ -160,6 +193,6 @@ describe("client forget", () => {
     expect((await runCli(["send", "k1", "--note", "x", "--now", "--yes"], { home, env: NOW })).code).toBe(4);
     expect((JSON.parse(await ok(["--json", "time", "list", "k2"])) as { entries: unknown[] }).entries).toHaveLength(1);
     // And the home names nobody, in any file.
-    expect(await plaintextFinds(home, ["Anna", "Keller", "anna.keller", "Bernd", "Panikattacken", "Schön, dass"])).toEqual([]);
+    expect(await plaintextFinds(home, ["Anna", "Keller", "anna.keller", "Bernd", "Panikattacken", "Schön, dass", "jeden Abend", "Tagebuch"])).toEqual([]);
   });
 });

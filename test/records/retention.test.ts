@@ -3,17 +3,23 @@
  * exactly the clients whose ten years have passed (bundles in archive and hand-off folder, time
  * entries, ledger lines, registry entry, and a client already removed from the registry), leaves
  * every other client untouched, and the ledger still verifies against its signed purge record.
+ * Their messages received (through the signal-cli emulator) go too: sealed message and files,
+ * the envelope kept as a 0-byte tombstone; another client's stay readable.
  * Also: history as CSV/JSON in a date range, hand-off pruning, and doctor's folder sizes.
  */
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { initHome, runCli } from "../helpers/cli.js";
 import { filesUnder, plaintextFinds } from "../helpers/home.js";
+import { SignalCliEmulator } from "../channels/signal/emulator.js";
 
 let home: string;
 let cleanup: () => Promise<void>;
+let emulator: SignalCliEmulator;
+const ACCOUNT = "+4930123456";
+const phone = (alias: string) => `+4915100000${alias.slice(1).padStart(3, "0")}`;
 
 const at = (now: string) => ({ NACHKLANG_NOW: now });
 async function ok(args: string[], now: string): Promise<string> {
@@ -33,11 +39,20 @@ const ELEVEN_YEARS_ON = "2037-12-10T10:00:00+01:00";
 const bundles: Record<string, string[]> = {};
 
 beforeAll(async () => {
+  emulator = await SignalCliEmulator.start({ accounts: [ACCOUNT] });
   ({ home, cleanup } = await initHome());
+  await ok(["channels", "add", "signal", "--account", ACCOUNT, "--rpc-url", emulator.url], Y2026);
   for (const alias of ["k1", "k2", "k3", "k4"]) {
-    await ok(["client", "add", alias, "--name", `Name-${alias}-Zyx`, "--age-recipient", await identityToRecipient(generateIdentity())], Y2026);
+    await ok(["client", "add", alias, "--name", `Name-${alias}-Zyx`, "--phone", phone(alias), "--age-recipient", await identityToRecipient(generateIdentity())], Y2026);
     await ok(["consent", "record", alias, "--channel", "folder", "--date", "2026-12-01"], Y2026);
   }
+  // k1, k2 and k4 write back, each a text and a file; taken in and decoded in 2026.
+  for (const alias of ["k1", "k2", "k4"]) {
+    await ok(["consent", "record", alias, "--channel", "signal", "--date", "2026-12-01"], Y2026);
+    emulator.clientMessage(phone(alias), { text: `Antwort von ${alias} Qwv`, attachments: [{ mime: "text/plain", filename: `tagebuch-${alias}.txt`, data: Buffer.from(`Tagebuch ${alias} Qwv`) }] });
+  }
+  await ok(["inbox", "fetch"], Y2026);
+  expect(await ok(["inbox"], Y2026)).toMatch(/k4: 1 unread/);
   for (const alias of ["k1", "k2", "k4"]) bundles[alias] = [await send(alias, `Inhalt für ${alias} Qwv`, Y2026)];
   await ok(["time", "log", "k1", "20m", "--on", "2026-12-02"], Y2026);
   // k2: a later contact (2028), so ten years have not passed by 2037.
@@ -48,7 +63,11 @@ beforeAll(async () => {
   // k4 leaves the registry; its records stay, known only by its tag.
   await ok(["client", "remove", "k4"], Y2026);
 });
-afterAll(() => cleanup());
+afterAll(async () => {
+  await emulator.stop();
+  await cleanup();
+});
+const inboxFiles = async (dir: string) => (await readdir(join(home, "inbox", dir))).sort();
 
 describe("retention", () => {
   it("history gives a client's follow-ups in a range as CSV and JSON", async () => {
@@ -64,12 +83,20 @@ describe("retention", () => {
   });
 
   it("a dry run eleven years on names exactly the expired clients and changes nothing", async () => {
+    // k2 writes again; the message waits sealed, not decoded (fetching needs no keys).
+    emulator.clientMessage(phone("k2"), { text: "Noch eine Frage Qwv" });
+    await ok(["inbox", "fetch"], ELEVEN_YEARS_ON);
     const before = await filesUnder(home);
-    const out = JSON.parse(await ok(["--json", "records", "purge", "--dry-run"], ELEVEN_YEARS_ON)) as {
+    const dry = await runCli(["--json", "records", "purge", "--dry-run"], { home, env: at(ELEVEN_YEARS_ON) });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/1 message received is not decoded yet/);
+    const out = JSON.parse(dry.stdout) as {
       removed: { client: string | null; followUps: number; timeEntries: number }[];
       kept: { client: string | null; keepUntil: string }[];
+      inboxMessages: number;
     };
     expect(out.removed.map((c) => c.client)).toEqual(["k1", null]);
+    expect(out.inboxMessages).toBe(2);
     expect(out.removed.map((c) => c.followUps)).toEqual([1, 1]);
     expect(out.kept).toEqual([
       { client: "k2", lastContact: "2028-06-01", keepUntil: "2038-06-01" },
@@ -80,8 +107,23 @@ describe("retention", () => {
 
   it("purges exactly the expired clients, and the ledger still verifies", async () => {
     const ledgerBefore = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
+    const envelopes = await inboxFiles("incoming");
+    expect(await inboxFiles("messages")).toHaveLength(3);
+    expect(await inboxFiles("files")).toHaveLength(3);
+    expect(envelopes).toHaveLength(4);
     const r = await runCli(["records", "purge"], { home, env: at(ELEVEN_YEARS_ON) });
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/, 2 messages received\./);
+
+    // Inbox: k1's and k4's messages and files gone, k2's still there and readable; every
+    // envelope stays a 0-byte tombstone (a replay is still recognised).
+    // k2's second message was decoded by the purge first (it is a contact, and k2's).
+    expect(await inboxFiles("messages")).toHaveLength(2);
+    expect(await inboxFiles("files")).toHaveLength(1);
+    expect(await inboxFiles("incoming")).toEqual(envelopes);
+    for (const name of envelopes) expect((await stat(join(home, "inbox", "incoming", name))).size).toBe(0);
+    const waiting = JSON.parse(await ok(["--json", "inbox"], ELEVEN_YEARS_ON)) as { client: string; count: number; files: number }[];
+    expect(waiting).toEqual([expect.objectContaining({ client: "k2", count: 2, files: 1 })]);
     expect(r.stdout).toMatch(/Deleted k1: last contact 2026-12-02, kept until 2036-12-02; 1 follow-ups, 2 files/);
     expect(r.stdout).toMatch(/Deleted \(removed, [0-9a-f]{8}…\)/);
     expect(r.stdout).toMatch(/2 clients kept/);
@@ -97,14 +139,19 @@ describe("retention", () => {
     expect(listed.map((c) => c.alias)).toEqual(["k2", "k3"]);
     const time = JSON.parse(await ok(["--json", "time", "list"], ELEVEN_YEARS_ON)) as { entries: { client: string }[] };
     expect(time.entries.map((e) => e.client)).toEqual(["k2"]);
-    const status = JSON.parse(await ok(["--json", "status"], ELEVEN_YEARS_ON)) as { id: string; client: string; state: string }[];
-    expect(status.map((s) => [s.client, s.state])).toEqual([
+    const status = JSON.parse(await ok(["--json", "status"], ELEVEN_YEARS_ON)) as { id: string; client: string; state?: string }[];
+    // Follow-ups have a state; the one message received that is left is k2's.
+    expect(status.filter((s) => s.state !== undefined).map((s) => [s.client, s.state])).toEqual([
       ["k2", "sent"],
       ["k2", "sent"],
     ]);
+    expect(status.filter((s) => s.state === undefined).map((s) => s.client)).toEqual(["k2", "k2"]);
     const ledgerAfter = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
+    // One line is new: k2's message received, decoded by the purge.
+    const added = ledgerAfter.filter((l) => !ledgerBefore.includes(l));
+    expect(added.map((l) => (JSON.parse(l) as { ev: string }).ev)).toEqual(["received"]);
     // Every kept line is unchanged and in order; the removed ones are exactly k1's and k4's.
-    expect(ledgerAfter).toEqual(ledgerBefore.filter((l) => ledgerAfter.includes(l)));
+    expect(ledgerAfter.filter((l) => !added.includes(l))).toEqual(ledgerBefore.filter((l) => ledgerAfter.includes(l)));
     const removedBundles = ledgerBefore.filter((l) => !ledgerAfter.includes(l)).flatMap((l) => /"bundle":"(\w+)"/.exec(l)?.[1] ?? []);
     expect(removedBundles.sort()).toEqual([bundles.k1![0], bundles.k4![0]].sort());
     // The kept bundles still open.
@@ -119,7 +166,7 @@ describe("retention", () => {
     // A purge record is signed by the practice: minisign can check it with the practice key.
     const record = JSON.parse((await readFile(join(home, "ledger", "purges.jsonl"), "utf8")).trim()) as { summary: string };
     const summary = JSON.parse(record.summary) as { removed: { lines: number; clients: string[] } };
-    expect(summary.removed.lines).toBe(ledgerBefore.length - ledgerAfter.length);
+    expect(summary.removed.lines).toBe(ledgerBefore.length + added.length - ledgerAfter.length);
     expect(summary.removed.clients).toHaveLength(2);
 
     // Nothing more to do: a second purge removes nothing.

@@ -9,7 +9,9 @@ import { ExitCode, UserError } from "../../errors.js";
 import { exists, writePrivateFile } from "../../files.js";
 import { t } from "../../messages/index.js";
 import { addSpan } from "../../records/duration.js";
-import { forgottenRecord, sealClientExport, type ClientExport } from "../../records/client-rights.js";
+import { forgottenRecord, sealClientExport, type ClientExport, type ExportCounts } from "../../records/client-rights.js";
+import { exportMessages, messagesOf } from "../../inbox/records.js";
+import { InboxStore } from "../../inbox/store.js";
 import { handoffNames, retentionOf } from "../../records/retention.js";
 import { removeFromGroups } from "../../practice/groups.js";
 import { handoffFolders } from "../../records/storage.js";
@@ -43,6 +45,8 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
     time.push({ ...e, ...(noteText === undefined ? {} : { noteText }) });
   }
   const { keys } = r.practice;
+  const { events } = await r.wf.ledger.read();
+  const inbox = new InboxStore(ctx.home.root, keys.ageRecipient);
   const name = ctx.settings.practice?.name;
   const lang = client.lang;
   const made = await withPrivateTemp(async (work) => {
@@ -51,10 +55,10 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
       followUps,
       locate: (id: string) => r.wf.outbox.locate(id),
       time,
+      messages: await exportMessages(inbox, { identities: [keys.identity] }, messagesOf(events, new Set([tag])), work),
       keys: { identities: [keys.identity] },
       practice: { ...(name === undefined ? {} : { name }), ageRecipient: keys.ageRecipient, keyId: keys.keyId, signing: keys.signer },
-      readme: (counts: { followUps: number; missing: number; time: number }) =>
-        t(lang, "export.readme", { practice: name ?? keys.keyId, alias, date: r.today(), followUps: counts.followUps, missing: counts.missing, time: counts.time }),
+      readme: (counts: ExportCounts) => t(lang, "export.readme", { practice: name ?? keys.keyId, alias, date: r.today(), ...counts }),
       now: r.wf.now(),
     };
     if (!asViewer) return sealClientExport(source, work, [client.ageRecipient!], out);
@@ -84,10 +88,11 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
     file: out,
     followUps: made.followUps,
     time: made.timeEntries,
+    messages: made.messages,
     size: formatSize(made.bytes),
   });
   if (made.missing > 0) ctx.out.warn("export.missing", { count: made.missing });
-  ctx.out.result({ file: out, kind: asViewer ? "viewer" : "age", bundle: made.bundleId, followUps: made.followUps, missing: made.missing, timeEntries: made.timeEntries, bytes: made.bytes });
+  ctx.out.result({ file: out, kind: asViewer ? "viewer" : "age", bundle: made.bundleId, followUps: made.followUps, missing: made.missing, timeEntries: made.timeEntries, messages: made.messages, bytes: made.bytes });
 }
 
 export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean }): Promise<void> {
@@ -142,10 +147,12 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     clients: [record], tags: new Map([[record.alias, await r.wf.tagger(record.alias)]]), events: read.events, time, retention: r.settings.retention, tz: r.wf.tz, today,
   })[0];
   const archived = states.filter((s) => s.state === "sent").length;
+  const received = messagesOf(read.events, new Set([tag])).length;
   const fields = deleted.map((f) => ctx.out.text(`forget.field.${f}` as Parameters<typeof ctx.out.text>[0]));
   ctx.out.say("forget.deleted", { alias, fields: fields.join(", ") || "–", queued, copies });
   ctx.out.say("forget.kept", {
     followUps: archived,
+    messages: received,
     time: time.length,
     until: retention?.keepUntil ?? addSpan(today, r.settings.retention),
   });
@@ -154,7 +161,7 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   ctx.out.result({
     alias,
     deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies, groups },
-    kept: { registryEntry: ["alias", "name", "lang", "consents", "billing"], followUps: archived, ledger: true, timeEntries: time.length },
+    kept: { registryEntry: ["alias", "name", "lang", "consents", "billing"], followUps: archived, messagesReceived: received, ledger: true, timeEntries: time.length },
     keepUntil: retention?.keepUntil ?? null,
   });
 }

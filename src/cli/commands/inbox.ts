@@ -149,7 +149,10 @@ export async function reply(ctx: CliContext, alias: string, o: ReplyOptions): Pr
   if (outcome === undefined || outcome.status === "sent") {
     const { recordReply } = await import("../../inbox/read.js");
     const answered = await recordReply(env, tag, prepared.key);
-    if (answered > 0) ctx.out.say("inbox.reply.answers", { alias, count: answered });
+    if (answered.length > 0) ctx.out.say("inbox.reply.answers", { alias, count: answered.length });
+    // The span from reading these messages to this reply is contact time (docs/records.md).
+    const { logAnsweringTime } = await import("../records.js");
+    await logAnsweringTime(ctx, cw, alias, answered.flatMap((s) => s.read ?? []));
   }
 }
 

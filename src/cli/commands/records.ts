@@ -12,10 +12,12 @@ import { executePurge, retentionOf, type ClientRetention } from "../../records/r
 import { handoffFolders, pruneHandoff } from "../../records/storage.js";
 import { DEFAULT_RETENTION, recordsSettings } from "../../records/settings.js";
 import { removeFromGroups } from "../../practice/groups.js";
+import type { LedgerEvent } from "../../delivery/ledger.js";
+import { purgeMessages } from "../../inbox/records.js";
 import type { CliContext } from "../context.js";
 import { minisignPublicKeyFile, practicePublic } from "../practice.js";
 import { openRecords, type CliRecords } from "../records.js";
-import { formatSize } from "../workflow.js";
+import { formatSize, openInbox, processInbox } from "../workflow.js";
 
 export function retention(ctx: CliContext, action: string | undefined, value: string | undefined): Promise<void> {
   if (action !== undefined) {
@@ -43,15 +45,14 @@ function verifier(ctx: CliContext): LedgerVerifier {
   return { keyId: pub.keyId, verify: (message, signature) => void verify(key, message, signature, nodeEd25519) };
 }
 
-async function retentionState(ctx: CliContext, r: CliRecords): Promise<ClientRetention[]> {
-  const read = await r.wf.ledger.read();
+async function retentionState(ctx: CliContext, r: CliRecords, events: readonly LedgerEvent[]): Promise<ClientRetention[]> {
   const clients = r.practice.clients.list();
   const tags = new Map<string, string>();
   for (const c of clients) tags.set(c.alias, await r.wf.tagger(c.alias));
   return retentionOf({
     clients,
     tags,
-    events: read.events,
+    events,
     time: await r.time.entries(),
     retention: r.settings.retention,
     tz: r.wf.tz,
@@ -63,9 +64,18 @@ const who = (ctx: CliContext, c: ClientRetention) => c.alias ?? ctx.out.text("re
 
 export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<void> {
   const r = await openRecords(ctx);
-  const state = await retentionState(ctx, r);
-  const expired = state.filter((c) => c.expired);
   const dryRun = o.dryRun === true;
+  // Messages waiting to be decoded first: each counts as a contact and belongs to its client.
+  // A dry run touches nothing, so it only says how many wait.
+  const inbox = await openInbox(ctx, r);
+  if (!dryRun) await processInbox(ctx, inbox);
+  else {
+    const pending = await inbox.store.pendingCount();
+    if (pending > 0) ctx.out.warn("records.purgeInboxPending", { count: pending });
+  }
+  const { events } = await r.wf.ledger.read();
+  const state = await retentionState(ctx, r, events);
+  const expired = state.filter((c) => c.expired);
   const outcome = await executePurge(
     expired,
     {
@@ -75,7 +85,10 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
       signer: signer(r),
       removeClient: (alias) => r.practice.clients.remove(alias),
       // Purged clients leave their groups too (groups name members by tag only).
-      stores: [{ name: "groups", purge: async (tags, dry) => ({ items: dry ? 0 : (await removeFromGroups(ctx.home.root, [...tags])).length, bytes: 0 }) }],
+      stores: [
+        { name: "groups", purge: async (tags, dry) => ({ items: dry ? 0 : (await removeFromGroups(ctx.home.root, [...tags])).length, bytes: 0 }) },
+        { name: "inbox", purge: (tags, dry) => purgeMessages(inbox.store, events, tags, dry) },
+      ],
       now: r.wf.now(),
     },
     dryRun,
@@ -99,6 +112,7 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
       size: formatSize(outcome.bytes),
       lines: outcome.ledgerLines,
       time: outcome.timeEntries,
+      messages: outcome.storeItems.inbox ?? 0,
     });
   }
   const kept = state.filter((c) => !c.expired);
@@ -119,6 +133,7 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
     bytes: outcome.bytes,
     ledgerLines: outcome.ledgerLines,
     timeEntries: outcome.timeEntries,
+    inboxMessages: outcome.storeItems.inbox ?? 0,
     kept: kept.map((c) => ({ client: c.alias ?? null, lastContact: c.lastContact, keepUntil: c.keepUntil })),
   });
 }
