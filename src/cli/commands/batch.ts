@@ -16,6 +16,7 @@ import { sharedMedia } from "../../followup/shared-media.js";
 import { validateDraft, type ValidDraft } from "../../followup/validate.js";
 import { sha256File } from "../../media/files.js";
 import type { Workflow } from "../../followup/workflow.js";
+import { mapPool } from "../../pool.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
 import { describePlan, formatSize, openCliWorkflow, printPlan, reportProblems, stateText, whenText, type LocatedProblemLike } from "../workflow.js";
@@ -81,17 +82,6 @@ async function entryKey(batch: BatchFile, entry: BatchEntry, hashes: Map<string,
     appointment: d.appointment,
   };
   return batchFollowUpKey({ batchFile: batch.file, ...(batch.run === undefined ? {} : { run: batch.run }), client: d.client, occurrence: entry.occurrence, content });
-}
-
-async function pool<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
 export async function run(ctx: CliContext, file: string, o: BatchOptions): Promise<void> {
@@ -196,7 +186,7 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
     tick = bar.tick;
     const results = new Map<BatchEntry, EntryResult>();
     try {
-      await pool(keyed, concurrency, async ({ entry, valid: v, key }) => {
+      await mapPool(keyed, concurrency, async ({ entry, valid: v, key }) => {
         const series = entry.series === undefined ? undefined : { id: seriesIdOf(batch, entry.series.entry), step: entry.series.step, of: entry.series.of };
         results.set(entry, await runEntry(env, v, key, timingOf(entry), series));
         tick("deliver");
