@@ -65,12 +65,13 @@ async function reachableMembers(ctx: CliContext, practice: Practice, wf: Workflo
     return alias === undefined || practice.clients.get(alias)?.forgotten !== undefined;
   };
   const gone = tags.filter(departed);
+  const kept = tags.filter((tag) => !gone.includes(tag));
   if (gone.length > 0) {
     const members = gone.map((tag) => wf.aliasOf(tag) ?? ctx.out.text("group.goneMember")).join(", ");
-    if (!dryRun) await writeGroups(ctx.home.root, { ...groups, [name]: tags.filter((tag) => !departed(tag)) });
+    if (!dryRun) await writeGroups(ctx.home.root, { ...groups, [name]: kept });
     ctx.out.warn(dryRun ? "group.departedDry" : "group.departed", { name, members, count: gone.length });
   }
-  return tags.filter((tag) => !departed(tag)).map((tag) => wf.aliasOf(tag)!);
+  return kept.map((tag) => wf.aliasOf(tag)!);
 }
 
 /** What `send --group` takes: when and how the follow-ups go, and their content (a part of `send`'s options). */

@@ -69,10 +69,9 @@ function exportedMessage(m: ExportedMessage, items: SealItem[]): Record<string, 
   const { message, state } = m;
   const files = message.files.map((f, n) => {
     const stored = m.files[n];
-    if (stored === undefined) return { name: f.name, mime: f.mime, size: f.size, sha256: f.sha256, caption: f.caption ?? null, file: null };
-    const name = safeItemName(stored.name);
-    items.push({ file: stored.path, name, kind: "file", mime: stored.mime, ...(f.caption === undefined ? {} : { caption: f.caption }) });
-    return { name: f.name, mime: f.mime, size: f.size, sha256: f.sha256, caption: f.caption ?? null, file: name };
+    const file = stored === undefined ? null : safeItemName(stored.name);
+    if (stored !== undefined && file !== null) items.push({ file: stored.path, name: file, kind: "file", mime: stored.mime, ...(f.caption === undefined ? {} : { caption: f.caption }) });
+    return { name: f.name, mime: f.mime, size: f.size, sha256: f.sha256, caption: f.caption ?? null, file };
   });
   return {
     arrived: message.arrived, channel: message.channel, channelType: message.channelType, read: state.read ?? null, answered: state.replied?.at ?? null,
