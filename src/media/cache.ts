@@ -5,12 +5,21 @@
  * Entry file: `<dir>/<64 hex>.age`, an age v1 file to the practice recipient whose plaintext is
  * `u32 BE header length ‖ header JSON ‖ file bytes…`. The header holds the result facts (with
  * file names relative) and each file's role and size. The name is HMAC-SHA-256 under a key
- * derived from the practice identity (practice/keys.ts, purpose `media-cache-name`), over
- * SHA-256(input) ‖ profile ‖ tool versions: without the identity nobody can tell which input a
- * name belongs to, even holding the input. The practice's keys compute it where they are held.
+ * derived from the practice identity (practice/keys.ts, purpose `media-cache-name`), over the
+ * input's digest ‖ profile ‖ tool versions, where the digest is the same keyed hash over
+ * SHA-256(input): without the identity nobody can tell which input a name belongs to, even holding
+ * the input. The practice's keys compute it where they are held.
+ *
+ * Seen file: `<dir>/<64 hex>.seen` remembers an input's digest for the file as it lies on disk
+ * (device, inode, size, modification and change time to the nanosecond; the name is the keyed
+ * hash of those), so that sending the same long recording again does not read and hash it again
+ * — the check git and rsync make. It is written only when the file did not change while it was
+ * hashed and its times are at least SETTLED_MS old, so that a later change, even within one tick
+ * of a coarse file-system clock, gives another change time. Only a clock set back or a file
+ * system that keeps no change time could defeat it (docs/media.md).
  */
-import { createReadStream, createWriteStream } from "node:fs";
-import { readdir, rm, stat } from "node:fs/promises";
+import { createReadStream, createWriteStream, type BigIntStats } from "node:fs";
+import { readFile, readdir, rm, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { buffer as collectBytes } from "node:stream/consumers";
 import { pipeline } from "node:stream/promises";
@@ -27,12 +36,18 @@ import type { AudioEvents, AudioProfile, PhotoProfile, ProcessedAudio, Processed
 
 const FORMAT = "nachklang-media-cache/1";
 const ENTRY = /^[0-9a-f]{64}\.age$/;
+const SEEN = /^[0-9a-f]{64}\.seen$/;
+/** How old a file's times must be before its digest is remembered (above FAT's 2 s clock). */
+const SETTLED_MS = 3000;
+const TOOLS = "ffmpeg.version";
 
 export interface MediaCacheOptions {
   /** Cache folder, e.g. `<home>/cache/media` (created 0700). */
   readonly dir: string;
   /** The practice's keys: entries are sealed to its recipient, opened with its identity, named by its keyed hash. */
   readonly keys: Pick<PracticeKeys, "ageRecipient" | "identity" | "keyedHashes">;
+  /** For tests: how old an input's times must be before its digest is remembered (default 3 s). */
+  readonly settledMs?: number;
 }
 
 interface StoredFile {
@@ -50,10 +65,38 @@ interface EntryHeader {
 }
 
 let toolVersionCache: { photo?: Promise<string>; audio?: Promise<string> } = {};
-function toolVersions(kind: "photo" | "audio"): Promise<string> {
+function toolVersions(kind: "photo" | "audio", dir: string): Promise<string> {
   if (kind === "photo") return (toolVersionCache.photo ??= loadSharp().then((sharp) => `sharp ${sharp.versions.sharp} vips ${sharp.versions.vips}`));
-  return (toolVersionCache.audio ??= ffmpegVersionLater(findFfmpeg().ffmpegPath).then((v) => `ffmpeg ${v}`));
+  return (toolVersionCache.audio ??= ffmpegVersionRemembered(dir).then((v) => `ffmpeg ${v}`));
 }
+
+/**
+ * ffmpeg's version, remembered in `<dir>/ffmpeg.version` for the binary as it lies on disk: asking
+ * ffmpeg takes longer (≈0.1 s) than a cached send needs for everything else but the start-up.
+ * An upgrade replaces the binary, and with it its identity.
+ */
+async function ffmpegVersionRemembered(dir: string): Promise<string> {
+  const path = findFfmpeg().ffmpegPath;
+  const file = join(dir, TOOLS);
+  const identity = await stat(path, { bigint: true }).then(fileIdentity, () => undefined);
+  if (identity === undefined) return ffmpegVersionLater(path);
+  const remembered = await readFile(file, "utf8").then((text) => JSON.parse(text) as unknown, () => undefined);
+  if (isRememberedVersion(remembered) && remembered.path === path && remembered.identity === identity) return remembered.version;
+  const version = await ffmpegVersionLater(path);
+  if (version !== "unknown" && settledBefore(await stat(path, { bigint: true }), SETTLED_MS)) {
+    await ensurePrivateDir(dir)
+      .then(() => writePrivateFile(file, JSON.stringify({ path, identity, version })))
+      .catch(() => undefined);
+  }
+  return version;
+}
+
+function isRememberedVersion(value: unknown): value is { path: string; identity: string; version: string } {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.path === "string" && typeof v.identity === "string" && typeof v.version === "string" && v.version !== "";
+}
+
 /** For tests: forget the remembered tool versions (as after an upgrade). */
 export function resetToolVersions(): void {
   toolVersionCache = {};
@@ -71,19 +114,42 @@ export function resetToolVersions(): void {
 export class MediaCache {
   readonly dir: string;
   readonly #keys: MediaCacheOptions["keys"];
+  readonly #settledMs: number;
 
   constructor(options: MediaCacheOptions) {
     this.dir = options.dir;
     this.#keys = options.keys;
+    this.#settledMs = options.settledMs ?? SETTLED_MS;
   }
 
   /** The entry path for an input under a profile (the key as described above). */
   async entryPath(input: string, kind: "photo" | "audio", normalisedProfile: object): Promise<string> {
-    // ffmpeg is asked for its version while the input is hashed.
-    const [tools, inputHash] = await Promise.all([toolVersions(kind), sha256File(input)]);
-    const material = JSON.stringify([FORMAT, kind, inputHash, normalisedProfile, tools]);
-    const [name] = await this.#keys.keyedHashes("media-cache-name", [new TextEncoder().encode(material)]);
-    return join(this.dir, Buffer.from(name!).toString("hex") + ".age");
+    // The tool's version is asked for while the input is looked at (ffmpeg starts in a child).
+    const [tools, digest] = await Promise.all([toolVersions(kind, this.dir), this.#inputDigest(input)]);
+    const material = JSON.stringify([FORMAT, kind, digest, normalisedProfile, tools]);
+    return join(this.dir, (await this.#keyed(material)) + ".age");
+  }
+
+  /** The keyed digest of the input's bytes: remembered for the file as it lies on disk, else hashed. */
+  async #inputDigest(input: string): Promise<string> {
+    const before = await stat(input, { bigint: true });
+    const seen = join(this.dir, (await this.#keyed(JSON.stringify([FORMAT, "seen", fileIdentity(before)]))) + ".seen");
+    const remembered = await readFile(seen, "utf8").catch(() => "");
+    if (/^[0-9a-f]{64}$/.test(remembered)) return remembered;
+    const digest = await this.#keyed(JSON.stringify([FORMAT, "input", await sha256File(input)]));
+    const after = await stat(input, { bigint: true });
+    if (fileIdentity(after) === fileIdentity(before) && settledBefore(after, this.#settledMs)) {
+      // Only a shortcut: a folder that cannot be written costs the next send a hash, nothing more.
+      await ensurePrivateDir(this.dir)
+        .then(() => writePrivateFile(seen, digest))
+        .catch(() => undefined);
+    }
+    return digest;
+  }
+
+  async #keyed(material: string): Promise<string> {
+    const [hash] = await this.#keys.keyedHashes("media-cache-name", [new TextEncoder().encode(material)]);
+    return Buffer.from(hash!).toString("hex");
   }
 
   async processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto & { cached: boolean }> {
@@ -222,6 +288,17 @@ export class MediaCache {
   }
 }
 
+/** A file as it lies on disk: the same file unchanged has the same identity. */
+function fileIdentity(s: BigIntStats): string {
+  return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(":");
+}
+
+/** Both of the file's times lie at least `ms` in the past. */
+function settledBefore(s: BigIntStats, ms: number): boolean {
+  const limit = BigInt(Date.now() - ms) * 1_000_000n;
+  return s.mtimeNs < limit && s.ctimeNs < limit;
+}
+
 function extOf(path: string): string {
   return extname(path).toLowerCase();
 }
@@ -254,8 +331,9 @@ export async function clearMediaCache(dir: string): Promise<number> {
     if (ENTRY.test(name)) {
       await rm(join(dir, name), { force: true });
       removed++;
-    } else if (name.endsWith(".tmp")) {
-      // Left over from a write that was interrupted (writePrivateFile's temporary sibling).
+    } else if (SEEN.test(name) || name === TOOLS || name.endsWith(".tmp")) {
+      // Remembered digests and ffmpeg's version go with the entries; a .tmp is left over from a write that was
+      // interrupted (writePrivateFile's temporary sibling).
       await rm(join(dir, name), { force: true });
     }
   }

@@ -1,10 +1,14 @@
 /** The encrypted, content-addressed media cache: miss, hit, keys, damage, clearing, interop with `age`. */
 import { execFileSync } from "node:child_process";
-import { readFile, readdir, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, readdir, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generateIdentity } from "age-encryption";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaCache, clearMediaCache } from "../../src/media/index.js";
+import { resetToolVersions } from "../../src/media/cache.js";
+import { ffmpegVersion, findFfmpeg } from "../../src/media/ffmpeg.js";
 import { FIXTURES, tempDir } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
 import { keysFor } from "../helpers/keys.js";
@@ -104,13 +108,108 @@ describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
     await expect(cache.processPhoto(fixture("pixel-bomb.png"), join(dir, "o11"))).rejects.toMatchObject({ key: "media.photo.tooManyPixels" });
   });
 
-  it("clear removes every entry and nothing else", async () => {
+  it("clear removes every entry, remembered digest and ffmpeg version, and nothing else", async () => {
     const cacheDir = join(dir, "c1");
     await writeFile(join(cacheDir, "README"), "keep");
+    // ffmpeg's version was remembered by the audio requests above (the binary is old enough).
+    expect(await readdir(cacheDir)).toContain("ffmpeg.version");
+    await writeFile(join(cacheDir, "c".repeat(64) + ".seen"), "d".repeat(64));
     const before = (await entries(cacheDir)).length;
     expect(before).toBeGreaterThan(0);
     expect(await clearMediaCache(cacheDir)).toBe(before);
     expect(await readdir(cacheDir)).toEqual(["README"]);
     expect(await clearMediaCache(join(dir, "absent"))).toBe(0);
+  });
+
+  it("remembers ffmpeg's version for the binary as it lies on disk, and asks again for another", async () => {
+    const cacheDir = join(dir, "tools");
+    const cache = new MediaCache({ dir: cacheDir, keys });
+    resetToolVersions();
+    const real = await cache.entryPath(fixture("exercise.mp3"), "audio", {});
+    const file = join(cacheDir, "ffmpeg.version");
+    const remembered = JSON.parse(await readFile(file, "utf8")) as { path: string; identity: string; version: string };
+    expect(remembered.version).toBe(ffmpegVersion(findFfmpeg().ffmpegPath));
+    // A remembered version is used as long as the binary is the same file…
+    await writeFile(file, JSON.stringify({ ...remembered, version: "0.0-other" }));
+    resetToolVersions();
+    expect(await cache.entryPath(fixture("exercise.mp3"), "audio", {})).not.toBe(real);
+    // …and not once the binary changed (an upgrade): ffmpeg is asked, the entry is the real one.
+    await writeFile(file, JSON.stringify({ ...remembered, identity: remembered.identity + "1", version: "0.0-other" }));
+    resetToolVersions();
+    expect(await cache.entryPath(fixture("exercise.mp3"), "audio", {})).toBe(real);
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual(remembered);
+    resetToolVersions();
+  });
+
+  describe("remembered digests (an unchanged input is not hashed again)", () => {
+    /** A PNG without compression: its size depends on the dimensions only, not on the colour. */
+    const square = (r: number, g: number, b: number) =>
+      sharp({ create: { width: 48, height: 48, channels: 3, background: { r, g, b } } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
+    const seen = async (d: string) => (await readdir(d)).filter((n) => n.endsWith(".seen")).sort();
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+
+    it("a file changed in place, with its size and modification time put back, is processed again", async () => {
+      const [red, blue] = await Promise.all([square(200, 0, 0), square(0, 0, 200)]);
+      expect(red.length).toBe(blue.length);
+      const cacheDir = join(dir, "seen1");
+      const input = join(dir, "seen1-square.png");
+      await writeFile(input, red);
+      // A whole second, so that putting it back below restores it to the nanosecond.
+      const mtime = Math.floor(Date.now() / 1000) - 60;
+      await utimes(input, mtime, mtime);
+      await settle();
+      const cache = new MediaCache({ dir: cacheDir, keys, settledMs: 5 });
+      const first = await cache.processPhoto(input, join(dir, "seen1-a"));
+      expect(first.cached).toBe(false);
+      const [memo, ...more] = await seen(cacheDir);
+      expect(more).toEqual([]);
+      // What is remembered is a keyed digest, not the input's SHA-256.
+      const sha = createHash("sha256").update(red).digest("hex");
+      expect(await readFile(join(cacheDir, memo!), "utf8")).toMatch(/^[0-9a-f]{64}$/);
+      expect(await readFile(join(cacheDir, memo!), "utf8")).not.toBe(sha);
+      // Unchanged: a hit through the remembered digest.
+      expect((await cache.processPhoto(input, join(dir, "seen1-b"))).cached).toBe(true);
+      // Same bytes count, same inode, modification time set back: only the change time tells.
+      const before = await stat(input, { bigint: true });
+      await writeFile(input, blue);
+      await utimes(input, mtime, mtime);
+      const after = await stat(input, { bigint: true });
+      expect([after.ino, after.size, after.mtimeNs]).toEqual([before.ino, before.size, before.mtimeNs]);
+      const changed = await cache.processPhoto(input, join(dir, "seen1-c"));
+      expect(changed.cached).toBe(false);
+      const { data } = await sharp(changed.file).raw().toBuffer({ resolveWithObject: true });
+      expect(data[2]! > data[0]!).toBe(true);
+    });
+
+    it("is consulted: a remembered digest decides which entry a file gets", async () => {
+      const cacheDir = join(dir, "seen2");
+      const [a, b] = [join(dir, "seen2-a.png"), join(dir, "seen2-b.png")];
+      await writeFile(a, await square(10, 200, 10));
+      await writeFile(b, await square(10, 10, 200));
+      await settle();
+      const cache = new MediaCache({ dir: cacheDir, keys, settledMs: 5 });
+      const resultA = await cache.processPhoto(a, join(dir, "seen2-1"));
+      const [memoA] = await seen(cacheDir);
+      await cache.processPhoto(b, join(dir, "seen2-2"));
+      const memoB = (await seen(cacheDir)).find((n) => n !== memoA);
+      // Point b's memo at a's digest: b is now served a's result, so the memo is what was used.
+      await writeFile(join(cacheDir, memoB!), await readFile(join(cacheDir, memoA!)));
+      const served = await cache.processPhoto(b, join(dir, "seen2-3"));
+      expect(served.cached).toBe(true);
+      expect(await readFile(served.file)).toEqual(await readFile(resultA.file));
+    });
+
+    it("is not written for a file changed moments ago", async () => {
+      const cacheDir = join(dir, "seen3");
+      const input = join(dir, "seen3.png");
+      await writeFile(input, await square(90, 90, 90));
+      const fresh = new MediaCache({ dir: cacheDir, keys });
+      expect((await fresh.processPhoto(input, join(dir, "seen3-a"))).cached).toBe(false);
+      expect(await seen(cacheDir)).toEqual([]);
+      expect((await fresh.processPhoto(input, join(dir, "seen3-b"))).cached).toBe(true);
+      expect(await seen(cacheDir)).toEqual([]);
+    });
   });
 });
