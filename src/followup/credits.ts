@@ -3,7 +3,10 @@
  * Gateway channels keep a balance). Each channel's balance is asked once per run; the credits of
  * the follow-ups planned so far in the run are added up, and a follow-up whose credits no longer
  * fit gets a refusing plan, so it never enters the outbox (src/followup/pipeline.ts). A run is
- * one process: the workflow makes one budget.
+ * one process: the workflow makes one budget, for what it seals and for what it delivers from the
+ * outbox (src/followup/deliver.ts), so that a follow-up sealed earlier — waiting for contact
+ * hours, rerouted — is checked before it goes, and one sealed and sent in the same run is counted
+ * once (by its bundle id).
  */
 import { isUserError } from "../errors.js";
 import type { DeliveryPlan } from "../channels/contract.js";
@@ -17,14 +20,16 @@ export interface CreditBudget {
   /**
    * `plan` with the channel's `balance`, refused when this run's credits on that channel so far
    * plus the plan's would exceed it; otherwise the plan's credits are counted as spent. A plan
-   * without credits, or already refused, comes back as it is.
+   * without credits, or already refused, comes back as it is; so does the plan of a bundle this
+   * run has already counted (`bundleId`: sealed earlier in the run, now delivered).
    */
-  check(channel: ResolvedChannel, alias: string, plan: DeliveryPlan): Promise<DeliveryPlan>;
+  check(channel: ResolvedChannel, alias: string, plan: DeliveryPlan, bundleId: string): Promise<DeliveryPlan>;
 }
 
 export function creditBudget(onUnknown: BalanceUnknown): CreditBudget {
   const balances = new Map<string, Promise<number | undefined>>();
   const spent = new Map<string, number>();
+  const counted = new Set<string>();
 
   async function ask(channel: ResolvedChannel): Promise<number | undefined> {
     try {
@@ -42,8 +47,8 @@ export function creditBudget(onUnknown: BalanceUnknown): CreditBudget {
   }
 
   return {
-    async check(channel, alias, plan) {
-      if (plan.credits === undefined || plan.refuse !== undefined) return plan;
+    async check(channel, alias, plan, bundleId) {
+      if (plan.credits === undefined || plan.refuse !== undefined || counted.has(bundleId)) return plan;
       let asked = balances.get(channel.name);
       if (asked === undefined) balances.set(channel.name, (asked = ask(channel)));
       const balance = await asked;
@@ -54,6 +59,7 @@ export function creditBudget(onUnknown: BalanceUnknown): CreditBudget {
         return { ...plan, balance, refuse: { key: planned === 0 ? "threema.tooFewCredits" : "threema.tooFewCreditsRun", params } };
       }
       spent.set(channel.name, planned + plan.credits);
+      counted.add(bundleId);
       return { ...plan, balance };
     },
   };

@@ -1,7 +1,8 @@
 /**
  * Delivering one queued follow-up: take its lock, look at its state in the ledger, check
- * consent again, open the sealed bundle, hand it to the channel with a `DeliveryProgress`
- * backed by the ledger, record the result.
+ * consent again, open the sealed bundle, check the credits its channel charges against what is
+ * left (Threema Gateway), hand it to the channel with a `DeliveryProgress` backed by the ledger,
+ * record the result.
  *
  * A ledger that says `sending` for a follow-up whose lock we now hold means a process died
  * mid-delivery: whether the client received it is unknown. On channel types that declare
@@ -9,6 +10,7 @@
  * others it is marked `uncertain`, reported, and left for the practitioner to check
  * (`nachklang outbox retry ID` releases it).
  */
+import { stat } from "node:fs/promises";
 import type { DeliveryProgress, DeliveryRecipient } from "../channels/contract.js";
 import type { Clock } from "../delivery/clock.js";
 import type { FollowUpState, Ledger } from "../delivery/ledger.js";
@@ -17,8 +19,10 @@ import { isUserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
+import type { OpenedFollowUp } from "../bundle/open.js";
+import type { CreditBudget } from "./credits.js";
 import { makePrivateTemp, removeTemp } from "../temp.js";
-import type { ChannelPort, OpenPort, ViewerPort } from "./ports.js";
+import type { ChannelPort, OpenPort, ResolvedChannel, ViewerPort } from "./ports.js";
 import { addressOf } from "./validate.js";
 
 
@@ -37,6 +41,8 @@ export interface DeliveryEnv {
   readonly client: (alias: string) => ClientRecord | undefined;
   readonly pinKey: (alias: string, name: string, value: string) => Promise<void>;
   readonly now: Clock;
+  /** The run's prepaid credits (src/followup/credits.ts); without it balances are not checked. */
+  readonly credits?: CreditBudget;
 }
 
 /** Deliver under the follow-up's lock (see `deliverClaimed` for a caller that holds it). */
@@ -120,6 +126,13 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     : await env.open.open(env.outbox.bundlePath(bundleId));
   const viewerDir = needsViewer ? await makePrivateTemp("nachklang-viewer-") : undefined;
   try {
+    // Not begun yet: what it costs must still be left (a delivery that stopped halfway is resumed
+    // unchecked; the parts it still needs cost less than the plan says, and the Gateway refuses
+    // a part it cannot pay with 402, which stops it again).
+    if (done.size === 0) {
+      const short = await creditsShort(env, channel.resolved, client.alias, bundleId, opened.followUp);
+      if (short !== undefined) return await record(env, key, short);
+    }
     const viewerPath =
       viewerDir !== undefined && env.viewer !== undefined && viewerPassphrase !== undefined
         ? await env.viewer.write(opened.followUp, viewerPassphrase, viewerDir)
@@ -143,6 +156,27 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     await opened.dispose();
     if (viewerDir !== undefined) await removeTemp(viewerDir);
   }
+}
+
+/**
+ * A retryable failure when the channel keeps a balance and this follow-up, with what this run
+ * has delivered so far, costs more than is left: it stays in the outbox, unsent, until credits
+ * are bought.
+ */
+async function creditsShort(env: DeliveryEnv, channel: ResolvedChannel, alias: string, bundleId: string, followUp: OpenedFollowUp): Promise<DeliveryOutcome | undefined> {
+  if (env.credits === undefined || channel.plan === undefined) return undefined;
+  const { message, items } = followUp.manifest;
+  const shape = {
+    message,
+    items: items.map((i) => ({ name: i.path.slice("items/".length), size: i.size, kind: i.kind, ...(i.caption === undefined ? {} : { caption: i.caption }) })),
+    bundleBytes: (await stat(env.outbox.bundlePath(bundleId))).size,
+  };
+  const planned = channel.plan(shape, alias);
+  // Other refusals (limits) were checked when it was sealed or rerouted; the channel has the last word.
+  if (planned.refuse !== undefined) return undefined;
+  const refuse = (await env.credits.check(channel, alias, planned, bundleId)).refuse;
+  if (refuse === undefined) return undefined;
+  return failure(refuse.key === "threema.tooFewCredits" ? "threema.tooFewCreditsWaiting" : "threema.tooFewCreditsWaitingRun", refuse.params, true);
 }
 
 /** Whether the interrupted delivery may simply be repeated: the channel it went to is still of the type it was, and that type says so. */

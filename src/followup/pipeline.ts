@@ -112,9 +112,9 @@ export interface Preview {
  * The channel's plan for a composed and sealed follow-up (an empty plan when it declares none),
  * checked against the run's credits on that channel when the channel keeps a balance.
  */
-export async function planFor(valid: ValidDraft, message: string, items: readonly ItemSummary[], bundleBytes: number, env: PrepareEnv): Promise<DeliveryPlan> {
-  const plan = valid.channel.plan?.({ message, items, bundleBytes }, valid.client.alias) ?? {};
-  return env.credits === undefined ? plan : env.credits.check(valid.channel, valid.client.alias, plan);
+export async function planFor(valid: ValidDraft, message: string, items: readonly ItemSummary[], sealed: { readonly bundleId: string; readonly size: number }, env: PrepareEnv): Promise<DeliveryPlan> {
+  const plan = valid.channel.plan?.({ message, items, bundleBytes: sealed.size }, valid.client.alias) ?? {};
+  return env.credits === undefined ? plan : env.credits.check(valid.channel, valid.client.alias, plan, sealed.bundleId);
 }
 
 /** A plan that refuses, as the error `send` and `batch` stop with: nothing is stored or sent. */
@@ -130,7 +130,7 @@ export async function previewFollowUp(valid: ValidDraft, env: PrepareEnv): Promi
     env.onStage?.("seal", "start");
     const sealed = await withPrivateTemp((out) => env.seal.seal({ client: valid.client, message: composed.message, items: composed.items, outDir: out }));
     env.onStage?.("seal", "done");
-    return { composed, items, bundleBytes: sealed.size, plan: await planFor(valid, composed.message, items, sealed.size, env) };
+    return { composed, items, bundleBytes: sealed.size, plan: await planFor(valid, composed.message, items, sealed, env) };
   });
 }
 
@@ -155,7 +155,7 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
       env.onStage?.("seal", "start");
       const result = await env.seal.seal({ client: valid.client, message: composed.message, items: composed.items, outDir: staging });
       env.onStage?.("seal", "done");
-      return { sealed: result, items: summary, plan: await planFor(valid, composed.message, summary, result.size, env) };
+      return { sealed: result, items: summary, plan: await planFor(valid, composed.message, summary, result, env) };
     });
     // Over the channel's limits or the credits left: refused before it enters the outbox (the staging folder goes).
     const refused = refusal(plan);

@@ -84,6 +84,8 @@ export async function openWorkflow(o: WorkflowOptions): Promise<Workflow> {
   const homework = o.homework ?? noHomework;
   const name = practiceName(o.settings);
   const client = (alias: string): ClientRecord | undefined => o.clients.get(alias);
+  // One budget for the run: what it seals and what it delivers from the outbox (src/followup/credits.ts).
+  const credits = creditBudget(o.onBalanceUnknown ?? (() => undefined));
   return {
     ledger,
     outbox,
@@ -120,7 +122,7 @@ export async function openWorkflow(o: WorkflowOptions): Promise<Workflow> {
       ...(name === undefined ? {} : { practiceName: name }),
       now: o.now,
       ...(o.onStage === undefined ? {} : { onStage: o.onStage }),
-      credits: creditBudget(o.onBalanceUnknown ?? (() => undefined)),
+      credits,
     },
     delivery: {
       ledger,
@@ -134,6 +136,7 @@ export async function openWorkflow(o: WorkflowOptions): Promise<Workflow> {
         await o.clients.put({ ...record, pinnedKeys: { ...record.pinnedKeys, [keyName]: value } });
       },
       now: o.now,
+      credits,
     },
   };
 }

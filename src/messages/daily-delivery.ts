@@ -57,6 +57,14 @@ export const dailyDelivery = {
     de: "{alias}: dieser Nachklang braucht {needed} Threema-Credits, und dieser Lauf hat schon {planned} verplant; Kanal {channel} hat beim Gateway noch {available}, darum wurde er weder gespeichert noch gesendet. Bitte Credits auf gateway.threema.ch kaufen und ihn erneut senden, oder einen anderen Kanal wählen (--channel).",
     en: "{alias}: this follow-up needs {needed} Threema credits and this run has already planned {planned}, but channel {channel} has {available} left at the Gateway; it was neither stored nor sent. Please buy credits at gateway.threema.ch and send it again, or choose another channel (--channel).",
   },
+  "threema.tooFewCreditsWaiting": {
+    de: "{alias}: dieser wartende Nachklang braucht {needed} Threema-Credits, Kanal {channel} hat beim Gateway noch {available}; er wurde nicht gesendet und bleibt im Postausgang. Bitte Credits auf gateway.threema.ch kaufen; das nächste „nachklang outbox flush“ sendet ihn.",
+    en: "{alias}: this waiting follow-up needs {needed} Threema credits, but channel {channel} has {available} left at the Gateway; it was not sent and stays in the outbox. Please buy credits at gateway.threema.ch; the next `nachklang outbox flush` sends it.",
+  },
+  "threema.tooFewCreditsWaitingRun": {
+    de: "{alias}: dieser wartende Nachklang braucht {needed} Threema-Credits, und dieser Lauf hat schon {planned} verbraucht; Kanal {channel} hat beim Gateway noch {available}, darum wurde er nicht gesendet und bleibt im Postausgang. Bitte Credits auf gateway.threema.ch kaufen; das nächste „nachklang outbox flush“ sendet ihn.",
+    en: "{alias}: this waiting follow-up needs {needed} Threema credits and this run has already used {planned}, but channel {channel} has {available} left at the Gateway; it was not sent and stays in the outbox. Please buy credits at gateway.threema.ch; the next `nachklang outbox flush` sends it.",
+  },
   "threema.balanceUnknown": {
     de: "Kanal {channel}: die Credits beim Threema Gateway ließen sich nicht abfragen ({reason}); es wird ohne diese Prüfung gesendet.",
     en: "Channel {channel}: could not ask the Threema Gateway for the credits left ({reason}); sending without that check.",

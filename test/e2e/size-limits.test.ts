@@ -261,6 +261,49 @@ describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balanc
     expect(emulator.received.filter((m) => m.to === "FOXTROT1")).toEqual([]);
   });
 
+  it("checks follow-ups waiting in the outbox before they go: what no longer fits is not sent and waits, named, until credits are bought", async () => {
+    emulator.credits = 100;
+    const sealedAt = { NACHKLANG_NOW: "2027-03-01T08:00:00+01:00" };
+    const flushedAt = { NACHKLANG_NOW: "2027-03-01T14:00:00+01:00" };
+    const queue = async (alias: string) => {
+      const r = await runCli(["--json", "send", alias, "--note", "Thank you.", "--photo", photo(), "--at", "2027-03-01 09:30", "--yes"], { home, env: sealedAt });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { id: string }).id;
+    };
+    const first = await queue("k042");
+    const second = await queue("k043");
+    expect(emulator.credits).toBe(100);
+
+    // 4 credits each; 6 are left when contact hours come: the first goes, the second waits.
+    emulator.credits = 6;
+    const flush = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    expect(flush.code).toBe(3);
+    expect(flush.stderr).toContain(
+      "k043: this waiting follow-up needs 4 Threema credits and this run has already used 4, but channel threema has 6 left at the Gateway; it was not sent and stays in the outbox. Please buy credits at gateway.threema.ch; the next `nachklang outbox flush` sends it.",
+    );
+    expect(flush.stdout).toContain(first);
+    expect(emulator.credits).toBe(2);
+    expect(emulator.received.filter((m) => m.to === "FOXTROT1")).toEqual([]);
+    const list = await runCli(["outbox", "list"], { home, env: flushedAt });
+    expect(list.stdout).toContain(second);
+    expect(list.stdout).toContain("it was not sent and stays in the outbox");
+
+    // Still too few on its own: the line without the run's share.
+    emulator.credits = 3;
+    const short = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain("k043: this waiting follow-up needs 4 Threema credits, but channel threema has 3 left at the Gateway; it was not sent");
+    expect(emulator.credits).toBe(3);
+
+    // Credits bought: the next flush sends it.
+    emulator.credits = 4;
+    const again = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(second);
+    expect(emulator.credits).toBe(0);
+    expect(emulator.received.filter((m) => m.to === "FOXTROT1").length).toBeGreaterThan(0);
+  });
+
   it("when the balance cannot be asked, says so once and sends anyway", async () => {
     emulator.credits = 10;
     emulator.fail({ endpoint: "credits", answer: 500, remaining: 1 });
