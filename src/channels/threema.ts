@@ -266,6 +266,8 @@ async function balance(gateway: Gateway): Promise<Balance> {
     return { status: "known", credits: await gateway.credits() };
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;
+    // The delivery line says parts already sent are not repeated: nothing is being sent here.
+    if (error.problem === "server") return { status: "unknown", reason: "threema.gateway.serverBalance" };
     const result = gatewayFailure(error, gateway.gatewayId, "credits");
     if (result.status === "sent") throw error;
     return { status: "unknown", reason: result.reason, ...(result.params === undefined ? {} : { params: result.params }) };

@@ -62,6 +62,10 @@ export const threema = {
     de: "Threema Gateway: vorübergehender Serverfehler (500). Bitte später erneut senden; Gesendetes wird nicht wiederholt.",
     en: "Threema Gateway: temporary server error (500). Please send again later; parts already sent will not be repeated.",
   },
+  "threema.gateway.serverBalance": {
+    de: "Threema Gateway: vorübergehender Serverfehler (500)",
+    en: "Threema Gateway: temporary server error (500)",
+  },
   "threema.gateway.status": {
     de: "Threema Gateway: unerwartete Antwort (HTTP {status}) bei {endpoint}. Bitte später erneut versuchen.",
     en: "Threema Gateway: unexpected answer (HTTP {status}) to {endpoint}. Please try again later.",

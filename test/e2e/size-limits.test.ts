@@ -310,7 +310,7 @@ describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balanc
     const sent = await runCli(["send", "k042", "--note", "See you.", "--now", "--yes", "--json"], { home });
     emulator.clearFailures();
     expect(sent.code, sent.stderr).toBe(0);
-    expect(sent.stderr).toMatch(/^Channel threema: could not ask the Threema Gateway for the credits left \(Threema Gateway: temporary server error \(500\)\.[^\n]*\); sending without that check\.\n$/);
+    expect(sent.stderr).toBe("Channel threema: could not ask the Threema Gateway for the credits left (Threema Gateway: temporary server error (500)); sending without that check.\n");
     expect(JSON.parse(sent.stdout)).toMatchObject({ state: "sent", plan: { credits: 1, balance: null } });
     expect(emulator.credits).toBe(9);
   });
