@@ -318,7 +318,7 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
     expect(await channelFor(emulator, "not-the-secret").balance?.()).toMatchObject({ status: "unknown", reason: "threema.gateway.auth" });
     emulator.requests.length = 0;
     emulator.fail({ endpoint: "credits", answer: 500 });
-    expect(await channelFor(emulator).balance?.()).toMatchObject({ status: "unknown", reason: "threema.gateway.server" });
+    expect(await channelFor(emulator).balance?.()).toMatchObject({ status: "unknown", reason: "threema.gateway.serverBalance" });
     expect(emulator.requests.filter((r) => r.endpoint === "credits")).toHaveLength(1); // deliveries retry 500 three times
 
     // A Gateway that never answers: given up after the timeout, not after the fetch default.
