@@ -59,15 +59,7 @@ export function normaliseRpcUrl(url: string): string {
 
 // --- JSON-RPC over HTTP ---
 
-export type RpcOutcome =
-  | { readonly kind: "result"; readonly result: unknown }
-  | { readonly kind: "error"; readonly code: number; readonly message: string; readonly data: unknown }
-  /** The request cannot have reached signal-cli (connection refused, unknown host). */
-  | { readonly kind: "unreachable"; readonly detail: string }
-  /** The request was rejected by the HTTP layer before signal-cli ran anything (4xx). */
-  | { readonly kind: "rejected"; readonly detail: string }
-  /** The request may have been acted on, but no usable answer came back. */
-  | { readonly kind: "uncertain"; readonly detail: string };
+import type { RpcOutcome } from "./signal/rpc.js";
 
 /** Error codes of the connection itself: the request never left this machine. */
 const NOT_CONNECTED = new Set(["bad port", "ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);

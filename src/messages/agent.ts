@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of the agent (`unlock`, `lock`) and of how commands find the practice's keys. */
 export const agent = {

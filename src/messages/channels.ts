@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /**
  * Lines of the Signal and Wire channels and `channels compare`. (The WhatsApp refusal,

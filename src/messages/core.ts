@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of the spine: CLI, practice, keyring, clients, bundles, folder channel, doctor, demo. */
 export const core = {

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /**
  * Daily work with clients and channels (issue 24): editing a client or a channel, the waiting

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /**
  * Lines of a follow-up's content (issue 24): greetings per salutation, the framing of each kind

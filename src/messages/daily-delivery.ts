@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /**
  * Lines of daily delivery work (issue 24): failures that stop, rerouting and cancelling,

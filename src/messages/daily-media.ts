@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of issue 24's media part: HEIC photos, folders given as files, `hours` read back. */
 export const dailyMedia = {

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of the inbox (`nachklang inbox …`), the away notice setting, and replies in status/history. */
 export const inbox = {

@@ -23,13 +23,8 @@ import { dailyMedia } from "./daily-media.js";
 export { LANGS, isLang, langFromLocale, systemLang, type Lang } from "../lang.js";
 import type { Lang } from "../lang.js";
 
-/**
- * A catalogue entry: the same line in both languages, with `{name}` placeholders and plural
- * choices `{name:one|other}` (the form for the number in `name`, chosen by the language's
- * `Intl.PluralRules`: "{count} {count:Teil|Teile}" → "1 Teil", "0 Teile").
- */
-export type Entry = { readonly de: string; readonly en: string };
-export type Catalogue = Record<string, Entry>;
+import type { Catalogue, Entry } from "./entry.js";
+export type { Catalogue, Entry } from "./entry.js";
 
 export const messages = {
   ...core,

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of the media pipeline (photos, audio, cache) and its commands. */
 export const media = {

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /**
  * Lines of the first hour: configuration checked when it is made, passphrase options, a

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of the template library: loading, rendering, `templates check|list|show|render|new`. */
 export const templates = {

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of the Threema channel (Gateway in end-to-end mode) and `nachklang threema …`. */
 export const threema = {

@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** Lines of trust: opening and verifying bundles, the signer, damaged home files, weak keyrings, transport. */
 export const trust = {

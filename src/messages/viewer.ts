@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /** The offline viewer (page and CLI) and the e-mail channel. */
 export const viewer = {

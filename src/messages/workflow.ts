@@ -1,4 +1,4 @@
-import type { Catalogue } from "./index.js";
+import type { Catalogue } from "./entry.js";
 
 /**
  * Lines of the workflow: send, the wizard, batch, outbox, ledger, contact hours, consent —

@@ -12,7 +12,7 @@
 import { z } from "../../zod.js";
 import type { ChannelInbox, DeliveryRecipient, DeliveryResult, InboxLimits, OpenedEnvelope, PullResult, ReceivedFile, SkippedFile } from "../contract.js";
 import type { MessageParams } from "../../messages/index.js";
-import type { RpcOutcome } from "../signal.js";
+import type { RpcOutcome } from "./rpc.js";
 
 /** What one send-like call (send, sendReceipt) came to, as the channel judges it. */
 export type SendVerdict = { readonly sent: true; readonly timestamp: number } | { readonly sent: false; readonly result: DeliveryResult; readonly retry: boolean };
