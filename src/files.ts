@@ -2,9 +2,9 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
-import { chmod, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { chmod, link, mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError } from "./errors.js";
 
 /** Create a folder (and its parents) private to this user. */
@@ -20,6 +20,25 @@ export async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * SHA-256 and length of an open file from where it stands to its end, read into one buffer again
+ * and again: a read stream's fresh buffer for every piece costs more than the hashing (each new
+ * megabyte is new memory the kernel must hand over and fill; measured on a 64 MiB seal: the
+ * hashing pass 0.25 s with a stream, mostly waiting for reads).
+ */
+export async function hashOpenFile(handle: FileHandle): Promise<{ sha256: string; size: number }> {
+  const hash = createHash("sha256");
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
+  let size = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    size += bytesRead;
+    hash.update(buffer.subarray(0, bytesRead));
+  }
+  return { sha256: hash.digest("hex"), size };
 }
 
 /**

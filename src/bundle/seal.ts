@@ -17,7 +17,7 @@ import { encodePublicKey, sign, signWith, type MinisignSecretKey, type MinisignS
 import { nodeEd25519 } from "./ed25519-node.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { ensurePrivateDir } from "../files.js";
+import { ensurePrivateDir, hashOpenFile } from "../files.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -155,20 +155,16 @@ async function openInput(file: string): Promise<{ handle: FileHandle; size: numb
 /** The size and SHA-256 of an input file, for the manifest (the first reading pass). */
 async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
   const { handle, size } = await openInput(file);
-  const hash = createHash("sha256");
-  let total = 0;
+  let read;
   try {
-    for await (const chunk of handle.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false }) as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      hash.update(chunk);
-    }
+    read = await hashOpenFile(handle);
   } catch (error) {
     throw unreadable(file, error);
   } finally {
     await handle.close();
   }
-  if (total !== size) throw changed(file);
-  return { sha256: hash.digest("hex"), size };
+  if (read.size !== size) throw changed(file);
+  return read;
 }
 
 /**

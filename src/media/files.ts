@@ -1,9 +1,9 @@
 /** Input checks, hashing and moving finished outputs into place (never half-written). */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { chmod, copyFile, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
-import { exists } from "../files.js";
+import { exists, hashOpenFile } from "../files.js";
 
 /**
  * The input must exist, be a file and not be empty; returns its size. A folder is named as one
@@ -25,21 +25,12 @@ export async function checkInput(file: string, kind: "photo" | "audio"): Promise
 }
 
 export async function sha256File(file: string): Promise<string> {
-  // One buffer, read into again and again: a stream's fresh 64 KiB pieces cost more than the
-  // hashing itself on a long recording (the media cache hashes every input it is asked for).
-  const hash = createHash("sha256");
   const handle = await open(file, "r");
   try {
-    const buffer = Buffer.allocUnsafe(1024 * 1024);
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      hash.update(buffer.subarray(0, bytesRead));
-    }
+    return (await hashOpenFile(handle)).sha256;
   } finally {
     await handle.close();
   }
-  return hash.digest("hex");
 }
 
 /** `<outDir>/<input base name><ext>`, absolute (`scan.png` → `scan.jpg`). */
