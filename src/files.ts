@@ -25,8 +25,8 @@ export async function exists(path: string): Promise<boolean> {
 /**
  * SHA-256 and length of an open file from where it stands to its end, read into one buffer again
  * and again: a read stream's fresh buffer for every piece costs more than the hashing (each new
- * megabyte is new memory the kernel must hand over and fill; measured on a 64 MiB seal: the
- * hashing pass 0.25 s with a stream, mostly waiting for reads).
+ * megabyte is new memory the kernel must hand over and fill; a 64 MiB seal's hashing pass under
+ * the profiler: 0.25 s with a stream, mostly waiting for reads; 0.15 s like this).
  */
 export async function hashOpenFile(handle: FileHandle): Promise<{ sha256: string; size: number }> {
   const hash = createHash("sha256");
