@@ -24,12 +24,15 @@ export interface CreditBudget {
    * run has already counted (`bundleId`: sealed earlier in the run, now delivered).
    */
   check(channel: ResolvedChannel, alias: string, plan: DeliveryPlan, bundleId: string): Promise<DeliveryPlan>;
+  /** A counted bundle's delivery failed before its first part went out: its credits were not spent. */
+  release(bundleId: string): void;
 }
 
 export function creditBudget(onUnknown: BalanceUnknown): CreditBudget {
   const balances = new Map<string, Promise<number | undefined>>();
   const spent = new Map<string, number>();
-  const counted = new Set<string>();
+  /** Bundles counted in this run: on which channel, how many credits. */
+  const counted = new Map<string, { channel: string; credits: number }>();
 
   async function ask(channel: ResolvedChannel): Promise<number | undefined> {
     try {
@@ -59,8 +62,14 @@ export function creditBudget(onUnknown: BalanceUnknown): CreditBudget {
         return { ...plan, balance, refuse: { key: planned === 0 ? "threema.tooFewCredits" : "threema.tooFewCreditsRun", params } };
       }
       spent.set(channel.name, planned + plan.credits);
-      counted.add(bundleId);
+      counted.set(bundleId, { channel: channel.name, credits: plan.credits });
       return { ...plan, balance };
+    },
+    release(bundleId) {
+      const was = counted.get(bundleId);
+      if (was === undefined) return;
+      counted.delete(bundleId);
+      spent.set(was.channel, (spent.get(was.channel) ?? 0) - was.credits);
     },
   };
 }

@@ -151,6 +151,8 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
       await env.outbox.archive(bundleId);
       return { status: "sent", ids: result.ids, repeated: interrupted };
     }
+    // Nothing went out: what this run counted for it is free for the next one.
+    if (done.size === 0) env.credits?.release(bundleId);
     return await record(env, key, failure(result.reason, result.params ?? {}, result.retryable, result.permanent === true));
   } finally {
     await opened.dispose();

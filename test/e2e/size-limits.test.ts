@@ -304,6 +304,29 @@ describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balanc
     expect(emulator.received.filter((m) => m.to === "FOXTROT1").length).toBeGreaterThan(0);
   });
 
+  it("gives a follow-up's credits back to the run when its delivery failed before anything went out", async () => {
+    emulator.credits = 100;
+    const sealedAt = { NACHKLANG_NOW: "2027-03-02T08:00:00+01:00" };
+    const flushedAt = { NACHKLANG_NOW: "2027-03-02T14:00:00+01:00" };
+    const ids: string[] = [];
+    for (const alias of ["k042", "k043"]) {
+      const r = await runCli(["--json", "send", alias, "--note", "Until Thursday.", "--at", "2027-03-02 09:30", "--yes"], { home, env: sealedAt });
+      expect(r.code, r.stderr).toBe(0);
+      ids.push((JSON.parse(r.stdout) as { id: string }).id);
+    }
+    // One credit left, and the Gateway refuses the first message (401, not retried): nothing was
+    // charged for it, so the second follow-up may have that credit.
+    emulator.credits = 1;
+    emulator.fail({ endpoint: "send_e2e", answer: 401, remaining: 1 });
+    const flush = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    emulator.clearFailures();
+    expect(flush.code).toBe(3);
+    expect(flush.stderr).toContain("k042: FAILED Threema Gateway: wrong Gateway ID or API secret (401).");
+    expect(flush.stderr).not.toContain("k043: ");
+    expect(flush.stdout).toContain(ids[1]);
+    expect(emulator.credits).toBe(0);
+  });
+
   it("when the balance cannot be asked, says so once and sends anyway", async () => {
     emulator.credits = 10;
     emulator.fail({ endpoint: "credits", answer: 500, remaining: 1 });

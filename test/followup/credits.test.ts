@@ -30,6 +30,18 @@ describe("creditBudget", () => {
     expect(asked()).toBe(1);
   });
 
+  it("gives back what a bundle counted when its delivery failed before anything went out", async () => {
+    const { channel } = threema(5);
+    const budget = creditBudget(() => undefined);
+    expect((await budget.check(channel, "k1", { credits: 4 }, "a")).refuse).toBeUndefined();
+    expect((await budget.check(channel, "k2", { credits: 4 }, "b")).refuse?.key).toBe("threema.tooFewCreditsRun");
+    budget.release("a");
+    budget.release("a");
+    budget.release("never-counted");
+    expect((await budget.check(channel, "k2", { credits: 4 }, "b")).refuse).toBeUndefined();
+    expect((await budget.check(channel, "k3", { credits: 2 }, "c")).refuse?.key).toBe("threema.tooFewCreditsRun");
+  });
+
   it("lets through exactly the bundles whose running total fits the balance (property)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat(40), fc.array(fc.tuple(fc.integer({ min: 1, max: 12 }), fc.nat(5)), { maxLength: 12 }), async (balance, plans) => {
