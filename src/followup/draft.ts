@@ -2,7 +2,7 @@
  * What a follow-up is made of, before anything is processed: the inputs of `send`, of the
  * wizard, or of one batch entry after defaults.
  */
-import * as z from "../zod.js";
+import * as z from "../zod-mini.js";
 
 export const IMPULSE_KINDS = ["quote", "link", "book", "music", "video", "thought"] as const;
 export type ImpulseKind = (typeof IMPULSE_KINDS)[number];
@@ -27,20 +27,18 @@ export function kindOfTemplate(templateKind: string, id: string): FollowUpKind {
   return isFollowUpKind(templateKind) ? templateKind : "homework";
 }
 
-export const mediaInputSchema = z.object({ path: z.string().min(1), caption: z.string().max(2000).optional() }).strict();
+export const mediaInputSchema = z.strictObject({ path: z.string().check(z.minLength(1)), caption: z.optional(z.string().check(z.maxLength(2000))) });
 export type MediaInput = z.infer<typeof mediaInputSchema>;
 
-export const impulseSchema = z.object({ kind: z.enum(IMPULSE_KINDS), text: z.string().min(1).max(4000) }).strict();
+export const impulseSchema = z.strictObject({ kind: z.enum(IMPULSE_KINDS), text: z.string().check(z.minLength(1), z.maxLength(4000)) });
 export type Impulse = z.infer<typeof impulseSchema>;
 
-export const homeworkSchema = z
-  .object({
-    id: z.string().min(1).max(200),
-    vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
-    /** The template's language, when it is not the client's (`send --lang`, batch `lang:`). */
-    lang: z.enum(["de", "en"]).optional(),
-  })
-  .strict();
+export const homeworkSchema = z.strictObject({
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
+  vars: z._default(z.record(z.string(), z.pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String))), {}),
+  /** The template's language, when it is not the client's (`send --lang`, batch `lang:`). */
+  lang: z.optional(z.enum(["de", "en"])),
+});
 export type HomeworkChoice = z.infer<typeof homeworkSchema>;
 
 export interface FollowUpDraft {

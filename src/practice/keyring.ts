@@ -6,7 +6,7 @@
  * (and when a version-1 keyring, which still held them, is migrated on its next unlock).
  */
 import { dirname, join } from "node:path";
-import * as z from "../zod.js";
+import * as z from "../zod-mini.js";
 import { ExitCode, UserError } from "../errors.js";
 import { formatKeyId, generateSigningKey, signingKeyFromSeed, type MinisignSecretKey } from "../bundle/signature.js";
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
@@ -28,13 +28,13 @@ const unhex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 
 const keys = {
   /** X25519 (`AGE-SECRET-KEY-1…`) or, with `init --post-quantum`, hybrid (`AGE-SECRET-KEY-PQ-1…`). */
-  ageIdentity: z.string().regex(/^AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+$/),
-  signing: z.object({ seed: z.string().regex(/^[0-9a-f]{64}$/), keyId: z.string().regex(/^[0-9a-f]{16}$/) }),
+  ageIdentity: z.string().check(z.regex(/^AGE-SECRET-KEY-(?:PQ-)?1[0-9A-Z]+$/)),
+  signing: z.object({ seed: z.string().check(z.regex(/^[0-9a-f]{64}$/)), keyId: z.string().check(z.regex(/^[0-9a-f]{16}$/)) }),
 };
 const stored = z.union([
-  z.object({ version: z.literal(2), ...keys }).strict(),
+  z.strictObject({ version: z.literal(2), ...keys }),
   /** Version 1 also held the channel secrets; it is migrated on its next unlock. */
-  z.object({ version: z.literal(1), ...keys, secrets: z.record(z.string(), z.string()) }).strict(),
+  z.strictObject({ version: z.literal(1), ...keys, secrets: z.record(z.string(), z.string()) }),
 ]);
 type Stored = z.infer<typeof stored>;
 

@@ -7,12 +7,12 @@
 import { ExitCode, UserError } from "../errors.js";
 import { exists } from "../files.js";
 import type { Identity } from "../age/index.js";
-import * as z from "../zod.js";
+import * as z from "../zod-mini.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "./sealed-file.js";
 
 export type ChannelSecrets = Readonly<Record<string, string>>;
 
-const fileSchema = z.object({ version: z.literal(1), secrets: z.record(z.string(), z.string()) }).strict();
+const fileSchema = z.strictObject({ version: z.literal(1), secrets: z.record(z.string(), z.string()) });
 
 /** The stored secrets; an absent file holds none. Throws UserError (exit 1) for a file that is not one. */
 export async function readChannelSecrets(path: string, identity: string | Identity): Promise<Record<string, string>> {

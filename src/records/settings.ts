@@ -3,17 +3,15 @@
  * kept after a client's last contact, and whether the wizard and the inbox log contact time
  * by themselves.
  */
-import { z } from "../zod.js";
+import * as z from "../zod-mini.js";
 import { parseSpan, type Span } from "./duration.js";
 
 export const DEFAULT_RETENTION = "10y";
 
-const stored = z
-  .object({
-    retention: z.string().optional(),
-    autoTime: z.boolean().optional(),
-  })
-  .passthrough();
+const stored = z.looseObject({
+  retention: z.optional(z.string()),
+  autoTime: z.optional(z.boolean()),
+});
 
 export interface RecordsSettings {
   /** Kept this long after a client's last contact (§630f para. 3 BGB: ten years). */
