@@ -78,16 +78,13 @@ function toolVersions(kind: "photo" | "audio", dir: string): Promise<string> {
 async function ffmpegVersionRemembered(dir: string): Promise<string> {
   const path = findFfmpeg().ffmpegPath;
   const file = join(dir, TOOLS);
-  const identity = await stat(path, { bigint: true }).then(fileIdentity, () => undefined);
-  if (identity === undefined) return ffmpegVersionLater(path);
+  const binary = await stat(path, { bigint: true }).catch(() => undefined);
+  if (binary === undefined) return ffmpegVersionLater(path);
+  const identity = fileIdentity(binary);
   const remembered = await readFile(file, "utf8").then((text) => JSON.parse(text) as unknown, () => undefined);
   if (isRememberedVersion(remembered) && remembered.path === path && remembered.identity === identity) return remembered.version;
   const version = await ffmpegVersionLater(path);
-  if (version !== "unknown" && settledBefore(await stat(path, { bigint: true }), SETTLED_MS)) {
-    await ensurePrivateDir(dir)
-      .then(() => writePrivateFile(file, JSON.stringify({ path, identity, version })))
-      .catch(() => undefined);
-  }
+  if (version !== "unknown" && settledBefore(binary, SETTLED_MS)) await remember(file, JSON.stringify({ path, identity, version }));
   return version;
 }
 
@@ -138,12 +135,7 @@ export class MediaCache {
     if (/^[0-9a-f]{64}$/.test(remembered)) return remembered;
     const digest = await this.#keyed(JSON.stringify([FORMAT, "input", await sha256File(input)]));
     const after = await stat(input, { bigint: true });
-    if (fileIdentity(after) === fileIdentity(before) && settledBefore(after, this.#settledMs)) {
-      // Only a shortcut: a folder that cannot be written costs the next send a hash, nothing more.
-      await ensurePrivateDir(this.dir)
-        .then(() => writePrivateFile(seen, digest))
-        .catch(() => undefined);
-    }
+    if (fileIdentity(after) === fileIdentity(before) && settledBefore(after, this.#settledMs)) await remember(seen, digest);
     return digest;
   }
 
@@ -286,6 +278,14 @@ export class MediaCache {
     }
     return placed;
   }
+}
+
+/**
+ * Write down something remembered (a digest, a tool's version; writePrivateFile creates the
+ * folder 0700). Only a shortcut: where it cannot be written, the next request does the work again.
+ */
+async function remember(file: string, text: string): Promise<void> {
+  await writePrivateFile(file, text).catch(() => undefined);
 }
 
 /** A file as it lies on disk: the same file unchanged has the same identity. */

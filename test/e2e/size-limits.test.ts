@@ -186,6 +186,14 @@ describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balanc
   let cleanup: () => Promise<void>;
   const photo = () => join(FIXTURES, "whiteboard.jpg");
   const stored = async () => ({ outbox: await ls(join(home, "outbox")), received: emulator.received.length, status: (await runCli(["status", "--json"], { home })).stdout });
+  /** A follow-up sealed on `day` at 08:00 and queued for 09:30; returns its id. */
+  const queue = async (alias: string, day: string, content: readonly string[]) => {
+    const r = await runCli(["--json", "send", alias, ...content, "--at", `${day} 09:30`, "--yes"], { home, env: { NACHKLANG_NOW: `${day}T08:00:00+01:00` } });
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { id: string }).id;
+  };
+  /** A command on `day` in the afternoon, when what was queued is due. */
+  const afternoon = (day: string, args: readonly string[]) => runCli([...args], { home, env: { NACHKLANG_NOW: `${day}T14:00:00+01:00` } });
 
   beforeAll(async () => {
     ({ home, cleanup } = await initHome());
@@ -263,20 +271,14 @@ describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balanc
 
   it("checks follow-ups waiting in the outbox before they go: what no longer fits is not sent and waits, named, until credits are bought", async () => {
     emulator.credits = 100;
-    const sealedAt = { NACHKLANG_NOW: "2027-03-01T08:00:00+01:00" };
-    const flushedAt = { NACHKLANG_NOW: "2027-03-01T14:00:00+01:00" };
-    const queue = async (alias: string) => {
-      const r = await runCli(["--json", "send", alias, "--note", "Thank you.", "--photo", photo(), "--at", "2027-03-01 09:30", "--yes"], { home, env: sealedAt });
-      expect(r.code, r.stderr).toBe(0);
-      return (JSON.parse(r.stdout) as { id: string }).id;
-    };
-    const first = await queue("k042");
-    const second = await queue("k043");
+    const content = ["--note", "Thank you.", "--photo", photo()];
+    const first = await queue("k042", "2027-03-01", content);
+    const second = await queue("k043", "2027-03-01", content);
     expect(emulator.credits).toBe(100);
 
     // 4 credits each; 6 are left when contact hours come: the first goes, the second waits.
     emulator.credits = 6;
-    const flush = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    const flush = await afternoon("2027-03-01", ["outbox", "flush"]);
     expect(flush.code).toBe(3);
     expect(flush.stderr).toContain(
       "k043: this waiting follow-up needs 4 Threema credits and this run has already used 4, but channel threema has 6 left at the Gateway; it was not sent and stays in the outbox. Please buy credits at gateway.threema.ch; the next `nachklang outbox flush` sends it.",
@@ -284,20 +286,20 @@ describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balanc
     expect(flush.stdout).toContain(first);
     expect(emulator.credits).toBe(2);
     expect(emulator.received.filter((m) => m.to === "FOXTROT1")).toEqual([]);
-    const list = await runCli(["outbox", "list"], { home, env: flushedAt });
+    const list = await afternoon("2027-03-01", ["outbox", "list"]);
     expect(list.stdout).toContain(second);
     expect(list.stdout).toContain("it was not sent and stays in the outbox");
 
     // Still too few on its own: the line without the run's share.
     emulator.credits = 3;
-    const short = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    const short = await afternoon("2027-03-01", ["outbox", "flush"]);
     expect(short.code).toBe(1);
     expect(short.stderr).toContain("k043: this waiting follow-up needs 4 Threema credits, but channel threema has 3 left at the Gateway; it was not sent");
     expect(emulator.credits).toBe(3);
 
     // Credits bought: the next flush sends it.
     emulator.credits = 4;
-    const again = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    const again = await afternoon("2027-03-01", ["outbox", "flush"]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain(second);
     expect(emulator.credits).toBe(0);
@@ -306,19 +308,13 @@ describe.skipIf(missing("ffmpeg"))("Threema credits against the Gateway's balanc
 
   it("gives a follow-up's credits back to the run when its delivery failed before anything went out", async () => {
     emulator.credits = 100;
-    const sealedAt = { NACHKLANG_NOW: "2027-03-02T08:00:00+01:00" };
-    const flushedAt = { NACHKLANG_NOW: "2027-03-02T14:00:00+01:00" };
     const ids: string[] = [];
-    for (const alias of ["k042", "k043"]) {
-      const r = await runCli(["--json", "send", alias, "--note", "Until Thursday.", "--at", "2027-03-02 09:30", "--yes"], { home, env: sealedAt });
-      expect(r.code, r.stderr).toBe(0);
-      ids.push((JSON.parse(r.stdout) as { id: string }).id);
-    }
+    for (const alias of ["k042", "k043"]) ids.push(await queue(alias, "2027-03-02", ["--note", "Until Thursday."]));
     // One credit left, and the Gateway refuses the first message (401, not retried): nothing was
     // charged for it, so the second follow-up may have that credit.
     emulator.credits = 1;
     emulator.fail({ endpoint: "send_e2e", answer: 401, remaining: 1 });
-    const flush = await runCli(["outbox", "flush"], { home, env: flushedAt });
+    const flush = await afternoon("2027-03-02", ["outbox", "flush"]);
     emulator.clearFailures();
     expect(flush.code).toBe(3);
     expect(flush.stderr).toContain("k042: FAILED Threema Gateway: wrong Gateway ID or API secret (401).");
