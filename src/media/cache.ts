@@ -18,6 +18,7 @@
  * of a coarse file-system clock, gives another change time. Only a clock set back or a file
  * system that keeps no change time could defeat it (docs/media.md).
  */
+import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, type BigIntStats } from "node:fs";
 import { readFile, readdir, rm, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
@@ -229,6 +230,8 @@ export class MediaCache {
           const path = join(tmp, `${i}${f.ext}`);
           const out = createWriteStream(path, { mode: 0o600 });
           let remaining = f.size;
+          // Hashed as it is written: the file is not read back.
+          const digest = createHash("sha256");
           async function* slice(): AsyncGenerator<Buffer> {
             while (remaining > 0) {
               if (buffer.length === 0) {
@@ -237,13 +240,15 @@ export class MediaCache {
                 buffer = next.value;
               }
               const take = Math.min(remaining, buffer.length);
-              yield buffer.subarray(0, take);
+              const piece = buffer.subarray(0, take);
+              digest.update(piece);
+              yield piece;
               buffer = buffer.subarray(take);
               remaining -= take;
             }
           }
           await pipeline(slice(), out);
-          if ((await sha256File(path)) !== f.sha256) throw new Error("cache entry hash mismatch");
+          if (digest.digest("hex") !== f.sha256) throw new Error("cache entry hash mismatch");
           files.push({ role: f.role, path });
         }
         if (buffer.length > 0 || !(await reader.next()).done) throw new Error("cache entry has trailing data");

@@ -11,7 +11,7 @@ import { execFile, spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
-import ffmpeg from "fluent-ffmpeg";
+import type Ffmpeg from "fluent-ffmpeg";
 import { ExitCode, UserError } from "../errors.js";
 
 export interface FfmpegPaths {
@@ -137,8 +137,12 @@ export function stderrTail(stderr: string, lines = 3): string {
     .slice(0, 400);
 }
 
+/** fluent-ffmpeg, loaded when ffmpeg or ffprobe first runs: a media cache hit never needs it. */
+let fluent: typeof Ffmpeg | undefined;
+const ffmpeg = (options?: Ffmpeg.FfmpegCommandOptions): Ffmpeg.FfmpegCommand => (fluent ??= createRequire(import.meta.url)("fluent-ffmpeg") as typeof Ffmpeg)(options);
+
 /** Commands still running, killed when the process exits or is interrupted. */
-const running = new Set<ffmpeg.FfmpegCommand>();
+const running = new Set<Ffmpeg.FfmpegCommand>();
 let hooked = false;
 function killAll(): void {
   for (const command of running) command.kill("SIGKILL");

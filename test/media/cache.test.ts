@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile, readdir, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { generateIdentity } from "age-encryption";
+import { Decrypter, Encrypter, generateIdentity, identityToRecipient } from "age-encryption";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaCache, clearMediaCache } from "../../src/media/index.js";
@@ -106,6 +106,26 @@ describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
     expect((await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o10"))).cached).toBe(true);
     // Bad input is refused the same way as without the cache.
     await expect(cache.processPhoto(fixture("pixel-bomb.png"), join(dir, "o11"))).rejects.toMatchObject({ key: "media.photo.tooManyPixels" });
+  });
+
+  it("refuses an entry whose file does not match the hash in its own header, though the encryption is intact", async () => {
+    // Anyone who knows the practice's public key could seal an entry; the hash inside is what
+    // ties the restored file to what was stored.
+    const cacheDir = join(dir, "c5");
+    const cache = new MediaCache({ dir: cacheDir, keys });
+    const first = await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o12"));
+    const [name] = await entries(cacheDir);
+    const path = join(cacheDir, name!);
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(identity);
+    const plain = Buffer.from(await decrypter.decrypt(await readFile(path)));
+    plain[plain.length - 3]! ^= 1;
+    const encrypter = new Encrypter();
+    encrypter.addRecipient(await identityToRecipient(identity));
+    await writeFile(path, await encrypter.encrypt(plain));
+    const again = await cache.processPhoto(fixture("tiny.jpg"), join(dir, "o13"));
+    expect(again.cached).toBe(false);
+    expect(await readFile(again.file)).toEqual(await readFile(first.file));
   });
 
   it("clear removes every entry, remembered digest and ffmpeg version, and nothing else", async () => {
