@@ -5,7 +5,7 @@
 import { chmod, link, mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import { ExitCode, UserError } from "./errors.js";
+import { ExitCode, UserError, unwritableFile } from "./errors.js";
 
 /** Create a folder (and its parents) private to this user. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -47,6 +47,17 @@ export async function hashOpenFile(handle: FileHandle): Promise<{ sha256: string
  * between checking and writing). A crash leaves the old or the new content, never half a file.
  */
 export async function writePrivateFile(path: string, data: Uint8Array | string, options: { exclusive?: boolean } = {}): Promise<void> {
+  try {
+    await writeAtomically(path, data, options.exclusive === true);
+  } catch (error) {
+    // `exclusive` writes a file the user named (`--out`): one that cannot go there (a file where
+    // a folder is expected, no permission, a full disk) is one line naming it, not a bug.
+    if (options.exclusive !== true || error instanceof UserError) throw error;
+    throw unwritableFile(path, error) ?? error;
+  }
+}
+
+async function writeAtomically(path: string, data: Uint8Array | string, exclusive: boolean): Promise<void> {
   // Missing folders are created 0700; an existing folder keeps its mode (it may be the user's
   // current folder, e.g. for `keys export --minisign practice.pub`).
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -55,10 +66,13 @@ export async function writePrivateFile(path: string, data: Uint8Array | string, 
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
+  } catch (error) {
     await handle.close();
+    await rm(tmp, { force: true });
+    throw error;
   }
-  if (!options.exclusive) {
+  await handle.close();
+  if (!exclusive) {
     await rename(tmp, path);
     return;
   }

@@ -86,7 +86,12 @@ export function untrackTemp(path: string): void {
 }
 
 export async function removeTemp(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  try {
+    await rm(dir, { recursive: true, force: true });
+  } catch (error) {
+    // A place below a file (`--out report.pdf/backup.age`) cannot exist: nothing to remove.
+    if ((error as NodeJS.ErrnoException).code !== "ENOTDIR") throw error;
+  }
   live.delete(dir);
 }
 

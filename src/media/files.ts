@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, copyFile, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { ExitCode, UserError } from "../errors.js";
+import { ExitCode, UserError, unwritableFile } from "../errors.js";
 import { exists, hashOpenFile } from "../files.js";
 
 /**
@@ -47,7 +47,12 @@ export async function placeOutput(finished: string, dest: string): Promise<void>
   // Encoders create files with the process umask (ffmpeg: often 0644): the result is processed
   // health data, readable only by the user wherever it goes.
   await chmod(finished, 0o600);
-  await mkdir(dirname(dest), { recursive: true });
+  try {
+    await mkdir(dirname(dest), { recursive: true });
+  } catch (error) {
+    // --out names a file, or a folder below one: one line naming the place.
+    throw unwritableFile(dirname(dest), error) ?? error;
+  }
   try {
     await link(finished, dest);
     await rm(finished, { force: true });

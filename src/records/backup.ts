@@ -15,7 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { link, lstat, mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, readFile, rename } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import tar from "tar-stream";
 import { AgeError, decryptAge, encryptAge, headerStanzas, type AgeKeys } from "../age/index.js";
@@ -164,8 +164,7 @@ export async function writeBackup(req: BackupRequest): Promise<BackupResult> {
   } catch (error) {
     throw error instanceof UserError ? error : (unwritableFile(req.out, error) ?? error);
   } finally {
-    await rm(partial, { force: true });
-    untrackTemp(partial);
+    await removeTemp(partial);
   }
   return { files: listed.length, bytes: listed.reduce((t, f) => t + f.size, 0), size };
 }
@@ -212,7 +211,11 @@ export interface StagedRestore {
  * one, or one whose contents do not match its list; nothing is left behind then.
  */
 export async function stageRestore(file: string, keys: AgeKeys, target: string): Promise<StagedRestore> {
-  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw unwritableFile(target, error) ?? error;
+  }
   const stage = await makePrivateTemp(".nachklang-restore-", dirname(target));
   try {
     let plaintext: AsyncIterable<Uint8Array>;

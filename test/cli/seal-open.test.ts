@@ -12,7 +12,7 @@ import { sealBundle } from "../../src/bundle/seal.js";
 import { DEFAULT_LIMITS, openBundle } from "../../src/bundle/open.js";
 import { encodePublicKey, formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
 import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
-import { BIN, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
+import { BIN, FIXTURES, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
 
 let home: string;
 let cleanup: () => Promise<void>;
@@ -264,6 +264,35 @@ describe("output that cannot be written", () => {
   it("seal or open into a place that is not a folder: exit 2, one line naming it", async () => {
     oneLine(await runCli(["seal", "a.txt", "--to", "k042", "--out", "/dev/full/x.age"], { home, cwd: work }), 2, /^\/dev\/full\/x\.age: cannot be written there \(E[A-Z]+\); nothing was written/);
     oneLine(await runCli(["--lang", "de", "open", bundle, "--out", "/dev/full/x"], { home }), 2, /^\/dev\/full\/x: kann hier nicht geschrieben werden/);
+  });
+
+  it("every other --out, --home or --templates below a file: exit 2, one line naming the place, nothing left beside it", async () => {
+    const file = join(work, "plain.txt");
+    await writeFile(file, "not a folder\n");
+    await writeFile(join(work, "viewer-pass.txt"), "a long enough viewer passphrase\n");
+    const backup = await runCli(["backup", "--out", "backup.age"], { home, cwd: work });
+    expect(backup.code, backup.stderr).toBe(0);
+    const below = (name: string) => join(file, name);
+    const cases: [string[], string][] = [
+      [["time", "report", "--month", "2026-11", "--out", below("r.csv")], below("r.csv")],
+      [["viewer", bundle, "--viewer-passphrase-file", "viewer-pass.txt", "--out", below("v.html")], below("v.html")],
+      [["keys", "export", "--minisign", below("p.pub")], below("p.pub")],
+      [["keys", "recovery", "--out", below("r.txt")], below("r.txt")],
+      [["backup", "--out", below("b.age")], below("b.age")],
+      [["media", "photo", join(FIXTURES, "tiny.jpg"), "--out", below("photos")], below("photos")],
+      [["templates", "new", "mine", "--kind", "homework", "--templates", below("t")], join(below("t"), "en", "mine.md")],
+      [["restore", "backup.age", "--home", below("home")], below("home")],
+      [["init", "--name", "Praxis", "--home", below("home")], below("home")],
+    ];
+    for (const [args, named] of cases) {
+      const r = await runCli(args, { home, cwd: work });
+      expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(2);
+      // backup says first that there is no recovery key yet (its own warning line).
+      const last = r.stderr.trimEnd().split("\n").at(-1) ?? "";
+      expect(r.stderr, args.join(" ")).not.toMatch(/^\s+at |Internal error|node:internal/m);
+      expect(last, args.join(" ")).toBe(`${named}: cannot be written there (${last.match(/\((E[A-Z]+)\)/)?.[1] ?? "?"}); nothing was written. Please check the path and permissions, or choose another place with --out.`);
+    }
+    expect((await readdir(work)).filter((n) => n.startsWith("plain.txt"))).toEqual(["plain.txt"]);
   });
 
   // A full disk needs a small file system: a 2 MiB tmpfs, which only root may mount.

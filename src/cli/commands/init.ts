@@ -1,4 +1,4 @@
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, unwritableFile } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { encodePublicKey } from "../../bundle/signature.js";
 import { createKeyring } from "../../practice/keyring.js";
@@ -10,7 +10,12 @@ export async function run(
   opts: { name?: string; lang?: string; postQuantum?: boolean; recoveryKey?: string | false },
 ): Promise<void> {
   if (await exists(ctx.home.keyring)) throw new UserError(ExitCode.usage, "practice.exists", { file: ctx.home.keyring });
-  await ensurePrivateDir(ctx.home.root);
+  try {
+    await ensurePrivateDir(ctx.home.root);
+  } catch (error) {
+    // --home names a file, or a folder below one: one line naming it.
+    throw unwritableFile(ctx.home.root, error) ?? error;
+  }
   const passphrase = await readKeyringPassphrase(ctx, true);
   const keyring = await createKeyring(ctx.home.keyring, passphrase, { postQuantum: opts.postQuantum === true });
   const minisignPublicKey = encodePublicKey(keyring.signing).split("\n")[1]!;

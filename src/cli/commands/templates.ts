@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, unwritableFile } from "../../errors.js";
 import { isLang, type Lang } from "../../messages/index.js";
 import { checkLibrary } from "../../templates/check.js";
 import { loadTemplateDirs, loadTemplateLibrary, type TemplateLibrary } from "../../templates/library.js";
@@ -133,12 +133,13 @@ export async function create(ctx: CliContext, id: string, opts: SourceOptions & 
   const lang = langOption(ctx, opts.lang);
   const dir = resolve(opts.templates?.[0] ?? ctx.home.templates);
   const file = join(dir, lang, `${id}.md`);
-  await mkdir(dirname(file), { recursive: true });
   try {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, templateSkeleton(id, opts.kind as TemplateKind, lang), { flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file });
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === "EEXIST" && (error as NodeJS.ErrnoException).syscall === "open") throw new UserError(ExitCode.usage, "file.exists", { file });
+    // --templates names a file, or a folder below one: one line naming the place.
+    throw unwritableFile(file, error) ?? error;
   }
   const cwd = process.cwd();
   ctx.out.result({ file, id, lang, kind: opts.kind });
