@@ -195,7 +195,7 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
   if (doc.errors.length > 0) {
     throw new BatchInvalid(
       file,
-      doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: e.linePos?.[0].line ?? 0, detail: e.message.split("\n")[0] ?? "" } })),
+      doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: lineCounter.linePos(e.pos[0]).line, detail: e.message.split("\n")[0] ?? "" } })),
     );
   }
   const top = fileSchema.safeParse(doc.toJS());

@@ -50,7 +50,7 @@ export async function readSeriesFile(path: string, client: string, label: (n: nu
   if (doc.errors.length > 0) {
     throw new BatchInvalid(
       path,
-      doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: e.linePos?.[0].line ?? 0, detail: e.message.split("\n")[0] ?? "" } })),
+      doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: lineCounter.linePos(e.pos[0]).line, detail: e.message.split("\n")[0] ?? "" } })),
     );
   }
   const data: unknown = doc.toJS();

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BatchInvalid, readBatchFile } from "../../src/followup/batch.js";
+import { readSeriesFile } from "../../src/followup/series.js";
 import { batchFollowUpKey, canonicalJson } from "../../src/followup/keys.js";
 import { tempDir } from "../helpers/cli.js";
 
@@ -92,6 +93,16 @@ followups:
 
   it("reports YAML syntax errors with the line, CSV header problems by column", async () => {
     expect((await invalid("s.yaml", "followups:\n  - client: [k1\n")).problems[0]?.key).toBe("batch.yamlSyntax");
+    // The line where the mistake is (the third entry's note is indented one space too few), not 0.
+    const late = await invalid("late.yaml", "followups:\n  - client: k1\n    note: a\n  - client: k2\n   note: b\n");
+    expect(late.problems[0]).toMatchObject({ key: "batch.yamlSyntax", params: { line: 5 } });
+    await writeFile(join(dir, "series.yaml"), "start: 2027-01-04 09:00\nevery: 1w\nfollowups:\n  - note: a\n - note: b\n");
+    const series = await readSeriesFile(join(dir, "series.yaml"), "k1", labels.entry).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(series).toBeInstanceOf(BatchInvalid);
+    expect((series as BatchInvalid).problems[0]).toMatchObject({ key: "batch.yamlSyntax", params: { line: 5 } });
     const csv = await invalid("h.csv", "alias,homework,colour\nk1,x,red\n");
     expect(csv.problems.map((p) => p.key)).toEqual(["batch.csvNoClient", "batch.csvUnknownColumns"]);
     const vars = await invalid("v.csv", "client,var.days\nk1,3\n");
