@@ -2,15 +2,36 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
-import { chmod, link, mkdir, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { chmod, link, mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
-import { ExitCode, UserError, unwritableFile } from "./errors.js";
+import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
 
 /** Create a folder (and its parents) private to this user. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
+}
+
+/**
+ * A text file the user named (a batch or series file, a CSV of clients, template variables) as
+ * UTF-8. One that cannot be read is one line naming it (missing, a folder …); one that is not
+ * UTF-8 — a spreadsheet's CSV saved in the old Windows encoding — is refused (`file.notUtf8`,
+ * exit 2) rather than read with replacement characters that would go into names and messages.
+ * `shown` is the name in messages (default: `file`).
+ */
+export async function readUserText(file: string, shown = file): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw unreadableFile(shown, error) ?? error;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UserError(ExitCode.usage, "file.notUtf8", { file: shown });
+  }
 }
 
 export async function exists(path: string): Promise<boolean> {

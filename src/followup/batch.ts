@@ -3,12 +3,12 @@
  * problem is collected, never only the first; the semantic checks (clients, files, templates,
  * consent) follow in validate.ts, also before anything is processed.
  */
-import { readFile } from "node:fs/promises";
 import { dirname, extname, isAbsolute, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parseDocument, LineCounter } from "yaml";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
+import { readUserText } from "../files.js";
 import { isLang, type MessageParams } from "../messages/index.js";
 import { FOLLOWUP_KINDS, IMPULSE_KINDS, homeworkSchema, impulseSchema, isFollowUpKind, type FollowUpDraft, type MediaInput } from "./draft.js";
 import type { Problem } from "./ports.js";
@@ -302,13 +302,9 @@ export interface BatchLabels {
   readonly line: (n: number, client: string) => string;
 }
 
-/** The text of a batch or series file; one that cannot be read is `file.missing` naming it as given. */
+/** The text of a batch or series file (UTF-8); one that cannot be read is named as given. */
 export async function readInputText(path: string): Promise<string> {
-  try {
-    return await readFile(resolve(path), "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file: path });
-  }
+  return readUserText(resolve(path), path);
 }
 
 /** Read and parse a batch file; a BatchInvalid lists every structural problem at once. */

@@ -36,6 +36,10 @@ export const core = {
     de: "{file}: Datei nicht gefunden. Bitte den Pfad prüfen.",
     en: "{file}: file not found. Please check the path.",
   },
+  "file.notUtf8": {
+    de: "{file}: kein UTF-8-Text (eine Tabelle z. B. als „CSV UTF-8“ speichern); nichts verarbeitet.",
+    en: "{file}: not UTF-8 text (save a spreadsheet e.g. as 'CSV UTF-8'); nothing was processed.",
+  },
   "file.unreadable": {
     de: "{file}: nicht lesbar ({reason}).",
     en: "{file}: cannot be read ({reason}).",

@@ -4,7 +4,7 @@
  * row), consent columns, one registry for all rows; `client list --names TERM` matches aliases
  * and names regardless of case and umlaut spelling, and names appear nowhere in plain text.
  */
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initHome, runCli, writeText } from "../helpers/cli.js";
@@ -74,6 +74,15 @@ describe("client import", () => {
     const missing = await runCli(["client", "import", join(dir, "nosuch.csv")], { home });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nosuch.csv");
+  });
+
+  it("refuses a CSV that is not UTF-8 (a spreadsheet saved in the Windows encoding) instead of importing garbled names", async () => {
+    const file = join(home, "..", "latin1.csv");
+    await writeFile(file, Buffer.from("alias,name\nk1,Jürgen Größe\n", "latin1"));
+    const r = await runCli(["client", "import", file], { home });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`${file}: not UTF-8 text (save a spreadsheet e.g. as 'CSV UTF-8'); nothing was processed.\n`);
+    expect((await runCli(["client", "list"], { home })).stdout).toContain("No clients yet.");
   });
 
   it("adds ten good rows with their consents, all listed", async () => {

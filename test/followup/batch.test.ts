@@ -91,6 +91,15 @@ followups:
     ]);
   });
 
+  it("refuses a batch or series file that is not UTF-8 instead of sending its notes garbled", async () => {
+    for (const name of ["w.csv", "w.yaml"]) {
+      const text = name.endsWith(".csv") ? "client,note\nk1,Schön\n" : "followups:\n  - client: k1\n    note: Schön\n";
+      await writeFile(join(dir, name), Buffer.from(text, "latin1"));
+      await expect(readBatchFile(join(dir, name), labels)).rejects.toMatchObject({ key: "file.notUtf8", code: 2 });
+    }
+    await expect(readSeriesFile(join(dir, "w.yaml"), "k1", labels.entry)).rejects.toMatchObject({ key: "file.notUtf8" });
+  });
+
   it("reports YAML syntax errors with the line, CSV header problems by column", async () => {
     expect((await invalid("s.yaml", "followups:\n  - client: [k1\n")).problems[0]?.key).toBe("batch.yamlSyntax");
     // The line where the mistake is (the third entry's note is indented one space too few), not 0.

@@ -52,6 +52,17 @@ describe("nachklang templates (real CLI)", () => {
     expect(consent.stdout).toContain("Threema GmbH (Switzerland)");
   });
 
+  it("a --vars-file that is not UTF-8 or is a folder: exit 2, one line naming it", async () => {
+    const latin1 = join(dir, "vars-latin1.yaml");
+    await writeFile(latin1, Buffer.from("name: Jürgen\n", "latin1"));
+    const notText = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--vars-file", latin1], { home });
+    expect(notText.code).toBe(2);
+    expect(notText.stderr).toBe(`${latin1}: not UTF-8 text (save a spreadsheet e.g. as 'CSV UTF-8'); nothing was processed.\n`);
+    const folder = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--vars-file", dir], { home });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toBe(`${dir}: cannot be read (EISDIR).\n`);
+  });
+
   it("says in one line which variable is missing or unknown, exit 2, no stack trace", async () => {
     const missing = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--var", "date=2026-12-03"], { home });
     expect(missing.code).toBe(2);

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
 import { parse as parseCsv } from "csv-parse/sync";
 import { DateTime } from "luxon";
 import { requireChannelType } from "../../channels/registry.js";
-import { ExitCode, UserError, isUserError, unreadableFile } from "../../errors.js";
+import { ExitCode, UserError, isUserError } from "../../errors.js";
+import { readUserText } from "../../files.js";
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, type ClientRecord } from "../../practice/clients.js";
 import { clientMatches } from "../../practice/client-search.js";
@@ -96,12 +96,7 @@ function today(): string {
  * bad row writes nothing and names its line. One unlock, one write of the registry.
  */
 export async function importClients(ctx: CliContext, file: string): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw unreadableFile(file, error) ?? error;
-  }
+  const text = await readUserText(file);
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     // Spreadsheets in German settings save CSV with semicolons: a header without commas says so.

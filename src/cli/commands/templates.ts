@@ -1,8 +1,9 @@
 /** `nachklang templates list|show|render|check|new`. */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ExitCode, UserError, unwritableFile } from "../../errors.js";
+import { readUserText } from "../../files.js";
 import { isLang, type Lang } from "../../messages/index.js";
 import { checkLibrary } from "../../templates/check.js";
 import { loadTemplateDirs, loadTemplateLibrary, type TemplateLibrary } from "../../templates/library.js";
@@ -63,12 +64,7 @@ export async function show(ctx: CliContext, id: string, opts: SourceOptions & { 
 }
 
 async function readVarsFile(file: string): Promise<Record<string, string>> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file });
-  }
+  const text = await readUserText(file);
   let data: unknown;
   try {
     data = parseYaml(text);
