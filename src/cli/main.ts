@@ -8,12 +8,32 @@ import { systemLang, isLang, type Lang } from "../lang.js";
 import { buildProgram } from "./program.js";
 import { runCleanups } from "../temp.js";
 
-function langFromArgv(argv: readonly string[]): Lang | undefined {
-  const i = argv.findIndex((a) => a === "--lang" || a.startsWith("--lang="));
+/** The value of a global option as given (`--home DIR` or `--home=DIR`), read before commander parses. */
+function optionFromArgv(argv: readonly string[], name: string): string | undefined {
+  const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
   if (i < 0) return undefined;
   const arg = argv[i];
-  const value = arg?.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[i + 1];
+  return arg?.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[i + 1];
+}
+
+function langFromArgv(argv: readonly string[]): Lang | undefined {
+  const value = optionFromArgv(argv, "--lang");
   return isLang(value) ? value : undefined;
+}
+
+/**
+ * The practice's language (`init --lang`) for an error before any command ran, as commander's
+ * usage errors are: undefined without a practice, or when its configuration cannot be read
+ * (the command itself reports that).
+ */
+async function practiceLang(argv: readonly string[]): Promise<Lang | undefined> {
+  try {
+    const [{ resolveHome }, { readSettings }] = await Promise.all([import("../practice/home.js"), import("../practice/config.js")]);
+    const lang = readSettings(resolveHome(optionFromArgv(argv, "--home"))).lang;
+    return isLang(lang) ? lang : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Was `--json` given (before any `--`)? Then errors are JSON on stdout too. */
@@ -57,6 +77,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    // A usage error comes before any command read the configuration: --lang, else the practice's.
+    if (error instanceof CommanderError && langFromArgv(argv) === undefined) lang = (await practiceLang(argv)) ?? lang;
     process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, json, (await catalogue()).t);
   } finally {
     await runCleanups();

@@ -345,6 +345,20 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
     expectOneLine(await runCli(["seal", file], { home }), 2, /--to/);
   });
 
+  it("usage errors are in the practice's language (init --lang de) when the system's is English, unless --lang says otherwise", async () => {
+    const { dir, cleanup: done } = await tempDir();
+    try {
+      const german = join(dir, "home");
+      expect((await runCli(["init", "--name", "Praxis", "--lang", "de"], { home: german })).code).toBe(0);
+      expectOneLine(await runCli(["status", "--bogus"], { home: german }), 2, /^Unbekannte Option „--bogus“/);
+      expectOneLine(await runCli(["viewer", "x.age"], { home: german }), 2, /^Die Option „--out“ fehlt/);
+      expectOneLine(await runCli(["--home", german, "frobnicate"], { env: { NACHKLANG_HOME: undefined } }), 2, /^Unbekannter Befehl „frobnicate“/);
+      expectOneLine(await runCli(["--lang", "en", "status", "--bogus"], { home: german }), 2, /^Unknown option '--bogus'/);
+    } finally {
+      await done();
+    }
+  });
+
   it("init over an existing practice: exit 2, nothing overwritten", async () => {
     const before = await readFile(join(home, "keyring.age"));
     expectOneLine(await runCli(["init"], { home }), 2, /^A practice already exists here/);
