@@ -104,9 +104,15 @@ function usageLine(error: CommanderError, lang: Lang, t: Translate): string {
       return t(lang, "cli.missingOption", { option: quoted.split(" ")[0] ?? quoted });
     case "commander.excessArguments":
       return t(lang, "cli.excessArguments");
-    default:
-      return t(lang, "cli.usage", { message: error.message.replace(/^error: /, "") });
+    case "commander.invalidArgument": {
+      // "option '--lang <lang>' argument 'fr' is invalid. Allowed choices are de, en."
+      const choice = /option '(\S+)[^']*' argument '([^']*)' is invalid\. Allowed choices are (.*)\.$/.exec(error.message);
+      if (choice) return t(lang, "cli.badChoice", { option: choice[1] ?? "", value: choice[2] ?? "", choices: choice[3] ?? "" });
+      break;
+    }
   }
+  // commander's own sentence ends with a full stop; the line adds its own.
+  return t(lang, "cli.usage", { message: error.message.replace(/^error: /, "").replace(/\.$/, "") });
 }
 
 /** Help or the version was printed: commander ends the run, and nothing is wrong. */

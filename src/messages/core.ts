@@ -26,6 +26,10 @@ export const core = {
     de: "Die Option „{option}“ fehlt oder hat keinen Wert.",
     en: "The option '{option}' is missing or has no value.",
   },
+  "cli.badChoice": {
+    de: "„{value}“ ist für {option} nicht möglich; möglich sind: {choices}.",
+    en: "'{value}' is not possible for {option}; the choices are: {choices}.",
+  },
   "cli.excessArguments": {
     de: "Zu viele Angaben. „nachklang BEFEHL --help“ zeigt den Aufruf.",
     en: "Too many arguments. 'nachklang COMMAND --help' shows the usage.",

@@ -343,6 +343,9 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
     expectOneLine(await runCli(["--lang", "de", "frobnicate"], { home }), 2, /^Unbekannter Befehl „frobnicate“/);
     expectOneLine(await runCli(["seal", file, "--to", "k042", "--bogus"], { home }), 2, /--bogus/);
     expectOneLine(await runCli(["seal", file], { home }), 2, /--to/);
+    // A value outside an option's choices: named with the choices, in the user's language, no ".." from commander's sentence.
+    expectOneLine(await runCli(["time", "report", "--format", "pdf"], { home }), 2, /^'pdf' is not possible for --format; the choices are: csv, json, md\.$/);
+    expectOneLine(await runCli(["--lang", "de", "time", "report", "--format", "pdf"], { home }), 2, /^„pdf“ ist für --format nicht möglich; möglich sind: csv, json, md\.$/);
   });
 
   it("usage errors are in the practice's language (init --lang de) when the system's is English, unless --lang says otherwise", async () => {
