@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { styleText } from "node:util";
-import { ExitCode, UserError } from "../errors.js";
+import { ExitCode, UserError, unreadableFile } from "../errors.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
 import { loadConfig, readSettings, type Config, type ConfigSchema } from "../practice/config.js";
@@ -91,8 +91,9 @@ async function readPassphraseFile(file: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file });
+  } catch (error) {
+    // Missing, a folder, no permission: each named as what it is.
+    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
   }
   const passphrase = text.replace(/\r?\n$/, "");
   if (passphrase.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });

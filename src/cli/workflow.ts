@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
 import { formatLocal, parseLocalTime } from "../delivery/hours.js";
 import type { FollowUpState } from "../delivery/ledger.js";
-import { ExitCode, PolicyError, UserError } from "../errors.js";
+import { ExitCode, PolicyError, UserError, unreadableFile } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import { FOLLOWUP_KINDS, isFollowUpKind, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared } from "../followup/pipeline.js";
@@ -109,7 +109,7 @@ async function readNoteFile(file: string): Promise<string> {
     bytes = await readFile(file);
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(ExitCode.usage, "file.missing", { file });
+    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
   }
   if (bytes.length > MAX_NOTE_BYTES) throw noteTooLarge(file, bytes.length);
   let text: string;

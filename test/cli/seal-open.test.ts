@@ -91,6 +91,16 @@ describe("the user's folders are left as they are", () => {
     oneLine(await runCli(["open", work, "--out", join(cwd, "out")], { home, cwd }), 2, /cannot be read \(EISDIR\)/);
     expect(await readdir(cwd)).toEqual([]);
   });
+
+  it("a folder given as a key, passphrase or note file is named as unreadable, not as missing", async () => {
+    const folder = join(work, "a-folder");
+    await mkdir(folder);
+    const named = new RegExp(`^${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read \\(EISDIR\\)\\.$`);
+    oneLine(await runCli(["verify", bundle, "--identity", folder, "--signer-fingerprint", "00".repeat(32)], { home }), 2, named);
+    oneLine(await runCli(["verify", bundle, "--identity", folder, "--signer", folder], { home }), 2, named);
+    oneLine(await runCli(["--passphrase-file", folder, "seal", "a.txt", "--to", "k042"], { home, cwd: work, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, named);
+    oneLine(await runCli(["send", "k042", "--note-file", folder, "--dry-run", "--yes"], { home }), 2, named);
+  });
 });
 
 describe("opening", () => {

@@ -4,7 +4,7 @@ import { openBundle, verifyBundle, type OpenOptions as BundleOptions, type Trust
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { formatFingerprint, parseFingerprint, parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
 import { identityToRecipient, isValidIdentity } from "../../age/index.js";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, unreadableFile } from "../../errors.js";
 import { exists } from "../../files.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../output.js";
@@ -20,8 +20,8 @@ interface OpenOptions {
 async function readKeyFile(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file });
+  } catch (error) {
+    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, unreadableFile } from "../../errors.js";
 import { configuredChannels, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { PIN_NAME, readPrivateKeyText, type ThreemaSettings } from "../../channels/threema.js";
 import { fingerprint, parsePublicKey, toHex } from "../../channels/threema/crypto.js";
@@ -50,8 +50,8 @@ async function readInput(file: string | undefined): Promise<string> {
   if (file === undefined || file === "-") return text(process.stdin);
   try {
     return await readFile(file, "utf8");
-  } catch {
-    throw new UserError(ExitCode.usage, "file.missing", { file });
+  } catch (error) {
+    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
   }
 }
 
