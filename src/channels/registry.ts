@@ -58,8 +58,12 @@ export function requireChannelName(name: string, configured: readonly string[]):
  * The name of a channel about to be configured: never WhatsApp (exit 4), and never another
  * type's name (a `folder` channel called `threema` would mislead every later check; exit 2).
  */
+/** A new channel's name: what `send --channel` and the messages show, so a word without spaces or slashes. */
+export const CHANNEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
 export function requireNewChannelName(name: string, type: string): void {
   if (isWhatsApp(name)) refuseWhatsApp();
+  if (!CHANNEL_NAME.test(name)) throw new UserError(ExitCode.usage, "channel.badName", { name });
   if (name !== type && channelType(name) !== undefined) throw new UserError(ExitCode.usage, "channel.nameIsOtherType", { name, type });
 }
 

@@ -13,6 +13,10 @@ export const setup = {
     de: "„{name}“ ist weder ein eingerichteter Kanal ({configured}) noch ein Kanaltyp ({types}). „nachklang channels list“ zeigt die Kanäle.",
     en: "'{name}' is neither a configured channel ({configured}) nor a channel type ({types}). 'nachklang channels list' shows the channels.",
   },
+  "channel.badName": {
+    de: "„{name}“ taugt nicht als Kanalname: bitte Buchstaben, Ziffern, Punkt, Binde- und Unterstrich, höchstens 40 Zeichen (z. B. mappe).",
+    en: "'{name}' cannot be a channel name: use letters, digits, dot, hyphen and underscore, at most 40 characters (e.g. mappe).",
+  },
   "channel.nameIsOtherType": {
     de: "Der Name „{name}“ ist der Kanaltyp {name}; ein {type}-Kanal braucht einen anderen Namen (--name).",
     en: "The name '{name}' is the channel type {name}; a {type} channel needs another name (--name).",

@@ -49,19 +49,24 @@ describe("channels through the CLI", () => {
     expect((await runCli(["channels", "list"], { home })).stdout).not.toContain("later");
   });
 
-  it("refuses a duplicate name, an unknown channel and an unknown type (exit 2, one line)", async () => {
+  it("refuses a duplicate name, an unknown channel, an unknown type and a name that is no word (exit 2, one line)", async () => {
     await runCli(["channels", "add", "folder", "--name", "dup", "--path", join(work, "dup")], { home });
     for (const [args, pattern] of [
       [["channels", "add", "folder", "--name", "dup", "--path", join(work, "dup2")], /A channel 'dup' is already configured/],
       [["channels", "test", "nope"], /No channel 'nope' is configured/],
       [["channels", "remove", "nope"], /No channel 'nope' is configured/],
       [["channels", "add", "carrier-pigeon"], /Unknown channel type 'carrier-pigeon'/],
+      // A name is what `send --channel` takes: no blanks, slashes or "..".
+      [["channels", "add", "folder", "--name", " ", "--path", join(work, "blank")], /^' ' cannot be a channel name: use letters, digits/],
+      [["channels", "add", "folder", "--name", "../up", "--path", join(work, "up")], /^'\.\.\/up' cannot be a channel name/],
+      [["channels", "add", "folder", "--name", "", "--path", join(work, "empty")], /^'' cannot be a channel name/],
     ] as const) {
       const r = await runCli([...args], { home });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(pattern);
     }
+    expect((JSON.parse((await runCli(["--json", "channels", "list"], { home })).stdout) as { name: string }[]).map((c) => c.name)).not.toContain(" ");
   });
 });
 
