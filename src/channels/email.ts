@@ -10,6 +10,7 @@ import { packagePath } from "../package-root.js";
 import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
+import { ExitCode, UserError } from "../errors.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
@@ -66,6 +67,20 @@ function viewerPage(): number {
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => (Math.ceil(Math.round((bytes / MB) * 1000) / 100) / 10).toFixed(1);
+
+/** `--port`: a whole number 1..65535, said in the user's words rather than the settings schema's. */
+function portOption(value: string | number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(String(value).trim()) || n < 1 || n > 65535) throw new UserError(ExitCode.usage, "email.badPort", { value: String(value) });
+  return n;
+}
+
+/** `--max-attachment-mb`: more than 0, at most 1000 (MB). */
+function attachmentMbOption(value: unknown): number {
+  const n = typeof value === "number" ? value : Number(String(value).trim().replace(",", "."));
+  if (!Number.isFinite(n) || n <= 0 || n > 1000 || String(value).trim() === "") throw new UserError(ExitCode.usage, "email.badAttachmentMb", { value: String(value) });
+  return n;
+}
 
 export function maxAttachmentBytes(s: EmailSettings): number {
   return Math.round((s.maxAttachmentMB ?? DEFAULT_MAX_ATTACHMENT_MB) * MB);
@@ -165,7 +180,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
   }),
   configure(options, current) {
     const host = typeof options.host === "string" ? options.host : (current?.host ?? "");
-    const port = typeof options.port === "string" || typeof options.port === "number" ? Number(options.port) : (current?.port ?? 587);
+    const port = typeof options.port === "string" || typeof options.port === "number" ? portOption(options.port) : (current?.port ?? 587);
     const secretFiles: Record<string, string> = typeof options.passwordFile === "string" ? { password: options.passwordFile } : {};
     // A new server or port gets the security that fits it; an unchanged one keeps its own.
     const moved = current === undefined || host !== current.host || port !== current.port;
@@ -178,7 +193,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
         user: options.user ?? current?.user,
         from: options.from ?? current?.from,
         security: moved ? defaultSecurity(host, port) : current.security,
-        ...(max === undefined ? {} : { maxAttachmentMB: typeof max === "string" ? Number(max) : max }),
+        ...(max === undefined ? {} : { maxAttachmentMB: attachmentMbOption(max) }),
       },
       secretFiles,
     };

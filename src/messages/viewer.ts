@@ -95,6 +95,14 @@ export const viewer = {
     de: "Sichere Verbindung zu {host}:{port} fehlgeschlagen: {reason}. Bitte Hostnamen und Zertifikat des Servers prüfen; nachklang sendet nichts über ungeprüfte Verbindungen.",
     en: "Secure connection to {host}:{port} failed: {reason}. Please check the host name and the server's certificate; nachklang sends nothing over unverified connections.",
   },
+  "email.badPort": {
+    de: "--port erwartet eine Portnummer von 1 bis 65535 (465 TLS, 587 STARTTLS), nicht „{value}“.",
+    en: "--port expects a port number from 1 to 65535 (465 TLS, 587 STARTTLS), not '{value}'.",
+  },
+  "email.badAttachmentMb": {
+    de: "--max-attachment-mb erwartet eine Größe in MB über 0 und höchstens 1000, nicht „{value}“.",
+    en: "--max-attachment-mb expects a size in MB above 0 and at most 1000, not '{value}'.",
+  },
   "email.noPassword": {
     de: "Kanal {name}: kein SMTP-Passwort im Schlüsselbund. Bitte „nachklang channels add email … --password-file DATEI“ ausführen.",
     en: "Channel {name}: no SMTP password in the keyring. Please run 'nachklang channels add email … --password-file FILE'.",

@@ -102,9 +102,16 @@ describe("channels edit", () => {
     expect(plainMail.code, plainMail.stderr).toBe(0);
     const mailConfig = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
     expect(mailConfig.channels.email?.settings).toMatchObject({ host: "smtp.example.org", port: 25, security: "starttls" });
+    // Numbers out of range are said in the option's words, not as the settings schema's English.
     const badPort = await runCli(["channels", "edit", "email", "--port", "99999"], { home });
     expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toMatch(/email.*port/i);
+    expect(badPort.stderr).toBe("--port expects a port number from 1 to 65535 (465 TLS, 587 STARTTLS), not '99999'.\n");
+    const notAPort = await runCli(["--lang", "de", "channels", "edit", "email", "--port", "x"], { home });
+    expect(notAPort.code).toBe(2);
+    expect(notAPort.stderr).toBe("--port erwartet eine Portnummer von 1 bis 65535 (465 TLS, 587 STARTTLS), nicht „x“.\n");
+    const badSize = await runCli(["channels", "edit", "email", "--max-attachment-mb", "-5"], { home });
+    expect(badSize.code).toBe(2);
+    expect(badSize.stderr).toBe("--max-attachment-mb expects a size in MB above 0 and at most 1000, not '-5'.\n");
 
     const folderAsSecret = await runCli(["channels", "edit", "email", "--password-file", home], { home });
     expect(folderAsSecret.code).toBe(2);
