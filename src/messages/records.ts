@@ -56,6 +56,10 @@ export const records = {
   "time.autoOff": { de: "Kontaktzeit wird nicht mehr automatisch erfasst.", en: "Contact time is no longer logged automatically." },
   "time.badFormat": { de: "Unbekanntes Format „{value}“; möglich: csv, json, md.", en: "Unknown format '{value}'; use csv, json or md." },
   "time.reportTitle": { de: "Kontaktzeit {month}", en: "Contact time {month}" },
+  "time.damagedLines": {
+    de: "{file}: {count} beschädigte Zeile(n) übersprungen; was hier steht, ist ohne sie unvollständig. Bitte die Datei mit der Sicherung vergleichen.",
+    en: "{file}: {count} damaged line(s) skipped; what follows is incomplete without them. Please compare the file with a backup.",
+  },
   "time.reportNamesFile": {
     de: "Achtung: {file} nennt Klient:innen mit Namen (Gesundheitsdaten). Nur für die Abrechnung; sicher aufbewahren, danach löschen (oder --pseudonyms).",
     en: "Note: {file} names clients (health data). For invoicing only; keep it safe and delete it afterwards (or use --pseudonyms).",

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { initHome, runCli } from "../helpers/cli.js";
+import { initHome, runCli, tempDir } from "../helpers/cli.js";
 import { plaintextFinds } from "../helpers/home.js";
 
 let home: string;
@@ -119,6 +119,27 @@ describe("contact time", () => {
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr).not.toMatch(/at .*\.js/);
+    }
+  });
+
+  it("a damaged line in the records is skipped and said so, so a list or report never looks complete when it is not", async () => {
+    const { dir, cleanup: done } = await tempDir();
+    try {
+      const own = join(dir, "home");
+      expect((await runCli(["init", "--name", "Praxis", "--lang", "en"], { home: own, env: NOW })).code).toBe(0);
+      expect((await runCli(["client", "add", "k1"], { home: own, env: NOW })).code).toBe(0);
+      expect((await runCli(["time", "log", "k1", "15m", "--on", "2026-11-03"], { home: own, env: NOW })).code).toBe(0);
+      const file = join(own, "records", "time.jsonl");
+      await writeFile(file, (await readFile(file, "utf8")) + "{not json\n" + JSON.stringify({ ev: "logged" }) + "\n");
+      const warning = `${file}: 2 damaged line(s) skipped; what follows is incomplete without them. Please compare the file with a backup.\n`;
+      for (const args of [["time", "list"], ["time", "report", "--month", "2026-11"]]) {
+        const r = await runCli(args, { home: own, env: NOW });
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stderr, args.join(" ")).toBe(warning);
+        expect(r.stdout).toMatch(/15/);
+      }
+    } finally {
+      await done();
     }
   });
 });

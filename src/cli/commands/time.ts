@@ -9,7 +9,7 @@ import { checkDay } from "../../practice/consent.js";
 import { billingSettings, formatCents } from "../../records/billing.js";
 import { formatMinutes, parseContactMinutes } from "../../records/duration.js";
 import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
-import { entriesBetween, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
+import { entriesBetween, foldTime, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
 import type { CliContext } from "../context.js";
 import { openRecords, readNoteFile, type CliRecords } from "../records.js";
 
@@ -58,11 +58,21 @@ function rangeOf(o: { month?: string; from?: string; to?: string }): { from?: st
   return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
 }
 
+/**
+ * Every valid entry. Lines of the records file that are damaged are skipped, and said so on
+ * stderr: a list or billing report must not look complete when it is not.
+ */
+async function readEntries(ctx: CliContext, r: CliRecords): Promise<TimeEntry[]> {
+  const { events, damaged } = await r.time.events();
+  if (damaged > 0) ctx.out.warn("time.damagedLines", { file: r.time.journal.file, count: damaged });
+  return foldTime(events);
+}
+
 export async function list(ctx: CliContext, alias: string | undefined, o: ListOptions): Promise<void> {
   const range = rangeOf(o);
   const r = await openRecords(ctx);
   const tag = alias === undefined ? undefined : (r.practice.clients.require(alias), await r.wf.tagger(alias));
-  const entries = entriesBetween(await r.time.entries(), range.from, range.to)
+  const entries = entriesBetween(await readEntries(ctx, r), range.from, range.to)
     .filter((e) => tag === undefined || e.client === tag)
     .sort((a, b) => a.day.localeCompare(b.day) || a.created.localeCompare(b.created));
   if (entries.length === 0) ctx.out.say("time.none");
@@ -147,7 +157,7 @@ export async function report(ctx: CliContext, o: { month: string; format?: strin
   for (const c of r.practice.clients.list()) {
     clients.set(await r.wf.tagger(c.alias), { alias: c.alias, ...(c.name === undefined ? {} : { name: c.name }), ...(c.billing === undefined ? {} : { billing: c.billing }) });
   }
-  const built = buildReport(await r.time.entries(), clients, settings, range, o.pseudonyms === true);
+  const built = buildReport(await readEntries(ctx, r), clients, settings, range, o.pseudonyms === true);
   const text =
     format === "csv" ? reportCsv(built) : format === "json" ? reportJson(built) : reportMarkdown(built, ctx.out.text("time.reportTitle", { month: o.month }));
   const names = o.pseudonyms !== true && built.lines.some((l) => l.client !== l.alias);
