@@ -7,6 +7,7 @@
 import { readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "../zod-mini.js";
+import { IntegrityError, unreadableFile } from "../errors.js";
 import { ensurePrivateDir, exists } from "../files.js";
 import type { Identity } from "../age/index.js";
 import { readSealedWithIdentity, writeSealedToRecipients } from "../practice/sealed-file.js";
@@ -75,7 +76,12 @@ export class Outbox {
   async meta(bundleId: string): Promise<OutboxMeta | undefined> {
     const path = this.metaPath(bundleId);
     if (!(await exists(path))) return undefined;
-    return outboxMetaSchema.parse(JSON.parse(new TextDecoder().decode(await readSealedWithIdentity(path, this.identity))));
+    try {
+      return outboxMetaSchema.parse(JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(await readSealedWithIdentity(path, this.identity))));
+    } catch (error) {
+      // Altered, cut short or not ours: one line naming the file (exit 5), not the decrypter's words.
+      throw unreadableFile(path, error) ?? new IntegrityError("outbox.metaDamaged", { file: path }, { cause: error });
+    }
   }
 
   /** Bundle ids waiting in the outbox. */

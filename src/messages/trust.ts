@@ -74,6 +74,10 @@ export const trust = {
     de: "Warnung: {file} ist nur mit Arbeitsfaktor {logN} geschützt (Standard 18); wer die Datei kopiert, kann die Passphrase viel schneller raten. „nachklang keys strengthen“ behebt das.",
     en: "Warning: {file} is protected with work factor {logN} only (default 18); whoever copies it can guess the passphrase much faster. 'nachklang keys strengthen' fixes it.",
   },
+  "outbox.metaDamaged": {
+    de: "{file}: die Angaben zu diesem wartenden Nachklang sind beschädigt (Prüfung fehlgeschlagen); nichts gesendet. Bitte aus der Sicherung wiederherstellen oder mit „nachklang outbox cancel“ zurückziehen und neu senden.",
+    en: "{file}: the details of this waiting follow-up are damaged (they fail their integrity check); nothing was sent. Please restore them from a backup, or withdraw it with 'nachklang outbox cancel' and send it again.",
+  },
   "clients.damaged": {
     de: "{file}: die Klientenliste ist beschädigt (Prüfung fehlgeschlagen). Bitte aus der Sicherung wiederherstellen; nichts geändert.",
     en: "{file}: the client registry is damaged (it fails its integrity check). Please restore it from a backup; nothing was changed.",

@@ -440,6 +440,21 @@ describe("damaged home files: one line naming the file and what to do, with the 
     expect(doctor.stdout).toMatch(/^✗ .*events\.jsonl: line 2 of the ledger is damaged/m);
   });
 
+  it("damaged details of a waiting follow-up: the flush names the file and sends nothing; the follow-up can still be withdrawn", async () => {
+    const home = await copyOfPractice();
+    const queued = await runCli(["--json", "send", "k042", "--note", "Bis bald", "--at", "2099-01-05 10:00", "--yes"], { home });
+    expect(queued.code, queued.stderr).toBe(0);
+    const [meta] = (await readdir(join(home, "outbox"))).filter((n) => n.endsWith(".meta.age"));
+    const id = meta!.replace(".meta.age", "");
+    await flip(join(home, "outbox", meta!), -5);
+    const flushed = await runCli(["outbox", "flush"], { home, env: { NACHKLANG_NOW: "2099-01-05T11:00:00Z" } });
+    expect(flushed.code, flushed.stderr).toBe(1);
+    expect(flushed.stdout + flushed.stderr).toContain(`${join(home, "outbox", meta!)}: the details of this waiting follow-up are damaged (they fail their integrity check); nothing was sent.`);
+    expect(flushed.stdout + flushed.stderr).not.toMatch(/Internal error|failed authentication|^\s+at /m);
+    expect(await readdir(join(home, "handoff"))).toEqual([]);
+    await ok(["outbox", "cancel", id], home);
+  });
+
   it("doctor on an intact home checks each file and passes them", async () => {
     const home = await copyOfPractice();
     await ok(["send", "k042", "--note", "Bis bald", "--yes"], home);
