@@ -10,7 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import * as z from "../zod-mini.js";
-import { ExitCode, UserError } from "../errors.js";
+import { IntegrityError, unreadableFile } from "../errors.js";
 import { writePrivateFile } from "../files.js";
 
 /** A group's name: letters, digits, dot, dash and underscore, at most 40 (it is stored in plain text). */
@@ -36,7 +36,7 @@ export async function readGroups(root: string): Promise<Groups> {
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw error;
+    throw unreadableFile(file, error) ?? error;
   }
   let data: unknown;
   try {
@@ -45,7 +45,8 @@ export async function readGroups(root: string): Promise<Groups> {
     data = undefined;
   }
   const parsed = groupsSchema.safeParse(data);
-  if (!parsed.success) throw new UserError(ExitCode.usage, "group.damaged", { file });
+  // Damaged data is exit 5, as for the client registry and the ledger.
+  if (!parsed.success) throw new IntegrityError("group.damaged", { file });
   return parsed.data.groups;
 }
 

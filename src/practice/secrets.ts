@@ -4,7 +4,7 @@
  * identity — the unlocked keyring, or the agent, which unwraps the file key for the command that
  * delivers. Names are `channel.<name>.<secret>` (channels/factory.ts `secretKey`).
  */
-import { ExitCode, UserError } from "../errors.js";
+import { IntegrityError } from "../errors.js";
 import { exists } from "../files.js";
 import type { Identity } from "../age/index.js";
 import * as z from "../zod-mini.js";
@@ -14,17 +14,17 @@ export type ChannelSecrets = Readonly<Record<string, string>>;
 
 const fileSchema = z.strictObject({ version: z.literal(1), secrets: z.record(z.string(), z.string()) });
 
-/** The stored secrets; an absent file holds none. Throws UserError (exit 1) for a file that is not one. */
+/** The stored secrets; an absent file holds none. Throws IntegrityError (exit 5) for a file that is not one. */
 export async function readChannelSecrets(path: string, identity: string | Identity): Promise<Record<string, string>> {
   if (!(await exists(path))) return {};
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(await readSealedWithIdentity(path, identity)));
   } catch (error) {
-    throw new UserError(ExitCode.failure, "secrets.damaged", { file: path }, { cause: error });
+    throw new IntegrityError("secrets.damaged", { file: path }, { cause: error });
   }
   const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) throw new UserError(ExitCode.failure, "secrets.damaged", { file: path });
+  if (!parsed.success) throw new IntegrityError("secrets.damaged", { file: path });
   return { ...parsed.data.secrets };
 }
 

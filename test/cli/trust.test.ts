@@ -440,6 +440,19 @@ describe("damaged home files: one line naming the file and what to do, with the 
     expect(doctor.stdout).toMatch(/^✗ .*events\.jsonl: line 2 of the ledger is damaged/m);
   });
 
+  it("a damaged groups.json or secrets.age (exit 5), as the other home files", async () => {
+    const home = await copyOfPractice();
+    await ok(["group", "add", "team", "k042"], home);
+    await writeFile(join(home, "groups.json"), "{not json");
+    oneLine(await runCli(["group", "list"], { home }), 5, /groups\.json is damaged; please restore it from a backup/);
+    oneLine(await runCli(["send", "--group", "team", "--note", "x", "--yes"], { home }), 5, /groups\.json is damaged/);
+    const password = join(home, "..", "smtp-password");
+    await writeFile(password, "secret\n");
+    await ok(["channels", "add", "email", "--host", "127.0.0.1", "--port", "2525", "--user", "u", "--password-file", password, "--from", "p@example.org"], home);
+    await flip(join(home, "secrets.age"), -5);
+    oneLine(await runCli(["channels", "test", "email"], { home }), 5, /secrets\.age: the channel secrets cannot be read \(damaged\?\)/);
+  });
+
   it("damaged details of a waiting follow-up: the flush names the file and sends nothing; the follow-up can still be withdrawn", async () => {
     const home = await copyOfPractice();
     const queued = await runCli(["--json", "send", "k042", "--note", "Bis bald", "--at", "2099-01-05 10:00", "--yes"], { home });

@@ -138,7 +138,7 @@ describe("keyring", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     // Another practice's identity cannot read them: a damaged-file error, not the secrets.
     const other = await createKeyring(join(root, "f2", "keyring.age"), PASSPHRASE);
-    await expect(readChannelSecrets(file, other.ageIdentity)).rejects.toMatchObject({ key: "secrets.damaged" });
+    await expect(readChannelSecrets(file, other.ageIdentity)).rejects.toMatchObject({ key: "secrets.damaged", code: 5 });
   });
 
   it("migrates a version-1 keyring on its next unlock: its secrets move to secrets.age, stored ones win", async () => {
