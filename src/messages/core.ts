@@ -81,6 +81,10 @@ export const core = {
     de: "Übergabeordner {folder} ist nicht beschreibbar; bitte Pfad und Rechte prüfen.",
     en: "Hand-off folder {folder} is not writable; please check the path and permissions.",
   },
+  "practice.blankName": {
+    de: "--name „{name}“ ist leer; bitte den Namen der Praxis angeben (er steht unter jedem Nachklang), z. B. --name \"Praxis Beispiel\", oder --name weglassen.",
+    en: "--name '{name}' is blank; please give the practice's name (it signs every follow-up), e.g. --name \"Praxis Beispiel\", or leave --name out.",
+  },
   "practice.exists": {
     de: "Hier gibt es schon eine Praxis ({file}); nichts überschrieben.",
     en: "A practice already exists here ({file}); nothing was overwritten.",

@@ -362,6 +362,17 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
     }
   });
 
+  it("init with a blank --name: exit 2, one line, no home made", async () => {
+    const { dir, cleanup: done } = await tempDir();
+    try {
+      const blank = join(dir, "home");
+      expectOneLine(await runCli(["init", "--name", "   "], { home: blank }), 2, /^--name ' {3}' is blank; please give the practice's name/);
+      await expect(readdir(blank)).rejects.toThrow();
+    } finally {
+      await done();
+    }
+  });
+
   it("init over an existing practice: exit 2, nothing overwritten", async () => {
     const before = await readFile(join(home, "keyring.age"));
     expectOneLine(await runCli(["init"], { home }), 2, /^A practice already exists here/);

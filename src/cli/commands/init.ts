@@ -10,6 +10,8 @@ export async function run(
   opts: { name?: string; lang?: string; postQuantum?: boolean; recoveryKey?: string | false },
 ): Promise<void> {
   if (await exists(ctx.home.keyring)) throw new UserError(ExitCode.usage, "practice.exists", { file: ctx.home.keyring });
+  // The name signs every follow-up and names the sender of every e-mail: blank is no name.
+  if (opts.name !== undefined && opts.name.trim() === "") throw new UserError(ExitCode.usage, "practice.blankName", { name: opts.name });
   try {
     await ensurePrivateDir(ctx.home.root);
   } catch (error) {
@@ -20,7 +22,7 @@ export async function run(
   const keyring = await createKeyring(ctx.home.keyring, passphrase, { postQuantum: opts.postQuantum === true });
   const minisignPublicKey = encodePublicKey(keyring.signing).split("\n")[1]!;
   ctx.config.set("practice", {
-    ...(opts.name !== undefined ? { name: opts.name } : {}),
+    ...(opts.name !== undefined ? { name: opts.name.trim() } : {}),
     ageRecipient: keyring.ageRecipient,
     keyId: keyring.keyId,
     minisignPublicKey,
