@@ -9,6 +9,7 @@ import { parseDocument, LineCounter } from "yaml";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
 import { readUserText } from "../files.js";
+import { csvSyntax } from "./csv-syntax.js";
 import { isLang, type MessageParams } from "../messages/index.js";
 import { FOLLOWUP_KINDS, IMPULSE_KINDS, homeworkSchema, impulseSchema, isFollowUpKind, type FollowUpDraft, type MediaInput } from "./draft.js";
 import type { Problem } from "./ports.js";
@@ -259,8 +260,14 @@ function parseCsvFile(file: string, text: string, lineLabel: (n: number, client:
   try {
     rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 0;
-    throw new BatchInvalid(file, [{ where: "", key: "batch.csvSyntax", params: { line, detail: (error as Error).message } }]);
+    const s = csvSyntax(error);
+    const problem: LocatedProblem =
+      s.kind === "rowLength"
+        ? { where: "", key: "batch.csvRowLength", params: { line: s.line, got: s.got, expected: s.expected } }
+        : s.kind === "quote"
+          ? { where: "", key: "batch.csvQuote", params: { line: s.line } }
+          : { where: "", key: "batch.csvSyntax", params: { line: s.line, detail: s.detail } };
+    throw new BatchInvalid(file, [problem]);
   }
   const problems: LocatedProblem[] = [];
   const header = rows[0] === undefined ? [] : Object.keys(rows[0]);

@@ -82,6 +82,14 @@ export const dailyClients = {
     de: "{file}: keine Zeilen unter der Kopfzeile; nichts angelegt.",
     en: "{file}: no rows below the header; nothing was added.",
   },
+  "client.importRowLength": {
+    de: "{file}, Zeile {line}: {got} Werte, die Kopfzeile hat {expected} Spalten (ein Komma in einem Wert? dann den Wert in \"…\" setzen); nichts angelegt.",
+    en: "{file}, row {line}: {got} values, the header has {expected} columns (a comma in a value? then put the value in \"…\"); nothing was added.",
+  },
+  "client.importQuote": {
+    de: "{file}, Zeile {line}: ein Anführungszeichen \" ist nicht geschlossen; nichts angelegt.",
+    en: "{file}, row {line}: a quotation mark \" is not closed; nothing was added.",
+  },
   "client.importSyntax": {
     de: "{file}: kein lesbares CSV (Zeile {line}: {detail}); nichts angelegt.",
     en: "{file}: not readable as CSV (line {line}: {detail}); nothing was added.",

@@ -166,6 +166,11 @@ export const workflow = {
   "batch.badImpulseKind": { de: "{field}: Art muss eine von {kinds} sein", en: "{field}: kind must be one of {kinds}" },
   "batch.yamlSyntax": { de: "YAML-Fehler in Zeile {line}: {detail}", en: "YAML error at line {line}: {detail}" },
   "batch.csvSyntax": { de: "CSV-Fehler bei Zeile {line}: {detail}", en: "CSV error at line {line}: {detail}" },
+  "batch.csvRowLength": {
+    de: "Zeile {line} hat {got} Werte, die Kopfzeile {expected} Spalten (ein Komma in einem Wert? dann den Wert in \"…\" setzen)",
+    en: "line {line} has {got} values, the header {expected} columns (a comma in a value? then put the value in \"…\")",
+  },
+  "batch.csvQuote": { de: "Zeile {line}: ein Anführungszeichen \" ist nicht geschlossen", en: "line {line}: a quotation mark \" is not closed" },
   "batch.csvNoClient": { de: "die Kopfzeile braucht eine Spalte „client“", en: "the header row needs a 'client' column" },
   "batch.csvUnknownColumns": {
     de: "unbekannte Spalte(n) {columns}; erlaubt: client, homework, note, channel, photos, audio, appointment, var.NAME",

@@ -85,6 +85,20 @@ describe("client import", () => {
     expect((await runCli(["client", "list"], { home })).stdout).toContain("No clients yet.");
   });
 
+  it("names a row with a stray comma or an unclosed quote in the user's words, not the CSV parser's", async () => {
+    const comma = join(home, "..", "comma.csv");
+    await writeFile(comma, "alias,name\nk1,Keller, Anna\n");
+    const r = await runCli(["client", "import", comma], { home });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe(`${comma}, row 2: 3 values, the header has 2 columns (a comma in a value? then put the value in "…"); nothing was added.\n`);
+    const quote = join(home, "..", "quote.csv");
+    await writeFile(quote, 'alias,name\nk1,"Anna\n');
+    const q = await runCli(["--lang", "de", "client", "import", quote], { home });
+    expect(q.code, q.stderr).toBe(2);
+    expect(q.stderr).toBe(`${quote}, Zeile 2: ein Anführungszeichen " ist nicht geschlossen; nichts angelegt.\n`);
+    expect((await runCli(["client", "list"], { home })).stdout).toContain("No clients yet.");
+  });
+
   it("adds ten good rows with their consents, all listed", async () => {
     const file = await writeText(join(home, "..", "good.csv"), rows());
     const r = await runCli(["client", "import", file], { home });

@@ -91,6 +91,13 @@ followups:
     ]);
   });
 
+  it("names a row with a stray comma and an unclosed quote in words, with the line", async () => {
+    const comma = await invalid("comma.csv", "client,note\nk1,Hallo, bis bald\n");
+    expect(comma.problems).toEqual([{ where: "", key: "batch.csvRowLength", params: { line: 2, got: 3, expected: 2 } }]);
+    const quote = await invalid("quote.csv", "client,note\nk1,ok\nk2,\"open\n");
+    expect(quote.problems).toEqual([{ where: "", key: "batch.csvQuote", params: { line: 3 } }]);
+  });
+
   it("refuses a batch or series file that is not UTF-8 instead of sending its notes garbled", async () => {
     for (const name of ["w.csv", "w.yaml"]) {
       const text = name.endsWith(".csv") ? "client,note\nk1,Schön\n" : "followups:\n  - client: k1\n    note: Schön\n";

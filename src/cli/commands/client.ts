@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import { requireChannelType } from "../../channels/registry.js";
 import { ExitCode, UserError, isUserError } from "../../errors.js";
 import { readUserText } from "../../files.js";
+import { csvSyntax } from "../../followup/csv-syntax.js";
 import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, type ClientRecord } from "../../practice/clients.js";
 import { clientMatches } from "../../practice/client-search.js";
@@ -104,8 +105,10 @@ export async function importClients(ctx: CliContext, file: string): Promise<void
     const delimiter = header.includes(";") && !header.includes(",") ? ";" : ",";
     rows = parseCsv<{ record: Record<string, string>; info: { lines: number } }>(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, delimiter });
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 0;
-    throw new UserError(ExitCode.usage, "client.importSyntax", { file, line, detail: (error as Error).message });
+    const s = csvSyntax(error);
+    if (s.kind === "rowLength") throw new UserError(ExitCode.usage, "client.importRowLength", { file, line: s.line, got: s.got, expected: s.expected });
+    if (s.kind === "quote") throw new UserError(ExitCode.usage, "client.importQuote", { file, line: s.line });
+    throw new UserError(ExitCode.usage, "client.importSyntax", { file, line: s.line, detail: s.detail });
   }
   if (rows.length === 0) throw new UserError(ExitCode.usage, "client.importEmpty", { file });
   const columns = Object.keys(rows[0]!.record);
