@@ -62,6 +62,10 @@ export const templates = {
     de: "{dir}: Vorlagenordner nicht gefunden. Bitte den Pfad prüfen.",
     en: "{dir}: template folder not found. Please check the path.",
   },
+  "templates.brokenSkipped": {
+    de: "{count} Vorlagen-Datei(en) sind fehlerhaft und fehlen in dieser Liste; „nachklang templates check“ zeigt, was zu berichtigen ist.",
+    en: "{count} template file(s) are broken and missing from this list; 'nachklang templates check' shows what to fix.",
+  },
   "templates.none": { de: "Keine Vorlagen gefunden.", en: "No templates found." },
   "templates.created": {
     de: "Vorlage angelegt: {file}. Prüfen mit „nachklang templates check {dir}“.",

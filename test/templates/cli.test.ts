@@ -52,6 +52,19 @@ describe("nachklang templates (real CLI)", () => {
     expect(consent.stdout).toContain("Threema GmbH (Switzerland)");
   });
 
+  it("list says how many template files are broken, since they are missing from it", async () => {
+    const own = join(dir, "broken-templates");
+    await mkdir(join(own, "de"), { recursive: true });
+    await writeFile(join(own, "de", "typo.md"), "---\nid: typo\nlang: de\nkind: [homework\n---\nHallo\n");
+    await writeFile(join(own, "de", "no-front-matter.md"), "Hallo\n");
+    const listed = await runCli(["templates", "list", "--templates", own], { home });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr).toBe("2 template file(s) are broken and missing from this list; 'nachklang templates check' shows what to fix.\n");
+    expect(listed.stdout).toMatch(/^appointment-reminder\s+de/m);
+    const builtin = await runCli(["templates", "list"], { home });
+    expect(builtin.stderr).toBe("");
+  });
+
   it("a --vars-file that is not UTF-8 or is a folder: exit 2, one line naming it", async () => {
     const latin1 = join(dir, "vars-latin1.yaml");
     await writeFile(latin1, Buffer.from("name: Jürgen\n", "latin1"));

@@ -32,7 +32,11 @@ export async function list(ctx: CliContext, opts: SourceOptions & { kind?: strin
   if (opts.kind !== undefined && !(TEMPLATE_KINDS as readonly string[]).includes(opts.kind))
     throw new UserError(ExitCode.usage, "templates.badKind", { kind: opts.kind, kinds: TEMPLATE_KINDS.join(", ") });
   const lang = opts.lang === undefined ? undefined : langOption(ctx, opts.lang);
-  const templates = (await library(ctx, opts)).list({ kind: opts.kind, lang });
+  const lib = await library(ctx, opts);
+  const templates = lib.list({ kind: opts.kind, lang });
+  // A file that does not parse is in no list: say so, or a typo looks like a missing template.
+  const broken = lib.files.filter((f) => f.template === undefined).length;
+  if (broken > 0) ctx.out.warn("templates.brokenSkipped", { count: broken });
   ctx.out.result(templates.map((t) => ({ id: t.id, lang: t.lang, kind: t.kind, title: t.title, description: t.description, origin: t.origin, file: t.file })));
   if (templates.length === 0) ctx.out.say("templates.none");
   const width = Math.max(...templates.map((t) => t.id.length), 2);
