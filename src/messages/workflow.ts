@@ -75,6 +75,10 @@ export const workflow = {
     en: "No current consent from {alias} for {channel}: nothing was sent. After informing the client, record it with: {command}",
   },
   "consent.badDate": { de: "„{value}“ ist kein Datum (JJJJ-MM-TT).", en: "'{value}' is not a date (YYYY-MM-DD)." },
+  "consent.futureDate": {
+    de: "{value} liegt in der Zukunft; eine Einwilligung wird an dem Tag erfasst, an dem sie gegeben (oder widerrufen) wurde.",
+    en: "{value} lies in the future; record a consent on the day it was given (or withdrawn).",
+  },
   "consent.noneToWithdraw": {
     de: "{alias} hat für {channel} keine gültige Einwilligung; nichts zu widerrufen.",
     en: "{alias} has no current consent for {channel}; nothing to withdraw.",

@@ -22,6 +22,17 @@ export function checkDay(value: string): string {
 }
 
 /**
+ * The day a consent was given or withdrawn: `value` (YYYY-MM-DD) or else `today`. A day after
+ * today is refused: the record is evidence of what the client agreed to, and a consent dated in
+ * the future (a typo, most likely) would count as given at once.
+ */
+export function consentDay(value: string | undefined, today: string): string {
+  const day = checkDay(value ?? today);
+  if (day > today) throw new UserError(ExitCode.usage, "consent.futureDate", { value: day });
+  return day;
+}
+
+/**
  * The record with a new consent appended (any earlier one for the type stays as history). The
  * caller has checked the type (channels/registry.ts `requireChannelType`: never WhatsApp).
  */

@@ -120,6 +120,20 @@ describe("configuration that can never work is refused when it is made", () => {
   it("withdrawing consent for a misspelt channel type is refused instead of withdrawing nothing", async () => {
     refused(await cli(["consent", "withdraw", "k030", "--channel", "foldr"]), 2, /^Unbekannter Kanaltyp „foldr“/);
   });
+
+  it("a consent dated after today is refused (record, withdraw, client import); today itself is fine", async () => {
+    const now = { NACHKLANG_NOW: "2026-11-20T10:00:00Z", TZ: "UTC" };
+    const future = /^2026-11-21 liegt in der Zukunft; eine Einwilligung wird an dem Tag erfasst/;
+    await ok(["client", "add", "k063", "--channel", "folder"]);
+    refused(await cli(["consent", "record", "k063", "--channel", "folder", "--date", "2026-11-21"], now), 2, future);
+    expect((await ok(["--json", "consent", "show", "k063"])).stdout).not.toContain("2026-11-21");
+    await ok(["consent", "record", "k063", "--channel", "folder", "--date", "2026-11-20"], now);
+    refused(await cli(["consent", "withdraw", "k063", "--channel", "folder", "--date", "2026-11-21"], now), 2, future);
+    const csv = join(work, "future-consent.csv");
+    await writeFile(csv, "alias,consent,consent-date\nk064,folder,2026-11-21\n");
+    refused(await cli(["client", "import", csv], now), 2, /Zeile 2: 2026-11-21 liegt in der Zukunft/);
+    expect((await ok(["client", "list"])).stdout).not.toContain("k064");
+  });
 });
 
 describe("the practitioner's language", () => {

@@ -8,7 +8,7 @@ import { isLang } from "../../messages/index.js";
 import { ALIAS_PATTERN, type ClientRecord } from "../../practice/clients.js";
 import { clientMatches } from "../../practice/client-search.js";
 import { removeFromGroups } from "../../practice/groups.js";
-import { checkDay, withConsent } from "../../practice/consent.js";
+import { consentDay, withConsent } from "../../practice/consent.js";
 import { clockFromEnv } from "../../delivery/clock.js";
 import { PIN_NAME } from "../../channels/threema.js";
 import type { CliContext } from "../context.js";
@@ -134,7 +134,7 @@ export async function importClients(ctx: CliContext, file: string): Promise<void
       let record = newRecord(ctx, alias, await fieldsFromOptions(ctx, alias, options));
       for (const type of (consent ?? "").split(/[\s;,]+/).filter((t) => t !== "")) {
         requireChannelType(type);
-        record = withConsent(record, type, checkDay(consentDate ?? today()), consentInfo ?? "1");
+        record = withConsent(record, type, consentDay(consentDate, today()), consentInfo ?? "1");
       }
       records.push(record);
       rowOf.set(alias, row);

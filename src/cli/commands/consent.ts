@@ -2,7 +2,7 @@
 import { DateTime } from "luxon";
 import { clockFromEnv } from "../../delivery/clock.js";
 import { requireChannelType } from "../../channels/registry.js";
-import { checkDay, withConsent, withConsentWithdrawn } from "../../practice/consent.js";
+import { consentDay, withConsent, withConsentWithdrawn } from "../../practice/consent.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 
@@ -18,7 +18,7 @@ function today(): string {
 
 export async function record(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
   requireChannelType(o.channel);
-  const date = checkDay(o.date ?? today());
+  const date = consentDay(o.date, today());
   const practice = await unlockPractice(ctx);
   const client = practice.clients.require(alias);
   const version = o.infoVersion ?? "1";
@@ -30,7 +30,7 @@ export async function record(ctx: CliContext, alias: string, o: ConsentOptions):
 export async function withdraw(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
   // A misspelt type would withdraw nothing while the practitioner believes it withdrawn.
   requireChannelType(o.channel);
-  const date = checkDay(o.date ?? today());
+  const date = consentDay(o.date, today());
   const practice = await unlockPractice(ctx);
   const client = practice.clients.require(alias);
   await practice.clients.put(withConsentWithdrawn(client, o.channel, date));
