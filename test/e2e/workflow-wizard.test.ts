@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { hasCommand } from "../helpers/tools.js";
+import { plaintextFinds } from "../helpers/home.js";
 import { BIN, FIXTURES, PASSPHRASE, ROOT, initHome, runCli } from "../helpers/cli.js";
 
 let home: string;
@@ -157,6 +158,34 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     expect(await readdir(tmp)).toEqual([]);
     await rm(tmp, { recursive: true, force: true });
   }, 60_000);
+  it("a note being written in the editor when the wizard is stopped leaves no plain text in the temp folder", async () => {
+    const tmp = await mkdtemp(join(tmpdir(), "wizard-tmp-"));
+    const note = "Heimlicher Gedanke zur Mutter";
+    // The editor saves the note, then the wizard is stopped (SIGTERM) while the editor is still open.
+    const editor = join(tmp, "..", `${basename(tmp)}-editor.sh`);
+    await writeFile(editor, `#!/bin/sh\nprintf '%s\\n' '${note}' > "$1"\nkill -TERM $PPID\nsleep 1\n`, { mode: 0o700 });
+    const t = new Terminal(["new", "--lang", "en"], { TMPDIR: tmp, EDITOR: editor, VISUAL: editor });
+    try {
+      await t.expect("For whom?", "k777");
+      await t.expect("k777", ENTER);
+      await t.expect("What kind of follow-up?", ENTER);
+      await t.expect("Photo (path", ENTER);
+      await t.expect("Audio (path", ENTER);
+      await t.expect("Homework", ENTER);
+      await t.expect("Add an impulse?", ENTER);
+      await t.expect("Write a personal note?", "y" + ENTER);
+      await t.expect("to open your editor", ENTER);
+      expect(await t.done).not.toBe(0);
+      expect(t.text).toContain("Interrupted.");
+      await new Promise((r) => setTimeout(r, 1500)); // the editor ends
+      expect(await plaintextFinds(tmp, [note])).toEqual([]);
+      expect(await readdir(tmp)).toEqual([]);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+      await rm(editor, { force: true });
+    }
+  }, 60_000);
+
   it("asks for the kind first, and frames a reminder as one: the appointment required, in the future", async () => {
     const t = new Terminal(["new", "--lang", "en"]);
     await t.expect("For whom?", "k777");

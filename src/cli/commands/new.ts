@@ -12,6 +12,7 @@ import { parseAppointment } from "../../followup/compose.js";
 import { previewFollowUp } from "../../followup/pipeline.js";
 import type { MessageKey } from "../../messages/index.js";
 import { clientMatches } from "../../practice/client-search.js";
+import { makePrivateTemp, removeTemp } from "../../temp.js";
 import { promptTheme, type CliContext } from "../context.js";
 import { printable } from "../output.js";
 import { checkDraft, formatSize, openCliWorkflow, printItems, sendPrepared } from "../workflow.js";
@@ -145,8 +146,15 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
   let note: string | undefined;
   const { wantNote } = await inquirer.prompt<{ wantNote: boolean }>([{ type: "confirm", name: "wantNote", default: true, message: text("new.addNote"), theme }]);
   if (wantNote) {
-    const { value } = await inquirer.prompt<{ value: string }>([{ type: "editor", name: "value", message: text("new.note"), theme }]);
-    if (value.trim() !== "") note = value.trim();
+    // The editor works on a file: in a private temporary folder of ours (inquirer's default is
+    // the bare system temp folder), so that Ctrl-C, a SIGTERM or the next run removes the note.
+    const noteDir = await makePrivateTemp("nachklang-note-");
+    try {
+      const { value } = await inquirer.prompt<{ value: string }>([{ type: "editor", name: "value", message: text("new.note"), theme, file: { dir: noteDir } }]);
+      if (value.trim() !== "") note = value.trim();
+    } finally {
+      await removeTemp(noteDir);
+    }
   }
   const { appointment } = await inquirer.prompt<{ appointment: string }>([
     {
