@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, openBundle } from "../../src/bundle/open.js";
 import { encodePublicKey, formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
 import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
 import { BIN, FIXTURES, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
+import { missing } from "../helpers/tools.js";
 
 let home: string;
 let cleanup: () => Promise<void>;
@@ -269,6 +270,29 @@ function interrupt(args: string[], cwd: string, ready: () => Promise<boolean>): 
     void poll();
   });
 }
+
+describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal prepares photos and recordings of the other common formats too", () => {
+  it("a TIFF scan and a FLAC recording lose their tags (author, GPS, title), as a JPEG and an MP3 do", async () => {
+    const dir = join(work, "formats");
+    await mkdir(dir, { recursive: true });
+    const { default: sharp } = await import("sharp");
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: "#336699" } }).tiff().toFile(join(dir, "scan.tiff"));
+    spawnSync("exiftool", ["-q", "-overwrite_original", "-Artist=Zyxwvu Quelltopf", "-GPSLatitude=52.5", "-GPSLatitudeRef=N", join(dir, "scan.tiff")]);
+    spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=d=2", "-metadata", "title=Traumreise Quelltopf", "-metadata", "artist=Zyxwvu Quelltopf", join(dir, "aufnahme.flac")]);
+    // The inputs really carry the tags (so the test can fail).
+    for (const name of ["scan.tiff", "aufnahme.flac"]) expect(spawnSync("exiftool", [join(dir, name)], { encoding: "utf8" }).stdout).toContain("Quelltopf");
+    const sealed = await runCli(["--json", "seal", "scan.tiff", "aufnahme.flac", "--to", "k042", "--out", "formats.age"], { home, cwd: dir });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const { items } = JSON.parse(sealed.stdout) as { items: { path: string; kind: string; mime: string }[] };
+    expect(items.map((i) => [i.path, i.kind, i.mime])).toEqual([
+      ["items/scan.jpg", "photo", "image/jpeg"],
+      ["items/aufnahme.m4a", "audio", "audio/mp4"],
+    ]);
+    const opened = await runCli(["open", "formats.age", "--out", "opened"], { home, cwd: dir });
+    expect(opened.code, opened.stderr).toBe(0);
+    for (const item of items) expect(spawnSync("exiftool", ["-a", join(dir, "opened", item.path)], { encoding: "utf8" }).stdout).not.toMatch(/Quelltopf|GPS/);
+  });
+});
 
 describe("output that cannot be written", () => {
   it("seal or open into a place that is not a folder: exit 2, one line naming it", async () => {
