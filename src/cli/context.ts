@@ -12,6 +12,7 @@ import { loadConfig, readSettings, type Config, type ConfigSchema } from "../pra
 import { canonicalPassphrase } from "../viewer/passphrase.js";
 import { sweepStaleOnce } from "../temp.js";
 import { createOutput, type Output } from "./output.js";
+import { passphraseFromEnv } from "./env-passphrase.js";
 
 export interface GlobalOptions {
   home?: string;
@@ -107,7 +108,7 @@ async function readPassphraseFile(file: string): Promise<string> {
  */
 export async function readKeyringPassphrase(ctx: CliContext, confirm = false): Promise<string> {
   if (ctx.passphraseFile !== undefined) return readPassphraseFile(ctx.passphraseFile);
-  const fromEnv = process.env.NACHKLANG_PASSPHRASE;
+  const fromEnv = passphraseFromEnv();
   if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
   if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "passphrase.none");
   const { default: inquirer } = await import("inquirer");

@@ -7,6 +7,7 @@ import { ExitCode, isUserError } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
 import { buildProgram } from "./program.js";
 import { runCleanups } from "../temp.js";
+import { takePassphraseFromEnv } from "./env-passphrase.js";
 
 /** The value of a global option as given (`--home DIR` or `--home=DIR`), read before commander parses. */
 function optionFromArgv(argv: readonly string[], name: string): string | undefined {
@@ -46,6 +47,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   // Everything this process and its children (ffmpeg) create is private to the user, whatever
   // the caller's umask: temporary plaintext is 0600 inside 0700 folders from its first byte.
   process.umask(0o077);
+  takePassphraseFromEnv();
   const debug = argv.includes("--debug");
   const json = jsonFromArgv(argv);
   // A closed pipe (`nachklang --help | head`) is not an error.

@@ -1,9 +1,9 @@
 /** `nachklang media photo|audio` and `cache clear` through the real CLI, including Ctrl-C. */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, FIXTURES, ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { BIN, FIXTURES, PASSPHRASE, ROOT, runCli, tempDir } from "../helpers/cli.js";
 import { oneLine } from "../helpers/lines.js";
 import { missing } from "../helpers/tools.js";
 
@@ -82,6 +82,23 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
     const again = await runCli(["media", "audio", fixture("exercise.mp3"), "--out", m4a], { home: join(dir, "home") });
     expect(again.code).toBe(2);
     expect(oneLine(again.stderr)).toMatch(/exercise\.m4a already exists; nothing was overwritten/);
+  });
+
+  it("ffmpeg does not inherit the keyring passphrase from NACHKLANG_PASSPHRASE", async () => {
+    // A stand-in ffmpeg that notes the environment it was given, then runs the real one.
+    const log = join(dir, "ffmpeg-env.txt");
+    const wrapper = join(dir, "ffmpeg-wrapper.sh");
+    const real = execFileSync("sh", ["-c", "command -v ffmpeg"], { encoding: "utf8" }).trim();
+    await writeFile(wrapper, `#!/bin/sh\nenv >> '${log}'\nexec '${real}' "$@"\n`, { mode: 0o700 });
+    const r = await runCli(["media", "audio", fixture("exercise.mp3"), "--out", join(dir, "env", "exercise.m4a")], {
+      home: join(dir, "home"),
+      env: { FFMPEG_PATH: wrapper, NACHKLANG_PASSPHRASE: PASSPHRASE },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const seen = await readFile(log, "utf8");
+    expect(seen).toContain("FFMPEG_PATH=");
+    expect(seen).not.toContain("NACHKLANG_PASSPHRASE");
+    expect(seen).not.toContain(PASSPHRASE);
   });
 
   it("silence.wav: converted with a warning, no gain", async () => {

@@ -11,6 +11,7 @@ import { keyringWorkFactor, type Keyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
 import { countAbandonedPlaces, stagingListDir } from "../../practice/staging.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
+import { passphraseFromEnv } from "../env-passphrase.js";
 import type { ConfigSchema } from "../../practice/config.js";
 import { agentState, practiceKeys, practiceTime, unlockKeyringHere, type AgentState } from "../practice.js";
 
@@ -116,7 +117,7 @@ async function homeFileFindings(ctx: CliContext): Promise<Finding[]> {
   const agent = await agentFinding(ctx);
   findings.push(agent.finding);
 
-  const passphrase = ctx.passphraseFile !== undefined || (process.env.NACHKLANG_PASSPHRASE ?? "") !== "" ? await readKeyringPassphrase(ctx) : undefined;
+  const passphrase = ctx.passphraseFile !== undefined || (passphraseFromEnv() ?? "") !== "" ? await readKeyringPassphrase(ctx) : undefined;
   let keyring: Keyring | undefined;
   if (passphrase !== undefined && logN !== undefined) {
     try {
