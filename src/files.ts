@@ -2,10 +2,11 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
-import { chmod, link, mkdir, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { chmod, link, mkdir, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
+import { removeTemp, trackTemp } from "./temp.js";
 
 /** Create a folder (and its parents) private to this user. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -83,26 +84,27 @@ async function writeAtomically(path: string, data: Uint8Array | string, exclusiv
   // current folder, e.g. for `keys export --minisign practice.pub`).
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  const handle = await open(tmp, "wx", 0o600);
+  // Removed at exit or interrupt while it is ours (it may be a report naming clients).
+  trackTemp(tmp);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(tmp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  if (!exclusive) {
-    await rename(tmp, path);
-    return;
-  }
-  try {
-    await link(tmp, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path });
-    throw error;
+    const handle = await open(tmp, "wx", 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (!exclusive) {
+      await rename(tmp, path);
+      return;
+    }
+    try {
+      await link(tmp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path });
+      throw error;
+    }
   } finally {
-    await rm(tmp, { force: true });
+    await removeTemp(tmp);
   }
 }

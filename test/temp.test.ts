@@ -5,11 +5,13 @@
  * not folders that are not private, not names that are not ours.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePrivateTemp, removeTemp, sweepStale } from "../src/temp.js";
+import { writePrivateFile } from "../src/files.js";
+import { placeOutput } from "../src/media/files.js";
+import { makePrivateTemp, removeTemp, runCleanups, sweepStale } from "../src/temp.js";
 
 let parent: string;
 beforeAll(async () => {
@@ -113,5 +115,62 @@ describe("sweepStale", () => {
 
   it("does nothing where it cannot read", async () => {
     expect(await sweepStale(join(parent, "missing"))).toBe(0);
+  });
+});
+
+/**
+ * Partial outputs beside their target (`writePrivateFile`'s `.tmp`, `placeOutput`'s `.part` when
+ * it copies across file systems) are registered while they exist, so an interrupt — which runs
+ * `runCleanups` — removes them. Each test waits until the partial file is there, then cleans up
+ * as Ctrl-C would, and expects it gone at once and nothing left once the write gives up.
+ */
+describe("partial outputs are removed on interrupt", () => {
+  /** Runs the clean-up an interrupt runs as soon as a file matching `partial` appears in `dir` while `work` runs. */
+  async function interruptWhenPartial(dir: string, partial: RegExp, work: Promise<unknown>): Promise<{ seen: string | undefined; leftAfterCleanup: string[] }> {
+    let done = false;
+    const settled = work.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    let seen: string | undefined;
+    let leftAfterCleanup: string[] = [];
+    while (!done && seen === undefined) {
+      seen = (await readdir(dir)).find((name) => partial.test(name));
+      if (seen === undefined) await new Promise((r) => setImmediate(r));
+    }
+    if (seen !== undefined) {
+      await runCleanups();
+      leftAfterCleanup = (await readdir(dir)).filter((name) => partial.test(name));
+    }
+    await settled;
+    return { seen, leftAfterCleanup };
+  }
+
+  it("writePrivateFile's temporary sibling", async () => {
+    const dir = await mkdtemp(join(parent, "write-"));
+    const data = Buffer.alloc(64 * 1024 * 1024, 0x61);
+    const { seen, leftAfterCleanup } = await interruptWhenPartial(dir, /\.tmp$/, writePrivateFile(join(dir, "report.csv"), data, { exclusive: true }));
+    expect(seen).toBeDefined();
+    expect(leftAfterCleanup).toEqual([]);
+    expect((await readdir(dir)).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  });
+
+  const shm = "/dev/shm";
+  const otherFileSystem = async () => (await stat(shm).catch(() => undefined))?.dev !== undefined && (await stat(shm)).dev !== (await stat(parent)).dev;
+  it.skipIf(process.platform !== "linux")("placeOutput's copy across file systems", async (ctx) => {
+    if (!(await otherFileSystem())) ctx.skip();
+    const source = await mkdtemp(join(shm, "nachklang-test-"));
+    try {
+      const finished = join(source, "exercise.m4a");
+      await writeFile(finished, "");
+      await truncate(finished, 256 * 1024 * 1024);
+      const dir = await mkdtemp(join(parent, "place-"));
+      const { seen, leftAfterCleanup } = await interruptWhenPartial(dir, /\.part$/, placeOutput(finished, join(dir, "exercise.m4a")));
+      expect(seen).toBeDefined();
+      expect(leftAfterCleanup).toEqual([]);
+      expect((await readdir(dir)).filter((name) => name.endsWith(".part"))).toEqual([]);
+    } finally {
+      await rm(source, { recursive: true, force: true });
+    }
   });
 });

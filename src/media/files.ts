@@ -4,6 +4,7 @@ import { chmod, copyFile, link, mkdir, open, rename, rm, stat } from "node:fs/pr
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError, unwritableFile } from "../errors.js";
 import { exists, hashOpenFile } from "../files.js";
+import { removeTemp, trackTemp } from "../temp.js";
 
 /**
  * The input must exist, be a file and not be empty; returns its size. A folder is named as one
@@ -64,6 +65,8 @@ export async function placeOutput(finished: string, dest: string): Promise<void>
     if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP") throw error;
   }
   const part = join(dirname(dest), `.${randomBytes(6).toString("hex")}.part`);
+  // A copy across file systems takes a while: Ctrl-C meanwhile must not leave a plaintext copy.
+  trackTemp(part);
   try {
     await copyFile(finished, part);
     try {
@@ -75,7 +78,7 @@ export async function placeOutput(finished: string, dest: string): Promise<void>
       await rename(part, dest);
     }
   } finally {
-    await rm(part, { force: true });
+    await removeTemp(part);
   }
 }
 
