@@ -7,7 +7,8 @@ import { ExitCode, UserError } from "../errors.js";
 const CONTACT = /^(?:(\d{1,3})h)?(?:(\d{1,4})m(?:in)?)?$/;
 
 /**
- * Contact time in whole minutes: `15m`, `1h`, `1h30m`, or a bare number of minutes (`45`).
+ * Contact time in whole minutes: `15m`, `1h`, `1h30m` (minutes below 60 after hours), or a bare
+ * number of minutes (`45`, `90m`).
  * Zero and more than 24 hours are refused (exit 2): nobody logs a day-long contact by mistake.
  */
 export function parseContactMinutes(text: string): number {
@@ -16,7 +17,9 @@ export function parseContactMinutes(text: string): number {
   if (/^\d{1,4}$/.test(value)) minutes = Number(value);
   else {
     const m = CONTACT.exec(value);
-    if (m !== null && (m[1] !== undefined || m[2] !== undefined)) minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+    // With hours, the minutes are a clock's (0–59): `1h61m` is a typo, not 2h01m on a bill.
+    const clockMinutes = m?.[1] === undefined || Number(m[2] ?? 0) < 60;
+    if (m !== null && (m[1] !== undefined || m[2] !== undefined) && clockMinutes) minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
   }
   if (minutes === undefined || minutes <= 0 || minutes > 24 * 60) throw new UserError(ExitCode.usage, "time.badDuration", { value: text });
   return minutes;

@@ -115,7 +115,9 @@ describe("parsing what people type", () => {
     expect(parseContactMinutes("1h")).toBe(60);
     expect(parseContactMinutes("45")).toBe(45);
     expect(parseContactMinutes("2h 5min")).toBe(125);
-    for (const bad of ["", "0m", "h", "1.5h", "25h", "-5m", "1h30"]) expect(() => parseContactMinutes(bad), bad).toThrow();
+    expect(parseContactMinutes("90m")).toBe(90);
+    expect(parseContactMinutes("1h59m")).toBe(119);
+    for (const bad of ["", "0m", "h", "1.5h", "25h", "-5m", "1h30", "1h61m", "0h60m"]) expect(() => parseContactMinutes(bad), bad).toThrow();
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1440 }), (m) => {
         expect(parseContactMinutes(formatMinutes(m))).toBe(m);
