@@ -23,6 +23,7 @@ const NORMALISE: Readonly<Record<string, (value: string) => unknown>> = {
   title: (v) => v.trim(),
   givenName: (v) => v.trim(),
   familyName: (v) => v.trim(),
+  name: (v) => v.trim(),
 };
 
 /** Fields no option sets: the registry's own bookkeeping, and what other commands keep. */
@@ -75,7 +76,11 @@ export async function fieldsFromOptions(ctx: CliContext, alias: string, opts: Re
     if (value === undefined || COMMAND_OPTIONS.has(key)) continue;
     if (!isOptionField(key)) throw new UserError(ExitCode.usage, "client.badField", { alias, field: key });
     const normalise = NORMALISE[key];
-    fields[key] = typeof value === "string" && normalise !== undefined ? normalise(value) : value;
+    const given = typeof value === "string" && normalise !== undefined ? normalise(value) : value;
+    // A blank value would be stored as a field that says nothing (a greeting "Hallo  ,"):
+    // `--unset FIELD` removes a field.
+    if (typeof given === "string" && given.trim() === "") throw new UserError(ExitCode.usage, "client.blankField", { alias, field: optionName(key) });
+    fields[key] = given;
   }
   if (typeof fields.ageRecipient === "string" && !(await isValidRecipient(fields.ageRecipient))) {
     throw new UserError(ExitCode.usage, "client.badAgeRecipient", { alias });

@@ -201,6 +201,10 @@ export const core = {
     de: "Klient:in „{alias}“: der age-Empfänger ist ungültig (erwartet age1…).",
     en: "Client '{alias}': the age recipient is invalid (expected age1…).",
   },
+  "client.blankField": {
+    de: "Klient:in „{alias}“: „{field}“ ist leer; bitte einen Wert angeben (entfernen mit --unset {field}).",
+    en: "Client '{alias}': '{field}' is blank; please give a value (remove it with --unset {field}).",
+  },
   "client.badField": {
     de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“ (Telefon: +49…, Threema-ID: 8 Zeichen).",
     en: "Client '{alias}': invalid value for '{field}' (phone: +49…, Threema ID: 8 characters).",

@@ -68,6 +68,8 @@ describe("client edit", () => {
       [["--channel", "whatsapp"], 4, "WhatsApp"],
       [["--channel", "nosuch"], 2, "'nosuch'"],
       [["--unset", "lang"], 2, "'lang' cannot be removed"],
+      [["--name", "   "], 2, "Client 'k010': 'name' is blank; please give a value (remove it with --unset name)."],
+      [["--given-name", ""], 2, "'given-name' is blank"],
       [[], 2, "Nothing to change"],
     ] as const) {
       const r = await runCli(["client", "edit", "k010", ...args], { home });
@@ -81,6 +83,15 @@ describe("client edit", () => {
     const bad = await runCli(["client", "edit", "k010", "--billing", "monthly"], { home });
     expect(bad.code).toBe(2);
     expect(await show("k010")).toEqual(before);
+  });
+
+  it("client add refuses a blank name too, and stores a name without the blanks around it", async () => {
+    const blank = await runCli(["client", "add", "k011", "--name", " ", "--lang", "de"], { home });
+    expect(blank.code).toBe(2);
+    expect(blank.stderr.trim()).toBe("Client 'k011': 'name' is blank; please give a value (remove it with --unset name).");
+    expect(await ok(["client", "list"])).not.toContain("k011");
+    await ok(["client", "add", "k012", "--name", "  Ben Ortner ", "--lang", "de"]);
+    expect((await show("k012")).name).toBe("Ben Ortner");
   });
 
   it("drops the Threema key pinned for the earlier ID", async () => {
