@@ -49,8 +49,8 @@ export const core = {
     en: "{file}: cannot be read ({reason}).",
   },
   "file.unwritable": {
-    de: "{file}: kann hier nicht geschrieben werden ({reason}); nichts geschrieben. Bitte Pfad und Rechte prüfen oder mit --out einen anderen Ort wählen.",
-    en: "{file}: cannot be written there ({reason}); nothing was written. Please check the path and permissions, or choose another place with --out.",
+    de: "{file}: kann hier nicht geschrieben werden ({reason}); nichts geschrieben. Bitte Pfad und Rechte prüfen oder einen anderen Ort angeben.",
+    en: "{file}: cannot be written there ({reason}); nothing was written. Please check the path and permissions, or name another place.",
   },
   "file.noSpace": {
     de: "{file}: der Datenträger ist voll; nichts geschrieben. Bitte Platz schaffen oder mit --out einen anderen Ort wählen.",

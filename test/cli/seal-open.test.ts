@@ -324,7 +324,7 @@ describe("output that cannot be written", () => {
       // backup says first that there is no recovery key yet (its own warning line).
       const last = r.stderr.trimEnd().split("\n").at(-1) ?? "";
       expect(r.stderr, args.join(" ")).not.toMatch(/^\s+at |Internal error|node:internal/m);
-      expect(last, args.join(" ")).toBe(`${named}: cannot be written there (${last.match(/\((E[A-Z]+)\)/)?.[1] ?? "?"}); nothing was written. Please check the path and permissions, or choose another place with --out.`);
+      expect(last, args.join(" ")).toBe(`${named}: cannot be written there (${last.match(/\((E[A-Z]+)\)/)?.[1] ?? "?"}); nothing was written. Please check the path and permissions, or name another place.`);
     }
     expect((await readdir(work)).filter((n) => n.startsWith("plain.txt"))).toEqual(["plain.txt"]);
   });
