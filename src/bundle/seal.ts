@@ -95,6 +95,7 @@ const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   ".aiff": "audio/aiff",
   ".amr": "audio/amr",
   ".caf": "audio/x-caf",
+  ".m4b": "audio/mp4",
   ".pdf": "application/pdf",
   ".txt": "text/plain; charset=utf-8",
   ".md": "text/markdown; charset=utf-8",

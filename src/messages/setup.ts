@@ -41,6 +41,10 @@ export const setup = {
     de: "Vorlage „{id}“ gibt es auf {have}, aber nicht auf {lang}; Klient:innen mit Sprache {lang} bekommen sie nicht (übersetzen, oder „templates check --lang {have}“, wenn die Praxis nur {have} schreibt)",
     en: "template '{id}' exists in {have} but not in {lang}; clients whose language is {lang} cannot get it (translate it, or 'templates check --lang {have}' if the practice writes only {have})",
   },
+  "seal.video": {
+    de: "{file}: ein Video wird nicht aufbereitet und behielte Ort, Gerät und Zeit der Aufnahme. Den Ton mit „nachklang send --audio“ schicken, oder mit --raw so versiegeln, wie es ist.",
+    en: "{file}: a video is not prepared and would keep where, with what and when it was filmed. Send its sound with 'nachklang send --audio', or seal it as it is with --raw.",
+  },
   "seal.written": {
     de: "Versiegelt: {file} ({items} Teile, {bytes} Bytes). Die Datei liegt hier, nicht im Postausgang; „nachklang verify {file}“ prüft sie.",
     en: "Sealed: {file} ({items} items, {bytes} bytes). The file is here, not in the outbox; 'nachklang verify {file}' checks it.",

@@ -292,6 +292,26 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal prepares photos 
     expect(opened.code, opened.stderr).toBe(0);
     for (const item of items) expect(spawnSync("exiftool", ["-a", join(dir, "opened", item.path)], { encoding: "utf8" }).stdout).not.toMatch(/Quelltopf|GPS/);
   });
+
+  it("an audiobook-style .m4b is a recording; a video is refused (exit 2, nothing written) unless --raw", async () => {
+    const dir = join(work, "video");
+    await mkdir(dir, { recursive: true });
+    spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", "-metadata", "title=Traumreise Quelltopf", "-f", "mp4", join(dir, "kapitel.m4b")]);
+    spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=d=1:s=160x120", "-metadata", "location=+52.5200+013.4050/", "-metadata", "artist=Zyxwvu Quelltopf", join(dir, "uebung.mp4")]);
+    for (const name of ["kapitel.m4b", "uebung.mp4"]) expect(spawnSync("exiftool", ["-a", join(dir, name)], { encoding: "utf8" }).stdout).toContain("Quelltopf");
+    oneLine(
+      await runCli(["seal", "kapitel.m4b", "uebung.mp4", "--to", "k042", "--out", "video.age"], { home, cwd: dir }),
+      2,
+      /^uebung\.mp4: a video is not prepared and would keep where, with what and when it was filmed\. Send its sound with 'nachklang send --audio', or seal it as it is with --raw\.$/,
+    );
+    expect((await readdir(dir)).sort()).toEqual(["kapitel.m4b", "uebung.mp4"]);
+    const audio = await runCli(["--json", "seal", "kapitel.m4b", "--to", "k042", "--out", "audio.age"], { home, cwd: dir });
+    expect(audio.code, audio.stderr).toBe(0);
+    expect((JSON.parse(audio.stdout) as { items: { path: string; kind: string }[] }).items.map((i) => [i.path, i.kind])).toEqual([["items/kapitel.m4a", "audio"]]);
+    const raw = await runCli(["--json", "seal", "uebung.mp4", "--raw", "--to", "k042", "--out", "raw.age"], { home, cwd: dir });
+    expect(raw.code, raw.stderr).toBe(0);
+    expect((JSON.parse(raw.stdout) as { items: { path: string; kind: string }[] }).items.map((i) => [i.path, i.kind])).toEqual([["items/uebung.mp4", "file"]]);
+  });
 });
 
 describe("output that cannot be written", () => {

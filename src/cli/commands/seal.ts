@@ -1,12 +1,13 @@
 /**
  * `nachklang seal FILE… --to ALIAS`: seal files for a client into one bundle. Photos and audio
  * go through the same preparation as `send` (upright, resized, no metadata; loudness-normalised
- * audio) unless `--raw`; other files are sealed as they are. The bundle is the user's file:
+ * audio) unless `--raw`; a video is refused without `--raw` (nothing prepares it, and it would
+ * keep where and with what it was filmed); other files are sealed as they are. The bundle is the user's file:
  * `--out FILE`, else `<bundle-id>.age` in the current folder, never the outbox (which holds
  * only what it delivers).
  */
 import { stat } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { extname, relative, resolve } from "node:path";
 import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { exists } from "../../files.js";
 import { ExitCode, UserError } from "../../errors.js";
@@ -21,10 +22,14 @@ interface SealOptions {
   raw?: boolean;
 }
 
+/** Videos as phones and cameras write them: location, device and time in their tags. */
+const VIDEO = new Set([".mp4", ".mov", ".m4v", ".3gp", ".mkv", ".webm", ".avi"]);
+
 export async function run(ctx: CliContext, files: string[], opts: SealOptions): Promise<void> {
   for (const file of files) {
     if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
     if ((await stat(file)).isDirectory()) throw new UserError(ExitCode.usage, "file.isFolder", { file });
+    if (opts.raw !== true && VIDEO.has(extname(file).toLowerCase())) throw new UserError(ExitCode.usage, "seal.video", { file });
   }
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
   const practice = await unlockPractice(ctx);
