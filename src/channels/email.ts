@@ -68,6 +68,21 @@ function viewerPage(): number {
 const MB = 1024 * 1024;
 const mb = (bytes: number) => (Math.ceil(Math.round((bytes / MB) * 1000) / 100) / 10).toFixed(1);
 
+/** `--host`: a host name or address, without blanks (a blank one would only fail at the first mail). */
+function hostOption(value: string): string {
+  const host = value.trim();
+  if (!/^(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(host)) throw new UserError(ExitCode.usage, "email.badHost", { value });
+  return host;
+}
+
+/** `--from`: an address (`praxis@example.org`), bare or after a display name (`Praxis <praxis@example.org>`). */
+function fromOption(value: string): string {
+  const from = value.trim();
+  const address = /^[^<>]*<([^<>]+)>$/.exec(from)?.[1] ?? from;
+  if (!/^[^@\s<>"]+@[^@\s<>"]+$/.test(address)) throw new UserError(ExitCode.usage, "email.badFrom", { value });
+  return from;
+}
+
 /** `--port`: a whole number 1..65535, said in the user's words rather than the settings schema's. */
 function portOption(value: string | number): number {
   const n = Number(value);
@@ -179,7 +194,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
     maxAttachment: `${s.maxAttachmentMB ?? DEFAULT_MAX_ATTACHMENT_MB} MB`,
   }),
   configure(options, current) {
-    const host = typeof options.host === "string" ? options.host : (current?.host ?? "");
+    const host = typeof options.host === "string" ? hostOption(options.host) : (current?.host ?? "");
     const port = typeof options.port === "string" || typeof options.port === "number" ? portOption(options.port) : (current?.port ?? 587);
     const secretFiles: Record<string, string> = typeof options.passwordFile === "string" ? { password: options.passwordFile } : {};
     // A new server or port gets the security that fits it; an unchanged one keeps its own.
@@ -191,7 +206,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
         host,
         port,
         user: options.user ?? current?.user,
-        from: options.from ?? current?.from,
+        from: typeof options.from === "string" ? fromOption(options.from) : current?.from,
         security: moved ? defaultSecurity(host, port) : current.security,
         ...(max === undefined ? {} : { maxAttachmentMB: attachmentMbOption(max) }),
       },

@@ -95,6 +95,14 @@ export const viewer = {
     de: "Sichere Verbindung zu {host}:{port} fehlgeschlagen: {reason}. Bitte Hostnamen und Zertifikat des Servers prüfen; nachklang sendet nichts über ungeprüfte Verbindungen.",
     en: "Secure connection to {host}:{port} failed: {reason}. Please check the host name and the server's certificate; nachklang sends nothing over unverified connections.",
   },
+  "email.badHost": {
+    de: "--host erwartet den Namen oder die Adresse des Mailservers (z. B. smtp.example.org), nicht „{value}“.",
+    en: "--host expects the mail server's name or address (e.g. smtp.example.org), not '{value}'.",
+  },
+  "email.badFrom": {
+    de: "--from erwartet eine Absenderadresse, z. B. praxis@example.org oder „Praxis Beispiel <praxis@example.org>“, nicht „{value}“.",
+    en: "--from expects a sender address, e.g. praxis@example.org or 'Praxis Beispiel <praxis@example.org>', not '{value}'.",
+  },
   "email.badPort": {
     de: "--port erwartet eine Portnummer von 1 bis 65535 (465 TLS, 587 STARTTLS), nicht „{value}“.",
     en: "--port expects a port number from 1 to 65535 (465 TLS, 587 STARTTLS), not '{value}'.",

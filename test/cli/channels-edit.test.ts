@@ -109,6 +109,19 @@ describe("channels edit", () => {
     const notAPort = await runCli(["--lang", "de", "channels", "edit", "email", "--port", "x"], { home });
     expect(notAPort.code).toBe(2);
     expect(notAPort.stderr).toBe("--port erwartet eine Portnummer von 1 bis 65535 (465 TLS, 587 STARTTLS), nicht „x“.\n");
+    // A blank server or a sender that is no address would only fail at the first mail.
+    const blankHost = await runCli(["channels", "edit", "email", "--host", "  "], { home });
+    expect(blankHost.code).toBe(2);
+    expect(blankHost.stderr).toBe("--host expects the mail server's name or address (e.g. smtp.example.org), not '  '.\n");
+    const notAHost = await runCli(["channels", "edit", "email", "--host", "smtp example org"], { home });
+    expect(notAHost.code).toBe(2);
+    const badFrom = await runCli(["--lang", "de", "channels", "edit", "email", "--from", "nope"], { home });
+    expect(badFrom.code).toBe(2);
+    expect(badFrom.stderr).toBe("--from erwartet eine Absenderadresse, z. B. praxis@example.org oder „Praxis Beispiel <praxis@example.org>“, nicht „nope“.\n");
+    for (const from of ["Praxis <nope>", "a@b@c", "<>"]) expect((await runCli(["channels", "edit", "email", "--from", from], { home })).code, from).toBe(2);
+    await ok(["channels", "edit", "email", "--from", " Praxis Beispiel <praxis@example.org> "]);
+    const fromConfig = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
+    expect(fromConfig.channels.email?.settings).toMatchObject({ host: "smtp.example.org", from: "Praxis Beispiel <praxis@example.org>" });
     const badSize = await runCli(["channels", "edit", "email", "--max-attachment-mb", "-5"], { home });
     expect(badSize.code).toBe(2);
     expect(badSize.stderr).toBe("--max-attachment-mb expects a size in MB above 0 and at most 1000, not '-5'.\n");
