@@ -12,6 +12,7 @@ import { requireChannelName } from "../channels/registry.js";
 import { ExitCode, UserError } from "../errors.js";
 import { PIN_NAME } from "../channels/threema.js";
 import { clientSchema, type ClientRecord } from "../practice/clients.js";
+import type { MessageKey } from "../messages/index.js";
 import type { CliContext } from "./context.js";
 
 /** How a given option's text becomes the stored field (absent: stored as given). */
@@ -90,12 +91,15 @@ export async function fieldsFromOptions(ctx: CliContext, alias: string, opts: Re
   return fields;
 }
 
+/** Fields whose form is worth an example when a value does not fit. */
+const FIELD_PROBLEM: Readonly<Record<string, MessageKey>> = { phone: "client.badPhone", threema: "client.badThreema", email: "client.badEmail" };
+
 /** The record checked against the schema; a field that does not fit is a UserError (exit 2) naming it. */
 export function checkedRecord(alias: string, record: Readonly<Record<string, unknown>>): ClientRecord {
   const parsed = clientSchema.safeParse(record);
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? "?");
-    throw new UserError(ExitCode.usage, "client.badField", { alias, field });
+    throw new UserError(ExitCode.usage, FIELD_PROBLEM[field] ?? "client.badField", { alias, field });
   }
   return parsed.data;
 }

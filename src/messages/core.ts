@@ -206,8 +206,20 @@ export const core = {
     en: "Client '{alias}': '{field}' is blank; please give a value (remove it with --unset {field}).",
   },
   "client.badField": {
-    de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“ (Telefon: +49…, Threema-ID: 8 Zeichen).",
-    en: "Client '{alias}': invalid value for '{field}' (phone: +49…, Threema ID: 8 characters).",
+    de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“.",
+    en: "Client '{alias}': invalid value for '{field}'.",
+  },
+  "client.badPhone": {
+    de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“ (international, z. B. +49 170 1234567).",
+    en: "Client '{alias}': invalid value for '{field}' (international, e.g. +49 170 1234567).",
+  },
+  "client.badThreema": {
+    de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“ (eine Threema-ID hat 8 Zeichen, z. B. ECHOECHO).",
+    en: "Client '{alias}': invalid value for '{field}' (a Threema ID has 8 characters, e.g. ECHOECHO).",
+  },
+  "client.badEmail": {
+    de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“ (eine E-Mail-Adresse, z. B. name@example.org).",
+    en: "Client '{alias}': invalid value for '{field}' (an e-mail address, e.g. name@example.org).",
   },
   "client.exists": {
     de: "Klient:in „{alias}“ gibt es schon; nichts geändert.",

@@ -62,8 +62,9 @@ describe("client edit", () => {
   it("checks like client add and changes nothing when a value is refused", async () => {
     const before = await show("k010");
     for (const [args, code, text] of [
-      [["--phone", "0170 123"], 2, "'phone'"],
-      [["--email", "not-an-address"], 2, "'email'"],
+      [["--phone", "0170 123"], 2, "Client 'k010': invalid value for 'phone' (international, e.g. +49 170 1234567)."],
+      [["--email", "not-an-address"], 2, "Client 'k010': invalid value for 'email' (an e-mail address, e.g. name@example.org)."],
+      [["--threema", "ECHO"], 2, "Client 'k010': invalid value for 'threema' (a Threema ID has 8 characters, e.g. ECHOECHO)."],
       [["--age-recipient", "age1nonsense"], 2, "age recipient is invalid"],
       [["--channel", "whatsapp"], 4, "WhatsApp"],
       [["--channel", "nosuch"], 2, "'nosuch'"],
