@@ -37,6 +37,8 @@ export const AUDIO_DEFAULTS = {
   silenceMinSeconds: 0.5,
   /** ebur128 reports −70 LUFS (its absolute gate) for digital silence. */
   silenceLufs: -69.5,
+  /** Shorter than one of ebur128's 400 ms gating blocks: no integrated loudness (−70), silent or not. */
+  measurableSeconds: 0.4,
 } as const;
 
 export type NormalisedAudioProfile = Required<AudioProfile>;
@@ -287,8 +289,11 @@ export async function processAudio(input: string, outDir: string, profile: Audio
   const plan = planGain(m, p, input);
   const warnings = [...plan.warnings];
   if (plan.silent) {
-    if (p.silence === "refuse") throw new UserError(ExitCode.failure, "media.audio.silenceRefused", { file: input });
-    warnings.push({ key: "media.audio.silence", params: { file: input } });
+    // Sound too short to measure (a cut-off file, most likely) is not silence: said as what it is.
+    const short = m.durationSeconds < AUDIO_DEFAULTS.measurableSeconds && m.samplePeakDb > AUDIO_DEFAULTS.silenceThresholdDb;
+    const seconds = Math.round(m.durationSeconds * 100) / 100;
+    if (p.silence === "refuse") throw new UserError(ExitCode.failure, short ? "media.audio.tooShortRefused" : "media.audio.silenceRefused", { file: input, seconds });
+    warnings.push(short ? { key: "media.audio.tooShort", params: { file: input, seconds } } : { key: "media.audio.silence", params: { file: input } });
   }
 
   // Downmix first, exactly as measured, so gain and limiter work on the signal that is encoded.

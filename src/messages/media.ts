@@ -34,6 +34,14 @@ export const media = {
     de: "{file}: die Aufnahme ist stumm (digitale Stille); sie wurde ohne Verstärkung umgewandelt. Bitte prüfen, ob das die richtige Datei ist.",
     en: "{file}: the recording is silent (digital silence); it was converted without any gain. Please check that this is the right file.",
   },
+  "media.audio.tooShort": {
+    de: "{file}: die Aufnahme dauert nur {seconds} s, zu kurz, um ihre Lautheit zu messen; sie wurde ohne Verstärkung umgewandelt. Bitte prüfen, ob die Datei vollständig ist.",
+    en: "{file}: the recording lasts only {seconds} s, too short to measure its loudness; it was converted without any gain. Please check that the file is complete.",
+  },
+  "media.audio.tooShortRefused": {
+    de: "{file}: die Aufnahme dauert nur {seconds} s, zu kurz, um ihre Lautheit zu messen; nicht umgewandelt. Bitte prüfen, ob die Datei vollständig ist.",
+    en: "{file}: the recording lasts only {seconds} s, too short to measure its loudness; not converted. Please check that the file is complete.",
+  },
   "media.audio.silenceRefused": {
     de: "{file}: die Aufnahme ist stumm (digitale Stille); nicht umgewandelt. Bitte die richtige Datei wählen.",
     en: "{file}: the recording is silent (digital silence); not converted. Please choose the right file.",

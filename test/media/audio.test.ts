@@ -84,6 +84,19 @@ describe.skipIf(noFfmpeg)("processAudio on the fixtures", () => {
     expect(await readdir(join(dir, "silence2")).catch(() => [])).toEqual([]);
   });
 
+  it("a recording too short to measure is said to be that, not silence (a cut-off file is not a silent one)", async () => {
+    const short = join(dir, "cut-off.wav");
+    execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=f=440:d=0.25", "-ac", "2", short]);
+    const r = await processAudio(short, join(dir, "short"));
+    expect(r.warnings.map((w) => w.key)).toEqual(["media.audio.tooShort"]);
+    expect(r.warnings[0]?.params).toMatchObject({ file: short, seconds: 0.25 });
+    await expect(processAudio(short, join(dir, "short2"), { silence: "refuse" })).rejects.toMatchObject({ code: 1, key: "media.audio.tooShortRefused" });
+    // As short, but silent: silence.
+    const hush = join(dir, "hush.wav");
+    execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", "0.25", hush]);
+    expect((await processAudio(hush, join(dir, "hush"))).warnings.map((w) => w.key)).toEqual(["media.audio.silence"]);
+  });
+
   it("refuses bad files with one catalogue line naming the file, and writes nothing", async () => {
     const empty = join(dir, "empty.wav");
     await writeFile(empty, "");
