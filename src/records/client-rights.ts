@@ -8,7 +8,7 @@
  * practice. Its items: the registry entry, the consent history, the ledger's record of every
  * follow-up, each follow-up's message and items as sent (opened from the archive or outbox and
  * verified), the messages the client sent (text and files, as stored in the inbox), the
- * contact-time entries with their notes, and a README in the client's language.
+ * contact-time entries with their notes, the groups the client is in, and a README in the client's language.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -31,6 +31,8 @@ export interface ExportSource {
   readonly time: readonly (TimeEntry & { readonly noteText?: string })[];
   /** The messages received from the client, opened from the inbox, oldest first. */
   readonly messages: readonly ExportedMessage[];
+  /** The names of the groups the client is a member of. */
+  readonly groups: readonly string[];
   readonly keys: AgeKeys;
   readonly practice: { readonly name?: string; readonly ageRecipient: string; readonly keyId: string; readonly signing: MinisignSecretKey | MinisignSigner };
   readonly readme: (counts: ExportCounts) => string;
@@ -94,6 +96,7 @@ export async function sealClientExport(src: ExportSource, workDir: string, recip
   const c = src.client;
   await file("client.json", json(exportedRecord(c)));
   await file("consents.json", json(c.consents));
+  await file("groups.json", json(src.groups));
   await file(
     "followups.json",
     json(

@@ -71,6 +71,8 @@ beforeAll(async () => {
   await writeFile(noteFile, NOTE);
   await ok(["time", "log", "k1", "25m", "--kind", "phone", "--note-file", noteFile, "--on", "2026-12-01"]);
   await ok(["time", "log", "k2", "10m"]);
+  await ok(["group", "add", "Dienstagsgruppe", "k1", "k2"]);
+  await ok(["group", "add", "Nur-k2", "k2"]);
 });
 afterAll(async () => {
   await emulator.stop();
@@ -96,6 +98,7 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
         "consents.json",
         "contact-time.json",
         "followups.json",
+        "groups.json",
         "messages.json",
         `${id(0)}-message.txt`,
         `${id(0)}-tiny.jpg`,
@@ -110,6 +113,8 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
       { channel: "folder", date: "2026-11-20", infoVersion: "1" },
       { channel: "signal", date: "2026-11-20", infoVersion: "1" },
     ]);
+    // The groups k1 is in (their names may say something about the treatment), not k2's others.
+    expect(JSON.parse(await read("groups.json"))).toEqual(["Dienstagsgruppe"]);
     expect(await read(`${id(0)}-message.txt`)).toContain(MESSAGE);
     const time = JSON.parse(await read("contact-time.json")) as { minutes: number; note: string }[];
     expect(time).toEqual([expect.objectContaining({ day: "2026-12-01", minutes: 25, kind: "phone", note: NOTE })]);

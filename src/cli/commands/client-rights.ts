@@ -13,7 +13,7 @@ import { forgottenRecord, sealClientExport, type ClientExport, type ExportCounts
 import { exportMessages, messagesOf } from "../../inbox/records.js";
 import { InboxStore } from "../../inbox/store.js";
 import { handoffNames, retentionOf } from "../../records/retention.js";
-import { removeFromGroups } from "../../practice/groups.js";
+import { readGroups, removeFromGroups } from "../../practice/groups.js";
 import { handoffFolders } from "../../records/storage.js";
 import type { TimeEntry } from "../../records/time.js";
 import { withPrivateTemp } from "../../temp.js";
@@ -56,6 +56,7 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
       locate: (id: string) => r.wf.outbox.locate(id),
       time,
       messages: await exportMessages(inbox, { identities: [keys.identity] }, messagesOf(events, new Set([tag])), work),
+      groups: Object.entries(await readGroups(ctx.home.root)).filter(([, members]) => members.includes(tag)).map(([group]) => group),
       keys: { identities: [keys.identity] },
       practice: { ...(name === undefined ? {} : { name }), ageRecipient: keys.ageRecipient, keyId: keys.keyId, signing: keys.signer },
       readme: (counts: ExportCounts) => t(lang, "export.readme", { practice: name ?? keys.keyId, alias, date: r.today(), ...counts }),
