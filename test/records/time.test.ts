@@ -142,4 +142,27 @@ describe("contact time", () => {
       await done();
     }
   });
+
+  it("a removed entry's lines go with the purge, also for a client no longer in the registry", async () => {
+    const { dir, cleanup: done } = await tempDir();
+    try {
+      const own = join(dir, "home");
+      const at = (now: string) => ({ home: own, env: { NACHKLANG_NOW: now } });
+      expect((await runCli(["init", "--name", "Praxis", "--lang", "en"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      expect((await runCli(["client", "add", "k1"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      const logged = await runCli(["--json", "time", "log", "k1", "15m"], at(NOW.NACHKLANG_NOW));
+      const { id } = JSON.parse(logged.stdout) as { id: string };
+      expect((await runCli(["time", "remove", id], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      expect((await runCli(["client", "remove", "k1"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      const file = join(own, "records", "time.jsonl");
+      // Ten years on, not yet; eleven years on, the lines (naming k1's tag) are gone.
+      expect((await runCli(["records", "purge"], at("2036-12-02T10:00:00+01:00"))).code).toBe(0);
+      expect(await readFile(file, "utf8")).toContain(id);
+      const r = await runCli(["records", "purge"], at("2037-12-10T10:00:00+01:00"));
+      expect(r.code, r.stderr).toBe(0);
+      expect(await readFile(file, "utf8")).toBe("");
+    } finally {
+      await done();
+    }
+  });
 });

@@ -10,7 +10,8 @@ import { formatSpan, parseSpan, spanDays } from "../../records/duration.js";
 import { verifyLedger, type LedgerSigner, type LedgerVerifier } from "../../records/ledger-purge.js";
 import { executePurge, retentionOf, type ClientRetention } from "../../records/retention.js";
 import { handoffFolders, pruneHandoff } from "../../records/storage.js";
-import { DEFAULT_RETENTION, recordsSettings } from "../../records/settings.js";
+import { dayIn, DEFAULT_RETENTION, recordsSettings } from "../../records/settings.js";
+import { foldTime, type TimeEntry, type TimeEvent } from "../../records/time.js";
 import { removeFromGroups } from "../../practice/groups.js";
 import type { LedgerEvent } from "../../delivery/ledger.js";
 import { purgeMessages } from "../../inbox/records.js";
@@ -45,15 +46,40 @@ function verifier(ctx: CliContext): LedgerVerifier {
   return { keyId: pub.keyId, verify: (message, signature) => void verify(key, message, signature, nodeEd25519) };
 }
 
+/**
+ * Entries removed by `time remove` still have their lines in the records file (only the purge
+ * removes lines), naming the client's tag: their days count too, so that those lines are purged
+ * with the client's other records — also for a client no longer in the registry, whose only
+ * trace they may be.
+ */
+function correctedAway(events: readonly TimeEvent[], standing: readonly TimeEntry[], tz: string): Map<string, string[]> {
+  const stands = new Set(standing.map((e) => e.id));
+  const owner = new Map<string, string>();
+  const days = new Map<string, string[]>();
+  for (const e of events) {
+    if (e.ev === "logged") owner.set(e.id, e.client);
+    const tag = owner.get(e.id);
+    if (tag === undefined || stands.has(e.id)) continue;
+    const list = days.get(tag) ?? [];
+    list.push(dayIn(new Date(e.at), tz));
+    if (e.ev === "logged") list.push(e.day);
+    days.set(tag, list);
+  }
+  return days;
+}
+
 async function retentionState(ctx: CliContext, r: CliRecords, events: readonly LedgerEvent[]): Promise<ClientRetention[]> {
   const clients = r.practice.clients.list();
   const tags = new Map<string, string>();
   for (const c of clients) tags.set(c.alias, await r.wf.tagger(c.alias));
+  const timeEvents = (await r.time.events()).events;
+  const time = foldTime(timeEvents);
   return retentionOf({
     clients,
     tags,
     events,
-    time: await r.time.entries(),
+    time,
+    activity: correctedAway(timeEvents, time, r.wf.tz),
     retention: r.settings.retention,
     tz: r.wf.tz,
     today: r.today(),
