@@ -83,6 +83,10 @@ export const records = {
     de: "Kein Stundensatz festgelegt; bitte „nachklang billing set --hourly 90“.",
     en: "No hourly rate set; run 'nachklang billing set --hourly 90'.",
   },
+  "billing.damaged": {
+    de: "{file}: die Abrechnungseinstellungen („billing“) sind beschädigt. Bitte mit „nachklang billing set …“ neu festlegen oder das JSON von Hand reparieren.",
+    en: "{file}: the billing settings ('billing') are damaged. Set them again with 'nachklang billing set …' or repair the JSON by hand.",
+  },
   "billing.settings": {
     de: "Abrechnung: Standardprofil {profile}, Stundensatz {hourly} €, Takt {round} min, GOÄ-Faktor {factor}.",
     en: "Billing: default profile {profile}, hourly rate {hourly} EUR, rounding {round} min, GOÄ factor {factor}.",

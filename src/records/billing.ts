@@ -13,7 +13,7 @@
  * - `none`: the time is documented, nothing is billed.
  */
 import { z } from "../zod.js";
-import { ExitCode, UserError } from "../errors.js";
+import { ExitCode, IntegrityError, UserError } from "../errors.js";
 
 export const BILLING_PROFILES = ["hourly", "goae", "none"] as const;
 export type BillingProfile = (typeof BILLING_PROFILES)[number];
@@ -45,6 +45,18 @@ export type BillingSettings = z.infer<typeof billingSettingsSchema>;
 export function billingSettings(stored: unknown): BillingSettings {
   const parsed = billingSettingsSchema.safeParse(stored ?? {});
   return parsed.success ? parsed.data : billingSettingsSchema.parse({});
+}
+
+/**
+ * The settings a bill is made with: absent, the defaults; stored but not of their shape (a
+ * hand-edited config.json), exit 5 naming `file`: falling back to the defaults would bill
+ * every entry under `none`, 0.00, without a word.
+ */
+export function requireBillingSettings(stored: unknown, file: string): BillingSettings {
+  if (stored === undefined) return billingSettingsSchema.parse({});
+  const parsed = billingSettingsSchema.safeParse(stored);
+  if (!parsed.success) throw new IntegrityError("billing.damaged", { file });
+  return parsed.data;
 }
 
 /** Integer division rounded half up (both positive). */

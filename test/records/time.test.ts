@@ -165,4 +165,32 @@ describe("contact time", () => {
       await done();
     }
   });
+
+  it("damaged billing settings are exit 5, not a report that bills everything 0.00", async () => {
+    const { dir, cleanup: done } = await tempDir();
+    try {
+      const own = join(dir, "home");
+      const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });
+      expect((await inOwn(["init", "--name", "Praxis", "--lang", "en"])).code).toBe(0);
+      expect((await inOwn(["client", "add", "k1"])).code).toBe(0);
+      expect((await inOwn(["time", "log", "k1", "15m", "--on", "2026-11-03"])).code).toBe(0);
+      expect((await inOwn(["billing", "set", "--profile", "goae"])).code).toBe(0);
+      // Edited by hand: the factor as a decimal, not in hundredths.
+      const file = join(own, "config.json");
+      const config = JSON.parse(await readFile(file, "utf8")) as { billing: Record<string, unknown> };
+      config.billing.goaeFactor = 2.3;
+      await writeFile(file, JSON.stringify(config));
+      for (const args of [["time", "report", "--month", "2026-11"], ["billing", "show"]]) {
+        const r = await inOwn(args);
+        expect(r.code, args.join(" ")).toBe(5);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toBe(`${file}: the billing settings ('billing') are damaged. Set them again with 'nachklang billing set …' or repair the JSON by hand.\n`);
+      }
+      // billing set repairs them.
+      expect((await inOwn(["billing", "set", "--profile", "goae"])).code).toBe(0);
+      expect((await inOwn(["time", "report", "--month", "2026-11"])).stdout).toMatch(/GOÄ 3,20\.11/);
+    } finally {
+      await done();
+    }
+  });
 });

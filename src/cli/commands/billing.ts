@@ -1,4 +1,5 @@
 /** `nachklang billing set|show`: the practice's billing defaults (no secrets, no client data). */
+import { join } from "node:path";
 import { ExitCode, UserError } from "../../errors.js";
 import {
   BILLING_PROFILES,
@@ -9,6 +10,7 @@ import {
   parseFactor,
   parseRounding,
   type BillingProfile,
+  requireBillingSettings,
   type BillingSettings,
 } from "../../records/billing.js";
 import type { CliContext } from "../context.js";
@@ -42,6 +44,6 @@ export function set(ctx: CliContext, o: { profile?: string; hourly?: string; rou
 }
 
 export function showSettings(ctx: CliContext): Promise<void> {
-  show(ctx, billingSettings(ctx.settings.billing));
+  show(ctx, requireBillingSettings(ctx.settings.billing, join(ctx.home.root, "config.json")));
   return Promise.resolve();
 }

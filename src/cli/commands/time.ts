@@ -2,11 +2,11 @@
  * `nachklang time log|list|edit|remove|report|auto`: contact time between sessions, and the
  * monthly billing report built from it.
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { ExitCode, UserError } from "../../errors.js";
 import { writePrivateFile } from "../../files.js";
 import { checkDay } from "../../practice/consent.js";
-import { billingSettings, formatCents } from "../../records/billing.js";
+import { formatCents, requireBillingSettings } from "../../records/billing.js";
 import { formatMinutes, parseContactMinutes } from "../../records/duration.js";
 import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
 import { entriesBetween, foldTime, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
@@ -152,7 +152,7 @@ export async function report(ctx: CliContext, o: { month: string; format?: strin
   const range = monthRange(o.month);
   const format = formatOf(o.format, o.out);
   const r = await openRecords(ctx);
-  const settings = billingSettings(ctx.settings.billing);
+  const settings = requireBillingSettings(ctx.settings.billing, join(ctx.home.root, "config.json"));
   const clients = new Map<string, ReportClient>();
   for (const c of r.practice.clients.list()) {
     clients.set(await r.wf.tagger(c.alias), { alias: c.alias, ...(c.name === undefined ? {} : { name: c.name }), ...(c.billing === undefined ? {} : { billing: c.billing }) });
