@@ -87,6 +87,10 @@ export const records = {
     de: "{file}: die Abrechnungseinstellungen („billing“) sind beschädigt. Bitte mit „nachklang billing set …“ neu festlegen oder das JSON von Hand reparieren.",
     en: "{file}: the billing settings ('billing') are damaged. Set them again with 'nachklang billing set …' or repair the JSON by hand.",
   },
+  "records.retentionDamaged": {
+    de: "{file}: die Aufbewahrungsdauer („records“) ist beschädigt; nichts wird gelöscht. Bitte mit „nachklang records retention set 10y“ neu festlegen oder das JSON von Hand reparieren.",
+    en: "{file}: the retention period ('records') is damaged; nothing is deleted. Set it again with 'nachklang records retention set 10y' or repair the JSON by hand.",
+  },
   "billing.settings": {
     de: "Abrechnung: Standardprofil {profile}, Stundensatz {hourly} €, Takt {round} min, GOÄ-Faktor {factor}.",
     en: "Billing: default profile {profile}, hourly rate {hourly} EUR, rounding {round} min, GOÄ factor {factor}.",

@@ -4,6 +4,7 @@
  * by themselves.
  */
 import * as z from "../zod-mini.js";
+import { IntegrityError } from "../errors.js";
 import { parseSpan, type Span } from "./duration.js";
 
 export const DEFAULT_RETENTION = "10y";
@@ -30,6 +31,27 @@ export function recordsSettings(value: unknown): RecordsSettings {
     retention = parseSpan(DEFAULT_RETENTION);
   }
   return { retention, autoTime: data.autoTime ?? true };
+}
+
+/**
+ * The settings a purge goes by: a retention stored but not a span (edited by hand: `15 y`, `180d`)
+ * is exit 5 naming `file`, never the default: ten years in place of the fifteen meant would delete
+ * records five years early.
+ */
+export function requireRecordsSettings(value: unknown, file: string): RecordsSettings {
+  const parsed = stored.safeParse(value ?? {});
+  const retention = parsed.success ? parsed.data.retention : undefined;
+  if (!parsed.success || (retention !== undefined && !isRetention(retention))) throw new IntegrityError("records.retentionDamaged", { file });
+  return recordsSettings(value);
+}
+
+function isRetention(text: string): boolean {
+  try {
+    parseSpan(text, ["y", "m"]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The day (YYYY-MM-DD) an instant falls on in a time zone. */

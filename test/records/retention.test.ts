@@ -207,4 +207,25 @@ describe("retention", () => {
     expect(doctor.stdout).toMatch(/handoff: 2 files/);
     expect(doctor.stdout).toMatch(/ledger: 2 files/);
   });
+
+  it("a retention period damaged by hand is exit 5 and deletes nothing, not ten years in place of fifteen", async () => {
+    const own = await initHome();
+    try {
+      const inOwn = (args: string[], now: string) => runCli(args, { home: own.home, env: at(now) });
+      expect((await inOwn(["client", "add", "k1"], Y2026)).code).toBe(0);
+      expect((await inOwn(["records", "retention", "set", "15y"], Y2026)).code).toBe(0);
+      const file = join(own.home, "config.json");
+      const config = JSON.parse(await readFile(file, "utf8")) as { records: Record<string, unknown> };
+      config.records.retention = "15 y";
+      await writeFile(file, JSON.stringify(config));
+      for (const args of [["records", "purge"], ["records", "retention"]]) {
+        const r = await inOwn(args, ELEVEN_YEARS_ON);
+        expect(r.code, args.join(" ")).toBe(5);
+        expect(r.stderr.trim().split("\n")).toEqual([`${file}: the retention period ('records') is damaged; nothing is deleted. Set it again with 'nachklang records retention set 10y' or repair the JSON by hand.`]);
+      }
+      expect((await inOwn(["client", "show", "k1"], ELEVEN_YEARS_ON)).code).toBe(0);
+    } finally {
+      await own.cleanup();
+    }
+  });
 });
