@@ -94,13 +94,13 @@ async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: reado
 }
 
 /**
- * A file name a client chose, made safe to create in a folder: no path, no control characters,
- * no leading dot, at most 120 characters; "file" when nothing is left.
+ * A file name a client chose, made safe to create in a folder: no path, no control characters
+ * (C0 and C1), no format characters such as bidi overrides (which disguise the extension), no
+ * leading dot, at most 120 characters; "file" when nothing is left.
  */
 export function safeFileName(name: string): string {
   const base = (name.split(/[/\\]/).pop() ?? "")
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "")
     .replace(/^[.\s]+/, "")
     .trim();
   const limited = [...base].slice(0, 120).join("");

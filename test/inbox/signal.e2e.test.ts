@@ -6,7 +6,7 @@
  * sent late by a command holding the keys while the off-period lasts, dropped after it.
  */
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,5 +215,26 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     // The ledger knows, without content: status shows the messages with their times.
     const status = await cli(["status", "k9"], at("14", "10:00"));
     expect(status.stdout).toMatch(/Sun 2026-12-13 15:00 \(Europe\/Berlin\) {2}← k9 {2}signal {2}unread/);
+  });
+
+  it("prints nothing a terminal would act on from an attachment's name or type, and writes it only inside --out", async () => {
+    // A hostile sender chooses both: an 8-bit CSI (U+009B) and an OSC in the type, a path in the name.
+    emulator.clientMessage(PHONE, {
+      text: "Anhang.\u202e\u001b[2J",
+      attachments: [{ mime: "image/jpeg\u001b]0;pwned\u0007\u009b2J", filename: "../../x\u009b31m\u202egpj.exe", data: photo }],
+      serverReceivedTimestamp: ms(at("14", "11:00")),
+    });
+    await runCli(["inbox", "fetch"], { home, env: { NACHKLANG_NOW: at("14", "11:01"), NACHKLANG_PASSPHRASE: undefined } });
+    const out = join(home, "..", "k9-hostile");
+    const read = await cli(["inbox", "read", "k9", "--out", out], at("14", "11:02"));
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain("Anhang.");
+    // eslint-disable-next-line no-control-regex
+    expect(read.stdout + read.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    const written = await readdir(out);
+    expect(written).toHaveLength(1);
+    // eslint-disable-next-line no-control-regex
+    expect(written[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069/\\]/);
+    expect(await readFile(join(out, written[0] ?? ""))).toEqual(photo);
   });
 });

@@ -13,6 +13,7 @@ import { ExitCode, PolicyError, UserError, unwritableFile } from "../../errors.j
 import { isWhatsApp } from "../../channels/whatsapp.js";
 import type { StoredMessage } from "../../inbox/store.js";
 import type { CliContext } from "../context.js";
+import { printable } from "../output.js";
 import { practicePublic } from "../practice.js";
 import {
   checkDraft,
@@ -31,10 +32,13 @@ import {
 } from "../workflow.js";
 
 
-/** Characters a terminal would act on (escape sequences, C1 controls): never printed from a client's text. */
+/**
+ * Characters a terminal would act on (escape sequences, C1 controls) and bidi embeddings,
+ * overrides and isolates (which reorder what follows): never printed from a client's text.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-const printable = (text: string) => text.replace(CONTROL, "");
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const printableText = (text: string) => text.replace(CONTROL, "");
 
 // --- list ---
 
@@ -75,14 +79,14 @@ export async function read(ctx: CliContext, alias: string, o: { out?: string }):
     if (messages.length === 0) ctx.out.say("inbox.read.none", { alias });
     for (const m of messages) {
       ctx.out.say("inbox.read.header", { when: whenText(ctx, cw.wf, new Date(m.arrived)), channel: m.channel });
-      if (m.text !== undefined) ctx.out.line(printable(m.text));
+      if (m.text !== undefined) ctx.out.line(printableText(m.text));
       if (m.unsupported !== undefined) ctx.out.say("inbox.read.unsupported", { type: m.unsupported });
-      for (const f of m.files) ctx.out.say("inbox.read.file", { name: printable(f.name), mime: f.mime, size: formatSize(f.size), caption: f.caption === undefined ? "" : ` – ${printable(f.caption)}` });
+      for (const f of m.files) ctx.out.say("inbox.read.file", { name: printable(f.name), mime: printable(f.mime), size: formatSize(f.size), caption: f.caption === undefined ? "" : ` – ${printable(f.caption)}` });
       for (const f of m.skipped) ctx.out.say(`inbox.read.skipped.${f.reason}`, { name: printable(f.name), size: f.size === undefined ? "?" : formatSize(f.size) });
       if (o.out !== undefined && m.files.length > 0) {
         const paths = await writeMessageFiles(env, m, o.out);
         written.set(m.id, paths);
-        for (const path of paths) ctx.out.say("inbox.read.written", { path });
+        for (const path of paths) ctx.out.say("inbox.read.written", { path: printable(path) });
       } else if (m.files.length > 0) ctx.out.say("inbox.read.filesHint", { alias });
     }
   });
