@@ -163,7 +163,8 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
           unknownSenders++;
           break;
         }
-        const arrived = result.arrivedAt ?? new Date(envelope.received);
+        // A service's time that is no date (out of range) would stop every run here: ours instead.
+        const arrived = result.arrivedAt !== undefined && !Number.isNaN(result.arrivedAt.getTime()) ? result.arrivedAt : new Date(envelope.received);
         await keepMessage(env, id, envelope, opened.resolved, client, result.ids, arrived, result);
         const away = env.settings.awayNotice ? offPeriod(env.hours, arrived) : undefined;
         await env.ledger.append(

@@ -237,4 +237,14 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     expect(written[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069/\\]/);
     expect(await readFile(join(out, written[0] ?? ""))).toEqual(photo);
   });
+
+  it("keeps a message whose server time is out of any date's range, shown at its arrival here", async () => {
+    emulator.clientMessage(PHONE, { text: "Aus ferner Zukunft.", serverReceivedTimestamp: 9e15 });
+    const fetched = await runCli(["inbox", "fetch"], { home, env: { NACHKLANG_NOW: at("14", "12:00"), NACHKLANG_PASSPHRASE: undefined } });
+    expect(fetched.code, fetched.stderr).toBe(0);
+    const read = await cli(["inbox", "read", "k9"], at("14", "12:01"));
+    expect(read.stderr).toBe("");
+    expect(read.code).toBe(0);
+    expect(read.stdout).toContain("Mon 2026-12-14 12:00 (Europe/Berlin), via signal:\nAus ferner Zukunft.");
+  });
 });
