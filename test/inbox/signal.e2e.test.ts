@@ -247,4 +247,24 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     expect(read.code).toBe(0);
     expect(read.stdout).toContain("Mon 2026-12-14 12:00 (Europe/Berlin), via signal:\nAus ferner Zukunft.");
   });
+
+  it("refuses --out that is a file, or lies under one, with one line and exit 2, and leaves the messages unread", async () => {
+    emulator.clientMessage(PHONE, { text: "Mit Foto.", attachments: [{ mime: "image/jpeg", filename: "p.jpg", data: photo }], serverReceivedTimestamp: ms(at("14", "13:00")) });
+    await runCli(["inbox", "fetch"], { home, env: { NACHKLANG_NOW: at("14", "13:00"), NACHKLANG_PASSPHRASE: undefined } });
+    const file = join(home, "..", "a-file");
+    await writeFile(file, "mine");
+    for (const [args, pattern] of [
+      [["inbox", "read", "k9", "--out", file], /a-file is a file, not a folder; nothing was written or marked read\. Please name a folder with --out\./],
+      [["inbox", "read", "k9", "--out", join(file, "sub")], /sub: the files cannot be written there \(ENOTDIR\); the messages stay unread\./],
+      [["--lang", "de", "inbox", "read", "k9", "--out", file], /a-file ist eine Datei, kein Ordner; nichts geschrieben, nichts als gelesen markiert\./],
+    ] as const) {
+      const bad = await cli([...args], at("14", "13:01"));
+      expect(bad.code, `${args.join(" ")}: ${bad.stderr}`).toBe(2);
+      expect(bad.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+      expect(bad.stderr, args.join(" ")).toMatch(pattern);
+    }
+    expect(await readFile(file, "utf8")).toBe("mine");
+    const read = await cli(["inbox", "read", "k9"], at("14", "13:02"));
+    expect(read.stdout).toContain("Mit Foto.");
+  });
 });

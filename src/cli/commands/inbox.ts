@@ -4,7 +4,7 @@
  * one client's messages and then sends the read receipt, `reply` answers with a follow-up,
  * `receipts on|off` sets whether read receipts go out.
  */
-import { statfs } from "node:fs/promises";
+import { stat, statfs } from "node:fs/promises";
 import { isIP } from "node:net";
 import { configuredChannels, createChannel, loadChannelSettings } from "../../channels/factory.js";
 import type { ThreemaSettings } from "../../channels/threema.js";
@@ -68,7 +68,27 @@ export async function list(ctx: CliContext, o: { names?: boolean }): Promise<voi
 
 // --- read ---
 
+/** The `--out` of `inbox read`, refused before anything is shown when it is a file. */
+async function checkOutFolder(out: string): Promise<void> {
+  let isFolder: boolean;
+  try {
+    isFolder = (await stat(out)).isDirectory();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw outError(out, error);
+  }
+  if (!isFolder) throw new UserError(ExitCode.usage, "inbox.read.outNotFolder", { file: out });
+}
+
+function outError(out: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== "string") return error;
+  if (code === "ENOSPC" || code === "EDQUOT") return unwritableFile(out, error);
+  return new UserError(ExitCode.usage, "inbox.read.outUnwritable", { file: out, reason: code }, { cause: error });
+}
+
 export async function read(ctx: CliContext, alias: string, o: { out?: string }): Promise<void> {
+  if (o.out !== undefined) await checkOutFolder(o.out);
   const cw = await openCliWorkflow(ctx);
   const client = cw.practice.clients.require(alias);
   const env = await openInbox(ctx, cw);
@@ -84,7 +104,10 @@ export async function read(ctx: CliContext, alias: string, o: { out?: string }):
       for (const f of m.files) ctx.out.say("inbox.read.file", { name: printable(f.name), mime: printable(f.mime), size: formatSize(f.size), caption: f.caption === undefined ? "" : ` – ${printable(f.caption)}` });
       for (const f of m.skipped) ctx.out.say(`inbox.read.skipped.${f.reason}`, { name: printable(f.name), size: f.size === undefined ? "?" : formatSize(f.size) });
       if (o.out !== undefined && m.files.length > 0) {
-        const paths = await writeMessageFiles(env, m, o.out);
+        const out = o.out;
+        const paths = await writeMessageFiles(env, m, out).catch((error: unknown) => {
+          throw outError(out, error);
+        });
         written.set(m.id, paths);
         for (const path of paths) ctx.out.say("inbox.read.written", { path: printable(path) });
       } else if (m.files.length > 0) ctx.out.say("inbox.read.filesHint", { alias });
