@@ -252,6 +252,10 @@ export const workflow = {
 
   // --- the wizard ---
   "new.client": { de: "Für wen? (tippen zum Suchen)", en: "For whom? (type to search)" },
+  "new.needsTerminal": {
+    de: "Der Assistent fragt im Terminal, und hier ist keins; ohne Terminal verschickt „nachklang send ALIAS --note … --yes“ ein Follow-up.",
+    en: "The wizard asks its questions in a terminal, and this is none; without one, 'nachklang send ALIAS --note … --yes' sends a follow-up.",
+  },
   "new.noClients": {
     de: "Noch keine Klient:innen; zuerst „nachklang client add ALIAS“.",
     en: "No clients yet; first 'nachklang client add ALIAS'.",

@@ -72,6 +72,21 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+describe("the wizard without a terminal", () => {
+  it("says in one line that it needs one and what works without, in the practice's language, and leaves nothing", async () => {
+    for (const [lang, pattern] of [
+      ["en", /^The wizard asks its questions in a terminal, and this is none; without one, 'nachklang send ALIAS --note … --yes' sends a follow-up\.$/],
+      ["de", /^Der Assistent fragt im Terminal, und hier ist keins; ohne Terminal verschickt „nachklang send ALIAS --note … --yes“ ein Follow-up\.$/],
+    ] as const) {
+      const r = await runCli(["new", "--lang", lang], { home, input: "k001\n" });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(pattern);
+      expect(r.stdout).toBe("");
+    }
+    expect(existsSync(join(home, "outbox")) ? await readdir(join(home, "outbox")) : []).toEqual([]);
+  });
+});
+
 describe.skipIf(!hasCommand("script"))("the wizard", () => {
   it("puts a follow-up together with the keyboard alone and sends it", async () => {
     const t = new Terminal(["new", "--lang", "en"]);

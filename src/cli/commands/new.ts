@@ -36,7 +36,7 @@ export async function run(ctx: CliContext, o: { now?: boolean }): Promise<void> 
 }
 
 async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
-  if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "send.needsYes");
+  if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "new.needsTerminal");
   const { default: inquirer } = await import("inquirer");
   const { practice, wf } = await openCliWorkflow(ctx);
   // Composing is contact time: measured from here to the stored follow-up (time.ts, docs/records.md).
