@@ -6,7 +6,7 @@
  * happened: the practitioner has seen the message.
  */
 import { constants } from "node:fs";
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Channel } from "../channels/contract.js";
 import { isUserError } from "../errors.js";
@@ -109,7 +109,8 @@ export function safeFileName(name: string): string {
 
 /**
  * Write a message's files into `dir` (created 0700 when missing), each 0600 and never over an
- * existing file (a number is added instead). Returns the paths written. The files are plain:
+ * existing file (a number is added instead), and never in part (a file that cannot be written
+ * whole is removed). Returns the paths written. The files are plain:
  * the practitioner asked for them there.
  */
 export async function writeMessageFiles(env: InboxEnv, message: StoredMessage, dir: string): Promise<string[]> {
@@ -131,9 +132,13 @@ export async function writeMessageFiles(env: InboxEnv, message: StoredMessage, d
       }
       try {
         await handle.writeFile(data);
-      } finally {
+      } catch (error) {
+        // Never half a file (a full disk): what could not be written whole is removed.
         await handle.close();
+        await rm(path, { force: true });
+        throw error;
       }
+      await handle.close();
       written.push(path);
       break;
     }

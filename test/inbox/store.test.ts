@@ -1,8 +1,8 @@
 /** The sealed inbox store, and writing a client's files where the practitioner asks. */
 import fc from "fast-check";
-import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, symlink, writeFile, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import type { InboxEnv } from "../../src/inbox/env.js";
 import { safeFileName, writeMessageFiles } from "../../src/inbox/read.js";
@@ -109,6 +109,40 @@ describe("a client's files, written where asked", () => {
     expect(await readFile(join(dir, "target"), "utf8")).toBe("do not touch");
     expect([...(await readFile(join(out, "bild-3.jpg")))]).toEqual([1, 2, 3]);
     expect([...(await readFile(join(out, "bild-4.jpg")))]).toEqual([4, 5, 6]);
+  });
+
+  it("leaves no half-written file when the disk fills up while writing one", async () => {
+    const message: StoredMessage = {
+      v: 1,
+      id: "b".repeat(32),
+      channel: "signal",
+      channelType: "signal",
+      from: "+4915112345678",
+      alias: "k9",
+      ids: ["2"],
+      arrived: "2026-12-05T10:00:00.000Z",
+      files: [{ name: "voll.jpg", mime: "image/jpeg", size: 3, sha256: "-" }],
+      skipped: [],
+    };
+    const identity = generateIdentity();
+    const store = new InboxStore(join(dir, "home-full"), await identityToRecipient(identity));
+    await store.prepare();
+    await store.putMessage(message, [new Uint8Array([1, 2, 3])]);
+    const out = join(dir, "out-full");
+    const probe = await open(join(dir, "probe"), "w");
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    const spy = vi.spyOn(prototype, "writeFile").mockImplementationOnce(async function (this: FileHandle) {
+      await this.write(new Uint8Array([1]));
+      throw Object.assign(new Error("no space left on device"), { code: "ENOSPC" });
+    });
+    try {
+      const env = { store, keys: { identities: [identity] } } as unknown as InboxEnv;
+      await expect(writeMessageFiles(env, message, out)).rejects.toMatchObject({ code: "ENOSPC" });
+      expect(await readdir(out)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
