@@ -60,13 +60,13 @@ describe("a client's files, written where asked", () => {
   beforeAll(async () => ({ dir, cleanup } = await tempDir()));
   afterAll(() => cleanup());
 
-  it("get names without paths, control characters or a leading dot", () => {
+  it("get names without paths, control or bidi characters, or a leading dot", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (name) => {
         const safe = safeFileName(name);
         expect(safe.length).toBeGreaterThan(0);
         // eslint-disable-next-line no-control-regex
-        expect(safe).not.toMatch(/[/\\\u0000-\u001f\u007f]/);
+        expect(safe).not.toMatch(/[/\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
         expect(safe.startsWith(".")).toBe(false);
         expect([...safe].length).toBeLessThanOrEqual(120);
       }),
@@ -75,6 +75,7 @@ describe("a client's files, written where asked", () => {
     expect(safeFileName("C:\\Users\\x\\foto.jpg")).toBe("foto.jpg");
     expect(safeFileName("\u001b[31mrot.txt")).toBe("[31mrot.txt");
     expect(safeFileName("..")).toBe("file");
+    expect(safeFileName("rechnung\u202efdp.exe\u009b")).toBe("rechnungfdp.exe");
   });
 
   it("never overwrite a file or write through a link", async () => {
