@@ -15,6 +15,18 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
+ * A file the user named, read whole. One that cannot be read is one line naming `shown` (default:
+ * `file`): missing, a folder, no permission, a socket — each as what it is.
+ */
+export async function readNamedFile(file: string, shown = file): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw unreadableFile(shown, error) ?? error;
+  }
+}
+
+/**
  * A text file the user named (a batch or series file, a CSV of clients, template variables) as
  * UTF-8. One that cannot be read is one line naming it (missing, a folder …); one that is not
  * UTF-8 — a spreadsheet's CSV saved in the old Windows encoding — is refused (`file.notUtf8`,
@@ -22,12 +34,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * `shown` is the name in messages (default: `file`).
  */
 export async function readUserText(file: string, shown = file): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw unreadableFile(shown, error) ?? error;
-  }
+  const bytes = await readNamedFile(file, shown);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {

@@ -2,10 +2,10 @@
  * What every command gets: the resolved home, language, output, configuration, and a way to
  * obtain the passphrase and unlock the practice (once per process).
  */
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { styleText } from "node:util";
-import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { ExitCode, UserError } from "../errors.js";
+import { readNamedFile } from "../files.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
 import { loadConfig, readSettings, type Config, type ConfigSchema } from "../practice/config.js";
@@ -89,13 +89,7 @@ export async function sweepLeftovers(ctx: CliContext): Promise<void> {
 
 /** A passphrase from a file: its first line ending removed, never empty. */
 async function readPassphraseFile(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    // Missing, a folder, no permission: each named as what it is.
-    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
-  }
+  const text = (await readNamedFile(file)).toString("utf8");
   const passphrase = text.replace(/\r?\n$/, "");
   if (passphrase.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
   return passphrase;

@@ -3,13 +3,12 @@
  * unlocked practice with its workflow (ledger, outbox, client tags, time zone, clock) and the
  * contact-time store.
  */
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
-import { writePrivateFile } from "../files.js";
+import { writePrivateFile, readNamedFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
 import { newRecoveryKey, recoveryCopyPath, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
-import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { ExitCode, UserError } from "../errors.js";
 import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, type TimeKind, type TimeSource } from "../records/time.js";
 import { formatMinutes } from "../records/duration.js";
 import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
@@ -89,12 +88,7 @@ export async function openRecords(ctx: CliContext): Promise<CliRecords> {
 
 /** A contact note from a file: UTF-8 text, at most 64 KiB, not empty. */
 export async function readNoteFile(file: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw unreadableFile(file, error) ?? error;
-  }
+  const bytes = await readNamedFile(file);
   if (bytes.length > MAX_NOTE_BYTES) throw new UserError(ExitCode.usage, "time.noteTooLarge", { file, max: MAX_NOTE_BYTES / 1024 });
   let text: string;
   try {

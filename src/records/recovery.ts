@@ -9,7 +9,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decryptBytes, generateHybridIdentity, generateIdentity, identityToRecipient, isValidIdentity } from "../age/index.js";
-import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { ExitCode, UserError } from "../errors.js";
+import { readNamedFile } from "../files.js";
 import { writeSealedToRecipients } from "../practice/sealed-file.js";
 import { keyringFromStored, serializeKeyring, type Keyring } from "../practice/keyring.js";
 
@@ -46,12 +47,7 @@ export async function writeRecoveryCopy(root: string, keyring: Keyring, recipien
 
 /** The recovery identity from a key file (comment lines allowed); exit 2 naming the file when it holds none. */
 export async function readRecoveryKey(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw unreadableFile(file, error) ?? error;
-  }
+  const text = (await readNamedFile(file)).toString("utf8");
   const line = text
     .split(/\r?\n/)
     .map((l) => l.trim())

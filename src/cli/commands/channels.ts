@@ -1,5 +1,5 @@
-import { readFile } from "node:fs/promises";
-import { ExitCode, UserError, unreadableFile } from "../../errors.js";
+import { ExitCode, UserError } from "../../errors.js";
+import { readNamedFile } from "../../files.js";
 import type { HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
@@ -10,14 +10,7 @@ import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 type Options = Record<string, unknown> & { name?: string };
 
 async function readSecretFile(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    // Missing, a folder, no permission, a socket: each named as what it is.
-    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
-  }
-  const value = text.trim();
+  const value = (await readNamedFile(file)).toString("utf8").trim();
   if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
   return value;
 }

@@ -1,11 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { openBundle, verifyBundle, type OpenOptions as BundleOptions, type TrustedSigner, type VerifiedBundle } from "../../bundle/open.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { formatFingerprint, parseFingerprint, parsePublicKey, type MinisignPublicKey } from "../../bundle/signature.js";
 import { identityToRecipient, isValidIdentity } from "../../age/index.js";
-import { ExitCode, UserError, unreadableFile } from "../../errors.js";
-import { exists } from "../../files.js";
+import { ExitCode, UserError } from "../../errors.js";
+import { exists, readNamedFile } from "../../files.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../output.js";
 import { practiceKeys, stagingRegistrar } from "../practice.js";
@@ -18,11 +17,7 @@ interface OpenOptions {
 }
 
 async function readKeyFile(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
-  }
+  return (await readNamedFile(file)).toString("utf8");
 }
 
 /** Identities from an age identity file: `AGE-SECRET-KEY-…` lines, comments ignored; a damaged one is named by its line. */

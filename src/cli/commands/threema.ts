@@ -2,9 +2,9 @@
  * `nachklang threema receipts [FILE|-]`: delivery receipts from saved Gateway callbacks.
  * `nachklang threema pin ALIAS --key HEX | --fingerprint HEX`: pin a client's Threema key.
  */
-import { readFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
-import { ExitCode, UserError, unreadableFile } from "../../errors.js";
+import { ExitCode, UserError } from "../../errors.js";
+import { readNamedFile } from "../../files.js";
 import { configuredChannels, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { PIN_NAME, readPrivateKeyText, type ThreemaSettings } from "../../channels/threema.js";
 import { fingerprint, parsePublicKey, toHex } from "../../channels/threema/crypto.js";
@@ -48,11 +48,7 @@ function gatewayError(error: unknown, alias: string): never {
 
 async function readInput(file: string | undefined): Promise<string> {
   if (file === undefined || file === "-") return text(process.stdin);
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
-  }
+  return (await readNamedFile(file)).toString("utf8");
 }
 
 /**
