@@ -190,7 +190,8 @@ function withOccurrences(entries: Omit<BatchEntry, "occurrence">[]): BatchEntry[
   });
 }
 
-function parseYaml(file: string, text: string, entryLabel: (n: number, client: string) => string): BatchFile {
+/** A batch or series file's YAML document; its syntax errors, each with its line, are a BatchInvalid naming `file`. */
+export function parseYamlDocument(file: string, text: string): ReturnType<typeof parseDocument> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -199,6 +200,11 @@ function parseYaml(file: string, text: string, entryLabel: (n: number, client: s
       doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: lineCounter.linePos(e.pos[0]).line, detail: e.message.split("\n")[0] ?? "" } })),
     );
   }
+  return doc;
+}
+
+function parseYaml(file: string, text: string, entryLabel: (n: number, client: string) => string): BatchFile {
+  const doc = parseYamlDocument(file, text);
   const top = fileSchema.safeParse(doc.toJS());
   if (!top.success) throw new BatchInvalid(file, zodProblems(top.error, "", doc.toJS()));
   const problems: LocatedProblem[] = [];

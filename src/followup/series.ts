@@ -6,10 +6,9 @@
  * collected before anything is processed, as for a batch.
  */
 import { dirname, resolve } from "node:path";
-import { parseDocument, LineCounter } from "yaml";
 import * as z from "../zod.js";
 import { parseLocalTime } from "../delivery/hours.js";
-import { BatchInvalid, dateText, readInputText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
+import { BatchInvalid, dateText, parseYamlDocument, readInputText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
 import { parseAppointment } from "./compose.js";
 import type { FollowUpDraft } from "./draft.js";
 
@@ -45,15 +44,7 @@ export interface SeriesFile {
 export async function readSeriesFile(path: string, client: string, label: (n: number, client: string) => string): Promise<SeriesFile> {
   const file = resolve(path);
   const text = await readInputText(path);
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new BatchInvalid(
-      path,
-      doc.errors.map((e) => ({ where: "", key: "batch.yamlSyntax", params: { line: lineCounter.linePos(e.pos[0]).line, detail: e.message.split("\n")[0] ?? "" } })),
-    );
-  }
-  const data: unknown = doc.toJS();
+  const data: unknown = parseYamlDocument(path, text).toJS();
   const top = fileSchema.safeParse(data);
   if (!top.success) throw new BatchInvalid(path, zodProblems(top.error, "", data));
   const base = dirname(file);
