@@ -25,7 +25,7 @@ export interface ConfigSchema {
 export type Config = Conf<ConfigSchema>;
 
 /** Where `loadConfig` keeps the settings (conf's file: `<cwd>/<configName>.json`). */
-function configFile(home: string): string {
+export function configFile(home: string): string {
   return join(home, "config.json");
 }
 

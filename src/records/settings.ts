@@ -20,17 +20,20 @@ export interface RecordsSettings {
   readonly autoTime: boolean;
 }
 
-/** The settings from the config value `records` (absent or unreadable parts: the defaults). */
-export function recordsSettings(value: unknown): RecordsSettings {
+/** The settings from the config value `records`, and whether a stored part is not of its shape. */
+function readRecordsSettings(value: unknown): { settings: RecordsSettings; damaged: boolean } {
   const parsed = stored.safeParse(value ?? {});
   const data = parsed.success ? parsed.data : {};
-  let retention: Span;
   try {
-    retention = parseSpan(data.retention ?? DEFAULT_RETENTION, ["y", "m"]);
+    return { settings: { retention: parseSpan(data.retention ?? DEFAULT_RETENTION, ["y", "m"]), autoTime: data.autoTime ?? true }, damaged: !parsed.success };
   } catch {
-    retention = parseSpan(DEFAULT_RETENTION);
+    return { settings: { retention: parseSpan(DEFAULT_RETENTION), autoTime: data.autoTime ?? true }, damaged: true };
   }
-  return { retention, autoTime: data.autoTime ?? true };
+}
+
+/** The settings from the config value `records` (absent or unreadable parts: the defaults). */
+export function recordsSettings(value: unknown): RecordsSettings {
+  return readRecordsSettings(value).settings;
 }
 
 /**
@@ -39,19 +42,9 @@ export function recordsSettings(value: unknown): RecordsSettings {
  * records five years early.
  */
 export function requireRecordsSettings(value: unknown, file: string): RecordsSettings {
-  const parsed = stored.safeParse(value ?? {});
-  const retention = parsed.success ? parsed.data.retention : undefined;
-  if (!parsed.success || (retention !== undefined && !isRetention(retention))) throw new IntegrityError("records.retentionDamaged", { file });
-  return recordsSettings(value);
-}
-
-function isRetention(text: string): boolean {
-  try {
-    parseSpan(text, ["y", "m"]);
-    return true;
-  } catch {
-    return false;
-  }
+  const { settings, damaged } = readRecordsSettings(value);
+  if (damaged) throw new IntegrityError("records.retentionDamaged", { file });
+  return settings;
 }
 
 /** The day (YYYY-MM-DD) an instant falls on in a time zone. */

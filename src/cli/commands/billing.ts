@@ -1,6 +1,6 @@
 /** `nachklang billing set|show`: the practice's billing defaults (no secrets, no client data). */
-import { join } from "node:path";
 import { ExitCode, UserError } from "../../errors.js";
+import { configFile } from "../../practice/config.js";
 import {
   BILLING_PROFILES,
   billingSettings,
@@ -44,6 +44,6 @@ export function set(ctx: CliContext, o: { profile?: string; hourly?: string; rou
 }
 
 export function showSettings(ctx: CliContext): Promise<void> {
-  show(ctx, requireBillingSettings(ctx.settings.billing, join(ctx.home.root, "config.json")));
+  show(ctx, requireBillingSettings(ctx.settings.billing, configFile(ctx.home.root)));
   return Promise.resolve();
 }

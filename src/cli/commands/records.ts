@@ -3,8 +3,8 @@
  * | verify`: how long records are kept, deleting them when that time has passed, emptying
  * hand-off folders, and checking the ledger against its signed purge records.
  */
-import { join } from "node:path";
 import { ExitCode, IntegrityError, UserError } from "../../errors.js";
+import { configFile } from "../../practice/config.js";
 import { nodeEd25519 } from "../../bundle/ed25519-node.js";
 import { parsePublicKey, signWith, verify } from "../../bundle/signature.js";
 import { formatSpan, parseSpan, spanDays } from "../../records/duration.js";
@@ -30,7 +30,7 @@ export function retention(ctx: CliContext, action: string | undefined, value: st
     const records = (ctx.config.get("records") as Record<string, unknown> | undefined) ?? {};
     ctx.config.set("records", { ...records, retention: formatSpan(span) });
   }
-  const settings = action === undefined ? requireRecordsSettings(ctx.settings.records, join(ctx.home.root, "config.json")) : recordsSettings(ctx.config.get("records"));
+  const settings = action === undefined ? requireRecordsSettings(ctx.settings.records, configFile(ctx.home.root)) : recordsSettings(ctx.config.get("records"));
   ctx.out.say("records.retention", { span: formatSpan(settings.retention), standard: DEFAULT_RETENTION });
   ctx.out.result({ retention: formatSpan(settings.retention) });
   return Promise.resolve();
@@ -90,7 +90,7 @@ async function retentionState(ctx: CliContext, r: CliRecords, events: readonly L
 const who = (ctx: CliContext, c: ClientRetention) => c.alias ?? ctx.out.text("records.removedClient", { tag: c.tag.slice(0, 8) });
 
 export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<void> {
-  requireRecordsSettings(ctx.settings.records, join(ctx.home.root, "config.json"));
+  requireRecordsSettings(ctx.settings.records, configFile(ctx.home.root));
   const r = await openRecords(ctx);
   const dryRun = o.dryRun === true;
   // Messages waiting to be decoded first: each counts as a contact and belongs to its client.

@@ -2,8 +2,9 @@
  * `nachklang time log|list|edit|remove|report|auto`: contact time between sessions, and the
  * monthly billing report built from it.
  */
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ExitCode, UserError } from "../../errors.js";
+import { configFile } from "../../practice/config.js";
 import { writePrivateFile } from "../../files.js";
 import { checkDay } from "../../practice/consent.js";
 import { formatCents, requireBillingSettings } from "../../records/billing.js";
@@ -152,7 +153,7 @@ export async function report(ctx: CliContext, o: { month: string; format?: strin
   const range = monthRange(o.month);
   const format = formatOf(o.format, o.out);
   const r = await openRecords(ctx);
-  const settings = requireBillingSettings(ctx.settings.billing, join(ctx.home.root, "config.json"));
+  const settings = requireBillingSettings(ctx.settings.billing, configFile(ctx.home.root));
   const clients = new Map<string, ReportClient>();
   for (const c of r.practice.clients.list()) {
     clients.set(await r.wf.tagger(c.alias), { alias: c.alias, ...(c.name === undefined ? {} : { name: c.name }), ...(c.billing === undefined ? {} : { billing: c.billing }) });
