@@ -123,11 +123,7 @@ describe("contact time", () => {
   });
 
   it("a damaged line in the records is skipped and said so, so a list or report never looks complete when it is not", async () => {
-    const { dir, cleanup: done } = await tempDir();
-    try {
-      const own = join(dir, "home");
-      expect((await runCli(["init", "--name", "Praxis", "--lang", "en"], { home: own, env: NOW })).code).toBe(0);
-      expect((await runCli(["client", "add", "k1"], { home: own, env: NOW })).code).toBe(0);
+    await inOwnPractice(async (own) => {
       expect((await runCli(["time", "log", "k1", "15m", "--on", "2026-11-03"], { home: own, env: NOW })).code).toBe(0);
       const file = join(own, "records", "time.jsonl");
       await writeFile(file, (await readFile(file, "utf8")) + "{not json\n" + JSON.stringify({ ev: "logged" }) + "\n");
@@ -138,18 +134,12 @@ describe("contact time", () => {
         expect(r.stderr, args.join(" ")).toBe(warning);
         expect(r.stdout).toMatch(/15/);
       }
-    } finally {
-      await done();
-    }
+    });
   });
 
   it("a removed entry's lines go with the purge, also for a client no longer in the registry", async () => {
-    const { dir, cleanup: done } = await tempDir();
-    try {
-      const own = join(dir, "home");
+    await inOwnPractice(async (own) => {
       const at = (now: string) => ({ home: own, env: { NACHKLANG_NOW: now } });
-      expect((await runCli(["init", "--name", "Praxis", "--lang", "en"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
-      expect((await runCli(["client", "add", "k1"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
       const logged = await runCli(["--json", "time", "log", "k1", "15m"], at(NOW.NACHKLANG_NOW));
       const { id } = JSON.parse(logged.stdout) as { id: string };
       expect((await runCli(["time", "remove", id], at(NOW.NACHKLANG_NOW))).code).toBe(0);
@@ -161,18 +151,12 @@ describe("contact time", () => {
       const r = await runCli(["records", "purge"], at("2037-12-10T10:00:00+01:00"));
       expect(r.code, r.stderr).toBe(0);
       expect(await readFile(file, "utf8")).toBe("");
-    } finally {
-      await done();
-    }
+    });
   });
 
   it("damaged billing settings are exit 5, not a report that bills everything 0.00", async () => {
-    const { dir, cleanup: done } = await tempDir();
-    try {
-      const own = join(dir, "home");
+    await inOwnPractice(async (own) => {
       const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });
-      expect((await inOwn(["init", "--name", "Praxis", "--lang", "en"])).code).toBe(0);
-      expect((await inOwn(["client", "add", "k1"])).code).toBe(0);
       expect((await inOwn(["time", "log", "k1", "15m", "--on", "2026-11-03"])).code).toBe(0);
       expect((await inOwn(["billing", "set", "--profile", "goae"])).code).toBe(0);
       // Edited by hand: the factor as a decimal, not in hundredths.
@@ -189,8 +173,19 @@ describe("contact time", () => {
       // billing set repairs them.
       expect((await inOwn(["billing", "set", "--profile", "goae"])).code).toBe(0);
       expect((await inOwn(["time", "report", "--month", "2026-11"])).stdout).toMatch(/GOÄ 3,20\.11/);
-    } finally {
-      await done();
-    }
+    });
   });
 });
+
+/** A practice of its own (English, client k1) for a test that damages or purges it; removed afterwards. */
+async function inOwnPractice(work: (own: string) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const own = join(dir, "home");
+    expect((await runCli(["init", "--name", "Praxis", "--lang", "en"], { home: own, env: NOW })).code).toBe(0);
+    expect((await runCli(["client", "add", "k1"], { home: own, env: NOW })).code).toBe(0);
+    await work(own);
+  } finally {
+    await cleanup();
+  }
+}
