@@ -1,8 +1,9 @@
 // @ts-check
 // Backup and restore of a home the size the issue met after one afternoon (an archive of a few
 // hundred MB of bundles), against stock tar | age and age -d | tar on the same files in the same
-// run. NACHKLANG_BENCH_BACKUP_MB sets the archive size (default 200). Restore includes one
-// keyring unlock at the real work factor (scrypt 18); restore with the recovery key includes
+// run. NACHKLANG_BENCH_BACKUP_MB sets the archive size (default 200). Backup (it signs its list;
+// no agent runs here) and restore each include one keyring unlock at the real work factor
+// (scrypt 18); restore with the recovery key includes
 // storing the keyring under a new passphrase (one scrypt more).
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";

@@ -568,13 +568,14 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/client-rights.js"), "forget"));
   program
     .command("backup")
-    .description("one sealed file of the whole home (to the practice key and the recovery key); needs no passphrase")
+    .description("one sealed file of the whole home (to the practice key and the recovery key), signed by the practice key")
     .requiredOption("--out <file>", "the backup file (outside the home; never replaces one)")
     .action(lazy(() => import("./commands/backup.js"), "backup"));
   program
     .command("restore <file>")
     .description("restore a backup into a new home (--home DIR), with the passphrase or --recovery-key")
     .option("--recovery-key <file>", "the recovery key file; the keyring then takes a new passphrase")
+    .option("--accept-unverified", "restore a backup whose origin cannot be confirmed (made before backups were signed, or a recovery key made before anchors)")
     .action(lazy(() => import("./commands/backup.js"), "restore"));
   const records = program.command("records").description("retention, deletion and the ledger's purge records (docs/records.md)");
   records

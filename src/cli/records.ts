@@ -7,23 +7,13 @@ import { resolve } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
 import { writePrivateFile, readNamedFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
-import { newRecoveryKey, recoveryCopyPath, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
+import { newRecoveryKey, recoveryAnchor, recoveryCopyPath, type RecoverySetting, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
 import { ExitCode, UserError } from "../errors.js";
 import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, type TimeKind, type TimeSource } from "../records/time.js";
 import { formatMinutes } from "../records/duration.js";
 import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
 import type { CliContext } from "./context.js";
 import { openCliWorkflow, type CliWorkflow } from "./workflow.js";
-
-export interface RecoverySetting {
-  recipient: string;
-  created: string;
-}
-
-export function recoverySetting(value: unknown): RecoverySetting | undefined {
-  const v = value as Partial<RecoverySetting> | undefined;
-  return typeof v?.recipient === "string" && v.recipient.startsWith("age1") ? { recipient: v.recipient, created: String(v.created ?? "") } : undefined;
-}
 
 /** Make a recovery key: the file, the keyring's copy sealed to it, the public part in the config. */
 export async function makeRecoveryKey(ctx: CliContext, keyring: Keyring, out: string | undefined): Promise<void> {
@@ -39,7 +29,7 @@ export async function makeRecoveryKey(ctx: CliContext, keyring: Keyring, out: st
     process.stdout.write(`\n    ${key.identity}\n\n`);
   }
   await writeRecoveryCopy(ctx.home.root, keyring, key.recipient);
-  ctx.config.set("recovery", { recipient: key.recipient, created } satisfies RecoverySetting);
+  ctx.config.set("recovery", { recipient: key.recipient, created, anchor: recoveryAnchor(key.identity, keyring.signing) } satisfies RecoverySetting);
   ctx.out.say("recovery.sealed", { file: recoveryCopyPath(ctx.home.root) });
 }
 

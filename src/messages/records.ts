@@ -169,6 +169,10 @@ export const records = {
 
   // --- doctor: what each folder holds ---
   "doctor.folder": { de: "{name}: {files} Dateien, {size} – {holds}", en: "{name}: {files} files, {size} – {holds}" },
+  "doctor.recoveryUnanchored": {
+    de: "Wiederherstellungsschlüssel ({recipient}) ist älter als seine Bindung an den Praxisschlüssel: eine Wiederherstellung damit kann die Herkunft eines Backups nicht bestätigen. Neu anlegen: nachklang keys recovery --replace --out DATEI",
+    en: "The recovery key ({recipient}) predates its tie to the practice key: a restore with it cannot confirm a backup's origin. Make a new one: nachklang keys recovery --replace --out FILE",
+  },
   "doctor.recovery": {
     de: "Wiederherstellungsschlüssel vorhanden ({recipient}); Schlüsselbund und Backups sind auch für ihn versiegelt.",
     en: "Recovery key set ({recipient}); the keyring and backups are sealed to it too.",
@@ -280,6 +284,26 @@ export const records = {
   "backup.damaged": {
     de: "{file} ist beschädigt ({detail}); nichts wiederhergestellt. Bitte ein anderes Backup verwenden.",
     en: "{file} is damaged ({detail}); nothing was restored. Use another backup.",
+  },
+  "backup.forged": {
+    de: "{file} ist nicht vom Praxisschlüssel {keyId} signiert: verändert oder von jemand anderem erstellt; nichts wiederhergestellt. Bitte ein anderes Backup verwenden.",
+    en: "{file} is not signed by the practice key {keyId}: changed or made by someone else; nothing was restored. Use another backup.",
+  },
+  "backup.anchorMismatch": {
+    de: "{file}: die Schlüsselbund-Kopie darin gehört nicht zu diesem Wiederherstellungsschlüssel: verändert oder von jemand anderem erstellt; nichts wiederhergestellt.",
+    en: "{file}: its keyring copy does not belong to this recovery key: changed or made by someone else; nothing was restored.",
+  },
+  "backup.unsigned": {
+    de: "{file} stammt aus der Zeit vor signierten Backups; seine Herkunft ist nicht zu bestätigen. Nur wenn Sie es selbst erstellt haben: --accept-unverified. Nichts wiederhergestellt.",
+    en: "{file} was made before backups were signed, so its origin cannot be confirmed. Only if you made it yourself: --accept-unverified. Nothing was restored.",
+  },
+  "backup.unanchored": {
+    de: "{file}: der Wiederherstellungsschlüssel dieser Praxis ist älter als seine Bindung an den Praxisschlüssel; die Herkunft des Backups ist nicht zu bestätigen. Nur wenn Sie es selbst erstellt haben: --accept-unverified. Nichts wiederhergestellt.",
+    en: "{file}: this practice's recovery key predates its tie to the practice key, so the backup's origin cannot be confirmed. Only if you made it yourself: --accept-unverified. Nothing was restored.",
+  },
+  "restore.unverified": {
+    de: "{file} ist ohne bestätigte Herkunft wiederhergestellt (--accept-unverified). Bitte Klient:innen und Kanäle prüfen (client list, channels list), dann ein neues Backup und einen neuen Wiederherstellungsschlüssel anlegen (keys recovery --replace).",
+    en: "{file} was restored without a confirmed origin (--accept-unverified). Check clients and channels (client list, channels list), then make a new backup and a new recovery key (keys recovery --replace).",
   },
   "backup.noCarrier": {
     de: "{file} enthält keinen Schlüsselbund für die Passphrase; bitte mit --recovery-key DATEI wiederherstellen.",

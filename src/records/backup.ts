@@ -9,9 +9,11 @@
  *   tar t` works with stock age), and then the keyring's recovery copy.
  *
  * The plaintext is a POSIX tar of the home's files (no cache, locks or staging leftovers), then
- * `nachklang-backup.json` listing every file with its size and SHA-256. Restoring stages into a
- * private folder beside the target, checks every name, size and hash against that list, and
- * only then moves the folder into place: a damaged backup restores nothing.
+ * `nachklang-backup.json` listing every file with its size and SHA-256, then that list's minisign
+ * signature by the practice key (`nachklang-backup.json.minisig`). Restoring stages into a
+ * private folder beside the target, checks every name, size and hash against that list and the
+ * list's signature against the practice key the restore trusts (docs/decisions/signed-backups.md),
+ * and only then moves the folder into place: a damaged or forged backup restores nothing.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -21,18 +23,25 @@ import tar from "tar-stream";
 import { AgeError, decryptAge, encryptAge, headerStanzas, type AgeKeys } from "../age/index.js";
 import { readEntries } from "../bundle/entries.js";
 import { ExitCode, IntegrityError, UserError, unreadableFile, unwritableFile } from "../errors.js";
+import { nodeEd25519 } from "../bundle/ed25519-node.js";
+import { formatKeyId, signWith, verify, type MinisignPublicKey, type MinisignSigner } from "../bundle/signature.js";
 import { z } from "../zod.js";
 import { makePrivateTemp, removeTemp, trackTemp, untrackTemp } from "../temp.js";
 
 export const CARRIER_TYPE = "nachklang-keyring";
 const MANIFEST = "nachklang-backup.json";
+const SIGNATURE = `${MANIFEST}.minisig`;
+/** Version 1 backups (before signatures) carry no SIGNATURE; version 2 must. */
+const SIGNED_VERSION = 2;
+/** The trusted comment of a backup list's signature starts so: a bundle manifest's signature is never taken for one. */
+const COMMENT_PREFIX = "nachklang-backup ";
 /** Files up to this size are read whole before packing: a file appended to meanwhile (the ledger) goes in as one consistent snapshot. */
 const SNAPSHOT_LIMIT = 16 * 1024 * 1024;
 
 const manifestSchema = z
   .object({
     format: z.literal("nachklang-backup"),
-    version: z.literal(1),
+    version: z.union([z.literal(1), z.literal(SIGNED_VERSION)]),
     created: z.iso.datetime({ offset: true }),
     keyId: z.string(),
     files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict()),
@@ -111,7 +120,8 @@ export interface BackupRequest {
   readonly recipients: readonly string[];
   /** The keyring file's bytes (passphrase-sealed), carried in the header. */
   readonly keyring: Uint8Array;
-  readonly keyId: string;
+  /** The practice's signing key, wherever its secret is held (the agent or this process). */
+  readonly signer: MinisignSigner;
   readonly now: Date;
 }
 
@@ -133,9 +143,14 @@ export async function writeBackup(req: BackupRequest): Promise<BackupResult> {
       const entry = await addEntry(pack, rel.split(sep).join("/"), join(req.root, rel), req.now);
       listed.push({ path: rel.split(sep).join("/"), ...entry });
     }
-    const manifest: BackupManifest = { format: "nachklang-backup", version: 1, created: req.now.toISOString(), keyId: req.keyId, files: listed };
+    const created = req.now.toISOString();
+    const keyId = formatKeyId(req.signer.keyId);
+    const manifest: BackupManifest = { format: "nachklang-backup", version: SIGNED_VERSION, created, keyId, files: listed };
     const data = Buffer.from(JSON.stringify(manifest, null, 1));
-    await new Promise<void>((resolve, reject) => pack.entry({ name: MANIFEST, size: data.length, mode: 0o600, mtime: req.now }, data, (e) => (e ? reject(e) : resolve())));
+    const signature = Buffer.from(await signWith(req.signer, data, `${COMMENT_PREFIX}created:${created} files:${listed.length}`));
+    for (const [name, bytes] of [[MANIFEST, data], [SIGNATURE, signature]] as const) {
+      await new Promise<void>((resolve, reject) => pack.entry({ name, size: bytes.length, mode: 0o600, mtime: req.now }, bytes, (e) => (e ? reject(e) : resolve())));
+    }
     pack.finalize();
   })();
   packing.catch((error: unknown) => pack.destroy(error as Error));
@@ -202,6 +217,9 @@ export interface StagedRestore {
   /** A private folder beside the target holding the restored home. */
   readonly stage: string;
   readonly manifest: BackupManifest;
+  /** The list's bytes and its signature (undefined in a version 1 backup), for `checkSigned`. */
+  readonly manifestBytes: Uint8Array;
+  readonly signature: string | undefined;
   discard(): Promise<void>;
 }
 
@@ -226,16 +244,18 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
       throw unreadableFile(file, error) ?? error;
     }
     const seen = new Map<string, { size: number; sha256: string }>();
-    let manifestText: Buffer | undefined;
+    // The list and its signature are kept in memory, not written to the stage.
+    const kept = new Map<string, Buffer>();
     let current: { name: string; handle?: Awaited<ReturnType<typeof open>>; kept?: Buffer[] } | undefined;
     try {
       for await (const event of readEntries(plaintext)) {
         if (event.type === "entry") {
-          if (manifestText !== undefined) throw new IntegrityError("backup.damaged", { file, detail: "after list" });
+          // Only the signature may follow the list; nothing follows the signature.
+          if (kept.has(SIGNATURE) || (kept.has(MANIFEST) && event.name !== SIGNATURE)) throw new IntegrityError("backup.damaged", { file, detail: "after list" });
           if (event.kind !== "file") throw new IntegrityError("backup.damaged", { file, detail: event.name.slice(0, 100) });
           checkName(event.name, file);
           if (seen.has(event.name) || event.name === current?.name) throw new IntegrityError("backup.damaged", { file, detail: event.name });
-          if (event.name === MANIFEST) current = { name: event.name, kept: [] };
+          if (event.name === MANIFEST || event.name === SIGNATURE) current = { name: event.name, kept: [] };
           else {
             const path = join(stage, ...event.name.split("/"));
             await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -244,12 +264,12 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
         } else if (event.type === "data") {
           if (current?.kept !== undefined) {
             current.kept.push(event.data);
-            if (current.kept.reduce((t, b) => t + b.length, 0) > 64 * 1024 * 1024) throw new IntegrityError("backup.damaged", { file, detail: MANIFEST });
+            if (current.kept.reduce((t, b) => t + b.length, 0) > 64 * 1024 * 1024) throw new IntegrityError("backup.damaged", { file, detail: current.name });
           } else if (current?.handle !== undefined) {
             for (let offset = 0; offset < event.data.length; ) offset += (await current.handle.write(event.data, offset)).bytesWritten;
           }
         } else if (current !== undefined) {
-          if (current.kept !== undefined) manifestText = Buffer.concat(current.kept);
+          if (current.kept !== undefined) kept.set(current.name, Buffer.concat(current.kept));
           else {
             await current.handle?.close();
             seen.set(current.name, { size: event.size, sha256: event.sha256 });
@@ -263,20 +283,46 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
       if (error instanceof AgeError) throw new IntegrityError("backup.damaged", { file, detail: error.kind }, { cause: error });
       throw unwritableFile(target, error) ?? new IntegrityError("backup.damaged", { file, detail: "tar" }, { cause: error });
     }
+    const manifestBytes = kept.get(MANIFEST) ?? Buffer.alloc(0);
+    const signature = kept.get(SIGNATURE)?.toString("utf8");
     let manifest: BackupManifest;
     try {
-      manifest = manifestSchema.parse(JSON.parse((manifestText ?? Buffer.alloc(0)).toString("utf8")));
+      manifest = manifestSchema.parse(JSON.parse(manifestBytes.toString("utf8")));
     } catch (error) {
       throw new IntegrityError("backup.damaged", { file, detail: MANIFEST }, { cause: error });
     }
+    if ((manifest.version === SIGNED_VERSION) !== (signature !== undefined)) throw new IntegrityError("backup.damaged", { file, detail: SIGNATURE });
     const listed = new Map(manifest.files.map((f) => [f.path, f]));
     const wrong = [...seen].find(([path, got]) => listed.get(path)?.sha256 !== got.sha256 || listed.get(path)?.size !== got.size)?.[0];
     if (wrong !== undefined || listed.size !== seen.size) throw new IntegrityError("backup.damaged", { file, detail: wrong ?? "count" });
-    return { stage, manifest, discard: () => removeTemp(stage) };
+    return { stage, manifest, manifestBytes, signature, discard: () => removeTemp(stage) };
   } catch (error) {
     await removeTemp(stage);
     throw error;
   }
+}
+
+/**
+ * Whether the staged backup is the practice's own: its list signed by `signer` (the key the
+ * restore trusts: the passphrase-sealed keyring's, or the recovery-anchored one). Exit 5 when it
+ * is signed by another key or not validly; a version 1 backup (made before backups were signed)
+ * only with `acceptUnsigned`. Returns whether the backup was signed.
+ */
+export function checkSigned(staged: StagedRestore, signer: MinisignPublicKey, file: string, acceptUnsigned: boolean): boolean {
+  if (staged.signature === undefined) {
+    if (!acceptUnsigned) throw new IntegrityError("backup.unsigned", { file });
+    return false;
+  }
+  let comment: string;
+  try {
+    comment = verify(signer, staged.manifestBytes, staged.signature, nodeEd25519).trustedComment;
+  } catch (error) {
+    throw new IntegrityError("backup.forged", { file, keyId: formatKeyId(signer.keyId) }, { cause: error });
+  }
+  if (!comment.startsWith(COMMENT_PREFIX) || staged.manifest.keyId !== formatKeyId(signer.keyId)) {
+    throw new IntegrityError("backup.forged", { file, keyId: formatKeyId(signer.keyId) });
+  }
+  return true;
 }
 
 /** Move a staged restore into place: `target` must not exist, or be an empty folder. */

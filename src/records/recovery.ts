@@ -5,12 +5,20 @@
  * stanza), so this is a file of its own. Backups are sealed to it too. With it, a forgotten
  * passphrase loses nothing: `restore --recovery-key FILE` opens the backup and the keyring copy
  * and stores the keyring under a new passphrase.
+ *
+ * The recovery recipient is public (config.json), so anyone could seal a keyring of their own to
+ * it. The **anchor** ties the key on paper to the practice's signing key: an HMAC of the signing
+ * public key under a key derived from the recovery identity, kept in config.json beside the
+ * recipient. Only the holder of the recovery identity can make one; `restore --recovery-key`
+ * checks it before it trusts the signing key of the keyring copy (docs/decisions/signed-backups.md).
  */
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decryptBytes, generateHybridIdentity, generateIdentity, identityToRecipient, isValidIdentity } from "../age/index.js";
 import { ExitCode, UserError } from "../errors.js";
 import { readNamedFile } from "../files.js";
+import type { MinisignPublicKey } from "../bundle/signature.js";
 import { writeSealedToRecipients } from "../practice/sealed-file.js";
 import { keyringFromStored, serializeKeyring, type Keyring } from "../practice/keyring.js";
 
@@ -38,6 +46,47 @@ export async function newRecoveryKey(practiceIdentity: string): Promise<Recovery
 /** The text of a recovery key file (or sheet): what it is, then the identity line. */
 export function recoveryKeyText(key: RecoveryKey, practice: string, created: string): string {
   return `# nachklang recovery key for ${practice}, created ${created}\n# public key: ${key.recipient}\n${key.identity}\n`;
+}
+
+/** The recovery key's public part in config.json (`recovery`). */
+export interface RecoverySetting {
+  recipient: string;
+  created: string;
+  /** Ties the recovery key to the signing key (records/recovery.ts); missing for keys made before it. */
+  anchor?: string;
+}
+
+export function recoverySetting(value: unknown): RecoverySetting | undefined {
+  const v = value as Partial<RecoverySetting> | undefined;
+  if (typeof v?.recipient !== "string" || !v.recipient.startsWith("age1")) return undefined;
+  const anchor = typeof v.anchor === "string" && /^[0-9a-f]{64}$/.test(v.anchor) ? { anchor: v.anchor } : {};
+  return { recipient: v.recipient, created: String(v.created ?? ""), ...anchor };
+}
+
+const te = new TextEncoder();
+
+/** The anchor of `signer` under the recovery identity (64 hex digits). */
+export function recoveryAnchor(identity: string, signer: MinisignPublicKey): string {
+  const key = Buffer.from(hkdfSync("sha256", te.encode(identity), new Uint8Array(0), te.encode("nachklang recovery anchor v1"), 32));
+  return createHmac("sha256", key).update(signer.keyId).update(signer.publicKey).digest("hex");
+}
+
+/** Whether `anchor` (from a backup's config.json) is this recovery identity's anchor of `signer`. */
+export function anchorHolds(anchor: string, identity: string, signer: MinisignPublicKey): boolean {
+  const want = Buffer.from(recoveryAnchor(identity, signer), "hex");
+  const got = Buffer.from(anchor, "hex");
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+/** The anchor kept in a (staged, not yet trusted) home's config.json; undefined when it has none. */
+export async function storedAnchor(root: string): Promise<string | undefined> {
+  try {
+    const config = JSON.parse(await readFile(join(root, "config.json"), "utf8")) as { recovery?: { anchor?: unknown } } | null;
+    const anchor = config?.recovery?.anchor;
+    return typeof anchor === "string" && /^[0-9a-f]{64}$/.test(anchor) ? anchor : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Seal the keyring to the recovery recipient (again, whenever the keyring changes). */

@@ -8,11 +8,16 @@
  *   duplicated file, no list, a file after the list, a truncated tar) or that try to write
  *   elsewhere (`../`, absolute names, links) are exit 5 with one line, and leave no target,
  *   no staging folder and nothing outside;
+ * - forgery: the list's signature verifies with stock `minisign`; a list rewritten to match
+ *   changed files, or a whole backup built by someone who knows only the public keys (their own
+ *   keyring copy sealed to the recovery recipient, their own signature), restores nothing, by
+ *   either path; an unsigned (version 1) backup or a recovery key without its anchor only with
+ *   --accept-unverified, and then with a warning;
  * - as properties, on the library: any tree of files comes back byte for byte; any truncation
  *   or flipped byte of the backup file restores nothing.
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -20,8 +25,12 @@ import fc from "fast-check";
 import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
+import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
+import { generateSigningKey, signPrehashed, type MinisignSecretKey, type MinisignSigner } from "../../src/bundle/signature.js";
 import { ExitCode, UserError } from "../../src/errors.js";
-import { commitRestore, stageRestore, writeBackup } from "../../src/records/backup.js";
+import { unlockKeyring } from "../../src/practice/keyring.js";
+import { checkSigned, commitRestore, stageRestore, writeBackup } from "../../src/records/backup.js";
+import { writeRecoveryCopy } from "../../src/records/recovery.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { filesUnder, plaintextFinds } from "../helpers/home.js";
 import { missing } from "../helpers/tools.js";
@@ -50,6 +59,11 @@ async function untar(data: Buffer): Promise<Entry[]> {
   extract.end(data);
   await done;
   return out;
+}
+
+/** A signer holding its secret here, as the keyring's does. */
+function signerOf(key: MinisignSecretKey): MinisignSigner {
+  return { keyId: key.keyId, publicKey: key.publicKey, signPrehashed: (hash, comment) => Promise.resolve(signPrehashed(key.seed, hash, comment, nodeEd25519)) };
 }
 
 async function packTar(entries: readonly Entry[]): Promise<Buffer> {
@@ -117,7 +131,7 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     const plain = spawnSync("age", ["-d", "-i", recoveryFile, join(work, "made.age")]);
     expect(plain.status, plain.stderr.toString()).toBe(0);
     original = await untar(plain.stdout);
-    expect(original.at(-1)?.name).toBe("nachklang-backup.json");
+    expect(original.slice(-2).map((e) => e.name)).toEqual(["nachklang-backup.json", "nachklang-backup.json.minisig"]);
   });
   afterAll(() => cleanup());
 
@@ -152,25 +166,27 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
   });
 
   it("restores nothing from a backup whose tar disagrees with its list, or that writes elsewhere", async () => {
-    const files = original.slice(0, -1);
-    const list = original.at(-1)!;
+    const files = original.slice(0, -2);
+    const [list, signature] = original.slice(-2) as [Entry, Entry];
     const clients = files.findIndex((e) => e.name === "clients.age");
     expect(clients).toBeGreaterThanOrEqual(0);
     const changed = files.map((e, i) => (i === clients ? { ...e, data: Buffer.from(e.data.map((b, j) => (j === 40 ? b ^ 1 : b))) } : e));
     const whole = await packTar(original);
     const cases: [string, Entry[] | Buffer, RegExp][] = [
-      ["changed.age", [...changed, list], /is damaged \(clients\.age\)/],
-      ["extra.age", [...files, { name: "outbox/extra.age", data: randomBytes(32) }, list], /is damaged/],
-      ["missing.age", [...files.filter((e) => e.name !== "clients.age"), list], /is damaged/],
-      ["twice.age", [...files, files[clients]!, list], /is damaged/],
+      ["changed.age", [...changed, list, signature], /is damaged \(clients\.age\)/],
+      ["extra.age", [...files, { name: "outbox/extra.age", data: randomBytes(32) }, list, signature], /is damaged/],
+      ["missing.age", [...files.filter((e) => e.name !== "clients.age"), list, signature], /is damaged/],
+      ["twice.age", [...files, files[clients]!, list, signature], /is damaged/],
       ["nolist.age", files, /is damaged \(nachklang-backup\.json\)/],
+      ["no-signature.age", [...files, list], /is damaged \(nachklang-backup\.json\.minisig\)/],
       ["after-list.age", [...original, { name: "late.txt", data: Buffer.from("late") }], /is damaged \(after list\)/],
+      ["between.age", [...files, list, { name: "late.txt", data: Buffer.from("late") }, signature], /is damaged \(after list\)/],
       ["list-twice.age", [...original, list], /is damaged/],
       ["dotdot.age", [{ name: "../escaped.txt", data: Buffer.from("out") }, ...original], /is damaged/],
       ["absolute.age", [{ name: join(work, "absolute.txt"), data: Buffer.from("out") }, ...original], /is damaged/],
       ["symlink.age", [{ name: "archive/link", data: Buffer.alloc(0), type: "symlink", linkname: join(work, "linked.txt") }, ...original], /is damaged/],
       ["directory.age", [{ name: "archive", data: Buffer.alloc(0), type: "directory" }, ...original], /is damaged/],
-      ["list-not-json.age", [...files, { name: list.name, data: Buffer.from("{ not json") }], /is damaged \(nachklang-backup\.json\)/],
+      ["list-not-json.age", [...files, { name: list.name, data: Buffer.from("{ not json") }, signature], /is damaged \(nachklang-backup\.json\)/],
       ["cut.age", whole.subarray(0, Math.floor(whole.length / 2)), /is damaged/],
       ["not-tar.age", randomBytes(4096), /is damaged/],
     ];
@@ -182,6 +198,96 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
       expect(existsSync(join(work, outside))).toBe(false);
       expect(existsSync(join(work, "targets", outside))).toBe(false);
     }
+  });
+
+  it("signs the list with the practice key, as stock minisign verifies it", async () => {
+    if (missing("minisign")) return;
+    const config = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as { practice: { minisignPublicKey: string } };
+    const [list, signature] = original.slice(-2) as [Entry, Entry];
+    await writeFile(join(work, "practice.pub"), `untrusted comment: practice key\n${config.practice.minisignPublicKey}\n`);
+    await writeFile(join(work, "list.json"), list.data);
+    await writeFile(join(work, "list.json.minisig"), signature.data);
+    const good = spawnSync("minisign", ["-Vm", join(work, "list.json"), "-p", join(work, "practice.pub")], { encoding: "utf8" });
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/Trusted comment: nachklang-backup created:2026-12-02T09:00:00.000Z files:\d+/);
+    await writeFile(join(work, "list.json"), Buffer.from(list.data.toString("utf8").replace(/"size": \d+/, '"size": 1')));
+    expect(spawnSync("minisign", ["-Vm", join(work, "list.json"), "-p", join(work, "practice.pub")]).status).not.toBe(0);
+  });
+
+  it("restores nothing whose list is not signed by the practice key: a list rewritten to fit, or a backup forged from public keys", async () => {
+    const files = original.slice(0, -2);
+    const [list, signature] = original.slice(-2) as [Entry, Entry];
+    // 1. Someone changes the client registry and fixes the list to match; the old signature stays.
+    const forgedClients = randomBytes(files.find((e) => e.name === "clients.age")!.data.length);
+    const changed = files.map((e) => (e.name === "clients.age" ? { ...e, data: forgedClients } : e));
+    const manifest = JSON.parse(list.data.toString("utf8")) as { files: { path: string; sha256: string }[] };
+    for (const f of manifest.files) if (f.path === "clients.age") f.sha256 = createHash("sha256").update(forgedClients).digest("hex");
+    const refit = sealWithAge("refit.age", await packTar([...changed, { name: list.name, data: Buffer.from(JSON.stringify(manifest, null, 1)) }, signature]));
+    await refused(refit, /is not signed by the practice key [0-9A-F]{16}: changed or made by someone else/);
+
+    // 2. Someone who knows only what is public (the practice's and the recovery key's recipients,
+    // in config.json; a keyring.age from an old backup) builds a backup of their own: their
+    // keyring sealed to the recovery recipient, their signature, the real keyring carried.
+    const config = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as { practice: { ageRecipient: string }; recovery: Record<string, unknown> };
+    const mallory = await tempDir();
+    try {
+      const theirs = join(mallory.dir, "home");
+      const made = await runCli(["init", "--name", "Mallory", "--lang", "en", "--no-recovery-key"], { home: theirs, env: { ...NOW, NACHKLANG_PASSPHRASE: "mallory's own passphrase" } });
+      expect(made.code, made.stderr).toBe(0);
+      const keyring = await unlockKeyring(join(theirs, "keyring.age"), "mallory's own passphrase");
+      const tree = join(mallory.dir, "tree");
+      for (const e of changed) {
+        await mkdir(dirname(join(tree, e.name)), { recursive: true });
+        await writeFile(join(tree, e.name), e.data);
+      }
+      await writeRecoveryCopy(tree, keyring, recipient);
+      const forge = async (name: string, treeConfig: unknown) => {
+        await writeFile(join(tree, "config.json"), JSON.stringify(treeConfig));
+        const out = join(work, name);
+        await writeBackup({
+          root: tree,
+          out,
+          recipients: [config.practice.ageRecipient, recipient],
+          keyring: await readFile(join(home, "keyring.age")),
+          signer: signerOf(keyring.signing),
+          now: new Date("2026-12-02T09:00:00Z"),
+        });
+        return out;
+      };
+      const forged = await forge("forged.age", config);
+      await refused(forged, /its keyring copy does not belong to this recovery key/);
+      for (const args of [[], ["--accept-unverified"]]) {
+        const target = join(work, "targets", "by-passphrase");
+        const r = await runCli(["restore", forged, ...args], { home: target, env: NOW });
+        expect(r.code, r.stderr).toBe(5);
+        expect(r.stderr).toMatch(/is not signed by the practice key/);
+        expect(existsSync(target)).toBe(false);
+      }
+      // Without the anchor in the forged config.json, the recovery path cannot confirm the origin.
+      const { anchor, ...unanchored } = config.recovery;
+      expect(anchor).toMatch(/^[0-9a-f]{64}$/);
+      await refused(await forge("forged-unanchored.age", { ...config, recovery: unanchored }), /predates its tie to the practice key.*--accept-unverified/);
+    } finally {
+      await mallory.cleanup();
+    }
+    expect(await filesUnder(join(work, "targets")).catch(() => [])).toEqual([]);
+  });
+
+  it("restores an unsigned (version 1) backup only with --accept-unverified, and then warns", async () => {
+    const files = original.slice(0, -2);
+    const manifest = JSON.parse(original.at(-2)!.data.toString("utf8")) as { version: number };
+    manifest.version = 1;
+    const v1 = sealWithAge("v1.age", await packTar([...files, { name: "nachklang-backup.json", data: Buffer.from(JSON.stringify(manifest)) }]));
+    await refused(v1, /was made before backups were signed.*--accept-unverified/);
+    const target = join(work, "from-v1");
+    const r = await runCli(["restore", v1, "--recovery-key", recoveryFile, "--accept-unverified"], { home: target, env: { ...NOW, ...NEW_PASSPHRASE } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/restored without a confirmed origin \(--accept-unverified\)\. Check clients and channels/);
+    expect(await readdir(target)).toContain("clients.age");
+    // A signed backup never needs the flag and never warns.
+    const signed = await runCli(["restore", join(work, "made.age"), "--accept-unverified"], { home: join(work, "signed-target"), env: NOW });
+    expect(signed.code, signed.stderr).toBe(0);
+    expect(signed.stderr).toBe("");
   });
 
   it("restores into an empty folder, and never into a file or a folder with anything in it", async () => {
@@ -247,6 +353,9 @@ describe("backup and restore as properties (library)", () => {
     selector: (f) => f.path[0]!,
   });
 
+  const signing = generateSigningKey(nodeEd25519);
+  const stranger = generateSigningKey(nodeEd25519);
+
   async function setup(files: { path: string[]; data: Uint8Array }[]) {
     const { dir, cleanup } = await tempDir("nachklang-backup-prop-");
     const root = join(dir, "home");
@@ -257,7 +366,7 @@ describe("backup and restore as properties (library)", () => {
     }
     const identity = generateIdentity();
     const out = join(dir, "b.age");
-    await writeBackup({ root, out, recipients: [await identityToRecipient(identity)], keyring: randomBytes(64), keyId: "0123456789ABCDEF", now: new Date("2026-12-02T09:00:00Z") });
+    await writeBackup({ root, out, recipients: [await identityToRecipient(identity)], keyring: randomBytes(64), signer: signerOf(signing), now: new Date("2026-12-02T09:00:00Z") });
     return { dir, cleanup, out, identity };
   }
 
@@ -268,6 +377,8 @@ describe("backup and restore as properties (library)", () => {
         try {
           const target = join(dir, "restored");
           const staged = await stageRestore(out, { identities: [identity] }, target);
+          expect(checkSigned(staged, signing, out, false)).toBe(true);
+          expect(() => checkSigned(staged, stranger, out, true)).toThrow(UserError);
           await commitRestore(staged, target);
           expect(staged.manifest.files.map((f) => f.path).sort()).toEqual(files.map((f) => f.path.join("/")).sort());
           for (const f of files) expect(new Uint8Array(await readFile(join(target, ...f.path)))).toEqual(f.data);

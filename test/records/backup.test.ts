@@ -95,7 +95,7 @@ describe("backup and restore", () => {
     expect(listed.status, listed.stderr).toBe(0);
     const names = listed.stdout.trim().split("\n");
     expect(names).toEqual(expect.arrayContaining(["keyring.age", "keyring.recovery.age", "clients.age", "ledger/events.jsonl", "records/time.jsonl", `archive/${bundles[0]!}.age`]));
-    expect(names.at(-1)).toBe("nachklang-backup.json");
+    expect(names.slice(-2)).toEqual(["nachklang-backup.json", "nachklang-backup.json.minisig"]);
     expect(names.some((n) => n.startsWith("cache/"))).toBe(false);
   });
 
@@ -128,8 +128,14 @@ describe("backup and restore", () => {
     expect(r.stderr).toMatch(/exists and is not empty/);
     const inside = await runCli(["backup", "--out", join(home, "b.age")], { home });
     expect(inside.code).toBe(2);
-    const again = await runCli(["backup", "--out", join(work, "practice.backup.age")], { home });
+    const again = await runCli(["backup", "--out", join(work, "practice.backup.age")], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
     expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists/);
+    // Signing needs the keys: from cron, with no agent and no passphrase, exit 2 at once and no file.
+    const locked = await runCli(["backup", "--out", join(work, "locked.age")], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
+    expect(locked.code).toBe(2);
+    expect(locked.stderr.trim()).toMatch(/^Locked: run 'nachklang unlock'/);
+    expect(existsSync(join(work, "locked.age"))).toBe(false);
   });
 
   it("adds a recovery key to a practice that has none; it follows keyring changes", async () => {
@@ -158,6 +164,26 @@ describe("backup and restore", () => {
       expect(channels.code, channels.stderr).toBe(0);
       expect(channels.stdout).toMatch(/email/);
       expect(await plaintextFinds(restored, ["smtp-secret-value"])).toEqual([]);
+    } finally {
+      await p.cleanup();
+    }
+  });
+
+  it("doctor names a recovery key without its anchor to the practice key, which a restore with it cannot trust", async () => {
+    const p = await initHome();
+    try {
+      const doctor = async () => (await runCli(["doctor"], { home: p.home })).stdout;
+      const key = join(p.home, "..", "rk.txt");
+      expect((await runCli(["keys", "recovery", "--out", key], { home: p.home })).code).toBe(0);
+      expect(await doctor()).toMatch(/✓ Recovery key set \(age1/);
+      const file = join(p.home, "config.json");
+      const config = JSON.parse(await readFile(file, "utf8")) as { recovery: { anchor?: string } };
+      expect(config.recovery.anchor).toMatch(/^[0-9a-f]{64}$/);
+      delete config.recovery.anchor;
+      await writeFile(file, JSON.stringify(config));
+      const out = await doctor();
+      expect(out).not.toMatch(/Recovery key set/);
+      expect(out).toMatch(/recovery key \(age1[0-9a-z]+\) predates its tie to the practice key.*keys recovery --replace/);
     } finally {
       await p.cleanup();
     }

@@ -6,14 +6,15 @@
 import { readdir, readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { clockFromEnv } from "../../delivery/clock.js";
-import { ExitCode, UserError } from "../../errors.js";
+import type { MinisignPublicKey } from "../../bundle/signature.js";
+import { ExitCode, IntegrityError, UserError } from "../../errors.js";
 import { exists } from "../../files.js";
 import { storeKeyring, type Keyring } from "../../practice/keyring.js";
-import { carriedKeyring, commitRestore, stageRestore, writeBackup } from "../../records/backup.js";
-import { openCarriedKeyring, openRecoveryCopy, readRecoveryKey, RECOVERY_FILE } from "../../records/recovery.js";
+import { carriedKeyring, checkSigned, commitRestore, stageRestore, writeBackup } from "../../records/backup.js";
+import { anchorHolds, openCarriedKeyring, openRecoveryCopy, readRecoveryKey, RECOVERY_FILE, recoverySetting, storedAnchor } from "../../records/recovery.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
-import { makeRecoveryKey, recoverySetting } from "../records.js";
-import { practicePublic, unlockKeyringHere } from "../practice.js";
+import { makeRecoveryKey } from "../records.js";
+import { practiceKeys, practicePublic, unlockKeyringHere } from "../practice.js";
 import { formatSize } from "../workflow.js";
 
 /** Whether `path` lies in `root` (or is it). */
@@ -25,6 +26,8 @@ const inside = (root: string, path: string) => {
 export async function backup(ctx: CliContext, o: { out: string }): Promise<void> {
   const out = resolve(o.out);
   if (inside(ctx.home.root, out)) throw new UserError(ExitCode.usage, "backup.insideHome", { file: out });
+  // Refused before the keys are asked for (writeBackup refuses it again, race-free, at the end).
+  if (await exists(out)) throw new UserError(ExitCode.usage, "file.exists", { file: out });
   const pub = practicePublic(ctx);
   let keyring: Buffer;
   try {
@@ -34,12 +37,14 @@ export async function backup(ctx: CliContext, o: { out: string }): Promise<void>
   }
   const recovery = recoverySetting(ctx.settings.recovery);
   if (recovery === undefined) ctx.out.warn("recovery.none");
+  // The list is signed by the practice key (the agent's, else the keyring's with the passphrase).
+  const { signer } = await practiceKeys(ctx);
   const result = await writeBackup({
     root: ctx.home.root,
     out,
     recipients: [pub.ageRecipient, ...(recovery === undefined ? [] : [recovery.recipient])],
     keyring,
-    keyId: pub.keyId,
+    signer,
     now: clockFromEnv()(),
   });
   ctx.out.say("backup.written", {
@@ -52,26 +57,47 @@ export async function backup(ctx: CliContext, o: { out: string }): Promise<void>
   ctx.out.result({ file: out, files: result.files, bytes: result.bytes, size: result.size, recoveryKey: recovery !== undefined });
 }
 
-export async function restore(ctx: CliContext, file: string, o: { recoveryKey?: string }): Promise<void> {
+/**
+ * Restore into a new home. The backup counts as the practice's own only when its list is signed
+ * by the key the restore trusts: with the passphrase, the carried keyring's; with the recovery
+ * key, the keyring copy's, once the anchor in the backup's config ties that copy to the recovery
+ * key. Without either proof (a version 1 backup, a recovery key from before anchors) only with
+ * --accept-unverified.
+ */
+export async function restore(ctx: CliContext, file: string, o: { recoveryKey?: string; acceptUnverified?: boolean }): Promise<void> {
   const target = ctx.home.root;
   if ((await exists(target)) && (await readdir(target).catch(() => ["?"])).length > 0) throw new UserError(ExitCode.usage, "restore.homeExists", { home: target });
   const source = resolve(file);
+  const acceptUnverified = o.acceptUnverified === true;
   // Read first: a file that is no age file at all is refused before any passphrase is asked.
   const carried = await carriedKeyring(source);
   let identity: string;
   let recovered: string | undefined;
+  let trusted: MinisignPublicKey | undefined;
   if (o.recoveryKey !== undefined) {
     recovered = await readRecoveryKey(o.recoveryKey);
     identity = recovered;
   } else {
     if (carried === undefined) throw new UserError(ExitCode.usage, "backup.noCarrier", { file: source });
-    identity = (await openCarriedKeyring(carried, await readKeyringPassphrase(ctx), source)).ageIdentity;
+    const opened = await openCarriedKeyring(carried, await readKeyringPassphrase(ctx), source);
+    identity = opened.ageIdentity;
+    trusted = opened.signing;
   }
   const staged = await stageRestore(source, { identities: [identity] }, target);
   let keyring: Keyring | undefined;
+  let verified: boolean;
   try {
+    let anchored = true;
     if (recovered !== undefined) {
       keyring = await openRecoveryCopy(join(staged.stage, RECOVERY_FILE), recovered);
+      const anchor = await storedAnchor(staged.stage);
+      if (anchor !== undefined && !anchorHolds(anchor, recovered, keyring.signing)) throw new IntegrityError("backup.anchorMismatch", { file: source });
+      if (anchor === undefined && !acceptUnverified) throw new IntegrityError("backup.unanchored", { file: source });
+      anchored = anchor !== undefined;
+      trusted = keyring.signing;
+    }
+    verified = checkSigned(staged, trusted!, source, acceptUnverified) && anchored;
+    if (keyring !== undefined) {
       // The lost passphrase is replaced: a new one from the usual sources (asked twice at a prompt).
       await storeKeyring(join(staged.stage, "keyring.age"), keyring, await readKeyringPassphrase(ctx, true));
     }
@@ -82,8 +108,9 @@ export async function restore(ctx: CliContext, file: string, o: { recoveryKey?: 
   }
   const m = staged.manifest;
   ctx.out.say("restore.done", { home: target, files: m.files.length, bytes: formatSize(m.files.reduce((t, f) => t + f.size, 0)), keyId: m.keyId, created: m.created });
+  if (!verified) ctx.out.warn("restore.unverified", { file: source });
   if (keyring !== undefined) ctx.out.say("restore.newPassphrase");
-  ctx.out.result({ home: target, files: m.files.length, keyId: m.keyId, created: m.created, recovered: keyring !== undefined });
+  ctx.out.result({ home: target, files: m.files.length, keyId: m.keyId, created: m.created, recovered: keyring !== undefined, verified });
 }
 
 export async function recovery(ctx: CliContext, o: { out?: string; replace?: boolean }): Promise<void> {

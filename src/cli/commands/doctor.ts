@@ -9,6 +9,7 @@ import { exists } from "../../files.js";
 import { ClientRegistry } from "../../practice/clients.js";
 import { keyringWorkFactor, type Keyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
+import { recoverySetting } from "../../records/recovery.js";
 import { countAbandonedPlaces, stagingListDir } from "../../practice/staging.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
 import { passphraseFromEnv } from "../env-passphrase.js";
@@ -71,9 +72,13 @@ async function folderFindings(ctx: CliContext): Promise<Finding[]> {
   for (const dir of handoffFolders(ctx.home.root, settings.channels)) {
     if (dir !== ctx.home.handoff) folders.push([dir, dir, "doctor.holds.handoff"]);
   }
-  const recovery = (settings.recovery as { recipient?: unknown } | undefined)?.recipient;
+  const recovery = recoverySetting(settings.recovery);
   const findings: Finding[] =
-    typeof recovery === "string" ? [{ ok: true, key: "doctor.recovery", params: { recipient: recovery } }] : [{ ok: false, optional: true, key: "recovery.none" }];
+    recovery === undefined
+      ? [{ ok: false, optional: true, key: "recovery.none" }]
+      : recovery.anchor === undefined
+        ? [{ ok: false, optional: true, key: "doctor.recoveryUnanchored", params: { recipient: recovery.recipient } }]
+        : [{ ok: true, key: "doctor.recovery", params: { recipient: recovery.recipient } }];
   for (const [name, dir, holds] of folders) {
     const usage = await folderUsage(dir);
     findings.push({ ok: true, key: "doctor.folder", params: { name, files: usage.files, size: formatSize(usage.bytes), holds: ctx.out.text(holds) } });
