@@ -2,7 +2,9 @@
  * Retention: records are kept for a span (default ten years, §630f para. 3 BGB) after a
  * client's last contact, then deleted. The last contact is the latest day on which anything
  * happened with the client: a follow-up sealed or sent (or any later event of it), contact time,
- * a consent given or withdrawn, the day the client was added. A client removed from the registry
+ * a consent given or withdrawn, the day the client was added. What `client forget` itself writes on
+ * its day (every current consent withdrawn, waiting follow-ups cancelled) is no contact: an
+ * erasure request must not restart the retention it is limited by. A client removed from the registry
  * still has records (ledger, archive, time): those are found by the client tag alone and purged
  * on the same rule.
  *
@@ -57,14 +59,16 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
     else list.push(day);
   };
   const aliases = new Map<string, string>();
+  const forgotten = new Map<string, string>();
   for (const c of input.clients) {
     const tag = input.tags.get(c.alias);
     if (tag === undefined) continue;
     aliases.set(tag, c.alias);
+    if (c.forgotten !== undefined) forgotten.set(tag, c.forgotten);
     add(tag, dayIn(new Date(c.created), input.tz));
     for (const consent of c.consents) {
       add(tag, consent.date);
-      if (consent.withdrawn !== undefined) add(tag, consent.withdrawn);
+      if (consent.withdrawn !== undefined && consent.withdrawn !== c.forgotten) add(tag, consent.withdrawn);
     }
   }
   // Follow-ups belong to the client their `sealed` event names; later events count for it too.
@@ -89,7 +93,8 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
       followUps.set(tag, f);
     }
     lines.set(tag, (lines.get(tag) ?? 0) + 1);
-    add(tag, dayIn(new Date(e.at), input.tz));
+    const day = dayIn(new Date(e.at), input.tz);
+    if (!(e.ev === "cancelled" && forgotten.get(tag) === day)) add(tag, day);
   }
   const timeCount = new Map<string, number>();
   for (const t of input.time) {

@@ -201,3 +201,31 @@ describe("client forget", () => {
     expect(await plaintextFinds(home, ["Anna", "Keller", "anna.keller", "Bernd", "Panikattacken", "Schön, dass", "jeden Abend", "Tagebuch"])).toEqual([]);
   });
 });
+
+describe("client forget and retention", () => {
+  it("an erasure request does not restart the retention: the records go ten years after the last real contact", async () => {
+    const p = await initHome();
+    try {
+      const run = async (now: string, args: string[]) => {
+        const r = await runCli(args, { home: p.home, env: { NACHKLANG_NOW: now } });
+        expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+        return r.stdout;
+      };
+      const SEEN = "2016-03-01T10:00:00+01:00";
+      await run(SEEN, ["client", "add", "k9", "--name", "Frieda Alt", "--age-recipient", await identityToRecipient(generateIdentity())]);
+      await run(SEEN, ["consent", "record", "k9", "--channel", "folder", "--date", "2016-03-01"]);
+      await run(SEEN, ["time", "log", "k9", "50m", "--on", "2016-03-01"]);
+      // A follow-up that never went out: forget cancels it in the ledger, years later.
+      await run(SEEN, ["send", "k9", "--note", "Wartet", "--at", "2016-06-01 10:00", "--yes"]);
+      const FORGET = "2026-12-04T10:00:00+01:00";
+      const forget = await run(FORGET, ["client", "forget", "k9", "--yes"]);
+      expect(forget).toMatch(/1 waiting follow-up/);
+      expect(forget).toMatch(/until 2026-03-01\./);
+      expect(await run(FORGET, ["records", "purge", "--dry-run"])).toMatch(/Would delete k9: last contact 2016-03-01, kept until 2026-03-01; 1 follow-ups/);
+      await run(FORGET, ["records", "purge"]);
+      expect(await run(FORGET, ["--json", "client", "list"])).not.toMatch(/k9/);
+    } finally {
+      await p.cleanup();
+    }
+  });
+});
