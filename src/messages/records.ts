@@ -13,6 +13,10 @@ export const records = {
   "time.badKind": { de: "Unbekannte Art „{value}“; möglich: {kinds}.", en: "Unknown kind '{value}'; use one of: {kinds}." },
   "time.badMonth": { de: "„{value}“ ist kein Monat; bitte JJJJ-MM, z. B. 2026-11.", en: "'{value}' is not a month; use YYYY-MM, e.g. 2026-11." },
   "time.futureDay": { de: "{value} liegt in der Zukunft; Kontaktzeit wird erst danach erfasst.", en: "{value} lies in the future; log contact time once it has happened." },
+  "time.beforeRetention": {
+    de: "{value} liegt vor dem {earliest}, weiter zurück als die Aufbewahrungsfrist ({span}): so alte Aufzeichnungen werden nicht mehr aufbewahrt; bitte einen Tag ab {earliest} angeben.",
+    en: "{value} lies before {earliest}, further back than the retention period ({span}): records that old are no longer kept; give a day from {earliest} on.",
+  },
   "time.monthOrRange": { de: "Bitte entweder --month oder --from/--to angeben, nicht beides.", en: "Give either --month or --from/--to, not both." },
   "time.noteTooLarge": {
     de: "{file}: die Notiz ist größer als {max} KiB; bitte kürzen.",

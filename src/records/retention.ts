@@ -50,6 +50,28 @@ export interface RetentionInput {
   readonly today: string;
 }
 
+/** Whether the retention of a contact on `day` has ended by `today`: the rule the purge goes by. */
+export function retentionEnded(day: string, retention: Span, today: string): boolean {
+  return today > addSpan(day, retention);
+}
+
+/**
+ * The earliest day a contact may lie on so that its retention has not ended by `today`: every
+ * day from it to today is kept, the day before it would be purged at once. Found by the purge's
+ * own rule (`retentionEnded`), walking back from a week after today minus the span, because
+ * month ends roll over (31 March minus a month is 3 March, and 1 February plus a month ends
+ * before 31 January plus one).
+ */
+export function earliestKeptDay(today: string, retention: Span): string {
+  const start = addSpan(addSpan(today, { amount: -retention.amount, unit: retention.unit }), { amount: 7, unit: "d" });
+  let day = start > today ? today : start;
+  for (;;) {
+    const before = addSpan(day, { amount: -1, unit: "d" });
+    if (retentionEnded(before, retention, today)) return day;
+    day = before;
+  }
+}
+
 /** Every client (in the registry or only in the records) with its last contact and whether its retention has ended. */
 export function retentionOf(input: RetentionInput): ClientRetention[] {
   const days = new Map<string, string[]>();
@@ -112,7 +134,7 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
       ...(alias === undefined ? {} : { alias }),
       lastContact,
       keepUntil,
-      expired: input.today > keepUntil,
+      expired: retentionEnded(lastContact, input.retention, input.today),
       followUps: followUps.get(tag) ?? new Set(),
       bundles: bundles.get(tag) ?? new Set(),
       timeEntries: timeCount.get(tag) ?? 0,

@@ -122,6 +122,33 @@ describe("contact time", () => {
     }
   });
 
+  it("a day of contact further back than the retention period is refused for log and edit, naming the earliest day; nothing written", async () => {
+    await inOwnPractice(async (own) => {
+      const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });
+      const logged = await inOwn(["--json", "time", "log", "k1", "15m"]);
+      const { id } = JSON.parse(logged.stdout) as { id: string };
+      const file = join(own, "records", "time.jsonl");
+      const before = await readFile(file, "utf8");
+      for (const [args, value] of [
+        [["time", "log", "k1", "50m", "--on", "1900-01-01"], "1900-01-01"],
+        [["time", "log", "k1", "50m", "--on", "2016-12-01"], "2016-12-01"],
+        [["time", "edit", id, "--on", "1926-12-02"], "1926-12-02"],
+      ] as const) {
+        const r = await inOwn([...args]);
+        expect(r.code, args.join(" ")).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toBe(`${value} lies before 2016-12-02, further back than the retention period (10y): records that old are no longer kept; give a day from 2016-12-02 on.\n`);
+      }
+      expect(await readFile(file, "utf8")).toBe(before);
+      // The earliest day itself is kept, and a shorter retention moves it.
+      expect((await inOwn(["time", "log", "k1", "50m", "--on", "2016-12-02"])).code).toBe(0);
+      expect((await inOwn(["records", "retention", "set", "2y"])).code).toBe(0);
+      const r = await inOwn(["time", "edit", id, "--on", "2024-12-01"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^2024-12-01 lies before 2024-12-02, further back than the retention period \(2y\)/);
+    });
+  });
+
   it("a damaged line in the records is skipped and said so, so a list or report never looks complete when it is not", async () => {
     await inOwnPractice(async (own) => {
       expect((await runCli(["time", "log", "k1", "15m", "--on", "2026-11-03"], { home: own, env: NOW })).code).toBe(0);

@@ -8,7 +8,8 @@ import { configFile } from "../../practice/config.js";
 import { writePrivateFile } from "../../files.js";
 import { checkDay } from "../../practice/consent.js";
 import { formatCents, requireBillingSettings } from "../../records/billing.js";
-import { formatMinutes, parseContactMinutes } from "../../records/duration.js";
+import { formatMinutes, formatSpan, parseContactMinutes } from "../../records/duration.js";
+import { earliestKeptDay } from "../../records/retention.js";
 import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
 import { entriesBetween, foldTime, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
 import type { CliContext } from "../context.js";
@@ -20,10 +21,17 @@ function kindOf(value: string | undefined, fallback: TimeKind): TimeKind {
   return value as TimeKind;
 }
 
-/** A day given by the user: a real date, not after today. */
+/**
+ * A day of contact given by the user (`time log --on`, `time edit --on`): a real date, not after
+ * today, and not further back than the retention period: records that old are no longer kept
+ * (the purge goes by the same rule), so it is a typo (1900 for 2026), never a contact to bill.
+ */
 function pastDay(r: CliRecords, value: string): string {
   const day = checkDay(value);
-  if (day > r.today()) throw new UserError(ExitCode.usage, "time.futureDay", { value });
+  const today = r.today();
+  if (day > today) throw new UserError(ExitCode.usage, "time.futureDay", { value });
+  const earliest = earliestKeptDay(today, r.settings.retention);
+  if (day < earliest) throw new UserError(ExitCode.usage, "time.beforeRetention", { value, earliest, span: formatSpan(r.settings.retention) });
   return day;
 }
 

@@ -1,0 +1,38 @@
+/**
+ * The purge's rule for one day of contact, and the earliest day `time log --on` accepts by it:
+ * every day from that one to today is kept, the day before it would already be purged — also
+ * where month ends roll over (1 February plus a month ends before 31 January plus one).
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { addSpan, parseSpan, type Span } from "../../src/records/duration.js";
+import { earliestKeptDay, retentionEnded } from "../../src/records/retention.js";
+
+const dayBefore = (day: string) => addSpan(day, { amount: -1, unit: "d" });
+
+describe("the earliest day of contact still kept", () => {
+  it("is the first day the purge keeps", () => {
+    expect(earliestKeptDay("2026-12-02", parseSpan("10y"))).toBe("2016-12-02");
+    expect(retentionEnded("2016-12-01", parseSpan("10y"), "2026-12-02")).toBe(true);
+    // 29 February 2016 plus ten years is 1 March 2026: still kept on that day.
+    expect(earliestKeptDay("2026-03-01", parseSpan("10y"))).toBe("2016-02-29");
+    // 1 February 2027 plus a month is 1 March, 31 January plus a month 3 March.
+    expect(earliestKeptDay("2027-03-02", parseSpan("1m"))).toBe("2027-02-02");
+  });
+
+  it("keeps every day from it to today and not the day before, for any today and span", () => {
+    const today = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    const span = fc.oneof(
+      fc.integer({ min: 1, max: 30 }).map((amount): Span => ({ amount, unit: "y" })),
+      fc.integer({ min: 1, max: 400 }).map((amount): Span => ({ amount, unit: "m" })),
+    );
+    fc.assert(
+      fc.property(today, span, (t, s) => {
+        const earliest = earliestKeptDay(t, s);
+        expect(earliest <= t).toBe(true);
+        expect(retentionEnded(dayBefore(earliest), s, t)).toBe(true);
+        for (let day = earliest, i = 0; day <= t && i < 40; day = addSpan(day, { amount: 1, unit: "d" }), i++) expect(retentionEnded(day, s, t), day).toBe(false);
+      }),
+    );
+  });
+});
