@@ -32,7 +32,6 @@ export interface ClientRetention {
   /** Ledger follow-up keys and bundle ids of the client. */
   readonly followUps: ReadonlySet<string>;
   readonly bundles: ReadonlySet<string>;
-  readonly timeEntries: number;
   readonly ledgerLines: number;
 }
 
@@ -118,11 +117,7 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
     const day = dayIn(new Date(e.at), input.tz);
     if (!(e.ev === "cancelled" && forgotten.get(tag) === day)) add(tag, day);
   }
-  const timeCount = new Map<string, number>();
-  for (const t of input.time) {
-    add(t.client, t.day);
-    timeCount.set(t.client, (timeCount.get(t.client) ?? 0) + 1);
-  }
+  for (const t of input.time) add(t.client, t.day);
   for (const [tag, list] of input.activity ?? []) for (const day of list) add(tag, day);
   const out: ClientRetention[] = [];
   for (const [tag, list] of days) {
@@ -137,7 +132,6 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
       expired: retentionEnded(lastContact, input.retention, input.today),
       followUps: followUps.get(tag) ?? new Set(),
       bundles: bundles.get(tag) ?? new Set(),
-      timeEntries: timeCount.get(tag) ?? 0,
       ledgerLines: lines.get(tag) ?? 0,
     });
   }
@@ -203,6 +197,8 @@ export interface PurgedClient {
   readonly client: ClientRetention;
   readonly files: readonly StoredFile[];
   readonly bytes: number;
+  /** Contact-time entries whose lines go: standing ones and those removed with `time remove`. */
+  readonly timeEntries: number;
 }
 
 export interface PurgeOutcome {
@@ -221,44 +217,35 @@ export interface PurgeOutcome {
  * and running the purge again finishes it.
  */
 export async function executePurge(expired: readonly ClientRetention[], env: PurgeEnv, dryRun: boolean): Promise<PurgeOutcome> {
-  const clients: PurgedClient[] = [];
-  for (const client of expired) {
-    const files = await bundleFiles(client.bundles, env.places);
-    clients.push({ client, files, bytes: files.reduce((t, f) => t + f.bytes, 0) });
-  }
   const tags = new Set(expired.map((c) => c.tag));
+  const found = new Map<string, StoredFile[]>();
+  for (const client of expired) found.set(client.tag, await bundleFiles(client.bundles, env.places));
+  if (!dryRun) for (const files of found.values()) for (const f of files) await rm(f.path, { force: true });
+  // Counted by the store as it deletes (or would): what the report says is what went.
+  const time = await env.time.purge(tags, dryRun);
+  const clients = expired.map((client): PurgedClient => {
+    const files = found.get(client.tag) ?? [];
+    return { client, files, bytes: files.reduce((t, f) => t + f.bytes, 0), timeEntries: time.entries.get(client.tag) ?? 0 };
+  });
+  const timeEntries = clients.reduce((t, c) => t + c.timeEntries, 0);
   const storeItems: Record<string, number> = {};
   let storeBytes = 0;
-  if (dryRun) {
-    for (const store of env.stores ?? []) {
-      const r = await store.purge(tags, true);
-      storeItems[store.name] = r.items;
-      storeBytes += r.bytes;
-    }
-    return {
-      clients,
-      ledgerLines: expired.reduce((t, c) => t + c.ledgerLines, 0),
-      timeEntries: expired.reduce((t, c) => t + c.timeEntries, 0),
-      storeItems,
-      bytes: clients.reduce((t, c) => t + c.bytes, 0) + storeBytes,
-    };
-  }
-  for (const c of clients) for (const f of c.files) await rm(f.path, { force: true });
-  const time = await env.time.purge(tags);
   for (const store of env.stores ?? []) {
-    const r = await store.purge(tags, false);
+    const r = await store.purge(tags, dryRun);
     storeItems[store.name] = r.items;
     storeBytes += r.bytes;
   }
+  const bytes = clients.reduce((t, c) => t + c.bytes, 0) + storeBytes;
+  if (dryRun) return { clients, ledgerLines: expired.reduce((t, c) => t + c.ledgerLines, 0), timeEntries, storeItems, bytes };
   const followUps = new Set(expired.flatMap((c) => [...c.followUps]));
   const ledger = await purgeLedger(env.ledgerDir, followUps, tags, env.signer, env.now);
   for (const c of expired) if (c.alias !== undefined) await env.removeClient(c.alias);
   return {
     clients,
     ledgerLines: ledger.removedLines,
-    timeEntries: time.entries,
+    timeEntries,
     storeItems,
-    bytes: clients.reduce((t, c) => t + c.bytes, 0) + storeBytes,
+    bytes,
     ...(ledger.summary === undefined ? {} : { summary: ledger.summary }),
   };
 }

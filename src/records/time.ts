@@ -216,16 +216,26 @@ export class ContactTime {
 
   /**
    * Remove every line about these clients (the retention purge): their `logged` lines and the
-   * corrections of those entries. Returns how many entries went.
+   * corrections of those entries, entries removed with `time remove` included (their lines name
+   * the client too). Returns how many entries went per client tag — standing and removed ones,
+   * as deleted — and how many lines; with `dryRun`, what would go, and nothing is written.
    */
-  async purge(clients: ReadonlySet<string>): Promise<{ entries: number; lines: number }> {
-    const ids = new Set((await this.events()).events.filter((e) => e.ev === "logged" && clients.has(e.client)).map((e) => e.id));
-    if (ids.size === 0) return { entries: 0, lines: 0 };
+  async purge(clients: ReadonlySet<string>, dryRun = false): Promise<{ entries: ReadonlyMap<string, number>; lines: number }> {
+    const events = (await this.events()).events;
+    const ids = new Set<string>();
+    const entries = new Map<string, number>();
+    for (const e of events) {
+      if (e.ev !== "logged" || !clients.has(e.client) || ids.has(e.id)) continue;
+      ids.add(e.id);
+      entries.set(e.client, (entries.get(e.client) ?? 0) + 1);
+    }
+    if (ids.size === 0) return { entries, lines: 0 };
+    if (dryRun) return { entries, lines: events.filter((e) => ids.has(e.id)).length };
     const removed = await this.journal.rewrite((value) => {
       const id = (value as { id?: unknown } | undefined)?.id;
       return !(typeof id === "string" && ids.has(id));
     });
-    return { entries: ids.size, lines: removed.length };
+    return { entries, lines: removed.length };
   }
 }
 

@@ -181,6 +181,26 @@ describe("contact time", () => {
     });
   });
 
+  it("the purge counts, per client and in all, the removed entries whose lines it deletes too", async () => {
+    await inOwnPractice(async (own) => {
+      const at = (now: string) => ({ home: own, env: { NACHKLANG_NOW: now } });
+      expect((await runCli(["time", "log", "k1", "15m"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      const { id } = JSON.parse((await runCli(["--json", "time", "log", "k1", "20m"], at(NOW.NACHKLANG_NOW))).stdout) as { id: string };
+      expect((await runCli(["time", "remove", id], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      const file = join(own, "records", "time.jsonl");
+      expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(3);
+      const later = at("2037-12-10T10:00:00+01:00");
+      for (const args of [["--json", "records", "purge", "--dry-run"], ["--json", "records", "purge"]]) {
+        const r = await runCli(args, later);
+        expect(r.code, r.stderr).toBe(0);
+        const out = JSON.parse(r.stdout) as { removed: { client: string | null; timeEntries: number }[]; timeEntries: number };
+        expect(out.removed, args.join(" ")).toEqual([expect.objectContaining({ client: "k1", timeEntries: 2 })]);
+        expect(out.timeEntries, args.join(" ")).toBe(2);
+      }
+      expect(await readFile(file, "utf8")).toBe("");
+    });
+  });
+
   it("damaged billing settings are exit 5, not a report that bills everything 0.00", async () => {
     await inOwnPractice(async (own) => {
       const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });

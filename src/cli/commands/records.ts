@@ -130,7 +130,7 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
       followUps: c.client.bundles.size,
       files: c.files.length,
       size: formatSize(c.bytes),
-      time: c.client.timeEntries,
+      time: c.timeEntries,
       lines: c.client.ledgerLines,
     });
   }
@@ -155,7 +155,7 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
       followUps: c.client.bundles.size,
       files: c.files.length,
       bytes: c.bytes,
-      timeEntries: c.client.timeEntries,
+      timeEntries: c.timeEntries,
       ledgerLines: c.client.ledgerLines,
     })),
     bytes: outcome.bytes,
