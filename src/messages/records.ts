@@ -77,6 +77,10 @@ export const records = {
 
   // --- billing ---
   "billing.badAmount": { de: "„{value}“ ist kein Betrag; bitte z. B. 90 oder 92,50.", en: "'{value}' is not an amount; use e.g. 90 or 92.50." },
+  "billing.rateTooHigh": {
+    de: "{value} EUR pro Stunde ist mehr als {max} EUR: ein Tippfehler (9250 statt 92,50)? Bitte z. B. 90 oder 92,50.",
+    en: "{value} EUR per hour is more than {max} EUR: a typo (9250 for 92.50)? Use e.g. 90 or 92.50.",
+  },
   "billing.badFactor": {
     de: "„{value}“ ist kein GOÄ-Steigerungsfaktor; bitte 1,0 bis 3,5 (Regelsatz 2,3).",
     en: "'{value}' is not a GOÄ factor; use 1.0 to 3.5 (standard 2.3).",

@@ -73,6 +73,20 @@ export function parseEuros(text: string): number {
   return cents;
 }
 
+/**
+ * The highest hourly rate `billing set --hourly` takes: 1,000.00 EUR. Psychotherapy is billed far
+ * below it (the GOÄ's highest factor gives some 180 EUR an hour); above it, a separator was
+ * left out (9250 for 92.50), and every hourly entry would be billed a hundred times over.
+ */
+export const MAX_HOURLY_CENTS = 100_000;
+
+/** An hourly rate in cents: an amount (`parseEuros`) of at most `MAX_HOURLY_CENTS`. */
+export function parseHourlyRate(text: string): number {
+  const cents = parseEuros(text);
+  if (cents > MAX_HOURLY_CENTS) throw new UserError(ExitCode.usage, "billing.rateTooHigh", { value: text, max: MAX_HOURLY_CENTS / 100 });
+  return cents;
+}
+
 /** "2.3", "2,3", "1.8" → 230, 230, 180 (hundredths), from 1.0 to 3.5. */
 export function parseFactor(text: string): number {
   const m = /^(\d)(?:[.,](\d{1,2}))?$/.exec(text.trim());

@@ -112,6 +112,7 @@ describe("contact time", () => {
       ["time", "list", "--month", "2026-11", "--from", "2026-11-01"],
       ["billing", "set", "--goae-factor", "4"],
       ["billing", "set", "--round", "7m"],
+      ["billing", "set", "--hourly", "9250"],
     ]) refusals.push(args);
     const results = await Promise.all(refusals.map((args) => run(args)));
     for (const [i, r] of results.entries()) {

@@ -6,8 +6,8 @@ import {
   billingSettings,
   formatCents,
   formatFactor,
-  parseEuros,
   parseFactor,
+  parseHourlyRate,
   parseRounding,
   type BillingProfile,
   requireBillingSettings,
@@ -33,7 +33,7 @@ export function set(ctx: CliContext, o: { profile?: string; hourly?: string; rou
   const next: BillingSettings = {
     ...current,
     ...(o.profile === undefined ? {} : { profile: o.profile as BillingProfile }),
-    ...(o.hourly === undefined ? {} : { hourlyCents: parseEuros(o.hourly) }),
+    ...(o.hourly === undefined ? {} : { hourlyCents: parseHourlyRate(o.hourly) }),
     ...(o.round === undefined ? {} : { roundMinutes: parseRounding(o.round) }),
     ...(o.goaeFactor === undefined ? {} : { goaeFactor: parseFactor(o.goaeFactor) }),
   };
