@@ -17,6 +17,10 @@ export const records = {
     de: "{value} liegt vor dem {earliest}, weiter zurück als die Aufbewahrungsfrist ({span}): so alte Aufzeichnungen werden nicht mehr aufbewahrt; bitte einen Tag ab {earliest} angeben.",
     en: "{value} lies before {earliest}, further back than the retention period ({span}): records that old are no longer kept; give a day from {earliest} on.",
   },
+  "time.dayTooLong": {
+    de: "{alias} hat am {day} schon {logged} Kontaktzeit; {duration} mehr wären über {max} an einem Tag. Die Einträge zeigt „nachklang time list {alias}“.",
+    en: "{alias} already has {logged} of contact time on {day}; {duration} more would be over {max} in one day. 'nachklang time list {alias}' shows the entries.",
+  },
   "time.monthOrRange": { de: "Bitte entweder --month oder --from/--to angeben, nicht beides.", en: "Give either --month or --from/--to, not both." },
   "time.noteTooLarge": {
     de: "{file}: die Notiz ist größer als {max} KiB; bitte kürzen.",

@@ -4,6 +4,9 @@
  */
 import { ExitCode, UserError } from "../errors.js";
 
+/** The most contact time one client can have in one day, in one entry or all of that day's together. */
+export const MAX_CONTACT_MINUTES = 24 * 60;
+
 const CONTACT = /^(?:(\d{1,3})h)?(?:(\d{1,4})m(?:in)?)?$/;
 
 /**
@@ -21,7 +24,7 @@ export function parseContactMinutes(text: string): number {
     const clockMinutes = m?.[1] === undefined || Number(m[2] ?? 0) < 60;
     if (m !== null && (m[1] !== undefined || m[2] !== undefined) && clockMinutes) minutes = Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
   }
-  if (minutes === undefined || minutes <= 0 || minutes > 24 * 60) throw new UserError(ExitCode.usage, "time.badDuration", { value: text });
+  if (minutes === undefined || minutes <= 0 || minutes > MAX_CONTACT_MINUTES) throw new UserError(ExitCode.usage, "time.badDuration", { value: text });
   return minutes;
 }
 

@@ -239,6 +239,11 @@ export class ContactTime {
   }
 }
 
+/** The minutes of a client's entries on a day, but for the entry `except` (the one being corrected). */
+export function minutesOnDay(entries: readonly TimeEntry[], client: string, day: string, except?: string): number {
+  return entries.filter((e) => e.client === client && e.day === day && e.id !== except).reduce((t, e) => t + e.minutes, 0);
+}
+
 /** Entries whose day lies in [from, to] (YYYY-MM-DD, both inclusive). */
 export function entriesBetween(entries: readonly TimeEntry[], from: string | undefined, to: string | undefined): TimeEntry[] {
   return entries.filter((e) => (from === undefined || e.day >= from) && (to === undefined || e.day <= to));

@@ -150,6 +150,31 @@ describe("contact time", () => {
     });
   });
 
+  it("no client has more than 24 hours of contact time in one day, logged or corrected; nothing written", async () => {
+    await inOwnPractice(async (own) => {
+      const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });
+      const id = async (args: string[]) => (JSON.parse((await inOwn(["--json", ...args])).stdout) as { id: string }).id;
+      await id(["time", "log", "k1", "20h", "--on", "2026-11-03"]);
+      const four = await id(["time", "log", "k1", "4h", "--on", "2026-11-03"]);
+      const other = await id(["time", "log", "k1", "1m", "--on", "2026-11-04"]);
+      const file = join(own, "records", "time.jsonl");
+      const before = await readFile(file, "utf8");
+      for (const [args, line] of [
+        [["time", "log", "k1", "1m", "--on", "2026-11-03"], "k1 already has 24h of contact time on 2026-11-03; 1m more would be over 24h in one day."],
+        [["time", "edit", four, "--duration", "4h1m"], "k1 already has 20h of contact time on 2026-11-03; 4h1m more would be over 24h in one day."],
+        [["time", "edit", other, "--on", "2026-11-03"], "k1 already has 24h of contact time on 2026-11-03; 1m more would be over 24h in one day."],
+      ] as const) {
+        const r = await inOwn([...args]);
+        expect(r.code, args.join(" ")).toBe(2);
+        expect(r.stderr).toBe(`${line} 'nachklang time list k1' shows the entries.\n`);
+      }
+      expect(await readFile(file, "utf8")).toBe(before);
+      // Less is always possible; so is the same on another day.
+      expect((await inOwn(["time", "edit", four, "--duration", "3h"])).code).toBe(0);
+      expect((await inOwn(["time", "log", "k1", "24h", "--on", "2026-11-05"])).code).toBe(0);
+    });
+  });
+
   it("a damaged line in the records is skipped and said so, so a list or report never looks complete when it is not", async () => {
     await inOwnPractice(async (own) => {
       expect((await runCli(["time", "log", "k1", "15m", "--on", "2026-11-03"], { home: own, env: NOW })).code).toBe(0);

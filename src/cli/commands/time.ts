@@ -8,10 +8,10 @@ import { configFile } from "../../practice/config.js";
 import { writePrivateFile } from "../../files.js";
 import { checkDay } from "../../practice/consent.js";
 import { formatCents, requireBillingSettings } from "../../records/billing.js";
-import { formatMinutes, formatSpan, parseContactMinutes } from "../../records/duration.js";
+import { formatMinutes, formatSpan, MAX_CONTACT_MINUTES, parseContactMinutes } from "../../records/duration.js";
 import { earliestKeptDay } from "../../records/retention.js";
 import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
-import { entriesBetween, foldTime, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
+import { entriesBetween, foldTime, minutesOnDay, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
 import type { CliContext } from "../context.js";
 import { openRecords, readNoteFile, type CliRecords } from "../records.js";
 
@@ -35,6 +35,19 @@ function pastDay(r: CliRecords, value: string): string {
   return day;
 }
 
+/**
+ * No client has more than 24 hours of contact time in one day: `minutes` more on `day` beyond
+ * that is a typo or an entry logged twice. A correction (`except`: the entry as it stands) is
+ * refused only if it adds to such a day, so that an overfull day can still be corrected down.
+ */
+async function fitsDay(r: CliRecords, alias: string, client: string, day: string, minutes: number, except?: TimeEntry): Promise<void> {
+  const others = minutesOnDay(await r.time.entries(), client, day, except?.id);
+  const before = others + (except?.day === day ? except.minutes : 0);
+  if (others + minutes > MAX_CONTACT_MINUTES && others + minutes > before) {
+    throw new UserError(ExitCode.usage, "time.dayTooLong", { alias, day, logged: formatMinutes(others), duration: formatMinutes(minutes), max: formatMinutes(MAX_CONTACT_MINUTES) });
+  }
+}
+
 function describe(r: CliRecords, e: TimeEntry) {
   return { id: e.id, client: r.wf.aliasOf(e.client) ?? null, day: e.day, minutes: e.minutes, kind: e.kind, source: e.source, note: e.note !== undefined, created: e.created, updated: e.updated };
 }
@@ -46,7 +59,9 @@ export async function log(ctx: CliContext, alias: string, duration: string, o: {
   const r = await openRecords(ctx);
   r.practice.clients.require(alias);
   const day = o.on === undefined ? r.today() : pastDay(r, o.on);
-  const entry = await r.time.log({ client: await r.wf.tagger(alias), day, minutes, kind, source: "manual", ...(note === undefined ? {} : { note }) }, r.wf.now());
+  const client = await r.wf.tagger(alias);
+  await fitsDay(r, alias, client, day, minutes);
+  const entry = await r.time.log({ client, day, minutes, kind, source: "manual", ...(note === undefined ? {} : { note }) }, r.wf.now());
   ctx.out.say("time.logged", { id: entry.id, alias, day, duration: formatMinutes(minutes), kind });
   ctx.out.result(describe(r, entry));
 }
@@ -120,6 +135,10 @@ export async function edit(ctx: CliContext, id: string, o: EditOptions): Promise
   if (minutes === undefined && kind === undefined && o.on === undefined && note === undefined) throw new UserError(ExitCode.usage, "time.nothingToEdit", { id });
   const r = await openRecords(ctx);
   const day = o.on === undefined ? undefined : pastDay(r, o.on);
+  if (day !== undefined || minutes !== undefined) {
+    const current = await r.time.require(id);
+    await fitsDay(r, r.wf.aliasOf(current.client) ?? "?", current.client, day ?? current.day, minutes ?? current.minutes, current);
+  }
   const entry = await r.time.edit(
     id,
     { ...(minutes === undefined ? {} : { minutes }), ...(kind === undefined ? {} : { kind }), ...(day === undefined ? {} : { day }), ...(note === undefined ? {} : { note }) },
