@@ -74,11 +74,12 @@ export function parseEuros(text: string): number {
 }
 
 /**
- * The highest hourly rate `billing set --hourly` takes: 1,000.00 EUR. Psychotherapy is billed far
- * below it (the GOÄ's highest factor gives some 180 EUR an hour); above it, a separator was
- * left out (9250 for 92.50), and every hourly entry would be billed a hundred times over.
+ * The highest hourly rate `billing set --hourly` takes: 2,000.00 EUR. Psychotherapy is billed far
+ * below it (the GOÄ's highest factor gives some 180 EUR an hour) and executive coaching below or
+ * near 1,000; above it, a separator was left out (9250 for 92.50), and every hourly entry would
+ * be billed a hundred times over.
  */
-export const MAX_HOURLY_CENTS = 100_000;
+export const MAX_HOURLY_CENTS = 200_000;
 
 /** An hourly rate in cents: an amount (`parseEuros`) of at most `MAX_HOURLY_CENTS`. */
 export function parseHourlyRate(text: string): number {

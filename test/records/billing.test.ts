@@ -98,10 +98,10 @@ describe("parsing what people type", () => {
     expect(() => parseEuros("92.505")).toThrow();
     expect(() => parseEuros("-5")).toThrow();
     expect(() => parseEuros("0")).toThrow();
-    // An hourly rate: up to 1000 EUR; above, a separator left out.
-    expect(parseHourlyRate("1000")).toBe(100_000);
+    // An hourly rate: up to 2000 EUR; above, a separator left out.
+    expect(parseHourlyRate("2000")).toBe(200_000);
     expect(parseHourlyRate("92,50")).toBe(9250);
-    for (const typo of ["9250", "1000.01", "999999.99"]) expect(() => parseHourlyRate(typo), typo).toThrow(/billing.rateTooHigh/);
+    for (const typo of ["9250", "2000.01", "999999.99"]) expect(() => parseHourlyRate(typo), typo).toThrow(/billing.rateTooHigh/);
     expect(parseFactor("2.3")).toBe(230);
     expect(parseFactor("2,3")).toBe(230);
     expect(parseFactor("3.5")).toBe(350);
