@@ -8,10 +8,10 @@
  * still has records (ledger, archive, time): those are found by the client tag alone and purged
  * on the same rule.
  *
- * `planPurge` only looks; `executePurge` deletes what the plan names: bundles in the outbox, the
- * archive and the hand-off folders (and viewer pages beside them), time entries, ledger lines
- * (compacted with a signed purge record, ledger-purge.ts), and the registry entry. Nothing of a
- * client whose retention has not ended is touched.
+ * `retentionOf` only looks; `executePurge` deletes (or, as a dry run, counts) what it found
+ * expired: bundles in the outbox, the archive and the hand-off folders (and viewer pages beside
+ * them), time entries, ledger lines (compacted with a signed purge record, ledger-purge.ts), and
+ * the registry entry. Nothing of a client whose retention has not ended is touched.
  */
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
