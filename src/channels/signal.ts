@@ -96,13 +96,54 @@ const responseSchema = z.union([
     .strict(),
 ]);
 
+/**
+ * The most nachklang reads of one answer from signal-cli (attachments excepted: see
+ * `attachmentAnswerLimit` in signal/inbox.ts). Real answers are small: a send result is a few
+ * hundred bytes, and a `receive` batch of 20 messages carries their texts (Signal sends text over
+ * 2000 bytes as an attachment) and attachment listings, well under 1 MiB. 4 MiB leaves room for
+ * that many times over; anything longer comes from something that is not a working signal-cli,
+ * and reading it whole could fill the memory of this computer.
+ */
+export const RPC_ANSWER_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The body of `response` as text, or undefined when it is longer than `maxBytes`. Reading stops
+ * at the limit and the body is cancelled, which closes the connection, so a daemon that keeps
+ * sending is cut off at once instead of when the timeout ends.
+ */
+async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    total += next.value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(next.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 let requestCounter = 0;
 
+/**
+ * One JSON-RPC call. An answer longer than `maxBytes` is not read further and comes back as
+ * `tooLarge`.
+ */
 export async function callRpc(
   baseUrl: string,
   method: string,
   params: Record<string, unknown> | undefined,
   timeoutMs: number,
+  maxBytes: number = RPC_ANSWER_LIMIT_BYTES,
 ): Promise<RpcOutcome> {
   const id = `nachklang-${process.pid}-${++requestCounter}`;
   const body = JSON.stringify(params === undefined ? { jsonrpc: "2.0", method, id } : { jsonrpc: "2.0", method, params, id });
@@ -120,12 +161,14 @@ export async function callRpc(
     const name = error instanceof Error && error.name === "TimeoutError" ? "timeout" : errorText(error);
     return { kind: "uncertain", detail: name };
   }
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await response.text();
+    text = await readBounded(response, maxBytes);
   } catch (error) {
-    return { kind: "uncertain", detail: errorText(error) };
+    const name = error instanceof Error && error.name === "TimeoutError" ? "timeout" : errorText(error);
+    return { kind: "uncertain", detail: name };
   }
+  if (text === undefined) return { kind: "tooLarge", limitBytes: maxBytes };
   if (response.status >= 400 && response.status < 500) return { kind: "rejected", detail: `HTTP ${response.status}` };
   if (response.status !== 200) return { kind: "uncertain", detail: `HTTP ${response.status}` };
   let parsed: z.infer<typeof responseSchema>;
@@ -336,7 +379,8 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
         const fail = (key: MessageKey, params: MessageParams): HealthReport => ({ ok: false, lines: [...lines, { key, params, ok: false }] });
         try {
           const response = await fetch(`${base}/api/v1/check`, { signal: AbortSignal.timeout(10_000) });
-          await response.arrayBuffer();
+          // signal-cli answers with an empty body.
+          if ((await readBounded(response, 64 * 1024)) === undefined) return fail("signal.protocolError", { url: base, detail: "check: answer too large" });
           if (response.status !== 200) return fail("signal.protocolError", { url: base, detail: `check: HTTP ${response.status}` });
         } catch (error) {
           return fail("signal.daemonUnreachable", { url: base, reason: errorText(error) });
@@ -407,7 +451,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
         return last;
       }
 
-      const inbox = createSignalInbox({ base, account, call: (method, params, timeoutMs) => callRpc(base, method, params, timeoutMs), judge });
+      const inbox = createSignalInbox({ base, account, call: (method, params, timeoutMs, maxBytes) => callRpc(base, method, params, timeoutMs, maxBytes), judge });
       return { name: context.name, type: "signal", check, deliver, inbox };
     },
   };
@@ -420,6 +464,8 @@ function describeOutcome(outcome: RpcOutcome): string {
       return "ok";
     case "error":
       return `${outcome.code}: ${scrub(outcome.message)}`;
+    case "tooLarge":
+      return tooLargeDetail(outcome.limitBytes);
     default:
       return outcome.detail;
   }
@@ -441,7 +487,14 @@ function judge(outcome: RpcOutcome, params: MessageParams): Verdict {
       return failed("signal.protocolError", { ...params, detail: outcome.detail }, true);
     case "uncertain":
       return failed("signal.uncertain", { ...params, detail: outcome.detail }, false);
+    case "tooLarge":
+      return failed("signal.uncertain", { ...params, detail: tooLargeDetail(outcome.limitBytes) }, false);
   }
+}
+
+/** The detail for an answer cut off at `limitBytes` (part of a longer, translated line). */
+export function tooLargeDetail(limitBytes: number): string {
+  return `answer over ${Math.round(limitBytes / 1024 / 1024)} MiB, not read`;
 }
 
 export const signalChannel: ChannelType<SignalSettings> = makeSignalChannelType();

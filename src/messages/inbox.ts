@@ -191,6 +191,10 @@ export const inbox = {
     de: "signal-cli unter {url} hat unverständlich geantwortet ({detail}). Bereits Abgelegtes bleibt erhalten; bitte signal-cli-Version und --receive-mode=manual prüfen.",
     en: "signal-cli at {url} answered something nachklang does not understand ({detail}). What was already stored stays; please check the signal-cli version and --receive-mode=manual.",
   },
+  "inbox.fetch.tooLarge": {
+    de: "signal-cli unter {url} hat eine Antwort über {limit} MiB geschickt; nachklang hat sie nicht weitergelesen. Bereits Abgelegtes bleibt erhalten; bitte prüfen, ob dort wirklich „signal-cli daemon --http“ läuft.",
+    en: "signal-cli at {url} sent an answer over {limit} MiB; nachklang stopped reading it. What was already stored stays; please check that it is really 'signal-cli daemon --http' running there.",
+  },
   "inbox.fetch.notAList": {
     de: "signal-cli unter {url} hat unverständlich geantwortet (keine Liste von Nachrichten). Bereits Abgelegtes bleibt erhalten; bitte signal-cli-Version und --receive-mode=manual prüfen.",
     en: "signal-cli at {url} answered something nachklang does not understand (not a list of messages). What was already stored stays; please check the signal-cli version and --receive-mode=manual.",

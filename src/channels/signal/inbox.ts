@@ -20,7 +20,8 @@ export type SendVerdict = { readonly sent: true; readonly timestamp: number } | 
 export interface SignalInboxDeps {
   readonly base: string;
   readonly account: string;
-  call(method: string, params: Record<string, unknown>, timeoutMs: number): Promise<RpcOutcome>;
+  /** One JSON-RPC call; an answer longer than `maxBytes` (default: the channel's limit) comes back as `tooLarge`. */
+  call(method: string, params: Record<string, unknown>, timeoutMs: number, maxBytes?: number): Promise<RpcOutcome>;
   judge(outcome: RpcOutcome, params: MessageParams): SendVerdict;
 }
 
@@ -30,6 +31,14 @@ const RECEIVE_TIMEOUT_MS = 120_000;
 /** Messages asked for per `receive`, and how many rounds one fetch makes at most. */
 const BATCH = 20;
 const MAX_ROUNDS = 50;
+
+/**
+ * The most read of a `getAttachment` answer: the file limit in base64 (4 characters per 3 bytes)
+ * and room for the JSON around it. A longer answer is not read: the file counts as too large.
+ */
+export function attachmentAnswerLimit(fileBytes: number): number {
+  return Math.ceil(fileBytes / 3) * 4 + 64 * 1024;
+}
 
 const attachmentSchema = z.looseObject({
   contentType: z.string().nullish(),
@@ -101,7 +110,8 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
     if (size !== null && size > limits.fileBytes) return { ...base, skipped: "tooLarge" };
     const sender = senderOf(envelope);
     if (a.id === undefined || a.id === null || sender === undefined) return { ...base, skipped: "unavailable" };
-    const outcome = await deps.call("getAttachment", { account, id: a.id, recipient: sender }, RECEIVE_TIMEOUT_MS);
+    const outcome = await deps.call("getAttachment", { account, id: a.id, recipient: sender }, RECEIVE_TIMEOUT_MS, attachmentAnswerLimit(limits.fileBytes));
+    if (outcome.kind === "tooLarge") return { ...base, skipped: "tooLarge" };
     const data = outcome.kind === "result" ? z.object({ data: z.string() }).safeParse(outcome.result) : undefined;
     if (data === undefined || !data.success) return { ...base, skipped: "unavailable" };
     // base64 is 4 characters per 3 bytes: refuse before decoding what cannot fit.
@@ -156,6 +166,7 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const outcome = await deps.call("receive", { account, timeout: RECEIVE_WAIT_SECONDS, maxMessages: BATCH }, RECEIVE_TIMEOUT_MS);
         if (outcome.kind === "unreachable") return { ok: false, stored, reason: "signal.daemonUnreachable", params: { url: deps.base, reason: outcome.detail } };
+        if (outcome.kind === "tooLarge") return { ok: false, stored, reason: "inbox.fetch.tooLarge", params: { url: deps.base, limit: Math.round(outcome.limitBytes / 1024 / 1024) } };
         if (outcome.kind === "error") return { ok: false, stored, reason: "inbox.fetch.refused", params: { url: deps.base, detail: `${outcome.code}: ${outcome.message}`.slice(0, 200) } };
         if (outcome.kind !== "result") return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: outcome.detail } };
         if (!Array.isArray(outcome.result)) return { ok: false, stored, reason: "inbox.fetch.notAList", params: { url: deps.base } };

@@ -7,4 +7,9 @@ export type RpcOutcome =
   /** The request was rejected by the HTTP layer before signal-cli ran anything (4xx). */
   | { readonly kind: "rejected"; readonly detail: string }
   /** The request may have been acted on, but no usable answer came back. */
-  | { readonly kind: "uncertain"; readonly detail: string };
+  | { readonly kind: "uncertain"; readonly detail: string }
+  /**
+   * The answer was longer than the caller allowed (`limitBytes`): reading stopped there and the
+   * connection was closed. The request may have been acted on.
+   */
+  | { readonly kind: "tooLarge"; readonly limitBytes: number };
