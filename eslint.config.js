@@ -58,6 +58,20 @@ export default tseslint.config(
     },
   },
   {
+    // Node's recursive mkdir loops for ever on paths like /proc/x: folders are made through
+    // makeDirs in src/files.ts.
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.name=/^mkdir(Sync)?$/] Property[key.name='recursive'][value.value=true]",
+          message: "Use makeDirs/makeDirsSync from src/files.ts: recursive mkdir hangs on /proc and similar file systems.",
+        },
+      ],
+    },
+  },
+  {
     // Only the CLI layer talks to the terminal; tests, benchmarks and the shim may print.
     files: ["src/cli/**", "test/**", "bench/**", "bin/**", "eslint.config.js"],
     rules: { "no-console": "off" },

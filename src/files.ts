@@ -2,15 +2,69 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
+import { mkdirSync, statSync } from "node:fs";
 import { chmod, link, mkdir, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
 import { removeTemp, trackTemp } from "./temp.js";
 
+const isMissing = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+const notAFolder = (dir: string) => Object.assign(new Error(`ENOTDIR: not a folder, mkdir '${dir}'`), { code: "ENOTDIR", path: dir });
+
+/**
+ * Create `dir` and any missing parents, like `mkdir -p`, one level at a time. Node's own
+ * `mkdir(…, {recursive: true})` loops for ever where a folder reports ENOENT although its parent
+ * exists (`/proc/x` and other virtual file systems); here that is an ENOENT error at once. Throws
+ * the file system's error (ENOENT, ENOTDIR, EACCES, EROFS …) for the first level that cannot be
+ * made.
+ */
+export async function makeDirs(dir: string, mode = 0o777): Promise<void> {
+  const missing: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    try {
+      await stat(current);
+      break;
+    } catch (error) {
+      if (!isMissing(error) || dirname(current) === current) throw error;
+      missing.unshift(current);
+    }
+  }
+  for (const level of missing) {
+    try {
+      await mkdir(level, { mode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  if (!(await stat(dir)).isDirectory()) throw notAFolder(dir);
+}
+
+/** `makeDirs` for the few callers that must stay synchronous. */
+export function makeDirsSync(dir: string, mode = 0o777): void {
+  const missing: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    try {
+      statSync(current);
+      break;
+    } catch (error) {
+      if (!isMissing(error) || dirname(current) === current) throw error;
+      missing.unshift(current);
+    }
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(level, { mode });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  if (!statSync(dir).isDirectory()) throw notAFolder(dir);
+}
+
 /** Create a folder (and its parents) private to this user. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(dir, 0o700);
   await chmod(dir, 0o700);
 }
 
@@ -89,7 +143,7 @@ export async function writePrivateFile(path: string, data: Uint8Array | string, 
 async function writeAtomically(path: string, data: Uint8Array | string, exclusive: boolean): Promise<void> {
   // Missing folders are created 0700; an existing folder keeps its mode (it may be the user's
   // current folder, e.g. for `keys export --minisign practice.pub`).
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makeDirs(dirname(path), 0o700);
   const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
   // Removed at exit or interrupt while it is ours (it may be a report naming clients).
   trackTemp(tmp);

@@ -4,7 +4,8 @@
  * to it over its stdin, which is then closed. Resolves once it listens.
  */
 import { spawn } from "node:child_process";
-import { chmod, mkdir } from "node:fs/promises";
+import { chmod } from "node:fs/promises";
+import { makeDirs } from "../files.js";
 import { ExitCode, UserError } from "../errors.js";
 import { packagePath } from "../package-root.js";
 import { toStored, type Keyring } from "../practice/keyring.js";
@@ -41,7 +42,7 @@ export const agentMain = (): string => packagePath("dist", "agent", "main.js");
  * listens there; throws UserError (exit 1) when it could not start.
  */
 export async function startAgent(o: StartOptions): Promise<{ readonly outcome: "ready" | "exists"; readonly pid: number }> {
-  await mkdir(o.paths.dir, { recursive: true, mode: 0o700 });
+  await makeDirs(o.paths.dir, 0o700);
   await chmod(o.paths.dir, 0o700);
   await inspectAgentPlace(o.paths);
   const input: AgentInput = { v: 1, home: o.home, socket: o.paths.socket, keyring: toStored(o.keyring), until: o.until.toISOString(), idleMs: o.idleMs };

@@ -13,7 +13,7 @@ import { AgeError, decryptAge, type AgeKeys } from "../age/index.js";
 import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
-import { exists } from "../files.js";
+import { exists, makeDirs } from "../files.js";
 import { EntryError, readEntries, type EntryEvent } from "./entries.js";
 import { FORMAT_VERSION, isItemPath, manifestSchema, recipientFingerprint, type Manifest, type ManifestItem } from "./manifest.js";
 import { formatKeyId, parsePublicKey, sameKey, signerFingerprint, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
@@ -393,7 +393,7 @@ export async function openBundle(bundle: string, target: string, options: OpenOp
   try {
     const verified = await readBundle(bundle, options, async (verified) => {
       try {
-        await mkdir(parent, { recursive: true });
+        await makeDirs(parent);
         await checkRoom(bundle, parent, verified, options);
         unregister = await options.registerStaging?.(parent);
         stage = await makePrivateTemp(".nachklang-open-", parent);

@@ -7,7 +7,7 @@
  * atomically or not at all.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open as openFile, rename, rm, type FileHandle } from "node:fs/promises";
+import { open as openFile, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import tar from "tar-stream";
 import { encryptAge } from "../age/index.js";
@@ -17,7 +17,7 @@ import { encodePublicKey, sign, signWith, type MinisignSecretKey, type MinisignS
 import { nodeEd25519 } from "./ed25519-node.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { ensurePrivateDir, hashOpenFile } from "../files.js";
+import { ensurePrivateDir, hashOpenFile, makeDirs } from "../files.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -330,7 +330,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   try {
     if (request.outFile === undefined) await ensurePrivateDir(request.outDir ?? ".");
     // An exact --out path: create missing folders (0700), but leave an existing one's mode alone.
-    else await mkdir(dirname(request.outFile), { recursive: true, mode: 0o700 });
+    else await makeDirs(dirname(request.outFile), 0o700);
     output = await openFile(partial, "wx", 0o600);
   } catch (error) {
     throw outputError(error);

@@ -4,11 +4,11 @@
  * Repeating a delivery is harmless: the same bundle id gives the same file name.
  */
 import { constants } from "node:fs";
-import { access, copyFile, mkdir, rename, rm } from "node:fs/promises";
+import { access, copyFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import * as z from "../zod.js";
 import type { ChannelProfile, ChannelType, Delivery, DeliveryResult } from "./contract.js";
-import { exists } from "../files.js";
+import { exists, makeDirs } from "../files.js";
 
 /** Can we write into `folder` (or create it)? Looks only: changes nothing on disk. */
 async function writable(folder: string): Promise<boolean> {
@@ -96,7 +96,7 @@ export const folderChannel: ChannelType<FolderSettings> = {
       async deliver(delivery: Delivery): Promise<DeliveryResult> {
         try {
           // Missing folders are created 0700; an existing hand-off folder keeps its mode.
-          await mkdir(folder, { recursive: true, mode: 0o700 });
+          await makeDirs(folder, 0o700);
           const ids = [await place(delivery.bundlePath, folder)];
           if (delivery.viewerPath !== undefined) ids.push(await place(delivery.viewerPath, folder));
           return { status: "sent", ids };

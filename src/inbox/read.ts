@@ -6,10 +6,11 @@
  * happened: the practitioner has seen the message.
  */
 import { constants } from "node:fs";
-import { mkdir, open, rm } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Channel } from "../channels/contract.js";
 import { isUserError } from "../errors.js";
+import { makeDirs } from "../files.js";
 import type { ResolvedChannel } from "../followup/ports.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { currentConsent } from "../practice/consent.js";
@@ -114,7 +115,7 @@ export function safeFileName(name: string): string {
  * the practitioner asked for them there.
  */
 export async function writeMessageFiles(env: InboxEnv, message: StoredMessage, dir: string): Promise<string[]> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await makeDirs(dir, 0o700);
   const written: string[] = [];
   for (const [n, file] of message.files.entries()) {
     const data = await env.store.readFileContent(message.id, n, env.keys);

@@ -1,9 +1,9 @@
 /** Input checks, hashing and moving finished outputs into place (never half-written). */
 import { randomBytes } from "node:crypto";
-import { chmod, copyFile, link, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, link, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError, unwritableFile } from "../errors.js";
-import { exists, hashOpenFile } from "../files.js";
+import { exists, hashOpenFile, makeDirs } from "../files.js";
 import { removeTemp, trackTemp } from "../temp.js";
 
 /**
@@ -49,7 +49,7 @@ export async function placeOutput(finished: string, dest: string): Promise<void>
   // health data, readable only by the user wherever it goes.
   await chmod(finished, 0o600);
   try {
-    await mkdir(dirname(dest), { recursive: true });
+    await makeDirs(dirname(dest));
   } catch (error) {
     // --out names a file, or a folder below one: one line naming the place.
     throw unwritableFile(dirname(dest), error) ?? error;

@@ -2,11 +2,12 @@
  * Configuration (no secrets, no client data): practice public details, language, channels,
  * contact hours. Stored with `conf` as `<home>/config.json`, mode 0600.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type Conf from "conf";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { makeDirsSync } from "../files.js";
 
 export interface ChannelConfig {
   readonly type: string;
@@ -99,7 +100,7 @@ function homeConfClass(): NonNullable<typeof HomeConf> {
     }
 
     override set store(value: ConfigSchema) {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+      makeDirsSync(dirname(this.path), 0o700);
       super.store = value;
     }
   };

@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { link, lstat, mkdir, open, readdir, readFile, rename } from "node:fs/promises";
+import { link, lstat, open, readdir, readFile, rename } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import tar from "tar-stream";
 import { AgeError, decryptAge, encryptAge, headerStanzas, type AgeKeys } from "../age/index.js";
@@ -26,6 +26,7 @@ import { ExitCode, IntegrityError, UserError, unreadableFile, unwritableFile } f
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
 import { formatKeyId, signWith, verify, type MinisignPublicKey, type MinisignSigner } from "../bundle/signature.js";
 import { z } from "../zod.js";
+import { makeDirs } from "../files.js";
 import { makePrivateTemp, removeTemp, trackTemp, untrackTemp } from "../temp.js";
 
 export const CARRIER_TYPE = "nachklang-keyring";
@@ -158,7 +159,7 @@ export async function writeBackup(req: BackupRequest): Promise<BackupResult> {
   trackTemp(partial);
   let size = 0;
   try {
-    await mkdir(dirname(req.out), { recursive: true, mode: 0o700 });
+    await makeDirs(dirname(req.out), 0o700);
     const handle = await open(partial, "wx", 0o600);
     try {
       for await (const piece of encryptAge(pack as AsyncIterable<Uint8Array>, req.recipients, { carried: [{ args: [CARRIER_TYPE, "v1"], body: req.keyring }] })) {
@@ -230,7 +231,7 @@ export interface StagedRestore {
  */
 export async function stageRestore(file: string, keys: AgeKeys, target: string): Promise<StagedRestore> {
   try {
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+    await makeDirs(dirname(target), 0o700);
   } catch (error) {
     throw unwritableFile(target, error) ?? error;
   }
@@ -258,7 +259,7 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
           if (event.name === MANIFEST || event.name === SIGNATURE) current = { name: event.name, kept: [] };
           else {
             const path = join(stage, ...event.name.split("/"));
-            await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+            await makeDirs(dirname(path), 0o700);
             current = { name: event.name, handle: await open(path, "wx", 0o600) };
           }
         } else if (event.type === "data") {

@@ -23,6 +23,8 @@ export interface CliOptions {
   readonly input?: string;
   /** Another copy of bin/nachklang.js to run (default: this checkout's). */
   readonly bin?: string;
+  /** Kill the process after this long (a test of something that must not hang); the code is then -1. */
+  readonly timeoutMs?: number;
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
@@ -41,6 +43,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
       cwd: options.cwd ?? ROOT,
       env: env,
       stdio: ["pipe", "pipe", "pipe"],
+      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     });
     let stdout = "";
     let stderr = "";

@@ -10,6 +10,7 @@ import { configuredChannels, createChannel, loadChannelSettings } from "../../ch
 import type { ThreemaSettings } from "../../channels/threema.js";
 import { clockFromEnv } from "../../delivery/clock.js";
 import { ExitCode, PolicyError, UserError, unwritableFile } from "../../errors.js";
+import { makeDirs } from "../../files.js";
 import { isWhatsApp } from "../../channels/whatsapp.js";
 import type { StoredMessage } from "../../inbox/store.js";
 import type { CliContext } from "../context.js";
@@ -68,14 +69,20 @@ export async function list(ctx: CliContext, o: { names?: boolean }): Promise<voi
 
 // --- read ---
 
-/** The `--out` of `inbox read`, refused before anything is shown when it is a file. */
+/**
+ * The `--out` of `inbox read`, made when missing and refused before anything is shown when it is
+ * a file or cannot be made (a read-only place, /proc/x).
+ */
 async function checkOutFolder(out: string): Promise<void> {
   let isFolder: boolean;
   try {
     isFolder = (await stat(out)).isDirectory();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-    throw outError(out, error);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw outError(out, error);
+    await makeDirs(out, 0o700).catch((made: unknown) => {
+      throw outError(out, made);
+    });
+    return;
   }
   if (!isFolder) throw new UserError(ExitCode.usage, "inbox.read.outNotFolder", { file: out });
 }

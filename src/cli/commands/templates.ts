@@ -1,9 +1,9 @@
 /** `nachklang templates list|show|render|check|new`. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ExitCode, UserError, unwritableFile } from "../../errors.js";
-import { readUserText } from "../../files.js";
+import { makeDirs, readUserText } from "../../files.js";
 import { isLang, type Lang } from "../../messages/index.js";
 import { checkLibrary } from "../../templates/check.js";
 import { loadTemplateDirs, loadTemplateLibrary, type TemplateLibrary } from "../../templates/library.js";
@@ -134,7 +134,7 @@ export async function create(ctx: CliContext, id: string, opts: SourceOptions & 
   const dir = resolve(opts.templates?.[0] ?? ctx.home.templates);
   const file = join(dir, lang, `${id}.md`);
   try {
-    await mkdir(dirname(file), { recursive: true });
+    await makeDirs(dirname(file));
     await writeFile(file, templateSkeleton(id, opts.kind as TemplateKind, lang), { flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST" && (error as NodeJS.ErrnoException).syscall === "open") throw new UserError(ExitCode.usage, "file.exists", { file });

@@ -1,0 +1,74 @@
+/**
+ * `inbox read --out` to a folder that cannot be made: one line naming it, exit 2, before anything
+ * is shown or marked read, and never a hang. (Node's recursive mkdir loops for ever on /proc/x,
+ * where mkdir answers ENOENT although /proc exists.)
+ */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { initHome, runCli } from "../helpers/cli.js";
+import { SignalCliEmulator } from "../channels/signal/emulator.js";
+
+const ACCOUNT = "+4930123456";
+const PHONE = "+4915112345678";
+const NOW = "2026-12-07T10:00:00+01:00";
+
+describe("inbox read --out that cannot be created", () => {
+  let home: string;
+  let cleanup: () => Promise<void>;
+  let emulator: SignalCliEmulator;
+  const cli = (args: string[]) => runCli(args, { home, env: { NACHKLANG_NOW: NOW }, timeoutMs: 30_000 });
+
+  beforeAll(async () => {
+    emulator = await SignalCliEmulator.start({ accounts: [ACCOUNT] });
+    ({ home, cleanup } = await initHome());
+    for (const args of [
+      ["channels", "add", "signal", "--account", ACCOUNT, "--rpc-url", emulator.url],
+      ["client", "add", "k9", "--lang", "de", "--name", "Jonas Beispiel", "--phone", PHONE, "--channel", "signal"],
+      ["consent", "record", "k9", "--channel", "signal"],
+    ]) {
+      const result = await cli(args);
+      if (result.code !== 0) throw new Error(`${args.join(" ")}: ${result.stderr}`);
+    }
+    emulator.clientMessage(PHONE, { text: "Hier das Bild.", attachments: [{ mime: "image/jpeg", filename: "bild.jpg", data: Buffer.from("not really a jpeg") }] });
+    const fetched = await cli(["inbox", "fetch"]);
+    if (fetched.code !== 0) throw new Error(`inbox fetch: ${fetched.stderr}`);
+  });
+  afterAll(async () => {
+    await emulator.stop();
+    await cleanup();
+  });
+
+  it.skipIf(!existsSync("/proc/self"))("/proc/x: one line, exit 2, no hang, nothing shown or marked read", async () => {
+    for (const [lang, text] of [
+      ["en", "/proc/x: the files cannot be written there (ENOENT); the messages stay unread."],
+      ["de", "/proc/x: die Dateien können dort nicht geschrieben werden (ENOENT); die Nachrichten bleiben ungelesen."],
+    ] as const) {
+      const result = await cli(["--lang", lang, "inbox", "read", "k9", "--out", "/proc/x"]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toContain(text);
+      expect(result.stdout).not.toContain("Hier das Bild.");
+    }
+    expect(emulator.receipts).toEqual([]);
+  });
+
+  it("a folder under a file: one line, exit 2, nothing shown", async () => {
+    const file = join(home, "..", "a-file");
+    await writeFile(file, "x");
+    const result = await cli(["inbox", "read", "k9", "--out", join(file, "sub")]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toContain("the files cannot be written there (ENOTDIR)");
+    expect(result.stdout).not.toContain("Hier das Bild.");
+  });
+
+  it("a folder that can be made is made, the file written, the message then read", async () => {
+    const out = join(home, "..", "new", "deeper");
+    const result = await cli(["inbox", "read", "k9", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Hier das Bild.");
+    expect(existsSync(join(out, "bild.jpg"))).toBe(true);
+  });
+});
