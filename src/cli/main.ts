@@ -5,7 +5,7 @@
 import { CommanderError } from "commander";
 import { ExitCode, isUserError } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
-import { buildProgram } from "./program.js";
+import { buildProgram, dispatchedToContentLang } from "./program.js";
 import { runCleanups } from "../temp.js";
 import { takePassphraseFromEnv } from "./env-passphrase.js";
 
@@ -79,8 +79,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    // A usage error comes before any command read the configuration: --lang, else the practice's.
-    if (error instanceof CommanderError && langFromArgv(argv) === undefined) lang = (await practiceLang(argv)) ?? lang;
+    // A usage error comes before any command read the configuration: --lang, else the practice's
+    // (also when --lang names the content's language, as in `send --lang en`).
+    if (error instanceof CommanderError) {
+      if (langFromArgv(argv) === undefined) lang = (await practiceLang(argv)) ?? lang;
+      else if (dispatchedToContentLang(program)) lang = (await practiceLang(argv)) ?? systemLang();
+    }
     process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, json, (await catalogue()).t);
   } finally {
     await runCleanups();

@@ -22,21 +22,43 @@ function copyOption(option: Option): Option {
   return copy;
 }
 
+/**
+ * Commands that read `--lang` as the language of what they make (the client's, a template's, a
+ * homework's), with all their subcommands: `client add`, `client edit`, `send`, `templates …`.
+ */
+const CONTENT_LANG_COMMANDS: readonly (readonly string[])[] = [["client", "add"], ["client", "edit"], ["send"], ["templates"]];
+const contentLangCommands = new WeakSet<Command>();
+/** The command a program last handed the command line to (set as commander dispatches). */
+const dispatched = new WeakMap<Command, Command>();
+
+function readsContentLang(command: Command | null | undefined): boolean {
+  for (let c = command; c !== null && c !== undefined; c = c.parent) if (contentLangCommands.has(c)) return true;
+  return false;
+}
+
+/**
+ * Whether the command line went to a command that reads `--lang` as its content's language. For
+ * usage errors, which come before the command runs: their language is the practice's, not --lang.
+ */
+export function dispatchedToContentLang(program: Command): boolean {
+  return readsContentLang(dispatched.get(program));
+}
+
 export function buildProgram(onLang: (lang: Lang) => void): Command {
   const program = new Command("nachklang");
 
   /**
-   * Wrap a lazily loaded command module's exported function as a commander action. With
-   * `contentLang`, the command reads `--lang` as the language of what it makes (the client's,
-   * a template's, a homework's): commander hands `--lang` to the program wherever it appears,
-   * so it is passed on to the command here, and the practitioner's messages stay in the
-   * practice's language.
+   * Wrap a lazily loaded command module's exported function as a commander action. A command in
+   * CONTENT_LANG_COMMANDS reads `--lang` as the language of what it makes: commander hands
+   * `--lang` to the program wherever it appears, so it is passed on to the command here, and the
+   * practitioner's messages stay in the practice's language.
    */
   const lazy =
-    (load: Loader, fn = "run", { contentLang = false } = {}) =>
+    (load: Loader, fn = "run") =>
     async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const globals = command.optsWithGlobals<GlobalOptions>();
+      const contentLang = readsContentLang(command);
       if (contentLang) {
         const opts = args[args.length - 2] as { lang?: string };
         opts.lang ??= globals.lang;
@@ -139,7 +161,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--channel <name>", "preferred channel")
     .addOption(new Option("--billing <profile>", "billing profile for contact time (default: the practice's)").choices(["goae", "hourly", "none"]));
   for (const option of addressOptions()) clientAdd.addOption(option);
-  clientAdd.action(lazy(() => import("./commands/client.js"), "add", { contentLang: true }));
+  clientAdd.action(lazy(() => import("./commands/client.js"), "add"));
   client
     .command("list [term]")
     .description("list clients; with a term, those whose alias or name contains it")
@@ -165,7 +187,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("change a client's details; what is not given stays (waiting follow-ups are checked again)");
   clientEdit
     .option("--unset <field>", "remove an optional field (e.g. phone, age-recipient; repeatable)", collect)
-    .action(lazy(() => import("./commands/client.js"), "edit", { contentLang: true }));
+    .action(lazy(() => import("./commands/client.js"), "edit"));
 
   program
     .command("seal <files...>")
@@ -274,7 +296,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/client-passphrase.js"), "passphrase"));
   // --- templates ---
   // --lang names the template language in these commands.
-  const templateAction = (fn: string) => lazy(() => import("./commands/templates.js"), fn, { contentLang: true });
+  const templateAction = (fn: string) => lazy(() => import("./commands/templates.js"), fn);
   const templates = program.command("templates").description("homework and message templates (built-in, <home>/templates, --templates DIR)");
   templates
     .command("list")
@@ -383,7 +405,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--viewer-passphrase-file <file>", "the viewer passphrase for this follow-up only (default: the client's stored one)")
     .option("--series <file>", "several follow-ups at planned times from a YAML file (docs/workflow.md)")
     .option("--group <name>", "one follow-up to each member of a group, each sealed separately, through the member's channel")
-    .action(lazy(() => import("./commands/send.js"), "run", { contentLang: true }));
+    .action(lazy(() => import("./commands/send.js"), "run"));
   program
     .command("new")
     .description("put a follow-up together interactively (wizard)")
@@ -599,6 +621,17 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/records.js"), "verifyRecords"));
 
   for (const sub of program.commands) inheritSettings(sub);
+  for (const path of CONTENT_LANG_COMMANDS) {
+    const command = path.reduce<Command | undefined>((parent, name) => parent?.commands.find((c) => c.name() === name), program);
+    if (command === undefined) throw new Error(`no command ${path.join(" ")}`);
+    contentLangCommands.add(command);
+  }
+  const watchDispatch = (command: Command) => {
+    if (command.commands.length === 0) return;
+    command.hook("preSubcommand", (_parent, sub) => void dispatched.set(program, sub));
+    for (const sub of command.commands) watchDispatch(sub);
+  };
+  watchDispatch(program);
   for (const option of clientAdd.options) clientEdit.addOption(copyOption(option));
   const channelsAdd = channels.commands.find((c) => c.name() === "add");
   for (const option of channelsAdd?.options ?? []) if (option.long !== "--name") channelsEdit.addOption(copyOption(option));

@@ -1,0 +1,51 @@
+/**
+ * Usage errors (unknown option, missing argument) come before any command runs. They are in the
+ * practice's language; `--lang` switches them only where it means the messages' language. In
+ * `client add`, `client edit`, `send` and `templates …` it names the content's language
+ * (docs/decisions/lang-flag.md), so there the practice's language still holds.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, tempDir } from "../helpers/cli.js";
+
+function expectOneLine(result: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
+  expect(result.code, result.stderr).toBe(2);
+  expect(result.stderr.trim().split("\n"), result.stderr).toHaveLength(1);
+  expect(result.stderr.trim()).toMatch(pattern);
+  expect(result.stdout).toBe("");
+}
+
+describe("usage errors follow the practice's language, not the content's --lang", () => {
+  let german: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const made = await tempDir();
+    cleanup = made.cleanup;
+    german = join(made.dir, "home");
+    const init = await runCli(["init", "--name", "Praxis", "--lang", "de"], { home: german });
+    if (init.code !== 0) throw new Error(init.stderr);
+  });
+  afterAll(() => cleanup());
+
+  const UNKNOWN_DE = /^Unbekannte Option „--bogus“\. „nachklang BEFEHL --help“ zeigt die Optionen\.$/;
+  const MISSING_DE = /^Es fehlt die Angabe „(alias|id)“\. „nachklang BEFEHL --help“ zeigt, was nötig ist\.$/;
+
+  it.each([
+    [["send", "k1", "--lang", "en", "--bogus"], UNKNOWN_DE],
+    [["--lang", "en", "send", "k1", "--bogus"], UNKNOWN_DE],
+    [["client", "add", "k1", "--lang", "en", "--bogus"], UNKNOWN_DE],
+    [["client", "add", "--lang", "en"], MISSING_DE],
+    [["client", "edit", "k1", "--lang=en", "--bogus"], UNKNOWN_DE],
+    [["templates", "render", "--lang", "en"], MISSING_DE],
+    [["templates", "show", "x", "--lang", "en", "--bogus"], UNKNOWN_DE],
+  ])("%j: German, one line, exit 2", async (args, pattern) => {
+    expectOneLine(await runCli(args, { home: german }), pattern);
+  });
+
+  it("where --lang is the messages' language, it still switches them", async () => {
+    expectOneLine(await runCli(["inbox", "--lang", "en", "--bogus"], { home: german }), /^Unknown option '--bogus'/);
+    expectOneLine(await runCli(["--lang", "en", "client", "list", "--bogus"], { home: german }), /^Unknown option '--bogus'/);
+    expectOneLine(await runCli(["client", "add", "--bogus"], { home: german }), UNKNOWN_DE);
+  });
+});
