@@ -22,6 +22,9 @@ import { ExitCode, UserError } from "../errors.js";
 import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { createSignalInbox } from "./signal/inbox.js";
+import { oneLine, scrub } from "./signal/text.js";
+
+export { scrub };
 
 /** E.164: a plus, a non-zero digit, at most 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
@@ -221,17 +224,6 @@ function failed(reason: MessageKey, params: MessageParams, retryable: boolean, r
   return { sent: false, result: { status: "failed", reason, params, retryable, ...(PERMANENT.has(reason) ? { permanent: true } : {}) }, retry };
 }
 
-/**
- * Hide phone numbers and usernames in text that signal-cli wrote (its messages quote the
- * recipient): failure reasons may end up in the ledger, which never holds personal data.
- */
-export function scrub(text: string): string {
-  return text
-    .replace(/u:[A-Za-z0-9_]+\.\d+/g, "u:…")
-    .replace(/\+?\d[\d ()/-]{5,}\d/g, "…")
-    .slice(0, 200);
-}
-
 function fromResults(results: SendResults, base: MessageParams): Verdict {
   if (results.results.some((r) => r.type === "SUCCESS")) return { sent: true, timestamp: results.timestamp };
   const first = results.results[0];
@@ -388,7 +380,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
         const version = await callRpc(base, "version", undefined, 10_000);
         if (version.kind !== "result") return fail("signal.protocolError", { url: base, detail: `version: ${describeOutcome(version)}` });
         const v = (version.result as { version?: unknown } | null)?.version;
-        lines.push({ key: "signal.daemonUp", params: { version: typeof v === "string" ? v : "?", url: base }, ok: true });
+        lines.push({ key: "signal.daemonUp", params: { version: typeof v === "string" ? oneLine(v, 40) : "?", url: base }, ok: true });
 
         const accounts = await callRpc(base, "listAccounts", undefined, 10_000);
         if (accounts.kind === "result") {

@@ -13,6 +13,7 @@ import { z } from "../../zod.js";
 import type { ChannelInbox, DeliveryRecipient, DeliveryResult, InboxLimits, OpenedEnvelope, PullResult, ReceivedFile, SkippedFile } from "../contract.js";
 import type { MessageParams } from "../../messages/index.js";
 import type { RpcOutcome } from "./rpc.js";
+import { scrub } from "./text.js";
 
 /** What one send-like call (send, sendReceipt) came to, as the channel judges it. */
 export type SendVerdict = { readonly sent: true; readonly timestamp: number } | { readonly sent: false; readonly result: DeliveryResult; readonly retry: boolean };
@@ -167,7 +168,7 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
         const outcome = await deps.call("receive", { account, timeout: RECEIVE_WAIT_SECONDS, maxMessages: BATCH }, RECEIVE_TIMEOUT_MS);
         if (outcome.kind === "unreachable") return { ok: false, stored, reason: "signal.daemonUnreachable", params: { url: deps.base, reason: outcome.detail } };
         if (outcome.kind === "tooLarge") return { ok: false, stored, reason: "inbox.fetch.tooLarge", params: { url: deps.base, limit: Math.round(outcome.limitBytes / 1024 / 1024) } };
-        if (outcome.kind === "error") return { ok: false, stored, reason: "inbox.fetch.refused", params: { url: deps.base, detail: `${outcome.code}: ${outcome.message}`.slice(0, 200) } };
+        if (outcome.kind === "error") return { ok: false, stored, reason: "inbox.fetch.refused", params: { url: deps.base, detail: scrub(`${outcome.code}: ${outcome.message}`) } };
         if (outcome.kind !== "result") return { ok: false, stored, reason: "inbox.fetch.malformed", params: { url: deps.base, detail: outcome.detail } };
         if (!Array.isArray(outcome.result)) return { ok: false, stored, reason: "inbox.fetch.notAList", params: { url: deps.base } };
         const counts = await storeAll(outcome.result, store, limits);

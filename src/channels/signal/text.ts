@@ -1,0 +1,23 @@
+/** Text that signal-cli wrote (error messages, its version), made fit to show and to keep. */
+
+/** Control and format characters: escape sequences, newlines, bidi overrides and isolates. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** Fit for one line on the terminal: each control or format character becomes "?", at most `max` characters. */
+export function oneLine(text: string, max = 200): string {
+  return text.replace(UNPRINTABLE, "?").slice(0, max);
+}
+
+/**
+ * Hide phone numbers and usernames in text that signal-cli wrote (its messages quote the
+ * recipient): failure reasons may end up in the ledger, which never holds personal data. The
+ * result is one line, as `oneLine` makes it.
+ */
+export function scrub(text: string): string {
+  return oneLine(
+    text
+      .replace(UNPRINTABLE, "?")
+      .replace(/u:[A-Za-z0-9_]+\.\d+/g, "u:…")
+      .replace(/\+?\d[\d ()/-]{5,}\d/g, "…"),
+  );
+}
