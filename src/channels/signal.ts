@@ -19,7 +19,7 @@ import { basename } from "node:path";
 import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
-import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
+import { isSafeServiceUrl, readBounded, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { createSignalInbox } from "./signal/inbox.js";
 import { oneLine, scrub } from "./signal/text.js";
@@ -108,32 +108,6 @@ const responseSchema = z.union([
  * and reading it whole could fill the memory of this computer.
  */
 export const RPC_ANSWER_LIMIT_BYTES = 4 * 1024 * 1024;
-
-/**
- * The body of `response` as text, or undefined when it is longer than `maxBytes`. Reading stops
- * at the limit and the body is cancelled, which closes the connection, so a daemon that keeps
- * sending is cut off at once instead of when the timeout ends.
- */
-async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
-  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    return undefined;
-  }
-  const reader = response.body?.getReader();
-  if (reader === undefined) return "";
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (let next = await reader.read(); !next.done; next = await reader.read()) {
-    total += next.value.length;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(next.value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 let requestCounter = 0;
 

@@ -25,3 +25,29 @@ export function isSafeServiceUrl(url: string): boolean {
 
 /** The zod message for a URL that fails `isSafeServiceUrl`. */
 export const UNSAFE_URL = "must be https (plain http only to this machine: localhost, 127.0.0.1, ::1)";
+
+/**
+ * The body of `response` as text, or undefined when it is longer than `maxBytes`. Reading stops
+ * at the limit and the body is cancelled, which closes the connection, so a service that keeps
+ * sending is cut off at once instead of when the timeout ends.
+ */
+export async function readBounded(response: Response, maxBytes: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const reader = response.body?.getReader();
+  if (reader === undefined) return "";
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    total += next.value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(next.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

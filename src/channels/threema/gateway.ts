@@ -9,8 +9,15 @@
  * not resolved) or the Gateway answered 500 (rejected, not stored); any other network failure
  * while sending is reported as possibly delivered and never repeated automatically.
  */
+import { readBounded } from "../transport.js";
 import { fromHex, toHex } from "./crypto.js";
 import { BOX_LIMIT_BYTES } from "./message.js";
+
+/**
+ * The most read of an answer other than a blob: the Gateway answers a message id, an ID, a key,
+ * a list of capabilities or a number, all a few dozen bytes. Anything longer is not the Gateway's.
+ */
+export const ANSWER_LIMIT_BYTES = 64 * 1024;
 
 export const DEFAULT_API_URL = "https://msgapi.threema.ch";
 
@@ -182,7 +189,15 @@ export class Gateway {
 
   private async request(endpoint: string, path: string, init: RequestInit | (() => RequestInit), idempotent: boolean): Promise<string> {
     const response = await this.fetchWithRetry(endpoint, path, typeof init === "function" ? init : () => init, idempotent);
-    return response.text();
+    let text: string | undefined;
+    try {
+      text = await readBounded(response, ANSWER_LIMIT_BYTES);
+    } catch (error) {
+      throw new GatewayError("network", endpoint, undefined, !idempotent, { cause: error });
+    }
+    // Cut off: a message may have been sent all the same.
+    if (text === undefined) throw new GatewayError("answer", endpoint, undefined, !idempotent);
+    return text;
   }
 
   private async fetchWithRetry(endpoint: string, path: string, init: () => RequestInit, idempotent: boolean): Promise<Response> {
