@@ -59,14 +59,14 @@ export default tseslint.config(
   },
   {
     // Node's recursive mkdir loops for ever on paths like /proc/x: folders are made through
-    // makeDirs in src/files.ts.
+    // makeDirs in src/dirs.ts.
     files: ["src/**/*.ts"],
     rules: {
       "no-restricted-syntax": [
         "error",
         {
           selector: "CallExpression[callee.name=/^mkdir(Sync)?$/] Property[key.name='recursive'][value.value=true]",
-          message: "Use makeDirs/makeDirsSync from src/files.ts: recursive mkdir hangs on /proc and similar file systems.",
+          message: "Use makeDirs/makeDirsSync from src/dirs.ts: recursive mkdir hangs on /proc and similar file systems.",
         },
       ],
     },

@@ -2,65 +2,14 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
-import { mkdirSync, statSync } from "node:fs";
-import { chmod, link, mkdir, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { chmod, link, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
 import { removeTemp, trackTemp } from "./temp.js";
+import { makeDirs } from "./dirs.js";
 
-const isMissing = (error: unknown) => (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
-const notAFolder = (dir: string) => Object.assign(new Error(`ENOTDIR: not a folder, mkdir '${dir}'`), { code: "ENOTDIR", path: dir });
-
-/**
- * Create `dir` and any missing parents, like `mkdir -p`, one level at a time. Node's own
- * `mkdir(…, {recursive: true})` loops for ever where a folder reports ENOENT although its parent
- * exists (`/proc/x` and other virtual file systems); here that is an ENOENT error at once. Throws
- * the file system's error (ENOENT, ENOTDIR, EACCES, EROFS …) for the first level that cannot be
- * made.
- */
-export async function makeDirs(dir: string, mode = 0o777): Promise<void> {
-  const missing: string[] = [];
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    try {
-      await stat(current);
-      break;
-    } catch (error) {
-      if (!isMissing(error) || dirname(current) === current) throw error;
-      missing.unshift(current);
-    }
-  }
-  for (const level of missing) {
-    try {
-      await mkdir(level, { mode });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  if (!(await stat(dir)).isDirectory()) throw notAFolder(dir);
-}
-
-/** `makeDirs` for the few callers that must stay synchronous. */
-export function makeDirsSync(dir: string, mode = 0o777): void {
-  const missing: string[] = [];
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    try {
-      statSync(current);
-      break;
-    } catch (error) {
-      if (!isMissing(error) || dirname(current) === current) throw error;
-      missing.unshift(current);
-    }
-  }
-  for (const level of missing) {
-    try {
-      mkdirSync(level, { mode });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-  }
-  if (!statSync(dir).isDirectory()) throw notAFolder(dir);
-}
+export { makeDirs, makeDirsSync } from "./dirs.js";
 
 /** Create a folder (and its parents) private to this user. */
 export async function ensurePrivateDir(dir: string): Promise<void> {

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type Conf from "conf";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
-import { makeDirsSync } from "../files.js";
+import { makeDirsSync } from "../dirs.js";
 
 export interface ChannelConfig {
   readonly type: string;
