@@ -113,6 +113,13 @@ describe("nachklang unlock / lock", () => {
     const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
     expect(await readChannelSecrets(join(home, "secrets.age"), keyring.ageIdentity)).toEqual({ "channel.mail.password": "smtp-password-7" });
 
+    // A backup is signed through the agent, and restores with the passphrase (signature checked).
+    const backup = join(scratch, `backup-${n}.age`);
+    await ok(["backup", "--out", backup], home);
+    const restored = await runCli(["--json", "restore", backup], { home: join(scratch, `restored-${n}`), env: { XDG_RUNTIME_DIR: undefined } });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ verified: true, recovered: false });
+
     const lock = await ok(["lock"], home);
     expect(lock.stdout.trim()).toBe("Locked: the agent wiped its keys and stopped.");
     expect(await gone(u.pid!)).toBe(true);
