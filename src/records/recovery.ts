@@ -13,7 +13,7 @@
  * checks it before it trusts the signing key of the keyring copy (docs/decisions/signed-backups.md).
  */
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { decryptBytes, generateHybridIdentity, generateIdentity, identityToRecipient, isValidIdentity } from "../age/index.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -65,6 +65,20 @@ export function recoverySetting(value: unknown): RecoverySetting | undefined {
 
 const te = new TextEncoder();
 
+/**
+ * What a staged (not yet trusted) backup may hold in `config.json` and the keyring copy: far more
+ * than either ever is (a few KiB), and little enough to read whole — a forged backup must not be
+ * able to exhaust the memory of the restore that is about to refuse it.
+ */
+const STAGED_LIMIT = 1024 * 1024;
+
+/** A staged file read whole, or undefined when it is missing or larger than STAGED_LIMIT. */
+async function readStaged(path: string): Promise<Buffer | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || !info.isFile() || info.size > STAGED_LIMIT) return undefined;
+  return readFile(path);
+}
+
 /** The anchor of `signer` under the recovery identity (64 hex digits). */
 export function recoveryAnchor(identity: string, signer: MinisignPublicKey): string {
   const key = Buffer.from(hkdfSync("sha256", te.encode(identity), new Uint8Array(0), te.encode("nachklang recovery anchor v1"), 32));
@@ -81,7 +95,7 @@ export function anchorHolds(anchor: string, identity: string, signer: MinisignPu
 /** The anchor kept in a (staged, not yet trusted) home's config.json; undefined when it has none. */
 export async function storedAnchor(root: string): Promise<string | undefined> {
   try {
-    const config = JSON.parse(await readFile(join(root, "config.json"), "utf8")) as { recovery?: { anchor?: unknown } } | null;
+    const config = JSON.parse((await readStaged(join(root, "config.json")))?.toString("utf8") ?? "null") as { recovery?: { anchor?: unknown } } | null;
     const anchor = config?.recovery?.anchor;
     return typeof anchor === "string" && /^[0-9a-f]{64}$/.test(anchor) ? anchor : undefined;
   } catch {
@@ -109,7 +123,9 @@ export async function readRecoveryKey(file: string): Promise<string> {
 export async function openRecoveryCopy(path: string, identity: string): Promise<Keyring> {
   let plaintext: Uint8Array;
   try {
-    plaintext = await decryptBytes(await readFile(path), { identities: [identity] });
+    const sealed = await readStaged(path);
+    if (sealed === undefined) throw new Error(`${path}: missing or larger than ${STAGED_LIMIT} bytes`);
+    plaintext = await decryptBytes(sealed, { identities: [identity] });
   } catch (error) {
     throw new UserError(ExitCode.integrity, "recovery.copyUnopenable", { file: path }, { cause: error });
   }

@@ -30,7 +30,7 @@ import { generateSigningKey, signPrehashed, type MinisignSecretKey, type Minisig
 import { ExitCode, UserError } from "../../src/errors.js";
 import { unlockKeyring } from "../../src/practice/keyring.js";
 import { checkSigned, commitRestore, stageRestore, writeBackup } from "../../src/records/backup.js";
-import { writeRecoveryCopy } from "../../src/records/recovery.js";
+import { storedAnchor, writeRecoveryCopy } from "../../src/records/recovery.js";
 import { runCli, tempDir } from "../helpers/cli.js";
 import { filesUnder, plaintextFinds } from "../helpers/home.js";
 import { missing } from "../helpers/tools.js";
@@ -419,5 +419,20 @@ describe("backup and restore as properties (library)", () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("what restore reads whole from a staged backup", () => {
+  it("takes the anchor from a config.json of normal size, and none from one over 1 MiB", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const anchor = "ab".repeat(32);
+      await writeFile(join(dir, "config.json"), JSON.stringify({ recovery: { anchor } }));
+      expect(await storedAnchor(dir)).toBe(anchor);
+      await writeFile(join(dir, "config.json"), JSON.stringify({ recovery: { anchor }, padding: "x".repeat(1024 * 1024) }));
+      expect(await storedAnchor(dir)).toBeUndefined();
+    } finally {
+      await cleanup();
+    }
   });
 });
