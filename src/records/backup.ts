@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { link, lstat, open, readdir, readFile, rename } from "node:fs/promises";
+import { link, lstat, open, readdir, readFile, rename, utimes } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import tar from "tar-stream";
 import { AgeError, decryptAge, encryptAge, headerStanzas, type AgeKeys } from "../age/index.js";
@@ -45,7 +45,10 @@ const manifestSchema = z
     version: z.union([z.literal(1), z.literal(SIGNED_VERSION)]),
     created: z.iso.datetime({ offset: true }),
     keyId: z.string(),
-    files: z.array(z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).strict()),
+    // `modified` (version 2): the file's date, given back at restore (hand-over copies are pruned by it).
+    files: z.array(
+      z.object({ path: z.string(), size: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/), modified: z.optional(z.iso.datetime({ offset: true })) }).strict(),
+    ),
   })
   .strict();
 export type BackupManifest = z.infer<typeof manifestSchema>;
@@ -85,14 +88,16 @@ export async function backupFiles(root: string): Promise<string[]> {
   return out;
 }
 
-async function addEntry(pack: tar.Pack, name: string, path: string, mtime: Date): Promise<{ size: number; sha256: string }> {
+async function addEntry(pack: tar.Pack, name: string, path: string): Promise<{ size: number; sha256: string; modified: string }> {
   const info = await lstat(path);
+  const mtime = info.mtime;
+  const modified = mtime.toISOString();
   const hash = createHash("sha256");
   if (info.size <= SNAPSHOT_LIMIT) {
     const data = await readFile(path);
     hash.update(data);
     await new Promise<void>((resolve, reject) => pack.entry({ name, size: data.length, mode: 0o600, mtime }, data, (error) => (error ? reject(error) : resolve())));
-    return { size: data.length, sha256: hash.digest("hex") };
+    return { size: data.length, sha256: hash.digest("hex"), modified };
   }
   // Large files are bundles, which never change once written: streamed.
   await new Promise<void>((resolve, reject) => {
@@ -111,7 +116,7 @@ async function addEntry(pack: tar.Pack, name: string, path: string, mtime: Date)
       reject(error);
     });
   });
-  return { size: info.size, sha256: hash.digest("hex") };
+  return { size: info.size, sha256: hash.digest("hex"), modified };
 }
 
 export interface BackupRequest {
@@ -141,7 +146,7 @@ export async function writeBackup(req: BackupRequest): Promise<BackupResult> {
   const listed: BackupManifest["files"] = [];
   const packing = (async () => {
     for (const rel of files) {
-      const entry = await addEntry(pack, rel.split(sep).join("/"), join(req.root, rel), req.now);
+      const entry = await addEntry(pack, rel.split(sep).join("/"), join(req.root, rel));
       listed.push({ path: rel.split(sep).join("/"), ...entry });
     }
     const created = req.now.toISOString();
@@ -326,8 +331,14 @@ export function checkSigned(staged: StagedRestore, signer: MinisignPublicKey, fi
   return true;
 }
 
-/** Move a staged restore into place: `target` must not exist, or be an empty folder. */
+/**
+ * Move a staged restore into place: `target` must not exist, or be an empty folder. The files get
+ * back the dates the list gives them (a version 1 list has none: they keep the restore's).
+ */
 export async function commitRestore(staged: StagedRestore, target: string): Promise<void> {
+  for (const f of staged.manifest.files) {
+    if (f.modified !== undefined) await utimes(join(staged.stage, ...f.path.split("/")), new Date(f.modified), new Date(f.modified));
+  }
   try {
     await rename(staged.stage, target);
   } catch (error) {

@@ -19,7 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, stat, truncate, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import tar from "tar-stream";
@@ -347,22 +347,26 @@ describe("a post-quantum practice", () => {
 
 describe("backup and restore as properties (library)", () => {
   const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,7}$/).filter((n) => !["cache", "locks", "agent"].includes(n));
-  const tree = fc.uniqueArray(fc.record({ path: fc.array(name, { minLength: 1, maxLength: 3 }), data: fc.uint8Array({ maxLength: 3000 }) }), {
+  const tree = fc.uniqueArray(
+    fc.record({ path: fc.array(name, { minLength: 1, maxLength: 3 }), data: fc.uint8Array({ maxLength: 3000 }), modified: fc.integer({ min: Date.parse("2015-01-01"), max: Date.parse("2026-12-01") }) }),
+    {
     minLength: 1,
     maxLength: 12,
     selector: (f) => f.path[0]!,
-  });
+    },
+  );
 
   const signing = generateSigningKey(nodeEd25519);
   const stranger = generateSigningKey(nodeEd25519);
 
-  async function setup(files: { path: string[]; data: Uint8Array }[]) {
+  async function setup(files: { path: string[]; data: Uint8Array; modified: number }[]) {
     const { dir, cleanup } = await tempDir("nachklang-backup-prop-");
     const root = join(dir, "home");
     for (const f of files) {
       const path = join(root, ...f.path);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, f.data);
+      await utimes(path, new Date(f.modified), new Date(f.modified));
     }
     const identity = generateIdentity();
     const out = join(dir, "b.age");
@@ -370,7 +374,7 @@ describe("backup and restore as properties (library)", () => {
     return { dir, cleanup, out, identity };
   }
 
-  it("gives back any tree of files byte for byte", async () => {
+  it("gives back any tree of files byte for byte, with their dates", async () => {
     await fc.assert(
       fc.asyncProperty(tree, async (files) => {
         const { dir, cleanup, out, identity } = await setup(files);
@@ -381,7 +385,10 @@ describe("backup and restore as properties (library)", () => {
           expect(() => checkSigned(staged, stranger, out, true)).toThrow(UserError);
           await commitRestore(staged, target);
           expect(staged.manifest.files.map((f) => f.path).sort()).toEqual(files.map((f) => f.path.join("/")).sort());
-          for (const f of files) expect(new Uint8Array(await readFile(join(target, ...f.path)))).toEqual(f.data);
+          for (const f of files) {
+            expect(new Uint8Array(await readFile(join(target, ...f.path)))).toEqual(f.data);
+            expect((await stat(join(target, ...f.path))).mtime.getTime()).toBe(f.modified);
+          }
           expect(await filesUnder(target)).toHaveLength(files.length);
         } finally {
           await cleanup();
