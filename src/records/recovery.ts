@@ -56,11 +56,17 @@ export interface RecoverySetting {
   anchor?: string;
 }
 
+/** The anchor of a `recovery` setting when it is one (64 hex digits), else undefined. */
+function anchorIn(recovery: unknown): string | undefined {
+  const anchor = (recovery as { anchor?: unknown } | null | undefined)?.anchor;
+  return typeof anchor === "string" && /^[0-9a-f]{64}$/.test(anchor) ? anchor : undefined;
+}
+
 export function recoverySetting(value: unknown): RecoverySetting | undefined {
   const v = value as Partial<RecoverySetting> | undefined;
   if (typeof v?.recipient !== "string" || !v.recipient.startsWith("age1")) return undefined;
-  const anchor = typeof v.anchor === "string" && /^[0-9a-f]{64}$/.test(v.anchor) ? { anchor: v.anchor } : {};
-  return { recipient: v.recipient, created: String(v.created ?? ""), ...anchor };
+  const anchor = anchorIn(v);
+  return { recipient: v.recipient, created: String(v.created ?? ""), ...(anchor === undefined ? {} : { anchor }) };
 }
 
 const te = new TextEncoder();
@@ -95,9 +101,8 @@ export function anchorHolds(anchor: string, identity: string, signer: MinisignPu
 /** The anchor kept in a (staged, not yet trusted) home's config.json; undefined when it has none. */
 export async function storedAnchor(root: string): Promise<string | undefined> {
   try {
-    const config = JSON.parse((await readStaged(join(root, "config.json")))?.toString("utf8") ?? "null") as { recovery?: { anchor?: unknown } } | null;
-    const anchor = config?.recovery?.anchor;
-    return typeof anchor === "string" && /^[0-9a-f]{64}$/.test(anchor) ? anchor : undefined;
+    const config = JSON.parse((await readStaged(join(root, "config.json")))?.toString("utf8") ?? "null") as { recovery?: unknown } | null;
+    return anchorIn(config?.recovery);
   } catch {
     return undefined;
   }
