@@ -24,8 +24,6 @@ import type { MessageKey, MessageParams } from "../messages/index.js";
 import { createSignalInbox } from "./signal/inbox.js";
 import { oneLine, scrub } from "./signal/text.js";
 
-export { scrub };
-
 /** E.164: a plus, a non-zero digit, at most 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
 /** A Signal username as signal-cli takes it in `recipient`: `u:` and `nickname.discriminator`. */
@@ -111,6 +109,9 @@ export const RPC_ANSWER_LIMIT_BYTES = 4 * 1024 * 1024;
 
 let requestCounter = 0;
 
+/** What a failed request or read is called in an outcome: `timeout` for our own deadline. */
+const failureName = (error: unknown) => (error instanceof Error && error.name === "TimeoutError" ? "timeout" : errorText(error));
+
 /**
  * One JSON-RPC call. An answer longer than `maxBytes` is not read further and comes back as
  * `tooLarge`.
@@ -135,15 +136,13 @@ export async function callRpc(
   } catch (error) {
     const code = errorCode(error);
     if (code !== undefined && NOT_CONNECTED.has(code)) return { kind: "unreachable", detail: code };
-    const name = error instanceof Error && error.name === "TimeoutError" ? "timeout" : errorText(error);
-    return { kind: "uncertain", detail: name };
+    return { kind: "uncertain", detail: failureName(error) };
   }
   let text: string | undefined;
   try {
     text = await readBounded(response, maxBytes);
   } catch (error) {
-    const name = error instanceof Error && error.name === "TimeoutError" ? "timeout" : errorText(error);
-    return { kind: "uncertain", detail: name };
+    return { kind: "uncertain", detail: failureName(error) };
   }
   if (text === undefined) return { kind: "tooLarge", limitBytes: maxBytes };
   if (response.status >= 400 && response.status < 500) return { kind: "rejected", detail: `HTTP ${response.status}` };

@@ -7,7 +7,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSignalChannelType, scrub } from "../../../src/channels/signal.js";
+import { makeSignalChannelType } from "../../../src/channels/signal.js";
+import { scrub } from "../../../src/channels/signal/text.js";
 import { initHome, runCli } from "../../helpers/cli.js";
 
 const ACCOUNT = "+4930123456";
