@@ -6,7 +6,7 @@
  * itself, and locks.
  *
  *   → {"id":1,"op":"hello"}
- *   ← {"id":1,"ok":true,"hello":{"version":1,"pid":…,"home":…,"recipient":"age1…",…}}
+ *   ← {"id":1,"ok":true,"hello":{"version":2,"pid":…,"home":…,"recipient":"age1…",…}}
  *   → {"id":2,"op":"unwrap","stanzas":[{"args":["X25519","…"],"body":"…"}]}
  *   ← {"id":2,"ok":true,"fileKey":"…"}            (or null: not the practice's)
  *   → {"id":3,"op":"sign","prehash":"…","comment":"timestamp:… file:manifest.json"}
@@ -21,7 +21,8 @@
  */
 import { KEYED_HASH_PURPOSES, type KeyedHashPurpose } from "../practice/keys.js";
 
-export const PROTOCOL_VERSION = 1;
+/** 2: the `batch-followup-key` hash purpose (an agent of version 1 refuses it as a bad request). */
+export const PROTOCOL_VERSION = 2;
 /** The longest line either side accepts; a longer one ends the connection. */
 export const MAX_LINE = 1024 * 1024;
 /** The most messages one hash request may carry (clients split longer lists). */

@@ -7,10 +7,18 @@
  * content after defaults (including the SHA-256 of every media file). It does not depend on
  * the channel (a follow-up that failed on one channel may be sent on another) nor on the
  * order of other clients. Editing an entry's content makes it a new follow-up.
+ *
+ * The key is a keyed hash (HMAC-SHA-256 under the practice's `batch-followup-key` key, computed
+ * where the keys are held: this process or the agent), because it is stored at rest: a plain
+ * hash would let anyone holding the ledger confirm a guess of a client and the content they were
+ * sent. Keys made before that were plain SHA-256 of the same text; `legacyBatchFollowUpKey`
+ * still finds them, for lookup only (docs/decisions/keyed-batch-keys.md).
  */
 import { randomBytes } from "node:crypto";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import type { FollowUpState } from "../delivery/ledger.js";
+import type { PracticeKeys } from "../practice/keys.js";
 
 /** JSON with sorted object keys, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
@@ -33,9 +41,44 @@ export interface BatchKeyInput {
   readonly content: unknown;
 }
 
-export function batchFollowUpKey(input: BatchKeyInput): string {
-  const text = canonicalJson({ kind: "nachklang batch entry v1", ...input });
-  return "b" + bytesToHex(sha256(utf8ToBytes(text))).slice(0, 31);
+/** A batch entry's keys: the one it is stored under, and the plain hash older versions used. */
+export interface BatchKeys {
+  readonly key: string;
+  /** Only for finding follow-ups sealed before keys were keyed; never written for a new one. */
+  readonly legacy: string;
+}
+
+/**
+ * SHA-256 of the entry's canonical text. Its first 31 hex digits were the key before keys were
+ * keyed; the keyed key is the HMAC of this digest, so the agent gets 32 bytes per entry — never
+ * an entry's content, and never more than its requests carry (protocol.ts), however long a note.
+ */
+function entryDigest(input: BatchKeyInput): Uint8Array {
+  return sha256(utf8ToBytes(canonicalJson({ kind: "nachklang batch entry v1", ...input })));
+}
+
+const shape = (hash: Uint8Array): string => "b" + bytesToHex(hash).slice(0, 31);
+
+type Hasher = Pick<PracticeKeys, "keyedHashes">;
+
+/**
+ * The keys of `inputs`, in order, in one request to where the practice keys are held. Equal
+ * inputs give equal keys for one practice; another practice's keys differ.
+ */
+export async function batchFollowUpKeys(keys: Hasher, inputs: readonly BatchKeyInput[]): Promise<BatchKeys[]> {
+  if (inputs.length === 0) return [];
+  const digests = inputs.map(entryDigest);
+  const hashes = await keys.keyedHashes("batch-followup-key", digests);
+  return hashes.map((h, i) => ({ key: shape(h), legacy: shape(digests[i]!) }));
+}
+
+/**
+ * The key to use for a batch entry, given the ledger's follow-ups: the legacy key when only it
+ * is known (a follow-up from before keyed keys continues under the key it has), else the keyed
+ * one — which every new follow-up gets.
+ */
+export function resolveBatchKey(known: ReadonlyMap<string, FollowUpState>, keys: BatchKeys): string {
+  return !known.has(keys.key) && known.has(keys.legacy) ? keys.legacy : keys.key;
 }
 
 /** A fresh key for a follow-up sent on its own (`send`, `new`). */

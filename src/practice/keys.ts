@@ -13,10 +13,11 @@ import type { MinisignSigner } from "../bundle/signature.js";
  * What a keyed hash is for. Each purpose has its own key, derived from the practice's age
  * identity, so a hash is meaningless without the identity and the purposes cannot be confused:
  * - `ledger-client-tag`: clients in the ledger (src/delivery/client-tag.ts);
- * - `media-cache-name`: the media cache's file names (src/media/cache.ts).
+ * - `media-cache-name`: the media cache's file names (src/media/cache.ts);
+ * - `batch-followup-key`: batch entries' follow-up keys in the ledger and outbox (src/followup/keys.ts).
  */
-export type KeyedHashPurpose = "ledger-client-tag" | "media-cache-name";
-export const KEYED_HASH_PURPOSES: readonly KeyedHashPurpose[] = ["ledger-client-tag", "media-cache-name"];
+export type KeyedHashPurpose = "ledger-client-tag" | "media-cache-name" | "batch-followup-key";
+export const KEYED_HASH_PURPOSES: readonly KeyedHashPurpose[] = ["ledger-client-tag", "media-cache-name", "batch-followup-key"];
 
 export interface PracticeKeys {
   /** Where the secret halves are: this process's keyring, or the agent. */
@@ -49,8 +50,14 @@ const te = new TextEncoder();
 export function keyedHashKey(purpose: KeyedHashPurpose, ageIdentity: string): Buffer {
   switch (purpose) {
     case "ledger-client-tag":
-      return Buffer.from(hkdfSync("sha256", te.encode(ageIdentity), new Uint8Array(0), te.encode("nachklang ledger client tag v1"), 32));
+      return hkdf(ageIdentity, "nachklang ledger client tag v1");
     case "media-cache-name":
       return createHash("sha256").update("nachklang-media-cache/1 names\0").update(ageIdentity).digest();
+    case "batch-followup-key":
+      return hkdf(ageIdentity, "nachklang batch follow-up key v1");
   }
+}
+
+function hkdf(ageIdentity: string, info: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", te.encode(ageIdentity), new Uint8Array(0), te.encode(info), 32));
 }

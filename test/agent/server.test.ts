@@ -15,6 +15,7 @@ import { decryptBytes, encryptBytes } from "../../src/age/index.js";
 import { prehash, signWith, verify } from "../../src/bundle/signature.js";
 import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
 import { KeyringKeys } from "../../src/practice/keyring-keys.js";
+import { KEYED_HASH_PURPOSES } from "../../src/practice/keys.js";
 import { keyringFor, keysFor } from "../helpers/keys.js";
 import { tempDir } from "../helpers/cli.js";
 
@@ -100,7 +101,7 @@ describe("the agent (in this process, test clock)", () => {
     const foreign = await encryptBytes(Buffer.from("x"), [(await keysFor()).ageRecipient]);
     await expect(decryptBytes(foreign, { identities: [keys.identity] })).rejects.toMatchObject({ kind: "no-match" });
     const messages = ["k001", "k002", ""].map((a) => new TextEncoder().encode(a));
-    for (const purpose of ["ledger-client-tag", "media-cache-name"] as const) {
+    for (const purpose of KEYED_HASH_PURPOSES) {
       const viaAgent = (await keys.keyedHashes(purpose, messages)).map((h) => Buffer.from(h).toString("hex"));
       const here = (await mirror.keyedHashes(purpose, messages)).map((h) => Buffer.from(h).toString("hex"));
       expect(viaAgent).toEqual(here);

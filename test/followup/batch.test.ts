@@ -1,9 +1,13 @@
+import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { BatchInvalid, readBatchFile } from "../../src/followup/batch.js";
 import { readSeriesFile } from "../../src/followup/series.js";
-import { batchFollowUpKey, canonicalJson } from "../../src/followup/keys.js";
+import fc from "fast-check";
+import { batchFollowUpKeys, canonicalJson, resolveBatchKey, type BatchKeyInput } from "../../src/followup/keys.js";
+import type { FollowUpState } from "../../src/delivery/ledger.js";
+import { keysFor } from "../helpers/keys.js";
 import { tempDir } from "../helpers/cli.js";
 
 const labels = { entry: (n: number, c: string) => `entry ${n} (${c})`, line: (n: number, c: string) => `line ${n} (${c})` };
@@ -125,15 +129,58 @@ followups:
     expect(vars.problems[0]).toMatchObject({ where: "line 2 (k1)", key: "batch.varsWithoutHomework" });
   });
 
-  it("gives stable keys that change with content but not with the channel or other clients", () => {
+  it("gives stable keys that change with content but not with the channel or other clients", async () => {
+    const keys = await keysFor();
+    const key = async (input: BatchKeyInput) => (await batchFollowUpKeys(keys, [input]))[0]!.key;
     const base = { batchFile: "/p/b.yaml", client: "k001", occurrence: 0, content: { note: "a", photos: [{ sha256: "x" }] } };
-    const k = batchFollowUpKey(base);
+    const k = await key(base);
     expect(k).toMatch(/^b[0-9a-f]{31}$/);
-    expect(batchFollowUpKey({ ...base, content: { photos: [{ sha256: "x" }], note: "a" } })).toBe(k);
-    expect(batchFollowUpKey({ ...base, content: { note: "b", photos: [{ sha256: "x" }] } })).not.toBe(k);
-    expect(batchFollowUpKey({ ...base, occurrence: 1 })).not.toBe(k);
-    expect(batchFollowUpKey({ ...base, run: "2026-11-23" })).not.toBe(k);
-    expect(batchFollowUpKey({ ...base, batchFile: "/p/other.yaml" })).not.toBe(k);
+    expect(await key({ ...base, content: { photos: [{ sha256: "x" }], note: "a" } })).toBe(k);
+    expect(await key({ ...base, content: { note: "b", photos: [{ sha256: "x" }] } })).not.toBe(k);
+    expect(await key({ ...base, occurrence: 1 })).not.toBe(k);
+    expect(await key({ ...base, run: "2026-11-23" })).not.toBe(k);
+    expect(await key({ ...base, batchFile: "/p/other.yaml" })).not.toBe(k);
     expect(canonicalJson({ b: 1, a: [1, { d: undefined, c: 2 }] })).toBe('{"a":[1,{"c":2}],"b":1}');
+  });
+
+  it("property: a key depends on the practice's keys — stable for one practice, another for the next, never the plain hash", async () => {
+    const [mine, theirs] = [await keysFor(), await keysFor()];
+    const input = fc.record(
+      {
+        batchFile: fc.string({ minLength: 1, maxLength: 30 }),
+        run: fc.string({ maxLength: 10 }),
+        client: fc.string({ minLength: 1, maxLength: 8 }),
+        occurrence: fc.nat(5),
+        content: fc.record({ note: fc.string({ maxLength: 5000 }), vars: fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 20 })) }),
+      },
+      { requiredKeys: ["batchFile", "client", "occurrence", "content"] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(input, { minLength: 1, maxLength: 4 }), async (inputs) => {
+        const a = await batchFollowUpKeys(mine, inputs);
+        const again = await batchFollowUpKeys(mine, inputs);
+        const b = await batchFollowUpKeys(theirs, inputs);
+        expect(again).toEqual(a);
+        for (const [i, x] of inputs.entries()) {
+          // What keys were before: plain SHA-256 of the entry's canonical text (computed here, not by the code under test).
+          const plain = "b" + createHash("sha256").update(canonicalJson({ kind: "nachklang batch entry v1", ...x })).digest("hex").slice(0, 31);
+          expect(a[i]!.key).toMatch(/^b[0-9a-f]{31}$/);
+          expect(a[i]!.key).not.toBe(b[i]!.key);
+          expect(a[i]!.key).not.toBe(plain);
+          expect(a[i]!.legacy).toBe(plain);
+          expect(b[i]!.legacy).toBe(plain);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("resolves to the legacy key only when the ledger knows it and not the keyed one", () => {
+    const keys = { key: "b" + "1".repeat(31), legacy: "b" + "2".repeat(31) };
+    const known = (...ks: string[]) => new Map(ks.map((k) => [k, { key: k } as FollowUpState]));
+    expect(resolveBatchKey(known(), keys)).toBe(keys.key);
+    expect(resolveBatchKey(known(keys.legacy), keys)).toBe(keys.legacy);
+    expect(resolveBatchKey(known(keys.key, keys.legacy), keys)).toBe(keys.key);
+    expect(resolveBatchKey(known(keys.key), keys)).toBe(keys.key);
   });
 });

@@ -14,6 +14,7 @@ import { clientTags } from "../../src/delivery/client-tag.js";
 import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
 import { sign, signWith, verify } from "../../src/bundle/signature.js";
 import { KeyringKeys } from "../../src/practice/keyring-keys.js";
+import { KEYED_HASH_PURPOSES } from "../../src/practice/keys.js";
 import { keyringFor } from "../helpers/keys.js";
 
 /** The ledger's client tag as src/delivery/client-tag.ts computed it before the agent. */
@@ -45,9 +46,17 @@ describe("KeyringKeys", () => {
   it("keeps the purposes apart: the same message gives different hashes", async () => {
     const keys = new KeyringKeys(await keyringFor());
     const m = [new TextEncoder().encode("k042")];
-    const [a] = await keys.keyedHashes("ledger-client-tag", m);
-    const [b] = await keys.keyedHashes("media-cache-name", m);
-    expect(Buffer.from(a!).equals(Buffer.from(b!))).toBe(false);
+    const hashes = await Promise.all(KEYED_HASH_PURPOSES.map(async (p) => Buffer.from((await keys.keyedHashes(p, m))[0]!).toString("hex")));
+    expect(new Set(hashes).size).toBe(KEYED_HASH_PURPOSES.length);
+  });
+
+  it("derives the batch key as written down: HKDF-SHA-256 of the identity, info 'nachklang batch follow-up key v1'", async () => {
+    const keyring = await keyringFor();
+    const keys = new KeyringKeys(keyring);
+    const key = hkdf(sha256, utf8ToBytes(keyring.ageIdentity), new Uint8Array(0), utf8ToBytes("nachklang batch follow-up key v1"), 32);
+    const m = sha256(utf8ToBytes("entry"));
+    const [h] = await keys.keyedHashes("batch-followup-key", [m]);
+    expect(bytesToHex(h!)).toBe(bytesToHex(hmac(sha256, key, m)));
   });
 
   it("signs as minisign does with the secret key, and the signature verifies", async () => {

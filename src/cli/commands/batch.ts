@@ -8,7 +8,7 @@ import { ExitCode, UserError, isUserError } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
 import { deliverClaimed, type DeliveryOutcome } from "../../followup/deliver.js";
 import { BatchInvalid, readBatchFile, type BatchEntry, type BatchFile } from "../../followup/batch.js";
-import { batchFollowUpKey } from "../../followup/keys.js";
+import { batchFollowUpKeys, resolveBatchKey, type BatchKeyInput } from "../../followup/keys.js";
 import { prepareClaimed, previewFollowUp, dueTime, type Timing } from "../../followup/pipeline.js";
 import { plannedTime } from "../../followup/series.js";
 import type { Stage } from "../../followup/ports.js";
@@ -61,7 +61,8 @@ async function progress(ctx: CliContext, totals: Readonly<Record<Stage, number>>
   };
 }
 
-async function entryKey(batch: BatchFile, entry: BatchEntry, hashes: Map<string, Promise<string>>): Promise<string> {
+/** What an entry's key is derived from (keys.ts). */
+async function keyInput(batch: BatchFile, entry: BatchEntry, hashes: Map<string, Promise<string>>): Promise<BatchKeyInput> {
   const hash = (path: string) => {
     let h = hashes.get(path);
     if (h === undefined) {
@@ -81,7 +82,7 @@ async function entryKey(batch: BatchFile, entry: BatchEntry, hashes: Map<string,
     note: d.note,
     appointment: d.appointment,
   };
-  return batchFollowUpKey({ batchFile: batch.file, ...(batch.run === undefined ? {} : { run: batch.run }), client: d.client, occurrence: entry.occurrence, content });
+  return { batchFile: batch.file, ...(batch.run === undefined ? {} : { run: batch.run }), client: d.client, occurrence: entry.occurrence, content };
 }
 
 export async function run(ctx: CliContext, file: string, o: BatchOptions): Promise<void> {
@@ -101,7 +102,7 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
   }
 
   let tick: (s: Stage) => void = () => undefined;
-  const { wf } = await openCliWorkflow(ctx, {
+  const { wf, practice } = await openCliWorkflow(ctx, {
     cacheMedia: o.cache !== false,
     onStage: (stage, state) => {
       if (state === "done") tick(stage);
@@ -178,9 +179,13 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
       return;
     }
 
-    // 2. Stable keys, then compose/seal/queue/deliver each follow-up under its lock.
+    // 2. Stable keys, then compose/seal/queue/deliver each follow-up under its lock. A follow-up
+    // sealed before keys were keyed keeps its plain key (keys.ts); a legacy key is never made
+    // anew, so which key an entry resolves to cannot change between here and its lock.
     const hashes = new Map<string, Promise<string>>();
-    const keyed = await Promise.all(valid.map(async (v) => ({ ...v, key: await entryKey(batch, v.entry, hashes) })));
+    const inputs = await Promise.all(valid.map((v) => keyInput(batch, v.entry, hashes)));
+    const [entryKeys, known] = await Promise.all([batchFollowUpKeys(practice.keys, inputs), wf.ledger.states()]);
+    const keyed = valid.map((v, i) => ({ ...v, key: resolveBatchKey(known, entryKeys[i]!) }));
     totals.deliver = keyed.length;
     const bar = await progress(ctx, totals);
     tick = bar.tick;
