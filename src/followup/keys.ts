@@ -72,6 +72,24 @@ export async function batchFollowUpKeys(keys: Hasher, inputs: readonly BatchKeyI
   return hashes.map((h, i) => ({ key: shape(h), legacy: shape(digests[i]!) }));
 }
 
+export interface BatchSeriesInput {
+  readonly batchFile: string;
+  readonly run?: string;
+  /** The series entry's position in the file (1 for the first entry). */
+  readonly entry: number;
+}
+
+/**
+ * The ids of `series:` entries (12 hex digits, `outbox cancel --series ID`), keyed like the
+ * follow-up keys: the id is in the ledger, and the file's path may name a client. Stable for
+ * the file, its run label and the entry's position, so a re-run finds the same.
+ */
+export async function batchSeriesIds(keys: Hasher, inputs: readonly BatchSeriesInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const digests = inputs.map((s) => sha256(utf8ToBytes(canonicalJson({ kind: "nachklang batch series v2", batchFile: s.batchFile, run: s.run, entry: s.entry }))));
+  return (await keys.keyedHashes("batch-followup-key", digests)).map((h) => bytesToHex(h).slice(0, 12));
+}
+
 /**
  * The key to use for a batch entry, given the ledger's follow-ups: the legacy key when only it
  * is known (a follow-up from before keyed keys continues under the key it has), else the keyed

@@ -83,6 +83,8 @@ async function asOldMeta(outbox: Outbox, bundle: string, keyed: string, plain: s
 interface Event {
   ev: string;
   fu: string;
+  bundle?: string;
+  series?: string;
 }
 const events = async (home: string) => (await readFile(ledgerFile(home), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Event);
 
@@ -187,4 +189,40 @@ describe("keyed batch keys", () => {
     expect(existsSync(join(home, "outbox", `${bundle!}.meta.age`))).toBe(false);
   });
 
+  it("keys a series' id too, and keeps the id an older version gave the steps it sealed", async () => {
+    const home = await freshHome();
+    const now = { NACHKLANG_NOW: "2027-02-20T10:00:00+01:00" };
+    const file = join(home, "course.yaml");
+    await writeFile(file, 'followups:\n  - client: k001\n    series:\n      - at: "2027-03-01 10:00"\n        note: "Schritt eins"\n      - at: "2027-03-08 10:00"\n        note: "Schritt zwei"\n');
+    const first = await batch(file, home, now);
+    expect(first.queued).toBe(2);
+    const [k1, k2] = first.followups.map((f) => f.key) as [string, string];
+    // The id versions before keyed ids gave this series: plain SHA-256 of file and position.
+    const plainSeries = createHash("sha256").update(JSON.stringify(["nachklang batch series v1", file, null, 1])).digest("hex").slice(0, 12);
+    const ids = new Set((await events(home)).flatMap((e) => (e.series === undefined ? [] : [e.series])));
+    expect(ids.size).toBe(1);
+    expect(ids).not.toContain(plainSeries);
+    const keyedSeries = [...ids][0]!;
+
+    // An older version sealed step 1 under its plain key and plain series id, and was killed before step 2.
+    const l1 = plainKey(file, "k001", 0, "Schritt eins");
+    const step2 = (await events(home)).find((e) => e.fu === k2 && e.ev === "sealed")!.bundle!;
+    const kept = (await readFile(ledgerFile(home), "utf8")).split("\n").filter((l) => !l.includes(k2));
+    await writeFile(ledgerFile(home), kept.join("\n"));
+    await asOldLedger(home, new Map([[k1, l1], [keyedSeries, plainSeries]]));
+    const outbox = await outboxOf(home);
+    await outbox.remove(step2);
+    await asOldMeta(outbox, (await outbox.ids())[0]!, k1, l1);
+
+    const again = await batch(file, home, now);
+    expect(again.followups.map((f) => [f.key, f.status])).toEqual([
+      [l1, "queued"],
+      [k2, "queued"],
+    ]);
+    const series = (await events(home)).filter((e) => e.ev === "series");
+    expect(series.map((e) => [e.fu, e.series])).toEqual([
+      [l1, plainSeries],
+      [k2, plainSeries],
+    ]);
+  });
 });

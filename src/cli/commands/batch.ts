@@ -3,12 +3,13 @@
  * and every problem reported at once; then each follow-up is composed, sealed, queued and (in
  * contact hours) delivered, each under its stable key so that a re-run sends nothing twice.
  */
-import { createHash } from "node:crypto";
 import { ExitCode, UserError, isUserError } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
 import { deliverClaimed, type DeliveryOutcome } from "../../followup/deliver.js";
 import { BatchInvalid, readBatchFile, type BatchEntry, type BatchFile } from "../../followup/batch.js";
-import { batchFollowUpKeys, resolveBatchKey, type BatchKeyInput } from "../../followup/keys.js";
+import { batchFollowUpKeys, batchSeriesIds, resolveBatchKey, type BatchKeyInput } from "../../followup/keys.js";
+import type { FollowUpState } from "../../delivery/ledger.js";
+import type { PracticeKeys } from "../../practice/keys.js";
 import { prepareClaimed, previewFollowUp, dueTime, type Timing } from "../../followup/pipeline.js";
 import { plannedTime } from "../../followup/series.js";
 import type { Stage } from "../../followup/ports.js";
@@ -186,13 +187,14 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
     const inputs = await Promise.all(valid.map((v) => keyInput(batch, v.entry, hashes)));
     const [entryKeys, known] = await Promise.all([batchFollowUpKeys(practice.keys, inputs), wf.ledger.states()]);
     const keyed = valid.map((v, i) => ({ ...v, key: resolveBatchKey(known, entryKeys[i]!) }));
+    const seriesIds = await seriesIdsOf(batch, keyed, known, practice.keys);
     totals.deliver = keyed.length;
     const bar = await progress(ctx, totals);
     tick = bar.tick;
     const results = new Map<BatchEntry, EntryResult>();
     try {
       await mapPool(keyed, concurrency, async ({ entry, valid: v, key }) => {
-        const series = entry.series === undefined ? undefined : { id: seriesIdOf(batch, entry.series.entry), step: entry.series.step, of: entry.series.of };
+        const series = entry.series === undefined ? undefined : { id: seriesIds.get(entry.series.entry)!, step: entry.series.step, of: entry.series.of };
         results.set(entry, await runEntry(env, v, key, timingOf(entry), series));
         tick("deliver");
       });
@@ -205,9 +207,26 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
   }
 }
 
-/** A series entry's id: stable for the file, its run label and the entry's position (a re-run finds the same). */
-function seriesIdOf(batch: BatchFile, entry: number): string {
-  return createHash("sha256").update(JSON.stringify(["nachklang batch series v1", batch.file, batch.run ?? null, entry])).digest("hex").slice(0, 12);
+/**
+ * The id of each `series:` entry (by its position in the file): the id its steps already have in
+ * the ledger — so that steps an older version sealed under its plain id and steps sealed now stay
+ * one series — else its keyed id (keys.ts).
+ */
+async function seriesIdsOf(
+  batch: BatchFile,
+  keyed: readonly { entry: BatchEntry; key: string }[],
+  known: ReadonlyMap<string, FollowUpState>,
+  keys: Pick<PracticeKeys, "keyedHashes">,
+): Promise<Map<number, string>> {
+  const ids = new Map<number, string>();
+  for (const { entry, key } of keyed) {
+    const stored = known.get(key)?.series?.id;
+    if (entry.series !== undefined && stored !== undefined && !ids.has(entry.series.entry)) ids.set(entry.series.entry, stored);
+  }
+  const missing = [...new Set(keyed.flatMap(({ entry }) => (entry.series === undefined || ids.has(entry.series.entry) ? [] : [entry.series.entry])))];
+  const made = await batchSeriesIds(keys, missing.map((entry) => ({ batchFile: batch.file, ...(batch.run === undefined ? {} : { run: batch.run }), entry })));
+  missing.forEach((entry, i) => ids.set(entry, made[i]!));
+  return ids;
 }
 
 async function runEntry(wf: Workflow, v: ValidDraft, key: string, timing: Timing, series?: { id: string; step: number; of: number }): Promise<EntryResult> {
