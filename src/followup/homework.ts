@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isUserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
-import { renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
+import { quoted, renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
 import type { HomeworkPort, Problem } from "./ports.js";
 
 /** What the wizard offers: texts that go to one client as (part of) a follow-up. */
@@ -38,7 +38,7 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
       const problems: Problem[] = [];
       const known = Object.keys(template.variables);
       for (const name of Object.keys(vars)) {
-        if (!known.includes(name)) problems.push({ key: "templates.varUnknown", params: { id, name, known: known.join(", ") || "-" } });
+        if (!known.includes(name)) problems.push({ key: "templates.varUnknown", params: { id, name: quoted(name), known: known.join(", ") || "-" } });
       }
       for (const [name, spec] of Object.entries(template.variables)) {
         if (spec.required && spec.default === undefined && vars[name] === undefined) problems.push({ key: "templates.varMissing", params: { id, name } });

@@ -8,6 +8,7 @@ import { CHANNEL_TYPES, channelType } from "../channels/registry.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import type { Template } from "./schema.js";
+import { quoted } from "./values.js";
 
 /** Channel types a consent text may be written for (WhatsApp is not a channel). */
 export const CONSENT_CHANNELS: readonly ChannelProfile["type"][] = Object.values(CHANNEL_TYPES).map((t) => t.profile.type);
@@ -22,7 +23,7 @@ export const CONSENT_CHANNELS: readonly ChannelProfile["type"][] = Object.values
 export function consentVariables(channel: string, lang: Lang, template?: Template): Record<string, string> {
   const profile = channelType(channel)?.profile;
   if (profile === undefined)
-    throw new UserError(ExitCode.usage, "templates.unknownChannel", { channel, known: CONSENT_CHANNELS.join(", ") });
+    throw new UserError(ExitCode.usage, "templates.unknownChannel", { channel: quoted(channel), known: CONSENT_CHANNELS.join(", ") });
   const all: Record<string, string> = {
     channel: profile.type,
     channel_name: profile.inSentence[lang],

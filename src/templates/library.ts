@@ -10,6 +10,7 @@ import { t, type Lang } from "../messages/index.js";
 import { parseTemplate, type ParsedFile, type Problem } from "./parse.js";
 import type { Template, TemplateOrigin } from "./schema.js";
 import { packagePath } from "../package-root.js";
+import { quoted } from "./values.js";
 
 /** The built-in library, shipped in the package's templates/. */
 export function builtinTemplatesDir(): string {
@@ -110,7 +111,7 @@ class Library implements TemplateLibrary {
     if (!entry) {
       const other: Lang = lang === "de" ? "en" : "de";
       if (this.effective.has(`${id}\0${other}`)) throw new UserError(ExitCode.usage, "templates.otherLang", { id, lang, available: other });
-      throw new UserError(ExitCode.usage, "templates.unknown", { id });
+      throw new UserError(ExitCode.usage, "templates.unknown", { id: quoted(id) });
     }
     const first: Problem | undefined = entry.problems[0];
     if (first || !entry.template) {

@@ -11,7 +11,7 @@ import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { consentVariables } from "./consent.js";
 import type { Template } from "./schema.js";
-import { coerceValue, formatDate, formatDateTime, formatNumber, formatTime, formatWeekdayDate } from "./values.js";
+import { coerceValue, quoted, formatDate, formatDateTime, formatNumber, formatTime, formatWeekdayDate } from "./values.js";
 
 /** Limits for one render: parse size (characters), time (ms), memory (liquidjs units), output (bytes). */
 export const RENDER_LIMITS = {
@@ -134,7 +134,7 @@ export function templateScope(template: Template, vars: Readonly<Record<string, 
   const known = Object.keys(template.variables);
   for (const name of Object.keys(vars)) {
     if (!Object.hasOwn(template.variables, name))
-      throw new UserError(ExitCode.usage, "templates.varUnknown", { id: template.id, name, known: known.join(", ") || "-" });
+      throw new UserError(ExitCode.usage, "templates.varUnknown", { id: template.id, name: quoted(name), known: known.join(", ") || "-" });
   }
   const scope: Record<string, string | number | null> = {};
   for (const [name, spec] of Object.entries(template.variables)) {
@@ -145,7 +145,7 @@ export function templateScope(template: Template, vars: Readonly<Record<string, 
       continue;
     }
     const coerced = coerceValue(spec, raw);
-    if (!coerced.ok) throw new UserError(ExitCode.usage, "templates.varInvalid", { id: template.id, name, value: raw, expected: coerced.expected });
+    if (!coerced.ok) throw new UserError(ExitCode.usage, "templates.varInvalid", { id: template.id, name, value: quoted(raw), expected: coerced.expected });
     scope[name] = coerced.value;
   }
   return scope;

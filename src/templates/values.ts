@@ -29,6 +29,17 @@ export function parseTime(text: string): { h: number; min: number } | undefined 
   return h < 24 && min < 60 ? { h, min } : undefined;
 }
 
+/**
+ * A value, variable name or channel as typed (a vars file, a CSV cell, `--var`), made fit to be
+ * quoted in a one-line message: control and format characters (line breaks, terminal escapes,
+ * bidi overrides) become '?', and a long text is cut to its first 60 characters and '…'.
+ */
+export function quoted(text: string): string {
+  const safe = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "?");
+  const chars = [...safe];
+  return chars.length > 60 ? `${chars.slice(0, 60).join("")}…` : safe;
+}
+
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** Turn a text value into the declared type; dates and times come out in canonical ISO form. */
@@ -62,13 +73,13 @@ export function coerceValue(spec: VariableSpec, raw: string): Coerced {
 
 function asDate(value: unknown): Date {
   const d = typeof value === "string" ? parseDate(value.slice(0, 10)) : undefined;
-  if (!d) throw new Error(`not a date: ${String(value)}`);
+  if (!d) throw new Error(`not a date: ${quoted(String(value))}`);
   return new Date(Date.UTC(d.y, d.m - 1, d.d));
 }
 
 function asTime(value: unknown): { h: number; min: number } {
   const t = typeof value === "string" ? parseTime(value) : undefined;
-  if (!t) throw new Error(`not a time: ${String(value)}`);
+  if (!t) throw new Error(`not a time: ${quoted(String(value))}`);
   return t;
 }
 
@@ -102,6 +113,6 @@ export function formatDateTime(lang: Lang, date: unknown, time: unknown): string
 /** "1.234,5" / "1,234.5" */
 export function formatNumber(lang: Lang, value: unknown): string {
   const n = typeof value === "number" ? value : Number(value);
-  if (!Number.isFinite(n)) throw new Error(`not a number: ${String(value)}`);
+  if (!Number.isFinite(n)) throw new Error(`not a number: ${quoted(String(value))}`);
   return new Intl.NumberFormat(LOCALE[lang]).format(n);
 }

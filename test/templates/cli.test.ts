@@ -89,6 +89,29 @@ describe("nachklang templates (real CLI)", () => {
     expect(missing.stderr + unknown.stderr + noId.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("names a bad value, variable or channel in one printable line, however it was typed", async () => {
+    // A value from a vars file or a batch's CSV cell can span lines or carry terminal escapes.
+    const vars = join(dir, "vars-multiline.yaml");
+    await writeFile(vars, 'date: "2026\\nERROR: fake line\\u001b[31m"\ntime: "16:00"\n');
+    const value = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--vars-file", vars], { home });
+    expect(value.code).toBe(2);
+    expect(value.stderr).toBe("Template 'appointment-reminder', variable 'date': '2026?ERROR: fake line?[31m' is not a valid value (date YYYY-MM-DD, e.g. 2026-12-03).\n");
+    const name = await runCli(["templates", "render", "values", "--lang", "en", "--var", "col\nour=blue"], { home });
+    expect(name.code).toBe(2);
+    expect(name.stderr).toMatch(/^Template 'values' has no variable 'col\?our'\. Known variables: [^\n]*\n$/);
+    const channel = await runCli(["templates", "render", "consent-info", "--lang", "en", "--var", "channel=thr\u001b[2Jeema"], { home });
+    expect(channel.code).toBe(2);
+    expect(channel.stderr).toMatch(/^Unknown channel type 'thr\?\[2Jeema'\. Known types: [^\n]*\n$/);
+    const id = await runCli(["templates", "show", "no\nid\u001b[31m"], { home });
+    expect(id.code).toBe(2);
+    expect(id.stderr).toBe("No template 'no?id?[31m'. 'nachklang templates list' shows all templates.\n");
+    // A huge value is shortened, not echoed whole.
+    const long = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--var", `date=${"9".repeat(5000)}`, "--var", "time=16:00"], { home });
+    expect(long.code).toBe(2);
+    expect(long.stderr.length).toBeLessThan(400);
+    expect(long.stderr).toContain("9999…");
+  });
+
   it("checks the built-ins (exit 0) and a broken repository (exit 2, every problem as file:line)", async () => {
     const ok = await runCli(["templates", "check"], { home });
     expect(ok.code).toBe(0);
