@@ -42,6 +42,10 @@ export const templates = {
     de: "Vorlage „{id}“ ergibt {bytes} Bytes Text; erlaubt sind höchstens {max}.",
     en: "Template '{id}' renders to {bytes} bytes of text; at most {max} are allowed.",
   },
+  "templates.tooLargeStopped": {
+    de: "Vorlage „{id}“ ergibt weit mehr als die erlaubten {max} Bytes Text; sie wurde angehalten.",
+    en: "Template '{id}' renders far more than the allowed {max} bytes of text; it was stopped.",
+  },
   "templates.unknownChannel": {
     de: "Kanaltyp „{channel}“ ist unbekannt. Bekannt sind: {known}.",
     en: "Unknown channel type '{channel}'. Known types: {known}.",

@@ -6,14 +6,18 @@
 import { realpathSync, existsSync, readFileSync } from "node:fs";
 import { readFile, realpath } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
-import { Liquid, type FS } from "liquidjs";
+import { Context, Liquid, toPromise, toValue, type Emitter, type FS } from "liquidjs";
 import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { consentVariables } from "./consent.js";
 import type { Template } from "./schema.js";
 import { coerceValue, quoted, formatDate, formatDateTime, formatNumber, formatTime, formatWeekdayDate } from "./values.js";
 
-/** Limits for one render: parse size (characters), time (ms), memory (liquidjs units), output (bytes). */
+/**
+ * Limits for one render: parse size (characters), time (ms), memory (liquidjs units), outputs
+ * written (nodes), output (bytes). liquidjs declares a `templateLimit` render option but does
+ * not enforce it; nodes and output are counted by `BoundedOutput` while rendering.
+ */
 export const RENDER_LIMITS = {
   parseChars: 200_000,
   renderMs: 2_000,
@@ -126,6 +130,59 @@ export function liquidProblem(error: unknown, source: string, file: string, firs
   return { file, line: firstLine + line - 1, reason };
 }
 
+/** A render stopped by `BoundedOutput`: `nodes` (too many outputs) or `size` (too much text). */
+class OutputStopped extends Error {
+  constructor(readonly limit: "nodes" | "size") {
+    super(limit === "nodes" ? `more than ${RENDER_LIMITS.templateRenders} outputs rendered; is a loop running away?` : "output too large");
+    this.name = "OutputStopped";
+  }
+}
+
+/**
+ * Where a render writes its output, counting as it goes: a template that writes too often or too
+ * much is stopped at once. Without it a loop over a long value builds hundreds of MB of text in
+ * the two seconds before the time limit, and the size is only measured at the end.
+ */
+class BoundedOutput implements Emitter {
+  buffer = "";
+  private writes = 0;
+
+  constructor(private readonly maxChars: number) {}
+
+  write(html: unknown): void {
+    if (++this.writes > RENDER_LIMITS.templateRenders) throw new OutputStopped("nodes");
+    this.buffer += outputText(html);
+    if (this.buffer.length > this.maxChars) throw new OutputStopped("size");
+  }
+}
+
+/** A rendered value as text, as liquidjs's own emitter writes it. */
+function outputText(value: unknown): string {
+  const v: unknown = toValue(value);
+  switch (typeof v) {
+    case "string":
+      return v;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(v);
+    case "object":
+      if (v === null) return "";
+      if (Array.isArray(v)) return v.map(outputText).join("");
+      return v instanceof Date ? v.toString() : Object.prototype.toString.call(v);
+    default:
+      return "";
+  }
+}
+
+/** The OutputStopped behind a liquidjs error, if that is what ended the render. */
+function outputStopped(error: unknown): OutputStopped | undefined {
+  for (let e: unknown = error; e instanceof Error; e = (e as { originalError?: unknown }).originalError) {
+    if (e instanceof OutputStopped) return e;
+  }
+  return undefined;
+}
+
 /**
  * Coerce text values to the declared types, apply defaults, reject unknown and missing ones.
  * Optional variables without a value are `null` in Liquid (empty and falsy).
@@ -166,11 +223,16 @@ export async function renderTemplate(
   const filled = template.kind === "consent" && vars.channel !== undefined ? { ...consentVariables(vars.channel, template.lang, template), ...vars } : vars;
   const scope = templateScope(template, filled);
   const engine = liquidEngine(template.lang, template.root, options.escape ?? "text");
+  const max = options.maxBytes ?? RENDER_LIMITS.outputBytes;
   const render = async (source: string, file: string, firstLine: number): Promise<string> => {
     try {
       const parsed = engine.parse(source, file);
-      return String(await engine.render(parsed, scope, { templateLimit: RENDER_LIMITS.templateRenders }));
+      // Twice the limit in characters while rendering: tidying may still shorten the text a little.
+      const output = new BoundedOutput(2 * max);
+      await toPromise(engine.renderer.renderTemplates(parsed, new Context(scope, engine.options, { sync: false }, { liquid: engine }), output));
+      return output.buffer;
     } catch (error) {
+      if (outputStopped(error)?.limit === "size") throw new UserError(ExitCode.usage, "templates.tooLargeStopped", { id: template.id, max }, { cause: error });
       const p = liquidProblem(error, source, file, firstLine);
       throw new UserError(ExitCode.usage, "templates.renderFailed", { id: template.id, file: p.file, line: p.line, reason: p.reason }, { cause: error });
     }
@@ -178,7 +240,6 @@ export async function renderTemplate(
   const title = (await render(template.title, template.file, template.lines.title)).trim();
   const text = tidy(await render(template.body, template.file, template.bodyLine));
   const bytes = Buffer.byteLength(title) + Buffer.byteLength(text);
-  const max = options.maxBytes ?? RENDER_LIMITS.outputBytes;
   if (bytes > max) throw new UserError(ExitCode.usage, "templates.tooLarge", { id: template.id, bytes, max });
   return { title, text };
 }

@@ -225,8 +225,25 @@ describe("renderTemplate", () => {
     const loop = await userError(renderTemplate(lib.get("loop", "en"), {}));
     expect(loop.key).toBe("templates.renderFailed");
     expect(Date.now() - started).toBeLessThan(10_000);
-    const big = await userError(renderTemplate(lib.get("big", "en"), {}, { maxBytes: 100_000 }));
-    expect(big).toMatchObject({ key: "templates.tooLarge", params: { id: "big", bytes: 200_001, max: 100_000 } });
+    const big = await userError(renderTemplate(lib.get("big", "en"), {}, { maxBytes: 150_000 }));
+    expect(big).toMatchObject({ key: "templates.tooLarge", params: { id: "big", bytes: 200_001, max: 150_000 } });
+  });
+
+  it("stops a template as soon as its output outgrows the limit, not seconds and hundreds of MB later", async () => {
+    const dir = await scratch();
+    // 100 KB of text (a vars file, a CSV cell) repeated: the output grows by 100 KB a node.
+    await writeFile(join(dir, "flood.md"), mini("flood", "en", "{% for i in (1..100000) %}{{ who }}{% endfor %}"));
+    // Many small nodes: more than 100,000 of them is a runaway too, whatever their size.
+    await writeFile(join(dir, "nodes.md"), mini("nodes", "en", "{% for i in (1..200000) %}x{{ nothing }}{% endfor %}", "  nothing:\n    type: string\n"));
+    const lib = await loadTemplateDirs([dir]);
+    for (const escape of ["text", "html"] as const) {
+      // Stopped by the size while rendering: not by the time limit, V8's string limit, or the size check afterwards.
+      const flood = await userError(renderTemplate(lib.get("flood", "en"), { who: "<".repeat(100_000) }, { escape }));
+      expect(flood, escape).toMatchObject({ key: "templates.tooLargeStopped", params: { id: "flood", max: 200_000 } });
+    }
+    const nodes = await userError(renderTemplate(lib.get("nodes", "en"), {}));
+    expect(nodes).toMatchObject({ key: "templates.renderFailed", params: { id: "nodes", line: 14 } });
+    expect(String(nodes.params.reason)).toContain("more than 100000 outputs");
   });
 });
 
