@@ -21,7 +21,9 @@ import { coerceValue, quoted, formatDate, formatDateTime, formatNumber, formatTi
 export const RENDER_LIMITS = {
   parseChars: 200_000,
   renderMs: 2_000,
-  memory: 20_000_000,
+  // liquidjs counts a range's numbers and the characters its string filters make; a million is
+  // five times the output limit, and a range of 20 million (the old limit) took over 500 MB.
+  memory: 1_000_000,
   templateRenders: 100_000,
   outputBytes: 200_000,
 } as const;

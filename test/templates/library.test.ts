@@ -245,6 +245,17 @@ describe("renderTemplate", () => {
     expect(nodes).toMatchObject({ key: "templates.renderFailed", params: { id: "nodes", line: 14 } });
     expect(String(nodes.params.reason)).toContain("more than 100000 outputs");
   });
+
+  it("refuses a range or string allocation of millions before it takes hundreds of MB", async () => {
+    const dir = await scratch();
+    // 5,000,000 numbers: liquidjs builds the whole array (about 40 MB, and 550 MB at 19,000,000) before the loop's limit applies.
+    await writeFile(join(dir, "range.md"), mini("range", "en", "{% for i in (1..5000000) limit: 1 %}{{ i }}{% endfor %}"));
+    await writeFile(join(dir, "small.md"), mini("small", "en", "{% for i in (1..1000) %}{% endfor %}{{ who | append: who | size }}"));
+    const lib = await loadTemplateDirs([dir]);
+    const range = await userError(renderTemplate(lib.get("range", "en"), {}));
+    expect(range).toMatchObject({ key: "templates.renderFailed", params: { id: "range", line: 12, reason: "memory alloc limit exceeded" } });
+    expect((await renderTemplate(lib.get("small", "en"), { who: "Kim" })).text).toBe("6");
+  });
 });
 
 describe("template sources", () => {
