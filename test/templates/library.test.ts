@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { isUserError, type UserError } from "../../src/errors.js";
 import { consentVariables, CONSENT_CHANNELS } from "../../src/templates/consent.js";
 import { loadTemplateLibrary, loadTemplateDirs, type TemplateLibrary } from "../../src/templates/library.js";
@@ -241,7 +241,9 @@ describe("renderTemplate", () => {
       const flood = await userError(renderTemplate(lib.get("flood", "en"), { who: "<".repeat(100_000) }, { escape }));
       expect(flood, escape).toMatchObject({ key: "templates.tooLargeStopped", params: { id: "flood", max: 200_000 } });
     }
-    const nodes = await userError(renderTemplate(lib.get("nodes", "en"), {}));
+    // Time stands still here, so that on a busy machine the 2-second limit cannot stop it first.
+    vi.useFakeTimers({ toFake: ["performance"] });
+    const nodes = await userError(renderTemplate(lib.get("nodes", "en"), {})).finally(() => vi.useRealTimers());
     expect(nodes).toMatchObject({ key: "templates.renderFailed", params: { id: "nodes", line: 14 } });
     expect(String(nodes.params.reason)).toContain("more than 100000 outputs");
   });
