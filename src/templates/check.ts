@@ -141,9 +141,10 @@ export async function checkLibrary(library: TemplateLibrary, options: CheckOptio
           if (!isUserError(error)) throw error;
           const p = error.params;
           const line = typeof p.line === "number" ? p.line : template.bodyLine;
-          const reason = typeof p.reason === "string" ? p.reason : error.key;
-          if (!here.some((h) => h.line === line && h.key === "templates.problem.render"))
-            problem(line, "templates.problem.render", { reason }, typeof p.file === "string" ? p.file : template.file);
+          // A Liquid error has a reason to quote; any other (too large, a bad value) is a line of its own.
+          const { key, params } = typeof p.reason === "string" ? { key: "templates.problem.render" as const, params: { reason: p.reason } } : error;
+          if (!here.some((h) => h.line === line && h.key === key))
+            problem(line, key, params, typeof p.file === "string" ? p.file : template.file);
         }
       }
       if (full !== undefined) {
