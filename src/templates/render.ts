@@ -103,6 +103,8 @@ export function liquidEngine(lang: Lang, root: string, escape: "text" | "html" =
     locale: lang === "de" ? "de-DE" : "en-GB",
     ...(escape === "html" ? { outputEscape: "escape" as const } : {}),
   });
+  // liquidjs skips the escaping after `raw`; with HTML every value is escaped, so `raw` changes nothing there.
+  if (escape === "html") engine.registerFilter("raw", (v: unknown) => v);
   engine.registerFilter("long_date", (v: unknown) => formatDate(lang, v));
   engine.registerFilter("weekday_date", (v: unknown) => formatWeekdayDate(lang, v));
   engine.registerFilter("clock", (v: unknown) => formatTime(lang, v));

@@ -178,6 +178,17 @@ describe("renderTemplate", () => {
     expect((await renderTemplate(template, { who: "<b>Kim</b> & co" }, { escape: "html" })).text).toBe("Hi &lt;b&gt;Kim&lt;/b&gt; &amp; co");
   });
 
+  it("escapes values for HTML also where a template says `raw`", async () => {
+    const dir = await scratch();
+    await writeFile(join(dir, "a.md"), mini("a", "en", "Hi {{ who | raw }} {{ who | upcase | raw }}"));
+    const [template] = (await loadTemplateDirs([dir])).list();
+    if (!template) throw new Error("not loaded");
+    expect((await renderTemplate(template, { who: "<img src=x onerror=alert(1)>" }, { escape: "html" })).text).toBe(
+      "Hi &lt;img src=x onerror=alert(1)&gt; &lt;IMG SRC=X ONERROR=ALERT(1)&gt;",
+    );
+    expect((await renderTemplate(template, { who: "<b>" })).text).toBe("Hi <b> <B>");
+  });
+
   it("property: values are data: any text comes out verbatim, never evaluated as Liquid, and HTML-escaped when asked", async () => {
     const dir = await scratch();
     await writeFile(join(dir, "a.md"), mini("a", "en", "[{{ who }}]"));
