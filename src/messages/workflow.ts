@@ -79,6 +79,14 @@ export const workflow = {
     de: "{value} liegt in der Zukunft; eine Einwilligung wird an dem Tag erfasst, an dem sie gegeben (oder widerrufen) wurde.",
     en: "{value} lies in the future; record a consent on the day it was given (or withdrawn).",
   },
+  "consent.tooEarly": {
+    de: "{value} liegt vor dem {earliest}; so alt ist keine Einwilligung in Nachklänge über Messenger oder E-Mail. Bitte das Datum prüfen (JJJJ-MM-TT).",
+    en: "{value} lies before {earliest}; no consent to follow-ups by messenger or e-mail is that old. Check the date (YYYY-MM-DD).",
+  },
+  "consent.withdrawnBeforeGiven": {
+    de: "{alias} hat die Einwilligung für {channel} am {given} erteilt; ein Widerruf am {value} läge davor. Bitte das Datum prüfen.",
+    en: "{alias} gave consent for {channel} on {given}; a withdrawal on {value} would come before it. Check the date.",
+  },
   "consent.noneToWithdraw": {
     de: "{alias} hat für {channel} keine gültige Einwilligung; nichts zu widerrufen.",
     en: "{alias} has no current consent for {channel}; nothing to withdraw.",

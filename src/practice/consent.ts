@@ -22,13 +22,24 @@ export function checkDay(value: string): string {
 }
 
 /**
+ * The earliest day a consent can carry. Consent here is consent to receive therapy content over a
+ * messenger, e-mail or a hand-off of encrypted files, which no practice asked for before this;
+ * a day before it is a typo (0202 for 2020, 1926 for 2026). A fixed day, not the retention
+ * period: the period counts from a client's last contact, so a client in therapy for longer
+ * than it has a real consent older than its start (docs/decisions/consent-floor.md).
+ */
+export const EARLIEST_CONSENT_DAY = "2000-01-01";
+
+/**
  * The day a consent was given or withdrawn: `value` (YYYY-MM-DD) or else `today`. A day after
  * today is refused: the record is evidence of what the client agreed to, and a consent dated in
- * the future (a typo, most likely) would count as given at once.
+ * the future (a typo, most likely) would count as given at once. So is a day before
+ * EARLIEST_CONSENT_DAY.
  */
 export function consentDay(value: string | undefined, today: string): string {
   const day = checkDay(value ?? today);
   if (day > today) throw new UserError(ExitCode.usage, "consent.futureDate", { value: day });
+  if (day < EARLIEST_CONSENT_DAY) throw new UserError(ExitCode.usage, "consent.tooEarly", { value: day, earliest: EARLIEST_CONSENT_DAY });
   return day;
 }
 
@@ -40,10 +51,16 @@ export function withConsent(client: ClientRecord, channelType: string, date: str
   return { ...client, consents: [...client.consents, { channel: channelType, date: checkDay(date), infoVersion }] };
 }
 
-/** The record with the current consent for the type marked withdrawn on `date`. */
+/**
+ * The record with the current consent for the type marked withdrawn on `date`. A day before the
+ * consent was given is refused (exit 2): a consent withdrawn before it existed is a typo.
+ */
 export function withConsentWithdrawn(client: ClientRecord, channelType: string, date: string): ClientRecord {
   const current = currentConsent(client, channelType);
   if (current === undefined) throw new UserError(ExitCode.usage, "consent.noneToWithdraw", { alias: client.alias, channel: channelType });
+  if (checkDay(date) < current.date) {
+    throw new UserError(ExitCode.usage, "consent.withdrawnBeforeGiven", { alias: client.alias, channel: channelType, value: date, given: current.date });
+  }
   const index = client.consents.lastIndexOf(current);
   const consents = client.consents.map((c, i) => (i === index ? { ...c, withdrawn: checkDay(date) } : c));
   return { ...client, consents };

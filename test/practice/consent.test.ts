@@ -1,0 +1,104 @@
+/**
+ * The day of a consent: not after today, not before EARLIEST_CONSENT_DAY (a typo such as 0202
+ * or 1926 was recorded silently), and a withdrawal not before the consent it withdraws. The
+ * library rules first, then the real CLI for `consent record`, `consent withdraw` and
+ * `client import`.
+ */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ExitCode, UserError } from "../../src/errors.js";
+import type { ClientRecord } from "../../src/practice/clients.js";
+import { consentDay, EARLIEST_CONSENT_DAY, withConsent, withConsentWithdrawn } from "../../src/practice/consent.js";
+import { initHome, runCli } from "../helpers/cli.js";
+
+const TODAY = "2026-11-20";
+
+function usageError(f: () => unknown, key: string): void {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).code).toBe(ExitCode.usage);
+    expect((e as UserError).key).toBe(key);
+    return;
+  }
+  throw new Error(`no ${key}`);
+}
+
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+const dayBetween = (from: string, to: string) =>
+  fc.date({ min: new Date(`${from}T00:00:00Z`), max: new Date(`${to}T00:00:00Z`), noInvalidDate: true }).map(isoDay);
+
+describe("consentDay", () => {
+  it("refuses every day before the earliest consent day, with exit 2", () => {
+    fc.assert(fc.property(dayBetween("0001-01-01", "1999-12-31"), (day) => usageError(() => consentDay(day, TODAY), "consent.tooEarly")));
+  });
+
+  it("takes every day from the earliest consent day to today", () => {
+    fc.assert(fc.property(dayBetween(EARLIEST_CONSENT_DAY, TODAY), (day) => {
+      expect(consentDay(day, TODAY)).toBe(day);
+    }));
+    expect(consentDay(undefined, TODAY)).toBe(TODAY);
+  });
+});
+
+describe("withConsentWithdrawn", () => {
+  const client: ClientRecord = withConsent({ alias: "k042", consents: [], created: "2026-01-01T00:00:00.000Z" } as unknown as ClientRecord, "folder", "2020-05-04", "1");
+
+  it("refuses a withdrawal dated before the consent it withdraws", () => {
+    fc.assert(fc.property(dayBetween(EARLIEST_CONSENT_DAY, "2020-05-03"), (day) => usageError(() => withConsentWithdrawn(client, "folder", day), "consent.withdrawnBeforeGiven")));
+  });
+
+  it("takes a withdrawal on the day of the consent or later", () => {
+    expect(withConsentWithdrawn(client, "folder", "2020-05-04").consents[0]?.withdrawn).toBe("2020-05-04");
+    expect(withConsentWithdrawn(client, "folder", TODAY).consents[0]?.withdrawn).toBe(TODAY);
+  });
+});
+
+describe("through the CLI", () => {
+  let home: string;
+  let cleanup: () => Promise<void>;
+  const now = { NACHKLANG_NOW: `${TODAY}T10:00:00Z`, TZ: "UTC" };
+  const cli = (args: string[]) => runCli(args, { home, env: now });
+
+  beforeAll(async () => {
+    ({ home, cleanup } = await initHome());
+    const r = await cli(["client", "add", "k042", "--channel", "folder"]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+  afterAll(() => cleanup());
+
+  function refused(r: { code: number; stdout: string; stderr: string }, line: string): void {
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`${line}\n`);
+  }
+
+  it("consent record and withdraw refuse a day before 2000-01-01 in one line, and record nothing", async () => {
+    const early = (day: string) => `${day} lies before 2000-01-01; no consent to follow-ups by messenger or e-mail is that old. Check the date (YYYY-MM-DD).`;
+    refused(await cli(["consent", "record", "k042", "--channel", "folder", "--date", "0202-03-01"]), early("0202-03-01"));
+    refused(await cli(["consent", "record", "k042", "--channel", "folder", "--date", "1926-11-20"]), early("1926-11-20"));
+    expect(JSON.parse((await cli(["--json", "consent", "show", "k042"])).stdout)).toMatchObject({ consents: [] });
+
+    expect((await cli(["consent", "record", "k042", "--channel", "folder", "--date", "2003-02-01"])).code).toBe(0);
+    refused(await cli(["consent", "withdraw", "k042", "--channel", "folder", "--date", "1999-12-31"]), early("1999-12-31"));
+    refused(
+      await cli(["consent", "withdraw", "k042", "--channel", "folder", "--date", "2003-01-31"]),
+      "k042 gave consent for folder on 2003-02-01; a withdrawal on 2003-01-31 would come before it. Check the date.",
+    );
+    expect(JSON.parse((await cli(["--json", "consent", "show", "k042"])).stdout)).toMatchObject({ consents: [{ date: "2003-02-01" }] });
+    expect((JSON.parse((await cli(["--json", "consent", "show", "k042"])).stdout) as { consents: { withdrawn?: string }[] }).consents[0]?.withdrawn).toBeUndefined();
+    expect((await cli(["consent", "withdraw", "k042", "--channel", "folder", "--date", "2003-02-01"])).code).toBe(0);
+  });
+
+  it("client import refuses a consent-date before 2000-01-01 and adds nobody", async () => {
+    const csv = join(home, "..", "early.csv");
+    await writeFile(csv, "alias,consent,consent-date\nk043,folder,1926-11-20\n");
+    const r = await cli(["client", "import", csv]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/row 2: 1926-11-20 lies before 2000-01-01/);
+    expect((await cli(["client", "list"])).stdout).not.toContain("k043");
+  });
+});
