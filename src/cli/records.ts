@@ -9,8 +9,8 @@ import { writePrivateFile, readNamedFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
 import { newRecoveryKey, recoveryAnchor, recoveryCopyPath, type RecoverySetting, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
 import { ExitCode, UserError } from "../errors.js";
-import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, type TimeKind, type TimeSource } from "../records/time.js";
-import { formatMinutes } from "../records/duration.js";
+import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, roomOnDay, type TimeKind, type TimeSource } from "../records/time.js";
+import { formatMinutes, MAX_CONTACT_MINUTES } from "../records/duration.js";
 import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
 import type { CliContext } from "./context.js";
 import { openCliWorkflow, type CliWorkflow } from "./workflow.js";
@@ -45,16 +45,31 @@ function contactTime(ctx: CliContext, opened: CliWorkflow): ContactTime {
   return new ContactTime(ctx.home.records, keys.ageRecipient, { identities: [keys.identity] });
 }
 
-/** An automatic entry of contact time, unless the practice switched those off (`time auto off`). */
+/**
+ * An automatic entry of contact time, unless the practice switched those off (`time auto off`).
+ * It keeps to the 24-hour rule like `time log` (records/time.ts `roomOnDay`), but never fails
+ * the action it comes from (a reply is sent, a follow-up stored): on a day that is full it is
+ * shortened to what fits, or left out, and one line on stderr says so.
+ */
 async function logAutomatic(ctx: CliContext, opened: CliWorkflow, alias: string, minutes: number, kind: TimeKind, source: TimeSource): Promise<void> {
   if (!recordsSettings(ctx.settings.records).autoTime) return;
-  const entry = await contactTime(ctx, opened).log({ client: await opened.wf.tagger(alias), day: dayIn(opened.wf.now(), opened.wf.tz), minutes, kind, source }, opened.wf.now());
-  ctx.out.say("time.autoLogged", { id: entry.id, alias, duration: formatMinutes(minutes) });
+  const time = contactTime(ctx, opened);
+  const client = await opened.wf.tagger(alias);
+  const day = dayIn(opened.wf.now(), opened.wf.tz);
+  const { logged, fits } = roomOnDay(await time.entries(), client, day, minutes);
+  const limits = { alias, day, logged: formatMinutes(logged), duration: formatMinutes(minutes), max: formatMinutes(MAX_CONTACT_MINUTES) };
+  if (fits === 0) {
+    ctx.out.warn("time.autoDayFull", limits);
+    return;
+  }
+  const entry = await time.log({ client, day, minutes: fits, kind, source }, opened.wf.now());
+  if (fits < minutes) ctx.out.warn("time.autoShortened", { ...limits, id: entry.id, fits: formatMinutes(fits) });
+  else ctx.out.say("time.autoLogged", { id: entry.id, alias, duration: formatMinutes(minutes) });
 }
 
 /** The time spent composing a follow-up in the wizard: whole minutes, rounded up, one at least. */
 export function logComposingTime(ctx: CliContext, opened: CliWorkflow, alias: string, elapsedMs: number): Promise<void> {
-  return logAutomatic(ctx, opened, alias, Math.min(24 * 60, Math.max(1, Math.ceil(elapsedMs / 60_000))), "followup", "wizard");
+  return logAutomatic(ctx, opened, alias, Math.min(MAX_CONTACT_MINUTES, Math.max(1, Math.ceil(elapsedMs / 60_000))), "followup", "wizard");
 }
 
 /**

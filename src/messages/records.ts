@@ -40,6 +40,14 @@ export const records = {
   "time.logged": { de: "Erfasst {id}: {alias}, {day}, {duration} ({kind}).", en: "Logged {id}: {alias}, {day}, {duration} ({kind})." },
   "time.edited": { de: "Geändert {id}: {alias}, {day}, {duration} ({kind}).", en: "Changed {id}: {alias}, {day}, {duration} ({kind})." },
   "time.removed": { de: "Entfernt {id}: {alias}, {day}, {duration}.", en: "Removed {id}: {alias}, {day}, {duration}." },
+  "time.autoShortened": {
+    de: "Kontaktzeit erfasst: {fits} statt {duration} für {alias} ({id}), denn {alias} hat am {day} schon {logged} und mehr als {max} an einem Tag gibt es nicht. Prüfen mit „nachklang time list {alias}“.",
+    en: "Contact time logged: {fits} instead of {duration} for {alias} ({id}), since {alias} already has {logged} on {day} and no day holds more than {max}. Check with 'nachklang time list {alias}'.",
+  },
+  "time.autoDayFull": {
+    de: "Keine Kontaktzeit erfasst ({duration} für {alias}): {alias} hat am {day} schon {logged}, mehr als {max} an einem Tag gibt es nicht. Prüfen mit „nachklang time list {alias}“.",
+    en: "No contact time logged ({duration} for {alias}): {alias} already has {logged} on {day}, and no day holds more than {max}. Check with 'nachklang time list {alias}'.",
+  },
   "time.autoLogged": {
     de: "Kontaktzeit erfasst: {duration} für {alias} ({id}); ändern mit „nachklang time edit {id}“.",
     en: "Contact time logged: {duration} for {alias} ({id}); change it with 'nachklang time edit {id}'.",

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { decryptBytes, encryptBytes, type AgeKeys } from "../age/index.js";
 import { ExitCode, UserError } from "../errors.js";
 import { z } from "../zod.js";
+import { MAX_CONTACT_MINUTES } from "./duration.js";
 import { Journal } from "./journal.js";
 
 export const TIME_KINDS = ["messenger", "email", "phone", "followup", "other"] as const;
@@ -33,7 +34,7 @@ export const timeEventSchema = z.discriminatedUnion("ev", [
     ev: z.literal("logged"),
     client: TAG,
     day: DAY,
-    minutes: z.number().int().positive().max(24 * 60),
+    minutes: z.number().int().positive().max(MAX_CONTACT_MINUTES),
     kind: z.enum(TIME_KINDS),
     source: z.enum(TIME_SOURCES),
     note: SEALED.optional(),
@@ -42,7 +43,7 @@ export const timeEventSchema = z.discriminatedUnion("ev", [
     ...base,
     ev: z.literal("edited"),
     day: DAY.optional(),
-    minutes: z.number().int().positive().max(24 * 60).optional(),
+    minutes: z.number().int().positive().max(MAX_CONTACT_MINUTES).optional(),
     kind: z.enum(TIME_KINDS).optional(),
     note: SEALED.optional(),
     noteRemoved: z.literal(true).optional(),
@@ -240,8 +241,28 @@ export class ContactTime {
 }
 
 /** The minutes of a client's entries on a day, but for the entry `except` (the one being corrected). */
-export function minutesOnDay(entries: readonly TimeEntry[], client: string, day: string, except?: string): number {
+function minutesOnDay(entries: readonly TimeEntry[], client: string, day: string, except?: string): number {
   return entries.filter((e) => e.client === client && e.day === day && e.id !== except).reduce((t, e) => t + e.minutes, 0);
+}
+
+/** How much of an entry fits into a client's day: records/time.ts `roomOnDay`. */
+export interface DayRoom {
+  /** The minutes of the client's other entries on the day. */
+  readonly logged: number;
+  /** How many of the minutes asked for fit beside them (0 up to all of them). */
+  readonly fits: number;
+}
+
+/**
+ * The 24-hour rule: no client has more than MAX_CONTACT_MINUTES of contact time on one day; more
+ * is a typo or an entry logged twice. How many of `minutes` fit on `day` beside the client's other
+ * entries (`except`: the id of the entry being corrected, left out). `time log` and `time edit`
+ * refuse an entry that does not fit whole; an automatic entry is shortened to what fits, or left
+ * out when nothing does (cli/records.ts).
+ */
+export function roomOnDay(entries: readonly TimeEntry[], client: string, day: string, minutes: number, except?: string): DayRoom {
+  const logged = minutesOnDay(entries, client, day, except);
+  return { logged, fits: Math.max(0, Math.min(minutes, MAX_CONTACT_MINUTES - logged)) };
 }
 
 /** Entries whose day lies in [from, to] (YYYY-MM-DD, both inclusive). */

@@ -2,7 +2,9 @@
  * Contact time from the inbox through the real CLI, on the test clock, with the signal-cli
  * emulator: reading a client's messages and answering them within one sitting logs the span as
  * an automatic entry (kind messenger, source inbox) that `time edit` and `time remove` correct;
- * an answer hours after reading, an answer to nothing read, and `time auto off` log nothing.
+ * an answer hours after reading, an answer to nothing read, and `time auto off` log nothing. An
+ * automatic entry keeps to the 24 hours a client's day holds: shortened, or left out, in one
+ * line, and the reply goes out all the same.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initHome, runCli } from "../helpers/cli.js";
@@ -79,5 +81,29 @@ describe("contact time from the inbox", () => {
     await ok(["time", "auto", "on"], "16:00");
     expect(await readAndReply("16:00", "16:05")).toMatch(/Contact time logged: 5m for k1/);
     expect((await entries()).map((e) => [e.minutes, e.kind, e.source])).toEqual([[5, "messenger", "inbox"]]);
+  });
+
+  it("an automatic entry is shortened to what is left of the client's 24 hours, or left out; the reply goes out all the same", async () => {
+    for (const e of await entries()) await ok(["time", "remove", e.id], "17:00");
+    await ok(["time", "log", "k1", "23h50m"], "17:00");
+    // Read at 17:00, answered at 17:12: 12 minutes, of which 10 fit.
+    emulator.clientMessage(PHONE, { text: "Noch eine Frage", serverReceivedTimestamp: Date.parse(at("16:59")) });
+    await ok(["inbox", "fetch"], "17:00");
+    await ok(["inbox", "read", "k1"], "17:00");
+    const sent = emulator.sends.length;
+    let r = await runCli(["inbox", "reply", "k1", "--note", "Gern, morgen.", "--now", "--yes"], { home, env: { NACHKLANG_NOW: at("17:12") } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^Contact time logged: 10m instead of 12m for k1 \([0-9a-z]{8}\), since k1 already has 23h50m on 2026-12-09 and no day holds more than 24h\. Check with 'nachklang time list k1'\.\n$/);
+    expect(emulator.sends.length).toBe(sent + 1);
+    expect((await entries()).map((e) => [e.minutes, e.source])).toEqual([[23 * 60 + 50, "manual"], [10, "inbox"]]);
+
+    emulator.clientMessage(PHONE, { text: "Und noch eine", serverReceivedTimestamp: Date.parse(at("17:20")) });
+    await ok(["inbox", "fetch"], "17:21");
+    await ok(["inbox", "read", "k1"], "17:21");
+    r = await runCli(["inbox", "reply", "k1", "--note", "Bis morgen.", "--now", "--yes"], { home, env: { NACHKLANG_NOW: at("17:25") } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("No contact time logged (4m for k1): k1 already has 24h on 2026-12-09, and no day holds more than 24h. Check with 'nachklang time list k1'.\n");
+    expect(emulator.sends.length).toBe(sent + 2);
+    expect((await entries()).map((e) => e.minutes)).toEqual([23 * 60 + 50, 10]);
   });
 });

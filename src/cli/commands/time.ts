@@ -11,7 +11,7 @@ import { formatCents, requireBillingSettings } from "../../records/billing.js";
 import { formatMinutes, formatSpan, MAX_CONTACT_MINUTES, parseContactMinutes } from "../../records/duration.js";
 import { earliestKeptDay } from "../../records/retention.js";
 import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
-import { entriesBetween, foldTime, minutesOnDay, monthRange, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
+import { entriesBetween, foldTime, monthRange, roomOnDay, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
 import type { CliContext } from "../context.js";
 import { openRecords, readNoteFile, type CliRecords } from "../records.js";
 
@@ -36,15 +36,15 @@ function pastDay(r: CliRecords, value: string): string {
 }
 
 /**
- * No client has more than 24 hours of contact time in one day: `minutes` more on `day` beyond
- * that is a typo or an entry logged twice. A correction (`except`: the entry as it stands) is
- * refused only if it adds to such a day, so that an overfull day can still be corrected down.
+ * The 24-hour rule (records/time.ts `roomOnDay`): an entry that does not fit whole is refused. A
+ * correction (`except`: the entry as it stands) is refused only if it adds to such a day, so
+ * that an overfull day can still be corrected down.
  */
 async function fitsDay(r: CliRecords, alias: string, client: string, day: string, minutes: number, except?: TimeEntry): Promise<void> {
-  const others = minutesOnDay(await r.time.entries(), client, day, except?.id);
-  const before = others + (except?.day === day ? except.minutes : 0);
-  if (others + minutes > MAX_CONTACT_MINUTES && others + minutes > before) {
-    throw new UserError(ExitCode.usage, "time.dayTooLong", { alias, day, logged: formatMinutes(others), duration: formatMinutes(minutes), max: formatMinutes(MAX_CONTACT_MINUTES) });
+  const { logged, fits } = roomOnDay(await r.time.entries(), client, day, minutes, except?.id);
+  const before = logged + (except?.day === day ? except.minutes : 0);
+  if (fits < minutes && logged + minutes > before) {
+    throw new UserError(ExitCode.usage, "time.dayTooLong", { alias, day, logged: formatMinutes(logged), duration: formatMinutes(minutes), max: formatMinutes(MAX_CONTACT_MINUTES) });
   }
 }
 
