@@ -115,6 +115,21 @@ describe("nachklang demo", () => {
     expect(await readFile(join(cwd, id, "items", "resource-diary.txt"), "utf8")).toMatch(/freiwillig/i);
   });
 
+  it("an --out folder that cannot be made is one line naming it, exit 2, like every other --out", async () => {
+    const cwd = join(dir, "cwd-bad-out");
+    await mkdir(cwd);
+    await writeFile(join(cwd, "a-file"), "");
+    const cases: [string, RegExp][] = [
+      [join(cwd, "a-file", "d"), /^\S+\/a-file\/d: cannot be written there \(ENOTDIR\); nothing was written\./],
+      [join(cwd, "a-file"), /^\S+\/a-file: cannot be written there \(ENOTDIR\); nothing was written\./],
+    ];
+    if (await exists("/proc/self")) cases.push(["/proc/x/d", /^\/proc\/x\/d: cannot be written there \(ENOENT\); nothing was written\./]);
+    for (const [out, line] of cases) {
+      expectOneLine(await runCli(["demo", "--out", out], { cwd, home: join(dir, "untouched-home"), timeoutMs: 30_000 }), 2, line);
+    }
+    expect(await readdir(cwd)).toEqual(["a-file"]);
+  });
+
   it.skipIf(NO_AGE)("the printed `age -d … | tar -xv` command works too", async () => {
     const cwd = join(dir, "cwd");
     const stdout = (await runCli(["demo", "--out", "second"], { cwd, home: join(dir, "untouched-home") })).stdout;

@@ -13,7 +13,7 @@ import { join, relative, resolve } from "node:path";
 import { generateIdentity, identityToRecipient } from "../../age/index.js";
 import { BUNDLE_FILE } from "../../bundle/ids.js";
 import { encodePublicKey } from "../../bundle/signature.js";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, unwritableFile } from "../../errors.js";
 import type { Lang } from "../../messages/index.js";
 import { ClientRegistry } from "../../practice/clients.js";
 import { withConsent } from "../../practice/consent.js";
@@ -49,7 +49,8 @@ export async function run(ctx: CliContext, opts: { out: string }): Promise<void>
   try {
     await ensurePrivateDir(out);
   } catch (error) {
-    throw new UserError(ExitCode.failure, "folder.notWritable", { folder: out, reason: String(error) }, { cause: error });
+    // The user named the folder: one that cannot be made is bad input (exit 2), a full disk 1.
+    throw unwritableFile(out, error) ?? error;
   }
   const lang = ctx.lang;
   const before = await bundlesIn(out);
