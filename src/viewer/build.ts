@@ -4,12 +4,13 @@
  * self-contained HTML page with the decryptor that checks everything before showing anything.
  * See docs/viewer.md for the work factor and the page's security properties.
  */
-import { open, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pack } from "tar-stream";
 import { encryptWithPassphrase } from "../age/index.js";
 import type { OpenedFollowUp } from "../bundle/open.js";
 import { ExitCode, UserError } from "../errors.js";
+import { writePrivateFile } from "../files.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { canonicalPassphrase } from "./passphrase.js";
 import { renderPage } from "./page.js";
@@ -120,18 +121,14 @@ export function viewerFileName(bundleId: string): string {
 }
 
 /**
- * Build the viewer and write it as `<bundle-id>.html` (mode 0600, never over an existing file)
- * into `dir` — for the delivery path, which hands the path to the channel as `viewerPath`.
+ * Build the viewer and write it as `<bundle-id>.html` into `dir` — for the delivery path, which
+ * hands the path to the channel as `viewerPath`. Written like every private file (files.ts
+ * `writePrivateFile`): mode 0600, complete or not at all, never over an existing file (exit 2,
+ * `file.exists`); a write that fails leaves nothing behind.
  */
 export async function writeViewerFile(dir: string, options: BuildViewerOptions): Promise<string> {
   const html = await buildViewer(options);
   const path = join(dir, viewerFileName(options.followUp.manifest.id));
-  const handle = await open(path, "wx", 0o600);
-  try {
-    await handle.writeFile(html);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writePrivateFile(path, html, { exclusive: true });
   return path;
 }

@@ -76,7 +76,7 @@ describe.skipIf(missing("ffmpeg"))("building the viewer", () => {
     const path = await writeViewerFile(out, options());
     expect(path).toBe(join(out, viewerFileName(f.followUp.manifest.id)));
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    await expect(writeViewerFile(out, options())).rejects.toMatchObject({ code: "EEXIST" });
+    await expect(writeViewerFile(out, options())).rejects.toMatchObject({ code: 2, key: "file.exists" });
   });
 
   it("warns above 20 MB and refuses above the limit (exit 4), before encrypting", async () => {
