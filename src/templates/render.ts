@@ -3,8 +3,8 @@
  * includes read only from the template's own folder, rendering is bounded in time, memory and
  * output size, and output going into HTML is escaped.
  */
-import { realpathSync, existsSync, readFileSync } from "node:fs";
-import { readFile, realpath } from "node:fs/promises";
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, realpathSync, type Stats } from "node:fs";
+import { open, realpath } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import { Context, Liquid, toPromise, toValue, type Emitter, type FS } from "liquidjs";
 import { ExitCode, UserError } from "../errors.js";
@@ -51,13 +51,48 @@ function isInside(root: string, file: string): boolean {
   return file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
+/** The most bytes a partial may have: four bytes a character of the parse limit. */
+const PARTIAL_MAX_BYTES = RENDER_LIMITS.parseChars * 4;
+/** Opened without blocking, so that a named pipe is refused rather than waited on. */
+const PARTIAL_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/**
+ * A partial (`*.liquid`) is read only if it is a regular file of a size a template can have: the
+ * render's time limit is not checked while a file is read, so a named pipe would hold the render
+ * for ever, and a huge file would be read whole before the parse limit refuses it.
+ */
+function checkPartial(file: string, info: Stats): void {
+  if (!info.isFile()) throw new Error(`not a regular file: ${file}`);
+  if (info.size > PARTIAL_MAX_BYTES) throw new Error(`larger than ${PARTIAL_MAX_BYTES} bytes: ${file}`);
+}
+
+async function readPartial(file: string): Promise<string> {
+  const handle = await open(file, PARTIAL_FLAGS);
+  try {
+    checkPartial(file, await handle.stat());
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+function readPartialSync(file: string): string {
+  const fd = openSync(file, PARTIAL_FLAGS);
+  try {
+    checkPartial(file, fstatSync(fd));
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads only inside the template folder, after resolving links, so no include can leave it. */
 function containedFs(root: string): FS {
   return {
     exists: (file) => Promise.resolve(existsSync(file)),
     existsSync: (file) => existsSync(file),
-    readFile: (file) => readFile(file, "utf8"),
-    readFileSync: (file) => readFileSync(file, "utf8"),
+    readFile: readPartial,
+    readFileSync: readPartialSync,
     resolve: (dir, file, ext) => resolve(dir, file.endsWith(ext) ? file : file + ext),
     contains: async (_root, file) => {
       try {

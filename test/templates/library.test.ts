@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -226,6 +227,27 @@ describe("renderTemplate", () => {
       expect(JSON.stringify(error.params)).not.toContain("SECRET");
     }
   });
+
+  it("reads a partial only if it is a regular file of a template's size: a named pipe or a huge file is refused at once", async () => {
+    const dir = await scratch();
+    await mkdir(join(dir, "parts"));
+    expect(spawnSync("mkfifo", [join(dir, "parts", "pipe.liquid")]).status).toBe(0);
+    await writeFile(join(dir, "parts", "huge.liquid"), "x".repeat(800_001));
+    await writeFile(join(dir, "parts", "fine.liquid"), "xxxxxxxxxx");
+    await writeFile(join(dir, "pipe.md"), mini("pipe", "en", `{% include "parts/pipe" %}`));
+    await writeFile(join(dir, "huge.md"), mini("huge", "en", `{% render "parts/huge" %}`));
+    await writeFile(join(dir, "fine.md"), mini("fine", "en", `{% include "parts/fine" %}`));
+    const lib = await loadTemplateDirs([dir]);
+    expect((await renderTemplate(lib.get("fine", "en"), {})).text).toBe("xxxxxxxxxx");
+    for (const id of ["pipe", "huge"]) {
+      const started = Date.now();
+      // Without the check, the pipe's read never ends (nothing writes to it) and this test times out.
+      const error = await userError(renderTemplate(lib.get(id, "en"), {}));
+      expect(error.key, id).toBe("templates.renderFailed");
+      expect(String(error.params.reason), id).toMatch(id === "pipe" ? /not a regular file/ : /larger than 800000 bytes/);
+      expect(Date.now() - started, id).toBeLessThan(5_000);
+    }
+  }, 20_000);
 
   it("stops runaway templates: time, loop count and output size are bounded", async () => {
     const dir = await scratch();
