@@ -40,13 +40,3 @@ export function createOutput(lang: Lang, json: boolean): Output {
     },
   };
 }
-
-/**
- * Text from outside (a bundle, a file name) made safe to print as part of one line: control
- * characters (newlines too), format characters such as bidi overrides, and line or paragraph
- * separators each become '?', so the text can neither move the cursor, recolour the terminal,
- * reorder what follows, nor start a line that looks like one of ours.
- */
-export function printable(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "?");
-}

@@ -7,7 +7,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isUserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
-import { quoted, renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
+import { quoted } from "../printable.js";
+import { renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
 import type { HomeworkPort, Problem } from "./ports.js";
 
 /** What the wizard offers: texts that go to one client as (part of) a follow-up. */

@@ -8,7 +8,7 @@ import { CHANNEL_TYPES, channelType } from "../channels/registry.js";
 import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import type { Template } from "./schema.js";
-import { quoted } from "./values.js";
+import { quoted } from "../printable.js";
 
 /** Channel types a consent text may be written for (WhatsApp is not a channel). */
 export const CONSENT_CHANNELS: readonly ChannelProfile["type"][] = Object.values(CHANNEL_TYPES).map((t) => t.profile.type);

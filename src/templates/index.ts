@@ -3,5 +3,5 @@ export { loadTemplateLibrary, loadTemplateDirs, builtinTemplatesDir, type Templa
 export { renderTemplate, type RenderOptions, type RenderedTemplate } from "./render.js";
 export { consentVariables, CONSENT_CHANNELS } from "./consent.js";
 export { TEMPLATE_KINDS, VARIABLE_TYPES, type Template, type TemplateKind, type VariableSpec } from "./schema.js";
-export { formatDate, formatDateTime, formatTime, formatWeekdayDate, formatNumber, quoted } from "./values.js";
+export { formatDate, formatDateTime, formatTime, formatWeekdayDate, formatNumber } from "./values.js";
 export type { Problem } from "./parse.js";

@@ -10,7 +10,7 @@ import { t, type Lang } from "../messages/index.js";
 import { parseTemplate, type ParsedFile, type Problem } from "./parse.js";
 import type { Template, TemplateOrigin } from "./schema.js";
 import { packagePath } from "../package-root.js";
-import { quoted } from "./values.js";
+import { quoted } from "../printable.js";
 
 /** The built-in library, shipped in the package's templates/. */
 export function builtinTemplatesDir(): string {

@@ -11,7 +11,8 @@ import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { consentVariables } from "./consent.js";
 import type { Template } from "./schema.js";
-import { coerceValue, quoted, formatDate, formatDateTime, formatNumber, formatTime, formatWeekdayDate } from "./values.js";
+import { quoted } from "../printable.js";
+import { coerceValue, formatDate, formatDateTime, formatNumber, formatTime, formatWeekdayDate } from "./values.js";
 
 /**
  * Limits for one render: parse size (characters), time (ms), memory (liquidjs units), outputs

@@ -3,6 +3,7 @@
  * formatting dates, times and numbers in the template's language (Intl, never the host locale).
  */
 import type { Lang } from "../messages/index.js";
+import { quoted } from "../printable.js";
 import type { VariableSpec } from "./schema.js";
 
 export type Coerced = { ok: true; value: string | number } | { ok: false; expected: string };
@@ -27,17 +28,6 @@ export function parseTime(text: string): { h: number; min: number } | undefined 
   const h = Number(match[1]);
   const min = Number(match[2]);
   return h < 24 && min < 60 ? { h, min } : undefined;
-}
-
-/**
- * A value, variable name or channel as typed (a vars file, a CSV cell, `--var`), made fit to be
- * quoted in a one-line message: control and format characters (line breaks, terminal escapes,
- * bidi overrides) become '?', and a long text is cut to its first 60 characters and '…'.
- */
-export function quoted(text: string): string {
-  const safe = text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "?");
-  const chars = [...safe];
-  return chars.length > 60 ? `${chars.slice(0, 60).join("")}…` : safe;
 }
 
 const pad = (n: number) => String(n).padStart(2, "0");

@@ -12,7 +12,7 @@ import { consentDay, withConsent } from "../../practice/consent.js";
 import { clockFromEnv } from "../../delivery/clock.js";
 import { PIN_NAME } from "../../channels/threema.js";
 import type { CliContext } from "../context.js";
-import { printable } from "../output.js";
+import { printable } from "../../printable.js";
 import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, textFields, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";

@@ -14,7 +14,7 @@ import { makeDirs } from "../../files.js";
 import { isWhatsApp } from "../../channels/whatsapp.js";
 import type { StoredMessage } from "../../inbox/store.js";
 import type { CliContext } from "../context.js";
-import { printable } from "../output.js";
+import { printable, printableText } from "../../printable.js";
 import { practicePublic } from "../practice.js";
 import {
   checkDraft,
@@ -33,13 +33,6 @@ import {
 } from "../workflow.js";
 
 
-/**
- * Characters a terminal would act on (escape sequences, C1 controls) and bidi embeddings,
- * overrides and isolates (which reorder what follows): never printed from a client's text.
- */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-const printableText = (text: string) => text.replace(CONTROL, "");
 
 // --- list ---
 

@@ -14,7 +14,7 @@ import type { MessageKey } from "../../messages/index.js";
 import { clientMatches } from "../../practice/client-search.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import { promptTheme, type CliContext } from "../context.js";
-import { printable } from "../output.js";
+import { printable } from "../../printable.js";
 import { checkDraft, formatSize, openCliWorkflow, printItems, sendPrepared } from "../workflow.js";
 import { logComposingTime } from "../records.js";
 

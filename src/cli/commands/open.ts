@@ -6,7 +6,7 @@ import { identityToRecipient, isValidIdentity } from "../../age/index.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { exists, readNamedFile } from "../../files.js";
 import type { CliContext } from "../context.js";
-import { printable } from "../output.js";
+import { printable } from "../../printable.js";
 import { practiceKeys, stagingRegistrar } from "../practice.js";
 
 interface OpenOptions {
