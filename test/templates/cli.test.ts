@@ -112,6 +112,34 @@ describe("nachklang templates (real CLI)", () => {
     expect(long.stderr).toContain("9999…");
   });
 
+  it("list, show and render print a template's own text without its terminal escapes", async () => {
+    // A template from a shared repository may carry escape sequences (clear the screen, recolour)
+    // or bidi overrides in its title, description, samples and body; so may a value rendered into it.
+    const own = join(dir, "escaping-templates");
+    await mkdir(own, { recursive: true });
+    const esc = "\u001b[2J\u001b[31m";
+    const yamlEsc = "\\u001b[2J\\u001b[31m";
+    await writeFile(
+      join(own, "loud.md"),
+      `---\nid: loud\nkind: message\nlang: en\ntitle: "Title${yamlEsc}"\ndescription: "Desc${yamlEsc}\\u202e"\nvariables:\n  who:\n    type: string\n    sample: "Kim${yamlEsc}"\n---\nHello {{ who }}\nBody${esc}\n`,
+    );
+    const outputs = [
+      await runCli(["templates", "list", "--templates", own], { home }),
+      await runCli(["templates", "show", "loud", "--lang", "en", "--templates", own], { home }),
+      await runCli(["templates", "render", "loud", "--lang", "en", "--templates", own, "--var", `who=Robin${esc}`], { home }),
+    ];
+    for (const r of outputs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain("\u001b");
+      expect(r.stdout).not.toContain("\u202e");
+    }
+    expect(outputs[0]!.stdout).toMatch(/^loud\s+en\s+message\s+Desc\?\[2J\?\[31m\?/m);
+    expect(outputs[1]!.stdout).toContain("loud (en, message): Title?[2J?[31m");
+    expect(outputs[1]!.stdout).toContain("sample Kim?[2J?[31m");
+    expect(outputs[1]!.stdout).toContain("Body[2J[31m");
+    expect(outputs[2]!.stdout).toBe("Title?[2J?[31m\n\nHello Robin[2J[31m\nBody[2J[31m\n");
+  });
+
   it("checks the built-ins (exit 0) and a broken repository (exit 2, every problem as file:line)", async () => {
     const ok = await runCli(["templates", "check"], { home });
     expect(ok.code).toBe(0);

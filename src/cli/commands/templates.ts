@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ExitCode, UserError, unwritableFile } from "../../errors.js";
 import { makeDirs, readUserText } from "../../files.js";
+import { printable, printableText } from "../../printable.js";
 import { isLang, type Lang } from "../../messages/index.js";
 import { checkLibrary } from "../../templates/check.js";
 import { loadTemplateDirs, loadTemplateLibrary, type TemplateLibrary } from "../../templates/library.js";
@@ -40,31 +41,31 @@ export async function list(ctx: CliContext, opts: SourceOptions & { kind?: strin
   ctx.out.result(templates.map((t) => ({ id: t.id, lang: t.lang, kind: t.kind, title: t.title, description: t.description, origin: t.origin, file: t.file })));
   if (templates.length === 0) ctx.out.say("templates.none");
   const width = Math.max(...templates.map((t) => t.id.length), 2);
-  for (const t of templates) ctx.out.line(`${t.id.padEnd(width)}  ${t.lang}  ${t.kind.padEnd(10)}  ${t.description}${t.origin === "builtin" ? "" : `  (${t.origin})`}`);
+  for (const t of templates) ctx.out.line(`${t.id.padEnd(width)}  ${t.lang}  ${t.kind.padEnd(10)}  ${printable(t.description)}${t.origin === "builtin" ? "" : `  (${t.origin})`}`);
 }
 
 export async function show(ctx: CliContext, id: string, opts: SourceOptions & { lang?: string }): Promise<void> {
   const template = (await library(ctx, opts)).get(id, langOption(ctx, opts.lang));
   ctx.out.result({ ...template });
-  ctx.out.line(`${template.id} (${template.lang}, ${template.kind}): ${template.title}`);
-  ctx.out.line(template.description);
-  ctx.out.line(template.file);
+  ctx.out.line(`${template.id} (${template.lang}, ${template.kind}): ${printable(template.title)}`);
+  ctx.out.line(printable(template.description));
+  ctx.out.line(printable(template.file));
   const names = Object.keys(template.variables);
   if (names.length > 0) {
     ctx.out.line("");
     ctx.out.say("templates.showVariables");
     for (const [name, v] of Object.entries(template.variables)) {
-      const type = v.type === "enum" ? `enum: ${(v.values ?? []).join("|")}` : v.type;
+      const type = v.type === "enum" ? `enum: ${printable((v.values ?? []).join("|"))}` : v.type;
       const extra = [
         ctx.out.text(v.required ? "templates.required" : "templates.optional"),
-        v.default !== undefined ? `default ${v.default}` : undefined,
-        v.sample !== undefined ? `sample ${v.sample}` : undefined,
+        v.default !== undefined ? `default ${printable(v.default)}` : undefined,
+        v.sample !== undefined ? `sample ${printable(v.sample)}` : undefined,
       ].filter((x) => x !== undefined);
-      ctx.out.line(`  ${name} (${type}; ${extra.join("; ")})${v.description ? `: ${v.description}` : ""}`);
+      ctx.out.line(`  ${name} (${type}; ${extra.join("; ")})${v.description ? `: ${printable(v.description)}` : ""}`);
     }
   }
   ctx.out.line("");
-  ctx.out.line(template.body.trim());
+  ctx.out.line(printableText(template.body.trim()));
 }
 
 async function readVarsFile(file: string): Promise<Record<string, string>> {
@@ -104,9 +105,9 @@ export async function render(
   }
   const rendered = await renderTemplate(template, vars, { escape: opts.html === true ? "html" : "text" });
   ctx.out.result({ id: template.id, lang: template.lang, title: rendered.title, text: rendered.text });
-  ctx.out.line(rendered.title);
+  ctx.out.line(printable(rendered.title));
   ctx.out.line("");
-  ctx.out.line(rendered.text);
+  ctx.out.line(printableText(rendered.text));
 }
 
 export async function check(ctx: CliContext, dirs: string[], opts: SourceOptions & { format?: string; lang?: string }): Promise<void> {
