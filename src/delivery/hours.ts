@@ -173,6 +173,16 @@ export function isOpen(hours: ContactHours | undefined, instant: Date): boolean 
 }
 
 /**
+ * May a waiting follow-up due at `due` go out at `now`? Its time must have come, and contact
+ * hours must be open now: a flush that runs late (the computer was asleep, a failure is retried)
+ * waits for the next opening rather than reach a client at night. A due time that was itself
+ * outside contact hours was planned there on purpose (`--now`); it goes out whenever it is due.
+ */
+export function mayGoOut(hours: ContactHours | undefined, due: Date, now: Date): boolean {
+  return due.getTime() <= now.getTime() && (isOpen(hours, now) || !isOpen(hours, due));
+}
+
+/**
  * The instants at which the zone's clocks show `minutes` after midnight on `day`, earliest
  * first: one on most days; two where that time repeats as the clocks go back (luxon alone
  * would give only the later); where it is skipped as they go forward, the instant they jump

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { contactHours, formatWindows, isOpen, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
+import { contactHours, formatWindows, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
 import { UserError } from "../../src/errors.js";
 
 const berlin = contactHours({ spec: "mo-fr 09:00-18:00", tz: "Europe/Berlin", off: [] });
@@ -63,6 +63,19 @@ describe("contact hours", () => {
     expect(isOpen(berlin, new Date("2026-11-23T17:00:00Z"))).toBe(false); // 18:00 local: end excluded
     expect(isOpen(berlin, new Date("2026-11-28T10:00:00Z"))).toBe(false); // Saturday
     expect(isOpen(undefined, new Date("2026-11-28T03:00:00Z"))).toBe(true);
+  });
+
+  it("lets a due follow-up go out only inside contact hours, unless it was planned outside them", () => {
+    const mondayNine = new Date("2026-11-23T08:00:00Z"); // 09:00 CET, as nextOpening gives it
+    expect(mayGoOut(berlin, mondayNine, new Date("2026-11-23T07:59:00Z"))).toBe(false); // not yet
+    expect(mayGoOut(berlin, mondayNine, new Date("2026-11-23T08:00:00Z"))).toBe(true);
+    // A flush at 20:00 (late, or a retry after a failure): it waits for Tuesday 09:00.
+    expect(mayGoOut(berlin, mondayNine, new Date("2026-11-23T19:00:00Z"))).toBe(false);
+    expect(mayGoOut(berlin, mondayNine, new Date("2026-11-24T08:00:00Z"))).toBe(true);
+    // Planned on a Saturday on purpose (`send --series --now`): it goes when it is due.
+    const saturday = new Date("2026-11-28T10:00:00Z");
+    expect(mayGoOut(berlin, saturday, new Date("2026-11-28T10:10:00Z"))).toBe(true);
+    expect(mayGoOut(undefined, mondayNine, new Date("2026-11-23T23:00:00Z"))).toBe(true);
   });
 
   it("waits over the weekend to Monday 09:00 local", () => {

@@ -164,6 +164,19 @@ describe("contact hours", () => {
     expect((await ok(["outbox", "list"], home)).stdout).toContain("The outbox is empty.");
   });
 
+  it("a flush after contact hours leaves a due follow-up for the next opening", async () => {
+    const home = await freshHome();
+    await ok(["hours", "set", "mo-fr 09:00-18:00", "--tz", "Europe/Berlin"], home);
+    await ok(["send", "k001", "--note", "Wochenende", "--yes"], home, { NACHKLANG_NOW: "2026-11-28T14:00:00+01:00" });
+    // Due Monday 09:00; the computer slept all day, and the timer's first flush runs at 20:00.
+    const evening = await ok(["outbox", "flush"], home, { NACHKLANG_NOW: "2026-11-30T20:00:00+01:00" });
+    expect(evening.stdout).toContain("Nothing due (1 waiting).");
+    expect(await ls(join(home, "handoff"))).toEqual([]);
+    const tuesday = await ok(["outbox", "flush"], home, { NACHKLANG_NOW: "2026-12-01T09:00:00+01:00" });
+    expect(tuesday.stdout).toMatch(/k001: delivered via folder/);
+    expect(await ls(join(home, "handoff"))).toHaveLength(1);
+  });
+
   it("waits over holidays, --now overrides, --at plans, cancel withdraws", async () => {
     const home = await freshHome();
     await ok(["hours", "set", "mo-fr 09:00-18:00", "--tz", "Europe/Berlin"], home);
