@@ -55,6 +55,9 @@ export async function deliverFollowUp(key: string, env: DeliveryEnv): Promise<De
   }
 }
 
+/** What resolving a channel says when none of that name is configured (any more). */
+const CHANNEL_GONE: ReadonlySet<string> = new Set(["channel.unknownName", "channel.unknown"]);
+
 function failure(reason: MessageKey, params: MessageParams, retryable: boolean, permanent = false): DeliveryOutcome {
   return { status: "failed", reason, params, retryable, ...(permanent ? { permanent: true } : {}) };
 }
@@ -95,7 +98,8 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     channel = { resolved, instance: await resolved.create() };
   } catch (error) {
     if (!isUserError(error)) throw error;
-    return record(env, key, failure(error.key, error.params, true));
+    // The channel it was queued for was removed since: waiting does not bring it back (permanent).
+    return record(env, key, failure(error.key, error.params, true, CHANNEL_GONE.has(error.key)));
   }
 
   const recipient: DeliveryRecipient = {

@@ -310,6 +310,25 @@ followups:
   });
 });
 
+describe("outbox flush", () => {
+  it("a follow-up whose channel was removed fails once, then waits for the practitioner", async () => {
+    const home = await freshHome();
+    const monday = { NACHKLANG_NOW: "2026-11-30T10:00:00+01:00" };
+    await ok(["channels", "add", "folder", "--name", "zweit", "--path", join(home, "zweit")], home, monday);
+    const queued = JSON.parse((await ok(["--json", "send", "k001", "--note", "Bis bald.", "--channel", "zweit", "--at", "2026-11-30T11:00:00+01:00", "--yes"], home, monday)).stdout) as { id: string };
+    await ok(["channels", "remove", "zweit"], home, monday);
+    const later = { home, env: { NACHKLANG_NOW: "2026-11-30T11:00:00+01:00" } };
+    const first = await runCli(["outbox", "flush"], later);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toMatch(/^k001: .*zweit/m);
+    // Waiting cannot bring the channel back: the timer's next flushes do not fail again (exit 0).
+    const second = await runCli(["outbox", "flush"], later);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/Not tried again \(failed for good\): 1/);
+    expect((await ok(["outbox", "list"], home)).stdout).toContain(queued.id);
+  });
+});
+
 describe("after a killed run", () => {
   it("a workflow command that stages nothing still removes the staging folder a dead process left in the outbox", async () => {
     const home = await freshHome();
