@@ -118,6 +118,9 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     if (s.state === "sent" || s.state === "cancelled" || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
     const release = await r.wf.ledger.claim(s.key);
     try {
+      // A delivery may have held the lock while we waited: one that went out stays sent.
+      const now = await r.wf.ledger.state(s.key);
+      if (now === undefined || now.state === "sent" || now.state === "cancelled") continue;
       await r.wf.ledger.append({ fu: s.key, ev: "cancelled" }, r.wf.now());
       await r.wf.outbox.remove(s.bundle);
       queued++;
