@@ -28,25 +28,48 @@ afterAll(async () => {
   await cleanup();
 });
 
+/** A follow-up for a new client `alias`, queued for 11:00. */
+async function queued(alias: string): Promise<{ id: string; key: string }> {
+  await ok(["client", "add", alias, "--age-recipient", await identityToRecipient(generateIdentity())]);
+  await ok(["consent", "record", alias, "--channel", "folder"]);
+  const { id } = JSON.parse(await ok(["--json", "send", alias, "--note", "Bis bald.", "--at", "2026-12-02T11:00:00+01:00", "--yes"])) as { id: string };
+  const waiting = JSON.parse(await ok(["--json", "outbox", "list"])) as { id: string; key: string }[];
+  return { id, key: waiting.find((w) => w.id === id)?.key ?? "" };
+}
+
+/**
+ * Run `args` while a flush (played here) holds the follow-up's lock: once the command waits for
+ * the lock, the flush records it sent, archives the bundle and lets go.
+ */
+async function deliveredWhile(ledger: Ledger, { id, key }: { id: string; key: string }, args: string[]) {
+  const release = await ledger.claim(key);
+  const run = runCli(args, { home, env: NOW });
+  await sleep(4000);
+  await ledger.append({ fu: key, ev: "sent", ids: [] }, new Date("2026-12-02T10:00:01+01:00"));
+  await mkdir(join(home, "archive"), { recursive: true });
+  await rename(join(home, "outbox", `${id}.age`), join(home, "archive", `${id}.age`));
+  await release();
+  return run;
+}
+
 describe("a follow-up delivered while it is being withdrawn", () => {
   it("client forget that waited for a delivery does not record the delivered follow-up as cancelled", async () => {
-    await ok(["client", "add", "k1", "--age-recipient", await identityToRecipient(generateIdentity())]);
-    await ok(["consent", "record", "k1", "--channel", "folder"]);
-    const { id } = JSON.parse(await ok(["--json", "send", "k1", "--note", "Bis bald.", "--at", "2026-12-02T11:00:00+01:00", "--yes"])) as { id: string };
-    const [waiting] = JSON.parse(await ok(["--json", "outbox", "list"])) as { key: string }[];
-    const key = waiting?.key ?? "";
-    // A flush is delivering it: it holds the lock while `client forget` starts and waits for it.
     const ledger = new Ledger(join(home, "ledger"));
-    const release = await ledger.claim(key);
-    const forget = runCli(["--json", "client", "forget", "k1", "--yes"], { home, env: NOW });
-    await sleep(4000);
-    await ledger.append({ fu: key, ev: "sent", ids: [] }, new Date("2026-12-02T10:00:01+01:00"));
-    await mkdir(join(home, "archive"), { recursive: true });
-    await rename(join(home, "outbox", `${id}.age`), join(home, "archive", `${id}.age`));
-    await release();
-    const r = await forget;
+    const fu = await queued("k1");
+    const r = await deliveredWhile(ledger, fu, ["--json", "client", "forget", "k1", "--yes"]);
     expect(r.code, r.stderr).toBe(0);
     // It went out: the ledger says so, and nothing was cancelled.
-    expect((await ledger.state(key))?.state).toBe("sent");
+    expect((await ledger.state(fu.key))?.state).toBe("sent");
+  });
+
+  it("outbox retry that waited for a delivery does not queue again what went out", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const fu = await queued("k2");
+    // It failed (the network), and the timer's flush is trying it again when the practitioner says retry.
+    await ledger.append({ fu: fu.key, ev: "failed", reason: "network.down", retryable: true }, new Date("2026-12-02T10:00:00+01:00"));
+    const r = await deliveredWhile(ledger, fu, ["outbox", "retry", fu.id]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(fu.id);
+    expect((await ledger.state(fu.key))?.state).toBe("sent");
   });
 });

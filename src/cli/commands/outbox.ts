@@ -126,10 +126,17 @@ export async function cancel(ctx: CliContext, id: string | undefined, o: { serie
 export async function retry(ctx: CliContext, id: string): Promise<void> {
   const { wf } = await openCliWorkflow(ctx);
   const target = await find(wf, id);
-  if (target.state !== "uncertain" && target.state !== "failed") {
-    throw new UserError(ExitCode.usage, "outbox.notUncertain", { id, state: stateText(ctx, target.state) });
+  // Under the follow-up's lock: a flush may be delivering it right now (a failure that may heal).
+  const release = await wf.ledger.claim(target.key);
+  try {
+    const state = (await wf.ledger.state(target.key))?.state ?? "cancelled";
+    if (state !== "uncertain" && state !== "failed") {
+      throw new UserError(ExitCode.usage, "outbox.notUncertain", { id, state: stateText(ctx, state) });
+    }
+    await wf.ledger.append({ fu: target.key, ev: "released" }, wf.now());
+  } finally {
+    await release();
   }
-  await wf.ledger.append({ fu: target.key, ev: "released" }, wf.now());
   ctx.out.say("outbox.released", { id: target.bundle ?? target.key });
   ctx.out.result({ id: target.bundle ?? null, key: target.key, state: "queued" });
 }
