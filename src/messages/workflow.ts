@@ -197,6 +197,10 @@ export const workflow = {
   },
   "batch.lineSent": { de: "{alias}: zugestellt über {channel} (Id {id})", en: "{alias}: delivered via {channel} (id {id})" },
   "batch.lineQueued": { de: "{alias}: im Postausgang bis {when} (Id {id})", en: "{alias}: in the outbox until {when} (id {id})" },
+  "batch.lineBusy": {
+    de: "{alias}: wird gerade von einem anderen nachklang-Prozess zugestellt (Id {id}); der meldet, wie es ausging",
+    en: "{alias}: being delivered by another nachklang process right now (id {id}); that one reports how it went",
+  },
   "batch.lineAlready": { de: "{alias}: schon {state} (Id {id}), nichts doppelt", en: "{alias}: already {state} (id {id}), nothing sent twice" },
   "batch.lineFailed": { de: "{alias}: FEHLER {problem}", en: "{alias}: FAILED {problem}" },
   "batch.lineUncertain": {

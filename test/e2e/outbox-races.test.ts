@@ -73,3 +73,20 @@ describe("a follow-up delivered while it is being withdrawn", () => {
     expect((await ledger.state(fu.key))?.state).toBe("sent");
   });
 });
+
+describe("two flushes at once (the timer's and one by hand)", () => {
+  it("a follow-up the other flush is still delivering is left to it: not sent twice, not a failure", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const fu = await queued("k3");
+    // The other flush holds the follow-up's lock longer than a flush waits for it (a large upload).
+    const release = await ledger.claim(fu.key);
+    try {
+      const r = await runCli(["outbox", "flush"], { home, env: { NACHKLANG_NOW: "2026-12-02T11:00:00+01:00" } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`k3: being delivered by another nachklang process right now (id ${fu.id})`);
+    } finally {
+      await release();
+    }
+    expect((await ledger.state(fu.key))?.state).toBe("queued");
+  }, 30_000);
+});

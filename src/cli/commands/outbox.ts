@@ -82,10 +82,14 @@ export async function flush(ctx: CliContext): Promise<void> {
     const alias = wf.aliasOf(s.client) ?? "?";
     const id = s.bundle ?? s.key;
     const outcome = await deliverFollowUp(s.key, wf.delivery).catch((error: unknown) => {
+      // Another flush (the timer's, or one by hand) is delivering it: its outcome is that run's to report.
+      if (error instanceof UserError && error.key === "ledger.busy") return { status: "busy" as const };
       if (error instanceof UserError) return { status: "failed" as const, reason: error.key, params: error.params, retryable: true };
       throw error;
     });
-    if (outcome.status === "sent") {
+    if (outcome.status === "busy") {
+      ctx.out.warn("batch.lineBusy", { alias, id });
+    } else if (outcome.status === "sent") {
       sent++;
       ctx.out.say("batch.lineSent", { alias, channel: s.channel ?? "-", id });
     } else if (outcome.status === "failed") {
