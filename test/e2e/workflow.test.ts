@@ -177,6 +177,20 @@ describe("contact hours", () => {
     expect(await ls(join(home, "handoff"))).toHaveLength(1);
   });
 
+  it("a follow-up sealed by a run killed before it was queued waits for contact hours too", async () => {
+    const home = await freshHome();
+    await ok(["hours", "set", "mo-fr 09:00-18:00", "--tz", "Europe/Berlin"], home);
+    await ok(["send", "k001", "--note", "Wochenende", "--yes"], home, { NACHKLANG_NOW: "2026-11-28T14:00:00+01:00" });
+    // The run was killed between "sealed" and "queued": the ledger knows no due time.
+    const events = join(home, "ledger", "events.jsonl");
+    const lines = (await readFile(events, "utf8")).split("\n").filter((l) => !l.includes('"ev":"queued"'));
+    await writeFile(events, lines.join("\n"));
+    const sunday = await ok(["outbox", "flush"], home, { NACHKLANG_NOW: "2026-11-29T22:00:00+01:00" });
+    expect(sunday.stdout).toContain("Nothing due (1 waiting).");
+    const monday = await ok(["outbox", "flush"], home, { NACHKLANG_NOW: "2026-11-30T09:00:00+01:00" });
+    expect(monday.stdout).toMatch(/k001: delivered via folder/);
+  });
+
   it("waits over holidays, --now overrides, --at plans, cancel withdraws", async () => {
     const home = await freshHome();
     await ok(["hours", "set", "mo-fr 09:00-18:00", "--tz", "Europe/Berlin"], home);

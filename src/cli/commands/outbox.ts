@@ -1,6 +1,6 @@
 /** `nachklang outbox list|flush|cancel|retry|reroute`: follow-ups waiting for contact hours. */
 import { ExitCode, PolicyError, UserError } from "../../errors.js";
-import { mayGoOut } from "../../delivery/hours.js";
+import { isOpen, mayGoOut } from "../../delivery/hours.js";
 import type { FollowUpState } from "../../delivery/ledger.js";
 import { deliverClaimed, deliverFollowUp, stopped } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
@@ -61,8 +61,10 @@ export async function flush(ctx: CliContext): Promise<void> {
   await processInbox(ctx, await openInbox(ctx, cw));
   const now = wf.now();
   const all = await waitingFollowUps(wf);
-  // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
-  const due = all.filter((s) => s.state !== "uncertain" && !stopped(s) && (s.due === undefined || mayGoOut(wf.hours, new Date(s.due), now)));
+  // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too. One
+  // without a due time (a run killed between sealing and queueing) goes at the next opening.
+  const goesOut = (s: FollowUpState) => (s.due === undefined ? isOpen(wf.hours, now) : mayGoOut(wf.hours, new Date(s.due), now));
+  const due = all.filter((s) => s.state !== "uncertain" && !stopped(s) && goesOut(s));
   // Failed for good: not tried again (no exit 1 at every flush), but said once per flush.
   const waitingForYou = all.filter((s) => stopped(s)).length;
   if (waitingForYou > 0) ctx.out.warn("outbox.stoppedWaiting", { count: waitingForYou });
