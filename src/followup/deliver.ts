@@ -15,7 +15,7 @@ import type { DeliveryProgress, DeliveryRecipient } from "../channels/contract.j
 import type { Clock } from "../delivery/clock.js";
 import type { FollowUpState, Ledger } from "../delivery/ledger.js";
 import type { Outbox } from "../delivery/outbox.js";
-import { isUserError } from "../errors.js";
+import { IntegrityError, isUserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
@@ -80,7 +80,12 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   if (state.state === "sent" || state.state === "cancelled" || state.state === "uncertain") return { status: "skipped", state: state.state };
   if (stopped(state)) return { status: "skipped", state: state.state };
   const interrupted = state.state === "sending";
-  const meta = await env.outbox.meta(bundleId);
+  let meta;
+  try {
+    meta = await env.outbox.meta(bundleId);
+  } catch (error) {
+    return damaged(env, key, error);
+  }
   if (interrupted && !(await repeatsHarmlessly(env.channels, meta?.channel, state.channelType))) {
     await ledger.append({ fu: key, ev: "uncertain" }, env.now());
     return { status: "uncertain" };
@@ -125,9 +130,14 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   if (needsViewer && (viewerPassphrase === undefined || env.viewer === undefined)) {
     return record(env, key, failure("viewer.noPassphrase", { alias: client.alias }, true));
   }
-  const opened = channel.resolved.handsOverBundle && !needsViewer
-    ? { followUp: await env.open.verify(env.outbox.bundlePath(bundleId)), dispose: () => Promise.resolve() }
-    : await env.open.open(env.outbox.bundlePath(bundleId));
+  let opened;
+  try {
+    opened = channel.resolved.handsOverBundle && !needsViewer
+      ? { followUp: await env.open.verify(env.outbox.bundlePath(bundleId)), dispose: () => Promise.resolve() }
+      : await env.open.open(env.outbox.bundlePath(bundleId));
+  } catch (error) {
+    return damaged(env, key, error);
+  }
   const viewerDir = needsViewer ? await makePrivateTemp("nachklang-viewer-") : undefined;
   try {
     // Not begun yet: what it costs must still be left (a delivery that stopped halfway is resumed
@@ -194,6 +204,15 @@ async function repeatsHarmlessly(channels: ChannelPort, name: string | undefined
   } catch {
     return false;
   }
+}
+
+/**
+ * A bundle or description in the outbox that fails its checks (altered, cut short, not ours)
+ * stays so however often it is tried: failed for good, named once. Anything else is rethrown.
+ */
+function damaged(env: DeliveryEnv, key: string, error: unknown): Promise<DeliveryOutcome> {
+  if (!(error instanceof IntegrityError)) throw error;
+  return record(env, key, failure(error.key, error.params, true, true));
 }
 
 async function record(env: DeliveryEnv, key: string, outcome: DeliveryOutcome): Promise<DeliveryOutcome> {

@@ -341,6 +341,23 @@ describe("outbox flush", () => {
     expect(second.stderr).toMatch(/Not tried again \(failed for good\): 1/);
     expect((await ok(["outbox", "list"], home)).stdout).toContain(queued.id);
   });
+
+  it("a damaged bundle in the outbox fails once, then waits for the practitioner", async () => {
+    const home = await freshHome();
+    const monday = { NACHKLANG_NOW: "2026-11-30T10:00:00+01:00" };
+    const queued = JSON.parse((await ok(["--json", "send", "k001", "--note", "Bis bald.", "--at", "2026-11-30T11:00:00+01:00", "--yes"], home, monday)).stdout) as { id: string };
+    const bundle = join(home, "outbox", `${queued.id}.age`);
+    const bytes = await readFile(bundle);
+    bytes.fill(0x41, bytes.length - 40, bytes.length - 20);
+    await writeFile(bundle, bytes);
+    const later = { home, env: { NACHKLANG_NOW: "2026-11-30T11:00:00+01:00" } };
+    const first = await runCli(["outbox", "flush"], later);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stderr).toMatch(/^k001: /m);
+    const second = await runCli(["outbox", "flush"], later);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).toMatch(/Not tried again \(failed for good\): 1/);
+  });
 });
 
 describe("after a killed run", () => {
