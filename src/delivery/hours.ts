@@ -219,9 +219,11 @@ export function closingToday(hours: ContactHours | undefined, instant: Date): Da
   const local = DateTime.fromJSDate(instant, { zone: hours.tz });
   if (isDayOff(hours, local)) return null;
   const day = local.startOf("day");
+  // A window to 24:00 ends the first time the clocks show the next day's midnight: where they go
+  // back from 01:00 to 00:00 (America/Havana), the repeated hour already belongs to the next day.
   const ends = hours.windows
     .filter((w) => w.days.includes(local.weekday))
-    .flatMap((w) => (w.to === 24 * 60 ? instantsShowing(day.plus({ days: 1 }), 0, hours.tz) : instantsShowing(day, w.to, hours.tz)))
+    .flatMap((w) => (w.to === 24 * 60 ? instantsShowing(day.plus({ days: 1 }), 0, hours.tz).slice(0, 1) : instantsShowing(day, w.to, hours.tz)))
     .filter((at) => at > instant.getTime());
   return ends.length > 0 ? new Date(Math.max(...ends)) : null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { contactHours, formatWindows, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
+import { closingToday, contactHours, formatWindows, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
 import { UserError } from "../../src/errors.js";
 
 const berlin = contactHours({ spec: "mo-fr 09:00-18:00", tz: "Europe/Berlin", off: [] });
@@ -108,6 +108,16 @@ describe("contact hours", () => {
     expect(nextOpening(ny, new Date("2027-11-07T05:15:00Z"))?.toISOString()).toBe("2027-11-07T05:30:00.000Z");
     // After the first occurrence has passed, the repeat is the next opening.
     expect(nextOpening(ny, new Date("2027-11-07T05:45:00Z"))?.toISOString()).toBe("2027-11-07T06:00:00.000Z");
+  });
+
+  it("a window to 24:00 closes at the first midnight where the clocks go back from 01:00 to 00:00", () => {
+    // Havana, Sunday 7 November 2027: at 01:00 CDT the clocks go back to 00:00 CST, so Sunday's
+    // midnight shows twice (04:00Z and 05:00Z); Saturday has ended at the first.
+    const saturday = contactHours({ spec: "sa 00:00-24:00", tz: "America/Havana", off: [] });
+    const close = closingToday(saturday, new Date("2027-11-06T16:00:00Z"));
+    expect(close?.toISOString()).toBe("2027-11-07T04:00:00.000Z");
+    expect(isOpen(saturday, new Date(close!.getTime() - 1000))).toBe(true);
+    expect(isOpen(saturday, close!)).toBe(false);
   });
 
   it("skips days off (holidays), both ends included", () => {
