@@ -182,6 +182,12 @@ export function mayGoOut(hours: ContactHours | undefined, due: Date, now: Date):
   return due.getTime() <= now.getTime() && (isOpen(hours, now) || !isOpen(hours, due));
 }
 
+/** When a follow-up due at `due` goes out, seen at `now`: its due time, or the next opening when that has passed outside contact hours. */
+export function goesOutAt(hours: ContactHours | undefined, due: Date, now: Date): Date {
+  if (due.getTime() > now.getTime() || mayGoOut(hours, due, now)) return due;
+  return nextOpening(hours, now) ?? due;
+}
+
 /**
  * The instants at which the zone's clocks show `minutes` after midnight on `day`, earliest
  * first: one on most days; two where that time repeats as the clocks go back (luxon alone

@@ -172,6 +172,8 @@ describe("contact hours", () => {
     const evening = await ok(["outbox", "flush"], home, { NACHKLANG_NOW: "2026-11-30T20:00:00+01:00" });
     expect(evening.stdout).toContain("Nothing due (1 waiting).");
     expect(await ls(join(home, "handoff"))).toEqual([]);
+    const listed = await ok(["outbox", "list"], home, { NACHKLANG_NOW: "2026-11-30T20:00:00+01:00" });
+    expect(listed.stdout).toContain("Tue 2026-12-01 09:00 (Europe/Berlin)");
     const tuesday = await ok(["outbox", "flush"], home, { NACHKLANG_NOW: "2026-12-01T09:00:00+01:00" });
     expect(tuesday.stdout).toMatch(/k001: delivered via folder/);
     expect(await ls(join(home, "handoff"))).toHaveLength(1);

@@ -1,6 +1,6 @@
 /** `nachklang outbox list|flush|cancel|retry|reroute`: follow-ups waiting for contact hours. */
 import { ExitCode, PolicyError, UserError } from "../../errors.js";
-import { isOpen, mayGoOut } from "../../delivery/hours.js";
+import { goesOutAt, isOpen, mayGoOut } from "../../delivery/hours.js";
 import type { FollowUpState } from "../../delivery/ledger.js";
 import { deliverClaimed, deliverFollowUp, stopped } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
@@ -32,6 +32,7 @@ async function find(wf: Workflow, id: string): Promise<FollowUpState> {
 export async function list(ctx: CliContext): Promise<void> {
   const { wf } = await openCliWorkflow(ctx);
   const items = await waitingFollowUps(wf);
+  const now = wf.now();
   if (items.length === 0) ctx.out.say("outbox.empty");
   for (const s of items) {
     ctx.out.say("outbox.line", {
@@ -39,7 +40,7 @@ export async function list(ctx: CliContext): Promise<void> {
       alias: wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient"),
       channel: s.channel ?? "-",
       state: stateText(ctx, s.state),
-      when: s.due === undefined ? "-" : whenText(ctx, wf, new Date(s.due)),
+      when: s.due === undefined ? "-" : whenText(ctx, wf, goesOutAt(wf.hours, new Date(s.due), now)),
     });
     if (s.series !== undefined) ctx.out.say("outbox.seriesTag", { series: s.series.id, n: s.series.step, of: s.series.of });
     const reason = s.state === "failed" ? failureText(ctx, wf, s) : undefined;
