@@ -58,10 +58,11 @@ export function withConsent(client: ClientRecord, channelType: string, date: str
 export function withConsentWithdrawn(client: ClientRecord, channelType: string, date: string): ClientRecord {
   const current = currentConsent(client, channelType);
   if (current === undefined) throw new UserError(ExitCode.usage, "consent.noneToWithdraw", { alias: client.alias, channel: channelType });
-  if (checkDay(date) < current.date) {
+  const day = checkDay(date);
+  if (day < current.date) {
     throw new UserError(ExitCode.usage, "consent.withdrawnBeforeGiven", { alias: client.alias, channel: channelType, value: date, given: current.date });
   }
   const index = client.consents.lastIndexOf(current);
-  const consents = client.consents.map((c, i) => (i === index ? { ...c, withdrawn: checkDay(date) } : c));
+  const consents = client.consents.map((c, i) => (i === index ? { ...c, withdrawn: day } : c));
   return { ...client, consents };
 }

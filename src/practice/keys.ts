@@ -50,14 +50,15 @@ const te = new TextEncoder();
 export function keyedHashKey(purpose: KeyedHashPurpose, ageIdentity: string): Buffer {
   switch (purpose) {
     case "ledger-client-tag":
-      return hkdf(ageIdentity, "nachklang ledger client tag v1");
+      return identityKey(ageIdentity, "nachklang ledger client tag v1");
     case "media-cache-name":
       return createHash("sha256").update("nachklang-media-cache/1 names\0").update(ageIdentity).digest();
     case "batch-followup-key":
-      return hkdf(ageIdentity, "nachklang batch follow-up key v1");
+      return identityKey(ageIdentity, "nachklang batch follow-up key v1");
   }
 }
 
-function hkdf(ageIdentity: string, info: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", te.encode(ageIdentity), new Uint8Array(0), te.encode(info), 32));
+/** A 32-byte key for one use (`info`) of an identity: HKDF-SHA-256 of the identity string, no salt. */
+export function identityKey(identity: string, info: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", te.encode(identity), new Uint8Array(0), te.encode(info), 32));
 }

@@ -12,7 +12,7 @@
  * recipient. Only the holder of the recovery identity can make one; `restore --recovery-key`
  * checks it before it trusts the signing key of the keyring copy (docs/decisions/signed-backups.md).
  */
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { decryptBytes, generateHybridIdentity, generateIdentity, identityToRecipient, isValidIdentity } from "../age/index.js";
@@ -21,6 +21,7 @@ import { readNamedFile } from "../files.js";
 import type { MinisignPublicKey } from "../bundle/signature.js";
 import { writeSealedToRecipients } from "../practice/sealed-file.js";
 import { keyringFromStored, serializeKeyring, type Keyring } from "../practice/keyring.js";
+import { identityKey } from "../practice/keys.js";
 
 export const RECOVERY_FILE = "keyring.recovery.age";
 
@@ -69,8 +70,6 @@ export function recoverySetting(value: unknown): RecoverySetting | undefined {
   return { recipient: v.recipient, created: String(v.created ?? ""), ...(anchor === undefined ? {} : { anchor }) };
 }
 
-const te = new TextEncoder();
-
 /**
  * What a staged (not yet trusted) backup may hold in `config.json` and the keyring copy: far more
  * than either ever is (a few KiB), and little enough to read whole — a forged backup must not be
@@ -87,8 +86,7 @@ async function readStaged(path: string): Promise<Buffer | undefined> {
 
 /** The anchor of `signer` under the recovery identity (64 hex digits). */
 export function recoveryAnchor(identity: string, signer: MinisignPublicKey): string {
-  const key = Buffer.from(hkdfSync("sha256", te.encode(identity), new Uint8Array(0), te.encode("nachklang recovery anchor v1"), 32));
-  return createHmac("sha256", key).update(signer.keyId).update(signer.publicKey).digest("hex");
+  return createHmac("sha256", identityKey(identity, "nachklang recovery anchor v1")).update(signer.keyId).update(signer.publicKey).digest("hex");
 }
 
 /** Whether `anchor` (from a backup's config.json) is this recovery identity's anchor of `signer`. */
