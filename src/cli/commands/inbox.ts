@@ -32,8 +32,6 @@ import {
   type ContentOptions,
 } from "../workflow.js";
 
-
-
 // --- list ---
 
 export async function list(ctx: CliContext, o: { names?: boolean }): Promise<void> {
