@@ -2,7 +2,9 @@
  * Small media files made on the spot (sharp, and a WAV writer) for tests that need a photo with
  * metadata a client must never get, or a short recording.
  */
-import { chmod, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import sharp from "sharp";
 
 /** A small photo with what must never reach a client: GPS position and the author; rotated by EXIF (JPEG). */
@@ -40,4 +42,110 @@ export async function madeRecording(path: string, rate = 16_000): Promise<void> 
   header.write("data", 36);
   header.writeUInt32LE(data.length, 40);
   await writeFile(path, Buffer.concat([header, data]), { mode: 0o600 });
+}
+
+/**
+ * The colour profile sharp knows as "p3", with a description, copyright and device model that
+ * name someone (as a calibration tool or a camera vendor may write them).
+ */
+async function namedColourProfile(): Promise<Buffer> {
+  const tagged = await sharp({ create: { width: 2, height: 2, channels: 3, background: "#fff" } }).withIccProfile("p3").png().toBuffer();
+  const icc = Buffer.from((await sharp(tagged).metadata()).icc!);
+  // An ICC v4 multi-localised text (`mluc`): one record, en-US, UTF-16BE.
+  const mluc = (text: string): Buffer => {
+    const utf16 = Buffer.from(text, "utf16le").swap16();
+    const b = Buffer.alloc(28 + utf16.length + ((4 - (utf16.length % 4)) % 4));
+    b.write("mluc", 0, "latin1");
+    b.writeUInt32BE(1, 8);
+    b.writeUInt32BE(12, 12);
+    b.write("enUS", 16, "latin1");
+    b.writeUInt32BE(utf16.length, 20);
+    b.writeUInt32BE(28, 24);
+    utf16.copy(b, 28);
+    return b;
+  };
+  const texts: Record<string, Buffer> = { desc: mluc("Leak Monitor of Dr. Beispiel"), cprt: mluc("Leak Praxis Beispiel") };
+  const parts: Buffer[] = [icc];
+  let end = icc.length;
+  for (let i = 0; i < icc.readUInt32BE(128); i++) {
+    const entry = 132 + i * 12;
+    const text = texts[icc.toString("latin1", entry, entry + 4)];
+    if (!text) continue;
+    icc.writeUInt32BE(end, entry + 4);
+    icc.writeUInt32BE(text.length, entry + 8);
+    parts.push(text);
+    end += text.length;
+  }
+  icc.write("Leak", 52, "latin1"); // device model
+  icc.fill(0, 84, 100); // profile id: "not computed"
+  const profile = Buffer.concat(parts);
+  profile.writeUInt32BE(profile.length, 0);
+  return profile;
+}
+
+function exiftoolWrite(file: string, args: readonly string[]): void {
+  execFileSync("exiftool", ["-q", "-q", "-overwrite_original", ...args, file]);
+}
+
+/** EXIF, XMP and IPTC as cameras, phones and editors write them, with the orientation (6: turn 90° clockwise). */
+const EXIF_XMP_IPTC = [
+  "-Orientation#=6",
+  "-GPSLatitude=52.5163", "-GPSLatitudeRef=N", "-GPSLongitude=13.3777", "-GPSLongitudeRef=E",
+  "-Make=LeakMake", "-Model=LeakModel", "-SerialNumber=LeakSerial", "-InternalSerialNumber=LeakInternalSerial",
+  "-DateTimeOriginal=2026:11:20 16:05:00", "-Artist=Leak Artist", "-Copyright=Leak Copyright",
+  "-ImageDescription=Leak Klientin M. Muster", "-UserComment=Leak user comment",
+  "-XMP-xmp:CreatorTool=Leak CreatorTool 1.0", "-XMP-photoshop:City=LeakCity", "-XMP-photoshop:AuthorsPosition=Leak Therapeutin",
+  "-XMP-dc:Creator=Leak Creator",
+  "-IPTC:By-line=Leak Byline", "-IPTC:City=Leak IPTC City", "-IPTC:Caption-Abstract=Leak IPTC caption",
+] as const;
+
+/**
+ * Photos that carry every kind of metadata a client must never get, made with sharp and
+ * exiftool: JPEG (EXIF with GPS, serials, times and an embedded thumbnail, XMP, IPTC, a COM
+ * comment, a colour profile naming someone), PNG (tEXt, iTXt, zTXt, eXIf, XMP), WebP (EXIF and
+ * XMP chunks), GIF (comment, XMP), TIFF and AVIF. Each is 96×64, its left half red, its right
+ * half blue. Returns each file with whether it says to turn it (orientation 6).
+ */
+export async function leakyPhotos(dir: string): Promise<[file: string, turned: boolean][]> {
+  await mkdir(dir, { recursive: true });
+  const pixels = await sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 0, g: 0, b: 255 } } })
+    .composite([{ input: { create: { width: 48, height: 64, channels: 3, background: { r: 255, g: 0, b: 0 } } }, left: 0, top: 0 }])
+    .png()
+    .toBuffer();
+  const halves = () => sharp(pixels);
+  const icc = join(dir, "named.icc");
+  await writeFile(icc, await namedColourProfile());
+  const thumb = join(dir, "thumb.jpg");
+  await halves().resize(24, 16).jpeg().toFile(thumb);
+
+  const jpeg = join(dir, "camera.jpg");
+  await halves().withIccProfile(icc).jpeg().toFile(jpeg);
+  exiftoolWrite(jpeg, [...EXIF_XMP_IPTC, "-Comment=Leak JPEG COM", `-ThumbnailImage<=${thumb}`]);
+
+  const png = join(dir, "scan.png");
+  await halves().png().toFile(png);
+  exiftoolWrite(png, [...EXIF_XMP_IPTC.filter((a) => !a.startsWith("-IPTC")), "-PNG:Comment=Leak tEXt", "-PNG:Author=Leak tEXt author", "-PNG:Title-de=Leak iTXt Titel"]);
+  exiftoolWrite(png, ["-z", "-PNG:Description=Leak zTXt description"]);
+
+  const webp = join(dir, "screenshot.webp");
+  await halves().webp().toFile(webp);
+  exiftoolWrite(webp, EXIF_XMP_IPTC.filter((a) => !a.startsWith("-IPTC")));
+
+  const gif = join(dir, "drawing.gif");
+  await halves().gif().toFile(gif);
+  exiftoolWrite(gif, ["-Comment=Leak GIF comment", "-XMP-dc:Creator=Leak Creator", "-XMP-xmp:CreatorTool=Leak CreatorTool"]);
+
+  const tiff = join(dir, "scanner.tif");
+  await halves().tiff().toFile(tiff);
+  exiftoolWrite(tiff, EXIF_XMP_IPTC);
+
+  const avif = join(dir, "phone.avif");
+  await halves()
+    .withIccProfile(icc)
+    .withMetadata({ orientation: 6 })
+    .withExifMerge({ IFD0: { Artist: "Leak Artist", Make: "LeakMake", Model: "LeakModel" } })
+    .avif()
+    .toFile(avif);
+
+  return [[jpeg, true], [png, true], [webp, true], [gif, false], [tiff, true], [avif, true]];
 }

@@ -5,9 +5,13 @@ export type Tags = Record<string, unknown>;
 
 /** Every tag exiftool finds, keyed "Group:Tag" (group 1: IFD0, GPS, XMP-dc, PNG, QuickTime, …). */
 export function exiftool(file: string): Tags {
-  const out = execFileSync("exiftool", ["-j", "-a", "-G1", "-n", file], { encoding: "utf8" });
-  const [tags] = JSON.parse(out) as Tags[];
-  return tags ?? {};
+  return exiftoolAll([file])[0] ?? {};
+}
+
+/** `exiftool` for many files in one run (about 0.3 s each saved), in the order given. */
+export function exiftoolAll(files: readonly string[]): Tags[] {
+  const out = execFileSync("exiftool", ["-j", "-a", "-G1", "-n", ...files], { encoding: "utf8" });
+  return JSON.parse(out) as Tags[];
 }
 
 export interface Probe {

@@ -5,8 +5,9 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processPhoto } from "../../src/media/index.js";
 import { FIXTURES, tempDir } from "../helpers/cli.js";
+import { leakyPhotos } from "../helpers/made-media.js";
 import { missing } from "../helpers/tools.js";
-import { exiftool } from "./inspect.js";
+import { exiftool, exiftoolAll } from "./inspect.js";
 
 const fixture = (name: string) => join(FIXTURES, name);
 let dir: string;
@@ -61,6 +62,33 @@ describe("processPhoto on the fixtures", () => {
       if (r.thumbnail) expect(carried(exiftool(r.thumbnail.file))).toEqual([]);
     }
   });
+
+  it.skipIf(missing("exiftool"))(
+    "every metadata carrier a phone, camera, scanner or editor writes is gone, in JPEG and WebP; orientation turns the pixels",
+    async () => {
+      const made = join(dir, "carriers");
+      const inputs = await leakyPhotos(made);
+      // The inputs really carry it: otherwise the test proves nothing.
+      for (const tags of exiftoolAll(inputs.map(([input]) => input))) expect(JSON.stringify(tags)).toMatch(/Leak/);
+      const outputs: string[] = [];
+      for (const [input, turned] of inputs) {
+        for (const format of ["jpeg", "webp"] as const) {
+          const r = await processPhoto(input, join(made, "out", format), { format, thumbnail: true });
+          outputs.push(r.file, r.thumbnail!.file);
+          // Orientation 6 is applied to the pixels (the red left half turned to the top), not dropped.
+          expect([r.width, r.height], input).toEqual(turned ? [64, 96] : [96, 64]);
+          const red = await sharp(r.file).removeAlpha().resize(2, 2, { fit: "fill" }).raw().toBuffer();
+          // Red of pixel (x, y): (0, 0) at 0, (1, 0) at 3, (0, 1) at 6.
+          expect([red[0]! > 150, red[turned ? 6 : 3]! < 100], input).toEqual([true, true]);
+        }
+      }
+      for (const [i, tags] of exiftoolAll(outputs).entries()) expect(carried(tags), outputs[i]).toEqual([]);
+      for (const file of outputs) {
+        const bytes = await readFile(file);
+        for (const s of ["Leak", "Exif", "http://ns.adobe.com", "Photoshop", "acsp"]) expect(bytes.includes(s), `${file}: ${s}`).toBe(false);
+      }
+    },
+  );
 
   it("flipchart.png: converted to JPEG (scan.png → scan.jpg), not resized below its size, PNG comment gone", async () => {
     expect((await sharp(fixture("flipchart.png")).metadata()).comments?.[0]?.text).toContain("Muster");
