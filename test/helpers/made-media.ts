@@ -149,3 +149,53 @@ export async function leakyPhotos(dir: string): Promise<[file: string, turned: b
 
   return [[jpeg, true], [png, true], [webp, true], [gif, false], [tiff, true], [avif, true]];
 }
+
+/** ffmpeg's metadata file: tags (with an encoder naming the practice's software, a time and a place) and two chapters. */
+const FFMETADATA = `;FFMETADATA1
+title=Leak Sicherer Ort fuer M. Muster
+artist=Leak Dr. Beispiel
+comment=Leak comment
+encoder=Leak PraxisRecorder 3.1
+creation_time=2026-01-02T03:04:05Z
+location=+52.5163+013.3777/
+LeakCustomTag=Leak custom value
+[CHAPTER]
+TIMEBASE=1/1000
+START=0
+END=1500
+title=Leak chapter one
+[CHAPTER]
+TIMEBASE=1/1000
+START=1500
+END=3000
+title=Leak chapter two
+`;
+
+/**
+ * Recordings that carry every kind of tag a client must never get, made with ffmpeg: MP3 (ID3v2
+ * with APIC cover art, COMM, TXXX, PRIV and CHAP frames, plus ID3v1), M4A (iTunes tags, a cover
+ * art stream, chapters, the `©xyz` location, creation times), FLAC (Vorbis comments and a
+ * picture), Ogg Vorbis (comments, chapters) and WAV (LIST/INFO and bext chunks). Each is 3 s
+ * of a 330 Hz tone.
+ */
+export async function leakyRecordings(dir: string): Promise<string[]> {
+  await mkdir(dir, { recursive: true });
+  const meta = join(dir, "meta.txt");
+  await writeFile(meta, FFMETADATA);
+  const cover = join(dir, "cover.jpg");
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: "#c33" } }).jpeg().toFile(cover);
+  const tone = ["-f", "lavfi", "-i", "sine=f=330:d=3"];
+  const ffmpeg = (out: string, args: readonly string[]) => execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", ...tone, ...args, "-y", join(dir, out)]);
+  const withCover = ["-i", cover, "-i", meta, "-map", "0:a", "-map", "1:v", "-map_metadata", "2", "-map_chapters", "2"];
+  const coverTags = ["-metadata:s:v", "title=Leak cover", "-metadata:s:v", "comment=Cover (front)", "-disposition:v", "attached_pic"];
+  ffmpeg("id3.mp3", [...withCover, ...coverTags, "-c:a", "libmp3lame", "-c:v", "copy", "-id3v2_version", "3", "-write_id3v1", "1", "-metadata", "id3v2_priv.com.leak.recorder=Leak private frame"]);
+  ffmpeg("itunes.m4a", [...withCover, ...coverTags, "-c:a", "aac", "-c:v", "mjpeg"]);
+  ffmpeg("pictures.flac", [...withCover, ...coverTags, "-c:a", "flac", "-c:v", "copy"]);
+  ffmpeg("comments.ogg", ["-i", meta, "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1", "-c:a", "libvorbis"]);
+  ffmpeg("broadcast.wav", [
+    "-i", meta, "-map", "0:a", "-map_metadata", "1", "-write_bext", "1",
+    "-metadata", "originator=Leak Originator", "-metadata", "description=Leak bext description",
+    "-metadata", "origination_date=2026-01-02", "-metadata", "origination_time=03:04:05", "-metadata", "coding_history=Leak coding history",
+  ]);
+  return ["id3.mp3", "itunes.m4a", "pictures.flac", "comments.ogg", "broadcast.wav"].map((name) => join(dir, name));
+}

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normaliseAudioProfile, parseMeasurement, planGain, trimRange } from "../../src/media/audio.js";
 import { processAudio } from "../../src/media/index.js";
 import { FIXTURES, tempDir } from "../helpers/cli.js";
+import { leakyRecordings } from "../helpers/made-media.js";
 import { missing } from "../helpers/tools.js";
-import { ebur128, exiftool, ffprobe } from "./inspect.js";
+import { ebur128, exiftool, exiftoolAll, ffprobe } from "./inspect.js";
 
 const fixture = (name: string) => join(FIXTURES, name);
 const noFfmpeg = missing("ffmpeg") || missing("ffprobe");
@@ -71,6 +72,35 @@ describe.skipIf(noFfmpeg)("processAudio on the fixtures", () => {
       }
     }
   });
+
+  it.skipIf(missing("exiftool"))(
+    "every tag carrier (ID3v2 APIC/TXXX/PRIV/CHAP, ID3v1, iTunes tags and cover art, chapters, Vorbis comments and pictures, WAV LIST/INFO and bext, creation times) is gone",
+    async () => {
+      const inputs = await leakyRecordings(join(dir, "carriers"));
+      // The inputs really carry it: otherwise the test proves nothing.
+      for (const tags of exiftoolAll(inputs)) expect(JSON.stringify(tags)).toMatch(/Leak/);
+      const outputs: string[] = [];
+      for (const input of inputs) {
+        for (const format of ["m4a", "opus"] as const) {
+          const r = await processAudio(input, join(dir, "carriers", "out", format), { format });
+          outputs.push(r.file);
+          const out = ffprobe(r.file);
+          expect(out.streams.map((s) => s.codec_type), r.file).toEqual(["audio"]);
+          expect(out.chapters, r.file).toEqual([]);
+          expect(Object.keys(out.format.tags ?? {}).filter((k) => !ALLOWED_FORMAT_TAGS.has(k)), r.file).toEqual([]);
+          for (const [k, v] of Object.entries(out.streams[0]!.tags ?? {})) expect(ALLOWED_STREAM_TAGS[k]?.test(v), `${r.file}: ${k}=${v}`).toBe(true);
+          const bytes = await readFile(r.file);
+          for (const s of ["Leak", "Lavf", "2026", "+52.51", "ID3", "APIC", "LIST", "bext"]) expect(bytes.includes(s), `${r.file}: ${s}`).toBe(false);
+        }
+      }
+      for (const [i, tags] of exiftoolAll(outputs).entries()) {
+        const text = JSON.stringify(Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith("System:") && k !== "SourceFile")));
+        for (const s of ["Leak", "2026", "52.51", "Cover", "Picture", "Chapter", "Lavf"]) expect(text.includes(s), `${outputs[i]}: ${s}`).toBe(false);
+        // MP4 creation and modification times are zero, not the recording's time or the encoding's.
+        for (const [k, v] of Object.entries(tags)) if (/Date$/.test(k) && !k.startsWith("System:")) expect(v, `${outputs[i]}: ${k}`).toBe("0000:00:00 00:00:00");
+      }
+    },
+  );
 
   it("silence.wav: no gain, a warning, never a blown-up output; or a clear refusal when asked", async () => {
     const r = await processAudio(fixture("silence.wav"), join(dir, "silence"));
