@@ -10,6 +10,7 @@ import { t, type Lang, type MessageKey } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { mapPool } from "../pool.js";
 import { appointmentIcs } from "./ics.js";
+import { neutralMediaNames } from "./item-names.js";
 import { greetingFor, startsWithGreeting, type Salutation } from "./greeting.js";
 import { appointmentVars, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse } from "./draft.js";
 import type { HomeworkPort, MediaPort, PreparedItem, Stage } from "./ports.js";
@@ -59,7 +60,7 @@ const PHOTOS_AT_ONCE = 2;
 
 export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext, outDir: string): Promise<ComposedFollowUp> {
   const lang = ctx.client.lang;
-  const items: PreparedItem[] = [];
+  let items: PreparedItem[] = [];
   const stage = async <T>(name: Stage, work: () => Promise<T>): Promise<T> => {
     ctx.onStage?.(name, "start");
     const result = await work();
@@ -79,6 +80,8 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
       for (const audio of draft.audio) items.push(await ctx.media.audio(audio, outDir, ctx.channelType));
     });
   }
+  // Photos and recordings go out under neutral names, never their own (item-names.ts).
+  items = neutralMediaNames(items, lang);
   let homeworkTitle: string | undefined;
   let kind: FollowUpKind = draft.kind ?? "homework";
   if (draft.homework !== undefined) {

@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, openBundle } from "../../src/bundle/open.js";
 import { encodePublicKey, formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
 import { nodeEd25519 } from "../../src/bundle/ed25519-node.js";
 import { BIN, FIXTURES, PASSPHRASE, initHome, runCli, type CliResult } from "../helpers/cli.js";
+import { madePhoto, madeRecording } from "../helpers/made-media.js";
 import { missing } from "../helpers/tools.js";
 
 let home: string;
@@ -285,8 +286,8 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal prepares photos 
     expect(sealed.code, sealed.stderr).toBe(0);
     const { items } = JSON.parse(sealed.stdout) as { items: { path: string; kind: string; mime: string }[] };
     expect(items.map((i) => [i.path, i.kind, i.mime])).toEqual([
-      ["items/scan.jpg", "photo", "image/jpeg"],
-      ["items/aufnahme.m4a", "audio", "audio/mp4"],
+      ["items/photo-1.jpg", "photo", "image/jpeg"],
+      ["items/recording-1.m4a", "audio", "audio/mp4"],
     ]);
     const opened = await runCli(["open", "formats.age", "--out", "opened"], { home, cwd: dir });
     expect(opened.code, opened.stderr).toBe(0);
@@ -307,10 +308,36 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal prepares photos 
     expect((await readdir(dir)).sort()).toEqual(["kapitel.m4b", "uebung.mp4"]);
     const audio = await runCli(["--json", "seal", "kapitel.m4b", "--to", "k042", "--out", "audio.age"], { home, cwd: dir });
     expect(audio.code, audio.stderr).toBe(0);
-    expect((JSON.parse(audio.stdout) as { items: { path: string; kind: string }[] }).items.map((i) => [i.path, i.kind])).toEqual([["items/kapitel.m4a", "audio"]]);
+    expect((JSON.parse(audio.stdout) as { items: { path: string; kind: string }[] }).items.map((i) => [i.path, i.kind])).toEqual([["items/recording-1.m4a", "audio"]]);
     const raw = await runCli(["--json", "seal", "uebung.mp4", "--raw", "--to", "k042", "--out", "raw.age"], { home, cwd: dir });
     expect(raw.code, raw.stderr).toBe(0);
     expect((JSON.parse(raw.stdout) as { items: { path: string; kind: string }[] }).items.map((i) => [i.path, i.kind])).toEqual([["items/uebung.mp4", "file"]]);
+  });
+});
+
+describe.skipIf(missing("ffmpeg"))("seal names prepared photos and recordings neutrally", () => {
+  it("a file name with a client's name or the time taken stays home; other files and --raw keep theirs", async () => {
+    const dir = join(work, "names");
+    await mkdir(dir, { recursive: true });
+    expect((await runCli(["client", "add", "k077", "--lang", "de"], { home })).code).toBe(0);
+    await madePhoto(join(dir, "Genogramm_Familie_Mueller.jpg"));
+    await madePhoto(join(dir, "IMG_20261120_160500.png"), "png");
+    await madeRecording(join(dir, "Mueller Sicherer Ort 2026-11-20.wav"));
+    await writeFile(join(dir, "Arbeitsblatt.txt"), "Notizen\n");
+    const inputs = ["Genogramm_Familie_Mueller.jpg", "IMG_20261120_160500.png", "Mueller Sicherer Ort 2026-11-20.wav", "Arbeitsblatt.txt"];
+    const sealed = await runCli(["--json", "seal", ...inputs, "--to", "k077", "--out", "names.age"], { home, cwd: dir });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const { items } = JSON.parse(sealed.stdout) as { items: { path: string }[] };
+    expect(items.map((i) => i.path)).toEqual(["items/foto-1.jpg", "items/foto-2.jpg", "items/aufnahme-1.m4a", "items/Arbeitsblatt.txt"]);
+    // What the client gets: the opened folder and the signed manifest name none of them.
+    const opened = await runCli(["open", "names.age", "--out", "opened"], { home, cwd: dir });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect((await readdir(join(dir, "opened", "items"))).sort()).toEqual(["Arbeitsblatt.txt", "aufnahme-1.m4a", "foto-1.jpg", "foto-2.jpg"]);
+    expect(await readFile(join(dir, "opened", "manifest.json"), "utf8")).not.toMatch(/Mueller|Genogramm|20261120|IMG_/);
+    // --raw seals files exactly as they are, names too (docs/media.md).
+    const raw = await runCli(["--json", "seal", "Genogramm_Familie_Mueller.jpg", "--raw", "--to", "k077", "--out", "raw.age"], { home, cwd: dir });
+    expect(raw.code, raw.stderr).toBe(0);
+    expect((JSON.parse(raw.stdout) as { items: { path: string }[] }).items.map((i) => i.path)).toEqual(["items/Genogramm_Familie_Mueller.jpg"]);
   });
 });
 

@@ -158,9 +158,9 @@ describe.skipIf(missing("ffmpeg"))("seal prepares media as send does, into the c
     expect(file, r.stdout).toBeDefined();
     expect(await readdir(join(home, "outbox"))).toEqual([]);
     await ok(["open", file!, "--out", "geoeffnet"]);
-    expect((await readdir(join(work, "geoeffnet", "items"))).sort()).toEqual(["stimme.m4a", "tafel.jpg"]);
+    expect((await readdir(join(work, "geoeffnet", "items"))).sort()).toEqual(["aufnahme-1.m4a", "foto-1.jpg"]);
     const before = await sharp(join(work, "tafel.jpg")).metadata();
-    const after = await sharp(join(work, "geoeffnet", "items", "tafel.jpg")).metadata();
+    const after = await sharp(join(work, "geoeffnet", "items", "foto-1.jpg")).metadata();
     expect([before.exif !== undefined, before.orientation]).toEqual([true, 6]);
     expect([after.exif, after.orientation, after.width, after.height]).toEqual([undefined, undefined, 64, 96]);
 

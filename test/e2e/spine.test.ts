@@ -111,7 +111,7 @@ describe("nachklang demo", () => {
     expect(opened.stdout).toMatch(/^Signiert von Praxis Demo/m);
     const id = /([0-9a-z]{26})\.age/.exec(words[3]!)![1]!;
     // The demo's follow-up: the processed photo and audio exercise and the German homework text.
-    expect((await readdir(join(cwd, id, "items"))).sort()).toEqual(["exercise.m4a", "resource-diary.txt", "whiteboard.jpg"]);
+    expect((await readdir(join(cwd, id, "items"))).sort()).toEqual(["aufnahme-1.m4a", "foto-1.jpg", "resource-diary.txt"]);
     expect(await readFile(join(cwd, id, "items", "resource-diary.txt"), "utf8")).toMatch(/freiwillig/i);
   });
 
@@ -196,7 +196,7 @@ describe("the README quick start, command by command", () => {
     expect(await exists(join(cwd, `${bundleId}.age`))).toBe(true);
     expect(await readdir(join(home, "outbox"))).toEqual([]);
     const original = await sharp(join(cwd, "whiteboard.jpg")).metadata();
-    const opened = await sharp(join(cwd, "geoeffnet", "items", "whiteboard.jpg")).metadata();
+    const opened = await sharp(join(cwd, "geoeffnet", "items", "foto-1.jpg")).metadata();
     expect(original.exif).toBeDefined();
     expect(opened.exif).toBeUndefined();
     expect(opened.orientation ?? 1).toBe(1);

@@ -97,7 +97,7 @@ describe("send", () => {
     const r = await ok(["send", "k001", "--photo", join(FIXTURES, "tiny.jpg"), "--note", "Bis bald", "--dry-run"], home);
     expect(r.stdout).toContain("Dry run: nothing stored, nothing sent.");
     expect(r.stdout).toContain("Hallo,\n\nBis bald\n\nAnbei: ein Foto aus unserer Sitzung.\n\nHerzliche Grüße\nPraxis Test");
-    expect(r.stdout).toMatch(/photo tiny\.jpg \(\d+(\.\d)? KiB\)/);
+    expect(r.stdout).toMatch(/photo foto-1\.jpg \(\d+(\.\d)? KiB\)/);
     expect(await ls(home)).toEqual(before);
     expect(await ls(join(home, "outbox"))).toEqual([]);
     expect(await ls(join(home, "handoff"))).toEqual([]);

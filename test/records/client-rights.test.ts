@@ -101,7 +101,7 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
         "groups.json",
         "messages.json",
         `${id(0)}-message.txt`,
-        `${id(0)}-tiny.jpg`,
+        `${id(0)}-photo-1.jpg`,
         `${id(1)}-message.txt`,
         `followup-2026-12-02-${queued}-message.txt`,
       ].sort(),
@@ -136,7 +136,7 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     for (const name of items) expect(await read(name)).not.toMatch(/Bernd|Für Bernd/);
     // The photo as it was sent: the same bytes as in the archived bundle's manifest.
     const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as { items: { path: string; sha256: string }[] };
-    const photo = manifest.items.find((i) => i.path.endsWith("tiny.jpg"))!;
+    const photo = manifest.items.find((i) => i.path.endsWith("photo-1.jpg"))!;
     expect(createHash("sha256").update(await readFile(join(dir, photo.path))).digest("hex")).toBe(photo.sha256);
     // The manifest is the practice's: minisign verifies it with the practice's public key.
     const pub = join(work, "practice.pub");

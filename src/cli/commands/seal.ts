@@ -10,6 +10,7 @@ import { stat } from "node:fs/promises";
 import { extname, relative, resolve } from "node:path";
 import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { exists } from "../../files.js";
+import { neutralMediaNames } from "../../followup/item-names.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
@@ -38,7 +39,8 @@ export async function run(ctx: CliContext, files: string[], opts: SealOptions): 
   const name = practicePublic(ctx).name;
   const work = opts.raw === true ? undefined : await makePrivateTemp("nachklang-seal-");
   try {
-    const items = work === undefined ? files.map(asIs) : await prepared(ctx, files, work);
+    // Prepared photos and recordings are sealed under neutral names (item-names.ts); --raw keeps every name.
+    const items = work === undefined ? files.map(asIs) : neutralMediaNames(await prepared(ctx, files, work), client.lang);
     const sealed = await sealBundle({
       items,
       message: opts.note ?? "",

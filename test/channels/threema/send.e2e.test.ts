@@ -57,8 +57,9 @@ describe.skipIf(!hasSend || missing("ffmpeg") || missing("ffprobe"))("nachklang 
     expect(types).toEqual([0x01, 0x17, 0x17]);
     expect(emulator.received.find((m) => m.type === 0x01)?.text).toContain("Danke für heute.");
     const photo = emulator.received.find((m) => m.file?.imageSize !== undefined)?.file;
-    expect(photo?.fields).toMatchObject({ d: "Tafelbild", j: 1 });
-    expect(emulator.received.some((m) => m.file?.audio !== undefined)).toBe(true);
+    // The client's phone shows neutral names, not the practice's file names (whiteboard.jpg, exercise-de.wav).
+    expect(photo?.fields).toMatchObject({ d: "Tafelbild", j: 1, n: "foto-1.jpg" });
+    expect(emulator.received.find((m) => m.file?.audio !== undefined)?.file?.fields).toMatchObject({ n: "aufnahme-1.m4a" });
   });
 
   it("records delivery receipts for the sent messages in the ledger, and status shows them", async () => {
