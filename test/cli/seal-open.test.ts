@@ -4,10 +4,11 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFile, chmod, mkdir, readFile, readdir, stat, truncate, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readFile, readdir, stat, truncate, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { Decrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
+import tar from "tar-stream";
 import { sealBundle } from "../../src/bundle/seal.js";
 import { DEFAULT_LIMITS, openBundle } from "../../src/bundle/open.js";
 import { encodePublicKey, formatKeyId, generateSigningKey } from "../../src/bundle/signature.js";
@@ -316,15 +317,20 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal prepares photos 
 });
 
 describe.skipIf(missing("ffmpeg"))("seal names prepared photos and recordings neutrally", () => {
-  it("a file name with a client's name or the time taken stays home; other files and --raw keep theirs", async () => {
+  it("a file name with a client's name or the time taken stays home, and so does its modification time; other files and --raw keep their names", async () => {
     const dir = join(work, "names");
     await mkdir(dir, { recursive: true });
-    expect((await runCli(["client", "add", "k077", "--lang", "de"], { home })).code).toBe(0);
+    const identity = await generateX25519Identity();
+    expect((await runCli(["client", "add", "k077", "--lang", "de", "--age-recipient", await identityToRecipient(identity)], { home })).code).toBe(0);
     await madePhoto(join(dir, "Genogramm_Familie_Mueller.jpg"));
     await madePhoto(join(dir, "IMG_20261120_160500.png"), "png");
     await madeRecording(join(dir, "Mueller Sicherer Ort 2026-11-20.wav"));
     await writeFile(join(dir, "Arbeitsblatt.txt"), "Notizen\n");
     const inputs = ["Genogramm_Familie_Mueller.jpg", "IMG_20261120_160500.png", "Mueller Sicherer Ort 2026-11-20.wav", "Arbeitsblatt.txt"];
+    // Files last changed on 2020-01-01: that time must not travel either.
+    const old = new Date("2020-01-01T10:00:00Z");
+    for (const name of inputs) await utimes(join(dir, name), old, old);
+    const started = Date.now();
     const sealed = await runCli(["--json", "seal", ...inputs, "--to", "k077", "--out", "names.age"], { home, cwd: dir });
     expect(sealed.code, sealed.stderr).toBe(0);
     const { items } = JSON.parse(sealed.stdout) as { items: { path: string }[] };
@@ -333,7 +339,23 @@ describe.skipIf(missing("ffmpeg"))("seal names prepared photos and recordings ne
     const opened = await runCli(["open", "names.age", "--out", "opened"], { home, cwd: dir });
     expect(opened.code, opened.stderr).toBe(0);
     expect((await readdir(join(dir, "opened", "items"))).sort()).toEqual(["Arbeitsblatt.txt", "aufnahme-1.m4a", "foto-1.jpg", "foto-2.jpg"]);
-    expect(await readFile(join(dir, "opened", "manifest.json"), "utf8")).not.toMatch(/Mueller|Genogramm|20261120|IMG_/);
+    const manifest = await readFile(join(dir, "opened", "manifest.json"), "utf8");
+    expect(manifest).not.toMatch(/Mueller|Genogramm|20261120|IMG_/);
+    // Timestamps: the client's own key opens the bundle; every tar entry carries the bundle's
+    // creation time (bundle-format.md), not the inputs' 2020; opened items are new files.
+    const decrypter = new Decrypter();
+    decrypter.addIdentity(identity);
+    const entries = tar.extract();
+    entries.end(Buffer.from(await decrypter.decrypt(await readFile(join(dir, "names.age")))));
+    const headers: { name: string; mtime?: Date }[] = [];
+    for await (const entry of entries) {
+      headers.push(entry.header);
+      entry.resume();
+    }
+    expect(headers.map((h) => h.name)).toEqual(["manifest.json", "manifest.json.minisig", ...items.map((i) => i.path)]);
+    const created = Math.floor(Date.parse((JSON.parse(manifest) as { created: string }).created) / 1000);
+    for (const h of headers) expect(Math.floor(h.mtime!.getTime() / 1000), h.name).toBe(created);
+    for (const name of await readdir(join(dir, "opened", "items"))) expect((await stat(join(dir, "opened", "items", name))).mtimeMs, name).toBeGreaterThanOrEqual(started - 1000);
     // --raw seals files exactly as they are, names too (docs/media.md).
     const raw = await runCli(["--json", "seal", "Genogramm_Familie_Mueller.jpg", "--raw", "--to", "k077", "--out", "raw.age"], { home, cwd: dir });
     expect(raw.code, raw.stderr).toBe(0);
