@@ -46,6 +46,8 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("nachklang send throug
     expect(sent.recipient).toEqual([CLIENT_PHONE]);
     expect(sent.message).toContain("Danke für heute.");
     expect(sent.attachments.map((a) => a.mime).sort()).toEqual(["audio/mp4", "image/jpeg"]);
+    // The client's phone shows neutral names, not the practice's file names (whiteboard.jpg, exercise.mp3).
+    expect(sent.attachments.map((a) => a.filename)).toEqual(["foto-1.jpg", "aufnahme-1.m4a"]);
 
     // Sending the ledger's follow-ups again (a flush) delivers nothing twice.
     const flush = await runCli(["outbox", "flush"], { home });
