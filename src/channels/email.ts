@@ -136,8 +136,18 @@ function tlsFailed(e: SmtpError): boolean {
 /** Commands after which the server may already hold the message: repeating could duplicate it. */
 const AFTER_DATA = new Set(["DATA", "BDAT", "MESSAGE"]);
 
-function reasonOf(error: SmtpError): string {
-  const text = (error.message ?? error.code ?? "unknown error").replace(/\s+/g, " ").trim();
+/**
+ * A server's answer as a short reason. A server may repeat what it was sent (`535 bad
+ * credentials …`): every form in which the password crossed the wire — as is, base64 for AUTH
+ * LOGIN, base64 of `\0user\0password` for AUTH PLAIN — is masked before the text is cut, so no
+ * part of it reaches a message, `--json` or the ledger.
+ */
+function reasonOf(error: SmtpError, user: string, password: string): string {
+  const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+  const forms = [password, b64(password), b64(`\0${user}\0${password}`)].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+  let text = error.message ?? error.code ?? "unknown error";
+  for (const form of forms) text = text.split(form).join("********");
+  text = text.replace(/\s+/g, " ").trim();
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
@@ -243,7 +253,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
           const e = error as SmtpError;
           const key: MessageKey =
             e.code === "EAUTH" ? "email.loginRefused" : e.code === "ETLS" ? "email.noTls" : tlsFailed(e) ? "email.tlsFailed" : "email.unreachable";
-          return { ok: false, lines: [{ key, params: { host: s.host, port: s.port, user: s.user, reason: reasonOf(e) }, ok: false }] };
+          return { ok: false, lines: [{ key, params: { host: s.host, port: s.port, user: s.user, reason: reasonOf(e, s.user, password) }, ok: false }] };
         } finally {
           mailer.close();
         }
@@ -279,7 +289,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
           return { status: "sent", ids: [id] };
         } catch (error) {
           const e = error as SmtpError;
-          const reason = reasonOf(e);
+          const reason = reasonOf(e, s.user, password);
           if (e.code === "EAUTH") return failed("email.loginRefused", { host: s.host, user: s.user, reason }, false);
           if (e.code === "ETLS") return failed("email.noTls", { host: s.host, port: s.port, reason }, false);
           if (tlsFailed(e)) return failed("email.tlsFailed", { host: s.host, port: s.port, reason }, false);
