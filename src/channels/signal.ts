@@ -19,7 +19,7 @@ import { basename } from "node:path";
 import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
-import { isSafeServiceUrl, readBounded, UNSAFE_URL } from "./transport.js";
+import { isSafeServiceUrl, readBounded, serviceFetch, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { createSignalInbox } from "./signal/inbox.js";
 import { oneLine, scrub } from "./signal/text.js";
@@ -127,12 +127,7 @@ export async function callRpc(
   const body = JSON.stringify(params === undefined ? { jsonrpc: "2.0", method, id } : { jsonrpc: "2.0", method, params, id });
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}/api/v1/rpc`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    response = await serviceFetch(`${baseUrl}/api/v1/rpc`, { method: "POST", headers: { "content-type": "application/json" }, body }, timeoutMs);
   } catch (error) {
     const code = errorCode(error);
     if (code !== undefined && NOT_CONNECTED.has(code)) return { kind: "unreachable", detail: code };
@@ -145,7 +140,8 @@ export async function callRpc(
     return { kind: "uncertain", detail: failureName(error) };
   }
   if (text === undefined) return { kind: "tooLarge", limitBytes: maxBytes };
-  if (response.status >= 400 && response.status < 500) return { kind: "rejected", detail: `HTTP ${response.status}` };
+  // A redirect was not followed (serviceFetch), so nothing ran; 4xx: refused before anything ran.
+  if (response.status >= 300 && response.status < 500) return { kind: "rejected", detail: `HTTP ${response.status}` };
   if (response.status !== 200) return { kind: "uncertain", detail: `HTTP ${response.status}` };
   let parsed: z.infer<typeof responseSchema>;
   try {
@@ -343,7 +339,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
         const lines: HealthReport["lines"][number][] = [];
         const fail = (key: MessageKey, params: MessageParams): HealthReport => ({ ok: false, lines: [...lines, { key, params, ok: false }] });
         try {
-          const response = await fetch(`${base}/api/v1/check`, { signal: AbortSignal.timeout(10_000) });
+          const response = await serviceFetch(`${base}/api/v1/check`, {}, 10_000);
           // signal-cli answers with an empty body.
           if ((await readBounded(response, 64 * 1024)) === undefined) return fail("signal.protocolError", { url: base, detail: "check: answer too large" });
           if (response.status !== 200) return fail("signal.protocolError", { url: base, detail: `check: HTTP ${response.status}` });

@@ -23,6 +23,16 @@ export function isSafeServiceUrl(url: string): boolean {
   return parsed.protocol === "https:" || (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname));
 }
 
+/**
+ * `fetch` for a channel's service, bounded by `timeoutMs` (connecting, the answer and its body).
+ * It never follows a redirect: a 307 or 308 would send the request again, body and all (the
+ * Gateway's secret, a follow-up), to wherever the answer points, plain `http` to another host
+ * included, past `isSafeServiceUrl`. A redirect comes back as the 3xx answer it is.
+ */
+export function serviceFetch(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  return fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+}
+
 /** The zod message for a URL that fails `isSafeServiceUrl`. */
 export const UNSAFE_URL = "must be https (plain http only to this machine: localhost, 127.0.0.1, ::1)";
 

@@ -4,7 +4,7 @@ export type RpcOutcome =
   | { readonly kind: "error"; readonly code: number; readonly message: string; readonly data: unknown }
   /** The request cannot have reached signal-cli (connection refused, unknown host). */
   | { readonly kind: "unreachable"; readonly detail: string }
-  /** The request was rejected by the HTTP layer before signal-cli ran anything (4xx). */
+  /** The request was rejected by the HTTP layer before signal-cli ran anything (4xx, or a 3xx redirect, never followed). */
   | { readonly kind: "rejected"; readonly detail: string }
   /** The request may have been acted on, but no usable answer came back. */
   | { readonly kind: "uncertain"; readonly detail: string }

@@ -9,7 +9,7 @@
  * not resolved) or the Gateway answered 500 (rejected, not stored); any other network failure
  * while sending is reported as possibly delivered and never repeated automatically.
  */
-import { readBounded } from "../transport.js";
+import { readBounded, serviceFetch } from "../transport.js";
 import { fromHex, toHex } from "./crypto.js";
 import { BOX_LIMIT_BYTES } from "./message.js";
 
@@ -205,7 +205,7 @@ export class Gateway {
       const last = attempt >= this.retry.attempts;
       let response: Response;
       try {
-        response = await fetch(this.apiUrl + path, { ...init(), signal: AbortSignal.timeout(this.timeoutMs) });
+        response = await serviceFetch(this.apiUrl + path, init(), this.timeoutMs);
       } catch (error) {
         const code = networkCode(error);
         const notSent = code !== undefined && NOT_SENT.has(code);
