@@ -43,8 +43,11 @@ export const agentMain = (): string => packagePath("dist", "agent", "main.js");
  */
 export async function startAgent(o: StartOptions): Promise<{ readonly outcome: "ready" | "exists"; readonly pid: number }> {
   await makeDirs(o.paths.dir, 0o700);
-  await chmod(o.paths.dir, 0o700);
+  // Checked before anything is changed there: chmod follows a link, so a folder put there as a
+  // link would have its target's mode changed, and a folder others could open would be "fixed"
+  // instead of reported. Once it is ours and private, chmod only adds what a umask took away.
   await inspectAgentPlace(o.paths);
+  await chmod(o.paths.dir, 0o700);
   const input: AgentInput = { v: 1, home: o.home, socket: o.paths.socket, keyring: toStored(o.keyring), until: o.until.toISOString(), idleMs: o.idleMs };
   const child = spawn(process.execPath, [agentMain()], {
     detached: true,
