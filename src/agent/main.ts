@@ -41,6 +41,10 @@ function report(word: "ready" | "exists" | "failed"): void {
 
 async function run(): Promise<void> {
   process.title = "nachklang-agent";
+  // SIGUSR1 makes Node open its inspector on 127.0.0.1:9229, a TCP port every user of the
+  // machine can reach, and through it evaluate code in this process: the keys. A listener of
+  // its own takes the signal from Node (Node 20 has no --disable-sigusr1); it is ignored.
+  process.on("SIGUSR1", () => undefined);
   // Nobody reads stdout or stderr once start.ts has gone.
   process.stdout.on("error", () => undefined);
   process.stderr.on("error", () => undefined);

@@ -5,7 +5,7 @@
  * garbage on the socket, lifetimes. Every agent a test starts is killed after it.
  */
 import { existsSync } from "node:fs";
-import { chmod, cp, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, readdir, readlink, stat, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
@@ -34,6 +34,26 @@ const alive = (pid: number): boolean => {
     return false;
   }
 };
+
+/** The local addresses of the TCP sockets `pid` listens on (from /proc: its fds' socket inodes). */
+async function listeningTcp(pid: number): Promise<string[]> {
+  const inodes = new Set<string>();
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode !== undefined) inodes.add(inode);
+  }
+  const out: string[] = [];
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const text = await readFile(table, "utf8").catch(() => "");
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // f[1] local address, f[3] state (0A: LISTEN), f[9] inode.
+      if (f[3] === "0A" && f[9] !== undefined && inodes.has(f[9])) out.push(f[1] ?? "?");
+    }
+  }
+  return out;
+}
 
 async function gone(pid: number): Promise<boolean> {
   for (let i = 0; i < 200 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
@@ -142,6 +162,18 @@ describe("nachklang unlock / lock", () => {
     process.kill(u.pid!, "SIGTERM");
     expect(await gone(u.pid!)).toBe(true);
     expect(existsSync(agentPaths(home, {}).socket)).toBe(false);
+  });
+
+  it("SIGUSR1 does not open Node's inspector (a TCP port any user could reach) and the agent carries on", async () => {
+    const home = await freshHome();
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    expect(await listeningTcp(u.pid!)).toEqual([]);
+    process.kill(u.pid!, "SIGUSR1");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await listeningTcp(u.pid!)).toEqual([]);
+    expect(alive(u.pid!)).toBe(true);
+    expect((await ok(["client", "list"], home)).stdout).toContain("k1");
   });
 
   it("wrong passphrase at unlock: exit 2, one line, and no agent", async () => {
