@@ -11,6 +11,7 @@ import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
 import { ExitCode, UserError } from "../errors.js";
+import { requireCertificateChecks } from "./transport.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
 
@@ -225,6 +226,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
   },
   create(context): Channel {
     const s = context.settings;
+    if (s.security !== "none") requireCertificateChecks(context.name);
     // nodemailer (and Node's TLS, DNS and HTTP with it) loads only when a mail is checked or sent.
     const transport = async (password: string) =>
       (await import("nodemailer")).default.createTransport({

@@ -19,7 +19,7 @@ import { basename } from "node:path";
 import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
-import { isSafeServiceUrl, readBounded, serviceFetch, UNSAFE_URL } from "./transport.js";
+import { isSafeServiceUrl, readBounded, requireCertificateChecks, serviceFetch, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { createSignalInbox } from "./signal/inbox.js";
 import { oneLine, scrub } from "./signal/text.js";
@@ -334,6 +334,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
     create(context): Channel {
       const { account, rpcUrl } = context.settings;
       const base = normaliseRpcUrl(rpcUrl);
+      if (base.startsWith("https:")) requireCertificateChecks(context.name);
 
       async function check(): Promise<HealthReport> {
         const lines: HealthReport["lines"][number][] = [];

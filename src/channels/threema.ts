@@ -10,7 +10,7 @@ import { constants, readFileSync } from "node:fs";
 import { access } from "node:fs/promises";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
-import { isSafeServiceUrl, UNSAFE_URL } from "./transport.js";
+import { isSafeServiceUrl, requireCertificateChecks, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { Balance, Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryRecipient, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
@@ -317,6 +317,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
 
 /** `create` with test-only tuning (short retry delays). */
 export function createThreemaChannel(context: ChannelContext<ThreemaSettings>, tuning: ThreemaTuning = {}): Channel {
+  if (context.settings.apiUrl.startsWith("https:")) requireCertificateChecks(context.name);
   const secret = context.secret("secret")?.trim();
   const keyText = context.secret("privateKey");
   const privateKey = keyText === undefined ? undefined : readPrivateKeyText(keyText, `channel.${context.name}.privateKey`);

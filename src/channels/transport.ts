@@ -5,6 +5,8 @@
  * when a channel is added and again whenever its configuration is loaded (older configs).
  */
 
+import { ExitCode, UserError } from "../errors.js";
+
 /** Whether `hostname` (as `URL` gives it) names this machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
@@ -31,6 +33,18 @@ export function isSafeServiceUrl(url: string): boolean {
  */
 export function serviceFetch(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
   return fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+}
+
+/**
+ * Throws UserError (exit 2, `channel.certificatesUnchecked`) when Node's check of server
+ * certificates is off for the whole process (`NODE_TLS_REJECT_UNAUTHORIZED=0`): a channel that
+ * connects over TLS would then hand its secret and the follow-ups to whoever answers, with no
+ * more than a warning on stderr that nobody reads in a timer's run. Every channel that connects
+ * over TLS calls this when it is created; a test server's own certificate is trusted with
+ * `NODE_EXTRA_CA_CERTS` instead.
+ */
+export function requireCertificateChecks(channel: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED === "0") throw new UserError(ExitCode.usage, "channel.certificatesUnchecked", { channel });
 }
 
 /** The zod message for a URL that fails `isSafeServiceUrl`. */
