@@ -1,7 +1,7 @@
 /**
  * Starting the agent for `nachklang unlock`: a detached `node dist/agent/main.js` in its own
- * session, with an empty command line and an environment without secrets; the unlocked keys go
- * to it over its stdin, which is then closed. Resolves once it listens.
+ * session, with an empty command line, an environment without secrets and no core dumps; the
+ * unlocked keys go to it over its stdin, which is then closed. Resolves once it listens.
  */
 import { spawn } from "node:child_process";
 import { chmod } from "node:fs/promises";
@@ -49,7 +49,9 @@ export async function startAgent(o: StartOptions): Promise<{ readonly outcome: "
   await inspectAgentPlace(o.paths);
   await chmod(o.paths.dir, 0o700);
   const input: AgentInput = { v: 1, home: o.home, socket: o.paths.socket, keyring: toStored(o.keyring), until: o.until.toISOString(), idleMs: o.idleMs };
-  const child = spawn(process.execPath, [agentMain()], {
+  // Through a shell only to switch core dumps off (Node has no setrlimit): a crash, SIGQUIT or
+  // V8 running out of memory would otherwise write the keys to disk. exec keeps the pid.
+  const child = spawn("/bin/sh", ["-c", 'ulimit -c 0 && unset PWD OLDPWD && exec "$0" "$1"', process.execPath, agentMain()], {
     detached: true,
     cwd: "/",
     env: agentEnvironment(o.env ?? process.env),

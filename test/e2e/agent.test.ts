@@ -4,6 +4,7 @@
  * the socket's folder and modes, what the agent's process shows of itself, concurrent commands,
  * garbage on the socket, lifetimes. Every agent a test starts is killed after it.
  */
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, cp, mkdir, readFile, readdir, readlink, stat, writeFile } from "node:fs/promises";
 import { connect } from "node:net";
@@ -13,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { agentPaths } from "../../src/agent/paths.js";
 import { unlockKeyring } from "../../src/practice/keyring.js";
 import { readChannelSecrets } from "../../src/practice/secrets.js";
-import { PASSPHRASE, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { BIN, PASSPHRASE, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
 
 /** No passphrase anywhere, and the agent's folder in the home unless a test says otherwise. */
 const NONE = { NACHKLANG_PASSPHRASE: undefined, XDG_RUNTIME_DIR: undefined };
@@ -254,6 +255,26 @@ describe("nachklang unlock / lock", () => {
     // Only what it needs: the path and the test clock.
     expect(environ.toString().split("\0").filter(Boolean).map((e) => e.split("=")[0]).sort()).toEqual(["NACHKLANG_NOW", "PATH"]);
     expect(cmdline.toString()).toMatch(/^nachklang-agent/);
+  });
+
+  it("the agent writes no core dump, whatever limit the shell that ran unlock had", async () => {
+    const home = await freshHome();
+    // unlock from a shell that allows core dumps (as many desktops do): the agent still has none.
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn("/bin/sh", ["-c", 'ulimit -S -c unlimited && exec "$0" "$1" --json unlock', process.execPath, BIN], {
+        env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10", XDG_RUNTIME_DIR: "" },
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      let stdout = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      child.on("close", (code) => resolve({ code, stdout }));
+    });
+    expect(r.code).toBe(0);
+    const pid = (JSON.parse(r.stdout) as { pid: number }).pid;
+    started.add(pid);
+    const limits = await readFile(`/proc/${pid}/limits`, "utf8");
+    expect(limits).toMatch(/^Max core file size\s+0\s+0\s+bytes\s*$/m);
+    await ok(["lock"], home);
   });
 
   it("cron without an agent and without a passphrase: exit 2 at once, with one line, no scrypt", async () => {
