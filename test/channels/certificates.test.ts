@@ -77,11 +77,15 @@ describe("channels with certificate checks switched off", () => {
       const keyFile = await writeText(join(made.home, "..", "key.txt"), `private:${"11".repeat(32)}\n`);
       const add = await runCli(["channels", "add", "threema", "--gateway-id", GATEWAY_ID, "--secret-file", secretFile, "--private-key-file", keyFile, "--api-url", "https://127.0.0.1:9"], { home: made.home });
       expect(add.code, add.stderr).toBe(0);
+      const line = "threema: NODE_TLS_REJECT_UNAUTHORIZED=0 is set and turns off the check of server certificates; nachklang sends nothing like this (credentials and follow-ups would go to whoever answers). Please unset it; to trust a test server of your own, use NODE_EXTRA_CA_CERTS=FILE.";
       const test = await runCli(["channels", "test", "threema"], { home: made.home, env: UNCHECKED });
       expect(test.code).toBe(2);
-      expect(test.stderr.trim().split("\n")).toEqual([
-        "threema: NODE_TLS_REJECT_UNAUTHORIZED=0 is set and turns off the check of server certificates; nachklang sends nothing like this (credentials and follow-ups would go to whoever answers). Please unset it; to trust a test server of your own, use NODE_EXTRA_CA_CERTS=FILE.",
-      ]);
+      expect(test.stderr.trim().split("\n")).toEqual([line]);
+      // `threema pin` asks the Gateway itself, with the secret: refused the same way.
+      expect((await runCli(["client", "add", "k042", "--threema", "ECHOECHO", "--lang", "de"], { home: made.home })).code).toBe(0);
+      const pin = await runCli(["threema", "pin", "k042", "--fingerprint", "00".repeat(16)], { home: made.home, env: UNCHECKED });
+      expect(pin.code).toBe(2);
+      expect(pin.stderr.trim().split("\n")).toEqual([line]);
     } finally {
       await made.cleanup();
     }

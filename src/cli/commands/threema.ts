@@ -9,6 +9,7 @@ import { configuredChannels, loadChannelSettings, secretKey } from "../../channe
 import { PIN_NAME, readPrivateKeyText, type ThreemaSettings } from "../../channels/threema.js";
 import { fingerprint, parsePublicKey, toHex } from "../../channels/threema/crypto.js";
 import { Gateway, GatewayError } from "../../channels/threema/gateway.js";
+import { requireCertificateChecks } from "../../channels/transport.js";
 import { processReceipts, type ReceiptOutcome, type ReceiptState } from "../../channels/threema/receipts.js";
 import { Ledger } from "../../delivery/ledger.js";
 import type { CliContext } from "../context.js";
@@ -30,6 +31,7 @@ async function threemaAccess(ctx: CliContext, practice: Practice, name: string):
   const config = configuredChannels(ctx.config.get("channels"))[name];
   if (config === undefined || config.type !== "threema") throw new UserError(ExitCode.usage, "threema.channel.unknown", { channel: name });
   const settings = loadChannelSettings(name, config).settings as ThreemaSettings;
+  if (settings.apiUrl.startsWith("https:")) requireCertificateChecks(name);
   const secrets = await practice.secrets();
   const secret = secrets[secretKey(name, "secret")];
   const keyText = secrets[secretKey(name, "privateKey")];
