@@ -95,6 +95,18 @@ export const templates = {
     de: "die Kopfdaten werden nicht mit einer Zeile „---“ abgeschlossen",
     en: "the front matter is not closed by a line '---'",
   },
+  "templates.problem.notFile": {
+    de: "keine gewöhnliche Datei (etwa eine benannte Pipe): bitte durch eine Textdatei ersetzen oder entfernen",
+    en: "not a regular file (a named pipe, say): replace it with a text file or remove it",
+  },
+  "templates.problem.fileTooLarge": {
+    de: "größer als {max} Bytes, größer als eine Vorlage sein darf: bitte kürzen oder entfernen",
+    en: "larger than {max} bytes, more than a template may have: shorten it or remove it",
+  },
+  "templates.problem.unreadable": {
+    de: "kann nicht gelesen werden ({reason}): bitte die Rechte der Datei prüfen",
+    en: "cannot be read ({reason}): please check the file's permissions",
+  },
   "templates.problem.yaml": { de: "YAML-Fehler: {reason}", en: "YAML error: {reason}" },
   "templates.problem.field": { de: "„{field}“: {reason}", en: "'{field}': {reason}" },
   "templates.problem.fieldMissing": { de: "„{field}“ fehlt", en: "'{field}' is missing" },

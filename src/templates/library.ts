@@ -3,11 +3,12 @@
  * `<home>/templates/`, then each `--templates DIR`. A later source overrides an earlier one
  * by id and language.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { readdir, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
 import { t, type Lang } from "../messages/index.js";
 import { parseTemplate, type ParsedFile, type Problem } from "./parse.js";
+import { readTemplateFile, TemplateFileRefused, TEMPLATE_FILE_MAX_BYTES } from "./file.js";
 import type { Template, TemplateOrigin } from "./schema.js";
 import { packagePath } from "../package-root.js";
 import { quoted } from "../printable.js";
@@ -72,7 +73,38 @@ export async function templateFiles(dir: string): Promise<string[]> {
 export async function readTemplateFiles(source: TemplateSource): Promise<ParsedFile[]> {
   const root = resolve(source.dir);
   const files = await templateFiles(root);
-  return Promise.all(files.map(async (file) => parseTemplate(file, await readFile(file, "utf8"), root, source.origin)));
+  return Promise.all(files.map(async (file) => readTemplate(file, root, source.origin)));
+}
+
+/**
+ * One template file, parsed; one that cannot be read (replaced by a named pipe since the folder
+ * was listed, larger than a template can be, no permission) is a broken file with one problem.
+ */
+async function readTemplate(file: string, root: string, origin: TemplateOrigin): Promise<ParsedFile> {
+  let text: string;
+  try {
+    text = await readTemplateFile(file);
+  } catch (error) {
+    const problem = unreadableProblem(file, error);
+    if (!problem) throw error;
+    // Unread, the file's id and language are guessed from its name and folder (`en/welcome.md`),
+    // so that asking for that template names the file rather than saying there is none.
+    const id = /^[a-z0-9-]+$/.exec(basename(file, ".md"))?.[0];
+    const folder = basename(dirname(file));
+    return { file, id, lang: folder === "de" || folder === "en" ? folder : undefined, problems: [problem] };
+  }
+  return parseTemplate(file, text, root, origin);
+}
+
+function unreadableProblem(file: string, error: unknown): Problem | undefined {
+  if (error instanceof TemplateFileRefused) {
+    return error.reason === "notFile"
+      ? { file, line: 1, key: "templates.problem.notFile", params: {} }
+      : { file, line: 1, key: "templates.problem.fileTooLarge", params: { max: TEMPLATE_FILE_MAX_BYTES } };
+  }
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code !== "string") return undefined;
+  return { file, line: 1, key: "templates.problem.unreadable", params: { reason: code } };
 }
 
 /** The sources in order: built-ins, the home templates if that folder exists, then each extra folder (which must exist). */

@@ -3,13 +3,14 @@
  * includes read only from the template's own folder, rendering is bounded in time, memory and
  * output size, and output going into HTML is escaped.
  */
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, realpathSync, type Stats } from "node:fs";
-import { open, realpath } from "node:fs/promises";
+import { existsSync, realpathSync } from "node:fs";
+import { realpath } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import { Context, Liquid, toPromise, toValue, type Emitter, type FS } from "liquidjs";
 import { ExitCode, UserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { consentVariables } from "./consent.js";
+import { readTemplateFile, readTemplateFileSync, TEMPLATE_PARSE_CHARS } from "./file.js";
 import type { Template } from "./schema.js";
 import { quoted } from "../printable.js";
 import { coerceValue, formatDate, formatDateTime, formatNumber, formatTime, formatWeekdayDate } from "./values.js";
@@ -20,7 +21,7 @@ import { coerceValue, formatDate, formatDateTime, formatNumber, formatTime, form
  * not enforce it; nodes and output are counted by `BoundedOutput` while rendering.
  */
 export const RENDER_LIMITS = {
-  parseChars: 200_000,
+  parseChars: TEMPLATE_PARSE_CHARS,
   renderMs: 2_000,
   // liquidjs counts a range's numbers and the characters its string filters make; a million is
   // five times the output limit, and a range of 20 million (the old limit) took over 500 MB.
@@ -52,48 +53,14 @@ function isInside(root: string, file: string): boolean {
   return file === root || file.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-/** The most bytes a partial may have: four bytes a character of the parse limit. */
-const PARTIAL_MAX_BYTES = RENDER_LIMITS.parseChars * 4;
-/** Opened without blocking, so that a named pipe is refused rather than waited on. */
-const PARTIAL_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
-
-/**
- * A partial (`*.liquid`) is read only if it is a regular file of a size a template can have: the
- * render's time limit is not checked while a file is read, so a named pipe would hold the render
- * for ever, and a huge file would be read whole before the parse limit refuses it.
- */
-function checkPartial(file: string, info: Stats): void {
-  if (!info.isFile()) throw new Error(`not a regular file: ${file}`);
-  if (info.size > PARTIAL_MAX_BYTES) throw new Error(`larger than ${PARTIAL_MAX_BYTES} bytes: ${file}`);
-}
-
-async function readPartial(file: string): Promise<string> {
-  const handle = await open(file, PARTIAL_FLAGS);
-  try {
-    checkPartial(file, await handle.stat());
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
-  }
-}
-
-function readPartialSync(file: string): string {
-  const fd = openSync(file, PARTIAL_FLAGS);
-  try {
-    checkPartial(file, fstatSync(fd));
-    return readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Reads only inside the template folder, after resolving links, so no include can leave it. */
 function containedFs(root: string): FS {
   return {
     exists: (file) => Promise.resolve(existsSync(file)),
     existsSync: (file) => existsSync(file),
-    readFile: readPartial,
-    readFileSync: readPartialSync,
+    // A partial is read by the same rule as a template: a regular file of a template's size.
+    readFile: readTemplateFile,
+    readFileSync: readTemplateFileSync,
     resolve: (dir, file, ext) => resolve(dir, file.endsWith(ext) ? file : file + ext),
     contains: async (_root, file) => {
       try {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../helpers/cli.js";
@@ -64,6 +64,26 @@ describe("nachklang templates (real CLI)", () => {
     const builtin = await runCli(["templates", "list"], { home });
     expect(builtin.stderr).toBe("");
   });
+
+  it("a template file larger than a template may be is refused by name without being read (also one of 3 GiB)", async () => {
+    const own = join(dir, "huge-templates");
+    await mkdir(join(own, "en"), { recursive: true });
+    const huge = join(own, "en", "huge.md");
+    const sparse = join(own, "en", "sparse.md");
+    await writeFile(huge, "---\nid: huge\nkind: message\nlang: en\ntitle: T\ndescription: D\n---\n" + "x".repeat(800_000));
+    // Sparse: takes no disk; read whole it is past what one buffer can hold (an internal error).
+    await writeFile(sparse, "");
+    await truncate(sparse, 3 * 1024 ** 3);
+    const check = await runCli(["templates", "check", own, "--lang", "en"], { home, timeoutMs: 30_000 });
+    expect(check.code, check.stderr).toBe(2);
+    expect(check.stdout).toContain(`${huge}:1: larger than 800000 bytes, more than a template may have: shorten it or remove it`);
+    expect(check.stdout).toContain(`${sparse}:1: larger than 800000 bytes`);
+    const show = await runCli(["templates", "render", "huge", "--lang", "en", "--templates", own], { home, timeoutMs: 30_000 });
+    expect(show.code).toBe(2);
+    expect(show.stderr).toBe(
+      `Template 'huge' (en) is broken: ${huge}:1: larger than 800000 bytes, more than a template may have: shorten it or remove it. 'nachklang templates check' shows every problem.\n`,
+    );
+  }, 60_000);
 
   it("a --vars-file that is not UTF-8 or is a folder: exit 2, one line naming it", async () => {
     const latin1 = join(dir, "vars-latin1.yaml");
