@@ -130,6 +130,18 @@ export const trust = {
     de: "Klientenliste {file}: verschlüsselt (ohne Passphrase nur der Kopf geprüft).",
     en: "Client registry {file}: encrypted (without a passphrase only its header was checked).",
   },
+  "doctor.consentDoubt": {
+    de: "{alias}: Einwilligung mit unmöglichem Datum ({records}). Bitte mit dem richtigen Tag neu erfassen: nachklang consent record {alias} --channel TYP --date JJJJ-MM-TT (und, wo widerrufen, consent withdraw {alias} --channel TYP --date JJJJ-MM-TT); der alte Eintrag bleibt als Verlauf.",
+    en: "{alias}: consent with an impossible day ({records}). Record it again with the right day: nachklang consent record {alias} --channel TYPE --date YYYY-MM-DD (and, where withdrawn, consent withdraw {alias} --channel TYPE --date YYYY-MM-DD); the old record stays as history.",
+  },
+  "doctor.consentDoubt.given": {
+    de: "{channel} erteilt {date}, vor dem {earliest}",
+    en: "{channel} given {date}, before {earliest}",
+  },
+  "doctor.consentDoubt.withdrawn": {
+    de: "{channel} widerrufen {withdrawn}, erteilt {date}",
+    en: "{channel} withdrawn {withdrawn}, given {date}",
+  },
   "doctor.configOk": { de: "Konfiguration {file}: lesbar.", en: "Configuration {file}: readable." },
   "doctor.ledgerOk": {
     de: "Protokoll {file}: {count} {count:Eintrag|Einträge}, alle lesbar.",

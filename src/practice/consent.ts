@@ -66,3 +66,19 @@ export function withConsentWithdrawn(client: ClientRecord, channelType: string, 
   const consents = client.consents.map((c, i) => (i === index ? { ...c, withdrawn: day } : c));
   return { ...client, consents };
 }
+
+/**
+ * A client's stored consent records that today's checks would refuse and no later record for the
+ * same channel type settles: given or withdrawn before EARLIEST_CONSENT_DAY, or withdrawn before
+ * they were given. Such records were taken before those checks existed (`0202-03-01` for
+ * `2020-03-01`). Records are never changed, so a later record for the type — the practitioner
+ * recording the consent again with the right day — is what settles one; it stays as history.
+ */
+export function doubtfulConsents(client: ClientRecord): ConsentRecord[] {
+  return client.consents.filter((record, index) => {
+    const settled = client.consents.slice(index + 1).some((later) => later.channel === record.channel);
+    if (settled) return false;
+    const withdrawn = record.withdrawn;
+    return record.date < EARLIEST_CONSENT_DAY || (withdrawn !== undefined && (withdrawn < EARLIEST_CONSENT_DAY || withdrawn < record.date));
+  });
+}

@@ -10,8 +10,10 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ExitCode, UserError } from "../../src/errors.js";
 import type { ClientRecord } from "../../src/practice/clients.js";
-import { consentDay, EARLIEST_CONSENT_DAY, withConsent, withConsentWithdrawn } from "../../src/practice/consent.js";
-import { initHome, runCli } from "../helpers/cli.js";
+import { consentDay, doubtfulConsents, EARLIEST_CONSENT_DAY, withConsent, withConsentWithdrawn } from "../../src/practice/consent.js";
+import { ClientRegistry } from "../../src/practice/clients.js";
+import { unlockKeyring } from "../../src/practice/keyring.js";
+import { initHome, PASSPHRASE, runCli } from "../helpers/cli.js";
 
 const TODAY = "2026-11-20";
 
@@ -57,6 +59,31 @@ describe("withConsentWithdrawn", () => {
   });
 });
 
+describe("doubtfulConsents", () => {
+  const client = (consents: ClientRecord["consents"]) => ({ alias: "k042", consents }) as unknown as ClientRecord;
+
+  it("finds a stored consent given or withdrawn before the floor, or withdrawn before it was given", () => {
+    fc.assert(fc.property(dayBetween("0001-01-01", "1999-12-31"), dayBetween(EARLIEST_CONSENT_DAY, TODAY), (early, fine) => {
+      const given = { channel: "folder", date: early, infoVersion: "1" };
+      expect(doubtfulConsents(client([given]))).toEqual([given]);
+      const withdrawnEarly = { channel: "email", date: fine, infoVersion: "1", withdrawn: early };
+      expect(doubtfulConsents(client([withdrawnEarly]))).toEqual([withdrawnEarly]);
+    }));
+    fc.assert(fc.property(dayBetween(EARLIEST_CONSENT_DAY, TODAY), dayBetween(EARLIEST_CONSENT_DAY, TODAY), (a, b) => {
+      const [date, withdrawn] = a <= b ? [a, b] : [b, a];
+      expect(doubtfulConsents(client([{ channel: "folder", date, infoVersion: "1", withdrawn }]))).toEqual([]);
+      const backwards = { channel: "folder", date: withdrawn, infoVersion: "1", withdrawn: date };
+      expect(doubtfulConsents(client([backwards]))).toEqual(date < withdrawn ? [backwards] : []);
+    }));
+  });
+
+  it("a later record for the same channel type settles one (it stays as history); one for another type does not", () => {
+    const typo = { channel: "folder", date: "0202-03-01", infoVersion: "1" };
+    expect(doubtfulConsents(client([typo, { channel: "email", date: "2020-03-01", infoVersion: "1" }]))).toEqual([typo]);
+    expect(doubtfulConsents(client([typo, { channel: "folder", date: "2020-03-01", infoVersion: "1" }]))).toEqual([]);
+  });
+});
+
 describe("through the CLI", () => {
   let home: string;
   let cleanup: () => Promise<void>;
@@ -91,6 +118,32 @@ describe("through the CLI", () => {
     expect(JSON.parse((await cli(["--json", "consent", "show", "k042"])).stdout)).toMatchObject({ consents: [{ date: "2003-02-01" }] });
     expect((JSON.parse((await cli(["--json", "consent", "show", "k042"])).stdout) as { consents: { withdrawn?: string }[] }).consents[0]?.withdrawn).toBeUndefined();
     expect((await cli(["consent", "withdraw", "k042", "--channel", "folder", "--date", "2003-02-01"])).code).toBe(0);
+  });
+
+  it("doctor names, one line per client, a stored consent with an impossible day and what to do; recording it again settles it", async () => {
+    for (const alias of ["k050", "k051", "k052"]) expect((await cli(["client", "add", alias, "--channel", "folder"])).code).toBe(0);
+    // Records taken before the checks existed: written to the registry directly.
+    const keyring = await unlockKeyring(join(home, "keyring.age"), PASSPHRASE);
+    const registry = await ClientRegistry.load(join(home, "clients.age"), keyring.ageIdentity, keyring.ageRecipient);
+    await registry.put({ ...registry.require("k050"), consents: [{ channel: "folder", date: "0202-03-01", infoVersion: "1" }] });
+    await registry.put({
+      ...registry.require("k051"),
+      consents: [
+        { channel: "email", date: "1926-11-20", infoVersion: "1", withdrawn: "2020-01-01" },
+        { channel: "folder", date: "2020-05-04", infoVersion: "1", withdrawn: "2020-05-03" },
+      ],
+    });
+    await registry.put({ ...registry.require("k052"), consents: [{ channel: "folder", date: "2020-05-04", infoVersion: "1" }] });
+    const doctor = await cli(["doctor"]);
+    // Exit 1 is doctor's code for any ✗ finding (the test keyring's low work factor is one too).
+    expect(doctor.code).toBe(1);
+    const lines = doctor.stdout.split("\n").filter((line) => line.includes("impossible day"));
+    expect(lines).toEqual([
+      "✗ k050: consent with an impossible day (folder given 0202-03-01, before 2000-01-01). Record it again with the right day: nachklang consent record k050 --channel TYPE --date YYYY-MM-DD (and, where withdrawn, consent withdraw k050 --channel TYPE --date YYYY-MM-DD); the old record stays as history.",
+      "✗ k051: consent with an impossible day (email given 1926-11-20, before 2000-01-01; folder withdrawn 2020-05-03, given 2020-05-04). Record it again with the right day: nachklang consent record k051 --channel TYPE --date YYYY-MM-DD (and, where withdrawn, consent withdraw k051 --channel TYPE --date YYYY-MM-DD); the old record stays as history.",
+    ]);
+    expect((await cli(["consent", "record", "k050", "--channel", "folder", "--date", "2020-03-01"])).code).toBe(0);
+    expect((await cli(["doctor"])).stdout).not.toContain("k050");
   });
 
   it("client import refuses a consent-date before 2000-01-01 and adds nobody", async () => {

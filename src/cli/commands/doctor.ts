@@ -7,6 +7,7 @@ import { ExitCode, isUserError, UserError } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
 import { exists } from "../../files.js";
 import { ClientRegistry } from "../../practice/clients.js";
+import { doubtfulConsents, EARLIEST_CONSENT_DAY } from "../../practice/consent.js";
 import { keyringWorkFactor, type Keyring } from "../../practice/keyring.js";
 import { DEFAULT_SCRYPT_LOG_N } from "../../practice/sealed-file.js";
 import { recoverySetting } from "../../records/recovery.js";
@@ -98,6 +99,20 @@ function damage(ctx: CliContext, error: unknown): Finding {
   return { ok: false, key: "doctor.damaged", params: { line: ctx.out.text(error.key, error.params) } };
 }
 
+/** One line per client whose stored consents carry an impossible day (docs/decisions/consent-floor.md). */
+function consentFindings(ctx: CliContext, registry: ClientRegistry): Finding[] {
+  return registry.list().flatMap((client): Finding[] => {
+    const doubtful = doubtfulConsents(client);
+    if (doubtful.length === 0) return [];
+    const records = doubtful.map((c) =>
+      c.date < EARLIEST_CONSENT_DAY
+        ? ctx.out.text("doctor.consentDoubt.given", { channel: c.channel, date: c.date, earliest: EARLIEST_CONSENT_DAY })
+        : ctx.out.text("doctor.consentDoubt.withdrawn", { channel: c.channel, date: c.date, withdrawn: c.withdrawn ?? "" }),
+    );
+    return [{ ok: false, key: "doctor.consentDoubt", params: { alias: client.alias, records: records.join("; ") } }];
+  });
+}
+
 /**
  * The home's files: config, keyring (its work factor always; with a passphrase from
  * --passphrase-file or NACHKLANG_PASSPHRASE also its integrity), client registry, ledger. Never
@@ -137,9 +152,12 @@ async function homeFileFindings(ctx: CliContext): Promise<Finding[]> {
     const keys = keyring === undefined && agent.state?.unlocked === true ? await practiceKeys(ctx) : undefined;
     if (keyring !== undefined || keys !== undefined) {
       try {
-        if (keyring !== undefined) await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient);
-        else if (keys !== undefined) await ClientRegistry.load(ctx.home.clients, keys.identity, keys.ageRecipient);
+        const registry =
+          keyring !== undefined
+            ? await ClientRegistry.load(ctx.home.clients, keyring.ageIdentity, keyring.ageRecipient)
+            : await ClientRegistry.load(ctx.home.clients, keys!.identity, keys!.ageRecipient);
         findings.push({ ok: true, key: "doctor.clientsOk", params: { file: ctx.home.clients } });
+        findings.push(...consentFindings(ctx, registry));
       } catch (error) {
         findings.push(damage(ctx, error));
       }
