@@ -472,13 +472,20 @@ async function awayNoticeText(ctx: CliContext, wf: Workflow, client: ClientRecor
 
 /**
  * Decode what arrived and send the away notices that are due: every command that holds the
- * keys and deals with the inbox or the outbox runs this. Prints one line per problem.
+ * keys and deals with the inbox or the outbox runs this. Prints one line per problem, and how
+ * many messages were discarded. With `integrity` (the commands that show the inbox: `inbox`,
+ * `inbox read`) a discarded message makes the exit code 5; the others (`inbox reply`, `outbox
+ * flush`, `records purge`) keep theirs, which say what they sent or deleted (docs/inbox.md).
  */
-export async function processInbox(ctx: CliContext, env: InboxEnv): Promise<IngestReport> {
+export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean } = {}): Promise<IngestReport> {
   const { ingest } = await import("../inbox/ingest.js");
   const report = await ingest(env);
   if (report.busy) ctx.out.warn("inbox.busy");
   for (const r of report.refused) ctx.out.warn("inbox.refused", { channel: r.channel, problem: ctx.out.text(`inbox.problem.${r.problem}`) });
+  if (report.refused.length > 0) {
+    ctx.out.warn("inbox.discarded", { count: report.refused.length });
+    if (options.integrity === true) process.exitCode = ExitCode.integrity;
+  }
   if (report.unknownSenders > 0) ctx.out.warn("inbox.unknownSenders", { count: report.unknownSenders });
   for (const p of report.postponed) ctx.out.warn("inbox.postponed", { channel: p.channel, problem: ctx.out.text(p.reason, p.params) });
   for (const n of report.notices) {

@@ -20,6 +20,10 @@ export const inbox = {
     de: "Eine Nachricht über „{channel}“ wurde verworfen: {problem}. Nichts davon wird angezeigt.",
     en: "A message via '{channel}' was discarded: {problem}. Nothing of it is shown.",
   },
+  "inbox.discarded": {
+    de: "{count} {count:Nachricht|Nachrichten} verworfen (siehe oben); alle anderen wurden verarbeitet. Fehlt die Nachricht einer Klientin oder eines Klienten, bitte erneut schicken lassen.",
+    en: "{count} {count:message|messages} discarded (see above); all others were processed. If a client's message is missing, ask them to send it again.",
+  },
   "inbox.problem.mac": { de: "die Prüfsumme (MAC) stimmt nicht – nicht vom Threema Gateway", en: "wrong MAC – not from the Threema Gateway" },
   "inbox.problem.format": { de: "unvollständig oder fehlerhaft", en: "incomplete or malformed" },
   "inbox.problem.wrongGateway": { de: "an eine andere Gateway-ID gerichtet", en: "addressed to another Gateway ID" },

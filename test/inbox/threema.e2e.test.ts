@@ -140,19 +140,40 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     expect(list.stdout).toContain("No unread messages.");
   });
 
-  it("discards a callback with a wrong MAC when reading (stored unverified), showing nothing of it", async () => {
+  it("discards a callback with a wrong MAC when reading (stored unverified), showing nothing of it: the good one beside it is shown, exit 5", async () => {
     const forged = emulator.clientText(client, SECRET_TEXT, { secret: "not-the-gateway-secret" });
+    const good = emulator.clientText(client, "Bis Donnerstag!");
     const logBefore = serve.stderr().length;
     expect(await emulator.post(serve.url, forged)).toBe(200);
+    expect(await emulator.post(serve.url, good)).toBe(200);
     // No secret in this serve: it cannot tell, and says nothing about content.
     expect(serve.stderr().slice(logBefore)).toBe("");
     const list = await cli(["inbox"]);
-    expect(list.code).toBe(0);
-    expect(list.stderr).toMatch(/discarded: wrong MAC/);
-    expect(list.stdout).toContain("No unread messages.");
+    // Not a silent pass: the damaged one is named and counted, the good one processed.
+    expect(list.code, list.stderr).toBe(5);
+    expect(list.stderr).toBe(
+      "A message via 'threema' was discarded: wrong MAC – not from the Threema Gateway. Nothing of it is shown.\n" +
+        "1 message discarded (see above); all others were processed. If a client's message is missing, ask them to send it again.\n",
+    );
+    expect(list.stdout).toMatch(/k042: 1 unread since/);
     expect(list.stdout + list.stderr).not.toContain(SECRET_TEXT);
-    expect((await cli(["inbox", "read", "k042"])).stdout).not.toContain(SECRET_TEXT);
-    expect(emulator.received.filter((m) => m.type === 0x80)).toHaveLength(1);
+    // Discarded once: the next command has nothing to report.
+    const read = await cli(["inbox", "read", "k042"]);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain("Bis Donnerstag!");
+    expect(read.stdout).not.toContain(SECRET_TEXT);
+    expect(emulator.received.filter((m) => m.type === 0x80)).toHaveLength(2);
+  });
+
+  it("inbox read exits 5 when a message it decoded was discarded, after showing the good ones", async () => {
+    const forged = emulator.clientText(client, SECRET_TEXT, { secret: "not-the-gateway-secret" });
+    expect(await emulator.post(serve.url, forged)).toBe(200);
+    expect(await emulator.post(serve.url, emulator.clientText(client, "Noch eine Frage."))).toBe(200);
+    const read = await cli(["inbox", "read", "k042"]);
+    expect(read.code, read.stderr).toBe(5);
+    expect(read.stderr).toContain("1 message discarded (see above)");
+    expect(read.stdout).toContain("Noch eine Frage.");
+    expect(read.stdout).toContain("Read receipt sent to k042 via threema.");
   });
 
   it("refuses a wrong MAC at the door when started with --check-mac", async () => {
