@@ -9,7 +9,7 @@ import { constants } from "node:fs";
 import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Channel } from "../channels/contract.js";
-import { isUserError } from "../errors.js";
+import { isUserError, unwritableFile } from "../errors.js";
 import { makeDirs } from "../files.js";
 import type { ResolvedChannel } from "../followup/ports.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
@@ -112,12 +112,16 @@ export function safeFileName(name: string): string {
  * Write a message's files into `dir` (created 0700 when missing), each 0600 and never over an
  * existing file (a number is added instead), and never in part (a file that cannot be written
  * whole is removed). Returns the paths written. The files are plain:
- * the practitioner asked for them there.
+ * the practitioner asked for them there. A folder or file that cannot be written throws
+ * `unwritableFile`'s one line naming it: a full disk exit 1, an impossible place exit 2.
  */
 export async function writeMessageFiles(env: InboxEnv, message: StoredMessage, dir: string): Promise<string[]> {
-  await makeDirs(dir, 0o700);
+  await makeDirs(dir, 0o700).catch((error: unknown) => {
+    throw unwritableFile(dir, error) ?? error;
+  });
   const written: string[] = [];
   for (const [n, file] of message.files.entries()) {
+    // A stored file that cannot be opened is the inbox's problem, not the folder's: not mapped.
     const data = await env.store.readFileContent(message.id, n, env.keys);
     const name = safeFileName(file.name);
     const dot = name.lastIndexOf(".");
@@ -129,7 +133,7 @@ export async function writeMessageFiles(env: InboxEnv, message: StoredMessage, d
         handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EEXIST" && attempt < 1000) continue;
-        throw error;
+        throw unwritableFile(path, error) ?? error;
       }
       try {
         await handle.writeFile(data);
@@ -137,7 +141,7 @@ export async function writeMessageFiles(env: InboxEnv, message: StoredMessage, d
         // Never half a file (a full disk): what could not be written whole is removed.
         await handle.close();
         await rm(path, { force: true });
-        throw error;
+        throw unwritableFile(path, error) ?? error;
       }
       await handle.close();
       written.push(path);

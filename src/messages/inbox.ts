@@ -65,10 +65,6 @@ export const inbox = {
     de: "{file} ist eine Datei, kein Ordner; nichts geschrieben, nichts als gelesen markiert. Bitte mit --out einen Ordner angeben.",
     en: "{file} is a file, not a folder; nothing was written or marked read. Please name a folder with --out.",
   },
-  "inbox.read.outUnwritable": {
-    de: "{file}: die Dateien können dort nicht geschrieben werden ({reason}); die Nachrichten bleiben ungelesen. Bitte Rechte prüfen oder mit --out einen anderen Ordner angeben.",
-    en: "{file}: the files cannot be written there ({reason}); the messages stay unread. Please check the permissions, or name another folder with --out.",
-  },
   "inbox.read.filesHint": {
     de: "  Dateien speichern: nachklang inbox read {alias} --out ORDNER (solange ungelesen; danach nur noch im Posteingang versiegelt).",
     en: "  To save the files: nachklang inbox read {alias} --out FOLDER (while unread; afterwards they stay sealed in the inbox).",

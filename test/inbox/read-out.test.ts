@@ -4,7 +4,8 @@
  * where mkdir answers ENOENT although /proc exists.)
  */
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initHome, runCli } from "../helpers/cli.js";
@@ -42,8 +43,8 @@ describe("inbox read --out that cannot be created", () => {
 
   it.skipIf(!existsSync("/proc/self"))("/proc/x: one line, exit 2, no hang, nothing shown or marked read", async () => {
     for (const [lang, text] of [
-      ["en", "/proc/x: the files cannot be written there (ENOENT); the messages stay unread."],
-      ["de", "/proc/x: die Dateien können dort nicht geschrieben werden (ENOENT); die Nachrichten bleiben ungelesen."],
+      ["en", "/proc/x: cannot be written there (ENOENT); nothing was written. Please check the path and permissions, or name another place."],
+      ["de", "/proc/x: kann hier nicht geschrieben werden (ENOENT); nichts geschrieben. Bitte Pfad und Rechte prüfen oder einen anderen Ort angeben."],
     ] as const) {
       const result = await cli(["--lang", lang, "inbox", "read", "k9", "--out", "/proc/x"]);
       expect(result.code, result.stderr).toBe(2);
@@ -60,8 +61,32 @@ describe("inbox read --out that cannot be created", () => {
     const result = await cli(["inbox", "read", "k9", "--out", join(file, "sub")]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
-    expect(result.stderr).toContain("the files cannot be written there (ENOTDIR)");
+    expect(result.stderr).toBe(`${join(file, "sub")}: cannot be written there (ENOTDIR); nothing was written. Please check the path and permissions, or name another place.\n`);
     expect(result.stdout).not.toContain("Hier das Bild.");
+  });
+
+  it("a full disk: exit 1, one line naming the file, no half file, the message stays unread", async (context) => {
+    // A full disk needs a small file system: a tmpfs, which only root may mount.
+    const small = join(home, "..", "small");
+    await mkdir(small);
+    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small]).status !== 0) {
+      console.warn("SKIPPED: full-disk test (mounting a tmpfs needs root)");
+      return context.skip();
+    }
+    try {
+      const out = join(small, "out");
+      await mkdir(out);
+      // Fill it up to the last byte.
+      await writeFile(join(small, "filler"), Buffer.alloc(1024 * 1024)).catch(() => undefined);
+      const result = await cli(["inbox", "read", "k9", "--out", out]);
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toBe(`${join(out, "bild.jpg")}: the disk is full; nothing was written. Please free some space or choose another place with --out.\n`);
+      expect(await readdir(out)).toEqual([]);
+      expect(emulator.receipts).toEqual([]);
+      expect((await cli(["inbox"])).stdout).toMatch(/k9: 1 unread/);
+    } finally {
+      spawnSync("umount", [small]);
+    }
   });
 
   it("a folder that can be made is made, the file written, the message then read", async () => {

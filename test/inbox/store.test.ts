@@ -139,7 +139,8 @@ describe("a client's files, written where asked", () => {
     });
     try {
       const env = { store, keys: { identities: [identity] } } as unknown as InboxEnv;
-      await expect(writeMessageFiles(env, message, out)).rejects.toMatchObject({ code: "ENOSPC" });
+      // One line naming the file (the shared `unwritableFile`): the disk is full, exit 1.
+      await expect(writeMessageFiles(env, message, out)).rejects.toMatchObject({ code: 1, key: "file.noSpace", params: { file: join(out, "voll.jpg") } });
       expect(await readdir(out)).toEqual([]);
     } finally {
       spy.mockRestore();

@@ -69,20 +69,13 @@ async function checkOutFolder(out: string): Promise<void> {
   try {
     isFolder = (await stat(out)).isDirectory();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw outError(out, error);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw unwritableFile(out, error) ?? error;
     await makeDirs(out, 0o700).catch((made: unknown) => {
-      throw outError(out, made);
+      throw unwritableFile(out, made) ?? made;
     });
     return;
   }
   if (!isFolder) throw new UserError(ExitCode.usage, "inbox.read.outNotFolder", { file: out });
-}
-
-function outError(out: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
-  if (typeof code !== "string") return error;
-  if (code === "ENOSPC" || code === "EDQUOT") return unwritableFile(out, error);
-  return new UserError(ExitCode.usage, "inbox.read.outUnwritable", { file: out, reason: code }, { cause: error });
 }
 
 export async function read(ctx: CliContext, alias: string, o: { out?: string }): Promise<void> {
@@ -102,10 +95,8 @@ export async function read(ctx: CliContext, alias: string, o: { out?: string }):
       for (const f of m.files) ctx.out.say("inbox.read.file", { name: printable(f.name), mime: printable(f.mime), size: formatSize(f.size), caption: f.caption === undefined ? "" : ` – ${printable(f.caption)}` });
       for (const f of m.skipped) ctx.out.say(`inbox.read.skipped.${f.reason}`, { name: printable(f.name), size: f.size === undefined ? "?" : formatSize(f.size) });
       if (o.out !== undefined && m.files.length > 0) {
-        const out = o.out;
-        const paths = await writeMessageFiles(env, m, out).catch((error: unknown) => {
-          throw outError(out, error);
-        });
+        // A file that cannot be written is one line naming it (src/errors.ts `unwritableFile`).
+        const paths = await writeMessageFiles(env, m, o.out);
         written.set(m.id, paths);
         for (const path of paths) ctx.out.say("inbox.read.written", { path: printable(path) });
       } else if (m.files.length > 0) ctx.out.say("inbox.read.filesHint", { alias });
