@@ -53,18 +53,34 @@ export class Journal {
 
   /** Append lines and fsync them; returns when they are on disk. */
   async append(values: readonly unknown[]): Promise<void> {
+    await this.locked(() => this.appendHeld(values));
+  }
+
+  /**
+   * Read the file and append what `decide` returns from it, under one lock: no other append or
+   * rewrite comes between, so what is appended was decided on the file as it then stands (a
+   * correction checked against one version and written into another could break a rule both
+   * versions keep). `decide` may throw, and nothing is appended.
+   */
+  async readThenAppend<T>(decide: (current: JournalLines) => { readonly values: readonly unknown[]; readonly result: T }): Promise<T> {
+    return this.locked(async () => {
+      const { values, result } = decide(await this.read());
+      await this.appendHeld(values);
+      return result;
+    });
+  }
+
+  private async appendHeld(values: readonly unknown[]): Promise<void> {
     if (values.length === 0) return;
     const data = Buffer.from(values.map((v) => JSON.stringify(v) + "\n").join(""), "utf8");
-    await this.locked(async () => {
-      const handle = await open(this.file, "a+", 0o600);
-      try {
-        await cutTornTail(handle);
-        await handle.write(data);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    });
+    const handle = await open(this.file, "a+", 0o600);
+    try {
+      await cutTornTail(handle);
+      await handle.write(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
   }
 
   /**

@@ -12,7 +12,7 @@ import { decryptBytes, encryptBytes, type AgeKeys } from "../age/index.js";
 import { ExitCode, UserError } from "../errors.js";
 import { z } from "../zod.js";
 import { MAX_CONTACT_MINUTES } from "./duration.js";
-import { Journal } from "./journal.js";
+import { Journal, type JournalLines } from "./journal.js";
 
 export const TIME_KINDS = ["messenger", "email", "phone", "followup", "other"] as const;
 export type TimeKind = (typeof TIME_KINDS)[number];
@@ -131,6 +131,24 @@ export function answeringMinutes(readAt: readonly string[], repliedAt: Date): nu
   return minutes > ANSWERING_LIMIT_MINUTES ? undefined : minutes;
 }
 
+/** The events among a journal's lines that are valid, and how many lines were not. */
+function validEvents(current: JournalLines): { events: TimeEvent[]; damaged: number } {
+  const events: TimeEvent[] = [];
+  let damaged = 0;
+  for (const v of current.values) {
+    const parsed = timeEventSchema.safeParse(v);
+    if (parsed.success) events.push(parsed.data);
+    else damaged++;
+  }
+  return { events, damaged };
+}
+
+function requireEntry(entries: readonly TimeEntry[], id: string): TimeEntry {
+  const entry = entries.find((e) => e.id === id.toLowerCase());
+  if (entry === undefined) throw new UserError(ExitCode.usage, "time.unknownEntry", { id });
+  return entry;
+}
+
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 function newEntryId(): string {
@@ -151,16 +169,9 @@ export class ContactTime {
 
   /** Events that are valid, and how many lines were not. */
   async events(): Promise<{ events: TimeEvent[]; damaged: number }> {
-    const { values } = await this.journal.read();
-    const events: TimeEvent[] = [];
-    let damaged = 0;
-    for (const v of values) {
-      const parsed = timeEventSchema.safeParse(v);
-      if (parsed.success) events.push(parsed.data);
-      else damaged++;
-    }
-    return { events, damaged };
+    return validEvents(await this.journal.read());
   }
+
 
   async entries(): Promise<TimeEntry[]> {
     return foldTime((await this.events()).events);
@@ -168,9 +179,7 @@ export class ContactTime {
 
   /** The entry, or exit 2 naming the id and how to list entries. */
   async require(id: string): Promise<TimeEntry> {
-    const entry = (await this.entries()).find((e) => e.id === id.toLowerCase());
-    if (entry === undefined) throw new UserError(ExitCode.usage, "time.unknownEntry", { id });
-    return entry;
+    return requireEntry(await this.entries(), id);
   }
 
   private async seal(note: string): Promise<string> {
@@ -196,17 +205,29 @@ export class ContactTime {
     return foldTime([event])[0]!;
   }
 
-  async edit(id: string, changes: TimeChanges, now: Date): Promise<TimeEntry> {
-    const entry = await this.require(id);
-    const event = timeEventSchema.parse({
-      v: 1, at: now.toISOString(), ev: "edited", id: entry.id,
-      ...(changes.day === undefined ? {} : { day: changes.day }),
-      ...(changes.minutes === undefined ? {} : { minutes: changes.minutes }),
-      ...(changes.kind === undefined ? {} : { kind: changes.kind }),
-      ...(changes.note === null ? { noteRemoved: true } : changes.note === undefined ? {} : { note: await this.seal(changes.note) }),
+  /**
+   * Correct an entry. The file is read once, under the journal's lock, and the correction appended
+   * under the same lock: `check` (given the entry as it stands and every entry, e.g. the 24-hour
+   * rule) and the correction see one version of the file, whatever another process appends. A
+   * `check` that throws leaves the file as it was. Returns the entry as corrected.
+   */
+  async edit(id: string, changes: TimeChanges, now: Date, check?: (entry: TimeEntry, all: readonly TimeEntry[]) => void): Promise<TimeEntry> {
+    // Sealed before the lock is taken: it does not depend on the file.
+    const note = changes.note === null ? { noteRemoved: true } : changes.note === undefined ? {} : { note: await this.seal(changes.note) };
+    return this.journal.readThenAppend((current) => {
+      const events = validEvents(current).events;
+      const all = foldTime(events);
+      const entry = requireEntry(all, id);
+      check?.(entry, all);
+      const event = timeEventSchema.parse({
+        v: 1, at: now.toISOString(), ev: "edited", id: entry.id,
+        ...(changes.day === undefined ? {} : { day: changes.day }),
+        ...(changes.minutes === undefined ? {} : { minutes: changes.minutes }),
+        ...(changes.kind === undefined ? {} : { kind: changes.kind }),
+        ...note,
+      });
+      return { values: [event], result: foldTime([...events, event]).find((e) => e.id === entry.id)! };
     });
-    await this.journal.append([event]);
-    return foldTime([...(await this.events()).events]).find((e) => e.id === entry.id)!;
   }
 
   async remove(id: string, now: Date): Promise<TimeEntry> {

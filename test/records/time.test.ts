@@ -4,7 +4,8 @@
  * nothing about a client in plain text in the home, only in the report file asked for.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
+import lockfile from "proper-lockfile";
 import { join } from "node:path";
 import { initHome, runCli, tempDir } from "../helpers/cli.js";
 import { plaintextFinds } from "../helpers/home.js";
@@ -29,6 +30,36 @@ beforeAll(async () => {
   await ok(["billing", "set", "--hourly", "92.50", "--round", "15m", "--profile", "none"]);
 });
 afterAll(() => cleanup());
+
+describe("time edit and another process writing at the same time", () => {
+  it("checks the 24-hour rule on the same version of the file it corrects", async () => {
+    await inOwnPractice(async (own) => {
+      const cli = (args: string[]) => runCli(args, { home: own, env: NOW });
+      const r = await cli(["--json", "time", "log", "k1", "1h", "--on", "2026-11-20"]);
+      expect(r.code, r.stderr).toBe(0);
+      const id = (JSON.parse(r.stdout) as { id: string }).id;
+      const file = join(own, "records", "time.jsonl");
+      const line = JSON.parse((await readFile(file, "utf8")).trim()) as Record<string, unknown>;
+      // Another process holds the journal's lock (as `time log` does while it appends) …
+      const release = await lockfile.lock(file, { realpath: false, lockfilePath: `${file}.lock` });
+      const edit = cli(["time", "edit", id, "--duration", "2h"]);
+      try {
+        // … long enough for the edit to have started, read (before the fix: three times, unlocked)
+        // and reached the lock; then it logs 23 hours for the same client and day.
+        await new Promise((done) => setTimeout(done, 4_000));
+        await appendFile(file, JSON.stringify({ ...line, id: "zzzzzzz9", minutes: 23 * 60 }) + "\n");
+      } finally {
+        await release();
+      }
+      // The edit reads under the lock, so it sees the 23 hours: 2 hours more would take the day over 24.
+      const result = await edit;
+      expect(result.code, result.stdout).toBe(2);
+      expect(result.stderr).toBe("k1 already has 23h of contact time on 2026-11-20; 2h more would be over 24h in one day. 'nachklang time list k1' shows the entries.\n");
+      const listed = JSON.parse((await cli(["--json", "time", "list", "k1", "--month", "2026-11"])).stdout) as { entries: { id: string; minutes: number }[] };
+      expect(listed.entries.find((e) => e.id === id)?.minutes).toBe(60);
+    });
+  }, 40_000);
+});
 
 describe("contact time", () => {
   it("logs, corrects and removes entries, and bills the month exactly", async () => {

@@ -40,8 +40,13 @@ function pastDay(r: CliRecords, value: string): string {
  * correction (`except`: the entry as it stands) is refused only if it adds to such a day, so
  * that an overfull day can still be corrected down.
  */
-async function fitsDay(r: CliRecords, alias: string, client: string, day: string, minutes: number, except?: TimeEntry): Promise<void> {
-  const { logged, fits } = roomOnDay(await r.time.entries(), client, day, minutes, except?.id);
+async function fitsDay(r: CliRecords, alias: string, client: string, day: string, minutes: number): Promise<void> {
+  fitsDayOf(await r.time.entries(), alias, client, day, minutes);
+}
+
+/** `fitsDay` on entries already read (`time edit` checks under the journal's lock). */
+function fitsDayOf(entries: readonly TimeEntry[], alias: string, client: string, day: string, minutes: number, except?: TimeEntry): void {
+  const { logged, fits } = roomOnDay(entries, client, day, minutes, except?.id);
   const before = logged + (except?.day === day ? except.minutes : 0);
   if (fits < minutes && logged + minutes > before) {
     throw new UserError(ExitCode.usage, "time.dayTooLong", { alias, day, logged: formatMinutes(logged), duration: formatMinutes(minutes), max: formatMinutes(MAX_CONTACT_MINUTES) });
@@ -135,14 +140,15 @@ export async function edit(ctx: CliContext, id: string, o: EditOptions): Promise
   if (minutes === undefined && kind === undefined && o.on === undefined && note === undefined) throw new UserError(ExitCode.usage, "time.nothingToEdit", { id });
   const r = await openRecords(ctx);
   const day = o.on === undefined ? undefined : pastDay(r, o.on);
-  if (day !== undefined || minutes !== undefined) {
-    const current = await r.time.require(id);
-    await fitsDay(r, r.wf.aliasOf(current.client) ?? "?", current.client, day ?? current.day, minutes ?? current.minutes, current);
-  }
+  // Checked on the same reading of the file as the correction is made on (records/time.ts `edit`).
   const entry = await r.time.edit(
     id,
     { ...(minutes === undefined ? {} : { minutes }), ...(kind === undefined ? {} : { kind }), ...(day === undefined ? {} : { day }), ...(note === undefined ? {} : { note }) },
     r.wf.now(),
+    (current, all) => {
+      if (day === undefined && minutes === undefined) return;
+      fitsDayOf(all, r.wf.aliasOf(current.client) ?? "?", current.client, day ?? current.day, minutes ?? current.minutes, current);
+    },
   );
   ctx.out.say("time.edited", { id: entry.id, alias: r.wf.aliasOf(entry.client) ?? "?", day: entry.day, duration: formatMinutes(entry.minutes), kind: entry.kind });
   ctx.out.result(describe(r, entry));
