@@ -255,7 +255,7 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     await writeFile(file, "mine");
     for (const [args, pattern] of [
       [["inbox", "read", "k9", "--out", file], /a-file is a file, not a folder; nothing was written or marked read\. Please name a folder with --out\./],
-      [["inbox", "read", "k9", "--out", join(file, "sub")], /sub: the files cannot be written there \(ENOTDIR\); the messages stay unread\./],
+      [["inbox", "read", "k9", "--out", join(file, "sub")], /sub: cannot be written there \(ENOTDIR\); nothing was written\. Please check the path and permissions, or name another place\./],
       [["--lang", "de", "inbox", "read", "k9", "--out", file], /a-file ist eine Datei, kein Ordner; nichts geschrieben, nichts als gelesen markiert\./],
     ] as const) {
       const bad = await cli([...args], at("14", "13:01"));
