@@ -1,0 +1,60 @@
+/**
+ * One definition of what a terminal must not get (src/printable.ts), used by `printable` (one
+ * line: each becomes '?') and `printableText` (several lines: line feeds and tabs stay, the rest
+ * go): both leave out exactly the same characters, and keep everything else as it was.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isTerminalUnsafe, printable, printableText } from "../src/printable.js";
+
+/** Code points of every plane, with the dangerous ones drawn often. */
+const DANGEROUS = [
+  ...Array.from({ length: 0x20 }, (_, i) => i), 0x7f, ...Array.from({ length: 0x20 }, (_, i) => 0x80 + i),
+  0x00ad, 0x061c, 0x180e, 0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x2028, 0x2029,
+  0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2060, 0x2061, 0x2066, 0x2067, 0x2068, 0x2069, 0xfeff, 0xfff9, 0xe0001, 0xe0041,
+];
+const codePoint = fc.oneof(fc.constantFrom(...DANGEROUS), fc.integer({ min: 0, max: 0x10ffff }).filter((c) => c < 0xd800 || c > 0xdfff));
+const text = fc.array(codePoint, { maxLength: 40 }).map((cs) => String.fromCodePoint(...cs));
+
+describe("printable and printableText", () => {
+  it("treat the listed controls, bidi overrides and isolates, marks and zero-widths alike: unsafe for both", () => {
+    for (const c of DANGEROUS) {
+      const char = String.fromCodePoint(c);
+      expect(isTerminalUnsafe(char), c.toString(16)).toBe(true);
+      expect(printable(char), c.toString(16)).toBe("?");
+      const kept = char === "\n" || char === "\t" ? char : c === 0x2028 || c === 0x2029 ? "\n" : "";
+      expect(printableText(char), c.toString(16)).toBe(kept);
+    }
+  });
+
+  it("printable: every unsafe character becomes '?', every other one stays where it was", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        const out = [...printable(s)];
+        const chars = [...s];
+        expect(out).toHaveLength(chars.length);
+        chars.forEach((c, i) => expect(out[i]).toBe(isTerminalUnsafe(c) ? "?" : c));
+      }),
+    );
+  });
+
+  it("printableText: the same characters go (line feed and tab stay, separators become line feeds), the rest stays in order", () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        const expected = [...s].map((c) => (c === "\n" || c === "\t" ? c : c === "\u2028" || c === "\u2029" ? "\n" : isTerminalUnsafe(c) ? "" : c)).join("");
+        const out = printableText(s);
+        expect(out).toBe(expected);
+        for (const c of out) expect(c === "\n" || c === "\t" || !isTerminalUnsafe(c)).toBe(true);
+        // Both agree on what is unsafe: printable turns into '?' exactly what printableText changes.
+        const changedByText = [...s].filter((c) => c !== "\n" && c !== "\t" && isTerminalUnsafe(c)).length;
+        expect([...printable(s)].filter((c, i) => c === "?" && [...s][i] !== "?").length).toBe(changedByText + [...s].filter((c) => c === "\n" || c === "\t").length);
+      }),
+    );
+  });
+
+  it("leaves ordinary text of any script and emoji without joiners untouched", () => {
+    const sample = "Grüße, Jürgen – שלום, مرحبا, 你好 😀 👍🏽 ❤️";
+    expect(printable(sample)).toBe(sample);
+    expect(printableText(`${sample}\n\tZeile 2`)).toBe(`${sample}\n\tZeile 2`);
+  });
+});
