@@ -195,7 +195,22 @@ export function goesOutAt(hours: ContactHours | undefined, due: Date, now: Date)
  * past it.
  */
 function instantsShowing(day: DateTime, minutes: number, tz: string): number[] {
-  const fields = { year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 };
+  return instantsShowingClock({ year: day.year, month: day.month, day: day.day, hour: Math.floor(minutes / 60), minute: minutes % 60 }, tz);
+}
+
+/** A wall-clock reading: a day and a time of it. */
+interface WallClock {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second?: number;
+  readonly millisecond?: number;
+}
+
+/** `instantsShowing` for any wall-clock reading (a time typed with `--at` may have seconds). */
+function instantsShowingClock(fields: WallClock, tz: string): number[] {
   // The wall-clock time as if it were UTC, and what the zone's clocks show at an instant, likewise.
   const wall = DateTime.fromObject(fields, { zone: "utc" }).toMillis();
   const shown = (at: number) => at + DateTime.fromMillis(at, { zone: tz }).offset * 60_000;
@@ -265,16 +280,25 @@ export function formatLocal(instant: Date, tz: string, lang: "de" | "en"): strin
 
 /**
  * Parse a time the practitioner types (`2026-12-03 16:00`, `2026-12-03T16:00`, or ISO with an
- * offset) in the practice's time zone.
+ * offset) in the practice's time zone. A local time that repeats as the clocks go back
+ * (02:30 on 2026-10-25 in Europe/Berlin) is its first occurrence, as contact-hour windows take
+ * it (`nextOpening`); luxon alone gives the second. One that is skipped as they go forward
+ * (02:30 on 2026-03-29) is refused with one line naming the time the clocks jump to (exit 2).
  */
 export function parseLocalTime(text: string, tz: string): Date {
   const trimmed = text.trim();
   const withOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(trimmed);
-  const dt = withOffset
-    ? DateTime.fromISO(trimmed.replace(" ", "T"), { setZone: true })
-    : DateTime.fromISO(trimmed.replace(" ", "T"), { zone: tz });
+  const iso = trimmed.replace(" ", "T");
+  // Without an offset: the wall-clock reading as typed (luxon in the zone would already move it).
+  const dt = withOffset ? DateTime.fromISO(iso, { setZone: true }) : DateTime.fromISO(iso, { zone: "utc" });
   if (!dt.isValid || !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/.test(trimmed)) throw new UserError(ExitCode.usage, "time.bad", { value: text });
-  return dt.toJSDate();
+  if (withOffset) return dt.toJSDate();
+  const [first] = instantsShowingClock(dt.toObject(), tz);
+  const shown = DateTime.fromMillis(first!, { zone: tz });
+  if (shown.toFormat("yyyy-MM-dd HH:mm:ss.SSS") !== dt.toFormat("yyyy-MM-dd HH:mm:ss.SSS")) {
+    throw new UserError(ExitCode.usage, "time.skipped", { value: trimmed, tz, jump: shown.toFormat("yyyy-MM-dd HH:mm") });
+  }
+  return new Date(first!);
 }
 
 export function systemZone(): string {

@@ -64,6 +64,10 @@ export const workflow = {
   "hours.openNow": { de: "Jetzt ({now}) ist Kontaktzeit.", en: "Now ({now}) is within contact hours." },
   "hours.nextOpening": { de: "Jetzt ({now}) ist keine Kontaktzeit; nächste: {next}.", en: "Now ({now}) is outside contact hours; next: {next}." },
   "hours.offCleared": { de: "Alle freien Tage entfernt.", en: "All days off removed." },
+  "time.skipped": {
+    de: "„{value}“ gibt es in {tz} nicht: die Uhren springen in dieser Nacht vor, auf {jump}. Bitte eine Zeit davor oder danach angeben.",
+    en: "'{value}' does not exist in {tz}: the clocks jump forward that night, to {jump}. Please give a time before or after.",
+  },
   "time.bad": {
     de: "„{value}“ ist keine Zeit; bitte z. B. \"2026-12-03 16:00\".",
     en: "'{value}' is not a time; use e.g. \"2026-12-03 16:00\".",

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { closingToday, contactHours, formatWindows, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
@@ -139,6 +140,51 @@ describe("contact hours", () => {
     expect(parseLocalTime("2026-07-03T16:00", "Europe/Berlin").toISOString()).toBe("2026-07-03T14:00:00.000Z");
     expect(parseLocalTime("2026-07-03T16:00:00Z", "Europe/Berlin").toISOString()).toBe("2026-07-03T16:00:00.000Z");
     expect(() => parseLocalTime("tomorrow", "UTC")).toThrow(UserError);
+  });
+
+  it("a typed time in the hour that repeats as the clocks go back is its first occurrence, as the windows take it", () => {
+    // 2026-10-25 in Berlin: 02:00–03:00 runs twice, first at +02:00, then at +01:00.
+    const at = parseLocalTime("2026-10-25 02:30", "Europe/Berlin");
+    expect(at.toISOString()).toBe("2026-10-25T00:30:00.000Z");
+    const hours = contactHours({ spec: "so 02:30-04:00", tz: "Europe/Berlin", off: [] });
+    expect(nextOpening(hours, new Date("2026-10-24T12:00:00Z"))?.toISOString()).toBe(at.toISOString());
+    expect(isOpen(hours, at)).toBe(true);
+    expect(parseLocalTime("2026-10-25T02:00", "Europe/Berlin").toISOString()).toBe("2026-10-25T00:00:00.000Z");
+    expect(parseLocalTime("2026-10-25 03:00", "Europe/Berlin").toISOString()).toBe("2026-10-25T02:00:00.000Z");
+  });
+
+  it("a typed time the clocks skip as they go forward is refused in one line naming the time they jump to", () => {
+    let error: unknown;
+    try {
+      parseLocalTime("2026-03-29 02:30", "Europe/Berlin");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ code: 2, key: "time.skipped", params: { value: "2026-03-29 02:30", tz: "Europe/Berlin", jump: "2026-03-29 03:00" } });
+    expect(parseLocalTime("2026-03-29 03:00", "Europe/Berlin").toISOString()).toBe("2026-03-29T01:00:00.000Z");
+    expect(parseLocalTime("2026-03-29 01:59", "Europe/Berlin").toISOString()).toBe("2026-03-29T00:59:00.000Z");
+  });
+
+  it("property: a typed local time is the earliest instant whose clocks show it, or refused as skipped", () => {
+    const zones = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Havana", "Australia/Lord_Howe", "UTC"];
+    const instant = fc.date({ min: new Date("2026-01-01T00:00:00Z"), max: new Date("2027-12-31T00:00:00Z"), noInvalidDate: true });
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), instant, (tz, near) => {
+        const typed = DateTime.fromJSDate(near, { zone: tz }).toFormat("yyyy-MM-dd HH:mm");
+        // Every instant within two hours either side whose clocks show the typed minute.
+        const showing: number[] = [];
+        const base = Math.floor(near.getTime() / 60_000) * 60_000;
+        for (let m = -180; m <= 180; m++) {
+          const at = base + m * 60_000;
+          if (DateTime.fromMillis(at, { zone: tz }).toFormat("yyyy-MM-dd HH:mm") === typed) showing.push(at);
+        }
+        expect(parseLocalTime(typed, tz).getTime()).toBe(Math.min(...showing));
+      }),
+    );
+    // And each minute of the skipped hours of those zones is refused, never moved silently.
+    for (const [typed, tz] of [["2026-03-08 02:15", "America/New_York"], ["2026-10-04 02:10", "Australia/Sydney"], ["2026-10-04 02:10", "Australia/Lord_Howe"]] as const) {
+      expect(() => parseLocalTime(typed, tz), `${typed} ${tz}`).toThrow(UserError);
+    }
   });
 
   it("property: the next opening is open, not before the instant, and nothing between is open", () => {
