@@ -177,15 +177,19 @@ export function isOpen(hours: ContactHours | undefined, instant: Date): boolean 
  * hours must be open now: a flush that runs late (the computer was asleep, a failure is retried)
  * waits for the next opening rather than reach a client at night. A due time that was itself
  * outside contact hours was planned there on purpose (`--now`); it goes out whenever it is due.
+ * Without a due time (a run killed between sealing and queueing) it goes inside contact hours.
+ * The one decision for everything that delivers a waiting follow-up (`outbox flush`, before
+ * each follow-up; `outbox reroute`).
  */
-export function mayGoOut(hours: ContactHours | undefined, due: Date, now: Date): boolean {
+export function mayGoOut(hours: ContactHours | undefined, due: Date | undefined, now: Date): boolean {
+  if (due === undefined) return isOpen(hours, now);
   return due.getTime() <= now.getTime() && (isOpen(hours, now) || !isOpen(hours, due));
 }
 
 /** When a follow-up due at `due` goes out, seen at `now`: its due time, or the next opening when that has passed outside contact hours. */
-export function goesOutAt(hours: ContactHours | undefined, due: Date, now: Date): Date {
-  if (due.getTime() > now.getTime() || mayGoOut(hours, due, now)) return due;
-  return nextOpening(hours, now) ?? due;
+export function goesOutAt(hours: ContactHours | undefined, due: Date | undefined, now: Date): Date {
+  if (due !== undefined && (due.getTime() > now.getTime() || mayGoOut(hours, due, now))) return due;
+  return nextOpening(hours, now) ?? due ?? now;
 }
 
 /**

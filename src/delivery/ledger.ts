@@ -134,6 +134,11 @@ export interface FollowUpState {
   receipt?: "delivered" | "read";
 }
 
+/** When a follow-up is due, as the ledger knows it; undefined when it was never queued (a run killed after sealing). */
+export function dueOf(state: Pick<FollowUpState, "due">): Date | undefined {
+  return state.due === undefined ? undefined : new Date(state.due);
+}
+
 /** Fold events into one state per follow-up, in ledger order. */
 export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUpState> {
   const states = new Map<string, FollowUpState>();

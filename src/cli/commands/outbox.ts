@@ -1,8 +1,8 @@
 /** `nachklang outbox list|flush|cancel|retry|reroute`: follow-ups waiting for contact hours. */
 import { ExitCode, PolicyError, UserError } from "../../errors.js";
-import { goesOutAt, isOpen, mayGoOut } from "../../delivery/hours.js";
-import type { FollowUpState } from "../../delivery/ledger.js";
-import { deliverClaimed, deliverFollowUp, stopped } from "../../followup/deliver.js";
+import { goesOutAt, mayGoOut } from "../../delivery/hours.js";
+import { dueOf, type FollowUpState } from "../../delivery/ledger.js";
+import { deliverClaimed, stopped } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
 import {
@@ -40,7 +40,7 @@ export async function list(ctx: CliContext): Promise<void> {
       alias: wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient"),
       channel: s.channel ?? "-",
       state: stateText(ctx, s.state),
-      when: s.due === undefined ? "-" : whenText(ctx, wf, goesOutAt(wf.hours, new Date(s.due), now)),
+      when: s.due === undefined ? "-" : whenText(ctx, wf, goesOutAt(wf.hours, dueOf(s), now)),
     });
     if (s.series !== undefined) ctx.out.say("outbox.seriesTag", { series: s.series.id, n: s.series.step, of: s.series.of });
     const reason = s.state === "failed" ? failureText(ctx, wf, s) : undefined;
@@ -62,10 +62,8 @@ export async function flush(ctx: CliContext): Promise<void> {
   await processInbox(ctx, await openInbox(ctx, cw));
   const now = wf.now();
   const all = await waitingFollowUps(wf);
-  // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too. One
-  // without a due time (a run killed between sealing and queueing) goes at the next opening.
-  const goesOut = (s: FollowUpState) => (s.due === undefined ? isOpen(wf.hours, now) : mayGoOut(wf.hours, new Date(s.due), now));
-  const due = all.filter((s) => s.state !== "uncertain" && !stopped(s) && goesOut(s));
+  // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
+  const due = all.filter((s) => s.state !== "uncertain" && !stopped(s) && mayGoOut(wf.hours, dueOf(s), now));
   // Failed for good: not tried again (no exit 1 at every flush), but said once per flush.
   const waitingForYou = all.filter((s) => stopped(s)).length;
   if (waitingForYou > 0) ctx.out.warn("outbox.stoppedWaiting", { count: waitingForYou });
@@ -77,19 +75,14 @@ export async function flush(ctx: CliContext): Promise<void> {
     ctx.out.result({ delivered: [], failed: [], waiting: all.length, stopped: waitingForYou });
     return;
   }
+  const { deliverDue } = await import("../../followup/flush.js");
   const results: Record<string, unknown>[] = [];
   let failed = 0;
   let refused = 0;
   let sent = 0;
-  for (const s of due) {
+  const closed = await deliverDue(due, wf.delivery, wf.hours, (s, outcome) => {
     const alias = wf.aliasOf(s.client) ?? "?";
     const id = s.bundle ?? s.key;
-    const outcome = await deliverFollowUp(s.key, wf.delivery).catch((error: unknown) => {
-      // Another flush (the timer's, or one by hand) is delivering it: its outcome is that run's to report.
-      if (error instanceof UserError && error.key === "ledger.busy") return { status: "busy" as const };
-      if (error instanceof UserError) return { status: "failed" as const, reason: error.key, params: error.params, retryable: true };
-      throw error;
-    });
     if (outcome.status === "busy") {
       ctx.out.warn("batch.lineBusy", { alias, id });
     } else if (outcome.status === "sent") {
@@ -104,8 +97,11 @@ export async function flush(ctx: CliContext): Promise<void> {
       ctx.out.warn("batch.lineUncertain", { alias, id });
     } else ctx.out.say("batch.lineAlready", { alias, id, state: stateText(ctx, outcome.state) });
     results.push({ id, client: alias, status: outcome.status });
-  }
-  ctx.out.result({ results, waiting: all.length - due.length, stopped: waitingForYou });
+  });
+  // Contact hours closed while this flush delivered: the rest waits, and says until when.
+  if (closed.length > 0) ctx.out.say("outbox.flushClosed", { count: closed.length, when: whenText(ctx, wf, goesOutAt(wf.hours, undefined, wf.now())) });
+  for (const s of closed) results.push({ id: s.bundle ?? s.key, client: wf.aliasOf(s.client) ?? "?", status: "waiting" });
+  ctx.out.result({ results, waiting: all.length - due.length + closed.length, stopped: waitingForYou });
   // As documented (docs/workflow.md): 3 when some went out and others did not; when none went
   // out, 4 if every failure was a refusal by policy (consent withdrawn meanwhile), else 1.
   if (failed === 0) return;
