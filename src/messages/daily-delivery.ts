@@ -25,6 +25,10 @@ export const dailyDelivery = {
   },
   "outbox.reroutedSent": { de: "{id} an {alias} über {channel} zugestellt (derselbe versiegelte Nachklang).", en: "{id} delivered to {alias} through {channel} (the same sealed follow-up)." },
   "outbox.reroutedQueued": { de: "{id} geht an {alias} nun über {channel}, fällig {when}.", en: "{id} now goes to {alias} through {channel}, due {when}." },
+  "outbox.reroutedWaits": {
+    de: "{id} geht an {alias} nun über {channel}; jetzt ist keine Kontaktzeit, er wartet im Postausgang bis zur nächsten: {when}.",
+    en: "{id} now goes to {alias} through {channel}; it is outside contact hours now, so it waits in the outbox for the next opening: {when}.",
+  },
   "outbox.flushClosed": {
     de: "Die Kontaktzeit endete während dieses Durchlaufs: {count} {count:Nachklang wartet|Nachklänge warten} im Postausgang bis zur nächsten: {when}.",
     en: "Contact hours closed during this flush: {count} {count:follow-up waits|follow-ups wait} in the outbox for the next opening: {when}.",

@@ -7,19 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdir, rename } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
-import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { Ledger } from "../../src/delivery/ledger.js";
 import { initHome, runCli } from "../helpers/cli.js";
+import { queuedFollowUp } from "../helpers/outbox.js";
 
 let home: string;
 let cleanup: () => Promise<void>;
 const NOW = { NACHKLANG_NOW: "2026-12-02T10:00:00+01:00" };
-
-async function ok(args: string[]): Promise<string> {
-  const r = await runCli(args, { home, env: NOW });
-  expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 beforeAll(async () => {
   ({ home, cleanup } = await initHome());
@@ -29,13 +23,7 @@ afterAll(async () => {
 });
 
 /** A follow-up for a new client `alias`, queued for 11:00. */
-async function queued(alias: string): Promise<{ id: string; key: string }> {
-  await ok(["client", "add", alias, "--age-recipient", await identityToRecipient(generateIdentity())]);
-  await ok(["consent", "record", alias, "--channel", "folder"]);
-  const { id } = JSON.parse(await ok(["--json", "send", alias, "--note", "Bis bald.", "--at", "2026-12-02T11:00:00+01:00", "--yes"])) as { id: string };
-  const waiting = JSON.parse(await ok(["--json", "outbox", "list"])) as { id: string; key: string }[];
-  return { id, key: waiting.find((w) => w.id === id)?.key ?? "" };
-}
+const queued = (alias: string) => queuedFollowUp(home, alias, NOW, "2026-12-02T11:00:00+01:00");
 
 /**
  * Run `args` while a flush (played here) holds the follow-up's lock: once the command waits for

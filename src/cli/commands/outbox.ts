@@ -148,8 +148,9 @@ const REROUTABLE: ReadonlySet<FollowUpState["state"]> = new Set(["sealed", "queu
 
 /**
  * `outbox reroute ID --channel NAME`: the same sealed bundle (same id) goes out through another
- * channel the client consented to. Delivered at once when it is due (a failed one always is),
- * else it waits for its time. Unknown channel: exit 2; no consent for it: exit 4.
+ * channel the client consented to. Delivered at once when `outbox flush` would deliver it now
+ * (due, inside contact hours; a failed one is always due), else it waits for its time or the
+ * next opening. Unknown channel: exit 2; no consent for it: exit 4.
  */
 export async function reroute(ctx: CliContext, id: string, o: { channel: string }): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
@@ -187,14 +188,19 @@ export async function reroute(ctx: CliContext, id: string, o: { channel: string 
     }
     await wf.outbox.updateMeta({ ...meta, channel: channel.name });
     await wf.ledger.append({ fu: target.key, ev: "rerouted", channel: channel.name, channelType: channel.type }, wf.now());
-    due = now.due === undefined ? undefined : new Date(now.due);
-    if (due === undefined || due.getTime() <= wf.now().getTime()) outcome = await deliverClaimed(target.key, wf.delivery);
+    due = dueOf(now);
+    // The same decision as `outbox flush`: due, and inside contact hours (or planned outside them).
+    if (mayGoOut(wf.hours, due, wf.now())) outcome = await deliverClaimed(target.key, wf.delivery);
   } finally {
     await release();
   }
   const base = { id: shown, alias: client.alias, channel: channel.name };
   if (outcome === undefined) {
-    ctx.out.say("outbox.reroutedQueued", { ...base, when: due === undefined ? "-" : whenText(ctx, wf, due) });
+    const at = wf.now();
+    const when = whenText(ctx, wf, goesOutAt(wf.hours, due, at));
+    // Its time has come but contact hours are closed: it waits for the next opening, and says so.
+    if (due === undefined || due.getTime() <= at.getTime()) ctx.out.say("outbox.reroutedWaits", { ...base, when });
+    else ctx.out.say("outbox.reroutedQueued", { ...base, when });
   } else if (outcome.status === "sent") {
     ctx.out.say("outbox.reroutedSent", base);
   } else if (outcome.status === "failed") {
