@@ -290,6 +290,16 @@ export function refusedByPolicy(outcome: DeliveryOutcome): boolean {
   return outcome.status === "failed" && (outcome.reason === "consent.missing" || outcome.reason === "channels.whatsappRefused");
 }
 
+/**
+ * The exit code of one delivery that did not go out (`send`, `outbox reroute`): 4 when policy
+ * refused it, 5 when the sealed bundle is damaged or was altered (as the README's exit codes
+ * say for a bundle that fails decryption, a hash or the signature), else 1.
+ */
+export function failedDeliveryExit(outcome: DeliveryOutcome): ExitCode {
+  if (refusedByPolicy(outcome)) return ExitCode.refused;
+  return outcome.status === "failed" && outcome.integrity === true ? ExitCode.integrity : ExitCode.failure;
+}
+
 /** Prepare and, when due, deliver one follow-up under its lock; prints the summary. */
 export async function sendPrepared(
   ctx: CliContext,
@@ -325,7 +335,7 @@ export async function sendPrepared(
   } else if (outcome.status === "failed") {
     ctx.out.warn("send.summaryFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
     if (outcome.permanent === true || !outcome.retryable) ctx.out.warn("outbox.failedForGood", { id: prepared.bundleId });
-    process.exitCode = refusedByPolicy(outcome) ? ExitCode.refused : ExitCode.failure;
+    process.exitCode = failedDeliveryExit(outcome);
   } else {
     ctx.out.warn("send.summaryUncertain", base);
     process.exitCode = ExitCode.failure;

@@ -28,7 +28,15 @@ import { addressOf } from "./validate.js";
 
 export type DeliveryOutcome =
   | { readonly status: "sent"; readonly ids: readonly string[]; readonly repeated: boolean }
-  | { readonly status: "failed"; readonly reason: MessageKey; readonly params: MessageParams; readonly retryable: boolean; readonly permanent?: boolean }
+  | {
+      readonly status: "failed";
+      readonly reason: MessageKey;
+      readonly params: MessageParams;
+      readonly retryable: boolean;
+      readonly permanent?: boolean;
+      /** The sealed bundle or its description failed decryption, a hash or the signature (exit 5). */
+      readonly integrity?: boolean;
+    }
   | { readonly status: "uncertain" }
   | { readonly status: "skipped"; readonly state: FollowUpState["state"] };
 
@@ -212,7 +220,7 @@ async function repeatsHarmlessly(channels: ChannelPort, name: string | undefined
  */
 function damaged(env: DeliveryEnv, key: string, error: unknown): Promise<DeliveryOutcome> {
   if (!(error instanceof IntegrityError)) throw error;
-  return record(env, key, failure(error.key, error.params, true, true));
+  return record(env, key, { status: "failed", reason: error.key, params: error.params, retryable: true, permanent: true, integrity: true });
 }
 
 async function record(env: DeliveryEnv, key: string, outcome: DeliveryOutcome): Promise<DeliveryOutcome> {

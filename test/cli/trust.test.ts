@@ -461,7 +461,7 @@ describe("damaged home files: one line naming the file and what to do, with the 
     const id = meta!.replace(".meta.age", "");
     await flip(join(home, "outbox", meta!), -5);
     const flushed = await runCli(["outbox", "flush"], { home, env: { NACHKLANG_NOW: "2099-01-05T11:00:00Z" } });
-    expect(flushed.code, flushed.stderr).toBe(1);
+    expect(flushed.code, flushed.stderr).toBe(5);
     expect(flushed.stdout + flushed.stderr).toContain(`${join(home, "outbox", meta!)}: the details of this waiting follow-up are damaged (they fail their integrity check); nothing was sent.`);
     expect(flushed.stdout + flushed.stderr).not.toMatch(/Internal error|failed authentication|^\s+at /m);
     expect(await readdir(join(home, "handoff"))).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Ledger } from "../../src/delivery/ledger.js";
 import { initHome, runCli } from "../helpers/cli.js";
@@ -63,5 +63,24 @@ describe("outbox reroute and contact hours", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`${fu.id} delivered to k2 through zweit`);
     expect((await new Ledger(join(home, "ledger")).state(fu.key))?.state).toBe("sent");
+  });
+});
+
+describe("a damaged bundle met by the outbox commands", () => {
+  /** Change bytes inside the sealed payload of a waiting follow-up. */
+  async function damage(id: string): Promise<void> {
+    const bundle = join(home, "outbox", `${id}.age`);
+    const bytes = await readFile(bundle);
+    bytes.fill(0x41, bytes.length - 40, bytes.length - 20);
+    await writeFile(bundle, bytes);
+  }
+
+  it("outbox reroute exits 5 (integrity) with one line naming the follow-up", async () => {
+    const fu = await queued("k3");
+    await damage(fu.id);
+    const r = await runCli(["outbox", "reroute", fu.id, "--channel", "zweit"], { home, env: TUESDAY_10 });
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(new RegExp(`^${fu.id} through zweit: FAILED `))]);
+    expect(await files(join(home, "zweit"))).not.toContain(`${fu.id}.age`);
   });
 });

@@ -353,8 +353,9 @@ describe("outbox flush", () => {
     bytes.fill(0x41, bytes.length - 40, bytes.length - 20);
     await writeFile(bundle, bytes);
     const later = { home, env: { NACHKLANG_NOW: "2026-11-30T11:00:00+01:00" } };
+    // Integrity, as the README's exit codes say for a bundle that fails its checks.
     const first = await runCli(["outbox", "flush"], later);
-    expect(first.code, first.stderr).toBe(1);
+    expect(first.code, first.stderr).toBe(5);
     expect(first.stderr).toMatch(/^k001: /m);
     const second = await runCli(["outbox", "flush"], later);
     expect(second.code, second.stderr).toBe(0);

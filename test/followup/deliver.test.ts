@@ -3,7 +3,7 @@
  * channel and a recording test channel that delivers in parts.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readdir, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Channel, Delivery, DeliveryResult } from "../../src/channels/contract.js";
@@ -206,5 +206,17 @@ describe("pipeline and delivery runner", () => {
     expect(sent).toMatchObject({ status: "sent", ids: ["<!DOCTYPE html>"] });
     // The viewer was written into a private temporary folder that is gone now.
     expect(existsSync(parts.calls[0]!.viewerPath!)).toBe(false);
+  });
+
+  it("marks a damaged bundle as an integrity failure, failed for good (send, reroute and flush exit 5)", async () => {
+    const wf = await workflow();
+    const key = "b" + "e".repeat(31);
+    const { bundleId } = await prepare(wf, await valid(wf, "relay"), key);
+    const path = join(home.outbox, `${bundleId}.age`);
+    const bytes = await readFile(path);
+    bytes.fill(0x41, bytes.length - 40, bytes.length - 20);
+    await writeFile(path, bytes);
+    expect(await deliverFollowUp(key, wf.delivery)).toMatchObject({ status: "failed", permanent: true, integrity: true });
+    expect(parts.calls).toHaveLength(0);
   });
 });

@@ -8,6 +8,7 @@ import type { CliContext } from "../context.js";
 import {
   cancelWaiting,
   describeState,
+  failedDeliveryExit,
   failureText,
   openCliWorkflow,
   openInbox,
@@ -79,6 +80,7 @@ export async function flush(ctx: CliContext): Promise<void> {
   const results: Record<string, unknown>[] = [];
   let failed = 0;
   let refused = 0;
+  let damaged = 0;
   let sent = 0;
   const closed = await deliverDue(due, wf.delivery, wf.hours, (s, outcome) => {
     const alias = wf.aliasOf(s.client) ?? "?";
@@ -91,6 +93,7 @@ export async function flush(ctx: CliContext): Promise<void> {
     } else if (outcome.status === "failed") {
       failed++;
       if (refusedByPolicy(outcome)) refused++;
+      if (outcome.integrity === true) damaged++;
       ctx.out.warn("batch.lineFailed", { alias, problem: ctx.out.text(outcome.reason, outcome.params) });
     } else if (outcome.status === "uncertain") {
       failed++;
@@ -103,10 +106,12 @@ export async function flush(ctx: CliContext): Promise<void> {
   for (const s of closed) results.push({ id: s.bundle ?? s.key, client: wf.aliasOf(s.client) ?? "?", status: "waiting" });
   ctx.out.result({ results, waiting: all.length - due.length + closed.length, stopped: waitingForYou });
   // As documented (docs/workflow.md): 3 when some went out and others did not; when none went
-  // out, 4 if every failure was a refusal by policy (consent withdrawn meanwhile), else 1.
+  // out, 4 if every failure was a refusal by policy (consent withdrawn meanwhile), 5 if every
+  // failure was a damaged or altered bundle, else 1.
   if (failed === 0) return;
   if (sent > 0) process.exitCode = ExitCode.partial;
-  else process.exitCode = refused === failed ? ExitCode.refused : ExitCode.failure;
+  else if (refused === failed) process.exitCode = ExitCode.refused;
+  else process.exitCode = damaged === failed ? ExitCode.integrity : ExitCode.failure;
 }
 
 export async function cancel(ctx: CliContext, id: string | undefined, o: { series?: string } = {}): Promise<void> {
@@ -205,7 +210,7 @@ export async function reroute(ctx: CliContext, id: string, o: { channel: string 
     ctx.out.say("outbox.reroutedSent", base);
   } else if (outcome.status === "failed") {
     ctx.out.warn("outbox.reroutedFailed", { ...base, problem: ctx.out.text(outcome.reason, outcome.params) });
-    process.exitCode = refusedByPolicy(outcome) ? ExitCode.refused : ExitCode.failure;
+    process.exitCode = failedDeliveryExit(outcome);
   } else if (outcome.status === "uncertain") {
     ctx.out.warn("batch.lineUncertain", { alias: client.alias, id: shown });
     process.exitCode = ExitCode.failure;
