@@ -373,11 +373,26 @@ export async function waitingFollowUps(wf: Workflow): Promise<FollowUpState[]> {
 }
 
 /**
+ * Take a follow-up's lock for a command the practitioner runs on it (cancel, retry, reroute,
+ * client remove and forget). When another process is delivering it right now, one line names
+ * the client and the follow-up as `outbox list` shows them, never the ledger's internal key.
+ */
+export async function claimFollowUp(ctx: CliContext, wf: Workflow, s: FollowUpState): Promise<() => Promise<void>> {
+  try {
+    return await wf.ledger.claim(s.key);
+  } catch (error) {
+    if (!(error instanceof UserError) || error.key !== "ledger.busy") throw error;
+    const alias = wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient");
+    throw new UserError(error.code, "outbox.busy", { alias, id: s.bundle ?? s.key }, { cause: error });
+  }
+}
+
+/**
  * Cancel a waiting follow-up under its lock: `cancelled` in the ledger, the bundle deleted.
  * One that was sent, cancelled or is being delivered right now is a usage error naming `id`.
  */
 export async function cancelWaiting(ctx: CliContext, wf: Workflow, target: FollowUpState, id: string): Promise<void> {
-  const release = await wf.ledger.claim(target.key);
+  const release = await claimFollowUp(ctx, wf, target);
   try {
     const now = await wf.ledger.state(target.key);
     if (now === undefined || now.state === "sent" || now.state === "cancelled" || now.state === "sending") {

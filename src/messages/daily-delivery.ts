@@ -29,6 +29,10 @@ export const dailyDelivery = {
     de: "{id} geht an {alias} nun über {channel}; jetzt ist keine Kontaktzeit, er wartet im Postausgang bis zur nächsten: {when}.",
     en: "{id} now goes to {alias} through {channel}; it is outside contact hours now, so it waits in the outbox for the next opening: {when}.",
   },
+  "outbox.busy": {
+    de: "{alias}: Nachklang {id} wird gerade von einem anderen nachklang-Prozess zugestellt; bitte in einer Minute erneut versuchen („nachklang outbox list“ zeigt, wie es ausging).",
+    en: "{alias}: follow-up {id} is being delivered by another nachklang process right now; please try again in a minute ('nachklang outbox list' shows how it went).",
+  },
   "outbox.flushClosed": {
     de: "Die Kontaktzeit endete während dieses Durchlaufs: {count} {count:Nachklang wartet|Nachklänge warten} im Postausgang bis zur nächsten: {when}.",
     en: "Contact hours closed during this flush: {count} {count:follow-up waits|follow-ups wait} in the outbox for the next opening: {when}.",

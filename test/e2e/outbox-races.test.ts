@@ -78,3 +78,27 @@ describe("two flushes at once (the timer's and one by hand)", () => {
     expect((await ledger.state(fu.key))?.state).toBe("queued");
   }, 30_000);
 });
+
+describe("a follow-up another process is delivering right now", () => {
+  it("outbox cancel and outbox retry name the client and the follow-up as outbox list shows them, not an internal key", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const fu = await queued("k4");
+    await ledger.append({ fu: fu.key, ev: "failed", reason: "network.down", retryable: true }, new Date("2026-12-02T10:00:00+01:00"));
+    // A flush holds the follow-up's lock longer than the commands wait for it (a large upload).
+    const release = await ledger.claim(fu.key);
+    try {
+      const [cancel, retry] = await Promise.all([runCli(["outbox", "cancel", fu.id], { home, env: NOW }), runCli(["outbox", "retry", fu.id], { home, env: NOW })]);
+      for (const r of [cancel, retry]) {
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr.trim()).toBe(
+          `k4: follow-up ${fu.id} is being delivered by another nachklang process right now; please try again in a minute ('nachklang outbox list' shows how it went).`,
+        );
+        expect(r.stderr).not.toContain(fu.key);
+      }
+    } finally {
+      await release();
+    }
+    // Nothing changed: still waiting, failed, in the outbox.
+    expect((await ledger.state(fu.key))?.state).toBe("failed");
+  }, 30_000);
+});

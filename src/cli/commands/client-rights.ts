@@ -20,7 +20,7 @@ import { withPrivateTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase } from "../context.js";
 import { openRecords } from "../records.js";
-import { formatSize } from "../workflow.js";
+import { claimFollowUp, formatSize } from "../workflow.js";
 
 interface ExportOptions {
   out: string;
@@ -116,7 +116,7 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   let queued = 0;
   for (const s of states) {
     if (s.state === "sent" || s.state === "cancelled" || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
-    const release = await r.wf.ledger.claim(s.key);
+    const release = await claimFollowUp(ctx, r.wf, s);
     try {
       // A delivery may have held the lock while we waited: one that went out stays sent.
       const now = await r.wf.ledger.state(s.key);

@@ -7,6 +7,7 @@ import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
 import {
   cancelWaiting,
+  claimFollowUp,
   describeState,
   failedDeliveryExit,
   failureText,
@@ -135,7 +136,7 @@ export async function retry(ctx: CliContext, id: string): Promise<void> {
   const { wf } = await openCliWorkflow(ctx);
   const target = await find(wf, id);
   // Under the follow-up's lock: a flush may be delivering it right now (a failure that may heal).
-  const release = await wf.ledger.claim(target.key);
+  const release = await claimFollowUp(ctx, wf, target);
   try {
     const state = (await wf.ledger.state(target.key))?.state ?? "cancelled";
     if (state !== "uncertain" && state !== "failed") {
@@ -183,7 +184,7 @@ export async function reroute(ctx: CliContext, id: string, o: { channel: string 
   const refusal = channel.plan?.({ message: "", items: [], bundleBytes: target.bytes ?? 0 }, client.alias).refuse;
   if (refusal !== undefined) throw new UserError(ExitCode.usage, refusal.key, refusal.params);
 
-  const release = await wf.ledger.claim(target.key);
+  const release = await claimFollowUp(ctx, wf, target);
   let outcome;
   let due: Date | undefined;
   try {
