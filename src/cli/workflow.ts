@@ -389,20 +389,33 @@ export async function claimFollowUp(ctx: CliContext, wf: Workflow, s: FollowUpSt
 
 /**
  * Cancel a waiting follow-up under its lock: `cancelled` in the ledger, the bundle deleted.
- * One that was sent, cancelled or is being delivered right now is a usage error naming `id`.
+ * One that was sent or cancelled is a usage error naming `id`; one another process is delivering
+ * right now is refused by `claimFollowUp` (busy). A follow-up the ledger says is `sending` while
+ * its lock is free was being delivered by a run that stopped (a crash): nothing will finish it,
+ * so it may be cancelled, with one line that it may have arrived, as for an `uncertain` one.
  */
 export async function cancelWaiting(ctx: CliContext, wf: Workflow, target: FollowUpState, id: string): Promise<void> {
   const release = await claimFollowUp(ctx, wf, target);
   try {
     const now = await wf.ledger.state(target.key);
-    if (now === undefined || now.state === "sent" || now.state === "cancelled" || now.state === "sending") {
+    if (now === undefined || now.state === "sent" || now.state === "cancelled") {
       throw new UserError(ExitCode.usage, "outbox.notCancellable", { id, state: stateText(ctx, now?.state ?? "cancelled") });
     }
     await wf.ledger.append({ fu: target.key, ev: "cancelled" }, wf.now());
     if (target.bundle !== undefined) await wf.outbox.remove(target.bundle);
+    if (mayHaveArrived(now)) ctx.out.warn("outbox.cancelledMayHaveArrived", { alias: wf.aliasOf(now.client) ?? ctx.out.text("status.unknownClient"), id });
   } finally {
     await release();
   }
+}
+
+/**
+ * Whether a follow-up the caller holds the lock of may have reached the client: a delivery began
+ * (`sending`, and the process that began it is gone, since the lock is free) or was marked
+ * `uncertain` after such a stop.
+ */
+export function mayHaveArrived(s: Pick<FollowUpState, "state">): boolean {
+  return s.state === "sending" || s.state === "uncertain";
 }
 
 /** A follow-up's state as `--json` reports it. */

@@ -33,6 +33,10 @@ export const dailyDelivery = {
     de: "{alias}: Nachklang {id} wird gerade von einem anderen nachklang-Prozess zugestellt; bitte in einer Minute erneut versuchen („nachklang outbox list“ zeigt, wie es ausging).",
     en: "{alias}: follow-up {id} is being delivered by another nachklang process right now; please try again in a minute ('nachklang outbox list' shows how it went).",
   },
+  "outbox.cancelledMayHaveArrived": {
+    de: "{alias}: Nachklang {id} wurde gerade zugestellt, als ein nachklang-Lauf abbrach; er ist vielleicht angekommen. Bitte mit der Klient:in klären.",
+    en: "{alias}: follow-up {id} was being delivered when a nachklang run stopped; it may have arrived. Please check with the client.",
+  },
   "outbox.flushClosed": {
     de: "Die Kontaktzeit endete während dieses Durchlaufs: {count} {count:Nachklang wartet|Nachklänge warten} im Postausgang bis zur nächsten: {when}.",
     en: "Contact hours closed during this flush: {count} {count:follow-up waits|follow-ups wait} in the outbox for the next opening: {when}.",

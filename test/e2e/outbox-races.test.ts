@@ -4,6 +4,7 @@
  * or it records the wrong thing about a follow-up that went out meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
 import { mkdir, rename } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
@@ -100,5 +101,30 @@ describe("a follow-up another process is delivering right now", () => {
     }
     // Nothing changed: still waiting, failed, in the outbox.
     expect((await ledger.state(fu.key))?.state).toBe("failed");
+  }, 30_000);
+});
+
+describe("a follow-up whose delivery stopped (a flush crashed mid-delivery)", () => {
+  it("outbox cancel refuses while its lock is held, and cancels once the lock is free, saying it may have arrived", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const fu = await queued("k5");
+    await ledger.append({ fu: fu.key, ev: "sending", attempt: 1, pid: 999_999 }, new Date("2026-12-02T10:00:00+01:00"));
+    // Held: another process is delivering it right now.
+    const release = await ledger.claim(fu.key);
+    try {
+      const busy = await runCli(["outbox", "cancel", fu.id], { home, env: NOW });
+      expect(busy.code, busy.stderr).toBe(1);
+      expect(busy.stderr).toContain(`k5: follow-up ${fu.id} is being delivered by another nachklang process right now`);
+    } finally {
+      await release();
+    }
+    expect((await ledger.state(fu.key))?.state).toBe("sending");
+    // Free: the run that began the delivery is gone; nothing will finish it.
+    const r = await runCli(["outbox", "cancel", fu.id], { home, env: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${fu.id} cancelled and deleted.`);
+    expect(r.stderr.trim()).toBe(`k5: follow-up ${fu.id} was being delivered when a nachklang run stopped; it may have arrived. Please check with the client.`);
+    expect((await ledger.state(fu.key))?.state).toBe("cancelled");
+    expect(existsSync(join(home, "outbox", `${fu.id}.age`))).toBe(false);
   }, 30_000);
 });
