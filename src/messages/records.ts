@@ -247,6 +247,10 @@ export const records = {
     de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} versandte Nachklänge im Archiv; {messages} empfangene {messages:Nachricht|Nachrichten}; Ledger; {time} Zeiteinträge – bis {until}.",
     en: "Kept (record-keeping duty, §630f BGB; sealed, untouched): the entry with alias, name, language and consent history; {followUps} follow-ups sent, in the archive; {messages} {messages:message|messages} received; the ledger; {time} time entries – until {until}.",
   },
+  "forget.mayHaveArrived": {
+    de: "{alias}: Nachklang {id} wurde gerade zugestellt, als ein nachklang-Lauf abbrach; er ist vielleicht angekommen. Bitte mit der Klient:in klären. Er ist als „unklar“ vermerkt und bleibt im Archiv wie die versandten.",
+    en: "{alias}: follow-up {id} was being delivered when a nachklang run stopped; it may have arrived. Please check with the client. It is recorded as uncertain and kept in the archive with those sent.",
+  },
   "forget.after": {
     de: "Danach löscht „nachklang records purge“ auch diese.",
     en: "After that, 'nachklang records purge' deletes these too.",

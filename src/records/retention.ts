@@ -3,8 +3,9 @@
  * client's last contact, then deleted. The last contact is the latest day on which anything
  * happened with the client: a follow-up sealed or sent (or any later event of it), contact time,
  * a consent given or withdrawn, the day the client was added. What `client forget` itself writes on
- * its day (every current consent withdrawn, waiting follow-ups cancelled) is no contact: an
- * erasure request must not restart the retention it is limited by. A client removed from the registry
+ * its day (every current consent withdrawn, waiting follow-ups cancelled, those that may have
+ * arrived marked uncertain) is no contact: an erasure request must not restart the retention it
+ * is limited by. A client removed from the registry
  * still has records (ledger, archive, time): those are found by the client tag alone and purged
  * on the same rule.
  *
@@ -115,7 +116,8 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
     }
     lines.set(tag, (lines.get(tag) ?? 0) + 1);
     const day = dayIn(new Date(e.at), input.tz);
-    if (!(e.ev === "cancelled" && forgotten.get(tag) === day)) add(tag, day);
+    // `client forget` cancels what waits and marks what may have arrived uncertain: no contact.
+    if (!((e.ev === "cancelled" || e.ev === "uncertain") && forgotten.get(tag) === day)) add(tag, day);
   }
   for (const t of input.time) add(t.client, t.day);
   for (const [tag, list] of input.activity ?? []) for (const day of list) add(tag, day);

@@ -128,3 +128,23 @@ describe("a follow-up whose delivery stopped (a flush crashed mid-delivery)", ()
     expect(existsSync(join(home, "outbox", `${fu.id}.age`))).toBe(false);
   }, 30_000);
 });
+
+describe("client forget and a follow-up whose delivery stopped", () => {
+  it("records it as uncertain, not cancelled, keeps it in the archive and says it may have arrived", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const fu = await queued("k6");
+    // A flush began delivering it on 2 December and crashed; forget runs the next day.
+    await ledger.append({ fu: fu.key, ev: "sending", attempt: 1, pid: 999_999 }, new Date("2026-12-02T11:00:00+01:00"));
+    const r = await runCli(["--json", "client", "forget", "k6", "--yes"], { home, env: { NACHKLANG_NOW: "2026-12-03T10:00:00+01:00" } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`k6: follow-up ${fu.id} was being delivered when a nachklang run stopped; it may have arrived. Please check with the client.`);
+    const report = JSON.parse(r.stdout) as { deleted: { queuedFollowUps: number }; kept: { mayHaveArrived: string[] }; keepUntil: string };
+    expect(report.deleted.queuedFollowUps).toBe(0);
+    expect(report.kept.mayHaveArrived).toEqual([fu.id]);
+    // What forget writes on its day is no contact: the retention counts from the crashed delivery.
+    expect(report.keepUntil).toBe("2036-12-02");
+    expect((await ledger.state(fu.key))?.state).toBe("uncertain");
+    expect(existsSync(join(home, "outbox", `${fu.id}.age`))).toBe(false);
+    expect(existsSync(join(home, "archive", `${fu.id}.age`))).toBe(true);
+  });
+});

@@ -20,7 +20,7 @@ import { withPrivateTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase } from "../context.js";
 import { openRecords } from "../records.js";
-import { claimFollowUp, formatSize } from "../workflow.js";
+import { claimFollowUp, formatSize, mayHaveArrived } from "../workflow.js";
 
 interface ExportOptions {
   out: string;
@@ -112,8 +112,12 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   // file stops here, before anything was deleted.
   const groups = await removeFromGroups(ctx.home.root, [tag]);
 
-  // Queued follow-ups: cancelled in the ledger and deleted, as `outbox cancel` does.
+  // Queued follow-ups: cancelled in the ledger and deleted, as `outbox cancel` does. One whose
+  // delivery began in a run that stopped (`sending` with its lock free, or `uncertain`) may have
+  // arrived: it is recorded as uncertain, not cancelled, and its bundle kept in the archive with
+  // what was sent (the record of what the client may have received), not deleted.
   let queued = 0;
+  const uncertain: string[] = [];
   for (const s of states) {
     if (s.state === "sent" || s.state === "cancelled" || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
     const release = await claimFollowUp(ctx, r.wf, s);
@@ -121,6 +125,12 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
       // A delivery may have held the lock while we waited: one that went out stays sent.
       const now = await r.wf.ledger.state(s.key);
       if (now === undefined || now.state === "sent" || now.state === "cancelled") continue;
+      if (mayHaveArrived(now)) {
+        if (now.state === "sending") await r.wf.ledger.append({ fu: s.key, ev: "uncertain" }, r.wf.now());
+        await r.wf.outbox.archive(s.bundle);
+        uncertain.push(s.bundle);
+        continue;
+      }
       await r.wf.ledger.append({ fu: s.key, ev: "cancelled" }, r.wf.now());
       await r.wf.outbox.remove(s.bundle);
       queued++;
@@ -160,12 +170,20 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     time: time.length,
     until: retention?.keepUntil ?? addSpan(today, r.settings.retention),
   });
+  for (const id of uncertain) ctx.out.warn("forget.mayHaveArrived", { alias, id });
   if (groups.length > 0) ctx.out.say("group.clientLeft", { alias, count: groups.length, groups: groups.join(", ") });
   ctx.out.say("forget.after", { until: retention?.keepUntil ?? addSpan(today, r.settings.retention) });
   ctx.out.result({
     alias,
     deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies, groups },
-    kept: { registryEntry: ["alias", "name", "lang", "consents", "billing"], followUps: archived, messagesReceived: received, ledger: true, timeEntries: time.length },
+    kept: {
+      registryEntry: ["alias", "name", "lang", "consents", "billing"],
+      followUps: archived,
+      mayHaveArrived: uncertain,
+      messagesReceived: received,
+      ledger: true,
+      timeEntries: time.length,
+    },
     keepUntil: retention?.keepUntil ?? null,
   });
 }
