@@ -177,7 +177,8 @@ describe("pipeline and delivery runner", () => {
     expect(second).toMatchObject({ status: "sent" });
     expect(parts.calls[1]?.progress.done.get("text")).toBe("m-text");
     const partEvents = (await wf.ledger.read()).events.filter((e) => e.ev === "part");
-    expect(partEvents.map((e) => (e as { part: string }).part)).toEqual(["text", "items/board.txt"]);
+    // The photo goes out under its neutral name (src/followup/item-names.ts), not as board.txt.
+    expect(partEvents.map((e) => (e as { part: string }).part)).toEqual(["text", "items/foto-1.txt"]);
   });
 
   it("does not deliver after consent was withdrawn while the follow-up waited", async () => {
