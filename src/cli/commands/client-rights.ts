@@ -17,6 +17,7 @@ import { readGroups, removeFromGroups } from "../../practice/groups.js";
 import { handoffFolders } from "../../records/storage.js";
 import type { TimeEntry } from "../../records/time.js";
 import { withPrivateTemp } from "../../temp.js";
+import type { FollowUpState } from "../../delivery/ledger.js";
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase } from "../context.js";
 import { openRecords } from "../records.js";
@@ -108,20 +109,29 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   const tag = await r.wf.tagger(alias);
   const today = r.today();
   const states = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag);
-  // Out of every group first: nothing can be sent to a forgotten client, and a damaged groups
-  // file stops here, before anything was deleted.
-  const groups = await removeFromGroups(ctx.home.root, [tag]);
-
-  // Queued follow-ups: cancelled in the ledger and deleted, as `outbox cancel` does. One whose
-  // delivery began in a run that stopped (`sending` with its lock free, or `uncertain`) may have
-  // arrived: it is recorded as uncertain, not cancelled, and its bundle kept in the archive with
-  // what was sent (the record of what the client may have received), not deleted.
-  let queued = 0;
-  const uncertain: string[] = [];
+  // Every follow-up still in the outbox is claimed before anything changes: one that another
+  // process is delivering right now stops forget with the busy line, and then nothing (the
+  // groups included) has been touched. The locks are held until the erasure is done.
+  const pending: (FollowUpState & { bundle: string })[] = [];
   for (const s of states) {
     if (s.state === "sent" || s.state === "cancelled" || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
-    const release = await claimFollowUp(ctx, r.wf, s);
-    try {
+    pending.push({ ...s, bundle: s.bundle });
+  }
+  const releases: (() => Promise<void>)[] = [];
+  let queued = 0;
+  let groups: string[];
+  const uncertain: string[] = [];
+  try {
+    for (const s of pending) releases.push(await claimFollowUp(ctx, r.wf, s));
+    // Out of every group first: nothing can be sent to a forgotten client, and a damaged groups
+    // file stops here, before anything was deleted.
+    groups = await removeFromGroups(ctx.home.root, [tag]);
+
+    // Queued follow-ups: cancelled in the ledger and deleted, as `outbox cancel` does. One whose
+    // delivery began in a run that stopped (`sending` with its lock free, or `uncertain`) may have
+    // arrived: it is recorded as uncertain, not cancelled, and its bundle kept in the archive with
+    // what was sent (the record of what the client may have received), not deleted.
+    for (const s of pending) {
       // A delivery may have held the lock while we waited: one that went out stays sent.
       const now = await r.wf.ledger.state(s.key);
       if (now === undefined || now.state === "sent" || now.state === "cancelled") continue;
@@ -134,9 +144,9 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
       await r.wf.ledger.append({ fu: s.key, ev: "cancelled" }, r.wf.now());
       await r.wf.outbox.remove(s.bundle);
       queued++;
-    } finally {
-      await release();
     }
+  } finally {
+    for (const release of releases.reverse()) await release();
   }
   // Hand-over copies: the archive keeps the record; the copies were only for handing over.
   let copies = 0;
