@@ -127,6 +127,11 @@ export class LineReader {
     }
     return lines;
   }
+
+  /** Whether part of a line has arrived and waits for its end. */
+  get partial(): boolean {
+    return this.#length > 0;
+  }
 }
 
 export const b64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");

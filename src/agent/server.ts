@@ -27,6 +27,11 @@ export interface AgentOptions {
   /** Lock after this long without a request that uses the keys. */
   readonly idleMs: number;
   readonly clock: Clock;
+  /**
+   * How long a request line may take from its first byte to its end before the connection is
+   * closed (default LINE_TIMEOUT_MS; tests shorten it). A connection between requests has no limit.
+   */
+  readonly lineTimeoutMs?: number;
 }
 
 export interface RunningAgent {
@@ -41,6 +46,15 @@ export interface RunningAgent {
 const MAX_CONNECTIONS = 32;
 /** How often the timer looks at the clock and the socket at the latest. */
 const CHECK_EVERY_MS = 30_000;
+/** A request line dribbled in more slowly than this is dropped with its connection. */
+const LINE_TIMEOUT_MS = 10_000;
+/**
+ * The most answers one connection has in the making at once. No further request is begun, and
+ * nothing more is read from the connection, while that many are open or while the answers
+ * written have not drained to the client: a client that sends but never reads stops being read,
+ * instead of piling answers up in the agent's memory.
+ */
+const MAX_OPEN_ANSWERS = 8;
 
 class AgentError extends Error {
   constructor(readonly code: ErrorCode) {
@@ -110,24 +124,61 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
 
   const serve = (socket: Socket) => {
     connections.add(socket);
-    socket.on("close", () => connections.delete(socket));
-    socket.on("error", () => socket.destroy());
     const lines = new LineReader();
+    /** Complete request lines not yet begun (at most those of the chunks read before pausing). */
+    const waiting: string[] = [];
+    let open = 0;
+    let refused = false;
+    let lineTimer: NodeJS.Timeout | undefined;
+    const stopLineTimer = () => {
+      if (lineTimer !== undefined) clearTimeout(lineTimer);
+      lineTimer = undefined;
+    };
+    socket.on("close", () => {
+      stopLineTimer();
+      waiting.length = 0;
+      connections.delete(socket);
+    });
+    socket.on("error", () => socket.destroy());
+
+    // Begin waiting requests while there is room, and read on only once all that was received has
+    // been begun and the answers written so far have drained.
+    const pump = () => {
+      while (waiting.length > 0 && open < MAX_OPEN_ANSWERS && !socket.writableNeedDrain && !socket.destroyed) {
+        const request = parseRequest(waiting.shift()!);
+        if (request === undefined) {
+          // Garbage: one refusal, and this connection is done. The agent itself carries on.
+          refused = true;
+          waiting.length = 0;
+          socket.end(JSON.stringify({ ok: false, error: "bad-request" }) + "\n");
+          return;
+        }
+        open++;
+        void respond(socket, request).finally(() => {
+          open--;
+          pump();
+        });
+      }
+      if (waiting.length === 0 && !socket.writableNeedDrain) socket.resume();
+      else socket.pause();
+    };
+    socket.on("drain", pump);
+
     socket.on("data", (chunk: Buffer) => {
+      if (refused) return;
       const complete = lines.push(chunk);
       if (complete === undefined) {
         socket.destroy();
         return;
       }
-      for (const line of complete) {
-        const request = parseRequest(line);
-        if (request === undefined) {
-          // Garbage: one refusal, and this connection is done. The agent itself carries on.
-          socket.end(JSON.stringify({ ok: false, error: "bad-request" }) + "\n");
-          return;
-        }
-        void respond(socket, request);
+      // The time limit runs from a line's first byte to its end.
+      if (complete.length > 0) stopLineTimer();
+      if (lines.partial && lineTimer === undefined) {
+        lineTimer = setTimeout(() => socket.destroy(), o.lineTimeoutMs ?? LINE_TIMEOUT_MS);
+        lineTimer.unref();
       }
+      waiting.push(...complete);
+      pump();
     });
   };
 
@@ -142,7 +193,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
         reply = { id: request.id, ok: false, error: error instanceof AgentError ? error.code : "internal" };
       }
     }
-    if (!socket.destroyed) socket.write(JSON.stringify(reply) + "\n");
+    if (socket.writable) socket.write(JSON.stringify(reply) + "\n");
     if (request.op === "lock" && !isLocked) await lock("lock");
   };
 

@@ -5,7 +5,9 @@
  * leave it serving; locking wipes the keys and removes the socket.
  */
 import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { once } from "node:events";
 import { connect } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { findAgent, type AgentKeys } from "../../src/agent/client.js";
@@ -32,7 +34,7 @@ let now: number;
 let agent: RunningAgent | undefined;
 const clients: AgentKeys[] = [];
 
-async function start(options: { idleMinutes?: number; lifetimeMinutes?: number } = {}): Promise<RunningAgent> {
+async function start(options: { idleMinutes?: number; lifetimeMinutes?: number; lineTimeoutMs?: number } = {}): Promise<RunningAgent> {
   agent = await serveAgent({
     socket: paths.socket,
     home,
@@ -40,6 +42,7 @@ async function start(options: { idleMinutes?: number; lifetimeMinutes?: number }
     until: new Date(START + (options.lifetimeMinutes ?? 8 * 60) * MINUTE),
     idleMs: (options.idleMinutes ?? 60) * MINUTE,
     clock: () => new Date(now),
+    ...(options.lineTimeoutMs === undefined ? {} : { lineTimeoutMs: options.lineTimeoutMs }),
   });
   return agent;
 }
@@ -156,6 +159,64 @@ describe("the agent (in this process, test clock)", () => {
     // A well-formed request with a prehash of the wrong length is refused, not signed.
     expect(JSON.parse((await raw('{"id":3,"op":"sign","prehash":"AAAA","comment":"x"}\n')).answer)).toEqual({ id: 3, ok: false, error: "bad-request" });
     const keys = await client();
+    expect(await keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
+  });
+
+  it("stops reading a client that sends requests but never reads the answers, and answers every one once it reads", async () => {
+    await start();
+    const socket = connect(paths.socket);
+    socket.on("error", () => undefined);
+    await once(socket, "connect");
+    // Hash requests of many empty messages: small to send, an answer sixteen times the size.
+    const count = 160;
+    const messages = JSON.stringify(Array.from({ length: 2048 }, () => ""));
+    const requests = Array.from({ length: count }, (_, i) => `{"id":${i},"op":"hash","purpose":"media-cache-name","messages":${messages}}\n`);
+    for (const request of requests) socket.write(request);
+    const bytes = requests.join("").length;
+    // Time enough for an agent that reads on regardless to take it all (about one second here).
+    await sleep(3000);
+    // The agent has stopped reading: what the kernel could not take is still here, unsent.
+    // (Reading on, it would have taken every byte and piled some 15 MB of answers up in memory.)
+    expect(socket.writableLength).toBeGreaterThan(bytes / 3);
+    // Once this side reads, it reads on, and every request gets its answer.
+    let answered = 0;
+    let rest = "";
+    await new Promise<void>((resolve, reject) => {
+      socket.on("data", (d: Buffer) => {
+        const parts = (rest + d.toString()).split("\n");
+        rest = parts.pop() ?? "";
+        for (const part of parts) {
+          if ((JSON.parse(part) as { ok: boolean }).ok !== true) reject(new Error(part));
+          if (++answered === count) resolve();
+        }
+      });
+      socket.on("close", () => reject(new Error(`closed after ${answered} answers`)));
+    });
+    expect(socket.writableLength).toBe(0);
+    socket.destroy();
+  }, 60_000);
+
+  it("drops a connection whose request line is dribbled in too slowly; one waiting between requests stays", async () => {
+    await start({ lineTimeoutMs: 400 });
+    const keys = await client();
+    const socket = connect(paths.socket);
+    let answer = "";
+    socket.on("data", (d) => (answer += d.toString()));
+    socket.on("error", () => undefined);
+    // Not events.once: that would reject on the EPIPE of a byte written as the agent hung up.
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    await once(socket, "connect");
+    const line = '{"id":1,"op":"hello"}\n';
+    let sent = 0;
+    for (; sent < line.length && !socket.destroyed; sent++) {
+      socket.write(line[sent]!);
+      await sleep(100);
+    }
+    await Promise.race([closed, sleep(1000)]);
+    // Closed before the line was complete, without an answer.
+    expect(sent).toBeLessThan(line.length);
+    expect(answer).toBe("");
+    // The client that waited all that time between requests is still served.
     expect(await keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
   });
 
