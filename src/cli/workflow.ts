@@ -515,7 +515,7 @@ async function awayNoticeText(ctx: CliContext, wf: Workflow, client: ClientRecor
  * `inbox read`) a discarded message makes the exit code 5; the others (`inbox reply`, `outbox
  * flush`, `records purge`) keep theirs, which say what they sent or deleted (docs/inbox.md).
  */
-export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean } = {}): Promise<IngestReport> {
+export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean } = {}): Promise<IngestReport & { refusedEarlier: number }> {
   const { ingest } = await import("../inbox/ingest.js");
   const report = await ingest(env);
   if (report.busy) ctx.out.warn("inbox.busy");
@@ -524,6 +524,7 @@ export async function processInbox(ctx: CliContext, env: InboxEnv, options: { in
     ctx.out.warn("inbox.discarded", { count: report.refused.length });
     if (options.integrity === true) process.exitCode = ExitCode.integrity;
   }
+  const refusedEarlier = options.integrity === true ? await reportRefusedEarlier(ctx, env, report) : 0;
   if (report.unknownSenders > 0) ctx.out.warn("inbox.unknownSenders", { count: report.unknownSenders });
   for (const p of report.postponed) ctx.out.warn("inbox.postponed", { channel: p.channel, problem: ctx.out.text(p.reason, p.params) });
   for (const n of report.notices) {
@@ -531,5 +532,28 @@ export async function processInbox(ctx: CliContext, env: InboxEnv, options: { in
     else if (n.state === "failed") ctx.out.warn("inbox.away.failed", { alias: n.alias, channel: n.channel, problem: ctx.out.text(n.reason, n.params) });
     else ctx.out.warn(`inbox.away.skipped.${n.why}`, { alias: n.alias, channel: n.channel });
   }
-  return report;
+  return { ...report, refusedEarlier };
+}
+
+/**
+ * For `inbox` and `inbox read`: messages refused while another command decoded the inbox (a
+ * scheduled `outbox flush`, `inbox reply`, `records purge`), which only that run's output named,
+ * are counted in one line once, with exit 5. The ledger's `refused` events (ids, channel, reason:
+ * no content) are the source; a `refusedShown` event records that they were told, this run's own
+ * included, so none is reported twice.
+ */
+async function reportRefusedEarlier(ctx: CliContext, env: InboxEnv, report: IngestReport): Promise<number> {
+  const { events } = await env.ledger.read();
+  const shown = new Set<string>();
+  for (const e of events) if (e.ev === "refusedShown") for (const m of e.msgs) shown.add(m);
+  const now = new Set(report.refused.map((r) => r.msg));
+  const unshown = [...new Set(events.flatMap((e) => (e.ev === "refused" && !shown.has(e.msg) ? [e.msg] : [])))];
+  if (unshown.length === 0) return 0;
+  const earlier = unshown.filter((m) => !now.has(m)).length;
+  if (earlier > 0) {
+    ctx.out.warn("inbox.discardedEarlier", { count: earlier });
+    process.exitCode = ExitCode.integrity;
+  }
+  await env.ledger.append({ ev: "refusedShown", msgs: unshown }, env.now());
+  return earlier;
 }

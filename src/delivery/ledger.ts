@@ -68,7 +68,7 @@ export function isInboxEvent(event: LedgerEvent): event is InboxEvent {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewLedgerEvent = DistributiveOmit<LedgerEvent, "v" | "at">;
 
-export const INBOX_EVENTS = ["received", "refused", "read", "readReceipt", "replied", "away"] as const;
+export const INBOX_EVENTS = ["received", "refused", "refusedShown", "read", "readReceipt", "replied", "away"] as const;
 
 /**
  * The inbox's events. `msg` is an inbox id (a hash, src/inbox/store.ts), `client` the keyed tag
@@ -85,6 +85,11 @@ function inboxEvents() {
     z.strictObject({ ...inbox, ev: z.literal("received"), msg, client, channel: z.string(), channelType: z.string(), arrived: at, files: z.int().check(z.nonnegative()), away: z.optional(upTo(40)) }),
     /** An envelope that failed its checks (wrong MAC, not decryptable, malformed): removed unread. */
     z.strictObject({ ...inbox, ev: z.literal("refused"), msg, channel: z.string(), reason: upTo(40) }),
+    /**
+     * Refused messages `inbox` or `inbox read` has told the practitioner about: one refused while
+     * another command decoded the inbox (a scheduled `outbox flush`) is reported there once.
+     */
+    z.strictObject({ ...inbox, ev: z.literal("refusedShown"), msgs: z.array(msg) }),
     z.strictObject({ ...inbox, ev: z.literal("read"), msg, client }),
     /** The read receipt for messages just read: sent, failed, or not sent because receipts are off. */
     z.strictObject({ ...inbox, ev: z.literal("readReceipt"), client, channel: z.string(), msgs: z.array(msg), state: z.enum(["sent", "failed", "off"]), reason: z.optional(upTo(200)) }),

@@ -32,6 +32,8 @@ export interface Received {
 }
 
 export interface Refused {
+  /** The inbox id the ledger's `refused` event names. */
+  readonly msg: string;
   readonly channel: string;
   readonly problem: EnvelopeProblem | "damaged";
 }
@@ -142,7 +144,7 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
       // Not sealed to this practice's key, or damaged: nothing can ever be read from it.
       await env.ledger.append({ ev: "refused", msg: id, channel: "-", reason: "damaged" }, env.now());
       await env.store.tombstone(id);
-      refused.push({ channel: "-", problem: "damaged" });
+      refused.push({ msg: id, channel: "-", problem: "damaged" });
       continue;
     }
     const opened = await channelFor(envelope.channel);
@@ -198,7 +200,7 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
       case "refused":
         await env.ledger.append({ ev: "refused", msg: id, channel: envelope.channel, reason: result.problem }, env.now());
         await env.store.tombstone(id);
-        refused.push({ channel: envelope.channel, problem: result.problem });
+        refused.push({ msg: id, channel: envelope.channel, problem: result.problem });
         break;
       case "ignored":
         await env.store.tombstone(id);

@@ -20,6 +20,10 @@ export const inbox = {
     de: "Eine Nachricht über „{channel}“ wurde verworfen: {problem}. Nichts davon wird angezeigt.",
     en: "A message via '{channel}' was discarded: {problem}. Nothing of it is shown.",
   },
+  "inbox.discardedEarlier": {
+    de: "{count} {count:Nachricht wurde|Nachrichten wurden} schon früher verworfen, als ein anderer Befehl (etwa ein geplantes „outbox flush“) den Posteingang entschlüsselte; nichts davon wird angezeigt. Fehlt die Nachricht einer Klientin oder eines Klienten, bitte erneut schicken lassen.",
+    en: "{count} {count:message was|messages were} discarded earlier, while another command (such as a scheduled 'outbox flush') decoded the inbox; nothing of it is shown. If a client's message is missing, ask them to send it again.",
+  },
   "inbox.discarded": {
     de: "{count} {count:Nachricht|Nachrichten} verworfen (siehe oben); alle anderen wurden verarbeitet. Fehlt die Nachricht einer Klientin oder eines Klienten, bitte erneut schicken lassen.",
     en: "{count} {count:message|messages} discarded (see above); all others were processed. If a client's message is missing, ask them to send it again.",

@@ -176,6 +176,24 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     expect(read.stdout).toContain("Read receipt sent to k042 via threema.");
   });
 
+  it("reports once, in inbox, a message discarded while a scheduled outbox flush decoded the inbox (exit 5)", async () => {
+    expect(await emulator.post(serve.url, emulator.clientText(client, SECRET_TEXT, { secret: "not-the-gateway-secret" }))).toBe(200);
+    // The timer's flush decodes the inbox too: its output, which nobody reads, names it.
+    const flush = await cli(["outbox", "flush"]);
+    expect(flush.code, flush.stderr).toBe(0);
+    expect(flush.stderr).toContain("1 message discarded (see above)");
+    const list = await cli(["inbox"]);
+    expect(list.code, list.stderr).toBe(5);
+    expect(list.stderr).toBe(
+      "1 message was discarded earlier, while another command (such as a scheduled 'outbox flush') decoded the inbox; nothing of it is shown. If a client's message is missing, ask them to send it again.\n",
+    );
+    // Once: the next look has nothing to report.
+    const again = await cli(["inbox"]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toBe("");
+    expect(await plaintextHits(home, [SECRET_TEXT, CLIENT, NAME])).toEqual([]);
+  });
+
   it("refuses a wrong MAC at the door when started with --check-mac", async () => {
     const checking = await startServe(home, ["--check-mac"], { NACHKLANG_NOW: SATURDAY });
     try {
