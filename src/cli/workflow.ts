@@ -397,16 +397,41 @@ export async function claimFollowUp(ctx: CliContext, wf: Workflow, s: FollowUpSt
 export async function cancelWaiting(ctx: CliContext, wf: Workflow, target: FollowUpState, id: string): Promise<void> {
   const release = await claimFollowUp(ctx, wf, target);
   try {
-    const now = await wf.ledger.state(target.key);
-    if (now === undefined || now.state === "sent" || now.state === "cancelled") {
-      throw new UserError(ExitCode.usage, "outbox.notCancellable", { id, state: stateText(ctx, now?.state ?? "cancelled") });
-    }
-    await wf.ledger.append({ fu: target.key, ev: "cancelled" }, wf.now());
-    if (target.bundle !== undefined) await wf.outbox.remove(target.bundle);
-    if (mayHaveArrived(now)) ctx.out.warn("outbox.cancelledMayHaveArrived", { alias: wf.aliasOf(now.client) ?? ctx.out.text("status.unknownClient"), id });
+    await cancelClaimed(ctx, wf, target, id);
   } finally {
     await release();
   }
+}
+
+/** `cancelWaiting` for a follow-up whose lock the caller already holds (`claimAll`). */
+export async function cancelClaimed(ctx: CliContext, wf: Workflow, target: FollowUpState, id: string): Promise<void> {
+  const now = await wf.ledger.state(target.key);
+  if (now === undefined || now.state === "sent" || now.state === "cancelled") {
+    throw new UserError(ExitCode.usage, "outbox.notCancellable", { id, state: stateText(ctx, now?.state ?? "cancelled") });
+  }
+  await wf.ledger.append({ fu: target.key, ev: "cancelled" }, wf.now());
+  if (target.bundle !== undefined) await wf.outbox.remove(target.bundle);
+  if (mayHaveArrived(now)) ctx.out.warn("outbox.cancelledMayHaveArrived", { alias: wf.aliasOf(now.client) ?? ctx.out.text("status.unknownClient"), id });
+}
+
+/**
+ * Claim every one of `states` (`claimFollowUp`) or none: when one is being delivered by another
+ * process, the ones already claimed are let go and the busy line is thrown, so a command that
+ * withdraws several follow-ups (`client remove --force`, `client forget`) can stop before it
+ * changes anything. Returns the release of them all.
+ */
+export async function claimAll(ctx: CliContext, wf: Workflow, states: readonly FollowUpState[]): Promise<() => Promise<void>> {
+  const releases: (() => Promise<void>)[] = [];
+  const releaseAll = async () => {
+    for (const release of releases.splice(0).reverse()) await release();
+  };
+  try {
+    for (const s of states) releases.push(await claimFollowUp(ctx, wf, s));
+  } catch (error) {
+    await releaseAll();
+    throw error;
+  }
+  return releaseAll;
 }
 
 /**

@@ -177,3 +177,28 @@ describe("client forget while another process delivers one of the client's follo
     expect((await ledger.state(fu.key))?.state).toBe("cancelled");
   }, 40_000);
 });
+
+describe("client remove --force while another process delivers one of the client's follow-ups", () => {
+  it("stops with the busy line before it changes anything: the client stays, in their groups, the follow-ups waiting", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const first = await queued("k8");
+    const second = JSON.parse((await runCli(["--json", "send", "k8", "--note", "Noch etwas.", "--at", "2026-12-02T11:00:00+01:00", "--yes"], { home, env: NOW })).stdout) as { id: string };
+    const group = await runCli(["group", "add", "Freitagsgruppe", "k8"], { home, env: NOW });
+    expect(group.code, group.stderr).toBe(0);
+    // The other process delivers the second one; the first is free.
+    const waiting = JSON.parse((await runCli(["--json", "outbox", "list"], { home, env: NOW })).stdout) as { id: string; key: string }[];
+    const busy = waiting.find((w) => w.id === second.id)!;
+    const release = await ledger.claim(busy.key);
+    try {
+      const r = await runCli(["client", "remove", "k8", "--force"], { home, env: NOW });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`k8: follow-up ${second.id} is being delivered by another nachklang process right now`);
+    } finally {
+      await release();
+    }
+    expect((await runCli(["client", "show", "k8"], { home, env: NOW })).code).toBe(0);
+    expect(JSON.stringify(JSON.parse((await runCli(["--json", "group", "list"], { home, env: NOW })).stdout))).toContain("k8");
+    expect((await ledger.state(first.key))?.state).toBe("queued");
+    expect(existsSync(join(home, "outbox", `${first.id}.age`))).toBe(true);
+  }, 40_000);
+});

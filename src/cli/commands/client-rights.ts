@@ -21,7 +21,7 @@ import type { FollowUpState } from "../../delivery/ledger.js";
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase } from "../context.js";
 import { openRecords } from "../records.js";
-import { claimFollowUp, formatSize, mayHaveArrived } from "../workflow.js";
+import { claimAll, formatSize, mayHaveArrived } from "../workflow.js";
 
 interface ExportOptions {
   out: string;
@@ -117,12 +117,11 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     if (s.state === "sent" || s.state === "cancelled" || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
     pending.push({ ...s, bundle: s.bundle });
   }
-  const releases: (() => Promise<void>)[] = [];
+  const release = await claimAll(ctx, r.wf, pending);
   let queued = 0;
   let groups: string[];
   const uncertain: string[] = [];
   try {
-    for (const s of pending) releases.push(await claimFollowUp(ctx, r.wf, s));
     // Out of every group first: nothing can be sent to a forgotten client, and a damaged groups
     // file stops here, before anything was deleted.
     groups = await removeFromGroups(ctx.home.root, [tag]);
@@ -146,7 +145,7 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
       queued++;
     }
   } finally {
-    for (const release of releases.reverse()) await release();
+    await release();
   }
   // Hand-over copies: the archive keeps the record; the copies were only for handing over.
   let copies = 0;

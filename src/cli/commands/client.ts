@@ -16,7 +16,7 @@ import { printable } from "../../printable.js";
 import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, textFields, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
-import { cancelWaiting, openCliWorkflow, waitingFollowUps } from "../workflow.js";
+import { cancelClaimed, claimAll, openCliWorkflow, waitingFollowUps } from "../workflow.js";
 
 /** Options of `client add` (program.ts declares them; `client edit` copies every one). */
 type ClientOptions = Readonly<Record<string, unknown>>;
@@ -220,7 +220,8 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
 /**
  * Remove a client. Follow-ups still waiting for them would fail at every later flush (their
  * client is gone): without `--force` the removal is refused (exit 2); with it they are
- * cancelled in the ledger and deleted from the outbox first. The client leaves every group
+ * cancelled in the ledger and deleted from the outbox first, all claimed before anything changes
+ * (one being delivered elsewhere stops the removal with the busy line). The client leaves every group
  * before the registry entry goes (a damaged groups file stops the removal before anything changed).
  */
 export async function remove(ctx: CliContext, alias: string, opts: { force?: boolean }): Promise<void> {
@@ -229,9 +230,17 @@ export async function remove(ctx: CliContext, alias: string, opts: { force?: boo
   const tag = await wf.tagger(alias);
   const waiting = (await waitingFollowUps(wf)).filter((s) => s.client === tag);
   if (waiting.length > 0 && opts.force !== true) throw new UserError(ExitCode.usage, "client.hasWaiting", { alias, count: waiting.length });
-  const groups = await removeFromGroups(ctx.home.root, [tag]);
-  for (const s of waiting) await cancelWaiting(ctx, wf, s, s.bundle ?? s.key);
-  await practice.clients.remove(alias);
+  // Every waiting follow-up is claimed first: one being delivered elsewhere stops the removal
+  // before anything (the groups included) changed.
+  const release = await claimAll(ctx, wf, waiting);
+  let groups: string[];
+  try {
+    groups = await removeFromGroups(ctx.home.root, [tag]);
+    for (const s of waiting) await cancelClaimed(ctx, wf, s, s.bundle ?? s.key);
+    await practice.clients.remove(alias);
+  } finally {
+    await release();
+  }
   if (waiting.length > 0) ctx.out.say("client.removedCancelled", { alias, count: waiting.length });
   else ctx.out.say("client.removed", { alias });
   if (groups.length > 0) ctx.out.say("group.clientLeft", { alias, count: groups.length, groups: groups.join(", ") });
