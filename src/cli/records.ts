@@ -9,7 +9,7 @@ import { writePrivateFile, readNamedFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
 import { newRecoveryKey, recoveryAnchor, recoveryCopyPath, type RecoverySetting, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
 import { ExitCode, UserError } from "../errors.js";
-import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, roomOnDay, type TimeKind, type TimeSource } from "../records/time.js";
+import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, roomOnDay, type DayRoom, type TimeKind, type TimeSource } from "../records/time.js";
 import { formatMinutes, MAX_CONTACT_MINUTES } from "../records/duration.js";
 import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
 import type { CliContext } from "./context.js";
@@ -56,13 +56,15 @@ async function logAutomatic(ctx: CliContext, opened: CliWorkflow, alias: string,
   const time = contactTime(ctx, opened);
   const client = await opened.wf.tagger(alias);
   const day = dayIn(opened.wf.now(), opened.wf.tz);
-  const { logged, fits } = roomOnDay(await time.entries(), client, day, minutes);
+  // The room is measured on the same reading of the file as the entry is appended to.
+  let room: DayRoom = { logged: 0, fits: minutes };
+  const entry = await time.log({ client, day, minutes, kind, source }, opened.wf.now(), (all) => (room = roomOnDay(all, client, day, minutes)).fits);
+  const { logged, fits } = room;
   const limits = { alias, day, logged: formatMinutes(logged), duration: formatMinutes(minutes), max: formatMinutes(MAX_CONTACT_MINUTES) };
-  if (fits === 0) {
+  if (entry === undefined) {
     ctx.out.warn("time.autoDayFull", limits);
     return;
   }
-  const entry = await time.log({ client, day, minutes: fits, kind, source }, opened.wf.now());
   if (fits < minutes) ctx.out.warn("time.autoShortened", { ...limits, id: entry.id, fits: formatMinutes(fits) });
   else ctx.out.say("time.autoLogged", { id: entry.id, alias, duration: formatMinutes(minutes) });
 }

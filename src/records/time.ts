@@ -192,17 +192,29 @@ export class ContactTime {
     return new TextDecoder().decode(await decryptBytes(Buffer.from(entry.note, "base64"), this.keys));
   }
 
-  async log(entry: NewTimeEntry, now: Date): Promise<TimeEntry> {
-    const existing = new Set((await this.entries()).map((e) => e.id));
-    let id = newEntryId();
-    while (existing.has(id)) id = newEntryId();
-    const event = timeEventSchema.parse({
-      v: 1, at: now.toISOString(), ev: "logged", id,
-      client: entry.client, day: entry.day, minutes: entry.minutes, kind: entry.kind, source: entry.source,
-      ...(entry.note === undefined ? {} : { note: await this.seal(entry.note) }),
+  /**
+   * Log an entry. The file is read once, under the journal's lock, and the entry appended under
+   * the same lock: `fit` (given every entry as the file then stands) returns how many of the
+   * entry's minutes to log, e.g. by the 24-hour rule, whatever another process appends meanwhile.
+   * A `fit` that throws, or returns 0, leaves the file as it was; 0 returns undefined.
+   */
+  async log(entry: NewTimeEntry, now: Date, fit?: (all: readonly TimeEntry[]) => number): Promise<TimeEntry | undefined> {
+    // Sealed before the lock is taken: it does not depend on the file.
+    const note = entry.note === undefined ? {} : { note: await this.seal(entry.note) };
+    return this.journal.readThenAppend((current) => {
+      const events = validEvents(current).events;
+      const minutes = fit === undefined ? entry.minutes : fit(foldTime(events));
+      if (minutes <= 0) return { values: [], result: undefined };
+      // Not the id of any entry, a removed one included.
+      const existing = new Set(events.map((e) => e.id));
+      let id = newEntryId();
+      while (existing.has(id)) id = newEntryId();
+      const event = timeEventSchema.parse({
+        v: 1, at: now.toISOString(), ev: "logged", id,
+        client: entry.client, day: entry.day, minutes, kind: entry.kind, source: entry.source, ...note,
+      });
+      return { values: [event], result: foldTime([event])[0] };
     });
-    await this.journal.append([event]);
-    return foldTime([event])[0]!;
   }
 
   /**

@@ -31,33 +31,52 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
-describe("time edit and another process writing at the same time", () => {
-  it("checks the 24-hour rule on the same version of the file it corrects", async () => {
-    await inOwnPractice(async (own) => {
-      const cli = (args: string[]) => runCli(args, { home: own, env: NOW });
-      const r = await cli(["--json", "time", "log", "k1", "1h", "--on", "2026-11-20"]);
-      expect(r.code, r.stderr).toBe(0);
-      const id = (JSON.parse(r.stdout) as { id: string }).id;
-      const file = join(own, "records", "time.jsonl");
-      const line = JSON.parse((await readFile(file, "utf8")).trim()) as Record<string, unknown>;
-      // Another process holds the journal's lock (as `time log` does while it appends) …
-      const release = await lockfile.lock(file, { realpath: false, lockfilePath: `${file}.lock` });
-      const edit = cli(["time", "edit", id, "--duration", "2h"]);
-      try {
-        // … long enough for the edit to have started, read (before the fix: three times, unlocked)
-        // and reached the lock; then it logs 23 hours for the same client and day.
-        await new Promise((done) => setTimeout(done, 4_000));
-        await appendFile(file, JSON.stringify({ ...line, id: "zzzzzzz9", minutes: 23 * 60 }) + "\n");
-      } finally {
-        await release();
-      }
-      // The edit reads under the lock, so it sees the 23 hours: 2 hours more would take the day over 24.
-      const result = await edit;
-      expect(result.code, result.stdout).toBe(2);
-      expect(result.stderr).toBe("k1 already has 23h of contact time on 2026-11-20; 2h more would be over 24h in one day. 'nachklang time list k1' shows the entries.\n");
-      const listed = JSON.parse((await cli(["--json", "time", "list", "k1", "--month", "2026-11"])).stdout) as { entries: { id: string; minutes: number }[] };
-      expect(listed.entries.find((e) => e.id === id)?.minutes).toBe(60);
-    });
+/**
+ * In a practice of its own, with 1 hour logged for k1 on 2026-11-20: runs `args` (given that
+ * entry's id) while another process holds the contact-time file's lock (as `time log` does while
+ * it appends), long enough for the command to have started, read and reached the lock; then that
+ * process logs `minutes` more for the same client and day. Returns the command's result and the
+ * minutes k1's entries on that day stand at afterwards.
+ */
+function whileAnotherLogs(args: (id: string) => string[], minutes: number) {
+  return inOwnPractice(async (own) => {
+    const cli = (a: string[]) => runCli(a, { home: own, env: NOW });
+    const r = await cli(["--json", "time", "log", "k1", "1h", "--on", "2026-11-20"]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = (JSON.parse(r.stdout) as { id: string }).id;
+    const file = join(own, "records", "time.jsonl");
+    const line = JSON.parse((await readFile(file, "utf8")).trim()) as Record<string, unknown>;
+    const release = await lockfile.lock(file, { realpath: false, lockfilePath: `${file}.lock` });
+    const running = cli(args(id));
+    try {
+      await new Promise((done) => setTimeout(done, 4_000));
+      await appendFile(file, JSON.stringify({ ...line, id: "zzzzzzz9", minutes }) + "\n");
+    } finally {
+      await release();
+    }
+    const result = await running;
+    const day = JSON.parse((await cli(["--json", "time", "list", "k1", "--month", "2026-11"])).stdout) as { entries: { id: string; minutes: number }[]; minutes: number };
+    return { result, day, id };
+  });
+}
+
+const DAY_TOO_LONG = "k1 already has 23h of contact time on 2026-11-20; 2h more would be over 24h in one day. 'nachklang time list k1' shows the entries.\n";
+
+describe("time log and time edit while another process writes", () => {
+  it("time edit checks the 24-hour rule on the same version of the file it corrects", async () => {
+    // Before the fix the edit read the file three times, unlocked, and missed the 23 hours.
+    const { result, day, id } = await whileAnotherLogs((id) => ["time", "edit", id, "--duration", "2h"], 23 * 60);
+    expect(result.code, result.stdout).toBe(2);
+    expect(result.stderr).toBe(DAY_TOO_LONG);
+    expect(day.entries.find((e) => e.id === id)?.minutes).toBe(60);
+  }, 40_000);
+
+  it("time log checks the 24-hour rule on the same version of the file it appends to", async () => {
+    // Before the fix the log checked an unlocked reading (1 hour) and appended after the 22 hours.
+    const { result, day } = await whileAnotherLogs(() => ["time", "log", "k1", "2h", "--on", "2026-11-20"], 22 * 60);
+    expect(result.code, result.stdout).toBe(2);
+    expect(result.stderr).toBe(DAY_TOO_LONG);
+    expect(day.minutes).toBe(23 * 60);
   }, 40_000);
 });
 
@@ -282,13 +301,13 @@ describe("contact time", () => {
 });
 
 /** A practice of its own (English, client k1) for a test that damages or purges it; removed afterwards. */
-async function inOwnPractice(work: (own: string) => Promise<void>): Promise<void> {
+async function inOwnPractice<T>(work: (own: string) => Promise<T>): Promise<T> {
   const { dir, cleanup } = await tempDir();
   try {
     const own = join(dir, "home");
     expect((await runCli(["init", "--name", "Praxis", "--lang", "en"], { home: own, env: NOW })).code).toBe(0);
     expect((await runCli(["client", "add", "k1"], { home: own, env: NOW })).code).toBe(0);
-    await work(own);
+    return await work(own);
   } finally {
     await cleanup();
   }

@@ -36,15 +36,10 @@ function pastDay(r: CliRecords, value: string): string {
 }
 
 /**
- * The 24-hour rule (records/time.ts `roomOnDay`): an entry that does not fit whole is refused. A
- * correction (`except`: the entry as it stands) is refused only if it adds to such a day, so
- * that an overfull day can still be corrected down.
+ * The 24-hour rule (records/time.ts `roomOnDay`) on the entries as read under the journal's lock:
+ * an entry that does not fit whole is refused. A correction (`except`: the entry as it stands) is
+ * refused only if it adds to such a day, so that an overfull day can still be corrected down.
  */
-async function fitsDay(r: CliRecords, alias: string, client: string, day: string, minutes: number): Promise<void> {
-  fitsDayOf(await r.time.entries(), alias, client, day, minutes);
-}
-
-/** `fitsDay` on entries already read (`time edit` checks under the journal's lock). */
 function fitsDayOf(entries: readonly TimeEntry[], alias: string, client: string, day: string, minutes: number, except?: TimeEntry): void {
   const { logged, fits } = roomOnDay(entries, client, day, minutes, except?.id);
   const before = logged + (except?.day === day ? except.minutes : 0);
@@ -65,8 +60,12 @@ export async function log(ctx: CliContext, alias: string, duration: string, o: {
   r.practice.clients.require(alias);
   const day = o.on === undefined ? r.today() : pastDay(r, o.on);
   const client = await r.wf.tagger(alias);
-  await fitsDay(r, alias, client, day, minutes);
-  const entry = await r.time.log({ client, day, minutes, kind, source: "manual", ...(note === undefined ? {} : { note }) }, r.wf.now());
+  // Checked on the same reading of the file as the entry is appended to (records/time.ts `log`).
+  const entry = await r.time.log({ client, day, minutes, kind, source: "manual", ...(note === undefined ? {} : { note }) }, r.wf.now(), (all) => {
+    fitsDayOf(all, alias, client, day, minutes);
+    return minutes;
+  });
+  if (entry === undefined) throw new Error("time log: a whole entry was checked but not logged");
   ctx.out.say("time.logged", { id: entry.id, alias, day, duration: formatMinutes(minutes), kind });
   ctx.out.result(describe(r, entry));
 }
