@@ -9,11 +9,13 @@ import { DateTime } from "luxon";
 import { t, type Lang, type MessageKey } from "../messages/index.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { mapPool } from "../pool.js";
+import { parseLocalTime } from "../delivery/hours.js";
+import { isUserError } from "../errors.js";
 import { appointmentIcs } from "./ics.js";
 import { neutralMediaNames } from "./item-names.js";
 import { greetingFor, startsWithGreeting, type Salutation } from "./greeting.js";
 import { appointmentVars, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse } from "./draft.js";
-import type { HomeworkPort, MediaPort, PreparedItem, Stage } from "./ports.js";
+import type { HomeworkPort, MediaPort, PreparedItem, Problem, Stage } from "./ports.js";
 
 export interface ComposeContext {
   readonly client: ClientRecord;
@@ -44,10 +46,33 @@ const IMPULSE_LABEL: Readonly<Record<Impulse["kind"], MessageKey>> = {
   thought: "followup.impulse.thought",
 };
 
-/** Parse the appointment text in the practice's time zone; null when it is not a valid time. */
-export function parseAppointment(text: string, tz: string): Date | null {
-  const dt = DateTime.fromFormat(text.trim().replace("T", " "), "yyyy-MM-dd HH:mm", { zone: tz });
-  return dt.isValid ? dt.toJSDate() : null;
+/** A local time as read: its instant, or the one line that refuses it. */
+export type LocalTime = { readonly start: Date; readonly problem?: undefined } | { readonly start?: undefined; readonly problem: Problem };
+
+/**
+ * delivery/hours.ts `parseLocalTime` as a value: the instant, or the problem — a time the clocks
+ * skip as they go forward its own line (`time.skipped`, naming the time they jump to), any other
+ * unreadable time `bad`.
+ */
+export function readLocalTime(text: string, tz: string, bad: Problem): LocalTime {
+  try {
+    return { start: parseLocalTime(text, tz) };
+  } catch (error) {
+    if (!isUserError(error)) throw error;
+    return { problem: error.key === "time.skipped" ? { key: error.key, params: error.params } : bad };
+  }
+}
+
+/**
+ * Read an appointment (`YYYY-MM-DD HH:MM`) in the practice's time zone, as `--at` is read
+ * (`readLocalTime`): a time in the hour that repeats as the clocks go back is its first
+ * occurrence, one the clocks skip is refused naming the time they jump to, anything else that
+ * is not such a time is `workflow.badAppointment`.
+ */
+export function parseAppointment(text: string, tz: string): LocalTime {
+  const bad: Problem = { key: "workflow.badAppointment", params: { value: text } };
+  const trimmed = text.trim();
+  return /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}$/.test(trimmed) ? readLocalTime(trimmed, tz, bad) : { problem: bad };
 }
 
 export function formatAppointment(start: Date, tz: string, lang: Lang): string {
@@ -93,8 +118,8 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
   }
   let appointmentLine: string | undefined;
   if (draft.appointment !== undefined) {
-    const start = parseAppointment(draft.appointment, ctx.tz);
-    if (start === null) throw new Error(`appointment not validated: ${draft.appointment}`);
+    const { start } = parseAppointment(draft.appointment, ctx.tz);
+    if (start === undefined) throw new Error(`appointment not validated: ${draft.appointment}`);
     const file = join(outDir, lang === "de" ? "termin.ics" : "appointment.ics");
     const summary = ctx.practiceName ? t(lang, "followup.appointment.summaryAt", { practice: ctx.practiceName }) : t(lang, "followup.appointment.summary");
     await writeFile(

@@ -7,10 +7,10 @@
  */
 import { dirname, resolve } from "node:path";
 import * as z from "../zod.js";
-import { parseLocalTime } from "../delivery/hours.js";
 import { BatchInvalid, dateText, parseYamlDocument, readInputText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
-import { parseAppointment } from "./compose.js";
+import { parseAppointment, readLocalTime } from "./compose.js";
 import type { FollowUpDraft } from "./draft.js";
+import type { Problem } from "./ports.js";
 
 export type { StepTime } from "./batch.js";
 
@@ -76,18 +76,16 @@ export function plannedTime(
   appointmentText: string | undefined,
   now: Date,
   tz: string,
-): { at?: Date; problem?: { key: "series.pastTime" | "workflow.badAppointment" | "time.bad"; params: Record<string, string> } } {
+): { at?: Date; problem?: Problem } {
   let at: Date;
   if ("at" in time) {
-    try {
-      at = parseLocalTime(time.at, tz);
-    } catch {
-      return { problem: { key: "time.bad", params: { value: time.at } } };
-    }
+    const read = readLocalTime(time.at, tz, { key: "time.bad", params: { value: time.at } });
+    if (read.problem !== undefined) return { problem: read.problem };
+    at = read.start;
   } else if ("beforeMs" in time) {
-    const appointment = appointmentText === undefined ? null : parseAppointment(appointmentText, tz);
-    if (appointment === null) return { problem: { key: "workflow.badAppointment", params: { value: appointmentText ?? "-" } } };
-    at = new Date(appointment.getTime() - time.beforeMs);
+    const appointment = parseAppointment(appointmentText ?? "-", tz);
+    if (appointment.problem !== undefined) return { problem: appointment.problem };
+    at = new Date(appointment.start.getTime() - time.beforeMs);
   } else {
     if (time.afterMs === 0) return {};
     at = new Date(now.getTime() + time.afterMs);

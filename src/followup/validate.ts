@@ -102,8 +102,8 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   }
   if (draft.kind === "reminder" && draft.appointment === undefined) problems.push({ key: "kind.reminderNeedsAppointment", params: { alias } });
   if (draft.appointment !== undefined) {
-    const start = parseAppointment(draft.appointment, ctx.tz);
-    if (start === null) problems.push({ key: "workflow.badAppointment", params: { value: draft.appointment } });
+    const { start, problem } = parseAppointment(draft.appointment, ctx.tz);
+    if (problem !== undefined) problems.push(problem);
     else if (ctx.now !== undefined && start.getTime() <= ctx.now().getTime()) problems.push({ key: "date.appointmentPast", params: { value: draft.appointment } });
   }
   const valid = problems.length === 0 && client !== undefined && channel !== undefined ? { draft, client, channel } : undefined;

@@ -1,13 +1,14 @@
 /**
  * `--at` on the nights the clocks change, through the real CLI: a time in the hour that repeats
  * is its first occurrence (as contact-hour windows take it); a time that is skipped is refused
- * in one line, and nothing is sealed or queued.
+ * in one line, and nothing is sealed or queued. An appointment and a series file's `at:` are read
+ * the same way.
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
-import { initHome, runCli } from "../helpers/cli.js";
+import { initHome, runCli, writeText } from "../helpers/cli.js";
 
 describe("send --at in the hours the clocks change (Europe/Berlin)", () => {
   let home: string;
@@ -28,6 +29,24 @@ describe("send --at in the hours the clocks change (Europe/Berlin)", () => {
     const r = await cli(["send", "k1", "--note", "Hallo", "--at", "2026-03-29 02:30", "--yes"]);
     expect(r.code, r.stdout).toBe(2);
     expect(r.stderr).toBe("'2026-03-29 02:30' does not exist in Europe/Berlin: the clocks jump forward that night, to 2026-03-29 03:00. Please give a time before or after.\n");
+    expect(await readdir(join(home, "outbox")).catch(() => [])).toEqual([]);
+  });
+
+  const SKIPPED = "'2026-03-29 02:30' does not exist in Europe/Berlin: the clocks jump forward that night, to 2026-03-29 03:00. Please give a time before or after.";
+
+  it("an appointment at a skipped time: the same line, exit 2, nothing queued", async () => {
+    // Before the fix the appointment was moved an hour on silently (03:30) and sent.
+    const r = await cli(["send", "k1", "--note", "Hallo", "--appointment", "2026-03-29 02:30", "--yes"]);
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toBe(SKIPPED + "\n");
+    expect(await readdir(join(home, "outbox")).catch(() => [])).toEqual([]);
+  });
+
+  it("a series step at a skipped time: the same line, not 'is not a time'", async () => {
+    const file = await writeText(join(home, "..", "dst-series.yaml"), `series:\n  - at: "2026-03-29 02:30"\n    note: "Hallo"\n`);
+    const r = await cli(["send", "k1", "--series", file, "--yes"]);
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toContain(`entry 1 (k1): ${SKIPPED}\n`);
     expect(await readdir(join(home, "outbox")).catch(() => [])).toEqual([]);
   });
 

@@ -63,11 +63,22 @@ describe("composing the message", () => {
   });
 
   it("reads appointments in the practice's zone and formats them per language", () => {
-    const start = parseAppointment("2026-12-03 16:00", "Europe/Berlin");
+    const { start } = parseAppointment("2026-12-03 16:00", "Europe/Berlin");
     expect(start?.toISOString()).toBe("2026-12-03T15:00:00.000Z");
     expect(formatAppointment(start!, "Europe/Berlin", "de")).toBe("Donnerstag, 3. Dezember 2026, 16:00 Uhr");
     expect(formatAppointment(start!, "Europe/Berlin", "en")).toBe("Thursday 3 December 2026, 16:00");
-    expect(parseAppointment("3.12.2026 16 Uhr", "Europe/Berlin")).toBeNull();
+    for (const text of ["3.12.2026 16 Uhr", "2026-12-03 16:00+01:00", "2026-12-03 16:00:30", "2026-02-30 16:00", "2026-12-03 25:00"]) {
+      expect(parseAppointment(text, "Europe/Berlin"), text).toEqual({ problem: { key: "workflow.badAppointment", params: { value: text } } });
+    }
+  });
+
+  it("reads appointments on the nights the clocks change as --at does", () => {
+    // The repeated hour: its first occurrence (+02:00), as contact-hour windows take it.
+    expect(parseAppointment("2026-10-25 02:30", "Europe/Berlin").start?.toISOString()).toBe("2026-10-25T00:30:00.000Z");
+    // The skipped hour: refused, naming the time the clocks jump to.
+    expect(parseAppointment("2026-03-29 02:30", "Europe/Berlin")).toEqual({
+      problem: { key: "time.skipped", params: { value: "2026-03-29 02:30", tz: "Europe/Berlin", jump: "2026-03-29 03:00" } },
+    });
   });
 
   it("splits command-line arguments", () => {

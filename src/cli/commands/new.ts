@@ -164,8 +164,8 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
       theme,
       validate: (v: string) => {
         if (v.trim() === "") return kind !== "reminder" || text("kind.reminderNeedsAppointment", { alias });
-        const start = parseAppointment(v, wf.tz);
-        if (start === null) return text("workflow.badAppointment", { value: v });
+        const { start, problem } = parseAppointment(v, wf.tz);
+        if (problem !== undefined) return text(problem.key, problem.params);
         return start.getTime() > wf.now().getTime() || text("date.appointmentPast", { value: v.trim() });
       },
     },
