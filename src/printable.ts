@@ -35,6 +35,11 @@ export function printable(text: string): string {
   return text.replace(UNSAFE, "?");
 }
 
+/** Every unsafe character left out: a name made from outside text (a file name a client chose). */
+export function withoutUnsafe(text: string): string {
+  return text.replace(UNSAFE, "");
+}
+
 /** Like `printable`, and cut to its first `max` characters and '…': a value quoted in a one-line message. */
 export function quoted(text: string, max = 60): string {
   const chars = [...printable(text)];

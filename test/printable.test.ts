@@ -4,6 +4,8 @@
  * go): both leave out exactly the same characters, and keep everything else as it was.
  */
 import fc from "fast-check";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isTerminalUnsafe, printable, printableText } from "../src/printable.js";
 
@@ -56,5 +58,19 @@ describe("printable and printableText", () => {
     const sample = "Grüße, Jürgen – שלום, مرحبا, 你好 😀 👍🏽 ❤️";
     expect(printable(sample)).toBe(sample);
     expect(printableText(`${sample}\n\tZeile 2`)).toBe(`${sample}\n\tZeile 2`);
+  });
+});
+
+describe("the one definition", () => {
+  it("is the only place under src/ that spells out the unsafe characters", async () => {
+    const src = join(import.meta.dirname, "..", "src");
+    const copies: string[] = [];
+    for (const file of await readdir(src, { recursive: true })) {
+      if (!file.endsWith(".ts") || file === "printable.ts") continue;
+      // A character class of its own with controls or format characters is a second definition,
+      // which would drift from this one unnoticed.
+      if (/\\p\{C[cf]\}/.test(await readFile(join(src, file), "utf8"))) copies.push(file);
+    }
+    expect(copies).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } f
 import type { MessageKey } from "../messages/index.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
 import { exists, makeDirs } from "../files.js";
+import { printable } from "../printable.js";
 import { EntryError, readEntries, type EntryEvent } from "./entries.js";
 import { FORMAT_VERSION, isItemPath, manifestSchema, recipientFingerprint, type Manifest, type ManifestItem } from "./manifest.js";
 import { formatKeyId, parsePublicKey, sameKey, signerFingerprint, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
@@ -102,13 +103,13 @@ export interface OpenedBundle extends VerifiedBundle, OpenedFollowUp {
   readonly dir: string;
 }
 
-/** Text from an untrusted bundle (entry names), safe for a terminal: control and format characters as '?'. */
-function printable(text: string): string {
-  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "?").slice(0, 200);
+/** Text from an untrusted bundle (entry names), safe for a terminal: unsafe characters as '?', at most 200. */
+function printableEntry(text: string): string {
+  return printable(text).slice(0, 200);
 }
 
 function integrity(key: MessageKey, file: string, extra: Record<string, string | number> = {}, cause?: unknown): IntegrityError {
-  const safe = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === "string" ? printable(v) : v]));
+  const safe = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, typeof v === "string" ? printableEntry(v) : v]));
   return new IntegrityError(key, { file, ...safe }, cause === undefined ? undefined : { cause });
 }
 

@@ -14,6 +14,7 @@ import { makeDirs } from "../files.js";
 import type { ResolvedChannel } from "../followup/ports.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { currentConsent } from "../practice/consent.js";
+import { withoutUnsafe } from "../printable.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { recipientOf, type InboxEnv } from "./env.js";
 import { foldInbox, unread, type MessageState } from "./state.js";
@@ -95,13 +96,13 @@ async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: reado
 }
 
 /**
- * A file name a client chose, made safe to create in a folder: no path, no control characters
- * (C0 and C1), no format characters such as bidi overrides (which disguise the extension), no
- * leading dot, at most 120 characters; "file" when nothing is left.
+ * A file name a client chose, made safe to create in a folder: no path, none of the characters a
+ * terminal must not get (src/printable.ts: controls, format characters such as bidi overrides,
+ * which disguise the extension, or zero-widths, line separators), no leading dot, at most 120
+ * characters; "file" when nothing is left.
  */
 export function safeFileName(name: string): string {
-  const base = (name.split(/[/\\]/).pop() ?? "")
-    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, "")
+  const base = withoutUnsafe(name.split(/[/\\]/).pop() ?? "")
     .replace(/^[.\s]+/, "")
     .trim();
   const limited = [...base].slice(0, 120).join("");

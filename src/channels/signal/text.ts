@@ -1,11 +1,9 @@
 /** Text that signal-cli wrote (error messages, its version), made fit to show and to keep. */
-
-/** Control and format characters: escape sequences, newlines, bidi overrides and isolates. */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+import { printable } from "../../printable.js";
 
 /** Fit for one line on the terminal: each control or format character becomes "?", at most `max` characters. */
 export function oneLine(text: string, max = 200): string {
-  return text.replace(UNPRINTABLE, "?").slice(0, max);
+  return printable(text).slice(0, max);
 }
 
 /**
@@ -15,8 +13,7 @@ export function oneLine(text: string, max = 200): string {
  */
 export function scrub(text: string): string {
   return oneLine(
-    text
-      .replace(UNPRINTABLE, "?")
+    printable(text)
       .replace(/u:[A-Za-z0-9_]+\.\d+/g, "u:…")
       .replace(/\+?\d[\d ()/-]{5,}\d/g, "…"),
   );
