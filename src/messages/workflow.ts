@@ -240,6 +240,14 @@ export const workflow = {
     de: "{id} wird beim nächsten „nachklang outbox flush“ erneut zugestellt.",
     en: "{id} will be delivered again at the next 'nachklang outbox flush'.",
   },
+  "outbox.retryArchived": {
+    de: "{alias}: Nachklang {id} liegt nicht mehr im Ausgang: „client forget“ hat ihn als vielleicht angekommen ins Archiv gelegt, und nichts stellt ihn mehr zu. Bitte mit der Klient:in klären, ob er angekommen ist.",
+    en: "{alias}: follow-up {id} is no longer in the outbox: 'client forget' kept it in the archive as possibly delivered, and nothing will deliver it again. Please check with the client whether it arrived.",
+  },
+  "outbox.retryMissing": {
+    de: "{alias}: Nachklang {id} liegt weder im Ausgang noch im Archiv, also stellt ihn nichts mehr zu. Bitte einen neuen senden, wenn er noch gebraucht wird.",
+    en: "{alias}: follow-up {id} is in neither the outbox nor the archive, so nothing can deliver it again. Please send a new one if it is still needed.",
+  },
   "outbox.notUncertain": { de: "{id} ist {state}, nicht unklar oder fehlgeschlagen.", en: "{id} is {state}, not uncertain or failed." },
   "outbox.flushNothing": { de: "Nichts fällig ({waiting} warten).", en: "Nothing due ({waiting} waiting)." },
   "ledger.busy": {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { Ledger } from "../../src/delivery/ledger.js";
@@ -146,6 +146,29 @@ describe("client forget and a follow-up whose delivery stopped", () => {
     expect((await ledger.state(fu.key))?.state).toBe("uncertain");
     expect(existsSync(join(home, "outbox", `${fu.id}.age`))).toBe(false);
     expect(existsSync(join(home, "archive", `${fu.id}.age`))).toBe(true);
+  });
+
+  it("outbox retry of it afterwards is refused in one line: nothing will deliver it, nothing is written", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const fu = await queued("k7");
+    await ledger.append({ fu: fu.key, ev: "sending", attempt: 1, pid: 999_999 }, new Date("2026-12-02T11:00:00+01:00"));
+    const later = { NACHKLANG_NOW: "2026-12-03T10:00:00+01:00" };
+    expect((await runCli(["client", "forget", "k7", "--yes"], { home, env: later })).code).toBe(0);
+    const before = await readFile(ledger.file);
+    // Before the fix: exit 0, "will be delivered again", and a "released" line for a bundle in the archive.
+    const r = await runCli(["outbox", "retry", fu.id], { home, env: later });
+    expect(r.code, r.stdout).toBe(2);
+    expect(r.stderr).toBe(
+      `k7: follow-up ${fu.id} is no longer in the outbox: 'client forget' kept it in the archive as possibly delivered, and nothing will deliver it again. Please check with the client whether it arrived.\n`,
+    );
+    expect(await readFile(ledger.file)).toEqual(before);
+    expect((await ledger.state(fu.key))?.state).toBe("uncertain");
+    // One that is gone altogether (deleted by hand) is refused too, saying so.
+    await rm(join(home, "archive", `${fu.id}.age`));
+    const gone = await runCli(["outbox", "retry", fu.id], { home, env: later });
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toBe(`k7: follow-up ${fu.id} is in neither the outbox nor the archive, so nothing can deliver it again. Please send a new one if it is still needed.\n`);
+    expect(await readFile(ledger.file)).toEqual(before);
   });
 });
 

@@ -142,6 +142,13 @@ export async function retry(ctx: CliContext, id: string): Promise<void> {
     if (state !== "uncertain" && state !== "failed") {
       throw new UserError(ExitCode.usage, "outbox.notUncertain", { id, state: stateText(ctx, state) });
     }
+    // Only a bundle in the outbox is delivered by a flush: a release of one `client forget` kept
+    // in the archive (or one gone) would say "queued" of what nothing will ever deliver.
+    if (target.bundle === undefined || !(await wf.outbox.has(target.bundle))) {
+      const archived = target.bundle !== undefined && (await wf.outbox.locate(target.bundle)) !== undefined;
+      const params = { alias: wf.aliasOf(target.client) ?? ctx.out.text("status.unknownClient"), id: target.bundle ?? target.key };
+      throw new UserError(ExitCode.usage, archived ? "outbox.retryArchived" : "outbox.retryMissing", params);
+    }
     await wf.ledger.append({ fu: target.key, ev: "released" }, wf.now());
   } finally {
     await release();
