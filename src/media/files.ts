@@ -34,9 +34,32 @@ export async function sha256File(file: string): Promise<string> {
   }
 }
 
-/** `<outDir>/<input base name><ext>`, absolute (`scan.png` → `scan.jpg`). */
-export function outputPath(input: string, outDir: string, ext: string): string {
-  return resolve(outDir, basename(input, extname(input)) + ext);
+/** An input's base name: its file name without folder and extension (`a/scan.png` → `scan`). */
+export function baseName(input: string): string {
+  return basename(input, extname(input));
+}
+
+/** `<outDir>/<name><ext>`, absolute; `name` defaults to the input's base name (`scan.png` → `scan.jpg`). */
+export function outputPath(input: string, outDir: string, ext: string, name = baseName(input)): string {
+  return resolve(outDir, name + ext);
+}
+
+/**
+ * Output base names for inputs written into one folder, one per input in order: each input's
+ * base name, but an input whose base name an earlier one has (`a/scan.png`, `b/scan.jpg`) gets
+ * the first `-2`, `-3` … that no input is named and no earlier one got (`scan-2`). Names are
+ * compared without case, as a case-insensitive file system would.
+ */
+export function distinctOutputNames(inputs: readonly string[]): string[] {
+  const own = new Set(inputs.map((i) => baseName(i).toLowerCase()));
+  const taken = new Set<string>();
+  return inputs.map((input) => {
+    const base = baseName(input);
+    let name = base;
+    for (let n = 2; taken.has(name.toLowerCase()) || (name !== base && own.has(name.toLowerCase())); n++) name = `${base}-${n}`;
+    taken.add(name.toLowerCase());
+    return name;
+  });
 }
 
 /**

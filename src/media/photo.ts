@@ -103,7 +103,8 @@ async function uprightImage(input: string, heic: HeicFacts | undefined, maxPixel
 /**
  * Prepare one photo for sending: upright (EXIF orientation), fitted inside `profile.maxEdge`
  * (never enlarged), sRGB, JPEG or WebP, with no metadata at all. Writes
- * `<outDir>/<input base name>.<jpg|webp>` (and `<base>.thumb.jpg` when `profile.thumbnail`).
+ * `<outDir>/<name>.<jpg|webp>` (and `<name>.thumb.jpg` when `profile.thumbnail`); `name` defaults
+ * to the input's base name (files.ts `distinctOutputNames` keeps several inputs apart).
  *
  * HEIC/HEIF (iPhone) photos are decoded by heic-decode (WebAssembly) and go the same way.
  *
@@ -113,7 +114,7 @@ async function uprightImage(input: string, heic: HeicFacts | undefined, maxPixel
  * overwrite an existing output. On any failure no output file is left behind. Other
  * exceptions (RangeError for an invalid profile) are bugs in the caller.
  */
-export async function processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto> {
+export async function processPhoto(input: string, outDir: string, profile: PhotoProfile = {}, name?: string): Promise<ProcessedPhoto> {
   const sharp = await loadSharp();
   const p = normalisePhotoProfile(profile);
   await checkInput(input, "photo");
@@ -136,8 +137,8 @@ export async function processPhoto(input: string, outDir: string, profile: Photo
     });
   }
   const ext = p.format === "webp" ? ".webp" : ".jpg";
-  const dest = outputPath(input, outDir, ext);
-  const thumbDest = outputPath(input, outDir, ".thumb.jpg");
+  const dest = outputPath(input, outDir, ext, name);
+  const thumbDest = outputPath(input, outDir, ".thumb.jpg", name);
   return withPrivateTemp(async (tmp) => {
     const main = join(tmp, "photo" + ext);
     try {

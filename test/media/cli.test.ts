@@ -22,6 +22,26 @@ describe("media photo", () => {
     expect(r.stdout).toContain(`${join(out, "flipchart.jpg")} (1024×768`);
   });
 
+  it("inputs with one base name get distinct outputs (scan.jpg, scan-2.jpg), each named on its line", async () => {
+    const out = join(dir, "photos-same-name");
+    const [a, b] = [join(dir, "same-name-a"), join(dir, "same-name-b")];
+    await mkdir(a, { recursive: true });
+    await mkdir(b, { recursive: true });
+    await writeFile(join(a, "scan.png"), await readFile(fixture("flipchart.png")));
+    await writeFile(join(b, "scan.jpg"), await readFile(fixture("tiny.jpg")));
+    // Before the fix: the second failed with "already exists" (exit 3, partial).
+    const r = await runCli(["media", "photo", join(a, "scan.png"), join(b, "scan.jpg"), "--out", out, "--thumbnail"], { home: join(dir, "home") });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    expect((await readdir(out)).sort()).toEqual(["scan-2.jpg", "scan-2.thumb.jpg", "scan.jpg", "scan.thumb.jpg"]);
+    expect(r.stdout).toContain(`${join(a, "scan.png")} → ${join(out, "scan.jpg")} (1600×1200`);
+    expect(r.stdout).toContain(`${join(b, "scan.jpg")} → ${join(out, "scan-2.jpg")} (320×240`);
+    // A file from an earlier run is still never overwritten.
+    const again = await runCli(["media", "photo", join(b, "scan.jpg"), "--out", out], { home: join(dir, "home") });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(join(out, "scan.jpg"));
+  });
+
   it("--json prints the results as JSON", async () => {
     const out = join(dir, "photos-json");
     const r = await runCli(["--json", "media", "photo", fixture("tiny.jpg"), "--out", out, "--format", "webp"], { home: join(dir, "home") });

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { ExitCode, UserError, isUserError } from "../../errors.js";
 import { processAudio, processPhoto, useFfmpegConfig, type AudioProfile, type PhotoProfile, type ProcessedAudio, type ProcessedPhoto } from "../../media/index.js";
-import { placeOutput } from "../../media/files.js";
+import { distinctOutputNames, placeOutput } from "../../media/files.js";
 import { withPrivateTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
 
@@ -40,9 +40,11 @@ export async function photo(ctx: CliContext, files: string[], opts: PhotoOptions
   };
   const results: ProcessedPhoto[] = [];
   const failures: UserError[] = [];
-  for (const file of files) {
+  // Two inputs of one base name (a/scan.png, b/scan.jpg) get distinct outputs (scan.jpg, scan-2.jpg).
+  const names = distinctOutputNames(files);
+  for (const [i, file] of files.entries()) {
     try {
-      const r = await processPhoto(file, opts.out, profile);
+      const r = await processPhoto(file, opts.out, profile, names[i]);
       results.push(r);
       ctx.out.say("media.photo.done", { file, out: r.file, width: r.width, height: r.height, kb: kb(r.bytes) });
       if (r.thumbnail) ctx.out.say("media.photo.thumbDone", { out: r.thumbnail.file, width: r.thumbnail.width, height: r.thumbnail.height, kb: kb(r.thumbnail.bytes) });
