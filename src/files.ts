@@ -2,6 +2,7 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { chmod, link, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -26,6 +27,70 @@ export async function readNamedFile(file: string, shown = file): Promise<Buffer>
     return await readFile(file);
   } catch (error) {
     throw unreadableFile(shown, error) ?? error;
+  }
+}
+
+/** The most bytes a file holding a secret (a passphrase, a channel's password or key) may have. */
+export const SECRET_FILE_MAX_BYTES = 64 * 1024;
+/** Opened without blocking, so that a named pipe is refused rather than waited on. */
+const SECRET_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+function checkSecretFile(file: string, info: Stats): void {
+  if (!info.isFile()) throw new UserError(ExitCode.usage, "file.secretNotRegular", { file });
+  if (info.size > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
+}
+
+/** At most SECRET_FILE_MAX_BYTES of what was read; more (a file that grew meanwhile) is refused. */
+function boundedSecret(file: string, buffer: Buffer, length: number): Buffer {
+  if (length > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
+  return buffer.subarray(0, length);
+}
+
+/**
+ * A file holding a secret the user named (`--passphrase-file`, `--viewer-passphrase-file`, a
+ * channel's `--secret-file`, `--password-file`, `--private-key-file`): opened without blocking and
+ * read only if it is a regular file of at most 64 KiB. One line naming the file otherwise, exit 2:
+ * missing or unreadable, not a regular file (a folder, device or named pipe, which would hang the
+ * command), or larger (no secret is that long: the wrong file).
+ */
+export async function readSecretFile(file: string): Promise<Buffer> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, SECRET_FLAGS);
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  }
+  try {
+    checkSecretFile(file, await handle.stat());
+    const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
+    return boundedSecret(file, buffer, length);
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `readSecretFile` for code that must stay synchronous (a channel's `configure`). */
+export function readSecretFileSync(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, SECRET_FLAGS);
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  }
+  try {
+    checkSecretFile(file, fstatSync(fd));
+    const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, length);
+    return boundedSecret(file, buffer, length);
+  } catch (error) {
+    throw unreadableFile(file, error) ?? error;
+  } finally {
+    closeSync(fd);
   }
 }
 

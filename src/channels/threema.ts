@@ -6,7 +6,8 @@
  * delivery continues with the next part and never sends one twice (the Gateway has no
  * idempotency key).
  */
-import { constants, readFileSync } from "node:fs";
+import { constants } from "node:fs";
+import { readSecretFileSync } from "../files.js";
 import { access } from "node:fs/promises";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -296,13 +297,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
     const secretFile = kept("secretFile", "--secret-file", undefined);
     const privateKeyFile = kept("privateKeyFile", "--private-key-file", undefined);
     if (privateKeyFile !== undefined) {
-      let keyText: string;
-      try {
-        keyText = readFileSync(privateKeyFile, "utf8");
-      } catch {
-        throw new UserError(ExitCode.usage, "file.missing", { file: privateKeyFile });
-      }
-      readPrivateKeyText(keyText, privateKeyFile);
+      readPrivateKeyText(readSecretFileSync(privateKeyFile).toString("utf8"), privateKeyFile);
     }
     const apiUrl = typeof options.apiUrl === "string" ? options.apiUrl : (current?.apiUrl ?? DEFAULT_API_URL);
     if (!z.url({ protocol: /^https?$/ }).safeParse(apiUrl).success) throw new UserError(ExitCode.usage, "threema.config.badApiUrl", { url: apiUrl });

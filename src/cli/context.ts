@@ -5,7 +5,7 @@
 import { tmpdir } from "node:os";
 import { styleText } from "node:util";
 import { ExitCode, UserError } from "../errors.js";
-import { readNamedFile } from "../files.js";
+import { readSecretFile } from "../files.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
 import { loadConfig, readSettings, type Config, type ConfigSchema } from "../practice/config.js";
@@ -89,7 +89,7 @@ export async function sweepLeftovers(ctx: CliContext): Promise<void> {
 
 /** A passphrase from a file: its first line ending removed, never empty. */
 async function readPassphraseFile(file: string): Promise<string> {
-  const text = (await readNamedFile(file)).toString("utf8");
+  const text = (await readSecretFile(file)).toString("utf8");
   const passphrase = text.replace(/\r?\n$/, "");
   if (passphrase.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
   return passphrase;

@@ -64,6 +64,14 @@ export const core = {
     de: "{file}: keine gewöhnliche Datei (Ordner, Gerät oder Pipe); nur Dateien können versiegelt werden.",
     en: "{file}: not a regular file (a folder, device or pipe); only files can be sealed.",
   },
+  "file.secretNotRegular": {
+    de: "{file}: keine gewöhnliche Datei (Ordner, Gerät oder Pipe); nichts gelesen. Bitte die Datei mit dem Geheimnis angeben.",
+    en: "{file}: not a regular file (a folder, device or pipe); nothing was read. Please name the file that holds the secret.",
+  },
+  "file.secretTooLarge": {
+    de: "{file}: größer als {max}, zu groß für eine Passphrase oder einen Schlüssel; nichts gelesen. Bitte die richtige Datei angeben.",
+    en: "{file}: larger than {max}, too large for a passphrase or key; nothing was read. Please name the right file.",
+  },
   "file.exists": {
     de: "{file} existiert bereits; nichts überschrieben. Bitte einen anderen Namen wählen.",
     en: "{file} already exists; nothing was overwritten. Please choose another name.",

@@ -1,5 +1,5 @@
 import { ExitCode, UserError } from "../../errors.js";
-import { readNamedFile } from "../../files.js";
+import { readSecretFile } from "../../files.js";
 import type { HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
@@ -9,8 +9,8 @@ import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 
 type Options = Record<string, unknown> & { name?: string };
 
-async function readSecretFile(file: string): Promise<string> {
-  const value = (await readNamedFile(file)).toString("utf8").trim();
+async function readSecretText(file: string): Promise<string> {
+  const value = (await readSecretFile(file)).toString("utf8").trim();
   if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
   return value;
 }
@@ -28,7 +28,7 @@ export async function add(ctx: CliContext, type: string, opts: Options): Promise
   const missing = channelType.secrets.filter((s) => secretFiles[s] === undefined);
   if (missing.length > 0) throw new UserError(ExitCode.usage, "channel.missingSecret", { name, secret: missing.join(", ") });
   if (secrets.length > 0) {
-    const values = await Promise.all(secrets.map(async ([secret, file]) => [secret, await readSecretFile(file)] as const));
+    const values = await Promise.all(secrets.map(async ([secret, file]) => [secret, await readSecretText(file)] as const));
     const practice = await unlockPractice(ctx);
     for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
   }
@@ -64,7 +64,7 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
     throw new UserError(ExitCode.usage, "channel.optionNotForType", { option, name, type: before.type });
   }
   if (replaced.length > 0) {
-    const values = await Promise.all(Object.entries(secretFiles).map(async ([secret, file]) => [secret, await readSecretFile(file)] as const));
+    const values = await Promise.all(Object.entries(secretFiles).map(async ([secret, file]) => [secret, await readSecretText(file)] as const));
     const practice = await unlockPractice(ctx);
     for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
   }
