@@ -201,7 +201,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
     security: s.security,
     user: s.user,
     from: s.from,
-    password: "(keyring)",
+    password: "(secrets.age)",
     maxAttachment: `${s.maxAttachmentMB ?? DEFAULT_MAX_ATTACHMENT_MB} MB`,
   }),
   configure(options, current) {

@@ -60,10 +60,15 @@ describe("secret files", () => {
     expect(list.stdout).not.toMatch(/email|threema/);
   }, 150_000);
 
-  it("a secret of 64 KiB or less is read as before", async () => {
+  it("a secret of 64 KiB or less is read as before, and channels list says where it is kept", async () => {
     const secret = join(dir, "password.txt");
     await writeFile(secret, "s3cret\n");
     const r = await runCli(["channels", "add", "email", "--host", "127.0.0.1", "--port", "2525", "--user", "u", "--password-file", secret, "--from", "praxis@example.org"], { home });
     expect(r.code, r.stderr).toBe(0);
+    // Where the password now is: the sealed secrets file, not the keyring (as it once said).
+    const list = await runCli(["--json", "channels", "list"], { home });
+    const rows = JSON.parse(list.stdout) as { name: string; settings: Record<string, string> }[];
+    expect(rows.find((row) => row.name === "email")?.settings.password).toBe("(secrets.age)");
+    expect(list.stdout).not.toContain("s3cret");
   });
 });

@@ -43,7 +43,7 @@ describe("e-mail channel: settings", () => {
     const s = emailChannel.settings.parse(c.settings);
     expect(emailChannel.wantsViewer?.(s)).toBe(true);
     expect(JSON.stringify(s)).not.toContain("/run/pw");
-    expect(emailChannel.describe(s).password).toBe("(keyring)");
+    expect(emailChannel.describe(s).password).toBe("(secrets.age)");
   });
 
   it("requires TLS or STARTTLS except to this machine", () => {
