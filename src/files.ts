@@ -32,26 +32,67 @@ export async function readNamedFile(file: string, shown = file): Promise<Buffer>
 
 /** The most bytes a file holding a secret (a passphrase, a channel's password or key) may have. */
 export const SECRET_FILE_MAX_BYTES = 64 * 1024;
-/** Opened without blocking, so that a named pipe is refused rather than waited on. */
+/** How long a pipe may stay silent (`pass show … | nachklang … --password-file /dev/stdin` asking for a PIN). */
+const SECRET_PIPE_WAIT_MS = 120_000;
+/** Opened without blocking, so that a named pipe nobody writes to reads as empty rather than being waited on. */
 const SECRET_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
-function checkSecretFile(file: string, info: Stats): void {
+/** What a secret file may be: a regular file of at most the limit, or a pipe (`/dev/stdin`, `<(…)`). */
+function secretSource(file: string, info: Stats): "file" | "pipe" {
+  if (info.isFIFO()) return "pipe";
   if (!info.isFile()) throw new UserError(ExitCode.usage, "file.secretNotRegular", { file });
   if (info.size > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
+  return "file";
 }
 
-/** At most SECRET_FILE_MAX_BYTES of what was read; more (a file that grew meanwhile) is refused. */
-function boundedSecret(file: string, buffer: Buffer, length: number): Buffer {
-  if (length > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
-  return buffer.subarray(0, length);
+/** A read of a secret: the buffer of the limit and a byte, the bytes so far, and when a silent pipe is given up. */
+interface SecretRead {
+  readonly file: string;
+  readonly source: "file" | "pipe";
+  readonly buffer: Buffer;
+  length: number;
+  readonly deadline: number;
+}
+
+function startSecretRead(file: string, source: "file" | "pipe"): SecretRead {
+  return { file, source, buffer: Buffer.alloc(SECRET_FILE_MAX_BYTES + 1), length: 0, deadline: Date.now() + SECRET_PIPE_WAIT_MS };
+}
+
+/**
+ * Takes one read's outcome — bytes read, or the error (EAGAIN: a pipe with nothing in it yet) —
+ * and says whether to read on: "more", "wait" (a pipe not yet written to), or "done".
+ */
+function secretStep(r: SecretRead, outcome: { readonly bytes: number } | { readonly error: unknown }): "more" | "wait" | "done" {
+  if ("error" in outcome) {
+    const code = (outcome.error as { code?: unknown } | null)?.code;
+    if (r.source !== "pipe" || code !== "EAGAIN") throw outcome.error;
+    if (Date.now() > r.deadline) throw new UserError(ExitCode.usage, "file.secretPipeSilent", { file: r.file });
+    return "wait";
+  }
+  if (outcome.bytes === 0) return "done";
+  r.length += outcome.bytes;
+  return r.length < r.buffer.length ? "more" : "done";
+}
+
+/** What was read; more than the limit (a file that grew, a pipe that runs on) is refused. */
+function secretRead(r: SecretRead): Buffer {
+  if (r.length > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file: r.file, max: "64 KiB" });
+  return r.buffer.subarray(0, r.length);
+}
+
+/** Where the next read goes: the rest of the buffer, and the file position (none for a pipe). */
+function nextRead(r: SecretRead): [Buffer, number, number, number | null] {
+  return [r.buffer, r.length, r.buffer.length - r.length, r.source === "file" ? r.length : null];
 }
 
 /**
  * A file holding a secret the user named (`--passphrase-file`, `--viewer-passphrase-file`, a
- * channel's `--secret-file`, `--password-file`, `--private-key-file`): opened without blocking and
- * read only if it is a regular file of at most 64 KiB. One line naming the file otherwise, exit 2:
- * missing or unreadable, not a regular file (a folder, device or named pipe, which would hang the
- * command), or larger (no secret is that long: the wrong file).
+ * channel's `--secret-file`, `--password-file`, `--private-key-file`): a regular file of at most
+ * 64 KiB, or a pipe (`/dev/stdin` under `pass show … |`, a shell's `<(…)`), read up to that much.
+ * Opened without blocking, so a named pipe nobody writes to reads as empty instead of hanging the
+ * command, and a pipe that stays silent is given up after two minutes. One line naming the file
+ * otherwise, exit 2: missing or unreadable, a folder or device, or larger (no secret is that long:
+ * the wrong file).
  */
 export async function readSecretFile(file: string): Promise<Buffer> {
   let handle: FileHandle;
@@ -61,11 +102,12 @@ export async function readSecretFile(file: string): Promise<Buffer> {
     throw unreadableFile(file, error) ?? error;
   }
   try {
-    checkSecretFile(file, await handle.stat());
-    const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
-    return boundedSecret(file, buffer, length);
+    const r = startSecretRead(file, secretSource(file, await handle.stat()));
+    for (;;) {
+      const step = secretStep(r, await handle.read(...nextRead(r)).then((x) => ({ bytes: x.bytesRead }), (error: unknown) => ({ error })));
+      if (step === "done") return secretRead(r);
+      if (step === "wait") await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   } catch (error) {
     throw unreadableFile(file, error) ?? error;
   } finally {
@@ -82,11 +124,19 @@ export function readSecretFileSync(file: string): Buffer {
     throw unreadableFile(file, error) ?? error;
   }
   try {
-    checkSecretFile(file, fstatSync(fd));
-    const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, length);
-    return boundedSecret(file, buffer, length);
+    const r = startSecretRead(file, secretSource(file, fstatSync(fd)));
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      let outcome: { readonly bytes: number } | { readonly error: unknown };
+      try {
+        outcome = { bytes: readSync(fd, ...nextRead(r)) };
+      } catch (error) {
+        outcome = { error };
+      }
+      const step = secretStep(r, outcome);
+      if (step === "done") return secretRead(r);
+      if (step === "wait") Atomics.wait(pause, 0, 0, 20);
+    }
   } catch (error) {
     throw unreadableFile(file, error) ?? error;
   } finally {

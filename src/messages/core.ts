@@ -65,8 +65,12 @@ export const core = {
     en: "{file}: not a regular file (a folder, device or pipe); only files can be sealed.",
   },
   "file.secretNotRegular": {
-    de: "{file}: keine gewöhnliche Datei (Ordner, Gerät oder Pipe); nichts gelesen. Bitte die Datei mit dem Geheimnis angeben.",
-    en: "{file}: not a regular file (a folder, device or pipe); nothing was read. Please name the file that holds the secret.",
+    de: "{file}: weder Datei noch Pipe (ein Ordner oder Gerät); nichts gelesen. Bitte die Datei mit dem Geheimnis angeben.",
+    en: "{file}: neither a file nor a pipe (a folder or device); nothing was read. Please name the file that holds the secret.",
+  },
+  "file.secretPipeSilent": {
+    de: "{file}: durch die Pipe kam zwei Minuten lang nichts; nichts gelesen. Bitte das Geheimnis in die Pipe schreiben oder eine Datei angeben.",
+    en: "{file}: nothing came through the pipe for two minutes; nothing was read. Please write the secret into the pipe or name a file.",
   },
   "file.secretTooLarge": {
     de: "{file}: größer als {max}, zu groß für eine Passphrase oder einen Schlüssel; nichts gelesen. Bitte die richtige Datei angeben.",

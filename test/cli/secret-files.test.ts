@@ -1,14 +1,14 @@
 /**
  * Files holding secrets (`--passphrase-file`, a channel's `--password-file`, `--secret-file`,
- * `--private-key-file`) through the real CLI: read only as regular files of at most 64 KiB,
- * opened without blocking, so a named pipe is refused at once instead of hanging the command.
- * One line naming the file, exit 2, nothing configured.
+ * `--private-key-file`) through the real CLI: regular files or pipes, read up to 64 KiB; opened
+ * without blocking, so a named pipe nobody writes to reads as empty instead of hanging the
+ * command. Anything else: one line naming the file, exit 2, nothing configured.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { initHome, runCli, tempDir } from "../helpers/cli.js";
+import { BIN, initHome, PASSPHRASE, runCli, tempDir } from "../helpers/cli.js";
 
 let home: string;
 let dir: string;
@@ -25,25 +25,32 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-async function odd(): Promise<Record<string, { file: string; line: string }>> {
+async function odd(): Promise<Record<string, { file: string; line: string; threemaLine?: string }>> {
   const pipe = join(dir, "pipe");
   execFileSync("mkfifo", [pipe]);
   const folder = join(dir, "folder");
   await mkdir(folder);
   const large = join(dir, "large.txt");
   await writeFile(large, "x".repeat(64 * 1024 + 1));
-  const notRegular = (file: string) => `${file}: not a regular file (a folder, device or pipe); nothing was read. Please name the file that holds the secret.\n`;
+  const notRegular = (file: string) => `${file}: neither a file nor a pipe (a folder or device); nothing was read. Please name the file that holds the secret.\n`;
   return {
-    pipe: { file: pipe, line: notRegular(pipe) },
+    // Nobody writes to it: it reads as empty (the line for an empty secret file), never a hang.
+    pipe: {
+      file: pipe,
+      line: `${pipe}: the passphrase file is empty.\n`,
+      // Threema reads (and checks) the private key first.
+      threemaLine: `${pipe}: not a Threema private key. Expected 64 hex digits, optionally prefixed 'private:'.\n`,
+    },
+    device: { file: "/dev/null", line: notRegular("/dev/null") },
     folder: { file: folder, line: notRegular(folder) },
     large: { file: large, line: `${large}: larger than 64 KiB, too large for a passphrase or key; nothing was read. Please name the right file.\n` },
   };
 }
 
 describe("secret files", () => {
-  it("a pipe, a folder or a file over 64 KiB: one line naming it, exit 2, nothing configured — never a hang", async () => {
+  it("a named pipe nobody writes to, a device, a folder or a file over 64 KiB: one line naming it, exit 2, nothing configured — never a hang", async () => {
     const cases = await odd();
-    for (const [what, { file, line }] of Object.entries(cases)) {
+    for (const [what, { file, line, threemaLine }] of Object.entries(cases)) {
       // Before the fix: the pipe hung the command (here: killed after 15 s), the others
       // were read whole or failed with the system's words.
       const email = await runCli(["channels", "add", "email", "--host", "127.0.0.1", "--port", "2525", "--user", "u", "--password-file", file, "--from", "praxis@example.org"], { home, timeoutMs: 15_000 });
@@ -51,7 +58,7 @@ describe("secret files", () => {
       expect(email.stderr).toBe(line);
       const threema = await runCli(["channels", "add", "threema", "--gateway-id", "*NACHKL1", "--secret-file", file, "--private-key-file", file], { home, timeoutMs: 15_000 });
       expect(threema.code, `${what}: ${threema.stderr}`).toBe(2);
-      expect(threema.stderr).toBe(line);
+      expect(threema.stderr).toBe(threemaLine ?? line);
       const passphrase = await runCli(["--passphrase-file", file, "client", "list"], { home, env: { NACHKLANG_PASSPHRASE: undefined }, timeoutMs: 15_000 });
       expect(passphrase.code, `${what}: ${passphrase.stderr}`).toBe(2);
       expect(passphrase.stderr).toBe(line);
@@ -59,6 +66,26 @@ describe("secret files", () => {
     const list = await runCli(["--json", "channels", "list"], { home });
     expect(list.stdout).not.toMatch(/email|threema/);
   }, 150_000);
+
+  it("a pipe (/dev/stdin under a shell's |) is read up to 64 KiB, and refused beyond", async () => {
+    const viaPipe = (producer: string, name: string) =>
+      spawnSync("sh", ["-c", `${producer} | "${process.execPath}" "${BIN}" channels add email --name ${name} --host 127.0.0.1 --port 2525 --user u --password-file /dev/stdin --from praxis@example.org`], {
+        env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, LANG: "en_US.UTF-8", LC_ALL: undefined },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+    const small = viaPipe("printf 's3cret\\n'", "mail-small");
+    expect(small.status, small.stderr).toBe(0);
+    const large = viaPipe("head -c 70000 /dev/zero | tr '\\0' x", "mail-large");
+    expect(large.status, large.stderr).toBe(2);
+    expect(large.stderr).toBe("/dev/stdin: larger than 64 KiB, too large for a passphrase or key; nothing was read. Please name the right file.\n");
+    const list = await runCli(["--json", "channels", "list"], { home });
+    const names = (JSON.parse(list.stdout) as { name: string }[]).map((row) => row.name);
+    expect(names).toContain("mail-small");
+    expect(names).not.toContain("mail-large");
+    expect(list.stdout).not.toContain("s3cret");
+    await runCli(["channels", "remove", "mail-small"], { home });
+  });
 
   it("a secret of 64 KiB or less is read as before, and channels list says where it is kept", async () => {
     const secret = join(dir, "password.txt");
