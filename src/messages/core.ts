@@ -65,8 +65,8 @@ export const core = {
     en: "{file}: not a regular file (a folder, device or pipe); only files can be sealed.",
   },
   "file.secretNotRegular": {
-    de: "{file}: weder Datei noch Pipe (ein Ordner oder Gerät); nichts gelesen. Bitte die Datei mit dem Geheimnis angeben.",
-    en: "{file}: neither a file nor a pipe (a folder or device); nothing was read. Please name the file that holds the secret.",
+    de: "{file}: weder Datei noch Pipe (ein Gerät); nichts gelesen. Bitte die Datei mit dem Geheimnis angeben.",
+    en: "{file}: neither a file nor a pipe (a device); nothing was read. Please name the file that holds the secret.",
   },
   "file.secretPipeSilent": {
     de: "{file}: durch die Pipe kam zwei Minuten lang nichts; nichts gelesen. Bitte das Geheimnis in die Pipe schreiben oder eine Datei angeben.",

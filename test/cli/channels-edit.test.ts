@@ -128,7 +128,7 @@ describe("channels edit", () => {
 
     const folderAsSecret = await runCli(["channels", "edit", "email", "--password-file", home], { home });
     expect(folderAsSecret.code).toBe(2);
-    expect(folderAsSecret.stderr.trim()).toBe(`${home}: neither a file nor a pipe (a folder or device); nothing was read. Please name the file that holds the secret.`);
+    expect(folderAsSecret.stderr.trim()).toBe(`${home}: cannot be read (EISDIR).`);
 
     const unknown = await runCli(["channels", "edit", "nosuch", "--path", "/tmp"], { home });
     expect(unknown.code).toBe(2);

@@ -32,7 +32,7 @@ async function odd(): Promise<Record<string, { file: string; line: string; three
   await mkdir(folder);
   const large = join(dir, "large.txt");
   await writeFile(large, "x".repeat(64 * 1024 + 1));
-  const notRegular = (file: string) => `${file}: neither a file nor a pipe (a folder or device); nothing was read. Please name the file that holds the secret.\n`;
+  const notRegular = (file: string) => `${file}: neither a file nor a pipe (a device); nothing was read. Please name the file that holds the secret.\n`;
   return {
     // Nobody writes to it: it reads as empty (the line for an empty secret file), never a hang.
     pipe: {
@@ -42,7 +42,7 @@ async function odd(): Promise<Record<string, { file: string; line: string; three
       threemaLine: `${pipe}: not a Threema private key. Expected 64 hex digits, optionally prefixed 'private:'.\n`,
     },
     device: { file: "/dev/null", line: notRegular("/dev/null") },
-    folder: { file: folder, line: notRegular(folder) },
+    folder: { file: folder, line: `${folder}: cannot be read (EISDIR).\n` },
     large: { file: large, line: `${large}: larger than 64 KiB, too large for a passphrase or key; nothing was read. Please name the right file.\n` },
   };
 }

@@ -175,26 +175,26 @@ describe("client forget and a follow-up whose delivery stopped", () => {
 describe("client forget while another process delivers one of the client's follow-ups", () => {
   it("stops with the busy line before it changes anything, the client's groups included", async () => {
     const ledger = new Ledger(join(home, "ledger"));
-    const fu = await queued("k7");
-    const group = await runCli(["group", "add", "Mittwochsgruppe", "k7"], { home, env: NOW });
+    const fu = await queued("k9");
+    const group = await runCli(["group", "add", "Mittwochsgruppe", "k9"], { home, env: NOW });
     expect(group.code, group.stderr).toBe(0);
     const release = await ledger.claim(fu.key);
     try {
-      const r = await runCli(["client", "forget", "k7", "--yes"], { home, env: NOW });
+      const r = await runCli(["client", "forget", "k9", "--yes"], { home, env: NOW });
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr.trim()).toBe(
-        `k7: follow-up ${fu.id} is being delivered by another nachklang process right now; please try again in a minute ('nachklang outbox list' shows how it went).`,
+        `k9: follow-up ${fu.id} is being delivered by another nachklang process right now; please try again in a minute ('nachklang outbox list' shows how it went).`,
       );
     } finally {
       await release();
     }
     // Nothing changed: still a member, still waiting, still in the outbox, the record intact.
     const groups = JSON.parse((await runCli(["--json", "group", "list"], { home, env: NOW })).stdout) as unknown;
-    expect(JSON.stringify(groups)).toContain("k7");
+    expect(JSON.stringify(groups)).toContain("k9");
     expect((await ledger.state(fu.key))?.state).toBe("queued");
     expect(existsSync(join(home, "outbox", `${fu.id}.age`))).toBe(true);
     // Once the lock is free, forget does the whole erasure.
-    const done = await runCli(["--json", "client", "forget", "k7", "--yes"], { home, env: NOW });
+    const done = await runCli(["--json", "client", "forget", "k9", "--yes"], { home, env: NOW });
     expect(done.code, done.stderr).toBe(0);
     expect((JSON.parse(done.stdout) as { deleted: { groups: string[] } }).deleted.groups).toEqual(["Mittwochsgruppe"]);
     expect((await ledger.state(fu.key))?.state).toBe("cancelled");
