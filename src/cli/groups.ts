@@ -10,7 +10,6 @@
  * more, so they are taken out of the group with a warning and the rest is sent.
  */
 import { ExitCode, UserError } from "../errors.js";
-import { parseLocalTime } from "../delivery/hours.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import type { ValidDraft } from "../followup/validate.js";
 import type { Workflow } from "../followup/workflow.js";
@@ -26,6 +25,7 @@ import {
   printPlan,
   refusedByPolicy,
   reportProblems,
+  timingFromOptions,
   whenText,
   type ContentOptions,
   type LocatedProblemLike,
@@ -109,8 +109,8 @@ export async function sendGroup(ctx: CliContext, name: string, o: GroupSendOptio
     reportProblems(ctx, problems, refused, { key: "workflow.problems", params: { count: problems.length } });
     return;
   }
-  const at = o.at === undefined ? undefined : parseLocalTime(o.at, wf.tz);
-  const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
+  const timing = await timingFromOptions(ctx, wf, o);
+  if (timing === undefined) return;
   const [{ dueTime, prepareClaimed, previewFollowUp }, { singleFollowUpKey }, { deliverClaimed }] = await Promise.all([
     import("../followup/pipeline.js"),
     import("../followup/keys.js"),

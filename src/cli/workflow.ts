@@ -13,7 +13,7 @@ import type { FollowUpState } from "../delivery/ledger.js";
 import { ExitCode, PolicyError, UserError, unreadableFile } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import { FOLLOWUP_KINDS, isFollowUpKind, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
-import type { ItemSummary, Prepared } from "../followup/pipeline.js";
+import type { ItemSummary, Prepared, Timing } from "../followup/pipeline.js";
 import type { DeliveryPlan } from "../channels/contract.js";
 import type { ValidDraft } from "../followup/validate.js";
 import { isLang, messages, type MessageKey, type MessageParams } from "../messages/index.js";
@@ -165,7 +165,7 @@ const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
  * (exit 2) naming it; one more than a year ahead is asked about at a terminal and needs `yes`
  * in scripts (exit 2 without it). Returns undefined when the user declines.
  */
-export async function plannedTime(ctx: CliContext, wf: Workflow, text: string, yes: boolean): Promise<Date | undefined> {
+async function plannedTime(ctx: CliContext, wf: Workflow, text: string, yes: boolean): Promise<Date | undefined> {
   const at = parseLocalTime(text, wf.tz);
   const now = wf.now().getTime();
   if (at.getTime() < now) throw new UserError(ExitCode.usage, "date.atPast", { value: text });
@@ -176,6 +176,22 @@ export async function plannedTime(ctx: CliContext, wf: Workflow, text: string, y
     { type: "confirm", name: "ok", default: false, message: ctx.out.text("date.atFarConfirm", { when: whenText(ctx, wf, at) }), theme: promptTheme(ctx) },
   ]);
   return answer.ok ? at : undefined;
+}
+
+/**
+ * When a follow-up of `send`, `send --group` or `inbox reply` goes: `--now`, and `--at` read by
+ * `plannedTime`. Undefined when the user declined a planned time more than a year ahead; the
+ * caller stops, this has said so.
+ */
+export async function timingFromOptions(ctx: CliContext, wf: Workflow, o: { now?: boolean; at?: string; yes?: boolean }): Promise<Timing | undefined> {
+  const immediate: Timing = o.now === true ? { immediate: true } : {};
+  if (o.at === undefined) return immediate;
+  const at = await plannedTime(ctx, wf, o.at, o.yes === true);
+  if (at === undefined) {
+    ctx.out.say("send.aborted");
+    return undefined;
+  }
+  return { ...immediate, at };
 }
 
 /** `make`, run on the first call only; later calls get the same promise. */

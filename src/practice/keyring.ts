@@ -83,22 +83,8 @@ export async function unlockKeyring(path: string, passphrase: string): Promise<K
     if (error instanceof AgeError) throw new UserError(ExitCode.integrity, "practice.damaged", { file: path }, { cause: error });
     throw error;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
-  } catch {
-    json = undefined;
-  }
-  const parsed = stored.safeParse(json);
-  if (!parsed.success) throw new UserError(ExitCode.integrity, "practice.damaged", { file: path });
-  let keyring: Keyring;
-  try {
-    keyring = await fromStored(parsed.data);
-  } catch (error) {
-    // A stored key that is no key (the schema checks the shape, not the Bech32 checksum).
-    throw new UserError(ExitCode.integrity, "practice.damaged", { file: path }, { cause: error });
-  }
-  if (parsed.data.version === 1) await migrate(path, passphrase, keyring, parsed.data);
+  const { keyring, data } = await parseStored(plaintext, path);
+  if (data.version === 1) await migrate(path, passphrase, keyring, data);
   return keyring;
 }
 
@@ -122,6 +108,11 @@ export function serializeKeyring(k: Keyring): string {
 
 /** A keyring from its stored form (a recovered copy); damaged (exit 5) naming `file` when it is none, as unlockKeyring. */
 export async function keyringFromStored(plaintext: Uint8Array, file: string): Promise<Keyring> {
+  return (await parseStored(plaintext, file)).keyring;
+}
+
+/** The keyring in `plaintext` (a stored form read from `file`), with that form; damaged (exit 5) naming `file` when it is none. */
+async function parseStored(plaintext: Uint8Array, file: string): Promise<{ keyring: Keyring; data: Stored }> {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext));
@@ -131,8 +122,9 @@ export async function keyringFromStored(plaintext: Uint8Array, file: string): Pr
   const parsed = stored.safeParse(json);
   if (!parsed.success) throw new UserError(ExitCode.integrity, "practice.damaged", { file });
   try {
-    return await fromStored(parsed.data);
+    return { keyring: await fromStored(parsed.data), data: parsed.data };
   } catch (error) {
+    // A stored key that is no key (the schema checks the shape, not the Bech32 checksum).
     throw new UserError(ExitCode.integrity, "practice.damaged", { file }, { cause: error });
   }
 }

@@ -88,6 +88,20 @@ describe("groups", () => {
     }
   });
 
+  it("reads --at as send does: a time in the past, or more than a year ahead in a script, is one line and exit 2, nothing queued", async () => {
+    const now = { NACHKLANG_NOW: "2026-12-07T10:00:00+01:00" };
+    const added = await runCli(["group", "add", "supervision-at", "kiwi", "kork"], { home });
+    expect(added.code, added.stderr).toBe(0);
+    const before = await ages(join(home, "outbox"));
+    // Before the fix a group send took any --at as it came: one in the past went out at once.
+    const past = await runCli(["send", "--group", "supervision-at", "--note", "Hallo", "--at", "2026-12-01 10:00", "--yes"], { home, env: now });
+    expect([past.code, past.stderr]).toEqual([2, "--at '2026-12-01 10:00' lies in the past; use --now to send right away, or give a future time.\n"]);
+    const far = await runCli(["--json", "send", "--group", "supervision-at", "--note", "Hallo", "--at", "2028-12-01 10:00"], { home, env: now });
+    expect(far.code, far.stdout).toBe(2);
+    expect(far.stderr).toContain("2028-12-01 10:00");
+    expect(await ages(join(home, "outbox"))).toEqual(before);
+  });
+
   it("refuses the whole send when a member has no consent: nothing is sealed for anyone", async () => {
     const added = await runCli(["group", "add", "supervision-b", "kiwi", "kuh"], { home });
     expect(added.code, added.stderr).toBe(0);

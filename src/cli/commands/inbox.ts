@@ -24,7 +24,7 @@ import {
   inboxConfig,
   openCliWorkflow,
   openInbox,
-  plannedTime,
+  timingFromOptions,
   processInbox,
   sendPrepared,
   setInboxConfig,
@@ -147,12 +147,8 @@ export async function reply(ctx: CliContext, alias: string, o: ReplyOptions): Pr
   const channel = o.channel ?? latest?.channel;
   const draft = await draftFromOptions(alias, { ...o, ...(channel === undefined ? {} : { channel }) });
   const { wf } = cw;
-  const at = o.at === undefined ? undefined : await plannedTime(ctx, wf, o.at, o.yes === true);
-  if (o.at !== undefined && at === undefined) {
-    ctx.out.say("send.aborted");
-    return;
-  }
-  const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
+  const timing = await timingFromOptions(ctx, wf, o);
+  if (timing === undefined) return;
   const valid = await checkDraft(ctx, wf, draft);
   if (valid === undefined) return;
   if (o.yes !== true) {

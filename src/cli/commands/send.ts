@@ -14,7 +14,7 @@ import {
   draftFromOptions,
   formatSize,
   openCliWorkflow,
-  plannedTime,
+  timingFromOptions,
   printItems,
   printPlan,
   sendPrepared,
@@ -69,12 +69,8 @@ export async function run(ctx: CliContext, aliasArg: string | undefined, o: Send
   const { practice, wf } = await openCliWorkflow(ctx);
   const viewerPassphrase = draft.viewer?.passphrase;
   if (viewerPassphrase !== undefined && o.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, viewerPassphrase, o.viewerPassphraseFile);
-  const at = o.at === undefined ? undefined : await plannedTime(ctx, wf, o.at, o.yes === true);
-  if (o.at !== undefined && at === undefined) {
-    ctx.out.say("send.aborted");
-    return;
-  }
-  const timing = { ...(o.now === true ? { immediate: true } : {}), ...(at === undefined ? {} : { at }) };
+  const timing = await timingFromOptions(ctx, wf, o);
+  if (timing === undefined) return;
   const valid = await checkDraft(ctx, wf, draft);
   if (valid === undefined) return;
   const due = dueTime(wf.now(), wf.hours, timing);
