@@ -21,54 +21,130 @@ interface Pending {
   readonly timer: NodeJS.Timeout;
 }
 
-/** One connection to the agent. The process may exit while it is open and nothing is asked. */
+/** What must not change when a connection is opened again: the same home, the same keys. */
+const SAME_AGENT: readonly (keyof Hello)[] = ["version", "home", "recipient", "keyId", "signingKeyId", "publicKey"];
+
+/**
+ * A command's connection to the agent. The process may exit while it is open and nothing is
+ * asked. The agent hangs up a connection that sits idle (server.ts); the next request then opens
+ * a new one to the same place, checked as findAgent checks it and greeted by the same agent
+ * (same home and keys), and a request cut off by such a hang-up is asked again once there: the
+ * agent answers every request before it hangs up, so an unanswered one was never carried out
+ * (and unwrap, sign and hash give the same answer twice anyway). If the agent is gone, or
+ * another one took its place, that is `agent.gone`.
+ */
 class Connection {
   #next = 1;
   readonly #pending = new Map<number, Pending>();
+  /** Set once this connection is of no further use (an unresponsive agent, or the agent gone). */
   #closed: Error | undefined;
-  readonly #ended: Promise<void>;
+  #socket: Socket | undefined;
+  #ended: Promise<void> = Promise.resolve();
+  #reopening: Promise<void> | undefined;
+  /** The agent's hello, once greeted: from then on a hang-up is answered by reconnecting. */
+  #agent: Hello | undefined;
 
   constructor(
-    private readonly socket: Socket,
-    private readonly path: string,
+    socket: Socket,
+    private readonly paths: AgentPaths,
   ) {
-    const lines = new LineReader();
-    socket.on("data", (chunk: Buffer) => {
-      const complete = lines.push(chunk);
-      if (complete === undefined) return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: path }));
-      for (const line of complete) this.#receive(line);
-    });
-    socket.on("error", () => this.#fail(gone()));
-    this.#ended = new Promise((resolve) =>
-      socket.on("close", () => {
-        this.#fail(gone());
-        resolve();
-      }),
-    );
-    socket.unref();
+    this.#attach(socket);
   }
 
-  request(message: Record<string, unknown>): Promise<Record<string, unknown>> {
-    if (this.#closed !== undefined) return Promise.reject(this.#closed);
-    const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.path })), ANSWER_TIMEOUT_MS);
-      this.#pending.set(id, { resolve, reject, timer });
-      // Kept alive only while an answer is awaited.
-      if (this.#pending.size === 1) this.socket.ref();
-      this.socket.write(JSON.stringify({ id, ...message }) + "\n");
-    });
+  greeted(hello: Hello): void {
+    this.#agent = hello;
+  }
+
+  async request(message: Record<string, unknown>): Promise<Record<string, unknown>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#ask(message);
+      } catch (error) {
+        if (!(error instanceof HungUp)) throw error;
+        if (attempt === 2) throw gone();
+      }
+    }
   }
 
   close(): void {
-    this.socket.end();
-    this.socket.unref();
+    this.#closed ??= gone();
+    this.#socket?.end();
+    this.#socket?.unref();
   }
 
   /** Wait (keeping the process alive) until the agent hangs up. */
   async ended(): Promise<void> {
-    this.socket.ref();
+    this.#socket?.ref();
     await this.#ended;
+  }
+
+  async #ask(message: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.#socket === undefined && this.#closed === undefined) {
+      this.#reopening ??= this.#reopen().finally(() => (this.#reopening = undefined));
+      await this.#reopening;
+    }
+    const socket = this.#socket;
+    if (this.#closed !== undefined) throw this.#closed;
+    if (socket === undefined) throw new HungUp();
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.paths.socket })), ANSWER_TIMEOUT_MS);
+      this.#pending.set(id, { resolve, reject, timer });
+      // Kept alive only while an answer is awaited.
+      if (this.#pending.size === 1) socket.ref();
+      socket.write(JSON.stringify({ id, ...message }) + "\n");
+    });
+  }
+
+  async #reopen(): Promise<void> {
+    const agent = this.#agent;
+    let socket: Socket | undefined;
+    try {
+      if (agent !== undefined && (await inspectAgentPlace(this.paths)) === "socket") socket = await open(this.paths.socket);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+    }
+    if (socket === undefined || agent === undefined) {
+      this.#closed ??= gone();
+      return;
+    }
+    this.#attach(socket);
+    const reply = await this.#ask({ op: "hello" });
+    const hello = reply.hello as Hello | undefined;
+    // Another agent in its place (locked and unlocked again, perhaps with other keys): the one
+    // this command was using is gone.
+    if (hello === undefined || SAME_AGENT.some((field) => hello[field] !== agent[field])) {
+      this.#closed ??= gone();
+      socket.destroy();
+    }
+  }
+
+  #attach(socket: Socket): void {
+    this.#socket = socket;
+    const lines = new LineReader();
+    socket.on("data", (chunk: Buffer) => {
+      const complete = lines.push(chunk);
+      if (complete === undefined) return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.paths.socket }));
+      for (const line of complete) this.#receive(line);
+    });
+    const hungUp = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      // Before it was greeted, a connection that closes is as good as no agent.
+      if (this.#agent === undefined) this.#closed ??= gone();
+      this.#rejectAll(new HungUp());
+    };
+    socket.on("error", () => {
+      hungUp();
+      socket.destroy();
+    });
+    this.#ended = new Promise((resolve) =>
+      socket.on("close", () => {
+        hungUp();
+        resolve();
+      }),
+    );
+    socket.unref();
   }
 
   #receive(line: string): void {
@@ -76,27 +152,39 @@ class Connection {
     try {
       reply = JSON.parse(line) as Record<string, unknown>;
     } catch {
-      return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.path }));
+      return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.paths.socket }));
     }
     const pending = typeof reply.id === "number" ? this.#pending.get(reply.id) : undefined;
     if (pending === undefined) return;
     this.#pending.delete(reply.id as number);
     clearTimeout(pending.timer);
-    if (this.#pending.size === 0) this.socket.unref();
+    if (this.#pending.size === 0) this.#socket?.unref();
     if (reply.ok === true) pending.resolve(reply);
     else if (reply.error === "invalid-stanza") pending.reject(new Error("invalid X25519 stanza"));
     else if (reply.error === "locked") pending.reject(gone());
     else pending.reject(new Error(`the agent refused a request (${String(reply.error)})`));
   }
 
+  /** Give up on this connection for good. */
   #fail(error: Error): void {
-    if (this.#closed === undefined) this.#closed = error;
+    this.#closed ??= error;
+    this.#rejectAll(error);
+    this.#socket?.destroy();
+  }
+
+  #rejectAll(error: Error): void {
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
       pending.reject(error);
       this.#pending.delete(id);
     }
-    this.socket.destroy();
+  }
+}
+
+/** The agent closed the connection with a request unanswered (or before one was sent). */
+class HungUp extends Error {
+  constructor() {
+    super("the agent hung up");
   }
 }
 
@@ -200,7 +288,7 @@ export async function findAgent(home: string, paths: AgentPaths): Promise<AgentL
     }
     throw error;
   }
-  const connection = new Connection(socket, paths.socket);
+  const connection = new Connection(socket, paths);
   let reply: Record<string, unknown>;
   try {
     reply = await connection.request({ op: "hello" });
@@ -218,6 +306,7 @@ export async function findAgent(home: string, paths: AgentPaths): Promise<AgentL
     connection.close();
     throw new UserError(ExitCode.usage, "agent.otherHome", { home: hello.home, socket: paths.socket });
   }
+  connection.greeted(hello);
   return { state: "running", keys: new AgentKeys(connection, hello) };
 }
 
@@ -233,7 +322,7 @@ export async function lockAgent(home: string, paths: AgentPaths): Promise<"locke
     // An agent of another version still locks when asked.
     if (!(error instanceof UserError && error.key === "agent.mismatch")) throw error;
     const socket = await open(paths.socket);
-    const connection = new Connection(socket, paths.socket);
+    const connection = new Connection(socket, paths);
     await connection.request({ op: "lock" });
     await connection.ended();
     return "locked";

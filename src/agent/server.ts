@@ -29,9 +29,15 @@ export interface AgentOptions {
   readonly clock: Clock;
   /**
    * How long a request line may take from its first byte to its end before the connection is
-   * closed (default LINE_TIMEOUT_MS; tests shorten it). A connection between requests has no limit.
+   * closed (default LINE_TIMEOUT_MS; tests shorten it).
    */
   readonly lineTimeoutMs?: number;
+  /**
+   * How long a connection may sit with no request in progress (nothing received but not yet
+   * answered, no partial line) before the agent hangs up (default CONNECTION_IDLE_MS; tests
+   * shorten it). Clients reconnect when they next ask (client.ts).
+   */
+  readonly connectionIdleMs?: number;
 }
 
 export interface RunningAgent {
@@ -42,12 +48,22 @@ export interface RunningAgent {
   lock(reason: LockReason): Promise<void>;
 }
 
-/** The most connections served at once; more wait in the kernel's queue. */
+/**
+ * The most connections served at once. Node closes a connection beyond this as soon as it is
+ * accepted, so slots must come free: see CONNECTION_IDLE_MS.
+ */
 const MAX_CONNECTIONS = 32;
 /** How often the timer looks at the clock and the socket at the latest. */
 const CHECK_EVERY_MS = 30_000;
 /** A request line dribbled in more slowly than this is dropped with its connection. */
 const LINE_TIMEOUT_MS = 10_000;
+/**
+ * A connection with no request in progress for this long is closed, so connections that sit
+ * silent cannot hold every slot. A command keeps its connection for its whole run, with gaps of
+ * any length (an ffmpeg encoding, a delivery, a prompt); its client reconnects transparently
+ * when it next asks, so this only needs to be long enough to spare a busy command the reconnect.
+ */
+const CONNECTION_IDLE_MS = 60_000;
 /**
  * The most answers one connection has in the making at once. No further request is begun, and
  * nothing more is read from the connection, while that many are open or while the answers
@@ -134,8 +150,25 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
       if (lineTimer !== undefined) clearTimeout(lineTimer);
       lineTimer = undefined;
     };
+    let idleTimer: NodeJS.Timeout | undefined;
+    const stopIdleTimer = () => {
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = undefined;
+    };
+    // Nothing in progress: hang up after the idle time unless something arrives. Whatever arrives
+    // after the hang-up is not answered (refused), so no answer is ever cut off halfway.
+    const watchIdle = () => {
+      if (open > 0 || waiting.length > 0 || lines.partial || idleTimer !== undefined || refused) return;
+      idleTimer = setTimeout(() => {
+        refused = true;
+        socket.end();
+        setTimeout(() => socket.destroy(), 1000).unref();
+      }, o.connectionIdleMs ?? CONNECTION_IDLE_MS);
+      idleTimer.unref();
+    };
     socket.on("close", () => {
       stopLineTimer();
+      stopIdleTimer();
       waiting.length = 0;
       connections.delete(socket);
     });
@@ -157,6 +190,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
         void respond(socket, request).finally(() => {
           open--;
           pump();
+          watchIdle();
         });
       }
       if (waiting.length === 0 && !socket.writableNeedDrain) socket.resume();
@@ -166,6 +200,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
 
     socket.on("data", (chunk: Buffer) => {
       if (refused) return;
+      stopIdleTimer();
       const complete = lines.push(chunk);
       if (complete === undefined) {
         socket.destroy();
@@ -179,7 +214,9 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
       }
       waiting.push(...complete);
       pump();
+      watchIdle();
     });
+    watchIdle();
   };
 
   const respond = async (socket: Socket, request: Request): Promise<void> => {

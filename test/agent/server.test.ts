@@ -34,7 +34,7 @@ let now: number;
 let agent: RunningAgent | undefined;
 const clients: AgentKeys[] = [];
 
-async function start(options: { idleMinutes?: number; lifetimeMinutes?: number; lineTimeoutMs?: number } = {}): Promise<RunningAgent> {
+async function start(options: { idleMinutes?: number; lifetimeMinutes?: number; lineTimeoutMs?: number; connectionIdleMs?: number } = {}): Promise<RunningAgent> {
   agent = await serveAgent({
     socket: paths.socket,
     home,
@@ -43,6 +43,7 @@ async function start(options: { idleMinutes?: number; lifetimeMinutes?: number; 
     idleMs: (options.idleMinutes ?? 60) * MINUTE,
     clock: () => new Date(now),
     ...(options.lineTimeoutMs === undefined ? {} : { lineTimeoutMs: options.lineTimeoutMs }),
+    ...(options.connectionIdleMs === undefined ? {} : { connectionIdleMs: options.connectionIdleMs }),
   });
   return agent;
 }
@@ -218,6 +219,57 @@ describe("the agent (in this process, test clock)", () => {
     expect(answer).toBe("");
     // The client that waited all that time between requests is still served.
     expect(await keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
+  });
+
+  it("hangs up connections that sit silent, so 32 of them lock a 33rd client out only until the idle time", async () => {
+    await start({ connectionIdleMs: 1500 });
+    let closed = 0;
+    const silent = await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        const socket = connect(paths.socket);
+        socket.on("error", () => undefined);
+        socket.on("close", () => closed++);
+        await once(socket, "connect");
+        return socket;
+      }),
+    );
+    // Every slot is taken: the agent drops a 33rd connection at once, so a command finds no agent.
+    expect((await findAgent(home, paths)).state).toBe("absent");
+    // After the idle time the agent has hung up on every silent one, and serves again.
+    for (let waited = 0; closed < silent.length && waited < 10_000; waited += 100) await sleep(100);
+    expect(closed).toBe(silent.length);
+    const keys = await client();
+    expect(await keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
+  });
+
+  it("a client that pauses between requests past the connection idle time reconnects as it asks again", async () => {
+    await start({ connectionIdleMs: 200 });
+    const keys = await client();
+    const sealed = await encryptBytes(Buffer.from("Hallo"), [held.ageRecipient]);
+    expect((await decryptBytes(sealed, { identities: [keys.identity] })).toString()).toBe("Hallo");
+    await sleep(600); // an ffmpeg encoding, a delivery, a prompt
+    const expected = (await mirror.keyedHashes("ledger-client-tag", [new Uint8Array(2)])).map((h) => Buffer.from(h).toString("hex"));
+    expect((await keys.keyedHashes("ledger-client-tag", [new Uint8Array(2)])).map((h) => Buffer.from(h).toString("hex"))).toEqual(expected);
+    await sleep(600);
+    // Requests asked at once after a pause share one new connection.
+    const answers = await Promise.all([0, 1, 2].map((i) => keys.keyedHashes("ledger-client-tag", [new Uint8Array([i])])));
+    expect(answers).toHaveLength(3);
+    // Locked meanwhile: the next request finds the agent gone, not a hang.
+    await sleep(600);
+    await agent?.lock("lock");
+    agent = undefined;
+    await expect(keys.keyedHashes("ledger-client-tag", [new Uint8Array(1)])).rejects.toMatchObject({ key: "agent.gone" });
+  });
+
+  it("a client whose agent was replaced by one with other keys finds its agent gone", async () => {
+    await start({ connectionIdleMs: 200 });
+    const keys = await client();
+    await sleep(500);
+    await agent?.lock("lock");
+    held = new KeyringKeys(await keyringFor());
+    await start({ connectionIdleMs: 200 });
+    expect(held.ageRecipient).not.toBe(keys.ageRecipient);
+    await expect(keys.keyedHashes("ledger-client-tag", [new Uint8Array(1)])).rejects.toMatchObject({ key: "agent.gone" });
   });
 
   it("serves two clients at once, requests interleaved", async () => {
