@@ -46,6 +46,21 @@ export interface RunningAgent {
   /** Check lifetime and idle time now (the timer does this too). */
   check(): Promise<void>;
   lock(reason: LockReason): Promise<void>;
+  /** What each open connection is doing now (tests watch backpressure through it). */
+  connections(): ConnectionState[];
+}
+
+export interface ConnectionState {
+  /** Requests begun on this connection so far. */
+  readonly begun: number;
+  /** Requests begun whose answers are not written yet (at most MAX_OPEN_ANSWERS). */
+  readonly open: number;
+  /** Complete request lines read but not begun yet. */
+  readonly waiting: number;
+  /** False while the agent has stopped reading from it (see MAX_OPEN_ANSWERS). */
+  readonly reading: boolean;
+  /** Bytes of answers written that the client has not taken yet (beyond what the kernel holds). */
+  readonly unsent: number;
 }
 
 /**
@@ -89,7 +104,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
   let timer: NodeJS.Timeout | undefined;
   let resolveLocked: (reason: LockReason) => void = () => undefined;
   const locked = new Promise<LockReason>((resolve) => (resolveLocked = resolve));
-  const connections = new Set<Socket>();
+  const connections = new Map<Socket, () => ConnectionState>();
 
   const hello = (): Hello => ({
     version: PROTOCOL_VERSION,
@@ -139,11 +154,12 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
   };
 
   const serve = (socket: Socket) => {
-    connections.add(socket);
     const lines = new LineReader();
     /** Complete request lines not yet begun (at most those of the chunks read before pausing). */
     const waiting: string[] = [];
     let open = 0;
+    let begun = 0;
+    connections.set(socket, () => ({ begun, open, waiting: waiting.length, reading: !socket.isPaused(), unsent: socket.writableLength }));
     let refused = false;
     let lineTimer: NodeJS.Timeout | undefined;
     const stopLineTimer = () => {
@@ -187,6 +203,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
           return;
         }
         open++;
+        begun++;
         void respond(socket, request).finally(() => {
           open--;
           pump();
@@ -270,9 +287,9 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
     } catch {
       // already gone
     }
-    for (const socket of connections) socket.end();
+    for (const socket of connections.keys()) socket.end();
     setTimeout(() => {
-      for (const socket of connections) socket.destroy();
+      for (const socket of connections.keys()) socket.destroy();
     }, 1000).unref();
     await closed;
     resolveLocked(reason);
@@ -306,5 +323,5 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
   };
   schedule();
 
-  return { locked, check, lock };
+  return { locked, check, lock, connections: () => [...connections.values()].map((state) => state()) };
 }

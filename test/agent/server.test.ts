@@ -164,21 +164,35 @@ describe("the agent (in this process, test clock)", () => {
   });
 
   it("stops reading a client that sends requests but never reads the answers, and answers every one once it reads", async () => {
-    await start();
+    const running = await start();
     const socket = connect(paths.socket);
     socket.on("error", () => undefined);
     await once(socket, "connect");
-    // Hash requests of many empty messages: small to send, an answer sixteen times the size.
+    // Hash requests of many empty messages: small to send (6 KB), an answer fifteen times the size.
     const count = 160;
     const messages = JSON.stringify(Array.from({ length: 2048 }, () => ""));
-    const requests = Array.from({ length: count }, (_, i) => `{"id":${i},"op":"hash","purpose":"media-cache-name","messages":${messages}}\n`);
-    for (const request of requests) socket.write(request);
-    const bytes = requests.join("").length;
-    // Time enough for an agent that reads on regardless to take it all (about one second here).
-    await sleep(3000);
-    // The agent has stopped reading: what the kernel could not take is still here, unsent.
-    // (Reading on, it would have taken every byte and piled some 15 MB of answers up in memory.)
-    expect(socket.writableLength).toBeGreaterThan(bytes / 3);
+    for (let i = 0; i < count; i++) socket.write(`{"id":${i},"op":"hash","purpose":"media-cache-name","messages":${messages}}\n`);
+    // Watch the agent's side of the connection until it has stopped reading for good (nothing in
+    // progress, answers waiting for this client, which reads nothing, so no drain will come), or
+    // has read every request (then it read on regardless). No clock decides: one must happen.
+    const state = () => {
+      const all = running.connections();
+      expect(all).toHaveLength(1);
+      return all[0]!;
+    };
+    let seen = state();
+    const stopped = (c: typeof seen) => !c.reading && c.open === 0 && c.unsent > 0;
+    while (!stopped(seen) && seen.begun + seen.waiting < count) {
+      await new Promise((resolve) => setImmediate(resolve));
+      seen = state();
+      expect(seen.open).toBeLessThanOrEqual(8);
+    }
+    expect(seen.begun + seen.waiting, "the agent read every request from a client that reads nothing").toBeLessThan(count);
+    // What the kernel could not take is still here, unsent (reading on, the agent would have
+    // taken every byte and piled some 15 MB of answers up in memory).
+    expect(socket.writableLength).toBeGreaterThan(0);
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(state().begun).toBe(seen.begun);
     // Once this side reads, it reads on, and every request gets its answer.
     let answered = 0;
     let rest = "";
@@ -194,6 +208,7 @@ describe("the agent (in this process, test clock)", () => {
       socket.on("close", () => reject(new Error(`closed after ${answered} answers`)));
     });
     expect(socket.writableLength).toBe(0);
+    expect(state()).toEqual({ begun: count, open: 0, waiting: 0, reading: true, unsent: 0 });
     socket.destroy();
   }, 60_000);
 
