@@ -23,8 +23,31 @@ export interface CliOptions {
   readonly input?: string;
   /** Another copy of bin/nachklang.js to run (default: this checkout's). */
   readonly bin?: string;
-  /** Kill the process after this long (a test of something that must not hang); the code is then -1. */
+  /**
+   * Stop the process after this long (a test of something that must not hang): SIGTERM, then
+   * SIGKILL after KILL_GRACE_MS, and runCli rejects with CliTimedOut naming the command line.
+   */
   readonly timeoutMs?: number;
+}
+
+/** How long a process that was sent SIGTERM at its timeout gets before SIGKILL. */
+export const KILL_GRACE_MS = 2000;
+
+/**
+ * A run that outlived its `timeoutMs`. The message names the command line (arguments only: the
+ * environment, where the passphrase is, is left out), so a test that hangs fails saying so.
+ */
+export class CliTimedOut extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly timeoutMs: number,
+    /** What the process wrote before it was stopped, and the signal that ended it. */
+    readonly result: CliResult & { readonly signal: NodeJS.Signals | null },
+  ) {
+    const line = ["nachklang", ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+    super(`timed out after ${timeoutMs} ms (${result.signal === "SIGKILL" ? `SIGTERM ignored, SIGKILL ${KILL_GRACE_MS} ms later` : `ended by ${String(result.signal)}`}): ${line}`);
+    this.name = "CliTimedOut";
+  }
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
@@ -43,14 +66,37 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
       cwd: options.cwd ?? ROOT,
       env: env,
       stdio: ["pipe", "pipe", "pipe"],
-      ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
     });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    // spawn's own `timeout` only sends SIGTERM, which the CLI handles by cleaning up: a process
+    // stuck where cleanup waits (a blocked open of a named pipe) was never stopped.
+    let timedOut = false;
+    let kill: NodeJS.Timeout | undefined;
+    const timeoutMs = options.timeoutMs;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGTERM");
+            kill = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+          }, timeoutMs);
+    const settle = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      clearTimeout(kill);
+      if (timedOut && timeoutMs !== undefined) reject(new CliTimedOut(args, timeoutMs, { code: code ?? -1, stdout, stderr, signal }));
+      else resolvePromise({ code: code ?? -1, stdout, stderr });
+    };
     child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, stdout, stderr }));
+    child.on("close", settle);
+    // A stopped process's children may hold its output open: a timed-out run does not wait for them.
+    child.on("exit", (code, signal) => {
+      if (timedOut) settle(code, signal);
+    });
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }
