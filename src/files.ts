@@ -191,6 +191,55 @@ export async function hashOpenFile(handle: FileHandle): Promise<{ sha256: string
 }
 
 /**
+ * Append `data` (whole lines, each ending in a newline) to a file of JSON lines and fsync it;
+ * returns when the lines are on disk. The file is created with mode 0600. A torn last line —
+ * a write interrupted by a crash — is cut off first, so the file stays a sequence of whole
+ * lines. The caller holds the file's append lock: two appenders must not interleave.
+ */
+export async function appendLines(file: string, data: Uint8Array): Promise<void> {
+  const handle = await open(file, "a+", 0o600);
+  try {
+    await cutTornTail(handle);
+    await handle.write(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Cut everything after the last newline. Read backwards in pieces: the file may be large. */
+async function cutTornTail(handle: FileHandle): Promise<void> {
+  const { size } = await handle.stat();
+  if (size === 0) return;
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return;
+  const chunk = 64 * 1024;
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - chunk);
+    const buf = Buffer.alloc(end - start);
+    await handle.read(buf, 0, buf.length, start);
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      await handle.truncate(start + nl + 1);
+      return;
+    }
+    end = start;
+  }
+  await handle.truncate(0);
+}
+
+/** A line of a JSON-lines file, parsed; `undefined` when it is no JSON. */
+export function parseJsonLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Write a file atomically with mode 0600: a temporary sibling, fsync, then rename — or, with
  * `exclusive`, a hard link, which fails atomically when something is already there (no race
  * between checking and writing). A crash leaves the old or the new content, never half a file.

@@ -1,9 +1,10 @@
 /** makeDirs: `mkdir -p` that fails at once where Node's recursive mkdir loops for ever. */
 import { existsSync } from "node:fs";
-import { stat, writeFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { makeDirs, makeDirsSync } from "../src/files.js";
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { appendLines, makeDirs, makeDirsSync } from "../src/files.js";
 import { tempDir } from "./helpers/cli.js";
 
 describe("makeDirs", () => {
@@ -31,5 +32,61 @@ describe("makeDirs", () => {
     } finally {
       await cleanup();
     }
+  });
+});
+
+describe("appendLines", () => {
+  const lines = (text: string) => Buffer.from(text, "utf8");
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(() => cleanup());
+
+  it("cuts a torn last line before appending, and makes a new file 0600", async () => {
+    const file = join(dir, "events.jsonl");
+    await appendLines(file, lines('{"a":1}\n'));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await writeFile(file, '{"b":', { flag: "a" });
+    await appendLines(file, lines('{"c":3}\n{"d":4}\n'));
+    expect(await readFile(file, "utf8")).toBe('{"a":1}\n{"c":3}\n{"d":4}\n');
+  });
+
+  it("a file with no newline at all is one torn line: it is cut whole; an empty file is appended to", async () => {
+    const torn = join(dir, "torn.jsonl");
+    // Longer than the 64 KiB piece the tail is searched in, so that more than one piece is read.
+    await writeFile(torn, "x".repeat(150_000));
+    await appendLines(torn, lines("{}\n"));
+    expect(await readFile(torn, "utf8")).toBe("{}\n");
+    const empty = join(dir, "empty.jsonl");
+    await writeFile(empty, "");
+    await appendLines(empty, lines("{}\n"));
+    expect(await readFile(empty, "utf8")).toBe("{}\n");
+  });
+
+  it("property: what stands is the content up to its last newline, then the new lines", async () => {
+    const file = join(dir, "p.jsonl");
+    // Short content with newlines anywhere; and a file just over or under the 64 KiB piece the
+    // tail is searched in, its one newline (if any) often in the first bytes, in an earlier piece.
+    const nearStart = fc.integer({ min: 0, max: 20 });
+    const content = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.tuple(fc.integer({ min: 65_530, max: 65_545 }), fc.oneof(nearStart, fc.integer({ min: 0, max: 65_545 }), fc.constant(-1))).map(([size, nl]) => {
+        const bytes = new Uint8Array(size).fill(0x61);
+        if (nl >= 0 && nl < size) bytes[nl] = 0x0a;
+        return bytes;
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(content, fc.array(fc.string({ maxLength: 20 }).map((t) => JSON.stringify(t) + "\n"), { maxLength: 4 }), async (before, added) => {
+        await writeFile(file, before);
+        const data = Buffer.from(added.join(""), "utf8");
+        await appendLines(file, data);
+        const whole = Buffer.from(before).subarray(0, Buffer.from(before).lastIndexOf(0x0a) + 1);
+        expect(Buffer.compare(await readFile(file), Buffer.concat([whole, data]))).toBe(0);
+      }),
+      { numRuns: 80 },
+    );
   });
 });

@@ -12,12 +12,12 @@
  * per-follow-up lock held for the whole delivery, so two processes cannot deliver the same
  * follow-up at once. A lock left behind by a killed process goes stale after a few seconds.
  */
-import { open, readFile, stat, type FileHandle } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type lockfileModule from "proper-lockfile";
 import * as z from "../zod-mini.js";
 import { ExitCode, UserError } from "../errors.js";
-import { ensurePrivateDir } from "../files.js";
+import { appendLines, ensurePrivateDir, parseJsonLine } from "../files.js";
 
 export const FOLLOWUP_KEY = /^[0-9a-z]{16,64}$/;
 
@@ -259,7 +259,7 @@ export class Ledger {
     const events: LedgerEvent[] = [];
     for (const [i, line] of lines.entries()) {
       if (line.length === 0) continue;
-      const event = ledgerEventSchema.safeParse(safeJson(line));
+      const event = ledgerEventSchema.safeParse(parseJsonLine(line));
       if (!event.success) throw new UserError(ExitCode.integrity, "ledger.damaged", { file: this.file, line: i + 1 });
       events.push(event.data);
     }
@@ -289,14 +289,7 @@ export class Ledger {
     await ensurePrivateDir(this.dir);
     const release = await (await lockfile()).lock(this.file, { ...APPEND_LOCK, lockfilePath: join(this.dir, "events.lock") });
     try {
-      const handle = await open(this.file, "a+", 0o600);
-      try {
-        await cutTornTail(handle);
-        await handle.write(line);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await appendLines(this.file, line);
     } finally {
       await release();
     }
@@ -328,37 +321,6 @@ export class Ledger {
       throw error;
     }
   }
-}
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-}
-
-async function cutTornTail(handle: FileHandle): Promise<void> {
-  const { size } = await handle.stat();
-  if (size === 0) return;
-  const last = Buffer.alloc(1);
-  await handle.read(last, 0, 1, size - 1);
-  if (last[0] === 0x0a) return;
-  // Find the last newline; everything after it is a torn write from a crash.
-  const chunk = 64 * 1024;
-  let end = size;
-  while (end > 0) {
-    const start = Math.max(0, end - chunk);
-    const buf = Buffer.alloc(end - start);
-    await handle.read(buf, 0, buf.length, start);
-    const nl = buf.lastIndexOf(0x0a);
-    if (nl >= 0) {
-      await handle.truncate(start + nl + 1);
-      return;
-    }
-    end = start;
-  }
-  await handle.truncate(0);
 }
 
 export async function ledgerExists(dir: string): Promise<boolean> {

@@ -5,10 +5,10 @@
  * retention purge and by `client forget`, which write the new file beside the old one and
  * rename it into place, under the same lock.
  */
-import { open, readFile, type FileHandle } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
-import { ensurePrivateDir, writePrivateFile } from "../files.js";
+import { appendLines, ensurePrivateDir, parseJsonLine, writePrivateFile } from "../files.js";
 
 const LOCK = { stale: 5000, realpath: false, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 } } as const;
 
@@ -38,7 +38,7 @@ export class Journal {
     const lines = text.split("\n");
     const last = lines.pop() ?? "";
     const whole = lines.filter((l) => l.length > 0);
-    return { lines: whole, values: whole.map(safeJson), tornTail: last.length > 0 };
+    return { lines: whole, values: whole.map(parseJsonLine), tornTail: last.length > 0 };
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
@@ -73,14 +73,7 @@ export class Journal {
   private async appendHeld(values: readonly unknown[]): Promise<void> {
     if (values.length === 0) return;
     const data = Buffer.from(values.map((v) => JSON.stringify(v) + "\n").join(""), "utf8");
-    const handle = await open(this.file, "a+", 0o600);
-    try {
-      await cutTornTail(handle);
-      await handle.write(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await appendLines(this.file, data);
   }
 
   /**
@@ -97,24 +90,4 @@ export class Journal {
       return removed;
     });
   }
-}
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-}
-
-async function cutTornTail(handle: FileHandle): Promise<void> {
-  const { size } = await handle.stat();
-  if (size === 0) return;
-  const last = Buffer.alloc(1);
-  await handle.read(last, 0, 1, size - 1);
-  if (last[0] === 0x0a) return;
-  // Lines are small: the whole file fits in memory (the ledger handles the large case).
-  const all = Buffer.alloc(size);
-  await handle.read(all, 0, size, 0);
-  await handle.truncate(all.lastIndexOf(0x0a) + 1);
 }
