@@ -4,6 +4,13 @@
  * times and states — never names, never content, never aliases (clients appear only as a
  * keyed hash, see client-tag.ts).
  *
+ * Forward compatibility: a line with the envelope of an event of this format (`v: 1`, a time, an
+ * event name) whose event name this version does not know was written by a newer version; it is
+ * skipped and counted (see `readLedgerLine`). A newer version may therefore add, as a new `ev`,
+ * only an event that an older one can do without (one that tells, like `refusedShown`); an event
+ * whose absence would make an older version act wrongly (send, resend, or undo what it records)
+ * must be written with another `v`, which older versions read as damage and refuse (exit 5).
+ *
  * Crash safety: a process killed mid-write leaves at most one torn last line. Readers ignore
  * it; the next writer cuts it off (under the append lock) before appending, so the file is
  * always a sequence of whole lines.
@@ -217,8 +224,45 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
   return states;
 }
 
+/** Every event name this version knows. */
+const KNOWN_EVENTS: readonly string[] = ledgerEventSchema.def.options.flatMap((o) => o.def.shape.ev.def.values);
+
+/**
+ * What every ledger event of this format carries, whichever version wrote it: `v: 1`, the time,
+ * the event's name (camelCase, as ours are), and the ids it names in their form. Loose: an event
+ * of a newer version has fields this one does not know.
+ */
+const envelopeSchema = z.looseObject({
+  v: z.literal(1),
+  at: z.iso.datetime({ offset: true }),
+  ev: z.string().check(z.regex(/^[a-z][A-Za-z]{1,39}$/)),
+  fu: z.optional(z.string().check(z.regex(FOLLOWUP_KEY))),
+  client: z.optional(z.string().check(z.regex(/^[0-9a-f]{32}$/))),
+  msg: z.optional(z.string().check(z.regex(/^[0-9a-f]{32}$/))),
+});
+
+/**
+ * One whole line of the ledger: the event; `"newer"` for an event of a newer version (the
+ * envelope of this format, an event name this version does not know), which is skipped; or
+ * undefined for damage — no JSON, no envelope, or a known event that fails its schema. A name
+ * that differs from a known one only in letter case (one flipped bit in an ASCII letter) is
+ * damage too, not a newer event.
+ */
+export function readLedgerLine(line: string): LedgerEvent | "newer" | undefined {
+  const value = parseJsonLine(line);
+  const event = ledgerEventSchema.safeParse(value);
+  if (event.success) return event.data;
+  const envelope = envelopeSchema.safeParse(value);
+  if (!envelope.success) return undefined;
+  const name = envelope.data.ev.toLowerCase();
+  for (const known of KNOWN_EVENTS) if (known.toLowerCase() === name) return undefined;
+  return "newer";
+}
+
 export interface LedgerRead {
   readonly events: LedgerEvent[];
+  /** Lines of a newer version's events (an event name this version does not know), skipped. */
+  readonly newer: number;
   /** A torn last line (a write interrupted by a crash) was ignored. */
   readonly tornTail: boolean;
 }
@@ -241,8 +285,9 @@ export class Ledger {
   }
 
   /**
-   * Every event, in order. A torn last line (a crash mid-write) is skipped; any other line that
-   * is not a valid event is damage — what the ledger says can no longer be trusted to decide
+   * Every event, in order. A torn last line (a crash mid-write) is skipped, and so is a newer
+   * version's event (counted in `newer`, see `readLedgerLine`); any other line that is not a
+   * valid event is damage — what the ledger says can no longer be trusted to decide
    * what was sent, so it is a UserError (exit 5) naming the file and the line.
    */
   async read(): Promise<LedgerRead> {
@@ -250,20 +295,22 @@ export class Ledger {
     try {
       text = await readFile(this.file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], tornTail: false };
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], newer: 0, tornTail: false };
       throw error;
     }
     const lines = text.split("\n");
     const last = lines.pop() ?? "";
     const tornTail = last.length > 0;
     const events: LedgerEvent[] = [];
+    let newer = 0;
     for (const [i, line] of lines.entries()) {
       if (line.length === 0) continue;
-      const event = ledgerEventSchema.safeParse(parseJsonLine(line));
-      if (!event.success) throw new UserError(ExitCode.integrity, "ledger.damaged", { file: this.file, line: i + 1 });
-      events.push(event.data);
+      const event = readLedgerLine(line);
+      if (event === undefined) throw new UserError(ExitCode.integrity, "ledger.damaged", { file: this.file, line: i + 1 });
+      if (event === "newer") newer++;
+      else events.push(event);
     }
-    return { events, tornTail };
+    return { events, newer, tornTail };
   }
 
   async states(): Promise<Map<string, FollowUpState>> {

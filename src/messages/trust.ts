@@ -147,6 +147,10 @@ export const trust = {
     de: "Protokoll {file}: {count} {count:Eintrag|Einträge}, alle lesbar.",
     en: "Ledger {file}: {count} {count:entry|entries}, all readable.",
   },
+  "doctor.ledgerNewer": {
+    de: "Protokoll {file}: {count} {count:Eintrag|Einträge} einer neueren nachklang-Version, die diese Version nicht kennt und überspringt; bitte wieder die neuere Version verwenden.",
+    en: "Ledger {file}: {count} {count:entry|entries} from a newer version of nachklang, which this version does not know and skips; please use the newer version again.",
+  },
   "doctor.damaged": { de: "{line}", en: "{line}" },
   "doctor.stagingListed": {
     de: "{count} {count:Zwischenablage|Zwischenablagen} abgebrochener Läufe {count:ist|sind} vermerkt; der nächste Befehl, der die Praxis entsperrt, räumt sie auf.",

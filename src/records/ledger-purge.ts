@@ -17,8 +17,8 @@ import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
 import { z } from "../zod.js";
-import { ensurePrivateDir, writePrivateFile } from "../files.js";
-import { ledgerEventSchema } from "../delivery/ledger.js";
+import { ensurePrivateDir, parseJsonLine, writePrivateFile } from "../files.js";
+import { readLedgerLine } from "../delivery/ledger.js";
 import { Journal } from "./journal.js";
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -103,12 +103,7 @@ export async function purgeLedger(dir: string, followUps: ReadonlySet<string>, c
     const gone = new Set<string>();
     for (const line of lines) {
       if (line.length === 0) continue;
-      let value: { fu?: unknown; client?: unknown } | undefined;
-      try {
-        value = JSON.parse(line) as typeof value;
-      } catch {
-        value = undefined;
-      }
+      const value = parseJsonLine(line) as { fu?: unknown; client?: unknown } | null | undefined;
       const fu = typeof value?.fu === "string" ? value.fu : undefined;
       const client = typeof value?.client === "string" ? value.client : undefined;
       if ((fu !== undefined && followUps.has(fu)) || (client !== undefined && clients.has(client))) {
@@ -145,7 +140,7 @@ export async function purgeLedger(dir: string, followUps: ReadonlySet<string>, c
 
 export interface LedgerCheck {
   readonly lines: number;
-  /** Lines that are not valid ledger events. */
+  /** Lines that are not valid ledger events (a newer version's events are valid). */
   readonly damaged: number;
   readonly purges: number;
   /** Problems found, as catalogue keys with their parameters; empty when the ledger verifies. */
@@ -162,13 +157,8 @@ export async function verifyLedger(dir: string, verifier: LedgerVerifier): Promi
   let damaged = 0;
   lines.forEach((line, i) => {
     if (line.length === 0) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      value = undefined;
-    }
-    if (!ledgerEventSchema.safeParse(value).success) {
+    // A newer version's event is no damage (delivery/ledger.ts `readLedgerLine`).
+    if (readLedgerLine(line) === undefined) {
       damaged++;
       if (damaged === 1) problems.push({ key: "ledger.verify.damaged", detail: String(i + 1) });
     }

@@ -431,13 +431,40 @@ describe("damaged home files: one line naming the file and what to do, with the 
     await ok(["send", "k042", "--note", "Bis bald", "--yes"], home);
     const file = join(home, "ledger", "events.jsonl");
     const lines = (await readFile(file, "utf8")).split("\n");
-    lines[1] = lines[1]!.replace('"ev":"', '"ev":"x');
+    const whole = lines.join("\n");
+    // A known event with a field that fails its schema.
+    lines[1] = lines[1]!.replace('"at":"', '"at":"x');
     await writeFile(file, lines.join("\n"));
     oneLine(await runCli(["status"], { home }), 5, /events\.jsonl: line 2 of the ledger is damaged\. Please restore the ledger from a backup; nothing was sent or changed\./);
     oneLine(await runCli(["outbox", "flush"], { home }), 5, /line 2 of the ledger is damaged/);
     const doctor = await runCli(["doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/^✗ .*events\.jsonl: line 2 of the ledger is damaged/m);
+    // A line that is no JSON; a known event's name with one letter's case flipped (one bit).
+    for (const damage of ['{"v":1,"at"', whole.split("\n")[1]!.replace('"ev":"queued"', '"ev":"queueD"')]) {
+      await writeFile(file, whole.replace(/\n/, `\n${damage}\n`));
+      oneLine(await runCli(["status"], { home }), 5, /line 2 of the ledger is damaged/);
+    }
+  });
+
+  it("a ledger line of a newer version's event (unknown ev, known envelope) is skipped: status and outbox list as without it; doctor counts it", async () => {
+    const home = await copyOfPractice();
+    await ok(["send", "k042", "--note", "Bis bald", "--yes"], home);
+    const file = join(home, "ledger", "events.jsonl");
+    const text = await readFile(file, "utf8");
+    const fu = (JSON.parse(text.split("\n")[0]!) as { fu: string }).fu;
+    const views = async () => [(await ok(["status"], home)).stdout, (await ok(["outbox", "list"], home)).stdout, (await ok(["--json", "outbox", "list"], home)).stdout];
+    const before = await views();
+    const newer = JSON.stringify({ v: 1, at: "2026-11-23T08:00:00.000Z", ev: "pinnedByPractice", fu, note: 3 });
+    await writeFile(file, text.replace(/\n/, `\n${newer}\n`) + JSON.stringify({ v: 1, at: "2026-11-23T08:00:01.000Z", ev: "shownTwice", msgs: [] }) + "\n");
+    expect(await views()).toEqual(before);
+    const doctor = await runCli(["doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
+    expect(doctor.stdout).toMatch(/^– Ledger .*events\.jsonl: 2 entries from a newer version of nachklang, which this version does not know and skips/m);
+    const de = await runCli(["--lang", "de", "doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
+    expect(de.stdout).toMatch(/^– Protokoll .*events\.jsonl: 2 Einträge einer neueren nachklang-Version/m);
+    // The envelope is checked: an unknown event with a malformed follow-up key is damage.
+    await writeFile(file, text + JSON.stringify({ v: 1, at: "2026-11-23T08:00:00.000Z", ev: "pinnedByPractice", fu: "K042" }) + "\n");
+    oneLine(await runCli(["outbox", "list"], { home }), 5, /line \d+ of the ledger is damaged/);
   });
 
   it("a damaged groups.json or secrets.age (exit 5), as the other home files", async () => {

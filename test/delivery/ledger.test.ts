@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
-import { Ledger, foldLedger, type LedgerEvent } from "../../src/delivery/ledger.js";
+import { Ledger, foldLedger, readLedgerLine, type LedgerEvent } from "../../src/delivery/ledger.js";
 import { clientTagger } from "../../src/delivery/client-tag.js";
 import { keysFor } from "../helpers/keys.js";
 import { ROOT, tempDir } from "../helpers/cli.js";
@@ -97,6 +97,31 @@ describe("ledger", () => {
     await writeFile(ledger.file, text.replace('"ev":"sealed"', '"ev":"sealeD"'));
     await expect(ledger.read()).rejects.toMatchObject({ key: "ledger.damaged", code: 5, params: { file: ledger.file, line: 1 } });
     await expect(ledger.states()).rejects.toMatchObject({ key: "ledger.damaged" });
+  });
+
+  it("a newer version's event (this envelope, an unknown name) is skipped and counted; anything else unknown is damage", async () => {
+    const at = "2026-11-23T08:00:00.000Z";
+    const line = (x: Record<string, unknown>) => JSON.stringify({ v: 1, at, ...x });
+    expect(readLedgerLine(line({ ev: "pinned", fu: KEY, anything: [1] }))).toBe("newer");
+    expect(readLedgerLine(line({ ev: "shownTwice", msgs: [] }))).toBe("newer");
+    for (const damaged of [
+      "not json",
+      line({ ev: "queued", fu: KEY }), // a known event without its `due`
+      line({ ev: "Queued", fu: KEY, due: at }), // a known name but for one letter's case
+      line({ ev: "pinned", fu: "K042" }), // an id not in its form
+      line({ ev: "pinned", client: "k042" }),
+      line({ ev: "pin ned" }),
+      JSON.stringify({ v: 2, at, ev: "pinned" }), // another format: refused, as older versions must
+      JSON.stringify({ v: 1, at: "today", ev: "pinned" }),
+      "null",
+    ]) expect(readLedgerLine(damaged), damaged).toBeUndefined();
+    const ledger = new Ledger(join(dir, "ledger"));
+    await ledger.append(sealed(KEY));
+    await appendFile(ledger.file, line({ ev: "pinned", fu: KEY }) + "\n");
+    await ledger.append({ fu: KEY, ev: "queued", due: at });
+    const read = await ledger.read();
+    expect(read.newer).toBe(1);
+    expect(read.events.map((e) => e.ev)).toEqual(["sealed", "queued"]);
   });
 
   it("folds failed, uncertain, released and cancelled", () => {

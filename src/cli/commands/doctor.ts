@@ -170,8 +170,9 @@ async function homeFileFindings(ctx: CliContext): Promise<Finding[]> {
   const ledger = new Ledger(ctx.home.ledger);
   if (await exists(ledger.file)) {
     try {
-      const { events } = await ledger.read();
+      const { events, newer } = await ledger.read();
       findings.push({ ok: true, key: "doctor.ledgerOk", params: { file: ledger.file, count: events.length } });
+      if (newer > 0) findings.push({ ok: false, optional: true, key: "doctor.ledgerNewer", params: { file: ledger.file, count: newer } });
     } catch (error) {
       findings.push(damage(ctx, error));
     }
