@@ -5,11 +5,11 @@
  * keyed hash, see client-tag.ts).
  *
  * Forward compatibility: a line with the envelope of an event of this format (`v: 1`, a time, an
- * event name) whose event name this version does not know was written by a newer version; it is
- * skipped and counted (see `readLedgerLine`). A newer version may therefore add, as a new `ev`,
- * only an event that an older one can do without (one that tells, like `refusedShown`); an event
- * whose absence would make an older version act wrongly (send, resend, or undo what it records)
- * must be written with another `v`, which older versions read as damage and refuse (exit 5).
+ * event name, `ignorable: true`) whose event name this version does not know was written by a
+ * newer version; it is skipped and counted (see `readLedgerLine`). A newer version marks so only
+ * an event an older one can do without (one that tells, like `refusedShown`); any other new event
+ * (one whose absence would make an older version send, resend, or undo what it records) is
+ * written without the mark, and older versions read it as damage and refuse (exit 5).
  *
  * Crash safety: a process killed mid-write leaves at most one torn last line. Readers ignore
  * it; the next writer cuts it off (under the append lock) before appending, so the file is
@@ -228,12 +228,15 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
 const KNOWN_EVENTS: readonly string[] = ledgerEventSchema.def.options.flatMap((o) => o.def.shape.ev.def.values);
 
 /**
- * What every ledger event of this format carries, whichever version wrote it: `v: 1`, the time,
- * the event's name (camelCase, as ours are), and the ids it names in their form. Loose: an event
+ * What an event of a newer version that older ones may skip carries: `v: 1`, the time, the
+ * event's name (camelCase, as ours are), the ids it names in their form, and `ignorable: true` —
+ * the mark its writer sets only on an event whose absence changes nothing an older version does.
+ * A damaged known event (`sent` read as `sant`) has no mark, so it stays damage. Loose: an event
  * of a newer version has fields this one does not know.
  */
 const envelopeSchema = z.looseObject({
   v: z.literal(1),
+  ignorable: z.literal(true),
   at: z.iso.datetime({ offset: true }),
   ev: z.string().check(z.regex(/^[a-z][A-Za-z]{1,39}$/)),
   fu: z.optional(z.string().check(z.regex(FOLLOWUP_KEY))),
@@ -242,11 +245,10 @@ const envelopeSchema = z.looseObject({
 });
 
 /**
- * One whole line of the ledger: the event; `"newer"` for an event of a newer version (the
- * envelope of this format, an event name this version does not know), which is skipped; or
- * undefined for damage — no JSON, no envelope, or a known event that fails its schema. A name
- * that differs from a known one only in letter case (one flipped bit in an ASCII letter) is
- * damage too, not a newer event.
+ * One whole line of the ledger: the event; `"newer"` for an event of a newer version marked
+ * ignorable (the envelope above, an event name this version does not know), which is skipped; or
+ * undefined for damage — no JSON, no marked envelope, or a known event that fails its schema. A
+ * name that differs from a known one only in letter case is damage too, not a newer event.
  */
 export function readLedgerLine(line: string): LedgerEvent | "newer" | undefined {
   const value = parseJsonLine(line);

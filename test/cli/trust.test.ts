@@ -455,16 +455,19 @@ describe("damaged home files: one line naming the file and what to do, with the 
     const fu = (JSON.parse(text.split("\n")[0]!) as { fu: string }).fu;
     const views = async () => [(await ok(["status"], home)).stdout, (await ok(["outbox", "list"], home)).stdout, (await ok(["--json", "outbox", "list"], home)).stdout];
     const before = await views();
-    const newer = JSON.stringify({ v: 1, at: "2026-11-23T08:00:00.000Z", ev: "pinnedByPractice", fu, note: 3 });
-    await writeFile(file, text.replace(/\n/, `\n${newer}\n`) + JSON.stringify({ v: 1, at: "2026-11-23T08:00:01.000Z", ev: "shownTwice", msgs: [] }) + "\n");
+    const newer = JSON.stringify({ v: 1, at: "2026-11-23T08:00:00.000Z", ev: "pinnedByPractice", ignorable: true, fu, note: 3 });
+    await writeFile(file, text.replace(/\n/, `\n${newer}\n`) + JSON.stringify({ v: 1, at: "2026-11-23T08:00:01.000Z", ev: "shownTwice", ignorable: true, msgs: [] }) + "\n");
     expect(await views()).toEqual(before);
     const doctor = await runCli(["doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
     expect(doctor.stdout).toMatch(/^– Ledger .*events\.jsonl: 2 entries from a newer version of nachklang, which this version does not know and skips/m);
     const de = await runCli(["--lang", "de", "doctor"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
     expect(de.stdout).toMatch(/^– Protokoll .*events\.jsonl: 2 Einträge einer neueren nachklang-Version/m);
-    // The envelope is checked: an unknown event with a malformed follow-up key is damage.
-    await writeFile(file, text + JSON.stringify({ v: 1, at: "2026-11-23T08:00:00.000Z", ev: "pinnedByPractice", fu: "K042" }) + "\n");
-    oneLine(await runCli(["outbox", "list"], { home }), 5, /line \d+ of the ledger is damaged/);
+    // The envelope is checked: an unknown event with a malformed follow-up key is damage, and so
+    // is one not marked ignorable (a damaged "sent" must not make the follow-up look unsent).
+    for (const damage of [{ ev: "pinnedByPractice", ignorable: true, fu: "K042" }, { ev: "sant", fu }]) {
+      await writeFile(file, text + JSON.stringify({ v: 1, at: "2026-11-23T08:00:00.000Z", ...damage }) + "\n");
+      oneLine(await runCli(["outbox", "list"], { home }), 5, /line \d+ of the ledger is damaged/);
+    }
   });
 
   it("a damaged groups.json or secrets.age (exit 5), as the other home files", async () => {

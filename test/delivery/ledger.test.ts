@@ -102,22 +102,26 @@ describe("ledger", () => {
   it("a newer version's event (this envelope, an unknown name) is skipped and counted; anything else unknown is damage", async () => {
     const at = "2026-11-23T08:00:00.000Z";
     const line = (x: Record<string, unknown>) => JSON.stringify({ v: 1, at, ...x });
-    expect(readLedgerLine(line({ ev: "pinned", fu: KEY, anything: [1] }))).toBe("newer");
-    expect(readLedgerLine(line({ ev: "shownTwice", msgs: [] }))).toBe("newer");
+    expect(readLedgerLine(line({ ev: "pinned", ignorable: true, fu: KEY, anything: [1] }))).toBe("newer");
+    expect(readLedgerLine(line({ ev: "shownTwice", ignorable: true, msgs: [] }))).toBe("newer");
     for (const damaged of [
       "not json",
       line({ ev: "queued", fu: KEY }), // a known event without its `due`
-      line({ ev: "Queued", fu: KEY, due: at }), // a known name but for one letter's case
-      line({ ev: "pinned", fu: "K042" }), // an id not in its form
-      line({ ev: "pinned", client: "k042" }),
-      line({ ev: "pin ned" }),
-      JSON.stringify({ v: 2, at, ev: "pinned" }), // another format: refused, as older versions must
-      JSON.stringify({ v: 1, at: "today", ev: "pinned" }),
+      line({ ev: "sant", fu: KEY }), // a damaged name ("sent"): not marked as one older versions may skip
+      line({ ev: "pinned", fu: KEY }), // a newer event older versions must not skip
+      line({ ev: "pinned", ignorable: "yes", fu: KEY }),
+      line({ ev: "Queued", ignorable: true, fu: KEY, due: at }), // a known name but for one letter's case
+      line({ ev: "queued", ignorable: true, fu: KEY, due: at }), // a known event with a field it does not have
+      line({ ev: "pinned", ignorable: true, fu: "K042" }), // an id not in its form
+      line({ ev: "pinned", ignorable: true, client: "k042" }),
+      line({ ev: "pin ned", ignorable: true }),
+      JSON.stringify({ v: 2, at, ev: "pinned", ignorable: true }), // another format: refused, as older versions must
+      JSON.stringify({ v: 1, at: "today", ev: "pinned", ignorable: true }),
       "null",
     ]) expect(readLedgerLine(damaged), damaged).toBeUndefined();
     const ledger = new Ledger(join(dir, "ledger"));
     await ledger.append(sealed(KEY));
-    await appendFile(ledger.file, line({ ev: "pinned", fu: KEY }) + "\n");
+    await appendFile(ledger.file, line({ ev: "pinned", ignorable: true, fu: KEY }) + "\n");
     await ledger.append({ fu: KEY, ev: "queued", due: at });
     const read = await ledger.read();
     expect(read.newer).toBe(1);

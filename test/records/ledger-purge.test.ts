@@ -88,7 +88,7 @@ describe("purging the ledger", () => {
     await writeFile(join(dir, "purges.jsonl"), purges);
 
     // A newer version's event is no damage; a line that is no event is.
-    await appendFile(join(dir, "events.jsonl"), '{"v":1,"at":"2026-11-23T08:00:00.000Z","ev":"pinned"}\n');
+    await appendFile(join(dir, "events.jsonl"), '{"v":1,"at":"2026-11-23T08:00:00.000Z","ev":"pinned","ignorable":true}\n');
     expect(await verifyLedger(dir, verifier)).toMatchObject({ lines: 3, damaged: 0, problems: [] });
     await appendFile(join(dir, "events.jsonl"), '{"v":1,"ev":"nonsense"}\n');
     expect(await problems()).toEqual(["ledger.verify.damaged"]);
