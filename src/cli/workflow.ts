@@ -450,6 +450,32 @@ export async function claimAll(ctx: CliContext, wf: Workflow, states: readonly F
   return releaseAll;
 }
 
+/** `claimed`, read again from the ledger once the caller holds their locks (`recheckClaimed`). */
+export interface Rechecked<T extends FollowUpState> {
+  /** Still waiting, with their state as the ledger has it now. */
+  readonly waiting: T[];
+  /** Sent or cancelled by another process while the caller waited for a lock: to be left as they are. */
+  readonly gone: T[];
+}
+
+/**
+ * Read the states of `claimed` again, after `claimAll` took their locks: a follow-up another
+ * process delivered (or cancelled) while the caller waited for its lock is no longer waiting,
+ * and a command that withdraws several (`client remove --force`, `client forget`) must learn
+ * that before it changes anything, not halfway through. Both lists carry the states as read now.
+ */
+export async function recheckClaimed<T extends FollowUpState>(wf: Workflow, claimed: readonly T[]): Promise<Rechecked<T>> {
+  const states = await wf.ledger.states();
+  const waiting: T[] = [];
+  const gone: T[] = [];
+  for (const s of claimed) {
+    const now = states.get(s.key);
+    if (now === undefined || now.state === "sent" || now.state === "cancelled") gone.push({ ...s, state: now?.state ?? "cancelled" });
+    else waiting.push({ ...s, ...now });
+  }
+  return { waiting, gone };
+}
+
 /**
  * Whether a follow-up the caller holds the lock of may have reached the client: a delivery began
  * (`sending`, and the process that began it is gone, since the lock is free) or was marked

@@ -29,6 +29,10 @@ export const setup = {
     de: "Klient:in „{alias}“ entfernt; {count} {count:wartender Nachklang|wartende Nachklänge} storniert.",
     en: "Client '{alias}' removed; {count} waiting {count:follow-up|follow-ups} cancelled.",
   },
+  "client.removedLeft": {
+    de: "{alias}: Nachklang {id} ist inzwischen von einem anderen nachklang-Prozess {state} worden und bleibt, wie er ist; „nachklang status“ zeigt ihn.",
+    en: "{alias}: follow-up {id} was {state} by another nachklang process meanwhile and is left as it is; 'nachklang status' shows it.",
+  },
   "workflow.unopenable": {
     de: "{alias} könnte den Nachklang über „{channel}“ nicht öffnen: es gibt keinen age-Schlüssel der Klient:in und keine Offline-Ansicht. Bitte --viewer verwenden (Passphrase mit „nachklang client passphrase {alias} --generate“), den Kanal mit --viewer einrichten, oder die Klient:in mit ihrem age-Schlüssel anlegen (--age-recipient).",
     en: "{alias} could not open the follow-up sent via '{channel}': the client has no age key and there is no offline viewer. Please use --viewer (passphrase from 'nachklang client passphrase {alias} --generate'), set the channel up with --viewer, or add the client with their age key (--age-recipient).",

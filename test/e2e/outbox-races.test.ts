@@ -47,8 +47,11 @@ describe("a follow-up delivered while it is being withdrawn", () => {
     const fu = await queued("k1");
     const r = await deliveredWhile(ledger, fu, ["--json", "client", "forget", "k1", "--yes"]);
     expect(r.code, r.stderr).toBe(0);
-    // It went out: the ledger says so, and nothing was cancelled.
+    // It went out: the ledger says so, nothing was cancelled, and it counts with those kept.
     expect((await ledger.state(fu.key))?.state).toBe("sent");
+    const out = JSON.parse(r.stdout) as { deleted: { queuedFollowUps: number }; kept: { followUps: number } };
+    expect(out.deleted.queuedFollowUps).toBe(0);
+    expect(out.kept.followUps).toBe(1);
   });
 
   it("outbox retry that waited for a delivery does not queue again what went out", async () => {
@@ -224,4 +227,52 @@ describe("client remove --force while another process delivers one of the client
     expect((await ledger.state(first.key))?.state).toBe("queued");
     expect(existsSync(join(home, "outbox", `${first.id}.age`))).toBe(true);
   }, 40_000);
+});
+
+describe("client remove --force that waited for a delivery of one of the client's follow-ups", () => {
+  it("leaves the one that went out sent, cancels the others and removes the client", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const first = await queued("k10");
+    const more = async (at: string) => {
+      const r = await runCli(["--json", "send", "k10", "--note", "Noch etwas.", "--at", at, "--yes"], { home, env: NOW });
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { id: string }).id;
+    };
+    const secondId = await more("2026-12-02T12:00:00+01:00");
+    const thirdId = await more("2026-12-02T13:00:00+01:00");
+    const group = await runCli(["group", "add", "Montagsgruppe", "k10"], { home, env: NOW });
+    expect(group.code, group.stderr).toBe(0);
+    const waiting = JSON.parse((await runCli(["--json", "outbox", "list"], { home, env: NOW })).stdout) as { id: string; key: string }[];
+    const keyOf = (id: string) => waiting.find((w) => w.id === id)!.key;
+    // The second (by due time) is delivered by another process while remove waits for its lock:
+    // remove has claimed the first by then.
+    const second = { id: secondId, key: keyOf(secondId) };
+    const r = await deliveredWhile(ledger, second, ["--json", "client", "remove", "k10", "--force"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as { removed: string; cancelled: string[]; noLongerWaiting: { id: string; state: string }[]; groups: string[] };
+    expect(out.removed).toBe("k10");
+    expect(out.cancelled.sort()).toEqual([first.id, thirdId].sort());
+    expect(out.noLongerWaiting).toEqual([{ id: secondId, state: "sent" }]);
+    expect(out.groups).toEqual(["Montagsgruppe"]);
+    expect((await ledger.state(second.key))?.state).toBe("sent");
+    expect(existsSync(join(home, "archive", `${secondId}.age`))).toBe(true);
+    for (const id of [first.id, thirdId]) {
+      expect((await ledger.state(keyOf(id)))?.state).toBe("cancelled");
+      expect(existsSync(join(home, "outbox", `${id}.age`))).toBe(false);
+    }
+    const show = await runCli(["client", "show", "k10"], { home, env: NOW });
+    expect(show.code).toBe(2);
+    expect(JSON.stringify(JSON.parse((await runCli(["--json", "group", "list"], { home, env: NOW })).stdout))).not.toContain("k10");
+  }, 60_000);
+
+  it("says in a line that the follow-up was sent meanwhile and left as it is", async () => {
+    const ledger = new Ledger(join(home, "ledger"));
+    const fu = await queued("k11");
+    const r = await deliveredWhile(ledger, fu, ["client", "remove", "k11", "--force"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Client 'k11' removed.");
+    expect(r.stdout).toContain(`k11: follow-up ${fu.id} was sent by another nachklang process meanwhile and is left as it is; 'nachklang status' shows it.`);
+    expect((await ledger.state(fu.key))?.state).toBe("sent");
+  }, 60_000);
 });

@@ -21,7 +21,7 @@ import type { FollowUpState } from "../../delivery/ledger.js";
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase } from "../context.js";
 import { openRecords } from "../records.js";
-import { claimAll, formatSize, mayHaveArrived } from "../workflow.js";
+import { claimAll, formatSize, mayHaveArrived, recheckClaimed } from "../workflow.js";
 
 interface ExportOptions {
   out: string;
@@ -120,8 +120,13 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   const release = await claimAll(ctx, r.wf, pending);
   let queued = 0;
   let groups: string[];
+  let sentMeanwhile: number;
   const uncertain: string[] = [];
   try {
+    // Read again under the locks, before anything changes: a delivery may have held a lock while
+    // we waited; one that went out stays sent (and counts with those kept).
+    const { waiting, gone } = await recheckClaimed(r.wf, pending);
+    sentMeanwhile = gone.filter((s) => s.state === "sent").length;
     // Out of every group first: nothing can be sent to a forgotten client, and a damaged groups
     // file stops here, before anything was deleted.
     groups = await removeFromGroups(ctx.home.root, [tag]);
@@ -130,12 +135,9 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     // delivery began in a run that stopped (`sending` with its lock free, or `uncertain`) may have
     // arrived: it is recorded as uncertain, not cancelled, and its bundle kept in the archive with
     // what was sent (the record of what the client may have received), not deleted.
-    for (const s of pending) {
-      // A delivery may have held the lock while we waited: one that went out stays sent.
-      const now = await r.wf.ledger.state(s.key);
-      if (now === undefined || now.state === "sent" || now.state === "cancelled") continue;
-      if (mayHaveArrived(now)) {
-        if (now.state === "sending") await r.wf.ledger.append({ fu: s.key, ev: "uncertain" }, r.wf.now());
+    for (const s of waiting) {
+      if (mayHaveArrived(s)) {
+        if (s.state === "sending") await r.wf.ledger.append({ fu: s.key, ev: "uncertain" }, r.wf.now());
         await r.wf.outbox.archive(s.bundle);
         uncertain.push(s.bundle);
         continue;
@@ -169,7 +171,7 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   const retention = retentionOf({
     clients: [record], tags: new Map([[record.alias, await r.wf.tagger(record.alias)]]), events: read.events, time, retention: r.settings.retention, tz: r.wf.tz, today,
   })[0];
-  const archived = states.filter((s) => s.state === "sent").length;
+  const archived = states.filter((s) => s.state === "sent").length + sentMeanwhile;
   const received = messagesOf(read.events, new Set([tag])).length;
   const fields = deleted.map((f) => ctx.out.text(`forget.field.${f}` as Parameters<typeof ctx.out.text>[0]));
   ctx.out.say("forget.deleted", { alias, fields: fields.join(", ") || "–", queued, copies });

@@ -10,13 +10,14 @@ import { clientMatches } from "../../practice/client-search.js";
 import { removeFromGroups } from "../../practice/groups.js";
 import { consentDay, withConsent } from "../../practice/consent.js";
 import { clockFromEnv } from "../../delivery/clock.js";
+import type { FollowUpState } from "../../delivery/ledger.js";
 import { PIN_NAME } from "../../channels/threema.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../../printable.js";
 import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, textFields, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
-import { cancelClaimed, claimAll, openCliWorkflow, waitingFollowUps } from "../workflow.js";
+import { cancelClaimed, claimAll, openCliWorkflow, recheckClaimed, stateText, waitingFollowUps } from "../workflow.js";
 
 /** Options of `client add` (program.ts declares them; `client edit` copies every one). */
 type ClientOptions = Readonly<Record<string, unknown>>;
@@ -221,8 +222,10 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
  * Remove a client. Follow-ups still waiting for them would fail at every later flush (their
  * client is gone): without `--force` the removal is refused (exit 2); with it they are
  * cancelled in the ledger and deleted from the outbox first, all claimed before anything changes
- * (one being delivered elsewhere stops the removal with the busy line). The client leaves every group
- * before the registry entry goes (a damaged groups file stops the removal before anything changed).
+ * (one being delivered elsewhere stops the removal with the busy line). Once claimed, their
+ * states are read again: one another process sent or cancelled while the removal waited for its
+ * lock is left as it is and named on its own line. The client leaves every group before the
+ * registry entry goes (a damaged groups file stops the removal before anything changed).
  */
 export async function remove(ctx: CliContext, alias: string, opts: { force?: boolean }): Promise<void> {
   const { practice, wf } = await openCliWorkflow(ctx);
@@ -230,19 +233,25 @@ export async function remove(ctx: CliContext, alias: string, opts: { force?: boo
   const tag = await wf.tagger(alias);
   const waiting = (await waitingFollowUps(wf)).filter((s) => s.client === tag);
   if (waiting.length > 0 && opts.force !== true) throw new UserError(ExitCode.usage, "client.hasWaiting", { alias, count: waiting.length });
-  // Every waiting follow-up is claimed first: one being delivered elsewhere stops the removal
-  // before anything (the groups included) changed.
+  // Every waiting follow-up is claimed and read again first: one being delivered elsewhere stops
+  // the removal before anything (the groups included) changed, and one that went out while we
+  // waited for its lock is not cancelled.
   const release = await claimAll(ctx, wf, waiting);
   let groups: string[];
+  let still: FollowUpState[];
+  let gone: FollowUpState[];
   try {
+    ({ waiting: still, gone } = await recheckClaimed(wf, waiting));
     groups = await removeFromGroups(ctx.home.root, [tag]);
-    for (const s of waiting) await cancelClaimed(ctx, wf, s, s.bundle ?? s.key);
+    for (const s of still) await cancelClaimed(ctx, wf, s, s.bundle ?? s.key);
     await practice.clients.remove(alias);
   } finally {
     await release();
   }
-  if (waiting.length > 0) ctx.out.say("client.removedCancelled", { alias, count: waiting.length });
+  const id = (s: FollowUpState) => s.bundle ?? s.key;
+  if (still.length > 0) ctx.out.say("client.removedCancelled", { alias, count: still.length });
   else ctx.out.say("client.removed", { alias });
+  for (const s of gone) ctx.out.say("client.removedLeft", { alias, id: id(s), state: stateText(ctx, s.state) });
   if (groups.length > 0) ctx.out.say("group.clientLeft", { alias, count: groups.length, groups: groups.join(", ") });
-  ctx.out.result({ removed: alias, cancelled: waiting.map((s) => s.bundle ?? s.key), groups });
+  ctx.out.result({ removed: alias, cancelled: still.map(id), noLongerWaiting: gone.map((s) => ({ id: id(s), state: s.state })), groups });
 }
