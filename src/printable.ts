@@ -40,10 +40,31 @@ export function withoutUnsafe(text: string): string {
   return text.replace(UNSAFE, "");
 }
 
+/**
+ * The first `max` code points of `text` (all of it when it is shorter): how text from outside (a
+ * server's answer, a tool's stderr, a name from a bundle) is cut to a length. Cut by code points,
+ * not by UTF-16 units as `slice` cuts: a slice can end between the two halves of a surrogate pair
+ * (an emoji, a rare CJK character) and leave a lone surrogate, which shows as '�' and is no
+ * valid UTF-8 in a file, the ledger or `--json`. So the result is a prefix of `text` that splits
+ * no pair (a lone surrogate already in `text` is kept as it is), of at most `max` code points and
+ * so at most 2 × `max` UTF-16 units. What reads as one character may still be cut between its
+ * code points (a letter and its combining accent, an emoji and its skin tone): each part is
+ * valid text. No '…' is added: the caller marks the cut where it should show (`quoted`).
+ */
+export function firstCodePoints(text: string, max: number): string {
+  let end = 0;
+  for (let count = 0; count < max && end < text.length; count++) {
+    // codePointAt gives a lone surrogate's own value (below 0x10000): one unit, as it stands.
+    end += text.codePointAt(end)! > 0xffff ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
 /** Like `printable`, and cut to its first `max` characters and '…': a value quoted in a one-line message. */
 export function quoted(text: string, max = 60): string {
-  const chars = [...printable(text)];
-  return chars.length > max ? `${chars.slice(0, max).join("")}…` : chars.join("");
+  const safe = printable(text);
+  const cut = firstCodePoints(safe, max);
+  return cut.length < safe.length ? `${cut}…` : cut;
 }
 
 /**

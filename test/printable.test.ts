@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isTerminalUnsafe, printable, printableText } from "../src/printable.js";
+import { firstCodePoints, isTerminalUnsafe, printable, printableText, quoted } from "../src/printable.js";
 
 /** Code points of every plane, with the dangerous ones drawn often. */
 const DANGEROUS = [
@@ -58,6 +58,43 @@ describe("printable and printableText", () => {
     const sample = "Grüße, Jürgen – שלום, مرحبا, 你好 😀 👍🏽 ❤️";
     expect(printable(sample)).toBe(sample);
     expect(printableText(`${sample}\n\tZeile 2`)).toBe(`${sample}\n\tZeile 2`);
+  });
+});
+
+/** A lone surrogate: with the u flag, a surrogate class matches only one that is not half of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+describe("firstCodePoints", () => {
+  const fullUnicode = fc.string({ unit: "grapheme", maxLength: 60 });
+  const anyUnits = fc.string({ unit: "binary", maxLength: 60 });
+  const limit = fc.integer({ min: 0, max: 70 });
+
+  it("of any text: a prefix of at most max code points, as long as it can be, that splits no pair", () => {
+    fc.assert(
+      fc.property(fc.oneof(fullUnicode, anyUnits, text), limit, (s, max) => {
+        const out = firstCodePoints(s, max);
+        expect(s.startsWith(out)).toBe(true);
+        expect([...out].length).toBeLessThanOrEqual(max);
+        expect([...out].length).toBe(Math.min(max, [...s].length));
+        // Not cut between the halves of a pair: what follows the cut is no low surrogate after a high one.
+        if (out.length < s.length && /[\uD800-\uDBFF]$/.test(out)) expect(s.charCodeAt(out.length)).not.toSatisfy((c: number) => c >= 0xdc00 && c <= 0xdfff);
+      }),
+    );
+  });
+
+  it("of well-formed text: no lone surrogate, whatever the limit", () => {
+    fc.assert(
+      fc.property(fullUnicode, limit, (s, max) => {
+        expect(firstCodePoints(s, max)).not.toMatch(LONE_SURROGATE);
+        expect(quoted(s, max)).not.toMatch(LONE_SURROGATE);
+      }),
+    );
+  });
+
+  it("an emoji across the 200th unit is kept whole or left out, never halved", () => {
+    const s = `${"x".repeat(199)}😀 and more`;
+    expect(s.slice(0, 200)).toMatch(LONE_SURROGATE);
+    expect(firstCodePoints(s, 200)).toBe(`${"x".repeat(199)}😀`);
   });
 });
 

@@ -14,7 +14,7 @@ import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } f
 import type { MessageKey } from "../messages/index.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
 import { exists, makeDirs } from "../files.js";
-import { printable } from "../printable.js";
+import { firstCodePoints, printable } from "../printable.js";
 import { EntryError, readEntries, type EntryEvent } from "./entries.js";
 import { FORMAT_VERSION, isItemPath, manifestSchema, recipientFingerprint, type Manifest, type ManifestItem } from "./manifest.js";
 import { formatKeyId, parsePublicKey, sameKey, signerFingerprint, SignatureError, verify, type MinisignPublicKey } from "./signature.js";
@@ -105,7 +105,7 @@ export interface OpenedBundle extends VerifiedBundle, OpenedFollowUp {
 
 /** Text from an untrusted bundle (entry names), safe for a terminal: unsafe characters as '?', at most 200. */
 function printableEntry(text: string): string {
-  return printable(text).slice(0, 200);
+  return firstCodePoints(printable(text), 200);
 }
 
 function integrity(key: MessageKey, file: string, extra: Record<string, string | number> = {}, cause?: unknown): IntegrityError {

@@ -11,6 +11,7 @@ import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
 import { ExitCode, UserError } from "../errors.js";
+import { firstCodePoints } from "../printable.js";
 import { requireCertificateChecks } from "./transport.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -149,7 +150,8 @@ function reasonOf(error: SmtpError, user: string, password: string): string {
   let text = error.message ?? error.code ?? "unknown error";
   for (const form of forms) text = text.split(form).join("********");
   text = text.replace(/\s+/g, " ").trim();
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  const cut = firstCodePoints(text, 200);
+  return cut.length < text.length ? `${cut}…` : cut;
 }
 
 function attachmentName(delivery: Delivery): string {

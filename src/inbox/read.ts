@@ -14,7 +14,7 @@ import { makeDirs } from "../files.js";
 import type { ResolvedChannel } from "../followup/ports.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { currentConsent } from "../practice/consent.js";
-import { withoutUnsafe } from "../printable.js";
+import { firstCodePoints, withoutUnsafe } from "../printable.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { recipientOf, type InboxEnv } from "./env.js";
 import { foldInbox, unread, type MessageState } from "./state.js";
@@ -105,7 +105,7 @@ export function safeFileName(name: string): string {
   const base = withoutUnsafe(name.split(/[/\\]/).pop() ?? "")
     .replace(/^[.\s]+/, "")
     .trim();
-  const limited = [...base].slice(0, 120).join("");
+  const limited = firstCodePoints(base, 120);
   return limited.length === 0 ? "file" : limited;
 }
 

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
 import type Ffmpeg from "fluent-ffmpeg";
 import { ExitCode, UserError } from "../errors.js";
+import { firstCodePoints } from "../printable.js";
 
 export interface FfmpegPaths {
   readonly ffmpegPath: string;
@@ -128,13 +129,13 @@ export function ffmpegVersionLater(path: string): Promise<string> {
 
 /** The last lines of stderr, without progress noise: enough to say what went wrong. */
 export function stderrTail(stderr: string, lines = 3): string {
-  return stderr
+  const tail = stderr
     .split(/\r?\n|\r/)
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("size=") && !/^frame=|^\[.*\] *$/.test(l))
     .slice(-lines)
-    .join(" | ")
-    .slice(0, 400);
+    .join(" | ");
+  return firstCodePoints(tail, 400);
 }
 
 /** fluent-ffmpeg, loaded when ffmpeg or ffprobe first runs: a media cache hit never needs it. */

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type Conf from "conf";
 import { ExitCode, UserError, unreadableFile } from "../errors.js";
+import { firstCodePoints } from "../printable.js";
 import { makeDirsSync } from "../dirs.js";
 
 export interface ChannelConfig {
@@ -58,7 +59,7 @@ export function readSettings(home: string): ConfigSchema {
 }
 
 function damaged(file: string, reason: string, cause?: unknown): UserError {
-  return new UserError(ExitCode.integrity, "config.damaged", { file, reason: reason.slice(0, 120) }, cause === undefined ? undefined : { cause });
+  return new UserError(ExitCode.integrity, "config.damaged", { file, reason: firstCodePoints(reason, 120) }, cause === undefined ? undefined : { cause });
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

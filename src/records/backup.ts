@@ -27,6 +27,7 @@ import { nodeEd25519 } from "../bundle/ed25519-node.js";
 import { formatKeyId, signWith, verify, type MinisignPublicKey, type MinisignSigner } from "../bundle/signature.js";
 import { z } from "../zod.js";
 import { makeDirs } from "../files.js";
+import { firstCodePoints } from "../printable.js";
 import { makePrivateTemp, removeTemp, trackTemp, untrackTemp } from "../temp.js";
 
 export const CARRIER_TYPE = "nachklang-keyring";
@@ -212,10 +213,13 @@ export async function carriedKeyring(file: string): Promise<Uint8Array | undefin
 
 const SAFE_PART = /^[A-Za-z0-9._-]+$/;
 
+/** An entry name from a damaged backup, as a message shows it: its first 100 characters, each one outside printable ASCII as '?'. */
+const nameDetail = (name: string) => firstCodePoints(name, 100).replace(/[^\x20-\x7e]/gu, "?");
+
 function checkName(name: string, file: string): void {
   const parts = name.split("/");
   if (name.length > 1000 || parts.some((p) => !SAFE_PART.test(p) || p === "." || p === "..")) {
-    throw new IntegrityError("backup.damaged", { file, detail: name.slice(0, 100).replace(/[^\x20-\x7e]/g, "?") });
+    throw new IntegrityError("backup.damaged", { file, detail: nameDetail(name) });
   }
 }
 
@@ -258,7 +262,7 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
         if (event.type === "entry") {
           // Only the signature may follow the list; nothing follows the signature.
           if (kept.has(SIGNATURE) || (kept.has(MANIFEST) && event.name !== SIGNATURE)) throw new IntegrityError("backup.damaged", { file, detail: "after list" });
-          if (event.kind !== "file") throw new IntegrityError("backup.damaged", { file, detail: event.name.slice(0, 100) });
+          if (event.kind !== "file") throw new IntegrityError("backup.damaged", { file, detail: nameDetail(event.name) });
           checkName(event.name, file);
           if (seen.has(event.name) || event.name === current?.name) throw new IntegrityError("backup.damaged", { file, detail: event.name });
           if (event.name === MANIFEST || event.name === SIGNATURE) current = { name: event.name, kept: [] };

@@ -65,6 +65,11 @@ describe("finding ffmpeg", () => {
     );
   });
 
+  it("cuts a long stderr at 400 characters without halving one (a file name with an emoji)", () => {
+    const tail = stderrTail(`${"x".repeat(399)}😀.wav: No such file or directory\n`);
+    expect(tail).toBe(`${"x".repeat(399)}😀`);
+  });
+
   it.skipIf(!hasCommand("ffmpeg"))("doctor lines name the binary, its version and source", async () => {
     const lines = await mediaDoctorLines();
     expect(lines[0]).toMatchObject({ key: "media.doctor.ffmpeg", ok: true, params: { source: "path" } });

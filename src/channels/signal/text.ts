@@ -1,9 +1,9 @@
 /** Text that signal-cli wrote (error messages, its version), made fit to show and to keep. */
-import { printable } from "../../printable.js";
+import { firstCodePoints, printable } from "../../printable.js";
 
 /** Fit for one line on the terminal: each control or format character becomes "?", at most `max` characters. */
 export function oneLine(text: string, max = 200): string {
-  return printable(text).slice(0, max);
+  return firstCodePoints(printable(text), max);
 }
 
 /**

@@ -62,3 +62,31 @@ describe("e-mail channel: a server that echoes the login", () => {
     }
   });
 });
+
+describe("e-mail channel: a server's long answer", () => {
+  let server: LocalSmtp;
+  let calls = 0;
+  beforeAll(async () => {
+    // Emoji all along, one answer shifted by a unit: whatever the prefix the reason gets, one of
+    // the two has a surrogate pair across the 200th unit.
+    server = await startSmtp({
+      onAuth(_auth, _session, callback) {
+        calls++;
+        callback(Object.assign(new Error(`${calls % 2 === 0 ? "x" : ""}${"😀".repeat(300)}`), { responseCode: 535 }));
+      },
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("is cut to 200 characters and '…' without splitting a character", async () => {
+    for (let i = 0; i < 2; i++) {
+      const report = await channel(server.port).check();
+      const reason = String(report.lines[0]?.params?.reason);
+      expect(reason).toMatch(/😀…$/u);
+      expect([...reason].length).toBeLessThanOrEqual(201);
+      expect(reason).not.toMatch(/[\uD800-\uDFFF]/u);
+    }
+  });
+});

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSignalChannelType } from "../../../src/channels/signal.js";
-import { scrub } from "../../../src/channels/signal/text.js";
+import { oneLine, scrub } from "../../../src/channels/signal/text.js";
 import { initHome, runCli } from "../../helpers/cli.js";
 
 const ACCOUNT = "+4930123456";
@@ -16,6 +16,10 @@ const HOSTILE = "\u001b]0;pwned\u0007\u001b[2J\nFehler\r\u202eexe.txt für +49 1
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
 describe("signal-cli's own text, shown on one line", () => {
+  it("is cut at 200 characters without halving one", () => {
+    expect(oneLine(`${"x".repeat(199)}😀 more`)).toBe(`${"x".repeat(199)}😀`);
+  });
+
   let server: Server;
   let url: string;
 
