@@ -235,6 +235,23 @@ function encodeOptions(p: NormalisedAudioProfile, filters: readonly string[]): s
 }
 
 /**
+ * The revision of what the encoding writes into an output, part of the media cache's key: raised
+ * when an output made before would differ from one made now (2: Opus without the encoder tag), so
+ * that a cached output from before is made again rather than served.
+ */
+export const AUDIO_OUTPUT_REVISION = 2;
+
+/**
+ * Opus only: the encoded file copied into a new Ogg file, stream and all, without its tags.
+ * ffmpeg gives every stream it encodes an `encoder` tag ("Lavc libopus" with bitexact), which the
+ * Ogg muxer writes into the OpusTags comments; an empty `-metadata:s:a:0 encoder=` only brings the
+ * default back, so the encoding pass cannot leave it out. A stream copy encodes nothing and so
+ * adds no such tag, and `-map_metadata -1` drops the one it reads. What stays is OpusTags' vendor
+ * string, "ffmpeg" under bitexact, which no option removes (docs/media.md).
+ */
+const OPUS_RETAG_OPTIONS = ["-map", "0:a:0", "-map_metadata", "-1", "-map_chapters", "-1", "-c", "copy", "-fflags", "+bitexact", "-f", "ogg"];
+
+/**
  * Prepare one recording for sending: first audio stream only, mono, loudness measured (ebur128,
  * cheap) and then normalised with a plain gain (plus a peak limiter only when the gain would
  * push peaks over the ceiling) to `profile.targetLufs`, encoded as AAC-LC `.m4a` or Opus `.ogg`
@@ -316,8 +333,10 @@ export async function processAudio(input: string, outDir: string, profile: Audio
   const dest = outputPath(input, outDir, ext);
   return withPrivateTemp(async (tmp) => {
     const encoded = join(tmp, "audio" + ext);
+    const first = p.format === "opus" ? join(tmp, "encoded" + ext) : encoded;
     try {
-      await runFfmpeg({ input, output: encoded, outputOptions: encodeOptions(p, filters), label: input, onTime: phase(10, 90, encodedLength) });
+      await runFfmpeg({ input, output: first, outputOptions: encodeOptions(p, filters), label: input, onTime: phase(10, 90, encodedLength) });
+      if (first !== encoded) await runFfmpeg({ input: first, output: encoded, outputOptions: OPUS_RETAG_OPTIONS, label: input });
     } catch (error) {
       throw unreadable(input, error);
     }

@@ -29,7 +29,7 @@ import type { PracticeKeys } from "../practice/keys.js";
 import { UserError } from "../errors.js";
 import { ensurePrivateDir, writePrivateFile } from "../files.js";
 import { withPrivateTemp } from "../temp.js";
-import { normaliseAudioProfile, processAudio } from "./audio.js";
+import { AUDIO_OUTPUT_REVISION, normaliseAudioProfile, processAudio } from "./audio.js";
 import { ffmpegVersionLater, findFfmpeg } from "./ffmpeg.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
 import { loadSharp, normalisePhotoProfile, processPhoto } from "./photo.js";
@@ -163,7 +163,7 @@ export class MediaCache {
   async processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}): Promise<ProcessedAudio & { cached: boolean }> {
     const normalised = normaliseAudioProfile(profile);
     await checkInput(input, "audio");
-    const entry = await this.entryPath(input, "audio", normalised);
+    const entry = await this.entryPath(input, "audio", { ...normalised, revision: AUDIO_OUTPUT_REVISION });
     const hit = await this.#restore(entry, "audio", input, outDir);
     if (hit) {
       events.onProgress?.(100);

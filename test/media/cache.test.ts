@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MediaCache, clearMediaCache } from "../../src/media/index.js";
 import { resetToolVersions } from "../../src/media/cache.js";
 import { ffmpegVersion, findFfmpeg } from "../../src/media/ffmpeg.js";
+import { normaliseAudioProfile } from "../../src/media/audio.js";
 import { FIXTURES, tempDir } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
 import { keysFor } from "../helpers/keys.js";
@@ -80,6 +81,17 @@ describe.skipIf(missing("ffmpeg"))("MediaCache", () => {
       const headerLength = plain.readUInt32BE(0);
       expect(JSON.parse(plain.subarray(4, 4 + headerLength).toString())).toMatchObject({ format: "nachklang-media-cache/1", kind: "photo" });
     }
+  });
+
+  it("keys audio on the revision of what the encoding writes: an Opus output cached before the encoder tag went is not served", async () => {
+    const cacheDir = join(dir, "c-revision");
+    const cache = new MediaCache({ dir: cacheDir, keys });
+    const made = await cache.processAudio(fixture("exercise.mp3"), join(dir, "o-revision"), { format: "opus" });
+    expect(made.cached).toBe(false);
+    // The key an entry had before the revision was part of it: no entry there, one under the new key.
+    const before = await cache.entryPath(fixture("exercise.mp3"), "audio", normaliseAudioProfile({ format: "opus" }));
+    expect(await entries(cacheDir)).toHaveLength(1);
+    expect((await entries(cacheDir)).map((n) => join(cacheDir, n))).not.toContain(before);
   });
 
   it("keys on the profile: another profile is a miss, the same one a hit", async () => {
