@@ -203,7 +203,7 @@ describe("removing a client whose follow-ups wait", () => {
     );
     expect((await ok(["client", "list"])).stdout).toMatch(/^k020\t/m);
     const removed = await ok(["--json", "client", "remove", "k020", "--force"]);
-    expect(JSON.parse(removed.stdout)).toEqual({ removed: "k020", cancelled: [queued.id], groups: [] });
+    expect(JSON.parse(removed.stdout)).toEqual({ removed: "k020", cancelled: [queued.id], noLongerWaiting: [], groups: [] });
     expect(await readdir(join(home, "outbox"))).toEqual([]);
     const flush = await cli(["outbox", "flush"], { NACHKLANG_NOW: "2027-03-01T12:00:00+01:00" });
     expect(flush.code, flush.stderr).toBe(0);
