@@ -96,16 +96,40 @@ async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: reado
 }
 
 /**
+ * The longest name `safeFileName` gives, in UTF-8 bytes: file systems allow 255 bytes (not
+ * characters) per name, and `writeMessageFiles` may add `-1000` before the extension.
+ */
+export const MAX_FILE_NAME_BYTES = 200;
+
+/** The longest start of `text` (whole code points) of at most `max` UTF-8 bytes. */
+function firstBytes(text: string, max: number): string {
+  let out = "";
+  let bytes = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > max) break;
+    out += char;
+  }
+  return out;
+}
+
+/**
  * A file name a client chose, made safe to create in a folder: no path, none of the characters a
  * terminal must not get (src/printable.ts: controls, format characters such as bidi overrides,
  * which disguise the extension, or zero-widths, line separators), no leading dot, at most 120
- * characters; "file" when nothing is left.
+ * characters and MAX_FILE_NAME_BYTES bytes (a shortened name keeps a short extension); "file"
+ * when nothing is left.
  */
 export function safeFileName(name: string): string {
   const base = withoutUnsafe(name.split(/[/\\]/).pop() ?? "")
     .replace(/^[.\s]+/, "")
     .trim();
-  const limited = firstCodePoints(base, 120);
+  let limited = firstCodePoints(base, 120);
+  if (Buffer.byteLength(limited) > MAX_FILE_NAME_BYTES) {
+    const dot = base.lastIndexOf(".");
+    const ext = dot > 0 && Buffer.byteLength(base.slice(dot)) <= 16 ? base.slice(dot) : "";
+    limited = firstBytes(ext === "" ? base : base.slice(0, dot), MAX_FILE_NAME_BYTES - Buffer.byteLength(ext)).trimEnd() + ext;
+  }
   return limited.length === 0 ? "file" : limited;
 }
 

@@ -89,6 +89,27 @@ describe("inbox read --out that cannot be created", () => {
     }
   });
 
+  it("a file name of 120 three-byte characters is shortened to fit the file system, keeping its extension", async () => {
+    const phone = "+4915112345631";
+    for (const args of [
+      ["client", "add", "k31", "--lang", "de", "--phone", phone, "--channel", "signal"],
+      ["consent", "record", "k31", "--channel", "signal"],
+    ]) {
+      const result = await cli(args);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    // 360 bytes: more than the 255 a file name may have on every common file system.
+    const long = `${"€".repeat(116)}.jpg`;
+    emulator.clientMessage(phone, { text: "Langer Name.", attachments: [{ mime: "image/jpeg", filename: long, data: Buffer.from("jpeg-ish") }] });
+    expect((await cli(["inbox", "fetch"])).code).toBe(0);
+    const out = join(home, "..", "long-names");
+    const result = await cli(["inbox", "read", "k31", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Langer Name.");
+    const names = await readdir(out);
+    expect(names).toEqual([`${"€".repeat(65)}.jpg`]);
+  });
+
   it("a folder that can be made is made, the file written, the message then read", async () => {
     const out = join(home, "..", "new", "deeper");
     const result = await cli(["inbox", "read", "k9", "--out", out]);

@@ -71,8 +71,12 @@ describe("a client's files, written where asked", () => {
         for (const c of safe) expect(isTerminalUnsafe(c), c.codePointAt(0)!.toString(16)).toBe(false);
         expect(safe.startsWith(".")).toBe(false);
         expect([...safe].length).toBeLessThanOrEqual(120);
+        // File systems count bytes: 120 characters of 3 or 4 bytes each would not fit in 255.
+        expect(Buffer.byteLength(safe)).toBeLessThanOrEqual(200);
       }),
     );
+    expect(safeFileName(`${"€".repeat(119)}.jpg`)).toBe(`${"€".repeat(65)}.jpg`);
+    expect(safeFileName("😀".repeat(119))).toBe("😀".repeat(50));
     expect(safeFileName("../../.bashrc")).toBe("bashrc");
     expect(safeFileName("C:\\Users\\x\\foto.jpg")).toBe("foto.jpg");
     expect(safeFileName("\u001b[31mrot.txt")).toBe("[31mrot.txt");
