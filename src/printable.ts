@@ -75,3 +75,15 @@ export function quoted(text: string, max = 60): string {
 export function printableText(text: string): string {
   return text.replace(UNSAFE, (char) => (char === "\n" || char === "\t" ? char : char === "\u2028" || char === "\u2029" ? "\n" : ""));
 }
+
+/**
+ * A value as JSON (indented by two) for `--json`, with every character UNSAFE names inside its
+ * strings written as a `\u` escape: parsed, it is the text as it is; printed, it cannot reorder
+ * or steer a terminal. (JSON.stringify escapes C0 itself, but leaves DEL, C1, bidi and the other
+ * format characters raw; a raw line feed in its output is therefore only the indentation.)
+ */
+export function jsonForTerminal(value: unknown): string {
+  return String(JSON.stringify(value, null, 2)).replace(UNSAFE, (char) =>
+    char === "\n" ? char : Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
+  );
+}

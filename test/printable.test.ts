@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { firstCodePoints, isTerminalUnsafe, printable, printableText, quoted } from "../src/printable.js";
+import { firstCodePoints, isTerminalUnsafe, jsonForTerminal, printable, printableText, quoted } from "../src/printable.js";
 
 /** Code points of every plane, with the dangerous ones drawn often. */
 const DANGEROUS = [
@@ -58,6 +58,20 @@ describe("printable and printableText", () => {
     const sample = "Grüße, Jürgen – שלום, مرحبا, 你好 😀 👍🏽 ❤️";
     expect(printable(sample)).toBe(sample);
     expect(printableText(`${sample}\n\tZeile 2`)).toBe(`${sample}\n\tZeile 2`);
+  });
+});
+
+describe("jsonForTerminal", () => {
+  it("prints no unsafe character (a line feed only as indentation), and parses back to the same value", () => {
+    const value = fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.integer(), fc.constant(null)), { maxKeys: 4 });
+    fc.assert(
+      fc.property(value, (v) => {
+        const out = jsonForTerminal(v);
+        for (const c of out) expect(c === "\n" || !isTerminalUnsafe(c), c.codePointAt(0)?.toString(16)).toBe(true);
+        expect(JSON.parse(out)).toEqual(v);
+      }),
+    );
+    expect(jsonForTerminal({ text: "a\u202eb\u009b\u{e0041}" })).toBe('{\n  "text": "a\\u202eb\\u009b\\udb40\\udc41"\n}');
   });
 });
 

@@ -1,5 +1,6 @@
 /** The only place that writes to the terminal. Commands print through an `Output`. */
 import { t, type Lang, type MessageKey, type MessageParams } from "../messages/index.js";
+import { jsonForTerminal } from "../printable.js";
 
 export interface Output {
   readonly lang: Lang;
@@ -12,7 +13,7 @@ export interface Output {
   say(key: MessageKey, params?: MessageParams): void;
   /** A warning (stderr), also shown in --json mode. */
   warn(key: MessageKey, params?: MessageParams): void;
-  /** The command's structured result, printed once in --json mode. */
+  /** The command's structured result, printed once in --json mode (src/printable.ts `jsonForTerminal`). */
   result(value: unknown): void;
   /** Translate a key without printing it. */
   text(key: MessageKey, params?: MessageParams): string;
@@ -33,7 +34,7 @@ export function createOutput(lang: Lang, json: boolean): Output {
       process.stderr.write(t(lang, key, params) + "\n");
     },
     result(value) {
-      if (json) process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+      if (json) process.stdout.write(jsonForTerminal(value) + "\n");
     },
     text(key, params) {
       return t(lang, key, params);

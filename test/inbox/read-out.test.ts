@@ -1,7 +1,8 @@
 /**
  * `inbox read --out` to a folder that cannot be made: one line naming it, exit 2, before anything
  * is shown or marked read, and never a hang. (Node's recursive mkdir loops for ever on /proc/x,
- * where mkdir answers ENOENT although /proc exists.)
+ * where mkdir answers ENOENT although /proc exists.) Also what a client chose, as it reaches the
+ * folder (a name too long in bytes) and `--json` (characters a terminal acts on, escaped).
  */
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -20,6 +21,17 @@ describe("inbox read --out that cannot be created", () => {
   let cleanup: () => Promise<void>;
   let emulator: SignalCliEmulator;
   const cli = (args: string[]) => runCli(args, { home, env: { NACHKLANG_NOW: NOW }, timeoutMs: 30_000 });
+  /** A Signal client of its own, with consent; returns the phone number. */
+  const addClient = async (alias: string, phone: string) => {
+    for (const args of [
+      ["client", "add", alias, "--lang", "de", "--phone", phone, "--channel", "signal"],
+      ["consent", "record", alias, "--channel", "signal"],
+    ]) {
+      const result = await cli(args);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    return phone;
+  };
 
   beforeAll(async () => {
     emulator = await SignalCliEmulator.start({ accounts: [ACCOUNT] });
@@ -90,14 +102,7 @@ describe("inbox read --out that cannot be created", () => {
   });
 
   it("a file name of 120 three-byte characters is shortened to fit the file system, keeping its extension", async () => {
-    const phone = "+4915112345631";
-    for (const args of [
-      ["client", "add", "k31", "--lang", "de", "--phone", phone, "--channel", "signal"],
-      ["consent", "record", "k31", "--channel", "signal"],
-    ]) {
-      const result = await cli(args);
-      expect(result.code, result.stderr).toBe(0);
-    }
+    const phone = await addClient("k31", "+4915112345631");
     // 360 bytes: more than the 255 a file name may have on every common file system.
     const long = `${"€".repeat(116)}.jpg`;
     emulator.clientMessage(phone, { text: "Langer Name.", attachments: [{ mime: "image/jpeg", filename: long, data: Buffer.from("jpeg-ish") }] });
@@ -108,6 +113,23 @@ describe("inbox read --out that cannot be created", () => {
     expect(result.stdout).toContain("Langer Name.");
     const names = await readdir(out);
     expect(names).toEqual([`${"€".repeat(65)}.jpg`]);
+  });
+
+  it("--json escapes C1 controls, bidi and format characters, and parses back to the client's text exactly", async () => {
+    const phone = await addClient("k32", "+4915112345632");
+    // An 8-bit CSI, a right-to-left override, a zero-width space, a line separator.
+    const text = "Rechnung\u202efdp.exe \u009b2J bitte\u200b ansehen\u2028Ende";
+    const name = "rechnung\u202egpj.exe";
+    const mime = "image/jpeg\u009b31m";
+    emulator.clientMessage(phone, { text, attachments: [{ mime, filename: name, data: Buffer.from("x") }] });
+    expect((await cli(["inbox", "fetch"])).code).toBe(0);
+    const result = await cli(["--json", "inbox", "read", "k32"]);
+    expect(result.code, result.stderr).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\p{Cf}\u2028\u2029]/u);
+    const parsed = JSON.parse(result.stdout) as { messages: { text: string; files: { name: string; mime: string }[] }[] };
+    expect(parsed.messages[0]?.text).toBe(text);
+    expect(parsed.messages[0]?.files[0]).toMatchObject({ name, mime });
   });
 
   it("a folder that can be made is made, the file written, the message then read", async () => {

@@ -5,6 +5,7 @@ import { ExitCode, UserError } from "../../errors.js";
 import { checkDay } from "../../practice/consent.js";
 import { dayIn } from "../../records/settings.js";
 import type { CliContext } from "../context.js";
+import { jsonForTerminal } from "../../printable.js";
 import { agentState, agentStateText } from "../practice.js";
 import { describeState, failureText, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
 
@@ -103,7 +104,7 @@ export async function history(ctx: CliContext, alias: string, o: HistoryOptions)
     .filter((s) => s.client === tag && s.state === "sent" && inRange(s.sentAt ?? s.updated))
     .sort((a, b) => (b.sentAt ?? "").localeCompare(a.sentAt ?? ""));
   if (format === "json") {
-    process.stdout.write(JSON.stringify(sent.map((s) => describeState(wf, s)), null, 2) + "\n");
+    process.stdout.write(jsonForTerminal(sent.map((s) => describeState(wf, s))) + "\n");
     return;
   }
   if (format === "csv") {

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ExitCode, UserError, unwritableFile } from "../../errors.js";
 import { makeDirs, readUserText } from "../../files.js";
-import { printable, printableText } from "../../printable.js";
+import { jsonForTerminal, printable, printableText } from "../../printable.js";
 import { isLang, type Lang } from "../../messages/index.js";
 import { checkLibrary } from "../../templates/check.js";
 import { loadTemplateDirs, loadTemplateLibrary, type TemplateLibrary } from "../../templates/library.js";
@@ -116,7 +116,7 @@ export async function check(ctx: CliContext, dirs: string[], opts: SourceOptions
   const lib = dirs.length > 0 ? await loadTemplateDirs([...dirs, ...(opts.templates ?? [])]) : await library(ctx, opts);
   const report = await checkLibrary(lib, opts.lang === undefined ? {} : { langs: [langOption(ctx, opts.lang)] });
   const cwd = process.cwd();
-  if (format === "json") process.stdout.write(JSON.stringify(reportJson(report, ctx.lang, cwd), null, 2) + "\n");
+  if (format === "json") process.stdout.write(jsonForTerminal(reportJson(report, ctx.lang, cwd)) + "\n");
   else if (format === "junit") process.stdout.write(reportJunit(report, ctx.lang, cwd));
   else {
     for (const line of problemLines(report, ctx.lang, cwd)) process.stdout.write(line + "\n");
