@@ -21,9 +21,18 @@ import { envelopeId, type InboxStore } from "./store.js";
 /** Largest callback body: a Threema box is at most a few KiB; hex doubles it. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
+/**
+ * Most envelopes waiting to be decoded before `serve` answers 503 (the Gateway retries later).
+ * Without `--check-mac` anyone who finds the path can post well-formed callbacks; this bounds
+ * what they can put on the disk (about 90 KB each, some 180 MB) far above a practice's few
+ * messages a day and a burst of a thousand (`npm run bench inbox`).
+ */
+export const DEFAULT_MAX_PENDING = 2000;
+
 export type ServeEvent =
   | { readonly kind: "refused"; readonly status: number; readonly reason: "tooLarge" | "type" | "fields" | "format" | "wrongGateway" | "mac" }
   | { readonly kind: "duplicate" }
+  | { readonly kind: "full"; readonly status: 503; readonly pending: number; readonly max: number }
   | { readonly kind: "storeFailed"; readonly status: number; readonly reason: "noSpace" | "error"; readonly code: string };
 
 export interface CallbackServerOptions {
@@ -34,6 +43,8 @@ export interface CallbackServerOptions {
   /** The URL path the Gateway POSTs to, e.g. `/threema`. */
   readonly path: string;
   readonly bodyLimit?: number;
+  /** Envelopes waiting to be decoded at most (DEFAULT_MAX_PENDING). */
+  readonly maxPending?: number;
   /** The MAC check with the channel's API secret; absent: store unverified, check when reading. */
   readonly verify?: (body: string) => boolean;
   readonly now: Clock;
@@ -61,6 +72,10 @@ function answer(res: ServerResponse, status: number, close = false): void {
 
 export function createCallbackServer(options: CallbackServerOptions): Server {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+  // Counted on disk at the first callback and whenever the cap is reached (another process may
+  // have decoded some since); counted up here for each one stored in between.
+  let pending: number | undefined;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0];
@@ -95,6 +110,11 @@ export function createCallbackServer(options: CallbackServerOptions): Server {
     }
     let stored: "stored" | "duplicate";
     try {
+      if (pending === undefined || pending >= maxPending) pending = await options.store.pendingCount();
+      if (pending >= maxPending) {
+        options.log({ kind: "full", status: 503, pending, max: maxPending });
+        return answer(res, 503);
+      }
       stored = await options.store.put(envelopeId("threema", `${read.form.to}:${read.form.messageId}`), {
         channel: options.channel,
         channelType: "threema",
@@ -109,6 +129,7 @@ export function createCallbackServer(options: CallbackServerOptions): Server {
       return answer(res, noSpace ? 503 : 500);
     }
     if (stored === "duplicate") options.log({ kind: "duplicate" });
+    else pending++;
     answer(res, 200);
   }
 

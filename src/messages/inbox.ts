@@ -176,6 +176,10 @@ export const inbox = {
     de: "{time} Callback nicht gespeichert ({status}): kein Platz auf dem Datenträger ({code}). Das Gateway versucht es später erneut.",
     en: "{time} callback not stored ({status}): no space left on the disk ({code}). The Gateway will try again later.",
   },
+  "inbox.serve.full": {
+    de: "{time} Callback nicht gespeichert ({status}): {count} Nachrichten warten aufs Entschlüsseln (höchstens {max}). Bitte nachklang inbox ausführen; das Gateway versucht es später erneut.",
+    en: "{time} callback not stored ({status}): {count} messages wait to be decoded (at most {max}). Please run nachklang inbox; the Gateway will try again later.",
+  },
   "inbox.serve.storeFailed": {
     de: "{time} Callback nicht gespeichert ({status}): {code}. Das Gateway versucht es später erneut.",
     en: "{time} callback not stored ({status}): {code}. The Gateway will try again later.",

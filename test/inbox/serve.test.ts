@@ -36,7 +36,7 @@ describe("the Threema callback endpoint", () => {
   });
   afterAll(() => cleanup());
 
-  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number } = {}): Promise<{ url: string; store: InboxStore }> {
+  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number; maxPending?: number } = {}): Promise<{ url: string; store: InboxStore }> {
     const store = options.store ?? new InboxStore(home, await identityToRecipient(identity));
     await store.prepare();
     const server = createCallbackServer({
@@ -48,6 +48,7 @@ describe("the Threema callback endpoint", () => {
       log: (e) => events.push(e),
       ...(options.verify === true ? { verify: (body: string) => callbackMacMatches(body, emulator.secret) } : {}),
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+      ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -119,5 +120,23 @@ describe("the Threema callback endpoint", () => {
     full = false;
     expect(await post(url, callback.body)).toBe(200);
     expect(await readdir(store.paths.incoming)).toHaveLength(1);
+  });
+
+  it("answers 503 to a flood once the most envelopes wait to be decoded, and stores again when some were", async () => {
+    const { url, store } = await start(join(dir, "flood"), { maxPending: 3 });
+    events.length = 0;
+    // Well-formed callbacks with fresh message ids, as anyone who found the path can post them.
+    for (let i = 0; i < 3; i++) expect(await post(url, emulator.clientText(client, `${TEXT} ${i}`).body)).toBe(200);
+    expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(503);
+    expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(503);
+    expect(events).toEqual([
+      { kind: "full", status: 503, pending: 3, max: 3 },
+      { kind: "full", status: 503, pending: 3, max: 3 },
+    ]);
+    expect(await store.pending()).toHaveLength(3);
+    // Decoding (another process) empties one: the next callback is taken again.
+    await store.tombstone((await store.pending())[0] ?? "");
+    expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(200);
+    expect(await store.pending()).toHaveLength(3);
   });
 });

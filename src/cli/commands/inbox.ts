@@ -246,6 +246,7 @@ export async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     log(event) {
       if (event.kind === "duplicate") ctx.out.warn("inbox.serve.duplicate", { time: stamp() });
       else if (event.kind === "refused") ctx.out.warn(`inbox.serve.refused.${event.reason}`, { time: stamp(), status: event.status });
+      else if (event.kind === "full") ctx.out.warn("inbox.serve.full", { time: stamp(), status: event.status, count: event.pending, max: event.max });
       else ctx.out.warn(event.reason === "noSpace" ? "inbox.serve.noSpace" : "inbox.serve.storeFailed", { time: stamp(), status: event.status, code: event.code });
     },
   });
