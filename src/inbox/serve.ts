@@ -29,6 +29,12 @@ export const DEFAULT_BODY_LIMIT = 64 * 1024;
  */
 export const DEFAULT_MAX_PENDING = 2000;
 
+/**
+ * Connections held at once; more are closed as they arrive. The Gateway posts one callback at a
+ * time per message and the bench uses 16; each open connection may buffer a body up to the limit.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 64;
+
 export type ServeEvent =
   | { readonly kind: "refused"; readonly status: number; readonly reason: "tooLarge" | "type" | "fields" | "format" | "wrongGateway" | "mac" }
   | { readonly kind: "duplicate" }
@@ -45,6 +51,8 @@ export interface CallbackServerOptions {
   readonly bodyLimit?: number;
   /** Envelopes waiting to be decoded at most (DEFAULT_MAX_PENDING). */
   readonly maxPending?: number;
+  /** Connections held at once (DEFAULT_MAX_CONNECTIONS). */
+  readonly maxConnections?: number;
   /** The MAC check with the channel's API secret; absent: store unverified, check when reading. */
   readonly verify?: (body: string) => boolean;
   readonly now: Clock;
@@ -143,5 +151,7 @@ export function createCallbackServer(options: CallbackServerOptions): Server {
   // A slow or stalled client cannot hold a connection for long.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // Many idle or slow connections cannot use up the process's files and memory.
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   return server;
 }

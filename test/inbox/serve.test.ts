@@ -3,7 +3,7 @@
  * each kind of bad input, that it stores exactly the body (sealed), once, and that its log
  * never carries content or the sender.
  */
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import type { Server } from "node:http";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -36,7 +36,7 @@ describe("the Threema callback endpoint", () => {
   });
   afterAll(() => cleanup());
 
-  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number; maxPending?: number } = {}): Promise<{ url: string; store: InboxStore }> {
+  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number; maxPending?: number; maxConnections?: number } = {}): Promise<{ url: string; store: InboxStore }> {
     const store = options.store ?? new InboxStore(home, await identityToRecipient(identity));
     await store.prepare();
     const server = createCallbackServer({
@@ -49,6 +49,7 @@ describe("the Threema callback endpoint", () => {
       ...(options.verify === true ? { verify: (body: string) => callbackMacMatches(body, emulator.secret) } : {}),
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
       ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -138,5 +139,19 @@ describe("the Threema callback endpoint", () => {
     await store.tombstone((await store.pending())[0] ?? "");
     expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(200);
     expect(await store.pending()).toHaveLength(3);
+  });
+
+  it("holds only so many connections at once (more are closed as they arrive), and takes new ones when those end", async () => {
+    const { url } = await start(join(dir, "conns"), { maxConnections: 2 });
+    const { port } = new URL(url);
+    // Connections that send nothing, as a slowloris would open them.
+    const idle = await Promise.all(
+      Array.from({ length: 2 }, () => new Promise<Socket>((resolve) => { const s = connect(Number(port), "127.0.0.1", () => resolve(s)); })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(post(url, emulator.clientText(client, TEXT).body)).rejects.toThrow();
+    for (const s of idle) s.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(200);
   });
 });
