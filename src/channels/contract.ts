@@ -243,6 +243,19 @@ export interface ChannelContext<S> {
   readonly home: string;
 }
 
+/** What `configure` makes of the options of `channels add` and `channels edit`. */
+export interface ChannelConfiguration {
+  readonly settings: unknown;
+  /** Secrets given as files: secret name → the file the user named. */
+  readonly secretFiles: Readonly<Record<string, string>>;
+  /**
+   * Secrets among `secretFiles` that `configure` already read to check them (secret name → the
+   * file's text): the CLI stores this text and does not read the file again, because a pipe
+   * (`--private-key-file /dev/stdin`) can be read only once.
+   */
+  readonly secretsRead?: Readonly<Record<string, string>>;
+}
+
 export interface ChannelType<S = unknown> {
   readonly type: string;
   readonly address: AddressKind;
@@ -284,7 +297,8 @@ export interface ChannelType<S = unknown> {
    * reads the files and stores the secrets in the keyring as `channel.<name>.<secret>`.
    * With `current` (`nachklang channels edit`): options not given keep the current settings,
    * the same checks apply to the result, and secrets without a file are kept as stored.
+   * Rejects with a `UserError` for bad options or a secret file that fails its check.
    */
-  configure(options: Readonly<Record<string, unknown>>, current?: S): { settings: unknown; secretFiles: Readonly<Record<string, string>> };
+  configure(options: Readonly<Record<string, unknown>>, current?: S): Promise<ChannelConfiguration>;
   create(context: ChannelContext<S>): Channel;
 }

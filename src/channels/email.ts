@@ -206,7 +206,8 @@ export const emailChannel: ChannelType<EmailSettings> = {
     password: "(secrets.age)",
     maxAttachment: `${s.maxAttachmentMB ?? DEFAULT_MAX_ATTACHMENT_MB} MB`,
   }),
-  configure(options, current) {
+  async configure(options, current) {
+    await Promise.resolve();
     const host = typeof options.host === "string" ? hostOption(options.host) : (current?.host ?? "");
     const port = typeof options.port === "string" || typeof options.port === "number" ? portOption(options.port) : (current?.port ?? 587);
     const secretFiles: Record<string, string> = typeof options.passwordFile === "string" ? { password: options.passwordFile } : {};

@@ -77,7 +77,8 @@ export const folderChannel: ChannelType<FolderSettings> = {
   secrets: [],
   wantsViewer: (s) => s.viewer === true,
   describe: (s) => ({ path: s.path ?? "<home>/handoff", ...(s.viewer === true ? { viewer: "yes" } : {}) }),
-  configure(options, current) {
+  async configure(options, current) {
+    await Promise.resolve();
     const path = typeof options.path === "string" ? resolve(options.path) : current?.path;
     const viewer = typeof options.viewer === "boolean" ? options.viewer : current?.viewer;
     return { settings: { ...(path === undefined ? {} : { path }), ...(viewer === true ? { viewer: true } : {}) }, secretFiles: {} };

@@ -320,7 +320,8 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
     secrets: [],
     plan: (_settings, shape, to) => signalPlan(shape, to),
     describe: (s) => ({ account: s.account, rpcUrl: s.rpcUrl }),
-    configure(options, current) {
+    async configure(options, current) {
+      await Promise.resolve();
       const given = typeof options.account === "string" ? options.account : current?.account;
       if (given === undefined || given.length === 0) throw new UserError(ExitCode.usage, "signal.accountRequired");
       const account = given.replace(/[\s()/-]/g, "");

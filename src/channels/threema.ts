@@ -7,7 +7,7 @@
  * idempotency key).
  */
 import { constants } from "node:fs";
-import { readSecretFileSync } from "../files.js";
+import { readSecretFile } from "../files.js";
 import { access } from "node:fs/promises";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -288,7 +288,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
   secrets: ["secret", "privateKey"],
   plan: (_settings, shape, to) => threemaPlan(shape, to),
   describe: (s) => ({ gatewayId: s.gatewayId, apiUrl: s.apiUrl, secret: "********", privateKey: "********" }),
-  configure(options, current) {
+  async configure(options, current) {
     // Editing: what is not given stays, and so do the stored secrets.
     const kept = (name: string, flag: string, value: string | undefined): string | undefined =>
       current !== undefined && options[name] === undefined ? value : option(options, name, flag);
@@ -296,14 +296,17 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
     if (!GATEWAY_ID.test(gatewayId)) throw new UserError(ExitCode.usage, "threema.config.badGatewayId", { gatewayId });
     const secretFile = kept("secretFile", "--secret-file", undefined);
     const privateKeyFile = kept("privateKeyFile", "--private-key-file", undefined);
+    let privateKeyText: string | undefined;
     if (privateKeyFile !== undefined) {
-      readPrivateKeyText(readSecretFileSync(privateKeyFile).toString("utf8"), privateKeyFile);
+      // Read once, checked, and handed on as read: a pipe (`/dev/stdin`) gives its bytes only once.
+      privateKeyText = (await readSecretFile(privateKeyFile)).toString("utf8");
+      readPrivateKeyText(privateKeyText, privateKeyFile);
     }
     const apiUrl = typeof options.apiUrl === "string" ? options.apiUrl : (current?.apiUrl ?? DEFAULT_API_URL);
     if (!z.url({ protocol: /^https?$/ }).safeParse(apiUrl).success) throw new UserError(ExitCode.usage, "threema.config.badApiUrl", { url: apiUrl });
     if (!isSafeServiceUrl(apiUrl)) throw new UserError(ExitCode.usage, "channel.insecureUrl", { url: apiUrl, channel: "Threema Gateway" });
     const secretFiles = { ...(secretFile === undefined ? {} : { secret: secretFile }), ...(privateKeyFile === undefined ? {} : { privateKey: privateKeyFile }) };
-    return { settings: { gatewayId, apiUrl }, secretFiles };
+    return { settings: { gatewayId, apiUrl }, secretFiles, ...(privateKeyText === undefined ? {} : { secretsRead: { privateKey: privateKeyText } }) };
   },
   create(context) {
     return createThreemaChannel(context);

@@ -21,6 +21,12 @@ export interface CliOptions {
   readonly cwd?: string;
   readonly env?: Record<string, string | undefined>;
   readonly input?: string;
+  /**
+   * Hand `input` over through a real pipe (a shell's `cat |`), as `pass show … | nachklang …`
+   * does: `/dev/stdin` is then a pipe that can be opened by name, and read only once. Without
+   * it stdin is a socket pair, which `/dev/stdin` cannot be opened on.
+   */
+  readonly pipe?: boolean;
   /** Another copy of bin/nachklang.js to run (default: this checkout's). */
   readonly bin?: string;
   /**
@@ -62,7 +68,10 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   };
   if (options.home !== undefined) env.NACHKLANG_HOME = options.home;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
+    const node = [options.bin ?? BIN, ...args];
+    // `"$0" "$@"`: node and its arguments as given, never parsed by the shell.
+    const [file, argv] = options.pipe === true ? ["sh", ["-c", 'cat | "$0" "$@"', process.execPath, ...node]] : [process.execPath, node];
+    const child = spawn(file, argv, {
       cwd: options.cwd ?? ROOT,
       env: env,
       stdio: ["pipe", "pipe", "pipe"],

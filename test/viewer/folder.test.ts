@@ -15,10 +15,10 @@ describe.skipIf(missing("ffmpeg"))("folder channel with --viewer", () => {
   afterAll(() => cleanup());
 
   it("asks for a viewer only when configured, and places it next to the bundle", async () => {
-    const configured = folderChannel.configure({ path: join(dir, "handoff"), viewer: true });
+    const configured = await folderChannel.configure({ path: join(dir, "handoff"), viewer: true });
     const settings = folderChannel.settings.parse(configured.settings);
     expect(folderChannel.wantsViewer?.(settings)).toBe(true);
-    expect(folderChannel.wantsViewer?.(folderChannel.settings.parse(folderChannel.configure({}).settings))).toBe(false);
+    expect(folderChannel.wantsViewer?.(folderChannel.settings.parse((await folderChannel.configure({})).settings))).toBe(false);
     expect(folderChannel.describe(settings).viewer).toBe("yes");
 
     const f = await makeFollowUp(dir);

@@ -1,6 +1,6 @@
 import { ExitCode, UserError } from "../../errors.js";
 import { readSecretFile } from "../../files.js";
-import type { HealthReport } from "../../channels/contract.js";
+import type { ChannelConfiguration, HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
 import type { CliContext } from "../context.js";
@@ -9,10 +9,18 @@ import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 
 type Options = Record<string, unknown> & { name?: string };
 
-async function readSecretText(file: string): Promise<string> {
-  const value = (await readSecretFile(file)).toString("utf8").trim();
-  if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
-  return value;
+/**
+ * The secrets a channel was given as files, as stored: each file read once (or taken as
+ * `configure` already read it), surrounding white space removed, never empty.
+ */
+async function secretValues({ secretFiles, secretsRead }: ChannelConfiguration): Promise<(readonly [string, string])[]> {
+  return Promise.all(
+    Object.entries(secretFiles).map(async ([secret, file]) => {
+      const value = (secretsRead?.[secret] ?? (await readSecretFile(file)).toString("utf8")).trim();
+      if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
+      return [secret, value] as const;
+    }),
+  );
 }
 
 export async function add(ctx: CliContext, type: string, opts: Options): Promise<void> {
@@ -21,14 +29,14 @@ export async function add(ctx: CliContext, type: string, opts: Options): Promise
   requireNewChannelName(name, type);
   const channels = ctx.config.get("channels") ?? {};
   if (Object.hasOwn(channels, name)) throw new UserError(ExitCode.usage, "channel.exists", { name });
-  const { settings, secretFiles } = channelType.configure(opts);
+  const configured = await channelType.configure(opts);
+  const { settings, secretFiles } = configured;
   const config = { type, settings: settings as Record<string, unknown> };
   loadChannelSettings(name, config);
-  const secrets = Object.entries(secretFiles);
   const missing = channelType.secrets.filter((s) => secretFiles[s] === undefined);
   if (missing.length > 0) throw new UserError(ExitCode.usage, "channel.missingSecret", { name, secret: missing.join(", ") });
-  if (secrets.length > 0) {
-    const values = await Promise.all(secrets.map(async ([secret, file]) => [secret, await readSecretText(file)] as const));
+  if (Object.keys(secretFiles).length > 0) {
+    const values = await secretValues(configured);
     const practice = await unlockPractice(ctx);
     for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
   }
@@ -50,7 +58,8 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
   const { type: channelType, settings: current } = loadChannelSettings(name, before);
   const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
   if (Object.keys(given).length === 0) throw new UserError(ExitCode.usage, "channel.nothingToEdit", { name });
-  const { settings, secretFiles } = channelType.configure(given, current);
+  const configured = await channelType.configure(given, current);
+  const { settings, secretFiles } = configured;
   const config = { type: before.type, settings: settings as Record<string, unknown> };
   const { settings: after } = loadChannelSettings(name, config);
   const shown = (s: unknown) => channelType.describe(s);
@@ -64,7 +73,7 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
     throw new UserError(ExitCode.usage, "channel.optionNotForType", { option, name, type: before.type });
   }
   if (replaced.length > 0) {
-    const values = await Promise.all(Object.entries(secretFiles).map(async ([secret, file]) => [secret, await readSecretText(file)] as const));
+    const values = await secretValues(configured);
     const practice = await unlockPractice(ctx);
     for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
   }

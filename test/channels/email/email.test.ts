@@ -26,19 +26,19 @@ function recipient(address: string | null, lang: "de" | "en" = "en"): DeliveryRe
   return { alias: "k042", lang, address, pinnedKeys: {}, pinKey: () => Promise.resolve() };
 }
 
-function channel(port: number, options: { password?: string; security?: EmailSettings["security"]; host?: string } = {}) {
-  const configured = emailChannel.configure({ host: options.host ?? "127.0.0.1", port: String(port), user: SMTP_USER, from: "Praxis Test <praxis@example.org>", passwordFile: "/unused" });
+async function channel(port: number, options: { password?: string; security?: EmailSettings["security"]; host?: string } = {}) {
+  const configured = await emailChannel.configure({ host: options.host ?? "127.0.0.1", port: String(port), user: SMTP_USER, from: "Praxis Test <praxis@example.org>", passwordFile: "/unused" });
   const settings = emailChannel.settings.parse({ ...(configured.settings as object), ...(options.security ? { security: options.security } : {}) });
   const password = "password" in options ? options.password : SMTP_PASSWORD;
   return emailChannel.create({ name: "mail", settings, home: "/nonexistent", secret: (name) => (name === "password" ? password : undefined) });
 }
 
 describe("e-mail channel: settings", () => {
-  it("is registered, needs a viewer and keeps the password in the keyring", () => {
+  it("is registered, needs a viewer and keeps the password in the keyring", async () => {
     expect(channelType("email")).toBe(emailChannel);
     expect(emailChannel.secrets).toEqual(["password"]);
     expect(emailChannel.address).toBe("email");
-    const c = emailChannel.configure({ host: "mail.example.org", port: "587", user: "u", from: "a@example.org", passwordFile: "/run/pw" });
+    const c = await emailChannel.configure({ host: "mail.example.org", port: "587", user: "u", from: "a@example.org", passwordFile: "/run/pw" });
     expect(c.secretFiles).toEqual({ password: "/run/pw" });
     const s = emailChannel.settings.parse(c.settings);
     expect(emailChannel.wantsViewer?.(s)).toBe(true);
@@ -46,13 +46,13 @@ describe("e-mail channel: settings", () => {
     expect(emailChannel.describe(s).password).toBe("(secrets.age)");
   });
 
-  it("requires TLS or STARTTLS except to this machine", () => {
+  it("requires TLS or STARTTLS except to this machine", async () => {
     const base = { user: "u", from: "a@example.org" };
-    expect(emailChannel.configure({ host: "mail.example.org", port: "465", ...base }).settings).toMatchObject({ security: "tls" });
-    expect(emailChannel.configure({ host: "mail.example.org", port: "587", ...base }).settings).toMatchObject({ security: "starttls" });
-    expect(emailChannel.configure({ host: "mail.example.org", port: "25", ...base }).settings).toMatchObject({ security: "starttls" });
+    expect((await emailChannel.configure({ host: "mail.example.org", port: "465", ...base })).settings).toMatchObject({ security: "tls" });
+    expect((await emailChannel.configure({ host: "mail.example.org", port: "587", ...base })).settings).toMatchObject({ security: "starttls" });
+    expect((await emailChannel.configure({ host: "mail.example.org", port: "25", ...base })).settings).toMatchObject({ security: "starttls" });
     for (const host of ["localhost", "127.0.0.1", "::1"]) {
-      expect(emailChannel.configure({ host, port: "2525", ...base }).settings).toMatchObject({ security: "none" });
+      expect((await emailChannel.configure({ host, port: "2525", ...base })).settings).toMatchObject({ security: "none" });
       expect(emailChannel.settings.safeParse({ host, port: 25, security: "none", ...base }).success).toBe(true);
     }
     for (const host of ["mail.example.org", "10.0.0.5", "localhost.example.org"]) {
@@ -98,19 +98,19 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
   });
 
   it("checks the connection and the login", async () => {
-    expect(await channel(smtp.port).check()).toMatchObject({ ok: true, lines: [{ key: "email.ready", ok: true }] });
-    expect(await channel(smtp.port, { password: "wrong" }).check()).toMatchObject({ ok: false, lines: [{ key: "email.loginRefused" }] });
-    expect(await channel(smtp.port, { password: undefined }).check()).toMatchObject({ ok: false, lines: [{ key: "email.noPassword" }] });
+    expect(await (await channel(smtp.port)).check()).toMatchObject({ ok: true, lines: [{ key: "email.ready", ok: true }] });
+    expect(await (await channel(smtp.port, { password: "wrong" })).check()).toMatchObject({ ok: false, lines: [{ key: "email.loginRefused" }] });
+    expect(await (await channel(smtp.port, { password: undefined })).check()).toMatchObject({ ok: false, lines: [{ key: "email.noPassword" }] });
     const closed = await startSmtp();
     const port = closed.port;
     await closed.close();
-    expect(await channel(port).check()).toMatchObject({ ok: false, lines: [{ key: "email.unreachable" }] });
+    expect(await (await channel(port)).check()).toMatchObject({ ok: false, lines: [{ key: "email.unreachable" }] });
   });
 
   it("sends a neutral mail with the viewer attached, which opens in Chromium", async () => {
     const before = smtp.mails.length;
     const p = progress();
-    const result = await channel(smtp.port).deliver(delivery({ progress: p }));
+    const result = await (await channel(smtp.port)).deliver(delivery({ progress: p }));
     expect(result.status).toBe("sent");
     expect(smtp.mails.length).toBe(before + 1);
     const mail = smtp.mails.at(-1)!;
@@ -153,7 +153,7 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
   });
 
   it("writes to German clients in German", async () => {
-    const result = await channel(smtp.port).deliver(delivery({ recipient: recipient("klientin@example.org", "de") }));
+    const result = await (await channel(smtp.port)).deliver(delivery({ recipient: recipient("klientin@example.org", "de") }));
     expect(result.status).toBe("sent");
     const mail = smtp.mails.at(-1)!;
     expect(mail.subject).toBe("Verschlüsselte Nachricht von Praxis Test");
@@ -165,18 +165,18 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
     const p = progress();
     await p.record("mail", "<earlier@example.org>");
     const before = smtp.mails.length;
-    expect(await channel(smtp.port).deliver(delivery({ progress: p }))).toEqual({ status: "sent", ids: ["<earlier@example.org>"] });
+    expect(await (await channel(smtp.port)).deliver(delivery({ progress: p }))).toEqual({ status: "sent", ids: ["<earlier@example.org>"] });
     expect(smtp.mails.length).toBe(before);
   });
 
   it("fails as a value: no address, no viewer, wrong login, refused recipient, no STARTTLS", async () => {
     const before = smtp.mails.length;
-    expect(await channel(smtp.port).deliver(delivery({ recipient: recipient(null) }))).toMatchObject({ status: "failed", reason: "email.noAddress", retryable: false });
-    expect(await channel(smtp.port).deliver(delivery({ viewerPath: undefined }))).toMatchObject({ status: "failed", reason: "email.noViewer" });
-    expect(await channel(smtp.port, { password: "wrong" }).deliver(delivery())).toMatchObject({ status: "failed", reason: "email.loginRefused", retryable: false });
+    expect(await (await channel(smtp.port)).deliver(delivery({ recipient: recipient(null) }))).toMatchObject({ status: "failed", reason: "email.noAddress", retryable: false });
+    expect(await (await channel(smtp.port)).deliver(delivery({ viewerPath: undefined }))).toMatchObject({ status: "failed", reason: "email.noViewer" });
+    expect(await (await channel(smtp.port, { password: "wrong" })).deliver(delivery())).toMatchObject({ status: "failed", reason: "email.loginRefused", retryable: false });
     // STARTTLS required, but this server does not offer it: nothing is sent in the clear.
-    expect(await channel(smtp.port, { security: "starttls" }).deliver(delivery())).toMatchObject({ status: "failed", reason: "email.noTls", retryable: false });
-    expect(await channel(smtp.port, { security: "starttls" }).check()).toMatchObject({ ok: false, lines: [{ key: "email.noTls" }] });
+    expect(await (await channel(smtp.port, { security: "starttls" })).deliver(delivery())).toMatchObject({ status: "failed", reason: "email.noTls", retryable: false });
+    expect(await (await channel(smtp.port, { security: "starttls" })).check()).toMatchObject({ ok: false, lines: [{ key: "email.noTls" }] });
     expect(smtp.mails.length).toBe(before);
 
     const strict = await startSmtp({
@@ -187,7 +187,7 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
       },
     });
     try {
-      expect(await channel(strict.port).deliver(delivery({ recipient: recipient("nobody@example.org") }))).toMatchObject({
+      expect(await (await channel(strict.port)).deliver(delivery({ recipient: recipient("nobody@example.org") }))).toMatchObject({
         status: "failed",
         reason: "email.rejected",
         retryable: false,
@@ -203,11 +203,11 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
     const starttls = await startSmtp({ key, cert, disabledCommands: [] });
     const implicit = await startSmtp({ key, cert, secure: true });
     try {
-      const viaStarttls = await channel(starttls.port, { host: "localhost", security: "starttls" }).deliver(delivery());
+      const viaStarttls = await (await channel(starttls.port, { host: "localhost", security: "starttls" })).deliver(delivery());
       expect(viaStarttls).toMatchObject({ status: "failed", reason: "email.tlsFailed", retryable: false });
       expect(JSON.stringify(viaStarttls)).toContain("self-signed");
-      expect(await channel(implicit.port, { host: "localhost", security: "tls" }).deliver(delivery())).toMatchObject({ status: "failed", reason: "email.tlsFailed" });
-      expect(await channel(implicit.port, { host: "localhost", security: "tls" }).check()).toMatchObject({ ok: false, lines: [{ key: "email.tlsFailed" }] });
+      expect(await (await channel(implicit.port, { host: "localhost", security: "tls" })).deliver(delivery())).toMatchObject({ status: "failed", reason: "email.tlsFailed" });
+      expect(await (await channel(implicit.port, { host: "localhost", security: "tls" })).check()).toMatchObject({ ok: false, lines: [{ key: "email.tlsFailed" }] });
       expect(starttls.mails).toHaveLength(0);
       expect(implicit.mails).toHaveLength(0);
     } finally {

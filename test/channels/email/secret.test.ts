@@ -14,8 +14,8 @@ import { SMTP_PASSWORD, SMTP_USER, startSmtp, type LocalSmtp } from "./smtp.js";
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const FORMS = [SMTP_PASSWORD, b64(SMTP_PASSWORD), b64(`\0${SMTP_USER}\0${SMTP_PASSWORD}`)];
 
-function channel(port: number) {
-  const configured = emailChannel.configure({ host: "127.0.0.1", port: String(port), user: SMTP_USER, from: "Praxis <praxis@example.org>", passwordFile: "/unused" });
+async function channel(port: number) {
+  const configured = await emailChannel.configure({ host: "127.0.0.1", port: String(port), user: SMTP_USER, from: "Praxis <praxis@example.org>", passwordFile: "/unused" });
   const settings = emailChannel.settings.parse(configured.settings);
   return emailChannel.create({ name: "mail", settings, home: "/nonexistent", secret: (name) => (name === "password" ? SMTP_PASSWORD : undefined) });
 }
@@ -40,7 +40,7 @@ describe("e-mail channel: a server that echoes the login", () => {
   });
 
   it("masks the password in every form in the reason of check and deliver", async () => {
-    const report = await channel(echoing.port).check();
+    const report = await (await channel(echoing.port)).check();
     expect(report).toMatchObject({ ok: false, lines: [{ key: "email.loginRefused" }] });
     const viewerPath = join(dir, "viewer.html");
     await writeFile(viewerPath, "<html></html>");
@@ -52,7 +52,7 @@ describe("e-mail channel: a server that echoes the login", () => {
       progress: { done: new Map(), record: () => Promise.resolve() },
       viewerPath,
     } as unknown as Delivery;
-    const result = await channel(echoing.port).deliver(delivery);
+    const result = await (await channel(echoing.port)).deliver(delivery);
     expect(result).toMatchObject({ status: "failed", reason: "email.loginRefused" });
     expect(result.status === "failed" ? String(result.params?.reason) : "").toContain("bad credentials: ********");
     for (const text of [JSON.stringify(report), JSON.stringify(result)]) {
@@ -82,7 +82,7 @@ describe("e-mail channel: a server's long answer", () => {
 
   it("is cut to 200 characters and '…' without splitting a character", async () => {
     for (let i = 0; i < 2; i++) {
-      const report = await channel(server.port).check();
+      const report = await (await channel(server.port)).check();
       const reason = String(report.lines[0]?.params?.reason);
       expect(reason).toMatch(/😀…$/u);
       expect([...reason].length).toBeLessThanOrEqual(201);

@@ -316,24 +316,24 @@ describe("signal channel: configuration", () => {
     expect(signal).toMatchObject({ repeatHarmless: false, handsOverBundle: false });
   });
 
-  it("configure() validates and normalises the options", () => {
-    expect(signal?.configure({ account: "+49 30 123456", rpcUrl: "http://127.0.0.1:8080/api/v1/rpc/" })).toEqual({
+  it("configure() validates and normalises the options", async () => {
+    expect(await signal?.configure({ account: "+49 30 123456", rpcUrl: "http://127.0.0.1:8080/api/v1/rpc/" })).toEqual({
       settings: { account: ACCOUNT, rpcUrl: "http://127.0.0.1:8080" },
       secretFiles: {},
     });
-    expect(signal?.configure({ account: ACCOUNT })).toMatchObject({ settings: { rpcUrl: "http://127.0.0.1:8080" } });
-    const key = (f: () => unknown) => {
+    expect(await signal?.configure({ account: ACCOUNT })).toMatchObject({ settings: { rpcUrl: "http://127.0.0.1:8080" } });
+    const key = async (f: () => Promise<unknown>) => {
       try {
-        f();
+        await f();
       } catch (e) {
         return e instanceof UserError ? `${e.key}:${e.code}` : String(e);
       }
       return "no error";
     };
-    expect(key(() => signal?.configure({ account: "030123456" }))).toBe("signal.badAccount:2");
-    expect(key(() => signal?.configure({}))).toBe("signal.accountRequired:2");
-    expect(key(() => signal?.configure({ account: ACCOUNT, rpcUrl: "ftp://host" }))).toBe("signal.badRpcUrl:2");
-    expect(key(() => signal?.configure({ account: ACCOUNT, rpcUrl: "not a url" }))).toBe("signal.badRpcUrl:2");
+    expect(await key(async () => signal?.configure({ account: "030123456" }))).toBe("signal.badAccount:2");
+    expect(await key(async () => signal?.configure({}))).toBe("signal.accountRequired:2");
+    expect(await key(async () => signal?.configure({ account: ACCOUNT, rpcUrl: "ftp://host" }))).toBe("signal.badRpcUrl:2");
+    expect(await key(async () => signal?.configure({ account: ACCOUNT, rpcUrl: "not a url" }))).toBe("signal.badRpcUrl:2");
   });
 
   it("bad settings fail when the configuration is loaded", () => {

@@ -345,27 +345,32 @@ describe("Threema channel configuration", () => {
     try {
       const key = await textFile(d, "private.txt", `private:${"ab".repeat(32)}\n`);
       const secret = await textFile(d, "secret.txt", "s3cret\n");
-      const configured = threemaChannel.configure({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: key });
-      expect(configured).toEqual({ settings: { gatewayId: "*ABCDEFG", apiUrl: "https://msgapi.threema.ch" }, secretFiles: { secret, privateKey: key } });
+      const configured = await threemaChannel.configure({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: key });
+      // The key file is read once, to check it: its text goes on to be stored, the file is not read again.
+      expect(configured).toEqual({
+        settings: { gatewayId: "*ABCDEFG", apiUrl: "https://msgapi.threema.ch" },
+        secretFiles: { secret, privateKey: key },
+        secretsRead: { privateKey: `private:${"ab".repeat(32)}\n` },
+      });
       expect(threemaChannel.settings.parse(configured.settings)).toEqual(configured.settings);
       expect(JSON.stringify(configured)).not.toContain("s3cret");
 
       const bad = await textFile(d, "bad.txt", "private:1234\n");
-      const attempt = (options: Record<string, unknown>) => {
+      const attempt = async (options: Record<string, unknown>) => {
         try {
-          threemaChannel.configure(options);
+          await threemaChannel.configure(options);
         } catch (error) {
           if (error instanceof UserError) return [error.key, error.code, error.params];
           throw error;
         }
         return ["no error"];
       };
-      expect(attempt({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: bad })).toEqual(["threema.config.badPrivateKey", 2, { file: bad }]);
-      expect(attempt({ gatewayId: "ABCDEFG", secretFile: secret, privateKeyFile: key })[0]).toBe("threema.config.badGatewayId");
-      expect(attempt({ secretFile: secret, privateKeyFile: key })).toEqual(["threema.config.missingOption", 2, { option: "--gateway-id" }]);
-      expect(attempt({ gatewayId: "*ABCDEFG", privateKeyFile: key })[2]).toEqual({ option: "--secret-file" });
-      expect(attempt({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: join(d, "none") })[0]).toBe("file.missing");
-      expect(attempt({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: key, apiUrl: "ftp://x" })[0]).toBe("threema.config.badApiUrl");
+      expect(await attempt({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: bad })).toEqual(["threema.config.badPrivateKey", 2, { file: bad }]);
+      expect((await attempt({ gatewayId: "ABCDEFG", secretFile: secret, privateKeyFile: key }))[0]).toBe("threema.config.badGatewayId");
+      expect(await attempt({ secretFile: secret, privateKeyFile: key })).toEqual(["threema.config.missingOption", 2, { option: "--gateway-id" }]);
+      expect((await attempt({ gatewayId: "*ABCDEFG", privateKeyFile: key }))[2]).toEqual({ option: "--secret-file" });
+      expect((await attempt({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: join(d, "none") }))[0]).toBe("file.missing");
+      expect((await attempt({ gatewayId: "*ABCDEFG", secretFile: secret, privateKeyFile: key, apiUrl: "ftp://x" }))[0]).toBe("threema.config.badApiUrl");
       expect(threemaChannel.describe({ gatewayId: "*ABCDEFG", apiUrl: "https://msgapi.threema.ch" })).toEqual({
         gatewayId: "*ABCDEFG",
         apiUrl: "https://msgapi.threema.ch",

@@ -64,6 +64,29 @@ describe("threema through the CLI", () => {
     expect(list.stdout + list.stderr).not.toContain(emulator.secret);
   });
 
+  it("reads --private-key-file once: a key piped in (/dev/stdin) is checked and stored, for add and edit", async () => {
+    const secretFile = await writeText(join(home, "..", "secret.txt"), `${emulator.secret}\n`);
+    const key = `private:${toHex(emulator.gateway.privateKey)}\n`;
+    const add = ["channels", "add", "threema", "--name", "piped", "--gateway-id", emulator.gatewayId, "--secret-file", secretFile, "--private-key-file", "/dev/stdin", "--api-url", emulator.url];
+    // Before the fix the key was read twice, and a pipe gives its bytes only once:
+    // "/dev/stdin: the passphrase file is empty.", exit 2.
+    const added = await runCli(add, { home, input: key, pipe: true });
+    expect(added.stderr).toBe("");
+    expect(added.code).toBe(0);
+    const edited = await runCli(["channels", "edit", "piped", "--private-key-file", "/dev/stdin"], { home, input: key, pipe: true });
+    expect(edited.stderr).toBe("");
+    expect(edited.code).toBe(0);
+    // What was stored is the key: building the channel parses it again (a wrong text is one line, exit 2).
+    const test = await runCli(["channels", "test", "piped"], { home });
+    expect(test.stderr).toBe("");
+    expect(test.code).toBe(0);
+    // A pipe with something else in it is still checked.
+    const bad = await runCli(["channels", "edit", "piped", "--private-key-file", "/dev/stdin"], { home, input: "private:zz\n", pipe: true });
+    expect(bad.stderr).toBe("/dev/stdin: not a Threema private key. Expected 64 hex digits, optionally prefixed 'private:'.\n");
+    expect(bad.code).toBe(2);
+    expect((await runCli(["channels", "remove", "piped"], { home })).code).toBe(0);
+  });
+
   it("pins a key given in person by its fingerprint, and refuses a wrong fingerprint", async () => {
     expect((await runCli(["client", "add", "k042", "--threema", CLIENT, "--lang", "de"], { home })).code).toBe(0);
     const wrong = await runCli(["threema", "pin", "k042", "--fingerprint", "00".repeat(16)], { home });

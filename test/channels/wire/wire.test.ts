@@ -26,14 +26,14 @@ describe("wire channel", () => {
 
   const create = (path = handoff) => wireChannel.create({ name: "wire", settings: wireChannel.settings.parse({ path }), secret: () => undefined, home: dir });
 
-  it("is registered as a manual, folder-like channel", () => {
+  it("is registered as a manual, folder-like channel", async () => {
     const wire = channelType("wire");
     expect(wire?.profile).toMatchObject({ automatic: false, phoneNumberRequired: false, endToEnd: true });
     // The same files under the same names every time, and the items are never read.
     expect(wire).toMatchObject({ repeatHarmless: true, handsOverBundle: true });
     expect(wire?.address).toBe("none");
     expect(wire?.secrets).toEqual([]);
-    expect(wire?.configure({ path: "rel/dir" }).settings).toEqual({ path: join(process.cwd(), "rel/dir") });
+    expect((await wire?.configure({ path: "rel/dir" }))?.settings).toEqual({ path: join(process.cwd(), "rel/dir") });
   });
 
   it("places the bundle and the viewer, and writes German instructions that point at the viewer", async () => {
