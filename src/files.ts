@@ -2,7 +2,7 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { chmod, link, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -47,46 +47,6 @@ function secretSource(file: string, info: Stats): "file" | "pipe" {
   return "file";
 }
 
-/** A read of a secret: the buffer of the limit and a byte, the bytes so far, and when a silent pipe is given up. */
-interface SecretRead {
-  readonly file: string;
-  readonly source: "file" | "pipe";
-  readonly buffer: Buffer;
-  length: number;
-  readonly deadline: number;
-}
-
-function startSecretRead(file: string, source: "file" | "pipe"): SecretRead {
-  return { file, source, buffer: Buffer.alloc(SECRET_FILE_MAX_BYTES + 1), length: 0, deadline: Date.now() + SECRET_PIPE_WAIT_MS };
-}
-
-/**
- * Takes one read's outcome — bytes read, or the error (EAGAIN: a pipe with nothing in it yet) —
- * and says whether to read on: "more", "wait" (a pipe not yet written to), or "done".
- */
-function secretStep(r: SecretRead, outcome: { readonly bytes: number } | { readonly error: unknown }): "more" | "wait" | "done" {
-  if ("error" in outcome) {
-    const code = (outcome.error as { code?: unknown } | null)?.code;
-    if (r.source !== "pipe" || code !== "EAGAIN") throw outcome.error;
-    if (Date.now() > r.deadline) throw new UserError(ExitCode.usage, "file.secretPipeSilent", { file: r.file });
-    return "wait";
-  }
-  if (outcome.bytes === 0) return "done";
-  r.length += outcome.bytes;
-  return r.length < r.buffer.length ? "more" : "done";
-}
-
-/** What was read; more than the limit (a file that grew, a pipe that runs on) is refused. */
-function secretRead(r: SecretRead): Buffer {
-  if (r.length > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file: r.file, max: "64 KiB" });
-  return r.buffer.subarray(0, r.length);
-}
-
-/** Where the next read goes: the rest of the buffer, and the file position (none for a pipe). */
-function nextRead(r: SecretRead): [Buffer, number, number, number | null] {
-  return [r.buffer, r.length, r.buffer.length - r.length, r.source === "file" ? r.length : null];
-}
-
 /**
  * A file holding a secret the user named (`--passphrase-file`, `--viewer-passphrase-file`, a
  * channel's `--secret-file`, `--password-file`, `--private-key-file`): a regular file of at most
@@ -94,7 +54,7 @@ function nextRead(r: SecretRead): [Buffer, number, number, number | null] {
  * Opened without blocking, so a named pipe nobody writes to reads as empty instead of hanging the
  * command, and a pipe that stays silent is given up after two minutes. One line naming the file
  * otherwise, exit 2: missing or unreadable, a folder or device, or larger (no secret is that long:
- * the wrong file).
+ * the wrong file). A pipe gives its bytes only once: read each such file once per command.
  */
 export async function readSecretFile(file: string): Promise<Buffer> {
   let handle: FileHandle;
@@ -104,45 +64,31 @@ export async function readSecretFile(file: string): Promise<Buffer> {
     throw unreadableFile(file, error) ?? error;
   }
   try {
-    const r = startSecretRead(file, secretSource(file, await handle.stat()));
-    for (;;) {
-      const step = secretStep(r, await handle.read(...nextRead(r)).then((x) => ({ bytes: x.bytesRead }), (error: unknown) => ({ error })));
-      if (step === "done") return secretRead(r);
-      if (step === "wait") await new Promise((resolve) => setTimeout(resolve, 20));
+    const pipe = secretSource(file, await handle.stat()) === "pipe";
+    // One byte over the limit tells a file that grew, or a pipe that runs on, from one that fits.
+    const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
+    const deadline = Date.now() + SECRET_PIPE_WAIT_MS;
+    let length = 0;
+    while (length < buffer.length) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await handle.read(buffer, length, buffer.length - length, pipe ? null : length));
+      } catch (error) {
+        // EAGAIN: a pipe with nothing in it yet.
+        if (!pipe || (error as { code?: unknown } | null)?.code !== "EAGAIN") throw error;
+        if (Date.now() > deadline) throw new UserError(ExitCode.usage, "file.secretPipeSilent", { file });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      if (bytesRead === 0) break;
+      length += bytesRead;
     }
+    if (length > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
+    return buffer.subarray(0, length);
   } catch (error) {
     throw unreadableFile(file, error) ?? error;
   } finally {
     await handle.close();
-  }
-}
-
-/** `readSecretFile` for code that must stay synchronous (a channel's `configure`). */
-export function readSecretFileSync(file: string): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(file, SECRET_FLAGS);
-  } catch (error) {
-    throw unreadableFile(file, error) ?? error;
-  }
-  try {
-    const r = startSecretRead(file, secretSource(file, fstatSync(fd)));
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    for (;;) {
-      let outcome: { readonly bytes: number } | { readonly error: unknown };
-      try {
-        outcome = { bytes: readSync(fd, ...nextRead(r)) };
-      } catch (error) {
-        outcome = { error };
-      }
-      const step = secretStep(r, outcome);
-      if (step === "done") return secretRead(r);
-      if (step === "wait") Atomics.wait(pause, 0, 0, 20);
-    }
-  } catch (error) {
-    throw unreadableFile(file, error) ?? error;
-  } finally {
-    closeSync(fd);
   }
 }
 
