@@ -1,10 +1,15 @@
-/** makeDirs: `mkdir -p` that fails at once where Node's recursive mkdir loops for ever. */
-import { existsSync } from "node:fs";
+/**
+ * makeDirs: `mkdir -p` that fails at once where Node's recursive mkdir loops for ever.
+ * appendLines: a torn last line is cut before new lines are appended.
+ * readSecretFile: a pipe that stays silent is given up, in one line naming it.
+ */
+import { execFileSync } from "node:child_process";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appendLines, makeDirs, makeDirsSync } from "../src/files.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { appendLines, makeDirs, makeDirsSync, readSecretFile } from "../src/files.js";
 import { tempDir } from "./helpers/cli.js";
 
 describe("makeDirs", () => {
@@ -88,5 +93,36 @@ describe("appendLines", () => {
       }),
       { numRuns: 80 },
     );
+  });
+});
+
+describe("readSecretFile", () => {
+  it("gives up a pipe that a writer holds open but stays silent, after two minutes: one line naming it, exit 2", async () => {
+    const { dir, cleanup } = await tempDir();
+    const pipe = join(dir, "pipe");
+    execFileSync("mkfifo", [pipe]);
+    // Opened for reading and writing: a writer is there (no end of file), nothing is written.
+    const writer = openSync(pipe, "r+");
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout"] });
+    const start = Date.now();
+    try {
+      let outcome: unknown;
+      const reading = readSecretFile(pipe).then(
+        () => (outcome = "read"),
+        (error: unknown) => (outcome = error),
+      );
+      // Fake minutes pass while the real reads find nothing (EAGAIN) each time.
+      for (let i = 0; i < 400 && outcome === undefined; i++) {
+        await vi.advanceTimersByTimeAsync(1_000);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await reading;
+      expect(outcome).toMatchObject({ key: "file.secretPipeSilent", code: 2, params: { file: pipe } });
+      expect(Date.now() - start).toBeGreaterThan(120_000);
+    } finally {
+      vi.useRealTimers();
+      closeSync(writer);
+      await cleanup();
+    }
   });
 });
