@@ -35,6 +35,9 @@ export const DEFAULT_MAX_PENDING = 2000;
  */
 export const DEFAULT_MAX_CONNECTIONS = 64;
 
+/** Time a connection has to send its headers, and its whole request (milliseconds). */
+export const DEFAULT_TIMEOUTS = { headers: 10_000, request: 30_000 } as const;
+
 export type ServeEvent =
   | { readonly kind: "refused"; readonly status: number; readonly reason: "tooLarge" | "type" | "fields" | "format" | "wrongGateway" | "mac" }
   | { readonly kind: "duplicate" }
@@ -53,6 +56,8 @@ export interface CallbackServerOptions {
   readonly maxPending?: number;
   /** Connections held at once (DEFAULT_MAX_CONNECTIONS). */
   readonly maxConnections?: number;
+  /** Time to send the headers and the whole request, in ms (DEFAULT_TIMEOUTS); tests shorten them. */
+  readonly timeouts?: { readonly headers: number; readonly request: number };
   /** The MAC check with the channel's API secret; absent: store unverified, check when reading. */
   readonly verify?: (body: string) => boolean;
   readonly now: Clock;
@@ -141,16 +146,21 @@ export function createCallbackServer(options: CallbackServerOptions): Server {
     answer(res, 200);
   }
 
-  const server = createServer((req, res) => {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
+  // Node checks both timeouts only every `connectionsCheckingInterval` (30 s by default), so a
+  // stalled client kept its connection up to a minute. Checking at a tenth of the headers time
+  // (at most once a second) ends it close to the stated time.
+  const server = createServer({
+    headersTimeout: timeouts.headers,
+    requestTimeout: timeouts.request,
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(timeouts.headers / 10))),
+  }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       options.log({ kind: "storeFailed", status: 500, reason: "error", code: error instanceof Error ? error.name : "unknown" });
       if (!res.headersSent) answer(res, 500, true);
       else res.destroy();
     });
   });
-  // A slow or stalled client cannot hold a connection for long.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
   // Many idle or slow connections cannot use up the process's files and memory.
   server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   return server;

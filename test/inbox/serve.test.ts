@@ -36,7 +36,7 @@ describe("the Threema callback endpoint", () => {
   });
   afterAll(() => cleanup());
 
-  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number; maxPending?: number; maxConnections?: number } = {}): Promise<{ url: string; store: InboxStore }> {
+  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number; maxPending?: number; maxConnections?: number; timeouts?: { headers: number; request: number } } = {}): Promise<{ url: string; store: InboxStore }> {
     const store = options.store ?? new InboxStore(home, await identityToRecipient(identity));
     await store.prepare();
     const server = createCallbackServer({
@@ -50,6 +50,7 @@ describe("the Threema callback endpoint", () => {
       ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
       ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+      ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -153,5 +154,50 @@ describe("the Threema callback endpoint", () => {
     for (const s of idle) s.destroy();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(200);
+  });
+
+  /**
+   * Opens a raw connection, sends `first`, then one byte of `rest` every 50 ms, and resolves with
+   * the milliseconds until the server closed it (or `giveUp` if it had not by then).
+   */
+  async function closedAfter(url: string, first: string, rest: string, giveUp: number): Promise<number> {
+    const { port } = new URL(url);
+    const started = Date.now();
+    const socket = await new Promise<Socket>((resolve) => { const s = connect(Number(port), "127.0.0.1", () => resolve(s)); });
+    socket.on("error", () => undefined);
+    socket.resume();
+    socket.write(first);
+    let i = 0;
+    const drip = setInterval(() => { if (i < rest.length && socket.writable) socket.write(rest[i++] ?? ""); }, 50);
+    try {
+      return await new Promise<number>((resolve) => {
+        const timer = setTimeout(() => resolve(giveUp), giveUp);
+        socket.on("close", () => { clearTimeout(timer); resolve(Date.now() - started); });
+      });
+    } finally {
+      clearInterval(drip);
+      socket.destroy();
+    }
+  }
+
+  it("cuts off a connection that sends nothing, or its headers or body byte by byte, close to the stated time", async () => {
+    const timeouts = { headers: 400, request: 1_000 };
+    const { url } = await start(join(dir, "slow"), { timeouts });
+    const body = emulator.clientText(client, TEXT).body;
+    const head = `POST /threema HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`;
+    // Node's default check every 30 s let each of these stay 30 s and more.
+    const [silent, slowHead, slowBody] = await Promise.all([
+      closedAfter(url, "", "", 3_000),
+      closedAfter(url, "P", head.slice(1), 3_000),
+      closedAfter(url, head, body, 3_000),
+    ]);
+    expect(silent).toBeGreaterThanOrEqual(timeouts.headers - 50);
+    expect(silent).toBeLessThan(timeouts.headers + 500);
+    expect(slowHead).toBeGreaterThanOrEqual(timeouts.headers - 50);
+    expect(slowHead).toBeLessThan(timeouts.headers + 500);
+    expect(slowBody).toBeGreaterThanOrEqual(timeouts.request - 50);
+    expect(slowBody).toBeLessThan(timeouts.request + 500);
+    // A callback sent at once is still taken.
+    expect(await post(url, body)).toBe(200);
   });
 });
