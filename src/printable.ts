@@ -77,13 +77,14 @@ export function printableText(text: string): string {
 }
 
 /**
- * A value as JSON (indented by two) for `--json`, with every character UNSAFE names inside its
- * strings written as a `\u` escape: parsed, it is the text as it is; printed, it cannot reorder
- * or steer a terminal. (JSON.stringify escapes C0 itself, but leaves DEL, C1, bidi and the other
- * format characters raw; a raw line feed in its output is therefore only the indentation.)
+ * A value as JSON (indented by `indent`, two by default; 0 for one line) for `--json`, with every
+ * character UNSAFE names inside its strings written as a `\u` escape: parsed, it is the text as it
+ * is; printed, it cannot reorder or steer a terminal. (JSON.stringify escapes C0 itself, but
+ * leaves DEL, C1, bidi and the other format characters raw; a raw line feed in its output is
+ * therefore only the indentation.)
  */
-export function jsonForTerminal(value: unknown): string {
-  return String(JSON.stringify(value, null, 2)).replace(UNSAFE, (char) =>
+export function jsonForTerminal(value: unknown, indent = 2): string {
+  return String(JSON.stringify(value, null, indent)).replace(UNSAFE, (char) =>
     char === "\n" ? char : Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
   );
 }

@@ -69,9 +69,14 @@ describe("jsonForTerminal", () => {
         const out = jsonForTerminal(v);
         for (const c of out) expect(c === "\n" || !isTerminalUnsafe(c), c.codePointAt(0)?.toString(16)).toBe(true);
         expect(JSON.parse(out)).toEqual(v);
+        // On one line (a --json error): not even a line feed.
+        const line = jsonForTerminal(v, 0);
+        for (const c of line) expect(isTerminalUnsafe(c), c.codePointAt(0)?.toString(16)).toBe(false);
+        expect(JSON.parse(line)).toEqual(v);
       }),
     );
     expect(jsonForTerminal({ text: "a\u202eb\u009b\u{e0041}" })).toBe('{\n  "text": "a\\u202eb\\u009b\\udb40\\udc41"\n}');
+    expect(jsonForTerminal({ text: "a\u202eb\n" }, 0)).toBe('{"text":"a\\u202eb\\n"}');
   });
 });
 

@@ -5,6 +5,7 @@
 import { CommanderError } from "commander";
 import { ExitCode, isUserError } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
+import { jsonForTerminal } from "../printable.js";
 import { buildProgram, dispatchedToContentLang } from "./program.js";
 import { runCleanups } from "../temp.js";
 import { takePassphraseFromEnv } from "./env-passphrase.js";
@@ -130,12 +131,13 @@ function finishedByCommander(error: unknown): boolean {
 /**
  * Print the error and return its exit code: one line on stderr; with `--json` also
  * `{"error":{"code","message","exitCode"}}` on stdout, so a script reading stdout always gets
- * JSON (code: the catalogue key, "usage" for commander's errors, "internal" for bugs).
+ * JSON (code: the catalogue key, "usage" for commander's errors, "internal" for bugs), on one
+ * line, with a file name's or a client's bidi and control characters as `\u` escapes.
  */
 function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Translate): number {
   const print = (code: string, message: string, exitCode: number): number => {
     process.stderr.write(message + "\n");
-    if (json) process.stdout.write(JSON.stringify({ error: { code, message, exitCode } }) + "\n");
+    if (json) process.stdout.write(jsonForTerminal({ error: { code, message, exitCode } }, 0) + "\n");
     return exitCode;
   };
   if (error instanceof CommanderError) return print("usage", usageLine(error, lang, t), ExitCode.usage);

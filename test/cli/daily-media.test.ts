@@ -6,6 +6,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
+import { isTerminalUnsafe } from "../../src/printable.js";
 import { FIXTURES, initHome, runCli } from "../helpers/cli.js";
 import { oneLine } from "../helpers/lines.js";
 
@@ -66,6 +67,18 @@ describe("--json errors", () => {
     const message = `${folder} ist ein Ordner, kein Foto. Bitte die Fotos darin einzeln angeben (z. B. ${folder}/*.jpg).`;
     expect(JSON.parse(r.stdout)).toEqual({ error: { code: "media.photo.isFolder", message, exitCode: 2 } });
     expect(oneLine(r.stderr)).toBe(message);
+  });
+
+  it("a file name with a bidi override and a C1 control comes out as \\u escapes and parses back to the same name", async () => {
+    const name = join(work, "Flipchart \u202egpj.exe\u009b31m.jpg");
+    const r = await runCli(["--json", "--lang", "en", "media", "photo", name, "--out", join(work, "j")], { home });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("\\u202e");
+    expect(r.stdout).toContain("\\u009b");
+    for (const c of r.stdout.trimEnd()) expect(isTerminalUnsafe(c), c.codePointAt(0)?.toString(16)).toBe(false);
+    const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string; exitCode: number } };
+    expect(error).toMatchObject({ code: "file.missing", exitCode: 2 });
+    expect(error.message).toContain(name);
   });
 
   it("a refusal keeps its own exit code (4) in the JSON", async () => {
