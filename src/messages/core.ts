@@ -68,6 +68,10 @@ export const core = {
     de: "{file}: weder Datei noch Pipe (ein Gerät); nichts gelesen. Bitte die Datei mit dem Geheimnis angeben.",
     en: "{file}: neither a file nor a pipe (a device); nothing was read. Please name the file that holds the secret.",
   },
+  "file.secretEmpty": {
+    de: "{file}: die Datei mit dem Geheimnis ist leer. Bitte die Datei angeben, die das Geheimnis enthält.",
+    en: "{file}: the secret file is empty. Please name the file that holds the secret.",
+  },
   "file.secretPipeSilent": {
     de: "{file}: durch die Pipe kam zwei Minuten lang nichts; nichts gelesen. Bitte das Geheimnis in die Pipe schreiben oder eine Datei angeben.",
     en: "{file}: nothing came through the pipe for two minutes; nothing was read. Please write the secret into the pipe or name a file.",

@@ -19,8 +19,8 @@ export const threema = {
     en: "{file}: not a Threema private key. Expected 64 hex digits, optionally prefixed 'private:'.",
   },
   "threema.config.emptySecret": {
-    de: "{file}: die Datei mit dem API-Secret ist leer.",
-    en: "{file}: the API secret file is empty.",
+    de: "{file}: die Datei ist leer; sie sollte das API-Secret des Threema Gateway enthalten (--secret-file).",
+    en: "{file}: the file is empty; it should hold the Threema Gateway's API secret (--secret-file).",
   },
   "threema.secretMissing": {
     de: "Kanal „{channel}“: API-Secret oder privater Schlüssel fehlt im Schlüsselbund. Bitte „nachklang channels add threema …“ erneut ausführen.",

@@ -95,6 +95,10 @@ export const viewer = {
     de: "Sichere Verbindung zu {host}:{port} fehlgeschlagen: {reason}. Bitte Hostnamen und Zertifikat des Servers prüfen; nachklang sendet nichts über ungeprüfte Verbindungen.",
     en: "Secure connection to {host}:{port} failed: {reason}. Please check the host name and the server's certificate; nachklang sends nothing over unverified connections.",
   },
+  "email.config.emptyPassword": {
+    de: "{file}: die Datei ist leer; sie sollte das Passwort für den Mailserver enthalten (--password-file).",
+    en: "{file}: the file is empty; it should hold the password for the mail server (--password-file).",
+  },
   "email.badHost": {
     de: "--host erwartet den Namen oder die Adresse des Mailservers (z. B. smtp.example.org), nicht „{value}“.",
     en: "--host expects the mail server's name or address (e.g. smtp.example.org), not '{value}'.",

@@ -25,7 +25,7 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-async function odd(): Promise<Record<string, { file: string; line: string; threemaLine?: string }>> {
+async function odd(): Promise<Record<string, { file: string; line: string; emailLine?: string; threemaLine?: string }>> {
   const pipe = join(dir, "pipe");
   execFileSync("mkfifo", [pipe]);
   const folder = join(dir, "folder");
@@ -38,6 +38,7 @@ async function odd(): Promise<Record<string, { file: string; line: string; three
     pipe: {
       file: pipe,
       line: `${pipe}: the passphrase file is empty.\n`,
+      emailLine: `${pipe}: the file is empty; it should hold the password for the mail server (--password-file).\n`,
       // Threema reads (and checks) the private key first.
       threemaLine: `${pipe}: not a Threema private key. Expected 64 hex digits, optionally prefixed 'private:'.\n`,
     },
@@ -50,12 +51,12 @@ async function odd(): Promise<Record<string, { file: string; line: string; three
 describe("secret files", () => {
   it("a named pipe nobody writes to, a device, a folder or a file over 64 KiB: one line naming it, exit 2, nothing configured — never a hang", async () => {
     const cases = await odd();
-    for (const [what, { file, line, threemaLine }] of Object.entries(cases)) {
+    for (const [what, { file, line, emailLine, threemaLine }] of Object.entries(cases)) {
       // Before the fix: the pipe hung the command (here: killed after 15 s), the others
       // were read whole or failed with the system's words.
       const email = await runCli(["channels", "add", "email", "--host", "127.0.0.1", "--port", "2525", "--user", "u", "--password-file", file, "--from", "praxis@example.org"], { home, timeoutMs: 15_000 });
       expect(email.code, `${what}: ${email.stderr}`).toBe(2);
-      expect(email.stderr).toBe(line);
+      expect(email.stderr).toBe(emailLine ?? line);
       const threema = await runCli(["channels", "add", "threema", "--gateway-id", "*NACHKL1", "--secret-file", file, "--private-key-file", file], { home, timeoutMs: 15_000 });
       expect(threema.code, `${what}: ${threema.stderr}`).toBe(2);
       expect(threema.stderr).toBe(threemaLine ?? line);
@@ -66,6 +67,41 @@ describe("secret files", () => {
     const list = await runCli(["--json", "channels", "list"], { home });
     expect(list.stdout).not.toMatch(/email|threema/);
   }, 150_000);
+
+  it("an empty secret file says what it should hold (a channel's password or API secret), in German and English; a passphrase file is still a passphrase file", async () => {
+    const empty = join(dir, "empty.txt");
+    await writeFile(empty, "\n");
+    const key = join(dir, "threema-key.txt");
+    await writeFile(key, `private:${"ab".repeat(32)}\n`);
+    const lines = {
+      en: {
+        email: `${empty}: the file is empty; it should hold the password for the mail server (--password-file).\n`,
+        threema: `${empty}: the file is empty; it should hold the Threema Gateway's API secret (--secret-file).\n`,
+        passphrase: `${empty}: the passphrase file is empty.\n`,
+      },
+      de: {
+        email: `${empty}: die Datei ist leer; sie sollte das Passwort für den Mailserver enthalten (--password-file).\n`,
+        threema: `${empty}: die Datei ist leer; sie sollte das API-Secret des Threema Gateway enthalten (--secret-file).\n`,
+        passphrase: `${empty}: die Passphrase-Datei ist leer.\n`,
+      },
+    };
+    for (const [lang, line] of Object.entries(lines)) {
+      const email = await runCli(["--lang", lang, "channels", "add", "email", "--host", "127.0.0.1", "--port", "2525", "--user", "u", "--password-file", empty, "--from", "praxis@example.org"], { home });
+      expect(email.code, email.stderr).toBe(2);
+      expect(email.stderr).toBe(line.email);
+      const threema = await runCli(["--lang", lang, "channels", "add", "threema", "--gateway-id", "*NACHKL1", "--secret-file", empty, "--private-key-file", key], { home });
+      expect(threema.code, threema.stderr).toBe(2);
+      expect(threema.stderr).toBe(line.threema);
+      const passphrase = await runCli(["--lang", lang, "--passphrase-file", empty, "client", "list"], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
+      expect(passphrase.code, passphrase.stderr).toBe(2);
+      expect(passphrase.stderr).toBe(line.passphrase);
+      const viewer = await runCli(["--lang", lang, "client", "passphrase", "k077", "--viewer-passphrase-file", empty], { home });
+      expect(viewer.code, viewer.stderr).toBe(2);
+      expect(viewer.stderr).toBe(line.passphrase);
+    }
+    const list = await runCli(["--json", "channels", "list"], { home });
+    expect(list.stdout).not.toMatch(/email|threema/);
+  });
 
   it("a pipe (/dev/stdin under a shell's |) is read up to 64 KiB, and refused beyond", async () => {
     const viaPipe = (producer: string, name: string) =>

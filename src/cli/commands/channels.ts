@@ -1,4 +1,5 @@
 import { ExitCode, UserError } from "../../errors.js";
+import type { MessageKey } from "../../messages/index.js";
 import { readSecretFile } from "../../files.js";
 import type { ChannelConfiguration, HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
@@ -10,14 +11,23 @@ import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
 type Options = Record<string, unknown> & { name?: string };
 
 /**
+ * What an empty secret file should have held, by channel type and secret; any other gets the
+ * neutral line. (Threema's private key is checked as a key before: an empty one is no key.)
+ */
+const EMPTY_SECRET: Readonly<Record<string, MessageKey>> = {
+  "email.password": "email.config.emptyPassword",
+  "threema.secret": "threema.config.emptySecret",
+};
+
+/**
  * The secrets a channel was given as files, as stored: each file read once (or taken as
  * `configure` already read it), surrounding white space removed, never empty.
  */
-async function secretValues({ secretFiles, secretsRead }: ChannelConfiguration): Promise<(readonly [string, string])[]> {
+async function secretValues(type: string, { secretFiles, secretsRead }: ChannelConfiguration): Promise<(readonly [string, string])[]> {
   return Promise.all(
     Object.entries(secretFiles).map(async ([secret, file]) => {
       const value = (secretsRead?.[secret] ?? (await readSecretFile(file)).toString("utf8")).trim();
-      if (value.length === 0) throw new UserError(ExitCode.usage, "passphrase.empty", { file });
+      if (value.length === 0) throw new UserError(ExitCode.usage, EMPTY_SECRET[`${type}.${secret}`] ?? "file.secretEmpty", { file });
       return [secret, value] as const;
     }),
   );
@@ -36,7 +46,7 @@ export async function add(ctx: CliContext, type: string, opts: Options): Promise
   const missing = channelType.secrets.filter((s) => secretFiles[s] === undefined);
   if (missing.length > 0) throw new UserError(ExitCode.usage, "channel.missingSecret", { name, secret: missing.join(", ") });
   if (Object.keys(secretFiles).length > 0) {
-    const values = await secretValues(configured);
+    const values = await secretValues(type, configured);
     const practice = await unlockPractice(ctx);
     for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
   }
@@ -73,7 +83,7 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
     throw new UserError(ExitCode.usage, "channel.optionNotForType", { option, name, type: before.type });
   }
   if (replaced.length > 0) {
-    const values = await secretValues(configured);
+    const values = await secretValues(before.type, configured);
     const practice = await unlockPractice(ctx);
     for (const [secret, value] of values) await practice.setSecret(secretKey(name, secret), value);
   }
