@@ -264,7 +264,7 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
           if (kept.has(SIGNATURE) || (kept.has(MANIFEST) && event.name !== SIGNATURE)) throw new IntegrityError("backup.damaged", { file, detail: "after list" });
           if (event.kind !== "file") throw new IntegrityError("backup.damaged", { file, detail: nameDetail(event.name) });
           checkName(event.name, file);
-          if (seen.has(event.name) || event.name === current?.name) throw new IntegrityError("backup.damaged", { file, detail: event.name });
+          if (seen.has(event.name) || event.name === current?.name) throw new IntegrityError("backup.damaged", { file, detail: nameDetail(event.name) });
           if (event.name === MANIFEST || event.name === SIGNATURE) current = { name: event.name, kept: [] };
           else {
             const path = join(stage, ...event.name.split("/"));
@@ -304,7 +304,7 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
     if ((manifest.version === SIGNED_VERSION) !== (signature !== undefined)) throw new IntegrityError("backup.damaged", { file, detail: SIGNATURE });
     const listed = new Map(manifest.files.map((f) => [f.path, f]));
     const wrong = [...seen].find(([path, got]) => listed.get(path)?.sha256 !== got.sha256 || listed.get(path)?.size !== got.size)?.[0];
-    if (wrong !== undefined || listed.size !== seen.size) throw new IntegrityError("backup.damaged", { file, detail: wrong ?? "count" });
+    if (wrong !== undefined || listed.size !== seen.size) throw new IntegrityError("backup.damaged", { file, detail: wrong === undefined ? "count" : nameDetail(wrong) });
     return { stage, manifest, manifestBytes, signature, discard: () => removeTemp(stage) };
   } catch (error) {
     await removeTemp(stage);

@@ -200,6 +200,29 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     }
   });
 
+  it("names a duplicated or unlisted entry as it names the others: cut to 100 characters, nothing a terminal acts on", async () => {
+    const files = original.slice(0, -2);
+    const [list, signature] = original.slice(-2) as [Entry, Entry];
+    // Names that pass the character check (letters, digits, . _ -) may still be 1,000 long.
+    const long = `${"x".repeat(150)}/${"y".repeat(90)}`;
+    const entry = { name: long, data: Buffer.from("twice") };
+    const shown = `${"x".repeat(100)}`;
+    await refused(sealWithAge("long-twice.age", await packTar([entry, entry, ...original])), new RegExp(`is damaged \\(${shown}\\)`));
+    // Not in the list: named by the check against it.
+    await refused(sealWithAge("long-unlisted.age", await packTar([entry, ...original])), new RegExp(`is damaged \\(${shown}\\)`));
+    // An escape sequence in a duplicated name (ASCII: a C1 control or a bidi override would make
+    // tar-stream write a pax header, refused before any name is read). The name check refuses it
+    // before it counts as a duplicate; this keeps a change of that order from letting it through.
+    const hostile = { name: "archive/\u001b[2J\u001b]0;owned\u0007x.age", data: Buffer.from("twice") };
+    const file = sealWithAge("hostile-twice.age", await packTar([...files, hostile, hostile, list, signature]));
+    const target = join(work, "targets", "t-hostile");
+    const r = await runCli(["restore", file, "--recovery-key", recoveryFile], { home: target, env: { ...NOW, ...NEW_PASSPHRASE } });
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toMatch(/is damaged \(archive\/\?\[2J\?\]0;owned\?x\.age\)/);
+    expect(r.stderr.trimEnd()).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    expect(existsSync(target)).toBe(false);
+  });
+
   it("signs the list with the practice key, as stock minisign verifies it", async () => {
     if (missing("minisign")) return;
     const config = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as { practice: { minisignPublicKey: string } };
