@@ -2,7 +2,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { BIN, PASSPHRASE, ROOT } from "../helpers/cli.js";
+import { toHex } from "../../src/channels/threema/crypto.js";
+import { BIN, PASSPHRASE, ROOT, writeText } from "../helpers/cli.js";
+import type { GatewayEmulator } from "../channels/threema/emulator.js";
 
 export interface ServeProcess {
   readonly url: string;
@@ -79,4 +81,11 @@ export async function pendingEnvelopes(home: string): Promise<number> {
     if ((await stat(join(dir, name))).size > 0) n++;
   }
   return n;
+}
+
+/** The arguments of `channels add threema` for the emulator's Gateway ID, its secret and key written beside `home`. */
+export async function threemaChannelArgs(home: string, emulator: GatewayEmulator): Promise<string[]> {
+  const secretFile = await writeText(join(home, "..", "secret.txt"), `${emulator.secret}\n`);
+  const keyFile = await writeText(join(home, "..", "key.txt"), `private:${toHex(emulator.gateway.privateKey)}\n`);
+  return ["channels", "add", "threema", "--gateway-id", emulator.gatewayId, "--secret-file", secretFile, "--private-key-file", keyFile, "--api-url", emulator.url];
 }

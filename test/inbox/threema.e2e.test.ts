@@ -8,10 +8,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toHex } from "../../src/channels/threema/crypto.js";
-import { initHome, runCli, writeText } from "../helpers/cli.js";
+import { initHome, runCli } from "../helpers/cli.js";
 import { GatewayEmulator, makeIdentity, type CallbackPost } from "../channels/threema/emulator.js";
-import { pendingEnvelopes, plaintextHits, startServe, type ServeProcess } from "./helpers.js";
+import { pendingEnvelopes, plaintextHits, startServe, threemaChannelArgs, type ServeProcess } from "./helpers.js";
 
 const CLIENT = "ECHOECHO";
 const NAME = "Erika Mustermann";
@@ -35,10 +34,8 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     ({ home, cleanup } = await initHome());
     emulator = await new GatewayEmulator().start();
     emulator.addIdentity(client);
-    const secretFile = await writeText(join(home, "..", "secret.txt"), `${emulator.secret}\n`);
-    const keyFile = await writeText(join(home, "..", "key.txt"), `private:${toHex(emulator.gateway.privateKey)}\n`);
     for (const args of [
-      ["channels", "add", "threema", "--gateway-id", emulator.gatewayId, "--secret-file", secretFile, "--private-key-file", keyFile, "--api-url", emulator.url],
+      await threemaChannelArgs(home, emulator),
       ["client", "add", "k042", "--lang", "de", "--name", NAME, "--threema", CLIENT, "--channel", "threema"],
       ["consent", "record", "k042", "--channel", "threema"],
       ["hours", "set", "mo-fr 09:00-17:00", "--tz", "Europe/Berlin"],
