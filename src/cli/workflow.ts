@@ -583,7 +583,7 @@ async function awayNoticeText(ctx: CliContext, wf: Workflow, client: ClientRecor
  * flush`, `records purge`) keep theirs, which say what they sent or deleted (docs/inbox.md).
  */
 export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean } = {}): Promise<IngestReport & { refusedEarlier: number }> {
-  const { ingest } = await import("../inbox/ingest.js");
+  const { ingest, UNKNOWN_SENDER_DAYS, UNKNOWN_SENDER_EXPIRED } = await import("../inbox/ingest.js");
   const report = await ingest(env);
   if (report.busy) ctx.out.warn("inbox.busy");
   for (const r of report.refused) ctx.out.warn("inbox.refused", { channel: r.channel, problem: ctx.out.text(`inbox.problem.${r.problem}`) });
@@ -591,15 +591,18 @@ export async function processInbox(ctx: CliContext, env: InboxEnv, options: { in
     ctx.out.warn("inbox.discarded", { count: report.refused.length });
     if (options.integrity === true) process.exitCode = ExitCode.integrity;
   }
-  const refusedEarlier = options.integrity === true ? await reportRefusedEarlier(ctx, env, report) : 0;
-  if (report.unknownSenders > 0) ctx.out.warn("inbox.unknownSenders", { count: report.unknownSenders });
+  const earlier = options.integrity === true ? await reportRefusedEarlier(ctx, env, report, UNKNOWN_SENDER_EXPIRED) : { refused: 0, expired: 0 };
+  // Not an integrity failure: the exit code stays what it is (docs/inbox.md, "Unknown senders").
+  const expired = report.expired.length + earlier.expired;
+  if (expired > 0) ctx.out.warn("inbox.unknownExpired", { count: expired, days: UNKNOWN_SENDER_DAYS });
+  if (report.unknownSenders > 0) ctx.out.warn("inbox.unknownSenders", { count: report.unknownSenders, days: UNKNOWN_SENDER_DAYS });
   for (const p of report.postponed) ctx.out.warn("inbox.postponed", { channel: p.channel, problem: ctx.out.text(p.reason, p.params) });
   for (const n of report.notices) {
     if (n.state === "sent") ctx.out.say("inbox.away.sent", { alias: n.alias, channel: n.channel });
     else if (n.state === "failed") ctx.out.warn("inbox.away.failed", { alias: n.alias, channel: n.channel, problem: ctx.out.text(n.reason, n.params) });
     else ctx.out.warn(`inbox.away.skipped.${n.why}`, { alias: n.alias, channel: n.channel });
   }
-  return { ...report, refusedEarlier };
+  return { ...report, refusedEarlier: earlier.refused };
 }
 
 /**
@@ -607,20 +610,25 @@ export async function processInbox(ctx: CliContext, env: InboxEnv, options: { in
  * scheduled `outbox flush`, `inbox reply`, `records purge`), which only that run's output named,
  * are counted in one line once, with exit 5. The ledger's `refused` events (ids, channel, reason:
  * no content) are the source; a `refusedShown` event records that they were told, this run's own
- * included, so none is reported twice.
+ * included, so none is reported twice. Messages from unknown senders discarded after their time
+ * (`expiredReason`) are no integrity failure: they are only counted (`expired`, those of this run
+ * left out) for the caller's line, which says so once as well.
  */
-async function reportRefusedEarlier(ctx: CliContext, env: InboxEnv, report: IngestReport): Promise<number> {
+async function reportRefusedEarlier(ctx: CliContext, env: InboxEnv, report: IngestReport, expiredReason: string): Promise<{ refused: number; expired: number }> {
   const { events } = await env.ledger.read();
   const shown = new Set<string>();
   for (const e of events) if (e.ev === "refusedShown") for (const m of e.msgs) shown.add(m);
-  const now = new Set(report.refused.map((r) => r.msg));
-  const unshown = [...new Set(events.flatMap((e) => (e.ev === "refused" && !shown.has(e.msg) ? [e.msg] : [])))];
-  if (unshown.length === 0) return 0;
-  const earlier = unshown.filter((m) => !now.has(m)).length;
-  if (earlier > 0) {
-    ctx.out.warn("inbox.discardedEarlier", { count: earlier });
+  const now = new Set([...report.refused.map((r) => r.msg), ...report.expired]);
+  const unshown = new Map<string, string>();
+  for (const e of events) if (e.ev === "refused" && !shown.has(e.msg) && !unshown.has(e.msg)) unshown.set(e.msg, e.reason);
+  if (unshown.size === 0) return { refused: 0, expired: 0 };
+  const earlier = [...unshown].filter(([m]) => !now.has(m));
+  const expired = earlier.filter(([, reason]) => reason === expiredReason).length;
+  const refused = earlier.length - expired;
+  if (refused > 0) {
+    ctx.out.warn("inbox.discardedEarlier", { count: refused });
     process.exitCode = ExitCode.integrity;
   }
-  await env.ledger.append({ ev: "refusedShown", msgs: unshown }, env.now());
-  return earlier;
+  await env.ledger.append({ ev: "refusedShown", msgs: [...unshown.keys()] }, env.now());
+  return { refused, expired };
 }

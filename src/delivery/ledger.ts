@@ -90,7 +90,12 @@ function inboxEvents() {
   return [
     /** A client's message was decoded and stored; `away`: the off-period it arrived in, when a notice may be due. */
     z.strictObject({ ...inbox, ev: z.literal("received"), msg, client, channel: z.string(), channelType: z.string(), arrived: at, files: z.int().check(z.nonnegative()), away: z.optional(upTo(40)) }),
-    /** An envelope that failed its checks (wrong MAC, not decryptable, malformed): removed unread. */
+    /**
+     * An envelope removed unread: it failed its checks (`reason` mac, decrypt, format, wrongGateway,
+     * damaged), or its sender is in no client record and it waited 30 days (`unknownSenderExpired`,
+     * src/inbox/ingest.ts). `reason` is free text up to 40 characters, so a new value is no new
+     * schema: older versions read it (docs/decisions/unknown-sender-expiry.md).
+     */
     z.strictObject({ ...inbox, ev: z.literal("refused"), msg, channel: z.string(), reason: upTo(40) }),
     /**
      * Refused messages `inbox` or `inbox read` has told the practitioner about: one refused while

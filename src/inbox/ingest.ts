@@ -6,6 +6,11 @@
  * land in the ledger as `threema receipts` would record them. Then the away notices that are
  * due go out.
  *
+ * A message from a sender who is in no client record waits, sealed, for a client with that address
+ * to be added; once it was stored more than UNKNOWN_SENDER_DAYS ago it is discarded unread (a
+ * `refused` event with reason UNKNOWN_SENDER_EXPIRED, then the tombstone): the practice has no
+ * basis to keep a stranger's message, and such messages must not hold `inbox serve` at its limit.
+ *
  * Crash safety: the order is message → ledger → tombstone, and an envelope the ledger already
  * knows is only emptied, so a run killed at any point neither loses a message nor records it
  * twice. Runs of several processes take turns (a lock on the inbox folder).
@@ -24,6 +29,18 @@ import { dueNotices, offPeriod } from "./away.js";
 import { aliasOfTag, recipientOf, type InboxEnv } from "./env.js";
 import type { StoredEnvelope, StoredMessage } from "./store.js";
 import { addressOf } from "../followup/validate.js";
+
+/** How long a message from a sender who is in no client record is kept (docs/inbox.md, "Unknown senders"). */
+export const UNKNOWN_SENDER_DAYS = 30;
+
+/**
+ * The ledger's `refused` reason for such a message discarded after UNKNOWN_SENDER_DAYS. A new
+ * value of a free-text field, not a new event: every older version reads the line as valid
+ * (docs/decisions/unknown-sender-expiry.md).
+ */
+export const UNKNOWN_SENDER_EXPIRED = "unknownSenderExpired";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Received {
   readonly id: string;
@@ -54,8 +71,10 @@ export interface IngestReport {
   /** Delivery receipts for follow-ups recorded in the ledger. */
   readonly receipts: number;
   readonly refused: readonly Refused[];
-  /** Envelopes from senders who are not in the client registry (kept until they are). */
+  /** Envelopes from senders who are not in the client registry (kept until they are, UNKNOWN_SENDER_DAYS at most). */
   readonly unknownSenders: number;
+  /** Inbox ids of envelopes from such senders discarded now, stored more than UNKNOWN_SENDER_DAYS ago. */
+  readonly expired: readonly string[];
   /** Envelopes that could not be decoded now and wait for the next run. */
   readonly postponed: readonly Postponed[];
   readonly notices: readonly NoticeOutcome[];
@@ -83,7 +102,7 @@ interface Opened {
 /** Decode every waiting envelope, then send the away notices that are due. */
 export async function ingest(env: InboxEnv): Promise<IngestReport> {
   // A practice that never received anything has no inbox folder, and gets none from this.
-  if (!(await exists(env.store.paths.incoming))) return { received: [], receipts: 0, refused: [], unknownSenders: 0, postponed: [], notices: [], busy: false };
+  if (!(await exists(env.store.paths.incoming))) return { received: [], receipts: 0, refused: [], unknownSenders: 0, expired: [], postponed: [], notices: [], busy: false };
   await env.store.prepare();
   let release: () => Promise<void>;
   try {
@@ -94,7 +113,7 @@ export async function ingest(env: InboxEnv): Promise<IngestReport> {
       retries: { retries: 20, minTimeout: 100, maxTimeout: 500, factor: 1.5 },
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOCKED") return { received: [], receipts: 0, refused: [], unknownSenders: 0, postponed: [], notices: [], busy: true };
+    if ((error as NodeJS.ErrnoException).code === "ELOCKED") return { received: [], receipts: 0, refused: [], unknownSenders: 0, expired: [], postponed: [], notices: [], busy: true };
     throw error;
   }
   try {
@@ -111,8 +130,9 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
   const postponed: Postponed[] = [];
   let receipts = 0;
   let unknownSenders = 0;
+  const expired: string[] = [];
   const pending = await env.store.pending();
-  if (pending.length === 0) return { received, receipts, refused, unknownSenders, postponed };
+  if (pending.length === 0) return { received, receipts, refused, unknownSenders, expired, postponed };
   const known = new Set<string>();
   for (const e of (await env.ledger.read()).events) if (e.ev === "received" || e.ev === "refused") known.add(e.msg);
   const channels = new Map<string, Opened | Postponed>();
@@ -157,12 +177,22 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
       postponed.push({ channel: envelope.channel, reason: "inbox.channelCannotReceive", params: { channel: envelope.channel } });
       continue;
     }
+    // Kept until a client with the sender's address exists, for UNKNOWN_SENDER_DAYS at most.
+    const unknownSender = async () => {
+      if (env.now().getTime() - Date.parse(envelope.received) <= UNKNOWN_SENDER_DAYS * DAY_MS) {
+        unknownSenders++;
+        return;
+      }
+      await env.ledger.append({ ev: "refused", msg: id, channel: envelope.channel, reason: UNKNOWN_SENDER_EXPIRED }, env.now());
+      await env.store.tombstone(id);
+      expired.push(id);
+    };
     const result = await inbox.open(new Uint8Array(Buffer.from(envelope.body, "base64")), senderDirectory(env, opened.resolved), { fileBytes: env.settings.fileBytes });
     switch (result.kind) {
       case "message": {
         const client = env.clients.list().find((c) => addressOf(c, opened.resolved.address) === result.from);
         if (client === undefined) {
-          unknownSenders++;
+          await unknownSender();
           break;
         }
         // A service's time that is no date (out of range) would stop every run here: ours instead.
@@ -206,14 +236,14 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
         await env.store.tombstone(id);
         break;
       case "unknownSender":
-        unknownSenders++;
+        await unknownSender();
         break;
       case "retry":
         postponed.push({ channel: envelope.channel, reason: result.reason, params: result.params });
         break;
     }
   }
-  return { received, receipts, refused, unknownSenders, postponed };
+  return { received, receipts, refused, unknownSenders, expired, postponed };
 }
 
 async function keepMessage(

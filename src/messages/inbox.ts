@@ -37,8 +37,12 @@ export const inbox = {
     en: "the stored file is damaged or not sealed to this practice's key",
   },
   "inbox.unknownSenders": {
-    de: "{count} {count:Nachricht|Nachrichten} von Absender:innen, die nicht im Klient:innen-Verzeichnis stehen, {count:wartet|warten} versiegelt. Mit „nachklang client add ALIAS --threema ID“ oder „--phone NUMMER“ anlegen, dann erscheinen sie.",
-    en: "{count} {count:message|messages} from senders who are not in the client registry {count:waits|wait}, sealed. Add them with 'nachklang client add ALIAS --threema ID' or '--phone NUMBER' and they will show.",
+    de: "{count} {count:Nachricht|Nachrichten} von Absender:innen, die nicht im Klient:innen-Verzeichnis stehen, {count:wartet|warten} versiegelt, höchstens {days} Tage nach Eingang. Mit „nachklang client add ALIAS --threema ID“ oder „--phone NUMMER“ anlegen, dann erscheinen sie.",
+    en: "{count} {count:message|messages} from senders who are not in the client registry {count:waits|wait}, sealed, for at most {days} days after arrival. Add them with 'nachklang client add ALIAS --threema ID' or '--phone NUMBER' and they will show.",
+  },
+  "inbox.unknownExpired": {
+    de: "{count} {count:Nachricht|Nachrichten} von Absender:innen, die nicht im Klient:innen-Verzeichnis stehen, {count:wurde|wurden} ungelesen gelöscht: mehr als {days} Tage nach Eingang. War jemand davon Klient:in, bitte erneut schreiben lassen.",
+    en: "{count} {count:message|messages} from senders who are not in the client registry {count:was|were} deleted unread: more than {days} days after arrival. If one of them is a client, ask them to write again.",
   },
   "inbox.postponed": {
     de: "Eine Nachricht über „{channel}“ bleibt versiegelt liegen und wird beim nächsten Aufruf erneut versucht: {problem}",
