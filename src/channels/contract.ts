@@ -175,7 +175,8 @@ export type EnvelopeProblem = "mac" | "format" | "wrongGateway" | "decrypt";
 /**
  * One stored envelope as its channel decoded it. `retry`: something needed to decode it was not
  * reachable (the Gateway, signal-cli); it stays stored and is tried again by the next command.
- * `unknownSender`: no client in the registry has this address; it stays until one does.
+ * `unknownSender`: no client in the registry has this address; it stays until one does, for
+ * UNKNOWN_SENDER_DAYS at most (src/inbox/ingest.ts).
  */
 export type OpenedEnvelope =
   | {
