@@ -5,7 +5,7 @@
 import { CommanderError } from "commander";
 import { ExitCode, isUserError } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
-import { jsonForTerminal } from "../printable.js";
+import { jsonForTerminal, printable } from "../printable.js";
 import { buildProgram, dispatchedToContentLang } from "./program.js";
 import { runCleanups } from "../temp.js";
 import { takePassphraseFromEnv } from "./env-passphrase.js";
@@ -136,7 +136,9 @@ function finishedByCommander(error: unknown): boolean {
  */
 function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Translate): number {
   const print = (code: string, message: string, exitCode: number): number => {
-    process.stderr.write(message + "\n");
+    // The one line for people: a file or client name from outside may carry what a terminal
+    // acts on (bidi overrides, C1 controls), each shown as '?'; --json keeps it exactly, escaped.
+    process.stderr.write(printable(message) + "\n");
     if (json) process.stdout.write(jsonForTerminal({ error: { code, message, exitCode } }, 0) + "\n");
     return exitCode;
   };

@@ -79,6 +79,9 @@ describe("--json errors", () => {
     const { error } = JSON.parse(r.stdout) as { error: { code: string; message: string; exitCode: number } };
     expect(error).toMatchObject({ code: "file.missing", exitCode: 2 });
     expect(error.message).toContain(name);
+    // The line on stderr names the file with each such character as '?'.
+    for (const c of r.stderr.trimEnd()) expect(isTerminalUnsafe(c), c.codePointAt(0)?.toString(16)).toBe(false);
+    expect(r.stderr).toContain("Flipchart ?gpj.exe?31m.jpg");
   });
 
   it("a refusal keeps its own exit code (4) in the JSON", async () => {
