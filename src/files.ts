@@ -176,6 +176,25 @@ async function cutTornTail(handle: FileHandle): Promise<void> {
   await handle.truncate(0);
 }
 
+/**
+ * A file of JSON lines as `appendLines` writes it: every line that ends in a newline, in order
+ * (empty ones included, so that line numbers stay those of the file), and whether a torn last
+ * line — a write a crash interrupted, which the next append cuts — was left out. A file that does
+ * not exist yet has no lines.
+ */
+export async function readLines(file: string): Promise<{ lines: string[]; tornTail: boolean }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { lines: [], tornTail: false };
+    throw error;
+  }
+  const lines = text.split("\n");
+  const last = lines.pop() ?? "";
+  return { lines, tornTail: last.length > 0 };
+}
+
 /** A line of a JSON-lines file, parsed; `undefined` when it is no JSON. */
 export function parseJsonLine(line: string): unknown {
   try {

@@ -19,12 +19,12 @@
  * per-follow-up lock held for the whole delivery, so two processes cannot deliver the same
  * follow-up at once. A lock left behind by a killed process goes stale after a few seconds.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type lockfileModule from "proper-lockfile";
 import * as z from "../zod-mini.js";
 import { ExitCode, UserError } from "../errors.js";
-import { appendLines, ensurePrivateDir, parseJsonLine } from "../files.js";
+import { appendLines, ensurePrivateDir, parseJsonLine, readLines } from "../files.js";
 
 export const FOLLOWUP_KEY = /^[0-9a-z]{16,64}$/;
 
@@ -298,16 +298,7 @@ export class Ledger {
    * what was sent, so it is a UserError (exit 5) naming the file and the line.
    */
   async read(): Promise<LedgerRead> {
-    let text: string;
-    try {
-      text = await readFile(this.file, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { events: [], newer: 0, tornTail: false };
-      throw error;
-    }
-    const lines = text.split("\n");
-    const last = lines.pop() ?? "";
-    const tornTail = last.length > 0;
+    const { lines, tornTail } = await readLines(this.file);
     const events: LedgerEvent[] = [];
     let newer = 0;
     for (const [i, line] of lines.entries()) {

@@ -5,10 +5,9 @@
  * retention purge and by `client forget`, which write the new file beside the old one and
  * rename it into place, under the same lock.
  */
-import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import lockfile from "proper-lockfile";
-import { appendLines, ensurePrivateDir, parseJsonLine, writePrivateFile } from "../files.js";
+import { appendLines, ensurePrivateDir, parseJsonLine, readLines, writePrivateFile } from "../files.js";
 
 const LOCK = { stale: 5000, realpath: false, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 } } as const;
 
@@ -28,17 +27,9 @@ export class Journal {
   }
 
   async read(): Promise<JournalLines> {
-    let text: string;
-    try {
-      text = await readFile(this.file, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { values: [], lines: [], tornTail: false };
-      throw error;
-    }
-    const lines = text.split("\n");
-    const last = lines.pop() ?? "";
+    const { lines, tornTail } = await readLines(this.file);
     const whole = lines.filter((l) => l.length > 0);
-    return { lines: whole, values: whole.map(parseJsonLine), tornTail: last.length > 0 };
+    return { lines: whole, values: whole.map(parseJsonLine), tornTail };
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
