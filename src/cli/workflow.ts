@@ -422,7 +422,7 @@ export async function cancelWaiting(ctx: CliContext, wf: Workflow, target: Follo
 /** `cancelWaiting` for a follow-up whose lock the caller already holds (`claimAll`). */
 export async function cancelClaimed(ctx: CliContext, wf: Workflow, target: FollowUpState, id: string): Promise<void> {
   const now = await wf.ledger.state(target.key);
-  if (now === undefined || now.state === "sent" || now.state === "cancelled") {
+  if (settled(now)) {
     throw new UserError(ExitCode.usage, "outbox.notCancellable", { id, state: stateText(ctx, now?.state ?? "cancelled") });
   }
   await wf.ledger.append({ fu: target.key, ev: "cancelled" }, wf.now());
@@ -470,10 +470,15 @@ export async function recheckClaimed<T extends FollowUpState>(wf: Workflow, clai
   const gone: T[] = [];
   for (const s of claimed) {
     const now = states.get(s.key);
-    if (now === undefined || now.state === "sent" || now.state === "cancelled") gone.push({ ...s, state: now?.state ?? "cancelled" });
+    if (settled(now)) gone.push({ ...s, state: now?.state ?? "cancelled" });
     else waiting.push({ ...s, ...now });
   }
   return { waiting, gone };
+}
+
+/** Whether a follow-up, as the ledger has it now, is past withdrawing: sent, cancelled, or gone from the ledger. */
+function settled(now: FollowUpState | undefined): now is undefined | (FollowUpState & { state: "sent" | "cancelled" }) {
+  return now === undefined || now.state === "sent" || now.state === "cancelled";
 }
 
 /**
