@@ -25,6 +25,7 @@ import type lockfileModule from "proper-lockfile";
 import * as z from "../zod-mini.js";
 import { ExitCode, UserError } from "../errors.js";
 import { appendLines, ensurePrivateDir, parseJsonLine, readLines } from "../files.js";
+import { newerEntryCheck } from "../newer-entries.js";
 
 export const FOLLOWUP_KEY = /^[0-9a-z]{16,64}$/;
 
@@ -232,38 +233,20 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
 /** Every event name this version knows. */
 const KNOWN_EVENTS: readonly string[] = ledgerEventSchema.def.options.flatMap((o) => o.def.shape.ev.def.values);
 
-/**
- * What an event of a newer version that older ones may skip carries: `v: 1`, the time, the
- * event's name (camelCase, as ours are), the ids it names in their form, and `ignorable: true` —
- * the mark its writer sets only on an event whose absence changes nothing an older version does.
- * A damaged known event (`sent` read as `sant`) has no mark, so it stays damage. Loose: an event
- * of a newer version has fields this one does not know.
- */
-const envelopeSchema = z.looseObject({
-  v: z.literal(1),
-  ignorable: z.literal(true),
-  at: z.iso.datetime({ offset: true }),
-  ev: z.string().check(z.regex(/^[a-z][A-Za-z]{1,39}$/)),
-  fu: z.optional(z.string().check(z.regex(FOLLOWUP_KEY))),
-  client: z.optional(z.string().check(z.regex(/^[0-9a-f]{32}$/))),
-  msg: z.optional(z.string().check(z.regex(/^[0-9a-f]{32}$/))),
-});
+/** A newer version's event marked ignorable (newer-entries.ts), naming its follow-up, client tag or message in their form. */
+const isNewerEvent = newerEntryCheck(KNOWN_EVENTS, { fu: FOLLOWUP_KEY, client: /^[0-9a-f]{32}$/, msg: /^[0-9a-f]{32}$/ });
 
 /**
  * One whole line of the ledger: the event; `"newer"` for an event of a newer version marked
- * ignorable (the envelope above, an event name this version does not know), which is skipped; or
- * undefined for damage — no JSON, no marked envelope, or a known event that fails its schema. A
- * name that differs from a known one only in letter case is damage too, not a newer event.
+ * ignorable (newer-entries.ts: the envelope, an event name this version does not know), which is
+ * skipped; or undefined for damage — no JSON, no marked envelope, or a known event that fails its
+ * schema. A name that differs from a known one only in letter case is damage too, not a newer event.
  */
 export function readLedgerLine(line: string): LedgerEvent | "newer" | undefined {
   const value = parseJsonLine(line);
   const event = ledgerEventSchema.safeParse(value);
   if (event.success) return event.data;
-  const envelope = envelopeSchema.safeParse(value);
-  if (!envelope.success) return undefined;
-  const name = envelope.data.ev.toLowerCase();
-  for (const known of KNOWN_EVENTS) if (known.toLowerCase() === name) return undefined;
-  return "newer";
+  return isNewerEvent(value) ? "newer" : undefined;
 }
 
 export interface LedgerRead {

@@ -13,6 +13,7 @@ import { ExitCode, UserError } from "../errors.js";
 import { z } from "../zod.js";
 import { MAX_CONTACT_MINUTES } from "./duration.js";
 import { Journal, type JournalLines } from "./journal.js";
+import { newerEntryCheck } from "../newer-entries.js";
 
 export const TIME_KINDS = ["messenger", "email", "phone", "followup", "other"] as const;
 export type TimeKind = (typeof TIME_KINDS)[number];
@@ -23,8 +24,9 @@ export type TimeSource = (typeof TIME_SOURCES)[number];
 export const MAX_NOTE_BYTES = 64 * 1024;
 
 const ENTRY_ID = /^[0-9a-z]{8}$/;
+const CLIENT_TAG = /^[0-9a-f]{32}$/;
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const TAG = z.string().regex(/^[0-9a-f]{32}$/);
+const TAG = z.string().regex(CLIENT_TAG);
 const SEALED = z.string().regex(/^[A-Za-z0-9+/]+=*$/).max(200_000);
 const base = { v: z.literal(1), at: z.iso.datetime({ offset: true }), id: z.string().regex(ENTRY_ID) };
 
@@ -131,16 +133,34 @@ export function answeringMinutes(readAt: readonly string[], repliedAt: Date): nu
   return minutes > ANSWERING_LIMIT_MINUTES ? undefined : minutes;
 }
 
-/** The events among a journal's lines that are valid, and how many lines were not. */
-function validEvents(current: JournalLines): { events: TimeEvent[]; damaged: number } {
+/**
+ * A newer version's entry marked ignorable (newer-entries.ts, as in the ledger), naming the entry
+ * it concerns (`id`) or a client tag (`client`) in their form: the retention purge removes such a
+ * line with the client's entries.
+ */
+const isNewerEntry = newerEntryCheck(timeEventSchema.options.map((o) => o.shape.ev.value), { id: ENTRY_ID, client: CLIENT_TAG });
+
+/** What a read of the journal holds: the valid events, the lines of a newer version that are skipped, and the damaged lines. */
+export interface TimeEvents {
+  readonly events: TimeEvent[];
+  /** Lines of a newer version's entries (a name this version does not know, marked ignorable): skipped, not damage. */
+  readonly newer: number;
+  /** Lines that are neither: no JSON, no valid entry, no marked envelope. */
+  readonly damaged: number;
+}
+
+/** The events among a journal's lines that are valid; the lines of a newer version and the damaged ones, counted. */
+function validEvents(current: JournalLines): TimeEvents {
   const events: TimeEvent[] = [];
+  let newer = 0;
   let damaged = 0;
   for (const v of current.values) {
     const parsed = timeEventSchema.safeParse(v);
     if (parsed.success) events.push(parsed.data);
+    else if (isNewerEntry(v)) newer++;
     else damaged++;
   }
-  return { events, damaged };
+  return { events, newer, damaged };
 }
 
 function requireEntry(entries: readonly TimeEntry[], id: string): TimeEntry {
@@ -167,8 +187,8 @@ export class ContactTime {
     this.journal = new Journal(join(dir, "time.jsonl"));
   }
 
-  /** Events that are valid, and how many lines were not. */
-  async events(): Promise<{ events: TimeEvent[]; damaged: number }> {
+  /** Events that are valid, and how many lines were a newer version's and how many damaged. */
+  async events(): Promise<TimeEvents> {
     return validEvents(await this.journal.read());
   }
 
@@ -251,7 +271,7 @@ export class ContactTime {
   /**
    * Remove every line about these clients (the retention purge): their `logged` lines and the
    * corrections of those entries, entries removed with `time remove` included (their lines name
-   * the client too). Returns how many entries went per client tag — standing and removed ones,
+   * the client too), and a newer version's lines that name one of them. Returns how many entries went per client tag — standing and removed ones,
    * as deleted — and how many lines; with `dryRun`, what would go, and nothing is written.
    */
   async purge(clients: ReadonlySet<string>, dryRun = false): Promise<{ entries: ReadonlyMap<string, number>; lines: number }> {
@@ -265,9 +285,10 @@ export class ContactTime {
     }
     if (ids.size === 0) return { entries, lines: 0 };
     if (dryRun) return { entries, lines: events.filter((e) => ids.has(e.id)).length };
+    // A newer version's line goes too when it names one of these entries or clients (isNewerEntry).
     const removed = await this.journal.rewrite((value) => {
-      const id = (value as { id?: unknown } | undefined)?.id;
-      return !(typeof id === "string" && ids.has(id));
+      const { id, client } = (value ?? {}) as { id?: unknown; client?: unknown };
+      return !((typeof id === "string" && ids.has(id)) || (typeof client === "string" && clients.has(client)));
     });
     return { entries, lines: removed.length };
   }

@@ -88,7 +88,9 @@ function rangeOf(o: { month?: string; from?: string; to?: string }): { from?: st
 
 /**
  * Every valid entry. Lines of the records file that are damaged are skipped, and said so on
- * stderr: a list or billing report must not look complete when it is not.
+ * stderr: a list or billing report must not look complete when it is not. A newer version's
+ * entries marked ignorable are skipped without a word: by that mark they change no entry's
+ * minutes (docs/decisions/ledger-newer-events.md, "The contact-time journal").
  */
 async function readEntries(ctx: CliContext, r: CliRecords): Promise<TimeEntry[]> {
   const { events, damaged } = await r.time.events();
