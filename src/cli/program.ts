@@ -7,6 +7,7 @@ import type { Lang } from "../messages/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { packageManifest } from "../package-root.js";
 import { addressOptions } from "./client-options.js";
+import { refuseStdinTwice } from "./stdin-options.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<Record<string, unknown>>;
@@ -67,6 +68,8 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
       const { createContext, sweepLeftovers } = await import("./context.js");
       const ctx = createContext(contentLang ? { ...globals, lang: undefined } : globals);
       onLang(ctx.lang);
+      // In the practice's language, before the command reads or writes anything (sweeps included).
+      refuseStdinTwice(command);
       await sweepLeftovers(ctx);
       const mod = await load();
       const runner = mod[fn] as Runner;

@@ -76,6 +76,10 @@ export const core = {
     de: "{file}: durch die Pipe kam zwei Minuten lang nichts; nichts gelesen. Bitte das Geheimnis in die Pipe schreiben oder eine Datei angeben.",
     en: "{file}: nothing came through the pipe for two minutes; nothing was read. Please write the secret into the pipe or name a file.",
   },
+  "file.stdinTwice": {
+    de: "{first} {firstFile} und {second} {secondFile} lesen beide die Standardeingabe, die sich nur einmal lesen lässt; nichts gelesen, nichts geändert. Bitte für eine der beiden eine Datei angeben oder einen eigenen Dateideskriptor (z. B. {second} <(pass show …)).",
+    en: "{first} {firstFile} and {second} {secondFile} both read standard input, which can be read only once; nothing was read or changed. Please give one of them a file or a file descriptor of its own (e.g. {second} <(pass show …)).",
+  },
   "file.secretTooLarge": {
     de: "{file}: größer als {max}, zu groß für eine Passphrase oder einen Schlüssel; nichts gelesen. Bitte die richtige Datei angeben.",
     en: "{file}: larger than {max}, too large for a passphrase or key; nothing was read. Please name the right file.",

@@ -5,10 +5,11 @@
  * command. Anything else: one line naming the file, exit 2, nothing configured.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, initHome, PASSPHRASE, runCli, tempDir } from "../helpers/cli.js";
+import { filesUnder } from "../helpers/home.js";
 
 let home: string;
 let dir: string;
@@ -121,6 +122,28 @@ describe("secret files", () => {
     expect(names).not.toContain("mail-large");
     expect(list.stdout).not.toContain("s3cret");
     await runCli(["channels", "remove", "mail-small"], { home });
+  });
+
+  it("two options that both name standard input are refused before anything is read: one line naming both, German and English, exit 2, nothing written", async () => {
+    const snapshot = async () => Object.fromEntries(await Promise.all((await filesUnder(home)).map(async (f) => [f, (await readFile(f)).toString("base64")] as const)));
+    const before = await snapshot();
+    const key = `private:${"ab".repeat(32)}\n`;
+    // Before: the key was read from the pipe, and the secret found it empty ("the file is empty").
+    const threema = await runCli(["channels", "add", "threema", "--gateway-id", "*NACHKL1", "--secret-file", "/dev/stdin", "--private-key-file", "/proc/self/fd/0"], { home, input: key, pipe: true });
+    expect(threema.code, threema.stderr).toBe(2);
+    expect(threema.stderr).toBe(
+      "--secret-file /dev/stdin and --private-key-file /proc/self/fd/0 both read standard input, which can be read only once; nothing was read or changed. Please give one of them a file or a file descriptor of its own (e.g. --private-key-file <(pass show …)).\n",
+    );
+    // The global --passphrase-file counts too, under any of standard input's names.
+    const email = await runCli(
+      ["--lang", "de", "--passphrase-file", "/dev/fd/0", "channels", "add", "email", "--host", "127.0.0.1", "--port", "2525", "--user", "u", "--password-file", "/dev/./stdin", "--from", "praxis@example.org"],
+      { home, input: `${PASSPHRASE}\n`, pipe: true, env: { NACHKLANG_PASSPHRASE: undefined } },
+    );
+    expect(email.code, email.stderr).toBe(2);
+    expect(email.stderr).toBe(
+      "--passphrase-file /dev/fd/0 und --password-file /dev/./stdin lesen beide die Standardeingabe, die sich nur einmal lesen lässt; nichts gelesen, nichts geändert. Bitte für eine der beiden eine Datei angeben oder einen eigenen Dateideskriptor (z. B. --password-file <(pass show …)).\n",
+    );
+    expect(await snapshot()).toEqual(before);
   });
 
   it("a secret of 64 KiB or less is read as before, and channels list says where it is kept", async () => {

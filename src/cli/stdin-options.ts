@@ -1,0 +1,31 @@
+/**
+ * Standard input can be read once. Every `--…-file` option reads its file whole (a passphrase, a
+ * channel's secret or key, a note, template variables), so when two of them name standard input,
+ * the second finds it empty and says "the file is empty", which sends the user looking for the
+ * wrong fault. Decided here, for every command, before the command reads or writes anything.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { ExitCode, UserError } from "../errors.js";
+
+/** The names of standard input (`-` is not one: the `--…-file` options read a file of that name). */
+const STDIN = new Set(["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", `/proc/${process.pid}/fd/0`]);
+
+/**
+ * Throws (exit 2, naming both options and what to do) when two `--…-file` options of `command`
+ * or the commands above it (the global `--passphrase-file`) name standard input.
+ */
+export function refuseStdinTwice(command: Command): void {
+  const reading: { option: string; file: string }[] = [];
+  for (let c: Command | null = command; c !== null; c = c.parent) {
+    const here = c.options.flatMap((option) => {
+      const value: unknown = c.getOptionValue(option.attributeName());
+      return option.long?.endsWith("-file") === true && typeof value === "string" && STDIN.has(resolve(value)) ? [{ option: option.long, file: value }] : [];
+    });
+    // The program's options (--passphrase-file) first, then each command's in the order declared.
+    reading.unshift(...here);
+  }
+  const [first, second] = reading;
+  if (first === undefined || second === undefined) return;
+  throw new UserError(ExitCode.usage, "file.stdinTwice", { first: first.option, firstFile: first.file, second: second.option, secondFile: second.file });
+}
