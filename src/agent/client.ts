@@ -5,6 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Identity, Stanza } from "../age/index.js";
 import type { MinisignSigner, PrehashedSignature } from "../bundle/signature.js";
 import { ExitCode, UserError } from "../errors.js";
@@ -14,6 +15,11 @@ import { b64, LineReader, MAX_HASH_MESSAGES, PROTOCOL_VERSION, unb64, type Hello
 
 /** How long a request may go unanswered before the agent counts as hung. */
 const ANSWER_TIMEOUT_MS = 15_000;
+/**
+ * How long to wait before each new attempt while the agent turns connections away because every
+ * slot is taken (server.ts): about 2.5 seconds in all, then `agent.busy`.
+ */
+const BUSY_RETRY_MS = [100, 200, 400, 800, 1000];
 
 interface Pending {
   readonly resolve: (reply: Record<string, unknown>) => void;
@@ -31,7 +37,10 @@ const SAME_AGENT: readonly (keyof Hello)[] = ["version", "home", "recipient", "k
  * (same home and keys), and a request cut off by such a hang-up is asked again once there: the
  * agent answers every request before it hangs up, so an unanswered one was never carried out
  * (and unwrap, sign and hash give the same answer twice anyway). If the agent is gone, or
- * another one took its place, that is `agent.gone`.
+ * another one took its place, that is `agent.gone`. A connection the agent turns away because
+ * every slot is taken (`busy`, before anything was asked) is opened again after a pause, a few
+ * times (BUSY_RETRY_MS), then the request fails with `agent.busy`: a full agent is not a
+ * missing one.
  */
 class Connection {
   #next = 1;
@@ -55,15 +64,17 @@ class Connection {
     this.#agent = hello;
   }
 
-  async request(message: Record<string, unknown>): Promise<Record<string, unknown>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#ask(message);
-      } catch (error) {
-        if (!(error instanceof HungUp)) throw error;
-        if (attempt === 2) throw gone();
+  request(message: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return whileBusy(this.paths.socket, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.#ask(message);
+        } catch (error) {
+          if (!(error instanceof HungUp)) throw error;
+          if (attempt === 2) throw gone();
+        }
       }
-    }
+    });
   }
 
   close(): void {
@@ -100,15 +111,18 @@ class Connection {
     const agent = this.#agent;
     let socket: Socket | undefined;
     try {
-      if (agent !== undefined && (await inspectAgentPlace(this.paths)) === "socket") socket = await open(this.paths.socket);
+      if ((await inspectAgentPlace(this.paths)) === "socket") socket = await open(this.paths.socket);
     } catch (error) {
       if (error instanceof UserError) throw error;
     }
-    if (socket === undefined || agent === undefined) {
+    if (socket === undefined) {
       this.#closed ??= gone();
       return;
     }
     this.#attach(socket);
+    // Not greeted yet (only a connection turned away as busy is opened again before): the
+    // request under way is the greeting, which findAgent checks.
+    if (agent === undefined) return;
     const reply = await this.#ask({ op: "hello" });
     const hello = reply.hello as Hello | undefined;
     // Another agent in its place (locked and unlocked again, perhaps with other keys): the one
@@ -154,6 +168,14 @@ class Connection {
     } catch {
       return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.paths.socket }));
     }
+    if (reply.id === undefined && reply.error === "busy") {
+      // Turned away, every slot taken: this socket is done, the agent is not.
+      const socket = this.#socket;
+      this.#socket = undefined;
+      this.#rejectAll(new Busy());
+      socket?.destroy();
+      return;
+    }
     const pending = typeof reply.id === "number" ? this.#pending.get(reply.id) : undefined;
     if (pending === undefined) return;
     this.#pending.delete(reply.id as number);
@@ -185,6 +207,27 @@ class Connection {
 class HungUp extends Error {
   constructor() {
     super("the agent hung up");
+  }
+}
+
+/** The agent turned the connection away: every slot was taken. */
+class Busy extends Error {
+  constructor() {
+    super("the agent is busy");
+  }
+}
+
+/** `attempt` again after a pause while the agent is busy (BUSY_RETRY_MS); then `agent.busy`. */
+async function whileBusy<T>(socket: string, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 0; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof Busy)) throw error;
+      const pause = BUSY_RETRY_MS[tries];
+      if (pause === undefined) throw new UserError(ExitCode.failure, "agent.busy", { socket });
+      await sleep(pause);
+    }
   }
 }
 

@@ -18,6 +18,8 @@
  *
  * A failure is `{"id":…,"ok":false,"error":"bad-request"|"invalid-stanza"|"locked"|"internal"}`.
  * A line that is not a request gets `bad-request` without an id, and the connection is closed.
+ * When every connection slot is taken, a new connection gets `{"ok":false,"error":"busy"}`
+ * (no id) before anything is asked, and is closed: the client waits and connects again.
  */
 import { KEYED_HASH_PURPOSES, type KeyedHashPurpose } from "../practice/keys.js";
 
@@ -58,7 +60,7 @@ export interface Hello {
   readonly idleMinutes: number;
 }
 
-export type ErrorCode = "bad-request" | "invalid-stanza" | "locked" | "internal";
+export type ErrorCode = "bad-request" | "invalid-stanza" | "locked" | "internal" | "busy";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

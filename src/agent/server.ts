@@ -46,8 +46,10 @@ export interface RunningAgent {
   /** Check lifetime and idle time now (the timer does this too). */
   check(): Promise<void>;
   lock(reason: LockReason): Promise<void>;
-  /** What each open connection is doing now (tests watch backpressure through it). */
+  /** What each served connection is doing now (tests watch backpressure through it). */
   connections(): ConnectionState[];
+  /** How many connections were told `busy` and turned away so far (every slot was taken). */
+  turnedAway(): number;
 }
 
 export interface ConnectionState {
@@ -64,10 +66,17 @@ export interface ConnectionState {
 }
 
 /**
- * The most connections served at once. Node closes a connection beyond this as soon as it is
- * accepted, so slots must come free: see CONNECTION_IDLE_MS.
+ * The most connections served at once. Slots must come free: see CONNECTION_IDLE_MS.
  */
 const MAX_CONNECTIONS = 32;
+/**
+ * Connections beyond MAX_CONNECTIONS that are accepted only to be told `busy` (protocol.ts) and
+ * closed, so a command can tell a full agent from none and wait for a slot (client.ts). Node
+ * closes a connection beyond both as soon as it is accepted: the hard cap.
+ */
+const SURPLUS_CONNECTIONS = 8;
+/** A connection told `busy` that has not hung up by then is closed by the agent. */
+const BUSY_LINGER_MS = 1000;
 /** How often the timer looks at the clock and the socket at the latest. */
 const CHECK_EVERY_MS = 30_000;
 /** A request line dribbled in more slowly than this is dropped with its connection. */
@@ -105,6 +114,8 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
   let resolveLocked: (reason: LockReason) => void = () => undefined;
   const locked = new Promise<LockReason>((resolve) => (resolveLocked = resolve));
   const connections = new Map<Socket, () => ConnectionState>();
+  const busy = new Set<Socket>();
+  let turnedAway = 0;
 
   const hello = (): Hello => ({
     version: PROTOCOL_VERSION,
@@ -153,7 +164,20 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
     }
   };
 
+  // Every slot taken: one `busy` line, and the client hangs up (or is hung up on) at once. What
+  // it sends is read and dropped, so its close is not turned into a reset by unread bytes.
+  const turnAway = (socket: Socket) => {
+    busy.add(socket);
+    turnedAway++;
+    socket.on("close", () => busy.delete(socket));
+    socket.on("error", () => socket.destroy());
+    socket.on("data", () => undefined);
+    socket.end(JSON.stringify({ ok: false, error: "busy" }) + "\n");
+    setTimeout(() => socket.destroy(), BUSY_LINGER_MS).unref();
+  };
+
   const serve = (socket: Socket) => {
+    if (connections.size >= MAX_CONNECTIONS) return turnAway(socket);
     const lines = new LineReader();
     /** Complete request lines not yet begun (at most those of the chunks read before pausing). */
     const waiting: string[] = [];
@@ -252,7 +276,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
   };
 
   const server: Server = createServer({ pauseOnConnect: false }, serve);
-  server.maxConnections = MAX_CONNECTIONS;
+  server.maxConnections = MAX_CONNECTIONS + SURPLUS_CONNECTIONS;
   const bound = `${o.socket}.${process.pid}.tmp`;
   await rm(bound, { force: true });
   await new Promise<void>((resolve, reject) => {
@@ -289,7 +313,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
     }
     for (const socket of connections.keys()) socket.end();
     setTimeout(() => {
-      for (const socket of connections.keys()) socket.destroy();
+      for (const socket of [...connections.keys(), ...busy]) socket.destroy();
     }, 1000).unref();
     await closed;
     resolveLocked(reason);
@@ -323,5 +347,5 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
   };
   schedule();
 
-  return { locked, check, lock, connections: () => [...connections.values()].map((state) => state()) };
+  return { locked, check, lock, connections: () => [...connections.values()].map((state) => state()), turnedAway: () => turnedAway };
 }

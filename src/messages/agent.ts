@@ -42,6 +42,10 @@ export const agent = {
     de: "Der Agent antwortet nicht ({socket}); „nachklang lock“ oder „kill“ beendet ihn.",
     en: "The agent does not answer ({socket}); 'nachklang lock' or 'kill' stops it.",
   },
+  "agent.busy": {
+    de: "Der Agent ist ausgelastet: alle seine Verbindungen sind belegt ({socket}). Bitte in einer Minute erneut versuchen (ungenutzte Verbindungen schließt er nach 60 Sekunden).",
+    en: "The agent is busy: all its connections are taken ({socket}). Try again in a minute (it closes unused connections after 60 seconds).",
+  },
   "agent.mismatch": {
     de: "Der laufende Agent gehört zu einer anderen Version von nachklang; bitte „nachklang lock“ und erneut „nachklang unlock“ ausführen.",
     en: "The running agent belongs to another version of nachklang; run 'nachklang lock', then 'nachklang unlock' again.",

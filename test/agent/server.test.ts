@@ -6,7 +6,7 @@
  */
 import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
 import { once } from "node:events";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -53,6 +53,28 @@ async function client(): Promise<AgentKeys> {
   if (found.state !== "running") throw new Error(`no agent: ${found.state}`);
   clients.push(found.keys);
   return found.keys;
+}
+
+/**
+ * Take every free connection slot with connections that were served (each answered a hello).
+ * Silent ones are hung up after the connection idle time; held ones have begun a request line,
+ * so they hold their slots until the line time (10 s) whatever the idle time.
+ */
+async function fillSlots(running: RunningAgent, how: "silent" | "held", onClose: () => void = () => undefined): Promise<Socket[]> {
+  const sockets = await Promise.all(
+    Array.from({ length: 32 - running.connections().length }, async (_, i) => {
+      const socket = connect(paths.socket);
+      socket.on("error", () => undefined);
+      socket.on("close", onClose);
+      await once(socket, "connect");
+      socket.write(`{"id":${i},"op":"hello"}\n`);
+      await once(socket, "data");
+      if (how === "held") socket.write('{"id":');
+      return socket;
+    }),
+  );
+  expect(running.connections()).toHaveLength(32);
+  return sockets;
 }
 
 /**
@@ -236,25 +258,81 @@ describe("the agent (in this process, test clock)", () => {
     expect(await keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
   });
 
-  it("hangs up connections that sit silent, so 32 of them lock a 33rd client out only until the idle time", async () => {
-    await start({ connectionIdleMs: 1500 });
+  it("hangs up connections that sit silent, so 32 of them take every slot only until the idle time", async () => {
+    const running = await start({ connectionIdleMs: 1500 });
     let closed = 0;
-    const silent = await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        const socket = connect(paths.socket);
-        socket.on("error", () => undefined);
-        socket.on("close", () => closed++);
-        await once(socket, "connect");
-        return socket;
-      }),
-    );
-    // Every slot is taken: the agent drops a 33rd connection at once, so a command finds no agent.
-    expect((await findAgent(home, paths)).state).toBe("absent");
+    const silent = await fillSlots(running, "silent", () => closed++);
     // After the idle time the agent has hung up on every silent one, and serves again.
     for (let waited = 0; closed < silent.length && waited < 10_000; waited += 100) await sleep(100);
     expect(closed).toBe(silent.length);
     const keys = await client();
     expect(await keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
+  });
+
+  it("a full agent says busy: a command waits for a slot and is served once one comes free", async () => {
+    const running = await start();
+    const taken = await fillSlots(running, "held");
+    const finding = findAgent(home, paths);
+    // Turned away twice (it tried again after a pause), then a slot comes free.
+    while (running.turnedAway() < 2) await sleep(10);
+    taken.pop()!.destroy();
+    const found = await finding;
+    expect(found.state).toBe("running");
+    if (found.state !== "running") return;
+    clients.push(found.keys);
+    expect(await found.keys.keyedHashes("media-cache-name", [new Uint8Array(3)])).toHaveLength(1);
+    for (const socket of taken) socket.destroy();
+  });
+
+  it("a full agent stays full: the command gives up after a few seconds with agent.busy (exit 1), not 'no agent'", async () => {
+    const running = await start();
+    const taken = await fillSlots(running, "held");
+    await expect(findAgent(home, paths)).rejects.toMatchObject({ key: "agent.busy", code: 1, params: { socket: paths.socket } });
+    // The first attempt and one for each pause.
+    expect(running.turnedAway()).toBe(6);
+    for (const socket of taken) socket.destroy();
+  });
+
+  it("a command whose idle connection was hung up finds the agent full as it asks again: it waits for a slot", async () => {
+    const running = await start({ connectionIdleMs: 300 });
+    const keys = await client();
+    const taken = await fillSlots(running, "held");
+    // Its own connection is hung up after the idle time, and its slot taken by another.
+    while (running.connections().length === 32) await sleep(10);
+    taken.push(...(await fillSlots(running, "held")));
+    const asking = keys.keyedHashes("media-cache-name", [new Uint8Array(4)]);
+    while (running.turnedAway() < 1) await sleep(10);
+    taken.pop()!.destroy();
+    // Reconnected, greeted by the same agent, and answered; never "gone".
+    expect(await asking).toHaveLength(1);
+    for (const socket of taken) socket.destroy();
+  });
+
+  it("keeps the surplus bounded: 8 connections beyond the slots are told busy, any further one is dropped at once", async () => {
+    const running = await start();
+    const taken = await fillSlots(running, "held");
+    // None hangs up before all have heard the agent out (allowHalfOpen): the agent closes those
+    // it told busy within a second or so, and drops the others at once.
+    const sockets = Array.from({ length: 12 }, () => {
+      const socket = connect({ path: paths.socket, allowHalfOpen: true });
+      socket.on("error", () => undefined);
+      return socket;
+    });
+    const surplus = await Promise.all(
+      sockets.map(async (socket) => {
+        let said = "";
+        socket.on("data", (d) => (said += d.toString()));
+        await once(socket, "end");
+        return said;
+      }),
+    );
+    for (const socket of sockets) socket.destroy();
+    const busyLine = JSON.stringify({ ok: false, error: "busy" }) + "\n";
+    expect(surplus.filter((said) => said === busyLine)).toHaveLength(8);
+    expect(surplus.filter((said) => said === "")).toHaveLength(4);
+    expect(running.turnedAway()).toBe(8);
+    expect(running.connections()).toHaveLength(32);
+    for (const socket of taken) socket.destroy();
   });
 
   it("a client that pauses between requests past the connection idle time reconnects as it asks again", async () => {

@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, cp, mkdir, readFile, readdir, readlink, stat, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -312,6 +312,31 @@ describe("nachklang unlock / lock", () => {
     for (const id of ids) expect(handoff).toContain(`${id}.age`);
     const after = await ok(["status", "k1"], home);
     for (const id of ids) expect(after.stdout).toMatch(new RegExp(`${id} .* sent`));
+  });
+
+  it("an agent with every connection taken: a command in cron says busy (exit 1), never 'locked', and works once a slot is free", async () => {
+    const home = await freshHome();
+    const u = await unlock(home);
+    const socket = agentPaths(home, {}).socket;
+    // 32 connections, each served (it answered a hello) and holding its slot with half a request.
+    const taken = await Promise.all(
+      Array.from({ length: 32 }, (_, i) =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = connect(socket);
+          s.once("error", reject);
+          s.once("data", () => (s.write('{"id":'), resolve(s)));
+          s.write(`{"id":${i},"op":"hello"}\n`);
+        }),
+      ),
+    );
+    const full = await runCli(["client", "list"], { home, env: NONE });
+    expect(full.code, full.stderr).toBe(1);
+    expect(full.stderr.trim()).toBe(`The agent is busy: all its connections are taken (${socket}). Try again in a minute (it closes unused connections after 60 seconds).`);
+    expect(full.stderr).not.toMatch(/Locked|passphrase/i);
+    expect(full.stdout).toBe("");
+    for (const s of taken) s.destroy();
+    expect(alive(u.pid!)).toBe(true);
+    expect((await ok(["client", "list"], home)).stdout).toContain("k1");
   });
 
   it("garbage on the socket gets nothing useful, and the agent carries on", async () => {
