@@ -38,6 +38,12 @@ export interface AgentOptions {
    * shorten it). Clients reconnect when they next ask (client.ts).
    */
   readonly connectionIdleMs?: number;
+  /**
+   * How long answers written to a connection may wait for the client to take them (the socket
+   * needs a drain) before the agent closes it and frees its slot (default DRAIN_TIMEOUT_MS;
+   * tests shorten it).
+   */
+  readonly drainTimeoutMs?: number;
 }
 
 export interface RunningAgent {
@@ -66,7 +72,8 @@ export interface ConnectionState {
 }
 
 /**
- * The most connections served at once. Slots must come free: see CONNECTION_IDLE_MS.
+ * The most connections served at once. Slots must come free: see CONNECTION_IDLE_MS and
+ * DRAIN_TIMEOUT_MS.
  */
 const MAX_CONNECTIONS = 32;
 /**
@@ -95,6 +102,12 @@ const CONNECTION_IDLE_MS = 60_000;
  * instead of piling answers up in the agent's memory.
  */
 const MAX_OPEN_ANSWERS = 8;
+/**
+ * Answers that have waited this long for the client to take them close the connection: a client
+ * that writes but never reads is not read from any more (MAX_OPEN_ANSWERS), and with requests
+ * waiting the idle time does not run, so without this it would hold its slot for good.
+ */
+const DRAIN_TIMEOUT_MS = 30_000;
 
 class AgentError extends Error {
   constructor(readonly code: ErrorCode) {
@@ -198,7 +211,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
     // Nothing in progress: hang up after the idle time unless something arrives. Whatever arrives
     // after the hang-up is not answered (refused), so no answer is ever cut off halfway.
     const watchIdle = () => {
-      if (open > 0 || waiting.length > 0 || lines.partial || idleTimer !== undefined || refused) return;
+      if (open > 0 || waiting.length > 0 || lines.partial || socket.writableNeedDrain || idleTimer !== undefined || refused) return;
       idleTimer = setTimeout(() => {
         refused = true;
         socket.end();
@@ -206,9 +219,21 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
       }, o.connectionIdleMs ?? CONNECTION_IDLE_MS);
       idleTimer.unref();
     };
+    // Answers the client does not take: the connection goes once they have waited the drain time.
+    let drainTimer: NodeJS.Timeout | undefined;
+    const watchDrain = () => {
+      if (!socket.writableNeedDrain) {
+        if (drainTimer !== undefined) clearTimeout(drainTimer);
+        drainTimer = undefined;
+      } else if (drainTimer === undefined) {
+        drainTimer = setTimeout(() => socket.destroy(), o.drainTimeoutMs ?? DRAIN_TIMEOUT_MS);
+        drainTimer.unref();
+      }
+    };
     socket.on("close", () => {
       stopLineTimer();
       stopIdleTimer();
+      if (drainTimer !== undefined) clearTimeout(drainTimer);
       waiting.length = 0;
       connections.delete(socket);
     });
@@ -236,8 +261,12 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
       }
       if (waiting.length === 0 && !socket.writableNeedDrain) socket.resume();
       else socket.pause();
+      watchDrain();
     };
-    socket.on("drain", pump);
+    socket.on("drain", () => {
+      pump();
+      watchIdle();
+    });
 
     socket.on("data", (chunk: Buffer) => {
       if (refused) return;

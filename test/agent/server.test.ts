@@ -34,7 +34,7 @@ let now: number;
 let agent: RunningAgent | undefined;
 const clients: AgentKeys[] = [];
 
-async function start(options: { idleMinutes?: number; lifetimeMinutes?: number; lineTimeoutMs?: number; connectionIdleMs?: number } = {}): Promise<RunningAgent> {
+async function start(options: { idleMinutes?: number; lifetimeMinutes?: number; lineTimeoutMs?: number; connectionIdleMs?: number; drainTimeoutMs?: number } = {}): Promise<RunningAgent> {
   agent = await serveAgent({
     socket: paths.socket,
     home,
@@ -44,6 +44,7 @@ async function start(options: { idleMinutes?: number; lifetimeMinutes?: number; 
     clock: () => new Date(now),
     ...(options.lineTimeoutMs === undefined ? {} : { lineTimeoutMs: options.lineTimeoutMs }),
     ...(options.connectionIdleMs === undefined ? {} : { connectionIdleMs: options.connectionIdleMs }),
+    ...(options.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: options.drainTimeoutMs }),
   });
   return agent;
 }
@@ -334,6 +335,24 @@ describe("the agent (in this process, test clock)", () => {
     expect(running.connections()).toHaveLength(32);
     for (const socket of taken) socket.destroy();
   });
+
+  it("closes a connection whose answers are not taken within the drain time, and frees its slot", async () => {
+    // A long line time: the paused agent may hold part of a line, whose time would close the
+    // connection too; this is about connections it holds whole lines of.
+    const running = await start({ drainTimeoutMs: 500, lineTimeoutMs: 120_000 });
+    const socket = connect(paths.socket);
+    socket.on("error", () => undefined);
+    const closed = new Promise<string>((resolve) => socket.on("close", () => resolve("closed")));
+    await once(socket, "connect");
+    const messages = JSON.stringify(Array.from({ length: 2048 }, () => ""));
+    for (let i = 0; i < 160; i++) socket.write(`{"id":${i},"op":"hash","purpose":"media-cache-name","messages":${messages}}\n`);
+    // It never reads. Requests wait unbegun, so the idle time does not run; the drain time does.
+    expect(await Promise.race([closed, sleep(20_000).then(() => "still open")])).toBe("closed");
+    for (let waited = 0; running.connections().length > 0 && waited < 5000; waited += 10) await sleep(10);
+    expect(running.connections()).toEqual([]);
+    // The slot is free: 32 others are served.
+    for (const other of await fillSlots(running, "silent")) other.destroy();
+  }, 30_000);
 
   it("a client that pauses between requests past the connection idle time reconnects as it asks again", async () => {
     await start({ connectionIdleMs: 200 });
