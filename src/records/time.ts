@@ -271,25 +271,27 @@ export class ContactTime {
   /**
    * Remove every line about these clients (the retention purge): their `logged` lines and the
    * corrections of those entries, entries removed with `time remove` included (their lines name
-   * the client too), and a newer version's lines that name one of them. Returns how many entries went per client tag — standing and removed ones,
-   * as deleted — and how many lines; with `dryRun`, what would go, and nothing is written.
+   * the client too), and any other line that names one of them — a newer version's entry
+   * (isNewerEntry) even when the client has no entry of this version. Returns how many entries
+   * went per client tag — standing and removed ones, as deleted — and how many lines; with
+   * `dryRun`, what would go, and nothing is written.
    */
   async purge(clients: ReadonlySet<string>, dryRun = false): Promise<{ entries: ReadonlyMap<string, number>; lines: number }> {
-    const events = (await this.events()).events;
+    const current = await this.journal.read();
     const ids = new Set<string>();
     const entries = new Map<string, number>();
-    for (const e of events) {
+    for (const e of validEvents(current).events) {
       if (e.ev !== "logged" || !clients.has(e.client) || ids.has(e.id)) continue;
       ids.add(e.id);
       entries.set(e.client, (entries.get(e.client) ?? 0) + 1);
     }
-    if (ids.size === 0) return { entries, lines: 0 };
-    if (dryRun) return { entries, lines: events.filter((e) => ids.has(e.id)).length };
-    // A newer version's line goes too when it names one of these entries or clients (isNewerEntry).
-    const removed = await this.journal.rewrite((value) => {
+    const goes = (value: unknown): boolean => {
       const { id, client } = (value ?? {}) as { id?: unknown; client?: unknown };
-      return !((typeof id === "string" && ids.has(id)) || (typeof client === "string" && clients.has(client)));
-    });
+      return (typeof id === "string" && ids.has(id)) || (typeof client === "string" && clients.has(client));
+    };
+    const going = current.values.filter(goes).length;
+    if (dryRun || going === 0) return { entries, lines: going };
+    const removed = await this.journal.rewrite((value) => !goes(value));
     return { entries, lines: removed.length };
   }
 }

@@ -265,7 +265,7 @@ describe("contact time", () => {
     });
   });
 
-  it("the purge removes a newer version's line naming a purged client, and keeps one naming another", async () => {
+  it("the purge removes a newer version's line naming a purged client, also one with no entry of this version, and keeps one naming another", async () => {
     await inOwnPractice(async (own) => {
       const at = (now: string) => ({ home: own, env: { NACHKLANG_NOW: now } });
       expect((await runCli(["time", "log", "k1", "15m"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
@@ -273,7 +273,8 @@ describe("contact time", () => {
       const { client } = JSON.parse((await readFile(file, "utf8")).trim()) as { client: string };
       const newer = { v: 1, at: NOW.NACHKLANG_NOW, ev: "travelled", ignorable: true };
       const other = JSON.stringify({ ...newer, client: "0".repeat(32) });
-      await appendFile(file, JSON.stringify({ ...newer, client }) + "\n" + other + "\n");
+      // Only the newer version's lines are left: the client has no entry this version knows.
+      await writeFile(file, JSON.stringify({ ...newer, client }) + "\n" + other + "\n");
       const r = await runCli(["records", "purge"], at("2037-12-10T10:00:00+01:00"));
       expect(r.code, r.stderr).toBe(0);
       expect(await readFile(file, "utf8")).toBe(other + "\n");
