@@ -7,7 +7,7 @@ import type { Lang } from "../messages/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { packageManifest } from "../package-root.js";
 import { addressOptions } from "./client-options.js";
-import { refuseStdinTwice } from "./stdin-options.js";
+import { readsFile, refuseStdinTwice } from "./stdin-options.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<Record<string, unknown>>;
@@ -205,16 +205,16 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("open <bundle>")
     .description("decrypt, verify and extract a bundle, all or nothing")
     .option("--out <dir>", "target folder (default: the bundle id)")
-    .option("--identity <file>", "age identity file (instead of the practice keyring)")
-    .option("--signer <file>", "the practice's minisign public key (needed with --identity)")
+    .addOption(readsFile(new Option("--identity <file>", "age identity file (instead of the practice keyring)")))
+    .addOption(readsFile(new Option("--signer <file>", "the practice's minisign public key (needed with --identity)")))
     .option("--signer-fingerprint <hex>", "or the fingerprint of that key, as 'keys show' prints it")
     .action(lazy(() => import("./commands/open.js"), "open"));
 
   program
     .command("verify <bundle>")
     .description("check a bundle without writing anything")
-    .option("--identity <file>", "age identity file (instead of the practice keyring)")
-    .option("--signer <file>", "the practice's minisign public key (needed with --identity)")
+    .addOption(readsFile(new Option("--identity <file>", "age identity file (instead of the practice keyring)")))
+    .addOption(readsFile(new Option("--signer <file>", "the practice's minisign public key (needed with --identity)")))
     .option("--signer-fingerprint <hex>", "or the fingerprint of that key, as 'keys show' prints it")
     .action(lazy(() => import("./commands/open.js"), "verify"));
 
@@ -599,7 +599,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   program
     .command("restore <file>")
     .description("restore a backup into a new home (--home DIR), with the passphrase or --recovery-key")
-    .option("--recovery-key <file>", "the recovery key file; the keyring then takes a new passphrase")
+    .addOption(readsFile(new Option("--recovery-key <file>", "the recovery key file; the keyring then takes a new passphrase")))
     .option("--accept-unverified", "restore a backup whose origin cannot be confirmed (made before backups were signed, or a recovery key made before anchors)")
     .action(lazy(() => import("./commands/backup.js"), "restore"));
   const records = program.command("records").description("retention, deletion and the ledger's purge records (docs/records.md)");

@@ -1,26 +1,44 @@
 /**
  * Standard input can be read once. Every `--…-file` option reads its file whole (a passphrase, a
- * channel's secret or key, a note, template variables), so when two of them name standard input,
+ * channel's secret or key, a note, template variables), and so do the few marked with `readsFile`
+ * (an age identity, a signer's key, a recovery key); when two of them name standard input,
  * the second finds it empty and says "the file is empty", which sends the user looking for the
  * wrong fault. Decided here, for every command, before the command reads or writes anything.
  */
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import type { Command, Option } from "commander";
 import { ExitCode, UserError } from "../errors.js";
 
 /** The names of standard input (`-` is not one: the `--…-file` options read a file of that name). */
 const STDIN = new Set(["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0", `/proc/${process.pid}/fd/0`]);
 
+/** Options that read their file whole though their name does not end in "-file". */
+const readers = new WeakSet<Option>();
+
 /**
- * Throws (exit 2, naming both options and what to do) when two `--…-file` options of `command`
- * or the commands above it (the global `--passphrase-file`) name standard input.
+ * Marks `option` as one that reads its file whole (`open --identity`, `--signer`, `restore
+ * --recovery-key`), so it counts as a `--…-file` option here. A `<file>` the command writes
+ * (`keys export --identity`) is not marked.
+ */
+export function readsFile(option: Option): Option {
+  readers.add(option);
+  return option;
+}
+
+function reads(option: Option): boolean {
+  return option.long?.endsWith("-file") === true || readers.has(option);
+}
+
+/**
+ * Throws (exit 2, naming both options and what to do) when two options of `command` or the
+ * commands above it (the global `--passphrase-file`) that read a file name standard input.
  */
 export function refuseStdinTwice(command: Command): void {
   const reading: { option: string; file: string }[] = [];
   for (let c: Command | null = command; c !== null; c = c.parent) {
     const here = c.options.flatMap((option) => {
       const value: unknown = c.getOptionValue(option.attributeName());
-      return option.long?.endsWith("-file") === true && typeof value === "string" && STDIN.has(resolve(value)) ? [{ option: option.long, file: value }] : [];
+      return reads(option) && option.long !== undefined && typeof value === "string" && STDIN.has(resolve(value)) ? [{ option: option.long, file: value }] : [];
     });
     // The program's options (--passphrase-file) first, then each command's in the order declared.
     reading.unshift(...here);

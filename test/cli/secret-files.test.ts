@@ -143,6 +143,16 @@ describe("secret files", () => {
     expect(email.stderr).toBe(
       "--passphrase-file /dev/fd/0 und --password-file /dev/./stdin lesen beide die Standardeingabe, die sich nur einmal lesen lässt; nichts gelesen, nichts geändert. Bitte für eine der beiden eine Datei angeben oder einen eigenen Dateideskriptor (z. B. --password-file <(pass show …)).\n",
     );
+    // Options that read a file without "-file" in their name count too: an age identity and a
+    // signer's key, a recovery key beside the new passphrase.
+    const open = await runCli(["open", join(dir, "absent.age"), "--identity", "/dev/stdin", "--signer", "/dev/fd/0"], { home, input: "", pipe: true });
+    expect(open.code, open.stderr).toBe(2);
+    expect(open.stderr).toMatch(/^--identity \/dev\/stdin and --signer \/dev\/fd\/0 both read standard input, .*\n$/);
+    const newHome = join(dir, "restored");
+    const restore = await runCli(["--home", newHome, "--passphrase-file", "/dev/stdin", "restore", join(dir, "absent.age"), "--recovery-key", "/proc/self/fd/0"], { home, input: "", pipe: true, env: { NACHKLANG_PASSPHRASE: undefined } });
+    expect(restore.code, restore.stderr).toBe(2);
+    expect(restore.stderr).toMatch(/^--passphrase-file \/dev\/stdin and --recovery-key \/proc\/self\/fd\/0 both read standard input, .*\n$/);
+    await expect(readFile(newHome)).rejects.toMatchObject({ code: "ENOENT" });
     expect(await snapshot()).toEqual(before);
   });
 
