@@ -40,7 +40,8 @@ const SAME_AGENT: readonly (keyof Hello)[] = ["version", "home", "recipient", "k
  * another one took its place, that is `agent.gone`. A connection the agent turns away because
  * every slot is taken (`busy`, before anything was asked) is opened again after a pause, a few
  * times (BUSY_RETRY_MS), then the request fails with `agent.busy`: a full agent is not a
- * missing one.
+ * missing one. So is a connection closed before the agent said a word (beyond the surplus the
+ * agent drops connections unheard): if the agent locked instead, the next attempt finds no socket.
  */
 class Connection {
   #next = 1;
@@ -136,14 +137,21 @@ class Connection {
   #attach(socket: Socket): void {
     this.#socket = socket;
     const lines = new LineReader();
+    /** Whether the agent has said anything on this socket. */
+    let heard = false;
     socket.on("data", (chunk: Buffer) => {
       const complete = lines.push(chunk);
       if (complete === undefined) return this.#fail(new UserError(ExitCode.failure, "agent.unresponsive", { socket: this.paths.socket }));
+      if (complete.length > 0) heard = true;
       for (const line of complete) this.#receive(line);
     });
     const hungUp = () => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
+      // Closed before the agent said a word: an agent with every connection and its surplus
+      // taken drops new ones unheard (server.ts). Waited for as for busy; the next attempt finds
+      // no socket if it was a lock instead (the agent removes its socket before it hangs up).
+      if (!heard) return this.#rejectAll(new Busy());
       // Before it was greeted, a connection that closes is as good as no agent.
       if (this.#agent === undefined) this.#closed ??= gone();
       this.#rejectAll(new HungUp());

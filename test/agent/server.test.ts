@@ -78,6 +78,15 @@ async function fillSlots(running: RunningAgent, how: "silent" | "held", onClose:
   return sockets;
 }
 
+/** `count` connections that do not hang up when the agent ends its side (allowHalfOpen). */
+function hangingOn(count: number): Socket[] {
+  return Array.from({ length: count }, () => {
+    const socket = connect({ path: paths.socket, allowHalfOpen: true });
+    socket.on("error", () => undefined);
+    return socket;
+  });
+}
+
 /**
  * Send raw bytes; resolve with the agent's first line, or with what it said before it closed (or
  * reset) the connection, and whether it did.
@@ -314,11 +323,7 @@ describe("the agent (in this process, test clock)", () => {
     const taken = await fillSlots(running, "held");
     // None hangs up before all have heard the agent out (allowHalfOpen): the agent closes those
     // it told busy within a second or so, and drops the others at once.
-    const sockets = Array.from({ length: 12 }, () => {
-      const socket = connect({ path: paths.socket, allowHalfOpen: true });
-      socket.on("error", () => undefined);
-      return socket;
-    });
+    const sockets = hangingOn(12);
     const surplus = await Promise.all(
       sockets.map(async (socket) => {
         let said = "";
@@ -334,6 +339,19 @@ describe("the agent (in this process, test clock)", () => {
     expect(running.turnedAway()).toBe(8);
     expect(running.connections()).toHaveLength(32);
     for (const socket of taken) socket.destroy();
+  });
+
+  it("a command the agent drops unheard, with its slots and surplus all taken, waits as for busy: agent.busy, never 'no agent'", async () => {
+    const running = await start();
+    const taken = await fillSlots(running, "held");
+    // The surplus taken too, by connections that do not hang up when told busy.
+    const surplus = hangingOn(8);
+    while (running.turnedAway() < 8) await sleep(10);
+    // The command's first connection is dropped without a word; before, that read as no agent.
+    await expect(findAgent(home, paths)).rejects.toMatchObject({ key: "agent.busy", code: 1 });
+    for (const socket of [...taken, ...surplus]) socket.destroy();
+    // Once a slot is free, a command finds the agent again.
+    expect((await client()).hello.home).toBe(home);
   });
 
   it("closes a connection whose answers are not taken within the drain time, and frees its slot", async () => {
