@@ -318,13 +318,15 @@ describe("nachklang unlock / lock", () => {
     const home = await freshHome();
     const u = await unlock(home);
     const socket = agentPaths(home, {}).socket;
-    // 32 connections, each served (it answered a hello) and holding its slot with half a request.
+    // 32 connections, each served (it answered a hello) and then silent: each holds its slot for
+    // the agent's connection idle time (60 s), far beyond the command's 2.5 s of waiting even on
+    // a loaded machine (half a request would hold it only for the line time, 10 s).
     const taken = await Promise.all(
       Array.from({ length: 32 }, (_, i) =>
         new Promise<Socket>((resolve, reject) => {
           const s = connect(socket);
           s.once("error", reject);
-          s.once("data", () => (s.write('{"id":'), resolve(s)));
+          s.once("data", () => resolve(s));
           s.write(`{"id":${i},"op":"hello"}\n`);
         }),
       ),
