@@ -11,6 +11,7 @@ import type { ClientRecord } from "../practice/clients.js";
 import { mapPool } from "../pool.js";
 import { parseLocalTime } from "../delivery/hours.js";
 import { isUserError } from "../errors.js";
+import { PHOTOS_AT_ONCE } from "../media/index.js";
 import { appointmentIcs } from "./ics.js";
 import { neutralMediaNames } from "./item-names.js";
 import { greetingFor, startsWithGreeting, type Salutation } from "./greeting.js";
@@ -80,9 +81,6 @@ export function formatAppointment(start: Date, tz: string, lang: Lang): string {
   return lang === "de" ? local.toFormat("cccc, d. MMMM yyyy, HH:mm 'Uhr'") : local.toFormat("cccc d MMMM yyyy, HH:mm");
 }
 
-/** Photos prepared at once in one follow-up (see composeFollowUp). */
-const PHOTOS_AT_ONCE = 2;
-
 export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext, outDir: string): Promise<ComposedFollowUp> {
   const lang = ctx.client.lang;
   let items: PreparedItem[] = [];
@@ -95,8 +93,7 @@ export async function composeFollowUp(draft: FollowUpDraft, ctx: ComposeContext,
 
   if (draft.photos.length > 0) {
     await stage("photos", async () => {
-      // Two at a time: sharp runs libvips on one thread here (glibc), and a second photo keeps the
-      // other core busy (20 photos of 12 MP: about 1.3× faster, bench/agent.bench.js). Order is kept.
+      // Two at a time (PHOTOS_AT_ONCE: libvips runs on one thread here); the order is kept.
       items.push(...(await mapPool(draft.photos, PHOTOS_AT_ONCE, (photo) => ctx.media.photo(photo, outDir, ctx.channelType))));
     });
   }

@@ -74,6 +74,25 @@ describe("media photo", () => {
     expect(await readdir(out)).toEqual(["tiny.jpg"]);
   });
 
+  it("several photos, prepared two at a time, are told and listed in the order given, a bad one named in its place", async () => {
+    const small = join(dir, "order", "small.jpg");
+    await mkdir(join(dir, "order"), { recursive: true });
+    await writeFile(small, await readFile(fixture("tiny.jpg")));
+    // The large flipchart takes longest: the small photos beside it are done first.
+    const inputs = [fixture("flipchart.png"), fixture("tiny.jpg"), fixture("corrupt.jpg"), small];
+    const text = await runCli(["media", "photo", ...inputs, "--out", join(dir, "order", "text")], { home: join(dir, "home") });
+    expect(text.code).toBe(3);
+    const told = text.stdout.trim().split("\n");
+    expect(told).toHaveLength(3);
+    for (const [i, input] of [inputs[0]!, inputs[1]!, inputs[3]!].entries()) expect(told[i]).toContain(`${input} → `);
+    expect(oneLine(text.stderr.split("\n")[0]!)).toMatch(/corrupt\.jpg: the image is damaged or incomplete/);
+    const json = await runCli(["--json", "media", "photo", ...inputs, "--out", join(dir, "order", "json")], { home: join(dir, "home") });
+    expect(json.code).toBe(3);
+    const result = JSON.parse(json.stdout) as { photos: { file: string }[]; failed: { params: { file: string } }[] };
+    expect(result.photos.map((p) => p.file)).toEqual(["flipchart.jpg", "tiny.jpg", "small.jpg"].map((f) => join(dir, "order", "json", f)));
+    expect(result.failed.map((f) => f.params.file)).toEqual([inputs[2]]);
+  });
+
   it("a bad --max-edge is a usage error (exit 2)", async () => {
     const r = await runCli(["media", "photo", fixture("tiny.jpg"), "--out", dir, "--max-edge", "0"], { home: join(dir, "home") });
     expect(r.code).toBe(2);

@@ -4,8 +4,9 @@
  */
 import { join } from "node:path";
 import { ExitCode, UserError, isUserError } from "../../errors.js";
-import { processAudio, processPhoto, useFfmpegConfig, type AudioProfile, type PhotoProfile, type ProcessedAudio, type ProcessedPhoto } from "../../media/index.js";
+import { PHOTOS_AT_ONCE, processAudio, processPhoto, useFfmpegConfig, type AudioProfile, type PhotoProfile, type ProcessedAudio, type ProcessedPhoto } from "../../media/index.js";
 import { distinctOutputNames, placeOutput } from "../../media/files.js";
+import { mapPool } from "../../pool.js";
 import { withPrivateTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
 
@@ -42,18 +43,33 @@ export async function photo(ctx: CliContext, files: string[], opts: PhotoOptions
   const failures: UserError[] = [];
   // Two inputs of one base name (a/scan.png, b/scan.jpg) get distinct outputs (scan.jpg, scan-2.jpg).
   const names = distinctOutputNames(files);
-  for (const [i, file] of files.entries()) {
-    try {
-      const r = await processPhoto(file, opts.out, profile, names[i]);
+  // Prepared two at a time (PHOTOS_AT_ONCE), told in the order given as soon as each is done.
+  const outcomes = new Array<{ file: string; photo: ProcessedPhoto } | UserError | undefined>(files.length);
+  let told = 0;
+  const tell = () => {
+    for (; told < files.length; told++) {
+      const o = outcomes[told];
+      if (o === undefined) return;
+      if (isUserError(o)) {
+        failures.push(o);
+        ctx.out.warn(o.key, o.params);
+        continue;
+      }
+      const r = o.photo;
       results.push(r);
-      ctx.out.say("media.photo.done", { file, out: r.file, width: r.width, height: r.height, kb: kb(r.bytes) });
+      ctx.out.say("media.photo.done", { file: o.file, out: r.file, width: r.width, height: r.height, kb: kb(r.bytes) });
       if (r.thumbnail) ctx.out.say("media.photo.thumbDone", { out: r.thumbnail.file, width: r.thumbnail.width, height: r.thumbnail.height, kb: kb(r.thumbnail.bytes) });
+    }
+  };
+  await mapPool(files, PHOTOS_AT_ONCE, async (file, i) => {
+    try {
+      outcomes[i] = { file, photo: await processPhoto(file, opts.out, profile, names[i]) };
     } catch (error) {
       if (!isUserError(error) || files.length === 1) throw error;
-      failures.push(error);
-      ctx.out.warn(error.key, error.params);
+      outcomes[i] = error;
     }
-  }
+    tell();
+  });
   ctx.out.result({ photos: results, failed: failures.map((e) => ({ key: e.key, params: e.params, code: e.code })) });
   if (failures.length > 0) {
     if (results.length > 0) ctx.out.warn("media.partial", { ok: results.length, total: files.length });
