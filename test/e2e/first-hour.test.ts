@@ -164,6 +164,10 @@ describe.skipIf(missing("ffmpeg"))("seal prepares media as send does, into the c
     expect([before.exif !== undefined, before.orientation]).toEqual([true, 6]);
     expect([after.exif, after.orientation, after.width, after.height]).toEqual([undefined, undefined, 64, 96]);
 
+    // Prepared two at a time, sealed in the order given: the recording first, though the photo is done first.
+    const both = await ok(["--json", "seal", "stimme.wav", "tafel.jpg", "--to", "k030", "--out", "beide.age"]);
+    expect((JSON.parse(both.stdout) as { items: { kind: string }[] }).items.map((i) => i.kind)).toEqual(["audio", "photo"]);
+
     const raw = await ok(["--json", "seal", "tafel.jpg", "--to", "k030", "--raw", "--out", "roh.age"]);
     expect((JSON.parse(raw.stdout) as { path: string }).path).toBe(join(work, "roh.age"));
     await ok(["open", "roh.age", "--out", "roh"]);

@@ -12,6 +12,7 @@ import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { exists } from "../../files.js";
 import { neutralMediaNames } from "../../followup/item-names.js";
 import { ExitCode, UserError } from "../../errors.js";
+import { mapPool } from "../../pool.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
 import { practicePublic, unlockPractice } from "../practice.js";
@@ -67,13 +68,13 @@ function asIs(file: string): SealItem {
 async function prepared(ctx: CliContext, files: readonly string[], work: string): Promise<SealItem[]> {
   const { mediaPipeline } = await import("../../followup/media.js");
   const media = mediaPipeline({ onWarning: (w) => ctx.out.warn(w.key, w.params) });
-  const items: SealItem[] = [];
-  for (const file of files) {
+  const { PHOTOS_AT_ONCE } = await import("../../media/index.js");
+  // Two at a time, as send prepares photos; the items keep the order given.
+  return mapPool(files, PHOTOS_AT_ONCE, async (file): Promise<SealItem> => {
     const { kind } = describeFile(file);
     const input = { path: resolve(file) };
-    if (kind === "photo") items.push(await media.photo(input, work, "folder"));
-    else if (kind === "audio") items.push(await media.audio(input, work, "folder"));
-    else items.push(asIs(file));
-  }
-  return items;
+    if (kind === "photo") return media.photo(input, work, "folder");
+    if (kind === "audio") return media.audio(input, work, "folder");
+    return asIs(file);
+  });
 }
