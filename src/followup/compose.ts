@@ -11,7 +11,7 @@ import type { ClientRecord } from "../practice/clients.js";
 import { mapPool } from "../pool.js";
 import { parseLocalTime } from "../delivery/hours.js";
 import { isUserError } from "../errors.js";
-import { PHOTOS_AT_ONCE } from "../media/index.js";
+import { PHOTOS_AT_ONCE } from "../media/types.js";
 import { appointmentIcs } from "./ics.js";
 import { neutralMediaNames } from "./item-names.js";
 import { greetingFor, startsWithGreeting, type Salutation } from "./greeting.js";

@@ -13,7 +13,8 @@ export type {
   ProcessedImage,
   ProcessedPhoto,
 } from "./types.js";
-export { PHOTOS_AT_ONCE, processPhoto } from "./photo.js";
+export { PHOTOS_AT_ONCE } from "./types.js";
+export { processPhoto } from "./photo.js";
 export { processAudio } from "./audio.js";
 export { MediaCache, clearMediaCache, mediaCacheDir, type MediaCacheOptions } from "./cache.js";
 export { useFfmpegConfig } from "./ffmpeg.js";

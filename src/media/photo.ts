@@ -18,13 +18,6 @@ import type { PhotoProfile, ProcessedImage, ProcessedPhoto } from "./types.js";
 let sharpLoaded: Promise<typeof sharpModule> | undefined;
 export const loadSharp = (): Promise<typeof sharpModule> => (sharpLoaded ??= import("sharp").then((m) => m.default));
 
-/**
- * Photos prepared at once (a follow-up's, `media photo`'s). sharp runs libvips on one thread on
- * glibc (no jemalloc), so a second photo keeps the second core busy: 20 photos of 12 MP take
- * about 0.55 of the time one at a time here (bench/media-photos.bench.js, bench/agent.bench.js).
- */
-export const PHOTOS_AT_ONCE = 2;
-
 export const PHOTO_DEFAULTS = { maxEdge: 2048, format: "jpeg", jpegQuality: 82, webpQuality: 80, maxPixels: 100_000_000, thumbnailEdge: 512 } as const;
 
 /** The profile with every default filled in: what the cache key is made of. */

@@ -4,6 +4,14 @@
  */
 import type { MessageKey, MessageParams } from "../messages/index.js";
 
+/**
+ * Photos prepared at once (a follow-up's, `media photo`'s, `seal`'s). sharp runs libvips on one
+ * thread on glibc (no jemalloc), so a second photo keeps the second core busy: 20 photos of 12 MP
+ * take about 0.55 of the time one at a time here (bench/media-photos.bench.js). Kept beside the
+ * types so that a module can name it without loading the pipeline.
+ */
+export const PHOTOS_AT_ONCE = 2;
+
 /** How a photo is prepared. Every field has a default; `{}` is a valid profile. */
 export interface PhotoProfile {
   /** Longest edge in pixels; smaller images are never enlarged. Default 2048. */

@@ -12,6 +12,7 @@ import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { exists } from "../../files.js";
 import { neutralMediaNames } from "../../followup/item-names.js";
 import { ExitCode, UserError } from "../../errors.js";
+import { PHOTOS_AT_ONCE } from "../../media/types.js";
 import { mapPool } from "../../pool.js";
 import { makePrivateTemp, removeTemp } from "../../temp.js";
 import type { CliContext } from "../context.js";
@@ -68,7 +69,6 @@ function asIs(file: string): SealItem {
 async function prepared(ctx: CliContext, files: readonly string[], work: string): Promise<SealItem[]> {
   const { mediaPipeline } = await import("../../followup/media.js");
   const media = mediaPipeline({ onWarning: (w) => ctx.out.warn(w.key, w.params) });
-  const { PHOTOS_AT_ONCE } = await import("../../media/index.js");
   // Two at a time, as send prepares photos; the items keep the order given.
   return mapPool(files, PHOTOS_AT_ONCE, async (file): Promise<SealItem> => {
     const { kind } = describeFile(file);
