@@ -43,21 +43,21 @@ beforeAll(async () => {
   ({ home, cleanup } = await initHome());
   await ok(["channels", "add", "signal", "--account", ACCOUNT, "--rpc-url", emulator.url], Y2026);
   for (const alias of ["k1", "k2", "k3", "k4"]) {
-    await ok(["client", "add", alias, "--name", `Name-${alias}-Zyx`, "--phone", phone(alias), "--age-recipient", await identityToRecipient(generateIdentity())], Y2026);
+    await ok(["client", "add", alias, "--name", `Name-${alias}-Zyxwerkbank`, "--phone", phone(alias), "--age-recipient", await identityToRecipient(generateIdentity())], Y2026);
     await ok(["consent", "record", alias, "--channel", "folder", "--date", "2026-12-01"], Y2026);
   }
   // k1, k2 and k4 write back, each a text and a file; taken in and decoded in 2026.
   for (const alias of ["k1", "k2", "k4"]) {
     await ok(["consent", "record", alias, "--channel", "signal", "--date", "2026-12-01"], Y2026);
-    emulator.clientMessage(phone(alias), { text: `Antwort von ${alias} Qwv`, attachments: [{ mime: "text/plain", filename: `tagebuch-${alias}.txt`, data: Buffer.from(`Tagebuch ${alias} Qwv`) }] });
+    emulator.clientMessage(phone(alias), { text: `Antwort von ${alias} Qwvorbitant`, attachments: [{ mime: "text/plain", filename: `tagebuch-${alias}.txt`, data: Buffer.from(`Tagebuch ${alias} Qwvorbitant`) }] });
   }
   await ok(["inbox", "fetch"], Y2026);
   expect(await ok(["inbox"], Y2026)).toMatch(/k4: 1 unread/);
-  for (const alias of ["k1", "k2", "k4"]) bundles[alias] = [await send(alias, `Inhalt für ${alias} Qwv`, Y2026)];
+  for (const alias of ["k1", "k2", "k4"]) bundles[alias] = [await send(alias, `Inhalt für ${alias} Qwvorbitant`, Y2026)];
   await ok(["time", "log", "k1", "20m", "--on", "2026-12-02"], Y2026);
   // k2: a later contact (2028), so ten years have not passed by 2037.
   await ok(["time", "log", "k2", "15m", "--on", "2028-05-30"], Y2028);
-  bundles.k2!.push(await send("k2", "Später Qwv", Y2028));
+  bundles.k2!.push(await send("k2", "Später Qwvorbitant", Y2028));
   // k3: consent renewed in 2030 (a contact), no follow-up at all.
   await ok(["consent", "record", "k3", "--channel", "folder", "--date", "2030-01-10"], "2030-01-10T10:00:00+01:00");
   // k4 leaves the registry; its records stay, known only by its tag.
@@ -84,7 +84,7 @@ describe("retention", () => {
 
   it("a dry run eleven years on names exactly the expired clients and changes nothing", async () => {
     // k2 writes again; the message waits sealed, not decoded (fetching needs no keys).
-    emulator.clientMessage(phone("k2"), { text: "Noch eine Frage Qwv" });
+    emulator.clientMessage(phone("k2"), { text: "Noch eine Frage Qwvorbitant" });
     await ok(["inbox", "fetch"], ELEVEN_YEARS_ON);
     const before = await filesUnder(home);
     const dry = await runCli(["--json", "records", "purge", "--dry-run"], { home, env: at(ELEVEN_YEARS_ON) });
@@ -171,8 +171,9 @@ describe("retention", () => {
 
     // Nothing more to do: a second purge removes nothing.
     expect((await ok(["records", "purge"], ELEVEN_YEARS_ON))).toMatch(/nothing deleted/);
-    // And nothing about anyone in plain text in the home.
-    expect(await plaintextFinds(home, ["Zyx", "Qwv", "Inhalt", "Name-k"])).toEqual([]);
+    // And nothing about anyone in plain text in the home. The markers are long: a short one
+    // (three letters) turns up in that much random ciphertext now and then by chance.
+    expect(await plaintextFinds(home, ["Zyxwerkbank", "Qwvorbitant", "Inhalt", "Name-k"])).toEqual([]);
   });
 
   it("finds a ledger changed behind its back (exit 5, one line)", async () => {
