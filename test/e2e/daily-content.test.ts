@@ -44,14 +44,14 @@ afterAll(async () => {
 
 describe("the greeting per client", () => {
   const matrix: [string, "de" | "en", string[], string | null][] = [
-    ["fde", "de", ["--name", "Anna Keller", "--title", "Frau", "--salutation", "formal"], "Guten Tag Frau Keller,"],
-    ["fen", "en", ["--name", "Anna Keller", "--title", "Ms", "--salutation", "formal"], "Dear Ms Keller,"],
-    ["ide", "de", ["--name", "Jonas Berg", "--title", "Herr", "--salutation", "informal"], "Lieber Jonas,"],
-    ["ide2", "de", ["--name", "Anna Keller", "--title", "Frau", "--salutation", "informal"], "Liebe Anna,"],
+    ["fde", "de", ["--name", "Anna Kellermann", "--title", "Frau", "--salutation", "formal"], "Guten Tag Frau Kellermann,"],
+    ["fen", "en", ["--name", "Anna Kellermann", "--title", "Ms", "--salutation", "formal"], "Dear Ms Kellermann,"],
+    ["ide", "de", ["--name", "Jonathan Berg", "--title", "Herr", "--salutation", "informal"], "Lieber Jonathan,"],
+    ["ide2", "de", ["--name", "Anna Kellermann", "--title", "Frau", "--salutation", "informal"], "Liebe Anna,"],
     ["ide3", "de", ["--name", "Kim Wolf", "--salutation", "informal"], "Hallo Kim,"],
-    ["ien", "en", ["--name", "Anna Keller", "--salutation", "informal"], "Dear Anna,"],
-    ["nde", "de", ["--name", "Anna Keller", "--salutation", "none"], null],
-    ["nen", "en", ["--name", "Anna Keller", "--salutation", "none"], null],
+    ["ien", "en", ["--name", "Anna Kellermann", "--salutation", "informal"], "Dear Anna,"],
+    ["nde", "de", ["--name", "Anna Kellermann", "--salutation", "none"], null],
+    ["nen", "en", ["--name", "Anna Kellermann", "--salutation", "none"], null],
     ["old", "de", ["--name", "Jürgen Größe-Özdemir"], "Hallo Jürgen Größe-Özdemir,"],
   ];
 
@@ -70,14 +70,14 @@ describe("the greeting per client", () => {
 
   it("keeps the salutation in the client record (client show --json)", async () => {
     const shown = JSON.parse((await ok(["--json", "client", "show", "fde"])).stdout) as Record<string, unknown>;
-    expect(shown).toMatchObject({ salutation: "formal", title: "Frau", name: "Anna Keller" });
+    expect(shown).toMatchObject({ salutation: "formal", title: "Frau", name: "Anna Kellermann" });
     // Names and forms of address live in the encrypted registry only.
-    expect(await plaintextFinds(home, ["Keller", "Größe-Özdemir", "Jonas", "informal"])).toEqual([]);
+    expect(await plaintextFinds(home, ["Kellermann", "Größe-Özdemir", "Jonathan", "informal"])).toEqual([]);
   });
 
   it("never greets a note twice that greets by itself", async () => {
-    const text = await message("fde", ["--note", "Liebe Frau Keller, danke für heute."]);
-    expect(firstParagraph(text)).toBe("Liebe Frau Keller, danke für heute.");
+    const text = await message("fde", ["--note", "Liebe Frau Kellermann, danke für heute."]);
+    expect(firstParagraph(text)).toBe("Liebe Frau Kellermann, danke für heute.");
     expect(text).not.toContain("Guten Tag");
     const en = await message("ien", ["--note", "Hello Anna, thank you for today."]);
     expect(en).not.toContain("Dear Anna,");
@@ -154,7 +154,7 @@ describe("each kind framed as what it is", () => {
   let work: { dir: string; cleanup: () => Promise<void> };
 
   beforeAll(async () => {
-    await addClient("kd", "de", ["--name", "Anna Keller", "--title", "Frau", "--salutation", "formal"]);
+    await addClient("kd", "de", ["--name", "Anna Kellermann", "--title", "Frau", "--salutation", "formal"]);
     await addClient("ke", "en", ["--name", "Sam Reed", "--salutation", "informal"]);
     work = await tempDir();
   });
@@ -169,7 +169,7 @@ describe("each kind framed as what it is", () => {
 
   it("exercise: from the template's kind, introduced as an exercise", async () => {
     const r = JSON.parse((await ok(["--json", "send", "kd", "--homework", "breathing-body-scan", "--dry-run"])).stdout) as { message: string; items: { kind: string }[] };
-    expect(r.message.split("\n\n").slice(0, 2)).toEqual(["Guten Tag Frau Keller,", "Hier ist die Übung aus unserer Sitzung – zum Wiederholen, so oft es Ihnen guttut."]);
+    expect(r.message.split("\n\n").slice(0, 2)).toEqual(["Guten Tag Frau Kellermann,", "Hier ist die Übung aus unserer Sitzung – zum Wiederholen, so oft es Ihnen guttut."]);
     expect(r.message).toMatch(/^Die Übung: Übung: Atem und Körperreise$/m);
     expect(r.message).not.toMatch(VOLUNTARY);
     expect(r.items).toHaveLength(1);
@@ -200,7 +200,7 @@ describe("each kind framed as what it is", () => {
       items: { kind: string; name: string; mime: string }[];
     };
     expect(r.message.split("\n\n").slice(0, 3)).toEqual([
-      "Guten Tag Frau Keller,",
+      "Guten Tag Frau Kellermann,",
       "Eine kurze Erinnerung an unseren nächsten Termin.",
       "Wir sehen uns am Donnerstag, 4. März 2027, 16:00 Uhr. Den Kalendereintrag finden Sie im Anhang.",
     ]);

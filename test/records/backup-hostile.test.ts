@@ -120,7 +120,7 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     recoveryFile = join(work, "recovery.txt");
     const init = await runCli(["init", "--name", "Praxis Interop", "--lang", "en", "--recovery-key", recoveryFile], { home });
     expect(init.code, init.stderr).toBe(0);
-    await ok(["client", "add", "k1", "--name", "Berta Sommer", "--email", "berta@example.org", "--age-recipient", await identityToRecipient(generateIdentity())]);
+    await ok(["client", "add", "k1", "--name", "Bertamaria Sommerfeld", "--email", "bertamaria@example.org", "--age-recipient", await identityToRecipient(generateIdentity())]);
     await ok(["consent", "record", "k1", "--channel", "folder"]);
     bundleId = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Gewitterwolke", "--now", "--yes"])) as { id: string }).id;
     await ok(["backup", "--out", join(work, "made.age")]);
@@ -162,7 +162,7 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     expect(await status(target, NEW_PASSPHRASE)).toEqual(await status(home));
     await ok(["open", join(target, "archive", `${bundleId}.age`), "--out", join(work, "opened")], NEW_PASSPHRASE, target);
     expect(await readFile(join(work, "opened", "manifest.json"), "utf8")).toMatch(/"items"/);
-    expect(await plaintextFinds(target, ["Berta", "Sommer", "Gewitterwolke"])).toEqual([]);
+    expect(await plaintextFinds(target, ["Bertamaria", "Sommerfeld", "Gewitterwolke"])).toEqual([]);
   });
 
   it("restores nothing from a backup whose tar disagrees with its list, or that writes elsewhere", async () => {

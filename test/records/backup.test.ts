@@ -19,7 +19,7 @@ let home: string;
 let work: string;
 let cleanup: () => Promise<void>;
 const NOW = { NACHKLANG_NOW: "2026-12-02T10:00:00+01:00" };
-const SECRETS = ["Anna", "Keller", "Panik", "Schön, dass Sie da waren", "Wolkenbruch"];
+const SECRETS = ["Annegret", "Kellermann", "Panikattacke", "Schön, dass Sie da waren", "Wolkenbruch"];
 const bundles: string[] = [];
 
 async function ok(args: string[], env: Record<string, string> = {}, at = home): Promise<string> {
@@ -36,13 +36,13 @@ beforeAll(async () => {
   const init = await runCli(["init", "--name", "Praxis Test", "--lang", "en", "--recovery-key", join(work, "recovery.txt")], { home });
   expect(init.code, init.stderr).toBe(0);
   expect(init.stdout).toMatch(/Recovery key written to/);
-  await ok(["client", "add", "k1", "--name", "Anna Keller", "--email", "anna@example.org", "--age-recipient", await identityToRecipient(generateIdentity())]);
+  await ok(["client", "add", "k1", "--name", "Annegret Kellermann", "--email", "annegret@example.org", "--age-recipient", await identityToRecipient(generateIdentity())]);
   await ok(["consent", "record", "k1", "--channel", "folder"]);
   for (const args of [
     ["--note", "Schön, dass Sie da waren", "--photo", join(FIXTURES, "tiny.jpg")],
     ["--note", "Wolkenbruch"],
   ]) bundles.push((JSON.parse(await ok(["--json", "send", "k1", ...args, "--now", "--yes"])) as { id: string }).id);
-  await writeFile(join(work, "note.txt"), "Panik im Bus");
+  await writeFile(join(work, "note.txt"), "Panikattacke im Bus");
   await ok(["time", "log", "k1", "25m", "--note-file", join(work, "note.txt"), "--on", "2026-12-01"]);
   await ok(["backup", "--out", join(work, "practice.backup.age")]);
 });

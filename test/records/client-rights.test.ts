@@ -23,7 +23,7 @@ let cleanup: () => Promise<void>;
 let clientKey: string;
 const NOW = { NACHKLANG_NOW: "2026-12-02T10:00:00+01:00" };
 const NOTE = "Telefonat über die Panikattacken im Bus";
-const MESSAGE = "Schön, dass Sie heute da waren, Frau Keller.";
+const MESSAGE = "Schön, dass Sie heute da waren, Frau Kellermann.";
 const sent: string[] = [];
 let queued: string;
 let emulator: SignalCliEmulator;
@@ -47,7 +47,7 @@ beforeAll(async () => {
   clientKey = join(work, "client.key");
   await writeFile(clientKey, `${identity}\n`, { mode: 0o600 });
   await ok(["channels", "add", "signal", "--account", ACCOUNT, "--rpc-url", emulator.url]);
-  await ok(["client", "add", "k1", "--name", "Anna Keller", "--email", "anna.keller@example.org", "--phone", PHONE, "--age-recipient", await identityToRecipient(identity)]);
+  await ok(["client", "add", "k1", "--name", "Annegret Kellermann", "--email", "annegret.kellermann@example.org", "--phone", PHONE, "--age-recipient", await identityToRecipient(identity)]);
   await ok(["consent", "record", "k1", "--channel", "folder", "--date", "2026-11-20"]);
   await ok(["consent", "record", "k1", "--channel", "signal", "--date", "2026-11-20"]);
   // k1 writes back: a text and a photo of a diary page, taken in and read.
@@ -55,7 +55,7 @@ beforeAll(async () => {
   emulator.clientMessage(PHONE, { text: REPLY, attachments: [{ mime: "image/jpeg", filename: "Tagebuch Seite 3.jpg", data: diaryPage }], serverReceivedTimestamp: Date.parse("2026-12-02T09:30:00+01:00") });
   await ok(["inbox", "fetch"]);
   await ok(["inbox", "read", "k1"]);
-  await ok(["client", "add", "k2", "--name", "Bernd Roth"]);
+  await ok(["client", "add", "k2", "--name", "Bernhard Rothenberg"]);
   await ok(["consent", "record", "k2", "--channel", "folder"]);
   for (const args of [
     ["k1", "--note", MESSAGE, "--photo", `${join(FIXTURES, "tiny.jpg")}:Tafel`, "--now"],
@@ -65,8 +65,8 @@ beforeAll(async () => {
   queued = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Wartet noch", "--at", "2027-12-09 09:30", "--yes"])) as { id: string }).id;
   // k2 has no age key: what reaches them is the offline viewer, under a passphrase agreed for this follow-up.
   const sendViewer = join(work, "send-viewer.txt");
-  await writeFile(sendViewer, "Bernd-Passphrase-2026\n", { mode: 0o600 });
-  await ok(["send", "k2", "--note", "Für Bernd", "--viewer-passphrase-file", sendViewer, "--now", "--yes"]);
+  await writeFile(sendViewer, "Bernhard-Passphrase-2026\n", { mode: 0o600 });
+  await ok(["send", "k2", "--note", "Für Bernhard", "--viewer-passphrase-file", sendViewer, "--now", "--yes"]);
   const noteFile = join(work, "note.txt");
   await writeFile(noteFile, NOTE);
   await ok(["time", "log", "k1", "25m", "--kind", "phone", "--note-file", noteFile, "--on", "2026-12-01"]);
@@ -108,7 +108,7 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     );
     const read = (name: string) => readFile(join(dir, "items", name), "utf8");
     const record = JSON.parse(await read("client.json")) as { name: string; email: string };
-    expect([record.name, record.email]).toEqual(["Anna Keller", "anna.keller@example.org"]);
+    expect([record.name, record.email]).toEqual(["Annegret Kellermann", "annegret.kellermann@example.org"]);
     expect(JSON.parse(await read("consents.json"))).toEqual([
       { channel: "folder", date: "2026-11-20", infoVersion: "1" },
       { channel: "signal", date: "2026-11-20", infoVersion: "1" },
@@ -133,7 +133,7 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     expect(messages[0]!.files[0]!.sha256).toBe(createHash("sha256").update(diaryPage).digest("hex"));
     expect(await read("README.txt")).toMatch(/1 message you sent to the practice/);
     // Nothing of another client.
-    for (const name of items) expect(await read(name)).not.toMatch(/Bernd|Für Bernd/);
+    for (const name of items) expect(await read(name)).not.toMatch(/Bernhard|Für Bernhard/);
     // The photo as it was sent: the same bytes as in the archived bundle's manifest.
     const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as { items: { path: string; sha256: string }[] };
     const photo = manifest.items.find((i) => i.path.endsWith("photo-1.jpg"))!;
@@ -156,8 +156,8 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     await ok(["client", "export", "k2", "--out", out, "--viewer-passphrase-file", passphraseFile]);
     const html = await readFile(out, "utf8");
     expect(html).toMatch(/^<!doctype html>/i);
-    expect(html).not.toContain("Bernd");
-    expect(html).not.toContain("Für Bernd");
+    expect(html).not.toContain("Bernhard");
+    expect(html).not.toContain("Für Bernhard");
     // Without a key or passphrase: one line, exit 2.
     const r = await runCli(["client", "export", "k2", "--out", join(work, "x.html")], { home, env: NOW });
     expect(r.code).toBe(2);
@@ -187,7 +187,7 @@ describe("client forget", () => {
     expect(ledgerAfter.slice(ledgerBefore.length).map((l) => (JSON.parse(l) as { ev: string }).ev)).toEqual(["cancelled"]);
     expect(await readFile(join(home, "records", "time.jsonl"), "utf8")).toBe(timeBefore);
     const shown = JSON.parse(await ok(["--json", "client", "show", "k1"])) as Record<string, unknown>;
-    expect(shown).toMatchObject({ alias: "k1", name: "Anna Keller", email: null, ageRecipient: null });
+    expect(shown).toMatchObject({ alias: "k1", name: "Annegret Kellermann", email: null, ageRecipient: null });
     expect((shown.consents as { withdrawn?: string }[]).every((c) => c.withdrawn !== undefined)).toBe(true);
 
     // Deleted: the waiting follow-up and the hand-over copies; k2's copy stays.
@@ -198,7 +198,7 @@ describe("client forget", () => {
     expect((await runCli(["send", "k1", "--note", "x", "--now", "--yes"], { home, env: NOW })).code).toBe(4);
     expect((JSON.parse(await ok(["--json", "time", "list", "k2"])) as { entries: unknown[] }).entries).toHaveLength(1);
     // And the home names nobody, in any file.
-    expect(await plaintextFinds(home, ["Anna", "Keller", "anna.keller", "Bernd", "Panikattacken", "Schön, dass", "jeden Abend", "Tagebuch"])).toEqual([]);
+    expect(await plaintextFinds(home, ["Annegret", "Kellermann", "annegret.kellermann", "Bernhard", "Rothenberg", "Panikattacken", "Schön, dass", "jeden Abend", "Tagebuch"])).toEqual([]);
   });
 });
 

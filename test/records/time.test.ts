@@ -24,24 +24,24 @@ async function ok(args: string[]): Promise<string> {
 
 beforeAll(async () => {
   ({ home, cleanup } = await initHome());
-  await ok(["client", "add", "k1", "--name", "Anna Keller", "--billing", "goae"]);
-  await ok(["client", "add", "k2", "--name", "Bernd Größe-Özdemir", "--billing", "hourly"]);
-  await ok(["client", "add", "k3", "--name", "Carla Nowak"]);
+  await ok(["client", "add", "klient-01", "--name", "Annegret Kellermann", "--billing", "goae"]);
+  await ok(["client", "add", "klient-02", "--name", "Bernhard Größe-Özdemir", "--billing", "hourly"]);
+  await ok(["client", "add", "klient-03", "--name", "Carlotta Nowakowski"]);
   await ok(["billing", "set", "--hourly", "92.50", "--round", "15m", "--profile", "none"]);
 });
 afterAll(() => cleanup());
 
 /**
- * In a practice of its own, with 1 hour logged for k1 on 2026-11-20: runs `args` (given that
+ * In a practice of its own, with 1 hour logged for klient-01 on 2026-11-20: runs `args` (given that
  * entry's id) while another process holds the contact-time file's lock (as `time log` does while
  * it appends), long enough for the command to have started, read and reached the lock; then that
  * process logs `minutes` more for the same client and day. Returns the command's result and the
- * minutes k1's entries on that day stand at afterwards.
+ * minutes klient-01's entries on that day stand at afterwards.
  */
 function whileAnotherLogs(args: (id: string) => string[], minutes: number) {
   return inOwnPractice(async (own) => {
     const cli = (a: string[]) => runCli(a, { home: own, env: NOW });
-    const r = await cli(["--json", "time", "log", "k1", "1h", "--on", "2026-11-20"]);
+    const r = await cli(["--json", "time", "log", "klient-01", "1h", "--on", "2026-11-20"]);
     expect(r.code, r.stderr).toBe(0);
     const id = (JSON.parse(r.stdout) as { id: string }).id;
     const file = join(own, "records", "time.jsonl");
@@ -55,12 +55,12 @@ function whileAnotherLogs(args: (id: string) => string[], minutes: number) {
       await release();
     }
     const result = await running;
-    const day = JSON.parse((await cli(["--json", "time", "list", "k1", "--month", "2026-11"])).stdout) as { entries: { id: string; minutes: number }[]; minutes: number };
+    const day = JSON.parse((await cli(["--json", "time", "list", "klient-01", "--month", "2026-11"])).stdout) as { entries: { id: string; minutes: number }[]; minutes: number };
     return { result, day, id };
   });
 }
 
-const DAY_TOO_LONG = "k1 already has 23h of contact time on 2026-11-20; 2h more would be over 24h in one day. 'nachklang time list k1' shows the entries.\n";
+const DAY_TOO_LONG = "klient-01 already has 23h of contact time on 2026-11-20; 2h more would be over 24h in one day. 'nachklang time list klient-01' shows the entries.\n";
 
 describe("time log and time edit while another process writes", () => {
   it("time edit checks the 24-hour rule on the same version of the file it corrects", async () => {
@@ -73,7 +73,7 @@ describe("time log and time edit while another process writes", () => {
 
   it("time log checks the 24-hour rule on the same version of the file it appends to", async () => {
     // Before the fix the log checked an unlocked reading (1 hour) and appended after the 22 hours.
-    const { result, day } = await whileAnotherLogs(() => ["time", "log", "k1", "2h", "--on", "2026-11-20"], 22 * 60);
+    const { result, day } = await whileAnotherLogs(() => ["time", "log", "klient-01", "2h", "--on", "2026-11-20"], 22 * 60);
     expect(result.code, result.stdout).toBe(2);
     expect(result.stderr).toBe(DAY_TOO_LONG);
     expect(day.minutes).toBe(23 * 60);
@@ -86,13 +86,13 @@ describe("contact time", () => {
     await writeFile(noteFile, NOTE);
     const logged: Record<string, string> = {};
     for (const [name, args] of [
-      ["a", ["k1", "9m", "--kind", "phone", "--on", "2026-11-03"]],
-      ["b", ["k1", "10m", "--kind", "messenger", "--on", "2026-11-04", "--note-file", noteFile]],
-      ["c", ["k2", "1h1m", "--kind", "email", "--on", "2026-11-05"]],
-      ["d", ["k2", "16m", "--on", "2026-11-06"]],
-      ["e", ["k3", "30m", "--on", "2026-11-07"]],
-      ["f", ["k1", "40m", "--on", "2026-10-31"]],
-      ["g", ["k2", "5m", "--on", "2026-11-08"]],
+      ["a", ["klient-01", "9m", "--kind", "phone", "--on", "2026-11-03"]],
+      ["b", ["klient-01", "10m", "--kind", "messenger", "--on", "2026-11-04", "--note-file", noteFile]],
+      ["c", ["klient-02", "1h1m", "--kind", "email", "--on", "2026-11-05"]],
+      ["d", ["klient-02", "16m", "--on", "2026-11-06"]],
+      ["e", ["klient-03", "30m", "--on", "2026-11-07"]],
+      ["f", ["klient-01", "40m", "--on", "2026-10-31"]],
+      ["g", ["klient-02", "5m", "--on", "2026-11-08"]],
     ] as const) {
       const r = await run(["--json", "time", "log", ...args]);
       expect(r.code, r.stderr).toBe(0);
@@ -113,16 +113,16 @@ describe("contact time", () => {
     expect(cells).toEqual([
       ["type", "client", "item", "amount_eur"],
       // GOÄ: 9 minutes → no. 1 (10.72), 10 minutes → no. 3 (20.11).
-      ["entry", "Anna Keller", "GOÄ 1", "10.72"],
-      ["entry", "Anna Keller", "GOÄ 3", "20.11"],
+      ["entry", "Annegret Kellermann", "GOÄ 1", "10.72"],
+      ["entry", "Annegret Kellermann", "GOÄ 3", "20.11"],
       // Hourly 92.50 per started 15 minutes: 61 → 75 min = 115.625 → 115.63; 31 → 45 min = 69.375 → 69.38.
-      ["entry", "Bernd Größe-Özdemir", "hourly", "115.63"],
-      ["entry", "Bernd Größe-Özdemir", "hourly", "69.38"],
+      ["entry", "Bernhard Größe-Özdemir", "hourly", "115.63"],
+      ["entry", "Bernhard Größe-Özdemir", "hourly", "69.38"],
       // The practice default (none): documented, not billed.
-      ["entry", "Carla Nowak", "", "0.00"],
-      ["sum", "Anna Keller", "2", "30.83"],
-      ["sum", "Bernd Größe-Özdemir", "2", "185.01"],
-      ["sum", "Carla Nowak", "1", "0.00"],
+      ["entry", "Carlotta Nowakowski", "", "0.00"],
+      ["sum", "Annegret Kellermann", "2", "30.83"],
+      ["sum", "Bernhard Größe-Özdemir", "2", "185.01"],
+      ["sum", "Carlotta Nowakowski", "1", "0.00"],
       ["total", "", "5", "215.84"],
     ]);
     // Never replaced silently.
@@ -132,10 +132,10 @@ describe("contact time", () => {
     expect(json.code, json.stderr).toBe(0);
     const report = JSON.parse(json.stdout) as { total: { cents: number }; clients: { client: string }[] };
     expect(report.total.cents).toBe(21584);
-    expect(report.clients.map((c) => c.client)).toEqual(["k1", "k2", "k3"]);
+    expect(report.clients.map((c) => c.client)).toEqual(["klient-01", "klient-02", "klient-03"]);
     expect(json.stderr).toBe("");
 
-    const listed = JSON.parse((await run(["--json", "time", "list", "k1", "--month", "2026-11", "--notes"])).stdout) as {
+    const listed = JSON.parse((await run(["--json", "time", "list", "klient-01", "--month", "2026-11", "--notes"])).stdout) as {
       entries: { id: string; noteText?: string }[];
       minutes: number;
     };
@@ -144,18 +144,18 @@ describe("contact time", () => {
 
     // The home holds tags and sealed notes, never a name or the note.
     // Aliases as they would stand in JSON or CSV: two bare bytes turn up in ciphertext by chance.
-    expect(await plaintextFinds(home, ["Anna", "Keller", "Größe", "Nowak", "Schlafprobleme", "Schwester", '"k1"', '"k2"', "k1,", "k2,"])).toEqual([]);
+    expect(await plaintextFinds(home, ["Annegret", "Kellermann", "Bernhard", "Größe-Özdemir", "Carlotta", "Nowakowski", "Schlafprobleme", "Schwester", '"klient-01"', '"klient-02"', "klient-01,", "klient-02,"])).toEqual([]);
   });
 
   it("refuses what cannot be right with one line and exit 2", async () => {
     const refusals: string[][] = [];
     for (const args of [
-      ["time", "log", "k1", "0m"],
-      ["time", "log", "k1", "25h"],
-      ["time", "log", "k1", "1.5h"],
-      ["time", "log", "k1", "15m", "--on", "2026-12-03"],
-      ["time", "log", "k1", "15m", "--on", "2026-02-30"],
-      ["time", "log", "k1", "15m", "--kind", "dinner"],
+      ["time", "log", "klient-01", "0m"],
+      ["time", "log", "klient-01", "25h"],
+      ["time", "log", "klient-01", "1.5h"],
+      ["time", "log", "klient-01", "15m", "--on", "2026-12-03"],
+      ["time", "log", "klient-01", "15m", "--on", "2026-02-30"],
+      ["time", "log", "klient-01", "15m", "--kind", "dinner"],
       ["time", "log", "nobody", "15m"],
       ["time", "report", "--month", "2026-13"],
       ["time", "edit", "zzzzzzzz", "--duration", "5m"],
@@ -176,13 +176,13 @@ describe("contact time", () => {
   it("a day of contact further back than the retention period is refused for log and edit, naming the earliest day; nothing written", async () => {
     await inOwnPractice(async (own) => {
       const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });
-      const logged = await inOwn(["--json", "time", "log", "k1", "15m"]);
+      const logged = await inOwn(["--json", "time", "log", "klient-01", "15m"]);
       const { id } = JSON.parse(logged.stdout) as { id: string };
       const file = join(own, "records", "time.jsonl");
       const before = await readFile(file, "utf8");
       for (const [args, value] of [
-        [["time", "log", "k1", "50m", "--on", "1900-01-01"], "1900-01-01"],
-        [["time", "log", "k1", "50m", "--on", "2016-12-01"], "2016-12-01"],
+        [["time", "log", "klient-01", "50m", "--on", "1900-01-01"], "1900-01-01"],
+        [["time", "log", "klient-01", "50m", "--on", "2016-12-01"], "2016-12-01"],
         [["time", "edit", id, "--on", "1926-12-02"], "1926-12-02"],
       ] as const) {
         const r = await inOwn([...args]);
@@ -192,7 +192,7 @@ describe("contact time", () => {
       }
       expect(await readFile(file, "utf8")).toBe(before);
       // The earliest day itself is kept, and a shorter retention moves it.
-      expect((await inOwn(["time", "log", "k1", "50m", "--on", "2016-12-02"])).code).toBe(0);
+      expect((await inOwn(["time", "log", "klient-01", "50m", "--on", "2016-12-02"])).code).toBe(0);
       expect((await inOwn(["records", "retention", "set", "2y"])).code).toBe(0);
       const r = await inOwn(["time", "edit", id, "--on", "2024-12-01"]);
       expect(r.code).toBe(2);
@@ -204,30 +204,30 @@ describe("contact time", () => {
     await inOwnPractice(async (own) => {
       const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });
       const id = async (args: string[]) => (JSON.parse((await inOwn(["--json", ...args])).stdout) as { id: string }).id;
-      await id(["time", "log", "k1", "20h", "--on", "2026-11-03"]);
-      const four = await id(["time", "log", "k1", "4h", "--on", "2026-11-03"]);
-      const other = await id(["time", "log", "k1", "1m", "--on", "2026-11-04"]);
+      await id(["time", "log", "klient-01", "20h", "--on", "2026-11-03"]);
+      const four = await id(["time", "log", "klient-01", "4h", "--on", "2026-11-03"]);
+      const other = await id(["time", "log", "klient-01", "1m", "--on", "2026-11-04"]);
       const file = join(own, "records", "time.jsonl");
       const before = await readFile(file, "utf8");
       for (const [args, line] of [
-        [["time", "log", "k1", "1m", "--on", "2026-11-03"], "k1 already has 24h of contact time on 2026-11-03; 1m more would be over 24h in one day."],
-        [["time", "edit", four, "--duration", "4h1m"], "k1 already has 20h of contact time on 2026-11-03; 4h1m more would be over 24h in one day."],
-        [["time", "edit", other, "--on", "2026-11-03"], "k1 already has 24h of contact time on 2026-11-03; 1m more would be over 24h in one day."],
+        [["time", "log", "klient-01", "1m", "--on", "2026-11-03"], "klient-01 already has 24h of contact time on 2026-11-03; 1m more would be over 24h in one day."],
+        [["time", "edit", four, "--duration", "4h1m"], "klient-01 already has 20h of contact time on 2026-11-03; 4h1m more would be over 24h in one day."],
+        [["time", "edit", other, "--on", "2026-11-03"], "klient-01 already has 24h of contact time on 2026-11-03; 1m more would be over 24h in one day."],
       ] as const) {
         const r = await inOwn([...args]);
         expect(r.code, args.join(" ")).toBe(2);
-        expect(r.stderr).toBe(`${line} 'nachklang time list k1' shows the entries.\n`);
+        expect(r.stderr).toBe(`${line} 'nachklang time list klient-01' shows the entries.\n`);
       }
       expect(await readFile(file, "utf8")).toBe(before);
       // Less is always possible; so is the same on another day.
       expect((await inOwn(["time", "edit", four, "--duration", "3h"])).code).toBe(0);
-      expect((await inOwn(["time", "log", "k1", "24h", "--on", "2026-11-05"])).code).toBe(0);
+      expect((await inOwn(["time", "log", "klient-01", "24h", "--on", "2026-11-05"])).code).toBe(0);
     });
   });
 
   it("a damaged line in the records is skipped and said so, so a list or report never looks complete when it is not", async () => {
     await inOwnPractice(async (own) => {
-      expect((await runCli(["time", "log", "k1", "15m", "--on", "2026-11-03"], { home: own, env: NOW })).code).toBe(0);
+      expect((await runCli(["time", "log", "klient-01", "15m", "--on", "2026-11-03"], { home: own, env: NOW })).code).toBe(0);
       const file = join(own, "records", "time.jsonl");
       await writeFile(file, (await readFile(file, "utf8")) + "{not json\n" + JSON.stringify({ ev: "logged" }) + "\n");
       const warning = `${file}: 2 damaged line(s) skipped; what follows is incomplete without them. Please compare the file with a backup.\n`;
@@ -243,7 +243,7 @@ describe("contact time", () => {
   it("a newer version's entry marked ignorable is skipped without a word; a damaged line beside it still warns", async () => {
     await inOwnPractice(async (own) => {
       const cli = (args: string[]) => runCli(args, { home: own, env: NOW });
-      expect((await cli(["time", "log", "k1", "15m", "--on", "2026-11-03"])).code).toBe(0);
+      expect((await cli(["time", "log", "klient-01", "15m", "--on", "2026-11-03"])).code).toBe(0);
       const file = join(own, "records", "time.jsonl");
       const logged = JSON.parse((await readFile(file, "utf8")).trim()) as { id: string; client: string };
       const newer = { v: 1, at: "2026-11-04T09:00:00+01:00", ev: "travelled", ignorable: true, id: "zzzzzzz8", client: logged.client, day: "2026-11-04", minutes: 45 };
@@ -268,7 +268,7 @@ describe("contact time", () => {
   it("the purge removes a newer version's line naming a purged client, also one with no entry of this version, and keeps one naming another", async () => {
     await inOwnPractice(async (own) => {
       const at = (now: string) => ({ home: own, env: { NACHKLANG_NOW: now } });
-      expect((await runCli(["time", "log", "k1", "15m"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      expect((await runCli(["time", "log", "klient-01", "15m"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
       const file = join(own, "records", "time.jsonl");
       const { client } = JSON.parse((await readFile(file, "utf8")).trim()) as { client: string };
       const newer = { v: 1, at: NOW.NACHKLANG_NOW, ev: "travelled", ignorable: true };
@@ -284,12 +284,12 @@ describe("contact time", () => {
   it("a removed entry's lines go with the purge, also for a client no longer in the registry", async () => {
     await inOwnPractice(async (own) => {
       const at = (now: string) => ({ home: own, env: { NACHKLANG_NOW: now } });
-      const logged = await runCli(["--json", "time", "log", "k1", "15m"], at(NOW.NACHKLANG_NOW));
+      const logged = await runCli(["--json", "time", "log", "klient-01", "15m"], at(NOW.NACHKLANG_NOW));
       const { id } = JSON.parse(logged.stdout) as { id: string };
       expect((await runCli(["time", "remove", id], at(NOW.NACHKLANG_NOW))).code).toBe(0);
-      expect((await runCli(["client", "remove", "k1"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      expect((await runCli(["client", "remove", "klient-01"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
       const file = join(own, "records", "time.jsonl");
-      // Ten years on, not yet; eleven years on, the lines (naming k1's tag) are gone.
+      // Ten years on, not yet; eleven years on, the lines (naming klient-01's tag) are gone.
       expect((await runCli(["records", "purge"], at("2036-12-02T10:00:00+01:00"))).code).toBe(0);
       expect(await readFile(file, "utf8")).toContain(id);
       const r = await runCli(["records", "purge"], at("2037-12-10T10:00:00+01:00"));
@@ -301,8 +301,8 @@ describe("contact time", () => {
   it("the purge counts, per client and in all, the removed entries whose lines it deletes too", async () => {
     await inOwnPractice(async (own) => {
       const at = (now: string) => ({ home: own, env: { NACHKLANG_NOW: now } });
-      expect((await runCli(["time", "log", "k1", "15m"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
-      const { id } = JSON.parse((await runCli(["--json", "time", "log", "k1", "20m"], at(NOW.NACHKLANG_NOW))).stdout) as { id: string };
+      expect((await runCli(["time", "log", "klient-01", "15m"], at(NOW.NACHKLANG_NOW))).code).toBe(0);
+      const { id } = JSON.parse((await runCli(["--json", "time", "log", "klient-01", "20m"], at(NOW.NACHKLANG_NOW))).stdout) as { id: string };
       expect((await runCli(["time", "remove", id], at(NOW.NACHKLANG_NOW))).code).toBe(0);
       const file = join(own, "records", "time.jsonl");
       expect((await readFile(file, "utf8")).trim().split("\n")).toHaveLength(3);
@@ -311,7 +311,7 @@ describe("contact time", () => {
         const r = await runCli(args, later);
         expect(r.code, r.stderr).toBe(0);
         const out = JSON.parse(r.stdout) as { removed: { client: string | null; timeEntries: number }[]; timeEntries: number };
-        expect(out.removed, args.join(" ")).toEqual([expect.objectContaining({ client: "k1", timeEntries: 2 })]);
+        expect(out.removed, args.join(" ")).toEqual([expect.objectContaining({ client: "klient-01", timeEntries: 2 })]);
         expect(out.timeEntries, args.join(" ")).toBe(2);
       }
       expect(await readFile(file, "utf8")).toBe("");
@@ -321,7 +321,7 @@ describe("contact time", () => {
   it("damaged billing settings are exit 5, not a report that bills everything 0.00", async () => {
     await inOwnPractice(async (own) => {
       const inOwn = (args: string[]) => runCli(args, { home: own, env: NOW });
-      expect((await inOwn(["time", "log", "k1", "15m", "--on", "2026-11-03"])).code).toBe(0);
+      expect((await inOwn(["time", "log", "klient-01", "15m", "--on", "2026-11-03"])).code).toBe(0);
       expect((await inOwn(["billing", "set", "--profile", "goae"])).code).toBe(0);
       // Edited by hand: the factor as a decimal, not in hundredths.
       const file = join(own, "config.json");
@@ -341,13 +341,13 @@ describe("contact time", () => {
   });
 });
 
-/** A practice of its own (English, client k1) for a test that damages or purges it; removed afterwards. */
+/** A practice of its own (English, client klient-01) for a test that damages or purges it; removed afterwards. */
 async function inOwnPractice<T>(work: (own: string) => Promise<T>): Promise<T> {
   const { dir, cleanup } = await tempDir();
   try {
     const own = join(dir, "home");
     expect((await runCli(["init", "--name", "Praxis", "--lang", "en"], { home: own, env: NOW })).code).toBe(0);
-    expect((await runCli(["client", "add", "k1"], { home: own, env: NOW })).code).toBe(0);
+    expect((await runCli(["client", "add", "klient-01"], { home: own, env: NOW })).code).toBe(0);
     return await work(own);
   } finally {
     await cleanup();
