@@ -29,9 +29,9 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("nachklang send throug
     const viewerFile = await writeText(join(home, "..", "viewer.txt"), `${VIEWER_PASSPHRASE}\n`);
     for (const args of [
       ["channels", "add", "email", "--host", "127.0.0.1", "--port", String(smtp.port), "--user", SMTP_USER, "--password-file", passwordFile, "--from", `Praxis Test <${SMTP_USER}>`],
-      ["client", "add", "wren5", "--lang", "de", "--email", "klient@example.org", "--channel", "email"],
-      ["client", "passphrase", "wren5", "--viewer-passphrase-file", viewerFile],
-      ["consent", "record", "wren5", "--channel", "email"],
+      ["client", "add", "wren5-eibenhain", "--lang", "de", "--email", "klient@example.org", "--channel", "email"],
+      ["client", "passphrase", "wren5-eibenhain", "--viewer-passphrase-file", viewerFile],
+      ["consent", "record", "wren5-eibenhain", "--channel", "email"],
     ]) {
       const result = await runCli(args, { home });
       if (result.code !== 0) throw new Error(`${args.join(" ")}: ${result.stderr}`);
@@ -44,12 +44,12 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("nachklang send throug
   });
 
   it("mails only a neutral text and the viewer, which opens with the client's passphrase", async () => {
-    const sent = await runCli(["send", "wren5", "--note", NOTE, "--photo", join(FIXTURES, "tiny.jpg"), "--now", "--yes"], { home });
+    const sent = await runCli(["send", "wren5-eibenhain", "--note", NOTE, "--photo", join(FIXTURES, "tiny.jpg"), "--now", "--yes"], { home });
     expect(sent.code, sent.stderr).toBe(0);
     expect(smtp.mails).toHaveLength(1);
     const raw = smtp.raw[0]!.toString("utf8");
     expect(raw).not.toContain(NOTE);
-    expect(raw).not.toContain("wren5");
+    expect(raw).not.toContain("wren5-eibenhain");
     const attachment = smtp.mails[0]!.attachments.find((a) => a.filename?.endsWith(".html"));
     expect(attachment).toBeDefined();
     const file = join(home, "..", "received.html");
