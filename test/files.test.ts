@@ -111,11 +111,16 @@ describe("readSecretFile", () => {
         () => (outcome = "read"),
         (error: unknown) => (outcome = error),
       );
-      // Fake minutes pass while the real reads find nothing (EAGAIN) each time.
-      for (let i = 0; i < 400 && outcome === undefined; i++) {
+      // Fake minutes pass while the real reads find nothing (EAGAIN) each time. Until the reading
+      // ends, not a number of steps: on a busy machine the real open and reads take long enough
+      // for any fixed number of steps to pass before the deadline is even set, and then nothing
+      // would move the fake clock again (this test hung once so). A minute of real time at most.
+      const realStart = performance.now();
+      while (outcome === undefined && performance.now() - realStart < 60_000) {
         await vi.advanceTimersByTimeAsync(1_000);
         await new Promise((resolve) => setImmediate(resolve));
       }
+      expect(outcome, "the reading did not end").toBeDefined();
       await reading;
       expect(outcome).toMatchObject({ key: "file.secretPipeSilent", code: 2, params: { file: pipe } });
       expect(Date.now() - start).toBeGreaterThan(120_000);
