@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
 import { formatLocal, parseLocalTime } from "../delivery/hours.js";
 import type { FollowUpState } from "../delivery/ledger.js";
+import { isSettled, type SettledState } from "../delivery/settled.js";
 import { ExitCode, PolicyError, UserError, unreadableFile } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import { FOLLOWUP_KINDS, isFollowUpKind, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
@@ -477,8 +478,8 @@ export async function recheckClaimed<T extends FollowUpState>(wf: Workflow, clai
 }
 
 /** Whether a follow-up, as the ledger has it now, is past withdrawing: sent, cancelled, or gone from the ledger. */
-function settled(now: FollowUpState | undefined): now is undefined | (FollowUpState & { state: "sent" | "cancelled" }) {
-  return now === undefined || now.state === "sent" || now.state === "cancelled";
+function settled(now: FollowUpState | undefined): now is undefined | SettledState {
+  return now === undefined || isSettled(now);
 }
 
 /**

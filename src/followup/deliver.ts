@@ -14,6 +14,7 @@ import { stat } from "node:fs/promises";
 import type { DeliveryProgress, DeliveryRecipient } from "../channels/contract.js";
 import type { Clock } from "../delivery/clock.js";
 import type { FollowUpState, Ledger } from "../delivery/ledger.js";
+import { isSettled } from "../delivery/settled.js";
 import type { Outbox } from "../delivery/outbox.js";
 import { IntegrityError, isUserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
@@ -85,7 +86,7 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
   const state = await ledger.state(key);
   if (state === undefined || state.bundle === undefined) return failure("ledger.unknownFollowUp", { id: key }, false);
   const bundleId = state.bundle;
-  if (state.state === "sent" || state.state === "cancelled" || state.state === "uncertain") return { status: "skipped", state: state.state };
+  if (isSettled(state) || state.state === "uncertain") return { status: "skipped", state: state.state };
   if (stopped(state)) return { status: "skipped", state: state.state };
   const interrupted = state.state === "sending";
   let meta;

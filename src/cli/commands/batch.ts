@@ -9,6 +9,7 @@ import { deliverClaimed, type DeliveryOutcome } from "../../followup/deliver.js"
 import { BatchInvalid, readBatchFile, type BatchEntry, type BatchFile } from "../../followup/batch.js";
 import { batchFollowUpKeys, batchSeriesIds, resolveBatchKey, type BatchKeyInput } from "../../followup/keys.js";
 import type { FollowUpState } from "../../delivery/ledger.js";
+import { isSettled } from "../../delivery/settled.js";
 import type { PracticeKeys } from "../../practice/keys.js";
 import { prepareClaimed, previewFollowUp, dueTime, type Timing } from "../../followup/pipeline.js";
 import { plannedTime } from "../../followup/series.js";
@@ -234,7 +235,7 @@ async function runEntry(wf: Workflow, v: ValidDraft, key: string, timing: Timing
     const release = await wf.ledger.claim(key);
     try {
       const known = await wf.ledger.state(key);
-      if (known?.state === "sent" || known?.state === "cancelled") return { kind: "already", id: known.bundle ?? key, state: known.state };
+      if (known !== undefined && isSettled(known)) return { kind: "already", id: known.bundle ?? key, state: known.state };
       if (known?.state === "uncertain") return { kind: "uncertain", id: known.bundle ?? key };
       const prepared = await prepareClaimed(v, key, "batch", timing, wf.prepare);
       if (series !== undefined && prepared.fresh) await wf.ledger.append({ fu: key, ev: "series", series: series.id, step: series.step, of: series.of }, wf.now());

@@ -18,6 +18,7 @@ import { handoffFolders } from "../../records/storage.js";
 import type { TimeEntry } from "../../records/time.js";
 import { withPrivateTemp } from "../../temp.js";
 import type { FollowUpState } from "../../delivery/ledger.js";
+import { isSettled } from "../../delivery/settled.js";
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase } from "../context.js";
 import { openRecords } from "../records.js";
@@ -114,7 +115,7 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   // groups included) has been touched. The locks are held until the erasure is done.
   const pending: (FollowUpState & { bundle: string })[] = [];
   for (const s of states) {
-    if (s.state === "sent" || s.state === "cancelled" || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
+    if (isSettled(s) || s.bundle === undefined || !(await r.wf.outbox.has(s.bundle))) continue;
     pending.push({ ...s, bundle: s.bundle });
   }
   const release = await claimAll(ctx, r.wf, pending);
