@@ -395,6 +395,25 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
   });
 });
 
+const PRELOADS = {
+  /** Prints, at exit, Node's own modules the process loaded besides its start-up. */
+  LOADED: 'const before = new Set(process.moduleLoadList); process.on("exit", () => process.stderr.write("\\nLOADED " + process.moduleLoadList.filter((m) => !before.has(m)).join(",") + "\\n"));',
+  /** Prints, at exit, what the process required by name (packages and Node's modules). */
+  REQUIRED: 'const M = require("node:module"); const load = M._load; const seen = new Set(); M._load = function (request, ...rest) { seen.add(request); return load.call(this, request, ...rest); }; process.on("exit", () => process.stderr.write("\\nREQUIRED " + [...seen].join(",") + "\\n"));',
+} as const;
+
+/**
+ * Runs the CLI with `args` and one of PRELOADS (written into `dir`) required first, and returns
+ * the list it printed. The run must succeed.
+ */
+async function listedAtExit(dir: string, label: keyof typeof PRELOADS, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
+  const file = join(dir, `${label.toLowerCase()}.cjs`);
+  await writeFile(file, PRELOADS[label]);
+  const r = spawnSync(process.execPath, ["--require", file, BIN, ...args], { encoding: "utf8", env });
+  expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+  return (new RegExp(`${label} (.*)`).exec(r.stderr)?.[1] ?? "").split(",");
+}
+
 describe("--help and --version", () => {
   it("--help lists every spine command, examples and exit codes, and exits 0", async () => {
     const r = await runCli(["--help"]);
@@ -410,15 +429,7 @@ describe("--help and --version", () => {
   it("--help loads only the command table: no crypto, no threads, no compression or HTTP", async () => {
     const work = await tempDir("nachklang-help-");
     try {
-      // Node's own modules the process loaded besides its start-up, printed at exit.
-      const preload = join(work.dir, "loaded.cjs");
-      await writeFile(
-        preload,
-        'const before = new Set(process.moduleLoadList); process.on("exit", () => process.stderr.write("\\nLOADED " + process.moduleLoadList.filter((m) => !before.has(m)).join(",") + "\\n"));',
-      );
-      const r = spawnSync(process.execPath, ["--require", preload, BIN, "--help"], { encoding: "utf8" });
-      expect(r.status).toBe(0);
-      const loaded = (/LOADED (.*)/.exec(r.stderr)?.[1] ?? "").split(",");
+      const loaded = await listedAtExit(work.dir, "LOADED", ["--help"]);
       // The list is real: the loader of the command table's ES modules is in it.
       expect(loaded).toContain("NativeModule internal/modules/esm/loader");
       // (commander itself requires child_process when it loads, to run executable subcommands.)
@@ -437,25 +448,36 @@ describe("--help and --version", () => {
       expect((await runCli(["client", "add", "k042"], { home })).code).toBe(0);
       const file = join(work.dir, "note.txt");
       await writeFile(file, "x");
-      const preload = join(work.dir, "loaded.cjs");
-      await writeFile(
-        preload,
-        'const before = new Set(process.moduleLoadList); process.on("exit", () => process.stderr.write("\\nLOADED " + process.moduleLoadList.filter((m) => !before.has(m)).join(",") + "\\n"));',
-      );
       const env = { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10" };
       const bundle = join(work.dir, "small.age");
       for (const args of [
         ["seal", file, "--to", "k042", "--out", bundle],
         ["open", bundle, "--out", join(work.dir, "opened")],
       ]) {
-        const r = spawnSync(process.execPath, ["--require", preload, BIN, ...args], { encoding: "utf8", env });
-        expect(r.status, r.stderr).toBe(0);
-        const loaded = (/LOADED (.*)/.exec(r.stderr)?.[1] ?? "").split(",");
+        const loaded = await listedAtExit(work.dir, "LOADED", args, env);
         // The list is real: the command did its cryptography with node:crypto.
         expect(loaded, args[0]).toContain("NativeModule crypto");
         for (const name of ["internal/webstreams/readablestream", "worker_threads"]) {
           expect(loaded, `${args[0]}: ${name}`).not.toContain(`NativeModule ${name}`);
         }
+      }
+    } finally {
+      await work.cleanup();
+      await done();
+    }
+  });
+
+  it("a command that only reads the configuration does not load conf and its schema validator (ajv); one that writes it does", async () => {
+    // Reading is plain JSON (src/practice/config.ts): conf and ajv cost a third of `client add`'s CPU.
+    const { home, cleanup: done } = await initHome();
+    const work = await tempDir("nachklang-conf-");
+    try {
+      const env = { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10" };
+      const required = (args: string[]) => listedAtExit(work.dir, "REQUIRED", args, env);
+      // The list is real: adding a channel writes the configuration through conf.
+      expect(await required(["channels", "add", "folder", "--name", "mappe", "--path", join(work.dir, "out")])).toContain("conf");
+      for (const args of [["client", "add", "k042"], ["client", "list"], ["channels", "list"], ["channels", "test", "mappe"], ["status"]]) {
+        expect(await required(args), args.join(" ")).not.toContain("conf");
       }
     } finally {
       await work.cleanup();

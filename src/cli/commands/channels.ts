@@ -112,7 +112,7 @@ export async function remove(ctx: CliContext, name: string): Promise<void> {
 
 /** Secrets for building channels: unlock only when a channel needs them. */
 async function secretsFor(ctx: CliContext, names: readonly string[]): Promise<Readonly<Record<string, string>> | undefined> {
-  const all = configuredChannels(ctx.config.get("channels"));
+  const all = configuredChannels(ctx.settings.channels);
   const needs = names.some((n) => {
     const c = all[n];
     return c !== undefined && requireChannelType(c.type).secrets.length > 0;
@@ -126,14 +126,14 @@ function printHealth(ctx: CliContext, name: string, report: HealthReport): void 
 }
 
 export async function list(ctx: CliContext): Promise<void> {
-  const all = configuredChannels(ctx.config.get("channels"));
+  const all = configuredChannels(ctx.settings.channels);
   const names = Object.keys(all);
   const secrets = await secretsFor(ctx, names);
   const rows = [];
   for (const name of names) {
     const config = all[name]!;
     const { type, settings } = loadChannelSettings(name, config);
-    const report = await createChannel(name, { home: ctx.home.root, channels: ctx.config.get("channels"), ...(secrets ? { secrets } : {}) }).check();
+    const report = await createChannel(name, { home: ctx.home.root, channels: ctx.settings.channels, ...(secrets ? { secrets } : {}) }).check();
     const described = type.describe(settings);
     ctx.out.line(`${name}\t${config.type}\t${Object.entries(described).map(([k, v]) => `${k}=${v}`).join(" ")}`);
     printHealth(ctx, name, report);
@@ -144,7 +144,7 @@ export async function list(ctx: CliContext): Promise<void> {
 
 export async function test(ctx: CliContext, name: string): Promise<void> {
   const secrets = await secretsFor(ctx, [name]);
-  const channel = createChannel(name, { home: ctx.home.root, channels: ctx.config.get("channels"), ...(secrets ? { secrets } : {}) });
+  const channel = createChannel(name, { home: ctx.home.root, channels: ctx.settings.channels, ...(secrets ? { secrets } : {}) });
   const report = await channel.check();
   printHealth(ctx, name, report);
   ctx.out.result({ name, ok: report.ok, lines: report.lines.map((l) => ({ ok: l.ok, text: ctx.out.text(l.key, l.params) })) });

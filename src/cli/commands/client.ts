@@ -24,7 +24,7 @@ type ClientOptions = Readonly<Record<string, unknown>>;
 
 /** A new client's record from the fields given; the language defaults to the practice's. */
 function newRecord(ctx: CliContext, alias: string, fields: Partial<ClientRecord>): ClientRecord {
-  const configured = ctx.config.get("lang");
+  const configured = ctx.settings.lang;
   return checkedRecord(alias, {
     ...fields,
     alias,

@@ -216,7 +216,7 @@ export async function run(ctx: CliContext): Promise<void> {
     findings.push({ ok: line.ok, ...(line.optional ? { optional: true } : {}), key: line.key, ...(line.params ? { params: line.params } : {}) });
   }
   if (ctx.configDamage === undefined) {
-    const channels = Object.keys(ctx.config.get("channels") ?? {});
+    const channels = Object.keys(ctx.settings.channels ?? {});
     findings.push({ ok: true, key: "doctor.channels", params: { count: channels.length, names: channels.join(", ") || "-" } });
   }
   for (const f of findings) ctx.out.line(`${f.ok ? "✓" : f.optional ? "–" : "✗"} ${ctx.out.text(f.key, f.params)}`);

@@ -102,7 +102,7 @@ function progressBar(ctx: CliContext): { onProgress(percent: number): void; done
 }
 
 export async function audio(ctx: CliContext, file: string, opts: AudioOptions): Promise<void> {
-  useFfmpegConfig({ ffmpegPath: ctx.config.get("ffmpegPath"), ffprobePath: ctx.config.get("ffprobePath") });
+  useFfmpegConfig({ ffmpegPath: ctx.settings.ffmpegPath, ffprobePath: ctx.settings.ffprobePath });
   const format = opts.format ?? (/\.(ogg|opus|oga)$/i.test(opts.out) ? "opus" : "m4a");
   const profile: AudioProfile = { format, ...(opts.trimSilence ? { trimSilence: true } : {}) };
   const bar = progressBar(ctx);

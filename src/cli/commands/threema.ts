@@ -28,7 +28,7 @@ interface ThreemaAccess {
 }
 
 async function threemaAccess(ctx: CliContext, practice: Practice, name: string): Promise<ThreemaAccess> {
-  const config = configuredChannels(ctx.config.get("channels"))[name];
+  const config = configuredChannels(ctx.settings.channels)[name];
   if (config === undefined || config.type !== "threema") throw new UserError(ExitCode.usage, "threema.channel.unknown", { channel: name });
   const settings = loadChannelSettings(name, config).settings as ThreemaSettings;
   if (settings.apiUrl.startsWith("https:")) requireCertificateChecks(name);

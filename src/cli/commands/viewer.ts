@@ -36,7 +36,7 @@ export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOption
       followUp: opened,
       minisignPublicKey: encodePublicKey(keys.signer),
       passphrase,
-      limitBytes: viewerLimitBytes(ctx.config.get("viewerLimitMB")),
+      limitBytes: viewerLimitBytes(ctx.settings.viewerLimitMB),
       warn: (key, params) => ctx.out.warn(key, params),
     });
     await writePrivateFile(out, html, { exclusive: true });
