@@ -152,6 +152,13 @@ export interface FollowUpState {
   receipt?: "delivered" | "read";
 }
 
+export type SettledState = FollowUpState & { state: "sent" | "cancelled" };
+
+/** Whether a follow-up is settled: sent or cancelled, so nothing will deliver, queue or withdraw it any more. */
+export function isSettled(state: FollowUpState): state is SettledState {
+  return state.state === "sent" || state.state === "cancelled";
+}
+
 /** When a follow-up is due, as the ledger knows it; undefined when it was never queued (a run killed after sealing). */
 export function dueOf(state: Pick<FollowUpState, "due">): Date | undefined {
   return state.due === undefined ? undefined : new Date(state.due);

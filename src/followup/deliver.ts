@@ -13,8 +13,7 @@
 import { stat } from "node:fs/promises";
 import type { DeliveryProgress, DeliveryRecipient } from "../channels/contract.js";
 import type { Clock } from "../delivery/clock.js";
-import type { FollowUpState, Ledger } from "../delivery/ledger.js";
-import { isSettled } from "../delivery/settled.js";
+import { isSettled, type FollowUpState, type Ledger } from "../delivery/ledger.js";
 import type { Outbox } from "../delivery/outbox.js";
 import { IntegrityError, isUserError } from "../errors.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
