@@ -11,6 +11,13 @@ export interface ServeProcess {
   readonly child: ChildProcess;
   /** Everything it wrote to stderr so far (its log). */
   stderr(): string;
+  /**
+   * Its log from character `since` on, once that matches `pattern` (rejects with the log after ten
+   * seconds). The server writes its line before it answers, but the answer and the log reach this
+   * process on two channels, in either order: read the log right after the answer and it may be
+   * short.
+   */
+  logged(pattern: RegExp, since?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -23,8 +30,13 @@ export function startServe(home: string, args: readonly string[] = [], env: Reco
   });
   let stdout = "";
   let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const waiting = new Set<() => void>();
+  child.stderr.setEncoding("utf8").on("data", (d: string) => {
+    stderr += d;
+    for (const wake of waiting) wake();
+  });
+  // "close", not "exit": by then its stderr is read to the end, so the log after stop() is whole.
+  const exited = new Promise<void>((resolve) => child.on("close", () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`inbox serve did not start: ${stdout}${stderr}`)), 30_000);
     let started = false;
@@ -43,6 +55,24 @@ export function startServe(home: string, args: readonly string[] = [], env: Reco
         url,
         child,
         stderr: () => stderr,
+        logged: (pattern, since = 0) =>
+          new Promise<string>((found, missing) => {
+            const check = () => {
+              if (!pattern.test(stderr.slice(since))) return;
+              done();
+              found(stderr.slice(since));
+            };
+            const timeout = setTimeout(() => {
+              done();
+              missing(new Error(`inbox serve did not log ${String(pattern)} within ten seconds; its log:\n${stderr}`));
+            }, 10_000);
+            const done = () => {
+              clearTimeout(timeout);
+              waiting.delete(check);
+            };
+            waiting.add(check);
+            check();
+          }),
         async stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
           await exited;
