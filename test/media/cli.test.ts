@@ -186,7 +186,7 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
     });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     // Wait until the encode is writing into the private temp folder.
     const started = Date.now();
     let encoding = false;
