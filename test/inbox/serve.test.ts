@@ -36,7 +36,7 @@ describe("the Threema callback endpoint", () => {
   });
   afterAll(() => cleanup());
 
-  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number; maxPending?: number; maxConnections?: number; timeouts?: { headers: number; request: number } } = {}): Promise<{ url: string; store: InboxStore }> {
+  async function start(home: string, options: { verify?: boolean; store?: InboxStore; bodyLimit?: number; maxPending?: number; maxConnections?: number; timeouts?: { headers: number; request: number } } = {}): Promise<{ url: string; store: InboxStore; connections: () => Promise<number> }> {
     const store = options.store ?? new InboxStore(home, await identityToRecipient(identity));
     await store.prepare();
     const server = createCallbackServer({
@@ -54,7 +54,8 @@ describe("the Threema callback endpoint", () => {
     });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/threema`, store };
+    const connections = () => new Promise<number>((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/threema`, store, connections };
   }
 
   const post = async (url: string, body: string, type = "application/x-www-form-urlencoded") =>
@@ -143,7 +144,7 @@ describe("the Threema callback endpoint", () => {
   });
 
   it("holds only so many connections at once (more are closed as they arrive), and takes new ones when those end", async () => {
-    const { url } = await start(join(dir, "conns"), { maxConnections: 2 });
+    const { url, connections } = await start(join(dir, "conns"), { maxConnections: 2 });
     const { port } = new URL(url);
     // Connections that send nothing, as a slowloris would open them.
     const idle = await Promise.all(
@@ -152,7 +153,8 @@ describe("the Threema callback endpoint", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(post(url, emulator.clientText(client, TEXT).body)).rejects.toThrow();
     for (const s of idle) s.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Once the server has seen them end (not a fixed wait: a stalled run would see the old count).
+    for (let waited = 0; (await connections()) > 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await post(url, emulator.clientText(client, TEXT).body)).toBe(200);
   });
 
