@@ -185,9 +185,11 @@ export class FfmpegFailure extends Error {
   }
 }
 
-function timemarkSeconds(mark: string): number {
-  const parts = mark.split(":").map(Number);
-  return parts.reduce((acc, n) => acc * 60 + (Number.isFinite(n) ? n : 0), 0);
+/** The position in seconds of an ffmpeg progress line (`size=… time=00:01:02.50 bitrate=…`), if it is one. */
+export function progressSeconds(line: string): number | undefined {
+  const mark = /(?:^|\s)time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)(?:\s|$)/.exec(line);
+  if (mark === null) return undefined;
+  return Number(mark[1]) * 3600 + Number(mark[2]) * 60 + Number(mark[3]);
 }
 
 /** Run ffmpeg once; resolves with its complete stderr (summaries of measuring filters live there). */
@@ -201,9 +203,12 @@ export function runFfmpeg(job: FfmpegJob): Promise<string> {
     command.output(job.output ?? nullSink());
     if (job.output === undefined) command.outputOptions(["-f", "null"]);
     if (job.onTime) {
+      // From ffmpeg's own progress lines: a "progress" listener would make fluent-ffmpeg run
+      // ffprobe on the input once more, for a percentage nachklang computes itself.
       const onTime = job.onTime;
-      command.on("progress", (p: { timemark?: string }) => {
-        if (typeof p.timemark === "string") onTime(timemarkSeconds(p.timemark));
+      command.on("stderr", (line: string) => {
+        const seconds = progressSeconds(line);
+        if (seconds !== undefined) onTime(seconds);
       });
     }
     command.on("end", (_stdout: string | null, stderr: string | null) => {

@@ -3,7 +3,7 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFfmpeg, isOldFfmpeg, stderrTail, useFfmpegConfig } from "../../src/media/ffmpeg.js";
+import { findFfmpeg, isOldFfmpeg, progressSeconds, runFfmpeg, stderrTail, useFfmpegConfig } from "../../src/media/ffmpeg.js";
 import { mediaDoctorLines } from "../../src/media/index.js";
 import { FIXTURES, runCli, tempDir } from "../helpers/cli.js";
 import { hasCommand, missingFixture } from "../helpers/tools.js";
@@ -63,6 +63,24 @@ describe("finding ffmpeg", () => {
     expect(stderrTail("Input #0\nsize=  10kB time=00:00:01\nfoo.wav: Invalid data found when processing input\n")).toBe(
       "Input #0 | foo.wav: Invalid data found when processing input",
     );
+  });
+
+  it("reads the position from ffmpeg's progress lines, and from nothing else", () => {
+    expect(progressSeconds("size=     256kB time=00:01:02.50 bitrate=  33.5kbits/s speed=41.2x")).toBe(62.5);
+    expect(progressSeconds("size=N/A time=01:00:00.04 bitrate=N/A speed= 612x")).toBeCloseTo(3600.04, 6);
+    expect(progressSeconds("size=       0kB time=-00:00:00.02 bitrate=N/A speed=N/A")).toBeUndefined();
+    expect(progressSeconds("size=N/A time=N/A bitrate=N/A speed=N/A")).toBeUndefined();
+    expect(progressSeconds("[Parsed_ebur128_1 @ 0x5581] t: 1.2      TARGET:-23 LUFS    M: -30.1 S:-120.7")).toBeUndefined();
+    expect(progressSeconds("  Duration: 00:00:24.80, start: 0.000000, bitrate: 1411 kb/s")).toBeUndefined();
+    expect(progressSeconds("[mp3 @ 0x1] runtime=00:00:01.00 is no position")).toBeUndefined();
+  });
+
+  it.skipIf(!hasCommand("ffmpeg") || missingFixture("exercise-de.wav"))("reports the position reached while it runs, up to the end of the input", async () => {
+    const seen: number[] = [];
+    await runFfmpeg({ input: join(FIXTURES, "exercise-de.wav"), outputOptions: ["-map", "0:a:0"], onTime: (s) => seen.push(s), label: "exercise-de.wav" });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBeCloseTo(24.8, 0);
   });
 
   it("cuts a long stderr at 400 characters without halving one (a file name with an emoji)", () => {
