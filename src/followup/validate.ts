@@ -6,7 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import type { AddressKind } from "../channels/contract.js";
-import { ExitCode, isUserError } from "../errors.js";
+import { ExitCode, isUserError, unreadableFile } from "../errors.js";
 import type { Clock } from "../delivery/clock.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
@@ -53,12 +53,15 @@ export function addressOf(client: ClientRecord, kind: AddressKind): string | nul
 }
 
 /** What is at `path`: a file, a folder, or nothing readable. */
-async function entryKind(path: string): Promise<"file" | "folder" | "missing"> {
+/** Why a photo or recording cannot be used as given (a folder, a device, unreachable), or undefined for a file. */
+async function notAFile(path: string, folderKey: "media.photo.isFolder" | "media.audio.isFolder"): Promise<Problem | undefined> {
   try {
     const s = await stat(path);
-    return s.isFile() ? "file" : s.isDirectory() ? "folder" : "missing";
-  } catch {
-    return "missing";
+    if (s.isFile()) return undefined;
+    return { key: s.isDirectory() ? folderKey : "media.notRegular", params: { file: path } };
+  } catch (error) {
+    const refused = unreadableFile(path, error);
+    return refused === undefined ? { key: "file.missing", params: { file: path } } : { key: refused.key, params: refused.params };
   }
 }
 
@@ -93,8 +96,8 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     [draft.audio, "media.audio.isFolder"],
   ] as const) {
     for (const m of list) {
-      const found = await entryKind(m.path);
-      if (found !== "file") problems.push({ key: found === "folder" ? folderKey : "file.missing", params: { file: m.path } });
+      const problem = await notAFile(m.path, folderKey);
+      if (problem !== undefined) problems.push(problem);
     }
   }
   if (draft.homework !== undefined && client !== undefined) {

@@ -2,24 +2,26 @@
 import { randomBytes } from "node:crypto";
 import { chmod, copyFile, link, open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { ExitCode, UserError, unwritableFile } from "../errors.js";
+import { ExitCode, UserError, unreadableFile, unwritableFile } from "../errors.js";
 import { exists, hashOpenFile, makeDirs } from "../files.js";
 import { removeTemp, trackTemp } from "../temp.js";
 
 /**
  * The input must exist, be a file and not be empty; returns its size. A folder is named as one
- * (`media.photo.isFolder`/`media.audio.isFolder`, exit 2), not as a missing file.
+ * (`media.photo.isFolder`/`media.audio.isFolder`, exit 2), a device or pipe as one
+ * (`media.notRegular`), and a file that cannot be reached with the system's reason: none of them
+ * as a missing file.
  */
 export async function checkInput(file: string, kind: "photo" | "audio"): Promise<number> {
   let size: number;
   try {
     const s = await stat(file);
     if (s.isDirectory()) throw new UserError(ExitCode.usage, kind === "photo" ? "media.photo.isFolder" : "media.audio.isFolder", { file });
-    if (!s.isFile()) throw new UserError(ExitCode.usage, "file.missing", { file });
+    if (!s.isFile()) throw new UserError(ExitCode.usage, "media.notRegular", { file });
     size = s.size;
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
+    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
   }
   if (size === 0) throw new UserError(ExitCode.failure, "media.empty", { file });
   return size;

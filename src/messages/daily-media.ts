@@ -18,6 +18,10 @@ export const dailyMedia = {
     de: "{file} ist ein Ordner, keine Aufnahme. Bitte die Audiodatei darin angeben.",
     en: "{file} is a folder, not an audio recording. Please name the audio file in it.",
   },
+  "media.notRegular": {
+    de: "{file} ist keine gewöhnliche Datei (ein Gerät oder eine Pipe). Bitte die Datei des Fotos oder der Aufnahme selbst angeben.",
+    en: "{file} is not a regular file (a device or a pipe). Please name the photo or recording file itself.",
+  },
   "file.isFolder": {
     de: "{file} ist ein Ordner, keine Datei. Bitte die Dateien darin einzeln angeben.",
     en: "{file} is a folder, not a file. Please name the files in it.",

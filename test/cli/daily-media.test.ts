@@ -2,6 +2,7 @@
  * Issue 24's small things through the real CLI: a folder named as a folder, `--json` errors as
  * JSON, batch lines and summary on one stream, plural forms, `hours` in the user's words.
  */
+import { execFileSync } from "node:child_process";
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -44,6 +45,28 @@ describe("a folder given as a photo or audio", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${folder} is a folder, not a photo.`);
     expect(r.stderr).not.toMatch(/file not found/);
+    expect(await readdir(join(home, "handoff")).catch(() => [])).toEqual([]);
+  });
+
+  it("a device or a pipe is named as such (exit 2), not as a missing file; a path through a file is not found", async () => {
+    const fifo = join(work, "aufnahme.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const out = join(work, "out-devices");
+    const photo = await runCli(["media", "photo", "/dev/null", "--out", out], { home });
+    expect(photo.code).toBe(2);
+    expect(oneLine(photo.stderr)).toBe("/dev/null is not a regular file (a device or a pipe). Please name the photo or recording file itself.");
+    const audio = await runCli(["--lang", "de", "media", "audio", fifo, "--out", join(out, "a.m4a")], { home });
+    expect(audio.code).toBe(2);
+    expect(oneLine(audio.stderr)).toBe(`${fifo} ist keine gewöhnliche Datei (ein Gerät oder eine Pipe). Bitte die Datei des Fotos oder der Aufnahme selbst angeben.`);
+    const through = join(FIXTURES, "tiny.jpg", "photo.jpg");
+    const missing = await runCli(["media", "photo", through, "--out", out], { home });
+    expect(missing.code).toBe(2);
+    expect(oneLine(missing.stderr)).toBe(`${through}: file not found. Please check the path.`);
+    // send checks every item before it processes any: all three named, nothing sent.
+    const send = await runCli(["--json", "send", "k001", "--photo", "/dev/null", "--audio", fifo, "--photo", through, "--note", "x", "--yes"], { home });
+    expect(send.code).toBe(2);
+    expect((JSON.parse(send.stdout) as { problems: { key: string }[] }).problems.map((p) => p.key)).toEqual(["media.notRegular", "file.missing", "media.notRegular"]);
+    expect(await readdir(out).catch(() => [])).toEqual([]);
     expect(await readdir(join(home, "handoff")).catch(() => [])).toEqual([]);
   });
 
