@@ -4,10 +4,11 @@
  * Repeating a delivery is harmless: the same bundle id gives the same file name.
  */
 import { constants } from "node:fs";
-import { access, copyFile, rename, rm } from "node:fs/promises";
+import { access, copyFile, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import * as z from "../zod.js";
 import type { ChannelProfile, ChannelType, Delivery, DeliveryResult } from "./contract.js";
+import { ExitCode, UserError } from "../errors.js";
 import { exists, makeDirs } from "../files.js";
 
 /** Can we write into `folder` (or create it)? Looks only: changes nothing on disk. */
@@ -78,8 +79,13 @@ export const folderChannel: ChannelType<FolderSettings> = {
   wantsViewer: (s) => s.viewer === true,
   describe: (s) => ({ path: s.path ?? "<home>/handoff", ...(s.viewer === true ? { viewer: "yes" } : {}) }),
   async configure(options, current) {
-    await Promise.resolve();
     const path = typeof options.path === "string" ? resolve(options.path) : current?.path;
+    // A file or a device there can never hold the hand-off: said now, not at the first delivery.
+    // A folder that does not exist yet is fine (created at the first delivery).
+    if (typeof options.path === "string" && path !== undefined) {
+      const found = await stat(path).catch(() => undefined);
+      if (found !== undefined && !found.isDirectory()) throw new UserError(ExitCode.usage, "folder.notAFolder", { folder: path });
+    }
     const viewer = typeof options.viewer === "boolean" ? options.viewer : current?.viewer;
     return { settings: { ...(path === undefined ? {} : { path }), ...(viewer === true ? { viewer: true } : {}) }, secretFiles: {} };
   },

@@ -68,6 +68,29 @@ describe("channels through the CLI", () => {
     }
     expect((JSON.parse((await runCli(["--json", "channels", "list"], { home })).stdout) as { name: string }[]).map((c) => c.name)).not.toContain(" ");
   });
+
+  it("refuses a hand-off path that is a file or a device when it is configured (exit 2, one line), for folder and wire, on add and edit", async () => {
+    const file = join(work, "handoff.txt");
+    await writeFile(file, "not a folder");
+    const before = await readFile(join(home, "config.json"), "utf8");
+    const line = (path: string) => `${path} is not a folder (a file or a device); nothing was configured. Please name a folder for the hand-off (one that does not exist yet is created at the first delivery).`;
+    for (const [args, path] of [
+      [["channels", "add", "folder", "--name", "onfile", "--path", file], file],
+      [["channels", "add", "folder", "--name", "ondevice", "--path", "/dev/null"], "/dev/null"],
+      [["channels", "add", "wire", "--path", file], file],
+      [["channels", "edit", "folder", "--path", file], file],
+    ] as const) {
+      const r = await runCli([...args], { home });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toBe(`${line(path)}\n`);
+    }
+    expect(await readFile(join(home, "config.json"), "utf8")).toBe(before);
+    const de = await runCli(["--lang", "de", "channels", "add", "folder", "--name", "onfile", "--path", file], { home });
+    expect(de.code).toBe(2);
+    expect(de.stderr).toMatch(/^\S+handoff\.txt ist kein Ordner \(eine Datei oder ein Gerät\); nichts eingerichtet\./);
+    // A folder that is not there yet still is fine.
+    expect((await runCli(["channels", "add", "folder", "--name", "notyet", "--path", join(work, "later", "handoff")], { home })).code).toBe(0);
+  });
 });
 
 describe("folder channel delivery", () => {
