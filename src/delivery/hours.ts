@@ -117,7 +117,8 @@ export function parseWindows(spec: string): Window[] {
       if (a === undefined || b === undefined || extra !== undefined) throw bad(spec, time);
       const from = parseClock(spec, a, false);
       const to = parseClock(spec, b, true);
-      if (to <= from) throw bad(spec, time);
+      // Read, but backwards or empty: said as such, not as unreadable.
+      if (to <= from) throw new UserError(ExitCode.usage, "hours.endNotAfterStart", { spec, part: time });
       windows.push({ days, from, to });
     }
   }

@@ -41,6 +41,10 @@ export const workflow = {
     de: "Kontaktzeiten „{spec}“: „{part}“ nicht verstanden. Beispiel: \"mo-fr 09:00-18:00; sa 10:00-12:00\".",
     en: "Contact hours '{spec}': cannot read '{part}'. Example: \"mo-fr 09:00-18:00; sa 10:00-12:00\".",
   },
+  "hours.endNotAfterStart": {
+    de: "Kontaktzeiten „{spec}“: „{part}“ endet nicht nach seinem Beginn; ein Zeitraum liegt innerhalb eines Tages. Beispiel: \"mo-fr 09:00-18:00\".",
+    en: "Contact hours '{spec}': '{part}' does not end after it starts; a range lies within one day. Example: \"mo-fr 09:00-18:00\".",
+  },
   "hours.badZone": {
     de: "Unbekannte Zeitzone „{tz}“; bitte einen IANA-Namen wie Europe/Berlin.",
     en: "Unknown time zone '{tz}'; use an IANA name such as Europe/Berlin.",

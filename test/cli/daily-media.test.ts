@@ -168,9 +168,12 @@ describe("hours in the user's words", () => {
     expect(open.code, open.stderr).toBe(0);
   });
 
-  it("what it still cannot read: exit 2, one line naming the part", async () => {
-    const r = await runCli(["--lang", "de", "hours", "set", "mo-do 18-9 Uhr"], { home });
+  it("what it still cannot read: exit 2, one line naming the part; a range that ends before it starts is named as such", async () => {
+    const r = await runCli(["--lang", "de", "hours", "set", "mo-do 9-18 Uhrzeit"], { home });
     expect(r.code).toBe(2);
-    expect(oneLine(r.stderr)).toMatch(/^Kontaktzeiten „mo-do 18-9 Uhr“: „18-9“ nicht verstanden/);
+    expect(oneLine(r.stderr)).toMatch(/^Kontaktzeiten „mo-do 9-18 Uhrzeit“: „Uhrzeit“ nicht verstanden/);
+    const backwards = await runCli(["--lang", "de", "hours", "set", "mo-do 18-9 Uhr"], { home });
+    expect(backwards.code).toBe(2);
+    expect(oneLine(backwards.stderr)).toBe("Kontaktzeiten „mo-do 18-9 Uhr“: „18-9“ endet nicht nach seinem Beginn; ein Zeitraum liegt innerhalb eines Tages. Beispiel: \"mo-fr 09:00-18:00\".");
   });
 });

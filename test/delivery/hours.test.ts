@@ -51,8 +51,12 @@ describe("contact hours", () => {
   });
 
   it("rejects what it cannot read, naming the part", () => {
-    for (const bad of ["", "mo-fr", "xx 09:00-10:00", "mo 10:00-09:00", "mo 09:60-10:00", "mo 24:00-24:00", "mo 9-25", "mo 18-9 Uhr", "9-18 Uhrzeit", "mo 9:5-10", "mo-fr Uhr"]) {
-      expect(() => parseWindows(bad), bad).toThrow(UserError);
+    for (const bad of ["", "mo-fr", "xx 09:00-10:00", "mo 09:60-10:00", "mo 24:00-24:00", "mo 9-25", "9-18 Uhrzeit", "mo 9:5-10", "mo-fr Uhr"]) {
+      expect(() => parseWindows(bad), bad).toThrow(expect.objectContaining({ key: "hours.badSpec" }));
+    }
+    // Readable, but ending before (or when) it starts: said so, naming the range.
+    for (const [spec, part] of [["mo 10:00-09:00", "10:00-09:00"], ["mo 18-9 Uhr", "18-9"], ["mo-fr 9-9", "9-9"], ["sa 10-12; so 12:30-12.30", "12:30-12.30"]]) {
+      expect(() => parseWindows(spec ?? ""), spec).toThrow(expect.objectContaining({ key: "hours.endNotAfterStart", params: { spec, part } }));
     }
     expect(() => contactHours({ spec: "mo 09:00-10:00", tz: "Mars/Olympus", off: [] })).toThrow(UserError);
   });
