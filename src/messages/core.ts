@@ -281,8 +281,8 @@ export const core = {
   },
   "doctor.homeOk": { de: "Praxisordner {home}: nur für Sie lesbar.", en: "Practice folder {home}: readable only by you." },
   "doctor.homeLoose": {
-    de: "Praxisordner {home}: {count} Einträge sind für andere lesbar (z. B. {example}); bitte „chmod -R go-rwx {home}“.",
-    en: "Practice folder {home}: {count} entries are readable by others (e.g. {example}); please run 'chmod -R go-rwx {home}'.",
+    de: "Praxisordner {home}: {count} {count:Eintrag ist|Einträge sind} für andere lesbar (z. B. {example}); bitte „chmod -R go-rwx {home}“.",
+    en: "Practice folder {home}: {count} {count:entry is|entries are} readable by others (e.g. {example}); please run 'chmod -R go-rwx {home}'.",
   },
   "doctor.noKeyring": {
     de: "Kein Schlüsselbund ({file}): „nachklang init“ legt die Praxis an.",

@@ -77,7 +77,7 @@ export const dailyClients = {
     en: "goes out as queued through '{channel}', but was written before the change ({fields}) and stays as written; to use the new details: cancel it (nachklang outbox cancel {id}) and send it again.",
   },
   // --- client import ---
-  "client.imported": { de: "{count} Klient:innen aus {file} angelegt.", en: "{count} clients added from {file}." },
+  "client.imported": { de: "{count} {count:Klient:in|Klient:innen} aus {file} angelegt.", en: "{count} {count:client|clients} added from {file}." },
   "client.importEmpty": {
     de: "{file}: keine Zeilen unter der Kopfzeile; nichts angelegt.",
     en: "{file}: no rows below the header; nothing was added.",

@@ -161,5 +161,5 @@ export const dailyDelivery = {
     de: "--viewer-passphrase-file gilt für eine Klient:in; für eine Gruppe nutzt jede ihre eigene gespeicherte Viewer-Passphrase (--viewer).",
     en: "--viewer-passphrase-file is for one client; for a group each member's own stored viewer passphrase is used (--viewer).",
   },
-  "group.header": { de: "Gruppe {name}: {count} Nachklänge, jeder einzeln versiegelt.", en: "Group {name}: {count} follow-ups, each sealed separately." },
+  "group.header": { de: "Gruppe {name}: {count} {count:Nachklang|Nachklänge}, jeder einzeln versiegelt.", en: "Group {name}: {count} {count:follow-up|follow-ups}, each sealed separately." },
 } satisfies Catalogue;

@@ -212,8 +212,8 @@ export const inbox = {
     en: "signal-cli at {url} answered something nachklang does not understand (not a list of messages). What was already stored stays; please check the signal-cli version and --receive-mode=manual.",
   },
   "inbox.fetch.entriesNotUnderstood": {
-    de: "signal-cli unter {url} hat unverständlich geantwortet ({count} Einträge nicht lesbar, nicht abgelegt). Das Übrige ist abgelegt; bitte die signal-cli-Version prüfen.",
-    en: "signal-cli at {url} answered something nachklang does not understand ({count} entries unreadable, not stored). The rest is stored; please check the signal-cli version.",
+    de: "signal-cli unter {url} hat unverständlich geantwortet ({count} {count:Eintrag|Einträge} nicht lesbar, nicht abgelegt). Das Übrige ist abgelegt; bitte die signal-cli-Version prüfen.",
+    en: "signal-cli at {url} answered something nachklang does not understand ({count} {count:entry|entries} unreadable, not stored). The rest is stored; please check the signal-cli version.",
   },
   "inbox.fetch.refused": {
     de: "signal-cli unter {url} hat das Abholen abgelehnt ({detail}). Läuft der Daemon mit --receive-mode=manual?",

@@ -73,8 +73,8 @@ export const records = {
   "time.badFormat": { de: "Unbekanntes Format „{value}“; möglich: csv, json, md.", en: "Unknown format '{value}'; use csv, json or md." },
   "time.reportTitle": { de: "Kontaktzeit {month}", en: "Contact time {month}" },
   "time.damagedLines": {
-    de: "{file}: {count} beschädigte Zeile(n) übersprungen; was hier steht, ist ohne sie unvollständig. Bitte die Datei mit der Sicherung vergleichen.",
-    en: "{file}: {count} damaged line(s) skipped; what follows is incomplete without them. Please compare the file with a backup.",
+    de: "{file}: {count} {count:beschädigte Zeile|beschädigte Zeilen} übersprungen; was hier steht, ist ohne sie unvollständig. Bitte die Datei mit der Sicherung vergleichen.",
+    en: "{file}: {count} damaged {count:line|lines} skipped; what follows is incomplete without them. Please compare the file with a backup.",
   },
   "time.reportNamesFile": {
     de: "Achtung: {file} nennt Klient:innen mit Namen (Gesundheitsdaten). Nur für die Abrechnung; sicher aufbewahren, danach löschen (oder --pseudonyms).",
@@ -224,8 +224,8 @@ export const records = {
     en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {messages} {messages:message|messages} received, {time} time entries; offline viewer with the agreed passphrase.",
   },
   "export.missing": {
-    de: "{count} Nachklänge sind nicht mehr gespeichert (storniert oder gelöscht) und nur im Verlauf (followups.json) enthalten.",
-    en: "{count} follow-ups are no longer stored (cancelled or purged) and appear only in the history (followups.json).",
+    de: "{count} {count:Nachklang ist|Nachklänge sind} nicht mehr gespeichert (storniert oder gelöscht) und nur im Verlauf (followups.json) enthalten.",
+    en: "{count} {count:follow-up is|follow-ups are} no longer stored (cancelled or purged) and appear only in the history (followups.json).",
   },
   "export.readme": {
     de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- messages.json, message-…: {messages} {messages:Nachricht|Nachrichten}, die Sie der Praxis geschrieben haben, mit Dateien\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",

@@ -230,7 +230,7 @@ describe("contact time", () => {
       expect((await runCli(["time", "log", "klient-01", "15m", "--on", "2026-11-03"], { home: own, env: NOW })).code).toBe(0);
       const file = join(own, "records", "time.jsonl");
       await writeFile(file, (await readFile(file, "utf8")) + "{not json\n" + JSON.stringify({ ev: "logged" }) + "\n");
-      const warning = `${file}: 2 damaged line(s) skipped; what follows is incomplete without them. Please compare the file with a backup.\n`;
+      const warning = `${file}: 2 damaged lines skipped; what follows is incomplete without them. Please compare the file with a backup.\n`;
       for (const args of [["time", "list"], ["time", "report", "--month", "2026-11"]]) {
         const r = await runCli(args, { home: own, env: NOW });
         expect(r.code, r.stderr).toBe(0);
@@ -261,7 +261,7 @@ describe("contact time", () => {
       await appendFile(file, JSON.stringify(unmarked) + "\n" + JSON.stringify({ ...newer, ev: "Logged" }) + "\n");
       const r = await cli(["time", "list"]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toBe(`${file}: 2 damaged line(s) skipped; what follows is incomplete without them. Please compare the file with a backup.\n`);
+      expect(r.stderr).toBe(`${file}: 2 damaged lines skipped; what follows is incomplete without them. Please compare the file with a backup.\n`);
     });
   });
 
