@@ -7,7 +7,7 @@ import type { Lang } from "../messages/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
 import { packageManifest } from "../package-root.js";
 import { addressOptions } from "./client-options.js";
-import { readsFile, refuseStdinTwice } from "./stdin-options.js";
+import { readsFile, readsFileArgument, refuseStdinTwice } from "./stdin-options.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
 type Loader = () => Promise<Record<string, unknown>>;
@@ -174,8 +174,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .command("show <alias>")
     .description("show one client")
     .action(lazy(() => import("./commands/client.js"), "show"));
-  client
-    .command("import <file>")
+  readsFileArgument(client.command("import <file>"))
     .description("add clients from a CSV file (columns: alias and client add's options; consent, consent-date, consent-info); all rows or none")
     .action(lazy(() => import("./commands/client.js"), "importClients"));
   client
@@ -201,8 +200,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--raw", "seal photos and audio as they are (metadata included)")
     .action(lazy(() => import("./commands/seal.js")));
 
-  program
-    .command("open <bundle>")
+  readsFileArgument(program.command("open <bundle>"))
     .description("decrypt, verify and extract a bundle, all or nothing")
     .option("--out <dir>", "target folder (default: the bundle id)")
     .addOption(readsFile(new Option("--identity <file>", "age identity file (instead of the practice keyring)")))
@@ -210,8 +208,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--signer-fingerprint <hex>", "or the fingerprint of that key, as 'keys show' prints it")
     .action(lazy(() => import("./commands/open.js"), "open"));
 
-  program
-    .command("verify <bundle>")
+  readsFileArgument(program.command("verify <bundle>"))
     .description("check a bundle without writing anything")
     .addOption(readsFile(new Option("--identity <file>", "age identity file (instead of the practice keyring)")))
     .addOption(readsFile(new Option("--signer <file>", "the practice's minisign public key (needed with --identity)")))
@@ -284,8 +281,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .action(lazy(() => import("./commands/threema.js"), "pin"));
 
   // --- viewer ---
-  program
-    .command("viewer <bundle>")
+  readsFileArgument(program.command("viewer <bundle>"))
     .description("write the offline viewer for a bundle: one HTML file the client opens with a passphrase")
     .requiredOption("--out <file>", "the HTML file to write")
     .option("--viewer-passphrase-file <file>", "viewer passphrase for this follow-up (default: the client's stored one)")
@@ -414,8 +410,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("put a follow-up together interactively (wizard)")
     .option("--now", "send now, even outside contact hours")
     .action(lazy(() => import("./commands/new.js")));
-  program
-    .command("batch <file>")
+  readsFileArgument(program.command("batch <file>"))
     .description("send many follow-ups from a YAML or CSV file (docs/batch.md)")
     .option("--dry-run", "check and process everything; store and send nothing")
     .option("--concurrency <n>", "follow-ups processed at once", "2")
@@ -596,8 +591,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .description("one sealed file of the whole home (to the practice key and the recovery key), signed by the practice key")
     .requiredOption("--out <file>", "the backup file (outside the home; never replaces one)")
     .action(lazy(() => import("./commands/backup.js"), "backup"));
-  program
-    .command("restore <file>")
+  readsFileArgument(program.command("restore <file>"))
     .description("restore a backup into a new home (--home DIR), with the passphrase or --recovery-key")
     .addOption(readsFile(new Option("--recovery-key <file>", "the recovery key file; the keyring then takes a new passphrase")))
     .option("--accept-unverified", "restore a backup whose origin cannot be confirmed (made before backups were signed, or a recovery key made before anchors)")

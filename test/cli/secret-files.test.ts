@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateIdentity } from "../../src/age/index.js";
 import { BIN, initHome, PASSPHRASE, runCli, tempDir } from "../helpers/cli.js";
 import { filesUnder } from "../helpers/home.js";
 
@@ -154,6 +155,36 @@ describe("secret files", () => {
     expect(restore.stderr).toMatch(/^--passphrase-file \/dev\/stdin and --recovery-key \/proc\/self\/fd\/0 both read standard input, .*\n$/);
     await expect(readFile(newHome)).rejects.toMatchObject({ code: "ENOENT" });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("a file argument read whole counts too: open/verify/restore/client import with standard input twice are refused (exit 2), not reported as a damaged bundle", async () => {
+    const snapshot = async () => Object.fromEntries(await Promise.all((await filesUnder(home)).map(async (f) => [f, (await readFile(f)).toString("base64")] as const)));
+    const before = await snapshot();
+    const identity = `${generateIdentity()}\n`;
+    // Before: the identity was read from the pipe, the bundle found it empty, and open said the
+    // bundle "is damaged or has been altered" (exit 5).
+    const open = await runCli(["open", "/dev/stdin", "--identity", "/dev/stdin", "--signer", join(dir, "absent.pub"), "--out", join(dir, "opened")], { home, input: identity, pipe: true });
+    expect(open.code, open.stderr).toBe(2);
+    expect(open.stderr).toBe(
+      "<bundle> /dev/stdin and --identity /dev/stdin both read standard input, which can be read only once; nothing was read or changed. Please give one of them a file or a file descriptor of its own (e.g. --identity <(pass show …)).\n",
+    );
+    const verify = await runCli(["--lang", "de", "verify", "/dev/fd/0", "--identity", join(dir, "absent.txt"), "--signer", "/proc/self/fd/0"], { home, input: "", pipe: true });
+    expect(verify.code, verify.stderr).toBe(2);
+    expect(verify.stderr).toMatch(/^<bundle> \/dev\/fd\/0 und --signer \/proc\/self\/fd\/0 lesen beide die Standardeingabe, .* \(z\. B\. --signer <\(pass show …\)\)\.\n$/);
+    // The global passphrase option beside the file argument: the advice names the option.
+    const imported = await runCli(["--passphrase-file", "/dev/stdin", "client", "import", "/dev/stdin"], { home, input: `${PASSPHRASE}\nalias\nk777\n`, pipe: true, env: { NACHKLANG_PASSPHRASE: undefined } });
+    expect(imported.code, imported.stderr).toBe(2);
+    expect(imported.stderr).toMatch(/^<file> \/dev\/stdin and --passphrase-file \/dev\/stdin both read standard input, .*\(e\.g\. --passphrase-file <\(pass show …\)\)\.\n$/);
+    const newHome = join(dir, "restored-twice");
+    const restore = await runCli(["--home", newHome, "restore", "/dev/stdin", "--recovery-key", "/dev/stdin"], { home, input: "", pipe: true });
+    expect(restore.code, restore.stderr).toBe(2);
+    expect(restore.stderr).toMatch(/^<file> \/dev\/stdin and --recovery-key \/dev\/stdin both read standard input/);
+    await expect(readFile(newHome)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await snapshot()).toEqual(before);
+    // Standard input once, for the argument alone, still works.
+    const alone = await runCli(["client", "import", "/dev/stdin"], { home, input: "alias\nk778\n", pipe: true });
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(alone.stdout).toContain("1 client added from /dev/stdin.");
   });
 
   it("a secret of 64 KiB or less is read as before, and channels list says where it is kept", async () => {
