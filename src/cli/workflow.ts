@@ -120,7 +120,10 @@ async function readNoteFile(file: string): Promise<string> {
   }
   // Valid UTF-8 can still be binary (NUL bytes, escapes): text has no control characters but tab and line breaks.
   if (/[^\P{Cc}\t\n\r]/u.test(text)) throw new UserError(ExitCode.usage, "send.noteNotText", { file });
-  return text.replace(/^\uFEFF/, "");
+  const note = text.replace(/^\uFEFF/, "");
+  // A file given for the note but left empty (an editor closed without saving): not sent without.
+  if (note.trim().length === 0) throw new UserError(ExitCode.usage, "send.noteEmpty", { file });
+  return note;
 }
 
 /** The draft of a follow-up for `alias` from the content options; a UserError for bad or empty ones. */

@@ -94,6 +94,10 @@ export const trust = {
     de: "{file}: die Notiz ist {kb} KiB groß; erlaubt sind höchstens {max} KiB (mehr tragen Messenger nicht). Bitte kürzen.",
     en: "{file}: the note is {kb} KiB; a note may be at most {max} KiB (messengers carry no more). Please shorten it.",
   },
+  "send.noteEmpty": {
+    de: "{file}: die Notiz ist leer; nichts versiegelt oder gesendet. Bitte die Notiz in die Datei schreiben (und speichern) oder --note-file weglassen.",
+    en: "{file}: the note is empty; nothing was sealed or sent. Please write the note into the file (and save it), or leave --note-file out.",
+  },
   "send.noteNotText": {
     de: "{file}: keine Textdatei (kein gültiger UTF-8-Text); --note-file nimmt die Notiz als reinen Text.",
     en: "{file}: not a text file (not valid UTF-8 text); --note-file takes the note as plain text.",

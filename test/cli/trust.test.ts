@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSafeServiceUrl } from "../../src/channels/transport.js";
-import { BIN, PASSPHRASE, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
+import { BIN, FIXTURES, PASSPHRASE, initHome, runCli, tempDir, type CliResult } from "../helpers/cli.js";
 import { missing } from "../helpers/tools.js";
 
 let scratch: string;
@@ -522,6 +522,11 @@ describe("send --note-file", () => {
     await writeFile(nul, "Hallo\u0000Welt");
     await speakGerman(home);
     oneLine(await runCli(["send", "k042", "--note-file", nul, "--yes"], { home }), 2, /nul-note\.txt: keine Textdatei/);
+    // Empty, or only blanks and a byte order mark (an editor closed without saving): not sent
+    // without the note, even beside a photo.
+    const empty = join(scratch, "empty-note.txt");
+    await writeFile(empty, "\uFEFF \n\t\n");
+    oneLine(await runCli(["send", "k042", "--note-file", empty, "--photo", join(FIXTURES, "tiny.jpg"), "--yes"], { home }), 2, /empty-note\.txt: die Notiz ist leer; nichts versiegelt oder gesendet\./);
     expect(await readdir(join(home, "ledger")).catch(() => [])).toEqual([]);
     // A real note file still goes out.
     const note = join(scratch, "note.txt");
