@@ -66,9 +66,13 @@ export const templates = {
     de: "{dir}: Vorlagenordner nicht gefunden. Bitte den Pfad prüfen.",
     en: "{dir}: template folder not found. Please check the path.",
   },
+  "templates.dirEmpty": {
+    de: "{dir}: keine Vorlagen darin (Markdown-Dateien, z. B. de/ID.md); nichts geprüft. Bitte den Ordner der Vorlagen angeben (eine neue legt „nachklang templates new ID --templates {dir}“ an).",
+    en: "{dir}: no templates in it (Markdown files, e.g. en/ID.md); nothing was checked. Please name the folder of the templates (a new one: 'nachklang templates new ID --templates {dir}').",
+  },
   "templates.brokenSkipped": {
-    de: "{count} Vorlagen-Datei(en) sind fehlerhaft und fehlen in dieser Liste; „nachklang templates check“ zeigt, was zu berichtigen ist.",
-    en: "{count} template file(s) are broken and missing from this list; 'nachklang templates check' shows what to fix.",
+    de: "{count} {count:Vorlagen-Datei ist|Vorlagen-Dateien sind} fehlerhaft und {count:fehlt|fehlen} in dieser Liste; „nachklang templates check“ zeigt, was zu berichtigen ist.",
+    en: "{count} template {count:file is|files are} broken and missing from this list; 'nachklang templates check' shows what to fix.",
   },
   "templates.none": { de: "Keine Vorlagen gefunden.", en: "No templates found." },
   "templates.created": {

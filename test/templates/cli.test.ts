@@ -59,7 +59,7 @@ describe("nachklang templates (real CLI)", () => {
     await writeFile(join(own, "de", "no-front-matter.md"), "Hallo\n");
     const listed = await runCli(["templates", "list", "--templates", own], { home });
     expect(listed.code, listed.stderr).toBe(0);
-    expect(listed.stderr).toBe("2 template file(s) are broken and missing from this list; 'nachklang templates check' shows what to fix.\n");
+    expect(listed.stderr).toBe("2 template files are broken and missing from this list; 'nachklang templates check' shows what to fix.\n");
     expect(listed.stdout).toMatch(/^appointment-reminder\s+de/m);
     const builtin = await runCli(["templates", "list"], { home });
     expect(builtin.stderr).toBe("");
@@ -187,6 +187,26 @@ describe("nachklang templates (real CLI)", () => {
     expect(junit.code).toBe(2);
     expect(junit.stdout).toMatch(/^<\?xml/);
     expect(junit.stdout).toContain('failures="2"');
+  });
+
+  it("a folder named for checking that holds no template fails (exit 2, one line naming it), also beside a good one", async () => {
+    const empty = join(dir, "no-templates-here");
+    await mkdir(join(empty, "en"), { recursive: true });
+    await writeFile(join(empty, "README.md"), "# Not a template\n");
+    await writeFile(join(empty, "en", "notes.txt"), "not markdown\n");
+    const alone = await runCli(["templates", "check", "no-templates-here"], { home, cwd: dir });
+    expect(alone.code).toBe(2);
+    expect(alone.stdout).toBe("");
+    expect(alone.stderr).toBe(
+      "no-templates-here: no templates in it (Markdown files, e.g. en/ID.md); nothing was checked. Please name the folder of the templates (a new one: 'nachklang templates new ID --templates no-templates-here').\n",
+    );
+    const good = join(dir, "one-good");
+    await mkdir(join(good, "en"), { recursive: true });
+    await writeFile(join(good, "en", "hi.md"), "---\nid: hi\nkind: impulse\nlang: en\ntitle: Hi\ndescription: Hi\n---\nHello\n");
+    const beside = await runCli(["templates", "check", good, empty, "--lang", "en"], { home });
+    expect(beside.code).toBe(2);
+    expect(beside.stderr).toBe(`${empty}: no templates in it (Markdown files, e.g. en/ID.md); nothing was checked. Please name the folder of the templates (a new one: 'nachklang templates new ID --templates ${empty}').\n`);
+    expect((await runCli(["templates", "check", good, "--lang", "en"], { home })).code).toBe(0);
   });
 
   it("writes a skeleton with `new` that passes check once it exists in both languages, and never overwrites", async () => {

@@ -1,6 +1,6 @@
 /** `nachklang templates list|show|render|check|new`. */
 import { writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ExitCode, UserError, unwritableFile } from "../../errors.js";
 import { makeDirs, readUserText } from "../../files.js";
@@ -114,8 +114,14 @@ export async function check(ctx: CliContext, dirs: string[], opts: SourceOptions
   const format = (opts.format ?? (ctx.json ? "json" : "text")) as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) throw new UserError(ExitCode.usage, "templates.badFormat", { format });
   const lib = dirs.length > 0 ? await loadTemplateDirs([...dirs, ...(opts.templates ?? [])]) : await library(ctx, opts);
-  const report = await checkLibrary(lib, opts.lang === undefined ? {} : { langs: [langOption(ctx, opts.lang)] });
   const cwd = process.cwd();
+  // A folder named for checking that holds no template at all (a wrong path in CI) is no pass.
+  for (const source of lib.sources) {
+    if (source.origin === "dir" && !lib.files.some((f) => f.file.startsWith(source.dir + sep))) {
+      throw new UserError(ExitCode.usage, "templates.dirEmpty", { dir: displayPath(source.dir, cwd) });
+    }
+  }
+  const report = await checkLibrary(lib, opts.lang === undefined ? {} : { langs: [langOption(ctx, opts.lang)] });
   if (format === "json") process.stdout.write(jsonForTerminal(reportJson(report, ctx.lang, cwd)) + "\n");
   else if (format === "junit") process.stdout.write(reportJunit(report, ctx.lang, cwd));
   else {
