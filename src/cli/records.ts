@@ -5,11 +5,10 @@
  */
 import { resolve } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
-import { writePrivateFile, readNamedFile } from "../files.js";
+import { writePrivateFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
 import { newRecoveryKey, recoveryAnchor, recoveryCopyPath, type RecoverySetting, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
-import { ExitCode, UserError } from "../errors.js";
-import { answeringMinutes, ContactTime, MAX_NOTE_BYTES, roomOnDay, type DayRoom, type TimeKind, type TimeSource } from "../records/time.js";
+import { answeringMinutes, ContactTime, roomOnDay, type DayRoom, type TimeKind, type TimeSource } from "../records/time.js";
 import { formatMinutes, MAX_CONTACT_MINUTES } from "../records/duration.js";
 import { dayIn, recordsSettings, type RecordsSettings } from "../records/settings.js";
 import type { CliContext } from "./context.js";
@@ -91,20 +90,4 @@ export async function openRecords(ctx: CliContext): Promise<CliRecords> {
     settings: recordsSettings(ctx.settings.records),
     today: () => dayIn(opened.wf.now(), opened.wf.tz),
   };
-}
-
-/** A contact note from a file: UTF-8 text, at most 64 KiB, not empty. */
-export async function readNoteFile(file: string): Promise<string> {
-  const bytes = await readNamedFile(file);
-  if (bytes.length > MAX_NOTE_BYTES) throw new UserError(ExitCode.usage, "time.noteTooLarge", { file, max: MAX_NOTE_BYTES / 1024 });
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new UserError(ExitCode.usage, "time.noteNotText", { file });
-  }
-  if (text.includes("\0")) throw new UserError(ExitCode.usage, "time.noteNotText", { file });
-  const note = text.trim();
-  if (note.length === 0) throw new UserError(ExitCode.usage, "time.noteEmpty", { file });
-  return note;
 }

@@ -98,10 +98,16 @@ const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 const MAX_NOTE_BYTES = 64 * 1024;
 
 const noteTooLarge = (file: string, bytes: number) =>
-  new UserError(ExitCode.usage, "send.noteTooLarge", { file, kb: Math.ceil(bytes / 1024), max: MAX_NOTE_BYTES / 1024 });
+  new UserError(ExitCode.usage, "note.tooLarge", { file, kb: Math.ceil(bytes / 1024), max: MAX_NOTE_BYTES / 1024 });
 
-/** A note file: plain UTF-8 text of at most MAX_NOTE_BYTES, checked before anything is read whole. */
-async function readNoteFile(file: string): Promise<string> {
+/**
+ * A note from a file (`send`/`inbox reply`/`time log`/`time edit --note-file`): plain UTF-8
+ * text of at most MAX_NOTE_BYTES, checked before it is read whole; without a byte order mark.
+ * Refused: a file that is not text (invalid UTF-8, NUL or other control characters but tab and
+ * line breaks) and one left empty (or only blanks: an editor closed without saving), which would
+ * otherwise go out or be logged without the note.
+ */
+export async function readNoteFile(file: string): Promise<string> {
   let bytes: Buffer;
   try {
     const size = statSync(file).size;
@@ -116,13 +122,11 @@ async function readNoteFile(file: string): Promise<string> {
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw new UserError(ExitCode.usage, "send.noteNotText", { file });
+    throw new UserError(ExitCode.usage, "note.notText", { file });
   }
-  // Valid UTF-8 can still be binary (NUL bytes, escapes): text has no control characters but tab and line breaks.
-  if (/[^\P{Cc}\t\n\r]/u.test(text)) throw new UserError(ExitCode.usage, "send.noteNotText", { file });
+  if (/[^\P{Cc}\t\n\r]/u.test(text)) throw new UserError(ExitCode.usage, "note.notText", { file });
   const note = text.replace(/^\uFEFF/, "");
-  // A file given for the note but left empty (an editor closed without saving): not sent without.
-  if (note.trim().length === 0) throw new UserError(ExitCode.usage, "send.noteEmpty", { file });
+  if (note.trim().length === 0) throw new UserError(ExitCode.usage, "note.empty", { file });
   return note;
 }
 

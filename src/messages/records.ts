@@ -22,12 +22,6 @@ export const records = {
     en: "{alias} already has {logged} of contact time on {day}; {duration} more would be over {max} in one day. 'nachklang time list {alias}' shows the entries.",
   },
   "time.monthOrRange": { de: "Bitte entweder --month oder --from/--to angeben, nicht beides.", en: "Give either --month or --from/--to, not both." },
-  "time.noteTooLarge": {
-    de: "{file}: die Notiz ist größer als {max} KiB; bitte kürzen.",
-    en: "{file}: the note is larger than {max} KiB; please shorten it.",
-  },
-  "time.noteNotText": { de: "{file}: das ist kein Text (UTF-8); bitte eine Textdatei angeben.", en: "{file}: this is not text (UTF-8); give a text file." },
-  "time.noteEmpty": { de: "{file}: die Notiz ist leer.", en: "{file}: the note is empty." },
   "time.noteOrNoNote": { de: "Bitte entweder --note-file oder --no-note angeben.", en: "Give either --note-file or --no-note." },
   "time.nothingToEdit": {
     de: "Nichts zu ändern an {id}: bitte --duration, --kind, --on, --note-file oder --no-note angeben.",

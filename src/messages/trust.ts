@@ -90,15 +90,15 @@ export const trust = {
     de: "{file}: Zeile {line} des Protokolls ist beschädigt. Bitte das Protokoll aus der Sicherung wiederherstellen; nichts gesendet oder geändert.",
     en: "{file}: line {line} of the ledger is damaged. Please restore the ledger from a backup; nothing was sent or changed.",
   },
-  "send.noteTooLarge": {
-    de: "{file}: die Notiz ist {kb} KiB groß; erlaubt sind höchstens {max} KiB (mehr tragen Messenger nicht). Bitte kürzen.",
-    en: "{file}: the note is {kb} KiB; a note may be at most {max} KiB (messengers carry no more). Please shorten it.",
+  "note.tooLarge": {
+    de: "{file}: die Notiz ist {kb} KiB groß; erlaubt sind höchstens {max} KiB. Bitte kürzen.",
+    en: "{file}: the note is {kb} KiB; a note may be at most {max} KiB. Please shorten it.",
   },
-  "send.noteEmpty": {
-    de: "{file}: die Notiz ist leer; nichts versiegelt oder gesendet. Bitte die Notiz in die Datei schreiben (und speichern) oder --note-file weglassen.",
-    en: "{file}: the note is empty; nothing was sealed or sent. Please write the note into the file (and save it), or leave --note-file out.",
+  "note.empty": {
+    de: "{file}: die Notiz ist leer; nichts getan. Bitte die Notiz in die Datei schreiben (und speichern) oder --note-file weglassen.",
+    en: "{file}: the note is empty; nothing was done. Please write the note into the file (and save it), or leave --note-file out.",
   },
-  "send.noteNotText": {
+  "note.notText": {
     de: "{file}: keine Textdatei (kein gültiger UTF-8-Text); --note-file nimmt die Notiz als reinen Text.",
     en: "{file}: not a text file (not valid UTF-8 text); --note-file takes the note as plain text.",
   },

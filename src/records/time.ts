@@ -20,9 +20,6 @@ export type TimeKind = (typeof TIME_KINDS)[number];
 export const TIME_SOURCES = ["manual", "wizard", "inbox"] as const;
 export type TimeSource = (typeof TIME_SOURCES)[number];
 
-/** A contact note: plain text, at most 64 KiB. */
-export const MAX_NOTE_BYTES = 64 * 1024;
-
 const ENTRY_ID = /^[0-9a-z]{8}$/;
 const CLIENT_TAG = /^[0-9a-f]{32}$/;
 const DAY = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);

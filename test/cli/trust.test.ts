@@ -526,7 +526,7 @@ describe("send --note-file", () => {
     // without the note, even beside a photo.
     const empty = join(scratch, "empty-note.txt");
     await writeFile(empty, "\uFEFF \n\t\n");
-    oneLine(await runCli(["send", "k042", "--note-file", empty, "--photo", join(FIXTURES, "tiny.jpg"), "--yes"], { home }), 2, /empty-note\.txt: die Notiz ist leer; nichts versiegelt oder gesendet\./);
+    oneLine(await runCli(["send", "k042", "--note-file", empty, "--photo", join(FIXTURES, "tiny.jpg"), "--yes"], { home }), 2, /empty-note\.txt: die Notiz ist leer; nichts getan\./);
     expect(await readdir(join(home, "ledger")).catch(() => [])).toEqual([]);
     // A real note file still goes out.
     const note = join(scratch, "note.txt");

@@ -4,7 +4,7 @@
  * nothing about a client in plain text in the home, only in the report file asked for.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendFile, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import lockfile from "proper-lockfile";
 import { join } from "node:path";
 import { initHome, runCli, tempDir } from "../helpers/cli.js";
@@ -81,6 +81,37 @@ describe("time log and time edit while another process writes", () => {
 });
 
 describe("contact time", () => {
+  it("refuses a note file that is empty, not text or too large, as send does (exit 2, one line, nothing logged); a real one is trimmed", async () => {
+    const dir = join(home, "..", "note-files");
+    await mkdir(dir, { recursive: true });
+    const files = { empty: join(dir, "empty.txt"), escape: join(dir, "escape.txt"), large: join(dir, "large.txt"), good: join(dir, "good.txt") };
+    await writeFile(files.empty, "\uFEFF  \n");
+    await writeFile(files.escape, "Notiz \u001b[2J mit Steuerzeichen");
+    await writeFile(files.large, "x".repeat(64 * 1024 + 1));
+    await writeFile(files.good, "\n  Kurzes Telefonat wegen der Hausaufgabe.  \n");
+    const before = (await run(["--json", "time", "list"])).stdout;
+    for (const [file, line] of [
+      [files.empty, `${files.empty}: the note is empty; nothing was done. Please write the note into the file (and save it), or leave --note-file out.\n`],
+      [files.escape, `${files.escape}: not a text file (not valid UTF-8 text); --note-file takes the note as plain text.\n`],
+      [files.large, `${files.large}: the note is 65 KiB; a note may be at most 64 KiB. Please shorten it.\n`],
+    ] as const) {
+      const r = await run(["time", "log", "klient-03", "5m", "--on", "2026-09-09", "--note-file", file]);
+      expect(r.code, file).toBe(2);
+      expect(r.stderr).toBe(line);
+    }
+    expect((await run(["--json", "time", "list"])).stdout).toBe(before);
+    // Outside the month the next test bills.
+    const good = await run(["--json", "time", "log", "klient-03", "5m", "--on", "2026-09-09", "--note-file", files.good]);
+    expect(good.code, good.stderr).toBe(0);
+    const { id } = JSON.parse(good.stdout) as { id: string };
+    try {
+      const listed = JSON.parse((await run(["--json", "time", "list", "klient-03", "--notes"])).stdout) as { entries: { id: string; noteText?: string }[] };
+      expect(listed.entries.find((e) => e.id === id)?.noteText).toBe("Kurzes Telefonat wegen der Hausaufgabe.");
+    } finally {
+      await ok(["time", "remove", id]);
+    }
+  });
+
   it("logs, corrects and removes entries, and bills the month exactly", async () => {
     const noteFile = join(home, "..", "note.txt");
     await writeFile(noteFile, NOTE);

@@ -13,7 +13,8 @@ import { earliestKeptDay } from "../../records/retention.js";
 import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
 import { entriesBetween, foldTime, monthRange, roomOnDay, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
 import type { CliContext } from "../context.js";
-import { openRecords, readNoteFile, type CliRecords } from "../records.js";
+import { openRecords, type CliRecords } from "../records.js";
+import { readNoteFile } from "../workflow.js";
 
 function kindOf(value: string | undefined, fallback: TimeKind): TimeKind {
   if (value === undefined) return fallback;
@@ -55,7 +56,7 @@ function describe(r: CliRecords, e: TimeEntry) {
 export async function log(ctx: CliContext, alias: string, duration: string, o: { kind?: string; on?: string; noteFile?: string }): Promise<void> {
   const minutes = parseContactMinutes(duration);
   const kind = kindOf(o.kind, "other");
-  const note = o.noteFile === undefined ? undefined : await readNoteFile(o.noteFile);
+  const note = o.noteFile === undefined ? undefined : (await readNoteFile(o.noteFile)).trim();
   const r = await openRecords(ctx);
   r.practice.clients.require(alias);
   const day = o.on === undefined ? r.today() : pastDay(r, o.on);
@@ -137,7 +138,7 @@ export async function edit(ctx: CliContext, id: string, o: EditOptions): Promise
   const minutes = o.duration === undefined ? undefined : parseContactMinutes(o.duration);
   const kind = o.kind === undefined ? undefined : kindOf(o.kind, "other");
   if (o.noteFile !== undefined && o.note === false) throw new UserError(ExitCode.usage, "time.noteOrNoNote");
-  const note = o.noteFile === undefined ? (o.note === false ? null : undefined) : await readNoteFile(o.noteFile);
+  const note = o.noteFile === undefined ? (o.note === false ? null : undefined) : (await readNoteFile(o.noteFile)).trim();
   if (minutes === undefined && kind === undefined && o.on === undefined && note === undefined) throw new UserError(ExitCode.usage, "time.nothingToEdit", { id });
   const r = await openRecords(ctx);
   const day = o.on === undefined ? undefined : pastDay(r, o.on);
