@@ -66,6 +66,10 @@ export const templates = {
     de: "{dir}: Vorlagenordner nicht gefunden. Bitte den Pfad prüfen.",
     en: "{dir}: template folder not found. Please check the path.",
   },
+  "templates.notAFolder": {
+    de: "{dir}: kein Ordner (eine Datei oder ein Gerät); bitte den Ordner der Vorlagen angeben.",
+    en: "{dir}: not a folder (a file or a device); please name the folder of the templates.",
+  },
   "templates.dirEmpty": {
     de: "{dir}: keine Vorlagen darin (Markdown-Dateien, z. B. de/ID.md); nichts geprüft. Bitte den Ordner der Vorlagen angeben (eine neue legt „nachklang templates new ID --templates {dir}“ an).",
     en: "{dir}: no templates in it (Markdown files, e.g. en/ID.md); nothing was checked. Please name the folder of the templates (a new one: 'nachklang templates new ID --templates {dir}').",

@@ -245,5 +245,8 @@ describe("nachklang templates (real CLI)", () => {
     const missingDir = await runCli(["templates", "list", "--templates", join(dir, "nope")], { home });
     expect(missingDir.code).toBe(2);
     expect(missingDir.stderr).toContain("template folder not found");
+    const device = await runCli(["templates", "list", "--templates", "/dev/null"], { home });
+    expect(device.code).toBe(2);
+    expect(device.stderr).toBe("/dev/null: not a folder (a file or a device); please name the folder of the templates.\n");
   });
 });

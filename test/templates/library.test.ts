@@ -326,6 +326,11 @@ ${marker} {{ date | long_date }}
     // A missing home folder is fine; a missing --templates folder is a usage error.
     await loadTemplateLibrary({ homeTemplates: join(root, "nope") });
     expect((await userError(loadTemplateLibrary({ extraDirs: [join(root, "nope")] }))).key).toBe("templates.dirMissing");
+    // A file or a device there is named as what it is, not as missing.
+    await writeFile(join(root, "a-file.md"), "x");
+    for (const dir of [join(root, "a-file.md"), "/dev/null"]) {
+      expect(await userError(loadTemplateLibrary({ extraDirs: [dir] })), dir).toMatchObject({ key: "templates.notAFolder", params: { dir } });
+    }
   });
 
   it("a broken override is reported when used, not silently replaced by the built-in", async () => {
