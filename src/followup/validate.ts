@@ -4,9 +4,9 @@
  * what the channel hands over, every file exists,
  * the homework template and its variables are known, the appointment is a time.
  */
-import { stat } from "node:fs/promises";
 import type { AddressKind } from "../channels/contract.js";
-import { ExitCode, isUserError, unreadableFile } from "../errors.js";
+import { ExitCode, isUserError } from "../errors.js";
+import { mediaInputSize } from "../media/files.js";
 import type { Clock } from "../delivery/clock.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
@@ -52,19 +52,6 @@ export function addressOf(client: ClientRecord, kind: AddressKind): string | nul
   }
 }
 
-/** What is at `path`: a file, a folder, or nothing readable. */
-/** Why a photo or recording cannot be used as given (a folder, a device, unreachable), or undefined for a file. */
-async function notAFile(path: string, folderKey: "media.photo.isFolder" | "media.audio.isFolder"): Promise<Problem | undefined> {
-  try {
-    const s = await stat(path);
-    if (s.isFile()) return undefined;
-    return { key: s.isDirectory() ? folderKey : "media.notRegular", params: { file: path } };
-  } catch (error) {
-    const refused = unreadableFile(path, error);
-    return refused === undefined ? { key: "file.missing", params: { file: path } } : { key: refused.key, params: refused.params };
-  }
-}
-
 export function channelNameFor(draft: FollowUpDraft, client: ClientRecord | undefined, fallback: string): string {
   return draft.channel ?? client?.channel ?? fallback;
 }
@@ -91,13 +78,17 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     problems.push(...route.problems);
     if (route.refused) refused = true;
   }
-  for (const [list, folderKey] of [
-    [draft.photos, "media.photo.isFolder"],
-    [draft.audio, "media.audio.isFolder"],
+  for (const [list, kind] of [
+    [draft.photos, "photo"],
+    [draft.audio, "audio"],
   ] as const) {
     for (const m of list) {
-      const problem = await notAFile(m.path, folderKey);
-      if (problem !== undefined) problems.push(problem);
+      try {
+        await mediaInputSize(m.path, kind);
+      } catch (error) {
+        if (!isUserError(error)) throw error;
+        problems.push({ key: error.key, params: error.params });
+      }
     }
   }
   if (draft.homework !== undefined && client !== undefined) {

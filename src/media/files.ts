@@ -7,22 +7,26 @@ import { exists, hashOpenFile, makeDirs } from "../files.js";
 import { removeTemp, trackTemp } from "../temp.js";
 
 /**
- * The input must exist, be a file and not be empty; returns its size. A folder is named as one
- * (`media.photo.isFolder`/`media.audio.isFolder`, exit 2), a device or pipe as one
+ * The size of a photo or recording the user named, which must be a regular file. A folder is named
+ * as one (`media.photo.isFolder`/`media.audio.isFolder`, exit 2), a device or pipe as one
  * (`media.notRegular`), and a file that cannot be reached with the system's reason: none of them
- * as a missing file.
+ * as a missing file. `send` checks every item with it before any is processed.
  */
-export async function checkInput(file: string, kind: "photo" | "audio"): Promise<number> {
-  let size: number;
+export async function mediaInputSize(file: string, kind: "photo" | "audio"): Promise<number> {
   try {
     const s = await stat(file);
     if (s.isDirectory()) throw new UserError(ExitCode.usage, kind === "photo" ? "media.photo.isFolder" : "media.audio.isFolder", { file });
     if (!s.isFile()) throw new UserError(ExitCode.usage, "media.notRegular", { file });
-    size = s.size;
+    return s.size;
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
   }
+}
+
+/** The input must be a file as `mediaInputSize` says, and not empty; returns its size. */
+export async function checkInput(file: string, kind: "photo" | "audio"): Promise<number> {
+  const size = await mediaInputSize(file, kind);
   if (size === 0) throw new UserError(ExitCode.failure, "media.empty", { file });
   return size;
 }
