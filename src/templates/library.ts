@@ -113,10 +113,9 @@ export async function templateSources(options: { homeTemplates?: string; extraDi
   if (options.builtin !== false) sources.push({ dir: builtinTemplatesDir(), origin: "builtin" });
   if (options.homeTemplates !== undefined && (await isDir(options.homeTemplates))) sources.push({ dir: resolve(options.homeTemplates), origin: "home" });
   for (const dir of options.extraDirs ?? []) {
-    if (!(await isDir(dir))) {
-      const there = await stat(dir).then(() => true, () => false);
-      throw new UserError(ExitCode.usage, there ? "templates.notAFolder" : "templates.dirMissing", { dir });
-    }
+    const found = await stat(dir).catch(() => undefined);
+    if (found === undefined) throw new UserError(ExitCode.usage, "templates.dirMissing", { dir });
+    if (!found.isDirectory()) throw new UserError(ExitCode.usage, "templates.notAFolder", { dir });
     sources.push({ dir: resolve(dir), origin: "dir" });
   }
   return sources;
