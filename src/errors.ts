@@ -32,13 +32,14 @@ export class UserError extends Error {
 
 /**
  * A file the user named that cannot be read, as one line: missing (ENOENT, or ENOTDIR: a part of
- * the path is a file), or unreadable with the system's code (EISDIR, EACCES …). Undefined for
+ * the path is a file), a folder (EISDIR), or unreadable with the system's code (EACCES …). Undefined for
  * errors that carry no system code.
  */
 export function unreadableFile(file: string, error: unknown): UserError | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   if (typeof code !== "string") return undefined;
   if (code === "ENOENT" || code === "ENOTDIR") return new UserError(ExitCode.usage, "file.missing", { file }, { cause: error });
+  if (code === "EISDIR") return new UserError(ExitCode.usage, "file.folderNotFile", { file }, { cause: error });
   return new UserError(ExitCode.usage, "file.unreadable", { file, reason: code }, { cause: error });
 }
 

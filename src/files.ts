@@ -40,8 +40,8 @@ const SECRET_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 /** What a secret file may be: a regular file of at most the limit, or a pipe (`/dev/stdin`, `<(…)`). */
 function secretSource(file: string, info: Stats): "file" | "pipe" {
   if (info.isFIFO()) return "pipe";
-  // A folder is named as every file reader names it (`cannot be read (EISDIR)`).
-  if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.unreadable", { file, reason: "EISDIR" });
+  // A folder is named as every file reader names it (unreadableFile).
+  if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.folderNotFile", { file });
   if (!info.isFile()) throw new UserError(ExitCode.usage, "file.secretNotRegular", { file });
   if (info.size > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
   return "file";

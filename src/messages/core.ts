@@ -48,6 +48,10 @@ export const core = {
     de: "{file}: nicht lesbar ({reason}).",
     en: "{file}: cannot be read ({reason}).",
   },
+  "file.folderNotFile": {
+    de: "{file} ist ein Ordner, keine Datei. Bitte die Datei selbst angeben.",
+    en: "{file} is a folder, not a file. Please name the file itself.",
+  },
   "file.unwritable": {
     de: "{file}: kann hier nicht geschrieben werden ({reason}); nichts geschrieben. Bitte Pfad und Rechte prüfen oder einen anderen Ort angeben.",
     en: "{file}: cannot be written there ({reason}); nothing was written. Please check the path and permissions, or name another place.",

@@ -128,7 +128,7 @@ describe("channels edit", () => {
 
     const folderAsSecret = await runCli(["channels", "edit", "email", "--password-file", home], { home });
     expect(folderAsSecret.code).toBe(2);
-    expect(folderAsSecret.stderr.trim()).toBe(`${home}: cannot be read (EISDIR).`);
+    expect(folderAsSecret.stderr.trim()).toBe(`${home} is a folder, not a file. Please name the file itself.`);
 
     const unknown = await runCli(["channels", "edit", "nosuch", "--path", "/tmp"], { home });
     expect(unknown.code).toBe(2);

@@ -17,6 +17,9 @@ import { BIN, FIXTURES, PASSPHRASE, initHome, runCli, type CliResult } from "../
 import { madePhoto, madeRecording } from "../helpers/made-media.js";
 import { missing } from "../helpers/tools.js";
 
+/** A path as a regular expression that matches it literally. */
+const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 let home: string;
 let cleanup: () => Promise<void>;
 let work: string;
@@ -88,17 +91,17 @@ describe("the user's folders are left as they are", () => {
   });
 
   it("open or verify of a folder instead of a bundle: exit 2, one line", async () => {
-    oneLine(await runCli(["verify", work], { home }), 2, /cannot be read \(EISDIR\)/);
+    oneLine(await runCli(["verify", work], { home }), 2, new RegExp(`^${literal(work)} is a folder, not a file\\. Please name the file itself\\.$`));
     const cwd = join(work, "open-dir");
     await mkdir(cwd);
-    oneLine(await runCli(["open", work, "--out", join(cwd, "out")], { home, cwd }), 2, /cannot be read \(EISDIR\)/);
+    oneLine(await runCli(["open", work, "--out", join(cwd, "out")], { home, cwd }), 2, new RegExp(`^${literal(work)} is a folder, not a file\\.`));
     expect(await readdir(cwd)).toEqual([]);
   });
 
-  it("a folder given as a key, passphrase or note file is named as unreadable, not as missing", async () => {
+  it("a folder given as a key, passphrase or note file is named as a folder, not as missing", async () => {
     const folder = join(work, "a-folder");
     await mkdir(folder);
-    const named = new RegExp(`^${folder.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read \\(EISDIR\\)\\.$`);
+    const named = new RegExp(`^${literal(folder)} is a folder, not a file\\. Please name the file itself\\.$`);
     oneLine(await runCli(["verify", bundle, "--identity", folder, "--signer-fingerprint", "00".repeat(32)], { home }), 2, named);
     oneLine(await runCli(["verify", bundle, "--identity", folder, "--signer", folder], { home }), 2, named);
     oneLine(await runCli(["--passphrase-file", folder, "seal", "a.txt", "--to", "k042"], { home, cwd: work, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, named);

@@ -45,7 +45,7 @@ async function odd(): Promise<Record<string, { file: string; line: string; email
       threemaLine: `${pipe}: not a Threema private key. Expected 64 hex digits, optionally prefixed 'private:'.\n`,
     },
     device: { file: "/dev/null", line: notRegular("/dev/null") },
-    folder: { file: folder, line: `${folder}: cannot be read (EISDIR).\n` },
+    folder: { file: folder, line: `${folder} is a folder, not a file. Please name the file itself.\n` },
     large: { file: large, line: `${large}: larger than 64 KiB, too large for a passphrase or key; nothing was read. Please name the right file.\n` },
   };
 }

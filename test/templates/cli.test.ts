@@ -93,7 +93,7 @@ describe("nachklang templates (real CLI)", () => {
     expect(notText.stderr).toBe(`${latin1}: not UTF-8 text (save a spreadsheet e.g. as 'CSV UTF-8'); nothing was processed.\n`);
     const folder = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--vars-file", dir], { home });
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toBe(`${dir}: cannot be read (EISDIR).\n`);
+    expect(folder.stderr).toBe(`${dir} is a folder, not a file. Please name the file itself.\n`);
   });
 
   it("says in one line which variable is missing or unknown, exit 2, no stack trace", async () => {
