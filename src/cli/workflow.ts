@@ -12,7 +12,7 @@ import { formatLocal, parseLocalTime } from "../delivery/hours.js";
 import { isSettled, type FollowUpState, type SettledState } from "../delivery/ledger.js";
 import { ExitCode, PolicyError, UserError, unreadableFile } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
-import { FOLLOWUP_KINDS, isFollowUpKind, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
+import { FOLLOWUP_KINDS, MAX_NOTE_BYTES, isFollowUpKind, noteTooLargeParams, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared, Timing } from "../followup/pipeline.js";
 import type { DeliveryPlan } from "../channels/contract.js";
 import type { ValidDraft } from "../followup/validate.js";
@@ -94,11 +94,7 @@ export interface ContentOptions {
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 
-/** The largest note: more than a messenger carries in a few messages (Threema: 3500 bytes each) is no note. */
-const MAX_NOTE_BYTES = 64 * 1024;
-
-const noteTooLarge = (file: string, bytes: number) =>
-  new UserError(ExitCode.usage, "note.tooLarge", { file, kb: Math.ceil(bytes / 1024), max: MAX_NOTE_BYTES / 1024 });
+const noteTooLarge = (file: string, bytes: number) => new UserError(ExitCode.usage, "note.tooLarge", noteTooLargeParams(file, bytes));
 
 /**
  * A note from a file (`send`/`inbox reply`/`time log`/`time edit --note-file`): plain UTF-8

@@ -24,7 +24,8 @@ export const entryFields = {
   photos: z.array(media).optional(),
   audio: z.array(media).optional(),
   homework: homework.optional(),
-  note: z.string().max(100_000).optional(),
+  // Its size is checked with every follow-up's (validate.ts), in bytes.
+  note: z.string().optional(),
   impulses: z.array(impulseSchema).optional(),
   appointment: z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 16).replace("T", " "))]).optional(),
 };

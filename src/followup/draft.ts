@@ -27,6 +27,14 @@ export function kindOfTemplate(templateKind: string, id: string): FollowUpKind {
   return isFollowUpKind(templateKind) ? templateKind : "homework";
 }
 
+/** The largest note: more than a messenger carries in a few messages (Threema: 3500 bytes each) is no note. */
+export const MAX_NOTE_BYTES = 64 * 1024;
+
+/** The params of `note.tooLarge` for a note of `bytes` bytes, named as `file` (a path, `--note`, `note`). */
+export function noteTooLargeParams(file: string, bytes: number): { file: string; kb: number; max: number } {
+  return { file, kb: Math.ceil(bytes / 1024), max: MAX_NOTE_BYTES / 1024 };
+}
+
 export const mediaInputSchema = z.strictObject({ path: z.string().check(z.minLength(1)), caption: z.optional(z.string().check(z.maxLength(2000))) });
 export type MediaInput = z.infer<typeof mediaInputSchema>;
 

@@ -1,7 +1,7 @@
 /**
  * Checking a follow-up before anything is processed: the client exists, the channel exists and
  * is not WhatsApp, the client has an address for it and current consent, the client can open
- * what the channel hands over, every file exists,
+ * what the channel hands over, the note is not too large, every file exists,
  * the homework template and its variables are known, the appointment is a time.
  */
 import type { AddressKind } from "../channels/contract.js";
@@ -12,7 +12,7 @@ import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
 import { parseAppointment } from "./compose.js";
-import { appointmentVars, type FollowUpDraft } from "./draft.js";
+import { MAX_NOTE_BYTES, appointmentVars, noteTooLargeParams, type FollowUpDraft } from "./draft.js";
 import type { ChannelPort, HomeworkPort, Problem, ResolvedChannel } from "./ports.js";
 
 export interface ValidationContext {
@@ -91,6 +91,9 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
       }
     }
   }
+  // Checked here for every way in (a batch entry, a series step, the wizard); `send --note-file` also before it reads the file.
+  const noteBytes = draft.note === undefined ? 0 : Buffer.byteLength(draft.note);
+  if (noteBytes > MAX_NOTE_BYTES) problems.push({ key: "note.tooLarge", params: noteTooLargeParams("note", noteBytes) });
   if (draft.homework !== undefined && client !== undefined) {
     problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars, appointmentVars(draft.appointment))));
   }

@@ -271,6 +271,25 @@ followups:
     expect(s.stderr).toMatch(/entry 2 \(\?\): client is missing/);
   });
 
+  it("a note over 64 KiB in a CSV row or a YAML entry is one problem naming it (exit 2), as for send --note", async () => {
+    const home = await freshHome();
+    const csv = join(home, "huge.csv");
+    await writeFile(csv, `client,note\nk001,${"D".repeat(5_000_000)}\n`);
+    const c = await runCli(["batch", csv, "--dry-run"], { home });
+    expect(c.code).toBe(2);
+    expect(c.stderr).toBe(`${csv}: 1 problem; nothing was processed or sent:\n  line 2 (k001): note: the note is 4883 KiB; a note may be at most 64 KiB. Please shorten it.\n`);
+    const yaml = join(home, "huge.yaml");
+    // Counted in bytes, as send counts: 33 000 two-byte letters are 65 KiB.
+    await writeFile(yaml, `followups:\n  - client: k001\n    note: "${"ä".repeat(33_000)}"\n  - client: k001\n    note: "${"ä".repeat(32_000)}"\n`);
+    const y = await runCli(["batch", yaml], { home });
+    expect(y.code).toBe(2);
+    expect(y.stderr.trim().split("\n").slice(1)).toEqual(["  entry 1 (k001): note: the note is 65 KiB; a note may be at most 64 KiB. Please shorten it."]);
+    expect(existsSync(join(home, "ledger", "events.jsonl"))).toBe(false);
+    const send = await runCli(["send", "k001", "--note", "ä".repeat(33_000), "--dry-run"], { home });
+    expect(send.code).toBe(2);
+    expect(send.stderr).toBe("--note: the note is 65 KiB; a note may be at most 64 KiB. Please shorten it.\n");
+  });
+
   it("sends a YAML batch once: a re-run sends nothing twice; CSV works too", async () => {
     const home = await freshHome();
     await ok(["consent", "record", "k002", "--channel", "folder"], home);
