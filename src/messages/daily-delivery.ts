@@ -123,8 +123,12 @@ export const dailyDelivery = {
 
   // --- groups ---
   "group.badName": {
-    de: "„{name}“ taugt nicht als Gruppenname: bitte Buchstaben, Ziffern, Punkt, Binde- und Unterstrich, höchstens 40 Zeichen, und keine Klientennamen.",
-    en: "'{name}' is not a usable group name: use letters, digits, dot, dash and underscore, at most 40 characters, and no client names.",
+    de: "„{name}“ taugt nicht als Gruppenname: bitte Buchstaben (a–z), Ziffern, Punkt, Binde- und Unterstrich, höchstens 40 Zeichen.",
+    en: "'{name}' is not a usable group name: use letters (a–z), digits, dot, dash and underscore, at most 40 characters.",
+  },
+  "group.namesClient": {
+    de: "Der Gruppenname „{name}“ nennt Klient:in {alias}; Gruppennamen werden unverschlüsselt gespeichert. Bitte einen Namen wählen, der niemanden nennt (z. B. supervision-a).",
+    en: "The group name '{name}' names client {alias}; group names are stored unencrypted. Please choose a name that names no one (e.g. supervision-a).",
   },
   "group.unknown": { de: "Keine Gruppe „{name}“; vorhandene zeigt „nachklang group list“.", en: "No group '{name}'; 'nachklang group list' shows the groups." },
   "group.damaged": { de: "{file} ist beschädigt; bitte aus der Sicherung holen oder löschen und die Gruppen neu anlegen.", en: "{file} is damaged; please restore it from a backup, or delete it and create the groups again." },

@@ -21,3 +21,21 @@ export function clientMatches(client: Pick<ClientRecord, "alias" | "name">, term
   const haystacks = [client.alias, client.name ?? ""].flatMap(spellings);
   return terms.some((t) => haystacks.some((h) => h.includes(t)));
 }
+
+/**
+ * Whether a label that is stored in plain text (a group's name) names the client: one of its
+ * parts (split at `.`, `-`, `_`) is the client's alias, or a word of three letters or more of
+ * their name is one of its parts or, from four letters, anywhere in it ("kellergruppe"). Compared
+ * as clientMatches compares: case, accents and umlaut spellings ignored. Errs towards refusing:
+ * another label costs the practitioner a word, a client's name at rest costs the client.
+ */
+export function labelNamesClient(label: string, client: Pick<ClientRecord, "alias" | "name" | "givenName" | "familyName">): boolean {
+  const parts = label.split(/[._-]+/).filter((p) => p.length > 0).flatMap(spellings);
+  const whole = spellings(label.replace(/[._-]+/g, ""));
+  if (spellings(client.alias).some((a) => parts.includes(a))) return true;
+  const words = [client.name, client.givenName, client.familyName]
+    .flatMap((n) => (n ?? "").split(/[^\p{L}\p{M}]+/u))
+    .filter((w) => w.length >= 3)
+    .flatMap(spellings);
+  return words.some((w) => parts.includes(w) || (w.length >= 4 && whole.some((h) => h.includes(w))));
+}

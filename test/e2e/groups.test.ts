@@ -135,6 +135,23 @@ describe("groups", () => {
     }
   });
 
+  it("refuses a group name that names a client of the practice (alias or a word of the name), before anything is stored", async () => {
+    await ok(["client", "add", "kmd", "--lang", "de", "--name", "Jürgen Müller-Lüdenscheidt"]);
+    const before = await readFile(join(home, "groups.json"), "utf8");
+    for (const name of ["mueller", "Jurgen-kurs", "muellergruppe", "kmd", "kmd.2", "luedenscheidt_a"]) {
+      const result = await runCli(["group", "add", name, "kiwi"], { home });
+      expect(result.code, name).toBe(2);
+      expect(result.stderr).toBe(`The group name '${name}' names client kmd; group names are stored unencrypted. Please choose a name that names no one (e.g. supervision-a).\n`);
+    }
+    const de = await runCli(["--lang", "de", "group", "add", "Mueller", "kiwi"], { home });
+    expect(de.stderr).toBe("Der Gruppenname „Mueller“ nennt Klient:in kmd; Gruppennamen werden unverschlüsselt gespeichert. Bitte einen Namen wählen, der niemanden nennt (z. B. supervision-a).\n");
+    expect(await readFile(join(home, "groups.json"), "utf8")).toBe(before);
+    // A word of the name that is not a part of the group's name and shorter than four letters, or another client's alias as a part of a longer one, is no match.
+    const fine = await runCli(["group", "add", "kmd2-mittwoch", "kiwi"], { home });
+    expect(fine.code, fine.stderr).toBe(0);
+    await ok(["group", "remove", "kmd2-mittwoch"]);
+  });
+
   it("client remove and client forget take the client out of every group; an emptied group stays, shown as having no members", async () => {
     await ok(["client", "add", "kern", "--lang", "de"]);
     await ok(["client", "add", "kamm", "--lang", "de"]);

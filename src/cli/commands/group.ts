@@ -1,5 +1,6 @@
 /** `nachklang group add|list|remove`: named groups of clients, stored as client tags. */
 import { ExitCode, UserError } from "../../errors.js";
+import { labelNamesClient } from "../../practice/client-search.js";
 import { readGroups, writeGroups } from "../../practice/groups.js";
 import type { CliContext } from "../context.js";
 import { groupMembers, memberList, requireGroupName } from "../groups.js";
@@ -13,6 +14,9 @@ export async function add(ctx: CliContext, name: string, aliases: string[]): Pro
     const { forgotten } = practice.clients.require(alias);
     if (forgotten !== undefined) throw new UserError(ExitCode.usage, "group.forgotten", { alias, date: forgotten });
   }
+  // The name is stored as it is (groups.json): it must not name any client of the practice.
+  const named = practice.clients.list().find((client) => labelNamesClient(name, client));
+  if (named !== undefined) throw new UserError(ExitCode.usage, "group.namesClient", { name, alias: named.alias });
   const groups = await readGroups(ctx.home.root);
   const tags = groups[name] ?? [];
   for (const alias of aliases) {
