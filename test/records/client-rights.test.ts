@@ -72,7 +72,7 @@ beforeAll(async () => {
   await ok(["time", "log", "k1", "25m", "--kind", "phone", "--note-file", noteFile, "--on", "2026-12-01"]);
   await ok(["time", "log", "k2", "10m"]);
   await ok(["group", "add", "Dienstagsgruppe", "k1", "k2"]);
-  await ok(["group", "add", "Nur-k2", "k2"]);
+  await ok(["group", "add", "Einzelgruppe", "k2"]);
 });
 afterAll(async () => {
   await emulator.stop();
