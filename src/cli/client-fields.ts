@@ -31,7 +31,7 @@ const NORMALISE: Readonly<Record<string, (value: string) => unknown>> = {
 const NOT_OPTIONS: ReadonlySet<string> = new Set(["alias", "created", "pinnedKeys", "consents", "viewerPassphrase", "readReceipts", "forgotten"]);
 
 /** Option names of the edit and import commands themselves, never client fields. */
-const COMMAND_OPTIONS: ReadonlySet<string> = new Set(["unset", "consent", "consentDate", "consentInfo", "force", "names"]);
+const COMMAND_OPTIONS: ReadonlySet<string> = new Set(["unset", "consent", "consentDate", "consentInfo", "force", "names", "returning"]);
 
 /** camelCase for an option or column name written with dashes (`age-recipient` → `ageRecipient`). */
 export function fieldName(name: string): string {

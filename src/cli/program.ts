@@ -630,6 +630,8 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   };
   watchDispatch(program);
   for (const option of clientAdd.options) clientEdit.addOption(copyOption(option));
+  // Not a field, so not copied to `client edit`.
+  clientAdd.option("--returning", "the same person as a removed client whose records are kept under this alias");
   const channelsAdd = channels.commands.find((c) => c.name() === "add");
   for (const option of channelsAdd?.options ?? []) if (option.long !== "--name") channelsEdit.addOption(copyOption(option));
   // After --viewer: declared first, --no-viewer would make the viewer the default.

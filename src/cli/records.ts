@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
+import { messagesOf } from "../inbox/records.js";
 import { writePrivateFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
 import { newRecoveryKey, recoveryAnchor, recoveryCopyPath, type RecoverySetting, recoveryKeyText, writeRecoveryCopy } from "../records/recovery.js";
@@ -80,6 +81,29 @@ export function logComposingTime(ctx: CliContext, opened: CliWorkflow, alias: st
 export async function logAnsweringTime(ctx: CliContext, opened: CliWorkflow, alias: string, readAt: readonly string[]): Promise<void> {
   const minutes = answeringMinutes(readAt, opened.wf.now());
   if (minutes !== undefined) await logAutomatic(ctx, opened, alias, minutes, "messenger", "inbox");
+}
+
+/**
+ * How many entries the records keep under each alias's client tag: follow-ups, received messages
+ * and contact time of a client removed from the registry (kept until their retention ends, found
+ * by the tag the alias gives). Aliases with nothing are left out. An alias that still has records
+ * is not free for a new client: they would inherit the old one's history (status, history,
+ * `client export`).
+ */
+export async function recordsUnder(ctx: CliContext, aliases: readonly string[]): Promise<Map<string, number>> {
+  const r = await openRecords(ctx);
+  const tags = new Map<string, string>();
+  for (const alias of aliases) tags.set(await r.wf.tagger(alias), alias);
+  const counts = new Map<string, number>();
+  const count = (tag: string | undefined) => {
+    const alias = tag === undefined ? undefined : tags.get(tag);
+    if (alias !== undefined) counts.set(alias, (counts.get(alias) ?? 0) + 1);
+  };
+  for (const s of (await r.wf.ledger.states()).values()) count(s.client);
+  const { events } = await r.wf.ledger.read();
+  for (const m of messagesOf(events, new Set(tags.keys()))) count(m.client);
+  for (const e of await r.time.entries()) count(e.client);
+  return counts;
 }
 
 export async function openRecords(ctx: CliContext): Promise<CliRecords> {

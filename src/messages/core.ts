@@ -249,6 +249,10 @@ export const core = {
     de: "Klient:in „{alias}“: ungültige Angabe bei „{field}“ (eine E-Mail-Adresse, z. B. name@example.org).",
     en: "Client '{alias}': invalid value for '{field}' (an e-mail address, e.g. name@example.org).",
   },
+  "client.aliasHasRecords": {
+    de: "„{alias}“ war der Alias einer entfernten Klient:in; die Akten halten darunter noch {count} {count:Eintrag|Einträge} bis zum Ende der Aufbewahrung. Eine neue Klient:in braucht einen anderen Alias; kommt dieselbe Person wieder, mit --returning anlegen.",
+    en: "'{alias}' was the alias of a removed client; the records still keep {count} {count:entry|entries} under it until their retention ends. A new client needs another alias; if the same person is coming back, add them with --returning.",
+  },
   "client.exists": {
     de: "Klient:in „{alias}“ gibt es schon; nichts geändert.",
     en: "Client '{alias}' already exists; nothing was changed.",

@@ -82,6 +82,22 @@ describe("retention", () => {
     expect((await runCli(["history", "k2", "--from", "2028-02-01", "--to", "2028-01-01"], { home })).code).toBe(2);
   });
 
+  it("a removed client's alias is not given to a new client while their records are kept (exit 2, nothing added)", async () => {
+    const line = "'k4' was the alias of a removed client; the records still keep 2 entries under it until their retention ends. A new client needs another alias; if the same person is coming back, add them with --returning.";
+    const add = await runCli(["client", "add", "k4", "--lang", "en", "--age-recipient", await identityToRecipient(generateIdentity())], { home, env: at(Y2028) });
+    expect([add.code, add.stderr]).toEqual([2, `${line}\n`]);
+    const csv = join(home, "..", "new-clients.csv");
+    await writeFile(csv, "alias,lang\nk5,de\nk4,en\n");
+    const imported = await runCli(["client", "import", csv], { home, env: at(Y2028) });
+    expect([imported.code, imported.stderr]).toEqual([2, `${csv}, row 3: ${line} Nothing was added; please correct the row and import again.\n`]);
+    const listed = JSON.parse(await ok(["--json", "client", "list"], Y2028)) as { alias: string }[];
+    expect(listed.map((c) => c.alias)).toEqual(["k1", "k2", "k3"]);
+    // The same person coming back finds their history again; removed once more, the rest of the file goes on as before.
+    await ok(["client", "add", "k4", "--lang", "en", "--returning"], Y2028);
+    expect(await ok(["history", "k4"], Y2028)).toContain(bundles.k4![0]);
+    await ok(["client", "remove", "k4"], Y2028);
+  });
+
   it("a dry run eleven years on names exactly the expired clients and changes nothing", async () => {
     // k2 writes again; the message waits sealed, not decoded (fetching needs no keys).
     emulator.clientMessage(phone("k2"), { text: "Noch eine Frage Qwvorbitant" });
@@ -171,6 +187,9 @@ describe("retention", () => {
 
     // Nothing more to do: a second purge removes nothing.
     expect((await ok(["records", "purge"], ELEVEN_YEARS_ON))).toMatch(/nothing deleted/);
+    // k4's records are gone: the alias is free for a new client.
+    await ok(["client", "add", "k4", "--lang", "en"], ELEVEN_YEARS_ON);
+    await ok(["client", "remove", "k4"], ELEVEN_YEARS_ON);
     // And nothing about anyone in plain text in the home. The markers are long: a short one
     // (three letters) turns up in that much random ciphertext now and then by chance.
     expect(await plaintextFinds(home, ["Zyxwerkbank", "Qwvorbitant", "Inhalt für"])).toEqual([]);

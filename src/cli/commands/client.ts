@@ -17,6 +17,7 @@ import { printable } from "../../printable.js";
 import { checkedRecord, editedRecord, fieldName, fieldsFromOptions, isOptionField, optionName, textFields, unsettableFields } from "../client-fields.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
+import { recordsUnder } from "../records.js";
 import { cancelClaimed, claimAll, openCliWorkflow, recheckClaimed, stateText, waitingFollowUps } from "../workflow.js";
 
 /** Options of `client add` (program.ts declares them; `client edit` copies every one). */
@@ -43,6 +44,10 @@ export async function add(ctx: CliContext, alias: string, opts: ClientOptions): 
   const fields = await fieldsFromOptions(ctx, alias, opts);
   const practice = await unlockPractice(ctx);
   if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
+  if (opts.returning !== true) {
+    const left = (await recordsUnder(ctx, [alias])).get(alias);
+    if (left !== undefined) throw new UserError(ExitCode.usage, "client.aliasHasRecords", { alias, count: left });
+  }
   const record = newRecord(ctx, alias, fields);
   await practice.clients.put(record);
   ctx.out.say("client.added", { alias });
@@ -149,6 +154,10 @@ export async function importClients(ctx: CliContext, file: string): Promise<void
     if (practice.clients.get(r.alias) !== undefined) {
       throw new UserError(ExitCode.usage, "client.importRow", { file, row: rowOf.get(r.alias) ?? 0, problem: ctx.out.text("client.exists", { alias: r.alias }) });
     }
+  }
+  // A removed client's alias with records left: as for `client add` (which has --returning for the same person).
+  for (const [alias, count] of await recordsUnder(ctx, records.map((r) => r.alias))) {
+    throw new UserError(ExitCode.usage, "client.importRow", { file, row: rowOf.get(alias) ?? 0, problem: ctx.out.text("client.aliasHasRecords", { alias, count }) });
   }
   await practice.clients.putAll(records);
   ctx.out.say("client.imported", { count: records.length, file });
