@@ -19,15 +19,50 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 }
 
 /**
- * A file the user named, read whole. One that cannot be read is one line naming `shown` (default:
- * `file`): missing, a folder, no permission, a socket — each as what it is.
+ * The most a file the user names may have when it is read whole (a batch, a CSV of clients, saved
+ * Gateway callbacks, an identity): far more than any of them holds, far less than the memory a
+ * device (`/dev/zero`) or a wrong file would take.
+ */
+export const NAMED_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+const namedFileTooLarge = (file: string) => new UserError(ExitCode.usage, "file.tooLarge", { file, max: "64 MiB" });
+
+/**
+ * A file the user named, read whole: a regular file or a pipe, of at most NAMED_FILE_MAX_BYTES.
+ * One that cannot be read is one line naming `shown` (default: `file`): missing, a folder, a
+ * device, larger than that, no permission, a socket — each as what it is, before it is read.
  */
 export async function readNamedFile(file: string, shown = file): Promise<Buffer> {
+  let handle: FileHandle;
   try {
-    return await readFile(file);
+    handle = await open(file, "r");
   } catch (error) {
     throw unreadableFile(shown, error) ?? error;
   }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.folderNotFile", { file: shown });
+    if (!info.isFile() && !info.isFIFO()) throw new UserError(ExitCode.usage, "file.device", { file: shown });
+    if (info.size > NAMED_FILE_MAX_BYTES) throw namedFileTooLarge(shown);
+    return await readBounded(handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>, shown);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw unreadableFile(shown, error) ?? error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A stream read whole, refused once it runs past NAMED_FILE_MAX_BYTES (standard input given as `-`). */
+export async function readBounded(chunks: AsyncIterable<Uint8Array>, shown: string): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of chunks) {
+    length += chunk.byteLength;
+    if (length > NAMED_FILE_MAX_BYTES) throw namedFileTooLarge(shown);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts, length);
 }
 
 /** The most bytes a file holding a secret (a passphrase, a channel's password or key) may have. */

@@ -84,6 +84,14 @@ export const core = {
     de: "{first} {firstFile} und {second} {secondFile} lesen beide die Standardeingabe, die sich nur einmal lesen lässt; nichts gelesen, nichts geändert. Bitte für eine der beiden eine Datei angeben oder einen eigenen Dateideskriptor (z. B. {second} <(pass show …)).",
     en: "{first} {firstFile} and {second} {secondFile} both read standard input, which can be read only once; nothing was read or changed. Please give one of them a file or a file descriptor of its own (e.g. {second} <(pass show …)).",
   },
+  "file.device": {
+    de: "{file} ist ein Gerät, keine Datei; nichts gelesen. Bitte die Datei selbst angeben.",
+    en: "{file} is a device, not a file; nothing was read. Please name the file itself.",
+  },
+  "file.tooLarge": {
+    de: "{file} ist größer als {max}; nichts verarbeitet. Bitte die richtige Datei angeben.",
+    en: "{file} is larger than {max}; nothing was processed. Please name the right file.",
+  },
   "file.secretTooLarge": {
     de: "{file}: größer als {max}, zu groß für eine Passphrase oder einen Schlüssel; nichts gelesen. Bitte die richtige Datei angeben.",
     en: "{file}: larger than {max}, too large for a passphrase or key; nothing was read. Please name the right file.",

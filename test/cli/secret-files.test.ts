@@ -187,6 +187,26 @@ describe("secret files", () => {
     expect(alone.stdout).toContain("1 client added from /dev/stdin.");
   });
 
+  it("a file read whole that is a device or over 64 MiB is refused before it is read (exit 2, one line), never read until memory runs out", async () => {
+    const big = join(dir, "big.csv");
+    await writeFile(big, "");
+    execFileSync("truncate", ["-s", "65M", big]);
+    const device = (file: string) => `${file} is a device, not a file; nothing was read. Please name the file itself.\n`;
+    for (const [args, line] of [
+      [["threema", "receipts", "/dev/zero"], device("/dev/zero")],
+      [["batch", "/dev/urandom"], device("/dev/urandom")],
+      [["client", "import", "/dev/zero"], device("/dev/zero")],
+      [["client", "import", big], `${big} is larger than 64 MiB; nothing was processed. Please name the right file.\n`],
+      [["--lang", "de", "batch", "/dev/zero"], "/dev/zero ist ein Gerät, keine Datei; nichts gelesen. Bitte die Datei selbst angeben.\n"],
+    ] as const) {
+      const r = await runCli(args, { home, timeoutMs: 30_000 });
+      expect([r.code, r.stderr], args.join(" ")).toEqual([2, line]);
+    }
+    // Standard input given as `-` is read up to the same limit.
+    const piped = spawnSync("bash", ["-c", `head -c 70000000 /dev/zero | "${process.execPath}" "${BIN}" threema receipts -`], { env: { ...process.env, NACHKLANG_HOME: home }, encoding: "utf8", timeout: 60_000 });
+    expect([piped.status, piped.stderr]).toEqual([2, "- is larger than 64 MiB; nothing was processed. Please name the right file.\n"]);
+  });
+
   it("a secret of 64 KiB or less is read as before, and channels list says where it is kept", async () => {
     const secret = join(dir, "password.txt");
     await writeFile(secret, "s3cret\n");

@@ -2,9 +2,8 @@
  * `nachklang threema receipts [FILE|-]`: delivery receipts from saved Gateway callbacks.
  * `nachklang threema pin ALIAS --key HEX | --fingerprint HEX`: pin a client's Threema key.
  */
-import { text } from "node:stream/consumers";
 import { ExitCode, UserError } from "../../errors.js";
-import { readNamedFile } from "../../files.js";
+import { readBounded, readNamedFile } from "../../files.js";
 import { configuredChannels, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { PIN_NAME, readPrivateKeyText, type ThreemaSettings } from "../../channels/threema.js";
 import { fingerprint, parsePublicKey, toHex } from "../../channels/threema/crypto.js";
@@ -49,7 +48,7 @@ function gatewayError(error: unknown, alias: string): never {
 }
 
 async function readInput(file: string | undefined): Promise<string> {
-  if (file === undefined || file === "-") return text(process.stdin);
+  if (file === undefined || file === "-") return (await readBounded(process.stdin as AsyncIterable<Buffer>, "-")).toString("utf8");
   return (await readNamedFile(file)).toString("utf8");
 }
 
