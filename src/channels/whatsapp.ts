@@ -6,9 +6,14 @@
 import { PolicyError } from "../errors.js";
 import type { ChannelProfile } from "./contract.js";
 
-/** Whether a channel name or type means WhatsApp. */
+/**
+ * Whether a channel name or type means WhatsApp: its letters, read with compatibility forms
+ * folded (fullwidth `ｗｈａｔｓａｐｐ`) and case ignored, contain `whatsapp` (`whats-app`,
+ * `WhatsApp Business`, `my_whatsapp`), or are just `wa` (`WA`, `w.a.`).
+ */
 export function isWhatsApp(name: string): boolean {
-  return /^whats\s*app$/i.test(name.trim()) || /^wa$/i.test(name.trim());
+  const letters = name.normalize("NFKC").toLowerCase().replace(/[^\p{L}]/gu, "");
+  return letters.includes("whatsapp") || letters === "wa";
 }
 
 /** Refuse WhatsApp with the reason (exit 4). */

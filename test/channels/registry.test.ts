@@ -13,12 +13,28 @@ const code = (f: () => void): number | undefined => {
   }
 };
 
-/** "whatsapp" in any capitalisation, with spaces inside or around, or its short form. */
+/** Fullwidth forms of ASCII letters (`ｗ`), which a name may be typed or pasted in. */
+const fullwidth = (text: string) => text.replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+/**
+ * "whatsapp" in any capitalisation, with spaces or punctuation inside or around, before or after
+ * other words, in fullwidth letters, or its short form.
+ */
 const whatsappSpelling = fc.oneof(
   fc
-    .tuple(fc.constantFrom("whats", "WHATS", "Whats", "wHaTs"), fc.constantFrom("", " ", "  "), fc.constantFrom("app", "App", "APP"), fc.constantFrom("", " "))
-    .map(([a, gap, b, pad]) => `${pad}${a}${gap}${b}${pad}`),
-  fc.constantFrom("wa", "WA", "Wa"),
+    .tuple(
+      fc.constantFrom("", " ", "my-", "Praxis ", "1"),
+      fc.constantFrom("whats", "WHATS", "Whats", "wHaTs"),
+      fc.constantFrom("", " ", "  ", "-", "_", ".", "'"),
+      fc.constantFrom("app", "App", "APP"),
+      fc.constantFrom("", " ", " Business", "-business", "2"),
+      fc.boolean(),
+    )
+    .map(([before, a, gap, b, after, wide]) => {
+      const name = `${before}${a}${gap}${b}${after}`;
+      return wide ? fullwidth(name) : name;
+    }),
+  fc.constantFrom("wa", "WA", "Wa", " wa ", "w.a.", "W-A", fullwidth("WA")),
 );
 
 describe("requireChannelName", () => {
@@ -30,6 +46,10 @@ describe("requireChannelName", () => {
         expect(code(() => requireNewChannelName(name, "folder"))).toBe(4);
       }),
     );
+  });
+
+  it("is not fooled into refusing names that only look alike", () => {
+    for (const name of ["wagner", "whats", "app", "kwa", "swap", "wahl", "whatsup-app", "w"]) expect(isWhatsApp(name), name).toBe(false);
   });
 
   it("accepts a configured channel and every channel type; anything else is a usage error (exit 2)", () => {

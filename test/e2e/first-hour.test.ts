@@ -95,6 +95,7 @@ describe("configuration that can never work is refused when it is made", () => {
   it("a client's channel: WhatsApp in any spelling (exit 4), an unknown name (exit 2); a type or a configured channel is fine", async () => {
     refused(await cli(["client", "add", "k060", "--channel", "whatsapp"]), 4, whatsapp);
     refused(await cli(["client", "add", "k060", "--channel", "Whats App"]), 4, whatsapp);
+    refused(await cli(["client", "add", "k060", "--channel", "WhatsApp Business"]), 4, whatsapp);
     refused(
       await cli(["client", "add", "k060", "--channel", "quatsch"]),
       2,
@@ -108,6 +109,8 @@ describe("configuration that can never work is refused when it is made", () => {
 
   it("a channel's name: never WhatsApp (exit 4), never another type's (exit 2)", async () => {
     refused(await cli(["channels", "add", "folder", "--name", "whatsapp", "--path", "x"]), 4, whatsapp);
+    refused(await cli(["channels", "add", "folder", "--name", "whats-app", "--path", "x"]), 4, whatsapp);
+    refused(await cli(["channels", "add", "folder", "--name", "whatsapp-business", "--path", "x"]), 4, whatsapp);
     refused(await cli(["channels", "add", "folder", "--name", "threema", "--path", "x"]), 2, "Der Name „threema“ ist der Kanaltyp threema; ein folder-Kanal braucht einen anderen Namen (--name).");
     expect((await ok(["--json", "channels", "list"])).stdout).not.toMatch(/"name": "(whatsapp|threema)"/);
   });
