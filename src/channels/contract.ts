@@ -279,6 +279,11 @@ export interface ChannelType<S = unknown> {
   /** Names of secrets this channel keeps in the keyring (never in the config file). */
   readonly secrets: readonly string[];
   /**
+   * The options of `channels add`/`channels edit` that `configure` reads (camelCase, as commander
+   * gives them: `gatewayId` for `--gateway-id`); any other given for this type is refused.
+   */
+  readonly options: readonly string[];
+  /**
    * Whether a delivery through this channel must carry the passphrase viewer
    * (`Delivery.viewerPath`): always for e-mail, for the folder channel when `viewer: true`.
    * Absent means never.

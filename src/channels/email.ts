@@ -195,6 +195,7 @@ export const emailChannel: ChannelType<EmailSettings> = {
   profile,
   settings,
   secrets: ["password"],
+  options: ["host", "port", "user", "passwordFile", "from", "maxAttachmentMb"],
   wantsViewer: () => true,
   plan,
   describe: (s) => ({

@@ -76,9 +76,12 @@ export const folderChannel: ChannelType<FolderSettings> = {
   profile,
   settings,
   secrets: [],
+  options: ["path", "viewer"],
   wantsViewer: (s) => s.viewer === true,
   describe: (s) => ({ path: s.path ?? "<home>/handoff", ...(s.viewer === true ? { viewer: "yes" } : {}) }),
   async configure(options, current) {
+    // An empty --path would resolve to the current folder, silently.
+    if (typeof options.path === "string" && options.path.trim() === "") throw new UserError(ExitCode.usage, "folder.emptyPath");
     const path = typeof options.path === "string" ? resolve(options.path) : current?.path;
     // A file or a device there can never hold the hand-off: said now, not at the first delivery.
     // A folder that does not exist yet is fine (created at the first delivery).

@@ -318,6 +318,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
     profile,
     settings,
     secrets: [],
+    options: ["account", "rpcUrl"],
     plan: (_settings, shape, to) => signalPlan(shape, to),
     describe: (s) => ({ account: s.account, rpcUrl: s.rpcUrl }),
     async configure(options, current) {

@@ -286,6 +286,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
   profile,
   settings,
   secrets: ["secret", "privateKey"],
+  options: ["gatewayId", "secretFile", "privateKeyFile", "apiUrl"],
   plan: (_settings, shape, to) => threemaPlan(shape, to),
   describe: (s) => ({ gatewayId: s.gatewayId, apiUrl: s.apiUrl, secret: "********", privateKey: "********" }),
   async configure(options, current) {

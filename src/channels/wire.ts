@@ -48,6 +48,7 @@ export const wireChannel: ChannelType<FolderSettings> = {
   profile,
   settings: folderChannel.settings,
   secrets: [],
+  options: folderChannel.options,
   describe: (s) => folderChannel.describe(s),
   configure: (options, current) => folderChannel.configure(options, current),
   create(context) {

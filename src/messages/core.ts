@@ -109,6 +109,10 @@ export const core = {
     en: "No passphrase for the keyring: use --passphrase-file FILE or NACHKLANG_PASSPHRASE, or run in a terminal.",
   },
   "folder.ready": { de: "Übergabeordner {folder} ist beschreibbar.", en: "Hand-off folder {folder} is writable." },
+  "folder.emptyPath": {
+    de: "--path ist leer; nichts eingerichtet. Bitte den Ordner für die Übergabe angeben.",
+    en: "--path is empty; nothing was configured. Please name the folder for the hand-off.",
+  },
   "folder.notAFolder": {
     de: "{folder} ist kein Ordner (eine Datei oder ein Gerät); nichts eingerichtet. Bitte einen Ordner für die Übergabe angeben (gibt es ihn noch nicht, wird er bei der ersten Zustellung angelegt).",
     en: "{folder} is not a folder (a file or a device); nothing was configured. Please name a folder for the hand-off (one that does not exist yet is created at the first delivery).",

@@ -34,9 +34,13 @@ export const dailyClients = {
     de: "Für den Kanal „{name}“ wurde nichts zum Ändern angegeben; nichts geändert. „nachklang channels edit --help“ zeigt die Angaben.",
     en: "Nothing to change was given for channel '{name}'; nothing was changed. 'nachklang channels edit --help' lists the options.",
   },
+  "channel.editSame": {
+    de: "Kanal „{name}“: die Angaben sind schon so gespeichert; nichts geändert.",
+    en: "Channel '{name}': the values given are already stored; nothing was changed.",
+  },
   "channel.optionNotForType": {
-    de: "{option} gilt nicht für den Kanal „{name}“ ({type}); nichts geändert.",
-    en: "{option} does not apply to channel '{name}' ({type}); nothing was changed.",
+    de: "{option} {count:gilt|gelten} nicht für den Kanal „{name}“ ({type}); nichts geändert.",
+    en: "{option} {count:does|do} not apply to channel '{name}' ({type}); nothing was changed.",
   },
   // --- waiting follow-ups checked again ---
   "recheck.header": {

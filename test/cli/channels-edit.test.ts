@@ -139,6 +139,12 @@ describe("channels edit", () => {
     const notForType = await runCli(["channels", "edit", "signal", "--path", "/tmp"], { home });
     expect(notForType.code).toBe(2);
     expect(notForType.stderr).toContain("--path does not apply to channel 'signal' (signal)");
+    // A foreign option beside one of the type's own is refused too (it was dropped silently).
+    const mixed = await runCli(["channels", "edit", "signal", "--account", "+4915112345679", "--host", "smtp.example.org", "--path", "/tmp"], { home });
+    expect([mixed.code, mixed.stderr]).toEqual([2, "--host, --path do not apply to channel 'signal' (signal); nothing was changed.\n"]);
+    // The values already stored: nothing to do, said as such (was "does not apply").
+    const same = await runCli(["channels", "edit", "signal", "--account", "+4915112345678"], { home });
+    expect([same.code, same.stdout]).toEqual([0, "Channel 'signal': the values given are already stored; nothing was changed.\n"]);
     const whatsapp = await runCli(["channels", "edit", "whatsapp", "--path", "/tmp"], { home });
     expect(whatsapp.code).toBe(2);
 

@@ -84,6 +84,16 @@ describe("channels through the CLI", () => {
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toBe(`${line(path)}\n`);
     }
+    // An empty path (the current folder, silently, before) and options of another type.
+    for (const [args, expected] of [
+      [["channels", "add", "folder", "--name", "empty", "--path", ""], "--path is empty; nothing was configured. Please name the folder for the hand-off."],
+      [["channels", "add", "wire", "--path", " "], "--path is empty; nothing was configured. Please name the folder for the hand-off."],
+      [["channels", "edit", "folder", "--path", ""], "--path is empty; nothing was configured. Please name the folder for the hand-off."],
+      [["channels", "add", "folder", "--name", "mixed", "--path", join(work, "mixed"), "--gateway-id", "*ABCDEFG"], "--gateway-id does not apply to channel 'mixed' (folder); nothing was changed."],
+    ] as const) {
+      const r = await runCli([...args], { home });
+      expect([r.code, r.stderr], args.join(" ")).toEqual([2, `${expected}\n`]);
+    }
     expect(await readFile(join(home, "config.json"), "utf8")).toBe(before);
     const de = await runCli(["--lang", "de", "channels", "add", "folder", "--name", "onfile", "--path", file], { home });
     expect(de.code).toBe(2);

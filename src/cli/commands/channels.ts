@@ -1,7 +1,7 @@
 import { ExitCode, UserError } from "../../errors.js";
 import type { MessageKey } from "../../messages/index.js";
 import { readSecretFile } from "../../files.js";
-import type { ChannelConfiguration, HealthReport } from "../../channels/contract.js";
+import type { ChannelConfiguration, ChannelType, HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
 import type { CliContext } from "../context.js";
@@ -33,13 +33,27 @@ async function secretValues(type: string, { secretFiles, secretsRead }: ChannelC
   );
 }
 
+const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * The options given for a channel of `type` (named `name`), without `--name`: refused when one
+ * does not belong to the type (`--host` for a folder), with one line and nothing stored.
+ */
+function channelOptions(channelType: ChannelType, name: string, opts: Options): Record<string, unknown> {
+  const given = Object.fromEntries(Object.entries(opts).filter(([k, v]) => v !== undefined && k !== "name"));
+  const foreign = Object.keys(given).filter((k) => !channelType.options.includes(k));
+  if (foreign.length > 0) throw new UserError(ExitCode.usage, "channel.optionNotForType", { option: foreign.map(flag).join(", "), count: foreign.length, name, type: channelType.type });
+  return given;
+}
+
 export async function add(ctx: CliContext, type: string, opts: Options): Promise<void> {
   const channelType = requireChannelType(type);
   const name = opts.name ?? type;
   requireNewChannelName(name, type);
+  const given = channelOptions(channelType, name, opts);
   const channels = ctx.config.get("channels") ?? {};
   if (Object.hasOwn(channels, name)) throw new UserError(ExitCode.usage, "channel.exists", { name });
-  const configured = await channelType.configure(opts);
+  const configured = await channelType.configure(given);
   const { settings, secretFiles } = configured;
   const config = { type, settings: settings as Record<string, unknown> };
   loadChannelSettings(name, config);
@@ -66,7 +80,7 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
   const before = configuredChannels(channels)[name];
   if (before === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
   const { type: channelType, settings: current } = loadChannelSettings(name, before);
-  const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+  const given = channelOptions(channelType, name, opts);
   if (Object.keys(given).length === 0) throw new UserError(ExitCode.usage, "channel.nothingToEdit", { name });
   const configured = await channelType.configure(given, current);
   const { settings, secretFiles } = configured;
@@ -77,10 +91,11 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
   const describedAfter = shown(after);
   const changed = Object.keys({ ...describedBefore, ...describedAfter }).filter((k) => describedBefore[k] !== describedAfter[k]);
   const replaced = Object.keys(secretFiles);
-  // An option this type does not know (e.g. --host for a folder) changes nothing: say so rather than pretend.
+  // Values equal to the stored ones change nothing: said so, and nothing is written.
   if (changed.length === 0 && replaced.length === 0) {
-    const option = Object.keys(given).map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
-    throw new UserError(ExitCode.usage, "channel.optionNotForType", { option, name, type: before.type });
+    ctx.out.say("channel.editSame", { name });
+    ctx.out.result({ name, type: before.type, settings: describedAfter, changed, secretsReplaced: [], secretsKept: channelType.secrets, queued: [] });
+    return;
   }
   if (replaced.length > 0) {
     const values = await secretValues(before.type, configured);
