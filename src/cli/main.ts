@@ -44,6 +44,9 @@ function jsonFromArgv(argv: readonly string[]): boolean {
   return (end < 0 ? argv : argv.slice(0, end)).includes("--json");
 }
 
+/** The shell's exit code for a command ended by a signal: 128 + its number. */
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
 export async function main(argv: readonly string[]): Promise<void> {
   // Everything this process and its children (ffmpeg) create is private to the user, whatever
   // the caller's umask: temporary plaintext is 0600 inside 0700 folders from its first byte.
@@ -65,18 +68,21 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   // `on`, not `once`: conf's atomic writer (when-exit) re-raises the signal from its own handler;
   // with no listener of ours left, node would die before the clean-up ran. Repeats are ignored.
+  // SIGHUP: the terminal was closed. Temporary plaintext and running ffmpeg go as on Ctrl-C;
+  // there is no terminal left to say so on.
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
     void runCleanups().finally(async () => {
-      const { t } = await catalogue();
-      process.stderr.write(t(lang, "cli.interrupted") + "\n");
-      process.exit(signal === "SIGINT" ? 130 : 143);
+      if (signal !== "SIGHUP") {
+        const { t } = await catalogue();
+        process.stderr.write(t(lang, "cli.interrupted") + "\n");
+      }
+      process.exit(SIGNAL_EXIT[signal] ?? 143);
     });
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
   try {
     await program.parseAsync(argv);
   } catch (error) {

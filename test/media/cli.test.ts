@@ -172,13 +172,17 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
     expect(oneLine(en.stderr)).toBe(`${empty}: the file is empty. Please copy the original file again.`);
   });
 
-  it("Ctrl-C during a transcode leaves nothing in the temp folder, no output, no ffmpeg running", async () => {
-    const tmp = join(dir, "tmp");
+  // SIGHUP: the terminal closed under a running command (an SSH session that dropped).
+  it.each([
+    ["Ctrl-C (SIGINT)", "SIGINT", 130],
+    ["a closed terminal (SIGHUP)", "SIGHUP", 129],
+  ] as const)("%s during a transcode leaves nothing in the temp folder, no output, no ffmpeg running", async (_what, signal, exitCode) => {
+    const tmp = join(dir, `tmp-${signal}`);
     await mkdir(tmp);
-    const long = join(dir, "long.wav");
+    const long = join(dir, `long-${signal}.wav`);
     // 20 minutes of a calm tone sequence, 22.05 kHz mono: long enough to interrupt mid-encode.
     execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=220:beep_factor=2:sample_rate=22050:duration=1200", "-c:a", "pcm_s16le", long]);
-    const out = join(dir, "long.m4a");
+    const out = join(dir, `long-${signal}.m4a`);
     const child = spawn(process.execPath, [BIN, "media", "audio", long, "--out", out], {
       cwd: ROOT,
       env: { ...process.env, TMPDIR: tmp, NACHKLANG_HOME: join(dir, "home"), LANG: "en_US.UTF-8" },
@@ -198,11 +202,13 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
       }
     }
     expect(encoding, "the encode never started").toBe(true);
-    child.kill("SIGINT");
-    expect(await exited).toBe(130);
-    expect(stderr).toMatch(/Interrupted\./);
+    child.kill(signal);
+    expect(await exited).toBe(exitCode);
+    // On SIGHUP there is no terminal to say it on.
+    if (signal === "SIGINT") expect(stderr).toMatch(/Interrupted\./);
+    else expect(stderr).not.toMatch(/Interrupted/);
     expect(await readdir(tmp)).toEqual([]);
-    expect((await readdir(dir)).includes("long.m4a")).toBe(false);
+    expect((await readdir(dir)).includes(`long-${signal}.m4a`)).toBe(false);
     // No ffmpeg left working on our input.
     const procs = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" });
     expect(procs.split("\n").filter((l) => l.includes(long) && l.includes("ffmpeg"))).toEqual([]);
