@@ -35,7 +35,7 @@ const namedFileTooLarge = (file: string) => new UserError(ExitCode.usage, "file.
 export async function readNamedFile(file: string, shown = file): Promise<Buffer> {
   let handle: FileHandle;
   try {
-    handle = await open(file, "r");
+    handle = await open(file, NAMED_READ_FLAGS);
   } catch (error) {
     throw unreadableFile(shown, error) ?? error;
   }
@@ -44,12 +44,22 @@ export async function readNamedFile(file: string, shown = file): Promise<Buffer>
     if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.folderNotFile", { file: shown });
     if (!info.isFile() && !info.isFIFO()) throw new UserError(ExitCode.usage, "file.device", { file: shown });
     if (info.size > NAMED_FILE_MAX_BYTES) throw namedFileTooLarge(shown);
-    return await readBounded(handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>, shown);
+    return await readBounded(chunksOf(handle), shown);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw unreadableFile(shown, error) ?? error;
   } finally {
     await handle.close();
+  }
+}
+
+/** An open file or pipe from where it stands, in pieces of up to 1 MiB (a pipe waited on as readWaiting does). */
+export async function* chunksOf(handle: FileHandle): AsyncGenerator<Buffer> {
+  for (;;) {
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    const bytesRead = await readWaiting(handle, buffer, 0, buffer.length, null);
+    if (bytesRead === 0) return;
+    yield buffer.subarray(0, bytesRead);
   }
 }
 
@@ -69,8 +79,29 @@ export async function readBounded(chunks: AsyncIterable<Uint8Array>, shown: stri
 export const SECRET_FILE_MAX_BYTES = 64 * 1024;
 /** How long a pipe may stay silent (`pass show … | nachklang … --password-file /dev/stdin` asking for a PIN). */
 const SECRET_PIPE_WAIT_MS = 120_000;
-/** Opened without blocking, so that a named pipe nobody writes to reads as empty rather than being waited on. */
-const SECRET_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+/**
+ * How every file the user names is opened for reading: without blocking. Opening a named pipe
+ * nobody writes to would otherwise wait in open(2) for good, and a process waiting there cannot
+ * even be ended with Ctrl-C (its exit waits for the blocked thread). So opened, such a pipe reads
+ * as empty; one with a writer is read as it comes (`readWaiting`). Regular files are unaffected.
+ */
+export const NAMED_READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/**
+ * `handle.read`, waiting in short steps while a pipe opened with NAMED_READ_FLAGS has nothing yet
+ * (EAGAIN); `silent`: give up at that time with its error. Returns the bytes read (0 at the end).
+ */
+export async function readWaiting(handle: FileHandle, buffer: Buffer, offset: number, length: number, position: number | null, silent?: { until: number; error: () => Error }): Promise<number> {
+  for (;;) {
+    try {
+      return (await handle.read(buffer, offset, length, position)).bytesRead;
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== "EAGAIN") throw error;
+      if (silent !== undefined && Date.now() > silent.until) throw silent.error();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
 
 /** What a secret file may be: a regular file of at most the limit, or a pipe (`/dev/stdin`, `<(…)`). */
 function secretSource(file: string, info: Stats): "file" | "pipe" {
@@ -94,7 +125,7 @@ function secretSource(file: string, info: Stats): "file" | "pipe" {
 export async function readSecretFile(file: string): Promise<Buffer> {
   let handle: FileHandle;
   try {
-    handle = await open(file, SECRET_FLAGS);
+    handle = await open(file, NAMED_READ_FLAGS);
   } catch (error) {
     throw unreadableFile(file, error) ?? error;
   }
@@ -102,19 +133,10 @@ export async function readSecretFile(file: string): Promise<Buffer> {
     const pipe = secretSource(file, await handle.stat()) === "pipe";
     // One byte over the limit tells a file that grew, or a pipe that runs on, from one that fits.
     const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
-    const deadline = Date.now() + SECRET_PIPE_WAIT_MS;
+    const silent = { until: Date.now() + SECRET_PIPE_WAIT_MS, error: () => new UserError(ExitCode.usage, "file.secretPipeSilent", { file }) };
     let length = 0;
     while (length < buffer.length) {
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(buffer, length, buffer.length - length, pipe ? null : length));
-      } catch (error) {
-        // EAGAIN: a pipe with nothing in it yet.
-        if (!pipe || (error as { code?: unknown } | null)?.code !== "EAGAIN") throw error;
-        if (Date.now() > deadline) throw new UserError(ExitCode.usage, "file.secretPipeSilent", { file });
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        continue;
-      }
+      const bytesRead = await readWaiting(handle, buffer, length, buffer.length - length, pipe ? null : length, silent);
       if (bytesRead === 0) break;
       length += bytesRead;
     }

@@ -13,7 +13,7 @@ import { AgeError, decryptAge, type AgeKeys } from "../age/index.js";
 import { IntegrityError, UserError, ExitCode, unreadableFile, unwritableFile } from "../errors.js";
 import type { MessageKey } from "../messages/index.js";
 import { makePrivateTemp, removeTemp, untrackTemp } from "../temp.js";
-import { exists, makeDirs } from "../files.js";
+import { NAMED_READ_FLAGS, chunksOf, exists, makeDirs } from "../files.js";
 import { firstCodePoints, printable } from "../printable.js";
 import { EntryError, readEntries, type EntryEvent } from "./entries.js";
 import { FORMAT_VERSION, isItemPath, manifestSchema, recipientFingerprint, type Manifest, type ManifestItem } from "./manifest.js";
@@ -124,17 +124,11 @@ interface Sink {
   item(name: string): Promise<EntryOutput>;
 }
 
-/** Read size for bundle files: large reads keep per-piece stream overhead low. */
-const READ_CHUNK = 1024 * 1024;
 
-/** The file in READ_CHUNK pieces; it is closed however reading ends, before the caller goes on. */
+/** The file in pieces (chunksOf); it is closed however reading ends, before the caller goes on. */
 async function* readChunks(handle: FileHandle): AsyncGenerator<Buffer> {
   try {
-    for (;;) {
-      const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(READ_CHUNK), 0, READ_CHUNK, null);
-      if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
-    }
+    yield* chunksOf(handle);
   } finally {
     await handle.close();
   }
@@ -142,8 +136,9 @@ async function* readChunks(handle: FileHandle): AsyncGenerator<Buffer> {
 
 async function plaintextOf(bundle: string, options: OpenOptions): Promise<AsyncIterable<Buffer>> {
   try {
-    // Opened first, so that a missing or unreadable bundle is named as such.
-    const handle = await openFile(bundle, "r");
+    // Opened first, so that a missing or unreadable bundle is named as such; without blocking (a
+    // named pipe nobody writes to reads as empty instead of hanging the command).
+    const handle = await openFile(bundle, NAMED_READ_FLAGS);
     // Closed by readChunks once it has started; if decryption is refused before, here.
     return await decryptAge(readChunks(handle), options.keys).catch(async (error: unknown) => {
       await handle.close();

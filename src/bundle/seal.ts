@@ -17,7 +17,7 @@ import { encodePublicKey, sign, signWith, type MinisignSecretKey, type MinisignS
 import { nodeEd25519 } from "./ed25519-node.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { ensurePrivateDir, hashOpenFile, makeDirs } from "../files.js";
+import { NAMED_READ_FLAGS, ensurePrivateDir, hashOpenFile, makeDirs } from "../files.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -154,7 +154,8 @@ function changed(file: string): UserError {
 async function openInput(file: string): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle | undefined;
   try {
-    handle = await openFile(file, "r");
+    // Without blocking: a named pipe is refused below instead of waited on.
+    handle = await openFile(file, NAMED_READ_FLAGS);
     const info = await handle.stat();
     if (!info.isFile()) throw new UserError(ExitCode.usage, "file.notRegular", { file });
     return { handle, size: info.size };

@@ -90,6 +90,20 @@ describe("the user's folders are left as they are", () => {
     expect((await runCli(["verify", out], { home })).code).toBe(0);
   });
 
+  it("a named pipe nobody writes to, as an input, a bundle, an identity or a batch: one line and an end, never a hang", async () => {
+    const fifo = join(work, "nobody-writes");
+    spawnSync("mkfifo", [fifo]);
+    // Each waited in open(2) for good before, and not even Ctrl-C ended it: the timeout fails the test then.
+    const run = (args: string[]) => runCli(args, { home, cwd: work, timeoutMs: 20_000 });
+    oneLine(await run(["seal", fifo, "--to", "k042", "--out", join(work, "from-fifo.age")]), 2, new RegExp(`^${literal(fifo)}: not a regular file \\(a folder, device or pipe\\); only files can be sealed\\.$`));
+    // Read as empty: nothing that could be a bundle.
+    for (const args of [["verify", fifo], ["open", fifo, "--out", join(work, "from-fifo")], ["viewer", fifo, "--out", join(work, "from-fifo.html"), "--generate-passphrase"]]) {
+      oneLine(await run(args), 5, new RegExp(`^${literal(fifo)}: the bundle is damaged`));
+    }
+    oneLine(await run(["verify", bundle, "--identity", fifo, "--signer-fingerprint", "00".repeat(32)]), 2, new RegExp(`^${literal(fifo)}: no age identity`));
+    expect((await readdir(work)).filter((f) => f.startsWith("from-fifo"))).toEqual([]);
+  });
+
   it("open or verify of a folder instead of a bundle: exit 2, one line", async () => {
     oneLine(await runCli(["verify", work], { home }), 2, new RegExp(`^${literal(work)} is a folder, not a file\\. Please name the file itself\\.$`));
     const cwd = join(work, "open-dir");
