@@ -74,6 +74,10 @@ const READ_CHUNK = 1024 * 1024;
 const MIME_BY_EXTENSION: Readonly<Record<string, string>> = {
   ".jpg": "image/jpeg",
   ".jpeg": "image/jpeg",
+  // What browsers (JFIF) and older cameras name JPEGs.
+  ".jfif": "image/jpeg",
+  ".jpe": "image/jpeg",
+  ".jif": "image/jpeg",
   ".png": "image/png",
   ".webp": "image/webp",
   ".gif": "image/gif",

@@ -312,6 +312,32 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal prepares photos 
     for (const item of items) expect(spawnSync("exiftool", ["-a", join(dir, "opened", item.path)], { encoding: "utf8" }).stdout).not.toMatch(/Quelltopf|GPS/);
   });
 
+  it("a JPEG named .jfif, a photo without an extension and a recording renamed .dat are prepared by what they are; a renamed video is refused", async () => {
+    const dir = join(work, "renamed");
+    await mkdir(dir, { recursive: true });
+    const { default: sharp } = await import("sharp");
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: "#993366" } }).jpeg().toFile(join(dir, "scan.jfif"));
+    spawnSync("exiftool", ["-q", "-overwrite_original", "-Artist=Zyxwvu Quelltopf", "-GPSLatitude=52.5", "-GPSLatitudeRef=N", join(dir, "scan.jfif")]);
+    await writeFile(join(dir, "tafelbild"), await readFile(join(dir, "scan.jfif")));
+    spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=d=2", "-metadata", "artist=Zyxwvu Quelltopf", "-f", "wav", join(dir, "aufnahme.dat")]);
+    spawnSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=d=1:s=160x120", "-metadata", "location=+52.5200+013.4050/", "-f", "mp4", join(dir, "clip.bin")]);
+    for (const name of ["scan.jfif", "tafelbild", "aufnahme.dat"]) expect(spawnSync("exiftool", [join(dir, name)], { encoding: "utf8" }).stdout, name).toContain("Quelltopf");
+    const sealed = await runCli(["--json", "seal", "scan.jfif", "tafelbild", "aufnahme.dat", "--to", "k042", "--out", "renamed.age"], { home, cwd: dir });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const { items } = JSON.parse(sealed.stdout) as { items: { path: string; kind: string; mime: string }[] };
+    expect(items.map((i) => [i.path, i.kind, i.mime])).toEqual([
+      ["items/photo-1.jpg", "photo", "image/jpeg"],
+      ["items/photo-2.jpg", "photo", "image/jpeg"],
+      ["items/recording-1.m4a", "audio", "audio/mp4"],
+    ]);
+    const opened = await runCli(["open", "renamed.age", "--out", "opened"], { home, cwd: dir });
+    expect(opened.code, opened.stderr).toBe(0);
+    for (const item of items) expect(spawnSync("exiftool", ["-a", join(dir, "opened", item.path)], { encoding: "utf8" }).stdout).not.toMatch(/Quelltopf|GPS/);
+    oneLine(await runCli(["seal", "clip.bin", "--to", "k042", "--out", "clip.age"], { home, cwd: dir }), 2, /^clip\.bin: a video is not prepared/);
+    const raw = await runCli(["--json", "seal", "clip.bin", "--raw", "--to", "k042", "--out", "clip.age"], { home, cwd: dir });
+    expect((JSON.parse(raw.stdout) as { items: { path: string; kind: string }[] }).items.map((i) => [i.path, i.kind])).toEqual([["items/clip.bin", "file"]]);
+  });
+
   it("an audiobook-style .m4b is a recording; a video is refused (exit 2, nothing written) unless --raw", async () => {
     const dir = join(work, "video");
     await mkdir(dir, { recursive: true });

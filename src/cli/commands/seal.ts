@@ -9,6 +9,8 @@
 import { stat } from "node:fs/promises";
 import { extname, relative, resolve } from "node:path";
 import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
+import type { ItemKind } from "../../bundle/manifest.js";
+import { sniffFile } from "../../media/sniff.js";
 import { exists } from "../../files.js";
 import { neutralMediaNames } from "../../followup/item-names.js";
 import { ExitCode, UserError } from "../../errors.js";
@@ -28,12 +30,31 @@ interface SealOptions {
 /** Videos as phones and cameras write them: location, device and time in their tags. */
 const VIDEO = new Set([".mp4", ".mov", ".m4v", ".3gp", ".mkv", ".webm", ".avi"]);
 
-export async function run(ctx: CliContext, files: string[], opts: SealOptions): Promise<void> {
+/**
+ * What each file is sealed as: its extension's kind, and for a file whose extension says nothing
+ * (or nothing known) what its first bytes say, so that a `.jfif` or a renamed photo or recording
+ * is prepared too. A video, by extension or content, is refused unless `--raw`.
+ */
+async function kindsOf(files: readonly string[], raw: boolean): Promise<ItemKind[]> {
+  const kinds: ItemKind[] = [];
   for (const file of files) {
     if (!(await exists(file))) throw new UserError(ExitCode.usage, "file.missing", { file });
     if ((await stat(file)).isDirectory()) throw new UserError(ExitCode.usage, "file.isFolder", { file });
-    if (opts.raw !== true && VIDEO.has(extname(file).toLowerCase())) throw new UserError(ExitCode.usage, "seal.video", { file });
+    if (raw) {
+      kinds.push(describeFile(file).kind);
+      continue;
+    }
+    if (VIDEO.has(extname(file).toLowerCase())) throw new UserError(ExitCode.usage, "seal.video", { file });
+    const { kind } = describeFile(file);
+    const sniffed = kind === "file" ? await sniffFile(file).catch(() => undefined) : undefined;
+    if (sniffed === "video") throw new UserError(ExitCode.usage, "seal.video", { file });
+    kinds.push(sniffed ?? kind);
   }
+  return kinds;
+}
+
+export async function run(ctx: CliContext, files: string[], opts: SealOptions): Promise<void> {
+  const kinds = await kindsOf(files, opts.raw === true);
   if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
   const practice = await unlockPractice(ctx);
   const client = practice.clients.require(opts.to);
@@ -42,7 +63,7 @@ export async function run(ctx: CliContext, files: string[], opts: SealOptions): 
   const work = opts.raw === true ? undefined : await makePrivateTemp("nachklang-seal-");
   try {
     // Prepared photos and recordings are sealed under neutral names (item-names.ts); --raw keeps every name.
-    const items = work === undefined ? files.map(asIs) : neutralMediaNames(await prepared(ctx, files, work), client.lang);
+    const items = work === undefined ? files.map(asIs) : neutralMediaNames(await prepared(ctx, files, kinds, work), client.lang);
     const sealed = await sealBundle({
       items,
       message: opts.note ?? "",
@@ -66,12 +87,12 @@ function asIs(file: string): SealItem {
 }
 
 /** Photos and audio as `send` prepares them (the same pipeline); other files as they are. */
-async function prepared(ctx: CliContext, files: readonly string[], work: string): Promise<SealItem[]> {
+async function prepared(ctx: CliContext, files: readonly string[], kinds: readonly ItemKind[], work: string): Promise<SealItem[]> {
   const { mediaPipeline } = await import("../../followup/media.js");
   const media = mediaPipeline({ onWarning: (w) => ctx.out.warn(w.key, w.params) });
   // Two at a time, as send prepares photos; the items keep the order given.
-  return mapPool(files, PHOTOS_AT_ONCE, async (file): Promise<SealItem> => {
-    const { kind } = describeFile(file);
+  return mapPool(files, PHOTOS_AT_ONCE, async (file, i): Promise<SealItem> => {
+    const kind = kinds[i];
     const input = { path: resolve(file) };
     if (kind === "photo") return media.photo(input, work, "folder");
     if (kind === "audio") return media.audio(input, work, "folder");

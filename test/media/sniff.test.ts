@@ -1,0 +1,86 @@
+/**
+ * Knowing a photo, a recording or a video by its first bytes: files made here by sharp and
+ * ffmpeg in each format the media pipeline reads, and files that are none of them.
+ */
+import { execFileSync } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sniffFile, sniffKind, SNIFF_BYTES } from "../../src/media/sniff.js";
+import { tempDir } from "../helpers/cli.js";
+import { missing } from "../helpers/tools.js";
+
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterAll(async () => {
+  await cleanup();
+});
+
+describe("sniffKind", () => {
+  it("knows every photo format sharp writes, whatever the file is called", async () => {
+    const { default: sharp } = await import("sharp");
+    const image = () => sharp({ create: { width: 16, height: 16, channels: 3, background: "#204060" } });
+    const made: [string, Buffer][] = [
+      ["jpeg", await image().jpeg().toBuffer()],
+      ["png", await image().png().toBuffer()],
+      ["webp", await image().webp().toBuffer()],
+      ["gif", await image().gif().toBuffer()],
+      ["tiff", await image().tiff().toBuffer()],
+      ["avif", await image().avif().toBuffer()],
+    ];
+    for (const [format, bytes] of made) {
+      const file = join(dir, `photo-${format}.dat`);
+      await writeFile(file, bytes);
+      expect(await sniffFile(file), format).toBe("photo");
+    }
+  });
+
+  it.skipIf(missing("ffmpeg"))("knows recordings and videos as ffmpeg writes them", async () => {
+    const cases: [string, string[], "audio" | "video"][] = [
+      ["wav", ["-f", "wav"], "audio"],
+      ["flac", ["-f", "flac"], "audio"],
+      ["ogg", ["-c:a", "libopus", "-f", "ogg"], "audio"],
+      ["mp3", ["-c:a", "libmp3lame", "-f", "mp3"], "audio"],
+      ["mp3-untagged", ["-c:a", "libmp3lame", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"], "audio"],
+      ["adts", ["-c:a", "aac", "-f", "adts"], "audio"],
+      ["m4a", ["-c:a", "aac", "-f", "ipod"], "audio"],
+      ["aiff", ["-f", "aiff"], "audio"],
+    ];
+    for (const [name, args, kind] of cases) {
+      const file = join(dir, `sound-${name}.dat`);
+      execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=d=1", ...args, file]);
+      expect(await sniffFile(file), name).toBe(kind);
+    }
+    for (const [name, format] of [["mp4", "mp4"], ["mov", "mov"], ["mkv", "matroska"], ["webm", "webm"], ["avi", "avi"]] as const) {
+      const file = join(dir, `video-${name}.dat`);
+      const codec = name === "webm" ? ["-c:v", "libvpx-vp9"] : [];
+      execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=d=0.2:s=32x32", ...codec, "-f", format, file]);
+      expect(await sniffFile(file), name).toBe("video");
+    }
+  });
+
+  it("says nothing of text, PDF, an empty or a one-byte file", async () => {
+    const pdf = join(dir, "letter.dat");
+    await writeFile(pdf, "%PDF-1.7\n%âãÏÓ\n");
+    expect(await sniffFile(pdf)).toBeUndefined();
+    expect(sniffKind(Buffer.from("Liebe Grüße aus der Praxis\n"))).toBeUndefined();
+    expect(sniffKind(new Uint8Array())).toBeUndefined();
+    expect(sniffKind(Uint8Array.of(0xff))).toBeUndefined();
+    expect(await readFile(pdf)).toHaveLength(19);
+  });
+
+  it("property: only the head counts: whatever follows a JPEG's or a WAV's signature, it stays a photo or a recording", () => {
+    const jpeg = Uint8Array.of(0xff, 0xd8, 0xff);
+    const wav = (size: Uint8Array) => Buffer.concat([Buffer.from("RIFF"), size, Buffer.from("WAVE")]);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 64 }), fc.uint8Array({ minLength: 4, maxLength: 4 }), (tail, size) => {
+        expect(sniffKind(Buffer.concat([jpeg, tail]).subarray(0, SNIFF_BYTES))).toBe("photo");
+        expect(sniffKind(Buffer.concat([wav(size), tail]).subarray(0, SNIFF_BYTES))).toBe("audio");
+      }),
+    );
+  });
+});
