@@ -6,8 +6,8 @@
  * an input that changed in between is refused. Streams end to end; the output appears
  * atomically or not at all.
  */
-import { createHash } from "node:crypto";
-import { open as openFile, rename, rm, type FileHandle } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { link, lstat, open as openFile, rename, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import tar from "tar-stream";
 import { encryptAge } from "../age/index.js";
@@ -265,13 +265,38 @@ export function trustedComment(manifest: Manifest): string {
   return `timestamp:${seconds}\tfile:manifest.json\thashed\tbundle:${manifest.id}`;
 }
 
+/**
+ * Give the finished file its name, never replacing a file (or a symlink) that came to have that
+ * name meanwhile: a hard link fails if the name exists. A file system without hard links (FAT on
+ * a USB stick) gets a rename after one more look; what was there stays and the run fails.
+ */
+async function placeWithoutOverwriting(partial: string, path: string): Promise<void> {
+  try {
+    await link(partial, path);
+    await rm(partial, { force: true });
+    return;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path }, { cause: error });
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
+  }
+  const there = await lstat(path).then(
+    () => true,
+    () => false,
+  );
+  if (there) throw new UserError(ExitCode.usage, "file.exists", { file: path });
+  await rename(partial, path);
+}
+
 /** Seal a follow-up. Throws UserError for missing or unreadable input files (exit 2). */
 export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   const now = request.now ?? new Date();
   const id = newBundleId(now);
   const names = uniqueNames(request.items);
   const path = request.outFile ?? join(request.outDir ?? ".", `${id}.age`);
-  const partial = `${path}.partial`;
+  // A name of its own: a run killed outright leaves its (encrypted) partial file, which must not
+  // block the next run to the same place, and neither must a run beside it.
+  const partial = `${path}.${randomBytes(4).toString("hex")}.partial`;
   // The output's problems (not a folder, no permission, a full disk) are one line naming it.
   const outputError = (error: unknown) => (error instanceof UserError ? error : (unwritableFile(path, error) ?? error));
   const recipients = [request.practice.ageRecipient, ...(request.recipients ?? [])];
@@ -379,7 +404,7 @@ export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
     if (request.durable ?? true) await output.sync();
     await output.close();
     output = undefined;
-    await rename(partial, path);
+    await placeWithoutOverwriting(partial, path);
     if (sealed.status === "fulfilled") sha256 = sealed.value;
   } catch (error) {
     await output?.close().catch(() => {});

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFile, chmod, mkdir, readFile, readdir, stat, truncate, utimes, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readFile, readdir, stat, symlink, truncate, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Decrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
@@ -500,6 +500,35 @@ describe("Ctrl-C leaves nothing behind", () => {
     expect(await readdir(work)).toEqual(before);
     expect(await readdir(join(home, "outbox"))).toEqual([]);
   });
+
+  it("never replaces what came to be at --out while it sealed, nor a dangling symlink there; a killed run's partial file blocks nothing", async () => {
+    const target = join(work, "race.age");
+    const child = spawn(process.execPath, [BIN, "seal", big, "--to", "k042", "--out", target], {
+      cwd: work,
+      env: { ...process.env, NACHKLANG_HOME: home, NACHKLANG_PASSPHRASE: PASSPHRASE, NACHKLANG_INSECURE_TEST_SCRYPT_LOG_N: "10", LANG: "en_US.UTF-8" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const started = Date.now();
+    while (!(await readdir(work)).some((n) => n.startsWith("race.age.") && n.endsWith(".partial"))) {
+      expect(Date.now() - started, "no partial file appeared").toBeLessThan(30_000);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await writeFile(target, "IMPORTANT");
+    expect([await closed, stderr]).toEqual([2, `${target} already exists; nothing was overwritten. Please choose another name.\n`]);
+    expect(await readFile(target, "utf8")).toBe("IMPORTANT");
+    expect((await readdir(work)).filter((n) => n.endsWith(".partial"))).toEqual([]);
+
+    const dangling = join(work, "dangling.age");
+    await symlink(join(work, "nowhere"), dangling);
+    oneLine(await runCli(["seal", "a.txt", "--to", "k042", "--out", dangling], { home, cwd: work }), 2, new RegExp(`^${literal(dangling)} already exists`));
+    // What a run killed outright (SIGKILL) left under the old fixed name.
+    await writeFile(join(work, "after-kill.age.partial"), "");
+    const sealed = await runCli(["seal", "a.txt", "--to", "k042", "--out", join(work, "after-kill.age")], { home, cwd: work });
+    expect(sealed.code, sealed.stderr).toBe(0);
+  }, 60_000);
 
   it("large input refused before its payload: a wrong passphrase ends the command at once", async () => {
     const started = Date.now();

@@ -6,7 +6,7 @@
  * `--out FILE`, else `<bundle-id>.age` in the current folder, never the outbox (which holds
  * only what it delivers).
  */
-import { stat } from "node:fs/promises";
+import { lstat, stat } from "node:fs/promises";
 import { extname, relative, resolve } from "node:path";
 import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import type { ItemKind } from "../../bundle/manifest.js";
@@ -55,7 +55,8 @@ async function kindsOf(files: readonly string[], raw: boolean): Promise<ItemKind
 
 export async function run(ctx: CliContext, files: string[], opts: SealOptions): Promise<void> {
   const kinds = await kindsOf(files, opts.raw === true);
-  if (opts.out !== undefined && (await exists(opts.out))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
+  // lstat: a symlink there, even one pointing nowhere, is something that exists.
+  if (opts.out !== undefined && (await lstat(opts.out).then(() => true, () => false))) throw new UserError(ExitCode.usage, "file.exists", { file: opts.out });
   const practice = await unlockPractice(ctx);
   const client = practice.clients.require(opts.to);
   const { keys } = practice;
