@@ -12,6 +12,8 @@ export type ItemKind = (typeof ITEM_KINDS)[number];
 
 /** The longest item name after `items/`: the whole entry name fits a ustar name field (100 bytes). */
 export const MAX_ITEM_NAME = 94;
+/** The most items a bundle holds (docs/bundle-format.md, the reader's limits). */
+export const MAX_ITEMS = 1000;
 
 /**
  * Names Windows reserves for devices, with any extension (`CON`, `nul.txt`, `COM1.jpg`): a file
@@ -83,7 +85,7 @@ export const manifestSchema = z
     client: z.string().min(1).max(64),
     lang: z.enum(["de", "en"]),
     message: z.string().max(1_000_000),
-    items: z.array(manifestItemSchema).max(1000),
+    items: z.array(manifestItemSchema).max(MAX_ITEMS),
   })
   .strict();
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -16,7 +16,7 @@ import type { Lang } from "../messages/index.js";
 import { encodePublicKey, sign, signWith, type MinisignSecretKey, type MinisignSigner } from "./signature.js";
 import { nodeEd25519 } from "./ed25519-node.js";
 import { newBundleId } from "./ids.js";
-import { FORMAT_VERSION, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
+import { FORMAT_VERSION, MAX_ITEMS, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
 import { NAMED_READ_FLAGS, ensurePrivateDir, hashOpenFile, makeDirs } from "../files.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
@@ -292,6 +292,7 @@ async function placeWithoutOverwriting(partial: string, path: string): Promise<v
 export async function sealBundle(request: SealRequest): Promise<SealedBundle> {
   const now = request.now ?? new Date();
   const id = newBundleId(now);
+  if (request.items.length > MAX_ITEMS) throw new UserError(ExitCode.usage, "seal.tooManyItems", { count: request.items.length, max: MAX_ITEMS });
   const names = uniqueNames(request.items);
   const path = request.outFile ?? join(request.outDir ?? ".", `${id}.age`);
   // A name of its own: a run killed outright leaves its (encrypted) partial file, which must not

@@ -45,6 +45,10 @@ export const setup = {
     de: "Vorlage „{id}“ gibt es auf {have}, aber nicht auf {lang}; Klient:innen mit Sprache {lang} bekommen sie nicht (übersetzen, oder „templates check --lang {have}“, wenn die Praxis nur {have} schreibt)",
     en: "template '{id}' exists in {have} but not in {lang}; clients whose language is {lang} cannot get it (translate it, or 'templates check --lang {have}' if the practice writes only {have})",
   },
+  "seal.tooManyItems": {
+    de: "{count} Dateien sind zu viele für ein Paket (höchstens {max}); nichts versiegelt. Bitte auf mehrere Pakete verteilen oder zuerst ein Archiv (zip) daraus machen.",
+    en: "{count} files are too many for one bundle (at most {max}); nothing was sealed. Please spread them over several bundles, or put them into one archive (zip) first.",
+  },
   "seal.video": {
     de: "{file}: ein Video wird nicht aufbereitet und behielte Ort, Gerät und Zeit der Aufnahme. Den Ton mit „nachklang send --audio“ schicken, oder mit --raw so versiegeln, wie es ist.",
     en: "{file}: a video is not prepared and would keep where, with what and when it was filmed. Send its sound with 'nachklang send --audio', or seal it as it is with --raw.",

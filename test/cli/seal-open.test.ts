@@ -104,6 +104,16 @@ describe("the user's folders are left as they are", () => {
     expect((await readdir(work)).filter((f) => f.startsWith("from-fifo"))).toEqual([]);
   });
 
+  it("more files than a bundle holds, or a note over 64 KiB: one line naming the limit (exit 2), nothing written", async () => {
+    const many = join(work, "many");
+    await mkdir(many);
+    const files = Array.from({ length: 1001 }, (_, i) => join(many, `f${i}.txt`));
+    for (const file of files) await writeFile(file, "x");
+    oneLine(await runCli(["seal", ...files, "--to", "k042", "--out", join(work, "many.age")], { home }), 2, /^1001 files are too many for one bundle \(at most 1000\); nothing was sealed\./);
+    oneLine(await runCli(["seal", files[0]!, "--to", "k042", "--note", "ä".repeat(33_000), "--out", join(work, "many.age")], { home }), 2, /^--note: the note is 65 KiB; a note may be at most 64 KiB\./);
+    await expect(stat(join(work, "many.age"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
   it("open or verify of a folder instead of a bundle: exit 2, one line", async () => {
     oneLine(await runCli(["verify", work], { home }), 2, new RegExp(`^${literal(work)} is a folder, not a file\\. Please name the file itself\\.$`));
     const cwd = join(work, "open-dir");
