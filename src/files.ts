@@ -3,7 +3,7 @@
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
 import { constants, type Stats } from "node:fs";
-import { chmod, link, open, readFile, rename, stat, type FileHandle } from "node:fs/promises";
+import { chmod, link, lstat, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
@@ -16,6 +16,29 @@ export { makeDirs, makeDirsSync } from "./dirs.js";
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await makeDirs(dir, 0o700);
   await chmod(dir, 0o700);
+}
+
+/**
+ * Give the finished file its name, never replacing a file (or a symlink) that came to have that
+ * name meanwhile: a hard link fails if the name exists. A file system without hard links (FAT on
+ * a USB stick) gets a rename after one more look; what was there stays and the run fails.
+ */
+export async function placeWithoutOverwriting(partial: string, path: string): Promise<void> {
+  try {
+    await link(partial, path);
+    await rm(partial, { force: true });
+    return;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path }, { cause: error });
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
+  }
+  const there = await lstat(path).then(
+    () => true,
+    () => false,
+  );
+  if (there) throw new UserError(ExitCode.usage, "file.exists", { file: path });
+  await rename(partial, path);
 }
 
 /**

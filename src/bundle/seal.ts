@@ -7,7 +7,7 @@
  * atomically or not at all.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { link, lstat, open as openFile, rename, rm, type FileHandle } from "node:fs/promises";
+import { open as openFile, rm, type FileHandle } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import tar from "tar-stream";
 import { encryptAge } from "../age/index.js";
@@ -17,7 +17,7 @@ import { encodePublicKey, sign, signWith, type MinisignSecretKey, type MinisignS
 import { nodeEd25519 } from "./ed25519-node.js";
 import { newBundleId } from "./ids.js";
 import { FORMAT_VERSION, MAX_ITEMS, MAX_ITEM_NAME, manifestSchema, recipientFingerprint, type ItemKind, type Manifest, type ManifestItem } from "./manifest.js";
-import { NAMED_READ_FLAGS, ensurePrivateDir, hashOpenFile, makeDirs } from "../files.js";
+import { NAMED_READ_FLAGS, ensurePrivateDir, hashOpenFile, makeDirs, placeWithoutOverwriting } from "../files.js";
 import { trackTemp, untrackTemp } from "../temp.js";
 
 export interface SealItem {
@@ -263,29 +263,6 @@ function drained(entry: ReturnType<tar.Pack["entry"]>): Promise<void> {
 export function trustedComment(manifest: Manifest): string {
   const seconds = Math.floor(Date.parse(manifest.created) / 1000);
   return `timestamp:${seconds}\tfile:manifest.json\thashed\tbundle:${manifest.id}`;
-}
-
-/**
- * Give the finished file its name, never replacing a file (or a symlink) that came to have that
- * name meanwhile: a hard link fails if the name exists. A file system without hard links (FAT on
- * a USB stick) gets a rename after one more look; what was there stays and the run fails.
- */
-async function placeWithoutOverwriting(partial: string, path: string): Promise<void> {
-  try {
-    await link(partial, path);
-    await rm(partial, { force: true });
-    return;
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: path }, { cause: error });
-    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "ENOSYS") throw error;
-  }
-  const there = await lstat(path).then(
-    () => true,
-    () => false,
-  );
-  if (there) throw new UserError(ExitCode.usage, "file.exists", { file: path });
-  await rename(partial, path);
 }
 
 /** Seal a follow-up. Throws UserError for missing or unreadable input files (exit 2). */

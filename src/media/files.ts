@@ -1,9 +1,9 @@
 /** Input checks, hashing and moving finished outputs into place (never half-written). */
 import { randomBytes } from "node:crypto";
-import { chmod, copyFile, link, open, rename, rm, stat } from "node:fs/promises";
+import { chmod, copyFile, open, stat } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "../errors.js";
-import { exists, hashOpenFile, makeDirs } from "../files.js";
+import { hashOpenFile, makeDirs, placeWithoutOverwriting } from "../files.js";
 import { removeTemp, trackTemp } from "../temp.js";
 
 /**
@@ -84,28 +84,23 @@ export async function placeOutput(finished: string, dest: string): Promise<void>
     throw unwritableFile(dirname(dest), error) ?? error;
   }
   try {
-    await link(finished, dest);
-    await rm(finished, { force: true });
+    await placeWithoutOverwriting(finished, dest);
     return;
   } catch (error) {
+    if (error instanceof UserError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: dest });
     if (code === "ENOENT") throw new UserError(ExitCode.usage, "file.missing", { file: dirname(dest) });
-    if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP") throw error;
+    if (code !== "EXDEV") throw unwritableFile(dest, error) ?? error;
   }
   const part = join(dirname(dest), `.${randomBytes(6).toString("hex")}.part`);
   // A copy across file systems takes a while: Ctrl-C meanwhile must not leave a plaintext copy.
   trackTemp(part);
   try {
     await copyFile(finished, part);
-    try {
-      await link(part, dest);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UserError(ExitCode.usage, "file.exists", { file: dest });
-      // No hard links on this file system: check, then rename (small race, no partial file).
-      if (await exists(dest)) throw new UserError(ExitCode.usage, "file.exists", { file: dest });
-      await rename(part, dest);
-    }
+    await placeWithoutOverwriting(part, dest);
+  } catch (error) {
+    // A full disk or a place that cannot hold it: one line naming it (media.md's table).
+    throw error instanceof UserError ? error : (unwritableFile(dest, error) ?? error);
   } finally {
     await removeTemp(part);
   }

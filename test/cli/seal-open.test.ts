@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFile, chmod, mkdir, readFile, readdir, stat, symlink, truncate, utimes, writeFile } from "node:fs/promises";
+import { appendFile, chmod, mkdir, readFile, readdir, rm, stat, symlink, truncate, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Decrypter, generateX25519Identity, identityToRecipient } from "age-encryption";
@@ -471,6 +471,27 @@ describe("output that cannot be written", () => {
     const out = join(small, `big-${mib}.age`);
     oneLine(await runCli(["seal", `big-${mib}.bin`, "--to", "k042", "--out", out], { home, cwd: work }), 1, /big-\d\.age: the disk is full; nothing was written/);
     expect(await readdir(small)).toEqual([]);
+  });
+
+  it("media photo and media audio onto a full disk: the disk is full (exit 1), one line, no partial file", async (context) => {
+    if (!mounted || missing("ffmpeg")) return context.skip();
+    const photo = join(work, "full-photo.jpg");
+    const recording = join(work, "full-recording.wav");
+    await madePhoto(photo);
+    await madeRecording(recording);
+    // Filled to the last byte: the write stops at ENOSPC and keeps what fitted.
+    const filler = join(small, "filler");
+    await expect(writeFile(filler, Buffer.alloc(4 * 1024 * 1024))).rejects.toMatchObject({ code: "ENOSPC" });
+    try {
+      oneLine(await runCli(["media", "photo", photo, "--out", join(small, "photos")], { home }), 1, /full-photo\.jpg: the disk is full; nothing was written/);
+      oneLine(await runCli(["media", "audio", recording, "--out", join(small, "aufnahme.m4a")], { home }), 1, /aufnahme\.m4a: the disk is full; nothing was written/);
+      const left = await readdir(small);
+      expect(left.filter((n) => n !== "filler" && n !== "photos")).toEqual([]);
+      expect(await readdir(join(small, "photos")).catch(() => [])).toEqual([]);
+    } finally {
+      await rm(filler, { force: true });
+      await rm(join(small, "photos"), { recursive: true, force: true });
+    }
   });
 
   it("open onto a full disk past the free-space check: the disk is full (exit 1), not a damaged bundle", async (context) => {
