@@ -304,6 +304,8 @@ export async function processAudio(input: string, outDir: string, profile: Audio
   if (m.durationSeconds > p.maxDurationSeconds) {
     throw new PolicyError("media.audio.tooLong", { file: input, minutes: Math.ceil(m.durationSeconds / 60), limit: Math.round(p.maxDurationSeconds / 60) });
   }
+  // An audio stream without a single sample would be encoded into a file with no stream at all.
+  if (m.durationSeconds <= 0) throw new UserError(ExitCode.failure, "media.audio.noSound", { file: input });
   const plan = planGain(m, p, input);
   const warnings = [...plan.warnings];
   if (plan.silent) {

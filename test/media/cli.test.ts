@@ -1,7 +1,7 @@
 /** `nachklang media photo|audio` and `cache clear` through the real CLI, including Ctrl-C. */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, FIXTURES, PASSPHRASE, ROOT, runCli, tempDir } from "../helpers/cli.js";
 import { oneLine } from "../helpers/lines.js";
@@ -160,6 +160,17 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
       expect((await readdir(dir)).includes(`bad-${name}.m4a`)).toBe(false);
     });
   }
+
+  it("a WAV with an audio stream and not one sample: exit 1, no output (was a .m4a without any stream, exit 0)", async () => {
+    const zero = join(dir, "null-sekunden.wav");
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440", "-t", "0", zero]);
+    for (const format of ["m4a", "opus"]) {
+      const out = join(dir, `null-sekunden-${format}.${format === "m4a" ? "m4a" : "ogg"}`);
+      const r = await runCli(["--lang", "en", "media", "audio", zero, "--out", out, "--format", format], { home: join(dir, "home") });
+      expect([r.code, oneLine(r.stderr)]).toEqual([1, `${zero}: the recording holds no sound at all (0 seconds). Please copy the original file again.`]);
+      expect((await readdir(dir)).includes(basename(out))).toBe(false);
+    }
+  });
 
   it("an empty file: exit 1 in German and English", async () => {
     const empty = join(dir, "leer.wav");
