@@ -264,8 +264,15 @@ const CSV_COLUMNS = new Set(["client", "kind", "homework", "homework.lang", "not
 
 function parseCsvFile(file: string, text: string, lineLabel: (n: number, client: string) => string): BatchFile {
   let rows: Record<string, string>[];
+  // The header as written, also when no row follows it (csv-parse gives no rows then).
+  let header: string[] = [];
   try {
-    rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true });
+    rows = parseCsv(text, {
+      columns: (names: string[]) => (header = names.map(String)),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    });
   } catch (error) {
     const s = csvSyntax(error);
     const problem: LocatedProblem =
@@ -277,10 +284,12 @@ function parseCsvFile(file: string, text: string, lineLabel: (n: number, client:
     throw new BatchInvalid(file, [problem]);
   }
   const problems: LocatedProblem[] = [];
-  const header = rows[0] === undefined ? [] : Object.keys(rows[0]);
-  if (!header.includes("client")) problems.push({ where: "", key: "batch.csvNoClient", params: {} });
+  if (header.length > 0 && !header.includes("client")) problems.push({ where: "", key: "batch.csvNoClient", params: {} });
   const unknown = header.filter((h) => !CSV_COLUMNS.has(h) && !/^var\.[A-Za-z_][A-Za-z0-9_]*$/.test(h));
-  if (unknown.length > 0) problems.push({ where: "", key: "batch.csvUnknownColumns", params: { columns: unknown.join(", ") } });
+  if (unknown.length > 0) problems.push({ where: "", key: "batch.csvUnknownColumns", params: { columns: unknown.join(", "), allowed: [...CSV_COLUMNS, "var.NAME"].join(", ") } });
+  // A column named twice: csv-parse keeps the last one's values, silently.
+  const twice = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];
+  if (twice.length > 0) problems.push({ where: "", key: "batch.csvColumnTwice", params: { columns: twice.join(", "), count: twice.length } });
   if (rows.length === 0) problems.push({ where: "", key: "batch.empty", params: {} });
   if (problems.length > 0) throw new BatchInvalid(file, problems);
   const base = dirname(file);

@@ -193,8 +193,12 @@ export const workflow = {
   "batch.csvQuote": { de: "Zeile {line}: ein Anführungszeichen \" ist nicht geschlossen", en: "line {line}: a quotation mark \" is not closed" },
   "batch.csvNoClient": { de: "die Kopfzeile braucht eine Spalte „client“", en: "the header row needs a 'client' column" },
   "batch.csvUnknownColumns": {
-    de: "unbekannte Spalte(n) {columns}; erlaubt: client, homework, note, channel, photos, audio, appointment, var.NAME",
-    en: "unknown column(s) {columns}; allowed: client, homework, note, channel, photos, audio, appointment, var.NAME",
+    de: "unbekannte Spalte(n) {columns}; erlaubt: {allowed}",
+    en: "unknown column(s) {columns}; allowed: {allowed}",
+  },
+  "batch.csvColumnTwice": {
+    de: "{count:die Spalte|die Spalten} {columns} {count:steht|stehen} zweimal in der Kopfzeile; bitte jede nur einmal",
+    en: "the header names {count:the column|the columns} {columns} twice; please give each once",
   },
   "batch.empty": { de: "keine Nachklänge in der Datei", en: "no follow-ups in the file" },
   "batch.varsWithoutHomework": { de: "var.-Spalten ohne homework", en: "var. columns without homework" },

@@ -125,6 +125,13 @@ followups:
     expect((series as BatchInvalid).problems[0]).toMatchObject({ key: "batch.yamlSyntax", params: { line: 5 } });
     const csv = await invalid("h.csv", "alias,homework,colour\nk1,x,red\n");
     expect(csv.problems.map((p) => p.key)).toEqual(["batch.csvNoClient", "batch.csvUnknownColumns"]);
+    // Every column the reader takes is named as allowed (kind and homework.lang were left out).
+    expect(String(csv.problems[1]?.params.allowed).split(", ")).toEqual(["client", "kind", "homework", "homework.lang", "note", "channel", "photos", "audio", "appointment", "var.NAME"]);
+    // A header alone has a client column: only "no follow-ups" is said.
+    expect((await invalid("hdr.csv", "client,note\n")).problems.map((p) => p.key)).toEqual(["batch.empty"]);
+    // A column named twice kept the last one's values, silently.
+    const twice = await invalid("twice.csv", "client,note,note,var.d,var.d,photos\nk1,a,b,1,2,\n");
+    expect(twice.problems).toEqual([{ where: "", key: "batch.csvColumnTwice", params: { columns: "note, var.d", count: 2 } }]);
     const vars = await invalid("v.csv", "client,var.days\nk1,3\n");
     expect(vars.problems[0]).toMatchObject({ where: "line 2 (k1)", key: "batch.varsWithoutHomework" });
   });
