@@ -6,7 +6,7 @@ import { CommanderError } from "commander";
 import { ExitCode, isUserError } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
 import { jsonForTerminal, printable } from "../printable.js";
-import { buildProgram, dispatchedToContentLang } from "./program.js";
+import { buildProgram, dispatchedToContentLang, helpFor } from "./program.js";
 import { runCleanups } from "../temp.js";
 import { takePassphraseFromEnv } from "./env-passphrase.js";
 
@@ -92,7 +92,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (langFromArgv(argv) === undefined) lang = (await practiceLang(argv)) ?? lang;
       else if (dispatchedToContentLang(program)) lang = (await practiceLang(argv)) ?? systemLang();
     }
-    process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, json, (await catalogue()).t);
+    process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, json, (await catalogue()).t, helpFor(program));
   } finally {
     await runCleanups();
   }
@@ -103,20 +103,20 @@ const catalogue = () => import("../messages/index.js");
 type Translate = Awaited<ReturnType<typeof catalogue>>["t"];
 
 /** commander's usage errors, in the user's language (commander itself prints nothing). */
-function usageLine(error: CommanderError, lang: Lang, t: Translate): string {
+function usageLine(error: CommanderError, lang: Lang, t: Translate, help: string): string {
   const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? "";
   switch (error.code) {
     case "commander.unknownCommand":
       return t(lang, "cli.unknownCommand", { command: quoted });
     case "commander.unknownOption":
-      return t(lang, "cli.unknownOption", { option: quoted });
+      return t(lang, "cli.unknownOption", { option: quoted, help });
     case "commander.missingArgument":
-      return t(lang, "cli.missingArgument", { argument: quoted });
+      return t(lang, "cli.missingArgument", { argument: quoted, help });
     case "commander.optionMissingArgument":
     case "commander.missingMandatoryOptionValue":
       return t(lang, "cli.missingOption", { option: quoted.split(" ")[0] ?? quoted });
     case "commander.excessArguments":
-      return t(lang, "cli.excessArguments");
+      return t(lang, "cli.excessArguments", { help });
     case "commander.invalidArgument": {
       // "option '--lang <lang>' argument 'fr' is invalid. Allowed choices are de, en."
       const choice = /option '(\S+)[^']*' argument '([^']*)' is invalid\. Allowed choices are (.*)\.$/.exec(error.message);
@@ -140,7 +140,7 @@ function finishedByCommander(error: unknown): boolean {
  * JSON (code: the catalogue key, "usage" for commander's errors, "internal" for bugs), on one
  * line, with a file name's or a client's bidi and control characters as `\u` escapes.
  */
-function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Translate): number {
+function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Translate, help = "nachklang --help"): number {
   const print = (code: string, message: string, exitCode: number): number => {
     // The one line for people: a file or client name from outside may carry what a terminal
     // acts on (bidi overrides, C1 controls), each shown as '?'; --json keeps it exactly, escaped.
@@ -148,7 +148,7 @@ function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Tr
     if (json) process.stdout.write(jsonForTerminal({ error: { code, message, exitCode } }, 0) + "\n");
     return exitCode;
   };
-  if (error instanceof CommanderError) return print("usage", usageLine(error, lang, t), ExitCode.usage);
+  if (error instanceof CommanderError) return print("usage", usageLine(error, lang, t, help), ExitCode.usage);
   if (isUserError(error)) {
     const exitCode = print(error.key, t(lang, error.key, error.params), error.code);
     if (debug && error.cause instanceof Error && error.cause.stack) process.stderr.write(error.cause.stack + "\n");

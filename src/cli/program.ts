@@ -45,6 +45,16 @@ export function dispatchedToContentLang(program: Command): boolean {
   return readsContentLang(dispatched.get(program));
 }
 
+/**
+ * Where a usage error's help is: `nachklang client add --help` for the command the command line
+ * went to, `nachklang --help` before it went to any.
+ */
+export function helpFor(program: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = dispatched.get(program) ?? null; c !== null && c !== program; c = c.parent) names.unshift(c.name());
+  return ["nachklang", ...names, "--help"].join(" ");
+}
+
 export function buildProgram(onLang: (lang: Lang) => void): Command {
   const program = new Command("nachklang");
 

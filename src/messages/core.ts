@@ -15,12 +15,12 @@ export const core = {
     en: "Unknown command '{command}'. 'nachklang --help' lists all commands.",
   },
   "cli.unknownOption": {
-    de: "Unbekannte Option „{option}“. „nachklang BEFEHL --help“ zeigt die Optionen.",
-    en: "Unknown option '{option}'. 'nachklang COMMAND --help' shows the options.",
+    de: "Unbekannte Option „{option}“. „{help}“ zeigt die Optionen.",
+    en: "Unknown option '{option}'. '{help}' shows the options.",
   },
   "cli.missingArgument": {
-    de: "Es fehlt die Angabe „{argument}“. „nachklang BEFEHL --help“ zeigt, was nötig ist.",
-    en: "Missing argument '{argument}'. 'nachklang COMMAND --help' shows what is needed.",
+    de: "Es fehlt die Angabe „{argument}“. „{help}“ zeigt, was nötig ist.",
+    en: "Missing argument '{argument}'. '{help}' shows what is needed.",
   },
   "cli.missingOption": {
     de: "Die Option „{option}“ fehlt oder hat keinen Wert.",
@@ -31,8 +31,8 @@ export const core = {
     en: "'{value}' is not possible for {option}; the choices are: {choices}.",
   },
   "cli.excessArguments": {
-    de: "Zu viele Angaben. „nachklang BEFEHL --help“ zeigt den Aufruf.",
-    en: "Too many arguments. 'nachklang COMMAND --help' shows the usage.",
+    de: "Zu viele Angaben. „{help}“ zeigt den Aufruf.",
+    en: "Too many arguments. '{help}' shows the usage.",
   },
   "cli.interrupted": { de: "Abgebrochen.", en: "Interrupted." },
   "cli.badLang": { de: "Unbekannte Sprache „{lang}“: bitte de oder en.", en: "Unknown language '{lang}': use de or en." },
