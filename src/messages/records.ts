@@ -116,6 +116,10 @@ export const records = {
 
   // --- retention, purge, prune, verify ---
   "records.retentionUsage": { de: "Aufruf: nachklang records retention [set 10y]", en: "Usage: nachklang records retention [set 10y]" },
+  "records.retentionTooLong": {
+    de: "„{value}“ ist länger als jede Aufbewahrungsfrist (höchstens {max}); nichts geändert. Üblich sind 10y (§630f Abs. 3 BGB).",
+    en: "'{value}' is longer than any retention period (at most {max}); nothing was changed. The usual one is 10y (§630f para. 3 BGB).",
+  },
   "records.retentionShort": {
     de: "Hinweis: {span} ist kürzer als die zehn Jahre nach §630f Abs. 3 BGB; bitte prüfen, ob das für Ihre Praxis gilt.",
     en: "Note: {span} is shorter than the ten years of §630f para. 3 BGB; check that this applies to your practice.",

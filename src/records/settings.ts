@@ -4,7 +4,7 @@
  * by themselves.
  */
 import * as z from "../zod-mini.js";
-import { IntegrityError } from "../errors.js";
+import { ExitCode, IntegrityError, UserError } from "../errors.js";
 import { parseSpan, type Span } from "./duration.js";
 
 export const DEFAULT_RETENTION = "10y";
@@ -20,12 +20,26 @@ export interface RecordsSettings {
   readonly autoTime: boolean;
 }
 
+/**
+ * The longest retention nachklang keeps records for: a hundred years, longer than any law asks of
+ * a practice (ten years in §630f BGB; thirty for some records). Longer spans are refused: they
+ * would keep health data past any need, and end dates past the year 9999 cannot be computed.
+ */
+export const MAX_RETENTION_MONTHS = 1200;
+
+/** A retention period as typed or stored: years or months (`10y`, `18m`), at most a hundred years. */
+export function parseRetention(text: string): Span {
+  const span = parseSpan(text, ["y", "m"]);
+  if ((span.unit === "y" ? span.amount * 12 : span.amount) > MAX_RETENTION_MONTHS) throw new UserError(ExitCode.usage, "records.retentionTooLong", { value: text.trim(), max: "100y" });
+  return span;
+}
+
 /** The settings from the config value `records`, and whether a stored part is not of its shape. */
 function readRecordsSettings(value: unknown): { settings: RecordsSettings; damaged: boolean } {
   const parsed = stored.safeParse(value ?? {});
   const data = parsed.success ? parsed.data : {};
   try {
-    return { settings: { retention: parseSpan(data.retention ?? DEFAULT_RETENTION, ["y", "m"]), autoTime: data.autoTime ?? true }, damaged: !parsed.success };
+    return { settings: { retention: parseRetention(data.retention ?? DEFAULT_RETENTION), autoTime: data.autoTime ?? true }, damaged: !parsed.success };
   } catch {
     return { settings: { retention: parseSpan(DEFAULT_RETENTION), autoTime: data.autoTime ?? true }, damaged: true };
   }

@@ -236,14 +236,26 @@ describe("retention", () => {
       expect((await inOwn(["records", "retention", "set", "15y"], Y2026)).code).toBe(0);
       const file = join(own.home, "config.json");
       const config = JSON.parse(await readFile(file, "utf8")) as { records: Record<string, unknown> };
-      config.records.retention = "15 y";
-      await writeFile(file, JSON.stringify(config));
-      for (const args of [["records", "purge"], ["records", "retention"]]) {
-        const r = await inOwn(args, ELEVEN_YEARS_ON);
-        expect(r.code, args.join(" ")).toBe(5);
-        expect(r.stderr.trim().split("\n")).toEqual([`${file}: the retention period ('records') is damaged; nothing is deleted. Set it again with 'nachklang records retention set 10y' or repair the JSON by hand.`]);
+      // Not a span, or one past any law (9999y ended "before" today: its end day lies past the year 9999).
+      for (const damaged of ["15 y", "9999y"]) {
+        config.records.retention = damaged;
+        await writeFile(file, JSON.stringify(config));
+        for (const args of [["records", "purge"], ["records", "retention"]]) {
+          const r = await inOwn(args, ELEVEN_YEARS_ON);
+          expect(r.code, `${damaged}: ${args.join(" ")}`).toBe(5);
+          expect(r.stderr.trim().split("\n")).toEqual([`${file}: the retention period ('records') is damaged; nothing is deleted. Set it again with 'nachklang records retention set 10y' or repair the JSON by hand.`]);
+        }
       }
       expect((await inOwn(["client", "show", "k1"], ELEVEN_YEARS_ON)).code).toBe(0);
+      // Set by command: at most a hundred years, in years or months.
+      for (const span of ["101y", "1201m", "9999y"]) {
+        const r = await inOwn(["records", "retention", "set", span], Y2026);
+        expect([r.code, r.stderr], span).toEqual([2, `'${span}' is longer than any retention period (at most 100y); nothing was changed. The usual one is 10y (§630f para. 3 BGB).\n`]);
+      }
+      for (const span of ["100y", "1200m"]) expect((await inOwn(["records", "retention", "set", span], Y2026)).code, span).toBe(0);
+      // A hundred years kept, a day logged in 2026: nothing is purged in 2037, and logging a day still works (it hung from 1927y on).
+      expect((await inOwn(["time", "log", "k1", "5m", "--on", "2026-12-01"], Y2026)).code).toBe(0);
+      expect((await inOwn(["records", "purge"], ELEVEN_YEARS_ON)).stdout).toMatch(/nothing deleted/);
     } finally {
       await own.cleanup();
     }

@@ -11,7 +11,7 @@ import { formatSpan, parseSpan, spanDays } from "../../records/duration.js";
 import { verifyLedger, type LedgerSigner, type LedgerVerifier } from "../../records/ledger-purge.js";
 import { executePurge, retentionOf, type ClientRetention } from "../../records/retention.js";
 import { handoffFolders, pruneHandoff } from "../../records/storage.js";
-import { dayIn, DEFAULT_RETENTION, recordsSettings, requireRecordsSettings } from "../../records/settings.js";
+import { dayIn, DEFAULT_RETENTION, parseRetention, recordsSettings, requireRecordsSettings } from "../../records/settings.js";
 import { foldTime, type TimeEntry, type TimeEvent } from "../../records/time.js";
 import { removeFromGroups } from "../../practice/groups.js";
 import type { LedgerEvent } from "../../delivery/ledger.js";
@@ -24,7 +24,7 @@ import { formatSize, openInbox, processInbox } from "../workflow.js";
 export function retention(ctx: CliContext, action: string | undefined, value: string | undefined): Promise<void> {
   if (action !== undefined) {
     if (action !== "set" || value === undefined) throw new UserError(ExitCode.usage, "records.retentionUsage");
-    const span = parseSpan(value, ["y", "m"]);
+    const span = parseRetention(value);
     // Shorter than the law's ten years is allowed (other professions, other countries) but said out loud.
     if ((span.unit === "y" ? span.amount * 12 : span.amount) < 120) ctx.out.warn("records.retentionShort", { span: formatSpan(span) });
     const records = (ctx.config.get("records") as Record<string, unknown> | undefined) ?? {};
