@@ -48,14 +48,20 @@ export async function placeWithoutOverwriting(partial: string, path: string): Pr
  */
 export const NAMED_FILE_MAX_BYTES = 64 * 1024 * 1024;
 
-const namedFileTooLarge = (file: string) => new UserError(ExitCode.usage, "file.tooLarge", { file, max: "64 MiB" });
+/** How much a file read whole may have, and the line for one that has more (`bytes`: its size, or what was read when it ran past). */
+export interface ReadLimit {
+  readonly max: number;
+  readonly tooLarge: (bytes: number) => UserError;
+}
+
+const namedFileLimit = (file: string): ReadLimit => ({ max: NAMED_FILE_MAX_BYTES, tooLarge: () => new UserError(ExitCode.usage, "file.tooLarge", { file, max: "64 MiB" }) });
 
 /**
  * A file the user named, read whole: a regular file or a pipe, of at most NAMED_FILE_MAX_BYTES.
  * One that cannot be read is one line naming `shown` (default: `file`): missing, a folder, a
  * device, larger than that, no permission, a socket — each as what it is, before it is read.
  */
-export async function readNamedFile(file: string, shown = file): Promise<Buffer> {
+export async function readNamedFile(file: string, shown = file, limit: ReadLimit = namedFileLimit(shown)): Promise<Buffer> {
   let handle: FileHandle;
   try {
     handle = await open(file, NAMED_READ_FLAGS);
@@ -66,8 +72,8 @@ export async function readNamedFile(file: string, shown = file): Promise<Buffer>
     const info = await handle.stat();
     if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.folderNotFile", { file: shown });
     if (!info.isFile() && !info.isFIFO()) throw new UserError(ExitCode.usage, "file.device", { file: shown });
-    if (info.size > NAMED_FILE_MAX_BYTES) throw namedFileTooLarge(shown);
-    return await readBounded(chunksOf(handle), shown);
+    if (info.size > limit.max) throw limit.tooLarge(info.size);
+    return await readBounded(chunksOf(handle), limit);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw unreadableFile(shown, error) ?? error;
@@ -86,13 +92,13 @@ export async function* chunksOf(handle: FileHandle): AsyncGenerator<Buffer> {
   }
 }
 
-/** A stream read whole, refused once it runs past NAMED_FILE_MAX_BYTES (standard input given as `-`). */
-export async function readBounded(chunks: AsyncIterable<Uint8Array>, shown: string): Promise<Buffer> {
+/** A stream read whole, refused once it runs past the limit (default: NAMED_FILE_MAX_BYTES, named `-` for standard input). */
+export async function readBounded(chunks: AsyncIterable<Uint8Array>, limit: ReadLimit = namedFileLimit("-")): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   let length = 0;
   for await (const chunk of chunks) {
     length += chunk.byteLength;
-    if (length > NAMED_FILE_MAX_BYTES) throw namedFileTooLarge(shown);
+    if (length > limit.max) throw limit.tooLarge(length);
     parts.push(chunk);
   }
   return Buffer.concat(parts, length);

@@ -5,12 +5,12 @@
  * each other.
  */
 import { existsSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readNamedFile } from "../files.js";
 import { join } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
 import { formatLocal, parseLocalTime } from "../delivery/hours.js";
 import { isSettled, type FollowUpState, type SettledState } from "../delivery/ledger.js";
-import { ExitCode, PolicyError, UserError, unreadableFile } from "../errors.js";
+import { ExitCode, PolicyError, UserError } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
 import { FOLLOWUP_KINDS, MAX_NOTE_BYTES, isFollowUpKind, noteTooLargeParams, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared, Timing } from "../followup/pipeline.js";
@@ -104,16 +104,8 @@ const noteTooLarge = (file: string, bytes: number) => new UserError(ExitCode.usa
  * otherwise go out or be logged without the note.
  */
 export async function readNoteFile(file: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_NOTE_BYTES) throw noteTooLarge(file, size);
-    bytes = await readFile(file);
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw unreadableFile(file, error) ?? new UserError(ExitCode.usage, "file.missing", { file });
-  }
-  if (bytes.length > MAX_NOTE_BYTES) throw noteTooLarge(file, bytes.length);
+  // As every named file: a device refused, a pipe not waited on for good, the size checked first.
+  const bytes = await readNamedFile(file, file, { max: MAX_NOTE_BYTES, tooLarge: (size) => noteTooLarge(file, size) });
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);

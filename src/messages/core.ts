@@ -84,6 +84,10 @@ export const core = {
     de: "{first} {firstFile} und {second} {secondFile} lesen beide die Standardeingabe, die sich nur einmal lesen lässt; nichts gelesen, nichts geändert. Bitte für eine der beiden eine Datei angeben oder einen eigenen Dateideskriptor (z. B. {second} <(pass show …)).",
     en: "{first} {firstFile} and {second} {secondFile} both read standard input, which can be read only once; nothing was read or changed. Please give one of them a file or a file descriptor of its own (e.g. {second} <(pass show …)).",
   },
+  "file.notRegularRead": {
+    de: "{file} ist keine gewöhnliche Datei (ein Gerät oder eine Pipe); nichts gelesen. Bitte die Datei selbst angeben.",
+    en: "{file} is not a regular file (a device or a pipe); nothing was read. Please name the file itself.",
+  },
   "file.device": {
     de: "{file} ist ein Gerät, keine Datei; nichts gelesen. Bitte die Datei selbst angeben.",
     en: "{file} is a device, not a file; nothing was read. Please name the file itself.",

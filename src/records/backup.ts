@@ -26,7 +26,7 @@ import { ExitCode, IntegrityError, UserError, unreadableFile, unwritableFile } f
 import { nodeEd25519 } from "../bundle/ed25519-node.js";
 import { formatKeyId, signWith, verify, type MinisignPublicKey, type MinisignSigner } from "../bundle/signature.js";
 import { z } from "../zod.js";
-import { makeDirs } from "../files.js";
+import { NAMED_READ_FLAGS, makeDirs } from "../files.js";
 import { firstCodePoints } from "../printable.js";
 import { makePrivateTemp, removeTemp, trackTemp, untrackTemp } from "../temp.js";
 
@@ -195,8 +195,13 @@ export async function writeBackup(req: BackupRequest): Promise<BackupResult> {
 export async function carriedKeyring(file: string): Promise<Uint8Array | undefined> {
   let start: Buffer;
   try {
-    const handle = await open(file, "r");
+    // Read twice (this header, then the whole): a regular file only. Opened without blocking, so
+    // a named pipe is refused instead of waited on for good.
+    const handle = await open(file, NAMED_READ_FLAGS);
     try {
+      const info = await handle.stat();
+      if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.folderNotFile", { file });
+      if (!info.isFile()) throw new UserError(ExitCode.usage, "file.notRegularRead", { file });
       const buffer = Buffer.alloc(1024 * 1024);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
       start = buffer.subarray(0, bytesRead);
@@ -204,6 +209,7 @@ export async function carriedKeyring(file: string): Promise<Uint8Array | undefin
       await handle.close();
     }
   } catch (error) {
+    if (error instanceof UserError) throw error;
     throw unreadableFile(file, error) ?? error;
   }
   const stanzas = headerStanzas(start);

@@ -192,12 +192,21 @@ describe("secret files", () => {
     await writeFile(big, "");
     execFileSync("truncate", ["-s", "65M", big]);
     const device = (file: string) => `${file} is a device, not a file; nothing was read. Please name the file itself.\n`;
+    const nobody = join(dir, "nobody-writes");
+    execFileSync("mkfifo", [nobody]);
     for (const [args, line] of [
       [["threema", "receipts", "/dev/zero"], device("/dev/zero")],
       [["batch", "/dev/urandom"], device("/dev/urandom")],
       [["client", "import", "/dev/zero"], device("/dev/zero")],
       [["client", "import", big], `${big} is larger than 64 MiB; nothing was processed. Please name the right file.\n`],
       [["--lang", "de", "batch", "/dev/zero"], "/dev/zero ist ein Gerät, keine Datei; nichts gelesen. Bitte die Datei selbst angeben.\n"],
+      // A note file: a device was read until memory ran out, a named pipe waited on for good.
+      [["time", "log", "k1", "5m", "--note-file", "/dev/zero"], device("/dev/zero")],
+      [["send", "k1", "--note-file", "/dev/urandom", "--dry-run"], device("/dev/urandom")],
+      [["time", "log", "k1", "5m", "--note-file", nobody], `${nobody}: the note is empty; nothing was done. Please write the note into the file (and save it), or leave --note-file out.\n`],
+      // A backup is read twice (its header, then the whole): a regular file only.
+      [["--home", join(dir, "restored-here"), "restore", nobody], `${nobody} is not a regular file (a device or a pipe); nothing was read. Please name the file itself.\n`],
+      [["--home", join(dir, "restored-here"), "restore", "/dev/zero"], "/dev/zero is not a regular file (a device or a pipe); nothing was read. Please name the file itself.\n"],
     ] as const) {
       const r = await runCli(args, { home, timeoutMs: 30_000 });
       expect([r.code, r.stderr], args.join(" ")).toEqual([2, line]);

@@ -48,7 +48,7 @@ function gatewayError(error: unknown, alias: string): never {
 }
 
 async function readInput(file: string | undefined): Promise<string> {
-  if (file === undefined || file === "-") return (await readBounded(process.stdin as AsyncIterable<Buffer>, "-")).toString("utf8");
+  if (file === undefined || file === "-") return (await readBounded(process.stdin as AsyncIterable<Buffer>)).toString("utf8");
   return (await readNamedFile(file)).toString("utf8");
 }
 
