@@ -19,6 +19,10 @@ export const dailyClients = {
     de: "„{field}“ kann bei „{alias}“ nicht entfernt werden; nichts geändert. Entfernbar: {fields}.",
     en: "'{field}' cannot be removed from '{alias}'; nothing was changed. Removable: {fields}.",
   },
+  "client.forgottenUse": {
+    de: "„{alias}“ wurde am {date} gelöscht (Art. 17 DSGVO): für sie oder ihn wird nichts mehr erfasst oder gesendet; nichts geändert. Für einen Neubeginn bitte unter einem neuen Kürzel anlegen.",
+    en: "'{alias}' was forgotten on {date} (GDPR Art. 17): nothing more is recorded for or sent to them; nothing was changed. For a new start, please add the client under a new alias.",
+  },
   "client.forgottenEdit": {
     de: "„{alias}“ wurde am {date} gelöscht (Art. 17 DSGVO); nichts geändert. Für einen Neubeginn bitte unter einem neuen Kürzel anlegen.",
     en: "'{alias}' was forgotten on {date} (GDPR Art. 17); nothing was changed. For a new start, please add the client under a new alias.",

@@ -82,6 +82,10 @@ export const workflow = {
     de: "Keine gültige Einwilligung von {alias} für {channel}: nichts gesendet. Nach dem Aufklärungsgespräch erfassen mit: {command}",
     en: "No current consent from {alias} for {channel}: nothing was sent. After informing the client, record it with: {command}",
   },
+  "consent.badInfoVersion": {
+    de: "„{value}“ taugt nicht als Version des Informationsblatts: bitte Buchstaben, Ziffern, Punkt, Schräg-, Binde- und Unterstrich, höchstens 40 Zeichen (z. B. 2026-01).",
+    en: "'{value}' is not usable as the information sheet's version: use letters, digits, dot, slash, dash and underscore, at most 40 characters (e.g. 2026-01).",
+  },
   "consent.badDate": { de: "„{value}“ ist kein Datum (JJJJ-MM-TT).", en: "'{value}' is not a date (YYYY-MM-DD)." },
   "consent.futureDate": {
     de: "{value} liegt in der Zukunft; eine Einwilligung wird an dem Tag erfasst, an dem sie gegeben (oder widerrufen) wurde.",

@@ -103,6 +103,17 @@ export class ClientRegistry {
     return c;
   }
 
+  /**
+   * A client nothing more may be recorded for or sent to: not forgotten (GDPR Art. 17). What is
+   * kept of a forgotten client waits, unchanged, for the retention that limits it; a new entry
+   * (contact time, a consent) would move that date or reopen the way to them.
+   */
+  requireActive(alias: string): ClientRecord {
+    const c = this.require(alias);
+    if (c.forgotten !== undefined) throw new UserError(ExitCode.usage, "client.forgottenUse", { alias, date: c.forgotten });
+    return c;
+  }
+
   /** Add or replace a record and store the registry. */
   async put(record: ClientRecord): Promise<void> {
     this.clients.set(record.alias, clientSchema.parse(record));

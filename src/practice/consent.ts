@@ -4,6 +4,7 @@
  * the newest record for that type is not withdrawn. Nothing is delivered without it.
  */
 import { ExitCode, UserError } from "../errors.js";
+import { printable } from "../printable.js";
 import type { ClientRecord, ConsentRecord } from "./clients.js";
 
 export function currentConsent(client: ClientRecord, channelType: string): ConsentRecord | undefined {
@@ -48,6 +49,8 @@ export function consentDay(value: string | undefined, today: string): string {
  * caller has checked the type (channels/registry.ts `requireChannelType`: never WhatsApp).
  */
 export function withConsent(client: ClientRecord, channelType: string, date: string, infoVersion: string): ClientRecord {
+  // A version label as printed on the information sheet; `consent show` prints it again.
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}._/-]{0,39}$/u.test(infoVersion)) throw new UserError(ExitCode.usage, "consent.badInfoVersion", { value: printable(infoVersion.slice(0, 60)) });
   return { ...client, consents: [...client.consents, { channel: channelType, date: checkDay(date), infoVersion }] };
 }
 

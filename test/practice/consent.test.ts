@@ -103,6 +103,14 @@ describe("through the CLI", () => {
     expect(r.stderr).toBe(`${line}\n`);
   }
 
+  it("consent record refuses an information version that is no label (control characters, line breaks, overlong) in one line", async () => {
+    const bad = (value: string) => `'${value}' is not usable as the information sheet's version: use letters, digits, dot, slash, dash and underscore, at most 40 characters (e.g. 2026-01).`;
+    refused(await cli(["consent", "record", "k042", "--channel", "folder", "--info-version", "v1\u001b[31mX"]), bad("v1?[31mX"));
+    refused(await cli(["consent", "record", "k042", "--channel", "folder", "--info-version", "-1"]), bad("-1"));
+    refused(await cli(["consent", "record", "k042", "--channel", "folder", "--info-version", "x".repeat(41)]), bad("x".repeat(41)));
+    expect(JSON.parse((await cli(["--json", "consent", "show", "k042"])).stdout)).toMatchObject({ consents: [] });
+  });
+
   it("consent record and withdraw refuse a day before 2000-01-01 in one line, and record nothing", async () => {
     const early = (day: string) => `${day} lies before 2000-01-01; no consent to follow-ups by messenger or e-mail is that old. Check the date (YYYY-MM-DD).`;
     refused(await cli(["consent", "record", "k042", "--channel", "folder", "--date", "0202-03-01"]), early("0202-03-01"));

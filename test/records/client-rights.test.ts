@@ -221,6 +221,13 @@ describe("client forget and retention", () => {
       const forget = await run(FORGET, ["client", "forget", "k9", "--yes"]);
       expect(forget).toMatch(/1 waiting follow-up/);
       expect(forget).toMatch(/until 2026-03-01\./);
+      // Nothing more is recorded for a forgotten client: contact time would move the date the
+      // records go, a consent would reopen the way to them.
+      const line = "'k9' was forgotten on 2026-12-04 (GDPR Art. 17): nothing more is recorded for or sent to them; nothing was changed. For a new start, please add the client under a new alias.\n";
+      for (const args of [["time", "log", "k9", "20m"], ["consent", "record", "k9", "--channel", "folder"]]) {
+        const refused = await runCli(args, { home: p.home, env: { NACHKLANG_NOW: FORGET } });
+        expect([refused.code, refused.stderr], args.join(" ")).toEqual([2, line]);
+      }
       expect(await run(FORGET, ["records", "purge", "--dry-run"])).toMatch(/Would delete k9: last contact 2016-03-01, kept until 2026-03-01; 1 follow-ups/);
       await run(FORGET, ["records", "purge"]);
       expect(await run(FORGET, ["--json", "client", "list"])).not.toMatch(/k9/);

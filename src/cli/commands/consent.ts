@@ -6,6 +6,7 @@ import { consentDay, withConsent, withConsentWithdrawn } from "../../practice/co
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 
+
 interface ConsentOptions {
   channel: string;
   date?: string;
@@ -19,9 +20,9 @@ function today(): string {
 export async function record(ctx: CliContext, alias: string, o: ConsentOptions): Promise<void> {
   requireChannelType(o.channel);
   const date = consentDay(o.date, today());
-  const practice = await unlockPractice(ctx);
-  const client = practice.clients.require(alias);
   const version = o.infoVersion ?? "1";
+  const practice = await unlockPractice(ctx);
+  const client = practice.clients.requireActive(alias);
   await practice.clients.put(withConsent(client, o.channel, date, version));
   ctx.out.say("consent.recorded", { alias, channel: o.channel, date, version });
   ctx.out.result({ alias, channel: o.channel, date, infoVersion: version });

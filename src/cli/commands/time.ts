@@ -58,7 +58,7 @@ export async function log(ctx: CliContext, alias: string, duration: string, o: {
   const kind = kindOf(o.kind, "other");
   const note = o.noteFile === undefined ? undefined : (await readNoteFile(o.noteFile)).trim();
   const r = await openRecords(ctx);
-  r.practice.clients.require(alias);
+  r.practice.clients.requireActive(alias);
   const day = o.on === undefined ? r.today() : pastDay(r, o.on);
   const client = await r.wf.tagger(alias);
   // Checked on the same reading of the file as the entry is appended to (records/time.ts `log`).
