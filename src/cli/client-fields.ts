@@ -81,6 +81,9 @@ export async function fieldsFromOptions(ctx: CliContext, alias: string, opts: Re
     // A blank value would be stored as a field that says nothing (a greeting "Hallo  ,"):
     // `--unset FIELD` removes a field.
     if (typeof given === "string" && given.trim() === "") throw new UserError(ExitCode.usage, "client.blankField", { alias, field: optionName(key) });
+    // A name with a terminal's escape sequence or a line break would act on the terminal (and
+    // split a report's line) wherever it is shown; bidi overrides would reorder what is shown.
+    if (typeof given === "string" && /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(given)) throw new UserError(ExitCode.usage, "client.controlChars", { alias, field: optionName(key) });
     fields[key] = given;
   }
   if (typeof fields.ageRecipient === "string" && !(await isValidRecipient(fields.ageRecipient))) {

@@ -245,6 +245,10 @@ export const core = {
     de: "Klient:in „{alias}“: der age-Empfänger ist ungültig (erwartet age1…).",
     en: "Client '{alias}': the age recipient is invalid (expected age1…).",
   },
+  "client.controlChars": {
+    de: "Klient:in „{alias}“: „{field}“ enthält Steuerzeichen (Zeilenumbruch, Tabulator, Terminal- oder Richtungssteuerung); nichts geändert. Bitte als einfachen Text angeben.",
+    en: "Client '{alias}': '{field}' holds control characters (a line break, a tab, a terminal or direction control); nothing was changed. Please give it as plain text.",
+  },
   "client.blankField": {
     de: "Klient:in „{alias}“: „{field}“ ist leer; bitte einen Wert angeben (entfernen mit --unset {field}).",
     en: "Client '{alias}': '{field}' is blank; please give a value (remove it with --unset {field}).",

@@ -41,6 +41,25 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+describe("names with control characters", () => {
+  it("are refused by client add, edit and import: a terminal escape, a tab or line break, a bidi override", async () => {
+    const line = (alias: string, field: string) => `Client '${alias}': '${field}' holds control characters (a line break, a tab, a terminal or direction control); nothing was changed. Please give it as plain text.\n`;
+    for (const [args, expected] of [
+      [["client", "add", "k201", "--name", "Evil\u001b[31mRED"], line("k201", "name")],
+      [["client", "add", "k201", "--name", "Tab\tName"], line("k201", "name")],
+      [["client", "add", "k201", "--name", "Anna\u202eKeller"], line("k201", "name")],
+      [["client", "add", "k201", "--title", "Dr.\nX"], line("k201", "title")],
+    ] as const) {
+      const r = await runCli([...args], { home });
+      expect([r.code, r.stderr], args.join(" ")).toEqual([2, expected]);
+    }
+    await ok(["client", "add", "k201", "--name", "Jürgen Groß-Öztürk"]);
+    const edit = await runCli(["client", "edit", "k201", "--family-name", "Gro\u0007ß"], { home });
+    expect([edit.code, edit.stderr]).toEqual([2, line("k201", "family-name")]);
+    expect(await show("k201")).toMatchObject({ name: "Jürgen Groß-Öztürk" });
+  });
+});
+
 describe("client edit", () => {
   it("changes the fields given, keeps the others, and removes one with --unset", async () => {
     await ok(["client", "add", "k010", "--name", "Anna Keller", "--lang", "de", "--email", "anna@example.org", "--phone", "+49 170 1111111", "--billing", "goae"]);

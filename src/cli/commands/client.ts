@@ -211,10 +211,11 @@ export async function show(ctx: CliContext, alias: string): Promise<void> {
     ["greeting", c.salutation],
     ["title", c.title],
   ];
-  for (const [k, v] of fields) if (v !== undefined) ctx.out.line(`${k.padEnd(8)} ${v}`);
+  // Stored by an older version, a field may hold control characters: shown as '?', never acted on.
+  for (const [k, v] of fields) if (v !== undefined) ctx.out.line(`${k.padEnd(8)} ${printable(v)}`);
   if (c.billing !== undefined) ctx.out.line(`${"billing".padEnd(8)} ${c.billing}`);
   for (const consent of c.consents) {
-    ctx.out.line(`consent  ${consent.channel} ${consent.date} (${consent.infoVersion})${consent.withdrawn ? ` withdrawn ${consent.withdrawn}` : ""}`);
+    ctx.out.line(`consent  ${consent.channel} ${consent.date} (${printable(consent.infoVersion)})${consent.withdrawn ? ` withdrawn ${consent.withdrawn}` : ""}`);
   }
   ctx.out.result({
     ...summary(c),
