@@ -4,7 +4,7 @@
  */
 import { constants, type Stats } from "node:fs";
 import { chmod, link, lstat, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative, sep } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
 import { removeTemp, trackTemp } from "./temp.js";
@@ -39,6 +39,12 @@ export async function placeWithoutOverwriting(partial: string, path: string): Pr
   );
   if (there) throw new UserError(ExitCode.usage, "file.exists", { file: path });
   await rename(partial, path);
+}
+
+/** Whether `path` lies in `root` (or is it), by their names. */
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /**

@@ -331,6 +331,14 @@ export const records = {
     de: "{file} enthält keinen Schlüsselbund für die Passphrase; bitte mit --recovery-key DATEI wiederherstellen.",
     en: "{file} carries no keyring for the passphrase; restore it with --recovery-key FILE.",
   },
+  "export.insideHome": {
+    de: "Der Export darf nicht im Praxisordner liegen ({file}): dort bliebe er in jedem Backup; bitte einen Ort außerhalb wählen.",
+    en: "The export must not be inside the practice folder ({file}): it would stay there, in every backup; please choose a place outside it.",
+  },
+  "restore.insideHome": {
+    de: "{home} liegt im Praxisordner {practice}; dort käme die wiederhergestellte Praxis in jedes Backup. Bitte einen Ordner außerhalb wählen.",
+    en: "{home} lies inside the practice folder {practice}; a practice restored there would go into every backup of it. Please choose a folder outside it.",
+  },
   "backup.insideHome": {
     de: "Das Backup darf nicht im Praxisordner liegen ({file}); bitte einen Ort außerhalb wählen, am besten einen anderen Datenträger.",
     en: "The backup must not be inside the practice folder ({file}); choose a place outside it, preferably another disk.",

@@ -128,6 +128,11 @@ describe("backup and restore", () => {
     expect(r.stderr).toMatch(/exists and is not empty/);
     const inside = await runCli(["backup", "--out", join(home, "b.age")], { home });
     expect(inside.code).toBe(2);
+    // Nor is a practice restored inside another one (it went into every later backup of it).
+    const nested = join(home, "old-copy", "home");
+    const restoredInside = await runCli(["restore", join(work, "practice.backup.age")], { home: nested, env: NOW });
+    expect([restoredInside.code, restoredInside.stderr]).toEqual([2, `${nested} lies inside the practice folder ${home}; a practice restored there would go into every backup of it. Please choose a folder outside it.\n`]);
+    expect(existsSync(join(home, "old-copy"))).toBe(false);
     const again = await runCli(["backup", "--out", join(work, "practice.backup.age")], { home, env: { NACHKLANG_PASSPHRASE: undefined } });
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists/);

@@ -162,6 +162,10 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     const r = await runCli(["client", "export", "k2", "--out", join(work, "x.html")], { home, env: NOW });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/neither an age key nor a viewer passphrase/);
+    // Not into the practice folder: it would stay there, in every backup.
+    const inHome = join(home, "export-k2.html");
+    const inside = await runCli(["client", "export", "k2", "--out", inHome, "--viewer-passphrase-file", passphraseFile], { home, env: NOW });
+    expect([inside.code, inside.stderr]).toEqual([2, `The export must not be inside the practice folder (${inHome}): it would stay there, in every backup; please choose a place outside it.\n`]);
   });
 });
 

@@ -4,11 +4,11 @@
  * passphrase or the recovery key, and a recovery key for a practice that has none yet.
  */
 import { readdir, readFile } from "node:fs/promises";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { clockFromEnv } from "../../delivery/clock.js";
 import type { MinisignPublicKey } from "../../bundle/signature.js";
 import { ExitCode, IntegrityError, UserError } from "../../errors.js";
-import { exists } from "../../files.js";
+import { exists, isInside } from "../../files.js";
 import { storeKeyring, type Keyring } from "../../practice/keyring.js";
 import { carriedKeyring, checkSigned, commitRestore, stageRestore, writeBackup } from "../../records/backup.js";
 import { anchorHolds, openCarriedKeyring, openRecoveryCopy, readRecoveryKey, RECOVERY_FILE, recoverySetting, storedAnchor } from "../../records/recovery.js";
@@ -17,15 +17,9 @@ import { makeRecoveryKey } from "../records.js";
 import { practiceKeys, practicePublic, unlockKeyringHere } from "../practice.js";
 import { formatSize } from "../workflow.js";
 
-/** Whether `path` lies in `root` (or is it). */
-const inside = (root: string, path: string) => {
-  const rel = relative(root, path);
-  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-};
-
 export async function backup(ctx: CliContext, o: { out: string }): Promise<void> {
   const out = resolve(o.out);
-  if (inside(ctx.home.root, out)) throw new UserError(ExitCode.usage, "backup.insideHome", { file: out });
+  if (isInside(ctx.home.root, out)) throw new UserError(ExitCode.usage, "backup.insideHome", { file: out });
   // Refused before the keys are asked for (writeBackup refuses it again, race-free, at the end).
   if (await exists(out)) throw new UserError(ExitCode.usage, "file.exists", { file: out });
   const pub = practicePublic(ctx);
@@ -67,6 +61,10 @@ export async function backup(ctx: CliContext, o: { out: string }): Promise<void>
 export async function restore(ctx: CliContext, file: string, o: { recoveryKey?: string; acceptUnverified?: boolean }): Promise<void> {
   const target = ctx.home.root;
   if ((await exists(target)) && (await readdir(target).catch(() => ["?"])).length > 0) throw new UserError(ExitCode.usage, "restore.homeExists", { home: target });
+  // A home inside another practice's folder would be carried, keyring and all, into every backup of it.
+  for (let dir = dirname(target); dir !== dirname(dir); dir = dirname(dir)) {
+    if (await exists(join(dir, "keyring.age"))) throw new UserError(ExitCode.usage, "restore.insideHome", { home: target, practice: dir });
+  }
   const source = resolve(file);
   const acceptUnverified = o.acceptUnverified === true;
   // Read first: a file that is no age file at all is refused before any passphrase is asked.

@@ -6,7 +6,7 @@
 import { rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ExitCode, UserError } from "../../errors.js";
-import { exists, writePrivateFile } from "../../files.js";
+import { exists, isInside, writePrivateFile } from "../../files.js";
 import { t } from "../../messages/index.js";
 import { addSpan } from "../../records/duration.js";
 import { forgottenRecord, sealClientExport, type ClientExport, type ExportCounts } from "../../records/client-rights.js";
@@ -32,6 +32,8 @@ interface ExportOptions {
 export async function exportClient(ctx: CliContext, alias: string, o: ExportOptions): Promise<void> {
   const out = resolve(o.out);
   if (await exists(out)) throw new UserError(ExitCode.usage, "file.exists", { file: out });
+  // Left in the practice folder, a client's export would stay there, unmanaged, in every backup.
+  if (isInside(ctx.home.root, out)) throw new UserError(ExitCode.usage, "export.insideHome", { file: out });
   const viewerPassphrase = o.viewerPassphraseFile === undefined ? undefined : await readViewerPassphrase(o.viewerPassphraseFile);
   const r = await openRecords(ctx);
   const client = r.practice.clients.require(alias);
