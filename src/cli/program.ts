@@ -512,6 +512,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--audio <file[:caption]>", "an audio recording (repeatable)", collect)
     .option("--impulse <kind:text>", "an impulse: quote, link, book, music, video, thought (repeatable)", collect)
     .option("--channel <name>", "channel (default: the one the client's latest message came through)")
+    .option("--viewer", "also make the offline viewer, with the client's stored viewer passphrase (a client without an age key)")
     .option("--now", "send now, even outside contact hours")
     .option("--at <time>", 'plan a time, e.g. "2027-12-01 09:30" (more than a year ahead: asks, or --yes)')
     .option("--yes", "do not ask for confirmation")

@@ -2,7 +2,7 @@
  * Round trips through the real CLI: client passphrase → seal → viewer → Chromium; the e-mail
  * channel added, listed and tested against a local SMTP server; the folder channel's --viewer.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -176,5 +176,18 @@ describe.skipIf(missing("chromium") || missingFixture("tiny.jpg", "exercise.mp3"
     expect(r.code, r.stderr).toBe(0);
     const config = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
     expect(config.channels.hand?.settings).toEqual({ path: join(dir, "handoff"), viewer: true });
+  });
+
+  it("inbox reply takes --viewer, as the refusal without it advises, for a client without an age key", async () => {
+    expect((await runCli(["channels", "add", "folder", "--name", "plain", "--path", join(dir, "plain")], { home })).code).toBe(0);
+    expect((await runCli(["consent", "record", "k042", "--channel", "folder"], { home })).code).toBe(0);
+    const refused = await runCli(["inbox", "reply", "k042", "--note", "Danke für Ihre Nachricht.", "--channel", "plain", "--now", "--yes"], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/Please use --viewer \(passphrase from 'nachklang client passphrase k042 --generate'\)/);
+    const answered = await runCli(["inbox", "reply", "k042", "--note", "Danke für Ihre Nachricht.", "--channel", "plain", "--viewer", "--now", "--yes"], { home });
+    expect(answered.code, answered.stderr).toBe(0);
+    const handed = await readdir(join(dir, "plain"));
+    expect(handed.filter((f) => f.endsWith(".html"))).toHaveLength(1);
+    expect(handed.filter((f) => f.endsWith(".age"))).toHaveLength(1);
   });
 });

@@ -129,6 +129,8 @@ export async function read(ctx: CliContext, alias: string, o: { out?: string }):
 // --- reply ---
 
 export interface ReplyOptions extends ContentOptions {
+  /** The offline viewer too, under the client's stored viewer passphrase (as `send --viewer`). */
+  viewer?: boolean;
   now?: boolean;
   at?: string;
   yes?: boolean;
@@ -145,7 +147,8 @@ export async function reply(ctx: CliContext, alias: string, o: ReplyOptions): Pr
   // By default the answer goes back the way the client's latest message came.
   const latest = [...foldInbox((await env.ledger.read()).events).values()].filter((s) => s.client === tag).sort((a, b) => b.arrived.localeCompare(a.arrived))[0];
   const channel = o.channel ?? latest?.channel;
-  const draft = await draftFromOptions(alias, { ...o, ...(channel === undefined ? {} : { channel }) });
+  const { viewer, ...content } = o;
+  const draft = { ...(await draftFromOptions(alias, { ...content, ...(channel === undefined ? {} : { channel }) })), ...(viewer === true ? { viewer: {} } : {}) };
   const { wf } = cw;
   const timing = await timingFromOptions(ctx, wf, o);
   if (timing === undefined) return;
