@@ -75,6 +75,10 @@ export const records = {
     en: "Note: {file} names clients (health data). For invoicing only; keep it safe and delete it afterwards (or use --pseudonyms).",
   },
   "time.reportFile": { de: "Bericht {file} (nur für Sie lesbar, 0600).", en: "Report {file} (readable by you only, 0600)." },
+  "time.reportRemovedClients": {
+    de: "Achtung: {count} {count:Eintrag gehört|Einträge gehören} zu Klient:innen, die nicht mehr im Verzeichnis sind: aufgeführt als „? (…)“, aber nicht abgerechnet (ihr Abrechnungsprofil ging mit ihnen). Falls abzurechnen, bitte von Hand.",
+    en: "Note: {count} {count:entry belongs|entries belong} to clients no longer in the registry: listed as '? (…)' but not billed (their billing profile left with them). If they are billable, bill them by hand.",
+  },
   "time.reportNamesStdout": {
     de: "Achtung: dieser Bericht nennt Klient:innen mit Namen (Gesundheitsdaten); --pseudonyms zeigt nur Kürzel.",
     en: "Note: this report names clients (health data); --pseudonyms shows aliases only.",

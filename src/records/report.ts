@@ -44,11 +44,14 @@ export interface BillingReport {
   readonly sums: readonly ClientSum[];
   readonly totalCents: number;
   readonly settings: BillingSettings;
+  /** Entries of clients no longer in the registry (listed, not billed). */
+  readonly unregistered: number;
 }
 
 /**
  * Bill the entries. `clients` maps a client tag to the client; an entry whose client is no
- * longer in the registry is listed as `?` and billed under `none`.
+ * longer in the registry is listed as `? (TAG)` (the first 8 hex digits of its tag, so that two
+ * removed clients keep their own sums) and billed under `none`: their profile left with them.
  */
 export function buildReport(
   entries: readonly TimeEntry[],
@@ -63,7 +66,7 @@ export function buildReport(
       const c = clients.get(e.client);
       const profile: BillingProfile = c === undefined ? "none" : (c.billing ?? settings.profile);
       const bill = billEntry(e.minutes, profile, settings);
-      const alias = c?.alias ?? "?";
+      const alias = c?.alias ?? `? (${e.client.slice(0, 8)})`;
       return {
         day: e.day, alias, client: pseudonyms || c?.name === undefined ? alias : c.name, kind: e.kind,
         minutes: e.minutes, billedMinutes: bill.billedMinutes, profile, item: bill.item, cents: bill.cents, entry: e.id,
@@ -76,7 +79,8 @@ export function buildReport(
     sums.set(l.alias, { ...s, entries: s.entries + 1, minutes: s.minutes + l.minutes, cents: s.cents + l.cents });
   }
   const list = [...sums.values()];
-  return { ...range, lines, sums: list, totalCents: list.reduce((t, s) => t + s.cents, 0), settings };
+  const unregistered = entries.filter((e) => e.day >= range.from && e.day <= range.to && !clients.has(e.client)).length;
+  return { ...range, lines, sums: list, totalCents: list.reduce((t, s) => t + s.cents, 0), settings, unregistered };
 }
 
 /** A CSV field: quoted when needed; a leading =, +, -, @ is defused for spreadsheets. */

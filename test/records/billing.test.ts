@@ -168,5 +168,25 @@ describe("the report", () => {
     // A name that looks like a formula is defused for spreadsheets.
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv.split("\r\n").at(-2)).toBe("total,,,,,78,,,3,143.33,");
+    expect(r.unregistered).toBe(0);
+  });
+
+  it("lists entries of clients no longer in the registry with a sum each, unbilled, and counts them", () => {
+    const C = "c".repeat(32);
+    const D = "d".repeat(32);
+    const settings = billingSettings({ profile: "hourly", hourlyCents: 9000, roundMinutes: 15 });
+    const r = buildReport(
+      [entry("e1", A, "2026-11-02", 60), entry("e2", C, "2026-11-03", 30), entry("e3", D, "2026-11-04", 45), entry("e4", D, "2026-11-05", 15), entry("e5", C, "2026-10-31", 30)],
+      new Map([[A, { alias: "k1" }]]),
+      settings,
+      { from: "2026-11-01", to: "2026-11-30" },
+      false,
+    );
+    expect(r.sums.map((s) => [s.alias, s.entries, s.minutes, s.cents])).toEqual([
+      ["? (cccccccc)", 1, 30, 0],
+      ["? (dddddddd)", 2, 60, 0],
+      ["k1", 1, 60, 9000],
+    ]);
+    expect(r.unregistered).toBe(3);
   });
 });

@@ -197,6 +197,8 @@ export async function report(ctx: CliContext, o: { month: string; format?: strin
   const text =
     format === "csv" ? reportCsv(built) : format === "json" ? reportJson(built) : reportMarkdown(built, ctx.out.text("time.reportTitle", { month: o.month }));
   const names = o.pseudonyms !== true && built.lines.some((l) => l.client !== l.alias);
+  // Not billed, because their profile left the registry with them: said, not left to the total.
+  if (built.unregistered > 0) ctx.out.warn("time.reportRemovedClients", { count: built.unregistered });
   if (o.out !== undefined) {
     const file = resolve(o.out);
     // Written once, 0600: a report names clients, so an old one is never silently replaced.
