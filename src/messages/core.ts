@@ -213,6 +213,10 @@ export const core = {
     de: "Ein Kanal „{name}“ ist schon eingerichtet; bitte --name wählen oder zuerst „nachklang channels remove {name}“.",
     en: "A channel '{name}' is already configured; choose --name or run 'nachklang channels remove {name}' first.",
   },
+  "channel.unknownTypeConfigured": {
+    de: "Kanal „{name}“ hat den unbekannten Typ „{type}“ (von Hand eingetragen oder von einer neueren Version). Entfernen mit „nachklang channels remove {name}“.",
+    en: "Channel '{name}' has the unknown type '{type}' (written by hand or by a newer version). Remove it with 'nachklang channels remove {name}'.",
+  },
   "channel.badSettings": {
     de: "Kanal „{name}“: ungültige Einstellung ({problem}). Bitte mit „nachklang channels add“ neu einrichten.",
     en: "Channel '{name}': invalid setting ({problem}). Please set it up again with 'nachklang channels add'.",

@@ -7,6 +7,7 @@ import { chmod, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promis
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannel } from "../../src/channels/factory.js";
+import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { initHome, runCli } from "../helpers/cli.js";
 
 let home: string;
@@ -20,6 +21,51 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cleanup();
+});
+
+describe("channels remove", () => {
+  it("names each follow-up still waiting for the channel, with what to do", async () => {
+    const own = await initHome();
+    try {
+      const ok = async (args: string[], env: Record<string, string> = {}) => {
+        const r = await runCli(args, { home: own.home, env });
+        expect(r.code, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+        return r.stdout;
+      };
+      await ok(["channels", "add", "folder", "--name", "usb", "--path", join(own.home, "..", "usb")]);
+      await ok(["client", "add", "k1", "--lang", "de", "--age-recipient", await identityToRecipient(generateIdentity())]);
+      await ok(["consent", "record", "k1", "--channel", "folder"]);
+      await ok(["hours", "set", "mo-fr 09:00-10:00", "--tz", "Europe/Berlin"]);
+      const queued = (JSON.parse(await ok(["--json", "send", "k1", "--note", "Bis bald", "--channel", "usb", "--yes"], { NACHKLANG_NOW: "2026-12-08T20:00:00+01:00" })) as { id: string }).id;
+      const removed = await ok(["channels", "remove", "usb"]);
+      expect(removed.split("\n").slice(0, 3)).toEqual([
+        "Channel 'usb' removed.",
+        "Waiting in the outbox for this: 1; of these no longer deliverable as queued: 1.",
+        `  ${queued}  channel 'usb' can no longer be used like this; please reroute (nachklang outbox reroute ${queued} --channel NAME) or cancel it (nachklang outbox cancel ${queued}).`,
+      ]);
+    } finally {
+      await own.cleanup();
+    }
+  });
+
+  it("an entry of a type this version does not know is named where it stops a command, and can be removed", async () => {
+    const own = await initHome();
+    try {
+      const file = join(own.home, "config.json");
+      const config = JSON.parse(await readFile(file, "utf8")) as { channels?: Record<string, unknown> };
+      await writeFile(file, JSON.stringify({ ...config, channels: { ...config.channels, bad: { type: "telegram", settings: {} } } }));
+      const line = "Channel 'bad' has the unknown type 'telegram' (written by hand or by a newer version). Remove it with 'nachklang channels remove bad'.\n";
+      for (const args of [["channels", "list"], ["channels", "edit", "bad", "--path", "/tmp"]]) {
+        const r = await runCli(args, { home: own.home });
+        expect([r.code, r.stderr], args.join(" ")).toEqual([2, line]);
+      }
+      const removed = await runCli(["channels", "remove", "bad"], { home: own.home });
+      expect([removed.code, removed.stdout]).toEqual([0, "Channel 'bad' removed.\n"]);
+      expect((await runCli(["channels", "list"], { home: own.home })).code).toBe(0);
+    } finally {
+      await own.cleanup();
+    }
+  });
 });
 
 describe("channels through the CLI", () => {

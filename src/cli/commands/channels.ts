@@ -3,7 +3,7 @@ import type { MessageKey } from "../../messages/index.js";
 import { readSecretFile } from "../../files.js";
 import type { ChannelConfiguration, ChannelType, HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
-import { requireChannelType, requireNewChannelName } from "../../channels/registry.js";
+import { CHANNEL_TYPES, requireChannelType, requireNewChannelName } from "../../channels/registry.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
@@ -114,15 +114,19 @@ export async function remove(ctx: CliContext, name: string): Promise<void> {
   const channels = { ...(ctx.config.get("channels") ?? {}) };
   const config = channels[name];
   if (config === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
-  const type = requireChannelType(config.type);
-  if (type.secrets.length > 0) {
+  // An entry of a type this version does not know (edited by hand, or written by a newer one) can
+  // be removed too: it has no secrets nachklang could know of.
+  const type = Object.hasOwn(CHANNEL_TYPES, config.type) ? requireChannelType(config.type) : undefined;
+  if (type !== undefined && type.secrets.length > 0) {
     const practice = await unlockPractice(ctx);
     for (const secret of type.secrets) await practice.setSecret(secretKey(name, secret), undefined);
   }
   delete channels[name];
   ctx.config.set("channels", channels);
   ctx.out.say("channel.removed", { name });
-  ctx.out.result({ removed: name });
+  // Follow-ups waiting to go through it fail at the next flush: each is named now, with what to do.
+  const findings = await recheckAfterEdit(ctx, (m) => m.channel === name);
+  ctx.out.result({ removed: name, queued: findingsJson(ctx, findings) });
 }
 
 /** Secrets for building channels: unlock only when a channel needs them. */
@@ -130,7 +134,8 @@ async function secretsFor(ctx: CliContext, names: readonly string[]): Promise<Re
   const all = configuredChannels(ctx.settings.channels);
   const needs = names.some((n) => {
     const c = all[n];
-    return c !== undefined && requireChannelType(c.type).secrets.length > 0;
+    // A type this version does not know has no secrets it could know of (loading it names it).
+    return c !== undefined && Object.hasOwn(CHANNEL_TYPES, c.type) && requireChannelType(c.type).secrets.length > 0;
   });
   return needs ? (await unlockPractice(ctx)).secrets() : undefined;
 }
