@@ -11,6 +11,7 @@ import type { Clock } from "../delivery/clock.js";
 import type { ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
+import { printable } from "../printable.js";
 import { parseAppointment } from "./compose.js";
 import { MAX_NOTE_BYTES, appointmentVars, noteTooLargeParams, type FollowUpDraft } from "./draft.js";
 import type { ChannelPort, HomeworkPort, Problem, ResolvedChannel } from "./ports.js";
@@ -37,6 +38,17 @@ export interface Validation {
   readonly problems: readonly Problem[];
   /** A problem is a refusal by policy (WhatsApp, no consent): exit 4 rather than 2. */
   readonly refused: boolean;
+}
+
+/** Whether `text` is one http(s) address (no spaces, a host). */
+function isWebAddress(text: string): boolean {
+  if (/\s/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
 }
 
 export function addressOf(client: ClientRecord, kind: AddressKind): string | null {
@@ -94,6 +106,11 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   // Checked here for every way in (a batch entry, a series step, the wizard); `send --note-file` also before it reads the file.
   const noteBytes = draft.note === undefined ? 0 : Buffer.byteLength(draft.note);
   if (noteBytes > MAX_NOTE_BYTES) problems.push({ key: "note.tooLarge", params: noteTooLargeParams("note", noteBytes) });
+  // A link impulse is one web address, as a template's url variable is: not `javascript:`,
+  // `file:` or free text shown under the label "Link".
+  for (const impulse of draft.impulses) {
+    if (impulse.kind === "link" && !isWebAddress(impulse.text)) problems.push({ key: "impulse.badLink", params: { value: printable(impulse.text.slice(0, 200)) } });
+  }
   if (draft.homework !== undefined && client !== undefined) {
     problems.push(...(await ctx.homework.check(draft.homework.id, draft.homework.lang ?? client.lang, draft.homework.vars, appointmentVars(draft.appointment))));
   }

@@ -18,6 +18,10 @@ export const workflow = {
     de: "Eine Anregung für die Zeit bis zum nächsten Mal (freiwillig): {title}",
     en: "A suggestion for the time until we meet again (voluntary): {title}",
   },
+  "impulse.badLink": {
+    de: "„{value}“ ist kein Link (eine http(s)-Adresse wie https://example.org/); ein Link-Impuls trägt genau eine Adresse.",
+    en: "'{value}' is not a link (an http(s) address such as https://example.org/); a link impulse carries one address.",
+  },
   "followup.impulses": { de: "Impulse:", en: "Impulses:" },
   "followup.impulse.quote": { de: "Zitat", en: "Quote" },
   "followup.impulse.link": { de: "Link", en: "Link" },

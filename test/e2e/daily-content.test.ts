@@ -194,6 +194,24 @@ describe("each kind framed as what it is", () => {
     expect(fromTemplate).toMatch(/^The impulse: /m);
   });
 
+  it("a link impulse is one http(s) address: javascript:, file: or free text is refused in send and in a batch (exit 2)", async () => {
+    const line = (value: string) => `'${value}' is not a link (an http(s) address such as https://example.org/); a link impulse carries one address.`;
+    for (const value of ["javascript:alert(1)", "file:///etc/passwd", "not a link", "https://example.org/a b"]) {
+      const r = await cli(["send", "ke", "--impulse", `link:${value}`, "--dry-run"]);
+      expect([r.code, r.stderr], value).toEqual([2, `${line(value)}\n`]);
+    }
+    const work = await tempDir();
+    try {
+      const file = join(work.dir, "links.yaml");
+      await writeFile(file, "followups:\n  - client: ke\n    impulses: [{ kind: link, text: \"javascript:alert(1)\" }]\n  - client: ke\n    impulses: [{ kind: link, text: \"https://example.org/pauses\" }]\n");
+      const r = await cli(["batch", file, "--dry-run"]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n").slice(1)).toEqual([`  entry 1 (ke): ${line("javascript:alert(1)")}`]);
+    } finally {
+      await work.cleanup();
+    }
+  });
+
   it("reminder: the appointment with its calendar file, and no homework wording; none without the appointment", async () => {
     const r = JSON.parse((await ok(["--json", "send", "kd", "--kind", "reminder", "--appointment", "2027-03-04 16:00", "--dry-run"])).stdout) as {
       message: string;
