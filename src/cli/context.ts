@@ -101,15 +101,22 @@ async function readPassphraseFile(file: string): Promise<string> {
  * `confirm`). Never from a command-line argument.
  */
 export async function readKeyringPassphrase(ctx: CliContext, confirm = false): Promise<string> {
-  if (ctx.passphraseFile !== undefined) return readPassphraseFile(ctx.passphraseFile);
+  // `confirm`: a new keyring passphrase (init, a restore with the recovery key), which protects
+  // every key of the practice: not shorter than a viewer passphrase may be.
+  const fresh = (passphrase: string) => {
+    if (confirm && [...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "passphrase.short", { min: MIN_PASSPHRASE_LENGTH });
+    return passphrase;
+  };
+  if (ctx.passphraseFile !== undefined) return fresh(await readPassphraseFile(ctx.passphraseFile));
   const fromEnv = passphraseFromEnv();
-  if (fromEnv !== undefined && fromEnv.length > 0) return fromEnv;
+  if (fromEnv !== undefined && fromEnv.length > 0) return fresh(fromEnv);
   if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "passphrase.none");
   const { default: inquirer } = await import("inquirer");
   const ask = async (key: "passphrase.prompt" | "passphrase.repeat") =>
     (await inquirer.prompt<{ value: string }>([{ type: "password", name: "value", mask: "*", message: ctx.out.text(key), theme: promptTheme(ctx) }])).value;
   const first = await ask("passphrase.prompt");
   if (first.length === 0) throw new UserError(ExitCode.usage, "passphrase.none");
+  fresh(first);
   if (confirm && (await ask("passphrase.repeat")) !== first) throw new UserError(ExitCode.usage, "passphrase.mismatch");
   return first;
 }

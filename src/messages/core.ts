@@ -106,6 +106,10 @@ export const core = {
   },
   "passphrase.prompt": { de: "Passphrase", en: "Passphrase" },
   "passphrase.repeat": { de: "Passphrase wiederholen", en: "Repeat passphrase" },
+  "passphrase.short": {
+    de: "Die Passphrase der Praxis braucht mindestens {min} Zeichen (ein paar Wörter merken sich leicht: „apfel wolke tisch garten“); nichts angelegt.",
+    en: "The practice's passphrase needs at least {min} characters (a few words are easy to remember: 'apple cloud table garden'); nothing was created.",
+  },
   "passphrase.mismatch": { de: "Die Passphrasen stimmen nicht überein; nichts angelegt.", en: "The passphrases do not match; nothing was created." },
   "passphrase.empty": { de: "{file}: die Passphrase-Datei ist leer.", en: "{file}: the passphrase file is empty." },
   "passphrase.none": {

@@ -388,6 +388,24 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
     }
   });
 
+  it("init with a passphrase under ten characters (environment or file): exit 2, one line, no home made", async () => {
+    const { dir, cleanup: done } = await tempDir();
+    try {
+      const home = join(dir, "home");
+      const line = /^The practice's passphrase needs at least 10 characters \(a few words are easy to remember: 'apple cloud table garden'\); nothing was created\.$/;
+      expectOneLine(await runCli(["init", "--name", "Praxis"], { home, env: { NACHKLANG_PASSPHRASE: "short" } }), 2, line);
+      const file = join(dir, "pass.txt");
+      await writeFile(file, "123456789\n", { mode: 0o600 });
+      expectOneLine(await runCli(["--passphrase-file", file, "init", "--name", "Praxis"], { home, env: { NACHKLANG_PASSPHRASE: undefined } }), 2, line);
+      await expect(readdir(home)).rejects.toThrow();
+      // Ten characters are enough, and an existing practice's shorter passphrase still opens it.
+      await writeFile(file, "1234567890\n", { mode: 0o600 });
+      expect((await runCli(["--passphrase-file", file, "init", "--name", "Praxis"], { home, env: { NACHKLANG_PASSPHRASE: undefined } })).code).toBe(0);
+    } finally {
+      await done();
+    }
+  });
+
   it("init over an existing practice: exit 2, nothing overwritten", async () => {
     const before = await readFile(join(home, "keyring.age"));
     expectOneLine(await runCli(["init"], { home }), 2, /^A practice already exists here/);

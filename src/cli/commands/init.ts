@@ -1,3 +1,4 @@
+import { rmdir } from "node:fs/promises";
 import { ExitCode, UserError, unwritableFile } from "../../errors.js";
 import { isLang } from "../../messages/index.js";
 import { encodePublicKey } from "../../bundle/signature.js";
@@ -12,13 +13,21 @@ export async function run(
   if (await exists(ctx.home.keyring)) throw new UserError(ExitCode.usage, "practice.exists", { file: ctx.home.keyring });
   // The name signs every follow-up and names the sender of every e-mail: blank is no name.
   if (opts.name !== undefined && opts.name.trim() === "") throw new UserError(ExitCode.usage, "practice.blankName", { name: opts.name });
+  const existed = await exists(ctx.home.root);
   try {
     await ensurePrivateDir(ctx.home.root);
   } catch (error) {
     // --home names a file, or a folder below one: one line naming it.
     throw unwritableFile(ctx.home.root, error) ?? error;
   }
-  const passphrase = await readKeyringPassphrase(ctx, true);
+  let passphrase: string;
+  try {
+    passphrase = await readKeyringPassphrase(ctx, true);
+  } catch (error) {
+    // No passphrase, a short one, two that differ: no practice, and no empty folder left for one.
+    if (!existed) await rmdir(ctx.home.root).catch(() => undefined);
+    throw error;
+  }
   const keyring = await createKeyring(ctx.home.keyring, passphrase, { postQuantum: opts.postQuantum === true });
   const minisignPublicKey = encodePublicKey(keyring.signing).split("\n")[1]!;
   ctx.config.set("practice", {
