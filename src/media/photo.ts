@@ -188,6 +188,8 @@ async function enhanceWhiteboard(image: Sharp): Promise<Sharp> {
   const sharp = await loadSharp();
   const { data, info } = await image.toColourspace("srgb").removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const raw = { width: info.width, height: info.height, channels: info.channels };
+  // A strip a few pixels high or wide is no board: its filters' windows (3×3, 7×7) would not fit.
+  if (info.width < 16 || info.height < 16) return sharp(data, { raw });
   const smallW = Math.max(8, Math.round(info.width / 16));
   const smallH = Math.max(8, Math.round(info.height / 16));
   // Background estimate, inverted: colour-dodge computes base / (1 - top) = base / background.

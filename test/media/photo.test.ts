@@ -147,6 +147,15 @@ describe("processPhoto on the fixtures", () => {
     expect(Math.max(...c) - Math.min(...c)).toBeLessThan(6);
   });
 
+  it("whiteboard enhancement takes a strip a pixel or two wide as it is (was 'damaged or incomplete')", async () => {
+    for (const [name, width, height] of [["dot", 1, 1], ["strip", 3000, 1], ["column", 2, 400], ["small", 15, 15]] as const) {
+      const file = join(dir, `${name}.png`);
+      await sharp({ create: { width, height, channels: 3, background: "#f0f0f0" } }).png().toFile(file);
+      const r = await processPhoto(file, join(dir, `enhanced-${name}`), { enhance: "whiteboard" });
+      expect([r.width, r.height], name).toEqual([Math.min(width, 2048), Math.max(1, Math.round(height * Math.min(1, 2048 / width)))]);
+    }
+  });
+
   it("refuses bad files with one catalogue line naming the file, and writes nothing", async () => {
     const out = join(dir, "bad");
     const empty = join(dir, "empty.jpg");
