@@ -46,9 +46,11 @@ export interface OpenLimits {
    * bundle that would fill the disk is refused (exit 1) instead.
    */
   readonly reserveBytes?: number;
+  /** The most of the file system's size the reserve takes (default a twentieth: a small USB stick keeps little). */
+  readonly reserveShare?: number;
 }
 
-export const DEFAULT_LIMITS: OpenLimits = { maxTotalBytes: 8 * 1024 ** 3, maxItems: 1000, reserveBytes: 256 * 1024 ** 2 };
+export const DEFAULT_LIMITS: OpenLimits = { maxTotalBytes: 8 * 1024 ** 3, maxItems: 1000, reserveBytes: 256 * 1024 ** 2, reserveShare: 1 / 20 };
 const MAX_MANIFEST = 1024 * 1024;
 const MAX_SIGNATURE = 4096;
 const MANIFEST = "manifest.json";
@@ -338,12 +340,22 @@ function stagingSink(stage: string, where: string): Sink {
   };
 }
 
-/** Refuse (exit 1) a verified bundle whose items would not leave the reserve free in `dir`. */
+/**
+ * Refuse (exit 1) a verified bundle whose items would not leave the reserve free in `dir`: the
+ * limit's reserve, but at most a twentieth of the file system (a 32 MB USB stick keeps 1.6 MB free,
+ * not 256 MiB it does not have).
+ */
 async function checkRoom(bundle: string, dir: string, verified: VerifiedBundle, options: OpenOptions): Promise<void> {
   const total = verified.manifest.items.reduce((sum, item) => sum + item.size, 0);
-  const reserve = (options.limits ?? DEFAULT_LIMITS).reserveBytes ?? DEFAULT_LIMITS.reserveBytes!;
-  const { bavail, bsize } = await statfs(dir);
-  if (total > bavail * bsize - reserve) throw new UserError(ExitCode.failure, "bundle.noSpace", { file: bundle, mb: Math.ceil(total / 1024 ** 2) });
+  const { bavail, bsize, blocks } = await statfs(dir);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const share = limits.reserveShare ?? DEFAULT_LIMITS.reserveShare!;
+  const reserve = Math.min(limits.reserveBytes ?? DEFAULT_LIMITS.reserveBytes!, Math.ceil(blocks * bsize * share));
+  const free = bavail * bsize;
+  if (total > free - reserve) {
+    const mb = (bytes: number) => Math.max(0, Math.ceil(bytes / 1024 ** 2));
+    throw new UserError(ExitCode.failure, "bundle.noSpace", { file: bundle, mb: mb(total), reserve: mb(reserve), free: Math.max(0, Math.floor(free / 1024 ** 2)) });
+  }
 }
 
 /** Write the verified manifest and signature beside the staged items. */

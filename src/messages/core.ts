@@ -178,8 +178,8 @@ export const core = {
     en: "{file}: '{entry}' exceeds the size limit; refused, nothing was written.",
   },
   "bundle.noSpace": {
-    de: "{file}: die Inhalte brauchen mindestens {mb} MB, so viel ist hier nicht frei; nichts geschrieben. Bitte Platz schaffen oder mit --out woanders öffnen.",
-    en: "{file}: the contents need at least {mb} MB, more than is free here; nothing was written. Please free some space or open elsewhere with --out.",
+    de: "{file}: die Inhalte brauchen {mb} MB, und {reserve} MB bleiben auf dem Datenträger frei; hier sind nur {free} MB frei. Nichts geschrieben. Bitte Platz schaffen oder mit --out woanders öffnen.",
+    en: "{file}: the contents need {mb} MB, and {reserve} MB stay free on the disk; only {free} MB are free here. Nothing was written. Please free some space or open elsewhere with --out.",
   },
   "bundle.incomplete": {
     de: "{file}: Manifest oder Signatur fehlen; abgelehnt, nichts geschrieben.",

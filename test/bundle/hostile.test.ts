@@ -389,7 +389,7 @@ describe("declared sizes", () => {
     const bundle = join(root, `${randomBytes(6).toString("hex")}.age`);
     await writeFile(bundle, await encryptBytes(archive, [practice.recipient]));
     const caseDir = await mkdtemp(join(root, "case-"));
-    const tight = { ...options, limits: { ...DEFAULT_LIMITS, reserveBytes: 2 ** 53 } };
+    const tight = { ...options, limits: { ...DEFAULT_LIMITS, reserveBytes: 2 ** 53, reserveShare: 1 } };
     await expect(openBundle(bundle, join(caseDir, "out"), tight)).rejects.toMatchObject({ key: "bundle.noSpace", code: 1 });
     expect(await listTree(caseDir)).toEqual([]);
     // Verifying writes nothing, so it is not limited by free space; with the default reserve it opens.

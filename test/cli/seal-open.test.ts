@@ -494,6 +494,20 @@ describe("output that cannot be written", () => {
     }
   });
 
+  it("open onto a small file system keeps a twentieth of it free, not 256 MiB: a small bundle opens, a large one is named with what it needs", async (context) => {
+    if (!mounted) return context.skip();
+    await writeFile(join(work, "note.txt"), "Bis bald");
+    expect((await runCli(["seal", "note.txt", "--to", "k042", "--out", "small.age"], { home, cwd: work })).code).toBe(0);
+    const opened = await runCli(["open", "small.age", "--out", join(small, "opened-small")], { home, cwd: work });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(await readFile(join(small, "opened-small", "items", "note.txt"), "utf8")).toBe("Bis bald");
+    await rm(join(small, "opened-small"), { recursive: true });
+    await writeFile(join(work, "three-mib.bin"), randomBytes(3 * 1024 * 1024));
+    expect((await runCli(["seal", "three-mib.bin", "--to", "k042", "--out", "three-mib.age"], { home, cwd: work })).code).toBe(0);
+    oneLine(await runCli(["open", "three-mib.age", "--out", join(small, "opened-large")], { home, cwd: work }), 1, /^three-mib\.age: the contents need 3 MB, and 1 MB stay free on the disk; only [12] MB are free here\. Nothing was written\./);
+    expect(await readdir(small)).toEqual([]);
+  });
+
   it("open onto a full disk past the free-space check: the disk is full (exit 1), not a damaged bundle", async (context) => {
     if (!mounted) return context.skip();
     await writeFile(join(work, "three.bin"), randomBytes(3 * 1024 * 1024));
