@@ -246,8 +246,8 @@ export const core = {
   },
   "keys.exportedMinisign": { de: "minisign-Schlüssel nach {file} geschrieben.", en: "minisign public key written to {file}." },
   "client.badAlias": {
-    de: "„{alias}“ ist kein gültiges Kürzel: bitte Buchstaben, Ziffern, . _ - (höchstens 64 Zeichen), z. B. k042.",
-    en: "'{alias}' is not a valid alias: use letters, digits, . _ - (at most 64 characters), e.g. k042.",
+    de: "„{alias}“ ist kein gültiges Kürzel: bitte Buchstaben a–z (ohne Umlaute), Ziffern, . _ - (höchstens 64 Zeichen), z. B. k042.",
+    en: "'{alias}' is not a valid alias: use the letters a–z (no accents), digits, . _ - (at most 64 characters), e.g. k042.",
   },
   "client.badAgeRecipient": {
     de: "Klient:in „{alias}“: der age-Empfänger ist ungültig (erwartet age1…).",

@@ -352,6 +352,10 @@ export const records = {
     en: "Backup {file}: {files} files ({bytes}), {size} sealed; opens with the passphrase{recovery}.",
   },
   "backup.andRecovery": { de: " oder dem Wiederherstellungsschlüssel", en: " or the recovery key" },
+  "restore.homeNotFolder": {
+    de: "{home} ist eine Datei oder ein Gerät, kein Ordner; die Wiederherstellung überschreibt nichts. Bitte einen neuen Ordner mit --home angeben.",
+    en: "{home} is a file or a device, not a folder; restoring never overwrites. Give a new folder with --home.",
+  },
   "restore.homeExists": {
     de: "{home} existiert schon und ist nicht leer; die Wiederherstellung überschreibt nichts. Bitte einen neuen Ordner mit --home angeben.",
     en: "{home} exists and is not empty; restoring never overwrites. Give a new folder with --home.",

@@ -54,8 +54,8 @@ export const setup = {
     en: "{file}: a video is not prepared and would keep where, with what and when it was filmed. Send its sound with 'nachklang send --audio', or seal it as it is with --raw.",
   },
   "seal.written": {
-    de: "Versiegelt: {file} ({items} Teile, {bytes} Bytes). Die Datei liegt hier, nicht im Postausgang; „nachklang verify {file}“ prüft sie.",
-    en: "Sealed: {file} ({items} items, {bytes} bytes). The file is here, not in the outbox; 'nachklang verify {file}' checks it.",
+    de: "Versiegelt: {file} ({items} {items:Teil|Teile}, {bytes} Bytes). Die Datei liegt hier, nicht im Postausgang; „nachklang verify {file}“ prüft sie.",
+    en: "Sealed: {file} ({items} {items:item|items}, {bytes} bytes). The file is here, not in the outbox; 'nachklang verify {file}' checks it.",
   },
   "new.audioCaption": { de: "Titel der Aufnahme (optional)", en: "Title of the recording (optional)" },
   "new.noMatch": { de: "keine Treffer", en: "no match" },

@@ -227,6 +227,10 @@ export const workflow = {
     de: "{alias}: UNKLAR, Zustellung unterbrochen (Id {id}); prüfen, dann nachklang outbox retry {id}",
     en: "{alias}: UNCERTAIN, delivery interrupted (id {id}); check, then nachklang outbox retry {id}",
   },
+  "batch.dryRunHeader": {
+    de: "Probelauf: nichts gespeichert, nichts gesendet. {count} {count:Nachklang ginge|Nachklänge gingen} so hinaus:",
+    en: "Dry run: nothing stored, nothing sent. {count} {count:follow-up|follow-ups} would go like this:",
+  },
   "batch.lineDry": { de: "{alias}: {count} {count:Teil|Teile}, {size} über {channel}", en: "{alias}: {count} {count:item|items}, {size} via {channel}" },
   "batch.summary": {
     de: "{total} {total:Nachklang|Nachklänge}: {sent} zugestellt, {queued} im Postausgang, {already} schon erledigt, {failed} fehlgeschlagen, {uncertain} unklar.",

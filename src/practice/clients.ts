@@ -99,6 +99,8 @@ export class ClientRegistry {
   /** The client, or a UserError (exit 2) that names the alias and how to list clients. */
   require(alias: string): ClientRecord {
     const c = this.clients.get(alias);
+    // An alias no client can have is said as such, not answered with "client add ALIAS", which would fail.
+    if (c === undefined && !ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
     if (c === undefined) throw new UserError(ExitCode.usage, "client.unknown", { alias });
     return c;
   }

@@ -46,7 +46,7 @@ export function parseSpan(text: string, units: readonly Span["unit"][] = ["y", "
   const m = /^(\d{1,4})([ymd])$/.exec(text.trim().toLowerCase());
   const unit = m?.[2] as Span["unit"] | undefined;
   if (m === null || unit === undefined || !units.includes(unit) || Number(m[1]) === 0) {
-    throw new UserError(ExitCode.usage, "records.badSpan", { value: text, example: units.includes("y") ? "10y" : "30d" });
+    throw new UserError(ExitCode.usage, "records.badSpan", { value: text, example: units[0] === "d" ? "30d" : "10y" });
   }
   return { amount: Number(m[1]), unit };
 }

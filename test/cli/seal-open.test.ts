@@ -112,6 +112,9 @@ describe("the user's folders are left as they are", () => {
     oneLine(await runCli(["seal", ...files, "--to", "k042", "--out", join(work, "many.age")], { home }), 2, /^1001 files are too many for one bundle \(at most 1000\); nothing was sealed\./);
     oneLine(await runCli(["seal", files[0]!, "--to", "k042", "--note", "ä".repeat(33_000), "--out", join(work, "many.age")], { home }), 2, /^--note: the note is 65 KiB; a note may be at most 64 KiB\./);
     await expect(stat(join(work, "many.age"))).rejects.toMatchObject({ code: "ENOENT" });
+    // One is one item (it said "1 items").
+    const one = await runCli(["seal", files[0]!, "--to", "k042", "--out", join(work, "one.age")], { home });
+    expect(one.stdout).toMatch(/^Sealed: \S+one\.age \(1 item, \d+ bytes\)\./);
   });
 
   it("open or verify of a folder instead of a bundle: exit 2, one line", async () => {

@@ -115,6 +115,13 @@ describe("configuration that can never work is refused when it is made", () => {
     expect((await ok(["--json", "channels", "list"])).stdout).not.toMatch(/"name": "(whatsapp|threema)"/);
   });
 
+  it("an alias no client can have is named as such, not answered with a 'client add' that would fail", async () => {
+    for (const alias of ["k\uff11", "kö1", ""]) {
+      const r = await cli(["send", alias, "--note", "x", "--dry-run"]);
+      expect([r.code, r.stderr], alias).toEqual([2, `„${alias}“ ist kein gültiges Kürzel: bitte Buchstaben a–z (ohne Umlaute), Ziffern, . _ - (höchstens 64 Zeichen), z. B. k042.\n`]);
+    }
+  });
+
   it("send checks the same, before it asks for anything", async () => {
     refused(await cli(["send", "k030", "--note", "x", "--channel", "quatsch", "--yes"], { NACHKLANG_PASSPHRASE: undefined }), 2, /^„quatsch“ ist weder ein eingerichteter Kanal/);
     refused(await cli(["send", "k030", "--note", "x", "--channel", "WA", "--yes"], { NACHKLANG_PASSPHRASE: undefined }), 4, whatsapp);

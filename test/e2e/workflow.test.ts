@@ -308,6 +308,8 @@ followups:
     note: "Thank you for today."
 `,
     );
+    const dry = await ok(["batch", file, "--dry-run"], home);
+    expect(dry.stdout.split("\n")[0]).toBe("Dry run: nothing stored, nothing sent. 2 follow-ups would go like this:");
     const first = await ok(["batch", file], home);
     expect(first.stdout).toContain("2 follow-ups: 2 delivered, 0 in the outbox, 0 done before, 0 failed, 0 uncertain.");
     expect(first.stderr).toMatch(/sealing: 2\/2/); // plain progress lines when not a terminal

@@ -128,6 +128,11 @@ describe("backup and restore", () => {
     expect(r.stderr).toMatch(/exists and is not empty/);
     const inside = await runCli(["backup", "--out", join(home, "b.age")], { home });
     expect(inside.code).toBe(2);
+    // A file where the new home should be is named as one (it said "exists and is not empty").
+    const aFile = join(work, "a-file");
+    await writeFile(aFile, "x");
+    const onFile = await runCli(["restore", join(work, "practice.backup.age")], { home: aFile, env: NOW });
+    expect([onFile.code, onFile.stderr]).toEqual([2, `${aFile} is a file or a device, not a folder; restoring never overwrites. Give a new folder with --home.\n`]);
     // Nor is a practice restored inside another one (it went into every later backup of it).
     const nested = join(home, "old-copy", "home");
     const restoredInside = await runCli(["restore", join(work, "practice.backup.age")], { home: nested, env: NOW });

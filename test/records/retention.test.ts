@@ -216,6 +216,9 @@ describe("retention", () => {
     await utimes(join(handoff, `${oldOne}.age`), old, old);
     await writeFile(join(handoff, "notes-of-mine.txt"), "mine");
     await utimes(join(handoff, "notes-of-mine.txt"), old, old);
+    // A span of weeks is none; the example is one that fits here (it said "use e.g. 10y").
+    const weeks = await runCli(["records", "prune", "handoff", "--older-than", "1w"], { home });
+    expect([weeks.code, weeks.stderr]).toEqual([2, "'1w' is not a span; use e.g. 30d.\n"]);
     const r = await runCli(["records", "prune", "handoff", "--older-than", "30d"], { home });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^1 hand-over copy older than 30d removed/);

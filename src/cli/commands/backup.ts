@@ -3,7 +3,7 @@
  * `nachklang keys recovery --out FILE`: one sealed file of the whole home, restored with the
  * passphrase or the recovery key, and a recovery key for a practice that has none yet.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { clockFromEnv } from "../../delivery/clock.js";
 import type { MinisignPublicKey } from "../../bundle/signature.js";
@@ -60,7 +60,9 @@ export async function backup(ctx: CliContext, o: { out: string }): Promise<void>
  */
 export async function restore(ctx: CliContext, file: string, o: { recoveryKey?: string; acceptUnverified?: boolean }): Promise<void> {
   const target = ctx.home.root;
-  if ((await exists(target)) && (await readdir(target).catch(() => ["?"])).length > 0) throw new UserError(ExitCode.usage, "restore.homeExists", { home: target });
+  const there = await stat(target).catch(() => undefined);
+  if (there !== undefined && !there.isDirectory()) throw new UserError(ExitCode.usage, "restore.homeNotFolder", { home: target });
+  if (there !== undefined && (await readdir(target).catch(() => ["?"])).length > 0) throw new UserError(ExitCode.usage, "restore.homeExists", { home: target });
   // A home inside another practice's folder would be carried, keyring and all, into every backup of it.
   for (let dir = dirname(target); dir !== dirname(dir); dir = dirname(dir)) {
     if (await exists(join(dir, "keyring.age"))) throw new UserError(ExitCode.usage, "restore.insideHome", { home: target, practice: dir });

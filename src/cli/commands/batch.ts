@@ -149,6 +149,7 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
   };
   try {
     if (o.dryRun === true) {
+      ctx.out.say("batch.dryRunHeader", { count: valid.length });
       const bar = await progress(ctx, totals);
       tick = bar.tick;
       const out: unknown[] = [];
