@@ -184,6 +184,10 @@ export const records = {
     de: "{file}: die Löschung vom {detail} wurde unterbrochen; bitte „nachklang records purge“ erneut ausführen.",
     en: "{file}: the purge of {detail} was interrupted; run 'nachklang records purge' again.",
   },
+  "ledger.verify.resurrected": {
+    de: "{file}: Zeile {detail} des Ledgers gehört zu Akten, die eine signierte Löschung entfernt hat, und stammt von davor: sie wurde zurückkopiert; bitte aus dem Backup wiederherstellen.",
+    en: "{file}: line {detail} of the ledger belongs to records a signed purge removed, and dates from before it: it was copied back; restore the ledger from a backup.",
+  },
   "ledger.verify.damaged": {
     de: "{file}: Zeile {detail} des Ledgers ist kein gültiger Eintrag; bitte aus dem Backup wiederherstellen.",
     en: "{file}: line {detail} of the ledger is not a valid event; restore it from a backup.",

@@ -144,7 +144,10 @@ export interface LedgerCheck {
   readonly damaged: number;
   readonly purges: number;
   /** Problems found, as catalogue keys with their parameters; empty when the ledger verifies. */
-  readonly problems: readonly { key: "ledger.verify.signature" | "ledger.verify.chain" | "ledger.verify.prefix" | "ledger.verify.damaged" | "ledger.verify.interrupted"; detail: string }[];
+  readonly problems: readonly {
+    key: "ledger.verify.signature" | "ledger.verify.chain" | "ledger.verify.prefix" | "ledger.verify.damaged" | "ledger.verify.interrupted" | "ledger.verify.resurrected";
+    detail: string;
+  }[];
 }
 
 /** Check the ledger against its purge records (see the module comment). */
@@ -166,6 +169,7 @@ export async function verifyLedger(dir: string, verifier: LedgerVerifier): Promi
   const { values } = await new Journal(p.purges).read();
   let previous: string | null = null;
   let last: PurgeSummary | undefined;
+  const purges: PurgeSummary[] = [];
   for (const [i, value] of values.entries()) {
     const record = recordSchema.safeParse(value);
     let summary: PurgeSummary | undefined;
@@ -186,7 +190,18 @@ export async function verifyLedger(dir: string, verifier: LedgerVerifier): Promi
     if (summary.previous !== previous) problems.push({ key: "ledger.verify.chain", detail: String(i + 1) });
     previous = sha256(record.data.summary);
     last = summary;
+    purges.push(summary);
   }
+  // A line about a client a signed purge removed, dated before that purge, can only be one of the
+  // removed lines put back (appended after the kept prefix, it passes the prefix check). A client
+  // added later under the same alias has the same tag, but its lines are dated after the purge.
+  const resurrected = lines.findIndex((line) => {
+    const value = line.length === 0 ? undefined : (parseJsonLine(line) as { client?: unknown; at?: unknown } | null | undefined);
+    if (typeof value?.client !== "string" || typeof value.at !== "string") return false;
+    const { client, at } = value;
+    return purges.some((s) => s.removed.clients.includes(client) && Date.parse(at) <= Date.parse(s.at));
+  });
+  if (resurrected >= 0) problems.push({ key: "ledger.verify.resurrected", detail: String(resurrected + 1) });
   if (last !== undefined) {
     const bytes = Buffer.from(text, "utf8");
     const prefix = bytes.subarray(0, last.after.bytes);

@@ -94,6 +94,22 @@ describe("purging the ledger", () => {
     expect(await problems()).toEqual(["ledger.verify.damaged"]);
   });
 
+  it("finds removed lines copied back after the purge, but takes a new client's lines under the same tag", async () => {
+    await ledger([sealed(1, 1), sent(1), sealed(2, 2)]);
+    const before = await readFile(join(dir, "events.jsonl"), "utf8");
+    await purgeLedger(dir, new Set([fu(1)]), new Set([tag(1)]), signerOf(practice), now);
+    // Appended after the kept prefix, the old lines passed the prefix check.
+    await appendFile(join(dir, "events.jsonl"), before);
+    const check = await verifyLedger(dir, verifier);
+    expect(check.problems).toEqual([{ key: "ledger.verify.resurrected", detail: "2" }]);
+    // A client added later under the same alias (the same tag): lines dated after the purge.
+    await ledger([sealed(2, 2)]);
+    await purgeLedger(dir, new Set(), new Set([tag(2)]), signerOf(practice), now);
+    const later = JSON.parse(sealed(5, 2)) as Record<string, unknown>;
+    await appendFile(join(dir, "events.jsonl"), JSON.stringify({ ...later, at: "2038-01-05T09:00:00.000Z" }) + "\n");
+    expect((await verifyLedger(dir, verifier)).problems).toEqual([]);
+  });
+
   it("a purge with nothing to remove changes nothing and signs nothing", async () => {
     await ledger([sealed(1, 1)]);
     const result = await purgeLedger(dir, new Set(), new Set([tag(9)]), signerOf(practice), now);
