@@ -42,8 +42,12 @@ export interface RetentionInput {
   readonly tags: ReadonlyMap<string, string>;
   readonly events: readonly LedgerEvent[];
   readonly time: readonly TimeEntry[];
-  /** Further days of contact per client tag (e.g. messages received). */
-  readonly activity?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Days of records that are no contact (contact time removed with `time remove`: its lines stay
+   * until the purge) per client tag. They count only for a tag with nothing else, so that its
+   * lines are purged some day; a mistaken entry does not keep another client's records longer.
+   */
+  readonly traces?: ReadonlyMap<string, readonly string[]>;
   readonly retention: Span;
   readonly tz: string;
   /** Today in the practice's time zone (YYYY-MM-DD). */
@@ -120,7 +124,7 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
     if (!((e.ev === "cancelled" || e.ev === "uncertain") && forgotten.get(tag) === day)) add(tag, day);
   }
   for (const t of input.time) add(t.client, t.day);
-  for (const [tag, list] of input.activity ?? []) for (const day of list) add(tag, day);
+  for (const [tag, list] of input.traces ?? []) if (!days.has(tag)) for (const day of list) add(tag, day);
   const out: ClientRetention[] = [];
   for (const [tag, list] of days) {
     const lastContact = list.reduce((a, b) => (b > a ? b : a));

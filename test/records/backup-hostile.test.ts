@@ -326,7 +326,7 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     for (const target of [asFile, hidden]) {
       const r = await runCli(["restore", join(work, "made.age")], { home: target, env: NOW });
       expect(r.code, target).toBe(2);
-      expect(r.stderr).toMatch(/exists and is not empty; restoring never overwrites/);
+      expect(r.stderr).toMatch(target === asFile ? /is a file or a device, not a folder; restoring never overwrites/ : /exists and is not empty; restoring never overwrites/);
     }
     expect(await readFile(asFile, "utf8")).toBe("x");
     expect(await readdir(hidden)).toEqual([".keep"]);

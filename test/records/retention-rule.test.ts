@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { addSpan, parseSpan, type Span } from "../../src/records/duration.js";
-import { earliestKeptDay, retentionEnded } from "../../src/records/retention.js";
+import { earliestKeptDay, retentionEnded, retentionOf } from "../../src/records/retention.js";
 
 const dayBefore = (day: string) => addSpan(day, { amount: -1, unit: "d" });
 
@@ -34,5 +34,31 @@ describe("the earliest day of contact still kept", () => {
         for (let day = earliest, i = 0; day <= t && i < 40; day = addSpan(day, { amount: 1, unit: "d" }), i++) expect(retentionEnded(day, s, t), day).toBe(false);
       }),
     );
+  });
+});
+
+describe("traces that are no contact (contact time removed with `time remove`)", () => {
+  const client = (alias: string, created: string) => ({ alias, lang: "de" as const, created, pinnedKeys: {}, consents: [] });
+  const tagOf = (alias: string) => alias.padEnd(32, "0");
+
+  it("do not move a client's last contact, and date a tag that has nothing else", () => {
+    const state = retentionOf({
+      clients: [client("aa", "2016-03-01T10:00:00Z")],
+      tags: new Map([["aa", tagOf("aa")]]),
+      events: [],
+      time: [],
+      // aa: an entry logged and removed in 2027 by mistake; bb (removed from the registry): only such lines.
+      traces: new Map([
+        [tagOf("aa"), ["2027-05-01"]],
+        [tagOf("bb"), ["2020-02-02"]],
+      ]),
+      retention: parseSpan("10y"),
+      tz: "UTC",
+      today: "2026-03-02",
+    });
+    expect(state.map((c) => [c.tag, c.lastContact, c.expired])).toEqual([
+      [tagOf("aa"), "2016-03-01", true],
+      [tagOf("bb"), "2020-02-02", false],
+    ]);
   });
 });

@@ -49,9 +49,9 @@ function verifier(ctx: CliContext): LedgerVerifier {
 
 /**
  * Entries removed by `time remove` still have their lines in the records file (only the purge
- * removes lines), naming the client's tag: their days count too, so that those lines are purged
- * with the client's other records — also for a client no longer in the registry, whose only
- * trace they may be.
+ * removes lines), naming the client's tag: their days are traces (retention.ts), so that those
+ * lines are purged with the client's other records, or on their own for a client no longer in
+ * the registry whose only trace they may be — never a contact that moves the date.
  */
 function correctedAway(events: readonly TimeEvent[], standing: readonly TimeEntry[], tz: string): Map<string, string[]> {
   const stands = new Set(standing.map((e) => e.id));
@@ -80,7 +80,7 @@ async function retentionState(ctx: CliContext, r: CliRecords, events: readonly L
     tags,
     events,
     time,
-    activity: correctedAway(timeEvents, time, r.wf.tz),
+    traces: correctedAway(timeEvents, time, r.wf.tz),
     retention: r.settings.retention,
     tz: r.wf.tz,
     today: r.today(),
