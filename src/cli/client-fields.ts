@@ -14,6 +14,7 @@ import { PIN_NAME } from "../channels/threema.js";
 import { clientSchema, type ClientRecord } from "../practice/clients.js";
 import type { MessageKey } from "../messages/index.js";
 import type { CliContext } from "./context.js";
+import { isTerminalUnsafe } from "../printable.js";
 
 /** How a given option's text becomes the stored field (absent: stored as given). */
 const NORMALISE: Readonly<Record<string, (value: string) => unknown>> = {
@@ -83,7 +84,7 @@ export async function fieldsFromOptions(ctx: CliContext, alias: string, opts: Re
     if (typeof given === "string" && given.trim() === "") throw new UserError(ExitCode.usage, "client.blankField", { alias, field: optionName(key) });
     // A name with a terminal's escape sequence or a line break would act on the terminal (and
     // split a report's line) wherever it is shown; bidi overrides would reorder what is shown.
-    if (typeof given === "string" && /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u.test(given)) throw new UserError(ExitCode.usage, "client.controlChars", { alias, field: optionName(key) });
+    if (typeof given === "string" && [...given].some(isTerminalUnsafe)) throw new UserError(ExitCode.usage, "client.controlChars", { alias, field: optionName(key) });
     fields[key] = given;
   }
   if (typeof fields.ageRecipient === "string" && !(await isValidRecipient(fields.ageRecipient))) {
