@@ -111,8 +111,12 @@ export const threema = {
     en: "Threema: '{key}' is not a usable public key (64 hex digits, not a low-order point).",
   },
   "threema.pin.fingerprintMismatch": {
-    de: "Threema: der Fingerabdruck passt nicht zum Schlüssel, den das Gateway für {alias} liefert ({current}). Nichts festgelegt; bitte erneut persönlich vergleichen.",
-    en: "Threema: the fingerprint does not match the key the Gateway returns for {alias} ({current}). Nothing was pinned; please compare again in person.",
+    de: "Threema: der Fingerabdruck passt nicht zum Schlüssel, den das Gateway für {alias} liefert. Nichts festgelegt; bitte erneut persönlich vergleichen (in der Threema-App der Klient:in: Mein Profil → Fingerabdruck).",
+    en: "Threema: the fingerprint does not match the key the Gateway returns for {alias}. Nothing was pinned; please compare again in person (in the client's Threema app: My profile → fingerprint).",
+  },
+  "threema.pin.badFingerprint": {
+    de: "Threema: „{value}“ ist kein Fingerabdruck (32 Hex-Zeichen, wie die Threema-App ihn zeigt); nichts festgelegt.",
+    en: "Threema: '{value}' is not a fingerprint (32 hex digits, as the Threema app shows it); nothing was pinned.",
   },
   "threema.pin.usage": {
     de: "Bitte genau eines angeben: --key HEX (Schlüssel aus dem QR-Code) oder --fingerprint HEX (32 Hex-Zeichen aus der Threema-App).",

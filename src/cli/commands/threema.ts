@@ -4,6 +4,7 @@
  */
 import { ExitCode, UserError } from "../../errors.js";
 import { readBounded, readNamedFile } from "../../files.js";
+import { printable } from "../../printable.js";
 import { configuredChannels, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { PIN_NAME, readPrivateKeyText, type ThreemaSettings } from "../../channels/threema.js";
 import { fingerprint, parsePublicKey, toHex } from "../../channels/threema/crypto.js";
@@ -146,7 +147,7 @@ export async function pin(ctx: CliContext, alias: string, opts: PinOptions): Pro
     }
   } else {
     const wanted = (opts.fingerprint ?? "").replace(/[\s:]/g, "").toLowerCase();
-    if (!/^[0-9a-f]{32}$/.test(wanted)) throw new UserError(ExitCode.usage, "threema.pin.usage");
+    if (!/^[0-9a-f]{32}$/.test(wanted)) throw new UserError(ExitCode.usage, "threema.pin.badFingerprint", { value: printable(opts.fingerprint ?? "") });
     const access = await threemaAccess(ctx, practice, opts.channel ?? "threema");
     let fetched: string;
     try {
@@ -159,7 +160,8 @@ export async function pin(ctx: CliContext, alias: string, opts: PinOptions): Pro
     } catch {
       throw new UserError(ExitCode.failure, "threema.badKey", { alias });
     }
-    if (fingerprint(key) !== wanted) throw new UserError(ExitCode.refused, "threema.pin.fingerprintMismatch", { alias, current: fingerprint(key) });
+    // The Gateway's fingerprint is not shown: pasted back, it would pin without the comparison in person.
+    if (fingerprint(key) !== wanted) throw new UserError(ExitCode.refused, "threema.pin.fingerprintMismatch", { alias });
   }
   await practice.clients.put({ ...client, pinnedKeys: { ...client.pinnedKeys, [PIN_NAME]: toHex(key) } });
   ctx.out.say("threema.pin.done", { alias, fingerprint: fingerprint(key) });

@@ -92,6 +92,10 @@ describe("threema through the CLI", () => {
     const wrong = await runCli(["threema", "pin", "k042", "--fingerprint", "00".repeat(16)], { home });
     expect(wrong.code).toBe(4);
     expect(wrong.stderr).toContain("the fingerprint does not match");
+    // The Gateway's own fingerprint is not given away (pasted back, it would skip the comparison).
+    expect(wrong.stderr).not.toContain(fingerprint(client.publicKey));
+    const malformed = await runCli(["threema", "pin", "k042", "--fingerprint", "zz"], { home });
+    expect([malformed.code, malformed.stderr]).toEqual([2, "Threema: 'zz' is not a fingerprint (32 hex digits, as the Threema app shows it); nothing was pinned.\n"]);
     const ok = await runCli(["threema", "pin", "k042", "--fingerprint", fingerprint(client.publicKey)], { home });
     expect(ok.stderr).toBe("");
     expect(ok.stdout).toContain(`Threema key pinned for k042, fingerprint ${fingerprint(client.publicKey)}.`);
