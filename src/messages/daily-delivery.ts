@@ -97,6 +97,10 @@ export const dailyDelivery = {
     en: "before: needs the series' appointment (appointment: at the top of the file)",
   },
   "series.pastTime": { de: "die geplante Zeit {when} liegt in der Vergangenheit; bitte später planen", en: "the planned time {when} lies in the past; please plan it later" },
+  "series.withGroup": {
+    de: "--series plant Nachklänge für eine Klient:in, nicht für eine Gruppe; bitte je Mitglied „nachklang send ALIAS --series DATEI“, oder jeden Schritt mit --group und --at.",
+    en: "--series plans follow-ups for one client, not for a group; please use 'nachklang send ALIAS --series FILE' per member, or send each step with --group and --at.",
+  },
   "series.withContent": {
     de: "--series nimmt den Inhalt aus der Datei; bitte --note, --photo, --audio, --homework, --impulse, --appointment und --at weglassen (oder als Schritt in die Datei schreiben).",
     en: "--series takes the content from the file; please leave out --note, --photo, --audio, --homework, --impulse, --appointment and --at (or write them as a step in the file).",

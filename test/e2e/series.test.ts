@@ -129,6 +129,9 @@ describe("send --series", () => {
     const mixed = await cli(["send", "k7", "--series", file, "--note", "hi", "--yes"], "2027-03-01T10:00:00+01:00");
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toMatch(/--series takes the content from the file/);
+    // A group was given: the line says --series is for one client (it said "give either ALIAS or --group NAME").
+    const grouped = await cli(["send", "--group", "any", "--series", file, "--yes"], "2027-03-01T10:00:00+01:00");
+    expect([grouped.code, grouped.stderr]).toEqual([2, "--series plans follow-ups for one client, not for a group; please use 'nachklang send ALIAS --series FILE' per member, or send each step with --group and --at.\n"]);
   });
 
   it("cancels a series as a whole: what has not gone out is withdrawn and never sent", async () => {

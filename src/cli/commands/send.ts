@@ -51,7 +51,7 @@ export async function run(ctx: CliContext, aliasArg: string | undefined, o: Send
   if (o.channel !== undefined) requireChannelName(o.channel, Object.keys(configuredChannels(ctx.settings.channels)));
   if ((aliasArg === undefined) === (o.group === undefined)) throw new UserError(ExitCode.usage, "group.aliasOrGroup");
   if (o.group !== undefined) {
-    if (o.series !== undefined) throw new UserError(ExitCode.usage, "group.aliasOrGroup");
+    if (o.series !== undefined) throw new UserError(ExitCode.usage, "series.withGroup");
     const { sendGroup } = await import("../groups.js");
     await sendGroup(ctx, o.group, o);
     return;
