@@ -124,14 +124,37 @@ export function reportJson(r: BillingReport): string {
 
 const mdCell = (value: string | number) => String(value).replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 
-export function reportMarkdown(r: BillingReport, title: string): string {
-  const out = [`# ${title}`, "", `${r.from} – ${r.to}`, ""];
-  out.push("| Date | Client | Kind | Time | Billed | Item | EUR |", "|---|---|---|---:|---:|---|---:|");
+/** The words of the Markdown report, in the practice's language (CSV and JSON keep their fixed column names). */
+export interface ReportWords {
+  readonly title: string;
+  /** Date, client, kind, time, billed, item, amount; then entries and total. */
+  readonly columns: readonly [string, string, string, string, string, string, string];
+  readonly entries: string;
+  readonly total: string;
+  readonly kind: (kind: string) => string;
+  /** The decimal separator of amounts for people to read (`,` in German). */
+  readonly decimal: "." | ",";
+}
+
+const ENGLISH_WORDS: ReportWords = {
+  title: "Contact time",
+  columns: ["Date", "Client", "Kind", "Time", "Billed", "Item", "EUR"],
+  entries: "Entries",
+  total: "Total",
+  kind: (kind) => kind,
+  decimal: ".",
+};
+
+export function reportMarkdown(r: BillingReport, words: ReportWords = ENGLISH_WORDS): string {
+  const [date, client, kind, time, billed, item, amount] = words.columns;
+  const eur = (cents: number) => formatCents(cents).replace(".", words.decimal);
+  const out = [`# ${words.title}`, "", `${r.from} – ${r.to}`, ""];
+  out.push(`| ${[date, client, kind, time, billed, item, amount].join(" | ")} |`, "|---|---|---|---:|---:|---|---:|");
   for (const l of r.lines) {
-    out.push(`| ${[l.day, l.client, l.kind, formatMinutes(l.minutes), formatMinutes(l.billedMinutes), l.item || "–", formatCents(l.cents)].map(mdCell).join(" | ")} |`);
+    out.push(`| ${[l.day, l.client, words.kind(l.kind), formatMinutes(l.minutes), formatMinutes(l.billedMinutes), l.item || "–", eur(l.cents)].map(mdCell).join(" | ")} |`);
   }
-  out.push("", "| Client | Entries | Time | EUR |", "|---|---:|---:|---:|");
-  for (const s of r.sums) out.push(`| ${[s.client, s.entries, formatMinutes(s.minutes), formatCents(s.cents)].map(mdCell).join(" | ")} |`);
-  out.push(`| **Total** | ${r.lines.length} | ${formatMinutes(r.sums.reduce((t, s) => t + s.minutes, 0))} | **${formatCents(r.totalCents)}** |`, "");
+  out.push("", `| ${client} | ${words.entries} | ${time} | ${amount} |`, "|---|---:|---:|---:|");
+  for (const s of r.sums) out.push(`| ${[s.client, s.entries, formatMinutes(s.minutes), eur(s.cents)].map(mdCell).join(" | ")} |`);
+  out.push(`| **${words.total}** | ${r.lines.length} | ${formatMinutes(r.sums.reduce((t, s) => t + s.minutes, 0))} | **${eur(r.totalCents)}** |`, "");
   return out.join("\n");
 }

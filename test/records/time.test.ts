@@ -159,6 +159,14 @@ describe("contact time", () => {
     // Never replaced silently.
     expect((await run(["time", "report", "--month", "2026-11", "--out", out])).code).toBe(2);
 
+    // Markdown for people, in the practice's language: German words and decimal commas (CSV and JSON keep theirs).
+    const md = await run(["--lang", "de", "time", "report", "--month", "2026-11", "--format", "md", "--pseudonyms"]);
+    expect(md.code, md.stderr).toBe(0);
+    const mdLines = md.stdout.split("\n");
+    expect(mdLines[0]).toBe("# Kontaktzeit 2026-11");
+    expect(mdLines).toContain("| Datum | Klient:in | Art | Dauer | Abgerechnet | Position | EUR |");
+    expect(mdLines.find((l) => l.startsWith("| **Summe** |"))).toBe("| **Summe** | 5 | 2h21m | **215,84** |");
+    expect(mdLines.some((l) => l.includes("| Telefon |"))).toBe(true);
     const json = await run(["time", "report", "--month", "2026-11", "--format", "json", "--pseudonyms"]);
     expect(json.code, json.stderr).toBe(0);
     const report = JSON.parse(json.stdout) as { total: { cents: number }; clients: { client: string }[] };

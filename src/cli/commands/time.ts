@@ -10,7 +10,7 @@ import { checkDay } from "../../practice/consent.js";
 import { formatCents, requireBillingSettings } from "../../records/billing.js";
 import { formatMinutes, formatSpan, MAX_CONTACT_MINUTES, parseContactMinutes } from "../../records/duration.js";
 import { earliestKeptDay } from "../../records/retention.js";
-import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient } from "../../records/report.js";
+import { buildReport, reportCsv, reportJson, reportMarkdown, type ReportClient, type ReportWords } from "../../records/report.js";
 import { entriesBetween, foldTime, monthRange, roomOnDay, TIME_KINDS, type TimeEntry, type TimeKind } from "../../records/time.js";
 import type { CliContext } from "../context.js";
 import { openRecords, type CliRecords } from "../records.js";
@@ -184,6 +184,19 @@ function formatOf(format: string | undefined, out: string | undefined): ReportFo
   return (ext as ReportFormat | undefined) ?? "csv";
 }
 
+/** The Markdown report's words in the practice's language. */
+function reportWords(ctx: CliContext, month: string): ReportWords {
+  const text = ctx.out.text.bind(ctx.out);
+  return {
+    title: text("time.reportTitle", { month }),
+    columns: [text("time.col.date"), text("time.col.client"), text("time.col.kind"), text("time.col.time"), text("time.col.billed"), text("time.col.item"), "EUR"],
+    entries: text("time.col.entries"),
+    total: text("time.col.total"),
+    kind: (kind) => ((TIME_KINDS as readonly string[]).includes(kind) ? text(`time.kind.${kind as TimeKind}`) : kind),
+    decimal: ctx.lang === "de" ? "," : ".",
+  };
+}
+
 export async function report(ctx: CliContext, o: { month: string; format?: string; out?: string; pseudonyms?: boolean }): Promise<void> {
   const range = monthRange(o.month);
   const format = formatOf(o.format, o.out);
@@ -195,7 +208,7 @@ export async function report(ctx: CliContext, o: { month: string; format?: strin
   }
   const built = buildReport(await readEntries(ctx, r), clients, settings, range, o.pseudonyms === true);
   const text =
-    format === "csv" ? reportCsv(built) : format === "json" ? reportJson(built) : reportMarkdown(built, ctx.out.text("time.reportTitle", { month: o.month }));
+    format === "csv" ? reportCsv(built) : format === "json" ? reportJson(built) : reportMarkdown(built, reportWords(ctx, o.month));
   const names = o.pseudonyms !== true && built.lines.some((l) => l.client !== l.alias);
   // Not billed, because their profile left the registry with them: said, not left to the total.
   if (built.unregistered > 0) ctx.out.warn("time.reportRemovedClients", { count: built.unregistered });
