@@ -30,9 +30,20 @@ export function lifetimeEnd(now: Date, hours: ContactHours | undefined, forText?
   return closingToday(hours, now) ?? new Date(now.getTime() + DEFAULT_HOURS * 3600_000);
 }
 
-/** The idle time: `--idle`, else the config's `agentIdleMinutes`, else 60 minutes. */
+/** A span as `parseDuration` reads it, shortest form: `1h30m`, `45m`, `1m30s`, `20s`. */
+export function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 || total === 0 ? `${s}s` : ""}`;
+}
+
+/** The idle time: `--idle` (at most a day, as `--for`), else the config's `agentIdleMinutes`, else 60 minutes. */
 export function idleTime(idleText: string | undefined, configuredMinutes: unknown): number {
-  if (idleText !== undefined) return parseDuration(idleText);
+  if (idleText !== undefined) {
+    const ms = parseDuration(idleText);
+    if (ms > MAX_HOURS * 3600_000) throw new UserError(ExitCode.usage, "agent.tooLong", { value: idleText, max: MAX_HOURS });
+    return ms;
+  }
   if (typeof configuredMinutes === "number" && Number.isFinite(configuredMinutes) && configuredMinutes > 0) return configuredMinutes * 60_000;
   return DEFAULT_IDLE_MINUTES * 60_000;
 }

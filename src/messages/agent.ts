@@ -7,8 +7,8 @@ export const agent = {
     en: "Locked: run 'nachklang unlock' (or give the keyring passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE).",
   },
   "agent.unlocked": {
-    de: "Entsperrt bis {until}; nach {idle} Minuten ohne Nutzung wieder gesperrt. „nachklang lock“ sperrt sofort.",
-    en: "Unlocked until {until}; locked again after {idle} minutes without use. 'nachklang lock' locks now.",
+    de: "Entsperrt bis {until}; nach {idle} ohne Nutzung wieder gesperrt. „nachklang lock“ sperrt sofort.",
+    en: "Unlocked until {until}; locked again after {idle} without use. 'nachklang lock' locks now.",
   },
   "agent.already": {
     de: "Schon entsperrt bis {until} (Agent {pid}). Für eine andere Dauer: „nachklang lock“, dann erneut „nachklang unlock“.",

@@ -1,7 +1,7 @@
 /** How long the agent holds the keys: durations, the end of today's contact hours, the idle time. */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { idleTime, lifetimeEnd, parseDuration } from "../../src/agent/lifetime.js";
+import { formatDuration, idleTime, lifetimeEnd, parseDuration } from "../../src/agent/lifetime.js";
 import { closingToday, contactHours } from "../../src/delivery/hours.js";
 
 const berlin = contactHours({ spec: "mo-fr 09:00-12:00, 14:00-18:00; sa 10:00-12:00", tz: "Europe/Berlin", off: [{ from: "2026-12-24", to: "2026-12-26" }] });
@@ -60,5 +60,13 @@ describe("agent lifetime", () => {
     expect(idleTime("15m", 30)).toBe(15 * 60_000);
     expect(idleTime(undefined, 30)).toBe(30 * 60_000);
     for (const odd of [undefined, 0, -5, "30", Number.NaN]) expect(idleTime(undefined, odd)).toBe(60 * 60_000);
+    // At most a day, as --for: an idle time longer than any lifetime is a typo.
+    expect(idleTime("24h", undefined)).toBe(24 * 3_600_000);
+    expect(() => idleTime("25h", undefined)).toThrow(expect.objectContaining({ key: "agent.tooLong", code: 2 }));
+  });
+
+  it("says an idle time as it can be typed again, to the second (a 1s idle said '0 minutes')", () => {
+    expect([1000, 45_000, 90_000, 3_600_000, 5_400_000, 3_661_000, 0].map(formatDuration)).toEqual(["1s", "45s", "1m30s", "1h", "1h30m", "1h1m1s", "0s"]);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 24 * 3600 }), (seconds) => parseDuration(formatDuration(seconds * 1000)) === seconds * 1000));
   });
 });

@@ -5,7 +5,7 @@
 import { clockFromEnv } from "../../delivery/clock.js";
 import { contactHours } from "../../delivery/hours.js";
 import { storedHours } from "../../followup/workflow.js";
-import { idleTime, lifetimeEnd } from "../../agent/lifetime.js";
+import { formatDuration, idleTime, lifetimeEnd } from "../../agent/lifetime.js";
 import { checkSocketPath, inspectAgentPlace } from "../../agent/paths.js";
 import type { CliContext } from "../context.js";
 import { agentPlace, agentState, practiceTime, unlockKeyringHere } from "../practice.js";
@@ -33,7 +33,7 @@ export async function unlock(ctx: CliContext, opts: UnlockOptions): Promise<void
     const found = await findAgent(ctx.home.root, paths);
     if (found.state === "running") return reportAlready(ctx, new Date(found.keys.hello.until), found.keys.hello.pid);
   }
-  ctx.out.say("agent.unlocked", { until: await practiceTime(ctx, until), idle: Math.round(idleMs / 60_000) });
+  ctx.out.say("agent.unlocked", { until: await practiceTime(ctx, until), idle: formatDuration(idleMs) });
   ctx.out.result({ unlocked: true, until: until.toISOString(), idleMinutes: Math.round(idleMs / 60_000), pid: started.pid });
 }
 
