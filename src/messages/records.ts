@@ -47,6 +47,7 @@ export const records = {
     en: "Contact time logged: {duration} for {alias} ({id}); change it with 'nachklang time edit {id}'.",
   },
   "time.none": { de: "Keine Kontaktzeit erfasst.", en: "No contact time logged." },
+  "time.noneInRange": { de: "Von {from} bis {to} ist keine Kontaktzeit erfasst.", en: "No contact time logged from {from} to {to}." },
   "time.line": { de: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}", en: "{id}  {day}  {alias}  {duration}  {kind}{source}{note}" },
   "time.total": { de: "{count} {count:Eintrag|Einträge}, zusammen {duration}.", en: "{count} {count:entry|entries}, {duration} in all." },
   "time.hasNote": { de: "[Notiz]", en: "[note]" },

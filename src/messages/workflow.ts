@@ -292,6 +292,7 @@ export const workflow = {
   "status.receipt.read": { de: "gelesen", en: "read" },
   "status.unknownClient": { de: "(unbekannt)", en: "(unknown)" },
   "history.none": { de: "{alias} hat noch nichts erhalten.", en: "{alias} has not received anything yet." },
+  "history.noneInRange": { de: "Von {from} bis {to}: nichts an oder von {alias}.", en: "From {from} to {to}: nothing to or from {alias}." },
   "history.line": { de: "{when}  {channel}  {items} {items:Teil|Teile}, {size}  Id {id}", en: "{when}  {channel}  {items} {items:item|items}, {size}  id {id}" },
 
   // --- the wizard ---

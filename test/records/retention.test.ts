@@ -80,6 +80,9 @@ describe("retention", () => {
     expect(json.map((s) => s.id).sort()).toEqual([...bundles.k2!].sort());
     expect(JSON.parse(await ok(["history", "k2", "--to", "2026-12-01", "--format", "json"], Y2028))).toEqual([]);
     expect((await runCli(["history", "k2", "--from", "2028-02-01", "--to", "2028-01-01"], { home })).code).toBe(2);
+    // An empty range is said as such (it said "k2 has not received anything yet").
+    expect(await ok(["history", "k2", "--to", "2026-12-01"], Y2028)).toBe("From … to 2026-12-01: nothing to or from k2.\n");
+    expect(await ok(["time", "list", "k2", "--month", "2027-02"], Y2028)).toBe("No contact time logged from 2027-02-01 to 2027-02-28.\n");
   });
 
   it("a removed client's alias is not given to a new client while their records are kept (exit 2, nothing added)", async () => {

@@ -116,7 +116,11 @@ export async function history(ctx: CliContext, alias: string, o: HistoryOptions)
     return;
   }
   const messages = [...foldInbox(events).values()].filter((m) => m.client === tag && inRange(m.arrived));
-  if (sent.length === 0 && messages.length === 0) ctx.out.say("history.none", { alias });
+  if (sent.length === 0 && messages.length === 0) {
+    // With a range, nothing in it says nothing about before or after.
+    if (from === undefined && to === undefined) ctx.out.say("history.none", { alias });
+    else ctx.out.say("history.noneInRange", { alias, from: from ?? "…", to: to ?? "…" });
+  }
   // Newest first, follow-ups and the client's messages interleaved.
   const lines = [
     ...sent.map((s) => ({ at: s.sentAt ?? s.updated, print: () => ctx.out.say("history.line", {

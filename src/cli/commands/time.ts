@@ -106,7 +106,7 @@ export async function list(ctx: CliContext, alias: string | undefined, o: ListOp
   const entries = entriesBetween(await readEntries(ctx, r), range.from, range.to)
     .filter((e) => tag === undefined || e.client === tag)
     .sort((a, b) => a.day.localeCompare(b.day) || a.created.localeCompare(b.created));
-  if (entries.length === 0) ctx.out.say("time.none");
+  if (entries.length === 0) ctx.out.say(range.from === undefined && range.to === undefined ? "time.none" : "time.noneInRange", { from: range.from ?? "…", to: range.to ?? "…" });
   const notes = new Map<string, string>();
   for (const e of entries) {
     const note = o.notes === true ? await r.time.note(e) : undefined;
