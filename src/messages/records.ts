@@ -152,8 +152,12 @@ export const records = {
     en: "Would delete {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
   },
   "records.purgeTotal": {
-    de: "{clients} Klient:innen gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten}.",
-    en: "{clients} clients deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries, {messages} {messages:message|messages} received.",
+    de: "{clients} {clients:Klient:in|Klient:innen} gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten}.",
+    en: "{clients} {clients:client|clients} deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries, {messages} {messages:message|messages} received.",
+  },
+  "records.purgeTotalNoLines": {
+    de: "{clients} {clients:Klient:in|Klient:innen} gelöscht, {size} frei; keine Ledger-Zeilen (kein Löschnachweis nötig), {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten}.",
+    en: "{clients} {clients:client|clients} deleted, {size} freed; no ledger lines (no purge record needed), {time} time entries, {messages} {messages:message|messages} received.",
   },
   "records.purgeInboxPending": {
     de: "{count} empfangene {count:Nachricht ist|Nachrichten sind} noch nicht entschlüsselt; records purge ordnet sie zuerst zu (sie zählen als Kontakt).",

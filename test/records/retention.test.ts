@@ -234,6 +234,21 @@ describe("retention", () => {
     expect(doctor.stdout).toMatch(/ledger: 2 files/);
   });
 
+  it("a purge that removes no ledger lines does not claim a signed record", async () => {
+    const own = await initHome();
+    try {
+      const inOwn = (args: string[], now: string) => runCli(args, { home: own.home, env: at(now) });
+      expect((await inOwn(["client", "add", "k1"], "2016-03-01T10:00:00+01:00")).code).toBe(0);
+      expect((await inOwn(["time", "log", "k1", "20m"], "2016-03-01T10:00:00+01:00")).code).toBe(0);
+      const r = await inOwn(["records", "purge"], ELEVEN_YEARS_ON);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^1 client deleted, .* freed; no ledger lines \(no purge record needed\), 1 time entries, 0 messages received\.$/m);
+      expect((await inOwn(["records", "verify"], ELEVEN_YEARS_ON)).stdout).toMatch(/0 signed purge records/);
+    } finally {
+      await own.cleanup();
+    }
+  });
+
   it("a retention period damaged by hand is exit 5 and deletes nothing, not ten years in place of fifteen", async () => {
     const own = await initHome();
     try {

@@ -135,7 +135,8 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
     });
   }
   if (expired.length > 0) {
-    ctx.out.say(dryRun ? "records.purgeWouldTotal" : "records.purgeTotal", {
+    // Only a purge that removed ledger lines signs a record: the line names the record only then.
+    ctx.out.say(dryRun ? "records.purgeWouldTotal" : outcome.ledgerLines > 0 ? "records.purgeTotal" : "records.purgeTotalNoLines", {
       clients: expired.length,
       size: formatSize(outcome.bytes),
       lines: outcome.ledgerLines,
