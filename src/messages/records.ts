@@ -230,6 +230,10 @@ export const records = {
   "doctor.holds.cache": { de: "verschlüsselter Medien-Cache („cache clear“ leert ihn)", en: "encrypted media cache ('cache clear' empties it)" },
 
   // --- a client's rights: export (Art. 15/20), forget (Art. 17) ---
+  "export.noViewerPassphrase": {
+    de: "--viewer: „{alias}“ hat keine Passphrase für die Offline-Ansicht; bitte „nachklang client passphrase {alias} --generate“ oder --viewer-passphrase-file (ohne --viewer geht der Export an den age-Schlüssel).",
+    en: "--viewer: '{alias}' has no viewer passphrase; run 'nachklang client passphrase {alias} --generate' or give --viewer-passphrase-file (without --viewer the export is sealed to their age key).",
+  },
   "export.noKey": {
     de: "„{alias}“ hat weder einen age-Schlüssel noch eine Passphrase für die Offline-Ansicht; bitte „nachklang client passphrase {alias} --generate“ oder --viewer-passphrase-file.",
     en: "'{alias}' has neither an age key nor a viewer passphrase; run 'nachklang client passphrase {alias} --generate' or give --viewer-passphrase-file.",

@@ -82,6 +82,9 @@ afterAll(async () => {
 describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
   it("opens with stock age and the client's key and holds everything stored about the client", async () => {
     const out = join(work, "export.age");
+    // k1 has an age key but no viewer passphrase: --viewer says that (it said "neither an age key nor …").
+    const viewer = await runCli(["client", "export", "k1", "--out", join(work, "k1.html"), "--viewer"], { home, env: NOW });
+    expect([viewer.code, viewer.stderr]).toEqual([2, "--viewer: 'k1' has no viewer passphrase; run 'nachklang client passphrase k1 --generate' or give --viewer-passphrase-file (without --viewer the export is sealed to their age key).\n"]);
     await ok(["client", "export", "k1", "--out", out]);
     const dir = join(work, "opened");
     await mkdir(dir);

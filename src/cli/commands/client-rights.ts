@@ -39,7 +39,7 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
   const client = r.practice.clients.require(alias);
   const asViewer = o.viewer === true || viewerPassphrase !== undefined || client.ageRecipient === undefined;
   const passphrase = viewerPassphrase ?? client.viewerPassphrase;
-  if (asViewer && passphrase === undefined) throw new UserError(ExitCode.usage, "export.noKey", { alias });
+  if (asViewer && passphrase === undefined) throw new UserError(ExitCode.usage, client.ageRecipient === undefined ? "export.noKey" : "export.noViewerPassphrase", { alias });
   const tag = await r.wf.tagger(alias);
   const followUps = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag).sort((a, b) => a.created.localeCompare(b.created));
   const time: (TimeEntry & { noteText?: string })[] = [];
