@@ -93,6 +93,17 @@ describe("media photo", () => {
     expect(result.failed.map((f) => f.params.file)).toEqual([inputs[2]]);
   });
 
+  it("every photo failing, for different reasons: nothing written is a failure (exit 1), not 'partial'; --json names each", async () => {
+    const out = join(dir, "all-bad");
+    const inputs = [fixture("corrupt.jpg"), join(dir, "not-there.jpg")];
+    const r = await runCli(["--json", "media", "photo", ...inputs, "--out", out], { home: join(dir, "home") });
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout) as { photos: unknown[]; failed: { code: number; message: string }[] };
+    expect(result.photos).toEqual([]);
+    expect(result.failed.map((f) => f.code)).toEqual([1, 2]);
+    expect(result.failed[1]?.message).toBe(`${inputs[1]}: file not found. Please check the path.`);
+  });
+
   it("a bad --max-edge is a usage error (exit 2)", async () => {
     const r = await runCli(["media", "photo", fixture("tiny.jpg"), "--out", dir, "--max-edge", "0"], { home: join(dir, "home") });
     expect(r.code).toBe(2);

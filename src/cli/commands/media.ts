@@ -70,12 +70,12 @@ export async function photo(ctx: CliContext, files: string[], opts: PhotoOptions
     }
     tell();
   });
-  ctx.out.result({ photos: results, failed: failures.map((e) => ({ key: e.key, params: e.params, code: e.code })) });
+  ctx.out.result({ photos: results, failed: failures.map((e) => ({ key: e.key, params: e.params, code: e.code, message: ctx.out.text(e.key, e.params) })) });
   if (failures.length > 0) {
     if (results.length > 0) ctx.out.warn("media.partial", { ok: results.length, total: files.length });
-    // All failed for the same reason → that reason's code; otherwise "partial".
+    // Some written: "partial". None: all failed for the same reason → that reason's code, else a failure.
     const codes = new Set(failures.map((e) => e.code));
-    process.exitCode = results.length === 0 && codes.size === 1 ? [...codes][0]! : ExitCode.partial;
+    process.exitCode = results.length > 0 ? ExitCode.partial : codes.size === 1 ? [...codes][0]! : ExitCode.failure;
   }
 }
 
