@@ -62,6 +62,10 @@ export const agent = {
     de: "„{value}“ ist keine Dauer; bitte z. B. 30m, 8h oder 1h30m.",
     en: "'{value}' is not a duration; use e.g. 30m, 8h or 1h30m.",
   },
+  "agent.idleConfigBad": {
+    de: "Hinweis: agentIdleMinutes in config.json ({value}) ist keine Zahl von Minuten über 0; der Agent sperrt nach {minutes} Minuten ohne Nutzung.",
+    en: "Note: agentIdleMinutes in config.json ({value}) is no number of minutes above 0; the agent locks after {minutes} minutes without use.",
+  },
   "agent.tooLong": {
     de: "{value}: der Agent hält die Schlüssel höchstens {max} Stunden.",
     en: "{value}: the agent holds the keys for at most {max} hours.",

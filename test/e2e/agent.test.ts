@@ -371,7 +371,14 @@ describe("nachklang unlock / lock", () => {
     const status = await ok(["status"], home, { ...NONE, NACHKLANG_NOW: monday.NACHKLANG_NOW });
     expect(status.stdout.split("\n")[0]).toMatch(/^Unlocked until Mon 2026-11-30 18:00 \(Europe\/Berlin\)/);
     await ok(["lock"], home);
-    for (const bad of [["--for", "soon"], ["--for", "2d"], ["--idle", "0m"], ["--for", "25h"]]) {
+    // A configured idle time that is no number of minutes is said, not taken silently.
+    const file = join(home, "config.json");
+    await writeFile(file, JSON.stringify({ ...(JSON.parse(await readFile(file, "utf8")) as object), agentIdleMinutes: "abc" }));
+    const odd = await unlock(home, [], monday);
+    expect(odd.code, odd.stderr).toBe(0);
+    expect(odd.stderr).toContain('Note: agentIdleMinutes in config.json ("abc") is no number of minutes above 0; the agent locks after 60 minutes without use.');
+    await ok(["lock"], home);
+    for (const bad of [["--for", "soon"], ["--for", "2d"], ["--idle", "0m"], ["--for", "25h"], ["--idle", "25h"]]) {
       const r = await runCli(["unlock", ...bad], { home, env: { ...NONE } });
       expect(r.code, bad.join(" ")).toBe(2);
       expect(r.stderr.trim(), bad.join(" ")).toMatch(/is not a duration|at most 24 hours/);

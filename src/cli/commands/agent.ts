@@ -8,6 +8,7 @@ import { storedHours } from "../../followup/workflow.js";
 import { formatDuration, idleTime, lifetimeEnd } from "../../agent/lifetime.js";
 import { checkSocketPath, inspectAgentPlace } from "../../agent/paths.js";
 import type { CliContext } from "../context.js";
+import { printable } from "../../printable.js";
 import { agentPlace, agentState, practiceTime, unlockKeyringHere } from "../practice.js";
 
 export interface UnlockOptions {
@@ -21,6 +22,11 @@ export async function unlock(ctx: CliContext, opts: UnlockOptions): Promise<void
   const stored = storedHours(ctx.settings);
   const until = lifetimeEnd(now, stored === undefined ? undefined : contactHours(stored), opts.for);
   const idleMs = idleTime(opts.idle, ctx.settings.agentIdleMinutes);
+  // A value in config.json that is no number of minutes is not taken silently.
+  const configured: unknown = ctx.settings.agentIdleMinutes;
+  if (opts.idle === undefined && configured !== undefined && !(typeof configured === "number" && Number.isFinite(configured) && configured > 0)) {
+    ctx.out.warn("agent.idleConfigBad", { value: printable(JSON.stringify(configured) ?? "undefined"), minutes: Math.round(idleMs / 60_000) });
+  }
   const paths = agentPlace(ctx);
   checkSocketPath(paths);
   if (await alreadyUnlocked(ctx)) return;
