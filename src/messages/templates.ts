@@ -146,6 +146,10 @@ export const templates = {
     de: "lässt sich mit den Beispielwerten nicht erzeugen: {reason}",
     en: "does not render with its samples: {reason}",
   },
+  "templates.problem.renderWithoutOptional": {
+    de: "lässt sich ohne die optionalen Variablen ({names}) nicht erzeugen: {reason}; bitte im Text mit {% if … %} absichern oder die Variable required machen",
+    en: "does not render without its optional variables ({names}): {reason}; guard them with {% if … %} in the text, or make the variable required",
+  },
   "templates.problem.unknownVariable": {
     de: "unbekannte Variable „{name}“: bitte unter variables deklarieren oder den Namen prüfen",
     en: "unknown variable '{name}': declare it under variables or check the name",

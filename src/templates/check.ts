@@ -139,10 +139,19 @@ export async function checkLibrary(library: TemplateLibrary, options: CheckOptio
           full ??= rendered;
         } catch (error) {
           if (!isUserError(error)) throw error;
+          // Failing with every sample already says it; the run without the optional ones adds nothing.
+          if (onlyRequired && full === undefined) continue;
           const p = error.params;
           const line = typeof p.line === "number" ? p.line : template.bodyLine;
           // A Liquid error has a reason to quote; any other (too large, a bad value) is a line of its own.
-          const { key, params } = typeof p.reason === "string" ? { key: "templates.problem.render" as const, params: { reason: p.reason } } : error;
+          // Which run failed: with every sample, or with the optional variables left out (as a send without them renders it).
+          const optional = Object.entries(template.variables).filter(([, spec]) => !spec.required).map(([name]) => name).join(", ");
+          const { key, params } =
+            typeof p.reason !== "string"
+              ? error
+              : onlyRequired
+                ? { key: "templates.problem.renderWithoutOptional" as const, params: { reason: p.reason, names: optional } }
+                : { key: "templates.problem.render" as const, params: { reason: p.reason } };
           if (!here.some((h) => h.line === line && h.key === key))
             problem(line, key, params, typeof p.file === "string" ? p.file : template.file);
         }

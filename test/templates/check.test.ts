@@ -151,6 +151,15 @@ describe("templates check", () => {
     expect(where(await check(dir), dir)).toEqual(["en/a.md:13 templates.problem.render"]);
   });
 
+  it("says when a template renders with its samples but not without its optional variables", async () => {
+    const dir = await repo({
+      "en/a.md": [...header("a", "en", ["  when:", "    type: date", "    sample: 2027-01-04"]), "ok", "{{ when | long_date }}"],
+    });
+    const report = await check(dir);
+    expect(where(report, dir)).toEqual(["en/a.md:13 templates.problem.renderWithoutOptional"]);
+    expect(problemLines(report, "en", dir)[0]).toMatch(/^en\/a\.md:13: does not render without its optional variables \(when\): .*; guard them with \{% if … %\} in the text, or make the variable required$/);
+  });
+
   it("says in words why a template's samples render too much text, once", async () => {
     const dir = await repo({
       "en/a.md": [...header("a", "en", ["  who:", "    type: string", "    sample: Kim"]), "{{ who }}{% for i in (1..21000) %}0123456789{% endfor %}"],
