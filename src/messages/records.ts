@@ -254,6 +254,10 @@ export const records = {
     de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- messages.json, message-…: {messages} {messages:Nachricht|Nachrichten}, die Sie der Praxis geschrieben haben, mit Dateien\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
     en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- messages.json, message-…: {messages} {messages:message|messages} you sent to the practice, with their files\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
   },
+  "forget.already": {
+    de: "„{alias}“ wurde schon am {date} gelöscht (Art. 17 DSGVO); es gibt nichts weiter zu löschen. Die Akten gehen mit dem Ende ihrer Aufbewahrung („nachklang records purge --dry-run“ zeigt wann).",
+    en: "'{alias}' was already forgotten on {date} (GDPR Art. 17); there is nothing more to delete. The records go when their retention ends ('nachklang records purge --dry-run' shows when).",
+  },
   "forget.needsYes": {
     de: "„client forget {alias}“ löscht Kontaktdaten endgültig; ohne Terminal bitte mit --yes bestätigen.",
     en: "'client forget {alias}' deletes contact details for good; without a terminal, confirm with --yes.",

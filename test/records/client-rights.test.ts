@@ -226,6 +226,8 @@ describe("client forget and retention", () => {
       await run(SEEN, ["send", "k9", "--note", "Wartet", "--at", "2016-06-01 10:00", "--yes"]);
       const FORGET = "2026-12-04T10:00:00+01:00";
       const forget = await run(FORGET, ["client", "forget", "k9", "--yes"]);
+      // Asked again: nothing more to delete, said as such (it repeated the first run's report).
+      expect(await run(FORGET, ["client", "forget", "k9", "--yes"])).toBe("'k9' was already forgotten on 2026-12-04 (GDPR Art. 17); there is nothing more to delete. The records go when their retention ends ('nachklang records purge --dry-run' shows when).\n");
       expect(forget).toMatch(/1 waiting follow-up/);
       expect(forget).toMatch(/until 2026-03-01\./);
       // Nothing more is recorded for a forgotten client: contact time would move the date the

@@ -102,6 +102,12 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
 export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean }): Promise<void> {
   const r = await openRecords(ctx);
   const client = r.practice.clients.require(alias);
+  // A second request finds nothing more to delete: said as such, not as a fresh erasure.
+  if (client.forgotten !== undefined) {
+    ctx.out.say("forget.already", { alias, date: client.forgotten });
+    ctx.out.result({ alias, alreadyForgotten: client.forgotten });
+    return;
+  }
   if (o.yes !== true) {
     if (!process.stdin.isTTY) throw new UserError(ExitCode.usage, "forget.needsYes", { alias });
     const { default: inquirer } = await import("inquirer");
