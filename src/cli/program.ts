@@ -5,6 +5,7 @@
 import { Command, Option } from "commander";
 import type { Lang } from "../messages/index.js";
 import type { CliContext, GlobalOptions } from "./context.js";
+import { ExitCode, UserError } from "../errors.js";
 import { packageManifest } from "../package-root.js";
 import { addressOptions } from "./client-options.js";
 import { readsFile, readsFileArgument, refuseStdinTwice } from "./stdin-options.js";
@@ -29,6 +30,9 @@ function copyOption(option: Option): Option {
  */
 const CONTENT_LANG_COMMANDS: readonly (readonly string[])[] = [["client", "add"], ["client", "edit"], ["send"], ["templates"]];
 const contentLangCommands = new WeakSet<Command>();
+/** Options that name a file or folder to write or read. */
+const PLACE_OPTIONS: ReadonlySet<string> = new Set(["--out", "--templates", "--identity", "--signer", "--note-file", "--vars-file", "--recovery-key", "--viewer-passphrase-file"]);
+
 /** The command a program last handed the command line to (set as commander dispatches). */
 const dispatched = new WeakMap<Command, Command>();
 
@@ -640,6 +644,15 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     for (const sub of command.commands) watchDispatch(sub);
   };
   watchDispatch(program);
+  // An empty place (`--out ""`) would be the current folder, or a file named by nothing: refused
+  // in one line wherever a command takes one, before anything runs. (`--home` is the program's.)
+  program.hook("preAction", (_program, action) => {
+    for (const option of action.options) {
+      if (!PLACE_OPTIONS.has(option.long ?? "")) continue;
+      const value: unknown = action.getOptionValue(option.attributeName());
+      if (typeof value === "string" && value.trim() === "") throw new UserError(ExitCode.usage, "option.emptyPlace", { option: option.long ?? "" });
+    }
+  });
   for (const option of clientAdd.options) clientEdit.addOption(copyOption(option));
   // Not a field, so not copied to `client edit`.
   clientAdd.option("--returning", "the same person as a removed client whose records are kept under this alias");

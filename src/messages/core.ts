@@ -48,6 +48,10 @@ export const core = {
     de: "{file}: nicht lesbar ({reason}).",
     en: "{file}: cannot be read ({reason}).",
   },
+  "option.emptyPlace": {
+    de: "{option} ist leer; nichts getan. Bitte die Datei oder den Ordner angeben.",
+    en: "{option} is empty; nothing was done. Please name the file or folder.",
+  },
   "file.folderNotFile": {
     de: "{file} ist ein Ordner, keine Datei. Bitte die Datei selbst angeben.",
     en: "{file} is a folder, not a file. Please name the file itself.",

@@ -36,3 +36,20 @@ describe("passphrase options", () => {
     }
   });
 });
+
+describe("an empty place", () => {
+  it("--out \"\" (or another option naming a file or folder) is refused in every command that takes one, before its action runs", async () => {
+    const withOut = commands.filter(({ command }) => longFlags(command).includes("--out"));
+    expect(withOut.length).toBeGreaterThan(8);
+    for (const { path, command } of withOut) {
+      const fresh = buildProgram(() => undefined).exitOverride();
+      // Every action is replaced: reaching one means the empty --out got through.
+      const reached: string[] = [];
+      for (const { command } of all(fresh)) command.action(() => void reached.push(command.name()));
+      const required = command.options.filter((o) => o.mandatory && o.long !== "--out").flatMap((o) => [o.long ?? "", "x"]);
+      const args = [...path.split(" "), ...command.registeredArguments.map(() => "x"), ...required, "--out", ""];
+      await expect(fresh.parseAsync(args, { from: "user" }), path).rejects.toMatchObject({ key: "option.emptyPlace", params: { option: "--out" } });
+      expect(reached, path).toEqual([]);
+    }
+  });
+});
