@@ -70,8 +70,8 @@ export const inbox = {
   },
   "inbox.read.written": { de: "  geschrieben: {path}", en: "  written: {path}" },
   "inbox.read.outNotFolder": {
-    de: "{file} ist eine Datei, kein Ordner; nichts geschrieben, nichts als gelesen markiert. Bitte mit --out einen Ordner angeben.",
-    en: "{file} is a file, not a folder; nothing was written or marked read. Please name a folder with --out.",
+    de: "{file} ist eine Datei oder ein Gerät, kein Ordner; nichts geschrieben, nichts als gelesen markiert. Bitte mit --out einen Ordner angeben.",
+    en: "{file} is a file or a device, not a folder; nothing was written or marked read. Please name a folder with --out.",
   },
   "inbox.read.filesHint": {
     de: "  Dateien speichern: nachklang inbox read {alias} --out ORDNER (solange ungelesen; danach nur noch im Posteingang versiegelt).",

@@ -254,9 +254,10 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     const file = join(home, "..", "a-file");
     await writeFile(file, "mine");
     for (const [args, pattern] of [
-      [["inbox", "read", "k9", "--out", file], /a-file is a file, not a folder; nothing was written or marked read\. Please name a folder with --out\./],
+      [["inbox", "read", "k9", "--out", file], /a-file is a file or a device, not a folder; nothing was written or marked read\. Please name a folder with --out\./],
+      [["inbox", "read", "k9", "--out", "/dev/null"], /^\/dev\/null is a file or a device, not a folder; nothing was written or marked read\./],
       [["inbox", "read", "k9", "--out", join(file, "sub")], /sub: cannot be written there \(ENOTDIR\); nothing was written\. Please check the path and permissions, or name another place\./],
-      [["--lang", "de", "inbox", "read", "k9", "--out", file], /a-file ist eine Datei, kein Ordner; nichts geschrieben, nichts als gelesen markiert\./],
+      [["--lang", "de", "inbox", "read", "k9", "--out", file], /a-file ist eine Datei oder ein Gerät, kein Ordner; nichts geschrieben, nichts als gelesen markiert\./],
     ] as const) {
       const bad = await cli([...args], at("14", "13:01"));
       expect(bad.code, `${args.join(" ")}: ${bad.stderr}`).toBe(2);
