@@ -2,7 +2,7 @@
  * Files private to this user: folders 0700, files 0600, written atomically. The ground floor
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
-import { constants, type Stats } from "node:fs";
+import { constants } from "node:fs";
 import { chmod, link, lstat, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { dirname, isAbsolute, relative, sep } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -58,6 +58,10 @@ export const NAMED_FILE_MAX_BYTES = 64 * 1024 * 1024;
 export interface ReadLimit {
   readonly max: number;
   readonly tooLarge: (bytes: number) => UserError;
+  /** The line for a device (default `file.device`). */
+  readonly notRegular?: () => UserError;
+  /** A pipe that stays silent this long is given up with this error (default: waited on). */
+  readonly silent?: { readonly ms: number; readonly error: () => Error };
 }
 
 const namedFileLimit = (file: string): ReadLimit => ({ max: NAMED_FILE_MAX_BYTES, tooLarge: () => new UserError(ExitCode.usage, "file.tooLarge", { file, max: "64 MiB" }) });
@@ -77,9 +81,10 @@ export async function readNamedFile(file: string, shown = file, limit: ReadLimit
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.folderNotFile", { file: shown });
-    if (!info.isFile() && !info.isFIFO()) throw new UserError(ExitCode.usage, "file.device", { file: shown });
+    if (!info.isFile() && !info.isFIFO()) throw limit.notRegular?.() ?? new UserError(ExitCode.usage, "file.device", { file: shown });
     if (info.size > limit.max) throw limit.tooLarge(info.size);
-    return await readBounded(chunksOf(handle), limit);
+    const silent = limit.silent === undefined ? undefined : { until: Date.now() + limit.silent.ms, error: limit.silent.error };
+    return await readBounded(chunksOf(handle, silent), limit);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw unreadableFile(shown, error) ?? error;
@@ -88,11 +93,11 @@ export async function readNamedFile(file: string, shown = file, limit: ReadLimit
   }
 }
 
-/** An open file or pipe from where it stands, in pieces of up to 1 MiB (a pipe waited on as readWaiting does). */
-export async function* chunksOf(handle: FileHandle): AsyncGenerator<Buffer> {
+/** An open file or pipe from where it stands, in pieces of up to 1 MiB (a pipe waited on as readWaiting does, until `silent`). */
+export async function* chunksOf(handle: FileHandle, silent?: { until: number; error: () => Error }): AsyncGenerator<Buffer> {
   for (;;) {
     const buffer = Buffer.allocUnsafe(1024 * 1024);
-    const bytesRead = await readWaiting(handle, buffer, 0, buffer.length, null);
+    const bytesRead = await readWaiting(handle, buffer, 0, buffer.length, null, silent);
     if (bytesRead === 0) return;
     yield buffer.subarray(0, bytesRead);
   }
@@ -126,7 +131,7 @@ export const NAMED_READ_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
  * `handle.read`, waiting in short steps while a pipe opened with NAMED_READ_FLAGS has nothing yet
  * (EAGAIN); `silent`: give up at that time with its error. Returns the bytes read (0 at the end).
  */
-export async function readWaiting(handle: FileHandle, buffer: Buffer, offset: number, length: number, position: number | null, silent?: { until: number; error: () => Error }): Promise<number> {
+async function readWaiting(handle: FileHandle, buffer: Buffer, offset: number, length: number, position: number | null, silent?: { until: number; error: () => Error }): Promise<number> {
   for (;;) {
     try {
       return (await handle.read(buffer, offset, length, position)).bytesRead;
@@ -138,16 +143,6 @@ export async function readWaiting(handle: FileHandle, buffer: Buffer, offset: nu
   }
 }
 
-/** What a secret file may be: a regular file of at most the limit, or a pipe (`/dev/stdin`, `<(…)`). */
-function secretSource(file: string, info: Stats): "file" | "pipe" {
-  if (info.isFIFO()) return "pipe";
-  // A folder is named as every file reader names it (unreadableFile).
-  if (info.isDirectory()) throw new UserError(ExitCode.usage, "file.folderNotFile", { file });
-  if (!info.isFile()) throw new UserError(ExitCode.usage, "file.secretNotRegular", { file });
-  if (info.size > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
-  return "file";
-}
-
 /**
  * A file holding a secret the user named (`--passphrase-file`, `--viewer-passphrase-file`, a
  * channel's `--secret-file`, `--password-file`, `--private-key-file`): a regular file of at most
@@ -157,31 +152,13 @@ function secretSource(file: string, info: Stats): "file" | "pipe" {
  * otherwise, exit 2: missing or unreadable, a folder or device, or larger (no secret is that long:
  * the wrong file). A pipe gives its bytes only once: read each such file once per command.
  */
-export async function readSecretFile(file: string): Promise<Buffer> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, NAMED_READ_FLAGS);
-  } catch (error) {
-    throw unreadableFile(file, error) ?? error;
-  }
-  try {
-    const pipe = secretSource(file, await handle.stat()) === "pipe";
-    // One byte over the limit tells a file that grew, or a pipe that runs on, from one that fits.
-    const buffer = Buffer.alloc(SECRET_FILE_MAX_BYTES + 1);
-    const silent = { until: Date.now() + SECRET_PIPE_WAIT_MS, error: () => new UserError(ExitCode.usage, "file.secretPipeSilent", { file }) };
-    let length = 0;
-    while (length < buffer.length) {
-      const bytesRead = await readWaiting(handle, buffer, length, buffer.length - length, pipe ? null : length, silent);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > SECRET_FILE_MAX_BYTES) throw new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" });
-    return buffer.subarray(0, length);
-  } catch (error) {
-    throw unreadableFile(file, error) ?? error;
-  } finally {
-    await handle.close();
-  }
+export function readSecretFile(file: string): Promise<Buffer> {
+  return readNamedFile(file, file, {
+    max: SECRET_FILE_MAX_BYTES,
+    tooLarge: () => new UserError(ExitCode.usage, "file.secretTooLarge", { file, max: "64 KiB" }),
+    notRegular: () => new UserError(ExitCode.usage, "file.secretNotRegular", { file }),
+    silent: { ms: SECRET_PIPE_WAIT_MS, error: () => new UserError(ExitCode.usage, "file.secretPipeSilent", { file }) },
+  });
 }
 
 /**
