@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import { clockFromEnv } from "../delivery/clock.js";
+import { foldLedger } from "../delivery/ledger.js";
 import { messagesOf } from "../inbox/records.js";
 import { writePrivateFile } from "../files.js";
 import type { Keyring } from "../practice/keyring.js";
@@ -99,8 +100,9 @@ export async function recordsUnder(ctx: CliContext, aliases: readonly string[]):
     const alias = tag === undefined ? undefined : tags.get(tag);
     if (alias !== undefined) counts.set(alias, (counts.get(alias) ?? 0) + 1);
   };
-  for (const s of (await r.wf.ledger.states()).values()) count(s.client);
+  // One reading of the ledger for both: follow-ups and received messages.
   const { events } = await r.wf.ledger.read();
+  for (const s of foldLedger(events).values()) count(s.client);
   for (const m of messagesOf(events, new Set(tags.keys()))) count(m.client);
   for (const e of await r.time.entries()) count(e.client);
   return counts;

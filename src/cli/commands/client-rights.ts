@@ -17,7 +17,7 @@ import { readGroups, removeFromGroups } from "../../practice/groups.js";
 import { handoffFolders } from "../../records/storage.js";
 import type { TimeEntry } from "../../records/time.js";
 import { withPrivateTemp } from "../../temp.js";
-import { isSettled, type FollowUpState } from "../../delivery/ledger.js";
+import { foldLedger, isSettled, type FollowUpState } from "../../delivery/ledger.js";
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase } from "../context.js";
 import { openRecords } from "../records.js";
@@ -41,14 +41,15 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
   const passphrase = viewerPassphrase ?? client.viewerPassphrase;
   if (asViewer && passphrase === undefined) throw new UserError(ExitCode.usage, client.ageRecipient === undefined ? "export.noKey" : "export.noViewerPassphrase", { alias });
   const tag = await r.wf.tagger(alias);
-  const followUps = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag).sort((a, b) => a.created.localeCompare(b.created));
+  // One reading of the ledger: the follow-ups and the messages received.
+  const { events } = await r.wf.ledger.read();
+  const followUps = [...foldLedger(events).values()].filter((s) => s.client === tag).sort((a, b) => a.created.localeCompare(b.created));
   const time: (TimeEntry & { noteText?: string })[] = [];
   for (const e of (await r.time.entries()).filter((x) => x.client === tag).sort((a, b) => a.day.localeCompare(b.day))) {
     const noteText = await r.time.note(e);
     time.push({ ...e, ...(noteText === undefined ? {} : { noteText }) });
   }
   const { keys } = r.practice;
-  const { events } = await r.wf.ledger.read();
   const inbox = new InboxStore(ctx.home.root, keys.ageRecipient);
   const name = ctx.settings.practice?.name;
   const lang = client.lang;
