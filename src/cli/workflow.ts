@@ -12,7 +12,7 @@ import { formatLocal, parseLocalTime } from "../delivery/hours.js";
 import { isSettled, type FollowUpState, type SettledState } from "../delivery/ledger.js";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import type { DeliveryOutcome } from "../followup/deliver.js";
-import { FOLLOWUP_KINDS, MAX_NOTE_BYTES, isFollowUpKind, noteTooLargeParams, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
+import { FOLLOWUP_KINDS, MAX_NOTE_BYTES, isFollowUpKind, noteTooLargeParams, oversizedNote, splitImpulseArg, splitMediaArg, splitVarArg, type FollowUpDraft, type Impulse } from "../followup/draft.js";
 import type { ItemSummary, Prepared, Timing } from "../followup/pipeline.js";
 import type { DeliveryPlan } from "../channels/contract.js";
 import type { ValidDraft } from "../followup/validate.js";
@@ -124,7 +124,10 @@ export async function draftFromOptions(alias: string, o: ContentOptions): Promis
   if (o.kind !== undefined && !isFollowUpKind(o.kind)) throw new UserError(ExitCode.usage, "kind.bad", { value: o.kind, kinds: FOLLOWUP_KINDS.join(", ") });
   let note = o.note;
   if (o.noteFile !== undefined) note = await readNoteFile(o.noteFile);
-  else if (note !== undefined && Buffer.byteLength(note) > MAX_NOTE_BYTES) throw noteTooLarge("--note", Buffer.byteLength(note));
+  else {
+    const tooLarge = oversizedNote("--note", note);
+    if (tooLarge !== undefined) throw new UserError(ExitCode.usage, "note.tooLarge", tooLarge);
+  }
   const impulses: Impulse[] = (o.impulse ?? []).map((text) => {
     const parsed = splitImpulseArg(text);
     if (parsed === null) throw new UserError(ExitCode.usage, "workflow.badImpulse", { value: text });

@@ -35,6 +35,12 @@ export function noteTooLargeParams(file: string, bytes: number): { file: string;
   return { file, kb: Math.ceil(bytes / 1024), max: MAX_NOTE_BYTES / 1024 };
 }
 
+/** The `note.tooLarge` params for a note (named `label`) over MAX_NOTE_BYTES, counted in bytes; undefined for one that fits. */
+export function oversizedNote(label: string, note: string | undefined): { file: string; kb: number; max: number } | undefined {
+  const bytes = note === undefined ? 0 : Buffer.byteLength(note);
+  return bytes > MAX_NOTE_BYTES ? noteTooLargeParams(label, bytes) : undefined;
+}
+
 export const mediaInputSchema = z.strictObject({ path: z.string().check(z.minLength(1)), caption: z.optional(z.string().check(z.maxLength(2000))) });
 export type MediaInput = z.infer<typeof mediaInputSchema>;
 

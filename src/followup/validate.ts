@@ -13,7 +13,7 @@ import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
 import { printable } from "../printable.js";
 import { parseAppointment } from "./compose.js";
-import { MAX_NOTE_BYTES, appointmentVars, noteTooLargeParams, type FollowUpDraft } from "./draft.js";
+import { appointmentVars, oversizedNote, type FollowUpDraft } from "./draft.js";
 import type { ChannelPort, HomeworkPort, Problem, ResolvedChannel } from "./ports.js";
 
 export interface ValidationContext {
@@ -105,8 +105,8 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
     }
   }
   // Checked here for every way in (a batch entry, a series step, the wizard); `send --note-file` also before it reads the file.
-  const noteBytes = draft.note === undefined ? 0 : Buffer.byteLength(draft.note);
-  if (noteBytes > MAX_NOTE_BYTES) problems.push({ key: "note.tooLarge", params: noteTooLargeParams("note", noteBytes) });
+  const tooLarge = oversizedNote("note", draft.note);
+  if (tooLarge !== undefined) problems.push({ key: "note.tooLarge", params: tooLarge });
   // A link impulse is one web address, as a template's url variable is: not `javascript:`,
   // `file:` or free text shown under the label "Link".
   for (const impulse of draft.impulses) {

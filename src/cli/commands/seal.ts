@@ -10,7 +10,7 @@ import { lstat, stat } from "node:fs/promises";
 import { extname, relative, resolve } from "node:path";
 import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { MAX_ITEMS, type ItemKind } from "../../bundle/manifest.js";
-import { MAX_NOTE_BYTES, noteTooLargeParams } from "../../followup/draft.js";
+import { oversizedNote } from "../../followup/draft.js";
 import { sniffFile } from "../../media/sniff.js";
 import { exists } from "../../files.js";
 import { neutralMediaNames } from "../../followup/item-names.js";
@@ -56,8 +56,8 @@ async function kindsOf(files: readonly string[], raw: boolean): Promise<ItemKind
 
 export async function run(ctx: CliContext, files: string[], opts: SealOptions): Promise<void> {
   // The limits send has for a note, and a bundle's for its items, before anything is read.
-  const noteBytes = Buffer.byteLength(opts.note ?? "");
-  if (noteBytes > MAX_NOTE_BYTES) throw new UserError(ExitCode.usage, "note.tooLarge", noteTooLargeParams("--note", noteBytes));
+  const tooLarge = oversizedNote("--note", opts.note);
+  if (tooLarge !== undefined) throw new UserError(ExitCode.usage, "note.tooLarge", tooLarge);
   if (files.length > MAX_ITEMS) throw new UserError(ExitCode.usage, "seal.tooManyItems", { count: files.length, max: MAX_ITEMS });
   const kinds = await kindsOf(files, opts.raw === true);
   // lstat: a symlink there, even one pointing nowhere, is something that exists.
