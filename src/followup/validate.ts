@@ -8,7 +8,7 @@ import type { AddressKind } from "../channels/contract.js";
 import { ExitCode, isUserError } from "../errors.js";
 import { mediaInputSize } from "../media/files.js";
 import type { Clock } from "../delivery/clock.js";
-import { ALIAS_PATTERN, type ClientRecord } from "../practice/clients.js";
+import { noClientKey, type ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
 import { printable } from "../printable.js";
@@ -73,8 +73,7 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   let refused = false;
   const alias = draft.client;
   const client = ctx.client(alias);
-  // An alias no client can have is said as such ("client add ALIAS" would fail for it).
-  if (client === undefined) problems.push({ key: ALIAS_PATTERN.test(alias) ? "client.unknown" : "client.badAlias", params: { alias } });
+  if (client === undefined) problems.push({ key: noClientKey(alias), params: { alias } });
 
   const channelName = channelNameFor(draft, client, ctx.defaultChannel);
   let channel: ResolvedChannel | undefined;

@@ -24,6 +24,14 @@ export const consentSchema = z.strictObject({
 });
 export type ConsentRecord = z.infer<typeof consentSchema>;
 
+/**
+ * How a missing client is named: an alias no client can have as such (`client.badAlias`), rather
+ * than answered with a `client add ALIAS` that would fail; any other as unknown.
+ */
+export function noClientKey(alias: string): "client.badAlias" | "client.unknown" {
+  return ALIAS_PATTERN.test(alias) ? "client.unknown" : "client.badAlias";
+}
+
 export const clientSchema = z.strictObject({
   alias: z.string().check(z.regex(ALIAS_PATTERN)),
   name: z.optional(z.string()),
@@ -99,9 +107,7 @@ export class ClientRegistry {
   /** The client, or a UserError (exit 2) that names the alias and how to list clients. */
   require(alias: string): ClientRecord {
     const c = this.clients.get(alias);
-    // An alias no client can have is said as such, not answered with "client add ALIAS", which would fail.
-    if (c === undefined && !ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
-    if (c === undefined) throw new UserError(ExitCode.usage, "client.unknown", { alias });
+    if (c === undefined) throw new UserError(ExitCode.usage, noClientKey(alias), { alias });
     return c;
   }
 
