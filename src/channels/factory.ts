@@ -6,7 +6,7 @@
 import { ExitCode, UserError } from "../errors.js";
 import type { ChannelConfig } from "../practice/config.js";
 import type { Channel, ChannelType } from "./contract.js";
-import { CHANNEL_TYPES, requireChannelType } from "./registry.js";
+import { channelType } from "./registry.js";
 
 export const DEFAULT_CHANNEL = "folder";
 
@@ -29,8 +29,8 @@ export interface ChannelSource {
 /** Validate a channel's settings; bad configuration fails here, not halfway through a batch. */
 export function loadChannelSettings(name: string, config: ChannelConfig): { type: ChannelType<unknown>; settings: unknown } {
   // A configured channel of a type this version does not know: named, with the way out.
-  if (!Object.hasOwn(CHANNEL_TYPES, config.type)) throw new UserError(ExitCode.usage, "channel.unknownTypeConfigured", { name, type: config.type });
-  const type = requireChannelType(config.type);
+  const type = channelType(config.type);
+  if (type === undefined) throw new UserError(ExitCode.usage, "channel.unknownTypeConfigured", { name, type: config.type });
   const parsed = type.settings.safeParse(config.settings);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,7 +3,7 @@ import type { MessageKey } from "../../messages/index.js";
 import { readSecretFile } from "../../files.js";
 import type { ChannelConfiguration, ChannelType, HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
-import { CHANNEL_TYPES, requireChannelType, requireNewChannelName } from "../../channels/registry.js";
+import { channelType, requireChannelType, requireNewChannelName } from "../../channels/registry.js";
 import type { CliContext } from "../context.js";
 import { unlockPractice } from "../practice.js";
 import { findingsJson, recheckAfterEdit } from "../queue-recheck.js";
@@ -116,7 +116,7 @@ export async function remove(ctx: CliContext, name: string): Promise<void> {
   if (config === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
   // An entry of a type this version does not know (edited by hand, or written by a newer one) can
   // be removed too: it has no secrets nachklang could know of.
-  const type = Object.hasOwn(CHANNEL_TYPES, config.type) ? requireChannelType(config.type) : undefined;
+  const type = channelType(config.type);
   if (type !== undefined && type.secrets.length > 0) {
     const practice = await unlockPractice(ctx);
     for (const secret of type.secrets) await practice.setSecret(secretKey(name, secret), undefined);
@@ -135,7 +135,7 @@ async function secretsFor(ctx: CliContext, names: readonly string[]): Promise<Re
   const needs = names.some((n) => {
     const c = all[n];
     // A type this version does not know has no secrets it could know of (loading it names it).
-    return c !== undefined && Object.hasOwn(CHANNEL_TYPES, c.type) && requireChannelType(c.type).secrets.length > 0;
+    return c !== undefined && (channelType(c.type)?.secrets.length ?? 0) > 0;
   });
   return needs ? (await unlockPractice(ctx)).secrets() : undefined;
 }
