@@ -60,8 +60,8 @@ export function buildReport(
   range: { from: string; to: string },
   pseudonyms: boolean,
 ): BillingReport {
-  const lines: ReportLine[] = entries
-    .filter((e) => e.day >= range.from && e.day <= range.to)
+  const inRange = entries.filter((e) => e.day >= range.from && e.day <= range.to);
+  const lines: ReportLine[] = inRange
     .map((e) => {
       const c = clients.get(e.client);
       const profile: BillingProfile = c === undefined ? "none" : (c.billing ?? settings.profile);
@@ -79,7 +79,7 @@ export function buildReport(
     sums.set(l.alias, { ...s, entries: s.entries + 1, minutes: s.minutes + l.minutes, cents: s.cents + l.cents });
   }
   const list = [...sums.values()];
-  const unregistered = entries.filter((e) => e.day >= range.from && e.day <= range.to && !clients.has(e.client)).length;
+  const unregistered = inRange.filter((e) => !clients.has(e.client)).length;
   return { ...range, lines, sums: list, totalCents: list.reduce((t, s) => t + s.cents, 0), settings, unregistered };
 }
 
