@@ -12,6 +12,7 @@ import { noClientKey, type ClientRecord } from "../practice/clients.js";
 import { currentConsent } from "../practice/consent.js";
 import { isWhatsApp } from "../channels/whatsapp.js";
 import { printable } from "../printable.js";
+import { webAddress } from "../templates/values.js";
 import { parseAppointment } from "./compose.js";
 import { appointmentVars, oversizedNote, type FollowUpDraft } from "./draft.js";
 import type { ChannelPort, HomeworkPort, Problem, ResolvedChannel } from "./ports.js";
@@ -40,16 +41,8 @@ export interface Validation {
   readonly refused: boolean;
 }
 
-/** Whether `text` is one http(s) address (no spaces, a host). */
-function isWebAddress(text: string): boolean {
-  if (/\s/.test(text)) return false;
-  try {
-    const url = new URL(text);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
+/** Whether `text` is one http(s) address, as a template's url variable is, and without spaces (one address, not words). */
+const isWebAddress = (text: string): boolean => !/\s/.test(text) && webAddress(text) !== undefined;
 
 export function addressOf(client: ClientRecord, kind: AddressKind): string | null {
   switch (kind) {

@@ -6,6 +6,16 @@ import type { Lang } from "../messages/index.js";
 import { quoted } from "../printable.js";
 import type { VariableSpec } from "./schema.js";
 
+/** `text` as an http(s) address (the URL parser insists on a host for them), or undefined: `javascript:`, `file:`, free text. */
+export function webAddress(text: string): URL | undefined {
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" || url.protocol === "http:" ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export type Coerced = { ok: true; value: string | number } | { ok: false; expected: string };
 
 const LOCALE: Record<Lang, string> = { de: "de-DE", en: "en-GB" };
@@ -48,13 +58,8 @@ export function coerceValue(spec: VariableSpec, raw: string): Coerced {
       return t ? { ok: true, value: `${pad(t.h)}:${pad(t.min)}` } : { ok: false, expected: "time HH:MM, e.g. 16:00" };
     }
     case "url": {
-      try {
-        const url = new URL(raw.trim());
-        if (url.protocol === "https:" || url.protocol === "http:") return { ok: true, value: url.href };
-      } catch {
-        // fall through
-      }
-      return { ok: false, expected: "http(s) address, e.g. https://example.org/" };
+      const url = webAddress(raw.trim());
+      return url !== undefined ? { ok: true, value: url.href } : { ok: false, expected: "http(s) address, e.g. https://example.org/" };
     }
     case "enum":
       return spec.values?.includes(raw) ? { ok: true, value: raw } : { ok: false, expected: `one of ${(spec.values ?? []).join(", ")}` };
