@@ -37,6 +37,11 @@ export function formatDuration(ms: number): string {
   return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 || total === 0 ? `${s}s` : ""}`;
 }
 
+/** The config's `agentIdleMinutes` when it is a number of minutes above 0; undefined otherwise (absent or not usable). */
+export function configuredIdleMinutes(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 /** The idle time: `--idle` (at most a day, as `--for`), else the config's `agentIdleMinutes`, else 60 minutes. */
 export function idleTime(idleText: string | undefined, configuredMinutes: unknown): number {
   if (idleText !== undefined) {
@@ -44,6 +49,5 @@ export function idleTime(idleText: string | undefined, configuredMinutes: unknow
     if (ms > MAX_HOURS * 3600_000) throw new UserError(ExitCode.usage, "agent.tooLong", { value: idleText, max: MAX_HOURS });
     return ms;
   }
-  if (typeof configuredMinutes === "number" && Number.isFinite(configuredMinutes) && configuredMinutes > 0) return configuredMinutes * 60_000;
-  return DEFAULT_IDLE_MINUTES * 60_000;
+  return (configuredIdleMinutes(configuredMinutes) ?? DEFAULT_IDLE_MINUTES) * 60_000;
 }

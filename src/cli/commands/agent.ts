@@ -5,7 +5,7 @@
 import { clockFromEnv } from "../../delivery/clock.js";
 import { contactHours } from "../../delivery/hours.js";
 import { storedHours } from "../../followup/workflow.js";
-import { formatDuration, idleTime, lifetimeEnd } from "../../agent/lifetime.js";
+import { configuredIdleMinutes, formatDuration, idleTime, lifetimeEnd } from "../../agent/lifetime.js";
 import { checkSocketPath, inspectAgentPlace } from "../../agent/paths.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../../printable.js";
@@ -24,7 +24,7 @@ export async function unlock(ctx: CliContext, opts: UnlockOptions): Promise<void
   const idleMs = idleTime(opts.idle, ctx.settings.agentIdleMinutes);
   // A value in config.json that is no number of minutes is not taken silently.
   const configured: unknown = ctx.settings.agentIdleMinutes;
-  if (opts.idle === undefined && configured !== undefined && !(typeof configured === "number" && Number.isFinite(configured) && configured > 0)) {
+  if (opts.idle === undefined && configured !== undefined && configuredIdleMinutes(configured) === undefined) {
     ctx.out.warn("agent.idleConfigBad", { value: printable(JSON.stringify(configured) ?? "undefined"), minutes: Math.round(idleMs / 60_000) });
   }
   const paths = agentPlace(ctx);
