@@ -121,16 +121,22 @@ export async function readKeyringPassphrase(ctx: CliContext, confirm = false): P
   return first;
 }
 
+/** For commands without a generating option: the command that stores a generated viewer passphrase. */
+export function storedPassphraseAdvice(alias: string): string {
+  return `nachklang client passphrase ${alias} --generate`;
+}
+
 /** The shortest viewer passphrase agreed in a file. */
 export const MIN_PASSPHRASE_LENGTH = 10;
 
 /**
  * A client's viewer passphrase agreed in a file (`--viewer-passphrase-file`, in every command
- * that takes one): not empty, not short, canonical.
+ * that takes one): not empty, not short, canonical. `generate`: how this command gets a
+ * generated one instead (its option, or the command that stores one), for the advice.
  */
-export async function readViewerPassphrase(file: string): Promise<string> {
+export async function readViewerPassphrase(file: string, generate: string): Promise<string> {
   const passphrase = canonicalPassphrase(await readPassphraseFile(file));
-  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "viewer.passphraseShort", { file, min: MIN_PASSPHRASE_LENGTH });
+  if ([...passphrase].length < MIN_PASSPHRASE_LENGTH) throw new UserError(ExitCode.usage, "viewer.passphraseShort", { file, min: MIN_PASSPHRASE_LENGTH, generate });
   return passphrase;
 }
 

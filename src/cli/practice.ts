@@ -206,8 +206,8 @@ function sameText(a: string, b: string): boolean {
  * Refuse (exit 4) a viewer passphrase that is the keyring passphrase: whoever opens the viewer
  * would hold the key to every record of the practice.
  */
-export async function refuseKeyringPassphraseAsViewer(practice: Practice, viewerPassphrase: string, file: string): Promise<void> {
-  if (await practice.isKeyringPassphrase(viewerPassphrase)) throw new PolicyError("viewer.passphraseIsKeyring", { file });
+export async function refuseKeyringPassphraseAsViewer(practice: Practice, viewerPassphrase: string, file: string, generate: string): Promise<void> {
+  if (await practice.isKeyringPassphrase(viewerPassphrase)) throw new PolicyError("viewer.passphraseIsKeyring", { file, generate });
 }
 
 /** Whether the practice is unlocked (an agent holds its keys), and until when. */

@@ -244,7 +244,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
     .option("--host <host>", "email: SMTP server")
     .option("--port <port>", "email: SMTP port (465 TLS, 587 STARTTLS)")
     .option("--user <user>", "email: SMTP login")
-    .option("--password-file <file>", "email: file with the SMTP password (kept in the keyring)")
+    .option("--password-file <file>", "email: file with the SMTP password (kept sealed in secrets.age)")
     .option("--from <address>", "email: sender, e.g. \"Praxis Beispiel <praxis@example.org>\"")
     .option("--max-attachment-mb <mb>", "email: largest attachment (the viewer) in MB, default 10; larger follow-ups are refused before sending")
     .option("--viewer", "folder: also write the passphrase viewer (HTML) next to the bundle")

@@ -63,8 +63,8 @@ export const agent = {
     en: "'{value}' is not a duration; use e.g. 30m, 8h or 1h30m.",
   },
   "agent.idleConfigBad": {
-    de: "Hinweis: agentIdleMinutes in config.json ({value}) ist keine Zahl von Minuten über 0; der Agent sperrt nach {minutes} Minuten ohne Nutzung.",
-    en: "Note: agentIdleMinutes in config.json ({value}) is no number of minutes above 0; the agent locks after {minutes} minutes without use.",
+    de: "Hinweis: agentIdleMinutes in config.json ({value}) ist keine Zahl von Minuten über 0; der Agent sperrt nach {minutes} {minutes:Minute|Minuten} ohne Nutzung.",
+    en: "Note: agentIdleMinutes in config.json ({value}) is no number of minutes above 0; the agent locks after {minutes} {minutes:minute|minutes} without use.",
   },
   "agent.tooLong": {
     de: "{value}: der Agent hält die Schlüssel höchstens {max} Stunden.",

@@ -59,8 +59,8 @@ export const channels = {
     en: "{alias}: the client's safety number has changed; nachklang does not send. Please compare the safety number with the client in person or by phone, then mark it verified in signal-cli ('trust', see docs/channels/signal.md) and send again.",
   },
   "signal.rateLimited": {
-    de: "{alias}: Signal begrenzt gerade das Senden von diesem Konto; nichts gesendet. Frühestens in {seconds} Sekunden (etwa {minutes} Minuten) erneut versuchen.",
-    en: "{alias}: Signal is limiting sends from this account; nothing was sent. Try again in {seconds} seconds (about {minutes} minutes) at the earliest.",
+    de: "{alias}: Signal begrenzt gerade das Senden von diesem Konto; nichts gesendet. Frühestens in {seconds} Sekunden (etwa {minutes} {minutes:Minute|Minuten}) erneut versuchen.",
+    en: "{alias}: Signal is limiting sends from this account; nothing was sent. Try again in {seconds} seconds (about {minutes} {minutes:minute|minutes}) at the earliest.",
   },
   "signal.rateLimitedNoTime": {
     de: "{alias}: Signal begrenzt gerade das Senden von diesem Konto; nichts gesendet. Bitte später erneut versuchen.",

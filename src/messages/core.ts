@@ -230,8 +230,8 @@ export const core = {
     en: "Channel '{name}': invalid setting ({problem}). Please set it up again with 'nachklang channels add'.",
   },
   "channel.missingSecret": {
-    de: "Kanal „{name}“: das Geheimnis „{secret}“ fehlt im Schlüsselbund. Bitte mit „nachklang channels add“ neu einrichten.",
-    en: "Channel '{name}': the secret '{secret}' is missing from the keyring. Please set it up again with 'nachklang channels add'.",
+    de: "Kanal „{name}“: das Geheimnis „{secret}“ fehlt in den Kanal-Geheimnissen (secrets.age). Bitte mit „nachklang channels edit {name}“ und der Datei des Geheimnisses neu angeben.",
+    en: "Channel '{name}': the secret '{secret}' is missing from the channel secrets (secrets.age). Please give it again with 'nachklang channels edit {name}' and the secret's file.",
   },
   "channel.added": { de: "Kanal „{name}“ ({type}) eingerichtet.", en: "Channel '{name}' ({type}) configured." },
   "channel.removed": { de: "Kanal „{name}“ entfernt.", en: "Channel '{name}' removed." },

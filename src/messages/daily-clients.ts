@@ -33,7 +33,7 @@ export const dailyClients = {
   },
   // --- channels edit ---
   "channel.edited": { de: "Kanal „{name}“ ({type}) geändert: {fields}.", en: "Channel '{name}' ({type}) changed: {fields}." },
-  "channel.secretsKept": { de: "Unverändert im Schlüsselbund: {secrets}.", en: "Kept in the keyring unchanged: {secrets}." },
+  "channel.secretsKept": { de: "Unverändert in secrets.age: {secrets}.", en: "Kept unchanged in secrets.age: {secrets}." },
   "channel.nothingToEdit": {
     de: "Für den Kanal „{name}“ wurde nichts zum Ändern angegeben; nichts geändert. „nachklang channels edit --help“ zeigt die Angaben.",
     en: "Nothing to change was given for channel '{name}'; nothing was changed. 'nachklang channels edit --help' lists the options.",

@@ -107,8 +107,8 @@ export const dailyDelivery = {
   },
   "series.dryLine": { de: "Schritt {n}/{of}: {when}, {count} {count:Teil|Teile}, {size}, über {channel}", en: "Step {n}/{of}: {when}, {count} {count:item|items}, {size}, through {channel}" },
   "series.header": {
-    de: "Serie {series} für {alias}: {of} Nachklänge. Alle noch wartenden zurückziehen mit: nachklang outbox cancel --series {series}",
-    en: "Series {series} for {alias}: {of} follow-ups. Cancel every one still waiting with: nachklang outbox cancel --series {series}",
+    de: "Serie {series} für {alias}: {of} {of:Nachklang|Nachklänge}. Alle noch wartenden zurückziehen mit: nachklang outbox cancel --series {series}",
+    en: "Series {series} for {alias}: {of} {of:follow-up|follow-ups}. Cancel every one still waiting with: nachklang outbox cancel --series {series}",
   },
   "series.stepSent": { de: "  {n}/{of} {id} über {channel} zugestellt", en: "  {n}/{of} {id} delivered through {channel}" },
   "series.stepQueued": { de: "  {n}/{of} {id} wartet, fällig {when}", en: "  {n}/{of} {id} queued, due {when}" },

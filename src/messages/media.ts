@@ -31,8 +31,8 @@ export const media = {
     en: "{file}: the file has no audio stream. Please choose an audio recording.",
   },
   "media.audio.tooLong": {
-    de: "{file}: {minutes} Minuten sind länger als die erlaubten {limit} Minuten. Bitte die Aufnahme kürzen oder teilen.",
-    en: "{file}: {minutes} minutes are longer than the limit of {limit} minutes. Please shorten or split the recording.",
+    de: "{file}: {minutes} Minuten sind länger als die erlaubten {limit} {limit:Minute|Minuten}. Bitte die Aufnahme kürzen oder teilen.",
+    en: "{file}: {minutes} minutes are longer than the limit of {limit} {limit:minute|minutes}. Please shorten or split the recording.",
   },
   "media.audio.silence": {
     de: "{file}: die Aufnahme ist stumm (digitale Stille); sie wurde ohne Verstärkung umgewandelt. Bitte prüfen, ob das die richtige Datei ist.",

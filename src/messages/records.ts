@@ -144,28 +144,28 @@ export const records = {
   "records.removedClient": { de: "(entfernt, {tag}…)", en: "(removed, {tag}…)" },
   "records.purgeNothing": { de: "Keine Aufbewahrungsfrist ({span}) ist abgelaufen; nichts gelöscht.", en: "No retention period ({span}) has ended; nothing deleted." },
   "records.purgeLine": {
-    de: "Gelöscht {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} Nachklänge, {files} Dateien ({size}), {time} Zeiteinträge, {lines} Ledger-Zeilen.",
-    en: "Deleted {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
+    de: "Gelöscht {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} {followUps:Nachklang|Nachklänge}, {files} {files:Datei|Dateien} ({size}), {time} {time:Zeiteintrag|Zeiteinträge}, {lines} {lines:Ledger-Zeile|Ledger-Zeilen}.",
+    en: "Deleted {client}: last contact {last}, kept until {until}; {followUps} {followUps:follow-up|follow-ups}, {files} {files:file|files} ({size}), {time} {time:time entry|time entries}, {lines} {lines:ledger line|ledger lines}.",
   },
   "records.purgeWouldLine": {
-    de: "Würde löschen {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} Nachklänge, {files} Dateien ({size}), {time} Zeiteinträge, {lines} Ledger-Zeilen.",
-    en: "Would delete {client}: last contact {last}, kept until {until}; {followUps} follow-ups, {files} files ({size}), {time} time entries, {lines} ledger lines.",
+    de: "Würde löschen {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} {followUps:Nachklang|Nachklänge}, {files} {files:Datei|Dateien} ({size}), {time} {time:Zeiteintrag|Zeiteinträge}, {lines} {lines:Ledger-Zeile|Ledger-Zeilen}.",
+    en: "Would delete {client}: last contact {last}, kept until {until}; {followUps} {followUps:follow-up|follow-ups}, {files} {files:file|files} ({size}), {time} {time:time entry|time entries}, {lines} {lines:ledger line|ledger lines}.",
   },
   "records.purgeTotal": {
-    de: "{clients} {clients:Klient:in|Klient:innen} gelöscht, {size} frei; {lines} Ledger-Zeilen entfernt (signierter Nachweis in ledger/purges.jsonl), {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten}.",
-    en: "{clients} {clients:client|clients} deleted, {size} freed; {lines} ledger lines removed (signed record in ledger/purges.jsonl), {time} time entries, {messages} {messages:message|messages} received.",
+    de: "{clients} {clients:Klient:in|Klient:innen} gelöscht, {size} frei; {lines} {lines:Ledger-Zeile|Ledger-Zeilen} entfernt (signierter Nachweis in ledger/purges.jsonl), {time} {time:Zeiteintrag|Zeiteinträge}, {messages} empfangene {messages:Nachricht|Nachrichten}.",
+    en: "{clients} {clients:client|clients} deleted, {size} freed; {lines} {lines:ledger line|ledger lines} removed (signed record in ledger/purges.jsonl), {time} {time:time entry|time entries}, {messages} {messages:message|messages} received.",
   },
   "records.purgeTotalNoLines": {
-    de: "{clients} {clients:Klient:in|Klient:innen} gelöscht, {size} frei; keine Ledger-Zeilen (kein Löschnachweis nötig), {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten}.",
-    en: "{clients} {clients:client|clients} deleted, {size} freed; no ledger lines (no purge record needed), {time} time entries, {messages} {messages:message|messages} received.",
+    de: "{clients} {clients:Klient:in|Klient:innen} gelöscht, {size} frei; keine Ledger-Zeilen (kein Löschnachweis nötig), {time} {time:Zeiteintrag|Zeiteinträge}, {messages} empfangene {messages:Nachricht|Nachrichten}.",
+    en: "{clients} {clients:client|clients} deleted, {size} freed; no ledger lines (no purge record needed), {time} {time:time entry|time entries}, {messages} {messages:message|messages} received.",
   },
   "records.purgeInboxPending": {
     de: "{count} empfangene {count:Nachricht ist|Nachrichten sind} noch nicht entschlüsselt; records purge ordnet sie zuerst zu (sie zählen als Kontakt).",
     en: "{count} {count:message|messages} received {count:is|are} not decoded yet; records purge assigns them first (they count as contact).",
   },
   "records.purgeWouldTotal": {
-    de: "Probelauf: {clients} Klient:innen, {size}, {lines} Ledger-Zeilen, {time} Zeiteinträge, {messages} empfangene {messages:Nachricht|Nachrichten} würden gelöscht. Löschen: nachklang records purge",
-    en: "Dry run: {clients} clients, {size}, {lines} ledger lines, {time} time entries, {messages} {messages:message|messages} received would be deleted. To delete: nachklang records purge",
+    de: "Probelauf: {clients} {clients:Klient:in|Klient:innen}, {size}, {lines} {lines:Ledger-Zeile|Ledger-Zeilen}, {time} {time:Zeiteintrag|Zeiteinträge}, {messages} empfangene {messages:Nachricht|Nachrichten} würden gelöscht. Löschen: nachklang records purge",
+    en: "Dry run: {clients} {clients:client|clients}, {size}, {lines} {lines:ledger line|ledger lines}, {time} {time:time entry|time entries}, {messages} {messages:message|messages} received would be deleted. To delete: nachklang records purge",
   },
   "records.purgeKept": { de: "{count} {count:Klient:in bleibt|Klient:innen bleiben} (Frist läuft noch).", en: "{count} {count:client|clients} kept (retention not over)." },
   "records.pruneWhat": { de: "„{value}“: nur „handoff“ kann geleert werden.", en: "'{value}': only 'handoff' can be pruned." },
@@ -207,7 +207,7 @@ export const records = {
   },
 
   // --- doctor: what each folder holds ---
-  "doctor.folder": { de: "{name}: {files} Dateien, {size} – {holds}", en: "{name}: {files} files, {size} – {holds}" },
+  "doctor.folder": { de: "{name}: {files} {files:Datei|Dateien}, {size} – {holds}", en: "{name}: {files} {files:file|files}, {size} – {holds}" },
   "doctor.recoveryUnanchored": {
     de: "Wiederherstellungsschlüssel ({recipient}) ist älter als seine Bindung an den Praxisschlüssel: eine Wiederherstellung damit kann die Herkunft eines Backups nicht bestätigen. Neu anlegen: nachklang keys recovery --replace --out DATEI",
     en: "The recovery key ({recipient}) predates its tie to the practice key: a restore with it cannot confirm a backup's origin. Make a new one: nachklang keys recovery --replace --out FILE",
@@ -227,6 +227,7 @@ export const records = {
   },
   "doctor.holds.ledger": { de: "Ledger: Ereignisse ohne Namen und Inhalte", en: "ledger: events without names or content" },
   "doctor.holds.records": { de: "Kontaktzeit (verschlüsselte Notizen)", en: "contact time (notes encrypted)" },
+  "doctor.holds.inbox": { de: "versiegelte Nachrichten der Klient:innen und ihre Dateien", en: "clients' messages and their files, sealed" },
   "doctor.holds.cache": { de: "verschlüsselter Medien-Cache („cache clear“ leert ihn)", en: "encrypted media cache ('cache clear' empties it)" },
 
   // --- a client's rights: export (Art. 15/20), forget (Art. 17) ---
@@ -239,20 +240,20 @@ export const records = {
     en: "'{alias}' has neither an age key nor a viewer passphrase; run 'nachklang client passphrase {alias} --generate' or give --viewer-passphrase-file.",
   },
   "export.written": {
-    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {messages} empfangene {messages:Nachricht|Nachrichten}, {time} Zeiteinträge; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
-    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {messages} {messages:message|messages} received, {time} time entries; sealed to the client's age key (opens with age -d -i KEY | tar x).",
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} {followUps:Nachklang|Nachklänge}, {messages} empfangene {messages:Nachricht|Nachrichten}, {time} {time:Zeiteintrag|Zeiteinträge}; verschlüsselt für den age-Schlüssel der Person (öffnet mit age -d -i SCHLÜSSEL | tar x).",
+    en: "Export for {alias} → {file} ({size}): {followUps} {followUps:follow-up|follow-ups}, {messages} {messages:message|messages} received, {time} {time:time entry|time entries}; sealed to the client's age key (opens with age -d -i KEY | tar x).",
   },
   "export.writtenViewer": {
-    de: "Auskunft für {alias} → {file} ({size}): {followUps} Nachklänge, {messages} empfangene {messages:Nachricht|Nachrichten}, {time} Zeiteinträge; Offline-Ansicht mit der vereinbarten Passphrase.",
-    en: "Export for {alias} → {file} ({size}): {followUps} follow-ups, {messages} {messages:message|messages} received, {time} time entries; offline viewer with the agreed passphrase.",
+    de: "Auskunft für {alias} → {file} ({size}): {followUps} {followUps:Nachklang|Nachklänge}, {messages} empfangene {messages:Nachricht|Nachrichten}, {time} {time:Zeiteintrag|Zeiteinträge}; Offline-Ansicht mit der vereinbarten Passphrase.",
+    en: "Export for {alias} → {file} ({size}): {followUps} {followUps:follow-up|follow-ups}, {messages} {messages:message|messages} received, {time} {time:time entry|time entries}; offline viewer with the agreed passphrase.",
   },
   "export.missing": {
     de: "{count} {count:Nachklang ist|Nachklänge sind} nicht mehr gespeichert (storniert oder gelöscht) und nur im Verlauf (followups.json) enthalten.",
     en: "{count} {count:follow-up is|follow-ups are} no longer stored (cancelled or purged) and appear only in the history (followups.json).",
   },
   "export.readme": {
-    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} Nachklänge mit Nachricht und Anhängen, wie versandt\n- messages.json, message-…: {messages} {messages:Nachricht|Nachrichten}, die Sie der Praxis geschrieben haben, mit Dateien\n- contact-time.json: {time} Einträge zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
-    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} follow-ups with message and attachments, as sent\n- messages.json, message-…: {messages} {messages:message|messages} you sent to the practice, with their files\n- contact-time.json: {time} entries of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
+    de: "Auskunft nach Art. 15 und 20 DSGVO\n\nPraxis: {practice}\nKürzel: {alias}\nStand: {date}\n\nEnthalten ist alles, was nachklang über Sie speichert:\n- client.json: Ihr Eintrag (Kontaktwege, Sprache, Einwilligungen)\n- consents.json: Ihre Einwilligungen und Widerrufe\n- followups.json: jeder Nachklang mit Zeitpunkt und Versandweg\n- followup-…: {followUps} {followUps:Nachklang|Nachklänge} mit Nachricht und Anhängen, wie versandt\n- messages.json, message-…: {messages} {messages:Nachricht|Nachrichten}, die Sie der Praxis geschrieben haben, mit Dateien\n- contact-time.json: {time} {time:Eintrag|Einträge} zur Kontaktzeit zwischen den Sitzungen, mit Notizen\n\nDie Datei manifest.json ist von der Praxis signiert (minisign); jede Datei ist darin mit ihrer SHA-256-Prüfsumme verzeichnet.\n",
+    en: "Copy of your data under Art. 15 and 20 GDPR\n\nPractice: {practice}\nAlias: {alias}\nAs of: {date}\n\nThis holds everything nachklang stores about you:\n- client.json: your entry (ways to reach you, language, consents)\n- consents.json: your consents and withdrawals\n- followups.json: every follow-up with its time and channel\n- followup-…: {followUps} {followUps:follow-up|follow-ups} with message and attachments, as sent\n- messages.json, message-…: {messages} {messages:message|messages} you sent to the practice, with their files\n- contact-time.json: {time} {time:entry|entries} of contact time between sessions, with notes\n\nmanifest.json is signed by the practice (minisign); it lists every file with its SHA-256 checksum.\n",
   },
   "forget.already": {
     de: "„{alias}“ wurde schon am {date} gelöscht (Art. 17 DSGVO); es gibt nichts weiter zu löschen. Die Akten gehen mit dem Ende ihrer Aufbewahrung („nachklang records purge --dry-run“ zeigt wann).",
@@ -271,8 +272,8 @@ export const records = {
     en: "Deleted for {alias}: {fields}; {queued} waiting {queued:follow-up|follow-ups}; {copies} hand-over {copies:copy|copies}. Every consent is withdrawn: nothing will be sent any more.",
   },
   "forget.kept": {
-    de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} versandte Nachklänge im Archiv; {messages} empfangene {messages:Nachricht|Nachrichten}; Ledger; {time} Zeiteinträge – bis {until}.",
-    en: "Kept (record-keeping duty, §630f BGB; sealed, untouched): the entry with alias, name, language and consent history; {followUps} follow-ups sent, in the archive; {messages} {messages:message|messages} received; the ledger; {time} time entries – until {until}.",
+    de: "Aufbewahrt (Dokumentationspflicht §630f BGB, verschlüsselt, unverändert): Eintrag mit Kürzel, Name, Sprache und Einwilligungsverlauf; {followUps} {followUps:versandter Nachklang|versandte Nachklänge} im Archiv; {messages} empfangene {messages:Nachricht|Nachrichten}; Ledger; {time} {time:Zeiteintrag|Zeiteinträge} – bis {until}.",
+    en: "Kept (record-keeping duty, §630f BGB; sealed, untouched): the entry with alias, name, language and consent history; {followUps} {followUps:follow-up|follow-ups} sent, in the archive; {messages} {messages:message|messages} received; the ledger; {time} {time:time entry|time entries} – until {until}.",
   },
   "forget.mayHaveArrived": {
     de: "{alias}: Nachklang {id} wurde gerade zugestellt, als ein nachklang-Lauf abbrach; er ist vielleicht angekommen. Bitte mit der Klient:in klären. Er ist als „unklar“ vermerkt und bleibt im Archiv wie die versandten.",
@@ -373,8 +374,8 @@ export const records = {
     en: "The backup must not be inside the practice folder ({file}); choose a place outside it, preferably another disk.",
   },
   "backup.written": {
-    de: "Backup {file}: {files} Dateien ({bytes}), verschlüsselt {size}; öffnet mit der Passphrase{recovery}.",
-    en: "Backup {file}: {files} files ({bytes}), {size} sealed; opens with the passphrase{recovery}.",
+    de: "Backup {file}: {files} {files:Datei|Dateien} ({bytes}), verschlüsselt {size}; öffnet mit der Passphrase{recovery}.",
+    en: "Backup {file}: {files} {files:file|files} ({bytes}), {size} sealed; opens with the passphrase{recovery}.",
   },
   "backup.andRecovery": { de: " oder dem Wiederherstellungsschlüssel", en: " or the recovery key" },
   "restore.homeNotFolder": {
@@ -386,8 +387,8 @@ export const records = {
     en: "{home} exists and is not empty; restoring never overwrites. Give a new folder with --home.",
   },
   "restore.done": {
-    de: "Wiederhergestellt nach {home}: {files} Dateien ({bytes}), Praxisschlüssel {keyId}, Backup vom {created}.",
-    en: "Restored into {home}: {files} files ({bytes}), practice key {keyId}, backup of {created}.",
+    de: "Wiederhergestellt nach {home}: {files} {files:Datei|Dateien} ({bytes}), Praxisschlüssel {keyId}, Backup vom {created}.",
+    en: "Restored into {home}: {files} {files:file|files} ({bytes}), practice key {keyId}, backup of {created}.",
   },
   "restore.newPassphrase": {
     de: "Der Schlüsselbund ist mit dem Wiederherstellungsschlüssel geöffnet und unter der neuen Passphrase gespeichert.",

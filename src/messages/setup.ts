@@ -6,8 +6,8 @@ import type { Catalogue } from "./entry.js";
  */
 export const setup = {
   "viewer.passphraseIsKeyring": {
-    de: "{file}: das ist die Passphrase des Schlüsselbunds; sie wird nie als Viewer-Passphrase verwendet (wer den Viewer öffnet, hätte den Schlüssel zu allen Unterlagen der Praxis). Bitte eine andere vereinbaren oder --generate verwenden.",
-    en: "{file}: this is the keyring's passphrase; it is never used as a viewer passphrase (whoever opens the viewer would hold the key to every record of the practice). Please agree on another one or use --generate.",
+    de: "{file}: das ist die Passphrase des Schlüsselbunds; sie wird nie als Viewer-Passphrase verwendet (wer den Viewer öffnet, hätte den Schlüssel zu allen Unterlagen der Praxis). Bitte eine andere vereinbaren oder eine erzeugen lassen: {generate}.",
+    en: "{file}: this is the keyring's passphrase; it is never used as a viewer passphrase (whoever opens the viewer would hold the key to every record of the practice). Please agree on another one or have one generated: {generate}.",
   },
   "channel.unknownName": {
     de: "„{name}“ ist weder ein eingerichteter Kanal ({configured}) noch ein Kanaltyp ({types}). „nachklang channels list“ zeigt die Kanäle.",
@@ -34,8 +34,8 @@ export const setup = {
     en: "{alias}: follow-up {id} was {state} by another nachklang process meanwhile and is left as it is; 'nachklang status' shows it.",
   },
   "workflow.unopenable": {
-    de: "{alias} könnte den Nachklang über „{channel}“ nicht öffnen: es gibt keinen age-Schlüssel der Klient:in und keine Offline-Ansicht. Bitte --viewer verwenden (Passphrase mit „nachklang client passphrase {alias} --generate“), den Kanal mit --viewer einrichten, oder die Klient:in mit ihrem age-Schlüssel anlegen (--age-recipient).",
-    en: "{alias} could not open the follow-up sent via '{channel}': the client has no age key and there is no offline viewer. Please use --viewer (passphrase from 'nachklang client passphrase {alias} --generate'), set the channel up with --viewer, or add the client with their age key (--age-recipient).",
+    de: "{alias} könnte den Nachklang über „{channel}“ nicht öffnen: es gibt keinen age-Schlüssel der Klient:in und keine Offline-Ansicht. Bitte --viewer verwenden (Passphrase mit „nachklang client passphrase {alias} --generate“), den Kanal mit --viewer einrichten, oder den age-Schlüssel der Klient:in hinterlegen („nachklang client edit {alias} --age-recipient age1…“).",
+    en: "{alias} could not open the follow-up sent via '{channel}': the client has no age key and there is no offline viewer. Please use --viewer (passphrase from 'nachklang client passphrase {alias} --generate'), set the channel up with --viewer, or store the client's age key ('nachklang client edit {alias} --age-recipient age1…').",
   },
   "workflow.homeworkOtherLang": {
     de: "Vorlage „{id}“ gibt es nicht auf {lang}, nur auf {available}. Auf {available} senden: „send … --lang {available}“ (Stapeldatei: homework: { id: {id}, lang: {available} }), oder die Vorlage übersetzen.",

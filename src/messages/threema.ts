@@ -23,8 +23,8 @@ export const threema = {
     en: "{file}: the file is empty; it should hold the Threema Gateway's API secret (--secret-file).",
   },
   "threema.secretMissing": {
-    de: "Kanal „{channel}“: API-Secret oder privater Schlüssel fehlt im Schlüsselbund. Bitte „nachklang channels add threema …“ erneut ausführen.",
-    en: "Channel '{channel}': the API secret or private key is missing from the keyring. Please run 'nachklang channels add threema …' again.",
+    de: "Kanal „{channel}“: API-Secret oder privater Schlüssel fehlt in den Kanal-Geheimnissen (secrets.age). Bitte mit „nachklang channels edit {channel} --secret-file DATEI --private-key-file DATEI“ neu angeben.",
+    en: "Channel '{channel}': the API secret or private key is missing from the channel secrets (secrets.age). Please give them again with 'nachklang channels edit {channel} --secret-file FILE --private-key-file FILE'.",
   },
   "threema.credits": {
     de: "Threema Gateway {gatewayId}: Zugangsdaten gültig, {credits} Credits übrig.",

@@ -52,16 +52,16 @@ export const viewer = {
     en: "The viewer would be {size} MB, above the limit of {limit} MB (setting viewerLimitMB). Please send it through a messenger channel, or with fewer or smaller items.",
   },
   "viewer.noPassphrase": {
-    de: "Für {alias} ist keine Viewer-Passphrase hinterlegt. Bitte „nachklang client passphrase {alias} --generate“ ausführen oder --viewer-passphrase-file DATEI verwenden.",
-    en: "No viewer passphrase is stored for {alias}. Please run 'nachklang client passphrase {alias} --generate' or use --viewer-passphrase-file FILE.",
+    de: "Für {alias} ist keine Viewer-Passphrase hinterlegt. Bitte mit „nachklang client passphrase {alias} --generate“ eine hinterlegen (oder mit --viewer-passphrase-file DATEI eine mit der Klient:in vereinbarte).",
+    en: "No viewer passphrase is stored for {alias}. Please store one with 'nachklang client passphrase {alias} --generate' (or --viewer-passphrase-file FILE for one agreed with the client).",
   },
   "viewer.passphraseChoice": {
-    de: "Bitte genau eines angeben: --viewer-passphrase-file DATEI oder --generate.",
-    en: "Please give exactly one of --viewer-passphrase-file FILE and --generate.",
+    de: "Bitte genau eines angeben: --viewer-passphrase-file DATEI oder {generate}.",
+    en: "Please give exactly one of --viewer-passphrase-file FILE and {generate}.",
   },
   "viewer.passphraseShort": {
-    de: "{file}: die Passphrase ist zu kurz (mindestens {min} Zeichen). Sicherer: --generate.",
-    en: "{file}: the passphrase is too short (at least {min} characters). Safer: --generate.",
+    de: "{file}: die Passphrase ist zu kurz (mindestens {min} Zeichen). Sicherer ist eine erzeugte: {generate}.",
+    en: "{file}: the passphrase is too short (at least {min} characters). A generated one is safer: {generate}.",
   },
   "viewer.passphraseGenerated": {
     de: "Neue Viewer-Passphrase für {alias} (wird nur jetzt angezeigt; bitte persönlich weitergeben): {passphrase}",
@@ -116,8 +116,8 @@ export const viewer = {
     en: "--max-attachment-mb expects a size in MB above 0 and at most 1000, not '{value}'.",
   },
   "email.noPassword": {
-    de: "Kanal {name}: kein SMTP-Passwort im Schlüsselbund. Bitte „nachklang channels add email … --password-file DATEI“ ausführen.",
-    en: "Channel {name}: no SMTP password in the keyring. Please run 'nachklang channels add email … --password-file FILE'.",
+    de: "Kanal {name}: kein SMTP-Passwort in den Kanal-Geheimnissen (secrets.age). Bitte mit „nachklang channels edit {name} --password-file DATEI“ angeben.",
+    en: "Channel {name}: no SMTP password in the channel secrets (secrets.age). Please give it with 'nachklang channels edit {name} --password-file FILE'.",
   },
   "email.insecure": {
     de: "E-Mail ohne TLS oder STARTTLS ist nur an localhost erlaubt ({host}). Bitte Port 465 (TLS) oder 587 (STARTTLS) verwenden.",

@@ -11,7 +11,7 @@ export const workflow = {
   "followup.attached": { de: "Anbei: {list}.", en: "Attached: {list}." },
   "followup.and": { de: " und ", en: " and " },
   "followup.attached.photo": { de: "ein Foto aus unserer Sitzung", en: "a photo from our session" },
-  "followup.attached.photos": { de: "{count} Fotos aus unserer Sitzung", en: "{count} photos from our session" },
+  "followup.attached.photos": { de: "{count} {count:Foto|Fotos} aus unserer Sitzung", en: "{count} {count:photo|photos} from our session" },
   "followup.attached.audio": { de: "eine Audio-Übung", en: "an audio exercise" },
   "followup.attached.audios": { de: "{count} Audio-Übungen", en: "{count} audio exercises" },
   "followup.homework": {
@@ -124,8 +124,8 @@ export const workflow = {
 
   // --- channels and addresses ---
   "workflow.noAddress": {
-    de: "{alias} hat keine Adresse ({address}) für den Kanal {channel}; bitte mit „nachklang client add {alias} …“ ergänzen.",
-    en: "{alias} has no address ({address}) for channel {channel}; please add it with 'nachklang client add {alias} …'.",
+    de: "{alias} hat keine Adresse ({address}) für den Kanal {channel}; bitte mit „nachklang client edit {alias} --{address} …“ ergänzen.",
+    en: "{alias} has no address ({address}) for channel {channel}; please add it with 'nachklang client edit {alias} --{address} …'.",
   },
   "workflow.badAppointment": {
     de: "Termin „{value}“ nicht verstanden; bitte z. B. \"2026-12-03 16:00\".",

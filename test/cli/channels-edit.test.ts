@@ -48,7 +48,7 @@ describe("channels edit", () => {
     const edited = await runCli(["channels", "edit", "email", "--port", String(smtp.port)], { home });
     expect(edited.code, edited.stderr).toBe(0);
     expect(edited.stdout).toContain("Channel 'email' (email) changed: port.");
-    expect(edited.stdout).toContain("Kept in the keyring unchanged: password.");
+    expect(edited.stdout).toContain("Kept unchanged in secrets.age: password.");
     expect(edited.stdout).toContain(`${queued.id}  goes out as queued through 'email'; nothing to do.`);
     expect(edited.stdout).not.toContain(SMTP_PASSWORD);
 
@@ -198,7 +198,7 @@ describe("channels edit threema", () => {
     const moved = await runCli(["channels", "edit", "threema", "--api-url", emulator.url], { home });
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.stdout).toContain("Channel 'threema' (threema) changed: apiUrl.");
-    expect(moved.stdout).toContain("Kept in the keyring unchanged: secret, privateKey.");
+    expect(moved.stdout).toContain("Kept unchanged in secrets.age: secret, privateKey.");
     const test = await runCli(["channels", "test", "threema"], { home });
     expect(test.code, test.stdout + test.stderr).toBe(0);
     expect(test.stdout).toContain(`Threema Gateway ${emulator.gatewayId}: credentials valid`);

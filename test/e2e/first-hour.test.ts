@@ -77,13 +77,15 @@ describe("one meaning per passphrase flag", () => {
   });
 
   it("the keyring passphrase is refused as a viewer passphrase (exit 4) in client passphrase, viewer and send --viewer", async () => {
-    const line = `${keyringFile}: das ist die Passphrase des Schlüsselbunds; sie wird nie als Viewer-Passphrase verwendet (wer den Viewer öffnet, hätte den Schlüssel zu allen Unterlagen der Praxis). Bitte eine andere vereinbaren oder --generate verwenden.`;
-    refused(await cli(["client", "passphrase", "k030", "--viewer-passphrase-file", keyringFile]), 4, line);
+    // The advice names the way to a generated passphrase that this command has.
+    const line = (generate: string) =>
+      `${keyringFile}: das ist die Passphrase des Schlüsselbunds; sie wird nie als Viewer-Passphrase verwendet (wer den Viewer öffnet, hätte den Schlüssel zu allen Unterlagen der Praxis). Bitte eine andere vereinbaren oder eine erzeugen lassen: ${generate}.`;
+    refused(await cli(["client", "passphrase", "k030", "--viewer-passphrase-file", keyringFile]), 4, line("--generate"));
     await writeFile(join(work, "note.txt"), "Bis bald.\n");
     const sealed = await ok(["--json", "seal", "note.txt", "--to", "k030"]);
     const bundle = (JSON.parse(sealed.stdout) as { path: string }).path;
-    refused(await cli(["viewer", bundle, "--out", "viewer.html", "--viewer-passphrase-file", keyringFile]), 4, line);
-    refused(await cli(["send", "k030", "--note", "x", "--viewer", "--viewer-passphrase-file", keyringFile, "--yes"]), 4, line);
+    refused(await cli(["viewer", bundle, "--out", "viewer.html", "--viewer-passphrase-file", keyringFile]), 4, line("--generate-passphrase"));
+    refused(await cli(["send", "k030", "--note", "x", "--viewer", "--viewer-passphrase-file", keyringFile, "--yes"]), 4, line("nachklang client passphrase k030 --generate"));
     expect(await readdir(work)).not.toContain("viewer.html");
     expect(await readdir(join(home, "outbox"))).toEqual([]);
   });

@@ -67,4 +67,21 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("nachklang send throug
       await viewer.close();
     }
   });
+
+  it("a client without an e-mail address is refused before anything is sealed, and the advice given fixes it", async () => {
+    const viewerFile = join(home, "..", "viewer.txt");
+    for (const args of [
+      ["client", "add", "kiebitz8", "--lang", "de"],
+      ["client", "passphrase", "kiebitz8", "--viewer-passphrase-file", viewerFile],
+      ["consent", "record", "kiebitz8", "--channel", "email"],
+    ]) expect((await runCli(args, { home })).code).toBe(0);
+    const before = smtp.mails.length;
+    const refused = await runCli(["send", "kiebitz8", "--note", "Hallo", "--channel", "email", "--now", "--yes"], { home });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim()).toBe("kiebitz8 has no address (email) for channel email; please add it with 'nachklang client edit kiebitz8 --email …'.");
+    expect((await runCli(["client", "edit", "kiebitz8", "--email", "kiebitz@example.org"], { home })).code).toBe(0);
+    const sent = await runCli(["send", "kiebitz8", "--note", "Hallo", "--channel", "email", "--now", "--yes"], { home });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(smtp.mails).toHaveLength(before + 1);
+  });
 });

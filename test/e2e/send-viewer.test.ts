@@ -58,7 +58,7 @@ describe("send with a folder channel that writes the viewer", () => {
     const refused = await runCli(["send", "quokka42", "--note", "Ohne Ansicht.", "--channel", "plain", "--now", "--yes"], { home });
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toBe(
-      "quokka42 could not open the follow-up sent via 'plain': the client has no age key and there is no offline viewer. Please use --viewer (passphrase from 'nachklang client passphrase quokka42 --generate'), set the channel up with --viewer, or add the client with their age key (--age-recipient).",
+      "quokka42 could not open the follow-up sent via 'plain': the client has no age key and there is no offline viewer. Please use --viewer (passphrase from 'nachklang client passphrase quokka42 --generate'), set the channel up with --viewer, or store the client's age key ('nachklang client edit quokka42 --age-recipient age1…').",
     );
     expect(await readdir(plain)).toHaveLength(2);
     expect(await readdir(join(home, "outbox"))).toEqual([]);
@@ -77,6 +77,8 @@ describe("send with a folder channel that writes the viewer", () => {
     expect((await runCli(["consent", "record", "nopass1", "--channel", "folder"], { home })).code).toBe(0);
     const result = await runCli(["send", "nopass1", "--note", "x", "--channel", "folder", "--viewer", "--now", "--yes"], { home });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("No viewer passphrase is stored for nopass1");
+    expect(result.stderr.trim()).toBe(
+      "No viewer passphrase is stored for nopass1. Please store one with 'nachklang client passphrase nopass1 --generate' (or --viewer-passphrase-file FILE for one agreed with the client).",
+    );
   });
 });

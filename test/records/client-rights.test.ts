@@ -183,7 +183,7 @@ describe("client forget", () => {
     const r = await runCli(["client", "forget", "k1", "--yes"], { home, env: NOW });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Deleted for k1: phone number, e-mail address, age key; 1 waiting follow-up; 2 hand-over copies/);
-    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; 1 message received; the ledger; 1 time entries – until 2036-12-02/);
+    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; 1 message received; the ledger; 1 time entry – until 2036-12-02/);
 
     // Kept: archive, ledger lines (plus one "cancelled"), time entries, messages received, the entry with name and consents.
     expect(await readdir(join(home, "inbox", "messages"))).toHaveLength(1);
@@ -237,7 +237,7 @@ describe("client forget and retention", () => {
         const refused = await runCli(args, { home: p.home, env: { NACHKLANG_NOW: FORGET } });
         expect([refused.code, refused.stderr], args.join(" ")).toEqual([2, line]);
       }
-      expect(await run(FORGET, ["records", "purge", "--dry-run"])).toMatch(/Would delete k9: last contact 2016-03-01, kept until 2026-03-01; 1 follow-ups/);
+      expect(await run(FORGET, ["records", "purge", "--dry-run"])).toMatch(/Would delete k9: last contact 2016-03-01, kept until 2026-03-01; 1 follow-up,/);
       await run(FORGET, ["records", "purge"]);
       expect(await run(FORGET, ["--json", "client", "list"])).not.toMatch(/k9/);
     } finally {

@@ -143,7 +143,7 @@ describe("retention", () => {
     for (const name of envelopes) expect((await stat(join(home, "inbox", "incoming", name))).size).toBe(0);
     const waiting = JSON.parse(await ok(["--json", "inbox"], ELEVEN_YEARS_ON)) as { client: string; count: number; files: number }[];
     expect(waiting).toEqual([expect.objectContaining({ client: "k2", count: 2, files: 1 })]);
-    expect(r.stdout).toMatch(/Deleted k1: last contact 2026-12-02, kept until 2036-12-02; 1 follow-ups, 2 files/);
+    expect(r.stdout).toMatch(/Deleted k1: last contact 2026-12-02, kept until 2036-12-02; 1 follow-up, 2 files/);
     expect(r.stdout).toMatch(/Deleted \(removed, [0-9a-f]{8}…\)/);
     expect(r.stdout).toMatch(/2 clients kept/);
 
@@ -232,6 +232,8 @@ describe("retention", () => {
     expect(doctor.stdout).toMatch(/archive: 2 files, [\d.]+ KiB – follow-ups sent/);
     expect(doctor.stdout).toMatch(/handoff: 2 files/);
     expect(doctor.stdout).toMatch(/ledger: 2 files/);
+    // The inbox is one of the folders too (docs/records.md); one decoded message with its file.
+    expect(doctor.stdout).toMatch(/inbox: \d+ files?, [\d.]+ (B|KiB) – clients' messages and their files, sealed/);
   });
 
   it("a purge that removes no ledger lines does not claim a signed record", async () => {
@@ -242,7 +244,7 @@ describe("retention", () => {
       expect((await inOwn(["time", "log", "k1", "20m"], "2016-03-01T10:00:00+01:00")).code).toBe(0);
       const r = await inOwn(["records", "purge"], ELEVEN_YEARS_ON);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/^1 client deleted, .* freed; no ledger lines \(no purge record needed\), 1 time entries, 0 messages received\.$/m);
+      expect(r.stdout).toMatch(/^1 client deleted, .* freed; no ledger lines \(no purge record needed\), 1 time entry, 0 messages received\.$/m);
       expect((await inOwn(["records", "verify"], ELEVEN_YEARS_ON)).stdout).toMatch(/0 signed purge records/);
     } finally {
       await own.cleanup();

@@ -47,7 +47,14 @@ describe.skipIf(missing("chromium") || missingFixture("tiny.jpg", "exercise.mp3"
     await writeFile(short, "kurz\n");
     const r = await runCli(["client", "passphrase", "k042", "--viewer-passphrase-file", short], { home });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("too short");
+    expect(r.stderr).toContain("too short (at least 10 characters). A generated one is safer: --generate.");
+    // viewer's own option for it has another name; its advice names that one.
+    const viewerShort = await runCli(["viewer", bundle, "--out", join(dir, "short.html"), "--viewer-passphrase-file", short], { home });
+    expect(viewerShort.code).toBe(2);
+    expect(viewerShort.stderr).toContain("A generated one is safer: --generate-passphrase.");
+    expect((await runCli(["viewer", bundle, "--out", join(dir, "both.html"), "--viewer-passphrase-file", short, "--generate-passphrase"], { home })).stderr).toContain(
+      "exactly one of --viewer-passphrase-file FILE and --generate-passphrase",
+    );
     expect((await runCli(["client", "passphrase", "nobody", "--generate"], { home })).code).toBe(2);
   });
 

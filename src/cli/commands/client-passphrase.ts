@@ -14,10 +14,10 @@ interface PassphraseOptions {
 }
 
 export async function passphrase(ctx: CliContext, alias: string, opts: PassphraseOptions): Promise<void> {
-  if ((opts.viewerPassphraseFile !== undefined) === (opts.generate === true)) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
-  const agreed = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile) : undefined;
+  if ((opts.viewerPassphraseFile !== undefined) === (opts.generate === true)) throw new UserError(ExitCode.usage, "viewer.passphraseChoice", { generate: "--generate" });
+  const agreed = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile, "--generate") : undefined;
   const practice = await unlockPractice(ctx);
-  if (agreed !== undefined && opts.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, agreed, opts.viewerPassphraseFile);
+  if (agreed !== undefined && opts.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, agreed, opts.viewerPassphraseFile, "--generate");
   const record = practice.clients.require(alias);
   const value = agreed ?? generateViewerPassphrase();
   await practice.clients.put({ ...record, viewerPassphrase: canonicalPassphrase(value) });

@@ -19,7 +19,7 @@ import type { TimeEntry } from "../../records/time.js";
 import { withPrivateTemp } from "../../temp.js";
 import { foldLedger, isSettled, type FollowUpState } from "../../delivery/ledger.js";
 import type { CliContext } from "../context.js";
-import { readViewerPassphrase } from "../context.js";
+import { readViewerPassphrase, storedPassphraseAdvice } from "../context.js";
 import { openRecords } from "../records.js";
 import { claimAll, formatSize, mayHaveArrived, recheckClaimed } from "../workflow.js";
 
@@ -34,7 +34,7 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
   if (await exists(out)) throw new UserError(ExitCode.usage, "file.exists", { file: out });
   // Left in the practice folder, a client's export would stay there, unmanaged, in every backup.
   if (isInside(ctx.home.root, out)) throw new UserError(ExitCode.usage, "export.insideHome", { file: out });
-  const viewerPassphrase = o.viewerPassphraseFile === undefined ? undefined : await readViewerPassphrase(o.viewerPassphraseFile);
+  const viewerPassphrase = o.viewerPassphraseFile === undefined ? undefined : await readViewerPassphrase(o.viewerPassphraseFile, storedPassphraseAdvice(alias));
   const r = await openRecords(ctx);
   const client = r.practice.clients.require(alias);
   const asViewer = o.viewer === true || viewerPassphrase !== undefined || client.ageRecipient === undefined;

@@ -60,6 +60,7 @@ async function agentFinding(ctx: CliContext): Promise<{ finding: Finding; state?
 async function folderFindings(ctx: CliContext): Promise<Finding[]> {
   const { folderUsage, handoffFolders } = await import("../../records/storage.js");
   const { formatSize } = await import("../workflow.js");
+  const { inboxPaths } = await import("../../inbox/store.js");
   const folders: [string, string, MessageKey][] = [
     ["outbox", ctx.home.outbox, "doctor.holds.outbox"],
     ["archive", ctx.home.archive, "doctor.holds.archive"],
@@ -67,6 +68,7 @@ async function folderFindings(ctx: CliContext): Promise<Finding[]> {
     ["ledger", ctx.home.ledger, "doctor.holds.ledger"],
     ["records", ctx.home.records, "doctor.holds.records"],
     ["cache", ctx.home.cache, "doctor.holds.cache"],
+    ["inbox", inboxPaths(ctx.home.root).root, "doctor.holds.inbox"],
   ];
   // A damaged config.json is its own finding (homeFileFindings); the folders are still counted.
   const settings: Readonly<ConfigSchema> = ctx.configDamage === undefined ? ctx.settings : {};

@@ -4,7 +4,7 @@ import type { FollowUpDraft } from "../../followup/draft.js";
 import { dueTime, previewFollowUp } from "../../followup/pipeline.js";
 import { configuredChannels } from "../../channels/factory.js";
 import { requireChannelName } from "../../channels/registry.js";
-import { readViewerPassphrase, type CliContext } from "../context.js";
+import { readViewerPassphrase, storedPassphraseAdvice, type CliContext } from "../context.js";
 import type { GroupSendOptions } from "../groups.js";
 import { refuseKeyringPassphraseAsViewer } from "../practice.js";
 import {
@@ -32,7 +32,7 @@ export interface SendOptions extends GroupSendOptions {
 }
 
 async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promise<FollowUpDraft> {
-  return { ...(await draftFromOptions(alias, o)), ...(await viewerChoice(o)) };
+  return { ...(await draftFromOptions(alias, o)), ...(await viewerChoice(alias, o)) };
 }
 
 /**
@@ -40,10 +40,10 @@ async function draftFrom(ctx: CliContext, alias: string, o: SendOptions): Promis
  * passphrase for this follow-up only (else the client's stored one). `--passphrase-file` stays
  * the keyring passphrase, as in every command.
  */
-async function viewerChoice(o: SendOptions): Promise<Pick<FollowUpDraft, "viewer">> {
+async function viewerChoice(alias: string, o: SendOptions): Promise<Pick<FollowUpDraft, "viewer">> {
   if (o.viewer !== true && o.viewerPassphraseFile === undefined) return {};
   if (o.viewerPassphraseFile === undefined) return { viewer: {} };
-  return { viewer: { passphrase: await readViewerPassphrase(o.viewerPassphraseFile) } };
+  return { viewer: { passphrase: await readViewerPassphrase(o.viewerPassphraseFile, storedPassphraseAdvice(alias)) } };
 }
 
 export async function run(ctx: CliContext, aliasArg: string | undefined, o: SendOptions): Promise<void> {
@@ -68,7 +68,7 @@ export async function run(ctx: CliContext, aliasArg: string | undefined, o: Send
   const draft = await draftFrom(ctx, alias, o);
   const { practice, wf } = await openCliWorkflow(ctx);
   const viewerPassphrase = draft.viewer?.passphrase;
-  if (viewerPassphrase !== undefined && o.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, viewerPassphrase, o.viewerPassphraseFile);
+  if (viewerPassphrase !== undefined && o.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, viewerPassphrase, o.viewerPassphraseFile, storedPassphraseAdvice(alias));
   const timing = await timingFromOptions(ctx, wf, o);
   if (timing === undefined) return;
   const valid = await checkDraft(ctx, wf, draft);

@@ -20,11 +20,11 @@ interface ViewerOptions {
 }
 
 export async function viewer(ctx: CliContext, bundle: string, opts: ViewerOptions): Promise<void> {
-  if (opts.viewerPassphraseFile !== undefined && opts.generatePassphrase === true) throw new UserError(ExitCode.usage, "viewer.passphraseChoice");
+  if (opts.viewerPassphraseFile !== undefined && opts.generatePassphrase === true) throw new UserError(ExitCode.usage, "viewer.passphraseChoice", { generate: "--generate-passphrase" });
   const out = resolve(opts.out);
-  const given = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile) : undefined;
+  const given = opts.viewerPassphraseFile !== undefined ? await readViewerPassphrase(opts.viewerPassphraseFile, "--generate-passphrase") : undefined;
   const practice = await unlockPractice(ctx);
-  if (given !== undefined && opts.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, given, opts.viewerPassphraseFile);
+  if (given !== undefined && opts.viewerPassphraseFile !== undefined) await refuseKeyringPassphraseAsViewer(practice, given, opts.viewerPassphraseFile, "--generate-passphrase");
   const { keys } = practice;
   const opened = await openBundleToTemp(bundle, { keys: { identities: [keys.identity] }, signer: keys.signer });
   try {
