@@ -26,13 +26,18 @@ export interface ChannelSource {
   readonly secrets?: Readonly<Record<string, string>>;
 }
 
-/** Validate a channel's settings; bad configuration fails here, not halfway through a batch. */
-export function loadChannelSettings(name: string, config: ChannelConfig): { type: ChannelType<unknown>; settings: unknown } {
+/**
+ * Validate a channel's settings; bad configuration fails here, not halfway through a batch.
+ * `asStored`: settings that fail validation are returned as stored instead (for `channels edit`,
+ * which corrects them; what it stores is validated again).
+ */
+export function loadChannelSettings(name: string, config: ChannelConfig, asStored = false): { type: ChannelType<unknown>; settings: unknown } {
   // A configured channel of a type this version does not know: named, with the way out.
   const type = channelType(config.type);
   if (type === undefined) throw new UserError(ExitCode.usage, "channel.unknownTypeConfigured", { name, type: config.type });
   const parsed = type.settings.safeParse(config.settings);
   if (!parsed.success) {
+    if (asStored) return { type, settings: config.settings };
     const issue = parsed.error.issues[0];
     throw new UserError(ExitCode.usage, "channel.badSettings", {
       name,

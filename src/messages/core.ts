@@ -226,8 +226,8 @@ export const core = {
     en: "Channel '{name}' has the unknown type '{type}' (written by hand or by a newer version). Remove it with 'nachklang channels remove {name}'.",
   },
   "channel.badSettings": {
-    de: "Kanal „{name}“: ungültige Einstellung ({problem}). Bitte mit „nachklang channels add“ neu einrichten.",
-    en: "Channel '{name}': invalid setting ({problem}). Please set it up again with 'nachklang channels add'.",
+    de: "Kanal „{name}“: ungültige Einstellung ({problem}). Bitte mit „nachklang channels edit {name} …“ korrigieren.",
+    en: "Channel '{name}': invalid setting ({problem}). Please correct it with 'nachklang channels edit {name} …'.",
   },
   "channel.missingSecret": {
     de: "Kanal „{name}“: das Geheimnis „{secret}“ fehlt in den Kanal-Geheimnissen (secrets.age). Bitte mit „nachklang channels edit {name}“ und der Datei des Geheimnisses neu angeben.",

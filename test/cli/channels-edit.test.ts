@@ -5,7 +5,7 @@
  * the checks of `channels add` refuse a bad change and nothing is stored.
  */
 import { spawnSync } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, PASSPHRASE, initHome, runCli, writeText } from "../helpers/cli.js";
@@ -151,6 +151,26 @@ describe("channels edit", () => {
     const after = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
     expect(after.channels.signal?.settings).toEqual({ account: "+4915112345678", rpcUrl: "http://127.0.0.1:8080" });
     expect(after.channels.email?.settings).toMatchObject({ port: 25 });
+  });
+
+  it("corrects a stored setting that today's checks refuse, as the refusal advises; an edit that leaves it wrong is refused", async () => {
+    await ok(["channels", "add", "signal", "--name", "sig-old", "--account", "+491701234567", "--rpc-url", "http://127.0.0.1:7583"]);
+    // An older version stored plain http to another machine; every command that builds it refuses.
+    const file = join(home, "config.json");
+    const config = JSON.parse(await readFile(file, "utf8")) as { channels: Record<string, { settings: Record<string, unknown> }> };
+    config.channels["sig-old"]!.settings.rpcUrl = "http://10.0.0.5:7583";
+    await writeFile(file, JSON.stringify(config));
+    const line = "Channel 'sig-old': invalid setting (rpcUrl: must be https (plain http only to this machine: localhost, 127.0.0.1, ::1)). Please correct it with 'nachklang channels edit sig-old …'.\n";
+    const flush = await runCli(["outbox", "flush"], { home });
+    expect([flush.code, flush.stderr]).toEqual([2, line]);
+    const other = await runCli(["channels", "edit", "sig-old", "--account", "+491709999999"], { home });
+    expect([other.code, other.stderr]).toEqual([
+      2,
+      "'http://10.0.0.5:7583': signal-cli must be reached over https (http only on this machine: localhost, 127.0.0.1, ::1); otherwise follow-ups and credentials would cross the network unencrypted.\n",
+    ]);
+    expect(await ok(["channels", "edit", "sig-old", "--rpc-url", "http://127.0.0.1:7583"])).toContain("Channel 'sig-old' (signal) changed: rpcUrl.");
+    expect((await runCli(["outbox", "flush"], { home })).code).toBe(0);
+    await ok(["channels", "remove", "sig-old"]);
   });
 
   it("switches the folder channel's viewer on and off and tells which waiting follow-ups now lack a passphrase", async () => {

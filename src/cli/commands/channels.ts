@@ -79,7 +79,8 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
   const channels = ctx.config.get("channels") ?? {};
   const before = configuredChannels(channels)[name];
   if (before === undefined) throw new UserError(ExitCode.usage, "channel.unknown", { name });
-  const { type: channelType, settings: current } = loadChannelSettings(name, before);
+  // Settings that fail today's checks (an older config, one edited by hand) are what edit corrects.
+  const { type: channelType, settings: current } = loadChannelSettings(name, before, true);
   const given = channelOptions(channelType, name, opts);
   if (Object.keys(given).length === 0) throw new UserError(ExitCode.usage, "channel.nothingToEdit", { name });
   const configured = await channelType.configure(given, current);
