@@ -55,6 +55,18 @@ export function unwritableFile(file: string, error: unknown): UserError | undefi
   return new UserError(ExitCode.usage, "file.unwritable", { file, reason: code }, { cause: error });
 }
 
+/**
+ * A refusal of the file system that no command turned into its own line — a full disk or a
+ * read-only home met halfway through — as one line instead of an internal error:
+ * naming the file when the error does. Undefined for anything else (a bug stays one).
+ */
+export function systemRefusal(error: unknown): UserError | undefined {
+  const { code, path } = (error ?? {}) as { code?: unknown; path?: unknown };
+  if (code !== "ENOSPC" && code !== "EDQUOT" && code !== "EROFS") return undefined;
+  if (typeof path === "string") return unwritableFile(path, error);
+  return new UserError(ExitCode.failure, "file.systemRefused", { reason: code }, { cause: error });
+}
+
 /** A bundle or file that fails decryption, hashing, signature or structure checks (exit 5). */
 export class IntegrityError extends UserError {
   constructor(key: MessageKey, params: MessageParams = {}, options?: ErrorOptions) {

@@ -210,25 +210,41 @@ export async function hashOpenFile(handle: FileHandle): Promise<{ sha256: string
  * returns when the lines are on disk. The file is created with mode 0600. A torn last line —
  * a write interrupted by a crash — is cut off first, so the file stays a sequence of whole
  * lines. The caller holds the file's append lock: two appenders must not interleave.
+ *
+ * All of `data` is written or the call rejects: a write the system cut short (a disk filling up)
+ * is continued, and when that fails the file is cut back to where it was, so no line is half
+ * there and no caller reports as recorded what is not.
  */
 export async function appendLines(file: string, data: Uint8Array): Promise<void> {
   const handle = await open(file, "a+", 0o600);
   try {
-    await cutTornTail(handle);
-    await handle.write(data);
-    await handle.sync();
+    const size = await cutTornTail(handle);
+    try {
+      for (let offset = 0; offset < data.length; ) {
+        const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+        if (bytesWritten === 0) throw Object.assign(new Error(`${file}: nothing written (ENOSPC)`), { code: "ENOSPC", path: file });
+        offset += bytesWritten;
+      }
+      await handle.sync();
+    } catch (error) {
+      await handle.truncate(size).catch(() => undefined);
+      throw error;
+    }
   } finally {
     await handle.close();
   }
 }
 
-/** Cut everything after the last newline. Read backwards in pieces: the file may be large. */
-async function cutTornTail(handle: FileHandle): Promise<void> {
+/**
+ * Cut everything after the last newline, and return the size left. Read backwards in pieces:
+ * the file may be large.
+ */
+async function cutTornTail(handle: FileHandle): Promise<number> {
   const { size } = await handle.stat();
-  if (size === 0) return;
+  if (size === 0) return 0;
   const last = Buffer.alloc(1);
   await handle.read(last, 0, 1, size - 1);
-  if (last[0] === 0x0a) return;
+  if (last[0] === 0x0a) return size;
   const chunk = 64 * 1024;
   let end = size;
   while (end > 0) {
@@ -238,11 +254,12 @@ async function cutTornTail(handle: FileHandle): Promise<void> {
     const nl = buf.lastIndexOf(0x0a);
     if (nl >= 0) {
       await handle.truncate(start + nl + 1);
-      return;
+      return start + nl + 1;
     }
     end = start;
   }
   await handle.truncate(0);
+  return 0;
 }
 
 /**

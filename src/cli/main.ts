@@ -3,7 +3,7 @@
  * top-level handler that turns errors into one line and an exit code.
  */
 import { CommanderError } from "commander";
-import { ExitCode, isUserError } from "../errors.js";
+import { ExitCode, isUserError, systemRefusal } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
 import { jsonForTerminal, printable } from "../printable.js";
 import { buildProgram, dispatchedToContentLang, helpFor } from "./program.js";
@@ -149,6 +149,8 @@ function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Tr
     return exitCode;
   };
   if (error instanceof CommanderError) return print("usage", usageLine(error, lang, t, help), ExitCode.usage);
+  const refusal = isUserError(error) ? undefined : systemRefusal(error);
+  if (refusal !== undefined) return report(refusal, lang, debug, json, t, help);
   if (isUserError(error)) {
     const exitCode = print(error.key, t(lang, error.key, error.params), error.code);
     if (debug && error.cause instanceof Error && error.cause.stack) process.stderr.write(error.cause.stack + "\n");

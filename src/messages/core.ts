@@ -61,8 +61,12 @@ export const core = {
     en: "{file}: cannot be written there ({reason}); nothing was written. Please check the path and permissions, or name another place.",
   },
   "file.noSpace": {
-    de: "{file}: der Datenträger ist voll; nichts geschrieben. Bitte Platz schaffen oder mit --out einen anderen Ort wählen.",
-    en: "{file}: the disk is full; nothing was written. Please free some space or choose another place with --out.",
+    de: "{file}: der Datenträger ist voll; nichts geschrieben. Bitte dort Platz schaffen (oder einen anderen Ort wählen) und es erneut versuchen.",
+    en: "{file}: the disk is full; nothing was written. Please free some space there (or choose another place) and try again.",
+  },
+  "file.systemRefused": {
+    de: "Der Befehl wurde abgebrochen: eine Datei konnte nicht geschrieben werden ({reason}: Datenträger voll oder nur lesbar). Bitte Platz schaffen bzw. den Ordner beschreibbar machen und es erneut versuchen.",
+    en: "The command stopped: a file could not be written ({reason}: the disk is full or read-only). Please free some space or make the folder writable, and try again.",
   },
   "file.changed": {
     de: "{file} hat sich während des Versiegelns geändert; nichts geschrieben. Bitte erneut versuchen, wenn die Datei fertig ist.",
