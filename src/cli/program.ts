@@ -59,6 +59,48 @@ export function helpFor(program: Command): string {
   return ["nachklang", ...names, "--help"].join(" ");
 }
 
+/**
+ * The commands that change the client registry, config.json or groups.json: they run one at a
+ * time (src/practice/settings-lock.ts). Sending, flushing and reading take no such lock.
+ */
+const CHANGES_SETTINGS = new Set([
+  "keys recovery",
+  "client add",
+  "client import",
+  "client edit",
+  "client remove",
+  "client passphrase",
+  "client forget",
+  "channels add",
+  "channels edit",
+  "channels remove",
+  "threema pin",
+  "hours set",
+  "hours off",
+  "group add",
+  "group remove",
+  "consent record",
+  "consent withdraw",
+  "hours away-notice",
+  "inbox receipts",
+  "time auto",
+  "billing set",
+  "records retention",
+  "records purge",
+]);
+
+/** "client add" for `nachklang client add …`: the command's names below the program's. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent != null; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+async function lockSettingsOf(homeOption: string | undefined): Promise<() => Promise<void>> {
+  const [{ resolveHome }, { lockSettings }] = await Promise.all([import("../practice/home.js"), import("../practice/settings-lock.js")]);
+  return lockSettings(resolveHome(homeOption));
+}
+
 export function buildProgram(onLang: (lang: Lang) => void): Command {
   const program = new Command("nachklang");
 
@@ -78,16 +120,23 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
         const opts = args[args.length - 2] as { lang?: string };
         opts.lang ??= globals.lang;
       }
-      // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
-      const { createContext, sweepLeftovers } = await import("./context.js");
-      const ctx = createContext(contentLang ? { ...globals, lang: undefined } : globals);
-      onLang(ctx.lang);
-      // In the practice's language, before the command reads or writes anything (sweeps included).
-      refuseStdinTwice(command);
-      await sweepLeftovers(ctx);
-      const mod = await load();
-      const runner = mod[fn] as Runner;
-      await (runner as (ctx: CliContext, ...rest: unknown[]) => Promise<void>)(ctx, ...args.slice(0, -1));
+      // A command that changes the practice's settings waits for another one that does, and
+      // reads them only once it holds the lock (src/practice/settings-lock.ts).
+      const release = CHANGES_SETTINGS.has(commandPath(command)) ? await lockSettingsOf(globals.home) : undefined;
+      try {
+        // Loaded here, not at start-up: the context reads the config (conf), which --help never needs.
+        const { createContext, sweepLeftovers } = await import("./context.js");
+        const ctx = createContext(contentLang ? { ...globals, lang: undefined } : globals);
+        onLang(ctx.lang);
+        // In the practice's language, before the command reads or writes anything (sweeps included).
+        refuseStdinTwice(command);
+        await sweepLeftovers(ctx);
+        const mod = await load();
+        const runner = mod[fn] as Runner;
+        await (runner as (ctx: CliContext, ...rest: unknown[]) => Promise<void>)(ctx, ...args.slice(0, -1));
+      } finally {
+        await release?.();
+      }
     };
 
   program

@@ -145,6 +145,10 @@ export const core = {
     de: "Hier gibt es schon eine Praxis ({file}); nichts überschrieben.",
     en: "A practice already exists here ({file}); nothing was overwritten.",
   },
+  "practice.busy": {
+    de: "Ein anderer nachklang-Befehl ändert gerade die Praxis ({home}) und ist seit einer Minute nicht fertig; nichts geändert. Bitte gleich erneut versuchen.",
+    en: "Another nachklang command is changing the practice ({home}) and has not finished for a minute; nothing was changed. Please try again shortly.",
+  },
   "practice.missing": {
     de: "Keine Praxis gefunden ({file}). Bitte zuerst „nachklang init“ ausführen oder --home prüfen.",
     en: "No practice found ({file}). Please run 'nachklang init' first or check --home.",
