@@ -7,6 +7,7 @@
  * reads them until it ends; others wait for it. Commands that only read take no lock.
  */
 import { join } from "node:path";
+import type lockfileModule from "proper-lockfile";
 import { ExitCode, UserError } from "../errors.js";
 import { exists } from "../files.js";
 
@@ -16,9 +17,9 @@ const RETRIES = { retries: 300, minTimeout: 50, maxTimeout: 200, factor: 1.2 } a
 /** Take the settings lock of the practice in `root`; resolves with its release. */
 export async function lockSettings(root: string): Promise<() => Promise<void>> {
   // No practice there yet: nothing to protect, and the command says what is missing.
-  if (!(await exists(root))) return async () => undefined;
+  if (!(await exists(root))) return () => Promise.resolve();
   // A CommonJS module: its exports are `default` wherever it is loaded from (Node or the bundle).
-  const loaded = (await import("proper-lockfile")) as { default?: typeof import("proper-lockfile") } & typeof import("proper-lockfile");
+  const loaded = (await import("proper-lockfile")) as { default?: typeof lockfileModule } & typeof lockfileModule;
   const lockfile = loaded.default ?? loaded;
   try {
     return await lockfile.lock(root, {
