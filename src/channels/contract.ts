@@ -211,7 +211,7 @@ export interface InboxLimits {
 
 /** What `pull` achieved: how many envelopes it stored, or the one line why it stopped. */
 export type PullResult =
-  | { readonly ok: true; readonly stored: number; readonly duplicates: number; readonly ignored: number }
+  | { readonly ok: true; readonly stored: number; readonly ignored: number }
   | { readonly ok: false; readonly stored: number; readonly reason: MessageKey; readonly params: MessageParams };
 
 /**
@@ -230,7 +230,7 @@ export interface ChannelInbox {
    * Pull channels (Signal): fetch what waits at the service and hand each envelope to `store`,
    * which keeps it durably, before the next; `nativeId` identifies it at the service.
    */
-  pull?(store: (nativeId: string, envelope: Uint8Array) => Promise<"stored" | "duplicate">, limits: InboxLimits): Promise<PullResult>;
+  pull?(store: (nativeId: string, envelope: Uint8Array) => Promise<void>, limits: InboxLimits): Promise<PullResult>;
   /** Push channels (Threema): whether a callback body carries the right MAC (needs the channel's secret). */
   verifyCallback?(body: string): boolean;
 }

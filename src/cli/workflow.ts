@@ -540,7 +540,7 @@ export function setInboxConfig(ctx: CliContext, change: InboxConfig): InboxConfi
 
 /** The inbox of an unlocked practice, wired to the workflow's ledger, clients and channels. */
 export async function openInbox(ctx: CliContext, cw: CliWorkflow): Promise<InboxEnv> {
-  const [{ InboxStore }, { DEFAULT_FILE_MB }] = await Promise.all([import("../inbox/store.js"), import("../inbox/env.js")]);
+  const [{ InboxStore, messageId }, { DEFAULT_FILE_MB }] = await Promise.all([import("../inbox/store.js"), import("../inbox/env.js")]);
   const { practice, wf } = cw;
   const settings = inboxConfig(ctx);
   const { keys } = practice;
@@ -549,6 +549,7 @@ export async function openInbox(ctx: CliContext, cw: CliWorkflow): Promise<Inbox
     keys: { identities: [keys.identity] },
     ledger: wf.ledger,
     tagger: wf.tagger,
+    messageId: (channelType, nativeId) => messageId(keys, channelType, nativeId),
     clients: practice.clients,
     pinKey: wf.delivery.pinKey,
     channels: wf.channels,

@@ -30,6 +30,8 @@ export interface InboxEnv {
   readonly keys: AgeKeys;
   readonly ledger: Ledger;
   readonly tagger: ClientTagger;
+  /** A message's keyed id from its channel type and the service's id for it (store.ts `messageId`). */
+  readonly messageId: (channelType: string, nativeId: string) => Promise<string>;
   readonly clients: {
     list(): readonly ClientRecord[];
     get(alias: string): ClientRecord | undefined;

@@ -2,18 +2,19 @@
  * Turning stored envelopes into messages, with the practice unlocked: each envelope is opened
  * by the channel it came through (MAC, decryption, sender, files), the decoded message and its
  * files are sealed into the inbox, the ledger records that it was received (client tag, time,
- * no content), and the envelope is emptied to a tombstone. Delivery receipts for follow-ups
+ * no content), and the envelope is deleted. The ledger names the message by its keyed id
+ * (store.ts `messageId`); an envelope whose message the ledger already names is a repeat. Delivery receipts for follow-ups
  * land in the ledger as `threema receipts` would record them. Then the away notices that are
  * due go out.
  *
  * A message from a sender who is in no client record waits, sealed, for a client with that address
  * to be added; once it was stored more than UNKNOWN_SENDER_DAYS ago it is discarded unread (a
- * `refused` event with reason UNKNOWN_SENDER_EXPIRED, then the tombstone): the practice has no
+ * `refused` event with reason UNKNOWN_SENDER_EXPIRED, then the envelope is deleted): the practice has no
  * basis to keep a stranger's message, and such messages must not hold `inbox serve` at its limit.
  *
- * Crash safety: the order is message → ledger → tombstone, and an envelope the ledger already
- * knows is only emptied, so a run killed at any point neither loses a message nor records it
- * twice. Runs of several processes take turns (a lock on the inbox folder).
+ * Crash safety: the order is message → ledger → envelope deleted, and an envelope whose message
+ * the ledger already knows is only deleted, so a run killed at any point neither loses a message
+ * nor records it twice. Runs of several processes take turns (a lock on the inbox folder).
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -131,6 +132,7 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
   let receipts = 0;
   let unknownSenders = 0;
   const expired: string[] = [];
+  await env.store.sweepTombstones();
   const pending = await env.store.pending();
   if (pending.length === 0) return { received, receipts, refused, unknownSenders, expired, postponed };
   const known = new Set<string>();
@@ -151,20 +153,22 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
     return result;
   };
 
-  for (const id of pending) {
-    if (known.has(id)) {
-      // Recorded by a run that was killed before it emptied the envelope.
-      await env.store.tombstone(id);
-      continue;
-    }
+  for (const file of pending) {
     let envelope: StoredEnvelope;
     try {
-      envelope = await env.store.readEnvelope(id, env.keys);
+      envelope = await env.store.readEnvelope(file, env.keys);
     } catch {
       // Not sealed to this practice's key, or damaged: nothing can ever be read from it.
-      await env.ledger.append({ ev: "refused", msg: id, channel: "-", reason: "damaged" }, env.now());
-      await env.store.tombstone(id);
-      refused.push({ msg: id, channel: "-", problem: "damaged" });
+      await env.ledger.append({ ev: "refused", msg: file, channel: "-", reason: "damaged" }, env.now());
+      await env.store.discard(file);
+      refused.push({ msg: file, channel: "-", problem: "damaged" });
+      continue;
+    }
+    // The message's keyed id; an envelope stored before there were such ids is named by its own.
+    const id = envelope.native === undefined ? file : await env.messageId(envelope.channelType, envelope.native);
+    if (known.has(id)) {
+      // Recorded by a run that was killed before it deleted the envelope, or delivered twice.
+      await env.store.discard(file);
       continue;
     }
     const opened = await channelFor(envelope.channel);
@@ -184,8 +188,9 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
         return;
       }
       await env.ledger.append({ ev: "refused", msg: id, channel: envelope.channel, reason: UNKNOWN_SENDER_EXPIRED }, env.now());
-      await env.store.tombstone(id);
+      await env.store.discard(file);
       expired.push(id);
+      known.add(id);
     };
     const result = await inbox.open(new Uint8Array(Buffer.from(envelope.body, "base64")), senderDirectory(env, opened.resolved), { fileBytes: env.settings.fileBytes });
     switch (result.kind) {
@@ -212,8 +217,10 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
           },
           env.now(),
         );
-        await env.store.tombstone(id);
+        await env.store.discard(file);
         received.push({ id, alias: client.alias, channel: envelope.channel });
+        // The same message delivered twice may wait twice in this run.
+        known.add(id);
         break;
       }
       case "receipt": {
@@ -223,17 +230,18 @@ async function decodeAll(env: InboxEnv): Promise<Omit<IngestReport, "notices" | 
           await env.ledger.append({ ev: "receipt", fu: followUp.key, id: messageId, status: result.status }, env.now());
           receipts++;
         }
-        // Recording a receipt twice (a run killed before the tombstone) changes nothing.
-        await env.store.tombstone(id);
+        // Recording a receipt twice (a run killed before the envelope was deleted) changes nothing.
+        await env.store.discard(file);
         break;
       }
       case "refused":
         await env.ledger.append({ ev: "refused", msg: id, channel: envelope.channel, reason: result.problem }, env.now());
-        await env.store.tombstone(id);
+        await env.store.discard(file);
         refused.push({ msg: id, channel: envelope.channel, problem: result.problem });
+        known.add(id);
         break;
       case "ignored":
-        await env.store.tombstone(id);
+        await env.store.discard(file);
         break;
       case "unknownSender":
         await unknownSender();

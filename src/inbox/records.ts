@@ -54,7 +54,7 @@ export async function purgeMessages(store: InboxStore, events: readonly LedgerEv
     if (envelope !== undefined && envelope > 0) {
       found = true;
       bytes += envelope;
-      if (!dryRun) await store.tombstone(id);
+      if (!dryRun) await store.discard(id);
     }
     if (found) items++;
   }

@@ -16,7 +16,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readCallbackForm } from "../channels/threema/callback.js";
 import type { Clock } from "../delivery/clock.js";
-import { envelopeId, type InboxStore } from "./store.js";
+import type { InboxStore } from "./store.js";
 
 /** Largest callback body: a Threema box is at most a few KiB; hex doubles it. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024;
@@ -40,7 +40,6 @@ export const DEFAULT_TIMEOUTS = { headers: 10_000, request: 30_000 } as const;
 
 export type ServeEvent =
   | { readonly kind: "refused"; readonly status: number; readonly reason: "tooLarge" | "type" | "fields" | "format" | "wrongGateway" | "mac" }
-  | { readonly kind: "duplicate" }
   | { readonly kind: "full"; readonly status: 503; readonly pending: number; readonly max: number }
   | { readonly kind: "storeFailed"; readonly status: number; readonly reason: "noSpace" | "error"; readonly code: string };
 
@@ -121,17 +120,17 @@ export function createCallbackServer(options: CallbackServerOptions): Server {
       options.log({ kind: "refused", status: 401, reason: "mac" });
       return answer(res, 401);
     }
-    let stored: "stored" | "duplicate";
     try {
       if (pending === undefined || pending >= maxPending) pending = await options.store.pendingCount();
       if (pending >= maxPending) {
         options.log({ kind: "full", status: 503, pending, max: maxPending });
         return answer(res, 503);
       }
-      stored = await options.store.put(envelopeId("threema", `${read.form.to}:${read.form.messageId}`), {
+      await options.store.put({
         channel: options.channel,
         channelType: "threema",
         received: options.now().toISOString(),
+        native: `${read.form.to}:${read.form.messageId}`,
         body: new TextEncoder().encode(body),
       });
     } catch (error) {
@@ -141,8 +140,8 @@ export function createCallbackServer(options: CallbackServerOptions): Server {
       // Not stored: the Gateway retries a non-200 answer later.
       return answer(res, noSpace ? 503 : 500);
     }
-    if (stored === "duplicate") options.log({ kind: "duplicate" });
-    else pending++;
+    // A callback the Gateway repeats is stored again, and recognised when it is decoded.
+    pending++;
     answer(res, 200);
   }
 

@@ -4,26 +4,33 @@
  * `inbox fetch` store while the practice is locked and never hold anything decrypted.
  *
  * ```
- * inbox/incoming/<id>.age   an envelope as the service delivered it (Threema callback body,
- *                           signal-cli envelope), sealed; emptied to a 0-byte tombstone once
- *                           it has been decoded or refused, so a replay of it is recognised
- * inbox/messages/<id>.age   the decoded message (sender, text, file list), sealed
- * inbox/files/<id>-<n>.age  the files it carried, sealed
- * inbox/tmp/                 where writes start (same file system, so links and renames are atomic)
+ * inbox/incoming/<random>.age  an envelope as the service delivered it (Threema callback body,
+ *                              signal-cli envelope) with the service's id for it, sealed;
+ *                              deleted once it has been decoded or refused
+ * inbox/messages/<id>.age      the decoded message (sender, text, file list), sealed
+ * inbox/files/<id>-<n>.age     the files it carried, sealed
+ * inbox/tmp/                   where writes start (same file system, so links and renames are atomic)
  * ```
  *
- * `<id>` is a hash of the channel type and the service's message id (a repeated Threema
- * messageId lands on the same name), so file names say nothing about who wrote or what.
+ * `<id>` is a keyed hash of the channel type and the service's message id (`messageId`, under a
+ * key derived from the practice's identity): the ledger names the message by it, and a message
+ * the service delivers twice is recognised by it when it is decoded. The service's id may say
+ * who wrote (signal-cli's is the sender's number and the time), so no name on disk is computed
+ * from it without the key: an envelope waiting for the keys has a random name. Versions before
+ * this one named envelopes and messages by an unkeyed hash and kept decoded envelopes as 0-byte
+ * tombstones; the first decode removes the tombstones, and messages stored then keep their names
+ * until their retention ends.
  *
  * Durability: an envelope is written to tmp/, fsync'd, hard-linked to its name (which fails
  * atomically when that name exists: a duplicate) and the folder fsync'd before `put` returns.
  * Whatever `put` reported as stored survives a crash or a killed process.
  */
-import { createHash, randomBytes } from "node:crypto";
-import { link, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { decryptBytes, encryptBytes, type AgeKeys } from "../age/index.js";
 import { ensurePrivateDir } from "../files.js";
+import type { PracticeKeys } from "../practice/keys.js";
 import { z } from "../zod.js";
 
 export const INBOX_ID = /^[0-9a-f]{32}$/;
@@ -41,9 +48,14 @@ export function inboxPaths(home: string): InboxPaths {
   return { root, incoming: join(root, "incoming"), messages: join(root, "messages"), files: join(root, "files"), tmp: join(root, "tmp") };
 }
 
-/** The file name of an envelope: a hash of the channel type and the service's id for it. */
-export function envelopeId(channelType: string, nativeId: string): string {
-  return createHash("sha256").update(`nachklang inbox v1\0${channelType}\0${nativeId}`).digest("hex").slice(0, 32);
+/**
+ * A message's id in the inbox and the ledger: a keyed hash (HMAC-SHA-256, purpose
+ * `inbox-message-id`, first 16 bytes) of the channel type and the service's id for it, computed
+ * where the practice's keys are held. The same message delivered twice has the same id.
+ */
+export async function messageId(keys: Pick<PracticeKeys, "keyedHashes">, channelType: string, nativeId: string): Promise<string> {
+  const [hash] = await keys.keyedHashes("inbox-message-id", [new TextEncoder().encode(`${channelType}\0${nativeId}`)]);
+  return Buffer.from(hash!.subarray(0, 16)).toString("hex");
 }
 
 /** An envelope as stored: which configured channel it came through, when, and its bytes. */
@@ -53,6 +65,8 @@ export const envelopeSchema = z
     channel: z.string(),
     channelType: z.string(),
     received: z.iso.datetime({ offset: true }),
+    /** The service's id for it (absent in envelopes stored before keyed message ids). */
+    native: z.string().optional(),
     body: z.base64(),
   })
   .strict();
@@ -140,25 +154,35 @@ export class InboxStore {
   }
 
   /**
-   * Seal and keep one envelope under `id`. Resolves "stored" once it is on disk (fsync'd, the
-   * folder too), "duplicate" when an envelope or tombstone of that id is already there. Errors
-   * of the file system (a full disk) reject, and nothing is left under `id`.
+   * Seal and keep one envelope under a new random name; resolves once it is on disk (fsync'd, the
+   * folder too). Errors of the file system (a full disk) reject, and nothing is left. A message
+   * the service delivers twice is stored twice here and recognised when it is decoded.
    */
-  async put(id: string, envelope: Omit<StoredEnvelope, "v" | "body"> & { readonly body: Uint8Array }): Promise<"stored" | "duplicate"> {
-    if (!INBOX_ID.test(id)) throw new Error(`not an inbox id: ${id}`);
-    const record: StoredEnvelope = { v: 1, channel: envelope.channel, channelType: envelope.channelType, received: envelope.received, body: Buffer.from(envelope.body).toString("base64") };
+  async put(envelope: Omit<StoredEnvelope, "v" | "body" | "native"> & { readonly native: string; readonly body: Uint8Array }): Promise<void> {
+    const record: StoredEnvelope = {
+      v: 1,
+      channel: envelope.channel,
+      channelType: envelope.channelType,
+      received: envelope.received,
+      native: envelope.native,
+      body: Buffer.from(envelope.body).toString("base64"),
+    };
     const sealed = await encryptBytes(new TextEncoder().encode(JSON.stringify(record)), [this.recipient]);
     const tmp = await this.writeTmp(sealed);
     try {
-      await link(tmp, this.envelopePath(id));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "EEXIST") return "duplicate";
-      throw error;
+      // A link fails rather than replace what is there: a new random name is tried then.
+      for (;;) {
+        try {
+          await link(tmp, this.envelopePath(randomBytes(16).toString("hex")));
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        }
+      }
     } finally {
       await rm(tmp, { force: true });
     }
     await syncDir(this.paths.incoming);
-    return "stored";
   }
 
   envelopePath(id: string): string {
@@ -193,12 +217,26 @@ export class InboxStore {
     return envelopeSchema.parse(JSON.parse(new TextDecoder().decode(await decryptBytes(await readFile(this.envelopePath(id)), keys))));
   }
 
-  /** Empty the envelope: its content is gone, its name stays so that a replay is a duplicate. */
-  async tombstone(id: string): Promise<void> {
-    const tmp = this.tmpName();
-    await writeFile(tmp, new Uint8Array(0), { mode: 0o600, flag: "wx" });
-    await rename(tmp, this.envelopePath(id));
+  /** Delete an envelope that has been decoded or refused (the ledger names its message). */
+  async discard(id: string): Promise<void> {
+    await rm(this.envelopePath(id), { force: true });
     await syncDir(this.paths.incoming);
+  }
+
+  /**
+   * Delete the 0-byte tombstones earlier versions kept of decoded envelopes: their names are an
+   * unkeyed hash of the service's id, which may say who wrote. Returns how many there were.
+   */
+  async sweepTombstones(): Promise<number> {
+    let swept = 0;
+    for (const name of await readdir(this.paths.incoming).catch(() => [] as string[])) {
+      const path = join(this.paths.incoming, name);
+      if (!/^[0-9a-f]{32}\.age$/.test(name) || (await stat(path).catch(() => undefined))?.size !== 0) continue;
+      await rm(path, { force: true });
+      swept++;
+    }
+    if (swept > 0) await syncDir(this.paths.incoming);
+    return swept;
   }
 
   private async writeSealed(path: string, plaintext: Uint8Array): Promise<void> {

@@ -163,10 +163,6 @@ export const inbox = {
     de: "Kein Threema-Kanal „{channel}“. Einrichten: nachklang channels add threema …, oder --channel NAME angeben.",
     en: "No Threema channel '{channel}'. Set one up: nachklang channels add threema …, or give --channel NAME.",
   },
-  "inbox.serve.duplicate": {
-    de: "{time} Callback mit bereits gespeicherter messageId: ignoriert (200).",
-    en: "{time} callback with a messageId already stored: ignored (200).",
-  },
   "inbox.serve.refused.tooLarge": { de: "{time} Callback abgelehnt ({status}): zu groß.", en: "{time} callback refused ({status}): too large." },
   "inbox.serve.refused.type": { de: "{time} Callback abgelehnt ({status}): kein Formular.", en: "{time} callback refused ({status}): not a form." },
   "inbox.serve.refused.fields": { de: "{time} Callback abgelehnt ({status}): ein Feld fehlt.", en: "{time} callback refused ({status}): a field is missing." },

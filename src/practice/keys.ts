@@ -14,10 +14,11 @@ import type { MinisignSigner } from "../bundle/signature.js";
  * identity, so a hash is meaningless without the identity and the purposes cannot be confused:
  * - `ledger-client-tag`: clients in the ledger (src/delivery/client-tag.ts);
  * - `media-cache-name`: the media cache's file names (src/media/cache.ts);
- * - `batch-followup-key`: batch entries' follow-up keys in the ledger and outbox (src/followup/keys.ts).
+ * - `batch-followup-key`: batch entries' follow-up keys in the ledger and outbox (src/followup/keys.ts);
+ * - `inbox-message-id`: a client's message in the inbox and the ledger (src/inbox/store.ts).
  */
-export type KeyedHashPurpose = "ledger-client-tag" | "media-cache-name" | "batch-followup-key";
-export const KEYED_HASH_PURPOSES: readonly KeyedHashPurpose[] = ["ledger-client-tag", "media-cache-name", "batch-followup-key"];
+export type KeyedHashPurpose = "ledger-client-tag" | "media-cache-name" | "batch-followup-key" | "inbox-message-id";
+export const KEYED_HASH_PURPOSES: readonly KeyedHashPurpose[] = ["ledger-client-tag", "media-cache-name", "batch-followup-key", "inbox-message-id"];
 
 export interface PracticeKeys {
   /** Where the secret halves are: this process's keyring, or the agent. */
@@ -55,6 +56,8 @@ export function keyedHashKey(purpose: KeyedHashPurpose, ageIdentity: string): Bu
       return createHash("sha256").update("nachklang-media-cache/1 names\0").update(ageIdentity).digest();
     case "batch-followup-key":
       return identityKey(ageIdentity, "nachklang batch follow-up key v1");
+    case "inbox-message-id":
+      return identityKey(ageIdentity, "nachklang inbox message id v1");
   }
 }
 

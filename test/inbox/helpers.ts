@@ -103,7 +103,7 @@ export async function plaintextHits(dir: string, needles: readonly string[]): Pr
   return hits;
 }
 
-/** Non-empty envelopes waiting in the inbox (decoded ones are emptied to tombstones). */
+/** Envelopes waiting in the inbox to be decoded. */
 export async function pendingEnvelopes(home: string): Promise<number> {
   const dir = join(home, "inbox", "incoming");
   let n = 0;

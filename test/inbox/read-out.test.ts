@@ -92,7 +92,7 @@ describe("inbox read --out that cannot be created", () => {
       await writeFile(join(small, "filler"), Buffer.alloc(1024 * 1024)).catch(() => undefined);
       const result = await cli(["inbox", "read", "k9", "--out", out]);
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toBe(`${join(out, "bild.jpg")}: the disk is full; nothing was written. Please free some space or choose another place with --out.\n`);
+      expect(result.stderr).toBe(`${join(out, "bild.jpg")}: the disk is full; nothing was written. Please free some space there (or choose another place) and try again.\n`);
       expect(await readdir(out)).toEqual([]);
       expect(emulator.receipts).toEqual([]);
       expect((await cli(["inbox"])).stdout).toMatch(/k9: 1 unread/);

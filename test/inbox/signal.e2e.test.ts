@@ -5,12 +5,13 @@
  * out. Then the away notice, on the test clock: once per off-period, never inside contact hours,
  * sent late by a command holding the keys while the off-period lasts, dropped after it.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initHome, runCli } from "../helpers/cli.js";
+import { filesUnder } from "../helpers/home.js";
 import { SignalCliEmulator } from "../channels/signal/emulator.js";
 import { pendingEnvelopes, plaintextHits } from "./helpers.js";
 
@@ -107,6 +108,14 @@ describe("inbox through Signal: fetch, list, read, receipt, away notice", () => 
     await cli(["inbox", "read", "k9"], at("07", "10:11"));
     expect(emulator.receipts).toHaveLength(1);
     expect(await plaintextHits(home, [TEXT, NAME, PHONE, "werte.jpg"])).toEqual([]);
+    // Nothing in the home — no file name, no ledger id — can be computed from the number and the
+    // time without the practice's key: earlier versions named the message by such a hash, which
+    // told anyone with the disk which number wrote.
+    const unkeyed = createHash("sha256").update(`nachklang inbox v1\0signal\0${PHONE}:${firstTimestamp}`).digest("hex").slice(0, 32);
+    const naming: string[] = [];
+    for (const path of await filesUnder(home)) if (path.includes(unkeyed) || (await readFile(path)).includes(unkeyed)) naming.push(path);
+    expect(naming).toEqual([]);
+    expect(await readdir(join(home, "inbox", "incoming"))).toEqual([]);
   });
 
   it("sends no receipt when receipts are off for the client", async () => {

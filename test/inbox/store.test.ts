@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import type { InboxEnv } from "../../src/inbox/env.js";
 import { safeFileName, writeMessageFiles } from "../../src/inbox/read.js";
-import { envelopeId, InboxStore, type StoredMessage } from "../../src/inbox/store.js";
+import { createHash } from "node:crypto";
+import { InboxStore, messageId, type StoredMessage } from "../../src/inbox/store.js";
+import { keysFor } from "../helpers/keys.js";
 import { parseListen } from "../../src/cli/commands/inbox.js";
 import { isTerminalUnsafe } from "../../src/printable.js";
 import { tempDir } from "../helpers/cli.js";
@@ -16,7 +18,7 @@ describe("the inbox store", () => {
   let cleanup: () => Promise<void>;
   let identity: string;
   let store: InboxStore;
-  const envelope = (text: string) => ({ channel: "threema", channelType: "threema", received: "2026-12-05T10:00:00.000Z", body: new TextEncoder().encode(text) });
+  const envelope = (text: string, native = "*NACHKLG:0011223344556677") => ({ channel: "threema", channelType: "threema", received: "2026-12-05T10:00:00.000Z", native, body: new TextEncoder().encode(text) });
 
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
@@ -26,24 +28,46 @@ describe("the inbox store", () => {
   });
   afterAll(() => cleanup());
 
-  it("names envelopes by channel type and service id only, stably", () => {
-    expect(envelopeId("threema", "*NACHKLG:0011223344556677")).toBe(envelopeId("threema", "*NACHKLG:0011223344556677"));
-    expect(envelopeId("threema", "a")).not.toBe(envelopeId("signal", "a"));
-    expect(envelopeId("threema", "a")).toMatch(/^[0-9a-f]{32}$/);
+  it("names a message by a keyed hash of channel type and service id: stable under one practice's key, unguessable without it", async () => {
+    const keys = await keysFor(identity);
+    const signalId = "+4915112349876:1700000000002";
+    const id = await messageId(keys, "signal", signalId);
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(await messageId(await keysFor(identity), "signal", signalId)).toBe(id);
+    expect(await messageId(keys, "threema", signalId)).not.toBe(id);
+    expect(await messageId(await keysFor(), "signal", signalId)).not.toBe(id);
+    // What earlier versions used, which anyone with the number and a time could compute.
+    expect(createHash("sha256").update(`nachklang inbox v1\0signal\0${signalId}`).digest("hex").slice(0, 32)).not.toBe(id);
   });
 
-  it("stores one of many concurrent puts of the same id, and keeps a replay out after the tombstone", async () => {
-    const id = envelopeId("threema", "race");
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => store.put(id, envelope(`copy ${i}`))));
-    expect(results.filter((r) => r === "stored")).toHaveLength(1);
-    expect(await store.pending()).toEqual([id]);
-    const kept = await store.readEnvelope(id, { identities: [identity] });
-    expect(Buffer.from(kept.body, "base64").toString()).toMatch(/^copy \d+$/);
-    await store.tombstone(id);
+  it("keeps each of many concurrent puts under its own random name, the service's id sealed inside", async () => {
+    const sender = "+4915112349876:1700000000002";
+    await Promise.all(Array.from({ length: 12 }, (_, i) => store.put(envelope(`copy ${i}`, sender))));
+    const pending = await store.pending();
+    expect(pending).toHaveLength(12);
+    const unkeyed = createHash("sha256").update(`nachklang inbox v1\0threema\0${sender}`).digest("hex").slice(0, 32);
+    expect(pending).not.toContain(unkeyed);
+    const bodies = [];
+    for (const id of pending) {
+      const kept = await store.readEnvelope(id, { identities: [identity] });
+      expect(kept.native).toBe(sender);
+      bodies.push(Buffer.from(kept.body, "base64").toString());
+    }
+    expect(bodies.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `copy ${i}`).sort());
+    for (const id of pending) await store.discard(id);
     expect(await store.pending()).toEqual([]);
-    expect(await store.put(id, envelope("replay"))).toBe("duplicate");
-    expect((await readFile(store.envelopePath(id))).length).toBe(0);
+    expect(await readdir(store.paths.incoming)).toEqual([]);
     expect(await readdir(store.paths.tmp)).toEqual([]);
+  });
+
+  it("sweeps the 0-byte tombstones of earlier versions, and nothing else", async () => {
+    const legacy = createHash("sha256").update("nachklang inbox v1\0signal\0+4915112349876:1700000000002").digest("hex").slice(0, 32);
+    await writeFile(join(store.paths.incoming, `${legacy}.age`), "");
+    await writeFile(join(store.paths.incoming, "notes.txt"), "");
+    await store.put(envelope("waiting"));
+    expect(await store.sweepTombstones()).toBe(1);
+    expect((await readdir(store.paths.incoming)).filter((n) => n !== "notes.txt")).toEqual((await store.pending()).map((id) => `${id}.age`));
+    expect(await readdir(store.paths.incoming)).toContain("notes.txt");
   });
 
   it("removes temporary files of processes that are gone, and only those", async () => {

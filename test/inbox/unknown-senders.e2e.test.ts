@@ -107,15 +107,16 @@ describe("inbox: messages from unknown senders are deleted unread after 30 days"
     expect(again.stderr).toBe(waitingLine(1));
   });
 
-  it("recognises a replay of the deleted message and does not store it again", async () => {
-    const log = await postAt(DAY31, [fromStranger]);
-    expect(log).toMatch(/messageId already stored: ignored/);
-    expect(await pendingEnvelopes(home)).toBe(1);
+  it("recognises a replay of the deleted message when it is decoded, and keeps nothing of it", async () => {
+    // Stored under a random name until the keys are at hand; the next decode knows its id.
+    await postAt(DAY31, [fromStranger]);
+    expect(await pendingEnvelopes(home)).toBe(2);
   });
 
   it("a scheduled outbox flush that deletes one says so, and the next inbox once more, exit 0", async () => {
     const flush = await cli(["outbox", "flush"], DAY32);
     expect(flush.code, flush.stderr).toBe(0);
+    // Only the one from day 1: the replay was recognised, not kept for another 30 days.
     expect(flush.stderr).toBe(expiredLine(1));
     expect(await pendingEnvelopes(home)).toBe(0);
     const list = await cli(["inbox"], DAY32);

@@ -123,8 +123,8 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
   }
 
   /** Keep each direct message (with its attachments) before looking at the next. */
-  async function storeAll(items: readonly unknown[], store: (nativeId: string, envelope: Uint8Array) => Promise<"stored" | "duplicate">, limits: InboxLimits) {
-    const counts = { stored: 0, duplicates: 0, ignored: 0, malformed: 0 };
+  async function storeAll(items: readonly unknown[], store: (nativeId: string, envelope: Uint8Array) => Promise<void>, limits: InboxLimits) {
+    const counts = { stored: 0, ignored: 0, malformed: 0 };
     for (const raw of items) {
       const item = itemSchema.safeParse(raw);
       if (!item.success) {
@@ -144,9 +144,8 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
       const attachments = [];
       for (const a of envelope.dataMessage?.attachments ?? []) attachments.push(await attachment(envelope, a, limits));
       const record: Stored = { v: 1, envelope, attachments };
-      const result = await store(`${sender}:${envelope.timestamp}`, new TextEncoder().encode(JSON.stringify(record)));
-      if (result === "stored") counts.stored++;
-      else counts.duplicates++;
+      await store(`${sender}:${envelope.timestamp}`, new TextEncoder().encode(JSON.stringify(record)));
+      counts.stored++;
     }
     return counts;
   }
@@ -160,7 +159,6 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
   return {
     async pull(store, limits): Promise<PullResult> {
       let stored = 0;
-      let duplicates = 0;
       let ignored = 0;
       let malformed = 0;
       // In batches, so that a long absence does not put every waiting attachment in memory at once.
@@ -173,13 +171,12 @@ export function createSignalInbox(deps: SignalInboxDeps): ChannelInbox {
         if (!Array.isArray(outcome.result)) return { ok: false, stored, reason: "inbox.fetch.notAList", params: { url: deps.base } };
         const counts = await storeAll(outcome.result, store, limits);
         stored += counts.stored;
-        duplicates += counts.duplicates;
         ignored += counts.ignored;
         malformed += counts.malformed;
         if (outcome.result.length < BATCH) break;
       }
       if (malformed > 0) return { ok: false, stored, reason: "inbox.fetch.entriesNotUnderstood", params: { url: deps.base, count: malformed } };
-      return { ok: true, stored, duplicates, ignored };
+      return { ok: true, stored, ignored };
     },
 
     open(envelope, senders): Promise<OpenedEnvelope> {

@@ -247,8 +247,7 @@ export async function serve(ctx: CliContext, o: ServeOptions): Promise<void> {
     now: clockFromEnv(),
     ...(verify === undefined ? {} : { verify }),
     log(event) {
-      if (event.kind === "duplicate") ctx.out.warn("inbox.serve.duplicate", { time: stamp() });
-      else if (event.kind === "refused") ctx.out.warn(`inbox.serve.refused.${event.reason}`, { time: stamp(), status: event.status });
+      if (event.kind === "refused") ctx.out.warn(`inbox.serve.refused.${event.reason}`, { time: stamp(), status: event.status });
       else if (event.kind === "full") ctx.out.warn("inbox.serve.full", { time: stamp(), status: event.status, count: event.pending, max: event.max });
       else ctx.out.warn(event.reason === "noSpace" ? "inbox.serve.noSpace" : "inbox.serve.storeFailed", { time: stamp(), status: event.status, code: event.code });
     },
@@ -279,7 +278,7 @@ export async function fetchMessages(ctx: CliContext, o: { channel?: string }): P
   // No secrets: signal-cli holds the account, and what arrives is sealed to the public key.
   const channel = createChannel(name, { home: ctx.home.root, channels });
   if (channel.inbox?.pull === undefined) throw new UserError(ExitCode.usage, "inbox.fetch.cannotPull", { channel: name });
-  const [{ InboxStore, envelopeId }, { DEFAULT_FILE_MB }] = await Promise.all([import("../../inbox/store.js"), import("../../inbox/env.js")]);
+  const [{ InboxStore }, { DEFAULT_FILE_MB }] = await Promise.all([import("../../inbox/store.js"), import("../../inbox/env.js")]);
   const store = new InboxStore(ctx.home.root, ageRecipient);
   await store.prepare();
   const now = clockFromEnv();
@@ -290,7 +289,7 @@ export async function fetchMessages(ctx: CliContext, o: { channel?: string }): P
   let result;
   try {
     result = await channel.inbox.pull(
-      (nativeId, envelope) => store.put(envelopeId(channel.type, nativeId), { channel: name, channelType: channel.type, received: now().toISOString(), body: envelope }),
+      (nativeId, envelope) => store.put({ channel: name, channelType: channel.type, received: now().toISOString(), native: nativeId, body: envelope }),
       { fileBytes },
     );
   } catch (error) {
@@ -302,5 +301,5 @@ export async function fetchMessages(ctx: CliContext, o: { channel?: string }): P
     throw new UserError(ExitCode.failure, result.reason, result.params);
   }
   ctx.out.say(result.stored === 0 ? "inbox.fetch.nothing" : "inbox.fetch.stored", { count: result.stored, channel: name });
-  ctx.out.result({ ok: true, stored: result.stored, duplicates: result.duplicates, ignored: result.ignored });
+  ctx.out.result({ ok: true, stored: result.stored, ignored: result.ignored });
 }
