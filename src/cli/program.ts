@@ -512,6 +512,7 @@ Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by poli
   const outbox = program.command("outbox").description("follow-ups waiting for contact hours");
   outbox.command("list").description("list waiting follow-ups").action(lazy(() => import("./commands/outbox.js"), "list"));
   outbox.command("flush").description("deliver what is due (for cron or a systemd timer)")
+    .option("--if-unlocked", "when the practice is locked, say so and end with exit 0 (for a timer that also runs after hours)")
     .action(lazy(() => import("./commands/outbox.js"), "flush"));
   outbox.command("cancel [id]").description("withdraw and delete a waiting or failed follow-up")
     .option("--series <id>", "withdraw every follow-up of this series that has not gone out")

@@ -6,6 +6,10 @@ export const agent = {
     de: "Gesperrt: bitte „nachklang unlock“ ausführen (oder die Passphrase des Schlüsselbunds mit --passphrase-file DATEI oder NACHKLANG_PASSPHRASE angeben).",
     en: "Locked: run 'nachklang unlock' (or give the keyring passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE).",
   },
+  "outbox.flushLocked": {
+    de: "Gesperrt: nichts zugestellt; was fällig ist, geht mit dem ersten Durchlauf nach „nachklang unlock“ hinaus.",
+    en: "Locked: nothing delivered; what is due goes out with the first flush after 'nachklang unlock'.",
+  },
   "agent.unlocked": {
     de: "Entsperrt bis {until}; nach {idle} ohne Nutzung wieder gesperrt. „nachklang lock“ sperrt sofort.",
     en: "Unlocked until {until}; locked again after {idle} without use. 'nachklang lock' locks now.",

@@ -295,6 +295,18 @@ describe("nachklang unlock / lock", () => {
     const unlocked = await timed(HOME_MODE);
     expect(unlocked.r.code, unlocked.r.stderr).toBe(0);
     expect(cron.ms).toBeLessThan(unlocked.ms);
+
+    // The documented timer's form: locked is exit 0 with one line, nothing sent ...
+    const timer = await runCli(["outbox", "flush", "--if-unlocked"], { home: dir, env: NONE });
+    expect([timer.code, timer.stdout, timer.stderr]).toEqual([0, "Locked: nothing delivered; what is due goes out with the first flush after 'nachklang unlock'.\n", ""]);
+    // ... and a configuration error still fails it, locked or not (exit 2 is that too).
+    const file = join(dir, "config.json");
+    const config = JSON.parse(await readFile(file, "utf8")) as { channels?: Record<string, unknown> };
+    config.channels = { ...config.channels, sig: { type: "signal", settings: { account: "+491701234567", rpcUrl: "http://10.0.0.5:7583" } } };
+    await writeFile(file, JSON.stringify(config));
+    const broken = await runCli(["outbox", "flush", "--if-unlocked"], { home: dir, env: NONE });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^Channel 'sig': invalid setting \(rpcUrl: /);
   });
 
   it("two commands at once through one agent both work", async () => {

@@ -52,13 +52,24 @@ export async function list(ctx: CliContext): Promise<void> {
   ctx.out.result(items.map((s) => describeState(wf, s)));
 }
 
-export async function flush(ctx: CliContext): Promise<void> {
-  const cw = await openCliWorkflow(ctx);
-  const { wf } = cw;
-  // Bad configuration fails when it is loaded, before anything is delivered: e.g. an older
-  // config whose channel sends over plain http to another host (exit 2).
+export async function flush(ctx: CliContext, o: { ifUnlocked?: boolean } = {}): Promise<void> {
+  // Bad configuration fails when it is loaded, before anything is delivered and also while the
+  // practice is locked: e.g. an older config whose channel sends over plain http to another host
+  // (exit 2).
   const { loadChannelSettings } = await import("../../channels/factory.js");
   for (const [name, channel] of Object.entries(ctx.settings.channels ?? {})) loadChannelSettings(name, channel);
+  let cw;
+  try {
+    cw = await openCliWorkflow(ctx);
+  } catch (error) {
+    // Locked (no agent, no passphrase given) is where the keys are first needed, before anything
+    // is read or sent: for a timer that runs after hours too, that is no failure.
+    if (o.ifUnlocked !== true || !(error instanceof UserError) || error.key !== "agent.locked") throw error;
+    ctx.out.say("outbox.flushLocked");
+    ctx.out.result({ locked: true, delivered: [], failed: [] });
+    return;
+  }
+  const { wf } = cw;
   // A command that holds the keys: what arrived while the practice was locked is decoded, and
   // away notices that waited for the keys go out.
   await processInbox(ctx, await openInbox(ctx, cw));
