@@ -168,9 +168,16 @@ export function seriesMembers(states: Iterable<FollowUpState>, id: string): Foll
 
 /** `outbox cancel --series ID`: withdraw every step still waiting (or failed); sent ones stay sent. */
 export async function cancelSeries(ctx: CliContext, wf: Workflow, id: string): Promise<void> {
-  const members = seriesMembers((await wf.ledger.states()).values(), id);
+  const states = [...(await wf.ledger.states()).values()];
+  const members = seriesMembers(states, id);
   const series = members[0]?.series?.id;
-  if (series === undefined) throw new UserError(ExitCode.usage, "series.unknown", { series: id });
+  if (series === undefined) {
+    // Say why nothing matched: a prefix too short to use, or one that fits several series.
+    const fitting = new Set(states.flatMap((s) => (s.series?.id.startsWith(id) === true ? [s.series.id] : [])));
+    if (fitting.size > 0 && id.length < 6) throw new UserError(ExitCode.usage, "series.prefixShort", { series: id });
+    if (fitting.size > 1) throw new UserError(ExitCode.usage, "series.ambiguous", { series: id, count: fitting.size });
+    throw new UserError(ExitCode.usage, "series.unknown", { series: id });
+  }
   let cancelled = 0;
   const out: Record<string, unknown>[] = [];
   for (const s of members) {

@@ -112,7 +112,7 @@ export async function readNoteFile(file: string): Promise<string> {
   } catch {
     throw new UserError(ExitCode.usage, "note.notText", { file });
   }
-  if (/[^\P{Cc}\t\n\r]/u.test(text)) throw new UserError(ExitCode.usage, "note.notText", { file });
+  if (/[^\P{Cc}\t\n\r]/u.test(text)) throw new UserError(ExitCode.usage, "note.controlCharacters", { file });
   const note = text.replace(/^\uFEFF/, "");
   if (note.trim().length === 0) throw new UserError(ExitCode.usage, "note.empty", { file });
   return note;

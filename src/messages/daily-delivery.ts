@@ -117,6 +117,14 @@ export const dailyDelivery = {
     de: "Serie: Schritt {n} ließ sich nicht vorbereiten; die schon versiegelten Schritte wurden zurückgezogen, nichts wurde gesendet.",
     en: "Series: step {n} could not be prepared; the steps already sealed were withdrawn, nothing was sent.",
   },
+  "series.prefixShort": {
+    de: "„{series}“ ist zu kurz, um eine Serie zu bestimmen: bitte mindestens 6 Zeichen der Serien-ID angeben (siehe „nachklang outbox list“).",
+    en: "'{series}' is too short to name a series: please give at least 6 characters of the series id (see 'nachklang outbox list').",
+  },
+  "series.ambiguous": {
+    de: "„{series}“ passt zu {count} Serien; bitte mehr Zeichen der Serien-ID angeben (siehe „nachklang outbox list“).",
+    en: "'{series}' fits {count} series; please give more characters of the series id (see 'nachklang outbox list').",
+  },
   "series.unknown": { de: "Keine Serie „{series}“ im Protokoll; siehe „nachklang outbox list“.", en: "No series '{series}' in the ledger; see 'nachklang outbox list'." },
   "series.cancelled": {
     de: "Serie {series}: {cancelled} zurückgezogen, {kept} schon zugestellt, zurückgezogen oder gerade unterwegs.",

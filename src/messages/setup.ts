@@ -9,6 +9,14 @@ export const setup = {
     de: "{file}: das ist die Passphrase des Schlüsselbunds; sie wird nie als Viewer-Passphrase verwendet (wer den Viewer öffnet, hätte den Schlüssel zu allen Unterlagen der Praxis). Bitte eine andere vereinbaren oder eine erzeugen lassen: {generate}.",
     en: "{file}: this is the keyring's passphrase; it is never used as a viewer passphrase (whoever opens the viewer would hold the key to every record of the practice). Please agree on another one or have one generated: {generate}.",
   },
+  "client.importConsentWithoutChannel": {
+    de: "{alias}: consent-date oder consent-info ohne Kanal in der Spalte consent; bitte den Kanal der Einwilligung eintragen (z. B. folder) oder Datum und Version leer lassen.",
+    en: "{alias}: consent-date or consent-info without a channel in the consent column; please fill in the channel consented to (e.g. folder), or leave date and version empty.",
+  },
+  "client.returningNoRecords": {
+    de: "--returning: unter „{alias}“ sind keine Unterlagen einer entfernten Klient:in aufbewahrt; nichts angelegt. Bitte das Kürzel prüfen, oder ohne --returning eine neue Klient:in anlegen.",
+    en: "--returning: no records of a removed client are kept under '{alias}'; nothing was added. Please check the alias, or add a new client without --returning.",
+  },
   "channel.unknownName": {
     de: "„{name}“ ist weder ein eingerichteter Kanal ({configured}) noch ein Kanaltyp ({types}). „nachklang channels list“ zeigt die Kanäle.",
     en: "'{name}' is neither a configured channel ({configured}) nor a channel type ({types}). 'nachklang channels list' shows the channels.",

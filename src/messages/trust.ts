@@ -102,6 +102,10 @@ export const trust = {
     de: "{file}: keine Textdatei (kein gültiger UTF-8-Text); --note-file nimmt die Notiz als reinen Text.",
     en: "{file}: not a text file (not valid UTF-8 text); --note-file takes the note as plain text.",
   },
+  "note.controlCharacters": {
+    de: "{file}: enthält Steuerzeichen (z. B. ein Null-Byte), die in einer Notiz nichts zu suchen haben; --note-file nimmt die Notiz als reinen Text (Zeilenumbrüche und Tabulatoren sind erlaubt).",
+    en: "{file}: holds control characters (a NUL byte, for one) that have no place in a note; --note-file takes the note as plain text (line breaks and tabs are fine).",
+  },
   "channel.certificatesUnchecked": {
     de: "{channel}: NODE_TLS_REJECT_UNAUTHORIZED=0 ist gesetzt und schaltet die Prüfung der Server-Zertifikate ab; nachklang sendet so nichts (Zugangsdaten und Nachklänge gingen an wen auch immer antwortet). Bitte die Variable entfernen; einem eigenen Testserver vertrauen Sie mit NODE_EXTRA_CA_CERTS=DATEI.",
     en: "{channel}: NODE_TLS_REJECT_UNAUTHORIZED=0 is set and turns off the check of server certificates; nachklang sends nothing like this (credentials and follow-ups would go to whoever answers). Please unset it; to trust a test server of your own, use NODE_EXTRA_CA_CERTS=FILE.",

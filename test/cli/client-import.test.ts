@@ -45,6 +45,8 @@ describe("client import", () => {
       { row: 5, line: "k105,Clara,de,,,,,whatsapp,", text: "row 5:" },
       { row: 6, line: "k106,Eva,de,,,,,email,2026-13-45", text: "row 6:" },
       { row: 3, line: "k 102,Eva,de,,,,,,", text: "row 3: 'k 102' is not a valid alias" },
+      // A consent date with no channel to consent to was dropped silently (no consent, exit 0).
+      { row: 8, line: "k108,Felix,de,,,,,,2026-11-02", text: "row 8: k108: consent-date or consent-info without a channel in the consent column" },
     ];
     for (const c of cases) {
       const file = await writeText(join(dir, `bad-${c.row}.csv`), rows(c));

@@ -142,6 +142,12 @@ describe("send --series", () => {
     expect(waiting).toHaveLength(2);
     expect(await ls(join(home, "outbox"))).toEqual(expect.arrayContaining(waiting.map((id) => `${id}.age`)));
 
+    // Fewer than six characters name no series, and it is said so (it said "No series").
+    const short = await cli(["outbox", "cancel", "--series", result.series.slice(0, 5)], "2027-03-02T10:00:00+01:00");
+    expect([short.code, short.stderr]).toEqual([
+      2,
+      `'${result.series.slice(0, 5)}' is too short to name a series: please give at least 6 characters of the series id (see 'nachklang outbox list').\n`,
+    ]);
     const cancel = await cli(["outbox", "cancel", "--series", result.series.slice(0, 8)], "2027-03-02T10:00:00+01:00");
     expect(cancel.code, cancel.stderr).toBe(0);
     expect(cancel.stdout).toContain(`Series ${result.series}: 2 cancelled, 1 already delivered`);

@@ -95,6 +95,12 @@ describe("retention", () => {
     expect([imported.code, imported.stderr]).toEqual([2, `${csv}, row 3: ${line} Nothing was added; please correct the row and import again.\n`]);
     const listed = JSON.parse(await ok(["--json", "client", "list"], Y2028)) as { alias: string }[];
     expect(listed.map((c) => c.alias)).toEqual(["k1", "k2", "k3"]);
+    // --returning under an alias with nothing kept is a typo, not a return: refused.
+    const typo = await runCli(["client", "add", "k40", "--lang", "en", "--returning"], { home, env: at(Y2028) });
+    expect([typo.code, typo.stderr]).toEqual([
+      2,
+      "--returning: no records of a removed client are kept under 'k40'; nothing was added. Please check the alias, or add a new client without --returning.\n",
+    ]);
     // The same person coming back finds their history again; removed once more, the rest of the file goes on as before.
     await ok(["client", "add", "k4", "--lang", "en", "--returning"], Y2028);
     expect(await ok(["history", "k4"], Y2028)).toContain(bundles.k4![0]);

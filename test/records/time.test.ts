@@ -84,15 +84,17 @@ describe("contact time", () => {
   it("refuses a note file that is empty, not text or too large, as send does (exit 2, one line, nothing logged); a real one is trimmed", async () => {
     const dir = join(home, "..", "note-files");
     await mkdir(dir, { recursive: true });
-    const files = { empty: join(dir, "empty.txt"), escape: join(dir, "escape.txt"), large: join(dir, "large.txt"), good: join(dir, "good.txt") };
+    const files = { empty: join(dir, "empty.txt"), escape: join(dir, "escape.txt"), binary: join(dir, "binary.bin"), large: join(dir, "large.txt"), good: join(dir, "good.txt") };
     await writeFile(files.empty, "\uFEFF  \n");
     await writeFile(files.escape, "Notiz \u001b[2J mit Steuerzeichen");
+    await writeFile(files.binary, Buffer.from([0x4e, 0x6f, 0xff, 0xfe, 0x74]));
     await writeFile(files.large, "x".repeat(64 * 1024 + 1));
     await writeFile(files.good, "\n  Kurzes Telefonat wegen der Hausaufgabe.  \n");
     const before = (await run(["--json", "time", "list"])).stdout;
     for (const [file, line] of [
       [files.empty, `${files.empty}: the note is empty; nothing was done. Please write the note into the file (and save it), or leave --note-file out.\n`],
-      [files.escape, `${files.escape}: not a text file (not valid UTF-8 text); --note-file takes the note as plain text.\n`],
+      [files.escape, `${files.escape}: holds control characters (a NUL byte, for one) that have no place in a note; --note-file takes the note as plain text (line breaks and tabs are fine).\n`],
+      [files.binary, `${files.binary}: not a text file (not valid UTF-8 text); --note-file takes the note as plain text.\n`],
       [files.large, `${files.large}: the note is 65 KiB; a note may be at most 64 KiB. Please shorten it.\n`],
     ] as const) {
       const r = await run(["time", "log", "klient-03", "5m", "--on", "2026-09-09", "--note-file", file]);

@@ -44,10 +44,11 @@ export async function add(ctx: CliContext, alias: string, opts: ClientOptions): 
   const fields = await fieldsFromOptions(ctx, alias, opts);
   const practice = await unlockPractice(ctx);
   if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
-  if (opts.returning !== true) {
-    const left = (await recordsUnder(ctx, [alias])).get(alias);
-    if (left !== undefined) throw new UserError(ExitCode.usage, "client.aliasHasRecords", { alias, count: left });
-  }
+  const left = (await recordsUnder(ctx, [alias])).get(alias);
+  if (opts.returning !== true && left !== undefined) throw new UserError(ExitCode.usage, "client.aliasHasRecords", { alias, count: left });
+  // --returning for an alias with nothing kept is a typo more likely than a return: a new
+  // history would start silently under it.
+  if (opts.returning === true && left === undefined) throw new UserError(ExitCode.usage, "client.returningNoRecords", { alias });
   const record = newRecord(ctx, alias, fields);
   await practice.clients.put(record);
   ctx.out.say("client.added", { alias });
@@ -138,7 +139,11 @@ export async function importClients(ctx: CliContext, file: string): Promise<void
       if (first !== undefined) throw new UserError(ExitCode.usage, "client.importTwice", { alias, first });
       firstRow.set(alias, row);
       let record = newRecord(ctx, alias, await fieldsFromOptions(ctx, alias, options));
-      for (const type of (consent ?? "").split(/[\s;,]+/).filter((t) => t !== "")) {
+      const types = (consent ?? "").split(/[\s;,]+/).filter((t) => t !== "");
+      // A date or version with no channel to consent to would be dropped silently: the row
+      // meant a consent, and nothing would record it.
+      if (types.length === 0 && (consentDate !== undefined || consentInfo !== undefined)) throw new UserError(ExitCode.usage, "client.importConsentWithoutChannel", { alias });
+      for (const type of types) {
         requireChannelType(type);
         record = withConsent(record, type, consentDay(consentDate, today()), consentInfo ?? "1");
       }
