@@ -158,6 +158,9 @@ export function unlockPractice(ctx: CliContext): Promise<Practice> {
 }
 
 async function openPractice(ctx: CliContext): Promise<Practice> {
+  // A damaged config.json (exit 5) is said by every command that opens the practice, also by
+  // those that read only the registry (`client list`, `consent show`); `doctor` reports it itself.
+  if (ctx.configDamage !== undefined) throw ctx.configDamage;
   const keys = await practiceKeys(ctx);
   const clients = await ClientRegistry.load(ctx.home.clients, keys.identity, keys.ageRecipient);
   let secrets: Promise<Record<string, string>> | undefined;

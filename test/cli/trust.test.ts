@@ -421,6 +421,10 @@ describe("damaged home files: one line naming the file and what to do, with the 
     await writeFile(join(home, "config.json"), config.slice(0, config.length >> 1));
     oneLine(await runCli(["status"], { home }), 5, /config\.json: the configuration is damaged \(.*\)\. Please restore it from a backup or repair the JSON by hand/);
     oneLine(await runCli(["--lang", "de", "keys", "show"], { home }), 5, /config\.json: die Konfiguration ist beschädigt/);
+    // Also the commands that read only the registry (they listed clients as if nothing were wrong).
+    for (const args of [["client", "list"], ["client", "show", "k042"], ["consent", "show", "k042"]]) {
+      oneLine(await runCli(args, { home }), 5, /config\.json: the configuration is damaged/);
+    }
     const doctor = await runCli(["doctor"], { home });
     expect(doctor.code).toBe(1);
     expect(doctor.stdout).toMatch(/^✗ .*config\.json: the configuration is damaged/m);
@@ -521,7 +525,7 @@ describe("send --note-file", () => {
     const nul = join(scratch, "nul-note.txt");
     await writeFile(nul, "Hallo\u0000Welt");
     await speakGerman(home);
-    oneLine(await runCli(["send", "k042", "--note-file", nul, "--yes"], { home }), 2, /nul-note\.txt: keine Textdatei/);
+    oneLine(await runCli(["send", "k042", "--note-file", nul, "--yes"], { home }), 2, /nul-note\.txt: enthält Steuerzeichen \(z\. B\. ein Null-Byte\)/);
     // Empty, or only blanks and a byte order mark (an editor closed without saving): not sent
     // without the note, even beside a photo.
     const empty = join(scratch, "empty-note.txt");
