@@ -22,6 +22,10 @@ export const media = {
     de: "{file}: keine lesbare Audiodatei ({reason}). Bitte die Aufnahme erneut exportieren (z. B. als WAV, M4A oder MP3).",
     en: "{file}: not readable audio ({reason}). Please export the recording again (e.g. as WAV, M4A or MP3).",
   },
+  "media.audio.outExtension": {
+    de: "{file}: der Name passt nicht zum Format {format}; nichts geschrieben. Bitte --out mit der Endung {extension} angeben (m4a: .m4a, opus: .ogg).",
+    en: "{file}: the name does not fit the format {format}; nothing was written. Please give --out with the extension {extension} (m4a: .m4a, opus: .ogg).",
+  },
   "media.audio.noSound": {
     de: "{file}: die Aufnahme enthält keinen einzigen Ton (0 Sekunden). Bitte die Originaldatei erneut kopieren.",
     en: "{file}: the recording holds no sound at all (0 seconds). Please copy the original file again.",

@@ -132,6 +132,22 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
     const again = await runCli(["media", "audio", fixture("exercise.mp3"), "--out", m4a], { home: join(dir, "home") });
     expect(again.code).toBe(2);
     expect(oneLine(again.stderr)).toMatch(/exercise\.m4a already exists; nothing was overwritten/);
+    // A name that does not fit what is written (it wrote an MP4 named .mp3 or .wav), or a
+    // --format against the name: refused before anything is processed.
+    for (const [out, args, format, extension] of [
+      ["exercise.mp3", [], "m4a", ".m4a"],
+      ["exercise.wav", [], "m4a", ".m4a"],
+      ["exercise-2.ogg", ["--format", "m4a"], "m4a", ".m4a"],
+      ["exercise-2.m4a", ["--format", "opus"], "opus", ".ogg"],
+    ] as const) {
+      const file = join(dir, "a", out);
+      const r = await runCli(["media", "audio", fixture("exercise.mp3"), "--out", file, ...args], { home: join(dir, "home") });
+      expect([r.code, oneLine(r.stderr)]).toEqual([
+        2,
+        `${file}: the name does not fit the format ${format}; nothing was written. Please give --out with the extension ${extension} (m4a: .m4a, opus: .ogg).`,
+      ]);
+      expect(await readdir(join(dir, "a"))).not.toContain(out);
+    }
   });
 
   it("ffmpeg does not inherit the keyring passphrase from NACHKLANG_PASSPHRASE", async () => {
