@@ -104,7 +104,7 @@ function progressBar(ctx: CliContext): { onProgress(percent: number): void; done
 export async function audio(ctx: CliContext, file: string, opts: AudioOptions): Promise<void> {
   useFfmpegConfig({ ffmpegPath: ctx.settings.ffmpegPath, ffprobePath: ctx.settings.ffprobePath });
   // The file's name says what it holds: an MP4 named .mp3 or .wav would not play as one.
-  const named = /\.(ogg|opus|oga)$/i.test(opts.out) ? "opus" : /\.(m4a|mp4|aac)$/i.test(opts.out) ? "m4a" : undefined;
+  const named = /\.(ogg|opus|oga)$/i.test(opts.out) ? "opus" : /\.(m4a|mp4)$/i.test(opts.out) ? "m4a" : undefined;
   if (named === undefined || (opts.format !== undefined && opts.format !== named)) {
     const format = opts.format ?? "m4a";
     throw new UserError(ExitCode.usage, "media.audio.outExtension", { file: opts.out, format, extension: format === "opus" ? ".ogg" : ".m4a" });
