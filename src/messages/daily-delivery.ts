@@ -138,6 +138,14 @@ export const dailyDelivery = {
     de: "„{name}“ taugt nicht als Gruppenname: bitte Buchstaben (a–z), Ziffern, Punkt, Binde- und Unterstrich, höchstens 40 Zeichen.",
     en: "'{name}' is not a usable group name: use letters (a–z), digits, dot, dash and underscore, at most 40 characters.",
   },
+  "channel.nameNamesClient": {
+    de: "Der Kanalname „{value}“ nennt Klient:in {alias}; Kanalnamen stehen unverschlüsselt in config.json und in jeder Zeile des Protokolls. Bitte einen Namen wählen, der niemanden nennt (z. B. mappe-2).",
+    en: "The channel name '{value}' names client {alias}; channel names are stored unencrypted in config.json and in every ledger line. Please choose a name that names no one (e.g. folder-2).",
+  },
+  "channel.pathNamesClient": {
+    de: "Kanal „{name}“: der Ordner „{value}“ im Pfad nennt Klient:in {alias}; der Pfad steht unverschlüsselt in config.json und im Protokoll. Bitte einen Ordner wählen, der niemanden nennt.",
+    en: "Channel '{name}': the folder '{value}' in the path names client {alias}; the path is stored unencrypted in config.json and in the ledger. Please choose a folder that names no one.",
+  },
   "group.namesClient": {
     de: "Der Gruppenname „{name}“ nennt Klient:in {alias}; Gruppennamen werden unverschlüsselt gespeichert. Bitte einen Namen wählen, der niemanden nennt (z. B. supervision-a).",
     en: "The group name '{name}' names client {alias}; group names are stored unencrypted. Please choose a name that names no one (e.g. supervision-a).",

@@ -26,16 +26,27 @@ export function clientMatches(client: Pick<ClientRecord, "alias" | "name">, term
  * Whether a label that is stored in plain text (a group's name) names the client: one of its
  * parts (split at `.`, `-`, `_`) is the client's alias, or a word of three letters or more of
  * their name is one of its parts or, from four letters, anywhere in it ("kellergruppe"). Compared
- * as clientMatches compares: case, accents and umlaut spellings ignored. Errs towards refusing:
- * another label costs the practitioner a word, a client's name at rest costs the client.
+ * as clientMatches compares: case, accents and umlaut spellings ignored; a part of five letters
+ * or more that begins such a word counts too ("quellenb" for "Quellenberg"). The client's ways
+ * of contact count as their name: six or more digits of their phone number, their Threema ID, the
+ * part of their e-mail address before the @. Errs towards refusing: another label costs the
+ * practitioner a word, a client's name at rest costs the client.
  */
-export function labelNamesClient(label: string, client: Pick<ClientRecord, "alias" | "name" | "givenName" | "familyName">): boolean {
+export function labelNamesClient(
+  label: string,
+  client: Pick<ClientRecord, "alias" | "name" | "givenName" | "familyName" | "phone" | "threema" | "email">,
+): boolean {
   const parts = label.split(/[._-]+/).filter((p) => p.length > 0).flatMap(spellings);
   const whole = spellings(label.replace(/[._-]+/g, ""));
   if (spellings(client.alias).some((a) => parts.includes(a))) return true;
+  const phone = (client.phone ?? "").replace(/\D/g, "");
+  if (phone.length > 0 && (label.match(/\d{6,}/g) ?? []).some((digits) => phone.includes(digits))) return true;
+  if (client.threema !== undefined && parts.includes(client.threema.toLowerCase())) return true;
+  const local = client.email?.split("@")[0] ?? "";
+  if (local.length >= 3 && spellings(local).some((l) => parts.includes(l) || (l.length >= 4 && whole.some((h) => h.includes(l))))) return true;
   const words = [client.name, client.givenName, client.familyName]
     .flatMap((n) => (n ?? "").split(/[^\p{L}\p{M}]+/u))
     .filter((w) => w.length >= 3)
     .flatMap(spellings);
-  return words.some((w) => parts.includes(w) || (w.length >= 4 && whole.some((h) => h.includes(w))));
+  return words.some((w) => parts.includes(w) || (w.length >= 4 && whole.some((h) => h.includes(w))) || parts.some((p) => p.length >= 5 && w.startsWith(p)));
 }

@@ -174,3 +174,35 @@ describe("folder channel delivery", () => {
     expect((await stat(fresh)).mode & 0o777).toBe(0o700);
   });
 });
+
+describe("what a channel stores in plain text names no client", () => {
+  it("refuses a channel name or a folder in its path that names a client (exit 2, nothing stored), as group names are", async () => {
+    const own = await initHome();
+    try {
+      const run = (args: string[]) => runCli(args, { home: own.home });
+      expect((await run(["client", "add", "k101", "--name", "Zauberflöte Quellenberg", "--phone", "+4915112349876"])).code).toBe(0);
+      const before = await readFile(join(own.home, "config.json"), "utf8");
+      const stick = join(own.home, "..", "stick");
+      const byName = await run(["channels", "add", "folder", "--name", "quellenberg-stick", "--path", stick]);
+      expect([byName.code, byName.stderr]).toEqual([
+        2,
+        "The channel name 'quellenberg-stick' names client k101; channel names are stored unencrypted in config.json and in every ledger line. Please choose a name that names no one (e.g. folder-2).\n",
+      ]);
+      const byPath = await run(["channels", "add", "folder", "--name", "stick", "--path", join(stick, "Zauberfloete-Quellenberg")]);
+      expect([byPath.code, byPath.stderr]).toEqual([
+        2,
+        "Channel 'stick': the folder 'Zauberfloete-Quellenberg' in the path names client k101; the path is stored unencrypted in config.json and in the ledger. Please choose a folder that names no one.\n",
+      ]);
+      expect(await readFile(join(own.home, "config.json"), "utf8")).toBe(before);
+      expect((await run(["channels", "add", "folder", "--name", "stick", "--path", stick])).code).toBe(0);
+      const edited = await run(["channels", "edit", "stick", "--path", join(stick, "Quellenb")]);
+      expect(edited.code).toBe(2);
+      // The phone number is the client's name too, for a group as for a channel.
+      const group = await run(["group", "add", "4915112349876", "k101"]);
+      expect(group.code).toBe(2);
+      expect(group.stderr).toMatch(/^The group name '4915112349876' names client k101/);
+    } finally {
+      await own.cleanup();
+    }
+  });
+});

@@ -18,6 +18,16 @@ describe("labelNamesClient", () => {
     }
   });
 
+  it("finds a shortened family name, and the client's ways of contact: phone digits, Threema ID, e-mail name", () => {
+    const reached = { alias: "k101", name: "Zauberflöte Quellenberg", phone: "+4915112349876", threema: "ECHOECHO", email: "z.quellenberg@example.org" };
+    for (const label of ["Quellenb-paar", "quellen", "4915112349876", "gruppe-12349876", "echoecho", "z.quellenberg", "zquellenberg-kurs"]) {
+      expect(labelNamesClient(label, reached), label).toBe(true);
+    }
+    for (const label of ["quel-paar", "gruppe-2027", "123456-kurs", "echo", "supervision", "paar-dienstag"]) {
+      expect(labelNamesClient(label, reached), label).toBe(false);
+    }
+  });
+
   it("a client without a name is named only by the alias", () => {
     expect(labelNamesClient("kiwi", { alias: "kiwi" })).toBe(true);
     expect(labelNamesClient("kiwi-group", { alias: "kiwi" })).toBe(true);

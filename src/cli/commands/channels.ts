@@ -1,6 +1,9 @@
 import { ExitCode, UserError } from "../../errors.js";
 import type { MessageKey } from "../../messages/index.js";
-import { readSecretFile } from "../../files.js";
+import { homedir } from "node:os";
+import { relative } from "node:path";
+import { exists, isInside, readSecretFile } from "../../files.js";
+import { labelNamesClient } from "../../practice/client-search.js";
 import type { ChannelConfiguration, ChannelType, HealthReport } from "../../channels/contract.js";
 import { configuredChannels, createChannel, loadChannelSettings, secretKey } from "../../channels/factory.js";
 import { channelType, requireChannelType, requireNewChannelName } from "../../channels/registry.js";
@@ -46,6 +49,26 @@ function channelOptions(channelType: ChannelType, name: string, opts: Options): 
   return given;
 }
 
+/**
+ * A channel's name and a folder it writes to are stored in plain text (config.json; the name in
+ * every ledger line): refused when they name a client, as group names are. The part of a path
+ * that is the user's own home folder is not compared (it holds the practitioner's login name,
+ * which may well be a client's first name too). Nothing to compare while the practice has no
+ * clients.
+ */
+async function refuseNamingClient(ctx: CliContext, name: string, settings: unknown): Promise<void> {
+  if (!(await exists(ctx.home.clients))) return;
+  const path = (settings as { path?: unknown }).path;
+  const own = homedir();
+  const below = typeof path !== "string" ? "" : isInside(own, path) ? relative(own, path) : path;
+  const labels: [string, string][] = [["name", name], ...below.split(/[\\/]+/).filter((s) => s !== "").map((s): [string, string] => ["path", s])];
+  const { clients } = await unlockPractice(ctx);
+  for (const [what, label] of labels) {
+    const named = clients.list().find((client) => labelNamesClient(label, client));
+    if (named !== undefined) throw new UserError(ExitCode.usage, what === "name" ? "channel.nameNamesClient" : "channel.pathNamesClient", { name, value: label, alias: named.alias });
+  }
+}
+
 export async function add(ctx: CliContext, type: string, opts: Options): Promise<void> {
   const channelType = requireChannelType(type);
   const name = opts.name ?? type;
@@ -57,6 +80,7 @@ export async function add(ctx: CliContext, type: string, opts: Options): Promise
   const { settings, secretFiles } = configured;
   const config = { type, settings: settings as Record<string, unknown> };
   loadChannelSettings(name, config);
+  await refuseNamingClient(ctx, name, settings);
   const missing = channelType.secrets.filter((s) => secretFiles[s] === undefined);
   if (missing.length > 0) throw new UserError(ExitCode.usage, "channel.missingSecret", { name, secret: missing.join(", ") });
   if (Object.keys(secretFiles).length > 0) {
@@ -87,6 +111,7 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
   const { settings, secretFiles } = configured;
   const config = { type: before.type, settings: settings as Record<string, unknown> };
   const { settings: after } = loadChannelSettings(name, config);
+  await refuseNamingClient(ctx, name, after);
   const shown = (s: unknown) => channelType.describe(s);
   const describedBefore = shown(current);
   const describedAfter = shown(after);
