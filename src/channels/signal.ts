@@ -19,7 +19,7 @@ import { basename } from "node:path";
 import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { ExitCode, UserError } from "../errors.js";
-import { isSafeServiceUrl, readBounded, requireCertificateChecks, serviceFetch, UNSAFE_URL } from "./transport.js";
+import { isSafeServiceUrl, readBounded, refuseSecretsInUrl, requireCertificateChecks, serviceFetch, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { createSignalInbox } from "./signal/inbox.js";
 import { oneLine, scrub } from "./signal/text.js";
@@ -328,6 +328,7 @@ export function makeSignalChannelType(tuning: SignalTuning = DEFAULT_SIGNAL_TUNI
       const account = given.replace(/[\s()/-]/g, "");
       if (!E164.test(account)) throw new UserError(ExitCode.usage, "signal.badAccount", { account: given });
       const raw = typeof options.rpcUrl === "string" ? options.rpcUrl : (current?.rpcUrl ?? DEFAULT_RPC_URL);
+      refuseSecretsInUrl(raw, "signal-cli");
       const rpcUrl = normaliseRpcUrl(raw);
       if (!z.url({ protocol: /^https?$/ }).safeParse(rpcUrl).success) throw new UserError(ExitCode.usage, "signal.badRpcUrl", { url: raw });
       if (!isSafeServiceUrl(rpcUrl)) throw new UserError(ExitCode.usage, "channel.insecureUrl", { url: raw, channel: "signal-cli" });

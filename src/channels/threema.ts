@@ -11,7 +11,7 @@ import { readSecretFile } from "../files.js";
 import { access } from "node:fs/promises";
 import * as z from "../zod.js";
 import { ExitCode, UserError } from "../errors.js";
-import { isSafeServiceUrl, requireCertificateChecks, UNSAFE_URL } from "./transport.js";
+import { isSafeServiceUrl, refuseSecretsInUrl, requireCertificateChecks, UNSAFE_URL } from "./transport.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { Balance, Channel, ChannelContext, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryRecipient, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { fingerprint, parsePrivateKey, parsePublicKey, publicKeyOf, toHex } from "./threema/crypto.js";
@@ -305,6 +305,7 @@ export const threemaChannel: ChannelType<ThreemaSettings> = {
     }
     const apiUrl = typeof options.apiUrl === "string" ? options.apiUrl : (current?.apiUrl ?? DEFAULT_API_URL);
     if (!z.url({ protocol: /^https?$/ }).safeParse(apiUrl).success) throw new UserError(ExitCode.usage, "threema.config.badApiUrl", { url: apiUrl });
+    refuseSecretsInUrl(apiUrl, "Threema Gateway");
     if (!isSafeServiceUrl(apiUrl)) throw new UserError(ExitCode.usage, "channel.insecureUrl", { url: apiUrl, channel: "Threema Gateway" });
     const secretFiles = { ...(secretFile === undefined ? {} : { secret: secretFile }), ...(privateKeyFile === undefined ? {} : { privateKey: privateKeyFile }) };
     return { settings: { gatewayId, apiUrl }, secretFiles, ...(privateKeyText === undefined ? {} : { secretsRead: { privateKey: privateKeyText } }) };

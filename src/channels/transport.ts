@@ -21,8 +21,32 @@ export function isSafeServiceUrl(url: string): boolean {
   } catch {
     return false;
   }
-  if (parsed.username !== "" || parsed.password !== "") return false;
+  if (carriesSecrets(parsed)) return false;
   return parsed.protocol === "https:" || (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname));
+}
+
+/**
+ * A user name, password, query or fragment in a service's address: the address is stored in
+ * plain text (config.json) and shown (`channels list`, error lines), so a password or token
+ * there would be too. Neither service needs one in its address.
+ */
+function carriesSecrets(url: URL): boolean {
+  return url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "";
+}
+
+/**
+ * Refuse, with its own line, an address that carries credentials or a query (`carriesSecrets`),
+ * showing it without them; other addresses pass to the https check.
+ */
+export function refuseSecretsInUrl(url: string, channel: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return;
+  }
+  if (!carriesSecrets(parsed)) return;
+  throw new UserError(ExitCode.usage, "channel.urlCarriesSecrets", { url: `${parsed.protocol}//${parsed.host}${parsed.pathname}`, channel });
 }
 
 /**

@@ -110,6 +110,10 @@ export const trust = {
     de: "{channel}: NODE_TLS_REJECT_UNAUTHORIZED=0 ist gesetzt und schaltet die Prüfung der Server-Zertifikate ab; nachklang sendet so nichts (Zugangsdaten und Nachklänge gingen an wen auch immer antwortet). Bitte die Variable entfernen; einem eigenen Testserver vertrauen Sie mit NODE_EXTRA_CA_CERTS=DATEI.",
     en: "{channel}: NODE_TLS_REJECT_UNAUTHORIZED=0 is set and turns off the check of server certificates; nachklang sends nothing like this (credentials and follow-ups would go to whoever answers). Please unset it; to trust a test server of your own, use NODE_EXTRA_CA_CERTS=FILE.",
   },
+  "channel.urlCarriesSecrets": {
+    de: "„{url}“ mit Benutzername, Passwort, Query (?…) oder Fragment (#…): {channel} braucht keines davon in der Adresse, und die Adresse steht unverschlüsselt in config.json. Bitte die Adresse ohne sie angeben; nichts gespeichert.",
+    en: "'{url}' with a user name, password, query (?…) or fragment (#…): {channel} needs none of them in its address, and the address is stored unencrypted in config.json. Please give the address without them; nothing was stored.",
+  },
   "channel.insecureUrl": {
     de: "„{url}“: {channel} ist nur über https erreichbar (http nur auf diesem Rechner: localhost, 127.0.0.1, ::1); sonst gingen Nachklänge und Zugangsdaten unverschlüsselt über das Netz.",
     en: "'{url}': {channel} must be reached over https (http only on this machine: localhost, 127.0.0.1, ::1); otherwise follow-ups and credentials would cross the network unencrypted.",

@@ -206,3 +206,21 @@ describe("what a channel stores in plain text names no client", () => {
     }
   });
 });
+
+describe("a service address never carries a secret", () => {
+  it("refuses a user name, password or query in the signal-cli or Gateway address, without repeating them (exit 2, nothing stored)", async () => {
+    const before = await readFile(join(home, "config.json"), "utf8");
+    for (const [args, shown, channel] of [
+      [["signal", "--account", "+491701234567", "--rpc-url", "http://praxis:GeheimRPC123@127.0.0.1:7583"], "http://127.0.0.1:7583/", "signal-cli"],
+      [["signal", "--account", "+491701234567", "--rpc-url", "http://127.0.0.1:7583/?token=GeheimTok789"], "http://127.0.0.1:7583/", "signal-cli"],
+    ] as const) {
+      const r = await runCli(["channels", "add", ...args], { home });
+      expect([r.code, r.stderr]).toEqual([
+        2,
+        `'${shown}' with a user name, password, query (?…) or fragment (#…): ${channel} needs none of them in its address, and the address is stored unencrypted in config.json. Please give the address without them; nothing was stored.\n`,
+      ]);
+      expect(r.stderr + r.stdout).not.toMatch(/Geheim/);
+    }
+    expect(await readFile(join(home, "config.json"), "utf8")).toBe(before);
+  });
+});
