@@ -142,6 +142,10 @@ export const records = {
     en: "Retention: {span} after the last contact (standard {standard}).",
   },
   "records.removedClient": { de: "(entfernt, {tag}…)", en: "(removed, {tag}…)" },
+  "records.cacheCleared": {
+    de: "Medien-Zwischenspeicher geleert ({count} {count:Eintrag|Einträge}): er wird nicht je Klient:in geführt und könnte ihre bearbeiteten Fotos und Aufnahmen enthalten.",
+    en: "Media cache emptied ({count} {count:entry|entries}): it is not kept per client and could hold their processed photos and recordings.",
+  },
   "records.purgeNothing": { de: "Keine Aufbewahrungsfrist ({span}) ist abgelaufen; nichts gelöscht.", en: "No retention period ({span}) has ended; nothing deleted." },
   "records.purgeLine": {
     de: "Gelöscht {client}: letzter Kontakt {last}, aufzubewahren bis {until}; {followUps} {followUps:Nachklang|Nachklänge}, {files} {files:Datei|Dateien} ({size}), {time} {time:Zeiteintrag|Zeiteinträge}, {lines} {lines:Ledger-Zeile|Ledger-Zeilen}.",

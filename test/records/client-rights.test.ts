@@ -177,6 +177,9 @@ describe("client forget", () => {
     const ledgerBefore = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
     const timeBefore = await readFile(join(home, "records", "time.jsonl"), "utf8");
     const archiveBefore = (await readdir(join(home, "archive"))).sort();
+    // k1's photo, processed for the follow-up, waits in the media cache (sealed, but not per client).
+    const cached = (await readdir(join(home, "cache", "media"))).length;
+    expect(cached).toBeGreaterThan(0);
 
     const noTty = await runCli(["client", "forget", "k1"], { home, env: NOW });
     expect(noTty.code).toBe(2);
@@ -184,6 +187,8 @@ describe("client forget", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Deleted for k1: phone number, e-mail address, age key; 1 waiting follow-up; 2 hand-over copies/);
     expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; 1 message received; the ledger; 1 time entry – until 2036-12-02/);
+    expect(r.stdout).toMatch(/^Media cache emptied \(\d+ entr(y|ies)\): it is not kept per client/m);
+    expect(await readdir(join(home, "cache", "media"))).toEqual([]);
 
     // Kept: archive, ledger lines (plus one "cancelled"), time entries, messages received, the entry with name and consents.
     expect(await readdir(join(home, "inbox", "messages"))).toHaveLength(1);

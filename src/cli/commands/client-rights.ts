@@ -174,6 +174,9 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   }
   const { record, deleted } = forgottenRecord(client, today);
   await r.practice.clients.put(record);
+  // The media cache is not kept per client: it may hold their processed photos and recordings.
+  const { clearMediaCache, mediaCacheDir } = await import("../../media/cache.js");
+  const cached = await clearMediaCache(mediaCacheDir(ctx.home.cache));
 
   const read = await r.wf.ledger.read();
   const time = (await r.time.entries()).filter((e) => e.client === tag);
@@ -190,12 +193,13 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     time: time.length,
     until: retention?.keepUntil ?? addSpan(today, r.settings.retention),
   });
+  if (cached > 0) ctx.out.say("records.cacheCleared", { count: cached });
   for (const id of uncertain) ctx.out.warn("forget.mayHaveArrived", { alias, id });
   if (groups.length > 0) ctx.out.say("group.clientLeft", { alias, count: groups.length, groups: groups.join(", ") });
   ctx.out.say("forget.after", { until: retention?.keepUntil ?? addSpan(today, r.settings.retention) });
   ctx.out.result({
     alias,
-    deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies, groups },
+    deleted: { fields: deleted, queuedFollowUps: queued, handoffCopies: copies, groups, mediaCacheEntries: cached },
     kept: {
       registryEntry: ["alias", "name", "lang", "consents", "billing"],
       followUps: archived,

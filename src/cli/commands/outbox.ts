@@ -80,8 +80,9 @@ export async function flush(ctx: CliContext, o: { ifUnlocked?: boolean } = {}): 
   // Failed for good: not tried again (no exit 1 at every flush), but said once per flush.
   const waitingForYou = all.filter((s) => stopped(s)).length;
   if (waitingForYou > 0) ctx.out.warn("outbox.stoppedWaiting", { count: waitingForYou });
-  // Leftovers of killed processes (bundles the ledger never recorded) older than an hour.
-  const known = new Set([...(await wf.ledger.states()).values()].flatMap((s) => (s.bundle === undefined ? [] : [s.bundle])));
+  // Leftovers of killed processes older than an hour: bundles the ledger never recorded, and
+  // bundles it records as cancelled (a cancel or `client forget` killed before it deleted them).
+  const known = new Set([...(await wf.ledger.states()).values()].flatMap((s) => (s.bundle === undefined || s.state === "cancelled" ? [] : [s.bundle])));
   await wf.outbox.sweep(known, 60 * 60 * 1000);
   if (due.length === 0) {
     ctx.out.say("outbox.flushNothing", { waiting: all.length });

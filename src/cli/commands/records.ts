@@ -144,6 +144,13 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
       messages: outcome.storeItems.inbox ?? 0,
     });
   }
+  // The media cache is not kept per client: it may hold the purged clients' photos and recordings.
+  let cached = 0;
+  if (!dryRun && expired.length > 0) {
+    const { clearMediaCache, mediaCacheDir } = await import("../../media/index.js");
+    cached = await clearMediaCache(mediaCacheDir(ctx.home.cache));
+    if (cached > 0) ctx.out.say("records.cacheCleared", { count: cached });
+  }
   const kept = state.filter((c) => !c.expired);
   ctx.out.say("records.purgeKept", { count: kept.length });
   ctx.out.result({
@@ -163,6 +170,7 @@ export async function purge(ctx: CliContext, o: { dryRun?: boolean }): Promise<v
     ledgerLines: outcome.ledgerLines,
     timeEntries: outcome.timeEntries,
     inboxMessages: outcome.storeItems.inbox ?? 0,
+    mediaCacheEntries: cached,
     kept: kept.map((c) => ({ client: c.alias ?? null, lastContact: c.lastContact, keepUntil: c.keepUntil })),
   });
 }
