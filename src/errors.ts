@@ -83,6 +83,11 @@ export class PolicyError extends UserError {
   }
 }
 
+/** Whether `error` is inquirer's for a prompt ended with Ctrl-C (or aborted): no fault, exit 130. */
+export function promptInterrupted(error: unknown): boolean {
+  return error instanceof Error && (error.name === "ExitPromptError" || error.name === "AbortPromptError");
+}
+
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }

@@ -146,7 +146,7 @@ export async function readViewerPassphrase(file: string, generate: string): Prom
  */
 export function promptTheme(ctx: CliContext) {
   const text = ctx.out.text.bind(ctx.out);
-  const actions: Record<string, string> = { navigate: text("prompt.navigate"), select: text("prompt.select") };
+  const actions: Record<string, string> = { navigate: text("prompt.navigate"), select: text("prompt.select"), "toggle visibility": text("prompt.toggleVisibility") };
   return {
     keywords: { yes: text("prompt.yes"), no: text("prompt.no"), error: () => text("prompt.yesNo") },
     style: {

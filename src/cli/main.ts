@@ -3,7 +3,7 @@
  * top-level handler that turns errors into one line and an exit code.
  */
 import { CommanderError } from "commander";
-import { ExitCode, isUserError, systemRefusal } from "../errors.js";
+import { ExitCode, isUserError, promptInterrupted, systemRefusal } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
 import { jsonForTerminal, printable } from "../printable.js";
 import { buildProgram, dispatchedToContentLang, helpFor } from "./program.js";
@@ -83,6 +83,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
   };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
+  // Nothing left to wait for while the command has not finished: a prompt whose input was closed
+  // (Ctrl-D) leaves its promise unsettled, and node would end with exit 0 as if it had succeeded.
+  let finished = false;
+  process.once("beforeExit", () => {
+    if (finished || interrupted) return;
+    interrupted = true;
+    void runCleanups().finally(async () => {
+      const { t } = await catalogue();
+      process.stderr.write(t(lang, "cli.interrupted") + "\n");
+      process.exit(130);
+    });
+  });
   try {
     await program.parseAsync(argv);
   } catch (error) {
@@ -94,6 +106,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
     process.exitCode = finishedByCommander(error) ? 0 : report(error, lang, debug, json, (await catalogue()).t, helpFor(program));
   } finally {
+    finished = true;
     await runCleanups();
   }
 }
@@ -149,6 +162,8 @@ function report(error: unknown, lang: Lang, debug: boolean, json: boolean, t: Tr
     return exitCode;
   };
   if (error instanceof CommanderError) return print("usage", usageLine(error, lang, t, help), ExitCode.usage);
+  // Ctrl-C at a prompt (the passphrase, a confirmation): inquirer's own error, no fault.
+  if (promptInterrupted(error)) return print("interrupted", t(lang, "cli.interrupted"), 130);
   const refusal = isUserError(error) ? undefined : systemRefusal(error);
   if (refusal !== undefined) return report(refusal, lang, debug, json, t, help);
   if (isUserError(error)) {

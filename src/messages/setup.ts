@@ -73,6 +73,7 @@ export const setup = {
   "prompt.yesNo": { de: "Bitte mit „j“ (ja) oder „n“ (nein) antworten.", en: "Please answer 'y' (yes) or 'n' (no)." },
   "prompt.navigate": { de: "auswählen", en: "navigate" },
   "prompt.select": { de: "übernehmen", en: "select" },
+  "prompt.toggleVisibility": { de: "Eingabe zeigen/verbergen", en: "show/hide what is typed" },
   "prompt.editor": { de: "Eingabetaste öffnet den Editor.", en: "Press Enter to open your editor." },
   "prompt.checking": { de: "Wird geprüft …", en: "Checking …" },
 } satisfies Catalogue;

@@ -225,3 +225,26 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     expect(t.text).toMatch(/Follow-up for k777 delivered via folder/);
   }, 120_000);
 });
+
+describe.skipIf(!hasCommand("script"))("a prompt outside the wizard, ended with Ctrl-C or Ctrl-D", () => {
+  // Ctrl-C gave "Internal error: User force closed the prompt with SIGINT" (exit 1); Ctrl-D ended
+  // the process with exit 0 and nothing said, as if the command had succeeded.
+  for (const [key, name] of [["\x03", "Ctrl-C"], ["\x04", "Ctrl-D"]] as const) {
+    it(`${name} at send's confirmation: one line, exit 130, nothing queued or sent`, async () => {
+      const t = new Terminal(["send", "k777", "--note", "Bis bald", "--channel", "folder"]);
+      await t.expect("Send to k777 via folder?", key);
+      expect(await t.done).toBe(130);
+      expect(t.text).toMatch(/Interrupted\.\r?\n/);
+      expect(t.text).not.toMatch(/Internal error/);
+      expect(existsSync(join(home, "outbox")) ? (await readdir(join(home, "outbox"))).filter((f) => !f.startsWith(".")) : []).toEqual([]);
+    });
+
+    it(`${name} at the passphrase prompt: one line, exit 130; the prompt's hint is in the practice's language`, async () => {
+      const t = new Terminal(["status"], { NACHKLANG_PASSPHRASE: "" });
+      await t.expect("show/hide what is typed", key);
+      expect(await t.done).toBe(130);
+      expect(t.text).toMatch(/Interrupted\.\r?\n/);
+      expect(t.text).not.toMatch(/toggle visibility|Internal error/);
+    });
+  }
+});

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { ExitCode, UserError } from "../../errors.js";
+import { ExitCode, UserError, promptInterrupted } from "../../errors.js";
 import { FOLLOWUP_KINDS, IMPULSE_KINDS, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse, type MediaInput } from "../../followup/draft.js";
 import { parseAppointment } from "../../followup/compose.js";
 import { previewFollowUp } from "../../followup/pipeline.js";
@@ -20,15 +20,11 @@ import { logComposingTime } from "../records.js";
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
 
-function interrupted(error: unknown): boolean {
-  return error instanceof Error && (error.name === "ExitPromptError" || error.name === "AbortPromptError");
-}
-
 export async function run(ctx: CliContext, o: { now?: boolean }): Promise<void> {
   try {
     await wizard(ctx, o);
   } catch (error) {
-    if (!interrupted(error)) throw error;
+    if (!promptInterrupted(error)) throw error;
     // Nothing was stored yet; temporary files are removed by the CLI's clean-up.
     ctx.out.warn("cli.interrupted");
     process.exitCode = 130;
