@@ -116,6 +116,10 @@ export const templates = {
     en: "cannot be read ({reason}): please check the file's permissions",
   },
   "templates.problem.yaml": { de: "YAML-Fehler: {reason}", en: "YAML error: {reason}" },
+  "templates.problem.yamlAlias": {
+    de: "YAML-Alias (*name): im Kopf einer Vorlage nicht erlaubt; bitte den Wert ausschreiben",
+    en: "YAML alias (*name): not allowed in a template's front matter; please write the value out",
+  },
   "templates.problem.field": { de: "„{field}“: {reason}", en: "'{field}': {reason}" },
   "templates.problem.fieldMissing": { de: "„{field}“ fehlt", en: "'{field}' is missing" },
   "templates.problem.fieldChoice": { de: "„{field}“: erlaubt sind nur {values}", en: "'{field}': must be one of {values}" },

@@ -4,7 +4,7 @@
  * are returned as values, each with its file and line.
  */
 import { basename, dirname } from "node:path";
-import { LineCounter, parseDocument, isNode, type Document } from "yaml";
+import { LineCounter, parseDocument, isNode, visit, type Document } from "yaml";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import type { z } from "zod";
 import { frontMatterSchema, type Template, type TemplateOrigin } from "./schema.js";
@@ -50,12 +50,22 @@ export function parseTemplate(file: string, text: string, root: string, origin: 
   for (const error of doc.errors) {
     problem(lineAt(error.pos[0]), "templates.problem.yaml", { reason: (error.message.split("\n")[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, "") });
   }
-  const raw: unknown = doc.errors.length === 0 ? doc.toJS() : undefined;
+  // A front matter has no use for YAML's aliases (`*a`), and a few nested ones expand into
+  // millions of values: refused, naming the line, before anything expands them.
+  if (doc.errors.length === 0) {
+    visit(doc, {
+      Alias(_, node) {
+        problem(node.range ? lineAt(node.range[0]) : 2, "templates.problem.yamlAlias");
+        return visit.BREAK;
+      },
+    });
+  }
+  const raw: unknown = problems.length === 0 ? doc.toJS({ maxAliasCount: 0 }) : undefined;
   const rawObject = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
   // When the YAML is broken, still find id and language, so a broken override keeps overriding.
   const id = typeof rawObject.id === "string" ? rawObject.id : /^id:[ \t]*["']?([a-z0-9-]+)["']?[ \t]*$/m.exec(yamlText)?.[1];
   const lang = typeof rawObject.lang === "string" ? rawObject.lang : /^lang:[ \t]*["']?(de|en)["']?[ \t]*$/m.exec(yamlText)?.[1];
-  if (doc.errors.length > 0) return { file, id, lang, problems };
+  if (problems.length > 0) return { file, id, lang, problems };
 
   const nodeLine = (path: readonly PropertyKey[]): number => {
     // The deepest node that exists on the path; the document start if none does.

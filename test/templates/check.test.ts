@@ -52,6 +52,15 @@ describe("templates check", () => {
     expect(report.files).toHaveLength(50);
   });
 
+  it("reports a YAML alias in the front matter with its line, and the other templates stay usable (nested aliases expand into millions of values)", async () => {
+    const bomb = ["---", "id: bomb", "kind: homework", "lang: en", "title: T", "description: d", "x: &a [1, 2, 3, 4, 5, 6, 7, 8, 9]"];
+    for (const [n, level] of ["b", "c", "d", "e", "f", "g", "h"].entries()) bomb.push(`x${n + 2}: &${level} [${Array(9).fill(`*${n === 0 ? "a" : "bcdefg"[n - 1]}`).join(", ")}]`);
+    const dir = await repo({ "en/bomb.md": [...bomb, "---", "Hello"], "en/fine.md": [...header("fine", "en"), "Hello"] });
+    expect(where(await check(dir), dir)).toEqual(["en/bomb.md:8 templates.problem.yamlAlias"]);
+    const library = await loadTemplateDirs([dir]);
+    expect(library.get("fine", "en")?.body).toContain("Hello");
+  });
+
   it("reports an unknown variable with the line it is used on", async () => {
     const dir = await repo({
       "en/a.md": [...header("a", "en", ["  name:", "    type: string", "    sample: Kim"]), "Hello {{ name }},", "", "see you {{ nmae }}."],
