@@ -35,7 +35,6 @@ const defaultsSchema = z.object(entryFields).strict();
 
 /** `0`, `now`, or a number with m (minutes), h (hours), d (days) or w (weeks): `3d`, `90m`. */
 const DURATION = /^(\d{1,4})\s*(m|h|d|w)$/;
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 const duration = z.union([z.number().int().min(0).max(0), z.string().trim().regex(/^(0|now|\d{1,4}\s*[mhdw])$/)]);
 /** A local time as typed; YAML reads an unquoted `2027-03-10 16:00` as a date. */
 export const dateText = z.union([z.string(), z.date().transform((d) => d.toISOString().slice(0, 16).replace("T", " "))]);
@@ -44,20 +43,31 @@ export const dateText = z.union([z.string(), z.date().transform((d) => d.toISOSt
 export const seriesStepSchema = z.object({ ...entryFields, at: dateText.optional(), after: duration.optional(), before: duration.optional() }).strict();
 type StepFields = z.infer<typeof seriesStepSchema>;
 
-/** When a step goes out, as written. */
-export type StepTime = { readonly at: string } | { readonly afterMs: number } | { readonly beforeMs: number };
+/**
+ * A step's distance in time, as written: minutes and hours are exact; days and weeks are
+ * calendar days in the practice's zone, so a step keeps its time of day across a change of
+ * daylight-saving time (`before: 3d` from Monday 17:30 is Friday 17:30, not 18:30).
+ */
+export interface StepSpan {
+  readonly amount: number;
+  readonly unit: "m" | "h" | "d" | "w";
+}
 
-export function durationMs(value: string | number): number {
-  if (value === 0 || value === "0" || value === "now") return 0;
+/** When a step goes out, as written. */
+export type StepTime = { readonly at: string } | { readonly after: StepSpan } | { readonly before: StepSpan };
+
+export function stepSpan(value: string | number): StepSpan {
+  if (value === 0 || value === "0" || value === "now") return { amount: 0, unit: "m" };
   const m = DURATION.exec(String(value).trim());
-  if (m === null) return Number.NaN;
-  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+  // The schema admits nothing else; a span that slipped through is no time at all.
+  if (m === null) return { amount: Number.NaN, unit: "m" };
+  return { amount: Number(m[1]), unit: m[2] as StepSpan["unit"] };
 }
 
 export function stepTime(t: Pick<StepFields, "at" | "after" | "before">): StepTime {
   if (t.at !== undefined) return { at: t.at };
-  if (t.before !== undefined) return { beforeMs: durationMs(t.before) };
-  return { afterMs: durationMs(t.after ?? 0) };
+  if (t.before !== undefined) return { before: stepSpan(t.before) };
+  return { after: stepSpan(t.after ?? 0) };
 }
 
 function hasContent(f: EntryFields): boolean {

@@ -5,9 +5,10 @@
  * duration from now) or `before` (a duration before the series' appointment). Every problem is
  * collected before anything is processed, as for a batch.
  */
+import { DateTime } from "luxon";
 import { dirname, resolve } from "node:path";
 import * as z from "../zod.js";
-import { BatchInvalid, dateText, parseYamlDocument, readInputText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepTime } from "./batch.js";
+import { BatchInvalid, dateText, parseYamlDocument, readInputText, seriesStepSchema as stepSchema, stepProblems, stepTime, toDraft, zodProblems, type EntryFields, type LocatedProblem, type StepSpan, type StepTime } from "./batch.js";
 import { parseAppointment, readLocalTime } from "./compose.js";
 import type { FollowUpDraft } from "./draft.js";
 import type { Problem } from "./ports.js";
@@ -66,6 +67,15 @@ export async function readSeriesFile(path: string, client: string, label: (n: nu
   return { file, ...(top.data.appointment === undefined ? {} : { appointment: top.data.appointment }), steps };
 }
 
+/** `from` moved by `span` (forwards: 1, back: -1): days and weeks on the calendar of `tz`. */
+function shifted(from: Date, span: StepSpan, sign: 1 | -1, tz: string): Date {
+  const amount = sign * span.amount;
+  const local = DateTime.fromJSDate(from, { zone: tz });
+  const moved =
+    span.unit === "d" ? local.plus({ days: amount }) : span.unit === "w" ? local.plus({ weeks: amount }) : local.plus(span.unit === "h" ? { hours: amount } : { minutes: amount });
+  return moved.toJSDate();
+}
+
 /**
  * When a step is planned: `undefined` for "now" (`after: 0`: the next contact hour, as a plain
  * send), else the instant. A UserError-like problem when the time cannot be read or lies in the
@@ -82,13 +92,13 @@ export function plannedTime(
     const read = readLocalTime(time.at, tz, { key: "time.bad", params: { value: time.at } });
     if (read.problem !== undefined) return { problem: read.problem };
     at = read.start;
-  } else if ("beforeMs" in time) {
+  } else if ("before" in time) {
     const appointment = parseAppointment(appointmentText ?? "-", tz);
     if (appointment.problem !== undefined) return { problem: appointment.problem };
-    at = new Date(appointment.start.getTime() - time.beforeMs);
+    at = shifted(appointment.start, time.before, -1, tz);
   } else {
-    if (time.afterMs === 0) return {};
-    at = new Date(now.getTime() + time.afterMs);
+    if (time.after.amount === 0) return {};
+    at = shifted(now, time.after, 1, tz);
   }
   if (at.getTime() < now.getTime()) return { problem: { key: "series.pastTime", params: { when: at.toISOString() } } };
   return { at };

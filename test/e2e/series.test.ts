@@ -163,6 +163,22 @@ describe("send --series", () => {
     expect(unknown.stderr).toMatch(/No series 'ffffffffffff'/);
   });
 
+  it("counts days and weeks on the calendar: a step keeps its time of day across the end of summer time", async () => {
+    // Summer time ends on Sunday 2026-10-25. Counted in 24-hour blocks, three days before Monday
+    // 17:30 was Friday 18:30, and a week after Tuesday 10:00 was Tuesday 09:00.
+    const dst = await writeText(
+      join(home, "..", "dst.yaml"),
+      `appointment: "2026-10-26 17:30"\nseries:\n  - before: 3d\n    note: "Three days before."\n  - after: 1w\n    note: "A week on."\n  - after: 2h\n    note: "Two hours on."\n`,
+    );
+    const sent = await cli(["send", "k7", "--series", dst, "--yes", "--json"], "2026-10-20T10:00:00+02:00");
+    expect(sent.code, sent.stderr).toBe(0);
+    const steps = (JSON.parse(sent.stdout) as { steps: StepResult[] }).steps;
+    // Fri 17:30 CEST, Tue 10:00 CET, and hours stay exact.
+    expect(steps.map((s) => s.due)).toEqual(["2026-10-23T15:30:00.000Z", "2026-10-27T09:00:00.000Z", "2026-10-20T10:00:00.000Z"]);
+    const series = (JSON.parse(sent.stdout) as { series: string }).series;
+    expect((await cli(["outbox", "cancel", "--series", series], "2026-10-20T10:00:00+02:00")).code).toBe(0);
+  });
+
   it("takes a series: block in a batch file, next to plain entries; a re-run sends nothing twice", async () => {
     const batch = await writeText(
       join(home, "..", "week.yaml"),
