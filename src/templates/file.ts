@@ -13,8 +13,17 @@ import { open } from "node:fs/promises";
 export const TEMPLATE_PARSE_CHARS = 200_000;
 /** The most bytes a template file or partial may have: four bytes a character of the parse limit. */
 export const TEMPLATE_FILE_MAX_BYTES = TEMPLATE_PARSE_CHARS * 4;
-/** Opened without blocking, so that a named pipe is refused rather than waited on. */
-const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+/**
+ * Opened without blocking, so that a named pipe is refused rather than waited on, and without
+ * following a symbolic link (a library file is read where it is, as includes are: a link could
+ * point anywhere).
+ */
+const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW;
+
+/** A link met by O_NOFOLLOW is no regular file of the library. */
+function refusedLink(file: string, error: unknown): unknown {
+  return (error as NodeJS.ErrnoException).code === "ELOOP" ? new TemplateFileRefused(file, "notFile") : error;
+}
 
 /** A library file that is not read: not a regular file (`notFile`) or larger than the limit (`tooLarge`). */
 export class TemplateFileRefused extends Error {
@@ -34,7 +43,9 @@ function check(file: string, info: Stats): void {
 
 /** The file as UTF-8; throws `TemplateFileRefused`, or the system's error when it cannot be opened. */
 export async function readTemplateFile(file: string): Promise<string> {
-  const handle = await open(file, FLAGS);
+  const handle = await open(file, FLAGS).catch((error: unknown) => {
+    throw refusedLink(file, error);
+  });
   try {
     check(file, await handle.stat());
     return await handle.readFile("utf8");
@@ -45,7 +56,12 @@ export async function readTemplateFile(file: string): Promise<string> {
 
 /** `readTemplateFile` for liquidjs's synchronous file system. */
 export function readTemplateFileSync(file: string): string {
-  const fd = openSync(file, FLAGS);
+  let fd: number;
+  try {
+    fd = openSync(file, FLAGS);
+  } catch (error) {
+    throw refusedLink(file, error);
+  }
   try {
     check(file, fstatSync(fd));
     return readFileSync(fd, "utf8");

@@ -53,7 +53,12 @@ async function isDir(path: string): Promise<boolean> {
 /** Files a template repository keeps beside its templates. */
 const REPOSITORY_DOCS = new Set(["readme.md", "changelog.md", "contributing.md", "license.md"]);
 
-/** Every template file below `dir`: `*.md` except README/CHANGELOG/CONTRIBUTING/LICENSE, skipping hidden folders and node_modules. */
+/**
+ * Every template file below `dir`: `*.md` except README/CHANGELOG/CONTRIBUTING/LICENSE, skipping
+ * hidden folders and node_modules. A `*.md` that is no regular file (a named pipe, a device, a
+ * link) is listed too: reading it gives the file's problem ("not a regular file", file.ts)
+ * instead of leaving it out unsaid.
+ */
 export async function templateFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (folder: string, depth: number): Promise<void> => {
@@ -63,7 +68,7 @@ export async function templateFiles(dir: string): Promise<string[]> {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) await walk(path, depth + 1);
-      else if (entry.isFile() && entry.name.endsWith(".md") && !REPOSITORY_DOCS.has(entry.name.toLowerCase())) found.push(path);
+      else if (entry.name.endsWith(".md") && !REPOSITORY_DOCS.has(entry.name.toLowerCase())) found.push(path);
     }
   };
   await walk(dir, 0);

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { t } from "../../src/messages/index.js";
@@ -59,6 +60,15 @@ describe("templates check", () => {
     expect(where(await check(dir), dir)).toEqual(["en/bomb.md:8 templates.problem.yamlAlias"]);
     const library = await loadTemplateDirs([dir]);
     expect(library.get("fine", "en")?.body).toContain("Hello");
+  });
+
+  it("reports a template file that is no regular file — a named pipe, a link to a device or to a file elsewhere — instead of leaving it out", async () => {
+    const dir = await repo({ "en/fine.md": [...header("fine", "en"), "Hello"] });
+    const outside = await repo({ "elsewhere.md": [...header("elsewhere", "en"), "Read from outside the folder"] });
+    expect(spawnSync("mkfifo", [join(dir, "en", "pipe.md")]).status).toBe(0);
+    await symlink("/dev/zero", join(dir, "en", "zero.md"));
+    await symlink(join(outside, "elsewhere.md"), join(dir, "en", "linked.md"));
+    expect(where(await check(dir), dir).sort()).toEqual(["en/linked.md:1 templates.problem.notFile", "en/pipe.md:1 templates.problem.notFile", "en/zero.md:1 templates.problem.notFile"]);
   });
 
   it("reports an unknown variable with the line it is used on", async () => {
