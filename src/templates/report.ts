@@ -1,6 +1,7 @@
 /** The three ways `templates check` reports: `file:line: message` lines, JSON, and JUnit XML for CI. */
 import { isAbsolute, relative } from "node:path";
 import { t, type Lang } from "../messages/index.js";
+import { printable } from "../printable.js";
 import type { CheckReport } from "./check.js";
 
 export const REPORT_FORMATS = ["text", "json", "junit"] as const;
@@ -13,7 +14,8 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 export function problemLines(report: CheckReport, lang: Lang, cwd: string): string[] {
-  return report.problems.map((p) => `${displayPath(p.file, cwd)}:${p.line}: ${t(lang, p.key, p.params)}`);
+  // A file name or a quoted value may carry what a terminal acts on (ESC, bidi overrides): "?".
+  return report.problems.map((p) => printable(`${displayPath(p.file, cwd)}:${p.line}: ${t(lang, p.key, p.params)}`));
 }
 
 export function reportJson(report: CheckReport, lang: Lang, cwd: string): unknown {
@@ -24,8 +26,9 @@ export function reportJson(report: CheckReport, lang: Lang, cwd: string): unknow
   };
 }
 
+/** Text for an XML attribute or element: control characters (which XML 1.0 does not allow) as "?", markup escaped. */
 const xml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c);
+  printable(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c);
 
 /** One test case per template file; each problem is a failure in it. */
 export function reportJunit(report: CheckReport, lang: Lang, cwd: string): string {

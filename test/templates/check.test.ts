@@ -163,6 +163,14 @@ describe("templates check", () => {
     expect(junit).toContain("unknown variable &apos;x&apos;");
   });
 
+  it("shows a file name with control characters as '?': in lines (the terminal would act on ESC) and in JUnit XML (which cannot hold them)", async () => {
+    const dir = await repo({ "en/x\u001b[2Jy.md": ["no front matter"] });
+    expect(problemLines(await check(dir), "en", dir)).toEqual(["en/x?[2Jy.md:1: no front matter: the file must start with a line '---' and YAML"]);
+    const junit = reportJunit(await check(dir), "en", dir);
+    expect(junit).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(junit).toContain('name="en/x?[2Jy.md"');
+  });
+
   it("renders with samples and reports what only fails at render time, with the line", async () => {
     const dir = await repo({
       "en/a.md": [...header("a", "en", ["  when:", "    type: string", "    sample: tomorrow"]), "ok", "{{ when | long_date }}"],

@@ -101,7 +101,7 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
         name: "id",
         message: text(kind === "homework" ? "new.homework" : "new.template"),
         theme,
-        choices: [{ value: "", name: text("new.noHomework") }, ...templates.map((t) => ({ value: t.id, name: `${t.title} (${t.id})` }))],
+        choices: [{ value: "", name: text("new.noHomework") }, ...templates.map((t) => ({ value: t.id, name: `${printable(t.title)} (${t.id})` }))],
       },
     ]);
     const template = templates.find((t) => t.id === id);
