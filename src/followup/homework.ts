@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { isUserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { quoted } from "../printable.js";
-import { renderTemplate, type Template, type TemplateLibrary } from "../templates/index.js";
+import { renderTemplate, withChannelFacts, type Template, type TemplateLibrary } from "../templates/index.js";
 import type { HomeworkPort, Problem } from "./ports.js";
 
 /** What the wizard offers: texts that go to one client as (part of) a follow-up. */
@@ -35,7 +35,14 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
         if (error.key === "templates.otherLang") return [{ key: "workflow.homeworkOtherLang", params: error.params }];
         return [{ key: error.key, params: error.params }];
       }
-      const vars = filled(template, given, defaults);
+      let vars: Readonly<Record<string, string>>;
+      try {
+        // What rendering fills in (a consent template's channel facts) is not missing.
+        vars = withChannelFacts(template, filled(template, given, defaults));
+      } catch (error) {
+        if (isUserError(error)) return [{ key: error.key, params: error.params }];
+        throw error;
+      }
       const problems: Problem[] = [];
       const known = Object.keys(template.variables);
       for (const name of Object.keys(vars)) {

@@ -222,13 +222,17 @@ export function templateScope(template: Template, vars: Readonly<Record<string, 
  * values and Liquid errors are `UserError`s naming the template; so is a result larger than
  * `maxBytes`.
  */
+/** A consent template given a `channel`: the channel type's declared properties filled in (what `vars` gives wins). */
+export function withChannelFacts(template: Template, vars: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  return template.kind === "consent" && vars.channel !== undefined ? { ...consentVariables(vars.channel, template.lang, template), ...vars } : vars;
+}
+
 export async function renderTemplate(
   template: Template,
   vars: Readonly<Record<string, string>>,
   options: RenderOptions = {},
 ): Promise<RenderedTemplate> {
-  const filled = template.kind === "consent" && vars.channel !== undefined ? { ...consentVariables(vars.channel, template.lang, template), ...vars } : vars;
-  const scope = templateScope(template, filled);
+  const scope = templateScope(template, withChannelFacts(template, vars));
   const engine = liquidEngine(template.lang, template.root, options.escape ?? "text");
   const max = options.maxBytes ?? RENDER_LIMITS.outputBytes;
   const render = async (source: string, file: string, firstLine: number): Promise<string> => {
