@@ -9,6 +9,7 @@ import { isUserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { quoted } from "../printable.js";
 import { renderTemplate, withChannelFacts, type Template, type TemplateLibrary } from "../templates/index.js";
+import { coerceValue } from "../templates/values.js";
 import type { HomeworkPort, Problem } from "./ports.js";
 
 /** What the wizard offers: texts that go to one client as (part of) a follow-up. */
@@ -79,6 +80,9 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
             name,
             required: spec.required && spec.default === undefined,
             ...(spec.description === undefined ? {} : { description: spec.description }),
+            type: spec.type,
+            ...(spec.values === undefined ? {} : { values: spec.values }),
+            accepts: (raw: string) => coerceValue(spec, raw).ok,
           })),
         }));
     },

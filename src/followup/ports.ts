@@ -52,7 +52,20 @@ export interface HomeworkPort {
    */
   render(id: string, lang: Lang, vars: Readonly<Record<string, string>>, outDir: string, defaults?: Readonly<Record<string, string>>): Promise<RenderedHomework>;
   /** Templates in a language, for the wizard. */
-  list(lang: Lang): Promise<readonly { id: string; title: string; kind?: string; variables: readonly { name: string; required: boolean; description?: string }[] }[]>;
+  list(lang: Lang): Promise<readonly { id: string; title: string; kind?: string; variables: readonly WizardVariable[] }[]>;
+}
+
+/** A template variable as the wizard asks for it. */
+export interface WizardVariable {
+  readonly name: string;
+  readonly required: boolean;
+  readonly description?: string;
+  /** Its type, for the wizard's line when a value does not fit: integer, date, time, url, enum, string. */
+  readonly type: string;
+  /** An enum's values. */
+  readonly values?: readonly string[];
+  /** Whether a value typed for it is one the template takes (as the render will coerce it). */
+  accepts(raw: string): boolean;
 }
 
 export interface SealedBundle {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { hasCommand } from "../helpers/tools.js";
@@ -247,4 +247,30 @@ describe.skipIf(!hasCommand("script"))("a prompt outside the wizard, ended with 
       expect(t.text).not.toMatch(/toggle visibility|Internal error/);
     });
   }
+});
+
+describe.skipIf(!hasCommand("script"))("the wizard's template variables", () => {
+  it("checks a value when it is typed, as the render will take it (it failed only after every further question)", async () => {
+    // A home template listed first (ids are listed in order), with a whole number to ask for.
+    await mkdir(join(home, "templates", "en"), { recursive: true });
+    await writeFile(
+      join(home, "templates", "en", "aa-count.md"),
+      "---\nid: aa-count\nkind: homework\nlang: en\ntitle: Count the days\ndescription: d\nvariables:\n  days:\n    type: integer\n    required: true\n    sample: 7\n---\nFor {{ days }} days.\n",
+    );
+    const t = new Terminal(["new", "--lang", "en"]);
+    try {
+      await t.expect("For whom?", "k777");
+      await t.expect("k777", ENTER);
+      await t.expect("What kind of follow-up?", ENTER);
+      await t.expect("Photo (path", ENTER);
+      await t.expect("Audio (path", ENTER);
+      await t.expect("Homework", DOWN + ENTER);
+      await t.expect("days", "abc" + ENTER);
+      await t.expect("Not a valid value for 'days'; expected: a whole number, e.g. 7.", "\x15" + "5" + ENTER);
+      await t.expect("Add an impulse?", "\x03");
+      expect(await t.done).toBe(130);
+    } finally {
+      await rm(join(home, "templates"), { recursive: true, force: true });
+    }
+  });
 });

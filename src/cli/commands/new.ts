@@ -114,7 +114,12 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
             name: "value",
             message: text("new.var", { name: v.name, description: v.description ? ` – ${v.description}` : "" }),
             theme,
-            validate: (value: string) => !v.required || value.trim() !== "" || text("new.required"),
+            // Checked as the render will take it, so a wrong value is said here, not after every
+            // further question.
+            validate: (value: string) =>
+              value.trim() === ""
+                ? !v.required || text("new.required")
+                : v.accepts(value.trim()) || text("new.varInvalid", { name: v.name, expected: v.type === "enum" ? (v.values ?? []).join(", ") : text(`new.varType.${v.type}` as MessageKey) }),
           },
         ]);
         if (value.trim() !== "") vars[v.name] = value.trim();
