@@ -133,7 +133,8 @@ export async function draftFromOptions(alias: string, o: ContentOptions): Promis
     if (parsed === null) throw new UserError(ExitCode.usage, "workflow.badImpulse", { value: text });
     return parsed;
   });
-  const vars: Record<string, string> = {};
+  // No prototype: `--var __proto__=x` is then a variable like any other (and refused as unknown).
+  const vars = Object.create(null) as Record<string, string>;
   for (const v of o.var ?? []) {
     const pair = splitVarArg(v);
     if (pair === null) throw new UserError(ExitCode.usage, "workflow.badVar", { value: v });

@@ -103,6 +103,10 @@ describe("nachklang templates (real CLI)", () => {
     const unknown = await runCli(["templates", "render", "values", "--lang", "en", "--var", "colour=blue"], { home });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("has no variable 'colour'");
+    // A name that is the prototype of plain objects was dropped silently (exit 0).
+    const proto = await runCli(["templates", "render", "values", "--lang", "en", "--var", "__proto__=zz"], { home });
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toContain("has no variable '__proto__'");
     const noId = await runCli(["templates", "show", "nope"], { home });
     expect(noId.code).toBe(2);
     expect(noId.stderr.trim()).toBe("No template 'nope'. 'nachklang templates list' shows all templates.");

@@ -30,4 +30,10 @@ describe("send --homework consent-info", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/telegram/);
   });
+
+  it("refuses a variable named __proto__ like any unknown one (it was dropped silently)", async () => {
+    const proto = await runCli(["send", "k1", "--homework", "values", "--var", "__proto__=zz", "--channel", "folder", "--dry-run"], { home });
+    expect(proto.code).toBe(2);
+    expect(proto.stderr).toContain("has no variable '__proto__'");
+  });
 });

@@ -77,7 +77,8 @@ async function readVarsFile(file: string): Promise<Record<string, string>> {
     throw new UserError(ExitCode.usage, "templates.varsFile", { file, reason: (error as Error).message.split("\n")[0] ?? "" });
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) throw new UserError(ExitCode.usage, "templates.varsFile", { file, reason: "not a mapping" });
-  const vars: Record<string, string> = {};
+  // No prototype: a variable named `__proto__` is then one like any other (and refused as unknown).
+  const vars = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean")
       throw new UserError(ExitCode.usage, "templates.varsFile", { file, reason: `${name}: not a single value` });
@@ -92,7 +93,7 @@ export async function render(
   opts: SourceOptions & { lang?: string; var?: string[]; varsFile?: string; html?: boolean },
 ): Promise<void> {
   const template = (await library(ctx, opts)).get(id, langOption(ctx, opts.lang));
-  const vars = opts.varsFile !== undefined ? await readVarsFile(opts.varsFile) : {};
+  const vars = opts.varsFile !== undefined ? await readVarsFile(opts.varsFile) : (Object.create(null) as Record<string, string>);
   for (const arg of opts.var ?? []) {
     const eq = arg.indexOf("=");
     if (eq <= 0) throw new UserError(ExitCode.usage, "templates.varSyntax", { arg });
