@@ -18,6 +18,10 @@ export const templates = {
     de: "Vorlage „{id}“ kennt keine Variable „{name}“. Bekannt sind: {known}.",
     en: "Template '{id}' has no variable '{name}'. Known variables: {known}.",
   },
+  "templates.renderedEmpty": {
+    de: "Vorlage „{id}“ ergibt mit diesen Werten einen leeren Text ({part}); nichts verarbeitet. Bitte die fehlenden Angaben mit --var geben oder die Vorlage berichtigen.",
+    en: "Template '{id}' renders to an empty {part} with these values; nothing was processed. Please give the missing values with --var, or correct the template.",
+  },
   "templates.varMissing": {
     de: "Vorlage „{id}“ braucht die Variable „{name}“: bitte --var {name}=… angeben.",
     en: "Template '{id}' needs the variable '{name}': please give --var {name}=….",

@@ -250,6 +250,8 @@ export async function renderTemplate(
   };
   const title = (await render(template.title, template.file, template.lines.title)).trim();
   const text = tidy(await render(template.body, template.file, template.bodyLine));
+  // A follow-up with an empty title or text would go out as a homework of nothing.
+  if (title === "" || text === "") throw new UserError(ExitCode.usage, "templates.renderedEmpty", { id: template.id, part: title === "" ? "title" : "text" });
   const bytes = Buffer.byteLength(title) + Buffer.byteLength(text);
   if (bytes > max) throw new UserError(ExitCode.usage, "templates.tooLarge", { id: template.id, bytes, max });
   return { title, text };

@@ -71,6 +71,13 @@ describe("templates check", () => {
     expect(where(await check(dir), dir).sort()).toEqual(["en/linked.md:1 templates.problem.notFile", "en/pipe.md:1 templates.problem.notFile", "en/zero.md:1 templates.problem.notFile"]);
   });
 
+  it("reports a title that renders empty without its optional variable (send went out with an empty homework)", async () => {
+    const dir = await repo({
+      "en/a.md": ["---", "id: a", "kind: homework", "lang: en", 'title: "{{ name }}"', "description: d", "variables:", "  name:", "    type: string", "    sample: Kim", "---", "Body"],
+    });
+    expect(where(await check(dir), dir)).toEqual(["en/a.md:12 templates.renderedEmpty"]);
+  });
+
   it("reports an unknown variable with the line it is used on", async () => {
     const dir = await repo({
       "en/a.md": [...header("a", "en", ["  name:", "    type: string", "    sample: Kim"]), "Hello {{ name }},", "", "see you {{ nmae }}."],
