@@ -293,6 +293,10 @@ export const core = {
     de: "„{alias}“ war der Alias einer entfernten Klient:in; die Akten halten darunter noch {count} {count:Eintrag|Einträge} bis zum Ende der Aufbewahrung. Eine neue Klient:in braucht einen anderen Alias; kommt dieselbe Person wieder, mit --returning anlegen.",
     en: "'{alias}' was the alias of a removed client; the records still keep {count} {count:entry|entries} under it until their retention ends. A new client needs another alias; if the same person is coming back, add them with --returning.",
   },
+  "client.existsForgotten": {
+    de: "„{alias}“ ist das Kürzel einer am {date} gelöschten Klient:in (Art. 17 DSGVO), deren Unterlagen aufbewahrt werden; nichts geändert. Eine neue Klient:in braucht ein anderes Kürzel.",
+    en: "'{alias}' is the alias of a client forgotten on {date} (GDPR Art. 17) whose records are kept; nothing was changed. A new client needs another alias.",
+  },
   "client.exists": {
     de: "Klient:in „{alias}“ gibt es schon; nichts geändert.",
     en: "Client '{alias}' already exists; nothing was changed.",

@@ -134,6 +134,10 @@ export const dailyDelivery = {
   "outbox.seriesTag": { de: "    Serie {series}, Schritt {n}/{of}", en: "    series {series}, step {n}/{of}" },
 
   // --- groups ---
+  "group.caseTwin": {
+    de: "Es gibt schon die Gruppe „{other}“; „{name}“ unterscheidet sich nur in Groß- und Kleinschreibung. Bitte „{other}“ verwenden oder einen anderen Namen wählen.",
+    en: "There is already a group '{other}'; '{name}' differs from it only in upper and lower case. Please use '{other}', or choose another name.",
+  },
   "group.badName": {
     de: "„{name}“ taugt nicht als Gruppenname: bitte Buchstaben (a–z), Ziffern, Punkt, Binde- und Unterstrich, höchstens 40 Zeichen.",
     en: "'{name}' is not a usable group name: use letters (a–z), digits, dot, dash and underscore, at most 40 characters.",

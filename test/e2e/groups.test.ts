@@ -133,6 +133,12 @@ describe("groups", () => {
       expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
     }
+    // A name that differs from a group's only in case would be a second group nobody tells apart.
+    const twin = await runCli(["group", "add", "Supervision-A", "kork"], { home });
+    expect([twin.code, twin.stderr]).toEqual([
+      2,
+      "There is already a group 'supervision-a'; 'Supervision-A' differs from it only in upper and lower case. Please use 'supervision-a', or choose another name.\n",
+    ]);
   });
 
   it("refuses a group name that names a client of the practice (alias or a word of the name), before anything is stored", async () => {

@@ -206,6 +206,10 @@ describe("client forget", () => {
     expect(await readdir(join(home, "outbox"))).toEqual([]);
     expect((await readdir(join(home, "handoff"))).filter((f) => sent.some((b) => f.startsWith(b)))).toEqual([]);
     expect((await readdir(join(home, "handoff"))).filter((f) => f.endsWith(".age"))).toHaveLength(1);
+    // The alias stays taken while the records are kept, and it is said why.
+    const again = await runCli(["client", "add", "k1"], { home, env: NOW });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^'k1' is the alias of a client forgotten on 2026-12-\d\d \(GDPR Art\. 17\) whose records are kept; nothing was changed\. A new client needs another alias\.\n$/);
     // Nothing goes to k1 any more (no consent), and k2 is untouched.
     expect((await runCli(["send", "k1", "--note", "x", "--now", "--yes"], { home, env: NOW })).code).toBe(4);
     expect((JSON.parse(await ok(["--json", "time", "list", "k2"])) as { entries: unknown[] }).entries).toHaveLength(1);

@@ -43,7 +43,9 @@ export async function add(ctx: CliContext, alias: string, opts: ClientOptions): 
   if (!ALIAS_PATTERN.test(alias)) throw new UserError(ExitCode.usage, "client.badAlias", { alias });
   const fields = await fieldsFromOptions(ctx, alias, opts);
   const practice = await unlockPractice(ctx);
-  if (practice.clients.get(alias) !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
+  const existing = practice.clients.get(alias);
+  if (existing?.forgotten !== undefined) throw new UserError(ExitCode.usage, "client.existsForgotten", { alias, date: existing.forgotten });
+  if (existing !== undefined) throw new UserError(ExitCode.usage, "client.exists", { alias });
   const left = (await recordsUnder(ctx, [alias])).get(alias);
   if (opts.returning !== true && left !== undefined) throw new UserError(ExitCode.usage, "client.aliasHasRecords", { alias, count: left });
   // --returning for an alias with nothing kept is a typo more likely than a return: a new

@@ -18,6 +18,9 @@ export async function add(ctx: CliContext, name: string, aliases: string[]): Pro
   const named = practice.clients.list().find((client) => labelNamesClient(name, client));
   if (named !== undefined) throw new UserError(ExitCode.usage, "group.namesClient", { name, alias: named.alias });
   const groups = await readGroups(ctx.home.root);
+  // "Super" beside "super" would be two groups nobody tells apart when sending.
+  const twin = Object.keys(groups).find((other) => other !== name && other.toLowerCase() === name.toLowerCase());
+  if (twin !== undefined) throw new UserError(ExitCode.usage, "group.caseTwin", { name, other: twin });
   const tags = groups[name] ?? [];
   for (const alias of aliases) {
     const tag = await wf.tagger(alias);
