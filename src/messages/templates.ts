@@ -170,6 +170,10 @@ export const templates = {
     de: "Variable „{name}“: {field} „{value}“ ist kein gültiger Wert ({expected})",
     en: "variable '{name}': {field} '{value}' is not a valid value ({expected})",
   },
+  "templates.problem.kindMismatch": {
+    de: "Vorlage „{id}“ ist auf {lang} von der Art {kind}, auf {other} von der Art {otherKind} ({other} in {otherFile}); eine Vorlage hat in jeder Sprache dieselbe Art",
+    en: "template '{id}' is of kind {kind} in {lang} but {otherKind} in {other} ({other} in {otherFile}); a template has the same kind in every language",
+  },
   "templates.problem.langMismatch": {
     de: "Vorlage „{id}“ hat auf {lang} andere Variablen als auf {other} ({other} in {otherFile}): {difference}",
     en: "template '{id}' has other variables in {lang} than in {other} ({other} in {otherFile}): {difference}",

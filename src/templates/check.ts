@@ -180,6 +180,12 @@ export async function checkLibrary(library: TemplateLibrary, options: CheckOptio
       problems.push({ file: first.file, line: 1, key: "templates.problem.missingLang", params: { id: first.id, lang, have: have.join(", ") } });
     }
     for (const other of rest) {
+      // One id is one kind: a group in two languages would get differently framed follow-ups.
+      if (other.kind !== first.kind) {
+        for (const [a, b] of [[first, other], [other, first]] as const) {
+          problems.push({ file: a.file, line: a.lines.kind, key: "templates.problem.kindMismatch", params: { id: a.id, lang: a.lang, kind: a.kind, other: b.lang, otherKind: b.kind, otherFile: relative(dirname(a.file), b.file) } });
+        }
+      }
       const difference = variableDifference(first, other);
       if (difference === undefined) continue;
       for (const [a, b] of [[first, other], [other, first]] as const) {

@@ -108,7 +108,7 @@ export function parseTemplate(file: string, text: string, root: string, origin: 
     root,
     origin,
     bodyLine: close + 2,
-    lines: { title: nodeLine(["title"]), variables: keyLine("variables"), variable },
+    lines: { title: nodeLine(["title"]), kind: keyLine("kind"), variables: keyLine("variables"), variable },
   };
   return { file, template, id: fm.id, lang: fm.lang, problems };
 }

@@ -70,6 +70,7 @@ export interface Template {
   readonly bodyLine: number;
   readonly lines: {
     readonly title: number;
+    readonly kind: number;
     readonly variables: number;
     readonly variable: Readonly<Record<string, number>>;
   };

@@ -138,6 +138,16 @@ describe("templates check", () => {
     expect(t("en", report.problems[0]!.key, report.problems[0]!.params)).toContain("days: integer ≠ string");
   });
 
+  it("reports one id of two kinds in German and English in both files, at `kind:`", async () => {
+    const dir = await repo({
+      "de/a.md": [...header("a", "de"), "Hallo"],
+      "en/a.md": [...header("a", "en"), "Hello"].map((line) => (line === "kind: homework" ? "kind: consent" : line)),
+    });
+    const report = await check(dir);
+    expect(where(report, dir)).toEqual(["de/a.md:3 templates.problem.kindMismatch", "en/a.md:3 templates.problem.kindMismatch"]);
+    expect(t("en", report.problems[0]!.key, report.problems[0]!.params)).toBe("template 'a' is of kind homework in de but consent in en (en in ../en/a.md); a template has the same kind in every language");
+  });
+
   it("reports a text too long for Threema (3500 bytes) with the byte count", async () => {
     // 1200 × "ä " is 3600 bytes but only 2400 characters: the limit is in bytes.
     const dir = await repo({ "de/long.md": [...header("long", "de"), "ä ".repeat(1200)] });
