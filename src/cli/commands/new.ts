@@ -61,6 +61,9 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
     },
   ]);
   const client = practice.clients.require(alias);
+  // What would stop the follow-up whatever it holds (no consent for the client's channel, no
+  // address, nothing they could open) is said now, not after every question.
+  if ((await checkDraft(ctx, wf, { client: alias, photos: [], audio: [], impulses: [], note: "." })) === undefined) return;
   const { kind } = await inquirer.prompt<{ kind: FollowUpKind }>([
     {
       type: "select",
@@ -125,6 +128,8 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
         if (value.trim() !== "") vars[v.name] = value.trim();
       }
       homework = { id: template.id, vars };
+      // A template that does not render (a broken home template) is said now, too.
+      if ((await checkDraft(ctx, wf, { client: alias, kind, photos: [], audio: [], impulses: [], homework })) === undefined) return;
     }
   }
 
