@@ -67,6 +67,11 @@ export const setup = {
   },
   "new.audioCaption": { de: "Titel der Aufnahme (optional)", en: "Title of the recording (optional)" },
   "new.noMatch": { de: "keine Treffer", en: "no match" },
+  "new.noEditor": {
+    de: "Kein Editor gefunden ({editor}, aus VISUAL oder EDITOR); die Notiz bitte hier in einer Zeile eingeben.",
+    en: "No editor found ({editor}, from VISUAL or EDITOR); please type the note here, on one line.",
+  },
+  "new.noteLine": { de: "Notiz (eine Zeile; leer: keine)", en: "Note (one line; empty: none)" },
   "new.required": { de: "Bitte einen Wert eingeben.", en: "Please enter a value." },
   "new.varInvalid": { de: "Kein gültiger Wert für „{name}“; erwartet: {expected}.", en: "Not a valid value for '{name}'; expected: {expected}." },
   "new.varType.integer": { de: "eine ganze Zahl, z. B. 7", en: "a whole number, e.g. 7" },

@@ -285,3 +285,24 @@ describe.skipIf(!hasCommand("script"))("the wizard refuses early", () => {
     expect(t.text).not.toContain("What kind of follow-up?");
   });
 });
+
+describe.skipIf(!hasCommand("script"))("the wizard without an editor", () => {
+  it("says so in one line and takes the note on one line (inquirer's English error waited for good)", async () => {
+    const t = new Terminal(["new", "--lang", "en"], { VISUAL: "", EDITOR: "/no/such/editor" });
+    await t.expect("For whom?", "k777");
+    await t.expect("k777", ENTER);
+    await t.expect("What kind of follow-up?", ENTER);
+    await t.expect("Photo (path", ENTER);
+    await t.expect("Audio (path", ENTER);
+    await t.expect("Homework", ENTER);
+    await t.expect("Add an impulse?", ENTER);
+    await t.expect("Write a personal note?", "y" + ENTER);
+    await t.expect("No editor found (/no/such/editor, from VISUAL or EDITOR)");
+    await t.expect("Note (one line; empty: none)", "Bis bald, ohne Editor." + ENTER);
+    await t.expect("Next appointment", ENTER);
+    await t.expect("Bis bald, ohne Editor.");
+    await t.expect("Send to k777 via folder?", "\x03");
+    expect(await t.done).toBe(130);
+    expect(t.text).not.toMatch(/LaunchEditorError/);
+  });
+});

@@ -4,8 +4,8 @@
  * variables, add impulses and a note (editor), see a preview, confirm. Nothing is stored before
  * the confirmation, so Ctrl-C at any step leaves nothing behind.
  */
-import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { delimiter, join, resolve } from "node:path";
 import { ExitCode, UserError, promptInterrupted } from "../../errors.js";
 import { FOLLOWUP_KINDS, IMPULSE_KINDS, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse, type MediaInput } from "../../followup/draft.js";
 import { parseAppointment } from "../../followup/compose.js";
@@ -19,6 +19,26 @@ import { checkDraft, formatSize, openCliWorkflow, printItems, sendPrepared } fro
 import { logComposingTime } from "../records.js";
 
 const isFile = (p: string) => existsSync(p) && statSync(p).isFile();
+
+/** The editor inquirer's editor prompt starts (its own rule: VISUAL, else EDITOR, else vim), without arguments. */
+function editorCommand(): string {
+  const given = process.env.VISUAL || process.env.EDITOR || "vim";
+  return given.trim().split(/\s+/)[0] ?? given;
+}
+
+/** Whether `command` names an executable file, by path or on the PATH. */
+function commandExists(command: string): boolean {
+  const runnable = (path: string) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes("/")) return runnable(resolve(command));
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => dir !== "" && runnable(join(dir, command)));
+}
 
 export async function run(ctx: CliContext, o: { now?: boolean }): Promise<void> {
   try {
@@ -151,7 +171,13 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
 
   let note: string | undefined;
   const { wantNote } = await inquirer.prompt<{ wantNote: boolean }>([{ type: "confirm", name: "wantNote", default: true, message: text("new.addNote"), theme }]);
-  if (wantNote) {
+  const editor = editorCommand();
+  if (wantNote && !commandExists(editor)) {
+    // inquirer would show its own English error and wait for good: a line of ours, and the note typed here.
+    ctx.out.warn("new.noEditor", { editor: printable(editor) });
+    const { value } = await inquirer.prompt<{ value: string }>([{ type: "input", name: "value", message: text("new.noteLine"), theme }]);
+    if (value.trim() !== "") note = value.trim();
+  } else if (wantNote) {
     // The editor works on a file: in a private temporary folder of ours (inquirer's default is
     // the bare system temp folder), so that Ctrl-C, a SIGTERM or the next run removes the note.
     const noteDir = await makePrivateTemp("nachklang-note-");
