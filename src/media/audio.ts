@@ -11,7 +11,7 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { ExitCode, PolicyError, UserError } from "../errors.js";
+import { ExitCode, PolicyError, UserError, systemRefusal } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
 import { FfmpegFailure, ffmpegBanner, findFfmpeg, isOldFfmpeg, probe, runFfmpeg, stderrTail, type ProbeResult } from "./ffmpeg.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
@@ -150,6 +150,9 @@ export function planGain(m: Pick<Measurement, "integratedLufs" | "samplePeakDb">
 }
 
 function unreadable(file: string, error: unknown): UserError {
+  // The disk being full is no fault of the recording.
+  const full = systemRefusal(error);
+  if (full !== undefined) return full;
   const reason = error instanceof FfmpegFailure ? stderrTail(error.stderr, 1) || `exit code ${error.exitCode}` : error instanceof Error ? error.message : String(error);
   return new UserError(ExitCode.failure, "media.audio.unreadable", { file, reason: reason.replace(/^.*?: /, "") }, { cause: error });
 }

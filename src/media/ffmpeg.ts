@@ -182,7 +182,11 @@ export class FfmpegFailure extends Error {
   ) {
     super(`${tool} failed with exit code ${exitCode}: ${stderrTail(stderr)}`);
     this.name = "FfmpegFailure";
+    // A full disk where ffmpeg writes is the system's refusal, said as such (errors.ts systemRefusal).
+    if (/No space left on device/i.test(stderr)) this.code = "ENOSPC";
   }
+  /** "ENOSPC" when ffmpeg said the disk is full. */
+  readonly code: string | undefined;
 }
 
 /** The position in seconds of an ffmpeg progress line (`size=… time=00:01:02.50 bitrate=…`), if it is one. */

@@ -3,7 +3,8 @@ import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findFfmpeg, isOldFfmpeg, progressSeconds, runFfmpeg, stderrTail, useFfmpegConfig } from "../../src/media/ffmpeg.js";
+import { FfmpegFailure, findFfmpeg, isOldFfmpeg, progressSeconds, runFfmpeg, stderrTail, useFfmpegConfig } from "../../src/media/ffmpeg.js";
+import { systemRefusal } from "../../src/errors.js";
 import { mediaDoctorLines } from "../../src/media/index.js";
 import { FIXTURES, runCli, tempDir } from "../helpers/cli.js";
 import { hasCommand, missingFixture } from "../helpers/tools.js";
@@ -34,6 +35,16 @@ const bundled = (() => {
     return undefined;
   }
 })();
+
+describe("ffmpeg on a full disk", () => {
+  it("is the system's refusal (one line about the disk), not an unreadable recording", () => {
+    const full = new FfmpegFailure("ffmpeg", 1, "[aac @ 0x55] Error writing trailer of /tmp/x/out.m4a: No space left on device\n");
+    expect(full.code).toBe("ENOSPC");
+    expect(systemRefusal(full)).toMatchObject({ key: "file.systemRefused", params: { reason: "ENOSPC" } });
+    expect(new FfmpegFailure("ffmpeg", 1, "Invalid data found when processing input").code).toBeUndefined();
+    expect(systemRefusal(new FfmpegFailure("ffmpeg", 1, "Invalid data found when processing input"))).toBeUndefined();
+  });
+});
 
 describe("finding ffmpeg", () => {
   it("takes FFMPEG_PATH/FFPROBE_PATH first, then config, then PATH, then the bundled build", () => {
