@@ -252,6 +252,12 @@ export class InboxStore {
     await syncDir(this.paths.messages);
   }
 
+  /** Store a decoded message again, its files untouched (`client forget` empties the sender's address). */
+  async replaceMessage(message: StoredMessage): Promise<void> {
+    await this.writeSealed(join(this.paths.messages, `${message.id}.age`), new TextEncoder().encode(JSON.stringify(messageSchema.parse(message))));
+    await syncDir(this.paths.messages);
+  }
+
   async readMessage(id: string, keys: AgeKeys): Promise<StoredMessage> {
     const sealed = await readFile(join(this.paths.messages, `${id}.age`));
     return messageSchema.parse(JSON.parse(new TextDecoder().decode(await decryptBytes(sealed, keys))));

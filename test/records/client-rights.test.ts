@@ -7,7 +7,7 @@
  * and leaves every kept record untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -191,7 +191,16 @@ describe("client forget", () => {
     expect(await readdir(join(home, "cache", "media"))).toEqual([]);
 
     // Kept: archive, ledger lines (plus one "cancelled"), time entries, messages received, the entry with name and consents.
-    expect(await readdir(join(home, "inbox", "messages"))).toHaveLength(1);
+    const kept = await readdir(join(home, "inbox", "messages"));
+    expect(kept).toHaveLength(1);
+    // The message stays, without the number it came from: that is contact data, deleted with the rest.
+    if (!missing("age")) {
+      const practiceKey = join(work, "practice-identity.txt");
+      await ok(["keys", "export", "--identity", practiceKey]);
+      const opened = JSON.parse(execFileSync("age", ["-d", "-i", practiceKey, join(home, "inbox", "messages", kept[0]!)], { encoding: "utf8" })) as { from: string; text?: string };
+      expect(opened.from).toBe("");
+      expect(opened.text).toBe(REPLY);
+    }
     expect((await readdir(join(home, "archive"))).sort()).toEqual(archiveBefore);
     for (const b of sent) expect((await runCli(["verify", join(home, "archive", `${b}.age`)], { home })).code).toBe(0);
     const ledgerAfter = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");

@@ -174,6 +174,13 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   }
   const { record, deleted } = forgottenRecord(client, today);
   await r.practice.clients.put(record);
+  // The sender's address in each message they wrote is contact data too; the messages stay.
+  const inbox = new InboxStore(ctx.home.root, r.practice.keys.ageRecipient);
+  const inboxKeys = { identities: [r.practice.keys.identity] };
+  for (const m of messagesOf((await r.wf.ledger.read()).events, new Set([tag]))) {
+    const stored = await inbox.readMessage(m.id, inboxKeys).catch(() => undefined);
+    if (stored !== undefined && stored.from !== "") await inbox.replaceMessage({ ...stored, from: "" });
+  }
   // The media cache is not kept per client: it may hold their processed photos and recordings.
   const { clearMediaCache, mediaCacheDir } = await import("../../media/cache.js");
   const cached = await clearMediaCache(mediaCacheDir(ctx.home.cache));
