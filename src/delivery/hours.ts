@@ -280,7 +280,12 @@ export function nextOpening(hours: ContactHours | undefined, instant: Date): Dat
 /** A local time for people: `Mo 2026-11-30 09:00 (Europe/Berlin)`. */
 export function formatLocal(instant: Date, tz: string, lang: "de" | "en"): string {
   const local = DateTime.fromJSDate(instant, { zone: tz }).setLocale(lang === "de" ? "de-DE" : "en-GB");
-  return `${local.toFormat("ccc yyyy-MM-dd HH:mm")} (${tz})`;
+  const shown = local.toFormat("ccc yyyy-MM-dd HH:mm");
+  // The hour that repeats as the clocks go back: its two instants would read alike; the offset tells them apart.
+  const wall = (ms: number) => DateTime.fromMillis(ms, { zone: tz }).toFormat("yyyy-MM-dd HH:mm");
+  const hour = 60 * 60 * 1000;
+  const repeats = [-hour, hour].some((d) => wall(instant.getTime() + d) === wall(instant.getTime()));
+  return repeats ? `${shown} (${tz}, UTC${local.toFormat("ZZ")})` : `${shown} (${tz})`;
 }
 
 /**

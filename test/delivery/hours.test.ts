@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { closingToday, contactHours, formatWindows, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
+import { closingToday, contactHours, formatLocal, formatWindows, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
 import { UserError } from "../../src/errors.js";
 
 const berlin = contactHours({ spec: "mo-fr 09:00-18:00", tz: "Europe/Berlin", off: [] });
@@ -221,5 +221,14 @@ describe("contact hours", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("formatLocal", () => {
+  it("tells the two instants of the hour that repeats apart by their offset, and only those", () => {
+    expect(formatLocal(new Date("2026-10-25T00:30:00Z"), "Europe/Berlin", "en")).toBe("Sun 2026-10-25 02:30 (Europe/Berlin, UTC+02:00)");
+    expect(formatLocal(new Date("2026-10-25T01:30:00Z"), "Europe/Berlin", "en")).toBe("Sun 2026-10-25 02:30 (Europe/Berlin, UTC+01:00)");
+    expect(formatLocal(new Date("2026-10-25T02:30:00Z"), "Europe/Berlin", "de")).toBe("So 2026-10-25 03:30 (Europe/Berlin)");
+    expect(formatLocal(new Date("2026-12-03T15:00:00Z"), "Europe/Berlin", "en")).toBe("Thu 2026-12-03 16:00 (Europe/Berlin)");
   });
 });
