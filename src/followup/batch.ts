@@ -155,6 +155,8 @@ export function zodProblems(error: z.ZodError, where: string, data: unknown): Lo
     if (valueAt(data, issue.path) === undefined) return { where, key: "batch.missingField", params };
     if (issue.code === "invalid_value" && field === "kind") return { where, key: "kind.bad", params: { value: String(valueAt(data, issue.path)), kinds: FOLLOWUP_KINDS.join(", ") } };
     if (issue.code === "invalid_value" && field.endsWith("kind")) return { where, key: "batch.badImpulseKind", params: { ...params, kinds: IMPULSE_KINDS.join(", ") } };
+    // A step's `after:`/`before:` that is no span (1y, 1.5d, -1d): say what a span is.
+    if (field === "after" || field === "before" || /\.(after|before)$/.test(field)) return { where, key: "series.badSpan", params: { field, value: String(valueAt(data, issue.path)) } };
     return { where, key: "batch.badField", params };
   });
 }

@@ -46,6 +46,10 @@ export async function readSeriesFile(path: string, client: string, label: (n: nu
   const file = resolve(path);
   const text = await readInputText(path);
   const data: unknown = parseYamlDocument(path, text).toJS();
+  // An empty file, or one without its list of steps: say what a series file holds.
+  if (data === null || data === undefined || (typeof data === "object" && !Array.isArray(data) && !("series" in data))) {
+    throw new BatchInvalid(path, [{ where: "", key: "series.noSteps", params: {} }]);
+  }
   const top = fileSchema.safeParse(data);
   if (!top.success) throw new BatchInvalid(path, zodProblems(top.error, "", data));
   const base = dirname(file);

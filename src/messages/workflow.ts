@@ -190,6 +190,14 @@ export const workflow = {
   "batch.where.line": { de: "Zeile {n} ({client})", en: "line {n} ({client})" },
   "batch.unknownKey": { de: "{field}: unbekannte Angabe(n) {keys}", en: "{field}: unknown key(s) {keys}" },
   "batch.missingField": { de: "{field} fehlt", en: "{field} is missing" },
+  "series.noSteps": {
+    de: "keine Schritte: eine Serien-Datei braucht die Liste „series:“ mit mindestens einem Schritt (docs/workflow.md, „A series of follow-ups“)",
+    en: "no steps: a series file needs the list 'series:' with at least one step (docs/workflow.md, \"A series of follow-ups\")",
+  },
+  "series.badSpan": {
+    de: "{field}: „{value}“ ist keine Zeitspanne; bitte z. B. 30m, 2h, 3d, 1w oder 0 (ganze Zahlen; docs/workflow.md, „A series of follow-ups“)",
+    en: "{field}: '{value}' is not a span; use e.g. 30m, 2h, 3d, 1w or 0 (whole numbers; docs/workflow.md, \"A series of follow-ups\")",
+  },
   "batch.badField": { de: "{field} hat nicht die erwartete Form (siehe docs/batch.md)", en: "{field} does not have the expected form (see docs/batch.md)" },
   "batch.badImpulseKind": { de: "{field}: Art muss eine von {kinds} sein", en: "{field}: kind must be one of {kinds}" },
   "batch.yamlSyntax": { de: "YAML-Fehler in Zeile {line}: {detail}", en: "YAML error at line {line}: {detail}" },

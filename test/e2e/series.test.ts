@@ -163,6 +163,18 @@ describe("send --series", () => {
     expect(unknown.stderr).toMatch(/No series 'ffffffffffff'/);
   });
 
+  it("says what a span is, and what a series file holds, instead of 'does not have the expected form'", async () => {
+    for (const [text, line] of [
+      ["series:\n  - after: 1y\n    note: a\n", "  entry 1 (k7): after: '1y' is not a span; use e.g. 30m, 2h, 3d, 1w or 0 (whole numbers; docs/workflow.md, \"A series of follow-ups\")"],
+      ["", "  no steps: a series file needs the list 'series:' with at least one step (docs/workflow.md, \"A series of follow-ups\")"],
+    ] as const) {
+      const bad = await writeText(join(home, "..", "bad-series.yaml"), text);
+      const r = await cli(["send", "k7", "--series", bad, "--yes"], "2027-03-01T10:00:00+01:00");
+      expect(r.code).toBe(2);
+      expect(r.stderr.split("\n")).toContain(line);
+    }
+  });
+
   it("counts days and weeks on the calendar: a step keeps its time of day across the end of summer time", async () => {
     // Summer time ends on Sunday 2026-10-25. Counted in 24-hour blocks, three days before Monday
     // 17:30 was Friday 18:30, and a week after Tuesday 10:00 was Tuesday 09:00.
