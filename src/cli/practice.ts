@@ -181,6 +181,28 @@ async function openPractice(ctx: CliContext): Promise<Practice> {
 }
 
 /**
+ * The client as stored now, held while a follow-up for them enters the outbox (the settings
+ * lock, src/practice/settings-lock.ts): a `client forget` or `consent withdraw` that ran while
+ * the follow-up was composed is seen here, and one started now waits. Rejects, with the lock
+ * released, when the client is gone, forgotten, or has no current consent for `channelType`.
+ */
+export async function holdClient(ctx: CliContext, keys: PracticeKeys, alias: string, channelType: string): Promise<() => Promise<void>> {
+  const [{ lockSettings }, { currentConsent }] = await Promise.all([import("../practice/settings-lock.js"), import("../practice/consent.js")]);
+  const release = await lockSettings(ctx.home.root);
+  try {
+    const client = (await ClientRegistry.load(ctx.home.clients, keys.identity, keys.ageRecipient)).require(alias);
+    if (client.forgotten !== undefined) throw new UserError(ExitCode.usage, "client.forgottenUse", { alias, date: client.forgotten });
+    if (currentConsent(client, channelType) === undefined) {
+      throw new PolicyError("consent.missing", { alias, channel: channelType, command: `nachklang consent record ${alias} --channel ${channelType}` });
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return release;
+}
+
+/**
  * Whether a candidate passphrase (as typed, or canonical) unwraps the keyring. With the agent
  * the passphrase is not in this process, so the keyring itself is asked (one scrypt; only
  * commands that agree a viewer passphrase ask).

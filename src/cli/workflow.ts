@@ -20,7 +20,7 @@ import { isLang, messages, type MessageKey, type MessageParams } from "../messag
 import { openWorkflow, practiceName, type Workflow } from "../followup/workflow.js";
 import type { Problem, Stage } from "../followup/ports.js";
 import { promptTheme, type CliContext } from "./context.js";
-import { unlockPractice, type Practice } from "./practice.js";
+import { holdClient, unlockPractice, type Practice } from "./practice.js";
 import { sweepStaleOnce } from "../temp.js";
 import type { InboxEnv } from "../inbox/env.js";
 import type { IngestReport } from "../inbox/ingest.js";
@@ -71,6 +71,7 @@ export async function openCliWorkflow(
     },
     ...(extra.onStage === undefined ? {} : { onStage: extra.onStage }),
     onBalanceUnknown: (channel, reason, params) => ctx.out.warn("threema.balanceUnknown", { channel, reason: ctx.out.text(reason, params) }),
+    holdClient: (alias, channelType) => holdClient(ctx, keys, alias, channelType),
   });
   return { practice, wf };
 }

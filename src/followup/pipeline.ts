@@ -32,6 +32,13 @@ export interface PrepareEnv {
   readonly onStage?: (stage: Stage, state: "start" | "done") => void;
   /** The run's prepaid credits (src/followup/credits.ts); without it balances are not checked. */
   readonly credits?: CreditBudget;
+  /**
+   * Held while a sealed follow-up enters the outbox and the ledger: nothing changes the client
+   * meanwhile (a `client forget` or `consent withdraw` run beside it waits), and it rejects when
+   * the client, as stored now, can no longer receive it on that channel type. Resolves with the
+   * release. Without it, the client is taken as validated.
+   */
+  readonly holdClient?: (alias: string, channelType: string) => Promise<() => Promise<void>>;
 }
 
 export interface ItemSummary {
@@ -160,35 +167,55 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
     // Over the channel's limits or the credits left: refused before it enters the outbox (the staging folder goes).
     const refused = refusal(plan);
     if (refused !== undefined) throw refused;
-    await outbox.add(sealed.path, {
-      v: 1,
-      key,
-      bundle: sealed.bundleId,
-      alias: valid.client.alias,
-      channel: valid.channel.name,
-      origin,
-      created: env.now().toISOString(),
-      ...(valid.draft.viewer === undefined ? {} : { viewer: valid.draft.viewer }),
-    });
-    await ledger.append(
-      {
-        fu: key,
-        ev: "sealed",
-        bundle: sealed.bundleId,
-        sha256: sealed.sha256,
-        client: await env.tagger(valid.client.alias),
-        channel: valid.channel.name,
-        channelType: valid.channel.type,
-        items: items.length,
-        bytes: sealed.size,
-        origin,
-      },
-      env.now(),
-    );
-    const due = dueTime(env.now(), env.hours, timing);
-    await ledger.append({ fu: key, ev: "queued", due: due.toISOString() }, env.now());
-    return { key, bundleId: sealed.bundleId, due, fresh: true, state: "queued", items, bytes: sealed.size, plan };
+    const release = await env.holdClient?.(valid.client.alias, valid.channel.type);
+    try {
+      return await enqueue(valid, key, origin, timing, env, sealed, items, plan);
+    } finally {
+      await release?.();
+    }
   } finally {
     await removeTemp(staging);
   }
+}
+
+/** Put a sealed follow-up into the outbox, and record it as sealed and queued. */
+async function enqueue(
+  valid: ValidDraft,
+  key: string,
+  origin: "send" | "new" | "batch" | "reply",
+  timing: Timing,
+  env: PrepareEnv,
+  sealed: { readonly path: string; readonly bundleId: string; readonly sha256: string; readonly size: number },
+  items: ItemSummary[],
+  plan: DeliveryPlan,
+): Promise<Prepared> {
+  const { ledger, outbox } = env;
+  await outbox.add(sealed.path, {
+    v: 1,
+    key,
+    bundle: sealed.bundleId,
+    alias: valid.client.alias,
+    channel: valid.channel.name,
+    origin,
+    created: env.now().toISOString(),
+    ...(valid.draft.viewer === undefined ? {} : { viewer: valid.draft.viewer }),
+  });
+  await ledger.append(
+    {
+      fu: key,
+      ev: "sealed",
+      bundle: sealed.bundleId,
+      sha256: sealed.sha256,
+      client: await env.tagger(valid.client.alias),
+      channel: valid.channel.name,
+      channelType: valid.channel.type,
+      items: items.length,
+      bytes: sealed.size,
+      origin,
+    },
+    env.now(),
+  );
+  const due = dueTime(env.now(), env.hours, timing);
+  await ledger.append({ fu: key, ev: "queued", due: due.toISOString() }, env.now());
+  return { key, bundleId: sealed.bundleId, due, fresh: true, state: "queued", items, bytes: sealed.size, plan };
 }

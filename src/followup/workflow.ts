@@ -37,6 +37,8 @@ export interface WorkflowOptions {
   readonly onStage?: (stage: Stage, state: "start" | "done") => void;
   /** A prepaid channel's balance could not be asked: said once per channel, and the run goes on. */
   readonly onBalanceUnknown?: BalanceUnknown;
+  /** Held while a follow-up enters the outbox (PrepareEnv.holdClient). */
+  readonly holdClient?: PrepareEnv["holdClient"];
 }
 
 export interface Workflow {
@@ -122,6 +124,7 @@ export async function openWorkflow(o: WorkflowOptions): Promise<Workflow> {
       ...(name === undefined ? {} : { practiceName: name }),
       now: o.now,
       ...(o.onStage === undefined ? {} : { onStage: o.onStage }),
+      ...(o.holdClient === undefined ? {} : { holdClient: o.holdClient }),
       credits,
     },
     delivery: {

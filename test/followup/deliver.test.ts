@@ -181,6 +181,39 @@ describe("pipeline and delivery runner", () => {
     expect(partEvents.map((e) => (e as { part: string }).part)).toEqual(["text", "items/foto-1.txt"]);
   });
 
+  it("holds the client while a sealed follow-up enters the outbox, and stores nothing when they can no longer receive it", async () => {
+    const wf = await workflow();
+    const v = await valid(wf, "folder");
+    const held: string[] = [];
+    // As the CLI holds it: the client as stored now, here withdrawn or forgotten meanwhile.
+    const refusing = { ...wf.prepare, holdClient: (alias: string, type: string) => Promise.reject(new Error(`${alias} via ${type}: no longer`)) };
+    const release = await wf.ledger.claim("krefused0000000000");
+    try {
+      await expect(prepareClaimed(v, "krefused0000000000", "batch", {}, refusing)).rejects.toThrow("k001 via folder: no longer");
+    } finally {
+      await release();
+    }
+    expect((await readdir(home.outbox)).filter((f) => !f.startsWith("."))).toEqual([]);
+    expect(await wf.ledger.state("krefused0000000000")).toBeUndefined();
+    // Granted: held from before the outbox until the ledger says queued, then let go.
+    const granting = {
+      ...wf.prepare,
+      holdClient: (alias: string) => {
+        held.push(`hold ${alias}`);
+        return Promise.resolve(async () => {
+          held.push(`release, ${(await wf.ledger.state("kheld000000000000"))?.state}`);
+        });
+      },
+    };
+    const claim = await wf.ledger.claim("kheld000000000000");
+    try {
+      await prepareClaimed(v, "kheld000000000000", "batch", {}, granting);
+    } finally {
+      await claim();
+    }
+    expect(held).toEqual(["hold k001", "release, queued"]);
+  });
+
   it("does not deliver after consent was withdrawn while the follow-up waited", async () => {
     const wf = await workflow();
     const key = "b" + "e".repeat(31);
