@@ -3,8 +3,8 @@
  * under everything that stores something (home, outbox, ledger, cache, hand-off folders).
  */
 import { constants } from "node:fs";
-import { chmod, link, lstat, open, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { dirname, isAbsolute, relative, sep } from "node:path";
+import { chmod, link, lstat, open, readdir, readFile, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, sep } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
 import { removeTemp, trackTemp } from "./temp.js";
@@ -304,6 +304,27 @@ export async function writePrivateFile(path: string, data: Uint8Array | string, 
     if (options.exclusive !== true || error instanceof UserError) throw error;
     throw unwritableFile(path, error) ?? error;
   }
+}
+
+/** The temporary files of atomic writes: ours (`<name>.<12 hex>.tmp`) and conf's (`<name>.tmp-<id>`). */
+const ATOMIC_LEFTOVER = /^.+\.(?:[0-9a-f]{12}\.tmp|tmp-[0-9a-z]+)$/;
+
+/**
+ * Remove what atomic writes in `dir` left when their process was killed (SIGKILL, a power cut):
+ * temporary files older than an hour (a younger one may be a write going on right now).
+ * Returns how many went.
+ */
+export async function sweepAtomicLeftovers(dir: string, olderThanMs = 60 * 60 * 1000, now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!ATOMIC_LEFTOVER.test(name)) continue;
+    const path = join(dir, name);
+    const info = await lstat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile() || now - info.mtimeMs < olderThanMs) continue;
+    await rm(path, { force: true });
+    removed++;
+  }
+  return removed;
 }
 
 async function writeAtomically(path: string, data: Uint8Array | string, exclusive: boolean): Promise<void> {

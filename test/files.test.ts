@@ -5,11 +5,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, openSync } from "node:fs";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { appendLines, makeDirs, makeDirsSync, readSecretFile } from "../src/files.js";
+import { appendLines, makeDirs, makeDirsSync, readSecretFile, sweepAtomicLeftovers } from "../src/files.js";
 import { tempDir } from "./helpers/cli.js";
 
 describe("makeDirs", () => {
@@ -127,6 +127,22 @@ describe("readSecretFile", () => {
     } finally {
       vi.useRealTimers();
       closeSync(writer);
+      await cleanup();
+    }
+  });
+});
+
+describe("sweepAtomicLeftovers", () => {
+  it("removes the temporary files of atomic writes a killed process left, once an hour old, and nothing else", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      const names = { ours: "clients.age.0123456789ab.tmp", conf: "config.json.tmp-k3x9q2", young: "groups.json.abcdef012345.tmp", notOurs: "notes.tmp", real: "clients.age" };
+      for (const name of Object.values(names)) await writeFile(join(dir, name), "x");
+      for (const name of [names.ours, names.conf, names.notOurs, names.real]) await utimes(join(dir, name), old, old);
+      expect(await sweepAtomicLeftovers(dir)).toBe(2);
+      expect((await readdir(dir)).sort()).toEqual([names.real, names.young, names.notOurs].sort());
+    } finally {
       await cleanup();
     }
   });

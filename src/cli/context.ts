@@ -5,7 +5,7 @@
 import { tmpdir } from "node:os";
 import { styleText } from "node:util";
 import { ExitCode, UserError } from "../errors.js";
-import { readSecretFile } from "../files.js";
+import { readSecretFile, sweepAtomicLeftovers } from "../files.js";
 import { isLang, systemLang, type Lang } from "../messages/index.js";
 import { homePaths, resolveHome, type HomePaths } from "../practice/home.js";
 import { loadConfig, readSettings, type Config, type ConfigSchema } from "../practice/config.js";
@@ -85,6 +85,8 @@ export function createContext(options: GlobalOptions): CliContext {
 export async function sweepLeftovers(ctx: CliContext): Promise<void> {
   await sweepStaleOnce(tmpdir());
   await sweepStaleOnce(ctx.home.outbox);
+  // A registry, config or groups write killed halfway (clients.age.<hex>.tmp, config.json.tmp-…).
+  await sweepAtomicLeftovers(ctx.home.root);
 }
 
 /** A passphrase from a file: its first line ending removed, never empty. */
