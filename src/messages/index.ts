@@ -67,6 +67,13 @@ export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): stri
       const n = typeof value === "number" ? value : Number(value);
       return Number.isFinite(n) && pluralOf(lang, n) === "one" ? one : other;
     })
+    // `{@name}`: the param names another line of the catalogue, said in this language (with the
+    // same params); a value that is no key is shown as it is.
+    .replace(/\{@(\w+)\}/g, (whole, name: string) => {
+      const value = params[name];
+      if (value === undefined) return whole;
+      return typeof value === "string" && Object.hasOwn(messages, value) ? t(lang, value as MessageKey, params) : String(value);
+    })
     .replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params[name];
       return value === undefined ? whole : String(value);

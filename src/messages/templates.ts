@@ -27,9 +27,20 @@ export const templates = {
     en: "Template '{id}' needs the variable '{name}': please give --var {name}=….",
   },
   "templates.varInvalid": {
-    de: "Vorlage „{id}“, Variable „{name}“: „{value}“ ist kein gültiger Wert ({expected}).",
-    en: "Template '{id}', variable '{name}': '{value}' is not a valid value ({expected}).",
+    de: "Vorlage „{id}“, Variable „{name}“: „{value}“ ist kein gültiger Wert ({@expected}).",
+    en: "Template '{id}', variable '{name}': '{value}' is not a valid value ({@expected}).",
   },
+  "templates.expected.integer": { de: "eine ganze Zahl, z. B. 7", en: "a whole number, e.g. 7" },
+  "templates.expected.date": { de: "ein Datum JJJJ-MM-TT, z. B. 2026-12-03", en: "a date YYYY-MM-DD, e.g. 2026-12-03" },
+  "templates.expected.time": { de: "eine Uhrzeit HH:MM, z. B. 16:00", en: "a time HH:MM, e.g. 16:00" },
+  "templates.expected.url": { de: "eine http(s)-Adresse, z. B. https://example.org/", en: "an http(s) address, e.g. https://example.org/" },
+  "templates.expected.enum": { de: "einer von {values}", en: "one of {values}" },
+  "templates.expected.string": { de: "ein Text", en: "a text" },
+  "templates.expected.number": { de: "eine Zahl", en: "a number" },
+  "templates.expected.boolean": { de: "true oder false", en: "true or false" },
+  "templates.expected.object": { de: "eine Zuordnung (Name: Wert)", en: "a mapping (name: value)" },
+  "templates.expected.record": { de: "eine Zuordnung (Name: Wert)", en: "a mapping (name: value)" },
+  "templates.expected.array": { de: "eine Liste", en: "a list" },
   "templates.varSyntax": {
     de: "„{arg}“: bitte als name=wert angeben.",
     en: "'{arg}': please write it as name=value.",
@@ -127,7 +138,7 @@ export const templates = {
   "templates.problem.field": { de: "„{field}“: {reason}", en: "'{field}': {reason}" },
   "templates.problem.fieldMissing": { de: "„{field}“ fehlt", en: "'{field}' is missing" },
   "templates.problem.fieldChoice": { de: "„{field}“: erlaubt sind nur {values}", en: "'{field}': must be one of {values}" },
-  "templates.problem.fieldType": { de: "„{field}“: erwartet wird {expected}", en: "'{field}': expected {expected}" },
+  "templates.problem.fieldType": { de: "„{field}“: erwartet wird {@expected}", en: "'{field}': expected {@expected}" },
   "templates.problem.fieldEmpty": { de: "„{field}“ darf nicht leer sein", en: "'{field}' must not be empty" },
   "templates.problem.fieldUnknown": {
     de: "unbekanntes Feld „{field}“ (erlaubt: {allowed})",
@@ -167,8 +178,8 @@ export const templates = {
     en: "required variable '{name}' has neither a sample nor a default",
   },
   "templates.problem.badValue": {
-    de: "Variable „{name}“: {field} „{value}“ ist kein gültiger Wert ({expected})",
-    en: "variable '{name}': {field} '{value}' is not a valid value ({expected})",
+    de: "Variable „{name}“: {field} „{value}“ ist kein gültiger Wert ({@expected})",
+    en: "variable '{name}': {field} '{value}' is not a valid value ({@expected})",
   },
   "templates.problem.kindMismatch": {
     de: "Vorlage „{id}“ ist auf {lang} von der Art {kind}, auf {other} von der Art {otherKind} ({other} in {otherFile}); eine Vorlage hat in jeder Sprache dieselbe Art",

@@ -66,7 +66,7 @@ function checkStatic(template: Template, problem: (line: number, key: Problem["k
       const value = spec[field];
       if (value === undefined) continue;
       const coerced = coerceValue(spec, value);
-      if (!coerced.ok) problem(line, "templates.problem.badValue", { name, field, value, expected: coerced.expected });
+      if (!coerced.ok) problem(line, "templates.problem.badValue", { name, field, value, expected: coerced.expected, values: coerced.values ?? "" });
     }
   }
   const engine = liquidEngine(template.lang, template.root);

@@ -26,6 +26,9 @@ export interface ParsedFile {
   readonly problems: readonly Problem[];
 }
 
+/** The types a front matter field is said to expect in words (`templates.expected.*`); others by their name. */
+const SAID_TYPES = new Set(["string", "number", "boolean", "object", "record", "array"]);
+
 const FENCE = /^---[ \t]*$/;
 const END = /^(---|\.\.\.)[ \t]*$/;
 
@@ -139,7 +142,7 @@ function describeIssue(issue: z.core.$ZodIssue): { key: MessageKey; params: Mess
     case "invalid_type":
       return /received undefined/.test(issue.message)
         ? { key: "templates.problem.fieldMissing", params: { field } }
-        : { key: "templates.problem.fieldType", params: { field, expected: issue.expected } };
+        : { key: "templates.problem.fieldType", params: { field, expected: SAID_TYPES.has(String(issue.expected)) ? `templates.expected.${String(issue.expected)}` : String(issue.expected), values: "" } };
     case "invalid_value":
       return { key: "templates.problem.fieldChoice", params: { field, values: issue.values.map(String).join(", ") } };
     case "too_small":

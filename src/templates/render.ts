@@ -209,7 +209,7 @@ export function templateScope(template: Template, vars: Readonly<Record<string, 
       continue;
     }
     const coerced = coerceValue(spec, raw);
-    if (!coerced.ok) throw new UserError(ExitCode.usage, "templates.varInvalid", { id: template.id, name, value: quoted(raw), expected: coerced.expected });
+    if (!coerced.ok) throw new UserError(ExitCode.usage, "templates.varInvalid", { id: template.id, name, value: quoted(raw), expected: coerced.expected, values: coerced.values ?? "" });
     scope[name] = coerced.value;
   }
   return scope;

@@ -2,7 +2,7 @@
  * Variable values: coercing the text a user or the workflow gives into the declared type, and
  * formatting dates, times and numbers in the template's language (Intl, never the host locale).
  */
-import type { Lang } from "../messages/index.js";
+import type { Lang, MessageKey } from "../messages/index.js";
 import { quoted } from "../printable.js";
 import type { VariableSpec } from "./schema.js";
 
@@ -16,7 +16,8 @@ export function webAddress(text: string): URL | undefined {
   }
 }
 
-export type Coerced = { ok: true; value: string | number } | { ok: false; expected: string };
+/** A value as its type takes it, or what was expected: a catalogue line (`templates.expected.*`; an enum's `values` with it). */
+export type Coerced = { ok: true; value: string | number } | { ok: false; expected: MessageKey; values?: string };
 
 const LOCALE: Record<Lang, string> = { de: "de-DE", en: "en-GB" };
 
@@ -48,21 +49,21 @@ export function coerceValue(spec: VariableSpec, raw: string): Coerced {
     case "string":
       return { ok: true, value: raw };
     case "integer":
-      return /^[+-]?\d{1,15}$/.test(raw.trim()) ? { ok: true, value: Number(raw.trim()) } : { ok: false, expected: "integer, e.g. 7" };
+      return /^[+-]?\d{1,15}$/.test(raw.trim()) ? { ok: true, value: Number(raw.trim()) } : { ok: false, expected: "templates.expected.integer" };
     case "date": {
       const d = parseDate(raw);
-      return d ? { ok: true, value: `${d.y}-${pad(d.m)}-${pad(d.d)}` } : { ok: false, expected: "date YYYY-MM-DD, e.g. 2026-12-03" };
+      return d ? { ok: true, value: `${d.y}-${pad(d.m)}-${pad(d.d)}` } : { ok: false, expected: "templates.expected.date" };
     }
     case "time": {
       const t = parseTime(raw);
-      return t ? { ok: true, value: `${pad(t.h)}:${pad(t.min)}` } : { ok: false, expected: "time HH:MM, e.g. 16:00" };
+      return t ? { ok: true, value: `${pad(t.h)}:${pad(t.min)}` } : { ok: false, expected: "templates.expected.time" };
     }
     case "url": {
       const url = webAddress(raw.trim());
-      return url !== undefined ? { ok: true, value: url.href } : { ok: false, expected: "http(s) address, e.g. https://example.org/" };
+      return url !== undefined ? { ok: true, value: url.href } : { ok: false, expected: "templates.expected.url" };
     }
     case "enum":
-      return spec.values?.includes(raw) ? { ok: true, value: raw } : { ok: false, expected: `one of ${(spec.values ?? []).join(", ")}` };
+      return spec.values?.includes(raw) ? { ok: true, value: raw } : { ok: false, expected: "templates.expected.enum", values: (spec.values ?? []).join(", ") };
   }
 }
 

@@ -119,7 +119,10 @@ describe("nachklang templates (real CLI)", () => {
     await writeFile(vars, 'date: "2026\\nERROR: fake line\\u001b[31m"\ntime: "16:00"\n');
     const value = await runCli(["templates", "render", "appointment-reminder", "--lang", "en", "--vars-file", vars], { home });
     expect(value.code).toBe(2);
-    expect(value.stderr).toBe("Template 'appointment-reminder', variable 'date': '2026?ERROR: fake line?[31m' is not a valid value (date YYYY-MM-DD, e.g. 2026-12-03).\n");
+    expect(value.stderr).toBe("Template 'appointment-reminder', variable 'date': '2026?ERROR: fake line?[31m' is not a valid value (a date YYYY-MM-DD, e.g. 2026-12-03).\n");
+    // In German, all of it: what is expected too (it said "integer, e.g. 7" in a German line).
+    const german = await runCli(["templates", "render", "resource-diary", "--lang", "de", "--var", "days=abc"], { home, env: { LANG: "de_DE.UTF-8" } });
+    expect(german.stderr).toMatch(/ist kein gültiger Wert \(eine ganze Zahl, z\. B\. 7\)\.\n$/);
     const name = await runCli(["templates", "render", "values", "--lang", "en", "--var", "col\nour=blue"], { home });
     expect(name.code).toBe(2);
     expect(name.stderr).toMatch(/^Template 'values' has no variable 'col\?our'\. Known variables: [^\n]*\n$/);

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { coerceValue, formatDate, formatDateTime, formatNumber, formatTime, formatWeekdayDate, parseDate } from "../../src/templates/values.js";
+import { t } from "../../src/messages/index.js";
 
 describe("date and time formatting", () => {
   it("formats the issue's example in German and English", () => {
@@ -72,6 +73,11 @@ describe("variable coercion", () => {
     expect(coerceValue({ type: "time", required: false }, "9:05")).toEqual({ ok: true, value: "09:05" });
     expect(coerceValue({ type: "url", required: false }, "https://example.org")).toEqual({ ok: true, value: "https://example.org/" });
     expect(coerceValue({ type: "url", required: false }, "javascript:alert(1)")).toMatchObject({ ok: false });
-    expect(coerceValue({ type: "enum", values: ["on", "off"], required: false }, "maybe")).toEqual({ ok: false, expected: "one of on, off" });
+    const maybe = coerceValue({ type: "enum", values: ["on", "off"], required: false }, "maybe");
+    expect(maybe).toEqual({ ok: false, expected: "templates.expected.enum", values: "on, off" });
+    // Said in either language from the catalogue (it was English in German lines too).
+    if (!maybe.ok) {
+      expect(t("de", "templates.varInvalid", { id: "x", name: "mode", value: "'maybe'", expected: maybe.expected, values: maybe.values ?? "" })).toBe("Vorlage „x“, Variable „mode“: „'maybe'“ ist kein gültiger Wert (einer von on, off).");
+    }
   });
 });

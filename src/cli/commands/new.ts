@@ -142,7 +142,7 @@ async function wizard(ctx: CliContext, o: { now?: boolean }): Promise<void> {
             validate: (value: string) =>
               value.trim() === ""
                 ? !v.required || text("new.required")
-                : v.accepts(value.trim()) || text("new.varInvalid", { name: v.name, expected: v.type === "enum" ? (v.values ?? []).join(", ") : text(`new.varType.${v.type}` as MessageKey) }),
+                : v.accepts(value.trim()) || text("new.varInvalid", { name: v.name, expected: `templates.expected.${v.type}`, values: (v.values ?? []).join(", ") }),
           },
         ]);
         if (value.trim() !== "") vars[v.name] = value.trim();
