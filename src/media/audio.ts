@@ -9,7 +9,7 @@
  * crest factor), a soft clipper holds them, so the target loudness is still met; without it,
  * capping the gain by the peak would leave the fixtures' quiet exercise 4 LU short of −16 LUFS.
  */
-import { stat } from "node:fs/promises";
+import { stat, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import { ExitCode, PolicyError, UserError, systemRefusal } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
@@ -147,6 +147,13 @@ export function planGain(m: Pick<Measurement, "integratedLufs" | "samplePeakDb">
     warnings,
     silent: false,
   };
+}
+
+/** A full disk under `dir` (less than a MiB left) as the one line for it; undefined otherwise. */
+async function fullDisk(dir: string, error: unknown): Promise<UserError | undefined> {
+  const space = await statfs(dir).catch(() => undefined);
+  if (space === undefined || space.bavail * space.bsize >= 1024 * 1024) return undefined;
+  return new UserError(ExitCode.failure, "file.noSpace", { file: dir }, { cause: error });
 }
 
 function unreadable(file: string, error: unknown): UserError {
@@ -347,8 +354,15 @@ export async function processAudio(input: string, outDir: string, profile: Audio
       throw unreadable(input, error);
     }
     let outputLufs: number | undefined;
-    if (p.verify) outputLufs = (await measureAudio(encoded)).integratedLufs;
-    const out = await probe(encoded);
+    let out: ProbeResult;
+    try {
+      if (p.verify) outputLufs = (await measureAudio(encoded)).integratedLufs;
+      out = await probe(encoded);
+    } catch (error) {
+      // Our own output unreadable: ffmpeg ran out of room while it finished the file (it moves
+      // the index to the front) without saying so. The disk, not the recording.
+      throw (await fullDisk(tmp, error)) ?? error;
+    }
     const loudness: Loudness = {
       inputLufs: round1(m.integratedLufs),
       ...(outputLufs !== undefined ? { outputLufs: round1(outputLufs) } : {}),

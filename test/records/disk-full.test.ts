@@ -5,12 +5,14 @@
  * queued what is not on disk. A full disk needs a small file system: a tmpfs, which only root may
  * mount (CI runs as root); elsewhere these tests are skipped and say so.
  */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendLines } from "../../src/files.js";
 import { runCli, tempDir } from "../helpers/cli.js";
+import { missing } from "../helpers/tools.js";
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -76,5 +78,28 @@ describe("a journal line on a full disk", () => {
     r = await runCli(["time", "log", "k1", "25m"], { home });
     expect(r.code, r.stderr).toBe(0);
     expect((await stat(journal)).size).toBeGreaterThan(before.length);
+  });
+
+  it("a temporary folder that fills up while a recording is processed: the disk is named, not the recording (it was an internal error)", async (test) => {
+    if (!mounted || missing("ffmpeg")) test.skip();
+    const wav = join(dir, "long.wav");
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=60", "-ac", "1", "-ar", "44100", wav]);
+    // A temporary folder of its own with room for ffmpeg's first pass but not for its second
+    // (it moves the file's index to the front), which fails without saying why.
+    const tmp = join(dir, "tmp300");
+    await mkdir(tmp);
+    expect(spawnSync("mount", ["-t", "tmpfs", "-o", "size=300k", "tmpfs", tmp]).status).toBe(0);
+    const out = join(dir, "out.m4a");
+    let r;
+    try {
+      r = await runCli(["media", "audio", wav, "--out", out], { home: join(dir, "media-home"), env: { TMPDIR: tmp } });
+    } finally {
+      spawnSync("umount", [tmp]);
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toMatch(/the disk is full/);
+    expect(r.stderr).not.toMatch(/Internal error|not readable audio/);
+    expect(existsSync(out)).toBe(false);
   });
 });
