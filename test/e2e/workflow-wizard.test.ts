@@ -56,6 +56,18 @@ class Terminal {
 const ENTER = "\r";
 const DOWN = "\x1b[B";
 
+/** A follow-up for k777 with nothing but a note: through every step up to the note, answered yes. */
+async function toTheNote(t: Terminal): Promise<void> {
+  await t.expect("For whom?", "k777");
+  await t.expect("k777", ENTER);
+  await t.expect("What kind of follow-up?", ENTER);
+  await t.expect("Photo (path", ENTER);
+  await t.expect("Audio (path", ENTER);
+  await t.expect("Homework", ENTER);
+  await t.expect("Add an impulse?", ENTER);
+  await t.expect("Write a personal note?", "y" + ENTER);
+}
+
 beforeAll(async () => {
   ({ home, cleanup } = await initHome());
   for (const args of [
@@ -181,14 +193,7 @@ describe.skipIf(!hasCommand("script"))("the wizard", () => {
     await writeFile(editor, `#!/bin/sh\nprintf '%s\\n' '${note}' > "$1"\nkill -TERM $PPID\nsleep 1\n`, { mode: 0o700 });
     const t = new Terminal(["new", "--lang", "en"], { TMPDIR: tmp, EDITOR: editor, VISUAL: editor });
     try {
-      await t.expect("For whom?", "k777");
-      await t.expect("k777", ENTER);
-      await t.expect("What kind of follow-up?", ENTER);
-      await t.expect("Photo (path", ENTER);
-      await t.expect("Audio (path", ENTER);
-      await t.expect("Homework", ENTER);
-      await t.expect("Add an impulse?", ENTER);
-      await t.expect("Write a personal note?", "y" + ENTER);
+      await toTheNote(t);
       await t.expect("to open your editor", ENTER);
       expect(await t.done).not.toBe(0);
       expect(t.text).toContain("Interrupted.");
@@ -289,14 +294,7 @@ describe.skipIf(!hasCommand("script"))("the wizard refuses early", () => {
 describe.skipIf(!hasCommand("script"))("the wizard without an editor", () => {
   it("says so in one line and takes the note on one line (inquirer's English error waited for good)", async () => {
     const t = new Terminal(["new", "--lang", "en"], { VISUAL: "", EDITOR: "/no/such/editor" });
-    await t.expect("For whom?", "k777");
-    await t.expect("k777", ENTER);
-    await t.expect("What kind of follow-up?", ENTER);
-    await t.expect("Photo (path", ENTER);
-    await t.expect("Audio (path", ENTER);
-    await t.expect("Homework", ENTER);
-    await t.expect("Add an impulse?", ENTER);
-    await t.expect("Write a personal note?", "y" + ENTER);
+    await toTheNote(t);
     await t.expect("No editor found (/no/such/editor, from VISUAL or EDITOR)");
     await t.expect("Note (one line; empty: none)", "Bis bald, ohne Editor." + ENTER);
     await t.expect("Next appointment", ENTER);
