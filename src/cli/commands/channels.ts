@@ -56,12 +56,16 @@ function channelOptions(channelType: ChannelType, name: string, opts: Options): 
  * which may well be a client's first name too). Nothing to compare while the practice has no
  * clients.
  */
-async function refuseNamingClient(ctx: CliContext, name: string, settings: unknown): Promise<void> {
-  if (!(await exists(ctx.home.clients))) return;
+async function refuseNamingClient(ctx: CliContext, name: string, settings: unknown, only?: "path"): Promise<void> {
   const path = (settings as { path?: unknown }).path;
   const own = homedir();
   const below = typeof path !== "string" ? "" : isInside(own, path) ? relative(own, path) : path;
-  const labels: [string, string][] = [["name", name], ...below.split(/[\\/]+/).filter((s) => s !== "").map((s): [string, string] => ["path", s])];
+  const labels: [string, string][] = [
+    ...(only === "path" ? [] : [["name", name] as [string, string]]),
+    ...below.split(/[\\/]+/).filter((s) => s !== "").map((s): [string, string] => ["path", s]),
+  ];
+  // Nothing to compare (no clients yet, or an edit that leaves the path): no passphrase asked.
+  if (labels.length === 0 || !(await exists(ctx.home.clients))) return;
   const { clients } = await unlockPractice(ctx);
   for (const [what, label] of labels) {
     const named = clients.list().find((client) => labelNamesClient(label, client));
@@ -111,11 +115,12 @@ export async function edit(ctx: CliContext, name: string, opts: Options): Promis
   const { settings, secretFiles } = configured;
   const config = { type: before.type, settings: settings as Record<string, unknown> };
   const { settings: after } = loadChannelSettings(name, config);
-  await refuseNamingClient(ctx, name, after);
   const shown = (s: unknown) => channelType.describe(s);
   const describedBefore = shown(current);
   const describedAfter = shown(after);
   const changed = Object.keys({ ...describedBefore, ...describedAfter }).filter((k) => describedBefore[k] !== describedAfter[k]);
+  // The name was checked when the channel was added; a new folder is checked now.
+  if (changed.includes("path")) await refuseNamingClient(ctx, name, after, "path");
   const replaced = Object.keys(secretFiles);
   // Values equal to the stored ones change nothing: said so, and nothing is written.
   if (changed.length === 0 && replaced.length === 0) {
