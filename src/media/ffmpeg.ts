@@ -8,9 +8,8 @@
  * in the optional npm packages @ffmpeg-installer/ffmpeg and @ffprobe-installer/ffprobe.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { isExecutable, onPath } from "../executables.js";
 import { createRequire } from "node:module";
-import { delimiter, join } from "node:path";
 import type Ffmpeg from "fluent-ffmpeg";
 import { ExitCode, UserError } from "../errors.js";
 import { firstCodePoints } from "../printable.js";
@@ -33,30 +32,10 @@ export function useFfmpegConfig(config: { ffmpegPath?: unknown; ffprobePath?: un
   found = undefined;
 }
 
-function executable(path: string | undefined): path is string {
-  if (path === undefined || path === "") return false;
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const exe = process.platform === "win32" ? `${name}.exe` : name;
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, exe);
-    if (executable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 function bundled(pkg: "@ffmpeg-installer/ffmpeg" | "@ffprobe-installer/ffprobe"): string | undefined {
   try {
     const { path } = createRequire(import.meta.url)(pkg) as { path: string };
-    return executable(path) ? path : undefined;
+    return isExecutable(path) ? path : undefined;
   } catch {
     // Optional dependency not installed for this platform.
     return undefined;
@@ -68,8 +47,8 @@ export function findFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegPaths {
   if (found && env === process.env) return found;
   type Source = FfmpegPaths["source"];
   const pick = (envVar: string | undefined, conf: string | undefined, name: string, pkg: Parameters<typeof bundled>[0]): [string, Source] | undefined => {
-    if (executable(envVar)) return [envVar, "env"];
-    if (executable(conf)) return [conf, "config"];
+    if (isExecutable(envVar)) return [envVar, "env"];
+    if (isExecutable(conf)) return [conf, "config"];
     const p = onPath(name, env);
     if (p) return [p, "path"];
     const b = bundled(pkg);

@@ -4,8 +4,9 @@
  * variables, add impulses and a note (editor), see a preview, confirm. Nothing is stored before
  * the confirmation, so Ctrl-C at any step leaves nothing behind.
  */
-import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { isExecutable, onPath } from "../../executables.js";
 import { ExitCode, UserError, promptInterrupted } from "../../errors.js";
 import { FOLLOWUP_KINDS, IMPULSE_KINDS, kindOfTemplate, type FollowUpDraft, type FollowUpKind, type Impulse, type MediaInput } from "../../followup/draft.js";
 import { parseAppointment } from "../../followup/compose.js";
@@ -28,16 +29,7 @@ function editorCommand(): string {
 
 /** Whether `command` names an executable file, by path or on the PATH. */
 function commandExists(command: string): boolean {
-  const runnable = (path: string) => {
-    try {
-      accessSync(path, constants.X_OK);
-      return statSync(path).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (command.includes("/")) return runnable(resolve(command));
-  return (process.env.PATH ?? "").split(delimiter).some((dir) => dir !== "" && runnable(join(dir, command)));
+  return command.includes("/") ? isExecutable(resolve(command)) : onPath(command) !== undefined;
 }
 
 export async function run(ctx: CliContext, o: { now?: boolean }): Promise<void> {
