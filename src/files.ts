@@ -9,6 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { ExitCode, UserError, unreadableFile, unwritableFile } from "./errors.js";
 import { removeTemp, trackTemp } from "./temp.js";
 import { makeDirs } from "./dirs.js";
+import type lockfileModule from "proper-lockfile";
 
 export { makeDirs, makeDirsSync } from "./dirs.js";
 
@@ -355,4 +356,14 @@ async function writeAtomically(path: string, data: Uint8Array | string, exclusiv
   } finally {
     await removeTemp(tmp);
   }
+}
+
+let lockfileLoaded: Promise<typeof lockfileModule> | undefined;
+
+/**
+ * proper-lockfile, loaded on first use (commands that only read take no lock). A CommonJS
+ * module: its exports are `default` wherever it is loaded from (Node or the bundle).
+ */
+export function loadLockfile(): Promise<typeof lockfileModule> {
+  return (lockfileLoaded ??= import("proper-lockfile").then((m) => (m as { default?: typeof lockfileModule }).default ?? m));
 }

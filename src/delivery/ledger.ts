@@ -21,10 +21,9 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type lockfileModule from "proper-lockfile";
 import * as z from "../zod-mini.js";
 import { ExitCode, UserError } from "../errors.js";
-import { appendLines, ensurePrivateDir, parseJsonLine, readLines } from "../files.js";
+import { appendLines, ensurePrivateDir, loadLockfile, parseJsonLine, readLines } from "../files.js";
 import { newerEntryCheck } from "../newer-entries.js";
 
 export const FOLLOWUP_KEY = /^[0-9a-z]{16,64}$/;
@@ -264,12 +263,6 @@ export interface LedgerRead {
   readonly tornTail: boolean;
 }
 
-/** proper-lockfile, loaded by the first writer: reading the ledger takes no lock. */
-let lockfileLoaded: Promise<typeof lockfileModule> | undefined;
-const lockfile = async (): Promise<typeof lockfileModule> =>
-  // A CommonJS module: its exports are `default` wherever it is loaded from (Node or the bundle).
-  (lockfileLoaded ??= import("proper-lockfile").then((m) => (m as { default?: typeof lockfileModule }).default ?? m));
-
 const APPEND_LOCK = { stale: 5000, realpath: false, retries: { retries: 200, minTimeout: 10, maxTimeout: 100, factor: 1.3 } } as const;
 
 export class Ledger {
@@ -322,7 +315,7 @@ export class Ledger {
     const full = ledgerEventSchema.parse({ v: 1, at: now.toISOString(), ...event });
     const line = Buffer.from(JSON.stringify(full) + "\n", "utf8");
     await ensurePrivateDir(this.dir);
-    const release = await (await lockfile()).lock(this.file, { ...APPEND_LOCK, lockfilePath: join(this.dir, "events.lock") });
+    const release = await (await loadLockfile()).lock(this.file, { ...APPEND_LOCK, lockfilePath: join(this.dir, "events.lock") });
     try {
       await appendLines(this.file, line);
     } finally {
@@ -339,7 +332,7 @@ export class Ledger {
     await ensurePrivateDir(this.locks);
     let compromised = false;
     try {
-      const release = await (await lockfile()).lock(join(this.locks, key), {
+      const release = await (await loadLockfile()).lock(join(this.locks, key), {
         stale: 6000,
         realpath: false,
         lockfilePath: join(this.locks, `${key}.lock`),

@@ -7,9 +7,8 @@
  * reads them until it ends; others wait for it. Commands that only read take no lock.
  */
 import { join } from "node:path";
-import type lockfileModule from "proper-lockfile";
 import { ExitCode, UserError } from "../errors.js";
-import { exists } from "../files.js";
+import { exists, loadLockfile } from "../files.js";
 
 /** Waits about a minute for another command that changes the practice, then gives up. */
 const RETRIES = { retries: 300, minTimeout: 50, maxTimeout: 200, factor: 1.2 } as const;
@@ -18,9 +17,7 @@ const RETRIES = { retries: 300, minTimeout: 50, maxTimeout: 200, factor: 1.2 } a
 export async function lockSettings(root: string): Promise<() => Promise<void>> {
   // No practice there yet: nothing to protect, and the command says what is missing.
   if (!(await exists(root))) return () => Promise.resolve();
-  // A CommonJS module: its exports are `default` wherever it is loaded from (Node or the bundle).
-  const loaded = (await import("proper-lockfile")) as { default?: typeof lockfileModule } & typeof lockfileModule;
-  const lockfile = loaded.default ?? loaded;
+  const lockfile = await loadLockfile();
   try {
     return await lockfile.lock(root, {
       lockfilePath: join(root, "settings.lock"),
