@@ -71,13 +71,14 @@ export async function readSeriesFile(path: string, client: string, label: (n: nu
   return { file, ...(top.data.appointment === undefined ? {} : { appointment: top.data.appointment }), steps };
 }
 
+/** luxon's name for each unit: its days and weeks are calendar ones, its hours and minutes exact. */
+const LUXON_UNIT = { m: "minutes", h: "hours", d: "days", w: "weeks" } as const;
+
 /** `from` moved by `span` (forwards: 1, back: -1): days and weeks on the calendar of `tz`. */
 function shifted(from: Date, span: StepSpan, sign: 1 | -1, tz: string): Date {
-  const amount = sign * span.amount;
-  const local = DateTime.fromJSDate(from, { zone: tz });
-  const moved =
-    span.unit === "d" ? local.plus({ days: amount }) : span.unit === "w" ? local.plus({ weeks: amount }) : local.plus(span.unit === "h" ? { hours: amount } : { minutes: amount });
-  return moved.toJSDate();
+  return DateTime.fromJSDate(from, { zone: tz })
+    .plus({ [LUXON_UNIT[span.unit]]: sign * span.amount })
+    .toJSDate();
 }
 
 /**
