@@ -187,13 +187,18 @@ async function openPractice(ctx: CliContext): Promise<Practice> {
  * released, when the client is gone, forgotten, or has no current consent for `channelType`.
  */
 export async function holdClient(ctx: CliContext, keys: PracticeKeys, alias: string, channelType: string): Promise<() => Promise<void>> {
-  const [{ lockSettings }, { currentConsent }] = await Promise.all([import("../practice/settings-lock.js"), import("../practice/consent.js")]);
+  const [{ lockSettings }, { currentConsent }, { missingConsent }] = await Promise.all([
+    import("../practice/settings-lock.js"),
+    import("../practice/consent.js"),
+    import("../followup/validate.js"),
+  ]);
   const release = await lockSettings(ctx.home.root);
   try {
     const client = (await ClientRegistry.load(ctx.home.clients, keys.identity, keys.ageRecipient)).require(alias);
     if (client.forgotten !== undefined) throw new UserError(ExitCode.usage, "client.forgottenUse", { alias, date: client.forgotten });
     if (currentConsent(client, channelType) === undefined) {
-      throw new PolicyError("consent.missing", { alias, channel: channelType, command: `nachklang consent record ${alias} --channel ${channelType}` });
+      const missing = missingConsent(alias, channelType);
+      throw new PolicyError(missing.key, missing.params);
     }
   } catch (error) {
     await release();

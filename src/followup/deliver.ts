@@ -23,7 +23,7 @@ import type { OpenedFollowUp } from "../bundle/open.js";
 import type { CreditBudget } from "./credits.js";
 import { makePrivateTemp, removeTemp } from "../temp.js";
 import type { ChannelPort, OpenPort, ResolvedChannel, ViewerPort } from "./ports.js";
-import { addressOf } from "./validate.js";
+import { addressOf, missingConsent } from "./validate.js";
 
 
 export type DeliveryOutcome =
@@ -106,7 +106,8 @@ export async function deliverClaimed(key: string, env: DeliveryEnv): Promise<Del
     const resolved = await env.channels.resolve(meta.channel);
     if (currentConsent(client, resolved.type) === undefined) {
       // Consent withdrawn since sealing: waiting does not bring it back (permanent).
-      return record(env, key, failure("consent.missing", { alias: client.alias, channel: resolved.type, command: `nachklang consent record ${client.alias} --channel ${resolved.type}` }, true, true));
+      const missing = missingConsent(client.alias, resolved.type);
+      return record(env, key, failure(missing.key, missing.params, true, true));
     }
     channel = { resolved, instance: await resolved.create() };
   } catch (error) {

@@ -117,6 +117,11 @@ export async function validateDraft(draft: FollowUpDraft, ctx: ValidationContext
   return { ...(valid === undefined ? {} : { valid }), problems, refused };
 }
 
+/** No current consent of `alias` for `channelType`, with the command that records one. */
+export function missingConsent(alias: string, channelType: string): Problem {
+  return { key: "consent.missing", params: { alias, channel: channelType, command: `nachklang consent record ${alias} --channel ${channelType}` } };
+}
+
 /**
  * Whether `channel` may carry a follow-up to `client`: not WhatsApp, current consent for its
  * type, an address for it, and something the client can open (their age key or the viewer).
@@ -130,7 +135,7 @@ export function routeProblems(client: ClientRecord, channel: ResolvedChannel, dr
     problems.push({ key: "channels.whatsappRefused", params: {} });
     refused = true;
   } else if (currentConsent(client, channel.type) === undefined) {
-    problems.push({ key: "consent.missing", params: { alias, channel: channel.type, command: `nachklang consent record ${alias} --channel ${channel.type}` } });
+    problems.push(missingConsent(alias, channel.type));
     refused = true;
   }
   const viewer = draftViewer !== undefined || channel.wantsViewer === true;
