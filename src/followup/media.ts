@@ -1,7 +1,9 @@
 /**
  * The media pipeline behind the workflow's MediaPort: photos through sharp, audio through
  * ffmpeg, through the encrypted media cache when one is given. Each result gets its own
- * folder, so two inputs with the same base name never collide.
+ * folder and a neutral file name there (`photo.jpg`, `audio.m4a`): the input's own name, often
+ * a client's (`Genogramm_Mueller.jpg`), never appears in the temporary folders, not even in
+ * what a killed process leaves behind until the next sweep (temp.ts).
  */
 import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
@@ -30,13 +32,13 @@ export function mediaPipeline(options: MediaPipelineOptions = {}): MediaPort {
     async photo(input, outDir, channelType) {
       const dir = await mkdtemp(join(outDir, "photo-"));
       const profile = photoProfile(channelType);
-      const r = cache ? await cache.processPhoto(input.path, dir, profile) : await processPhoto(input.path, dir, profile);
+      const r = cache ? await cache.processPhoto(input.path, dir, profile, "photo") : await processPhoto(input.path, dir, profile, "photo");
       return { file: r.file, kind: "photo", mime: r.mime, width: r.width, height: r.height, ...(input.caption === undefined ? {} : { caption: input.caption }) };
     },
     async audio(input, outDir, channelType) {
       const dir = await mkdtemp(join(outDir, "audio-"));
       const profile = audioProfile(channelType);
-      const r = cache ? await cache.processAudio(input.path, dir, profile) : await processAudio(input.path, dir, profile);
+      const r = cache ? await cache.processAudio(input.path, dir, profile, {}, "audio") : await processAudio(input.path, dir, profile, {}, "audio");
       for (const w of r.warnings) options.onWarning?.(w);
       return {
         file: r.file,

@@ -266,7 +266,8 @@ const OPUS_RETAG_OPTIONS = ["-map", "0:a:0", "-map_metadata", "-1", "-map_chapte
  * Prepare one recording for sending: first audio stream only, mono, loudness measured (ebur128,
  * cheap) and then normalised with a plain gain (plus a peak limiter only when the gain would
  * push peaks over the ceiling) to `profile.targetLufs`, encoded as AAC-LC `.m4a` or Opus `.ogg`
- * with no tags, chapters, cover art or video. Writes `<outDir>/<input base name>.<m4a|ogg>`.
+ * with no tags, chapters, cover art or video. Writes `<outDir>/<name>.<m4a|ogg>`, `name`
+ * defaulting to the input's base name.
  * `events.onProgress` receives increasing percentages (measuring and encoding together).
  *
  * Throws `UserError` naming `input` for: a missing (exit 2) or empty file, unreadable audio, no
@@ -276,7 +277,7 @@ const OPUS_RETAG_OPTIONS = ["-map", "0:a:0", "-map_metadata", "-1", "-map_chapte
  * overwrite. Temporary files live in a private temp folder removed on success, failure and
  * Ctrl-C; no partial output is left behind. Other exceptions are bugs.
  */
-export async function processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}): Promise<ProcessedAudio> {
+export async function processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}, name?: string): Promise<ProcessedAudio> {
   const p = normaliseAudioProfile(profile);
   await checkInput(input, "audio");
   let info: ProbeResult;
@@ -343,7 +344,7 @@ export async function processAudio(input: string, outDir: string, profile: Audio
   if (plan.limitDb !== undefined) filters.push(peakLimiter(plan.limitDb));
 
   const ext = p.format === "opus" ? ".ogg" : ".m4a";
-  const dest = outputPath(input, outDir, ext);
+  const dest = outputPath(input, outDir, ext, name);
   return withPrivateTemp(async (tmp) => {
     const encoded = join(tmp, "audio" + ext);
     const first = p.format === "opus" ? join(tmp, "encoded" + ext) : encoded;

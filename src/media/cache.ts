@@ -145,35 +145,36 @@ export class MediaCache {
     return Buffer.from(hash!).toString("hex");
   }
 
-  async processPhoto(input: string, outDir: string, profile: PhotoProfile = {}): Promise<ProcessedPhoto & { cached: boolean }> {
+  async processPhoto(input: string, outDir: string, profile: PhotoProfile = {}, name?: string): Promise<ProcessedPhoto & { cached: boolean }> {
     const normalised = normalisePhotoProfile(profile);
     await checkInput(input, "photo");
     const entry = await this.entryPath(input, "photo", normalised);
-    const hit = await this.#restore(entry, "photo", input, outDir);
+    const hit = await this.#restore(entry, "photo", input, outDir, name);
     if (hit) return { ...(hit as unknown as ProcessedPhoto), cached: true };
     return withPrivateTemp(async (tmp) => {
-      const result = await processPhoto(input, tmp, profile);
+      // Inside the cache's own folder the files have neutral names; #place gives the wanted one.
+      const result = await processPhoto(input, tmp, profile, "photo");
       const files: { role: StoredFile["role"]; path: string }[] = [{ role: "main", path: result.file }];
       if (result.thumbnail) files.push({ role: "thumbnail", path: result.thumbnail.file });
       await this.#store(entry, "photo", result as unknown as Record<string, unknown>, files);
-      return { ...(await this.#place(input, outDir, result as unknown as Record<string, unknown>, files)), cached: false } as unknown as ProcessedPhoto & { cached: boolean };
+      return { ...(await this.#place(input, outDir, result as unknown as Record<string, unknown>, files, name)), cached: false } as unknown as ProcessedPhoto & { cached: boolean };
     }, "nachklang-cache-");
   }
 
-  async processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}): Promise<ProcessedAudio & { cached: boolean }> {
+  async processAudio(input: string, outDir: string, profile: AudioProfile = {}, events: AudioEvents = {}, name?: string): Promise<ProcessedAudio & { cached: boolean }> {
     const normalised = normaliseAudioProfile(profile);
     await checkInput(input, "audio");
     const entry = await this.entryPath(input, "audio", { ...normalised, revision: AUDIO_OUTPUT_REVISION });
-    const hit = await this.#restore(entry, "audio", input, outDir);
+    const hit = await this.#restore(entry, "audio", input, outDir, name);
     if (hit) {
       events.onProgress?.(100);
       return { ...(hit as unknown as ProcessedAudio), cached: true };
     }
     return withPrivateTemp(async (tmp) => {
-      const result = await processAudio(input, tmp, profile, events);
+      const result = await processAudio(input, tmp, profile, events, "audio");
       const files = [{ role: "main" as const, path: result.file }];
       await this.#store(entry, "audio", result as unknown as Record<string, unknown>, files);
-      return { ...(await this.#place(input, outDir, result as unknown as Record<string, unknown>, files)), cached: false } as unknown as ProcessedAudio & { cached: boolean };
+      return { ...(await this.#place(input, outDir, result as unknown as Record<string, unknown>, files, name)), cached: false } as unknown as ProcessedAudio & { cached: boolean };
     }, "nachklang-cache-");
   }
 
@@ -200,7 +201,7 @@ export class MediaCache {
   }
 
   /** Decrypt an entry into place; undefined on a miss (absent, damaged, other key, wrong kind). */
-  async #restore(entry: string, kind: "photo" | "audio", input: string, outDir: string): Promise<Record<string, unknown> | undefined> {
+  async #restore(entry: string, kind: "photo" | "audio", input: string, outDir: string, name: string | undefined): Promise<Record<string, unknown> | undefined> {
     try {
       await stat(entry);
     } catch {
@@ -252,7 +253,7 @@ export class MediaCache {
           files.push({ role: f.role, path });
         }
         if (buffer.length > 0 || !(await reader.next()).done) throw new Error("cache entry has trailing data");
-        return this.#place(input, outDir, header.result, files);
+        return this.#place(input, outDir, header.result, files, name);
       }, "nachklang-cache-");
     } catch (error) {
       // A user-facing problem placing the output (e.g. it exists) is the caller's to see.
@@ -263,13 +264,13 @@ export class MediaCache {
   }
 
   /** Move the files to where the free function would have written them; fill in `file` fields. */
-  async #place(input: string, outDir: string, result: Record<string, unknown>, files: readonly { role: StoredFile["role"]; path: string }[]): Promise<Record<string, unknown>> {
+  async #place(input: string, outDir: string, result: Record<string, unknown>, files: readonly { role: StoredFile["role"]; path: string }[], name: string | undefined): Promise<Record<string, unknown>> {
     const placed: Record<string, unknown> = { ...withoutFiles(result) };
     const main = files.find((f) => f.role === "main");
     const thumb = files.find((f) => f.role === "thumbnail");
     if (!main) throw new Error("cache entry without main file");
-    const mainDest = outputPath(input, outDir, extOf(main.path));
-    const thumbDest = outputPath(input, outDir, ".thumb" + extOf(thumb?.path ?? ".jpg"));
+    const mainDest = outputPath(input, outDir, extOf(main.path), name);
+    const thumbDest = outputPath(input, outDir, ".thumb" + extOf(thumb?.path ?? ".jpg"), name);
     if (thumb) await placeOutput(thumb.path, thumbDest);
     try {
       await placeOutput(main.path, mainDest);
