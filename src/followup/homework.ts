@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { isUserError } from "../errors.js";
 import type { Lang } from "../messages/index.js";
 import { quoted } from "../printable.js";
-import { renderTemplate, withChannelFacts, type Template, type TemplateLibrary } from "../templates/index.js";
+import { renderTemplate, titleOutline, withChannelFacts, type Template, type TemplateLibrary } from "../templates/index.js";
 import { coerceValue } from "../templates/values.js";
 import type { HomeworkPort, Problem } from "./ports.js";
 
@@ -74,7 +74,7 @@ export function homeworkLibrary(load: () => Promise<TemplateLibrary>): HomeworkP
         .filter((t) => LISTED_KINDS.has(t.kind))
         .map((t) => ({
           id: t.id,
-          title: t.title,
+          title: titleOutline(t.title),
           kind: t.kind,
           variables: Object.entries(t.variables).map(([name, spec]) => ({
             name,

@@ -51,7 +51,7 @@ export interface HomeworkPort {
    * `date` and `time` for a reminder); variables the template does not declare are ignored there.
    */
   render(id: string, lang: Lang, vars: Readonly<Record<string, string>>, outDir: string, defaults?: Readonly<Record<string, string>>): Promise<RenderedHomework>;
-  /** Templates in a language, for the wizard. */
+  /** Templates in a language, for the wizard; titles as `titleOutline` shows them (nothing filled in). */
   list(lang: Lang): Promise<readonly { id: string; title: string; kind?: string; variables: readonly WizardVariable[] }[]>;
 }
 

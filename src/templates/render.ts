@@ -264,3 +264,17 @@ function tidy(text: string): string {
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
+
+/**
+ * A title as a list shows it before anything is filled in: each Liquid output or tag
+ * (`{{ date | long_date }}`, `{% if … %}`) becomes "…" (runs of them one), so a wizard's menu
+ * reads "Erinnerung an unseren Termin am …" rather than the template's source.
+ */
+export function titleOutline(title: string): string {
+  return title
+    .replace(/\{\{-?[\s\S]*?-?\}\}|\{%-?[\s\S]*?-?%\}/g, "…")
+    .replace(/…(\s*…)+/g, "…")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+

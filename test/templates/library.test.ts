@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { isUserError, type UserError } from "../../src/errors.js";
 import { consentVariables, CONSENT_CHANNELS } from "../../src/templates/consent.js";
 import { loadTemplateLibrary, loadTemplateDirs, type TemplateLibrary } from "../../src/templates/library.js";
-import { renderTemplate } from "../../src/templates/render.js";
+import { renderTemplate, titleOutline } from "../../src/templates/render.js";
+import { homeworkLibrary } from "../../src/followup/homework.js";
 import type { Template } from "../../src/templates/schema.js";
 import { tempDir } from "../helpers/cli.js";
 
@@ -340,5 +341,26 @@ ${marker} {{ date | long_date }}
     const error = await userError(() => lib.get("values", "en"));
     expect(error.key).toBe("templates.broken");
     expect(String(error.params.problem)).toContain(`${join(dir, "values.md")}:`);
+  });
+});
+
+describe("titleOutline (the wizard's menu)", () => {
+  it.each([
+    ["Erinnerung an unseren Termin am {{ date | long_date }}", "Erinnerung an unseren Termin am …"],
+    ["{%- if name -%}Für {{ name }}{%- endif -%}: Abendnotiz", "…Für …: Abendnotiz"],
+    ["Übung: Atem und Körperreise", "Übung: Atem und Körperreise"],
+    ["{{ a }} {{ b }}  Titel", "… Titel"],
+  ])("%j → %j", (title, outline) => {
+    expect(titleOutline(title)).toBe(outline);
+  });
+
+  it("shows no Liquid in the titles the wizard lists for the built-in templates", async () => {
+    const port = homeworkLibrary(() => loadTemplateLibrary());
+    for (const lang of ["de", "en"] as const) {
+      const listed = await port.list(lang);
+      expect(listed.length).toBeGreaterThan(3);
+      expect(listed.filter((t) => /\{\{|\{%|%\}|\}\}/.test(t.title))).toEqual([]);
+    }
+    expect((await port.list("de")).find((t) => t.id === "appointment-reminder")?.title).toBe("Erinnerung an unseren Termin am …");
   });
 });
