@@ -6,7 +6,8 @@ import { CommanderError } from "commander";
 import { ExitCode, isUserError, promptInterrupted, systemRefusal } from "../errors.js";
 import { systemLang, isLang, type Lang } from "../lang.js";
 import { jsonForTerminal, printable } from "../printable.js";
-import { buildProgram, dispatchedToContentLang, helpFor } from "./program.js";
+import { buildProgram, dispatchedToContentLang, helpFor, readsContentLang } from "./program.js";
+import { localiseHelpFor } from "./help-lang.js";
 import { runCleanups } from "../temp.js";
 import { takePassphraseFromEnv } from "./env-passphrase.js";
 
@@ -96,6 +97,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
   });
   try {
+    // A help is printed in the language a usage error would be (below).
+    await localiseHelpFor(program, argv.slice(2), async (command) => (readsContentLang(command) ? undefined : langFromArgv(argv)) ?? (await practiceLang(argv)) ?? systemLang());
     await program.parseAsync(argv);
   } catch (error) {
     // A usage error comes before any command read the configuration: --lang, else the practice's

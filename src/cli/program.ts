@@ -8,6 +8,7 @@ import type { CliContext, GlobalOptions } from "./context.js";
 import { ExitCode, UserError } from "../errors.js";
 import { packageManifest } from "../package-root.js";
 import { addressOptions } from "./client-options.js";
+import { addAfterHelp } from "./help-lang.js";
 import { readsFile, readsFileArgument, refuseStdinTwice } from "./stdin-options.js";
 
 type Runner = (ctx: CliContext, ...args: never[]) => Promise<void>;
@@ -36,7 +37,7 @@ const PLACE_OPTIONS: ReadonlySet<string> = new Set(["--out", "--templates", "--i
 /** The command a program last handed the command line to (set as commander dispatches). */
 const dispatched = new WeakMap<Command, Command>();
 
-function readsContentLang(command: Command | null | undefined): boolean {
+export function readsContentLang(command: Command | null | undefined): boolean {
   for (let c = command; c !== null && c !== undefined; c = c.parent) if (contentLangCommands.has(c)) return true;
   return false;
 }
@@ -152,10 +153,8 @@ export function buildProgram(onLang: (lang: Lang) => void): Command {
     .showHelpAfterError(false)
     .exitOverride()
     // Usage errors are printed by the top-level handler, in the user's language.
-    .configureOutput({ outputError: () => undefined })
-    .addHelpText(
-      "after",
-      `
+    .configureOutput({ outputError: () => undefined });
+  addAfterHelp(program, `
 Examples:
   npx nachklang demo                                   try everything on built-in sample material
   nachklang init --name "Praxis Beispiel"              create the practice (asks for a passphrase)
@@ -165,9 +164,7 @@ Examples:
   nachklang verify 01j....age --identity key.txt --signer practice.pub   check a bundle as an auditor
 
 Passphrase: interactive prompt, --passphrase-file FILE, or NACHKLANG_PASSPHRASE (never an argument).
-Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by policy, 5 integrity.`,
-    );
-
+Exit codes: 0 ok, 1 failure, 2 usage/configuration, 3 partial, 4 refused by policy, 5 integrity.`);
   program
     .command("init")
     .description("create the practice: keys in a passphrase-encrypted keyring")

@@ -4,9 +4,8 @@
  * `client add`, `client edit`, `send` and `templates …` it names the content's language
  * (docs/decisions/lang-flag.md), so there the practice's language still holds.
  */
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempDir } from "../helpers/cli.js";
+import { initHome, runCli } from "../helpers/cli.js";
 
 function expectOneLine(result: { code: number; stdout: string; stderr: string }, pattern: RegExp): void {
   expect(result.code, result.stderr).toBe(2);
@@ -20,11 +19,7 @@ describe("usage errors follow the practice's language, not the content's --lang"
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    const made = await tempDir();
-    cleanup = made.cleanup;
-    german = join(made.dir, "home");
-    const init = await runCli(["init", "--name", "Praxis", "--lang", "de"], { home: german });
-    if (init.code !== 0) throw new Error(init.stderr);
+    ({ home: german, cleanup } = await initHome("Praxis", "de"));
   });
   afterAll(() => cleanup());
 

@@ -117,10 +117,10 @@ export async function tempDir(prefix = "nachklang-test-"): Promise<{ dir: string
 }
 
 /** A temporary home with an initialised practice (low test-only scrypt work factor). */
-export async function initHome(name = "Praxis Test"): Promise<{ home: string; cleanup: () => Promise<void> }> {
+export async function initHome(name = "Praxis Test", lang: "de" | "en" = "en"): Promise<{ home: string; cleanup: () => Promise<void> }> {
   const { dir, cleanup } = await tempDir();
   const home = join(dir, "home");
-  const result = await runCli(["init", "--name", name, "--lang", "en"], { home });
+  const result = await runCli(["init", "--name", name, "--lang", lang], { home });
   if (result.code !== 0) throw new Error(`init failed: ${result.stderr}`);
   return { home, cleanup };
 }
