@@ -101,6 +101,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     await localiseHelpFor(program, argv.slice(2), async (command) => (readsContentLang(command) ? undefined : langFromArgv(argv)) ?? (await practiceLang(argv)) ?? systemLang());
     await program.parseAsync(argv);
   } catch (error) {
+    // Interrupted: what failed was stopped by the clean-up (ffmpeg killed, a file removed), not
+    // by a fault of its own. The signal's handler says "Interrupted." and sets the exit code.
+    // A signal that reached a child first may still be on its way to this process.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (interrupted) return;
     // A usage error comes before any command read the configuration: --lang, else the practice's
     // (also when --lang names the content's language, as in `send --lang en`).
     if (error instanceof CommanderError) {

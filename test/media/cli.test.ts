@@ -243,8 +243,8 @@ describe.skipIf(missing("ffmpeg"))("media audio", () => {
     child.kill(signal);
     expect(await exited).toBe(exitCode);
     // On SIGHUP there is no terminal to say it on.
-    if (signal === "SIGINT") expect(stderr).toMatch(/Interrupted\./);
-    else expect(stderr).not.toMatch(/Interrupted/);
+    // Only that: not also the failure of the ffmpeg the clean-up stopped ("not a readable recording").
+    expect(stderr.trim()).toBe(signal === "SIGINT" ? "Interrupted." : "");
     expect(await readdir(tmp)).toEqual([]);
     expect((await readdir(dir)).includes(`long-${signal}.m4a`)).toBe(false);
     // No ffmpeg left working on our input.
