@@ -31,6 +31,8 @@ let diaryPage: Buffer;
 const ACCOUNT = "+4930123456";
 const PHONE = "+4915112345678";
 const REPLY = "Ich habe die Übung jeden Abend gemacht, Seite anbei.";
+const LATE = "Noch ein Gedanke zur Übung von gestern.";
+const LATER = "Und noch etwas, bevor Sie antworten.";
 
 async function ok(args: string[]): Promise<string> {
   const r = await runCli(args, { home, env: NOW });
@@ -152,6 +154,22 @@ describe.skipIf(missing("age") || missing("minisign"))("client export", () => {
     expect(spawnSync("age", ["-d", "-i", stranger, out]).status).not.toBe(0);
   });
 
+  it("holds the messages that arrived but were not decoded yet", async () => {
+    // Fetching takes the message in sealed; decoding waits for the keys (the next `inbox`).
+    emulator.clientMessage(PHONE, { text: LATE, serverReceivedTimestamp: Date.parse("2026-12-02T09:40:00+01:00") });
+    await ok(["inbox", "fetch"]);
+    expect((await readdir(join(home, "inbox", "incoming"))).length).toBe(1);
+    const out = join(work, "export-late.age");
+    const said = await ok(["client", "export", "k1", "--out", out]);
+    expect(said).toMatch(/2 messages received/);
+    const dir = join(work, "opened-late");
+    await mkdir(dir);
+    const age = spawnSync("sh", ["-c", `age -d -i '${clientKey}' '${out}' | tar -x -C '${dir}'`], { encoding: "utf8" });
+    expect(age.status, age.stderr).toBe(0);
+    const messages = JSON.parse(await readFile(join(dir, "items", "messages.json"), "utf8")) as { text: string }[];
+    expect(messages.map((m) => m.text)).toEqual([REPLY, LATE]);
+  });
+
   it("as an offline viewer for a client without an age key", async () => {
     const passphraseFile = join(work, "viewer.txt");
     await writeFile(passphraseFile, "wolke-apfel-tisch-garten-17");
@@ -181,31 +199,36 @@ describe("client forget", () => {
     const cached = (await readdir(join(home, "cache", "media"))).length;
     expect(cached).toBeGreaterThan(0);
 
+    // A message that arrived and waits to be decoded is k1's record too: kept, without the
+    // sender's number (before, it stayed sealed under the number, for the next client with it).
+    emulator.clientMessage(PHONE, { text: LATER, serverReceivedTimestamp: Date.parse("2026-12-02T09:50:00+01:00") });
+    await ok(["inbox", "fetch"]);
     const noTty = await runCli(["client", "forget", "k1"], { home, env: NOW });
     expect(noTty.code).toBe(2);
     const r = await runCli(["client", "forget", "k1", "--yes"], { home, env: NOW });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Deleted for k1: phone number, e-mail address, age key; 1 waiting follow-up; 2 hand-over copies/);
-    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; 1 message received; the ledger; 1 time entry – until 2036-12-02/);
+    expect(r.stdout).toMatch(/Kept .*2 follow-ups sent, in the archive; 3 messages received; the ledger; 1 time entry – until 2036-12-02/);
     expect(r.stdout).toMatch(/^Media cache emptied \(\d+ entr(y|ies)\): it is not kept per client/m);
     expect(await readdir(join(home, "cache", "media"))).toEqual([]);
 
     // Kept: archive, ledger lines (plus one "cancelled"), time entries, messages received, the entry with name and consents.
     const kept = await readdir(join(home, "inbox", "messages"));
-    expect(kept).toHaveLength(1);
+    expect(kept).toHaveLength(3);
+    expect(await readdir(join(home, "inbox", "incoming"))).toEqual([]);
     // The message stays, without the number it came from: that is contact data, deleted with the rest.
     if (!missing("age")) {
       const practiceKey = join(work, "practice-identity.txt");
       await ok(["keys", "export", "--identity", practiceKey]);
-      const opened = JSON.parse(execFileSync("age", ["-d", "-i", practiceKey, join(home, "inbox", "messages", kept[0]!)], { encoding: "utf8" })) as { from: string; text?: string };
-      expect(opened.from).toBe("");
-      expect(opened.text).toBe(REPLY);
+      const opened = kept.map((name) => JSON.parse(execFileSync("age", ["-d", "-i", practiceKey, join(home, "inbox", "messages", name)], { encoding: "utf8" })) as { from: string; text?: string });
+      expect(opened.map((m) => m.from)).toEqual(["", "", ""]);
+      expect(opened.map((m) => m.text).sort()).toEqual([REPLY, LATE, LATER].sort());
     }
     expect((await readdir(join(home, "archive"))).sort()).toEqual(archiveBefore);
     for (const b of sent) expect((await runCli(["verify", join(home, "archive", `${b}.age`)], { home })).code).toBe(0);
     const ledgerAfter = (await readFile(join(home, "ledger", "events.jsonl"), "utf8")).trim().split("\n");
     expect(ledgerAfter.slice(0, ledgerBefore.length)).toEqual(ledgerBefore);
-    expect(ledgerAfter.slice(ledgerBefore.length).map((l) => (JSON.parse(l) as { ev: string }).ev)).toEqual(["cancelled"]);
+    expect(ledgerAfter.slice(ledgerBefore.length).map((l) => (JSON.parse(l) as { ev: string }).ev)).toEqual(["received", "cancelled"]);
     expect(await readFile(join(home, "records", "time.jsonl"), "utf8")).toBe(timeBefore);
     const shown = JSON.parse(await ok(["--json", "client", "show", "k1"])) as Record<string, unknown>;
     expect(shown).toMatchObject({ alias: "k1", name: "Annegret Kellermann", email: null, ageRecipient: null });
@@ -222,8 +245,11 @@ describe("client forget", () => {
     // Nothing goes to k1 any more (no consent), and k2 is untouched.
     expect((await runCli(["send", "k1", "--note", "x", "--now", "--yes"], { home, env: NOW })).code).toBe(4);
     expect((JSON.parse(await ok(["--json", "time", "list", "k2"])) as { entries: unknown[] }).entries).toHaveLength(1);
+    // A new client with the number k1 had gets none of k1's messages.
+    await ok(["client", "add", "k9", "--phone", PHONE]);
+    expect(await ok(["inbox"])).not.toMatch(/k9/);
     // And the home names nobody, in any file.
-    expect(await plaintextFinds(home, ["Annegret", "Kellermann", "annegret.kellermann", "Bernhard", "Rothenberg", "Panikattacken", "Schön, dass", "jeden Abend", "Tagebuch"])).toEqual([]);
+    expect(await plaintextFinds(home, ["Annegret", "Kellermann", "annegret.kellermann", "Bernhard", "Rothenberg", "Panikattacken", "Schön, dass", "jeden Abend", "Tagebuch", "Noch ein Gedanke", "bevor Sie antworten", PHONE.slice(3)])).toEqual([]);
   });
 });
 

@@ -21,7 +21,7 @@ import { foldLedger, isSettled, type FollowUpState } from "../../delivery/ledger
 import type { CliContext } from "../context.js";
 import { readViewerPassphrase, storedPassphraseAdvice } from "../context.js";
 import { openRecords } from "../records.js";
-import { claimAll, formatSize, mayHaveArrived, recheckClaimed } from "../workflow.js";
+import { claimAll, formatSize, mayHaveArrived, openInbox, processInbox, recheckClaimed } from "../workflow.js";
 
 interface ExportOptions {
   out: string;
@@ -37,6 +37,8 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
   const viewerPassphrase = o.viewerPassphraseFile === undefined ? undefined : await readViewerPassphrase(o.viewerPassphraseFile, storedPassphraseAdvice(alias));
   const r = await openRecords(ctx);
   const client = r.practice.clients.require(alias);
+  // Messages that arrived but wait to be decoded are the client's too (as for records purge).
+  await processInbox(ctx, await openInbox(ctx, r));
   const asViewer = o.viewer === true || viewerPassphrase !== undefined || client.ageRecipient === undefined;
   const passphrase = viewerPassphrase ?? client.viewerPassphrase;
   if (asViewer && passphrase === undefined) throw new UserError(ExitCode.usage, client.ageRecipient === undefined ? "export.noKey" : "export.noViewerPassphrase", { alias });
@@ -115,6 +117,9 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
     const { ok } = await inquirer.prompt<{ ok: boolean }>([{ type: "confirm", name: "ok", default: false, message: ctx.out.text("forget.confirm", { alias }) }]);
     if (!ok) return;
   }
+  // Decoded first, so that messages waiting for it are kept as the client's records (and lose
+  // the sender's address below) rather than wait under an address nobody answers to any more.
+  await processInbox(ctx, await openInbox(ctx, r));
   const tag = await r.wf.tagger(alias);
   const today = r.today();
   const states = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag);
