@@ -5,7 +5,8 @@
  * a consent given or withdrawn, the day the client was added. What `client forget` itself writes on
  * its day (every current consent withdrawn, waiting follow-ups cancelled, those that may have
  * arrived marked uncertain) is no contact: an erasure request must not restart the retention it
- * is limited by. A client removed from the registry
+ * is limited by; nor is anything after that day (the client is gone; what happens to their
+ * records later, a message read or a receipt arriving, is no contact with them). A client removed from the registry
  * still has records (ledger, archive, time): those are found by the client tag alone and purged
  * on the same rule.
  *
@@ -79,13 +80,17 @@ export function earliestKeptDay(today: string, retention: Span): string {
 /** Every client (in the registry or only in the records) with its last contact and whether its retention has ended. */
 export function retentionOf(input: RetentionInput): ClientRetention[] {
   const days = new Map<string, string[]>();
+  const forgotten = new Map<string, string>();
   const add = (tag: string, day: string) => {
+    // After a client was forgotten there is no contact with them any more: a message read
+    // later, a receipt arriving late or a time entry moved does not restart the retention.
+    const forgottenOn = forgotten.get(tag);
+    if (forgottenOn !== undefined && day > forgottenOn) return;
     const list = days.get(tag);
     if (list === undefined) days.set(tag, [day]);
     else list.push(day);
   };
   const aliases = new Map<string, string>();
-  const forgotten = new Map<string, string>();
   for (const c of input.clients) {
     const tag = input.tags.get(c.alias);
     if (tag === undefined) continue;

@@ -245,6 +245,19 @@ describe("client forget", () => {
     // Nothing goes to k1 any more (no consent), and k2 is untouched.
     expect((await runCli(["send", "k1", "--note", "x", "--now", "--yes"], { home, env: NOW })).code).toBe(4);
     expect((JSON.parse(await ok(["--json", "time", "list", "k2"])) as { entries: unknown[] }).entries).toHaveLength(1);
+    // k1's records stay as they are: contact time is neither moved (which pushed the retention
+    // past the date forget printed) nor removed, and nothing is answered or configured for k1.
+    const [entry] = (JSON.parse(await ok(["--json", "time", "list", "k1"])) as { entries: { id: string }[] }).entries;
+    for (const args of [
+      ["time", "edit", entry!.id, "--on", "2026-12-02"],
+      ["time", "remove", entry!.id],
+      ["inbox", "receipts", "off", "k1"],
+      ["inbox", "reply", "k1", "--note", "Danke", "--yes"],
+    ]) {
+      const refused = await runCli(args, { home, env: NOW });
+      expect([refused.code, refused.stderr], args.join(" ")).toEqual([2, "'k1' was forgotten on 2026-12-02 (GDPR Art. 17): nothing more is recorded for or sent to them; nothing was changed. For a new start, please add the client under a new alias.\n"]);
+    }
+    expect(await readFile(join(home, "records", "time.jsonl"), "utf8")).toBe(timeBefore);
     // A new client with the number k1 had gets none of k1's messages.
     await ok(["client", "add", "k9", "--phone", PHONE]);
     expect(await ok(["inbox"])).not.toMatch(/k9/);

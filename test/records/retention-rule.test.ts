@@ -62,3 +62,31 @@ describe("traces that are no contact (contact time removed with `time remove`)",
     ]);
   });
 });
+
+describe("a forgotten client", () => {
+  const tagOf = (alias: string) => alias.padEnd(32, "0");
+
+  it("has no contact after the day they were forgotten: reading their message later does not restart the retention", () => {
+    const forgottenClient = { alias: "k42", lang: "de" as const, created: "2016-12-01T10:00:00Z", pinnedKeys: {}, consents: [], forgotten: "2016-12-07" };
+    const events = [
+      { ev: "received", id: "m1", client: tagOf("k42"), channel: "signal", arrived: "2016-12-05T10:00:00Z", files: 0, at: "2016-12-05T10:00:00Z" },
+      // Read two weeks after the erasure, with its read receipt (which forget's day leaves out).
+      { ev: "read", id: "m1", client: tagOf("k42"), at: "2016-12-20T10:00:00Z" },
+    ] as unknown as Parameters<typeof retentionOf>[0]["events"];
+    const input = {
+      clients: [forgottenClient],
+      tags: new Map([["k42", tagOf("k42")]]),
+      events,
+      // An entry moved past the erasure (time edit --on) counts no more than the reading.
+      time: [{ client: tagOf("k42"), day: "2016-12-21" }] as unknown as Parameters<typeof retentionOf>[0]["time"],
+      retention: parseSpan("10y"),
+      tz: "UTC",
+      today: "2026-12-08",
+    };
+    const [state] = retentionOf(input);
+    expect([state?.lastContact, state?.expired]).toEqual(["2016-12-05", true]);
+    // The same events for a client not forgotten: the reading is contact.
+    const [active] = retentionOf({ ...input, clients: [{ ...forgottenClient, forgotten: undefined }] });
+    expect([active?.lastContact, active?.expired]).toEqual(["2016-12-21", false]);
+  });
+});

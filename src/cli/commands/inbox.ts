@@ -139,7 +139,8 @@ export interface ReplyOptions extends ContentOptions {
 export async function reply(ctx: CliContext, alias: string, o: ReplyOptions): Promise<void> {
   if (o.channel !== undefined && isWhatsApp(o.channel)) throw new PolicyError("channels.whatsappRefused");
   const cw = await openCliWorkflow(ctx);
-  cw.practice.clients.require(alias);
+  // Nothing goes to a forgotten client (it said: record consent, give an address; both refused).
+  cw.practice.clients.requireActive(alias);
   const env = await openInbox(ctx, cw);
   await processInbox(ctx, env);
   const tag = await cw.wf.tagger(alias);
@@ -184,7 +185,7 @@ export async function receipts(ctx: CliContext, state: string, alias: string | u
     return;
   }
   const { practice } = await openCliWorkflow(ctx);
-  const client = practice.clients.require(alias);
+  const client = practice.clients.requireActive(alias);
   const { readReceipts: _old, ...rest } = client;
   await practice.clients.put(on ? rest : { ...rest, readReceipts: false });
   const practiceOff = inboxConfig(ctx).readReceipts === false;

@@ -134,6 +134,16 @@ interface EditOptions {
   note?: boolean;
 }
 
+/**
+ * A forgotten client's contact time is kept as it is until its retention ends (docs/records.md):
+ * neither corrected nor removed.
+ */
+function refuseForgotten(r: CliRecords, tag: string): void {
+  const alias = r.wf.aliasOf(tag);
+  const forgotten = alias === undefined ? undefined : r.practice.clients.get(alias)?.forgotten;
+  if (alias !== undefined && forgotten !== undefined) throw new UserError(ExitCode.usage, "client.forgottenUse", { alias, date: forgotten });
+}
+
 export async function edit(ctx: CliContext, id: string, o: EditOptions): Promise<void> {
   const minutes = o.duration === undefined ? undefined : parseContactMinutes(o.duration);
   const kind = o.kind === undefined ? undefined : kindOf(o.kind, "other");
@@ -148,6 +158,7 @@ export async function edit(ctx: CliContext, id: string, o: EditOptions): Promise
     { ...(minutes === undefined ? {} : { minutes }), ...(kind === undefined ? {} : { kind }), ...(day === undefined ? {} : { day }), ...(note === undefined ? {} : { note }) },
     r.wf.now(),
     (current, all) => {
+      refuseForgotten(r, current.client);
       if (day === undefined && minutes === undefined) return;
       fitsDayOf(all, r.wf.aliasOf(current.client) ?? "?", current.client, day ?? current.day, minutes ?? current.minutes, current);
     },
@@ -158,6 +169,7 @@ export async function edit(ctx: CliContext, id: string, o: EditOptions): Promise
 
 export async function remove(ctx: CliContext, id: string): Promise<void> {
   const r = await openRecords(ctx);
+  refuseForgotten(r, (await r.time.require(id)).client);
   const entry = await r.time.remove(id, r.wf.now());
   ctx.out.say("time.removed", { id: entry.id, alias: r.wf.aliasOf(entry.client) ?? "?", day: entry.day, duration: formatMinutes(entry.minutes) });
   ctx.out.result({ removed: entry.id });
