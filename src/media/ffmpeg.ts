@@ -220,6 +220,8 @@ export interface ProbeStream {
   readonly sample_rate?: number | string;
   readonly duration?: number | string;
   readonly tags?: Record<string, string | number>;
+  /** `attached_pic` 1: a cover picture, not a film. */
+  readonly disposition?: { readonly attached_pic?: number };
 }
 export interface ProbeResult {
   readonly streams: readonly ProbeStream[];
@@ -237,4 +239,17 @@ export function probe(file: string): Promise<ProbeResult> {
       else resolve(data);
     });
   });
+}
+
+/**
+ * What a container that may hold a film or a recording (sniff.ts "container": MP4/QuickTime,
+ * Matroska, ASF/WMA, AVI, MPEG-TS, FLV) holds: "video" when ffprobe finds a picture stream that
+ * is not a cover, "audio" when it finds sound and nothing else, and "video" too when it cannot
+ * read the file, which then cannot be prepared and may carry anything in its tags.
+ */
+export async function containerHolds(file: string): Promise<"audio" | "video"> {
+  const info = await probe(file).catch(() => undefined);
+  if (info === undefined) return "video";
+  const film = info.streams.some((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
+  return !film && info.streams.some((s) => s.codec_type === "audio") ? "audio" : "video";
 }

@@ -372,6 +372,43 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal prepares photos 
   });
 });
 
+describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal asks a film-or-recording container what it holds", () => {
+  it("a WMA and an audio-only .3gp are prepared as recordings; QuickTime without ftyp, WMV and MPEG-TS films are refused; UTF-16 text stays a file", async () => {
+    const dir = join(work, "containers");
+    await mkdir(dir, { recursive: true });
+    const tags = ["-metadata", "title=Traumreise Quelltopf", "-metadata", "artist=Zyxwvu Quelltopf"];
+    const make = (name: string, args: string[]) => expect(spawnSync("ffmpeg", ["-loglevel", "error", ...args, ...tags, join(dir, name)]).status, name).toBe(0);
+    make("stimme.wma", ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "wmav2", "-f", "asf"]);
+    make("diktat.3gp", ["-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", "-f", "3gp"]);
+    make("film.wmv", ["-f", "lavfi", "-i", "testsrc=d=1:s=160x120", "-f", "asf"]);
+    make("00001.mts", ["-f", "lavfi", "-i", "testsrc=d=1:s=160x120", "-f", "mpegts"]);
+    make("film.mov", ["-f", "lavfi", "-i", "testsrc=d=1:s=160x120", "-f", "mov"]);
+    // A QuickTime file as older cameras write it: no `ftyp` atom, the movie atoms first.
+    const mov = await readFile(join(dir, "film.mov"));
+    await writeFile(join(dir, "IMG_0042.qt"), mov.subarray(mov.readUInt32BE(0)));
+    expect((await readFile(join(dir, "IMG_0042.qt"))).subarray(4, 8).toString("latin1")).not.toBe("ftyp");
+    // Windows Notepad's "Unicode" text: its byte-order mark FF FE looks like an MPEG frame sync.
+    await writeFile(join(dir, "Hausaufgabe.txt"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Hallo, bis Dienstag.\r\n", "utf16le")]));
+    for (const name of ["stimme.wma", "diktat.3gp", "film.wmv"]) expect(spawnSync("exiftool", ["-a", join(dir, name)], { encoding: "utf8" }).stdout, name).toContain("Quelltopf");
+
+    const sealed = await runCli(["--json", "seal", "stimme.wma", "diktat.3gp", "Hausaufgabe.txt", "--to", "k042", "--out", "containers.age"], { home, cwd: dir });
+    expect(sealed.code, sealed.stderr).toBe(0);
+    const { items } = JSON.parse(sealed.stdout) as { items: { path: string; kind: string }[] };
+    expect(items.map((i) => [i.path, i.kind])).toEqual([
+      ["items/recording-1.m4a", "audio"],
+      ["items/recording-2.m4a", "audio"],
+      ["items/Hausaufgabe.txt", "file"],
+    ]);
+    const opened = await runCli(["open", "containers.age", "--out", "opened"], { home, cwd: dir });
+    expect(opened.code, opened.stderr).toBe(0);
+    for (const item of items) expect(spawnSync("exiftool", ["-a", join(dir, "opened", item.path)], { encoding: "utf8" }).stdout).not.toMatch(/Quelltopf/);
+    for (const film of ["IMG_0042.qt", "film.wmv", "00001.mts"]) {
+      oneLine(await runCli(["seal", film, "--to", "k042", "--out", "film.age"], { home, cwd: dir }), 2, new RegExp(`^${film.replace(".", "\\.")}: a video is not prepared`));
+    }
+    expect((await readdir(dir)).includes("film.age")).toBe(false);
+  });
+});
+
 describe.skipIf(missing("ffmpeg"))("seal names prepared photos and recordings neutrally", () => {
   it("a file name with a client's name or the time taken stays home, and so does its modification time; other files and --raw keep their names", async () => {
     const dir = join(work, "names");

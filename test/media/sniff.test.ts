@@ -55,11 +55,23 @@ describe("sniffKind", () => {
       execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=d=1", ...args, file]);
       expect(await sniffFile(file), name).toBe(kind);
     }
-    for (const [name, format] of [["mp4", "mp4"], ["mov", "mov"], ["mkv", "matroska"], ["webm", "webm"], ["avi", "avi"]] as const) {
+    // Containers that may hold a film or sound alone: seal asks ffprobe which (media/ffmpeg.ts containerHolds).
+    const containers = [["mp4", "mp4"], ["mov", "mov"], ["mkv", "matroska"], ["webm", "webm"], ["avi", "avi"], ["asf", "asf"], ["mpegts", "mpegts"], ["flv", "flv"], ["mpeg", "mpeg"]] as const;
+    for (const [name, format] of containers) {
       const file = join(dir, `video-${name}.dat`);
       const codec = name === "webm" ? ["-c:v", "libvpx-vp9"] : [];
       execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=d=0.2:s=32x32", ...codec, "-f", format, file]);
-      expect(await sniffFile(file), name).toBe("video");
+      expect(await sniffFile(file), name).toBe("container");
+    }
+  });
+
+  it("knows QuickTime that does not begin with ftyp by its first atom", () => {
+    for (const atom of ["moov", "mdat", "wide", "free"]) expect(sniffKind(Buffer.concat([Buffer.from([0, 0, 0, 8]), Buffer.from(atom)])), atom).toBe("container");
+  });
+
+  it("takes text with a byte-order mark for text, though UTF-16's FF FE looks like an MPEG frame", () => {
+    for (const text of [Buffer.from("\ufeffHallo", "utf8"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Hallo", "utf16le")]), Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from("Hallo", "utf16le").swap16()])]) {
+      expect(sniffKind(text)).toBeUndefined();
     }
   });
 

@@ -11,6 +11,7 @@ import { extname, relative, resolve } from "node:path";
 import { describeFile, sealBundle, type SealItem } from "../../bundle/seal.js";
 import { MAX_ITEMS, type ItemKind } from "../../bundle/manifest.js";
 import { oversizedNote } from "../../followup/draft.js";
+import { containerHolds } from "../../media/ffmpeg.js";
 import { sniffFile } from "../../media/sniff.js";
 import { exists } from "../../files.js";
 import { neutralMediaNames } from "../../followup/item-names.js";
@@ -28,8 +29,11 @@ interface SealOptions {
   raw?: boolean;
 }
 
-/** Videos as phones and cameras write them: location, device and time in their tags. */
-const VIDEO = new Set([".mp4", ".mov", ".m4v", ".3gp", ".mkv", ".webm", ".avi"]);
+/**
+ * Containers of films as phones and cameras write them (location, device and time in their
+ * tags), which may also hold sound alone (a voice recorder's `.3gp`, a `.wma`).
+ */
+const VIDEO = new Set([".mp4", ".mov", ".qt", ".m4v", ".3gp", ".3g2", ".mkv", ".mka", ".webm", ".avi", ".wmv", ".wma", ".asf", ".mts", ".m2ts", ".mpg", ".mpeg", ".vob", ".flv"]);
 
 /**
  * What each file is sealed as: its extension's kind, and for a file whose extension says nothing
@@ -45,11 +49,12 @@ async function kindsOf(files: readonly string[], raw: boolean): Promise<ItemKind
       kinds.push(describeFile(file).kind);
       continue;
     }
-    if (VIDEO.has(extname(file).toLowerCase())) throw new UserError(ExitCode.usage, "seal.video", { file });
     const { kind } = describeFile(file);
-    const sniffed = kind === "file" ? await sniffFile(file).catch(() => undefined) : undefined;
-    if (sniffed === "video") throw new UserError(ExitCode.usage, "seal.video", { file });
-    kinds.push(sniffed ?? kind);
+    const sniffed = VIDEO.has(extname(file).toLowerCase()) ? "container" : kind === "file" ? await sniffFile(file).catch(() => undefined) : undefined;
+    // A film or a recording: the sound alone is prepared like any recording; a film is refused.
+    const held = sniffed === "container" ? await containerHolds(file) : sniffed;
+    if (held === "video") throw new UserError(ExitCode.usage, "seal.video", { file });
+    kinds.push(held ?? kind);
   }
   return kinds;
 }
