@@ -255,6 +255,8 @@ export class AgentKeys implements PracticeKeys {
   readonly keyId: string;
   readonly identity: Identity;
   readonly signer: MinisignSigner;
+  /** Whether what this process asks counts as use (it keeps the agent from locking when idle). */
+  #counts = true;
 
   constructor(
     private readonly connection: Connection,
@@ -272,12 +274,12 @@ export class AgentKeys implements PracticeKeys {
     // with nothing else needs no question.
     const mine = stanzas.filter((s) => s.args[0] !== "scrypt");
     if (mine.length === 0) return null;
-    const reply = await this.connection.request({ op: "unwrap", stanzas: mine.map((s) => ({ args: s.args, body: b64(s.body) })) });
+    const reply = await this.connection.request({ op: "unwrap", stanzas: mine.map((s) => ({ args: s.args, body: b64(s.body) })), ...this.#use() });
     return reply.fileKey === null ? null : new Uint8Array(bytes(reply, "fileKey", 16));
   }
 
   async #sign(prehash: Uint8Array, comment: string): Promise<PrehashedSignature> {
-    const reply = await this.connection.request({ op: "sign", prehash: b64(prehash), comment });
+    const reply = await this.connection.request({ op: "sign", prehash: b64(prehash), comment, ...this.#use() });
     return { signature: bytes(reply, "signature", 64), globalSignature: bytes(reply, "globalSignature", 64) };
   }
 
@@ -285,12 +287,24 @@ export class AgentKeys implements PracticeKeys {
     const out: Uint8Array[] = [];
     for (let i = 0; i < messages.length; i += MAX_HASH_MESSAGES) {
       const part = messages.slice(i, i + MAX_HASH_MESSAGES);
-      const reply = await this.connection.request({ op: "hash", purpose, messages: part.map(b64) });
+      const reply = await this.connection.request({ op: "hash", purpose, messages: part.map(b64), ...this.#use() });
       const hashes = reply.hashes;
       if (!Array.isArray(hashes) || hashes.length !== part.length) throw new Error("the agent's answer lacks hashes");
       for (const h of hashes) out.push(new Uint8Array(unb64(String(h))));
     }
     return out;
+  }
+
+  /**
+   * From now on, what this process asks does not count as use: a command that only looks
+   * (`status`, `doctor`), run in a loop by a monitor, must not keep the practice unlocked.
+   */
+  lookingOnly(): void {
+    this.#counts = false;
+  }
+
+  #use(): { use?: false } {
+    return this.#counts ? {} : { use: false };
   }
 
   /** Ask the agent to lock; resolves once it has wiped its keys, removed its socket and hung up. */
@@ -330,7 +344,12 @@ export async function findAgent(home: string, paths: AgentPaths): Promise<AgentL
   if ((await inspectAgentPlace(paths)) === "none") return { state: "absent" };
   let socket: Socket;
   try {
-    socket = await open(paths.socket);
+    // A full listen queue (EAGAIN: the agent stopped, or flooded) is an agent that is busy.
+    socket = await whileBusy(paths.socket, () =>
+      open(paths.socket).catch((error: unknown) => {
+        throw (error as NodeJS.ErrnoException).code === "EAGAIN" ? new Busy() : error;
+      }),
+    );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ECONNREFUSED" || code === "ENOENT") {

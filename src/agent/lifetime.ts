@@ -10,9 +10,13 @@ export const DEFAULT_HOURS = 8;
 export const MAX_HOURS = 24;
 export const DEFAULT_IDLE_MINUTES = 60;
 
+/** The longest duration text read (`  24 h 1440 min 86400 s  ` is shorter). */
+const MAX_DURATION_TEXT = 40;
+
 /** `30m`, `8h`, `1h30m`, `90s`, `45min` as milliseconds; UserError (exit 2) for anything else. */
 export function parseDuration(text: string): number {
-  const m = /^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$/i.exec(text);
+  // Bounded first: the pattern's optional parts backtrack polynomially over long runs of spaces.
+  const m = text.length > MAX_DURATION_TEXT ? null : /^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$/i.exec(text);
   const [h, min, s] = [m?.[1], m?.[2], m?.[3]];
   if (m === null || (h === undefined && min === undefined && s === undefined)) throw new UserError(ExitCode.usage, "agent.badDuration", { value: text });
   const ms = (Number(h ?? 0) * 3600 + Number(min ?? 0) * 60 + Number(s ?? 0)) * 1000;
@@ -37,9 +41,9 @@ export function formatDuration(ms: number): string {
   return `${h > 0 ? `${h}h` : ""}${m > 0 ? `${m}m` : ""}${s > 0 || total === 0 ? `${s}s` : ""}`;
 }
 
-/** The config's `agentIdleMinutes` when it is a number of minutes above 0; undefined otherwise (absent or not usable). */
+/** The config's `agentIdleMinutes` when it is a number of minutes from 1 to a day (as `--idle`); undefined otherwise (absent or not usable). */
 export function configuredIdleMinutes(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : undefined;
+  return typeof value === "number" && value >= 1 && value <= MAX_HOURS * 60 ? value : undefined;
 }
 
 /** The idle time: `--idle` (at most a day, as `--for`), else the config's `agentIdleMinutes`, else 60 minutes. */

@@ -5,7 +5,7 @@
  * it locks, and exits. It reports on stdout once: `ready`, or `exists` when another agent
  * already listens there, or `failed`; after that it writes nothing anywhere.
  */
-import { clockFromEnv } from "../delivery/clock.js";
+import { advancing, clockFromEnv } from "../delivery/clock.js";
 import { KeyringKeys } from "../practice/keyring-keys.js";
 import { fromStored } from "../practice/keyring.js";
 import { serveAgent, type LockReason, type RunningAgent } from "./server.js";
@@ -55,7 +55,7 @@ async function run(): Promise<void> {
   const keys = new KeyringKeys(await fromStored(input.keyring));
   let agent: RunningAgent;
   try {
-    agent = await serveAgent({ socket: input.socket, home: input.home, keys, until: new Date(input.until), idleMs: input.idleMs, clock: clockFromEnv() });
+    agent = await serveAgent({ socket: input.socket, home: input.home, keys, until: new Date(input.until), idleMs: input.idleMs, clock: advancing(clockFromEnv()) });
   } catch (error) {
     keys.wipe();
     report((error as NodeJS.ErrnoException).code === "EEXIST" ? "exists" : "failed");

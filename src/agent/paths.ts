@@ -26,9 +26,20 @@ export function agentPaths(home: string, env: NodeJS.ProcessEnv = process.env): 
   return { dir, socket: join(dir, "agent.sock") };
 }
 
-/** Throws UserError (exit 2) when the socket's path is longer than a Unix socket's may be. */
+/** The temporary name the agent binds its socket under before linking it into place. */
+export function bindingPath(socket: string, pid: number): string {
+  return `${socket}.${pid}.tmp`;
+}
+
+/** The largest process id Linux hands out (2^22): the longest binding path has it. */
+const MAX_PID = 4_194_304;
+
+/**
+ * Throws UserError (exit 2) when the socket's path is longer than a Unix socket's may be, under
+ * its temporary binding name too (longer by the agent's pid: the kernel would cut it short).
+ */
 export function checkSocketPath(paths: AgentPaths): void {
-  if (Buffer.byteLength(paths.socket) > MAX_SOCKET_PATH) throw new UserError(ExitCode.usage, "agent.socketTooLong", { socket: paths.socket });
+  if (Buffer.byteLength(bindingPath(paths.socket, MAX_PID)) > MAX_SOCKET_PATH) throw new UserError(ExitCode.usage, "agent.socketTooLong", { socket: paths.socket });
 }
 
 const uid = (): number | undefined => process.getuid?.();

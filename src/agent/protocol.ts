@@ -16,6 +16,8 @@
  *   → {"id":5,"op":"lock"}
  *   ← {"id":5,"ok":true}                          (then the agent wipes its keys and exits)
  *
+ * `"use":false` on unwrap, sign or hash: not counted as use (the idle time runs on).
+ *
  * A failure is `{"id":…,"ok":false,"error":"bad-request"|"invalid-stanza"|"locked"|"internal"}`.
  * A line that is not a request gets `bad-request` without an id, and the connection is closed.
  * When every connection slot is taken, a new connection gets `{"ok":false,"error":"busy"}`
@@ -36,11 +38,12 @@ export interface WireStanza {
   readonly body: string;
 }
 
+/** `use: false`: the request does not count as use (the idle time runs on; a command that only looks). */
 export type Request =
   | { readonly id: number; readonly op: "hello" }
-  | { readonly id: number; readonly op: "unwrap"; readonly stanzas: WireStanza[] }
-  | { readonly id: number; readonly op: "sign"; readonly prehash: string; readonly comment: string }
-  | { readonly id: number; readonly op: "hash"; readonly purpose: KeyedHashPurpose; readonly messages: string[] }
+  | { readonly id: number; readonly op: "unwrap"; readonly stanzas: WireStanza[]; readonly use?: false }
+  | { readonly id: number; readonly op: "sign"; readonly prehash: string; readonly comment: string; readonly use?: false }
+  | { readonly id: number; readonly op: "hash"; readonly purpose: KeyedHashPurpose; readonly messages: string[]; readonly use?: false }
   | { readonly id: number; readonly op: "lock" };
 
 /** What the agent says about itself (no secret). */
@@ -77,6 +80,7 @@ export function parseRequest(line: string): Request | undefined {
   }
   if (!isObject(value) || !Number.isSafeInteger(value.id)) return undefined;
   const id = value.id as number;
+  const use = value.use === false ? { use: false as const } : {};
   switch (value.op) {
     case "hello":
     case "lock":
@@ -85,17 +89,17 @@ export function parseRequest(line: string): Request | undefined {
       const stanzas = value.stanzas;
       if (!Array.isArray(stanzas) || stanzas.length > MAX_STANZAS) return undefined;
       if (!stanzas.every((s) => isObject(s) && isStringArray(s.args, 16) && isBase64(s.body, 4096))) return undefined;
-      return { id, op: "unwrap", stanzas: stanzas as WireStanza[] };
+      return { id, op: "unwrap", stanzas: stanzas as WireStanza[], ...use };
     }
     case "sign":
       if (!isBase64(value.prehash, 128) || typeof value.comment !== "string" || value.comment.length > 4096) return undefined;
-      return { id, op: "sign", prehash: value.prehash, comment: value.comment };
+      return { id, op: "sign", prehash: value.prehash, comment: value.comment, ...use };
     case "hash": {
       const purpose = value.purpose as KeyedHashPurpose;
       if (!KEYED_HASH_PURPOSES.includes(purpose)) return undefined;
       const messages = value.messages;
       if (!Array.isArray(messages) || messages.length > MAX_HASH_MESSAGES || !messages.every((m) => isBase64(m, 8192))) return undefined;
-      return { id, op: "hash", purpose, messages: messages };
+      return { id, op: "hash", purpose, messages: messages, ...use };
     }
     default:
       return undefined;

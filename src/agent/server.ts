@@ -12,6 +12,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import type { Stanza } from "../age/index.js";
 import type { Clock } from "../delivery/clock.js";
 import type { KeyringKeys } from "../practice/keyring-keys.js";
+import { bindingPath } from "./paths.js";
 import { b64, LineReader, parseRequest, PROTOCOL_VERSION, unb64, type ErrorCode, type Hello, type Request } from "./protocol.js";
 
 export type LockReason = "lifetime" | "idle" | "lock" | "signal" | "socket";
@@ -157,7 +158,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
         } catch {
           throw new AgentError("invalid-stanza");
         }
-        lastUse = o.clock().getTime();
+        if (request.use !== false) lastUse = o.clock().getTime();
         const reply = { fileKey: fileKey === null ? null : b64(fileKey) };
         fileKey?.fill(0);
         return reply;
@@ -166,12 +167,12 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
         const prehash = unb64(request.prehash);
         if (prehash.length !== 64 || /[\r\n]/.test(request.comment)) throw new AgentError("bad-request");
         const { signature, globalSignature } = o.keys.signPrehashed(prehash, request.comment);
-        lastUse = o.clock().getTime();
+        if (request.use !== false) lastUse = o.clock().getTime();
         return { signature: b64(signature), globalSignature: b64(globalSignature) };
       }
       case "hash": {
         const hashes = o.keys.keyedHashesNow(request.purpose, request.messages.map(unb64));
-        lastUse = o.clock().getTime();
+        if (request.use !== false) lastUse = o.clock().getTime();
         return { hashes: hashes.map(b64) };
       }
     }
@@ -306,7 +307,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
 
   const server: Server = createServer({ pauseOnConnect: false }, serve);
   server.maxConnections = MAX_CONNECTIONS + SURPLUS_CONNECTIONS;
-  const bound = `${o.socket}.${process.pid}.tmp`;
+  const bound = bindingPath(o.socket, process.pid);
   await rm(bound, { force: true });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -332,14 +333,16 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
     isLocked = true;
     if (timer !== undefined) clearTimeout(timer);
     o.keys.wipe();
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // The socket goes first, so a client that saw its connection close finds no socket either.
+    // The socket goes first, while the agent still listens: a client that connects meanwhile is
+    // answered `locked`, one that saw its connection close finds no socket, and none is refused
+    // at a socket still there (which it would take for a dead agent's and remove).
     // Only our own socket: never one that replaced it.
     try {
       if ((await stat(o.socket)).ino === inode) await rm(o.socket, { force: true });
     } catch {
       // already gone
     }
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of connections.keys()) socket.end();
     setTimeout(() => {
       for (const socket of [...connections.keys(), ...busy]) socket.destroy();

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { chmod } from "node:fs/promises";
 import { makeDirs } from "../files.js";
-import { ExitCode, UserError } from "../errors.js";
+import { ExitCode, UserError, unwritableFile } from "../errors.js";
 import { packagePath } from "../package-root.js";
 import { toStored, type Keyring } from "../practice/keyring.js";
 import type { AgentInput } from "./main.js";
@@ -42,7 +42,10 @@ export const agentMain = (): string => packagePath("dist", "agent", "main.js");
  * listens there; throws UserError (exit 1) when it could not start.
  */
 export async function startAgent(o: StartOptions): Promise<{ readonly outcome: "ready" | "exists"; readonly pid: number }> {
-  await makeDirs(o.paths.dir, 0o700);
+  // A place that cannot be a folder ($XDG_RUNTIME_DIR naming a file) is said as such.
+  await makeDirs(o.paths.dir, 0o700).catch((error: unknown) => {
+    throw unwritableFile(o.paths.dir, error) ?? error;
+  });
   // Checked before anything is changed there: chmod follows a link, so a folder put there as a
   // link would have its target's mode changed, and a folder others could open would be "fixed"
   // instead of reported. Once it is ours and private, chmod only adds what a umask took away.

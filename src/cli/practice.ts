@@ -5,6 +5,7 @@
  * channel needs them, the channel secrets, both read through those keys.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { realpathSync } from "node:fs";
 import { ExitCode, PolicyError, UserError, unwritableFile } from "../errors.js";
 import type { Identity } from "../age/index.js";
 import type { AgentLookup } from "../agent/client.js";
@@ -36,8 +37,20 @@ const practices = new Map<string, Promise<Practice>>();
 /** The passphrase that unlocked a home's keyring in this process (none when the agent holds the keys). */
 const passphrases = new Map<string, string>();
 
+/**
+ * The home as the agent knows it: its real path, so that every spelling of it (a link to it, a
+ * relative --home) reaches the one agent `lock` stops.
+ */
+export function agentHome(ctx: CliContext): string {
+  try {
+    return realpathSync(ctx.home.root);
+  } catch {
+    return ctx.home.root;
+  }
+}
+
 export function agentPlace(ctx: CliContext): AgentPaths {
-  return agentPaths(ctx.home.root);
+  return agentPaths(agentHome(ctx));
 }
 
 /**
@@ -60,8 +73,15 @@ async function findHomeAgent(ctx: CliContext): Promise<AgentLookup> {
   if ((await inspectAgentPlace(paths)) === "none") return { state: "absent" };
   checkSocketPath(paths);
   const { findAgent } = await import("../agent/client.js");
-  const found = await findAgent(ctx.home.root, paths);
+  const found = await findAgent(agentHome(ctx), paths);
   if (found.state === "stale") ctx.out.warn("agent.stale", { socket: found.socket });
+  // An agent left from a keyring this home no longer has (made anew, restored): what a command
+  // sealed through it (the registry, the secrets) would open with nothing this practice holds.
+  const practice = ctx.settings.practice;
+  if (found.state === "running" && practice !== undefined) {
+    const { hello } = found.keys;
+    if (hello.recipient !== practice.ageRecipient || hello.keyId !== practice.keyId) throw new UserError(ExitCode.usage, "agent.otherKeys", { socket: paths.socket });
+  }
   return found;
 }
 
@@ -78,8 +98,10 @@ export async function unlockKeyringHere(ctx: CliContext, given?: string): Promis
   try {
     passphrase = given ?? (await readKeyringPassphrase(ctx));
   } catch (error) {
-    if (error instanceof UserError && error.key === "passphrase.none") throw new UserError(ExitCode.usage, "agent.locked");
-    throw error;
+    if (!(error instanceof UserError && error.key === "passphrase.none")) throw error;
+    // Unlocked already: it is the passphrase itself this command needs, not `unlock`.
+    const unlocked = (await agentState(ctx).catch(() => undefined))?.unlocked === true;
+    throw new UserError(ExitCode.usage, unlocked ? "agent.needsPassphrase" : "agent.locked");
   }
   const { unlockKeyring } = await import("../practice/keyring.js");
   const keyring = await unlockKeyring(ctx.home.keyring, passphrase);
@@ -258,6 +280,15 @@ export async function practiceTime(ctx: CliContext, at: Date): Promise<string> {
   const stored = ctx.settings.hours as { tz?: unknown } | undefined;
   const tz = typeof stored?.tz === "string" ? stored.tz : systemZone();
   return formatLocal(at, tz, ctx.lang);
+}
+
+/**
+ * Make what this command asks the home's agent (if one runs) not count as use: for commands that
+ * only look (`status`, `doctor`), which a monitor may run every minute.
+ */
+export async function lookOnly(ctx: CliContext): Promise<void> {
+  const found = await lookupAgent(ctx);
+  if (found.state === "running") found.keys.lookingOnly();
 }
 
 /** The line saying whether the practice is unlocked, and until when. */

@@ -16,3 +16,14 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   }
   return () => new Date(fixed);
 }
+
+/**
+ * `clock` moving on with real time from its first reading: for a process that lives on (the
+ * agent), whose lifetime and idle time must end even when `NACHKLANG_NOW` set its start. The
+ * system clock stays the system clock.
+ */
+export function advancing(clock: Clock): Clock {
+  const start = clock().getTime();
+  const started = performance.now();
+  return () => new Date(start + (performance.now() - started));
+}

@@ -6,6 +6,10 @@ export const agent = {
     de: "Gesperrt: bitte „nachklang unlock“ ausführen (oder die Passphrase des Schlüsselbunds mit --passphrase-file DATEI oder NACHKLANG_PASSPHRASE angeben).",
     en: "Locked: run 'nachklang unlock' (or give the keyring passphrase with --passphrase-file FILE or NACHKLANG_PASSPHRASE).",
   },
+  "agent.needsPassphrase": {
+    de: "Dieser Befehl braucht die Passphrase des Schlüsselbunds selbst, auch wenn entsperrt ist (der Agent gibt die privaten Schlüssel nie heraus): bitte mit --passphrase-file DATEI oder NACHKLANG_PASSPHRASE angeben oder im Terminal ausführen.",
+    en: "This command needs the keyring passphrase itself, also while unlocked (the agent never hands out the private keys): give it with --passphrase-file FILE or NACHKLANG_PASSPHRASE, or run it at a terminal.",
+  },
   "outbox.flushLocked": {
     de: "Gesperrt: nichts zugestellt; was fällig ist, geht mit dem ersten Durchlauf nach „nachklang unlock“ hinaus.",
     en: "Locked: nothing delivered; what is due goes out with the first flush after 'nachklang unlock'.",
@@ -54,6 +58,10 @@ export const agent = {
     de: "Der laufende Agent gehört zu einer anderen Version von nachklang; bitte „nachklang lock“ und erneut „nachklang unlock“ ausführen.",
     en: "The running agent belongs to another version of nachklang; run 'nachklang lock', then 'nachklang unlock' again.",
   },
+  "agent.otherKeys": {
+    de: "Der Agent an {socket} hält andere Schlüssel als der Schlüsselbund dieser Praxis (wurde sie neu angelegt oder wiederhergestellt?); nichts geändert. Bitte „nachklang lock“ und dann erneut „nachklang unlock“ ausführen.",
+    en: "The agent at {socket} holds other keys than this practice's keyring (was it made anew or restored?); nothing was changed. Run 'nachklang lock', then 'nachklang unlock' again.",
+  },
   "agent.otherHome": {
     de: "Der Agent an {socket} hält die Schlüssel von {home}, nicht dieser Praxis; bitte --home und XDG_RUNTIME_DIR prüfen.",
     en: "The agent at {socket} holds the keys of {home}, not of this practice; please check --home and XDG_RUNTIME_DIR.",
@@ -67,8 +75,8 @@ export const agent = {
     en: "'{value}' is not a duration; use e.g. 30m, 8h or 1h30m.",
   },
   "agent.idleConfigBad": {
-    de: "Hinweis: agentIdleMinutes in config.json ({value}) ist keine Zahl von Minuten über 0; der Agent sperrt nach {minutes} {minutes:Minute|Minuten} ohne Nutzung.",
-    en: "Note: agentIdleMinutes in config.json ({value}) is no number of minutes above 0; the agent locks after {minutes} {minutes:minute|minutes} without use.",
+    de: "Hinweis: agentIdleMinutes in config.json ({value}) ist keine Zahl von Minuten von 1 bis 1440 (ein Tag); der Agent sperrt nach {minutes} {minutes:Minute|Minuten} ohne Nutzung.",
+    en: "Note: agentIdleMinutes in config.json ({value}) is no number of minutes from 1 to 1440 (a day); the agent locks after {minutes} {minutes:minute|minutes} without use.",
   },
   "agent.tooLong": {
     de: "{value}: der Agent hält die Schlüssel höchstens {max} Stunden.",

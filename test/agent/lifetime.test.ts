@@ -13,9 +13,16 @@ describe("agent lifetime", () => {
     expect(parseDuration("1h30m")).toBe(90 * 60_000);
     expect(parseDuration("1h 30min")).toBe(90 * 60_000);
     expect(parseDuration("45s")).toBe(45_000);
+    expect(parseDuration("  24 h 1440 min 86400 s  ")).toBe(3 * 86_400_000);
     for (const bad of ["", "30", "m", "-5m", "0m", "1d", "1.5h", "h30m", "30m 1h", "eight hours"]) {
       expect(() => parseDuration(bad), bad).toThrow(expect.objectContaining({ key: "agent.badDuration", code: 2 }));
     }
+  });
+
+  it("refuses a long run of spaces with a stray character at once (it backtracked for minutes)", () => {
+    const started = performance.now();
+    for (const n of [200, 800, 5000]) expect(() => parseDuration(`${" ".repeat(n)}x`)).toThrow(expect.objectContaining({ key: "agent.badDuration" }));
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it("property: h, m and s parts add up", () => {
@@ -59,7 +66,10 @@ describe("agent lifetime", () => {
   it("idles for --idle, else the configured minutes, else 60 minutes", () => {
     expect(idleTime("15m", 30)).toBe(15 * 60_000);
     expect(idleTime(undefined, 30)).toBe(30 * 60_000);
-    for (const odd of [undefined, 0, -5, "30", Number.NaN]) expect(idleTime(undefined, odd)).toBe(60 * 60_000);
+    // Also what would make no idle time (1e308 became Infinity, then null in the agent's input)
+    // or no minute at all: the same bounds as --idle.
+    for (const odd of [undefined, 0, -5, "30", Number.NaN, 1e308, Number.POSITIVE_INFINITY, 0.00001, 24 * 60 + 1]) expect(idleTime(undefined, odd), String(odd)).toBe(60 * 60_000);
+    expect(idleTime(undefined, 24 * 60)).toBe(24 * 3_600_000);
     // At most a day, as --for: an idle time longer than any lifetime is a typo.
     expect(idleTime("24h", undefined)).toBe(24 * 3_600_000);
     expect(() => idleTime("25h", undefined)).toThrow(expect.objectContaining({ key: "agent.tooLong", code: 2 }));

@@ -411,6 +411,52 @@ describe("the agent (in this process, test clock)", () => {
     expect(answers.map(([h]) => Buffer.from(h!).toString("hex"))).toEqual(expected);
   });
 
+  it("what a client that only looks asks (status, doctor) does not count as use", async () => {
+    const running = await start({ idleMinutes: 60 });
+    const looking = await client();
+    looking.lookingOnly();
+    const using = await client();
+    const stanzas = async (keys: AgentKeys) => keys.identity.unwrapFileKey([]);
+    now += 50 * MINUTE;
+    await using.keyedHashes("ledger-client-tag", [new Uint8Array(1)]);
+    now += 40 * MINUTE; // 40 minutes after the last use; the looking client asks all along
+    for (const purpose of ["ledger-client-tag", "media-cache-name"] as const) expect(await looking.keyedHashes(purpose, [new Uint8Array(2)])).toHaveLength(1);
+    await stanzas(looking);
+    const signed = await looking.signer.signPrehashed(new Uint8Array(64), "x");
+    expect(signed.signature).toHaveLength(64);
+    now += 21 * MINUTE; // 61 minutes after the last use
+    await running.check();
+    expect(await Promise.race([running.locked, sleep(2000).then(() => "still unlocked")])).toBe("idle");
+  });
+
+  it("locks while still listening: a client connecting as it locks is told 'locked' or finds no socket, never a refusal", async () => {
+    const running = await start();
+    const keys = await client();
+    const seen = new Set<string>();
+    let stop = false;
+    const prober = (async () => {
+      while (!stop) {
+        const code = await new Promise<string>((resolve) => {
+          const s = connect(paths.socket);
+          s.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? "error"));
+          s.on("connect", () => {
+            s.destroy();
+            resolve("connected");
+          });
+        });
+        seen.add(code);
+        await sleep(0);
+      }
+    })();
+    await sleep(20);
+    await keys.lock();
+    await running.locked;
+    await sleep(20);
+    stop = true;
+    await prober;
+    expect([...seen].filter((c) => c !== "connected" && c !== "ENOENT")).toEqual([]);
+  });
+
   it("locks when asked: the socket is gone once the client sees the connection close", async () => {
     const running = await start();
     const keys = await client();

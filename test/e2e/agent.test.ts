@@ -6,7 +6,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chmod, cp, mkdir, readFile, readdir, readlink, stat, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, readdir, readlink, rename, stat, symlink, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { generateIdentity, identityToRecipient } from "../../src/age/index.js";
@@ -388,7 +388,7 @@ describe("nachklang unlock / lock", () => {
     await writeFile(file, JSON.stringify({ ...(JSON.parse(await readFile(file, "utf8")) as object), agentIdleMinutes: "abc" }));
     const odd = await unlock(home, [], monday);
     expect(odd.code, odd.stderr).toBe(0);
-    expect(odd.stderr).toContain('Note: agentIdleMinutes in config.json ("abc") is no number of minutes above 0; the agent locks after 60 minutes without use.');
+    expect(odd.stderr).toContain('Note: agentIdleMinutes in config.json ("abc") is no number of minutes from 1 to 1440 (a day); the agent locks after 60 minutes without use.');
     await ok(["lock"], home);
     for (const bad of [["--for", "soon"], ["--for", "2d"], ["--idle", "0m"], ["--for", "25h"], ["--idle", "25h"]]) {
       const r = await runCli(["unlock", ...bad], { home, env: { ...NONE } });
@@ -442,5 +442,102 @@ describe("nachklang unlock / lock", () => {
     expect(opened.stdout).toMatch(/^Signed by /m);
     await ok(["lock"], home);
     expect(await gone(u.pid!)).toBe(true);
+  });
+});
+
+describe("the agent a command reaches", () => {
+  it("an agent left from a keyring the home no longer has is refused, changes nothing, and lock then unlock mends it", async () => {
+    const runtime = join(scratch, `run-keys-${n++}`);
+    await mkdir(runtime, { mode: 0o700 });
+    const env = { XDG_RUNTIME_DIR: runtime };
+    const home = await freshHome();
+    const u = await unlock(home, [], env);
+    expect(u.code, u.stderr).toBe(0);
+    // The practice made anew in the same place: new keys, the old agent still running.
+    await rename(home, `${home}-before`);
+    expect((await runCli(["init", "--name", "Praxis Neu", "--lang", "en", "--no-recovery-key"], { home, env })).code).toBe(0);
+    const refused = `The agent at ${agentPaths(home, env).socket} holds other keys than this practice's keyring (was it made anew or restored?); nothing was changed. Run 'nachklang lock', then 'nachklang unlock' again.`;
+    for (const args of [["client", "add", "z1", "--lang", "de"], ["client", "list"]]) {
+      const r = await runCli(args, { home, env: { ...NONE, ...env } });
+      expect([r.code, r.stderr.trim()], args.join(" ")).toEqual([2, refused]);
+    }
+    expect(existsSync(join(home, "clients.age"))).toBe(false);
+    await ok(["lock"], home, { ...NONE, ...env });
+    expect(await gone(u.pid!)).toBe(true);
+    const again = await unlock(home, [], env);
+    expect(again.code, again.stderr).toBe(0);
+    await ok(["client", "add", "z1", "--lang", "de"], home, { ...NONE, ...env });
+    await ok(["lock"], home, { ...NONE, ...env });
+    // Sealed to this keyring: it opens with the passphrase.
+    expect((await ok(["client", "list"], home, env)).stdout).toContain("z1");
+  });
+
+  it("a link to the home reaches the same agent, with or without XDG_RUNTIME_DIR, and lock through either stops it", async () => {
+    const runtime = join(scratch, `run-link-${n++}`);
+    await mkdir(runtime, { mode: 0o700 });
+    for (const env of [HOME_MODE, { XDG_RUNTIME_DIR: runtime }]) {
+      const home = await freshHome();
+      const link = `${home}-link`;
+      await symlink(home, link);
+      const u = await unlock(link, [], env);
+      expect(u.code, u.stderr).toBe(0);
+      expect((await ok(["client", "list"], home, { ...NONE, ...env })).stdout).toContain("k1");
+      expect((await ok(["client", "list"], link, { ...NONE, ...env })).stdout).toContain("k1");
+      const second = await unlock(home, [], env);
+      expect(JSON.parse(second.stdout)).toMatchObject({ already: true, pid: u.pid });
+      await ok(["lock"], home, { ...NONE, ...env });
+      expect(await gone(u.pid!)).toBe(true);
+      const locked = await runCli(["client", "list"], { home: link, env: { ...NONE, ...env } });
+      expect([locked.code, locked.stderr.trim()]).toEqual([2, expect.stringMatching(LOCKED)]);
+    }
+  });
+
+  it("an agent unlocked with NACHKLANG_NOW (a rehearsal) still locks after its lifetime", async () => {
+    const home = await freshHome();
+    const u = await unlock(home, ["--for", "3s"], { ...HOME_MODE, NACHKLANG_NOW: "2026-11-28T10:00:00+01:00" });
+    expect(u.code, u.stderr).toBe(0);
+    expect(await gone(u.pid!)).toBe(true);
+  });
+
+  it("status and doctor do not count as use: run every second, they let it lock after its idle time", async () => {
+    const home = await freshHome();
+    const u = await unlock(home, ["--idle", "3s"]);
+    expect(u.code, u.stderr).toBe(0);
+    const firstLines: string[] = [];
+    for (let i = 0; i < 12 && alive(u.pid!); i++) {
+      const command = i % 2 === 0 ? ["status"] : ["doctor"];
+      const r = await runCli(command, { home, env: NONE });
+      firstLines.push(`${command[0]!}: ${r.stdout.split("\n").find((l) => /nlocked|Locked/.test(l)) ?? r.stdout}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    // It locked while they kept running (each of them used to count as use and keep it unlocked).
+    expect([alive(u.pid!), firstLines.length < 12], firstLines.join("\n")).toEqual([false, true]);
+    expect(firstLines[0]).toMatch(/^status: Unlocked until/);
+  });
+
+  it("while unlocked, a command that needs the passphrase itself says so (not 'run unlock')", async () => {
+    const home = await freshHome();
+    const u = await unlock(home);
+    expect(u.code, u.stderr).toBe(0);
+    const r = await runCli(["keys", "export", "--identity", join(scratch, `id-${n++}.txt`)], { home, env: NONE });
+    expect([r.code, r.stderr.trim().split("\n").at(-1)]).toEqual([
+      2,
+      "This command needs the keyring passphrase itself, also while unlocked (the agent never hands out the private keys): give it with --passphrase-file FILE or NACHKLANG_PASSPHRASE, or run it at a terminal.",
+    ]);
+  });
+
+  it("XDG_RUNTIME_DIR naming a file, or a socket path too long for its temporary name: one line, exit 2, no agent", async () => {
+    const home = await freshHome();
+    const file = join(scratch, `not-a-folder-${n++}`);
+    await writeFile(file, "");
+    const r = await unlock(home, [], { XDG_RUNTIME_DIR: file });
+    expect([r.code, r.stderr.trim()]).toEqual([2, `${agentPaths(home, { XDG_RUNTIME_DIR: file }).dir}: cannot be written there (ENOTDIR); nothing was written. Please check the path and permissions, or name another place.`]);
+    // A home whose socket path is 100 bytes: short enough itself, not under its binding name (+ ".<pid>.tmp").
+    const deep = join(scratch, "d".repeat(Math.max(1, 100 - join(scratch, "/agent/agent.sock").length)));
+    expect(Buffer.byteLength(agentPaths(deep, {}).socket)).toBeGreaterThanOrEqual(99);
+    await cp(home, deep, { recursive: true });
+    const long = await unlock(deep);
+    expect([long.code, long.stderr.trim()]).toEqual([2, expect.stringMatching(/^The agent's socket path is too long/)]);
+    expect(existsSync(join(deep, "agent")) ? await readdir(join(deep, "agent")) : []).toEqual([]);
   });
 });

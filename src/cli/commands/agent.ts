@@ -9,7 +9,7 @@ import { configuredIdleMinutes, formatDuration, idleTime, lifetimeEnd } from "..
 import { checkSocketPath, inspectAgentPlace } from "../../agent/paths.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../../printable.js";
-import { agentPlace, agentState, practiceTime, unlockKeyringHere } from "../practice.js";
+import { agentHome, agentPlace, agentState, practiceTime, unlockKeyringHere } from "../practice.js";
 
 export interface UnlockOptions {
   readonly for?: string;
@@ -32,11 +32,11 @@ export async function unlock(ctx: CliContext, opts: UnlockOptions): Promise<void
   if (await alreadyUnlocked(ctx)) return;
   const keyring = await unlockKeyringHere(ctx);
   const { startAgent } = await import("../../agent/start.js");
-  const started = await startAgent({ home: ctx.home.root, paths, keyring, until, idleMs });
+  const started = await startAgent({ home: agentHome(ctx), paths, keyring, until, idleMs });
   if (started.outcome === "exists") {
     // Another unlock was quicker: its agent serves.
     const { findAgent } = await import("../../agent/client.js");
-    const found = await findAgent(ctx.home.root, paths);
+    const found = await findAgent(agentHome(ctx), paths);
     if (found.state === "running") return reportAlready(ctx, new Date(found.keys.hello.until), found.keys.hello.pid);
   }
   ctx.out.say("agent.unlocked", { until: await practiceTime(ctx, until), idle: formatDuration(idleMs) });
@@ -60,7 +60,7 @@ export async function lock(ctx: CliContext): Promise<void> {
   let outcome: "locked" | "absent" | "stale" = "absent";
   if ((await inspectAgentPlace(paths)) === "socket") {
     const { lockAgent } = await import("../../agent/client.js");
-    outcome = await lockAgent(ctx.home.root, paths);
+    outcome = await lockAgent(agentHome(ctx), paths);
   }
   if (outcome === "stale") ctx.out.warn("agent.stale", { socket: paths.socket });
   ctx.out.say(outcome === "locked" ? "agent.lockedNow" : "agent.notRunning");

@@ -15,7 +15,7 @@ import { countAbandonedPlaces, stagingListDir } from "../../practice/staging.js"
 import { readKeyringPassphrase, type CliContext } from "../context.js";
 import { passphraseFromEnv } from "../env-passphrase.js";
 import type { ConfigSchema } from "../../practice/config.js";
-import { agentState, practiceKeys, practiceTime, unlockKeyringHere, type AgentState } from "../practice.js";
+import { agentState, lookOnly, practiceKeys, practiceTime, unlockKeyringHere, type AgentState } from "../practice.js";
 
 interface Finding {
   readonly ok: boolean;
@@ -48,6 +48,8 @@ async function agentFinding(ctx: CliContext): Promise<{ finding: Finding; state?
   try {
     const state = await agentState(ctx);
     if (!state.unlocked) return { finding: { ok: true, key: "agent.stateLocked" }, state };
+    // What doctor asks the agent below (the registry, the ledger) is no use of the practice.
+    await lookOnly(ctx);
     const params = { until: await practiceTime(ctx, state.until), idle: await practiceTime(ctx, state.idleUntil), pid: state.pid };
     return { finding: { ok: true, key: "agent.stateUnlocked", params }, state };
   } catch (error) {

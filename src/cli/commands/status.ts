@@ -6,10 +6,12 @@ import { checkDay } from "../../practice/consent.js";
 import { dayIn } from "../../records/settings.js";
 import type { CliContext } from "../context.js";
 import { jsonForTerminal } from "../../printable.js";
-import { agentState, agentStateText } from "../practice.js";
+import { agentState, agentStateText, lookOnly } from "../practice.js";
 import { describeState, failureText, formatSize, openCliWorkflow, stateText, whenText } from "../workflow.js";
 
 export async function status(ctx: CliContext, alias: string | undefined): Promise<void> {
+  // Looking is no use of the practice: `watch nachklang status` must not keep it unlocked.
+  await lookOnly(ctx);
   const { practice, wf } = await openCliWorkflow(ctx);
   if (alias !== undefined) practice.clients.require(alias);
   // The first line: whether commands need the passphrase now, and until when they do not.
