@@ -183,10 +183,20 @@ async function smallEntry(next: Next, bundle: string, expected: string, max: num
   return Buffer.concat(data);
 }
 
+/**
+ * The manifest's JSON, read the one way both readings use (the claimed key before, the whole
+ * after verifying): strict UTF-8, and a byte-order mark is kept, so JSON.parse refuses it.
+ * nachklang never writes one; read one way, it was accepted with `--signer` and refused with
+ * `--signer-fingerprint`.
+ */
+function manifestJson(bytes: Buffer): unknown {
+  return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes));
+}
+
 /** The manifest's claimed key, read before anything is verified: only to compare its fingerprint. */
 function claimedKey(bundle: string, manifestBytes: Buffer): MinisignPublicKey {
   try {
-    const parsed = JSON.parse(manifestBytes.toString("utf8")) as { practice?: { minisignPublicKey?: unknown } };
+    const parsed = manifestJson(manifestBytes) as { practice?: { minisignPublicKey?: unknown } };
     const line = parsed.practice?.minisignPublicKey;
     if (typeof line !== "string") throw new Error("no key");
     return parsePublicKey(line);
@@ -215,7 +225,7 @@ function verifyManifest(bundle: string, manifestBytes: Buffer, signatureBytes: B
   // Signed by the trusted key: from here on the manifest says what the signer said.
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(manifestBytes));
+    json = manifestJson(manifestBytes);
   } catch (error) {
     throw integrity("bundle.badManifest", bundle, {}, error);
   }

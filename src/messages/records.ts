@@ -386,6 +386,10 @@ export const records = {
     de: "{home} ist eine Datei oder ein Gerät, kein Ordner; die Wiederherstellung überschreibt nichts. Bitte einen neuen Ordner mit --home angeben.",
     en: "{home} is a file or a device, not a folder; restoring never overwrites. Give a new folder with --home.",
   },
+  "restore.noSpace": {
+    de: "{file}: die Wiederherstellung braucht bis zu {mb} MB in {place}, dort sind {free} MB frei; nichts geschrieben. Bitte dort Platz schaffen oder mit --home einen anderen Ort wählen.",
+    en: "{file}: restoring it needs up to {mb} MB in {place}, where {free} MB are free; nothing was written. Please free some space there or choose another place with --home.",
+  },
   "restore.homeExists": {
     de: "{home} existiert schon und ist nicht leer; die Wiederherstellung überschreibt nichts. Bitte einen neuen Ordner mit --home angeben.",
     en: "{home} exists and is not empty; restoring never overwrites. Give a new folder with --home.",

@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { link, lstat, open, readdir, readFile, rename, utimes } from "node:fs/promises";
+import { link, lstat, open, readdir, readFile, rename, stat, statfs, utimes } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import tar from "tar-stream";
 import { AgeError, decryptAge, encryptAge, headerStanzas, type AgeKeys } from "../age/index.js";
@@ -240,6 +240,21 @@ export interface StagedRestore {
 }
 
 /**
+ * Refuse (exit 1) to restore where the backup would not fit: what it unpacks is never larger than
+ * the sealed file (age and tar only add to it). Said before anything is written, and before the
+ * signature at the backup's end can be checked: a backup that fills the disk is refused as one
+ * that does not fit, not half written and then found too large or forged.
+ */
+async function checkRoom(file: string, place: string): Promise<void> {
+  const [{ size }, { bavail, bsize }] = await Promise.all([stat(file), statfs(place)]);
+  const free = bavail * bsize;
+  if (size > free) {
+    const mb = (bytes: number) => Math.ceil(bytes / 1024 ** 2);
+    throw new UserError(ExitCode.failure, "restore.noSpace", { file, place, mb: mb(size), free: Math.floor(free / 1024 ** 2) });
+  }
+}
+
+/**
  * Decrypt and unpack the backup into a private folder beside `target`, checking every file
  * against the list at its end. Exit 5 for a foreign backup (the key opens nothing), a damaged
  * one, or one whose contents do not match its list; nothing is left behind then.
@@ -250,6 +265,7 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
   } catch (error) {
     throw unwritableFile(target, error) ?? error;
   }
+  await checkRoom(file, dirname(target));
   const stage = await makePrivateTemp(".nachklang-restore-", dirname(target));
   try {
     let plaintext: AsyncIterable<Uint8Array>;
@@ -273,9 +289,11 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
           if (seen.has(event.name) || event.name === current?.name) throw new IntegrityError("backup.damaged", { file, detail: nameDetail(event.name) });
           if (event.name === MANIFEST || event.name === SIGNATURE) current = { name: event.name, kept: [] };
           else {
+            // Named before it is written, so that a failure names it.
+            current = { name: event.name };
             const path = join(stage, ...event.name.split("/"));
             await makeDirs(dirname(path), 0o700);
-            current = { name: event.name, handle: await open(path, "wx", 0o600) };
+            current.handle = await open(path, "wx", 0o600);
           }
         } else if (event.type === "data") {
           if (current?.kept !== undefined) {
@@ -297,6 +315,10 @@ export async function stageRestore(file: string, keys: AgeKeys, target: string):
       await current?.handle?.close();
       if (error instanceof UserError) throw error;
       if (error instanceof AgeError) throw new IntegrityError("backup.damaged", { file, detail: error.kind }, { cause: error });
+      // The stage is new and private: only the backup's own names collide in it (`ledger` as a
+      // file, then `ledger/events.jsonl`). A damaged backup, not a place that cannot be written.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR" || code === "EISDIR" || code === "EEXIST") throw new IntegrityError("backup.damaged", { file, detail: nameDetail(current?.name ?? "tar") }, { cause: error });
       throw unwritableFile(target, error) ?? new IntegrityError("backup.damaged", { file, detail: "tar" }, { cause: error });
     }
     const manifestBytes = kept.get(MANIFEST) ?? Buffer.alloc(0);

@@ -123,16 +123,16 @@ export async function readRecoveryKey(file: string): Promise<string> {
 }
 
 /** The keyring from its recovery copy. Exit 5 when the copy does not open with this key or is damaged. */
-export async function openRecoveryCopy(path: string, identity: string): Promise<Keyring> {
+export async function openRecoveryCopy(path: string, identity: string, shownAs = path): Promise<Keyring> {
   let plaintext: Uint8Array;
   try {
     const sealed = await readStaged(path);
     if (sealed === undefined) throw new Error(`${path}: missing or larger than ${STAGED_LIMIT} bytes`);
     plaintext = await decryptBytes(sealed, { identities: [identity] });
   } catch (error) {
-    throw new UserError(ExitCode.integrity, "recovery.copyUnopenable", { file: path }, { cause: error });
+    throw new UserError(ExitCode.integrity, "recovery.copyUnopenable", { file: shownAs }, { cause: error });
   }
-  return keyringFromStored(plaintext, path);
+  return keyringFromStored(plaintext, shownAs);
 }
 
 /** The keyring a backup carries, opened with the passphrase. Exit 2 when the passphrase does not open it. */

@@ -422,6 +422,19 @@ describe("signatures", () => {
     expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
   });
 
+  it("a signed manifest with a byte-order mark is refused alike with a signer and with its fingerprint", async () => {
+    const { manifest } = signedManifest(practice, [item("items/a.txt", A)]);
+    const parsed = JSON.parse(manifest.toString("utf8")) as Manifest;
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), manifest]);
+    const archive = await tarOf([
+      { name: MANIFEST, data: bytes },
+      { name: SIGNATURE, data: Buffer.from(sign(practice.signing, bytes, trustedComment(parsed), nobleEd25519)) },
+      { name: "items/a.txt", data: A },
+    ]);
+    expect((await openHostile(archive)).error.key).toBe("bundle.badManifest");
+    expect((await openHostile(archive, { keys: options.keys, signer: { fingerprint: signerFingerprint(practice.signing) } })).error.key).toBe("bundle.badManifest");
+  });
+
   it("a manifest edited after signing is refused", async () => {
     const { manifest, signature } = signedManifest(practice, [item("items/a.txt", A)]);
     const edited = Buffer.from(manifest.toString("utf8").replace('"hello"', '"HELLO"'));

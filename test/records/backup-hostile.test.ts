@@ -19,7 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, stat, truncate, utimes, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, readdir, stat, symlink, truncate, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
 import tar from "tar-stream";
@@ -165,6 +165,16 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     expect(await plaintextFinds(target, ["Bertamaria", "Sommerfeld", "Gewitterwolke"])).toEqual([]);
   });
 
+  it("a recovery key that opens the backup but not its keyring copy is named with the backup, not a staging folder gone by then", async () => {
+    const practiceKey = join(work, "practice-identity.txt");
+    await ok(["keys", "export", "--identity", practiceKey]);
+    const backup = join(work, "made.age");
+    const target = join(work, "targets", "t-practice-key");
+    const r = await runCli(["restore", backup, "--recovery-key", practiceKey], { home: target, env: { ...NOW, ...NEW_PASSPHRASE } });
+    expect([r.code, r.stderr.trim()]).toEqual([5, `${backup}: the keyring copy does not open with this recovery key; give the right key.`]);
+    expect(existsSync(target)).toBe(false);
+  });
+
   it("restores nothing from a backup whose tar disagrees with its list, or that writes elsewhere", async () => {
     const files = original.slice(0, -2);
     const [list, signature] = original.slice(-2) as [Entry, Entry];
@@ -186,6 +196,9 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
       ["absolute.age", [{ name: join(work, "absolute.txt"), data: Buffer.from("out") }, ...original], /is damaged/],
       ["symlink.age", [{ name: "archive/link", data: Buffer.alloc(0), type: "symlink", linkname: join(work, "linked.txt") }, ...original], /is damaged/],
       ["directory.age", [{ name: "archive", data: Buffer.alloc(0), type: "directory" }, ...original], /is damaged/],
+      // A file and then a file below it of the same name: the backup's own names collide (it said
+      // the place could not be written, exit 2).
+      ["file-then-folder.age", [{ name: "zz", data: Buffer.from("x") }, { name: "zz/inner", data: Buffer.from("y") }, ...original], /is damaged \(zz\/inner\)/],
       ["list-not-json.age", [...files, { name: list.name, data: Buffer.from("{ not json") }, signature], /is damaged \(nachklang-backup\.json\)/],
       ["cut.age", whole.subarray(0, Math.floor(whole.length / 2)), /is damaged/],
       ["not-tar.age", randomBytes(4096), /is damaged/],
@@ -318,6 +331,13 @@ describe.skipIf(missing("age"))("backups made or changed outside nachklang", () 
     await mkdir(empty);
     await ok(["restore", join(work, "made.age")], {}, empty);
     expect(await readdir(empty)).toContain("keyring.age");
+    // Through a link to an empty folder (a home kept elsewhere, linked into place): into the folder.
+    const linkedTo = join(work, "linked-home");
+    await mkdir(linkedTo);
+    await symlink(linkedTo, join(work, "home-link"));
+    await ok(["restore", join(work, "made.age")], {}, join(work, "home-link"));
+    expect(await readdir(linkedTo)).toContain("keyring.age");
+    expect((await lstat(join(work, "home-link"))).isSymbolicLink()).toBe(true);
     const asFile = join(work, "a-file");
     await writeFile(asFile, "x");
     const hidden = join(work, "hidden-only");

@@ -7,7 +7,8 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendLines } from "../../src/files.js";
@@ -103,3 +104,24 @@ describe("a journal line on a full disk", () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("restore onto a disk too small for the backup", () => {
+  it("is refused before anything is written, naming what it needs (a forged backup filled the disk before its signature was read)", async (test) => {
+    if (!mounted) test.skip();
+    await rm(join(small(), "filler"), { force: true });
+    const home = join(dir, "big-home");
+    expect((await runCli(["init", "--name", "Praxis Test", "--lang", "en", "--no-recovery-key"], { home })).code).toBe(0);
+    // Something in the home that does not compress: the backup is larger than the small disk.
+    await writeFile(join(home, "archive", "scan.bin"), randomBytes(400 * 1024));
+    const backup = join(dir, "big.age");
+    const made = await runCli(["backup", "--out", backup], { home });
+    expect(made.code, made.stderr).toBe(0);
+    const target = join(small(), "restored");
+    const before = await readdir(small());
+    const r = await runCli(["restore", backup], { home: target });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr.trim()).toBe(`${backup}: restoring it needs up to 1 MB in ${small()}, where 0 MB are free; nothing was written. Please free some space there or choose another place with --home.`);
+    expect(await readdir(small())).toEqual(before);
+  });
+});
+

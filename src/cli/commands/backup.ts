@@ -3,7 +3,7 @@
  * `nachklang keys recovery --out FILE`: one sealed file of the whole home, restored with the
  * passphrase or the recovery key, and a recovery key for a practice that has none yet.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { clockFromEnv } from "../../delivery/clock.js";
 import type { MinisignPublicKey } from "../../bundle/signature.js";
@@ -59,7 +59,9 @@ export async function backup(ctx: CliContext, o: { out: string }): Promise<void>
  * --accept-unverified.
  */
 export async function restore(ctx: CliContext, file: string, o: { recoveryKey?: string; acceptUnverified?: boolean }): Promise<void> {
-  const target = ctx.home.root;
+  // A home given as a link to an empty folder is restored into that folder (renaming onto the
+  // link itself fails, and was said as "not empty").
+  const target = await realpath(ctx.home.root).catch(() => ctx.home.root);
   const there = await stat(target).catch(() => undefined);
   if (there !== undefined && !there.isDirectory()) throw new UserError(ExitCode.usage, "restore.homeNotFolder", { home: target });
   if (there !== undefined && (await readdir(target).catch(() => ["?"])).length > 0) throw new UserError(ExitCode.usage, "restore.homeExists", { home: target });
@@ -89,7 +91,8 @@ export async function restore(ctx: CliContext, file: string, o: { recoveryKey?: 
   try {
     let anchored = true;
     if (recovered !== undefined) {
-      keyring = await openRecoveryCopy(join(staged.stage, RECOVERY_FILE), recovered);
+      // Named as the backup it came from: the staging folder is gone by the time the line is read.
+      keyring = await openRecoveryCopy(join(staged.stage, RECOVERY_FILE), recovered, source);
       const anchor = await storedAnchor(staged.stage);
       if (anchor !== undefined && !anchorHolds(anchor, recovered, keyring.signing)) throw new IntegrityError("backup.anchorMismatch", { file: source });
       if (anchor === undefined && !acceptUnverified) throw new IntegrityError("backup.unanchored", { file: source });
