@@ -21,12 +21,30 @@ export interface HeicPixels {
   readonly orientation: number;
 }
 
-const HEIC_BRANDS = ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1"];
+/** HEVC-coded HEIF brands: what heic-decode (libheif with an HEVC decoder only) reads. */
+const HEVC_BRANDS = ["heic", "heix", "hevc", "hevx", "heim", "heis"];
+/** The general HEIF brands, also the major brand of some AVIF files (AV1-coded, which sharp reads). */
+const GENERAL_BRANDS = ["mif1", "msf1"];
+const AV1_BRANDS = ["avif", "avis"];
 
-/** Does the buffer start like an ISO-BMFF HEIC/HEIF image (`ftyp` with a HEIF brand)? */
+/** How many leading bytes `isHeicHeader` looks at (an `ftyp` box with its compatible brands). */
+export const HEIC_HEAD_BYTES = 64;
+
+/**
+ * Does the buffer start like an HEVC-coded HEIF image: an `ftyp` box whose major brand is an HEVC
+ * brand, or a general one (`mif1`, `msf1`) with an HEVC brand and no AV1 brand among the
+ * compatible ones? An AVIF whose major brand is `mif1` is no HEIC: sharp decodes it.
+ */
 export function isHeicHeader(head: Uint8Array): boolean {
-  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 12)).toString("latin1");
-  return text.slice(4, 8) === "ftyp" && HEIC_BRANDS.includes(text.slice(8, 12));
+  const bytes = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  if (bytes.length < 12 || bytes.toString("latin1", 4, 8) !== "ftyp") return false;
+  const major = bytes.toString("latin1", 8, 12);
+  if (HEVC_BRANDS.includes(major)) return true;
+  if (!GENERAL_BRANDS.includes(major)) return false;
+  const end = Math.min(bytes.readUInt32BE(0), bytes.length);
+  const compatible: string[] = [];
+  for (let at = 16; at + 4 <= end; at += 4) compatible.push(bytes.toString("latin1", at, at + 4));
+  return compatible.some((b) => HEVC_BRANDS.includes(b)) && !compatible.some((b) => AV1_BRANDS.includes(b));
 }
 
 /**
@@ -37,10 +55,33 @@ export function isHeicHeader(head: Uint8Array): boolean {
 export async function decodeHeic(file: string, exif: Buffer | undefined): Promise<HeicPixels> {
   const buffer = await readFile(file);
   const { default: decode } = await import("heic-decode");
-  const image = await decode({ buffer });
+  const image = await quietly(() => decode({ buffer }));
   const orientation = hasTransformBox(buffer) ? 1 : exifOrientation(exif);
   return { width: image.width, height: image.height, data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), orientation };
 }
+
+/** Decodes under way; console.log is libheif's while any is. */
+let decoding = 0;
+let consoleLog: typeof console.log | undefined;
+
+/**
+ * Run `work` with console.log silenced: libheif's WebAssembly build logs a failed decode there
+ * ("Decoding image failed" and the handle's object dump), onto stdout, where it broke `--json`.
+ * The failure itself reaches the caller as an Error. nachklang writes nothing through console.log.
+ */
+/* eslint-disable no-console -- silencing a library's console.log is the point here */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  if (decoding++ === 0) {
+    consoleLog = console.log;
+    console.log = () => undefined;
+  }
+  try {
+    return await work();
+  } finally {
+    if (--decoding === 0 && consoleLog !== undefined) console.log = consoleLog;
+  }
+}
+/* eslint-enable no-console */
 
 interface Box {
   readonly type: string;

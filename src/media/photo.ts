@@ -11,7 +11,7 @@ import type { Sharp } from "sharp";
 import { ExitCode, PolicyError, UserError } from "../errors.js";
 import { withPrivateTemp } from "../temp.js";
 import { checkInput, outputPath, placeOutput, sha256File } from "./files.js";
-import { decodeHeic, isHeicHeader, pngWithProfile } from "./heic.js";
+import { decodeHeic, HEIC_HEAD_BYTES, isHeicHeader, pngWithProfile } from "./heic.js";
 import type { PhotoProfile, ProcessedImage, ProcessedPhoto } from "./types.js";
 
 /** sharp (and libvips with it) loads with the first photo: a command that processes none never loads it. */
@@ -41,9 +41,9 @@ export function normalisePhotoProfile(profile: PhotoProfile): Required<Omit<Phot
 async function looksLikeHeic(file: string): Promise<boolean> {
   const handle = await open(file, "r");
   try {
-    const head = Buffer.alloc(12);
-    await handle.read(head, 0, 12, 0);
-    return isHeicHeader(head);
+    const head = Buffer.alloc(HEIC_HEAD_BYTES);
+    const { bytesRead } = await handle.read(head, 0, HEIC_HEAD_BYTES, 0);
+    return isHeicHeader(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }

@@ -123,6 +123,23 @@ describe("HEIC photos", () => {
   });
 });
 
+describe("a HEIC whose header reads but whose image does not decode", () => {
+  it("is one line (exit 1) and, with --json, JSON alone on stdout: libheif's log of the failure stays out", async () => {
+    const out = join(home, "..", "bad-json");
+    const cut = join(home, "..", "cut-image.heic");
+    // p3.heic without its last bytes: sharp reads its header, libheif fails on the image data.
+    const p3 = await readFile(join(ROOT, "test", "fixtures", "p3.heic"));
+    await writeFile(cut, p3.subarray(0, 1000));
+    for (const json of [true, false]) {
+      const r = await runCli([...(json ? ["--json"] : []), "media", "photo", cut, "--out", out], { home });
+      expect(r.code).toBe(1);
+      if (json) expect((JSON.parse(r.stdout) as { error: { code: string } }).error.code).toBe("media.photo.damaged");
+      else expect([r.stdout, r.stderr.trimEnd().split("\n").length]).toEqual(["", 1]);
+      expect(r.stdout + r.stderr).not.toMatch(/Decoding image failed|heif_image_handle/);
+    }
+  });
+});
+
 describe("a HEIC turned by its container (irot) whose EXIF says the same, as iPhones write them", () => {
   /** gps-rotated.heic with an `irot` (270° anticlockwise, what EXIF 6 says) spliced in: test/fixtures/README.md. */
   const IROT = join(ROOT, "test", "fixtures", "irot-exif6.heic");
@@ -204,6 +221,31 @@ describe("HEIC container reading", () => {
       sized(box("ftyp", Buffer.from("heic\0\0\0\0mif1heic", "latin1"))),
       sized(box("meta", Buffer.concat([Buffer.alloc(4), sized(box("iprp", sized(box("ipco", Buffer.concat(props.map((p) => sized(box(p, Buffer.alloc(1))))))))) ]))),
     ]);
+
+  it("knows HEIC by its brands, and an AVIF whose major brand is mif1 as no HEIC (sharp reads it; heic-decode cannot)", () => {
+    const ftyp = (major: string, ...compatible: string[]) => sized(box("ftyp", Buffer.from(`${major}\0\0\0\0${compatible.join("")}`, "latin1")));
+    expect(isHeicHeader(ftyp("heic", "mif1", "heic"))).toBe(true);
+    expect(isHeicHeader(ftyp("mif1", "mif1", "heic"))).toBe(true);
+    expect(isHeicHeader(ftyp("msf1", "msf1", "hevc"))).toBe(true);
+    expect(isHeicHeader(ftyp("mif1", "mif1", "avif", "miaf"))).toBe(false);
+    expect(isHeicHeader(ftyp("mif1", "mif1", "miaf"))).toBe(false);
+    expect(isHeicHeader(ftyp("avif", "mif1", "avif"))).toBe(false);
+    expect(isHeicHeader(ftyp("isom", "isom", "mp41"))).toBe(false);
+    expect(isHeicHeader(ftyp("heic").subarray(0, 10))).toBe(false);
+  });
+
+  it("a real AVIF with the major brand mif1 is prepared as a photo", async () => {
+    const { default: sharp } = await import("sharp");
+    const avif = await sharp({ create: { width: 32, height: 24, channels: 3, background: "#208040" } }).avif().toBuffer();
+    expect(avif.toString("latin1", 8, 12)).toBe("avif");
+    avif.write("mif1", 8, "latin1");
+    const file = join(home, "..", "mif1.avif");
+    await writeFile(file, avif);
+    const out = join(home, "..", "mif1-out");
+    const r = await runCli(["--json", "media", "photo", file, "--out", out], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readdir(out)).toEqual(["mif1.jpg"]);
+  });
 
   it("finds irot/imir in meta › iprp › ipco, and nothing elsewhere", () => {
     expect(isHeicHeader(file([]))).toBe(true);
