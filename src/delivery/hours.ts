@@ -4,6 +4,7 @@
  * Local-time arithmetic goes through luxon (IANA zones via Intl), so daylight-saving changes
  * move the UTC instant of "09:00" as they should.
  */
+import type { Planned } from "./ledger.js";
 import { DateTime, IANAZone } from "luxon";
 import { ExitCode, UserError } from "../errors.js";
 
@@ -174,22 +175,28 @@ export function isOpen(hours: ContactHours | undefined, instant: Date): boolean 
 }
 
 /**
- * May a waiting follow-up due at `due` go out at `now`? Its time must have come, and contact
- * hours must be open now: a flush that runs late (the computer was asleep, a failure is retried)
- * waits for the next opening rather than reach a client at night. A due time that was itself
- * outside contact hours was planned there on purpose (`--now`); it goes out whenever it is due.
- * Without a due time (a run killed between sealing and queueing) it goes inside contact hours.
- * The one decision for everything that delivers a waiting follow-up (`outbox flush`, before
- * each follow-up; `outbox reroute`).
+ * May a waiting follow-up go out at `now`? Its time must have come, and contact hours must be
+ * open now: a flush that runs late (the computer was asleep, a failure is retried) or after the
+ * hours changed (a day off added, a window narrowed) waits for the next opening rather than
+ * reach a client at night. One planned outside contact hours on purpose (`--now`: `anyTime`) goes
+ * out whenever it is due. Without a due time (a run killed between sealing and queueing) it goes
+ * inside contact hours. The one decision for everything that delivers a waiting follow-up
+ * (`outbox flush`, before each follow-up; `outbox reroute`).
  */
-export function mayGoOut(hours: ContactHours | undefined, due: Date | undefined, now: Date): boolean {
+export function mayGoOut(hours: ContactHours | undefined, planned: Planned, now: Date): boolean {
+  const { due, anyTime } = planned;
   if (due === undefined) return isOpen(hours, now);
-  return due.getTime() <= now.getTime() && (isOpen(hours, now) || !isOpen(hours, due));
+  return due.getTime() <= now.getTime() && (anyTime || isOpen(hours, now));
 }
 
-/** When a follow-up due at `due` goes out, seen at `now`: its due time, or the next opening when that has passed outside contact hours. */
-export function goesOutAt(hours: ContactHours | undefined, due: Date | undefined, now: Date): Date {
-  if (due !== undefined && (due.getTime() > now.getTime() || mayGoOut(hours, due, now))) return due;
+/** When a follow-up planned so goes out, seen at `now`: its due time, or the next opening when that has passed outside contact hours. */
+export function goesOutAt(hours: ContactHours | undefined, planned: Planned, now: Date): Date {
+  const { due } = planned;
+  if (due !== undefined && (due.getTime() > now.getTime() || mayGoOut(hours, planned, now))) {
+    // Not yet due, but due outside today's hours (they changed since): it waits for the opening after.
+    if (planned.anyTime || due.getTime() <= now.getTime() || isOpen(hours, due)) return due;
+    return nextOpening(hours, due) ?? due;
+  }
   return nextOpening(hours, now) ?? due ?? now;
 }
 

@@ -47,7 +47,12 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
     /** Where the follow-up came from: a single send, the wizard, or a batch entry. */
     origin: z.enum(["send", "new", "batch", "reply"]),
   }),
-  z.strictObject({ ...base, ev: z.literal("queued"), due: z.iso.datetime({ offset: true }) }),
+  /**
+   * `anyTime`: the due time was chosen outside contact hours on purpose (`--now`, `--now --at`),
+   * so it goes out whenever it is due; without it the follow-up waits for contact hours as they
+   * are when it goes out (hours changed meanwhile included).
+   */
+  z.strictObject({ ...base, ev: z.literal("queued"), due: z.iso.datetime({ offset: true }), anyTime: z.optional(z.literal(true)) }),
   z.strictObject({ ...base, ev: z.literal("sending"), attempt: z.int().check(z.positive()), pid: z.int() }),
   z.strictObject({ ...base, ev: z.literal("part"), part: upTo(200), id: upTo(500) }),
   z.strictObject({ ...base, ev: z.literal("sent"), ids: z.array(upTo(500)) }),
@@ -137,6 +142,8 @@ export interface FollowUpState {
   created: string;
   updated: string;
   due?: string;
+  /** Queued to go out whenever due, contact hours or not (the `queued` event's `anyTime`). */
+  anyTime?: boolean;
   attempts: number;
   parts: Map<string, string>;
   ids: string[];
@@ -163,6 +170,18 @@ export function dueOf(state: Pick<FollowUpState, "due">): Date | undefined {
   return state.due === undefined ? undefined : new Date(state.due);
 }
 
+/** When a follow-up is due and whether it waits for contact hours then (hours.ts `mayGoOut`). */
+export function plannedOf(state: Pick<FollowUpState, "due" | "anyTime">): Planned {
+  return { due: dueOf(state), anyTime: state.anyTime === true };
+}
+
+export interface Planned {
+  /** Undefined when it was never queued (a run killed after sealing). */
+  readonly due: Date | undefined;
+  /** Planned outside contact hours on purpose: goes out whenever due. */
+  readonly anyTime: boolean;
+}
+
 /** Fold events into one state per follow-up, in ledger order. */
 export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUpState> {
   const states = new Map<string, FollowUpState>();
@@ -186,6 +205,8 @@ export function foldLedger(events: readonly LedgerEvent[]): Map<string, FollowUp
       case "queued":
         s.state = "queued";
         s.due = e.due;
+        if (e.anyTime === true) s.anyTime = true;
+        else delete s.anyTime;
         break;
       case "sending":
         s.state = "sending";

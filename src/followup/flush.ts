@@ -5,7 +5,7 @@
  * outbox for the next opening instead of reaching clients after hours.
  */
 import { mayGoOut, type ContactHours } from "../delivery/hours.js";
-import { dueOf, type FollowUpState } from "../delivery/ledger.js";
+import { plannedOf, type FollowUpState } from "../delivery/ledger.js";
 import { UserError } from "../errors.js";
 import { deliverFollowUp, type DeliveryEnv, type DeliveryOutcome } from "./deliver.js";
 
@@ -24,7 +24,7 @@ export async function deliverDue(
 ): Promise<FollowUpState[]> {
   const left: FollowUpState[] = [];
   for (const s of due) {
-    if (!mayGoOut(hours, dueOf(s), env.now())) {
+    if (!mayGoOut(hours, plannedOf(s), env.now())) {
       left.push(s);
       continue;
     }

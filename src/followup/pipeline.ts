@@ -69,6 +69,9 @@ export interface Timing {
   readonly at?: Date;
 }
 
+/** `--now` (with or without `--at`): planned to go out when due, contact hours or not. */
+const anyTime = (timing: Timing): { anyTime?: true } => (timing.immediate === true ? { anyTime: true } : {});
+
 /** When a follow-up may go out. Throws when no contact hour opens within 400 days. */
 export function dueTime(now: Date, hours: ContactHours | undefined, timing: Timing): Date {
   if (timing.immediate === true && timing.at === undefined) return now;
@@ -149,7 +152,7 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
     let due = known.due === undefined ? undefined : new Date(known.due);
     if (known.state === "sealed" || due === undefined) {
       due = dueTime(env.now(), env.hours, timing);
-      await ledger.append({ fu: key, ev: "queued", due: due.toISOString() }, env.now());
+      await ledger.append({ fu: key, ev: "queued", due: due.toISOString(), ...anyTime(timing) }, env.now());
     }
     return { key, bundleId: known.bundle, due, fresh: false, state: known.state === "sealed" ? "queued" : known.state, items: [], bytes: known.bytes ?? 0, plan: {} };
   }
@@ -216,6 +219,6 @@ async function enqueue(
     env.now(),
   );
   const due = dueTime(env.now(), env.hours, timing);
-  await ledger.append({ fu: key, ev: "queued", due: due.toISOString() }, env.now());
+  await ledger.append({ fu: key, ev: "queued", due: due.toISOString(), ...anyTime(timing) }, env.now());
   return { key, bundleId: sealed.bundleId, due, fresh: true, state: "queued", items, bytes: sealed.size, plan };
 }

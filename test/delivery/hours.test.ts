@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { closingToday, contactHours, formatLocal, formatWindows, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
+import { closingToday, contactHours, formatLocal, formatWindows, goesOutAt, isOpen, mayGoOut, nextOpening, parseDaysOff, parseLocalTime, parseWindows } from "../../src/delivery/hours.js";
 import { UserError } from "../../src/errors.js";
 
 const berlin = contactHours({ spec: "mo-fr 09:00-18:00", tz: "Europe/Berlin", off: [] });
@@ -71,16 +71,32 @@ describe("contact hours", () => {
   });
 
   it("lets a due follow-up go out only inside contact hours, unless it was planned outside them", () => {
-    const mondayNine = new Date("2026-11-23T08:00:00Z"); // 09:00 CET, as nextOpening gives it
+    const mondayNine = { due: new Date("2026-11-23T08:00:00Z"), anyTime: false }; // 09:00 CET, as nextOpening gives it
     expect(mayGoOut(berlin, mondayNine, new Date("2026-11-23T07:59:00Z"))).toBe(false); // not yet
     expect(mayGoOut(berlin, mondayNine, new Date("2026-11-23T08:00:00Z"))).toBe(true);
     // A flush at 20:00 (late, or a retry after a failure): it waits for Tuesday 09:00.
     expect(mayGoOut(berlin, mondayNine, new Date("2026-11-23T19:00:00Z"))).toBe(false);
     expect(mayGoOut(berlin, mondayNine, new Date("2026-11-24T08:00:00Z"))).toBe(true);
     // Planned on a Saturday on purpose (`send --series --now`): it goes when it is due.
-    const saturday = new Date("2026-11-28T10:00:00Z");
+    const saturday = { due: new Date("2026-11-28T10:00:00Z"), anyTime: true };
     expect(mayGoOut(berlin, saturday, new Date("2026-11-28T10:10:00Z"))).toBe(true);
     expect(mayGoOut(undefined, mondayNine, new Date("2026-11-23T23:00:00Z"))).toBe(true);
+  });
+
+  it("lets a follow-up queued for contact hours wait when the hours change before it goes (a day off, a narrower window)", () => {
+    // Queued on Friday evening for Monday 09:00; then Monday became a day off, or the hours moved to Tuesday–Friday.
+    const mondayNine = { due: new Date("2026-11-23T08:00:00Z"), anyTime: false };
+    const dayOff = contactHours({ spec: "mo-fr 09:00-18:00", tz: "Europe/Berlin", off: [{ from: "2026-11-23", to: "2026-11-23" }] });
+    const tuesdayOn = contactHours({ spec: "di-fr 09:00-18:00", tz: "Europe/Berlin", off: [] });
+    for (const hours of [dayOff, tuesdayOn]) {
+      // Monday 09:10 and 23:30: not open under the hours as they are now.
+      expect(mayGoOut(hours, mondayNine, new Date("2026-11-23T08:10:00Z"))).toBe(false);
+      expect(mayGoOut(hours, mondayNine, new Date("2026-11-23T22:30:00Z"))).toBe(false);
+      expect(mayGoOut(hours, mondayNine, new Date("2026-11-24T08:00:00Z"))).toBe(true);
+      // And outbox list says Tuesday 09:00, not the Monday it was queued for.
+      expect(goesOutAt(hours, mondayNine, new Date("2026-11-20T19:00:00Z")).toISOString()).toBe("2026-11-24T08:00:00.000Z");
+      expect(goesOutAt(hours, mondayNine, new Date("2026-11-23T22:30:00Z")).toISOString()).toBe("2026-11-24T08:00:00.000Z");
+    }
   });
 
   it("waits over the weekend to Monday 09:00 local", () => {

@@ -107,7 +107,7 @@ describe("outbox flush across the end of contact hours", () => {
     const first = await queue(wf, "f" + "c".repeat(31), "Erster");
     const late = await queue(wf, "f" + "d".repeat(31), "Geplant");
     // Planned for 20:00 (`send --at … --now`): due then, outside the hours on purpose.
-    await wf.ledger.append({ fu: late.key, ev: "queued", due: "2026-11-30T19:00:00.000Z" }, now);
+    await wf.ledger.append({ fu: late.key, ev: "queued", due: "2026-11-30T19:00:00.000Z", anyTime: true }, now);
     const planned = (await wf.ledger.state(late.key))!;
     now = new Date("2026-11-30T19:00:30Z");
     const left = await deliverDue([first, planned], wf.delivery, BERLIN, () => undefined);

@@ -1,7 +1,7 @@
 /** `nachklang outbox list|flush|cancel|retry|reroute`: follow-ups waiting for contact hours. */
 import { ExitCode, PolicyError, UserError } from "../../errors.js";
 import { goesOutAt, mayGoOut } from "../../delivery/hours.js";
-import { dueOf, type FollowUpState } from "../../delivery/ledger.js";
+import { plannedOf, type FollowUpState, type Planned } from "../../delivery/ledger.js";
 import { deliverClaimed, stopped } from "../../followup/deliver.js";
 import type { Workflow } from "../../followup/workflow.js";
 import type { CliContext } from "../context.js";
@@ -42,7 +42,7 @@ export async function list(ctx: CliContext): Promise<void> {
       alias: wf.aliasOf(s.client) ?? ctx.out.text("status.unknownClient"),
       channel: s.channel ?? "-",
       state: stateText(ctx, s.state),
-      when: s.due === undefined ? "-" : whenText(ctx, wf, goesOutAt(wf.hours, dueOf(s), now)),
+      when: s.due === undefined ? "-" : whenText(ctx, wf, goesOutAt(wf.hours, plannedOf(s), now)),
     });
     if (s.series !== undefined) ctx.out.say("outbox.seriesTag", { series: s.series.id, n: s.series.step, of: s.series.of });
     const reason = s.state === "failed" ? failureText(ctx, wf, s) : undefined;
@@ -76,7 +76,7 @@ export async function flush(ctx: CliContext, o: { ifUnlocked?: boolean } = {}): 
   const now = wf.now();
   const all = await waitingFollowUps(wf);
   // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
-  const due = all.filter((s) => s.state !== "uncertain" && !stopped(s) && mayGoOut(wf.hours, dueOf(s), now));
+  const due = all.filter((s) => s.state !== "uncertain" && !stopped(s) && mayGoOut(wf.hours, plannedOf(s), now));
   // Failed for good: not tried again (no exit 1 at every flush), but said once per flush.
   const waitingForYou = all.filter((s) => stopped(s)).length;
   if (waitingForYou > 0) ctx.out.warn("outbox.stoppedWaiting", { count: waitingForYou });
@@ -115,7 +115,7 @@ export async function flush(ctx: CliContext, o: { ifUnlocked?: boolean } = {}): 
     results.push({ id, client: alias, status: outcome.status });
   });
   // Contact hours closed while this flush delivered: the rest waits, and says until when.
-  if (closed.length > 0) ctx.out.say("outbox.flushClosed", { count: closed.length, when: whenText(ctx, wf, goesOutAt(wf.hours, undefined, wf.now())) });
+  if (closed.length > 0) ctx.out.say("outbox.flushClosed", { count: closed.length, when: whenText(ctx, wf, goesOutAt(wf.hours, { due: undefined, anyTime: false }, wf.now())) });
   for (const s of closed) results.push({ id: s.bundle ?? s.key, client: wf.aliasOf(s.client) ?? "?", status: "waiting" });
   ctx.out.result({ results, waiting: all.length - due.length + closed.length, stopped: waitingForYou });
   // As documented (docs/workflow.md): 3 when some went out and others did not; when none went
@@ -205,7 +205,7 @@ export async function reroute(ctx: CliContext, id: string, o: { channel: string 
 
   const release = await claimFollowUp(ctx, wf, target);
   let outcome;
-  let due: Date | undefined;
+  let planned: Planned = { due: undefined, anyTime: false };
   try {
     const now = await wf.ledger.state(target.key);
     if (now === undefined || !REROUTABLE.has(now.state)) {
@@ -213,17 +213,18 @@ export async function reroute(ctx: CliContext, id: string, o: { channel: string 
     }
     await wf.outbox.updateMeta({ ...meta, channel: channel.name });
     await wf.ledger.append({ fu: target.key, ev: "rerouted", channel: channel.name, channelType: channel.type }, wf.now());
-    due = dueOf(now);
+    planned = plannedOf(now);
     // The same decision as `outbox flush`: due, and inside contact hours (or planned outside them).
-    if (mayGoOut(wf.hours, due, wf.now())) outcome = await deliverClaimed(target.key, wf.delivery);
+    if (mayGoOut(wf.hours, planned, wf.now())) outcome = await deliverClaimed(target.key, wf.delivery);
   } finally {
     await release();
   }
   const base = { id: shown, alias: client.alias, channel: channel.name };
   if (outcome === undefined) {
     const at = wf.now();
-    const when = whenText(ctx, wf, goesOutAt(wf.hours, due, at));
+    const when = whenText(ctx, wf, goesOutAt(wf.hours, planned, at));
     // Its time has come but contact hours are closed: it waits for the next opening, and says so.
+    const { due } = planned;
     if (due === undefined || due.getTime() <= at.getTime()) ctx.out.say("outbox.reroutedWaits", { ...base, when });
     else ctx.out.say("outbox.reroutedQueued", { ...base, when });
   } else if (outcome.status === "sent") {
