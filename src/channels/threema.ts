@@ -115,7 +115,9 @@ async function recipientKey(gateway: Gateway, recipient: DeliveryRecipient, thre
     } catch {
       pinnedPrint = "?";
     }
-    return failed("threema.keyMismatch", { alias, pinned: pinnedPrint, current: fingerprint(key) }, false);
+    // Not the Gateway's fingerprint (docs/channels/threema.md): next to the pin command, it would
+    // be copied from here instead of compared with the client's app, pinning a substituted key.
+    return failed("threema.keyMismatch", { alias, pinned: pinnedPrint }, false);
   }
   return key;
 }

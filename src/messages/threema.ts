@@ -91,8 +91,8 @@ export const threema = {
     en: "Threema: the key for {alias} is unusable (an unsafe low-order point). Nothing was sent; please compare the key with the client in person.",
   },
   "threema.keyMismatch": {
-    de: "Threema: der Schlüssel von {alias} hat sich geändert (gespeichert {pinned}, Gateway jetzt {current}). Nichts gesendet. Bitte den Fingerabdruck persönlich vergleichen (die Klient:in zeigt ihn in ihrer Threema-App im eigenen Profil), dann „nachklang threema pin {alias} --fingerprint FINGERABDRUCK“.",
-    en: "Threema: the key of {alias} has changed (pinned {pinned}, Gateway now {current}). Nothing was sent. Please compare the fingerprint in person (the client shows it in their own Threema profile), then run 'nachklang threema pin {alias} --fingerprint FINGERPRINT'.",
+    de: "Threema: der Schlüssel von {alias} hat sich geändert (gespeichert war {pinned}). Nichts gesendet. Bitte den Fingerabdruck persönlich vergleichen (die Klient:in zeigt ihn in ihrer Threema-App im eigenen Profil), dann „nachklang threema pin {alias} --fingerprint FINGERABDRUCK“.",
+    en: "Threema: the key of {alias} has changed (the pinned one was {pinned}). Nothing was sent. Please compare the fingerprint in person (the client shows it in their own Threema profile), then run 'nachklang threema pin {alias} --fingerprint FINGERPRINT'.",
   },
   "threema.noFileCapability": {
     de: "Threema: die App von {alias} kann keine Dateien empfangen (Fähigkeiten: {capabilities}). Nichts gesendet; bitte Threema aktualisieren lassen oder einen anderen Kanal wählen.",
