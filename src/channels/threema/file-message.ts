@@ -64,6 +64,14 @@ export async function probeDuration(file: string): Promise<number | undefined> {
 }
 
 /**
+ * The bare media type of a MIME type (`text/plain` of `text/plain; charset=utf-8`): what a file
+ * message's `m` carries, as the apps match it. Homework and appointments are UTF-8 anyway.
+ */
+export function mediaType(mime: string): string {
+  return (mime.split(";")[0] ?? mime).trim().toLowerCase();
+}
+
+/**
  * Encrypt and upload one follow-up item and return the file message fields. Photos and audio
  * are rendered as media (j=1, and i=1 for older apps); anything else as a plain file.
  */
@@ -75,7 +83,7 @@ export async function prepareFileMessage(entry: FollowUpItem, blobs: BlobStore):
   const media = item.kind === "photo" || item.kind === "audio";
   const inline = inlineCaption(item.caption);
   const caption = inline === undefined ? {} : { d: inline };
-  const base = { b: blobId, k: toHex(key), m: item.mime, n: basename(item.path), s: data.length, ...caption };
+  const base = { b: blobId, k: toHex(key), m: mediaType(item.mime), n: basename(item.path), s: data.length, ...caption };
   if (item.kind === "photo") {
     const thumbnail = await makeThumbnail(data);
     const t = await blobs.uploadBlob(secretbox(thumbnail, THUMBNAIL_NONCE, key));

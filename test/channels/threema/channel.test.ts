@@ -90,7 +90,8 @@ describe.skipIf(missing("ffprobe") || missing("ffmpeg"))("Threema channel with t
   it("sends other items (homework) as plain file messages", async () => {
     const file = await textFile(dir, "hausaufgabe.txt", "Drei gute Dinge am Tag notieren.\n");
     const data = await readFile(file);
-    const homework: FollowUpItem = { file, item: { path: "items/hausaufgabe.txt", kind: "homework", mime: "text/plain", size: data.length, sha256: "0".repeat(64) } };
+    // As the bundle names it: with its charset, which a file message's `m` does not carry.
+    const homework: FollowUpItem = { file, item: { path: "items/hausaufgabe.txt", kind: "homework", mime: "text/plain; charset=utf-8", size: data.length, sha256: "0".repeat(64) } };
     const result = await channelFor(emulator).deliver(delivery("", [homework], CLIENT));
     expect(result.status).toBe("sent");
     expect(emulator.received).toHaveLength(1);
