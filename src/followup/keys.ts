@@ -3,10 +3,13 @@
  * same batch again finds the same keys and sends nothing twice.
  *
  * A batch entry's key is derived from the batch file's resolved path, the optional `run`
- * label, the client, the client's position among that client's entries, and the entry's
- * content after defaults (including the SHA-256 of every media file). It does not depend on
- * the channel (a follow-up that failed on one channel may be sent on another) nor on the
- * order of other clients. Editing an entry's content makes it a new follow-up.
+ * label, the client, the entry's content after defaults (including the SHA-256 of every media
+ * file) and how many of that client's entries before it have the same content (0 unless the file
+ * holds the same entry twice). It does not depend on the channel (a follow-up that failed on one
+ * channel may be sent on another), on other clients' entries, nor on the client's other entries:
+ * removing an entry that went out does not change the others' keys. Editing an entry's content
+ * makes it a new follow-up. Versions before 2026-12-08 counted the client's position among all
+ * their entries instead; those keys are looked up too (`legacy`).
  *
  * The key is a keyed hash (HMAC-SHA-256 under the practice's `batch-followup-key` key, computed
  * where the keys are held: this process or the agent), because it is stored at rest: a plain
@@ -36,16 +39,20 @@ export interface BatchKeyInput {
   readonly batchFile: string;
   readonly run?: string;
   readonly client: string;
-  /** 0 for the client's first entry in the file, 1 for the second, … */
+  /** 0 for the client's first entry with this content, 1 for a second one the same, … */
   readonly occurrence: number;
   readonly content: unknown;
 }
 
-/** A batch entry's keys: the one it is stored under, and the plain hash older versions used. */
+/** A batch entry's keys: the one it is stored under, and those older versions used. */
 export interface BatchKeys {
   readonly key: string;
-  /** Only for finding follow-ups sealed before keys were keyed; never written for a new one. */
-  readonly legacy: string;
+  /**
+   * Only for finding follow-ups older versions sealed; never written for a new one: the plain
+   * hash (before keys were keyed), and the keyed and plain keys with the client's position
+   * among all their entries (before 2026-12-08), in that order.
+   */
+  readonly legacy: readonly string[];
 }
 
 /**
@@ -63,13 +70,20 @@ type Hasher = Pick<PracticeKeys, "keyedHashes">;
 
 /**
  * The keys of `inputs`, in order, in one request to where the practice keys are held. Equal
- * inputs give equal keys for one practice; another practice's keys differ.
+ * inputs give equal keys for one practice; another practice's keys differ. `positions`: each
+ * entry's position among its client's entries, for the keys older versions derived from it.
  */
-export async function batchFollowUpKeys(keys: Hasher, inputs: readonly BatchKeyInput[]): Promise<BatchKeys[]> {
+export async function batchFollowUpKeys(keys: Hasher, inputs: readonly BatchKeyInput[], positions: readonly number[] = inputs.map((i) => i.occurrence)): Promise<BatchKeys[]> {
   if (inputs.length === 0) return [];
   const digests = inputs.map(entryDigest);
-  const hashes = await keys.keyedHashes("batch-followup-key", digests);
-  return hashes.map((h, i) => ({ key: shape(h), legacy: shape(digests[i]!) }));
+  // The same entries as versions before 2026-12-08 counted them: by the client's position.
+  const earlier = inputs.map((input, i) => entryDigest({ ...input, occurrence: positions[i] ?? input.occurrence }));
+  const hashes = await keys.keyedHashes("batch-followup-key", [...digests, ...earlier]);
+  return digests.map((digest, i) => {
+    const key = shape(hashes[i]!);
+    const legacy = [shape(digest), shape(hashes[inputs.length + i]!), shape(earlier[i]!)];
+    return { key, legacy: [...new Set(legacy)].filter((k) => k !== key) };
+  });
 }
 
 export interface BatchSeriesInput {
@@ -91,12 +105,13 @@ export async function batchSeriesIds(keys: Hasher, inputs: readonly BatchSeriesI
 }
 
 /**
- * The key to use for a batch entry, given the ledger's follow-ups: the legacy key when only it
- * is known (a follow-up from before keyed keys continues under the key it has), else the keyed
+ * The key to use for a batch entry, given the ledger's follow-ups: a legacy key when only it is
+ * known (a follow-up an older version sealed continues under the key it has), else the keyed
  * one — which every new follow-up gets.
  */
 export function resolveBatchKey(known: ReadonlyMap<string, FollowUpState>, keys: BatchKeys): string {
-  return !known.has(keys.key) && known.has(keys.legacy) ? keys.legacy : keys.key;
+  if (known.has(keys.key)) return keys.key;
+  return keys.legacy.find((k) => known.has(k)) ?? keys.key;
 }
 
 /** A fresh key for a follow-up sent on its own (`send`, `new`). */

@@ -188,6 +188,10 @@ export const workflow = {
   // --- batch ---
   "batch.where.entry": { de: "Eintrag {n} ({client})", en: "entry {n} ({client})" },
   "batch.where.line": { de: "Zeile {n} ({client})", en: "line {n} ({client})" },
+  "batch.sameEntry": {
+    de: "Hinweis: {where} gleicht {first}; beide werden gesendet. Wenn das nicht gewollt ist, bitte einen der beiden entfernen oder ändern.",
+    en: "Note: {where} is the same as {first}; both are sent. If that is not meant, remove or change one of them.",
+  },
   "batch.unknownKey": { de: "{field}: unbekannte Angabe(n) {keys}", en: "{field}: unknown key(s) {keys}" },
   "batch.missingField": { de: "{field} fehlt", en: "{field} is missing" },
   "series.noSteps": {

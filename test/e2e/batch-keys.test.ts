@@ -225,4 +225,38 @@ describe("keyed batch keys", () => {
       [k2, plainSeries],
     ]);
   });
+
+  it("removing an entry that went out leaves the others' keys: a re-run sends nothing twice; the same entry twice is said", async () => {
+    const home = await freshHome();
+    const file = join(scratch, `edited-${n++}.csv`);
+    await writeFile(file, "client,note\nk002,Übung A für Jonas\nk002,Übung B für Jonas\n");
+    const first = await batch(file, home);
+    expect(first.sent).toBe(2);
+    // The first row went out, so the practitioner takes it out of the file (after a crash, say).
+    await writeFile(file, "client,note\nk002,Übung B für Jonas\n");
+    const again = await batch(file, home);
+    expect(again).toMatchObject({ sent: 0, queued: 0, already: 1 });
+    expect(again.followups.map((f) => f.key)).toEqual([first.followups[1]!.key]);
+    expect(await readdir(join(home, "handoff"))).toHaveLength(2);
+    // The same row twice: both go (on purpose, perhaps), and it is said.
+    await writeFile(file, "client,note\nk001,Noch einmal\nk001,Noch einmal\n");
+    const twice = await runCli(["--json", "batch", file], { home });
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(twice.stderr).toContain("Note: line 3 (k001) is the same as line 2 (k001); both are sent.");
+    expect((JSON.parse(twice.stdout) as Report).sent).toBe(2);
+  });
+
+  it("recognises a ledger an older version keyed by the client's position among all their entries", async () => {
+    const home = await freshHome();
+    const file = join(home, "positions.yaml");
+    await writeFile(file, 'followups:\n  - client: k002\n    note: "Übung A"\n  - client: k002\n    note: "Übung B"\n');
+    const first = await batch(file, home);
+    expect(first.sent).toBe(2);
+    // As versions before keyed keys wrote it: the second entry of k002 at position 1.
+    const plain = [plainKey(file, "k002", 0, "Übung A"), plainKey(file, "k002", 1, "Übung B")];
+    await asOldLedger(home, new Map(first.followups.map((f, i) => [f.key, plain[i]!])));
+    const again = await batch(file, home);
+    expect(again).toMatchObject({ sent: 0, queued: 0, already: 2 });
+    expect(again.followups.map((f) => f.key)).toEqual(plain);
+  });
 });

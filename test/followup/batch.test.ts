@@ -174,20 +174,34 @@ followups:
           expect(a[i]!.key).toMatch(/^b[0-9a-f]{31}$/);
           expect(a[i]!.key).not.toBe(b[i]!.key);
           expect(a[i]!.key).not.toBe(plain);
-          expect(a[i]!.legacy).toBe(plain);
-          expect(b[i]!.legacy).toBe(plain);
+          // Without another position, the plain hash is the one older key to look up.
+          expect(a[i]!.legacy).toEqual([plain]);
+          expect(b[i]!.legacy).toEqual([plain]);
         }
       }),
       { numRuns: 50 },
     );
   });
 
-  it("resolves to the legacy key only when the ledger knows it and not the keyed one", () => {
-    const keys = { key: "b" + "1".repeat(31), legacy: "b" + "2".repeat(31) };
+  it("resolves to a legacy key only when the ledger knows it and not the keyed one, the first one known", () => {
+    const [plain, positioned] = ["b" + "2".repeat(31), "b" + "3".repeat(31)];
+    const keys = { key: "b" + "1".repeat(31), legacy: [plain, positioned] };
     const known = (...ks: string[]) => new Map(ks.map((k) => [k, { key: k } as FollowUpState]));
     expect(resolveBatchKey(known(), keys)).toBe(keys.key);
-    expect(resolveBatchKey(known(keys.legacy), keys)).toBe(keys.legacy);
-    expect(resolveBatchKey(known(keys.key, keys.legacy), keys)).toBe(keys.key);
+    expect(resolveBatchKey(known(plain), keys)).toBe(plain);
+    expect(resolveBatchKey(known(positioned), keys)).toBe(positioned);
+    expect(resolveBatchKey(known(keys.key, plain), keys)).toBe(keys.key);
     expect(resolveBatchKey(known(keys.key), keys)).toBe(keys.key);
+  });
+
+  it("finds a follow-up an older version keyed by the client's position among all their entries", async () => {
+    const keys = await keysFor();
+    const input = { batchFile: "/p/b.yaml", client: "k002", occurrence: 0, content: { note: "Übung B" } };
+    // Second of k002's entries then, the only one with this content now.
+    const [now] = await batchFollowUpKeys(keys, [input], [1]);
+    const [before] = await batchFollowUpKeys(keys, [{ ...input, occurrence: 1 }]);
+    expect(now!.key).not.toBe(before!.key);
+    expect(now!.legacy).toContain(before!.key);
+    expect(now!.legacy).toContain(before!.legacy[0]);
   });
 });

@@ -7,7 +7,7 @@ import { ExitCode, UserError, isUserError } from "../../errors.js";
 import type { MessageKey, MessageParams } from "../../messages/index.js";
 import { deliverClaimed, type DeliveryOutcome } from "../../followup/deliver.js";
 import { BatchInvalid, readBatchFile, type BatchEntry, type BatchFile } from "../../followup/batch.js";
-import { batchFollowUpKeys, batchSeriesIds, resolveBatchKey, type BatchKeyInput } from "../../followup/keys.js";
+import { batchFollowUpKeys, batchSeriesIds, canonicalJson, resolveBatchKey, type BatchKeyInput } from "../../followup/keys.js";
 import { isSettled, type FollowUpState } from "../../delivery/ledger.js";
 import type { PracticeKeys } from "../../practice/keys.js";
 import { prepareClaimed, previewFollowUp, dueTime, type Timing } from "../../followup/pipeline.js";
@@ -62,7 +62,27 @@ async function progress(ctx: CliContext, totals: Readonly<Record<Stage, number>>
   };
 }
 
-/** What an entry's key is derived from (keys.ts). */
+/**
+ * `inputs` with each one's occurrence: how many of its client's entries before it have the same
+ * content (keys.ts). An entry the same as an earlier one is said: both are sent.
+ */
+function sameEntries(ctx: CliContext, valid: readonly { entry: BatchEntry }[], inputs: readonly BatchKeyInput[]): BatchKeyInput[] {
+  const first = new Map<string, { where: string; count: number }>();
+  return inputs.map((input, i) => {
+    const { entry } = valid[i]!;
+    // A series' steps are told apart by their times, which are not part of the content.
+    const same = canonicalJson([input.client, input.content, entry.series?.entry ?? null, entry.series?.step ?? null]);
+    const earlier = first.get(same);
+    if (earlier === undefined) first.set(same, { where: entry.where, count: 1 });
+    else {
+      ctx.out.warn("batch.sameEntry", { where: entry.where, first: earlier.where });
+      earlier.count++;
+    }
+    return { ...input, occurrence: (earlier?.count ?? 1) - 1 };
+  });
+}
+
+/** What an entry's key is derived from (keys.ts); its occurrence is set by `sameEntries`. */
 async function keyInput(batch: BatchFile, entry: BatchEntry, hashes: Map<string, Promise<string>>): Promise<BatchKeyInput> {
   const hash = (path: string) => {
     let h = hashes.get(path);
@@ -83,7 +103,7 @@ async function keyInput(batch: BatchFile, entry: BatchEntry, hashes: Map<string,
     note: d.note,
     appointment: d.appointment,
   };
-  return { batchFile: batch.file, ...(batch.run === undefined ? {} : { run: batch.run }), client: d.client, occurrence: entry.occurrence, content };
+  return { batchFile: batch.file, ...(batch.run === undefined ? {} : { run: batch.run }), client: d.client, occurrence: 0, content };
 }
 
 export async function run(ctx: CliContext, file: string, o: BatchOptions): Promise<void> {
@@ -185,8 +205,9 @@ export async function run(ctx: CliContext, file: string, o: BatchOptions): Promi
     // sealed before keys were keyed keeps its plain key (keys.ts); a legacy key is never made
     // anew, so which key an entry resolves to cannot change between here and its lock.
     const hashes = new Map<string, Promise<string>>();
-    const inputs = await Promise.all(valid.map((v) => keyInput(batch, v.entry, hashes)));
-    const [entryKeys, known] = await Promise.all([batchFollowUpKeys(practice.keys, inputs), wf.ledger.states()]);
+    const inputs = sameEntries(ctx, valid, await Promise.all(valid.map((v) => keyInput(batch, v.entry, hashes))));
+    const positions = valid.map((v) => v.entry.occurrence);
+    const [entryKeys, known] = await Promise.all([batchFollowUpKeys(practice.keys, inputs, positions), wf.ledger.states()]);
     const keyed = valid.map((v, i) => ({ ...v, key: resolveBatchKey(known, entryKeys[i]!) }));
     const seriesIds = await seriesIdsOf(batch, keyed, known, practice.keys);
     totals.deliver = keyed.length;
