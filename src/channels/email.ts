@@ -11,7 +11,7 @@ import * as z from "../zod.js";
 import type { Channel, ChannelProfile, ChannelType, Delivery, DeliveryPlan, DeliveryResult, FollowUpShape, HealthReport, PlanTarget } from "./contract.js";
 import { t, type MessageKey, type MessageParams } from "../messages/index.js";
 import { ExitCode, UserError } from "../errors.js";
-import { firstCodePoints } from "../printable.js";
+import { firstCodePoints, isTerminalUnsafe } from "../printable.js";
 import { requireCertificateChecks } from "./transport.js";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
@@ -80,6 +80,8 @@ function hostOption(value: string): string {
 /** `--from`: an address (`praxis@example.org`), bare or after a display name (`Praxis <praxis@example.org>`). */
 function fromOption(value: string): string {
   const from = value.trim();
+  // A line break would end the From header and begin another.
+  if ([...from].some(isTerminalUnsafe)) throw new UserError(ExitCode.usage, "option.controlChars", { option: "--from" });
   const address = /^[^<>]*<([^<>]+)>$/.exec(from)?.[1] ?? from;
   if (!/^[^@\s<>"]+@[^@\s<>"]+$/.test(address)) throw new UserError(ExitCode.usage, "email.badFrom", { value });
   return from;
@@ -154,8 +156,11 @@ function reasonOf(error: SmtpError, user: string, password: string): string {
   return cut.length < text.length ? `${cut}…` : cut;
 }
 
-function attachmentName(delivery: Delivery): string {
-  const day = delivery.followUp.manifest.created.slice(0, 10);
+export function attachmentName(delivery: Pick<Delivery, "followUp" | "recipient">): string {
+  // The day as this computer's calendar shows it (the practice's, as a rule), not UTC's: a
+  // follow-up sealed in Berlin at 00:30 is of that day, not of the one before.
+  const created = new Date(delivery.followUp.manifest.created);
+  const day = [created.getFullYear(), created.getMonth() + 1, created.getDate()].map((n, i) => String(n).padStart(i === 0 ? 4 : 2, "0")).join("-");
   return `${delivery.recipient.lang === "de" ? "Nachricht" : "Message"}-${day}.html`;
 }
 
@@ -236,6 +241,9 @@ export const emailChannel: ChannelType<EmailSettings> = {
       (await import("nodemailer")).default.createTransport({
         host: s.host,
         port: s.port,
+        // What the server records as the client's name (and passes on in a Received: header):
+        // the sender's domain, never this computer's host name ("Dr-Mueller-MacBook.local").
+        name: domainOf(s.from),
         secure: s.security === "tls",
         requireTLS: s.security === "starttls",
         ignoreTLS: s.security === "none",

@@ -265,6 +265,10 @@ export const core = {
     de: "Klient:in „{alias}“: der age-Empfänger ist ungültig (erwartet age1…).",
     en: "Client '{alias}': the age recipient is invalid (expected age1…).",
   },
+  "option.controlChars": {
+    de: "{option} enthält Steuerzeichen (Zeilenumbruch, Tabulator, Terminal- oder Richtungssteuerung); nichts geändert. Bitte als einfachen Text angeben.",
+    en: "{option} holds control characters (a line break, a tab, a terminal or direction control); nothing was changed. Please give it as plain text.",
+  },
   "client.controlChars": {
     de: "Klient:in „{alias}“: „{field}“ enthält Steuerzeichen (Zeilenumbruch, Tabulator, Terminal- oder Richtungssteuerung); nichts geändert. Bitte als einfachen Text angeben.",
     en: "Client '{alias}': '{field}' holds control characters (a line break, a tab, a terminal or direction control); nothing was changed. Please give it as plain text.",

@@ -383,6 +383,11 @@ describe("bad input: one clear line, the documented exit code, no stack trace", 
       const blank = join(dir, "home");
       expectOneLine(await runCli(["init", "--name", "   "], { home: blank }), 2, /^--name ' {3}' is blank; please give the practice's name/);
       await expect(readdir(blank)).rejects.toThrow();
+      // A line break in the name would begin a header of its own in every e-mail (Subject, From).
+      for (const name of ["Praxis\r\nBcc: spy@example.org", "Praxis \u001b[2J", "Praxis \u202eetsiP"]) {
+        expectOneLine(await runCli(["init", "--name", name], { home: blank }), 2, /^--name holds control characters \(a line break, a tab, a terminal or direction control\); nothing was changed\. Please give it as plain text\.$/);
+        await expect(readdir(blank)).rejects.toThrow();
+      }
     } finally {
       await done();
     }

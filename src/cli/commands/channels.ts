@@ -1,4 +1,5 @@
 import { ExitCode, UserError } from "../../errors.js";
+import { printable } from "../../printable.js";
 import type { MessageKey } from "../../messages/index.js";
 import { homedir } from "node:os";
 import { relative } from "node:path";
@@ -186,7 +187,9 @@ export async function list(ctx: CliContext): Promise<void> {
     const { type, settings } = loadChannelSettings(name, config);
     const report = await createChannel(name, { home: ctx.home.root, channels: ctx.settings.channels, ...(secrets ? { secrets } : {}) }).check();
     const described = type.describe(settings);
-    ctx.out.line(`${name}\t${config.type}\t${Object.entries(described).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+    // Settings are the user's text (a --from written before control characters were refused).
+    const shown = Object.entries(described).map(([k, v]) => `${k}=${printable(String(v))}`).join(" ");
+    ctx.out.line(`${name}\t${config.type}\t${shown}`);
     printHealth(ctx, name, report);
     rows.push({ name, type: config.type, settings: described, ok: report.ok });
   }

@@ -4,6 +4,7 @@ import { isLang } from "../../messages/index.js";
 import { encodePublicKey } from "../../bundle/signature.js";
 import { createKeyring } from "../../practice/keyring.js";
 import { ensurePrivateDir, exists } from "../../files.js";
+import { isTerminalUnsafe } from "../../printable.js";
 import { readKeyringPassphrase, type CliContext } from "../context.js";
 
 export async function run(
@@ -13,6 +14,8 @@ export async function run(
   if (await exists(ctx.home.keyring)) throw new UserError(ExitCode.usage, "practice.exists", { file: ctx.home.keyring });
   // The name signs every follow-up and names the sender of every e-mail: blank is no name.
   if (opts.name !== undefined && opts.name.trim() === "") throw new UserError(ExitCode.usage, "practice.blankName", { name: opts.name });
+  // It heads every e-mail (Subject, From) and every viewer: a line break there is a header of its own.
+  if (opts.name !== undefined && [...opts.name].some(isTerminalUnsafe)) throw new UserError(ExitCode.usage, "option.controlChars", { option: "--name" });
   const existed = await exists(ctx.home.root);
   try {
     await ensurePrivateDir(ctx.home.root);

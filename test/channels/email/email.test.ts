@@ -6,7 +6,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emailChannel, type EmailSettings } from "../../../src/channels/email.js";
+import { attachmentName, emailChannel, type EmailSettings } from "../../../src/channels/email.js";
 import type { Delivery, DeliveryProgress, DeliveryRecipient } from "../../../src/channels/contract.js";
 import { channelType } from "../../../src/channels/registry.js";
 import { buildViewer } from "../../../src/viewer/build.js";
@@ -61,6 +61,12 @@ describe("e-mail channel: settings", () => {
       expect(JSON.stringify(r.error?.issues)).toContain("only allowed to localhost");
     }
     expect(emailChannel.settings.safeParse({ host: "h", port: 70000, security: "tls", ...base }).success).toBe(false);
+  });
+
+  it("refuses a sender with control characters: a line break would begin a header of its own", async () => {
+    for (const from of ["Praxis\r\nBcc: spy@example.org <praxis@example.org>", "P\u001b[2J <praxis@example.org>"]) {
+      await expect(emailChannel.configure({ host: "mail.example.org", port: "587", user: "u", from })).rejects.toMatchObject({ key: "option.controlChars", params: { option: "--from" }, code: 2 });
+    }
   });
 });
 
@@ -119,6 +125,9 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
     expect(mail.text).toContain("Message-2026-11-20.html");
     expect(mail.messageId).toBe(`<${fixture.followUp.manifest.id}@example.org>`);
     expect(p.recorded.get("mail")).toBe(mail.messageId);
+    // The client greets the server with the sender's domain, not this computer's name (which
+    // the server records and passes on in a Received: header).
+    expect(smtp.greetings.at(-1)).toBe("example.org");
 
     // Nothing of the content anywhere in the mail outside the encrypted attachment.
     const raw = smtp.raw.at(-1)!.toString("utf8");
@@ -213,6 +222,21 @@ describe.skipIf(missing("chromium") || missing("ffmpeg"))("e-mail channel agains
     } finally {
       await starttls.close();
       await implicit.close();
+    }
+  });
+});
+
+describe("the attachment's name", () => {
+  it("has the day of this computer's calendar, not UTC's (a follow-up of 00:30 in Berlin is of that day)", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "Europe/Berlin";
+    try {
+      const named = (created: string, lang: "de" | "en") => attachmentName({ followUp: { manifest: { created } }, recipient: { lang } } as unknown as Pick<Delivery, "followUp" | "recipient">);
+      expect(named("2026-12-07T23:30:00.000Z", "de")).toBe("Nachricht-2026-12-08.html");
+      expect(named("2026-12-07T22:30:00.000Z", "en")).toBe("Message-2026-12-07.html");
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
     }
   });
 });

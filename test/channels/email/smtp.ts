@@ -11,6 +11,8 @@ export interface LocalSmtp {
   readonly port: number;
   readonly mails: ParsedMail[];
   readonly raw: Buffer[];
+  /** The name each client greeted with (EHLO), as a receiving server records it. */
+  readonly greetings: string[];
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function selfSignedCertificate(dir: string): Promise<{ key: string;
 export async function startSmtp(options: Partial<SMTPServerOptions> & { key?: string; cert?: string } = {}): Promise<LocalSmtp> {
   const mails: ParsedMail[] = [];
   const raw: Buffer[] = [];
+  const greetings: string[] = [];
   const server = new SMTPServer({
     // No STARTTLS offered: this server is for the localhost-only plain case.
     disabledCommands: ["STARTTLS"],
@@ -42,7 +45,8 @@ export async function startSmtp(options: Partial<SMTPServerOptions> & { key?: st
       if (auth.username === SMTP_USER && auth.password === SMTP_PASSWORD) callback(null, { user: auth.username });
       else callback(new Error("Invalid username or password"));
     },
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
+      greetings.push(session.hostNameAppearsAs);
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
@@ -64,5 +68,5 @@ export async function startSmtp(options: Partial<SMTPServerOptions> & { key?: st
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const port = ((server as unknown as { server: Server }).server.address() as AddressInfo).port;
-  return { port, mails, raw, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { port, mails, raw, greetings, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
