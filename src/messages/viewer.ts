@@ -36,6 +36,10 @@ export const viewer = {
     en: "Signature verified (key {keyId}, fingerprint {fingerprint}), {date}",
   },
   "viewer.page.save": { de: "{name} speichern", en: "Save {name}" },
+  "viewer.page.notStarted": {
+    de: "Bleibt dieser Text stehen, konnte die Seite nicht starten: JavaScript ist ausgeschaltet, oder die Datei wurde nach dem Versand verändert. Bitte JavaScript erlauben oder die Praxis um eine neue Zusendung bitten.",
+    en: "If this text stays, the page could not start: JavaScript is off, or the file was changed after it was sent. Please allow JavaScript or ask the practice to send it again.",
+  },
   "viewer.page.noscript": {
     de: "Zum Entschlüsseln braucht diese Seite JavaScript. Sie lädt nichts aus dem Internet.",
     en: "This page needs JavaScript to decrypt the message. It loads nothing from the internet.",

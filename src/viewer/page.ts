@@ -85,7 +85,9 @@ export function renderPage(parts: PageParts): string {
     `<meta name="referrer" content="no-referrer">\n` +
     `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
     `<title>${escapeHtml(t(lang, "viewer.page.title"))}</title>\n<style>${STYLE}</style>\n</head>\n<body>\n` +
-    `<main id="nk"><noscript>${escapeHtml(t(lang, "viewer.page.noscript"))}</noscript></main>\n` +
+    // What stays when the script does not run: off (noscript), or blocked by the policy because
+    // the page was changed after it was sent (its hash no longer matches). The script replaces it.
+    `<main id="nk"><noscript>${escapeHtml(t(lang, "viewer.page.noscript"))}</noscript><p class="refused">${escapeHtml(t(lang, "viewer.page.notStarted"))}</p></main>\n` +
     `<script type="application/json" id="nk-config">${config}</script>\n` +
     `<script type="application/octet-stream" id="nk-payload">\n${parts.payloadBase64.replace(/.{1,76}/g, "$&\n")}</script>\n` +
     `<script>${parts.script}</script>\n</body>\n</html>\n`

@@ -168,6 +168,26 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
     }
   });
 
+  it("a page whose script was changed says it could not start (it was blank: the policy blocks the script)", async () => {
+    const html = await build(fixture);
+    const at = html.lastIndexOf("<script>") + "<script>".length;
+    // One character of the decryptor changed: its hash no longer matches the page's policy.
+    const changed = html.slice(0, at + 10) + (html[at + 10] === "a" ? "b" : "a") + html.slice(at + 11);
+    const file = await viewerFile("changed-script.html", changed);
+    const page = await browser.newPage();
+    try {
+      await page.goto(`file://${file}`);
+      await page.waitForTimeout(300);
+      expect(await page.textContent("main")).toContain("If this text stays, the page could not start");
+      // The genuine page replaces the text at once.
+      await page.goto(`file://${await viewerFile("genuine.html", html)}`);
+      await page.waitForSelector("input[type=password]");
+      expect(await page.textContent("main")).not.toContain("If this text stays");
+    } finally {
+      await page.close();
+    }
+  });
+
   it("without JavaScript says what it needs, and still loads nothing", async () => {
     const file = await viewerFile("noscript.html", await build(fixture));
     const context = await browser.newContext({ javaScriptEnabled: false });
