@@ -79,3 +79,15 @@ describe("message catalogue", () => {
     expect(Object.keys(messages).length).toBe(total);
   });
 });
+
+describe("advice for a client's missing address", () => {
+  it("edits the client, who exists ('client add' refused them: already there), with only what the channel takes", () => {
+    for (const key of ["signal.noAddress", "threema.noAddress", "email.noAddress"] as const) {
+      for (const lang of ["de", "en"] as const) {
+        const line = t(lang, key, { alias: "k002" });
+        expect(line, `${key} ${lang}`).toMatch(/nachklang client edit k002 --(phone|threema|email) /);
+        expect(line).not.toMatch(/client add|u:/);
+      }
+    }
+  });
+});

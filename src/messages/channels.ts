@@ -47,8 +47,8 @@ export const channels = {
 
   // --- signal: delivery ---
   "signal.noAddress": {
-    de: "{alias}: keine Signal-Adresse (Telefonnummer +49… oder u:Benutzername) im Eintrag. Bitte mit „nachklang client add {alias} --phone +49…“ ergänzen; nichts gesendet.",
-    en: "{alias}: no Signal address (phone number +49… or u:username) in the record. Please add one with 'nachklang client add {alias} --phone +49…'; nothing was sent.",
+    de: "{alias}: keine Signal-Adresse (Telefonnummer +49…) im Eintrag. Bitte mit „nachklang client edit {alias} --phone +49…“ ergänzen; nichts gesendet.",
+    en: "{alias}: no Signal address (phone number +49…) in the record. Please add one with 'nachklang client edit {alias} --phone +49…'; nothing was sent.",
   },
   "signal.unregistered": {
     de: "{alias}: diese Nummer ist bei Signal nicht registriert; nichts gesendet. Bitte die Nummer mit der Klient:in klären oder einen anderen Kanal wählen.",

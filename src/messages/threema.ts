@@ -83,8 +83,8 @@ export const threema = {
     en: "Threema: the connection broke while sending to {alias} (part {part}); the message may have arrived. Not repeated automatically: please ask the client.",
   },
   "threema.noAddress": {
-    de: "{alias} hat keine Threema-ID. Bitte mit „nachklang client add {alias} --threema ID“ eintragen.",
-    en: "{alias} has no Threema ID. Please add one with 'nachklang client add {alias} --threema ID'.",
+    de: "{alias} hat keine Threema-ID. Bitte mit „nachklang client edit {alias} --threema ID“ eintragen.",
+    en: "{alias} has no Threema ID. Please add one with 'nachklang client edit {alias} --threema ID'.",
   },
   "threema.badKey": {
     de: "Threema: der Schlüssel für {alias} ist unbrauchbar (unsicherer Punkt niedriger Ordnung). Nichts gesendet; bitte den Schlüssel persönlich mit der Klient:in abgleichen.",

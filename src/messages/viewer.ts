@@ -128,8 +128,8 @@ export const viewer = {
     en: "E-mail without TLS or STARTTLS is only allowed to localhost ({host}). Please use port 465 (TLS) or 587 (STARTTLS).",
   },
   "email.noAddress": {
-    de: "Für {alias} ist keine E-Mail-Adresse hinterlegt. Bitte mit „nachklang client add {alias} --email ADRESSE“ ergänzen.",
-    en: "No e-mail address for {alias}. Please add one with 'nachklang client add {alias} --email ADDRESS'.",
+    de: "Für {alias} ist keine E-Mail-Adresse hinterlegt. Bitte mit „nachklang client edit {alias} --email ADRESSE“ ergänzen.",
+    en: "No e-mail address for {alias}. Please add one with 'nachklang client edit {alias} --email ADDRESS'.",
   },
   "email.noViewer": {
     de: "E-Mail an {alias}: es wurde kein Viewer erzeugt; die E-Mail trägt nur den Viewer. Bitte erneut senden.",
