@@ -76,14 +76,27 @@ interface HeicFacts {
   readonly hasAlpha: boolean;
 }
 
+type FailOn = "truncated" | "warning";
+
+/**
+ * Whether a decoder's complaint says the image data itself is damaged (a JPEG's entropy-coded
+ * data: "Corrupt JPEG data: bad Huffman code"), as opposed to a warning that costs no pixels
+ * ("… extraneous bytes before marker", which many cameras write). libjpeg reports the former as
+ * a warning too and fills what it cannot decode with one colour.
+ */
+function corruptData(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /Corrupt JPEG data: (?!\d+ extraneous bytes)|Huffman/i.test(message);
+}
+
 /**
  * The start of the pipeline for one input: sharp on the file (EXIF orientation applied), or for
  * HEIC/HEIF the pixels decoded by heic-decode (WebAssembly; the prebuilt libvips has no HEVC
  * decoder), turned upright. Raw pixels carry no metadata, so GPS and author are gone either way.
  */
-async function uprightImage(input: string, heic: HeicFacts | undefined, maxPixels: number): Promise<Sharp> {
+async function uprightImage(input: string, heic: HeicFacts | undefined, maxPixels: number, failOn: FailOn): Promise<Sharp> {
   const sharp = await loadSharp();
-  if (!heic) return sharp(input, { limitInputPixels: maxPixels, failOn: "truncated" }).autoOrient();
+  if (!heic) return sharp(input, { limitInputPixels: maxPixels, failOn }).autoOrient();
   const pixels = await decodeHeic(input, heic.exif);
   const turn = UPRIGHT[pixels.orientation] ?? {};
   let image = sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: 4 }, limitInputPixels: maxPixels });
@@ -141,13 +154,21 @@ export async function processPhoto(input: string, outDir: string, profile: Photo
   const thumbDest = outputPath(input, outDir, ".thumb.jpg", name);
   return withPrivateTemp(async (tmp) => {
     const main = join(tmp, "photo" + ext);
-    try {
-      let image = (await uprightImage(input, heic, p.maxPixels)).resize({ width: p.maxEdge, height: p.maxEdge, fit: "inside", withoutEnlargement: true });
+    const prepare = async (failOn: FailOn) => {
+      let image = (await uprightImage(input, heic, p.maxPixels, failOn)).resize({ width: p.maxEdge, height: p.maxEdge, fit: "inside", withoutEnlargement: true });
       if (p.enhance === "whiteboard") image = await enhanceWhiteboard(image);
       image = image.toColourspace("srgb");
       // JPEG has no transparency: put transparent screenshots on white, not on black.
       image = p.format === "webp" ? image.webp({ quality: p.quality }) : image.flatten({ background: "#ffffff" }).jpeg({ quality: p.quality, progressive: true });
       await image.toFile(main);
+    };
+    try {
+      // Strict first: a JPEG whose data is corrupt decodes "fine" into a flat block of colour.
+      await prepare("warning").catch(async (error: unknown) => {
+        if (corruptData(error)) throw error;
+        // A warning that is no damage (bytes after the image, a known odd colour profile).
+        await prepare("truncated");
+      });
     } catch (error) {
       throw photoError(input, error);
     }

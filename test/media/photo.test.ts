@@ -4,7 +4,7 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processPhoto } from "../../src/media/index.js";
-import { FIXTURES, tempDir } from "../helpers/cli.js";
+import { FIXTURES, ROOT, tempDir } from "../helpers/cli.js";
 import { leakyPhotos } from "../helpers/made-media.js";
 import { missing } from "../helpers/tools.js";
 import { exiftool, exiftoolAll } from "./inspect.js";
@@ -175,6 +175,22 @@ describe("processPhoto on the fixtures", () => {
       await expect(processPhoto(file, out), file).rejects.toMatchObject({ code, key, params: expect.objectContaining({ file }) as unknown });
     }
     expect(await readdir(out).catch(() => [])).toEqual([]);
+  });
+
+  it("refuses a JPEG whose scan data is corrupt (it came out with a flat block of colour), and takes one with a harmless warning", async () => {
+    const out = join(dir, "strict");
+    const corrupt = join(ROOT, "test", "fixtures", "corrupt-huffman.jpg");
+    // libjpeg decodes it without an error, filling what it cannot read: the case to catch.
+    await sharp(corrupt, { failOn: "truncated" }).toBuffer();
+    await expect(processPhoto(corrupt, out)).rejects.toMatchObject({ code: 1, key: "media.photo.damaged", params: expect.objectContaining({ reason: expect.stringMatching(/bad Huffman code/) as unknown }) as unknown });
+    // Three stray bytes before a marker, which libjpeg warns about and many cameras write: taken.
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#336699" } }).jpeg().toBuffer();
+    const at = jpeg.indexOf(Buffer.from([0xff, 0xdb]));
+    const stray = join(dir, "stray-bytes.jpg");
+    await writeFile(stray, Buffer.concat([jpeg.subarray(0, at), Buffer.from([1, 2, 3]), jpeg.subarray(at)]));
+    await expect(sharp(stray, { failOn: "warning" }).toBuffer()).rejects.toThrow(/extraneous bytes/);
+    const r = await processPhoto(stray, out);
+    expect([r.width, r.height]).toEqual([64, 48]);
   });
 
   it("refuses the pixel bomb from its header, quickly and without decoding 900 MP", async () => {
