@@ -319,6 +319,11 @@ export async function processAudio(input: string, outDir: string, profile: Audio
   if (m.durationSeconds <= 0) throw new UserError(ExitCode.failure, "media.audio.noSound", { file: input });
   const plan = planGain(m, p, input);
   const warnings = [...plan.warnings];
+  // Sound that ends well before the length the file's header gives: cut off on the way (a copy
+  // interrupted, a recorder that stopped). ffmpeg stops where the data stops and says nothing.
+  if (probed !== undefined && probed >= 2 && m.durationSeconds < probed * 0.9 - 0.5) {
+    warnings.push({ key: "media.audio.cutShort", params: { file: input, seconds: Math.round(m.durationSeconds), expected: Math.round(probed) } });
+  }
   if (plan.silent) {
     // Sound too short to measure (a cut-off file, most likely) is not silence: said as what it is.
     const short = m.durationSeconds < AUDIO_DEFAULTS.measurableSeconds && m.samplePeakDb > AUDIO_DEFAULTS.silenceThresholdDb;

@@ -62,6 +62,10 @@ export const media = {
     de: "{file}: einzelne Spitzen wurden um bis zu {db} dB begrenzt, um die Ziellautstärke zu erreichen.",
     en: "{file}: peaks were limited by up to {db} dB to reach the target loudness.",
   },
+  "media.audio.cutShort": {
+    de: "{file}: die Aufnahme ist {seconds} s lang, ihr Dateikopf nennt {expected} s: sie ist wohl abgeschnitten. Sie geht so hinaus; sollte sie länger sein, bitte die Originaldatei erneut kopieren.",
+    en: "{file}: the recording is {seconds} s long, its header says {expected} s: it seems cut off. It goes out as it is; if it should be longer, please copy the original file again.",
+  },
   "media.audio.trimmedAll": {
     de: "{file}: die Aufnahme besteht nur aus Stille; nichts gekürzt.",
     en: "{file}: the recording is nothing but silence; nothing was trimmed.",

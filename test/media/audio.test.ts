@@ -130,6 +130,19 @@ describe.skipIf(noFfmpeg)("processAudio on the fixtures", () => {
     expect((await processAudio(hush, join(dir, "hush"))).warnings.map((w) => w.key)).toEqual(["media.audio.silence"]);
   });
 
+  it("a recording cut off on the way (half its bytes) is said to be shorter than its header says; a whole one is not", async () => {
+    const whole = join(dir, "whole.flac");
+    execFileSync("ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "sine=f=330:d=20", "-ac", "1", whole]);
+    const bytes = await readFile(whole);
+    const cut = join(dir, "cut-half.flac");
+    await writeFile(cut, bytes.subarray(0, bytes.length >> 1));
+    const r = await processAudio(cut, join(dir, "cut-half"));
+    expect(r.warnings.map((w) => w.key)).toEqual(["media.audio.cutShort"]);
+    expect(r.warnings[0]?.params).toMatchObject({ file: cut, expected: 20 });
+    expect(Number(r.warnings[0]?.params?.seconds)).toBeLessThan(15);
+    expect((await processAudio(whole, join(dir, "whole"))).warnings).toEqual([]);
+  });
+
   it("refuses bad files with one catalogue line naming the file, and writes nothing", async () => {
     const empty = join(dir, "empty.wav");
     await writeFile(empty, "");
