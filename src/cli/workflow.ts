@@ -24,6 +24,7 @@ import { holdClient, unlockPractice, type Practice } from "./practice.js";
 import { sweepStaleOnce } from "../temp.js";
 import type { InboxEnv } from "../inbox/env.js";
 import type { IngestReport } from "../inbox/ingest.js";
+import type { ReceiptOutcome } from "../inbox/read.js";
 import type { ClientRecord } from "../practice/clients.js";
 
 export interface CliWorkflow {
@@ -588,6 +589,30 @@ async function awayNoticeText(ctx: CliContext, wf: Workflow, client: ClientRecor
  * `inbox read`) a discarded message makes the exit code 5; the others (`inbox reply`, `outbox
  * flush`, `records purge`) keep theirs, which say what they sent or deleted (docs/inbox.md).
  */
+/**
+ * Say what became of read receipts, by client: sent, held for contact hours (with when they
+ * open), off and why, or failed (a warning). Returns whether one failed.
+ */
+export function reportReceipts(ctx: CliContext, wf: Workflow, receipts: readonly { alias: string; outcome: ReceiptOutcome }[]): boolean {
+  let failed = false;
+  for (const { alias, outcome: r } of receipts) {
+    if (r.state === "sent") ctx.out.say("inbox.receipt.sent", { alias, channel: r.channel });
+    else if (r.state === "held") ctx.out.say("inbox.receipt.held", { alias, channel: r.channel, when: r.until === null ? "–" : whenText(ctx, wf, r.until) });
+    else if (r.state === "off") ctx.out.say(`inbox.receipt.off.${r.why}`, { alias, channel: r.channel });
+    else {
+      ctx.out.warn("inbox.receipt.failed", { alias, channel: r.channel, problem: ctx.out.text(r.reason, r.params) });
+      failed = true;
+    }
+  }
+  return failed;
+}
+
+/** Send the read receipts held outside contact hours, now that they are open, and say so. */
+export async function sendHeldReceiptsNow(ctx: CliContext, wf: Workflow, env: InboxEnv): Promise<boolean> {
+  const { sendHeldReceipts } = await import("../inbox/read.js");
+  return reportReceipts(ctx, wf, await sendHeldReceipts(env));
+}
+
 export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean } = {}): Promise<IngestReport & { refusedEarlier: number }> {
   const { ingest, UNKNOWN_SENDER_DAYS, UNKNOWN_SENDER_EXPIRED } = await import("../inbox/ingest.js");
   const report = await ingest(env);

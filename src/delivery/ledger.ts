@@ -109,7 +109,7 @@ function inboxEvents() {
     z.strictObject({ ...inbox, ev: z.literal("refusedShown"), msgs: z.array(msg) }),
     z.strictObject({ ...inbox, ev: z.literal("read"), msg, client }),
     /** The read receipt for messages just read: sent, failed, or not sent because receipts are off. */
-    z.strictObject({ ...inbox, ev: z.literal("readReceipt"), client, channel: z.string(), msgs: z.array(msg), state: z.enum(["sent", "failed", "off"]), reason: z.optional(upTo(200)) }),
+    z.strictObject({ ...inbox, ev: z.literal("readReceipt"), client, channel: z.string(), msgs: z.array(msg), state: z.enum(["sent", "failed", "off", "held"]), reason: z.optional(upTo(200)) }),
     /** A follow-up answering a client's messages. */
     z.strictObject({ ...inbox, ev: z.literal("replied"), client, fu: z.string().check(z.regex(FOLLOWUP_KEY)), msgs: z.array(msg) }),
     /** The away notice of one off-period: `sending` before it goes out, then sent, failed or skipped (why). */

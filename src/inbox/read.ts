@@ -3,7 +3,9 @@
  * caller to show (and to write files where asked), record each as read in the ledger, and only
  * then send the read receipt — unless receipts are off for the practice or this client, or the
  * client has no current consent for that channel. A receipt therefore never says more than
- * happened: the practitioner has seen the message.
+ * happened: the practitioner has seen the message. Read outside contact hours, the receipt is held
+ * (`held` in the ledger) and goes out with the first inbox command or `outbox flush` once they
+ * open (`sendHeldReceipts`): a receipt at 23:00 would tell the client the practice reads then.
  */
 import { constants } from "node:fs";
 import { open, rm } from "node:fs/promises";
@@ -16,12 +18,15 @@ import type { MessageKey, MessageParams } from "../messages/index.js";
 import { currentConsent } from "../practice/consent.js";
 import { firstCodePoints, withoutUnsafe } from "../printable.js";
 import type { ClientRecord } from "../practice/clients.js";
-import { recipientOf, type InboxEnv } from "./env.js";
+import { isOpen, nextOpening } from "../delivery/hours.js";
+import type { LedgerEvent } from "../delivery/ledger.js";
+import { aliasOfTag, recipientOf, type InboxEnv } from "./env.js";
 import { foldInbox, unread, type MessageState } from "./state.js";
 import type { StoredMessage } from "./store.js";
 
 export type ReceiptOutcome =
   | { readonly channel: string; readonly state: "sent"; readonly count: number }
+  | { readonly channel: string; readonly state: "held"; readonly until: Date | null }
   | { readonly channel: string; readonly state: "off"; readonly why: "practice" | "client" | "consent" }
   | { readonly channel: string; readonly state: "failed"; readonly reason: MessageKey; readonly params: MessageParams };
 
@@ -42,15 +47,73 @@ export async function readMessages(env: InboxEnv, client: ClientRecord, show: (m
   for (const state of waiting) messages.push(await env.store.readMessage(state.id, env.keys));
   await show(messages);
   for (const m of messages) await env.ledger.append({ ev: "read", msg: m.id, client: tag }, env.now());
+  if (messages.length > 0 && !isOpen(env.hours, env.now())) return { messages, receipts: await holdReceipts(env, tag, messages) };
   return { messages, receipts: await sendReceipts(env, client, messages) };
+}
+
+function byChannel(messages: readonly StoredMessage[]): Map<string, StoredMessage[]> {
+  const grouped = new Map<string, StoredMessage[]>();
+  for (const m of messages) grouped.set(m.channel, [...(grouped.get(m.channel) ?? []), m]);
+  return grouped;
+}
+
+/** Outside contact hours: each channel's receipt is recorded as held, to go out once they open. */
+async function holdReceipts(env: InboxEnv, tag: string, messages: readonly StoredMessage[]): Promise<ReceiptOutcome[]> {
+  const until = nextOpening(env.hours, env.now());
+  const outcomes: ReceiptOutcome[] = [];
+  for (const [name, list] of byChannel(messages)) {
+    await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs: list.map((m) => m.id), state: "held" }, env.now());
+    outcomes.push({ channel: name, state: "held", until });
+  }
+  return outcomes;
+}
+
+/**
+ * Send the receipts held outside contact hours, when they are open now: for each client still in
+ * the registry and not forgotten, with the same checks as when reading (receipts off, consent).
+ * Returns what happened, by client alias.
+ */
+export async function sendHeldReceipts(env: InboxEnv): Promise<{ alias: string; outcome: ReceiptOutcome }[]> {
+  if (!isOpen(env.hours, env.now())) return [];
+  const out: { alias: string; outcome: ReceiptOutcome }[] = [];
+  for (const [tag, channels] of heldReceipts((await env.ledger.read()).events)) {
+    const alias = await aliasOfTag(env, tag);
+    const client = alias === undefined ? undefined : env.clients.get(alias);
+    const messages: StoredMessage[] = [];
+    for (const [name, ids] of channels) {
+      const stored: StoredMessage[] = [];
+      for (const id of ids) {
+        const m = await env.store.readMessage(id, env.keys).catch(() => undefined);
+        if (m !== undefined) stored.push(m);
+      }
+      // Nobody to tell any more (removed, forgotten), or the messages are gone: given up, not held for good.
+      if (client === undefined || client.forgotten !== undefined || stored.length === 0) {
+        await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs: ids, state: "off", reason: "client" }, env.now());
+      } else messages.push(...stored);
+    }
+    if (client !== undefined && messages.length > 0) for (const outcome of await sendReceipts(env, client, messages)) out.push({ alias: client.alias, outcome });
+  }
+  return out;
+}
+
+/** Messages whose receipt was held and has neither gone out nor been given up since: by client tag, then channel. */
+function heldReceipts(events: readonly LedgerEvent[]): Map<string, Map<string, string[]>> {
+  const last = new Map<string, { client: string; channel: string; state: string }>();
+  for (const e of events) if (e.ev === "readReceipt") for (const msg of e.msgs) last.set(msg, { client: e.client, channel: e.channel, state: e.state });
+  const held = new Map<string, Map<string, string[]>>();
+  for (const [msg, { client, channel, state }] of last) {
+    if (state !== "held") continue;
+    const channels = held.get(client) ?? new Map<string, string[]>();
+    channels.set(channel, [...(channels.get(channel) ?? []), msg]);
+    held.set(client, channels);
+  }
+  return held;
 }
 
 async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: readonly StoredMessage[]): Promise<ReceiptOutcome[]> {
   const tag = await env.tagger(client.alias);
-  const byChannel = new Map<string, StoredMessage[]>();
-  for (const m of messages) byChannel.set(m.channel, [...(byChannel.get(m.channel) ?? []), m]);
   const outcomes: ReceiptOutcome[] = [];
-  for (const [name, list] of byChannel) {
+  for (const [name, list] of byChannel(messages)) {
     const msgs = list.map((m) => m.id);
     const off = async (why: "practice" | "client" | "consent") => {
       await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs, state: "off", reason: why }, env.now());

@@ -78,6 +78,10 @@ export const inbox = {
     en: "  To save the files: nachklang inbox read {alias} --out FOLDER (while unread; afterwards they stay sealed in the inbox).",
   },
   "inbox.receipt.sent": { de: "Lesebestätigung an {alias} über {channel} gesendet.", en: "Read receipt sent to {alias} via {channel}." },
+  "inbox.receipt.held": {
+    de: "Lesebestätigung an {alias} über {channel} wartet auf die Kontaktzeit ({when}): außerhalb verrät sie, wann die Praxis liest.",
+    en: "Read receipt to {alias} via {channel} waits for contact hours ({when}): outside them it would tell when the practice reads.",
+  },
   "inbox.receipt.off.practice": {
     de: "Keine Lesebestätigung: für die Praxis ausgeschaltet (nachklang inbox receipts on).",
     en: "No read receipt: switched off for the practice (nachklang inbox receipts on).",

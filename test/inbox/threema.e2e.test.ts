@@ -79,14 +79,22 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     expect(await plaintextHits(home, [TEXT, CLIENT, FILE_NAME, NAME])).toEqual([]);
   });
 
-  it("shows the text when read, writes the file, then sends exactly one read receipt the client can decrypt", async () => {
+  it("shows the text when read, writes the file; the read receipt waits for contact hours, then goes out once, and the client can decrypt it", async () => {
     const out = join(home, "..", "from-k042");
     const result = await cli(["inbox", "read", "k042", "--out", out]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(TEXT);
     expect(result.stdout).toMatch(new RegExp(`File: ${FILE_NAME} \\(image/png, [\\d.]+ B\\) – Seite 3`));
     expect(await readFile(join(out, FILE_NAME))).toEqual(photo);
-    expect(result.stdout).toContain("Read receipt sent to k042 via threema.");
+    // Read on Saturday: a receipt now would tell the client the practice reads on Saturdays.
+    expect(result.stdout).toContain("Read receipt to k042 via threema waits for contact hours (Mon 2026-12-07 09:00 (Europe/Berlin)): outside them it would tell when the practice reads.");
+    expect(emulator.received).toEqual([]);
+    expect((await cli(["inbox"])).stdout).not.toContain("Read receipt sent");
+    expect(emulator.received).toEqual([]);
+    // The first inbox command once they open sends it.
+    const monday = await cli(["inbox"], { NACHKLANG_NOW: "2026-12-07T09:05:00+01:00" });
+    expect(monday.code, monday.stderr).toBe(0);
+    expect(monday.stdout).toContain("Read receipt sent to k042 via threema.");
 
     expect(emulator.violations).toEqual([]);
     const receipts = emulator.received.filter((m) => m.type === 0x80);
@@ -100,7 +108,8 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     const again = await cli(["inbox", "read", "k042"]);
     expect(again.stdout).toContain("Nothing waits from k042.");
     expect(emulator.received).toHaveLength(1);
-    expect((await cli(["inbox"])).stdout).toContain("No unread messages.");
+    expect((await cli(["inbox"], { NACHKLANG_NOW: "2026-12-07T09:10:00+01:00" })).stdout).toContain("No unread messages.");
+    expect(emulator.received).toHaveLength(1);
   });
 
   it("shows received and read with times in status and history", async () => {
@@ -165,7 +174,8 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     expect(read.code, read.stderr).toBe(0);
     expect(read.stdout).toContain("Bis Donnerstag!");
     expect(read.stdout).not.toContain(SECRET_TEXT);
-    expect(emulator.received.filter((m) => m.type === 0x80)).toHaveLength(2);
+    // Still Saturday: held, not sent.
+    expect(emulator.received.filter((m) => m.type === 0x80)).toHaveLength(1);
   });
 
   it("inbox read exits 5 when a message it decoded was discarded, after showing the good ones", async () => {
@@ -176,7 +186,15 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     expect(read.code, read.stderr).toBe(5);
     expect(read.stderr).toContain("1 message discarded (see above)");
     expect(read.stdout).toContain("Noch eine Frage.");
-    expect(read.stdout).toContain("Read receipt sent to k042 via threema.");
+    expect(read.stdout).toContain("Read receipt to k042 via threema waits for contact hours");
+    // Monday's flush sends what was held, in one receipt per read.
+    const flush = await cli(["outbox", "flush"], { NACHKLANG_NOW: "2026-12-07T10:00:00+01:00" });
+    expect(flush.code, flush.stderr).toBe(0);
+    expect(flush.stdout.match(/Read receipt sent to k042 via threema\./g)).toHaveLength(1);
+    expect(emulator.violations).toEqual([]);
+    const receipts = emulator.received.filter((m) => m.type === 0x80);
+    expect(receipts).toHaveLength(2);
+    expect(receipts[1]?.receipt?.messageIds).toHaveLength(2);
   });
 
   it("reports once, in inbox, a message discarded while a scheduled outbox flush decoded the inbox (exit 5)", async () => {

@@ -26,6 +26,8 @@ import {
   openInbox,
   timingFromOptions,
   processInbox,
+  reportReceipts,
+  sendHeldReceiptsNow,
   sendPrepared,
   setInboxConfig,
   whenText,
@@ -38,6 +40,7 @@ export async function list(ctx: CliContext, o: { names?: boolean }): Promise<voi
   const cw = await openCliWorkflow(ctx);
   const env = await openInbox(ctx, cw);
   await processInbox(ctx, env, { integrity: true });
+  await sendHeldReceiptsNow(ctx, cw.wf, env);
   const { foldInbox, waitingByClient } = await import("../../inbox/state.js");
   const waiting = waitingByClient(foldInbox((await env.ledger.read()).events));
   if (waiting.length === 0) ctx.out.say("inbox.empty");
@@ -84,6 +87,7 @@ export async function read(ctx: CliContext, alias: string, o: { out?: string }):
   const client = cw.practice.clients.require(alias);
   const env = await openInbox(ctx, cw);
   const { refused, refusedEarlier } = await processInbox(ctx, env, { integrity: true });
+  const heldFailed = await sendHeldReceiptsNow(ctx, cw.wf, env);
   const { readMessages, writeMessageFiles } = await import("../../inbox/read.js");
   const written = new Map<string, string[]>();
   const result = await readMessages(env, client, async (messages) => {
@@ -102,15 +106,9 @@ export async function read(ctx: CliContext, alias: string, o: { out?: string }):
       } else if (m.files.length > 0) ctx.out.say("inbox.read.filesHint", { alias });
     }
   });
-  for (const r of result.receipts) {
-    if (r.state === "sent") ctx.out.say("inbox.receipt.sent", { alias, channel: r.channel });
-    else if (r.state === "off") ctx.out.say(`inbox.receipt.off.${r.why}`, { alias, channel: r.channel });
-    else {
-      ctx.out.warn("inbox.receipt.failed", { alias, channel: r.channel, problem: ctx.out.text(r.reason, r.params) });
-      // A discarded message (exit 5) weighs more than a receipt that did not go out.
-      if (refused.length === 0 && refusedEarlier === 0) process.exitCode = ExitCode.failure;
-    }
-  }
+  const failed = reportReceipts(ctx, cw.wf, result.receipts.map((outcome) => ({ alias, outcome }))) || heldFailed;
+  // A discarded message (exit 5) weighs more than a receipt that did not go out.
+  if (failed && refused.length === 0 && refusedEarlier === 0) process.exitCode = ExitCode.failure;
   ctx.out.result({
     client: alias,
     messages: result.messages.map((m: StoredMessage) => ({

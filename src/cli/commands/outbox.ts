@@ -16,6 +16,7 @@ import {
   processInbox,
   refusedByPolicy,
   reportProblems,
+  sendHeldReceiptsNow,
   stateText,
   waitingFollowUps,
   whenText,
@@ -72,7 +73,10 @@ export async function flush(ctx: CliContext, o: { ifUnlocked?: boolean } = {}): 
   const { wf } = cw;
   // A command that holds the keys: what arrived while the practice was locked is decoded, and
   // away notices that waited for the keys go out.
-  await processInbox(ctx, await openInbox(ctx, cw));
+  const inbox = await openInbox(ctx, cw);
+  await processInbox(ctx, inbox);
+  // Read receipts held while the practice read outside contact hours go out once they open.
+  await sendHeldReceiptsNow(ctx, wf, inbox);
   const now = wf.now();
   const all = await waitingFollowUps(wf);
   // Uncertain follow-ups wait for the practitioner; failures that must not be repeated too.
