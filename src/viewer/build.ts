@@ -49,11 +49,18 @@ export function viewerScryptLogN(env: NodeJS.ProcessEnv = process.env): number {
 
 /** The refusal limit in bytes from the config value `viewerLimitMB` (a positive number). */
 export function viewerLimitBytes(configured: unknown): number {
-  const mb = typeof configured === "number" && Number.isFinite(configured) && configured > 0 ? configured : VIEWER_DEFAULT_LIMIT_MB;
+  // A number, or one written as a string in config.json ("30").
+  const value = typeof configured === "string" && configured.trim() !== "" ? Number(configured) : configured;
+  const mb = typeof value === "number" && Number.isFinite(value) && value > 0 ? value : VIEWER_DEFAULT_LIMIT_MB;
   return Math.floor(mb * 1024 * 1024);
 }
 
-const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+/** MB to one decimal: a size rounded up, a limit down, so that a size over the limit never reads as equal to it. */
+const mb = (bytes: number, round: "up" | "down") => {
+  // A hair of tolerance: a limit of 0.2 MB in whole bytes is 0.19999… MB, and stays 0.2.
+  const tenths = (bytes / (1024 * 1024)) * 10;
+  return ((round === "up" ? Math.ceil(tenths - 1e-4) : Math.floor(tenths + 1e-4)) / 10).toFixed(1);
+};
 
 async function tarOf(entries: readonly { name: string; data: Uint8Array }[], mtime: Date): Promise<Uint8Array> {
   const archive = pack();
@@ -96,7 +103,7 @@ export async function buildViewer(options: BuildViewerOptions): Promise<string> 
   for (const { item } of followUp.items) tarBytes += 512 + Math.ceil(item.size / 512) * 512;
   const estimate = estimatePageBytes(tarBytes, script.length);
   const limit = options.limitBytes ?? viewerLimitBytes(undefined);
-  if (estimate > limit) throw new UserError(ExitCode.refused, "viewer.tooLarge", { size: mb(estimate), limit: mb(limit) });
+  if (estimate > limit) throw new UserError(ExitCode.refused, "viewer.tooLarge", { size: mb(estimate, "up"), limit: mb(limit, "down") });
 
   for (const { item, file } of followUp.items) entries.push({ name: item.path, data: await readFile(file) });
   const tar = await tarOf(entries, new Date(followUp.manifest.created));
@@ -110,8 +117,8 @@ export async function buildViewer(options: BuildViewerOptions): Promise<string> 
     script,
   });
   const size = Buffer.byteLength(html, "utf8");
-  if (size > limit) throw new UserError(ExitCode.refused, "viewer.tooLarge", { size: mb(size), limit: mb(limit) });
-  if (size > VIEWER_WARN_BYTES) options.warn?.("viewer.large", { size: mb(size) });
+  if (size > limit) throw new UserError(ExitCode.refused, "viewer.tooLarge", { size: mb(size, "up"), limit: mb(limit, "down") });
+  if (size > VIEWER_WARN_BYTES) options.warn?.("viewer.large", { size: mb(size, "up") });
   return html;
 }
 

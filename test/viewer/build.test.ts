@@ -83,9 +83,14 @@ describe.skipIf(missing("ffmpeg"))("building the viewer", () => {
     expect(viewerLimitBytes(undefined)).toBe(60 * 1024 * 1024);
     expect(viewerLimitBytes(5)).toBe(5 * 1024 * 1024);
     expect(viewerLimitBytes("lots")).toBe(60 * 1024 * 1024);
+    // Written as a string in config.json: taken (it was the default, silently).
+    expect(viewerLimitBytes("30")).toBe(30 * 1024 * 1024);
     const refused = await buildViewer({ ...options(), limitBytes: 100_000 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(UserError);
     expect(refused).toMatchObject({ code: 4, key: "viewer.tooLarge" });
+    // A size just over the limit never reads as the limit itself ("53.8 MB, above the limit of 53.8 MB").
+    const { size, limit } = (refused as UserError).params as { size: string; limit: string };
+    expect(Number(size)).toBeGreaterThan(Number(limit));
 
     const bigFile = join(dir, "big.bin");
     const big = new Uint8Array(16 * 1024 * 1024);

@@ -46,14 +46,19 @@ async function audio(dir: string, name: string, codec: string[]): Promise<Uint8A
   return readFile(out);
 }
 
-export async function makeFollowUp(dir: string, options: { lang?: "de" | "en"; message?: string; key?: MinisignSecretKey; name?: string } = {}): Promise<TestFollowUp> {
+export async function makeFollowUp(
+  dir: string,
+  options: { lang?: "de" | "en"; message?: string; key?: MinisignSecretKey; name?: string; homework?: { readonly text: string; readonly caption: string } } = {},
+): Promise<TestFollowUp> {
   const key = options.key ?? generateSigningKey(nobleEd25519);
   const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg().toBuffer();
   const items = [
     await makeItem(dir, "flipchart.jpg", "photo", "image/jpeg", jpeg, "Flipchart"),
     await makeItem(dir, "breathing.ogg", "audio", "audio/ogg", await audio(dir, "breathing.ogg", ["-c:a", "libopus", "-b:a", "32k"]), "Atemübung"),
     await makeItem(dir, "breathing.m4a", "audio", "audio/mp4", await audio(dir, "breathing.m4a", ["-c:a", "aac", "-b:a", "48k"])),
-    await makeItem(dir, "homework.md", "homework", "text/markdown", new TextEncoder().encode(HOMEWORK), "Homework"),
+    options.homework === undefined
+      ? await makeItem(dir, "homework.md", "homework", "text/markdown", new TextEncoder().encode(HOMEWORK), "Homework")
+      : await makeItem(dir, "homework.txt", "homework", "text/plain; charset=utf-8", new TextEncoder().encode(options.homework.text), options.homework.caption),
   ];
   const ageRecipient = await identityToRecipient(await generateX25519Identity());
   const manifest: Manifest = {

@@ -168,6 +168,20 @@ describe.skipIf(skip)("offline viewer in Chromium", () => {
     }
   });
 
+  it("a homework whose text begins with its title shows the title once, as the heading", async () => {
+    const titled = await makeFollowUp(dir, { homework: { caption: "Drei gute Dinge", text: "Drei gute Dinge\n\nJeden Abend drei Dinge notieren, die gut waren.\n" } });
+    const v = await openViewer(browser, await viewerFile("titled.html", await build(titled)));
+    try {
+      expect(await submitPassphrase(v.page, passphrase)).toBe("open");
+      const main = (await v.page.textContent("main")) ?? "";
+      expect(main.split("Drei gute Dinge")).toHaveLength(2);
+      expect(await v.page.locator(".homework h2").innerText()).toBe("Drei gute Dinge");
+      expect(await v.page.locator(".homework .text").innerText()).toBe("Jeden Abend drei Dinge notieren, die gut waren.");
+    } finally {
+      await v.close();
+    }
+  });
+
   it("a page whose script was changed says it could not start (it was blank: the policy blocks the script)", async () => {
     const html = await build(fixture);
     const at = html.lastIndexOf("<script>") + "<script>".length;

@@ -91,7 +91,11 @@ function renderItem({ item, data }: CheckedItem): HTMLElement {
     // Texts (homework, impulses) carry their caption as a heading above, not below.
     if (caption) figure.append(el("h2", { textContent: caption.textContent }));
     // Homework and other texts from templates are Markdown (so is a text/markdown item); other text stays as it is.
-    const body = new TextDecoder().decode(data);
+    let body = new TextDecoder().decode(data);
+    // A homework's file begins with its title (for the channels that show the file as it is);
+    // under the heading of the same words it would stand twice.
+    const [first, ...rest] = body.split("\n");
+    if (caption && first?.trim() === item.caption?.trim()) body = rest.join("\n").replace(/^\s*\n/, "");
     if (item.kind === "homework" || item.mime.startsWith("text/markdown")) figure.append(markdownBlock("text markdown", body));
     else figure.append(el("div", { className: "text", textContent: body }));
     figure.append(save);
