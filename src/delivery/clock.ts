@@ -24,6 +24,8 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
  */
 export function advancing(clock: Clock): Clock {
   const start = clock().getTime();
-  const started = performance.now();
-  return () => new Date(start + (performance.now() - started));
+  // The wall clock, not a monotonic one: a laptop asleep overnight must find its agent's
+  // lifetime over when it wakes (performance.now() does not run during suspend).
+  const started = Date.now();
+  return () => new Date(start + (Date.now() - started));
 }

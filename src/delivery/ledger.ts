@@ -48,7 +48,8 @@ export const ledgerEventSchema = z.discriminatedUnion("ev", [
     origin: z.enum(["send", "new", "batch", "reply"]),
   }),
   /**
-   * `anyTime`: the due time was chosen outside contact hours on purpose (`--now`, `--now --at`),
+   * `anyTime`: the due time was chosen outside contact hours on purpose (`--now` or `--now --at`
+   * at a time they are closed),
    * so it goes out whenever it is due; without it the follow-up waits for contact hours as they
    * are when it goes out (hours changed meanwhile included).
    */

@@ -8,7 +8,7 @@ import { basename } from "node:path";
 import { ExitCode, UserError } from "../errors.js";
 import type { ClientTagger } from "../delivery/client-tag.js";
 import type { Clock } from "../delivery/clock.js";
-import { nextOpening, type ContactHours } from "../delivery/hours.js";
+import { isOpen, nextOpening, type ContactHours } from "../delivery/hours.js";
 import type { FollowUpState, Ledger } from "../delivery/ledger.js";
 import type { Outbox } from "../delivery/outbox.js";
 import { removeTemp, withPrivateTemp } from "../temp.js";
@@ -69,8 +69,12 @@ export interface Timing {
   readonly at?: Date;
 }
 
-/** `--now` (with or without `--at`): planned to go out when due, contact hours or not. */
-const anyTime = (timing: Timing): { anyTime?: true } => (timing.immediate === true ? { anyTime: true } : {});
+/**
+ * `--now` (with or without `--at`) for a time outside contact hours: planned there on purpose, it
+ * goes out when due. One due inside them (a `--now` at 10:00 that failed and is tried again)
+ * waits for contact hours like any other.
+ */
+const anyTime = (timing: Timing, due: Date, hours: ContactHours | undefined): { anyTime?: true } => (timing.immediate === true && !isOpen(hours, due) ? { anyTime: true } : {});
 
 /** When a follow-up may go out. Throws when no contact hour opens within 400 days. */
 export function dueTime(now: Date, hours: ContactHours | undefined, timing: Timing): Date {
@@ -152,7 +156,7 @@ export async function prepareClaimed(valid: ValidDraft, key: string, origin: "se
     let due = known.due === undefined ? undefined : new Date(known.due);
     if (known.state === "sealed" || due === undefined) {
       due = dueTime(env.now(), env.hours, timing);
-      await ledger.append({ fu: key, ev: "queued", due: due.toISOString(), ...anyTime(timing) }, env.now());
+      await ledger.append({ fu: key, ev: "queued", due: due.toISOString(), ...anyTime(timing, due, env.hours) }, env.now());
     }
     return { key, bundleId: known.bundle, due, fresh: false, state: known.state === "sealed" ? "queued" : known.state, items: [], bytes: known.bytes ?? 0, plan: {} };
   }
@@ -219,6 +223,6 @@ async function enqueue(
     env.now(),
   );
   const due = dueTime(env.now(), env.hours, timing);
-  await ledger.append({ fu: key, ev: "queued", due: due.toISOString(), ...anyTime(timing) }, env.now());
+  await ledger.append({ fu: key, ev: "queued", due: due.toISOString(), ...anyTime(timing, due, env.hours) }, env.now());
   return { key, bundleId: sealed.bundleId, due, fresh: true, state: "queued", items, bytes: sealed.size, plan };
 }

@@ -54,4 +54,15 @@ describe("a follow-up queued for contact hours, the hours changed since", () => 
     await ok("2026-12-13T10:05:00+01:00", ["outbox", "flush"]);
     expect((await handedOver()).filter((f) => !before.includes(f))).toEqual([`${sent.id}.age`]);
   });
+
+  it("one planned with --now at a time inside contact hours is an ordinary one: a late flush at night does not send it", async () => {
+    const before = await handedOver();
+    const sent = JSON.parse(await ok("2026-12-18T12:00:00+01:00", ["--json", "send", "k1", "--note", "Montag", "--now", "--at", "2026-12-22 11:00", "--yes"])) as { id: string };
+    // Tuesday 23:00 (the computer was off all day): it waits for Wednesday.
+    await ok("2026-12-22T23:00:00+01:00", ["outbox", "flush"]);
+    expect((await handedOver()).filter((f) => !before.includes(f))).toEqual([]);
+    await ok("2026-12-23T09:05:00+01:00", ["outbox", "flush"]);
+    expect((await handedOver()).filter((f) => !before.includes(f))).toEqual([`${sent.id}.age`]);
+  });
 });
+
