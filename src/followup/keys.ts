@@ -42,6 +42,8 @@ export interface BatchKeyInput {
   /** 0 for the client's first entry with this content, 1 for a second one the same, … */
   readonly occurrence: number;
   readonly content: unknown;
+  /** A step of a `series:` entry: which entry, which step (steps of equal content stay apart). */
+  readonly step?: { readonly entry: number; readonly step: number };
 }
 
 /** A batch entry's keys: the one it is stored under, and those older versions used. */
@@ -76,12 +78,13 @@ type Hasher = Pick<PracticeKeys, "keyedHashes">;
 export async function batchFollowUpKeys(keys: Hasher, inputs: readonly BatchKeyInput[], positions: readonly number[] = inputs.map((i) => i.occurrence)): Promise<BatchKeys[]> {
   if (inputs.length === 0) return [];
   const digests = inputs.map(entryDigest);
-  // The same entries as versions before 2026-12-08 counted them: by the client's position.
-  const earlier = inputs.map((input, i) => entryDigest({ ...input, occurrence: positions[i] ?? input.occurrence }));
+  // The same entries as versions before 2026-12-08 derived them: by the client's position, with no step.
+  const earlier = inputs.map((input, i) => entryDigest({ ...input, step: undefined, occurrence: positions[i] ?? input.occurrence }));
   const hashes = await keys.keyedHashes("batch-followup-key", [...digests, ...earlier]);
-  return digests.map((digest, i) => {
+  return digests.map((_, i) => {
     const key = shape(hashes[i]!);
-    const legacy = [shape(digest), shape(hashes[inputs.length + i]!), shape(earlier[i]!)];
+    // Keyed by position (2026-12-06 to 12-07), and the plain hash before keys were keyed.
+    const legacy = [shape(hashes[inputs.length + i]!), shape(earlier[i]!)];
     return { key, legacy: [...new Set(legacy)].filter((k) => k !== key) };
   });
 }

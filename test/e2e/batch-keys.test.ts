@@ -259,4 +259,22 @@ describe("keyed batch keys", () => {
     expect(again).toMatchObject({ sent: 0, queued: 0, already: 2 });
     expect(again.followups.map((f) => f.key)).toEqual(plain);
   });
+
+  it("two steps of a series with the same note are two follow-ups, and a re-run sends neither again", async () => {
+    const home = await freshHome();
+    const now = { NACHKLANG_NOW: "2027-02-20T10:00:00+01:00" };
+    const file = join(home, "reminders.yaml");
+    await writeFile(file, 'followups:\n  - client: k001\n    series:\n      - at: "2027-03-01 10:00"\n        note: "Denk an die Übung"\n      - at: "2027-03-08 10:00"\n        note: "Denk an die Übung"\n');
+    const first = await runCli(["--json", "batch", file], { home, env: now });
+    expect(first.code, first.stderr).toBe(0);
+    // Steps are not "the same entry twice": nothing to warn about.
+    expect(first.stderr).not.toContain("is the same as");
+    const keys = (JSON.parse(first.stdout) as Report).followups.map((f) => f.key);
+    expect(new Set(keys).size).toBe(2);
+    expect(await (await outboxOf(home)).ids()).toHaveLength(2);
+    const again = await batch(file, home, now);
+    expect(again.followups.map((f) => f.key)).toEqual(keys);
+    expect(await (await outboxOf(home)).ids()).toHaveLength(2);
+  });
 });
+

@@ -70,15 +70,16 @@ function sameEntries(ctx: CliContext, valid: readonly { entry: BatchEntry }[], i
   const first = new Map<string, { where: string; count: number }>();
   return inputs.map((input, i) => {
     const { entry } = valid[i]!;
-    // A series' steps are told apart by their times, which are not part of the content.
-    const same = canonicalJson([input.client, input.content, entry.series?.entry ?? null, entry.series?.step ?? null]);
+    // A series' steps are told apart by their place in it (their times are not part of the content).
+    const step = entry.series === undefined ? undefined : { entry: entry.series.entry, step: entry.series.step };
+    const same = canonicalJson([input.client, input.content, step ?? null]);
     const earlier = first.get(same);
     if (earlier === undefined) first.set(same, { where: entry.where, count: 1 });
     else {
       ctx.out.warn("batch.sameEntry", { where: entry.where, first: earlier.where });
       earlier.count++;
     }
-    return { ...input, occurrence: (earlier?.count ?? 1) - 1 };
+    return { ...input, occurrence: (earlier?.count ?? 1) - 1, ...(step === undefined ? {} : { step }) };
   });
 }
 
