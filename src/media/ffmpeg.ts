@@ -244,12 +244,13 @@ export function probe(file: string): Promise<ProbeResult> {
 /**
  * What a container that may hold a film or a recording (sniff.ts "container": MP4/QuickTime,
  * Matroska, ASF/WMA, AVI, MPEG-TS, FLV) holds: "video" when ffprobe finds a picture stream that
- * is not a cover, "audio" when it finds sound and nothing else, and "video" too when it cannot
- * read the file, which then cannot be prepared and may carry anything in its tags.
+ * is not a cover, "audio" when it finds sound and nothing else, undefined when ffprobe cannot
+ * read it (the caller decides). Without ffprobe: `media.ffmpeg.missing` (exit 2).
  */
-export async function containerHolds(file: string): Promise<"audio" | "video"> {
+export async function containerHolds(file: string): Promise<"audio" | "video" | undefined> {
+  findFfmpeg();
   const info = await probe(file).catch(() => undefined);
-  if (info === undefined) return "video";
+  if (info === undefined) return undefined;
   const film = info.streams.some((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1);
   return !film && info.streams.some((s) => s.codec_type === "audio") ? "audio" : "video";
 }

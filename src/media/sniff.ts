@@ -13,8 +13,8 @@ import { NAMED_READ_FLAGS } from "../files.js";
 /** "container": a film or a recording, as ffprobe will tell (media/container.ts). */
 export type SniffedKind = "photo" | "audio" | "container";
 
-/** How many leading bytes the signatures need (an MPEG transport stream's second packet). */
-export const SNIFF_BYTES = 200;
+/** How many leading bytes the signatures need (an MPEG transport stream's third packet). */
+export const SNIFF_BYTES = 400;
 
 const ascii = (bytes: Uint8Array, at: number, text: string) => Buffer.from(bytes.subarray(at, at + text.length)).toString("latin1") === text;
 
@@ -27,8 +27,14 @@ const ASF = Uint8Array.of(0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0xa6, 
 const BOMS = [Uint8Array.of(0xef, 0xbb, 0xbf), Uint8Array.of(0xff, 0xfe), Uint8Array.of(0xfe, 0xff)];
 
 const startsWith = (b: Uint8Array, at: number, bytes: Uint8Array) => b.length >= at + bytes.length && bytes.every((x, i) => b[at + i] === x);
-/** MPEG transport stream packets (188 bytes, sync 0x47), also with the 4-byte prefix of `.m2ts`/`.mts`. */
-const transportStream = (b: Uint8Array) => [0, 4].some((at) => b[at] === 0x47 && b[at + 188] === 0x47);
+/** MPEG transport stream packets (188 bytes, sync 0x47: three of them), also with the 4-byte prefix of `.m2ts`/`.mts` (192-byte packets). */
+const transportStream = (b: Uint8Array) => (b[0] === 0x47 && b[188] === 0x47 && b[376] === 0x47) || (b[4] === 0x47 && b[196] === 0x47 && b[388] === 0x47);
+/**
+ * A QuickTime atom at the start: its type at byte 4, and a size (bytes 0–3) that an atom can have
+ * — at least its 8-byte header, 1 (a 64-bit size follows) or 0 (to the end) — and that text cannot:
+ * its first byte below 0x20 ("Get free …" would be an atom of 1.2 GB).
+ */
+const quickTimeAtom = (b: Uint8Array) => b.length >= 8 && b[0]! < 0x20 && QUICKTIME_ATOMS.some((atom) => ascii(b, 4, atom)) && ((b[0]! | b[1]! | b[2]!) !== 0 || b[3]! >= 8 || b[3] === 1 || b[3] === 0);
 
 /** The kind the leading bytes (at least SNIFF_BYTES when the file has them) say, if any. */
 export function sniffKind(head: Uint8Array): SniffedKind | undefined {
@@ -46,7 +52,7 @@ export function sniffKind(head: Uint8Array): SniffedKind | undefined {
     if (AUDIO_BRANDS.has(brand)) return "audio";
     return "container";
   }
-  if (QUICKTIME_ATOMS.some((atom) => ascii(b, 4, atom))) return "container";
+  if (quickTimeAtom(b)) return "container";
   if (startsWith(b, 0, ASF) || ascii(b, 0, "FLV\x01") || startsWith(b, 0, Uint8Array.of(0, 0, 1, 0xba)) || transportStream(b)) return "container";
   if (BOMS.some((bom) => startsWith(b, 0, bom))) return undefined;
   if (ascii(b, 0, "fLaC") || ascii(b, 0, "OggS") || ascii(b, 0, "ID3") || ascii(b, 0, "#!AMR")) return "audio";

@@ -391,13 +391,16 @@ describe.skipIf(missing("ffmpeg") || missing("exiftool"))("seal asks a film-or-r
     await writeFile(join(dir, "Hausaufgabe.txt"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("Hallo, bis Dienstag.\r\n", "utf16le")]));
     for (const name of ["stimme.wma", "diktat.3gp", "film.wmv"]) expect(spawnSync("exiftool", ["-a", join(dir, name)], { encoding: "utf8" }).stdout, name).toContain("Quelltopf");
 
-    const sealed = await runCli(["--json", "seal", "stimme.wma", "diktat.3gp", "Hausaufgabe.txt", "--to", "k042", "--out", "containers.age"], { home, cwd: dir });
+    // Text without an extension whose first bytes spell a QuickTime atom ("free" at byte 4).
+    await writeFile(join(dir, "hinweis"), "Get free parking at the back of the building.\n");
+    const sealed = await runCli(["--json", "seal", "stimme.wma", "diktat.3gp", "Hausaufgabe.txt", "hinweis", "--to", "k042", "--out", "containers.age"], { home, cwd: dir });
     expect(sealed.code, sealed.stderr).toBe(0);
     const { items } = JSON.parse(sealed.stdout) as { items: { path: string; kind: string }[] };
     expect(items.map((i) => [i.path, i.kind])).toEqual([
       ["items/recording-1.m4a", "audio"],
       ["items/recording-2.m4a", "audio"],
       ["items/Hausaufgabe.txt", "file"],
+      ["items/hinweis", "file"],
     ]);
     const opened = await runCli(["open", "containers.age", "--out", "opened"], { home, cwd: dir });
     expect(opened.code, opened.stderr).toBe(0);

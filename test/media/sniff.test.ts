@@ -65,8 +65,16 @@ describe("sniffKind", () => {
     }
   });
 
-  it("knows QuickTime that does not begin with ftyp by its first atom", () => {
+  it("knows QuickTime that does not begin with ftyp by its first atom, and text that happens to spell one as text", () => {
     for (const atom of ["moov", "mdat", "wide", "free"]) expect(sniffKind(Buffer.concat([Buffer.from([0, 0, 0, 8]), Buffer.from(atom)])), atom).toBe("container");
+    // "Get free parking": "free" at byte 4, but no atom is 1.2 GB in its first bytes.
+    expect(sniffKind(Buffer.from("Get free parking at the back.\n"))).toBeUndefined();
+    // A "G" at 0 and 188 is no transport stream; three packets are.
+    const text = Buffer.from("G".padEnd(400, "x"));
+    text[188] = 0x47;
+    expect(sniffKind(text)).toBeUndefined();
+    text[376] = 0x47;
+    expect(sniffKind(text)).toBe("container");
   });
 
   it("takes text with a byte-order mark for text, though UTF-16's FF FE looks like an MPEG frame", () => {

@@ -50,9 +50,12 @@ async function kindsOf(files: readonly string[], raw: boolean): Promise<ItemKind
       continue;
     }
     const { kind } = describeFile(file);
-    const sniffed = VIDEO.has(extname(file).toLowerCase()) ? "container" : kind === "file" ? await sniffFile(file).catch(() => undefined) : undefined;
-    // A film or a recording: the sound alone is prepared like any recording; a film is refused.
-    const held = sniffed === "container" ? await containerHolds(file) : sniffed;
+    const named = VIDEO.has(extname(file).toLowerCase());
+    const sniffed = named ? "container" : kind === "file" ? await sniffFile(file).catch(() => undefined) : undefined;
+    // A film or a recording: the sound alone is prepared like any recording; a film is refused,
+    // and so is a file named as one that ffprobe cannot read (it may carry anything in its tags).
+    // One only whose first bytes look like a container, unreadable, is some other file.
+    const held = sniffed === "container" ? ((await containerHolds(file)) ?? (named ? "video" : undefined)) : sniffed;
     if (held === "video") throw new UserError(ExitCode.usage, "seal.video", { file });
     kinds.push(held ?? kind);
   }
