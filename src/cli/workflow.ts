@@ -613,9 +613,9 @@ export async function sendHeldReceiptsNow(ctx: CliContext, wf: Workflow, env: In
   return reportReceipts(ctx, wf, await sendHeldReceipts(env));
 }
 
-export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean } = {}): Promise<IngestReport & { refusedEarlier: number }> {
+export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean; notices?: boolean } = {}): Promise<IngestReport & { refusedEarlier: number }> {
   const { ingest, UNKNOWN_SENDER_DAYS, UNKNOWN_SENDER_EXPIRED } = await import("../inbox/ingest.js");
-  const report = await ingest(env);
+  const report = await ingest(env, options.notices === false ? { notices: false } : {});
   if (report.busy) ctx.out.warn("inbox.busy");
   for (const r of report.refused) ctx.out.warn("inbox.refused", { channel: r.channel, problem: ctx.out.text(`inbox.problem.${r.problem}`) });
   if (report.refused.length > 0) {

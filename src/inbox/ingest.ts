@@ -100,8 +100,8 @@ interface Opened {
   readonly channel: Channel;
 }
 
-/** Decode every waiting envelope, then send the away notices that are due. */
-export async function ingest(env: InboxEnv): Promise<IngestReport> {
+/** Decode every waiting envelope, then send the away notices that are due (unless `notices: false`). */
+export async function ingest(env: InboxEnv, options: { notices?: boolean } = {}): Promise<IngestReport> {
   // A practice that never received anything has no inbox folder, and gets none from this.
   if (!(await exists(env.store.paths.incoming))) return { received: [], receipts: 0, refused: [], unknownSenders: 0, expired: [], postponed: [], notices: [], busy: false };
   await env.store.prepare();
@@ -119,7 +119,8 @@ export async function ingest(env: InboxEnv): Promise<IngestReport> {
   }
   try {
     const report = await decodeAll(env);
-    return { ...report, notices: await sendNotices(env), busy: false };
+    // Not for a command that only files messages away (client forget, export): it sends nothing.
+    return { ...report, notices: options.notices === false ? [] : await sendNotices(env), busy: false };
   } finally {
     await release();
   }

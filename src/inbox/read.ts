@@ -12,7 +12,7 @@ import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Channel } from "../channels/contract.js";
 import { isUserError, unwritableFile } from "../errors.js";
-import { makeDirs } from "../files.js";
+import { loadLockfile, makeDirs } from "../files.js";
 import type { ResolvedChannel } from "../followup/ports.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { currentConsent } from "../practice/consent.js";
@@ -47,25 +47,14 @@ export async function readMessages(env: InboxEnv, client: ClientRecord, show: (m
   for (const state of waiting) messages.push(await env.store.readMessage(state.id, env.keys));
   await show(messages);
   for (const m of messages) await env.ledger.append({ ev: "read", msg: m.id, client: tag }, env.now());
-  if (messages.length > 0 && !isOpen(env.hours, env.now())) return { messages, receipts: await holdReceipts(env, tag, messages) };
-  return { messages, receipts: await sendReceipts(env, client, messages) };
+  // Outside contact hours a receipt that would go out is held (checked as if sent, then kept).
+  return { messages, receipts: await sendReceipts(env, client, messages, !isOpen(env.hours, env.now())) };
 }
 
 function byChannel(messages: readonly StoredMessage[]): Map<string, StoredMessage[]> {
   const grouped = new Map<string, StoredMessage[]>();
   for (const m of messages) grouped.set(m.channel, [...(grouped.get(m.channel) ?? []), m]);
   return grouped;
-}
-
-/** Outside contact hours: each channel's receipt is recorded as held, to go out once they open. */
-async function holdReceipts(env: InboxEnv, tag: string, messages: readonly StoredMessage[]): Promise<ReceiptOutcome[]> {
-  const until = nextOpening(env.hours, env.now());
-  const outcomes: ReceiptOutcome[] = [];
-  for (const [name, list] of byChannel(messages)) {
-    await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs: list.map((m) => m.id), state: "held" }, env.now());
-    outcomes.push({ channel: name, state: "held", until });
-  }
-  return outcomes;
 }
 
 /**
@@ -75,6 +64,27 @@ async function holdReceipts(env: InboxEnv, tag: string, messages: readonly Store
  */
 export async function sendHeldReceipts(env: InboxEnv): Promise<{ alias: string; outcome: ReceiptOutcome }[]> {
   if (!isOpen(env.hours, env.now())) return [];
+  // Nothing held (as a rule): no lock, and no inbox folder made for a practice without one.
+  if (heldReceipts((await env.ledger.read()).events).size === 0) return [];
+  // One process at a time (the timer's flush and an `inbox` at the opening): the other finds
+  // them sent when it gets the lock, or leaves them to the one that has it.
+  const lockfile = await loadLockfile();
+  let release: () => Promise<void>;
+  try {
+    await env.store.prepare();
+    release = await lockfile.lock(env.store.paths.root, { lockfilePath: join(env.store.paths.root, "receipts.lock"), realpath: false, stale: 30_000, retries: { retries: 10, minTimeout: 100, maxTimeout: 500 } });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOCKED") return [];
+    throw error;
+  }
+  try {
+    return await sendHeld(env);
+  } finally {
+    await release();
+  }
+}
+
+async function sendHeld(env: InboxEnv): Promise<{ alias: string; outcome: ReceiptOutcome }[]> {
   const out: { alias: string; outcome: ReceiptOutcome }[] = [];
   for (const [tag, channels] of heldReceipts((await env.ledger.read()).events)) {
     const alias = await aliasOfTag(env, tag);
@@ -110,7 +120,11 @@ function heldReceipts(events: readonly LedgerEvent[]): Map<string, Map<string, s
   return held;
 }
 
-async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: readonly StoredMessage[]): Promise<ReceiptOutcome[]> {
+/**
+ * Each channel's receipt for `messages`: off (practice, client, consent), failed, sent — or, with
+ * `hold`, recorded as held for contact hours once the checks say it would go out.
+ */
+async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: readonly StoredMessage[], hold = false): Promise<ReceiptOutcome[]> {
   const tag = await env.tagger(client.alias);
   const outcomes: ReceiptOutcome[] = [];
   for (const [name, list] of byChannel(messages)) {
@@ -144,6 +158,11 @@ async function sendReceipts(env: InboxEnv, client: ClientRecord, messages: reado
     }
     if (channel.inbox === undefined) {
       await off("practice");
+      continue;
+    }
+    if (hold) {
+      await env.ledger.append({ ev: "readReceipt", client: tag, channel: name, msgs, state: "held" }, env.now());
+      outcomes.push({ channel: name, state: "held", until: nextOpening(env.hours, env.now()) });
       continue;
     }
     const result = await channel.inbox.sendReadReceipt(recipientOf(env, client, resolved), list.flatMap((m) => m.ids));

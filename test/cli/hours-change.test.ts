@@ -37,6 +37,7 @@ describe("a follow-up queued for contact hours, the hours changed since", () => 
     await ok("2026-12-05T10:00:00+01:00", ["hours", "set", "di-fr 09:00-18:00", "--tz", "Europe/Berlin"]);
     const list = await ok("2026-12-05T10:00:00+01:00", ["outbox", "list"]);
     expect(list).toMatch(/Tue 2026-12-08 09:00/);
+    expect(await ok("2026-12-05T10:00:00+01:00", ["status", "k1"])).toMatch(/→ Tue 2026-12-08 09:00/);
     // Monday 09:10 and 23:30: nothing goes out.
     for (const now of ["2026-12-07T09:10:00+01:00", "2026-12-07T23:30:00+01:00"]) {
       const r = await at(now)(["outbox", "flush"]);

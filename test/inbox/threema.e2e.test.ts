@@ -215,6 +215,21 @@ describe("inbox through Threema: serve, list, read, receipt", () => {
     expect(await plaintextHits(home, [SECRET_TEXT, CLIENT, NAME])).toEqual([]);
   });
 
+  it("outside contact hours, a receipt switched off is said to be off at once, not held", async () => {
+    expect((await cli(["inbox", "receipts", "off", "k042"])).code).toBe(0);
+    expect(await emulator.post(serve.url, emulator.clientText(client, "Ohne Bestätigung, bitte."))).toBe(200);
+    const before = emulator.received.filter((m) => m.type === 0x80).length;
+    const read = await cli(["inbox", "read", "k042"]);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stdout).toContain("No read receipt: switched off for k042");
+    expect(read.stdout).not.toContain("waits for contact hours");
+    // Nor does one go out when they open.
+    const monday = await cli(["outbox", "flush"], { NACHKLANG_NOW: "2026-12-07T11:00:00+01:00" });
+    expect(monday.stdout + monday.stderr).not.toMatch(/read receipt/i);
+    expect(emulator.received.filter((m) => m.type === 0x80)).toHaveLength(before);
+    expect((await cli(["inbox", "receipts", "on", "k042"])).code).toBe(0);
+  });
+
   it("refuses a wrong MAC at the door when started with --check-mac", async () => {
     const checking = await startServe(home, ["--check-mac"], { NACHKLANG_NOW: SATURDAY });
     try {

@@ -85,6 +85,9 @@ describe("a forgotten client", () => {
     };
     const [state] = retentionOf(input);
     expect([state?.lastContact, state?.expired]).toEqual(["2016-12-05", true]);
+    // A message decoded on the day of the erasure (forget decodes what waits) counts on the day it arrived.
+    const decodedLate = [{ ev: "received", id: "m2", client: tagOf("k42"), channel: "signal", arrived: "2016-12-03T10:00:00Z", files: 0, at: "2016-12-07T09:00:00Z" }] as unknown as Parameters<typeof retentionOf>[0]["events"];
+    expect(retentionOf({ ...input, events: decodedLate, time: [] })[0]?.lastContact).toBe("2016-12-03");
     // The same events for a client not forgotten: the reading is contact.
     const [active] = retentionOf({ ...input, clients: [{ ...forgottenClient, forgotten: undefined }] });
     expect([active?.lastContact, active?.expired]).toEqual(["2016-12-21", false]);

@@ -38,7 +38,7 @@ export async function exportClient(ctx: CliContext, alias: string, o: ExportOpti
   const r = await openRecords(ctx);
   const client = r.practice.clients.require(alias);
   // Messages that arrived but wait to be decoded are the client's too (as for records purge).
-  await processInbox(ctx, await openInbox(ctx, r));
+  await processInbox(ctx, await openInbox(ctx, r), { notices: false });
   const asViewer = o.viewer === true || viewerPassphrase !== undefined || client.ageRecipient === undefined;
   const passphrase = viewerPassphrase ?? client.viewerPassphrase;
   if (asViewer && passphrase === undefined) throw new UserError(ExitCode.usage, client.ageRecipient === undefined ? "export.noKey" : "export.noViewerPassphrase", { alias });
@@ -119,7 +119,7 @@ export async function forget(ctx: CliContext, alias: string, o: { yes?: boolean 
   }
   // Decoded first, so that messages waiting for it are kept as the client's records (and lose
   // the sender's address below) rather than wait under an address nobody answers to any more.
-  await processInbox(ctx, await openInbox(ctx, r));
+  await processInbox(ctx, await openInbox(ctx, r), { notices: false });
   const tag = await r.wf.tagger(alias);
   const today = r.today();
   const states = [...(await r.wf.ledger.states()).values()].filter((s) => s.client === tag);

@@ -40,7 +40,8 @@ export async function list(ctx: CliContext, o: { names?: boolean }): Promise<voi
   const cw = await openCliWorkflow(ctx);
   const env = await openInbox(ctx, cw);
   await processInbox(ctx, env, { integrity: true });
-  await sendHeldReceiptsNow(ctx, cw.wf, env);
+  // A receipt that could not go out is exit 1, unless something weighs more (a discarded message, 5).
+  if ((await sendHeldReceiptsNow(ctx, cw.wf, env)) && process.exitCode === undefined) process.exitCode = ExitCode.failure;
   const { foldInbox, waitingByClient } = await import("../../inbox/state.js");
   const waiting = waitingByClient(foldInbox((await env.ledger.read()).events));
   if (waiting.length === 0) ctx.out.say("inbox.empty");

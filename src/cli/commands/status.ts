@@ -3,6 +3,8 @@ import type { Workflow } from "../../followup/workflow.js";
 import type { MessageState } from "../../inbox/state.js";
 import { ExitCode, UserError } from "../../errors.js";
 import { checkDay } from "../../practice/consent.js";
+import { goesOutAt } from "../../delivery/hours.js";
+import { plannedOf } from "../../delivery/ledger.js";
 import { dayIn } from "../../records/settings.js";
 import type { CliContext } from "../context.js";
 import { jsonForTerminal } from "../../printable.js";
@@ -29,7 +31,8 @@ export async function status(ctx: CliContext, alias: string | undefined): Promis
   for (const s of states) {
     const detail =
       s.state === "queued" && s.due !== undefined
-        ? ` → ${whenText(ctx, wf, new Date(s.due))}`
+        ? // When it goes out under the hours as they are now (as outbox list says), not the due time it was queued with.
+          ` → ${whenText(ctx, wf, goesOutAt(wf.hours, plannedOf(s), wf.now()))}`
         : s.state === "sent" && s.sentAt !== undefined
           ? ` ${whenText(ctx, wf, new Date(s.sentAt))}`
           : s.state === "failed" && s.reason !== undefined
