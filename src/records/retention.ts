@@ -124,8 +124,9 @@ export function retentionOf(input: RetentionInput): ClientRetention[] {
       followUps.set(tag, f);
     }
     lines.set(tag, (lines.get(tag) ?? 0) + 1);
-    // A client's message counts on the day it arrived, not the day it was decoded (by forget, say).
-    const day = dayIn(new Date(e.ev === "received" ? e.arrived : e.at), input.tz);
+    // A client's message counts on the day it arrived, not the day it was decoded (by forget,
+    // say) — the earlier of the two: the time a channel gives for "arrived" is another clock's.
+    const day = dayIn(new Date(e.ev === "received" ? Math.min(Date.parse(e.arrived), Date.parse(e.at)) : Date.parse(e.at)), input.tz);
     // `client forget` cancels what waits and marks what may have arrived uncertain: no contact.
     if (!((e.ev === "cancelled" || e.ev === "uncertain") && forgotten.get(tag) === day)) add(tag, day);
   }
