@@ -17,8 +17,6 @@
  * nor records it twice. Runs of several processes take turns (a lock on the inbox folder).
  */
 import { createHash } from "node:crypto";
-import { join } from "node:path";
-import lockfile from "proper-lockfile";
 import type { Channel, EnvelopeProblem, ReceivedFile, SenderDirectory, SkippedFile } from "../channels/contract.js";
 import { isUserError } from "../errors.js";
 import { exists } from "../files.js";
@@ -104,19 +102,8 @@ interface Opened {
 export async function ingest(env: InboxEnv, options: { notices?: boolean } = {}): Promise<IngestReport> {
   // A practice that never received anything has no inbox folder, and gets none from this.
   if (!(await exists(env.store.paths.incoming))) return { received: [], receipts: 0, refused: [], unknownSenders: 0, expired: [], postponed: [], notices: [], busy: false };
-  await env.store.prepare();
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(env.store.paths.root, {
-      lockfilePath: join(env.store.paths.root, "ingest.lock"),
-      realpath: false,
-      stale: 30_000,
-      retries: { retries: 20, minTimeout: 100, maxTimeout: 500, factor: 1.5 },
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOCKED") return { received: [], receipts: 0, refused: [], unknownSenders: 0, expired: [], postponed: [], notices: [], busy: true };
-    throw error;
-  }
+  const release = await env.store.lock("ingest");
+  if (release === undefined) return { received: [], receipts: 0, refused: [], unknownSenders: 0, expired: [], postponed: [], notices: [], busy: true };
   try {
     const report = await decodeAll(env);
     // Not for a command that only files messages away (client forget, export): it sends nothing.

@@ -12,7 +12,7 @@ import { open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Channel } from "../channels/contract.js";
 import { isUserError, unwritableFile } from "../errors.js";
-import { loadLockfile, makeDirs } from "../files.js";
+import { makeDirs } from "../files.js";
 import type { ResolvedChannel } from "../followup/ports.js";
 import type { MessageKey, MessageParams } from "../messages/index.js";
 import { currentConsent } from "../practice/consent.js";
@@ -68,15 +68,8 @@ export async function sendHeldReceipts(env: InboxEnv): Promise<{ alias: string; 
   if (heldReceipts((await env.ledger.read()).events).size === 0) return [];
   // One process at a time (the timer's flush and an `inbox` at the opening): the other finds
   // them sent when it gets the lock, or leaves them to the one that has it.
-  const lockfile = await loadLockfile();
-  let release: () => Promise<void>;
-  try {
-    await env.store.prepare();
-    release = await lockfile.lock(env.store.paths.root, { lockfilePath: join(env.store.paths.root, "receipts.lock"), realpath: false, stale: 30_000, retries: { retries: 10, minTimeout: 100, maxTimeout: 500 } });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOCKED") return [];
-    throw error;
-  }
+  const release = await env.store.lock("receipts");
+  if (release === undefined) return [];
   try {
     return await sendHeld(env);
   } finally {

@@ -29,7 +29,7 @@ import { randomBytes } from "node:crypto";
 import { link, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { decryptBytes, encryptBytes, type AgeKeys } from "../age/index.js";
-import { ensurePrivateDir } from "../files.js";
+import { ensurePrivateDir, loadLockfile } from "../files.js";
 import type { PracticeKeys } from "../practice/keys.js";
 import { z } from "../zod.js";
 
@@ -123,6 +123,27 @@ export class InboxStore {
     private readonly recipient: string,
   ) {
     this.paths = inboxPaths(home);
+  }
+
+  /**
+   * Hold the inbox's `name` lock (`ingest.lock`, `receipts.lock` in its folder) after
+   * `prepare`: one process at a time decodes, or sends held receipts. Waits a few seconds for
+   * another; undefined when it still holds it (the caller leaves the work to that one).
+   */
+  async lock(name: "ingest" | "receipts"): Promise<(() => Promise<void>) | undefined> {
+    await this.prepare();
+    const lockfile = await loadLockfile();
+    try {
+      return await lockfile.lock(this.paths.root, {
+        lockfilePath: join(this.paths.root, `${name}.lock`),
+        realpath: false,
+        stale: 30_000,
+        retries: { retries: 20, minTimeout: 100, maxTimeout: 500, factor: 1.5 },
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ELOCKED") return undefined;
+      throw error;
+    }
   }
 
   /** Create the folders (0700) and remove temporary files that killed processes left. */
