@@ -144,6 +144,11 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
     idleMinutes: Math.round(o.idleMs / 60_000),
   });
 
+  /** A request that counts as use (not one marked `use: false`) restarts the idle time. */
+  const used = (request: { readonly use?: false }) => {
+    if (request.use !== false) lastUse = o.clock().getTime();
+  };
+
   const answer = async (request: Request): Promise<Record<string, unknown>> => {
     switch (request.op) {
       case "hello":
@@ -158,7 +163,7 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
         } catch {
           throw new AgentError("invalid-stanza");
         }
-        if (request.use !== false) lastUse = o.clock().getTime();
+        used(request);
         const reply = { fileKey: fileKey === null ? null : b64(fileKey) };
         fileKey?.fill(0);
         return reply;
@@ -167,12 +172,12 @@ export async function serveAgent(o: AgentOptions): Promise<RunningAgent> {
         const prehash = unb64(request.prehash);
         if (prehash.length !== 64 || /[\r\n]/.test(request.comment)) throw new AgentError("bad-request");
         const { signature, globalSignature } = o.keys.signPrehashed(prehash, request.comment);
-        if (request.use !== false) lastUse = o.clock().getTime();
+        used(request);
         return { signature: b64(signature), globalSignature: b64(globalSignature) };
       }
       case "hash": {
         const hashes = o.keys.keyedHashesNow(request.purpose, request.messages.map(unb64));
-        if (request.use !== false) lastUse = o.clock().getTime();
+        used(request);
         return { hashes: hashes.map(b64) };
       }
     }

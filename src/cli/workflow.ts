@@ -583,13 +583,6 @@ async function awayNoticeText(ctx: CliContext, wf: Workflow, client: ClientRecor
 }
 
 /**
- * Decode what arrived and send the away notices that are due: every command that holds the
- * keys and deals with the inbox or the outbox runs this. Prints one line per problem, and how
- * many messages were discarded. With `integrity` (the commands that show the inbox: `inbox`,
- * `inbox read`) a discarded message makes the exit code 5; the others (`inbox reply`, `outbox
- * flush`, `records purge`) keep theirs, which say what they sent or deleted (docs/inbox.md).
- */
-/**
  * Say what became of read receipts, by client: sent, held for contact hours (with when they
  * open), off and why, or failed (a warning). Returns whether one failed.
  */
@@ -613,6 +606,14 @@ export async function sendHeldReceiptsNow(ctx: CliContext, wf: Workflow, env: In
   return reportReceipts(ctx, wf, await sendHeldReceipts(env));
 }
 
+/**
+ * Decode what arrived and send the away notices that are due: every command that holds the
+ * keys and deals with the inbox or the outbox runs this. Prints one line per problem, and how
+ * many messages were discarded. With `integrity` (the commands that show the inbox: `inbox`,
+ * `inbox read`) a discarded message makes the exit code 5; the others (`inbox reply`, `outbox
+ * flush`, `records purge`) keep theirs, which say what they sent or deleted (docs/inbox.md).
+ * With `notices: false` (client forget, export: they only file messages away) it sends nothing.
+ */
 export async function processInbox(ctx: CliContext, env: InboxEnv, options: { integrity?: boolean; notices?: boolean } = {}): Promise<IngestReport & { refusedEarlier: number }> {
   const { ingest, UNKNOWN_SENDER_DAYS, UNKNOWN_SENDER_EXPIRED } = await import("../inbox/ingest.js");
   const report = await ingest(env, options.notices === false ? { notices: false } : {});

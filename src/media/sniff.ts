@@ -10,7 +10,7 @@
 import { open } from "node:fs/promises";
 import { NAMED_READ_FLAGS } from "../files.js";
 
-/** "container": a film or a recording, as ffprobe will tell (media/container.ts). */
+/** "container": a film or a recording, as ffprobe will tell (ffmpeg.ts `containerHolds`). */
 export type SniffedKind = "photo" | "audio" | "container";
 
 /** How many leading bytes the signatures need (an MPEG transport stream's third packet). */
@@ -31,10 +31,14 @@ const startsWith = (b: Uint8Array, at: number, bytes: Uint8Array) => b.length >=
 const transportStream = (b: Uint8Array) => (b[0] === 0x47 && b[188] === 0x47 && b[376] === 0x47) || (b[4] === 0x47 && b[196] === 0x47 && b[388] === 0x47);
 /**
  * A QuickTime atom at the start: its type at byte 4, and a size (bytes 0–3) that an atom can have
- * — at least its 8-byte header, 1 (a 64-bit size follows) or 0 (to the end) — and that text cannot:
- * its first byte below 0x20 ("Get free …" would be an atom of 1.2 GB).
+ * — 0 (to the end), 1 (a 64-bit size follows) or at least its 8-byte header — and that text
+ * cannot: below 0x20000000, its first byte a control character ("Get free …" would be 1.2 GB).
  */
-const quickTimeAtom = (b: Uint8Array) => b.length >= 8 && b[0]! < 0x20 && QUICKTIME_ATOMS.some((atom) => ascii(b, 4, atom)) && ((b[0]! | b[1]! | b[2]!) !== 0 || b[3]! >= 8 || b[3] === 1 || b[3] === 0);
+const quickTimeAtom = (b: Uint8Array) => {
+  if (b.length < 8 || !QUICKTIME_ATOMS.some((atom) => ascii(b, 4, atom))) return false;
+  const size = Buffer.from(b.buffer, b.byteOffset, 4).readUInt32BE(0);
+  return size < 0x20000000 && (size <= 1 || size >= 8);
+};
 
 /** The kind the leading bytes (at least SNIFF_BYTES when the file has them) say, if any. */
 export function sniffKind(head: Uint8Array): SniffedKind | undefined {
